@@ -1,0 +1,3 @@
+from safetrain.cli import main
+
+main(prog_name="safetrain")

@@ -1,0 +1,67 @@
+"""The library's front door: load and check archives without the CLI.
+
+    from safetrain.api import check_path
+    result = check_path("sample_archive/hongshan-coal", as_of=date(2024, 6, 30))
+    for f in result.findings: print(f.code, f.message("en"))
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable, Iterator, Sequence
+
+from .archive.discover import discover
+from .archive.loader import LocalFiles, load
+from .archive.models import Archive
+from .archive.rulesets import ruleset_tables
+from .findings import Finding
+from .rules import RULES, RuleSet, build_ruleset, check
+
+DEFAULT_RULESET = "national"
+
+
+@dataclass(frozen=True)
+class Result:
+    archive: Archive
+    ruleset: RuleSet
+    as_of: date
+    findings: list[Finding]
+
+
+def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:
+    """The rule set `archive` names (or `name`); national when safetrain.toml is unusable."""
+    name = name or (archive.config.ruleset if archive.config else DEFAULT_RULESET)
+    root = archive.files.root if isinstance(archive.files, LocalFiles) else None
+    data, chain, origin = ruleset_tables(name, root)
+    return build_ruleset(data, chain, origin)
+
+
+def load_archive(path: str | os.PathLike) -> tuple[Archive, list[Finding]]:
+    return load(path, rule_codes=RULES.keys())
+
+
+def check_path(path: str | os.PathLike, as_of: date, *, select: Sequence[str] = (),
+               ignore: Sequence[str] = (), ruleset: str | None = None) -> Result:
+    """Load and check one archive."""
+    archive, loaded = load(path, rule_codes=RULES.keys())
+    rs = ruleset_for(archive, ruleset)
+    return Result(archive, rs, as_of, check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded))
+
+
+def check_paths(paths: Iterable[str | os.PathLike], as_of: date, **options) -> Iterator[Result]:
+    """Check every archive found at `paths` (archives, folders inside one, workspaces)."""
+    for root in discover(paths):
+        yield check_path(root, as_of, **options)
+
+
+def ruleset_at(path: str | os.PathLike | None, name: str | None = None):
+    """(RuleSet, Enterprise or None) for the archive at or above `path`, without
+    loading its records; the named or national rule set when there is none."""
+    from .archive.loader import load_config
+
+    root, config = load_config(path) if path is not None else (None, None)
+    name = name or (config.ruleset if config else DEFAULT_RULESET)
+    data, chain, origin = ruleset_tables(name, root)
+    return build_ruleset(data, chain, origin), (config.enterprise if config else None)

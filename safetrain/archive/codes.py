@@ -1,0 +1,174 @@
+"""The coded values of the archive format and their labels.
+
+Every code the format knows, with its Chinese label (printed in reports,
+accepted by importers) and an English label. ARCHIVE-FORMAT.md is the source.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping
+
+Labels = Mapping[str, tuple[str, str]]  # code -> (zh, en)
+
+
+def _table(*rows: tuple[str, str, str]) -> Labels:
+    return MappingProxyType({code: (zh, en) for code, zh, en in rows})
+
+
+INDUSTRY = _table(
+    ("coal_mine", "煤矿", "coal mine"),
+    ("non_coal_mine", "非煤矿山", "non-coal mine"),
+    ("hazardous_chemicals", "危险化学品", "hazardous chemicals"),
+    ("fireworks", "烟花爆竹", "fireworks"),
+    ("metal_smelting", "金属冶炼", "metal smelting"),
+    ("construction", "建筑施工", "construction"),
+    ("road_transport", "道路运输", "road transport"),
+    ("dangerous_goods", "其他危险物品生产经营储存", "other dangerous goods"),
+    ("gas", "燃气", "gas"),
+    ("manufacturing", "加工制造业", "manufacturing"),
+    ("catering", "餐饮", "catering"),
+    ("hotel", "宾馆饭店", "hotel"),
+    ("tourism", "旅游景区", "tourist site"),
+    ("commercial_complex", "大型商业综合体", "commercial complex"),
+    ("retail", "商贸零售", "retail"),
+    ("other", "其他", "other"),
+)
+
+EMPLOYMENT = _table(
+    ("formal", "正式工", "permanent"),
+    ("contract", "合同工", "contract"),
+    ("temporary", "临时工", "temporary"),
+    ("dispatched", "劳务派遣工", "agency (dispatched)"),
+    ("rotating", "轮换工", "rotating"),
+    ("agreement", "协议工", "agreement"),
+    ("intern", "实习学生", "intern"),
+)
+
+ROLE = _table(
+    ("principal", "主要负责人", "principal"),
+    ("safety_manager", "安全生产管理人员", "safety manager"),
+    ("special_operator", "特种作业人员", "special operator"),
+)
+
+# Ordered from lowest to highest: the order matters for mentor eligibility.
+SKILL_LEVEL = _table(
+    ("junior", "初级工", "junior"),
+    ("intermediate", "中级工", "intermediate"),
+    ("senior", "高级工", "senior"),
+    ("technician", "技师", "technician"),
+    ("senior_technician", "高级技师", "senior technician"),
+)
+SKILL_RANK = MappingProxyType({code: rank for rank, code in enumerate(SKILL_LEVEL)})
+
+CHANGE_KIND = _table(
+    ("transfer", "调岗", "transfer"),
+    ("return", "离岗一年以上复岗", "return after a year away"),
+)
+
+CERTIFICATE_KIND = _table(
+    ("special_operation", "特种作业操作证", "special operation certificate"),
+    ("manager", "主要负责人/安全管理人员考核合格证", "manager safety certificate"),
+    ("other", "其他", "other certificate"),
+)
+
+SESSION_TYPE = _table(
+    ("pre_job", "岗前培训", "pre-job training"),
+    ("refresher", "年度再培训", "annual refresher"),
+    ("all_staff", "全员培训", "all-staff training"),
+    ("management", "主要负责人/安全管理人员培训", "manager training"),
+    ("special_operation", "特种作业培训/复审", "special operation training"),
+    ("transfer", "调岗/复岗培训", "transfer/return training"),
+    ("new_tech", "四新培训", "new technology training"),
+    ("other", "其他", "other"),
+)
+
+LEVEL = _table(
+    ("company", "公司(厂矿)级", "company level"),
+    ("workshop", "车间(部门)级", "workshop level"),
+    ("team", "班组(岗位)级", "team level"),
+)
+
+TOPIC = _table(
+    ("rules", "规章制度和操作规程", "rules and procedures"),
+    ("knowledge", "安全生产知识", "safety knowledge"),
+    ("skills", "本岗位安全操作技能", "job safety skills"),
+    ("emergency", "事故应急处理措施", "emergency response"),
+    ("gas", "燃气使用安全", "gas safety"),
+    ("fire", "防火", "fire prevention"),
+    ("other", "其他", "other"),
+)
+
+METHOD = _table(
+    ("lecture", "讲授", "lecture"),
+    ("practical", "实操", "practical"),
+    ("case", "案例", "case study"),
+    ("experiential", "体验式", "experiential"),
+    ("interactive", "互动式", "interactive"),
+    ("online", "线上", "online"),
+)
+
+ASSESSMENT = _table(
+    ("written", "笔试", "written test"),
+    ("practical", "实操考核", "practical test"),
+    ("oral", "口试", "oral test"),
+    ("none", "无考核", "no assessment"),
+)
+
+DRILL_SCALE = _table(
+    ("small", "小练", "small drill"),
+    ("large", "大练", "large drill"),
+    ("assessment", "检验", "half-yearly evaluation"),
+)
+
+SCENARIO = _table(
+    ("fire", "火灾", "fire"),
+    ("gas_leak", "燃气泄漏", "gas leak"),
+    ("explosion", "爆炸", "explosion"),
+    ("flood", "透水/水灾", "flood"),
+    ("collapse", "坍塌", "collapse"),
+    ("chemical_leak", "危化品泄漏", "chemical leak"),
+    ("traffic", "交通事故", "traffic accident"),
+    ("evacuation", "疏散", "evacuation"),
+    ("other", "其他", "other"),
+)
+
+#: Every code table by the name reports and importers use.
+TABLES: Mapping[str, Labels] = MappingProxyType(
+    {
+        "industry": INDUSTRY,
+        "employment": EMPLOYMENT,
+        "role": ROLE,
+        "skill_level": SKILL_LEVEL,
+        "change_kind": CHANGE_KIND,
+        "certificate_kind": CERTIFICATE_KIND,
+        "session_type": SESSION_TYPE,
+        "level": LEVEL,
+        "topic": TOPIC,
+        "method": METHOD,
+        "assessment": ASSESSMENT,
+        "drill_scale": DRILL_SCALE,
+        "scenario": SCENARIO,
+    }
+)
+
+
+def label(table: Labels, code: str | None, lang: str = "zh") -> str:
+    """The label of `code` in `lang` ("zh" or "en"); the code itself if unknown."""
+    if code is None:
+        return ""
+    pair = table.get(code)
+    if pair is None:
+        return code
+    return pair[1] if lang == "en" else pair[0]
+
+
+def code_for(table: Labels, text: str) -> str | None:
+    """The code whose code, Chinese label or English label is `text` (importers)."""
+    text = text.strip()
+    if text in table:
+        return text
+    for code, (zh, en) in table.items():
+        if text == zh or text.lower() == en.lower():
+            return code
+    return None

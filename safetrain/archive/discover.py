@@ -1,0 +1,70 @@
+"""Finding archives: a path may be an archive, a folder or file inside one, or
+a workspace holding several archives at any depth."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import SafetrainError
+
+MARKER = "safetrain.toml"
+_SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
+
+
+def find_root(path: Path) -> Path | None:
+    """The archive that contains `path` (itself or an ancestor holding safetrain.toml)."""
+    path = path.absolute()
+    for folder in (path, *path.parents):
+        if (folder / MARKER).is_file():
+            return folder
+    return None
+
+
+def _below(path: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(path):
+        if MARKER in files:
+            found.append(Path(folder))
+            dirs.clear()  # an archive's own folders hold no archives
+            continue
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+    return found
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Archive roots for the given paths, each once, in path order.
+
+    Raises SafetrainError for a path that does not exist or holds no archive.
+    """
+    roots: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise SafetrainError(f"路径不存在：{raw}", f"no such path: {raw}")
+        if path.is_file() or (path / MARKER).is_file():
+            found = [find_root(path if path.is_dir() else path.parent)]
+        else:
+            found = _below(path) or [find_root(path)]
+        found = [f for f in found if f is not None]
+        if not found:
+            raise SafetrainError(
+                f"{raw} 处没有档案（本目录、上级目录和下级目录均无 safetrain.toml）",
+                f"no archive at {raw} (no safetrain.toml here, above or below)",
+            )
+        for root in found:
+            root = Path(os.path.abspath(root))
+            if root not in roots:
+                roots.append(root)
+    return roots
+
+
+def display_name(root: Path, cwd: Path | None = None) -> str:
+    """The archive's path as a person would type it: relative to cwd when inside it."""
+    cwd = Path(os.path.abspath(cwd or Path.cwd()))
+    try:
+        rel = root.relative_to(cwd)
+    except ValueError:
+        return root.as_posix()
+    return rel.as_posix() if str(rel) != "." else "."

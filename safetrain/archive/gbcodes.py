@@ -1,0 +1,86 @@
+"""Check characters of Chinese national identifiers.
+
+- 居民身份证号 (GB 11643-1999): 17 digits (6-digit region, 8-digit birth date,
+  3-digit sequence) and an ISO 7064 MOD 11-2 check character (0-9 or X).
+- 统一社会信用代码 (GB 32100-2015): 18 characters from a 31-character alphabet,
+  the last an ISO 7064 MOD 31-3 style check character.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+# Province-level codes of GB/T 2260 (the first two digits of a region code).
+_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
+    "50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def id_check_char(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
+    return _ID_CHECK[total % 11]
+
+
+def id_number_problem(value: str, today: date | None = None) -> tuple[str, str] | None:
+    """None when `value` is a valid 身份证号, else (zh, en) saying what is wrong."""
+    if len(value) != 18:
+        return (f"应为18位，实际为{len(value)}位", f"must have 18 characters, not {len(value)}")
+    body, check = value[:17], value[17]
+    if not body.isascii() or not body.isdigit() or not (check.isdigit() or check == "X"):
+        if check == "x" and body.isascii() and body.isdigit():
+            return ("校验码应为大写 X", "the check character must be an upper-case X")
+        return ("前17位应为数字，末位为数字或 X", "the first 17 characters must be digits and the last a digit or X")
+    if body[:2] not in _PROVINCES:
+        return (f"地区码 {body[:6]} 无效", f"region code {body[:6]} is not valid")
+    try:
+        born = date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
+    except ValueError:
+        return (f"出生日期 {body[6:14]} 无效", f"birth date {body[6:14]} is not a date")
+    if born.year < 1900 or (today is not None and born > today):
+        return (f"出生日期 {born.isoformat()} 不合理", f"birth date {born.isoformat()} is implausible")
+    expected = id_check_char(body)
+    if check != expected:
+        return (f"校验码应为 {expected}，实际为 {check}", f"the check character should be {expected}, not {check}")
+    return None
+
+
+def credit_check_char(first17: str) -> str:
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    return CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def credit_code_problem(value: str) -> tuple[str, str] | None:
+    """None when `value` is a valid 统一社会信用代码, else (zh, en) saying what is wrong."""
+    if len(value) != 18:
+        return (f"应为18位，实际为{len(value)}位", f"must have 18 characters, not {len(value)}")
+    bad = sorted({c for c in value if c not in CREDIT_ALPHABET})
+    if bad:
+        shown = "".join(bad)
+        return (f"含有不允许的字符 {shown}（不使用 I、O、S、V、Z 及小写字母）",
+                f"has characters outside the code's alphabet: {shown} (no I, O, S, V, Z or lower case)")
+    expected = credit_check_char(value[:17])
+    if value[17] != expected:
+        return (f"校验码应为 {expected}，实际为 {value[17]}", f"the check character should be {expected}, not {value[17]}")
+    return None
+
+
+def birth_date(id_number: str) -> date | None:
+    try:
+        return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except (ValueError, IndexError):
+        return None
+
+
+def mask_id_number(value: str | None) -> str:
+    """Keep the first 6 and last 4 characters: 640104********001X."""
+    if not value:
+        return ""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]

@@ -1,0 +1,114 @@
+"""JSON Schemas of the file kinds, from the same spec the validator uses, so
+editors (Even Better TOML / taplo) complete keys and codes as people type.
+
+TOML dates appear to schema tools as strings with format `date` (local date)
+or `partial-date-time` (local date-time), as taplo does.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .spec import ID_PATTERN, KINDS, Field, Table
+from .validate import ATTACHMENT
+
+SCHEMA_FILES = {
+    "config": "safetrain.schema.json",
+    "person": "person.schema.json",
+    "session": "session.schema.json",
+    "drill": "drill.schema.json",
+    "mentorship": "mentorship.schema.json",
+}
+_BASE_URL = "https://safetrain.invalid/schemas/"
+
+
+def _describe(f: Field) -> dict:
+    return {"description": f"{f.zh} / {f.en}"}
+
+
+def _codes(f: Field) -> dict:
+    assert f.codes is not None
+    return {
+        "type": "string",
+        "enum": list(f.codes),
+        "enumDescriptions": [f"{zh} / {en}" for zh, en in f.codes.values()],
+        "markdownEnumDescriptions": [f"{zh} / {en}" for zh, en in f.codes.values()],
+    }
+
+
+def _field(f: Field) -> dict:
+    kind = f.kind
+    simple = {
+        "str": {"type": "string"},
+        "path": {"type": "string", "pattern": r"^(?!/)(?![A-Za-z]:)(?!.*(^|/)\.\.(/|$)).+$"},
+        "id": {"type": "string", "pattern": ID_PATTERN},
+        "int": {"type": "integer"},
+        "number": {"type": "number"},
+        "bool": {"type": "boolean"},
+        "date": {"type": "string", "format": "date"},
+        "datetime": {"type": "string", "format": "partial-date-time"},
+    }
+    if kind in simple:
+        out = dict(simple[kind])
+        if f.minimum is not None:
+            out["exclusiveMinimum" if f.exclusive_minimum else "minimum"] = f.minimum
+    elif kind == "code":
+        out = _codes(f)
+    elif kind in ("codes", "strings", "ids", "dates"):
+        item_kind = {"codes": "code", "strings": "str", "ids": "id", "dates": "date"}[kind]
+        out = {"type": "array", "items": _field(Field(item_kind, "", "", codes=f.codes))}
+        if kind in ("codes", "ids"):
+            out["uniqueItems"] = True
+    elif kind == "table":
+        out = table_schema(f.table)
+    elif kind in ("tables", "waivers"):
+        out = {"type": "array", "items": table_schema(f.table)}
+    elif kind == "attachments":
+        out = {"type": "array", "items": {"anyOf": [_field(Field("path", "", "")), table_schema(ATTACHMENT)]}}
+    else:  # pragma: no cover
+        raise ValueError(kind)
+    if f.zh:
+        out.update(_describe(f))
+    return out
+
+
+def table_schema(t: Table) -> dict:
+    return {
+        "type": "object",
+        "properties": {name: _field(f) for name, f in t.fields.items()},
+        "patternProperties": {"^x_": {}},
+        "additionalProperties": False,
+        **({"required": list(t.required)} if t.required else {}),
+    }
+
+
+def schema(kind: str) -> dict:
+    t = KINDS[kind]
+    out = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": _BASE_URL + SCHEMA_FILES[kind],
+        "title": t.zh,
+        "description": t.en,
+    }
+    out.update(table_schema(t))
+    return out
+
+
+def schema_texts() -> dict[str, str]:
+    """file name -> JSON text, for every file kind (stable, sorted keys off, 2-space indent)."""
+    return {SCHEMA_FILES[k]: json.dumps(schema(k), ensure_ascii=False, indent=2) + "\n" for k in KINDS}
+
+
+def taplo_config(schema_dir: str) -> str:
+    """A .taplo.toml that maps every file kind of an archive to its schema."""
+    globs = {
+        "config": "**/safetrain.toml",
+        "person": "**/people/*.toml",
+        "session": "**/sessions/**/*.toml",
+        "drill": "**/drills/**/*.toml",
+        "mentorship": "**/mentorships/*.toml",
+    }
+    out = ["# taplo / Even Better TOML: validate and complete safetrain files", ""]
+    for kind, glob in globs.items():
+        out += ["[[rule]]", f'include = ["{glob}"]', f'schema.path = "{schema_dir}/{SCHEMA_FILES[kind]}"', ""]
+    return "\n".join(out)

@@ -1,0 +1,216 @@
+"""load(path) -> (Archive, [Finding]): read, validate and index one archive.
+
+A pipeline in the manner of beancount: read files (A001), validate each table
+against its spec (A002), then build immutable models and indexes. Data
+problems are findings; only "cannot continue" raises SafetrainError.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Collection
+
+from ..errors import SafetrainError
+from ..findings import Finding
+from . import build
+from .discover import display_name, find_root
+from .lines import key_lines, line_of
+from .models import Archive, Config, FileStore
+from .reader import RawFile, list_files, read_file, read_text
+from .spec import KINDS
+from .validate import Problem, dotted, validate_table
+
+FORMAT_VERSION = 1
+
+
+class LocalFiles(FileStore):
+    """Files an archive points to, on disk under its root."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._real_root = os.path.realpath(root)
+
+    def resolve(self, relpath: str) -> Path | None:
+        """The file's path, or None when `relpath` leaves the archive."""
+        if not relpath or os.path.isabs(relpath) or relpath.startswith(("/", "\\")) or ":" in relpath[:3]:
+            return None
+        path = self.root / relpath
+        real = os.path.realpath(path)
+        if real != self._real_root and not real.startswith(self._real_root + os.sep):
+            return None
+        return path
+
+    def status(self, relpath: str, sha256: str | None = None) -> str:
+        path = self.resolve(relpath)
+        if path is None:
+            return "outside"
+        if not path.is_file():
+            return "missing"
+        if sha256 is not None:
+            digest = hashlib.sha256()
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+            if digest.hexdigest() != sha256.lower():
+                return "hash"
+        return "ok"
+
+    def lines(self, rel: str) -> dict[tuple, int]:
+        text = read_text(self.root, rel)
+        return key_lines(text) if text is not None else {}
+
+
+def load(path: str | os.PathLike, *, rule_codes: Collection[str] | None = None,
+         name: str | None = None) -> tuple[Archive, list[Finding]]:
+    """Load the archive at or above `path`.
+
+    `rule_codes`, when given, is the set of known rule codes: a waiver naming
+    another code is an A002.
+    """
+    root = find_root(Path(path))
+    if root is None:
+        raise SafetrainError(f"{path} 处没有档案（找不到 safetrain.toml）", f"no archive at {path} (no safetrain.toml found)")
+    files, findings = list_files(root)
+    raws: list[RawFile] = []
+    for kind, rel in files:
+        got = read_file(root, kind, rel)
+        if isinstance(got, Finding):
+            findings.append(got)
+        else:
+            raws.append(got)
+    _refuse_newer_format(raws, root)
+    archive, more = _build(root, raws, findings, rule_codes, name or display_name(root))
+    findings.extend(more)
+    return archive, findings
+
+
+def _refuse_newer_format(raws: list[RawFile], root: Path) -> None:
+    for raw in raws:
+        if raw.kind == "config":
+            version = raw.data.get("format", FORMAT_VERSION)
+            if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+                raise SafetrainError(
+                    f"{root / raw.rel}：档案格式版本 {version} 高于本程序支持的版本 {FORMAT_VERSION}，请升级 safetrain",
+                    f"{root / raw.rel}: archive format {version} is newer than this safetrain supports ({FORMAT_VERSION}); upgrade safetrain",
+                )
+
+
+def _extra_problems(raw: RawFile, rule_codes: Collection[str] | None) -> list[Problem]:
+    """What the spec alone cannot say: blank waiver reasons, unknown waived rules, partial hours."""
+    out: list[Problem] = []
+    waivers = raw.data.get("waivers", ())
+    for i, w in enumerate(waivers if isinstance(waivers, list) else ()):
+        if not isinstance(w, dict):
+            continue
+        reason, rule = w.get("reason"), w.get("rule")
+        key = ("waivers", i)
+        if isinstance(reason, str) and not reason.strip():
+            out.append(Problem(key + ("reason",), f"`{dotted(key)}` 的豁免理由为空", f"`{dotted(key)}` has an empty reason"))
+        if rule_codes is not None and isinstance(rule, str) and rule not in rule_codes:
+            out.append(Problem(key + ("rule",), f"`{dotted(key)}.rule` = \"{rule}\" 不是已知的规则代码",
+                               f"`{dotted(key)}.rule` = \"{rule}\" is not a known rule code"))
+    attendees = raw.data.get("attendees", ()) if raw.kind == "session" else ()
+    if isinstance(attendees, list):
+        hours = raw.data.get("hours")
+        for i, a in enumerate(attendees):
+            part = a.get("hours") if isinstance(a, dict) else None
+            if isinstance(part, (int, float)) and isinstance(hours, (int, float)) and part > hours:
+                key = ("attendees", i, "hours")
+                out.append(Problem(key, f"`{dotted(key)}` = {part:g} 超过本期培训学时 {hours:g}",
+                                   f"`{dotted(key)}` = {part:g} is more than the session's {hours:g} 学时"))
+    return out
+
+
+def _build(root: Path, raws: list[RawFile], findings: list[Finding], rule_codes,
+           name: str) -> tuple[Archive, list[Finding]]:
+    out: list[Finding] = []
+    excluded: dict[str, set[str]] = {k: set() for k in KINDS}
+    valid: list[RawFile] = []
+    for f in findings:  # files that could not be read at all
+        kind = _kind_of(f.file)
+        if f.code in ("A001", "A002") and kind:
+            excluded[kind].add(f.subject)
+    for raw in raws:
+        problems = validate_table(raw.data, KINDS[raw.kind]) + _extra_problems(raw, rule_codes)
+        if problems:
+            excluded[raw.kind].add(raw.id or "enterprise")
+            subject = raw.id or "enterprise"
+            out.extend(Finding("A002", raw.rel, subject, p.zh, p.en, key=p.key) for p in problems)
+        else:
+            valid.append(raw)
+
+    config = None
+    for raw in valid:
+        if raw.kind == "config":
+            config = build.config(raw.data, raw.rel)
+    pass_mark = config.settings.pass_mark if config else 60
+    tables: dict[str, dict] = {k: {} for k in ("person", "session", "drill", "mentorship")}
+    firsts: dict[tuple[str, str], str] = {}
+    for raw in valid:
+        if raw.kind == "config":
+            continue
+        first = firsts.setdefault((raw.kind, raw.id), raw.rel)
+        if first != raw.rel:
+            out.append(Finding("A004", raw.rel, raw.id, f"编号 {raw.id} 重复：与 {first} 相同",
+                               f"id {raw.id} is used twice: also {first}"))
+            continue
+        if raw.kind == "person":
+            tables["person"][raw.id] = build.person(raw.id, raw.rel, raw.data)
+        elif raw.kind == "session":
+            tables["session"][raw.id] = build.session(raw.id, raw.rel, raw.data, pass_mark)
+        elif raw.kind == "drill":
+            tables["drill"][raw.id] = build.drill(raw.id, raw.rel, raw.data)
+        else:
+            tables["mentorship"][raw.id] = build.mentorship(raw.id, raw.rel, raw.data)
+    archive = Archive(
+        name=name,
+        config=config,
+        people=MappingProxyType(tables["person"]),
+        sessions=MappingProxyType(tables["session"]),
+        drills=MappingProxyType(tables["drill"]),
+        mentorships=MappingProxyType(tables["mentorship"]),
+        excluded=MappingProxyType({k: frozenset(v) for k, v in excluded.items()}),
+        files=LocalFiles(root),
+    )
+    return archive, out
+
+
+def _kind_of(rel: str) -> str | None:
+    if rel == "safetrain.toml":
+        return "config"
+    top = rel.split("/", 1)[0]
+    return {"people": "person", "sessions": "session", "drills": "drill", "mentorships": "mentorship"}.get(top)
+
+
+def locate(archive: Archive, findings: list[Finding]) -> list[Finding]:
+    """Fill in line numbers, reading only the files that have findings."""
+    need = {f.file for f in findings if f.line is None and f.key}
+    if not need or not isinstance(archive.files, LocalFiles):
+        return findings
+    lines = {rel: archive.files.lines(rel) for rel in need}
+    out = []
+    for f in findings:
+        if f.line is None and f.key and f.file in lines:
+            line = line_of(lines[f.file], f.key)
+            if line is not None:
+                f = replace(f, line=line)
+        out.append(f)
+    return out
+
+
+def load_config(path: str | os.PathLike) -> tuple[Path | None, Config | None]:
+    """Only safetrain.toml of the archive at or above `path`: (root, config), each
+    None when there is no archive or the file is unusable. For commands that need
+    the enterprise's facts but not its records."""
+    root = find_root(Path(path))
+    if root is None:
+        return None, None
+    raw = read_file(root, "config", "safetrain.toml")
+    if isinstance(raw, Finding) or validate_table(raw.data, KINDS["config"]):
+        return root, None
+    _refuse_newer_format([raw], root)
+    return root, build.config(raw.data, raw.rel)

@@ -1,0 +1,153 @@
+"""Reading an archive's files: which files there are, and their TOML tables.
+
+Stage one of the loader. Every problem becomes a finding (A001 for a file
+that is not UTF-8 TOML, A008 for a file or folder that leaves the archive,
+A002 for a file whose name is not a valid id); nothing raises for bad data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ..findings import Finding
+from .discover import MARKER
+from .spec import FOLDERS, RECURSIVE
+from .validate import is_id
+
+#: Larger files are refused (A001) rather than parsed: no record needs 4 MB.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass(frozen=True, slots=True)
+class RawFile:
+    kind: str  # config, person, session, drill, mentorship
+    rel: str  # path relative to the archive root, with "/"
+    id: str  # the file stem ("" for safetrain.toml)
+    data: dict
+
+
+def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
+    """(kind, relpath) of every record file, sorted; plus findings for paths that leave the archive."""
+    found: list[tuple[str, str]] = [("config", MARKER)]
+    problems: list[Finding] = []
+    real_root = os.path.realpath(root)
+    for kind, folder in FOLDERS.items():
+        base = root / folder
+        if not base.is_dir():
+            continue
+        if not _inside(real_root, base):
+            problems.append(_outside(folder, folder + "/"))
+            continue
+        if kind in RECURSIVE:
+            walker = _walk(base, folder)
+        else:
+            walker = ((folder, e.name, e.is_symlink(), e.is_dir()) for e in _scandir(base))
+        for rel_dir, name, is_link, is_dir in walker:
+            rel = f"{rel_dir}/{name}"
+            if is_link and not _inside(real_root, root / rel):
+                problems.append(_outside(rel, rel))
+                continue
+            if not is_dir and name.endswith(".toml") and not name.startswith("."):
+                found.append((kind, rel))
+    found[1:] = sorted(found[1:], key=lambda kr: (list(FOLDERS).index(kr[0]), kr[1]))
+    return found, problems
+
+
+def _scandir(path: Path) -> list[os.DirEntry]:
+    with os.scandir(path) as it:
+        return sorted(it, key=lambda e: e.name)
+
+
+def _walk(base: Path, rel_base: str) -> Iterator[tuple[str, str, bool, bool]]:
+    for entry in _scandir(base):
+        if entry.name.startswith("."):
+            continue
+        link, is_dir = entry.is_symlink(), entry.is_dir()
+        yield rel_base, entry.name, link, is_dir
+        if is_dir and not link:
+            yield from _walk(Path(entry.path), f"{rel_base}/{entry.name}")
+
+
+def _inside(real_root: str, path: Path) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root + os.sep)
+
+
+def _outside(rel: str, shown: str) -> Finding:
+    return Finding(
+        "A008",
+        rel,
+        "enterprise",
+        f"{shown} 是指向档案之外的符号链接，已跳过",
+        f"{shown} is a symbolic link that leaves the archive; skipped",
+    )
+
+
+def read_file(root: Path, kind: str, rel: str) -> RawFile | Finding:
+    """Parse one file; an A001 or A002 finding when it cannot be used."""
+    stem = rel.rsplit("/", 1)[-1][: -len(".toml")] if kind != "config" else ""
+    if kind != "config" and not is_id(stem):
+        return Finding(
+            "A002", rel, stem,
+            f"文件名 \"{stem}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
+            f"file name \"{stem}\" is not a valid id (a letter or digit, then letters, digits, . _ -, at most 64)",
+        )
+    subject = stem or "enterprise"
+    path = root / rel
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return _a001(rel, subject, 1, 1,
+                         f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）",
+                         f"file too large ({size / 1048576:.1f} MB, the limit is {MAX_FILE_BYTES // 1048576} MB)")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return _a001(rel, subject, 1, 1, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
+    if raw.startswith(_BOM):
+        return _a001(rel, subject, 1, 1, "文件以 UTF-8 BOM 开头；请存为不带 BOM 的 UTF-8",
+                     "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        return _a001(rel, subject, line, column, "不是有效的 UTF-8 编码（请存为 UTF-8）",
+                     "not valid UTF-8 (save the file as UTF-8)")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = _position(str(exc), text)
+        reason = _POSITION.sub("", str(exc)).replace("(at end of document)", "").strip()
+        return _a001(rel, subject, line, column, f"TOML 语法错误：{reason}", f"TOML syntax error: {reason}")
+    except (RecursionError, ValueError, MemoryError) as exc:
+        return _a001(rel, subject, 1, 1, f"无法解析 TOML：{type(exc).__name__}", f"cannot parse TOML: {type(exc).__name__}")
+    return RawFile(kind, rel, stem, data)
+
+
+def _position(message: str, text: str) -> tuple[int, int]:
+    m = _POSITION.search(message)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    lines = text.split("\n")  # "at end of document"
+    return len(lines), len(lines[-1]) + 1
+
+
+def _a001(rel: str, subject: str, line: int, column: int, zh: str, en: str) -> Finding:
+    return Finding("A001", rel, subject, f"{zh}（第 {line} 行第 {column} 列）", f"{en} (line {line}, column {column})",
+                   line=line, column=column)
+
+
+def read_text(root: Path, rel: str) -> str | None:
+    """A file's text for line look-up; None if it cannot be read any more."""
+    try:
+        return (root / rel).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

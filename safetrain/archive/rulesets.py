@@ -1,0 +1,93 @@
+"""Reading rule set files: the built-in ones shipped in the package, or one
+inside an archive that `extends` another. Returns plain merged tables; the
+rules package turns them into a RuleSet."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from ..errors import SafetrainError
+
+_MERGED_TABLES = ("sources", "groups", "figures", "rules")
+
+
+def builtin_names() -> list[str]:
+    files = resources.files("safetrain.rulesets")
+    return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml"))
+
+
+def _read_builtin(name: str) -> dict:
+    ref = resources.files("safetrain.rulesets") / f"{name}.toml"
+    if not ref.is_file():
+        names = "、".join(builtin_names())
+        raise SafetrainError(f"没有名为 \"{name}\" 的内置规则集（可选：{names}）",
+                             f"no built-in rule set named \"{name}\" (one of: {', '.join(builtin_names())})")
+    return tomllib.loads(ref.read_text("utf-8"))
+
+
+def _read_path(root: Path, relpath: str) -> dict:
+    path = (root / relpath)
+    real_root = root.resolve()
+    try:
+        real = path.resolve()
+        real.relative_to(real_root)
+    except (ValueError, OSError):
+        raise SafetrainError(f"规则集文件 {relpath} 不在档案内", f"rule set file {relpath} is outside the archive") from None
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise SafetrainError(f"找不到规则集文件 {path}", f"rule set file not found: {path}") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SafetrainError(f"无法读取规则集文件 {path}：{exc}", f"cannot read rule set file {path}: {exc}") from None
+
+
+def is_path(name: str) -> bool:
+    return name.endswith(".toml") or "/" in name or "\\" in name
+
+
+def read_ruleset(name: str, root: Path | None = None, _seen: tuple = ()) -> tuple[dict, list[str]]:
+    """The merged tables of rule set `name` and the chain of names it was built from."""
+    if name in _seen:
+        raise SafetrainError(f"规则集循环继承：{' → '.join(_seen + (name,))}",
+                             f"rule sets extend each other in a loop: {' -> '.join(_seen + (name,))}")
+    if is_path(name):
+        if root is None:
+            raise SafetrainError(f"规则集 {name} 是路径，但没有档案", f"rule set {name} is a path but there is no archive")
+        data = _read_path(root, name)
+        data.setdefault("name", Path(name).stem)
+    else:
+        data = _read_builtin(name)
+    base = data.get("extends")
+    if base is None:
+        return data, [data.get("name", name)]
+    if not isinstance(base, str):
+        raise SafetrainError(f"规则集 {name} 的 extends 应为字符串", f"rule set {name}: `extends` must be a string")
+    parent, chain = read_ruleset(base, root, _seen + (name,))
+    return merge(parent, data, name), chain + [data.get("name", name)]
+
+
+def merge(parent: dict, child: dict, child_name: str) -> dict:
+    out = dict(parent)
+    for key, value in child.items():
+        if key in _MERGED_TABLES and isinstance(value, dict):
+            table = dict(parent.get(key, {}))
+            for k, v in value.items():
+                if key == "figures" and not isinstance(v, dict):
+                    # a bare value changes the figure; the citation says whose figure it is
+                    v = {"value": v, "citation": f"{child_name}（企业自定）"}
+                elif key == "rules" and isinstance(v, dict) and isinstance(table.get(k), dict):
+                    v = {**table[k], **v}
+                table[k] = v
+            out[key] = table
+        elif key != "extends":
+            out[key] = value
+    return out
+
+
+def ruleset_tables(name: str, root: Path | None) -> tuple[dict, list[str], str]:
+    """(merged tables, chain, origin) for a rule set named in an archive."""
+    data, chain = read_ruleset(name, root)
+    origin = str(root / name) if (root is not None and is_path(name)) else name
+    return data, chain, origin

@@ -1,0 +1,244 @@
+"""Check a parsed TOML table against its spec; every problem is one A002.
+
+Problems are collected, never raised: the user sees all of them at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, Iterator
+
+from .spec import ID_PATTERN, Field, Table
+
+KeyPath = tuple  # of str | int
+_ID = re.compile(ID_PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    key: KeyPath
+    zh: str
+    en: str
+
+
+def dotted(key: KeyPath) -> str:
+    """('attendees', 2, 'score') -> 'attendees[2].score'."""
+    out = ""
+    for part in key:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def is_id(value: Any) -> bool:
+    return isinstance(value, str) and _ID.match(value) is not None
+
+
+_TYPE_NAMES = {
+    str: ("字符串", "a string"),
+    bool: ("布尔值", "a boolean"),
+    int: ("整数", "an integer"),
+    float: ("小数", "a float"),
+    date: ("日期", "a date"),
+    datetime: ("日期时间", "a date-time"),
+    time: ("时间", "a time"),
+    list: ("数组", "an array"),
+    dict: ("表", "a table"),
+}
+
+_EXPECTED = {
+    "str": ("字符串", "a string"),
+    "path": ("字符串（档案内路径）", "a string (a path inside the archive)"),
+    "id": ("编号字符串", "an id string"),
+    "int": ("整数", "an integer"),
+    "number": ("数字", "a number"),
+    "bool": ("true 或 false", "true or false"),
+    "date": ("日期（如 2023-07-15，不加引号）", "a date (like 2023-07-15, without quotes)"),
+    "datetime": ("本地日期时间（如 2023-07-15T08:30:00，不加引号）", "a local date-time (like 2023-07-15T08:30:00, without quotes)"),
+    "code": ("代码字符串", "a code string"),
+    "codes": ("代码数组", "an array of codes"),
+    "strings": ("字符串数组", "an array of strings"),
+    "ids": ("编号数组", "an array of ids"),
+    "dates": ("日期数组", "an array of dates"),
+    "table": ("表", "a table"),
+    "tables": ("表的数组", "an array of tables"),
+    "attachments": ("路径数组", "an array of paths"),
+    "waivers": ("豁免数组", "an array of waivers"),
+}
+
+
+def _type_name(value: Any) -> tuple[str, str]:
+    for typ in (bool, datetime, date, time, str, int, float, list, dict):
+        if isinstance(value, typ):
+            return _TYPE_NAMES[typ]
+    return ("未知类型", "an unknown type")
+
+
+def _wrong_type(key: KeyPath, kind: str, value: Any) -> Problem:
+    ez, ee = _EXPECTED[kind]
+    gz, ge = _type_name(value)
+    name = dotted(key)
+    if kind in ("date", "datetime") and isinstance(value, str):
+        hint_zh, hint_en = "（日期不要加引号）", " (write dates without quotes)"
+    else:
+        hint_zh = hint_en = ""
+    return Problem(key, f"`{name}` 应为{ez}，实际为{gz}{hint_zh}", f"`{name}` must be {ee}, not {ge}{hint_en}")
+
+
+def _bad_code(key: KeyPath, value: str, field: Field) -> Problem:
+    assert field.codes is not None
+    choices = "、".join(f"{c} {zh}" for c, (zh, _) in field.codes.items())
+    choices_en = ", ".join(field.codes)
+    name = dotted(key)
+    return Problem(
+        key,
+        f"`{name}` 的值 \"{value}\" 不是有效代码；可选：{choices}",
+        f"`{name}` = \"{value}\" is not a known code; one of: {choices_en}",
+    )
+
+
+def validate_table(raw: dict, spec: Table, key: KeyPath = ()) -> list[Problem]:
+    problems: list[Problem] = []
+    fields = spec.fields
+    for name, value in raw.items():
+        field = fields.get(name)
+        if field is None:
+            if not (isinstance(name, str) and name.startswith("x_")) and not spec.open:
+                problems.append(_unknown_key(key + (name,), name, fields))
+            continue
+        problems.extend(_check(key + (name,), value, field))
+    for name in spec.required:
+        if name not in raw:
+            path = dotted(key + (name,))
+            problems.append(Problem(key + (name,), f"缺少必填键 `{path}`", f"required key `{path}` is missing"))
+    return problems
+
+
+def _unknown_key(key: KeyPath, name: str, fields) -> Problem:
+    path = dotted(key)
+    close = difflib.get_close_matches(name, list(fields), n=1)
+    if close:
+        return Problem(
+            key,
+            f"未知的键 `{path}`：是否应为 `{close[0]}`？（自定义键请以 x_ 开头）",
+            f"unknown key `{path}`: did you mean `{close[0]}`? (custom keys start with x_)",
+        )
+    return Problem(key, f"未知的键 `{path}`（自定义键请以 x_ 开头）", f"unknown key `{path}` (custom keys start with x_)")
+
+
+def _check(key: KeyPath, value: Any, field: Field) -> Iterator[Problem]:
+    kind = field.kind
+    if kind in ("str", "path"):
+        if not isinstance(value, str):
+            yield _wrong_type(key, kind, value)
+    elif kind == "id":
+        if not isinstance(value, str):
+            yield _wrong_type(key, kind, value)
+        elif not is_id(value):
+            yield _malformed_id(key, value)
+    elif kind == "code":
+        if not isinstance(value, str):
+            yield _wrong_type(key, kind, value)
+        elif value not in field.codes:
+            yield _bad_code(key, value, field)
+    elif kind in ("int", "number"):
+        yield from _check_number(key, value, field)
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            yield _wrong_type(key, kind, value)
+    elif kind == "date":
+        if not isinstance(value, date) or isinstance(value, datetime):
+            yield _wrong_type(key, kind, value)
+    elif kind == "datetime":
+        if not isinstance(value, datetime):
+            yield _wrong_type(key, kind, value)
+        elif value.tzinfo is not None:
+            name = dotted(key)
+            yield Problem(key, f"`{name}` 应为本地日期时间，不带时区", f"`{name}` must be a local date-time, without an offset")
+    elif kind in ("codes", "strings", "ids", "dates"):
+        yield from _check_list(key, value, field)
+    elif kind == "table":
+        if not isinstance(value, dict):
+            yield _wrong_type(key, kind, value)
+        else:
+            yield from validate_table(value, field.table, key)
+    elif kind in ("tables", "waivers"):
+        if not isinstance(value, list):
+            yield _wrong_type(key, kind, value)
+            return
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                yield _wrong_type(key + (i,), "table", item)
+            else:
+                yield from validate_table(item, field.table, key + (i,))
+    elif kind == "attachments":
+        yield from _check_attachments(key, value)
+    else:  # pragma: no cover - a spec error, not a user error
+        raise ValueError(f"unknown field kind {kind}")
+
+
+def _malformed_id(key: KeyPath, value: str) -> Problem:
+    name = dotted(key)
+    return Problem(
+        key,
+        f"`{name}` = \"{value}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
+        f"`{name}` = \"{value}\" is not a valid id (a letter or digit, then letters, digits, . _ -, at most 64)",
+    )
+
+
+def _check_number(key: KeyPath, value: Any, field: Field) -> Iterator[Problem]:
+    ok = isinstance(value, int) if field.kind == "int" else isinstance(value, (int, float))
+    if not ok or isinstance(value, bool):
+        yield _wrong_type(key, field.kind, value)
+        return
+    name = dotted(key)
+    if isinstance(value, float) and not math.isfinite(value):
+        yield Problem(key, f"`{name}` 应为有限数字", f"`{name}` must be a finite number")
+        return
+    low = field.minimum
+    if low is not None and (value < low or (field.exclusive_minimum and value == low)):
+        op_zh = "大于" if field.exclusive_minimum else "不小于"
+        op_en = "greater than" if field.exclusive_minimum else "at least"
+        yield Problem(key, f"`{name}` = {value} 应{op_zh} {low:g}", f"`{name}` = {value} must be {op_en} {low:g}")
+
+
+def _check_list(key: KeyPath, value: Any, field: Field) -> Iterator[Problem]:
+    if not isinstance(value, list):
+        yield _wrong_type(key, field.kind, value)
+        return
+    item_kind = {"codes": "code", "strings": "str", "ids": "id", "dates": "date"}[field.kind]
+    item_field = Field(item_kind, field.zh, field.en, codes=field.codes)
+    for i, item in enumerate(value):
+        yield from _check(key + (i,), item, item_field)
+
+
+def _check_attachments(key: KeyPath, value: Any) -> Iterator[Problem]:
+    if not isinstance(value, list):
+        yield _wrong_type(key, "attachments", value)
+        return
+    for i, item in enumerate(value):
+        if isinstance(item, str):
+            continue
+        if not isinstance(item, dict):
+            yield _wrong_type(key + (i,), "path", item)
+            continue
+        yield from validate_table(item, ATTACHMENT, key + (i,))
+        sha = item.get("sha256")
+        if isinstance(sha, str) and not re.fullmatch(r"[0-9a-fA-F]{64}", sha):
+            name = dotted(key + (i, "sha256"))
+            yield Problem(key + (i, "sha256"), f"`{name}` 应为64位十六进制 SHA-256 值", f"`{name}` must be 64 hexadecimal digits (SHA-256)")
+
+
+ATTACHMENT = Table(
+    "attachment",
+    {
+        "path": Field("path", "档案内的文件路径", "path inside the archive", required=True),
+        "sha256": Field("str", "文件的 SHA-256 值（校验用）", "the file's SHA-256 (verified by check)"),
+    },
+)

@@ -1,0 +1,70 @@
+"""safetrain check: findings for every archive under the given paths."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+
+from ..errors import SafetrainError
+from .options import as_of_option, fail, format_option, lang_option, resolve_lang, split_codes
+
+_COLOURS = {"error": "red", "warning": "yellow", "info": "blue", "path": None, "heading": None}
+
+
+def _style(text: str, kind: str) -> str:
+    if kind == "heading":
+        return click.style(text, bold=True)
+    if kind == "path":
+        return click.style(text, bold=True)
+    return click.style(text, fg=_COLOURS.get(kind), bold=True)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@as_of_option
+@format_option("text", "json", "github", "junit")
+@click.option("--select", multiple=True, metavar="CODES", help="只运行这些规则（代码或前缀，逗号分隔）/ only these rules (codes or prefixes)")
+@click.option("--ignore", multiple=True, metavar="CODES", help="不运行这些规则 / skip these rules (codes or prefixes)")
+@click.option("--strict", is_flag=True, help="有警告也以 1 退出 / exit 1 on warnings too")
+@click.option("--ruleset", default=None, metavar="NAME", help="使用此规则集代替档案指定的 / use this rule set instead of the archive's")
+@lang_option
+def check(paths, as_of, fmt, select, ignore, strict, ruleset, lang):
+    """检查档案：加载、校验并应用规则集。
+
+    Check archives: load, validate and apply the rule set. PATHS may be an
+    archive, a folder inside one, or a workspace holding several archives
+    (default: the current folder). Exit 0 when clean, 1 when there are errors
+    (or warnings with --strict), 2 for a usage error or unreadable input.
+    """
+    from ..api import check_path
+    from ..archive.discover import discover
+    from ..reports.findings import FORMATS
+    from ..rules import RULES
+
+    lang = resolve_lang(lang)
+    select, ignore = split_codes(select), split_codes(ignore)
+    unknown = [c for c in select + ignore if not any(code.startswith(c) for code in RULES)]
+    if unknown:
+        raise click.UsageError(f"未知的规则代码 / unknown rule codes: {', '.join(unknown)}")
+    as_of = as_of or date.today()
+    try:
+        roots = discover(paths or ["."])
+    except SafetrainError as exc:
+        raise fail(exc, lang) from None
+    results, broken = [], False
+    for root in roots:
+        try:
+            results.append(check_path(root, as_of, select=select, ignore=ignore, ruleset=ruleset))
+        except SafetrainError as exc:
+            broken = True
+            click.echo(f"{'error' if lang == 'en' else '错误'}: {exc.message(lang)}", err=True)
+    if fmt == "text":
+        click.echo(FORMATS["text"](results, lang, _style), nl=False)
+    else:
+        click.echo(FORMATS[fmt](results, lang), nl=False)
+    if broken:
+        sys.exit(2)
+    severities = {f.severity for r in results for f in r.findings}
+    sys.exit(1 if "error" in severities or (strict and "warning" in severities) else 0)

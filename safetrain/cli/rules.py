@@ -1,0 +1,85 @@
+"""safetrain rules / safetrain explain: the rule catalog and one rule's page."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..errors import SafetrainError
+from .options import archive_option, fail, format_option, lang_option, resolve_lang
+
+
+def _ruleset(archive, name, lang):
+    from ..api import ruleset_at
+
+    try:
+        return ruleset_at(archive, name)
+    except SafetrainError as exc:
+        raise fail(exc, lang) from None
+
+
+@click.command()
+@archive_option
+@click.option("--ruleset", default=None, metavar="NAME", help="规则集名称或文件 / rule set name or file")
+@format_option("text", "json", "markdown")
+@lang_option
+def rules(archive, ruleset, fmt, lang):
+    """列出全部规则，以及对本档案现行的参数。
+
+    List every rule, whether the rule set turns it on, its citation, and the
+    figures in force for the archive (found from the current folder upwards,
+    or -a); without an archive, the rule set's defaults and tiers.
+    """
+    from ..archive.codes import INDUSTRY, label
+    from ..reports.rulebook import figures_in_force, rules_markdown, rules_table
+
+    lang = resolve_lang(lang)
+    rs, enterprise = _ruleset(archive, ruleset, lang)
+    if fmt == "markdown":
+        click.echo(rules_markdown(rs), nl=False)
+        return
+    table, figures = rules_table(rs), figures_in_force(rs, enterprise)
+    if fmt == "json":
+        click.echo(json.dumps({"ruleset": rs.name, "chain": list(rs.chain),
+                               "industry": enterprise.industry if enterprise else None,
+                               "rules": table, "figures": figures}, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    title = rs.title_en if lang == "en" else rs.title
+    where = f" · {label(INDUSTRY, enterprise.industry, lang)}" if enterprise else ""
+    console.print(f"[bold]{rs.name}[/bold]：{title}（{' → '.join(rs.chain)}）{where}")
+    t = Table("code", "name", "标题" if lang == "zh" else "title", "severity", "on", "citation")
+    for row in table:
+        t.add_row(row["code"], row["name"], row["title"], row["severity"], "✓" if row["enabled"] else "–", row["citation"])
+    console.print(t)
+    f = Table("figure", "value", "citation", title="现行参数 / figures in force")
+    for fig in figures:
+        tiers = "".join(f"\n  {x['when']}: {x['value']}" for x in fig["tiers"])
+        f.add_row(fig["name"], fig["value"] + tiers, fig["citation"])
+    console.print(f)
+
+
+@click.command()
+@click.argument("code")
+@archive_option
+@click.option("--ruleset", default=None, metavar="NAME", help="规则集名称或文件 / rule set name or file")
+@lang_option
+def explain(code, archive, ruleset, lang):
+    """解释一条规则：检查什么、为什么、示例、如何改正、依据与现行参数。
+
+    Print one rule's page: what it checks, why, an example, how to fix it, its
+    citation and the figures in force for the archive.
+    """
+    from ..reports.rulebook import rule_page
+    from ..rules import RULES
+
+    lang = resolve_lang(lang)
+    rule = RULES.get(code.upper())
+    if rule is None:
+        raise click.UsageError(f"没有规则 {code} / no rule {code}; `safetrain rules` lists them")
+    rs, enterprise = _ruleset(archive, ruleset, lang)
+    click.echo(rule_page(rule, rs, enterprise, lang), nl=False)

@@ -1,0 +1,64 @@
+"""The one type for everything the user is told about an archive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    file: str  # relative to the archive root, with "/"
+    subject: str  # a person, session, drill or mentorship id, or "enterprise"
+    message_zh: str
+    message_en: str
+    period: str | None = None
+    line: int | None = None
+    column: int | None = None
+    key: tuple = field(default=(), compare=False)  # the key at fault, for line look-up
+    name: str = ""
+    severity: str = ""
+    citation: str = ""
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+    def sort_key(self) -> tuple:
+        # RULES.md: sorted by file, line, code, subject, period.
+        return (self.file, self.line or 0, self.code, self.subject, self.period or "")
+
+    def to_dict(self, lang: str = "zh") -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "subject": self.subject,
+            "period": self.period,
+            "message": self.message(lang),
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "citation": self.citation,
+        }
+
+
+def summarize(findings: Iterable[Finding]) -> dict:
+    counts = {s: 0 for s in SEVERITIES}
+    by_code: dict[str, int] = {}
+    total = 0
+    for f in findings:
+        total += 1
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+        by_code[f.code] = by_code.get(f.code, 0) + 1
+    return {
+        "errors": counts["error"],
+        "warnings": counts["warning"],
+        "infos": counts["info"],
+        "total": total,
+        "by_code": dict(sorted(by_code.items())),
+    }

@@ -1,0 +1,1 @@
+"""Reports: pure functions from checked archives to text, JSON and documents."""

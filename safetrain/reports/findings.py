@@ -1,0 +1,138 @@
+"""Findings as text, JSON lines, GitHub annotations and JUnit XML.
+
+Pure functions returning strings; the CLI prints them. `style` is a function
+(text, severity) -> text that the CLI passes to colour a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Callable, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from ..api import Result
+from ..findings import Finding, summarize
+
+Style = Callable[[str, str], str]
+
+
+def _plain(text: str, _kind: str) -> str:
+    return text
+
+
+def location(f: Finding) -> str:
+    return f"{f.file}:{f.line}" if f.line is not None else f.file
+
+
+def text_line(f: Finding, lang: str, style: Style = _plain) -> str:
+    code = style(f.code, f.severity)
+    cite = f" [{f.citation}]" if f.citation else ""
+    return f"{style(location(f), 'path')}: {code} {f.message(lang)}{cite}"
+
+
+def summary_line(summary: dict, lang: str, archives: int | None = None) -> str:
+    e, w, i = summary["errors"], summary["warnings"], summary["infos"]
+    where_zh = f"（{archives} 个档案）" if archives else ""
+    where_en = f" in {archives} archives" if archives else ""
+    if summary["total"] == 0:
+        return f"No findings{where_en}." if lang == "en" else f"未发现问题{where_zh}。"
+    if lang == "en":
+        parts = [f"{e} error{'s' if e != 1 else ''}", f"{w} warning{'s' if w != 1 else ''}"] + ([f"{i} info"] if i else [])
+        return f"{summary['total']} finding{'s' if summary['total'] != 1 else ''}{where_en}: {', '.join(parts)}."
+    parts = [f"错误 {e}", f"警告 {w}"] + ([f"提示 {i}"] if i else [])
+    return f"共 {summary['total']} 个问题{where_zh}：{'，'.join(parts)}。"
+
+
+def as_text(results: Sequence[Result], lang: str, style: Style = _plain) -> str:
+    out: list[str] = []
+    for r in results:
+        title = r.ruleset.title_en if lang == "en" else r.ruleset.title
+        name = r.archive.config.enterprise.name if r.archive.config else ""
+        head = f"{r.archive.name}" + (f" · {name}" if name else "")
+        as_of = f"as of {r.as_of}" if lang == "en" else f"截至 {r.as_of}"
+        out.append(style(f"== {head} ({r.ruleset.name}: {title}; {as_of})", "heading"))
+        out.extend(text_line(f, lang, style) for f in r.findings)
+        out.append(summary_line(summarize(r.findings), lang))
+        out.append("")
+    if len(results) > 1:
+        everything = [f for r in results for f in r.findings]
+        out.append(style(summary_line(summarize(everything), lang, len(results)), "heading"))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def as_json_objects(results: Sequence[Result], lang: str) -> list[dict]:
+    return [
+        {
+            "archive": r.archive.name,
+            "as_of": r.as_of.isoformat(),
+            "ruleset": r.ruleset.name,
+            "findings": [f.to_dict(lang) for f in r.findings],
+            "summary": summarize(r.findings),
+        }
+        for r in results
+    ]
+
+
+def as_json(results: Sequence[Result], lang: str) -> str:
+    """One JSON object per archive, one per line (JSON Lines)."""
+    return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in as_json_objects(results, lang))
+
+
+def _repo_path(r: Result, f: Finding, cwd: str) -> str:
+    root = getattr(r.archive.files, "root", None)
+    if root is None:
+        return f.file
+    return os.path.relpath(os.path.join(root, f.file), cwd).replace(os.sep, "/")
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(results: Sequence[Result], lang: str, cwd: str | None = None) -> str:
+    """GitHub Actions workflow commands; paths relative to the current directory."""
+    cwd = cwd or os.getcwd()
+    level = {"error": "error", "warning": "warning", "info": "notice"}
+    lines = []
+    for r in results:
+        for f in r.findings:
+            props = f"file={_gh_prop(_repo_path(r, f, cwd))}"
+            if f.line is not None:
+                props += f",line={f.line}"
+                if f.column is not None:
+                    props += f",col={f.column}"
+            props += f",title={_gh_prop(f'{f.code} {f.name}')}"
+            cite = f" [{f.citation}]" if f.citation else ""
+            lines.append(f"::{level[f.severity]} {props}::{_gh_data(f.message(lang) + cite)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def as_junit(results: Sequence[Result], lang: str) -> str:
+    """JUnit XML: one test suite per archive, one failing test case per finding."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    total = sum(len(r.findings) for r in results)
+    out.append(f'<testsuites name="safetrain" tests="{total or len(results)}" failures="{total}">')
+    for r in results:
+        n = len(r.findings)
+        out.append(f'  <testsuite name={quoteattr(r.archive.name)} tests="{n or 1}" failures="{n}" errors="0">')
+        if not r.findings:
+            out.append(f'    <testcase classname={quoteattr(r.archive.name)} name="safetrain check"/>')
+        for f in r.findings:
+            name = f"{f.code} {f.subject}" + (f" {f.period}" if f.period else "")
+            loc = location(f)
+            out.append(f"    <testcase classname={quoteattr(f.file)} name={quoteattr(name)} file={quoteattr(f.file)}"
+                       + (f' line="{f.line}"' if f.line is not None else "") + ">")
+            body = f"{loc}: {f.code} {f.message(lang)} [{f.citation}]"
+            out.append(f"      <failure type={quoteattr(f.severity)} message={quoteattr(f.message(lang))}>{escape(body)}</failure>")
+            out.append("    </testcase>")
+        out.append("  </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"
+
+
+FORMATS = {"text": as_text, "json": as_json, "github": as_github, "junit": as_junit}

@@ -1,0 +1,84 @@
+"""What rules share: the archive, the rule set, as_of, and derived facts
+(the window, who attended what), each computed once per check."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from functools import cached_property
+
+from ..archive.models import Archive, Attendance, Enterprise, Session
+from .ruleset import Figure, RuleSet
+
+
+class Context:
+    def __init__(self, archive: Archive, ruleset: RuleSet, as_of: date):
+        self.archive = archive
+        self.ruleset = ruleset
+        self.as_of = as_of
+
+    @property
+    def enterprise(self) -> Enterprise | None:
+        return self.archive.config.enterprise if self.archive.config else None
+
+    # -- figures ------------------------------------------------------------
+    def figure(self, name: str) -> Figure:
+        """The figure in force for this archive's enterprise."""
+        return self.ruleset.figure(name, self.enterprise)
+
+    def value(self, name: str):
+        return self.figure(name).value
+
+    def in_group(self, group: str) -> bool:
+        return self.ruleset.in_group(group, self.enterprise)
+
+    # -- the window ---------------------------------------------------------
+    @cached_property
+    def window_start(self) -> date:
+        """RULES.md: `records_since`, else the first day of the month of the
+        earliest dated record (a hire, a session, a drill, a mentorship)."""
+        e = self.enterprise
+        if e is not None and e.records_since is not None:
+            return e.records_since
+        a = self.archive
+        dates = [p.hired for p in a.people.values()]
+        dates += [s.start.date() for s in a.sessions.values()]
+        dates += [d.date for d in a.drills.values()]
+        dates += [m.start for m in a.mentorships.values()]
+        if not dates:
+            return self.as_of
+        return min(dates).replace(day=1)
+
+    def in_window(self, day: date) -> bool:
+        return self.window_start <= day
+
+    # -- attendance ---------------------------------------------------------
+    @cached_property
+    def attendance(self) -> dict[str, list[tuple[Session, Attendance]]]:
+        """person id -> (session, attendance) of every session that ended by
+        as_of ("nothing dated after it counts"), sorted by start."""
+        out: dict[str, list[tuple[Session, Attendance]]] = defaultdict(list)
+        for s in sorted(self.archive.sessions.values(), key=lambda s: (s.start, s.id)):
+            if s.end.date() > self.as_of:
+                continue
+            for a in s.attendees:
+                out[a.person].append((s, a))
+        return out
+
+    def sessions_of(self, pid: str) -> list[tuple[Session, Attendance]]:
+        return self.attendance.get(pid, [])
+
+    def credited(self, pid: str, *, start: date | None = None, end: date | None = None,
+                 types: frozenset[str] | set[str] | None = None,
+                 exclude: frozenset[str] | set[str] = frozenset()) -> float:
+        """学时 credited to `pid` by sessions that ended between `start` and `end`
+        (inclusive, by the end's date), optionally only of `types` / not of `exclude`."""
+        total = 0.0
+        for s, a in self.sessions_of(pid):
+            day = s.end.date()
+            if (start and day < start) or (end and day > end):
+                continue
+            if (types is not None and s.type not in types) or s.type in exclude:
+                continue
+            total += s.credited_hours(a)
+        return total

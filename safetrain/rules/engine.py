@@ -1,0 +1,99 @@
+"""check(archive, ruleset, as_of) -> [Finding]: run the rules, apply waivers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Iterable, Sequence
+
+from ..archive.models import Archive, Waiver
+from ..findings import Finding
+from .context import Context
+from .registry import RULES, Rule, hit, matches
+from .ruleset import RuleSet
+
+# Findings that waivers never touch: the waiver rules themselves.
+_UNWAIVABLE = frozenset({"A010", "A011"})
+
+
+def selected(code: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> bool:
+    return (not select or matches(code, select)) and not matches(code, ignore)
+
+
+def check(archive: Archive, ruleset: RuleSet, as_of: date, *, select: Sequence[str] = (),
+          ignore: Sequence[str] = (), loaded: Iterable[Finding] = ()) -> list[Finding]:
+    """All findings for `archive` on `as_of`, sorted; `loaded` are the loader's findings."""
+    ctx = Context(archive, ruleset, as_of)
+    ran: set[str] = set()
+    found: list[Finding] = [_complete(f, RULES[f.code], ruleset) for f in loaded]
+    for rule in RULES.values():
+        if rule.func is None or not ruleset.enabled(rule.code) or not selected(rule.code, select, ignore):
+            continue
+        if rule.needs_enterprise and archive.config is None:
+            continue
+        ran.add(rule.code)
+        found.extend(_complete(f, rule, ruleset) for f in rule.func(ctx))
+    found = apply_waivers(found, archive, ruleset, as_of, ran)
+    found = [f for f in found if selected(f.code, select, ignore)]
+    from ..archive.loader import locate
+
+    return sorted(locate(archive, found), key=Finding.sort_key)
+
+
+def _complete(f: Finding, rule: Rule, ruleset: RuleSet) -> Finding:
+    return replace(f, code=rule.code, name=rule.name, severity=rule.severity,
+                   citation=f.citation or ruleset.citation(rule.code))
+
+
+def _waivers(archive: Archive) -> list[tuple[str | None, str, Waiver]]:
+    """(subject or None for archive-wide, file, waiver) for every waiver."""
+    out: list[tuple[str | None, str, Waiver]] = []
+    if archive.config:
+        out += [(None, archive.config.file, w) for w in archive.config.waivers]
+    for table in (archive.people, archive.sessions, archive.drills, archive.mentorships):
+        for record in table.values():
+            out += [(record.id, record.file, w) for w in record.waivers]
+    return out
+
+
+def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_of: date,
+                  ran: set[str]) -> list[Finding]:
+    """ARCHIVE-FORMAT (Waivers): a waiver silences its rule's findings about its
+    file's subject; one past `until` silences nothing and is reported (A010);
+    one that silences nothing is reported (A011)."""
+    waivers = _waivers(archive)
+    if not waivers:
+        return found
+    by_rule: dict[str, list[int]] = {}
+    for i, (_, _, w) in enumerate(waivers):
+        by_rule.setdefault(w.rule, []).append(i)
+    used: set[int] = set()
+    kept = []
+    for f in found:
+        silenced = False
+        if f.code not in _UNWAIVABLE:
+            for i in by_rule.get(f.code, ()):
+                subject, _, w = waivers[i]
+                if subject is not None and subject != f.subject:
+                    continue
+                used.add(i)
+                if w.until is None or as_of <= w.until:
+                    silenced = True
+        if not silenced:
+            kept.append(f)
+    a010, a011 = RULES["A010"], RULES["A011"]
+    for i, (subject, file, w) in enumerate(waivers):
+        who = subject or "enterprise"
+        if w.until is not None and w.until < as_of:
+            kept.append(_complete(hit(
+                who, file,
+                f"对 {w.rule} 的豁免已于 {w.until} 到期（理由：{w.reason}），所豁免的问题重新报告",
+                f"the waiver of {w.rule} ended on {w.until} (reason: {w.reason}); what it waived is reported again",
+                key=("waivers", w.index)), a010, ruleset))
+        elif i not in used and w.rule in ran:
+            kept.append(_complete(hit(
+                who, file,
+                f"对 {w.rule} 的豁免没有豁免任何问题，可以删除",
+                f"the waiver of {w.rule} silences nothing; remove it",
+                key=("waivers", w.index)), a011, ruleset))
+    return kept

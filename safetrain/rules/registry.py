@@ -1,0 +1,101 @@
+"""The rule registry: `@rule("C003", "review-overdue")` on a function.
+
+Built once, when `safetrain.rules` imports its rule modules, and read-only
+afterwards. A rule is a function of a Context that yields findings made with
+`hit(...)`; the engine fills in code, name, severity and citation. Its
+docstring is its documentation page (what / why / example / fix), which
+`safetrain explain` prints.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Callable, Iterable, Mapping
+
+from ..findings import Finding
+
+_CODE = re.compile(r"^[A-Z]\d{3}$")
+_SECTIONS = ("what", "why", "example", "fix")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    func: Callable | None  # None for rules the loader or the waiver stage applies
+    doc: str
+    title: str = ""  # the Chinese title printed by `rules` and `explain`
+    figures: tuple[str, ...] = ()  # the rule set figures it reads
+    needs_enterprise: bool = True
+
+    @property
+    def family(self) -> str:
+        return self.code[0]
+
+    def section(self, title: str) -> str:
+        """One section of the rule's page: what / why / example / fix."""
+        return _sections(self.doc).get(title, "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().split("\n", 1)[0]
+
+
+def _sections(doc: str) -> dict[str, str]:
+    out: dict[str, list[str]] = {"what": []}
+    current = "what"
+    for line in doc.splitlines():
+        m = re.match(r"^(What|Why|Example|Fix)\s*:?\s*$", line.strip(), re.I)
+        if m:
+            current = m.group(1).lower()
+            out[current] = []
+        else:
+            out[current].append(line)
+    return {k: "\n".join(v).strip("\n") for k, v in out.items()}
+
+
+_registry: dict[str, Rule] = {}
+#: code -> Rule, read-only
+RULES: Mapping[str, Rule] = MappingProxyType(_registry)
+
+
+def rule(code: str, name: str, severity: str = "error", *, title: str, figures: tuple[str, ...] = (),
+         needs_enterprise: bool = True):
+    """Register a rule.
+
+    title: its Chinese title; figures: the rule set figures it reads (shown by
+    `explain`); needs_enterprise: skip it when safetrain.toml is unusable.
+    """
+    if not _CODE.match(code) or code in _registry or severity not in ("error", "warning", "info") or not title:
+        raise ValueError(f"bad rule registration {code} {name}")
+
+    def register(func: Callable[..., Iterable[Finding]]):
+        doc = inspect.cleandoc(func.__doc__ or "")
+        missing = [s for s in _SECTIONS[1:] if not _sections(doc).get(s)]
+        if missing:
+            raise ValueError(f"rule {code} docstring lacks sections {missing}")
+        _registry[code] = Rule(code, name, severity, func, doc, title, tuple(figures), needs_enterprise)
+        return func
+
+    return register
+
+
+def declare(code: str, name: str, severity: str, doc: str, *, title: str) -> None:
+    """A rule applied elsewhere (the loader's A001/A002, the waiver stage's A010/A011)."""
+    if code in _registry:
+        raise ValueError(f"rule {code} registered twice")
+    _registry[code] = Rule(code, name, severity, None, inspect.cleandoc(doc), title, (), False)
+
+
+def hit(subject: str, file: str, zh: str, en: str, *, key: tuple = (), period: str | None = None,
+        citation: str | None = None, line: int | None = None) -> Finding:
+    """A finding from inside a rule; the engine fills in code, name, severity and citation."""
+    return Finding("", file, subject, zh, en, period=period, line=line, key=key, citation=citation or "")
+
+
+def matches(code: str, selectors: Iterable[str]) -> bool:
+    return any(code.startswith(s) for s in selectors)

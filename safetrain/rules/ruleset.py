@@ -1,0 +1,166 @@
+"""A rule set: the figures, industry groups and citations rules apply.
+
+The values live in data files (`safetrain/rulesets/*.toml`, or a file in the
+archive that extends one); this module only knows their names and types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from ..archive.codes import INDUSTRY, SKILL_LEVEL
+from ..archive.models import Enterprise
+from ..errors import SafetrainError
+
+#: figure name -> the type its value must have
+FIGURE_TYPES: Mapping[str, str] = MappingProxyType({
+    "minutes_per_hour": "number",
+    "pre_job_hours": "number",
+    "annual_hours": "number",
+    "manager_initial_hours": "number",
+    "manager_annual_hours": "number",
+    "manager_assessment_grace_months": "int",
+    "special_operation_review_years": "int",
+    "special_operation_warning_days": "int",
+    "certificate_warning_days": "int",
+    "apprenticeship_min_months": "int",
+    "mentor_min_skill_level": "skill",
+    "mentor_min_years_on_post": "number",
+    "mentor_clean_record_years": "number",
+    "mentor_max_apprentices": "int",
+    "max_hours_per_day": "number",
+    "campaign_start": "date",
+    "campaign_end": "date",
+    "campaign_min_days": "int",
+})
+GROUPS = ("high_risk", "key", "three_level", "drill_cadence", "mentorship")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    value: Any
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    figure: Figure
+    group: str | None
+    industries: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    industries: frozenset[str]
+    crowded_place: bool
+    citation: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    title: str
+    title_en: str
+    chain: tuple[str, ...]  # the rule sets this one was built from, base first
+    sources: Mapping[str, str]
+    groups: Mapping[str, Group]
+    figures: Mapping[str, tuple[Figure, tuple[Tier, ...]]]
+    rules: Mapping[str, Mapping[str, Any]]
+
+    def in_group(self, group: str, enterprise: Enterprise | None) -> bool:
+        if enterprise is None:
+            return False
+        g = self.groups[group]
+        return enterprise.industry in g.industries or (g.crowded_place and enterprise.crowded_place)
+
+    def has(self, name: str) -> bool:
+        return name in self.figures
+
+    def figure(self, name: str, enterprise: Enterprise | None = None) -> Figure:
+        """The figure in force for `enterprise`: the first matching tier, else the default."""
+        default, tiers = self.figures[name]
+        if enterprise is not None:
+            for tier in tiers:
+                if (tier.group and self.in_group(tier.group, enterprise)) or enterprise.industry in tier.industries:
+                    return tier.figure
+        return default
+
+    def value(self, name: str, enterprise: Enterprise | None = None) -> Any:
+        return self.figure(name, enterprise).value
+
+    def enabled(self, code: str) -> bool:
+        return bool(self.rules.get(code, {}).get("enabled", True))
+
+    def citation(self, code: str) -> str:
+        return str(self.rules.get(code, {}).get("citation", ""))
+
+
+def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
+    """Validate merged rule set tables; a SafetrainError names the file and key."""
+    def fail(key: str, zh: str, en: str):
+        raise SafetrainError(f"规则集 {origin}：`{key}` {zh}", f"rule set {origin}: `{key}` {en}")
+
+    groups = {}
+    for name in GROUPS:
+        g = data.get("groups", {}).get(name)
+        if not isinstance(g, dict) or not isinstance(g.get("industries"), list):
+            fail(f"groups.{name}", "缺失或不是带 industries 的表", "is missing or not a table with `industries`")
+        unknown = [i for i in g["industries"] if i not in INDUSTRY]
+        if unknown:
+            fail(f"groups.{name}.industries", f"含未知行业代码 {unknown}", f"has unknown industry codes {unknown}")
+        groups[name] = Group(frozenset(g["industries"]), bool(g.get("crowded_place", False)), str(g.get("citation", "")))
+    for name in data.get("groups", {}):
+        if name not in GROUPS:
+            fail(f"groups.{name}", "不是已知的行业分组", "is not a known industry group")
+
+    figures = {}
+    for name, raw in data.get("figures", {}).items():
+        if name not in FIGURE_TYPES:
+            fail(f"figures.{name}", "不是已知的规则参数", "is not a known figure")
+        if not isinstance(raw, dict) or "value" not in raw:
+            fail(f"figures.{name}", "应为含 value 与 citation 的表", "must be a table with `value` and `citation`")
+        default = _figure(raw, name, fail)
+        tiers = []
+        for i, t in enumerate(raw.get("tiers", [])):
+            key = f"figures.{name}.tiers[{i}]"
+            if not isinstance(t, dict) or ("group" in t and t["group"] not in GROUPS):
+                fail(key, "应为含 group 或 industries 的表", "must be a table with a known `group` or `industries`")
+            tiers.append(Tier(_figure(t, key, fail, FIGURE_TYPES[name]), t.get("group"), frozenset(t.get("industries", ()))))
+        figures[name] = (default, tuple(tiers))
+    for name in FIGURE_TYPES:
+        if name.startswith("campaign_"):
+            continue  # only campaign rule sets have them; K rules need them when enabled
+        if name not in figures:
+            fail(f"figures.{name}", "缺失", "is missing")
+
+    rules = {code: MappingProxyType(dict(v)) for code, v in data.get("rules", {}).items() if isinstance(v, dict)}
+    for code in ("K001", "K002"):
+        if rules.get(code, {}).get("enabled", True) and not all(f"campaign_{k}" in figures for k in ("start", "end", "min_days")):
+            fail("figures.campaign_*", f"启用 {code} 时必须给出", f"must be given when {code} is enabled")
+    return RuleSet(
+        name=str(data.get("name", chain[-1])),
+        title=str(data.get("title", data.get("name", ""))),
+        title_en=str(data.get("title_en", data.get("title", ""))),
+        chain=tuple(chain),
+        sources=MappingProxyType(dict(data.get("sources", {}))),
+        groups=MappingProxyType(groups),
+        figures=MappingProxyType(figures),
+        rules=MappingProxyType(rules),
+    )
+
+
+def _figure(raw: dict, name: str, fail, kind: str | None = None) -> Figure:
+    kind = kind or FIGURE_TYPES[name]
+    value = raw.get("value")
+    ok = {
+        "number": isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0,
+        "int": isinstance(value, int) and not isinstance(value, bool) and value >= 0,
+        "date": isinstance(value, date),
+        "skill": value in SKILL_LEVEL,
+    }[kind]
+    if not ok:
+        fail(f"{name}.value", f"的值 {value!r} 类型不对（应为 {kind}）", f"has a value {value!r} of the wrong type (expected {kind})")
+    return Figure(value, str(raw.get("citation", "")))

@@ -1,0 +1,94 @@
+"""Shared test helpers: archives written inline, beancount style.
+
+    def test_something(make_archive):
+        root = make_archive({"people/E1.toml": PERSON})
+        assert found(root) == [("A006", "E1", None)]
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from safetrain.api import check_path
+
+AS_OF = date(2024, 6, 30)
+
+# A valid 统一社会信用代码 and valid 身份证号 for tests.
+CREDIT_CODE = "91350100M000100Y43"
+ID_NUMBERS = ["11010519491231002X", "640104199003070016", "640104198505120013", "640121197811230021"]
+
+CONFIG = """\
+format = 1
+ruleset = "{ruleset}"
+
+[enterprise]
+name = "宁夏测试机械有限公司"
+credit_code = "{credit_code}"
+industry = "{industry}"
+crowded_place = {crowded}
+uses_gas = false
+region = "宁夏回族自治区银川市兴庆区"
+records_since = {records_since}
+"""
+
+
+def config(industry: str = "manufacturing", ruleset: str = "national", crowded: bool = False,
+           records_since: str = "2023-07-01", credit_code: str = CREDIT_CODE) -> str:
+    return CONFIG.format(industry=industry, ruleset=ruleset, crowded=str(crowded).lower(),
+                         records_since=records_since, credit_code=credit_code)
+
+
+def person(name: str = "张三", hired: str = "2023-07-03", extra: str = "", **keys) -> str:
+    """A person file; `keys` override or add top-level keys (values are TOML text)."""
+    base = {"name": f'"{name}"', "employment": '"formal"', "department": '"机加车间"', "post": '"车工"',
+            "hired": hired}
+    base.update(keys)
+    return "".join(f"{k} = {v}\n" for k, v in base.items()) + textwrap.dedent(extra)
+
+
+def session(attendees: str = '{ person = "E1", score = 90 }', **keys) -> str:
+    base = {"title": '"新员工公司级安全教育"', "type": '"pre_job"', "level": '"company"',
+            "start": "2023-07-01T08:30:00", "end": "2023-07-01T17:30:00", "hours": "8",
+            "topics": '["rules", "knowledge", "skills", "emergency"]', "content": '"安全生产法律法规、本厂规章制度"',
+            "instructor": '"李四"', "provider": '"internal"', "assessment": '"written"'}
+    base.update(keys)
+    body = "".join(f"{k} = {v}\n" for k, v in base.items() if v is not None)
+    return body + f"attendees = [\n  {attendees},\n]\n" if attendees else body + "attendees = []\n"
+
+
+@pytest.fixture
+def make_archive(tmp_path):
+    """Write files (path -> text) under a fresh archive; safetrain.toml defaults to config()."""
+
+    def make(files: dict[str, str | bytes] | None = None, root: Path | None = None, **config_keys) -> Path:
+        root = root or tmp_path / "archive"
+        root.mkdir(parents=True, exist_ok=True)
+        files = dict(files or {})
+        files.setdefault("safetrain.toml", config(**config_keys))
+        for rel, text in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+        return root
+
+    return make
+
+
+def findings(root: Path, as_of: date = AS_OF, **options):
+    return check_path(root, as_of, **options).findings
+
+
+def found(root: Path, as_of: date = AS_OF, **options) -> list[tuple[str, str, str | None]]:
+    """(code, subject, period) of every finding, in output order."""
+    return [(f.code, f.subject, f.period) for f in findings(root, as_of, **options)]
+
+
+def codes(root: Path, as_of: date = AS_OF, **options) -> list[str]:
+    return [f.code for f in findings(root, as_of, **options)]
