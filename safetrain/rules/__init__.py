@@ -1,13 +1,19 @@
 """The law as code: rules with codes, a rule set of figures, and `check`.
 
-Importing this package registers every rule (once; the registry is read-only).
+Importing this package registers every rule: each module of the package is
+imported once, in name order, and the registry is read-only afterwards.
 """
 
 from __future__ import annotations
 
-from . import integrity, records  # noqa: F401  (registration)
+import importlib
+import pkgutil
+
 from .engine import check, selected
 from .registry import RULES, Rule
 from .ruleset import RuleSet, build_ruleset
+
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    importlib.import_module(f"{__name__}.{_module}")
 
 __all__ = ["RULES", "Rule", "RuleSet", "build_ruleset", "check", "selected"]

@@ -1,0 +1,103 @@
+"""Where a certificate stands on a day: the one definition shared by the
+certificate rules (C002–C004), `safetrain expiring`, the matrix and the
+ledger, so every view says what `check` says.
+
+特种作业规定 第二十一条: a special operation certificate is reviewed every 3
+years (figure `special_operation_review_years`); a review passed in the year
+before the due date, or after it, satisfies it. Warning windows: 60 days for
+special operation certificates (第二十二条), 30 for the others (培训管理办法).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterator
+
+from ..archive.models import Certificate, Enterprise, Person
+from .ruleset import RuleSet
+
+VALID, EXPIRING, EXPIRED, REVIEW_DUE, REVIEW_OVERDUE, SUPERSEDED = (
+    "valid", "expiring", "expired", "review_due", "review_overdue", "superseded")
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True, slots=True)
+class CertState:
+    person: Person
+    certificate: Certificate
+    state: str  # one of the constants above
+    due: date  # the date that matters: the expiry, or the review due date
+    due_kind: str  # "expiry" or "review"
+    days_left: int  # due - as_of; negative when past
+    window: int  # the warning window in days
+    citation: str  # the citation of the figure that decided the state
+
+    @property
+    def is_valid(self) -> bool:
+        return self.state not in (EXPIRED, SUPERSEDED)
+
+
+def review_due_dates(cert: Certificate, years: int) -> Iterator[date]:
+    """issued + N, + 2N, ... years, while the certificate is in force."""
+    n = 1
+    while years > 0:
+        due = add_years(cert.issued, years * n)
+        if due > cert.expires:
+            return
+        yield due
+        n += 1
+
+
+def review_satisfied(cert: Certificate, due: date, as_of: date) -> bool:
+    """A review on or before as_of, no earlier than a year before `due`."""
+    since = add_years(due, -1)
+    return any(since <= r <= as_of for r in cert.reviews)
+
+
+def _superseded(person: Person, cert: Certificate, as_of: date) -> bool:
+    """Another certificate of the same kind and category is in force and lasts longer."""
+    return any(
+        other is not cert and other.kind == cert.kind and other.category == cert.category
+        and other.issued <= as_of <= other.expires and other.expires > cert.expires
+        for other in person.certificates
+    )
+
+
+def certificate_state(person: Person, cert: Certificate, ruleset: RuleSet, enterprise: Enterprise | None,
+                      as_of: date) -> CertState:
+    special = cert.kind == "special_operation"
+    window_fig = ruleset.figure("special_operation_warning_days" if special else "certificate_warning_days", enterprise)
+    window = int(window_fig.value)
+
+    def state(kind: str, due: date, due_kind: str, citation: str) -> CertState:
+        return CertState(person, cert, kind, due, due_kind, (due - as_of).days, window, citation)
+
+    if _superseded(person, cert, as_of):
+        return state(SUPERSEDED, cert.expires, "expiry", window_fig.citation)
+    if cert.expires < as_of:
+        return state(EXPIRED, cert.expires, "expiry", window_fig.citation)
+    if special:
+        review = ruleset.figure("special_operation_review_years", enterprise)
+        dues = [d for d in review_due_dates(cert, int(review.value)) if d < cert.expires]
+        past = [d for d in dues if d <= as_of]
+        if past and not review_satisfied(cert, past[-1], as_of):
+            return state(REVIEW_OVERDUE, past[-1], "review", review.citation)
+        upcoming = [d for d in dues if as_of < d <= as_of.fromordinal(as_of.toordinal() + window)]
+        if upcoming and not review_satisfied(cert, upcoming[0], as_of):
+            return state(REVIEW_DUE, upcoming[0], "review", window_fig.citation)
+    if (cert.expires - as_of).days <= window:
+        return state(EXPIRING, cert.expires, "expiry", window_fig.citation)
+    return state(VALID, cert.expires, "expiry", window_fig.citation)
+
+
+def person_certificates(person: Person, ruleset: RuleSet, enterprise: Enterprise | None,
+                        as_of: date) -> list[CertState]:
+    """The state of each of the person's certificates issued on or before as_of."""
+    return [certificate_state(person, c, ruleset, enterprise, as_of) for c in person.certificates if c.issued <= as_of]
