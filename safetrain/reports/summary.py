@@ -41,7 +41,10 @@ def pre_job_covered(ctx: Context, person: Person) -> bool:
                for s, a in ctx.sessions_of(person.id))
 
 
-def _campaign(ctx: Context, active: list[Person]) -> dict | None:
+def _campaign(ctx: Context) -> dict | None:
+    """K001's coverage so far: people employed at least the minimum days of the
+    campaign window up to as_of ("nothing dated after it counts"), and how many
+    of them passed a session inside the window."""
     rs = ctx.ruleset
     if not (rs.enabled("K001") and rs.has("campaign_start")):
         return None
@@ -49,7 +52,7 @@ def _campaign(ctx: Context, active: list[Person]) -> dict | None:
     min_days = ctx.value("campaign_min_days")
     judged = covered = 0
     for p in ctx.archive.people.values():
-        first, last = max(start, p.hired), min(end, p.left or end)
+        first, last = max(start, p.hired), min(end, ctx.as_of, p.left or end)
         if (last - first).days + 1 < min_days:
             continue
         judged += 1
@@ -57,6 +60,38 @@ def _campaign(ctx: Context, active: list[Person]) -> dict | None:
             covered += 1
     return {"start": start.isoformat(), "end": end.isoformat(), "judged": judged, "covered": covered,
             "percent": percent(covered, judged)}
+
+
+def _hours(year: int, people: int, met: int, credited: float, required: float) -> dict:
+    """This year's 学时 so far against each person's yearly figure (Y001/Y002)."""
+    return {"year": year, "people": people, "met": met, "percent_met": percent(met, people),
+            "credited": round(credited, 1), "required": round(required, 1),
+            "average": round(credited / people, 1) if people else 0.0,
+            "average_required": round(required / people, 1) if people else 0.0}
+
+
+def _period(day: date, cadence: str) -> str:
+    return f"{day.year}-{day.month:02d}" if cadence == "month" else f"{day.year}-H{1 if day.month <= 6 else 2}"
+
+
+def _drills(ctx: Context) -> dict:
+    """Drills from the window's start to as_of, by month and by the period the
+    archive's cadence judges (D001 monthly in `drill_cadence` archives, D004
+    half-yearly elsewhere), empty periods included."""
+    cadence = "month" if ctx.in_group("drill_cadence") else "half"
+    step = 1 if cadence == "month" else 6
+    months, periods = Counter(), Counter()
+    for d in ctx.archive.drills.values():
+        if ctx.window_start <= d.date <= ctx.as_of:
+            months[_period(d.date, "month")] += 1
+            periods[_period(d.date, cadence)] += 1
+    labels, day = [], ctx.window_start.replace(day=1, month=(ctx.window_start.month - 1) // step * step + 1)
+    while day <= ctx.as_of:
+        labels.append(_period(day, cadence))
+        index = day.year * 12 + day.month - 1 + step
+        day = date(index // 12, index % 12 + 1, 1)
+    return {"total": sum(months.values()), "by_month": dict(sorted(months.items())), "cadence": cadence,
+            "by_period": [{"period": label, "count": periods[label]} for label in labels]}
 
 
 def archive_summary(result: Result) -> dict:
@@ -69,10 +104,11 @@ def archive_summary(result: Result) -> dict:
     pre_job = sum(pre_job_covered(ctx, p) for p in new_workers)
 
     year = as_of.year
-    met, total_hours = 0, 0.0
+    met, total_hours, total_need = 0, 0.0, 0.0
     for p in active:
         got, need = year_hours(ctx, p, year)
         total_hours += got
+        total_need += need
         met += got >= need
 
     certs = Counter()
@@ -80,11 +116,6 @@ def archive_summary(result: Result) -> dict:
         for st in person_certificates(p, result.ruleset, e, as_of):
             if st.state != SUPERSEDED:
                 certs[st.state] += 1
-
-    drills = Counter()
-    for d in a.drills.values():
-        if ctx.window_start <= d.date <= as_of:
-            drills[d.date.strftime("%Y-%m")] += 1
 
     fams = Counter(f.code[0] for f in result.findings)
     return {
@@ -103,11 +134,54 @@ def archive_summary(result: Result) -> dict:
             "special_operators": sum("special_operator" in p.roles for p in active),
         },
         "pre_job": {"judged": len(new_workers), "covered": pre_job, "percent": percent(pre_job, len(new_workers))},
-        "campaign": _campaign(ctx, active),
-        "hours": {"year": year, "people": len(active), "met": met, "percent_met": percent(met, len(active)),
-                  "average": round(total_hours / len(active), 1) if active else 0.0},
+        "campaign": _campaign(ctx),
+        "hours": _hours(year, len(active), met, total_hours, total_need),
         "certificates": {k: certs.get(k, 0) for k in ("valid", "expiring", "review_due", "review_overdue", "expired")},
-        "drills": {"total": sum(drills.values()), "by_month": dict(sorted(drills.items()))},
+        "drills": _drills(ctx),
         "sessions": sum(1 for s in a.sessions.values() if s.start.date() <= as_of),
         "findings": {**summarize(result.findings), "by_family": dict(sorted(fams.items()))},
+    }
+
+
+def _add(counts: list[dict]) -> dict:
+    """Key-wise sum of count dicts, keys in first-seen order."""
+    out: dict = {}
+    for c in counts:
+        for k, v in c.items():
+            out[k] = out.get(k, 0) + v
+    return out
+
+
+def _coverage(parts: list[dict]) -> dict:
+    judged, covered = sum(p["judged"] for p in parts), sum(p["covered"] for p in parts)
+    return {"judged": judged, "covered": covered, "percent": percent(covered, judged)}
+
+
+def workspace_total(summaries: list[dict]) -> dict:
+    """The total row of a workspace: counts added up, percentages recomputed
+    from the added counts (never averaged)."""
+    heads = [s["headcount"] for s in summaries]
+    campaigns = [s["campaign"] for s in summaries if s["campaign"] is not None]
+    hours = [s["hours"] for s in summaries]
+    findings = [s["findings"] for s in summaries]
+    by_employment = _add([h["by_employment"] for h in heads])
+    return {
+        "archives": len(summaries),
+        "headcount": {
+            "active": sum(h["active"] for h in heads),
+            "by_employment": {code: by_employment[code] for code in EMPLOYMENT if code in by_employment},
+            "managers": sum(h["managers"] for h in heads),
+            "special_operators": sum(h["special_operators"] for h in heads),
+        },
+        "pre_job": _coverage([s["pre_job"] for s in summaries]),
+        "campaign": _coverage(campaigns) if campaigns else None,
+        "hours": _hours(max((h["year"] for h in hours), default=0), sum(h["people"] for h in hours),
+                        sum(h["met"] for h in hours), sum(h["credited"] for h in hours),
+                        sum(h["required"] for h in hours)),
+        "certificates": _add([s["certificates"] for s in summaries]),
+        "drills": {"total": sum(s["drills"]["total"] for s in summaries)},
+        "sessions": sum(s["sessions"] for s in summaries),
+        "findings": {**{k: sum(f[k] for f in findings) for k in ("errors", "warnings", "infos", "total")},
+                     "by_code": dict(sorted(_add([f["by_code"] for f in findings]).items())),
+                     "by_family": dict(sorted(_add([f["by_family"] for f in findings]).items()))},
     }

@@ -1,0 +1,104 @@
+"""reports.summary: an archive's headline numbers and a workspace's total."""
+
+from datetime import date
+
+from conftest import AS_OF, person, session
+
+from safetrain.api import check_path
+from safetrain.reports.summary import archive_summary, workspace_total
+
+DRILL = 'title = "疏散演练"\ndate = {date}\nscale = "small"\nscenario = "fire"\nparticipants = ["E1"]\n'
+
+
+def small_archive(make_archive, root=None, **config):
+    return make_archive({
+        "people/E1.toml": person(roles='["special_operator"]', extra="""
+            [[certificates]]
+            kind = "special_operation"
+            category = "低压电工作业"
+            number = "T001"
+            issued = 2022-01-01
+            expires = 2028-01-01
+            """),
+        "people/E2.toml": person("李梅", hired="2024-03-01", employment='"contract"', extra="""
+            [[certificates]]
+            kind = "other"
+            category = "叉车"
+            number = "F002"
+            issued = 2020-07-20
+            expires = 2024-07-20
+            """),
+        "people/E3.toml": person("王五", left="2024-01-01"),
+        "people/M1.toml": person("赵六", hired="2023-07-01", roles='["principal"]', extra="""
+            [[certificates]]
+            kind = "manager"
+            category = "主要负责人"
+            number = "M003"
+            issued = 2021-05-01
+            expires = 2024-05-01
+            """),
+        "sessions/S1.toml": session(),
+        "sessions/S2.toml": session(type='"refresher"', level=None, start="2024-03-05T08:30:00",
+                                    end="2024-03-05T17:30:00"),
+        "sessions/S3.toml": session('{ person = "M1", passed = true }', type='"management"', level=None,
+                                    start="2024-04-01T08:30:00", end="2024-04-01T12:30:00", hours="4"),
+        "drills/D1.toml": DRILL.format(date="2023-08-20"),
+        "drills/D2.toml": DRILL.format(date="2024-02-01"),
+        "drills/D3.toml": DRILL.format(date="2024-07-05"),
+    }, root=root, **config)
+
+
+def test_headline_numbers(make_archive):
+    s = archive_summary(check_path(small_archive(make_archive), AS_OF))
+    assert s["headcount"] == {"active": 3, "by_employment": {"formal": 2, "contract": 1},
+                              "managers": 1, "special_operators": 1}
+    # E1 trained before the post, E2 not; the principal is judged by Y003/C005, not here
+    assert s["pre_job"] == {"judged": 2, "covered": 1, "percent": 50.0}
+    assert s["campaign"] is None  # national rule set: no campaign
+    assert s["hours"] == {"year": 2024, "people": 3, "met": 1, "percent_met": 33.3, "credited": 12.0,
+                          "required": 28.0, "average": 4.0, "average_required": 9.3}
+    assert s["certificates"] == {"valid": 1, "expiring": 1, "review_due": 0, "review_overdue": 0, "expired": 1}
+    # manufacturing has no monthly cadence nationally: half-years (D004), empty ones included
+    assert s["drills"] == {"total": 2, "by_month": {"2023-08": 1, "2024-02": 1}, "cadence": "half",
+                           "by_period": [{"period": "2023-H2", "count": 1}, {"period": "2024-H1", "count": 1}]}
+
+
+def test_monthly_drill_periods_in_cadence_archives(make_archive):
+    root = small_archive(make_archive, industry="catering", ruleset="ningxia-2023", records_since="2024-03-01")
+    s = archive_summary(check_path(root, date(2024, 5, 10)))
+    assert s["drills"]["cadence"] == "month"
+    assert s["drills"]["by_period"] == [{"period": "2024-03", "count": 0}, {"period": "2024-04", "count": 0},
+                                        {"period": "2024-05", "count": 0}]
+
+
+def test_campaign_counts_only_days_up_to_as_of(make_archive):
+    root = make_archive({
+        "people/E1.toml": person(hired="2023-07-01"),
+        "people/E2.toml": person("李梅", hired="2023-08-20"),  # 12 days by as_of: not judged yet
+        "sessions/S1.toml": session(start="2023-07-10T08:30:00", end="2023-07-10T17:30:00"),
+    }, ruleset="ningxia-2023")
+    s = archive_summary(check_path(root, date(2023, 8, 31)))
+    assert s["campaign"] == {"start": "2023-07-01", "end": "2023-12-31", "judged": 1, "covered": 1, "percent": 100.0}
+
+
+def test_workspace_total_adds_counts_and_recomputes_percentages(make_archive, tmp_path):
+    a = archive_summary(check_path(small_archive(make_archive, root=tmp_path / "ws" / "a"), AS_OF))
+    b = archive_summary(check_path(make_archive({
+        "people/E1.toml": person(employment='"dispatched"'),
+        "sessions/S1.toml": session(),
+    }, root=tmp_path / "ws" / "b", ruleset="ningxia-2023"), AS_OF))
+    t = workspace_total([a, b])
+    assert t["archives"] == 2
+    assert t["headcount"] == {"active": 4, "by_employment": {"formal": 2, "contract": 1, "dispatched": 1},
+                              "managers": 1, "special_operators": 1}
+    assert t["pre_job"] == {"judged": 3, "covered": 2, "percent": 66.7}
+    assert t["campaign"] == {"judged": 1, "covered": 1, "percent": 100.0}
+    assert t["hours"]["people"] == 4 and t["hours"]["met"] == 1 and t["hours"]["percent_met"] == 25.0
+    assert t["certificates"] == {"valid": 1, "expiring": 1, "review_due": 0, "review_overdue": 0, "expired": 1}
+    assert t["drills"] == {"total": 2}
+    assert t["findings"]["total"] == a["findings"]["total"] + b["findings"]["total"]
+
+
+def test_total_of_nothing():
+    t = workspace_total([])
+    assert t["headcount"]["active"] == 0 and t["pre_job"]["percent"] is None and t["campaign"] is None
