@@ -7,8 +7,8 @@ from datetime import date
 
 import click
 
-from ..errors import SafetrainError
-from .options import as_of_option, fail, format_option, lang_option, resolve_lang, split_codes
+from .common import checked_results
+from .options import as_of_option, format_option, lang_option, resolve_lang, split_codes
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue", "path": None, "heading": None}
 
@@ -38,8 +38,6 @@ def check(paths, as_of, fmt, select, ignore, strict, ruleset, lang):
     (default: the current folder). Exit 0 when clean, 1 when there are errors
     (or warnings with --strict), 2 for a usage error or unreadable input.
     """
-    from ..api import check_path
-    from ..archive.discover import discover
     from ..reports.findings import FORMATS
     from ..rules import RULES
 
@@ -48,18 +46,8 @@ def check(paths, as_of, fmt, select, ignore, strict, ruleset, lang):
     unknown = [c for c in select + ignore if not any(code.startswith(c) for code in RULES)]
     if unknown:
         raise click.UsageError(f"未知的规则代码 / unknown rule codes: {', '.join(unknown)}")
-    as_of = as_of or date.today()
-    try:
-        roots = discover(paths or ["."])
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
-    results, broken = [], False
-    for root in roots:
-        try:
-            results.append(check_path(root, as_of, select=select, ignore=ignore, ruleset=ruleset))
-        except SafetrainError as exc:
-            broken = True
-            click.echo(f"{'error' if lang == 'en' else '错误'}: {exc.message(lang)}", err=True)
+    results, broken = checked_results(paths, as_of or date.today(), lang, select=select, ignore=ignore,
+                                      ruleset=ruleset)
     if fmt == "text":
         click.echo(FORMATS["text"](results, lang, _style), nl=False)
     else:

@@ -1,0 +1,40 @@
+"""safetrain status: the dashboard of an archive or a workspace."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import click
+
+from .common import checked_results, terminal
+from .options import as_of_option, format_option, lang_option, resolve_lang
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@as_of_option
+@format_option("text", "json")
+@lang_option
+def status(paths, as_of, fmt, lang):
+    """档案概况：在岗人数、培训覆盖率、学时、证书、演练、问题。
+
+    The dashboard of each archive under PATHS (default: the current folder):
+    headcount by employment form, pre-job and campaign coverage, this year's
+    学时 against the yearly figure, certificates valid / expiring / expired,
+    drills per period, findings by rule family. A workspace gets one row per
+    archive and a total row; --format json gives one document
+    {"archives": [...], "total": {...}}. Exit 0, or 2 when a path holds no
+    readable archive.
+    """
+    from ..reports.status import status_document, status_text
+
+    lang = resolve_lang(lang)
+    results, broken = checked_results(paths, as_of or date.today(), lang)
+    doc = status_document(results)
+    if fmt == "json":
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        click.echo(status_text(doc, lang, **terminal()), nl=False)
+    sys.exit(2 if broken else 0)

@@ -1,0 +1,49 @@
+"""Rendering rich tables to text for the terminal views (status, expiring,
+matrix). rich is imported only here and only when a view is printed, so
+`safetrain --help` stays fast. The output is a string: the CLI prints it, tests
+read it; without colour it holds no escape codes and no trailing blanks."""
+
+from __future__ import annotations
+
+import io
+
+#: states of the views -> rich style
+STATE_STYLES = {
+    "current": "green", "valid": "green",
+    "expiring": "yellow", "review_due": "yellow", "upcoming": "cyan",
+    "expired": "bold red", "review_overdue": "bold red", "missing": "bold red",
+    "n.a.": "dim",
+}
+
+
+def render(*renderables, width: int = 100, color: bool = False) -> str:
+    """The renderables as text `width` columns wide; ANSI colours when `color`."""
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, color_system="standard" if color else None,
+                      force_terminal=color, no_color=not color, highlight=False, emoji=False,
+                      markup=False, legacy_windows=False, soft_wrap=False)
+    for r in renderables:
+        console.print(r)
+    return "".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
+
+
+def table(*columns, title: str | None = None):
+    """A plain table for the views: a rule under the header, no side borders.
+    A column is a name, or (name, {rich Column options})."""
+    from rich import box
+    from rich.table import Table
+
+    t = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, show_edge=False,
+              title_style="bold", header_style="bold")
+    for c in columns:
+        name, opts = (c, {}) if isinstance(c, str) else c
+        t.add_column(name, **opts)
+    return t
+
+
+def text(value: str, style: str | None = None):
+    """A cell: plain text with an optional style (markup is off, so `[` is safe)."""
+    from rich.text import Text
+
+    return Text(value, style=style or "")
