@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -84,3 +85,15 @@ def mask_id_number(value: str | None) -> str:
     if len(value) <= 10:
         return "*" * len(value)
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+_ID_RUN = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
+
+
+def mask_id_numbers_in(text: str, known: str | None = None) -> str:
+    """`text` with every 身份证号 in it masked: `known` (e.g. the holder's) and any
+    18-character run that is a valid one. Certificate numbers are often the
+    holder's 身份证号 with a letter in front ("T64010419900307001X")."""
+    if known and len(known) > 10:
+        text = text.replace(known, mask_id_number(known))
+    return _ID_RUN.sub(lambda m: m.group(0) if id_number_problem(m.group(0)) else mask_id_number(m.group(0)), text)

@@ -30,7 +30,8 @@ def render(*renderables, width: int = 100, color: bool = False) -> str:
 
 def table(*columns, title: str | None = None):
     """A plain table for the views: a rule under the header, no side borders.
-    A column is a name, or (name, {rich Column options})."""
+    A column is a name, or (name, {rich Column options}); long cells wrap,
+    never truncated."""
     from rich import box
     from rich.table import Table
 
@@ -38,7 +39,7 @@ def table(*columns, title: str | None = None):
               title_style="bold", header_style="bold")
     for c in columns:
         name, opts = (c, {}) if isinstance(c, str) else c
-        t.add_column(name, **opts)
+        t.add_column(name, **{"overflow": "fold", **opts})
     return t
 
 

@@ -71,10 +71,12 @@ def _superseded(person: Person, cert: Certificate, as_of: date) -> bool:
 
 
 def certificate_state(person: Person, cert: Certificate, ruleset: RuleSet, enterprise: Enterprise | None,
-                      as_of: date) -> CertState:
+                      as_of: date, *, window: int | None = None) -> CertState:
+    """The certificate's state on as_of. `window` replaces the kind's warning
+    window: C004 uses the kind's own; `safetrain expiring --within` looks further."""
     special = cert.kind == "special_operation"
     window_fig = ruleset.figure("special_operation_warning_days" if special else "certificate_warning_days", enterprise)
-    window = int(window_fig.value)
+    window = int(window_fig.value) if window is None else window
 
     def state(kind: str, due: date, due_kind: str, citation: str) -> CertState:
         return CertState(person, cert, kind, due, due_kind, (due - as_of).days, window, citation)

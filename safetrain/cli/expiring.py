@@ -1,0 +1,55 @@
+"""safetrain expiring: certificates expired, expiring or due for review."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import click
+
+from ..errors import SafetrainError
+from .common import checked_results, terminal
+from .options import as_of_option, fail, format_option, lang_option, resolve_lang
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--within", type=click.IntRange(min=0), default=None, metavar="DAYS",
+              help="列出多少天内到期或复审的证书（缺省 60）/ days ahead to list (default 60)")
+@as_of_option
+@format_option("text", "json")
+@click.option("--ics", "ics_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="写出日历提醒（iCalendar）/ write calendar reminders (iCalendar) to FILE")
+@lang_option
+def expiring(paths, within, as_of, fmt, ics_file, lang):
+    """到期与待复审证书：已过期、将到期、待复审（含逾期），最近的在前。
+
+    Certificates of active people in the archives under PATHS that are
+    expired, expiring, or due (or overdue) for review, soonest first.
+    "Expiring" and "review due" are exactly what `check` reports as C004:
+    each kind's own warning window (60 days special operation, 30 the
+    others). --within widens the look-ahead: certificates outside their
+    window but due within DAYS are listed as "upcoming". --ics FILE writes one
+    all-day calendar event per due date with reminders 60, 30 and 7 days
+    before. Exit 0, or 2 when a path holds no readable archive.
+    """
+    from ..archive.atomic import write_text
+    from ..reports.expiring import expiring_document, expiring_ics, expiring_text
+
+    lang = resolve_lang(lang)
+    results, broken = checked_results(paths, as_of or date.today(), lang)
+    doc = expiring_document(results, within)
+    if fmt == "json":
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        click.echo(expiring_text(doc, lang, **terminal()), nl=False)
+    if ics_file:
+        try:
+            write_text(ics_file, expiring_ics(doc, lang))
+        except OSError as exc:
+            raise fail(SafetrainError(f"无法写入 {ics_file}：{exc.strerror}", f"cannot write {ics_file}: {exc.strerror}"),
+                       lang) from None
+        click.echo(f"已写入 {len(doc['items'])} 个提醒到 {ics_file}" if lang == "zh"
+                   else f"Wrote {len(doc['items'])} reminders to {ics_file}", err=True)
+    sys.exit(2 if broken else 0)

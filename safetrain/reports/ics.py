@@ -1,0 +1,72 @@
+"""iCalendar (RFC 5545) text: all-day events with display alarms.
+
+Pure and deterministic: the caller gives every UID and the DTSTAMP, events
+come out in the order given, lines end in CRLF and are folded at 75 octets
+without splitting a UTF-8 character (RFC 5545 3.1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Iterable, Sequence
+
+LIMIT = 75  # octets per line, CRLF excluded (RFC 5545 3.1)
+
+
+@dataclass(frozen=True)
+class Event:
+    uid: str
+    day: date  # an all-day event on this day
+    summary: str
+    description: str = ""
+    alarms: Sequence[int] = ()  # days before the day
+
+
+def escape(text: str) -> str:
+    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma, newline."""
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
+
+
+def fold(line: str) -> str:
+    """One content line folded: at most 75 octets a line, continuations start with a space."""
+    out, current, size = [], [], 0
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > LIMIT:
+            out.append("".join(current))
+            current, size = [" "], 1
+        current.append(ch)
+        size += n
+    out.append("".join(current))
+    return "\r\n".join(out)
+
+
+def _event(e: Event, stamp: str) -> Iterable[str]:
+    yield "BEGIN:VEVENT"
+    yield f"UID:{e.uid}"
+    yield f"DTSTAMP:{stamp}"
+    yield f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}"
+    yield f"DTEND;VALUE=DATE:{e.day + timedelta(days=1):%Y%m%d}"
+    yield f"SUMMARY:{escape(e.summary)}"
+    if e.description:
+        yield f"DESCRIPTION:{escape(e.description)}"
+    yield "TRANSP:TRANSPARENT"
+    for days in e.alarms:
+        yield "BEGIN:VALARM"
+        yield "ACTION:DISPLAY"
+        yield f"DESCRIPTION:{escape(e.summary)}"
+        yield f"TRIGGER:-P{days}D"
+        yield "END:VALARM"
+    yield "END:VEVENT"
+
+
+def calendar(events: Iterable[Event], *, stamp: datetime, name: str, prodid: str = "-//safetrain//safetrain//ZH") -> str:
+    """A VCALENDAR holding `events`; `stamp` (UTC) is every event's DTSTAMP."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+             f"X-WR-CALNAME:{escape(name)}"]
+    dtstamp = f"{stamp:%Y%m%dT%H%M%S}Z"
+    for e in events:
+        lines.extend(_event(e, dtstamp))
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)

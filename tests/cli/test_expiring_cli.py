@@ -1,0 +1,63 @@
+"""safetrain expiring from the command line."""
+
+import json
+
+from click.testing import CliRunner
+from reports.test_expiring import PEOPLE
+
+from safetrain.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_help():
+    r = run("expiring", "--help")
+    assert r.exit_code == 0
+    for option in ("--within DAYS", "--as-of DATE", "--format [text|json]", "--ics FILE", "--lang [zh|en]"):
+        assert option in r.output
+
+
+def test_text(make_archive):
+    r = run("expiring", str(make_archive(PEOPLE)), "--as-of", "2024-06-30")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("证书到期与复审 · 截至 2024-06-30 · 60 天内\n")
+    assert "T640104********0016" in r.stdout
+
+
+def test_json_document(make_archive):
+    r = run("expiring", str(make_archive(PEOPLE)), "--as-of", "2024-06-30", "--within", "30", "--format", "json")
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    assert list(doc) == ["as_of", "within", "archives", "counts", "items"]
+    assert doc["within"] == 30 and [i["number"] for i in doc["items"]] == ["T003", "M002", "F007"]
+    assert set(doc["items"][0]) >= {"archive", "person", "name", "department", "kind", "category", "number", "state",
+                                    "due_kind", "due", "days_left", "uid"}
+
+
+def test_ics_is_written_atomically_and_deterministically(make_archive, tmp_path):
+    root = make_archive(PEOPLE)
+    out = tmp_path / "cal" / "certs.ics"
+    r = run("expiring", str(root), "--as-of", "2024-06-30", "--ics", str(out), "--format", "json")
+    assert r.exit_code == 0, r.output
+    json.loads(r.stdout)  # the note about the file goes to stderr
+    assert "6" in r.stderr and str(out) in r.stderr
+    first = out.read_bytes()
+    assert first.startswith(b"BEGIN:VCALENDAR\r\n") and first.count(b"BEGIN:VEVENT") == 6
+    assert run("expiring", str(root), "--as-of", "2024-06-30", "--ics", str(out)).exit_code == 0
+    assert out.read_bytes() == first
+    assert [p.name for p in out.parent.iterdir()] == ["certs.ics"]  # no temporary left behind
+
+
+def test_unwritable_ics_is_a_one_line_error(make_archive, tmp_path):
+    (tmp_path / "file").write_text("x")
+    r = run("expiring", str(make_archive(PEOPLE)), "--as-of", "2024-06-30", "--ics", str(tmp_path / "file" / "c.ics"),
+            "--lang", "en")
+    assert r.exit_code == 2
+    assert "cannot write" in r.stderr and r.stderr.count("\n") == 1 and "Traceback" not in r.output
+
+
+def test_negative_within_is_a_usage_error(make_archive):
+    r = run("expiring", str(make_archive(PEOPLE)), "--within", "-1")
+    assert r.exit_code == 2

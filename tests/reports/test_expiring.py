@@ -1,0 +1,193 @@
+"""reports.expiring: what is listed, in which state, in which order; the calendar."""
+
+from datetime import date
+
+from conftest import AS_OF, person
+
+from safetrain.api import check_path
+from safetrain.reports.expiring import due_items, expiring_document, expiring_ics, expiring_text
+from safetrain.rules.certstatus import EXPIRING, REVIEW_DUE, person_certificates
+
+
+def cert(kind, category, number, issued, expires, reviews=""):
+    return f"""
+        [[certificates]]
+        kind = "{kind}"
+        category = "{category}"
+        number = "{number}"
+        issued = {issued}
+        expires = {expires}
+        reviews = [{reviews}]
+        """
+
+
+SPECIAL = '["special_operator"]'
+PEOPLE = {
+    # a review due in 32 days (issued + 3 years), none passed: review due (C004)
+    # and a certificate whose reviews were passed, expiring in 46 days (C004)
+    "people/E1.toml": person(roles=SPECIAL, id_number='"640104199003070016"', extra=
+                             cert("special_operation", "低压电工作业", "T640104199003070016", "2021-08-01", "2027-08-01")
+                             + cert("special_operation", "焊接与热切割作业", "T002", "2018-07-01", "2024-08-15",
+                                    "2021-05-01, 2024-05-01")),
+    # an `other` certificate 45 days from expiry: outside its 30-day window, so only upcoming;
+    # a manager certificate expired 29 days ago
+    "people/E2.toml": person("李梅", department='"安全科"', extra=cert("other", "叉车", "F002", "2020-08-14", "2024-08-14")
+                             + cert("manager", "安全生产管理人员", "M002", "2021-06-01", "2024-06-01")),
+    # a review that fell due on 2023-01-01 and was never passed
+    "people/E3.toml": person("王五", roles=SPECIAL, extra=cert("special_operation", "高处作业", "T003", "2020-01-01",
+                                                            "2026-01-01")),
+    # left: not listed
+    "people/E4.toml": person("赵六", left="2024-05-01", extra=cert("other", "叉车", "F004", "2019-01-01", "2024-06-01")),
+    # renewed: the old one is superseded, the new one far off
+    "people/E5.toml": person("孙七", extra=cert("other", "电梯", "F005", "2020-03-01", "2024-03-01")
+                             + cert("other", "电梯", "F006", "2024-02-20", "2025-03-01")),
+    # expiring in 20 days
+    "people/E6.toml": person("周八", extra=cert("other", "压力容器", "F007", "2020-07-20", "2024-07-20")),
+}
+
+
+def listed(items):
+    return [(i["person"], i["number"], i["state"], i["due"], i["days_left"]) for i in items]
+
+
+def test_states_and_soonest_first(make_archive):
+    items = due_items(check_path(make_archive(PEOPLE), AS_OF))
+    assert listed(items) == [
+        ("E3", "T003", "review_overdue", "2023-01-01", -546),
+        ("E2", "M002", "expired", "2024-06-01", -29),
+        ("E6", "F007", "expiring", "2024-07-20", 20),
+        ("E1", "T640104********0016", "review_due", "2024-08-01", 32),
+        ("E2", "F002", "upcoming", "2024-08-14", 45),
+        ("E1", "T002", "expiring", "2024-08-15", 46),
+    ]
+    e2 = items[1]
+    assert (e2["name"], e2["department"], e2["kind"], e2["category"], e2["due_kind"], e2["window"]) == \
+        ("李梅", "安全科", "manager", "安全生产管理人员", "expiry", 30)
+    assert items[3]["due_kind"] == "review" and items[3]["window"] == 60
+
+
+def test_id_numbers_never_shown(make_archive):
+    result = check_path(make_archive(PEOPLE), AS_OF)
+    doc = expiring_document([result])
+    for out in (str(doc), expiring_text(doc), expiring_text(doc, "en"), expiring_ics(doc)):
+        assert "640104199003070016" not in out
+
+
+def test_within_narrows_and_widens_the_horizon(make_archive):
+    result = check_path(make_archive(PEOPLE), AS_OF)
+    # expired and overdue always; the rest only when due within the horizon
+    assert [i["number"] for i in due_items(result, 30)] == ["T003", "M002", "F007"]
+    far = due_items(result, 400)
+    assert [(i["number"], i["state"]) for i in far][-2:] == [("T002", "expiring"), ("F006", "upcoming")]
+    assert [i["state"] for i in due_items(result, 0)] == ["review_overdue", "expired"]
+
+
+def test_expiring_and_review_due_are_the_certstatus_warnings(make_archive):
+    """Until the C rules land: exactly the certificates certstatus puts in their kind's warning window."""
+    result = check_path(make_archive(PEOPLE), AS_OF)
+    e = result.archive.config.enterprise
+    warned = {(p.id, st.certificate.category) for p in result.archive.people.values() if p.employed_on(AS_OF)
+              for st in person_certificates(p, result.ruleset, e, AS_OF) if st.state in (EXPIRING, REVIEW_DUE)}
+    for within in (None, 60, 400):
+        shown = {(i["person"], i["category"]) for i in due_items(result, within) if i["state"] in ("expiring", "review_due")}
+        assert shown == warned
+
+
+def test_default_horizon_follows_a_wider_warning_window(make_archive):
+    root = make_archive({
+        "rules.toml": 'extends = "national"\nname = "ours"\n[figures.certificate_warning_days]\nvalue = 90\n'
+                      'citation = "本企业规定"\n',
+        "people/E1.toml": person(extra=cert("other", "叉车", "F001", "2020-09-01", "2024-09-20")),
+    }, ruleset="rules.toml")
+    result = check_path(root, AS_OF)
+    assert [(i["state"], i["days_left"], i["citation"]) for i in due_items(result)] == [("expiring", 82, "本企业规定")]
+    assert expiring_document([result])["archives"][0]["within"] == 90
+
+
+def test_workspace_items_are_merged_soonest_first(make_archive, tmp_path):
+    a = check_path(make_archive({"people/E6.toml": PEOPLE["people/E6.toml"]}, root=tmp_path / "a"), AS_OF)
+    b = check_path(make_archive({"people/E2.toml": PEOPLE["people/E2.toml"]}, root=tmp_path / "b"), AS_OF)
+    doc = expiring_document([a, b])
+    assert [(i["archive"].rsplit("/", 1)[-1], i["number"]) for i in doc["items"]] == \
+        [("b", "M002"), ("a", "F007"), ("b", "F002")]
+    assert doc["counts"] == {"expired": 1, "review_overdue": 0, "expiring": 1, "review_due": 0, "upcoming": 1}
+    assert len({i["uid"] for i in doc["items"]}) == 3
+
+
+def test_text_table(make_archive):
+    doc = expiring_document([check_path(make_archive(PEOPLE), AS_OF)])
+    out = expiring_text(doc)
+    lines = out.splitlines()
+    assert lines[0] == "证书到期与复审 · 截至 2024-06-30 · 60 天内"
+    days = [line.split()[0] for line in lines[3:] if line and line.split()[0].lstrip("-").isdigit()]
+    assert days == ["-546", "-29", "20", "32", "45", "46"]
+    assert "提前提示：到期" in out and "待复审" in out and "复审逾期" in out
+    assert "已过期 1 · 复审逾期 1 · 将到期 2 · 待复审 1 · 提前提示 1" in lines
+    en = expiring_text(doc, "en")
+    assert "Certificates due · as of 2024-06-30 · within 60 days" in en and "upcoming expiry" in en
+
+
+def test_nothing_due(make_archive):
+    doc = expiring_document([check_path(make_archive({"people/E1.toml": person()}), AS_OF)])
+    assert expiring_text(doc, "en") == "No certificate expired, expiring or due for review within 60 days.\n"
+
+
+# -- the calendar ------------------------------------------------------------
+
+def unfold(data: bytes) -> list[str]:
+    text = data.decode("utf-8")
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    return text.replace("\r\n ", "").split("\r\n")[:-1]
+
+
+def events(lines):
+    out, current = [], None
+    for line in lines:
+        if line == "BEGIN:VEVENT":
+            current = []
+        elif line == "END:VEVENT":
+            out.append(current)
+            current = None
+        elif current is not None:
+            current.append(line)
+    return out
+
+
+def test_calendar_reminders(make_archive):
+    doc = expiring_document([check_path(make_archive(PEOPLE), AS_OF)])
+    data = expiring_ics(doc).encode("utf-8")
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    assert any(line.startswith(b" ") for line in data.split(b"\r\n"))  # long Chinese lines are folded
+    data.decode("utf-8")  # folding never splits a character
+    lines = unfold(data)
+    assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"] and lines[-1] == "END:VCALENDAR"
+    evs = events(lines)
+    assert len(evs) == len(doc["items"]) == 6
+    assert [next(x for x in e if x.startswith("DTSTART")) for e in evs][:2] == \
+        ["DTSTART;VALUE=DATE:20230101", "DTSTART;VALUE=DATE:20240601"]
+    for e, item in zip(evs, doc["items"]):
+        assert f"UID:{item['uid']}" in e and "DTSTAMP:20240630T000000Z" in e
+        assert [x for x in e if x.startswith("TRIGGER")] == ["TRIGGER:-P60D", "TRIGGER:-P30D", "TRIGGER:-P7D"]
+        assert e.count("BEGIN:VALARM") == 3 and "ACTION:DISPLAY" in e
+    assert "SUMMARY:证书复审：王五 高处作业（特种作业操作证）" in evs[0]
+    assert "DTEND;VALUE=DATE:20240602" in evs[1]
+
+
+def test_calendar_is_deterministic_and_stable(make_archive, tmp_path):
+    first = expiring_ics(expiring_document([check_path(make_archive(PEOPLE), AS_OF)]))
+    again = expiring_ics(expiring_document([check_path(make_archive(PEOPLE, root=tmp_path / "archive"), AS_OF)]))
+    assert first.encode() == again.encode()
+    # a later day keeps the UIDs of what is still due on the same dates
+    later = expiring_document([check_path(make_archive(PEOPLE), date(2024, 7, 10))])
+    uids = {i["uid"] for i in expiring_document([check_path(make_archive(PEOPLE), AS_OF)])["items"]}
+    assert {i["uid"] for i in later["items"]} & uids
+
+
+def test_calendar_text_is_escaped(make_archive):
+    root = make_archive({"people/E1.toml": person("Li, Mei", extra=cert("other", "高处;作业\\\\登高", "F1", "2020-07-01",
+                                                                        "2024-07-10"))})
+    lines = unfold(expiring_ics(expiring_document([check_path(root, AS_OF)]), "en").encode())
+    summary = next(x for x in lines if x.startswith("SUMMARY:"))
+    assert summary == "SUMMARY:Certificate expires: Li\\, Mei\\, 高处\\;作业\\\\登高 (other certificate)"
+    description = next(x for x in lines if x.startswith("DESCRIPTION:"))
+    assert "\\n" in description and "\n" not in description
