@@ -4,12 +4,13 @@ from safetrain.archive.gbcodes import mask_id_numbers_in
 
 
 def test_masks_the_holders_number_and_any_valid_one():
-    assert mask_id_numbers_in("T640104199003070016") == "T640104********0016"
+    assert mask_id_numbers_in("T640104198505120013") == "T640104********0013"
     assert mask_id_numbers_in("A11010519491231002X-2") == "A110105********002X-2"
-    assert mask_id_numbers_in("X-640104199003", known="640104199003") == "X-640104199003"  # too short to be one
-    assert mask_id_numbers_in("N0640104199003070016", known="640104199003070016") == "N0640104********0016"
+    assert mask_id_numbers_in("X-640104199003", known="640104199003") == "X-640104**9003"  # an old or bad one too
+    assert mask_id_numbers_in("X-6401", known="6401") == "X-6401"  # too short to mean anything
+    assert mask_id_numbers_in("N0640104198505120013", known="640104198505120013") == "N0640104********0013"
 
 
 def test_leaves_other_numbers_alone():
     assert mask_id_numbers_in("T123456789012345678") == "T123456789012345678"  # fails the check character
-    assert mask_id_numbers_in("96401041990030700161") == "96401041990030700161"  # part of a longer number
+    assert mask_id_numbers_in("96401041985051200131") == "96401041985051200131"  # part of a longer number

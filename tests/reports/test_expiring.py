@@ -25,8 +25,8 @@ SPECIAL = '["special_operator"]'
 PEOPLE = {
     # a review due in 32 days (issued + 3 years), none passed: review due (C004)
     # and a certificate whose reviews were passed, expiring in 46 days (C004)
-    "people/E1.toml": person(roles=SPECIAL, id_number='"640104199003070016"', extra=
-                             cert("special_operation", "低压电工作业", "T640104199003070016", "2021-08-01", "2027-08-01")
+    "people/E1.toml": person(roles=SPECIAL, id_number='"640104198505120013"', extra=
+                             cert("special_operation", "低压电工作业", "T640104198505120013", "2021-08-01", "2027-08-01")
                              + cert("special_operation", "焊接与热切割作业", "T002", "2018-07-01", "2024-08-15",
                                     "2021-05-01, 2024-05-01")),
     # an `other` certificate 45 days from expiry: outside its 30-day window, so only upcoming;
@@ -56,7 +56,7 @@ def test_states_and_soonest_first(make_archive):
         ("E3", "T003", "review_overdue", "2023-01-01", -546),
         ("E2", "M002", "expired", "2024-06-01", -29),
         ("E6", "F007", "expiring", "2024-07-20", 20),
-        ("E1", "T640104********0016", "review_due", "2024-08-01", 32),
+        ("E1", "T640104********0013", "review_due", "2024-08-01", 32),
         ("E2", "F002", "upcoming", "2024-08-14", 45),
         ("E1", "T002", "expiring", "2024-08-15", 46),
     ]
@@ -70,7 +70,7 @@ def test_id_numbers_never_shown(make_archive):
     result = check_path(make_archive(PEOPLE), AS_OF)
     doc = expiring_document([result])
     for out in (str(doc), expiring_text(doc), expiring_text(doc, "en"), expiring_ics(doc)):
-        assert "640104199003070016" not in out
+        assert "640104198505120013" not in out
 
 
 def test_within_narrows_and_widens_the_horizon(make_archive):
