@@ -227,9 +227,9 @@ class Builder:
     def day_between(self, lo: dt.date, hi: dt.date) -> dt.date:
         return lo + dt.timedelta(days=self.rng.randint(0, max(0, (hi - lo).days)))
 
-    def spread(self, n: int, days: list[dt.date]) -> list[int]:
-        """n indices into `days`, evenly spread."""
-        return [int((j + 0.5) * len(days) / n) for j in range(n)]
+    def spread(self, n: int, items: list) -> list[int]:
+        """n indices into `items`, evenly spread."""
+        return [int((j + 0.5) * len(items) / n) for j in range(n)]
 
     # --- plan ---------------------------------------------------------------
 
@@ -253,9 +253,9 @@ class Builder:
         s_left -= self.n_mgmt
         self.n_spec = min(s_left, max(1, min(6, self.n_sessions // 200)))
         s_left -= self.n_spec
-        fridays = [i for i in range(1, len(wd)) if wd[i].weekday() == 0 and i >= 5]
-        n_pairs = min(s_left // 2, self.n_sessions // 40, 12, len(fridays))
-        self.change_days = [fridays[i] for i in self.spread(n_pairs, fridays)] if n_pairs else []
+        mondays = [i for i in range(5, len(wd)) if wd[i].weekday() == 0]  # trained the Friday before
+        n_pairs = min(s_left // 2, self.n_sessions // 40, 12, len(mondays))
+        self.change_days = [mondays[i] for i in self.spread(n_pairs, mondays)]
         s_left -= 2 * n_pairs
         self.n_rest = s_left
 
@@ -301,11 +301,8 @@ class Builder:
         employment = rng.choices(
             ("formal", "contract", "dispatched", "temporary", "rotating", "agreement", "intern"),
             (20, 55, 12, 6, 2, 3, 2) if cohort is not None else (60, 28, 6, 2, 2, 2, 0))[0]
-        age = rng.randint(19, 22) if employment == "intern" else rng.randint(20, 57)
+        age = rng.randint(19, 22) if employment == "intern" else rng.randint(35 if role else 20, 57)
         birth = add_years(self.start, -age) - dt.timedelta(days=rng.randint(1, 364))
-        if role:
-            age = max(age, 35)
-            birth = add_years(self.start, -age) - dt.timedelta(days=rng.randint(1, 364))
         adult = add_years(birth, 18)
         if cohort is not None:
             hired = self.workdays[self.cohorts[cohort]]
@@ -313,7 +310,8 @@ class Builder:
         else:
             back = min(rng.expovariate(1 / 6), 30) if not role else rng.uniform(3, 15)
             hired = max(adult, self.start - dt.timedelta(days=1 + int(back * 365)))
-            hired += dt.timedelta(days=(7 - hired.weekday()) % 7 if hired.weekday() > 4 else 0)
+            if hired.weekday() > 4:  # to the Monday
+                hired += dt.timedelta(days=7 - hired.weekday())
             if hired >= self.start:
                 hired = self.start - dt.timedelta(days=3)
             on_post = None
@@ -398,8 +396,7 @@ class Builder:
 
     def instructor(self, s: Session) -> str:
         if s.provider == "internal" and s.kind not in ("management", "special_operation"):
-            managers = [p for p in self.people[:200] if "safety_manager" in p.roles] or self.people[:1]
-            return self.rng.choice(managers).name
+            return self.rng.choice(self.trainers)
         return self.name(self.rng.random() < 0.6)
 
     def location(self, s: Session) -> str:
@@ -416,6 +413,8 @@ class Builder:
         return theme + "：" + "；".join(texts[t] for t in topics) + "。"
 
     def make_sessions(self):
+        # internal courses are taught by the safety managers, the managers' own by outside lecturers
+        self.trainers = [p.name for p in self.people if "safety_manager" in p.roles] or [self.people[0].name]
         self.pre_job_sessions()
         self.round_sessions()
         for j, i in enumerate(self.spread(self.n_mgmt, self.workdays)):
@@ -455,7 +454,7 @@ class Builder:
                 day += days
 
     def round_sessions(self):
-        days = self.round_period()
+        days = self.round_days
         campaign = days[0] >= CAMPAIGN[0] and days[-1] <= CAMPAIGN[1]
         first = self.workdays.index(days[0])
         topics = list(CORE_TOPICS) + ["fire"] + (["gas"] if self.industry in USES_GAS else [])
@@ -472,7 +471,7 @@ class Builder:
         kinds = ["new_tech"] * round(n * 0.04) + ["other"] * round(n * 0.04)
         kinds += ["refresher"] * (n - len(kinds))
         slots, slot_w = ("am", "pm", "day", "short"), (35, 35, 20, 10)
-        for kind in kinds[:n]:
+        for kind in kinds:
             day = rng.randrange(len(self.workdays))
             slot = rng.choices(slots, slot_w)[0]
             dept = rng.choices(range(len(self.depts)), cum_weights=self.dept_cum)[0] if kind != "other" else None
@@ -489,14 +488,14 @@ class Builder:
             if kind == "refresher":
                 title = f"{dname}{date:%Y年%m月}安全再培训（{theme}）"
             elif kind == "new_tech":
-                title = f"{dname}四新安全培训：{rng.choice(self.t['new_tech'])}"
+                theme = rng.choice(self.t["new_tech"])
+                title = f"{dname}四新安全培训：{theme}"
                 topics = ["knowledge", "skills"]
             else:
                 title = f"{theme}专题培训"
             self.session(kind, day, slot, hours=hours, dept=dept, title=title, topics=topics,
                          content=self.content(theme, topics), methods=methods, provider=provider,
                          assessment=assessment)
-
 
     # --- attendance -------------------------------------------------------------
 
