@@ -395,7 +395,7 @@ class Builder:
         return s
 
     def instructor(self, s: Session) -> str:
-        if s.provider == "internal" and s.kind not in ("management", "special_operation"):
+        if s.provider == "internal" and s.kind not in ("management", "special_operation") and self.trainers:
             return self.rng.choice(self.trainers)
         return self.name(self.rng.random() < 0.6)
 
@@ -414,7 +414,11 @@ class Builder:
 
     def make_sessions(self):
         # internal courses are taught by the safety managers, the managers' own by outside lecturers
-        self.trainers = [p.name for p in self.people if "safety_manager" in p.roles] or [self.people[0].name]
+        self.trainers = [p.name for p in self.people if "safety_manager" in p.roles]
+        headcount = [0] * len(self.depts)
+        for p in self.people:
+            headcount[p.dept] += 1
+        self.staffed_cum = _cum(headcount)  # department courses go where the people are
         self.pre_job_sessions()
         self.round_sessions()
         for j, i in enumerate(self.spread(self.n_mgmt, self.workdays)):
@@ -474,7 +478,7 @@ class Builder:
         for kind in kinds:
             day = rng.randrange(len(self.workdays))
             slot = rng.choices(slots, slot_w)[0]
-            dept = rng.choices(range(len(self.depts)), cum_weights=self.dept_cum)[0] if kind != "other" else None
+            dept = rng.choices(range(len(self.depts)), cum_weights=self.staffed_cum)[0] if kind != "other" else None
             theme, extra = rng.choice(self.t["themes"])
             topics = sorted(set(rng.sample(CORE_TOPICS, rng.randint(2, 4))) | {extra},
                             key=("rules", "knowledge", "skills", "emergency", "gas", "fire", "other").index)
@@ -546,15 +550,17 @@ class Builder:
         weights = [rng.uniform(0.5, 1.5) * (0.5 if s.kind == "new_tech" else 1.0) for s in rest]
         for s, target in zip(rest, apportion(self.room, weights)):
             self.fill_session(s, self.pool(s), target)
-        topup = rest + round_sessions
+        topup, widen = rest + round_sessions, False
         while self.room > 0 and topup:
             before = self.room
             share = self.room // len(topup) + 1
             for s in rng.sample(topup, len(topup)):
-                self.fill_session(s, self.pool(s), share)
-            if self.room == before:
-                raise GenerateError(f"cannot place {self.room} more attendance entries without overlaps; "
-                                    "lower --attendance or raise --people/--sessions")
+                self.fill_session(s, self.everyone if widen else self.pool(s), share)
+            if self.room == before and widen:
+                raise GenerateError(f"cannot place {self.room} more attendance entries: every session is full "
+                                    "or its possible attendees are busy elsewhere at that time; lower --attendance "
+                                    "or raise --people, --sessions or the window")
+            widen = widen or self.room == before  # departments full: open their courses to all
 
     def pool(self, s: Session) -> list[int]:
         return self.members[s.dept] if s.dept is not None else self.everyone
