@@ -38,13 +38,20 @@ USES_GAS = {"catering", "hotel"}
 CORE_TOPICS = ("rules", "knowledge", "skills", "emergency")
 CAMPAIGN = (dt.date(2023, 7, 1), dt.date(2023, 12, 31))  # 宁夏方案 一: 2023年下半年
 MINUTES_PER_HOUR = 45  # 1 学时
+DAILY_MAX_HOURS = 8  # most 学时 credited per calendar day (RULES.md F002)
 
-# slot name -> (start, end, most 学时 it can hold at 45 minutes each)
+
+def _slot(start: dt.time, end: dt.time) -> tuple:
+    minutes = (end.hour - start.hour) * 60 + end.minute - start.minute
+    return start, end, min(DAILY_MAX_HOURS, minutes // MINUTES_PER_HOUR)
+
+
+# slot name -> (start, end, the most 学时 one day of it can hold)
 SLOTS = {
-    "am": (dt.time(8, 30), dt.time(12, 0), 4),
-    "pm": (dt.time(14, 0), dt.time(17, 30), 4),
-    "day": (dt.time(8, 30), dt.time(17, 30), 8),
-    "short": (dt.time(14, 30), dt.time(16, 30), 2),
+    "am": _slot(dt.time(8, 30), dt.time(12, 0)),      # 4
+    "pm": _slot(dt.time(14, 0), dt.time(17, 30)),     # 4
+    "day": _slot(dt.time(8, 30), dt.time(17, 30)),    # 8
+    "short": _slot(dt.time(14, 30), dt.time(16, 30)),  # 2
 }
 LEVELS = ("company", "workshop", "team")
 LEVEL_LABEL = {"company": "公司级", "workshop": "车间级", "team": "班组级"}
@@ -190,7 +197,7 @@ class Builder:
         if not self.workdays:
             raise GenerateError("the window has no working day")
         if industry in HIGH_RISK:
-            self.level_days = (3, 3, 3)  # 72 学时 (培训规定 第十三条)
+            self.level_days = (3, 3, 3)  # 72 学时 in full days (培训规定 第十三条)
         elif industry == "construction":
             self.level_days = (2, 1, 1)  # 32 学时 (安委10号)
         else:
@@ -366,7 +373,7 @@ class Builder:
             if rng.random() < 0.06:
                 p.left = self.day_between(self.start + dt.timedelta(days=10), self.end - dt.timedelta(days=1))
         movable = [p for p in staff if p.left is None]
-        per_day = max(1, round(self.n_people * 0.01 / max(1, len(self.change_days))))
+        per_day = max(1, round(self.n_people * 0.01 / max(1, len(self.change_days))))  # ~1 % transferred
         picks = rng.sample(movable, min(len(movable), per_day * len(self.change_days)))
         for j, p in enumerate(picks):
             day = self.workdays[self.change_days[j % len(self.change_days)]]
@@ -587,22 +594,24 @@ class Builder:
         self.room -= 1
 
     def fill_session(self, s: Session, pool: list[int], want: int) -> int:
+        """Up to `want` more attendees from `pool`, taken in random order; how many were added."""
         want = min(want, self.room)
-        got = 0
         if want <= 0:
             return 0
-        sample = 2 * want + 8
-        candidates = self.rng.sample(pool, sample) if len(pool) > sample else pool
-        for tries in range(2):
-            for i in candidates:
-                if self.free(i, s):
-                    self.add(i, s)
-                    got += 1
-                    if got == want:
-                        return got
-            if candidates is pool:
+        tried = self.rng.sample(pool, min(len(pool), 2 * want + 8))  # usually enough
+        got = self.take(s, tried, want)
+        if got < want and len(tried) < len(pool):
+            got += self.take(s, self.rng.sample(pool, len(pool)), want - got)
+        return got
+
+    def take(self, s: Session, candidates: list[int], want: int) -> int:
+        got = 0
+        for i in candidates:
+            if got == want:
                 break
-            candidates = pool
+            if self.free(i, s):
+                self.add(i, s)
+                got += 1
         return got
 
     def once_each(self, persons: list[int], sessions: list[Session]):
@@ -616,7 +625,9 @@ class Builder:
                 return
             lo = bisect.bisect_left(first_days, self.from_o[i])
             hi = bisect.bisect_right(last_days, self.left_o[i])
-            for _ in range(4 if lo < hi else 0):
+            if lo >= hi:
+                continue  # left before the first, or started after the last
+            for _ in range(4):  # a few tries around their other sessions
                 s = sessions[self.rng.randrange(lo, hi)]
                 if self.free(i, s):
                     self.add(i, s)
