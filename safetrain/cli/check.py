@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 
@@ -62,7 +63,8 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, lang):
             broken = True
             click.echo(f"{'error' if lang == 'en' else '错误'}: {exc.message(lang)}", err=True)
     if fmt == "text":
-        click.echo(FORMATS["text"](results, lang, _style), nl=False)
+        colour = None if not os.environ.get("NO_COLOR") else False
+        click.echo(FORMATS["text"](results, lang, _style), nl=False, color=colour)
     else:
         click.echo(FORMATS[fmt](results, lang), nl=False)
     if broken:

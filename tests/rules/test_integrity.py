@@ -217,3 +217,19 @@ def test_a011_unused_waiver_and_archive_wide_waivers(make_archive):
 def test_unselected_rule_does_not_make_its_waiver_unused(make_archive):
     root = make_archive({"people/E1.toml": person(waivers='[{ rule = "A006", reason = "无" }]')})
     assert found(root, select=["A011", "R"]) == []
+
+
+def test_empty_files_are_missing_every_required_key(make_archive):
+    root = make_archive({"people/E1.toml": "", "sessions/S1.toml": "\n\n", "safetrain.toml": ""})
+    fs = findings(root)
+    assert {f.code for f in fs} == {"A002"}
+    assert sorted({(f.file, f.message_en) for f in fs if f.file == "people/E1.toml"}) == sorted(
+        ("people/E1.toml", f"required key `{k}` is missing") for k in ("name", "employment", "department", "post", "hired"))
+    assert ("safetrain.toml", "required key `enterprise` is missing") in {(f.file, f.message_en) for f in fs}
+
+
+def test_folders_named_like_records_and_stray_files_are_ignored(make_archive):
+    root = make_archive({"people/E1.toml": person(), "people/README.md": "名单说明", "people/.E2.toml.swp": "x",
+                         "sessions/notes.txt": "x"})
+    (root / "people" / "E3.toml").mkdir()
+    assert found(root, select=["A"]) == []
