@@ -36,7 +36,7 @@ from ..archive.gbcodes import mask_id_numbers_in
 from ..rules.certstatus import (EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, SUPERSEDED, VALID,
                                 certificate_state, person_certificates)
 from . import ics
-from .terminal import STATE_STYLES, render, table, text
+from .terminal import STATE_STYLES, render, short_names, table, text
 
 DEFAULT_WITHIN = 60
 UPCOMING = "upcoming"
@@ -158,6 +158,7 @@ def expiring_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool 
     if not doc["items"]:
         return render(text(_t("none", lang, within=within)), width=width, color=color)
     several = len(doc["archives"]) > 1
+    names = short_names(a["archive"] for a in doc["archives"])
     right = {"justify": "right", "no_wrap": True}
     columns = [(_t("days", lang), right), (_t("due", lang), {"no_wrap": True}), (_t("state", lang), {"no_wrap": True}),
                _t("holder", lang), _t("department", lang), (_t("certificate", lang), {"ratio": 1}),
@@ -168,7 +169,7 @@ def expiring_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool 
         style = STATE_STYLES[i["state"]]
         row = [text(str(i["days_left"]), style), i["due"], text(_state_label(i, lang), style),
                f"{i['name']} {i['person']}", i["department"], f"{_t(i['kind'], lang)} {i['category']}", i["number"]]
-        t.add_row(*row + ([i["archive"]] if several else []))
+        t.add_row(*row + ([names[i["archive"]]] if several else []))
     counts = " · ".join(f"{_t(s, lang)} {n}" for s, n in doc["counts"].items() if n)
     return render(t, text(counts, "bold"), text(_t("note", lang, within=within), "dim"), width=width, color=color)
 

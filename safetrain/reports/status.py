@@ -12,7 +12,7 @@ from typing import Sequence
 from ..api import Result
 from ..archive.codes import EMPLOYMENT, INDUSTRY, label
 from .summary import archive_summary, workspace_total
-from .terminal import render, table, text
+from .terminal import render, short_names, table, text
 
 # What the terminal shows, in Chinese and English.
 _LABELS = {
@@ -141,8 +141,9 @@ def _workspace(doc: dict, lang: str):
         (_t("col_families", lang), {"overflow": "fold", "ratio": 1}),
         title=_t("workspace", lang, n=len(doc["archives"]), as_of=doc["archives"][0]["as_of"]),
     )
+    names = short_names(s["archive"] for s in doc["archives"])
     for s in doc["archives"]:
-        t.add_row(s["archive"], *_row(s))
+        t.add_row(names[s["archive"]], *_row(s))
     t.add_section()
     total = doc["total"]
     t.add_row(text(_t("total", lang), "bold"), *_row(total), style="bold")

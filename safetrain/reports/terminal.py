@@ -6,6 +6,8 @@ read it; without colour it holds no escape codes and no trailing blanks."""
 from __future__ import annotations
 
 import io
+from pathlib import PurePath
+from typing import Iterable
 
 #: states of the views -> rich style
 STATE_STYLES = {
@@ -48,3 +50,11 @@ def text(value: str, style: str | None = None):
     from rich.text import Text
 
     return Text(value, style=style or "")
+
+
+def short_names(names: Iterable[str]) -> dict[str, str]:
+    """Archive names for a narrow column: each folder's last part when those
+    are all different, else the names as they are."""
+    names = list(dict.fromkeys(names))
+    short = {n: PurePath(n).name or n for n in names}
+    return short if len(set(short.values())) == len(short) else {n: n for n in names}
