@@ -163,15 +163,14 @@ def expiring_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool 
     columns = [(_t("days", lang), right), (_t("due", lang), {"no_wrap": True}), (_t("state", lang), {"no_wrap": True}),
                _t("holder", lang), _t("department", lang), (_t("certificate", lang), {"ratio": 1}),
                (_t("number", lang), {"no_wrap": True})]
-    t = table(*columns + ([(_t("archive", lang), {"overflow": "fold"})] if several else []),
-              title=_t("title", lang, as_of=doc["as_of"], within=within))
+    t = table(*columns + ([(_t("archive", lang), {"no_wrap": True})] if several else []))
     for i in doc["items"]:
         style = STATE_STYLES[i["state"]]
         row = [text(str(i["days_left"]), style), i["due"], text(_state_label(i, lang), style),
                f"{i['name']} {i['person']}", i["department"], f"{_t(i['kind'], lang)} {i['category']}", i["number"]]
         t.add_row(*row + ([names[i["archive"]]] if several else []))
     counts = " · ".join(f"{_t(s, lang)} {n}" for s, n in doc["counts"].items() if n)
-    return render(t, text(counts, "bold"), text(_t("note", lang, within=within), "dim"), width=width, color=color)
+    return render(text(_t("title", lang, as_of=doc["as_of"], within=within), "bold"), t, text(counts, "bold"), text(_t("note", lang, within=within), "dim"), width=width, color=color)
 
 
 def expiring_ics(doc: dict, lang: str = "zh") -> str:

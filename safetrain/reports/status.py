@@ -135,11 +135,10 @@ def _row(s: dict) -> list:
 def _workspace(doc: dict, lang: str):
     right = {"justify": "right", "no_wrap": True}
     t = table(
-        (_t("archive", lang), {"overflow": "fold", "ratio": 2}), (_t("col_active", lang), right),
+        (_t("archive", lang), {"ratio": 2}), (_t("col_active", lang), right),
         (_t("col_pre_job", lang), right), (_t("col_campaign", lang), right), (_t("col_hours", lang), right),
         (_t("col_certificates", lang), right), (_t("col_drills", lang), right), (_t("col_findings", lang), right),
-        (_t("col_families", lang), {"overflow": "fold", "ratio": 1}),
-        title=_t("workspace", lang, n=len(doc["archives"]), as_of=doc["archives"][0]["as_of"]),
+        (_t("col_families", lang), {"ratio": 1}),
     )
     names = short_names(s["archive"] for s in doc["archives"])
     for s in doc["archives"]:
@@ -147,7 +146,7 @@ def _workspace(doc: dict, lang: str):
     t.add_section()
     total = doc["total"]
     t.add_row(text(_t("total", lang), "bold"), *_row(total), style="bold")
-    return t
+    return text(_t("workspace", lang, n=len(doc["archives"]), as_of=doc["archives"][0]["as_of"]), "bold"), t
 
 
 def status_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool = False) -> str:
@@ -156,4 +155,4 @@ def status_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool = 
         return ""
     if len(doc["archives"]) == 1:
         return render(*_detail(doc["archives"][0], lang), width=width, color=color)
-    return render(_workspace(doc, lang), width=width, color=color)
+    return render(*_workspace(doc, lang), width=width, color=color)

@@ -9,7 +9,7 @@ from datetime import date
 
 from ..api import Result
 from ..archive.codes import EMPLOYMENT, INDUSTRY, label
-from ..archive.models import Person
+from ..archive.models import Attendance, Person, Session
 from ..findings import summarize
 from ..rules.certstatus import SUPERSEDED, person_certificates
 from ..rules.context import Context
@@ -35,10 +35,15 @@ def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
     return got, float(figure.value)
 
 
+def pre_job_sessions(ctx: Context, person: Person) -> list[tuple[Session, Attendance]]:
+    """The person's passed pre_job sessions that ended on or before the first day on the post."""
+    return [(s, a) for s, a in ctx.sessions_of(person.id)
+            if s.type == "pre_job" and s.end.date() <= person.on_post and s.passed(a)]
+
+
 def pre_job_covered(ctx: Context, person: Person) -> bool:
     """A passed pre_job session ended on or before the person's first day on the post."""
-    return any(s.type == "pre_job" and s.end.date() <= person.on_post and s.passed(a)
-               for s, a in ctx.sessions_of(person.id))
+    return bool(pre_job_sessions(ctx, person))
 
 
 def _campaign(ctx: Context) -> dict | None:

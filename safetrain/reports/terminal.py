@@ -30,15 +30,14 @@ def render(*renderables, width: int = 100, color: bool = False) -> str:
     return "".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
 
 
-def table(*columns, title: str | None = None):
+def table(*columns):
     """A plain table for the views: a rule under the header, no side borders.
     A column is a name, or (name, {rich Column options}); long cells wrap,
     never truncated."""
     from rich import box
     from rich.table import Table
 
-    t = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, show_edge=False,
-              title_style="bold", header_style="bold")
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, header_style="bold", collapse_padding=True)
     for c in columns:
         name, opts = (c, {}) if isinstance(c, str) else c
         t.add_column(name, **{"overflow": "fold", **opts})

@@ -1,0 +1,229 @@
+"""`safetrain matrix`: person × requirement, one row per active person.
+
+Which requirements apply follows RULES.md, each column the rule family that
+judges it:
+
+- `pre_job` (P001/P002) and the three levels `company`, `workshop`, `team`
+  (P003, `three_level` industries only): people without a manager role whose
+  `on_post` is in the window. Someone hired but not yet on the post shows
+  `expiring` (due on `on_post`) until trained.
+- `hours_this_year`, `hours_last_year` (Y001/Y002): a year is judged when the
+  whole of it is in the window and the person was employed all of it (this
+  year: since 1 January); managers count `management` hours against the
+  manager figure. This year's hours short of the figure are `expiring` (due
+  by 31 December), last year's `missing`.
+- `certificate` (C001–C005): a `special_operation` certificate for special
+  operators and, in `key` industries, a `manager` certificate for principals
+  and safety managers; a manager still in the grace months after `on_post`
+  without one is `expiring`. States come from `rules.certstatus`; the worst
+  of the required certificates shows.
+- `mentorship` (M001, `mentorship` industries): new workers as for pre-job
+  need a mentorship file.
+
+A cell is `current`, `expiring`, `expired`, `missing` or `n.a.`, with a short
+value (`24/24` 学时, a date).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from ..api import Result
+from ..archive.models import Person
+from ..errors import UsageError
+from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRING, REVIEW_DUE,
+                                REVIEW_OVERDUE, SUPERSEDED, person_certificates)
+from ..rules.context import Context
+from .summary import pre_job_sessions, year_hours
+from .terminal import STATE_STYLES, render, table, text
+
+CURRENT, EXPIRING, EXPIRED, MISSING, NA = "current", "expiring", "expired", "missing", "n.a."
+STATES = (CURRENT, EXPIRING, EXPIRED, MISSING, NA)
+LEVELS = ("company", "workshop", "team")
+COLUMNS = ("pre_job", *LEVELS, "hours_this_year", "hours_last_year", "certificate", "mentorship")
+
+_RANK = {NA: 0, CURRENT: 1, EXPIRING: 2, EXPIRED: 3, MISSING: 4}
+_CERT = {CERT_EXPIRING: EXPIRING, REVIEW_DUE: EXPIRING, CERT_EXPIRED: EXPIRED, REVIEW_OVERDUE: EXPIRED}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    state: str
+    value: str = ""
+
+    def to_dict(self) -> dict:
+        return {"state": self.state, "value": self.value}
+
+
+NOT_APPLICABLE = Cell(NA)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _new_on_post(ctx: Context, p: Person) -> bool:
+    """Judged by P and M001: no manager role, on the post since the window's start."""
+    return not p.is_manager and ctx.in_window(p.on_post)
+
+
+def pre_job_cells(ctx: Context, p: Person) -> dict[str, Cell]:
+    if not _new_on_post(ctx, p):
+        return {k: NOT_APPLICABLE for k in ("pre_job", *LEVELS)}
+    short = EXPIRING if p.on_post > ctx.as_of else MISSING
+    passed = pre_job_sessions(ctx, p)
+    hours, need = sum(s.credited_hours(a) for s, a in passed), ctx.value("pre_job_hours")
+    cells = {"pre_job": Cell(CURRENT if passed and hours >= need else short, f"{hours:g}/{need:g}")}
+    for level in LEVELS:
+        if not ctx.in_group("three_level"):
+            cells[level] = NOT_APPLICABLE
+            continue
+        ends = [s.end.date() for s, _ in passed if s.level == level]
+        cells[level] = Cell(CURRENT, min(ends).isoformat()) if ends else Cell(short)
+    return cells
+
+
+def hours_cell(ctx: Context, p: Person, year: int) -> Cell:
+    """Y001/Y002 for `year`: judged when the whole year is in the window and the
+    person was employed all of it (this year: so far)."""
+    first, last = date(year, 1, 1), min(date(year, 12, 31), ctx.as_of)
+    if not (ctx.in_window(first) and p.employed_on(first) and p.employed_on(last)):
+        return NOT_APPLICABLE
+    got, need = year_hours(ctx, p, year)
+    short = EXPIRING if year == ctx.as_of.year else MISSING
+    return Cell(CURRENT if got >= need else short, f"{got:g}/{need:g}")
+
+
+def certificate_cell(ctx: Context, p: Person) -> Cell:
+    kinds = (["special_operation"] if "special_operator" in p.roles else []) + \
+            (["manager"] if p.is_manager and ctx.in_group("key") else [])
+    if not kinds:
+        return NOT_APPLICABLE
+    states = [st for st in person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of) if st.state != SUPERSEDED]
+    cells = []
+    for kind in kinds:
+        mine = [Cell(_CERT.get(st.state, CURRENT), st.due.isoformat()) for st in states if st.certificate.kind == kind]
+        if not mine and kind == "manager":  # C005: assessed within the grace months after on_post
+            due = _add_months(p.on_post, int(ctx.value("manager_assessment_grace_months")))
+            mine = [Cell(EXPIRING if due >= ctx.as_of else MISSING, due.isoformat())]
+        cells.extend(mine or [Cell(MISSING)])
+    return worst(cells)
+
+
+def mentorship_cell(ctx: Context, p: Person) -> Cell:
+    if not (ctx.in_group("mentorship") and _new_on_post(ctx, p)):
+        return NOT_APPLICABLE
+    m = ctx.archive.mentorships.get(p.id)
+    if m is None or m.start > ctx.as_of:
+        return Cell(EXPIRING if p.on_post > ctx.as_of else MISSING)
+    if m.signed_off and m.signed_off <= ctx.as_of:
+        return Cell(CURRENT, m.signed_off.isoformat())
+    return Cell(CURRENT, f"{m.start.isoformat()}–")
+
+
+def worst(cells: list[Cell]) -> Cell:
+    """The cell that needs attention first: the worst state, then the soonest value."""
+    rank = max(_RANK[c.state] for c in cells)
+    return min((c for c in cells if _RANK[c.state] == rank), key=lambda c: c.value)
+
+
+def person_cells(ctx: Context, p: Person) -> dict[str, Cell]:
+    """Every column's cell for one person."""
+    year = ctx.as_of.year
+    return {**pre_job_cells(ctx, p), "hours_this_year": hours_cell(ctx, p, year),
+            "hours_last_year": hours_cell(ctx, p, year - 1), "certificate": certificate_cell(ctx, p),
+            "mentorship": mentorship_cell(ctx, p)}
+
+
+def matrix_document(result: Result, department: str | None = None) -> dict:
+    """The matrix of one archive: active people (of `department`), by department and id."""
+    ctx = Context(result.archive, result.ruleset, result.as_of)
+    active = [p for p in result.archive.people.values() if p.employed_on(ctx.as_of)]
+    dept = {p.id: p.post_on(ctx.as_of).department for p in active}
+    if department is not None and department not in dept.values():
+        known = "、".join(sorted(set(dept.values()))) or "—"
+        raise UsageError(f"在岗人员中没有部门“{department}”（现有：{known}）",
+                         f"no active person in department \"{department}\" (there are: {known.replace('、', ', ')})")
+    people = sorted((p for p in active if department in (None, dept[p.id])), key=lambda p: (dept[p.id], p.id))
+    rows, totals = [], {c: Counter() for c in COLUMNS}
+    for p in people:
+        cells = person_cells(ctx, p)
+        for c in COLUMNS:
+            totals[c][cells[c].state] += 1
+        rows.append({"person": p.id, "name": p.name, "department": dept[p.id],
+                     "cells": {c: cells[c].to_dict() for c in COLUMNS}})
+    e = ctx.enterprise
+    return {
+        "archive": result.archive.name, "enterprise": e.name if e else "", "as_of": ctx.as_of.isoformat(),
+        "department": department, "columns": list(COLUMNS),
+        "people": rows,
+        "totals": {c: {s: totals[c].get(s, 0) for s in STATES} for c in COLUMNS},
+    }
+
+
+# -- the terminal --------------------------------------------------------------
+_LABELS = {
+    "pre_job": ("岗前", "Pre-job"), "company": ("公司", "Co."), "workshop": ("车间", "Shop"),
+    "team": ("班组", "Team"), "hours_this_year": ("{year}学时", "Hours {year}"),
+    "hours_last_year": ("{last}学时", "Hours {last}"), "certificate": ("证书", "Certificate"),
+    "mentorship": ("师带徒", "Mentor"),
+    "id": ("工号", "ID"), "name": ("姓名", "Name"), "department": ("部门", "Department"),
+    "title": ("{archive}{enterprise} · 人员×要求 · 截至 {as_of}", "{archive}{enterprise} · person × requirement · as of {as_of}"),
+    "only": ("（{department}）", " ({department})"),
+    "nobody": ("没有在岗人员。", "No active people."),
+    "legend": ("值或 ✓ 已满足 · ! 即将到期或待完成 · ✗ 缺失或已过期 · — 不适用",
+               "value or ✓ met · ! expiring or due · ✗ missing or expired · — not applicable"),
+    "attention": ("缺失或已过期：", "Missing or expired: "), "soon": ("即将到期或待完成：", "Expiring or due: "),
+    "people": ("共 {n} 人", "{n} people"),
+}
+_MARKS = {CURRENT: "", EXPIRING: "!", EXPIRED: "✗", MISSING: "✗"}
+
+
+def _t(key: str, lang: str, **values) -> str:
+    zh, en = _LABELS[key]
+    return (en if lang == "en" else zh).format(**values)
+
+
+def _cell_text(column: str, cell: dict):
+    state, value = cell["state"], cell["value"]
+    if state == NA:
+        shown = "—"
+    elif column in LEVELS:
+        shown = "✓" if state == CURRENT else _MARKS[state]
+    else:
+        shown = " ".join(x for x in (value, _MARKS[state]) if x)
+    return text(shown, STATE_STYLES[state])
+
+
+def _column_label(column: str, doc: dict, lang: str) -> str:
+    year = int(doc["as_of"][:4])
+    return _t(column, lang, year=year, last=year - 1)
+
+
+def _counts_line(doc: dict, states: tuple[str, ...], lead: str, lang: str) -> str | None:
+    parts = [f"{_column_label(c, doc, lang)} {n}" for c in doc["columns"]
+             if (n := sum(doc["totals"][c][s] for s in states))]
+    return _t(lead, lang) + " · ".join(parts) if parts else None
+
+
+def matrix_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool = False) -> str:
+    """The matrix as a terminal table; columns that apply to nobody shown are left out."""
+    title = _t("title", lang, archive=doc["archive"], enterprise=f" · {doc['enterprise']}" if doc["enterprise"] else "",
+               as_of=doc["as_of"]) + (_t("only", lang, department=doc["department"]) if doc["department"] else "")
+    if not doc["people"]:
+        return render(text(title, "bold"), text(_t("nobody", lang)), width=width, color=color)
+    shown = [c for c in doc["columns"] if doc["totals"][c][NA] < len(doc["people"])]
+    t = table((_t("id", lang), {"no_wrap": True}), (_t("name", lang), {"no_wrap": True}), _t("department", lang),
+              *[(_column_label(c, doc, lang), {"justify": "center" if c in LEVELS else "left", "no_wrap": True})
+                for c in shown])
+    for row in doc["people"]:
+        t.add_row(row["person"], row["name"], row["department"], *[_cell_text(c, row["cells"][c]) for c in shown])
+    notes = [_t("people", lang, n=len(doc["people"])), _counts_line(doc, (MISSING, EXPIRED), "attention", lang),
+             _counts_line(doc, (EXPIRING,), "soon", lang)]
+    return render(text(title, "bold"), t, *[text(n, "bold") for n in notes if n], text(_t("legend", lang), "dim"),
+                  width=width, color=color)

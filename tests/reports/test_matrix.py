@@ -1,0 +1,190 @@
+"""reports.matrix: which requirement applies to whom, and each cell's state."""
+
+import pytest
+from conftest import AS_OF, person, session
+
+from safetrain.api import check_path
+from safetrain.errors import UsageError
+from safetrain.reports.matrix import COLUMNS, matrix_document, matrix_text
+
+
+def cert(kind, category, issued, expires, reviews=""):
+    return f"""
+        [[certificates]]
+        kind = "{kind}"
+        category = "{category}"
+        number = "N-{category}"
+        issued = {issued}
+        expires = {expires}
+        reviews = [{reviews}]
+        """
+
+
+def pre_job(level, pid, day, hours):
+    return session(f'{{ person = "{pid}", score = 90 }}', level=f'"{level}"', hours=str(hours),
+                   start=f"{day}T08:00:00", end=f"{day}T17:00:00")
+
+
+def yearly(pid, day, hours, type_="refresher"):
+    return session(f'{{ person = "{pid}", score = 90 }}', type=f'"{type_}"', level=None, hours=str(hours),
+                   start=f"{day}T08:00:00", end=f"{day}T17:00:00")
+
+
+MINER, MECH = '"综采一队"', '"机电队"'
+SPECIAL = '["special_operator"]'
+COAL = {
+    # new on the post, everything done: 72 学时 over the three levels, signed off by the mentor
+    "people/N1.toml": person("新一", hired="2024-03-01", department=MINER),
+    "sessions/P1.toml": pre_job("company", "N1", "2024-02-26", 24),
+    "sessions/P2.toml": pre_job("workshop", "N1", "2024-02-27", 24),
+    "sessions/P3.toml": pre_job("team", "N1", "2024-02-28", 24),
+    "mentorships/N1.toml": 'mentor = "W4"\npost = "车工"\nstart = 2024-03-01\nsigned_off = 2024-06-20\n',
+    # new, company level only (24 of 72), no mentorship
+    "people/N2.toml": person("新二", hired="2024-02-01", department=MINER),
+    "sessions/P4.toml": pre_job("company", "N2", "2024-01-30", 24),
+    # hired, on the post only after as_of: due, not late
+    "people/N3.toml": person("新三", hired="2024-06-20", on_post="2024-07-10", department=MINER),
+    # new, untrained, apprenticeship running
+    "people/N4.toml": person("新四", hired="2024-04-01", department=MINER),
+    "mentorships/N4.toml": 'mentor = "W4"\npost = "车工"\nstart = 2024-04-01\n',
+    # veterans: special operators with a certificate expiring in 40 days, none, an expired one
+    "people/W1.toml": person("老一", hired="2020-01-01", department=MECH, roles=SPECIAL,
+                             extra=cert("special_operation", "低压电工作业", "2018-08-09", "2024-08-09", "2021-07-01")),
+    "sessions/Y1.toml": yearly("W1", "2023-05-10", 20),
+    "sessions/Y2.toml": yearly("W1", "2024-05-10", 10),
+    "people/W2.toml": person("老二", hired="2020-01-01", department=MECH, roles=SPECIAL),
+    "sessions/Y3.toml": yearly("W2", "2023-05-11", 8),
+    "people/W3.toml": person("老三", hired="2020-01-01", department=MECH, roles=SPECIAL,
+                             extra=cert("special_operation", "焊接与热切割作业", "2018-01-01", "2024-01-01")),
+    "people/W4.toml": person("老四", hired="2020-01-01", department=MECH),
+    "sessions/Y4.toml": yearly("W4", "2024-05-12", 20),
+    # managers: in the grace months without a certificate, with a valid one, past the grace without one
+    "people/M1.toml": person("领一", hired="2024-03-01", department='"矿领导"', roles='["principal"]'),
+    "people/M2.toml": person("领二", hired="2020-01-01", department='"安全科"', roles='["safety_manager"]',
+                             extra=cert("manager", "安全生产管理人员", "2022-01-01", "2025-01-01")),
+    "sessions/Y5.toml": yearly("M2", "2023-05-13", 16, "management"),
+    "people/M3.toml": person("领三", hired="2023-06-01", department='"安全科"', roles='["safety_manager"]'),
+    # gone: not in the matrix
+    "people/X1.toml": person("离职", hired="2020-01-01", left="2024-01-01", department=MECH),
+}
+
+
+def cells(doc):
+    return {row["person"]: {c: (v["state"], v["value"]) for c, v in row["cells"].items()} for row in doc["people"]}
+
+
+@pytest.fixture
+def coal(make_archive):
+    root = make_archive(COAL, industry="coal_mine", records_since="2023-01-01")
+    return matrix_document(check_path(root, AS_OF))
+
+
+def test_rows_are_active_people_by_department_and_id(coal):
+    assert [(r["department"], r["person"]) for r in coal["people"]] == [
+        ("安全科", "M2"), ("安全科", "M3"), ("机电队", "W1"), ("机电队", "W2"), ("机电队", "W3"), ("机电队", "W4"),
+        ("矿领导", "M1"), ("综采一队", "N1"), ("综采一队", "N2"), ("综采一队", "N3"), ("综采一队", "N4")]
+    assert coal["columns"] == list(COLUMNS)
+
+
+def test_pre_job_and_three_levels(coal):
+    c = cells(coal)
+    assert [c["N1"][k] for k in ("pre_job", "company", "workshop", "team")] == [
+        ("current", "72/72"), ("current", "2024-02-26"), ("current", "2024-02-27"), ("current", "2024-02-28")]
+    assert [c["N2"][k] for k in ("pre_job", "company", "workshop", "team")] == [
+        ("missing", "24/72"), ("current", "2024-01-30"), ("missing", ""), ("missing", "")]
+    assert [c["N3"][k][0] for k in ("pre_job", "company", "workshop", "team")] == ["expiring"] * 4
+    for pid in ("W1", "M1", "M2"):  # on the post before the window, or a manager
+        assert {c[pid][k][0] for k in ("pre_job", "company", "workshop", "team")} == {"n.a."}
+
+
+def test_hours_this_year_and_last(coal):
+    c = cells(coal)
+    assert (c["W1"]["hours_last_year"], c["W1"]["hours_this_year"]) == (("current", "20/20"), ("expiring", "10/20"))
+    assert (c["W2"]["hours_last_year"], c["W2"]["hours_this_year"]) == (("missing", "8/20"), ("expiring", "0/20"))
+    assert c["W4"]["hours_this_year"] == ("current", "20/20")
+    assert c["M2"]["hours_last_year"] == ("current", "16/16")  # managers: management hours, manager figure
+    # hired in 2023: last year not judged, this year is, so far short
+    assert c["M3"]["hours_last_year"] == ("n.a.", "") and c["M3"]["hours_this_year"] == ("expiring", "0/16")
+    assert c["N1"]["hours_this_year"] == ("n.a.", "") and c["N1"]["hours_last_year"] == ("n.a.", "")
+
+
+def test_certificates(coal):
+    c = cells(coal)
+    assert c["W1"]["certificate"] == ("expiring", "2024-08-09")
+    assert c["W2"]["certificate"] == ("missing", "")
+    assert c["W3"]["certificate"] == ("expired", "2024-01-01")
+    assert c["W4"]["certificate"] == ("n.a.", "")
+    assert c["M1"]["certificate"] == ("expiring", "2024-09-01")  # due at the end of the grace months
+    assert c["M2"]["certificate"] == ("current", "2025-01-01")
+    assert c["M3"]["certificate"] == ("missing", "2023-12-01")
+
+
+def test_mentorship(coal):
+    c = cells(coal)
+    assert c["N1"]["mentorship"] == ("current", "2024-06-20")
+    assert c["N2"]["mentorship"] == ("missing", "")
+    assert c["N3"]["mentorship"] == ("expiring", "")
+    assert c["N4"]["mentorship"] == ("current", "2024-04-01–")
+    assert c["W1"]["mentorship"] == ("n.a.", "") and c["M1"]["mentorship"] == ("n.a.", "")
+
+
+def test_totals(coal):
+    assert coal["totals"]["certificate"] == {"current": 1, "expiring": 2, "expired": 1, "missing": 2, "n.a.": 5}
+    assert sum(coal["totals"]["pre_job"].values()) == len(coal["people"])
+
+
+def test_industry_groups_decide_the_columns(make_archive):
+    files = {k: v for k, v in COAL.items() if not k.startswith("mentorships/")}
+    doc = matrix_document(check_path(make_archive(files, industry="retail", records_since="2023-01-01"), AS_OF))
+    c = cells(doc)
+    assert c["N1"]["pre_job"] == ("current", "72/24")  # 24 学时 outside high-risk industries
+    assert {c[p][k][0] for p in c for k in ("company", "workshop", "team", "mentorship")} == {"n.a."}
+    assert c["M1"]["certificate"] == ("n.a.", "")  # manager certificates only in key industries
+    assert c["W2"]["certificate"] == ("missing", "")  # special operators everywhere
+
+
+def test_department_filter(make_archive):
+    root = make_archive(COAL, industry="coal_mine", records_since="2023-01-01")
+    doc = matrix_document(check_path(root, AS_OF), "机电队")
+    assert doc["department"] == "机电队" and [r["person"] for r in doc["people"]] == ["W1", "W2", "W3", "W4"]
+    with pytest.raises(UsageError, match="机电"):
+        matrix_document(check_path(root, AS_OF), "机电")
+
+
+def rows_of(out, doc):
+    ids = {r["person"] for r in doc["people"]}
+    return {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.split() and line.split()[0] in ids}
+
+
+def test_text_marks_states_without_colour(coal):
+    out = matrix_text(coal, width=200)
+    lines = out.splitlines()
+    assert lines[0].endswith("· 宁夏测试机械有限公司 · 人员×要求 · 截至 2024-06-30")
+    assert lines[1].split() == ["工号", "姓名", "部门", "岗前", "公司", "车间", "班组", "2024学时", "2023学时",
+                                "证书", "师带徒"]
+    row = rows_of(out, coal)
+    assert row["N1"] == ["新一", "综采一队", "72/72", "✓", "✓", "✓", "—", "—", "—", "2024-06-20"]
+    assert row["N2"] == ["新二", "综采一队", "24/72", "✗", "✓", "✗", "✗", "—", "—", "—", "✗"]
+    assert row["N3"] == ["新三", "综采一队", "0/72", "!", "!", "!", "!", "—", "—", "—", "!"]
+    assert row["W1"] == ["老一", "机电队", "—", "—", "—", "—", "10/20", "!", "20/20", "2024-08-09", "!", "—"]
+    assert row["W2"] == ["老二", "机电队", "—", "—", "—", "—", "0/20", "!", "8/20", "✗", "✗", "—"]
+    assert row["W3"][-2:] == ["✗", "—"] and "2024-01-01" in row["W3"]
+    assert "共 11 人" in lines
+    assert "缺失或已过期：岗前 2 · 公司 1 · 车间 2 · 班组 2 · 2023学时 3 · 证书 3 · 师带徒 1" in lines
+    assert "即将到期或待完成：岗前 1 · 公司 1 · 车间 1 · 班组 1 · 2024学时 5 · 证书 2 · 师带徒 1" in lines
+    assert "\x1b" not in out
+
+
+def test_text_fits_100_columns_and_colours_on_request(coal):
+    from rich.cells import cell_len
+
+    assert max(cell_len(line) for line in matrix_text(coal).splitlines()) <= 100
+    assert "\x1b[" in matrix_text(coal, color=True)
+
+
+def test_text_in_english_leaves_out_columns_that_apply_to_nobody(make_archive):
+    doc = matrix_document(check_path(make_archive({"people/E1.toml": person(hired="2020-01-01")},
+                                                  records_since="2023-01-01"), AS_OF))
+    out = matrix_text(doc, "en", width=200)
+    assert out.splitlines()[1].split() == ["ID", "Name", "Department", "Hours", "2024", "Hours", "2023"]
+    assert "1 people" in out and "value or ✓ met" in out
