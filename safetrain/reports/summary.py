@@ -96,7 +96,7 @@ def _drills(ctx: Context) -> dict:
         index = day.year * 12 + day.month - 1 + step
         day = date(index // 12, index % 12 + 1, 1)
     return {"total": sum(months.values()), "by_month": dict(sorted(months.items())), "cadence": cadence,
-            "by_period": [{"period": label, "count": periods[label]} for label in labels]}
+            "by_period": [{"period": p, "count": periods[p]} for p in labels]}
 
 
 def archive_summary(result: Result) -> dict:
