@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 
@@ -28,13 +29,14 @@ def _style(text: str, kind: str) -> str:
 @click.option("--select", multiple=True, metavar="CODES", help="只运行这些规则（代码或前缀，逗号分隔）/ only these rules (codes or prefixes)")
 @click.option("--ignore", multiple=True, metavar="CODES", help="不运行这些规则 / skip these rules (codes or prefixes)")
 @click.option("--strict", is_flag=True, help="有警告也以 1 退出 / exit 1 on warnings too")
+@click.option("--exit-zero", is_flag=True, help="有问题也以 0 退出（演示、报表）/ exit 0 even with findings")
 @click.option("--ruleset", default=None, metavar="NAME", help="使用此规则集代替档案指定的 / use this rule set instead of the archive's")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="只报告基线中没有的问题 / report only findings not in this baseline")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="把当前问题保存为基线，以 0 退出 / save the findings as a baseline and exit 0")
 @lang_option
-def check(paths, as_of, fmt, select, ignore, strict, ruleset, baseline_file, write_baseline, lang):
+def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baseline_file, write_baseline, lang):
     """检查档案：加载、校验并应用规则集。
 
     Check archives: load, validate and apply the rule set. PATHS may be an
@@ -88,10 +90,12 @@ def check(paths, as_of, fmt, select, ignore, strict, ruleset, baseline_file, wri
         results = compared.results
         click.echo(baseline.describe(compared, lang), nl=False, err=True)
     if fmt == "text":
-        click.echo(FORMATS["text"](results, lang, _style), nl=False)
+        colour = None if not os.environ.get("NO_COLOR") else False
+        click.echo(FORMATS["text"](results, lang, _style), nl=False, color=colour)
     else:
         click.echo(FORMATS[fmt](results, lang), nl=False)
     if broken:
         sys.exit(2)
     severities = {f.severity for r in results for f in r.findings}
-    sys.exit(1 if "error" in severities or (strict and "warning" in severities) else 0)
+    failed = "error" in severities or (strict and "warning" in severities)
+    sys.exit(1 if failed and not exit_zero else 0)
