@@ -1,7 +1,10 @@
 """The export's tables: their columns, keys and comments, and their rows.
 
-Every table has an `archive` column (the archive as `safetrain check` names
-it) and a key that begins with it, so one database holds a workspace. Dates
+Every table has an `archive` column and a key that begins with it, so one
+database holds a workspace. The archive is named by its folder relative to
+the folder holding every exported archive (`hongshan-coal`,
+`clients/acme`; one archive alone: its folder's name), whatever the current
+folder. Dates
 are ISO text (`2023-07-15`, `2023-07-15T08:30:00`), flags are 0/1, codes are
 the archive format's English codes (their labels are in `labels`).
 
@@ -16,9 +19,11 @@ code `safetrain check` uses.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..api import Result
 from ..archive.codes import TABLES as CODE_TABLES
@@ -63,7 +68,8 @@ def _c(name: str, type_: str, doc: str, codes: str | None = None, required: bool
     return Column(name, type_, doc, codes, required)
 
 
-_ARCHIVE = _c("archive", TEXT, "档案 / the archive, as `safetrain check` names it", required=True)
+_ARCHIVE = _c("archive", TEXT, "档案：相对于所有导出档案的共同上级目录的路径 / the archive's folder, relative to "
+                              "the folder holding every exported archive", required=True)
 _FILE = _c("file", TEXT, "文件（相对档案根目录）/ file, relative to the archive root", required=True)
 _NOTE = _c("note", TEXT, "备注 / note")
 _POSITION = _c("position", INTEGER, "在文件列表中的序号（从 1 起）/ position in the file's list, from 1", required=True)
@@ -254,11 +260,8 @@ class Source:
     """One checked archive, as the rows see it."""
 
     result: Result
+    archive: str  # the `archive` column
     masked: bool
-
-    @property
-    def archive(self) -> str:
-        return self.result.archive.name
 
 
 def _enterprises(src: Source) -> Iterator[dict]:
@@ -422,13 +425,27 @@ _ROWS: dict[str, Callable[[Source], Iterator[dict]]] = {
 }
 
 
+def archive_names(results: Sequence[Result]) -> list[str]:
+    """Each archive's folder relative to the folder holding them all (one
+    archive: its folder's name), so the names do not depend on the current
+    folder or on how the paths were typed."""
+    roots = [Path(os.path.abspath(getattr(r.archive.files, "root", r.archive.name))) for r in results]
+    if not roots:
+        return []
+    common = Path(os.path.commonpath(roots))
+    if common in roots:  # one archive (or one inside another's folder)
+        common = common.parent
+    return [root.relative_to(common).as_posix() for root in roots]
+
+
 def sources(results: Iterable[Result], unmasked: bool = False) -> list[Source]:
     """The archives in name order; ID numbers masked unless `unmasked` or the
     archive's settings say `mask_id_numbers = false`."""
+    results = list(results)
     out = []
-    for r in sorted(results, key=lambda r: r.archive.name):
+    for name, r in sorted(zip(archive_names(results), results), key=lambda pair: pair[0]):
         settings_mask = r.archive.config.settings.mask_id_numbers if r.archive.config else True
-        out.append(Source(r, masked=settings_mask and not unmasked))
+        out.append(Source(r, name, masked=settings_mask and not unmasked))
     return out
 
 

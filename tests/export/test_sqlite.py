@@ -1,7 +1,6 @@
 """safetrain export sqlite: the workspace's records, findings and labels in one database."""
 
 import asyncio
-import os
 import re
 import sqlite3
 from pathlib import Path
@@ -199,13 +198,15 @@ def test_keys_foreign_keys_and_comments(db):
 
 
 def test_same_workspace_twice_gives_the_same_database(workspace, tmp_path, monkeypatch):
+    a, b, c = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "c.db"
     monkeypatch.chdir(workspace)
-    a, b = tmp_path / "a.db", tmp_path / "b.db"
     assert export(str(a), "beta", "acme").exit_code == 0
     assert export(str(b), "acme", "beta").exit_code == 0
+    monkeypatch.chdir(tmp_path)  # another folder, another spelling of the paths
+    assert export(str(c), str(workspace)).exit_code == 0
     dump = lambda p: list(sqlite3.connect(p).iterdump())  # noqa: E731
-    assert dump(a) == dump(b)
-    assert a.read_bytes() == b.read_bytes()
+    assert dump(a) == dump(b) == dump(c)
+    assert a.read_bytes() == b.read_bytes() == c.read_bytes()
 
 
 def test_failed_export_leaves_existing_database_intact(workspace, tmp_path, monkeypatch):
@@ -296,4 +297,14 @@ def test_library_writes_without_the_cli(workspace, tmp_path):
     results = [check_path(workspace / "acme", AS_OF)]
     written = write_database(tmp_path / "lib.db", results)
     assert written.archives == 1 and written.counts["people"] == 4 and written.counts["labels"] > 90
-    assert os.path.exists(tmp_path / "lib.db")
+    con = sqlite3.connect(tmp_path / "lib.db")
+    assert one(con, "SELECT archive FROM enterprises") == "acme"  # one archive: its folder's name
+    con.close()
+
+
+def test_archive_names_relative_to_the_common_folder(make_archive, tmp_path):
+    roots = [make_archive({}, root=tmp_path / "ws" / "clients" / n) for n in ("a", "b")]
+    roots.append(make_archive({}, root=tmp_path / "ws" / "own"))
+    results = [check_path(r, AS_OF) for r in roots]
+    assert tables.archive_names(results) == ["clients/a", "clients/b", "own"]
+    assert tables.archive_names(results[:1]) == ["a"]
