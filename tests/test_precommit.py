@@ -43,10 +43,7 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
 
 def _pre_commit() -> list[str]:
-    try:
-        import pre_commit  # noqa: F401
-    except ImportError:
-        pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
+    pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install '.[test]')")
     return [sys.executable, "-m", "pre_commit"]
 
 

@@ -2,7 +2,6 @@
 (the repository root in CI), so they land on the right file and line."""
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
