@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..archive.codes import CHANGE_KIND, LEVEL, label
 from ..archive.models import Attendance, Person, Session
-from .context import Context
+from .context import Context, on_post_key
 from .registry import hit, rule
 
 THREE_LEVELS = ("company", "workshop", "team")  # 培训规定 第十二条, in the order they are given
@@ -32,11 +32,6 @@ def _pre_job(ctx: Context, p: Person) -> list[tuple[Session, Attendance]]:
     """The person's passed pre_job sessions that ended on or before on_post (that day included)."""
     return [(s, a) for s, a in ctx.sessions_of(p.id)
             if s.type == "pre_job" and s.end.date() <= p.on_post and s.passed(a)]
-
-
-def _post_key(p: Person) -> tuple:
-    """The line that says when the person started: on_post, or hired when on_post is the default."""
-    return ("on_post",) if p.on_post != p.hired else ("hired",)
 
 
 def _levels(levels, lang: str = "zh") -> str:
@@ -70,7 +65,7 @@ def untrained_on_post(ctx: Context):
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）于 {p.on_post} 上岗，此前没有考核合格的岗前安全培训",
                       f"{p.name} ({p.id}) started on the post on {p.on_post} with no pre-job training passed before",
-                      key=_post_key(p))
+                      key=on_post_key(p))
 
 
 @rule("P002", "pre-job-hours", title="岗前安全培训学时不足", figures=("pre_job_hours",))
@@ -105,7 +100,7 @@ def pre_job_hours(ctx: Context):
                       f"{p.name}（{p.id}）{p.on_post} 上岗前岗前安全培训计 {hours:g} 学时，少于规定的 {need:g} 学时",
                       f"{p.name} ({p.id}) had {hours:g} 学时 of pre-job training before starting on {p.on_post}; "
                       f"{need:g} are required",
-                      key=_post_key(p), citation=fig.citation)
+                      key=on_post_key(p), citation=fig.citation)
 
 
 @rule("P003", "three-level-missing", title="三级安全教育不全", figures=())
@@ -141,7 +136,7 @@ def three_level_missing(ctx: Context):
                       f"{p.name}（{p.id}）{p.on_post} 上岗前缺少三级安全教育中的{_levels(missing)}培训",
                       f"{p.name} ({p.id}) started on {p.on_post} without the {_levels(missing, 'en')} "
                       f"pre-job training of the three levels",
-                      key=_post_key(p))
+                      key=on_post_key(p))
 
 
 @rule("P004", "three-level-order", "warning", title="三级安全教育顺序颠倒", figures=())
@@ -179,7 +174,7 @@ def three_level_order(ctx: Context):
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）的三级安全教育未按公司级、车间级、班组级的顺序进行：{zh}",
                       f"the pre-job levels of {p.name} ({p.id}) did not start in the order company, workshop, team: {en}",
-                      key=_post_key(p))
+                      key=on_post_key(p))
 
 
 @rule("P005", "retraining-after-change", title="调岗或复岗未重新培训", figures=())
