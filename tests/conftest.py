@@ -60,6 +60,21 @@ def session(attendees: str = '{ person = "E1", score = 90 }', **keys) -> str:
     return body + f"attendees = [\n  {attendees},\n]\n" if attendees else body + "attendees = []\n"
 
 
+def certificate(number: str = "T640104199003070016", kind: str = "special_operation", category: str = "低压电工作业",
+                issued: str = "2021-03-01", expires: str = "2027-02-28", reviews: str = "") -> str:
+    """A `[[certificates]]` entry, to append to a person file (`person(extra=...)`)."""
+    return (f'\n[[certificates]]\nkind = "{kind}"\ncategory = "{category}"\nnumber = "{number}"\n'
+            f"issued = {issued}\nexpires = {expires}\nreviews = [{reviews}]\n")
+
+
+def drill(day: str = "2023-08-20", scale: str = "small", participants: str = '"E1"', **keys) -> str:
+    """A drill file; `keys` override or add keys (values are TOML text, None drops one)."""
+    base = {"title": '"车间火灾疏散演练"', "date": day, "scale": f'"{scale}"', "scenario": '"fire"',
+            "participants": f"[{participants}]", "evaluation": '"疏散用时4分钟，路线畅通"'}
+    base.update(keys)
+    return "".join(f"{k} = {v}\n" for k, v in base.items() if v is not None)
+
+
 @pytest.fixture
 def make_archive(tmp_path):
     """Write files (path -> text) under a fresh archive; safetrain.toml defaults to config()."""
