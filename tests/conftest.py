@@ -24,6 +24,7 @@ ID_NUMBERS = ["11010519491231002X", "640104199003070016", "640104198505120013", 
 CONFIG = """\
 format = 1
 ruleset = "{ruleset}"
+waivers = {waivers}
 
 [enterprise]
 name = "宁夏测试机械有限公司"
@@ -37,9 +38,9 @@ records_since = {records_since}
 
 
 def config(industry: str = "manufacturing", ruleset: str = "national", crowded: bool = False,
-           records_since: str = "2023-07-01", credit_code: str = CREDIT_CODE) -> str:
+           records_since: str = "2023-07-01", credit_code: str = CREDIT_CODE, waivers: str = "[]") -> str:
     return CONFIG.format(industry=industry, ruleset=ruleset, crowded=str(crowded).lower(),
-                         records_since=records_since, credit_code=credit_code)
+                         records_since=records_since, credit_code=credit_code, waivers=waivers)
 
 
 def person(name: str = "张三", hired: str = "2023-07-03", extra: str = "", **keys) -> str:

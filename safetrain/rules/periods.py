@@ -26,18 +26,16 @@ class Period:
     start: date
     end: date  # the last day, inclusive
 
-    def __contains__(self, day: date) -> bool:
-        return self.start <= day <= self.end
 
-
-def _label(kind: str, start: date) -> str:
+def period_label(kind: str, day: date) -> str:
+    """The label of the period of `kind` holding `day`: 2024, 2024-H2, 2024-Q3, 2024-08."""
     if kind == "year":
-        return f"{start.year}"
+        return f"{day.year}"
     if kind == "half":
-        return f"{start.year}-H{1 if start.month <= 6 else 2}"
+        return f"{day.year}-H{1 if day.month <= 6 else 2}"
     if kind == "quarter":
-        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    return f"{start.year}-{start.month:02d}"
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}"
 
 
 def complete_periods(kind: str, since: date, before: date) -> list[Period]:
@@ -55,5 +53,5 @@ def complete_periods(kind: str, since: date, before: date) -> list[Period]:
         end = date.fromordinal(nxt.toordinal() - 1)
         if end >= before:
             return out
-        out.append(Period(_label(kind, start), start, end))
+        out.append(Period(period_label(kind, start), start, end))
         start = nxt
