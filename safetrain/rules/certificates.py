@@ -41,7 +41,7 @@ def _cert(c: Certificate, lang: str = "zh") -> str:
     return f"{c.number}（{what}）" if lang == "zh" else f"{c.number} ({what})"
 
 
-@rule("C001", "uncertified-special-operator", title="特种作业人员无证上岗", figures=())
+@rule("C001", "uncertified-special-operator", title="特种作业人员无证上岗")
 def uncertified_special_operator(ctx: Context):
     """
     An active person with the role `special_operator` has no
@@ -68,7 +68,7 @@ def uncertified_special_operator(ctx: Context):
                       f"special operator {p.name} ({p.id}) holds no special operation certificate", key=("roles",))
 
 
-@rule("C002", "certificate-expired", title="证书已过期", figures=())
+@rule("C002", "certificate-expired", title="证书已过期")
 def certificate_expired(ctx: Context):
     """
     An active person's certificate is past `expires` (expires before as_of)

@@ -33,7 +33,7 @@ def _enterprise_hits(ctx: Context, kind: str, counts: Callable[[Drill], bool], z
                   f"{period.label} ({period.start} to {period.end}): {en}", period=period.label)
 
 
-@rule("D001", "monthly-drill-missing", title="未做到一月一小练", figures=())
+@rule("D001", "monthly-drill-missing", title="未做到一月一小练")
 def monthly_drill_missing(ctx: Context):
     """
     In a `drill_cadence` archive, a whole month in the window that ended
@@ -58,7 +58,7 @@ def monthly_drill_missing(ctx: Context):
                                     "没有应急演练（一月一小练）", "no emergency drill this month (一月一小练)")
 
 
-@rule("D002", "quarterly-large-drill-missing", title="未做到一季一大练", figures=())
+@rule("D002", "quarterly-large-drill-missing", title="未做到一季一大练")
 def quarterly_large_drill_missing(ctx: Context):
     """
     In a `drill_cadence` archive, a whole quarter in the window that ended
@@ -80,7 +80,7 @@ def quarterly_large_drill_missing(ctx: Context):
                                     "没有大练或检验演练（一季一大练）", "no large or assessment drill this quarter (一季一大练)")
 
 
-@rule("D003", "half-year-assessment-missing", title="未做到半年一检验", figures=())
+@rule("D003", "half-year-assessment-missing", title="未做到半年一检验")
 def half_year_assessment_missing(ctx: Context):
     """
     In a `drill_cadence` archive, a whole half-year in the window that ended
@@ -102,7 +102,7 @@ def half_year_assessment_missing(ctx: Context):
                                     "没有检验性演练（半年一检验）", "no assessment drill this half-year (半年一检验)")
 
 
-@rule("D004", "half-year-drill-missing", title="每半年应急演练不足一次", figures=())
+@rule("D004", "half-year-drill-missing", title="每半年应急演练不足一次")
 def half_year_drill_missing(ctx: Context):
     """
     In an archive outside `drill_cadence`, a whole half-year in the window
@@ -124,7 +124,7 @@ def half_year_drill_missing(ctx: Context):
                                     "no emergency drill this half-year (at least one every half-year)")
 
 
-@rule("D005", "drill-unevaluated", title="检验性演练没有评估", figures=())
+@rule("D005", "drill-unevaluated", title="检验性演练没有评估", needs_enterprise=False)
 def drill_unevaluated(ctx: Context):
     """
     An `assessment` drill dated on or before as_of has no `evaluation` (or

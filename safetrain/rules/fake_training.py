@@ -28,7 +28,7 @@ def _counted_sessions(ctx: Context) -> list[Session]:
     return [s for _, s in sorted(ctx.archive.sessions.items()) if s.end.date() <= ctx.as_of]
 
 
-@rule("F001", "overlapping-attendance", title="同一人同时参加两期培训", figures=())
+@rule("F001", "overlapping-attendance", title="同一人同时参加两期培训", needs_enterprise=False)
 def overlapping_attendance(ctx: Context):
     """
     One person attends two sessions whose times overlap ([start, end) of
@@ -70,7 +70,8 @@ def overlapping_attendance(ctx: Context):
             running.append(s)
 
 
-@rule("F002", "implausible-hours", title="学时与培训时长不符", figures=("minutes_per_hour", "max_hours_per_day"))
+@rule("F002", "implausible-hours", title="学时与培训时长不符", needs_enterprise=False,
+      figures=("minutes_per_hour", "max_hours_per_day"))
 def implausible_hours(ctx: Context):
     """
     A session's `hours` need more time than it lasted (hours × the minutes
@@ -114,7 +115,7 @@ def implausible_hours(ctx: Context):
                       key=("hours",), citation=citation)
 
 
-@rule("F003", "outside-employment", title="在职期间以外参加培训或演练", figures=())
+@rule("F003", "outside-employment", title="在职期间以外参加培训或演练", needs_enterprise=False)
 def outside_employment(ctx: Context):
     """
     A person attends a session or drill that ends before their `hired` date
@@ -163,7 +164,7 @@ def _outside(p, record_id: str, file: str, key: tuple, when: str):
                f"{p.name} ({p.id}), employed {span_en}, is recorded in {record_id} ({when})", key=key)
 
 
-@rule("F004", "instructor-attends", "warning", title="授课人同时是参训人员", figures=())
+@rule("F004", "instructor-attends", "warning", title="授课人同时是参训人员", needs_enterprise=False)
 def instructor_attends(ctx: Context):
     """
     The session's `instructor` (or one of several names separated by 、 , ;

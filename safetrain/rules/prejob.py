@@ -38,7 +38,7 @@ def _levels(levels, lang: str = "zh") -> str:
     return ("、" if lang == "zh" else ", ").join(label(LEVEL, lv, lang) for lv in levels)
 
 
-@rule("P001", "untrained-on-post", title="未经岗前安全培训上岗", figures=())
+@rule("P001", "untrained-on-post", title="未经岗前安全培训上岗")
 def untrained_on_post(ctx: Context):
     """
     A person without a manager role started on the post (`on_post`, default
@@ -103,7 +103,7 @@ def pre_job_hours(ctx: Context):
                       key=on_post_key(p), citation=fig.citation)
 
 
-@rule("P003", "three-level-missing", title="三级安全教育不全", figures=())
+@rule("P003", "three-level-missing", title="三级安全教育不全")
 def three_level_missing(ctx: Context):
     """
     In `three_level` industries, a person without a manager role has no passed
@@ -139,7 +139,7 @@ def three_level_missing(ctx: Context):
                       key=on_post_key(p))
 
 
-@rule("P004", "three-level-order", "warning", title="三级安全教育顺序颠倒", figures=())
+@rule("P004", "three-level-order", "warning", title="三级安全教育顺序颠倒")
 def three_level_order(ctx: Context):
     """
     In `three_level` industries, the levels of a person's pre-job training did
@@ -177,7 +177,7 @@ def three_level_order(ctx: Context):
                       key=on_post_key(p))
 
 
-@rule("P005", "retraining-after-change", title="调岗或复岗未重新培训", figures=())
+@rule("P005", "retraining-after-change", title="调岗或复岗未重新培训")
 def retraining_after_change(ctx: Context):
     """
     For each `changes` entry (a transfer, or a return after more than a year

@@ -139,3 +139,14 @@ def test_f004_instructor_among_the_attendees(make_archive):
     assert [(f.code, f.subject, f.severity, f.line) for f in fs] == [
         ("F004", "S1", "warning", 14), ("F004", "S2", "warning", 13)]
     assert "李四" in fs[0].message_zh and "E2" in fs[0].message_zh
+
+
+def test_f_rules_run_when_safetrain_toml_is_unusable(make_archive):
+    root = make_archive({
+        "safetrain.toml": 'format = 1\nruleset = "national"\n',  # no [enterprise]: A002
+        "people/E1.toml": person(hired="2023-06-01"),
+        "sessions/S1.toml": held(E1, "2023-07-01T08:30:00", "2023-07-01T17:30:00", hours="8"),
+        "sessions/S2.toml": held(E1, "2023-07-01T14:00:00", "2023-07-01T16:00:00", hours="8"),
+    })
+    assert found(root, select=["A002", "F", "P"]) == [
+        ("A002", "enterprise", None), ("F002", "S2", None), ("F001", "E1", None)]
