@@ -9,6 +9,7 @@ person and point at the person's file.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Iterator
 
@@ -30,14 +31,17 @@ def _campaigners(ctx: Context) -> Iterator[tuple[Person, list[Session], date, da
     start, end = ctx.value("campaign_start"), ctx.value("campaign_end")
     if ctx.as_of <= end:
         return
+    passed: dict[str, list[Session]] = defaultdict(list)  # one pass over the sessions, not one per person
+    for s in ctx.archive.sessions.values():
+        if start <= s.start.date() and s.end.date() <= end:
+            for a in s.attendees:
+                if s.passed(a):
+                    passed[a.person].append(s)
     least = ctx.value("campaign_min_days")
     for pid in sorted(ctx.archive.people):
         p = ctx.archive.people[pid]
-        if _days_employed(p, start, end) < least:
-            continue
-        sessions = [s for s, a in ctx.sessions_of(pid)
-                    if start <= s.start.date() and s.end.date() <= end and s.passed(a)]
-        yield p, sessions, start, end
+        if _days_employed(p, start, end) >= least:
+            yield p, passed.get(pid, []), start, end
 
 
 @rule("K001", "campaign-uncovered", title="全员安全培训未覆盖",
