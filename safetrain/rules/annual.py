@@ -8,10 +8,9 @@ at the person's file.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Callable, Iterator
+from typing import Iterator
 
-from ..archive.models import Person, Session
+from ..archive.models import Person
 from .context import Context, on_post_key
 from .periods import Period, add_months, complete_periods
 from .registry import hit, rule
@@ -22,28 +21,18 @@ def _years(ctx: Context) -> list[Period]:
     return complete_periods("year", ctx.window_start, ctx.as_of)
 
 
-def _hours_by_year(ctx: Context, pid: str, counts: Callable[[Session], bool]) -> dict[int, float]:
-    """学时 credited to `pid` per year of the session's end, for sessions `counts` accepts."""
-    out: dict[int, float] = defaultdict(float)
-    for s, a in ctx.sessions_of(pid):
-        if counts(s):
-            out[s.end.year] += s.credited_hours(a)
-    return out
-
-
-def _short_years(ctx: Context, people: Iterator[Person], counts: Callable[[Session], bool], need: float):
-    """(person, year, hours) for each judged year in which a person was credited less than `need`."""
+def _short_years(ctx: Context, people: Iterator[Person], need: float, **which):
+    """(person, year, hours) for each judged year in which a person was credited
+    fewer than `need` 学时 by the sessions `which` selects (see Context.credited)."""
     years = _years(ctx)
     if not years:
         return
     for p in people:
-        judged = [y for y in years if p.employed_on(y.start) and p.employed_on(y.end)]
-        if not judged:
-            continue
-        hours = _hours_by_year(ctx, p.id, counts)
-        for y in judged:
-            if hours.get(y.start.year, 0.0) < need:
-                yield p, y, hours.get(y.start.year, 0.0)
+        for y in years:
+            if p.employed_on(y.start) and p.employed_on(y.end):
+                hours = ctx.credited(p.id, start=y.start, end=y.end, **which)
+                if hours < need:
+                    yield p, y, hours
 
 
 def _people(ctx: Context, managers: bool) -> Iterator[Person]:
@@ -76,7 +65,7 @@ def annual_hours(ctx: Context):
     year (sick leave, secondment) may carry a waiver with the reason.
     """
     fig = ctx.figure("annual_hours")
-    for p, y, hours in _short_years(ctx, _people(ctx, managers=False), lambda s: s.type != "pre_job", fig.value):
+    for p, y, hours in _short_years(ctx, _people(ctx, managers=False), fig.value, exclude={"pre_job"}):
         yield hit(p.id, p.file,
                   f"{p.name}（{p.id}）{y.label} 年度安全再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
                   f"{p.name} ({p.id}) had {hours:g} 学时 of re-training in {y.label}; {fig.value:g} are required",
@@ -105,7 +94,7 @@ def manager_annual_hours(ctx: Context):
     regulator or an institution counts; keep its contract), or give them.
     """
     fig = ctx.figure("manager_annual_hours")
-    for p, y, hours in _short_years(ctx, _people(ctx, managers=True), lambda s: s.type == "management", fig.value):
+    for p, y, hours in _short_years(ctx, _people(ctx, managers=True), fig.value, types={"management"}):
         yield hit(p.id, p.file,
                   f"{p.name}（{p.id}）{y.label} 年度主要负责人/安全管理人员再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
                   f"{p.name} ({p.id}) had {hours:g} 学时 of manager re-training in {y.label}; {fig.value:g} are required",
@@ -143,8 +132,7 @@ def manager_initial_hours(ctx: Context):
         deadline = add_months(p.on_post, grace)
         if not (ctx.in_window(p.on_post) and deadline < ctx.as_of and p.employed_on(deadline)):
             continue
-        hours = sum(s.credited_hours(a) for s, a in ctx.sessions_of(p.id)
-                    if s.type == "management" and s.end.date() <= deadline)
+        hours = ctx.credited(p.id, end=deadline, types={"management"})
         if hours < fig.value:
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）{p.on_post} 任职，至 {deadline} 初次安全培训计 {hours:g} 学时，"

@@ -3,8 +3,9 @@
 
 P001–P004 judge each person without a manager role (principals and safety
 managers are judged by Y003 and C005) whose `on_post` is in the window and on
-or before as_of. P005 judges each such person's changes of post in the window.
-Findings are about the person and point at the person's file.
+or before as_of. P005 judges the changes of post dated in the window of every
+person without a manager role, however long ago they were hired. Findings
+are about the person and point at the person's file.
 """
 
 from __future__ import annotations
@@ -93,9 +94,10 @@ def pre_job_hours(ctx: Context):
     fig = ctx.figure("pre_job_hours")
     need = fig.value
     for p in _newcomers(ctx):
-        sessions = _pre_job(ctx, p)
-        hours = sum(s.credited_hours(a) for s, a in sessions)
-        if sessions and hours < need:
+        if not _pre_job(ctx, p):
+            continue  # P001's
+        hours = ctx.credited(p.id, end=p.on_post, types={"pre_job"})
+        if hours < need:
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）{p.on_post} 上岗前岗前安全培训计 {hours:g} 学时，少于规定的 {need:g} 学时",
                       f"{p.name} ({p.id}) had {hours:g} 学时 of pre-job training before starting on {p.on_post}; "
