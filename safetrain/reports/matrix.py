@@ -26,7 +26,6 @@ value (`24/24` 学时, a date).
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -37,12 +36,13 @@ from ..errors import UsageError
 from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRING, REVIEW_DUE,
                                 REVIEW_OVERDUE, SUPERSEDED, person_certificates)
 from ..rules.context import Context
-from .summary import pre_job_sessions, year_hours
+from ..rules.periods import add_months
+from ..rules.prejob import THREE_LEVELS as LEVELS, new_on_post, pre_job_sessions
+from .summary import year_hours
 from .terminal import STATE_STYLES, render, table, text
 
 CURRENT, EXPIRING, EXPIRED, MISSING, NA = "current", "expiring", "expired", "missing", "n.a."
 STATES = (CURRENT, EXPIRING, EXPIRED, MISSING, NA)
-LEVELS = ("company", "workshop", "team")
 COLUMNS = ("pre_job", *LEVELS, "hours_this_year", "hours_last_year", "certificate", "mentorship")
 
 _RANK = {NA: 0, CURRENT: 1, EXPIRING: 2, EXPIRED: 3, MISSING: 4}
@@ -61,19 +61,8 @@ class Cell:
 NOT_APPLICABLE = Cell(NA)
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def _new_on_post(ctx: Context, p: Person) -> bool:
-    """Judged by P and M001: no manager role, on the post since the window's start."""
-    return not p.is_manager and ctx.in_window(p.on_post)
-
-
 def pre_job_cells(ctx: Context, p: Person) -> dict[str, Cell]:
-    if not _new_on_post(ctx, p):
+    if not new_on_post(ctx, p):
         return {k: NOT_APPLICABLE for k in ("pre_job", *LEVELS)}
     short = EXPIRING if p.on_post > ctx.as_of else MISSING
     passed = pre_job_sessions(ctx, p)
@@ -109,14 +98,14 @@ def certificate_cell(ctx: Context, p: Person) -> Cell:
     for kind in kinds:
         mine = [Cell(_CERT.get(st.state, CURRENT), st.due.isoformat()) for st in states if st.certificate.kind == kind]
         if not mine and kind == "manager":  # C005: assessed within the grace months after on_post
-            due = _add_months(p.on_post, int(ctx.value("manager_assessment_grace_months")))
+            due = add_months(p.on_post, int(ctx.value("manager_assessment_grace_months")))
             mine = [Cell(EXPIRING if due >= ctx.as_of else MISSING, due.isoformat())]
         cells.extend(mine or [Cell(MISSING)])
     return worst(cells)
 
 
 def mentorship_cell(ctx: Context, p: Person) -> Cell:
-    if not (ctx.in_group("mentorship") and _new_on_post(ctx, p)):
+    if not (ctx.in_group("mentorship") and new_on_post(ctx, p)):
         return NOT_APPLICABLE
     m = ctx.archive.mentorships.get(p.id)
     if m is None or m.start > ctx.as_of:

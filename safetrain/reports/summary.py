@@ -9,10 +9,12 @@ from datetime import date
 
 from ..api import Result
 from ..archive.codes import EMPLOYMENT, INDUSTRY, label
-from ..archive.models import Attendance, Person, Session
+from ..archive.models import Person
 from ..findings import summarize
 from ..rules.certstatus import SUPERSEDED, person_certificates
 from ..rules.context import Context
+from ..rules.periods import add_months, period_label
+from ..rules.prejob import new_on_post, pre_job_sessions
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -35,14 +37,8 @@ def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
     return got, float(figure.value)
 
 
-def pre_job_sessions(ctx: Context, person: Person) -> list[tuple[Session, Attendance]]:
-    """The person's passed pre_job sessions that ended on or before the first day on the post."""
-    return [(s, a) for s, a in ctx.sessions_of(person.id)
-            if s.type == "pre_job" and s.end.date() <= person.on_post and s.passed(a)]
-
-
 def pre_job_covered(ctx: Context, person: Person) -> bool:
-    """A passed pre_job session ended on or before the person's first day on the post."""
+    """A passed pre_job session ended on or before the person's first day on the post (as P001)."""
     return bool(pre_job_sessions(ctx, person))
 
 
@@ -75,26 +71,21 @@ def _hours(year: int, people: int, met: int, credited: float, required: float) -
             "average_required": round(required / people, 1) if people else 0.0}
 
 
-def _period(day: date, cadence: str) -> str:
-    return f"{day.year}-{day.month:02d}" if cadence == "month" else f"{day.year}-H{1 if day.month <= 6 else 2}"
-
-
 def _drills(ctx: Context) -> dict:
     """Drills from the window's start to as_of, by month and by the period the
     archive's cadence judges (D001 monthly in `drill_cadence` archives, D004
     half-yearly elsewhere), empty periods included."""
     cadence = "month" if ctx.in_group("drill_cadence") else "half"
-    step = 1 if cadence == "month" else 6
     months, periods = Counter(), Counter()
     for d in ctx.archive.drills.values():
         if ctx.window_start <= d.date <= ctx.as_of:
-            months[_period(d.date, "month")] += 1
-            periods[_period(d.date, cadence)] += 1
-    labels, day = [], ctx.window_start.replace(day=1, month=(ctx.window_start.month - 1) // step * step + 1)
+            months[period_label("month", d.date)] += 1
+            periods[period_label(cadence, d.date)] += 1
+    labels, day = [], ctx.window_start.replace(day=1)
     while day <= ctx.as_of:
-        labels.append(_period(day, cadence))
-        index = day.year * 12 + day.month - 1 + step
-        day = date(index // 12, index % 12 + 1, 1)
+        labels.append(period_label(cadence, day))
+        day = add_months(day, 1)
+    labels = list(dict.fromkeys(labels))
     return {"total": sum(months.values()), "by_month": dict(sorted(months.items())), "cadence": cadence,
             "by_period": [{"period": p, "count": periods[p]} for p in labels]}
 
@@ -105,7 +96,7 @@ def archive_summary(result: Result) -> dict:
     e = ctx.enterprise
     active = sorted((p for p in a.people.values() if p.employed_on(as_of)), key=lambda p: p.id)
 
-    new_workers = [p for p in active if not p.is_manager and ctx.in_window(p.on_post) and p.on_post <= as_of]
+    new_workers = [p for p in active if new_on_post(ctx, p) and p.on_post <= as_of]
     pre_job = sum(pre_job_covered(ctx, p) for p in new_workers)
 
     year = as_of.year
