@@ -6,7 +6,6 @@ from conftest import AS_OF, person
 
 from safetrain.api import check_path
 from safetrain.reports.expiring import due_items, expiring_document, expiring_ics, expiring_text
-from safetrain.rules.certstatus import EXPIRING, REVIEW_DUE, person_certificates
 
 
 def cert(kind, category, number, issued, expires, reviews=""):
@@ -82,15 +81,51 @@ def test_within_narrows_and_widens_the_horizon(make_archive):
     assert [i["state"] for i in due_items(result, 0)] == ["review_overdue", "expired"]
 
 
-def test_expiring_and_review_due_are_the_certstatus_warnings(make_archive):
-    """Until the C rules land: exactly the certificates certstatus puts in their kind's warning window."""
-    result = check_path(make_archive(PEOPLE), AS_OF)
-    e = result.archive.config.enterprise
-    warned = {(p.id, st.certificate.category) for p in result.archive.people.values() if p.employed_on(AS_OF)
-              for st in person_certificates(p, result.ruleset, e, AS_OF) if st.state in (EXPIRING, REVIEW_DUE)}
-    for within in (None, 60, 400):
-        shown = {(i["person"], i["category"]) for i in due_items(result, within) if i["state"] in ("expiring", "review_due")}
-        assert shown == warned
+def _found(result, code):
+    """(person, certificate index) of every `code` finding of `check`."""
+    return {(f.subject, f.key[1]) for f in result.findings if f.code == code}
+
+
+def _listed(result, items, *states):
+    """(person, certificate index) of every item in `states`."""
+    people = result.archive.people
+    return {(i["person"], _index_of(people[i["person"]], i)) for i in items if i["state"] in states}
+
+
+def _index_of(person, item):
+    return next(c.index for c in person.certificates
+                if (c.kind, c.category, c.expires.isoformat()) == (item["kind"], item["category"], item["expires"]))
+
+
+EDGES = dict(PEOPLE, **{
+    # due on a day the sweep passes through: expiring on as_of, a review due on as_of
+    "people/E7.toml": person("吴九", roles=SPECIAL, extra=cert("special_operation", "制冷作业", "T007", "2021-03-03",
+                                                            "2027-03-03")),
+    "people/E8.toml": person("郑十", extra=cert("manager", "主要负责人", "M008", "2021-09-09", "2024-09-09")
+                             + cert("manager", "主要负责人", "M009", "2024-08-20", "2027-08-20")),
+})
+
+
+def test_agrees_with_check_on_every_day(make_archive):
+    """On each evaluation day over three years: listed as expiring or review due
+    (default --within) is exactly C004, expired exactly C002, overdue exactly C003."""
+    from datetime import timedelta
+
+    from safetrain.api import Result, load_archive, ruleset_for
+    from safetrain.rules import check
+
+    archive, loaded = load_archive(make_archive(EDGES))
+    rs = ruleset_for(archive)
+    day, seen = date(2022, 6, 1), set()
+    while day <= date(2025, 6, 1):
+        result = Result(archive, rs, day, check(archive, rs, day, select=["C"], loaded=loaded))
+        items = due_items(result)
+        assert _listed(result, items, "expiring", "review_due") == _found(result, "C004"), day
+        assert _listed(result, items, "expired") == _found(result, "C002"), day
+        assert _listed(result, items, "review_overdue") == _found(result, "C003"), day
+        seen |= {i["state"] for i in items}
+        day += timedelta(days=3)
+    assert seen == {"expiring", "review_due", "expired", "review_overdue", "upcoming"}
 
 
 def test_default_horizon_follows_a_wider_warning_window(make_archive):

@@ -188,3 +188,24 @@ def test_text_in_english_leaves_out_columns_that_apply_to_nobody(make_archive):
     out = matrix_text(doc, "en", width=200)
     assert out.splitlines()[1].split() == ["ID", "Name", "Department", "Hours", "2024", "Hours", "2023"]
     assert "1 people" in out and "value or ✓ met" in out
+
+
+def test_agrees_with_check(make_archive):
+    """A cell is missing or expired exactly where `check` reports the rule behind the column."""
+    result = check_path(make_archive(COAL, industry="coal_mine", records_since="2023-01-01"), AS_OF)
+    c = cells(matrix_document(result))
+    found = {(f.code, f.subject, f.period) for f in result.findings}
+
+    def reported(pid, *codes, period=None):
+        return any((code, pid, period) in found for code in codes)
+
+    bad = ("missing", "expired")
+    for pid, row in c.items():
+        assert (row["pre_job"][0] in bad) == reported(pid, "P001", "P002"), pid
+        some_pre_job = row["pre_job"][1] not in ("", "0/72")
+        levels_short = any(row[lv][0] in bad for lv in ("company", "workshop", "team"))
+        assert (levels_short and some_pre_job) == reported(pid, "P003"), pid
+        assert (row["hours_last_year"][0] in bad) == reported(pid, "Y001", "Y002", period="2023"), pid
+        assert (row["certificate"][0] in bad) == reported(pid, "C001", "C002", "C003", "C005"), pid
+        # expiring: C004, or (M1) a manager in the grace months with no certificate yet
+        assert (row["certificate"][0] == "expiring") == (reported(pid, "C004") or pid == "M1"), pid
