@@ -60,6 +60,13 @@ def session(attendees: str = '{ person = "E1", score = 90 }', **keys) -> str:
     return body + f"attendees = [\n  {attendees},\n]\n" if attendees else body + "attendees = []\n"
 
 
+def mentorship(mentor: str = "M1", post: str = "车工", start: str = "2023-07-20", **keys) -> str:
+    """A mentorship file (mentorships/<apprentice>.toml); `keys` add keys (values are TOML text)."""
+    base = {"mentor": f'"{mentor}"', "post": f'"{post}"', "start": start}
+    base.update(keys)
+    return "".join(f"{k} = {v}\n" for k, v in base.items() if v is not None)
+
+
 @pytest.fixture
 def make_archive(tmp_path):
     """Write files (path -> text) under a fresh archive; safetrain.toml defaults to config()."""
