@@ -22,7 +22,8 @@ solved in two stages:
 
        sum over pairs of  W · cost + rank(mentor),  W = P · (M − 1) + 1,
 
-   with M the mentors of the part and rank their position in id order.
+   with M the mentors of the whole problem and rank their position in id
+   order (so the parts together minimise the same sum over all pairs).
    Pairings with a different total cost differ by at least 1 in it, hence by
    at least W − P · (M − 1) = 1 in the weighted sum: the id tie-break never
    buys a worse cost. Every entry and every sum is an integer below 2**52, so
@@ -86,9 +87,9 @@ class _Cells:
     r: list[int]
     c: list[int]
     cost: list[int]
-    rank: list[int]  # the mentor's rank in id order, for ties
+    rank: list[int]  # the mentor's rank in id order (its index), for ties
     option: list[Option]
-    mentors: int
+    mentors: int  # in the whole problem
 
 
 def _cells(problem: Problem, options: list[Option]) -> _Cells:
@@ -96,19 +97,18 @@ def _cells(problem: Problem, options: list[Option]) -> _Cells:
     rows = sorted({o.apprentice for o in options})
     row = {a: i for i, a in enumerate(rows)}
     mentors = sorted({o.mentor for o in options})
-    rank = {m: i for i, m in enumerate(mentors)}
     lowest = {m: cap for m in mentors}
     for o in options:
         lowest[o.mentor] = min(lowest[o.mentor], o.load)
     cols = [(m, k) for m in mentors for k in range(lowest[m] + 1, cap + 1)]
     col = {c: j for j, c in enumerate(cols)}
-    cells = _Cells(rows, cols, [], [], [], [], [], len(mentors))
+    cells = _Cells(rows, cols, [], [], [], [], [], len(problem.mentors))
     for o in options:
         for k in range(o.load + 1, cap + 1):
             cells.r.append(row[o.apprentice])
             cells.c.append(col[(o.mentor, k)])
             cells.cost.append(problem.cost(o, k))
-            cells.rank.append(rank[o.mentor])
+            cells.rank.append(o.mentor)  # mentors are in id order
             cells.option.append(o)
     return cells
 
