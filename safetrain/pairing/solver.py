@@ -18,17 +18,25 @@ solved in two stages:
    dummy columns of cost 0), with closed places forbidden (inf). A full
    assignment uses at most n − P dummies, so at least P places, and never
    more than P: every optimum pairs exactly P apprentices, and among such
-   pairings it minimises
+   pairings it minimises the sum over pairs of
 
-       sum over pairs of  W · cost + rank(mentor),  W = P · (M − 1) + 1,
+       W · cost + B · i + j
 
-   with M the mentors of the whole problem and rank their position in id
-   order (so the parts together minimise the same sum over all pairs).
-   Pairings with a different total cost differ by at least 1 in it, hence by
-   at least W − P · (M − 1) = 1 in the weighted sum: the id tie-break never
-   buys a worse cost. Every entry and every sum is an integer below 2**52, so
-   the float64 arithmetic of the solver is exact (when a part is too large
-   for that, the id term is dropped and ties fall to the order below).
+   where i and j are the positions of the apprentice and the mentor in id
+   order within the part (0 …), M the part's mentors, n its apprentices, and
+
+       B = P · (M − 1) + 1,    W = P · ((n − 1) · B + M − 1) + 1.
+
+   Two pairings of P pairs with different sums of i differ by at least 1 in
+   it, and their sums of j by at most P · (M − 1) < B; likewise two pairings
+   with different total costs differ by at least W while their tie terms
+   differ by at most P · ((n − 1) · B + M − 1) < W. So the order is strict:
+   the most pairs, then the least total cost, then the apprentices with the
+   smallest ids (least sum of positions), then the mentors with the smallest
+   ids. Every entry and every sum is an integer below 2**52, so the float64
+   arithmetic of the solver is exact; for a part too large for that, the
+   apprentice term is dropped (B = 0, W = P · (M − 1) + 1), then the mentor
+   term too, and the remaining ties fall to the order below.
 
 Rows are apprentices in id order and columns places in (mentor id, place)
 order, and the solver is deterministic, so the same archive always gives the
@@ -87,9 +95,10 @@ class _Cells:
     r: list[int]
     c: list[int]
     cost: list[int]
-    rank: list[int]  # the mentor's rank in id order (its index), for ties
+    i: list[int]  # the apprentice's position in id order, for ties
+    j: list[int]  # the mentor's position in id order, for ties
     option: list[Option]
-    mentors: int  # in the whole problem
+    mentors: int
 
 
 def _cells(problem: Problem, options: list[Option]) -> _Cells:
@@ -97,20 +106,33 @@ def _cells(problem: Problem, options: list[Option]) -> _Cells:
     rows = sorted({o.apprentice for o in options})
     row = {a: i for i, a in enumerate(rows)}
     mentors = sorted({o.mentor for o in options})
+    pos = {m: j for j, m in enumerate(mentors)}
     lowest = {m: cap for m in mentors}
     for o in options:
         lowest[o.mentor] = min(lowest[o.mentor], o.load)
     cols = [(m, k) for m in mentors for k in range(lowest[m] + 1, cap + 1)]
     col = {c: j for j, c in enumerate(cols)}
-    cells = _Cells(rows, cols, [], [], [], [], [], len(problem.mentors))
+    cells = _Cells(rows, cols, [], [], [], [], [], [], len(mentors))
     for o in options:
         for k in range(o.load + 1, cap + 1):
             cells.r.append(row[o.apprentice])
             cells.c.append(col[(o.mentor, k)])
             cells.cost.append(problem.cost(o, k))
-            cells.rank.append(o.mentor)  # mentors are in id order
+            cells.i.append(row[o.apprentice])  # apprentices and mentors are in id order
+            cells.j.append(pos[o.mentor])
             cells.option.append(o)
     return cells
+
+
+def weights(pairs: int, n: int, mentors: int, most: int) -> tuple[int, int, int]:
+    """(W, B, 1 or 0 for the mentor term): the weights above, the strongest that stay exact."""
+    for keep_i, keep_j in ((1, 1), (0, 1), (0, 0)):
+        b = (pairs * (mentors - 1) + 1) * keep_i
+        tie = (n - 1) * b + (mentors - 1) * keep_j
+        w = pairs * tie + 1
+        if pairs * (most * w + tie) < EXACT:
+            return w, b, keep_j
+    raise OverflowError("pairing problem too large for exact float64 costs")  # pragma: no cover
 
 
 def _solve_part(problem: Problem, options: list[Option]) -> list[Choice]:
@@ -127,16 +149,12 @@ def _solve_part(problem: Problem, options: list[Option]) -> list[Choice]:
     pairs = int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
     if pairs == 0:
         return []
-    # Stage 2: the least cost among pairings of that size, then mentor ids.
-    cost, rank = np.asarray(cells.cost, dtype=np.int64), np.asarray(cells.rank, dtype=np.int64)
-    weight = pairs * (cells.mentors - 1) + 1
-    if pairs * (int(cost.max()) * weight + cells.mentors) >= EXACT:
-        weight, rank = 1, np.zeros_like(rank)
-    if pairs * (int(cost.max()) + 1) >= EXACT:  # pragma: no cover - far beyond any archive
-        raise OverflowError("pairing problem too large for exact float64 costs")
+    # Stage 2: the least cost among pairings of that size, then ids.
+    cost, i, j = (np.asarray(x, dtype=np.int64) for x in (cells.cost, cells.i, cells.j))
+    w, b, keep = weights(pairs, n, cells.mentors, int(cost.max()))
     matrix = np.full((n, s + n - pairs), np.inf)
     matrix[:, s:] = 0.0
-    matrix[r, c] = (cost * weight + rank).astype(np.float64)
+    matrix[r, c] = (cost * w + i * b + j * keep).astype(np.float64)
     ri, ci = linear_sum_assignment(matrix)
     at = {(i, j): k for k, (i, j) in enumerate(zip(cells.r, cells.c))}
     chosen = [Choice(cells.option[at[(i, j)]], cells.cols[j][1])

@@ -128,38 +128,61 @@ def brute_options(archive: Archive, rs, ids: list[str]):
     return out
 
 
+def positions(cases) -> tuple[dict[str, int], dict[str, int]]:
+    """Each apprentice's and mentor's position in id order within its part (apprentices and
+    mentors joined by options), as the documented tie-break counts them."""
+    parent: dict[str, str] = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for pid, _, _, opts in cases:
+        for m, _, _ in opts:
+            parent[find("a" + pid)] = find("m" + m)
+    parts: dict[str, list[str]] = {}
+    for node in sorted(parent):
+        parts.setdefault(find(node), []).append(node)
+    at_a, at_m = {}, {}
+    for nodes in parts.values():
+        at_a.update({x[1:]: i for i, x in enumerate(sorted(x for x in nodes if x[0] == "a"))})
+        at_m.update({x[1:]: j for j, x in enumerate(sorted(x for x in nodes if x[0] == "m"))})
+    return at_a, at_m
+
+
 def brute_best(archive: Archive, rs, ids: list[str]):
-    """The least (−pairs, Σ cost, Σ mentor rank) over every assignment of places."""
+    """The least (−pairs, Σ cost, Σ apprentice position, Σ mentor position) over every assignment of places."""
     cap = rs.value("mentor_max_apprentices", archive.config.enterprise)
     cases = brute_options(archive, rs, ids)
     mentors = sorted({m for *_, opts in cases for m, _, _ in opts})
-    starts = [archive.people[p].on_post for p in ids]
     since = {m: archive.people[m].post_since for m in mentors}
     earliest = min(since.values(), default=None)
     gap = {m: whole_months(earliest, s) for m, s in since.items()}
     unit = max(gap.values(), default=0) + 1
+    at_a, at_m = positions(cases)
     best = [None]
 
-    def walk(i, used, pairs, cost, tie):
-        if i == len(cases):
-            key = (-pairs, cost, tie)
+    def walk(k, used, key):
+        if k == len(cases):
             best[0] = key if best[0] is None or key < best[0] else best[0]
             return
-        walk(i + 1, used, pairs, cost, tie)
-        for m, rel, load in cases[i][3]:
-            for k in range(load + 1, cap + 1):
-                if (m, k) not in used:
-                    walk(i + 1, used | {(m, k)}, pairs + 1, cost + (rel * cap + k - 1) * unit + gap[m],
-                         tie + mentors.index(m))
+        walk(k + 1, used, key)
+        pid = cases[k][0]
+        for m, rel, load in cases[k][3]:
+            for place in range(load + 1, cap + 1):
+                if (m, place) not in used:
+                    step = (-1, (rel * cap + place - 1) * unit + gap[m], at_a[pid], at_m[m])
+                    walk(k + 1, used | {(m, place)}, tuple(x + y for x, y in zip(key, step)))
 
-    walk(0, frozenset(), 0, 0, 0)
-    assert starts  # every instance has apprentices
+    walk(0, frozenset(), (0, 0, 0, 0))
     return best[0], cases
 
 
-def plan_key(plan):
-    ranks = {m.id: i for i, m in enumerate(plan.problem.mentors)}
-    return (-len(plan.pairs), sum(p.cost for p in plan.pairs), sum(ranks[p.mentor.id] for p in plan.pairs))
+def plan_key(plan, cases):
+    at_a, at_m = positions(cases)
+    return (-len(plan.pairs), sum(p.cost for p in plan.pairs), sum(at_a[p.apprentice.id] for p in plan.pairs),
+            sum(at_m[p.mentor.id] for p in plan.pairs))
 
 
 def assert_valid(plan, archive: Archive, rs, cases):
@@ -184,7 +207,7 @@ def test_optimal_against_brute_force(seed):
     rs = national(mentor_max_apprentices=[1, 2, 2, 3][seed % 4])
     plan = plan_pairs(archive, rs, AS_OF, apprentices=ids)
     best, cases = brute_best(archive, rs, ids)
-    assert plan_key(plan) == best
+    assert plan_key(plan, cases) == best
     assert_valid(plan, archive, rs, cases)
     assert len(plan.pairs) + len(plan.unpaired) == len(ids)
 
@@ -207,7 +230,7 @@ def test_optimal_against_brute_force_with_near_ties(seed):
     rs = national(mentor_max_apprentices=1 + seed % 2)
     plan = plan_pairs(archive, rs, AS_OF, apprentices=ids)
     best, cases = brute_best(archive, rs, ids)
-    assert plan_key(plan) == best
+    assert plan_key(plan, cases) == best
     assert_valid(plan, archive, rs, cases)
 
 
