@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Mapping
 
 from ..archive.models import Archive, Mentorship, Person, Post
@@ -70,7 +71,7 @@ class Problem:
     refused: Mapping[int, Refusal] = field(default_factory=dict)
     existing: Mapping[str, tuple[tuple[date, date], ...]] = field(default_factory=dict)  # mentor id -> spans
 
-    @property
+    @cached_property
     def exp_span(self) -> int:
         """One more than the largest experience gap: the unit of the load term."""
         return max(self.gap, default=0) + 1
@@ -105,6 +106,8 @@ def _last_day(m: Mentorship) -> date:
 
 def most_at_once(spans, first: date, last: date) -> int:
     """The most of `spans` (inclusive (start, last day) pairs) running on one day in [first, last]."""
+    if not spans:
+        return 0
     events = []
     for s, e in spans:
         s, e = max(s, first), min(e, last)
@@ -134,8 +137,14 @@ def relation(a: Post, m: Post) -> int:
 
 
 class Builder:
-    """Builds a Problem; caches eligibility per (mentor, day), which does not
-    depend on the apprentice once the mentor is someone else."""
+    """Builds a Problem.
+
+    Eligibility is `mentor_problems`, remembered per (mentor, day): it does
+    not depend on the apprentice once the mentor is someone else. A person
+    found below the skill level is not asked again for other days (the skill
+    level does not depend on the day), unless no one on the post is eligible
+    and the nearest candidates' reasons are wanted.
+    """
 
     def __init__(self, archive: Archive, ruleset: RuleSet):
         self.archive = archive
@@ -144,16 +153,28 @@ class Builder:
         self.capacity = ruleset.value("mentor_max_apprentices", self.enterprise)
         self.existing = existing_spans(archive)
         self.by_post: dict[str, list[Person]] = {}
+        self._fixed: dict[str, Post] = {}  # the post of people who never changed it
         for pid, p in sorted(archive.people.items()):
             for post in dict.fromkeys([p.post, *(c.post for c in p.changes if c.post)]):
                 self.by_post.setdefault(post, []).append(p)
-        self._eligible: dict[tuple[str, date], list[Reason]] = {}
+            if not p.changes:
+                self._fixed[pid] = p.post_on(p.hired)
+        self._reasons: dict[tuple[str, date], list[Reason]] = {}
+        self._never: set[str] = set()  # below the skill level: never eligible
+
+    def post_on(self, p: Person, day: date) -> Post:
+        return self._fixed.get(p.id) or p.post_on(day)
 
     def problems(self, mentor: Person, apprentice_id: str, start: date) -> list[Reason]:
         key = (mentor.id, start)
-        if key not in self._eligible:
-            self._eligible[key] = mentor_problems(mentor, apprentice_id, start, self.ruleset, self.enterprise)
-        return self._eligible[key]
+        if key not in self._reasons:
+            self._reasons[key] = found = mentor_problems(mentor, apprentice_id, start, self.ruleset, self.enterprise)
+            if any(r.code == "skill_level" for r in found):
+                self._never.add(mentor.id)
+        return self._reasons[key]
+
+    def eligible(self, mentor: Person, apprentice_id: str, start: date) -> bool:
+        return mentor.id not in self._never and not self.problems(mentor, apprentice_id, start)
 
     def build(self, people: list[Person], start: date | None) -> Problem:
         apprentices, options, refused = [], [], {}
@@ -182,12 +203,12 @@ class Builder:
         if p.id in self.archive.mentorships or p.id in self.archive.excluded.get("mentorship", ()):
             return Refusal("has_mentorship")
         candidates = [(m, post) for m in self.by_post.get(a.post.post, ()) if m.id != p.id
-                      for post in (m.post_on(a.start),) if post.post == a.post.post]
+                      for post in (self.post_on(m, a.start),) if post.post == a.post.post]
         if not candidates:
             return Refusal("no_candidate")
-        verdicts = [(m, post, self.problems(m, p.id, a.start)) for m, post in candidates]
-        eligible = [(m, post) for m, post, reasons in verdicts if not reasons]
+        eligible = [(m, post) for m, post in candidates if self.eligible(m, p.id, a.start)]
         if not eligible:
+            verdicts = [(m, post, self.problems(m, p.id, a.start)) for m, post in candidates]
             nearest = sorted(verdicts, key=lambda v: (len(v[2]), v[0].id))[:3]
             return Refusal("none_eligible", nearest=tuple((m, tuple(r)) for m, _, r in nearest))
         found, full = [], []

@@ -31,16 +31,25 @@ class Reason:
     """Why a person may not mentor on a day.
 
     code: not_employed, is_apprentice, skill_level, years_on_post, violation
-    or unknown; figure: the rule set figure that decided, if one did.
+    or unknown; figure: the rule set figure that decided, if one did; facts:
+    what the texts name (dates, levels, months). The texts are made only when
+    asked for: pairing checks many candidates and shows few reasons.
     """
 
     code: str
-    zh: str
-    en: str
     figure: str | None = None
+    facts: tuple = ()
 
     def message(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
+        return _TEXTS[self.code](lang == "en", *self.facts)
+
+    @property
+    def zh(self) -> str:
+        return self.message("zh")
+
+    @property
+    def en(self) -> str:
+        return self.message("en")
 
 
 def duration_text(months: int, lang: str = "zh") -> str:
@@ -65,59 +74,70 @@ def mentor_problems(mentor: Person | None, apprentice_id: str, start: date, rule
     (after start − N years, up to and including the start day).
     """
     if mentor is None:
-        return [Reason("unknown", f"{apprentice_id} 的师傅没有人员档案", f"the mentor of {apprentice_id} has no person file")]
+        return [Reason("unknown", None, (apprentice_id,))]
     out: list[Reason] = []
     if not mentor.employed_on(start):
-        out.append(_not_employed(mentor, start))
+        out.append(Reason("not_employed", None, (start, mentor.hired, mentor.left)))
     if mentor.id == apprentice_id:
-        out.append(Reason("is_apprentice", "师傅就是徒弟本人", "the mentor is the apprentice"))
+        out.append(Reason("is_apprentice"))
     least = ruleset.value("mentor_min_skill_level", enterprise)
     if mentor.skill_level is None or SKILL_RANK[mentor.skill_level] < SKILL_RANK[least]:
-        out.append(_skill(mentor.skill_level, least))
+        out.append(Reason("skill_level", "mentor_min_skill_level", (mentor.skill_level, least)))
     months = years_as_months(ruleset.value("mentor_min_years_on_post", enterprise))
     if months > 0 and (mentor.post_since is None or add_months(mentor.post_since, months) > start):
-        out.append(_years(mentor.post_since, start, months))
-    clean = years_as_months(ruleset.value("mentor_clean_record_years", enterprise))
-    since = add_months(start, -clean)
-    bad = sorted((v for v in mentor.violations if since < v.date <= start), key=lambda v: v.date)
-    if bad:
-        out.append(_violations(bad, clean))
+        out.append(Reason("years_on_post", "mentor_min_years_on_post", (mentor.post_since, start, months)))
+    if mentor.violations:
+        clean = years_as_months(ruleset.value("mentor_clean_record_years", enterprise))
+        since = add_months(start, -clean)
+        bad = tuple(sorted((v.date, v.note) for v in mentor.violations if since < v.date <= start))
+        if bad:
+            out.append(Reason("violation", "mentor_clean_record_years", (bad, clean)))
     return out
 
 
-def _not_employed(mentor: Person, start: date) -> Reason:
-    if start < mentor.hired:
-        return Reason("not_employed", f"开始日 {start} 时尚未入职（{mentor.hired} 入职）",
-                      f"not yet hired on the start date {start} (hired {mentor.hired})")
-    return Reason("not_employed", f"开始日 {start} 前已离职（{mentor.left} 离职）",
-                  f"had left before the start date {start} (left {mentor.left})")
+def _unknown(en: bool, apprentice_id: str) -> str:
+    return f"the mentor of {apprentice_id} has no person file" if en else f"{apprentice_id} 的师傅没有人员档案"
 
 
-def _skill(level: str | None, least: str) -> Reason:
-    need_zh, need_en = label(SKILL_LEVEL, least), label(SKILL_LEVEL, least, "en")
+def _not_employed(en: bool, start: date, hired: date, left: date | None) -> str:
+    if start < hired:
+        return f"not yet hired on the start date {start} (hired {hired})" if en else f"开始日 {start} 时尚未入职（{hired} 入职）"
+    return f"had left before the start date {start} (left {left})" if en else f"开始日 {start} 前已离职（{left} 离职）"
+
+
+def _is_apprentice(en: bool) -> str:
+    return "the mentor is the apprentice" if en else "师傅就是徒弟本人"
+
+
+def _skill(en: bool, level: str | None, least: str) -> str:
+    lang = "en" if en else "zh"
+    need = label(SKILL_LEVEL, least, lang)
     if level is None:
-        return Reason("skill_level", f"未登记技能等级（须不低于{need_zh}）",
-                      f"no skill level recorded ({need_en} or above required)", "mentor_min_skill_level")
-    return Reason("skill_level", f"技能等级{label(SKILL_LEVEL, level)}低于{need_zh}",
-                  f"skill level {label(SKILL_LEVEL, level, 'en')} is below {need_en}", "mentor_min_skill_level")
+        return f"no skill level recorded ({need} or above required)" if en else f"未登记技能等级（须不低于{need}）"
+    have = label(SKILL_LEVEL, level, lang)
+    return f"skill level {have} is below {need}" if en else f"技能等级{have}低于{need}"
 
 
-def _years(post_since: date | None, start: date, months: int) -> Reason:
-    need_zh, need_en = duration_text(months), duration_text(months, "en")
+def _years(en: bool, post_since: date | None, start: date, months: int) -> str:
+    need = duration_text(months, "en" if en else "zh")
     if post_since is None:
-        return Reason("years_on_post", f"未登记本岗位起始日期（post_since），按无本岗位工龄计，须满{need_zh}",
-                      f"no post_since recorded, so no years on the post ({need_en} required)", "mentor_min_years_on_post")
-    have = whole_months(post_since, start)
-    return Reason("years_on_post", f"本岗位工龄{duration_text(have)}（自 {post_since}），不满{need_zh}",
-                  f"{duration_text(have, 'en')} on the post (since {post_since}), less than {need_en}",
-                  "mentor_min_years_on_post")
+        return (f"no post_since recorded, so no years on the post ({need} required)" if en
+                else f"未登记本岗位起始日期（post_since），按无本岗位工龄计，须满{need}")
+    have = duration_text(whole_months(post_since, start), "en" if en else "zh")
+    return (f"{have} on the post (since {post_since}), less than {need}" if en
+            else f"本岗位工龄{have}（自 {post_since}），不满{need}")
 
 
-def _violations(bad, clean_months: int) -> Reason:
-    zh = "、".join(f"{v.date}" + (f"（{v.note}）" if v.note else "") for v in bad)
-    en = ", ".join(f"{v.date}" + (f" ({v.note})" if v.note else "") for v in bad)
-    return Reason("violation", f"开始日前{duration_text(clean_months)}内有违章记录：{zh}",
-                  f"violations in the {duration_text(clean_months, 'en')} before the start: {en}", "mentor_clean_record_years")
+def _violations(en: bool, bad: tuple, clean_months: int) -> str:
+    span = duration_text(clean_months, "en" if en else "zh")
+    if en:
+        return f"violations in the {span} before the start: " + ", ".join(
+            f"{d}" + (f" ({note})" if note else "") for d, note in bad)
+    return f"开始日前{span}内有违章记录：" + "、".join(f"{d}" + (f"（{note}）" if note else "") for d, note in bad)
+
+
+_TEXTS = {"unknown": _unknown, "not_employed": _not_employed, "is_apprentice": _is_apprentice,
+          "skill_level": _skill, "years_on_post": _years, "violation": _violations}
 
 
 def citation_of(reasons: list[Reason], ruleset: RuleSet, enterprise: Enterprise | None) -> str | None:
