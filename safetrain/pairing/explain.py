@@ -13,6 +13,9 @@ from .problem import OTHER_DEPARTMENT, SAME_TEAM, Apprentice, Problem, Refusal, 
 from .solver import Choice
 
 
+_NAMED = 5  # mentors named in one reason
+
+
 @dataclass(frozen=True)
 class Pair:
     apprentice: Person
@@ -84,9 +87,12 @@ def unpaired_of(problem: Problem, chosen: list[Choice]) -> list[Unpaired]:
             out.append(Unpaired(a.person, problem.refused[i].code, zh, en))
         else:
             ids = [m.id for m in offered.get(i, ())]
+            more_zh = f"等 {len(ids)} 人" if len(ids) > _NAMED else ""
+            more_en = f" and {len(ids) - _NAMED} more" if len(ids) > _NAMED else ""
             out.append(Unpaired(a.person, "outmatched",
-                                f"符合条件且有空位的师傅（{'、'.join(ids)}）的名额已配给其他徒弟",
-                                f"the free places of the eligible mentors ({', '.join(ids)}) went to other apprentices"))
+                                f"符合条件且有空位的师傅（{'、'.join(ids[:_NAMED])}{more_zh}）的名额已配给其他徒弟",
+                                f"the free places of the eligible mentors ({', '.join(ids[:_NAMED])}{more_en}) "
+                                "went to other apprentices"))
     return out
 
 
@@ -105,7 +111,9 @@ def refusal_text(a: Apprentice, r: Refusal, capacity: int) -> tuple[str, str]:
         en = ", ".join(f"{m.id} {m.name} ({'; '.join(x.en for x in rs)})" for m, rs in r.nearest)
         return (f"本岗位（{post}）没有符合条件的师傅；最接近的：{zh}",
                 f"no mentor on this post ({post}) is eligible; the nearest: {en}")
-    zh = "、".join(f"{m.id} {m.name}（{load}/{capacity}）" for m, load in r.full)
-    en = ", ".join(f"{m.id} {m.name} ({load}/{capacity})" for m, load in r.full)
+    zh = "、".join(f"{m.id} {m.name}（{load}/{capacity}）" for m, load in r.full[:_NAMED])
+    en = ", ".join(f"{m.id} {m.name} ({load}/{capacity})" for m, load in r.full[:_NAMED])
+    if len(r.full) > _NAMED:
+        zh, en = zh + f" 等 {len(r.full)} 人", en + f" and {len(r.full) - _NAMED} more"
     return (f"本岗位符合条件的师傅在带徒期间都已带满：{zh}",
             f"all eligible mentors are full during the apprenticeship: {en}")
