@@ -130,7 +130,7 @@ def main() -> None:
           f"(min {min(times):.3f}, max {max(times):.3f}); solver {statistics.median(spent):.3f} s")
     print(f"optimal: {opt_pairs} pairs, total cost {opt_cost} ({opt_cost / max(opt_pairs, 1):.1f} per pair)")
     print(f"greedy:  {g_pairs} pairs, total cost {g_cost} ({g_cost / max(g_pairs, 1):.1f} per pair)")
-    print(f"unpaired by reason: " + ", ".join(
+    print("unpaired by reason: " + ", ".join(
         f"{code} {sum(u.code == code for u in plan.unpaired)}" for code in sorted({u.code for u in plan.unpaired})))
 
 

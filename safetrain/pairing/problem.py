@@ -140,27 +140,30 @@ class Builder:
     """Builds a Problem.
 
     Eligibility is `mentor_problems`, remembered per (mentor, day): it does
-    not depend on the apprentice once the mentor is someone else. A person
-    found below the skill level is not asked again for other days (the skill
-    level does not depend on the day), unless no one on the post is eligible
-    and the nearest candidates' reasons are wanted.
+    not depend on the apprentice once the mentor is someone else. People
+    below the skill level (which does not depend on the day) are looked at
+    only when no one on the post is eligible and the nearest candidates'
+    reasons are wanted.
     """
 
     def __init__(self, archive: Archive, ruleset: RuleSet):
         self.archive = archive
         self.ruleset = ruleset
-        self.enterprise = archive.config.enterprise if archive.config else None
-        self.capacity = ruleset.value("mentor_max_apprentices", self.enterprise)
+        self.enterprise = e = archive.config.enterprise if archive.config else None
+        self.capacity = ruleset.value("mentor_max_apprentices", e)
         self.existing = existing_spans(archive)
-        self.by_post: dict[str, list[Person]] = {}
+        self.by_post: dict[str, list[Person]] = {}  # everyone who ever held the post
+        self.hopeful: dict[str, list[Person]] = {}  # of those, everyone at or above the skill level
         self._fixed: dict[str, Post] = {}  # the post of people who never changed it
         for pid, p in sorted(archive.people.items()):
+            skilled = not any(r.code == "skill_level" for r in mentor_problems(p, "", p.hired, ruleset, e))
             for post in dict.fromkeys([p.post, *(c.post for c in p.changes if c.post)]):
                 self.by_post.setdefault(post, []).append(p)
+                if skilled:
+                    self.hopeful.setdefault(post, []).append(p)
             if not p.changes:
                 self._fixed[pid] = p.post_on(p.hired)
         self._reasons: dict[tuple[str, date], list[Reason]] = {}
-        self._never: set[str] = set()  # below the skill level: never eligible
 
     def post_on(self, p: Person, day: date) -> Post:
         return self._fixed.get(p.id) or p.post_on(day)
@@ -168,13 +171,14 @@ class Builder:
     def problems(self, mentor: Person, apprentice_id: str, start: date) -> list[Reason]:
         key = (mentor.id, start)
         if key not in self._reasons:
-            self._reasons[key] = found = mentor_problems(mentor, apprentice_id, start, self.ruleset, self.enterprise)
-            if any(r.code == "skill_level" for r in found):
-                self._never.add(mentor.id)
+            self._reasons[key] = mentor_problems(mentor, apprentice_id, start, self.ruleset, self.enterprise)
         return self._reasons[key]
 
-    def eligible(self, mentor: Person, apprentice_id: str, start: date) -> bool:
-        return mentor.id not in self._never and not self.problems(mentor, apprentice_id, start)
+    def on_post(self, people: dict[str, list[Person]], a: Apprentice) -> list[tuple[Person, Post]]:
+        """Those of `people` (by post) other than the apprentice who work its post on the start day."""
+        p, post = a.person, a.post.post
+        return [(m, theirs) for m in people.get(post, ()) if m.id != p.id
+                for theirs in (self.post_on(m, a.start),) if theirs.post == post]
 
     def build(self, people: list[Person], start: date | None) -> Problem:
         apprentices, options, refused = [], [], {}
@@ -202,12 +206,11 @@ class Builder:
             return Refusal("not_employed")
         if p.id in self.archive.mentorships or p.id in self.archive.excluded.get("mentorship", ()):
             return Refusal("has_mentorship")
-        candidates = [(m, post) for m in self.by_post.get(a.post.post, ()) if m.id != p.id
-                      for post in (self.post_on(m, a.start),) if post.post == a.post.post]
-        if not candidates:
-            return Refusal("no_candidate")
-        eligible = [(m, post) for m, post in candidates if self.eligible(m, p.id, a.start)]
+        eligible = [(m, post) for m, post in self.on_post(self.hopeful, a) if not self.problems(m, p.id, a.start)]
         if not eligible:
+            candidates = self.on_post(self.by_post, a)
+            if not candidates:
+                return Refusal("no_candidate")
             verdicts = [(m, post, self.problems(m, p.id, a.start)) for m, post in candidates]
             nearest = sorted(verdicts, key=lambda v: (len(v[2]), v[0].id))[:3]
             return Refusal("none_eligible", nearest=tuple((m, tuple(r)) for m, _, r in nearest))

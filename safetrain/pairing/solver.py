@@ -59,23 +59,24 @@ class Choice:
 
 
 def components(problem: Problem) -> list[list[Option]]:
-    """Options grouped into parts that share no apprentice and no mentor."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
+    """Options grouped into parts that share no apprentice and no mentor,
+    in the order of their first apprentice."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    def find(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    if not problem.options:
+        return []
+    n = len(problem.apprentices)
+    a = np.fromiter((o.apprentice for o in problem.options), dtype=np.int64, count=len(problem.options))
+    m = np.fromiter((n + o.mentor for o in problem.options), dtype=np.int64, count=len(problem.options))
+    size = n + len(problem.mentors)
+    graph = csr_matrix((np.ones(len(a)), (a, m)), shape=(size, size))
+    labels = connected_components(graph, directed=False)[1][:n].tolist()
+    parts: dict[int, list[Option]] = {}
     for o in problem.options:
-        ra, rm = find(("a", o.apprentice)), find(("m", o.mentor))
-        if ra != rm:
-            parent[max(ra, rm)] = min(ra, rm)
-    parts: dict[tuple[str, int], list[Option]] = {}
-    for o in problem.options:
-        parts.setdefault(find(("a", o.apprentice)), []).append(o)
-    return [parts[k] for k in sorted(parts)]
+        parts.setdefault(labels[o.apprentice], []).append(o)
+    return sorted(parts.values(), key=lambda part: part[0].apprentice)
 
 
 def solve(problem: Problem) -> list[Choice]:
