@@ -4,9 +4,8 @@ Which requirements apply follows RULES.md, each column the rule family that
 judges it:
 
 - `pre_job` (P001/P002) and the three levels `company`, `workshop`, `team`
-  (P003, `three_level` industries only): people without a manager role whose
-  `on_post` is in the window. Someone hired but not yet on the post shows
-  `expiring` (due on `on_post`) until trained.
+  (P003, `three_level` industries only): the people P judges, without a
+  manager role and on the post since the window's start (by as_of).
 - `hours_this_year`, `hours_last_year` (Y001/Y002): a year is judged when the
   whole of it is in the window and the person was employed all of it (this
   year: since 1 January); managers count `management` hours against the
@@ -17,8 +16,8 @@ judges it:
   and safety managers; a manager still in the grace months after `on_post`
   without one is `expiring`. States come from `rules.certstatus`; the worst
   of the required certificates shows.
-- `mentorship` (M001, `mentorship` industries): new workers as for pre-job
-  need a mentorship file.
+- `mentorship` (M001, `mentorship` industries): the same new workers need a
+  mentorship file; `missing` exactly when M001 reports it.
 
 A cell is `current`, `expiring`, `expired`, `missing` or `n.a.`, with a short
 value (`24/24` 学时, a date).
@@ -37,7 +36,8 @@ from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRI
                                 REVIEW_OVERDUE, SUPERSEDED, person_certificates)
 from ..rules.context import Context
 from ..rules.periods import add_months
-from ..rules.prejob import THREE_LEVELS as LEVELS, new_on_post, pre_job_sessions
+from ..rules.mentorship import apprentices_without_mentor
+from ..rules.prejob import THREE_LEVELS as LEVELS, newcomers, passed_pre_job
 from .summary import year_hours
 from .terminal import STATE_STYLES, render, table, text
 
@@ -61,72 +61,80 @@ class Cell:
 NOT_APPLICABLE = Cell(NA)
 
 
-def pre_job_cells(ctx: Context, p: Person) -> dict[str, Cell]:
-    if not new_on_post(ctx, p):
-        return {k: NOT_APPLICABLE for k in ("pre_job", *LEVELS)}
-    short = EXPIRING if p.on_post > ctx.as_of else MISSING
-    passed = pre_job_sessions(ctx, p)
-    hours, need = sum(s.credited_hours(a) for s, a in passed), ctx.value("pre_job_hours")
-    cells = {"pre_job": Cell(CURRENT if passed and hours >= need else short, f"{hours:g}/{need:g}")}
-    for level in LEVELS:
-        if not ctx.in_group("three_level"):
-            cells[level] = NOT_APPLICABLE
-            continue
-        ends = [s.end.date() for s, _ in passed if s.level == level]
-        cells[level] = Cell(CURRENT, min(ends).isoformat()) if ends else Cell(short)
-    return cells
+class Requirements:
+    """Who each requirement applies to, and where each person stands, on as_of.
+    Whom the P and M rules judge comes from the rules themselves."""
 
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.newcomers = {p.id for p in newcomers(ctx)}  # P001–P004, M001
+        self.unmentored = {p.id for p in apprentices_without_mentor(ctx)} if ctx.in_group("mentorship") else set()
 
-def hours_cell(ctx: Context, p: Person, year: int) -> Cell:
-    """Y001/Y002 for `year`: judged when the whole year is in the window and the
-    person was employed all of it (this year: so far)."""
-    first, last = date(year, 1, 1), min(date(year, 12, 31), ctx.as_of)
-    if not (ctx.in_window(first) and p.employed_on(first) and p.employed_on(last)):
-        return NOT_APPLICABLE
-    got, need = year_hours(ctx, p, year)
-    short = EXPIRING if year == ctx.as_of.year else MISSING
-    return Cell(CURRENT if got >= need else short, f"{got:g}/{need:g}")
+    def cells(self, p: Person) -> dict[str, Cell]:
+        """Every column's cell for one person."""
+        year = self.ctx.as_of.year
+        return {**self.pre_job(p), "hours_this_year": self.hours(p, year), "hours_last_year": self.hours(p, year - 1),
+                "certificate": self.certificate(p), "mentorship": self.mentorship(p)}
 
+    def pre_job(self, p: Person) -> dict[str, Cell]:
+        ctx = self.ctx
+        if p.id not in self.newcomers:
+            return {k: NOT_APPLICABLE for k in ("pre_job", *LEVELS)}
+        passed = passed_pre_job(ctx, p)
+        hours, need = ctx.credited(p.id, end=p.on_post, types={"pre_job"}), ctx.value("pre_job_hours")
+        cells = {"pre_job": Cell(CURRENT if passed and hours >= need else MISSING, f"{hours:g}/{need:g}")}
+        for level in LEVELS:
+            ends = [s.end.date() for s, _ in passed if s.level == level]
+            cells[level] = (NOT_APPLICABLE if not ctx.in_group("three_level")
+                            else Cell(CURRENT, min(ends).isoformat()) if ends else Cell(MISSING))
+        return cells
 
-def certificate_cell(ctx: Context, p: Person) -> Cell:
-    kinds = (["special_operation"] if "special_operator" in p.roles else []) + \
-            (["manager"] if p.is_manager and ctx.in_group("key") else [])
-    if not kinds:
-        return NOT_APPLICABLE
-    states = [st for st in person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of) if st.state != SUPERSEDED]
-    cells = []
-    for kind in kinds:
-        mine = [Cell(_CERT.get(st.state, CURRENT), st.due.isoformat()) for st in states if st.certificate.kind == kind]
-        if not mine and kind == "manager":  # C005: assessed within the grace months after on_post
-            due = add_months(p.on_post, int(ctx.value("manager_assessment_grace_months")))
-            mine = [Cell(EXPIRING if due >= ctx.as_of else MISSING, due.isoformat())]
-        cells.extend(mine or [Cell(MISSING)])
-    return worst(cells)
+    def hours(self, p: Person, year: int) -> Cell:
+        """Y001/Y002 for `year`: judged when the whole year is in the window and the
+        person was employed all of it (this year: so far)."""
+        ctx = self.ctx
+        first, last = date(year, 1, 1), min(date(year, 12, 31), ctx.as_of)
+        if not (ctx.in_window(first) and p.employed_on(first) and p.employed_on(last)):
+            return NOT_APPLICABLE
+        got, need = year_hours(ctx, p, year)
+        short = EXPIRING if year == ctx.as_of.year else MISSING
+        return Cell(CURRENT if got >= need else short, f"{got:g}/{need:g}")
 
+    def certificate(self, p: Person) -> Cell:
+        ctx = self.ctx
+        kinds = (["special_operation"] if "special_operator" in p.roles else []) + \
+                (["manager"] if p.is_manager and ctx.in_group("key") else [])
+        if not kinds:
+            return NOT_APPLICABLE
+        states = [st for st in person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of)
+                  if st.state != SUPERSEDED]
+        cells = []
+        for kind in kinds:
+            mine = [Cell(_CERT.get(st.state, CURRENT), st.due.isoformat()) for st in states
+                    if st.certificate.kind == kind]
+            if not mine and kind == "manager":  # C005: assessed within the grace months after on_post
+                due = add_months(p.on_post, int(ctx.value("manager_assessment_grace_months")))
+                mine = [Cell(EXPIRING if due >= ctx.as_of else MISSING, due.isoformat())]
+            cells.extend(mine or [Cell(MISSING)])
+        return worst(cells)
 
-def mentorship_cell(ctx: Context, p: Person) -> Cell:
-    if not (ctx.in_group("mentorship") and new_on_post(ctx, p)):
-        return NOT_APPLICABLE
-    m = ctx.archive.mentorships.get(p.id)
-    if m is None or m.start > ctx.as_of:
-        return Cell(EXPIRING if p.on_post > ctx.as_of else MISSING)
-    if m.signed_off and m.signed_off <= ctx.as_of:
-        return Cell(CURRENT, m.signed_off.isoformat())
-    return Cell(CURRENT, f"{m.start.isoformat()}–")
+    def mentorship(self, p: Person) -> Cell:
+        if not self.ctx.in_group("mentorship") or p.id not in self.newcomers:
+            return NOT_APPLICABLE
+        if p.id in self.unmentored:
+            return Cell(MISSING)
+        m = self.ctx.archive.mentorships.get(p.id)  # None: a broken file, which A002 reports
+        if m is None:
+            return Cell(CURRENT)
+        if m.signed_off and m.signed_off <= self.ctx.as_of:
+            return Cell(CURRENT, m.signed_off.isoformat())
+        return Cell(CURRENT, f"{m.start.isoformat()}–")
 
 
 def worst(cells: list[Cell]) -> Cell:
     """The cell that needs attention first: the worst state, then the soonest value."""
     rank = max(_RANK[c.state] for c in cells)
     return min((c for c in cells if _RANK[c.state] == rank), key=lambda c: c.value)
-
-
-def person_cells(ctx: Context, p: Person) -> dict[str, Cell]:
-    """Every column's cell for one person."""
-    year = ctx.as_of.year
-    return {**pre_job_cells(ctx, p), "hours_this_year": hours_cell(ctx, p, year),
-            "hours_last_year": hours_cell(ctx, p, year - 1), "certificate": certificate_cell(ctx, p),
-            "mentorship": mentorship_cell(ctx, p)}
 
 
 def matrix_document(result: Result, department: str | None = None) -> dict:
@@ -139,9 +147,9 @@ def matrix_document(result: Result, department: str | None = None) -> dict:
         raise UsageError(f"在岗人员中没有部门“{department}”（现有：{known}）",
                          f"no active person in department \"{department}\" (there are: {known.replace('、', ', ')})")
     people = sorted((p for p in active if department in (None, dept[p.id])), key=lambda p: (dept[p.id], p.id))
-    rows, totals = [], {c: Counter() for c in COLUMNS}
+    rows, totals, requirements = [], {c: Counter() for c in COLUMNS}, Requirements(ctx)
     for p in people:
-        cells = person_cells(ctx, p)
+        cells = requirements.cells(p)
         for c in COLUMNS:
             totals[c][cells[c].state] += 1
         rows.append({"person": p.id, "name": p.name, "department": dept[p.id],

@@ -14,7 +14,7 @@ from ..findings import summarize
 from ..rules.certstatus import SUPERSEDED, person_certificates
 from ..rules.context import Context
 from ..rules.periods import add_months, period_label
-from ..rules.prejob import new_on_post, pre_job_sessions
+from ..rules.prejob import newcomers, passed_pre_job
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -38,8 +38,8 @@ def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
 
 
 def pre_job_covered(ctx: Context, person: Person) -> bool:
-    """A passed pre_job session ended on or before the person's first day on the post (as P001)."""
-    return bool(pre_job_sessions(ctx, person))
+    """A passed pre_job session ended on or before the person's first day on the post (P001)."""
+    return bool(passed_pre_job(ctx, person))
 
 
 def _campaign(ctx: Context) -> dict | None:
@@ -96,7 +96,7 @@ def archive_summary(result: Result) -> dict:
     e = ctx.enterprise
     active = sorted((p for p in a.people.values() if p.employed_on(as_of)), key=lambda p: p.id)
 
-    new_workers = [p for p in active if new_on_post(ctx, p) and p.on_post <= as_of]
+    new_workers = [p for p in newcomers(ctx) if p.employed_on(as_of)]
     pre_job = sum(pre_job_covered(ctx, p) for p in new_workers)
 
     year = as_of.year

@@ -21,23 +21,16 @@ THREE_LEVELS = ("company", "workshop", "team")  # 培训规定 第十二条, in 
 TRANSFER_LEVELS = ("workshop", "team")  # 培训规定 第十七条: 重新进行车间（工段、区队）级和班组级的安全培训
 
 
-def new_on_post(ctx: Context, p: Person) -> bool:
-    """Judged by P001–P004 (and M001): no manager role, `on_post` in the window.
-    The rules judge only those on the post by as_of; the views also show those still to start."""
-    return not p.is_manager and ctx.in_window(p.on_post)
-
-
-def _newcomers(ctx: Context) -> Iterator[Person]:
+def newcomers(ctx: Context) -> Iterator[Person]:
     """People without a manager role whose on_post is in the window, on or before as_of."""
     for pid in sorted(ctx.archive.people):
         p = ctx.archive.people[pid]
-        if new_on_post(ctx, p) and p.on_post <= ctx.as_of:
+        if not p.is_manager and ctx.in_window(p.on_post) and p.on_post <= ctx.as_of:
             yield p
 
 
-def pre_job_sessions(ctx: Context, p: Person) -> list[tuple[Session, Attendance]]:
-    """The person's passed pre_job sessions that ended on or before on_post (that day included).
-    Shared with the views (summary, matrix), so they count what P001–P004 count."""
+def passed_pre_job(ctx: Context, p: Person) -> list[tuple[Session, Attendance]]:
+    """The person's passed pre_job sessions that ended on or before on_post (that day included)."""
     return [(s, a) for s, a in ctx.sessions_of(p.id)
             if s.type == "pre_job" and s.end.date() <= p.on_post and s.passed(a)]
 
@@ -68,8 +61,8 @@ def untrained_on_post(ctx: Context):
     `pre_job` session with the person among `attendees`), or correct
     `on_post` if the person started later.
     """
-    for p in _newcomers(ctx):
-        if not pre_job_sessions(ctx, p):
+    for p in newcomers(ctx):
+        if not passed_pre_job(ctx, p):
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）于 {p.on_post} 上岗，此前没有考核合格的岗前安全培训",
                       f"{p.name} ({p.id}) started on the post on {p.on_post} with no pre-job training passed before",
@@ -100,8 +93,8 @@ def pre_job_hours(ctx: Context):
     """
     fig = ctx.figure("pre_job_hours")
     need = fig.value
-    for p in _newcomers(ctx):
-        if not pre_job_sessions(ctx, p):
+    for p in newcomers(ctx):
+        if not passed_pre_job(ctx, p):
             continue  # P001's
         hours = ctx.credited(p.id, end=p.on_post, types={"pre_job"})
         if hours < need:
@@ -136,8 +129,8 @@ def three_level_missing(ctx: Context):
     """
     if not ctx.in_group("three_level"):
         return
-    for p in _newcomers(ctx):
-        sessions = pre_job_sessions(ctx, p)
+    for p in newcomers(ctx):
+        sessions = passed_pre_job(ctx, p)
         done = {s.level for s, _ in sessions}
         missing = [lv for lv in THREE_LEVELS if lv not in done]
         if sessions and missing:
@@ -170,9 +163,9 @@ def three_level_order(ctx: Context):
     """
     if not ctx.in_group("three_level"):
         return
-    for p in _newcomers(ctx):
+    for p in newcomers(ctx):
         first: dict[str, Session] = {}
-        for s, _ in pre_job_sessions(ctx, p):  # sorted by start
+        for s, _ in passed_pre_job(ctx, p):  # sorted by start
             if s.level in THREE_LEVELS:
                 first.setdefault(s.level, s)
         present = [first[lv] for lv in THREE_LEVELS if lv in first]

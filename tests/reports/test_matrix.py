@@ -42,7 +42,7 @@ COAL = {
     # new, company level only (24 of 72), no mentorship
     "people/N2.toml": person("新二", hired="2024-02-01", department=MINER),
     "sessions/P4.toml": pre_job("company", "N2", "2024-01-30", 24),
-    # hired, on the post only after as_of: due, not late
+    # hired, on the post only after as_of: not judged yet (as P and M judge)
     "people/N3.toml": person("新三", hired="2024-06-20", on_post="2024-07-10", department=MINER),
     # new, untrained, apprenticeship running
     "people/N4.toml": person("新四", hired="2024-04-01", department=MINER),
@@ -92,8 +92,7 @@ def test_pre_job_and_three_levels(coal):
         ("current", "72/72"), ("current", "2024-02-26"), ("current", "2024-02-27"), ("current", "2024-02-28")]
     assert [c["N2"][k] for k in ("pre_job", "company", "workshop", "team")] == [
         ("missing", "24/72"), ("current", "2024-01-30"), ("missing", ""), ("missing", "")]
-    assert [c["N3"][k][0] for k in ("pre_job", "company", "workshop", "team")] == ["expiring"] * 4
-    for pid in ("W1", "M1", "M2"):  # on the post before the window, or a manager
+    for pid in ("W1", "M1", "M2", "N3"):  # on the post before the window, a manager, not on the post yet
         assert {c[pid][k][0] for k in ("pre_job", "company", "workshop", "team")} == {"n.a."}
 
 
@@ -123,7 +122,7 @@ def test_mentorship(coal):
     c = cells(coal)
     assert c["N1"]["mentorship"] == ("current", "2024-06-20")
     assert c["N2"]["mentorship"] == ("missing", "")
-    assert c["N3"]["mentorship"] == ("expiring", "")
+    assert c["N3"]["mentorship"] == ("n.a.", "")
     assert c["N4"]["mentorship"] == ("current", "2024-04-01–")
     assert c["W1"]["mentorship"] == ("n.a.", "") and c["M1"]["mentorship"] == ("n.a.", "")
 
@@ -165,13 +164,13 @@ def test_text_marks_states_without_colour(coal):
     row = rows_of(out, coal)
     assert row["N1"] == ["新一", "综采一队", "72/72", "✓", "✓", "✓", "—", "—", "—", "2024-06-20"]
     assert row["N2"] == ["新二", "综采一队", "24/72", "✗", "✓", "✗", "✗", "—", "—", "—", "✗"]
-    assert row["N3"] == ["新三", "综采一队", "0/72", "!", "!", "!", "!", "—", "—", "—", "!"]
+    assert row["N3"] == ["新三", "综采一队"] + ["—"] * 8
     assert row["W1"] == ["老一", "机电队", "—", "—", "—", "—", "10/20", "!", "20/20", "2024-08-09", "!", "—"]
     assert row["W2"] == ["老二", "机电队", "—", "—", "—", "—", "0/20", "!", "8/20", "✗", "✗", "—"]
     assert row["W3"][-2:] == ["✗", "—"] and "2024-01-01" in row["W3"]
     assert "共 11 人" in lines
     assert "缺失或已过期：岗前 2 · 公司 1 · 车间 2 · 班组 2 · 2023学时 3 · 证书 3 · 师带徒 1" in lines
-    assert "即将到期或待完成：岗前 1 · 公司 1 · 车间 1 · 班组 1 · 2024学时 5 · 证书 2 · 师带徒 1" in lines
+    assert "即将到期或待完成：2024学时 5 · 证书 2" in lines
     assert "\x1b" not in out
 
 
@@ -193,6 +192,7 @@ def test_text_in_english_leaves_out_columns_that_apply_to_nobody(make_archive):
 def test_agrees_with_check(make_archive):
     """A cell is missing or expired exactly where `check` reports the rule behind the column."""
     result = check_path(make_archive(COAL, industry="coal_mine", records_since="2023-01-01"), AS_OF)
+    assert {"P001", "P002", "P003", "Y001", "C001", "C002", "C004", "C005", "M001"} <= {f.code for f in result.findings}
     c = cells(matrix_document(result))
     found = {(f.code, f.subject, f.period) for f in result.findings}
 
@@ -206,6 +206,7 @@ def test_agrees_with_check(make_archive):
         levels_short = any(row[lv][0] in bad for lv in ("company", "workshop", "team"))
         assert (levels_short and some_pre_job) == reported(pid, "P003"), pid
         assert (row["hours_last_year"][0] in bad) == reported(pid, "Y001", "Y002", period="2023"), pid
+        assert (row["mentorship"][0] in bad) == reported(pid, "M001"), pid
         assert (row["certificate"][0] in bad) == reported(pid, "C001", "C002", "C003", "C005"), pid
         # expiring: C004, or (M1) a manager in the grace months with no certificate yet
         assert (row["certificate"][0] == "expiring") == (reported(pid, "C004") or pid == "M1"), pid
