@@ -48,8 +48,8 @@ def expiring(paths, within, as_of, fmt, ics_file, lang):
         try:
             write_text(ics_file, expiring_ics(doc, lang))
         except OSError as exc:
-            raise fail(SafetrainError(f"无法写入 {ics_file}：{exc.strerror}", f"cannot write {ics_file}: {exc.strerror}"),
-                       lang) from None
+            error = SafetrainError(f"无法写入 {ics_file}：{exc.strerror}", f"cannot write {ics_file}: {exc.strerror}")
+            raise fail(error, lang) from None
         click.echo(f"已写入 {len(doc['items'])} 个提醒到 {ics_file}" if lang == "zh"
                    else f"Wrote {len(doc['items'])} reminders to {ics_file}", err=True)
     sys.exit(2 if broken else 0)

@@ -36,7 +36,7 @@ from ..archive.gbcodes import mask_id_numbers_in
 from ..rules.certstatus import (EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, SUPERSEDED, VALID,
                                 certificate_state, person_certificates)
 from . import ics
-from .terminal import STATE_STYLES, render, short_names, table, text
+from .terminal import STATE_STYLES, name_column, render, short_names, table, text
 
 DEFAULT_WITHIN = 60
 UPCOMING = "upcoming"
@@ -161,16 +161,18 @@ def expiring_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool 
     names = short_names(a["archive"] for a in doc["archives"])
     right = {"justify": "right", "no_wrap": True}
     columns = [(_t("days", lang), right), (_t("due", lang), {"no_wrap": True}), (_t("state", lang), {"no_wrap": True}),
-               _t("holder", lang), _t("department", lang), (_t("certificate", lang), {"ratio": 1}),
+               _t("holder", lang), _t("department", lang), _t("certificate", lang),
                (_t("number", lang), {"no_wrap": True})]
-    t = table(*columns + ([(_t("archive", lang), {"no_wrap": True})] if several else []))
+    t = table(*columns + ([(_t("archive", lang), name_column(names.values()))] if several else []))
     for i in doc["items"]:
         style = STATE_STYLES[i["state"]]
         row = [text(str(i["days_left"]), style), i["due"], text(_state_label(i, lang), style),
                f"{i['name']} {i['person']}", i["department"], f"{_t(i['kind'], lang)} {i['category']}", i["number"]]
         t.add_row(*row + ([names[i["archive"]]] if several else []))
     counts = " · ".join(f"{_t(s, lang)} {n}" for s, n in doc["counts"].items() if n)
-    return render(text(_t("title", lang, as_of=doc["as_of"], within=within), "bold"), t, text(counts, "bold"), text(_t("note", lang, within=within), "dim"), width=width, color=color)
+    title = text(_t("title", lang, as_of=doc["as_of"], within=within), "bold")
+    note = text(_t("note", lang, within=within), "dim")
+    return render(title, t, text(counts, "bold"), note, width=width, color=color)
 
 
 def expiring_ics(doc: dict, lang: str = "zh") -> str:

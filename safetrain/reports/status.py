@@ -12,7 +12,7 @@ from typing import Sequence
 from ..api import Result
 from ..archive.codes import EMPLOYMENT, INDUSTRY, label
 from .summary import archive_summary, workspace_total
-from .terminal import render, short_names, table, text
+from .terminal import name_column, render, short_names, table, text
 
 # What the terminal shows, in Chinese and English.
 _LABELS = {
@@ -134,13 +134,13 @@ def _row(s: dict) -> list:
 
 def _workspace(doc: dict, lang: str):
     right = {"justify": "right", "no_wrap": True}
+    names = short_names(s["archive"] for s in doc["archives"])
     t = table(
-        (_t("archive", lang), {"ratio": 2}), (_t("col_active", lang), right),
+        (_t("archive", lang), name_column(names.values())), (_t("col_active", lang), right),
         (_t("col_pre_job", lang), right), (_t("col_campaign", lang), right), (_t("col_hours", lang), right),
         (_t("col_certificates", lang), right), (_t("col_drills", lang), right), (_t("col_findings", lang), right),
-        (_t("col_families", lang), {"ratio": 1}),
+        _t("col_families", lang),
     )
-    names = short_names(s["archive"] for s in doc["archives"])
     for s in doc["archives"]:
         t.add_row(names[s["archive"]], *_row(s))
     t.add_section()

@@ -19,15 +19,39 @@ STATE_STYLES = {
 
 
 def render(*renderables, width: int = 100, color: bool = False) -> str:
-    """The renderables as text `width` columns wide; ANSI colours when `color`."""
+    """The renderables as text `width` columns wide; ANSI colours when `color`.
+    A table that cannot fit (its unbreakable cells need more) is printed as
+    wide as it needs: rich would otherwise crop cells or drop whole columns."""
     from rich.console import Console
 
-    console = Console(file=io.StringIO(), width=width, color_system="standard" if color else None,
-                      force_terminal=color, no_color=not color, highlight=False, emoji=False,
-                      markup=False, legacy_windows=False, soft_wrap=False)
+    def console(cols: int) -> Console:
+        return Console(file=io.StringIO(), width=cols, color_system="standard" if color else None,
+                       force_terminal=color, no_color=not color, highlight=False, emoji=False,
+                       markup=False, legacy_windows=False, soft_wrap=False)
+
+    probe = console(width)
+    width = max([width] + [_needed(probe, r) for r in renderables if hasattr(r, "columns")])
+    console = console(width)
     for r in renderables:
         console.print(r)
     return "".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
+
+
+def _needed(console, table) -> int:
+    """The narrowest width at which rich lays `table` out without cropping: the
+    unbreakable columns at their widest, 4 cells for each of the others, the gaps.
+    (rich crops cells, or drops columns, when its table does not fit.)"""
+    from rich.measure import Measurement
+
+    options = console.options.update_width(10_000)
+    total = 0
+    for column in table.columns:
+        if column.no_wrap:
+            cells = [column.header, *column.cells]
+            total += max(Measurement.get(console, options, c).maximum for c in cells)
+        else:
+            total += 4
+    return total + 2 * (len(table.columns) - 1)
 
 
 def table(*columns):
@@ -49,6 +73,13 @@ def text(value: str, style: str | None = None):
     from rich.text import Text
 
     return Text(value, style=style or "")
+
+
+def name_column(names: Iterable[str], most: int = 24) -> dict:
+    """Column options for names: kept whole when none is longer than `most` cells."""
+    from rich.cells import cell_len
+
+    return {"no_wrap": all(cell_len(n) <= most for n in names)}
 
 
 def short_names(names: Iterable[str]) -> dict[str, str]:

@@ -2,46 +2,36 @@
 
 from datetime import date
 
-from conftest import AS_OF, person
+from conftest import AS_OF, certificate, person
 
 from safetrain.api import check_path
 from safetrain.reports.expiring import due_items, expiring_document, expiring_ics, expiring_text
-
-
-def cert(kind, category, number, issued, expires, reviews=""):
-    return f"""
-        [[certificates]]
-        kind = "{kind}"
-        category = "{category}"
-        number = "{number}"
-        issued = {issued}
-        expires = {expires}
-        reviews = [{reviews}]
-        """
 
 
 SPECIAL = '["special_operator"]'
 PEOPLE = {
     # a review due in 32 days (issued + 3 years), none passed: review due (C004)
     # and a certificate whose reviews were passed, expiring in 46 days (C004)
-    "people/E1.toml": person(roles=SPECIAL, id_number='"640104198505120013"', extra=
-                             cert("special_operation", "低压电工作业", "T640104198505120013", "2021-08-01", "2027-08-01")
-                             + cert("special_operation", "焊接与热切割作业", "T002", "2018-07-01", "2024-08-15",
-                                    "2021-05-01, 2024-05-01")),
+    "people/E1.toml": person(roles=SPECIAL, id_number='"640104198505120013"', extra=(
+        certificate("T640104198505120013", issued="2021-08-01", expires="2027-08-01")
+        + certificate("T002", category="焊接与热切割作业", issued="2018-07-01", expires="2024-08-15",
+                      reviews="2021-05-01, 2024-05-01"))),
     # an `other` certificate 45 days from expiry: outside its 30-day window, so only upcoming;
     # a manager certificate expired 29 days ago
-    "people/E2.toml": person("李梅", department='"安全科"', extra=cert("other", "叉车", "F002", "2020-08-14", "2024-08-14")
-                             + cert("manager", "安全生产管理人员", "M002", "2021-06-01", "2024-06-01")),
+    "people/E2.toml": person("李梅", department='"安全科"', extra=(
+        certificate("F002", "other", "叉车", "2020-08-14", "2024-08-14")
+        + certificate("M002", "manager", "安全生产管理人员", "2021-06-01", "2024-06-01"))),
     # a review that fell due on 2023-01-01 and was never passed
-    "people/E3.toml": person("王五", roles=SPECIAL, extra=cert("special_operation", "高处作业", "T003", "2020-01-01",
-                                                            "2026-01-01")),
+    "people/E3.toml": person("王五", roles=SPECIAL, extra=certificate(
+        "T003", category="高处作业", issued="2020-01-01", expires="2026-01-01")),
     # left: not listed
-    "people/E4.toml": person("赵六", left="2024-05-01", extra=cert("other", "叉车", "F004", "2019-01-01", "2024-06-01")),
+    "people/E4.toml": person("赵六", left="2024-05-01", extra=certificate(
+        "F004", "other", "叉车", "2019-01-01", "2024-06-01")),
     # renewed: the old one is superseded, the new one far off
-    "people/E5.toml": person("孙七", extra=cert("other", "电梯", "F005", "2020-03-01", "2024-03-01")
-                             + cert("other", "电梯", "F006", "2024-02-20", "2025-03-01")),
+    "people/E5.toml": person("孙七", extra=(certificate("F005", "other", "电梯", "2020-03-01", "2024-03-01")
+                                          + certificate("F006", "other", "电梯", "2024-02-20", "2025-03-01"))),
     # expiring in 20 days
-    "people/E6.toml": person("周八", extra=cert("other", "压力容器", "F007", "2020-07-20", "2024-07-20")),
+    "people/E6.toml": person("周八", extra=certificate("F007", "other", "压力容器", "2020-07-20", "2024-07-20")),
 }
 
 
@@ -98,11 +88,11 @@ def _index_of(person, item):
 
 
 EDGES = dict(PEOPLE, **{
-    # due on a day the sweep passes through: expiring on as_of, a review due on as_of
-    "people/E7.toml": person("吴九", roles=SPECIAL, extra=cert("special_operation", "制冷作业", "T007", "2021-03-03",
-                                                            "2027-03-03")),
-    "people/E8.toml": person("郑十", extra=cert("manager", "主要负责人", "M008", "2021-09-09", "2024-09-09")
-                             + cert("manager", "主要负责人", "M009", "2024-08-20", "2027-08-20")),
+    # due on days the sweep passes through: reviews, an expiry, a renewal before expiry
+    "people/E7.toml": person("吴九", roles=SPECIAL, extra=certificate(
+        "T007", category="制冷作业", issued="2021-03-03", expires="2027-03-03")),
+    "people/E8.toml": person("郑十", extra=(certificate("M008", "manager", "主要负责人", "2021-09-09", "2024-09-09")
+                                          + certificate("M009", "manager", "主要负责人", "2024-08-20", "2027-08-20"))),
 })
 
 
@@ -132,7 +122,7 @@ def test_default_horizon_follows_a_wider_warning_window(make_archive):
     root = make_archive({
         "rules.toml": 'extends = "national"\nname = "ours"\n[figures.certificate_warning_days]\nvalue = 90\n'
                       'citation = "本企业规定"\n',
-        "people/E1.toml": person(extra=cert("other", "叉车", "F001", "2020-09-01", "2024-09-20")),
+        "people/E1.toml": person(extra=certificate("F001", "other", "叉车", "2020-09-01", "2024-09-20")),
     }, ruleset="rules.toml")
     result = check_path(root, AS_OF)
     assert [(i["state"], i["days_left"], i["citation"]) for i in due_items(result)] == [("expiring", 82, "本企业规定")]
@@ -219,7 +209,8 @@ def test_calendar_is_deterministic_and_stable(make_archive, tmp_path):
 
 
 def test_calendar_text_is_escaped(make_archive):
-    root = make_archive({"people/E1.toml": person("Li, Mei", extra=cert("other", "高处;作业\\\\登高", "F1", "2020-07-01",
+    root = make_archive({"people/E1.toml": person("Li, Mei", extra=certificate("F1", "other", "高处;作业\\\\登高",
+                                                                            "2020-07-01",
                                                                         "2024-07-10"))})
     lines = unfold(expiring_ics(expiring_document([check_path(root, AS_OF)]), "en").encode())
     summary = next(x for x in lines if x.startswith("SUMMARY:"))

@@ -1,23 +1,11 @@
 """reports.matrix: which requirement applies to whom, and each cell's state."""
 
 import pytest
-from conftest import AS_OF, person, session
+from conftest import AS_OF, certificate, mentorship, person, session
 
 from safetrain.api import check_path
 from safetrain.errors import UsageError
 from safetrain.reports.matrix import COLUMNS, matrix_document, matrix_text
-
-
-def cert(kind, category, issued, expires, reviews=""):
-    return f"""
-        [[certificates]]
-        kind = "{kind}"
-        category = "{category}"
-        number = "N-{category}"
-        issued = {issued}
-        expires = {expires}
-        reviews = [{reviews}]
-        """
 
 
 def pre_job(level, pid, day, hours):
@@ -38,7 +26,7 @@ COAL = {
     "sessions/P1.toml": pre_job("company", "N1", "2024-02-26", 24),
     "sessions/P2.toml": pre_job("workshop", "N1", "2024-02-27", 24),
     "sessions/P3.toml": pre_job("team", "N1", "2024-02-28", 24),
-    "mentorships/N1.toml": 'mentor = "W4"\npost = "车工"\nstart = 2024-03-01\nsigned_off = 2024-06-20\n',
+    "mentorships/N1.toml": mentorship("W4", start="2024-03-01", signed_off="2024-06-20"),
     # new, company level only (24 of 72), no mentorship
     "people/N2.toml": person("新二", hired="2024-02-01", department=MINER),
     "sessions/P4.toml": pre_job("company", "N2", "2024-01-30", 24),
@@ -46,22 +34,22 @@ COAL = {
     "people/N3.toml": person("新三", hired="2024-06-20", on_post="2024-07-10", department=MINER),
     # new, untrained, apprenticeship running
     "people/N4.toml": person("新四", hired="2024-04-01", department=MINER),
-    "mentorships/N4.toml": 'mentor = "W4"\npost = "车工"\nstart = 2024-04-01\n',
+    "mentorships/N4.toml": mentorship("W4", start="2024-04-01"),
     # veterans: special operators with a certificate expiring in 40 days, none, an expired one
     "people/W1.toml": person("老一", hired="2020-01-01", department=MECH, roles=SPECIAL,
-                             extra=cert("special_operation", "低压电工作业", "2018-08-09", "2024-08-09", "2021-07-01")),
+                             extra=certificate("N-1", issued="2018-08-09", expires="2024-08-09", reviews="2021-07-01")),
     "sessions/Y1.toml": yearly("W1", "2023-05-10", 20),
     "sessions/Y2.toml": yearly("W1", "2024-05-10", 10),
     "people/W2.toml": person("老二", hired="2020-01-01", department=MECH, roles=SPECIAL),
     "sessions/Y3.toml": yearly("W2", "2023-05-11", 8),
     "people/W3.toml": person("老三", hired="2020-01-01", department=MECH, roles=SPECIAL,
-                             extra=cert("special_operation", "焊接与热切割作业", "2018-01-01", "2024-01-01")),
+                             extra=certificate("N-3", category="焊接与热切割作业", issued="2018-01-01", expires="2024-01-01")),
     "people/W4.toml": person("老四", hired="2020-01-01", department=MECH),
     "sessions/Y4.toml": yearly("W4", "2024-05-12", 20),
     # managers: in the grace months without a certificate, with a valid one, past the grace without one
     "people/M1.toml": person("领一", hired="2024-03-01", department='"矿领导"', roles='["principal"]'),
     "people/M2.toml": person("领二", hired="2020-01-01", department='"安全科"', roles='["safety_manager"]',
-                             extra=cert("manager", "安全生产管理人员", "2022-01-01", "2025-01-01")),
+                             extra=certificate("N-M2", "manager", "安全生产管理人员", "2022-01-01", "2025-01-01")),
     "sessions/Y5.toml": yearly("M2", "2023-05-13", 16, "management"),
     "people/M3.toml": person("领三", hired="2023-06-01", department='"安全科"', roles='["safety_manager"]'),
     # gone: not in the matrix
@@ -210,3 +198,11 @@ def test_agrees_with_check(make_archive):
         assert (row["certificate"][0] in bad) == reported(pid, "C001", "C002", "C003", "C005"), pid
         # expiring: C004, or (M1) a manager in the grace months with no certificate yet
         assert (row["certificate"][0] == "expiring") == (reported(pid, "C004") or pid == "M1"), pid
+
+
+def test_a_narrow_terminal_loses_no_column(coal):
+    """rich crops cells and drops columns of a table that cannot fit; the views print it wider instead."""
+    out = matrix_text(coal, width=60)
+    assert "部门" in out and all(d[:2] in out for d in ("安全科", "机电队", "矿领导", "综采一队"))  # may wrap
+    for value in ("2024-08-09 !", "2023-12-01 ✗", "2024-04-01–", "24/72 ✗"):
+        assert value in out

@@ -2,49 +2,29 @@
 
 from datetime import date
 
-from conftest import AS_OF, person, session
+from conftest import AS_OF, certificate, drill, person, session
 
 from safetrain.api import check_path
 from safetrain.reports.summary import archive_summary, workspace_total
 
-DRILL = 'title = "疏散演练"\ndate = {date}\nscale = "small"\nscenario = "fire"\nparticipants = ["E1"]\n'
-
 
 def small_archive(make_archive, root=None, **config):
     return make_archive({
-        "people/E1.toml": person(roles='["special_operator"]', extra="""
-            [[certificates]]
-            kind = "special_operation"
-            category = "低压电工作业"
-            number = "T001"
-            issued = 2022-01-01
-            expires = 2028-01-01
-            """),
-        "people/E2.toml": person("李梅", hired="2024-03-01", employment='"contract"', extra="""
-            [[certificates]]
-            kind = "other"
-            category = "叉车"
-            number = "F002"
-            issued = 2020-07-20
-            expires = 2024-07-20
-            """),
+        "people/E1.toml": person(roles='["special_operator"]',
+                                 extra=certificate("T001", issued="2022-01-01", expires="2028-01-01")),
+        "people/E2.toml": person("李梅", hired="2024-03-01", employment='"contract"',
+                                 extra=certificate("F002", "other", "叉车", "2020-07-20", "2024-07-20")),
         "people/E3.toml": person("王五", left="2024-01-01"),
-        "people/M1.toml": person("赵六", hired="2023-07-01", roles='["principal"]', extra="""
-            [[certificates]]
-            kind = "manager"
-            category = "主要负责人"
-            number = "M003"
-            issued = 2021-05-01
-            expires = 2024-05-01
-            """),
+        "people/M1.toml": person("赵六", hired="2023-07-01", roles='["principal"]',
+                                 extra=certificate("M003", "manager", "主要负责人", "2021-05-01", "2024-05-01")),
         "sessions/S1.toml": session(),
         "sessions/S2.toml": session(type='"refresher"', level=None, start="2024-03-05T08:30:00",
                                     end="2024-03-05T17:30:00"),
         "sessions/S3.toml": session('{ person = "M1", passed = true }', type='"management"', level=None,
                                     start="2024-04-01T08:30:00", end="2024-04-01T12:30:00", hours="4"),
-        "drills/D1.toml": DRILL.format(date="2023-08-20"),
-        "drills/D2.toml": DRILL.format(date="2024-02-01"),
-        "drills/D3.toml": DRILL.format(date="2024-07-05"),
+        "drills/D1.toml": drill("2023-08-20"),
+        "drills/D2.toml": drill("2024-02-01"),
+        "drills/D3.toml": drill("2024-07-05"),
     }, root=root, **config)
 
 
