@@ -260,8 +260,8 @@ class Editor:
             pass
         return problems
 
-    def create(self, kind: str, rid: str, data: dict, when: date | None = None, header: tuple = ()) -> str:
-        """Write a new record file; refuses an id the archive already has."""
+    def check_new_id(self, kind: str, rid: str) -> None:
+        """Refuse a malformed id, or one a record of `kind` already has (in any sub-folder)."""
         zh, en = KIND_NAMES[kind]
         if not is_id(rid):
             raise EditError(f"\"{rid}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
@@ -269,6 +269,10 @@ class Editor:
         existing = self.index.rel(kind, rid)
         if existing:
             raise EditError(f"{zh}编号 {rid} 已存在：{existing}", f"{en} id {rid} already exists: {existing}", existing)
+
+    def create(self, kind: str, rid: str, data: dict, when: date | None = None, header: tuple = ()) -> str:
+        """Write a new record file; refuses an id the archive already has."""
+        self.check_new_id(kind, rid)
         rel = self.path_for(kind, rid, when)
         text = render_record(kind, data, list(header))
         if tomllib.loads(text) != data:  # pragma: no cover - a bug in render_record
