@@ -76,7 +76,8 @@ def test_fmt_leaves_dotted_keys_alone(make_archive):
 
 
 COMMANDS = [["init"], ["new"], ["new", "person"], ["new", "session"], ["new", "drill"], ["new", "mentorship"],
-            ["attend"], ["cert"], ["cert", "add"], ["attach"], ["fmt"]]
+            ["attend"], ["cert"], ["cert", "add"], ["attach"], ["import"], ["import", "roster"],
+            ["import", "attendance"], ["fmt"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
@@ -94,7 +95,7 @@ def test_new_person_help_names_every_field():
 
 
 def test_editing_commands_start_without_heavy_imports():
-    code = ("import sys, safetrain.cli.edit, safetrain.cli.fmt, safetrain.cli.init;"
+    code = ("import sys, safetrain.cli.edit, safetrain.cli.importing, safetrain.cli.fmt, safetrain.cli.init;"
             "print(sorted(m for m in ('tomlkit', 'openpyxl', 'rich', 'docx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
