@@ -42,36 +42,18 @@ def _result(value: Any) -> dict:
 
 def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = False,
                       sheet_name: str | None = None) -> ImportReport:
+    """Add the attendees of session `sid` listed in the sheet at `path`."""
     sheet = read_sheet(path, ATTENDANCE_HEADERS, ("person", "name"), sheet_name)
     report = ImportReport(ignored=sheet.ignored)
     entries: list[dict] = []
     rows: list[int] = []
     first_row: dict[str, int] = {}
     for row, cells in sheet.rows:
-        errors = []
-        for (r, key), msg in sheet.formula_errors.items():
-            if r == row:
-                errors.append(row_error(sheet, row, key, *msg))
-        pid, entry = None, {}
-        try:
-            pid = _person(ed, cells)
-        except InputError as exc:
-            errors.append(row_error(sheet, row, "person" if not is_blank(cells.get("person")) else "name", exc.zh, exc.en))
-        for key in ("score", "passed"):
-            if not is_blank(cells.get(key)) and (row, key) not in sheet.formula_errors:
-                try:
-                    entry.update(_result(cells[key]))
-                except InputError as exc:
-                    errors.append(row_error(sheet, row, key, exc.zh, exc.en))
-        for key in ("hours", "note"):
-            if not is_blank(cells.get(key)) and (row, key) not in sheet.formula_errors:
-                try:
-                    entry[key] = parse_number(cells[key]) if key == "hours" else str(cells[key]).strip()
-                except InputError as exc:
-                    errors.append(row_error(sheet, row, key, exc.zh, exc.en))
+        errors, pid, entry = _read_row(ed, sheet, row, cells)
+        who = "person" if not is_blank(cells.get("person")) else "name"
         if pid is not None and pid in first_row:
-            errors.insert(0, row_error(sheet, row, "person" if not is_blank(cells.get("person")) else "name",
-                                       f"人员 {pid} 与第 {first_row[pid]} 行重复", f"person {pid} repeats row {first_row[pid]}"))
+            errors.insert(0, row_error(sheet, row, who, f"人员 {pid} 与第 {first_row[pid]} 行重复",
+                                       f"person {pid} repeats row {first_row[pid]}"))
         elif pid is not None:
             first_row[pid] = row
         if errors:
@@ -81,17 +63,41 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
         rows.append(row)
     result = attend(ed, sid, entries, update=update, strict=False)
     names = {pid: (data or {}).get("name", "") for pid, data in ed.index.people().items()}
-    by_person = {e["person"]: r for e, r in zip(entries, rows)}
+    row_of = {e["person"]: r for e, r in zip(entries, rows)}
     for n, key, zh, en in result.failed:
-        report.errors.append(row_error(sheet, rows[n], "person" if key == "person" else key, zh, en))
-    report.created = [(by_person[p], p, names.get(p, "")) for p in result.added]
-    report.updated = [(by_person[p], p, changes) for p, changes in result.updated]
-    report.unchanged = [(by_person[p], p) for p in result.unchanged]
-    report.skipped = [(by_person[p], p) for p in result.skipped]
+        report.errors.append(row_error(sheet, rows[n], key, zh, en))
+    report.created = [(row_of[p], p, names.get(p, "")) for p in result.added]
+    report.updated = [(row_of[p], p, changes) for p, changes in result.updated]
+    report.unchanged = [(row_of[p], p) for p in result.unchanged]
+    report.skipped = [(row_of[p], p) for p in result.skipped]
     if result.added or result.updated:
         report.files.append(result.rel)
     report.errors.sort(key=lambda e: e.row)
     return report
+
+
+def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | None, dict]:
+    """(errors, person id, attendee fields) of one row."""
+    errors = [row_error(sheet, row, key, *msg) for (r, key), msg in sheet.formula_errors.items() if r == row]
+    pid, entry = None, {}
+    try:
+        pid = _person(ed, cells)
+    except InputError as exc:
+        errors.append(row_error(sheet, row, "person" if not is_blank(cells.get("person")) else "name", exc.zh, exc.en))
+    for key in ("score", "passed", "hours", "note"):
+        value = cells.get(key)
+        if is_blank(value) or (row, key) in sheet.formula_errors:
+            continue
+        try:
+            if key in ("score", "passed"):
+                entry.update(_result(value))
+            elif key == "hours":
+                entry["hours"] = parse_number(value)
+            else:
+                entry["note"] = str(value).strip()
+        except InputError as exc:
+            errors.append(row_error(sheet, row, key, exc.zh, exc.en))
+    return errors, pid, entry
 
 
 def _person(ed: Editor, cells: dict) -> str:

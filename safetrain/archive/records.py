@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .canonical import render_record
 from .edit import AppendItems, AppendTable, EditError, Editor, ReplaceItem
-from .spec import ATTENDEE, FOLDERS, KINDS
+from .spec import ATTENDEE, FOLDERS
 from .validate import dotted, validate_table
 
 KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
@@ -86,7 +86,7 @@ def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, stri
             new.append(entry)
             result.added.append(pid)
     if strict and (result.failed or result.skipped):
-        raise _attend_refused(rel, entries, result)
+        raise _attend_refused(rel, result)
     if new:
         edits.append(AppendItems((), "attendees", tuple(new)))
     if edits:
@@ -108,11 +108,9 @@ def _attendee_problem(ed: Editor, entry: dict, hours) -> tuple[str, str, str] | 
     return None
 
 
-def _attend_refused(rel: str, entries: list[dict], result: AttendResult) -> EditError:
-    zh, en = [], []
-    for n, key, z, e in result.failed:
-        zh.append(z)
-        en.append(e)
+def _attend_refused(rel: str, result: AttendResult) -> EditError:
+    zh = [z for _, _, z, _ in result.failed]
+    en = [e for _, _, _, e in result.failed]
     for pid in result.skipped:
         zh.append(f"人员 {pid} 已在参加人员中")
         en.append(f"person {pid} already attends")

@@ -118,8 +118,12 @@ class TomlDoc:
             self._insert(container, key, _item(layout_array(key, texts, prefix)), table)
             return
         current = container.item(key)
-        from tomlkit.items import Array
+        from tomlkit.items import AoT, Array
 
+        if isinstance(current, AoT) and path == () and fld is not None and fld.table is not None:
+            for value in values:  # written as [[key]] tables: append one more
+                self.append_table(key, value, fld.table, list(table.fields))
+            return
         if not isinstance(current, Array):
             raise EditRefused(f"`{key}` 不是数组", f"`{key}` is not an array")
         old = current.as_string()
@@ -136,8 +140,14 @@ class TomlDoc:
 
     def replace_in_array(self, path: tuple, key: str, index: int, value: Any, table: Table | None) -> None:
         """Replace element `index` of array `key`, keeping the rest of its text."""
+        from tomlkit.items import AoT
+
         container = self.container(path)
         fld = table.fields.get(key) if table else None
+        if isinstance(container.item(key), AoT) and fld is not None and fld.table is not None:
+            for k, v in value.items():  # written as [[key]] tables: set the keys of that one
+                self.set(path + (key, index), k, v, fld.table)
+            return
         text = container.item(key).as_string()
         e = split_array(text).elements[index]
         container[key] = _item(text[: e.start] + value_text(value, fld) + text[e.end:])

@@ -139,3 +139,24 @@ def test_attach_a_file_already_in_the_archive_and_ambiguous_ids(archive):
     assert not (archive / "attachments").exists()
     missing = run("attach", "drills/E1", archive / "nope.pdf", "-a", archive)
     assert missing.exit_code == 2 and "文件不存在" in missing.output
+
+
+def test_attend_from_several_processes_at_once(make_archive):
+    """Six `safetrain attend` processes on one session: every attendee lands."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    people = {f"people/P{n}.toml": person(f"人{n}") for n in range(12)}
+    root = make_archive({**people, "people/E1.toml": person(), "sessions/S1.toml": session()})
+    project = str(Path(__file__).parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [project, os.environ.get("PYTHONPATH")]))}
+    procs = [subprocess.Popen([sys.executable, "-m", "safetrain", "attend", "S1", f"P{2 * k}", f"P{2 * k + 1}",
+                               "--score", "80", "-a", str(root)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+             for k in range(6)]
+    outputs = [p.communicate(timeout=60)[0].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, outputs
+    data = tomllib.loads((root / "sessions/S1.toml").read_text("utf-8"))
+    assert sorted(a["person"] for a in data["attendees"]) == sorted(["E1"] + [f"P{n}" for n in range(12)])
+    assert a_family(root) == []

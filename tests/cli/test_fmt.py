@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from conftest import config, person, session
-from edit_helpers import run, snapshot
+from edit_helpers import a_family, run, snapshot
 
 MESSY = 'post = "车工"\nname="张三"  # 姓名\nhired = 2023-07-03\nemployment = "formal"\ndepartment = "机加车间"\n'
 
@@ -29,6 +29,7 @@ def test_fmt_formats_and_a_second_run_changes_nothing(archive):
     assert "2 个文件已格式化，2 个无需改动" in result.output
     assert (archive / "people/E2.toml").read_text("utf-8") == (
         'name = "张三"  # 姓名\nemployment = "formal"\ndepartment = "机加车间"\npost = "车工"\nhired = 2023-07-03\n')
+    assert a_family(archive) == []
     before = snapshot(archive)
     again = run("fmt", archive)
     assert again.exit_code == 0 and "0 个文件已格式化，4 个无需改动" in again.output
