@@ -51,6 +51,10 @@ def check_target(target: Path) -> None:
                         f"{target} is inside the archive {outer}; an archive cannot hold another")
     if target.exists() and not target.is_dir():
         raise EditError(f"{target} 已存在且不是目录", f"{target} exists and is not a folder")
+    inner = next(iter(sorted(target.rglob(MARKER))), None) if target.is_dir() else None
+    if inner is not None:
+        raise EditError(f"{target} 下已有档案（{inner.parent}）；工作区本身不能是档案",
+                        f"{target} already holds an archive below it ({inner.parent}); a workspace cannot be an archive")
 
 
 def enterprise_problems(data: dict) -> list:

@@ -160,3 +160,18 @@ def test_attend_from_several_processes_at_once(make_archive):
     data = tomllib.loads((root / "sessions/S1.toml").read_text("utf-8"))
     assert sorted(a["person"] for a in data["attendees"]) == sorted(["E1"] + [f"P{n}" for n in range(12)])
     assert a_family(root) == []
+
+
+def test_attach_removes_its_copy_when_the_record_cannot_be_changed(archive, tmp_path, monkeypatch):
+    from safetrain.archive.edit import EditError, Editor
+
+    def refuse(self, kind, rid, edits):
+        raise EditError("拒绝", "refused")
+
+    monkeypatch.setattr(Editor, "modify", refuse)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"scan")
+    before = snapshot(archive)
+    result = run("attach", "sessions/S1", scan, "-a", archive)
+    assert result.exit_code == 2 and result.output == "错误：拒绝\n"
+    assert snapshot(archive) == before

@@ -221,3 +221,19 @@ def test_attendance_dry_run_and_unknown_session(with_session, tmp_path):
     assert snapshot(with_session) == before
     missing = run("import", "attendance", "S9", path, "-a", with_session)
     assert missing.exit_code == 2 and "没有编号为 S9 的培训记录" in missing.output
+
+
+def test_roster_update_rows_are_checked_too(archive, tmp_path):
+    (archive / "people/E3.toml").write_text('name = "王五\n', "utf-8")  # not TOML (A001)
+    path = xlsx(tmp_path / "r.xlsx", [["E1", "张三", None, None, None, None, None, None],
+                                      ["E3", "王五", None, "d", None, "p", "正式工", "2023-07-03"]],
+                headers=["工号", "姓名", "离职日期", "部门", "班组", "岗位", "用工形式", "入职日期"])
+    book = load_workbook(path)
+    book.active["C2"] = date(2020, 1, 1)
+    book.save(path)
+    before = snapshot(archive)
+    result = run("import", "roster", path, "--update", "-a", archive)
+    assert result.exit_code == 1
+    assert "第 2 行 离职日期（C列）：离职日期 2020-01-01 早于入职日期 2023-07-03（A009）" in result.output
+    assert "第 3 行：people/E3.toml 不是有效的 UTF-8 TOML 文件（A001），请先修正" in result.output
+    assert snapshot(archive) == before

@@ -45,6 +45,9 @@ def test_init_refuses_an_existing_archive(tmp_path):
     assert (target / "safetrain.toml").read_bytes() == before
     nested = run("init", target / "attachments" / "inner", *FACTS, "--lang", "en")
     assert nested.exit_code == 2 and "is inside the archive" in nested.output
+    workspace = run("init", tmp_path, *FACTS)
+    assert workspace.exit_code == 2 and "下已有档案" in workspace.output
+    assert not (tmp_path / "safetrain.toml").exists()
 
 
 def test_init_checks_the_credit_code_before_writing(tmp_path):
