@@ -22,6 +22,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def add_years(day: date, years: int) -> date:
+    """`day` moved by whole years (29 February becomes 28 February in a common year)."""
+    return add_months(day, 12 * years)
+
+
 def years_as_months(years: float) -> int:
     """A figure in years as whole months (3 -> 36, 2.5 -> 30)."""
     return round(years * 12)

@@ -8,9 +8,9 @@ from datetime import date
 
 import click
 
-from ..errors import SafetrainError
 from .common import checked_results, terminal
-from .options import as_of_option, fail, format_option, lang_option, resolve_lang
+from .options import as_of_option, format_option, lang_option, resolve_lang
+from .support import echo, failure
 
 
 @click.command()
@@ -48,8 +48,8 @@ def expiring(paths, within, as_of, fmt, ics_file, lang):
         try:
             write_text(ics_file, expiring_ics(doc, lang))
         except OSError as exc:
-            error = SafetrainError(f"无法写入 {ics_file}：{exc.strerror}", f"cannot write {ics_file}: {exc.strerror}")
-            raise fail(error, lang) from None
-        click.echo(f"已写入 {len(doc['items'])} 个提醒到 {ics_file}" if lang == "zh"
-                   else f"Wrote {len(doc['items'])} reminders to {ics_file}", err=True)
+            raise failure(lang, f"无法写入 {ics_file}：{exc.strerror}", f"cannot write {ics_file}: {exc.strerror}") \
+                from None
+        n = len(doc["items"])
+        echo(lang, f"已写入 {n} 个提醒到 {ics_file}", f"Wrote {n} reminders to {ics_file}", err=True)
     sys.exit(2 if broken else 0)

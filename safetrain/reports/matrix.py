@@ -37,7 +37,7 @@ from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRI
 from ..rules.context import Context
 from ..rules.periods import add_months
 from ..rules.mentorship import apprentices_without_mentor
-from ..rules.prejob import THREE_LEVELS as LEVELS, newcomers, passed_pre_job
+from ..rules.prejob import THREE_LEVELS as LEVELS, passed_pre_job
 from .summary import year_hours
 from .terminal import STATE_STYLES, render, table, text
 
@@ -67,7 +67,7 @@ class Requirements:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.newcomers = {p.id for p in newcomers(ctx)}  # P001–P004, M001
+        self.newcomers = {p.id for p in ctx.newcomers}  # P001–P004, M001
         self.unmentored = {p.id for p in apprentices_without_mentor(ctx)} if ctx.in_group("mentorship") else set()
 
     def cells(self, p: Person) -> dict[str, Cell]:

@@ -162,10 +162,8 @@ def apprentices_without_mentor(ctx: Context) -> Iterator[Person]:
     and no mentorship file (a broken one counts as a file: A002 reports it)."""
     a = ctx.archive
     broken = a.excluded.get("mentorship", frozenset())
-    for pid, p in sorted(a.people.items()):
-        if p.is_manager or not ctx.in_window(p.on_post) or p.on_post > ctx.as_of:
-            continue
-        if pid not in a.mentorships and pid not in broken:
+    for p in ctx.newcomers:
+        if p.id not in a.mentorships and p.id not in broken:
             yield p
 
 
