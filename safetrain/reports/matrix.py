@@ -35,7 +35,7 @@ from ..errors import UsageError
 from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRING, REVIEW_DUE,
                                 REVIEW_OVERDUE, SUPERSEDED, person_certificates)
 from ..rules.context import Context
-from ..rules.periods import add_months
+from ..dates import add_months
 from ..rules.mentorship import apprentices_without_mentor
 from ..rules.prejob import THREE_LEVELS as LEVELS, passed_pre_job
 from .summary import year_hours

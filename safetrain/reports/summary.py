@@ -13,7 +13,8 @@ from ..archive.models import Person
 from ..findings import summarize
 from ..rules.certstatus import SUPERSEDED, person_certificates
 from ..rules.context import Context
-from ..rules.periods import add_months, period_label
+from ..dates import add_months
+from ..rules.periods import period_label
 from ..rules.prejob import passed_pre_job
 
 
