@@ -22,12 +22,10 @@ def custom_template(archive: Archive, name: str) -> Path | None:
     return path if path is not None and path.is_file() else None
 
 
-def custom_templates(archive: Archive, suffix: str = ".docx") -> list[Path]:
-    """Every `<archive>/templates/*<suffix>` file, by name (Word's `~$` lock files left out)."""
-    files = archive.files
-    if not isinstance(files, LocalFiles):
-        return []
-    folder = files.root / FOLDER
+def custom_templates(root: Path, suffix: str = ".docx") -> list[Path]:
+    """Every `<root>/templates/*<suffix>` file of the archive at `root`, by name
+    (Word's `~$` lock files left out)."""
+    folder = Path(root) / FOLDER
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix == suffix and p.is_file() and not p.name.startswith("~$"))

@@ -99,7 +99,8 @@ def certificates(f: Facts, p: Person) -> list[dict]:
     states = cs.person_certificates(p, f.result.ruleset, f.enterprise, f.as_of)
     return [{
         "kind": label(CERTIFICATE_KIND, st.certificate.kind), "category": st.certificate.category,
-        "number": st.certificate.number, "issued": fmt.day(st.certificate.issued),
+        "number": fmt.certificate_number(st.certificate.number, p.id_number, f.mask),
+        "issued": fmt.day(st.certificate.issued),
         "expires": fmt.day(st.certificate.expires),
         "reviews": "、".join(fmt.day(r) for r in sorted(st.certificate.reviews)) or fmt.DASH,
         "state": cert_state_text(st), "due": fmt.day(st.due),

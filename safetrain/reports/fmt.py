@@ -73,6 +73,14 @@ def id_number(value: str | None, mask: bool) -> str:
     return mask_id_number(value) if mask else value
 
 
+def certificate_number(number: str, id_number: str | None, mask: bool) -> str:
+    """A special operation certificate's number is usually "T" + the holder's ID number:
+    masking the ID number elsewhere means masking it inside the certificate number too."""
+    if mask and id_number and id_number in number:
+        return number.replace(id_number, mask_id_number(id_number))
+    return number
+
+
 def gender(value: str | None) -> str:
     """性别 from a 18-character 身份证号 (GB 11643: the 17th digit, odd = male)."""
     if not value or len(value) != 18 or not value[16].isdigit():

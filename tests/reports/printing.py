@@ -1,5 +1,5 @@
 """Shared by the document tests: an archive with a bit of everything a printed
-and helpers that read documents back (python-docx, openpyxl)."""
+document shows, written inline, and helpers that read documents back."""
 
 from __future__ import annotations
 
@@ -90,8 +90,14 @@ FILES = {
 
 @pytest.fixture
 def printed(make_archive) -> Path:
-    """The archive above; check it at AS_OF."""
+    """The archive above (import this fixture into a test module); check it at AS_OF."""
     return make_archive(dict(FILES))
+
+
+def checked(root: Path):
+    from safetrain.api import check_path
+
+    return check_path(root, AS_OF)
 
 
 def docx_text(path_or_bytes) -> str:
@@ -135,3 +141,27 @@ def table_rows(path, index: int) -> list[list[str]]:
                 out.append(c.text)
         rows.append(out)
     return rows
+
+
+def leftover_tags(text: str) -> bool:
+    return any(tag in text for tag in ("{{", "}}", "{%", "%}", "{#"))
+
+
+def patched_template(kind: str, old: str, new: str) -> bytes:
+    """The built-in template of `kind` with `old` replaced by `new` in its body XML."""
+    import io
+    import zipfile
+
+    from safetrain.archive.templates import builtin_template
+
+    src = builtin_template(f"{kind}.docx").read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                assert old in text, old
+                data = text.replace(old, new, 1).encode("utf-8")
+            zout.writestr(info, data)
+    return out.getvalue()
