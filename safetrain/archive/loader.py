@@ -8,7 +8,10 @@ problems are findings; only "cannot continue" raises SafetrainError.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -75,17 +78,52 @@ def load(path: str | os.PathLike, *, rule_codes: Collection[str] | None = None,
     if root is None:
         raise SafetrainError(f"{path} 处没有档案（找不到 safetrain.toml）", f"no archive at {path} (no safetrain.toml found)")
     files, findings = list_files(root)
-    raws: list[RawFile] = []
-    for kind, rel in files:
-        got = read_file(root, kind, rel)
-        if isinstance(got, Finding):
-            findings.append(got)
-        else:
-            raws.append(got)
-    _refuse_newer_format(raws, root)
-    archive, more = _build(root, raws, findings, rule_codes, name or display_name(root))
+    codes = frozenset(rule_codes) if rule_codes is not None else None
+    config = read_file(root, *files[0])
+    if isinstance(config, RawFile):
+        _refuse_newer_format([config], root)
+    checked = [(config, _problems(config, codes))] + _read_files(root, files[1:], codes)
+    archive, more = _build(root, checked, findings, name or display_name(root))
     findings.extend(more)
     return archive, findings
+
+
+#: Archives with more files than this are read by a pool of processes.
+PARALLEL_MIN_FILES = 2000
+Checked = tuple  # (RawFile | Finding, [Problem])
+
+
+def _problems(got: RawFile | Finding, codes) -> list[Problem]:
+    if isinstance(got, Finding):
+        return []
+    return validate_table(got.data, KINDS[got.kind]) + _extra_problems(got, codes)
+
+
+def _read_chunk(root: Path, files: list[tuple[str, str]], codes) -> list[Checked]:
+    out = []
+    for kind, rel in files:
+        got = read_file(root, kind, rel)
+        out.append((got, _problems(got, codes)))
+    return out
+
+
+def _read_files(root: Path, files: list[tuple[str, str]], codes) -> list[Checked]:
+    """Read, parse and validate files, on every core for a large archive (tomllib
+    is pure Python, so parsing dominates); results keep the order of `files`."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return _read_chunk(root, files, codes)
+    n = workers * 4
+    chunks = [files[i::n] for i in range(n)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            parts = list(pool.map(_read_chunk, [root] * n, chunks, [codes] * n))
+    except (OSError, BrokenProcessPool):  # no processes allowed here: read them in this one
+        return _read_chunk(root, files, codes)
+    out: list[Checked] = [None] * len(files)  # type: ignore[list-item]
+    for i, part in enumerate(parts):
+        out[i::n] = part
+    return out
 
 
 def _refuse_newer_format(raws: list[RawFile], root: Path) -> None:
@@ -125,23 +163,26 @@ def _extra_problems(raw: RawFile, rule_codes: Collection[str] | None) -> list[Pr
     return out
 
 
-def _build(root: Path, raws: list[RawFile], findings: list[Finding], rule_codes,
-           name: str) -> tuple[Archive, list[Finding]]:
+def _build(root: Path, checked: list[Checked], findings: list[Finding], name: str) -> tuple[Archive, list[Finding]]:
     out: list[Finding] = []
     excluded: dict[str, set[str]] = {k: set() for k in KINDS}
     valid: list[RawFile] = []
-    for f in findings:  # files that could not be read at all
+    for f in findings:  # files that could not be listed
         kind = _kind_of(f.file)
         if f.code in ("A001", "A002") and kind:
             excluded[kind].add(f.subject)
-    for raw in raws:
-        problems = validate_table(raw.data, KINDS[raw.kind]) + _extra_problems(raw, rule_codes)
-        if problems:
-            excluded[raw.kind].add(raw.id or "enterprise")
-            subject = raw.id or "enterprise"
-            out.extend(Finding("A002", raw.rel, subject, p.zh, p.en, key=p.key) for p in problems)
+    for got, problems in checked:
+        if isinstance(got, Finding):
+            out.append(got)
+            kind = _kind_of(got.file)
+            if kind:
+                excluded[kind].add(got.subject)
+        elif problems:
+            subject = got.id or "enterprise"
+            excluded[got.kind].add(subject)
+            out.extend(Finding("A002", got.rel, subject, p.zh, p.en, key=p.key) for p in problems)
         else:
-            valid.append(raw)
+            valid.append(got)
 
     config = None
     for raw in valid:

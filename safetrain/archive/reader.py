@@ -102,12 +102,13 @@ def read_file(root: Path, kind: str, rel: str) -> RawFile | Finding:
     subject = stem or "enterprise"
     path = root / rel
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return _a001(rel, subject, 1, 1,
-                         f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）",
-                         f"file too large ({size / 1048576:.1f} MB, the limit is {MAX_FILE_BYTES // 1048576} MB)")
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                size = os.fstat(fh.fileno()).st_size
+                return _a001(rel, subject, 1, 1,
+                             f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）",
+                             f"file too large ({size / 1048576:.1f} MB, the limit is {MAX_FILE_BYTES // 1048576} MB)")
     except OSError as exc:
         return _a001(rel, subject, 1, 1, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
     if raw.startswith(_BOM):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 
@@ -28,9 +29,10 @@ def _style(text: str, kind: str) -> str:
 @click.option("--select", multiple=True, metavar="CODES", help="只运行这些规则（代码或前缀，逗号分隔）/ only these rules (codes or prefixes)")
 @click.option("--ignore", multiple=True, metavar="CODES", help="不运行这些规则 / skip these rules (codes or prefixes)")
 @click.option("--strict", is_flag=True, help="有警告也以 1 退出 / exit 1 on warnings too")
+@click.option("--exit-zero", is_flag=True, help="有问题也以 0 退出（演示、报表）/ exit 0 even with findings")
 @click.option("--ruleset", default=None, metavar="NAME", help="使用此规则集代替档案指定的 / use this rule set instead of the archive's")
 @lang_option
-def check(paths, as_of, fmt, select, ignore, strict, ruleset, lang):
+def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, lang):
     """检查档案：加载、校验并应用规则集。
 
     Check archives: load, validate and apply the rule set. PATHS may be an
@@ -61,10 +63,12 @@ def check(paths, as_of, fmt, select, ignore, strict, ruleset, lang):
             broken = True
             click.echo(f"{'error' if lang == 'en' else '错误'}: {exc.message(lang)}", err=True)
     if fmt == "text":
-        click.echo(FORMATS["text"](results, lang, _style), nl=False)
+        colour = None if not os.environ.get("NO_COLOR") else False
+        click.echo(FORMATS["text"](results, lang, _style), nl=False, color=colour)
     else:
         click.echo(FORMATS[fmt](results, lang), nl=False)
     if broken:
         sys.exit(2)
     severities = {f.severity for r in results for f in r.findings}
-    sys.exit(1 if "error" in severities or (strict and "warning" in severities) else 0)
+    failed = "error" in severities or (strict and "warning" in severities)
+    sys.exit(1 if failed and not exit_zero else 0)

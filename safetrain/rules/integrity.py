@@ -170,9 +170,11 @@ def duplicate_identity(ctx: Context):
     for people in holders.values():
         if len(people) > 1:
             for p in people:
-                others = "、".join(o.id for o in people if o is not p)
-                yield hit(p.id, p.file, f"身份证号与 {others} 相同", f"the same ID number as {others.replace('、', ', ')}",
-                          key=("id_number",))
+                others = [o.id for o in people if o is not p]
+                more_zh = f" 等 {len(others)} 人" if len(others) > 3 else ""
+                more_en = f" and {len(others) - 3} more" if len(others) > 3 else ""
+                yield hit(p.id, p.file, f"身份证号与 {'、'.join(others[:3])}{more_zh} 相同",
+                          f"the same ID number as {', '.join(others[:3])}{more_en}", key=("id_number",))
 
 
 @rule("A006", "invalid-id-number", needs_enterprise=False, title="身份证号无效")

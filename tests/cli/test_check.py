@@ -1,0 +1,160 @@
+"""safetrain check: formats, exit status, selection, workspaces, bad input."""
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+from click.testing import CliRunner
+
+from conftest import config, person, session
+from safetrain.cli import main
+
+AS_OF = ["--as-of", "2024-06-30"]
+
+
+def run(*args, cwd=None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args))
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+def bad_archive(make_archive, root=None):
+    return make_archive({
+        "people/E1.toml": person(id_number='"640104199003070011"'),
+        "sessions/S1.toml": session(attendees="", content=None),
+    }, root=root)
+
+
+def test_clean_archive_exits_0(make_archive):
+    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()})
+    r = run("check", str(root), *AS_OF, "--select", "A,R")
+    assert r.exit_code == 0, r.output
+    assert "未发现问题" in r.output
+
+
+def test_text_format_lines_and_summary(make_archive):
+    r = run("check", str(bad_archive(make_archive)), *AS_OF, "--select", "A,R")
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    assert lines[0].startswith("== ") and "宁夏测试机械有限公司" in lines[0]
+    assert lines[1].startswith("people/E1.toml:6: A006 身份证号无效") and lines[1].endswith("[GB 11643]")
+    assert lines[2] == "sessions/S1.toml: R001 培训记录没有填写培训内容（content） [安全生产法 第二十八条]"
+    assert lines[3].startswith("sessions/S1.toml:11: R004 ")
+    assert lines[4] == "共 3 个问题：错误 2，警告 1。"
+    assert "\x1b[" not in r.output  # no colour off a terminal
+
+
+def test_english_messages(make_archive):
+    r = run("check", str(bad_archive(make_archive)), *AS_OF, "--select", "A,R", "--lang", "en")
+    assert "A006 invalid ID number" in r.output
+    assert "3 findings: 2 errors, 1 warning." in r.output
+
+
+def test_strict_fails_on_warnings_only(make_archive):
+    root = make_archive({"sessions/S1.toml": session(attendees="")})
+    assert run("check", str(root), *AS_OF, "--select", "R").exit_code == 0
+    assert run("check", str(root), *AS_OF, "--select", "R", "--strict").exit_code == 1
+
+
+def test_select_and_ignore_take_codes_and_prefixes(make_archive):
+    root = bad_archive(make_archive)
+    out = run("check", str(root), *AS_OF, "--select", "A,R", "--ignore", "R00", "--format", "json").output
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["A006"]
+    r = run("check", str(root), *AS_OF, "--select", "Q9")
+    assert r.exit_code == 2 and "Q9" in r.output
+
+
+def test_json_shape(make_archive):
+    out = run("check", str(bad_archive(make_archive)), *AS_OF, "--select", "A,R", "--format", "json").output
+    doc = json.loads(out)
+    assert set(doc) == {"archive", "as_of", "ruleset", "findings", "summary"}
+    assert doc["as_of"] == "2024-06-30" and doc["ruleset"] == "national"
+    first = doc["findings"][0]
+    assert {k: first[k] for k in ("code", "name", "severity", "file", "line", "subject", "period", "citation")} == {
+        "code": "A006", "name": "invalid-id-number", "severity": "error", "file": "people/E1.toml",
+        "line": 6, "subject": "E1", "period": None, "citation": "GB 11643"}
+    assert first["message_zh"].startswith("身份证号无效") and first["message_en"].startswith("invalid ID number")
+    assert doc["summary"]["errors"] == 2 and doc["summary"]["warnings"] == 1 and doc["summary"]["by_code"]["R004"] == 1
+
+
+def test_workspace_json_lines_one_object_per_archive(make_archive, tmp_path):
+    bad_archive(make_archive, root=tmp_path / "ws" / "b-client")
+    make_archive({"people/E1.toml": person()}, root=tmp_path / "ws" / "deeper" / "a-client")
+    (tmp_path / "ws" / "notes").mkdir()
+    r = run("check", "ws", *AS_OF, "--select", "A,R", "--format", "json", cwd=tmp_path)
+    docs = [json.loads(line) for line in r.output.splitlines()]
+    assert [d["archive"] for d in docs] == ["ws/b-client", "ws/deeper/a-client"]
+    assert [d["summary"]["total"] for d in docs] == [3, 0]
+    assert r.exit_code == 1
+    text = run("check", "ws", *AS_OF, "--select", "A,R", cwd=tmp_path).output
+    assert "共 3 个问题（2 个档案）" in text
+
+
+def test_path_inside_an_archive_checks_that_archive(make_archive):
+    root = bad_archive(make_archive)
+    r = run("check", str(root / "people"), *AS_OF, "--select", "A", "--format", "json")
+    assert json.loads(r.output)["findings"][0]["code"] == "A006"
+    r = run("check", str(root / "people" / "E1.toml"), *AS_OF, "--select", "A", "--format", "json")
+    assert json.loads(r.output)["summary"]["errors"] == 1
+
+
+def test_github_annotations_relative_to_cwd(make_archive, tmp_path):
+    bad_archive(make_archive, root=tmp_path / "repo" / "client")
+    r = run("check", "client", *AS_OF, "--select", "A,R", "--format", "github", cwd=tmp_path / "repo")
+    lines = r.output.splitlines()
+    assert lines[0].startswith("::error file=client/people/E1.toml,line=6,title=A006 invalid-id-number::身份证号无效")
+    assert lines[2].startswith("::warning file=client/sessions/S1.toml,line=11,title=R004 empty-session::")
+
+
+def test_junit_is_valid_xml_with_a_failure_per_finding(make_archive):
+    r = run("check", str(bad_archive(make_archive)), *AS_OF, "--select", "A,R", "--format", "junit")
+    suite = ET.fromstring(r.output).find("testsuite")
+    assert suite.get("failures") == "3"
+    assert [tc.get("name") for tc in suite.findall("testcase")] == ["A006 E1", "R001 S1", "R004 S1"]
+
+
+def test_no_archive_and_missing_path_exit_2(tmp_path):
+    r = run("check", str(tmp_path))
+    assert r.exit_code == 2 and "没有档案" in r.output and "Traceback" not in r.output
+    r = run("check", str(tmp_path / "nope"), "--lang", "en")
+    assert r.exit_code == 2 and "no such path" in r.output
+
+
+def test_bad_date_is_a_usage_error(make_archive):
+    r = run("check", str(make_archive()), "--as-of", "2024-02-30")
+    assert r.exit_code == 2 and "YYYY-MM-DD" in r.output
+
+
+def test_newer_format_is_refused_naming_the_version(make_archive):
+    root = make_archive({"safetrain.toml": config().replace("format = 1", "format = 2")})
+    r = run("check", str(root), *AS_OF)
+    assert r.exit_code == 2 and "格式版本 2" in r.output
+
+
+def test_unknown_ruleset_is_one_line_error(make_archive):
+    root = make_archive(ruleset="guangdong-2030")
+    r = run("check", str(root), *AS_OF)
+    assert r.exit_code == 2 and "guangdong-2030" in r.output and "Traceback" not in r.output
+
+
+def test_same_input_same_output_byte_for_byte(make_archive):
+    root = bad_archive(make_archive)
+    outs = {run("check", str(root), *AS_OF, "--format", f).output for f in ("json",) * 3}
+    assert len(outs) == 1
+
+
+def test_help_texts():
+    for cmd in ("check", "rules", "explain", "schema"):
+        r = run(cmd, "--help")
+        assert r.exit_code == 0 and "Usage" in r.output
+
+
+def test_exit_zero_reports_but_succeeds(make_archive):
+    r = run("check", str(bad_archive(make_archive)), *AS_OF, "--select", "A,R", "--exit-zero")
+    assert r.exit_code == 0 and "A006" in r.output

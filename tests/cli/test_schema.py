@@ -1,0 +1,65 @@
+"""safetrain schema: JSON Schemas from the spec; the sample archive uses them."""
+
+import json
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from safetrain.archive.jsonschema import SCHEMA_FILES, schema_texts
+from safetrain.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _jsonable(value):
+    """TOML values as taplo hands them to a schema validator (dates as strings)."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def test_writes_the_five_schemas(tmp_path):
+    r = CliRunner().invoke(main, ["schema", "-o", str(tmp_path / "schemas"), "--taplo"])
+    assert r.exit_code == 0, r.output
+    names = sorted(p.name for p in (tmp_path / "schemas").iterdir())
+    assert names == sorted(SCHEMA_FILES.values())
+    person = json.loads((tmp_path / "schemas" / "person.schema.json").read_text())
+    assert person["required"] == ["name", "employment", "department", "post", "hired"]
+    assert person["properties"]["employment"]["enum"][:2] == ["formal", "contract"]
+    assert person["properties"]["hired"] == {"type": "string", "format": "date", "description": "入职日期 / hired on"}
+    assert person["additionalProperties"] is False and "^x_" in person["patternProperties"]
+    assert 'schema.path = "schemas/person.schema.json"' in (tmp_path / ".taplo.toml").read_text()
+
+
+def test_schemas_validate_a_good_file_and_reject_a_typo():
+    import jsonschema
+    schema = json.loads(schema_texts()["person.schema.json"])
+    good = {"name": "张三", "employment": "formal", "department": "a", "post": "b", "hired": "2023-07-01",
+            "roles": ["special_operator"], "x_note": 1,
+            "certificates": [{"kind": "manager", "number": "1", "issued": "2023-01-01", "expires": "2026-01-01"}]}
+    jsonschema.validate(good, schema)
+    bad = dict(good, departmnt="x")
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(bad))
+
+
+def test_sample_archive_schemas_are_current_and_every_file_points_to_them():
+    folder = ROOT / "sample_archive" / "schemas"
+    if not folder.is_dir():
+        import pytest
+        pytest.skip("sample archive not built yet")
+    for name, text in schema_texts().items():
+        assert (folder / name).read_text(encoding="utf-8") == text, f"regenerate: safetrain schema -o {folder}"
+    for path in (ROOT / "sample_archive").rglob("*.toml"):
+        if path.name == ".taplo.toml" or "schemas" in path.parts:
+            continue
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("#:schema "), path
+        target = (path.parent / first.split(" ", 1)[1]).resolve()
+        assert target.is_file() and target.parent == folder.resolve(), path
+        tomllib.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,107 @@
+"""Rule sets: built-in data, an archive's own file extending one, bad files."""
+
+import pytest
+
+from conftest import config, found, person
+from safetrain.api import ruleset_at, ruleset_for
+from safetrain.archive.loader import load
+from safetrain.archive.rulesets import builtin_names, read_ruleset
+from safetrain.errors import SafetrainError
+from safetrain.rules import RULES, build_ruleset
+from safetrain.rules.ruleset import FIGURE_TYPES
+
+
+def built(name):
+    data, chain = read_ruleset(name)
+    return build_ruleset(data, chain, name)
+
+
+def test_builtin_rule_sets_hold_every_figure_with_a_citation():
+    assert builtin_names() == ["national", "ningxia-2023"]
+    for name in builtin_names():
+        rs = built(name)
+        for fig, (default, tiers) in rs.figures.items():
+            assert default.citation, (name, fig)
+            assert all(t.figure.citation for t in tiers)
+        for code in RULES:
+            assert rs.citation(code), (name, code)
+
+
+def test_national_figures_of_the_catalog():
+    rs = built("national")
+    from safetrain.archive.models import Enterprise
+
+    def ent(industry):
+        return Enterprise("x", "x", industry, False, False, "x")
+
+    assert rs.value("pre_job_hours", ent("coal_mine")) == 72
+    assert rs.value("pre_job_hours", ent("construction")) == 32
+    assert rs.value("pre_job_hours", ent("catering")) == 24
+    assert rs.value("annual_hours", ent("construction")) == 20
+    assert rs.value("annual_hours", ent("manufacturing")) == 8
+    assert rs.value("manager_initial_hours", ent("metal_smelting")) == 48
+    assert rs.value("manager_annual_hours", ent("retail")) == 12
+    assert rs.value("special_operation_warning_days") == 60 and rs.value("certificate_warning_days") == 30
+    assert rs.value("minutes_per_hour") == 45 and rs.value("mentor_min_skill_level") == "intermediate"
+    assert not rs.enabled("K001") and not rs.in_group("drill_cadence", ent("catering"))
+
+
+def test_ningxia_adds_the_campaign_and_drill_cadence():
+    from datetime import date
+
+    from safetrain.archive.models import Enterprise
+    rs = built("ningxia-2023")
+    assert rs.chain == ("national", "ningxia-2023")
+    assert rs.enabled("K001") and rs.value("campaign_start") == date(2023, 7, 1) and rs.value("campaign_min_days") == 30
+    assert rs.in_group("drill_cadence", Enterprise("x", "x", "catering", False, True, "x"))
+    assert rs.in_group("drill_cadence", Enterprise("x", "x", "retail", True, False, "x"))
+    assert not rs.in_group("drill_cadence", Enterprise("x", "x", "retail", False, False, "x"))
+    assert rs.value("pre_job_hours", Enterprise("x", "x", "coal_mine", False, False, "x")) == 72
+
+
+def test_archive_rule_set_extends_a_builtin(make_archive):
+    root = make_archive({
+        "rules/our-mine.toml": 'extends = "ningxia-2023"\nname = "our-mine"\n'
+                               '[figures]\nmentor_max_apprentices = 3\n'
+                               'max_hours_per_day = { value = 6, citation = "本矿培训管理制度 第5条" }\n'
+                               '[rules]\nR004 = { enabled = false }\n',
+    }, ruleset="rules/our-mine.toml")
+    archive, _ = load(root)
+    rs = ruleset_for(archive)
+    assert rs.name == "our-mine" and rs.chain == ("national", "ningxia-2023", "our-mine")
+    assert rs.figure("mentor_max_apprentices").value == 3
+    assert rs.figure("mentor_max_apprentices").citation == "rules/our-mine.toml（企业自定）"
+    assert rs.figure("max_hours_per_day").citation == "本矿培训管理制度 第5条"
+    assert not rs.enabled("R004") and rs.citation("R004") == "安全生产法 第二十八条"
+    assert ruleset_at(root)[0].name == "our-mine"
+
+
+@pytest.mark.parametrize("text, words", [
+    ('extends = "national"\n[figures]\npre_job_hourz = 3\n', "pre_job_hourz"),
+    ('extends = "national"\n[figures]\npre_job_hours = "many"\n', "pre_job_hours"),
+    ('extends = "nowhere"\n', "nowhere"),
+    ('extends = "national"\n[groups.key]\nindustries = ["mining"]\n', "mining"),
+    ('extends = [1\n', "rules/x.toml"),
+])
+def test_bad_archive_rule_set_is_one_clear_error(make_archive, text, words):
+    root = make_archive({"rules/x.toml": text}, ruleset="rules/x.toml")
+    with pytest.raises(SafetrainError) as exc:
+        found(root)
+    assert words in exc.value.zh and words in exc.value.en
+
+
+def test_rule_set_path_may_not_leave_the_archive(make_archive, tmp_path):
+    (tmp_path / "evil.toml").write_text('extends = "national"\n')
+    root = make_archive(ruleset="../evil.toml")
+    with pytest.raises(SafetrainError, match="不在档案内"):
+        found(root)
+
+
+def test_every_figure_type_is_known():
+    assert set(built("ningxia-2023").figures) == set(FIGURE_TYPES)
+
+
+def test_broken_config_falls_back_to_rules_that_need_no_enterprise(make_archive):
+    root = make_archive({"safetrain.toml": config().replace('industry = "manufacturing"', 'industry = "mining"'),
+                         "people/E1.toml": person(id_number='"640104199003070011"')})
+    assert found(root, select=["A"]) == [("A006", "E1", None), ("A002", "enterprise", None)]
