@@ -254,7 +254,7 @@ def _repeat_header(row) -> None:
 LEFT = WD_ALIGN_PARAGRAPH.LEFT
 
 
-def form(doc, rows: list[list], widths: list[float], height: float = 0.75):
+def form(doc, rows: list[list], widths: list[float], height: float = 0.75, align=None):
     """A label/value grid. Each row is a list of cells: a label is ("label",), a value a
     plain string; (text, span) merges `span` columns; ("", span, cm) sets the row height."""
     table = _table(doc, len(rows), widths)
@@ -281,7 +281,7 @@ def form(doc, rows: list[list], widths: list[float], height: float = 0.75):
                 _cell(cell, text, bold=True)
                 _shade(cell, "D9D9D9")
             else:
-                _cell(cell, text, align=LEFT)
+                _cell(cell, text, align=align or LEFT)
                 if tall:  # long text reads from the top left
                     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
             col += span
@@ -472,6 +472,68 @@ def signin(doc):
     para(doc, "授课人签名：______________        记录人签名：______________", before=8)
 
 
+def register(doc):
+    gap(doc, 60)
+    title(doc, "企业安全培训档案册", "（一企一册）")
+    gap(doc, 30)
+    p = para(doc, "{{ e.name }}", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, after=30)
+    p.runs[0].font.size = Pt(16)
+    w = [3.6, 12.4]
+    form(doc, [
+        [L("单位名称"), "{{ e.name }}"],
+        [L("统一社会信用代码"), "{{ e.credit_code }}"],
+        [L("行业"), "{{ e.industry }}"],
+        [L("所在地区"), "{{ e.region }}"],
+        [L("地址"), "{{ e.address }}"],
+        [L("人员密集场所"), "{{ e.crowded_place }}（使用燃气：{{ e.uses_gas }}）"],
+        [L("建档起始日期"), "{{ e.records_since }}"],
+        [L("适用规则"), "{{ ruleset }}"],
+        [L("统计截止日期"), "{{ printed }}"],
+    ], w, height=0.9)
+    gap(doc, 30)
+    signatures(doc, ["单位主要负责人（签名）：", "安全管理部门负责人（签名）：", "单位（盖章）："], height=2.2)
+    page_break(doc)
+
+    heading(doc, "一、基本情况")
+    w4 = [4.4, 3.6, 4.4, 3.6]
+    form(doc, [
+        [L("在岗人数"), "{{ n.active }}", L("主要负责人、安全管理人员"), "{{ n.managers }}"],
+        [L("特种作业人员"), "{{ n.special_operators }}", L("培训期数"), "{{ n.sessions }}"],
+        [L("新上岗人员岗前培训"), "{{ n.pre_job }}", L("2023年全员培训覆盖"), "{{ n.campaign }}"],
+        [L("{{ n.hours_year }}年度学时达标"), "{{ n.hours_met }}", L("人均计入学时"), "{{ n.hours_average }}"],
+        [L("应急演练（建档以来）"), "{{ n.drills }}", L("检查发现问题"), "{{ n.findings }}"],
+    ], w4)
+    gap(doc, 6)
+    listing(doc, ["用工形式", "在岗人数"], ["label", "count"], [8.0, 8.0], "employment", empty="（无在岗人员）")
+    heading(doc, "二、持证情况")
+    form(doc, [
+        [L("有效"), L("即将到期"), L("待复审"), L("复审逾期"), L("已过期")],
+        ["{{ n.certs_valid }}", "{{ n.certs_expiring }}", "{{ n.certs_review_due }}", "{{ n.certs_review_overdue }}",
+         "{{ n.certs_expired }}"],
+    ], [3.2] * 5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    heading(doc, "三、各部门培训覆盖（{{ n.hours_year }}年度）")
+    listing(doc, ["部门（车间）", "在岗人数", "本年度参训", "学时达标", "参训率"],
+            ["department", "active", "trained", "met", "percent"], [5.2, 2.7, 2.7, 2.7, 2.7], "departments",
+            left=("department",))
+    heading(doc, "四、培训台账（一期一档）")
+    listing(doc, ["编号", "日期", "培训名称", "类型", "级别", "学时", "人数", "合格"],
+            ["id", "date", "title", "type", "level", "hours", "count", "passed"],
+            [1.6, 2.4, 4.2, 2.1, 2.1, 1.2, 1.2, 1.2], "sessions", left=("title",), empty="（无培训记录）")
+    heading(doc, "五、应急演练")
+    listing(doc, ["编号", "日期", "演练名称", "规模", "场景", "人数"], ["id", "date", "title", "scale", "scenario", "count"],
+            [2.2, 2.4, 6.4, 1.6, 2.2, 1.2], "drills", left=("title",), empty="（无演练记录）")
+    heading(doc, "六、问题汇总")
+    para(doc, "截至 {{ printed }}，按所适用规则检查，发现问题 {{ n.findings }} 个，其中错误 {{ n.errors }} 个、"
+              "警告 {{ n.warnings }} 个。", indent=True, after=4)
+    listing(doc, ["规则族", "内容", "错误", "警告", "合计"], ["family", "name", "errors", "warnings", "total"],
+            [2.0, 7.0, 2.3, 2.3, 2.4], "families", empty="（未发现问题）")
+    gap(doc, 6)
+    listing(doc, ["代码", "问题", "级别", "数量", "依据"], ["code", "title", "severity", "count", "citation"],
+            [1.6, 5.4, 1.4, 1.4, 6.2], "codes", left=("title", "citation"), empty="（未发现问题）")
+    gap(doc, 10)
+    signatures(doc, ["填表人：", "审核人："])
+
+
 def mentorship(doc):
     title(doc, "师带徒协议书")
     para(doc, "单位：{{ enterprise }}", after=6)
@@ -552,6 +614,7 @@ KINDS = {
     "card": ("三级安全教育卡", card),
     "session": ("安全培训记录", session),
     "signin": ("培训签到表", signin),
+    "register": ("企业安全培训档案册", register),
     "mentorship": ("师带徒协议书", mentorship),
     "drill": ("应急演练记录", drill),
 }

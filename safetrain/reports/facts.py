@@ -12,6 +12,7 @@ from ..api import Result
 from ..archive.models import Drill, Enterprise, Mentorship, Person
 from ..rules.context import Context
 from ..rules.ruleset import Figure
+from .summary import year_hours
 
 
 class Facts:
@@ -49,15 +50,7 @@ class Facts:
         p = self.archive.people.get(pid)
         return p.post_on(day).department if p else ""
 
-    # -- yearly hours (the Y rules' view) ------------------------------------
-    def annual_requirement(self, person: Person) -> tuple[Figure, frozenset[str] | None, frozenset[str]]:
-        """(figure, credited types or None for all, excluded types): managers count
-        `management` hours against the manager figure (Y002), others every type
-        but `pre_job` against the annual figure (Y001)."""
-        if person.is_manager:
-            return self.figure("manager_annual_hours"), frozenset({"management"}), frozenset()
-        return self.figure("annual_hours"), None, frozenset({"pre_job"})
-
+    # -- yearly hours (the Y rules' view, as reports.summary counts them) -----
     def years_of(self, person: Person) -> range:
         """The calendar years a person's hours are shown for: employed, in the window, up to as_of."""
         first = max(person.hired.year, self.ctx.window_start.year)
@@ -69,10 +62,8 @@ class Facts:
 
         The status agrees with Y001/Y002: 未达标 only for a year they judge (before
         as_of's year, wholly in the window, employed all year)."""
-        figure, types, exclude = self.annual_requirement(person)
+        got, need = year_hours(self.ctx, person, year)
         first, last = date(year, 1, 1), date(year, 12, 31)
-        got = self.ctx.credited(person.id, start=first, end=last, types=types, exclude=exclude)
-        need = float(figure.value)
         if got >= need:
             status = "达标"
         elif year >= self.as_of.year:
@@ -84,6 +75,24 @@ class Facts:
         else:
             status = "未达标"
         return got, need, status
+
+    def coverage_by_department(self) -> list[tuple[str, int, int, int]]:
+        """(department, active people, trained in as_of's year, meeting the year's hours), by department.
+
+        Trained: passed at least one session of any type that ended between
+        1 January and as_of; the department is the person's on as_of."""
+        year = self.as_of.year
+        first = date(year, 1, 1)
+        rows: dict[str, list[int]] = {}
+        for p in sorted(self.archive.people.values(), key=lambda p: p.id):
+            if not p.employed_on(self.as_of):
+                continue
+            row = rows.setdefault(p.post_on(self.as_of).department, [0, 0, 0])
+            row[0] += 1
+            row[1] += any(first <= s.end.date() <= self.as_of and s.passed(a) for s, a in self.ctx.sessions_of(p.id))
+            got, need = year_hours(self.ctx, p, year)
+            row[2] += got >= need
+        return [(dept, *counts) for dept, counts in sorted(rows.items())]
 
     @cached_property
     def drills_of(self) -> dict[str, list[Drill]]:

@@ -128,3 +128,43 @@ def test_broken_record_file_is_named(make_archive, tmp_path):
     root = make_archive({**FILES, "people/E0002.toml": 'name = "李梅"\n'})
     with pytest.raises(SafetrainError, match="A001/A002"):
         render(checked(root), "person", ["E0002"], tmp_path)
+
+
+def test_register(printed, tmp_path):
+    from safetrain.reports.facts import Facts
+    from safetrain.reports.register import register_context
+
+    result = checked(printed)
+    path = one(result, "register", None, tmp_path)
+    assert path.name == "register.docx"
+    text = docx_text(path)
+    assert not leftover_tags(text)
+    for expected in ("企业安全培训档案册", "宁夏测试机械有限公司", "91350100M000100Y43", "加工制造业", "2023-07-01",
+                     "全国通用规定", "2024年6月30日", "新员工公司级安全教育", "车间火灾疏散演练"):
+        assert expected in text, expected
+    ctx = register_context(Facts(result))
+    assert ctx["n"]["active"] == "5" and ctx["n"]["pre_job"] == "2/2（100%）"
+    # sessions started by as_of (S9 is planned for August)
+    assert [s["id"] for s in ctx["sessions"]] == ["S1", "S2", "S3", "S4", "S5"]
+    assert [(s["count"], s["passed"]) for s in ctx["sessions"]][2] == ("2", "1")
+    assert [(d["department"], d["active"], d["trained"], d["percent"]) for d in ctx["departments"]] == [
+        ("机加车间", "3", "2", "66.7%"), ("经理办公室", "1", "1", "100%"), ("装配车间", "1", "1", "100%")]
+
+
+def test_register_sums_up_findings(make_archive, tmp_path):
+    from printing import FILES
+
+    from safetrain.reports.facts import Facts
+    from safetrain.reports.register import register_context
+
+    # S1 without content (R001), an attendee without a result (R002)
+    files = {**FILES, "sessions/2023/S1.toml": FILES["sessions/2023/S1.toml"].replace(
+        'content = "安全生产法律法规、本厂规章制度"\n', "").replace("score = 85", "hours = 8")}
+    result = checked(make_archive(files))
+    ctx = register_context(Facts(result))
+    assert [(c["code"], c["count"], c["severity"]) for c in ctx["codes"]] == [("R001", "1", "错误"), ("R002", "1", "错误")]
+    assert ctx["families"] == [{"family": "R", "name": "培训记录要素", "errors": "2", "warnings": "0", "total": "2"}]
+    path = one(result, "register", None, tmp_path)
+    assert table_rows(path, -3)[1:] == [["R", "培训记录要素", "2", "0", "2"]]
+    assert [r[:4] for r in table_rows(path, -2)[1:]] == [["R001", "培训记录缺少内容", "错误", "1"],
+                                                         ["R002", "缺少考核结果", "错误", "1"]]
