@@ -1,0 +1,109 @@
+"""The Excel ledger, read back with openpyxl."""
+
+from datetime import datetime
+
+import pytest
+from printing import HYPERLINK, checked, printed  # noqa: F401
+
+from safetrain.reports.ledger import ledger_bytes, text_width, write_ledger
+
+SHEETS = ["培训台账", "人员学时", "持证台账", "师带徒台账", "应急演练台账", "问题清单", "部门覆盖"]
+
+
+@pytest.fixture
+def book(printed, tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_ledger(checked(printed), tmp_path / "ledger.xlsx")
+    return load_workbook(path)
+
+
+def values(ws):
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_sheets_headers_frozen_filtered(book):
+    assert book.sheetnames == SHEETS
+    for ws in book:
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+        assert all(c.font.bold for c in ws[1])
+
+
+def test_sessions_sheet(book):
+    rows = values(book["培训台账"])
+    assert rows[0][:7] == ["编号", "培训名称", "类型", "级别", "开始", "结束", "学时"]
+    assert [r[0] for r in rows[1:]] == ["S1", "S2", "S3", "S4", "S5", "S9"]
+    s4 = rows[4]
+    assert s4[4] == datetime(2024, 3, 15, 8, 30) and s4[6] == 4 and s4[9] == "宁夏安培培训中心"
+    assert (s4[12], s4[13]) == (3, 3)
+    start = book["培训台账"]["E2"]
+    assert start.is_date and start.number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_hours_sheet(book):
+    rows = values(book["人员学时"])
+    assert rows[0] == ["工号", "姓名", "部门（车间）", "岗位（工种）", "年度", "计入学时", "要求学时", "结果"]
+    assert ["E0001", "张三", "装配车间", "装配工", 2024, 4, 8, "进行中"] in rows
+    assert ["E0004", "王五", "经理办公室", "总经理", 2024, 16, 12, "达标"] in rows  # manager hours
+
+
+def test_formula_injection_stays_text(book):
+    ws = book["人员学时"]
+    cells = [row[1] for row in ws.iter_rows(min_row=2) if row[0].value == "E0003"]
+    assert cells and all(c.value == HYPERLINK and c.data_type == "s" for c in cells)
+
+
+def test_certificates_coloured_by_certstatus(book):
+    ws = book["持证台账"]
+    rows = {r[5].value: r for r in ws.iter_rows(min_row=2)}
+    assert set(rows) == {"C-0001", "T640104********0014", "M-2021-9"}  # ID number masked inside
+    forklift = rows["C-0001"]
+    assert forklift[12].value == "即将到期" and forklift[11].value == 15
+    assert forklift[0].fill.fgColor.rgb.endswith("FFD8A8")  # orange: inside the warning window
+    expired = rows["M-2021-9"]
+    assert expired[12].value == "已过期" and expired[11].value == -60
+    assert expired[0].fill.fgColor.rgb.endswith("FFC7CE")  # red: past expiry
+    assert rows["T640104********0014"][0].fill.fill_type is None
+    assert expired[7].is_date and expired[7].number_format == "yyyy-mm-dd"
+
+
+def test_mentorships_drills_findings_coverage(book):
+    m = values(book["师带徒台账"])
+    assert m[1][:5] == ["E0002", "李梅", "铣工", "E0005", "赵师傅"] and m[1][-1] == "已出师"
+    d = values(book["应急演练台账"])
+    assert [r[0] for r in d[1:]] == ["D1", "D2"] and d[1][6] == 3
+    assert values(book["问题清单"]) == [["代码", "问题", "级别", "对象", "期间", "文件", "行", "说明", "依据"]]
+    cov = book["部门覆盖"]
+    assert values(cov)[1] == ["机加车间", 3, 2, 0, pytest.approx(2 / 3)]
+    assert cov["E2"].number_format == "0.0%"
+    assert len(cov._charts) == 1
+
+
+def test_findings_sheet(make_archive, tmp_path):
+    from openpyxl import load_workbook
+    from printing import FILES
+
+    files = {**FILES, "sessions/2023/S1.toml": FILES["sessions/2023/S1.toml"].replace(
+        'content = "安全生产法律法规、本厂规章制度"\n', "")}
+    path = write_ledger(checked(make_archive(files)), tmp_path / "l.xlsx")
+    rows = values(load_workbook(path)["问题清单"])
+    assert rows[1][:6] == ["R001", "培训记录缺少内容", "错误", "S1", None, "sessions/2023/S1.toml"]
+    assert rows[1][8] == "安全生产法 第二十八条" and "内容" in rows[1][7]
+
+
+def test_column_widths_count_cjk_double(book):
+    assert text_width("张三") == 4 and text_width("E0001") == 5
+    ws = book["人员学时"]
+    assert ws.column_dimensions["A"].width == 7  # E0001 + 2
+    assert ws.column_dimensions["C"].width == len("机加&装配车间") * 2 - 1 + 2
+
+
+def test_byte_identical(printed):
+    result = checked(printed)
+    assert ledger_bytes(result) == ledger_bytes(checked(printed))
+
+
+def test_core_properties_fixed(book):
+    props = book.properties
+    assert props.creator == "safetrain" and props.created == props.modified == datetime(2024, 6, 30)
