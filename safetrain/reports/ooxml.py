@@ -37,6 +37,22 @@ def write_zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
     return buf.getvalue()
 
 
+class ZipPrefix:
+    """A zip of the entries every document shares, compressed once; `plus(entries)`
+    appends one document's own entries (zipfile's append mode rewrites only the
+    central directory)."""
+
+    def __init__(self, entries: Iterable[tuple[str, bytes]]):
+        self.data = write_zip(entries)
+
+    def plus(self, entries: Iterable[tuple[str, bytes]]) -> bytes:
+        buf = io.BytesIO(self.data)
+        with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
+            for name, data in entries:
+                z.writestr(zip_info(name), data)
+        return buf.getvalue()
+
+
 def ordered(names: Iterable[str]) -> list[str]:
     """[Content_Types].xml first (some readers expect it), then the rest in their given order."""
     names = list(names)

@@ -153,21 +153,19 @@ def render(result: Result, kind_name: str, ids: Sequence[str] = (), out_dir: str
 
 def _render_pool(data: bytes, name: str, out: str, as_of, jobs: list, workers: int,
                  progress: Callable[[int, int], None] | None) -> None:
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     total, done = len(jobs), 0
-    chunk = max(1, min(CHUNK, -(-total // (workers * 4))))
+    chunk = max(1, min(CHUNK, -(-total // (workers * 4))))  # small enough to keep every worker busy
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(data, name)) as pool:
-        pending = {pool.submit(_render_chunk, out, as_of, jobs[i:i + chunk]) for i in range(0, total, chunk)}
+        futures = [pool.submit(_render_chunk, out, as_of, jobs[i:i + chunk]) for i in range(0, total, chunk)]
         try:
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                for fut in finished:
-                    done += fut.result()  # re-raises a worker's TemplateProblem
+            for fut in as_completed(futures):
+                done += fut.result()  # re-raises a worker's TemplateProblem
                 if progress:
                     progress(done, total)
         except BaseException:
-            for fut in pending:
+            for fut in futures:
                 fut.cancel()
             raise
 

@@ -30,6 +30,9 @@ from . import ooxml
 #: The XML parts docxtpl renders (body, headers, footers, footnotes).
 RENDERED = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
 _TAG = re.compile(r"\{[{%#]")
+#: docxtpl tags that change how many cells a row has: only then must the table grid be fixed
+_CELL_TAGS = re.compile(r"\{%-?\s*(tc\b|colspan\b|hm\b|vm\b)")
+_LISTING = re.compile(r"[\t\n\a\f]")  # what docxtpl's resolve_listing turns into tabs, breaks, paragraphs
 _XML_DECL = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 
 
@@ -90,15 +93,20 @@ class CompiledTemplate:
             self.entries = ooxml.read_entries(data)
             self._tpl = DocxTemplate(io.BytesIO(data))  # its XML helpers only; never rendered
             self.sources: dict[str, str] = {}
+            self.needs_tree: set[str] = set()  # parts that need docxtpl's table and image-id fix-ups
             for part, blob in self.entries:
                 if RENDERED.fullmatch(part):
                     src = self._source(blob)
                     if _TAG.search(src):
                         self.sources[part] = src
+                        if _CELL_TAGS.search(_text(blob)) or b"docPr" in blob:
+                            self.needs_tree.add(part)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise self.problem(f"不是可用的 Word (.docx) 文件：{exc}", f"not a usable Word (.docx) file: {exc}") from None
         if "word/document.xml" not in dict(self.entries):
             raise self.problem("缺少 word/document.xml，不是 Word 文档", "no word/document.xml: not a Word document")
+        self.static = ooxml.ZipPrefix([(n, b) for n, b in self._ordered()
+                                       if n not in self.sources and n != ooxml.CORE])
         self.compiled = {}
         for part, src in self.sources.items():
             try:
@@ -162,12 +170,18 @@ class CompiledTemplate:
         return out
 
     def _finish(self, part: str, xml: str) -> bytes:
-        """docxtpl's post-processing of a rendered part."""
+        """docxtpl's post-processing of a rendered part. Its two costly steps run only
+        where they can change something: resolve_listing when a value holds a tab or a
+        line break, the table/image-id fix-ups when the template has cell-level tags or
+        images (otherwise they give back what they are given)."""
         from lxml import etree
 
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        xml = self._tpl.resolve_listing(xml)
+        if _LISTING.search(xml):
+            xml = self._tpl.resolve_listing(xml)
+        if part not in self.needs_tree:
+            return _XML_DECL + xml.encode("utf-8")
         tree = self._tpl.fix_tables(xml)
         if part == "word/document.xml":
             self._tpl.docx_ids_index = 1000
@@ -175,15 +189,21 @@ class CompiledTemplate:
         return _XML_DECL + etree.tostring(tree, encoding="UTF-8")
 
     def render(self, context: dict, title: str, as_of: date) -> bytes:
-        """The document's bytes: same context, same template, same bytes."""
+        """The document's bytes: same context, same template, same bytes. The parts that
+        never change are compressed once (self.static); each document adds its own."""
         parts = self.render_parts(context)
-        core = {ooxml.CORE: ooxml.core_xml(title, as_of)} if ooxml.CORE in dict(self.entries) else {}
-        return ooxml.write_zip((name, parts.get(name) or core.get(name) or blob)
-                               for name, blob in ((n, b) for n, b in self._ordered()))
+        if ooxml.CORE in dict(self.entries):
+            parts[ooxml.CORE] = ooxml.core_xml(title, as_of)
+        return self.static.plus((name, parts[name]) for name, _ in self._ordered() if name in parts)
 
     def _ordered(self) -> list[tuple[str, bytes]]:
         entries = dict(self.entries)
         return [(n, entries[n]) for n in ooxml.ordered(entries)]
+
+
+def _text(blob: bytes) -> str:
+    """A part's text, runs joined (a tag split over runs reads whole)."""
+    return "".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", blob.decode("utf-8", "replace")))
 
 
 def _template_lineno(exc: BaseException) -> int | None:
