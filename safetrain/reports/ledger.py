@@ -89,33 +89,36 @@ class _Styles:
         return self._cache[key]
 
 
-def _clean(value: str) -> str:
+def _cell_maker(ws):
+    """A function value -> what to append: the plain value when openpyxl may take it as
+    it is (cheapest), a cell when it needs a style or must be kept from becoming a formula."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+    illegal = ILLEGAL_CHARACTERS_RE.search
 
+    def make(value, kind: str, style):
+        if kind == TEXT:
+            if value is None or value == "":
+                value = None
+            else:
+                value = str(value)
+                if illegal(value):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                value = value[:MAX_TEXT]
+                if value.startswith("="):  # openpyxl would write "=..." as a formula: force a string
+                    cell = WriteOnlyCell(ws)
+                    cell._value, cell.data_type = value, "s"
+                    if style is not None:
+                        cell._style = copy(style)
+                    return cell
+        if style is None:
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell._style = copy(style)
+        return cell
 
-def _cell(ws, value, kind: str, style):
-    """What to append for one value: the plain value when openpyxl may take it as it is
-    (cheapest), a cell when it needs a style or must be kept from becoming a formula."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if kind == TEXT:
-        if value is None or value == "":
-            value = None
-        else:
-            value = _clean(str(value))
-            if value.startswith("="):  # openpyxl would write "=..." as a formula: force a string
-                cell = WriteOnlyCell(ws)
-                cell._value, cell.data_type = value, "s"
-                if style is not None:
-                    cell._style = copy(style)
-                return cell
-    if style is None:
-        return value
-    cell = WriteOnlyCell(ws, value=value)
-    cell._style = copy(style)
-    return cell
+    return make
 
 
 def _write_sheet(wb, sheet: Sheet) -> None:
@@ -131,12 +134,12 @@ def _write_sheet(wb, sheet: Sheet) -> None:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     last = get_column_letter(len(sheet.columns))
     ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
-    styles = _Styles(ws)
-    ws.append([_cell(ws, c.header, TEXT, styles.header()) for c in sheet.columns])
+    styles, cell = _Styles(ws), _cell_maker(ws)
+    ws.append([cell(c.header, TEXT, styles.header()) for c in sheet.columns])
     kinds = [c.kind for c in sheet.columns]
     fills = sheet.fills or [None] * len(sheet.rows)
     for row, fill in zip(sheet.rows, fills):
-        ws.append([_cell(ws, v, k, styles.body(k, fill) if (fill or (k in FORMATS and v is not None)) else None)
+        ws.append([cell(v, k, styles.body(k, fill) if (fill or (k in FORMATS and v is not None)) else None)
                    for v, k in zip(row, kinds)])
     if sheet.chart and sheet.rows:
         _chart(ws, sheet, last)

@@ -107,3 +107,12 @@ def test_byte_identical(printed):
 def test_core_properties_fixed(book):
     props = book.properties
     assert props.creator == "safetrain" and props.created == props.modified == datetime(2024, 6, 30)
+
+
+def test_control_characters_are_dropped_not_fatal(make_archive, tmp_path):
+    from openpyxl import load_workbook
+    from printing import FILES
+
+    files = {**FILES, "drills/D1.toml": FILES["drills/D1.toml"].replace("组织有序", "组织\\u0007有序")}
+    path = write_ledger(checked(make_archive(files)), tmp_path / "l.xlsx")
+    assert values(load_workbook(path)["应急演练台账"])[1][7] == "疏散用时4分钟，组织有序"

@@ -168,3 +168,31 @@ def test_register_sums_up_findings(make_archive, tmp_path):
     assert table_rows(path, -3)[1:] == [["R", "培训记录要素", "2", "0", "2"]]
     assert [r[:4] for r in table_rows(path, -2)[1:]] == [["R001", "培训记录缺少内容", "错误", "1"],
                                                          ["R002", "缺少考核结果", "错误", "1"]]
+
+
+def test_line_breaks_in_values_become_word_breaks(make_archive, tmp_path):
+    from docx import Document
+    from printing import FILES
+
+    files = {**FILES, "sessions/2024/S4.toml": FILES["sessions/2024/S4.toml"].replace(
+        'content = "机械伤害防护 <新规> & 案例"', 'content = """第一行\n第二行"""')}
+    path = one(checked(make_archive(files)), "session", "S4", tmp_path)
+    xml = Document(str(path)).element.xml
+    assert "第一行" in xml and "<w:br/>" in xml and "第一行\n第二行" in docx_text(path)
+
+
+def test_cell_level_tags_get_docxtpl_table_fix(printed, tmp_path):
+    """A user's template with {%tc %} cells (columns that repeat): docxtpl's grid fix-up still runs."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("{{ person.name }}")
+    table = doc.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["{%tc for r in years %}", "{{ r.year }}", "{%tc endfor %}"]):
+        cell.text = text
+    (printed / "templates").mkdir()
+    doc.save(str(printed / "templates" / "person.docx"))
+    [path] = render(checked(printed), "person", ["E0001"], tmp_path)
+    out = Document(str(path))
+    assert [c.text for c in out.tables[0].rows[0].cells] == ["2023", "2024"]
+    assert len(out.tables[0]._tbl.tblGrid.gridCol_lst) == 2
