@@ -24,6 +24,7 @@ ID_NUMBERS = ["11010519491231002X", "640104199003070014", "640104198505120013", 
 CONFIG = """\
 format = 1
 ruleset = "{ruleset}"
+waivers = {waivers}
 
 [enterprise]
 name = "宁夏测试机械有限公司"
@@ -37,9 +38,9 @@ records_since = {records_since}
 
 
 def config(industry: str = "manufacturing", ruleset: str = "national", crowded: bool = False,
-           records_since: str = "2023-07-01", credit_code: str = CREDIT_CODE) -> str:
+           records_since: str = "2023-07-01", credit_code: str = CREDIT_CODE, waivers: str = "[]") -> str:
     return CONFIG.format(industry=industry, ruleset=ruleset, crowded=str(crowded).lower(),
-                         records_since=records_since, credit_code=credit_code)
+                         records_since=records_since, credit_code=credit_code, waivers=waivers)
 
 
 def person(name: str = "张三", hired: str = "2023-07-03", extra: str = "", **keys) -> str:
@@ -58,6 +59,21 @@ def session(attendees: str = '{ person = "E1", score = 90 }', **keys) -> str:
     base.update(keys)
     body = "".join(f"{k} = {v}\n" for k, v in base.items() if v is not None)
     return body + f"attendees = [\n  {attendees},\n]\n" if attendees else body + "attendees = []\n"
+
+
+def certificate(number: str = "T640104199003070016", kind: str = "special_operation", category: str = "低压电工作业",
+                issued: str = "2021-03-01", expires: str = "2027-02-28", reviews: str = "") -> str:
+    """A `[[certificates]]` entry, to append to a person file (`person(extra=...)`)."""
+    return (f'\n[[certificates]]\nkind = "{kind}"\ncategory = "{category}"\nnumber = "{number}"\n'
+            f"issued = {issued}\nexpires = {expires}\nreviews = [{reviews}]\n")
+
+
+def drill(day: str = "2023-08-20", scale: str = "small", participants: str = '"E1"', **keys) -> str:
+    """A drill file; `keys` override or add keys (values are TOML text, None drops one)."""
+    base = {"title": '"车间火灾疏散演练"', "date": day, "scale": f'"{scale}"', "scenario": '"fire"',
+            "participants": f"[{participants}]", "evaluation": '"疏散用时4分钟，路线畅通"'}
+    base.update(keys)
+    return "".join(f"{k} = {v}\n" for k, v in base.items() if v is not None)
 
 
 @pytest.fixture

@@ -31,15 +31,22 @@ def _style(text: str, kind: str) -> str:
 @click.option("--strict", is_flag=True, help="有警告也以 1 退出 / exit 1 on warnings too")
 @click.option("--exit-zero", is_flag=True, help="有问题也以 0 退出（演示、报表）/ exit 0 even with findings")
 @click.option("--ruleset", default=None, metavar="NAME", help="使用此规则集代替档案指定的 / use this rule set instead of the archive's")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="只报告基线中没有的问题 / report only findings not in this baseline")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="把当前问题保存为基线，以 0 退出 / save the findings as a baseline and exit 0")
 @lang_option
-def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, lang):
+def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baseline_file, write_baseline, lang):
     """检查档案：加载、校验并应用规则集。
 
     Check archives: load, validate and apply the rule set. PATHS may be an
     archive, a folder inside one, or a workspace holding several archives
     (default: the current folder). Exit 0 when clean, 1 when there are errors
     (or warnings with --strict), 2 for a usage error or unreadable input.
+    With --baseline FILE only findings not saved in FILE count; those saved
+    but no longer found are listed on standard error.
     """
+    from .. import baseline
     from ..api import check_path
     from ..archive.discover import discover
     from ..reports.findings import FORMATS
@@ -50,6 +57,12 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, lang):
     unknown = [c for c in select + ignore if not any(code.startswith(c) for code in RULES)]
     if unknown:
         raise click.UsageError(f"未知的规则代码 / unknown rule codes: {', '.join(unknown)}")
+    if baseline_file and write_baseline:
+        raise click.UsageError("--baseline 与 --write-baseline 不能同时使用 / use --baseline or --write-baseline, not both")
+    try:
+        known = baseline.read(baseline_file) if baseline_file else None
+    except SafetrainError as exc:
+        raise fail(exc, lang) from None
     as_of = as_of or date.today()
     try:
         roots = discover(paths or ["."])
@@ -62,6 +75,20 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, lang):
         except SafetrainError as exc:
             broken = True
             click.echo(f"{'error' if lang == 'en' else '错误'}: {exc.message(lang)}", err=True)
+    if write_baseline:
+        if broken:
+            raise fail(SafetrainError("有档案无法检查，未写入基线", "an archive could not be checked; baseline not written"), lang)
+        try:
+            saved = baseline.write(write_baseline, results)
+        except SafetrainError as exc:
+            raise fail(exc, lang) from None
+        click.echo(f"{write_baseline}: {len(saved)} finding(s) saved" if lang == "en"
+                   else f"{write_baseline}：已保存 {len(saved)} 个问题", err=True)
+        return
+    if known is not None:
+        compared = baseline.compare(results, known, select=select, ignore=ignore)
+        results = compared.results
+        click.echo(baseline.describe(compared, lang), nl=False, err=True)
     if fmt == "text":
         colour = None if not os.environ.get("NO_COLOR") else False
         click.echo(FORMATS["text"](results, lang, _style), nl=False, color=colour)

@@ -13,6 +13,7 @@ from ..archive.models import Person
 from ..findings import summarize
 from ..rules.certstatus import SUPERSEDED, person_certificates
 from ..rules.context import Context
+from ..rules.prejob import newcomers, passed_pre_job
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -36,9 +37,8 @@ def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
 
 
 def pre_job_covered(ctx: Context, person: Person) -> bool:
-    """A passed pre_job session ended on or before the person's first day on the post."""
-    return any(s.type == "pre_job" and s.end.date() <= person.on_post and s.passed(a)
-               for s, a in ctx.sessions_of(person.id))
+    """A passed pre_job session ended on or before the person's first day on the post (P001)."""
+    return bool(passed_pre_job(ctx, person))
 
 
 def _campaign(ctx: Context, active: list[Person]) -> dict | None:
@@ -65,7 +65,7 @@ def archive_summary(result: Result) -> dict:
     e = ctx.enterprise
     active = sorted((p for p in a.people.values() if p.employed_on(as_of)), key=lambda p: p.id)
 
-    new_workers = [p for p in active if not p.is_manager and ctx.in_window(p.on_post) and p.on_post <= as_of]
+    new_workers = [p for p in newcomers(ctx) if p.employed_on(as_of)]
     pre_job = sum(pre_job_covered(ctx, p) for p in new_workers)
 
     year = as_of.year

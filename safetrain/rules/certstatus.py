@@ -6,6 +6,11 @@ ledger, so every view says what `check` says.
 years (figure `special_operation_review_years`); a review passed in the year
 before the due date, or after it, satisfies it. Warning windows: 60 days for
 special operation certificates (第二十二条), 30 for the others (培训管理办法).
+
+On the due day itself a certificate is still in force and a review not yet
+late: a certificate expiring on as_of is `expiring`, a review due on as_of is
+`review_due`. Of several certificates of one kind and category only the one
+that runs longest has a state of its own; the others are `superseded`.
 """
 
 from __future__ import annotations
@@ -62,10 +67,12 @@ def review_satisfied(cert: Certificate, due: date, as_of: date) -> bool:
 
 
 def _superseded(person: Person, cert: Certificate, as_of: date) -> bool:
-    """Another certificate of the same kind and category is in force and lasts longer."""
+    """Another certificate of the same kind and category, issued by as_of, runs
+    longer: it replaced this one, whether it is still in force (this one then
+    does not matter) or lapsed too (then it is the one to renew)."""
     return any(
         other is not cert and other.kind == cert.kind and other.category == cert.category
-        and other.issued <= as_of <= other.expires and other.expires > cert.expires
+        and other.issued <= as_of and other.expires > cert.expires
         for other in person.certificates
     )
 
@@ -86,10 +93,10 @@ def certificate_state(person: Person, cert: Certificate, ruleset: RuleSet, enter
     if special:
         review = ruleset.figure("special_operation_review_years", enterprise)
         dues = [d for d in review_due_dates(cert, int(review.value)) if d < cert.expires]
-        past = [d for d in dues if d <= as_of]
+        past = [d for d in dues if d < as_of]
         if past and not review_satisfied(cert, past[-1], as_of):
             return state(REVIEW_OVERDUE, past[-1], "review", review.citation)
-        upcoming = [d for d in dues if as_of < d <= as_of.fromordinal(as_of.toordinal() + window)]
+        upcoming = [d for d in dues if as_of <= d <= as_of.fromordinal(as_of.toordinal() + window)]
         if upcoming and not review_satisfied(cert, upcoming[0], as_of):
             return state(REVIEW_DUE, upcoming[0], "review", window_fig.citation)
     if (cert.expires - as_of).days <= window:

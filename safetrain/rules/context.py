@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 from functools import cached_property
 
-from ..archive.models import Archive, Attendance, Enterprise, Session
+from ..archive.models import Archive, Attendance, Enterprise, Person, Session
 from .ruleset import Figure, RuleSet
 
 
@@ -82,3 +82,9 @@ class Context:
                 continue
             total += s.credited_hours(a)
         return total
+
+
+def on_post_key(person: Person) -> tuple:
+    """The key of the line that says when `person` started on the post:
+    `on_post`, or `hired` when the file gives no other on_post."""
+    return ("on_post",) if person.on_post != person.hired else ("hired",)

@@ -208,7 +208,7 @@ def test_a011_unused_waiver_and_archive_wide_waivers(make_archive):
         "people/E2.toml": person(id_number='"640104199003070011"'),
     })
     assert found(root, select=["A"]) == [("A011", "E1", None), ("A006", "E2", None)]
-    wide = config().replace('ruleset = "national"\n', 'ruleset = "national"\nwaivers = [{ rule = "A006", reason = "统一核实中" }]\n')
+    wide = config(waivers='[{ rule = "A006", reason = "统一核实中" }]')
     root2 = make_archive({"people/E2.toml": person(id_number='"640104199003070011"'), "safetrain.toml": wide},
                          root=root.parent / "two")
     assert found(root2, select=["A"]) == []

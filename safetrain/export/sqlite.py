@@ -1,0 +1,87 @@
+"""Checked archives to one SQLite database (stdlib sqlite3 only).
+
+The database is built in a temporary file next to OUT and moved over it only
+when complete, so a failed export leaves an existing OUT as it was. Each
+column's comment is in its CREATE TABLE statement, which every SQLite client
+(and Datasette) shows, so the file documents itself. The same archives give
+the same content.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..api import Result
+from ..archive.atomic import replacing
+from ..errors import SafetrainError
+from .tables import SCHEMA, Table, rows, sources
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _names(columns: Iterable[str]) -> str:
+    return ", ".join(_quote(c) for c in columns)
+
+
+def create_table_sql(table: Table) -> str:
+    """CREATE TABLE with one line per column, each with its comment."""
+    parts = []
+    for c in table.columns:
+        parts.append(f"{_quote(c.name)} {c.type}" + (" NOT NULL" if c.required else ""))
+    parts.append(f"PRIMARY KEY ({_names(table.key)})")
+    for fk in table.foreign_keys:
+        parts.append(f"FOREIGN KEY ({_names(fk.columns)}) REFERENCES {_quote(fk.table)} ({_names(fk.references)})")
+    notes = [f"  -- {c.doc}" + (f" [labels: {c.codes}]" if c.codes else "") for c in table.columns]
+    notes += [""] * (len(parts) - len(notes))
+    lines = [f"  {part}{',' if i < len(parts) - 1 else ''}{note}" for i, (part, note) in enumerate(zip(parts, notes))]
+    return f"CREATE TABLE {_quote(table.name)} ( -- {table.doc}\n" + "\n".join(lines) + "\n)"
+
+
+def create_index_sql(table: Table) -> list[str]:
+    return [f"CREATE INDEX {_quote('idx_' + table.name + '_' + '_'.join(cols))} ON {_quote(table.name)} ({_names(cols)})"
+            for cols in table.indexes]
+
+
+@dataclass(frozen=True)
+class Written:
+    archives: int
+    counts: dict  # table -> rows
+
+
+def write_database(path: str | os.PathLike, results: Iterable[Result], *, unmasked: bool = False) -> Written:
+    """Write every archive of `results` to the SQLite database at `path`, replacing it atomically."""
+    if os.path.isdir(path):
+        raise SafetrainError(f"{path} 是目录，不能作为数据库文件", f"{path} is a folder, not a database file")
+    srcs = sources(results, unmasked)
+    counts: dict[str, int] = {}
+    try:
+        with replacing(path) as tmp:
+            db = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode = OFF")
+                db.execute("PRAGMA synchronous = OFF")
+                db.execute("BEGIN")
+                for table in SCHEMA:
+                    db.execute(create_table_sql(table))
+                    insert = (f"INSERT INTO {_quote(table.name)} ({_names(table.column_names)}) "
+                              f"VALUES ({', '.join('?' * len(table.columns))})")
+                    before = db.total_changes
+                    db.executemany(insert, rows(table, srcs))
+                    counts[table.name] = db.total_changes - before
+                    for sql in create_index_sql(table):
+                        db.execute(sql)
+                db.execute("COMMIT")
+                problems = db.execute("PRAGMA foreign_key_check").fetchall()
+                if problems:  # a bug in tables.py: never hand out a database that breaks its own keys
+                    raise RuntimeError(f"foreign key check failed: {problems[:3]}")
+                db.execute("VACUUM")
+            finally:
+                db.close()
+    except (OSError, sqlite3.Error) as exc:
+        raise SafetrainError(f"无法写入数据库 {path}：{exc}", f"cannot write database {path}: {exc}") from None
+    return Written(len(srcs), counts)

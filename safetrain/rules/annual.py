@@ -1,0 +1,142 @@
+"""Family Y: yearly re-training (培训规定 第九、十三条; 安委10号).
+
+A year Y is judged for a person when Y is before as_of's year, the whole of Y
+is in the window, and the person was employed all of Y. Hours count for the
+year in which their session ended. Findings are about the person and point
+at the person's file.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..archive.models import Person
+from .context import Context, on_post_key
+from .periods import Period, add_months, complete_periods
+from .registry import hit, rule
+
+
+def _years(ctx: Context) -> list[Period]:
+    """The years wholly in the window that ended before as_of."""
+    return complete_periods("year", ctx.window_start, ctx.as_of)
+
+
+def _short_years(ctx: Context, people: Iterator[Person], need: float, **which):
+    """(person, year, hours) for each judged year in which a person was credited
+    fewer than `need` 学时 by the sessions `which` selects (see Context.credited)."""
+    years = _years(ctx)
+    if not years:
+        return
+    for p in people:
+        for y in years:
+            if p.employed_on(y.start) and p.employed_on(y.end):
+                hours = ctx.credited(p.id, start=y.start, end=y.end, **which)
+                if hours < need:
+                    yield p, y, hours
+
+
+def _people(ctx: Context, managers: bool) -> Iterator[Person]:
+    for pid in sorted(ctx.archive.people):
+        p = ctx.archive.people[pid]
+        if p.is_manager == managers:
+            yield p
+
+
+@rule("Y001", "annual-hours", title="年度再培训学时不足", figures=("annual_hours",))
+def annual_hours(ctx: Context):
+    """
+    A person without a manager role was credited fewer 学时 in a judged year
+    than the annual figure, counting every session type except `pre_job`
+    (refresher, all-staff, special operation, transfer, new technology, ...).
+    The period is the year; the finding points at the person's file.
+
+    Why:
+    培训规定 第十三条: workers of mines, hazardous chemicals, fireworks and metal
+    smelting get at least 20 学时 of re-training a year; 安委10号 asks the same of
+    construction and at least 8 学时 of every other worker. The figures are
+    `annual_hours` in the rule set.
+
+    Example:
+    A manufacturing worker employed all of 2023 whose 2023 sessions credit 6
+    学时 (a failed exam credits none; partial attendance its own `hours`).
+
+    Fix:
+    Give and record the missing re-training. A person away for most of the
+    year (sick leave, secondment) may carry a waiver with the reason.
+    """
+    fig = ctx.figure("annual_hours")
+    for p, y, hours in _short_years(ctx, _people(ctx, managers=False), fig.value, exclude={"pre_job"}):
+        yield hit(p.id, p.file,
+                  f"{p.name}（{p.id}）{y.label} 年度安全再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
+                  f"{p.name} ({p.id}) had {hours:g} 学时 of re-training in {y.label}; {fig.value:g} are required",
+                  period=y.label, citation=fig.citation)
+
+
+@rule("Y002", "manager-annual-hours", title="主要负责人、安全管理人员年度再培训学时不足",
+      figures=("manager_annual_hours",))
+def manager_annual_hours(ctx: Context):
+    """
+    A `principal` or `safety_manager` was credited fewer `management` 学时 in
+    a judged year than the manager annual figure. The period is the year; the
+    finding points at the person's file.
+
+    Why:
+    培训规定 第九条: principals and safety managers get at least 12 学时 of
+    re-training a year, 16 in mines, hazardous chemicals, fireworks and metal
+    smelting; 宁夏方案 二(六) repeats the 12 学时. The figures are
+    `manager_annual_hours` in the rule set.
+
+    Example:
+    A safety manager employed all of 2023 with one 8-学时 `management` session in 2023.
+
+    Fix:
+    Record the manager's `management` sessions of that year (training by the
+    regulator or an institution counts; keep its contract), or give them.
+    """
+    fig = ctx.figure("manager_annual_hours")
+    for p, y, hours in _short_years(ctx, _people(ctx, managers=True), fig.value, types={"management"}):
+        yield hit(p.id, p.file,
+                  f"{p.name}（{p.id}）{y.label} 年度主要负责人/安全管理人员再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
+                  f"{p.name} ({p.id}) had {hours:g} 学时 of manager re-training in {y.label}; {fig.value:g} are required",
+                  period=y.label, citation=fig.citation)
+
+
+@rule("Y003", "manager-initial-hours", title="主要负责人、安全管理人员初次培训学时不足",
+      figures=("manager_initial_hours", "manager_assessment_grace_months"))
+def manager_initial_hours(ctx: Context):
+    """
+    A `principal` or `safety_manager` whose `on_post` is in the window and
+    more than the grace months (6) before as_of, and who was still employed
+    when the grace months ended, was credited fewer `management` 学时 by
+    sessions that ended on or before `on_post` + the grace months than the
+    manager initial figure. Sessions before `on_post` count. The finding
+    points at the person's `on_post` (or `hired`).
+
+    Why:
+    培训规定 第九条: initial safety training of principals and safety managers
+    is at least 32 学时, 48 in mines, hazardous chemicals, fireworks and metal
+    smelting; 第二十四条: they are assessed within 6 months of taking the post.
+    The figures are `manager_initial_hours` and `manager_assessment_grace_months`.
+
+    Example:
+    A safety manager on post since 2023-09-01 with 16 `management` 学时 by
+    2024-03-01, checked as of 2024-06-30.
+
+    Fix:
+    Record the initial training the manager passed (for instance the
+    regulator's course before the assessment), or give it.
+    """
+    fig = ctx.figure("manager_initial_hours")
+    grace = int(ctx.value("manager_assessment_grace_months"))
+    for p in _people(ctx, managers=True):
+        deadline = add_months(p.on_post, grace)
+        if not (ctx.in_window(p.on_post) and deadline < ctx.as_of and p.employed_on(deadline)):
+            continue
+        hours = ctx.credited(p.id, end=deadline, types={"management"})
+        if hours < fig.value:
+            yield hit(p.id, p.file,
+                      f"{p.name}（{p.id}）{p.on_post} 任职，至 {deadline} 初次安全培训计 {hours:g} 学时，"
+                      f"少于规定的 {fig.value:g} 学时",
+                      f"{p.name} ({p.id}) took the post on {p.on_post} and had {hours:g} 学时 of initial manager "
+                      f"training by {deadline}; {fig.value:g} are required",
+                      key=on_post_key(p), citation=fig.citation)

@@ -1,0 +1,107 @@
+"""Family K: the 2023 Ningxia full-staff training campaign (宁夏方案 一、二(一)).
+
+On only in rule sets that give the campaign window (`ningxia-2023`). Judged
+once as_of is after the window's end, for everyone employed at least
+`campaign_min_days` days inside it. A session counts when it started and
+ended inside the window and the person passed it. Findings are about the
+person and point at the person's file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Iterator
+
+from ..archive.codes import TOPIC, label
+from ..archive.models import Person, Session
+from .context import Context
+from .registry import hit, rule
+
+CORE_TOPICS = ("rules", "knowledge", "skills", "emergency")  # 宁夏方案 二(一)
+
+
+def _days_employed(p: Person, start: date, end: date) -> int:
+    lo, hi = max(p.hired, start), min(p.left or end, end)
+    return max((hi - lo).days + 1, 0)
+
+
+def _campaigners(ctx: Context) -> Iterator[tuple[Person, list[Session], date, date]]:
+    """(person, passed sessions inside the window, start, end) for everyone judged."""
+    start, end = ctx.value("campaign_start"), ctx.value("campaign_end")
+    if ctx.as_of <= end:
+        return
+    passed: dict[str, list[Session]] = defaultdict(list)  # one pass over the sessions, not one per person
+    for s in ctx.archive.sessions.values():
+        if start <= s.start.date() and s.end.date() <= end:
+            for a in s.attendees:
+                if s.passed(a):
+                    passed[a.person].append(s)
+    least = ctx.value("campaign_min_days")
+    for pid in sorted(ctx.archive.people):
+        p = ctx.archive.people[pid]
+        if _days_employed(p, start, end) >= least:
+            yield p, passed.get(pid, []), start, end
+
+
+@rule("K001", "campaign-uncovered", title="全员安全培训未覆盖",
+      figures=("campaign_start", "campaign_end", "campaign_min_days"))
+def campaign_uncovered(ctx: Context):
+    """
+    A person employed at least `campaign_min_days` (30) days inside the
+    campaign window (`campaign_start` to `campaign_end`, 2023-07-01 to
+    2023-12-31) passed no session of any type that started and ended inside
+    it. Judged once as_of is after the window.
+
+    Why:
+    宁夏方案 一: from the second half of 2023, half a year of systematic
+    training for every worker of every business, "一企不漏、一人不落".
+
+    Example:
+    A worker hired in 2021 whose only sessions in 2023 were in March, or who
+    failed the one all-staff session of the autumn.
+
+    Fix:
+    Record the session the person passed in the window; if they were not
+    trained, train them now and waive the finding with the reason and date.
+    """
+    cite = ctx.figure("campaign_start").citation
+    for p, sessions, start, end in _campaigners(ctx):
+        if not sessions:
+            yield hit(p.id, p.file,
+                      f"{p.name}（{p.id}）在 {start} 至 {end} 全员安全培训期间在岗，但没有考核合格的培训记录",
+                      f"{p.name} ({p.id}) was employed during the campaign ({start} to {end}) "
+                      f"but passed no training in it",
+                      citation=cite)
+
+
+@rule("K002", "campaign-topics", "warning", title="全员安全培训内容不全",
+      figures=("campaign_start", "campaign_end", "campaign_min_days"))
+def campaign_topics(ctx: Context):
+    """
+    The sessions a person passed inside the campaign window do not together
+    cover the four topics every worker must learn: rules (规章制度和操作规程),
+    knowledge (安全生产知识), skills (本岗位安全操作技能) and emergency (事故应急
+    处理措施); the finding names the missing ones. A person with no session
+    at all is K001's.
+
+    Why:
+    宁夏方案 二(一): training "重点围绕安全生产规章制度和操作规程、必备的安全
+    生产知识、本岗位的安全操作技能、事故应急处理措施等内容".
+
+    Example:
+    A worker whose only campaign session has `topics = ["rules", "knowledge"]`.
+
+    Fix:
+    Record (or give) training on the missing topics; if a session taught
+    them, list them in its `topics`.
+    """
+    for p, sessions, start, end in _campaigners(ctx):
+        covered = {t for s in sessions for t in s.topics}
+        missing = [t for t in CORE_TOPICS if t not in covered]
+        if sessions and missing:
+            yield hit(p.id, p.file,
+                      f"{p.name}（{p.id}）在 {start} 至 {end} 全员安全培训中未培训："
+                      + "、".join(label(TOPIC, t) for t in missing),
+                      f"{p.name} ({p.id}) was not trained during the campaign ({start} to {end}) in: "
+                      + ", ".join(label(TOPIC, t, "en") for t in missing))

@@ -1,0 +1,196 @@
+"""Family C: certificates (安全生产法 第二十七、三十条; 特种作业规定; 培训管理办法).
+
+Judged for active people (employed on as_of), on as_of, from the shared
+certificate state (`certstatus.certificate_state`), so that `safetrain
+expiring`, the matrix and the ledger say what `check` says. Findings are about
+the person; they point at the certificate in the person's file, or at
+`roles` when a certificate is missing.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..archive.codes import CERTIFICATE_KIND, label
+from ..archive.models import Certificate, Person
+from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, person_certificates
+from .context import Context
+from .periods import add_months
+from .registry import hit, rule
+
+
+def _active(ctx: Context) -> Iterator[Person]:
+    for pid in sorted(ctx.archive.people):
+        p = ctx.archive.people[pid]
+        if p.employed_on(ctx.as_of):
+            yield p
+
+
+def _states(ctx: Context, state: str | tuple[str, ...]) -> Iterator[CertState]:
+    """The states of active people's certificates that are in `state`."""
+    wanted = (state,) if isinstance(state, str) else state
+    for p in _active(ctx):
+        for cs in person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of):
+            if cs.state in wanted:
+                yield cs
+
+
+def _cert(c: Certificate, lang: str = "zh") -> str:
+    """'T6401…（特种作业操作证 低压电工作业）'"""
+    what = " ".join(x for x in (label(CERTIFICATE_KIND, c.kind, lang), c.category) if x)
+    return f"{c.number}（{what}）" if lang == "zh" else f"{c.number} ({what})"
+
+
+@rule("C001", "uncertified-special-operator", title="特种作业人员无证上岗")
+def uncertified_special_operator(ctx: Context):
+    """
+    An active person with the role `special_operator` has no
+    `special_operation` certificate at all (issued on or before as_of). An
+    expired one is C002's. The finding points at `roles` in the person's file.
+
+    Why:
+    安全生产法 第三十条: "特种作业人员必须按照国家有关规定经专门的安全作业培训，
+    取得相应资格，方可上岗作业"; 宁夏方案 二(三): "坚决杜绝无证上岗现象".
+
+    Example:
+    `roles = ["special_operator"]` and no `[[certificates]]` with
+    `kind = "special_operation"`.
+
+    Fix:
+    Record the person's certificate (`[[certificates]]`, kind
+    `special_operation`, its number and dates); if the person does no
+    special operation, remove the role.
+    """
+    for p in _active(ctx):
+        if "special_operator" in p.roles and not any(
+                c.kind == "special_operation" and c.issued <= ctx.as_of for c in p.certificates):
+            yield hit(p.id, p.file, f"特种作业人员 {p.name}（{p.id}）没有特种作业操作证",
+                      f"special operator {p.name} ({p.id}) holds no special operation certificate", key=("roles",))
+
+
+@rule("C002", "certificate-expired", title="证书已过期")
+def certificate_expired(ctx: Context):
+    """
+    An active person's certificate is past `expires` (expires before as_of)
+    and no certificate of the same kind and category replaces it. A
+    certificate expiring on as_of is still valid (C004). Of several lapsed
+    certificates of one category only the latest is reported. The finding
+    names the number and points at the certificate.
+
+    Why:
+    安全生产法 第三十条 (special operators) and 第二十七条 (principals and safety
+    managers of key industries) require a valid qualification while working;
+    an expired certificate is "无证上岗".
+
+    Example:
+    `expires = 2024-05-31` checked as of 2024-06-30, with no newer certificate
+    of the same category.
+
+    Fix:
+    Record the renewed certificate as a new `[[certificates]]` entry (keep the
+    old one); if the person no longer needs it, say so in a waiver.
+    """
+    for cs in _states(ctx, EXPIRED):
+        p, c = cs.person, cs.certificate
+        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} 已于 {c.expires} 过期，且没有同类有效证书",
+                  f"certificate {_cert(c, 'en')} of {p.name} ({p.id}) expired on {c.expires} and none of the "
+                  f"same kind and category is valid",
+                  key=("certificates", c.index))
+
+
+@rule("C003", "review-overdue", title="特种作业操作证逾期未复审", figures=("special_operation_review_years",))
+def review_overdue(ctx: Context):
+    """
+    A valid `special_operation` certificate's review fell due (`issued` + 3
+    years, then every 3 years, before it expires) before as_of, and `reviews`
+    holds no date in the year before that due date or after it (up to
+    as_of). A review due on as_of is not yet late (C004). The finding names
+    the number and the due date and points at the certificate.
+
+    Why:
+    特种作业规定 第二十一条: "特种作业操作证每3年复审1次"; a certificate not
+    reviewed on time does not qualify its holder to work (安全生产法 第三十条).
+
+    Example:
+    Issued 2020-03-01, review due 2023-03-01, `reviews = [2022-02-01]` (13
+    months before: too early) checked as of 2024-06-30.
+
+    Fix:
+    Record the review date in the certificate's `reviews`; if there was
+    none, have the person reviewed before working again.
+    """
+    for cs in _states(ctx, REVIEW_OVERDUE):
+        p, c = cs.person, cs.certificate
+        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} 应于 {cs.due} 复审，逾期 {-cs.days_left} 天未复审",
+                  f"certificate {_cert(c, 'en')} of {p.name} ({p.id}) was due for review on {cs.due}; "
+                  f"no review, {-cs.days_left} days late",
+                  key=("certificates", c.index), citation=cs.citation)
+
+
+@rule("C004", "certificate-expiring", "warning", title="证书即将到期或待复审",
+      figures=("special_operation_warning_days", "certificate_warning_days", "special_operation_review_years"))
+def certificate_expiring(ctx: Context):
+    """
+    An active person's certificate expires, or its review falls due, within
+    the warning window: 60 days for special operation certificates, 30 for
+    the others (counting as_of itself: a certificate expiring on as_of is
+    reported here, not as C002). Exactly the certificates `safetrain
+    expiring` lists for the same window. The finding points at the certificate.
+
+    Why:
+    特种作业规定 第二十二条: the review is applied for 60 days before it falls
+    due; 培训管理办法 第二十五条: other certificates are renewed before they
+    expire (30 days). A warning leaves time to arrange it.
+
+    Example:
+    A special operation certificate expiring on 2024-08-15, checked as of 2024-06-30.
+
+    Fix:
+    Arrange the review or renewal; record it when done.
+    """
+    for cs in _states(ctx, (EXPIRING, REVIEW_DUE)):
+        p, c = cs.person, cs.certificate
+        if cs.state == EXPIRING:
+            zh, en = f"将于 {cs.due} 到期", f"expires on {cs.due}"
+        else:
+            zh, en = f"应于 {cs.due} 复审", f"is due for review on {cs.due}"
+        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} {zh}（还有 {cs.days_left} 天）",
+                  f"certificate {_cert(c, 'en')} of {p.name} ({p.id}) {en} (in {cs.days_left} days)",
+                  key=("certificates", c.index), citation=cs.citation)
+
+
+@rule("C005", "manager-unassessed", title="主要负责人、安全管理人员未考核合格",
+      figures=("manager_assessment_grace_months",))
+def manager_unassessed(ctx: Context):
+    """
+    In `key` industries, an active `principal` or `safety_manager` more than
+    the grace months (6) past `on_post` holds no valid `manager` certificate
+    (expired and superseded ones do not count). The finding points at `roles`.
+
+    Why:
+    安全生产法 第二十七条: principals and safety managers of mines, metal
+    smelting, construction, road transport and dangerous goods "应当由主管的
+    负有安全生产监督管理职责的部门对其安全生产知识和管理能力考核合格";
+    培训规定 第二十四条: within 6 months of taking the post.
+
+    Example:
+    A construction company's safety manager on post since 2023-09-01 with no
+    `kind = "manager"` certificate, checked as of 2024-06-30.
+
+    Fix:
+    Record the certificate (`[[certificates]]`, kind `manager`); if it
+    lapsed, have the person assessed again.
+    """
+    if not ctx.in_group("key"):
+        return
+    grace = int(ctx.value("manager_assessment_grace_months"))
+    for p in _active(ctx):
+        if not p.is_manager or add_months(p.on_post, grace) >= ctx.as_of:
+            continue
+        states = person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of)
+        if not any(cs.certificate.kind == "manager" and cs.is_valid for cs in states):
+            yield hit(p.id, p.file,
+                      f"{p.name}（{p.id}）{p.on_post} 任主要负责人/安全管理人员，逾 {grace} 个月仍无有效的考核合格证",
+                      f"{p.name} ({p.id}) has been a principal or safety manager since {p.on_post}, more than "
+                      f"{grace} months, without a valid manager certificate",
+                      key=("roles",))

@@ -1,0 +1,224 @@
+"""Family P: training before the post (培训规定 第十一至十三、十七条;
+安全生产法 第二十八条).
+
+P001–P004 judge each person without a manager role (principals and safety
+managers are judged by Y003 and C005) whose `on_post` is in the window and on
+or before as_of. P005 judges the changes of post dated in the window of every
+person without a manager role, however long ago they were hired. Findings
+are about the person and point at the person's file.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..archive.codes import CHANGE_KIND, LEVEL, label
+from ..archive.models import Attendance, Person, Session
+from .context import Context, on_post_key
+from .registry import hit, rule
+
+THREE_LEVELS = ("company", "workshop", "team")  # 培训规定 第十二条, in the order they are given
+TRANSFER_LEVELS = ("workshop", "team")  # 培训规定 第十七条: 重新进行车间（工段、区队）级和班组级的安全培训
+
+
+def newcomers(ctx: Context) -> Iterator[Person]:
+    """People without a manager role whose on_post is in the window, on or before as_of."""
+    for pid in sorted(ctx.archive.people):
+        p = ctx.archive.people[pid]
+        if not p.is_manager and ctx.in_window(p.on_post) and p.on_post <= ctx.as_of:
+            yield p
+
+
+def passed_pre_job(ctx: Context, p: Person) -> list[tuple[Session, Attendance]]:
+    """The person's passed pre_job sessions that ended on or before on_post (that day included)."""
+    return [(s, a) for s, a in ctx.sessions_of(p.id)
+            if s.type == "pre_job" and s.end.date() <= p.on_post and s.passed(a)]
+
+
+def _levels(levels, lang: str = "zh") -> str:
+    return ("、" if lang == "zh" else ", ").join(label(LEVEL, lv, lang) for lv in levels)
+
+
+@rule("P001", "untrained-on-post", title="未经岗前安全培训上岗")
+def untrained_on_post(ctx: Context):
+    """
+    A person without a manager role started on the post (`on_post`, default
+    `hired`) with no passed `pre_job` session that ended on or before that
+    day. A session ending on the on-post day counts; a failed attendee does
+    not. Reported on the person's file, at `on_post` (or `hired`).
+
+    Why:
+    安全生产法 第二十八条: "未经安全生产教育和培训合格的从业人员，不得上岗作业";
+    培训规定 第十一条 asks for pre-job training of every new worker, including
+    temporary, contract and dispatched workers.
+
+    Example:
+    `people/E0012.toml` with `on_post = 2023-07-20`, and the only pre-job
+    session E0012 attended ended on 2023-07-25, or E0012 scored 55 in it.
+
+    Fix:
+    Record the pre-job training the person passed before starting (a
+    `pre_job` session with the person among `attendees`), or correct
+    `on_post` if the person started later.
+    """
+    for p in newcomers(ctx):
+        if not passed_pre_job(ctx, p):
+            yield hit(p.id, p.file,
+                      f"{p.name}（{p.id}）于 {p.on_post} 上岗，此前没有考核合格的岗前安全培训",
+                      f"{p.name} ({p.id}) started on the post on {p.on_post} with no pre-job training passed before",
+                      key=on_post_key(p))
+
+
+@rule("P002", "pre-job-hours", title="岗前安全培训学时不足", figures=("pre_job_hours",))
+def pre_job_hours(ctx: Context):
+    """
+    The 学时 credited to a person without a manager role by passed `pre_job`
+    sessions that ended on or before `on_post` are below the pre-job figure
+    of the industry. Partial attendance counts only its own `hours`. Not
+    reported when P001 is (no pre-job training at all). Reported on the
+    person's file, at `on_post` (or `hired`).
+
+    Why:
+    培训规定 第十三条: new workers get at least 24 学时 of pre-job training,
+    72 in mines, hazardous chemicals, fireworks and metal smelting; 安委10号:
+    32 in construction. The figures are `pre_job_hours` in the rule set.
+
+    Example:
+    A manufacturing worker on post on 2023-07-20 whose pre-job sessions
+    credit 8 + 8 学时 (24 required).
+
+    Fix:
+    Give (and record) the missing hours before the person works on the post;
+    if they were given, record them in the sessions' `hours`.
+    """
+    fig = ctx.figure("pre_job_hours")
+    need = fig.value
+    for p in newcomers(ctx):
+        if not passed_pre_job(ctx, p):
+            continue  # P001's
+        hours = ctx.credited(p.id, end=p.on_post, types={"pre_job"})
+        if hours < need:
+            yield hit(p.id, p.file,
+                      f"{p.name}（{p.id}）{p.on_post} 上岗前岗前安全培训计 {hours:g} 学时，少于规定的 {need:g} 学时",
+                      f"{p.name} ({p.id}) had {hours:g} 学时 of pre-job training before starting on {p.on_post}; "
+                      f"{need:g} are required",
+                      key=on_post_key(p), citation=fig.citation)
+
+
+@rule("P003", "three-level-missing", title="三级安全教育不全")
+def three_level_missing(ctx: Context):
+    """
+    In `three_level` industries, a person without a manager role has no passed
+    `pre_job` session at one or more of the company, workshop and team levels
+    that ended on or before `on_post`; the finding names the missing levels.
+    Not reported when P001 is. Reported on the person's file, at `on_post`
+    (or `hired`).
+
+    Why:
+    培训规定 第十二条: 加工、制造业等生产单位 give new workers company-level
+    (厂矿级), workshop-level (车间级) and team-level (班组级) training; 宁夏方案
+    二(一) repeats the "三级" method.
+
+    Example:
+    A manufacturing worker who passed the company-level session but whose
+    record has no workshop- or team-level session before `on_post`.
+
+    Fix:
+    Record the missing level's session (`level = "workshop"` or `"team"`),
+    or set `level` on a session that was given at that level.
+    """
+    if not ctx.in_group("three_level"):
+        return
+    for p in newcomers(ctx):
+        sessions = passed_pre_job(ctx, p)
+        done = {s.level for s, _ in sessions}
+        missing = [lv for lv in THREE_LEVELS if lv not in done]
+        if sessions and missing:
+            yield hit(p.id, p.file,
+                      f"{p.name}（{p.id}）{p.on_post} 上岗前缺少三级安全教育中的{_levels(missing)}培训",
+                      f"{p.name} ({p.id}) started on {p.on_post} without the {_levels(missing, 'en')} "
+                      f"pre-job training of the three levels",
+                      key=on_post_key(p))
+
+
+@rule("P004", "three-level-order", "warning", title="三级安全教育顺序颠倒")
+def three_level_order(ctx: Context):
+    """
+    In `three_level` industries, the levels of a person's pre-job training did
+    not start in the order company, workshop, team: the first passed session
+    of a later level started before the first of an earlier one. Levels that
+    are missing are P003's concern; this rule orders those present. Reported
+    on the person's file, at `on_post` (or `hired`).
+
+    Why:
+    培训规定 第十二条 describes the three levels from the general to the
+    particular (厂矿级, 车间级, 班组级); training given the other way round is
+    a sign of records written after the fact.
+
+    Example:
+    Team-level training on 2023-07-03, company-level on 2023-07-10.
+
+    Fix:
+    Check the sessions' dates and levels; correct the one that was mistyped.
+    """
+    if not ctx.in_group("three_level"):
+        return
+    for p in newcomers(ctx):
+        first: dict[str, Session] = {}
+        for s, _ in passed_pre_job(ctx, p):  # sorted by start
+            if s.level in THREE_LEVELS:
+                first.setdefault(s.level, s)
+        present = [first[lv] for lv in THREE_LEVELS if lv in first]
+        actual = sorted(present, key=lambda s: s.start)  # stable: a tie keeps the order
+        if [s.level for s in actual] != [s.level for s in present]:
+            zh = " → ".join(f"{label(LEVEL, s.level)}（{s.id}，{s.start:%Y-%m-%d %H:%M}）" for s in actual)
+            en = " → ".join(f"{s.level} ({s.id}, {s.start:%Y-%m-%d %H:%M})" for s in actual)
+            yield hit(p.id, p.file,
+                      f"{p.name}（{p.id}）的三级安全教育未按公司级、车间级、班组级的顺序进行：{zh}",
+                      f"the pre-job levels of {p.name} ({p.id}) did not start in the order company, workshop, team: {en}",
+                      key=on_post_key(p))
+
+
+@rule("P005", "retraining-after-change", title="调岗或复岗未重新培训")
+def retraining_after_change(ctx: Context):
+    """
+    For each `changes` entry (a transfer, or a return after more than a year
+    away) dated in the window and on or before as_of, of a person without a
+    manager role: no passed `transfer` session at workshop level and at team
+    level that ended after the previous change (or the hire) and on or before
+    the change's date. The finding names the missing levels; its period is
+    the change's date; it points at the change in the person's file.
+
+    Why:
+    培训规定 第十七条: "从业人员在本生产经营单位内调整工作岗位或离岗一年以上
+    重新上岗时，应当重新接受车间（工段、区队）和班组级的安全培训".
+
+    Example:
+    `[[changes]] date = 2024-03-01, kind = "transfer"` with only a team-level
+    `transfer` session on 2024-02-28.
+
+    Fix:
+    Record the workshop- and team-level `transfer` sessions the person passed
+    before starting on the new post.
+    """
+    for pid in sorted(ctx.archive.people):
+        p = ctx.archive.people[pid]
+        if p.is_manager or not p.changes:
+            continue
+        trained = [(s.end.date(), s.level) for s, a in ctx.sessions_of(pid)
+                   if s.type == "transfer" and s.level in TRANSFER_LEVELS and s.passed(a)]
+        for ch in sorted(p.changes, key=lambda c: (c.date, c.index)):
+            # the previous change on an earlier day, else the hire
+            since = max((c.date for c in p.changes if c.date < ch.date), default=p.hired)
+            if not (ctx.in_window(ch.date) and ch.date <= ctx.as_of):
+                continue
+            done = {lv for end, lv in trained if since < end <= ch.date}
+            missing = [lv for lv in TRANSFER_LEVELS if lv not in done]
+            if missing:
+                yield hit(p.id, p.file,
+                          f"{p.name}（{p.id}）{ch.date} {label(CHANGE_KIND, ch.kind)}，{since} 之后至该日没有考核合格的"
+                          f"{_levels(missing)}调岗/复岗培训",
+                          f"{p.name} ({p.id}): {label(CHANGE_KIND, ch.kind, 'en')} on {ch.date} without passed "
+                          f"{_levels(missing, 'en')} transfer training after {since}",
+                          key=("changes", ch.index), period=ch.date.isoformat())
+

@@ -1,0 +1,310 @@
+"""safetrain export sqlite: the workspace's records, findings and labels in one database."""
+
+import asyncio
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import AS_OF, config, person, session
+
+from safetrain.api import check_path
+from safetrain.archive.codes import TABLES as CODE_TABLES
+from safetrain.archive.gbcodes import id_check_char
+from safetrain.cli import main
+from safetrain.export import tables
+from safetrain.export.sqlite import write_database
+from safetrain.rules import RULES
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def id_number(first17: str) -> str:
+    return first17 + id_check_char(first17)
+
+
+ID1, ID2, ID3 = id_number("64010419900307001"), id_number("64010419850512001"), id_number("64012119781123002")
+
+CERTS = """
+[[certificates]]
+kind = "special_operation"
+category = "低压电工作业"
+number = "T001"
+issued = 2021-09-01
+expires = 2027-08-31
+reviews = [2024-06-01]
+
+[[certificates]]
+kind = "other"
+category = "叉车"
+number = "F002"
+issued = 2020-08-01
+expires = 2024-07-20
+"""
+
+CHANGE = """
+[[changes]]
+date = 2024-03-01
+kind = "transfer"
+department = "机加车间"
+post = "铣工"
+"""
+
+ACME = {
+    "people/E1.toml": person(id_number=f'"{ID1}"', roles='["safety_manager"]'),
+    "people/E2.toml": person("李梅", department='"装配车间"', extra=CHANGE),
+    "people/E3.toml": person("王五", left="2024-01-31"),
+    "people/E4.toml": person("赵六", id_number=f'"{ID2}"', roles='["special_operator"]', extra=CERTS),
+    "sessions/2023/S1.toml": session(
+        '{ person = "E1", score = 90 },\n  { person = "E2", score = 50 },\n  { person = "E3", score = 80, hours = 4 }'),
+    "sessions/2024/S2.toml": session(
+        '{ person = "E1" },\n  { person = "E2" },\n  { person = "E4" }', type='"refresher"', level=None,
+        start="2024-03-05T08:30:00", end="2024-03-05T16:30:00", hours="6", assessment='"none"',
+        methods='["lecture", "practical"]'),
+    "sessions/2024/S3.toml": session('{ person = "E1", score = 70 },\n  { person = "E9", score = 70 }',
+                                     start="2024-04-01T08:30:00", end="2024-04-01T12:30:00", hours="4"),
+    "drills/D1.toml": 'title = "疏散演练"\ndate = 2024-05-20\nscale = "small"\nscenario = "fire"\n'
+                      'participants = ["E1", "E2", "E9"]\n',
+    "mentorships/E2.toml": 'mentor = "E1"\npost = "车工"\nstart = 2023-07-03\nend = 2023-11-03\n',
+}
+
+BETA = {
+    "safetrain.toml": config(industry="construction") + "\n[settings]\nmask_id_numbers = false\n",
+    "people/B1.toml": person("钱七", id_number=f'"{ID3}"'),
+    "people/B2.toml": 'name = "无效"\nhired = "not a date"\n',  # A002: left out
+    "people/B3.toml": person("孙八", hired="2024-05-06"),
+    "sessions/T1.toml": session('{ person = "B1", score = 95 }'),
+}
+
+
+@pytest.fixture
+def workspace(make_archive, tmp_path):
+    ws = tmp_path / "ws"
+    make_archive(ACME, root=ws / "acme")
+    make_archive(BETA, root=ws / "beta")
+    return ws
+
+
+def export(*args, lang="en"):
+    return CliRunner().invoke(main, ["export", "sqlite", *args, "--as-of", str(AS_OF), "--lang", lang])
+
+
+@pytest.fixture
+def db(workspace, tmp_path, monkeypatch):
+    monkeypatch.chdir(workspace)
+    out = tmp_path / "out.db"
+    result = export(str(out), ".")
+    assert result.exit_code == 0, result.output
+    con = sqlite3.connect(out)
+    yield con
+    con.close()
+
+
+def one(con, sql, *params):
+    return con.execute(sql, params).fetchone()[0]
+
+
+def test_counts_match_the_archives(db, workspace):
+    acme = check_path(workspace / "acme", AS_OF).archive
+    assert one(db, "SELECT COUNT(*) FROM enterprises") == 2
+    assert one(db, "SELECT COUNT(*) FROM people WHERE archive = 'acme'") == len(acme.people) == 4
+    assert one(db, "SELECT COUNT(*) FROM people WHERE archive = 'beta'") == 2  # B2 is invalid (A002)
+    assert one(db, "SELECT COUNT(*) FROM sessions WHERE archive = 'acme'") == len(acme.sessions) == 3
+    # every attendee with a person file: 3 + 3 + 1 (E9 has none: A003) in acme, 1 in beta
+    assert one(db, "SELECT COUNT(*) FROM attendance") == 8
+    expected = sum(s.credited_hours(a) for s in acme.sessions.values() for a in s.attendees if a.person in acme.people)
+    assert one(db, "SELECT SUM(credited_hours) FROM attendance WHERE archive = 'acme'") == expected == 8 + 4 + 18 + 4
+    assert db.execute("SELECT person, passed, credited_hours, partial_hours FROM attendance "
+                      "WHERE archive = 'acme' AND session = 'S1' ORDER BY position").fetchall() == [
+        ("E1", 1, 8.0, None), ("E2", 0, 0.0, None), ("E3", 1, 4.0, 4.0)]
+    assert one(db, "SELECT COUNT(*) FROM drill_participants") == 2
+    assert db.execute("SELECT apprentice, mentor, start FROM mentorships").fetchall() == [("E2", "E1", "2023-07-03")]
+    assert db.execute("SELECT topic FROM session_topics WHERE session = 'S1' ORDER BY topic").fetchall() == [
+        ("emergency",), ("knowledge",), ("rules",), ("skills",)]
+    assert db.execute("SELECT method FROM session_methods ORDER BY method").fetchall() == [("lecture",), ("practical",)]
+    assert db.execute("SELECT person, role FROM person_roles ORDER BY person").fetchall() == [
+        ("E1", "safety_manager"), ("E4", "special_operator")]
+
+
+def test_values_dates_and_derived_columns(db):
+    assert db.execute("SELECT start, end, hours, type, level FROM sessions WHERE id = 'S2'").fetchone() == (
+        "2024-03-05T08:30:00", "2024-03-05T16:30:00", 6.0, "refresher", None)
+    assert db.execute("SELECT active, left FROM people WHERE id = 'E3'").fetchone() == (0, "2024-01-31")
+    assert db.execute("SELECT department, current_department, current_post FROM people WHERE id = 'E2'").fetchone() == (
+        "装配车间", "机加车间", "铣工")
+    assert db.execute("SELECT date, kind, department, post FROM changes").fetchall() == [
+        ("2024-03-01", "transfer", "机加车间", "铣工")]
+    assert db.execute("SELECT number, state, due, due_kind FROM certificates ORDER BY position").fetchall() == [
+        ("T001", "valid", "2027-08-31", "expiry"), ("F002", "expiring", "2024-07-20", "expiry")]
+    assert db.execute("SELECT certificate, date FROM certificate_reviews").fetchall() == [(1, "2024-06-01")]
+    assert db.execute("SELECT archive, industry, crowded_place, as_of, ruleset, id_numbers_masked FROM enterprises").fetchall() == [
+        ("acme", "manufacturing", 0, "2024-06-30", "national", 1), ("beta", "construction", 0, "2024-06-30", "national", 0)]
+
+
+def test_id_numbers_masked_unless_unmasked_or_settings_say_so(db, workspace, tmp_path):
+    assert db.execute("SELECT id, id_number FROM people WHERE archive = 'acme' AND id_number IS NOT NULL").fetchall() == [
+        ("E1", ID1[:6] + "********" + ID1[-4:]), ("E4", ID2[:6] + "********" + ID2[-4:])]
+    assert one(db, "SELECT id_number FROM people WHERE id = 'B1'") == ID3  # mask_id_numbers = false
+    out = tmp_path / "unmasked.db"
+    assert export(str(out), str(workspace), "--unmasked").exit_code == 0
+    con = sqlite3.connect(out)
+    assert one(con, "SELECT id_number FROM people WHERE id = 'E1'") == ID1
+    assert one(con, "SELECT SUM(id_numbers_masked) FROM enterprises") == 0
+    con.close()
+
+
+def test_findings_are_those_of_check_as_of(db, workspace):
+    for name in ("acme", "beta"):
+        expected = check_path(workspace / name, AS_OF).findings
+        got = db.execute("SELECT code, file, line, subject, period, message_en FROM findings "
+                         "WHERE archive = ? ORDER BY position", (name,)).fetchall()
+        assert got == [(f.code, f.file, f.line, f.subject, f.period, f.message_en) for f in expected]
+    assert ("A003", "S3") in db.execute("SELECT code, subject FROM findings").fetchall()
+    assert ("A002", "B2") in db.execute("SELECT code, subject FROM findings").fetchall()
+
+
+def test_labels_map_every_code(db):
+    expected = sum(len(t) for t in CODE_TABLES.values()) + len(RULES) + 3
+    assert one(db, "SELECT COUNT(*) FROM labels") == expected
+    assert db.execute("SELECT zh, en FROM labels WHERE code_table = 'industry' AND code = 'coal_mine'").fetchone() == (
+        "煤矿", "coal mine")
+    assert db.execute("SELECT zh FROM labels WHERE code_table = 'rule' AND code = 'A003'").fetchone() == ("引用的人员不存在",)
+    # every coded column's values have a label
+    for t in tables.SCHEMA:
+        for c in t.columns:
+            if c.codes:
+                missing = db.execute(f'SELECT DISTINCT x."{c.name}" FROM "{t.name}" x LEFT JOIN labels l '
+                                     f'ON l.code_table = ? AND l.code = x."{c.name}" '
+                                     f'WHERE x."{c.name}" IS NOT NULL AND l.code IS NULL', (c.codes,)).fetchall()
+                assert missing == [], (t.name, c.name)
+
+
+def test_keys_foreign_keys_and_comments(db):
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    fks = {(r[2], r[3], r[4]) for r in db.execute("PRAGMA foreign_key_list(attendance)")}
+    assert fks == {("sessions", "archive", "archive"), ("sessions", "session", "id"),
+                   ("people", "archive", "archive"), ("people", "person", "id")}
+    for t in tables.SCHEMA:
+        sql = one(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", t.name)
+        assert sql.count(" -- ") == len(t.columns) + 1  # each column and the table carry their comment
+        if t.name != "labels":
+            assert t.key[0] == "archive"
+        pk = [r[1] for r in sorted(db.execute(f'PRAGMA table_info("{t.name}")'), key=lambda r: r[5]) if r[5]]
+        assert pk == list(t.key)
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    assert {"idx_attendance_archive_person", "idx_certificates_expires", "idx_findings_archive_code"} <= indexes
+
+
+def test_same_workspace_twice_gives_the_same_database(workspace, tmp_path, monkeypatch):
+    a, b, c = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "c.db"
+    monkeypatch.chdir(workspace)
+    assert export(str(a), "beta", "acme").exit_code == 0
+    assert export(str(b), "acme", "beta").exit_code == 0
+    monkeypatch.chdir(tmp_path)  # another folder, another spelling of the paths
+    assert export(str(c), str(workspace)).exit_code == 0
+    dump = lambda p: list(sqlite3.connect(p).iterdump())  # noqa: E731
+    assert dump(a) == dump(b) == dump(c)
+    assert a.read_bytes() == b.read_bytes() == c.read_bytes()
+
+
+def test_failed_export_leaves_existing_database_intact(workspace, tmp_path, monkeypatch):
+    out = tmp_path / "out.db"
+    assert export(str(out), str(workspace)).exit_code == 0
+    before = out.read_bytes()
+    result = export(str(out), str(tmp_path / "nowhere"))
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "no such path" in result.output
+    assert out.read_bytes() == before
+
+    original = tables._ROWS["attendance"]
+
+    def broken(src):
+        yield from original(src)
+        raise OSError("disk full")
+
+    monkeypatch.setitem(tables._ROWS, "attendance", broken)
+    result = export(str(out), str(workspace))
+    assert result.exit_code == 2 and "cannot write database" in result.output and "disk full" in result.output
+    assert "Traceback" not in result.output
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["out.db"]  # no temporary file left
+
+
+def test_cli_messages_chinese_first_english_with_lang(workspace, tmp_path):
+    out = tmp_path / "out.db"
+    result = export(str(out), str(workspace), lang="zh")
+    assert result.exit_code == 0
+    assert result.output == f"{out}：2 个档案，人员 6，培训 4 期，参训记录 8 条，问题 {count_findings(out)} 个\n"
+    result = export(str(out), str(workspace))
+    assert result.output.startswith(f"{out}: 2 archive(s), 6 people, 4 sessions, 8 attendance rows, ")
+    result = export(str(out), str(tmp_path / "nowhere"), lang="zh")
+    assert result.exit_code == 2 and result.output == f"Error: 路径不存在：{tmp_path / 'nowhere'}\n"
+    result = CliRunner().invoke(main, ["export", "sqlite", str(out), str(workspace), "--as-of", "2024-13-01"])
+    assert result.exit_code == 2 and "not a date in YYYY-MM-DD form" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path), str(workspace)])
+    assert result.exit_code == 2 and "is a directory" in result.output
+
+
+def count_findings(path):
+    con = sqlite3.connect(path)
+    try:
+        return one(con, "SELECT COUNT(*) FROM findings")
+    finally:
+        con.close()
+
+
+def sql_blocks() -> dict[str, str]:
+    """The ```sql blocks of docs/export.md, by their first comment line."""
+    text = (DOCS / "export.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", text, re.S)
+    return {b.splitlines()[0].removeprefix("-- ").strip(): b for b in blocks}
+
+
+def test_documented_queries_run_and_answer(db):
+    queries = sql_blocks()
+    assert {"coverage by department", "certificates expiring by month", "hours per person per year",
+            "findings by rule"} <= set(queries)
+    for sql in queries.values():
+        db.execute(sql).fetchall()
+    coverage = db.execute(queries["coverage by department"]).fetchall()
+    # on 2024-06-30: E1, E2 (transferred in), E4 active in 机加车间, E3 left; E4 passed S2 in the last 12 months
+    assert coverage == [("acme", "机加车间", 3, 3, 100.0), ("beta", "机加车间", 2, 1, 50.0)]
+    expiring = db.execute(queries["certificates expiring by month"]).fetchall()
+    assert expiring == [("2024-07", "其他", "other certificate", 1)]
+    hours = {(r[0], r[1], r[3]): r[4] for r in db.execute(queries["hours per person per year"])}
+    assert hours[("acme", "E1", "2023")] == 8 and hours[("acme", "E1", "2024")] == 10
+    assert hours[("acme", "E2", "2023")] == 0 and hours[("beta", "B1", "2023")] == 8
+
+
+def test_opens_in_datasette(db, tmp_path):
+    datasette = pytest.importorskip("datasette.app", reason="datasette is not installed (pip install datasette)")
+    path = tmp_path / "out.db"
+
+    async def fetch():
+        ds = datasette.Datasette(files=[str(path)])
+        await ds.invoke_startup()
+        people = await ds.client.get("/out/people.json?_shape=array")
+        attendance = await ds.client.get("/out/attendance.json?_shape=array&_labels=on&person=E1")
+        return people, attendance
+
+    people, attendance = asyncio.run(fetch())
+    assert people.status_code == 200 and len(people.json()) == 6
+    assert attendance.status_code == 200 and len(attendance.json()) == 3
+
+
+def test_library_writes_without_the_cli(workspace, tmp_path):
+    results = [check_path(workspace / "acme", AS_OF)]
+    written = write_database(tmp_path / "lib.db", results)
+    assert written.archives == 1 and written.counts["people"] == 4 and written.counts["labels"] > 90
+    con = sqlite3.connect(tmp_path / "lib.db")
+    assert one(con, "SELECT archive FROM enterprises") == "acme"  # one archive: its folder's name
+    con.close()
+
+
+def test_archive_names_relative_to_the_common_folder(make_archive, tmp_path):
+    roots = [make_archive({}, root=tmp_path / "ws" / "clients" / n) for n in ("a", "b")]
+    roots.append(make_archive({}, root=tmp_path / "ws" / "own"))
+    results = [check_path(r, AS_OF) for r in roots]
+    assert tables.archive_names(results) == ["clients/a", "clients/b", "own"]
+    assert tables.archive_names(results[:1]) == ["a"]

@@ -1,0 +1,90 @@
+"""CI output: GitHub annotations point at files relative to the current folder
+(the repository root in CI), so they land on the right file and line."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+from conftest import AS_OF, person, session
+
+from safetrain.cli import main
+
+FILES = {
+    "people/E1.toml": person(),
+    "sessions/S1.toml": session('{ person = "E1" }'),  # R002: no score, on the attendee's line
+}
+
+
+def check(*args):
+    result = CliRunner().invoke(main, ["check", "--as-of", str(AS_OF), "--select", "R", "--lang", "en", *args])
+    return result.exit_code, result.stdout
+
+
+@pytest.fixture
+def repo(make_archive, tmp_path):
+    """A repository holding two archives under archives/."""
+    repo = tmp_path / "repo"
+    make_archive(FILES, root=repo / "archives" / "acme")
+    make_archive(FILES, root=repo / "archives" / "beta")
+    return repo
+
+
+def annotation_files(out: str) -> list[tuple[str, int]]:
+    found = []
+    for line in out.splitlines():
+        assert line.startswith("::error file="), line
+        props = line.split(" ", 1)[1].split("::", 1)[0]
+        values = dict(p.split("=", 1) for p in props.split(","))
+        found.append((values["file"], int(values["line"])))
+    return found
+
+
+def test_github_paths_from_the_repository_root(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    code, out = check("--format", "github")
+    assert code == 1
+    files = annotation_files(out)
+    assert files == [("archives/acme/sessions/S1.toml", 13), ("archives/beta/sessions/S1.toml", 13)]
+    for rel, line in files:  # the line really is the attendee at fault
+        assert (repo / rel).read_text(encoding="utf-8").splitlines()[line - 1].strip() == '{ person = "E1" },'
+    head, message = out.splitlines()[0].rsplit("::", 1)
+    assert head == "::error file=archives/acme/sessions/S1.toml,line=13,title=R002 missing-result"
+    assert "E1" in message and message.endswith("[安全生产法 第二十八条]")
+
+
+def test_github_paths_with_an_explicit_path_from_the_root(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    assert annotation_files(check("--format", "github", "archives/beta")[1]) == [("archives/beta/sessions/S1.toml", 13)]
+
+
+def test_github_paths_from_inside_the_archive(repo, monkeypatch):
+    monkeypatch.chdir(repo / "archives" / "acme")
+    assert annotation_files(check("--format", "github")[1]) == [("sessions/S1.toml", 13)]
+    monkeypatch.chdir(repo / "archives" / "acme" / "sessions")
+    assert annotation_files(check("--format", "github")[1]) == [("S1.toml", 13)]
+
+
+def test_github_paths_from_outside_the_repository(repo, monkeypatch):
+    monkeypatch.chdir(repo.parent)
+    assert annotation_files(check("--format", "github", "repo/archives/acme")[1]) == [
+        ("repo/archives/acme/sessions/S1.toml", 13)]
+
+
+def test_junit_is_well_formed_xml_with_one_failure_per_finding(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    code, out = check("--format", "junit")
+    assert code == 1
+    root = ET.fromstring(out)
+    assert root.tag == "testsuites" and root.get("failures") == "2"
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["archives/acme", "archives/beta"]
+    case = suites[0].find("testcase")
+    assert case.get("file") == "sessions/S1.toml" and case.get("line") == "13" and case.find("failure") is not None
+
+
+def test_clean_archive_gives_no_annotations_and_passing_junit(make_archive, tmp_path, monkeypatch):
+    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()})
+    monkeypatch.chdir(root)
+    assert check("--format", "github") == (0, "")
+    code, out = check("--format", "junit")
+    assert code == 0 and ET.fromstring(out).get("failures") == "0"

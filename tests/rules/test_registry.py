@@ -1,0 +1,51 @@
+"""Every rule is documented, titled in Chinese, and reads only figures its rule sets give."""
+
+import re
+
+import pytest
+
+from safetrain.api import ruleset_at
+from safetrain.archive.rulesets import builtin_names
+from safetrain.rules import RULES
+from safetrain.rules.ruleset import FIGURE_TYPES
+
+RULESETS = {name: ruleset_at(None, name)[0] for name in builtin_names()}
+
+
+def test_both_built_in_rule_sets_are_there():
+    assert {"national", "ningxia-2023"} <= set(RULESETS)
+
+
+def test_the_catalog_families_are_registered():
+    families = {code[0] for code in RULES}
+    assert set("ARPYKCDF") <= families
+    for family, last in {"P": 5, "Y": 3, "K": 2, "C": 5, "D": 5, "F": 4}.items():
+        assert [c for c in sorted(RULES) if c[0] == family] == [f"{family}{n:03d}" for n in range(1, last + 1)]
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_rule_is_documented_and_titled_in_chinese(code):
+    rule = RULES[code]
+    for section in ("what", "why", "example", "fix"):
+        assert rule.section(section).strip(), f"{code} lacks {section}"
+    assert re.search(r"[\u4e00-\u9fff]", rule.title), f"{code} has no Chinese title"
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_rule_figures_exist_where_the_rule_is_on(code):
+    """Each figure a rule declares is a known figure, given by every built-in rule set that
+    turns the rule on (the campaign figures of K001/K002 only by ningxia-2023)."""
+    rule = RULES[code]
+    on = [rs for rs in RULESETS.values() if rs.enabled(code)]
+    assert on, f"{code} is on in no built-in rule set"
+    for name in rule.figures:
+        assert name in FIGURE_TYPES
+        for rs in on:
+            assert rs.has(name), f"{code} reads {name}, which {rs.name} lacks"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_rule_has_a_citation_in_every_rule_set(code):
+    for rs in RULESETS.values():
+        assert rs.citation(code), f"{code} has no citation in {rs.name}"

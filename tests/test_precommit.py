@@ -1,0 +1,135 @@
+"""The pre-commit hook, end to end: a git repository holding an archive, the
+hook installed from this repository's .pre-commit-hooks.yaml, a commit that
+breaks a rule (refused, the finding shown) and one that does not (accepted).
+
+pre-commit installs the hook the way users get it: `pip install` of this
+repository (a snapshot of the working tree, committed into a temporary git
+repository) into its own virtualenv. That needs the package index or pip's
+cache; the test skips, saying so, only when that install cannot reach them.
+PRE_COMMIT_HOME is shared by the session, so the environment is built once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import config, person, session
+
+REPO = Path(__file__).resolve().parents[1]
+HOOK_ID = "safetrain-check"
+_OFFLINE = ("Could not find a version", "No matching distribution", "NewConnectionError", "Name or service not known",
+            "Temporary failure in name resolution", "Network is unreachable", "ConnectTimeout", "ReadTimeout")
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "GIT_", "PRE_COMMIT", "SAFETRAIN"))}
+    env.update({
+        "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never", "SAFETRAIN_LANG": "en",
+        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "safetrain tests", "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+        "GIT_COMMITTER_NAME": "safetrain tests", "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+        "GIT_AUTHOR_DATE": "2024-07-01T00:00:00+08:00", "GIT_COMMITTER_DATE": "2024-07-01T00:00:00+08:00",
+    })
+    return env
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+def _pre_commit() -> list[str]:
+    pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install '.[test]')")
+    return [sys.executable, "-m", "pre_commit"]
+
+
+def _snapshot(dest: Path, env: dict[str, str]) -> str:
+    """This repository's working tree (tracked and untracked, not ignored) as a commit in `dest`; its sha."""
+    listed = _run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], REPO, env)
+    if listed.returncode != 0:
+        pytest.skip(f"{REPO} is not a git checkout: {listed.stderr.strip()}")
+    for rel in filter(None, listed.stdout.split("\0")):
+        src = REPO / rel
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "snapshot"]):
+        assert _run(args, dest, env).returncode == 0
+    return _run(["git", "rev-parse", "HEAD"], dest, env).stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def hook_source(tmp_path_factory):
+    """(repository path, rev, environment) for a .pre-commit-config.yaml; the hook's environment installed."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    pre_commit = _pre_commit()
+    env = _env(tmp_path_factory.mktemp("pre-commit-home"))
+    repo = tmp_path_factory.mktemp("safetrain-hook-repo")
+    rev = _snapshot(repo, env)
+    # pre-commit builds the environment on first use: do it here, once, to tell "offline" from "broken".
+    probe = tmp_path_factory.mktemp("probe")
+    _run(["git", "init", "-q"], probe, env)
+    (probe / ".pre-commit-config.yaml").write_text(_config(repo, rev), encoding="utf-8")
+    built = _run(pre_commit + ["install-hooks"], probe, env)
+    if built.returncode != 0:
+        log = built.stdout + built.stderr
+        home_log = Path(env["PRE_COMMIT_HOME"]) / "pre-commit.log"
+        if home_log.exists():
+            log += home_log.read_text(encoding="utf-8", errors="replace")
+        if any(sign in log for sign in _OFFLINE):
+            pytest.skip("pre-commit could not build the hook's environment: no package index and no pip cache "
+                        f"for the dependencies ({log.strip().splitlines()[-1]})")
+        pytest.fail(f"pre-commit could not install the hook:\n{log}")
+    return repo, rev, env
+
+
+def _config(repo: Path, rev: str) -> str:
+    # --select A,R: the test is about the hook, not about which rule families exist.
+    return (f"repos:\n  - repo: {repo.as_posix()}\n    rev: {rev}\n    hooks:\n      - id: {HOOK_ID}\n"
+            '        args: [--as-of, "2024-06-30", --select, "A,R"]\n')
+
+
+def _git_commit(cwd: Path, env: dict, message: str) -> subprocess.CompletedProcess:
+    _run(["git", "add", "-A"], cwd, env)
+    return _run(["git", "commit", "-m", message], cwd, env)
+
+
+def test_hook_refuses_a_bad_commit_and_accepts_a_good_one(hook_source, tmp_path):
+    repo, rev, env = hook_source
+    work = tmp_path / "archives"
+    (work / "acme" / "people").mkdir(parents=True)
+    (work / "acme" / "sessions").mkdir()
+    assert _run(["git", "init", "-q"], work, env).returncode == 0
+    (work / ".pre-commit-config.yaml").write_text(_config(repo, rev), encoding="utf-8")
+    installed = _run(_pre_commit() + ["install"], work, env)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+
+    (work / "acme" / "safetrain.toml").write_text(config(), encoding="utf-8")
+    (work / "acme" / "people" / "E1.toml").write_text(person(), encoding="utf-8")
+    (work / "acme" / "sessions" / "S1.toml").write_text(session(content=None), encoding="utf-8")
+    bad = _git_commit(work, env, "a session without content")
+    output = bad.stdout + bad.stderr
+    assert bad.returncode != 0, output
+    assert "safetrain check" in output and "Failed" in output
+    assert "sessions/S1.toml" in output and "R001" in output
+    assert _run(["git", "rev-parse", "--verify", "HEAD"], work, env).returncode != 0  # nothing was committed
+
+    (work / "acme" / "sessions" / "S1.toml").write_text(session(), encoding="utf-8")
+    good = _git_commit(work, env, "the session's content")
+    output = good.stdout + good.stderr
+    assert good.returncode == 0, output
+    assert "safetrain check" in output and "Passed" in output
+    assert _run(["git", "log", "--format=%s"], work, env).stdout.strip() == "the session's content"
+
+
+def test_hook_manifest_runs_once_on_the_whole_archive():
+    yaml = pytest.importorskip("yaml")
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = {h["id"]: h for h in hooks}[HOOK_ID]
+    assert hook["entry"] == "safetrain check" and hook["language"] == "python"
+    assert hook["pass_filenames"] is False and hook["always_run"] is True
