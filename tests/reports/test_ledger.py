@@ -73,7 +73,11 @@ def test_mentorships_drills_findings_coverage(book):
     assert m[1][:5] == ["E0002", "李梅", "铣工", "E0005", "赵师傅"] and m[1][-1] == "已出师"
     d = values(book["应急演练台账"])
     assert [r[0] for r in d[1:]] == ["D1", "D2"] and d[1][6] == 3
-    assert values(book["问题清单"]) == [["代码", "问题", "级别", "对象", "期间", "文件", "行", "说明", "依据"]]
+    found = book["问题清单"]
+    assert values(found)[0] == ["代码", "问题", "级别", "对象", "期间", "文件", "行", "说明", "依据"]
+    rows = {(r[0].value, r[3].value): r for r in found.iter_rows(min_row=2)}
+    assert rows[("C002", "E0004")][0].fill.fgColor.rgb.endswith("FFC7CE")  # an error: red
+    assert rows[("C004", "E0001")][2].value == "警告" and rows[("C004", "E0001")][0].fill.fgColor.rgb.endswith("FFD8A8")
     cov = book["部门覆盖"]
     assert values(cov)[1] == ["机加车间", 3, 2, 0, pytest.approx(2 / 3)]
     assert cov["E2"].number_format == "0.0%"
@@ -87,9 +91,9 @@ def test_findings_sheet(make_archive, tmp_path):
     files = {**FILES, "sessions/2023/S1.toml": FILES["sessions/2023/S1.toml"].replace(
         'content = "安全生产法律法规、本厂规章制度"\n', "")}
     path = write_ledger(checked(make_archive(files)), tmp_path / "l.xlsx")
-    rows = values(load_workbook(path)["问题清单"])
-    assert rows[1][:6] == ["R001", "培训记录缺少内容", "错误", "S1", None, "sessions/2023/S1.toml"]
-    assert rows[1][8] == "安全生产法 第二十八条" and "内容" in rows[1][7]
+    [row] = [r for r in values(load_workbook(path)["问题清单"]) if r[0] == "R001"]
+    assert row[:6] == ["R001", "培训记录缺少内容", "错误", "S1", None, "sessions/2023/S1.toml"]
+    assert row[8] == "安全生产法 第二十八条" and "内容" in row[7]
 
 
 def test_column_widths_count_cjk_double(book):

@@ -151,23 +151,26 @@ def test_register(printed, tmp_path):
         ("机加车间", "3", "2", "66.7%"), ("经理办公室", "1", "1", "100%"), ("装配车间", "1", "1", "100%")]
 
 
-def test_register_sums_up_findings(make_archive, tmp_path):
-    from printing import FILES
+def test_register_sums_up_findings(printed, tmp_path):
+    from collections import Counter
 
     from safetrain.reports.facts import Facts
     from safetrain.reports.register import register_context
 
-    # S1 without content (R001), an attendee without a result (R002)
-    files = {**FILES, "sessions/2023/S1.toml": FILES["sessions/2023/S1.toml"].replace(
-        'content = "安全生产法律法规、本厂规章制度"\n', "").replace("score = 85", "hours = 8")}
-    result = checked(make_archive(files))
+    result = checked(printed)
+    assert result.findings  # the fixture has a few (P002, P003, P005, C002, C004, D005)
     ctx = register_context(Facts(result))
-    assert [(c["code"], c["count"], c["severity"]) for c in ctx["codes"]] == [("R001", "1", "错误"), ("R002", "1", "错误")]
-    assert ctx["families"] == [{"family": "R", "name": "培训记录要素", "errors": "2", "warnings": "0", "total": "2"}]
+    by_code = Counter(f.code for f in result.findings)
+    assert [(c["code"], c["count"]) for c in ctx["codes"]] == [
+        (code, str(n)) for code, n in sorted(by_code.items(), key=lambda kv: ("ARPYKCDMF".index(kv[0][0]), kv[0]))]
+    c002 = next(c for c in ctx["codes"] if c["code"] == "C002")
+    assert c002["severity"] == "错误" and c002["citation"]
+    families = {f["family"]: f for f in ctx["families"]}
+    assert families["C"]["name"] == "持证上岗" and families["C"]["total"] == str(by_code["C002"] + by_code["C004"])
     path = one(result, "register", None, tmp_path)
-    assert table_rows(path, -3)[1:] == [["R", "培训记录要素", "2", "0", "2"]]
-    assert [r[:4] for r in table_rows(path, -2)[1:]] == [["R001", "培训记录缺少内容", "错误", "1"],
-                                                         ["R002", "缺少考核结果", "错误", "1"]]
+    assert [r[0] for r in table_rows(path, -3)[1:]] == [f["family"] for f in ctx["families"]]
+    assert [r[0] for r in table_rows(path, -2)[1:]] == [c["code"] for c in ctx["codes"]]
+    assert f"发现问题 {len(result.findings)} 个" in docx_text(path)
 
 
 def test_line_breaks_in_values_become_word_breaks(make_archive, tmp_path):
