@@ -1,12 +1,14 @@
 """The Excel ledger, read back with openpyxl."""
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
-from printing import HYPERLINK, checked, printed  # noqa: F401
+from printing import AS_OF, HYPERLINK, checked, printed  # noqa: F401
 
 from safetrain.reports.ledger import ledger_bytes, text_width, write_ledger
 
+ROOT = Path(__file__).resolve().parents[2]
 SHEETS = ["培训台账", "人员学时", "持证台账", "师带徒台账", "应急演练台账", "问题清单", "部门覆盖"]
 
 
@@ -120,3 +122,32 @@ def test_control_characters_are_dropped_not_fatal(make_archive, tmp_path):
     files = {**FILES, "drills/D1.toml": FILES["drills/D1.toml"].replace("组织有序", "组织\\u0007有序")}
     path = write_ledger(checked(make_archive(files)), tmp_path / "l.xlsx")
     assert values(load_workbook(path)["应急演练台账"])[1][7] == "疏散用时4分钟，组织有序"
+
+
+def test_findings_messages_mask_id_numbers(book):
+    """C rules name the certificate number, which often holds the holder's ID number."""
+    messages = [r[7] for r in values(book["问题清单"])[1:]]
+    assert messages and not any("640104199003070014" in m or "640104198505120013" in m for m in messages)
+
+
+SAMPLES = sorted(p.parent for p in (ROOT / "sample_archive").glob("*/safetrain.toml"))
+
+
+@pytest.mark.parametrize("root", SAMPLES, ids=lambda p: p.name)
+def test_ledger_agrees_with_the_rules(root):
+    """Red and orange certificate rows are exactly the C002/C003 and C004 findings;
+    a year marked 未达标 is exactly a Y001/Y002 finding for that year."""
+    from safetrain.api import check_path
+    from safetrain.reports.facts import Facts
+    from safetrain.reports.ledger_data import ORANGE, RED, certificates_sheet, hours_sheet
+
+    result = check_path(root, AS_OF)
+    f = Facts(result)
+    certs = certificates_sheet(f)
+    red = {row[0] for row, fill in zip(certs.rows, certs.fills) if fill == RED}
+    orange = {row[0] for row, fill in zip(certs.rows, certs.fills) if fill == ORANGE}
+    assert red == {x.subject for x in result.findings if x.code in ("C002", "C003")}
+    assert orange == {x.subject for x in result.findings if x.code == "C004"}
+    hours = hours_sheet(f)
+    short = {(row[0], str(row[4])) for row in hours.rows if row[7] == "未达标"}
+    assert short == {(x.subject, x.period) for x in result.findings if x.code in ("Y001", "Y002")}
