@@ -316,8 +316,13 @@ def listing(doc, headers: list[str], fields: list[str], widths: list[float], ite
     _height(data, height)
     _no_split(data)
     for i, f in enumerate(fields):  # None: a column written by hand (signatures)
-        text = f"{{{{ {var}.{f} }}}}" if f else ""
+        main, _, sub = (f or "").partition("|")  # "title|id": the id in small grey under the title
+        text = f"{{{{ {var}.{main} }}}}" if main else ""
         _cell(data.cells[i], text, align=LEFT if f in left else WD_ALIGN_PARAGRAPH.CENTER)
+        if sub:
+            p = data.cells[i].add_paragraph(style="表格文字")
+            run = p.add_run(f"{{{{ {var}.{sub} }}}}")
+            run.font.size, run.font.color.rgb = Pt(7.5), RGBColor(0x59, 0x59, 0x59)
     control(table.rows[3], "{%tr endfor %}")
     control(table.rows[4], f"{{%tr if not {items} %}}")
     empty_row = table.rows[5]
@@ -384,7 +389,7 @@ def person(doc):
     heading(doc, "五、持证情况")
     listing(doc, ["证书", "作业类别", "证号", "发证日期", "有效期至", "复审记录", "状态"],
             ["kind", "category", "number", "issued", "expires", "reviews", "state"],
-            [2.8, 2.2, 3.4, 1.9, 1.9, 1.9, 1.9], "certificates", empty="（无证书）")
+            [2.8, 2.0, 3.6, 1.9, 1.9, 1.9, 1.9], "certificates", empty="（无证书）")
     heading(doc, "六、应急演练")
     listing(doc, ["日期", "演练名称", "规模", "场景"], ["date", "title", "scale", "scenario"],
             [2.6, 8.2, 2.2, 3.0], "drills", left=("title",))
@@ -516,15 +521,16 @@ def register(doc):
             ["department", "active", "trained", "met", "percent"], [5.2, 2.7, 2.7, 2.7, 2.7], "departments",
             left=("department",))
     heading(doc, "四、培训台账（一期一档）")
-    listing(doc, ["编号", "日期", "培训名称", "类型", "级别", "学时", "人数", "合格"],
-            ["id", "date", "title", "type", "level", "hours", "count", "passed"],
-            [1.6, 2.4, 4.2, 2.1, 2.1, 1.2, 1.2, 1.2], "sessions", left=("title",), empty="（无培训记录）")
+    listing(doc, ["日期", "培训名称（编号）", "类型", "级别", "学时", "人数", "合格"],
+            ["date", "title|id", "type", "level", "hours", "count", "passed"],
+            [2.4, 5.6, 2.3, 2.3, 1.1, 1.1, 1.2], "sessions", left=("title|id",), empty="（无培训记录）")
     heading(doc, "五、应急演练")
-    listing(doc, ["编号", "日期", "演练名称", "规模", "场景", "人数"], ["id", "date", "title", "scale", "scenario", "count"],
-            [2.2, 2.4, 6.4, 1.6, 2.2, 1.2], "drills", left=("title",), empty="（无演练记录）")
+    listing(doc, ["日期", "演练名称（编号）", "规模", "场景", "人数"], ["date", "title|id", "scale", "scenario", "count"],
+            [2.4, 8.4, 1.8, 2.2, 1.2], "drills", left=("title|id",), empty="（无演练记录）")
     heading(doc, "六、问题汇总")
-    para(doc, "截至 {{ printed }}，按所适用规则检查，发现问题 {{ n.findings }} 个，其中错误 {{ n.errors }} 个、"
-              "警告 {{ n.warnings }} 个。", indent=True, after=4)
+    intro = para(doc, "截至 {{ printed }}，按所适用规则检查，发现问题 {{ n.findings }} 个，其中错误 {{ n.errors }} 个、"
+                      "警告 {{ n.warnings }} 个。", indent=True, after=4)
+    intro.paragraph_format.keep_with_next = True
     listing(doc, ["规则族", "内容", "错误", "警告", "合计"], ["family", "name", "errors", "warnings", "total"],
             [2.0, 7.0, 2.3, 2.3, 2.4], "families", empty="（未发现问题）")
     gap(doc, 6)
@@ -597,7 +603,8 @@ def drill(doc):
         [L("演练名称"), ("{{ drill.title }}", 3)],
         [L("演练日期"), "{{ drill.date }}", L("演练地点"), "{{ drill.location }}"],
         [L("演练规模"), "{{ drill.scale }}", L("演练场景"), "{{ drill.scenario }}"],
-        [L("参加人数"), "{{ count }}", L("附件"), "{{ drill.attachments }}"],
+        [L("参加人数"), ("{{ count }}", 3)],
+        [L("附件"), ("{{ drill.attachments }}", 3)],
         [L("演练评估"), ("{{ drill.evaluation }}", 3, 3.0)],
         [L("存在问题及改进措施"), ("", 3, 2.0)],
         [L("备注"), ("{{ drill.note }}", 3)],
