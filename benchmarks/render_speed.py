@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import io
 import os
-import resource
 import statistics
 import subprocess
 import sys

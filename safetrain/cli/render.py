@@ -23,6 +23,11 @@ def _checked(archive: str, as_of: date | None, lang: str):
         raise fail(exc, lang) from None
 
 
+def _unwritable(exc: OSError) -> SafetrainError:
+    where = exc.filename or ""
+    return SafetrainError(f"无法写入 {where}：{exc.strerror or exc}", f"cannot write {where}: {exc.strerror or exc}")
+
+
 def _say(lang: str, zh: str, en: str) -> None:
     click.echo(en if lang == "en" else zh, err=True)
 
@@ -60,6 +65,8 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, lang):
             files = render_docs(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs)
     except SafetrainError as exc:
         raise fail(exc, lang) from None
+    except OSError as exc:
+        raise fail(_unwritable(exc), lang) from None
     if len(files) == 1:
         click.echo(str(files[0]))
     else:
@@ -119,6 +126,8 @@ def ledger(archive, output, as_of, lang):
         write_ledger(result, output)
     except SafetrainError as exc:
         raise fail(exc, lang) from None
+    except OSError as exc:
+        raise fail(_unwritable(exc), lang) from None
     click.echo(output)
 
 

@@ -127,3 +127,13 @@ def test_help_imports_no_heavy_library():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          env={"PYTHONPATH": str(ROOT), "PATH": ""})
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_unwritable_output_is_one_line(make_archive, tmp_path):
+    root = small(make_archive)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = run("render", "person", "E1", "-a", str(root), "-o", str(blocker), *AS_OF)
+    assert r.exit_code == 2 and "Traceback" not in r.output and str(blocker) in r.output
+    r = run("ledger", "-a", str(root), "-o", str(blocker / "l.xlsx"), *AS_OF)
+    assert r.exit_code == 2 and "Traceback" not in r.output

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from conftest import person, session  # tests/conftest.py
 
 AS_OF = date(2024, 6, 30)
@@ -88,9 +86,8 @@ FILES = {
 }
 
 
-@pytest.fixture
-def printed(make_archive) -> Path:
-    """The archive above (import this fixture into a test module); check it at AS_OF."""
+def write_printed(make_archive) -> Path:
+    """The archive above, for a module's `printed` fixture; check it at AS_OF."""
     return make_archive(dict(FILES))
 
 

@@ -1,12 +1,18 @@
 """Template contexts: plain strings, formatted in Python, from a checked archive."""
 
-from printing import HYPERLINK, checked, printed  # noqa: F401 (fixture)
+import pytest
+from printing import HYPERLINK, checked, write_printed
 
 from safetrain.reports import fmt
 from safetrain.reports.contexts import (card_context, drill_context, mentorship_context, person_context,
                                         session_context, signin_context)
 from safetrain.reports.facts import Facts
 from safetrain.reports.kinds import KINDS
+
+
+@pytest.fixture
+def printed(make_archive):
+    return write_printed(make_archive)
 
 
 def strings_only(value) -> bool:

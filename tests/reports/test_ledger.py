@@ -4,9 +4,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from printing import AS_OF, HYPERLINK, checked, printed  # noqa: F401
+from printing import AS_OF, HYPERLINK, checked, write_printed
 
 from safetrain.reports.ledger import ledger_bytes, text_width, write_ledger
+
+@pytest.fixture
+def printed(make_archive):
+    return write_printed(make_archive)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 SHEETS = ["培训台账", "人员学时", "持证台账", "师带徒台账", "应急演练台账", "问题清单", "部门覆盖"]

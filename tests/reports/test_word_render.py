@@ -1,10 +1,15 @@
 """Rendered Word documents, read back with python-docx."""
 
 import pytest
-from printing import HYPERLINK, checked, docx_text, leftover_tags, printed, table_rows  # noqa: F401
+from printing import HYPERLINK, checked, docx_text, leftover_tags, table_rows, write_printed
 
 from safetrain.errors import SafetrainError
 from safetrain.reports.render import render
+
+
+@pytest.fixture
+def printed(make_archive):
+    return write_printed(make_archive)
 
 
 def one(result, kind, rid, out):

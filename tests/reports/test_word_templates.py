@@ -7,13 +7,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from printing import checked, docx_text, patched_template, printed  # noqa: F401
+from printing import checked, docx_text, patched_template, write_printed
 
 from safetrain.archive.templates import builtin_template
 from safetrain.errors import SafetrainError
 from safetrain.reports.kinds import KINDS
 from safetrain.reports.render import render
 from safetrain.reports.tplcheck import check_template
+
+@pytest.fixture
+def printed(make_archive):
+    return write_printed(make_archive)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILT = ("person", "card", "session", "signin", "register", "mentorship", "drill")
