@@ -16,6 +16,7 @@ from .kinds import KINDS, Kind
 from .wordtpl import CompiledTemplate, TemplateProblem, Where
 
 ANY = object()  # a value the sample cannot say anything about (loop.index, a {% set %} ...)
+GUARDED = "\x00guarded"  # scope key: paths an enclosing `{% if x.y is defined %}` vouches for
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,22 @@ def _walk(node, scope: dict, part: str, compiled: CompiledTemplate, found: list,
             scope[name] = ANY
     if isinstance(node, (nodes.Macro, nodes.CallBlock)):
         return  # macros take their own arguments; their bodies are not checked
+    if isinstance(node, nodes.If):
+        tests = [node.test, *node.test.find_all(nodes.Test)]
+        guarded = {".".join(p) for t in tests if isinstance(t, nodes.Test) and t.name == "defined"
+                   and (p := _path(t.node)) is not None}
+        _walk(node.test, scope, part, compiled, found, top)
+        inner = {**scope, GUARDED: scope.get(GUARDED, frozenset()) | guarded}
+        for child in node.body:
+            _walk(child, inner, part, compiled, found, top)
+        for child in node.elif_ + node.else_:
+            _walk(child, scope, part, compiled, found, top)
+        return
+    if (isinstance(node, nodes.Filter) and node.name in ("default", "d")) or \
+            (isinstance(node, nodes.Test) and node.name in ("defined", "undefined")):
+        for child in list(node.args) + [kw.value for kw in node.kwargs]:  # the guarded value may be missing
+            _walk(child, scope, part, compiled, found, top)
+        return
     if isinstance(node, (nodes.Getattr, nodes.Getitem)) and _path(node) is not None:
         path = _path(node)
         base = _value(nodes.Name(path[0], "load"), scope)
@@ -102,7 +119,8 @@ def _walk(node, scope: dict, part: str, compiled: CompiledTemplate, found: list,
                     break
                 seen.append(key)
                 if key not in value:
-                    _report(".".join(seen), node, part, compiled, found, None)
+                    if ".".join(seen) not in scope.get(GUARDED, ()):
+                        _report(".".join(seen), node, part, compiled, found, None)
                     break
                 value = value[key]
         return

@@ -123,3 +123,15 @@ def test_not_a_word_file(printed, tmp_path):
     (printed / "templates" / "drill.docx").write_text("not a zip")
     with pytest.raises(SafetrainError, match="drill.docx"):
         render(checked(printed), "drill", ["D1"], tmp_path)
+
+
+def test_guarded_variables_are_not_reported(printed, tmp_path):
+    """`| default(...)` and `is defined` are how a template says a value may be missing."""
+    (printed / "templates").mkdir()
+    path = printed / "templates" / "drill.docx"
+    path.write_bytes(patched_template(
+        "drill", "{{ drill.title }}",
+        "{{ drill.subtitle | default('无') }}{% if drill.leader is defined %}{{ drill.leader }}{% endif %}"))
+    assert check_template(path).ok
+    [out] = render(checked(printed), "drill", ["D1"], tmp_path)
+    assert "无" in docx_text(out)
