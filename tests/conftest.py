@@ -76,6 +76,13 @@ def drill(day: str = "2023-08-20", scale: str = "small", participants: str = '"E
     return "".join(f"{k} = {v}\n" for k, v in base.items() if v is not None)
 
 
+def mentorship(mentor: str = "M1", post: str = "车工", start: str = "2023-07-20", **keys) -> str:
+    """A mentorship file (mentorships/<apprentice>.toml); `keys` add keys (values are TOML text)."""
+    base = {"mentor": f'"{mentor}"', "post": f'"{post}"', "start": start}
+    base.update(keys)
+    return "".join(f"{k} = {v}\n" for k, v in base.items() if v is not None)
+
+
 @pytest.fixture
 def make_archive(tmp_path):
     """Write files (path -> text) under a fresh archive; safetrain.toml defaults to config()."""

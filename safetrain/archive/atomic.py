@@ -51,3 +51,37 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 def write_text(path: str | os.PathLike, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+def write_new_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write a file that must not exist yet: FileExistsError rather than overwrite.
+
+    The content is complete before the file appears under its name (a hard link
+    from a temporary file), so a reader never sees it half-written.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        try:
+            os.link(tmp, path)  # fails when the name is taken
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: exclusive create
+            with open(path, "xb") as fh:
+                fh.write(data)
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+
+
+def create_text(path: str | os.PathLike, text: str) -> None:
+    """write_new_bytes for text: a new file, never an overwrite."""
+    write_new_bytes(path, text.encode("utf-8"))

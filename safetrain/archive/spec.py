@@ -8,7 +8,7 @@ which `safetrain fmt` also follows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping
 
 from . import codes

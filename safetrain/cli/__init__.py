@@ -29,13 +29,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "render": ("safetrain.cli.render", "render", "生成 Word 档案文件 / Word documents from templates"),
     "ledger": ("safetrain.cli.render", "ledger", "生成 Excel 台账 / The Excel ledger workbook"),
     "templates": ("safetrain.cli.render", "templates", "检查自定义模板 / Check custom templates"),
-    "init": ("safetrain.cli.edit", "init", "新建档案 / Start a new archive"),
+    "init": ("safetrain.cli.init", "init", "新建档案 / Start a new archive"),
     "new": ("safetrain.cli.edit", "new", "新建人员、培训、演练、师带徒记录 / Add a person, session, drill or mentorship"),
     "attend": ("safetrain.cli.edit", "attend", "登记参加培训人员 / Add attendees to a session"),
     "cert": ("safetrain.cli.edit", "cert", "证书 / Certificates"),
     "attach": ("safetrain.cli.edit", "attach", "附加扫描件 / Attach a scan to a record"),
     "import": ("safetrain.cli.importing", "import_", "从 Excel 导入花名册或签到 / Import a roster or attendance from Excel"),
-    "fmt": ("safetrain.cli.edit", "fmt", "规范格式 / Canonical formatting"),
+    "fmt": ("safetrain.cli.fmt", "fmt", "规范格式 / Canonical formatting"),
     "export": ("safetrain.cli.export", "export", "导出到 SQLite / Export archives to SQLite"),
 }
 

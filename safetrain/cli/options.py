@@ -23,6 +23,12 @@ def default_lang() -> str:
     return "zh"
 
 
+class BadInput(click.ClickException):
+    """Input the user can fix, said on one line (no usage block), exit 2."""
+
+    exit_code = 2
+
+
 class DateType(click.ParamType):
     name = "DATE"
 
@@ -32,7 +38,8 @@ class DateType(click.ParamType):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.fail(f"不是 YYYY-MM-DD 格式的日期 / not a date in YYYY-MM-DD form: {value!r}", param, ctx)
+            opt = param.opts[0] if param is not None and param.opts else "DATE"
+            raise BadInput(f"{opt} 不是 YYYY-MM-DD 格式的日期 / {opt} is not a date in YYYY-MM-DD form: {value!r}") from None
 
 
 DATE = DateType()

@@ -13,7 +13,7 @@ from ..archive.models import Person
 from ..findings import summarize
 from ..rules.certstatus import SUPERSEDED, person_certificates
 from ..rules.context import Context
-from ..rules.prejob import newcomers, passed_pre_job
+from ..rules.prejob import passed_pre_job
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -65,7 +65,7 @@ def archive_summary(result: Result) -> dict:
     e = ctx.enterprise
     active = sorted((p for p in a.people.values() if p.employed_on(as_of)), key=lambda p: p.id)
 
-    new_workers = [p for p in newcomers(ctx) if p.employed_on(as_of)]
+    new_workers = [p for p in ctx.newcomers if p.employed_on(as_of)]
     pre_job = sum(pre_job_covered(ctx, p) for p in new_workers)
 
     year = as_of.year

@@ -12,7 +12,8 @@ from typing import Iterator
 
 from ..archive.models import Person
 from .context import Context, on_post_key
-from .periods import Period, add_months, complete_periods
+from ..dates import add_months
+from .periods import Period, complete_periods
 from .registry import hit, rule
 
 

@@ -15,7 +15,7 @@ from ..archive.codes import CERTIFICATE_KIND, label
 from ..archive.models import Certificate, Person
 from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, person_certificates
 from .context import Context
-from .periods import add_months
+from ..dates import add_months
 from .registry import hit, rule
 
 

@@ -19,18 +19,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 
+from ..dates import add_years
 from ..archive.models import Certificate, Enterprise, Person
 from .ruleset import RuleSet
 
 VALID, EXPIRING, EXPIRED, REVIEW_DUE, REVIEW_OVERDUE, SUPERSEDED = (
     "valid", "expiring", "expired", "review_due", "review_overdue", "superseded")
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,15 @@ class Context:
             total += s.credited_hours(a)
         return total
 
+    @cached_property
+    def newcomers(self) -> list[Person]:
+        """People without a manager role whose `on_post` is in the window and on
+        or before as_of, in id order: whom P001–P004 and M001 judge."""
+        people = self.archive.people
+        return [people[pid] for pid in sorted(people)
+                if not people[pid].is_manager and self.in_window(people[pid].on_post)
+                and people[pid].on_post <= self.as_of]
+
 
 def on_post_key(person: Person) -> tuple:
     """The key of the line that says when `person` started on the post:

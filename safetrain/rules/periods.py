@@ -1,23 +1,15 @@
-"""Calendar arithmetic the rules share: a date plus some months, and the
-calendar periods (years, half-years, quarters, months) that per-period rules
+"""The calendar periods (years, half-years, quarters, months) that per-period rules
 judge, with their labels (`2024`, `2024-H2`, `2024-Q3`, `2024-08`)."""
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from ..dates import add_months
+
 #: period kind -> months in one period
 _MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus `months` calendar months; the 31st becomes the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ are about the person and point at the person's file.
 
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..archive.codes import CHANGE_KIND, LEVEL, label
 from ..archive.models import Attendance, Person, Session
@@ -19,14 +18,6 @@ from .registry import hit, rule
 
 THREE_LEVELS = ("company", "workshop", "team")  # 培训规定 第十二条, in the order they are given
 TRANSFER_LEVELS = ("workshop", "team")  # 培训规定 第十七条: 重新进行车间（工段、区队）级和班组级的安全培训
-
-
-def newcomers(ctx: Context) -> Iterator[Person]:
-    """People without a manager role whose on_post is in the window, on or before as_of."""
-    for pid in sorted(ctx.archive.people):
-        p = ctx.archive.people[pid]
-        if not p.is_manager and ctx.in_window(p.on_post) and p.on_post <= ctx.as_of:
-            yield p
 
 
 def passed_pre_job(ctx: Context, p: Person) -> list[tuple[Session, Attendance]]:
@@ -61,7 +52,7 @@ def untrained_on_post(ctx: Context):
     `pre_job` session with the person among `attendees`), or correct
     `on_post` if the person started later.
     """
-    for p in newcomers(ctx):
+    for p in ctx.newcomers:
         if not passed_pre_job(ctx, p):
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）于 {p.on_post} 上岗，此前没有考核合格的岗前安全培训",
@@ -93,7 +84,7 @@ def pre_job_hours(ctx: Context):
     """
     fig = ctx.figure("pre_job_hours")
     need = fig.value
-    for p in newcomers(ctx):
+    for p in ctx.newcomers:
         if not passed_pre_job(ctx, p):
             continue  # P001's
         hours = ctx.credited(p.id, end=p.on_post, types={"pre_job"})
@@ -129,7 +120,7 @@ def three_level_missing(ctx: Context):
     """
     if not ctx.in_group("three_level"):
         return
-    for p in newcomers(ctx):
+    for p in ctx.newcomers:
         sessions = passed_pre_job(ctx, p)
         done = {s.level for s, _ in sessions}
         missing = [lv for lv in THREE_LEVELS if lv not in done]
@@ -163,7 +154,7 @@ def three_level_order(ctx: Context):
     """
     if not ctx.in_group("three_level"):
         return
-    for p in newcomers(ctx):
+    for p in ctx.newcomers:
         first: dict[str, Session] = {}
         for s, _ in passed_pre_job(ctx, p):  # sorted by start
             if s.level in THREE_LEVELS:

@@ -1,0 +1,347 @@
+"""The one way safetrain writes an archive's records.
+
+    with editing(root) as ed:                       # holds <root>/.safetrain.lock
+        ed.create("person", "E006", {...})          # a new file, never over an existing one
+        ed.modify("session", "S1", [AppendItems((), "attendees", (entry,))])
+
+Every write:
+1. reads the file and edits it with tomlkit (tomledit.TomlDoc), so every byte
+   the edit does not mean to change stays as it was;
+2. applies the same edit to the file's data as tomllib reads it, parses the
+   new text back and requires the two to be equal, and every comment kept;
+3. validates the result with the loader's own spec check (validate_table) and
+   the integrity checks of recordcheck (A003-A009): a problem the file did not
+   have before refuses the edit with a message naming the file and key;
+4. writes atomically (atomic.py), while the archive lock is held.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import SafetrainError
+from .atomic import write_bytes, write_new_bytes
+from .canonical import render_record
+from .discover import find_root
+from .loader import LocalFiles, _extra_problems
+from .lock import archive_lock
+from .reader import RawFile, list_files
+from .recordcheck import record_problems
+from .spec import FOLDERS, KINDS, RECURSIVE, Table
+from .tomledit import EditRefused, TomlDoc
+from .tomlscan import comments
+from .validate import Problem, is_id, validate_table
+
+KIND_NAMES = {
+    "config": ("档案登记文件", "register"),
+    "person": ("人员", "person"),
+    "session": ("培训", "session"),
+    "drill": ("演练", "drill"),
+    "mentorship": ("师带徒", "mentorship"),
+}
+
+
+class EditError(SafetrainError):
+    """An edit refused: one line naming the file and the key at fault. Nothing was written."""
+
+    def __init__(self, zh: str, en: str, file: str | None = None, problems: tuple[Problem, ...] = ()):
+        super().__init__(zh, en)
+        self.file = file
+        self.problems = problems
+
+
+def refused(rel: str, problems: list[Problem]) -> EditError:
+    shown = problems[:3]
+    zh = f"{rel}：" + "；".join(p.zh for p in shown)
+    en = f"{rel}: " + "; ".join(p.en for p in shown)
+    if len(problems) > 3:
+        zh += f"（另有 {len(problems) - 3} 处问题）"
+        en += f" (and {len(problems) - 3} more)"
+    return EditError(zh, en, rel, tuple(problems))
+
+
+def archive_root(path: str | Path) -> Path:
+    """The archive at or above `path`, as git finds its repository."""
+    root = find_root(Path(path))
+    if root is None:
+        raise SafetrainError(f"{path} 处没有档案（本目录和上级目录中都没有 safetrain.toml；可用 -a 指定档案目录）",
+                             f"no archive at {path} (no safetrain.toml here or above; give one with -a)")
+    return root
+
+
+def table_at(kind: str, path: tuple) -> Table:
+    """The spec of the table at `path` in a file of `kind`."""
+    table = KINDS[kind]
+    for part in path:
+        if isinstance(part, str):
+            table = table.fields[part].table
+    return table
+
+
+def _node(data: dict, path: tuple):
+    for part in path:
+        data = data[part]
+    return data
+
+
+# -- edits: each one changes the tomlkit document and, the same way, the plain data ----------
+
+@dataclass(frozen=True)
+class SetKey:
+    path: tuple
+    key: str
+    value: Any
+
+    def on_doc(self, doc: TomlDoc, kind: str) -> None:
+        doc.set(self.path, self.key, self.value, table_at(kind, self.path))
+
+    def on_data(self, data: dict) -> None:
+        _node(data, self.path)[self.key] = self.value
+
+
+@dataclass(frozen=True)
+class AppendItems:
+    path: tuple
+    key: str
+    values: tuple
+
+    def on_doc(self, doc: TomlDoc, kind: str) -> None:
+        doc.append_to_array(self.path, self.key, list(self.values), table_at(kind, self.path))
+
+    def on_data(self, data: dict) -> None:
+        _node(data, self.path).setdefault(self.key, []).extend(self.values)
+
+
+@dataclass(frozen=True)
+class ReplaceItem:
+    path: tuple
+    key: str
+    index: int
+    value: Any
+
+    def on_doc(self, doc: TomlDoc, kind: str) -> None:
+        doc.replace_in_array(self.path, self.key, self.index, self.value, table_at(kind, self.path))
+
+    def on_data(self, data: dict) -> None:
+        _node(data, self.path)[self.key][self.index] = self.value
+
+
+@dataclass(frozen=True)
+class AppendTable:
+    key: str
+    value: dict
+
+    def on_doc(self, doc: TomlDoc, kind: str) -> None:
+        doc.append_table(self.key, self.value, KINDS[kind].fields[self.key].table, list(KINDS[kind].fields))
+
+    def on_data(self, data: dict) -> None:
+        data.setdefault(self.key, []).append(self.value)
+
+
+# -- what the archive holds --------------------------------------------------------------
+
+class Index:
+    """The archive's record files by kind and id, read once per command; people's data on demand."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.files: dict[str, dict[str, list[str]]] = {kind: {} for kind in FOLDERS}
+        listed, _ = list_files(root)
+        for kind, rel in listed:
+            if kind != "config":
+                self.files[kind].setdefault(rel.rsplit("/", 1)[-1][:-5], []).append(rel)
+        self._people: dict[str, dict | None] | None = None
+        self._numbers: dict[str, set[str]] | None = None
+
+    def rel(self, kind: str, rid: str) -> str | None:
+        rels = self.files[kind].get(rid)
+        return rels[0] if rels else None
+
+    def has(self, kind: str, rid: str) -> bool:
+        return rid in self.files[kind]
+
+    def ids(self, kind: str) -> list[str]:
+        return sorted(self.files[kind])
+
+    def layout(self, kind: str) -> str:
+        """"year" when records of `kind` go into <year>/ sub-folders, "flat" when the
+        archive already keeps them directly in the kind's folder."""
+        rels = [r for rs in self.files[kind].values() for r in rs]
+        if any(r.count("/") > 1 for r in rels) or not rels:
+            return "year"
+        return "flat"
+
+    def people(self) -> dict[str, dict | None]:
+        """Every person's data as tomllib reads it (None for a file that cannot be read)."""
+        if self._people is None:
+            self._people = {}
+            for pid, rels in self.files["person"].items():
+                try:
+                    self._people[pid] = tomllib.loads((self.root / rels[0]).read_text("utf-8"))
+                except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                    self._people[pid] = None
+        return self._people
+
+    def _number_map(self) -> dict[str, set[str]]:
+        if self._numbers is None:
+            self._numbers = {}
+            for pid, data in self.people().items():
+                number = data.get("id_number") if isinstance(data, dict) else None
+                if isinstance(number, str):
+                    self._numbers.setdefault(number, set()).add(pid)
+        return self._numbers
+
+    def id_holder(self, number: str, pid: str) -> str | None:
+        others = sorted(self._number_map().get(number, set()) - {pid})
+        return others[0] if others else None
+
+    def by_name(self, name: str) -> list[str]:
+        return sorted(pid for pid, data in self.people().items()
+                      if isinstance(data, dict) and data.get("name") == name)
+
+    def record(self, kind: str, rid: str, rel: str, data: dict | None) -> None:
+        """Note a record written by this command."""
+        rels = self.files[kind].setdefault(rid, [])
+        if rel not in rels:
+            rels.append(rel)
+        if kind == "person" and self._people is not None:
+            old = self._people.get(rid)
+            if self._numbers is not None:
+                if isinstance(old, dict) and isinstance(old.get("id_number"), str):
+                    self._numbers.get(old["id_number"], set()).discard(rid)
+                if data and isinstance(data.get("id_number"), str):
+                    self._numbers.setdefault(data["id_number"], set()).add(rid)
+            self._people[rid] = data
+
+
+@dataclass(frozen=True)
+class Change:
+    rel: str
+    before: str
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+class Editor:
+    """Creates and changes one archive's records; use through `editing()`."""
+
+    def __init__(self, root: Path, dry_run: bool = False, today: date | None = None):
+        self.root = root
+        self.dry_run = dry_run
+        self.today = today or date.today()
+        self.index = Index(root)
+        self.files = LocalFiles(root)
+
+    def path_for(self, kind: str, rid: str, when: date | None = None) -> str:
+        """Where a new record goes: sessions and drills in a <year>/ sub-folder (by start or
+        date), unless the archive already keeps them flat; everything else in its folder."""
+        folder = FOLDERS[kind]
+        if kind in RECURSIVE and when is not None and self.index.layout(kind) == "year":
+            return f"{folder}/{when.year:04d}/{rid}.toml"
+        return f"{folder}/{rid}.toml"
+
+    def problems(self, kind: str, rid: str, rel: str, data: dict) -> list[Problem]:
+        """What the loader (A002) and the integrity rules (A003-A009) would say about `data`."""
+        problems = validate_table(data, KINDS[kind]) + _extra_problems(RawFile(kind, rel, rid, data), None)
+        try:
+            problems += record_problems(kind, rid, data, lambda pid: self.index.has("person", pid),
+                                        self.index.id_holder, self.files.status, self.today)
+        except (KeyError, TypeError, AttributeError):  # a shape the spec check already reports
+            pass
+        return problems
+
+    def check_new_id(self, kind: str, rid: str) -> None:
+        """Refuse a malformed id, or one a record of `kind` already has (in any sub-folder)."""
+        zh, en = KIND_NAMES[kind]
+        if not is_id(rid):
+            raise EditError(f"\"{rid}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
+                            f"\"{rid}\" is not a valid id (a letter or digit, then letters, digits, . _ -, at most 64)")
+        existing = self.index.rel(kind, rid)
+        if existing:
+            raise EditError(f"{zh}编号 {rid} 已存在：{existing}", f"{en} id {rid} already exists: {existing}", existing)
+
+    def create(self, kind: str, rid: str, data: dict, when: date | None = None, header: tuple = ()) -> str:
+        """Write a new record file; refuses an id the archive already has."""
+        self.check_new_id(kind, rid)
+        rel = self.path_for(kind, rid, when)
+        text = render_record(kind, data, list(header))
+        if tomllib.loads(text) != data:  # pragma: no cover - a bug in render_record
+            raise EditError(f"{rel}：内部错误，生成的文本与数据不符", f"{rel}: internal error, the text does not match the data", rel)
+        problems = self.problems(kind, rid, rel, data)
+        if problems:
+            raise refused(rel, problems)
+        if not self.dry_run:
+            try:
+                write_new_bytes(self.root / rel, text.encode("utf-8"))
+            except FileExistsError:
+                raise EditError(f"{rel} 已存在，未覆盖", f"{rel} already exists; not overwritten", rel) from None
+        self.index.record(kind, rid, rel, data)
+        return rel
+
+    def read(self, kind: str, rid: str) -> tuple[str, str, dict]:
+        """(rel, text, data) of an existing record; EditError when it is missing or unreadable."""
+        zh, en = KIND_NAMES[kind]
+        rel = self.index.rel(kind, rid)
+        if rel is None:
+            raise EditError(f"没有编号为 {rid} 的{zh}记录（{FOLDERS[kind]}/）", f"no {en} with id {rid} ({FOLDERS[kind]}/)")
+        try:
+            text = (self.root / rel).read_bytes().decode("utf-8")
+            data = tomllib.loads(text)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise EditError(f"{rel} 不是有效的 UTF-8 TOML 文件（A001），请先修正：{exc}",
+                            f"{rel} is not a valid UTF-8 TOML file (A001); fix it first: {exc}", rel) from None
+        return rel, text, data
+
+    def modify(self, kind: str, rid: str, edits: list) -> Change:
+        """Apply `edits` to a record in place; refuses any result with a new problem."""
+        rel, text, before = self.read(kind, rid)
+        try:
+            doc = TomlDoc(text)
+        except EditRefused as exc:
+            raise EditError(f"{rel}：{exc.zh}", f"{rel}: {exc.en}", rel) from None
+        expected = copy.deepcopy(before)
+        try:
+            for edit in edits:
+                edit.on_doc(doc, kind)
+                edit.on_data(expected)
+        except EditRefused as exc:
+            raise EditError(f"{rel}：{exc.zh}", f"{rel}: {exc.en}", rel) from None
+        after = doc.text()
+        self._verify(rel, text, after, expected)
+        known = {p.zh for p in self.problems(kind, rid, rel, before)}
+        fresh = [p for p in self.problems(kind, rid, rel, expected) if p.zh not in known]
+        if fresh:
+            raise refused(rel, fresh)
+        if not self.dry_run and after != text:
+            write_bytes(self.root / rel, after.encode("utf-8"))
+        self.index.record(kind, rid, rel, expected)
+        return Change(rel, text, after)
+
+    @staticmethod
+    def _verify(rel: str, before: str, after: str, expected: dict) -> None:
+        try:
+            ok = tomllib.loads(after) == expected
+        except tomllib.TOMLDecodeError:
+            ok = False
+        if not ok or not Counter(comments(after)) >= Counter(comments(before)):
+            raise EditError(f"{rel}：无法安全地修改此文件（修改后的内容与预期不符），未写入；请先运行 safetrain fmt",
+                            f"{rel}: cannot change this file safely (the result is not what was meant); nothing written; "
+                            "run safetrain fmt first", rel)
+
+
+@contextmanager
+def editing(root: str | Path, dry_run: bool = False, timeout: float | None = None) -> Iterator[Editor]:
+    """An Editor for the archive at or above `root`, holding its lock throughout."""
+    root = archive_root(root)
+    with archive_lock(root, timeout):
+        yield Editor(root, dry_run)

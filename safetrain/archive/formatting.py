@@ -1,0 +1,127 @@
+"""`safetrain fmt` over archives, workspaces and single files.
+
+Only record files are formatted (safetrain.toml, people/, sessions/**,
+drills/**, mentorships/); a file that is not UTF-8 TOML (A001) is reported and
+never touched; a file the formatter cannot lay out safely is left as it is.
+Each archive is formatted under its lock, each file written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..findings import Finding
+from .atomic import write_bytes
+from .canonical import Unsupported, format_text
+from .discover import MARKER, discover, display_name, find_root
+from .lock import archive_lock
+from .reader import list_files, read_file
+from .spec import FOLDERS
+
+_KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
+
+
+@dataclass(frozen=True)
+class Formatted:
+    path: str  # as shown to the user
+    status: str  # "changed", "unchanged", "invalid" (A001: not touched), "skipped" (left as it is)
+    zh: str = ""
+    en: str = ""
+
+
+def kind_of(rel: str) -> str | None:
+    """The file kind of a path relative to an archive root (None: not a record file)."""
+    if rel == MARKER:
+        return "config"
+    parts = rel.split("/")
+    kind = _KIND_OF_FOLDER.get(parts[0])
+    if kind is None or not rel.endswith(".toml"):
+        return None
+    if len(parts) > 2 and kind not in ("session", "drill"):
+        return None
+    return kind
+
+
+def format_paths(paths: Iterable[str | os.PathLike], check: bool = False) -> Iterator[Formatted]:
+    """Format (or with `check`, only judge) every record file under `paths`."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            yield _single(path, check)
+            continue
+        for root in discover([raw]):
+            yield from _archive(root, check)
+
+
+def _archive(root: Path, check: bool) -> Iterator[Formatted]:
+    shown = display_name(root)
+    prefix = "" if shown == "." else shown.rstrip("/") + "/"
+    files, _ = list_files(root)
+    if check:
+        for kind, rel in files:
+            yield _one(root, kind, rel, prefix + rel, check)
+        return
+    with archive_lock(root):
+        results = [_one(root, kind, rel, prefix + rel, check) for kind, rel in files]
+    yield from results
+
+
+def _one(root: Path, kind: str, rel: str, shown: str, check: bool) -> Formatted:
+    raw = read_file(root, kind, rel)
+    if isinstance(raw, Finding) and raw.code == "A001":
+        return Formatted(shown, "invalid", raw.message_zh, raw.message_en)
+    return _format_file(root / rel, kind, shown, check)
+
+
+def _single(path: Path, check: bool) -> Formatted:
+    shown = os.path.relpath(path) if not os.path.isabs(str(path)) else str(path)
+    root = find_root(path.parent)
+    if root is not None:
+        rel = path.absolute().relative_to(root).as_posix()
+        kind = kind_of(rel)
+        if kind is not None:
+            return _one(root, kind, rel, shown, check) if check else _locked(root, kind, rel, shown)
+    kind = "config" if path.name == MARKER else _KIND_OF_FOLDER.get(path.parent.name)
+    problem = _a001(path)
+    if problem:
+        return Formatted(shown, "invalid", *problem)
+    return _format_file(path, kind, shown, check)
+
+
+def _locked(root: Path, kind: str, rel: str, shown: str) -> Formatted:
+    with archive_lock(root):
+        return _one(root, kind, rel, shown, False)
+
+
+def _a001(path: Path) -> tuple[str, str] | None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return (f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return ("文件以 UTF-8 BOM 开头（A001）", "the file starts with a UTF-8 byte-order mark (A001)")
+    try:
+        tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return ("不是有效的 UTF-8 编码（A001）", "not valid UTF-8 (A001)")
+    except tomllib.TOMLDecodeError as exc:
+        return (f"TOML 语法错误（A001）：{exc}", f"TOML syntax error (A001): {exc}")
+    return None
+
+
+def _format_file(path: Path, kind: str | None, shown: str, check: bool) -> Formatted:
+    text = path.read_bytes().decode("utf-8")
+    try:
+        out = format_text(text, kind)
+    except Unsupported as exc:
+        return Formatted(shown, "skipped", exc.zh, exc.en)
+    if out == text:
+        return Formatted(shown, "unchanged")
+    if not check:
+        write_bytes(path, out.encode("utf-8"))
+    return Formatted(shown, "changed")
+

@@ -1,0 +1,194 @@
+"""What people type (options, prompts, Excel cells) turned into the values of
+the archive format, field by field as spec.py describes them.
+
+Codes accept their Chinese and English labels; dates accept `2023-07-01`,
+`2023/7/1`, `2023.7.1`, `2023年7月1日` and Excel date cells; lists accept
+commas (, ，), 、 and semicolons. Every refusal says what was wrong, in
+Chinese and English.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from .codes import Labels, code_for
+from .spec import Field
+from .validate import is_id
+
+_DATE = re.compile(r"^\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*$")
+_COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_DATETIME = re.compile(
+    r"^\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*[T\s]?\s*"
+    r"(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*(?:[:：分]\s*(?:(\d{1,2})\s*秒?)?)?\s*$"
+)
+_SEPARATORS = re.compile(r"[,，、;；\s]+")
+_TRUE = frozenset({"true", "yes", "y", "1", "是", "合格", "通过", "已通过", "pass", "passed"})
+_FALSE = frozenset({"false", "no", "n", "0", "否", "不合格", "未通过", "不通过", "fail", "failed"})
+
+
+class InputError(ValueError):
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        if value.time() != time(0):
+            raise InputError(f"应为日期，不含时间：{value:%Y-%m-%d %H:%M}", f"must be a date without a time: {value:%Y-%m-%d %H:%M}")
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise InputError(f"数字 {_text(value)} 不是日期（请把单元格设为日期格式，或写成 2023-07-01）",
+                         f"the number {_text(value)} is not a date (format the cell as a date, or write 2023-07-01)")
+    text = _text(value)
+    m = _DATE.match(text) or _COMPACT_DATE.match(text)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+        raise InputError(f"不是有效日期：{text}", f"not a valid date: {text}")
+    raise InputError(f"不是日期：{text}（应写成 2023-07-01、2023/7/1 或 2023年7月1日）",
+                     f"not a date: {text} (write 2023-07-01, 2023/7/1 or 2023年7月1日)")
+
+
+def parse_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, date):
+        raise InputError(f"缺少时间：{value}（应写成 2023-07-15 08:30）", f"the time is missing: {value} (write 2023-07-15 08:30)")
+    text = _text(value)
+    m = _DATETIME.match(text)
+    if m:
+        try:
+            return datetime(*(int(g) for g in m.groups(default="0")))
+        except ValueError:
+            raise InputError(f"不是有效的日期时间：{text}", f"not a valid date and time: {text}") from None
+    if _DATE.match(text):
+        raise InputError(f"缺少时间：{text}（应写成 2023-07-15 08:30）", f"the time is missing: {text} (write 2023-07-15 08:30)")
+    raise InputError(f"不是日期时间：{text}（应写成 2023-07-15 08:30）", f"not a date and time: {text} (write 2023-07-15 08:30)")
+
+
+def parse_number(value: Any, integer: bool = False) -> int | float:
+    if isinstance(value, bool):
+        raise InputError(f"不是数字：{value}", f"not a number: {value}")
+    if isinstance(value, (int, float)):
+        number = value
+    else:
+        text = _text(value)
+        try:
+            number = float(text)
+        except ValueError:
+            raise InputError(f"不是数字：{text}", f"not a number: {text}") from None
+    if not math.isfinite(number):
+        raise InputError(f"不是有限数字：{value}", f"not a finite number: {value}")
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    if integer and not isinstance(number, int):
+        raise InputError(f"应为整数：{value}", f"must be a whole number: {value}")
+    return number
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InputError(f"应为 是/否（true/false）：{text}", f"must be yes or no (true/false): {text}")
+
+
+def choices(labels: Labels, lang: str = "zh") -> str:
+    if lang == "en":
+        return ", ".join(f"{c} ({en})" for c, (_, en) in labels.items())
+    return "、".join(f"{c} {zh}" for c, (zh, _) in labels.items())
+
+
+def parse_code(value: Any, labels: Labels) -> str:
+    text = _text(value)
+    code = code_for(labels, text)
+    if code is None:
+        raise InputError(f"\"{text}\" 不是有效选项；可选：{choices(labels)}",
+                         f"\"{text}\" is not one of: {choices(labels, 'en')}")
+    return code
+
+
+def split_list(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [p for v in value for p in split_list(v)]
+    return [p for p in _SEPARATORS.split(_text(value)) if p]
+
+
+def parse_id(value: Any) -> str:
+    text = _text(value)
+    if not is_id(text):
+        raise InputError(f"\"{text}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
+                         f"\"{text}\" is not a valid id (a letter or digit, then letters, digits, . _ -, at most 64)")
+    return text
+
+
+def coerce(fld: Field, value: Any) -> Any:
+    """`value` as the field's type; None when blank. Raises InputError."""
+    if is_blank(value) or (isinstance(value, (list, tuple)) and not value):
+        return None
+    kind = fld.kind
+    if kind in ("str", "path"):
+        return _text(value)
+    if kind == "id":
+        return parse_id(value)
+    if kind == "code":
+        return parse_code(value, fld.codes)
+    if kind == "codes":
+        out = []
+        for part in split_list(value):
+            code = parse_code(part, fld.codes)
+            if code not in out:
+                out.append(code)
+        return out
+    if kind == "ids":
+        out = []
+        for part in split_list(value):
+            pid = parse_id(part)
+            if pid not in out:
+                out.append(pid)
+        return out
+    if kind == "strings":
+        return split_list(value)
+    if kind == "dates":
+        return [parse_date(p) if isinstance(p, (date, datetime)) else parse_date(p)
+                for p in (value if isinstance(value, (list, tuple)) else split_list(value))]
+    if kind == "date":
+        return parse_date(value)
+    if kind == "datetime":
+        return parse_datetime(value)
+    if kind == "int":
+        return parse_number(value, integer=True)
+    if kind == "number":
+        return parse_number(value)
+    if kind == "bool":
+        return parse_bool(value)
+    raise InputError(f"此字段不能直接输入（{kind}）", f"this field cannot be typed in ({kind})")
+
+
+def inputtable(fld: Field) -> bool:
+    """Whether a field can be given as an option or a cell (not tables, waivers, attachments)."""
+    return fld.kind not in ("table", "tables", "waivers", "attachments")

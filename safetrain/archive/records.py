@@ -1,0 +1,230 @@
+"""Keeping the archive by command: new records, attendees, certificates, attachments.
+
+Each function takes an Editor (edit.py: the lock, the checks, the atomic
+writes) and typed values (inputs.py turns what people type into them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .canonical import render_record
+from .edit import AppendItems, AppendTable, EditError, Editor, ReplaceItem
+from .spec import ATTENDEE, FOLDERS
+from .validate import dotted, validate_table
+
+KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
+KIND_WORDS = {**{k: k for k in FOLDERS}, **KIND_OF_FOLDER}  # "person" or "people" -> "person"
+
+
+def new_record(ed: Editor, kind: str, rid: str, values: dict) -> tuple[str, str]:
+    """Create people/<rid>.toml, sessions/<year>/<rid>.toml, ... from typed values: (path, text)."""
+    data = {k: v for k, v in values.items() if v is not None and v != []}
+    when = None
+    if kind == "session":
+        data.setdefault("attendees", [])
+        start = data.get("start")
+        when = start.date() if isinstance(start, datetime) else None
+    elif kind == "drill":
+        when = data.get("date")
+    rel = ed.create(kind, rid, data, when)
+    return rel, render_record(kind, data)
+
+
+# -- attendees ----------------------------------------------------------------------------
+
+@dataclass
+class AttendResult:
+    rel: str
+    added: list[str] = field(default_factory=list)
+    updated: list[tuple[str, list[tuple]]] = field(default_factory=list)  # (person, [(key, old, new)])
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already attending (no --update)
+    failed: list[tuple[int, str, str, str]] = field(default_factory=list)  # (entry index, key, zh, en)
+
+
+def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, strict: bool = True) -> AttendResult:
+    """Add attendees (`{"person": ..., "score"|"passed"|"hours": ...}`) to session `sid`.
+
+    Unknown people and people listed twice fail; people already attending are
+    skipped, or with `update` get the given fields changed. With `strict`, any
+    failure or skip refuses the whole change (EditError) and nothing is written.
+    """
+    rel, _, data = ed.read("session", sid)
+    result = AttendResult(rel)
+    current = data.get("attendees", [])
+    at = {a.get("person"): i for i, a in enumerate(current) if isinstance(a, dict)}
+    hours = data.get("hours")
+    edits: list = []
+    new: list[dict] = []
+    seen: set[str] = set()
+    for n, entry in enumerate(entries):
+        pid = entry["person"]
+        problem = _attendee_problem(ed, entry, hours)
+        if problem is None and pid in seen:
+            problem = ("person", f"人员 {pid} 重复出现", f"person {pid} is listed twice")
+        if problem:
+            result.failed.append((n, *problem))
+            continue
+        seen.add(pid)
+        if pid in at:
+            old = current[at[pid]]
+            merged = {**old, **entry}
+            changed = [(k, old.get(k), entry[k]) for k in entry if old.get(k) != entry[k]]
+            if not update:
+                result.skipped.append(pid)
+            elif not changed:
+                result.unchanged.append(pid)
+            else:
+                edits.append(ReplaceItem((), "attendees", at[pid], merged))
+                result.updated.append((pid, changed))
+        else:
+            new.append(entry)
+            result.added.append(pid)
+    if strict and (result.failed or result.skipped):
+        raise _attend_refused(rel, result)
+    if new:
+        edits.append(AppendItems((), "attendees", tuple(new)))
+    if edits:
+        ed.modify("session", sid, edits)
+    return result
+
+
+def _attendee_problem(ed: Editor, entry: dict, hours) -> tuple[str, str, str] | None:
+    pid = entry["person"]
+    problems = validate_table(entry, ATTENDEE)
+    if problems:
+        p = problems[0]
+        return (str(p.key[-1]), p.zh, p.en)
+    if not ed.index.has("person", pid):
+        return ("person", f"人员 {pid} 没有人员档案（people/{pid}.toml）", f"person {pid} has no person file (people/{pid}.toml)")
+    part = entry.get("hours")
+    if part is not None and isinstance(hours, (int, float)) and part > hours:
+        return ("hours", f"学时 {part:g} 超过本期培训学时 {hours:g}", f"{part:g} 学时 is more than the session's {hours:g}")
+    return None
+
+
+def _attend_refused(rel: str, result: AttendResult) -> EditError:
+    zh = [z for _, _, z, _ in result.failed]
+    en = [e for _, _, _, e in result.failed]
+    for pid in result.skipped:
+        zh.append(f"人员 {pid} 已在参加人员中")
+        en.append(f"person {pid} already attends")
+    return EditError(f"{rel}：`attendees`：" + "；".join(zh) + "；未作任何修改",
+                     f"{rel}: `attendees`: " + "; ".join(en) + "; nothing changed", rel)
+
+
+# -- certificates -------------------------------------------------------------------------
+
+def add_certificate(ed: Editor, pid: str, cert: dict) -> str:
+    """Append a [[certificates]] table to people/<pid>.toml."""
+    rel, _, data = ed.read("person", pid)
+    cert = {k: v for k, v in cert.items() if v is not None and v != []}
+    for old in data.get("certificates", []):
+        if all(old.get(k) == cert.get(k) for k in ("kind", "number", "issued")):
+            raise EditError(f"{rel}：`certificates`：证书 {cert.get('number')}（{cert.get('issued')} 发证）已登记",
+                            f"{rel}: `certificates`: certificate {cert.get('number')} issued {cert.get('issued')} is already recorded", rel)
+    ed.modify("person", pid, [AppendTable("certificates", cert)])
+    return rel
+
+
+# -- attachments --------------------------------------------------------------------------
+
+def resolve_record(ed: Editor, ref: str, kind: str | None = None) -> tuple[str, str]:
+    """(kind, id) of RECORD as given: `sessions/S1`, `sessions/2023/S1.toml`, `people/E1`, or an id."""
+    ref = ref.replace("\\", "/").strip("/")
+    if ref.endswith(".toml"):
+        ref = ref[:-5]
+    if kind is not None and kind not in KIND_WORDS:
+        raise EditError(f"未知的记录种类 {kind}（可选：person、session、drill、mentorship）",
+                        f"unknown record kind {kind} (one of: person, session, drill, mentorship)")
+    kind = KIND_WORDS.get(kind) if kind else None
+    if "/" in ref:
+        folder, rid = ref.split("/", 1)[0], ref.rsplit("/", 1)[-1]
+        found = KIND_OF_FOLDER.get(folder)
+        if found is None or (kind and kind != found):
+            raise EditError(f"{ref} 不是人员、培训、演练或师带徒记录", f"{ref} is not a person, session, drill or mentorship record")
+        kind = found
+    else:
+        rid = ref
+    if kind:
+        if not ed.index.has(kind, rid):
+            raise EditError(f"没有记录 {FOLDERS[kind]}/{rid}", f"no record {FOLDERS[kind]}/{rid}")
+        return kind, rid
+    kinds = [k for k in FOLDERS if ed.index.has(k, rid)]
+    if not kinds:
+        raise EditError(f"没有编号为 {rid} 的记录", f"no record with id {rid}")
+    if len(kinds) > 1:
+        both = "、".join(f"{FOLDERS[k]}/{rid}" for k in kinds)
+        raise EditError(f"编号 {rid} 不唯一（{both}），请写成 sessions/{rid} 之类或用 --kind",
+                        f"id {rid} is ambiguous ({both.replace('、', ', ')}); write e.g. sessions/{rid}, or use --kind")
+    return kinds[0], rid
+
+
+@dataclass(frozen=True)
+class Attached:
+    record: str  # the record file changed
+    path: str  # the attachment's path inside the archive
+    sha256: str
+    copied: bool
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def attach(ed: Editor, kind: str, rid: str, source: str | os.PathLike) -> Attached:
+    """Copy `source` into attachments/ (never over a different file) and record it with its sha256."""
+    from .atomic import write_new_bytes
+
+    src = Path(source)
+    if not src.is_file():
+        raise EditError(f"文件不存在：{source}", f"no such file: {source}")
+    rel, _, data = ed.read(kind, rid)
+    digest = sha256_of(src)
+    root = ed.root.resolve()
+    real = src.resolve()
+    copied = False
+    if real.is_relative_to(root):
+        target = real.relative_to(root).as_posix()
+    else:
+        target = _free_name(ed.root, src.name, digest)
+        if not (ed.root / target).exists():
+            try:
+                write_new_bytes(ed.root / target, src.read_bytes())
+            except FileExistsError:
+                raise EditError(f"{target} 已存在，未覆盖", f"{target} already exists; not overwritten") from None
+            copied = True
+    for i, old in enumerate(data.get("attachments", [])):
+        if (old.get("path") if isinstance(old, dict) else old) == target:
+            if copied:
+                os.unlink(ed.root / target)
+            raise EditError(f"{rel}：`{dotted(('attachments', i))}` 已记录 {target}", f"{rel}: `{dotted(('attachments', i))}` already records {target}", rel)
+    try:
+        ed.modify(kind, rid, [AppendItems((), "attachments", ({"path": target, "sha256": digest},))])
+    except BaseException:
+        if copied:
+            os.unlink(ed.root / target)
+        raise
+    return Attached(rel, target, digest, copied)
+
+
+def _free_name(root: Path, name: str, digest: str) -> str:
+    """attachments/<name>, or <stem>-2<suffix>, ... when a different file has that name;
+    the same name when that file holds the same bytes."""
+    stem, suffix = os.path.splitext(name)
+    n = 1
+    while True:
+        candidate = f"attachments/{name}" if n == 1 else f"attachments/{stem}-{n}{suffix}"
+        path = root / candidate
+        if not path.exists() or (path.is_file() and sha256_of(path) == digest):
+            return candidate
+        n += 1

@@ -1,0 +1,268 @@
+"""Importing people from a roster sheet (花名册), and the blank roster template.
+
+Every row is checked like a person file (the spec, the ID number, the dates);
+a bad row is reported with its row number and column and not written, good
+rows are written. An existing person is never silently overwritten: without
+`update` the row is reported as skipped; with it, only the fields that differ
+are changed, and listed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .edit import EditError, Editor, SetKey
+from .inputs import InputError, coerce, parse_id
+from .sheets import Column, Sheet, read_sheet
+from .spec import PERSON
+from .validate import Problem
+
+#: field key -> headers accepted (the first is the one the template writes)
+ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
+    "id": ("工号", "人员编号", "员工编号", "编号"),
+    "name": ("姓名",),
+    "id_number": ("身份证号", "身份证号码", "居民身份证号", "居民身份证号码"),
+    "department": ("部门", "车间", "车间/部门", "所在部门"),
+    "team": ("班组",),
+    "post": ("岗位", "工种", "岗位/工种"),
+    "employment": ("用工形式", "用工性质"),
+    "hired": ("入职日期", "入职时间"),
+    "on_post": ("上岗日期", "上岗时间"),
+    "left": ("离职日期", "离职时间"),
+    "roles": ("人员类别",),
+    "skill_level": ("技能等级",),
+    "post_since": ("本岗位起始日期", "本岗位/工种起始日期"),
+    "note": ("备注",),
+}
+EXAMPLE_ID = "示例"  # the template's example row carries this in 工号 and is never imported
+_KEY_PREFIX = re.compile(r"^`[^`]*`[:：]?\s*")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str  # "身份证号（C列）" style label, or "" for the whole row
+    column_en: str
+    zh: str
+    en: str
+
+
+@dataclass
+class ImportReport:
+    created: list[tuple[int, str, str]] = field(default_factory=list)  # (row, id, name)
+    updated: list[tuple[int, str, list[tuple[str, Any, Any]]]] = field(default_factory=list)  # (row, id, [(key, old, new)])
+    unchanged: list[tuple[int, str]] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # existing people without --update
+    errors: list[RowError] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+
+def _label(sheet: Sheet, key: str) -> tuple[str, str]:
+    col: Column | None = sheet.columns.get(key)
+    if col is None:
+        header = ROSTER_HEADERS.get(key, (key,))[0]
+        return header, header
+    return f"{col.header}（{col.letter}列）", f"{col.header} (column {col.letter})"
+
+
+def row_error(sheet: Sheet, row: int, key: str | None, zh: str, en: str) -> RowError:
+    if key is None:
+        return RowError(row, "", "", zh, en)
+    cz, ce = _label(sheet, key)
+    return RowError(row, cz, ce, zh, en)
+
+
+def _problem_error(sheet: Sheet, row: int, p: Problem) -> RowError:
+    key = p.key[0] if p.key and isinstance(p.key[0], str) else None
+    zh, en = _KEY_PREFIX.sub("", p.zh), _KEY_PREFIX.sub("", p.en)
+    return row_error(sheet, row, key if key in ROSTER_HEADERS else None, zh, en)
+
+
+def _cell_value(key: str, value: Any) -> Any:
+    """A cell as the person field's value (InputError when it cannot be one)."""
+    if key == "id_number" and isinstance(value, float):
+        raise InputError("Excel 把身份证号存成了数字，后几位已丢失；请把该列设为“文本”后重新填写",
+                         "Excel stored the ID number as a number and lost its last digits; format the column as text and type it again")
+    if key == "id_number" and isinstance(value, int):
+        value = str(value)
+    if key == "id_number" and isinstance(value, str):
+        value = value.replace(" ", "").upper() if value.strip()[-1:] in "xX" else value.replace(" ", "")
+    return coerce(PERSON.fields[key], value)
+
+
+def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name: str | None = None) -> ImportReport:
+    """Create (or with `update`, change) people from the roster at `path`."""
+    sheet = read_sheet(path, ROSTER_HEADERS, ("id",), sheet_name)
+    report = ImportReport(ignored=sheet.ignored)
+    first_row: dict[str, int] = {}
+    for row, cells in sheet.rows:
+        raw_id = cells.get("id")
+        if isinstance(raw_id, str) and raw_id.strip() == EXAMPLE_ID:
+            continue
+        errors, pid, values = _read_row(sheet, row, cells)
+        if pid is not None:
+            if pid in first_row:
+                errors.insert(0, row_error(sheet, row, "id", f"工号 {pid} 与第 {first_row[pid]} 行重复",
+                                           f"id {pid} repeats row {first_row[pid]}"))
+            else:
+                first_row[pid] = row
+        if errors:
+            report.errors.extend(errors)
+            continue
+        if ed.index.has("person", pid):
+            _update_row(ed, sheet, row, pid, values, update, report)
+        else:
+            _create_row(ed, sheet, row, pid, values, report)
+    return report
+
+
+def _read_row(sheet: Sheet, row: int, cells: dict) -> tuple[list[RowError], str | None, dict]:
+    errors: list[RowError] = []
+    pid = None
+    values: dict[str, Any] = {}
+    for key, value in cells.items():
+        formula = sheet.formula_errors.get((row, key))
+        if formula:
+            errors.append(row_error(sheet, row, key, *formula))
+            continue
+        try:
+            if key == "id":
+                pid = parse_id(value) if value is not None else None
+            else:
+                typed = _cell_value(key, value)
+                if typed is not None:
+                    values[key] = typed
+        except InputError as exc:
+            errors.append(row_error(sheet, row, key, exc.zh, exc.en))
+    if pid is None and not any(e.column.startswith(_label(sheet, "id")[0]) for e in errors):
+        errors.insert(0, row_error(sheet, row, "id", "缺少工号", "the id is missing"))
+    return errors, pid, values
+
+
+def _create_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, report: ImportReport) -> None:
+    missing = [k for k in PERSON.required if k not in values]
+    if missing:
+        for key in missing:
+            report.errors.append(row_error(sheet, row, key, f"缺少{PERSON.fields[key].zh}", f"{PERSON.fields[key].en} is missing"))
+        return
+    try:
+        rel = ed.create("person", pid, values)
+    except EditError as exc:
+        _edit_failed(sheet, row, exc, report)
+        return
+    report.created.append((row, pid, values["name"]))
+    report.files.append(rel)
+
+
+def _update_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, update: bool, report: ImportReport) -> None:
+    if not update:
+        report.skipped.append((row, pid))
+        return
+    try:
+        _, _, data = ed.read("person", pid)
+        changes = [(k, data.get(k), v) for k, v in values.items() if data.get(k) != v]
+        if not changes:
+            report.unchanged.append((row, pid))
+            return
+        change = ed.modify("person", pid, [SetKey((), k, v) for k, _, v in changes])
+    except EditError as exc:
+        _edit_failed(sheet, row, exc, report)
+        return
+    report.updated.append((row, pid, changes))
+    report.files.append(change.rel)
+
+
+def _edit_failed(sheet: Sheet, row: int, exc: EditError, report: ImportReport) -> None:
+    if exc.problems:
+        report.errors.extend(_problem_error(sheet, row, p) for p in exc.problems)
+    else:
+        report.errors.append(row_error(sheet, row, None, exc.zh, exc.en))
+
+
+# -- the blank roster ----------------------------------------------------------------------
+
+TEMPLATE_ROWS = 2000  # rows that get the drop-down lists and text formats
+
+
+def write_template(path: str | Path) -> None:
+    """A blank roster: headers (required ones marked *), an example row, drop-down lists for
+    the coded columns, text format for 工号 and 身份证号, and a sheet explaining each column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .atomic import write_bytes
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "花名册"
+    keys = list(ROSTER_HEADERS)
+    required = {"id", *PERSON.required}
+    for c, key in enumerate(keys, 1):
+        cell = ws.cell(1, c, ROSTER_HEADERS[key][0] + ("*" if key in required else ""))
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        ws.column_dimensions[cell.column_letter].width = 16 if key not in ("id_number", "note") else 22
+    example = {
+        "id": EXAMPLE_ID, "name": "张三", "id_number": "11010519491231002X", "department": "综采一队", "team": "一班",
+        "post": "采煤机司机", "employment": "正式工", "hired": date(2023, 7, 3), "on_post": date(2023, 7, 20),
+        "roles": "特种作业人员", "skill_level": "中级工", "post_since": date(2015, 3, 1),
+        "note": "示例行：工号为“示例”的行导入时忽略，可删除",
+    }
+    grey = Font(italic=True, color="808080")
+    for c, key in enumerate(keys, 1):
+        cell = ws.cell(2, c, example.get(key))
+        cell.font = grey
+    for c, key in enumerate(keys, 1):
+        letter = ws.cell(1, c).column_letter
+        fld = PERSON.fields.get(key)
+        if key in ("id", "id_number"):
+            for r in range(2, TEMPLATE_ROWS + 2):
+                ws.cell(r, c).number_format = "@"
+        elif fld is not None and fld.kind == "date":
+            for r in range(2, TEMPLATE_ROWS + 2):
+                ws.cell(r, c).number_format = "yyyy-mm-dd"
+        if fld is not None and fld.codes:
+            labels = ",".join(zh for zh, _ in fld.codes.values())
+            dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
+            if fld.kind == "codes":  # several may be given, separated by 、
+                dv.showErrorMessage = False
+            dv.promptTitle = ROSTER_HEADERS[key][0]
+            dv.prompt = "从列表中选择" + ("；多个用、分隔" if fld.kind == "codes" else "")
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+    ws.freeze_panes = "A2"
+    _explain(book.create_sheet("说明"), keys, required)
+    import io
+
+    buf = io.BytesIO()
+    book.save(buf)
+    write_bytes(path, buf.getvalue())
+
+
+def _explain(ws, keys: list[str], required: set[str]) -> None:
+    from openpyxl.styles import Font
+
+    from .inputs import choices
+
+    ws.append(["列", "字段", "说明", "必填", "可选值"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for key in keys:
+        fld = PERSON.fields.get(key)
+        text = fld.zh if fld else "人员编号（文件名），字母或数字开头，仅含字母、数字、. _ -"
+        if fld is not None and fld.kind == "date":
+            text += "；日期格式，或写成 2023-07-01、2023/7/1、2023年7月1日"
+        values = choices(fld.codes) if fld is not None and fld.codes else ""
+        ws.append(["、".join(ROSTER_HEADERS[key]), key, text, "是" if key in required else "", values])
+    for letter, width in zip("ABCDE", (24, 14, 60, 6, 80)):
+        ws.column_dimensions[letter].width = width

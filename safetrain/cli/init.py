@@ -1,0 +1,54 @@
+"""safetrain init: a new archive."""
+
+from __future__ import annotations
+
+import click
+
+from ..archive.spec import ENTERPRISE
+from .options import lang_option, resolve_lang
+from .support import echo, failure, field_option, fill_required, reporting, say, typed_values
+
+_FACTS = ("name", "credit_code", "industry", "region", "crowded_place", "uses_gas", "address", "records_since")
+
+
+def _credit_check(value: str):
+    from ..archive.gbcodes import credit_code_problem
+
+    problem = credit_code_problem(value)
+    return (f"统一社会信用代码无效：{problem[0]}", f"invalid credit code: {problem[1]}") if problem else None
+
+
+@click.command(params=[field_option(k, ENTERPRISE.fields[k]) for k in _FACTS])
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False))
+@click.option("--ruleset", default=None, metavar="NAME",
+              help="规则集（缺省：地区含“宁夏”用 ningxia-2023，否则 national）/ rule set "
+                   "(default: ningxia-2023 for a region in 宁夏, else national)")
+@lang_option
+def init(directory, ruleset, lang, **given):
+    """新建档案：写出带中文注释的 safetrain.toml 和空目录。
+
+    Start a new archive in DIR: a commented safetrain.toml holding the
+    enterprise's facts, and the empty folders people/ sessions/ drills/
+    mentorships/ contracts/ attachments/. Facts not given as options are asked
+    for on a terminal; elsewhere they are required. A folder that already
+    holds an archive is refused.
+    """
+    from pathlib import Path
+
+    from ..archive.skeleton import check_target, default_ruleset, init_archive
+
+    lang = resolve_lang(lang)
+    with reporting(lang):
+        check_target(Path(directory).absolute())
+        facts = typed_values(ENTERPRISE.fields, given, lang)
+        problem = _credit_check(facts["credit_code"]) if "credit_code" in facts else None
+        if problem:
+            raise failure(lang, f"--credit-code：{problem[0]}", f"--credit-code: {problem[1]}")
+        fill_required(ENTERPRISE.fields, list(ENTERPRISE.required), facts, lang, checks={"credit_code": _credit_check})
+        ruleset = ruleset or default_ruleset(facts.get("region"))
+        created = init_archive(directory, facts, ruleset)
+    echo(lang, f"已新建档案 {created.root}（规则集 {ruleset}）", f"created the archive {created.root} (rule set {ruleset})")
+    for rel in created.paths:
+        click.echo(f"  {rel}")
+    click.echo(say(lang, "下一步：safetrain new person …，或 safetrain import roster 花名册.xlsx",
+                   "next: safetrain new person …, or safetrain import roster roster.xlsx"))

@@ -1,0 +1,53 @@
+"""safetrain pair: optimal mentor–apprentice pairs, explained, optionally written."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+
+from ..errors import SafetrainError
+from .options import DATE, archive_option, as_of_option, fail, format_option, lang_option, resolve_lang
+
+
+@click.command()
+@archive_option
+@as_of_option
+@click.option("--start", type=DATE, default=None, metavar="DATE",
+              help="带徒开始日期（缺省为徒弟的上岗日期）/ start of every mentorship (default: the apprentice's on_post)")
+@click.option("--apprentice", "apprentices", multiple=True, metavar="PID",
+              help="为这些人员配对（可重复或用逗号分隔；缺省为 M001 报告的新上岗人员）"
+                   "/ pair these people (repeat or comma-separate; default: the people M001 reports)")
+@format_option("text", "json")
+@click.option("--write", is_flag=True,
+              help="把配对写成 mentorships/<徒弟>.toml（不覆盖已有文件）/ record the pairs as mentorship files (never overwrites)")
+@lang_option
+def pair(archive, as_of, start, apprentices, fmt, write, lang):
+    """师带徒最优配对：配对人数最多，其次同班组、同部门、师傅负担轻、工龄长。
+
+    Pair apprentices with mentors: as many pairs as the rules allow (mentor
+    eligible under the M002 figures on the start day, on the same post, with
+    a free place), then the least cost: the same team, then the same
+    department, then the lighter load, then the longer experience; ties go
+    by ids. Every pair and every apprentice left unpaired is explained.
+    """
+    from ..api import load_archive, ruleset_for
+    from ..pairing import plan_pairs, write_plan
+    from ..reports.pairing import plan_dict, print_plan
+
+    lang = resolve_lang(lang)
+    ids = [pid.strip() for value in apprentices for pid in value.split(",") if pid.strip()]
+    try:
+        loaded, _ = load_archive(archive)
+        plan = plan_pairs(loaded, ruleset_for(loaded), as_of or date.today(), apprentices=ids, start=start)
+        written = write_plan(loaded, plan) if write else []
+    except SafetrainError as exc:
+        raise fail(exc, lang) from None
+    if fmt == "json":
+        data = plan_dict(plan, lang) | ({"written": written} if write else {})
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    print_plan(plan, lang, Console(highlight=False, soft_wrap=False), written)

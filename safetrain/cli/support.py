@@ -1,0 +1,165 @@
+"""What the editing commands share: bilingual output, one-line failures, options
+built from spec.py, and prompts that only ever appear on a terminal."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+import click
+
+from ..errors import SafetrainError
+
+
+def say(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def echo(lang: str, zh: str, en: str, err: bool = False) -> None:
+    click.echo(say(lang, zh, en), err=err)
+
+
+class Failure(click.ClickException):
+    """A one-line error, Chinese or English; exit 2 (usage) unless told otherwise."""
+
+    def __init__(self, message: str, lang: str, exit_code: int = 2):
+        super().__init__(message)
+        self.lang = lang
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(say(self.lang, "错误：", "error: ") + self.message, err=True)
+
+
+def failure(lang: str, zh: str, en: str, exit_code: int = 2) -> Failure:
+    return Failure(say(lang, zh, en), lang, exit_code)
+
+
+@contextmanager
+def reporting(lang: str) -> Iterator[None]:
+    """Library errors as one-line failures (exit 2), never a traceback."""
+    from ..archive.inputs import InputError
+
+    try:
+        yield
+    except SafetrainError as exc:
+        raise Failure(exc.message(lang), lang) from None
+    except InputError as exc:
+        raise Failure(say(lang, exc.zh, exc.en), lang) from None
+
+
+def is_terminal() -> bool:
+    """Prompts only when a person is at a terminal (never in scripts, pipes or CI)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+# -- options from spec.py -------------------------------------------------------------------
+
+_METAVARS = {"date": "DATE", "datetime": "DATETIME", "code": "CODE", "codes": "CODES", "number": "NUMBER",
+             "int": "INTEGER", "id": "ID", "ids": "IDS", "dates": "DATES", "path": "PATH"}
+_MULTIPLE = frozenset({"codes", "ids", "strings", "dates"})
+
+
+def option_names(key: str, name: str | None = None) -> list[str]:
+    """`on_post` -> ["--on-post", "--on_post", "on_post"]: the format's key, dashed or not."""
+    name = name or key
+    names = [f"--{name.replace('_', '-')}"]
+    if "_" in name:
+        names.append(f"--{name}")
+    return names + [key]
+
+
+def field_help(fld, required: bool | None = None) -> str:
+    from ..archive.inputs import choices
+
+    text = f"{fld.zh} / {fld.en}"
+    if fld.codes:
+        text += f"。可选 / one of: {choices(fld.codes)}"
+    if fld.kind in _MULTIPLE:
+        text += "（可重复或用逗号分隔 / repeat or separate with commas）"
+    if required if required is not None else fld.required:
+        text += " [必填 / required]"
+    return text
+
+
+def field_option(key: str, fld, name: str | None = None) -> click.Option:
+    if fld.kind == "bool":
+        flag = (name or key).replace("_", "-")
+        return click.Option([f"--{flag}/--no-{flag}", key], default=None, help=field_help(fld))
+    return click.Option(option_names(key, name), default=None, multiple=fld.kind in _MULTIPLE,
+                        metavar=_METAVARS.get(fld.kind, "TEXT"), help=field_help(fld))
+
+
+def typed_values(fields: dict, given: dict, lang: str, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The options given, as the format's values; a bad one is a one-line failure naming it."""
+    from ..archive.inputs import InputError, coerce
+
+    names = names or {}
+    out: dict[str, Any] = {}
+    for key, fld in fields.items():
+        raw = given.get(key)
+        if raw is None or raw == ():
+            continue
+        try:
+            value = coerce(fld, list(raw) if isinstance(raw, tuple) else raw)
+        except InputError as exc:
+            opt = "--" + names.get(key, key).replace("_", "-")
+            raise failure(lang, f"{opt}：{exc.zh}", f"{opt}: {exc.en}") from None
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def ask(fld, key: str, lang: str, default: str | None = None,
+        check: Callable[[Any], "tuple[str, str] | None"] | None = None) -> Any:
+    """Ask for one field until the answer is valid (codes by number, code or label);
+    `check` may refuse a value with a (zh, en) reason."""
+    from ..archive.inputs import InputError, coerce
+
+    label = say(lang, f"{fld.zh}（{key}）", f"{fld.en} ({key})")
+    codes = list(fld.codes.items()) if fld.codes else []
+    if codes:
+        for i, (code, (zh, en)) in enumerate(codes, 1):
+            click.echo(f"  {i:>2}. {code} {say(lang, zh, en)}")
+
+    def convert(text: str) -> Any:
+        text = text.strip()
+        if codes and text.isdigit() and 1 <= int(text) <= len(codes):
+            text = codes[int(text) - 1][0]
+        try:
+            value = coerce(fld, text)
+        except InputError as exc:
+            raise click.UsageError(say(lang, exc.zh, exc.en)) from None
+        if value is None:
+            raise click.UsageError(say(lang, "必填", "required"))
+        problem = check(value) if check else None
+        if problem:
+            raise click.UsageError(say(lang, *problem))
+        return value
+
+    if fld.kind == "bool":
+        return click.confirm(label, default=False)
+    return click.prompt(label, default=default, value_proc=convert)
+
+
+def fill_required(table_fields: dict, required: list[str], values: dict, lang: str,
+                  names: dict[str, str] | None = None, defaults: dict[str, str] | None = None,
+                  checks: dict[str, Callable] | None = None) -> None:
+    """Ask for missing required fields on a terminal; elsewhere fail naming the options."""
+    missing = [k for k in required if k not in values]
+    if not missing:
+        return
+    names = names or {}
+    if not is_terminal():
+        opts = [("--" + names.get(k, k).replace("_", "-"), table_fields[k]) for k in missing]
+        raise failure(lang, "缺少必填项：" + "、".join(f"{o}（{f.zh}）" for o, f in opts),
+                      "missing required options: " + ", ".join(f"{o} ({f.en})" for o, f in opts))
+    for key in missing:
+        values[key] = ask(table_fields[key], key, lang, (defaults or {}).get(key), (checks or {}).get(key))
+
+
+def archive_and_lang(f: Callable) -> Callable:
+    from .options import archive_option, lang_option
+
+    return archive_option(lang_option(f))

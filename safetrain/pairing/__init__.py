@@ -1,0 +1,84 @@
+"""Mentor–apprentice pairing ("师带徒"): the most pairs the rules allow, at the least cost.
+
+    from safetrain.pairing import plan_pairs
+    plan = plan_pairs(archive, ruleset, as_of)
+    for p in plan.pairs: print(p.apprentice.id, p.mentor.id, p.reasons("en"))
+
+`problem` builds who may mentor whom (the M002 figures through
+`mentor_problems`, the post on the start day, free places over the planned
+span), `solver` finds the optimum exactly, `explain` says why. No click here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Sequence
+
+from ..archive.models import Archive
+from ..errors import UsageError
+from ..rules.ruleset import RuleSet
+from .explain import Pair, Unpaired, pairs_of, unpaired_of
+from .problem import Builder, Problem
+
+__all__ = ["Pair", "Plan", "Unpaired", "default_apprentices", "plan_pairs", "write_plan"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    pairs: list[Pair]
+    unpaired: list[Unpaired]
+    as_of: date
+    capacity: int
+    min_months: int  # apprenticeship_min_months: end = start + this
+    problem: Problem
+
+
+def default_apprentices(archive: Archive, ruleset: RuleSet, as_of: date) -> list[str]:
+    """The people M001 reports on as_of (waivers applied): new workers in
+    `mentorship` industries without a mentorship file."""
+    from ..rules import check
+
+    return sorted({f.subject for f in check(archive, ruleset, as_of, select=("M001",)) if f.code == "M001"})
+
+
+def plan_pairs(archive: Archive, ruleset: RuleSet, as_of: date, *, apprentices: Sequence[str] = (),
+               start: date | None = None) -> Plan:
+    """Pairs for `apprentices` (default: `default_apprentices`), each starting
+    on the apprentice's `on_post`, or on `start` when given.
+
+    Raises UsageError for an id without a (valid) person file.
+    """
+    ids = sorted(set(apprentices)) or default_apprentices(archive, ruleset, as_of)
+    for pid in ids:
+        if pid in archive.excluded.get("person", ()):
+            raise UsageError(f"人员档案 people/{pid}.toml 有错误，请先用 safetrain check 修正",
+                             f"people/{pid}.toml has errors; fix them first (safetrain check)")
+        if pid not in archive.people:
+            raise UsageError(f"没有编号为 {pid} 的人员（people/{pid}.toml）", f"no person with id {pid} (people/{pid}.toml)")
+    problem = Builder(archive, ruleset).build([archive.people[pid] for pid in ids], start)
+    from .solver import solve
+
+    chosen = solve(problem)
+    enterprise = archive.config.enterprise if archive.config else None
+    return Plan(pairs_of(problem, chosen), unpaired_of(problem, chosen), as_of, problem.capacity,
+                ruleset.value("apprenticeship_min_months", enterprise), problem)
+
+
+def write_plan(archive: Archive, plan: Plan) -> list[str]:
+    """Record each pair as mentorships/<apprentice>.toml; never overwrites.
+
+    Returns the paths written (relative to the archive). Raises SafetrainError
+    naming the first file that already exists; the pairs before it are written.
+    """
+    from ..archive.mentorship_file import create_mentorship
+
+    written = []
+    for p in plan.pairs:
+        header = [f"师带徒记录：徒弟 {p.apprentice.id} {p.apprentice.name}，师傅 {p.mentor.id} {p.mentor.name}，岗位 {p.post}",
+                  f"由 safetrain pair 配对：{'；'.join(p.reasons('zh'))}",
+                  f"计划结束日期 end = 开始日期 + 最短带徒期限 {plan.min_months} 个月；"
+                  "徒弟实习合格、师傅签署证明后填写 signed_off"]
+        written.append(create_mentorship(archive, p.apprentice.id, mentor=p.mentor.id, post=p.post,
+                                         start=p.start, end=p.end, header=header))
+    return written

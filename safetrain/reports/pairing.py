@@ -1,0 +1,58 @@
+"""The pairing plan for people (a rich table) and for machines (JSON)."""
+
+from __future__ import annotations
+
+from ..pairing import Plan
+
+_WORDS = {
+    "zh": {"pairs": "师带徒配对", "unpaired": "未配对", "apprentice": "徒弟", "mentor": "师傅", "post": "岗位",
+           "period": "带徒期间", "cost": "代价", "reasons": "理由", "reason": "原因",
+           "none": "没有需要配对的人员（新上岗人员都已有师带徒记录，或本行业不要求；可用 --apprentice 指定）",
+           "summary": "配对 {p} 人，未配对 {u} 人，总代价 {c}", "written": "已写入"},
+    "en": {"pairs": "Mentor–apprentice pairs", "unpaired": "Unpaired", "apprentice": "apprentice",
+           "mentor": "mentor", "post": "post", "period": "period", "cost": "cost",
+           "reasons": "reasons", "reason": "reason",
+           "none": "nobody to pair (every new worker has a mentorship, or the industry needs none; "
+                   "name people with --apprentice)",
+           "summary": "{p} paired, {u} unpaired, total cost {c}", "written": "written"},
+}
+
+
+def plan_dict(plan: Plan, lang: str = "zh") -> dict:
+    return {
+        "pairs": [{"apprentice": p.apprentice.id, "mentor": p.mentor.id, "post": p.post,
+                   "start": p.start.isoformat(), "cost": p.cost, "reasons": p.reasons(lang)} for p in plan.pairs],
+        "unpaired": [{"apprentice": u.apprentice.id, "reason": u.reason(lang)} for u in plan.unpaired],
+    }
+
+
+def print_plan(plan: Plan, lang: str, console, written: list[str] = ()) -> None:
+    from rich.table import Table
+
+    w = _WORDS[lang]
+    if not plan.pairs and not plan.unpaired:
+        console.print(w["none"])
+        return
+    if plan.pairs:
+        t = Table(title=w["pairs"])
+        for name in ("apprentice", "mentor"):
+            t.add_column(w[name], no_wrap=True)
+        t.add_column(w["post"], overflow="fold")
+        t.add_column(w["period"], no_wrap=True)
+        t.add_column(w["cost"], justify="right", no_wrap=True)
+        t.add_column(w["reasons"], overflow="fold", ratio=1)
+        for p in plan.pairs:
+            t.add_row(f"{p.apprentice.id} {p.apprentice.name}", f"{p.mentor.id} {p.mentor.name}", p.post,
+                      f"{p.start.isoformat()}\n→ {p.end.isoformat()}", str(p.cost), "\n".join(p.reasons(lang)))
+        console.print(t)
+    if plan.unpaired:
+        t = Table(title=w["unpaired"])
+        t.add_column(w["apprentice"], no_wrap=True)
+        t.add_column(w["reason"], overflow="fold", ratio=1)
+        for u in plan.unpaired:
+            t.add_row(f"{u.apprentice.id} {u.apprentice.name}", u.reason(lang))
+        console.print(t)
+    total = sum(p.cost for p in plan.pairs)
+    console.print(w["summary"].format(p=len(plan.pairs), u=len(plan.unpaired), c=total))
+    for rel in written:
+        console.print(f"{w['written']} {rel}")

@@ -1,0 +1,177 @@
+"""safetrain attend, cert add, attach."""
+
+import tomllib
+
+import pytest
+
+from conftest import person, session
+from edit_helpers import a_family, changed, run, sha, snapshot
+
+SESSION = session('{ person = "E1", score = 90 },  # 张三\n  # 补训人员\n  { person = "E2", passed = true }')
+
+
+@pytest.fixture
+def archive(make_archive):
+    return make_archive({
+        "people/E1.toml": person(),
+        "people/E2.toml": person("李梅"),
+        "people/E3.toml": person("王五"),
+        "people/E4.toml": person("赵六"),
+        "sessions/2023/S1.toml": "# 第一期\n" + SESSION,
+    })
+
+
+def test_attend_adds_one_line_per_person(archive):
+    before = snapshot(archive)
+    result = run("attend", "S1", "E3", "E4", "--score", "85", "--hours", "4", "-a", archive)
+    assert result.exit_code == 0, result.output
+    assert result.output == "已在 sessions/2023/S1.toml 登记 2 人：E3、E4\n"
+    after = snapshot(archive)
+    assert changed(before, after) == ["sessions/2023/S1.toml"]
+    old = before["sessions/2023/S1.toml"].decode()
+    assert after["sessions/2023/S1.toml"].decode() == old.replace(
+        '  { person = "E2", passed = true },\n]',
+        '  { person = "E2", passed = true },\n  { person = "E3", score = 85, hours = 4 },\n'
+        '  { person = "E4", score = 85, hours = 4 },\n]')
+    assert a_family(archive) == []
+    assert run("fmt", "--check", archive).exit_code == 0
+
+
+def test_attend_keeps_crlf(archive):
+    path = archive / "sessions/2023/S1.toml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert run("attend", "S1", "E3", "--passed", "-a", archive).exit_code == 0
+    data = path.read_bytes()
+    assert b'  { person = "E3", passed = true },\r\n]\r\n' in data
+    assert b"\n" not in data.replace(b"\r\n", b"")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["E3", "E404"], "错误：sessions/2023/S1.toml：`attendees`：人员 E404 没有人员档案（people/E404.toml）；未作任何修改"),
+    (["E3", "E1"], "错误：sessions/2023/S1.toml：`attendees`：人员 E1 已在参加人员中；未作任何修改"),
+    (["E3", "--hours", "9"], "错误：sessions/2023/S1.toml：`attendees`：学时 9 超过本期培训学时 8；未作任何修改"),
+    (["E3", "--score", "-1"], "`score` = -1 应不小于 0"),
+    (["E3", "--score", "80", "--passed"], "错误：--score 与 --passed/--failed 只能给一个"),
+    (["E3", "E3"], "错误：同一人员在命令中出现了两次"),
+])
+def test_attend_refuses_and_writes_nothing(archive, args, message):
+    before = snapshot(archive)
+    result = run("attend", "S1", *args, "-a", archive)
+    assert result.exit_code == 2
+    assert message in result.output, result.output
+    assert snapshot(archive) == before
+
+
+def test_attend_unknown_session(archive):
+    result = run("attend", "S9", "E1", "-a", archive, "--lang", "en")
+    assert result.exit_code == 2 and result.output == "error: no session with id S9 (sessions/)\n"
+
+
+def test_attend_update_changes_a_result(archive):
+    result = run("attend", "S1", "E1", "--score", "55", "--update", "-a", archive)
+    assert result.exit_code == 0 and "已更新 E1：score 90 → 55" in result.output
+    text = (archive / "sessions/2023/S1.toml").read_text("utf-8")
+    assert '{ person = "E1", score = 55 },  # 张三\n  # 补训人员\n' in text
+
+
+def test_cert_add_appends_a_table(archive):
+    before = snapshot(archive)
+    result = run("cert", "add", "E2", "-a", archive, "--kind", "特种作业操作证", "--category", "低压电工作业",
+                 "--number", "T110105194912310021", "--issued", "2021-03-01", "--expires", "2027-02-28",
+                 "--review", "2024-02-20")
+    assert result.exit_code == 0, result.output
+    assert result.output == "已在 people/E2.toml 登记证书 T110105194912310021\n"
+    after = snapshot(archive)
+    assert changed(before, after) == ["people/E2.toml"]
+    assert after["people/E2.toml"] == before["people/E2.toml"] + (
+        '\n[[certificates]]\nkind = "special_operation"\ncategory = "低压电工作业"\nnumber = "T110105194912310021"\n'
+        'issued = 2021-03-01\nexpires = 2027-02-28\nreviews = [2024-02-20]\n').encode()
+    assert a_family(archive) == []
+    again = run("cert", "add", "E2", "-a", archive, "--kind", "special_operation", "--number", "T110105194912310021",
+                "--issued", "2021-03-01", "--expires", "2027-02-28")
+    assert again.exit_code == 2 and "已登记" in again.output
+
+
+def test_cert_add_checks_dates_and_required(archive):
+    bad = run("cert", "add", "E2", "-a", archive, "--kind", "other", "--number", "X1", "--issued", "2021-03-01",
+              "--expires", "2021-03-01")
+    assert bad.exit_code == 2
+    assert "`certificates[0].expires` 有效期至 2021-03-01 不晚于发证日期 2021-03-01（A009）" in bad.output
+    missing = run("cert", "add", "E2", "-a", archive, "--kind", "other")
+    assert missing.exit_code == 2 and "缺少必填项：--number（证书编号）、--issued（发证日期）、--expires（有效期至）" in missing.output
+
+
+def test_attach_copies_and_records_the_hash(archive, tmp_path):
+    scan = tmp_path / "签到表.pdf"
+    scan.write_bytes(b"%PDF-1.4 signin")
+    before = snapshot(archive)
+    result = run("attach", "sessions/S1", scan, "-a", archive)
+    assert result.exit_code == 0, result.output
+    assert result.output == "已复制到 attachments/签到表.pdf；已记录在 sessions/2023/S1.toml\n"
+    after = snapshot(archive)
+    assert changed(before, after) == ["attachments/签到表.pdf", "sessions/2023/S1.toml"]
+    data = tomllib.loads(after["sessions/2023/S1.toml"].decode())
+    assert data["attachments"] == [{"path": "attachments/签到表.pdf", "sha256": sha(b"%PDF-1.4 signin")}]
+    assert a_family(archive) == []  # A008 verifies the hash
+
+    other = tmp_path / "other" / "签到表.pdf"
+    other.parent.mkdir()
+    other.write_bytes(b"%PDF-1.4 another")
+    result = run("attach", "E1", other, "--kind", "person", "-a", archive)
+    assert result.exit_code == 0 and "已复制到 attachments/签到表-2.pdf；已记录在 people/E1.toml" in result.output
+    assert (archive / "attachments/签到表.pdf").read_bytes() == b"%PDF-1.4 signin"
+    same = run("attach", "people/E2", scan, "-a", archive)
+    assert same.exit_code == 0 and "使用已有文件 attachments/签到表.pdf" in same.output
+    twice = run("attach", "people/E2", scan, "-a", archive)
+    assert twice.exit_code == 2 and "已记录 attachments/签到表.pdf" in twice.output
+    assert a_family(archive) == []
+
+
+def test_attach_a_file_already_in_the_archive_and_ambiguous_ids(archive):
+    (archive / "contracts").mkdir()
+    (archive / "contracts/c.pdf").write_bytes(b"contract")
+    (archive / "drills").mkdir()
+    (archive / "drills/E1.toml").write_text('title = "演练"\ndate = 2023-08-01\nscale = "small"\n', "utf-8")
+    result = run("attach", "E1", archive / "contracts/c.pdf", "-a", archive)
+    assert result.exit_code == 2 and "编号 E1 不唯一（people/E1、drills/E1）" in result.output
+    result = run("attach", "drills/E1", archive / "contracts/c.pdf", "-a", archive)
+    assert result.exit_code == 0 and "使用已有文件 contracts/c.pdf；已记录在 drills/E1.toml" in result.output
+    assert not (archive / "attachments").exists()
+    missing = run("attach", "drills/E1", archive / "nope.pdf", "-a", archive)
+    assert missing.exit_code == 2 and "文件不存在" in missing.output
+
+
+def test_attend_from_several_processes_at_once(make_archive):
+    """Six `safetrain attend` processes on one session: every attendee lands."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    people = {f"people/P{n}.toml": person(f"人{n}") for n in range(12)}
+    root = make_archive({**people, "people/E1.toml": person(), "sessions/S1.toml": session()})
+    project = str(Path(__file__).parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [project, os.environ.get("PYTHONPATH")]))}
+    procs = [subprocess.Popen([sys.executable, "-m", "safetrain", "attend", "S1", f"P{2 * k}", f"P{2 * k + 1}",
+                               "--score", "80", "-a", str(root)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+             for k in range(6)]
+    outputs = [p.communicate(timeout=60)[0].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, outputs
+    data = tomllib.loads((root / "sessions/S1.toml").read_text("utf-8"))
+    assert sorted(a["person"] for a in data["attendees"]) == sorted(["E1"] + [f"P{n}" for n in range(12)])
+    assert a_family(root) == []
+
+
+def test_attach_removes_its_copy_when_the_record_cannot_be_changed(archive, tmp_path, monkeypatch):
+    from safetrain.archive.edit import EditError, Editor
+
+    def refuse(self, kind, rid, edits):
+        raise EditError("拒绝", "refused")
+
+    monkeypatch.setattr(Editor, "modify", refuse)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"scan")
+    before = snapshot(archive)
+    result = run("attach", "sessions/S1", scan, "-a", archive)
+    assert result.exit_code == 2 and result.output == "错误：拒绝\n"
+    assert snapshot(archive) == before

@@ -1,0 +1,239 @@
+"""safetrain import roster / attendance, from real .xlsx files written by openpyxl."""
+
+import tomllib
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from conftest import person, session
+from edit_helpers import a_family, changed, id_number, run, snapshot
+
+HEADERS = ["工号", "姓名", "身份证号", "部门", "班组", "岗位", "用工形式", "入职日期", "上岗日期", "人员类别", "技能等级"]
+GOOD = id_number("640104", "19850512", "001")
+GOOD2 = id_number("110105", "19491231", "002")
+BAD = GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1")
+
+
+def xlsx(path, rows, headers=HEADERS, title=None):
+    book = Workbook()
+    ws = book.active
+    if title:
+        ws.append([title])
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def archive(make_archive):
+    return make_archive({"people/E1.toml": "# 老员工\n" + person(), "people/E2.toml": person("李梅")})
+
+
+ROSTER = [
+    ["E100", "王五", GOOD, "机电队", "一班", "电工", "合同工", datetime(2023, 7, 1), "2023/7/5", "特种作业人员、安全生产管理人员", "中级工"],
+    ["E101", "赵六", BAD, "机电队", None, "电工", "正式工", "2023-07-01"],
+    ["E102", "钱七", None, "机电队", None, "电工", "正式工", "2023年2月30日"],
+    ["E103", "孙八", None, "机电队", None, "电工", "全职", "2023-07-01"],
+    ["E104", None, None, "机电队", None, "电工", "正式工", "2023-07-01"],
+    ["E100", "王五", None, "机电队", None, "电工", "正式工", "2023-07-01"],
+    ["E105", "周九", GOOD2, "综采队", None, "采煤机司机", "劳务派遣工", "2023年7月1日", None, None, None],
+    ["E1", "张三", None, "机加车间", None, "车工", "正式工", date(2023, 7, 3)],
+]
+ERRORS = [
+    f"第 4 行 身份证号（C列）：身份证号无效：校验码应为 {GOOD[-1]}，实际为 {BAD[-1]}（A006）",
+    "第 5 行 入职日期（H列）：不是有效日期：2023年2月30日",
+    '第 6 行 用工形式（G列）："全职" 不是有效选项；可选：formal 正式工、contract 合同工、temporary 临时工、'
+    "dispatched 劳务派遣工、rotating 轮换工、agreement 协议工、intern 实习学生",
+    "第 7 行 姓名（B列）：缺少姓名",
+    "第 8 行 工号（A列）：工号 E100 与第 3 行重复",
+]
+
+
+def test_roster_import_reports_bad_rows_and_writes_good_ones(archive, tmp_path):
+    path = xlsx(tmp_path / "花名册.xlsx", ROSTER, title="XX公司员工花名册")
+    before = snapshot(archive)
+    result = run("import", "roster", path, "-a", archive)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[:5] == ERRORS
+    assert "新建 E100 王五" in lines and "新建 E105 周九" in lines
+    assert "跳过 E1（第 10 行）：已存在；用 --update 更新" in lines
+    assert lines[-1] == "新建 2，更新 0，跳过 1，出错 5 行"
+    assert changed(before, snapshot(archive)) == ["people/E100.toml", "people/E105.toml"]
+    assert tomllib.loads((archive / "people/E100.toml").read_text("utf-8")) == {
+        "name": "王五", "id_number": GOOD, "employment": "contract", "department": "机电队", "team": "一班",
+        "post": "电工", "roles": ["special_operator", "safety_manager"], "hired": date(2023, 7, 1),
+        "on_post": date(2023, 7, 5), "skill_level": "intermediate"}
+    assert a_family(archive) == []
+    assert run("fmt", "--check", archive).exit_code == 0
+
+
+def test_roster_dry_run_writes_nothing(archive, tmp_path):
+    path = xlsx(tmp_path / "r.xlsx", ROSTER)
+    before = snapshot(archive)
+    result = run("import", "roster", path, "--dry-run", "-a", archive)
+    assert result.exit_code == 1
+    assert "将新建 E100 王五" in result.output
+    assert result.output.splitlines()[-1] == "新建 2，更新 0，跳过 1，出错 5 行（--dry-run：未写入任何文件）"
+    assert snapshot(archive) == before
+
+
+def test_roster_update_changes_only_what_differs(archive, tmp_path):
+    path = xlsx(tmp_path / "r.xlsx", [["E1", "张三", GOOD, "机修车间", None, "车工", "正式工", "2023-07-03"],
+                                      ["E2", "李梅", None, "机加车间", None, "车工", "正式工", "2023-07-03"]])
+    before = snapshot(archive)
+    result = run("import", "roster", path, "--update", "-a", archive)
+    assert result.exit_code == 0, result.output
+    assert f"更新 E1：身份证号 （空） → {GOOD}；部门 机加车间 → 机修车间" in result.output
+    assert "E2 无变化" in result.output
+    after = snapshot(archive)
+    assert changed(before, after) == ["people/E1.toml"]
+    assert after["people/E1.toml"].decode() == before["people/E1.toml"].decode().replace(
+        'name = "张三"\n', f'name = "张三"\nid_number = "{GOOD}"\n').replace('"机加车间"', '"机修车间"')
+    english = run("import", "roster", path, "--update", "-a", archive, "--lang", "en")
+    assert "E1 unchanged" in english.output and english.output.splitlines()[-1].startswith("0 created, 0 updated")
+
+
+def test_roster_id_numbers_checked_across_rows_and_archive(archive, tmp_path):
+    path = xlsx(tmp_path / "r.xlsx", [["E7", "甲", GOOD, "d", None, "p", "正式工", "2023-07-03"],
+                                      ["E8", "乙", GOOD, "d", None, "p", "正式工", "2023-07-03"],
+                                      ["E9", "丙", 640104198505120000.0, "d", None, "p", "正式工", "2023-07-03"]])
+    result = run("import", "roster", path, "-a", archive)
+    assert result.exit_code == 1
+    assert "第 3 行 身份证号（C列）：与人员 E7 的身份证号相同（A005）" in result.output
+    assert "第 4 行 身份证号（C列）：Excel 把身份证号存成了数字，后几位已丢失" in result.output
+    assert a_family(archive) == []
+
+
+def test_formula_like_text_is_text_and_formulas_give_their_values(archive, tmp_path):
+    path = tmp_path / "r.xlsx"
+    book = Workbook()
+    ws = book.active
+    ws.append(["id", "name", "department", "post", "employment", "hired", "note"])  # the format's keys as headers
+    ws.append(["E7", "甲", "d", "p", "formal", date(2023, 7, 3)])
+    cell = ws.cell(2, 7)
+    cell.value = "=HYPERLINK(\"http://x\")"
+    cell.data_type = "s"  # typed in as text
+    ws.append(["E8", "乙", "d", "p", "formal", date(2023, 7, 3), "=1+1"])  # a formula without a saved result
+    book.save(path)
+    result = run("import", "roster", path, "-a", archive)
+    assert result.exit_code == 1
+    assert "第 3 行 note（G列）：公式单元格没有保存的计算结果（请在 Excel 中打开并保存，或填入数值）" in result.output
+    assert tomllib.loads((archive / "people/E7.toml").read_text("utf-8"))["note"] == '=HYPERLINK("http://x")'
+
+
+def test_roster_template(tmp_path, archive):
+    path = tmp_path / "模板.xlsx"
+    result = run("import", "roster", "--template", path)
+    assert result.exit_code == 0 and f"已写出花名册模板 {path}" in result.output
+    book = load_workbook(path)
+    ws = book["花名册"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:8] == ["工号*", "姓名*", "身份证号", "部门*", "班组", "岗位*", "用工形式*", "入职日期*"]
+    assert ws["A2"].value == "示例" and ws["G2"].value == "正式工"
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists["G2"] == '"正式工,合同工,临时工,劳务派遣工,轮换工,协议工,实习学生"'
+    assert "初级工" in lists["L2"] and "主要负责人" in lists["K2"]
+    assert ws["C3"].number_format == "@"
+    assert "说明" in book.sheetnames
+    # the template with its example row and one filled row imports cleanly
+    ws.append(["E9", "王五", None, "机电队", None, "电工", "协议工", date(2024, 1, 2)])
+    book.save(path)
+    imported = run("import", "roster", path, "-a", archive)
+    assert imported.exit_code == 0, imported.output
+    assert imported.output.splitlines() == ["新建 E9 王五", "新建 1，更新 0，跳过 0，出错 0 行"]
+
+
+def test_roster_needs_a_file_and_a_header(archive, tmp_path):
+    assert run("import", "roster", "-a", archive).exit_code == 2
+    path = xlsx(tmp_path / "r.xlsx", [["x"]], headers=["随便"])
+    result = run("import", "roster", path, "-a", archive)
+    assert result.exit_code == 2 and "前 10 行中找不到表头（需要 工号 列）" in result.output
+    text = tmp_path / "r.xls"
+    text.write_bytes(b"old")
+    assert "另存为 .xlsx" in run("import", "roster", text, "-a", archive).output
+
+
+def test_roster_from_csv(archive, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("\ufeff工号,姓名,部门,岗位,用工形式,入职日期\nE9,王五,机电队,电工,临时工,2024/1/2\n", "utf-8")
+    result = run("import", "roster", path, "-a", archive)
+    assert result.exit_code == 0 and "新建 E9 王五" in result.output
+
+
+# -- attendance -----------------------------------------------------------------------------
+
+@pytest.fixture
+def with_session(make_archive):
+    return make_archive({
+        "people/E1.toml": person(), "people/E2.toml": person("李梅"), "people/E3.toml": person("王五"),
+        "people/E4.toml": person("李梅"), "people/E5.toml": person("赵六"),
+        "sessions/2023/S1.toml": session('{ person = "E1", score = 90 },  # 张三'),
+    })
+
+
+def test_attendance_import(with_session, tmp_path):
+    path = xlsx(tmp_path / "签到表.xlsx", [
+        ["E3", None, 88, None, None],
+        [None, "赵六", None, "合格", 4],
+        [None, "李梅", 70, None, None],
+        [None, "不存在", 70, None, None],
+        ["E2", "王五", 70, None, None],
+        ["E4", None, "优秀", None, None],
+        ["E3", None, 60, None, None],
+        ["E404", None, 60, None, None],
+        ["E1", None, 50, None, None],
+        ["E2", None, None, "不合格", 12],
+    ], headers=["工号", "姓名", "成绩", "结果", "学时"])
+    before = snapshot(with_session)
+    result = run("import", "attendance", "S1", path, "-a", with_session)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "第 4 行 姓名（B列）：姓名 李梅 对应 2 人（E2、E4），请填写工号",
+        "第 5 行 姓名（B列）：没有姓名为 不存在 的人员",
+        "第 6 行 工号（A列）：工号 E2 的姓名是 李梅，不是 王五",
+        "第 7 行 成绩（C列）：应为分数或 合格/不合格：优秀",
+        "第 8 行 工号（A列）：人员 E3 与第 2 行重复",
+        "第 9 行 工号（A列）：人员 E404 没有人员档案（people/E404.toml）",
+        "第 11 行 学时（E列）：学时 12 超过本期培训学时 8",
+        "新建 E3 王五",
+        "新建 E5 赵六",
+        "跳过 E1（第 10 行）：已存在；用 --update 更新",
+        "新建 2，更新 0，跳过 1，出错 7 行",
+    ]
+    after = snapshot(with_session)
+    assert changed(before, after) == ["sessions/2023/S1.toml"]
+    assert after["sessions/2023/S1.toml"].decode() == before["sessions/2023/S1.toml"].decode().replace(
+        '# 张三,\n]', '# 张三,\n  { person = "E3", score = 88 },\n  { person = "E5", passed = true, hours = 4 },\n]')
+    assert a_family(with_session) == []
+    update = run("import", "attendance", "S1", path, "--update", "-a", with_session)
+    assert "更新 E1：成绩 90 → 50" in update.output
+
+
+def test_attendance_dry_run_and_unknown_session(with_session, tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", [["E3", 80]], headers=["工号", "成绩"])
+    before = snapshot(with_session)
+    result = run("import", "attendance", "S1", path, "--dry-run", "-a", with_session)
+    assert result.exit_code == 0 and "（--dry-run：未写入任何文件）" in result.output
+    assert snapshot(with_session) == before
+    missing = run("import", "attendance", "S9", path, "-a", with_session)
+    assert missing.exit_code == 2 and "没有编号为 S9 的培训记录" in missing.output
+
+
+def test_roster_update_rows_are_checked_too(archive, tmp_path):
+    (archive / "people/E3.toml").write_text('name = "王五\n', "utf-8")  # not TOML (A001)
+    path = xlsx(tmp_path / "r.xlsx", [["E1", "张三", None, None, None, None, None, None],
+                                      ["E3", "王五", None, "d", None, "p", "正式工", "2023-07-03"]],
+                headers=["工号", "姓名", "离职日期", "部门", "班组", "岗位", "用工形式", "入职日期"])
+    book = load_workbook(path)
+    book.active["C2"] = date(2020, 1, 1)
+    book.save(path)
+    before = snapshot(archive)
+    result = run("import", "roster", path, "--update", "-a", archive)
+    assert result.exit_code == 1
+    assert "第 2 行 离职日期（C列）：离职日期 2020-01-01 早于入职日期 2023-07-03（A009）" in result.output
+    assert "第 3 行：people/E3.toml 不是有效的 UTF-8 TOML 文件（A001），请先修正" in result.output
+    assert snapshot(archive) == before

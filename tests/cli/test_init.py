@@ -1,0 +1,88 @@
+"""safetrain init."""
+
+import tomllib
+
+import pytest
+
+from conftest import CREDIT_CODE
+from edit_helpers import a_family, run
+from safetrain.archive.canonical import format_text
+from safetrain.cli import support
+
+FACTS = ["--name", "宁夏测试机械有限公司", "--credit-code", CREDIT_CODE, "--industry", "加工制造业",
+         "--region", "宁夏回族自治区银川市兴庆区", "--no-crowded-place", "--uses-gas"]
+
+
+def test_init_writes_a_commented_register_and_empty_folders(tmp_path):
+    target = tmp_path / "acme"
+    result = run("init", target, *FACTS, "--records-since", "2023年7月1日")
+    assert result.exit_code == 0, result.output
+    assert f"已新建档案 {target}（规则集 ningxia-2023）" in result.output
+    text = (target / "safetrain.toml").read_text("utf-8")
+    assert tomllib.loads(text) == {
+        "format": 1, "ruleset": "ningxia-2023", "waivers": [],
+        "enterprise": {"name": "宁夏测试机械有限公司", "credit_code": CREDIT_CODE, "industry": "manufacturing",
+                       "crowded_place": False, "uses_gas": True, "region": "宁夏回族自治区银川市兴庆区",
+                       "records_since": tomllib.loads("d = 2023-07-01")["d"]}}
+    assert "# 统一社会信用代码（18位，GB 32100）\ncredit_code =" in text
+    assert "# 可选：coal_mine 煤矿 · non_coal_mine 非煤矿山" in text
+    assert "# [settings]\n# pass_mark = 60" in text
+    for folder in ("people", "sessions", "drills", "mentorships", "contracts", "attachments"):
+        assert (target / folder / ".gitkeep").is_file()
+    assert ".safetrain.lock" in (target / ".gitignore").read_text("utf-8")
+    assert format_text(text, "config") == text
+    assert a_family(target) == []
+    assert run("check", target, "--as-of", "2023-07-02").exit_code == 0
+
+
+def test_init_refuses_an_existing_archive(tmp_path):
+    target = tmp_path / "acme"
+    assert run("init", target, *FACTS).exit_code == 0
+    before = (target / "safetrain.toml").read_bytes()
+    result = run("init", target, *FACTS)
+    assert result.exit_code == 2
+    assert "已经是一个档案（已有 safetrain.toml），未作任何修改" in result.output
+    assert (target / "safetrain.toml").read_bytes() == before
+    nested = run("init", target / "attachments" / "inner", *FACTS, "--lang", "en")
+    assert nested.exit_code == 2 and "is inside the archive" in nested.output
+    workspace = run("init", tmp_path, *FACTS)
+    assert workspace.exit_code == 2 and "下已有档案" in workspace.output
+    assert not (tmp_path / "safetrain.toml").exists()
+
+
+def test_init_checks_the_credit_code_before_writing(tmp_path):
+    target = tmp_path / "acme"
+    args = list(FACTS)
+    args[args.index(CREDIT_CODE)] = CREDIT_CODE[:-1] + "0"
+    result = run("init", target, *args)
+    assert result.exit_code == 2
+    assert result.output.strip() == f"错误：--credit-code：统一社会信用代码无效：校验码应为 {CREDIT_CODE[-1]}，实际为 0"
+    assert not target.exists()
+
+
+def test_init_without_a_terminal_names_what_is_missing(tmp_path):
+    result = run("init", tmp_path / "acme", "--name", "某公司")
+    assert result.exit_code == 2
+    assert "缺少必填项：--credit-code（统一社会信用代码（18位，GB 32100））、--industry（行业）" in result.output
+    assert not (tmp_path / "acme").exists()
+
+
+def test_init_asks_on_a_terminal(tmp_path, monkeypatch):
+    monkeypatch.setattr(support, "is_terminal", lambda: True)
+    answers = ["某某饭店", "91350100M000100Y40", CREDIT_CODE, "11", "y", "y", "山东省济南市"]
+    result = run("init", tmp_path / "hotel", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "11. catering 餐饮" in result.output
+    assert "统一社会信用代码无效" in result.output  # the first code was refused and asked again
+    data = tomllib.loads((tmp_path / "hotel" / "safetrain.toml").read_text("utf-8"))
+    assert data["ruleset"] == "national"
+    assert data["enterprise"] == {"name": "某某饭店", "credit_code": CREDIT_CODE, "industry": "catering",
+                                  "crowded_place": True, "uses_gas": True, "region": "山东省济南市"}
+
+
+@pytest.mark.parametrize("ruleset, ok", [("national", True), ("beijing", False)])
+def test_init_ruleset(tmp_path, ruleset, ok):
+    result = run("init", tmp_path / "a", *FACTS, "--ruleset", ruleset, "--lang", "en")
+    assert (result.exit_code == 0) == ok, result.output
+    if not ok:
+        assert 'no built-in rule set named "beijing"' in result.output

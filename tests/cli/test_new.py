@@ -1,0 +1,153 @@
+"""safetrain new person|session|drill|mentorship."""
+
+import textwrap
+
+import pytest
+
+from conftest import person, session
+from edit_helpers import a_family, changed, id_number, run, snapshot
+from safetrain.cli import support
+
+
+@pytest.fixture
+def archive(make_archive):
+    return make_archive({"people/E1.toml": person(), "people/E2.toml": person("李梅")})
+
+
+def test_new_person_with_labels_and_lists(archive):
+    before = snapshot(archive)
+    number = id_number()
+    result = run("new", "person", "E006", "-a", archive, "--name", "韩梅", "--department", "综采一队", "--post", "采煤机司机",
+                 "--employment", "正式工", "--hired", "2024/3/1", "--id_number", number, "--roles", "特种作业人员",
+                 "--roles", "安全生产管理人员", "--skill-level", "中级工", "--on-post", "2024年3月20日")
+    assert result.exit_code == 0, result.output
+    assert result.output == "已新建 people/E006.toml\n"
+    assert changed(before, snapshot(archive)) == ["people/E006.toml"]
+    assert (archive / "people/E006.toml").read_text("utf-8") == textwrap.dedent(f'''\
+        name = "韩梅"
+        id_number = "{number}"
+        employment = "formal"
+        department = "综采一队"
+        post = "采煤机司机"
+        roles = ["special_operator", "safety_manager"]
+        hired = 2024-03-01
+        on_post = 2024-03-20
+        skill_level = "intermediate"
+        ''')
+    assert a_family(archive) == []
+    assert run("fmt", "--check", archive).exit_code == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--id-number", "640104199003070011"], "错误：people/E9.toml：`id_number` 身份证号无效：校验码应为 4，实际为 1（A006）"),
+    (["--employment", "全职"], '错误：--employment："全职" 不是有效选项；可选：formal 正式工'),
+    (["--hired", "2023年2月30日"], "错误：--hired：不是有效日期：2023年2月30日"),
+    (["--left", "2023-01-01"], "错误：people/E9.toml：`left` 离职日期 2023-01-01 早于入职日期 2023-07-03（A009）"),
+])
+def test_new_person_refuses_bad_values(archive, args, message):
+    base = {"--name": "王五", "--department": "d", "--post": "p", "--employment": "formal", "--hired": "2023-07-03"}
+    for i in range(0, len(args), 2):
+        base[args[i]] = args[i + 1]
+    before = snapshot(archive)
+    result = run("new", "person", "E9", "-a", archive, *[x for kv in base.items() for x in kv])
+    assert result.exit_code == 2
+    assert result.output.startswith(message), result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert snapshot(archive) == before
+
+
+def test_new_refuses_an_existing_id_anywhere(make_archive):
+    root = make_archive({"people/E1.toml": person(), "sessions/2023/S1.toml": session()})
+    result = run("new", "session", "S1", "-a", root, "--title", "t", "--type", "other", "--start", "2024-01-02 08:00",
+                 "--end", "2024-01-02 10:00", "--hours", "2", "--instructor", "李四", "--provider", "internal")
+    assert result.exit_code == 2
+    assert "错误：培训编号 S1 已存在：sessions/2023/S1.toml" in result.output
+    assert not (root / "sessions/2024").exists()
+    bad = run("new", "person", "E 1", "-a", root, "--lang", "en")
+    assert bad.exit_code == 2 and 'error: "E 1" is not a valid id' in bad.output
+
+
+def test_new_without_a_terminal_names_missing_options(archive):
+    result = run("new", "person", "E9", "-a", archive, "--name", "王五")
+    assert result.exit_code == 2
+    assert result.output == ("错误：缺少必填项：--employment（用工形式）、--department（车间/部门）、"
+                             "--post（岗位/工种）、--hired（入职日期）\n")
+
+
+def test_new_asks_on_a_terminal(archive, monkeypatch):
+    monkeypatch.setattr(support, "is_terminal", lambda: True)
+    result = run("new", "person", "E9", "-a", archive, "--name", "王五", input="4\n机电队\n电工\n2023-13-01\n2023-07-03\n")
+    assert result.exit_code == 0, result.output
+    assert "不是有效日期：2023-13-01" in result.output
+    assert 'employment = "dispatched"' in (archive / "people/E9.toml").read_text("utf-8")
+
+
+def test_new_session_goes_into_its_year(archive):
+    args = ["--title", "2024年新员工公司级安全教育", "--type", "岗前培训", "--level", "公司(厂矿)级",
+            "--start", "2024-03-02 08:30", "--end", "2024-03-04T17:30", "--hours", "24",
+            "--topics", "rules,knowledge,skills,emergency", "--content", "安全生产法律法规", "--instructor", "李四",
+            "--provider", "internal", "--assessment", "笔试", "--location", "三楼会议室"]
+    result = run("new", "session", "S2024-01", "-a", archive, *args)
+    assert result.exit_code == 0, result.output
+    assert (archive / "sessions/2024/S2024-01.toml").read_text("utf-8") == textwrap.dedent('''\
+        title = "2024年新员工公司级安全教育"
+        type = "pre_job"
+        level = "company"
+        start = 2024-03-02T08:30:00
+        end = 2024-03-04T17:30:00
+        hours = 24
+        topics = ["rules", "knowledge", "skills", "emergency"]
+        content = "安全生产法律法规"
+        instructor = "李四"
+        location = "三楼会议室"
+        provider = "internal"
+        assessment = "written"
+        attendees = []
+        ''')
+    assert a_family(archive) == []
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--end", "2024-03-01 08:00"], "`end` 结束时间 2024-03-01 08:00 早于开始时间 2024-03-02 08:30（A009）"),
+    (["--provider", "宁夏安培中心", "--contract", "contracts/2024-001.pdf"],
+     "`contract` contracts/2024-001.pdf：文件不存在（A008）"),
+])
+def test_new_session_integrity(archive, extra, message):
+    args = {"--title": "t", "--type": "other", "--start": "2024-03-02 08:30", "--end": "2024-03-02 10:30",
+            "--hours": "2", "--instructor": "李四", "--provider": "internal"}
+    for i in range(0, len(extra), 2):
+        args[extra[i]] = extra[i + 1]
+    result = run("new", "session", "S9", "-a", archive, *[x for kv in args.items() for x in kv])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (archive / "sessions").exists()
+
+
+def test_new_drill_and_mentorship_check_people(archive):
+    bad = run("new", "drill", "D1", "-a", archive, "--title", "消防演练", "--date", "2024-04-01", "--scale", "小练",
+              "--participants", "E1,E404")
+    assert bad.exit_code == 2 and "`participants[1]` 人员 E404 没有人员档案（people/E404.toml）（A003）" in bad.output
+    ok = run("new", "drill", "D1", "-a", archive, "--title", "消防演练", "--date", "2024-04-01", "--scale", "小练",
+             "--participants", "E1,E2", "--scenario", "火灾")
+    assert ok.exit_code == 0 and "已新建 drills/2024/D1.toml" in ok.output
+    nobody = run("new", "mentorship", "E404", "-a", archive, "--mentor", "E1", "--post", "车工", "--start", "2024-01-01")
+    assert nobody.exit_code == 2 and "徒弟 E404（文件名）没有人员档案（A003）" in nobody.output
+    good = run("new", "mentorship", "E2", "-a", archive, "--mentor", "E1", "--post", "车工", "--start", "2024-01-01",
+               "--end", "2024-05-01")
+    assert good.exit_code == 0, good.output
+    assert a_family(archive) == []
+
+
+def test_new_dry_run_writes_nothing(archive):
+    before = snapshot(archive)
+    result = run("new", "person", "E9", "-a", archive, "--dry-run", "--name", "王五", "--department", "d", "--post", "p",
+                 "--employment", "formal", "--hired", "2023-07-03")
+    assert result.exit_code == 0
+    assert result.output.startswith("将新建 people/E9.toml（--dry-run，未写入）：\nname = \"王五\"\n")
+    assert snapshot(archive) == before
+
+
+def test_archive_found_from_the_current_folder(archive, monkeypatch):
+    monkeypatch.chdir(archive / "people")
+    result = run("new", "person", "E9", "--name", "王五", "--department", "d", "--post", "p", "--employment", "formal",
+                 "--hired", "2023-07-03")
+    assert result.exit_code == 0 and (archive / "people/E9.toml").is_file()

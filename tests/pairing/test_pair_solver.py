@@ -1,0 +1,101 @@
+"""The solver alone, on random problems full of near ties: exact against a brute force."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+
+from safetrain.archive.models import Person, Post
+from safetrain.pairing.problem import Apprentice, Option, Problem
+from safetrain.pairing.solver import EXACT, components, solve, weights
+
+
+def someone(pid: str) -> Person:
+    return Person(pid, f"people/{pid}.toml", pid, "formal", "一队", "司机", date(2024, 1, 1), date(2024, 1, 1))
+
+
+def random_problem(seed: int) -> Problem:
+    rng = random.Random(seed)
+    cap = rng.choice([1, 1, 2, 3])
+    n, m = rng.randint(2, 6), rng.randint(1, 4)
+    apprentices = tuple(Apprentice(someone(f"A{i}"), date(2024, 1, 1), date(2024, 5, 1), Post("一队", "司机", None, date(2024, 1, 1)))
+                        for i in range(n))
+    mentors = tuple(someone(f"M{j}") for j in range(m))
+    options = tuple(Option(i, j, rng.randint(0, 2), rng.randint(0, cap - 1))
+                    for i in range(n) for j in range(m) if rng.random() < 0.55)
+    return Problem(apprentices, mentors, options, cap, tuple(rng.randint(0, 1) for _ in range(m)))
+
+
+def positions(problem: Problem) -> tuple[dict[int, int], dict[int, int]]:
+    """Positions in id order within each part, computed without the solver's helpers."""
+    part = {}
+    for o in problem.options:  # naive merging: relabel one part into the other
+        a, m = part.setdefault(("a", o.apprentice), ("a", o.apprentice)), part.setdefault(("m", o.mentor), ("m", o.mentor))
+        if a != m:
+            for k, v in part.items():
+                if v == m:
+                    part[k] = a
+    at_a, at_m = {}, {}
+    for label in set(part.values()):
+        members = sorted(k for k, v in part.items() if v == label)
+        at_a.update({k[1]: i for i, k in enumerate(x for x in members if x[0] == "a")})
+        at_m.update({k[1]: j for j, k in enumerate(x for x in members if x[0] == "m")})
+    return at_a, at_m
+
+
+def brute(problem: Problem):
+    at_a, at_m = positions(problem)
+    by_apprentice = {}
+    for o in problem.options:
+        by_apprentice.setdefault(o.apprentice, []).append(o)
+    order = sorted(by_apprentice)
+    best = [None]
+
+    def walk(k, used, key):
+        if k == len(order):
+            best[0] = key if best[0] is None or key < best[0] else best[0]
+            return
+        walk(k + 1, used, key)
+        for o in by_apprentice[order[k]]:
+            for place in range(o.load + 1, problem.capacity + 1):
+                if (o.mentor, place) not in used:
+                    step = (-1, problem.cost(o, place), at_a[o.apprentice], at_m[o.mentor])
+                    walk(k + 1, used | {(o.mentor, place)}, tuple(x + y for x, y in zip(key, step)))
+
+    walk(0, frozenset(), (0, 0, 0, 0))
+    return best[0]
+
+
+@pytest.mark.parametrize("seed", range(250))
+def test_solver_against_brute_force(seed):
+    problem = random_problem(seed)
+    chosen = solve(problem)
+    at_a, at_m = positions(problem)
+    key = (-len(chosen), sum(problem.cost(c.option, c.slot) for c in chosen),
+           sum(at_a[c.option.apprentice] for c in chosen), sum(at_m[c.option.mentor] for c in chosen))
+    assert key == brute(problem)
+    places = [(c.option.mentor, c.slot) for c in chosen]
+    assert len(set(places)) == len(places)
+    assert all(c.option.load < c.slot <= problem.capacity for c in chosen)
+    assert len({c.option.apprentice for c in chosen}) == len(chosen)
+
+
+def test_components_split_by_shared_people():
+    a = [Apprentice(someone(f"A{i}"), date(2024, 1, 1), date(2024, 5, 1), Post("一队", "司机", None, date(2024, 1, 1)))
+         for i in range(3)]
+    options = (Option(0, 0, 1, 0), Option(1, 1, 1, 0), Option(2, 1, 1, 0), Option(2, 2, 1, 0))
+    problem = Problem(tuple(a), tuple(someone(f"M{j}") for j in range(3)), options, 2, (0, 0, 0))
+    assert [[(o.apprentice, o.mentor) for o in part] for part in components(problem)] == [
+        [(0, 0)], [(1, 1), (2, 1), (2, 2)]]
+
+
+def test_weights_are_strict_and_exact():
+    for pairs, n, mentors, most in [(1, 1, 1, 10), (3, 4, 5, 30), (100, 120, 60, 3000), (2000, 2000, 1000, 3000)]:
+        w, b, keep = weights(pairs, n, mentors, most)
+        tie = (n - 1) * b + (mentors - 1) * keep
+        assert w > pairs * tie  # a cost unit outweighs every tie term together
+        assert b == 0 or b > pairs * (mentors - 1) * keep  # an apprentice position outweighs every mentor position
+        assert pairs * (most * w + tie) < EXACT
+    assert weights(100, 120, 60, 3000)[1] > 0  # typical parts keep both tie terms
