@@ -135,3 +135,12 @@ def test_guarded_variables_are_not_reported(printed, tmp_path):
     assert check_template(path).ok
     [out] = render(checked(printed), "drill", ["D1"], tmp_path)
     assert "无" in docx_text(out)
+
+
+def test_templates_ship_as_package_data():
+    """`pip install .` (not only editable) must carry the .docx files."""
+    import tomllib
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "templates/*.docx" in pyproject["tool"]["setuptools"]["package-data"]["safetrain"]
+    assert builtin_template("person.docx").parent == ROOT / "safetrain" / "templates"
