@@ -1,0 +1,248 @@
+"""Template contexts: one plain dict of strings (and lists of such dicts) per
+document, from a checked archive. Pure functions: they never touch files.
+
+Every context has `enterprise` (the enterprise's name), `as_of` and
+`printed` (2024年6月30日), so a template's header can name the archive.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from ..archive.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, DRILL_SCALE, EMPLOYMENT,
+                             LEVEL, METHOD, ROLE, SCENARIO, SESSION_TYPE, SKILL_LEVEL, TOPIC, label)
+from ..archive.models import Attendance, Mentorship, Person, Session
+from ..rules import certstatus as cs
+from . import fmt
+from .facts import Facts
+
+CERT_STATE = {
+    cs.VALID: "有效", cs.EXPIRING: "即将到期", cs.EXPIRED: "已过期",
+    cs.REVIEW_DUE: "待复审", cs.REVIEW_OVERDUE: "复审逾期", cs.SUPERSEDED: "已换证",
+}
+
+
+def base(f: Facts) -> dict:
+    return {"enterprise": f.enterprise_name, "as_of": fmt.day(f.as_of), "printed": fmt.day_zh(f.as_of)}
+
+
+def result_of(s: Session, a: Attendance) -> str:
+    """考核结果 as printed: 合格 / 不合格 / 无考核 / 未记录 (R002)."""
+    if s.assessment == "none":
+        return "无考核"
+    if s.passed(a):
+        return "合格"
+    if a.score is None and a.passed_flag is None:
+        return "未记录"
+    return "不合格"
+
+
+def provider_of(s: Session) -> str:
+    return "本单位自行组织" if s.is_internal else s.provider
+
+
+def cert_state_text(st: cs.CertState) -> str:
+    text = CERT_STATE[st.state]
+    if st.state in (cs.EXPIRING, cs.REVIEW_DUE):
+        return f"{text}（剩{st.days_left}天）"
+    if st.state in (cs.EXPIRED, cs.REVIEW_OVERDUE):
+        return f"{text}（{-st.days_left}天）"
+    return text
+
+
+# -- the person's file (一人一档) ---------------------------------------------
+def identity(f: Facts, p: Person) -> dict:
+    return {
+        "id": p.id, "name": p.name, "gender": fmt.gender(p.id_number),
+        "id_number": fmt.id_number(p.id_number, f.mask),
+        "employment": label(EMPLOYMENT, p.employment),
+        "department": p.department, "team": fmt.text(p.team), "post": p.post,
+        "roles": fmt.labels(ROLE, sorted(p.roles)) or fmt.DASH,
+        "skill_level": label(SKILL_LEVEL, p.skill_level) or fmt.DASH,
+        "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post), "left": fmt.day(p.left) or "在岗",
+        "post_since": fmt.day(p.post_since), "note": fmt.text(p.note),
+    }
+
+
+def post_history(p: Person) -> list[dict]:
+    rows = [{"date": fmt.day(p.hired), "kind": "入职", "department": p.department,
+             "team": fmt.text(p.team), "post": p.post}]
+    for c in sorted(p.changes, key=lambda c: (c.date, c.index)):
+        now = p.post_on(c.date)
+        rows.append({"date": fmt.day(c.date), "kind": label(CHANGE_KIND, c.kind), "department": now.department,
+                     "team": fmt.text(now.team), "post": now.post})
+    return rows
+
+
+def trainings(f: Facts, p: Person) -> list[dict]:
+    rows = []
+    for s, a in f.ctx.sessions_of(p.id):
+        rows.append({
+            "session": s.id, "date": fmt.days(s.start, s.end), "title": s.title,
+            "type": label(SESSION_TYPE, s.type), "level": label(LEVEL, s.level) or fmt.DASH,
+            "hours": fmt.num(s.hours), "credited": fmt.num(s.credited_hours(a)),
+            "score": fmt.num(a.score), "result": result_of(s, a),
+        })
+    return rows
+
+
+def yearly(f: Facts, p: Person) -> list[dict]:
+    rows = []
+    for year in f.years_of(p):
+        got, need, status = f.year_hours(p, year)
+        rows.append({"year": str(year), "hours": fmt.num(got), "required": fmt.num(need), "status": status})
+    return rows
+
+
+def certificates(f: Facts, p: Person) -> list[dict]:
+    states = cs.person_certificates(p, f.result.ruleset, f.enterprise, f.as_of)
+    return [{
+        "kind": label(CERTIFICATE_KIND, st.certificate.kind), "category": st.certificate.category,
+        "number": fmt.certificate_number(st.certificate.number, p.id_number, f.mask),
+        "issued": fmt.day(st.certificate.issued),
+        "expires": fmt.day(st.certificate.expires),
+        "reviews": "、".join(fmt.day(r) for r in sorted(st.certificate.reviews)) or fmt.DASH,
+        "state": cert_state_text(st), "due": fmt.day(st.due),
+    } for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index))]
+
+
+def mentorships(f: Facts, p: Person) -> list[dict]:
+    rows = []
+    m = f.archive.mentorships.get(p.id)
+    if m is not None:
+        rows.append(_mentorship_row(f, m, "徒弟", m.mentor))
+    for m in f.apprenticeships_as_mentor.get(p.id, []):
+        rows.append(_mentorship_row(f, m, "师傅", m.apprentice))
+    return rows
+
+
+def _mentorship_row(f: Facts, m: Mentorship, role: str, other: str) -> dict:
+    return {"role": role, "other": f"{f.name_of(other)}（{other}）", "post": m.post, "start": fmt.day(m.start),
+            "end": fmt.day(m.end) or fmt.DASH, "signed_off": fmt.day(m.signed_off) or "未出师"}
+
+
+def person_context(f: Facts, pid: str) -> dict:
+    p = f.archive.people[pid]
+    pre_job = f.ctx.credited(pid, end=p.on_post, types={"pre_job"})
+    return {
+        **base(f), "person": identity(f, p), "posts": post_history(p), "trainings": trainings(f, p),
+        "years": yearly(f, p), "certificates": certificates(f, p),
+        "drills": [{"date": fmt.day(d.date), "title": d.title, "scale": label(DRILL_SCALE, d.scale),
+                    "scenario": label(SCENARIO, d.scenario) or fmt.DASH} for d in f.drills_of.get(pid, [])],
+        "mentorships": mentorships(f, p),
+        "violations": [{"date": fmt.day(v.date), "note": fmt.text(v.note)}
+                       for v in sorted(p.violations, key=lambda v: (v.date, v.index))],
+        "pre_job_hours": fmt.num(pre_job), "pre_job_required": fmt.num(f.figure("pre_job_hours").value),
+        "total_hours": fmt.num(sum(s.credited_hours(a) for s, a in f.ctx.sessions_of(pid))),
+    }
+
+
+# -- the three-level card (三级安全教育卡) --------------------------------------
+def _level(f: Facts, pid: str, level: str) -> dict:
+    rows = [(s, a) for s, a in f.ctx.sessions_of(pid) if s.type == "pre_job" and s.level == level]
+    if not rows:
+        return {"label": label(LEVEL, level), "dates": "", "hours": "", "content": "", "instructor": "",
+                "score": "", "result": ""}
+    return {
+        "label": label(LEVEL, level),
+        "dates": fmt.days(min(s.start for s, _ in rows), max(s.end for s, _ in rows)),
+        "hours": fmt.num(sum(s.credited_hours(a) for s, a in rows)),
+        "content": "；".join(_content(s) for s, _ in rows),
+        "instructor": "、".join(dict.fromkeys(s.instructor for s, _ in rows)),
+        "score": "、".join(fmt.num(a.score) for _, a in rows if a.score is not None),
+        "result": "、".join(dict.fromkeys(result_of(s, a) for s, a in rows)),
+    }
+
+
+def _content(s: Session) -> str:
+    topics = fmt.labels(TOPIC, s.topics)
+    body = fmt.text(s.content)
+    return "：".join(x for x in (topics, body) if x) or s.title
+
+
+def card_context(f: Facts, pid: str) -> dict:
+    p = f.archive.people[pid]
+    levels = {lv: _level(f, pid, lv) for lv in LEVEL}
+    done = sum(s.credited_hours(a) for s, a in f.ctx.sessions_of(pid) if s.type == "pre_job")
+    need = float(f.figure("pre_job_hours").value)
+    complete = all(lv["result"] in ("合格", "无考核") for lv in levels.values()) and done >= need
+    return {**base(f), "person": identity(f, p), **levels,
+            "total_hours": fmt.num(done), "required_hours": fmt.num(need),
+            "conclusion": "三级安全教育完成，准予上岗" if complete else "三级安全教育未完成"}
+
+
+# -- sessions: the record (一期一档) and the sign-in sheet -----------------------
+SIGNIN_BLANK_ROWS = 5  # walk-ins sign on blank rows
+
+
+def session_head(f: Facts, s: Session) -> dict:
+    return {
+        "id": s.id, "title": s.title, "type": label(SESSION_TYPE, s.type), "level": label(LEVEL, s.level) or fmt.DASH,
+        "time": fmt.span(s.start, s.end), "date": fmt.day_zh(s.start), "location": fmt.text(s.location),
+        "instructor": s.instructor, "provider": provider_of(s),
+        "contract": fmt.text(s.contract) or ("不适用" if s.is_internal else "未附合同"),
+        "hours": fmt.num(s.hours), "topics": fmt.labels(TOPIC, s.topics), "content": fmt.text(s.content),
+        "methods": fmt.labels(METHOD, s.methods) or fmt.DASH,
+        "assessment": label(ASSESSMENT, s.assessment) or fmt.DASH, "pass_mark": fmt.num(s.pass_mark),
+        "attachments": "、".join(a.path for a in s.attachments) or fmt.DASH, "note": fmt.text(s.note),
+    }
+
+
+def _attendee(f: Facts, s: Session, a: Attendance, n: int) -> dict:
+    return {"n": str(n), "id": a.person, "name": f.name_of(a.person),
+            "department": f.department_on(a.person, s.start.date()),
+            "score": fmt.num(a.score), "result": result_of(s, a), "hours": fmt.num(s.credited_hours(a))}
+
+
+def session_context(f: Facts, sid: str) -> dict:
+    s = f.archive.sessions[sid]
+    rows = [_attendee(f, s, a, n) for n, a in enumerate(s.attendees, 1)]
+    passed = sum(s.passed(a) for a in s.attendees)
+    return {**base(f), "session": session_head(f, s), "attendees": rows,
+            "count": str(len(rows)), "passed": str(passed), "failed": str(len(rows) - passed)}
+
+
+def signin_context(f: Facts, sid: str) -> dict:
+    s = f.archive.sessions[sid]
+    rows = [{"n": str(n), "id": a.person, "name": f.name_of(a.person),
+             "department": f.department_on(a.person, s.start.date())} for n, a in enumerate(s.attendees, 1)]
+    rows += [{"n": str(n), "id": "", "name": "", "department": ""}
+             for n in range(len(rows) + 1, len(rows) + 1 + SIGNIN_BLANK_ROWS)]
+    return {**base(f), "session": session_head(f, s), "attendees": rows, "count": str(len(s.attendees))}
+
+
+# -- mentorship agreement (师带徒协议书) and drill record ------------------------
+def _party(f: Facts, pid: str, on: date) -> dict:
+    p = f.person(pid)
+    if p is None:
+        return {"id": pid, "name": pid, "id_number": "", "department": "", "post": "", "skill_level": "",
+                "post_since": "", "hired": ""}
+    post = p.post_on(on)
+    return {"id": p.id, "name": p.name, "id_number": fmt.id_number(p.id_number, f.mask),
+            "department": post.department, "post": post.post,
+            "skill_level": label(SKILL_LEVEL, p.skill_level) or fmt.DASH,
+            "post_since": fmt.day(p.post_since) or fmt.DASH, "hired": fmt.day(p.hired)}
+
+
+def mentorship_context(f: Facts, mid: str) -> dict:
+    m = f.archive.mentorships[mid]
+    return {**base(f), "mentor": _party(f, m.mentor, m.start), "apprentice": _party(f, m.apprentice, m.start),
+            "post": m.post, "start": fmt.day_zh(m.start), "end": fmt.day_zh(m.end) or "出师之日",
+            "signed_off": fmt.day_zh(m.signed_off) or "　　年　　月　　日", "min_months": fmt.num(f.figure("apprenticeship_min_months").value),
+            "note": fmt.text(m.note)}
+
+
+def drill_context(f: Facts, did: str) -> dict:
+    d = f.archive.drills[did]
+    rows = [{"n": str(n), "id": pid, "name": f.name_of(pid), "department": f.department_on(pid, d.date)}
+            for n, pid in enumerate(d.participants, 1)]
+    return {**base(f), "drill": {
+        "id": d.id, "title": d.title, "date": fmt.day_zh(d.date), "scale": label(DRILL_SCALE, d.scale),
+        "scenario": label(SCENARIO, d.scenario) or fmt.DASH, "location": fmt.text(d.location),
+        "evaluation": fmt.text(d.evaluation), "attachments": "、".join(a.path for a in d.attachments) or fmt.DASH,
+        "note": fmt.text(d.note)}, "participants": rows, "count": str(len(rows))}
+
+
+#: kind -> (title, the ids it renders, context function); `register` takes no id.
+Builder = Callable[[Facts, str], dict]

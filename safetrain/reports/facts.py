@@ -1,0 +1,121 @@
+"""What every document of one archive shares, computed once per render run:
+the rules' Context (credited hours, the window), indexes by person, and the
+privacy setting. Pure: built from a checked Result, never from files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from functools import cached_property
+
+from ..api import Result
+from ..archive.models import Drill, Enterprise, Mentorship, Person
+from ..rules.context import Context
+from ..rules.ruleset import Figure
+from . import fmt
+from .summary import year_hours
+
+
+class Facts:
+    def __init__(self, result: Result):
+        self.result = result
+        self.archive = result.archive
+        self.as_of: date = result.as_of
+        self.ctx = Context(result.archive, result.ruleset, result.as_of)
+
+    @property
+    def enterprise(self) -> Enterprise | None:
+        return self.ctx.enterprise
+
+    @property
+    def enterprise_name(self) -> str:
+        return self.enterprise.name if self.enterprise else ""
+
+    @property
+    def mask(self) -> bool:
+        """ARCHIVE-FORMAT settings.mask_id_numbers: true when absent."""
+        config = self.archive.config
+        return config.settings.mask_id_numbers if config else True
+
+    def redact(self, text: str, pid: str) -> str:
+        """`text` about person `pid` with their ID number masked (unless the archive
+        says not to): rule messages name certificate numbers, which often hold it."""
+        p = self.archive.people.get(pid)
+        if not self.mask or p is None or not p.id_number or p.id_number not in text:
+            return text
+        return text.replace(p.id_number, fmt.id_number(p.id_number, True))
+
+    def figure(self, name: str) -> Figure:
+        return self.ctx.figure(name)
+
+    def person(self, pid: str) -> Person | None:
+        return self.archive.people.get(pid)
+
+    def name_of(self, pid: str) -> str:
+        p = self.archive.people.get(pid)
+        return p.name if p else pid
+
+    def department_on(self, pid: str, day: date) -> str:
+        p = self.archive.people.get(pid)
+        return p.post_on(day).department if p else ""
+
+    # -- yearly hours (the Y rules' view, as reports.summary counts them) -----
+    def years_of(self, person: Person) -> range:
+        """The calendar years a person's hours are shown for: employed, in the window, up to as_of."""
+        first = max(person.hired.year, self.ctx.window_start.year)
+        last = min(self.as_of.year, person.left.year if person.left else self.as_of.year)
+        return range(first, last + 1)
+
+    def year_hours(self, person: Person, year: int) -> tuple[float, float, str]:
+        """(credited hours, requirement, status) of one person in one year.
+
+        The status agrees with Y001/Y002: 未达标 only for a year they judge (before
+        as_of's year, wholly in the window, employed all year)."""
+        got, need = year_hours(self.ctx, person, year)
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        if got >= need:
+            status = "达标"
+        elif year >= self.as_of.year:
+            status = "进行中"
+        elif first < self.ctx.window_start:
+            status = "建档不满一年"
+        elif not (person.employed_on(first) and person.employed_on(last)):
+            status = "在职不满一年"
+        else:
+            status = "未达标"
+        return got, need, status
+
+    def coverage_by_department(self) -> list[tuple[str, int, int, int]]:
+        """(department, active people, trained in as_of's year, meeting the year's hours), by department.
+
+        Trained: passed at least one session of any type that ended between
+        1 January and as_of; the department is the person's on as_of."""
+        year = self.as_of.year
+        first = date(year, 1, 1)
+        rows: dict[str, list[int]] = {}
+        for p in sorted(self.archive.people.values(), key=lambda p: p.id):
+            if not p.employed_on(self.as_of):
+                continue
+            row = rows.setdefault(p.post_on(self.as_of).department, [0, 0, 0])
+            row[0] += 1
+            row[1] += any(first <= s.end.date() <= self.as_of and s.passed(a) for s, a in self.ctx.sessions_of(p.id))
+            got, need = year_hours(self.ctx, p, year)
+            row[2] += got >= need
+        return [(dept, *counts) for dept, counts in sorted(rows.items())]
+
+    @cached_property
+    def drills_of(self) -> dict[str, list[Drill]]:
+        """person id -> drills on or before as_of they took part in, by date."""
+        out: dict[str, list[Drill]] = defaultdict(list)
+        for d in sorted(self.archive.drills.values(), key=lambda d: (d.date, d.id)):
+            if d.date <= self.as_of:
+                for pid in d.participants:
+                    out[pid].append(d)
+        return out
+
+    @cached_property
+    def apprenticeships_as_mentor(self) -> dict[str, list[Mentorship]]:
+        out: dict[str, list[Mentorship]] = defaultdict(list)
+        for m in sorted(self.archive.mentorships.values(), key=lambda m: (m.start, m.id)):
+            out[m.mentor].append(m)
+        return out

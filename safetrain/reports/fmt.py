@@ -1,0 +1,92 @@
+"""Dates, numbers and labels as the printed documents show them.
+
+Templates receive strings only (STYLE.md, docxtpl): every value is formatted
+here, once, so a user's template never has to know a date from a float.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Iterable
+
+from ..archive.codes import Labels, label
+from ..archive.gbcodes import mask_id_number
+
+DASH = "—"
+
+
+def day(d: date | datetime | None) -> str:
+    """2023-07-15 (tables)."""
+    if d is None:
+        return ""
+    if isinstance(d, datetime):
+        d = d.date()
+    return d.isoformat()
+
+
+def day_zh(d: date | datetime | None) -> str:
+    """2023年7月15日 (headings and prose)."""
+    if d is None:
+        return ""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def moment(t: datetime | None) -> str:
+    """2023-07-15 08:30."""
+    return t.strftime("%Y-%m-%d %H:%M") if t is not None else ""
+
+
+def span(start: datetime, end: datetime) -> str:
+    """A session's time: 2023-07-15 08:30—17:30, or 2023-07-15 08:30 至 2023-07-17 17:30."""
+    if start.date() == end.date():
+        return f"{moment(start)}—{end.strftime('%H:%M')}"
+    return f"{moment(start)} 至 {moment(end)}"
+
+
+def days(start: date | datetime, end: date | datetime) -> str:
+    """A date range in a narrow cell: 2023-07-15, or 2023-07-15至07-17."""
+    a, b = day(start), day(end)
+    if a == b:
+        return a
+    if a[:4] == b[:4]:
+        return f"{a}至{b[5:]}"
+    return f"{a}至{b}"
+
+
+def num(x: float | int | None) -> str:
+    """24.0 -> "24", 1.5 -> "1.5", 1.25 -> "1.25"; None -> ""."""
+    if x is None:
+        return ""
+    if float(x).is_integer():
+        return str(int(x))
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def labels(table: Labels, codes: Iterable[str], sep: str = "、") -> str:
+    return sep.join(label(table, c) for c in codes)
+
+
+def id_number(value: str | None, mask: bool) -> str:
+    """ID numbers are masked unless the archive's settings say `mask_id_numbers = false`."""
+    if not value:
+        return ""
+    return mask_id_number(value) if mask else value
+
+
+def certificate_number(number: str, id_number: str | None, mask: bool) -> str:
+    """A special operation certificate's number is usually "T" + the holder's ID number:
+    masking the ID number elsewhere means masking it inside the certificate number too."""
+    if mask and id_number and id_number in number:
+        return number.replace(id_number, mask_id_number(id_number))
+    return number
+
+
+def gender(value: str | None) -> str:
+    """性别 from a 18-character 身份证号 (GB 11643: the 17th digit, odd = male)."""
+    if not value or len(value) != 18 or not value[16].isdigit():
+        return ""
+    return "男" if int(value[16]) % 2 else "女"
+
+
+def text(value: str | None) -> str:
+    return (value or "").strip()

@@ -1,0 +1,184 @@
+"""The Excel ledger (台账) writer: openpyxl in write-only mode, so a 10,000-person
+archive streams to disk instead of holding every cell in memory.
+
+Every sheet has a frozen, filtered header row, columns as wide as their
+contents (a CJK character counts double), real date cells with a date
+format, and text cells that stay text: a value such as `=HYPERLINK(...)`
+is written as a string, never as a formula. The file is byte-identical for
+the same archive and as_of (fixed core properties and zip times).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import unicodedata
+from copy import copy
+from datetime import date, datetime
+from pathlib import Path
+
+from ..api import Result
+from ..archive import atomic
+from . import ooxml
+from .facts import Facts
+from .ledger_data import DATE, DATETIME, ORANGE, PERCENT, RED, TEXT, Sheet, ledger_sheets
+
+TITLE = "安全培训台账"
+FORMATS = {DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm", PERCENT: "0.0%"}  # numbers: General
+FILLS = {RED: "FFC7CE", ORANGE: "FFD8A8"}
+MAX_WIDTH, MAX_TEXT = 60, 32767  # Excel holds at most 32,767 characters in a cell
+
+
+def text_width(value) -> int:
+    """Display width: East Asian wide and full-width characters count double."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, float):
+        return len(f"{value:.2f}")
+    s = str(value)
+    if s.isascii():
+        return len(s)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def widths(sheet: Sheet) -> list[float]:
+    out = []
+    for i, col in enumerate(sheet.columns):
+        widest = max([text_width(col.header)] + [text_width(r[i]) for r in sheet.rows])
+        out.append(min(widest + 2, MAX_WIDTH))
+    return out
+
+
+class _Styles:
+    """One openpyxl style per (column kind, fill), copied onto cells: far cheaper than
+    assigning fonts and fills cell by cell."""
+
+    def __init__(self, ws):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self._cell, self._ws, self._cache = WriteOnlyCell, ws, {}
+        self.header_font = Font(bold=True)
+        self.header_fill = PatternFill("solid", fgColor="D9D9D9")
+        self.border = Border(bottom=Side(style="thin", color="808080"))
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.PatternFill = PatternFill
+
+    def header(self):
+        key = ("header",)
+        if key not in self._cache:
+            proto = self._cell(self._ws, value="")
+            proto.font, proto.fill, proto.border, proto.alignment = \
+                self.header_font, self.header_fill, self.border, self.center
+            self._cache[key] = proto._style
+        return self._cache[key]
+
+    def body(self, kind: str, fill: str | None):
+        key = (kind, fill)
+        if key not in self._cache:
+            proto = self._cell(self._ws, value="")
+            if kind in FORMATS:
+                proto.number_format = FORMATS[kind]
+            if fill:
+                proto.fill = self.PatternFill("solid", fgColor=FILLS[fill])
+            self._cache[key] = proto._style
+        return self._cache[key]
+
+
+def _cell_maker(ws):
+    """A function value -> what to append: the plain value when openpyxl may take it as
+    it is (cheapest), a cell when it needs a style or must be kept from becoming a formula."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    illegal = ILLEGAL_CHARACTERS_RE.search
+
+    def make(value, kind: str, style):
+        if kind == TEXT:
+            if value is None or value == "":
+                value = None
+            else:
+                value = str(value)
+                if illegal(value):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                value = value[:MAX_TEXT]
+                if value.startswith("="):  # openpyxl would write "=..." as a formula: force a string
+                    cell = WriteOnlyCell(ws)
+                    cell._value, cell.data_type = value, "s"
+                    if style is not None:
+                        cell._style = copy(style)
+                    return cell
+        if style is None:
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell._style = copy(style)
+        return cell
+
+    return make
+
+
+def _write_sheet(wb, sheet: Sheet) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(sheet.title)
+    for i, w in enumerate(widths(sheet), 1):  # write-only: widths before the rows
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"  # printed: the header on every page, A4 landscape, one page wide
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", "9"  # 9: A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    last = get_column_letter(len(sheet.columns))
+    ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
+    styles, cell = _Styles(ws), _cell_maker(ws)
+    ws.append([cell(c.header, TEXT, styles.header()) for c in sheet.columns])
+    kinds = [c.kind for c in sheet.columns]
+    fills = sheet.fills or [None] * len(sheet.rows)
+    for row, fill in zip(sheet.rows, fills):
+        ws.append([cell(v, k, styles.body(k, fill) if (fill or (k in FORMATS and v is not None)) else None)
+                   for v, k in zip(row, kinds)])
+    if sheet.chart and sheet.rows:
+        _chart(ws, sheet, last)
+
+
+def _chart(ws, sheet: Sheet, last: str) -> None:
+    """Clustered bars per department: active, trained, meeting the hours (columns B-D)."""
+    from openpyxl.chart import BarChart, Reference
+
+    n = len(sheet.rows)
+    chart = BarChart()
+    chart.type, chart.grouping = "col", "clustered"
+    chart.title = sheet.chart
+    chart.y_axis.title, chart.x_axis.title = "人数", "部门（车间）"
+    chart.x_axis.delete = chart.y_axis.delete = False  # newer Excel hides axes left unset
+    chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=1, max_row=n + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
+    chart.width, chart.height = max(16, min(40, 2.5 * n)), 9
+    ws.add_chart(chart, f"{chr(ord(last) + 2)}2")
+
+
+def ledger_bytes(result: Result) -> bytes:
+    """The workbook's bytes: the same archive and as_of give the same bytes."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    stamp = datetime.combine(result.as_of, datetime.min.time())
+    wb.properties.created = wb.properties.modified = stamp
+    wb.properties.creator = wb.properties.lastModifiedBy = ooxml.AUTHOR
+    wb.properties.title = TITLE
+    for sheet in ledger_sheets(Facts(result)):
+        _write_sheet(wb, sheet)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return ooxml.normalize(buf.getvalue(), f"{TITLE} {result.archive.config.enterprise.name}"
+                           if result.archive.config else TITLE, result.as_of)
+
+
+def write_ledger(result: Result, path: str | os.PathLike) -> Path:
+    path = Path(path)
+    atomic.write_bytes(path, ledger_bytes(result))
+    return path

@@ -1,0 +1,136 @@
+"""The ledger workbook's contents (台账): one table per sheet, as Python values
+(str, int, float, date, datetime), from a checked archive. Pure: no openpyxl
+here; reports/ledger.py writes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..archive.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, LEVEL, SCENARIO, SESSION_TYPE, TOPIC,
+                             label)
+from ..rules import RULES
+from ..rules import certstatus as cs
+from . import fmt
+from .contexts import CERT_STATE, provider_of
+from .facts import Facts
+
+#: column kinds: how the writer formats a cell
+TEXT, DATE, DATETIME, INT, NUMBER, PERCENT = "text", "date", "datetime", "int", "number", "percent"
+#: row fills
+RED, ORANGE = "red", "orange"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = TEXT
+
+
+@dataclass
+class Sheet:
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]] = field(default_factory=list)
+    fills: list[str | None] = field(default_factory=list)  # per row, when the sheet colours rows
+    chart: str | None = None  # the chart's title, drawn from the sheet's columns
+
+
+def C(header: str, kind: str = TEXT) -> Column:  # noqa: N802
+    return Column(header, kind)
+
+
+def sessions_sheet(f: Facts) -> Sheet:
+    sheet = Sheet("培训台账", [C("编号"), C("培训名称"), C("类型"), C("级别"), C("开始", DATETIME), C("结束", DATETIME),
+                            C("学时", NUMBER), C("地点"), C("授课人"), C("培训机构"), C("服务合同"), C("考核方式"),
+                            C("参加人数", INT), C("合格人数", INT), C("培训主题"), C("文件")])
+    for s in sorted(f.archive.sessions.values(), key=lambda s: (s.start, s.id)):
+        sheet.rows.append([
+            s.id, s.title, label(SESSION_TYPE, s.type), label(LEVEL, s.level), s.start, s.end, s.hours,
+            fmt.text(s.location), s.instructor, provider_of(s), fmt.text(s.contract), label(ASSESSMENT, s.assessment),
+            len(s.attendees), sum(s.passed(a) for a in s.attendees), fmt.labels(TOPIC, s.topics), s.file])
+    return sheet
+
+
+def hours_sheet(f: Facts) -> Sheet:
+    sheet = Sheet("人员学时", [C("工号"), C("姓名"), C("部门（车间）"), C("岗位（工种）"), C("年度", INT),
+                            C("计入学时", NUMBER), C("要求学时", NUMBER), C("结果")])
+    for p in sorted(f.archive.people.values(), key=lambda p: p.id):
+        for year in f.years_of(p):
+            got, need, status = f.year_hours(p, year)
+            post = p.post_on(min(date(year, 12, 31), f.as_of))
+            sheet.rows.append([p.id, p.name, post.department, post.post, year, got, need, status])
+            sheet.fills.append(RED if status == "未达标" else None)
+    return sheet
+
+
+def certificates_sheet(f: Facts) -> Sheet:
+    """Active people's certificates; the state is certstatus's, the one the C rules use."""
+    sheet = Sheet("持证台账", [C("工号"), C("姓名"), C("部门（车间）"), C("证书"), C("作业类别"), C("证号"),
+                            C("发证日期", DATE), C("有效期至", DATE), C("最近复审", DATE), C("到期/应复审日期", DATE),
+                            C("事项"), C("剩余天数", INT), C("状态")])
+    for p in sorted(f.archive.people.values(), key=lambda p: p.id):
+        if not p.employed_on(f.as_of):
+            continue
+        states = cs.person_certificates(p, f.result.ruleset, f.enterprise, f.as_of)
+        for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index)):
+            c = st.certificate
+            sheet.rows.append([
+                p.id, p.name, p.post_on(f.as_of).department, label(CERTIFICATE_KIND, c.kind), c.category,
+                fmt.certificate_number(c.number, p.id_number, f.mask), c.issued, c.expires,
+                max(c.reviews) if c.reviews else None, st.due, "复审" if st.due_kind == "review" else "有效期",
+                st.days_left, CERT_STATE[st.state]])
+            sheet.fills.append(RED if st.state in (cs.EXPIRED, cs.REVIEW_OVERDUE)
+                               else ORANGE if st.state in (cs.EXPIRING, cs.REVIEW_DUE) else None)
+    return sheet
+
+
+def mentorships_sheet(f: Facts) -> Sheet:
+    sheet = Sheet("师带徒台账", [C("徒弟工号"), C("徒弟姓名"), C("岗位"), C("师傅工号"), C("师傅姓名"),
+                             C("开始", DATE), C("计划结束", DATE), C("出师日期", DATE), C("实习天数", INT), C("状态")])
+    for m in sorted(f.archive.mentorships.values(), key=lambda m: (m.start, m.id)):
+        until = min(m.runs_until(f.as_of), f.as_of)
+        state = "已出师" if m.signed_off and m.signed_off <= f.as_of else \
+            "未开始" if m.start > f.as_of else "期满未出师" if m.end and m.end < f.as_of else "带徒中"
+        sheet.rows.append([m.apprentice, f.name_of(m.apprentice), m.post, m.mentor, f.name_of(m.mentor), m.start,
+                           m.end, m.signed_off, max((until - m.start).days, 0), state])
+    return sheet
+
+
+def drills_sheet(f: Facts) -> Sheet:
+    sheet = Sheet("应急演练台账", [C("编号"), C("日期", DATE), C("演练名称"), C("规模"), C("场景"), C("地点"),
+                              C("参加人数", INT), C("演练评估"), C("文件")])
+    for d in sorted(f.archive.drills.values(), key=lambda d: (d.date, d.id)):
+        sheet.rows.append([d.id, d.date, d.title, label(DRILL_SCALE, d.scale), label(SCENARIO, d.scenario),
+                           fmt.text(d.location), len(d.participants), fmt.text(d.evaluation), d.file])
+    return sheet
+
+
+def findings_sheet(f: Facts) -> Sheet:
+    sheet = Sheet("问题清单", [C("代码"), C("问题"), C("级别"), C("对象"), C("期间"), C("文件"), C("行", INT),
+                            C("说明"), C("依据")])
+    severity = {"error": "错误", "warning": "警告", "info": "提示"}
+    for x in f.result.findings:
+        rule = RULES.get(x.code)
+        sheet.rows.append([x.code, rule.title if rule else x.name, severity.get(x.severity, x.severity), x.subject,
+                           x.period, x.file, x.line, f.redact(x.message_zh, x.subject), x.citation])
+        sheet.fills.append(RED if x.severity == "error" else ORANGE if x.severity == "warning" else None)
+    return sheet
+
+
+def coverage_sheet(f: Facts) -> Sheet:
+    year = f.as_of.year
+    sheet = Sheet("部门覆盖", [C("部门（车间）"), C("在岗人数", INT), C(f"{year}年参训人数", INT),
+                            C(f"{year}年学时达标", INT), C("参训率", PERCENT)], chart=f"{year}年各部门培训覆盖")
+    for dept, active, trained, met in f.coverage_by_department():
+        sheet.rows.append([dept, active, trained, met, trained / active if active else None])
+    return sheet
+
+
+def ledger_sheets(f: Facts) -> list[Sheet]:
+    return [sessions_sheet(f), hours_sheet(f), certificates_sheet(f), mentorships_sheet(f), drills_sheet(f),
+            findings_sheet(f), coverage_sheet(f)]
+
+
+__all__ = ["Sheet", "Column", "ledger_sheets"]

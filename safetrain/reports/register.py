@@ -1,0 +1,114 @@
+"""The register (一企一册): the enterprise, its headline numbers, every session
+and drill, and the open findings summed up. The numbers come from
+reports.summary, the same ones `safetrain status` shows."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..archive.codes import DRILL_SCALE, LEVEL, SCENARIO, SESSION_TYPE, label
+from ..archive.codes import EMPLOYMENT
+from ..rules import RULES
+from . import fmt
+from .contexts import base
+from .facts import Facts
+from .summary import archive_summary
+
+#: rule families, in the order of RULES.md
+FAMILIES = {
+    "A": "档案完整性", "R": "培训记录要素", "P": "岗前培训", "Y": "年度再培训", "K": "2023年全员安全培训",
+    "C": "持证上岗", "D": "应急演练", "M": "师带徒", "F": "虚假培训迹象",
+}
+SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def share(part: int, whole: int, pct: float | None) -> str:
+    """12/13（92.3%）; — when nobody is judged."""
+    return f"{part}/{whole}（{fmt.num(pct)}%）" if whole and pct is not None else fmt.DASH
+
+
+def numbers(s: dict) -> dict:
+    head, hours, certs, found = s["headcount"], s["hours"], s["certificates"], s["findings"]
+    camp = s["campaign"]
+    return {
+        "active": str(head["active"]), "managers": str(head["managers"]),
+        "special_operators": str(head["special_operators"]),
+        "pre_job": share(s["pre_job"]["covered"], s["pre_job"]["judged"], s["pre_job"]["percent"]),
+        "campaign": share(camp["covered"], camp["judged"], camp["percent"]) if camp else "不适用",
+        "hours_year": str(hours["year"]), "hours_met": share(hours["met"], hours["people"], hours["percent_met"]),
+        "hours_average": fmt.num(hours["average"]),
+        **{f"certs_{k}": str(v) for k, v in certs.items()},
+        "drills": str(s["drills"]["total"]), "sessions": str(s["sessions"]),
+        "errors": str(found["errors"]), "warnings": str(found["warnings"]), "findings": str(found["total"]),
+    }
+
+
+def departments(f: Facts) -> list[dict]:
+    """Training coverage by department (as_of's year): active people, trained, meeting the hours."""
+    rows = []
+    for dept, active, trained, met in f.coverage_by_department():
+        rows.append({"department": dept, "active": str(active), "trained": str(trained), "met": str(met),
+                     "percent": f"{fmt.num(round(100.0 * trained / active, 1))}%" if active else fmt.DASH})
+    return rows
+
+
+def sessions(f: Facts) -> list[dict]:
+    rows = []
+    for s in sorted(f.archive.sessions.values(), key=lambda s: (s.start, s.id)):
+        if s.start.date() > f.as_of:
+            continue
+        rows.append({"id": s.id, "date": fmt.days(s.start, s.end), "title": s.title,
+                     "type": label(SESSION_TYPE, s.type), "level": label(LEVEL, s.level) or fmt.DASH,
+                     "hours": fmt.num(s.hours), "count": str(len(s.attendees)),
+                     "passed": str(sum(s.passed(a) for a in s.attendees))})
+    return rows
+
+
+def drills(f: Facts) -> list[dict]:
+    return [{"id": d.id, "date": fmt.day(d.date), "title": d.title, "scale": label(DRILL_SCALE, d.scale),
+             "scenario": label(SCENARIO, d.scenario) or fmt.DASH, "count": str(len(d.participants))}
+            for d in sorted(f.archive.drills.values(), key=lambda d: (d.date, d.id)) if d.date <= f.as_of]
+
+
+def findings(f: Facts) -> tuple[list[dict], list[dict]]:
+    """(by family, by rule) counts of the open findings."""
+    by_code = Counter(x.code for x in f.result.findings)
+    by_family: dict[str, Counter] = {}
+    for x in f.result.findings:
+        by_family.setdefault(x.code[0], Counter())[x.severity] += 1
+    fams = [{"family": k, "name": FAMILIES.get(k, k), "errors": str(c["error"]), "warnings": str(c["warning"]),
+             "total": str(sum(c.values()))}
+            for k, c in sorted(by_family.items(), key=lambda kv: _order(kv[0]))]
+    codes = []
+    for code, n in sorted(by_code.items(), key=lambda kv: (_order(kv[0]), kv[0])):
+        rule = RULES.get(code)
+        codes.append({"code": code, "title": rule.title if rule else code,
+                      "severity": SEVERITY.get(rule.severity, "") if rule else "", "count": str(n),
+                      "citation": f.result.ruleset.citation(code) if rule else ""})
+    return fams, codes
+
+
+def _order(code: str) -> int:
+    order = list(FAMILIES)
+    return order.index(code[0]) if code[0] in order else len(order)
+
+
+def register_context(f: Facts) -> dict:
+    s = archive_summary(f.result)
+    e = f.enterprise
+    fams, codes = findings(f)
+    return {
+        **base(f),
+        "e": {
+            "name": e.name if e else "", "credit_code": e.credit_code if e else "",
+            "industry": s["industry_label"], "region": e.region if e else "", "address": fmt.text(e.address if e else ""),
+            "crowded_place": ("是" if e.crowded_place else "否") if e else "",
+            "uses_gas": ("是" if e.uses_gas else "否") if e else "",
+            "records_since": fmt.day(f.ctx.window_start), "note": fmt.text(e.note if e else ""),
+        },
+        "ruleset": f.result.ruleset.title, "n": numbers(s),
+        "employment": [{"label": label(EMPLOYMENT, code), "count": str(n)}
+                       for code, n in s["headcount"]["by_employment"].items()],
+        "departments": departments(f), "sessions": sessions(f), "drills": drills(f),
+        "families": fams, "codes": codes,
+    }

@@ -1,0 +1,139 @@
+"""safetrain render / ledger / templates: exit status, files, messages."""
+
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import person, session
+from safetrain.archive.templates import builtin_template
+from safetrain.cli import main
+
+AS_OF = ["--as-of", "2024-06-30"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def small(make_archive):
+    return make_archive({
+        "people/E1.toml": person("张三", id_number='"640104199003070014"'),
+        "people/E2.toml": person("李四"),
+        "sessions/S1.toml": session('{ person = "E1", score = 90 },\n  { person = "E2", score = 50 }'),
+        "drills/D1.toml": 'title = "疏散演练"\ndate = 2023-08-01\nscale = "small"\nparticipants = ["E1"]\n',
+    })
+
+
+def broken_template(kind: str, old: str, new: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(builtin_template(f"{kind}.docx")) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                data = data.decode().replace(old, new, 1).encode()
+            zout.writestr(info, data)
+    return out.getvalue()
+
+
+def test_render_one_and_several(make_archive, tmp_path):
+    root = small(make_archive)
+    r = run("render", "person", "E1", "-a", str(root), "-o", str(tmp_path), *AS_OF)
+    assert r.exit_code == 0, r.output
+    assert r.output.strip() == str(tmp_path / "person-E1.docx")
+    r = run("render", "card", "E1", "E2", "-a", str(root), "-o", str(tmp_path), *AS_OF)
+    assert r.exit_code == 0 and (tmp_path / "card-E2.docx").is_file()
+    r = run("render", "register", "-a", str(root), "-o", str(tmp_path), *AS_OF)
+    assert r.exit_code == 0 and (tmp_path / "register.docx").is_file()
+
+
+def test_render_all_with_progress(make_archive, tmp_path):
+    root = small(make_archive)
+    r = run("render", "drill", "--all", "-a", str(root), "-o", str(tmp_path / "out"), *AS_OF)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["drill-D1.docx"]
+
+
+def test_unknown_id_exits_2(make_archive, tmp_path):
+    root = small(make_archive)
+    r = run("render", "person", "E1", "E404", "-a", str(root), "-o", str(tmp_path / "out"), *AS_OF)
+    assert r.exit_code == 2
+    assert "E404" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "out").exists()
+    r = run("render", "person", "-a", str(root), *AS_OF)
+    assert r.exit_code == 2 and "--all" in r.output
+
+
+def test_unknown_kind_and_no_archive(tmp_path):
+    assert run("render", "poster", "E1").exit_code == 2
+    r = run("render", "person", "E1", "-a", str(tmp_path))
+    assert r.exit_code == 2 and "safetrain.toml" in r.output
+
+
+def test_broken_user_template_exits_2_naming_it(make_archive, tmp_path):
+    root = small(make_archive)
+    (root / "templates").mkdir()
+    bad = root / "templates" / "person.docx"
+    bad.write_bytes(broken_template("person", "{{ person.name }}", "{{ person.name }"))
+    r = run("render", "person", "E1", "-a", str(root), "-o", str(tmp_path), *AS_OF)
+    assert r.exit_code == 2
+    assert str(bad) in r.output and "Traceback" not in r.output
+
+
+def test_templates_check(make_archive):
+    root = small(make_archive)
+    r = run("templates", "check", "-a", str(root))
+    assert r.exit_code == 0 and "内置" in r.output
+    r = run("templates", "copy", "person", "drill", "-a", str(root))
+    assert r.exit_code == 0, r.output
+    assert (root / "templates" / "person.docx").read_bytes() == builtin_template("person.docx").read_bytes()
+    assert run("templates", "copy", "person", "-a", str(root)).exit_code == 2  # exists
+    (root / "templates" / "drill.docx").write_bytes(
+        broken_template("drill", "{{ p.name }}", "{{ p.nmae }}"))
+    (root / "templates" / "poster.docx").write_bytes(builtin_template("drill.docx").read_bytes())
+    r = run("templates", "check", "-a", str(root), "--lang", "en")
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    assert any(line.startswith("templates/drill.docx: unknown variable p.nmae (body paragraph") for line in lines)
+    assert "templates/person.docx: ok" in lines
+    assert any(line.startswith("templates/poster.docx: not a document kind") for line in lines)
+    r = run("templates", "list", "-a", str(root))
+    assert "person      templates/person.docx" in r.output
+
+
+def test_ledger(make_archive, tmp_path):
+    root = small(make_archive)
+    out = tmp_path / "台账.xlsx"
+    r = run("ledger", "-a", str(root), "-o", str(out), *AS_OF)
+    assert r.exit_code == 0, r.output
+    assert out.is_file()
+    assert run("ledger", "-a", str(root), "-o", str(tmp_path / "x.csv")).exit_code == 2
+
+
+def test_help_texts():
+    for args in (["render"], ["ledger"], ["templates"], ["templates", "check"], ["templates", "copy"]):
+        r = run(*args, "--help")
+        assert r.exit_code == 0 and "Usage" in r.output
+
+
+def test_help_imports_no_heavy_library():
+    code = ("import sys; from click.testing import CliRunner; from safetrain.cli import main; "
+            "CliRunner().invoke(main, ['--help']); CliRunner().invoke(main, ['render', '--help']); "
+            "heavy = [m for m in ('docxtpl', 'docx', 'openpyxl', 'rich', 'lxml') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_unwritable_output_is_one_line(make_archive, tmp_path):
+    root = small(make_archive)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = run("render", "person", "E1", "-a", str(root), "-o", str(blocker), *AS_OF)
+    assert r.exit_code == 2 and "Traceback" not in r.output and str(blocker) in r.output
+    r = run("ledger", "-a", str(root), "-o", str(blocker / "l.xlsx"), *AS_OF)
+    assert r.exit_code == 2 and "Traceback" not in r.output

@@ -1,0 +1,119 @@
+"""Template contexts: plain strings, formatted in Python, from a checked archive."""
+
+import pytest
+from printing import HYPERLINK, checked, write_printed
+
+from safetrain.reports import fmt
+from safetrain.reports.contexts import (card_context, drill_context, mentorship_context, person_context,
+                                        session_context, signin_context)
+from safetrain.reports.facts import Facts
+from safetrain.reports.kinds import KINDS
+
+
+@pytest.fixture
+def printed(make_archive):
+    return write_printed(make_archive)
+
+
+def strings_only(value) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and strings_only(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(strings_only(v) for v in value)
+    return isinstance(value, str)
+
+
+def test_fmt():
+    from datetime import date, datetime
+
+    assert fmt.num(24.0) == "24" and fmt.num(1.5) == "1.5" and fmt.num(None) == ""
+    assert fmt.day_zh(date(2023, 7, 5)) == "2023年7月5日"
+    assert fmt.span(datetime(2023, 7, 4, 8, 30), datetime(2023, 7, 4, 17, 30)) == "2023-07-04 08:30—17:30"
+    assert fmt.days(datetime(2023, 7, 4), datetime(2023, 7, 5)) == "2023-07-04至07-05"
+    assert fmt.id_number("640104199003070014", True) == "640104********0014"
+    assert fmt.id_number("640104199003070014", False) == "640104199003070014"
+    assert fmt.certificate_number("T640104199003070014", "640104199003070014", True) == "T640104********0014"
+    assert fmt.certificate_number("C-1", "640104199003070014", True) == "C-1"
+    assert fmt.gender("640104199003070014") == "男" and fmt.gender("11010519491231002X") == "女"
+
+
+def test_every_context_is_strings(printed):
+    f = Facts(checked(printed))
+    for kind in KINDS.values():
+        if kind.name == "register":
+            continue
+        for rid in kind.ids(f.archive):
+            assert strings_only(kind.build(f, rid)), (kind.name, rid)
+
+
+def test_person_context(printed):
+    ctx = person_context(Facts(checked(printed)), "E0001")
+    p = ctx["person"]
+    assert (p["name"], p["gender"], p["id_number"]) == ("张三", "男", "640104********0014")
+    assert p["department"] == "机加&装配车间" and p["roles"] == "特种作业人员" and p["left"] == "在岗"
+    assert [(r["date"], r["kind"], r["department"], r["post"]) for r in ctx["posts"]] == [
+        ("2023-07-03", "入职", "机加&装配车间", "车工"), ("2024-03-01", "调岗", "装配车间", "装配工")]
+    # S9 ends after as_of: not in the file
+    assert [(r["session"], r["hours"], r["credited"], r["score"], r["result"]) for r in ctx["trainings"]] == [
+        ("S1", "8", "8", "92", "合格"), ("S2", "8", "8", "88", "合格"), ("S3", "8", "8", "95", "合格"),
+        ("S4", "4", "4", "76", "合格")]
+    assert ctx["pre_job_hours"] == "24" and ctx["pre_job_required"] == "24" and ctx["total_hours"] == "28"
+    # manufacturing: 8 annual hours (安委10号); 2023 is not a whole year of the archive
+    assert ctx["years"] == [{"year": "2023", "hours": "0", "required": "8", "status": "建档不满一年"},
+                            {"year": "2024", "hours": "4", "required": "8", "status": "进行中"}]
+    certs = {c["number"]: c for c in ctx["certificates"]}
+    assert certs["C-0001"]["state"] == "即将到期（剩15天）"  # other certificates: 30-day window
+    # the certificate number holds the ID number: masked with it
+    assert certs["T640104********0014"]["state"] == "有效" and certs["T640104********0014"]["reviews"] == "2024-02-20"
+    assert [d["title"] for d in ctx["drills"]] == ["车间火灾疏散演练", "半年应急能力检验"]
+    assert ctx["violations"] == [{"date": "2024-01-05", "note": "未戴安全帽进入车间"}]
+    assert ctx["enterprise"] == "宁夏测试机械有限公司" and ctx["printed"] == "2024年6月30日"
+
+
+def test_id_numbers_unmasked_only_when_the_archive_says_so(make_archive):
+    from printing import FILES
+    from conftest import config
+
+    root = make_archive({**FILES, "safetrain.toml": config() + "\n[settings]\nmask_id_numbers = false\n"})
+    assert person_context(Facts(checked(root)), "E0001")["person"]["id_number"] == "640104199003070014"
+
+
+def test_failed_and_partial_attendance(printed):
+    f = Facts(checked(printed))
+    assert [(r["session"], r["credited"], r["result"]) for r in person_context(f, "E0002")["trainings"]] == [
+        ("S1", "8", "合格"), ("S2", "8", "合格"), ("S3", "0", "不合格")]
+    ctx = session_context(f, "S4")
+    assert [(a["id"], a["name"], a["score"], a["result"], a["hours"]) for a in ctx["attendees"]] == [
+        ("E0001", "张三", "76", "合格", "4"), ("E0003", HYPERLINK, "", "合格", "4"), ("E0005", "赵师傅", "80", "合格", "2")]
+    assert (ctx["count"], ctx["passed"], ctx["failed"]) == ("3", "3", "0")
+    s = ctx["session"]
+    assert s["provider"] == "宁夏安培培训中心" and s["contract"] == "contracts/2024-001.pdf"
+    assert s["time"] == "2024-03-15 08:30—12:00" and s["methods"] == "讲授、案例" and s["level"] == "—"
+
+
+def test_card_context(printed):
+    f = Facts(checked(printed))
+    ctx = card_context(f, "E0001")
+    assert [ctx[lv]["instructor"] for lv in ("company", "workshop", "team")] == ["李四", "孙主任", "赵师傅"]
+    assert ctx["company"]["dates"] == "2023-07-04" and ctx["team"]["score"] == "95"
+    assert ctx["conclusion"] == "三级安全教育完成，准予上岗"
+    failed = card_context(f, "E0002")
+    assert failed["team"]["result"] == "不合格" and failed["conclusion"] == "三级安全教育未完成"
+    blank = card_context(f, "E0004")  # no pre-job training: a card to fill in by hand
+    assert blank["company"]["dates"] == "" and blank["company"]["label"] == "公司(厂矿)级"
+
+
+def test_signin_pads_blank_rows(printed):
+    ctx = signin_context(Facts(checked(printed)), "S9")
+    assert [a["name"] for a in ctx["attendees"]] == ["张三", "李梅", "", "", "", "", ""]
+    assert ctx["count"] == "2"
+
+
+def test_mentorship_and_drill(printed):
+    f = Facts(checked(printed))
+    m = mentorship_context(f, "E0002")
+    assert m["mentor"]["name"] == "赵师傅" and m["apprentice"]["id_number"] == "640104********0013"
+    assert (m["start"], m["end"], m["signed_off"], m["min_months"]) == ("2023年7月10日", "2023年11月10日", "2023年11月15日", "4")
+    d = drill_context(f, "D1")
+    assert d["drill"]["scale"] == "小练" and d["drill"]["scenario"] == "火灾" and d["count"] == "3"
+    assert [p["department"] for p in d["participants"]] == ["机加&装配车间", "机加车间", "机加车间"]

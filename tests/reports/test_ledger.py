@@ -1,0 +1,158 @@
+"""The Excel ledger, read back with openpyxl."""
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from printing import AS_OF, HYPERLINK, checked, write_printed
+
+from safetrain.reports.ledger import ledger_bytes, text_width, write_ledger
+
+@pytest.fixture
+def printed(make_archive):
+    return write_printed(make_archive)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+SHEETS = ["培训台账", "人员学时", "持证台账", "师带徒台账", "应急演练台账", "问题清单", "部门覆盖"]
+
+
+@pytest.fixture
+def book(printed, tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_ledger(checked(printed), tmp_path / "ledger.xlsx")
+    return load_workbook(path)
+
+
+def values(ws):
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_sheets_headers_frozen_filtered(book):
+    assert book.sheetnames == SHEETS
+    for ws in book:
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+        assert all(c.font.bold for c in ws[1])
+
+
+def test_sessions_sheet(book):
+    rows = values(book["培训台账"])
+    assert rows[0][:7] == ["编号", "培训名称", "类型", "级别", "开始", "结束", "学时"]
+    assert [r[0] for r in rows[1:]] == ["S1", "S2", "S3", "S4", "S5", "S9"]
+    s4 = rows[4]
+    assert s4[4] == datetime(2024, 3, 15, 8, 30) and s4[6] == 4 and s4[9] == "宁夏安培培训中心"
+    assert (s4[12], s4[13]) == (3, 3)
+    start = book["培训台账"]["E2"]
+    assert start.is_date and start.number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_hours_sheet(book):
+    rows = values(book["人员学时"])
+    assert rows[0] == ["工号", "姓名", "部门（车间）", "岗位（工种）", "年度", "计入学时", "要求学时", "结果"]
+    assert ["E0001", "张三", "装配车间", "装配工", 2024, 4, 8, "进行中"] in rows
+    assert ["E0004", "王五", "经理办公室", "总经理", 2024, 16, 12, "达标"] in rows  # manager hours
+
+
+def test_formula_injection_stays_text(book):
+    ws = book["人员学时"]
+    cells = [row[1] for row in ws.iter_rows(min_row=2) if row[0].value == "E0003"]
+    assert cells and all(c.value == HYPERLINK and c.data_type == "s" for c in cells)
+
+
+def test_certificates_coloured_by_certstatus(book):
+    ws = book["持证台账"]
+    rows = {r[5].value: r for r in ws.iter_rows(min_row=2)}
+    assert set(rows) == {"C-0001", "T640104********0014", "M-2021-9"}  # ID number masked inside
+    forklift = rows["C-0001"]
+    assert forklift[12].value == "即将到期" and forklift[11].value == 15
+    assert forklift[0].fill.fgColor.rgb.endswith("FFD8A8")  # orange: inside the warning window
+    expired = rows["M-2021-9"]
+    assert expired[12].value == "已过期" and expired[11].value == -60
+    assert expired[0].fill.fgColor.rgb.endswith("FFC7CE")  # red: past expiry
+    assert rows["T640104********0014"][0].fill.fill_type is None
+    assert expired[7].is_date and expired[7].number_format == "yyyy-mm-dd"
+
+
+def test_mentorships_drills_findings_coverage(book):
+    m = values(book["师带徒台账"])
+    assert m[1][:5] == ["E0002", "李梅", "铣工", "E0005", "赵师傅"] and m[1][-1] == "已出师"
+    d = values(book["应急演练台账"])
+    assert [r[0] for r in d[1:]] == ["D1", "D2"] and d[1][6] == 3
+    found = book["问题清单"]
+    assert values(found)[0] == ["代码", "问题", "级别", "对象", "期间", "文件", "行", "说明", "依据"]
+    rows = {(r[0].value, r[3].value): r for r in found.iter_rows(min_row=2)}
+    assert rows[("C002", "E0004")][0].fill.fgColor.rgb.endswith("FFC7CE")  # an error: red
+    assert rows[("C004", "E0001")][2].value == "警告" and rows[("C004", "E0001")][0].fill.fgColor.rgb.endswith("FFD8A8")
+    cov = book["部门覆盖"]
+    assert values(cov)[1] == ["机加车间", 3, 2, 0, pytest.approx(2 / 3)]
+    assert cov["E2"].number_format == "0.0%"
+    assert len(cov._charts) == 1
+
+
+def test_findings_sheet(make_archive, tmp_path):
+    from openpyxl import load_workbook
+    from printing import FILES
+
+    files = {**FILES, "sessions/2023/S1.toml": FILES["sessions/2023/S1.toml"].replace(
+        'content = "安全生产法律法规、本厂规章制度"\n', "")}
+    path = write_ledger(checked(make_archive(files)), tmp_path / "l.xlsx")
+    [row] = [r for r in values(load_workbook(path)["问题清单"]) if r[0] == "R001"]
+    assert row[:6] == ["R001", "培训记录缺少内容", "错误", "S1", None, "sessions/2023/S1.toml"]
+    assert row[8] == "安全生产法 第二十八条" and "内容" in row[7]
+
+
+def test_column_widths_count_cjk_double(book):
+    assert text_width("张三") == 4 and text_width("E0001") == 5
+    ws = book["人员学时"]
+    assert ws.column_dimensions["A"].width == 7  # E0001 + 2
+    assert ws.column_dimensions["C"].width == len("机加&装配车间") * 2 - 1 + 2
+
+
+def test_byte_identical(printed):
+    result = checked(printed)
+    assert ledger_bytes(result) == ledger_bytes(checked(printed))
+
+
+def test_core_properties_fixed(book):
+    props = book.properties
+    assert props.creator == "safetrain" and props.created == props.modified == datetime(2024, 6, 30)
+
+
+def test_control_characters_are_dropped_not_fatal(make_archive, tmp_path):
+    from openpyxl import load_workbook
+    from printing import FILES
+
+    files = {**FILES, "drills/D1.toml": FILES["drills/D1.toml"].replace("组织有序", "组织\\u0007有序")}
+    path = write_ledger(checked(make_archive(files)), tmp_path / "l.xlsx")
+    assert values(load_workbook(path)["应急演练台账"])[1][7] == "疏散用时4分钟，组织有序"
+
+
+def test_findings_messages_mask_id_numbers(book):
+    """C rules name the certificate number, which often holds the holder's ID number."""
+    messages = [r[7] for r in values(book["问题清单"])[1:]]
+    assert messages and not any("640104199003070014" in m or "640104198505120013" in m for m in messages)
+
+
+SAMPLES = sorted(p.parent for p in (ROOT / "sample_archive").glob("*/safetrain.toml"))
+
+
+@pytest.mark.parametrize("root", SAMPLES, ids=lambda p: p.name)
+def test_ledger_agrees_with_the_rules(root):
+    """Red and orange certificate rows are exactly the C002/C003 and C004 findings;
+    a year marked 未达标 is exactly a Y001/Y002 finding for that year."""
+    from safetrain.api import check_path
+    from safetrain.reports.facts import Facts
+    from safetrain.reports.ledger_data import ORANGE, RED, certificates_sheet, hours_sheet
+
+    result = check_path(root, AS_OF)
+    f = Facts(result)
+    certs = certificates_sheet(f)
+    red = {row[0] for row, fill in zip(certs.rows, certs.fills) if fill == RED}
+    orange = {row[0] for row, fill in zip(certs.rows, certs.fills) if fill == ORANGE}
+    assert red == {x.subject for x in result.findings if x.code in ("C002", "C003")}
+    assert orange == {x.subject for x in result.findings if x.code == "C004"}
+    hours = hours_sheet(f)
+    short = {(row[0], str(row[4])) for row in hours.rows if row[7] == "未达标"}
+    assert short == {(x.subject, x.period) for x in result.findings if x.code in ("Y001", "Y002")}

@@ -1,0 +1,206 @@
+"""Rendered Word documents, read back with python-docx."""
+
+import pytest
+from printing import HYPERLINK, checked, docx_text, leftover_tags, table_rows, write_printed
+
+from safetrain.errors import SafetrainError
+from safetrain.reports.render import render
+
+
+@pytest.fixture
+def printed(make_archive):
+    return write_printed(make_archive)
+
+
+def one(result, kind, rid, out):
+    [path] = render(result, kind, [rid] if rid else [], out)
+    return path
+
+
+def test_person_file(printed, tmp_path):
+    path = one(checked(printed), "person", "E0001", tmp_path)
+    assert path.name == "person-E0001.docx"
+    text = docx_text(path)
+    assert not leftover_tags(text)
+    for expected in ("员工安全教育培训档案", "张三", "640104********0014", "机加&装配车间", "2023-07-04",
+                     "新员工公司级安全教育", "2024年度全员安全再培训", "即将到期（剩15天）", "车间火灾疏散演练",
+                     "未戴安全帽进入车间", "岗前培训计入学时：24（要求不少于 24）", "宁夏测试机械有限公司"):
+        assert expected in text, expected
+    assert "640104199003070014" not in text  # masked by default
+    trainings = table_rows(path, 2)
+    assert trainings[0] == ["日期", "培训名称", "类型", "级别", "学时", "计入学时", "成绩", "结果"]
+    assert trainings[1:] == [
+        ["2023-07-04", "新员工公司级安全教育", "岗前培训", "公司(厂矿)级", "8", "8", "92", "合格"],
+        ["2023-07-05", "新员工车间级安全教育", "岗前培训", "车间(部门)级", "8", "8", "88", "合格"],
+        ["2023-07-06", "新员工班组级安全教育", "岗前培训", "班组(岗位)级", "8", "8", "95", "合格"],
+        ["2024-03-15", "2024年度全员安全再培训", "年度再培训", "—", "4", "4", "76", "合格"],
+    ]
+    years = table_rows(path, 3)
+    assert years[1:] == [["2023", "0", "8", "建档不满一年"], ["2024", "4", "8", "进行中"]]
+
+
+def test_empty_lists_print_none(printed, tmp_path):
+    path = one(checked(printed), "person", "E0003", tmp_path)
+    rows = table_rows(path, 4)  # certificates
+    assert rows[1:] == [["（无证书）"]]
+    assert not leftover_tags(docx_text(path))
+
+
+def test_card(printed, tmp_path):
+    path = one(checked(printed), "card", "E0002", tmp_path)
+    text = docx_text(path)
+    assert not leftover_tags(text)
+    for expected in ("三级安全教育卡", "李梅", "公司(厂矿)级安全教育", "车间(部门)级安全教育", "班组(岗位)级安全教育",
+                     "58 不合格", "受教育人签名", "教育者签名", "三级安全教育未完成", "640104********0013"):
+        assert expected in text, expected
+
+
+def test_session_record(printed, tmp_path):
+    path = one(checked(printed), "session", "S4", tmp_path)
+    text = docx_text(path)
+    assert not leftover_tags(text)
+    for expected in ("安全培训记录", "2024年度全员安全再培训", "2024-03-15 08:30—12:00", "宁夏安培培训中心",
+                     "contracts/2024-001.pdf", "机械伤害防护 <新规> & 案例", "参加 3 人，合格 3 人，不合格 0 人。"):
+        assert expected in text, expected
+    attendees = table_rows(path, 1)
+    assert attendees[0][-1] == "本人签名"
+    assert [r[:7] for r in attendees[1:]] == [
+        ["1", "E0001", "张三", "装配车间", "76", "合格", "4"],
+        ["2", "E0003", HYPERLINK, "机加车间", "", "合格", "4"],
+        ["3", "E0005", "赵师傅", "机加车间", "80", "合格", "2"]]
+    assert all(r[7] == "" for r in attendees[1:])  # signed by hand
+
+
+def test_signin_sheet(printed, tmp_path):
+    path = one(checked(printed), "signin", "S9", tmp_path)
+    rows = table_rows(path, 1)
+    assert rows[0] == ["序号", "工号", "姓名", "部门（车间）", "签到时间", "本人签名"]
+    assert [r[2] for r in rows[1:]] == ["张三", "李梅", "", "", "", "", ""]
+    assert all(r[4] == r[5] == "" for r in rows[1:])
+    assert "应到 2 人" in docx_text(path)
+
+
+def test_mentorship_and_drill(printed, tmp_path):
+    result = checked(printed)
+    text = docx_text(one(result, "mentorship", "E0002", tmp_path))
+    assert not leftover_tags(text)
+    assert "赵师傅" in text and "李梅" in text and "自 2023年7月10日 起至 2023年11月10日 止" in text
+    assert "实习合格证明" in text
+    drill = one(result, "drill", "D1", tmp_path)
+    assert [r[2] for r in table_rows(drill, 1)[1:]] == ["张三", "李梅", "赵师傅"]
+    assert "疏散用时4分钟，组织有序" in docx_text(drill)
+
+
+def test_all_renders_every_record(printed, tmp_path):
+    files = render(checked(printed), "session", out_dir=tmp_path, everything=True)
+    assert [f.name for f in files] == [f"session-S{i}.docx" for i in (1, 2, 3, 4, 5, 9)]
+    assert all(f.is_file() for f in files)
+
+
+def test_byte_identical_twice_and_across_processes(printed, tmp_path):
+    result = checked(printed)
+    a = render(result, "person", out_dir=tmp_path / "a", everything=True)
+    b = render(result, "person", out_dir=tmp_path / "b", everything=True, workers=2)
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+    c = render(checked(printed), "person", ["E0001"], tmp_path / "c")
+    assert c[0].read_bytes() == a[0].read_bytes()
+
+
+def test_core_properties_fixed(printed, tmp_path):
+    from docx import Document
+
+    props = Document(str(one(checked(printed), "card", "E0001", tmp_path))).core_properties
+    assert props.author == "safetrain" and props.revision == 1
+    assert props.created.date().isoformat() == "2024-06-30" == props.modified.date().isoformat()
+    assert props.last_printed is None and props.title == "三级安全教育卡 E0001"
+
+
+def test_unknown_and_missing_ids(printed, tmp_path):
+    result = checked(printed)
+    out = tmp_path / "out"
+    with pytest.raises(SafetrainError, match="E9"):
+        render(result, "person", ["E0001", "E9"], out)
+    assert not out.exists()  # nothing written before the ids were checked
+    with pytest.raises(SafetrainError, match="--all"):
+        render(result, "person", [], tmp_path)
+    with pytest.raises(SafetrainError):
+        render(result, "register", ["E0001"], tmp_path)
+
+
+def test_broken_record_file_is_named(make_archive, tmp_path):
+    from printing import FILES
+
+    root = make_archive({**FILES, "people/E0002.toml": 'name = "李梅"\n'})
+    with pytest.raises(SafetrainError, match="A001/A002"):
+        render(checked(root), "person", ["E0002"], tmp_path)
+
+
+def test_register(printed, tmp_path):
+    from safetrain.reports.facts import Facts
+    from safetrain.reports.register import register_context
+
+    result = checked(printed)
+    path = one(result, "register", None, tmp_path)
+    assert path.name == "register.docx"
+    text = docx_text(path)
+    assert not leftover_tags(text)
+    for expected in ("企业安全培训档案册", "宁夏测试机械有限公司", "91350100M000100Y43", "加工制造业", "2023-07-01",
+                     "全国通用规定", "2024年6月30日", "新员工公司级安全教育", "车间火灾疏散演练"):
+        assert expected in text, expected
+    ctx = register_context(Facts(result))
+    assert ctx["n"]["active"] == "5" and ctx["n"]["pre_job"] == "2/2（100%）"
+    # sessions started by as_of (S9 is planned for August)
+    assert [s["id"] for s in ctx["sessions"]] == ["S1", "S2", "S3", "S4", "S5"]
+    assert [(s["count"], s["passed"]) for s in ctx["sessions"]][2] == ("2", "1")
+    assert [(d["department"], d["active"], d["trained"], d["percent"]) for d in ctx["departments"]] == [
+        ("机加车间", "3", "2", "66.7%"), ("经理办公室", "1", "1", "100%"), ("装配车间", "1", "1", "100%")]
+
+
+def test_register_sums_up_findings(printed, tmp_path):
+    from collections import Counter
+
+    from safetrain.reports.facts import Facts
+    from safetrain.reports.register import register_context
+
+    result = checked(printed)
+    assert result.findings  # the fixture has a few (P002, P003, P005, C002, C004, D005)
+    ctx = register_context(Facts(result))
+    by_code = Counter(f.code for f in result.findings)
+    assert [(c["code"], c["count"]) for c in ctx["codes"]] == [
+        (code, str(n)) for code, n in sorted(by_code.items(), key=lambda kv: ("ARPYKCDMF".index(kv[0][0]), kv[0]))]
+    c002 = next(c for c in ctx["codes"] if c["code"] == "C002")
+    assert c002["severity"] == "错误" and c002["citation"]
+    families = {f["family"]: f for f in ctx["families"]}
+    assert families["C"]["name"] == "持证上岗" and families["C"]["total"] == str(by_code["C002"] + by_code["C004"])
+    path = one(result, "register", None, tmp_path)
+    assert [r[0] for r in table_rows(path, -3)[1:]] == [f["family"] for f in ctx["families"]]
+    assert [r[0] for r in table_rows(path, -2)[1:]] == [c["code"] for c in ctx["codes"]]
+    assert f"发现问题 {len(result.findings)} 个" in docx_text(path)
+
+
+def test_line_breaks_in_values_become_word_breaks(make_archive, tmp_path):
+    from docx import Document
+    from printing import FILES
+
+    files = {**FILES, "sessions/2024/S4.toml": FILES["sessions/2024/S4.toml"].replace(
+        'content = "机械伤害防护 <新规> & 案例"', 'content = """第一行\n第二行"""')}
+    path = one(checked(make_archive(files)), "session", "S4", tmp_path)
+    xml = Document(str(path)).element.xml
+    assert "第一行" in xml and "<w:br/>" in xml and "第一行\n第二行" in docx_text(path)
+
+
+def test_cell_level_tags_get_docxtpl_table_fix(printed, tmp_path):
+    """A user's template with {%tc %} cells (columns that repeat): docxtpl's grid fix-up still runs."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("{{ person.name }}")
+    table = doc.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["{%tc for r in years %}", "{{ r.year }}", "{%tc endfor %}"]):
+        cell.text = text
+    (printed / "templates").mkdir()
+    doc.save(str(printed / "templates" / "person.docx"))
+    [path] = render(checked(printed), "person", ["E0001"], tmp_path)
+    out = Document(str(path))
+    assert [c.text for c in out.tables[0].rows[0].cells] == ["2023", "2024"]
+    assert len(out.tables[0]._tbl.tblGrid.gridCol_lst) == 2
