@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Iterable, Sequence
 
+from ..archive.gbcodes import mask_id_numbers_in
 from ..archive.models import Archive, Waiver
 from ..findings import Finding
 from .context import Context
@@ -35,9 +36,18 @@ def check(archive: Archive, ruleset: RuleSet, as_of: date, *, select: Sequence[s
         found.extend(_complete(f, rule, ruleset) for f in rule.func(ctx))
     found = apply_waivers(found, archive, ruleset, as_of, ran)
     found = [f for f in found if selected(f.code, select, ignore)]
+    if archive.config is None or archive.config.settings.mask_id_numbers:
+        found = [_masked(f) for f in found]
     from ..archive.loader import locate
 
     return sorted(locate(archive, found), key=Finding.sort_key)
+
+
+def _masked(f: Finding) -> Finding:
+    """Privacy: 身份证号 inside messages (certificate numbers are often "T" + the
+    holder's) are masked unless the archive's settings say mask_id_numbers = false."""
+    zh, en = mask_id_numbers_in(f.message_zh), mask_id_numbers_in(f.message_en)
+    return f if (zh, en) == (f.message_zh, f.message_en) else replace(f, message_zh=zh, message_en=en)
 
 
 def _complete(f: Finding, rule: Rule, ruleset: RuleSet) -> Finding:

@@ -233,3 +233,16 @@ def test_folders_named_like_records_and_stray_files_are_ignored(make_archive):
                          "sessions/notes.txt": "x"})
     (root / "people" / "E3.toml").mkdir()
     assert found(root, select=["A"]) == []
+
+
+def test_id_numbers_in_messages_are_masked_unless_the_archive_says_not(make_archive):
+    cert = ('\n[[certificates]]\nkind = "special_operation"\ncategory = "低压电工作业"\n'
+            f'number = "T{ID_NUMBERS[1]}"\nissued = 2015-01-01\nexpires = 2021-01-01\n')
+    root = make_archive({"people/E1.toml": person(roles='["special_operator"]', extra=cert)})
+    (f,) = findings(root, select=["C002"])
+    assert "T640104********0014" in f.message_zh and ID_NUMBERS[1] not in f.message_en
+    open_config = config() + "\n[settings]\nmask_id_numbers = false\n"
+    root = make_archive({"people/E1.toml": person(roles='["special_operator"]', extra=cert),
+                         "safetrain.toml": open_config}, root=root.parent / "open")
+    (f,) = findings(root, select=["C002"])
+    assert f"T{ID_NUMBERS[1]}" in f.message_zh
