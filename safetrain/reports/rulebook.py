@@ -58,7 +58,7 @@ def rule_page(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None, l
             meta += f" · {h['citation']}: {cite}"
     lines += [meta, ""]
     for section in ("what", "why", "example", "fix"):
-        text = r.section(section)
+        text = r.section(section, lang)
         if text:
             lines += [f"## {h[section]}", "", text, ""]
     figures = figures_in_force(ruleset, enterprise, r.figures) if ruleset is not None else []
