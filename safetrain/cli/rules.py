@@ -37,7 +37,7 @@ def rules(archive, ruleset, fmt, lang):
     lang = resolve_lang(lang)
     rs, enterprise = _ruleset(archive, ruleset, lang)
     if fmt == "markdown":
-        click.echo(rules_markdown(rs), nl=False)
+        click.echo(rules_markdown(rs, lang), nl=False)
         return
     table, figures = rules_table(rs), figures_in_force(rs, enterprise)
     if fmt == "json":

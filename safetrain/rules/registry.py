@@ -3,8 +3,8 @@
 Built once, when `safetrain.rules` imports its rule modules, and read-only
 afterwards. A rule is a function of a Context that yields findings made with
 `hit(...)`; the engine fills in code, name, severity and citation. Its
-docstring is its documentation page (what / why / example / fix), which
-`safetrain explain` prints.
+docstring is its English documentation page (what / why / example / fix);
+the Chinese page is in `rules/pages/zh.toml`. `safetrain explain` prints them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
+from ..archive.rulepages import rule_pages
 from ..findings import Finding
 
 _CODE = re.compile(r"^[A-Z]\d{3}$")
@@ -36,8 +37,13 @@ class Rule:
     def family(self) -> str:
         return self.code[0]
 
-    def section(self, title: str) -> str:
-        """One section of the rule's page: what / why / example / fix."""
+    def section(self, title: str, lang: str = "zh") -> str:
+        """One section of the rule's page (what / why / example / fix) in `lang`:
+        the translated page's, else the English docstring's."""
+        if lang != "en":
+            text = rule_pages(lang).get(self.code, {}).get(title)
+            if text:
+                return text
         return _sections(self.doc).get(title, "")
 
     @property
