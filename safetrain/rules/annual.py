@@ -50,6 +50,8 @@ def annual_hours(ctx: Context):
     than the annual figure, counting every session type except `pre_job`
     (refresher, all-staff, special operation, transfer, new technology, ...).
     The period is the year; the finding points at the person's file.
+    A year is judged when it is before as_of's year, lies wholly in the
+    window, and the person was employed all of it.
 
     Why:
     培训规定 第十三条: workers of mines, hazardous chemicals, fireworks and metal
@@ -80,6 +82,8 @@ def manager_annual_hours(ctx: Context):
     A `principal` or `safety_manager` was credited fewer `management` 学时 in
     a judged year than the manager annual figure. The period is the year; the
     finding points at the person's file.
+    A year is judged when it is before as_of's year, lies wholly in the
+    window, and the person was employed all of it.
 
     Why:
     培训规定 第九条: principals and safety managers get at least 12 学时 of

@@ -55,7 +55,7 @@ def campaign_uncovered(ctx: Context):
 
     Why:
     宁夏方案 一: from the second half of 2023, half a year of systematic
-    training for every worker of every business, "一企不漏、一人不落".
+    training for every worker of every business; 二(一): "一企不漏、一人不落".
 
     Example:
     A worker hired in 2021 whose only sessions in 2023 were in March, or who

@@ -46,8 +46,9 @@ def monthly_drill_missing(ctx: Context):
     areas, commercial complexes) practise "一月一小练、一季一大练、半年一检验".
 
     Example:
-    A restaurant (`ningxia-2023`, `catering`) with drills in September and
-    November 2023 only: D001 for 2023-10.
+    A restaurant (`ningxia-2023`, `catering`) whose window starts on
+    2023-09-01, with drills in September and November 2023 only, checked on
+    2023-12-15: D001 for 2023-10 (December has not ended yet).
 
     Fix:
     Record the month's drill in drills/; if none was held, hold one and
@@ -131,7 +132,7 @@ def drill_unevaluated(ctx: Context):
     only blanks). The subject is the drill; the finding points at its `scale`.
 
     Why:
-    预案办法 第三十三条 asks for drills to be evaluated (演练效果评估); 宁夏方案
+    预案办法 第三十四条 asks for drills to be evaluated (演练效果评估); 宁夏方案
     二(四) calls the half-yearly drill a "检验" — a test needs its result.
 
     Example:

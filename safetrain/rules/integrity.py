@@ -158,7 +158,7 @@ def duplicate_identity(ctx: Context):
     record, and one of them is likely a copy-paste mistake.
 
     Example:
-    people/E0001.toml and people/E0107.toml both with id_number "64010419900307001X".
+    people/E0001.toml and people/E0107.toml both with id_number "640104199003070014".
 
     Fix:
     Merge the two files into one, or correct the wrong ID number.
@@ -188,7 +188,7 @@ def invalid_id_number(ctx: Context):
     usually means a typing error.
 
     Example:
-    `id_number = "640104199003070011"` (the check character should be X).
+    `id_number = "640104199003070011"` (the check character should be 4).
 
     Fix:
     Copy the number again from the ID card.

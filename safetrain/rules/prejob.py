@@ -37,6 +37,8 @@ def untrained_on_post(ctx: Context):
     `hired`) with no passed `pre_job` session that ended on or before that
     day. A session ending on the on-post day counts; a failed attendee does
     not. Reported on the person's file, at `on_post` (or `hired`).
+    Judged for people without a manager role whose `on_post` is in the
+    window and on or before as_of.
 
     Why:
     安全生产法 第二十八条: "未经安全生产教育和培训合格的从业人员，不得上岗作业";
@@ -68,6 +70,8 @@ def pre_job_hours(ctx: Context):
     of the industry. Partial attendance counts only its own `hours`. Not
     reported when P001 is (no pre-job training at all). Reported on the
     person's file, at `on_post` (or `hired`).
+    Judged for people without a manager role whose `on_post` is in the
+    window and on or before as_of.
 
     Why:
     培训规定 第十三条: new workers get at least 24 学时 of pre-job training,
@@ -104,6 +108,8 @@ def three_level_missing(ctx: Context):
     that ended on or before `on_post`; the finding names the missing levels.
     Not reported when P001 is. Reported on the person's file, at `on_post`
     (or `hired`).
+    Judged for people without a manager role whose `on_post` is in the
+    window and on or before as_of.
 
     Why:
     培训规定 第十二条: 加工、制造业等生产单位 give new workers company-level
@@ -140,6 +146,8 @@ def three_level_order(ctx: Context):
     of a later level started before the first of an earlier one. Levels that
     are missing are P003's concern; this rule orders those present. Reported
     on the person's file, at `on_post` (or `hired`).
+    Judged for people without a manager role whose `on_post` is in the
+    window and on or before as_of.
 
     Why:
     培训规定 第十二条 describes the three levels from the general to the
