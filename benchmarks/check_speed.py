@@ -50,9 +50,10 @@ def bare_parse(archive: Path) -> float:
     return elapsed
 
 
-def safetrain_check(archive: Path, as_of: str) -> tuple[float, str]:
+def safetrain_check(archive: Path, as_of: str, select: str | None = None) -> tuple[float, str]:
     """Run the check the way a user does; the worktree's package wins over an installed one."""
     cmd = [sys.executable, "-m", "safetrain", "check", str(archive), "--as-of", as_of, "--format", "json"]
+    cmd += ["--select", select] if select else []
     t0 = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", cwd=REPO)
     elapsed = time.perf_counter() - t0
@@ -90,12 +91,12 @@ def row(label: str, times: list[float]) -> str:
 def measure(archive: Path, args) -> None:
     bare_parse(archive)  # warm-ups, untimed: the page cache, .pyc files
     if not args.parse_only:
-        findings_by_code(safetrain_check(archive, args.as_of)[1])  # fail now, not after the timings
+        findings_by_code(safetrain_check(archive, args.as_of, args.select)[1])  # fail now, not after the timings
     parse_times, check_times, stdout = [], [], ""
     for _ in range(args.repeat):  # alternate, so drift on a noisy machine hits both alike
         parse_times.append(bare_parse(archive))
         if not args.parse_only:
-            elapsed, stdout = safetrain_check(archive, args.as_of)
+            elapsed, stdout = safetrain_check(archive, args.as_of, args.select)
             check_times.append(elapsed)
     print(f"\nseconds over {args.repeat} runs each, alternating   median      min      max")
     print(row("(a) bare parse", parse_times))
@@ -125,6 +126,7 @@ def main(argv=None) -> int:
     ap.add_argument("--goal", type=float, default=2.0, help="the largest acceptable ratio (b)/(a)")
     ap.add_argument("--keep", metavar="DIR", help="generate into DIR (replacing a generated archive there) and keep it")
     ap.add_argument("--parse-only", action="store_true", help="time (a) only, e.g. before safetrain exists")
+    ap.add_argument("--select", metavar="CODES", help="pass --select to the check (e.g. A,R: the integrity rules only)")
     args = ap.parse_args(argv)
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")

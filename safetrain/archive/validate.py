@@ -103,6 +103,28 @@ def _bad_code(key: KeyPath, value: str, field: Field) -> Problem:
     )
 
 
+def _finite_at_least(v: Any, f: Field) -> bool:
+    low = f.minimum
+    return (low is None or v > low or (v == low and not f.exclusive_minimum)) and v == v and v not in _INFINITE
+
+
+_INFINITE = (float("inf"), float("-inf"))
+
+#: The common, valid case of a simple field, decided without building anything;
+#: `_check` runs (and explains) only when this says no.
+_VALID = {
+    "str": lambda v, f: type(v) is str,
+    "path": lambda v, f: type(v) is str,
+    "id": lambda v, f: type(v) is str and _ID.match(v) is not None,
+    "code": lambda v, f: type(v) is str and v in f.codes,
+    "int": lambda v, f: type(v) is int and _finite_at_least(v, f),
+    "number": lambda v, f: (type(v) is int or type(v) is float) and _finite_at_least(v, f),
+    "bool": lambda v, f: type(v) is bool,
+    "date": lambda v, f: type(v) is date,
+    "datetime": lambda v, f: type(v) is datetime and v.tzinfo is None,
+}
+
+
 def validate_table(raw: dict, spec: Table, key: KeyPath = ()) -> list[Problem]:
     problems: list[Problem] = []
     fields = spec.fields
@@ -111,6 +133,16 @@ def validate_table(raw: dict, spec: Table, key: KeyPath = ()) -> list[Problem]:
         if field is None:
             if not (isinstance(name, str) and name.startswith("x_")) and not spec.open:
                 problems.append(_unknown_key(key + (name,), name, fields))
+            continue
+        valid = _VALID.get(field.kind)
+        if valid is not None and valid(value, field):
+            continue
+        if field.kind == "tables" and type(value) is list:
+            for i, item in enumerate(value):
+                if type(item) is dict:
+                    problems.extend(validate_table(item, field.table, key + (name, i)))
+                else:
+                    problems.append(_wrong_type(key + (name, i), "table", item))
             continue
         problems.extend(_check(key + (name,), value, field))
     for name in spec.required:
