@@ -15,20 +15,12 @@ from ..rules.certstatus import SUPERSEDED, person_certificates
 from ..rules.context import Context
 from ..dates import add_months
 from ..rules.periods import period_label
+from ..rules.annual import annual_requirement
 from ..rules.prejob import passed_pre_job
 
 
 def percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
-
-
-def annual_requirement(ctx: Context, person: Person):
-    """(figure, credited session types or None for all, excluded types) of a person's yearly hours:
-    managers count `management` hours against the manager figure (Y002), others
-    every type but `pre_job` against the annual figure (Y001)."""
-    if person.is_manager:
-        return ctx.figure("manager_annual_hours"), frozenset({"management"}), frozenset()
-    return ctx.figure("annual_hours"), None, frozenset({"pre_job"})
 
 
 def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:

@@ -22,18 +22,29 @@ def _years(ctx: Context) -> list[Period]:
     return complete_periods("year", ctx.window_start, ctx.as_of)
 
 
-def _short_years(ctx: Context, people: Iterator[Person], need: float, **which):
-    """(person, year, hours) for each judged year in which a person was credited
-    fewer than `need` 学时 by the sessions `which` selects (see Context.credited)."""
+def _short_years(ctx: Context, people: Iterator[Person]):
+    """(person, year, hours, figure) for each judged year in which a person was
+    credited fewer 学时 than their yearly figure (see annual_requirement)."""
     years = _years(ctx)
     if not years:
         return
     for p in people:
+        fig, types, exclude = annual_requirement(ctx, p)
         for y in years:
             if p.employed_on(y.start) and p.employed_on(y.end):
-                hours = ctx.credited(p.id, start=y.start, end=y.end, **which)
-                if hours < need:
-                    yield p, y, hours
+                hours = ctx.credited(p.id, start=y.start, end=y.end, types=types, exclude=exclude)
+                if hours < fig.value:
+                    yield p, y, hours, fig
+
+
+def annual_requirement(ctx: Context, person: Person):
+    """(figure, credited session types or None for all, excluded types) of a
+    person's yearly 学时: principals and safety managers count `management`
+    hours against the manager figure (Y002), everyone else every type but
+    `pre_job` against the annual figure (Y001)."""
+    if person.is_manager:
+        return ctx.figure("manager_annual_hours"), frozenset({"management"}), frozenset()
+    return ctx.figure("annual_hours"), None, frozenset({"pre_job"})
 
 
 def _people(ctx: Context, managers: bool) -> Iterator[Person]:
@@ -67,8 +78,7 @@ def annual_hours(ctx: Context):
     Give and record the missing re-training. A person away for most of the
     year (sick leave, secondment) may carry a waiver with the reason.
     """
-    fig = ctx.figure("annual_hours")
-    for p, y, hours in _short_years(ctx, _people(ctx, managers=False), fig.value, exclude={"pre_job"}):
+    for p, y, hours, fig in _short_years(ctx, _people(ctx, managers=False)):
         yield hit(p.id, p.file,
                   f"{p.name}（{p.id}）{y.label} 年度安全再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
                   f"{p.name} ({p.id}) had {hours:g} 学时 of re-training in {y.label}; {fig.value:g} are required",
@@ -98,8 +108,7 @@ def manager_annual_hours(ctx: Context):
     Record the manager's `management` sessions of that year (training by the
     regulator or an institution counts; keep its contract), or give them.
     """
-    fig = ctx.figure("manager_annual_hours")
-    for p, y, hours in _short_years(ctx, _people(ctx, managers=True), fig.value, types={"management"}):
+    for p, y, hours, fig in _short_years(ctx, _people(ctx, managers=True)):
         yield hit(p.id, p.file,
                   f"{p.name}（{p.id}）{y.label} 年度主要负责人/安全管理人员再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
                   f"{p.name} ({p.id}) had {hours:g} 学时 of manager re-training in {y.label}; {fig.value:g} are required",
