@@ -12,7 +12,6 @@ from ..api import Result
 from ..archive.models import Drill, Enterprise, Mentorship, Person
 from ..rules.context import Context
 from ..rules.ruleset import Figure
-from . import fmt
 from .summary import year_hours
 
 
@@ -36,14 +35,6 @@ class Facts:
         """ARCHIVE-FORMAT settings.mask_id_numbers: true when absent."""
         config = self.archive.config
         return config.settings.mask_id_numbers if config else True
-
-    def redact(self, text: str, pid: str) -> str:
-        """`text` about person `pid` with their ID number masked (unless the archive
-        says not to): rule messages name certificate numbers, which often hold it."""
-        p = self.archive.people.get(pid)
-        if not self.mask or p is None or not p.id_number or p.id_number not in text:
-            return text
-        return text.replace(p.id_number, fmt.id_number(p.id_number, True))
 
     def figure(self, name: str) -> Figure:
         return self.ctx.figure(name)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Iterable
 
 from ..archive.codes import Labels, label
-from ..archive.gbcodes import mask_id_number
+from ..archive.gbcodes import mask_id_number, mask_id_numbers_in
 
 DASH = "—"
 
@@ -76,9 +76,7 @@ def id_number(value: str | None, mask: bool) -> str:
 def certificate_number(number: str, id_number: str | None, mask: bool) -> str:
     """A special operation certificate's number is usually "T" + the holder's ID number:
     masking the ID number elsewhere means masking it inside the certificate number too."""
-    if mask and id_number and id_number in number:
-        return number.replace(id_number, mask_id_number(id_number))
-    return number
+    return mask_id_numbers_in(number, id_number) if mask else number
 
 
 def gender(value: str | None) -> str:
