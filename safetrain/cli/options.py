@@ -71,11 +71,21 @@ def resolve_lang(lang: str | None) -> str:
     return lang or default_lang()
 
 
-def fail(exc: SafetrainError, lang: str) -> click.ClickException:
+class Failure(click.ClickException):
+    """A one-line error, Chinese or English; exit 2 (usage) unless told otherwise."""
+
+    def __init__(self, message: str, lang: str, exit_code: int = 2):
+        super().__init__(message)
+        self.lang = lang
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(("error: " if self.lang == "en" else "错误：") + self.message, err=True)
+
+
+def fail(exc: SafetrainError, lang: str) -> Failure:
     """A library error as a one-line CLI error with exit status 2."""
-    err = click.ClickException(exc.message(lang))
-    err.exit_code = 2
-    return err
+    return Failure(exc.message(lang), lang)
 
 
 def split_codes(values: tuple[str, ...]) -> list[str]:

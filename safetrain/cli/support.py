@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterator
 import click
 
 from ..errors import SafetrainError
+from .options import Failure
 
 
 def say(lang: str, zh: str, en: str) -> str:
@@ -18,18 +19,6 @@ def say(lang: str, zh: str, en: str) -> str:
 
 def echo(lang: str, zh: str, en: str, err: bool = False) -> None:
     click.echo(say(lang, zh, en), err=err)
-
-
-class Failure(click.ClickException):
-    """A one-line error, Chinese or English; exit 2 (usage) unless told otherwise."""
-
-    def __init__(self, message: str, lang: str, exit_code: int = 2):
-        super().__init__(message)
-        self.lang = lang
-        self.exit_code = exit_code
-
-    def show(self, file=None) -> None:
-        click.echo(say(self.lang, "错误：", "error: ") + self.message, err=True)
 
 
 def failure(lang: str, zh: str, en: str, exit_code: int = 2) -> Failure:

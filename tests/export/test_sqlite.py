@@ -239,7 +239,7 @@ def test_cli_messages_chinese_first_english_with_lang(workspace, tmp_path):
     result = export(str(out), str(workspace))
     assert result.output.startswith(f"{out}: 2 archive(s), 6 people, 4 sessions, 8 attendance rows, ")
     result = export(str(out), str(tmp_path / "nowhere"), lang="zh")
-    assert result.exit_code == 2 and result.output == f"Error: 路径不存在：{tmp_path / 'nowhere'}\n"
+    assert result.exit_code == 2 and result.output == f"错误：路径不存在：{tmp_path / 'nowhere'}\n"
     result = CliRunner().invoke(main, ["export", "sqlite", str(out), str(workspace), "--as-of", "2024-13-01"])
     assert result.exit_code == 2 and "not a date in YYYY-MM-DD form" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path), str(workspace)])

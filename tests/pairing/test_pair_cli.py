@@ -214,7 +214,7 @@ def test_bad_input_is_one_line_exit_2(mine, args, message):
 def test_no_archive_is_one_line_exit_2(tmp_path):
     result = run("-a", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [f"Error: {tmp_path / 'nowhere'} 处没有档案（找不到 safetrain.toml）"]
+    assert result.output.strip().splitlines() == [f"错误：{tmp_path / 'nowhere'} 处没有档案（找不到 safetrain.toml）"]
 
 
 def test_broken_person_file_is_refused(make_archive):
