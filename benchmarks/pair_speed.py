@@ -25,8 +25,8 @@ from datetime import date, timedelta
 from types import MappingProxyType
 
 from safetrain.api import DEFAULT_RULESET
-from safetrain.archive.models import Archive, Change, Config, Enterprise, Mentorship, Person, Settings, Violation
-from safetrain.archive.rulesets import ruleset_tables
+from safetrain.archive.reading.models import Archive, Change, Config, Enterprise, Mentorship, Person, Settings, Violation
+from safetrain.archive.reading.rulesets import ruleset_tables
 from safetrain.dates import add_months
 from safetrain.pairing import plan_pairs
 from safetrain.pairing import solver as solver_module

@@ -72,7 +72,7 @@ def plain_docxtpl(template: Path, contexts: list[dict], out: Path) -> float:
 
 def bench_render(workdir: Path, people: int, repeats: int, baseline_docs: int) -> None:
     from safetrain.api import check_path
-    from safetrain.archive.templates import builtin_template
+    from safetrain.archive.reading.templates import builtin_template
     from safetrain.reports.render import contexts, cpu_count, render, select_ids
     from safetrain.reports.kinds import KINDS
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Iterator, Sequence
 
-from .archive.discover import discover
-from .archive.loader import LocalFiles, load
-from .archive.models import Archive
-from .archive.rulesets import ruleset_tables
+from .archive.reading.discover import discover
+from .archive.reading.loader import LocalFiles, load
+from .archive.reading.models import Archive
+from .archive.reading.rulesets import ruleset_tables
 from .findings import Finding
 from .rules import RULES, RuleSet, build_ruleset, check
 
@@ -59,7 +59,7 @@ def check_paths(paths: Iterable[str | os.PathLike], as_of: date, **options) -> I
 def ruleset_at(path: str | os.PathLike | None, name: str | None = None):
     """(RuleSet, Enterprise or None) for the archive at or above `path`, without
     loading its records; the named or national rule set when there is none."""
-    from .archive.loader import load_config
+    from .archive.reading.loader import load_config
 
     root, config = load_config(path) if path is not None else (None, None)
     name = name or (config.ruleset if config else DEFAULT_RULESET)

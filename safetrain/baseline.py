@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
 from .api import Result
-from .archive.atomic import write_text
+from .archive.writing.atomic import write_text
 from .errors import SafetrainError
 from .findings import Finding
 from .rules import selected

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from safetrain.api import check_path
-from safetrain.archive.gbcodes import id_check_char
+from safetrain.archive.reading.gbcodes import id_check_char
 from safetrain.cli import main
 from conftest import AS_OF
 

@@ -23,7 +23,7 @@ def checked_results(paths, as_of: date, lang: str, **options) -> tuple[list, boo
     read is reported on one line and skipped, so the others are still shown.
     """
     from ..api import check_path
-    from ..archive.discover import discover
+    from ..archive.reading.discover import discover
 
     try:
         roots = discover(paths or ["."])

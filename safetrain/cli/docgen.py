@@ -73,7 +73,7 @@ def generated(docs: Path) -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..archive.atomic import write_text
+    from ..archive.writing.atomic import write_text
 
     args = sys.argv[1:] if argv is None else argv
     docs = Path(__file__).resolve().parents[2] / "docs"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from ..archive.spec import CERTIFICATE, KINDS
+from ..archive.reading.spec import CERTIFICATE, KINDS
 from .options import archive_option, lang_option, resolve_lang
 from .support import echo, failure, field_option, fill_required, reporting, say, typed_values
 
@@ -26,7 +26,7 @@ _NEW_HELP = {
 
 
 def _fields(kind: str) -> dict:
-    from ..archive.inputs import inputtable
+    from ..archive.writing.inputs import inputtable
 
     return {k: f for k, f in KINDS[kind].fields.items() if inputtable(f) and k not in _NOT_OPTIONS}
 
@@ -36,8 +36,8 @@ def _new_command(kind: str) -> click.Command:
     zh, en = _NEW_HELP[kind]
 
     def run(rid, archive, lang, dry_run, **given):
-        from ..archive.edit import editing
-        from ..archive.records import new_record
+        from ..archive.writing.edit import editing
+        from ..archive.writing.records import new_record
 
         lang = resolve_lang(lang)
         values = typed_values(fields, given, lang)
@@ -93,9 +93,9 @@ def attend(sid, pids, score, passed, hours, update, archive, lang):
     --update, people already listed get the given score/result/hours), and
     then nothing is written.
     """
-    from ..archive.edit import editing
-    from ..archive.records import attend as add_attendees
-    from ..archive.spec import ATTENDEE
+    from ..archive.writing.edit import editing
+    from ..archive.writing.records import attend as add_attendees
+    from ..archive.reading.spec import ATTENDEE
 
     lang = resolve_lang(lang)
     if score is not None and passed is not None:
@@ -140,8 +140,8 @@ def cert_add(pid, archive, lang, **given):
     --kind --category --number --issued --expires, and --review DATE for each
     review (复审) passed.
     """
-    from ..archive.edit import editing
-    from ..archive.records import add_certificate
+    from ..archive.writing.edit import editing
+    from ..archive.writing.records import add_certificate
 
     lang = resolve_lang(lang)
     values = typed_values(_CERT_FIELDS, given, lang, _CERT_NAMES)
@@ -167,8 +167,8 @@ def attach(record, file, kind, archive, lang):
     RECORD's `attachments`. RECORD is sessions/S1, people/E1, drills/D1,
     mentorships/E1, or a bare id (with --kind when it is ambiguous).
     """
-    from ..archive.edit import editing
-    from ..archive.records import attach as attach_file, resolve_record
+    from ..archive.writing.edit import editing
+    from ..archive.writing.records import attach as attach_file, resolve_record
 
     lang = resolve_lang(lang)
     with reporting(lang), editing(archive) as ed:

@@ -34,7 +34,7 @@ def expiring(paths, within, as_of, fmt, ics_file, lang):
     all-day calendar event per due date with reminders 60, 30 and 7 days
     before. Exit 0, or 2 when a path holds no readable archive.
     """
-    from ..archive.atomic import write_text
+    from ..archive.writing.atomic import write_text
     from ..reports.expiring import expiring_document, expiring_ics, expiring_text
 
     lang = resolve_lang(lang)

@@ -24,7 +24,7 @@ def fmt(paths, check, lang):
     folder). Files that are not valid TOML (A001) are reported and never
     touched. With --check nothing is written; exit 1 when a file would change.
     """
-    from ..archive.formatting import format_paths
+    from ..archive.writing.formatting import format_paths
 
     lang = resolve_lang(lang)
     counts = {"changed": 0, "unchanged": 0, "invalid": 0, "skipped": 0}

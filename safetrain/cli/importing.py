@@ -77,11 +77,11 @@ def roster(file, template, dry_run, update, sheet, archive, lang):
     archive are skipped unless --update is given. `--template FILE.xlsx`
     writes a blank roster instead.
     """
-    from ..archive.spec import PERSON
+    from ..archive.reading.spec import PERSON
 
     lang = resolve_lang(lang)
     if template:
-        from ..archive.roster import write_template
+        from ..archive.importing.roster import write_template
 
         with reporting(lang):
             write_template(template)
@@ -89,8 +89,8 @@ def roster(file, template, dry_run, update, sheet, archive, lang):
         return
     if not file:
         raise failure(lang, "需要 FILE.xlsx（或 --template FILE.xlsx）", "FILE.xlsx is needed (or --template FILE.xlsx)")
-    from ..archive.edit import editing
-    from ..archive.roster import ROSTER_HEADERS, import_roster
+    from ..archive.writing.edit import editing
+    from ..archive.importing.roster import ROSTER_HEADERS, import_roster
 
     with reporting(lang), editing(archive, dry_run=dry_run) as ed:
         report = import_roster(ed, file, update=update, sheet_name=sheet)
@@ -114,8 +114,8 @@ def attendance(sid, file, dry_run, update, sheet, archive, lang):
     match exactly one person), 成绩 or 结果 (合格/不合格/通过…), 学时, 备注.
     People already listed are skipped unless --update is given.
     """
-    from ..archive.attendance import import_attendance
-    from ..archive.edit import editing
+    from ..archive.importing.attendance import import_attendance
+    from ..archive.writing.edit import editing
 
     lang = resolve_lang(lang)
     with reporting(lang), editing(archive, dry_run=dry_run) as ed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..archive.spec import ENTERPRISE
+from ..archive.reading.spec import ENTERPRISE
 from .options import lang_option, resolve_lang
 from .support import echo, failure, field_option, fill_required, reporting, say, typed_values
 
@@ -12,7 +12,7 @@ _FACTS = ("name", "credit_code", "industry", "region", "crowded_place", "uses_ga
 
 
 def _credit_check(value: str):
-    from ..archive.gbcodes import credit_code_problem
+    from ..archive.reading.gbcodes import credit_code_problem
 
     problem = credit_code_problem(value)
     return (f"统一社会信用代码无效：{problem[0]}", f"invalid credit code: {problem[1]}") if problem else None
@@ -35,7 +35,7 @@ def init(directory, ruleset, lang, **given):
     """
     from pathlib import Path
 
-    from ..archive.skeleton import check_target, default_ruleset, init_archive
+    from ..archive.writing.skeleton import check_target, default_ruleset, init_archive
 
     lang = resolve_lang(lang)
     with reporting(lang):

@@ -140,7 +140,7 @@ def templates():
 
 
 def _root(archive: str, lang: str) -> Path:
-    from ..archive.discover import find_root
+    from ..archive.reading.discover import find_root
 
     root = find_root(Path(archive))
     if root is None:
@@ -159,7 +159,7 @@ def templates_check(archive, lang):
     and every variable it uses exists in its kind's context. Exit 0 when all
     are usable, 1 when one has problems.
     """
-    from ..archive.templates import custom_templates
+    from ..archive.reading.templates import custom_templates
     from ..reports.tplcheck import check_template
 
     lang = resolve_lang(lang)
@@ -193,7 +193,7 @@ def templates_check(archive, lang):
 @lang_option
 def templates_list(archive, lang):
     """每种文档使用的模板 / Which template each kind of document uses."""
-    from ..archive.templates import builtin_template
+    from ..archive.reading.templates import builtin_template
 
     lang = resolve_lang(lang)
     root = _root(archive, lang)
@@ -214,8 +214,8 @@ def templates_copy(kinds, archive, force, lang):
 
     Copy built-in templates into the archive's templates/ folder, to restyle in Word.
     """
-    from ..archive import atomic
-    from ..archive.templates import builtin_template
+    from ..archive.writing import atomic
+    from ..archive.reading.templates import builtin_template
 
     lang = resolve_lang(lang)
     root = _root(archive, lang)

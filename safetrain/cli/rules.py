@@ -31,7 +31,7 @@ def rules(archive, ruleset, fmt, lang):
     figures in force for the archive (found from the current folder upwards,
     or -a); without an archive, the rule set's defaults and tiers.
     """
-    from ..archive.codes import INDUSTRY, label
+    from ..archive.reading.codes import INDUSTRY, label
     from ..reports.rulebook import figures_in_force, rules_markdown, rules_table
 
     lang = resolve_lang(lang)

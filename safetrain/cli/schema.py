@@ -21,8 +21,8 @@ def schema(out, taplo, show):
     """
     from pathlib import Path
 
-    from ..archive.atomic import write_text
-    from ..archive.jsonschema import SCHEMA_FILES, schema_texts, taplo_config
+    from ..archive.writing.atomic import write_text
+    from ..archive.reading.jsonschema import SCHEMA_FILES, schema_texts, taplo_config
 
     texts = schema_texts()
     if show:

@@ -28,7 +28,7 @@ def failure(lang: str, zh: str, en: str, exit_code: int = 2) -> Failure:
 @contextmanager
 def reporting(lang: str) -> Iterator[None]:
     """Library errors as one-line failures (exit 2), never a traceback."""
-    from ..archive.inputs import InputError
+    from ..archive.writing.inputs import InputError
 
     try:
         yield
@@ -60,7 +60,7 @@ def option_names(key: str, name: str | None = None) -> list[str]:
 
 
 def field_help(fld, required: bool | None = None) -> str:
-    from ..archive.inputs import choices
+    from ..archive.writing.inputs import choices
 
     text = f"{fld.zh} / {fld.en}"
     if fld.codes:
@@ -82,7 +82,7 @@ def field_option(key: str, fld, name: str | None = None) -> click.Option:
 
 def typed_values(fields: dict, given: dict, lang: str, names: dict[str, str] | None = None) -> dict[str, Any]:
     """The options given, as the format's values; a bad one is a one-line failure naming it."""
-    from ..archive.inputs import InputError, coerce
+    from ..archive.writing.inputs import InputError, coerce
 
     names = names or {}
     out: dict[str, Any] = {}
@@ -104,7 +104,7 @@ def ask(fld, key: str, lang: str, default: str | None = None,
         check: Callable[[Any], "tuple[str, str] | None"] | None = None) -> Any:
     """Ask for one field until the answer is valid (codes by number, code or label);
     `check` may refuse a value with a (zh, en) reason."""
-    from ..archive.inputs import InputError, coerce
+    from ..archive.writing.inputs import InputError, coerce
 
     label = say(lang, f"{fld.zh}（{key}）", f"{fld.en} ({key})")
     codes = list(fld.codes.items()) if fld.codes else []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..api import Result
-from ..archive.atomic import replacing
+from ..archive.writing.atomic import replacing
 from ..errors import SafetrainError
 from .tables import SCHEMA, Table, rows, sources
 

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..api import Result
-from ..archive.codes import TABLES as CODE_TABLES
-from ..archive.gbcodes import mask_id_number
+from ..archive.reading.codes import TABLES as CODE_TABLES
+from ..archive.reading.gbcodes import mask_id_number
 from ..rules import RULES
 from ..rules.certstatus import certificate_state
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
 
-from ..archive.models import Archive
+from ..archive.reading.models import Archive
 from ..errors import UsageError
 from ..rules.ruleset import RuleSet
 from .explain import Pair, Unpaired, pairs_of, unpaired_of
@@ -71,7 +71,7 @@ def write_plan(archive: Archive, plan: Plan) -> list[str]:
     Returns the paths written (relative to the archive). Raises SafetrainError
     naming the first file that already exists; the pairs before it are written.
     """
-    from ..archive.mentorship_file import create_mentorship
+    from ..archive.writing.mentorship_file import create_mentorship
 
     written = []
     for p in plan.pairs:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..archive.models import Person
+from ..archive.reading.models import Person
 from ..dates import whole_months
 from ..rules.mentorship import duration_text
 from .problem import OTHER_DEPARTMENT, SAME_TEAM, Apprentice, Problem, Refusal, most_at_once

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Mapping
 
-from ..archive.models import Archive, Mentorship, Person, Post
+from ..archive.reading.models import Archive, Mentorship, Person, Post
 from ..dates import add_months, whole_months
 from ..rules.mentorship import Reason, mentor_problems
 from ..rules.ruleset import RuleSet

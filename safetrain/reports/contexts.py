@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from ..archive.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, DRILL_SCALE, EMPLOYMENT,
+from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, DRILL_SCALE, EMPLOYMENT,
                              LEVEL, METHOD, ROLE, SCENARIO, SESSION_TYPE, SKILL_LEVEL, TOPIC, label)
-from ..archive.models import Attendance, Mentorship, Person, Session
+from ..archive.reading.models import Attendance, Mentorship, Person, Session
 from ..rules import certstatus as cs
 from . import fmt
 from .facts import Facts

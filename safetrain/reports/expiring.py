@@ -31,8 +31,8 @@ from pathlib import PurePath
 from typing import Sequence
 
 from ..api import Result
-from ..archive.codes import CERTIFICATE_KIND, label
-from ..archive.gbcodes import mask_id_numbers_in
+from ..archive.reading.codes import CERTIFICATE_KIND, label
+from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..rules.certstatus import (EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, SUPERSEDED, VALID,
                                 certificate_state, person_certificates)
 from . import ics

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 
 from ..api import Result
-from ..archive.models import Drill, Enterprise, Mentorship, Person
+from ..archive.reading.models import Drill, Enterprise, Mentorship, Person
 from ..rules.context import Context
 from ..rules.ruleset import Figure
 from .summary import year_hours

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Iterable
 
-from ..archive.codes import Labels, label
-from ..archive.gbcodes import mask_id_number, mask_id_numbers_in
+from ..archive.reading.codes import Labels, label
+from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
 
 DASH = "—"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from ..archive.models import Archive
+from ..archive.reading.models import Archive
 from . import contexts as c
 from .facts import Facts
 

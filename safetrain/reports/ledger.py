@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..api import Result
-from ..archive import atomic
+from ..archive.writing import atomic
 from . import ooxml
 from .facts import Facts
 from .ledger_data import DATE, DATETIME, ORANGE, PERCENT, RED, TEXT, Sheet, ledger_sheets

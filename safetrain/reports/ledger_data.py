@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..archive.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, LEVEL, SCENARIO, SESSION_TYPE, TOPIC,
+from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, LEVEL, SCENARIO, SESSION_TYPE, TOPIC,
                              label)
 from ..rules import RULES
 from ..rules import certstatus as cs

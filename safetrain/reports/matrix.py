@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..api import Result
-from ..archive.models import Person
+from ..archive.reading.models import Person
 from ..errors import UsageError
 from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRING, REVIEW_DUE,
                                 REVIEW_OVERDUE, SUPERSEDED, person_certificates)

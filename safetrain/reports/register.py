@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..archive.codes import DRILL_SCALE, LEVEL, SCENARIO, SESSION_TYPE, label
-from ..archive.codes import EMPLOYMENT
+from ..archive.reading.codes import DRILL_SCALE, LEVEL, SCENARIO, SESSION_TYPE, label
+from ..archive.reading.codes import EMPLOYMENT
 from ..rules import RULES
 from . import fmt
 from .contexts import base

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ..api import Result
-from ..archive import atomic
-from ..archive.templates import builtin_template, custom_template
+from ..archive.writing import atomic
+from ..archive.reading.templates import builtin_template, custom_template
 from ..errors import SafetrainError, UsageError
 from .facts import Facts
 from .kinds import EXCLUDED_KEY, KINDS, Kind

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..archive.codes import INDUSTRY, SKILL_LEVEL, label
-from ..archive.models import Enterprise
+from ..archive.reading.codes import INDUSTRY, SKILL_LEVEL, label
+from ..archive.reading.models import Enterprise
 from ..rules import RULES, Rule, RuleSet
 
 _HEADINGS = {

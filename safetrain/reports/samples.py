@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from ..api import Result, ruleset_for
-from ..archive.models import (Archive, Attachment, Attendance, Certificate, Change, Config, Drill, Enterprise,
+from ..archive.reading.models import (Archive, Attachment, Attendance, Certificate, Change, Config, Drill, Enterprise,
                               Mentorship, Person, Session, Settings, Violation)
 from ..findings import Finding
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..api import Result
-from ..archive.codes import EMPLOYMENT, INDUSTRY, label
+from ..archive.reading.codes import EMPLOYMENT, INDUSTRY, label
 from .summary import archive_summary, workspace_total
 from .terminal import name_column, render, short_names, table, text
 

@@ -8,8 +8,8 @@ from collections import Counter
 from datetime import date
 
 from ..api import Result
-from ..archive.codes import EMPLOYMENT, INDUSTRY, label
-from ..archive.models import Person
+from ..archive.reading.codes import EMPLOYMENT, INDUSTRY, label
+from ..archive.reading.models import Person
 from ..findings import summarize
 from ..rules.certstatus import SUPERSEDED, person_certificates
 from ..rules.context import Context

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..archive.models import Person
+from ..archive.reading.models import Person
 from .context import Context, on_post_key
 from ..dates import add_months
 from .periods import Period, complete_periods

@@ -13,8 +13,8 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterator
 
-from ..archive.codes import TOPIC, label
-from ..archive.models import Person, Session
+from ..archive.reading.codes import TOPIC, label
+from ..archive.reading.models import Person, Session
 from .context import Context
 from .registry import hit, rule
 

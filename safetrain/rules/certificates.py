@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..archive.codes import CERTIFICATE_KIND, label
-from ..archive.models import Certificate, Person
+from ..archive.reading.codes import CERTIFICATE_KIND, label
+from ..archive.reading.models import Certificate, Person
 from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, person_certificates
 from .context import Context
 from ..dates import add_months

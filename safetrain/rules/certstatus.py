@@ -20,7 +20,7 @@ from datetime import date
 from typing import Iterator
 
 from ..dates import add_years
-from ..archive.models import Certificate, Enterprise, Person
+from ..archive.reading.models import Certificate, Enterprise, Person
 from .ruleset import RuleSet
 
 VALID, EXPIRING, EXPIRED, REVIEW_DUE, REVIEW_OVERDUE, SUPERSEDED = (

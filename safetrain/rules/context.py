@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 from functools import cached_property
 
-from ..archive.models import Archive, Attendance, Enterprise, Person, Session
+from ..archive.reading.models import Archive, Attendance, Enterprise, Person, Session
 from .ruleset import Figure, RuleSet
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..archive.models import Drill
+from ..archive.reading.models import Drill
 from .context import Context
 from .periods import complete_periods, period_label
 from .registry import hit, rule

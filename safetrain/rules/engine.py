@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Iterable, Sequence
 
-from ..archive.gbcodes import mask_id_numbers_in
-from ..archive.models import Archive, Waiver
+from ..archive.reading.gbcodes import mask_id_numbers_in
+from ..archive.reading.models import Archive, Waiver
 from ..findings import Finding
 from .context import Context
 from .registry import RULES, Rule, hit, matches
@@ -38,7 +38,7 @@ def check(archive: Archive, ruleset: RuleSet, as_of: date, *, select: Sequence[s
     found = [f for f in found if selected(f.code, select, ignore)]
     if archive.config is None or archive.config.settings.mask_id_numbers:
         found = [_masked(f) for f in found]
-    from ..archive.loader import locate
+    from ..archive.reading.loader import locate
 
     return sorted(locate(archive, found), key=Finding.sort_key)
 

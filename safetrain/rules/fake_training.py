@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..archive.models import Session
+from ..archive.reading.models import Session
 from .context import Context
 from .registry import hit, rule
 

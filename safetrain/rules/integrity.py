@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from ..archive.gbcodes import credit_code_problem, id_number_problem
+from ..archive.reading.gbcodes import credit_code_problem, id_number_problem
 from ..findings import Finding
 from .context import Context
 from .registry import declare, hit, rule

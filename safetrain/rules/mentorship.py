@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
 
-from ..archive.codes import SKILL_LEVEL, SKILL_RANK, label
-from ..archive.models import Enterprise, Mentorship, Person
+from ..archive.reading.codes import SKILL_LEVEL, SKILL_RANK, label
+from ..archive.reading.models import Enterprise, Mentorship, Person
 from ..dates import add_months, whole_months, years_as_months
 from .context import Context
 from .registry import hit, rule

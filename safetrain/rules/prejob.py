@@ -11,8 +11,8 @@ are about the person and point at the person's file.
 from __future__ import annotations
 
 
-from ..archive.codes import CHANGE_KIND, LEVEL, label
-from ..archive.models import Attendance, Person, Session
+from ..archive.reading.codes import CHANGE_KIND, LEVEL, label
+from ..archive.reading.models import Attendance, Person, Session
 from .context import Context, on_post_key
 from .registry import hit, rule
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
-from ..archive.rulepages import rule_pages
+from ..archive.reading.rulepages import rule_pages
 from ..findings import Finding
 
 _CODE = re.compile(r"^[A-Z]\d{3}$")

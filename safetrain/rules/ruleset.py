@@ -11,8 +11,8 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from ..archive.codes import INDUSTRY, SKILL_LEVEL
-from ..archive.models import Enterprise
+from ..archive.reading.codes import INDUSTRY, SKILL_LEVEL
+from ..archive.reading.models import Enterprise
 from ..errors import SafetrainError
 
 #: figure name -> the type its value must have

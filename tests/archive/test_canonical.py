@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from safetrain.archive.canonical import Unsupported, format_text, render_record, verify_same
+from safetrain.archive.writing.canonical import Unsupported, format_text, render_record, verify_same
 
 
 def fmt(text: str, kind: str | None = "person") -> str:
@@ -279,6 +279,6 @@ def test_shuffled_keys_converge_to_the_sample():
 
 @pytest.mark.parametrize("value", ["a\nb\"", 'x"""y\n', '\\ \r\n\t\x01 """"""', '\n""', 'tab\there "q"'])
 def test_new_strings_read_back_exactly(value):
-    from safetrain.archive.canonical import string_text
+    from safetrain.archive.writing.canonical import string_text
 
     assert tomllib.loads(f"v = {string_text(value)}")["v"] == value

@@ -8,9 +8,9 @@ import pytest
 
 from conftest import person, session
 from edit_helpers import a_family, changed, id_number, snapshot
-from safetrain.archive.edit import AppendItems, EditError, SetKey, editing
-from safetrain.archive.lock import LockTimeout, archive_lock
-from safetrain.archive.records import attend, new_record
+from safetrain.archive.writing.edit import AppendItems, EditError, SetKey, editing
+from safetrain.archive.writing.lock import LockTimeout, archive_lock
+from safetrain.archive.writing.records import attend, new_record
 from safetrain.errors import SafetrainError
 
 

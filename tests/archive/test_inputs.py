@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from safetrain.archive.inputs import InputError, coerce, parse_date, parse_datetime
-from safetrain.archive.spec import PERSON, SESSION
+from safetrain.archive.writing.inputs import InputError, coerce, parse_date, parse_datetime
+from safetrain.archive.reading.spec import PERSON, SESSION
 
 
 @pytest.mark.parametrize("text", ["2023-07-01", "2023/7/1", "2023.7.1", "2023年7月1日", " 2023 年 7 月 1 日 ", "20230701",

@@ -1,6 +1,6 @@
 """gbcodes.mask_id_numbers_in: identity numbers inside other text."""
 
-from safetrain.archive.gbcodes import mask_id_numbers_in
+from safetrain.archive.reading.gbcodes import mask_id_numbers_in
 
 
 def test_masks_the_holders_number_and_any_valid_one():

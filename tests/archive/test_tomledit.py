@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from safetrain.archive import spec
-from safetrain.archive.tomledit import EditRefused, TomlDoc
+from safetrain.archive.reading import spec
+from safetrain.archive.writing.tomledit import EditRefused, TomlDoc
 
 PERSON = textwrap.dedent('''\
     #:schema ../../schemas/person.schema.json

@@ -163,7 +163,7 @@ def test_attend_from_several_processes_at_once(make_archive):
 
 
 def test_attach_removes_its_copy_when_the_record_cannot_be_changed(archive, tmp_path, monkeypatch):
-    from safetrain.archive.edit import EditError, Editor
+    from safetrain.archive.writing.edit import EditError, Editor
 
     def refuse(self, kind, rid, edits):
         raise EditError("拒绝", "refused")

@@ -103,7 +103,7 @@ def test_editing_commands_start_without_heavy_imports():
 
 
 def test_check_config_fixture_is_canonical():
-    from safetrain.archive.canonical import format_text
+    from safetrain.archive.writing.canonical import format_text
 
     text = config()
     assert format_text(text, "config") == text

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import CREDIT_CODE
 from edit_helpers import a_family, run
-from safetrain.archive.canonical import format_text
+from safetrain.archive.writing.canonical import format_text
 from safetrain.cli import support
 
 FACTS = ["--name", "宁夏测试机械有限公司", "--credit-code", CREDIT_CODE, "--industry", "加工制造业",

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from conftest import person, session
-from safetrain.archive.templates import builtin_template
+from safetrain.archive.reading.templates import builtin_template
 from safetrain.cli import main
 
 AS_OF = ["--as-of", "2024-06-30"]

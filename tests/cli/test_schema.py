@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from safetrain.archive.jsonschema import SCHEMA_FILES, schema_texts
+from safetrain.archive.reading.jsonschema import SCHEMA_FILES, schema_texts
 from safetrain.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from conftest import AS_OF, config, person, session
 
 from safetrain.api import check_path
-from safetrain.archive.codes import TABLES as CODE_TABLES
-from safetrain.archive.gbcodes import id_check_char
+from safetrain.archive.reading.codes import TABLES as CODE_TABLES
+from safetrain.archive.reading.gbcodes import id_check_char
 from safetrain.cli import main
 from safetrain.export import tables
 from safetrain.export.sqlite import write_database

@@ -11,8 +11,8 @@ from types import MappingProxyType
 import pytest
 
 from safetrain.api import DEFAULT_RULESET
-from safetrain.archive.models import Archive, Change, Config, Enterprise, Mentorship, Person, Settings, Violation
-from safetrain.archive.rulesets import ruleset_tables
+from safetrain.archive.reading.models import Archive, Change, Config, Enterprise, Mentorship, Person, Settings, Violation
+from safetrain.archive.reading.rulesets import ruleset_tables
 from safetrain.dates import add_months, whole_months
 from safetrain.pairing import plan_pairs
 from safetrain.rules import build_ruleset

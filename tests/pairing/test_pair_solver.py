@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from safetrain.archive.models import Person, Post
+from safetrain.archive.reading.models import Person, Post
 from safetrain.pairing.problem import Apprentice, Option, Problem
 from safetrain.pairing.solver import EXACT, components, solve, weights
 

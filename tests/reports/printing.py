@@ -149,7 +149,7 @@ def patched_template(kind: str, old: str, new: str) -> bytes:
     import io
     import zipfile
 
-    from safetrain.archive.templates import builtin_template
+    from safetrain.archive.reading.templates import builtin_template
 
     src = builtin_template(f"{kind}.docx").read_bytes()
     out = io.BytesIO()

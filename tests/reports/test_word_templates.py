@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from printing import checked, docx_text, patched_template, write_printed
 
-from safetrain.archive.templates import builtin_template
+from safetrain.archive.reading.templates import builtin_template
 from safetrain.errors import SafetrainError
 from safetrain.reports.kinds import KINDS
 from safetrain.reports.render import render

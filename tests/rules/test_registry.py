@@ -5,8 +5,8 @@ import re
 import pytest
 
 from safetrain.api import ruleset_at
-from safetrain.archive.rulepages import rule_pages
-from safetrain.archive.rulesets import builtin_names
+from safetrain.archive.reading.rulepages import rule_pages
+from safetrain.archive.reading.rulesets import builtin_names
 from safetrain.rules import RULES
 from safetrain.rules.ruleset import FIGURE_TYPES
 

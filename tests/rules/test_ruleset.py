@@ -4,8 +4,8 @@ import pytest
 
 from conftest import config, found, person
 from safetrain.api import ruleset_at, ruleset_for
-from safetrain.archive.loader import load
-from safetrain.archive.rulesets import builtin_names, read_ruleset
+from safetrain.archive.reading.loader import load
+from safetrain.archive.reading.rulesets import builtin_names, read_ruleset
 from safetrain.errors import SafetrainError
 from safetrain.rules import RULES, build_ruleset
 from safetrain.rules.ruleset import FIGURE_TYPES
@@ -29,7 +29,7 @@ def test_builtin_rule_sets_hold_every_figure_with_a_citation():
 
 def test_national_figures_of_the_catalog():
     rs = built("national")
-    from safetrain.archive.models import Enterprise
+    from safetrain.archive.reading.models import Enterprise
 
     def ent(industry):
         return Enterprise("x", "x", industry, False, False, "x")
@@ -49,7 +49,7 @@ def test_national_figures_of_the_catalog():
 def test_ningxia_adds_the_campaign_and_drill_cadence():
     from datetime import date
 
-    from safetrain.archive.models import Enterprise
+    from safetrain.archive.reading.models import Enterprise
     rs = built("ningxia-2023")
     assert rs.chain == ("national", "ningxia-2023")
     assert rs.enabled("K001") and rs.value("campaign_start") == date(2023, 7, 1) and rs.value("campaign_min_days") == 30

@@ -17,8 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Collection
 
-from ..errors import SafetrainError
-from ..findings import Finding
+from ...errors import SafetrainError
+from ...findings import Finding
 from . import build
 from .discover import display_name, find_root
 from .lines import key_lines, line_of

@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from . import spec as specs
-from .spec import Field, Table
-from .tomlscan import comments, split_array
-from .validate import ATTACHMENT
+from ..reading import spec as specs
+from ..reading.spec import Field, Table
+from ..reading.tomlscan import comments, split_array
+from ..reading.validate import ATTACHMENT
 
 WIDTH = 100
 INDENT = "  "

@@ -10,16 +10,16 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import codes
+from ..reading import codes
 from .atomic import write_bytes, write_new_bytes
 from .canonical import key_text, value_text
-from .discover import MARKER, find_root
+from ..reading.discover import MARKER, find_root
 from .edit import EditError, refused
 from .lock import LOCK_NAME
 from .recordcheck import record_problems
-from .rulesets import builtin_names
-from .spec import CONFIG, ENTERPRISE, SETTINGS
-from .validate import validate_table
+from ..reading.rulesets import builtin_names
+from ..reading.spec import CONFIG, ENTERPRISE, SETTINGS
+from ..reading.validate import validate_table
 
 FOLDERS = ("people", "sessions", "drills", "mentorships", "contracts", "attachments")
 NINGXIA = "ningxia-2023"

@@ -26,18 +26,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import SafetrainError
+from ...errors import SafetrainError
 from .atomic import write_bytes, write_new_bytes
 from .canonical import render_record
-from .discover import find_root
-from .loader import LocalFiles, _extra_problems
+from ..reading.discover import find_root
+from ..reading.loader import LocalFiles, _extra_problems
 from .lock import archive_lock
-from .reader import RawFile, list_files
+from ..reading.reader import RawFile, list_files
 from .recordcheck import record_problems
-from .spec import FOLDERS, KINDS, RECURSIVE, Table
+from ..reading.spec import FOLDERS, KINDS, RECURSIVE, Table
 from .tomledit import EditRefused, TomlDoc
-from .tomlscan import comments
-from .validate import Problem, is_id, validate_table
+from ..reading.tomlscan import comments
+from ..reading.validate import Problem, is_id, validate_table
 
 KIND_NAMES = {
     "config": ("档案登记文件", "register"),

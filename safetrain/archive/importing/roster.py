@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .edit import EditError, Editor, SetKey
-from .inputs import InputError, coerce, parse_id
+from ..writing.edit import EditError, Editor, SetKey
+from ..writing.inputs import InputError, coerce, parse_id
 from .sheets import Column, Sheet, read_sheet
-from .spec import PERSON
-from .validate import Problem
+from ..reading.spec import PERSON
+from ..reading.validate import Problem
 
 #: field key -> headers accepted (the first is the one the template writes)
 ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
@@ -200,7 +200,7 @@ def write_template(path: str | Path) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .atomic import write_bytes
+    from ..writing.atomic import write_bytes
 
     book = Workbook()
     ws = book.active
@@ -252,7 +252,7 @@ def write_template(path: str | Path) -> None:
 def _explain(ws, keys: list[str], required: set[str]) -> None:
     from openpyxl.styles import Font
 
-    from .inputs import choices
+    from ..writing.inputs import choices
 
     ws.append(["列", "字段", "说明", "必填", "可选值"])
     for cell in ws[1]:

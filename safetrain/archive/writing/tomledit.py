@@ -21,8 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from .canonical import INLINE_ARRAYS, WIDTH, Formatter, array_text, key_text, newline_of, ordered_keys, value_text, width
-from .spec import Field, Table
-from .tomlscan import closing_insert_point, split_array
+from ..reading.spec import Field, Table
+from ..reading.tomlscan import closing_insert_point, split_array
 
 
 class EditRefused(Exception):

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import SafetrainError
+from ...errors import SafetrainError
 
 LOCK_NAME = ".safetrain.lock"
 DEFAULT_TIMEOUT = 30.0

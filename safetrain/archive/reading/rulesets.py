@@ -8,7 +8,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from ..errors import SafetrainError
+from ...errors import SafetrainError
 
 _MERGED_TABLES = ("sources", "groups", "figures", "rules")
 

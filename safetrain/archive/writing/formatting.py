@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..findings import Finding
+from ...findings import Finding
 from .atomic import write_bytes
 from .canonical import Unsupported, format_text
-from .discover import MARKER, discover, display_name, find_root
+from ..reading.discover import MARKER, discover, display_name, find_root
 from .lock import archive_lock
-from .reader import list_files, read_file
-from .spec import FOLDERS
+from ..reading.reader import list_files, read_file
+from ..reading.spec import FOLDERS
 
 _KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .edit import Editor
-from .inputs import InputError, is_blank, parse_bool, parse_id, parse_number
-from .records import attend
+from ..writing.edit import Editor
+from ..writing.inputs import InputError, is_blank, parse_bool, parse_id, parse_number
+from ..writing.records import attend
 from .roster import ImportReport, row_error
 from .sheets import read_sheet
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from .canonical import render_record
 from .edit import AppendItems, AppendTable, EditError, Editor, ReplaceItem
-from .spec import ATTENDEE, FOLDERS
-from .validate import dotted, validate_table
+from ..reading.spec import ATTENDEE, FOLDERS
+from ..reading.validate import dotted, validate_table
 
 KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 KIND_WORDS = {**{k: k for k in FOLDERS}, **KIND_OF_FOLDER}  # "person" or "people" -> "person"

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import SafetrainError
+from ...errors import SafetrainError
 
 MARKER = "safetrain.toml"
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import SafetrainError
+from ...errors import SafetrainError
 
 HEADER_SEARCH_ROWS = 10
 _MARKS = re.compile(r"[\s*＊]|[（(]\s*(必填|选填|可选)\s*[)）]")

@@ -14,9 +14,9 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
-from .codes import Labels, code_for
-from .spec import Field
-from .validate import is_id
+from ..reading.codes import Labels, code_for
+from ..reading.spec import Field
+from ..reading.validate import is_id
 
 _DATE = re.compile(r"^\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*$")
 _COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Callable, Iterator
 
-from .gbcodes import credit_code_problem, id_number_problem
-from .validate import Problem, dotted
+from ..reading.gbcodes import credit_code_problem, id_number_problem
+from ..reading.validate import Problem, dotted
 
 # (person id) -> whether a person file with that id exists
 KnownPerson = Callable[[str], bool]

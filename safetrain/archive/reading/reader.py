@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..findings import Finding
+from ...findings import Finding
 from .discover import MARKER
 from .spec import FOLDERS, RECURSIVE
 from .validate import is_id

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ..errors import SafetrainError
+from ...errors import SafetrainError
 from .atomic import create_text
-from .models import Archive
-from .spec import FOLDERS, MENTORSHIP
+from ..reading.models import Archive
+from ..reading.spec import FOLDERS, MENTORSHIP
 
 
 def mentorship_text(*, mentor: str, post: str, start: date, end: date | None = None,
