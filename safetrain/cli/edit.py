@@ -9,8 +9,9 @@ from __future__ import annotations
 import click
 
 from ..archive.reading.spec import CERTIFICATE, KINDS
-from .options import archive_option, lang_option, resolve_lang
-from .support import echo, failure, field_option, fill_required, reporting, say, typed_values
+from ..errors import SafetrainError
+from .options import archive_option, lang_option
+from .support import echo, field_option, fill_required, say, typed_values
 
 _NEW_KINDS = ("person", "session", "drill", "mentorship")
 _NOT_OPTIONS = frozenset({"attendees"})  # added by `safetrain attend`
@@ -39,15 +40,13 @@ def _new_command(kind: str) -> click.Command:
         from ..archive.writing.edit import editing
         from ..archive.writing.records import new_record
 
-        lang = resolve_lang(lang)
-        values = typed_values(fields, given, lang)
+        values = typed_values(fields, given)
         required = [k for k in KINDS[kind].required if k in fields]
-        with reporting(lang):
-            with editing(archive) as ed:  # before asking anything
-                ed.check_new_id(kind, rid)
-            fill_required(fields, required, values, lang, defaults={"provider": "internal"})
-            with editing(archive, dry_run=dry_run) as ed:
-                rel, text = new_record(ed, kind, rid, values)
+        with editing(archive) as ed:  # before asking anything
+            ed.check_new_id(kind, rid)
+        fill_required(fields, required, values, lang, defaults={"provider": "internal"})
+        with editing(archive, dry_run=dry_run) as ed:
+            rel, text = new_record(ed, kind, rid, values)
         if dry_run:
             echo(lang, f"将新建 {rel}（--dry-run，未写入）：", f"would create {rel} (--dry-run, nothing written):")
             click.echo(text, nl=False)
@@ -97,14 +96,13 @@ def attend(sid, pids, score, passed, hours, update, archive, lang):
     from ..archive.writing.records import attend as add_attendees
     from ..archive.reading.spec import ATTENDEE
 
-    lang = resolve_lang(lang)
     if score is not None and passed is not None:
-        raise failure(lang, "--score 与 --passed/--failed 只能给一个", "give --score or --passed/--failed, not both")
-    extra = typed_values(ATTENDEE.fields, {"score": score, "passed": passed, "hours": hours}, lang)
+        raise SafetrainError("--score 与 --passed/--failed 只能给一个", "give --score or --passed/--failed, not both")
+    extra = typed_values(ATTENDEE.fields, {"score": score, "passed": passed, "hours": hours})
     entries = [{"person": pid, **extra} for pid in dict.fromkeys(pids)]
     if len(entries) < len(pids):
-        raise failure(lang, "同一人员在命令中出现了两次", "a person is listed twice in the command")
-    with reporting(lang), editing(archive) as ed:
+        raise SafetrainError("同一人员在命令中出现了两次", "a person is listed twice in the command")
+    with editing(archive) as ed:
         result = add_attendees(ed, sid, entries, update=update)
     if result.added:
         echo(lang, f"已在 {result.rel} 登记 {len(result.added)} 人：{'、'.join(result.added)}",
@@ -143,12 +141,10 @@ def cert_add(pid, archive, lang, **given):
     from ..archive.writing.edit import editing
     from ..archive.writing.records import add_certificate
 
-    lang = resolve_lang(lang)
-    values = typed_values(_CERT_FIELDS, given, lang, _CERT_NAMES)
-    with reporting(lang):
-        fill_required(_CERT_FIELDS, list(CERTIFICATE.required), values, lang)
-        with editing(archive) as ed:
-            rel = add_certificate(ed, pid, values)
+    values = typed_values(_CERT_FIELDS, given, _CERT_NAMES)
+    fill_required(_CERT_FIELDS, list(CERTIFICATE.required), values, lang)
+    with editing(archive) as ed:
+        rel = add_certificate(ed, pid, values)
     echo(lang, f"已在 {rel} 登记证书 {values['number']}", f"recorded certificate {values['number']} in {rel}")
 
 
@@ -170,8 +166,7 @@ def attach(record, file, kind, archive, lang):
     from ..archive.writing.edit import editing
     from ..archive.writing.records import attach as attach_file, resolve_record
 
-    lang = resolve_lang(lang)
-    with reporting(lang), editing(archive) as ed:
+    with editing(archive) as ed:
         kind_, rid = resolve_record(ed, record, kind)
         done = attach_file(ed, kind_, rid, file)
     copied = say(lang, "已复制到", "copied to") if done.copied else say(lang, "使用已有文件", "using the file already at")

@@ -8,28 +8,18 @@ from pathlib import Path
 
 import click
 
+from ..archive.reading.discover import archive_root
 from ..errors import SafetrainError
-from .options import archive_option, as_of_option, fail, lang_option, resolve_lang
+from .options import archive_option, as_of_option, lang_option
+from .support import echo
 
 KIND_NAMES = ("person", "card", "session", "signin", "register", "mentorship", "drill")
 
 
-def _checked(archive: str, as_of: date | None, lang: str):
+def _checked(archive: str, as_of: date | None):
     from ..api import check_path
 
-    try:
-        return check_path(archive, as_of or date.today())
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
-
-
-def _unwritable(exc: OSError) -> SafetrainError:
-    where = exc.filename or ""
-    return SafetrainError(f"无法写入 {where}：{exc.strerror or exc}", f"cannot write {where}: {exc.strerror or exc}")
-
-
-def _say(lang: str, zh: str, en: str) -> None:
-    click.echo(en if lang == "en" else zh, err=True)
+    return check_path(archive, as_of or date.today())
 
 
 @click.command()
@@ -58,19 +48,13 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, lang):
     """
     from ..reports.render import render as render_docs
 
-    lang = resolve_lang(lang)
-    result = _checked(archive, as_of, lang)
-    try:
-        with _progress(everything) as tick:
-            files = render_docs(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs)
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
-    except OSError as exc:
-        raise fail(_unwritable(exc), lang) from None
+    result = _checked(archive, as_of)
+    with _progress(everything) as tick:
+        files = render_docs(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs)
     if len(files) == 1:
         click.echo(str(files[0]))
     else:
-        _say(lang, f"已生成 {len(files)} 个文件：{out_dir}", f"wrote {len(files)} documents to {out_dir}")
+        echo(lang, f"已生成 {len(files)} 个文件：{out_dir}", f"wrote {len(files)} documents to {out_dir}", err=True)
 
 
 class _progress:
@@ -118,16 +102,9 @@ def ledger(archive, output, as_of, lang):
     """
     from ..reports.ledger import write_ledger
 
-    lang = resolve_lang(lang)
     if not output.lower().endswith(".xlsx"):
-        raise click.BadParameter("需要 .xlsx 文件名 / needs a .xlsx file name", param_hint="--output")
-    result = _checked(archive, as_of, lang)
-    try:
-        write_ledger(result, output)
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
-    except OSError as exc:
-        raise fail(_unwritable(exc), lang) from None
+        raise SafetrainError(f"--output {output}：需要 .xlsx 文件名", f"--output {output}: needs a .xlsx file name")
+    write_ledger(_checked(archive, as_of), output)
     click.echo(output)
 
 
@@ -138,15 +115,6 @@ def templates():
     An archive's templates/<kind>.docx replaces the built-in template of that kind.
     """
 
-
-def _root(archive: str, lang: str) -> Path:
-    from ..archive.reading.discover import find_root
-
-    root = find_root(Path(archive))
-    if root is None:
-        raise fail(SafetrainError(f"{archive} 处没有档案（找不到 safetrain.toml）",
-                                  f"no archive at {archive} (no safetrain.toml found)"), lang)
-    return root
 
 
 @templates.command("check")
@@ -162,12 +130,11 @@ def templates_check(archive, lang):
     from ..archive.reading.templates import custom_templates
     from ..reports.tplcheck import check_template
 
-    lang = resolve_lang(lang)
-    root = _root(archive, lang)
+    root = archive_root(archive)
     paths = custom_templates(root)
     if not paths:
-        _say(lang, f"{root} 没有自定义模板（templates/*.docx），使用内置模板。",
-             f"{root} has no templates of its own (templates/*.docx); the built-in ones are used.")
+        echo(lang, f"{root} 没有自定义模板（templates/*.docx），使用内置模板。",
+             f"{root} has no templates of its own (templates/*.docx); the built-in ones are used.", err=True)
         return
     bad = 0
     for path in paths:
@@ -195,8 +162,7 @@ def templates_list(archive, lang):
     """每种文档使用的模板 / Which template each kind of document uses."""
     from ..archive.reading.templates import builtin_template
 
-    lang = resolve_lang(lang)
-    root = _root(archive, lang)
+    root = archive_root(archive)
     for kind in KIND_NAMES:
         own = root / "templates" / f"{kind}.docx"
         where = own.relative_to(root).as_posix() if own.is_file() else \
@@ -217,11 +183,10 @@ def templates_copy(kinds, archive, force, lang):
     from ..archive.writing import atomic
     from ..archive.reading.templates import builtin_template
 
-    lang = resolve_lang(lang)
-    root = _root(archive, lang)
+    root = archive_root(archive)
     for kind in kinds:
         target = root / "templates" / f"{kind}.docx"
         if target.exists() and not force:
-            raise fail(SafetrainError(f"{target} 已存在（--force 覆盖）", f"{target} exists (--force replaces it)"), lang)
+            raise SafetrainError(f"{target} 已存在（--force 覆盖）", f"{target} exists (--force replaces it)")
         atomic.write_bytes(target, builtin_template(f"{kind}.docx").read_bytes())
         click.echo(str(target))

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Sequence
 
 from ..archive.reading.models import Archive
-from ..errors import UsageError
+from ..errors import SafetrainError
 from ..rules.ruleset import RuleSet
 from .explain import Pair, Unpaired, pairs_of, unpaired_of
 from .problem import Builder, Problem
@@ -47,15 +47,15 @@ def plan_pairs(archive: Archive, ruleset: RuleSet, as_of: date, *, apprentices: 
     """Pairs for `apprentices` (default: `default_apprentices`), each starting
     on the apprentice's `on_post`, or on `start` when given.
 
-    Raises UsageError for an id without a (valid) person file.
+    Raises SafetrainError for an id without a (valid) person file.
     """
     ids = sorted(set(apprentices)) or default_apprentices(archive, ruleset, as_of)
     for pid in ids:
         if pid in archive.excluded.get("person", ()):
-            raise UsageError(f"人员档案 people/{pid}.toml 有错误，请先用 safetrain check 修正",
+            raise SafetrainError(f"人员档案 people/{pid}.toml 有错误，请先用 safetrain check 修正",
                              f"people/{pid}.toml has errors; fix them first (safetrain check)")
         if pid not in archive.people:
-            raise UsageError(f"没有编号为 {pid} 的人员（people/{pid}.toml）", f"no person with id {pid} (people/{pid}.toml)")
+            raise SafetrainError(f"没有编号为 {pid} 的人员（people/{pid}.toml）", f"no person with id {pid} (people/{pid}.toml)")
     problem = Builder(archive, ruleset).build([archive.people[pid] for pid in ids], start)
     from .solver import solve
 

@@ -31,7 +31,7 @@ from datetime import date
 
 from ..api import Result
 from ..archive.reading.models import Person
-from ..errors import UsageError
+from ..errors import SafetrainError
 from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRING, REVIEW_DUE,
                                 REVIEW_OVERDUE, SUPERSEDED, person_certificates)
 from ..rules.context import Context
@@ -144,7 +144,7 @@ def matrix_document(result: Result, department: str | None = None) -> dict:
     dept = {p.id: p.post_on(ctx.as_of).department for p in active}
     if department is not None and department not in dept.values():
         known = "、".join(sorted(set(dept.values()))) or "—"
-        raise UsageError(f"在岗人员中没有部门“{department}”（现有：{known}）",
+        raise SafetrainError(f"在岗人员中没有部门“{department}”（现有：{known}）",
                          f"no active person in department \"{department}\" (there are: {known.replace('、', ', ')})")
     people = sorted((p for p in active if department in (None, dept[p.id])), key=lambda p: (dept[p.id], p.id))
     rows, totals, requirements = [], {c: Counter() for c in COLUMNS}, Requirements(ctx)

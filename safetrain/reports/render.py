@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Sequence
 from ..api import Result
 from ..archive.writing import atomic
 from ..archive.reading.templates import builtin_template, custom_template
-from ..errors import SafetrainError, UsageError
+from ..errors import SafetrainError
 from .facts import Facts
 from .kinds import EXCLUDED_KEY, KINDS, Kind
 from .wordtpl import CompiledTemplate, TemplateProblem
@@ -36,7 +36,7 @@ def kind_named(name: str) -> Kind:
     try:
         return KINDS[name]
     except KeyError:
-        raise UsageError(f"未知的文档种类：{name}（可用：{'、'.join(KINDS)}）",
+        raise SafetrainError(f"未知的文档种类：{name}（可用：{'、'.join(KINDS)}）",
                          f"unknown document kind: {name} (one of {', '.join(KINDS)})") from None
 
 
@@ -69,24 +69,24 @@ def select_ids(result: Result, kind: Kind, ids: Sequence[str], everything: bool)
     archive = result.archive
     if kind.records is None:
         if ids:
-            raise UsageError(f"{kind.name} 不需要编号（整个档案一册）", f"{kind.name} takes no id (one per archive)")
+            raise SafetrainError(f"{kind.name} 不需要编号（整个档案一册）", f"{kind.name} takes no id (one per archive)")
         return [None]
     known = getattr(archive, kind.records)
     if everything:
         if ids:
-            raise UsageError("--all 与编号不能同时使用", "give ids or --all, not both")
+            raise SafetrainError("--all 与编号不能同时使用", "give ids or --all, not both")
         return kind.ids(archive)
     if not ids:
-        raise UsageError(f"请给出{kind.record_zh}编号，或用 --all 打印全部",
+        raise SafetrainError(f"请给出{kind.record_zh}编号，或用 --all 打印全部",
                          f"give one or more {kind.records} ids, or --all")
     broken = archive.excluded.get(EXCLUDED_KEY[kind.records], frozenset())
     for rid in ids:
         if rid in broken:
-            raise UsageError(f"{kind.record_zh} {rid} 的文件有错误（A001/A002），请先修正：safetrain check",
+            raise SafetrainError(f"{kind.record_zh} {rid} 的文件有错误（A001/A002），请先修正：safetrain check",
                              f"the file of {kind.records} id {rid} has errors (A001/A002); fix it first (safetrain check)")
     unknown = [rid for rid in ids if rid not in known]
     if unknown:
-        raise UsageError(f"档案中没有这些{kind.record_zh}编号：{'、'.join(unknown)}",
+        raise SafetrainError(f"档案中没有这些{kind.record_zh}编号：{'、'.join(unknown)}",
                          f"no such {kind.records} id in the archive: {', '.join(unknown)}")
     return list(dict.fromkeys(ids))
 

@@ -201,8 +201,8 @@ def test_write_refuses_a_file_that_appeared_meanwhile(mine):
 @pytest.mark.parametrize("args, message", [
     (["--apprentice", "ZZ"], "没有编号为 ZZ 的人员（people/ZZ.toml）"),
     (["--apprentice", "ZZ", "--lang", "en"], "no person with id ZZ (people/ZZ.toml)"),
-    (["--start", "2024-02-30"], "--start 不是 YYYY-MM-DD 格式的日期 / --start is not a date in YYYY-MM-DD form"),
-    (["--as-of", "tomorrow"], "--as-of 不是 YYYY-MM-DD 格式的日期 / --as-of is not a date in YYYY-MM-DD form"),
+    (["--start", "2024-02-30"], "错误：--start 不是 YYYY-MM-DD 格式的日期"),
+    (["--as-of", "tomorrow"], "错误：--as-of 不是 YYYY-MM-DD 格式的日期"),
 ])
 def test_bad_input_is_one_line_exit_2(mine, args, message):
     result = run("-a", str(mine), *args)
@@ -214,7 +214,7 @@ def test_bad_input_is_one_line_exit_2(mine, args, message):
 def test_no_archive_is_one_line_exit_2(tmp_path):
     result = run("-a", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [f"错误：{tmp_path / 'nowhere'} 处没有档案（找不到 safetrain.toml）"]
+    assert result.output.strip().splitlines() == [f"错误：{tmp_path / 'nowhere'} 处没有档案（本目录和上级目录中都没有 safetrain.toml）"]
 
 
 def test_broken_person_file_is_refused(make_archive):

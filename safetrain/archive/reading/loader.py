@@ -20,7 +20,7 @@ from typing import Collection
 from ...errors import SafetrainError
 from ...findings import Finding
 from . import build
-from .discover import display_name, find_root
+from .discover import archive_root, display_name, find_root
 from .lines import key_lines, line_of
 from .models import Archive, Config, FileStore
 from .reader import RawFile, list_files, read_file, read_text
@@ -74,9 +74,7 @@ def load(path: str | os.PathLike, *, rule_codes: Collection[str] | None = None,
     `rule_codes`, when given, is the set of known rule codes: a waiver naming
     another code is an A002.
     """
-    root = find_root(Path(path))
-    if root is None:
-        raise SafetrainError(f"{path} 处没有档案（找不到 safetrain.toml）", f"no archive at {path} (no safetrain.toml found)")
+    root = archive_root(path)
     files, findings = list_files(root)
     codes = frozenset(rule_codes) if rule_codes is not None else None
     config = read_file(root, *files[0])

@@ -29,7 +29,7 @@ from typing import Any, Iterator
 from ...errors import SafetrainError
 from .atomic import write_bytes, write_new_bytes
 from .canonical import render_record
-from ..reading.discover import find_root
+from ..reading.discover import archive_root
 from ..reading.loader import LocalFiles, _extra_problems
 from .lock import archive_lock
 from ..reading.reader import RawFile, list_files
@@ -65,15 +65,6 @@ def refused(rel: str, problems: list[Problem]) -> EditError:
         zh += f"（另有 {len(problems) - 3} 处问题）"
         en += f" (and {len(problems) - 3} more)"
     return EditError(zh, en, rel, tuple(problems))
-
-
-def archive_root(path: str | Path) -> Path:
-    """The archive at or above `path`, as git finds its repository."""
-    root = find_root(Path(path))
-    if root is None:
-        raise SafetrainError(f"{path} 处没有档案（本目录和上级目录中都没有 safetrain.toml；可用 -a 指定档案目录）",
-                             f"no archive at {path} (no safetrain.toml here or above; give one with -a)")
-    return root
 
 
 def table_at(kind: str, path: tuple) -> Table:

@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
+from ...errors import SafetrainError
 from ..reading.codes import Labels, code_for
 from ..reading.spec import Field
 from ..reading.validate import is_id
@@ -29,10 +30,9 @@ _TRUE = frozenset({"true", "yes", "y", "1", "是", "合格", "通过", "已通�
 _FALSE = frozenset({"false", "no", "n", "0", "否", "不合格", "未通过", "不通过", "fail", "failed"})
 
 
-class InputError(ValueError):
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.zh, self.en = zh, en
+class InputError(SafetrainError):
+    """A value typed or read from a cell that is not what its field takes;
+    callers add where it came from (the option, the row and column)."""
 
 
 def is_blank(value: Any) -> bool:
