@@ -73,7 +73,7 @@ class Comparison:
 
 def archive_key(result: Result, base_dir: str | os.PathLike) -> str:
     """The archive's folder relative to `base_dir` ("." when it is that folder)."""
-    root = getattr(result.archive.files, "root", None)
+    root = result.archive.root
     if root is None:
         return result.archive.name
     try:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import click
 
-from ..archive.reading.spec import CERTIFICATE, KINDS
+from ..archive.reading.spec import CERTIFICATE, FOLDERS, RECORD_KINDS
 from ..errors import SafetrainError
 from .options import archive_option, lang_option
 from .support import echo, field_option, fill_required, say, typed_values
 
-_NEW_KINDS = ("person", "session", "drill", "mentorship")
 _NOT_OPTIONS = frozenset({"attendees"})  # added by `safetrain attend`
 _NEW_HELP = {
     "person": ("新建人员档案 people/ID.toml（ID 通常为工号）",
@@ -29,7 +28,7 @@ _NEW_HELP = {
 def _fields(kind: str) -> dict:
     from ..archive.writing.inputs import inputtable
 
-    return {k: f for k, f in KINDS[kind].fields.items() if inputtable(f) and k not in _NOT_OPTIONS}
+    return {k: f for k, f in RECORD_KINDS[kind].table.fields.items() if inputtable(f) and k not in _NOT_OPTIONS}
 
 
 def _new_command(kind: str) -> click.Command:
@@ -41,7 +40,7 @@ def _new_command(kind: str) -> click.Command:
         from ..archive.writing.records import new_record
 
         values = typed_values(fields, given)
-        required = [k for k in KINDS[kind].required if k in fields]
+        required = [k for k in RECORD_KINDS[kind].table.required if k in fields]
         with editing(archive) as ed:  # before asking anything
             ed.check_new_id(kind, rid)
         fill_required(fields, required, values, lang, defaults={"provider": "internal"})
@@ -71,7 +70,7 @@ def new():
     """
 
 
-for _kind in _NEW_KINDS:
+for _kind in FOLDERS:
     new.add_command(_new_command(_kind))
 
 
@@ -151,7 +150,7 @@ def cert_add(pid, archive, lang, **given):
 @click.command()
 @click.argument("record", metavar="RECORD")
 @click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option("--kind", type=click.Choice(["person", "session", "drill", "mentorship"]), default=None,
+@click.option("--kind", type=click.Choice(list(FOLDERS)), default=None,
               help="RECORD 只写编号时的记录种类 / the kind of record when RECORD is a bare id")
 @archive_option
 @lang_option

@@ -10,10 +10,11 @@ import click
 
 from ..archive.reading.discover import archive_root
 from ..errors import SafetrainError
+from ..reports.kinds import DOCUMENT_KINDS
 from .options import archive_option, as_of_option, lang_option
 from .support import echo
 
-KIND_NAMES = ("person", "card", "session", "signin", "register", "mentorship", "drill")
+DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
 
 
 def _checked(archive: str, as_of: date | None):
@@ -23,7 +24,7 @@ def _checked(archive: str, as_of: date | None):
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(KIND_NAMES))
+@click.argument("kind", type=click.Choice(DOCUMENT_KIND_NAMES))
 @click.argument("ids", nargs=-1)
 @archive_option
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
@@ -46,11 +47,11 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, lang):
     (apprentice) or drill ids; --all prints every record of the kind. An
     archive's own templates/<kind>.docx replaces the built-in template.
     """
-    from ..reports.render import render as render_docs
+    from ..reports.render import render_documents
 
     result = _checked(archive, as_of)
     with _progress(everything) as tick:
-        files = render_docs(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs)
+        files = render_documents(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs)
     if len(files) == 1:
         click.echo(str(files[0]))
     else:
@@ -141,8 +142,8 @@ def templates_check(archive, lang):
         report = check_template(path)
         rel = path.relative_to(root).as_posix()
         if report.kind is None:
-            click.echo(f"{rel}: " + ("not a document kind (one of " + ", ".join(KIND_NAMES) + "); not used"
-                                     if lang == "en" else f"不是文档种类（{'、'.join(KIND_NAMES)}），不会使用"))
+            click.echo(f"{rel}: " + ("not a document kind (one of " + ", ".join(DOCUMENT_KIND_NAMES) + "); not used"
+                                     if lang == "en" else f"不是文档种类（{'、'.join(DOCUMENT_KIND_NAMES)}），不会使用"))
             continue
         if report.error is not None:
             bad += 1
@@ -163,7 +164,7 @@ def templates_list(archive, lang):
     from ..archive.reading.templates import builtin_template
 
     root = archive_root(archive)
-    for kind in KIND_NAMES:
+    for kind in DOCUMENT_KIND_NAMES:
         own = root / "templates" / f"{kind}.docx"
         where = own.relative_to(root).as_posix() if own.is_file() else \
             (f"built-in ({builtin_template(kind + '.docx')})" if lang == "en" else f"内置（{builtin_template(kind + '.docx')}）")
@@ -171,7 +172,7 @@ def templates_list(archive, lang):
 
 
 @templates.command("copy")
-@click.argument("kinds", nargs=-1, required=True, type=click.Choice(KIND_NAMES))
+@click.argument("kinds", nargs=-1, required=True, type=click.Choice(DOCUMENT_KIND_NAMES))
 @archive_option
 @click.option("--force", is_flag=True, help="覆盖已有的文件 / replace an existing file")
 @lang_option

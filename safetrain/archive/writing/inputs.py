@@ -16,7 +16,7 @@ from typing import Any
 
 from ...errors import SafetrainError
 from ..reading.codes import Labels, code_for
-from ..reading.spec import Field
+from ..reading.fields import FieldSpec
 from ..reading.validate import is_id
 
 _DATE = re.compile(r"^\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*$")
@@ -146,7 +146,7 @@ def parse_id(value: Any) -> str:
     return text
 
 
-def coerce(fld: Field, value: Any) -> Any:
+def coerce(fld: FieldSpec, value: Any) -> Any:
     """`value` as the field's type; None when blank. Raises InputError."""
     if is_blank(value) or (isinstance(value, (list, tuple)) and not value):
         return None
@@ -189,6 +189,6 @@ def coerce(fld: Field, value: Any) -> Any:
     raise InputError(f"此字段不能直接输入（{kind}）", f"this field cannot be typed in ({kind})")
 
 
-def inputtable(fld: Field) -> bool:
+def inputtable(fld: FieldSpec) -> bool:
     """Whether a field can be given as an option or a cell (not tables, waivers, attachments)."""
     return fld.kind not in ("table", "tables", "waivers", "attachments")
