@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import AS_OF, person, session
+from helpers import AS_OF, person, session
 
 from safetrain.cli import main
 

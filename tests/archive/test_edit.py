@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from conftest import person, session
+from helpers import person, session
 from edit_helpers import a_family, changed, id_number, snapshot
 from safetrain.archive.writing.edit import AppendItems, EditError, SetKey, editing
 from safetrain.archive.writing.lock import LockTimeout, archive_lock
@@ -165,5 +165,5 @@ def test_identity_checked_against_the_archive(archive):
     number = id_number()
     with editing(archive) as ed:
         ed.modify("person", "E1", [SetKey((), "id_number", number)])
-        with pytest.raises(EditError, match=r"`id_number` 与人员 E1 的身份证号相同（A005）"):
+        with pytest.raises(EditError, match=r"`id_number` 身份证号与 E1 相同（A005）"):
             ed.modify("person", "E2", [SetKey((), "id_number", number)])

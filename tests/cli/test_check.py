@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from click.testing import CliRunner
 
-from conftest import config, person, session
+from helpers import config, person, session
 from safetrain.cli import main
 
 AS_OF = ["--as-of", "2024-06-30"]

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import config, person, session
+from helpers import config, person, session
 from edit_helpers import a_family, run, snapshot
 
 MESSY = 'post = "车工"\nname="张三"  # 姓名\nhired = 2023-07-03\nemployment = "formal"\ndepartment = "机加车间"\n'

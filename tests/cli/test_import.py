@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from conftest import person, session
+from helpers import person, session
 from edit_helpers import a_family, changed, id_number, run, snapshot
 
 HEADERS = ["工号", "姓名", "身份证号", "部门", "班组", "岗位", "用工形式", "入职日期", "上岗日期", "人员类别", "技能等级"]
@@ -103,7 +103,7 @@ def test_roster_id_numbers_checked_across_rows_and_archive(archive, tmp_path):
                                       ["E9", "丙", 640104198505120000.0, "d", None, "p", "正式工", "2023-07-03"]])
     result = run("import", "roster", path, "-a", archive)
     assert result.exit_code == 1
-    assert "第 3 行 身份证号（C列）：与人员 E7 的身份证号相同（A005）" in result.output
+    assert "第 3 行 身份证号（C列）：身份证号与 E7 相同（A005）" in result.output
     assert "第 4 行 身份证号（C列）：Excel 把身份证号存成了数字，后几位已丢失" in result.output
     assert a_family(archive) == []
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import person, session
+from helpers import person, session
 from safetrain.archive.reading.templates import builtin_template
 from safetrain.cli import main
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import AS_OF, config, person, session
+from helpers import AS_OF, config, person, session
 
 from safetrain.api import check_path
 from safetrain.archive.reading.codes import TABLES as CODE_TABLES

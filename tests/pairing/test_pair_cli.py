@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
-from conftest import findings, mentorship, person
+from helpers import findings, mentorship, person
 
 from safetrain.api import load_archive, ruleset_for
 from safetrain.cli import main

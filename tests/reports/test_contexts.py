@@ -72,7 +72,7 @@ def test_person_context(printed):
 
 def test_id_numbers_unmasked_only_when_the_archive_says_so(make_archive):
     from printing import FILES
-    from conftest import config
+    from helpers import config
 
     root = make_archive({**FILES, "safetrain.toml": config() + "\n[settings]\nmask_id_numbers = false\n"})
     assert person_context(Facts(checked(root)), "E0001")["person"]["id_number"] == "640104199003070014"

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from conftest import AS_OF, certificate, person
+from helpers import AS_OF, certificate, person
 
 from safetrain.api import check_path
 from safetrain.reports.expiring import due_items, expiring_document, expiring_ics, expiring_text

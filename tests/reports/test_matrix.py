@@ -1,7 +1,7 @@
 """reports.matrix: which requirement applies to whom, and each cell's state."""
 
 import pytest
-from conftest import AS_OF, certificate, mentorship, person, session
+from helpers import AS_OF, certificate, mentorship, person, session
 
 from safetrain.api import check_path
 from safetrain.errors import SafetrainError

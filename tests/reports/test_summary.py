@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from conftest import AS_OF, certificate, drill, person, session
+from helpers import AS_OF, certificate, drill, person, session
 
 from safetrain.api import check_path
 from safetrain.reports.summary import archive_summary, workspace_total

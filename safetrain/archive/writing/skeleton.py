@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ..reading import codes
-from .atomic import write_bytes, write_new_bytes
-from .canonical import key_text, value_text
+from ..reading.build import build
 from ..reading.discover import MARKER, find_root
-from .edit import EditError, refused
-from .lock import LOCK_NAME
-from .recordcheck import record_problems
+from ..reading.integrity import Surroundings, issues
+from ..reading.models import Config
 from ..reading.rulesets import builtin_names
 from ..reading.spec import CONFIG, ENTERPRISE, SETTINGS
 from ..reading.validate import validate_table
+from .atomic import write_bytes, write_new_bytes
+from .canonical import key_text, value_text
+from .edit import EditError, issue_problem, refused
+from .lock import LOCK_NAME
 
 FOLDERS = ("people", "sessions", "drills", "mentorships", "contracts", "attachments")
 NINGXIA = "ningxia-2023"
@@ -60,7 +63,8 @@ def check_target(target: Path) -> None:
 def enterprise_problems(data: dict) -> list:
     problems = validate_table(data, CONFIG)
     if not problems:
-        problems = record_problems("config", "", data, lambda pid: True, lambda n, p: None, lambda p, s: "ok")
+        around = Surroundings(lambda pid: True, lambda number: (), lambda path, sha=None: "ok", date.today())
+        problems = [issue_problem(i) for i in issues("config", build(Config, data), around)]
     return problems
 
 
