@@ -41,7 +41,7 @@ def html(paths, out_dir, as_of, lang):
     when a path holds no readable archive.
     """
     from ..archive.reading.discover import workspaces
-    from ..reports.html.site import build_site, render_site
+    from ..reports.html.site import site_files
     from ..reports.html.writer import write_site
 
     lang = resolve_lang(lang)
@@ -50,8 +50,7 @@ def html(paths, out_dir, as_of, lang):
         sys.exit(2)
     folders = workspaces(paths or ["."])
     try:
-        site = build_site(results, lang, workspaces=folders)
-        files = render_site(site, tuple(folders))
+        files = site_files(results, lang, workspaces=folders)
         out = write_site(files, out_dir)
     except SafetrainError as exc:
         raise fail(exc, lang) from None

@@ -5,6 +5,8 @@ user's template writes `{{ L.findings }}` and gets the site's language."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _LABELS: dict[str, tuple[str, str]] = {
     # the site
     "site_title": ("安全培训档案概览", "Safety-training dashboard"),
@@ -113,8 +115,9 @@ _LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+@lru_cache(maxsize=None)
 def labels(lang: str) -> dict[str, str]:
-    """Every label in `lang` (zh unless en)."""
+    """Every label in `lang` (zh unless en); one dict per language, shared by the pages."""
     i = 1 if lang == "en" else 0
     return {key: pair[i] for key, pair in _LABELS.items()}
 

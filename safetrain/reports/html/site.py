@@ -19,7 +19,6 @@ workspace's (`<workspace>/templates/html/`), then the built-in ones.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from math import ceil
@@ -59,9 +58,14 @@ class Site:
 
 
 def href(page: str, target: str) -> str:
-    """The relative link from `page` to `target` (both site paths), percent-encoded."""
-    rel = posixpath.relpath(target, posixpath.dirname(page) or ".")
-    return quote(rel, safe="/#.-_~")
+    """The relative link from `page` to `target` (both site paths, no `..` in
+    them), percent-encoded."""
+    here, there = page.split("/")[:-1], target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
+    return quote(rel, safe="/#.-_~") if not rel.isascii() or " " in rel or "%" in rel else rel
 
 
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -111,49 +115,71 @@ def _root_of(result: Result) -> Path | None:
     return Path(root) if root is not None else None
 
 
-def build_site(results: Sequence[Result], lang: str = "zh", *, workspaces: Sequence[Path] = ()) -> Site:
-    """Every page of the site for checked `results` (in the order given)."""
+@dataclass(frozen=True)
+class Plan:
+    """Where each archive's pages go and which rule pages there are."""
+
+    lang: str
+    as_of: str
+    overrides: tuple[Path, ...]  # the workspaces' template folders (the workspace and rule pages)
+    archives: tuple[tuple[str, str, tuple[Path, ...]], ...]  # per result: (folder, rule folder, its overrides)
+    rulesets: tuple[tuple[str, object], ...]  # (rule folder, RuleSet), first seen first
+
+
+def plan_site(results: Sequence[Result], lang: str = "zh", workspaces: Sequence[Path] = ()) -> Plan:
     if not results:
         raise SafetrainError("没有可报告的档案", "no archive to report on")
-    site = Site()
-    as_of = results[0].as_of.isoformat()
     roots = [_root_of(r) or Path(r.archive.name) for r in results]
-    slugs = archive_slugs(roots)
     ws_overrides = tuple(w for w in workspaces if has_html_overrides(w))
-
-    rulesets: dict[tuple, str] = {}  # fingerprint -> rules/<slug>
-    rule_dirs = []
-    for r in results:
+    rulesets: dict[tuple, tuple[str, object]] = {}  # fingerprint -> (rules/<slug>, RuleSet)
+    archives = []
+    for r, root, slug in zip(results, roots, archive_slugs(roots)):
         key = _fingerprint(r.ruleset)
         if key not in rulesets:
             base, n = f"rules/{_slug(r.ruleset.name)}", 1
             folder = base
-            while folder in rulesets.values():
+            while folder in {f for f, _ in rulesets.values()}:
                 n += 1
                 folder = f"{base}-{n}"
-            rulesets[key] = folder
-            _rule_pages(site, r.ruleset, folder, lang, as_of, ws_overrides)
-        rule_dirs.append(rulesets[key])
-
-    home_title = t("site_title", lang)
-    rows, summaries, dues = [], [], []
-    for r, root, slug, rules_dir in zip(results, roots, slugs, rule_dirs):
-        folder = f"a/{slug}"
+            rulesets[key] = (folder, r.ruleset)
         nearest = (root,) if has_html_overrides(root) else ()
-        overrides = nearest + tuple(w for w in ws_overrides if _inside(root, w))
-        summary, due = _archive_pages(site, r, folder, rules_dir, lang, overrides, home_title)
-        summaries.append(summary)
-        dues.append(due)
-        rows.append(views.workspace_row(summary, due, lang, href("index.html", f"{folder}/index.html")))
+        archives.append((f"a/{slug}", rulesets[key][0], nearest + tuple(w for w in ws_overrides if _inside(root, w))))
+    return Plan(lang, results[0].as_of.isoformat(), ws_overrides, tuple(archives), tuple(rulesets.values()))
 
-    total = views.workspace_row(workspace_total(summaries), views.add_due(dues), lang, None)
+
+def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, dict]:
+    """The pages of the i-th archive; (pages, its status summary, its certificate due counts)."""
+    site = Site()
+    folder, rules_dir, overrides = plan.archives[i]
+    summary, due = _archive_pages(site, result, folder, rules_dir, plan.lang, overrides, t("site_title", plan.lang))
+    return site.pages, summary, due
+
+
+def front_pages(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict]) -> list[Page]:
+    """The workspace page (from every archive's summary) and the rule pages."""
+    lang, as_of = plan.lang, plan.as_of
+    home_title = t("site_title", lang)
+    rows = [views.workspace_row(s, d, lang, href("index.html", f"{folder}/index.html"))
+            for s, d, (folder, _, _) in zip(summaries, dues, plan.archives)]
+    total = views.workspace_row(workspace_total(list(summaries)), views.add_due(dues), lang, None)
     ctx = _common(lang, "index.html", as_of, home_title, [(home_title, None)])
     ctx.update({"archives": rows, "total": total, "count": len(rows),
                 "heading": t("archives_n", lang, n=len(rows), as_of=as_of),
-                "rulesets": [{"title": t("rules_of", lang, name=p.split("/", 1)[1]), "href": href("index.html", f"{p}/index.html")}
-                             for p in dict.fromkeys(rule_dirs)]})
-    site.pages.insert(0, Page("index.html", "workspace.html", ctx, ws_overrides))
-    return site
+                "rulesets": [{"title": t("rules_of", lang, name=rs.name), "href": href("index.html", f"{folder}/index.html")}
+                             for folder, rs in plan.rulesets]})
+    site = Site([Page("index.html", "workspace.html", ctx, plan.overrides)])
+    for folder, rs in plan.rulesets:
+        _rule_pages(site, rs, folder, lang, as_of, plan.overrides)
+    return site.pages
+
+
+def build_site(results: Sequence[Result], lang: str = "zh", *, workspaces: Sequence[Path] = ()) -> Site:
+    """Every page of the site for checked `results` (in the order given): the
+    workspace page, the rule pages, then each archive's pages."""
+    plan = plan_site(results, lang, workspaces)
+    parts = [archive_part(plan, i, r) for i, r in enumerate(results)]
+    pages = front_pages(plan, [s for _, s, _ in parts], [d for _, _, d in parts])
+    return Site(pages + [page for part, _, _ in parts for page in part])
 
 
 def _inside(root: Path, folder: Path) -> bool:
@@ -176,19 +202,21 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
     title = f"{summary['archive']} · {summary['enterprise']}" if summary["enterprise"] else summary["archive"]
     as_of = summary["as_of"]
 
-    def links(at: str) -> views.Links:
-        return views.Links(
-            home=href(at, "index.html"), archive=href(at, page),
-            person=lambda pid: href(at, f"{folder}/people/{pid}.html"),
-            rule=lambda code: href(at, f"{rules_dir}/{code}.html"),
-            people_page=lambda n: href(at, page) + "#people" if n == 1 else href(at, f"{folder}/people-{n}.html"))
-
     matrix = matrix_document(r)
     columns = views.matrix_columns(matrix, lang)
     former = sorted((p for p in people.values() if not p.employed_on(r.as_of) and p.hired <= r.as_of),
                     key=lambda p: p.id)
-    total_people = len(matrix["people"]) + len(former)
-    pages = max(1, ceil(total_people / views.PAGE_SIZE))
+    listed = [row["person"] for row in matrix["people"]] + [p.id for p in former]
+    page_of = {pid: i // views.PAGE_SIZE + 1 for i, pid in enumerate(listed)}
+    pages = max(1, ceil(len(listed) / views.PAGE_SIZE))
+
+    def links(at: str) -> views.Links:
+        return views.Links(
+            home=href(at, "index.html"), archive=href(at, page),
+            person=lambda pid: (href(at, f"{folder}/people-{page_of[pid]}.html") + f"#p-{pid}"
+                                if pid in page_of else None),
+            rule=lambda code: href(at, f"{rules_dir}/{code}.html"),
+            people_page=lambda n: href(at, f"{folder}/people-{n}.html"))
 
     here = links(page)
     ctx = _common(lang, page, as_of, title, [(home_title, "index.html"), (name, None)])
@@ -198,7 +226,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         "ruleset": summary["ruleset"], "ruleset_href": href(page, f"{rules_dir}/index.html"),
         "window_start": summary["window_start"], "light": views.light_context(views.light(summary, due), lang),
         "cards": views.cards(summary, due, lang),
-        "findings": views.finding_groups(r.findings, lang, here, people),
+        "findings": views.finding_groups(r.findings, lang, here, page_of),
         "findings_total": summary["findings"]["total"],
         "departments": views.department_chart(summary, lang),
         "calendar": views.drill_calendar(summary, r.findings, lang),
@@ -206,32 +234,27 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         "coverage": views.coverage_chart(summary, lang),
         "due": views.due_rows(due_list, lang, here),
     })
+    # the archive's page and the person list pages are in one folder: the same relative links
     all_rows = views.person_rows(matrix, columns, former, lang, here)
     ctx.update({"columns": columns, "people": all_rows[:views.PAGE_SIZE],
-                "pager": views.pager(1, pages, total_people, here, lang)})
+                "pager": views.pager(0, pages, len(listed), here, lang)})
     site.pages.append(Page(page, "archive.html", ctx, overrides))
-
-    for n in range(2, pages + 1):
-        at = f"{folder}/people-{n}.html"
-        ctx = _common(lang, at, as_of, f"{title} · {t('page_n', lang, n=n)}",
-                      [(home_title, "index.html"), (name, page), (t("page_n", lang, n=n), None)])
-        ctx.update({"archive": summary["archive"], "enterprise": summary["enterprise"], "columns": columns,
-                    # the same folder as the archive's page: the same relative links
-                    "people": all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE],
-                    "pager": views.pager(n, pages, total_people, links(at), lang)})
-        site.pages.append(Page(at, "people.html", ctx, overrides))
 
     facts = Facts(r)
     rows_by_id = {row["person"]: row for row in matrix["people"]}
-    for pid in sorted(people):
-        at = f"{folder}/people/{pid}.html"
+    for n in range(1, pages + 1):
+        at = f"{folder}/people-{n}.html"
         there = links(at)
-        p = people[pid]
-        ctx = _common(lang, at, as_of, f"{p.name} {pid} · {name}",
-                      [(home_title, "index.html"), (name, page), (f"{p.name} {pid}", None)])
-        ctx.update({"archive": summary["archive"], "enterprise": summary["enterprise"], "archive_href": here.archive,
-                    **views.person_context(facts, pid, rows_by_id.get(pid), columns, r.findings, lang, there)})
-        site.pages.append(Page(at, "person.html", ctx, overrides))
+        label = t("page_n", lang, n=n)
+        ctx = _common(lang, at, as_of, f"{title} · {t('people', lang)} · {label}",
+                      [(home_title, "index.html"), (name, page), (f"{t('people', lang)} · {label}", None)])
+        chunk = listed[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE]
+        ctx.update({"archive": summary["archive"], "enterprise": summary["enterprise"], "archive_href": there.archive,
+                    "columns": columns, "people": all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE],
+                    "pager": views.pager(n, pages, len(listed), there, lang),
+                    "persons": [views.person_context(facts, pid, rows_by_id.get(pid), columns, r.findings, lang,
+                                                     there, page_of) for pid in chunk]})
+        site.pages.append(Page(at, "people.html", ctx, overrides))
     return summary, due
 
 
@@ -300,6 +323,13 @@ class Renderer:
             raise template_problem(exc, page.template) from None
 
 
+class TemplateProblem(SafetrainError):
+    """A page template that cannot be used: the message names the file and line."""
+
+    def __reduce__(self):  # crosses from a worker process with both languages
+        return (type(self), (self.zh, self.en))
+
+
 def template_problem(exc, name: str) -> SafetrainError:
     """A template error as one line naming the file and line."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError
@@ -315,14 +345,14 @@ def template_problem(exc, name: str) -> SafetrainError:
     place = f"{where or name}" + (f":{line}" if line else "")
     message = getattr(exc, "message", None) or str(exc)
     if isinstance(exc, TemplateNotFound):
-        return SafetrainError(f"模板 {name}：找不到模板 {message}", f"template {name}: no template {message}")
+        return TemplateProblem(f"模板 {name}：找不到模板 {message}", f"template {name}: no template {message}")
     if isinstance(exc, TemplateSyntaxError):
         zh, en = "语法错误", "syntax error"
     elif isinstance(exc, SecurityError):
         zh, en = "不允许的操作（沙箱）", "not allowed (sandbox)"
     else:
         zh, en = "渲染失败", "cannot render"
-    return SafetrainError(f"模板 {place}：{zh}：{message}", f"template {place}: {en}: {message}")
+    return TemplateProblem(f"模板 {place}：{zh}：{message}", f"template {place}: {en}: {message}")
 
 
 def static_file(name: str, overrides: tuple[Path, ...] = ()) -> bytes:
@@ -339,4 +369,64 @@ def render_site(site: Site, overrides: tuple[Path, ...] = ()) -> dict[str, bytes
     out = {page.path: renderer.render(page) for page in site.pages}
     for name in site.static:
         out[name] = static_file(name, overrides)
+    return out
+
+
+#: what forked workers read: (plan, results); set only while a pool runs
+_JOB: tuple | None = None
+#: below this many archives one process is faster than starting a pool
+POOL_FROM = 24
+
+
+def _render_part(i: int) -> tuple[dict[str, bytes], dict, dict]:
+    plan, results = _JOB
+    pages, summary, due = archive_part(plan, i, results[i])
+    renderer = _renderer()
+    return {page.path: renderer.render(page) for page in pages}, summary, due
+
+
+_RENDERER: Renderer | None = None
+
+
+def _renderer() -> Renderer:
+    global _RENDERER
+    if _RENDERER is None:
+        _RENDERER = Renderer()
+    return _RENDERER
+
+
+def site_files(results: Sequence[Result], lang: str = "zh", *, workspaces: Sequence[Path] = (),
+               jobs: int | None = None) -> dict[str, bytes]:
+    """The rendered site (what render_site(build_site(...)) gives, byte for byte), the
+    archives' pages built and rendered by `jobs` processes (default: every core, for a
+    workspace of POOL_FROM archives or more, where the platform can fork)."""
+    import multiprocessing as mp
+    import os
+
+    global _JOB
+    plan = plan_site(results, lang, workspaces)
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(results) >= POOL_FROM else 1
+    jobs = min(jobs, len(results))
+    parts: list[tuple[dict[str, bytes], dict, dict]]
+    if jobs > 1 and "fork" in mp.get_all_start_methods():
+        _JOB = (plan, results)
+        try:
+            with mp.get_context("fork").Pool(jobs) as pool:
+                parts = pool.map(_render_part, range(len(results)), chunksize=max(1, len(results) // (jobs * 8)))
+        finally:
+            _JOB = None
+    else:
+        _JOB = (plan, results)
+        try:
+            parts = [_render_part(i) for i in range(len(results))]
+        finally:
+            _JOB = None
+    renderer = _renderer()
+    out = {page.path: renderer.render(page)
+           for page in front_pages(plan, [s for _, s, _ in parts], [d for _, _, d in parts])}
+    for files, _, _ in parts:
+        out.update(files)
+    for name in STATIC:
+        out[name] = static_file(name, plan.overrides)
     return out

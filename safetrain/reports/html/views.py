@@ -277,17 +277,21 @@ def person_rows(doc: dict, columns: list[dict], former: Sequence, lang: str, lin
 
 
 def pager(page: int, pages: int, total: int, links: Links, lang: str) -> dict:
-    first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, total)
-    return {"page": page, "pages": pages, "range": t("people_range", lang, first=first if total else 0, last=last, n=total),
-            "links": [{"n": n, "href": links.people_page(n), "current": n == page} for n in range(1, pages + 1)]
-            if pages > 1 else [],
+    """Links to every page of the person list; page 0 is the archive's page, which shows the first."""
+    shown = max(page, 1)
+    first, last = (shown - 1) * PAGE_SIZE + 1, min(shown * PAGE_SIZE, total)
+    return {"page": page, "pages": pages,
+            "range": t("people_range", lang, first=first if total else 0, last=last, n=total),
+            "links": [{"n": n, "href": links.people_page(n), "current": n == page} for n in range(1, pages + 1)],
             "prev": links.people_page(page - 1) if page > 1 else None,
-            "next": links.people_page(page + 1) if page < pages else None}
+            "next": links.people_page(page + 1) if 0 < page < pages else None}
 
 
 # -- the person page -------------------------------------------------------------------
 def person_context(facts: Facts, pid: str, matrix_row: dict | None, columns: list[dict],
-                   findings: Sequence[Finding], lang: str, links: Links) -> dict:
+                   findings: Sequence[Finding], lang: str, links: Links, listed) -> dict:
+    """One person's file (一人一档): who, what they must have, open findings, yearly hours,
+    certificates, training history. `listed`: the ids that have a person file to link to."""
     p = facts.archive.people[pid]
     post = p.post_on(min(facts.as_of, p.left) if p.left else facts.as_of)
     trainings = []
@@ -313,6 +317,7 @@ def person_context(facts: Facts, pid: str, matrix_row: dict | None, columns: lis
                       "lapsed": st.state in LAPSED})
     mine = [x for x in findings if x.subject == pid or x.file == p.file]
     return {
+        "anchor": f"p-{p.id}", "href": links.person(p.id),
         "person": {"id": p.id, "name": p.name, "id_number": fmt.id_number(p.id_number, facts.mask) or "—",
                    "employment": label(EMPLOYMENT, p.employment, lang), "department": post.department,
                    "post": post.post, "team": post.team or "—",
@@ -322,7 +327,7 @@ def person_context(facts: Facts, pid: str, matrix_row: dict | None, columns: lis
         "trainings": trainings, "years": years, "certificates": certs,
         "requirements": [{"label": c["label"], **matrix_cell(c["key"], matrix_row["cells"][c["key"]], lang)}
                          for c in columns] if matrix_row else [],
-        "findings": [finding_row(x, lang, links, facts.archive.people) for x in mine],
+        "findings": [finding_row(x, lang, links, listed) for x in mine],
     }
 
 
