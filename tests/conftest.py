@@ -115,3 +115,27 @@ def found(root: Path, as_of: date = AS_OF, **options) -> list[tuple[str, str, st
 
 def codes(root: Path, as_of: date = AS_OF, **options) -> list[str]:
     return [f.code for f in findings(root, as_of, **options)]
+
+
+# -- a real browser (Debian's chromium) for the HTML report -------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+NO_BROWSER = ("needs Debian's chromium and Playwright's Python package: apt-get install -y chromium; "
+              "pip install -e '.[test]' (no browser is downloaded)")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (the system's, never a downloaded one), driven by Playwright,
+    which starts it with a fresh temporary profile (its own --user-data-dir)."""
+    import shutil
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason=NO_BROWSER)
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not path:
+        pytest.skip(NO_BROWSER)
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()

@@ -159,7 +159,7 @@ def front_pages(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict]) -> 
     """The workspace page (from every archive's summary) and the rule pages."""
     lang, as_of = plan.lang, plan.as_of
     home_title = t("site_title", lang)
-    rows = [views.workspace_row(s, d, lang, href("index.html", f"{folder}/index.html"))
+    rows = [views.workspace_row(s, d, lang, href("index.html", f"{folder}/index.html"), folder[2:])
             for s, d, (folder, _, _) in zip(summaries, dues, plan.archives)]
     total = views.workspace_row(workspace_total(list(summaries)), views.add_due(dues), lang, None)
     ctx = _common(lang, "index.html", as_of, home_title, [(home_title, None)])

@@ -81,15 +81,16 @@ def light_context(colour: str, lang: str) -> dict:
 
 
 # -- the workspace page ------------------------------------------------------------
-def workspace_row(summary: dict, due: dict, lang: str, href: str | None) -> dict:
-    """One archive's row (or, with href None, the total row): every figure from status and expiring."""
+def workspace_row(summary: dict, due: dict, lang: str, href: str | None, name: str = "") -> dict:
+    """One archive's row (or, with href None, the total row): every figure from status and expiring.
+    `name`: the archive's folder below the workspace, as the row shows it."""
     f = summary["findings"]
     families = [{"family": fam, "name": family_name(fam, lang), "errors": c["errors"], "warnings": c["warnings"],
                  "infos": c["infos"]} for fam, c in sorted(f["by_family_severity"].items(),
                                                            key=lambda kv: _family_order(kv[0]))]
     campaign = summary["campaign"]
     row = {
-        "href": href, "archive": summary.get("archive", ""), "enterprise": summary.get("enterprise", ""),
+        "href": href, "name": name or summary.get("archive", ""), "archive": summary.get("archive", ""), "enterprise": summary.get("enterprise", ""),
         "industry": label(INDUSTRY, summary.get("industry", ""), lang) if summary.get("industry") else "",
         "ruleset": summary.get("ruleset", ""),
         "active": summary["headcount"]["active"], "errors": f["errors"], "warnings": f["warnings"], "infos": f["infos"],
