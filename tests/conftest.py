@@ -131,10 +131,16 @@ def browser():
     which starts it with a fresh temporary profile (its own --user-data-dir)."""
     import shutil
 
-    sync_api = pytest.importorskip("playwright.sync_api", reason=NO_BROWSER)
+    import os
+
+    required = os.environ.get("SAFETRAIN_REQUIRE_BROWSER")  # .ci/run: a missing browser fails, never skips
+    try:
+        from playwright import sync_api
+    except ImportError:
+        (pytest.fail if required else pytest.skip)(NO_BROWSER)
     path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
     if not path:
-        pytest.skip(NO_BROWSER)
+        (pytest.fail if required else pytest.skip)(NO_BROWSER)
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
         yield b
