@@ -7,9 +7,8 @@ from datetime import date
 
 import click
 
-from ..errors import SafetrainError
 from .common import checked_results
-from .options import as_of_option, fail, lang_option, resolve_lang
+from .options import as_of_option, lang_option
 
 
 @click.group()
@@ -29,8 +28,9 @@ def html(paths, out_dir, as_of, lang):
     A static, offline site of every archive under PATHS (default: the current
     folder): a workspace page with one row per archive (sortable, filterable,
     a traffic light and totals), a page per archive (summary cards, findings
-    by family and rule, charts, the person × requirement matrix), a page per
-    person (一人一档) and the rule pages. The figures are those of `status`,
+    by family and rule, charts, the person × requirement matrix), each
+    person's file (一人一档, on the pages of the person list) and the rule
+    pages. The figures are those of `status`,
     `matrix` and `expiring`. Open DIR/index.html in any browser; nothing is
     fetched from the network. ID numbers are masked as in every output.
 
@@ -44,18 +44,10 @@ def html(paths, out_dir, as_of, lang):
     from ..reports.html.site import site_files
     from ..reports.html.writer import write_site
 
-    lang = resolve_lang(lang)
     results, broken = checked_results(paths, as_of or date.today(), lang)
     if not results:
         sys.exit(2)
     folders = workspaces(paths or ["."])
-    try:
-        files = site_files(results, lang, workspaces=folders)
-        out = write_site(files, out_dir)
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
-    except OSError as exc:
-        raise fail(SafetrainError(f"无法写入 {exc.filename or out_dir}：{exc.strerror or exc}",
-                                  f"cannot write {exc.filename or out_dir}: {exc.strerror or exc}"), lang) from None
+    out = write_site(site_files(results, lang, workspaces=folders), out_dir)  # failures: one line, exit 2
     click.echo(str(out / "index.html"))
     sys.exit(2 if broken else 0)
