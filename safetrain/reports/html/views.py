@@ -23,7 +23,7 @@ from ...rules import certstatus as cs
 from ...rules.periods import period_label
 from .. import fmt
 from ..contexts import result_of
-from ..expiring import due_counts, due_items
+from ..expiring import due_items
 from ..facts import Facts
 from ..matrix import CURRENT, EXPIRED, EXPIRING, LEVELS, MISSING, NA
 from ..register import FAMILIES, FAMILIES_EN
