@@ -42,3 +42,32 @@ def memory_archive():
         return MemoryArchive(with_config(files, **config_keys))
 
     return make
+
+
+# -- a real browser (Debian's chromium) for the HTML report -------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+NO_BROWSER = ("needs Debian's chromium and Playwright's Python package: apt-get install -y chromium; "
+              "pip install -e '.[test]' (no browser is downloaded)")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (the system's, never a downloaded one), driven by Playwright,
+    which starts it with a fresh temporary profile (its own --user-data-dir)."""
+    import os
+    import shutil
+
+    required = os.environ.get("SAFETRAIN_REQUIRE_BROWSER")  # .ci/run: a missing browser fails, never skips
+    try:
+        from playwright import sync_api
+    except ImportError:
+        (pytest.fail if required else pytest.skip)(NO_BROWSER)
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not path:
+        (pytest.fail if required else pytest.skip)(NO_BROWSER)
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()

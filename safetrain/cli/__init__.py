@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": ("safetrain.cli.importing", "import_", "从 Excel 导入花名册或签到 / Import a roster or attendance from Excel"),
     "fmt": ("safetrain.cli.fmt", "fmt", "规范格式 / Canonical formatting"),
     "export": ("safetrain.cli.export", "export", "导出到 SQLite / Export archives to SQLite"),
+    "report": ("safetrain.cli.report", "report", "HTML 网站报告 / A static HTML site of a workspace"),
 }
 
 

@@ -129,6 +129,14 @@ def due_items(result: Result, within: int | None = None) -> list[dict]:
     return sorted(out, key=_order)
 
 
+def due_counts(items: Sequence[dict], days: Sequence[int] = (30, 60)) -> dict:
+    """How many of `due_items`' certificates have lapsed (expired or review
+    overdue) and how many fall due within each of `days` (not lapsed yet)."""
+    lapsed = sum(i["state"] in (EXPIRED, REVIEW_OVERDUE) for i in items)
+    return {"lapsed": lapsed, **{f"within_{n}": sum(i["state"] not in (EXPIRED, REVIEW_OVERDUE) and i["days_left"] <= n
+                                                   for i in items) for n in days}}
+
+
 def _order(item: dict) -> tuple:
     return (item["due"], item["archive"], item["person"], item["kind"], item["category"], item["number"])
 

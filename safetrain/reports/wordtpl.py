@@ -67,11 +67,12 @@ def _part_en(part: str) -> str:
     return {"document": "body", "header": "header", "footer": "footer", "footnotes": "footnotes"}.get(kind, part)
 
 
-def jinja_env():
+def jinja_env(loader=None):
+    """The sandbox every user template renders in (Word here, HTML in reports/html)."""
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=loader)
 
 
 def _strip(line: str, width: int = 40) -> str:

@@ -5,7 +5,7 @@ from datetime import date
 from helpers import AS_OF, certificate, person
 
 from safetrain.api import check_path
-from safetrain.reports.expiring import due_items, expiring_document, expiring_ics, expiring_text
+from safetrain.reports.expiring import due_counts, due_items, expiring_document, expiring_ics, expiring_text
 
 
 SPECIAL = '["special_operator"]'
@@ -53,6 +53,14 @@ def test_states_and_soonest_first(make_archive):
     assert (e2["name"], e2["department"], e2["kind"], e2["category"], e2["due_kind"], e2["window"]) == \
         ("李梅", "安全科", "manager", "安全生产管理人员", "expiry", 30)
     assert items[3]["due_kind"] == "review" and items[3]["window"] == 60
+
+
+def test_due_counts(make_archive):
+    items = due_items(check_path(make_archive(PEOPLE), AS_OF), within=60)
+    # lapsed: E3's review, E2's M002; within 30 days: F007 (20); within 60: that and 32, 45, 46
+    assert due_counts(items) == {"lapsed": 2, "within_30": 1, "within_60": 4}
+    assert due_counts(items, (45,)) == {"lapsed": 2, "within_45": 3}
+    assert due_counts([]) == {"lapsed": 0, "within_30": 0, "within_60": 0}
 
 
 def test_id_numbers_never_shown(make_archive):

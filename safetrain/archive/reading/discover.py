@@ -80,3 +80,15 @@ def display_name(root: Path, cwd: Path | None = None) -> str:
     except ValueError:
         return root.as_posix()
     return rel.as_posix() if str(rel) != "." else "."
+
+
+def workspaces(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The given paths that are workspaces: folders that are not inside an archive."""
+    out = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir() and find_root(path) is None:
+            folder = Path(os.path.abspath(path))
+            if folder not in out:
+                out.append(folder)
+    return out
