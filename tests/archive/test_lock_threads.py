@@ -24,7 +24,7 @@ def archive(make_archive):
     })
 
 
-def run_thread(target) -> tuple[threading.Thread, list[BaseException]]:
+def run_thread(target, name: str | None = None) -> tuple[threading.Thread, list[BaseException]]:
     errors: list[BaseException] = []
 
     def body():
@@ -33,7 +33,7 @@ def run_thread(target) -> tuple[threading.Thread, list[BaseException]]:
         except BaseException as exc:  # noqa: BLE001 - handed back to the test
             errors.append(exc)
 
-    t = threading.Thread(target=body, daemon=True)
+    t = threading.Thread(target=body, name=name, daemon=True)
     t.start()
     return t, errors
 
@@ -65,8 +65,7 @@ def test_two_threads_editing_one_session_both_land(archive, monkeypatch):
             attend(ed, "S1", [{"person": "E3", "score": 85}])
         b_done.set()
 
-    ta, errors_a = run_thread(a)
-    ta.name = "A"
+    ta, errors_a = run_thread(a, "A")
     tb, errors_b = run_thread(b)
     ta.join(20)
     tb.join(20)
