@@ -13,7 +13,7 @@ from datetime import date
 from typing import Iterable, Iterator, Sequence
 
 from .archive.reading.discover import discover
-from .archive.reading.loader import LocalFiles, load
+from .archive.reading.loader import load, locate
 from .archive.reading.models import Archive
 from .archive.reading.rulesets import ruleset_tables
 from .findings import Finding
@@ -33,8 +33,7 @@ class Result:
 def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:
     """The rule set `archive` names (or `name`); national when safetrain.toml is unusable."""
     name = name or (archive.config.ruleset if archive.config else DEFAULT_RULESET)
-    root = archive.files.root if isinstance(archive.files, LocalFiles) else None
-    data, chain, origin = ruleset_tables(name, root)
+    data, chain, origin = ruleset_tables(name, archive.root)
     return build_ruleset(data, chain, origin)
 
 
@@ -47,7 +46,8 @@ def check_path(path: str | os.PathLike, as_of: date, *, select: Sequence[str] = 
     """Load and check one archive."""
     archive, loaded = load(path, rule_codes=RULES.keys())
     rs = ruleset_for(archive, ruleset)
-    return Result(archive, rs, as_of, check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded))
+    found = check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded)
+    return Result(archive, rs, as_of, sorted(locate(archive, found), key=Finding.sort_key))
 
 
 def check_paths(paths: Iterable[str | os.PathLike], as_of: date, **options) -> Iterator[Result]:

@@ -6,8 +6,7 @@ from datetime import date
 
 import click
 
-from ..errors import SafetrainError
-from .options import as_of_option, fail, lang_option, resolve_lang
+from .options import as_of_option, lang_option
 
 
 @click.group()
@@ -38,12 +37,8 @@ def sqlite(out, paths, as_of, unmasked, lang):
     from ..api import check_paths
     from ..export.sqlite import write_database
 
-    lang = resolve_lang(lang)
-    try:
-        results = list(check_paths(paths or ["."], as_of or date.today()))
-        written = write_database(out, results, unmasked=unmasked)
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
+    results = list(check_paths(paths or ["."], as_of or date.today()))
+    written = write_database(out, results, unmasked=unmasked)
     c = written.counts
     if lang == "en":
         click.echo(f"{out}: {written.archives} archive(s), {c['people']} people, {c['sessions']} sessions, "

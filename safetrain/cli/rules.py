@@ -7,16 +7,14 @@ import json
 import click
 
 from ..errors import SafetrainError
-from .options import archive_option, fail, format_option, lang_option, resolve_lang
+
+from .options import archive_option, format_option, lang_option
 
 
 def _ruleset(archive, name, lang):
     from ..api import ruleset_at
 
-    try:
-        return ruleset_at(archive, name)
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
+    return ruleset_at(archive, name)
 
 
 @click.command()
@@ -34,7 +32,6 @@ def rules(archive, ruleset, fmt, lang):
     from ..archive.reading.codes import INDUSTRY, label
     from ..reports.rulebook import figures_in_force, rules_markdown, rules_table
 
-    lang = resolve_lang(lang)
     rs, enterprise = _ruleset(archive, ruleset, lang)
     if fmt == "markdown":
         click.echo(rules_markdown(rs, lang), nl=False)
@@ -77,9 +74,8 @@ def explain(code, archive, ruleset, lang):
     from ..reports.rulebook import rule_page
     from ..rules import RULES
 
-    lang = resolve_lang(lang)
     rule = RULES.get(code.upper())
     if rule is None:
-        raise click.UsageError(f"没有规则 {code} / no rule {code}; `safetrain rules` lists them")
+        raise SafetrainError(f"没有规则 {code}（safetrain rules 列出全部规则）", f"no rule {code}; `safetrain rules` lists them")
     rs, enterprise = _ruleset(archive, ruleset, lang)
     click.echo(rule_page(rule, rs, enterprise, lang), nl=False)

@@ -51,7 +51,7 @@ class ForeignKey:
 
 
 @dataclass(frozen=True)
-class Table:
+class ExportTable:
     name: str
     doc: str
     columns: tuple[Column, ...]
@@ -84,8 +84,8 @@ def _person(doc: str = "人员编号 / person id") -> Column:
     return _c("person", TEXT, doc, required=True)
 
 
-SCHEMA: tuple[Table, ...] = (
-    Table("enterprises", "企业（一企一册），每个档案一行 / the enterprise register, one row per archive", (
+SCHEMA: tuple[ExportTable, ...] = (
+    ExportTable("enterprises", "企业（一企一册），每个档案一行 / the enterprise register, one row per archive", (
         _ARCHIVE,
         _c("name", TEXT, "企业名称 / name"),
         _c("credit_code", TEXT, "统一社会信用代码 / unified social credit code"),
@@ -101,7 +101,7 @@ SCHEMA: tuple[Table, ...] = (
         _c("id_numbers_masked", INTEGER, "身份证号是否已遮蔽 / ID numbers masked in this export (0/1)", required=True),
         _NOTE,
     ), ("archive",)),
-    Table("people", "人员（一人一档）/ people, one per person file", (
+    ExportTable("people", "人员（一人一档）/ people, one per person file", (
         _ARCHIVE,
         _c("id", TEXT, "人员编号（工号）/ person id", required=True),
         _FILE,
@@ -122,10 +122,10 @@ SCHEMA: tuple[Table, ...] = (
         _c("current_post", TEXT, "评估日岗位 / post on as_of", required=True),
         _NOTE,
     ), ("archive", "id"), (_TO_ENTERPRISE,), (("archive", "current_department"), ("archive", "hired"))),
-    Table("person_roles", "人员身份 / roles of people", (
+    ExportTable("person_roles", "人员身份 / roles of people", (
         _ARCHIVE, _person(), _c("role", TEXT, "身份 / role", "role", True),
     ), ("archive", "person", "role"), (_to_person("person"),), (("archive", "role"),)),
-    Table("changes", "调岗与复岗 / transfers and returns", (
+    ExportTable("changes", "调岗与复岗 / transfers and returns", (
         _ARCHIVE, _person(), _POSITION,
         _c("date", TEXT, "新岗位第一天 / first day on the new post", required=True),
         _c("kind", TEXT, "类型 / kind", "change_kind", True),
@@ -133,7 +133,7 @@ SCHEMA: tuple[Table, ...] = (
         _c("post", TEXT, "变更后岗位 / post after (NULL = unchanged)"),
         _NOTE,
     ), ("archive", "person", "position"), (_to_person("person"),), (("archive", "date"),)),
-    Table("certificates", "证书 / certificates", (
+    ExportTable("certificates", "证书 / certificates", (
         _ARCHIVE, _person(), _POSITION,
         _c("kind", TEXT, "证书类别 / kind", "certificate_kind", True),
         _c("category", TEXT, "作业类别/操作项目 / category", required=True),
@@ -146,17 +146,17 @@ SCHEMA: tuple[Table, ...] = (
         _c("due_kind", TEXT, "expiry 或 review / expiry or review"),
         _NOTE,
     ), ("archive", "person", "position"), (_to_person("person"),), (("expires",), ("archive", "state"))),
-    Table("certificate_reviews", "证书复审 / certificate reviews passed", (
+    ExportTable("certificate_reviews", "证书复审 / certificate reviews passed", (
         _ARCHIVE, _person(), _c("certificate", INTEGER, "certificates.position", required=True), _POSITION,
         _c("date", TEXT, "复审日期 / review date", required=True),
     ), ("archive", "person", "certificate", "position"),
         (ForeignKey(("archive", "person", "certificate"), "certificates", ("archive", "person", "position")),)),
-    Table("violations", "违章记录 / violations", (
+    ExportTable("violations", "违章记录 / violations", (
         _ARCHIVE, _person(), _POSITION,
         _c("date", TEXT, "日期 / date", required=True),
         _NOTE,
     ), ("archive", "person", "position"), (_to_person("person"),)),
-    Table("sessions", "培训（一期一档）/ training sessions, one per session file", (
+    ExportTable("sessions", "培训（一期一档）/ training sessions, one per session file", (
         _ARCHIVE,
         _c("id", TEXT, "培训编号 / session id", required=True),
         _FILE,
@@ -175,13 +175,13 @@ SCHEMA: tuple[Table, ...] = (
         _c("content", TEXT, "培训内容 / what was taught"),
         _NOTE,
     ), ("archive", "id"), (_TO_ENTERPRISE,), (("archive", "end"), ("archive", "type"))),
-    Table("session_topics", "培训主题 / session topics", (
+    ExportTable("session_topics", "培训主题 / session topics", (
         _ARCHIVE, _c("session", TEXT, "培训编号 / session id", required=True), _c("topic", TEXT, "主题 / topic", "topic", True),
     ), ("archive", "session", "topic"), (ForeignKey(("archive", "session"), "sessions", ("archive", "id")),)),
-    Table("session_methods", "培训方式 / session methods", (
+    ExportTable("session_methods", "培训方式 / session methods", (
         _ARCHIVE, _c("session", TEXT, "培训编号 / session id", required=True), _c("method", TEXT, "方式 / method", "method", True),
     ), ("archive", "session", "method"), (ForeignKey(("archive", "session"), "sessions", ("archive", "id")),)),
-    Table("attendance", "参加培训人员 / attendees of sessions", (
+    ExportTable("attendance", "参加培训人员 / attendees of sessions", (
         _ARCHIVE,
         _c("session", TEXT, "培训编号 / session id", required=True),
         _POSITION,
@@ -193,7 +193,7 @@ SCHEMA: tuple[Table, ...] = (
     ), ("archive", "session", "position"),
         (ForeignKey(("archive", "session"), "sessions", ("archive", "id")), _to_person("person")),
         (("archive", "person"),)),
-    Table("drills", "应急演练 / emergency drills", (
+    ExportTable("drills", "应急演练 / emergency drills", (
         _ARCHIVE,
         _c("id", TEXT, "演练编号 / drill id", required=True),
         _FILE,
@@ -205,12 +205,12 @@ SCHEMA: tuple[Table, ...] = (
         _c("evaluation", TEXT, "演练评估 / evaluation"),
         _NOTE,
     ), ("archive", "id"), (_TO_ENTERPRISE,), (("archive", "date"),)),
-    Table("drill_participants", "参加演练人员 / drill participants", (
+    ExportTable("drill_participants", "参加演练人员 / drill participants", (
         _ARCHIVE, _c("drill", TEXT, "演练编号 / drill id", required=True), _POSITION, _person(),
     ), ("archive", "drill", "position"),
         (ForeignKey(("archive", "drill"), "drills", ("archive", "id")), _to_person("person")),
         (("archive", "person"),)),
-    Table("mentorships", "师带徒 / mentor and apprentice", (
+    ExportTable("mentorships", "师带徒 / mentor and apprentice", (
         _ARCHIVE, _FILE,
         _c("apprentice", TEXT, "徒弟（文件名）/ apprentice, the file's name", required=True),
         _c("mentor", TEXT, "师傅 / mentor", required=True),
@@ -220,7 +220,7 @@ SCHEMA: tuple[Table, ...] = (
         _c("signed_off", TEXT, "出师日期 / signed off"),
         _NOTE,
     ), ("archive", "apprentice"), (_to_person("apprentice"), _to_person("mentor")), (("archive", "mentor"),)),
-    Table("findings", "检查发现的问题（截至 as_of）/ findings of `safetrain check` on as_of", (
+    ExportTable("findings", "检查发现的问题（截至 as_of）/ findings of `safetrain check` on as_of", (
         _ARCHIVE, _POSITION,
         _c("code", TEXT, "规则代码 / rule code", "rule", True),
         _c("name", TEXT, "规则名称 / rule name", required=True),
@@ -234,7 +234,7 @@ SCHEMA: tuple[Table, ...] = (
         _c("message_en", TEXT, "说明（英文）/ message in English", required=True),
         _c("citation", TEXT, "依据 / citation"),
     ), ("archive", "position"), (_TO_ENTERPRISE,), (("archive", "code"), ("archive", "subject"))),
-    Table("labels", "代码的中英文名称 / the Chinese and English label of every code", (
+    ExportTable("labels", "代码的中英文名称 / the Chinese and English label of every code", (
         _c("code_table", TEXT, "代码表（列说明中标出）/ code table, as named in the columns' notes", required=True),
         _c("code", TEXT, "代码 / code", required=True),
         _c("zh", TEXT, "中文名称 / Chinese label", required=True),
@@ -429,7 +429,7 @@ def archive_names(results: Sequence[Result]) -> list[str]:
     """Each archive's folder relative to the folder holding them all (one
     archive: its folder's name), so the names do not depend on the current
     folder or on how the paths were typed."""
-    roots = [Path(os.path.abspath(getattr(r.archive.files, "root", r.archive.name))) for r in results]
+    roots = [Path(os.path.abspath(r.archive.root or r.archive.name)) for r in results]
     if not roots:
         return []
     common = Path(os.path.commonpath(roots))
@@ -449,7 +449,7 @@ def sources(results: Iterable[Result], unmasked: bool = False) -> list[Source]:
     return out
 
 
-def rows(table: Table, srcs: Iterable[Source]) -> Iterator[tuple]:
+def rows(table: ExportTable, srcs: Iterable[Source]) -> Iterator[tuple]:
     """`table`'s rows, as tuples in column order, in key order."""
     names = table.column_names
     made = (label_rows(),) if table.name == "labels" else (_ROWS[table.name](s) for s in srcs)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from ..api import Result
 from ..archive.reading.models import Person
-from ..errors import UsageError
+from ..errors import SafetrainError
 from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRING, REVIEW_DUE,
                                 REVIEW_OVERDUE, SUPERSEDED, person_certificates)
 from ..rules.annual import NOT_OVER, not_judged, year_hours
@@ -38,7 +38,8 @@ from ..rules.context import Context
 from ..dates import add_months
 from ..rules.mentorship import apprentices_without_mentor
 from ..rules.prejob import THREE_LEVELS as LEVELS, passed_pre_job
-from .terminal import STATE_STYLES, render, table, text
+from .fmt import phrases
+from .terminal import STATE_STYLES, table, text, to_text
 
 CURRENT, EXPIRING, EXPIRED, MISSING, NA = "current", "expiring", "expired", "missing", "n.a."
 STATES = (CURRENT, EXPIRING, EXPIRED, MISSING, NA)
@@ -143,7 +144,7 @@ def matrix_document(result: Result, department: str | None = None) -> dict:
     dept = {p.id: p.post_on(ctx.as_of).department for p in active}
     if department is not None and department not in dept.values():
         known = "、".join(sorted(set(dept.values()))) or "—"
-        raise UsageError(f"在岗人员中没有部门“{department}”（现有：{known}）",
+        raise SafetrainError(f"在岗人员中没有部门“{department}”（现有：{known}）",
                          f"no active person in department \"{department}\" (there are: {known.replace('、', ', ')})")
     people = sorted((p for p in active if department in (None, dept[p.id])), key=lambda p: (dept[p.id], p.id))
     rows, totals, requirements = [], {c: Counter() for c in COLUMNS}, Requirements(ctx)
@@ -181,9 +182,7 @@ _LABELS = {
 _MARKS = {CURRENT: "", EXPIRING: "!", EXPIRED: "✗", MISSING: "✗"}
 
 
-def _t(key: str, lang: str, **values) -> str:
-    zh, en = _LABELS[key]
-    return (en if lang == "en" else zh).format(**values)
+_t = phrases(_LABELS)
 
 
 def _cell_text(column: str, cell: dict):
@@ -213,7 +212,7 @@ def matrix_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool = 
     title = _t("title", lang, archive=doc["archive"], enterprise=f" · {doc['enterprise']}" if doc["enterprise"] else "",
                as_of=doc["as_of"]) + (_t("only", lang, department=doc["department"]) if doc["department"] else "")
     if not doc["people"]:
-        return render(text(title, "bold"), text(_t("nobody", lang)), width=width, color=color)
+        return to_text(text(title, "bold"), text(_t("nobody", lang)), width=width, color=color)
     shown = [c for c in doc["columns"] if doc["totals"][c][NA] < len(doc["people"])]
     t = table((_t("id", lang), {"no_wrap": True}), (_t("name", lang), {"no_wrap": True}), _t("department", lang),
               *[(_column_label(c, doc, lang), {"justify": "center" if c in LEVELS else "left", "no_wrap": True})
@@ -222,5 +221,5 @@ def matrix_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool = 
         t.add_row(row["person"], row["name"], row["department"], *[_cell_text(c, row["cells"][c]) for c in shown])
     notes = [_t("people", lang, n=len(doc["people"])), _counts_line(doc, (MISSING, EXPIRED), "attention", lang),
              _counts_line(doc, (EXPIRING,), "soon", lang)]
-    return render(text(title, "bold"), t, *[text(n, "bold") for n in notes if n], text(_t("legend", lang), "dim"),
+    return to_text(text(title, "bold"), t, *[text(n, "bold") for n in notes if n], text(_t("legend", lang), "dim"),
                   width=width, color=color)

@@ -88,7 +88,7 @@ def test_a_failing_write_leaves_the_old_file(archive, monkeypatch, target):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, target.split(".")[-1], boom)
-    with editing(archive) as ed, pytest.raises(OSError):
+    with editing(archive) as ed, pytest.raises(SafetrainError, match="无法写入 .*No space left on device"):
         ed.modify("session", "S1", [AppendItems((), "attendees", ({"person": "E2", "score": 75},))])
     monkeypatch.undo()
     assert snapshot(archive) == before

@@ -7,7 +7,7 @@ from safetrain.reports import fmt
 from safetrain.reports.contexts import (card_context, drill_context, mentorship_context, person_context,
                                         session_context, signin_context)
 from safetrain.reports.facts import Facts
-from safetrain.reports.kinds import KINDS
+from safetrain.reports.kinds import DOCUMENT_KINDS
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_fmt():
 
 def test_every_context_is_strings(printed):
     f = Facts(checked(printed))
-    for kind in KINDS.values():
+    for kind in DOCUMENT_KINDS.values():
         if kind.name == "register":
             continue
         for rid in kind.ids(f.archive):

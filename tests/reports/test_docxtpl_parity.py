@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from safetrain.reports.facts import Facts
-from safetrain.reports.kinds import KINDS
+from safetrain.reports.kinds import DOCUMENT_KINDS
 from safetrain.reports.samples import AS_OF, sample_result
 from safetrain.reports.wordtpl import CompiledTemplate, jinja_env
 
@@ -19,7 +19,7 @@ BUILT_IN = sorted(p.stem for p in TEMPLATES.glob("*.docx"))
 
 def contexts(kind_name: str) -> list[tuple[str, dict]]:
     """(title, context) of every document the sample archive gives for a kind."""
-    kind = KINDS[kind_name]
+    kind = DOCUMENT_KINDS[kind_name]
     facts = Facts(sample_result())
     ids = kind.ids(facts.archive) or [""]
     return [(f"{kind.title} {rid}".strip(), kind.build(facts, rid)) for rid in ids]
@@ -74,7 +74,7 @@ def docxtpl_render(kind_name: str, context: dict) -> bytes:
 
 
 def test_every_built_in_template_is_covered():
-    assert BUILT_IN == sorted(KINDS)
+    assert BUILT_IN == sorted(DOCUMENT_KINDS)
 
 
 @pytest.mark.parametrize("variant", ["sample", "tricky"])

@@ -32,7 +32,7 @@ def test_national_figures_of_the_catalog():
     from safetrain.archive.reading.models import Enterprise
 
     def ent(industry):
-        return Enterprise("x", "x", industry, False, False, "x")
+        return Enterprise(name="x", credit_code="x", industry=industry, crowded_place=False, uses_gas=False, region="x")
 
     assert rs.value("pre_job_hours", ent("coal_mine")) == 72
     assert rs.value("pre_job_hours", ent("construction")) == 32
@@ -53,10 +53,10 @@ def test_ningxia_adds_the_campaign_and_drill_cadence():
     rs = built("ningxia-2023")
     assert rs.chain == ("national", "ningxia-2023")
     assert rs.enabled("K001") and rs.value("campaign_start") == date(2023, 7, 1) and rs.value("campaign_min_days") == 30
-    assert rs.in_group("drill_cadence", Enterprise("x", "x", "catering", False, True, "x"))
-    assert rs.in_group("drill_cadence", Enterprise("x", "x", "retail", True, False, "x"))
-    assert not rs.in_group("drill_cadence", Enterprise("x", "x", "retail", False, False, "x"))
-    assert rs.value("pre_job_hours", Enterprise("x", "x", "coal_mine", False, False, "x")) == 72
+    assert rs.in_group("drill_cadence", Enterprise(name="x", credit_code="x", industry="catering", crowded_place=False, uses_gas=True, region="x"))
+    assert rs.in_group("drill_cadence", Enterprise(name="x", credit_code="x", industry="retail", crowded_place=True, uses_gas=False, region="x"))
+    assert not rs.in_group("drill_cadence", Enterprise(name="x", credit_code="x", industry="retail", crowded_place=False, uses_gas=False, region="x"))
+    assert rs.value("pre_job_hours", Enterprise(name="x", credit_code="x", industry="coal_mine", crowded_place=False, uses_gas=False, region="x")) == 72
 
 
 def test_archive_rule_set_extends_a_builtin(make_archive):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from .loader import LocalFiles
+from .files import LocalFiles
 from .models import Archive
 
 FOLDER = "templates"
@@ -15,10 +15,9 @@ FOLDER = "templates"
 
 def custom_template(archive: Archive, name: str) -> Path | None:
     """`<archive>/templates/<name>` when the archive has that file (inside the archive), else None."""
-    files = archive.files
-    if not isinstance(files, LocalFiles):
+    if archive.root is None:
         return None
-    path = files.resolve(f"{FOLDER}/{name}")
+    path = LocalFiles(archive.root).resolve(f"{FOLDER}/{name}")
     return path if path is not None and path.is_file() else None
 
 

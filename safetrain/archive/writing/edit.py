@@ -29,24 +29,17 @@ from typing import Any, Iterator
 from ...errors import SafetrainError
 from .atomic import write_bytes, write_new_bytes
 from .canonical import render_record
-from ..reading.discover import find_root
-from ..reading.loader import LocalFiles, _extra_problems
+from ..reading.discover import archive_root
+from ..reading.files import LocalFiles
+from ..reading.loader import _extra_problems
 from .lock import archive_lock
 from ..reading.reader import RawFile, list_files
 from .recordcheck import record_problems
-from ..reading.spec import FOLDERS, KINDS, RECURSIVE, Table
+from ..reading.fields import TableSpec
+from ..reading.spec import FOLDERS, RECORD_KINDS
 from .tomledit import EditRefused, TomlDoc
 from ..reading.tomlscan import comments
 from ..reading.validate import Problem, is_id, validate_table
-
-KIND_NAMES = {
-    "config": ("档案登记文件", "register"),
-    "person": ("人员", "person"),
-    "session": ("培训", "session"),
-    "drill": ("演练", "drill"),
-    "mentorship": ("师带徒", "mentorship"),
-}
-
 
 class EditError(SafetrainError):
     """An edit refused: one line naming the file and the key at fault. Nothing was written."""
@@ -67,18 +60,9 @@ def refused(rel: str, problems: list[Problem]) -> EditError:
     return EditError(zh, en, rel, tuple(problems))
 
 
-def archive_root(path: str | Path) -> Path:
-    """The archive at or above `path`, as git finds its repository."""
-    root = find_root(Path(path))
-    if root is None:
-        raise SafetrainError(f"{path} 处没有档案（本目录和上级目录中都没有 safetrain.toml；可用 -a 指定档案目录）",
-                             f"no archive at {path} (no safetrain.toml here or above; give one with -a)")
-    return root
-
-
-def table_at(kind: str, path: tuple) -> Table:
+def table_at(kind: str, path: tuple) -> TableSpec:
     """The spec of the table at `path` in a file of `kind`."""
-    table = KINDS[kind]
+    table = RECORD_KINDS[kind].table
     for part in path:
         if isinstance(part, str):
             table = table.fields[part].table
@@ -139,7 +123,8 @@ class AppendTable:
     value: dict
 
     def on_doc(self, doc: TomlDoc, kind: str) -> None:
-        doc.append_table(self.key, self.value, KINDS[kind].fields[self.key].table, list(KINDS[kind].fields))
+        table = RECORD_KINDS[kind].table
+        doc.append_table(self.key, self.value, table.fields[self.key].table, list(table.fields))
 
     def on_data(self, data: dict) -> None:
         data.setdefault(self.key, []).append(self.value)
@@ -246,13 +231,13 @@ class Editor:
         """Where a new record goes: sessions and drills in a <year>/ sub-folder (by start or
         date), unless the archive already keeps them flat; everything else in its folder."""
         folder = FOLDERS[kind]
-        if kind in RECURSIVE and when is not None and self.index.layout(kind) == "year":
+        if RECORD_KINDS[kind].recursive and when is not None and self.index.layout(kind) == "year":
             return f"{folder}/{when.year:04d}/{rid}.toml"
         return f"{folder}/{rid}.toml"
 
     def problems(self, kind: str, rid: str, rel: str, data: dict) -> list[Problem]:
         """What the loader (A002) and the integrity rules (A003-A009) would say about `data`."""
-        problems = validate_table(data, KINDS[kind]) + _extra_problems(RawFile(kind, rel, rid, data), None)
+        problems = validate_table(data, RECORD_KINDS[kind].table) + _extra_problems(RawFile(kind, rel, rid, data), None)
         try:
             problems += record_problems(kind, rid, data, lambda pid: self.index.has("person", pid),
                                         self.index.id_holder, self.files.status, self.today)
@@ -262,7 +247,7 @@ class Editor:
 
     def check_new_id(self, kind: str, rid: str) -> None:
         """Refuse a malformed id, or one a record of `kind` already has (in any sub-folder)."""
-        zh, en = KIND_NAMES[kind]
+        zh, en = RECORD_KINDS[kind].zh, RECORD_KINDS[kind].en
         if not is_id(rid):
             raise EditError(f"\"{rid}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
                             f"\"{rid}\" is not a valid id (a letter or digit, then letters, digits, . _ -, at most 64)")
@@ -290,7 +275,7 @@ class Editor:
 
     def read(self, kind: str, rid: str) -> tuple[str, str, dict]:
         """(rel, text, data) of an existing record; EditError when it is missing or unreadable."""
-        zh, en = KIND_NAMES[kind]
+        zh, en = RECORD_KINDS[kind].zh, RECORD_KINDS[kind].en
         rel = self.index.rel(kind, rid)
         if rel is None:
             raise EditError(f"没有编号为 {rid} 的{zh}记录（{FOLDERS[kind]}/）", f"no {en} with id {rid} ({FOLDERS[kind]}/)")
