@@ -18,6 +18,7 @@ from .archive.reading.models import Archive
 from .archive.reading.rulesets import ruleset_tables
 from .findings import Finding
 from .rules import RULES, RuleSet, build_ruleset, check
+from .rules.catalog import removed_codes
 
 DEFAULT_RULESET = "national"
 
@@ -44,7 +45,7 @@ def load_archive(path: str | os.PathLike) -> tuple[Archive, list[Finding]]:
 def check_path(path: str | os.PathLike, as_of: date, *, select: Sequence[str] = (),
                ignore: Sequence[str] = (), ruleset: str | None = None) -> Result:
     """Load and check one archive."""
-    archive, loaded = load(path, rule_codes=RULES.keys())
+    archive, loaded = load(path, rule_codes=RULES.keys(), removed_codes=removed_codes())
     rs = ruleset_for(archive, ruleset)
     found = check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded)
     return Result(archive, rs, as_of, sorted(locate(archive, found), key=Finding.sort_key))
