@@ -64,8 +64,9 @@ class Facts:
     def year_hours(self, person: Person, year: int) -> tuple[float, float, str]:
         """(credited hours, requirement, status) of one person in one year.
 
-        未达标 exactly for the years Y001/Y002 judge and report (rules.annual.not_judged);
-        a year they do not judge says why, unless its hours are met anyway."""
+        未达标 exactly for the years Y001/Y002 judge and find short (rules.annual.not_judged;
+        a waiver may still silence the finding); a year they do not judge says why,
+        unless its hours are met anyway."""
         got, need = year_hours(self.ctx, person, year)
         why = not_judged(self.ctx, person, year)
         status = "达标" if got >= need else "未达标" if why is None else _NOT_JUDGED[why]
