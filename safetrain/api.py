@@ -19,6 +19,7 @@ from .archive.reading.models import Archive
 from .archive.reading.rulesets import ruleset_tables
 from .findings import Finding
 from .rules import RULES, RuleSet, build_ruleset, check
+from .rules.catalog import removed_codes
 
 DEFAULT_RULESET = "national"
 
@@ -40,18 +41,18 @@ def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:
 
 def load_archive(path: str | os.PathLike) -> tuple[Archive, list[Finding]]:
     """The archive at or above `path` and the loader's findings (A001, A002, A004, A008)."""
-    return load(path, rule_codes=RULES.keys())
+    return load(path, rule_codes=RULES.keys(), removed_codes=removed_codes())
 
 
 def check_path(path: str | os.PathLike, as_of: date, **options) -> Result:
     """Load and check one archive on disk."""
-    return check_loaded(*load(path, rule_codes=RULES.keys()), as_of, **options)
+    return check_loaded(*load(path, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options)
 
 
 def check_files(files: Mapping[str, str | bytes], as_of: date, **options) -> Result:
     """Check an archive held in memory: relpath -> file text, as on disk
     (`{"safetrain.toml": ..., "people/E1.toml": ...}`)."""
-    return check_loaded(*load_files(files, rule_codes=RULES.keys()), as_of, **options)
+    return check_loaded(*load_files(files, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options)
 
 
 def check_loaded(archive: Archive, loaded: list[Finding], as_of: date, *, select: Sequence[str] = (),

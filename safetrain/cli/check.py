@@ -50,9 +50,17 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
     from .. import baseline
     from ..reports.findings import FORMATS
     from ..rules import RULES
+    from ..rules.catalog import removed_codes
 
     select, ignore = split_codes(select), split_codes(ignore)
-    unknown = [c for c in select + ignore if not any(code.startswith(c) for code in RULES)]
+    removed = removed_codes()
+    if gone := [c for c in select if c in removed]:
+        raise SafetrainError(f"规则 {'、'.join(gone)} 已移除，不能选择（safetrain rules 列出现行规则）",
+                             f"rule {', '.join(gone)} was removed and cannot be selected; `safetrain rules` lists the rules")
+    if gone := [c for c in ignore if c in removed]:
+        click.echo(f"注意：规则 {'、'.join(gone)} 已移除，--ignore 对它不起作用，可以删去" if lang != "en" else
+                   f"note: rule {', '.join(gone)} was removed; --ignore of it does nothing and can go", err=True)
+    unknown = [c for c in select + ignore if c not in removed and not any(code.startswith(c) for code in RULES)]
     if unknown:
         raise SafetrainError(f"未知的规则代码：{'、'.join(unknown)}", f"unknown rule codes: {', '.join(unknown)}")
     if baseline_file and write_baseline:

@@ -6,11 +6,11 @@ judges it:
 - `pre_job` (P001/P002) and the three levels `company`, `workshop`, `team`
   (P003, `three_level` industries only): the people P judges, without a
   manager role and on the post since the window's start (by as_of).
-- `hours_this_year`, `hours_last_year` (Y001/Y002): a year is judged when the
-  whole of it is in the window and the person was employed all of it (this
-  year: since 1 January); managers count `management` hours against the
-  manager figure. This year's hours short of the figure are `expiring` (due
-  by 31 December), last year's `missing`.
+- `hours_this_year`, `hours_last_year` (Y001/Y002): last year when they judge
+  it, this year while they can still judge it (rules.annual.not_judged: the
+  whole year in the window, employed since 1 January); managers count
+  `management` hours against the manager figure. This year's hours short of
+  the figure are `expiring` (due by 31 December), last year's `missing`.
 - `certificate` (C001–C005): a `special_operation` certificate for special
   operators and, in `key` industries, a `manager` certificate for principals
   and safety managers; a manager still in the grace months after `on_post`
@@ -27,18 +27,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 
 from ..api import Result
 from ..archive.reading.models import Person
 from ..errors import SafetrainError
 from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRING, REVIEW_DUE,
                                 REVIEW_OVERDUE, SUPERSEDED, person_certificates)
+from ..rules.annual import NOT_OVER, not_judged, year_hours
 from ..rules.context import Context
 from ..dates import add_months
 from ..rules.mentorship import apprentices_without_mentor
 from ..rules.prejob import THREE_LEVELS as LEVELS, passed_pre_job
-from .summary import year_hours
 from .fmt import phrases
 from .terminal import STATE_STYLES, table, text, to_text
 
@@ -91,14 +90,14 @@ class Requirements:
         return cells
 
     def hours(self, p: Person, year: int) -> Cell:
-        """Y001/Y002 for `year`: judged when the whole year is in the window and the
-        person was employed all of it (this year: so far)."""
+        """Y001/Y002 for `year`: a year they judge, or as_of's year while it can
+        still be judged (rules.annual.not_judged); any other year is n.a."""
         ctx = self.ctx
-        first, last = date(year, 1, 1), min(date(year, 12, 31), ctx.as_of)
-        if not (ctx.in_window(first) and p.employed_on(first) and p.employed_on(last)):
+        why = not_judged(ctx, p, year)
+        if why not in (None, NOT_OVER):
             return NOT_APPLICABLE
         got, need = year_hours(ctx, p, year)
-        short = EXPIRING if year == ctx.as_of.year else MISSING
+        short = EXPIRING if why == NOT_OVER else MISSING
         return Cell(CURRENT if got >= need else short, f"{got:g}/{need:g}")
 
     def certificate(self, p: Person) -> Cell:

@@ -5,7 +5,6 @@ of numbers and strings so templates and JSON can take them as they are."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from ..api import Result
 from ..archive.reading.codes import EMPLOYMENT, INDUSTRY, label
@@ -15,19 +14,12 @@ from ..rules.certstatus import SUPERSEDED, person_certificates
 from ..rules.context import Context
 from ..dates import add_months
 from ..rules.periods import period_label
-from ..rules.annual import annual_requirement
+from ..rules.annual import year_hours
 from ..rules.prejob import passed_pre_job
 
 
 def percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
-
-
-def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
-    """(credited hours in `year`, the yearly requirement) for one person."""
-    figure, types, exclude = annual_requirement(ctx, person)
-    got = ctx.credited(person.id, start=date(year, 1, 1), end=date(year, 12, 31), types=types, exclude=exclude)
-    return got, float(figure.value)
 
 
 def pre_job_covered(ctx: Context, person: Person) -> bool:

@@ -76,18 +76,6 @@ def test_fmt_leaves_dotted_keys_alone(make_archive):
     assert snapshot(root) == before
 
 
-COMMANDS = [["init"], ["new"], ["new", "person"], ["new", "session"], ["new", "drill"], ["new", "mentorship"],
-            ["attend"], ["cert"], ["cert", "add"], ["attach"], ["import"], ["import", "roster"],
-            ["import", "attendance"], ["fmt"]]
-
-
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_help(command):
-    result = run(*command, "--help")
-    assert result.exit_code == 0
-    assert "Usage:" in result.output
-
-
 def test_new_person_help_names_every_field():
     out = run("new", "person", "--help").output
     for option in ("--name", "--id-number", "--id_number", "--employment", "--on-post", "--skill-level", "--roles"):

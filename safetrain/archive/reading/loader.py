@@ -32,28 +32,29 @@ FORMAT_VERSION = 1
 
 
 def load(path: str | os.PathLike, *, rule_codes: Collection[str] | None = None,
-         name: str | None = None) -> tuple[Archive, list[Finding]]:
+         removed_codes: Collection[str] = (), name: str | None = None) -> tuple[Archive, list[Finding]]:
     """Load the archive at or above `path`.
 
     `rule_codes`, when given, is the set of known rule codes: a waiver naming
-    another code is an A002.
+    another code is an A002, which says so when the code is one of `removed_codes`.
     """
     root = archive_root(path)
-    return load_store(LocalFiles(root), rule_codes=rule_codes, name=name or display_name(root))
+    return load_store(LocalFiles(root), rule_codes=rule_codes, removed_codes=removed_codes,
+                      name=name or display_name(root))
 
 
 def load_files(files: Mapping[str, str | bytes], *, rule_codes: Collection[str] | None = None,
-               name: str = "memory") -> tuple[Archive, list[Finding]]:
+               removed_codes: Collection[str] = (), name: str = "memory") -> tuple[Archive, list[Finding]]:
     """Load an archive held in memory: relpath -> file text as it would be on
     disk (`{"safetrain.toml": ..., "people/E1.toml": ...}`); like beancount's
     `load_string`, for tests and sample archives."""
-    return load_store(MemoryFiles(files), rule_codes=rule_codes, name=name)
+    return load_store(MemoryFiles(files), rule_codes=rule_codes, removed_codes=removed_codes, name=name)
 
 
-def load_store(store: FileStore, *, rule_codes: Collection[str] | None = None,
+def load_store(store: FileStore, *, rule_codes: Collection[str] | None = None, removed_codes: Collection[str] = (),
                name: str = "") -> tuple[Archive, list[Finding]]:
     files, findings = store.listing()
-    codes = frozenset(rule_codes) if rule_codes is not None else None
+    codes = (frozenset(rule_codes), frozenset(removed_codes)) if rule_codes is not None else None
     config = read_file(store, *files[0])
     if isinstance(config, RawFile):
         _refuse_newer_format([config], store.root)
@@ -113,8 +114,9 @@ def _refuse_newer_format(raws: list[RawFile], root: Path | None) -> None:
                 )
 
 
-def _extra_problems(raw: RawFile, rule_codes: Collection[str] | None) -> list[Problem]:
-    """What the spec alone cannot say: blank waiver reasons, unknown waived rules, partial hours."""
+def _extra_problems(raw: RawFile, rule_codes: tuple[frozenset, frozenset] | None) -> list[Problem]:
+    """What the spec alone cannot say: blank waiver reasons, unknown or removed waived rules,
+    partial hours. `rule_codes`: (known codes, removed codes), or None not to look."""
     out: list[Problem] = []
     waivers = raw.data.get("waivers", ())
     for i, w in enumerate(waivers if isinstance(waivers, list) else ()):
@@ -124,7 +126,11 @@ def _extra_problems(raw: RawFile, rule_codes: Collection[str] | None) -> list[Pr
         key = ("waivers", i)
         if isinstance(reason, str) and not reason.strip():
             out.append(Problem(key + ("reason",), f"`{dotted(key)}` 的豁免理由为空", f"`{dotted(key)}` has an empty reason"))
-        if rule_codes is not None and isinstance(rule, str) and rule not in rule_codes:
+        if rule_codes is not None and isinstance(rule, str) and rule in rule_codes[1]:
+            out.append(Problem(key + ("rule",), f"`{dotted(key)}.rule` = \"{rule}\" 规则已移除，此豁免不再起作用，请删除",
+                               f"`{dotted(key)}.rule` = \"{rule}\": the rule was removed; this waiver does nothing, "
+                               "remove it"))
+        elif rule_codes is not None and isinstance(rule, str) and rule not in rule_codes[0]:
             out.append(Problem(key + ("rule",), f"`{dotted(key)}.rule` = \"{rule}\" 不是已知的规则代码",
                                f"`{dotted(key)}.rule` = \"{rule}\" is not a known rule code"))
     attendees = raw.data.get("attendees", ()) if raw.kind == "session" else ()
