@@ -170,4 +170,4 @@ def _render_pool(data: bytes, name: str, out: str, as_of, jobs: list, workers: i
             raise
 
 
-__all__ = ["render", "select_ids", "contexts", "load_template", "template_source", "kind_named", "SafetrainError"]
+__all__ = ["render_documents", "select_ids", "contexts", "load_template", "template_source", "kind_named", "SafetrainError"]

@@ -6,7 +6,6 @@ other rule, and a reference to its id is not reported as unknown.
 
 from __future__ import annotations
 
-from ..archive.reading.integrity import issues
 from .context import Context
 from .registry import declare, hit, rule
 

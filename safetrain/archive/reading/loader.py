@@ -22,7 +22,7 @@ from ...findings import Finding
 from .build import build
 from .discover import MARKER, archive_root, display_name, find_root
 from .files import FileStore, LocalFiles, MemoryFiles
-from .lines import key_lines, line_of
+from .tomltext import key_lines, line_of
 from .models import Archive, Config, Settings
 from .reader import RawFile, read_file
 from .spec import FOLDERS, RECORD_KINDS, kind_of_path

@@ -35,7 +35,7 @@ from typing import Any
 
 from ..reading import spec as specs
 from ..reading.fields import FieldSpec, TableSpec
-from ..reading.tomlscan import comments, split_array
+from ..reading.tomltext import comments, split_array
 from ..reading.validate import ATTACHMENT
 
 WIDTH = 100

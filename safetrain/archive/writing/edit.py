@@ -40,7 +40,7 @@ from ..reading.reader import RawFile, list_files
 from ..reading.fields import TableSpec
 from ..reading.spec import FOLDERS, RECORD_KINDS
 from .tomledit import EditRefused, TomlDoc
-from ..reading.tomlscan import comments
+from ..reading.tomltext import comments
 from ..reading.validate import Problem, dotted, is_id, validate_table
 
 class EditError(SafetrainError):

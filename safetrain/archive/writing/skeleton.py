@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..reading import codes
 from ..reading.build import build
 from ..reading.discover import MARKER, find_root
 from ..reading.integrity import Surroundings, issues
-from ..reading.models import Config
+from ..reading.models import Config, Settings
 from ..reading.rulesets import builtin_names
 from ..reading.spec import CONFIG, ENTERPRISE, SETTINGS
 from ..reading.validate import validate_table
@@ -153,11 +152,6 @@ def config_text(data: dict) -> str:
                 out += lines + [f"# {key} = {example}"]
     out += ["", "# 档案设置（均可省略，去掉 # 即生效）", "# [settings]"]
     for key, fld in SETTINGS.fields.items():
-        default = {"pass_mark": "60", "mask_id_numbers": "true"}[key]
-        out.append(f"# {key} = {default}  # {fld.zh}")
+        out.append(f"# {key} = {value_text(getattr(Settings(), key))}  # {fld.zh}")
     return "\n".join(out) + "\n"
 
-
-def industry_choices() -> list[tuple[str, str]]:
-    """(code, Chinese label) of every industry, in the format's order (for the prompt)."""
-    return [(c, zh) for c, (zh, _) in codes.INDUSTRY.items()]

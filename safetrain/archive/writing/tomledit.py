@@ -22,7 +22,7 @@ from typing import Any
 
 from .canonical import INLINE_ARRAYS, WIDTH, Formatter, array_text, key_text, newline_of, ordered_keys, value_text, width
 from ..reading.fields import FieldSpec, TableSpec
-from ..reading.tomlscan import closing_insert_point, split_array
+from ..reading.tomltext import closing_insert_point, split_array
 
 
 class EditRefused(Exception):
