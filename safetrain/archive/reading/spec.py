@@ -68,6 +68,13 @@ RECORD_KINDS: Mapping[str, RecordKind] = MappingProxyType({k.name: k for k in (
 #: record kind -> folder, for the kinds kept in a folder (every kind but config), in the format's order
 FOLDERS: Mapping[str, str] = MappingProxyType({k.name: k.folder for k in RECORD_KINDS.values() if k.folder})
 _KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
+#: folders of files that records point to (ARCHIVE-FORMAT.md: contracts/ attachments/)
+FILE_FOLDERS = ("contracts", "attachments")
+#: the enterprise's own templates, overriding the built-in ones
+TEMPLATES_FOLDER = "templates"
+#: every top-level folder an archive keeps: no output of any command may land in one
+ARCHIVE_FOLDERS = (*FOLDERS.values(), *FILE_FOLDERS, TEMPLATES_FOLDER,
+                   *(f for f in ("introductions", "plans") if f not in FOLDERS.values()))  # format v2 folders
 
 
 def kind_of_path(rel: str) -> str | None:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from .files import LocalFiles
 from .models import Archive
+from .spec import TEMPLATES_FOLDER
 
-FOLDER = "templates"
+FOLDER = TEMPLATES_FOLDER
 
 
 def custom_template(archive: Archive, name: str) -> Path | None:

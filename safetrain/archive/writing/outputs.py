@@ -12,10 +12,8 @@ from pathlib import Path
 
 from ...errors import SafetrainError
 from ..reading.discover import MARKER, find_root
+from ..reading.spec import ARCHIVE_FOLDERS
 
-#: the top-level names of an archive that hold its records (ARCHIVE-FORMAT.md)
-RECORD_FOLDERS = ("people", "sessions", "drills", "mentorships", "introductions", "plans", "templates",
-                  "contracts", "attachments")
 
 
 def refuse_records(path: str | os.PathLike) -> None:
@@ -29,7 +27,7 @@ def refuse_records(path: str | os.PathLike) -> None:
     if not rel.parts:
         raise SafetrainError(f"{path} 是档案的根目录（有 {MARKER}），不能写入", f"{path} is an archive's root folder "
                              f"(it holds {MARKER}): not written to")
-    if top == MARKER or top in RECORD_FOLDERS:
+    if top == MARKER or top in ARCHIVE_FOLDERS:
         raise SafetrainError(f"{path} 在档案 {root} 的 {top} 中，不能写入：请选择档案之外或档案中的其他目录",
                              f"{path} is inside the {top} of the archive {root}: not written to; choose a folder "
                              "outside the archive's records")

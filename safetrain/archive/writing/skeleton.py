@@ -16,14 +16,16 @@ from ..reading.discover import MARKER, find_root
 from ..reading.integrity import Surroundings, issues
 from ..reading.models import Config, Settings
 from ..reading.rulesets import builtin_names
-from ..reading.spec import CONFIG, ENTERPRISE, SETTINGS
+from ..reading.spec import CONFIG, ENTERPRISE, FILE_FOLDERS, SETTINGS
+from ..reading.spec import FOLDERS as RECORD_FOLDERS
 from ..reading.validate import validate_table
 from .atomic import write_bytes, write_new_bytes
 from .canonical import key_text, value_text
 from .edit import EditError, issue_problem, refused
 from .lock import LOCK_NAME
 
-FOLDERS = ("people", "sessions", "drills", "mentorships", "contracts", "attachments")
+#: the folders a new archive starts with (templates/ only when the enterprise adds its own)
+FOLDERS = (*RECORD_FOLDERS.values(), *FILE_FOLDERS)
 NINGXIA = "ningxia-2023"
 
 _RULESET_NOTES = {
