@@ -8,13 +8,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from .archive.reading.discover import discover
+from .archive.reading.discover import archive_root, discover, display_name
 from .archive.reading.files import LocalFiles
-from .archive.reading.loader import load, load_files, locate
+from .archive.reading.loader import load, load_files, locate, snapshot
 from .archive.reading.models import Archive
 from .archive.reading.rulesets import ruleset_tables
 from .findings import Finding
@@ -44,9 +44,60 @@ def load_archive(path: str | os.PathLike) -> tuple[Archive, list[Finding]]:
     return load(path, rule_codes=RULES.keys(), removed_codes=removed_codes())
 
 
-def check_path(path: str | os.PathLike, as_of: date, **options) -> Result:
-    """Load and check one archive on disk."""
-    return check_loaded(*load(path, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options)
+def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, **options) -> Result:
+    """Load and check one archive on disk. With `cache`, what each file gave and the
+    result itself are kept in the user's cache folder (archive/reading/cache.py):
+    a re-run reads only the files that changed, and returns the same result."""
+    if not cache:
+        return check_loaded(*load(path, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options)
+    from .archive.reading.cache import ArchiveCache, tool_fingerprint
+
+    root = archive_root(path)
+    store = ArchiveCache.open(root, tool_fingerprint(RULES.keys(), removed_codes()))
+    if store is None:  # no usable cache folder (or one inside an archive)
+        return check_path(root, as_of, **options)
+    try:
+        snap = snapshot(LocalFiles(root), rule_codes=RULES.keys(), removed_codes=removed_codes(),
+                        name=display_name(root), cache=store)
+        return _remembered(snap, store, as_of, **options)
+    finally:
+        store.close()
+
+
+def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore: Sequence[str] = (),
+                ruleset: str | None = None) -> Result:
+    """The result of the check `snap` with these options, from the cache when it
+    holds one made from the same files, rule set and options, and the files
+    records point to still answer as they did."""
+    import hashlib
+
+    from .archive.reading.cache import dumps, loads
+
+    config = snap.config.model
+    name = ruleset or (config.ruleset if config else DEFAULT_RULESET)
+    data, chain, origin = ruleset_tables(name, snap.store)
+    rs = build_ruleset(data, chain, origin)
+    key = hashlib.sha256(repr((snap.fingerprint, as_of.isoformat(), tuple(select), tuple(ignore), name,
+                               data, chain, origin)).encode()).hexdigest()
+    blob = store.result(key)
+    if blob is not None:
+        try:
+            rows, consulted = loads(blob)
+            findings = [Finding(*row) for row in rows]
+        except Exception:  # a damaged or foreign value: the check runs
+            findings, consulted = None, ()
+        if findings is not None and all(snap.store.status(path, sha) == state for path, sha, state in consulted):
+            return Result(snap.deferred(), rs, as_of, findings)
+    archive, loaded = snap.load()
+    asked: list = []
+    snap.store.consulted = asked
+    try:
+        result = check_loaded(archive, loaded, as_of, select=select, ignore=ignore, ruleset=ruleset, _rs=rs)
+    finally:
+        snap.store.consulted = None
+    rows = [tuple(getattr(f, n.name) for n in fields(Finding)) for f in result.findings]
+    store.put_result(key, dumps((rows, tuple(asked))))
+    return result
 
 
 def check_files(files: Mapping[str, str | bytes], as_of: date, **options) -> Result:
@@ -56,11 +107,14 @@ def check_files(files: Mapping[str, str | bytes], as_of: date, **options) -> Res
 
 
 def check_loaded(archive: Archive, loaded: list[Finding], as_of: date, *, select: Sequence[str] = (),
-                 ignore: Sequence[str] = (), ruleset: str | None = None) -> Result:
+                 ignore: Sequence[str] = (), ruleset: str | None = None, _rs: RuleSet | None = None) -> Result:
     """Apply the rule set to a loaded archive; line numbers filled in for the files with findings."""
-    rs = ruleset_for(archive, ruleset)
-    found = check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded)
-    return Result(archive, rs, as_of, sorted(locate(archive, found), key=Finding.sort_key))
+    from .archive.reading.loader import quiet_gc
+
+    rs = _rs or ruleset_for(archive, ruleset)
+    with quiet_gc():
+        found = check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded)
+        return Result(archive, rs, as_of, sorted(locate(archive, found), key=Finding.sort_key))
 
 
 def check_paths(paths: Iterable[str | os.PathLike], as_of: date, **options) -> Iterator[Result]:

@@ -15,6 +15,21 @@ import pytest
 from helpers import MemoryArchive, with_config
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_home(tmp_path_factory):
+    """The parse cache of every command the tests run lives in a folder of this
+    test run, never in the user's own cache folder."""
+    import os
+
+    before = os.environ.get("SAFETRAIN_CACHE_DIR")
+    os.environ["SAFETRAIN_CACHE_DIR"] = str(tmp_path_factory.mktemp("safetrain-cache"))
+    yield
+    if before is None:
+        os.environ.pop("SAFETRAIN_CACHE_DIR", None)
+    else:
+        os.environ["SAFETRAIN_CACHE_DIR"] = before
+
+
 @pytest.fixture
 def make_archive(tmp_path):
     """Write files (path -> text) under a fresh archive; safetrain.toml defaults to config()."""

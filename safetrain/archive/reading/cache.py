@@ -1,0 +1,308 @@
+"""The parsed-file cache: what reading each file gave, kept between runs.
+
+Reading an archive means parsing, validating and building a model for each
+of its thousands of files; from one run to the next almost none of them
+changed. The cache keeps, per file, what the loader made of it (the model,
+or the finding that it cannot be used, and its A002 problems), and per
+archive the whole result of the last few checks, so that a re-run reads
+only what changed and a run on an unchanged archive reads nothing.
+
+Where: one SQLite file per archive in the user's cache folder
+(`SAFETRAIN_CACHE_DIR`, else `%LOCALAPPDATA%\\safetrain\\Cache`,
+`~/Library/Caches/safetrain` or `$XDG_CACHE_HOME/safetrain`, by default
+`~/.cache/safetrain`), never inside an archive: a cache folder inside one
+is not used. The files hold the records as read, ID numbers included, so
+the folder is private to its user (0700).
+
+When an entry is used (never served stale):
+- the tool: every entry and result is keyed by a fingerprint of this
+  program (its version, its source files, the TOML parser, the rule codes);
+  another fingerprint empties the cache;
+- a file: an entry is taken as it is when the file's size, modification
+  and change times and inode are those it was made from, and the file was
+  not changed within the two seconds before (a change in the same clock
+  tick would not show); otherwise the file is read, and when its SHA-256 is
+  the entry's, the entry is still good (a file touched but not changed);
+  a file renamed is a new path; a file gone drops its entry;
+- a result: keyed by the SHA-256 of every file's path and content, the
+  rule set's tables, as_of and the options; the files records point to
+  (attachments, contracts) are asked again and must answer as before.
+
+Safe when runs overlap or die: SQLite's transactions and locks; a run
+that cannot take the lock within a moment does not write. Every value
+carries a checksum; a value that fails it, a file SQLite cannot read, or
+one made for another folder, is not trusted: it is deleted and rebuilt.
+Values are pickles of builtins, tables and dates, read by an unpickler
+that can make nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sys
+import time
+from datetime import date, datetime, time as daytime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+SCHEMA = 1
+#: a file changed less than this before it was read may change again within the same tick
+RACY_NS = 2_000_000_000
+#: results kept per archive (one per as_of and options)
+KEEP_RESULTS = 8
+_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# safetrain's cache; see https://bford.info/cachedir/\n"
+
+
+def cache_dir() -> Path:
+    """Where caches live: SAFETRAIN_CACHE_DIR, else the platform's user cache folder."""
+    given = os.environ.get("SAFETRAIN_CACHE_DIR")
+    if given:
+        return Path(given).expanduser()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "safetrain" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "safetrain"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "safetrain"
+
+
+# -- what a value may hold -----------------------------------------------------------------
+
+#: the only classes a value may name: the loader keeps builtins, tables and TOML's dates and times
+_ALLOWED = frozenset((c.__module__, c.__qualname__) for c in (date, datetime, daytime, timedelta, timezone, frozenset))
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a cache value")
+        return super().find_class(module, name)
+
+
+def dumps(value) -> bytes:
+    return pickle.dumps(value, protocol=5)
+
+
+def loads(blob: bytes):
+    """A value `dumps` wrote; UnpicklingError (or another error) for anything else."""
+    return _Unpickler(io.BytesIO(blob)).load()
+
+
+def _check(blob: bytes) -> bytes:
+    return hashlib.sha256(blob).digest()[:8]
+
+
+# -- the tool's fingerprint -------------------------------------------------------------------
+
+def tool_fingerprint(rule_codes: Iterable[str] = (), removed_codes: Iterable[str] = ()) -> str:
+    """This program as the cache must know it: version, source, TOML parser, rule codes."""
+    from .tomlparse import parser_name
+
+    h = hashlib.sha256(f"{_source()}|{parser_name()}|".encode())
+    h.update(",".join(sorted(rule_codes)).encode() + b"|" + ",".join(sorted(removed_codes)).encode())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _source() -> str:
+    """The version, the Python and every source and data file of the package."""
+    from ... import __version__
+
+    h = hashlib.sha256(f"{SCHEMA}|{__version__}|{sys.version_info[:2]}|".encode())
+    package = Path(__file__).resolve().parents[2]
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(package)).encode() + b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+# -- a file's signature ----------------------------------------------------------------------------
+
+def signature(st: os.stat_result, now_ns: int | None = None) -> bytes | None:
+    """What must not move for an entry to be taken without reading the file;
+    None while the file is racy (changed within RACY_NS of now)."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    if now_ns - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}".encode()
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+# -- the store ----------------------------------------------------------------------------------
+
+class Entry:
+    """One file's row: its signature (None: read and compare the digest), its
+    content digest and the pickled value."""
+
+    __slots__ = ("sig", "digest", "blob")
+
+    def __init__(self, sig: bytes | None, digest: bytes, blob: bytes):
+        self.sig, self.digest, self.blob = sig, digest, blob
+
+
+class ArchiveCache:
+    """The cache of one archive. Every method fails quietly: a cache that cannot
+    be read or written is a cache that is empty."""
+
+    def __init__(self, path: Path, root: Path, tool: str):
+        self.path, self.root, self.tool = path, root, tool
+        self._db = None
+        self.changed: dict[str, Entry] = {}
+        self.gone: set[str] = set()
+
+    # opening and failing
+    @classmethod
+    def open(cls, root: Path, tool: str, folder: Path | None = None) -> "ArchiveCache | None":
+        """The cache of the archive at `root`; None when the cache folder is inside
+        an archive (nothing is written there) or cannot be made."""
+        from .discover import find_root
+
+        folder = Path(folder or cache_dir())
+        real_root = os.path.realpath(root)
+        try:
+            real = os.path.realpath(folder)
+            if real == real_root or real.startswith(real_root + os.sep) or find_root(Path(real)) is not None:
+                return None
+            made = not os.path.isdir(real)
+            os.makedirs(os.path.join(real, "archives"), mode=0o700, exist_ok=True)
+            if made:
+                os.chmod(real, 0o700)
+                with open(os.path.join(real, "CACHEDIR.TAG"), "wb") as fh:
+                    fh.write(_TAG)
+        except OSError:
+            return None
+        name = hashlib.sha256(real_root.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return cls(Path(real) / "archives" / f"{name}.sqlite3", Path(real_root), tool)
+
+    def _connect(self):
+        import sqlite3
+
+        if self._db is None:
+            fresh = not self.path.exists()
+            db = sqlite3.connect(self.path, timeout=0.5, isolation_level=None, check_same_thread=False)
+            try:
+                if fresh:
+                    os.chmod(self.path, 0o600)
+                db.execute("PRAGMA synchronous=OFF")
+                db.executescript(
+                    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                    "CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, sig BLOB, digest BLOB NOT NULL,"
+                    " value BLOB NOT NULL, chk BLOB NOT NULL);"
+                    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
+                    " chk BLOB NOT NULL, used INTEGER NOT NULL);")
+                meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+                if meta != {"schema": str(SCHEMA), "root": str(self.root), "tool": self.tool}:
+                    db.execute("BEGIN IMMEDIATE")
+                    db.execute("DELETE FROM files")
+                    db.execute("DELETE FROM results")
+                    db.execute("DELETE FROM meta")
+                    db.executemany("INSERT INTO meta VALUES (?, ?)",
+                                   [("schema", str(SCHEMA)), ("root", str(self.root)), ("tool", self.tool)])
+                    db.execute("COMMIT")
+            except BaseException:
+                db.close()
+                raise
+            self._db = db
+        return self._db
+
+    def _failed(self, exc: Exception) -> None:
+        """A cache that cannot be used: closed; removed when it is damaged (not merely busy)."""
+        import sqlite3
+
+        self.close()
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            for suffix in ("", "-journal"):
+                try:
+                    os.unlink(f"{self.path}{suffix}")
+                except OSError:
+                    pass
+
+    def _guard(self, work, default):
+        """work(db), once more on a new file when the old one was damaged; `default` when it fails."""
+        import sqlite3
+
+        for attempt in (1, 2):
+            try:
+                return work(self._connect())
+            except (sqlite3.Error, OSError) as exc:
+                self._failed(exc)
+                if attempt == 2 or isinstance(exc, (sqlite3.OperationalError, OSError)):
+                    return default
+        return default  # pragma: no cover
+
+    def close(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            except Exception:  # pragma: no cover - closing a broken handle
+                pass
+            self._db = None
+
+    # files
+    def entries(self) -> dict[str, Entry]:
+        """rel -> Entry of every file the cache knows (values checked against their checksum)."""
+        def read(db):
+            out = {}
+            bad = []
+            for rel, sig, dig, value, chk in db.execute("SELECT rel, sig, digest, value, chk FROM files"):
+                if _check(value) == chk:
+                    out[rel] = Entry(sig, dig, value)
+                else:
+                    bad.append(rel)
+            self.gone.update(bad)
+            return out
+        return self._guard(read, {})
+
+    def put(self, rel: str, entry: Entry) -> None:
+        """Remember a new or changed entry (written by `write`)."""
+        self.changed[rel] = entry
+
+    def drop(self, rels: Iterable[str]) -> None:
+        self.gone.update(rels)
+
+    def write(self) -> None:
+        """Write the changed entries and drop the gone ones, in one transaction;
+        nothing when another run holds the lock."""
+        if not self.changed and not self.gone:
+            return
+
+        def write(db):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in self.gone if r not in self.changed])
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                               [(rel, e.sig, e.digest, e.blob, _check(e.blob)) for rel, e in self.changed.items()])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            self.changed, self.gone = {}, set()
+        self._guard(write, None)
+
+    # results
+    def result(self, key: str) -> bytes | None:
+        def read(db):
+            row = db.execute("SELECT value, chk FROM results WHERE key = ?", (key,)).fetchone()
+            return row[0] if row is not None and _check(row[0]) == row[1] else None
+        return self._guard(read, None)
+
+    def put_result(self, key: str, blob: bytes) -> None:
+        def write(db):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", (key, blob, _check(blob), time.time_ns()))
+                db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM results ORDER BY used DESC LIMIT ?)",
+                           (KEEP_RESULTS,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        self._guard(write, None)
