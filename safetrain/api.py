@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from datetime import date
 from typing import Iterable, Iterator, Mapping, Sequence
 
@@ -16,7 +17,7 @@ from .archive.reading.discover import archive_root, discover, display_name
 from .archive.reading.files import LocalFiles
 from .archive.reading.loader import load, load_files, locate, snapshot
 from .archive.reading.models import Archive
-from .archive.reading.rulesets import ruleset_tables
+from .archive.reading.rulesets import is_path, ruleset_tables
 from .findings import Finding
 from .rules import RULES, RuleSet, build_ruleset, check
 from .rules.catalog import removed_codes
@@ -35,8 +36,22 @@ class Result:
 def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:
     """The rule set `archive` names (or `name`); national when safetrain.toml is unusable."""
     name = name or (archive.config.ruleset if archive.config else DEFAULT_RULESET)
-    data, chain, origin = ruleset_tables(name, archive.files)
-    return build_ruleset(data, chain, origin)
+    return _ruleset(name, archive.files)[0]
+
+
+def _ruleset(name: str, store) -> tuple[RuleSet, tuple]:
+    """(the rule set `name` for an archive whose files are `store`, what it was built from)."""
+    if not is_path(name):
+        return _builtin_ruleset(name)
+    data, chain, origin = ruleset_tables(name, store)
+    return build_ruleset(data, chain, origin), (data, chain, origin)
+
+
+@lru_cache(maxsize=None)
+def _builtin_ruleset(name: str) -> tuple[RuleSet, tuple]:
+    """A built-in rule set, read and built once per run, however many archives name it."""
+    data, chain, origin = ruleset_tables(name, None)
+    return build_ruleset(data, chain, origin), (data, chain, origin)
 
 
 def load_archive(path: str | os.PathLike) -> tuple[Archive, list[Finding]]:
@@ -75,10 +90,9 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
 
     config = snap.config.model
     name = ruleset or (config.ruleset if config else DEFAULT_RULESET)
-    data, chain, origin = ruleset_tables(name, snap.store)
-    rs = build_ruleset(data, chain, origin)
+    rs, made_of = _ruleset(name, snap.store)
     key = hashlib.sha256(repr((snap.fingerprint, as_of.isoformat(), tuple(select), tuple(ignore), name,
-                               data, chain, origin)).encode()).hexdigest()
+                               made_of)).encode()).hexdigest()
     blob = store.result(key)
     if blob is not None:
         try:
@@ -130,5 +144,4 @@ def ruleset_at(path: str | os.PathLike | None, name: str | None = None):
 
     root, config = load_config(path) if path is not None else (None, None)
     name = name or (config.ruleset if config else DEFAULT_RULESET)
-    data, chain, origin = ruleset_tables(name, LocalFiles(root) if root is not None else None)
-    return build_ruleset(data, chain, origin), (config.enterprise if config else None)
+    return _ruleset(name, LocalFiles(root) if root is not None else None)[0], (config.enterprise if config else None)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from datetime import date
 
 import click
 
-from .common import checked_results, terminal
-from .options import as_of_option, format_option, lang_option
+from .common import Archives, terminal
+from .options import as_of_option, cache_option, format_option, jobs_option, lang_option
 from .support import echo
 
 
@@ -21,8 +22,10 @@ from .support import echo
 @format_option("text", "json")
 @click.option("--ics", "ics_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="写出日历提醒（iCalendar）/ write calendar reminders (iCalendar) to FILE")
+@jobs_option
+@cache_option
 @lang_option
-def expiring(paths, within, as_of, fmt, ics_file, lang):
+def expiring(paths, within, as_of, fmt, ics_file, jobs, no_cache, lang):
     """到期与待复审证书：已过期、将到期、待复审（含逾期），最近的在前。
 
     Certificates of active people in the archives under PATHS that are
@@ -32,13 +35,16 @@ def expiring(paths, within, as_of, fmt, ics_file, lang):
     others). --within widens the look-ahead: certificates outside their
     window but due within DAYS are listed as "upcoming". --ics FILE writes one
     all-day calendar event per due date with reminders 60, 30 and 7 days
-    before. Exit 0, or 2 when a path holds no readable archive.
+    before. Exit 0, or 2 when a path holds no readable archive (the others
+    are still listed).
     """
     from ..archive.writing.atomic import write_text
-    from ..reports.expiring import expiring_document, expiring_ics, expiring_text
+    from ..reports.expiring import archive_part, expiring_ics, expiring_of, expiring_text
 
-    results, broken = checked_results(paths, as_of or date.today(), lang)
-    doc = expiring_document(results, within)
+    archives = Archives(paths, as_of or date.today(), lang, functools.partial(archive_part, within=within),
+                        jobs=jobs, no_cache=no_cache)
+    doc = expiring_of(list(archives), within)
+    broken = archives.failed
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:

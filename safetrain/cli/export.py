@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
-from .options import as_of_option, lang_option
+from .common import Archives
+from .options import as_of_option, cache_option, lang_option
 
 
 @click.group()
@@ -22,8 +25,9 @@ def export():
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
+@cache_option
 @lang_option
-def sqlite(out, paths, as_of, unmasked, lang):
+def sqlite(out, paths, as_of, unmasked, no_cache, lang):
     """把档案导出为一个 SQLite 数据库。
 
     Write every archive under PATHS (default: the current folder) to one
@@ -31,14 +35,19 @@ def sqlite(out, paths, as_of, unmasked, lang):
     credited hours), certificates, changes, drills, mentorships, the findings
     as of --as-of (default today) and the labels of every code. ID numbers
     are masked unless --unmasked (or the archive's settings turn masking off).
-    OUT.db is replaced only when the export succeeds. docs/export.md
-    describes the tables and example queries.
+    OUT.db is replaced only when the export succeeds. An archive that cannot
+    be read is reported and left out (exit 2); the others are exported, one
+    at a time. docs/export.md describes the tables and example queries.
     """
-    from ..api import check_paths
-    from ..export.sqlite import write_database
+    from ..archive.reading.discover import discover
+    from ..export.sqlite import write_sources
+    from ..export.tables import names_of, source
 
-    results = list(check_paths(paths or ["."], as_of or date.today()))
-    written = write_database(out, results, unmasked=unmasked)
+    found = discover(paths or ["."])
+    names = dict(zip(found, names_of(found)))
+    roots = sorted(found, key=names.get)
+    archives = Archives(None, as_of or date.today(), lang, roots=roots, no_cache=no_cache)
+    written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in archives))
     c = written.counts
     if lang == "en":
         click.echo(f"{out}: {written.archives} archive(s), {c['people']} people, {c['sessions']} sessions, "
@@ -46,3 +55,5 @@ def sqlite(out, paths, as_of, unmasked, lang):
     else:
         click.echo(f"{out}：{written.archives} 个档案，人员 {c['people']}，培训 {c['sessions']} 期，"
                    f"参训记录 {c['attendance']} 条，问题 {c['findings']} 个")
+    if archives.failed:
+        sys.exit(2)

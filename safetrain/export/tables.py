@@ -419,7 +419,12 @@ def archive_names(results: Sequence[Result]) -> list[str]:
     """Each archive's folder relative to the folder holding them all (one
     archive: its folder's name), so the names do not depend on the current
     folder or on how the paths were typed."""
-    roots = [Path(os.path.abspath(r.archive.root or r.archive.name)) for r in results]
+    return names_of([r.archive.root or r.archive.name for r in results])
+
+
+def names_of(roots: Sequence[str | os.PathLike]) -> list[str]:
+    """`archive_names` of the archives at `roots` (before they are checked)."""
+    roots = [Path(os.path.abspath(root)) for root in roots]
     if not roots:
         return []
     common = Path(os.path.commonpath(roots))
@@ -432,11 +437,13 @@ def sources(results: Iterable[Result], unmasked: bool = False) -> list[Source]:
     """The archives in name order; ID numbers masked unless `unmasked` or the
     archive's settings say `mask_id_numbers = false`."""
     results = list(results)
-    out = []
-    for name, r in sorted(zip(archive_names(results), results), key=lambda pair: pair[0]):
-        settings_mask = r.archive.config.settings.mask_id_numbers if r.archive.config else True
-        out.append(Source(r, name, masked=settings_mask and not unmasked))
-    return out
+    return [source(r, name, unmasked) for name, r in sorted(zip(archive_names(results), results), key=lambda p: p[0])]
+
+
+def source(result: Result, name: str, unmasked: bool = False) -> Source:
+    """One archive named `name` (`names_of`), as the rows see it."""
+    settings_mask = result.archive.config.settings.mask_id_numbers if result.archive.config else True
+    return Source(result, name, masked=settings_mask and not unmasked)
 
 
 def rows(table: ExportTable, srcs: Iterable[Source]) -> Iterator[tuple]:
