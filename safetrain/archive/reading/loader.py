@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Collection, Mapping
 from ...errors import SafetrainError
 from ...findings import Finding
 from .build import build
+from .cache import loads as cache_loads
 from .fastread import read
 from .discover import MARKER, archive_root, display_name, find_root
 from .files import FileStore, LocalFiles, MemoryFiles
@@ -137,20 +138,24 @@ def _prepare(got: RawFile | Finding, codes, pass_mark: float) -> Prepared:
 
 class Snapshot:
     """Every file of an archive as prepared (from the cache where a file is
-    unchanged, as a pickled value until it is needed), and a fingerprint of
-    their contents; `load()` builds the Archive."""
+    unchanged: (kind, relpath, pickled value) until it is needed), and a
+    fingerprint of their contents; `load()` builds the Archive."""
 
     def __init__(self, store: FileStore, name: str, listed: list[Finding], items: list, fingerprint: str | None,
-                 config: Prepared):
+                 config: Prepared, codes=None):
         self.store, self.name, self.listed, self.items = store, name, listed, items
-        self.fingerprint, self.config = fingerprint, config
+        self.fingerprint, self.config, self.codes = fingerprint, config, codes
 
     def prepared(self) -> list[Prepared]:
-        from .cache import loads
-
         pass_mark = _pass_mark(self.config)
-        return [(item if isinstance(item, Prepared) else Prepared.from_cache(loads(item))).built(pass_mark)
-                for item in self.items]
+        return [(item if isinstance(item, Prepared) else self._decoded(*item)).built(pass_mark) for item in self.items]
+
+    def _decoded(self, kind: str, rel: str, blob: bytes) -> Prepared:
+        """A cached value; the file read again if the value is not one the cache writes."""
+        try:
+            return Prepared.from_cache(cache_loads(blob))
+        except Exception:  # never trusted: the file itself says what it holds
+            return _prepare(read_file(self.store, kind, rel), self.codes, _pass_mark(self.config))
 
     def load(self) -> tuple[Archive, list[Finding]]:
         with quiet_gc():
@@ -202,57 +207,61 @@ def _pass_mark(config: Prepared) -> float:
 
 
 def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: "ArchiveCache", loads) -> Snapshot:
-    from .cache import Entry, digest, dumps, loads as unpickle, signature
-
     entries = cache.entries()
     now = time.time_ns()
-    root = store.root
     fingerprint = hashlib.sha256()
     items: list = []
     pass_mark = Settings().pass_mark
     config: Prepared | None = None
     for kind, rel in files:
-        entry = entries.get(rel)
-        sig = None
-        if entry is not None and entry.sig is not None:
-            try:
-                sig = signature(os.stat(os.path.join(root, rel)), now)
-            except OSError:
-                pass
-        if sig is not None and entry.sig == sig:
-            got, dig = entry.blob, entry.digest
-        else:
-            bad = bad_name(kind, rel)
-            if bad is not None:
-                got, dig = Prepared(kind, rel, stem_of(kind, rel), finding=bad), b"name"
-            else:
-                try:
-                    raw, size, st = store.read_stat(rel, MAX_FILE_BYTES)
-                    sig = signature(st, now)
-                except OSError as exc:
-                    got, dig = Prepared(kind, rel, stem_of(kind, rel), finding=unreadable(kind, rel, exc)), b"unreadable"
-                else:
-                    dig = digest(raw) + size.to_bytes(8, "little")
-                    if entry is not None and entry.digest == dig:
-                        got = entry.blob
-                        if sig != entry.sig:
-                            cache.put(rel, Entry(sig, dig, got))
-                    else:
-                        got = _prepare(parse_file(kind, rel, raw, size, loads), codes, pass_mark)
-                        cache.put(rel, Entry(sig, dig, dumps(got.cached())))
+        got, dig = _cached_file(store, kind, rel, entries.get(rel), now, cache, codes, pass_mark, loads)
         if kind == "config":
-            config = (got if isinstance(got, Prepared) else Prepared.from_cache(unpickle(got))).built(pass_mark)
-            _refuse_newer_format(config, root)
+            if not isinstance(got, Prepared):
+                try:
+                    got = Prepared.from_cache(cache_loads(got))
+                except Exception:  # not a value the cache writes: read the file
+                    got, dig = _cached_file(store, kind, rel, None, now, cache, codes, pass_mark, loads)
+            config = got.built(pass_mark)
+            _refuse_newer_format(config, store.root)
             pass_mark = _pass_mark(config)
-            got = config
-        items.append(got)
+        items.append(got if isinstance(got, Prepared) else (kind, rel, got))
         fingerprint.update(f"{rel}\0".encode() + dig)
     for f in listed:
         fingerprint.update(f"{f.code}|{f.file}\0".encode())
     cache.drop(set(entries) - {rel for _, rel in files})
     cache.write()
     assert config is not None
-    return Snapshot(store, name, listed, items, fingerprint.hexdigest(), config)
+    return Snapshot(store, name, listed, items, fingerprint.hexdigest(), config, codes)
+
+
+def _cached_file(store: LocalFiles, kind: str, rel: str, entry, now: int, cache: "ArchiveCache", codes, pass_mark,
+                 loads) -> tuple[Prepared | bytes, bytes]:
+    """(the file as prepared, or its cached value; its digest): the entry when the file's
+    status is the one it was made from, or its content is; else the file read and parsed."""
+    from .cache import Entry, digest, dumps, signature
+
+    if entry is not None and entry.sig is not None:
+        try:
+            if signature(os.stat(os.path.join(store.root, rel)), now) == entry.sig:
+                return entry.blob, entry.digest
+        except OSError:
+            pass
+    bad = bad_name(kind, rel)
+    if bad is not None:
+        return Prepared(kind, rel, stem_of(kind, rel), finding=bad), b"name"
+    try:
+        raw, size, st = store.read_stat(rel, MAX_FILE_BYTES)
+    except OSError as exc:
+        return Prepared(kind, rel, stem_of(kind, rel), finding=unreadable(kind, rel, exc)), b"unreadable"
+    sig = signature(st, now)
+    dig = digest(raw) + size.to_bytes(8, "little")
+    if entry is not None and entry.digest == dig:
+        if sig != entry.sig:
+            cache.put(rel, Entry(sig, dig, entry.blob))
+        return entry.blob, dig
+    got = _prepare(parse_file(kind, rel, raw, size, loads), codes, pass_mark)
+    cache.put(rel, Entry(sig, dig, dumps(got.cached())))
+    return got, dig
 
 
 @contextmanager
