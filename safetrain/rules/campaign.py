@@ -26,8 +26,12 @@ def _days_employed(p: Person, start: date, end: date) -> int:
     return max((hi - lo).days + 1, 0)
 
 
-def _campaigners(ctx: Context) -> Iterator[tuple[Person, list[Session], date, date]]:
-    """(person, passed sessions inside the window, start, end) for everyone judged."""
+def _campaigners(ctx: Context) -> list[tuple[Person, list[Session], date, date]]:
+    """(person, passed sessions inside the window, start, end) for everyone judged (once for K001 and K002)."""
+    return ctx.shared("campaigners", lambda ctx: list(_judged(ctx)))
+
+
+def _judged(ctx: Context) -> Iterator[tuple[Person, list[Session], date, date]]:
     start, end = ctx.value("campaign_start"), ctx.value("campaign_end")
     if ctx.as_of <= end:
         return

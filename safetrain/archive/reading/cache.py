@@ -87,8 +87,11 @@ def dumps(value) -> bytes:
     return pickle.dumps(value, protocol=5)
 
 
-def loads(blob: bytes):
-    """A value `dumps` wrote; UnpicklingError (or another error) for anything else."""
+def loads(blob: bytes, chk: bytes | None = None):
+    """A value `dumps` wrote (whose checksum is `chk`, when given); UnpicklingError,
+    or another error, for anything else."""
+    if chk is not None and _check(blob) != chk:
+        raise pickle.UnpicklingError("the value does not match its checksum")
     return _Unpickler(io.BytesIO(blob)).load()
 
 
@@ -140,12 +143,14 @@ def digest(data: bytes) -> bytes:
 
 class Entry:
     """One file's row: its signature (None: read and compare the digest), its
-    content digest and the pickled value."""
+    content digest, the pickled value and its checksum (checked when the value
+    is read: a re-run that needs no value pays nothing for it)."""
 
-    __slots__ = ("sig", "digest", "blob")
+    __slots__ = ("sig", "digest", "blob", "chk")
 
-    def __init__(self, sig: bytes | None, digest: bytes, blob: bytes):
+    def __init__(self, sig: bytes | None, digest: bytes, blob: bytes, chk: bytes | None = None):
         self.sig, self.digest, self.blob = sig, digest, blob
+        self.chk = _check(blob) if chk is None else chk
 
 
 class ArchiveCache:
@@ -248,17 +253,10 @@ class ArchiveCache:
 
     # files
     def entries(self) -> dict[str, Entry]:
-        """rel -> Entry of every file the cache knows (values checked against their checksum)."""
+        """rel -> Entry of every file the cache knows."""
         def read(db):
-            out = {}
-            bad = []
-            for rel, sig, dig, value, chk in db.execute("SELECT rel, sig, digest, value, chk FROM files"):
-                if _check(value) == chk:
-                    out[rel] = Entry(sig, dig, value)
-                else:
-                    bad.append(rel)
-            self.gone.update(bad)
-            return out
+            return {rel: Entry(sig, dig, value, chk)
+                    for rel, sig, dig, value, chk in db.execute("SELECT rel, sig, digest, value, chk FROM files")}
         return self._guard(read, {})
 
     def put(self, rel: str, entry: Entry) -> None:
@@ -279,7 +277,7 @@ class ArchiveCache:
             try:
                 db.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in self.gone if r not in self.changed])
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                               [(rel, e.sig, e.digest, e.blob, _check(e.blob)) for rel, e in self.changed.items()])
+                               [(rel, e.sig, e.digest, e.blob, e.chk) for rel, e in self.changed.items()])
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")

@@ -153,3 +153,42 @@ def _checker(declared: Declared) -> Callable[[Any], Any]:
         return checked_attachments
     return lambda v: _ABSENT  # a kind this reader does not know: validate decides
 
+
+
+# -- models as plain tuples, for the parsed-file cache ---------------------------------------
+
+@lru_cache(maxsize=None)
+def packer(model: type) -> Callable[[Any], tuple]:
+    """obj -> the tuple of its field values (nested models as their tuples): builtins and
+    dates only, which pickle writes and reads at C speed, with nothing to trust."""
+    return _compiled(model, pack=True)
+
+
+@lru_cache(maxsize=None)
+def unpacker(model: type) -> Callable[[tuple], Any]:
+    """The model back from `packer(model)`'s tuple."""
+    return _compiled(model, pack=False)
+
+
+def _compiled(model: type, pack: bool) -> Callable:
+    nested = {attr: (d.model or Attachment, d.field.kind) for attr, d in declared_keys(model)
+              if d.field.kind in ("table", "tables", "waivers", "attachments")}
+    env: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_M": model}
+    parts = []
+    for k, f in enumerate(dataclasses.fields(model)):
+        attr = f.name
+        if attr in nested:
+            inner, kind = nested[attr]
+            env[f"_n_{attr}"] = (packer if pack else unpacker)(inner)
+            source = f"o.{attr}" if pack else f"v[{k}]"
+            value = f"_n_{attr}({source})" if kind == "table" else f"tuple(map(_n_{attr}, {source}))"
+        else:
+            value = f"o.{attr}" if pack else f"v[{k}]"
+        parts.append((attr, value))
+    if pack:
+        lines = ["def pack(o):", "    return (" + "".join(f"{value}, " for _, value in parts) + ")"]
+    else:
+        lines = ["def unpack(v):", "    o = _new(_M)"] + [f"    _set(o, {attr!r}, {value})" for attr, value in parts]
+        lines.append("    return o")
+    exec("\n".join(lines), env)  # noqa: S102 - source made above from the models' declarations
+    return env["pack" if pack else "unpack"]

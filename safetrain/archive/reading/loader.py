@@ -22,7 +22,7 @@ from ...errors import SafetrainError
 from ...findings import Finding
 from .build import build
 from .cache import loads as cache_loads
-from .fastread import read
+from .fastread import packer, read, unpacker
 from .discover import MARKER, archive_root, display_name, find_root
 from .files import FileStore, LocalFiles, MemoryFiles
 from .tomltext import key_lines, line_of
@@ -33,7 +33,7 @@ from .tomlparse import loader
 from .validate import Problem, dotted, validate_table
 
 if TYPE_CHECKING:
-    from .cache import ArchiveCache
+    from .cache import ArchiveCache, Entry
 
 FORMAT_VERSION = 1
 
@@ -68,39 +68,42 @@ def load_store(store: FileStore, *, rule_codes: Collection[str] | None = None, r
 @dataclass(slots=True)
 class Prepared:
     """What one file gives the loader: unusable (`finding`: A001, or an A002 for
-    its name), or its tables' A002 `problems`, or, when it has none, its tables
-    (`data`) and its `model`. For safetrain.toml, `format` is the value of its
-    `format` key, whatever the rest holds. The cache keeps it without the model:
-    plain tables are quicker to store and read back than objects."""
+    its name), or its tables' A002 `problems`, or, when it has none, its `model`.
+    For safetrain.toml, `format` is the value of its `format` key, whatever the
+    rest holds. A session that gives no `pass_mark` takes the archive's
+    (`default_pass_mark`), which may change without the session file."""
 
     kind: str
     rel: str
     id: str
     finding: Finding | None = None
     problems: tuple = ()
-    data: dict | None = None
     model: object = None
     format: object = None
+    default_pass_mark: bool = False
 
     def cached(self) -> tuple:
-        """What the cache keeps: builtins only (tuples, tables, dates), no model."""
+        """What the cache keeps: builtins and dates only (the model as its field values)."""
         f = self.finding
+        model = None if self.model is None else packer(RECORD_KINDS[self.kind].model)(self.model)
         return (self.kind, self.rel, self.id,
                 None if f is None else (f.code, f.file, f.subject, f.message_zh, f.message_en, f.line, f.column),
-                tuple((q.key, q.zh, q.en) for q in self.problems), self.data, self.format)
+                tuple((q.key, q.zh, q.en) for q in self.problems), model, self.format, self.default_pass_mark)
 
     @classmethod
     def from_cache(cls, value: tuple) -> "Prepared":
-        kind, rel, rid, finding, problems, data, fmt = value
+        kind, rel, rid, finding, problems, model, fmt, default_pass_mark = value
         if finding is not None:
             code, file, subject, zh, en, line, column = finding
             finding = Finding(code, file, subject, zh, en, line=line, column=column)
-        return cls(kind, rel, rid, finding, tuple(Problem(*q) for q in problems), data, None, fmt)
+        if model is not None:
+            model = unpacker(RECORD_KINDS[kind].model)(model)
+        return cls(kind, rel, rid, finding, tuple(Problem(*q) for q in problems), model, fmt, default_pass_mark)
 
     def built(self, pass_mark: float) -> "Prepared":
-        """Itself with its model (a session takes the archive's pass mark when it gives none)."""
-        if self.model is None and self.data is not None:
-            self.model = _model(self.kind, self.rel, self.id, self.data, pass_mark)[0]
+        """Itself, its session taking the archive's pass mark `pass_mark` if it gives none."""
+        if self.default_pass_mark and self.model is not None and self.model.pass_mark != pass_mark:
+            object.__setattr__(self.model, "pass_mark", pass_mark)
         return self
 
 
@@ -127,18 +130,18 @@ def _prepare(got: RawFile | Finding, codes, pass_mark: float) -> Prepared:
     model, plain = _model(got.kind, got.rel, got.id, got.data, pass_mark)
     problems = tuple(_extra_problems(got, codes) if plain else
                      validate_table(got.data, spec.table) + _extra_problems(got, codes))
-    out = Prepared(got.kind, got.rel, got.id, problems=problems)
+    out = Prepared(got.kind, got.rel, got.id, problems=problems,
+                   default_pass_mark=got.kind == "session" and "pass_mark" not in got.data)
     if got.kind == "config":
         out.format = got.data.get("format", FORMAT_VERSION)
     if not problems:
-        out.data = got.data
         out.model = model if plain else build(spec.model, got.data, **_given(got.kind, got.rel, got.id, pass_mark))
     return out
 
 
 class Snapshot:
     """Every file of an archive as prepared (from the cache where a file is
-    unchanged: (kind, relpath, pickled value) until it is needed), and a
+    unchanged: (kind, relpath, its cache Entry) until it is needed), and a
     fingerprint of their contents; `load()` builds the Archive."""
 
     def __init__(self, store: FileStore, name: str, listed: list[Finding], items: list, fingerprint: str | None,
@@ -150,10 +153,10 @@ class Snapshot:
         pass_mark = _pass_mark(self.config)
         return [(item if isinstance(item, Prepared) else self._decoded(*item)).built(pass_mark) for item in self.items]
 
-    def _decoded(self, kind: str, rel: str, blob: bytes) -> Prepared:
+    def _decoded(self, kind: str, rel: str, entry) -> Prepared:
         """A cached value; the file read again if the value is not one the cache writes."""
         try:
-            return Prepared.from_cache(cache_loads(blob))
+            return Prepared.from_cache(cache_loads(entry.blob, entry.chk))
         except Exception:  # never trusted: the file itself says what it holds
             return _prepare(read_file(self.store, kind, rel), self.codes, _pass_mark(self.config))
 
@@ -218,7 +221,7 @@ def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: 
         if kind == "config":
             if not isinstance(got, Prepared):
                 try:
-                    got = Prepared.from_cache(cache_loads(got))
+                    got = Prepared.from_cache(cache_loads(got.blob, got.chk))
                 except Exception:  # not a value the cache writes: read the file
                     got, dig = _cached_file(store, kind, rel, None, now, cache, codes, pass_mark, loads)
             config = got.built(pass_mark)
@@ -235,15 +238,15 @@ def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: 
 
 
 def _cached_file(store: LocalFiles, kind: str, rel: str, entry, now: int, cache: "ArchiveCache", codes, pass_mark,
-                 loads) -> tuple[Prepared | bytes, bytes]:
-    """(the file as prepared, or its cached value; its digest): the entry when the file's
+                 loads) -> tuple[Prepared | "Entry", bytes]:
+    """(the file as prepared, or its cache entry; its digest): the entry when the file's
     status is the one it was made from, or its content is; else the file read and parsed."""
     from .cache import Entry, digest, dumps, signature
 
     if entry is not None and entry.sig is not None:
         try:
-            if signature(os.stat(os.path.join(store.root, rel)), now) == entry.sig:
-                return entry.blob, entry.digest
+            if signature(os.stat(f"{store.root}/{rel}"), now) == entry.sig:
+                return entry, entry.digest
         except OSError:
             pass
     bad = bad_name(kind, rel)
@@ -257,8 +260,8 @@ def _cached_file(store: LocalFiles, kind: str, rel: str, entry, now: int, cache:
     dig = digest(raw) + size.to_bytes(8, "little")
     if entry is not None and entry.digest == dig:
         if sig != entry.sig:
-            cache.put(rel, Entry(sig, dig, entry.blob))
-        return entry.blob, dig
+            cache.put(rel, Entry(sig, dig, entry.blob, entry.chk))
+        return entry, dig
     got = _prepare(parse_file(kind, rel, raw, size, loads), codes, pass_mark)
     cache.put(rel, Entry(sig, dig, dumps(got.cached())))
     return got, dig
