@@ -10,16 +10,16 @@ import click
 from ..archive.reading.discover import archive_root
 from ..errors import SafetrainError
 from ..reports.kinds import DOCUMENT_KINDS
-from .options import archive_option, as_of_option, lang_option
+from .options import archive_option, as_of_option, cache_option, lang_option
 from .support import echo
 
 DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
 
 
-def _checked(archive: str, as_of: date | None):
+def _checked(archive: str, as_of: date | None, no_cache: bool = False):
     from ..api import check_path
 
-    return check_path(archive, as_of or date.today())
+    return check_path(archive, as_of or date.today(), cache=not no_cache)
 
 
 @click.command()
@@ -32,8 +32,9 @@ def _checked(archive: str, as_of: date | None):
 @as_of_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="进程数（缺省：大批量时用全部核心）/ processes (default: every core for large runs)")
+@cache_option
 @lang_option
-def render(kind, ids, archive, out_dir, everything, as_of, jobs, lang):
+def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_cache, lang):
     """生成 Word 档案文件：每条记录一个 .docx。
 
     \b
@@ -48,7 +49,7 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, lang):
     """
     from ..reports.render import render_documents
 
-    result = _checked(archive, as_of)
+    result = _checked(archive, as_of, no_cache)
     with _progress(everything) as tick:
         files = render_documents(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs)
     if len(files) == 1:
@@ -91,8 +92,9 @@ class _progress:
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
               help="输出的 .xlsx 文件 / the .xlsx file to write")
 @as_of_option
+@cache_option
 @lang_option
-def ledger(archive, output, as_of, lang):
+def ledger(archive, output, as_of, no_cache, lang):
     """生成 Excel 台账：培训、学时、持证、师带徒、演练、问题清单。
 
     The Excel ledger workbook: one sheet each for sessions, hours per person
@@ -104,7 +106,7 @@ def ledger(archive, output, as_of, lang):
 
     if not output.lower().endswith(".xlsx"):
         raise SafetrainError(f"--output {output}：需要 .xlsx 文件名", f"--output {output}: needs a .xlsx file name")
-    write_ledger(_checked(archive, as_of), output)
+    write_ledger(_checked(archive, as_of, no_cache), output)
     click.echo(output)
 
 

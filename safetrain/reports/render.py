@@ -109,8 +109,9 @@ def _init_worker(data: bytes, name: str) -> None:
 
 
 def _render_chunk(out_dir: str, as_of, jobs: list[tuple[str, str, dict]]) -> int:
+    """Render and write a chunk of documents, each atomically; render_documents flushes them to disk once."""
     for file_name, title, ctx in jobs:
-        atomic.write_bytes(Path(out_dir) / file_name, _worker.render(ctx, title, as_of))
+        atomic.write_bytes(Path(out_dir) / file_name, _worker.render(ctx, title, as_of), durable=False)
     return len(jobs)
 
 
@@ -148,7 +149,9 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
                 progress(done, total)
     else:
         _render_pool(data, str(src.path), str(out), result.as_of, jobs, workers, progress)
-    return [out / name for name, _, _ in jobs]
+    written = [out / name for name, _, _ in jobs]
+    atomic.flush(written)  # one flush for the run, not one per document
+    return written
 
 
 def _render_pool(data: bytes, name: str, out: str, as_of, jobs: list, workers: int,

@@ -59,9 +59,39 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    with replacing(path) as tmp:
-        tmp.write_bytes(data)
+def write_bytes(path: str | os.PathLike, data: bytes, *, durable: bool = True) -> None:
+    """`path` holds `data`, all at once. `durable=False` leaves the flush to disk to one
+    `flush()` after many files (still atomic: a reader never sees half a file)."""
+    if durable:
+        with replacing(path) as tmp:
+            tmp.write_bytes(data)
+        return
+    path = Path(path)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+            os.replace(name, path)
+        except BaseException:
+            try:
+                os.unlink(name)
+            except FileNotFoundError:
+                pass
+            raise
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+
+
+def flush(paths) -> None:
+    """Flush files written with durable=False to disk: one sync of the system where
+    there is one, else each file's."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:  # pragma: no cover - Windows
+        _fsync(Path(path))
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
