@@ -39,19 +39,23 @@ def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:
     return _ruleset(name, archive.files)[0]
 
 
-def _ruleset(name: str, store) -> tuple[RuleSet, tuple]:
-    """(the rule set `name` for an archive whose files are `store`, what it was built from)."""
+def _ruleset(name: str, store) -> tuple[RuleSet, str]:
+    """(the rule set `name` for an archive whose files are `store`, a digest of what it was built from)."""
     if not is_path(name):
         return _builtin_ruleset(name)
-    data, chain, origin = ruleset_tables(name, store)
-    return build_ruleset(data, chain, origin), (data, chain, origin)
+    return _built(*ruleset_tables(name, store))
 
 
 @lru_cache(maxsize=None)
-def _builtin_ruleset(name: str) -> tuple[RuleSet, tuple]:
+def _builtin_ruleset(name: str) -> tuple[RuleSet, str]:
     """A built-in rule set, read and built once per run, however many archives name it."""
-    data, chain, origin = ruleset_tables(name, None)
-    return build_ruleset(data, chain, origin), (data, chain, origin)
+    return _built(*ruleset_tables(name, None))
+
+
+def _built(data: dict, chain: list, origin: str) -> tuple[RuleSet, str]:
+    import hashlib
+
+    return build_ruleset(data, chain, origin), hashlib.sha256(repr((data, chain, origin)).encode()).hexdigest()
 
 
 def load_archive(path: str | os.PathLike) -> tuple[Archive, list[Finding]]:
@@ -73,8 +77,8 @@ def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, **o
         return check_path(root, as_of, **options)
     try:
         snap = snapshot(LocalFiles(root), rule_codes=RULES.keys(), removed_codes=removed_codes(),
-                        name=display_name(root), cache=store)
-        return _remembered(snap, store, as_of, **options)
+                        name=display_name(root), cache=store, write=False)
+        return _remembered(snap, store, as_of, **options)  # writes the cache, once
     finally:
         store.close()
 
@@ -92,7 +96,7 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
     name = ruleset or (config.ruleset if config else DEFAULT_RULESET)
     rs, made_of = _ruleset(name, snap.store)
     key = hashlib.sha256(repr((snap.fingerprint, as_of.isoformat(), tuple(select), tuple(ignore), name,
-                               made_of)).encode()).hexdigest()
+                               made_of)).encode()).hexdigest()  # made_of: the rule set's own digest
     blob = store.result(key)
     if blob is not None:
         try:
@@ -101,6 +105,7 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
         except Exception:  # a damaged or foreign value: the check runs
             findings, consulted = None, ()
         if findings is not None and all(snap.store.status(path, sha) == state for path, sha, state in consulted):
+            store.write()  # files touched but unchanged: their new status
             return Result(snap.deferred(), rs, as_of, findings)
     archive, loaded = snap.load()
     asked: list = []
@@ -110,7 +115,7 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
     finally:
         snap.store.consulted = None
     rows = [tuple(getattr(f, n.name) for n in fields(Finding)) for f in result.findings]
-    store.put_result(key, dumps((rows, tuple(asked))))
+    store.write((key, dumps((rows, tuple(asked)))))
     return result
 
 

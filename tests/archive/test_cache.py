@@ -75,7 +75,7 @@ def test_a_rerun_reads_nothing_and_says_the_same(archive, cache_dir, parsed):
     parsed.clear()
     assert out(archive) == first
     assert parsed == []
-    assert list((cache_dir / "archives").glob("*.sqlite3"))
+    assert (cache_dir / cache_module.DATABASE).is_file()
 
 
 def test_an_edit_is_seen(archive, cache_dir, parsed):
@@ -158,9 +158,9 @@ def test_only_what_changed_is_written(archive, cache_dir, monkeypatch):
     written = []
     real = cache_module.ArchiveCache.write
 
-    def write(self):
+    def write(self, result=None):
         written.append(sorted(self.changed))
-        return real(self)
+        return real(self, result)
 
     monkeypatch.setattr(cache_module.ArchiveCache, "write", write)
     path = archive / "people/E1.toml"
@@ -174,7 +174,8 @@ def test_only_what_changed_is_written(archive, cache_dir, monkeypatch):
 
 
 def _database(cache_dir: Path) -> Path:
-    [db] = (cache_dir / "archives").glob("*.sqlite3")
+    db = cache_dir / cache_module.DATABASE
+    assert db.is_file()
     return db
 
 
@@ -216,10 +217,11 @@ def test_a_cache_made_for_another_folder_is_not_used(archive, cache_dir, tmp_pat
     out(archive)
     db = _database(cache_dir)
     with sqlite3.connect(db) as con:
-        con.execute("UPDATE meta SET value = '/somewhere/else' WHERE key = 'root'")
+        con.execute("UPDATE archives SET root = '/somewhere/else'")
     assert out(archive) == out(archive, cache=False)
     with sqlite3.connect(db) as con:
-        assert con.execute("SELECT value FROM meta WHERE key = 'root'").fetchone()[0] == os.path.realpath(archive)
+        roots = [r for (r,) in con.execute("SELECT root FROM archives ORDER BY id")]
+    assert roots == ["/somewhere/else", os.path.realpath(archive)]
 
 
 def test_never_inside_an_archive(archive, monkeypatch):
@@ -253,11 +255,12 @@ KILLED_WHILE_WRITING = """
 import os, signal, sys
 from safetrain.archive.reading import cache
 real = cache.ArchiveCache.write
-def write(self):
-    db = self._connect()
+def write(self, result=None):
+    db = cache._connection(str(self.path))
     db.execute("BEGIN IMMEDIATE")
-    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                   [(rel, b"x", b"y", b"half", b"z") for rel in self.changed])
+    archive = self._archive(db, create=True)
+    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                   [(archive, rel, b"x", b"y", b"half", b"z") for rel in self.changed])
     os.kill(os.getpid(), signal.SIGKILL)
 cache.ArchiveCache.write = write
 from safetrain.cli import main

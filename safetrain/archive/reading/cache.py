@@ -7,7 +7,7 @@ or the finding that it cannot be used, and its A002 problems), and per
 archive the whole result of the last few checks, so that a re-run reads
 only what changed and a run on an unchanged archive reads nothing.
 
-Where: one SQLite file per archive in the user's cache folder
+Where: one SQLite database (cache.sqlite3, a row per archive) in the user's cache folder
 (`SAFETRAIN_CACHE_DIR`, else `%LOCALAPPDATA%\\safetrain\\Cache`,
 `~/Library/Caches/safetrain` or `$XDG_CACHE_HOME/safetrain`, by default
 `~/.cache/safetrain`), never inside an archive: a cache folder inside one
@@ -30,8 +30,9 @@ When an entry is used (never served stale):
 
 Safe when runs overlap or die: SQLite's transactions and locks; a run
 that cannot take the lock within a moment does not write. Every value
-carries a checksum; a value that fails it, a file SQLite cannot read, or
-one made for another folder, is not trusted: it is deleted and rebuilt.
+carries a checksum; a value that fails it, or a database SQLite cannot
+read, is not trusted: it is deleted and rebuilt. An archive is known by
+its real path, so a cache never answers for another folder.
 Values are pickles of builtins, tables and dates, read by an unpickler
 that can make nothing else.
 """
@@ -141,6 +142,85 @@ def digest(data: bytes) -> bytes:
 
 # -- the store ----------------------------------------------------------------------------------
 
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+           "CREATE TABLE IF NOT EXISTS archives (id INTEGER PRIMARY KEY, root TEXT UNIQUE NOT NULL,"
+           " tool TEXT NOT NULL);"
+           "CREATE TABLE IF NOT EXISTS files (archive INTEGER NOT NULL, rel TEXT NOT NULL, sig BLOB,"
+           " digest BLOB NOT NULL, value BLOB NOT NULL, chk BLOB NOT NULL, PRIMARY KEY (archive, rel));"
+           "CREATE TABLE IF NOT EXISTS results (archive INTEGER NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
+           " chk BLOB NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (archive, key));")
+#: the database of every archive's entries, in the cache folder
+DATABASE = "cache.sqlite3"
+
+
+@lru_cache(maxsize=None)
+def _usable(folder: str) -> str | None:
+    """The cache folder's real path, made (private) when missing; None when it is inside an
+    archive or cannot be made. Asked once per run, however many archives are read."""
+    from .discover import find_root
+
+    try:
+        real = os.path.realpath(folder)
+        if find_root(Path(real)) is not None:
+            return None
+        made = not os.path.isdir(real)
+        os.makedirs(real, mode=0o700, exist_ok=True)
+        if made:
+            os.chmod(real, 0o700)
+            with open(os.path.join(real, "CACHEDIR.TAG"), "wb") as fh:
+                fh.write(_TAG)
+    except OSError:
+        return None
+    return real
+
+
+#: (process id, database path) -> the open connection: one per process, however many archives it reads
+_CONNECTIONS: dict[tuple[int, str], object] = {}
+
+
+def _connection(path: str):
+    import sqlite3
+
+    key = (os.getpid(), path)  # a forked worker opens its own
+    db = _CONNECTIONS.get(key)
+    if db is None:
+        fresh = not os.path.exists(path)
+        db = sqlite3.connect(path, timeout=0.5, isolation_level=None, check_same_thread=False)
+        try:
+            if fresh:
+                os.chmod(path, 0o600)
+            # no fsync (a crash of the machine may lose the cache, which is never trusted: values have
+            # checksums); the journal file is kept between transactions, not made and deleted for each
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute("PRAGMA journal_mode=PERSIST")
+            try:
+                schema = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            except sqlite3.OperationalError as exc:
+                if "no such table" not in str(exc):
+                    raise
+                schema = None
+            if schema != (str(SCHEMA),):
+                db.execute("BEGIN IMMEDIATE")
+                for table in ("meta", "archives", "files", "results"):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+                db.executescript(_SCHEMA)  # commits
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+        except BaseException:
+            db.close()
+            raise
+        _CONNECTIONS[key] = db
+    return db
+
+
+def _forget(path: str) -> None:
+    db = _CONNECTIONS.pop((os.getpid(), path), None)
+    if db is not None:
+        try:
+            db.close()
+        except Exception:  # pragma: no cover - closing a broken handle
+            pass
+
+
 class Entry:
     """One file's row: its signature (None: read and compare the digest), its
     content digest, the pickled value and its checksum (checked when the value
@@ -154,12 +234,12 @@ class Entry:
 
 
 class ArchiveCache:
-    """The cache of one archive. Every method fails quietly: a cache that cannot
-    be read or written is a cache that is empty."""
+    """The cache of one archive: its rows in the cache folder's database. Every method
+    fails quietly: a cache that cannot be read or written is a cache that is empty."""
 
     def __init__(self, path: Path, root: Path, tool: str):
         self.path, self.root, self.tool = path, root, tool
-        self._db = None
+        self.id: int | None = None  # the archive's row, once known
         self.changed: dict[str, Entry] = {}
         self.gone: set[str] = set()
 
@@ -168,61 +248,35 @@ class ArchiveCache:
     def open(cls, root: Path, tool: str, folder: Path | None = None) -> "ArchiveCache | None":
         """The cache of the archive at `root`; None when the cache folder is inside
         an archive (nothing is written there) or cannot be made."""
-        from .discover import find_root
-
-        folder = Path(folder or cache_dir())
+        real = _usable(str(folder or cache_dir()))
         real_root = os.path.realpath(root)
-        try:
-            real = os.path.realpath(folder)
-            if real == real_root or real.startswith(real_root + os.sep) or find_root(Path(real)) is not None:
-                return None
-            made = not os.path.isdir(real)
-            os.makedirs(os.path.join(real, "archives"), mode=0o700, exist_ok=True)
-            if made:
-                os.chmod(real, 0o700)
-                with open(os.path.join(real, "CACHEDIR.TAG"), "wb") as fh:
-                    fh.write(_TAG)
-        except OSError:
+        if real is None or real == real_root or real.startswith(real_root + os.sep):
             return None
-        name = hashlib.sha256(real_root.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        return cls(Path(real) / "archives" / f"{name}.sqlite3", Path(real_root), tool)
+        return cls(Path(real) / DATABASE, Path(real_root), tool)
 
-    def _connect(self):
-        import sqlite3
-
-        if self._db is None:
-            fresh = not self.path.exists()
-            db = sqlite3.connect(self.path, timeout=0.5, isolation_level=None, check_same_thread=False)
-            try:
-                if fresh:
-                    os.chmod(self.path, 0o600)
-                db.execute("PRAGMA synchronous=OFF")
-                db.executescript(
-                    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                    "CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, sig BLOB, digest BLOB NOT NULL,"
-                    " value BLOB NOT NULL, chk BLOB NOT NULL);"
-                    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
-                    " chk BLOB NOT NULL, used INTEGER NOT NULL);")
-                meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-                if meta != {"schema": str(SCHEMA), "root": str(self.root), "tool": self.tool}:
-                    db.execute("BEGIN IMMEDIATE")
-                    db.execute("DELETE FROM files")
-                    db.execute("DELETE FROM results")
-                    db.execute("DELETE FROM meta")
-                    db.executemany("INSERT INTO meta VALUES (?, ?)",
-                                   [("schema", str(SCHEMA)), ("root", str(self.root)), ("tool", self.tool)])
-                    db.execute("COMMIT")
-            except BaseException:
-                db.close()
-                raise
-            self._db = db
-        return self._db
+    def _archive(self, db, create: bool = False) -> int | None:
+        """This archive's id; a row made by another version of the program is emptied first."""
+        if self.id is None:
+            row = db.execute("SELECT id, tool FROM archives WHERE root = ?", (str(self.root),)).fetchone()
+            if row is not None and row[1] == self.tool:
+                self.id = row[0]
+            elif create:  # inside the caller's transaction
+                if row is not None:
+                    db.execute("DELETE FROM files WHERE archive = ?", (row[0],))
+                    db.execute("DELETE FROM results WHERE archive = ?", (row[0],))
+                    db.execute("UPDATE archives SET tool = ? WHERE id = ?", (self.tool, row[0]))
+                    self.id = row[0]
+                else:
+                    self.id = db.execute("INSERT INTO archives (root, tool) VALUES (?, ?)",
+                                         (str(self.root), self.tool)).lastrowid
+        return self.id
 
     def _failed(self, exc: Exception) -> None:
         """A cache that cannot be used: closed; removed when it is damaged (not merely busy)."""
         import sqlite3
 
-        self.close()
+        _forget(str(self.path))
+        self.id = None
         if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
             for suffix in ("", "-journal"):
                 try:
@@ -236,7 +290,7 @@ class ArchiveCache:
 
         for attempt in (1, 2):
             try:
-                return work(self._connect())
+                return work(_connection(str(self.path)))
             except (sqlite3.Error, OSError) as exc:
                 self._failed(exc)
                 if attempt == 2 or isinstance(exc, (sqlite3.OperationalError, OSError)):
@@ -244,19 +298,17 @@ class ArchiveCache:
         return default  # pragma: no cover
 
     def close(self) -> None:
-        if self._db is not None:
-            try:
-                self._db.close()
-            except Exception:  # pragma: no cover - closing a broken handle
-                pass
-            self._db = None
+        """Nothing to do: the process keeps its one connection for the next archive."""
 
     # files
     def entries(self) -> dict[str, Entry]:
         """rel -> Entry of every file the cache knows."""
         def read(db):
-            return {rel: Entry(sig, dig, value, chk)
-                    for rel, sig, dig, value, chk in db.execute("SELECT rel, sig, digest, value, chk FROM files")}
+            archive = self._archive(db)
+            if archive is None:
+                return {}
+            return {rel: Entry(sig, dig, value, chk) for rel, sig, dig, value, chk in
+                    db.execute("SELECT rel, sig, digest, value, chk FROM files WHERE archive = ?", (archive,))}
         return self._guard(read, {})
 
     def put(self, rel: str, entry: Entry) -> None:
@@ -266,21 +318,32 @@ class ArchiveCache:
     def drop(self, rels: Iterable[str]) -> None:
         self.gone.update(rels)
 
-    def write(self) -> None:
-        """Write the changed entries and drop the gone ones, in one transaction;
-        nothing when another run holds the lock."""
-        if not self.changed and not self.gone:
+    def write(self, result: tuple[str, bytes] | None = None) -> None:
+        """Write the changed entries, drop the gone ones and keep `result` (key, value), in
+        one transaction; nothing when another run holds the lock a moment too long."""
+        if not self.changed and not self.gone and result is None:
             return
 
         def write(db):
             db.execute("BEGIN IMMEDIATE")
             try:
-                db.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in self.gone if r not in self.changed])
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                               [(rel, e.sig, e.digest, e.blob, e.chk) for rel, e in self.changed.items()])
+                archive = self._archive(db, create=True)
+                db.executemany("DELETE FROM files WHERE archive = ? AND rel = ?",
+                               [(archive, r) for r in self.gone if r not in self.changed])
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                               [(archive, rel, e.sig, e.digest, e.blob, e.chk) for rel, e in self.changed.items()])
+                if result is not None:
+                    key, blob = result
+                    db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+                               (archive, key, blob, _check(blob), time.time_ns()))
+                    db.execute("DELETE FROM results WHERE archive = ? AND key NOT IN "
+                               "(SELECT key FROM results WHERE archive = ? ORDER BY used DESC LIMIT ?)",
+                               (archive, archive, KEEP_RESULTS))
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                self.id = None
                 raise
             self.changed, self.gone = {}, set()
         self._guard(write, None)
@@ -288,19 +351,9 @@ class ArchiveCache:
     # results
     def result(self, key: str) -> bytes | None:
         def read(db):
-            row = db.execute("SELECT value, chk FROM results WHERE key = ?", (key,)).fetchone()
+            archive = self._archive(db)
+            if archive is None:
+                return None
+            row = db.execute("SELECT value, chk FROM results WHERE archive = ? AND key = ?", (archive, key)).fetchone()
             return row[0] if row is not None and _check(row[0]) == row[1] else None
         return self._guard(read, None)
-
-    def put_result(self, key: str, blob: bytes) -> None:
-        def write(db):
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", (key, blob, _check(blob), time.time_ns()))
-                db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM results ORDER BY used DESC LIMIT ?)",
-                           (KEEP_RESULTS,))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-        self._guard(write, None)

@@ -41,9 +41,10 @@ def reader(model: type) -> Callable[[dict, dict], Any]:
     env: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_M": model, "_A": _ABSENT,
                            "_KNOWN": frozenset(keys)}
     lines = ["def read(raw, given):",
-             "    for k in raw:",
-             "        if k not in _KNOWN and not k.startswith('x_'):",
-             "            return None",
+             "    if not _KNOWN.issuperset(raw):",
+             "        for k in raw:",
+             "            if k not in _KNOWN and not k.startswith('x_'):",
+             "                return None",
              "    get = raw.get",
              "    o = _new(_M)"]
     fills = []
@@ -51,7 +52,11 @@ def reader(model: type) -> Callable[[dict, dict], Any]:
         attr = f.name
         if attr in by_attr:
             name, declared = by_attr[attr]
-            env[f"_ok_{attr}"] = _checker(declared)
+            simple = declared.field.kind in _VALID and declared.convert is None
+            if simple:  # the common case: validate's own test, called directly
+                env[f"_ok_{attr}"], env[f"_f_{attr}"] = _VALID[declared.field.kind], declared.field
+            else:
+                env[f"_ok_{attr}"] = _checker(declared)
             lines += [f"    v = get({name!r}, _A)",
                       "    if v is _A:"]
             if declared.field.required:
@@ -62,11 +67,15 @@ def reader(model: type) -> Callable[[dict, dict], Any]:
             else:
                 env[f"_d_{attr}"] = _default(f)
                 lines.append(f"        v = given[{attr!r}] if {attr!r} in given else _d_{attr}()")
-            lines += ["    else:",
-                      f"        v = _ok_{attr}(v)",
-                      "        if v is _A:",
-                      "            return None",
-                      f"    _set(o, {attr!r}, v)"]
+            if simple:
+                lines += [f"    elif not _ok_{attr}(v, _f_{attr}):",
+                          "        return None"]
+            else:
+                lines += ["    else:",
+                          f"        v = _ok_{attr}(v)",
+                          "        if v is _A:",
+                          "            return None"]
+            lines.append(f"    _set(o, {attr!r}, v)")
         else:
             env[f"_d_{attr}"] = _default(f)
             lines.append(f"    _set(o, {attr!r}, given[{attr!r}] if {attr!r} in given else _d_{attr}())")

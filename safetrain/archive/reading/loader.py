@@ -189,8 +189,9 @@ class _Deferred(Archive):
 
 
 def snapshot(store: FileStore, *, rule_codes: Collection[str] | None = None, removed_codes: Collection[str] = (),
-             name: str = "", cache: "ArchiveCache | None" = None) -> Snapshot:
-    """Read the files of `store`: every one, or, with a cache, only those that changed."""
+             name: str = "", cache: "ArchiveCache | None" = None, write: bool = True) -> Snapshot:
+    """Read the files of `store`: every one, or, with a cache, only those that changed
+    (written to it now, or with `write=False` by the caller's `cache.write`)."""
     codes = (frozenset(rule_codes), frozenset(removed_codes)) if rule_codes is not None else None
     with quiet_gc():
         files, listed = store.listing()
@@ -201,7 +202,7 @@ def snapshot(store: FileStore, *, rule_codes: Collection[str] | None = None, rem
             pass_mark = _pass_mark(config)
             items = [config] + [_prepare(read_file(store, kind, rel, loads), codes, pass_mark) for kind, rel in files[1:]]
             return Snapshot(store, name, listed, items, None, config)
-        return _cached_snapshot(store, files, listed, codes, name, cache, loads)
+        return _cached_snapshot(store, files, listed, codes, name, cache, loads, write)
 
 
 def _pass_mark(config: Prepared) -> float:
@@ -209,7 +210,8 @@ def _pass_mark(config: Prepared) -> float:
     return config.model.settings.pass_mark if config.model is not None else Settings().pass_mark
 
 
-def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: "ArchiveCache", loads) -> Snapshot:
+def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: "ArchiveCache", loads,
+                     write: bool) -> Snapshot:
     entries = cache.entries()
     now = time.time_ns()
     fingerprint = hashlib.sha256()
@@ -232,7 +234,8 @@ def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: 
     for f in listed:
         fingerprint.update(f"{f.code}|{f.file}\0".encode())
     cache.drop(set(entries) - {rel for _, rel in files})
-    cache.write()
+    if write:
+        cache.write()
     assert config is not None
     return Snapshot(store, name, listed, items, fingerprint.hexdigest(), config, codes)
 
