@@ -43,6 +43,7 @@ import hashlib
 import io
 import os
 import pickle
+import struct
 import sys
 import time
 from datetime import date, datetime, time as daytime, timedelta, timezone
@@ -127,13 +128,17 @@ def _source() -> str:
 
 # -- a file's signature ----------------------------------------------------------------------------
 
+_SIG = struct.Struct("<qqqQ").pack
+
+
 def signature(st: os.stat_result, now_ns: int | None = None) -> bytes | None:
     """What must not move for an entry to be taken without reading the file;
     None while the file is racy (changed within RACY_NS of now)."""
     now_ns = time.time_ns() if now_ns is None else now_ns
-    if now_ns - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
+    mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+    if now_ns - (mtime if mtime > ctime else ctime) < RACY_NS:
         return None
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}".encode()
+    return _SIG(st.st_size, mtime, ctime, st.st_ino)
 
 
 def digest(data: bytes) -> bytes:
