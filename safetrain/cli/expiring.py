@@ -15,7 +15,7 @@ from .support import echo
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--within", type=click.IntRange(min=0), default=None, metavar="DAYS",
+@click.option("--within", type=click.IntRange(min=0, max=36500), default=None, metavar="DAYS",
               help="列出多少天内到期或复审的证书（缺省 60）/ days ahead to list (default 60)")
 @as_of_option
 @format_option("text", "json")

@@ -27,14 +27,24 @@ class DateType(click.ParamType):
     name = "DATE"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            opt = param.opts[0] if param is not None and param.opts else "DATE"
-            raise SafetrainError(f"{opt} 不是 YYYY-MM-DD 格式的日期：{value!r}",
-                                 f"{opt} is not a date in YYYY-MM-DD form: {value!r}") from None
+        opt = param.opts[0] if param is not None and param.opts else "DATE"
+        if not isinstance(value, date):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                raise SafetrainError(f"{opt} 不是 YYYY-MM-DD 格式的日期：{value!r}",
+                                     f"{opt} is not a date in YYYY-MM-DD form: {value!r}") from None
+        return within_range(value, opt)
+
+
+def within_range(day: date, opt: str) -> date:
+    """`day`, or a usage error when it lies outside the dates an archive may hold (dates.EARLIEST..LATEST)."""
+    from ..dates import EARLIEST, LATEST, in_range
+
+    if not in_range(day):
+        raise SafetrainError(f"{opt} {day.isoformat()} 不在 {EARLIEST.year}–{LATEST.year} 年之间",
+                             f"{opt} {day.isoformat()} is not between {EARLIEST.year} and {LATEST.year}")
+    return day
 
 
 DATE = DateType()
