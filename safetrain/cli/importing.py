@@ -8,8 +8,8 @@ from datetime import date
 import click
 
 from ..errors import SafetrainError
-from .options import archive_option, lang_option
-from .support import echo, say
+from .options import archive_option, force_option, lang_option
+from .support import echo, say, tell_replaced
 
 
 @click.group("import")
@@ -67,8 +67,9 @@ def _report(report, lang: str, dry_run: bool, labels: dict) -> None:
 @click.option("--update", is_flag=True, help="已有人员只更新不同的字段 / change the fields that differ for people already there")
 @click.option("--sheet", default=None, metavar="NAME", help="工作表名称（缺省第一张）/ sheet name (default: the first)")
 @archive_option
+@force_option
 @lang_option
-def roster(file, template, dry_run, update, sheet, archive, lang):
+def roster(file, template, dry_run, update, sheet, archive, force, lang):
     """导入员工花名册。
 
     Import people from a roster. Headers in Chinese or as the format's keys:
@@ -81,10 +82,14 @@ def roster(file, template, dry_run, update, sheet, archive, lang):
     from ..archive.reading.spec import PERSON
 
     if template:
-        from ..archive.importing.roster import write_template
+        from ..archive.importing.roster import TEMPLATE_TITLE, write_template
+        from ..archive.writing.outputs import claim_output
+        from ..reports.ooxml import written_by_safetrain
 
+        target = claim_output(template, force=force, ours=lambda p: written_by_safetrain(p, TEMPLATE_TITLE))
         write_template(template)
         echo(lang, f"已写出花名册模板 {template}", f"wrote the roster template {template}")
+        tell_replaced(lang, [target])
         return
     if not file:
         raise SafetrainError("需要 FILE.xlsx（或 --template FILE.xlsx）", "FILE.xlsx is needed (or --template FILE.xlsx)")

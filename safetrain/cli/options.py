@@ -88,6 +88,13 @@ def archive_option(f: Callable) -> Callable:
                         show_default=True, help="档案目录（缺省从当前目录向上查找）/ archive folder (default: found from here upwards)")(f)
 
 
+def force_option(f: Callable) -> Callable:
+    """--force: the one way to replace an existing file an output command did not write (outputs.claim_output)."""
+    return click.option("--force", is_flag=True,
+                        help="替换已有的、非本命令生成的文件（档案的记录文件永不替换）/ replace an existing file this "
+                             "command did not write (never an archive's records)")(f)
+
+
 def split_codes(values: tuple[str, ...]) -> list[str]:
     """`--select P,C00 --select Y1` -> ['P', 'C00', 'Y1'] (upper-cased)."""
     return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]

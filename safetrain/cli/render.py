@@ -8,10 +8,11 @@ from datetime import date
 import click
 
 from ..archive.reading.discover import archive_root
+from ..archive.reading.spec import PRINTED_FOLDER
 from ..errors import SafetrainError
 from ..reports.kinds import DOCUMENT_KINDS
-from .options import archive_option, as_of_option, lang_option
-from .support import echo
+from .options import archive_option, as_of_option, force_option, lang_option
+from .support import echo, tell_replaced
 
 DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
 
@@ -26,14 +27,15 @@ def _checked(archive: str, as_of: date | None):
 @click.argument("kind", type=click.Choice(DOCUMENT_KIND_NAMES))
 @click.argument("ids", nargs=-1)
 @archive_option
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="输出目录 / output folder")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="输出目录（缺省：档案中的 printed/）/ output folder (default: the archive's printed/)")
 @click.option("--all", "everything", is_flag=True, help="打印该种类的全部记录 / every record of that kind")
 @as_of_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="进程数（缺省：大批量时用全部核心）/ processes (default: every core for large runs)")
+@force_option
 @lang_option
-def render(kind, ids, archive, out_dir, everything, as_of, jobs, lang):
+def render(kind, ids, archive, out_dir, everything, as_of, jobs, force, lang):
     """生成 Word 档案文件：每条记录一个 .docx。
 
     \b
@@ -42,15 +44,22 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, lang):
           drill 应急演练记录
 
     Word documents from templates, one .docx per record, named after it
-    (person-E0001.docx; register.docx). IDS are person, session, mentorship
-    (apprentice) or drill ids; --all prints every record of the kind. An
-    archive's own templates/<kind>.docx replaces the built-in template.
+    (person-E0001.docx; register.docx), in the archive's printed/ folder
+    unless -o names another (never one of the archive's records; `init`
+    lists printed/ in .gitignore). A document written before is replaced;
+    any other existing file only with --force. IDS are person, session,
+    mentorship (apprentice) or drill ids; --all prints every record of the
+    kind. An archive's own templates/<kind>.docx replaces the built-in
+    template.
     """
     from ..reports.render import render_documents
 
     result = _checked(archive, as_of)
+    out_dir = out_dir or str(archive_root(archive) / PRINTED_FOLDER)
     with _progress(everything) as tick:
-        files = render_documents(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs)
+        files = render_documents(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs,
+                                 force=force)
+    tell_replaced(lang, files.outputs)
     if len(files) == 1:
         click.echo(str(files[0]))
     else:
@@ -88,24 +97,36 @@ class _progress:
 
 @click.command()
 @archive_option
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
-              help="输出的 .xlsx 文件 / the .xlsx file to write")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+              help="输出的 .xlsx 文件（缺省：当前目录下的 <企业名称>-台账-<日期>.xlsx）/ the .xlsx file to write "
+                   "(default: <enterprise>-台账-<date>.xlsx in the current folder)")
 @as_of_option
+@force_option
 @lang_option
-def ledger(archive, output, as_of, lang):
+def ledger(archive, output, as_of, force, lang):
     """生成 Excel 台账：培训、学时、持证、师带徒、演练、问题清单。
 
     The Excel ledger workbook: one sheet each for sessions, hours per person
     and year, certificates (red past expiry, orange inside the warning
     window), mentorships, drills and findings, and training coverage by
-    department with a chart.
+    department with a chart. Without -o it is <enterprise>-台账-<as-of
+    date>.xlsx in the current folder. A ledger written before is replaced;
+    any other existing file only with --force; never a file of an
+    archive's records.
     """
-    from ..reports.ledger import write_ledger
+    from ..archive.writing.outputs import claim_output
+    from ..reports.ledger import default_name, write_ledger, written_by_safetrain
 
-    if not output.lower().endswith(".xlsx"):
+    target = claim_output(output, force=force, ours=written_by_safetrain) if output is not None else None
+    if output is not None and not output.lower().endswith(".xlsx"):
         raise SafetrainError(f"--output {output}：需要 .xlsx 文件名", f"--output {output}: needs a .xlsx file name")
-    write_ledger(_checked(archive, as_of), output)
+    result = _checked(archive, as_of)
+    if output is None:
+        output = default_name(result)
+        target = claim_output(output, force=force, ours=written_by_safetrain)
+    write_ledger(result, output)
     click.echo(output)
+    tell_replaced(lang, [target])
 
 
 @click.group()

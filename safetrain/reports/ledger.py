@@ -178,6 +178,22 @@ def ledger_bytes(result: Result) -> bytes:
                            if result.archive.config else TITLE, result.as_of)
 
 
+def default_name(result: Result) -> str:
+    """`<archive name>-台账-<as_of>.xlsx`: the enterprise's name (else the archive folder's),
+    with the characters a file name cannot hold replaced."""
+    import re
+
+    config = result.archive.config
+    name = (config.enterprise.name if config else "") or result.archive.name or "safetrain"
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", name).strip(" .")[:80] or "safetrain"
+    return f"{name}-台账-{result.as_of.isoformat()}.xlsx"
+
+
+def written_by_safetrain(path) -> bool:
+    """A ledger this program wrote (and nobody saved since), which the next run may replace."""
+    return ooxml.written_by_safetrain(path, TITLE)
+
+
 def write_ledger(result: Result, path: str | os.PathLike) -> Path:
     path = Path(path)
     atomic.write_bytes(path, ledger_bytes(result))

@@ -79,6 +79,24 @@ def core_xml(title: str, when: date, subject: str = "") -> bytes:
     ).encode("utf-8")
 
 
+def written_by_safetrain(path, title_prefix: str = "") -> bool:
+    """An Office file safetrain wrote and nobody saved since: its core properties name
+    safetrain as author and as last editor (Word and Excel put the user there on
+    saving), and its title starts with `title_prefix`. How an output command knows
+    its own earlier output (archive/writing/outputs.py)."""
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            core = ElementTree.fromstring(z.read(CORE))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return False
+    ns = {"dc": "http://purl.org/dc/elements/1.1/",
+          "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"}
+    creator, last = core.findtext("dc:creator", "", ns), core.findtext("cp:lastModifiedBy", "", ns)
+    return creator == last == AUTHOR and core.findtext("dc:title", "", ns).startswith(title_prefix)
+
+
 def read_entries(data: bytes) -> list[tuple[str, bytes]]:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return [(info.filename, z.read(info)) for info in z.infolist() if not info.is_dir()]

@@ -16,8 +16,10 @@ from typing import Callable, Iterator, Sequence
 
 from ..api import Result
 from ..archive.writing import atomic
+from ..archive.writing.outputs import Output, claim_outputs
 from ..archive.reading.templates import builtin_template, custom_template
 from ..errors import SafetrainError
+from . import ooxml
 from .facts import Facts
 from .kinds import DOCUMENT_KINDS, DocumentKind
 from .wordtpl import CompiledTemplate, TemplateProblem
@@ -121,19 +123,32 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+class Rendered(list):
+    """The files written (paths, in order); `outputs` says which replaced an existing file."""
+
+    outputs: list[Output]
+
+
 def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), out_dir: str | os.PathLike = ".",
            everything: bool = False, progress: Callable[[int, int], None] | None = None,
-           workers: int | None = None) -> list[Path]:
+           workers: int | None = None, force: bool = False) -> Rendered:
     """Render one document per record into `out_dir`; returns the files written.
 
     `progress(done, total)` is called as documents are written. `workers`:
     processes to use (default: every core for large runs, 1 for small ones).
+    Before anything is written, every target is claimed (outputs.claim_outputs):
+    never in an archive's records; an existing .docx only when an earlier run
+    wrote it, or with `force`.
     """
     kind = kind_named(kind_name)
     chosen = select_ids(result, kind, ids, everything)
     src, data = load_template(result, kind)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    claimed = claim_outputs(out, [kind.file_name(rid) for rid in chosen], force=force, ours=ooxml.written_by_safetrain)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise atomic.cannot_write(out, exc) from None
     jobs = list(contexts(result, kind, chosen))
     total = len(jobs)
     workers = workers or (cpu_count() if total >= POOL_THRESHOLD else 1)
@@ -148,7 +163,9 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
                 progress(done, total)
     else:
         _render_pool(data, str(src.path), str(out), result.as_of, jobs, workers, progress)
-    return [out / name for name, _, _ in jobs]
+    files = Rendered(out / name for name, _, _ in jobs)
+    files.outputs = claimed
+    return files
 
 
 def _render_pool(data: bytes, name: str, out: str, as_of, jobs: list, workers: int,

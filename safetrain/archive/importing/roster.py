@@ -60,6 +60,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    rows: int | None = None  # data rows read from the sheet (the template's example row not counted)
 
     @property
     def failed(self) -> bool:
@@ -102,12 +103,13 @@ def _cell_value(key: str, value: Any) -> Any:
 def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name: str | None = None) -> ImportReport:
     """Create (or with `update`, change) people from the roster at `path`."""
     sheet = read_sheet(path, ROSTER_HEADERS, ("id",), sheet_name)
-    report = ImportReport(ignored=sheet.ignored)
+    report = ImportReport(ignored=sheet.ignored, rows=0)
     first_row: dict[str, int] = {}
     for row, cells in sheet.rows:
         raw_id = cells.get("id")
         if isinstance(raw_id, str) and raw_id.strip() == EXAMPLE_ID:
             continue
+        report.rows += 1
         errors, pid, values = _read_row(sheet, row, cells)
         if pid is not None:
             if pid in first_row:
@@ -122,7 +124,16 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
             _update_row(ed, sheet, row, pid, values, update, report)
         else:
             _create_row(ed, sheet, row, pid, values, report)
+    _account(report)
     return report
+
+
+def _account(report: ImportReport) -> None:
+    """Every row read has one outcome: a row dropped without a word is a bug, never a success."""
+    rows = ([r for r, _, _ in report.created] + [r for r, _, _ in report.updated] + [r for r, _ in report.skipped]
+            + [r for r, _ in report.unchanged] + sorted({e.row for e in report.errors}))
+    if len(rows) != report.rows or len(set(rows)) != len(rows):
+        raise RuntimeError(f"roster import: {report.rows} rows read, {len(rows)} outcomes")
 
 
 def _read_row(sheet: Sheet, row: int, cells: dict) -> tuple[list[RowError], str | None, dict]:
@@ -191,6 +202,7 @@ def _edit_failed(sheet: Sheet, row: int, exc: EditError, report: ImportReport) -
 # -- the blank roster ----------------------------------------------------------------------
 
 TEMPLATE_ROWS = 2000  # rows that get the drop-down lists and text formats
+TEMPLATE_TITLE = "花名册模板"  # its title property: how `--template` knows a template it wrote before
 
 
 def write_template(path: str | Path) -> None:
@@ -203,6 +215,8 @@ def write_template(path: str | Path) -> None:
     from ..writing.atomic import write_bytes
 
     book = Workbook()
+    book.properties.creator = book.properties.lastModifiedBy = "safetrain"
+    book.properties.title = TEMPLATE_TITLE
     ws = book.active
     ws.title = "花名册"
     keys = list(ROSTER_HEADERS)

@@ -132,6 +132,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict, st
     book = open_book(False)
     try:
         ws = _pick(book, sheet, path)
+        ws.reset_dimensions()  # read-only mode trusts <dimension>, which other programs leave stale: read every row
         grid: list[list[Any]] = []
         formula_at: list[tuple[int, int]] = []
         for r, row in enumerate(ws.iter_rows()):
@@ -148,7 +149,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict, st
     if formula_at:
         book = open_book(True)
         try:
-            cached = [list(row) for row in _pick(book, sheet, path).iter_rows(values_only=True)]
+            ws = _pick(book, sheet, path)
+            ws.reset_dimensions()
+            cached = [list(row) for row in ws.iter_rows(values_only=True)]
         finally:
             book.close()
         for r, c in formula_at:

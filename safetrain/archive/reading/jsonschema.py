@@ -99,6 +99,16 @@ def schema_texts() -> dict[str, str]:
     return {SCHEMA_FILES[k]: json.dumps(schema(k), ensure_ascii=False, indent=2) + "\n" for k in RECORD_KINDS}
 
 
+_TAPLO_HEADER = "# taplo / Even Better TOML: validate and complete safetrain files"
+
+
+def written_by_safetrain(path) -> bool:
+    """A schema file or a .taplo.toml that `safetrain schema` wrote (which it may replace)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096).decode("utf-8", "replace")
+    return head.startswith(_TAPLO_HEADER + "\n") or f'"$id": "{_BASE_URL}' in head
+
+
 def taplo_config(schema_dir: str) -> str:
     """A .taplo.toml that maps every file kind of an archive to its schema."""
     globs = {
@@ -108,7 +118,7 @@ def taplo_config(schema_dir: str) -> str:
         "drill": "**/drills/**/*.toml",
         "mentorship": "**/mentorships/*.toml",
     }
-    out = ["# taplo / Even Better TOML: validate and complete safetrain files", ""]
+    out = [_TAPLO_HEADER, ""]
     for kind, glob in globs.items():
         out += ["[[rule]]", f'include = ["{glob}"]', f'schema.path = "{schema_dir}/{SCHEMA_FILES[kind]}"', ""]
     return "\n".join(out)
