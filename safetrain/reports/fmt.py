@@ -82,6 +82,12 @@ def certificate_number(number: str, id_number: str | None, mask: bool) -> str:
     return mask_id_numbers_in(number, id_number) if mask else number
 
 
+def about(value: str | None, id_number: str | None, mask: bool) -> str:
+    """Free text about a person (a note): their own ID number, and anything shaped like one, masked."""
+    value = text(value)
+    return mask_id_numbers_in(value, id_number) if mask else value
+
+
 def gender(value: str | None) -> str:
     """性别 from a 18-character 身份证号 (GB 11643: the 17th digit, odd = male)."""
     if not value or len(value) != 18 or not value[16].isdigit():
