@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
+from ..controls import drop_controls
+
 LIMIT = 75  # octets per line, CRLF excluded (RFC 5545 3.1)
 PRODID = "-//safetrain//safetrain//ZH"
 
@@ -25,6 +27,7 @@ class Event:
 
 def escape(text: str) -> str:
     """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma, newline."""
+    text = drop_controls(text)  # RFC 5545 3.3.11: no control characters but tab in TEXT
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
 

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..api import Result
+from ..controls import drop_controls
 from ..archive.writing import atomic
 from . import ooxml
 from .facts import Facts
@@ -93,19 +94,13 @@ def _cell_maker(ws):
     """A function value -> what to append: the plain value when openpyxl may take it as
     it is (cheapest), a cell when it needs a style or must be kept from becoming a formula."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    illegal = ILLEGAL_CHARACTERS_RE.search
 
     def make(value, kind: str, style):
-        if kind == TEXT:
+        if kind == TEXT or isinstance(value, str):  # a date column may hold words too (长期有效)
             if value is None or value == "":
                 value = None
             else:
-                value = str(value)
-                if illegal(value):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                value = value[:MAX_TEXT]
+                value = drop_controls(str(value))[:MAX_TEXT]
                 if value.startswith("="):  # openpyxl would write "=..." as a formula: force a string
                     cell = WriteOnlyCell(ws)
                     cell._value, cell.data_type = value, "s"

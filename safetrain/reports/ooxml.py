@@ -15,6 +15,8 @@ from datetime import date
 from typing import Iterable
 from xml.sax.saxutils import escape
 
+from ..controls import drop_controls
+
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 CORE = "docProps/core.xml"
 AUTHOR = "safetrain"
@@ -68,8 +70,8 @@ def core_xml(title: str, when: date, subject: str = "") -> bytes:
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
         ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
         ' xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title>"
-        f"<dc:subject>{escape(subject)}</dc:subject>"
+        f"<dc:title>{escape(drop_controls(title))}</dc:title>"
+        f"<dc:subject>{escape(drop_controls(subject))}</dc:subject>"
         f"<dc:creator>{AUTHOR}</dc:creator>"
         f"<cp:lastModifiedBy>{AUTHOR}</cp:lastModifiedBy>"
         "<cp:revision>1</cp:revision>"
