@@ -6,11 +6,13 @@ named after the format's key (`--on-post` or `--on_post`).
 
 from __future__ import annotations
 
+import functools
+
 import click
 
 from ..archive.reading.spec import CERTIFICATE, FOLDERS, RECORD_KINDS
 from ..errors import SafetrainError
-from .options import archive_option, lang_option
+from .options import ARCHIVE_HELP, archive_after, archive_option, lang_option, one_archive
 from .support import echo, field_option, fill_required, say, typed_values
 
 _NOT_OPTIONS = frozenset({"attendees"})  # added by `safetrain attend`
@@ -35,10 +37,11 @@ def _new_command(kind: str) -> click.Command:
     fields = _fields(kind)
     zh, en = _NEW_HELP[kind]
 
-    def run(rid, archive, lang, dry_run, **given):
+    def run(rid, archive_path, archive, lang, dry_run, **given):
         from ..archive.writing.edit import editing
         from ..archive.writing.records import new_record
 
+        archive = one_archive(archive, archive_path)
         values = typed_values(fields, given)
         required = [k for k in RECORD_KINDS[kind].table.required if k in fields]
         with editing(archive) as ed:  # before asking anything
@@ -52,11 +55,14 @@ def _new_command(kind: str) -> click.Command:
         else:
             echo(lang, f"已新建 {rel}", f"created {rel}")
 
-    params = [click.Argument(["rid"], metavar="ID")]
+    params = [click.Argument(["rid"], metavar="ID"),
+              click.Argument(["archive_path"], metavar="[ARCHIVE]", required=False, type=click.Path(file_okay=False))]
     params += [field_option(k, f) for k, f in fields.items()]
-    return archive_option(lang_option(click.option("--dry-run", is_flag=True, help="只显示将写入的内容 / show what would be written")(
+    params.append(click.Option(["-a", "--archive", "archive"], type=click.Path(file_okay=False), default=None,
+                               help=ARCHIVE_HELP))
+    return lang_option(click.option("--dry-run", is_flag=True, help="只显示将写入的内容 / show what would be written")(
         click.Command(kind, callback=run, params=params, help=f"{zh}。\n\n{en}. Required fields not given are asked for on a terminal.",
-                      short_help=f"{zh} / {en}"))))
+                      short_help=f"{zh} / {en}")))
 
 
 @click.group()
@@ -76,13 +82,13 @@ for _kind in FOLDERS:
 
 @click.command()
 @click.argument("sid", metavar="SID")
-@click.argument("pids", metavar="PID...", nargs=-1, required=True)
+@click.argument("pids", metavar="PID... [ARCHIVE]", nargs=-1, required=True)
 @click.option("--score", default=None, metavar="N", help="考核成绩（每人相同）/ score (the same for each)")
 @click.option("--passed/--failed", "passed", default=None, help="考核合格/不合格（无分数时）/ passed or failed (no score)")
 @click.option("--hours", default=None, metavar="H", help="实际计入的学时（部分参加时）/ 学时 credited (partial attendance)")
 @click.option("--update", is_flag=True, help="已在名单中的人员改为给定的成绩/学时 / change the results of people already listed")
-@archive_option
 @lang_option
+@functools.partial(archive_after, variadic="pids")
 def attend(sid, pids, score, passed, hours, update, archive, lang):
     """登记参加培训的人员。
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from datetime import date
 
@@ -10,7 +11,7 @@ import click
 from ..archive.reading.discover import archive_root
 from ..errors import SafetrainError
 from ..reports.kinds import DOCUMENT_KINDS
-from .options import archive_option, as_of_option, lang_option
+from .options import archive_after, archive_option, as_of_option, lang_option
 from .support import echo
 
 DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
@@ -24,8 +25,7 @@ def _checked(archive: str, as_of: date | None):
 
 @click.command()
 @click.argument("kind", type=click.Choice(DOCUMENT_KIND_NAMES))
-@click.argument("ids", nargs=-1)
-@archive_option
+@click.argument("ids", nargs=-1, metavar="[ID]... [ARCHIVE]")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
               help="输出目录 / output folder")
 @click.option("--all", "everything", is_flag=True, help="打印该种类的全部记录 / every record of that kind")
@@ -33,6 +33,7 @@ def _checked(archive: str, as_of: date | None):
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="进程数（缺省：大批量时用全部核心）/ processes (default: every core for large runs)")
 @lang_option
+@functools.partial(archive_after, variadic="ids")
 def render(kind, ids, archive, out_dir, everything, as_of, jobs, lang):
     """生成 Word 档案文件：每条记录一个 .docx。
 
@@ -171,10 +172,10 @@ def templates_list(archive, lang):
 
 
 @templates.command("copy")
-@click.argument("kinds", nargs=-1, required=True, type=click.Choice(DOCUMENT_KIND_NAMES))
-@archive_option
+@click.argument("kinds", nargs=-1, required=True, metavar=f"KIND... [ARCHIVE]")
 @click.option("--force", is_flag=True, help="覆盖已有的文件 / replace an existing file")
 @lang_option
+@functools.partial(archive_after, variadic="kinds")
 def templates_copy(kinds, archive, force, lang):
     """把内置模板复制到档案的 templates/，以便在 Word 中修改。
 
@@ -183,6 +184,11 @@ def templates_copy(kinds, archive, force, lang):
     from ..archive.writing import atomic
     from ..archive.reading.templates import builtin_template
 
+    unknown = [k for k in kinds if k not in DOCUMENT_KIND_NAMES]
+    if unknown or not kinds:
+        raise SafetrainError(f"未知的文档种类：{'、'.join(unknown) or '（无）'}（可选：{'、'.join(DOCUMENT_KIND_NAMES)}）",
+                             f"unknown document kind: {', '.join(unknown) or '(none)'} "
+                             f"(one of: {', '.join(DOCUMENT_KIND_NAMES)})")
     root = archive_root(archive)
     for kind in kinds:
         target = root / "templates" / f"{kind}.docx"

@@ -64,9 +64,9 @@ def parse_date(value: Any) -> date:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             pass
-        raise InputError(f"不是有效日期：{text}", f"not a valid date: {text}")
-    raise InputError(f"不是日期：{text}（应写成 2023-07-01、2023/7/1 或 2023年7月1日）",
-                     f"not a date: {text} (write 2023-07-01, 2023/7/1 or 2023年7月1日)")
+        raise InputError(f"不是有效日期：{text}（没有这一天）", f"not a valid date: {text} (no such day)")
+    raise InputError(f"不是日期：{text}（应写成 2023-07-01、2023.7.1、2023/7/1 或 2023年7月1日）",
+                     f"not a date: {text} (write 2023-07-01, 2023.7.1, 2023/7/1 or 2023年7月1日)")
 
 
 def parse_datetime(value: Any) -> datetime:
