@@ -28,7 +28,8 @@ WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 _MARKS = re.compile(r"[\s*＊]|[（(]\s*(必填|选填|可选)\s*[)）]")
 #: the first filled cell of a footer row: who made and checked the sheet, when, totals
 FOOTER = re.compile(r"^\s*(制表人|制表|制表日期|填表人|填表日期|审核人|审核|审批人|审批|负责人|单位负责人|经办人|"
-                    r"盖章|单位（盖章）|单位\(盖章\)|日期|合计|总计|共计|备注说明)\s*[:：]?")
+                    r"授课人|授课教师|培训教师|讲师|记录人|监考人|"
+                    r"盖章|单位（盖章）|单位\(盖章\)|日期|合计|总计|共计|备注说明)\s*([:：]|\s|$)")
 
 
 @dataclass(frozen=True)
