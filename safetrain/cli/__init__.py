@@ -14,7 +14,10 @@ import click
 
 from .. import __version__
 from ..errors import SafetrainError
-from .options import current_lang
+from . import clickzh
+from .options import current_lang, remember_lang
+
+clickzh.install()  # click's own usage, help and error words in Chinese for a Chinese run
 
 #: command name -> (module, attribute, one-line help). Adding a command is one line here.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -58,8 +61,19 @@ class LazyGroup(click.Group):
 
     def format_commands(self, ctx, formatter):
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx) if name in COMMANDS]
-        with formatter.section("Commands / 命令"):
+        with formatter.section("命令 / Commands" if current_lang(ctx) != "en" else "Commands / 命令"):
             formatter.write_dl(rows)
+
+    def parse_args(self, ctx, args):
+        """Know the language before anything is parsed, so click's own usage errors
+        (an unknown option, a missing argument) are in it too."""
+        if ctx.parent is None:
+            remember_lang(None, None)  # a new run
+        for i, arg in enumerate(args):
+            value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
+            if value in ("zh", "en"):
+                remember_lang(ctx, value)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
         """The one place failures are printed: a SafetrainError (or a file the
@@ -96,7 +110,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="safetrain")
+@click.version_option(__version__, prog_name="safetrain", help="显示版本并退出 / Show the version and exit.")
 def main():
     """safetrain：安全生产培训档案的检查与打印。
 

@@ -49,9 +49,14 @@ def _walk(command: click.Command, path: list[str], parent: click.Context | None,
 def cli_markdown() -> str:
     """docs/cli.md: the help of `safetrain` and of every command and sub-command."""
     from . import main
+    from .options import remember_lang
 
     out = [_CLI_HEAD]
-    _walk(main, ["safetrain"], None, out)
+    remember_lang(None, "zh")  # click's own words (用法, 选项) in Chinese, whatever the locale
+    try:
+        _walk(main, ["safetrain"], None, out)
+    finally:
+        remember_lang(None, None)
     return "\n".join(out).rstrip("\n") + "\n"
 
 

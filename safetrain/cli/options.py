@@ -48,9 +48,19 @@ DATE = DateType()
 _LANG_KEY = "safetrain.lang"
 
 
+_run_lang: list[str | None] = [None]  # this run's language, for what click prints after its contexts are gone
+
+
+def remember_lang(ctx: click.Context | None, value: str | None) -> None:
+    """Note the run's language (None: a new run begins, nothing chosen yet)."""
+    if ctx is not None and value is not None:
+        ctx.meta[_LANG_KEY] = value  # shared by every context of the run: the error handler reads it
+    _run_lang[0] = value
+
+
 def _chosen_lang(ctx: click.Context, param, value: str | None) -> str:
-    value = value or default_lang()
-    ctx.meta[_LANG_KEY] = value  # shared by every context of the run: the error handler reads it
+    value = value or ctx.meta.get(_LANG_KEY) or default_lang()
+    remember_lang(ctx, value)
     return value
 
 
@@ -63,7 +73,7 @@ def lang_option(f: Callable) -> Callable:
 def current_lang(ctx: click.Context | None = None) -> str:
     """The language of this run: --lang when a command was given one, else the locale's."""
     ctx = ctx or click.get_current_context(silent=True)
-    return (ctx.meta.get(_LANG_KEY) if ctx is not None else None) or default_lang()
+    return (ctx.meta.get(_LANG_KEY) if ctx is not None else None) or _run_lang[0] or default_lang()
 
 
 def as_of_option(f: Callable) -> Callable:
