@@ -159,7 +159,7 @@ def config_text(data: dict) -> str:
     """safetrain.toml with a Chinese comment above every key."""
     out = [
         "# 安全生产培训档案（一企一册）：企业登记信息与档案设置。",
-        "# 由 safetrain init 生成。本文件所在目录即档案；格式见 ARCHIVE-FORMAT.md，用 safetrain check 检查。",
+        "# 由 safetrain init 生成。本文件所在目录即档案；格式说明见 safetrain 的 docs/format.md，用 safetrain check 检查。",
         "",
     ]
     for key in ("format", "ruleset", "waivers"):
