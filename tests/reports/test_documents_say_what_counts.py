@@ -92,3 +92,30 @@ def test_a_blank_sign_in_sheet_for_a_department_or_people(archive, tmp_path):
     assert r.exit_code == 2 and "没有部门“无此部门”" in r.output
     r = run("render", "signin", "S1", "--department", "机加车间", archive, "-o", tmp_path)
     assert r.exit_code == 2
+
+
+def test_printed_the_blank_rows_and_signatures_share_the_last_page(make_archive, tmp_path):
+    """LibreOffice lays the sheet out: whatever the page break, the blank rows, 应到/实到 and
+    the signatures are on one page (the old layout left the signatures alone on the next)."""
+    import os
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not (soffice and shutil.which("pdftotext")):
+        if os.environ.get("SAFETRAIN_REQUIRE_OFFICE"):
+            raise RuntimeError("SAFETRAIN_REQUIRE_OFFICE is set but soffice or pdftotext is missing")
+        pytest.skip("needs LibreOffice and poppler-utils (apt-get install -y libreoffice-writer poppler-utils)")
+    for n in (19, 21, 23):  # attendee counts around a page break
+        people = {f"people/E{i:02d}.toml": person(f"员工{i:02d}") for i in range(1, n + 1)}
+        attendees = ",\n  ".join(f'{{ person = "E{i:02d}", score = 90 }}' for i in range(1, n + 1))
+        root = make_archive({**people, "sessions/2023/S1.toml": session(attendees)}, root=tmp_path / f"a{n}")
+        out = tmp_path / f"out{n}"
+        render(root, out, "signin", "S1")
+        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(out / "signin-S1.docx")],
+                       check=True, capture_output=True, timeout=240, env={**os.environ, "HOME": str(tmp_path)})
+        text = subprocess.run(["pdftotext", "-layout", str(out / "signin-S1.pdf"), "-"], check=True,
+                              capture_output=True, text=True).stdout
+        last = next(page for page in text.split("\f") if "授课人签名" in page)
+        numbers = {line.split()[0] for line in last.splitlines() if line.split() and line.split()[0].isdigit()}
+        assert {str(k) for k in range(n + 1, n + 6)} <= numbers, (n, last)
