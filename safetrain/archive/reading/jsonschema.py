@@ -10,15 +10,11 @@ from __future__ import annotations
 import json
 
 from .fields import FieldSpec, TableSpec
+from .discover import MARKER
 from .spec import ATTACHMENT, ID_PATTERN, RECORD_KINDS
 
-SCHEMA_FILES = {
-    "config": "safetrain.schema.json",
-    "person": "person.schema.json",
-    "session": "session.schema.json",
-    "drill": "drill.schema.json",
-    "mentorship": "mentorship.schema.json",
-}
+#: record kind -> its schema's file name (safetrain.toml's is safetrain.schema.json)
+SCHEMA_FILES = {kind: f"{'safetrain' if kind == 'config' else kind}.schema.json" for kind in RECORD_KINDS}
 _BASE_URL = "https://safetrain.invalid/schemas/"
 
 
@@ -118,14 +114,8 @@ def schema_texts(lang: str | None = None) -> dict[str, str]:
 
 def taplo_config(schema_dir: str) -> str:
     """A .taplo.toml that maps every file kind of an archive to its schema."""
-    globs = {
-        "config": "**/safetrain.toml",
-        "person": "**/people/*.toml",
-        "session": "**/sessions/**/*.toml",
-        "drill": "**/drills/**/*.toml",
-        "mentorship": "**/mentorships/*.toml",
-    }
     out = ["# taplo / Even Better TOML: validate and complete safetrain files", ""]
-    for kind, glob in globs.items():
+    for kind, rk in RECORD_KINDS.items():
+        glob = f"**/{MARKER}" if rk.folder is None else f"**/{rk.folder}/{'**/' if rk.recursive else ''}*.toml"
         out += ["[[rule]]", f'include = ["{glob}"]', f'schema.path = "{schema_dir}/{SCHEMA_FILES[kind]}"', ""]
     return "\n".join(out)
