@@ -48,6 +48,9 @@ def test_a_utf8_byte_order_mark_is_valid_toml(memory_archive):
     assert found(root, select=["A"]) == []
     result = check_files(root, AS_OF)
     assert result.archive.people["E1"].name == "张三" and result.archive.config.enterprise.name
+    typo = memory_archive({"people/E1.toml": b"\xef\xbb\xbf" + b'nam = "x"\n' + person().encode()})
+    (f,) = findings(typo, select=["A002"])
+    assert (f.line, f.message_en.split("`")[1]) == (1, "nam")  # line numbers as the editor shows them
 
 
 def test_a001_in_chinese_with_a_hint_for_the_usual_slips(memory_archive):
