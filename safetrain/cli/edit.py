@@ -12,7 +12,7 @@ import click
 
 from ..archive.reading.spec import FOLDERS, RECORD_KINDS
 from ..errors import SafetrainError
-from .options import ARCHIVE_HELP, archive_after, archive_option, lang_option, one_archive
+from .options import archive_after, archive_option, lang_option, with_archive
 from .support import echo, field_option, fill_required, say, typed_values
 
 _NOT_OPTIONS = frozenset({"attendees"})  # added by `safetrain attend`
@@ -38,11 +38,10 @@ def _new_command(kind: str) -> click.Command:
     fields = _fields(kind)
     zh, en = _NEW_HELP[kind]
 
-    def run(rid, archive_path, archive, lang, dry_run, **given):
+    def run(rid, archive, lang, dry_run, **given):
         from ..archive.writing.edit import editing
         from ..archive.writing.records import new_record
 
-        archive = one_archive(archive, archive_path)
         values = typed_values(fields, given)
         required = [k for k in RECORD_KINDS[kind].table.required if k in fields]
         with editing(archive) as ed:  # before asking anything
@@ -61,14 +60,11 @@ def _new_command(kind: str) -> click.Command:
         else:
             echo(lang, f"已新建 {rel}", f"created {rel}")
 
-    params = [click.Argument(["rid"], metavar="ID"),
-              click.Argument(["archive_path"], metavar="[ARCHIVE]", required=False, type=click.Path(file_okay=False))]
-    params += [field_option(k, f) for k, f in fields.items()]
-    params.append(click.Option(["-a", "--archive", "archive"], type=click.Path(file_okay=False), default=None,
-                               help=ARCHIVE_HELP))
+    params = [click.Argument(["rid"], metavar="ID")] + [field_option(k, f) for k, f in fields.items()]
+    command = click.Command(kind, callback=run, params=params, short_help=f"{zh} / {en}",
+                            help=f"{zh}。\n\n{en}. Required fields not given are asked for on a terminal.")
     return lang_option(click.option("--dry-run", is_flag=True, help="只显示将写入的内容 / show what would be written")(
-        click.Command(kind, callback=run, params=params, help=f"{zh}。\n\n{en}. Required fields not given are asked for on a terminal.",
-                      short_help=f"{zh} / {en}")))
+        with_archive(command)))
 
 
 @click.group()

@@ -113,6 +113,22 @@ def archive_option(f: Callable) -> Callable:
                         help=ARCHIVE_HELP)(command)
 
 
+def with_archive(command: click.Command, position: int = 1) -> click.Command:
+    """archive_option for a command built from its parameters (click.Command(...)): the
+    optional ARCHIVE argument at `position` among its params, and -a/--archive."""
+    callback = command.callback
+
+    def run(*args, archive=None, archive_path=None, **kwargs):
+        return callback(*args, archive=one_archive(archive, archive_path), **kwargs)
+
+    command.callback = run
+    command.params.insert(position, click.Argument(["archive_path"], metavar="[ARCHIVE]", required=False,
+                                                   type=click.Path(file_okay=False)))
+    command.params.append(click.Option(["-a", "--archive", "archive"], type=click.Path(file_okay=False), default=None,
+                                       help=ARCHIVE_HELP))
+    return command
+
+
 def archive_after(f: Callable, variadic: str) -> Callable:
     """For a command whose last argument is a list (`render KIND [ID]... [ARCHIVE]`): the
     archive is -a/--archive, or the list's last item when that is an existing folder."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from ..archive.reading.spec import PERSON
-from .options import DATE, archive_option, lang_option
+from .options import DATE, archive_option, lang_option, with_archive
 from .support import echo, field_option, typed_values
 
 _CHANGE = PERSON.fields["changes"].table
@@ -62,24 +62,7 @@ def _change_command(kind: str, zh: str, en: str, doc: str) -> click.Command:
                            help=f"到新岗位/复岗第一天 / first day on the new or returned post")]
     params += [field_option(k, f) for k, f in _CHANGE_FIELDS.items()]
     command = click.Command(kind, callback=run, params=params, help=doc, short_help=f"{zh} / {en}")
-    return _with_archive(command)
-
-
-def _with_archive(command: click.Command) -> click.Command:
-    """The archive argument and -a of every command, on a command built from its parameters."""
-    from .options import ARCHIVE_HELP, one_archive
-
-    callback = command.callback
-
-    def run(*args, archive=None, archive_path=None, **kwargs):
-        return callback(*args, archive=one_archive(archive, archive_path), **kwargs)
-
-    command.callback = run
-    command.params.insert(1, click.Argument(["archive_path"], metavar="[ARCHIVE]", required=False,
-                                            type=click.Path(file_okay=False)))
-    command.params.append(click.Option(["-a", "--archive", "archive"], type=click.Path(file_okay=False), default=None,
-                                       help=ARCHIVE_HELP))
-    return lang_option(command)
+    return lang_option(with_archive(command))
 
 
 person.add_command(_change_command("transfer", "调岗", "transfer", """登记调岗：people/PID.toml 加一条 [[changes]]（kind = "transfer"）。
