@@ -175,3 +175,12 @@ def test_the_example_sign_in_sheet(make_archive, tmp_path):
     r = run("import", "attendance", "S1", EXAMPLES / "签到表.xlsx", root)
     assert r.exit_code == 0, r.output
     assert "登记 7 人，更新 0，跳过 0，缺考 1，出错 0 行" in r.output and "第 9 行 CY006：缺考，未登记" in r.output
+
+
+def test_a_csv_saved_by_chinese_excel_is_gbk(archive, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes("工号,姓名,部门,岗位,用工形式,入职日期\nE9,王五,机电队,电工,实习生,2024.1.2\n".encode("gbk"))
+    r = run("import", "roster", path, archive)
+    assert r.exit_code == 0 and "新建 E9 王五" in r.output
+    text = (archive / "people/E9.toml").read_text("utf-8")
+    assert 'employment = "intern"' in text and "hired = 2024-01-02" in text
