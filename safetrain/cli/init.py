@@ -57,7 +57,7 @@ def init(directory, ruleset, lang, **given):
     """
     from pathlib import Path
 
-    from ..archive.writing.skeleton import check_target, choose_ruleset, init_archive
+    from ..archive.writing.skeleton import check_target, init_archive
 
     check_target(Path(directory).absolute())
     facts = typed_values(ENTERPRISE.fields, given)

@@ -59,7 +59,7 @@ def _change_command(kind: str, zh: str, en: str, doc: str) -> click.Command:
 
     params = [click.Argument(["pid"], metavar="PID"),
               click.Option(["--date", "day"], type=DATE, required=True, metavar="DATE",
-                           help=f"到新岗位/复岗第一天 / first day on the new or returned post")]
+                           help="到新岗位/复岗第一天 / first day on the new or returned post")]
     params += [field_option(k, f) for k, f in _CHANGE_FIELDS.items()]
     command = click.Command(kind, callback=run, params=params, help=doc, short_help=f"{zh} / {en}")
     return lang_option(with_archive(command))

@@ -192,7 +192,7 @@ def templates_list(archive, lang):
 
 
 @templates.command("copy")
-@click.argument("kinds", nargs=-1, required=True, metavar=f"KIND... [ARCHIVE]")
+@click.argument("kinds", nargs=-1, required=True, metavar="KIND... [ARCHIVE]")
 @click.option("--force", is_flag=True, help="覆盖已有的文件 / replace an existing file")
 @lang_option
 @functools.partial(archive_after, variadic="kinds")

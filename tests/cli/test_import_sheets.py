@@ -1,7 +1,6 @@
 """What HR and trainers really hand over: .xls, .ods, merged titles, 序号 without 工号,
 footers, hidden sheets, numbers where text belongs; sign-in sheets with 85分 and 缺考."""
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -69,7 +68,7 @@ def test_an_xls_row_error_names_the_row_and_column_the_sheet_shows(make_archive,
     root = make_archive({"people/X1.toml": person("李强", id_number=f'"{number}"')})
     r = run("import", "roster", EXAMPLES / "花名册.xls", root)
     assert r.exit_code == 1
-    assert f"第 6 行 身份证号（E列）：身份证号与 X1 相同（A005）" in r.output, r.output
+    assert "第 6 行 身份证号（E列）：身份证号与 X1 相同（A005）" in r.output, r.output
 
 
 def test_ids_must_be_text_or_whole_numbers_and_text_is_bounded(archive, tmp_path):
