@@ -50,6 +50,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
     but no longer found are listed on standard error.
     """
     from .. import baseline
+    from ..archive.reading.discover import named_paths
     from ..reports.findings import FORMATS
     from ..rules import RULES
     from ..rules.catalog import removed_codes
@@ -68,6 +69,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
     if baseline_file and write_baseline:
         raise SafetrainError("--baseline 与 --write-baseline 不能同时使用", "use --baseline or --write-baseline, not both")
     known = baseline.read(baseline_file) if baseline_file else None
+    paths = named_paths(paths, "check")
     if write_baseline:
         from ..archive.writing.outputs import claim_output
 

@@ -43,7 +43,9 @@ def expiring(paths, within, as_of, fmt, ics_file, force, lang):
     from ..reports.ics import written_by_safetrain
 
     target = claim_output(ics_file, force=force, ours=written_by_safetrain) if ics_file else None
-    results, broken = checked_results(paths, as_of or date.today(), lang)
+    from ..archive.reading.discover import named_paths
+
+    results, broken = checked_results(named_paths(paths, "expiring"), as_of or date.today(), lang)
     doc = expiring_document(results, within)
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))

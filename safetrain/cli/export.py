@@ -42,7 +42,9 @@ def sqlite(out, paths, as_of, unmasked, force, lang):
     from ..export.sqlite import write_database, written_by_safetrain
 
     target = claim_output(out, force=force, ours=written_by_safetrain)
-    results = list(check_paths(paths or ["."], as_of or date.today()))
+    from ..archive.reading.discover import named_paths
+
+    results = list(check_paths(named_paths(paths, "export sqlite OUT.db"), as_of or date.today()))
     written = write_database(out, results, unmasked=unmasked)
     tell_replaced(lang, [target])
     c = written.counts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..archive.reading.spec import RECORD_KINDS
-from .options import current_lang, force_option
+from .options import force_option, lang_option
 from .support import tell_replaced
 
 
@@ -16,13 +16,16 @@ from .support import tell_replaced
 @click.option("--print", "show", type=click.Choice(list(RECORD_KINDS)),
               default=None, help="只把一种打印到标准输出 / print one kind to standard output instead")
 @force_option
-def schema(out, taplo, show, force):
-    """写出五种档案文件的 JSON Schema。
+@lang_option
+def schema(out, taplo, show, force, lang):
+    """写出各种档案文件的 JSON Schema。
 
     Write JSON Schemas of the archive's file kinds (safetrain.toml, people,
     sessions, drills, mentorships), so editors such as Even Better TOML
     (taplo) complete and validate as people type. Point a file at one with a
     first line like `#:schema ../schemas/person.schema.json`, or use --taplo.
+    Descriptions are in Chinese and English, or only in --lang's language
+    when it is given. The format itself is described in docs/format.md.
     Schemas written before are replaced; other files only with --force.
     """
     from pathlib import Path
@@ -31,7 +34,8 @@ def schema(out, taplo, show, force):
     from ..archive.writing.outputs import claim_output, claim_outputs
     from ..archive.reading.jsonschema import SCHEMA_FILES, schema_texts, taplo_config, written_by_safetrain
 
-    texts = schema_texts()
+    explicit = click.get_current_context().get_parameter_source("lang") == click.core.ParameterSource.COMMANDLINE
+    texts = schema_texts(lang if explicit else None)
     if show:
         click.echo(texts[SCHEMA_FILES[show]], nl=False)
         return
@@ -45,4 +49,4 @@ def schema(out, taplo, show, force):
     if taplo:
         write_text(targets[-1].path, taplo_config(folder.name))
         click.echo(str(targets[-1].path))
-    tell_replaced(current_lang(), targets)
+    tell_replaced(lang, targets)

@@ -41,10 +41,7 @@ _XML_DECL = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 
 
 class TemplateProblem(SafetrainError):
-    """A template that cannot be used: the message names the file (and the paragraph when known)."""
-
-    def __reduce__(self):  # crosses from a worker process with both languages
-        return (type(self), (self.zh, self.en))
+    """A template that cannot be used (Word or HTML): the message names the file (and the paragraph or line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,22 +182,9 @@ class CompiledTemplate:
         return Where(part, max(lineno - 1, 1), _strip(lines[lineno - 1]) if lineno <= len(lines) else "")
 
     def problem_at(self, part: str, lineno: int | None, exc: Exception) -> TemplateProblem:
-        from jinja2 import TemplateSyntaxError
-        from jinja2.sandbox import SecurityError
-
-        from .sandbox import TemplateLimit
-
         where = self.where(part, lineno)
-        if isinstance(exc, TemplateSyntaxError):
-            kind_zh, kind_en = "语法错误", "syntax error"
-        elif isinstance(exc, SecurityError):
-            kind_zh, kind_en = "不允许的操作（沙箱）", "not allowed (sandbox)"
-        elif isinstance(exc, TemplateLimit):
-            return self.problem(f"{where.zh()}：{exc.zh}", f"{where.en()}: {exc.en}")
-        else:
-            kind_zh, kind_en = "渲染失败", "cannot render"
-        message = getattr(exc, "message", None) or str(exc)
-        return self.problem(f"{where.zh()}{kind_zh}：{message}", f"{where.en()}: {kind_en}: {message}")
+        (kind_zh, kind_en), (message_zh, message_en) = template_error(exc)
+        return self.problem(f"{where.zh()}{kind_zh}：{message_zh}", f"{where.en()}: {kind_en}: {message_en}")
 
     # -- rendering ------------------------------------------------------------
     def render_parts(self, context: dict) -> dict[str, bytes]:
@@ -245,6 +229,26 @@ class CompiledTemplate:
     def _ordered(self) -> list[tuple[str, bytes]]:
         entries = dict(self.entries)
         return [(n, entries[n]) for n in ooxml.ordered(entries)]
+
+
+def template_error(exc: Exception) -> tuple[tuple[str, str], tuple[str, str]]:
+    """What went wrong in a user's template, in words: ((zh, en) of the kind, (zh, en) of the
+    message: Jinja's own, or the sandbox's for a limit passed). Word and HTML templates alike."""
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import SecurityError
+
+    from .sandbox import TemplateLimit
+
+    if isinstance(exc, TemplateLimit):
+        return ("超出限制", "over a limit"), (exc.zh, exc.en)
+    if isinstance(exc, TemplateSyntaxError):
+        kind = ("语法错误", "syntax error")
+    elif isinstance(exc, SecurityError):
+        kind = ("不允许的操作（沙箱）", "not allowed (sandbox)")
+    else:
+        kind = ("渲染失败", "cannot render")
+    message = getattr(exc, "message", None) or str(exc)
+    return kind, (message, message)
 
 
 def _text(blob: bytes) -> str:
