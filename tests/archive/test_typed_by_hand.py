@@ -77,7 +77,8 @@ def test_as_of_outside_1900_2100_is_a_usage_error(make_archive):
     root = make_archive({"people/E1.toml": person()})
     for day in ("9999-01-01", "1899-12-31", "0001-01-01"):
         r = run("check", str(root), "--as-of", day, "--lang", "en")
-        assert r.exit_code == 2 and r.output.strip() == f"error: --as-of {day} is not between 1900 and 2100", r.output
+        assert r.exit_code == 2 and r.output.strip() == \
+            f"error: --as-of: the date {day} is not between 1900 and 2100; check the year", r.output
 
 
 def test_control_characters_in_text_are_an_a002_shown_escaped(memory_archive):

@@ -37,7 +37,7 @@ def root(make_archive):
 
 
 SUFFIX = {"export sqlite": ".db", "expiring --ics": ".ics", "ledger": ".xlsx", "check --write-baseline": ".json",
-          "import roster --template": "-template.xlsx"}
+          "import roster --template": "-template.xlsx", "import attendance --template": "-signin.xlsx"}
 
 
 def commands(root: Path, target: str | Path, *extra: str) -> dict[str, list[str]]:
@@ -53,6 +53,8 @@ def commands(root: Path, target: str | Path, *extra: str) -> dict[str, list[str]
         "ledger": ["ledger", "-a", a, "-o", t("ledger"), *AS_OF, *extra],
         "check --write-baseline": ["check", a, "--write-baseline", t("check --write-baseline"), *AS_OF, *extra],
         "import roster --template": ["import", "roster", "--template", t("import roster --template"), *extra],
+        "import attendance --template": ["import", "attendance", "--template", t("import attendance --template"),
+                                         *extra],
     }
 
 
@@ -192,3 +194,12 @@ def test_init_ignores_the_lock_temporary_files_and_printed(tmp_path):
     ignored = subprocess.run(["git", "-C", str(target), "status", "--porcelain", "--ignored"], capture_output=True,
                              text=True, check=True).stdout
     assert "!! .safetrain.lock" in ignored and "!! .E1.toml.ab12cd_9.tmp" in ignored and "!! printed/" in ignored
+
+
+def test_a_blank_sign_in_sheet_is_claimed_like_every_document(root, tmp_path):
+    r = run("render", "signin", "--department", "机加车间", "-a", str(root), *AS_OF)
+    assert r.exit_code == 0 and r.stdout.strip() == str(root / "printed" / "signin-机加车间.docx"), r.output
+    r = run("render", "signin", "--department", "机加车间", "-a", str(root), *AS_OF)
+    assert r.exit_code == 0 and "written by an earlier run" in r.stderr
+    r = run("render", "signin", "--department", "机加车间", "-a", str(root), "-o", str(root / "sessions"), *AS_OF)
+    assert r.exit_code == 2 and "not written to" in r.output
