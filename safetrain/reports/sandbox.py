@@ -45,7 +45,7 @@ from markupsafe import Markup
 from ..controls import CONTROL
 
 RENDER_SECONDS = 60.0  # one rendering of one template; SAFETRAIN_RENDER_SECONDS overrides
-MAX_OUTPUT = 200_000_000  # characters one rendering may write (the register of 10,000 people: ~30 million)
+MAX_OUTPUT = 200_000_000  # characters one rendering may write (the register of 10,000 people: ~4 million)
 MAX_VALUE = 10_000_000  # characters of a string, items of a list, built inside a template
 MAX_BITS = 100_000  # bits of an integer built inside a template
 _WIDE = re.compile(r"%[-+ #0]*(?:\*|\d{6,})|\{[^{}]*:[^{}]*(?:\d{6,})[^{}]*\}")  # a width of 100000 or more
