@@ -30,19 +30,23 @@ class DateType(click.ParamType):
 
     name = "DATE"
 
+    def __init__(self, open_end: bool = False):
+        self.open_end = open_end  # 9999-12-31 accepted: a certificate's expiry that never comes (长期有效)
+
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
         from ..archive.writing.inputs import InputError, parse_date
 
         try:
-            return parse_date(value)
+            return parse_date(value, self.open_end)
         except InputError as exc:
             opt = param.opts[0] if param is not None and param.opts else "DATE"
             raise SafetrainError(f"{opt}：{exc.zh}", f"{opt}: {exc.en}") from None
 
 
 DATE = DateType()
+EXPIRY = DateType(open_end=True)
 
 
 _LANG_KEY = "safetrain.lang"

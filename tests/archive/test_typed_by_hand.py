@@ -107,3 +107,18 @@ def test_a_nul_in_a_path_is_an_a008_end_to_end(make_archive):
         r = run(*args, *AS_OF)
         assert "\0" not in r.output and "内部错误" not in r.output, (args, r.output)
     assert "attachments/a\\x00b.pdf" in run("check", str(root), *AS_OF).output
+
+
+def test_no_expiry_is_typed_and_listed_as_such(make_archive):
+    root = make_archive({"people/E1.toml": person(id_number=f'"{ID_NUMBERS[1]}"')})
+    r = run("cert", "add", "E1", "-a", str(root), "--kind", "other", "--category", "健康证", "--number", "J1",
+            "--issued", "2024-01-01", "--expires", "9999-12-31")
+    assert r.exit_code == 0, r.output
+    assert "expires = 9999-12-31" in (root / "people" / "E1.toml").read_text("utf-8")
+    r = run("cert", "renew", "E1", "J1", "-a", str(root), "--issued", "2024-02-01", "--expires", "9999-12-31")
+    assert r.exit_code == 0, r.output
+    listed = run("cert", "list", str(root), *AS_OF).output
+    assert "长期有效" in listed and "9999" not in listed
+    r = run("cert", "add", "E1", "-a", str(root), "--kind", "other", "--category", "健康证", "--number", "J2",
+            "--issued", "2024-01-01", "--expires", "9999-01-01", "--lang", "en")
+    assert r.exit_code == 2 and "9999-01-01 is not between 1900 and 2100" in r.output
