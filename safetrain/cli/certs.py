@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from ..archive.reading.spec import CERTIFICATE
-from .options import DATE, archive_option, as_of_option, format_option, lang_option
+from .options import DATE, EXPIRY, archive_option, as_of_option, format_option, lang_option
 from .support import echo, field_option, fill_required, typed_values
 
 
@@ -95,7 +95,8 @@ def cert_review(pid, number, day, archive, lang):
 @click.argument("pid", metavar="PID")
 @click.argument("number", metavar="NUMBER")
 @click.option("--issued", type=DATE, required=True, metavar="DATE", help="新证发证日期 / issue date of the new certificate")
-@click.option("--expires", type=DATE, required=True, metavar="DATE", help="新证有效期至 / the new certificate's expiry")
+@click.option("--expires", type=EXPIRY, required=True, metavar="DATE",
+              help="新证有效期至（长期有效写 9999-12-31）/ the new certificate's expiry (9999-12-31: none)")
 @click.option("--new-number", default=None, metavar="NUMBER", help="新证号（缺省不变）/ the new number (default: unchanged)")
 @archive_option
 @lang_option

@@ -6,7 +6,8 @@ from datetime import date
 
 import click
 
-from .options import as_of_option, lang_option
+from .options import as_of_option, force_option, lang_option
+from .support import tell_replaced
 
 
 @click.group()
@@ -22,8 +23,9 @@ def export():
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
+@force_option
 @lang_option
-def sqlite(out, paths, as_of, unmasked, lang):
+def sqlite(out, paths, as_of, unmasked, force, lang):
     """把档案导出为一个 SQLite 数据库。
 
     Write every archive under PATHS (default: the current folder) to one
@@ -31,16 +33,20 @@ def sqlite(out, paths, as_of, unmasked, lang):
     credited hours), certificates, changes, drills, mentorships, the findings
     as of --as-of (default today) and the labels of every code. ID numbers
     are masked unless --unmasked (or the archive's settings turn masking off).
-    OUT.db is replaced only when the export succeeds. docs/export.md
-    describes the tables and example queries.
+    OUT.db is replaced only when the export succeeds, and only when it is an
+    earlier export (or with --force); never inside an archive's records.
+    docs/export.md describes the tables and example queries.
     """
     from ..api import check_paths
-    from ..export.sqlite import write_database
+    from ..archive.writing.outputs import claim_output
+    from ..export.sqlite import write_database, written_by_safetrain
 
+    target = claim_output(out, force=force, ours=written_by_safetrain)
     from ..archive.reading.discover import named_paths
 
     results = list(check_paths(named_paths(paths, "export sqlite OUT.db"), as_of or date.today()))
     written = write_database(out, results, unmasked=unmasked)
+    tell_replaced(lang, [target])
     c = written.counts
     if lang == "en":
         click.echo(f"{out}: {written.archives} archive(s), {c['people']} people, {c['sessions']} sessions, "

@@ -8,8 +8,8 @@ from datetime import date
 import click
 
 from ..errors import SafetrainError
-from .options import archive_option, lang_option
-from .support import confirm, echo, is_terminal, say
+from .options import archive_option, force_option, lang_option
+from .support import confirm, echo, is_terminal, say, tell_replaced
 
 _FILE_HELP = ".xlsx、.xls、.ods 或 .csv / an .xlsx, .xls, .ods or .csv file"
 
@@ -113,8 +113,9 @@ def _generated(report, lang: str) -> None:
               help="花名册没有工号时自动编号：前缀加四位数字，写入前列出 / number people PREFIX0001, ... when the "
                    "roster has no ids (listed before writing)")
 @archive_option
+@force_option
 @lang_option
-def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, lang):
+def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, force, lang):
     """导入员工花名册。
 
     Import people from a roster (FILE: .xlsx, .xls, .ods or .csv). Headers in
@@ -131,10 +132,14 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
     from ..archive.reading.spec import PERSON
 
     if template:
-        from ..archive.importing.roster import write_template
+        from ..archive.importing.roster import TEMPLATE_TITLE, write_template
+        from ..archive.writing.outputs import claim_output
+        from ..reports.ooxml import written_by_safetrain
 
+        target = claim_output(template, force=force, ours=lambda p: written_by_safetrain(p, TEMPLATE_TITLE))
         write_template(template)
         echo(lang, f"已写出花名册模板 {template}", f"wrote the roster template {template}")
+        tell_replaced(lang, [target])
         return
     if not file:
         raise SafetrainError("需要花名册文件 FILE（或 --template FILE.xlsx）", "FILE is needed (or --template FILE.xlsx)")
@@ -168,8 +173,9 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
 @click.option("--update", is_flag=True, help="已登记的人员改为表中的成绩/学时 / change the results of people already listed")
 @click.option("--sheet", default=None, metavar="NAME", help="工作表名称（缺省第一张可见的表）/ sheet name (default: the first visible one)")
 @archive_option
+@force_option
 @lang_option
-def attendance(sid, file, template, dry_run, update, sheet, archive, lang):
+def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang):
     """导入一期培训的签到和成绩。
 
     List the attendees of session SID from a sheet (FILE: .xlsx, .xls, .ods
@@ -182,10 +188,14 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, lang):
     blank sheet instead.
     """
     if template:
-        from ..archive.importing.attendance import write_template
+        from ..archive.importing.attendance import TEMPLATE_TITLE, write_template
+        from ..archive.writing.outputs import claim_output
+        from ..reports.ooxml import written_by_safetrain
 
+        target = claim_output(template, force=force, ours=lambda p: written_by_safetrain(p, TEMPLATE_TITLE))
         write_template(template)
         echo(lang, f"已写出签到及成绩表模板 {template}", f"wrote the attendance template {template}")
+        tell_replaced(lang, [target])
         return
     if not sid or not file:
         raise SafetrainError("需要培训编号 SID 和签到表文件 FILE（或 --template FILE.xlsx）",

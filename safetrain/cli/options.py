@@ -30,19 +30,23 @@ class DateType(click.ParamType):
 
     name = "DATE"
 
+    def __init__(self, open_end: bool = False):
+        self.open_end = open_end  # 9999-12-31 accepted: a certificate's expiry that never comes (长期有效)
+
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
         from ..archive.writing.inputs import InputError, parse_date
 
         try:
-            return parse_date(value)
+            return parse_date(value, self.open_end)
         except InputError as exc:
             opt = param.opts[0] if param is not None and param.opts else "DATE"
             raise SafetrainError(f"{opt}：{exc.zh}", f"{opt}: {exc.en}") from None
 
 
 DATE = DateType()
+EXPIRY = DateType(open_end=True)
 
 
 _LANG_KEY = "safetrain.lang"
@@ -144,6 +148,13 @@ def archive_after(f: Callable, variadic: str) -> Callable:
 
     return click.option("-a", "--archive", "archive", type=click.Path(file_okay=False), default=None,
                         help=ARCHIVE_HELP)(command)
+
+
+def force_option(f: Callable) -> Callable:
+    """--force: the one way to replace an existing file an output command did not write (outputs.claim_output)."""
+    return click.option("--force", is_flag=True,
+                        help="替换已有的、非本命令生成的文件（档案的记录文件永不替换）/ replace an existing file this "
+                             "command did not write (never an archive's records)")(f)
 
 
 def split_codes(values: tuple[str, ...]) -> list[str]:

@@ -19,6 +19,21 @@ def echo(lang: str, zh: str, en: str, err: bool = False) -> None:
     click.echo(say(lang, zh, en), err=err)
 
 
+def tell_replaced(lang: str, outputs) -> None:
+    """Say which existing files an output command replaced (outputs.Output): on standard error."""
+    earlier = [o for o in outputs if o.earlier]
+    forced = [o for o in outputs if o.replaces and not o.earlier]
+    if len(earlier) == 1:
+        echo(lang, f"已替换此前生成的 {earlier[0].path}", f"replaced {earlier[0].path}, written by an earlier run", err=True)
+    elif earlier:
+        echo(lang, f"已替换此前生成的 {len(earlier)} 个文件", f"replaced {len(earlier)} files written by an earlier run",
+             err=True)
+    if len(forced) == 1:
+        echo(lang, f"已替换 {forced[0].path}（--force）", f"replaced {forced[0].path} (--force)", err=True)
+    elif forced:
+        echo(lang, f"已替换 {len(forced)} 个已有文件（--force）", f"replaced {len(forced)} existing files (--force)", err=True)
+
+
 def is_terminal() -> bool:
     """Prompts only when a person is at a terminal (never in scripts, pipes or CI)."""
     return sys.stdin.isatty() and sys.stdout.isatty()

@@ -3,6 +3,8 @@ as the C rules judge it (rules.certstatus), for the terminal and as JSON."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..errors import SafetrainError
@@ -55,6 +57,6 @@ def certificate_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bo
     for r in doc["certificates"]:
         state = CERT_STATE[r["state"]] if lang != "en" else _STATE_EN[r["state"]]
         t.add_row(r["person"], r["name"], label(CERTIFICATE_KIND, r["kind"], lang), r["category"], r["number"],
-                  r["issued"], r["expires"], "、".join(r["reviews"]) if lang != "en" else ", ".join(r["reviews"]),
+                  r["issued"], fmt.day(date.fromisoformat(r["expires"]), lang), "、".join(r["reviews"]) if lang != "en" else ", ".join(r["reviews"]),
                   text(state, STATE_STYLES.get(r["state"])))
     return to_text(title, t, text(_t("count", lang, n=len(doc["certificates"]))), width=width, color=color)

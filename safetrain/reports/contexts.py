@@ -61,7 +61,7 @@ def identity(f: Facts, p: Person) -> dict:
         "roles": fmt.labels(ROLE, sorted(p.roles)) or fmt.DASH,
         "skill_level": label(SKILL_LEVEL, p.skill_level) or fmt.DASH,
         "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post), "left": fmt.day(p.left) or "在岗",
-        "post_since": fmt.day(p.post_since), "note": fmt.text(p.note),
+        "post_since": fmt.day(p.post_since), "note": fmt.about(p.note, p.id_number, f.mask),
     }
 
 
@@ -148,7 +148,7 @@ def person_context(f: Facts, pid: str) -> dict:
         "drills": [{"date": fmt.day(d.date), "title": d.title, "scale": label(DRILL_SCALE, d.scale),
                     "scenario": label(SCENARIO, d.scenario) or fmt.DASH} for d in f.drills_of.get(pid, [])],
         "mentorships": mentorships(f, p),
-        "violations": [{"date": fmt.day(v.date), "note": fmt.text(v.note)}
+        "violations": [{"date": fmt.day(v.date), "note": fmt.about(v.note, p.id_number, f.mask)}
                        for v in sorted(p.violations, key=lambda v: (v.date, v.index))],
         "pre_job_hours": fmt.num(pre_job), "pre_job_required": fmt.num(f.figure("pre_job_hours").value),
         "total_hours": fmt.num(sum(s.credited_hours(a) for s, a in f.ctx.sessions_of(pid))),

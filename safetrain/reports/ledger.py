@@ -24,6 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..api import Result
+from ..controls import drop_controls
 from ..archive.writing import atomic
 from . import ooxml
 from .facts import Facts
@@ -118,19 +119,13 @@ def _cell_maker(ws):
     """A function value -> what to append: the plain value when openpyxl may take it as
     it is (cheapest), a cell when it needs a style or must be kept from becoming a formula."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    illegal = ILLEGAL_CHARACTERS_RE.search
 
     def make(value, kind: str, style):
-        if kind == TEXT:
+        if kind == TEXT or isinstance(value, str):  # a date column may hold words too (长期有效)
             if value is None or value == "":
                 value = None
             else:
-                value = str(value)
-                if illegal(value):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                value = value[:MAX_TEXT]
+                value = drop_controls(str(value))[:MAX_TEXT]
                 if value.startswith("="):  # openpyxl would write "=..." as a formula: force a string
                     cell = WriteOnlyCell(ws)
                     cell._value, cell.data_type = value, "s"
@@ -241,6 +236,22 @@ def ledger_bytes(result: Result) -> bytes:
     wb.save(buf)
     return ooxml.normalize(buf.getvalue(), f"{TITLE} {result.archive.config.enterprise.name}"
                            if result.archive.config else TITLE, result.as_of)
+
+
+def default_name(result: Result) -> str:
+    """`<archive name>-台账-<as_of>.xlsx`: the enterprise's name (else the archive folder's),
+    with the characters a file name cannot hold replaced."""
+    import re
+
+    config = result.archive.config
+    name = (config.enterprise.name if config else "") or result.archive.name or "safetrain"
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", name).strip(" .")[:80] or "safetrain"
+    return f"{name}-台账-{result.as_of.isoformat()}.xlsx"
+
+
+def written_by_safetrain(path) -> bool:
+    """A ledger this program wrote (and nobody saved since), which the next run may replace."""
+    return ooxml.written_by_safetrain(path, TITLE)
 
 
 def write_ledger(result: Result, path: str | os.PathLike) -> Path:

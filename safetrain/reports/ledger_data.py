@@ -10,6 +10,7 @@ from typing import Any
 
 from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, LEVEL, SCENARIO, SESSION_TYPE, TOPIC,
                              label)
+from ..dates import NO_EXPIRY
 from ..rules import RULES
 from ..rules import certstatus as cs
 from . import fmt
@@ -86,12 +87,17 @@ def certificates_sheet(f: Facts) -> Sheet:
             c = st.certificate
             sheet.rows.append([
                 p.id, p.name, p.post_on(f.as_of).department, label(CERTIFICATE_KIND, c.kind), c.category,
-                fmt.certificate_number(c.number, p.id_number, f.mask), c.issued, c.expires,
-                max(c.reviews) if c.reviews else None, st.due, "复审" if st.due_kind == "review" else "有效期",
-                st.days_left, CERT_STATE[st.state]])
+                fmt.certificate_number(c.number, p.id_number, f.mask), c.issued, _expiry(c.expires),
+                max(c.reviews) if c.reviews else None, _expiry(st.due), "复审" if st.due_kind == "review" else "有效期",
+                None if st.due == NO_EXPIRY else st.days_left, CERT_STATE[st.state]])
             sheet.fills.append(RED if st.state in (cs.EXPIRED, cs.REVIEW_OVERDUE)
                                else ORANGE if st.state in (cs.EXPIRING, cs.REVIEW_DUE) else None)
     return sheet
+
+
+def _expiry(day: date):
+    """A date cell, or the words 长期有效 for a certificate without expiry (dates.NO_EXPIRY)."""
+    return fmt.day(day) if day == NO_EXPIRY else day
 
 
 def mentorships_sheet(f: Facts) -> Sheet:

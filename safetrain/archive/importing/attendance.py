@@ -164,6 +164,7 @@ def _person(ed: Editor, cells: dict) -> str:
 
 TEMPLATE_HEADERS = ("序号", "工号", "姓名", "部门", "成绩", "结果", "学时", "备注", "本人签名")
 TEMPLATE_ROWS = 500
+TEMPLATE_TITLE = "签到及成绩表模板"  # its title property: how `--template` knows a template it wrote before
 
 
 def write_template(path: str | Path, title: str | None = None) -> None:
@@ -178,6 +179,8 @@ def write_template(path: str | Path, title: str | None = None) -> None:
     from ..writing.atomic import write_bytes
 
     book = Workbook()
+    book.properties.creator = book.properties.lastModifiedBy = "safetrain"
+    book.properties.title = TEMPLATE_TITLE
     ws = book.active
     ws.title = "签到表"
     ws.append([title or "培训签到及考核登记表"])

@@ -73,6 +73,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    rows: int | None = None  # data rows read from the sheet (the template's example row not counted)
     generated: list[tuple[int, str, str]] = field(default_factory=list)  # (row, id made, name) with id_prefix
     absent: list[tuple[int, str | None]] = field(default_factory=list)  # attendance: 缺考 rows, not listed
     hidden: list[str] = field(default_factory=list)  # hidden sheets not read
@@ -147,13 +148,14 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
             f"{path}：花名册没有工号列。用 --id-from 序号 以序号作工号，或用 --id-prefix E 自动编号（E0001、E0002…，导入前列出）",
             f"{path}: the roster has no 工号 (id) column. Use --id-from 序号 to take the ids from a column, or "
             "--id-prefix E to number people E0001, E0002, ... (listed before anything is written)")
-    report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, footer=sheet.footer, sheet=sheet.name)
+    report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, footer=sheet.footer, sheet=sheet.name, rows=0)
     made = _IdMaker(ed, id_prefix) if id_prefix and "id" not in sheet.columns else None
     first_row: dict[str, int] = {}
     for row, cells in sheet.rows:
         raw_id = cells.get("id")
         if isinstance(raw_id, str) and raw_id.strip() == EXAMPLE_ID:
             continue
+        report.rows += 1
         if made is not None:
             cells["id"] = made.id_for(row, cells, report)
         errors, pid, values = _read_row(sheet, row, cells)
@@ -170,7 +172,16 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
             _update_row(ed, sheet, row, pid, values, update, report)
         else:
             _create_row(ed, sheet, row, pid, values, report)
+    _account(report)
     return report
+
+
+def _account(report: ImportReport) -> None:
+    """Every row read has one outcome: a row dropped without a word is a bug, never a success."""
+    rows = ([r for r, _, _ in report.created] + [r for r, _, _ in report.updated] + [r for r, _ in report.skipped]
+            + [r for r, _ in report.unchanged] + sorted({e.row for e in report.errors}))
+    if len(rows) != report.rows or len(set(rows)) != len(rows):
+        raise RuntimeError(f"roster import: {report.rows} rows read, {len(rows)} outcomes")
 
 
 class _IdMaker:
@@ -269,6 +280,7 @@ def _edit_failed(sheet: Sheet, row: int, exc: EditError, report: ImportReport) -
 # -- the blank roster ----------------------------------------------------------------------
 
 TEMPLATE_ROWS = 2000  # rows that get the drop-down lists and text formats
+TEMPLATE_TITLE = "花名册模板"  # its title property: how `--template` knows a template it wrote before
 
 
 def write_template(path: str | Path) -> None:
@@ -281,6 +293,8 @@ def write_template(path: str | Path) -> None:
     from ..writing.atomic import write_bytes
 
     book = Workbook()
+    book.properties.creator = book.properties.lastModifiedBy = "safetrain"
+    book.properties.title = TEMPLATE_TITLE
     ws = book.active
     ws.title = "花名册"
     keys = list(ROSTER_HEADERS)

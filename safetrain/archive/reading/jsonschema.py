@@ -112,9 +112,19 @@ def schema_texts(lang: str | None = None) -> dict[str, str]:
     return {SCHEMA_FILES[k]: json.dumps(schema(k, lang), ensure_ascii=False, indent=2) + "\n" for k in RECORD_KINDS}
 
 
+_TAPLO_HEADER = "# taplo / Even Better TOML: validate and complete safetrain files"
+
+
+def written_by_safetrain(path) -> bool:
+    """A schema file or a .taplo.toml that `safetrain schema` wrote (which it may replace)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096).decode("utf-8", "replace")
+    return head.startswith(_TAPLO_HEADER + "\n") or f'"$id": "{_BASE_URL}' in head
+
+
 def taplo_config(schema_dir: str) -> str:
     """A .taplo.toml that maps every file kind of an archive to its schema."""
-    out = ["# taplo / Even Better TOML: validate and complete safetrain files", ""]
+    out = [_TAPLO_HEADER, ""]
     for kind, rk in RECORD_KINDS.items():
         glob = f"**/{MARKER}" if rk.folder is None else f"**/{rk.folder}/{'**/' if rk.recursive else ''}*.toml"
         out += ["[[rule]]", f'include = ["{glob}"]', f'schema.path = "{schema_dir}/{SCHEMA_FILES[kind]}"', ""]

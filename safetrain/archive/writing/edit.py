@@ -24,6 +24,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -55,10 +56,16 @@ class EditError(SafetrainError):
         self.problems = problems
 
 
-def issue_problem(issue) -> Problem:
-    """An integrity issue as the write path reports it: the key, the message, the code."""
+def issue_problem(issue, mask: bool = True, id_number: str | None = None) -> Problem:
+    """An integrity issue as the write path reports it: the key, the message, the code; with
+    `mask`, the person's `id_number` (and anything shaped like one) masked, as `check` does."""
     where = f"`{dotted(issue.key)}` " if issue.key else ""
-    return Problem(issue.key, f"{where}{issue.zh}（{issue.code}）", f"{where}{issue.en} ({issue.code})")
+    zh, en = issue.zh, issue.en
+    if mask:
+        from ..reading.gbcodes import mask_id_numbers_in
+
+        zh, en = mask_id_numbers_in(zh, id_number), mask_id_numbers_in(en, id_number)
+    return Problem(issue.key, f"{where}{zh}（{issue.code}）", f"{where}{en} ({issue.code})")
 
 
 def refused(rel: str, problems: list[Problem]) -> EditError:
@@ -256,7 +263,16 @@ class Editor:
         record = build(RECORD_KINDS[kind].model, data, file=rel, **({} if kind == "config" else {"id": rid}))
         around = Surroundings(lambda pid: self.index.has("person", pid), self.index.holders, self.files.status,
                               self.today)
-        return [issue_problem(i) for i in issues(kind, record, around)]
+        known = getattr(record, "id_number", None)
+        return [issue_problem(i, self.masks, known) for i in issues(kind, record, around)]
+
+    @cached_property
+    def masks(self) -> bool:
+        """Whether messages mask 身份证号: the archive's settings.mask_id_numbers (true when unreadable)."""
+        from ..reading.loader import load_config
+
+        _, config = load_config(self.root)
+        return config.settings.mask_id_numbers if config is not None else True
 
     def check_new_id(self, kind: str, rid: str) -> None:
         """Refuse a malformed id, or one a record of `kind` already has (in any sub-folder)."""

@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
+from ...dates import EARLIEST, LATEST, NO_EXPIRY
 from ...errors import SafetrainError
 from ..reading.codes import Labels, code_for
 from ..reading.fields import FieldSpec
@@ -48,11 +49,14 @@ def _text(value: Any) -> str:
 
 
 #: the years a typed date may fall in: outside them it is a slip (0202-03-01, 2203-01-05)
-FIRST_YEAR, LAST_YEAR = 1900, 2100
+FIRST_YEAR, LAST_YEAR = EARLIEST.year, LATEST.year  # the dates an archive may hold (dates.py)
 
 
-def parse_date(value: Any) -> date:
+def parse_date(value: Any, open_end: bool = False) -> date:
+    """A date as people type it; with `open_end`, 9999-12-31 (dates.NO_EXPIRY: 长期有效) too."""
     day = _parse_date(value)
+    if open_end and day == NO_EXPIRY:
+        return day
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise InputError(f"日期 {day.isoformat()} 不在 {FIRST_YEAR} 年到 {LAST_YEAR} 年之间，请检查年份",
                          f"the date {day.isoformat()} is not between {FIRST_YEAR} and {LAST_YEAR}; check the year")
@@ -197,7 +201,7 @@ def coerce(fld: FieldSpec, value: Any) -> Any:
         return [parse_date(p) if isinstance(p, (date, datetime)) else parse_date(p)
                 for p in (value if isinstance(value, (list, tuple)) else split_list(value))]
     if kind == "date":
-        return parse_date(value)
+        return parse_date(value, fld.open_end)
     if kind == "datetime":
         return parse_datetime(value)
     if kind == "int":

@@ -201,7 +201,8 @@ def attach(ed: Editor, kind: str, rid: str, source: str | os.PathLike, role: str
         target = _free_name(ed.root, src.name, digest, "attachments")
         if not (ed.root / target).exists():
             try:
-                write_new_bytes(ed.root / target, src.read_bytes())
+                # never more readable than the source: a private (0600) scan stays private
+                write_new_bytes(ed.root / target, src.read_bytes(), mode=0o644 & src.stat().st_mode)
             except FileExistsError:
                 raise EditError(f"{target} 已存在，未覆盖", f"{target} already exists; not overwritten") from None
             copied = True

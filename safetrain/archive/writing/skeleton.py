@@ -16,10 +16,10 @@ from ..reading.discover import MARKER, find_root
 from ..reading.integrity import Surroundings, issues
 from ..reading.models import Config, Settings
 from ..reading.rulesets import builtin_names
-from ..reading.spec import CONFIG, ENTERPRISE, FILE_FOLDERS, SETTINGS
+from ..reading.spec import CONFIG, ENTERPRISE, FILE_FOLDERS, PRINTED_FOLDER, SETTINGS
 from ..reading.spec import FOLDERS as RECORD_FOLDERS
 from ..reading.validate import validate_table
-from .atomic import write_bytes, write_new_bytes
+from .atomic import TEMP_PATTERN, write_bytes, write_new_bytes
 from .canonical import key_text, value_text
 from .edit import EditError, issue_problem, refused
 from .lock import LOCK_NAME
@@ -135,14 +135,26 @@ def init_archive(target: str | Path, enterprise: dict, ruleset: str | None = Non
     return Created(target, tuple(written))
 
 
+#: what an archive's git repository should not hold: (pattern, comment)
+IGNORED = (
+    (LOCK_NAME, "safetrain 写入时的锁文件 / the lock safetrain holds while writing"),
+    (TEMP_PATTERN, "中断的写入留下的临时文件（下次写入该目录时删除）/ temporary files an interrupted write "
+                   "leaves (the next write to the folder removes them)"),
+    (f"/{PRINTED_FOLDER}/", "safetrain render 打印的文档 / documents printed by safetrain render"),
+)
+
+
 def _add_gitignore(target: Path) -> bool:
+    """Add to the archive's .gitignore each pattern of IGNORED it lacks; False when none was missing."""
     path = target / ".gitignore"
     old = path.read_text("utf-8") if path.is_file() else ""
-    if LOCK_NAME in old.split():
+    have = {line.strip() for line in old.splitlines()}
+    missing = [(pattern, note) for pattern, note in IGNORED if pattern not in have]
+    if not missing:
         return False
     sep = "" if not old or old.endswith("\n") else "\n"
-    write_bytes(path, (old + sep + "# safetrain 写入时的锁文件 / the lock safetrain holds while writing\n"
-                       + LOCK_NAME + "\n").encode("utf-8"))
+    added = "".join(f"# {note}\n{pattern}\n" for pattern, note in missing)
+    write_bytes(path, (old + sep + added).encode("utf-8"))
     return True
 
 
