@@ -20,9 +20,15 @@ class SafetrainError(Exception):
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
 
+    def __reduce__(self):  # crosses from a worker process whole: both languages, the exit code
+        return (type(self), (self.zh, self.en), dict(self.__dict__))
+
     def line(self, lang: str = "zh") -> str:
-        """The message as the command line prints it."""
-        return ("error: " if lang == "en" else "错误：") + self.message(lang)
+        """The message as the command line prints it (control characters escaped: a path
+        with a NUL in it must not reach the terminal as one)."""
+        from .controls import shown
+
+        return ("error: " if lang == "en" else "错误：") + shown(self.message(lang))
 
 
 class InternalError(SafetrainError):
@@ -38,4 +44,6 @@ class InternalError(SafetrainError):
                    f"please report it){where_en}")
 
     def line(self, lang: str = "zh") -> str:
-        return self.message(lang)
+        from .controls import shown
+
+        return shown(self.message(lang))

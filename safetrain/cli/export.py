@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from .common import Archives
-from .options import as_of_option, cache_option, lang_option
+from .options import as_of_option, cache_option, force_option, lang_option
+from .support import tell_replaced
 
 
 @click.group()
@@ -25,9 +26,10 @@ def export():
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
+@force_option
 @cache_option
 @lang_option
-def sqlite(out, paths, as_of, unmasked, no_cache, lang):
+def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     """把档案导出为一个 SQLite 数据库。
 
     Write every archive under PATHS (default: the current folder) to one
@@ -35,19 +37,23 @@ def sqlite(out, paths, as_of, unmasked, no_cache, lang):
     credited hours), certificates, changes, drills, mentorships, the findings
     as of --as-of (default today) and the labels of every code. ID numbers
     are masked unless --unmasked (or the archive's settings turn masking off).
-    OUT.db is replaced only when the export succeeds. An archive that cannot
-    be read is reported and left out (exit 2); the others are exported, one
-    at a time. docs/export.md describes the tables and example queries.
+    OUT.db is replaced only when the export succeeds, and only when it is an
+    earlier export (or with --force); never inside an archive's records.
+    An archive that cannot be read is reported and left out (exit 2); the
+    others are exported, one at a time. docs/export.md describes the tables
+    and example queries.
     """
-    from ..archive.reading.discover import discover
-    from ..export.sqlite import write_sources
+    from ..archive.reading.discover import discover, named_paths
+    from ..archive.writing.outputs import claim_output
+    from ..export.sqlite import write_sources, written_by_safetrain
     from ..export.tables import names_of, source
 
-    found = discover(paths or ["."])
+    target = claim_output(out, force=force, ours=written_by_safetrain)
+    found = discover(named_paths(paths, "export sqlite OUT.db"))
     names = dict(zip(found, names_of(found)))
-    roots = sorted(found, key=names.get)
-    archives = Archives(None, as_of or date.today(), lang, roots=roots, no_cache=no_cache)
+    archives = Archives(None, as_of or date.today(), lang, roots=sorted(found, key=names.get), no_cache=no_cache)
     written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in archives))
+    tell_replaced(lang, [target])
     c = written.counts
     if lang == "en":
         click.echo(f"{out}: {written.archives} archive(s), {c['people']} people, {c['sessions']} sessions, "

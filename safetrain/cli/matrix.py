@@ -13,7 +13,7 @@ import click
 
 from ..errors import SafetrainError
 from .common import Archives, terminal
-from .options import archive_option, as_of_option, cache_option, format_option, jobs_option, lang_option
+from .options import archive_option, as_of_option, cache_option, format_option, lang_option
 
 
 @click.command()
@@ -21,10 +21,9 @@ from .options import archive_option, as_of_option, cache_option, format_option, 
 @as_of_option
 @format_option("text", "json")
 @click.option("--department", default=None, metavar="D", help="只列此部门的人员 / only people of department D")
-@jobs_option
 @cache_option
 @lang_option
-def matrix(archive, as_of, fmt, department, jobs, no_cache, lang):
+def matrix(archive, as_of, fmt, department, no_cache, lang):
     """人员×要求矩阵：每位在岗人员一行，每项适用的要求一列。
 
     One row per active person of ARCHIVE, one column per requirement that
@@ -39,7 +38,7 @@ def matrix(archive, as_of, fmt, department, jobs, no_cache, lang):
 
     roots = _roots(archive)
     archives = Archives(None, as_of or date.today(), lang, functools.partial(matrix_document, department=department),
-                        roots=roots, jobs=jobs, no_cache=no_cache)
+                        roots=roots, no_cache=no_cache)
     term = terminal()
     if len(roots) > 1:
         docs = []

@@ -50,14 +50,15 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     import os
 
     from ..api import ruleset_at
-    from ..archive.reading.discover import discover, workspaces
+    from ..archive.reading.discover import discover, named_paths, workspaces
     from ..errors import SafetrainError
     from ..reports.html.site import POOL_FROM, assembled, plan_of, rendered_part
     from ..reports.html.writer import write_site
 
     as_of = as_of or date.today()
+    paths = named_paths(paths, "report html -o DIR")
     roots, rulesets, broken = [], [], False
-    for root in discover(paths or ["."]):
+    for root in discover(paths):
         try:
             rulesets.append(ruleset_at(root)[0])
             roots.append(root)
@@ -66,7 +67,7 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
             click.echo(exc.line(lang), err=True)
     if not roots:
         sys.exit(2)
-    plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths or ["."]))
+    plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths))
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(roots) >= POOL_FROM else 1
     work = functools.partial(rendered_part, plan, {root: i for i, root in enumerate(roots)})

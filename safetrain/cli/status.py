@@ -30,10 +30,12 @@ def status(paths, as_of, fmt, jobs, no_cache, lang):
     {"archives": [...], "total": {...}}. Exit 0, or 2 when a path holds no
     readable archive (the others are still shown).
     """
+    from ..archive.reading.discover import named_paths
     from ..reports.status import status_of, status_text
     from ..reports.summary import archive_summary
 
-    archives = Archives(paths, as_of or date.today(), lang, archive_summary, jobs=jobs, no_cache=no_cache)
+    archives = Archives(named_paths(paths, "status"), as_of or date.today(), lang, archive_summary, jobs=jobs,
+                        no_cache=no_cache)
     doc = status_of(list(archives))
     broken = archives.failed
     if fmt == "json":

@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from ..api import Result
 from ..archive.reading.codes import TABLES as CODE_TABLES
 from ..archive.reading.fields import declared_keys
-from ..archive.reading.gbcodes import mask_id_number
+from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
 from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Mentorship, Person, Session,
                                       Violation)
 from ..rules import RULES
@@ -300,7 +300,17 @@ def _people(src: Source) -> Iterator[dict]:
                "current_department": now.department, "current_team": now.team, "current_post": now.post}
         if src.masked and p.id_number:
             row["id_number"] = mask_id_number(p.id_number)
-        yield row
+        yield _about(src, p, row, "note")
+
+
+def _about(src: Source, p, row: dict, *keys: str) -> dict:
+    """`row`, a row about person `p`, with 身份证号 masked in its text columns `keys` (their
+    own number whatever its validity, and anything shaped like one) when the export masks."""
+    if src.masked:
+        for k in keys:
+            if isinstance(row.get(k), str):
+                row[k] = mask_id_numbers_in(row[k], p.id_number)
+    return row
 
 
 def _person_roles(src: Source) -> Iterator[dict]:
@@ -312,7 +322,7 @@ def _person_roles(src: Source) -> Iterator[dict]:
 def _changes(src: Source) -> Iterator[dict]:
     for p in _people_sorted(src):
         for i, c in enumerate(p.changes, 1):
-            yield {"archive": src.archive, "person": p.id, "position": i, **_CHANGE.values(c)}
+            yield _about(src, p, {"archive": src.archive, "person": p.id, "position": i, **_CHANGE.values(c)}, "note")
 
 
 def _certificates(src: Source) -> Iterator[dict]:
@@ -321,8 +331,9 @@ def _certificates(src: Source) -> Iterator[dict]:
     for p in _people_sorted(src):
         for i, c in enumerate(p.certificates, 1):
             state = certificate_state(p, c, r.ruleset, enterprise, r.as_of) if c.issued <= r.as_of else None
-            yield {"archive": src.archive, "person": p.id, "position": i, **_CERTIFICATE.values(c),
-                   "state": state and state.state, "due": _iso(state and state.due), "due_kind": state and state.due_kind}
+            yield _about(src, p, {"archive": src.archive, "person": p.id, "position": i, **_CERTIFICATE.values(c),
+                                  "state": state and state.state, "due": _iso(state and state.due),
+                                  "due_kind": state and state.due_kind}, "number", "note")
 
 
 def _certificate_reviews(src: Source) -> Iterator[dict]:
@@ -335,7 +346,7 @@ def _certificate_reviews(src: Source) -> Iterator[dict]:
 def _violations(src: Source) -> Iterator[dict]:
     for p in _people_sorted(src):
         for i, v in enumerate(p.violations, 1):
-            yield {"archive": src.archive, "person": p.id, "position": i, **_VIOLATION.values(v)}
+            yield _about(src, p, {"archive": src.archive, "person": p.id, "position": i, **_VIOLATION.values(v)}, "note")
 
 
 def _sessions_sorted(src: Source):
@@ -365,8 +376,9 @@ def _attendance(src: Source) -> Iterator[dict]:
         for i, a in enumerate(s.attendees, 1):
             if a.person not in people:  # A002/A003: no valid person file
                 continue
-            yield {"archive": src.archive, "session": s.id, "position": i, **_ATTENDANCE.values(a),
-                   "passed": int(s.passed(a)), "credited_hours": float(s.credited_hours(a))}
+            yield _about(src, people[a.person], {"archive": src.archive, "session": s.id, "position": i,
+                                                 **_ATTENDANCE.values(a), "passed": int(s.passed(a)),
+                                                 "credited_hours": float(s.credited_hours(a))}, "note")
 
 
 def _drills_sorted(src: Source):

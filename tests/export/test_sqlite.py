@@ -237,12 +237,13 @@ def test_cli_messages_chinese_first_english_with_lang(workspace, tmp_path):
     assert result.exit_code == 0
     assert result.output == f"{out}：2 个档案，人员 6，培训 4 期，参训记录 8 条，问题 {count_findings(out)} 个\n"
     result = export(str(out), str(workspace))
-    assert result.output.startswith(f"{out}: 2 archive(s), 6 people, 4 sessions, 8 attendance rows, ")
+    assert result.stdout.startswith(f"{out}: 2 archive(s), 6 people, 4 sessions, 8 attendance rows, ")
+    assert result.stderr == f"replaced {out}, written by an earlier run\n"
     result = export(str(out), str(tmp_path / "nowhere"), lang="zh")
     assert result.exit_code == 2 and result.output == f"错误：路径不存在：{tmp_path / 'nowhere'}\n"
     result = CliRunner().invoke(main, ["export", "sqlite", str(out), str(workspace), "--as-of", "2024-13-01", "--lang", "en"])
-    assert result.exit_code == 2 and "not a date in YYYY-MM-DD form" in result.output and "Traceback" not in result.output
-    result = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path), str(workspace)])
+    assert result.exit_code == 2 and "not a valid date: 2024-13-01" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path), str(workspace), "--lang", "en"])
     assert result.exit_code == 2 and "is a directory" in result.output
 
 

@@ -24,7 +24,7 @@ def test_person_file(printed, tmp_path):
     assert not leftover_tags(text)
     for expected in ("员工安全教育培训档案", "张三", "640104********0014", "机加&装配车间", "2023-07-04",
                      "新员工公司级安全教育", "2024年度全员安全再培训", "即将到期（剩15天）", "车间火灾疏散演练",
-                     "未戴安全帽进入车间", "岗前培训计入学时：24（要求不少于 24）", "宁夏测试机械有限公司"):
+                     "未戴安全帽进入车间", "岗前培训：计入 24 学时（要求不少于 24 学时）", "宁夏测试机械有限公司"):
         assert expected in text, expected
     assert "640104199003070014" not in text  # masked by default
     trainings = table_rows(path, 2)
@@ -60,7 +60,7 @@ def test_session_record(printed, tmp_path):
     text = docx_text(path)
     assert not leftover_tags(text)
     for expected in ("安全培训记录", "2024年度全员安全再培训", "2024-03-15 08:30—12:00", "宁夏安培培训中心",
-                     "contracts/2024-001.pdf", "机械伤害防护 <新规> & 案例", "参加 3 人，合格 3 人，不合格 0 人。"):
+                     "contracts/2024-001.pdf", "机械伤害防护 <新规> & 案例", "参加 3 人，合格 3 人，不合格 0 人，未记录考核结果 0 人。"):
         assert expected in text, expected
     attendees = table_rows(path, 1)
     assert attendees[0][-1] == "本人签名"

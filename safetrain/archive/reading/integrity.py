@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Collection, Iterator
 
+from ...controls import shown
 from .gbcodes import credit_code_problem, id_number_problem
 from .models import Attachment, Config, Drill, Mentorship, Person, Session
 
@@ -133,6 +134,7 @@ def _files(refs: list[tuple[tuple, str, str | None]], around: Surroundings) -> I
         state = around.status(path, sha)
         if state != "ok":
             zh, en = _STATUS[state]
+            path = shown(path)  # a NUL or another control character, escaped
             yield Issue("A008", key, f"{path}：{zh}", f"{path} {en}")
 
 

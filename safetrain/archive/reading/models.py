@@ -114,7 +114,7 @@ class Certificate:
     category: str = key("str", "作业类别/操作项目", "operation category", default="")
     number: str = key("str", "证书编号", "certificate number", required=True)
     issued: date = key("date", "发证日期", "issued on", required=True)
-    expires: date = key("date", "有效期至", "expires on", required=True)
+    expires: date = key("date", "有效期至", "expires on", required=True, open_end=True)  # 9999-12-31: no expiry
     reviews: tuple[date, ...] = key("dates", "通过复审的日期", "dates of reviews passed", convert=_sorted)
     attachments: tuple[Attachment, ...] = _attachments()
     note: str | None = key(*_NOTE)

@@ -72,6 +72,8 @@ _KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 FILE_FOLDERS = ("contracts", "attachments")
 #: the enterprise's own templates, overriding the built-in ones
 TEMPLATES_FOLDER = "templates"
+#: where `safetrain render` prints by default: in the archive but no records folder (init git-ignores it)
+PRINTED_FOLDER = "printed"
 #: every top-level folder an archive keeps: no output of any command may land in one
 ARCHIVE_FOLDERS = (*FOLDERS.values(), *FILE_FOLDERS, TEMPLATES_FOLDER,
                    *(f for f in ("introductions", "plans") if f not in FOLDERS.values()))  # format v2 folders

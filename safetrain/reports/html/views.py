@@ -313,8 +313,8 @@ def person_context(facts: Facts, pid: str, matrix_row: dict | None, columns: lis
         c = st.certificate
         certs.append({"kind": label(CERTIFICATE_KIND, c.kind, lang), "category": c.category,
                       "number": fmt.certificate_number(c.number, p.id_number, facts.mask),
-                      "issued": fmt.day(c.issued), "expires": fmt.day(c.expires), "state": st.state,
-                      "state_text": t(st.state, lang), "due": fmt.day(st.due), "days_left": st.days_left,
+                      "issued": fmt.day(c.issued), "expires": fmt.day(c.expires, lang), "state": st.state,
+                      "state_text": t(st.state, lang), "due": fmt.day(st.due, lang), "days_left": st.days_left,
                       "lapsed": st.state in LAPSED})
     mine = [x for x in findings if x.subject == pid or x.file == p.file]
     return {
