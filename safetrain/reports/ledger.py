@@ -236,9 +236,9 @@ def write_ledger(result: Result, path: str | os.PathLike) -> Path:
     next to it, which is then rewritten deterministically without decompressing it:
     a workbook of 100,000 people never sits in memory whole."""
     path = Path(path)
-    with atomic.replacing(path) as tmp:
+    with atomic.replacing(path) as tmp, atomic.scratch(path) as raw:
         with open(tmp, "wb") as out:
-            _write(result, tmp.with_name(tmp.name + ".raw"), out)
+            _write(result, raw, out)
     return path
 
 
@@ -254,13 +254,9 @@ def _write(result: Result, raw: Path, out) -> None:
     heading = f"{name} · 截至 {result.as_of.year}年{result.as_of.month}月{result.as_of.day}日"
     for sheet in ledger_sheets(Facts(result)):
         _write_sheet(wb, sheet, heading)
-    try:
-        wb.save(raw)
-        ooxml.normalize_file(raw, out, f"{TITLE} {result.archive.config.enterprise.name}"
-                             if result.archive.config else TITLE, result.as_of)
-    finally:
-        if raw.exists():
-            raw.unlink()
+    wb.save(raw)
+    ooxml.normalize_file(raw, out, f"{TITLE} {result.archive.config.enterprise.name}"
+                         if result.archive.config else TITLE, result.as_of)
 
 
 def default_name(result: Result) -> str:

@@ -64,6 +64,25 @@ def _temporary(path: Path) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
 
 
+@contextmanager
+def scratch(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary file next to `path` for a writer's own use (named like every temporary
+    file here, so a crash leaves nothing `sweep` does not remove); deleted afterwards."""
+    path = Path(path)
+    try:
+        fd, name = _temporary(path)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    os.close(fd)
+    try:
+        yield Path(name)
+    finally:
+        try:
+            os.unlink(name)
+        except FileNotFoundError:
+            pass
+
+
 def cannot_write(path: str | os.PathLike, exc: OSError) -> SafetrainError:
     reason = exc.strerror or str(exc)
     return SafetrainError(f"无法写入 {path}：{reason}", f"cannot write {path}: {reason}")
@@ -117,7 +136,7 @@ def write_bytes(path: str | os.PathLike, data: bytes, *, durable: bool = True) -
         return
     path = Path(path)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, name = _temporary(path)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
