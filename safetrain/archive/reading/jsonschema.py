@@ -12,13 +12,8 @@ import json
 from .fields import FieldSpec, TableSpec
 from .spec import ATTACHMENT, ID_PATTERN, RECORD_KINDS
 
-SCHEMA_FILES = {
-    "config": "safetrain.schema.json",
-    "person": "person.schema.json",
-    "session": "session.schema.json",
-    "drill": "drill.schema.json",
-    "mentorship": "mentorship.schema.json",
-}
+#: record kind -> its schema's file name (safetrain.schema.json, person.schema.json, ...)
+SCHEMA_FILES = {k: f"{'safetrain' if k == 'config' else k}.schema.json" for k in RECORD_KINDS}
 _BASE_URL = "https://safetrain.invalid/schemas/"
 
 
@@ -52,6 +47,8 @@ def _field(f: FieldSpec) -> dict:
         out = dict(simple[kind])
         if f.minimum is not None:
             out["exclusiveMinimum" if f.exclusive_minimum else "minimum"] = f.minimum
+        if f.maximum is not None:
+            out["maximum"] = f.maximum
     elif kind == "code":
         out = _codes(f)
     elif kind in ("codes", "strings", "ids", "dates"):
@@ -101,13 +98,8 @@ def schema_texts() -> dict[str, str]:
 
 def taplo_config(schema_dir: str) -> str:
     """A .taplo.toml that maps every file kind of an archive to its schema."""
-    globs = {
-        "config": "**/safetrain.toml",
-        "person": "**/people/*.toml",
-        "session": "**/sessions/**/*.toml",
-        "drill": "**/drills/**/*.toml",
-        "mentorship": "**/mentorships/*.toml",
-    }
+    globs = {k.name: "**/safetrain.toml" if k.folder is None else
+             f"**/{k.folder}/**/*.toml" if k.recursive else f"**/{k.folder}/*.toml" for k in RECORD_KINDS.values()}
     out = ["# taplo / Even Better TOML: validate and complete safetrain files", ""]
     for kind, glob in globs.items():
         out += ["[[rule]]", f'include = ["{glob}"]', f'schema.path = "{schema_dir}/{SCHEMA_FILES[kind]}"', ""]
