@@ -14,6 +14,7 @@ from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, 
                              LEVEL, METHOD, ROLE, SCENARIO, SESSION_TYPE, SKILL_LEVEL, TOPIC, label)
 from ..archive.reading.models import Attendance, Mentorship, Person, Session
 from ..rules import certstatus as cs
+from ..rules.mentorship import apprenticeship_minimum
 from . import fmt
 from .facts import Facts
 
@@ -229,7 +230,8 @@ def mentorship_context(f: Facts, mid: str) -> dict:
     m = f.archive.mentorships[mid]
     return {**base(f), "mentor": _party(f, m.mentor, m.start), "apprentice": _party(f, m.apprentice, m.start),
             "post": m.post, "start": fmt.day_zh(m.start), "end": fmt.day_zh(m.end) or "出师之日",
-            "signed_off": fmt.day_zh(m.signed_off) or "　　年　　月　　日", "min_months": fmt.num(f.figure("apprenticeship_min_months").value),
+            "signed_off": fmt.day_zh(m.signed_off) or "　　年　　月　　日", "min_months": fmt.num(apprenticeship_minimum(
+                f.result.ruleset, f.enterprise, f.person(m.apprentice)).value),
             "note": fmt.text(m.note)}
 
 

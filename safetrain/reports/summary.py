@@ -15,6 +15,7 @@ from ..rules.context import Context
 from ..dates import add_months
 from ..rules.periods import period_label
 from ..rules.annual import year_hours
+from ..rules.campaign import campaign_in_window
 from ..rules.prejob import passed_pre_job
 
 
@@ -30,9 +31,11 @@ def pre_job_covered(ctx: Context, person: Person) -> bool:
 def _campaign(ctx: Context) -> dict | None:
     """K001's coverage so far: people employed at least the minimum days of the
     campaign window up to as_of ("nothing dated after it counts"), and how many
-    of them passed a session inside the window."""
+    of them passed a session inside the window. None when the K rules do not
+    judge this archive (the rule set has no campaign, or the archive's window
+    starts after the campaign's)."""
     rs = ctx.ruleset
-    if not (rs.enabled("K001") and rs.has("campaign_start")):
+    if not (rs.enabled("K001") and rs.has("campaign_start")) or not campaign_in_window(ctx):
         return None
     start, end = ctx.value("campaign_start"), ctx.value("campaign_end")
     min_days = ctx.value("campaign_min_days")

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from helpers import AS_OF, certificate, drill, person, session
+from helpers import AS_OF, certificate, drill, person, plan, session
 
 from safetrain.api import check_path
 from safetrain.reports.summary import archive_summary, workspace_total
@@ -25,6 +25,7 @@ def small_archive(make_archive, root=None, **config):
         "drills/D1.toml": drill("2023-08-20"),
         "drills/D2.toml": drill("2024-02-01"),
         "drills/D3.toml": drill("2024-07-05"),
+        "plans/2024.toml": plan(2024, items=(("pre_job", 3), ("refresher", 3), ("management", 5), ("all_staff", 9))),
     }, root=root, **config)
 
 
