@@ -45,6 +45,24 @@ def test_headline_numbers(make_archive):
                            "last": "2024-02-01", "by_period": [{"period": "2023-H2", "count": 1}, {"period": "2024-H1", "count": 1}]}
 
 
+def test_this_years_plan_against_what_was_held(make_archive):
+    s = archive_summary(check_path(small_archive(make_archive), AS_OF))
+    plan = s["plan"]
+    assert {k: plan[k] for k in ("year", "approved", "items", "due", "done", "percent", "states")} == {
+        "year": 2024, "approved": "2024-01-05", "items": 4, "due": 3, "done": 1, "percent": 33.3,
+        "states": {"done": 1, "open": 2, "missed": 0, "planned": 1}}
+    # S2 (refresher, 2024-03-05) carries out the March refresher item; S3 (management, April) started before May
+    assert [(r["type"], r["month"], r["state"], r["session"], r["held"]) for r in plan["rows"]] == [
+        ("pre_job", 3, "open", None, None), ("refresher", 3, "done", "S2", "2024-03-05"),
+        ("management", 5, "open", None, None), ("all_staff", 9, "planned", None, None)]
+    # as of the year's end, what was not held is missed
+    end = archive_summary(check_path(small_archive(make_archive, root=make_archive().parent / "b"), date(2025, 1, 2)))
+    assert end["plan"]["year"] == 2025 and end["plan"]["approved"] is None
+    from safetrain.reports.summary import plan_summary
+    last = plan_summary(check_path(small_archive(make_archive, root=make_archive().parent / "c"), date(2025, 1, 2)), 2024)
+    assert last["states"] == {"done": 1, "open": 0, "missed": 3, "planned": 0}
+
+
 def test_monthly_drill_periods_in_cadence_archives(make_archive):
     root = small_archive(make_archive, industry="catering", ruleset="ningxia-2023", records_since="2024-03-01")
     s = archive_summary(check_path(root, date(2024, 5, 10)))
