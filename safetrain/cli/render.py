@@ -39,12 +39,13 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, lang):
     \b
     KIND: person 员工安全教育培训档案 · card 三级安全教育卡 · session 安全培训记录
           signin 培训签到表 · register 企业安全培训档案册 · mentorship 师带徒协议书
-          drill 应急演练记录
+          drill 应急演练记录 · plan 年度安全培训计划
 
     Word documents from templates, one .docx per record, named after it
-    (person-E0001.docx; register.docx). IDS are person, session, mentorship
-    (apprentice) or drill ids; --all prints every record of the kind. An
-    archive's own templates/<kind>.docx replaces the built-in template.
+    (person-E0001.docx; plan-2024.docx; register.docx). IDS are person,
+    session, mentorship (apprentice) or drill ids, or a plan's year; --all
+    prints every record of the kind. An archive's own templates/<kind>.docx
+    replaces the built-in template.
     """
     from ..reports.render import render_documents
 

@@ -246,5 +246,19 @@ def drill_context(f: Facts, did: str) -> dict:
         "note": fmt.text(d.note)}, "participants": rows, "count": str(len(rows))}
 
 
+# -- the year's training plan (年度安全培训计划) ------------------------------------
+def plan_context(f: Facts, pid: str) -> dict:
+    p = f.archive.plans[pid]
+    items = [{"n": str(n), "title": i.title, "type": label(SESSION_TYPE, i.type), "month": f"{i.month}月",
+              "audience": fmt.text(i.audience) or fmt.DASH, "hours": fmt.num(i.hours) or fmt.DASH}
+             for n, i in enumerate(p.items, 1)]
+    approver = f"{f.name_of(p.approved_by)}（{p.approved_by}）" if p.approved_by else fmt.DASH
+    rs = f.result.ruleset
+    return {**base(f), "year": str(p.year), "approved": fmt.day_zh(p.approved), "approver": approver,
+            "budget": f"{fmt.num(p.budget)} 元" if p.budget is not None else fmt.DASH, "items": items,
+            "count": str(len(items)), "total_hours": fmt.num(sum(i.hours or 0 for i in p.items)),
+            "ruleset": f"《{rs.title}》" if rs.title else rs.name, "note": fmt.text(p.note)}
+
+
 #: kind -> (title, the ids it renders, context function); `register` takes no id.
 Builder = Callable[[Facts, str], dict]

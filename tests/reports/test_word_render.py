@@ -91,6 +91,35 @@ def test_mentorship_and_drill(printed, tmp_path):
     assert "疏散用时4分钟，组织有序" in docx_text(drill)
 
 
+def test_plan(printed, tmp_path):
+    result = checked(printed)
+    path = one(result, "plan", "2024", tmp_path)
+    assert path.name == "plan-2024.docx"
+    text = docx_text(path)
+    assert not leftover_tags(text)
+    assert "2024年度安全培训计划" in text and "宁夏测试机械有限公司" in text
+    assert "2024年1月8日" in text and "王五（E0004）" in text and "36000 元" in text
+    assert "4 项" in text and "52" in text  # items and planned 学时 in all: 24 + 8 + 16 + 4
+    rows = table_rows(path, 1)
+    assert rows[0] == ["序号", "培训项目", "培训类型", "计划月份", "培训对象", "学时"]
+    assert rows[1:] == [["1", "新员工三级安全教育", "岗前培训", "3月", "当年新入职人员", "24"],
+                        ["2", "全员年度安全再培训", "年度再培训", "3月", "全体员工", "8"],
+                        ["3", "主要负责人安全培训", "主要负责人/安全管理人员培训", "5月", "主要负责人、安全管理人员", "16"],
+                        ["4", "下半年消防培训", "全员培训", "8月", "全体员工", "4"]]
+    from docx import Document
+    assert Document(str(path)).core_properties.title == "年度安全培训计划 2024"
+    again = render_documents(checked(printed), "plan", ["2024"], tmp_path / "again")[0]
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_plan_without_items_budget_or_approver(make_archive, tmp_path):
+    from printing import FILES
+
+    files = {**FILES, "plans/2024.toml": "year = 2024\napproved = 2024-01-08\n"}
+    text = docx_text(one(checked(make_archive(files)), "plan", "2024", tmp_path))
+    assert "（无计划项目）" in text and "批准人\n—" in text and not leftover_tags(text)
+
+
 def test_all_renders_every_record(printed, tmp_path):
     files = render_documents(checked(printed), "session", out_dir=tmp_path, everything=True)
     assert [f.name for f in files] == [f"session-S{i}.docx" for i in (1, 2, 3, 4, 5, 9)]
