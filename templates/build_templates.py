@@ -278,6 +278,7 @@ def drill(doc):
         [L("演练名称"), ("{{ drill.title }}", 3)],
         [L("演练日期"), "{{ drill.date }}", L("演练地点"), "{{ drill.location }}"],
         [L("演练规模"), "{{ drill.scale }}", L("演练场景"), "{{ drill.scenario }}"],
+        [L("演练类型"), ("{{ drill.type }}", 3)],
         [L("参加人数"), ("{{ count }}", 3)],
         [L("附件"), ("{{ drill.attachments }}", 3)],
         [L("演练评估"), ("{{ drill.evaluation }}", 3, 3.0)],

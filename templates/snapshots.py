@@ -33,13 +33,14 @@ SHOTS = {
     "register": ("register", None, 2),
     "mentorship": ("mentorship", "HS0301", 1),
     "drill": ("drill", "2023-12-27-assessment", 1),
+    "plan": ("plan", "2024", 1),
 }
 
 
 def main() -> int:
     from safetrain.api import check_path
     from safetrain.reports.ledger import write_ledger
-    from safetrain.reports.render import render
+    from safetrain.reports.render import render_documents as render
 
     for tool in ("libreoffice", "pdftoppm", "pdfinfo"):
         if shutil.which(tool) is None:

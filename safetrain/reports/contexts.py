@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, DRILL_SCALE, EMPLOYMENT,
+from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, DRILL_SCALE, DRILL_TYPE, EMPLOYMENT,
                              LEVEL, METHOD, ROLE, SCENARIO, SESSION_TYPE, SKILL_LEVEL, TOPIC, label)
 from ..archive.reading.models import Attendance, Mentorship, Person, Session
 from ..rules import certstatus as cs
@@ -241,6 +241,7 @@ def drill_context(f: Facts, did: str) -> dict:
             for n, pid in enumerate(d.participants, 1)]
     return {**base(f), "drill": {
         "id": d.id, "title": d.title, "date": fmt.day_zh(d.date), "scale": label(DRILL_SCALE, d.scale),
+        "type": label(DRILL_TYPE, d.type),
         "scenario": label(SCENARIO, d.scenario) or fmt.DASH, "location": fmt.text(d.location),
         "evaluation": fmt.text(d.evaluation), "attachments": "、".join(a.path for a in d.attachments) or fmt.DASH,
         "note": fmt.text(d.note)}, "participants": rows, "count": str(len(rows))}

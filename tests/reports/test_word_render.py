@@ -89,6 +89,8 @@ def test_mentorship_and_drill(printed, tmp_path):
     drill = one(result, "drill", "D1", tmp_path)
     assert [r[2] for r in table_rows(drill, 1)[1:]] == ["张三", "李梅", "赵师傅"]
     assert "疏散用时4分钟，组织有序" in docx_text(drill)
+    assert "演练类型\n现场处置方案演练" in docx_text(drill)  # no `type`: an on-site procedure drill
+    assert "演练类型\n专项应急预案演练" in docx_text(one(result, "drill", "D2", tmp_path))
 
 
 def test_plan(printed, tmp_path):
