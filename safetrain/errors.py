@@ -20,6 +20,9 @@ class SafetrainError(Exception):
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
 
+    def __reduce__(self):  # crosses from a worker process whole: both languages, the exit code
+        return (type(self), (self.zh, self.en), dict(self.__dict__))
+
     def line(self, lang: str = "zh") -> str:
         """The message as the command line prints it."""
         return ("error: " if lang == "en" else "错误：") + self.message(lang)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 
 from .fields import FieldSpec, TableSpec
+from .discover import MARKER
 from .spec import ATTACHMENT, ID_PATTERN, RECORD_KINDS
 
-#: record kind -> its schema's file name (safetrain.schema.json, person.schema.json, ...)
-SCHEMA_FILES = {k: f"{'safetrain' if k == 'config' else k}.schema.json" for k in RECORD_KINDS}
+#: record kind -> its schema's file name (safetrain.toml's is safetrain.schema.json)
+SCHEMA_FILES = {kind: f"{'safetrain' if kind == 'config' else kind}.schema.json" for kind in RECORD_KINDS}
 _BASE_URL = "https://safetrain.invalid/schemas/"
 
 
@@ -98,9 +99,8 @@ def schema_texts() -> dict[str, str]:
 
 def taplo_config(schema_dir: str) -> str:
     """A .taplo.toml that maps every file kind of an archive to its schema."""
-    globs = {k.name: "**/safetrain.toml" if k.folder is None else
-             f"**/{k.folder}/**/*.toml" if k.recursive else f"**/{k.folder}/*.toml" for k in RECORD_KINDS.values()}
     out = ["# taplo / Even Better TOML: validate and complete safetrain files", ""]
-    for kind, glob in globs.items():
+    for kind, rk in RECORD_KINDS.items():
+        glob = f"**/{MARKER}" if rk.folder is None else f"**/{rk.folder}/{'**/' if rk.recursive else ''}*.toml"
         out += ["[[rule]]", f'include = ["{glob}"]', f'schema.path = "{schema_dir}/{SCHEMA_FILES[kind]}"', ""]
     return "\n".join(out)

@@ -324,17 +324,11 @@ class Renderer:
             raise template_problem(exc, page.template) from None
 
 
-class TemplateProblem(SafetrainError):
-    """A page template that cannot be used: the message names the file and line."""
-
-    def __reduce__(self):  # crosses from a worker process with both languages
-        return (type(self), (self.zh, self.en))
-
-
 def template_problem(exc, name: str) -> SafetrainError:
     """A template error as one line naming the file and line."""
-    from jinja2 import TemplateNotFound, TemplateSyntaxError
-    from jinja2.sandbox import SecurityError
+    from jinja2 import TemplateNotFound
+
+    from ..wordtpl import TemplateProblem, template_error
 
     where, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     tb = exc.__traceback__
@@ -344,15 +338,9 @@ def template_problem(exc, name: str) -> SafetrainError:
             where, line = filename, tb.tb_lineno
         tb = tb.tb_next
     place = f"{where or name}" + (f":{line}" if line else "")
-    message = getattr(exc, "message", None) or str(exc)
+    (zh, en), message = template_error(exc)
     if isinstance(exc, TemplateNotFound):
         return TemplateProblem(f"模板 {name}：找不到模板 {message}", f"template {name}: no template {message}")
-    if isinstance(exc, TemplateSyntaxError):
-        zh, en = "语法错误", "syntax error"
-    elif isinstance(exc, SecurityError):
-        zh, en = "不允许的操作（沙箱）", "not allowed (sandbox)"
-    else:
-        zh, en = "渲染失败", "cannot render"
     return TemplateProblem(f"模板 {place}：{zh}：{message}", f"template {place}: {en}: {message}")
 
 
