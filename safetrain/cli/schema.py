@@ -14,10 +14,10 @@ from ..archive.reading.spec import RECORD_KINDS
 @click.option("--print", "show", type=click.Choice(list(RECORD_KINDS)),
               default=None, help="只把一种打印到标准输出 / print one kind to standard output instead")
 def schema(out, taplo, show):
-    """写出五种档案文件的 JSON Schema。
+    """写出每种档案文件的 JSON Schema。
 
     Write JSON Schemas of the archive's file kinds (safetrain.toml, people,
-    sessions, drills, mentorships), so editors such as Even Better TOML
+    sessions, drills, mentorships, introductions, plans), so editors such as Even Better TOML
     (taplo) complete and validate as people type. Point a file at one with a
     first line like `#:schema ../schemas/person.schema.json`, or use --taplo.
     """

@@ -18,7 +18,7 @@ HELP = {
                "--write-baseline", "--lang", "text|json|github|junit"]),
     "rules": ("列出全部规则，以及对本档案现行的参数。", "", [*ARCHIVE, "--ruleset", "--format"]),
     "explain": ("解释一条规则：检查什么、为什么、示例、如何改正、依据与现行参数。", "CODE", [*ARCHIVE, "--ruleset"]),
-    "schema": ("写出五种档案文件的 JSON Schema。", "", ["-o", "--output", "--taplo", "--print"]),
+    "schema": ("写出每种档案文件的 JSON Schema。", "", ["-o", "--output", "--taplo", "--print"]),
     "status": ("档案概况：在岗人数、培训覆盖率、学时、证书、演练、问题。", "[PATHS]...", ["--as-of", "--format", "--lang"]),
     "expiring": ("到期与待复审证书：已过期、将到期、待复审（含逾期），最近的在前。", "[PATHS]...",
                  ["--within", "--as-of", "--format", "--ics", "--lang"]),
