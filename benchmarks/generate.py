@@ -650,6 +650,11 @@ class Builder:
                 if self.free(i, s):
                     self.add(i, s)
                     break
+            else:  # then every one they could attend, in a random order
+                for k in self.rng.sample(range(lo, hi), hi - lo):
+                    if self.free(i, sessions[k]):
+                        self.add(i, sessions[k])
+                        break
 
     # --- mentorships and drills -------------------------------------------------
 

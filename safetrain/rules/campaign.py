@@ -35,8 +35,13 @@ def campaign_in_window(ctx: Context) -> bool:
     return ctx.value("campaign_start") >= ctx.window_start
 
 
-def _campaigners(ctx: Context) -> Iterator[tuple[Person, list[Session], date, date]]:
-    """(person, passed sessions inside the window, start, end) for everyone judged."""
+def _campaigners(ctx: Context) -> list[tuple[Person, list[Session], date, date]]:
+    """(person, passed sessions inside the window, start, end) for everyone judged; computed once
+    per check for the four K rules."""
+    return ctx.memo("campaign", lambda: list(_judged(ctx)))
+
+
+def _judged(ctx: Context) -> Iterator[tuple[Person, list[Session], date, date]]:
     start, end = ctx.value("campaign_start"), ctx.value("campaign_end")
     if ctx.as_of <= end or not campaign_in_window(ctx):
         return

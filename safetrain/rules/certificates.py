@@ -236,7 +236,7 @@ def special_operator_return_untested(ctx: Context):
     fig = ctx.figure("special_operator_retest_months")
     months = int(fig.value)
     for p in _active(ctx):
-        if "special_operator" not in p.roles:
+        if "special_operator" not in p.roles or not any(ch.kind == "return" for ch in p.changes):
             continue
         exams = [s.end.date() for s, a in ctx.sessions_of(p.id)
                  if s.type == "special_operation" and s.assessment == "practical" and s.passed(a)]

@@ -18,6 +18,13 @@ class Context:
         self.archive = archive
         self.ruleset = ruleset
         self.as_of = as_of
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, compute):
+        """`compute()`, once per check: a fact several rules of a family share (the campaign's people)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def enterprise(self) -> Enterprise | None:
