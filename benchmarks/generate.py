@@ -484,7 +484,7 @@ class Builder:
         topics = list(CORE_TOPICS) + ["fire"] + (["gas"] if self.industry in USES_GAS else [])
         rotate = campaign and self.rotation
         for j, i in enumerate(self.spread(self.n_round, days)):
-            level = LEVELS[j * 3 // self.n_round] if rotate else None  # the days in order: company, workshop, team
+            level = LEVELS[j % 3] if rotate else None  # the three levels take turns: joiners and leavers find each
             title = (f"2023年全员安全大培训（第{j + 1}期）" if campaign
                      else f"{days[i].year}年度全员安全培训（第{j + 1}期）")
             title += f"：{LEVEL_LABEL[level]}" if level else ""
@@ -857,7 +857,8 @@ class Builder:
         passed = True
         if s.assessment != "none":
             mark = s.pass_mark or 60
-            fail = rng.random() < {"pre_job": 0.005, "all_staff": 0.015}.get(s.kind, 0.03)
+            kind = "pre_job" if s.kind == "all_staff" and s.level else s.kind  # a three-level round: as pre-job
+            fail = rng.random() < {"pre_job": 0.005, "all_staff": 0.015}.get(kind, 0.03)
             if s.assessment == "practical" and not fail and rng.random() < 0.4:
                 parts.append("passed = true")
             else:

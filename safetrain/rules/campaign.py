@@ -130,7 +130,9 @@ def campaign_rotation(ctx: Context):
     In `rotation` archives (manufacturing, in `ningxia-2023`), the sessions a
     person passed inside the campaign window (any type that has a `level`) do
     not include company, workshop and team level; the finding names the
-    missing levels. A person with no passed session at all is K001's.
+    missing levels. A person with no passed session at all is K001's (one
+    cause, one finding, even where K001 is waived). Principals and safety
+    managers are judged too: the campaign trains every employee.
 
     Why:
     宁夏方案 二(一): 加工、制造业等生产单位 carry out "三级"培训 (company,
@@ -164,7 +166,8 @@ def campaign_gas_training(ctx: Context):
     """
     In an archive with `uses_gas = true`, a person passed no session covering
     `gas` (燃气使用安全) inside the campaign window. A person with no passed
-    session at all is K001's.
+    session at all is K001's (one cause, one finding, even where K001 is
+    waived).
 
     Why:
     The Ningxia plan was written after a restaurant gas explosion; 宁夏方案

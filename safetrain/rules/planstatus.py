@@ -4,7 +4,11 @@ the export, so every view says the same.
 
 ARCHIVE-FORMAT (plans/): an item is carried out when a session of its type
 started in its month or later in the same year. As everywhere, nothing dated
-after as_of counts: a session counts when it started on or before as_of.
+after as_of counts: a session counts when it started on or before as_of. As
+the format words it, one session may carry out several items of its type (two
+pre-job items of March and September are both carried out by a pre-job
+session in October): the plan is compared with what was held, not matched
+one to one.
 
 An item is
 - `done` when such a session exists (the first one, by start, carried it out);
