@@ -62,9 +62,9 @@ def person(doc):
     listing(doc, ["日期", "培训名称", "类型", "级别", "学时", "计入学时", "成绩", "结果"],
             ["date", "title", "type", "level", "hours", "credited", "score", "result"],
             [2.4, 4.5, 2.1, 2.1, 1.1, 1.3, 1.1, 1.4], "trainings", left=("title",), empty="（无培训记录）")
-    para(doc, "岗前培训计入学时：{{ pre_job_hours }}（要求不少于 {{ pre_job_required }}）；"
-              "累计计入学时：{{ total_hours }}。", before=3, after=3)
+    para(doc, "岗前培训：{{ pre_job }}；累计计入学时：{{ total_hours }}。", before=3, after=3)
     heading(doc, "四、年度培训学时")
+    para(doc, "{{ years_counted }}", after=3)
     listing(doc, ["年度", "计入学时", "要求学时", "结果"], ["year", "hours", "required", "status"],
             [3.0, 4.0, 4.0, 5.0], "years")
     heading(doc, "五、持证情况")
@@ -108,7 +108,7 @@ def card(doc):
         row_height(table.rows[4], 1.1)
     gap(doc, 6)
     form(doc, [
-        [L("岗前培训学时"), ("计入 {{ total_hours }} 学时（要求不少于 {{ required_hours }} 学时）", 3)],
+        [L("岗前培训学时"), ("{{ pre_job }}", 3)],
         [L("结论"), ("{{ conclusion }}", 3)],
         [L("安全管理部门意见"), ("", 3, 1.4)],
     ], w, height=0.7)
@@ -132,7 +132,8 @@ def session(doc):
         [L("备注"), ("{{ session.note }}", 3)],
     ], w)
     heading(doc, "参加人员及考核结果")
-    para(doc, "参加 {{ count }} 人，合格 {{ passed }} 人，不合格 {{ failed }} 人。", after=4)
+    para(doc, "参加 {{ count }} 人，合格 {{ passed }} 人，不合格 {{ failed }} 人，未记录考核结果 {{ unrecorded }} 人。",
+         after=4)
     listing(doc, ["序号", "工号", "姓名", "部门（车间）", "成绩", "结果", "计入学时", "本人签名"],
             ["n", "id", "name", "department", "score", "result", "hours", None],
             [1.1, 2.0, 2.2, 3.4, 1.4, 1.5, 1.6, 2.8], "attendees", var="a", empty="（无参加人员）", height=0.8)
@@ -153,8 +154,9 @@ def signin(doc):
     gap(doc, 8)
     listing(doc, ["序号", "工号", "姓名", "部门（车间）", "签到时间", "本人签名"],
             ["n", "id", "name", "department", None, None], [1.2, 2.4, 2.6, 3.8, 2.4, 3.6],
-            "attendees", var="a", height=0.9)
-    para(doc, "应到 {{ count }} 人，实到 ______ 人。", before=8, after=4)
+            "attendees", var="a", height=0.9, empty="（名单为空：请在下列空行签到）", tail="blank")
+    keep = para(doc, "应到 {{ count }} 人，实到 ______ 人。", before=8, after=4)
+    keep.paragraph_format.keep_with_next = True  # the blank rows, this line and the signatures: one page
     para(doc, "授课人签名：______________        记录人签名：______________", before=8)
 
 
@@ -208,6 +210,7 @@ def register(doc):
     heading(doc, "五、应急演练")
     listing(doc, ["日期", "演练名称（编号）", "规模", "场景", "人数"], ["date", "title|id", "scale", "scenario", "count"],
             [2.4, 8.4, 1.8, 2.2, 1.2], "drills", left=("title|id",), empty="（无演练记录）")
+    para(doc, "{%p if show_findings %}")
     heading(doc, "六、问题汇总")
     intro = para(doc, "截至 {{ printed }}，按所适用规则检查，发现问题 {{ n.findings }} 个，其中错误 {{ n.errors }} 个、"
                       "警告 {{ n.warnings }} 个。", indent=True, after=4)
@@ -217,6 +220,7 @@ def register(doc):
     gap(doc, 6)
     listing(doc, ["代码", "问题", "级别", "数量", "依据"], ["code", "title", "severity", "count", "citation"],
             [1.6, 5.4, 1.4, 1.4, 6.2], "codes", left=("title", "citation"), empty="（未发现问题）")
+    para(doc, "{%p endif %}")
     gap(doc, 10)
     signatures(doc, ["填表人：", "审核人："])
 

@@ -133,5 +133,5 @@ def test_hook_manifest_runs_once_on_the_whole_archive():
     yaml = pytest.importorskip("yaml")
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = {h["id"]: h for h in hooks}[HOOK_ID]
-    assert hook["entry"] == "safetrain check" and hook["language"] == "python"
+    assert hook["entry"] == "safetrain check ." and hook["language"] == "python"
     assert hook["pass_filenames"] is False and hook["always_run"] is True

@@ -48,6 +48,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
     but no longer found are listed on standard error.
     """
     from .. import baseline
+    from ..archive.reading.discover import named_paths
     from ..reports.findings import FORMATS
     from ..rules import RULES
     from ..rules.catalog import removed_codes
@@ -66,6 +67,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
     if baseline_file and write_baseline:
         raise SafetrainError("--baseline 与 --write-baseline 不能同时使用", "use --baseline or --write-baseline, not both")
     known = baseline.read(baseline_file) if baseline_file else None
+    paths = named_paths(paths, "check")
     results, broken = checked_results(paths, as_of or date.today(), lang, select=select, ignore=ignore,
                                       ruleset=ruleset)
     if write_baseline:

@@ -37,7 +37,9 @@ def expiring(paths, within, as_of, fmt, ics_file, lang):
     from ..archive.writing.atomic import write_text
     from ..reports.expiring import expiring_document, expiring_ics, expiring_text
 
-    results, broken = checked_results(paths, as_of or date.today(), lang)
+    from ..archive.reading.discover import named_paths
+
+    results, broken = checked_results(named_paths(paths, "expiring"), as_of or date.today(), lang)
     doc = expiring_document(results, within)
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))

@@ -37,7 +37,9 @@ def sqlite(out, paths, as_of, unmasked, lang):
     from ..api import check_paths
     from ..export.sqlite import write_database
 
-    results = list(check_paths(paths or ["."], as_of or date.today()))
+    from ..archive.reading.discover import named_paths
+
+    results = list(check_paths(named_paths(paths, "export sqlite OUT.db"), as_of or date.today()))
     written = write_database(out, results, unmasked=unmasked)
     c = written.counts
     if lang == "en":

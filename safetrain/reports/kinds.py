@@ -36,10 +36,10 @@ class DocumentKind:
         return f"{self.name}-{record_id}.docx" if record_id else f"{self.name}.docx"
 
 
-def _register(f: Facts, _id: str) -> dict:
+def _register(f: Facts, _id: str, show_findings: bool = True) -> dict:
     from .register import register_context
 
-    return register_context(f)
+    return register_context(f, show_findings=show_findings)
 
 
 #: document kind -> what it prints and how

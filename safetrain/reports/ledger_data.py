@@ -27,6 +27,8 @@ RED, ORANGE = "red", "orange"
 class Column:
     header: str
     kind: str = TEXT
+    printed: bool = True  # False: on screen only (文件, 行: where to look in the archive, not for the inspector)
+    wrap: bool = False  # long free text: wrapped within the column's width
 
 
 @dataclass
@@ -38,14 +40,19 @@ class Sheet:
     chart: str | None = None  # the chart's title, drawn from the sheet's columns
 
 
-def C(header: str, kind: str = TEXT) -> Column:  # noqa: N802
-    return Column(header, kind)
+def C(header: str, kind: str = TEXT, printed: bool = True, wrap: bool = False) -> Column:  # noqa: N802
+    return Column(header, kind, printed, wrap)
+
+
+FILE = Column("文件", TEXT, printed=False)  # always the last columns, so the print area leaves them out
 
 
 def sessions_sheet(f: Facts) -> Sheet:
-    sheet = Sheet("培训台账", [C("编号"), C("培训名称"), C("类型"), C("级别"), C("开始", DATETIME), C("结束", DATETIME),
-                            C("学时", NUMBER), C("地点"), C("授课人"), C("培训机构"), C("服务合同"), C("考核方式"),
-                            C("参加人数", INT), C("合格人数", INT), C("培训主题"), C("文件")])
+    sheet = Sheet("培训台账", [C("编号", wrap=True), C("培训名称", wrap=True), C("类型", wrap=True), C("级别", wrap=True),
+                            C("开始", DATETIME),
+                            C("结束", DATETIME), C("学时", NUMBER), C("地点", wrap=True), C("授课人"),
+                            C("培训机构", wrap=True), C("服务合同", wrap=True), C("考核方式"), C("参加人数", INT),
+                            C("合格人数", INT), C("培训主题", wrap=True), FILE])
     for s in sorted(f.archive.sessions.values(), key=lambda s: (s.start, s.id)):
         sheet.rows.append([
             s.id, s.title, label(SESSION_TYPE, s.type), label(LEVEL, s.level), s.start, s.end, s.hours,
@@ -68,7 +75,8 @@ def hours_sheet(f: Facts) -> Sheet:
 
 def certificates_sheet(f: Facts) -> Sheet:
     """Active people's certificates; the state is certstatus's, the one the C rules use."""
-    sheet = Sheet("持证台账", [C("工号"), C("姓名"), C("部门（车间）"), C("证书"), C("作业类别"), C("证号"),
+    sheet = Sheet("持证台账", [C("工号"), C("姓名"), C("部门（车间）", wrap=True), C("证书", wrap=True),
+                            C("作业类别", wrap=True), C("证号"),
                             C("发证日期", DATE), C("有效期至", DATE), C("最近复审", DATE), C("到期/应复审日期", DATE),
                             C("事项"), C("剩余天数", INT), C("状态")])
     for p in sorted(f.archive.people.values(), key=lambda p: p.id):
@@ -88,7 +96,7 @@ def certificates_sheet(f: Facts) -> Sheet:
 
 
 def mentorships_sheet(f: Facts) -> Sheet:
-    sheet = Sheet("师带徒台账", [C("徒弟工号"), C("徒弟姓名"), C("岗位"), C("师傅工号"), C("师傅姓名"),
+    sheet = Sheet("师带徒台账", [C("徒弟工号"), C("徒弟姓名"), C("岗位", wrap=True), C("师傅工号"), C("师傅姓名"),
                              C("开始", DATE), C("计划结束", DATE), C("出师日期", DATE), C("实习天数", INT), C("状态")])
     for m in sorted(f.archive.mentorships.values(), key=lambda m: (m.start, m.id)):
         until = min(m.runs_until(f.as_of), f.as_of)
@@ -100,8 +108,9 @@ def mentorships_sheet(f: Facts) -> Sheet:
 
 
 def drills_sheet(f: Facts) -> Sheet:
-    sheet = Sheet("应急演练台账", [C("编号"), C("日期", DATE), C("演练名称"), C("规模"), C("类型"), C("场景"),
-                              C("地点"), C("参加人数", INT), C("演练评估"), C("文件")])
+    sheet = Sheet("应急演练台账", [C("编号", wrap=True), C("日期", DATE), C("演练名称", wrap=True), C("规模"),
+                              C("类型", wrap=True), C("场景"), C("地点", wrap=True), C("参加人数", INT),
+                              C("演练评估", wrap=True), FILE])
     for d in sorted(f.archive.drills.values(), key=lambda d: (d.date, d.id)):
         sheet.rows.append([d.id, d.date, d.title, label(DRILL_SCALE, d.scale), label(DRILL_TYPE, d.type),
                            label(SCENARIO, d.scenario),
@@ -114,9 +123,9 @@ def plans_sheet(f: Facts) -> Sheet:
     `status` and the HTML report show (red: not held in a year that is over; orange: due, not yet held)."""
     from .summary import plan_summary
 
-    sheet = Sheet("培训计划", [C("年度", INT), C("批准日期", DATE), C("序号", INT), C("培训项目"), C("类型"),
-                            C("计划月份", INT), C("培训对象"), C("计划学时", NUMBER), C("实施情况"), C("实施培训"),
-                            C("实施日期", DATE)])
+    sheet = Sheet("培训计划", [C("年度", INT), C("批准日期", DATE), C("序号", INT), C("培训项目", wrap=True),
+                            C("类型", wrap=True), C("计划月份", INT), C("培训对象", wrap=True), C("计划学时", NUMBER),
+                            C("实施情况"), C("实施培训", wrap=True), C("实施日期", DATE)])
     for key in sorted(f.archive.plans):
         plan = plan_summary(f.result, f.archive.plans[key].year)
         if plan["approved"] is None:  # approved after as_of
@@ -131,13 +140,13 @@ def plans_sheet(f: Facts) -> Sheet:
 
 
 def findings_sheet(f: Facts) -> Sheet:
-    sheet = Sheet("问题清单", [C("代码"), C("问题"), C("级别"), C("对象"), C("期间"), C("文件"), C("行", INT),
-                            C("说明"), C("依据")])
+    sheet = Sheet("问题清单", [C("代码"), C("问题", wrap=True), C("级别"), C("对象"), C("期间"), C("说明", wrap=True),
+                            C("依据", wrap=True), FILE, C("行", INT, printed=False)])
     severity = {"error": "错误", "warning": "警告", "info": "提示"}
     for x in f.result.findings:
         rule = RULES.get(x.code)
         sheet.rows.append([x.code, rule.title if rule else x.name, severity.get(x.severity, x.severity), x.subject,
-                           x.period, x.file, x.line, x.message_zh, x.citation])
+                           x.period, x.message_zh, x.citation, x.file, x.line])
         sheet.fills.append(RED if x.severity == "error" else ORANGE if x.severity == "warning" else None)
     return sheet
 

@@ -92,10 +92,12 @@ def certificate_expired(ctx: Context):
     """
     for cs in _states(ctx, EXPIRED):
         p, c = cs.person, cs.certificate
+        # the rule's citation names the special-operation and manager law; an `other` certificate
+        # (a 健康证) is cited by the figure of its own warning window instead
         yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} 已于 {c.expires} 过期，且没有同类有效证书",
                   f"certificate {_cert(c, 'en')} of {p.name} ({p.id}) expired on {c.expires} and none of the "
                   f"same kind and category is valid",
-                  key=("certificates", c.index))
+                  key=("certificates", c.index), citation=cs.citation if c.kind == "other" else None)
 
 
 @rule("C003", "review-overdue", title="特种作业操作证逾期未复审", figures=("special_operation_review_years",))

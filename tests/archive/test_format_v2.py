@@ -136,7 +136,7 @@ def test_schemas_cover_every_kind_with_the_month_bounds(tmp_path):
     plan_schema = json.loads(texts["plan.schema.json"])
     month = plan_schema["properties"]["items"]["items"]["properties"]["month"]
     assert (month["minimum"], month["maximum"]) == (1, 12)
-    assert plan_schema["required"] == ["year", "approved"]
+    assert plan_schema["required"] == ["year", "approved", "items"]
     drill_schema = json.loads(texts["drill.schema.json"])
     assert drill_schema["properties"]["type"]["enum"] == ["comprehensive", "special", "on_site"]
     taplo = taplo_config("schemas")

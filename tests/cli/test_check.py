@@ -129,7 +129,9 @@ def test_no_archive_and_missing_path_exit_2(tmp_path):
 
 def test_bad_date_is_a_usage_error(make_archive):
     r = run("check", str(make_archive()), "--as-of", "2024-02-30")
-    assert r.exit_code == 2 and "YYYY-MM-DD" in r.output
+    assert r.exit_code == 2 and "--as-of" in r.output and "2024-02-30" in r.output
+    r = run("check", str(make_archive()), "--as-of", "yesterday")
+    assert r.exit_code == 2 and "2023年7月1日" in r.output
 
 
 def test_newer_format_is_refused_naming_the_version(make_archive):

@@ -206,15 +206,16 @@ def test_new_plan_takes_its_year_from_the_id_and_items_from_item(archive):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["2024", "--approved", "2024-01-05", "--approved-by", "P404"],
+    (["2024", "--approved", "2024-01-05", "--approved-by", "P404", "--item", "a;pre_job;3"],
      "错误：plans/2024.toml：`approved_by` 批准人 P404 没有人员档案（people/P404.toml）（A003）"),
-    (["24", "--approved", "2024-01-05"], '错误：计划以年度命名："24" 不是年度（如 2024）'),
+    (["24", "--approved", "2024-01-05", "--item", "a;pre_job;3"], '错误：计划以年度命名："24" 不是年度（如 2024）'),
+    (["2024", "--approved", "2024-01-05"], "错误：--item：计划至少要有一个项目（名称;类型;月份;对象;学时）"),
     (["2024", "--approved", "2024-01-05", "--item", "全员培训;all_staff"],
      "错误：--item（第 1 项）：应为 名称;类型;月份[;对象[;学时]]：全员培训;all_staff"),
     (["2024", "--approved", "2024-01-05", "--item", "a;pre_job;3", "--item", "b;pre_job;三月"],
      "错误：--item（第 2 项）：计划月份（1–12）：不是数字：三月"),
     (["2024", "--approved", "2024-01-05", "--item", "a;pre_job;13"], "错误：plans/2024.toml：`items[0].month` = 13 应不大于 12"),
-    (["2024"], "错误：缺少必填项：--approved（主要负责人批准日期）"),
+    (["2024", "--item", "a;pre_job;3"], "错误：缺少必填项：--approved（主要负责人批准日期）"),
 ])
 def test_new_plan_refuses(archive, args, message):
     before = snapshot(archive)

@@ -241,8 +241,8 @@ def test_cli_messages_chinese_first_english_with_lang(workspace, tmp_path):
     result = export(str(out), str(tmp_path / "nowhere"), lang="zh")
     assert result.exit_code == 2 and result.output == f"错误：路径不存在：{tmp_path / 'nowhere'}\n"
     result = CliRunner().invoke(main, ["export", "sqlite", str(out), str(workspace), "--as-of", "2024-13-01", "--lang", "en"])
-    assert result.exit_code == 2 and "not a date in YYYY-MM-DD form" in result.output and "Traceback" not in result.output
-    result = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path), str(workspace)])
+    assert result.exit_code == 2 and "not a valid date: 2024-13-01" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path), str(workspace), "--lang", "en"])
     assert result.exit_code == 2 and "is a directory" in result.output
 
 

@@ -42,7 +42,7 @@ def annotation_files(out: str) -> list[tuple[str, int]]:
 
 def test_github_paths_from_the_repository_root(repo, monkeypatch):
     monkeypatch.chdir(repo)
-    code, out = check("--format", "github")
+    code, out = check(".", "--format", "github")  # a workspace is named: "." is every archive below
     assert code == 1
     files = annotation_files(out)
     assert files == [("archives/acme/sessions/S1.toml", 13), ("archives/beta/sessions/S1.toml", 13)]
@@ -73,7 +73,7 @@ def test_github_paths_from_outside_the_repository(repo, monkeypatch):
 
 def test_junit_is_well_formed_xml_with_one_failure_per_finding(repo, monkeypatch):
     monkeypatch.chdir(repo)
-    code, out = check("--format", "junit")
+    code, out = check(".", "--format", "junit")
     assert code == 1
     root = ET.fromstring(out)
     assert root.tag == "testsuites" and root.get("failures") == "2"

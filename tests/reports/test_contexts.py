@@ -105,7 +105,8 @@ def test_card_context(printed):
 
 def test_signin_pads_blank_rows(printed):
     ctx = signin_context(Facts(checked(printed)), "S9")
-    assert [a["name"] for a in ctx["attendees"]] == ["张三", "李梅", "", "", "", "", ""]
+    assert [a["name"] for a in ctx["attendees"]] == ["张三", "李梅"]
+    assert [(b["n"], b["name"]) for b in ctx["blank"]] == [(str(n), "") for n in range(3, 8)]
     assert ctx["count"] == "2"
 
 

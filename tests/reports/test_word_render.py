@@ -24,7 +24,7 @@ def test_person_file(printed, tmp_path):
     assert not leftover_tags(text)
     for expected in ("员工安全教育培训档案", "张三", "640104********0014", "机加&装配车间", "2023-07-04",
                      "新员工公司级安全教育", "2024年度全员安全再培训", "即将到期（剩15天）", "车间火灾疏散演练",
-                     "未戴安全帽进入车间", "岗前培训计入学时：24（要求不少于 24）", "宁夏测试机械有限公司"):
+                     "未戴安全帽进入车间", "岗前培训：计入 24 学时（要求不少于 24 学时）", "宁夏测试机械有限公司"):
         assert expected in text, expected
     assert "640104199003070014" not in text  # masked by default
     trainings = table_rows(path, 2)
@@ -60,7 +60,7 @@ def test_session_record(printed, tmp_path):
     text = docx_text(path)
     assert not leftover_tags(text)
     for expected in ("安全培训记录", "2024年度全员安全再培训", "2024-03-15 08:30—12:00", "宁夏安培培训中心",
-                     "contracts/2024-001.pdf", "机械伤害防护 <新规> & 案例", "参加 3 人，合格 3 人，不合格 0 人。"):
+                     "contracts/2024-001.pdf", "机械伤害防护 <新规> & 案例", "参加 3 人，合格 3 人，不合格 0 人，未记录考核结果 0 人。"):
         assert expected in text, expected
     attendees = table_rows(path, 1)
     assert attendees[0][-1] == "本人签名"
@@ -114,12 +114,14 @@ def test_plan(printed, tmp_path):
     assert again.read_bytes() == path.read_bytes()
 
 
-def test_plan_without_items_budget_or_approver(make_archive, tmp_path):
+def test_plan_without_budget_approver_audience_or_hours(make_archive, tmp_path):
     from printing import FILES
 
-    files = {**FILES, "plans/2024.toml": "year = 2024\napproved = 2024-01-08\n"}
-    text = docx_text(one(checked(make_archive(files)), "plan", "2024", tmp_path))
-    assert "（无计划项目）" in text and "批准人\n—" in text and not leftover_tags(text)
+    plan = 'year = 2024\napproved = 2024-01-08\n\n[[items]]\ntitle = "消防培训"\ntype = "all_staff"\nmonth = 11\n'
+    path = one(checked(make_archive({**FILES, "plans/2024.toml": plan})), "plan", "2024", tmp_path)
+    text = docx_text(path)
+    assert "批准人\n—" in text and "安全培训经费\n—" in text and not leftover_tags(text)
+    assert table_rows(path, 1)[1:] == [["1", "消防培训", "全员培训", "11月", "—", "—"]]
 
 
 def test_all_renders_every_record(printed, tmp_path):

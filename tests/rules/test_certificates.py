@@ -288,3 +288,24 @@ def test_c006_judges_active_special_operators_with_returns_in_the_window(memory_
              "people/E3.toml": returned("2023-06-30", None),  # before the window
              "people/E4.toml": returned("2024-07-01", None)}  # after as_of
     assert found(memory_archive(files), select=["C006"]) == []
+
+
+def test_an_expired_health_certificate_cites_no_special_operation_law(memory_archive):
+    from helpers import findings, person
+
+    def cert(kind, category):
+        return f"""
+        [[certificates]]
+        kind = "{kind}"
+        category = "{category}"
+        number = "N1"
+        issued = 2022-01-01
+        expires = 2024-01-01
+        """
+
+    root = memory_archive({"people/E1.toml": person(extra=cert("other", "健康证")),
+                           "people/E2.toml": person("李梅", roles='["special_operator"]',
+                                                    extra=cert("special_operation", "低压电工作业"))})
+    by = {f.subject: f for f in findings(root, select=["C002"])}
+    assert "特种作业" not in by["E1"].citation and by["E1"].citation
+    assert "特种作业" in by["E2"].citation

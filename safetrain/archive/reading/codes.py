@@ -169,6 +169,32 @@ TABLES: Mapping[str, Labels] = MappingProxyType(
 )
 
 
+#: Other words people write for a code (rosters, hand-typed files): accepted by importers and
+#: options, and named in A002's message; a file always holds the code itself.
+ALIASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "employment": MappingProxyType({
+        "正式": "formal", "正式员工": "formal", "在编": "formal", "合同制": "contract", "合同制员工": "contract",
+        "劳动合同工": "contract", "临时": "temporary", "临时用工": "temporary",
+        "劳务派遣": "dispatched", "派遣": "dispatched", "派遣工": "dispatched", "劳务派遣人员": "dispatched",
+        "劳务工": "dispatched", "轮换": "rotating", "协议": "agreement",
+        "实习生": "intern", "实习": "intern", "实习学生": "intern", "学徒实习生": "intern",
+        "非全日制": "part_time", "小时工": "part_time", "钟点工": "part_time", "兼职": "part_time",
+        "兼职人员": "part_time", "非全日制用工": "part_time",
+    }),
+    "role": MappingProxyType({
+        "安全管理人员": "safety_manager", "专职安全管理人员": "safety_manager", "安全员": "safety_manager",
+        "专职安全员": "safety_manager", "兼职安全员": "safety_manager", "负责人": "principal",
+        "法定代表人": "principal", "特种作业": "special_operator", "特种作业人员": "special_operator",
+        "特种工": "special_operator",
+    }),
+    "skill_level": MappingProxyType({"初级": "junior", "中级": "intermediate", "高级": "senior",
+                                     "五级": "junior", "四级": "intermediate", "三级": "senior",
+                                     "二级": "technician", "一级": "senior_technician"}),
+    "change_kind": MappingProxyType({"调岗": "transfer", "转岗": "transfer", "复岗": "return", "返岗": "return"}),
+})
+_ALIASES_OF = {id(TABLES[name]): words for name, words in ALIASES.items()}
+
+
 def label(table: Labels, code: str | None, lang: str = "zh") -> str:
     """The label of `code` in `lang` ("zh" or "en"); the code itself if unknown."""
     if code is None:
@@ -187,4 +213,4 @@ def code_for(table: Labels, text: str) -> str | None:
     for code, (zh, en) in table.items():
         if text == zh or text.lower() == en.lower():
             return code
-    return None
+    return _ALIASES_OF.get(id(table), {}).get(text)

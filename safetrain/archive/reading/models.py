@@ -342,7 +342,7 @@ class Plan:
     attachments: tuple[Attachment, ...] = _attachments()
     waivers: tuple[Waiver, ...] = _waivers()
     note: str | None = key(*_NOTE)
-    items: tuple[PlanItem, ...] = key("tables", "计划培训项目", "planned trainings", model=PlanItem)
+    items: tuple[PlanItem, ...] = key("tables", "计划培训项目", "planned trainings", required=True, model=PlanItem)
 
 
 @dataclass(frozen=True)

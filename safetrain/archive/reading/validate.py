@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Iterator
 
+from .codes import code_for
 from .fields import FieldSpec, TableSpec
 from .spec import ATTACHMENT, ID_PATTERN
 
@@ -94,6 +95,11 @@ def _wrong_type(key: KeyPath, kind: str, value: Any) -> Problem:
 
 def _bad_code(key: KeyPath, value: str, field: FieldSpec) -> Problem:
     assert field.codes is not None
+    meant = code_for(field.codes, value)
+    if meant is not None:  # a label (正式工) where its code (formal) belongs
+        name = dotted(key)
+        return Problem(key, f"`{name}` 的值 \"{value}\" 是名称，文件中应写代码：{name} = \"{meant}\"",
+                       f"`{name}` = \"{value}\" is a label; the file takes its code: {name} = \"{meant}\"")
     choices = "、".join(f"{c} {zh}" for c, (zh, _) in field.codes.items())
     choices_en = ", ".join(field.codes)
     name = dotted(key)

@@ -43,6 +43,9 @@ from .tomledit import EditRefused, TomlDoc
 from ..reading.tomltext import comments
 from ..reading.validate import Problem, dotted, is_id, validate_table
 
+_BOM = b"\xef\xbb\xbf"
+
+
 class EditError(SafetrainError):
     """An edit refused: one line naming the file and the key at fault. Nothing was written."""
 
@@ -177,7 +180,7 @@ class Index:
             self._people = {}
             for pid, rels in self.files["person"].items():
                 try:
-                    self._people[pid] = tomllib.loads((self.root / rels[0]).read_text("utf-8"))
+                    self._people[pid] = tomllib.loads((self.root / rels[0]).read_text("utf-8-sig"))
                 except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
                     self._people[pid] = None
         return self._people
@@ -234,6 +237,7 @@ class Editor:
         self.today = today or date.today()
         self.index = Index(root)
         self.files = LocalFiles(root)
+        self._bom: set[str] = set()  # files that start with a UTF-8 BOM: kept by edits (fmt removes it)
 
     def path_for(self, kind: str, rid: str, when: date | None = None) -> str:
         """Where a new record goes: sessions and drills in a <year>/ sub-folder (by start or
@@ -289,7 +293,10 @@ class Editor:
         if rel is None:
             raise EditError(f"没有编号为 {rid} 的{zh}记录（{FOLDERS[kind]}/）", f"no {en} with id {rid} ({FOLDERS[kind]}/)")
         try:
-            text = (self.root / rel).read_bytes().decode("utf-8")
+            raw = (self.root / rel).read_bytes()
+            if raw.startswith(_BOM):
+                self._bom.add(rel)
+            text = raw.decode("utf-8-sig")
             data = tomllib.loads(text)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise EditError(f"{rel} 不是有效的 UTF-8 TOML 文件（A001），请先修正：{exc}",
@@ -317,7 +324,7 @@ class Editor:
         if fresh:
             raise refused(rel, fresh)
         if not self.dry_run and after != text:
-            write_bytes(self.root / rel, after.encode("utf-8"))
+            write_bytes(self.root / rel, (_BOM if rel in self._bom else b"") + after.encode("utf-8"))
         self.index.record(kind, rid, rel, expected)
         return Change(rel, text, after)
 

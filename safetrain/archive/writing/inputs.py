@@ -47,7 +47,19 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+#: the years a typed date may fall in: outside them it is a slip (0202-03-01, 2203-01-05)
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def parse_date(value: Any) -> date:
+    day = _parse_date(value)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InputError(f"日期 {day.isoformat()} 不在 {FIRST_YEAR} 年到 {LAST_YEAR} 年之间，请检查年份",
+                         f"the date {day.isoformat()} is not between {FIRST_YEAR} and {LAST_YEAR}; check the year")
+    return day
+
+
+def _parse_date(value: Any) -> date:
     if isinstance(value, datetime):
         if value.time() != time(0):
             raise InputError(f"应为日期，不含时间：{value:%Y-%m-%d %H:%M}", f"must be a date without a time: {value:%Y-%m-%d %H:%M}")
@@ -64,9 +76,9 @@ def parse_date(value: Any) -> date:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             pass
-        raise InputError(f"不是有效日期：{text}", f"not a valid date: {text}")
-    raise InputError(f"不是日期：{text}（应写成 2023-07-01、2023/7/1 或 2023年7月1日）",
-                     f"not a date: {text} (write 2023-07-01, 2023/7/1 or 2023年7月1日)")
+        raise InputError(f"不是有效日期：{text}（没有这一天）", f"not a valid date: {text} (no such day)")
+    raise InputError(f"不是日期：{text}（应写成 2023-07-01、2023.7.1、2023/7/1 或 2023年7月1日）",
+                     f"not a date: {text} (write 2023-07-01, 2023.7.1, 2023/7/1 or 2023年7月1日)")
 
 
 def parse_datetime(value: Any) -> datetime:
@@ -139,6 +151,14 @@ def split_list(value: Any) -> list[str]:
 
 
 def parse_id(value: Any) -> str:
+    """An id as typed or read from a cell: a whole number cell (1001) is the text "1001";
+    TRUE/FALSE and decimals (1001.5) are refused (a column Excel turned into numbers)."""
+    if isinstance(value, bool):
+        raise InputError(f"编号不能是逻辑值 {str(value).upper()}（请把该列设为文本后重新填写）",
+                         f"an id cannot be the boolean {str(value).upper()} (format the column as text and type it again)")
+    if isinstance(value, float) and not value.is_integer():
+        raise InputError(f"编号不能是小数：{value:g}（请把该列设为文本后重新填写）",
+                         f"an id cannot be a decimal number: {value:g} (format the column as text and type it again)")
     text = _text(value)
     if not is_id(text):
         raise InputError(f"\"{text}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
