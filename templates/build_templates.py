@@ -282,6 +282,7 @@ def drill(doc):
         [L("演练名称"), ("{{ drill.title }}", 3)],
         [L("演练日期"), "{{ drill.date }}", L("演练地点"), "{{ drill.location }}"],
         [L("演练规模"), "{{ drill.scale }}", L("演练场景"), "{{ drill.scenario }}"],
+        [L("演练类型"), ("{{ drill.type }}", 3)],
         [L("参加人数"), ("{{ count }}", 3)],
         [L("附件"), ("{{ drill.attachments }}", 3)],
         [L("演练评估"), ("{{ drill.evaluation }}", 3, 3.0)],
@@ -295,6 +296,33 @@ def drill(doc):
     signatures(doc, ["演练总指挥签名：", "记录人签名："])
 
 
+def plan(doc):
+    title(doc, "{{ year }}年度安全培训计划")
+    para(doc, "单位：{{ enterprise }}", align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
+    w = [3.0, 5.0, 3.0, 5.0]
+    form(doc, [
+        [L("计划年度"), "{{ year }}年", L("安全培训经费"), "{{ budget }}"],
+        [L("批准日期"), "{{ approved }}", L("批准人"), "{{ approver }}"],
+        [L("计划项目"), "{{ count }} 项", L("计划学时合计"), "{{ total_hours }} 学时"],
+    ], w)
+    heading(doc, "一、编制依据")
+    para(doc, "依据《中华人民共和国安全生产法》第二十一条第（三）项“组织制定并实施本单位安全生产教育和培训计划”、"
+              "《生产经营单位安全培训规定》及{{ ruleset }}，结合本单位实际，制定本年度安全培训计划。",
+         indent=True, after=4)
+    heading(doc, "二、培训项目")
+    listing(doc, ["序号", "培训项目", "培训类型", "计划月份", "培训对象", "学时"],
+            ["n", "title", "type", "month", "audience", "hours"], [1.2, 4.6, 3.8, 1.8, 3.4, 1.2], "items",
+            left=("title", "audience"), empty="（无计划项目）")
+    heading(doc, "三、保障措施")
+    for line in ["1. 安全培训经费按计划列支，专款专用；",
+                 "2. 每期培训按“一期一档”建立记录，如实记录培训时间、内容、参加人员和考核结果；",
+                 "3. 计划调整须经主要负责人批准，并在本计划备注中说明。"]:
+        para(doc, line, indent=True, after=1)
+    heading(doc, "备注")
+    para(doc, "{{ note }}", after=10)
+    signatures(doc, ["编制人（安全管理部门）：", "主要负责人（批准）：", "单位（盖章）："], height=2.0)
+
+
 KINDS = {
     "person": ("员工安全教育培训档案", person),
     "card": ("三级安全教育卡", card),
@@ -303,6 +331,7 @@ KINDS = {
     "register": ("企业安全培训档案册", register),
     "mentorship": ("师带徒协议书", mentorship),
     "drill": ("应急演练记录", drill),
+    "plan": ("年度安全培训计划", plan),
 }
 
 

@@ -33,6 +33,7 @@ SHOTS = {
     "register": ("register", None, 2),
     "mentorship": ("mentorship", "HS0301", 1),
     "drill": ("drill", "2023-12-27-assessment", 1),
+    "plan": ("plan", "2024", 1),
 }
 
 

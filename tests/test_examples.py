@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import AS_OF, person, session
+from helpers import AS_OF, person, plan, session
 
 from safetrain.cli import main
 
@@ -38,7 +38,8 @@ def safetrain_commands(lines) -> list[tuple[list[str], str | None]]:
 def repo(make_archive, tmp_path, monkeypatch):
     """A repository root holding one archive with an R001 finding."""
     root = tmp_path / "repo"
-    make_archive({"people/E1.toml": person(), "sessions/S1.toml": session(content=None)}, root=root / "acme")
+    make_archive({"people/E1.toml": person(), "sessions/S1.toml": session(content=None), "plans/2024.toml": plan()},
+                 root=root / "acme")
     monkeypatch.chdir(root)
     return root
 

@@ -25,24 +25,49 @@ _NEW_HELP = {
     "mentorship": ("新建师带徒记录 mentorships/ID.toml（ID 为徒弟的人员编号；不给 --post 时取徒弟的岗位）",
                    "Add mentorships/ID.toml (ID is the apprentice's person id; without --post, the apprentice's post "
                    "on the start day)"),
+    "introduction": ("新建四新记录 introductions/ID.toml（新工艺、新技术、新材料、新设备）",
+                     "Add introductions/ID.toml (a new process, technology, material or equipment)"),
+    "plan": ("新建年度安全培训计划 plans/年度.toml；--item \"名称;类型;月份;对象;学时\" 每项一次",
+             "Add the year's training plan plans/YEAR.toml; --item \"title;type;month;audience;hours\" once per item"),
 }
+#: keys the id gives (a plan's year is its file name)
+_FROM_ID = {"plan": frozenset({"year"})}
 
 
 def _fields(kind: str) -> dict:
     from ..archive.writing.inputs import inputtable
 
-    return {k: f for k, f in RECORD_KINDS[kind].table.fields.items() if inputtable(f) and k not in _NOT_OPTIONS}
+    return {k: f for k, f in RECORD_KINDS[kind].table.fields.items()
+            if inputtable(f) and k not in _NOT_OPTIONS and k not in _FROM_ID.get(kind, ())}
+
+
+def plan_items(texts) -> list[dict]:
+    """The --item options of `new plan`, each as a plan item; a bad one fails naming it."""
+    from ..archive.writing.inputs import InputError, parse_plan_item
+
+    out = []
+    for n, text in enumerate(texts, 1):
+        try:
+            out.append(parse_plan_item(text))
+        except InputError as exc:
+            raise SafetrainError(f"--item（第 {n} 项）：{exc.zh}", f"--item (item {n}): {exc.en}") from None
+    return out
 
 
 def _new_command(kind: str) -> click.Command:
     fields = _fields(kind)
     zh, en = _NEW_HELP[kind]
 
-    def run(rid, archive, lang, dry_run, **given):
+    def run(rid, archive, lang, dry_run, item=(), **given):
         from ..archive.writing.edit import editing
         from ..archive.writing.records import new_record
 
         values = typed_values(fields, given)
+        if kind == "plan" and not item:  # `items` is required and not an option of its own
+            raise SafetrainError("--item：计划至少要有一个项目（名称;类型;月份;对象;学时）",
+                                 "--item: a plan needs at least one item (title;type;month;audience;hours)")
+        if item:
+            values["items"] = plan_items(item)
         required = [k for k in RECORD_KINDS[kind].table.required if k in fields]
         with editing(archive) as ed:  # before asking anything
             ed.check_new_id(kind, rid)
@@ -60,7 +85,12 @@ def _new_command(kind: str) -> click.Command:
         else:
             echo(lang, f"已新建 {rel}", f"created {rel}")
 
-    params = [click.Argument(["rid"], metavar="ID")] + [field_option(k, f) for k, f in fields.items()]
+    params = [click.Argument(["rid"], metavar="YEAR" if kind == "plan" else "ID")]
+    params += [field_option(k, f) for k, f in fields.items()]
+    if kind == "plan":
+        params.append(click.Option(["--item"], multiple=True, metavar="TEXT", help=(
+            "计划项目：名称;类型;月份;对象;学时（对象、学时可省略），每项一次 / a planned training: "
+            "title;type;month;audience;hours (audience and hours may be left out), once per item")))
     command = click.Command(kind, callback=run, params=params, short_help=f"{zh} / {en}",
                             help=f"{zh}。\n\n{en}. Required fields not given are asked for on a terminal.")
     return lang_option(click.option("--dry-run", is_flag=True, help="只显示将写入的内容 / show what would be written")(
@@ -69,12 +99,13 @@ def _new_command(kind: str) -> click.Command:
 
 @click.group()
 def new():
-    """新建人员、培训、演练或师带徒记录。
+    """新建人员、培训、演练、师带徒、四新或年度培训计划记录。
 
-    Add a person, session, drill or mentorship record. Every field of the
-    format is an option named after its key; codes accept their Chinese
-    labels (--employment 正式工), dates 2023-07-01, 2023/7/1 or 2023年7月1日.
-    The id is the file name and must be new to the archive.
+    Add a person, session, drill, mentorship, introduction (四新) or plan
+    record. Every field of the format is an option named after its key;
+    codes accept their Chinese labels (--employment 正式工), dates 2023-07-01,
+    2023/7/1 or 2023年7月1日. The id is the file name and must be new to the
+    archive.
     """
 
 

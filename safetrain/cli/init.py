@@ -51,9 +51,9 @@ def init(directory, ruleset, lang, **given):
 
     Start a new archive in DIR: a commented safetrain.toml holding the
     enterprise's facts, and the empty folders people/ sessions/ drills/
-    mentorships/ contracts/ attachments/. Facts not given as options are asked
-    for on a terminal; elsewhere they are required. A folder that already
-    holds an archive is refused.
+    mentorships/ introductions/ plans/ contracts/ attachments/. Facts not
+    given as options are asked for on a terminal; elsewhere they are required.
+    A folder that already holds an archive is refused.
     """
     from pathlib import Path
 

@@ -46,11 +46,14 @@ def leave(pid, day, archive, lang):
 
 
 def _change_command(kind: str, zh: str, en: str, doc: str) -> click.Command:
+    # away_since belongs to a return (ARCHIVE-FORMAT: "optional, return only")
+    fields = {k: f for k, f in _CHANGE_FIELDS.items() if kind == "return" or k != "away_since"}
+
     def run(pid, day, archive, lang, **given):
         from ..archive.writing.edit import editing
         from ..archive.writing.people import change_post
 
-        values = {"date": day, **typed_values(_CHANGE_FIELDS, given)}
+        values = {"date": day, **typed_values(fields, given)}
         with editing(archive) as ed:
             moved = change_post(ed, pid, kind, values)
         before, after = " ".join(moved.before), " ".join(moved.after)
@@ -60,7 +63,7 @@ def _change_command(kind: str, zh: str, en: str, doc: str) -> click.Command:
     params = [click.Argument(["pid"], metavar="PID"),
               click.Option(["--date", "day"], type=DATE, required=True, metavar="DATE",
                            help="到新岗位/复岗第一天 / first day on the new or returned post")]
-    params += [field_option(k, f) for k, f in _CHANGE_FIELDS.items()]
+    params += [field_option(k, f) for k, f in fields.items()]
     command = click.Command(kind, callback=run, params=params, help=doc, short_help=f"{zh} / {en}")
     return lang_option(with_archive(command))
 
@@ -69,11 +72,14 @@ person.add_command(_change_command("transfer", "调岗", "transfer", """登记�
 
     Record a transfer (调岗) from --date to a new --department and/or
     --post: a [[changes]] entry of kind transfer. The transfer training
-    (P004) is then due before that day.
+    (P005) is then due before that day.
     """))
 person.add_command(_change_command("return", "复岗", "return", """登记复岗：people/PID.toml 加一条 [[changes]]（kind = "return"）。
 
-    Record a return to the post (复岗, after a year or more away) on --date:
-    a [[changes]] entry of kind return, with --department/--post when the
-    post changes too. The re-training (P004) is then due before that day.
+    Record a return to the post (复岗) on --date: a [[changes]] entry of kind
+    return, with --away-since (the first day away) and --department/--post
+    when the post changes too. Without --away-since the return counts as a
+    year or more away. After 12 months away the re-training (P005) is due
+    before that day; a special operator away 6 months or more needs a
+    practical exam (C006).
     """))

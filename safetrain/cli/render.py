@@ -50,18 +50,19 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, de
     \b
     KIND: person 员工安全教育培训档案 · card 三级安全教育卡 · session 安全培训记录
           signin 培训签到表 · register 企业安全培训档案册 · mentorship 师带徒协议书
-          drill 应急演练记录
+          drill 应急演练记录 · plan 年度安全培训计划
 
     Word documents from templates, one .docx per record, named after it
-    (person-E0001.docx; register.docx), in the archive's printed/ folder
-    unless -o names another (never one of the archive's records; `init`
-    lists printed/ in .gitignore). A document written before is replaced;
-    any other existing file only with --force. IDS are person, session,
-    mentorship (apprentice) or drill ids; --all prints every record of the
-    kind. An archive's own templates/<kind>.docx replaces the built-in
-    template. `render register --no-findings` leaves the findings section
-    out. `render signin --department D` (or --people P1,P2) prints a blank
-    sign-in sheet for people expected at a session not yet recorded.
+    (person-E0001.docx; plan-2024.docx; register.docx), in the archive's
+    printed/ folder unless -o names another (never one of the archive's
+    records; `init` lists printed/ in .gitignore). A document written before
+    is replaced; any other existing file only with --force. IDS are person,
+    session, mentorship (apprentice) or drill ids, or a plan's year; --all
+    prints every record of the kind. An archive's own templates/<kind>.docx
+    replaces the built-in template. `render register --no-findings` leaves
+    the findings section out. `render signin --department D` (or --people
+    P1,P2) prints a blank sign-in sheet for people expected at a session not
+    yet recorded.
     """
     from ..reports.render import render_blank_signin, render_documents
 

@@ -21,9 +21,10 @@ def schema(out, taplo, show, force, lang):
     """写出各种档案文件的 JSON Schema。
 
     Write JSON Schemas of the archive's file kinds (safetrain.toml, people,
-    sessions, drills, mentorships), so editors such as Even Better TOML
-    (taplo) complete and validate as people type. Point a file at one with a
-    first line like `#:schema ../schemas/person.schema.json`, or use --taplo.
+    sessions, drills, mentorships, introductions, plans), so editors such as
+    Even Better TOML (taplo) complete and validate as people type. Point a
+    file at one with a first line like `#:schema ../schemas/person.schema.json`,
+    or use --taplo.
     Descriptions are in Chinese and English, or only in --lang's language
     when it is given. The format itself is described in docs/format.md.
     Schemas written before are replaced; other files only with --force.

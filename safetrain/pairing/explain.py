@@ -22,7 +22,7 @@ class Pair:
     mentor: Person
     post: str
     start: date
-    end: date  # planned: start + apprenticeship_min_months
+    end: date  # planned: start + the apprenticeship minimum (M004)
     cost: int  # PairingProblem.cost of the place taken
     relation: int
     department: str  # the mentor's department on the start day

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, DRILL_SCALE, EMPLOYMENT,
+from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, DRILL_SCALE, DRILL_TYPE, EMPLOYMENT,
                              LEVEL, METHOD, ROLE, SCENARIO, SESSION_TYPE, SKILL_LEVEL, TOPIC, label)
 from ..archive.reading.models import Attendance, Mentorship, Person, Session
 from ..rules import certstatus as cs
+from ..rules.mentorship import apprenticeship_minimum
 from . import fmt
 from .facts import Facts
 
@@ -270,7 +271,8 @@ def mentorship_context(f: Facts, mid: str) -> dict:
     m = f.archive.mentorships[mid]
     return {**base(f), "mentor": _party(f, m.mentor, m.start), "apprentice": _party(f, m.apprentice, m.start),
             "post": m.post, "start": fmt.day_zh(m.start), "end": fmt.day_zh(m.end) or "出师之日",
-            "signed_off": fmt.day_zh(m.signed_off) or "　　年　　月　　日", "min_months": fmt.num(f.figure("apprenticeship_min_months").value),
+            "signed_off": fmt.day_zh(m.signed_off) or "　　年　　月　　日", "min_months": fmt.num(apprenticeship_minimum(
+                f.result.ruleset, f.enterprise, f.person(m.apprentice)).value),
             "note": fmt.text(m.note)}
 
 
@@ -280,9 +282,24 @@ def drill_context(f: Facts, did: str) -> dict:
             for n, pid in enumerate(d.participants, 1)]
     return {**base(f), "drill": {
         "id": d.id, "title": d.title, "date": fmt.day_zh(d.date), "scale": label(DRILL_SCALE, d.scale),
+        "type": label(DRILL_TYPE, d.type),
         "scenario": label(SCENARIO, d.scenario) or fmt.DASH, "location": fmt.text(d.location),
         "evaluation": fmt.text(d.evaluation), "attachments": "、".join(a.path for a in d.attachments) or fmt.DASH,
         "note": fmt.text(d.note)}, "participants": rows, "count": str(len(rows))}
+
+
+# -- the year's training plan (年度安全培训计划) ------------------------------------
+def plan_context(f: Facts, pid: str) -> dict:
+    p = f.archive.plans[pid]
+    items = [{"n": str(n), "title": i.title, "type": label(SESSION_TYPE, i.type), "month": f"{i.month}月",
+              "audience": fmt.text(i.audience) or fmt.DASH, "hours": fmt.num(i.hours) or fmt.DASH}
+             for n, i in enumerate(p.items, 1)]
+    approver = f"{f.name_of(p.approved_by)}（{p.approved_by}）" if p.approved_by else fmt.DASH
+    rs = f.result.ruleset
+    return {**base(f), "year": str(p.year), "approved": fmt.day_zh(p.approved), "approver": approver,
+            "budget": f"{fmt.num(p.budget)} 元" if p.budget is not None else fmt.DASH, "items": items,
+            "count": str(len(items)), "total_hours": fmt.num(sum(i.hours or 0 for i in p.items)),
+            "ruleset": f"《{rs.title}》" if rs.title else rs.name, "note": fmt.text(p.note)}
 
 
 #: kind -> (title, the ids it renders, context function); `register` takes no id.

@@ -51,4 +51,5 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {k.name: k for k in (
     DocumentKind("register", "企业安全培训档案册", "enterprise training register", None, _register),
     DocumentKind("mentorship", "师带徒协议书", "mentorship agreement", "mentorship", c.mentorship_context),
     DocumentKind("drill", "应急演练记录", "emergency drill record", "drill", c.drill_context),
+    DocumentKind("plan", "年度安全培训计划", "annual safety-training plan", "plan", c.plan_context),
 )}

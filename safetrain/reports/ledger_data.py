@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, LEVEL, SCENARIO, SESSION_TYPE, TOPIC,
-                             label)
+from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, DRILL_TYPE, LEVEL, SCENARIO,
+                                     SESSION_TYPE, TOPIC, label)
 from ..dates import NO_EXPIRY
 from ..rules import RULES
 from ..rules import certstatus as cs
+from ..rules.planstatus import MISSED, OPEN, STATE_LABELS
 from . import fmt
 from .contexts import CERT_STATE, provider_of
 from .facts import Facts
@@ -113,11 +114,34 @@ def mentorships_sheet(f: Facts) -> Sheet:
 
 
 def drills_sheet(f: Facts) -> Sheet:
-    sheet = Sheet("应急演练台账", [C("编号", wrap=True), C("日期", DATE), C("演练名称", wrap=True), C("规模"), C("场景"),
-                              C("地点", wrap=True), C("参加人数", INT), C("演练评估", wrap=True), FILE])
+    sheet = Sheet("应急演练台账", [C("编号", wrap=True), C("日期", DATE), C("演练名称", wrap=True), C("规模"),
+                              C("类型", wrap=True), C("场景"), C("地点", wrap=True), C("参加人数", INT),
+                              C("演练评估", wrap=True), FILE])
     for d in sorted(f.archive.drills.values(), key=lambda d: (d.date, d.id)):
-        sheet.rows.append([d.id, d.date, d.title, label(DRILL_SCALE, d.scale), label(SCENARIO, d.scenario),
+        sheet.rows.append([d.id, d.date, d.title, label(DRILL_SCALE, d.scale), label(DRILL_TYPE, d.type),
+                           label(SCENARIO, d.scenario),
                            fmt.text(d.location), len(d.participants), fmt.text(d.evaluation), d.file])
+    return sheet
+
+
+def plans_sheet(f: Facts) -> Sheet:
+    """Each year's plan against the sessions held: the rows of `summary.plan_summary`, the function
+    `status` and the HTML report show (red: not held in a year that is over; orange: due, not yet held)."""
+    from .summary import plan_summary
+
+    sheet = Sheet("培训计划", [C("年度", INT), C("批准日期", DATE), C("序号", INT), C("培训项目", wrap=True),
+                            C("类型", wrap=True), C("计划月份", INT), C("培训对象", wrap=True), C("计划学时", NUMBER),
+                            C("实施情况"), C("实施培训", wrap=True), C("实施日期", DATE)])
+    for key in sorted(f.archive.plans):
+        plan = plan_summary(f.result, f.archive.plans[key].year)
+        if plan["approved"] is None:  # approved after as_of
+            continue
+        approved = date.fromisoformat(plan["approved"])
+        for r in plan["rows"]:
+            sheet.rows.append([plan["year"], approved, r["n"], r["title"], label(SESSION_TYPE, r["type"]), r["month"],
+                               fmt.text(r["audience"]), r["hours"], STATE_LABELS[r["state"]][0], r["session"],
+                               date.fromisoformat(r["held"]) if r["held"] else None])
+            sheet.fills.append(RED if r["state"] == MISSED else ORANGE if r["state"] == OPEN else None)
     return sheet
 
 
@@ -144,7 +168,7 @@ def coverage_sheet(f: Facts) -> Sheet:
 
 def ledger_sheets(f: Facts) -> list[Sheet]:
     return [sessions_sheet(f), hours_sheet(f), certificates_sheet(f), mentorships_sheet(f), drills_sheet(f),
-            findings_sheet(f), coverage_sheet(f)]
+            plans_sheet(f), findings_sheet(f), coverage_sheet(f)]
 
 
 __all__ = ["Sheet", "Column", "ledger_sheets"]

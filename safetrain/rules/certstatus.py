@@ -3,8 +3,9 @@ certificate rules (C002–C004), `safetrain expiring`, the matrix and the
 ledger, so every view says what `check` says.
 
 特种作业规定 第二十一条: a special operation certificate is reviewed every 3
-years (figure `special_operation_review_years`); a review passed in the year
-before the due date, or after it, satisfies it. Warning windows: 60 days for
+years (figure `special_operation_review_years`), or every 6 where the issuing
+authority extended the cycle (the certificate's `review_every_years`); a
+review passed in the year before the due date, or after it, satisfies it. Warning windows: 60 days for
 special operation certificates (第二十二条), 30 for the others (培训管理办法).
 
 On the due day itself a certificate is still in force and a review not yet
@@ -56,6 +57,12 @@ def review_due_dates(cert: Certificate, years: int, until: date) -> Iterator[dat
         n += 1
 
 
+def review_interval(cert: Certificate, figure: int) -> int:
+    """Years between reviews: the certificate's own `review_every_years` (the authority
+    extended the cycle), else the rule set's figure."""
+    return cert.review_every_years or figure
+
+
 def review_satisfied(cert: Certificate, due: date, as_of: date) -> bool:
     """A review on or before as_of, no earlier than a year before `due`."""
     since = add_years(due, -1)
@@ -91,7 +98,7 @@ def certificate_state(person: Person, cert: Certificate, ruleset: RuleSet, enter
     if special:
         review = ruleset.figure("special_operation_review_years", enterprise)
         horizon = as_of.fromordinal(as_of.toordinal() + window)
-        dues = [d for d in review_due_dates(cert, int(review.value), horizon) if d < cert.expires]
+        dues = [d for d in review_due_dates(cert, review_interval(cert, int(review.value)), horizon) if d < cert.expires]
         past = [d for d in dues if d < as_of]
         if past and not review_satisfied(cert, past[-1], as_of):
             return state(REVIEW_OVERDUE, past[-1], "review", review.citation)

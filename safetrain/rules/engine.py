@@ -8,6 +8,7 @@ from typing import Iterable, Sequence
 
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..archive.reading.models import Archive, Waiver
+from ..archive.reading.spec import FOLDERS
 from ..findings import Finding
 from .context import Context
 from .registry import RULES, Rule, hit, matches
@@ -61,8 +62,8 @@ def _waivers(archive: Archive) -> list[tuple[str | None, str, Waiver]]:
     out: list[tuple[str | None, str, Waiver]] = []
     if archive.config:
         out += [(None, archive.config.file, w) for w in archive.config.waivers]
-    for table in (archive.people, archive.sessions, archive.drills, archive.mentorships):
-        for record in table.values():
+    for kind in FOLDERS:
+        for record in archive.records(kind).values():
             out += [(record.id, record.file, w) for w in record.waivers]
     return out
 

@@ -27,7 +27,7 @@ def test_init_writes_a_commented_register_and_empty_folders(tmp_path):
     assert "# 统一社会信用代码（18位，GB 32100）\ncredit_code =" in text
     assert "# 可选：coal_mine 煤矿 · non_coal_mine 非煤矿山" in text
     assert "# [settings]\n# pass_mark = 60" in text
-    for folder in ("people", "sessions", "drills", "mentorships", "contracts", "attachments"):
+    for folder in ("people", "sessions", "drills", "mentorships", "introductions", "plans", "contracts", "attachments"):
         assert (target / folder / ".gitkeep").is_file()
     assert ".safetrain.lock" in (target / ".gitignore").read_text("utf-8")
     assert format_text(text, "config") == text

@@ -71,6 +71,18 @@ def test_person_transfer_and_return_append_changes(archive):
     assert a_family(archive) == []
 
 
+def test_person_return_records_away_since_and_transfer_has_none(archive):
+    r = run("person", "return", "E2", "--date", "2024-05-06", "--away-since", "2023年10月8日", "-a", archive)
+    assert r.exit_code == 0, r.output
+    assert 'kind = "return"\naway_since = 2023-10-08\n' in (archive / "people/E2.toml").read_text("utf-8")
+    before = snapshot(archive)
+    late = run("person", "return", "E1", "--date", "2024-05-06", "--away-since", "2024-05-06", "-a", archive)
+    assert late.exit_code == 2 and "离岗日期 2024-05-06 不早于复岗日期 2024-05-06（A009）" in late.output
+    assert snapshot(archive) == before
+    assert "--away-since" not in run("person", "transfer", "--help").output
+    assert a_family(archive) == []
+
+
 def test_cert_review_and_renew(archive):
     r = run("cert", "review", "E1", "T001", "--date", "2024-02-20", archive)
     assert r.exit_code == 0, r.output

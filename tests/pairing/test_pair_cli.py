@@ -24,6 +24,8 @@ def mentor(name: str, department: str, since: str, skill: str = "senior", hired:
 
 
 def worker(name: str, department: str, hired: str, post: str = "采煤机司机", **keys) -> str:
+    """An underground worker of the mine: four months' apprenticeship (M004, 煤矿培训规定)."""
+    keys.setdefault("underground", "true")
     return person(name, hired=hired, department=f'"{department}"', post=f'"{post}"', employment='"contract"', **keys)
 
 
@@ -132,6 +134,15 @@ def test_capacity_is_judged_over_the_whole_span(make_archive):
     data = json.loads(run("-a", str(root), "--as-of", AS_OF, "--format", "json", "--write").output)
     assert [(p["apprentice"], p["mentor"]) for p in data["pairs"]] == [("A1", "M2")]
     assert [f.code for f in findings(root, select=["M"])] == []
+
+
+def test_a_surface_worker_is_planned_for_two_months(make_archive):
+    root = make_archive({"people/M1.toml": mentor("李师傅", "综采一队", "2012-01-01"),
+                         "people/A1.toml": worker("王徒弟", "综采一队", "2024-03-01", underground="false")},
+                        industry="coal_mine")
+    run("-a", str(root), "--as-of", AS_OF, "--write")
+    text = (root / "mentorships/A1.toml").read_text(encoding="utf-8")
+    assert "最短带徒期限 2 个月" in text and "end = 2024-05-01" in text
 
 
 def test_unpaired_reasons(make_archive):

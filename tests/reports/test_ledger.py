@@ -14,7 +14,7 @@ def printed(make_archive):
 
 
 ROOT = Path(__file__).resolve().parents[2]
-SHEETS = ["培训台账", "人员学时", "持证台账", "师带徒台账", "应急演练台账", "问题清单", "部门覆盖"]
+SHEETS = ["培训台账", "人员学时", "持证台账", "师带徒台账", "应急演练台账", "培训计划", "问题清单", "部门覆盖"]
 
 
 @pytest.fixture
@@ -80,7 +80,8 @@ def test_mentorships_drills_findings_coverage(book):
     m = values(book["师带徒台账"])
     assert m[1][:5] == ["E0002", "李梅", "铣工", "E0005", "赵师傅"] and m[1][-1] == "已出师"
     d = values(book["应急演练台账"])
-    assert [r[0] for r in d[1:]] == ["D1", "D2"] and d[1][6] == 3
+    assert [r[0] for r in d[1:]] == ["D1", "D2"] and d[1][7] == 3
+    assert [r[4] for r in d[1:]] == ["现场处置方案演练", "专项应急预案演练"]  # a drill without `type`: on_site
     found = book["问题清单"]
     assert values(found)[0] == ["代码", "问题", "级别", "对象", "期间", "说明", "依据", "文件", "行"]
     rows = {(r[0].value, r[3].value): r for r in found.iter_rows(min_row=3)}
@@ -90,6 +91,42 @@ def test_mentorships_drills_findings_coverage(book):
     assert values(cov)[1] == ["机加车间", 3, 2, 0, pytest.approx(2 / 3)]
     assert cov["E3"].number_format == "0.0%"
     assert len(cov._charts) == 1
+
+
+def test_plan_sheet_is_the_plan_against_what_was_held(book, printed):
+    from safetrain.reports.summary import plan_summary
+
+    ws = book["培训计划"]
+    rows = values(ws)
+    assert rows[0] == ["年度", "批准日期", "序号", "培训项目", "类型", "计划月份", "培训对象", "计划学时", "实施情况",
+                       "实施培训", "实施日期"]
+    # S4 (a refresher on 2024-03-15) carries out the March refresher; S5 (management, April) started before May;
+    # S9 (all_staff, 2024-08-01) is after as_of; no pre-job session started in March or later
+    assert [(r[2], r[4], r[8], r[9]) for r in rows[1:]] == [
+        (1, "岗前培训", "待实施", None), (2, "年度再培训", "已实施", "S4"), (3, "主要负责人/安全管理人员培训", "待实施", None),
+        (4, "全员培训", "未到计划月份", None)]
+    # row 1 is the sheet's title, row 2 the header
+    assert rows[2][10] == datetime(2024, 3, 15) and ws["K4"].is_date and ws["B3"].number_format == "yyyy-mm-dd"
+    assert ws["A3"].fill.fgColor.rgb.endswith("FFD8A8") and ws["A4"].fill.fill_type is None
+    # the same rows as status --format json
+    plan = plan_summary(checked(printed))
+    assert [(r["n"], r["state"], r["session"]) for r in plan["rows"]] == [
+        (1, "open", None), (2, "done", "S4"), (3, "open", None), (4, "planned", None)]
+    assert (plan["items"], plan["due"], plan["done"], plan["percent"]) == (4, 3, 1, 33.3)
+
+
+def test_plan_sheet_marks_items_not_held_in_a_past_year(make_archive, tmp_path):
+    from openpyxl import load_workbook
+    from printing import FILES
+
+    files = {**FILES, "plans/2023.toml": FILES["plans/2024.toml"].replace("2024", "2023")}
+    path = write_ledger(checked(make_archive(files)), tmp_path / "l.xlsx")
+    ws = load_workbook(path)["培训计划"]
+    rows = [r for r in ws.iter_rows(min_row=2) if r[0].value == 2023]
+    # the pre-job sessions of July 2023 carry out the March item; nothing else of 2023 was held
+    assert [(r[8].value, r[9].value) for r in rows] == [("已实施", "S1"), ("未实施", None), ("未实施", None),
+                                                        ("未实施", None)]
+    assert rows[0][0].fill.fill_type is None and all(r[0].fill.fgColor.rgb.endswith("FFC7CE") for r in rows[1:])
 
 
 def test_findings_sheet(make_archive, tmp_path):
@@ -132,7 +169,7 @@ def test_control_characters_are_reported_and_dropped_not_fatal(make_archive, tmp
 
     monkeypatch.setitem(validate._VALID, "str", lambda v, f: type(v) is str)
     path = write_ledger(checked(make_archive(files)), tmp_path / "l.xlsx")
-    assert values(load_workbook(path)["应急演练台账"])[1][7] == "疏散用时4分钟，组织有序"
+    assert values(load_workbook(path)["应急演练台账"])[1][8] == "疏散用时4分钟，组织有序"
 
 
 def test_findings_messages_mask_id_numbers(book):

@@ -71,7 +71,7 @@ def test_printed_by_libreoffice_the_pages_are_a4_landscape_with_titles_and_page_
     size = next(line for line in info.splitlines() if line.startswith("Page size:"))
     width, height = (float(x) for x in size.split(":")[1].split("pts")[0].split(" x "))
     assert (round(width), round(height)) == (842, 595)  # A4 landscape
-    sheets = ["培训台账", "人员学时", "持证台账", "师带徒台账", "应急演练台账", "问题清单", "部门覆盖"]
+    sheets = ["培训台账", "人员学时", "持证台账", "师带徒台账", "应急演练台账", "培训计划", "问题清单", "部门覆盖"]
     assert pages >= len(sheets)
     seen = []
     for page in range(1, pages + 1):
@@ -80,7 +80,7 @@ def test_printed_by_libreoffice_the_pages_are_a4_landscape_with_titles_and_page_
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         assert lines[0].startswith("宁夏测试机械有限公司 · 截至 2024年6月30日 · "), lines[0]
         seen.append(lines[0].rsplit(" · ", 1)[1])
-        assert lines[1].split()[0] in ("编号", "工号", "徒弟工号", "代码", "部门（车间）")  # the header row, every page
+        assert lines[1].split()[0] in ("编号", "工号", "徒弟工号", "年度", "代码", "部门（车间）")  # the header, every page
         assert any("页" in line and "共" in line for line in lines[-2:]), lines[-2:]
         assert "sessions/" not in text and "drills/" not in text and "people/" not in text  # 文件 not printed
     assert [s for s in dict.fromkeys(seen)] == sheets

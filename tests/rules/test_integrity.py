@@ -249,7 +249,7 @@ def test_a011_unused_waiver_and_archive_wide_waivers(make_archive):
 
 def test_unselected_rule_does_not_make_its_waiver_unused(memory_archive):
     root = memory_archive({"people/E1.toml": person(waivers='[{ rule = "A006", reason = "无" }]')})
-    assert found(root, select=["A011", "R"]) == []
+    assert found(root, select=["A011", "R001"]) == []
 
 
 def test_empty_files_are_missing_every_required_key(memory_archive):

@@ -64,7 +64,7 @@ SKILL_RANK = MappingProxyType({code: rank for rank, code in enumerate(SKILL_LEVE
 
 CHANGE_KIND = _table(
     ("transfer", "调岗", "transfer"),
-    ("return", "离岗一年以上复岗", "return after a year away"),
+    ("return", "复岗", "return to the post"),
 )
 
 CERTIFICATE_KIND = _table(
@@ -122,6 +122,19 @@ DRILL_SCALE = _table(
     ("assessment", "检验", "half-yearly evaluation"),
 )
 
+DRILL_TYPE = _table(  # 预案办法 第三十三条: which plan the drill exercises
+    ("comprehensive", "综合应急预案演练", "comprehensive plan drill"),
+    ("special", "专项应急预案演练", "special plan drill"),
+    ("on_site", "现场处置方案演练", "on-site procedure drill"),
+)
+
+INTRODUCTION_KIND = _table(  # 四新
+    ("process", "新工艺", "new process"),
+    ("technology", "新技术", "new technology"),
+    ("material", "新材料", "new material"),
+    ("equipment", "新设备", "new equipment"),
+)
+
 SCENARIO = _table(
     ("fire", "火灾", "fire"),
     ("gas_leak", "燃气泄漏", "gas leak"),
@@ -149,6 +162,8 @@ TABLES: Mapping[str, Labels] = MappingProxyType(
         "method": METHOD,
         "assessment": ASSESSMENT,
         "drill_scale": DRILL_SCALE,
+        "drill_type": DRILL_TYPE,
+        "introduction_kind": INTRODUCTION_KIND,
         "scenario": SCENARIO,
     }
 )

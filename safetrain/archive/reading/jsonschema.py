@@ -55,6 +55,8 @@ def _field(f: FieldSpec) -> dict:
         out = dict(simple[kind])
         if f.minimum is not None:
             out["exclusiveMinimum" if f.exclusive_minimum else "minimum"] = f.minimum
+        if f.maximum is not None:
+            out["maximum"] = f.maximum
     elif kind == "code":
         out = _codes(f)
     elif kind in ("codes", "strings", "ids", "dates"):

@@ -114,8 +114,9 @@ def _bad_code(key: KeyPath, value: str, field: FieldSpec) -> Problem:
 
 
 def _finite_at_least(v: Any, f: FieldSpec) -> bool:
-    low = f.minimum
-    return (low is None or v > low or (v == low and not f.exclusive_minimum)) and v == v and v not in _INFINITE
+    low, high = f.minimum, f.maximum
+    return ((low is None or v > low or (v == low and not f.exclusive_minimum)) and (high is None or v <= high)
+            and v == v and v not in _INFINITE)
 
 
 _INFINITE = (float("inf"), float("-inf"))
@@ -273,6 +274,9 @@ def _check_number(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Proble
         op_zh = "大于" if field.exclusive_minimum else "不小于"
         op_en = "greater than" if field.exclusive_minimum else "at least"
         yield Problem(key, f"`{name}` = {value} 应{op_zh} {low:g}", f"`{name}` = {value} must be {op_en} {low:g}")
+    high = field.maximum
+    if high is not None and value > high:
+        yield Problem(key, f"`{name}` = {value} 应不大于 {high:g}", f"`{name}` = {value} must be at most {high:g}")
 
 
 def _check_list(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:

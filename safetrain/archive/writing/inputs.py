@@ -216,3 +216,30 @@ def coerce(fld: FieldSpec, value: Any) -> Any:
 def inputtable(fld: FieldSpec) -> bool:
     """Whether a field can be given as an option or a cell (not tables, waivers, attachments)."""
     return fld.kind not in ("table", "tables", "waivers", "attachments")
+
+
+_ITEM_SEPARATOR = re.compile(r"[;；]")
+
+
+def parse_plan_item(text: str) -> dict:
+    """`新员工三级安全教育;岗前培训;3;当年新入职人员;24` -> a plan item (`[[items]]` of plans/<year>.toml):
+    title, type (a code or its label), month, and optionally audience and hours."""
+    from ..reading.spec import PLAN_ITEM
+
+    parts = [p.strip() for p in _ITEM_SEPARATOR.split(text)]
+    keys = ("title", "type", "month", "audience", "hours")
+    if len(parts) < 3 or len(parts) > len(keys):
+        raise InputError(f"应为 名称;类型;月份[;对象[;学时]]：{text}",
+                         f"must be title;type;month[;audience[;hours]]: {text}")
+    item = {}
+    for key, part in zip(keys, parts):
+        fld = PLAN_ITEM.fields[key]
+        try:
+            value = coerce(fld, part)
+        except InputError as exc:
+            raise InputError(f"{fld.zh}：{exc.zh}", f"{key}: {exc.en}") from None
+        if value is None and fld.required:
+            raise InputError(f"缺少{fld.zh}：{text}", f"{key} is missing: {text}")
+        if value is not None:
+            item[key] = value
+    return item

@@ -29,6 +29,11 @@ def new_record(ed: Editor, kind: str, rid: str, values: dict) -> tuple[str, str]
         when = start.date() if isinstance(start, datetime) else None
     elif kind == "drill":
         when = data.get("date")
+    elif kind == "plan":  # ARCHIVE-FORMAT: plans/<year>.toml holds `year`, equal to the stem
+        if not (rid.isascii() and rid.isdigit() and len(rid) == 4):
+            raise EditError(f"计划以年度命名：\"{rid}\" 不是年度（如 2024）", f"a plan is named after its year: "
+                            f"\"{rid}\" is not a year (like 2024)")
+        data = {"year": int(rid), **data}
     rel = ed.create(kind, rid, data, when)
     return rel, render_record(kind, data)
 

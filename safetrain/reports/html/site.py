@@ -238,6 +238,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         "timeline": views.expiry_timeline(r, lang),
         "coverage": views.coverage_chart(summary, lang),
         "due": views.due_rows(due_list, lang, here),
+        "plan": views.plan_table(summary["plan"], lang, lambda pid: people[pid].name if pid in people else pid),
     })
     # the archive's page and the person list pages are in one folder: the same relative links
     all_rows = views.person_rows(matrix, columns, former, lang, here)
