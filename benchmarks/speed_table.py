@@ -37,7 +37,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -70,18 +69,29 @@ class Run:
 
 
 def run(cmd: list[str], cwd: Path, env: dict | None = None, ok=(0,)) -> Run:
+    """Run `cmd` in `cwd`: posix_spawn, not fork, so that the child's peak memory is its own
+    (a forked child counts the parent's pages it was copied from, and this process holds
+    generated archives)."""
+    cmd = [str(c) for c in cmd]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t = time.perf_counter()
-        p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t
-        p.returncode = os.waitstatus_to_exitcode(status)
+        here = os.getcwd()
+        os.chdir(cwd)
+        try:
+            t = time.perf_counter()
+            pid = os.posix_spawn(cmd[0], cmd, {**os.environ, **(env or {})},
+                                 file_actions=[(os.POSIX_SPAWN_DUP2, out.fileno(), 1),
+                                               (os.POSIX_SPAWN_DUP2, err.fileno(), 2)])
+            _, status, usage = os.wait4(pid, 0)
+            wall = time.perf_counter() - t
+        finally:
+            os.chdir(here)
+        code = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         text, problem = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
-    if p.returncode not in ok:
-        raise SystemExit(f"`{' '.join(map(str, cmd))}` failed (exit {p.returncode}):\n{problem[-2000:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, p.returncode, text)
+    if code not in ok:
+        raise SystemExit(f"`{' '.join(cmd)}` failed (exit {code}):\n{problem[-2000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code, text)
 
 
 class Table:
