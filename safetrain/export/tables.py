@@ -27,11 +27,14 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ..api import Result
 from ..archive.reading.codes import TABLES as CODE_TABLES
-from ..archive.reading.gbcodes import mask_id_number
+from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
 from ..rules import RULES
 from ..rules.certstatus import certificate_state
 
 TEXT, INTEGER, REAL = "TEXT", "INTEGER", "REAL"
+# What a TEXT or INTEGER value means, for engines with richer types than
+# SQLite (PostgreSQL, Parquet): ISO dates, ISO date-times, 0/1 flags.
+DATE, DATETIME, BOOL = "date", "datetime", "bool"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Column:
     doc: str  # "中文 / English"
     codes: str | None = None  # the labels.code_table its values come from
     required: bool = False
+    kind: str | None = None  # DATE or DATETIME (TEXT columns), BOOL (INTEGER columns)
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,9 @@ class Table:
         return tuple(c.name for c in self.columns)
 
 
-def _c(name: str, type_: str, doc: str, codes: str | None = None, required: bool = False) -> Column:
-    return Column(name, type_, doc, codes, required)
+def _c(name: str, type_: str, doc: str, codes: str | None = None, required: bool = False,
+       kind: str | None = None) -> Column:
+    return Column(name, type_, doc, codes, required, kind)
 
 
 _ARCHIVE = _c("archive", TEXT, "档案：相对于所有导出档案的共同上级目录的路径 / the archive's folder, relative to "
@@ -90,15 +95,15 @@ SCHEMA: tuple[Table, ...] = (
         _c("name", TEXT, "企业名称 / name"),
         _c("credit_code", TEXT, "统一社会信用代码 / unified social credit code"),
         _c("industry", TEXT, "行业 / industry", "industry"),
-        _c("crowded_place", INTEGER, "人员密集场所 / crowded place (0/1)"),
-        _c("uses_gas", INTEGER, "使用燃气 / uses gas (0/1)"),
+        _c("crowded_place", INTEGER, "人员密集场所 / crowded place (0/1)", kind=BOOL),
+        _c("uses_gas", INTEGER, "使用燃气 / uses gas (0/1)", kind=BOOL),
         _c("region", TEXT, "所在地区 / region"),
         _c("address", TEXT, "地址 / address"),
-        _c("records_since", TEXT, "档案完整起始日 / complete from this day"),
+        _c("records_since", TEXT, "档案完整起始日 / complete from this day", kind=DATE),
         _c("ruleset", TEXT, "规则集 / rule set applied", required=True),
         _c("as_of", TEXT, "评估日期：findings 与派生列以此日为准 / evaluation date of findings and derived columns",
-           required=True),
-        _c("id_numbers_masked", INTEGER, "身份证号是否已遮蔽 / ID numbers masked in this export (0/1)", required=True),
+           required=True, kind=DATE),
+        _c("id_numbers_masked", INTEGER, "身份证号是否已遮蔽 / ID numbers masked in this export (0/1)", required=True, kind=BOOL),
         _NOTE,
     ), ("archive",)),
     Table("people", "人员（一人一档）/ people, one per person file", (
@@ -111,12 +116,12 @@ SCHEMA: tuple[Table, ...] = (
         _c("department", TEXT, "入职时部门 / department when hired", required=True),
         _c("team", TEXT, "入职时班组 / team when hired"),
         _c("post", TEXT, "入职时岗位 / post when hired", required=True),
-        _c("hired", TEXT, "入职日期 / hired", required=True),
-        _c("on_post", TEXT, "上岗日期 / first day on the post", required=True),
-        _c("left", TEXT, "离职日期 / left"),
-        _c("post_since", TEXT, "从事本岗位起始日 / on this trade since"),
+        _c("hired", TEXT, "入职日期 / hired", required=True, kind=DATE),
+        _c("on_post", TEXT, "上岗日期 / first day on the post", required=True, kind=DATE),
+        _c("left", TEXT, "离职日期 / left", kind=DATE),
+        _c("post_since", TEXT, "从事本岗位起始日 / on this trade since", kind=DATE),
         _c("skill_level", TEXT, "技能等级 / skill level", "skill_level"),
-        _c("active", INTEGER, "评估日在职 / employed on as_of (0/1)", required=True),
+        _c("active", INTEGER, "评估日在职 / employed on as_of (0/1)", required=True, kind=BOOL),
         _c("current_department", TEXT, "评估日部门 / department on as_of", required=True),
         _c("current_team", TEXT, "评估日班组 / team on as_of"),
         _c("current_post", TEXT, "评估日岗位 / post on as_of", required=True),
@@ -127,7 +132,7 @@ SCHEMA: tuple[Table, ...] = (
     ), ("archive", "person", "role"), (_to_person("person"),), (("archive", "role"),)),
     Table("changes", "调岗与复岗 / transfers and returns", (
         _ARCHIVE, _person(), _POSITION,
-        _c("date", TEXT, "新岗位第一天 / first day on the new post", required=True),
+        _c("date", TEXT, "新岗位第一天 / first day on the new post", required=True, kind=DATE),
         _c("kind", TEXT, "类型 / kind", "change_kind", True),
         _c("department", TEXT, "变更后部门 / department after (NULL = unchanged)"),
         _c("post", TEXT, "变更后岗位 / post after (NULL = unchanged)"),
@@ -137,23 +142,24 @@ SCHEMA: tuple[Table, ...] = (
         _ARCHIVE, _person(), _POSITION,
         _c("kind", TEXT, "证书类别 / kind", "certificate_kind", True),
         _c("category", TEXT, "作业类别/操作项目 / category", required=True),
-        _c("number", TEXT, "证书编号 / number", required=True),
-        _c("issued", TEXT, "发证日期 / issued", required=True),
-        _c("expires", TEXT, "有效期至 / expires", required=True),
+        _c("number", TEXT, "证书编号（其中的身份证号默认遮蔽）/ number, ID numbers in it masked unless exported --unmasked",
+           required=True),
+        _c("issued", TEXT, "发证日期 / issued", required=True, kind=DATE),
+        _c("expires", TEXT, "有效期至 / expires", required=True, kind=DATE),
         _c("state", TEXT, "评估日状态 / state on as_of: valid, expiring, expired, review_due, review_overdue, "
                           "superseded (NULL: issued after as_of)"),
-        _c("due", TEXT, "要紧的日期（到期或复审）/ the date that matters (expiry or review)"),
+        _c("due", TEXT, "要紧的日期（到期或复审）/ the date that matters (expiry or review)", kind=DATE),
         _c("due_kind", TEXT, "expiry 或 review / expiry or review"),
         _NOTE,
     ), ("archive", "person", "position"), (_to_person("person"),), (("expires",), ("archive", "state"))),
     Table("certificate_reviews", "证书复审 / certificate reviews passed", (
         _ARCHIVE, _person(), _c("certificate", INTEGER, "certificates.position", required=True), _POSITION,
-        _c("date", TEXT, "复审日期 / review date", required=True),
+        _c("date", TEXT, "复审日期 / review date", required=True, kind=DATE),
     ), ("archive", "person", "certificate", "position"),
         (ForeignKey(("archive", "person", "certificate"), "certificates", ("archive", "person", "position")),)),
     Table("violations", "违章记录 / violations", (
         _ARCHIVE, _person(), _POSITION,
-        _c("date", TEXT, "日期 / date", required=True),
+        _c("date", TEXT, "日期 / date", required=True, kind=DATE),
         _NOTE,
     ), ("archive", "person", "position"), (_to_person("person"),)),
     Table("sessions", "培训（一期一档）/ training sessions, one per session file", (
@@ -163,8 +169,8 @@ SCHEMA: tuple[Table, ...] = (
         _c("title", TEXT, "名称 / title", required=True),
         _c("type", TEXT, "培训类型 / type", "session_type", True),
         _c("level", TEXT, "三级教育级别 / level", "level"),
-        _c("start", TEXT, "开始 / start", required=True),
-        _c("end", TEXT, "结束（学时按结束日期计入）/ end (hours count on the end's date)", required=True),
+        _c("start", TEXT, "开始 / start", required=True, kind=DATETIME),
+        _c("end", TEXT, "结束（学时按结束日期计入）/ end (hours count on the end's date)", required=True, kind=DATETIME),
         _c("hours", REAL, "学时（1 学时 = 45 分钟）/ 学时 credited to each who passed", required=True),
         _c("instructor", TEXT, "授课人 / instructor", required=True),
         _c("location", TEXT, "地点 / location"),
@@ -188,7 +194,7 @@ SCHEMA: tuple[Table, ...] = (
         _person(),
         _c("score", REAL, "成绩 / score"),
         _c("partial_hours", REAL, "部分参加时记入的学时 / 学时 given for partial attendance"),
-        _c("passed", INTEGER, "合格 / passed (0/1)", required=True),
+        _c("passed", INTEGER, "合格 / passed (0/1)", required=True, kind=BOOL),
         _c("credited_hours", REAL, "记入学时（不合格为 0）/ 学时 credited (0 unless passed)", required=True),
     ), ("archive", "session", "position"),
         (ForeignKey(("archive", "session"), "sessions", ("archive", "id")), _to_person("person")),
@@ -198,7 +204,7 @@ SCHEMA: tuple[Table, ...] = (
         _c("id", TEXT, "演练编号 / drill id", required=True),
         _FILE,
         _c("title", TEXT, "名称 / title", required=True),
-        _c("date", TEXT, "日期 / date", required=True),
+        _c("date", TEXT, "日期 / date", required=True, kind=DATE),
         _c("scale", TEXT, "规模 / scale", "drill_scale", True),
         _c("scenario", TEXT, "情景 / scenario", "scenario"),
         _c("location", TEXT, "地点 / location"),
@@ -215,9 +221,9 @@ SCHEMA: tuple[Table, ...] = (
         _c("apprentice", TEXT, "徒弟（文件名）/ apprentice, the file's name", required=True),
         _c("mentor", TEXT, "师傅 / mentor", required=True),
         _c("post", TEXT, "岗位 / post", required=True),
-        _c("start", TEXT, "开始 / start", required=True),
-        _c("end", TEXT, "计划结束 / planned end"),
-        _c("signed_off", TEXT, "出师日期 / signed off"),
+        _c("start", TEXT, "开始 / start", required=True, kind=DATE),
+        _c("end", TEXT, "计划结束 / planned end", kind=DATE),
+        _c("signed_off", TEXT, "出师日期 / signed off", kind=DATE),
         _NOTE,
     ), ("archive", "apprentice"), (_to_person("apprentice"), _to_person("mentor")), (("archive", "mentor"),)),
     Table("findings", "检查发现的问题（截至 as_of）/ findings of `safetrain check` on as_of", (
@@ -317,7 +323,8 @@ def _certificates(src: Source) -> Iterator[dict]:
         for i, c in enumerate(p.certificates, 1):
             state = certificate_state(p, c, r.ruleset, enterprise, r.as_of) if c.issued <= r.as_of else None
             yield {"archive": src.archive, "person": p.id, "position": i, "kind": c.kind, "category": c.category,
-                   "number": c.number, "issued": _iso(c.issued), "expires": _iso(c.expires),
+                   "number": mask_id_numbers_in(c.number, p.id_number) if src.masked else c.number,
+                   "issued": _iso(c.issued), "expires": _iso(c.expires),
                    "state": state and state.state, "due": _iso(state and state.due),
                    "due_kind": state and state.due_kind, "note": c.note}
 
@@ -425,11 +432,11 @@ _ROWS: dict[str, Callable[[Source], Iterator[dict]]] = {
 }
 
 
-def archive_names(results: Sequence[Result]) -> list[str]:
-    """Each archive's folder relative to the folder holding them all (one
+def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
+    """Each archive folder relative to the folder holding them all (one
     archive: its folder's name), so the names do not depend on the current
     folder or on how the paths were typed."""
-    roots = [Path(os.path.abspath(getattr(r.archive.files, "root", r.archive.name))) for r in results]
+    roots = [Path(os.path.abspath(root)) for root in roots]
     if not roots:
         return []
     common = Path(os.path.commonpath(roots))
@@ -438,15 +445,23 @@ def archive_names(results: Sequence[Result]) -> list[str]:
     return [root.relative_to(common).as_posix() for root in roots]
 
 
+def archive_names(results: Sequence[Result]) -> list[str]:
+    """The `archive` column of each result (see root_names)."""
+    return root_names([getattr(r.archive.files, "root", r.archive.name) for r in results])
+
+
+def source(result: Result, name: str, unmasked: bool = False) -> Source:
+    """One archive as the rows see it; ID numbers masked unless `unmasked` or
+    the archive's settings say `mask_id_numbers = false`."""
+    settings_mask = result.archive.config.settings.mask_id_numbers if result.archive.config else True
+    return Source(result, name, masked=settings_mask and not unmasked)
+
+
 def sources(results: Iterable[Result], unmasked: bool = False) -> list[Source]:
-    """The archives in name order; ID numbers masked unless `unmasked` or the
-    archive's settings say `mask_id_numbers = false`."""
+    """The archives in name order (see source)."""
     results = list(results)
-    out = []
-    for name, r in sorted(zip(archive_names(results), results), key=lambda pair: pair[0]):
-        settings_mask = r.archive.config.settings.mask_id_numbers if r.archive.config else True
-        out.append(Source(r, name, masked=settings_mask and not unmasked))
-    return out
+    return [source(r, name, unmasked)
+            for name, r in sorted(zip(archive_names(results), results), key=lambda pair: pair[0])]
 
 
 def rows(table: Table, srcs: Iterable[Source]) -> Iterator[tuple]:
@@ -472,6 +487,7 @@ def schema_markdown() -> str:
         out += ["", "| column | type | 说明 / meaning |", "|---|---|---|"]
         for c in t.columns:
             note = c.doc.replace("|", "\\|") + (f" — labels: `{c.codes}`" if c.codes else "")
-            out.append(f"| `{c.name}` | {c.type}{' NOT NULL' if c.required else ''} | {note} |")
+            kind = f" · {c.kind}" if c.kind else ""
+            out.append(f"| `{c.name}` | {c.type}{' NOT NULL' if c.required else ''}{kind} | {note} |")
         out.append("")
     return "\n".join(out)
