@@ -1,0 +1,145 @@
+"""Archives keyed by their 统一社会信用代码, for engines that gather thousands.
+
+A PostgreSQL database or a Parquet dataset collects archives from many runs
+(a nightly job over every repository), so each archive must be found again
+by something that does not change with the folder it was cloned into: the
+enterprise's unified social credit code. Re-exporting an archive replaces
+exactly the rows of its credit code.
+
+`plan(paths)` finds the archives and reads only their safetrain.toml: an
+archive whose credit code is missing, invalid (GB 32100) or shared with
+another archive of the same run is set aside with a one-line reason.
+`checked(plan, as_of)` then loads and checks the others one at a time, so
+memory holds one archive, whatever the number of archives.
+
+`EXPORTS` is the table that records, per credit code, which archive folder,
+git commit, evaluation date and safetrain version the rows come from.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .. import __version__
+from ..api import check_path
+from ..archive.reading.discover import discover, display_name
+from ..archive.reading.gbcodes import credit_code_problem
+from ..archive.reading.gitinfo import head_commit
+from ..archive.reading.loader import load_config
+from .tables import DATE, INTEGER, TEXT, Column, Source, Table, root_names, source
+
+EXPORTS = Table("exports", "每个档案最近一次导出 / the last export of each archive, by credit code", (
+    Column("credit_code", TEXT, "统一社会信用代码：导出的键 / unified social credit code, the export's key",
+           required=True),
+    Column("archive", TEXT, "档案（其他各表的 archive 列）/ the archive, as in every other table's archive column",
+           required=True),
+    Column("git_commit", TEXT, "档案所在 git 仓库检出的提交（不在 git 中为 NULL）/ the git commit checked out "
+                               "(HEAD) where the archive lives, NULL outside git"),
+    Column("as_of", TEXT, "评估日期 / evaluation date", required=True, kind=DATE),
+    Column("tool_version", TEXT, "safetrain 版本 / safetrain version", required=True),
+    Column("row_count", INTEGER, "导出的行数（各表合计）/ rows exported, all tables together", required=True),
+), ("credit_code",))
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One archive of the run: its folder, its `archive` name and its key, or why it has none."""
+
+    root: Path
+    name: str
+    credit_code: str | None
+    problem: tuple[str, str] | None = None  # (zh, en): the archive is not exported
+
+    def message(self, lang: str) -> str:
+        return self.problem[1 if lang == "en" else 0] if self.problem else ""
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A checked archive with its key and where its rows come from."""
+
+    source: Source
+    credit_code: str
+    git_commit: str | None
+
+    @property
+    def name(self) -> str:
+        return self.source.archive
+
+    def exports_row(self, row_count: int) -> tuple:
+        """The archive's row of EXPORTS, in column order."""
+        values = {"credit_code": self.credit_code, "archive": self.name, "git_commit": self.git_commit,
+                  "as_of": self.source.result.as_of.isoformat(), "tool_version": __version__,
+                  "row_count": row_count}
+        return tuple(values[c.name] for c in EXPORTS.columns)
+
+
+@dataclass
+class Written:
+    """What a run exported: archives, rows per table, and the archives it set aside."""
+
+    archives: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # table -> rows written by this run
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) per archive not exported
+
+    def add(self, counts: dict[str, int]) -> None:
+        self.archives += 1
+        for name, n in counts.items():
+            self.counts[name] = self.counts.get(name, 0) + n
+
+
+def _config_file(root: Path) -> str:
+    return f"{display_name(root)}/safetrain.toml"
+
+
+def plan(paths: Iterable[str | os.PathLike]) -> list[Planned]:
+    """Every archive at `paths`, in `archive` name order, each with its credit
+    code or the reason it cannot be exported. Raises SafetrainError for a path
+    that does not exist or holds no archive."""
+    roots = discover(paths)
+    planned = []
+    for root, name in zip(roots, root_names(roots)):
+        _, config = load_config(root)
+        where = _config_file(root)
+        if config is None:
+            planned.append(Planned(root, name, None, (
+                f"{where} 无法读取或不符合格式（见 safetrain check），没有统一社会信用代码，未导出",
+                f"{where} is unreadable or invalid (see safetrain check): no credit code, not exported")))
+            continue
+        code = config.enterprise.credit_code
+        problem = credit_code_problem(code)
+        if problem:
+            planned.append(Planned(root, name, None, (
+                f"{where}：`enterprise.credit_code` 无效（{problem[0]}），不能作为导出的键，未导出",
+                f"{where}: `enterprise.credit_code` is invalid ({problem[1]}); it cannot key the export, "
+                "not exported")))
+            continue
+        planned.append(Planned(root, name, code))
+    by_code: dict[str, list[Planned]] = {}
+    for p in planned:
+        if p.credit_code:
+            by_code.setdefault(p.credit_code, []).append(p)
+    out = []
+    for p in planned:
+        twins = by_code.get(p.credit_code or "", [])
+        if len(twins) > 1:
+            others = ", ".join(_config_file(t.root) for t in twins if t is not p)
+            p = Planned(p.root, p.name, None, (
+                f"{_config_file(p.root)}：统一社会信用代码 {p.credit_code} 与 {others} 相同，两个档案都未导出",
+                f"{_config_file(p.root)}: credit code {p.credit_code} is also that of {others}; "
+                "neither is exported"))
+        out.append(p)
+    return sorted(out, key=lambda p: p.name)
+
+
+def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False) -> Iterator[Keyed]:
+    """Load and check each exportable archive of the plan, one at a time."""
+    for p in planned:
+        if p.credit_code is None:
+            continue
+        result = check_path(p.root, as_of)
+        yield Keyed(source(result, p.name, unmasked), p.credit_code, head_commit(p.root))

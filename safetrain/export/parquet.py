@@ -1,0 +1,159 @@
+"""Checked archives as a Parquet dataset (pyarrow, the `parquet` extra).
+
+One dataset (folder) per table of export/tables.py, plus `exports`,
+Hive-partitioned by the enterprise's credit code:
+
+    DIR/people/credit_code=91640104MA75Q8D191/part-0.parquet
+    DIR/labels/part-0.parquet                      (not per archive)
+
+Every table gets a file for every archive, empty ones included, so each
+dataset exists and has its schema whatever the archives hold. The partition
+column `credit_code` lives in the path only (readers add it), so the
+`enterprises` and `exports` files leave out their own `credit_code` column.
+
+Columns are typed: dates `date32`, session times `timestamp[ms]` (local time,
+no zone), flags `bool`, hours and scores `double`, positions and line numbers
+`int32`, the rest `string`; each field carries its comment as metadata
+(`description`), each schema the table's comment and key.
+
+Re-exporting an archive replaces its partition's files and nothing else:
+every file is written to a hidden temporary file in its folder first
+(archive/writing/atomic.py) and all of them are renamed only when all were
+written, so a failed export leaves the previous files. Same archives, same
+pyarrow: byte-identical files (zstd, no timestamps in the files).
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from ..archive.writing.atomic import replacing
+from ..errors import SafetrainError
+from .keyed import EXPORTS, Keyed, Planned, Written, checked
+from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, SCHEMA, TABLES, TEXT, Column, Table, rows
+
+INSTALL = 'pip install "safetrain[parquet]"'
+PARTITION = "credit_code"
+FILE = "part-0.parquet"
+PER_ARCHIVE = (*(t for t in SCHEMA if "archive" in t.column_names), EXPORTS)
+LABELS = TABLES["labels"]
+
+#: (Column.type, Column.kind) -> the Arrow type, by name (pyarrow is imported late)
+TYPES: dict[tuple[str, str | None], str] = {
+    (TEXT, None): "string",
+    (TEXT, DATE): "date32",
+    (TEXT, DATETIME): "timestamp[ms]",
+    (INTEGER, None): "int32",
+    (INTEGER, BOOL): "bool",
+    (REAL, None): "float64",
+}
+
+
+def pyarrow_modules():
+    """(pyarrow, pyarrow.parquet), or a one-line error naming the extra to install."""
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError:
+        raise SafetrainError(f"导出 Parquet 需要 pyarrow：{INSTALL}", f"exporting Parquet needs pyarrow: {INSTALL}") from None
+    return pyarrow, pyarrow.parquet
+
+
+def file_columns(table: Table) -> tuple[Column, ...]:
+    """The columns stored in the table's files (the partition column is in the path)."""
+    if table.name == LABELS.name:
+        return table.columns
+    return tuple(c for c in table.columns if c.name != PARTITION)
+
+
+def _arrow_type(pa, c: Column):
+    return pa.type_for_alias(TYPES[(c.type, c.kind)])
+
+
+def arrow_schema(table: Table):
+    pa, _ = pyarrow_modules()
+    fields = []
+    for c in file_columns(table):
+        meta = {"description": c.doc} | ({"labels": c.codes} if c.codes else {})
+        fields.append(pa.field(c.name, _arrow_type(pa, c), nullable=not c.required, metadata=meta))
+    meta = {"description": table.doc, "primary_key": ",".join(table.key)}
+    if table.name != LABELS.name:
+        meta["partitioned_by"] = PARTITION
+    return pa.schema(fields, metadata=meta)
+
+
+def arrow_table(table: Table, data: list[tuple]):
+    """`data` (rows in `table`'s column order, as tables.rows gives them) as an Arrow table."""
+    pa, _ = pyarrow_modules()
+    schema = arrow_schema(table)
+    index = {name: i for i, name in enumerate(table.column_names)}
+    arrays = []
+    for c, f in zip(file_columns(table), schema):
+        values = [row[index[c.name]] for row in data]
+        if c.kind in (DATE, DATETIME):  # ISO text -> date32 / timestamp
+            arrays.append(pa.array(values, pa.string()).cast(f.type))
+        elif c.kind == BOOL:  # 0/1 -> bool
+            arrays.append(pa.array(values, pa.int8()).cast(f.type))
+        else:
+            arrays.append(pa.array(values, f.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _write(pq, path: Path, arrow) -> None:
+    pq.write_table(arrow, path, compression="zstd", version="2.6", write_statistics=True)
+
+
+def partition_file(out: Path, table: str, credit_code: str) -> Path:
+    return out / table / f"{PARTITION}={credit_code}" / FILE
+
+
+def export_archive(out: Path, keyed: Keyed) -> dict[str, int]:
+    """Write `keyed`'s partition of every dataset, replacing the previous files only when all are written."""
+    _, pq = pyarrow_modules()
+    data = {t.name: list(rows(t, [keyed.source])) for t in SCHEMA if t in PER_ARCHIVE}
+    counts = {name: len(r) for name, r in data.items()}
+    data[EXPORTS.name] = [keyed.exports_row(sum(counts.values()))]
+    with ExitStack() as stack:  # every file renamed into place on leaving, all deleted on an error
+        for t in PER_ARCHIVE:
+            target = partition_file(out, t.name, keyed.credit_code)
+            _write(pq, stack.enter_context(replacing(target)), arrow_table(t, data[t.name]))
+    return counts
+
+
+def write_labels(out: Path) -> int:
+    _, pq = pyarrow_modules()
+    data = list(rows(LABELS, []))
+    with replacing(out / LABELS.name / FILE) as tmp:
+        _write(pq, tmp, arrow_table(LABELS, data))
+    return len(data)
+
+
+def write_parquet(out_dir: str | os.PathLike, planned: list[Planned], as_of: date, *, unmasked: bool = False,
+                  done: Callable[[Keyed, dict], None] | None = None) -> Written:
+    """Export every exportable archive of `planned` into the dataset folder `out_dir`."""
+    pyarrow_modules()
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise SafetrainError(f"{out_dir} 不是目录", f"{out_dir} is not a folder")
+    written = Written(skipped=[p.problem for p in planned if p.problem])
+    current = None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        written.counts[LABELS.name] = write_labels(out)
+        for keyed in checked(planned, as_of, unmasked):
+            current = keyed
+            counts = export_archive(out, keyed)
+            written.add(counts)
+            if done:
+                done(keyed, counts)
+            current = None
+    except OSError as exc:
+        during = f"（{current.name}，其原有文件不变）" if current else ""
+        during_en = f" (while exporting {current.name}; its previous files are unchanged)" if current else ""
+        raise SafetrainError(f"无法写入 Parquet 数据集 {out_dir}{during}：{exc}",
+                             f"cannot write the Parquet dataset {out_dir}{during_en}: {exc}") from None
+    return written
