@@ -7,7 +7,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import textwrap
+import uuid
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -115,3 +120,125 @@ def found(root: Path, as_of: date = AS_OF, **options) -> list[tuple[str, str, st
 
 def codes(root: Path, as_of: date = AS_OF, **options) -> list[str]:
     return [f.code for f in findings(root, as_of, **options)]
+
+
+def credit_code(serial: int) -> str:
+    """A valid 统一社会信用代码 of its own for each serial number."""
+    from safetrain.archive.reading.gbcodes import credit_check_char
+
+    body = f"91640104MA{serial:07d}"
+    return body + credit_check_char(body)
+
+
+# A small workspace for the database exports: two archives with their own credit codes.
+ACME_CODE, BETA_CODE = credit_code(1), credit_code(2)
+EXPORT_CERT = """
+[[certificates]]
+kind = "special_operation"
+category = "低压电工作业"
+number = "T640104198505120013"
+issued = 2021-09-01
+expires = 2027-08-31
+reviews = [2024-06-01]
+"""
+EXPORT_ACME = {
+    "safetrain.toml": config(credit_code=ACME_CODE),
+    "people/E1.toml": person(id_number='"640104199003070014"', roles='["safety_manager"]'),
+    "people/E2.toml": person("李梅", department='"装配车间"'),
+    "people/E3.toml": person("王五", left="2024-01-31"),
+    "people/E4.toml": person("赵六", id_number='"640104198505120013"', roles='["special_operator"]',
+                             extra=EXPORT_CERT),
+    "sessions/2023/S1.toml": session(
+        '{ person = "E1", score = 90 },\n  { person = "E2", score = 50 },\n  { person = "E3", score = 80, hours = 4 }'),
+    "sessions/2024/S2.toml": session('{ person = "E1" },\n  { person = "E2" },\n  { person = "E4" }',
+                                     type='"refresher"', level=None, start="2024-03-05T08:30:00",
+                                     end="2024-03-05T16:30:00", hours="6", assessment='"none"'),
+    "drills/D1.toml": drill("2024-05-20", participants='"E1", "E2"'),
+}
+EXPORT_BETA = {
+    "safetrain.toml": config(industry="construction", credit_code=BETA_CODE)
+    + "\n[settings]\nmask_id_numbers = false\n",
+    "people/B1.toml": person("钱七", id_number='"640121197811230028"'),
+    "people/B2.toml": person("孙八", hired="2024-05-06"),
+    "sessions/T1.toml": session('{ person = "B1", score = 95 }'),
+}
+
+
+@pytest.fixture
+def export_workspace(make_archive, tmp_path):
+    """ws/acme (masked) and ws/beta (mask_id_numbers = false), each with its own credit code."""
+    ws = tmp_path / "ws"
+    make_archive(EXPORT_ACME, root=ws / "acme")
+    make_archive(EXPORT_BETA, root=ws / "beta")
+    return ws
+
+
+# --- PostgreSQL -------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn():
+    """A PostgreSQL server for the database tests.
+
+    $SAFETRAIN_TEST_POSTGRES_DSN when set (.ci/run starts a server and sets
+    it); else a throw-away cluster started here (tests/pgserver.py) when the
+    server binaries exist, stopped at the end. Without either the tests skip
+    with the reason, unless SAFETRAIN_TEST_POSTGRES=required (.ci/run sets
+    it): then they fail.
+    """
+    required = os.environ.get("SAFETRAIN_TEST_POSTGRES") == "required"
+
+    def unavailable(why: str):
+        if required:
+            pytest.fail(f"PostgreSQL is required (SAFETRAIN_TEST_POSTGRES=required) but {why}", pytrace=False)
+        pytest.skip(f"no PostgreSQL for the database tests: {why}")
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        unavailable('psycopg is not installed (pip install -e ".[test]")')
+    dsn = os.environ.get("SAFETRAIN_TEST_POSTGRES_DSN")
+    if dsn:
+        yield dsn
+        return
+    import pgserver
+
+    base = Path(tempfile.mkdtemp(prefix="safetrain-pg-"))
+    try:
+        dsn = pgserver.start(base)
+    except pgserver.Unavailable as exc:
+        shutil.rmtree(base, ignore_errors=True)
+        unavailable(str(exc))
+    try:
+        yield dsn
+    finally:
+        pgserver.stop(base)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class PgSchema:
+    """A fresh schema of the test server; connect() reads it first."""
+
+    dsn: str
+    schema: str
+
+    def connect(self, **options):
+        import psycopg
+
+        return psycopg.connect(self.dsn, options=f"-c search_path={self.schema}", **options)
+
+    def one(self, sql: str, *params):
+        with self.connect() as con:
+            return con.execute(sql, params or None).fetchone()[0]
+
+
+@pytest.fixture
+def pg(postgres_dsn):
+    """A schema name of its own for one test, dropped afterwards."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    yield PgSchema(postgres_dsn, schema)
+    with psycopg.connect(postgres_dsn, autocommit=True) as con:
+        con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
