@@ -64,12 +64,13 @@ def _summary(written, lang: str) -> str:
             f"参训记录 {c.get('attendance', 0)} 条，问题 {c.get('findings', 0)} 个；共 {rows} 行")
 
 
-def _finish(written, where: str, lang: str) -> None:
+def _finish(planned, written, where: str, lang: str) -> None:
     """The summary on stdout, each archive not exported on stderr; exit 1 when there was one."""
     click.echo(f"{where}{': ' if lang == 'en' else '：'}{_summary(written, lang)}")
-    for zh, en in written.skipped:
+    skipped = [p.problem for p in planned if p.problem] + written.skipped
+    for zh, en in skipped:
         click.echo(f"warning: {en}" if lang == "en" else f"警告：{zh}", err=True)
-    if written.skipped:
+    if skipped:
         raise click.exceptions.Exit(1)
 
 
@@ -116,16 +117,18 @@ only, each written to a temporary file first.
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
 @lang_option
 def postgres(dsn, paths, as_of, schema, unmasked, lang):
-    from ..export.keyed import plan
+    from ..export.keyed import checked, plan
     from ..export.postgres import psycopg_module, write_postgres
 
     lang = resolve_lang(lang)
     try:
         psycopg_module()
-        written = write_postgres(dsn, plan(paths or ["."]), as_of or date.today(), unmasked=unmasked, schema=schema)
+        planned = plan(paths or ["."])
+        written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked), schema=schema)
     except SafetrainError as exc:
         raise fail(exc, lang) from None
-    _finish(written, f"PostgreSQL (schema {schema})" if lang == "en" else f"PostgreSQL（schema {schema}）", lang)
+    _finish(planned, written, f"PostgreSQL (schema {schema})" if lang == "en" else f"PostgreSQL（schema {schema}）",
+            lang)
 
 
 @export.command(help=_PARQUET)
@@ -135,13 +138,14 @@ def postgres(dsn, paths, as_of, schema, unmasked, lang):
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
 @lang_option
 def parquet(out, paths, as_of, unmasked, lang):
-    from ..export.keyed import plan
+    from ..export.keyed import checked, plan
     from ..export.parquet import pyarrow_modules, write_parquet
 
     lang = resolve_lang(lang)
     try:
         pyarrow_modules()
-        written = write_parquet(out, plan(paths or ["."]), as_of or date.today(), unmasked=unmasked)
+        planned = plan(paths or ["."])
+        written = write_parquet(out, checked(planned, as_of or date.today(), unmasked))
     except SafetrainError as exc:
         raise fail(exc, lang) from None
-    _finish(written, out, lang)
+    _finish(planned, written, out, lang)

@@ -27,13 +27,12 @@ from __future__ import annotations
 
 import os
 from contextlib import ExitStack
-from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..archive.writing.atomic import replacing
 from ..errors import SafetrainError
-from .keyed import EXPORTS, Keyed, Planned, Written, checked
+from .keyed import EXPORTS, Keyed, Written
 from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, SCHEMA, TABLES, TEXT, Column, Table, rows
 
 INSTALL = 'pip install "safetrain[parquet]"'
@@ -132,19 +131,19 @@ def write_labels(out: Path) -> int:
     return len(data)
 
 
-def write_parquet(out_dir: str | os.PathLike, planned: list[Planned], as_of: date, *, unmasked: bool = False,
+def write_parquet(out_dir: str | os.PathLike, archives: Iterable[Keyed], *,
                   done: Callable[[Keyed, dict], None] | None = None) -> Written:
-    """Export every exportable archive of `planned` into the dataset folder `out_dir`."""
+    """Export `archives` (keyed.checked gives them) into the dataset folder `out_dir`."""
     pyarrow_modules()
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise SafetrainError(f"{out_dir} 不是目录", f"{out_dir} is not a folder")
-    written = Written(skipped=[p.problem for p in planned if p.problem])
+    written = Written()
     current = None
     try:
         out.mkdir(parents=True, exist_ok=True)
         written.counts[LABELS.name] = write_labels(out)
-        for keyed in checked(planned, as_of, unmasked):
+        for keyed in archives:
             current = keyed
             counts = export_archive(out, keyed)
             written.add(counts)

@@ -23,12 +23,11 @@ never deleted, so archives exported by an older safetrain keep theirs.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Callable, Iterable
 from urllib.parse import unquote
 
 from ..errors import SafetrainError
-from .keyed import EXPORTS, Keyed, Planned, Written, checked
+from .keyed import EXPORTS, Keyed, Written
 from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, SCHEMA, TABLES, TEXT, Column, Table, rows
 
 DEFAULT_SCHEMA = "safetrain"
@@ -301,22 +300,23 @@ def export_archive(conn, schema: str, keyed: Keyed) -> dict[str, int]:
 # --- a run ------------------------------------------------------------------
 
 
-def write_postgres(dsn: str, planned: list[Planned], as_of: date, *, unmasked: bool = False,
-                   schema: str = DEFAULT_SCHEMA, done: Callable[[Keyed, dict], None] | None = None) -> Written:
-    """Export every exportable archive of `planned` into the database at `dsn`.
+def write_postgres(dsn: str, archives: Iterable[Keyed], *, schema: str = DEFAULT_SCHEMA,
+                   done: Callable[[Keyed, dict], None] | None = None) -> Written:
+    """Export `archives` (keyed.checked gives them) into the database at `dsn`.
 
-    Archives the plan set aside, and those whose folder name another credit
-    code already holds, are listed in `Written.skipped`. A lost connection
-    or a server error stops the run with SafetrainError: archives committed
-    before stay, the one in progress keeps its previous rows.
+    Connects and creates or migrates the schema before taking the first
+    archive. An archive whose folder name another credit code already holds
+    is listed in `Written.skipped`. A lost connection or a server error stops
+    the run with SafetrainError: archives committed before stay, the one in
+    progress keeps its previous rows.
     """
     psycopg = psycopg_module()
-    written = Written(skipped=[p.problem for p in planned if p.problem])
+    written = Written()
     conn = connect(dsn)
     current = None
     try:
         ensure_schema(conn, schema)
-        for keyed in checked(planned, as_of, unmasked):
+        for keyed in archives:
             current = keyed
             try:
                 counts = export_archive(conn, schema, keyed)
