@@ -115,8 +115,10 @@ only, each written to a temporary file first.
 @click.option("--schema", default="safetrain", show_default=True, metavar="NAME",
               help="表所在的 schema / PostgreSQL schema of the tables")
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="检查档案的进程数（缺省：大批量时用全部核心）/ processes checking archives (default: every core for large runs)")
 @lang_option
-def postgres(dsn, paths, as_of, schema, unmasked, lang):
+def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
     from ..export.keyed import checked, plan
     from ..export.postgres import psycopg_module, write_postgres
 
@@ -124,7 +126,7 @@ def postgres(dsn, paths, as_of, schema, unmasked, lang):
     try:
         psycopg_module()
         planned = plan(paths or ["."])
-        written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked), schema=schema)
+        written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked, jobs), schema=schema)
     except SafetrainError as exc:
         raise fail(exc, lang) from None
     _finish(planned, written, f"PostgreSQL (schema {schema})" if lang == "en" else f"PostgreSQL（schema {schema}）",
@@ -136,8 +138,10 @@ def postgres(dsn, paths, as_of, schema, unmasked, lang):
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="检查档案的进程数（缺省：大批量时用全部核心）/ processes checking archives (default: every core for large runs)")
 @lang_option
-def parquet(out, paths, as_of, unmasked, lang):
+def parquet(out, paths, as_of, unmasked, jobs, lang):
     from ..export.keyed import checked, plan
     from ..export.parquet import pyarrow_modules, write_parquet
 
@@ -145,7 +149,7 @@ def parquet(out, paths, as_of, unmasked, lang):
     try:
         pyarrow_modules()
         planned = plan(paths or ["."])
-        written = write_parquet(out, checked(planned, as_of or date.today(), unmasked))
+        written = write_parquet(out, checked(planned, as_of or date.today(), unmasked, jobs))
     except SafetrainError as exc:
         raise fail(exc, lang) from None
     _finish(planned, written, out, lang)

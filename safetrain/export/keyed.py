@@ -9,8 +9,9 @@ exactly the rows of its credit code.
 `plan(paths)` finds the archives and reads only their safetrain.toml: an
 archive whose credit code is missing, invalid (GB 32100) or shared with
 another archive of the same run is set aside with a one-line reason.
-`checked(plan, as_of)` then loads and checks the others one at a time, so
-memory holds one archive, whatever the number of archives.
+`checked(plan, as_of)` then loads, checks and tabulates the others in plan
+order, in worker processes for large runs, a few at a time, so memory holds
+a handful of archives whatever their number.
 
 `EXPORTS` is the table that records, per credit code, which archive folder,
 git commit, evaluation date and safetrain version the rows come from.
@@ -18,11 +19,15 @@ git commit, evaluation date and safetrain version the rows come from.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from .. import __version__
 from ..api import check_path
@@ -30,7 +35,12 @@ from ..archive.reading.discover import discover, display_name
 from ..archive.reading.gbcodes import credit_code_problem
 from ..archive.reading.gitinfo import head_commit
 from ..archive.reading.loader import load_config
-from .tables import DATE, INTEGER, TEXT, Column, Source, Table, root_names, source
+from .tables import DATE, INTEGER, SCHEMA, TEXT, Column, Table, root_names, rows, source
+
+#: the tables with a row per archive record (all but labels), in SCHEMA order
+PER_ARCHIVE = tuple(t for t in SCHEMA if "archive" in t.column_names)
+POOL_MIN = 16  # archives from which `checked` uses every core
+AHEAD = 4  # archives checked ahead per process
 
 EXPORTS = Table("exports", "每个档案最近一次导出 / the last export of each archive, by credit code", (
     Column("credit_code", TEXT, "统一社会信用代码：导出的键 / unified social credit code, the export's key",
@@ -60,21 +70,18 @@ class Planned:
 
 @dataclass(frozen=True)
 class Keyed:
-    """A checked archive with its key and where its rows come from."""
+    """A checked archive, ready to write: its key, where its rows come from, and the rows."""
 
-    source: Source
+    name: str  # the `archive` column
     credit_code: str
     git_commit: str | None
-
-    @property
-    def name(self) -> str:
-        return self.source.archive
+    as_of: date
+    rows: Mapping[str, list[tuple]]  # each table of PER_ARCHIVE -> its rows (tables.rows)
 
     def exports_row(self, row_count: int) -> tuple:
         """The archive's row of EXPORTS, in column order."""
         values = {"credit_code": self.credit_code, "archive": self.name, "git_commit": self.git_commit,
-                  "as_of": self.source.result.as_of.isoformat(), "tool_version": __version__,
-                  "row_count": row_count}
+                  "as_of": self.as_of.isoformat(), "tool_version": __version__, "row_count": row_count}
         return tuple(values[c.name] for c in EXPORTS.columns)
 
 
@@ -136,10 +143,45 @@ def plan(paths: Iterable[str | os.PathLike]) -> list[Planned]:
     return sorted(out, key=lambda p: p.name)
 
 
-def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False) -> Iterator[Keyed]:
-    """Load and check each exportable archive of the plan, one at a time."""
-    for p in planned:
-        if p.credit_code is None:
-            continue
-        result = check_path(p.root, as_of)
-        yield Keyed(source(result, p.name, unmasked), p.credit_code, head_commit(p.root))
+def _prepare(planned: Planned, as_of: date, unmasked: bool) -> Keyed:
+    """Load, check and tabulate one archive (in a worker process for large runs)."""
+    src = source(check_path(planned.root, as_of), planned.name, unmasked)
+    return Keyed(planned.name, planned.credit_code, head_commit(planned.root), as_of,
+                 {t.name: list(rows(t, [src])) for t in PER_ARCHIVE})
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False,
+            jobs: int | None = None) -> Iterator[Keyed]:
+    """Each exportable archive of the plan, checked and tabulated, in plan order.
+
+    `jobs` processes check archives ahead of the writer (default: every core
+    when there are at least POOL_MIN archives, else this process alone); at
+    most a few archives per process wait in memory, whatever their number.
+    """
+    todo = [p for p in planned if p.credit_code is not None]
+    jobs = jobs or (cpu_count() if len(todo) >= POOL_MIN else 1)
+    if jobs < 2 or len(todo) < 2:
+        for p in todo:
+            yield _prepare(p, as_of, unmasked)
+        return
+    # spawn: a worker shares nothing with this process (not its database connection)
+    with ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn")) as pool:
+        pending = iter(todo)
+        window = deque(pool.submit(_prepare, p, as_of, unmasked) for p in islice(pending, jobs * AHEAD))
+        try:
+            while window:
+                keyed = window.popleft().result()
+                following = next(pending, None)
+                if following is not None:
+                    window.append(pool.submit(_prepare, following, as_of, unmasked))
+                yield keyed
+        finally:
+            for future in window:  # the writer stopped: drop what it will not take
+                future.cancel()

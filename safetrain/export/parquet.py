@@ -32,13 +32,13 @@ from typing import Callable, Iterable
 
 from ..archive.writing.atomic import replacing
 from ..errors import SafetrainError
-from .keyed import EXPORTS, Keyed, Written
-from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, SCHEMA, TABLES, TEXT, Column, Table, rows
+from .keyed import EXPORTS, PER_ARCHIVE, Keyed, Written
+from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, TABLES, TEXT, Column, Table, rows
 
 INSTALL = 'pip install "safetrain[parquet]"'
 PARTITION = "credit_code"
 FILE = "part-0.parquet"
-PER_ARCHIVE = (*(t for t in SCHEMA if "archive" in t.column_names), EXPORTS)
+DATASETS = (*PER_ARCHIVE, EXPORTS)  # one partition file per archive each
 LABELS = TABLES["labels"]
 
 #: (Column.type, Column.kind) -> the Arrow type, by name (pyarrow is imported late)
@@ -113,11 +113,10 @@ def partition_file(out: Path, table: str, credit_code: str) -> Path:
 def export_archive(out: Path, keyed: Keyed) -> dict[str, int]:
     """Write `keyed`'s partition of every dataset, replacing the previous files only when all are written."""
     _, pq = pyarrow_modules()
-    data = {t.name: list(rows(t, [keyed.source])) for t in SCHEMA if t in PER_ARCHIVE}
-    counts = {name: len(r) for name, r in data.items()}
-    data[EXPORTS.name] = [keyed.exports_row(sum(counts.values()))]
+    counts = {t.name: len(keyed.rows[t.name]) for t in PER_ARCHIVE}
+    data = {**keyed.rows, EXPORTS.name: [keyed.exports_row(sum(counts.values()))]}
     with ExitStack() as stack:  # every file renamed into place on leaving, all deleted on an error
-        for t in PER_ARCHIVE:
+        for t in DATASETS:
             target = partition_file(out, t.name, keyed.credit_code)
             _write(pq, stack.enter_context(replacing(target)), arrow_table(t, data[t.name]))
     return counts

@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 from urllib.parse import unquote
 
 from ..errors import SafetrainError
-from .keyed import EXPORTS, Keyed, Written
+from .keyed import EXPORTS, PER_ARCHIVE, Keyed, Written
 from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, SCHEMA, TABLES, TEXT, Column, Table, rows
 
 DEFAULT_SCHEMA = "safetrain"
@@ -46,7 +46,6 @@ TYPES: dict[tuple[str, str | None], tuple[str, str]] = {
 # Filled by the server, never by safetrain: when the archive's transaction ran.
 EXPORTED_AT = ("exported_at", "timestamp with time zone", "timestamp with time zone",
                "导出时间（服务器时钟）/ when the export was stored (the server's clock)")
-PER_ARCHIVE = tuple(t for t in SCHEMA if "archive" in t.column_names)
 LABELS = TABLES["labels"]
 ALL_TABLES = (*SCHEMA, EXPORTS)
 # Unique beyond the key: one enterprise per credit code, one credit code per archive name.
@@ -268,7 +267,7 @@ class NameTaken(Exception):
 def export_archive(conn, schema: str, keyed: Keyed) -> dict[str, int]:
     """Replace the rows of `keyed`'s credit code, in one transaction; rows per table."""
     order = load_order(PER_ARCHIVE)
-    data = {t.name: list(rows(t, [keyed.source])) for t in order}  # before the transaction: keep it short
+    data = keyed.rows
     exports = qualified(schema, EXPORTS.name)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"safetrain {schema} {keyed.credit_code}",))
@@ -287,7 +286,7 @@ def export_archive(conn, schema: str, keyed: Keyed) -> dict[str, int]:
                 with cur.copy(f"COPY {qualified(schema, t.name)} ({_names(t.column_names)}) FROM STDIN") as copy:
                     for row in data[t.name]:
                         copy.write_row(row)
-        counts = {name: len(r) for name, r in data.items()}
+        counts = {t.name: len(data[t.name]) for t in order}
         cols = EXPORTS.column_names
         updates = ", ".join(f"{ident(c)} = EXCLUDED.{ident(c)}" for c in cols if c not in EXPORTS.key)
         conn.execute(f"INSERT INTO {exports} ({_names(cols)}) VALUES ({', '.join(['%s'] * len(cols))}) "

@@ -170,13 +170,15 @@ def test_failed_export_leaves_the_previous_files(tmp_path, export_workspace, mon
     assert export_pq(out, export_workspace).exit_code == 0
     before = files(out)
     (export_workspace / "acme" / "people" / "E6.toml").write_text(person("新人"), encoding="utf-8")
-    original = tables._ROWS["findings"]
+    original, calls = pq.write_table, []
 
-    def broken(src):
-        yield from original(src)
-        raise OSError("disk full")
+    def write_table(table, where, **options):
+        calls.append(where)
+        if len(calls) == 7:  # the labels and five of acme's files written: the disk is full at the sixth
+            raise OSError("disk full")
+        original(table, where, **options)
 
-    monkeypatch.setitem(tables._ROWS, "findings", broken)
+    monkeypatch.setattr(pq, "write_table", write_table)
     result = export_pq(out, export_workspace)
     assert result.exit_code == 2 and result.output.count("\n") == 1 and "Traceback" not in result.output
     assert result.output == (f"error: cannot write the Parquet dataset {out} (while exporting acme; its previous "
@@ -226,6 +228,19 @@ def test_missing_pyarrow_names_the_extra(monkeypatch, tmp_path, export_workspace
     assert not (tmp_path / "pq").exists()
     result = export_pq(tmp_path / "pq", export_workspace, lang="zh")
     assert result.output == '错误：导出 Parquet 需要 pyarrow：pip install "safetrain[parquet]"\n'
+
+
+def test_many_archives_checked_in_worker_processes_give_the_same_dataset(tmp_path, make_archive):
+    ws = tmp_path / "ws"
+    for n in range(20):
+        make_archive({"people/E1.toml": person(f"员工{n}"), "people/E2.toml": person(hired="2024-01-02")},
+                     root=ws / f"a{n:02d}", credit_code=credit_code(100 + n))
+    serial, pooled = tmp_path / "serial", tmp_path / "pooled"
+    assert export_pq(serial, ws, extra=["--jobs", "1"]).exit_code == 0
+    result = export_pq(pooled, ws, extra=["--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{pooled}: 20 archive(s) exported, 40 people")
+    assert files(serial) == files(pooled) and len(files(pooled)) == 20 * 16 + 1
 
 
 def test_out_must_be_a_folder(tmp_path, export_workspace):
