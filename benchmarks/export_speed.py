@@ -10,17 +10,18 @@ and kept under benchmarks/_data/ (git-ignored), since writing some 400,000
 small files takes minutes; a marker file records what it holds.
 
 The archives are planned and checked once (timed: this part is the same for
-both engines and is what `safetrain check` costs), then, `--repeat` times
-each, exported by the library the command uses:
+both engines), then, `--repeat` times each, written by the library the
+command uses:
 
 - PostgreSQL into a fresh schema (the first night) and again into the same
   schema (every later night: each archive's rows deleted and copied again);
 - Parquet into a fresh folder and again into the same folder.
 
-It prints, per engine and pass, the median (min, max) seconds and archives/s
-and rows/s of writing, and the end-to-end rate of the command (checking plus
-writing). Without --dsn a throw-away PostgreSQL cluster is started with its
-default durable settings (fsync on; tests/pgserver.py) and stopped at the end.
+and then as the command runs them: plan, check on every core while writing
+(again into the same target). It prints for each the median (min, max)
+seconds, archives/s and rows/s. Without --dsn a throw-away PostgreSQL cluster
+is started with its default durable settings (fsync on; tests/pgserver.py)
+and stopped at the end.
 """
 
 from __future__ import annotations
@@ -70,11 +71,47 @@ def workspace(data: Path, archives: int, people: int) -> Path:
     return ws
 
 
-def figures(label: str, seconds: list[float], archives: int, rows: int, check: float) -> str:
+def rate(label: str, seconds: list[float], archives: int, rows: int) -> str:
     med = statistics.median(seconds)
-    return (f"{label:<44} {med:7.1f} s (min {min(seconds):.1f}, max {max(seconds):.1f})  "
-            f"{archives / med:7.0f} archives/s  {rows / med:9.0f} rows/s   "
-            f"end to end {archives / (med + check):5.0f} archives/s, {rows / (med + check):7.0f} rows/s")
+    return (f"{label:<56} {med:7.1f} s (min {min(seconds):6.1f}, max {max(seconds):6.1f})  "
+            f"{archives / med:6.0f} archives/s  {rows / med:8.0f} rows/s")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+class Engine:
+    """One engine: `clear()` empties the target, `write(archives)` exports into it."""
+
+    def __init__(self, name, label, clear, write):
+        self.name, self.label, self.clear, self.write = name, label, clear, write
+        self.new, self.again, self.command = [], [], []
+
+
+def postgres_engine(dsn: str) -> Engine:
+    from safetrain.export.postgres import connect, ident, write_postgres
+
+    schema = "safetrain_bench"
+
+    def clear():
+        with connect(dsn) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {ident(schema)} CASCADE")
+
+    with connect(dsn) as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0].split()[0]
+    return Engine("postgres", f"PostgreSQL {version}", clear, lambda archives: write_postgres(dsn, archives, schema=schema))
+
+
+def parquet_engine(out: Path) -> Engine:
+    import pyarrow
+
+    from safetrain.export.parquet import write_parquet
+
+    def clear():
+        shutil.rmtree(out, ignore_errors=True)
+
+    return Engine("parquet", f"Parquet (pyarrow {pyarrow.__version__})", clear, lambda archives: write_parquet(out, archives))
 
 
 def main(argv=None) -> int:
@@ -86,87 +123,68 @@ def main(argv=None) -> int:
     ap.add_argument("--engines", default="postgres,parquet")
     ap.add_argument("--data", type=Path, default=HERE / "_data")
     a = ap.parse_args(argv)
-    engines = a.engines.split(",")
 
-    from safetrain.export.keyed import checked, plan
+    from safetrain.export.keyed import checked, cpu_count, plan
 
     ws = workspace(a.data, a.archives, a.people)
-    print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-          f"Python {sys.version.split()[0]}", flush=True)
+    print(f"machine: {os.cpu_count()} cores, load average {load()}; Python {sys.version.split()[0]}", flush=True)
     t0 = time.perf_counter()
     planned = plan([ws])
     t1 = time.perf_counter()
-    archives = list(checked(planned, AS_OF))
-    check = time.perf_counter() - t0
+    archives = list(checked(planned, AS_OF))  # checked once, for the writing-alone figures
+    t2 = time.perf_counter()
     skipped = [p for p in planned if p.problem]
-    print(f"plan {t1 - t0:.1f} s, load + check {check - (t1 - t0):.1f} s: {len(archives)} archives "
-          f"({len(archives) / check:.0f} archives/s), {len(skipped)} set aside", flush=True)
+    rows = sum(len(r) for k in archives for r in k.rows.values())
+    print(f"plan {t1 - t0:.1f} s; load + check + tabulate on {cpu_count()} processes {t2 - t1:.1f} s "
+          f"({len(archives) / (t2 - t1):.0f} archives/s); {len(archives)} archives, {rows} rows, "
+          f"{len(skipped)} set aside", flush=True)
     if skipped:
         print("  " + skipped[0].message("en"))
 
-    results = []
-    server = None
+    server, scratch = None, Path(tempfile.mkdtemp(prefix="safetrain-bench-"))
+    engines = []
     try:
-        if "postgres" in engines:
-            from safetrain.export.postgres import connect, ident, write_postgres
-
+        if "postgres" in a.engines.split(","):
             dsn = a.dsn
             if dsn is None:
                 import pgserver
 
-                server = Path(tempfile.mkdtemp(prefix="safetrain-bench-pg-"))
+                server = Path(tempfile.mkdtemp(prefix="safetrain-bench-pg-"))  # its own: the postgres user enters it
                 dsn = pgserver.start(server, durable=True)
-                print(f"PostgreSQL: a throw-away cluster, durable settings, at {dsn}", flush=True)
-            schema = "safetrain_bench"
-            first, again, rows = [], [], 0
-            for _ in range(a.repeat):
-                with connect(dsn) as conn:
-                    conn.execute(f"DROP SCHEMA IF EXISTS {ident(schema)} CASCADE")
-                    conn.commit()
-                for times in (first, again):
+                print(f"PostgreSQL: a throw-away cluster with default (durable) settings at {dsn}", flush=True)
+            engines.append(postgres_engine(dsn))
+        if "parquet" in a.engines.split(","):
+            engines.append(parquet_engine(scratch / "parquet"))
+        for n in range(a.repeat):
+            for e in engines:
+                e.clear()
+                for times, what in ((e.new, "new"), (e.again, "again")):  # the first night, every later night
                     t = time.perf_counter()
-                    written = write_postgres(dsn, archives, schema=schema)
+                    e.write(archives)
                     times.append(time.perf_counter() - t)
-                    rows = sum(n for name, n in written.counts.items())
-                    print(f"  postgres {'first' if times is first else 'again'}: {times[-1]:.1f} s", flush=True)
-            with connect(dsn) as conn:
-                version = conn.execute("SHOW server_version").fetchone()[0]
-                conn.execute(f"DROP SCHEMA IF EXISTS {ident(schema)} CASCADE")
-                conn.commit()
-            results += [figures(f"PostgreSQL {version}, new", first, len(archives), rows, check),
-                        figures(f"PostgreSQL {version}, again", again, len(archives), rows, check)]
-        if "parquet" in engines:
-            import pyarrow
-
-            from safetrain.export.parquet import write_parquet
-
-            first, again, rows = [], [], 0
-            for _ in range(a.repeat):
-                out = Path(tempfile.mkdtemp(prefix="safetrain-bench-parquet-"))
-                try:
-                    for times in (first, again):
-                        t = time.perf_counter()
-                        written = write_parquet(out, archives)
-                        times.append(time.perf_counter() - t)
-                        rows = sum(n for name, n in written.counts.items() if name != "labels")
-                        print(f"  parquet {'first' if times is first else 'again'}: {times[-1]:.1f} s", flush=True)
-                    files = sum(1 for _ in out.rglob("*.parquet"))
-                finally:
-                    shutil.rmtree(out, ignore_errors=True)
-            results += [figures(f"Parquet (pyarrow {pyarrow.__version__}), new", first, len(archives), rows, check),
-                        figures("Parquet, again", again, len(archives), rows, check)]
-            results.append(f"{'':<44} {files} files")
+                    print(f"  {n + 1}/{a.repeat} {e.name} {what}: {times[-1]:.1f} s (load {load()})", flush=True)
+                t = time.perf_counter()  # the command as run: plan, check on every core, write again
+                written = e.write(checked(plan([ws]), AS_OF))
+                e.command.append(time.perf_counter() - t)
+                assert written.archives == len(archives)
+                print(f"  {n + 1}/{a.repeat} {e.name} command: {e.command[-1]:.1f} s (load {load()})", flush=True)
+        files = sum(1 for _ in (scratch / "parquet").rglob("*.parquet"))
     finally:
         if server is not None:
             import pgserver
 
             pgserver.stop(server)
             shutil.rmtree(server, ignore_errors=True)
-    print(f"\n{len(archives)} archives of {a.people} people, {rows} rows (labels aside); medians of {a.repeat}; "
-          f"load + check {check:.1f} s once, counted in 'end to end'")
-    for line in results:
-        print(line)
-    print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print(f"\n{len(archives)} archives of {a.people} people, {rows} rows (labels aside); medians of {a.repeat}")
+    for e in engines:
+        print(rate(f"{e.label}: write, new", e.new, len(archives), rows))
+        print(rate(f"{e.label}: write, again", e.again, len(archives), rows))
+        print(rate(f"{e.label}: command (check + write, again)", e.command, len(archives), rows))
+    if files:
+        print(f"Parquet files: {files}")
+    print(f"load average now {load()}")
     return 0
 
 

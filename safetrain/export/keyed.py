@@ -23,6 +23,7 @@ import multiprocessing as mp
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -164,24 +165,31 @@ def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False,
     `jobs` processes check archives ahead of the writer (default: every core
     when there are at least POOL_MIN archives, else this process alone); at
     most a few archives per process wait in memory, whatever their number.
+    Where processes cannot be forked, or the pool breaks, this process checks
+    the rest itself.
     """
     todo = [p for p in planned if p.credit_code is not None]
     jobs = jobs or (cpu_count() if len(todo) >= POOL_MIN else 1)
-    if jobs < 2 or len(todo) < 2:
-        for p in todo:
-            yield _prepare(p, as_of, unmasked)
-        return
-    # spawn: a worker shares nothing with this process (not its database connection)
-    with ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn")) as pool:
-        pending = iter(todo)
-        window = deque(pool.submit(_prepare, p, as_of, unmasked) for p in islice(pending, jobs * AHEAD))
+    done = 0
+    if jobs > 1 and len(todo) > 1 and "fork" in mp.get_all_start_methods():
+        # The workers never touch what they inherit (the writer's connection): they
+        # check, tabulate and send rows back.
         try:
-            while window:
-                keyed = window.popleft().result()
-                following = next(pending, None)
-                if following is not None:
-                    window.append(pool.submit(_prepare, following, as_of, unmasked))
-                yield keyed
-        finally:
-            for future in window:  # the writer stopped: drop what it will not take
-                future.cancel()
+            with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as pool:
+                pending = iter(todo)
+                window = deque(pool.submit(_prepare, p, as_of, unmasked) for p in islice(pending, jobs * AHEAD))
+                try:
+                    while window:
+                        keyed = window.popleft().result()
+                        following = next(pending, None)
+                        if following is not None:
+                            window.append(pool.submit(_prepare, following, as_of, unmasked))
+                        done += 1
+                        yield keyed
+                finally:
+                    for future in window:  # the writer stopped early: drop what it will not take
+                        future.cancel()
+        except (OSError, BrokenProcessPool):
+            pass  # no processes here, or one died: the rest in this process
+    for p in todo[done:]:
+        yield _prepare(p, as_of, unmasked)
