@@ -25,12 +25,12 @@ from datetime import date, timedelta
 from types import MappingProxyType
 
 from safetrain.api import DEFAULT_RULESET
-from safetrain.archive.reading.models import Archive, Change, Config, Enterprise, Mentorship, Person, Settings, Violation
+from safetrain.archive.reading.models import Archive, Change, Config, Enterprise, Mentorship, Person, Violation
 from safetrain.archive.reading.rulesets import ruleset_tables
 from safetrain.dates import add_months
 from safetrain.pairing import plan_pairs
 from safetrain.pairing import solver as solver_module
-from safetrain.pairing.problem import Problem
+from safetrain.pairing.problem import PairingProblem
 from safetrain.rules import build_ruleset
 
 AS_OF = date(2024, 6, 30)
@@ -52,32 +52,35 @@ def mine(seed: int, mentors: int = 1000, apprentices: int = 2000) -> Archive:
         hired = day(rng, date(1995, 1, 1), date(2021, 1, 1))
         changes = ()
         if rng.random() < 0.1:  # transferred onto this post from another
-            changes = (Change(day(rng, hired, date(2022, 1, 1)), "transfer", None, post, 0),)
+            changes = (Change(date=day(rng, hired, date(2022, 1, 1)), kind="transfer", post=post),)
             post_first = rng.choice(POSTS)
         else:
             post_first = post
         people.append(Person(
-            f"M{i:04d}", f"people/M{i:04d}.toml", f"师傅{i}", "formal", rng.choice(where[post]), post_first, hired, hired,
+            id=f"M{i:04d}", file=f"people/M{i:04d}.toml", name=f"师傅{i}", employment="formal",
+            department=rng.choice(where[post]), post=post_first, hired=hired,
             team=rng.choice(TEAMS), post_since=day(rng, hired, date(2022, 6, 1)),
             skill_level=rng.choices(["junior", "intermediate", "senior", "technician"], [1, 4, 4, 1])[0],
-            violations=(Violation(day(rng, date(2019, 1, 1), date(2024, 6, 1)), None, 0),) if rng.random() < 0.08 else (),
+            violations=(Violation(date=day(rng, date(2019, 1, 1), date(2024, 6, 1))),) if rng.random() < 0.08 else (),
             changes=changes))
         for k in range(rng.choices([0, 1, 2], [5, 3, 2])[0]):
             start = day(rng, date(2023, 9, 1), date(2024, 6, 1))
             end = add_months(start, 4) if rng.random() < 0.8 else None
-            existing.append(Mentorship(f"X{i:04d}{k}", f"mentorships/X{i:04d}{k}.toml", f"M{i:04d}", post, start, end))
+            existing.append(Mentorship(id=f"X{i:04d}{k}", file=f"mentorships/X{i:04d}{k}.toml", mentor=f"M{i:04d}",
+                                       post=post, start=start, end=end))
     for j in range(apprentices):
         post = rng.choice(POSTS)
         hired = day(rng, date(2024, 1, 1), AS_OF)
-        people.append(Person(f"A{j:04d}", f"people/A{j:04d}.toml", f"徒弟{j}", "contract", rng.choice(where[post]), post,
-                             hired, hired, team=rng.choice(TEAMS)))
-    enterprise = Enterprise("宁夏某煤业", "91350100M000100Y43", "coal_mine", False, False, "宁夏", records_since=date(2024, 1, 1))
-    return Archive("bench", Config(1, DEFAULT_RULESET, enterprise, Settings()),
+        people.append(Person(id=f"A{j:04d}", file=f"people/A{j:04d}.toml", name=f"徒弟{j}", employment="contract",
+                             department=rng.choice(where[post]), post=post, hired=hired, team=rng.choice(TEAMS)))
+    enterprise = Enterprise(name="宁夏某煤业", credit_code="91350100M000100Y43", industry="coal_mine", crowded_place=False,
+                            uses_gas=False, region="宁夏", records_since=date(2024, 1, 1))
+    return Archive("bench", Config(ruleset=DEFAULT_RULESET, enterprise=enterprise),
                    MappingProxyType({p.id: p for p in people}), MappingProxyType({}), MappingProxyType({}),
                    MappingProxyType({m.id: m for m in existing}), MappingProxyType({}), None)
 
 
-def greedy(problem: Problem) -> tuple[int, int]:
+def greedy(problem: PairingProblem) -> tuple[int, int]:
     """(pairs, total cost): each apprentice in id order takes the cheapest place still free."""
     taken: set[tuple[int, int]] = set()
     by_apprentice: dict[int, list] = {}

@@ -73,12 +73,12 @@ def plain_docxtpl(template: Path, contexts: list[dict], out: Path) -> float:
 def bench_render(workdir: Path, people: int, repeats: int, baseline_docs: int) -> None:
     from safetrain.api import check_path
     from safetrain.archive.reading.templates import builtin_template
-    from safetrain.reports.render import contexts, cpu_count, render, select_ids
-    from safetrain.reports.kinds import KINDS
+    from safetrain.reports.render import contexts, cpu_count, render_documents, select_ids
+    from safetrain.reports.kinds import DOCUMENT_KINDS
 
     root = archive(workdir, people, people // 5, people * 6)
     result = check_path(root, AS_OF)
-    kind = KINDS["person"]
+    kind = DOCUMENT_KINDS["person"]
     ids = select_ids(result, kind, [], True)
     sample = [ctx for _, _, ctx in contexts(result, kind, ids[:baseline_docs])]
     template = builtin_template("person.docx")
@@ -87,7 +87,7 @@ def bench_render(workdir: Path, people: int, repeats: int, baseline_docs: int) -
     for i in range(repeats):
         with tempfile.TemporaryDirectory(dir=workdir) as tmp:
             t = time.perf_counter()
-            files = render(result, "person", out_dir=Path(tmp) / "ours", everything=True)
+            files = render_documents(result, "person", out_dir=Path(tmp) / "ours", everything=True)
             ours.append(len(files) / (time.perf_counter() - t))
             plain.append(len(sample) / plain_docxtpl(template, sample, Path(tmp) / "plain"))
         print(f"  run {i + 1}: safetrain {ours[-1]:7.1f} docs/s   plain docxtpl {plain[-1]:6.1f} docs/s", flush=True)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from .archive.reading.discover import discover
-from .archive.reading.loader import LocalFiles, load
+from .archive.reading.files import LocalFiles
+from .archive.reading.loader import load, load_files, locate
 from .archive.reading.models import Archive
 from .archive.reading.rulesets import ruleset_tables
 from .findings import Finding
 from .rules import RULES, RuleSet, build_ruleset, check
+from .rules.catalog import removed_codes
 
 DEFAULT_RULESET = "national"
 
@@ -33,21 +35,32 @@ class Result:
 def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:
     """The rule set `archive` names (or `name`); national when safetrain.toml is unusable."""
     name = name or (archive.config.ruleset if archive.config else DEFAULT_RULESET)
-    root = archive.files.root if isinstance(archive.files, LocalFiles) else None
-    data, chain, origin = ruleset_tables(name, root)
+    data, chain, origin = ruleset_tables(name, archive.files)
     return build_ruleset(data, chain, origin)
 
 
 def load_archive(path: str | os.PathLike) -> tuple[Archive, list[Finding]]:
-    return load(path, rule_codes=RULES.keys())
+    """The archive at or above `path` and the loader's findings (A001, A002, A004, A008)."""
+    return load(path, rule_codes=RULES.keys(), removed_codes=removed_codes())
 
 
-def check_path(path: str | os.PathLike, as_of: date, *, select: Sequence[str] = (),
-               ignore: Sequence[str] = (), ruleset: str | None = None) -> Result:
-    """Load and check one archive."""
-    archive, loaded = load(path, rule_codes=RULES.keys())
+def check_path(path: str | os.PathLike, as_of: date, **options) -> Result:
+    """Load and check one archive on disk."""
+    return check_loaded(*load(path, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options)
+
+
+def check_files(files: Mapping[str, str | bytes], as_of: date, **options) -> Result:
+    """Check an archive held in memory: relpath -> file text, as on disk
+    (`{"safetrain.toml": ..., "people/E1.toml": ...}`)."""
+    return check_loaded(*load_files(files, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options)
+
+
+def check_loaded(archive: Archive, loaded: list[Finding], as_of: date, *, select: Sequence[str] = (),
+                 ignore: Sequence[str] = (), ruleset: str | None = None) -> Result:
+    """Apply the rule set to a loaded archive; line numbers filled in for the files with findings."""
     rs = ruleset_for(archive, ruleset)
-    return Result(archive, rs, as_of, check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded))
+    found = check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded)
+    return Result(archive, rs, as_of, sorted(locate(archive, found), key=Finding.sort_key))
 
 
 def check_paths(paths: Iterable[str | os.PathLike], as_of: date, **options) -> Iterator[Result]:
@@ -63,5 +76,5 @@ def ruleset_at(path: str | os.PathLike | None, name: str | None = None):
 
     root, config = load_config(path) if path is not None else (None, None)
     name = name or (config.ruleset if config else DEFAULT_RULESET)
-    data, chain, origin = ruleset_tables(name, root)
+    data, chain, origin = ruleset_tables(name, LocalFiles(root) if root is not None else None)
     return build_ruleset(data, chain, origin), (config.enterprise if config else None)

@@ -73,7 +73,7 @@ class Comparison:
 
 def archive_key(result: Result, base_dir: str | os.PathLike) -> str:
     """The archive's folder relative to `base_dir` ("." when it is that folder)."""
-    root = getattr(result.archive.files, "root", None)
+    root = result.archive.root
     if root is None:
         return result.archive.name
     try:
@@ -155,10 +155,7 @@ def read(path: str | os.PathLike) -> Baseline:
 def write(path: str | os.PathLike, results: Iterable[Result]) -> Baseline:
     """Save the findings of `results` as the baseline at `path` (atomic replace)."""
     baseline = from_results(results, Path(path).absolute().parent)
-    try:
-        write_text(path, dumps(baseline))
-    except OSError as exc:
-        raise SafetrainError(f"无法写入基线文件 {path}：{exc}", f"cannot write baseline file {path}: {exc}") from None
+    write_text(path, dumps(baseline))
     return baseline
 
 

@@ -1,19 +1,28 @@
-"""The one exception family: raised only when the program cannot continue
-(no archive at a path, an unreadable rule set, a newer format). Problems in
-the data are findings, never exceptions."""
+"""The one failure type: raised only when the program cannot continue (no
+archive at a path, an unreadable rule set, a newer format, an edit that would
+break a record, an option that makes no sense). Problems in the data are
+findings, never exceptions.
+
+The command line prints every SafetrainError the same way, on one line in
+the chosen language (`错误：…` / `error: …`), and exits with `exit_code`.
+"""
 
 
 class SafetrainError(Exception):
-    """A bilingual "cannot continue" error; the CLI prints it on one line, exit 2."""
+    """A bilingual "cannot continue" error."""
 
-    def __init__(self, zh: str, en: str | None = None):
+    def __init__(self, zh: str, en: str | None = None, *, exit_code: int = 2):
         super().__init__(zh)
         self.zh = zh
         self.en = en or zh
+        self.exit_code = exit_code
 
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
 
+    def __reduce__(self):  # crosses from a worker process whole: both languages, the exit code
+        return (type(self), (self.zh, self.en), dict(self.__dict__))
 
-class UsageError(SafetrainError):
-    """The command was asked for something impossible (exit 2)."""
+    def line(self, lang: str = "zh") -> str:
+        """The message as the command line prints it."""
+        return ("error: " if lang == "en" else "错误：") + self.message(lang)

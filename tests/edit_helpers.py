@@ -1,4 +1,4 @@
-"""Helpers for the editing tests (a module, not a conftest, so `from conftest import` stays unambiguous)."""
+"""Helpers for the editing tests (a module, not a conftest, so `from helpers import` stays unambiguous)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from safetrain.api import check_path
 from safetrain.archive.reading.gbcodes import id_check_char
 from safetrain.cli import main
-from conftest import AS_OF
+from helpers import AS_OF
 
 
 def id_number(region: str = "640104", born: str = "19900307", seq: str = "001") -> str:

@@ -3,7 +3,7 @@
 import json
 
 from click.testing import CliRunner
-from conftest import AS_OF, person, session
+from helpers import AS_OF, person, session
 
 from safetrain import baseline
 from safetrain.api import check_path

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import AS_OF, person, session
+from helpers import AS_OF, person, session
 
 from safetrain.cli import main
 
@@ -78,3 +78,35 @@ def test_pre_commit_example_uses_the_hook_this_repository_defines():
     hooks = load("../.pre-commit-hooks.yaml")
     used = [h["id"] for repo in config["repos"] for h in repo["hooks"]]
     assert used == ["safetrain-check"] and set(used) <= {h["id"] for h in hooks}
+
+
+def report(args):
+    return CliRunner().invoke(main, args + ["--as-of", str(AS_OF)])
+
+
+def test_github_pages_workflow_uploads_the_site_it_builds(repo):
+    workflow = load("github/safetrain-pages.yml")
+    assert "push" in workflow[True] or "push" in workflow.get("on", {})  # YAML reads `on:` as True
+    build = workflow["jobs"]["build"]["steps"]
+    commands = safetrain_commands(s.get("run", "") for s in build)
+    assert [c[:3] for c, _ in commands] == [["report", "html", "-o"]]
+    args = commands[0][0]
+    result = report(args)
+    assert result.exit_code == 0, result.output
+    upload = [s for s in build if s.get("uses", "").startswith("actions/upload-pages-artifact")][0]
+    site = repo / upload["with"]["path"]
+    assert site == repo / args[args.index("-o") + 1] and (site / "index.html").is_file()
+    assert (site / "a" / "acme" / "index.html").is_file()
+    assert workflow["jobs"]["deploy"]["needs"] == "build"
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+def test_gitlab_pages_job_publishes_public(repo):
+    job = load("gitlab/.gitlab-ci.yml")["pages"]
+    commands = safetrain_commands(job["script"])
+    assert [c[:3] for c, _ in commands] == [["report", "html", "-o"]]
+    args = commands[0][0]
+    assert args[args.index("-o") + 1] == "public" and job["artifacts"]["paths"] == ["public"]
+    result = report(args)
+    assert result.exit_code == 0, result.output
+    assert (repo / "public" / "index.html").is_file()

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import config, person, session
+from helpers import config, person, session
 
 REPO = Path(__file__).resolve().parents[1]
 HOOK_ID = "safetrain-check"

@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import SafetrainError
-from .options import default_lang
+from .options import current_lang
 
 #: command name -> (module, attribute, one-line help). Adding a command is one line here.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": ("safetrain.cli.importing", "import_", "从 Excel 导入花名册或签到 / Import a roster or attendance from Excel"),
     "fmt": ("safetrain.cli.fmt", "fmt", "规范格式 / Canonical formatting"),
     "export": ("safetrain.cli.export", "export", "导出到 SQLite、PostgreSQL、Parquet / Export to SQLite, PostgreSQL, Parquet"),
+    "report": ("safetrain.cli.report", "report", "HTML 网站报告 / A static HTML site of a workspace"),
 }
 
 
@@ -60,24 +61,36 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx):
-        """Never a traceback: library errors and bugs become one line and exit 2."""
+        """The one place failures are printed: a SafetrainError (or a file the
+        system refused) is one line in the chosen language and its exit code;
+        a bug is one line too (SAFETRAIN_DEBUG=1 shows the traceback)."""
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except SafetrainError as exc:
-            click.echo(f"错误 / error: {exc.message(default_lang())}", err=True)
-            ctx.exit(2)
+            click.echo(exc.line(current_lang(ctx)), err=True)
+            ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("已中断 / interrupted", err=True)
+            click.echo("interrupted" if current_lang(ctx) == "en" else "已中断", err=True)
             ctx.exit(130)
         except BrokenPipeError:
             ctx.exit(0)
+        except OSError as exc:  # a file the user named could not be read or written
+            where = exc.filename or ""
+            reason = exc.strerror or str(exc)
+            click.echo(SafetrainError(f"无法读写 {where}：{reason}", f"cannot read or write {where}: {reason}")
+                       .line(current_lang(ctx)), err=True)
+            ctx.exit(2)
         except Exception as exc:  # a bug: say so on one line; SAFETRAIN_DEBUG=1 shows where
             if os.environ.get("SAFETRAIN_DEBUG"):
                 raise
-            click.echo(f"内部错误 / internal error: {type(exc).__name__}: {exc} "
-                       "(SAFETRAIN_DEBUG=1 shows the traceback; please report it)", err=True)
+            if current_lang(ctx) == "en":
+                click.echo(f"internal error: {type(exc).__name__}: {exc} "
+                           "(SAFETRAIN_DEBUG=1 shows the traceback; please report it)", err=True)
+            else:
+                click.echo(f"内部错误：{type(exc).__name__}: {exc}（设置 SAFETRAIN_DEBUG=1 可显示详细信息；请报告此问题）",
+                           err=True)
             ctx.exit(2)
 
 

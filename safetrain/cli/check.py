@@ -10,7 +10,7 @@ import click
 
 from ..errors import SafetrainError
 from .common import checked_results
-from .options import as_of_option, fail, format_option, lang_option, resolve_lang, split_codes
+from .options import as_of_option, format_option, lang_option, split_codes
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue", "path": None, "heading": None}
 
@@ -50,27 +50,28 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
     from .. import baseline
     from ..reports.findings import FORMATS
     from ..rules import RULES
+    from ..rules.catalog import removed_codes
 
-    lang = resolve_lang(lang)
     select, ignore = split_codes(select), split_codes(ignore)
-    unknown = [c for c in select + ignore if not any(code.startswith(c) for code in RULES)]
+    removed = removed_codes()
+    if gone := [c for c in select if c in removed]:
+        raise SafetrainError(f"规则 {'、'.join(gone)} 已移除，不能选择（safetrain rules 列出现行规则）",
+                             f"rule {', '.join(gone)} was removed and cannot be selected; `safetrain rules` lists the rules")
+    if gone := [c for c in ignore if c in removed]:
+        click.echo(f"注意：规则 {'、'.join(gone)} 已移除，--ignore 对它不起作用，可以删去" if lang != "en" else
+                   f"note: rule {', '.join(gone)} was removed; --ignore of it does nothing and can go", err=True)
+    unknown = [c for c in select + ignore if c not in removed and not any(code.startswith(c) for code in RULES)]
     if unknown:
-        raise click.UsageError(f"未知的规则代码 / unknown rule codes: {', '.join(unknown)}")
+        raise SafetrainError(f"未知的规则代码：{'、'.join(unknown)}", f"unknown rule codes: {', '.join(unknown)}")
     if baseline_file and write_baseline:
-        raise click.UsageError("--baseline 与 --write-baseline 不能同时使用 / use --baseline or --write-baseline, not both")
-    try:
-        known = baseline.read(baseline_file) if baseline_file else None
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
+        raise SafetrainError("--baseline 与 --write-baseline 不能同时使用", "use --baseline or --write-baseline, not both")
+    known = baseline.read(baseline_file) if baseline_file else None
     results, broken = checked_results(paths, as_of or date.today(), lang, select=select, ignore=ignore,
                                       ruleset=ruleset)
     if write_baseline:
         if broken:
-            raise fail(SafetrainError("有档案无法检查，未写入基线", "an archive could not be checked; baseline not written"), lang)
-        try:
-            saved = baseline.write(write_baseline, results)
-        except SafetrainError as exc:
-            raise fail(exc, lang) from None
+            raise SafetrainError("有档案无法检查，未写入基线", "an archive could not be checked; baseline not written")
+        saved = baseline.write(write_baseline, results)
         click.echo(f"{write_baseline}: {len(saved)} finding(s) saved" if lang == "en"
                    else f"{write_baseline}：已保存 {len(saved)} 个问题", err=True)
         return

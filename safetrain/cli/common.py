@@ -11,7 +11,6 @@ from datetime import date
 import click
 
 from ..errors import SafetrainError
-from .options import fail
 
 DEFAULT_WIDTH = 100
 
@@ -25,17 +24,14 @@ def checked_results(paths, as_of: date, lang: str, **options) -> tuple[list, boo
     from ..api import check_path
     from ..archive.reading.discover import discover
 
-    try:
-        roots = discover(paths or ["."])
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
+    roots = discover(paths or ["."])
     results, broken = [], False
     for root in roots:
         try:
             results.append(check_path(root, as_of, **options))
         except SafetrainError as exc:
             broken = True
-            click.echo(f"{'error' if lang == 'en' else '错误'}: {exc.message(lang)}", err=True)
+            click.echo(exc.line(lang), err=True)
     return results, broken
 
 

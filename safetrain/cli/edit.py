@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import click
 
-from ..archive.reading.spec import CERTIFICATE, KINDS
-from .options import archive_option, lang_option, resolve_lang
-from .support import echo, failure, field_option, fill_required, reporting, say, typed_values
+from ..archive.reading.spec import CERTIFICATE, FOLDERS, RECORD_KINDS
+from ..errors import SafetrainError
+from .options import archive_option, lang_option
+from .support import echo, field_option, fill_required, say, typed_values
 
-_NEW_KINDS = ("person", "session", "drill", "mentorship")
 _NOT_OPTIONS = frozenset({"attendees"})  # added by `safetrain attend`
 _NEW_HELP = {
     "person": ("新建人员档案 people/ID.toml（ID 通常为工号）",
@@ -28,7 +28,7 @@ _NEW_HELP = {
 def _fields(kind: str) -> dict:
     from ..archive.writing.inputs import inputtable
 
-    return {k: f for k, f in KINDS[kind].fields.items() if inputtable(f) and k not in _NOT_OPTIONS}
+    return {k: f for k, f in RECORD_KINDS[kind].table.fields.items() if inputtable(f) and k not in _NOT_OPTIONS}
 
 
 def _new_command(kind: str) -> click.Command:
@@ -39,15 +39,13 @@ def _new_command(kind: str) -> click.Command:
         from ..archive.writing.edit import editing
         from ..archive.writing.records import new_record
 
-        lang = resolve_lang(lang)
-        values = typed_values(fields, given, lang)
-        required = [k for k in KINDS[kind].required if k in fields]
-        with reporting(lang):
-            with editing(archive) as ed:  # before asking anything
-                ed.check_new_id(kind, rid)
-            fill_required(fields, required, values, lang, defaults={"provider": "internal"})
-            with editing(archive, dry_run=dry_run) as ed:
-                rel, text = new_record(ed, kind, rid, values)
+        values = typed_values(fields, given)
+        required = [k for k in RECORD_KINDS[kind].table.required if k in fields]
+        with editing(archive) as ed:  # before asking anything
+            ed.check_new_id(kind, rid)
+        fill_required(fields, required, values, lang, defaults={"provider": "internal"})
+        with editing(archive, dry_run=dry_run) as ed:
+            rel, text = new_record(ed, kind, rid, values)
         if dry_run:
             echo(lang, f"将新建 {rel}（--dry-run，未写入）：", f"would create {rel} (--dry-run, nothing written):")
             click.echo(text, nl=False)
@@ -72,7 +70,7 @@ def new():
     """
 
 
-for _kind in _NEW_KINDS:
+for _kind in FOLDERS:
     new.add_command(_new_command(_kind))
 
 
@@ -97,14 +95,13 @@ def attend(sid, pids, score, passed, hours, update, archive, lang):
     from ..archive.writing.records import attend as add_attendees
     from ..archive.reading.spec import ATTENDEE
 
-    lang = resolve_lang(lang)
     if score is not None and passed is not None:
-        raise failure(lang, "--score 与 --passed/--failed 只能给一个", "give --score or --passed/--failed, not both")
-    extra = typed_values(ATTENDEE.fields, {"score": score, "passed": passed, "hours": hours}, lang)
+        raise SafetrainError("--score 与 --passed/--failed 只能给一个", "give --score or --passed/--failed, not both")
+    extra = typed_values(ATTENDEE.fields, {"score": score, "passed": passed, "hours": hours})
     entries = [{"person": pid, **extra} for pid in dict.fromkeys(pids)]
     if len(entries) < len(pids):
-        raise failure(lang, "同一人员在命令中出现了两次", "a person is listed twice in the command")
-    with reporting(lang), editing(archive) as ed:
+        raise SafetrainError("同一人员在命令中出现了两次", "a person is listed twice in the command")
+    with editing(archive) as ed:
         result = add_attendees(ed, sid, entries, update=update)
     if result.added:
         echo(lang, f"已在 {result.rel} 登记 {len(result.added)} 人：{'、'.join(result.added)}",
@@ -143,19 +140,17 @@ def cert_add(pid, archive, lang, **given):
     from ..archive.writing.edit import editing
     from ..archive.writing.records import add_certificate
 
-    lang = resolve_lang(lang)
-    values = typed_values(_CERT_FIELDS, given, lang, _CERT_NAMES)
-    with reporting(lang):
-        fill_required(_CERT_FIELDS, list(CERTIFICATE.required), values, lang)
-        with editing(archive) as ed:
-            rel = add_certificate(ed, pid, values)
+    values = typed_values(_CERT_FIELDS, given, _CERT_NAMES)
+    fill_required(_CERT_FIELDS, list(CERTIFICATE.required), values, lang)
+    with editing(archive) as ed:
+        rel = add_certificate(ed, pid, values)
     echo(lang, f"已在 {rel} 登记证书 {values['number']}", f"recorded certificate {values['number']} in {rel}")
 
 
 @click.command()
 @click.argument("record", metavar="RECORD")
 @click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option("--kind", type=click.Choice(["person", "session", "drill", "mentorship"]), default=None,
+@click.option("--kind", type=click.Choice(list(FOLDERS)), default=None,
               help="RECORD 只写编号时的记录种类 / the kind of record when RECORD is a bare id")
 @archive_option
 @lang_option
@@ -170,8 +165,7 @@ def attach(record, file, kind, archive, lang):
     from ..archive.writing.edit import editing
     from ..archive.writing.records import attach as attach_file, resolve_record
 
-    lang = resolve_lang(lang)
-    with reporting(lang), editing(archive) as ed:
+    with editing(archive) as ed:
         kind_, rid = resolve_record(ed, record, kind)
         done = attach_file(ed, kind_, rid, file)
     copied = say(lang, "已复制到", "copied to") if done.copied else say(lang, "使用已有文件", "using the file already at")

@@ -9,8 +9,8 @@ from datetime import date
 import click
 
 from .common import checked_results, terminal
-from .options import as_of_option, format_option, lang_option, resolve_lang
-from .support import echo, failure
+from .options import as_of_option, format_option, lang_option
+from .support import echo
 
 
 @click.command()
@@ -37,7 +37,6 @@ def expiring(paths, within, as_of, fmt, ics_file, lang):
     from ..archive.writing.atomic import write_text
     from ..reports.expiring import expiring_document, expiring_ics, expiring_text
 
-    lang = resolve_lang(lang)
     results, broken = checked_results(paths, as_of or date.today(), lang)
     doc = expiring_document(results, within)
     if fmt == "json":
@@ -45,11 +44,7 @@ def expiring(paths, within, as_of, fmt, ics_file, lang):
     else:
         click.echo(expiring_text(doc, lang, **terminal()), nl=False)
     if ics_file:
-        try:
-            write_text(ics_file, expiring_ics(doc, lang))
-        except OSError as exc:
-            raise failure(lang, f"无法写入 {ics_file}：{exc.strerror}", f"cannot write {ics_file}: {exc.strerror}") \
-                from None
+        write_text(ics_file, expiring_ics(doc, lang))
         n = len(doc["items"])
         echo(lang, f"已写入 {n} 个提醒到 {ics_file}", f"Wrote {n} reminders to {ics_file}", err=True)
     sys.exit(2 if broken else 0)

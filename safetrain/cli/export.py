@@ -6,8 +6,7 @@ from datetime import date
 
 import click
 
-from ..errors import SafetrainError
-from .options import as_of_option, fail, lang_option, resolve_lang
+from .options import as_of_option, lang_option
 
 
 @click.group()
@@ -39,12 +38,8 @@ def sqlite(out, paths, as_of, unmasked, lang):
     from ..api import check_paths
     from ..export.sqlite import write_database
 
-    lang = resolve_lang(lang)
-    try:
-        results = list(check_paths(paths or ["."], as_of or date.today()))
-        written = write_database(out, results, unmasked=unmasked)
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
+    results = list(check_paths(paths or ["."], as_of or date.today()))
+    written = write_database(out, results, unmasked=unmasked)
     c = written.counts
     if lang == "en":
         click.echo(f"{out}: {written.archives} archive(s), {c['people']} people, {c['sessions']} sessions, "
@@ -122,13 +117,9 @@ def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
     from ..export.keyed import checked, plan
     from ..export.postgres import psycopg_module, write_postgres
 
-    lang = resolve_lang(lang)
-    try:
-        psycopg_module()
-        planned = plan(paths or ["."])
-        written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked, jobs), schema=schema)
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
+    psycopg_module()
+    planned = plan(paths or ["."])
+    written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked, jobs), schema=schema)
     _finish(planned, written, f"PostgreSQL (schema {schema})" if lang == "en" else f"PostgreSQL（schema {schema}）",
             lang)
 
@@ -145,11 +136,7 @@ def parquet(out, paths, as_of, unmasked, jobs, lang):
     from ..export.keyed import checked, plan
     from ..export.parquet import pyarrow_modules, write_parquet
 
-    lang = resolve_lang(lang)
-    try:
-        pyarrow_modules()
-        planned = plan(paths or ["."])
-        written = write_parquet(out, checked(planned, as_of or date.today(), unmasked, jobs))
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
+    pyarrow_modules()
+    planned = plan(paths or ["."])
+    written = write_parquet(out, checked(planned, as_of or date.today(), unmasked, jobs))
     _finish(planned, written, out, lang)

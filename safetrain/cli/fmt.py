@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from .options import lang_option, resolve_lang
-from .support import echo, reporting
+from .options import lang_option
+from .support import echo
 
 
 @click.command()
@@ -26,19 +26,17 @@ def fmt(paths, check, lang):
     """
     from ..archive.writing.formatting import format_paths
 
-    lang = resolve_lang(lang)
     counts = {"changed": 0, "unchanged": 0, "invalid": 0, "skipped": 0}
-    with reporting(lang):
-        for result in format_paths(paths or ["."], check=check):
-            counts[result.status] += 1
-            if result.status == "changed":
-                echo(lang, f"{'需要格式化' if check else '已格式化'} {result.path}",
-                     f"{'would reformat' if check else 'reformatted'} {result.path}")
-            elif result.status == "invalid":
-                echo(lang, f"{result.path}：不是有效的 TOML，未处理：{result.zh}",
-                     f"{result.path}: not valid TOML, left alone: {result.en}", err=True)
-            elif result.status == "skipped":
-                echo(lang, f"{result.path}：保留原样：{result.zh}", f"{result.path}: left as it is: {result.en}", err=True)
+    for result in format_paths(paths or ["."], check=check):
+        counts[result.status] += 1
+        if result.status == "changed":
+            echo(lang, f"{'需要格式化' if check else '已格式化'} {result.path}",
+                 f"{'would reformat' if check else 'reformatted'} {result.path}")
+        elif result.status == "invalid":
+            echo(lang, f"{result.path}：不是有效的 TOML，未处理：{result.zh}",
+                 f"{result.path}: not valid TOML, left alone: {result.en}", err=True)
+        elif result.status == "skipped":
+            echo(lang, f"{result.path}：保留原样：{result.zh}", f"{result.path}: left as it is: {result.en}", err=True)
     done = "需要格式化" if check else "已格式化"
     echo(lang, f"{counts['changed']} 个文件{done}，{counts['unchanged']} 个无需改动"
                + (f"，{counts['invalid']} 个无效" if counts["invalid"] else ""),

@@ -7,8 +7,9 @@ from datetime import date
 
 import click
 
-from .options import archive_option, lang_option, resolve_lang
-from .support import echo, failure, reporting, say
+from ..errors import SafetrainError
+from .options import archive_option, lang_option
+from .support import echo, say
 
 
 @click.group("import")
@@ -79,20 +80,18 @@ def roster(file, template, dry_run, update, sheet, archive, lang):
     """
     from ..archive.reading.spec import PERSON
 
-    lang = resolve_lang(lang)
     if template:
         from ..archive.importing.roster import write_template
 
-        with reporting(lang):
-            write_template(template)
+        write_template(template)
         echo(lang, f"已写出花名册模板 {template}", f"wrote the roster template {template}")
         return
     if not file:
-        raise failure(lang, "需要 FILE.xlsx（或 --template FILE.xlsx）", "FILE.xlsx is needed (or --template FILE.xlsx)")
+        raise SafetrainError("需要 FILE.xlsx（或 --template FILE.xlsx）", "FILE.xlsx is needed (or --template FILE.xlsx)")
     from ..archive.writing.edit import editing
     from ..archive.importing.roster import ROSTER_HEADERS, import_roster
 
-    with reporting(lang), editing(archive, dry_run=dry_run) as ed:
+    with editing(archive, dry_run=dry_run) as ed:
         report = import_roster(ed, file, update=update, sheet_name=sheet)
     labels = {k: (ROSTER_HEADERS[k][0], k) for k in PERSON.fields if k in ROSTER_HEADERS}
     _report(report, lang, dry_run, labels)
@@ -117,8 +116,7 @@ def attendance(sid, file, dry_run, update, sheet, archive, lang):
     from ..archive.importing.attendance import import_attendance
     from ..archive.writing.edit import editing
 
-    lang = resolve_lang(lang)
-    with reporting(lang), editing(archive, dry_run=dry_run) as ed:
+    with editing(archive, dry_run=dry_run) as ed:
         report = import_attendance(ed, sid, file, update=update, sheet_name=sheet)
     labels = {"score": ("成绩", "score"), "passed": ("结果", "passed"), "hours": ("学时", "hours"), "note": ("备注", "note")}
     _report(report, lang, dry_run, labels)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from ..archive.reading.spec import ENTERPRISE
-from .options import lang_option, resolve_lang
-from .support import echo, failure, field_option, fill_required, reporting, say, typed_values
+from ..errors import SafetrainError
+from .options import lang_option
+from .support import echo, field_option, fill_required, say, typed_values
 
 _FACTS = ("name", "credit_code", "industry", "region", "crowded_place", "uses_gas", "address", "records_since")
 
@@ -37,16 +38,14 @@ def init(directory, ruleset, lang, **given):
 
     from ..archive.writing.skeleton import check_target, default_ruleset, init_archive
 
-    lang = resolve_lang(lang)
-    with reporting(lang):
-        check_target(Path(directory).absolute())
-        facts = typed_values(ENTERPRISE.fields, given, lang)
-        problem = _credit_check(facts["credit_code"]) if "credit_code" in facts else None
-        if problem:
-            raise failure(lang, f"--credit-code：{problem[0]}", f"--credit-code: {problem[1]}")
-        fill_required(ENTERPRISE.fields, list(ENTERPRISE.required), facts, lang, checks={"credit_code": _credit_check})
-        ruleset = ruleset or default_ruleset(facts.get("region"))
-        created = init_archive(directory, facts, ruleset)
+    check_target(Path(directory).absolute())
+    facts = typed_values(ENTERPRISE.fields, given)
+    problem = _credit_check(facts["credit_code"]) if "credit_code" in facts else None
+    if problem:
+        raise SafetrainError(f"--credit-code：{problem[0]}", f"--credit-code: {problem[1]}")
+    fill_required(ENTERPRISE.fields, list(ENTERPRISE.required), facts, lang, checks={"credit_code": _credit_check})
+    ruleset = ruleset or default_ruleset(facts.get("region"))
+    created = init_archive(directory, facts, ruleset)
     echo(lang, f"已新建档案 {created.root}（规则集 {ruleset}）", f"created the archive {created.root} (rule set {ruleset})")
     for rel in created.paths:
         click.echo(f"  {rel}")

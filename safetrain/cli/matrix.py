@@ -8,9 +8,8 @@ from datetime import date
 
 import click
 
-from ..errors import SafetrainError
 from .common import terminal
-from .options import archive_option, as_of_option, fail, format_option, lang_option, resolve_lang
+from .options import archive_option, as_of_option, format_option, lang_option
 
 
 @click.command()
@@ -31,11 +30,7 @@ def matrix(archive, as_of, fmt, department, lang):
     from ..api import check_path
     from ..reports.matrix import matrix_document, matrix_text
 
-    lang = resolve_lang(lang)
-    try:
-        doc = matrix_document(check_path(archive, as_of or date.today()), department)
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
+    doc = matrix_document(check_path(archive, as_of or date.today()), department)
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return

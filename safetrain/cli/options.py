@@ -23,12 +23,6 @@ def default_lang() -> str:
     return "zh"
 
 
-class BadInput(click.ClickException):
-    """Input the user can fix, said on one line (no usage block), exit 2."""
-
-    exit_code = 2
-
-
 class DateType(click.ParamType):
     name = "DATE"
 
@@ -39,15 +33,32 @@ class DateType(click.ParamType):
             return date.fromisoformat(value)
         except ValueError:
             opt = param.opts[0] if param is not None and param.opts else "DATE"
-            raise BadInput(f"{opt} 不是 YYYY-MM-DD 格式的日期 / {opt} is not a date in YYYY-MM-DD form: {value!r}") from None
+            raise SafetrainError(f"{opt} 不是 YYYY-MM-DD 格式的日期：{value!r}",
+                                 f"{opt} is not a date in YYYY-MM-DD form: {value!r}") from None
 
 
 DATE = DateType()
 
 
+_LANG_KEY = "safetrain.lang"
+
+
+def _chosen_lang(ctx: click.Context, param, value: str | None) -> str:
+    value = value or default_lang()
+    ctx.meta[_LANG_KEY] = value  # shared by every context of the run: the error handler reads it
+    return value
+
+
 def lang_option(f: Callable) -> Callable:
-    return click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+    """--lang zh|en; the command receives the language chosen (the locale's when not given)."""
+    return click.option("--lang", type=click.Choice(["zh", "en"]), default=None, callback=_chosen_lang, is_eager=True,
                         help="消息语言 / message language (default: zh, en for an English locale)")(f)
+
+
+def current_lang(ctx: click.Context | None = None) -> str:
+    """The language of this run: --lang when a command was given one, else the locale's."""
+    ctx = ctx or click.get_current_context(silent=True)
+    return (ctx.meta.get(_LANG_KEY) if ctx is not None else None) or default_lang()
 
 
 def as_of_option(f: Callable) -> Callable:
@@ -65,27 +76,6 @@ def format_option(*choices: str) -> Callable:
 def archive_option(f: Callable) -> Callable:
     return click.option("-a", "--archive", "archive", type=click.Path(file_okay=False), default=".",
                         show_default=True, help="档案目录（缺省从当前目录向上查找）/ archive folder (default: found from here upwards)")(f)
-
-
-def resolve_lang(lang: str | None) -> str:
-    return lang or default_lang()
-
-
-class Failure(click.ClickException):
-    """A one-line error, Chinese or English; exit 2 (usage) unless told otherwise."""
-
-    def __init__(self, message: str, lang: str, exit_code: int = 2):
-        super().__init__(message)
-        self.lang = lang
-        self.exit_code = exit_code
-
-    def show(self, file=None) -> None:
-        click.echo(("error: " if self.lang == "en" else "错误：") + self.message, err=True)
-
-
-def fail(exc: SafetrainError, lang: str) -> Failure:
-    """A library error as a one-line CLI error with exit status 2."""
-    return Failure(exc.message(lang), lang)
 
 
 def split_codes(values: tuple[str, ...]) -> list[str]:

@@ -7,8 +7,7 @@ from datetime import date
 
 import click
 
-from ..errors import SafetrainError
-from .options import DATE, archive_option, as_of_option, fail, format_option, lang_option, resolve_lang
+from .options import DATE, archive_option, as_of_option, format_option, lang_option
 
 
 @click.command()
@@ -36,14 +35,10 @@ def pair(archive, as_of, start, apprentices, fmt, write, lang):
     from ..pairing import plan_pairs, write_plan
     from ..reports.pairing import plan_dict, print_plan
 
-    lang = resolve_lang(lang)
     ids = [pid.strip() for value in apprentices for pid in value.split(",") if pid.strip()]
-    try:
-        loaded, _ = load_archive(archive)
-        plan = plan_pairs(loaded, ruleset_for(loaded), as_of or date.today(), apprentices=ids, start=start)
-        written = write_plan(loaded, plan) if write else []
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
+    loaded, _ = load_archive(archive)
+    plan = plan_pairs(loaded, ruleset_for(loaded), as_of or date.today(), apprentices=ids, start=start)
+    written = write_plan(loaded, plan) if write else []
     if fmt == "json":
         data = plan_dict(plan, lang) | ({"written": written} if write else {})
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

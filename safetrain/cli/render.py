@@ -4,36 +4,26 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from pathlib import Path
 
 import click
 
+from ..archive.reading.discover import archive_root
 from ..errors import SafetrainError
-from .options import archive_option, as_of_option, fail, lang_option, resolve_lang
+from ..reports.kinds import DOCUMENT_KINDS
+from .options import archive_option, as_of_option, lang_option
+from .support import echo
 
-KIND_NAMES = ("person", "card", "session", "signin", "register", "mentorship", "drill")
+DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
 
 
-def _checked(archive: str, as_of: date | None, lang: str):
+def _checked(archive: str, as_of: date | None):
     from ..api import check_path
 
-    try:
-        return check_path(archive, as_of or date.today())
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
-
-
-def _unwritable(exc: OSError) -> SafetrainError:
-    where = exc.filename or ""
-    return SafetrainError(f"无法写入 {where}：{exc.strerror or exc}", f"cannot write {where}: {exc.strerror or exc}")
-
-
-def _say(lang: str, zh: str, en: str) -> None:
-    click.echo(en if lang == "en" else zh, err=True)
+    return check_path(archive, as_of or date.today())
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(KIND_NAMES))
+@click.argument("kind", type=click.Choice(DOCUMENT_KIND_NAMES))
 @click.argument("ids", nargs=-1)
 @archive_option
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
@@ -56,21 +46,15 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, lang):
     (apprentice) or drill ids; --all prints every record of the kind. An
     archive's own templates/<kind>.docx replaces the built-in template.
     """
-    from ..reports.render import render as render_docs
+    from ..reports.render import render_documents
 
-    lang = resolve_lang(lang)
-    result = _checked(archive, as_of, lang)
-    try:
-        with _progress(everything) as tick:
-            files = render_docs(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs)
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
-    except OSError as exc:
-        raise fail(_unwritable(exc), lang) from None
+    result = _checked(archive, as_of)
+    with _progress(everything) as tick:
+        files = render_documents(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs)
     if len(files) == 1:
         click.echo(str(files[0]))
     else:
-        _say(lang, f"已生成 {len(files)} 个文件：{out_dir}", f"wrote {len(files)} documents to {out_dir}")
+        echo(lang, f"已生成 {len(files)} 个文件：{out_dir}", f"wrote {len(files)} documents to {out_dir}", err=True)
 
 
 class _progress:
@@ -118,16 +102,9 @@ def ledger(archive, output, as_of, lang):
     """
     from ..reports.ledger import write_ledger
 
-    lang = resolve_lang(lang)
     if not output.lower().endswith(".xlsx"):
-        raise click.BadParameter("需要 .xlsx 文件名 / needs a .xlsx file name", param_hint="--output")
-    result = _checked(archive, as_of, lang)
-    try:
-        write_ledger(result, output)
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
-    except OSError as exc:
-        raise fail(_unwritable(exc), lang) from None
+        raise SafetrainError(f"--output {output}：需要 .xlsx 文件名", f"--output {output}: needs a .xlsx file name")
+    write_ledger(_checked(archive, as_of), output)
     click.echo(output)
 
 
@@ -138,15 +115,6 @@ def templates():
     An archive's templates/<kind>.docx replaces the built-in template of that kind.
     """
 
-
-def _root(archive: str, lang: str) -> Path:
-    from ..archive.reading.discover import find_root
-
-    root = find_root(Path(archive))
-    if root is None:
-        raise fail(SafetrainError(f"{archive} 处没有档案（找不到 safetrain.toml）",
-                                  f"no archive at {archive} (no safetrain.toml found)"), lang)
-    return root
 
 
 @templates.command("check")
@@ -162,20 +130,19 @@ def templates_check(archive, lang):
     from ..archive.reading.templates import custom_templates
     from ..reports.tplcheck import check_template
 
-    lang = resolve_lang(lang)
-    root = _root(archive, lang)
+    root = archive_root(archive)
     paths = custom_templates(root)
     if not paths:
-        _say(lang, f"{root} 没有自定义模板（templates/*.docx），使用内置模板。",
-             f"{root} has no templates of its own (templates/*.docx); the built-in ones are used.")
+        echo(lang, f"{root} 没有自定义模板（templates/*.docx），使用内置模板。",
+             f"{root} has no templates of its own (templates/*.docx); the built-in ones are used.", err=True)
         return
     bad = 0
     for path in paths:
         report = check_template(path)
         rel = path.relative_to(root).as_posix()
         if report.kind is None:
-            click.echo(f"{rel}: " + ("not a document kind (one of " + ", ".join(KIND_NAMES) + "); not used"
-                                     if lang == "en" else f"不是文档种类（{'、'.join(KIND_NAMES)}），不会使用"))
+            click.echo(f"{rel}: " + ("not a document kind (one of " + ", ".join(DOCUMENT_KIND_NAMES) + "); not used"
+                                     if lang == "en" else f"不是文档种类（{'、'.join(DOCUMENT_KIND_NAMES)}），不会使用"))
             continue
         if report.error is not None:
             bad += 1
@@ -195,9 +162,8 @@ def templates_list(archive, lang):
     """每种文档使用的模板 / Which template each kind of document uses."""
     from ..archive.reading.templates import builtin_template
 
-    lang = resolve_lang(lang)
-    root = _root(archive, lang)
-    for kind in KIND_NAMES:
+    root = archive_root(archive)
+    for kind in DOCUMENT_KIND_NAMES:
         own = root / "templates" / f"{kind}.docx"
         where = own.relative_to(root).as_posix() if own.is_file() else \
             (f"built-in ({builtin_template(kind + '.docx')})" if lang == "en" else f"内置（{builtin_template(kind + '.docx')}）")
@@ -205,7 +171,7 @@ def templates_list(archive, lang):
 
 
 @templates.command("copy")
-@click.argument("kinds", nargs=-1, required=True, type=click.Choice(KIND_NAMES))
+@click.argument("kinds", nargs=-1, required=True, type=click.Choice(DOCUMENT_KIND_NAMES))
 @archive_option
 @click.option("--force", is_flag=True, help="覆盖已有的文件 / replace an existing file")
 @lang_option
@@ -217,11 +183,10 @@ def templates_copy(kinds, archive, force, lang):
     from ..archive.writing import atomic
     from ..archive.reading.templates import builtin_template
 
-    lang = resolve_lang(lang)
-    root = _root(archive, lang)
+    root = archive_root(archive)
     for kind in kinds:
         target = root / "templates" / f"{kind}.docx"
         if target.exists() and not force:
-            raise fail(SafetrainError(f"{target} 已存在（--force 覆盖）", f"{target} exists (--force replaces it)"), lang)
+            raise SafetrainError(f"{target} 已存在（--force 覆盖）", f"{target} exists (--force replaces it)")
         atomic.write_bytes(target, builtin_template(f"{kind}.docx").read_bytes())
         click.echo(str(target))

@@ -7,16 +7,14 @@ import json
 import click
 
 from ..errors import SafetrainError
-from .options import archive_option, fail, format_option, lang_option, resolve_lang
+
+from .options import archive_option, format_option, lang_option
 
 
 def _ruleset(archive, name, lang):
     from ..api import ruleset_at
 
-    try:
-        return ruleset_at(archive, name)
-    except SafetrainError as exc:
-        raise fail(exc, lang) from None
+    return ruleset_at(archive, name)
 
 
 @click.command()
@@ -32,9 +30,9 @@ def rules(archive, ruleset, fmt, lang):
     or -a); without an archive, the rule set's defaults and tiers.
     """
     from ..archive.reading.codes import INDUSTRY, label
-    from ..reports.rulebook import figures_in_force, rules_markdown, rules_table
+    from ..reports.rulebook import figures_in_force, removed_line, rules_markdown, rules_table, status_note
+    from ..rules.catalog import removed_codes
 
-    lang = resolve_lang(lang)
     rs, enterprise = _ruleset(archive, ruleset, lang)
     if fmt == "markdown":
         click.echo(rules_markdown(rs, lang), nl=False)
@@ -43,7 +41,8 @@ def rules(archive, ruleset, fmt, lang):
     if fmt == "json":
         click.echo(json.dumps({"ruleset": rs.name, "chain": list(rs.chain),
                                "industry": enterprise.industry if enterprise else None,
-                               "rules": table, "figures": figures}, ensure_ascii=False, indent=2))
+                               "rules": table, "removed": sorted(removed_codes()), "figures": figures},
+                              ensure_ascii=False, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -52,10 +51,18 @@ def rules(archive, ruleset, fmt, lang):
     title = rs.title_en if lang == "en" else rs.title
     where = f" · {label(INDUSTRY, enterprise.industry, lang)}" if enterprise else ""
     console.print(f"[bold]{rs.name}[/bold]：{title}（{' → '.join(rs.chain)}）{where}")
-    t = Table("code", "name", "标题" if lang == "zh" else "title", "severity", "on", "citation")
+    from rich.table import Column
+
+    # a status column only while some rule is not stable (rules/catalog.py)
+    status = [Column("status", no_wrap=True)] if any(row["status"] != "stable" for row in table) else []
+    t = Table("code", "name", "标题" if lang == "zh" else "title", *status, "severity", "on", "citation")
     for row in table:
-        t.add_row(row["code"], row["name"], row["title"], row["severity"], "✓" if row["enabled"] else "–", row["citation"])
+        shown = [status_note(row["status"], lang).strip(" （）()")] if status else []
+        t.add_row(row["code"], row["name"], row["title"], *shown, row["severity"],
+                  "✓" if row["enabled"] else "–", row["citation"])
     console.print(t)
+    if removed := removed_line(lang):
+        console.print(removed)
     f = Table("figure", "value", "citation", title="现行参数 / figures in force")
     for fig in figures:
         tiers = "".join(f"\n  {x['when']}: {x['value']}" for x in fig["tiers"])
@@ -76,10 +83,13 @@ def explain(code, archive, ruleset, lang):
     """
     from ..reports.rulebook import rule_page
     from ..rules import RULES
+    from ..rules.catalog import removed_codes
 
-    lang = resolve_lang(lang)
     rule = RULES.get(code.upper())
+    if rule is None and code.upper() in removed_codes():
+        raise SafetrainError(f"规则 {code.upper()} 已移除，不再检查（safetrain rules 列出现行规则）",
+                             f"rule {code.upper()} was removed and is no longer checked; `safetrain rules` lists the rules")
     if rule is None:
-        raise click.UsageError(f"没有规则 {code} / no rule {code}; `safetrain rules` lists them")
+        raise SafetrainError(f"没有规则 {code}（safetrain rules 列出全部规则）", f"no rule {code}; `safetrain rules` lists them")
     rs, enterprise = _ruleset(archive, ruleset, lang)
     click.echo(rule_page(rule, rs, enterprise, lang), nl=False)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 
+from ..archive.reading.spec import RECORD_KINDS
+
 
 @click.command()
 @click.option("-o", "--output", "out", default="schemas", show_default=True, type=click.Path(file_okay=False),
               help="写入目录 / folder to write to")
 @click.option("--taplo", is_flag=True, help="同时写出 .taplo.toml（在目录的上一级）/ also write a .taplo.toml next to the folder")
-@click.option("--print", "show", type=click.Choice(["config", "person", "session", "drill", "mentorship"]),
+@click.option("--print", "show", type=click.Choice(list(RECORD_KINDS)),
               default=None, help="只把一种打印到标准输出 / print one kind to standard output instead")
 def schema(out, taplo, show):
     """写出五种档案文件的 JSON Schema。

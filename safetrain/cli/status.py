@@ -9,7 +9,7 @@ from datetime import date
 import click
 
 from .common import checked_results, terminal
-from .options import as_of_option, format_option, lang_option, resolve_lang
+from .options import as_of_option, format_option, lang_option
 
 
 @click.command()
@@ -30,7 +30,6 @@ def status(paths, as_of, fmt, lang):
     """
     from ..reports.status import status_document, status_text
 
-    lang = resolve_lang(lang)
     results, broken = checked_results(paths, as_of or date.today(), lang)
     doc = status_document(results)
     if fmt == "json":

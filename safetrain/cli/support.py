@@ -1,16 +1,14 @@
-"""What the editing commands share: bilingual output, one-line failures, options
-built from spec.py, and prompts that only ever appear on a terminal."""
+"""What the editing commands share: bilingual output, options built from
+spec.py, and prompts that only ever appear on a terminal."""
 
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import click
 
 from ..errors import SafetrainError
-from .options import Failure
 
 
 def say(lang: str, zh: str, en: str) -> str:
@@ -19,23 +17,6 @@ def say(lang: str, zh: str, en: str) -> str:
 
 def echo(lang: str, zh: str, en: str, err: bool = False) -> None:
     click.echo(say(lang, zh, en), err=err)
-
-
-def failure(lang: str, zh: str, en: str, exit_code: int = 2) -> Failure:
-    return Failure(say(lang, zh, en), lang, exit_code)
-
-
-@contextmanager
-def reporting(lang: str) -> Iterator[None]:
-    """Library errors as one-line failures (exit 2), never a traceback."""
-    from ..archive.writing.inputs import InputError
-
-    try:
-        yield
-    except SafetrainError as exc:
-        raise Failure(exc.message(lang), lang) from None
-    except InputError as exc:
-        raise Failure(say(lang, exc.zh, exc.en), lang) from None
 
 
 def is_terminal() -> bool:
@@ -80,7 +61,7 @@ def field_option(key: str, fld, name: str | None = None) -> click.Option:
                         metavar=_METAVARS.get(fld.kind, "TEXT"), help=field_help(fld))
 
 
-def typed_values(fields: dict, given: dict, lang: str, names: dict[str, str] | None = None) -> dict[str, Any]:
+def typed_values(fields: dict, given: dict, names: dict[str, str] | None = None) -> dict[str, Any]:
     """The options given, as the format's values; a bad one is a one-line failure naming it."""
     from ..archive.writing.inputs import InputError, coerce
 
@@ -94,7 +75,7 @@ def typed_values(fields: dict, given: dict, lang: str, names: dict[str, str] | N
             value = coerce(fld, list(raw) if isinstance(raw, tuple) else raw)
         except InputError as exc:
             opt = "--" + names.get(key, key).replace("_", "-")
-            raise failure(lang, f"{opt}：{exc.zh}", f"{opt}: {exc.en}") from None
+            raise SafetrainError(f"{opt}：{exc.zh}", f"{opt}: {exc.en}") from None
         if value is not None:
             out[key] = value
     return out
@@ -142,13 +123,8 @@ def fill_required(table_fields: dict, required: list[str], values: dict, lang: s
     names = names or {}
     if not is_terminal():
         opts = [("--" + names.get(k, k).replace("_", "-"), table_fields[k]) for k in missing]
-        raise failure(lang, "缺少必填项：" + "、".join(f"{o}（{f.zh}）" for o, f in opts),
-                      "missing required options: " + ", ".join(f"{o} ({f.en})" for o, f in opts))
+        raise SafetrainError("缺少必填项：" + "、".join(f"{o}（{f.zh}）" for o, f in opts),
+                             "missing required options: " + ", ".join(f"{o} ({f.en})" for o, f in opts))
     for key in missing:
         values[key] = ask(table_fields[key], key, lang, (defaults or {}).get(key), (checks or {}).get(key))
 
-
-def archive_and_lang(f: Callable) -> Callable:
-    from .options import archive_option, lang_option
-
-    return archive_option(lang_option(f))

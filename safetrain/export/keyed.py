@@ -36,14 +36,14 @@ from ..archive.reading.discover import discover, display_name
 from ..archive.reading.gbcodes import credit_code_problem
 from ..archive.reading.gitinfo import head_commit
 from ..archive.reading.loader import load_config
-from .tables import DATE, INTEGER, SCHEMA, TEXT, Column, Table, root_names, rows, source
+from .tables import DATE, INTEGER, SCHEMA, TEXT, Column, ExportTable, root_names, rows, source
 
 #: the tables with a row per archive record (all but labels), in SCHEMA order
 PER_ARCHIVE = tuple(t for t in SCHEMA if "archive" in t.column_names)
 POOL_MIN = 16  # archives from which `checked` uses every core
 AHEAD = 4  # archives checked ahead per process
 
-EXPORTS = Table("exports", "每个档案最近一次导出 / the last export of each archive, by credit code", (
+EXPORTS = ExportTable("exports", "每个档案最近一次导出 / the last export of each archive, by credit code", (
     Column("credit_code", TEXT, "统一社会信用代码：导出的键 / unified social credit code, the export's key",
            required=True),
     Column("archive", TEXT, "档案（其他各表的 archive 列）/ the archive, as in every other table's archive column",

@@ -30,10 +30,11 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..archive.writing.atomic import replacing
+from ..archive.writing.atomic import cannot_write, replacing
+from ..archive.writing.outputs import refuse_records
 from ..errors import SafetrainError
 from .keyed import EXPORTS, PER_ARCHIVE, Keyed, Written
-from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, TABLES, TEXT, Column, Table, rows
+from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, TABLES, TEXT, Column, ExportTable, rows
 
 INSTALL = 'pip install "safetrain[parquet]"'
 PARTITION = "credit_code"
@@ -62,7 +63,7 @@ def pyarrow_modules():
     return pyarrow, pyarrow.parquet
 
 
-def file_columns(table: Table) -> tuple[Column, ...]:
+def file_columns(table: ExportTable) -> tuple[Column, ...]:
     """The columns stored in the table's files (the partition column is in the path)."""
     if table.name == LABELS.name:
         return table.columns
@@ -73,7 +74,7 @@ def _arrow_type(pa, c: Column):
     return pa.type_for_alias(TYPES[(c.type, c.kind)])
 
 
-def arrow_schema(table: Table):
+def arrow_schema(table: ExportTable):
     pa, _ = pyarrow_modules()
     fields = []
     for c in file_columns(table):
@@ -85,7 +86,7 @@ def arrow_schema(table: Table):
     return pa.schema(fields, metadata=meta)
 
 
-def arrow_table(table: Table, data: list[tuple]):
+def arrow_table(table: ExportTable, data: list[tuple]):
     """`data` (rows in `table`'s column order, as tables.rows gives them) as an Arrow table."""
     pa, _ = pyarrow_modules()
     schema = arrow_schema(table)
@@ -132,26 +133,26 @@ def write_labels(out: Path) -> int:
 
 def write_parquet(out_dir: str | os.PathLike, archives: Iterable[Keyed], *,
                   done: Callable[[Keyed, dict], None] | None = None) -> Written:
-    """Export `archives` (keyed.checked gives them) into the dataset folder `out_dir`."""
+    """Export `archives` (keyed.checked gives them) into the dataset folder `out_dir`.
+
+    A file that cannot be written stops the run with the one "cannot write"
+    error (archive/writing/atomic.py): archives written before stay, the one
+    in progress keeps its previous files.
+    """
     pyarrow_modules()
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise SafetrainError(f"{out_dir} 不是目录", f"{out_dir} is not a folder")
-    written = Written()
-    current = None
+    refuse_records(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        written.counts[LABELS.name] = write_labels(out)
-        for keyed in archives:
-            current = keyed
-            counts = export_archive(out, keyed)
-            written.add(counts)
-            if done:
-                done(keyed, counts)
-            current = None
     except OSError as exc:
-        during = f"（{current.name}，其原有文件不变）" if current else ""
-        during_en = f" (while exporting {current.name}; its previous files are unchanged)" if current else ""
-        raise SafetrainError(f"无法写入 Parquet 数据集 {out_dir}{during}：{exc}",
-                             f"cannot write the Parquet dataset {out_dir}{during_en}: {exc}") from None
+        raise cannot_write(out, exc) from None
+    written = Written()
+    written.counts[LABELS.name] = write_labels(out)
+    for keyed in archives:
+        counts = export_archive(out, keyed)
+        written.add(counts)
+        if done:
+            done(keyed, counts)
     return written

@@ -28,7 +28,7 @@ from urllib.parse import unquote
 
 from ..errors import SafetrainError
 from .keyed import EXPORTS, PER_ARCHIVE, Keyed, Written
-from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, SCHEMA, TABLES, TEXT, Column, Table, rows
+from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, SCHEMA, TABLES, TEXT, Column, ExportTable, rows
 
 DEFAULT_SCHEMA = "safetrain"
 INSTALL = 'pip install "safetrain[postgres]"'
@@ -89,7 +89,7 @@ def _comment(c: Column) -> str:
     return c.doc + (f" [labels: {c.codes}]" if c.codes else "")
 
 
-def load_order(tables: Iterable[Table]) -> list[Table]:
+def load_order(tables: Iterable[ExportTable]) -> list[ExportTable]:
     """Tables with every table after those its foreign keys reference."""
     pending, done, out = list(tables), set(), []
     while pending:
@@ -103,7 +103,7 @@ def load_order(tables: Iterable[Table]) -> list[Table]:
     return out
 
 
-def create_table_sql(schema: str, table: Table) -> str:
+def create_table_sql(schema: str, table: ExportTable) -> str:
     parts = [f"{ident(c.name)} {column_type(c)}" + (" NOT NULL" if c.required else "") for c in table.columns]
     if table is EXPORTS:
         parts.append(f"{ident(EXPORTED_AT[0])} {EXPORTED_AT[1]} NOT NULL DEFAULT now()")
@@ -115,7 +115,7 @@ def create_table_sql(schema: str, table: Table) -> str:
     return f"CREATE TABLE {qualified(schema, table.name)} (\n  {body}\n)"
 
 
-def comment_sql(schema: str, table: Table) -> list[str]:
+def comment_sql(schema: str, table: ExportTable) -> list[str]:
     name = qualified(schema, table.name)
     out = [f"COMMENT ON TABLE {name} IS {literal(table.doc)}"]
     out += [f"COMMENT ON COLUMN {name}.{ident(c.name)} IS {literal(_comment(c))}" for c in table.columns]
@@ -124,7 +124,7 @@ def comment_sql(schema: str, table: Table) -> list[str]:
     return out
 
 
-def index_sql(schema: str, table: Table) -> list[str]:
+def index_sql(schema: str, table: ExportTable) -> list[str]:
     out = [f"CREATE INDEX IF NOT EXISTS {ident('idx_' + table.name + '_' + '_'.join(cols))} "
            f"ON {qualified(schema, table.name)} ({_names(cols)})" for cols in table.indexes]
     if table.name in UNIQUE:
@@ -202,7 +202,7 @@ def _existing(conn, schema: str) -> tuple[dict, dict]:
     return columns, keys
 
 
-def _migrate(schema: str, table: Table, have: dict[str, tuple[str, bool]], key: list[str]) -> list[str]:
+def _migrate(schema: str, table: ExportTable, have: dict[str, tuple[str, bool]], key: list[str]) -> list[str]:
     """ALTER statements that bring an existing table to `table`, or SafetrainError."""
     where = f"{schema}.{table.name}"
     if key != list(table.key):

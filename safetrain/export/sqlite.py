@@ -17,7 +17,7 @@ from typing import Iterable
 from ..api import Result
 from ..archive.writing.atomic import replacing
 from ..errors import SafetrainError
-from .tables import SCHEMA, Table, rows, sources
+from .tables import SCHEMA, ExportTable, rows, sources
 
 
 def _quote(name: str) -> str:
@@ -28,7 +28,7 @@ def _names(columns: Iterable[str]) -> str:
     return ", ".join(_quote(c) for c in columns)
 
 
-def create_table_sql(table: Table) -> str:
+def create_table_sql(table: ExportTable) -> str:
     """CREATE TABLE with one line per column, each with its comment."""
     parts = []
     for c in table.columns:
@@ -42,7 +42,7 @@ def create_table_sql(table: Table) -> str:
     return f"CREATE TABLE {_quote(table.name)} ( -- {table.doc}\n" + "\n".join(lines) + "\n)"
 
 
-def create_index_sql(table: Table) -> list[str]:
+def create_index_sql(table: ExportTable) -> list[str]:
     return [f"CREATE INDEX {_quote('idx_' + table.name + '_' + '_'.join(cols))} ON {_quote(table.name)} ({_names(cols)})"
             for cols in table.indexes]
 

@@ -20,14 +20,17 @@ code `safetrain check` uses.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..api import Result
 from ..archive.reading.codes import TABLES as CODE_TABLES
+from ..archive.reading.fields import declared_keys
 from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
+from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Mentorship, Person, Session,
+                                      Violation)
 from ..rules import RULES
 from ..rules.certstatus import certificate_state
 
@@ -55,7 +58,7 @@ class ForeignKey:
 
 
 @dataclass(frozen=True)
-class Table:
+class ExportTable:
     name: str
     doc: str
     columns: tuple[Column, ...]
@@ -89,144 +92,159 @@ def _person(doc: str = "人员编号 / person id") -> Column:
     return _c("person", TEXT, doc, required=True)
 
 
-SCHEMA: tuple[Table, ...] = (
-    Table("enterprises", "企业（一企一册），每个档案一行 / the enterprise register, one row per archive", (
+def _code_table(labels) -> str | None:
+    """The `labels.code_table` of a spec's codes (found by identity in codes.TABLES)."""
+    return next((name for name, table in CODE_TABLES.items() if table is labels), None) if labels else None
+
+
+_TYPES = {"number": REAL, "int": INTEGER, "bool": INTEGER}
+_KINDS = {"date": DATE, "datetime": DATETIME, "bool": BOOL}
+#: key kinds a record column holds; lists and nested tables have tables of their own
+_SCALARS = frozenset({"str", "path", "id", "code", "int", "number", "bool", "date", "datetime"})
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The columns of a record's own keys, derived from its model's declarations
+    (models.py): a key added to the format is a column here with no other edit."""
+
+    model: type
+    rename: tuple[tuple[str, str], ...] = ()  # (attribute, column) where the export's name differs
+    skip: tuple[str, ...] = ()  # attributes with a column of another meaning (attendance.passed)
+    docs: tuple[tuple[str, str], ...] = ()  # (attribute, doc) where the export says more than the format
+    optional: bool = False  # the whole record may be absent (the enterprise of an unreadable safetrain.toml)
+
+    def keys(self) -> list[tuple[str, str, object]]:
+        """(attribute, column, declaration) of every exported key, in the format's order."""
+        rename = dict(self.rename)
+        return [(attr, rename.get(attr, attr), d) for attr, d in declared_keys(self.model)
+                if d.field.kind in _SCALARS and attr not in self.skip]
+
+    def columns(self) -> tuple[Column, ...]:
+        docs = dict(self.docs)
+        out = []
+        for attr, column, d in self.keys():
+            f = d.field
+            default = next(x.default for x in fields(self.model) if x.name == attr)
+            always = f.required or d.fill is not None or default not in (None, (), MISSING)
+            doc = docs.get(attr, f"{f.zh} / {f.en}") + (" (0/1)" if f.kind == "bool" else "")
+            out.append(Column(column, _TYPES.get(f.kind, TEXT), doc,
+                              _code_table(f.codes), always and not self.optional, _KINDS.get(f.kind)))
+        return tuple(out)
+
+    def values(self, record) -> dict:
+        out = {}
+        for attr, column, d in self.keys():
+            value = getattr(record, attr) if record is not None else None
+            if isinstance(value, bool):
+                value = int(value)
+            elif isinstance(value, (date, datetime)):
+                value = value.isoformat()
+            elif d.field.kind == "number" and value is not None:
+                value = float(value)
+            out[column] = value
+        return out
+
+
+_ENTERPRISE = Declared(Enterprise, optional=True)
+_PERSON = Declared(Person, docs=(
+    ("id_number", "身份证号（默认遮蔽）/ ID number, masked unless exported --unmasked"),
+    ("department", "入职时部门 / department when hired"), ("team", "入职时班组 / team when hired"),
+    ("post", "入职时岗位 / post when hired")))
+_CHANGE = Declared(Change)
+_CERTIFICATE = Declared(Certificate, docs=(
+    ("number", "证书编号（其中的身份证号默认遮蔽）/ number, ID numbers in it masked unless exported --unmasked"),))
+_VIOLATION = Declared(Violation)
+_SESSION = Declared(Session, docs=(("end", "结束（学时按结束日期计入）/ end (hours count on the end's date)"),))
+_ATTENDANCE = Declared(Attendance, rename=(("hours", "partial_hours"),), skip=("passed",), docs=(
+    ("hours", "部分参加时记入的学时 / 学时 given for partial attendance"),))
+_DRILL = Declared(Drill)
+_MENTORSHIP = Declared(Mentorship)
+
+
+SCHEMA: tuple[ExportTable, ...] = (
+    ExportTable("enterprises", "企业（一企一册），每个档案一行 / the enterprise register, one row per archive", (
         _ARCHIVE,
-        _c("name", TEXT, "企业名称 / name"),
-        _c("credit_code", TEXT, "统一社会信用代码 / unified social credit code"),
-        _c("industry", TEXT, "行业 / industry", "industry"),
-        _c("crowded_place", INTEGER, "人员密集场所 / crowded place (0/1)", kind=BOOL),
-        _c("uses_gas", INTEGER, "使用燃气 / uses gas (0/1)", kind=BOOL),
-        _c("region", TEXT, "所在地区 / region"),
-        _c("address", TEXT, "地址 / address"),
-        _c("records_since", TEXT, "档案完整起始日 / complete from this day", kind=DATE),
+        *_ENTERPRISE.columns(),
         _c("ruleset", TEXT, "规则集 / rule set applied", required=True),
         _c("as_of", TEXT, "评估日期：findings 与派生列以此日为准 / evaluation date of findings and derived columns",
            required=True, kind=DATE),
-        _c("id_numbers_masked", INTEGER, "身份证号是否已遮蔽 / ID numbers masked in this export (0/1)", required=True, kind=BOOL),
-        _NOTE,
+        _c("id_numbers_masked", INTEGER, "身份证号是否已遮蔽 / ID numbers masked in this export (0/1)", required=True,
+           kind=BOOL),
     ), ("archive",)),
-    Table("people", "人员（一人一档）/ people, one per person file", (
+    ExportTable("people", "人员（一人一档）/ people, one per person file", (
         _ARCHIVE,
         _c("id", TEXT, "人员编号（工号）/ person id", required=True),
         _FILE,
-        _c("name", TEXT, "姓名 / name", required=True),
-        _c("id_number", TEXT, "身份证号（默认遮蔽）/ ID number, masked unless exported --unmasked"),
-        _c("employment", TEXT, "用工形式 / employment", "employment", True),
-        _c("department", TEXT, "入职时部门 / department when hired", required=True),
-        _c("team", TEXT, "入职时班组 / team when hired"),
-        _c("post", TEXT, "入职时岗位 / post when hired", required=True),
-        _c("hired", TEXT, "入职日期 / hired", required=True, kind=DATE),
-        _c("on_post", TEXT, "上岗日期 / first day on the post", required=True, kind=DATE),
-        _c("left", TEXT, "离职日期 / left", kind=DATE),
-        _c("post_since", TEXT, "从事本岗位起始日 / on this trade since", kind=DATE),
-        _c("skill_level", TEXT, "技能等级 / skill level", "skill_level"),
+        *_PERSON.columns(),
         _c("active", INTEGER, "评估日在职 / employed on as_of (0/1)", required=True, kind=BOOL),
         _c("current_department", TEXT, "评估日部门 / department on as_of", required=True),
         _c("current_team", TEXT, "评估日班组 / team on as_of"),
         _c("current_post", TEXT, "评估日岗位 / post on as_of", required=True),
-        _NOTE,
     ), ("archive", "id"), (_TO_ENTERPRISE,), (("archive", "current_department"), ("archive", "hired"))),
-    Table("person_roles", "人员身份 / roles of people", (
+    ExportTable("person_roles", "人员身份 / roles of people", (
         _ARCHIVE, _person(), _c("role", TEXT, "身份 / role", "role", True),
     ), ("archive", "person", "role"), (_to_person("person"),), (("archive", "role"),)),
-    Table("changes", "调岗与复岗 / transfers and returns", (
+    ExportTable("changes", "调岗与复岗 / transfers and returns", (
         _ARCHIVE, _person(), _POSITION,
-        _c("date", TEXT, "新岗位第一天 / first day on the new post", required=True, kind=DATE),
-        _c("kind", TEXT, "类型 / kind", "change_kind", True),
-        _c("department", TEXT, "变更后部门 / department after (NULL = unchanged)"),
-        _c("post", TEXT, "变更后岗位 / post after (NULL = unchanged)"),
-        _NOTE,
+        *_CHANGE.columns(),
     ), ("archive", "person", "position"), (_to_person("person"),), (("archive", "date"),)),
-    Table("certificates", "证书 / certificates", (
+    ExportTable("certificates", "证书 / certificates", (
         _ARCHIVE, _person(), _POSITION,
-        _c("kind", TEXT, "证书类别 / kind", "certificate_kind", True),
-        _c("category", TEXT, "作业类别/操作项目 / category", required=True),
-        _c("number", TEXT, "证书编号（其中的身份证号默认遮蔽）/ number, ID numbers in it masked unless exported --unmasked",
-           required=True),
-        _c("issued", TEXT, "发证日期 / issued", required=True, kind=DATE),
-        _c("expires", TEXT, "有效期至 / expires", required=True, kind=DATE),
+        *_CERTIFICATE.columns(),
         _c("state", TEXT, "评估日状态 / state on as_of: valid, expiring, expired, review_due, review_overdue, "
                           "superseded (NULL: issued after as_of)"),
         _c("due", TEXT, "要紧的日期（到期或复审）/ the date that matters (expiry or review)", kind=DATE),
         _c("due_kind", TEXT, "expiry 或 review / expiry or review"),
-        _NOTE,
     ), ("archive", "person", "position"), (_to_person("person"),), (("expires",), ("archive", "state"))),
-    Table("certificate_reviews", "证书复审 / certificate reviews passed", (
+    ExportTable("certificate_reviews", "证书复审 / certificate reviews passed", (
         _ARCHIVE, _person(), _c("certificate", INTEGER, "certificates.position", required=True), _POSITION,
         _c("date", TEXT, "复审日期 / review date", required=True, kind=DATE),
     ), ("archive", "person", "certificate", "position"),
         (ForeignKey(("archive", "person", "certificate"), "certificates", ("archive", "person", "position")),)),
-    Table("violations", "违章记录 / violations", (
+    ExportTable("violations", "违章记录 / violations", (
         _ARCHIVE, _person(), _POSITION,
-        _c("date", TEXT, "日期 / date", required=True, kind=DATE),
-        _NOTE,
+        *_VIOLATION.columns(),
     ), ("archive", "person", "position"), (_to_person("person"),)),
-    Table("sessions", "培训（一期一档）/ training sessions, one per session file", (
+    ExportTable("sessions", "培训（一期一档）/ training sessions, one per session file", (
         _ARCHIVE,
         _c("id", TEXT, "培训编号 / session id", required=True),
         _FILE,
-        _c("title", TEXT, "名称 / title", required=True),
-        _c("type", TEXT, "培训类型 / type", "session_type", True),
-        _c("level", TEXT, "三级教育级别 / level", "level"),
-        _c("start", TEXT, "开始 / start", required=True, kind=DATETIME),
-        _c("end", TEXT, "结束（学时按结束日期计入）/ end (hours count on the end's date)", required=True, kind=DATETIME),
-        _c("hours", REAL, "学时（1 学时 = 45 分钟）/ 学时 credited to each who passed", required=True),
-        _c("instructor", TEXT, "授课人 / instructor", required=True),
-        _c("location", TEXT, "地点 / location"),
-        _c("provider", TEXT, "internal 或培训机构 / internal, or the training institution", required=True),
-        _c("contract", TEXT, "委托培训合同 / service contract file"),
-        _c("assessment", TEXT, "考核方式 / assessment", "assessment"),
-        _c("pass_mark", REAL, "合格分数 / pass mark", required=True),
-        _c("content", TEXT, "培训内容 / what was taught"),
-        _NOTE,
+        *_SESSION.columns(),
     ), ("archive", "id"), (_TO_ENTERPRISE,), (("archive", "end"), ("archive", "type"))),
-    Table("session_topics", "培训主题 / session topics", (
+    ExportTable("session_topics", "培训主题 / session topics", (
         _ARCHIVE, _c("session", TEXT, "培训编号 / session id", required=True), _c("topic", TEXT, "主题 / topic", "topic", True),
     ), ("archive", "session", "topic"), (ForeignKey(("archive", "session"), "sessions", ("archive", "id")),)),
-    Table("session_methods", "培训方式 / session methods", (
+    ExportTable("session_methods", "培训方式 / session methods", (
         _ARCHIVE, _c("session", TEXT, "培训编号 / session id", required=True), _c("method", TEXT, "方式 / method", "method", True),
     ), ("archive", "session", "method"), (ForeignKey(("archive", "session"), "sessions", ("archive", "id")),)),
-    Table("attendance", "参加培训人员 / attendees of sessions", (
+    ExportTable("attendance", "参加培训人员 / attendees of sessions", (
         _ARCHIVE,
         _c("session", TEXT, "培训编号 / session id", required=True),
         _POSITION,
-        _person(),
-        _c("score", REAL, "成绩 / score"),
-        _c("partial_hours", REAL, "部分参加时记入的学时 / 学时 given for partial attendance"),
+        *_ATTENDANCE.columns(),
         _c("passed", INTEGER, "合格 / passed (0/1)", required=True, kind=BOOL),
         _c("credited_hours", REAL, "记入学时（不合格为 0）/ 学时 credited (0 unless passed)", required=True),
     ), ("archive", "session", "position"),
         (ForeignKey(("archive", "session"), "sessions", ("archive", "id")), _to_person("person")),
         (("archive", "person"),)),
-    Table("drills", "应急演练 / emergency drills", (
+    ExportTable("drills", "应急演练 / emergency drills", (
         _ARCHIVE,
         _c("id", TEXT, "演练编号 / drill id", required=True),
         _FILE,
-        _c("title", TEXT, "名称 / title", required=True),
-        _c("date", TEXT, "日期 / date", required=True, kind=DATE),
-        _c("scale", TEXT, "规模 / scale", "drill_scale", True),
-        _c("scenario", TEXT, "情景 / scenario", "scenario"),
-        _c("location", TEXT, "地点 / location"),
-        _c("evaluation", TEXT, "演练评估 / evaluation"),
-        _NOTE,
+        *_DRILL.columns(),
     ), ("archive", "id"), (_TO_ENTERPRISE,), (("archive", "date"),)),
-    Table("drill_participants", "参加演练人员 / drill participants", (
+    ExportTable("drill_participants", "参加演练人员 / drill participants", (
         _ARCHIVE, _c("drill", TEXT, "演练编号 / drill id", required=True), _POSITION, _person(),
     ), ("archive", "drill", "position"),
         (ForeignKey(("archive", "drill"), "drills", ("archive", "id")), _to_person("person")),
         (("archive", "person"),)),
-    Table("mentorships", "师带徒 / mentor and apprentice", (
+    ExportTable("mentorships", "师带徒 / mentor and apprentice", (
         _ARCHIVE, _FILE,
         _c("apprentice", TEXT, "徒弟（文件名）/ apprentice, the file's name", required=True),
-        _c("mentor", TEXT, "师傅 / mentor", required=True),
-        _c("post", TEXT, "岗位 / post", required=True),
-        _c("start", TEXT, "开始 / start", required=True, kind=DATE),
-        _c("end", TEXT, "计划结束 / planned end", kind=DATE),
-        _c("signed_off", TEXT, "出师日期 / signed off", kind=DATE),
-        _NOTE,
+        *_MENTORSHIP.columns(),
     ), ("archive", "apprentice"), (_to_person("apprentice"), _to_person("mentor")), (("archive", "mentor"),)),
-    Table("findings", "检查发现的问题（截至 as_of）/ findings of `safetrain check` on as_of", (
+    ExportTable("findings", "检查发现的问题（截至 as_of）/ findings of `safetrain check` on as_of", (
         _ARCHIVE, _POSITION,
         _c("code", TEXT, "规则代码 / rule code", "rule", True),
         _c("name", TEXT, "规则名称 / rule name", required=True),
@@ -240,7 +258,7 @@ SCHEMA: tuple[Table, ...] = (
         _c("message_en", TEXT, "说明（英文）/ message in English", required=True),
         _c("citation", TEXT, "依据 / citation"),
     ), ("archive", "position"), (_TO_ENTERPRISE,), (("archive", "code"), ("archive", "subject"))),
-    Table("labels", "代码的中英文名称 / the Chinese and English label of every code", (
+    ExportTable("labels", "代码的中英文名称 / the Chinese and English label of every code", (
         _c("code_table", TEXT, "代码表（列说明中标出）/ code table, as named in the columns' notes", required=True),
         _c("code", TEXT, "代码 / code", required=True),
         _c("zh", TEXT, "中文名称 / Chinese label", required=True),
@@ -257,10 +275,6 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _flag(value: bool | None) -> int | None:
-    return None if value is None else int(bool(value))
-
-
 @dataclass(frozen=True)
 class Source:
     """One checked archive, as the rows see it."""
@@ -273,14 +287,8 @@ class Source:
 def _enterprises(src: Source) -> Iterator[dict]:
     config = src.result.archive.config
     e = config.enterprise if config else None
-    yield {
-        "archive": src.archive,
-        "name": e and e.name, "credit_code": e and e.credit_code, "industry": e and e.industry,
-        "crowded_place": _flag(e and e.crowded_place), "uses_gas": _flag(e and e.uses_gas),
-        "region": e and e.region, "address": e and e.address, "records_since": _iso(e and e.records_since),
-        "ruleset": src.result.ruleset.name, "as_of": _iso(src.result.as_of),
-        "id_numbers_masked": int(src.masked), "note": e and e.note,
-    }
+    yield {"archive": src.archive, **_ENTERPRISE.values(e), "ruleset": src.result.ruleset.name,
+           "as_of": _iso(src.result.as_of), "id_numbers_masked": int(src.masked)}
 
 
 def _people_sorted(src: Source):
@@ -291,16 +299,12 @@ def _people(src: Source) -> Iterator[dict]:
     as_of = src.result.as_of
     for p in _people_sorted(src):
         now = p.post_on(as_of)
-        yield {
-            "archive": src.archive, "id": p.id, "file": p.file, "name": p.name,
-            "id_number": mask_id_number(p.id_number) if src.masked and p.id_number else p.id_number,
-            "employment": p.employment, "department": p.department, "team": p.team, "post": p.post,
-            "hired": _iso(p.hired), "on_post": _iso(p.on_post), "left": _iso(p.left),
-            "post_since": _iso(p.post_since), "skill_level": p.skill_level,
-            "active": int(p.employed_on(as_of)),
-            "current_department": now.department, "current_team": now.team, "current_post": now.post,
-            "note": p.note,
-        }
+        row = {"archive": src.archive, "id": p.id, "file": p.file, **_PERSON.values(p),
+               "active": int(p.employed_on(as_of)),
+               "current_department": now.department, "current_team": now.team, "current_post": now.post}
+        if src.masked and p.id_number:
+            row["id_number"] = mask_id_number(p.id_number)
+        yield row
 
 
 def _person_roles(src: Source) -> Iterator[dict]:
@@ -312,8 +316,7 @@ def _person_roles(src: Source) -> Iterator[dict]:
 def _changes(src: Source) -> Iterator[dict]:
     for p in _people_sorted(src):
         for i, c in enumerate(p.changes, 1):
-            yield {"archive": src.archive, "person": p.id, "position": i, "date": _iso(c.date), "kind": c.kind,
-                   "department": c.department, "post": c.post, "note": c.note}
+            yield {"archive": src.archive, "person": p.id, "position": i, **_CHANGE.values(c)}
 
 
 def _certificates(src: Source) -> Iterator[dict]:
@@ -322,11 +325,11 @@ def _certificates(src: Source) -> Iterator[dict]:
     for p in _people_sorted(src):
         for i, c in enumerate(p.certificates, 1):
             state = certificate_state(p, c, r.ruleset, enterprise, r.as_of) if c.issued <= r.as_of else None
-            yield {"archive": src.archive, "person": p.id, "position": i, "kind": c.kind, "category": c.category,
-                   "number": mask_id_numbers_in(c.number, p.id_number) if src.masked else c.number,
-                   "issued": _iso(c.issued), "expires": _iso(c.expires),
-                   "state": state and state.state, "due": _iso(state and state.due),
-                   "due_kind": state and state.due_kind, "note": c.note}
+            row = {"archive": src.archive, "person": p.id, "position": i, **_CERTIFICATE.values(c),
+                   "state": state and state.state, "due": _iso(state and state.due), "due_kind": state and state.due_kind}
+            if src.masked:
+                row["number"] = mask_id_numbers_in(c.number, p.id_number)
+            yield row
 
 
 def _certificate_reviews(src: Source) -> Iterator[dict]:
@@ -339,7 +342,7 @@ def _certificate_reviews(src: Source) -> Iterator[dict]:
 def _violations(src: Source) -> Iterator[dict]:
     for p in _people_sorted(src):
         for i, v in enumerate(p.violations, 1):
-            yield {"archive": src.archive, "person": p.id, "position": i, "date": _iso(v.date), "note": v.note}
+            yield {"archive": src.archive, "person": p.id, "position": i, **_VIOLATION.values(v)}
 
 
 def _sessions_sorted(src: Source):
@@ -348,11 +351,7 @@ def _sessions_sorted(src: Source):
 
 def _sessions(src: Source) -> Iterator[dict]:
     for s in _sessions_sorted(src):
-        yield {"archive": src.archive, "id": s.id, "file": s.file, "title": s.title, "type": s.type,
-               "level": s.level, "start": _iso(s.start), "end": _iso(s.end), "hours": float(s.hours),
-               "instructor": s.instructor, "location": s.location, "provider": s.provider,
-               "contract": s.contract, "assessment": s.assessment, "pass_mark": float(s.pass_mark),
-               "content": s.content, "note": s.note}
+        yield {"archive": src.archive, "id": s.id, "file": s.file, **_SESSION.values(s)}
 
 
 def _session_topics(src: Source) -> Iterator[dict]:
@@ -373,9 +372,8 @@ def _attendance(src: Source) -> Iterator[dict]:
         for i, a in enumerate(s.attendees, 1):
             if a.person not in people:  # A002/A003: no valid person file
                 continue
-            yield {"archive": src.archive, "session": s.id, "position": i, "person": a.person,
-                   "score": a.score, "partial_hours": a.hours, "passed": int(s.passed(a)),
-                   "credited_hours": float(s.credited_hours(a))}
+            yield {"archive": src.archive, "session": s.id, "position": i, **_ATTENDANCE.values(a),
+                   "passed": int(s.passed(a)), "credited_hours": float(s.credited_hours(a))}
 
 
 def _drills_sorted(src: Source):
@@ -384,9 +382,7 @@ def _drills_sorted(src: Source):
 
 def _drills(src: Source) -> Iterator[dict]:
     for d in _drills_sorted(src):
-        yield {"archive": src.archive, "id": d.id, "file": d.file, "title": d.title, "date": _iso(d.date),
-               "scale": d.scale, "scenario": d.scenario, "location": d.location, "evaluation": d.evaluation,
-               "note": d.note}
+        yield {"archive": src.archive, "id": d.id, "file": d.file, **_DRILL.values(d)}
 
 
 def _drill_participants(src: Source) -> Iterator[dict]:
@@ -402,9 +398,7 @@ def _mentorships(src: Source) -> Iterator[dict]:
     for mid in sorted(a.mentorships):
         m = a.mentorships[mid]
         if m.apprentice in a.people and m.mentor in a.people:
-            yield {"archive": src.archive, "file": m.file, "apprentice": m.apprentice, "mentor": m.mentor,
-                   "post": m.post, "start": _iso(m.start), "end": _iso(m.end), "signed_off": _iso(m.signed_off),
-                   "note": m.note}
+            yield {"archive": src.archive, "file": m.file, "apprentice": m.apprentice, **_MENTORSHIP.values(m)}
 
 
 def _findings(src: Source) -> Iterator[dict]:
@@ -447,7 +441,7 @@ def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
 
 def archive_names(results: Sequence[Result]) -> list[str]:
     """The `archive` column of each result (see root_names)."""
-    return root_names([getattr(r.archive.files, "root", r.archive.name) for r in results])
+    return root_names([r.archive.root or r.archive.name for r in results])
 
 
 def source(result: Result, name: str, unmasked: bool = False) -> Source:
@@ -464,7 +458,7 @@ def sources(results: Iterable[Result], unmasked: bool = False) -> list[Source]:
             for name, r in sorted(zip(archive_names(results), results), key=lambda pair: pair[0])]
 
 
-def rows(table: Table, srcs: Iterable[Source]) -> Iterator[tuple]:
+def rows(table: ExportTable, srcs: Iterable[Source]) -> Iterator[tuple]:
     """`table`'s rows, as tuples in column order, in key order."""
     names = table.column_names
     made = (label_rows(),) if table.name == "labels" else (_ROWS[table.name](s) for s in srcs)

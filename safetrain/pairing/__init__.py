@@ -16,10 +16,10 @@ from datetime import date
 from typing import Sequence
 
 from ..archive.reading.models import Archive
-from ..errors import UsageError
+from ..errors import SafetrainError
 from ..rules.ruleset import RuleSet
 from .explain import Pair, Unpaired, pairs_of, unpaired_of
-from .problem import Builder, Problem
+from .problem import Builder, PairingProblem
 
 __all__ = ["Pair", "Plan", "Unpaired", "default_apprentices", "plan_pairs", "write_plan"]
 
@@ -31,7 +31,7 @@ class Plan:
     as_of: date
     capacity: int
     min_months: int  # apprenticeship_min_months: end = start + this
-    problem: Problem
+    problem: PairingProblem
 
 
 def default_apprentices(archive: Archive, ruleset: RuleSet, as_of: date) -> list[str]:
@@ -47,15 +47,15 @@ def plan_pairs(archive: Archive, ruleset: RuleSet, as_of: date, *, apprentices: 
     """Pairs for `apprentices` (default: `default_apprentices`), each starting
     on the apprentice's `on_post`, or on `start` when given.
 
-    Raises UsageError for an id without a (valid) person file.
+    Raises SafetrainError for an id without a (valid) person file.
     """
     ids = sorted(set(apprentices)) or default_apprentices(archive, ruleset, as_of)
     for pid in ids:
         if pid in archive.excluded.get("person", ()):
-            raise UsageError(f"人员档案 people/{pid}.toml 有错误，请先用 safetrain check 修正",
+            raise SafetrainError(f"人员档案 people/{pid}.toml 有错误，请先用 safetrain check 修正",
                              f"people/{pid}.toml has errors; fix them first (safetrain check)")
         if pid not in archive.people:
-            raise UsageError(f"没有编号为 {pid} 的人员（people/{pid}.toml）", f"no person with id {pid} (people/{pid}.toml)")
+            raise SafetrainError(f"没有编号为 {pid} 的人员（people/{pid}.toml）", f"no person with id {pid} (people/{pid}.toml)")
     problem = Builder(archive, ruleset).build([archive.people[pid] for pid in ids], start)
     from .solver import solve
 
@@ -66,19 +66,23 @@ def plan_pairs(archive: Archive, ruleset: RuleSet, as_of: date, *, apprentices: 
 
 
 def write_plan(archive: Archive, plan: Plan) -> list[str]:
-    """Record each pair as mentorships/<apprentice>.toml; never overwrites.
+    """Record each pair as mentorships/<apprentice>.toml, through the archive's
+    one write path (lock, checks, atomic create); never overwrites.
 
     Returns the paths written (relative to the archive). Raises SafetrainError
     naming the first file that already exists; the pairs before it are written.
     """
-    from ..archive.writing.mentorship_file import create_mentorship
+    from ..archive.writing.edit import editing
 
+    if archive.root is None:
+        raise SafetrainError("档案不在磁盘上，无法写入", "the archive is not on disk; nothing can be written")
     written = []
-    for p in plan.pairs:
-        header = [f"师带徒记录：徒弟 {p.apprentice.id} {p.apprentice.name}，师傅 {p.mentor.id} {p.mentor.name}，岗位 {p.post}",
-                  f"由 safetrain pair 配对：{'；'.join(p.reasons('zh'))}",
-                  f"计划结束日期 end = 开始日期 + 最短带徒期限 {plan.min_months} 个月；"
-                  "徒弟实习合格、师傅签署证明后填写 signed_off"]
-        written.append(create_mentorship(archive, p.apprentice.id, mentor=p.mentor.id, post=p.post,
-                                         start=p.start, end=p.end, header=header))
+    with editing(archive.root) as ed:
+        for p in plan.pairs:
+            header = (f"师带徒记录：徒弟 {p.apprentice.id} {p.apprentice.name}，师傅 {p.mentor.id} {p.mentor.name}，岗位 {p.post}",
+                      f"由 safetrain pair 配对：{'；'.join(p.reasons('zh'))}",
+                      f"计划结束日期 end = 开始日期 + 最短带徒期限 {plan.min_months} 个月；"
+                      "徒弟实习合格、师傅签署证明后填写 signed_off")
+            data = {"mentor": p.mentor.id, "post": p.post, "start": p.start, "end": p.end}
+            written.append(ed.create("mentorship", p.apprentice.id, data, header=header))
     return written

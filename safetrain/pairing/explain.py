@@ -9,7 +9,7 @@ from datetime import date
 from ..archive.reading.models import Person
 from ..dates import whole_months
 from ..rules.mentorship import duration_text
-from .problem import OTHER_DEPARTMENT, SAME_TEAM, Apprentice, Problem, Refusal, most_at_once
+from .problem import OTHER_DEPARTMENT, SAME_TEAM, Apprentice, PairingProblem, Refusal, most_at_once
 from .solver import Choice
 
 
@@ -23,7 +23,7 @@ class Pair:
     post: str
     start: date
     end: date  # planned: start + apprenticeship_min_months
-    cost: int  # Problem.cost of the place taken
+    cost: int  # PairingProblem.cost of the place taken
     relation: int
     department: str  # the mentor's department on the start day
     team: str | None  # the mentor's team on the start day
@@ -56,7 +56,7 @@ class Unpaired:
         return self.en if lang == "en" else self.zh
 
 
-def pairs_of(problem: Problem, chosen: list[Choice]) -> list[Pair]:
+def pairs_of(problem: PairingProblem, chosen: list[Choice]) -> list[Pair]:
     new: dict[int, list[tuple[date, date]]] = {}
     for ch in chosen:
         a = problem.apprentices[ch.option.apprentice]
@@ -73,7 +73,7 @@ def pairs_of(problem: Problem, chosen: list[Choice]) -> list[Pair]:
     return sorted(out, key=lambda p: p.apprentice.id)
 
 
-def unpaired_of(problem: Problem, chosen: list[Choice]) -> list[Unpaired]:
+def unpaired_of(problem: PairingProblem, chosen: list[Choice]) -> list[Unpaired]:
     paired = {ch.option.apprentice for ch in chosen}
     offered: dict[int, list[Person]] = {}
     for o in problem.options:

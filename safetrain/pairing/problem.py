@@ -62,7 +62,7 @@ class Refusal:
 
 
 @dataclass(frozen=True)
-class Problem:
+class PairingProblem:
     apprentices: tuple[Apprentice, ...]  # in id order
     mentors: tuple[Person, ...]  # in id order: everyone in some option
     options: tuple[Option, ...]
@@ -137,7 +137,7 @@ def relation(a: Post, m: Post) -> int:
 
 
 class Builder:
-    """Builds a Problem.
+    """Builds a PairingProblem.
 
     Eligibility is `mentor_problems`, remembered per (mentor, day): it does
     not depend on the apprentice once the mentor is someone else. People
@@ -180,7 +180,7 @@ class Builder:
         return [(m, theirs) for m in people.get(post, ()) if m.id != p.id
                 for theirs in (self.post_on(m, a.start),) if theirs.post == post]
 
-    def build(self, people: list[Person], start: date | None) -> Problem:
+    def build(self, people: list[Person], start: date | None) -> PairingProblem:
         apprentices, options, refused = [], [], {}
         mentor_ids: set[str] = set()
         raw: list[tuple[int, Person, int, int]] = []
@@ -198,7 +198,7 @@ class Builder:
         index = {m.id: j for j, m in enumerate(mentors)}
         options = tuple(Option(i, index[m.id], rel, load) for i, m, rel, load in raw)
         gap = experience_gaps(mentors, max((a.start for a in apprentices), default=date.min))
-        return Problem(tuple(apprentices), mentors, options, self.capacity, gap, refused, self.existing)
+        return PairingProblem(tuple(apprentices), mentors, options, self.capacity, gap, refused, self.existing)
 
     def _options(self, a: Apprentice) -> Refusal | list[tuple[Person, int, int]]:
         p = a.person

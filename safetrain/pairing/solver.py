@@ -3,7 +3,7 @@
 Each mentor offers places 1 … `capacity` (one column per place); place k is
 open to an apprentice when fewer than k of the mentor's existing mentorships
 run at once during the apprentice's span (`Option.load < k`). Taking place k
-costs `Problem.cost(option, k)`, whose load term is k − 1. Whatever places
+costs `PairingProblem.cost(option, k)`, whose load term is k − 1. Whatever places
 are taken, no day of any new span has more than `capacity` mentorships of one
 mentor: on a day t, every new pair running then sits in a place above
 existing(t), and the places are distinct, so existing(t) + new(t) <= capacity.
@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .problem import Option, Problem
+from .problem import Option, PairingProblem
 
 EXACT = 2**52
 
@@ -58,7 +58,7 @@ class Choice:
     slot: int  # the mentor's place taken, 1 … capacity
 
 
-def components(problem: Problem) -> list[list[Option]]:
+def components(problem: PairingProblem) -> list[list[Option]]:
     """Options grouped into parts that share no apprentice and no mentor,
     in the order of their first apprentice."""
     import numpy as np
@@ -79,7 +79,7 @@ def components(problem: Problem) -> list[list[Option]]:
     return sorted(parts.values(), key=lambda part: part[0].apprentice)
 
 
-def solve(problem: Problem) -> list[Choice]:
+def solve(problem: PairingProblem) -> list[Choice]:
     """The optimal choices, in apprentice order."""
     out: list[Choice] = []
     for part in components(problem):
@@ -102,7 +102,7 @@ class _Cells:
     mentors: int
 
 
-def _cells(problem: Problem, options: list[Option]) -> _Cells:
+def _cells(problem: PairingProblem, options: list[Option]) -> _Cells:
     cap = problem.capacity
     rows = sorted({o.apprentice for o in options})
     row = {a: i for i, a in enumerate(rows)}
@@ -136,7 +136,7 @@ def weights(pairs: int, n: int, mentors: int, most: int) -> tuple[int, int, int]
     raise OverflowError("pairing problem too large for exact float64 costs")  # pragma: no cover
 
 
-def _solve_part(problem: Problem, options: list[Option]) -> list[Choice]:
+def _solve_part(problem: PairingProblem, options: list[Option]) -> list[Choice]:
     import numpy as np
     from scipy.optimize import linear_sum_assignment
     from scipy.sparse import csr_matrix

@@ -33,7 +33,7 @@ def result_of(s: Session, a: Attendance) -> str:
         return "无考核"
     if s.passed(a):
         return "合格"
-    if a.score is None and a.passed_flag is None:
+    if a.score is None and a.passed is None:
         return "未记录"
     return "不合格"
 

@@ -36,7 +36,8 @@ from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..rules.certstatus import (EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, SUPERSEDED, VALID,
                                 certificate_state, person_certificates)
 from . import ics
-from .terminal import STATE_STYLES, name_column, render, short_names, table, text
+from .fmt import phrases
+from .terminal import STATE_STYLES, name_column, short_names, table, text, to_text
 
 DEFAULT_WITHIN = 60
 UPCOMING = "upcoming"
@@ -72,9 +73,7 @@ _LABELS = {
 }
 
 
-def _t(key, lang: str, **values) -> str:
-    zh, en = _LABELS[key]
-    return (en if lang == "en" else zh).format(**values)
+_t = phrases(_LABELS)
 
 
 def horizon(result: Result, within: int | None = None) -> int:
@@ -90,7 +89,7 @@ def _archive_key(result: Result) -> str:
     """What names the archive in a UID, whatever folder the command runs in:
     the enterprise's credit code and the archive folder's own name."""
     a = result.archive
-    folder = PurePath(str(getattr(a.files, "root", a.name))).name
+    folder = PurePath(str(a.root or a.name)).name
     return f"{a.config.enterprise.credit_code if a.config else ''}/{folder}"
 
 
@@ -130,6 +129,14 @@ def due_items(result: Result, within: int | None = None) -> list[dict]:
     return sorted(out, key=_order)
 
 
+def due_counts(items: Sequence[dict], days: Sequence[int] = (30, 60)) -> dict:
+    """How many of `due_items`' certificates have lapsed (expired or review
+    overdue) and how many fall due within each of `days` (not lapsed yet)."""
+    lapsed = sum(i["state"] in (EXPIRED, REVIEW_OVERDUE) for i in items)
+    return {"lapsed": lapsed, **{f"within_{n}": sum(i["state"] not in (EXPIRED, REVIEW_OVERDUE) and i["days_left"] <= n
+                                                   for i in items) for n in days}}
+
+
 def _order(item: dict) -> tuple:
     return (item["due"], item["archive"], item["person"], item["kind"], item["category"], item["number"])
 
@@ -156,7 +163,7 @@ def expiring_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool 
     """The list as a terminal table, soonest first."""
     within = max((a["within"] for a in doc["archives"]), default=doc["within"])
     if not doc["items"]:
-        return render(text(_t("none", lang, within=within)), width=width, color=color)
+        return to_text(text(_t("none", lang, within=within)), width=width, color=color)
     several = len(doc["archives"]) > 1
     names = short_names(a["archive"] for a in doc["archives"])
     right = {"justify": "right", "no_wrap": True}
@@ -172,7 +179,7 @@ def expiring_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool 
     counts = " · ".join(f"{_t(s, lang)} {n}" for s, n in doc["counts"].items() if n)
     title = text(_t("title", lang, as_of=doc["as_of"], within=within), "bold")
     note = text(_t("note", lang, within=within), "dim")
-    return render(title, t, text(counts, "bold"), note, width=width, color=color)
+    return to_text(title, t, text(counts, "bold"), note, width=width, color=color)
 
 
 def expiring_ics(doc: dict, lang: str = "zh") -> str:

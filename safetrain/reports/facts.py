@@ -10,9 +10,13 @@ from functools import cached_property
 
 from ..api import Result
 from ..archive.reading.models import Drill, Enterprise, Mentorship, Person
+from ..rules.annual import BEFORE_WINDOW, NOT_OVER, PART_YEAR, not_judged, year_hours
 from ..rules.context import Context
 from ..rules.ruleset import Figure
-from .summary import year_hours
+
+
+#: why a year is not judged, as the ledger and the person file say it
+_NOT_JUDGED = {NOT_OVER: "进行中", BEFORE_WINDOW: "建档不满一年", PART_YEAR: "在职不满一年"}
 
 
 class Facts:
@@ -60,20 +64,12 @@ class Facts:
     def year_hours(self, person: Person, year: int) -> tuple[float, float, str]:
         """(credited hours, requirement, status) of one person in one year.
 
-        The status agrees with Y001/Y002: 未达标 only for a year they judge (before
-        as_of's year, wholly in the window, employed all year)."""
+        未达标 exactly for the years Y001/Y002 judge and find short (rules.annual.not_judged;
+        a waiver may still silence the finding); a year they do not judge says why,
+        unless its hours are met anyway."""
         got, need = year_hours(self.ctx, person, year)
-        first, last = date(year, 1, 1), date(year, 12, 31)
-        if got >= need:
-            status = "达标"
-        elif year >= self.as_of.year:
-            status = "进行中"
-        elif first < self.ctx.window_start:
-            status = "建档不满一年"
-        elif not (person.employed_on(first) and person.employed_on(last)):
-            status = "在职不满一年"
-        else:
-            status = "未达标"
+        why = not_judged(self.ctx, person, year)
+        status = "达标" if got >= need else "未达标" if why is None else _NOT_JUDGED[why]
         return got, need, status
 
     def coverage_by_department(self) -> list[tuple[str, int, int, int]]:

@@ -80,7 +80,7 @@ def as_json(results: Sequence[Result], lang: str) -> str:
 
 
 def _repo_path(r: Result, f: Finding, cwd: str) -> str:
-    root = getattr(r.archive.files, "root", None)
+    root = r.archive.root
     if root is None:
         return f.file
     return os.path.relpath(os.path.join(root, f.file), cwd).replace(os.sep, "/")

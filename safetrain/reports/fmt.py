@@ -7,7 +7,7 @@ here, once, so a user's template never has to know a date from a float.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Iterable
+from typing import Callable, Iterable, Mapping
 
 from ..archive.reading.codes import Labels, label
 from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
@@ -88,3 +88,13 @@ def gender(value: str | None) -> str:
 
 def text(value: str | None) -> str:
     return (value or "").strip()
+
+
+def phrases(table: Mapping[str, tuple[str, str]]) -> Callable[..., str]:
+    """A view's fixed wording, Chinese and English: `_t = phrases({"total": ("合计", "Total")})`,
+    then `_t("total", lang)`; `{name}` fields are filled from keywords."""
+    def say(key: str, lang: str, **values) -> str:
+        zh, en = table[key]
+        return (en if lang == "en" else zh).format(**values)
+
+    return say

@@ -1,5 +1,6 @@
-"""The document kinds `safetrain render` knows: what records each is printed
-for, its context function and its file name."""
+"""The document kinds `safetrain render` knows: which record kind each is
+printed for, its context function and its file name. (Record kinds, the
+files of an archive, are in archive/reading/spec.py: RECORD_KINDS.)"""
 
 from __future__ import annotations
 
@@ -7,25 +8,29 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from ..archive.reading.models import Archive
+from ..archive.reading.spec import RECORD_KINDS, RecordKind
 from . import contexts as c
 from .facts import Facts
 
 
 @dataclass(frozen=True)
-class Kind:
+class DocumentKind:
     name: str
     title: str  # the document's Chinese title (core properties, messages)
     title_en: str
-    records: str | None  # the Archive mapping it is printed for: people, sessions, ...; None: one per archive
+    record_kind: str | None  # the record kind it is printed for (person, session, ...); None: one per archive
     build: Callable[[Facts, str], dict]
-    record_zh: str = ""  # what an id names, for messages
 
     @property
     def template(self) -> str:
         return f"{self.name}.docx"
 
+    @property
+    def records(self) -> RecordKind | None:
+        return RECORD_KINDS[self.record_kind] if self.record_kind else None
+
     def ids(self, archive: Archive) -> list[str]:
-        return sorted(getattr(archive, self.records)) if self.records else []
+        return sorted(archive.records(self.record_kind)) if self.record_kind else []
 
     def file_name(self, record_id: str | None) -> str:
         return f"{self.name}-{record_id}.docx" if record_id else f"{self.name}.docx"
@@ -37,15 +42,13 @@ def _register(f: Facts, _id: str) -> dict:
     return register_context(f)
 
 
-KINDS: Mapping[str, Kind] = {k.name: k for k in (
-    Kind("person", "员工安全教育培训档案", "personal training file", "people", c.person_context, "人员"),
-    Kind("card", "三级安全教育卡", "three-level training card", "people", c.card_context, "人员"),
-    Kind("session", "安全培训记录", "training session record", "sessions", c.session_context, "培训"),
-    Kind("signin", "培训签到表", "sign-in sheet", "sessions", c.signin_context, "培训"),
-    Kind("register", "企业安全培训档案册", "enterprise training register", None, _register),
-    Kind("mentorship", "师带徒协议书", "mentorship agreement", "mentorships", c.mentorship_context, "师带徒"),
-    Kind("drill", "应急演练记录", "emergency drill record", "drills", c.drill_context, "演练"),
+#: document kind -> what it prints and how
+DOCUMENT_KINDS: Mapping[str, DocumentKind] = {k.name: k for k in (
+    DocumentKind("person", "员工安全教育培训档案", "personal training file", "person", c.person_context),
+    DocumentKind("card", "三级安全教育卡", "three-level training card", "person", c.card_context),
+    DocumentKind("session", "安全培训记录", "training session record", "session", c.session_context),
+    DocumentKind("signin", "培训签到表", "sign-in sheet", "session", c.signin_context),
+    DocumentKind("register", "企业安全培训档案册", "enterprise training register", None, _register),
+    DocumentKind("mentorship", "师带徒协议书", "mentorship agreement", "mentorship", c.mentorship_context),
+    DocumentKind("drill", "应急演练记录", "emergency drill record", "drill", c.drill_context),
 )}
-
-#: archive mapping -> the `excluded` key of files left out for A001/A002
-EXCLUDED_KEY = {"people": "person", "sessions": "session", "drills": "drill", "mentorships": "mentorship"}

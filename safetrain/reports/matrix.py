@@ -6,11 +6,11 @@ judges it:
 - `pre_job` (P001/P002) and the three levels `company`, `workshop`, `team`
   (P003, `three_level` industries only): the people P judges, without a
   manager role and on the post since the window's start (by as_of).
-- `hours_this_year`, `hours_last_year` (Y001/Y002): a year is judged when the
-  whole of it is in the window and the person was employed all of it (this
-  year: since 1 January); managers count `management` hours against the
-  manager figure. This year's hours short of the figure are `expiring` (due
-  by 31 December), last year's `missing`.
+- `hours_this_year`, `hours_last_year` (Y001/Y002): last year when they judge
+  it, this year while they can still judge it (rules.annual.not_judged: the
+  whole year in the window, employed since 1 January); managers count
+  `management` hours against the manager figure. This year's hours short of
+  the figure are `expiring` (due by 31 December), last year's `missing`.
 - `certificate` (C001–C005): a `special_operation` certificate for special
   operators and, in `key` industries, a `manager` certificate for principals
   and safety managers; a manager still in the grace months after `on_post`
@@ -27,19 +27,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 
 from ..api import Result
 from ..archive.reading.models import Person
-from ..errors import UsageError
+from ..errors import SafetrainError
 from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRING, REVIEW_DUE,
                                 REVIEW_OVERDUE, SUPERSEDED, person_certificates)
+from ..rules.annual import NOT_OVER, not_judged, year_hours
 from ..rules.context import Context
 from ..dates import add_months
 from ..rules.mentorship import apprentices_without_mentor
 from ..rules.prejob import THREE_LEVELS as LEVELS, passed_pre_job
-from .summary import year_hours
-from .terminal import STATE_STYLES, render, table, text
+from .fmt import phrases
+from .terminal import STATE_STYLES, table, text, to_text
 
 CURRENT, EXPIRING, EXPIRED, MISSING, NA = "current", "expiring", "expired", "missing", "n.a."
 STATES = (CURRENT, EXPIRING, EXPIRED, MISSING, NA)
@@ -90,14 +90,14 @@ class Requirements:
         return cells
 
     def hours(self, p: Person, year: int) -> Cell:
-        """Y001/Y002 for `year`: judged when the whole year is in the window and the
-        person was employed all of it (this year: so far)."""
+        """Y001/Y002 for `year`: a year they judge, or as_of's year while it can
+        still be judged (rules.annual.not_judged); any other year is n.a."""
         ctx = self.ctx
-        first, last = date(year, 1, 1), min(date(year, 12, 31), ctx.as_of)
-        if not (ctx.in_window(first) and p.employed_on(first) and p.employed_on(last)):
+        why = not_judged(ctx, p, year)
+        if why not in (None, NOT_OVER):
             return NOT_APPLICABLE
         got, need = year_hours(ctx, p, year)
-        short = EXPIRING if year == ctx.as_of.year else MISSING
+        short = EXPIRING if why == NOT_OVER else MISSING
         return Cell(CURRENT if got >= need else short, f"{got:g}/{need:g}")
 
     def certificate(self, p: Person) -> Cell:
@@ -144,7 +144,7 @@ def matrix_document(result: Result, department: str | None = None) -> dict:
     dept = {p.id: p.post_on(ctx.as_of).department for p in active}
     if department is not None and department not in dept.values():
         known = "、".join(sorted(set(dept.values()))) or "—"
-        raise UsageError(f"在岗人员中没有部门“{department}”（现有：{known}）",
+        raise SafetrainError(f"在岗人员中没有部门“{department}”（现有：{known}）",
                          f"no active person in department \"{department}\" (there are: {known.replace('、', ', ')})")
     people = sorted((p for p in active if department in (None, dept[p.id])), key=lambda p: (dept[p.id], p.id))
     rows, totals, requirements = [], {c: Counter() for c in COLUMNS}, Requirements(ctx)
@@ -182,9 +182,7 @@ _LABELS = {
 _MARKS = {CURRENT: "", EXPIRING: "!", EXPIRED: "✗", MISSING: "✗"}
 
 
-def _t(key: str, lang: str, **values) -> str:
-    zh, en = _LABELS[key]
-    return (en if lang == "en" else zh).format(**values)
+_t = phrases(_LABELS)
 
 
 def _cell_text(column: str, cell: dict):
@@ -214,7 +212,7 @@ def matrix_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool = 
     title = _t("title", lang, archive=doc["archive"], enterprise=f" · {doc['enterprise']}" if doc["enterprise"] else "",
                as_of=doc["as_of"]) + (_t("only", lang, department=doc["department"]) if doc["department"] else "")
     if not doc["people"]:
-        return render(text(title, "bold"), text(_t("nobody", lang)), width=width, color=color)
+        return to_text(text(title, "bold"), text(_t("nobody", lang)), width=width, color=color)
     shown = [c for c in doc["columns"] if doc["totals"][c][NA] < len(doc["people"])]
     t = table((_t("id", lang), {"no_wrap": True}), (_t("name", lang), {"no_wrap": True}), _t("department", lang),
               *[(_column_label(c, doc, lang), {"justify": "center" if c in LEVELS else "left", "no_wrap": True})
@@ -223,5 +221,5 @@ def matrix_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool = 
         t.add_row(row["person"], row["name"], row["department"], *[_cell_text(c, row["cells"][c]) for c in shown])
     notes = [_t("people", lang, n=len(doc["people"])), _counts_line(doc, (MISSING, EXPIRED), "attention", lang),
              _counts_line(doc, (EXPIRING,), "soon", lang)]
-    return render(text(title, "bold"), t, *[text(n, "bold") for n in notes if n], text(_t("legend", lang), "dim"),
+    return to_text(text(title, "bold"), t, *[text(n, "bold") for n in notes if n], text(_t("legend", lang), "dim"),
                   width=width, color=color)

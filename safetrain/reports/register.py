@@ -19,6 +19,11 @@ FAMILIES = {
     "A": "档案完整性", "R": "培训记录要素", "P": "岗前培训", "Y": "年度再培训", "K": "2023年全员安全培训",
     "C": "持证上岗", "D": "应急演练", "M": "师带徒", "F": "虚假培训迹象",
 }
+FAMILIES_EN = {
+    "A": "archive integrity", "R": "training records", "P": "pre-job training", "Y": "yearly refresher",
+    "K": "2023 all-staff campaign", "C": "certificates", "D": "emergency drills", "M": "mentorship",
+    "F": "signs of fake training",
+}
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
 

@@ -17,9 +17,9 @@ from typing import Callable, Iterator, Sequence
 from ..api import Result
 from ..archive.writing import atomic
 from ..archive.reading.templates import builtin_template, custom_template
-from ..errors import SafetrainError, UsageError
+from ..errors import SafetrainError
 from .facts import Facts
-from .kinds import EXCLUDED_KEY, KINDS, Kind
+from .kinds import DOCUMENT_KINDS, DocumentKind
 from .wordtpl import CompiledTemplate, TemplateProblem
 
 POOL_THRESHOLD = 64  # documents; below it a pool costs more than it saves
@@ -32,21 +32,21 @@ class TemplateSource:
     custom: bool  # from <archive>/templates/, not the built-in one
 
 
-def kind_named(name: str) -> Kind:
+def kind_named(name: str) -> DocumentKind:
     try:
-        return KINDS[name]
+        return DOCUMENT_KINDS[name]
     except KeyError:
-        raise UsageError(f"未知的文档种类：{name}（可用：{'、'.join(KINDS)}）",
-                         f"unknown document kind: {name} (one of {', '.join(KINDS)})") from None
+        raise SafetrainError(f"未知的文档种类：{name}（可用：{'、'.join(DOCUMENT_KINDS)}）",
+                         f"unknown document kind: {name} (one of {', '.join(DOCUMENT_KINDS)})") from None
 
 
-def template_source(result: Result, kind: Kind) -> TemplateSource:
+def template_source(result: Result, kind: DocumentKind) -> TemplateSource:
     """`<archive>/templates/<kind>.docx` when the archive has one, else the built-in template."""
     path = custom_template(result.archive, kind.template)
     return TemplateSource(path, True) if path else TemplateSource(builtin_template(kind.template), False)
 
 
-def load_template(result: Result, kind: Kind) -> tuple[TemplateSource, bytes]:
+def load_template(result: Result, kind: DocumentKind) -> tuple[TemplateSource, bytes]:
     """The template's bytes, after a custom one passed the variable check (so a user's
     template fails before the first document, naming the file and the paragraph)."""
     src = template_source(result, kind)
@@ -64,34 +64,34 @@ def load_template(result: Result, kind: Kind) -> tuple[TemplateSource, bytes]:
     return src, Path(src.path).read_bytes()
 
 
-def select_ids(result: Result, kind: Kind, ids: Sequence[str], everything: bool) -> list[str | None]:
+def select_ids(result: Result, kind: DocumentKind, ids: Sequence[str], everything: bool) -> list[str | None]:
     """The records to print: the given ids (each must exist), or all of them."""
     archive = result.archive
-    if kind.records is None:
+    if kind.record_kind is None:
         if ids:
-            raise UsageError(f"{kind.name} 不需要编号（整个档案一册）", f"{kind.name} takes no id (one per archive)")
+            raise SafetrainError(f"{kind.name} 不需要编号（整个档案一册）", f"{kind.name} takes no id (one per archive)")
         return [None]
-    known = getattr(archive, kind.records)
+    known = archive.records(kind.record_kind)
     if everything:
         if ids:
-            raise UsageError("--all 与编号不能同时使用", "give ids or --all, not both")
+            raise SafetrainError("--all 与编号不能同时使用", "give ids or --all, not both")
         return kind.ids(archive)
     if not ids:
-        raise UsageError(f"请给出{kind.record_zh}编号，或用 --all 打印全部",
-                         f"give one or more {kind.records} ids, or --all")
-    broken = archive.excluded.get(EXCLUDED_KEY[kind.records], frozenset())
+        raise SafetrainError(f"请给出{kind.records.zh}编号，或用 --all 打印全部",
+                         f"give one or more {kind.records.en} ids, or --all")
+    broken = archive.excluded.get(kind.record_kind, frozenset())
     for rid in ids:
         if rid in broken:
-            raise UsageError(f"{kind.record_zh} {rid} 的文件有错误（A001/A002），请先修正：safetrain check",
-                             f"the file of {kind.records} id {rid} has errors (A001/A002); fix it first (safetrain check)")
+            raise SafetrainError(f"{kind.records.zh} {rid} 的文件有错误（A001/A002），请先修正：safetrain check",
+                             f"the file of {kind.records.en} {rid} has errors (A001/A002); fix it first (safetrain check)")
     unknown = [rid for rid in ids if rid not in known]
     if unknown:
-        raise UsageError(f"档案中没有这些{kind.record_zh}编号：{'、'.join(unknown)}",
-                         f"no such {kind.records} id in the archive: {', '.join(unknown)}")
+        raise SafetrainError(f"档案中没有这些{kind.records.zh}编号：{'、'.join(unknown)}",
+                         f"no such {kind.records.en} id in the archive: {', '.join(unknown)}")
     return list(dict.fromkeys(ids))
 
 
-def contexts(result: Result, kind: Kind, ids: Sequence[str | None]) -> Iterator[tuple[str, str, dict]]:
+def contexts(result: Result, kind: DocumentKind, ids: Sequence[str | None]) -> Iterator[tuple[str, str, dict]]:
     """(file name, document title, context) per record."""
     facts = Facts(result)
     for rid in ids:
@@ -121,7 +121,7 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def render(result: Result, kind_name: str, ids: Sequence[str] = (), out_dir: str | os.PathLike = ".",
+def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), out_dir: str | os.PathLike = ".",
            everything: bool = False, progress: Callable[[int, int], None] | None = None,
            workers: int | None = None) -> list[Path]:
     """Render one document per record into `out_dir`; returns the files written.
@@ -170,4 +170,4 @@ def _render_pool(data: bytes, name: str, out: str, as_of, jobs: list, workers: i
             raise
 
 
-__all__ = ["render", "select_ids", "contexts", "load_template", "template_source", "kind_named", "SafetrainError"]
+__all__ = ["render_documents", "select_ids", "contexts", "load_template", "template_source", "kind_named", "SafetrainError"]

@@ -7,13 +7,33 @@ from datetime import date
 from ..archive.reading.codes import INDUSTRY, SKILL_LEVEL, label
 from ..archive.reading.models import Enterprise
 from ..rules import RULES, Rule, RuleSet
+from ..rules.catalog import STABLE, STATUS_LABEL, removed_codes
 
 _HEADINGS = {
     "zh": {"what": "检查内容", "why": "为什么", "example": "示例", "fix": "如何改正",
-           "citation": "依据", "severity": "严重程度", "figures": "现行参数", "enabled": "启用", "disabled": "未启用"},
+           "citation": "依据", "severity": "严重程度", "figures": "现行参数", "enabled": "启用", "disabled": "未启用",
+           "status": "状态", "removed": "已移除的规则代码（不再检查，不再使用）"},
     "en": {"what": "What it checks", "why": "Why it matters", "example": "Example", "fix": "How to fix",
-           "citation": "Citation", "severity": "Severity", "figures": "Figures in force", "enabled": "on", "disabled": "off"},
+           "citation": "Citation", "severity": "Severity", "figures": "Figures in force", "enabled": "on", "disabled": "off",
+           "status": "Status", "removed": "Removed rule codes (no longer checked, never reused)"},
 }
+
+
+def status_note(status: str, lang: str = "zh") -> str:
+    """What a title carries for a rule that is not stable: （预览） / (preview); nothing when stable."""
+    if status == STABLE:
+        return ""
+    zh, en = STATUS_LABEL[status]
+    return f" ({en})" if lang == "en" else f"（{zh}）"
+
+
+def removed_line(lang: str = "zh") -> str | None:
+    """One line naming the removed codes, or None when there are none."""
+    codes = sorted(removed_codes())
+    if not codes:
+        return None
+    return f"{_HEADINGS['en']['removed']}: {', '.join(codes)}" if lang == "en" else \
+        f"{_HEADINGS['zh']['removed']}：{'、'.join(codes)}"
 
 
 def figure_text(value) -> str:
@@ -50,6 +70,8 @@ def rule_page(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None, l
     h = _HEADINGS[lang]
     lines = [f"# {r.code} {r.name}：{r.title}" if lang == "zh" else f"# {r.code} {r.name} ({r.title})", ""]
     meta = f"{h['severity']}: {r.severity}"
+    if r.status != STABLE:
+        meta += f" · {h['status']}: {STATUS_LABEL[r.status][lang == 'en']}"
     if ruleset is not None:
         state = h["enabled"] if ruleset.enabled(r.code) else h["disabled"]
         meta += f" · {ruleset.name}: {state}"
@@ -74,7 +96,7 @@ def rule_page(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None, l
 
 def rules_table(ruleset: RuleSet) -> list[dict]:
     return [
-        {"code": r.code, "name": r.name, "title": r.title, "severity": r.severity,
+        {"code": r.code, "name": r.name, "title": r.title, "severity": r.severity, "status": r.status,
          "enabled": ruleset.enabled(r.code), "citation": ruleset.citation(r.code), "summary": r.summary}
         for r in sorted(RULES.values(), key=lambda r: (_family_order(r.code), r.code))
     ]
@@ -102,8 +124,11 @@ def rules_markdown(ruleset: RuleSet, lang: str = "en") -> str:
                "| code | name | 标题 | severity | citation |"]
     out.append("|---|---|---|---|---|")
     for row in rules_table(ruleset):
-        out.append(f"| [{row['code']}](#{row['code'].lower()}) | {row['name']} | {row['title']} | {row['severity']} | {row['citation']} |")
+        title = row["title"] + status_note(row["status"], lang)
+        out.append(f"| [{row['code']}](#{row['code'].lower()}) | {row['name']} | {title} | {row['severity']} | {row['citation']} |")
     out.append("")
+    if removed := removed_line(lang):
+        out += [removed, ""]
     for r in sorted(RULES.values(), key=lambda r: (_family_order(r.code), r.code)):
         page = rule_page(r, ruleset, None, lang).replace(f"# {r.code} ", f"## {r.code} ", 1)
         page = page.replace("\n## ", "\n### ")

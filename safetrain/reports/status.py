@@ -12,7 +12,8 @@ from typing import Sequence
 from ..api import Result
 from ..archive.reading.codes import EMPLOYMENT, INDUSTRY, label
 from .summary import archive_summary, workspace_total
-from .terminal import name_column, render, short_names, table, text
+from .fmt import phrases
+from .terminal import name_column, short_names, table, text, to_text
 
 # What the terminal shows, in Chinese and English.
 _LABELS = {
@@ -50,9 +51,7 @@ _LABELS = {
 }
 
 
-def _t(key: str, lang: str, **values) -> str:
-    zh, en = _LABELS[key]
-    return (en if lang == "en" else zh).format(**values)
+_t = phrases(_LABELS)
 
 
 def status_document(results: Sequence[Result]) -> dict:
@@ -154,5 +153,5 @@ def status_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool = 
     if not doc["archives"]:
         return ""
     if len(doc["archives"]) == 1:
-        return render(*_detail(doc["archives"][0], lang), width=width, color=color)
-    return render(*_workspace(doc, lang), width=width, color=color)
+        return to_text(*_detail(doc["archives"][0], lang), width=width, color=color)
+    return to_text(*_workspace(doc, lang), width=width, color=color)

@@ -5,7 +5,6 @@ of numbers and strings so templates and JSON can take them as they are."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from ..api import Result
 from ..archive.reading.codes import EMPLOYMENT, INDUSTRY, label
@@ -15,19 +14,12 @@ from ..rules.certstatus import SUPERSEDED, person_certificates
 from ..rules.context import Context
 from ..dates import add_months
 from ..rules.periods import period_label
-from ..rules.annual import annual_requirement
+from ..rules.annual import year_hours
 from ..rules.prejob import passed_pre_job
 
 
 def percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
-
-
-def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
-    """(credited hours in `year`, the yearly requirement) for one person."""
-    figure, types, exclude = annual_requirement(ctx, person)
-    got = ctx.credited(person.id, start=date(year, 1, 1), end=date(year, 12, 31), types=types, exclude=exclude)
-    return got, float(figure.value)
 
 
 def pre_job_covered(ctx: Context, person: Person) -> bool:
@@ -79,7 +71,9 @@ def _drills(ctx: Context) -> dict:
         labels.append(period_label(cadence, day))
         day = add_months(day, 1)
     labels = list(dict.fromkeys(labels))
+    last = max((d.date for d in ctx.archive.drills.values() if d.date <= ctx.as_of), default=None)
     return {"total": sum(months.values()), "by_month": dict(sorted(months.items())), "cadence": cadence,
+            "last": last.isoformat() if last else None,
             "by_period": [{"period": p, "count": periods[p]} for p in labels]}
 
 
@@ -93,12 +87,8 @@ def archive_summary(result: Result) -> dict:
     pre_job = sum(pre_job_covered(ctx, p) for p in new_workers)
 
     year = as_of.year
-    met, total_hours, total_need = 0, 0.0, 0.0
-    for p in active:
-        got, need = year_hours(ctx, p, year)
-        total_hours += got
-        total_need += need
-        met += got >= need
+    departments = _department_hours(ctx, active, year)
+    met, total_hours, total_need = (sum(t[i] for t in departments.values()) for i in (1, 2, 3))
 
     certs = Counter()
     for p in active:
@@ -107,6 +97,9 @@ def archive_summary(result: Result) -> dict:
                 certs[st.state] += 1
 
     fams = Counter(f.code[0] for f in result.findings)
+    severities: dict[str, Counter] = {}
+    for f in result.findings:
+        severities.setdefault(f.code[0], Counter())[f.severity] += 1
     return {
         "archive": a.name,
         "enterprise": e.name if e else "",
@@ -125,11 +118,54 @@ def archive_summary(result: Result) -> dict:
         "pre_job": {"judged": len(new_workers), "covered": pre_job, "percent": percent(pre_job, len(new_workers))},
         "campaign": _campaign(ctx),
         "hours": _hours(year, len(active), met, total_hours, total_need),
+        "hours_by_department": [{"department": dept, **_hours(year, *tally)}
+                                for dept, tally in sorted(departments.items())],
+        "by_year": by_year(ctx),
         "certificates": {k: certs.get(k, 0) for k in ("valid", "expiring", "review_due", "review_overdue", "expired")},
         "drills": _drills(ctx),
         "sessions": sum(1 for s in a.sessions.values() if s.start.date() <= as_of),
-        "findings": {**summarize(result.findings), "by_family": dict(sorted(fams.items()))},
+        "findings": {**summarize(result.findings), "by_family": dict(sorted(fams.items())),
+                     "by_family_severity": {fam: _severities(c) for fam, c in sorted(severities.items())}},
     }
+
+
+def _severities(counts) -> dict:
+    return {"errors": counts.get("error", 0), "warnings": counts.get("warning", 0), "infos": counts.get("info", 0)}
+
+
+def _department_hours(ctx: Context, people: list[Person], year: int) -> dict[str, list]:
+    """department on as_of -> [people, met, credited, required] of `year`'s 学时 (Y001/Y002's figure)."""
+    out: dict[str, list] = {}
+    for p in people:
+        got, need = year_hours(ctx, p, year)
+        tally = out.setdefault(p.post_on(ctx.as_of).department, [0, 0, 0.0, 0.0])
+        tally[0] += 1
+        tally[1] += got >= need
+        tally[2] += got
+        tally[3] += need
+    return out
+
+
+def by_year(ctx: Context) -> list[dict]:
+    """Coverage over the archive's years, window_start's year to as_of's:
+    yearly 学时 met among the people the Y rules judge for that year (the
+    matrix's definition; this year: so far), and pre-job training before the
+    post among the newcomers who started on their post that year."""
+    from .matrix import CURRENT, NA, Requirements
+
+    requirements = Requirements(ctx)
+    people = sorted(ctx.archive.people.values(), key=lambda p: p.id)
+    out = []
+    for year in range(ctx.window_start.year, ctx.as_of.year + 1):
+        cells = [requirements.hours(p, year) for p in people]
+        judged = sum(c.state != NA for c in cells)
+        met = sum(c.state == CURRENT for c in cells)
+        new = [p for p in ctx.newcomers if p.on_post.year == year]
+        covered = sum(pre_job_covered(ctx, p) for p in new)
+        out.append({"year": year, "hours_judged": judged, "hours_met": met, "hours_percent": percent(met, judged),
+                    "pre_job_judged": len(new), "pre_job_covered": covered,
+                    "pre_job_percent": percent(covered, len(new))})
+    return out
 
 
 def _add(counts: list[dict]) -> dict:
@@ -168,9 +204,13 @@ def workspace_total(summaries: list[dict]) -> dict:
                         sum(h["met"] for h in hours), sum(h["credited"] for h in hours),
                         sum(h["required"] for h in hours)),
         "certificates": _add([s["certificates"] for s in summaries]),
-        "drills": {"total": sum(s["drills"]["total"] for s in summaries)},
+        "drills": {"total": sum(s["drills"]["total"] for s in summaries),
+                   "last": max((s["drills"]["last"] for s in summaries if s["drills"]["last"]), default=None)},
         "sessions": sum(s["sessions"] for s in summaries),
         "findings": {**{k: sum(f[k] for f in findings) for k in ("errors", "warnings", "infos", "total")},
                      "by_code": dict(sorted(_add([f["by_code"] for f in findings]).items())),
-                     "by_family": dict(sorted(_add([f["by_family"] for f in findings]).items()))},
+                     "by_family": dict(sorted(_add([f["by_family"] for f in findings]).items())),
+                     "by_family_severity": {fam: _add([f["by_family_severity"][fam] for f in findings
+                                                       if fam in f["by_family_severity"]])
+                                            for fam in sorted({k for f in findings for k in f["by_family_severity"]})}},
     }

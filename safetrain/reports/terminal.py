@@ -18,7 +18,7 @@ STATE_STYLES = {
 }
 
 
-def render(*renderables, width: int = 100, color: bool = False) -> str:
+def to_text(*renderables, width: int = 100, color: bool = False) -> str:
     """The renderables as text `width` columns wide; ANSI colours when `color`.
     A table that cannot fit (its unbreakable cells need more) is printed as
     wide as it needs: rich would otherwise crop cells or drop whole columns."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .kinds import KINDS, Kind
+from .kinds import DOCUMENT_KINDS, DocumentKind
 from .wordtpl import CompiledTemplate, TemplateProblem, Where
 
 ANY = object()  # a value the sample cannot say anything about (loop.index, a {% set %} ...)
@@ -43,16 +43,16 @@ class TemplateReport:
         return self.kind is not None and not self.problems and self.error is None
 
 
-def sample_context(kind: Kind) -> dict:
+def sample_context(kind: DocumentKind) -> dict:
     from .facts import Facts
     from .samples import sample_result
 
     result = sample_result()
-    rid = kind.ids(result.archive)[0] if kind.records else ""
+    rid = kind.ids(result.archive)[0] if kind.record_kind else ""
     return kind.build(Facts(result), rid)
 
 
-def unknown_variables(compiled: CompiledTemplate, kind: Kind) -> list[Unknown]:
+def unknown_variables(compiled: CompiledTemplate, kind: DocumentKind) -> list[Unknown]:
     """Variables (and attributes of them) the template uses that the kind's context lacks."""
     from docxtpl import DocxTemplate
     import io
@@ -178,7 +178,7 @@ def _value(node, scope: dict):
 def check_template(path: str | Path) -> TemplateReport:
     """One template file: is it a kind, does it parse, are its variables known."""
     path = Path(path)
-    kind = KINDS.get(path.stem)
+    kind = DOCUMENT_KINDS.get(path.stem)
     if kind is None:
         return TemplateReport(str(path), None)
     try:

@@ -37,10 +37,7 @@ _XML_DECL = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 
 
 class TemplateProblem(SafetrainError):
-    """A template that cannot be used: the message names the file (and the paragraph when known)."""
-
-    def __reduce__(self):  # crosses from a worker process with both languages
-        return (type(self), (self.zh, self.en))
+    """A template that cannot be used (Word or HTML): the message names the file (and the paragraph or line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +64,12 @@ def _part_en(part: str) -> str:
     return {"document": "body", "header": "header", "footer": "footer", "footnotes": "footnotes"}.get(kind, part)
 
 
-def jinja_env():
+def jinja_env(loader=None):
+    """The sandbox every user template renders in (Word here, HTML in reports/html)."""
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=loader)
 
 
 def _strip(line: str, width: int = 40) -> str:
@@ -143,17 +141,8 @@ class CompiledTemplate:
         return Where(part, max(lineno - 1, 1), _strip(lines[lineno - 1]) if lineno <= len(lines) else "")
 
     def problem_at(self, part: str, lineno: int | None, exc: Exception) -> TemplateProblem:
-        from jinja2 import TemplateSyntaxError
-        from jinja2.sandbox import SecurityError
-
         where = self.where(part, lineno)
-        if isinstance(exc, TemplateSyntaxError):
-            kind_zh, kind_en = "语法错误", "syntax error"
-        elif isinstance(exc, SecurityError):
-            kind_zh, kind_en = "不允许的操作（沙箱）", "not allowed (sandbox)"
-        else:
-            kind_zh, kind_en = "渲染失败", "cannot render"
-        message = getattr(exc, "message", None) or str(exc)
+        (kind_zh, kind_en), message = template_error(exc)
         return self.problem(f"{where.zh()}{kind_zh}：{message}", f"{where.en()}: {kind_en}: {message}")
 
     # -- rendering ------------------------------------------------------------
@@ -199,6 +188,20 @@ class CompiledTemplate:
     def _ordered(self) -> list[tuple[str, bytes]]:
         entries = dict(self.entries)
         return [(n, entries[n]) for n in ooxml.ordered(entries)]
+
+
+def template_error(exc: Exception) -> tuple[tuple[str, str], str]:
+    """What went wrong in a user's template, in words ((zh, en), Jinja's message): Word and HTML templates alike."""
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import SecurityError
+
+    if isinstance(exc, TemplateSyntaxError):
+        kind = ("语法错误", "syntax error")
+    elif isinstance(exc, SecurityError):
+        kind = ("不允许的操作（沙箱）", "not allowed (sandbox)")
+    else:
+        kind = ("渲染失败", "cannot render")
+    return kind, getattr(exc, "message", None) or str(exc)
 
 
 def _text(blob: bytes) -> str:

@@ -8,33 +8,60 @@ at the person's file.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterator
 
 from ..archive.reading.models import Person
 from .context import Context, on_post_key
 from ..dates import add_months
-from .periods import Period, complete_periods
 from .registry import hit, rule
 
+#: Why a year is not judged for a person (see not_judged).
+NOT_OVER = "not_over"            # as_of's year or later; judged once over if nothing else stands in the way
+BEFORE_WINDOW = "before_window"  # 1 January is before the window's start: the archive does not cover all of it
+PART_YEAR = "part_year"          # the person was not employed all of the year (so far)
 
-def _years(ctx: Context) -> list[Period]:
-    """The years wholly in the window that ended before as_of."""
-    return complete_periods("year", ctx.window_start, ctx.as_of)
+
+def not_judged(ctx: Context, person: Person, year: int) -> str | None:
+    """Why Y001/Y002 do not judge `year` for `person`: None when they do, else
+    BEFORE_WINDOW, PART_YEAR or NOT_OVER, in that order. The one definition
+    of which years are judged; reports that show other years call it too.
+
+    RULES.md: a year Y is judged for a person when Y is before as_of's year,
+    the whole of Y is in the window, and the person was employed all of Y.
+    For as_of's year, employment is looked at up to as_of, so NOT_OVER means
+    the year will be judged if the person stays to 31 December."""
+    first = date(year, 1, 1)
+    if not ctx.in_window(first):
+        return BEFORE_WINDOW
+    if not (person.employed_on(first) and person.employed_on(min(date(year, 12, 31), ctx.as_of))):
+        return PART_YEAR
+    if year >= ctx.as_of.year:
+        return NOT_OVER
+    return None
+
+
+def judged_years(ctx: Context, person: Person) -> list[int]:
+    """The years Y001/Y002 judge for `person`, oldest first."""
+    return [y for y in range(ctx.window_start.year, ctx.as_of.year) if not_judged(ctx, person, y) is None]
+
+
+def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
+    """(credited hours in `year`, the yearly requirement) for one person (see annual_requirement)."""
+    figure, types, exclude = annual_requirement(ctx, person)
+    got = ctx.credited(person.id, start=date(year, 1, 1), end=date(year, 12, 31), types=types, exclude=exclude)
+    return got, float(figure.value)
 
 
 def _short_years(ctx: Context, people: Iterator[Person]):
     """(person, year, hours, figure) for each judged year in which a person was
-    credited fewer 学时 than their yearly figure (see annual_requirement)."""
-    years = _years(ctx)
-    if not years:
-        return
+    credited fewer 学时 than their yearly figure."""
     for p in people:
-        fig, types, exclude = annual_requirement(ctx, p)
-        for y in years:
-            if p.employed_on(y.start) and p.employed_on(y.end):
-                hours = ctx.credited(p.id, start=y.start, end=y.end, types=types, exclude=exclude)
-                if hours < fig.value:
-                    yield p, y, hours, fig
+        fig = annual_requirement(ctx, p)[0]
+        for year in judged_years(ctx, p):
+            hours, need = year_hours(ctx, p, year)
+            if hours < need:
+                yield p, str(year), hours, fig
 
 
 def annual_requirement(ctx: Context, person: Person):
@@ -80,9 +107,9 @@ def annual_hours(ctx: Context):
     """
     for p, y, hours, fig in _short_years(ctx, _people(ctx, managers=False)):
         yield hit(p.id, p.file,
-                  f"{p.name}（{p.id}）{y.label} 年度安全再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
-                  f"{p.name} ({p.id}) had {hours:g} 学时 of re-training in {y.label}; {fig.value:g} are required",
-                  period=y.label, citation=fig.citation)
+                  f"{p.name}（{p.id}）{y} 年度安全再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
+                  f"{p.name} ({p.id}) had {hours:g} 学时 of re-training in {y}; {fig.value:g} are required",
+                  period=y, citation=fig.citation)
 
 
 @rule("Y002", "manager-annual-hours", title="主要负责人、安全管理人员年度再培训学时不足",
@@ -110,9 +137,9 @@ def manager_annual_hours(ctx: Context):
     """
     for p, y, hours, fig in _short_years(ctx, _people(ctx, managers=True)):
         yield hit(p.id, p.file,
-                  f"{p.name}（{p.id}）{y.label} 年度主要负责人/安全管理人员再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
-                  f"{p.name} ({p.id}) had {hours:g} 学时 of manager re-training in {y.label}; {fig.value:g} are required",
-                  period=y.label, citation=fig.citation)
+                  f"{p.name}（{p.id}）{y} 年度主要负责人/安全管理人员再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
+                  f"{p.name} ({p.id}) had {hours:g} 学时 of manager re-training in {y}; {fig.value:g} are required",
+                  period=y, citation=fig.citation)
 
 
 @rule("Y003", "manager-initial-hours", title="主要负责人、安全管理人员初次培训学时不足",

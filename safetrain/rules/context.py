@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date
 from functools import cached_property
 
+from ..archive.reading.integrity import Issue, Surroundings, issues
 from ..archive.reading.models import Archive, Attendance, Enterprise, Person, Session
 from .ruleset import Figure, RuleSet
 
@@ -51,6 +52,25 @@ class Context:
 
     def in_window(self, day: date) -> bool:
         return self.window_start <= day
+
+    # -- integrity ----------------------------------------------------------
+    @cached_property
+    def integrity(self) -> list[tuple[str, str, Issue]]:
+        """(subject, file, issue) of every record's integrity issue (A003-A009)."""
+        a = self.archive
+        holders: dict[str, list[str]] = defaultdict(list)
+        for p in a.people.values():
+            if p.id_number:
+                holders[p.id_number].append(p.id)
+        status = a.files.status if a.files is not None else (lambda path, sha=None: "ok")
+        around = Surroundings(a.known_person, lambda number: holders.get(number, ()), status, self.as_of)
+        out = []
+        if a.config is not None:
+            out += [("enterprise", a.config.file, i) for i in issues("config", a.config, around)]
+        for kind in ("person", "session", "drill", "mentorship"):
+            for record in a.records(kind).values():
+                out += [(record.id, record.file, i) for i in issues(kind, record, around)]
+        return out
 
     # -- attendance ---------------------------------------------------------
     @cached_property

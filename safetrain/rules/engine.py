@@ -38,9 +38,7 @@ def check(archive: Archive, ruleset: RuleSet, as_of: date, *, select: Sequence[s
     found = [f for f in found if selected(f.code, select, ignore)]
     if archive.config is None or archive.config.settings.mask_id_numbers:
         found = [_masked(f) for f in found]
-    from ..archive.reading.loader import locate
-
-    return sorted(locate(archive, found), key=Finding.sort_key)
+    return sorted(found, key=Finding.sort_key)
 
 
 def _masked(f: Finding) -> Finding:

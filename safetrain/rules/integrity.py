@@ -6,11 +6,6 @@ other rule, and a reference to its id is not reported as unknown.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Iterator
-
-from ..archive.reading.gbcodes import credit_code_problem, id_number_problem
-from ..findings import Finding
 from .context import Context
 from .registry import declare, hit, rule
 
@@ -77,17 +72,12 @@ declare("A011", "waiver-unused", "warning", """
     """, title="豁免未起作用")
 
 
-def _people_refs(ctx: Context) -> Iterator[tuple[object, tuple, str]]:
-    """(record, key, person id) of every reference to a person."""
-    a = ctx.archive
-    for s in a.sessions.values():
-        for i, att in enumerate(s.attendees):
-            yield s, ("attendees", i, "person"), att.person
-    for d in a.drills.values():
-        for i, pid in enumerate(d.participants):
-            yield d, ("participants", i), pid
-    for m in a.mentorships.values():
-        yield m, ("mentor",), m.mentor
+def _issues(ctx: Context, code: str):
+    """The findings of one A rule: the record checks of archive/reading/integrity.py
+    (the write path runs the same ones before it writes a record)."""
+    for subject, file, issue in ctx.integrity:
+        if issue.code == code:
+            yield hit(subject, file, issue.zh, issue.en, key=issue.key)
 
 
 @rule("A003", "unknown-reference", needs_enterprise=False, title="引用的人员不存在")
@@ -107,14 +97,7 @@ def unknown_reference(ctx: Context):
     Fix:
     Add the person's file, or correct the id.
     """
-    a = ctx.archive
-    for record, key, pid in _people_refs(ctx):
-        if not a.known_person(pid):
-            yield hit(record.id, record.file, f"引用的人员 {pid} 没有人员档案（people/{pid}.toml）",
-                      f"person {pid} has no person file (people/{pid}.toml)", key=key)
-    for m in a.mentorships.values():
-        if not a.known_person(m.id):
-            yield hit(m.id, m.file, f"徒弟 {m.id}（文件名）没有人员档案", f"apprentice {m.id} (the file name) has no person file")
+    yield from _issues(ctx, "A003")
 
 
 @rule("A004", "duplicate-id", needs_enterprise=False, title="编号重复")
@@ -133,19 +116,7 @@ def duplicate_id(ctx: Context):
     Fix:
     Rename one of the files, or remove the repeated entry.
     """
-    a = ctx.archive
-    for s in a.sessions.values():
-        yield from _twice(s, "attendees", [(("attendees", i), att.person) for i, att in enumerate(s.attendees)])
-    for d in a.drills.values():
-        yield from _twice(d, "participants", [(("participants", i), pid) for i, pid in enumerate(d.participants)])
-
-
-def _twice(record, what: str, entries) -> Iterator[Finding]:
-    seen: set[str] = set()
-    for key, pid in entries:
-        if pid in seen:
-            yield hit(record.id, record.file, f"人员 {pid} 在 {what} 中重复出现", f"person {pid} appears twice in {what}", key=key)
-        seen.add(pid)
+    yield from _issues(ctx, "A004")
 
 
 @rule("A005", "duplicate-identity", needs_enterprise=False, title="身份证号重复")
@@ -163,18 +134,7 @@ def duplicate_identity(ctx: Context):
     Fix:
     Merge the two files into one, or correct the wrong ID number.
     """
-    holders = defaultdict(list)
-    for p in ctx.archive.people.values():
-        if p.id_number:
-            holders[p.id_number].append(p)
-    for people in holders.values():
-        if len(people) > 1:
-            for p in people:
-                others = [o.id for o in people if o is not p]
-                more_zh = f" 等 {len(others)} 人" if len(others) > 3 else ""
-                more_en = f" and {len(others) - 3} more" if len(others) > 3 else ""
-                yield hit(p.id, p.file, f"身份证号与 {'、'.join(others[:3])}{more_zh} 相同",
-                          f"the same ID number as {', '.join(others[:3])}{more_en}", key=("id_number",))
+    yield from _issues(ctx, "A005")
 
 
 @rule("A006", "invalid-id-number", needs_enterprise=False, title="身份证号无效")
@@ -193,11 +153,7 @@ def invalid_id_number(ctx: Context):
     Fix:
     Copy the number again from the ID card.
     """
-    for p in ctx.archive.people.values():
-        if p.id_number is not None:
-            problem = id_number_problem(p.id_number, ctx.as_of)
-            if problem:
-                yield hit(p.id, p.file, f"身份证号无效：{problem[0]}", f"invalid ID number: {problem[1]}", key=("id_number",))
+    yield from _issues(ctx, "A006")
 
 
 @rule("A007", "invalid-credit-code", title="统一社会信用代码无效")
@@ -215,34 +171,7 @@ def invalid_credit_code(ctx: Context):
     Fix:
     Copy the code from the business licence (营业执照).
     """
-    e = ctx.enterprise
-    problem = credit_code_problem(e.credit_code)
-    if problem:
-        yield hit("enterprise", ctx.archive.config.file, f"统一社会信用代码无效：{problem[0]}",
-                  f"invalid unified social credit code: {problem[1]}", key=("enterprise", "credit_code"))
-
-
-def _file_refs(ctx: Context):
-    """(record, key, path, sha256) of every file a record points to."""
-    a = ctx.archive
-    for s in a.sessions.values():
-        if s.contract:
-            yield s, ("contract",), s.contract, None
-    for table in (a.sessions, a.drills, a.mentorships, a.people):
-        for r in table.values():
-            for i, att in enumerate(r.attachments):
-                yield r, ("attachments", i), att.path, att.sha256
-    for p in a.people.values():
-        for c in p.certificates:
-            for i, att in enumerate(c.attachments):
-                yield p, ("certificates", c.index, "attachments", i), att.path, att.sha256
-
-
-_STATUS = {
-    "missing": ("文件不存在", "does not exist"),
-    "outside": ("路径指向档案之外", "leaves the archive"),
-    "hash": ("文件的 sha256 与记录不符（文件已被改动）", "has a different sha256 than recorded (the file changed)"),
-}
+    yield from _issues(ctx, "A007")
 
 
 @rule("A008", "missing-file", needs_enterprise=False, title="引用的文件缺失或在档案之外")
@@ -262,12 +191,7 @@ def missing_file(ctx: Context):
     Fix:
     Put the file inside the archive at that path (`safetrain attach`), or correct the path.
     """
-    files = ctx.archive.files
-    for record, key, path, sha in _file_refs(ctx):
-        status = files.status(path, sha)
-        if status != "ok":
-            zh, en = _STATUS[status]
-            yield hit(record.id, record.file, f"{path}：{zh}", f"{path} {en}", key=key)
+    yield from _issues(ctx, "A008")
 
 
 @rule("A009", "date-order", needs_enterprise=False, title="日期先后顺序错误")
@@ -287,29 +211,5 @@ def date_order(ctx: Context):
     Fix:
     Correct the date that was mistyped.
     """
-    a = ctx.archive
-    for s in a.sessions.values():
-        if s.end < s.start:
-            yield hit(s.id, s.file, f"结束时间 {s.end:%Y-%m-%d %H:%M} 早于开始时间 {s.start:%Y-%m-%d %H:%M}",
-                      f"end {s.end:%Y-%m-%d %H:%M} is before start {s.start:%Y-%m-%d %H:%M}", key=("end",))
-    for m in a.mentorships.values():
-        if m.end is not None and m.end < m.start:
-            yield hit(m.id, m.file, f"结束日期 {m.end} 早于开始日期 {m.start}", f"end {m.end} is before start {m.start}", key=("end",))
-    for p in a.people.values():
-        yield from _person_dates(p)
+    yield from _issues(ctx, "A009")
 
-
-def _person_dates(p) -> Iterator[Finding]:
-    if p.left is not None and p.left < p.hired:
-        yield hit(p.id, p.file, f"离职日期 {p.left} 早于入职日期 {p.hired}", f"left {p.left} is before hired {p.hired}", key=("left",))
-    if p.on_post < p.hired:
-        yield hit(p.id, p.file, f"上岗日期 {p.on_post} 早于入职日期 {p.hired}", f"on_post {p.on_post} is before hired {p.hired}", key=("on_post",))
-    for c in p.certificates:
-        if c.expires <= c.issued:
-            yield hit(p.id, p.file, f"证书 {c.number} 的有效期至 {c.expires} 不晚于发证日期 {c.issued}",
-                      f"certificate {c.number} expires {c.expires}, not after it was issued {c.issued}",
-                      key=("certificates", c.index, "expires"))
-    for ch in p.changes:
-        if ch.date < p.hired:
-            yield hit(p.id, p.file, f"岗位变动日期 {ch.date} 早于入职日期 {p.hired}",
-                      f"change on {ch.date} is before hired {p.hired}", key=("changes", ch.index, "date"))

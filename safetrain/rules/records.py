@@ -60,7 +60,7 @@ def missing_result(ctx: Context):
         if s.assessment == "none":
             continue
         for i, a in enumerate(s.attendees):
-            if a.score is None and a.passed_flag is None:
+            if a.score is None and a.passed is None:
                 yield hit(s.id, s.file, f"参加人员 {a.person} 没有考核成绩或结果", f"attendee {a.person} has no score or result",
                           key=("attendees", i))
 

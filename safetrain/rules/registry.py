@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Mapping
 
 from ..archive.reading.rulepages import rule_pages
 from ..findings import Finding
+from .catalog import registrable, status_of
 
 _CODE = re.compile(r"^[A-Z]\d{3}$")
 _SECTIONS = ("what", "why", "example", "fix")
@@ -45,6 +46,11 @@ class Rule:
             if text:
                 return text
         return _sections(self.doc).get(title, "")
+
+    @property
+    def status(self) -> str:
+        """stable or preview (rules/catalog.py)."""
+        return status_of(self.code)
 
     @property
     def summary(self) -> str:
@@ -78,6 +84,7 @@ def rule(code: str, name: str, severity: str = "error", *, title: str, figures: 
     """
     if not _CODE.match(code) or code in _registry or severity not in ("error", "warning", "info") or not title:
         raise ValueError(f"bad rule registration {code} {name}")
+    registrable(code)
 
     def register(func: Callable[..., Iterable[Finding]]):
         doc = inspect.cleandoc(func.__doc__ or "")
@@ -94,6 +101,7 @@ def declare(code: str, name: str, severity: str, doc: str, *, title: str) -> Non
     """A rule applied elsewhere (the loader's A001/A002, the waiver stage's A010/A011)."""
     if code in _registry:
         raise ValueError(f"rule {code} registered twice")
+    registrable(code)
     _registry[code] = Rule(code, name, severity, None, inspect.cleandoc(doc), title, (), False)
 
 

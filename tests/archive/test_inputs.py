@@ -34,8 +34,9 @@ def test_datetimes(text):
 
 
 def test_datetime_needs_a_time():
-    with pytest.raises(InputError, match="the time is missing"):
+    with pytest.raises(InputError) as err:
         parse_datetime("2023-07-15")
+    assert "the time is missing" in err.value.en
 
 
 def test_codes_accept_labels_and_lists():
@@ -54,5 +55,6 @@ def test_numbers_and_text_cells():
     assert coerce(SESSION.fields["hours"], 1.5) == 1.5
     assert coerce(PERSON.fields["team"], 3.0) == "3"
     assert coerce(PERSON.fields["team"], "  ") is None
-    with pytest.raises(InputError, match="not a number"):
+    with pytest.raises(InputError) as err:
         coerce(SESSION.fields["hours"], "八")
+    assert "not a number" in err.value.en

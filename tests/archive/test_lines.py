@@ -2,7 +2,7 @@
 
 import tomllib
 
-from safetrain.archive.reading.lines import key_lines, line_of
+from safetrain.archive.reading.tomltext import key_lines, line_of
 
 TEXT = '''#:schema ../schemas/session.schema.json
 title = "a # not a comment"

@@ -4,7 +4,7 @@ import tomllib
 
 import pytest
 
-from conftest import person, session
+from helpers import person, session
 from edit_helpers import a_family, changed, run, sha, snapshot
 
 SESSION = session('{ person = "E1", score = 90 },  # 张三\n  # 补训人员\n  { person = "E2", passed = true }')
@@ -96,7 +96,7 @@ def test_cert_add_checks_dates_and_required(archive):
     bad = run("cert", "add", "E2", "-a", archive, "--kind", "other", "--number", "X1", "--issued", "2021-03-01",
               "--expires", "2021-03-01")
     assert bad.exit_code == 2
-    assert "`certificates[0].expires` 有效期至 2021-03-01 不晚于发证日期 2021-03-01（A009）" in bad.output
+    assert "`certificates[0].expires` 证书 X1 的有效期至 2021-03-01 不晚于发证日期 2021-03-01（A009）" in bad.output
     missing = run("cert", "add", "E2", "-a", archive, "--kind", "other")
     assert missing.exit_code == 2 and "缺少必填项：--number（证书编号）、--issued（发证日期）、--expires（有效期至）" in missing.output
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import config, person, session
+from helpers import config, person, session
 from edit_helpers import a_family, run, snapshot
 
 MESSY = 'post = "车工"\nname="张三"  # 姓名\nhired = 2023-07-03\nemployment = "formal"\ndepartment = "机加车间"\n'
@@ -74,18 +74,6 @@ def test_fmt_leaves_dotted_keys_alone(make_archive):
     result = run("fmt", root)
     assert result.exit_code == 0 and "保留原样：使用了点分键" in result.output
     assert snapshot(root) == before
-
-
-COMMANDS = [["init"], ["new"], ["new", "person"], ["new", "session"], ["new", "drill"], ["new", "mentorship"],
-            ["attend"], ["cert"], ["cert", "add"], ["attach"], ["import"], ["import", "roster"],
-            ["import", "attendance"], ["fmt"]]
-
-
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_help(command):
-    result = run(*command, "--help")
-    assert result.exit_code == 0
-    assert "Usage:" in result.output
 
 
 def test_new_person_help_names_every_field():

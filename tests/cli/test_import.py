@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from conftest import person, session
+from helpers import person, session
 from edit_helpers import a_family, changed, id_number, run, snapshot
 
 HEADERS = ["工号", "姓名", "身份证号", "部门", "班组", "岗位", "用工形式", "入职日期", "上岗日期", "人员类别", "技能等级"]
@@ -46,7 +46,7 @@ ERRORS = [
     f"第 4 行 身份证号（C列）：身份证号无效：校验码应为 {GOOD[-1]}，实际为 {BAD[-1]}（A006）",
     "第 5 行 入职日期（H列）：不是有效日期：2023年2月30日",
     '第 6 行 用工形式（G列）："全职" 不是有效选项；可选：formal 正式工、contract 合同工、temporary 临时工、'
-    "dispatched 劳务派遣工、rotating 轮换工、agreement 协议工、intern 实习学生",
+    "dispatched 劳务派遣工、rotating 轮换工、agreement 协议工、intern 实习学生、part_time 非全日制用工",
     "第 7 行 姓名（B列）：缺少姓名",
     "第 8 行 工号（A列）：工号 E100 与第 3 行重复",
 ]
@@ -103,7 +103,7 @@ def test_roster_id_numbers_checked_across_rows_and_archive(archive, tmp_path):
                                       ["E9", "丙", 640104198505120000.0, "d", None, "p", "正式工", "2023-07-03"]])
     result = run("import", "roster", path, "-a", archive)
     assert result.exit_code == 1
-    assert "第 3 行 身份证号（C列）：与人员 E7 的身份证号相同（A005）" in result.output
+    assert "第 3 行 身份证号（C列）：身份证号与 E7 相同（A005）" in result.output
     assert "第 4 行 身份证号（C列）：Excel 把身份证号存成了数字，后几位已丢失" in result.output
     assert a_family(archive) == []
 
@@ -135,7 +135,7 @@ def test_roster_template(tmp_path, archive):
     assert headers[:8] == ["工号*", "姓名*", "身份证号", "部门*", "班组", "岗位*", "用工形式*", "入职日期*"]
     assert ws["A2"].value == "示例" and ws["G2"].value == "正式工"
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert lists["G2"] == '"正式工,合同工,临时工,劳务派遣工,轮换工,协议工,实习学生"'
+    assert lists["G2"] == '"正式工,合同工,临时工,劳务派遣工,轮换工,协议工,实习学生,非全日制用工"'
     assert "初级工" in lists["L2"] and "主要负责人" in lists["K2"]
     assert ws["C3"].number_format == "@"
     assert "说明" in book.sheetnames

@@ -4,7 +4,7 @@ import tomllib
 
 import pytest
 
-from conftest import CREDIT_CODE
+from helpers import CREDIT_CODE
 from edit_helpers import a_family, run
 from safetrain.archive.writing.canonical import format_text
 from safetrain.cli import support

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from conftest import person, session
+from helpers import person, session
 from edit_helpers import a_family, changed, id_number, run, snapshot
 from safetrain.cli import support
 
@@ -125,7 +125,7 @@ def test_new_session_integrity(archive, extra, message):
 def test_new_drill_and_mentorship_check_people(archive):
     bad = run("new", "drill", "D1", "-a", archive, "--title", "消防演练", "--date", "2024-04-01", "--scale", "小练",
               "--participants", "E1,E404")
-    assert bad.exit_code == 2 and "`participants[1]` 人员 E404 没有人员档案（people/E404.toml）（A003）" in bad.output
+    assert bad.exit_code == 2 and "`participants[1]` 引用的人员 E404 没有人员档案（people/E404.toml）（A003）" in bad.output
     ok = run("new", "drill", "D1", "-a", archive, "--title", "消防演练", "--date", "2024-04-01", "--scale", "小练",
              "--participants", "E1,E2", "--scenario", "火灾")
     assert ok.exit_code == 0 and "已新建 drills/2024/D1.toml" in ok.output

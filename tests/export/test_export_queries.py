@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import certificate, config, credit_code, person, session
+from helpers import certificate, config, credit_code, person, session
 
 from safetrain.api import check_paths
 from safetrain.archive.reading.codes import TABLES as CODE_TABLES

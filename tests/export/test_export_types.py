@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import AS_OF
+from helpers import AS_OF
 
 from safetrain.cli import main
 from safetrain.export import parquet, postgres, tables

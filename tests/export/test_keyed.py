@@ -3,7 +3,7 @@ gives what checking here gives, in plan order, and falls back when it cannot."""
 
 from concurrent.futures.process import BrokenProcessPool
 
-from conftest import AS_OF, credit_code, person
+from helpers import AS_OF, credit_code, person
 
 from safetrain.export import keyed
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ACME_CODE, AS_OF, BETA_CODE, credit_code, person
+from helpers import ACME_CODE, AS_OF, BETA_CODE, credit_code, person
 
 from safetrain.api import check_path
 from safetrain.cli import main
@@ -181,8 +181,9 @@ def test_failed_export_leaves_the_previous_files(tmp_path, export_workspace, mon
     monkeypatch.setattr(pq, "write_table", write_table)
     result = export_pq(out, export_workspace)
     assert result.exit_code == 2 and result.output.count("\n") == 1 and "Traceback" not in result.output
-    assert result.output == (f"error: cannot write the Parquet dataset {out} (while exporting acme; its previous "
-                             "files are unchanged): disk full\n")
+    failed = calls[-1]  # acme's sixth file, named in the error
+    assert f"credit_code={ACME_CODE}" in str(failed)
+    assert result.output == f"error: cannot write {out / Path(failed).relative_to(out).parent / 'part-0.parquet'}: disk full\n"
     assert files(out) == before  # no new file, no temporary file, nothing replaced
 
 

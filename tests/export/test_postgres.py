@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ACME_CODE, AS_OF, BETA_CODE, EXPORT_ACME, EXPORT_BETA, credit_code, person
+from helpers import ACME_CODE, AS_OF, BETA_CODE, EXPORT_ACME, EXPORT_BETA, credit_code, person
 
 from safetrain.cli import main
 from safetrain.export import tables

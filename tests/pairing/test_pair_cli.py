@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
-from conftest import findings, mentorship, person
+from helpers import findings, mentorship, person
 
 from safetrain.api import load_archive, ruleset_for
 from safetrain.cli import main
@@ -103,6 +103,7 @@ def test_write_then_check_is_clean(mine):
         "# 师带徒记录：徒弟 A1 王徒弟，师傅 M1 李师傅，岗位 采煤机司机\n"
         "# 由 safetrain pair 配对：同一班组（综采一队一班）；师傅本岗位工龄12年2个月；配对后带徒 2/2 人\n"
         "# 计划结束日期 end = 开始日期 + 最短带徒期限 4 个月；徒弟实习合格、师傅签署证明后填写 signed_off\n"
+        "\n"
         'mentor = "M1"\npost = "采煤机司机"\nstart = 2024-03-01\nend = 2024-07-01\n')
     for as_of in (date(2024, 6, 30), date(2025, 6, 30)):
         left = [(f.code, f.subject) for f in findings(mine, as_of, select=["M", "A"])]
@@ -193,7 +194,7 @@ def test_write_refuses_a_file_that_appeared_meanwhile(mine):
     (mine / "mentorships/A2.toml").write_text("# 手工记录\n", encoding="utf-8")
     with pytest.raises(SafetrainError) as err:
         write_plan(archive, plan)
-    assert err.value.message("en") == "mentorships/A2.toml already exists; it was not overwritten"
+    assert err.value.message("en") == "mentorship id A2 already exists: mentorships/A2.toml"
     assert (mine / "mentorships/A2.toml").read_text(encoding="utf-8") == "# 手工记录\n"
     assert sorted(p.name for p in (mine / "mentorships").iterdir()) == ["A1.toml", "A2.toml"]
 
@@ -201,8 +202,8 @@ def test_write_refuses_a_file_that_appeared_meanwhile(mine):
 @pytest.mark.parametrize("args, message", [
     (["--apprentice", "ZZ"], "没有编号为 ZZ 的人员（people/ZZ.toml）"),
     (["--apprentice", "ZZ", "--lang", "en"], "no person with id ZZ (people/ZZ.toml)"),
-    (["--start", "2024-02-30"], "--start 不是 YYYY-MM-DD 格式的日期 / --start is not a date in YYYY-MM-DD form"),
-    (["--as-of", "tomorrow"], "--as-of 不是 YYYY-MM-DD 格式的日期 / --as-of is not a date in YYYY-MM-DD form"),
+    (["--start", "2024-02-30"], "错误：--start 不是 YYYY-MM-DD 格式的日期"),
+    (["--as-of", "tomorrow"], "错误：--as-of 不是 YYYY-MM-DD 格式的日期"),
 ])
 def test_bad_input_is_one_line_exit_2(mine, args, message):
     result = run("-a", str(mine), *args)
@@ -214,7 +215,7 @@ def test_bad_input_is_one_line_exit_2(mine, args, message):
 def test_no_archive_is_one_line_exit_2(tmp_path):
     result = run("-a", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [f"错误：{tmp_path / 'nowhere'} 处没有档案（找不到 safetrain.toml）"]
+    assert result.output.strip().splitlines() == [f"错误：{tmp_path / 'nowhere'} 处没有档案（本目录和上级目录中都没有 safetrain.toml）"]
 
 
 def test_broken_person_file_is_refused(make_archive):

@@ -11,7 +11,7 @@ from types import MappingProxyType
 import pytest
 
 from safetrain.api import DEFAULT_RULESET
-from safetrain.archive.reading.models import Archive, Change, Config, Enterprise, Mentorship, Person, Settings, Violation
+from safetrain.archive.reading.models import Archive, Change, Config, Enterprise, Mentorship, Person, Violation
 from safetrain.archive.reading.rulesets import ruleset_tables
 from safetrain.dates import add_months, whole_months
 from safetrain.pairing import plan_pairs
@@ -35,15 +35,17 @@ def national(**figures):
 
 
 def make(people: list[Person], mentorships: list[Mentorship] = (), industry: str = "coal_mine") -> Archive:
-    enterprise = Enterprise("测试煤矿", "91350100M000100Y43", industry, False, False, "宁夏", records_since=date(2023, 7, 1))
-    return Archive("t", Config(1, "national", enterprise, Settings()),
+    enterprise = Enterprise(name="测试煤矿", credit_code="91350100M000100Y43", industry=industry, crowded_place=False,
+                            uses_gas=False, region="宁夏", records_since=date(2023, 7, 1))
+    return Archive("t", Config(ruleset="national", enterprise=enterprise),
                    MappingProxyType({p.id: p for p in people}), MappingProxyType({}), MappingProxyType({}),
                    MappingProxyType({m.id: m for m in mentorships}), MappingProxyType({}), None)
 
 
 def person(pid: str, hired: date, post: str = POSTS[0], department: str = DEPARTMENTS[0], team=None, **keys) -> Person:
     keys.setdefault("on_post", hired)
-    return Person(pid, f"people/{pid}.toml", pid, "formal", department, post, hired, team=team, **keys)
+    return Person(id=pid, file=f"people/{pid}.toml", name=pid, employment="formal", department=department, post=post,
+                  hired=hired, team=team, **keys)
 
 
 def mentor(pid: str, since: date = date(2012, 1, 1), **keys) -> Person:
@@ -60,14 +62,14 @@ def random_mentor(rng: random.Random, i: int, posts: list[str]) -> Person:
     hired = day_between(rng, date(2005, 1, 1), date(2024, 5, 1))
     changes = ()
     if rng.random() < 0.25:
-        changes = (Change(day_between(rng, date(2023, 6, 1), date(2024, 6, 30)), "transfer",
-                          rng.choice(DEPARTMENTS), rng.choice(POSTS), 0),)
+        changes = (Change(date=day_between(rng, date(2023, 6, 1), date(2024, 6, 30)), kind="transfer",
+                          department=rng.choice(DEPARTMENTS), post=rng.choice(POSTS)),)
     return person(
         f"M{i}", hired, rng.choice(posts), rng.choice(DEPARTMENTS), rng.choice(TEAMS),
         left=day_between(rng, hired, date(2024, 12, 31)) if rng.random() < 0.1 else None,
         post_since=None if rng.random() < 0.1 else day_between(rng, date(2000, 1, 1), date(2023, 3, 1)),
         skill_level=rng.choice([None, "junior", "intermediate", "senior", "senior", "technician"]),
-        violations=(Violation(day_between(rng, date(2019, 1, 1), date(2024, 6, 1)), None, 0),) if rng.random() < 0.2 else (),
+        violations=(Violation(date=day_between(rng, date(2019, 1, 1), date(2024, 6, 1))),) if rng.random() < 0.2 else (),
         changes=changes,
     )
 
@@ -76,7 +78,8 @@ def random_existing(rng: random.Random, mentor_id: str, k: int) -> Mentorship:
     start = day_between(rng, date(2023, 9, 1), date(2024, 8, 31))
     end = add_months(start, rng.randint(1, 6)) if rng.random() < 0.8 else None
     signed = day_between(rng, start, end) if end and rng.random() < 0.3 else None
-    return Mentorship(f"X{mentor_id}{k}", f"mentorships/X{mentor_id}{k}.toml", mentor_id, POSTS[0], start, end, signed)
+    return Mentorship(id=f"X{mentor_id}{k}", file=f"mentorships/X{mentor_id}{k}.toml", mentor=mentor_id, post=POSTS[0],
+                      start=start, end=end, signed_off=signed)
 
 
 def random_instance(seed: int) -> tuple[Archive, list[str]]:
@@ -91,7 +94,7 @@ def random_instance(seed: int) -> tuple[Archive, list[str]]:
                              on_post=min(hired + timedelta(days=rng.randint(0, 10)), AS_OF)))
         ids.append(f"A{j}")
         if rng.random() < 0.1:
-            existing.append(Mentorship(f"A{j}", f"mentorships/A{j}.toml", "M0", POSTS[0], hired))
+            existing.append(Mentorship(id=f"A{j}", file=f"mentorships/A{j}.toml", mentor="M0", post=POSTS[0], start=hired))
     rng.shuffle(people)
     return make(people, existing), ids
 
@@ -217,7 +220,8 @@ def crowded_instance(seed: int) -> tuple[Archive, list[str]]:
     rng = random.Random(seed)
     people = [mentor(f"M{i}", since=date(2012, rng.randint(1, 3), 1), team=rng.choice(TEAMS))
               for i in range(rng.randint(3, 5))]
-    existing = [Mentorship(f"X{i}", f"mentorships/X{i}.toml", m.id, POSTS[0], date(2024, rng.randint(1, 6), 1))
+    existing = [Mentorship(id=f"X{i}", file=f"mentorships/X{i}.toml", mentor=m.id, post=POSTS[0],
+                           start=date(2024, rng.randint(1, 6), 1))
                 for i, m in enumerate(people) if rng.random() < 0.3]
     ids = [f"A{j}" for j in range(rng.randint(3, 4))]
     people += [person(a, date(2024, rng.randint(1, 6), 1), team=rng.choice(TEAMS)) for a in ids]
@@ -287,7 +291,8 @@ def test_same_team_then_department_then_load_then_experience():
 
 
 def test_lighter_load_before_experience():
-    busy = Mentorship("X1", "mentorships/X1.toml", "M0", POSTS[0], date(2024, 1, 1), date(2024, 12, 31))
+    busy = Mentorship(id="X1", file="mentorships/X1.toml", mentor="M0", post=POSTS[0], start=date(2024, 1, 1),
+                      end=date(2024, 12, 31))
     people = [mentor("M0", since=date(2000, 1, 1)), mentor("M1", since=date(2020, 1, 1)), person("A0", date(2024, 3, 1))]
     plan = plan_pairs(make(people, [busy]), national(), AS_OF, apprentices=["A0"])
     assert [(p.mentor.id, p.load_after) for p in plan.pairs] == [("M1", 1)]
@@ -309,7 +314,7 @@ def test_ties_go_by_ids_and_are_deterministic():
 
 def test_parts_are_independent_and_a_transferred_mentor_links_them():
     # M0 works 采煤机司机 until 2024-04-01, then 井下电工: it can serve A0 (March) or A1 (May), not both at once.
-    moved = mentor("M0", changes=(Change(date(2024, 4, 1), "transfer", None, POSTS[1], 0),))
+    moved = mentor("M0", changes=(Change(date=date(2024, 4, 1), kind="transfer", post=POSTS[1]),))
     people = [moved, person("A0", date(2024, 3, 1)), person("A1", date(2024, 5, 1), post=POSTS[1])]
     plan = plan_pairs(make(people), national(mentor_max_apprentices=1), AS_OF, apprentices=["A0", "A1"])
     assert len(plan.pairs) == 1 and [u.code for u in plan.unpaired] == ["outmatched"]

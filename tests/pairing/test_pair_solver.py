@@ -8,15 +8,16 @@ from datetime import date
 import pytest
 
 from safetrain.archive.reading.models import Person, Post
-from safetrain.pairing.problem import Apprentice, Option, Problem
+from safetrain.pairing.problem import Apprentice, Option, PairingProblem
 from safetrain.pairing.solver import EXACT, components, solve, weights
 
 
 def someone(pid: str) -> Person:
-    return Person(pid, f"people/{pid}.toml", pid, "formal", "一队", "司机", date(2024, 1, 1), date(2024, 1, 1))
+    return Person(id=pid, file=f"people/{pid}.toml", name=pid, employment="formal", department="一队", post="司机",
+                  hired=date(2024, 1, 1))
 
 
-def random_problem(seed: int) -> Problem:
+def random_problem(seed: int) -> PairingProblem:
     rng = random.Random(seed)
     cap = rng.choice([1, 1, 2, 3])
     n, m = rng.randint(2, 6), rng.randint(1, 4)
@@ -25,10 +26,10 @@ def random_problem(seed: int) -> Problem:
     mentors = tuple(someone(f"M{j}") for j in range(m))
     options = tuple(Option(i, j, rng.randint(0, 2), rng.randint(0, cap - 1))
                     for i in range(n) for j in range(m) if rng.random() < 0.55)
-    return Problem(apprentices, mentors, options, cap, tuple(rng.randint(0, 1) for _ in range(m)))
+    return PairingProblem(apprentices, mentors, options, cap, tuple(rng.randint(0, 1) for _ in range(m)))
 
 
-def positions(problem: Problem) -> tuple[dict[int, int], dict[int, int]]:
+def positions(problem: PairingProblem) -> tuple[dict[int, int], dict[int, int]]:
     """Positions in id order within each part, computed without the solver's helpers."""
     part = {}
     for o in problem.options:  # naive merging: relabel one part into the other
@@ -45,7 +46,7 @@ def positions(problem: Problem) -> tuple[dict[int, int], dict[int, int]]:
     return at_a, at_m
 
 
-def brute(problem: Problem):
+def brute(problem: PairingProblem):
     at_a, at_m = positions(problem)
     by_apprentice = {}
     for o in problem.options:
@@ -86,7 +87,7 @@ def test_components_split_by_shared_people():
     a = [Apprentice(someone(f"A{i}"), date(2024, 1, 1), date(2024, 5, 1), Post("一队", "司机", None, date(2024, 1, 1)))
          for i in range(3)]
     options = (Option(0, 0, 1, 0), Option(1, 1, 1, 0), Option(2, 1, 1, 0), Option(2, 2, 1, 0))
-    problem = Problem(tuple(a), tuple(someone(f"M{j}") for j in range(3)), options, 2, (0, 0, 0))
+    problem = PairingProblem(tuple(a), tuple(someone(f"M{j}") for j in range(3)), options, 2, (0, 0, 0))
     assert [[(o.apprentice, o.mentor) for o in part] for part in components(problem)] == [
         [(0, 0)], [(1, 1), (2, 1), (2, 2)]]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from conftest import person, session  # tests/conftest.py
+from helpers import person, session  # tests/conftest.py
 
 AS_OF = date(2024, 6, 30)
 HYPERLINK = '=HYPERLINK("http://x","y")'

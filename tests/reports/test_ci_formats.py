@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
-from conftest import AS_OF, person, session
+from helpers import AS_OF, person, session
 
 from safetrain.cli import main
 

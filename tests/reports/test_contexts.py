@@ -7,7 +7,7 @@ from safetrain.reports import fmt
 from safetrain.reports.contexts import (card_context, drill_context, mentorship_context, person_context,
                                         session_context, signin_context)
 from safetrain.reports.facts import Facts
-from safetrain.reports.kinds import KINDS
+from safetrain.reports.kinds import DOCUMENT_KINDS
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_fmt():
 
 def test_every_context_is_strings(printed):
     f = Facts(checked(printed))
-    for kind in KINDS.values():
+    for kind in DOCUMENT_KINDS.values():
         if kind.name == "register":
             continue
         for rid in kind.ids(f.archive):
@@ -72,7 +72,7 @@ def test_person_context(printed):
 
 def test_id_numbers_unmasked_only_when_the_archive_says_so(make_archive):
     from printing import FILES
-    from conftest import config
+    from helpers import config
 
     root = make_archive({**FILES, "safetrain.toml": config() + "\n[settings]\nmask_id_numbers = false\n"})
     assert person_context(Facts(checked(root)), "E0001")["person"]["id_number"] == "640104199003070014"

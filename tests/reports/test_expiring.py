@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from conftest import AS_OF, certificate, person
+from helpers import AS_OF, certificate, person
 
 from safetrain.api import check_path
-from safetrain.reports.expiring import due_items, expiring_document, expiring_ics, expiring_text
+from safetrain.reports.expiring import due_counts, due_items, expiring_document, expiring_ics, expiring_text
 
 
 SPECIAL = '["special_operator"]'
@@ -53,6 +53,14 @@ def test_states_and_soonest_first(make_archive):
     assert (e2["name"], e2["department"], e2["kind"], e2["category"], e2["due_kind"], e2["window"]) == \
         ("李梅", "安全科", "manager", "安全生产管理人员", "expiry", 30)
     assert items[3]["due_kind"] == "review" and items[3]["window"] == 60
+
+
+def test_due_counts(make_archive):
+    items = due_items(check_path(make_archive(PEOPLE), AS_OF), within=60)
+    # lapsed: E3's review, E2's M002; within 30 days: F007 (20); within 60: that and 32, 45, 46
+    assert due_counts(items) == {"lapsed": 2, "within_30": 1, "within_60": 4}
+    assert due_counts(items, (45,)) == {"lapsed": 2, "within_45": 3}
+    assert due_counts([]) == {"lapsed": 0, "within_30": 0, "within_60": 0}
 
 
 def test_id_numbers_never_shown(make_archive):
@@ -178,24 +186,41 @@ def events(lines):
     return out
 
 
+def parsed(text: str):
+    """The calendar as an independent parser (icalendar) reads it."""
+    from icalendar import Calendar
+
+    return Calendar.from_ical(text.encode("utf-8"))
+
+
 def test_calendar_reminders(make_archive):
+    from datetime import datetime, timedelta, timezone
+
     doc = expiring_document([check_path(make_archive(PEOPLE), AS_OF)])
     data = expiring_ics(doc).encode("utf-8")
     assert all(len(line) <= 75 for line in data.split(b"\r\n"))
     assert any(line.startswith(b" ") for line in data.split(b"\r\n"))  # long Chinese lines are folded
     data.decode("utf-8")  # folding never splits a character
-    lines = unfold(data)
-    assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"] and lines[-1] == "END:VCALENDAR"
-    evs = events(lines)
+    assert unfold(data)[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"]
+
+    cal = parsed(data.decode("utf-8"))
+    assert (str(cal["VERSION"]), str(cal["PRODID"]), str(cal["X-WR-CALNAME"])) == ("2.0", "-//safetrain//safetrain//ZH",
+                                                                                 "证书到期与复审提醒")
+    evs = cal.walk("VEVENT")
     assert len(evs) == len(doc["items"]) == 6
-    assert [next(x for x in e if x.startswith("DTSTART")) for e in evs][:2] == \
-        ["DTSTART;VALUE=DATE:20230101", "DTSTART;VALUE=DATE:20240601"]
+    uids = [str(e["UID"]) for e in evs]
+    assert uids == [i["uid"] for i in doc["items"]] and len(set(uids)) == 6
     for e, item in zip(evs, doc["items"]):
-        assert f"UID:{item['uid']}" in e and "DTSTAMP:20240630T000000Z" in e
-        assert [x for x in e if x.startswith("TRIGGER")] == ["TRIGGER:-P60D", "TRIGGER:-P30D", "TRIGGER:-P7D"]
-        assert e.count("BEGIN:VALARM") == 3 and "ACTION:DISPLAY" in e
-    assert "SUMMARY:证书复审：王五 高处作业（特种作业操作证）" in evs[0]
-    assert "DTEND;VALUE=DATE:20240602" in evs[1]
+        due = date.fromisoformat(item["due"])
+        start, end = e.decoded("DTSTART"), e.decoded("DTEND")
+        assert type(start) is date and start == due and end == due + timedelta(days=1)  # all-day, one day
+        assert e.decoded("DTSTAMP") == datetime(2024, 6, 30, tzinfo=timezone.utc)
+        alarms = e.walk("VALARM")
+        assert [a.decoded("TRIGGER") for a in alarms] == [timedelta(days=-60), timedelta(days=-30), timedelta(days=-7)]
+        assert all(str(a["ACTION"]) == "DISPLAY" and str(a["DESCRIPTION"]) == str(e["SUMMARY"]) for a in alarms)
+        assert item["name"] in str(e["SUMMARY"]) and item["category"] in str(e["SUMMARY"])
+    assert [e.decoded("DTSTART") for e in evs][:2] == [date(2023, 1, 1), date(2024, 6, 1)]
+    assert str(evs[0]["SUMMARY"]) == "证书复审：王五 高处作业（特种作业操作证）"
 
 
 def test_calendar_is_deterministic_and_stable(make_archive, tmp_path):
@@ -212,8 +237,13 @@ def test_calendar_text_is_escaped(make_archive):
     root = make_archive({"people/E1.toml": person("Li, Mei", extra=certificate("F1", "other", "高处;作业\\\\登高",
                                                                             "2020-07-01",
                                                                         "2024-07-10"))})
-    lines = unfold(expiring_ics(expiring_document([check_path(root, AS_OF)]), "en").encode())
+    text = expiring_ics(expiring_document([check_path(root, AS_OF)]), "en")
+    lines = unfold(text.encode())
     summary = next(x for x in lines if x.startswith("SUMMARY:"))
     assert summary == "SUMMARY:Certificate expires: Li\\, Mei\\, 高处\\;作业\\\\登高 (other certificate)"
     description = next(x for x in lines if x.startswith("DESCRIPTION:"))
     assert "\\n" in description and "\n" not in description
+    # and a parser gets the text back as it was
+    [event] = parsed(text).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Certificate expires: Li, Mei, 高处;作业\\登高 (other certificate)"
+    assert "\n" in str(event["DESCRIPTION"])

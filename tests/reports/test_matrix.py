@@ -1,10 +1,10 @@
 """reports.matrix: which requirement applies to whom, and each cell's state."""
 
 import pytest
-from conftest import AS_OF, certificate, mentorship, person, session
+from helpers import AS_OF, certificate, mentorship, person, session
 
 from safetrain.api import check_path
-from safetrain.errors import UsageError
+from safetrain.errors import SafetrainError
 from safetrain.reports.matrix import COLUMNS, matrix_document, matrix_text
 
 
@@ -134,7 +134,7 @@ def test_department_filter(make_archive):
     root = make_archive(COAL, industry="coal_mine", records_since="2023-01-01")
     doc = matrix_document(check_path(root, AS_OF), "机电队")
     assert doc["department"] == "机电队" and [r["person"] for r in doc["people"]] == ["W1", "W2", "W3", "W4"]
-    with pytest.raises(UsageError, match="机电"):
+    with pytest.raises(SafetrainError, match="机电"):
         matrix_document(check_path(root, AS_OF), "机电")
 
 

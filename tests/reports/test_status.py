@@ -1,6 +1,6 @@
 """reports.status: the dashboard document and its terminal layout."""
 
-from conftest import AS_OF
+from helpers import AS_OF
 from reports.test_summary import small_archive
 
 from safetrain.api import check_path

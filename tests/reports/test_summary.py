@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from conftest import AS_OF, certificate, drill, person, session
+from helpers import AS_OF, certificate, drill, person, session
 
 from safetrain.api import check_path
 from safetrain.reports.summary import archive_summary, workspace_total
@@ -39,8 +39,9 @@ def test_headline_numbers(make_archive):
                           "required": 28.0, "average": 4.0, "average_required": 9.3}
     assert s["certificates"] == {"valid": 1, "expiring": 1, "review_due": 0, "review_overdue": 0, "expired": 1}
     # manufacturing has no monthly cadence nationally: half-years (D004), empty ones included
+    # the last drill held by as_of (D3 on 2024-07-05 is after it)
     assert s["drills"] == {"total": 2, "by_month": {"2023-08": 1, "2024-02": 1}, "cadence": "half",
-                           "by_period": [{"period": "2023-H2", "count": 1}, {"period": "2024-H1", "count": 1}]}
+                           "last": "2024-02-01", "by_period": [{"period": "2023-H2", "count": 1}, {"period": "2024-H1", "count": 1}]}
 
 
 def test_monthly_drill_periods_in_cadence_archives(make_archive):
@@ -75,10 +76,43 @@ def test_workspace_total_adds_counts_and_recomputes_percentages(make_archive, tm
     assert t["campaign"] == {"judged": 1, "covered": 1, "percent": 100.0}
     assert t["hours"]["people"] == 4 and t["hours"]["met"] == 1 and t["hours"]["percent_met"] == 25.0
     assert t["certificates"] == {"valid": 1, "expiring": 1, "review_due": 0, "review_overdue": 0, "expired": 1}
-    assert t["drills"] == {"total": 2}
+    assert t["drills"] == {"total": 2, "last": "2024-02-01"}
+    assert t["findings"]["by_family_severity"]["C"] == {"errors": 1, "warnings": 1, "infos": 0}
     assert t["findings"]["total"] == a["findings"]["total"] + b["findings"]["total"]
 
 
 def test_total_of_nothing():
     t = workspace_total([])
     assert t["headcount"]["active"] == 0 and t["pre_job"]["percent"] is None and t["campaign"] is None
+
+
+def test_hours_by_department_add_up_to_the_archive_figure(make_archive):
+    root = small_archive(make_archive)
+    (root / "people/E9.toml").write_text(person("孙七", department='"装配车间"'), encoding="utf-8")
+    s = archive_summary(check_path(root, AS_OF))
+    rows = {r["department"]: r for r in s["hours_by_department"]}
+    assert list(rows) == ["机加车间", "装配车间"]
+    assert (rows["机加车间"]["people"], rows["机加车间"]["met"], rows["机加车间"]["credited"]) == (3, 1, 12.0)
+    assert (rows["装配车间"]["people"], rows["装配车间"]["met"], rows["装配车间"]["credited"]) == (1, 0, 0.0)
+    assert rows["装配车间"]["required"] == s["hours"]["required"] - rows["机加车间"]["required"] > 0
+    assert s["hours"]["people"] == 4 and s["hours"]["met"] == 1 and s["hours"]["credited"] == 12.0
+
+
+def test_coverage_by_year(make_archive):
+    s = archive_summary(check_path(small_archive(make_archive), AS_OF))
+    # 2023 is not wholly in the window (records since 2023-07-01): no one is judged for its hours;
+    # 2024 so far: E1 and M1 (employed since 1 January; E2 hired in March, E3 gone), E1 short
+    assert s["by_year"] == [
+        {"year": 2023, "hours_judged": 0, "hours_met": 0, "hours_percent": None,
+         "pre_job_judged": 2, "pre_job_covered": 1, "pre_job_percent": 50.0},  # E1 trained, E3 not
+        {"year": 2024, "hours_judged": 2, "hours_met": 1, "hours_percent": 50.0,
+         "pre_job_judged": 1, "pre_job_covered": 0, "pre_job_percent": 0.0},  # E2
+    ]
+
+
+def test_findings_by_family_and_severity(make_archive):
+    s = archive_summary(check_path(small_archive(make_archive), AS_OF))
+    assert s["findings"]["by_family_severity"] == {
+        "C": {"errors": 1, "warnings": 1, "infos": 0}, "F": {"errors": 1, "warnings": 0, "infos": 0},
+        "P": {"errors": 4, "warnings": 0, "infos": 0}, "Y": {"errors": 1, "warnings": 0, "infos": 0}}
+    assert {fam: sum(c.values()) for fam, c in s["findings"]["by_family_severity"].items()} == s["findings"]["by_family"]

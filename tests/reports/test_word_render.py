@@ -4,7 +4,7 @@ import pytest
 from printing import HYPERLINK, checked, docx_text, leftover_tags, table_rows, write_printed
 
 from safetrain.errors import SafetrainError
-from safetrain.reports.render import render
+from safetrain.reports.render import render_documents
 
 
 @pytest.fixture
@@ -13,7 +13,7 @@ def printed(make_archive):
 
 
 def one(result, kind, rid, out):
-    [path] = render(result, kind, [rid] if rid else [], out)
+    [path] = render_documents(result, kind, [rid] if rid else [], out)
     return path
 
 
@@ -92,17 +92,17 @@ def test_mentorship_and_drill(printed, tmp_path):
 
 
 def test_all_renders_every_record(printed, tmp_path):
-    files = render(checked(printed), "session", out_dir=tmp_path, everything=True)
+    files = render_documents(checked(printed), "session", out_dir=tmp_path, everything=True)
     assert [f.name for f in files] == [f"session-S{i}.docx" for i in (1, 2, 3, 4, 5, 9)]
     assert all(f.is_file() for f in files)
 
 
 def test_byte_identical_twice_and_across_processes(printed, tmp_path):
     result = checked(printed)
-    a = render(result, "person", out_dir=tmp_path / "a", everything=True)
-    b = render(result, "person", out_dir=tmp_path / "b", everything=True, workers=2)
+    a = render_documents(result, "person", out_dir=tmp_path / "a", everything=True)
+    b = render_documents(result, "person", out_dir=tmp_path / "b", everything=True, workers=2)
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
-    c = render(checked(printed), "person", ["E0001"], tmp_path / "c")
+    c = render_documents(checked(printed), "person", ["E0001"], tmp_path / "c")
     assert c[0].read_bytes() == a[0].read_bytes()
 
 
@@ -119,12 +119,12 @@ def test_unknown_and_missing_ids(printed, tmp_path):
     result = checked(printed)
     out = tmp_path / "out"
     with pytest.raises(SafetrainError, match="E9"):
-        render(result, "person", ["E0001", "E9"], out)
+        render_documents(result, "person", ["E0001", "E9"], out)
     assert not out.exists()  # nothing written before the ids were checked
     with pytest.raises(SafetrainError, match="--all"):
-        render(result, "person", [], tmp_path)
+        render_documents(result, "person", [], tmp_path)
     with pytest.raises(SafetrainError):
-        render(result, "register", ["E0001"], tmp_path)
+        render_documents(result, "register", ["E0001"], tmp_path)
 
 
 def test_broken_record_file_is_named(make_archive, tmp_path):
@@ -132,7 +132,7 @@ def test_broken_record_file_is_named(make_archive, tmp_path):
 
     root = make_archive({**FILES, "people/E0002.toml": 'name = "李梅"\n'})
     with pytest.raises(SafetrainError, match="A001/A002"):
-        render(checked(root), "person", ["E0002"], tmp_path)
+        render_documents(checked(root), "person", ["E0002"], tmp_path)
 
 
 def test_register(printed, tmp_path):
@@ -200,7 +200,7 @@ def test_cell_level_tags_get_docxtpl_table_fix(printed, tmp_path):
         cell.text = text
     (printed / "templates").mkdir()
     doc.save(str(printed / "templates" / "person.docx"))
-    [path] = render(checked(printed), "person", ["E0001"], tmp_path)
+    [path] = render_documents(checked(printed), "person", ["E0001"], tmp_path)
     out = Document(str(path))
     assert [c.text for c in out.tables[0].rows[0].cells] == ["2023", "2024"]
     assert len(out.tables[0]._tbl.tblGrid.gridCol_lst) == 2

@@ -11,8 +11,8 @@ from printing import checked, docx_text, patched_template, write_printed
 
 from safetrain.archive.reading.templates import builtin_template
 from safetrain.errors import SafetrainError
-from safetrain.reports.kinds import KINDS
-from safetrain.reports.render import render
+from safetrain.reports.kinds import DOCUMENT_KINDS
+from safetrain.reports.render import render_documents
 from safetrain.reports.tplcheck import check_template
 
 @pytest.fixture
@@ -57,8 +57,8 @@ def test_builtin_templates_use_only_known_variables(kind):
 
 
 def test_every_kind_has_a_builtin_template():
-    assert set(KINDS) == set(BUILT)
-    from safetrain.cli.render import KIND_NAMES
+    assert set(DOCUMENT_KINDS) == set(BUILT)
+    from safetrain.cli.render import DOCUMENT_KIND_NAMES as KIND_NAMES
 
     assert set(KIND_NAMES) == set(BUILT)
 
@@ -73,7 +73,7 @@ def test_archive_template_overrides_the_builtin(printed, tmp_path):
     (printed / "templates").mkdir()
     (printed / "templates" / "card.docx").write_bytes(
         patched_template("card", "三级安全教育卡", "本厂三级教育登记卡"))
-    [path] = render(checked(printed), "card", ["E0001"], tmp_path)
+    [path] = render_documents(checked(printed), "card", ["E0001"], tmp_path)
     text = docx_text(path)
     assert "本厂三级教育登记卡" in text and "张三" in text
 
@@ -83,7 +83,7 @@ def test_unknown_variable_named_with_file_and_paragraph(printed, tmp_path):
     bad = printed / "templates" / "person.docx"
     bad.write_bytes(patched_template("person", "{{ person.name }}", "{{ person.nmae }}"))
     with pytest.raises(SafetrainError) as err:
-        render(checked(printed), "person", ["E0001"], tmp_path / "out")
+        render_documents(checked(printed), "person", ["E0001"], tmp_path / "out")
     message = err.value.message("en")
     assert str(bad) in message and "person.nmae" in message and "paragraph" in message
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
@@ -104,7 +104,7 @@ def test_syntax_error_named(printed, tmp_path):
     bad = printed / "templates" / "drill.docx"
     bad.write_bytes(patched_template("drill", "{{ drill.title }}", "{% if drill.title %}{{ drill.title }}"))
     with pytest.raises(SafetrainError) as err:
-        render(checked(printed), "drill", ["D1"], tmp_path)
+        render_documents(checked(printed), "drill", ["D1"], tmp_path)
     assert str(bad) in err.value.message("zh") and "语法错误" in err.value.message("zh")
     assert check_template(bad).error is not None
 
@@ -114,7 +114,7 @@ def test_sandbox_violation_named(printed, tmp_path):
     bad = printed / "templates" / "drill.docx"
     bad.write_bytes(patched_template("drill", "{{ drill.title }}", "{{ ''.__class__.__mro__ }}"))
     with pytest.raises(SafetrainError) as err:
-        render(checked(printed), "drill", ["D1"], tmp_path)
+        render_documents(checked(printed), "drill", ["D1"], tmp_path)
     assert str(bad) in err.value.message("en") and "sandbox" in err.value.message("en")
 
 
@@ -122,7 +122,7 @@ def test_not_a_word_file(printed, tmp_path):
     (printed / "templates").mkdir()
     (printed / "templates" / "drill.docx").write_text("not a zip")
     with pytest.raises(SafetrainError, match="drill.docx"):
-        render(checked(printed), "drill", ["D1"], tmp_path)
+        render_documents(checked(printed), "drill", ["D1"], tmp_path)
 
 
 def test_guarded_variables_are_not_reported(printed, tmp_path):
@@ -133,7 +133,7 @@ def test_guarded_variables_are_not_reported(printed, tmp_path):
         "drill", "{{ drill.title }}",
         "{{ drill.subtitle | default('无') }}{% if drill.leader is defined %}{{ drill.leader }}{% endif %}"))
     assert check_template(path).ok
-    [out] = render(checked(printed), "drill", ["D1"], tmp_path)
+    [out] = render_documents(checked(printed), "drill", ["D1"], tmp_path)
     assert "无" in docx_text(out)
 
 

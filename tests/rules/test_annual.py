@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from conftest import findings, found, person, session
+from helpers import findings, found, person, session
 
 
 def trained(pid: str, day: str, hours: str = "8", kind: str = "refresher", score: str = "90", extra: str = "",
@@ -14,8 +14,8 @@ def trained(pid: str, day: str, hours: str = "8", kind: str = "refresher", score
 
 # -- Y001 ---------------------------------------------------------------------
 
-def test_y001_a_short_year_for_a_worker_employed_all_of_it(make_archive):
-    root = make_archive({
+def test_y001_a_short_year_for_a_worker_employed_all_of_it(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2022-05-01"),
         "sessions/S1.toml": trained("E1", "2023-03-01", hours="6"),
     }, records_since="2023-01-01")
@@ -25,8 +25,8 @@ def test_y001_a_short_year_for_a_worker_employed_all_of_it(make_archive):
     assert fs[0].citation == "安委10号"
 
 
-def test_y001_enough_hours_of_any_type_but_pre_job(make_archive):
-    root = make_archive({
+def test_y001_enough_hours_of_any_type_but_pre_job(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2022-05-01"),
         "people/E2.toml": person(hired="2022-05-01"),
         "sessions/S1.toml": trained("E1", "2023-03-01", hours="4", kind="all_staff"),
@@ -36,8 +36,8 @@ def test_y001_enough_hours_of_any_type_but_pre_job(make_archive):
     assert found(root, select=["Y"]) == [("Y001", "E2", "2023")]
 
 
-def test_y001_failed_and_partial_attendance(make_archive):
-    root = make_archive({
+def test_y001_failed_and_partial_attendance(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2022-05-01"),
         "people/E2.toml": person(hired="2022-05-01"),
         "sessions/S1.toml": session('{ person = "E1", score = 50 },\n  { person = "E2", score = 90, hours = 4 }',
@@ -49,8 +49,8 @@ def test_y001_failed_and_partial_attendance(make_archive):
     assert "计 0 学时" in fs[0].message_zh and "计 4 学时" in fs[1].message_zh
 
 
-def test_y001_part_of_a_year_is_not_judged(make_archive):
-    root = make_archive({
+def test_y001_part_of_a_year_is_not_judged(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-01-02"),
         "people/E2.toml": person(hired="2022-01-01", left="2023-12-30"),
         "people/E3.toml": person(hired="2023-01-01", left="2023-12-31"),  # employed all of 2023
@@ -58,23 +58,23 @@ def test_y001_part_of_a_year_is_not_judged(make_archive):
     assert found(root, select=["Y001"]) == [("Y001", "E3", "2023")]
 
 
-def test_y001_only_whole_years_in_the_window_before_as_of(make_archive):
+def test_y001_only_whole_years_in_the_window_before_as_of(memory_archive):
     files = {"people/E1.toml": person(hired="2020-05-01")}
-    root = make_archive(files, records_since="2023-07-01")  # 2023 starts before the window
+    root = memory_archive(files, records_since="2023-07-01")  # 2023 starts before the window
     assert found(root, as_of=date(2024, 12, 31), select=["Y001"]) == []
     assert found(root, as_of=date(2025, 1, 1), select=["Y001"]) == [("Y001", "E1", "2024")]
 
 
-def test_y001_credits_by_the_session_end(make_archive):
-    root = make_archive({
+def test_y001_credits_by_the_session_end(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2020-05-01"),
         "sessions/S1.toml": trained("E1", "2023-12-31", end="2024-01-01T12:00:00"),
     }, records_since="2023-01-01")
     assert found(root, as_of=date(2025, 1, 1), select=["Y001"]) == [("Y001", "E1", "2023")]
 
 
-def test_y001_high_risk_needs_20(make_archive):
-    root = make_archive({
+def test_y001_high_risk_needs_20(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2020-05-01"),
         "sessions/S1.toml": trained("E1", "2023-03-01", hours="16", end="2023-03-02T17:30:00"),
     }, records_since="2023-01-01", industry="non_coal_mine")
@@ -83,9 +83,9 @@ def test_y001_high_risk_needs_20(make_archive):
     assert "20 学时" in fs[0].message_zh and fs[0].citation == "培训规定 第十三条"
 
 
-def test_y001_skips_managers_and_waivers_silence_it(make_archive):
+def test_y001_skips_managers_and_waivers_silence_it(memory_archive):
     waiver = '[{ rule = "Y001", reason = "2023年病假六个月", until = %s }]'
-    root = make_archive({
+    root = memory_archive({
         "people/E1.toml": person(hired="2020-05-01", roles='["principal"]'),
         "people/E2.toml": person(hired="2020-05-01", waivers=waiver % "2024-12-31"),
         "people/E3.toml": person(hired="2020-05-01", waivers=waiver % "2024-03-31"),
@@ -95,8 +95,8 @@ def test_y001_skips_managers_and_waivers_silence_it(make_archive):
 
 # -- Y002 ---------------------------------------------------------------------
 
-def test_y002_counts_only_management_hours(make_archive):
-    root = make_archive({
+def test_y002_counts_only_management_hours(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2020-05-01", roles='["safety_manager"]'),
         "people/E2.toml": person(hired="2020-05-01", roles='["principal"]'),
         "sessions/S1.toml": trained("E1", "2023-03-01", kind="management"),
@@ -110,8 +110,8 @@ def test_y002_counts_only_management_hours(make_archive):
     assert fs[0].citation == "培训规定 第九条; 宁夏方案 二(六)"
 
 
-def test_y002_high_risk_needs_16(make_archive):
-    root = make_archive({
+def test_y002_high_risk_needs_16(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2020-05-01", roles='["safety_manager"]'),
         "sessions/S1.toml": trained("E1", "2023-03-01", kind="management", hours="12",
                                     end="2023-03-02T12:00:00"),
@@ -122,8 +122,8 @@ def test_y002_high_risk_needs_16(make_archive):
 
 # -- Y003 ---------------------------------------------------------------------
 
-def test_y003_initial_hours_by_on_post_plus_six_months(make_archive):
-    root = make_archive({
+def test_y003_initial_hours_by_on_post_plus_six_months(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-08-01", on_post="2023-09-01", roles='["safety_manager"]'),
         "sessions/S1.toml": trained("E1", "2023-08-20", kind="management", hours="16", end="2023-08-21T17:30:00"),
         "sessions/S2.toml": trained("E1", "2024-03-02", kind="management", hours="16", end="2024-03-03T17:30:00"),
@@ -134,8 +134,8 @@ def test_y003_initial_hours_by_on_post_plus_six_months(make_archive):
     assert fs[0].citation == "培训规定 第九条"
 
 
-def test_y003_a_session_ending_on_the_deadline_counts(make_archive):
-    root = make_archive({
+def test_y003_a_session_ending_on_the_deadline_counts(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-08-01", on_post="2023-09-01", roles='["safety_manager"]'),
         "sessions/S1.toml": trained("E1", "2023-08-20", kind="management", hours="16", end="2023-08-21T17:30:00"),
         "sessions/S2.toml": trained("E1", "2024-02-29", kind="management", hours="16", end="2024-03-01T17:30:00"),
@@ -143,8 +143,8 @@ def test_y003_a_session_ending_on_the_deadline_counts(make_archive):
     assert found(root, select=["Y003"]) == []
 
 
-def test_y003_not_judged_before_the_grace_months_end_or_for_a_manager_who_left(make_archive):
-    root = make_archive({
+def test_y003_not_judged_before_the_grace_months_end_or_for_a_manager_who_left(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2024-01-01", roles='["principal"]'),   # deadline 2024-07-01
         "people/E2.toml": person(hired="2023-07-01", left="2023-12-31", roles='["principal"]'),
         "people/E3.toml": person(hired="2023-06-01", roles='["principal"]'),  # before the window
@@ -154,8 +154,8 @@ def test_y003_not_judged_before_the_grace_months_end_or_for_a_manager_who_left(m
     assert found(root, as_of=date(2024, 7, 1), select=["Y003"]) == [("Y003", "E4", None)]
 
 
-def test_y003_high_risk_needs_48(make_archive):
-    root = make_archive({
+def test_y003_high_risk_needs_48(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-08-01", roles='["principal"]'),
         "sessions/S1.toml": trained("E1", "2023-08-20", kind="management", hours="40", end="2023-08-25T17:30:00"),
     }, industry="fireworks")

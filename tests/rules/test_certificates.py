@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from conftest import AS_OF, certificate, findings, found, person
+from helpers import AS_OF, certificate, findings, found, person
 
 from safetrain.api import check_path
 from safetrain.rules.certstatus import person_certificates
@@ -20,8 +20,8 @@ def states(root, as_of: date = AS_OF) -> dict[str, str]:
 
 # -- C001 ---------------------------------------------------------------------
 
-def test_c001_special_operator_without_any_certificate(make_archive):
-    root = make_archive({
+def test_c001_special_operator_without_any_certificate(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(roles=OPERATOR),
         "people/E2.toml": person(roles=OPERATOR, extra=certificate(issued="2024-07-01", expires="2030-06-30")),
         "people/E3.toml": person(roles=OPERATOR, extra=certificate(issued="2018-03-01", expires="2024-02-28")),
@@ -36,16 +36,16 @@ def test_c001_special_operator_without_any_certificate(make_archive):
 
 # -- C002 ---------------------------------------------------------------------
 
-def test_c002_expired_certificate_names_its_number(make_archive):
-    root = make_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
+def test_c002_expired_certificate_names_its_number(memory_archive):
+    root = memory_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
         number="T001", issued="2018-06-01", expires="2024-05-31", reviews="2021-05-10"))})
     fs = findings(root, select=["C"])
     assert [(f.code, f.subject, f.line) for f in fs] == [("C002", "E1", 8)]
     assert "T001（特种作业操作证 低压电工作业）" in fs[0].message_zh and "2024-05-31" in fs[0].message_zh
 
 
-def test_c002_expiring_on_as_of_is_still_valid(make_archive):
-    root = make_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
+def test_c002_expiring_on_as_of_is_still_valid(memory_archive):
+    root = memory_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
         number="T001", issued="2018-07-01", expires="2024-06-30", reviews="2021-06-01"))})
     fs = findings(root, select=["C"])
     assert [(f.code, f.subject, f.severity) for f in fs] == [("C004", "E1", "warning")]
@@ -73,8 +73,8 @@ def test_c002_not_when_renewed_and_only_the_latest_lapse(make_archive):
     assert states(root)["A"] == "superseded" and states(root)["OLD"] == "superseded"
 
 
-def test_c002_waived_in_the_person_file(make_archive):
-    root = make_archive({"people/E1.toml": person(
+def test_c002_waived_in_the_person_file(memory_archive):
+    root = memory_archive({"people/E1.toml": person(
         roles=OPERATOR, waivers='[{ rule = "C002", reason = "已调离特种作业岗位，证书不再需要" }]',
         extra=certificate(issued="2018-03-01", expires="2024-02-28", reviews="2021-02-01"))})
     assert found(root, select=["C", "A011"]) == []
@@ -82,14 +82,14 @@ def test_c002_waived_in_the_person_file(make_archive):
 
 # -- C003 ---------------------------------------------------------------------
 
-def test_c003_a_review_eleven_months_before_the_due_date_counts(make_archive):
-    root = make_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
+def test_c003_a_review_eleven_months_before_the_due_date_counts(memory_archive):
+    root = memory_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
         issued="2020-03-01", expires="2026-02-28", reviews="2022-04-01"))})
     assert found(root, select=["C"]) == []
 
 
-def test_c003_a_review_thirteen_months_before_does_not(make_archive):
-    root = make_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
+def test_c003_a_review_thirteen_months_before_does_not(memory_archive):
+    root = memory_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
         number="T9", issued="2020-03-01", expires="2026-02-28", reviews="2022-02-01"))})
     fs = findings(root, select=["C"])
     assert [(f.code, f.subject, f.line) for f in fs] == [("C003", "E1", 8)]
@@ -97,8 +97,8 @@ def test_c003_a_review_thirteen_months_before_does_not(make_archive):
     assert fs[0].citation == "特种作业规定 第二十一条"
 
 
-def test_c003_a_late_review_counts_and_none_does_not(make_archive):
-    root = make_archive({
+def test_c003_a_late_review_counts_and_none_does_not(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(roles=OPERATOR, extra=certificate(issued="2020-03-01", expires="2026-02-28",
                                                                   reviews="2023-05-10")),
         "people/E2.toml": person(roles=OPERATOR, extra=certificate(issued="2020-03-01", expires="2026-02-28")),
@@ -108,8 +108,8 @@ def test_c003_a_late_review_counts_and_none_does_not(make_archive):
     assert found(root, select=["C"]) == [("C003", "E2", None)]
 
 
-def test_c003_a_review_due_on_as_of_is_not_yet_late(make_archive):
-    root = make_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
+def test_c003_a_review_due_on_as_of_is_not_yet_late(memory_archive):
+    root = memory_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
         issued="2021-06-30", expires="2027-06-29"))})
     fs = findings(root, select=["C"])
     assert [(f.code, f.subject) for f in fs] == [("C004", "E1")]
@@ -119,8 +119,8 @@ def test_c003_a_review_due_on_as_of_is_not_yet_late(make_archive):
 
 # -- C004 ---------------------------------------------------------------------
 
-def test_c004_special_operation_window_is_60_days(make_archive):
-    root = make_archive({
+def test_c004_special_operation_window_is_60_days(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(roles=OPERATOR, extra=certificate(number="IN", issued="2018-09-01",
                                                                   expires="2024-08-29", reviews="2021-08-01")),
         "people/E2.toml": person(roles=OPERATOR, extra=certificate(number="OUT", issued="2018-09-01",
@@ -132,8 +132,8 @@ def test_c004_special_operation_window_is_60_days(make_archive):
     assert fs[0].citation == "特种作业规定 第二十二条"
 
 
-def test_c004_other_certificates_warn_30_days_ahead(make_archive):
-    root = make_archive({
+def test_c004_other_certificates_warn_30_days_ahead(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(extra=certificate(number="M1", kind="manager", category="", issued="2021-08-01",
                                                    expires="2024-07-30")),
         "people/E2.toml": person(extra=certificate(number="M2", kind="manager", category="", issued="2021-08-01",
@@ -144,8 +144,8 @@ def test_c004_other_certificates_warn_30_days_ahead(make_archive):
     assert fs[0].citation == "培训管理办法 第二十五条"
 
 
-def test_c004_review_falling_due_within_the_window(make_archive):
-    root = make_archive({
+def test_c004_review_falling_due_within_the_window(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(roles=OPERATOR, extra=certificate(issued="2021-08-20", expires="2027-08-19")),
         "people/E2.toml": person(roles=OPERATOR, extra=certificate(issued="2021-08-20", expires="2027-08-19",
                                                                   reviews="2024-06-01")),
@@ -176,8 +176,8 @@ def test_c004_is_exactly_what_the_certificate_state_calls_expiring(make_archive)
 MANAGER = '["safety_manager"]'
 
 
-def test_c005_manager_of_a_key_industry_past_six_months_without_certificate(make_archive):
-    root = make_archive({
+def test_c005_manager_of_a_key_industry_past_six_months_without_certificate(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-08-01", on_post="2023-09-01", roles=MANAGER),
         "people/E2.toml": person(hired="2023-08-01", roles=MANAGER, extra=certificate(
             kind="manager", category="", issued="2023-12-01", expires="2026-11-30")),
@@ -190,12 +190,12 @@ def test_c005_manager_of_a_key_industry_past_six_months_without_certificate(make
     assert "2023-09-01" in fs[0].message_zh and fs[0].citation == "安全生产法 第二十七条; 培训规定 第二十四条"
 
 
-def test_c005_exactly_six_months_is_not_yet_late(make_archive):
-    root = make_archive({"people/E1.toml": person(hired="2023-12-30", roles=MANAGER)}, industry="road_transport")
+def test_c005_exactly_six_months_is_not_yet_late(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="2023-12-30", roles=MANAGER)}, industry="road_transport")
     assert found(root, select=["C005"]) == []
     assert found(root, as_of=date(2024, 7, 1), select=["C005"]) == [("C005", "E1", None)]
 
 
-def test_c005_only_in_key_industries(make_archive):
-    root = make_archive({"people/E1.toml": person(hired="2020-01-01", roles=MANAGER)}, industry="manufacturing")
+def test_c005_only_in_key_industries(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="2020-01-01", roles=MANAGER)}, industry="manufacturing")
     assert found(root, select=["C005"]) == []

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from conftest import drill, findings, found, person, session
+from helpers import drill, findings, found, person, session
 
 
 def held(attendees: str, start: str, end: str, hours: str = "4", **keys) -> str:
@@ -14,8 +14,8 @@ E1 = '{ person = "E1", score = 90 }'
 
 # -- F001 ---------------------------------------------------------------------
 
-def test_f001_overlapping_sessions_reported_once_per_pair(make_archive):
-    root = make_archive({
+def test_f001_overlapping_sessions_reported_once_per_pair(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-06-01"),
         "sessions/S1.toml": held(E1, "2023-07-01T08:30:00", "2023-07-01T17:30:00", hours="8"),
         "sessions/S2.toml": held('{ person = "E2", score = 90 },\n  { person = "E1", score = 30 }',
@@ -27,8 +27,8 @@ def test_f001_overlapping_sessions_reported_once_per_pair(make_archive):
     assert "S1（2023-07-01 08:30–17:30）" in fs[0].message_zh and "S2（2023-07-01 14:00–16:00）" in fs[0].message_zh
 
 
-def test_f001_back_to_back_sessions_do_not_overlap(make_archive):
-    root = make_archive({
+def test_f001_back_to_back_sessions_do_not_overlap(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-06-01"),
         "sessions/S1.toml": held(E1, "2023-07-01T08:30:00", "2023-07-01T12:00:00"),
         "sessions/S2.toml": held(E1, "2023-07-01T12:00:00", "2023-07-01T15:30:00"),
@@ -36,8 +36,8 @@ def test_f001_back_to_back_sessions_do_not_overlap(make_archive):
     assert found(root, select=["F"]) == []
 
 
-def test_f001_three_overlapping_sessions_make_three_pairs(make_archive):
-    root = make_archive({
+def test_f001_three_overlapping_sessions_make_three_pairs(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-06-01"),
         "sessions/S1.toml": held(E1, "2023-07-01T08:00:00", "2023-07-03T17:30:00", hours="24"),
         "sessions/S2.toml": held(E1, "2023-07-02T08:30:00", "2023-07-02T12:00:00"),
@@ -50,8 +50,8 @@ def test_f001_three_overlapping_sessions_make_three_pairs(make_archive):
     assert "S1" in fs[1].message_zh and "S2" in fs[2].message_zh
 
 
-def test_f001_waived_in_the_person_file(make_archive):
-    root = make_archive({
+def test_f001_waived_in_the_person_file(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-06-01", waivers='[{ rule = "F001", reason = "上午参加S1，下午参加S2，学时按实计" }]'),
         "sessions/S1.toml": held('{ person = "E1", score = 90, hours = 4 }', "2023-07-01T08:30:00",
                                  "2023-07-01T17:30:00", hours="8"),
@@ -60,8 +60,8 @@ def test_f001_waived_in_the_person_file(make_archive):
     assert found(root, select=["F", "A011"]) == []
 
 
-def test_f001_sessions_after_as_of_do_not_count(make_archive):
-    root = make_archive({
+def test_f001_sessions_after_as_of_do_not_count(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-06-01"),
         "sessions/S1.toml": held(E1, "2024-06-30T08:30:00", "2024-06-30T12:00:00"),
         "sessions/S2.toml": held(E1, "2024-06-30T11:00:00", "2024-07-01T12:00:00", hours="8"),
@@ -72,8 +72,8 @@ def test_f001_sessions_after_as_of_do_not_count(make_archive):
 
 # -- F002 ---------------------------------------------------------------------
 
-def test_f002_more_hours_than_minutes(make_archive):
-    root = make_archive({
+def test_f002_more_hours_than_minutes(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-06-01"),
         "sessions/S1.toml": held(E1, "2023-07-01T08:30:00", "2023-07-01T12:00:00", hours="5"),
         "sessions/S2.toml": held(E1, "2023-07-02T08:30:00", "2023-07-02T12:00:00", hours="4.5"),
@@ -84,8 +84,8 @@ def test_f002_more_hours_than_minutes(make_archive):
     assert fs[0].citation == "学时按45分钟计（无全国统一文本，可配置）"
 
 
-def test_f002_more_than_the_daily_maximum(make_archive):
-    root = make_archive({
+def test_f002_more_than_the_daily_maximum(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-06-01"),
         "sessions/S1.toml": held(E1, "2023-07-15T08:30:00", "2023-07-17T17:30:00", hours="25"),
         "sessions/S2.toml": held(E1, "2023-07-18T08:30:00", "2023-07-20T17:30:00", hours="24"),
@@ -98,8 +98,8 @@ def test_f002_more_than_the_daily_maximum(make_archive):
 
 # -- F003 ---------------------------------------------------------------------
 
-def test_f003_training_before_hire_or_after_leaving(make_archive):
-    root = make_archive({
+def test_f003_training_before_hire_or_after_leaving(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-07-10"),
         "people/E2.toml": person("李梅", hired="2023-07-01", left="2023-12-31"),
         "sessions/S1.toml": held(E1, "2023-07-05T08:30:00", "2023-07-05T12:00:00"),   # before E1's hire
@@ -116,8 +116,8 @@ def test_f003_training_before_hire_or_after_leaving(make_archive):
     assert "2023-07-01 至 2023-12-31" in fs[0].message_zh and "D1" in fs[0].message_zh
 
 
-def test_f003_waived_in_the_person_file(make_archive):
-    root = make_archive({
+def test_f003_waived_in_the_person_file(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-07-10", waivers='[{ rule = "F003", reason = "录用前参加岗前培训，合同附后" }]'),
         "sessions/S1.toml": held(E1, "2023-07-05T08:30:00", "2023-07-05T12:00:00"),
     })
@@ -126,8 +126,8 @@ def test_f003_waived_in_the_person_file(make_archive):
 
 # -- F004 ---------------------------------------------------------------------
 
-def test_f004_instructor_among_the_attendees(make_archive):
-    root = make_archive({
+def test_f004_instructor_among_the_attendees(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-06-01"),
         "people/E2.toml": person("李四", hired="2023-06-01"),
         "sessions/S1.toml": held('{ person = "E1", score = 90 },\n  { person = "E2", score = 98 }',
@@ -141,8 +141,8 @@ def test_f004_instructor_among_the_attendees(make_archive):
     assert "李四" in fs[0].message_zh and "E2" in fs[0].message_zh
 
 
-def test_f_rules_run_when_safetrain_toml_is_unusable(make_archive):
-    root = make_archive({
+def test_f_rules_run_when_safetrain_toml_is_unusable(memory_archive):
+    root = memory_archive({
         "safetrain.toml": 'format = 1\nruleset = "national"\n',  # no [enterprise]: A002
         "people/E1.toml": person(hired="2023-06-01"),
         "sessions/S1.toml": held(E1, "2023-07-01T08:30:00", "2023-07-01T17:30:00", hours="8"),

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from conftest import ID_NUMBERS, config, findings, found, person, session
+from helpers import ID_NUMBERS, config, findings, found, person, session
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-def test_clean_archive_passes_every_a_rule(make_archive):
-    root = make_archive({
+def test_clean_archive_passes_every_a_rule(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(id_number=f'"{ID_NUMBERS[0]}"'),
         "people/E2.toml": person("李梅", id_number=f'"{ID_NUMBERS[1]}"'),
         "sessions/2023/S1.toml": session('{ person = "E1", score = 90 },\n  { person = "E2", passed = true }',
@@ -21,16 +21,16 @@ def test_clean_archive_passes_every_a_rule(make_archive):
     assert found(root, select=["A"]) == []
 
 
-def test_a001_gives_line_and_column(make_archive):
-    root = make_archive({"people/E1.toml": 'name = "张三"\nhired = 2023-07-32\n'})
+def test_a001_gives_line_and_column(memory_archive):
+    root = memory_archive({"people/E1.toml": 'name = "张三"\nhired = 2023-07-32\n'})
     (f,) = findings(root, select=["A"])
     assert (f.code, f.file, f.subject, f.line) == ("A001", "people/E1.toml", "E1", 2)
     assert f.column > 1
     assert f"第 2 行第 {f.column} 列" in f.message_zh and f"line 2, column {f.column}" in f.message_en
 
 
-def test_a001_bad_bytes_bom_truncated_and_huge_files(make_archive):
-    root = make_archive({
+def test_a001_bad_bytes_bom_truncated_and_huge_files(memory_archive):
+    root = memory_archive({
         "people/E1.toml": 'name = "张三"\npost = "'.encode() + "车工".encode("gbk") + b'"\n',
         "people/E2.toml": b"\xef\xbb\xbf" + person().encode(),
         "people/E3.toml": 'name = "张三"\nroles = ["principal",',
@@ -41,8 +41,8 @@ def test_a001_bad_bytes_bom_truncated_and_huge_files(make_archive):
     assert got == {("E1", 2, 9), ("E2", 1, 1), ("E3", 2, 22), ("E4", 1, 1), ("E5", 1, 1)}
 
 
-def test_a001_and_a002_files_are_left_out_of_other_rules(make_archive):
-    root = make_archive({
+def test_a001_and_a002_files_are_left_out_of_other_rules(memory_archive):
+    root = memory_archive({
         "people/E1.toml": "name = \n",  # A001
         "people/E2.toml": person(departmnt='"x"'),  # A002
         "sessions/S1.toml": session('{ person = "E1" },\n  { person = "E2" },\n  { person = "E3", score = 80 }'),
@@ -52,8 +52,8 @@ def test_a001_and_a002_files_are_left_out_of_other_rules(make_archive):
         ("A001", "E1", None), ("A002", "E2", None), ("R002", "S1", None), ("R002", "S1", None), ("A003", "S1", None)]
 
 
-def test_a002_one_finding_per_problem_naming_the_key(make_archive):
-    root = make_archive({"people/E1.toml": (
+def test_a002_one_finding_per_problem_naming_the_key(memory_archive):
+    root = memory_archive({"people/E1.toml": (
         'name = 3\nemployment = "fulltime"\ndepartment = "a"\npost = "b"\nhired = "2023-07-01"\n'
         'roles = ["boss"]\nx_salary = 5000\nnote = "ok"\n[[certificates]]\nkind = "special_operation"\nnumber = 1\n')})
     fs = findings(root, select=["A002"])
@@ -63,8 +63,8 @@ def test_a002_one_finding_per_problem_naming_the_key(make_archive):
     assert "without quotes" in fs[2].message_en and "不加引号" in fs[2].message_zh
 
 
-def test_a002_missing_keys_wrong_types_everywhere(make_archive):
-    root = make_archive({
+def test_a002_missing_keys_wrong_types_everywhere(memory_archive):
+    root = memory_archive({
         "safetrain.toml": 'format = 1\nruleset = "national"\n[enterprise]\nname = 1\n',
         "sessions/S1.toml": 'title = []\ntype = "pre_job"\nstart = 2023-07-01\nend = 2023-07-01T10:00:00+08:00\n'
                             'hours = -1\ninstructor = "x"\nprovider = "internal"\nattendees = [1, { person = "bad id!" }]\n',
@@ -82,19 +82,19 @@ def test_a002_missing_keys_wrong_types_everywhere(make_archive):
     assert ("people/bad name.toml", "") in keys
 
 
-def test_a002_waiver_needs_reason_and_known_rule(make_archive):
-    root = make_archive({"people/E1.toml": person(waivers='[{ rule = "R001", reason = " " }, { rule = "Z999", reason = "x" }]')})
+def test_a002_waiver_needs_reason_and_known_rule(memory_archive):
+    root = memory_archive({"people/E1.toml": person(waivers='[{ rule = "R001", reason = " " }, { rule = "Z999", reason = "x" }]')})
     fs = findings(root, select=["A002"])
     assert [f.message_en for f in fs] == ["`waivers[0]` has an empty reason", '`waivers[1].rule` = "Z999" is not a known rule code']
 
 
-def test_a002_partial_hours_above_session_hours(make_archive):
-    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session('{ person = "E1", score = 90, hours = 9 }')})
+def test_a002_partial_hours_above_session_hours(memory_archive):
+    root = memory_archive({"people/E1.toml": person(), "sessions/S1.toml": session('{ person = "E1", score = 90, hours = 9 }')})
     assert found(root, select=["A002"]) == [("A002", "S1", None)]
 
 
-def test_a003_unknown_references(make_archive):
-    root = make_archive({
+def test_a003_unknown_references(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(),
         "sessions/S1.toml": session('{ person = "E1", score = 90 },\n  { person = "E7", score = 90 }'),
         "drills/D1.toml": 'title = "x"\ndate = 2023-08-20\nscale = "small"\nparticipants = ["E1", "E8"]\n',
@@ -104,8 +104,8 @@ def test_a003_unknown_references(make_archive):
     assert [(f.subject, f.line) for f in fs] == [("D1", 4), ("E9", None), ("E9", 1), ("S1", 14)]
 
 
-def test_a004_duplicate_ids_and_repeated_attendees(make_archive):
-    root = make_archive({
+def test_a004_duplicate_ids_and_repeated_attendees(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(),
         "sessions/2023/S1.toml": session(),
         "sessions/2024/S1.toml": session(),
@@ -117,16 +117,16 @@ def test_a004_duplicate_ids_and_repeated_attendees(make_archive):
         ("drills/D1.toml", "D1", 4), ("sessions/2024/S1.toml", "S1", None), ("sessions/S2.toml", "S2", 14)]
 
 
-def test_a005_duplicate_identity_reports_each_person(make_archive):
+def test_a005_duplicate_identity_reports_each_person(memory_archive):
     same = f'"{ID_NUMBERS[1]}"'
-    root = make_archive({"people/E1.toml": person(id_number=same), "people/E2.toml": person("李梅", id_number=same),
+    root = memory_archive({"people/E1.toml": person(id_number=same), "people/E2.toml": person("李梅", id_number=same),
                          "people/E3.toml": person("王五", id_number=f'"{ID_NUMBERS[2]}"')})
     assert found(root, select=["A005"]) == [("A005", "E1", None), ("A005", "E2", None)]
     assert [f.line for f in findings(root, select=["A005"])] == [6, 6]
 
 
-def test_a006_id_numbers(make_archive):
-    root = make_archive({
+def test_a006_id_numbers(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(id_number='"640104199003070011"'),  # wrong check character
         "people/E2.toml": person(id_number='"64010419900307001"'),  # 17 characters
         "people/E3.toml": person(id_number='"640104199002300014"'),  # 30 February
@@ -139,12 +139,12 @@ def test_a006_id_numbers(make_archive):
     assert "should be 4" in fs[0].message_en
 
 
-def test_a007_credit_code(make_archive):
-    assert found(make_archive(credit_code="91350100M000100Y44"), select=["A007"]) == [("A007", "enterprise", None)]
+def test_a007_credit_code(memory_archive):
+    assert found(memory_archive(credit_code="91350100M000100Y44"), select=["A007"]) == [("A007", "enterprise", None)]
 
 
-def test_a007_passes_valid_code(make_archive):
-    assert found(make_archive(), select=["A007"]) == []
+def test_a007_passes_valid_code(memory_archive):
+    assert found(memory_archive(), select=["A007"]) == []
 
 
 def test_a008_missing_outside_hash_and_symlinks(make_archive, tmp_path):
@@ -166,16 +166,16 @@ def test_a008_missing_outside_hash_and_symlinks(make_archive, tmp_path):
         ("sessions/S3.toml", "S3"), ("sessions/S4.toml", "S4"), ("sessions/S4.toml", "S4")]
 
 
-def test_a008_passes_with_correct_hash(make_archive):
+def test_a008_passes_with_correct_hash(memory_archive):
     import hashlib
     digest = hashlib.sha256(PDF).hexdigest()
-    root = make_archive({"people/E1.toml": person(), "contracts/ok.pdf": PDF,
+    root = memory_archive({"people/E1.toml": person(), "contracts/ok.pdf": PDF,
                          "sessions/S1.toml": session(attachments=f'[{{ path = "contracts/ok.pdf", sha256 = "{digest}" }}]')})
     assert found(root, select=["A008"]) == []
 
 
-def test_a009_date_order(make_archive):
-    root = make_archive({
+def test_a009_date_order(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-07-03", on_post="2023-07-01", left="2023-07-02", extra="""
             [[changes]]
             date = 2023-06-01
@@ -195,8 +195,8 @@ def test_a009_date_order(make_archive):
         ("people/E1.toml", 10), ("people/E1.toml", 16), ("sessions/S1.toml", 5)]
 
 
-def test_a010_expired_waiver_no_longer_silences(make_archive):
-    root = make_archive({"people/E1.toml": person(id_number='"640104199003070011"',
+def test_a010_expired_waiver_no_longer_silences(memory_archive):
+    root = memory_archive({"people/E1.toml": person(id_number='"640104199003070011"',
                                                  waivers='[{ rule = "A006", reason = "待核实", until = 2024-03-31 }]')})
     assert found(root, select=["A"]) == [("A006", "E1", None), ("A010", "E1", None)]
     assert found(root, as_of=date(2024, 3, 31), select=["A"]) == []
@@ -214,13 +214,13 @@ def test_a011_unused_waiver_and_archive_wide_waivers(make_archive):
     assert found(root2, select=["A"]) == []
 
 
-def test_unselected_rule_does_not_make_its_waiver_unused(make_archive):
-    root = make_archive({"people/E1.toml": person(waivers='[{ rule = "A006", reason = "无" }]')})
+def test_unselected_rule_does_not_make_its_waiver_unused(memory_archive):
+    root = memory_archive({"people/E1.toml": person(waivers='[{ rule = "A006", reason = "无" }]')})
     assert found(root, select=["A011", "R"]) == []
 
 
-def test_empty_files_are_missing_every_required_key(make_archive):
-    root = make_archive({"people/E1.toml": "", "sessions/S1.toml": "\n\n", "safetrain.toml": ""})
+def test_empty_files_are_missing_every_required_key(memory_archive):
+    root = memory_archive({"people/E1.toml": "", "sessions/S1.toml": "\n\n", "safetrain.toml": ""})
     fs = findings(root)
     assert {f.code for f in fs} == {"A002"}
     assert sorted({(f.file, f.message_en) for f in fs if f.file == "people/E1.toml"}) == sorted(

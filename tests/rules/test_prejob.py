@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from conftest import findings, found, person, session
+from helpers import findings, found, person, session
 
 
 def pre_job(pid: str, level: str, day: str, hours: str = "8", score: str = "90", extra: str = "") -> str:
@@ -19,16 +19,16 @@ def three_levels(pid: str, days=("2023-07-03", "2023-07-04", "2023-07-05")) -> d
 
 # -- P001 ---------------------------------------------------------------------
 
-def test_p001_session_ending_on_the_on_post_day_counts(make_archive):
-    root = make_archive({
+def test_p001_session_ending_on_the_on_post_day_counts(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-07-03", on_post="2023-07-05"),
         **three_levels("E1"),
     })
     assert found(root, select=["P"]) == []
 
 
-def test_p001_session_ending_after_on_post_does_not_count(make_archive):
-    root = make_archive({
+def test_p001_session_ending_after_on_post_does_not_count(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-07-03", on_post="2023-07-04"),
         **three_levels("E1", days=("2023-07-05", "2023-07-06", "2023-07-07")),
     })
@@ -38,22 +38,22 @@ def test_p001_session_ending_after_on_post_does_not_count(make_archive):
     assert fs[0].citation == "安全生产法 第二十八条"
 
 
-def test_p001_points_at_hired_when_on_post_is_the_default(make_archive):
-    root = make_archive({"people/E1.toml": person(hired="2023-07-03")})
+def test_p001_points_at_hired_when_on_post_is_the_default(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="2023-07-03")})
     fs = findings(root, select=["P001"])
     assert [(f.code, f.subject, f.line) for f in fs] == [("P001", "E1", 5)]
 
 
-def test_p001_a_failed_attendee_is_not_trained(make_archive):
-    root = make_archive({
+def test_p001_a_failed_attendee_is_not_trained(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-07-10"),
         "sessions/S1.toml": pre_job("E1", "company", "2023-07-05", hours="24", score="55"),
     })
     assert found(root, select=["P001", "P002"]) == [("P001", "E1", None)]
 
 
-def test_p001_judges_only_on_post_in_the_window_and_by_as_of(make_archive):
-    root = make_archive({
+def test_p001_judges_only_on_post_in_the_window_and_by_as_of(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-06-01"),                       # before records_since
         "people/E2.toml": person(hired="2024-06-20", on_post="2024-07-01"),  # after as_of
         "people/E3.toml": person(hired="2023-07-01"),                       # the window's first day
@@ -61,17 +61,17 @@ def test_p001_judges_only_on_post_in_the_window_and_by_as_of(make_archive):
     assert found(root, select=["P001"]) == [("P001", "E3", None)]
 
 
-def test_p001_skips_managers(make_archive):
-    root = make_archive({
+def test_p001_skips_managers(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-08-01", roles='["safety_manager"]'),
         "people/E2.toml": person(hired="2023-08-01", roles='["special_operator"]'),
     })
     assert found(root, select=["P"]) == [("P001", "E2", None)]
 
 
-def test_p001_waiver_silences_and_an_expired_one_does_not(make_archive):
+def test_p001_waiver_silences_and_an_expired_one_does_not(memory_archive):
     waiver = '[{ rule = "P001", reason = "外派人员，由派遣单位培训", until = %s }]'
-    root = make_archive({
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-08-01", waivers=waiver % "2024-12-31"),
         "people/E2.toml": person(hired="2023-08-01", waivers=waiver % "2024-03-31"),
     })
@@ -80,31 +80,31 @@ def test_p001_waiver_silences_and_an_expired_one_does_not(make_archive):
 
 # -- P002 ---------------------------------------------------------------------
 
-def test_p002_partial_hours_leave_a_shortfall(make_archive):
+def test_p002_partial_hours_leave_a_shortfall(memory_archive):
     files = {"people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"), **three_levels("E1")}
     files["sessions/E1-team.toml"] = pre_job("E1", "team", "2023-07-05", extra=", hours = 4")
-    root = make_archive(files)
+    root = memory_archive(files)
     fs = findings(root, select=["P"])
     assert [(f.code, f.subject, f.line) for f in fs] == [("P002", "E1", 6)]
     assert "20 学时" in fs[0].message_zh and "24 学时" in fs[0].message_zh
     assert fs[0].citation == "培训规定 第十三条"
 
 
-def test_p002_enough_hours_pass(make_archive):
-    root = make_archive({"people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"), **three_levels("E1")})
+def test_p002_enough_hours_pass(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"), **three_levels("E1")})
     assert found(root, select=["P002"]) == []
 
 
-def test_p002_construction_needs_32_with_its_own_citation(make_archive):
-    root = make_archive({"people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"), **three_levels("E1")},
+def test_p002_construction_needs_32_with_its_own_citation(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"), **three_levels("E1")},
                         industry="construction")
     fs = findings(root, select=["P002"])
     assert [(f.code, f.subject) for f in fs] == [("P002", "E1")]
     assert "32 学时" in fs[0].message_zh and fs[0].citation == "安委10号"
 
 
-def test_p002_high_risk_needs_72(make_archive):
-    root = make_archive({
+def test_p002_high_risk_needs_72(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-07-03", on_post="2023-07-10"),
         "sessions/S1.toml": session('{ person = "E1", score = 90 }', start="2023-07-03T08:00:00",
                                     end="2023-07-08T17:00:00", hours="64"),
@@ -114,15 +114,15 @@ def test_p002_high_risk_needs_72(make_archive):
     assert "64 学时" in fs[0].message_zh and "72 学时" in fs[0].message_zh
 
 
-def test_p002_not_reported_with_p001(make_archive):
-    root = make_archive({"people/E1.toml": person(hired="2023-07-03")})
+def test_p002_not_reported_with_p001(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="2023-07-03")})
     assert found(root, select=["P"]) == [("P001", "E1", None)]
 
 
 # -- P003 ---------------------------------------------------------------------
 
-def test_p003_names_the_missing_levels(make_archive):
-    root = make_archive({
+def test_p003_names_the_missing_levels(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"),
         "sessions/S1.toml": pre_job("E1", "company", "2023-07-03", hours="24"),
     })
@@ -132,16 +132,16 @@ def test_p003_names_the_missing_levels(make_archive):
     assert "workshop level, team level" in fs[0].message_en
 
 
-def test_p003_a_failed_level_is_missing(make_archive):
+def test_p003_a_failed_level_is_missing(memory_archive):
     files = {"people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"), **three_levels("E1")}
     files["sessions/E1-workshop.toml"] = pre_job("E1", "workshop", "2023-07-04", score="40")
-    fs = findings(make_archive(files), select=["P003"])
+    fs = findings(memory_archive(files), select=["P003"])
     assert [(f.code, f.subject) for f in fs] == [("P003", "E1")]
     assert "车间(部门)级培训" in fs[0].message_zh
 
 
-def test_p003_only_in_three_level_industries(make_archive):
-    root = make_archive({
+def test_p003_only_in_three_level_industries(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"),
         "sessions/S1.toml": pre_job("E1", "company", "2023-07-03", hours="24"),
     }, industry="catering")
@@ -150,8 +150,8 @@ def test_p003_only_in_three_level_industries(make_archive):
 
 # -- P004 ---------------------------------------------------------------------
 
-def test_p004_levels_out_of_order_is_a_warning(make_archive):
-    root = make_archive({
+def test_p004_levels_out_of_order_is_a_warning(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"),
         **three_levels("E1", days=("2023-07-05", "2023-07-04", "2023-07-03")),
     })
@@ -160,8 +160,8 @@ def test_p004_levels_out_of_order_is_a_warning(make_archive):
     assert fs[0].message_zh.index("班组(岗位)级") < fs[0].message_zh.index("公司(厂矿)级")
 
 
-def test_p004_judges_the_levels_present(make_archive):
-    root = make_archive({
+def test_p004_judges_the_levels_present(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"),
         "sessions/S1.toml": pre_job("E1", "team", "2023-07-03", hours="16"),
         "sessions/S2.toml": pre_job("E1", "company", "2023-07-04", hours="16"),
@@ -169,10 +169,10 @@ def test_p004_judges_the_levels_present(make_archive):
     assert found(root, select=["P"]) == [("P003", "E1", None), ("P004", "E1", None)]
 
 
-def test_p004_same_start_is_in_order(make_archive):
+def test_p004_same_start_is_in_order(memory_archive):
     files = {"people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"),
              **three_levels("E1", days=("2023-07-03", "2023-07-03", "2023-07-04"))}
-    assert found(make_archive(files), select=["P004"]) == []
+    assert found(memory_archive(files), select=["P004"]) == []
 
 
 # -- P005 ---------------------------------------------------------------------
@@ -190,8 +190,8 @@ def transfer(pid: str, level: str, day: str, score: str = "90") -> str:
                    title='"调岗安全培训"', start=f"{day}T08:30:00", end=f"{day}T12:00:00", hours="4")
 
 
-def test_p005_change_on_the_first_day_of_the_window_is_judged(make_archive):
-    root = make_archive({
+def test_p005_change_on_the_first_day_of_the_window_is_judged(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2020-03-01", extra=CHANGE.format(date="2023-07-01", kind="transfer")),
         "sessions/T1.toml": transfer("E1", "team", "2023-06-30"),
     })
@@ -201,8 +201,8 @@ def test_p005_change_on_the_first_day_of_the_window_is_judged(make_archive):
     assert fs[0].citation == "培训规定 第十七条"
 
 
-def test_p005_both_levels_before_the_change_pass(make_archive):
-    root = make_archive({
+def test_p005_both_levels_before_the_change_pass(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2020-03-01", extra=CHANGE.format(date="2024-03-01", kind="return")),
         "sessions/T1.toml": transfer("E1", "workshop", "2024-02-28"),
         "sessions/T2.toml": transfer("E1", "team", "2024-03-01"),
@@ -210,16 +210,16 @@ def test_p005_both_levels_before_the_change_pass(make_archive):
     assert found(root, select=["P005"]) == []
 
 
-def test_p005_change_before_the_window_or_after_as_of_is_not_judged(make_archive):
-    root = make_archive({
+def test_p005_change_before_the_window_or_after_as_of_is_not_judged(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2020-03-01", extra=CHANGE.format(date="2023-06-30", kind="transfer")
                                  + CHANGE.format(date="2024-07-01", kind="transfer")),
     })
     assert found(root, select=["P005"]) == []
 
 
-def test_p005_training_must_follow_the_previous_change(make_archive):
-    root = make_archive({
+def test_p005_training_must_follow_the_previous_change(memory_archive):
+    root = memory_archive({
         "people/E1.toml": person(hired="2020-03-01", extra=CHANGE.format(date="2023-09-01", kind="transfer")
                                  + CHANGE.format(date="2024-03-01", kind="transfer")),
         # trained once, for the first change (ending on its day): not after it, so not for the second
@@ -233,14 +233,14 @@ def test_p005_training_must_follow_the_previous_change(make_archive):
     assert "2023-09-01 之后" in fs[0].message_zh
 
 
-def test_p005_skips_managers(make_archive):
-    root = make_archive({"people/E1.toml": person(hired="2020-03-01", roles='["principal"]',
+def test_p005_skips_managers(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="2020-03-01", roles='["principal"]',
                                                   extra=CHANGE.format(date="2024-03-01", kind="transfer"))})
     assert found(root, select=["P005"]) == []
 
 
-def test_p005_waived_in_the_person_file(make_archive):
-    root = make_archive({"people/E1.toml": person(
+def test_p005_waived_in_the_person_file(memory_archive):
+    root = memory_archive({"people/E1.toml": person(
         hired="2020-03-01", waivers='[{ rule = "P005", reason = "同车间同工种调班，经安全科确认" }]',
         extra=CHANGE.format(date="2024-03-01", kind="transfer"))})
     assert found(root, select=["P005", "A011"]) == []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import config, found, person
+from helpers import config, found, person
 from safetrain.api import ruleset_at, ruleset_for
 from safetrain.archive.reading.loader import load
 from safetrain.archive.reading.rulesets import builtin_names, read_ruleset
@@ -32,7 +32,7 @@ def test_national_figures_of_the_catalog():
     from safetrain.archive.reading.models import Enterprise
 
     def ent(industry):
-        return Enterprise("x", "x", industry, False, False, "x")
+        return Enterprise(name="x", credit_code="x", industry=industry, crowded_place=False, uses_gas=False, region="x")
 
     assert rs.value("pre_job_hours", ent("coal_mine")) == 72
     assert rs.value("pre_job_hours", ent("construction")) == 32
@@ -53,10 +53,10 @@ def test_ningxia_adds_the_campaign_and_drill_cadence():
     rs = built("ningxia-2023")
     assert rs.chain == ("national", "ningxia-2023")
     assert rs.enabled("K001") and rs.value("campaign_start") == date(2023, 7, 1) and rs.value("campaign_min_days") == 30
-    assert rs.in_group("drill_cadence", Enterprise("x", "x", "catering", False, True, "x"))
-    assert rs.in_group("drill_cadence", Enterprise("x", "x", "retail", True, False, "x"))
-    assert not rs.in_group("drill_cadence", Enterprise("x", "x", "retail", False, False, "x"))
-    assert rs.value("pre_job_hours", Enterprise("x", "x", "coal_mine", False, False, "x")) == 72
+    assert rs.in_group("drill_cadence", Enterprise(name="x", credit_code="x", industry="catering", crowded_place=False, uses_gas=True, region="x"))
+    assert rs.in_group("drill_cadence", Enterprise(name="x", credit_code="x", industry="retail", crowded_place=True, uses_gas=False, region="x"))
+    assert not rs.in_group("drill_cadence", Enterprise(name="x", credit_code="x", industry="retail", crowded_place=False, uses_gas=False, region="x"))
+    assert rs.value("pre_job_hours", Enterprise(name="x", credit_code="x", industry="coal_mine", crowded_place=False, uses_gas=False, region="x")) == 72
 
 
 def test_archive_rule_set_extends_a_builtin(make_archive):
@@ -83,16 +83,16 @@ def test_archive_rule_set_extends_a_builtin(make_archive):
     ('extends = "national"\n[groups.key]\nindustries = ["mining"]\n', "mining"),
     ('extends = [1\n', "rules/x.toml"),
 ])
-def test_bad_archive_rule_set_is_one_clear_error(make_archive, text, words):
-    root = make_archive({"rules/x.toml": text}, ruleset="rules/x.toml")
+def test_bad_archive_rule_set_is_one_clear_error(memory_archive, text, words):
+    root = memory_archive({"rules/x.toml": text}, ruleset="rules/x.toml")
     with pytest.raises(SafetrainError) as exc:
         found(root)
     assert words in exc.value.zh and words in exc.value.en
 
 
-def test_rule_set_path_may_not_leave_the_archive(make_archive, tmp_path):
+def test_rule_set_path_may_not_leave_the_archive(memory_archive, tmp_path):
     (tmp_path / "evil.toml").write_text('extends = "national"\n')
-    root = make_archive(ruleset="../evil.toml")
+    root = memory_archive(ruleset="../evil.toml")
     with pytest.raises(SafetrainError, match="不在档案内"):
         found(root)
 
@@ -101,7 +101,7 @@ def test_every_figure_type_is_known():
     assert set(built("ningxia-2023").figures) == set(FIGURE_TYPES)
 
 
-def test_broken_config_falls_back_to_rules_that_need_no_enterprise(make_archive):
-    root = make_archive({"safetrain.toml": config().replace('industry = "manufacturing"', 'industry = "mining"'),
+def test_broken_config_falls_back_to_rules_that_need_no_enterprise(memory_archive):
+    root = memory_archive({"safetrain.toml": config().replace('industry = "manufacturing"', 'industry = "mining"'),
                          "people/E1.toml": person(id_number='"640104199003070011"')})
     assert found(root, select=["A"]) == [("A006", "E1", None), ("A002", "enterprise", None)]

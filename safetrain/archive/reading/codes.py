@@ -43,6 +43,7 @@ EMPLOYMENT = _table(
     ("rotating", "轮换工", "rotating"),
     ("agreement", "协议工", "agreement"),
     ("intern", "实习学生", "intern"),
+    ("part_time", "非全日制用工", "part-time"),
 )
 
 ROLE = _table(

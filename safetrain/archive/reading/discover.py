@@ -22,6 +22,21 @@ def find_root(path: Path) -> Path | None:
     return None
 
 
+def archive_root(path: str | os.PathLike) -> Path:
+    """The archive at or above `path`, as git finds its repository; the one
+    "no archive here" error when there is none."""
+    root = find_root(Path(path))
+    if root is None:
+        raise no_archive(path)
+    return root
+
+
+def no_archive(path: str | os.PathLike, below: bool = False) -> SafetrainError:
+    where_zh, where_en = ("本目录、上级目录和下级目录", "here, above or below") if below else ("本目录和上级目录", "here or above")
+    return SafetrainError(f"{path} 处没有档案（{where_zh}中都没有 safetrain.toml）",
+                          f"no archive at {path} (no safetrain.toml {where_en})")
+
+
 def _below(path: Path) -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(path):
@@ -49,10 +64,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
             found = _below(path) or [find_root(path)]
         found = [f for f in found if f is not None]
         if not found:
-            raise SafetrainError(
-                f"{raw} 处没有档案（本目录、上级目录和下级目录均无 safetrain.toml）",
-                f"no archive at {raw} (no safetrain.toml here, above or below)",
-            )
+            raise no_archive(raw, below=True)
         for root in found:
             root = Path(os.path.abspath(root))
             if root not in roots:
@@ -68,3 +80,15 @@ def display_name(root: Path, cwd: Path | None = None) -> str:
     except ValueError:
         return root.as_posix()
     return rel.as_posix() if str(rel) != "." else "."
+
+
+def workspaces(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The given paths that are workspaces: folders that are not inside an archive."""
+    out = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir() and find_root(path) is None:
+            folder = Path(os.path.abspath(path))
+            if folder not in out:
+                out.append(folder)
+    return out

@@ -71,13 +71,6 @@ def credit_code_problem(value: str) -> tuple[str, str] | None:
     return None
 
 
-def birth_date(id_number: str) -> date | None:
-    try:
-        return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except (ValueError, IndexError):
-        return None
-
-
 def mask_id_number(value: str | None) -> str:
     """Keep the first 6 and last 4 characters: 640104********001X."""
     if not value:

@@ -9,24 +9,20 @@ from __future__ import annotations
 
 import json
 
-from .spec import ID_PATTERN, KINDS, Field, Table
-from .validate import ATTACHMENT
+from .fields import FieldSpec, TableSpec
+from .discover import MARKER
+from .spec import ATTACHMENT, ID_PATTERN, RECORD_KINDS
 
-SCHEMA_FILES = {
-    "config": "safetrain.schema.json",
-    "person": "person.schema.json",
-    "session": "session.schema.json",
-    "drill": "drill.schema.json",
-    "mentorship": "mentorship.schema.json",
-}
+#: record kind -> its schema's file name (safetrain.toml's is safetrain.schema.json)
+SCHEMA_FILES = {kind: f"{'safetrain' if kind == 'config' else kind}.schema.json" for kind in RECORD_KINDS}
 _BASE_URL = "https://safetrain.invalid/schemas/"
 
 
-def _describe(f: Field) -> dict:
+def _describe(f: FieldSpec) -> dict:
     return {"description": f"{f.zh} / {f.en}"}
 
 
-def _codes(f: Field) -> dict:
+def _codes(f: FieldSpec) -> dict:
     assert f.codes is not None
     return {
         "type": "string",
@@ -36,7 +32,7 @@ def _codes(f: Field) -> dict:
     }
 
 
-def _field(f: Field) -> dict:
+def _field(f: FieldSpec) -> dict:
     kind = f.kind
     simple = {
         "str": {"type": "string"},
@@ -56,7 +52,7 @@ def _field(f: Field) -> dict:
         out = _codes(f)
     elif kind in ("codes", "strings", "ids", "dates"):
         item_kind = {"codes": "code", "strings": "str", "ids": "id", "dates": "date"}[kind]
-        out = {"type": "array", "items": _field(Field(item_kind, "", "", codes=f.codes))}
+        out = {"type": "array", "items": _field(FieldSpec(item_kind, "", "", codes=f.codes))}
         if kind in ("codes", "ids"):
             out["uniqueItems"] = True
     elif kind == "table":
@@ -64,7 +60,7 @@ def _field(f: Field) -> dict:
     elif kind in ("tables", "waivers"):
         out = {"type": "array", "items": table_schema(f.table)}
     elif kind == "attachments":
-        out = {"type": "array", "items": {"anyOf": [_field(Field("path", "", "")), table_schema(ATTACHMENT)]}}
+        out = {"type": "array", "items": {"anyOf": [_field(FieldSpec("path", "", "")), table_schema(ATTACHMENT)]}}
     else:  # pragma: no cover
         raise ValueError(kind)
     if f.zh:
@@ -72,7 +68,7 @@ def _field(f: Field) -> dict:
     return out
 
 
-def table_schema(t: Table) -> dict:
+def table_schema(t: TableSpec) -> dict:
     return {
         "type": "object",
         "properties": {name: _field(f) for name, f in t.fields.items()},
@@ -83,7 +79,7 @@ def table_schema(t: Table) -> dict:
 
 
 def schema(kind: str) -> dict:
-    t = KINDS[kind]
+    t = RECORD_KINDS[kind].table
     out = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": _BASE_URL + SCHEMA_FILES[kind],
@@ -96,19 +92,13 @@ def schema(kind: str) -> dict:
 
 def schema_texts() -> dict[str, str]:
     """file name -> JSON text, for every file kind (stable, sorted keys off, 2-space indent)."""
-    return {SCHEMA_FILES[k]: json.dumps(schema(k), ensure_ascii=False, indent=2) + "\n" for k in KINDS}
+    return {SCHEMA_FILES[k]: json.dumps(schema(k), ensure_ascii=False, indent=2) + "\n" for k in RECORD_KINDS}
 
 
 def taplo_config(schema_dir: str) -> str:
     """A .taplo.toml that maps every file kind of an archive to its schema."""
-    globs = {
-        "config": "**/safetrain.toml",
-        "person": "**/people/*.toml",
-        "session": "**/sessions/**/*.toml",
-        "drill": "**/drills/**/*.toml",
-        "mentorship": "**/mentorships/*.toml",
-    }
     out = ["# taplo / Even Better TOML: validate and complete safetrain files", ""]
-    for kind, glob in globs.items():
+    for kind, rk in RECORD_KINDS.items():
+        glob = f"**/{MARKER}" if rk.folder is None else f"**/{rk.folder}/{'**/' if rk.recursive else ''}*.toml"
         out += ["[[rule]]", f'include = ["{glob}"]', f'schema.path = "{schema_dir}/{SCHEMA_FILES[kind]}"', ""]
     return "\n".join(out)

@@ -2,12 +2,12 @@
 
 A pipeline in the manner of beancount: read files (A001), validate each table
 against its spec (A002), then build immutable models and indexes. Data
-problems are findings; only "cannot continue" raises SafetrainError.
+problems are findings; only "cannot continue" raises SafetrainError. The
+files come from a FileStore: the disk (`load`) or memory (`load_files`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing as mp
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -15,75 +15,51 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Collection
+from typing import Collection, Mapping
 
 from ...errors import SafetrainError
 from ...findings import Finding
-from . import build
-from .discover import display_name, find_root
-from .lines import key_lines, line_of
-from .models import Archive, Config, FileStore
-from .reader import RawFile, list_files, read_file, read_text
-from .spec import KINDS
+from .build import build
+from .discover import MARKER, archive_root, display_name, find_root
+from .files import FileStore, LocalFiles, MemoryFiles
+from .tomltext import key_lines, line_of
+from .models import Archive, Config, Settings
+from .reader import RawFile, read_file
+from .spec import FOLDERS, RECORD_KINDS, kind_of_path
 from .validate import Problem, dotted, validate_table
 
 FORMAT_VERSION = 1
 
 
-class LocalFiles(FileStore):
-    """Files an archive points to, on disk under its root."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self._real_root = os.path.realpath(root)
-
-    def resolve(self, relpath: str) -> Path | None:
-        """The file's path, or None when `relpath` leaves the archive."""
-        if not relpath or os.path.isabs(relpath) or relpath.startswith(("/", "\\")) or ":" in relpath[:3]:
-            return None
-        path = self.root / relpath
-        real = os.path.realpath(path)
-        if real != self._real_root and not real.startswith(self._real_root + os.sep):
-            return None
-        return path
-
-    def status(self, relpath: str, sha256: str | None = None) -> str:
-        path = self.resolve(relpath)
-        if path is None:
-            return "outside"
-        if not path.is_file():
-            return "missing"
-        if sha256 is not None:
-            digest = hashlib.sha256()
-            with open(path, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-            if digest.hexdigest() != sha256.lower():
-                return "hash"
-        return "ok"
-
-    def lines(self, rel: str) -> dict[tuple, int]:
-        text = read_text(self.root, rel)
-        return key_lines(text) if text is not None else {}
-
-
 def load(path: str | os.PathLike, *, rule_codes: Collection[str] | None = None,
-         name: str | None = None) -> tuple[Archive, list[Finding]]:
+         removed_codes: Collection[str] = (), name: str | None = None) -> tuple[Archive, list[Finding]]:
     """Load the archive at or above `path`.
 
     `rule_codes`, when given, is the set of known rule codes: a waiver naming
-    another code is an A002.
+    another code is an A002, which says so when the code is one of `removed_codes`.
     """
-    root = find_root(Path(path))
-    if root is None:
-        raise SafetrainError(f"{path} 处没有档案（找不到 safetrain.toml）", f"no archive at {path} (no safetrain.toml found)")
-    files, findings = list_files(root)
-    codes = frozenset(rule_codes) if rule_codes is not None else None
-    config = read_file(root, *files[0])
+    root = archive_root(path)
+    return load_store(LocalFiles(root), rule_codes=rule_codes, removed_codes=removed_codes,
+                      name=name or display_name(root))
+
+
+def load_files(files: Mapping[str, str | bytes], *, rule_codes: Collection[str] | None = None,
+               removed_codes: Collection[str] = (), name: str = "memory") -> tuple[Archive, list[Finding]]:
+    """Load an archive held in memory: relpath -> file text as it would be on
+    disk (`{"safetrain.toml": ..., "people/E1.toml": ...}`); like beancount's
+    `load_string`, for tests and sample archives."""
+    return load_store(MemoryFiles(files), rule_codes=rule_codes, removed_codes=removed_codes, name=name)
+
+
+def load_store(store: FileStore, *, rule_codes: Collection[str] | None = None, removed_codes: Collection[str] = (),
+               name: str = "") -> tuple[Archive, list[Finding]]:
+    files, findings = store.listing()
+    codes = (frozenset(rule_codes), frozenset(removed_codes)) if rule_codes is not None else None
+    config = read_file(store, *files[0])
     if isinstance(config, RawFile):
-        _refuse_newer_format([config], root)
-    checked = [(config, _problems(config, codes))] + _read_files(root, files[1:], codes)
-    archive, more = _build(root, checked, findings, name or display_name(root))
+        _refuse_newer_format([config], store.root)
+    checked = [(config, _problems(config, codes))] + _read_files(store, files[1:], codes)
+    archive, more = _build(store, checked, findings, name)
     findings.extend(more)
     return archive, findings
 
@@ -96,49 +72,51 @@ Checked = tuple  # (RawFile | Finding, [Problem])
 def _problems(got: RawFile | Finding, codes) -> list[Problem]:
     if isinstance(got, Finding):
         return []
-    return validate_table(got.data, KINDS[got.kind]) + _extra_problems(got, codes)
+    return validate_table(got.data, RECORD_KINDS[got.kind].table) + _extra_problems(got, codes)
 
 
-def _read_chunk(root: Path, files: list[tuple[str, str]], codes) -> list[Checked]:
+def _read_chunk(store: FileStore, files: list[tuple[str, str]], codes) -> list[Checked]:
     out = []
     for kind, rel in files:
-        got = read_file(root, kind, rel)
+        got = read_file(store, kind, rel)
         out.append((got, _problems(got, codes)))
     return out
 
 
-def _read_files(root: Path, files: list[tuple[str, str]], codes) -> list[Checked]:
+def _read_files(store: FileStore, files: list[tuple[str, str]], codes) -> list[Checked]:
     """Read, parse and validate files, on every core for a large archive (tomllib
     is pure Python, so parsing dominates); results keep the order of `files`."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return _read_chunk(root, files, codes)
+        return _read_chunk(store, files, codes)
     n = workers * 4
     chunks = [files[i::n] for i in range(n)]
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            parts = list(pool.map(_read_chunk, [root] * n, chunks, [codes] * n))
+            parts = list(pool.map(_read_chunk, [store] * n, chunks, [codes] * n))
     except (OSError, BrokenProcessPool):  # no processes allowed here: read them in this one
-        return _read_chunk(root, files, codes)
+        return _read_chunk(store, files, codes)
     out: list[Checked] = [None] * len(files)  # type: ignore[list-item]
     for i, part in enumerate(parts):
         out[i::n] = part
     return out
 
 
-def _refuse_newer_format(raws: list[RawFile], root: Path) -> None:
+def _refuse_newer_format(raws: list[RawFile], root: Path | None) -> None:
     for raw in raws:
         if raw.kind == "config":
             version = raw.data.get("format", FORMAT_VERSION)
             if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+                where = root / raw.rel if root is not None else raw.rel
                 raise SafetrainError(
-                    f"{root / raw.rel}：档案格式版本 {version} 高于本程序支持的版本 {FORMAT_VERSION}，请升级 safetrain",
-                    f"{root / raw.rel}: archive format {version} is newer than this safetrain supports ({FORMAT_VERSION}); upgrade safetrain",
+                    f"{where}：档案格式版本 {version} 高于本程序支持的版本 {FORMAT_VERSION}，请升级 safetrain",
+                    f"{where}: archive format {version} is newer than this safetrain supports ({FORMAT_VERSION}); upgrade safetrain",
                 )
 
 
-def _extra_problems(raw: RawFile, rule_codes: Collection[str] | None) -> list[Problem]:
-    """What the spec alone cannot say: blank waiver reasons, unknown waived rules, partial hours."""
+def _extra_problems(raw: RawFile, rule_codes: tuple[frozenset, frozenset] | None) -> list[Problem]:
+    """What the spec alone cannot say: blank waiver reasons, unknown or removed waived rules,
+    partial hours. `rule_codes`: (known codes, removed codes), or None not to look."""
     out: list[Problem] = []
     waivers = raw.data.get("waivers", ())
     for i, w in enumerate(waivers if isinstance(waivers, list) else ()):
@@ -148,7 +126,11 @@ def _extra_problems(raw: RawFile, rule_codes: Collection[str] | None) -> list[Pr
         key = ("waivers", i)
         if isinstance(reason, str) and not reason.strip():
             out.append(Problem(key + ("reason",), f"`{dotted(key)}` 的豁免理由为空", f"`{dotted(key)}` has an empty reason"))
-        if rule_codes is not None and isinstance(rule, str) and rule not in rule_codes:
+        if rule_codes is not None and isinstance(rule, str) and rule in rule_codes[1]:
+            out.append(Problem(key + ("rule",), f"`{dotted(key)}.rule` = \"{rule}\" 规则已移除，此豁免不再起作用，请删除",
+                               f"`{dotted(key)}.rule` = \"{rule}\": the rule was removed; this waiver does nothing, "
+                               "remove it"))
+        elif rule_codes is not None and isinstance(rule, str) and rule not in rule_codes[0]:
             out.append(Problem(key + ("rule",), f"`{dotted(key)}.rule` = \"{rule}\" 不是已知的规则代码",
                                f"`{dotted(key)}.rule` = \"{rule}\" is not a known rule code"))
     attendees = raw.data.get("attendees", ()) if raw.kind == "session" else ()
@@ -163,18 +145,18 @@ def _extra_problems(raw: RawFile, rule_codes: Collection[str] | None) -> list[Pr
     return out
 
 
-def _build(root: Path, checked: list[Checked], findings: list[Finding], name: str) -> tuple[Archive, list[Finding]]:
+def _build(store: FileStore, checked: list[Checked], findings: list[Finding], name: str) -> tuple[Archive, list[Finding]]:
     out: list[Finding] = []
-    excluded: dict[str, set[str]] = {k: set() for k in KINDS}
+    excluded: dict[str, set[str]] = {k: set() for k in RECORD_KINDS}
     valid: list[RawFile] = []
     for f in findings:  # files that could not be listed
-        kind = _kind_of(f.file)
+        kind = kind_of_path(f.file)
         if f.code in ("A001", "A002") and kind:
             excluded[kind].add(f.subject)
     for got, problems in checked:
         if isinstance(got, Finding):
             out.append(got)
-            kind = _kind_of(got.file)
+            kind = kind_of_path(got.file)
             if kind:
                 excluded[kind].add(got.subject)
         elif problems:
@@ -187,9 +169,10 @@ def _build(root: Path, checked: list[Checked], findings: list[Finding], name: st
     config = None
     for raw in valid:
         if raw.kind == "config":
-            config = build.config(raw.data, raw.rel)
-    pass_mark = config.settings.pass_mark if config else 60
-    tables: dict[str, dict] = {k: {} for k in ("person", "session", "drill", "mentorship")}
+            config = build(Config, raw.data, file=raw.rel)
+    # a session without its own pass mark takes the archive's (60 when the settings give none)
+    defaults = {"session": {"pass_mark": config.settings.pass_mark if config else Settings().pass_mark}}
+    tables: dict[str, dict] = {k: {} for k in FOLDERS}
     firsts: dict[tuple[str, str], str] = {}
     for raw in valid:
         if raw.kind == "config":
@@ -199,14 +182,8 @@ def _build(root: Path, checked: list[Checked], findings: list[Finding], name: st
             out.append(Finding("A004", raw.rel, raw.id, f"编号 {raw.id} 重复：与 {first} 相同",
                                f"id {raw.id} is used twice: also {first}"))
             continue
-        if raw.kind == "person":
-            tables["person"][raw.id] = build.person(raw.id, raw.rel, raw.data)
-        elif raw.kind == "session":
-            tables["session"][raw.id] = build.session(raw.id, raw.rel, raw.data, pass_mark)
-        elif raw.kind == "drill":
-            tables["drill"][raw.id] = build.drill(raw.id, raw.rel, raw.data)
-        else:
-            tables["mentorship"][raw.id] = build.mentorship(raw.id, raw.rel, raw.data)
+        tables[raw.kind][raw.id] = build(RECORD_KINDS[raw.kind].model, raw.data, id=raw.id, file=raw.rel,
+                                         **defaults.get(raw.kind, {}))
     archive = Archive(
         name=name,
         config=config,
@@ -215,24 +192,21 @@ def _build(root: Path, checked: list[Checked], findings: list[Finding], name: st
         drills=MappingProxyType(tables["drill"]),
         mentorships=MappingProxyType(tables["mentorship"]),
         excluded=MappingProxyType({k: frozenset(v) for k, v in excluded.items()}),
-        files=LocalFiles(root),
+        root=store.root,
+        files=store,
     )
     return archive, out
-
-
-def _kind_of(rel: str) -> str | None:
-    if rel == "safetrain.toml":
-        return "config"
-    top = rel.split("/", 1)[0]
-    return {"people": "person", "sessions": "session", "drills": "drill", "mentorships": "mentorship"}.get(top)
 
 
 def locate(archive: Archive, findings: list[Finding]) -> list[Finding]:
     """Fill in line numbers, reading only the files that have findings."""
     need = {f.file for f in findings if f.line is None and f.key}
-    if not need or not isinstance(archive.files, LocalFiles):
+    if not need or archive.files is None:
         return findings
-    lines = {rel: archive.files.lines(rel) for rel in need}
+    lines = {}
+    for rel in need:
+        text = archive.files.text(rel)
+        lines[rel] = key_lines(text) if text is not None else {}
     out = []
     for f in findings:
         if f.line is None and f.key and f.file in lines:
@@ -250,8 +224,8 @@ def load_config(path: str | os.PathLike) -> tuple[Path | None, Config | None]:
     root = find_root(Path(path))
     if root is None:
         return None, None
-    raw = read_file(root, "config", "safetrain.toml")
-    if isinstance(raw, Finding) or validate_table(raw.data, KINDS["config"]):
+    raw = read_file(LocalFiles(root), "config", MARKER)
+    if isinstance(raw, Finding) or validate_table(raw.data, RECORD_KINDS["config"].table):
         return root, None
     _refuse_newer_format([raw], root)
-    return root, build.config(raw.data, raw.rel)
+    return root, build(Config, raw.data, file=raw.rel)

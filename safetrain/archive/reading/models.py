@@ -1,92 +1,131 @@
-"""The archive as typed, immutable values.
+"""The archive as typed, immutable values, and the one declaration of each
+record's shape.
 
-The loader builds these from validated TOML tables; rules and reports only
-ever see these. Each record carries `file`, its path relative to the archive
-root with `/`, so a finding can point at it.
+Every key of the format is a field declared with `key(...)` (fields.py): its
+type, labels, whether it is required, its codes. The spec tables (spec.py),
+the builder (build.py), JSON Schemas, `fmt`'s key order, the options of
+`safetrain new` and the export's columns are all derived from these classes;
+the order of the keys here is the order of ARCHIVE-FORMAT.md. Fields without
+`key(...)` are what the loader adds: the record's id and file, an item's
+position in its list.
+
+Rules and reports only ever see these. Each record carries `file`, its path
+relative to the archive root with `/`, so a finding can point at it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
+
+from . import codes
+from .fields import key
+
+if TYPE_CHECKING:
+    from .files import FileStore
 
 MANAGER_ROLES = frozenset({"principal", "safety_manager"})
 
+_NOTE = ("str", "备注（自由文本，打印在文档中，不参与规则判断）", "free-text note, printed, judged by no rule")
+_ATTACHMENTS = ("attachments", "附件：档案内的文件路径，或 { path = \"...\", sha256 = \"...\" }",
+                "attached files: paths inside the archive, or { path, sha256 }")
 
-@dataclass(frozen=True, slots=True)
+
+def _sorted(values) -> tuple:
+    return tuple(sorted(values))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Waiver:
-    rule: str
-    reason: str
-    until: date | None
-    index: int  # position in the file's `waivers` list, for line look-up
+    rule: str = key("str", "豁免的规则代码，如 Y001", "the code of the waived rule, e.g. Y001", required=True)
+    reason: str = key("str", "豁免理由（检查人员可读）", "a reason an inspector can read", required=True)
+    until: date | None = key("date", "豁免截止日期（可选）", "optional last day of the waiver")
+    index: int = 0  # position in the file's `waivers` list, for line look-up
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Attachment:
-    path: str
-    sha256: str | None = None
+    """An attachment is a path, or a table { path, sha256 }."""
+
+    path: str = key("path", "档案内的文件路径", "path inside the archive", required=True)
+    sha256: str | None = key("str", "文件的 SHA-256 值（校验用）", "the file's SHA-256 (verified by check)")
 
 
-@dataclass(frozen=True, slots=True)
+def _waivers():
+    return key("waivers", "规则豁免", "rule waivers", model=Waiver)
+
+
+def _attachments():
+    return key(*_ATTACHMENTS, model=Attachment)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Enterprise:
-    name: str
-    credit_code: str
-    industry: str
-    crowded_place: bool
-    uses_gas: bool
-    region: str
-    address: str | None = None
-    records_since: date | None = None
-    note: str | None = None
+    name: str = key("str", "企业名称", "enterprise name", required=True)
+    credit_code: str = key("str", "统一社会信用代码（18位，GB 32100）",
+                           "unified social credit code (18 characters, GB 32100)", required=True)
+    industry: str = key("code", "行业", "industry", required=True, codes=codes.INDUSTRY)
+    crowded_place: bool = key("bool", "人员密集场所", "crowded place (hotel, restaurant, scenic area, shopping complex)",
+                              required=True)
+    uses_gas: bool = key("bool", "使用燃气", "uses gas", required=True)
+    region: str = key("str", "所在地区", "region", required=True)
+    address: str | None = key("str", "地址", "address")
+    records_since: date | None = key("date", "档案完整起始日期：期间类检查从此日开始",
+                                     "first day the archive is complete for; period checks start here")
+    note: str | None = key(*_NOTE)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
-    pass_mark: float = 60
-    mask_id_numbers: bool = True
+    pass_mark: float = key("number", "未规定合格分数线的培训的合格分（缺省60）",
+                           "pass mark for sessions that give none (60 when absent)", minimum=0, default=60)
+    mask_id_numbers: bool = key("bool", "终端输出和导出时遮蔽身份证号（缺省 true）",
+                                "mask ID numbers in terminal output and exports (true when absent)", default=True)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     """safetrain.toml: the enterprise register and the archive's settings."""
 
-    format: int
-    ruleset: str
-    enterprise: Enterprise
-    settings: Settings
-    waivers: tuple[Waiver, ...] = ()
+    format: int = key("int", "档案格式版本（1）", "archive format version (1)", minimum=1, default=1)
+    ruleset: str = key("str", "规则集：内置名称或档案内规则集文件路径",
+                       "rule set: a built-in name or a path to a rule set file inside the archive", required=True)
+    waivers: tuple[Waiver, ...] = _waivers()
+    enterprise: Enterprise = key("table", "企业登记信息", "the enterprise register", required=True, model=Enterprise)
+    settings: Settings = key("table", "档案设置", "archive settings", model=Settings, default_factory=Settings)
     file: str = "safetrain.toml"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Change:
-    date: date
-    kind: str
-    department: str | None
-    post: str | None
-    index: int
-    note: str | None = None
+    date: date = key("date", "到新岗位/复岗第一天", "first day on the new or returned post", required=True)
+    kind: str = key("code", "变动类型", "kind of change", required=True, codes=codes.CHANGE_KIND)
+    department: str | None = key("str", "变动后的部门（缺省不变）", "department after the change (absent = unchanged)")
+    post: str | None = key("str", "变动后的岗位（缺省不变）", "post after the change (absent = unchanged)")
+    note: str | None = key(*_NOTE)
+    index: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Certificate:
-    kind: str
-    category: str
-    number: str
-    issued: date
-    expires: date
-    reviews: tuple[date, ...]
-    index: int
-    attachments: tuple[Attachment, ...] = ()
-    note: str | None = None
+    kind: str = key("code", "证书种类", "certificate kind", required=True, codes=codes.CERTIFICATE_KIND)
+    category: str = key("str", "作业类别/操作项目", "operation category", default="")
+    number: str = key("str", "证书编号", "certificate number", required=True)
+    issued: date = key("date", "发证日期", "issued on", required=True)
+    expires: date = key("date", "有效期至", "expires on", required=True)
+    reviews: tuple[date, ...] = key("dates", "通过复审的日期", "dates of reviews passed", convert=_sorted)
+    attachments: tuple[Attachment, ...] = _attachments()
+    note: str | None = key(*_NOTE)
+    index: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Violation:
-    date: date
-    note: str | None
-    index: int
+    date: date = key("date", "违章日期", "date of the violation", required=True)
+    note: str | None = key("str", "违章情况", "what happened")
+    index: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,28 +136,36 @@ class Post:
     since: date  # first day on this post (hire or change date)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Person:
+    """people/<pid>.toml: one file per person."""
+
     id: str
     file: str
-    name: str
-    employment: str
-    department: str
-    post: str
-    hired: date
-    on_post: date  # first day on the post; `hired` when the file gives none
-    id_number: str | None = None
-    team: str | None = None
-    roles: frozenset[str] = frozenset()
-    left: date | None = None
-    post_since: date | None = None
-    skill_level: str | None = None
-    changes: tuple[Change, ...] = ()
-    certificates: tuple[Certificate, ...] = ()
-    violations: tuple[Violation, ...] = ()
-    waivers: tuple[Waiver, ...] = ()
-    attachments: tuple[Attachment, ...] = ()
-    note: str | None = None
+    name: str = key("str", "姓名", "name", required=True)
+    id_number: str | None = key("str", "居民身份证号（18位，GB 11643）", "resident ID number (18 characters, GB 11643)")
+    employment: str = key("code", "用工形式", "form of employment", required=True, codes=codes.EMPLOYMENT)
+    department: str = key("str", "车间/部门", "department", required=True)
+    team: str | None = key("str", "班组", "team")
+    post: str = key("str", "岗位/工种", "post or trade", required=True)
+    roles: frozenset[str] = key("codes", "人员类别", "roles", codes=codes.ROLE, convert=frozenset,
+                                default=frozenset())
+    hired: date = key("date", "入职日期", "hired on", required=True)
+    on_post: date = key("date", "上岗日期（缺省为入职日期）", "first day on the post (default: hired)", fill="hired",
+                        default=None)  # always set by the builder
+    left: date | None = key("date", "离职日期（缺省为在职）", "left on (absent: still employed)")
+    post_since: date | None = key("date", "本岗位/工种起始日期（师傅资历）", "on this post or trade since (mentor experience)")
+    skill_level: str | None = key("code", "技能等级", "skill level", codes=codes.SKILL_LEVEL)
+    waivers: tuple[Waiver, ...] = _waivers()
+    attachments: tuple[Attachment, ...] = _attachments()
+    note: str | None = key(*_NOTE)
+    changes: tuple[Change, ...] = key("tables", "调岗或复岗记录", "transfers and returns", model=Change)
+    certificates: tuple[Certificate, ...] = key("tables", "证书", "certificates", model=Certificate)
+    violations: tuple[Violation, ...] = key("tables", "违章记录", "violations", model=Violation)
+
+    def __post_init__(self):
+        if self.on_post is None:  # built by hand: on_post defaults to hired, as in a file
+            object.__setattr__(self, "on_post", self.hired)
 
     @property
     def is_manager(self) -> bool:
@@ -143,38 +190,43 @@ class Person:
         return current
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Attendance:
-    person: str
-    index: int
-    score: float | None = None
-    passed_flag: bool | None = None  # the file's `passed`, if given
-    hours: float | None = None  # partial attendance: 学时 credited instead of the session's
+    person: str = key("id", "人员编号（工号）", "person id", required=True)
+    score: float | None = key("number", "考核成绩", "score", minimum=0)
+    passed: bool | None = key("bool", "考核合格（无分数时）", "passed (when there is no score)")
+    hours: float | None = key("number", "实际计入的学时（部分参加时）", "学时 credited (partial attendance)", minimum=0)
+    note: str | None = key(*_NOTE)
+    index: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Session:
+    """sessions/**/<sid>.toml: one file per training session."""
+
     id: str
     file: str
-    title: str
-    type: str
-    start: datetime
-    end: datetime
-    hours: float
-    instructor: str
-    provider: str
-    attendees: tuple[Attendance, ...]
-    pass_mark: float  # the session's own, else the archive's, else 60
-    level: str | None = None
-    topics: tuple[str, ...] = ()
-    content: str | None = None
-    methods: tuple[str, ...] = ()
-    location: str | None = None
-    contract: str | None = None
-    assessment: str | None = None
-    attachments: tuple[Attachment, ...] = ()
-    waivers: tuple[Waiver, ...] = ()
-    note: str | None = None
+    title: str = key("str", "培训名称", "title", required=True)
+    type: str = key("code", "培训类型", "type", required=True, codes=codes.SESSION_TYPE)
+    level: str | None = key("code", "培训级别（岗前与调岗培训）", "level (pre-job and transfer training)", codes=codes.LEVEL)
+    start: datetime = key("datetime", "开始时间", "start", required=True)
+    end: datetime = key("datetime", "结束时间", "end", required=True)
+    hours: float = key("number", "学时（每学时45分钟）", "学时 credited to each attendee who passed", required=True,
+                       minimum=0, exclusive_minimum=True)
+    topics: tuple[str, ...] = key("codes", "培训内容类别", "topics", codes=codes.TOPIC)
+    content: str | None = key("str", "培训内容", "what was taught")
+    methods: tuple[str, ...] = key("codes", "培训方式", "methods", codes=codes.METHOD)
+    instructor: str = key("str", "授课人", "instructor", required=True)
+    location: str | None = key("str", "培训地点", "location")
+    provider: str = key("str", "培训单位：internal 或委托培训机构名称", "\"internal\" or the training institution's name",
+                        required=True)
+    contract: str | None = key("path", "委托培训服务合同（档案内路径）", "training service contract (path inside the archive)")
+    assessment: str | None = key("code", "考核方式", "assessment", codes=codes.ASSESSMENT)
+    pass_mark: float = key("number", "合格分数线", "pass mark", minimum=0, default=60)  # else the archive's
+    attachments: tuple[Attachment, ...] = _attachments()
+    attendees: tuple[Attendance, ...] = key("tables", "参加人员", "attendees", required=True, model=Attendance)
+    waivers: tuple[Waiver, ...] = _waivers()
+    note: str | None = key(*_NOTE)
 
     @property
     def is_internal(self) -> bool:
@@ -182,7 +234,7 @@ class Session:
 
     def passed(self, attendance: Attendance) -> bool:
         """ARCHIVE-FORMAT: passed = true, or score >= pass mark, or no assessment."""
-        if attendance.passed_flag is True or self.assessment == "none":
+        if attendance.passed is True or self.assessment == "none":
             return True
         return attendance.score is not None and attendance.score >= self.pass_mark
 
@@ -193,34 +245,38 @@ class Session:
         return self.hours if attendance.hours is None else attendance.hours
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Drill:
+    """drills/**/<did>.toml: one file per emergency drill."""
+
     id: str
     file: str
-    title: str
-    date: date
-    scale: str
-    scenario: str | None = None
-    participants: tuple[str, ...] = ()
-    evaluation: str | None = None
-    location: str | None = None
-    attachments: tuple[Attachment, ...] = ()
-    waivers: tuple[Waiver, ...] = ()
-    note: str | None = None
+    title: str = key("str", "演练名称", "title", required=True)
+    date: date = key("date", "演练日期", "date", required=True)
+    scale: str = key("code", "演练规模", "scale", required=True, codes=codes.DRILL_SCALE)
+    scenario: str | None = key("code", "演练情景", "scenario", codes=codes.SCENARIO)
+    location: str | None = key("str", "演练地点", "location")
+    participants: tuple[str, ...] = key("ids", "参演人员", "participants")
+    evaluation: str | None = key("str", "演练评估", "evaluation")
+    attachments: tuple[Attachment, ...] = _attachments()
+    waivers: tuple[Waiver, ...] = _waivers()
+    note: str | None = key(*_NOTE)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Mentorship:
+    """mentorships/<apprentice pid>.toml: one file per apprenticeship."""
+
     id: str  # the apprentice's id (the file stem)
     file: str
-    mentor: str
-    post: str
-    start: date
-    end: date | None = None
-    signed_off: date | None = None
-    attachments: tuple[Attachment, ...] = ()
-    waivers: tuple[Waiver, ...] = ()
-    note: str | None = None
+    mentor: str = key("id", "师傅（人员编号）", "mentor (person id)", required=True)
+    post: str = key("str", "岗位/工种", "post", required=True)
+    start: date = key("date", "开始日期", "start", required=True)
+    end: date | None = key("date", "计划结束日期", "planned end")
+    signed_off: date | None = key("date", "师傅签署实习合格证明的日期", "date the mentor signed the apprentice off")
+    attachments: tuple[Attachment, ...] = _attachments()
+    waivers: tuple[Waiver, ...] = _waivers()
+    note: str | None = key(*_NOTE)
 
     @property
     def apprentice(self) -> str:
@@ -249,15 +305,13 @@ class Archive:
     drills: Mapping[str, Drill]
     mentorships: Mapping[str, Mentorship]
     excluded: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    files: "FileStore | None" = None
+    root: Path | None = None  # the archive's folder on disk; None for one held in memory
+    files: "FileStore | None" = None  # what rules may ask about the files records point to (files.py)
 
     def known_person(self, pid: str) -> bool:
         return pid in self.people or pid in self.excluded.get("person", ())
 
-
-class FileStore:
-    """What rules may ask about files an archive points to (only archive/ knows paths)."""
-
-    def status(self, relpath: str, sha256: str | None = None) -> str:  # pragma: no cover
-        """'ok', 'missing', 'outside' (leaves the archive) or 'hash' (sha256 differs)."""
-        raise NotImplementedError
+    def records(self, kind: str) -> Mapping[str, Person | Session | Drill | Mentorship]:
+        """The records of a kind of spec.RECORD_KINDS (person, session, drill, mentorship), by id."""
+        return {"person": self.people, "session": self.sessions, "drill": self.drills,
+                "mentorship": self.mentorships}[kind]

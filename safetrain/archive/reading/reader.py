@@ -12,11 +12,14 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ...findings import Finding
 from .discover import MARKER
-from .spec import FOLDERS, RECURSIVE
+from .spec import FOLDERS, RECORD_KINDS
+
+if TYPE_CHECKING:
+    from .files import FileStore
 from .validate import is_id
 
 #: Larger files are refused (A001) rather than parsed: no record needs 4 MB.
@@ -45,7 +48,7 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
         if not _inside(real_root, base):
             problems.append(_outside(folder, folder + "/"))
             continue
-        if kind in RECURSIVE:
+        if RECORD_KINDS[kind].recursive:
             walker = _walk(base, folder)
         else:
             walker = ((folder, e.name, e.is_symlink(), e.is_dir()) for e in _scandir(base))
@@ -56,7 +59,9 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
                 continue
             if not is_dir and name.endswith(".toml") and not name.startswith("."):
                 found.append((kind, rel))
-    found[1:] = sorted(found[1:], key=lambda kr: (list(FOLDERS).index(kr[0]), kr[1]))
+    from .files import sort_listing
+
+    found[1:] = sort_listing(found[1:])
     return found, problems
 
 
@@ -90,7 +95,7 @@ def _outside(rel: str, shown: str) -> Finding:
     )
 
 
-def read_file(root: Path, kind: str, rel: str) -> RawFile | Finding:
+def read_file(store: "FileStore", kind: str, rel: str) -> RawFile | Finding:
     """Parse one file; an A001 or A002 finding when it cannot be used."""
     stem = rel.rsplit("/", 1)[-1][: -len(".toml")] if kind != "config" else ""
     if kind != "config" and not is_id(stem):
@@ -100,15 +105,12 @@ def read_file(root: Path, kind: str, rel: str) -> RawFile | Finding:
             f"file name \"{stem}\" is not a valid id (a letter or digit, then letters, digits, . _ -, at most 64)",
         )
     subject = stem or "enterprise"
-    path = root / rel
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                size = os.fstat(fh.fileno()).st_size
-                return _a001(rel, subject, 1, 1,
-                             f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）",
-                             f"file too large ({size / 1048576:.1f} MB, the limit is {MAX_FILE_BYTES // 1048576} MB)")
+        raw, size = store.read_bytes(rel, MAX_FILE_BYTES)
+        if size > MAX_FILE_BYTES:
+            return _a001(rel, subject, 1, 1,
+                         f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）",
+                         f"file too large ({size / 1048576:.1f} MB, the limit is {MAX_FILE_BYTES // 1048576} MB)")
     except OSError as exc:
         return _a001(rel, subject, 1, 1, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
     if raw.startswith(_BOM):
@@ -145,10 +147,3 @@ def _a001(rel: str, subject: str, line: int, column: int, zh: str, en: str) -> F
     return Finding("A001", rel, subject, f"{zh}（第 {line} 行第 {column} 列）", f"{en} (line {line}, column {column})",
                    line=line, column=column)
 
-
-def read_text(root: Path, rel: str) -> str | None:
-    """A file's text for line look-up; None if it cannot be read any more."""
-    try:
-        return (root / rel).read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None

@@ -1,14 +1,18 @@
 """Reading rule set files: the built-in ones shipped in the package, or one
-inside an archive that `extends` another. Returns plain merged tables; the
-rules package turns them into a RuleSet."""
+inside an archive (read through its FileStore) that `extends` another.
+Returns plain merged tables; the rules package turns them into a RuleSet."""
 
 from __future__ import annotations
 
 import tomllib
 from importlib import resources
-from pathlib import Path
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from ...errors import SafetrainError
+
+if TYPE_CHECKING:
+    from .files import FileStore
 
 _MERGED_TABLES = ("sources", "groups", "figures", "rules")
 
@@ -27,36 +31,38 @@ def _read_builtin(name: str) -> dict:
     return tomllib.loads(ref.read_text("utf-8"))
 
 
-def _read_path(root: Path, relpath: str) -> dict:
-    path = (root / relpath)
-    real_root = root.resolve()
+def _read_path(store: "FileStore", relpath: str) -> dict:
+    path = _shown(store, relpath)
+    state = store.status(relpath)
+    if state == "outside":
+        raise SafetrainError(f"规则集文件 {relpath} 不在档案内", f"rule set file {relpath} is outside the archive")
+    if state == "missing":
+        raise SafetrainError(f"找不到规则集文件 {path}", f"rule set file not found: {path}")
     try:
-        real = path.resolve()
-        real.relative_to(real_root)
-    except (ValueError, OSError):
-        raise SafetrainError(f"规则集文件 {relpath} 不在档案内", f"rule set file {relpath} is outside the archive") from None
-    try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise SafetrainError(f"找不到规则集文件 {path}", f"rule set file not found: {path}") from None
+        data, _ = store.read_bytes(relpath)
+        return tomllib.loads(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SafetrainError(f"无法读取规则集文件 {path}：{exc}", f"cannot read rule set file {path}: {exc}") from None
+
+
+def _shown(store: "FileStore | None", relpath: str) -> str:
+    return str(store.root / relpath) if store is not None and store.root is not None else relpath
 
 
 def is_path(name: str) -> bool:
     return name.endswith(".toml") or "/" in name or "\\" in name
 
 
-def read_ruleset(name: str, root: Path | None = None, _seen: tuple = ()) -> tuple[dict, list[str]]:
+def read_ruleset(name: str, store: "FileStore | None" = None, _seen: tuple = ()) -> tuple[dict, list[str]]:
     """The merged tables of rule set `name` and the chain of names it was built from."""
     if name in _seen:
         raise SafetrainError(f"规则集循环继承：{' → '.join(_seen + (name,))}",
                              f"rule sets extend each other in a loop: {' -> '.join(_seen + (name,))}")
     if is_path(name):
-        if root is None:
+        if store is None:
             raise SafetrainError(f"规则集 {name} 是路径，但没有档案", f"rule set {name} is a path but there is no archive")
-        data = _read_path(root, name)
-        data.setdefault("name", Path(name).stem)
+        data = _read_path(store, name)
+        data.setdefault("name", PurePosixPath(name.replace("\\", "/")).stem)
     else:
         data = _read_builtin(name)
     base = data.get("extends")
@@ -64,7 +70,7 @@ def read_ruleset(name: str, root: Path | None = None, _seen: tuple = ()) -> tupl
         return data, [data.get("name", name)]
     if not isinstance(base, str):
         raise SafetrainError(f"规则集 {name} 的 extends 应为字符串", f"rule set {name}: `extends` must be a string")
-    parent, chain = read_ruleset(base, root, _seen + (name,))
+    parent, chain = read_ruleset(base, store, _seen + (name,))
     return merge(parent, data, name), chain + [data.get("name", name)]
 
 
@@ -86,8 +92,7 @@ def merge(parent: dict, child: dict, child_name: str) -> dict:
     return out
 
 
-def ruleset_tables(name: str, root: Path | None) -> tuple[dict, list[str], str]:
-    """(merged tables, chain, origin) for a rule set named in an archive."""
-    data, chain = read_ruleset(name, root)
-    origin = str(root / name) if (root is not None and is_path(name)) else name
-    return data, chain, origin
+def ruleset_tables(name: str, store: "FileStore | None") -> tuple[dict, list[str], str]:
+    """(merged tables, chain, origin) for a rule set named in an archive whose files are `store`."""
+    data, chain = read_ruleset(name, store)
+    return data, chain, (_shown(store, name) if is_path(name) else name)

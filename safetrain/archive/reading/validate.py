@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Iterator
 
-from .spec import ID_PATTERN, Field, Table
+from .fields import FieldSpec, TableSpec
+from .spec import ATTACHMENT, ID_PATTERN
 
 KeyPath = tuple  # of str | int
 _ID = re.compile(ID_PATTERN)
@@ -91,7 +92,7 @@ def _wrong_type(key: KeyPath, kind: str, value: Any) -> Problem:
     return Problem(key, f"`{name}` 应为{ez}，实际为{gz}{hint_zh}", f"`{name}` must be {ee}, not {ge}{hint_en}")
 
 
-def _bad_code(key: KeyPath, value: str, field: Field) -> Problem:
+def _bad_code(key: KeyPath, value: str, field: FieldSpec) -> Problem:
     assert field.codes is not None
     choices = "、".join(f"{c} {zh}" for c, (zh, _) in field.codes.items())
     choices_en = ", ".join(field.codes)
@@ -103,7 +104,7 @@ def _bad_code(key: KeyPath, value: str, field: Field) -> Problem:
     )
 
 
-def _finite_at_least(v: Any, f: Field) -> bool:
+def _finite_at_least(v: Any, f: FieldSpec) -> bool:
     low = f.minimum
     return (low is None or v > low or (v == low and not f.exclusive_minimum)) and v == v and v not in _INFINITE
 
@@ -125,7 +126,7 @@ _VALID = {
 }
 
 
-def validate_table(raw: dict, spec: Table, key: KeyPath = ()) -> list[Problem]:
+def validate_table(raw: dict, spec: TableSpec, key: KeyPath = ()) -> list[Problem]:
     problems: list[Problem] = []
     fields = spec.fields
     for name, value in raw.items():
@@ -164,7 +165,7 @@ def _unknown_key(key: KeyPath, name: str, fields) -> Problem:
     return Problem(key, f"未知的键 `{path}`（自定义键请以 x_ 开头）", f"unknown key `{path}` (custom keys start with x_)")
 
 
-def _check(key: KeyPath, value: Any, field: Field) -> Iterator[Problem]:
+def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
     kind = field.kind
     if kind in ("str", "path"):
         if not isinstance(value, str):
@@ -224,7 +225,7 @@ def _malformed_id(key: KeyPath, value: str) -> Problem:
     )
 
 
-def _check_number(key: KeyPath, value: Any, field: Field) -> Iterator[Problem]:
+def _check_number(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
     ok = isinstance(value, int) if field.kind == "int" else isinstance(value, (int, float))
     if not ok or isinstance(value, bool):
         yield _wrong_type(key, field.kind, value)
@@ -240,12 +241,12 @@ def _check_number(key: KeyPath, value: Any, field: Field) -> Iterator[Problem]:
         yield Problem(key, f"`{name}` = {value} 应{op_zh} {low:g}", f"`{name}` = {value} must be {op_en} {low:g}")
 
 
-def _check_list(key: KeyPath, value: Any, field: Field) -> Iterator[Problem]:
+def _check_list(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
     if not isinstance(value, list):
         yield _wrong_type(key, field.kind, value)
         return
     item_kind = {"codes": "code", "strings": "str", "ids": "id", "dates": "date"}[field.kind]
-    item_field = Field(item_kind, field.zh, field.en, codes=field.codes)
+    item_field = FieldSpec(item_kind, field.zh, field.en, codes=field.codes)
     for i, item in enumerate(value):
         yield from _check(key + (i,), item, item_field)
 
@@ -266,11 +267,3 @@ def _check_attachments(key: KeyPath, value: Any) -> Iterator[Problem]:
             name = dotted(key + (i, "sha256"))
             yield Problem(key + (i, "sha256"), f"`{name}` 应为64位十六进制 SHA-256 值", f"`{name}` must be 64 hexadecimal digits (SHA-256)")
 
-
-ATTACHMENT = Table(
-    "attachment",
-    {
-        "path": Field("path", "档案内的文件路径", "path inside the archive", required=True),
-        "sha256": Field("str", "文件的 SHA-256 值（校验用）", "the file's SHA-256 (verified by check)"),
-    },
-)

@@ -1,5 +1,8 @@
 """Atomic writes: a temporary file in the same folder, then os.replace, so a
-reader never sees a half-written file and a failed write leaves the old one."""
+reader never sees a half-written file and a failed write leaves the old one.
+
+Every file safetrain writes goes through here, so this is also where a write
+the system refuses becomes the one "cannot write" error."""
 
 from __future__ import annotations
 
@@ -8,6 +11,13 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from ...errors import SafetrainError
+
+
+def cannot_write(path: str | os.PathLike, exc: OSError) -> SafetrainError:
+    reason = exc.strerror or str(exc)
+    return SafetrainError(f"无法写入 {path}：{reason}", f"cannot write {path}: {reason}")
 
 
 @contextmanager
@@ -19,8 +29,11 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     For writers that need a file name rather than bytes (sqlite3, zip writers).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -28,11 +41,13 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
         _fsync(tmp)
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise cannot_write(path, exc) from None
         raise
 
 

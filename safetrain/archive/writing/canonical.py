@@ -34,8 +34,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ..reading import spec as specs
-from ..reading.spec import Field, Table
-from ..reading.tomlscan import comments, split_array
+from ..reading.fields import FieldSpec, TableSpec
+from ..reading.tomltext import comments, split_array
 from ..reading.validate import ATTACHMENT
 
 WIDTH = 100
@@ -91,7 +91,7 @@ def string_text(s: str) -> str:
     return '"""\n' + "".join(out) + '"""'
 
 
-def value_text(value: Any, fld: Field | None = None, multiline: bool = False) -> str:
+def value_text(value: Any, fld: FieldSpec | None = None, multiline: bool = False) -> str:
     """Canonical TOML text of a Python value (as tomllib would return it)."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -128,7 +128,7 @@ def array_text(items: list[str], multiline: bool = False) -> str:
     return "[\n" + "".join(f"{INDENT}{v},\n" for v in items) + "]"
 
 
-def element_table(fld: Field) -> Table | None:
+def element_table(fld: FieldSpec) -> TableSpec | None:
     """The spec of the tables inside a field (attendee, waiver, attachment, ...)."""
     if fld.table is not None:
         return fld.table
@@ -137,7 +137,7 @@ def element_table(fld: Field) -> Table | None:
     return None
 
 
-def ordered_keys(keys: list[str], table: Table | None) -> list[str]:
+def ordered_keys(keys: list[str], table: TableSpec | None) -> list[str]:
     """Known keys in spec order, then the others in their own order."""
     if table is None:
         return list(keys)
@@ -147,7 +147,7 @@ def ordered_keys(keys: list[str], table: Table | None) -> list[str]:
 
 def render_record(kind: str, data: dict, header: list[str] = ()) -> str:
     """The canonical text of a new file of `kind` holding `data` (tomllib-style values)."""
-    table = specs.KINDS[kind]
+    table = specs.RECORD_KINDS[kind].table
     lines: list[str] = [f"# {h}" if h else "" for h in header]
     if lines:
         lines.append("")
@@ -166,7 +166,7 @@ def render_record(kind: str, data: dict, header: list[str] = ()) -> str:
     return text + "\n"
 
 
-def _section_text(header: str, data: dict, table: Table | None) -> str:
+def _section_text(header: str, data: dict, table: TableSpec | None) -> str:
     sub = table.fields if table else {}
     body = [f"{key_text(k)} = {value_text(data[k], sub.get(k))}" for k in ordered_keys(list(data), table)]
     return "\n".join([header, *body])
@@ -215,7 +215,7 @@ def format_text(text: str, kind: str | None) -> str:
         doc = tomlkit.parse(lf)
     except Exception as exc:  # tomllib accepted it, tomlkit did not
         raise Unsupported(f"tomlkit 无法解析：{exc}", f"tomlkit cannot parse it: {exc}") from None
-    out = Formatter(specs.KINDS.get(kind) if kind else None).document(doc)
+    out = Formatter(specs.RECORD_KINDS[kind].table if kind else None).document(doc)
     if nl == "\r\n":
         out = out.replace("\n", "\r\n")
     verify_same(text, out)
@@ -231,7 +231,7 @@ def verify_same(before: str, after: str) -> None:
 
 
 class Formatter:
-    def __init__(self, spec: Table | None):
+    def __init__(self, spec: TableSpec | None):
         self.spec = spec
         self.last_tail: list | None = None
 
@@ -250,7 +250,7 @@ class Formatter:
         return "\n".join(out) + "\n" if out else ""
 
     def walk(self, container, path: tuple, header: list | None = None) -> _Block:
-        from tomlkit.items import AoT, Comment, Null, Table, Whitespace
+        from tomlkit.items import AoT, Comment, Null, Table as TkTable, Whitespace
 
         block = _Block()
         pending: list = []
@@ -278,12 +278,12 @@ class Formatter:
                 # The comments at the top of the file stay at the top; those after its
                 # last blank line belong to the first key, unless nothing separates them.
                 cut = _last_blank(pending)
-                if cut < 0 and not isinstance(item, (Table, AoT)):
+                if cut < 0 and not isinstance(item, (TkTable, AoT)):
                     cut = len(pending) - 1
                 header.extend(pending[: cut + 1])
                 del pending[: cut + 1]
             seen_key = True
-            if isinstance(item, Table):
+            if isinstance(item, TkTable):
                 if item.is_super_table():
                     raise Unsupported("使用了隐式上级表（如 [a.b] 而无 [a]）", "uses implicit super tables ([a.b] without [a])")
                 block.sections.append(self.section(key.key, path, False, item, self.lead_source(block, pending)))
@@ -316,7 +316,7 @@ class Formatter:
         return sec
 
     # -- writing the canonical text -------------------------------------------------------
-    def render_block(self, block: _Block, table: Table | None, path: tuple, started: bool) -> list[str]:
+    def render_block(self, block: _Block, table: TableSpec | None, path: tuple, started: bool) -> list[str]:
         out: list[str] = []
         fields = table.fields if table else {}
         order = ordered_keys([kv.key for kv in block.kvs], table)
@@ -357,7 +357,7 @@ class Formatter:
             out.extend(self.render_block(sec.block, sub, sec.path, started=True))
         return out
 
-    def kv_line(self, kv: _KV, fld: Field | None) -> str:
+    def kv_line(self, kv: _KV, fld: FieldSpec | None) -> str:
         prefix = f"{key_text(kv.key)} = "
         line = prefix + self.value(kv.item, fld, kv.key, len(prefix))
         trivia = kv.item.trivia
@@ -365,7 +365,7 @@ class Formatter:
             line += (trivia.comment_ws or "  ") + trivia.comment.rstrip()
         return line
 
-    def value(self, item, fld: Field | None, key: str | None = None, indent: int = 0) -> str:
+    def value(self, item, fld: FieldSpec | None, key: str | None = None, indent: int = 0) -> str:
         from tomlkit.items import Array, Bool, Date, DateTime, InlineTable
 
         if isinstance(item, Bool):
@@ -390,7 +390,7 @@ class Formatter:
             return self.array(item, fld, key in INLINE_ARRAYS, indent)
         return item.as_string()  # strings, numbers and times exactly as written
 
-    def array(self, item, fld: Field | None, force_multiline: bool, indent: int) -> str:
+    def array(self, item, fld: FieldSpec | None, force_multiline: bool, indent: int) -> str:
         import tomlkit
 
         parts = split_array(item.as_string())

@@ -9,9 +9,10 @@ Every write:
    the edit does not mean to change stays as it was;
 2. applies the same edit to the file's data as tomllib reads it, parses the
    new text back and requires the two to be equal, and every comment kept;
-3. validates the result with the loader's own spec check (validate_table) and
-   the integrity checks of recordcheck (A003-A009): a problem the file did not
-   have before refuses the edit with a message naming the file and key;
+3. validates the result with the loader's own spec check (validate_table),
+   builds its model and runs the integrity checks `safetrain check` runs
+   (reading/integrity.py, A003-A009): a problem the file did not have before
+   refuses the edit with a message naming the file, the key and the code;
 4. writes atomically (atomic.py), while the archive lock is held.
 """
 
@@ -29,24 +30,18 @@ from typing import Any, Iterator
 from ...errors import SafetrainError
 from .atomic import write_bytes, write_new_bytes
 from .canonical import render_record
-from ..reading.discover import find_root
-from ..reading.loader import LocalFiles, _extra_problems
+from ..reading.discover import archive_root
+from ..reading.files import LocalFiles
+from ..reading.build import build
+from ..reading.integrity import Surroundings, issues
+from ..reading.loader import _extra_problems
 from .lock import archive_lock
 from ..reading.reader import RawFile, list_files
-from .recordcheck import record_problems
-from ..reading.spec import FOLDERS, KINDS, RECURSIVE, Table
+from ..reading.fields import TableSpec
+from ..reading.spec import FOLDERS, RECORD_KINDS
 from .tomledit import EditRefused, TomlDoc
-from ..reading.tomlscan import comments
-from ..reading.validate import Problem, is_id, validate_table
-
-KIND_NAMES = {
-    "config": ("档案登记文件", "register"),
-    "person": ("人员", "person"),
-    "session": ("培训", "session"),
-    "drill": ("演练", "drill"),
-    "mentorship": ("师带徒", "mentorship"),
-}
-
+from ..reading.tomltext import comments
+from ..reading.validate import Problem, dotted, is_id, validate_table
 
 class EditError(SafetrainError):
     """An edit refused: one line naming the file and the key at fault. Nothing was written."""
@@ -55,6 +50,12 @@ class EditError(SafetrainError):
         super().__init__(zh, en)
         self.file = file
         self.problems = problems
+
+
+def issue_problem(issue) -> Problem:
+    """An integrity issue as the write path reports it: the key, the message, the code."""
+    where = f"`{dotted(issue.key)}` " if issue.key else ""
+    return Problem(issue.key, f"{where}{issue.zh}（{issue.code}）", f"{where}{issue.en} ({issue.code})")
 
 
 def refused(rel: str, problems: list[Problem]) -> EditError:
@@ -67,18 +68,9 @@ def refused(rel: str, problems: list[Problem]) -> EditError:
     return EditError(zh, en, rel, tuple(problems))
 
 
-def archive_root(path: str | Path) -> Path:
-    """The archive at or above `path`, as git finds its repository."""
-    root = find_root(Path(path))
-    if root is None:
-        raise SafetrainError(f"{path} 处没有档案（本目录和上级目录中都没有 safetrain.toml；可用 -a 指定档案目录）",
-                             f"no archive at {path} (no safetrain.toml here or above; give one with -a)")
-    return root
-
-
-def table_at(kind: str, path: tuple) -> Table:
+def table_at(kind: str, path: tuple) -> TableSpec:
     """The spec of the table at `path` in a file of `kind`."""
-    table = KINDS[kind]
+    table = RECORD_KINDS[kind].table
     for part in path:
         if isinstance(part, str):
             table = table.fields[part].table
@@ -139,7 +131,8 @@ class AppendTable:
     value: dict
 
     def on_doc(self, doc: TomlDoc, kind: str) -> None:
-        doc.append_table(self.key, self.value, KINDS[kind].fields[self.key].table, list(KINDS[kind].fields))
+        table = RECORD_KINDS[kind].table
+        doc.append_table(self.key, self.value, table.fields[self.key].table, list(table.fields))
 
     def on_data(self, data: dict) -> None:
         data.setdefault(self.key, []).append(self.value)
@@ -198,9 +191,9 @@ class Index:
                     self._numbers.setdefault(number, set()).add(pid)
         return self._numbers
 
-    def id_holder(self, number: str, pid: str) -> str | None:
-        others = sorted(self._number_map().get(number, set()) - {pid})
-        return others[0] if others else None
+    def holders(self, number: str) -> set[str]:
+        """The ids of the people whose files give this ID number."""
+        return self._number_map().get(number, set())
 
     def by_name(self, name: str) -> list[str]:
         return sorted(pid for pid, data in self.people().items()
@@ -246,23 +239,24 @@ class Editor:
         """Where a new record goes: sessions and drills in a <year>/ sub-folder (by start or
         date), unless the archive already keeps them flat; everything else in its folder."""
         folder = FOLDERS[kind]
-        if kind in RECURSIVE and when is not None and self.index.layout(kind) == "year":
+        if RECORD_KINDS[kind].recursive and when is not None and self.index.layout(kind) == "year":
             return f"{folder}/{when.year:04d}/{rid}.toml"
         return f"{folder}/{rid}.toml"
 
     def problems(self, kind: str, rid: str, rel: str, data: dict) -> list[Problem]:
-        """What the loader (A002) and the integrity rules (A003-A009) would say about `data`."""
-        problems = validate_table(data, KINDS[kind]) + _extra_problems(RawFile(kind, rel, rid, data), None)
-        try:
-            problems += record_problems(kind, rid, data, lambda pid: self.index.has("person", pid),
-                                        self.index.id_holder, self.files.status, self.today)
-        except (KeyError, TypeError, AttributeError):  # a shape the spec check already reports
-            pass
-        return problems
+        """What `safetrain check` would say about `data` in family A: the spec
+        (A002), then, on the record built from it, the integrity checks (A003-A009)."""
+        problems = validate_table(data, RECORD_KINDS[kind].table) + _extra_problems(RawFile(kind, rel, rid, data), None)
+        if problems:
+            return problems
+        record = build(RECORD_KINDS[kind].model, data, file=rel, **({} if kind == "config" else {"id": rid}))
+        around = Surroundings(lambda pid: self.index.has("person", pid), self.index.holders, self.files.status,
+                              self.today)
+        return [issue_problem(i) for i in issues(kind, record, around)]
 
     def check_new_id(self, kind: str, rid: str) -> None:
         """Refuse a malformed id, or one a record of `kind` already has (in any sub-folder)."""
-        zh, en = KIND_NAMES[kind]
+        zh, en = RECORD_KINDS[kind].zh, RECORD_KINDS[kind].en
         if not is_id(rid):
             raise EditError(f"\"{rid}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
                             f"\"{rid}\" is not a valid id (a letter or digit, then letters, digits, . _ -, at most 64)")
@@ -290,7 +284,7 @@ class Editor:
 
     def read(self, kind: str, rid: str) -> tuple[str, str, dict]:
         """(rel, text, data) of an existing record; EditError when it is missing or unreadable."""
-        zh, en = KIND_NAMES[kind]
+        zh, en = RECORD_KINDS[kind].zh, RECORD_KINDS[kind].en
         rel = self.index.rel(kind, rid)
         if rel is None:
             raise EditError(f"没有编号为 {rid} 的{zh}记录（{FOLDERS[kind]}/）", f"no {en} with id {rid} ({FOLDERS[kind]}/)")
@@ -340,8 +334,9 @@ class Editor:
 
 
 @contextmanager
-def editing(root: str | Path, dry_run: bool = False, timeout: float | None = None) -> Iterator[Editor]:
+def editing(root: str | Path, dry_run: bool = False, timeout: float | None = None,
+            today: date | None = None) -> Iterator[Editor]:
     """An Editor for the archive at or above `root`, holding its lock throughout."""
     root = archive_root(root)
     with archive_lock(root, timeout):
-        yield Editor(root, dry_run)
+        yield Editor(root, dry_run, today)

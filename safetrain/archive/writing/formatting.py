@@ -19,10 +19,10 @@ from .atomic import write_bytes
 from .canonical import Unsupported, format_text
 from ..reading.discover import MARKER, discover, display_name, find_root
 from .lock import archive_lock
+from ..reading.files import LocalFiles
 from ..reading.reader import list_files, read_file
-from ..reading.spec import FOLDERS
+from ..reading.spec import kind_of_path, kind_of_word
 
-_KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 
 
 @dataclass(frozen=True)
@@ -31,19 +31,6 @@ class Formatted:
     status: str  # "changed", "unchanged", "invalid" (A001: not touched), "skipped" (left as it is)
     zh: str = ""
     en: str = ""
-
-
-def kind_of(rel: str) -> str | None:
-    """The file kind of a path relative to an archive root (None: not a record file)."""
-    if rel == MARKER:
-        return "config"
-    parts = rel.split("/")
-    kind = _KIND_OF_FOLDER.get(parts[0])
-    if kind is None or not rel.endswith(".toml"):
-        return None
-    if len(parts) > 2 and kind not in ("session", "drill"):
-        return None
-    return kind
 
 
 def format_paths(paths: Iterable[str | os.PathLike], check: bool = False) -> Iterator[Formatted]:
@@ -71,7 +58,7 @@ def _archive(root: Path, check: bool) -> Iterator[Formatted]:
 
 
 def _one(root: Path, kind: str, rel: str, shown: str, check: bool) -> Formatted:
-    raw = read_file(root, kind, rel)
+    raw = read_file(LocalFiles(root), kind, rel)
     if isinstance(raw, Finding) and raw.code == "A001":
         return Formatted(shown, "invalid", raw.message_zh, raw.message_en)
     return _format_file(root / rel, kind, shown, check)
@@ -82,10 +69,10 @@ def _single(path: Path, check: bool) -> Formatted:
     root = find_root(path.parent)
     if root is not None:
         rel = path.absolute().relative_to(root).as_posix()
-        kind = kind_of(rel)
+        kind = kind_of_path(rel)
         if kind is not None:
             return _one(root, kind, rel, shown, check) if check else _locked(root, kind, rel, shown)
-    kind = "config" if path.name == MARKER else _KIND_OF_FOLDER.get(path.parent.name)
+    kind = "config" if path.name == MARKER else kind_of_word(path.parent.name)
     problem = _a001(path)
     if problem:
         return Formatted(shown, "invalid", *problem)

@@ -14,8 +14,9 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
+from ...errors import SafetrainError
 from ..reading.codes import Labels, code_for
-from ..reading.spec import Field
+from ..reading.fields import FieldSpec
 from ..reading.validate import is_id
 
 _DATE = re.compile(r"^\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*$")
@@ -29,10 +30,9 @@ _TRUE = frozenset({"true", "yes", "y", "1", "是", "合格", "通过", "已通�
 _FALSE = frozenset({"false", "no", "n", "0", "否", "不合格", "未通过", "不通过", "fail", "failed"})
 
 
-class InputError(ValueError):
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.zh, self.en = zh, en
+class InputError(SafetrainError):
+    """A value typed or read from a cell that is not what its field takes;
+    callers add where it came from (the option, the row and column)."""
 
 
 def is_blank(value: Any) -> bool:
@@ -146,7 +146,7 @@ def parse_id(value: Any) -> str:
     return text
 
 
-def coerce(fld: Field, value: Any) -> Any:
+def coerce(fld: FieldSpec, value: Any) -> Any:
     """`value` as the field's type; None when blank. Raises InputError."""
     if is_blank(value) or (isinstance(value, (list, tuple)) and not value):
         return None
@@ -189,6 +189,6 @@ def coerce(fld: Field, value: Any) -> Any:
     raise InputError(f"此字段不能直接输入（{kind}）", f"this field cannot be typed in ({kind})")
 
 
-def inputtable(fld: Field) -> bool:
+def inputtable(fld: FieldSpec) -> bool:
     """Whether a field can be given as an option or a cell (not tables, waivers, attachments)."""
     return fld.kind not in ("table", "tables", "waivers", "attachments")

@@ -1,17 +1,17 @@
-"""One writer at a time: an advisory lock on `<archive>/.safetrain.lock`.
+"""One writer at a time: a lock on `<archive>/.safetrain.lock` (the `filelock` package).
 
 Every command that reads, changes and writes archive files holds it for the
-whole read-modify-write, so two people (or a script and a person) adding
-attendees to one session at once both land. The lock file is never deleted
-(deleting it would let a third process lock a different file) and is listed in
-the archive's .gitignore by `safetrain init`.
+whole read-modify-write, so two people (or a script and a person, or two
+threads of one program) adding attendees to one session at once both land.
+The lock is per thread: a thread may nest its own locks; another thread,
+like another process, waits. The lock file is never deleted (deleting it
+would let a third process lock a different file) and is listed in the
+archive's .gitignore by `safetrain init`.
 """
 
 from __future__ import annotations
 
 import os
-import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -20,9 +20,6 @@ from ...errors import SafetrainError
 
 LOCK_NAME = ".safetrain.lock"
 DEFAULT_TIMEOUT = 30.0
-
-_held: dict[str, int] = {}  # lock path -> depth, so a process may nest its own locks
-_guard = threading.Lock()
 
 
 class LockTimeout(SafetrainError):
@@ -36,75 +33,29 @@ def timeout_default() -> float:
         return DEFAULT_TIMEOUT
 
 
-def _try_lock(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except (BlockingIOError, PermissionError):
-        return False
-
-
-def _unlock(fd: int) -> None:
-    try:
-        import fcntl
-    except ImportError:
-        import msvcrt
-
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        return
-    fcntl.flock(fd, fcntl.LOCK_UN)
-
-
 @contextmanager
 def archive_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the archive's lock; wait up to `timeout` seconds for another holder."""
+    """Hold the archive's lock; wait up to `timeout` seconds for another holder
+    (another process or another thread); a thread already holding it goes on."""
+    from filelock import FileLock, Timeout
+
     path = os.path.realpath(Path(root) / LOCK_NAME)
-    with _guard:
-        if path in _held:
-            _held[path] += 1
-            nested = True
-        else:
-            nested = False
-    if nested:
-        try:
-            yield
-        finally:
-            with _guard:
-                _held[path] -= 1
-        return
     timeout = timeout_default() if timeout is None else timeout
+    # One instance per path (is_singleton), holds counted per thread (thread_local):
+    # nesting in a thread re-enters, other threads block on the file like other processes.
+    lock = FileLock(path, is_singleton=True, thread_local=True, preserve_lock_file=True)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        lock.acquire(timeout=max(timeout, 0), poll_interval=0.02)
+    except Timeout:
+        raise LockTimeout(
+            f"档案正被另一个 safetrain 命令修改（锁文件 {path}），等待 {timeout:g} 秒仍未释放；请稍后重试",
+            f"another safetrain command is changing this archive (lock file {path}); "
+            f"gave up after {timeout:g} seconds, try again later",
+        ) from None
     except OSError as exc:
-        raise SafetrainError(f"无法创建锁文件 {path}：{exc.strerror}", f"cannot create the lock file {path}: {exc.strerror}") from None
+        raise SafetrainError(f"无法创建锁文件 {path}：{exc.strerror}",
+                             f"cannot create the lock file {path}: {exc.strerror}") from None
     try:
-        deadline = time.monotonic() + timeout
-        while not _try_lock(fd):
-            if time.monotonic() >= deadline:
-                raise LockTimeout(
-                    f"档案正被另一个 safetrain 命令修改（锁文件 {path}），等待 {timeout:g} 秒仍未释放；请稍后重试",
-                    f"another safetrain command is changing this archive (lock file {path}); "
-                    f"gave up after {timeout:g} seconds, try again later",
-                )
-            time.sleep(0.02)
-        with _guard:
-            _held[path] = 1
-        try:
-            yield
-        finally:
-            with _guard:
-                del _held[path]
-            _unlock(fd)
+        yield
     finally:
-        os.close(fd)
+        lock.release()

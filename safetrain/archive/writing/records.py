@@ -14,11 +14,9 @@ from pathlib import Path
 
 from .canonical import render_record
 from .edit import AppendItems, AppendTable, EditError, Editor, ReplaceItem
-from ..reading.spec import ATTENDEE, FOLDERS
+from ..reading.spec import ATTENDEE, FOLDERS, kind_of_word
 from ..reading.validate import dotted, validate_table
 
-KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
-KIND_WORDS = {**{k: k for k in FOLDERS}, **KIND_OF_FOLDER}  # "person" or "people" -> "person"
 
 
 def new_record(ed: Editor, kind: str, rid: str, values: dict) -> tuple[str, str]:
@@ -139,13 +137,13 @@ def resolve_record(ed: Editor, ref: str, kind: str | None = None) -> tuple[str, 
     ref = ref.replace("\\", "/").strip("/")
     if ref.endswith(".toml"):
         ref = ref[:-5]
-    if kind is not None and kind not in KIND_WORDS:
-        raise EditError(f"未知的记录种类 {kind}（可选：person、session、drill、mentorship）",
-                        f"unknown record kind {kind} (one of: person, session, drill, mentorship)")
-    kind = KIND_WORDS.get(kind) if kind else None
+    if kind is not None and kind_of_word(kind) is None:
+        raise EditError(f"未知的记录种类 {kind}（可选：{'、'.join(FOLDERS)}）",
+                        f"unknown record kind {kind} (one of: {', '.join(FOLDERS)})")
+    kind = kind_of_word(kind) if kind else None
     if "/" in ref:
         folder, rid = ref.split("/", 1)[0], ref.rsplit("/", 1)[-1]
-        found = KIND_OF_FOLDER.get(folder)
+        found = kind_of_word(folder)
         if found is None or (kind and kind != found):
             raise EditError(f"{ref} 不是人员、培训、演练或师带徒记录", f"{ref} is not a person, session, drill or mentorship record")
         kind = found

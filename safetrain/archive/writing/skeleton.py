@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from ..reading import codes
+from ..reading.build import build
+from ..reading.discover import MARKER, find_root
+from ..reading.integrity import Surroundings, issues
+from ..reading.models import Config, Settings
+from ..reading.rulesets import builtin_names
+from ..reading.spec import CONFIG, ENTERPRISE, FILE_FOLDERS, SETTINGS
+from ..reading.spec import FOLDERS as RECORD_FOLDERS
+from ..reading.validate import validate_table
 from .atomic import write_bytes, write_new_bytes
 from .canonical import key_text, value_text
-from ..reading.discover import MARKER, find_root
-from .edit import EditError, refused
+from .edit import EditError, issue_problem, refused
 from .lock import LOCK_NAME
-from .recordcheck import record_problems
-from ..reading.rulesets import builtin_names
-from ..reading.spec import CONFIG, ENTERPRISE, SETTINGS
-from ..reading.validate import validate_table
 
-FOLDERS = ("people", "sessions", "drills", "mentorships", "contracts", "attachments")
+#: the folders a new archive starts with (templates/ only when the enterprise adds its own)
+FOLDERS = (*RECORD_FOLDERS.values(), *FILE_FOLDERS)
 NINGXIA = "ningxia-2023"
 
 _RULESET_NOTES = {
@@ -60,7 +64,8 @@ def check_target(target: Path) -> None:
 def enterprise_problems(data: dict) -> list:
     problems = validate_table(data, CONFIG)
     if not problems:
-        problems = record_problems("config", "", data, lambda pid: True, lambda n, p: None, lambda p, s: "ok")
+        around = Surroundings(lambda pid: True, lambda number: (), lambda path, sha=None: "ok", date.today())
+        problems = [issue_problem(i) for i in issues("config", build(Config, data), around)]
     return problems
 
 
@@ -149,11 +154,6 @@ def config_text(data: dict) -> str:
                 out += lines + [f"# {key} = {example}"]
     out += ["", "# 档案设置（均可省略，去掉 # 即生效）", "# [settings]"]
     for key, fld in SETTINGS.fields.items():
-        default = {"pass_mark": "60", "mask_id_numbers": "true"}[key]
-        out.append(f"# {key} = {default}  # {fld.zh}")
+        out.append(f"# {key} = {value_text(getattr(Settings(), key))}  # {fld.zh}")
     return "\n".join(out) + "\n"
 
-
-def industry_choices() -> list[tuple[str, str]]:
-    """(code, Chinese label) of every industry, in the format's order (for the prompt)."""
-    return [(c, zh) for c, (zh, _) in codes.INDUSTRY.items()]

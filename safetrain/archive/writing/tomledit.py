@@ -21,8 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from .canonical import INLINE_ARRAYS, WIDTH, Formatter, array_text, key_text, newline_of, ordered_keys, value_text, width
-from ..reading.spec import Field, Table
-from ..reading.tomlscan import closing_insert_point, split_array
+from ..reading.fields import FieldSpec, TableSpec
+from ..reading.tomltext import closing_insert_point, split_array
 
 
 class EditRefused(Exception):
@@ -72,7 +72,7 @@ class TomlDoc:
         return node
 
     # -- edits -----------------------------------------------------------------------------
-    def set(self, path: tuple, key: str, value: Any, table: Table | None) -> None:
+    def set(self, path: tuple, key: str, value: Any, table: TableSpec | None) -> None:
         """Set `key` in the table at `path`: in place when present (its comment kept), else
         inserted at its place in the spec's key order."""
         container = self.container(path)
@@ -83,7 +83,7 @@ class TomlDoc:
         else:
             self._insert(container, key, item, table)
 
-    def _insert(self, container, key: str, item, table: Table | None) -> None:
+    def _insert(self, container, key: str, item, table: TableSpec | None) -> None:
         from tomlkit.items import AoT, Comment, Table as TkTable
 
         body = container.body
@@ -108,7 +108,7 @@ class TomlDoc:
         else:
             container._insert_at(idx, key, item)
 
-    def append_to_array(self, path: tuple, key: str, values: list, table: Table | None) -> None:
+    def append_to_array(self, path: tuple, key: str, values: list, table: TableSpec | None) -> None:
         """Add `values` at the end of the array `key`, one per line, every other line untouched."""
         container = self.container(path)
         fld = table.fields.get(key) if table else None
@@ -138,7 +138,7 @@ class TomlDoc:
                 new = layout_array(key, existing + texts, len(key_text(key)) + 3)
         container[key] = _item(new)
 
-    def replace_in_array(self, path: tuple, key: str, index: int, value: Any, table: Table | None) -> None:
+    def replace_in_array(self, path: tuple, key: str, index: int, value: Any, table: TableSpec | None) -> None:
         """Replace element `index` of array `key`, keeping the rest of its text."""
         from tomlkit.items import AoT
 
@@ -152,7 +152,7 @@ class TomlDoc:
         e = split_array(text).elements[index]
         container[key] = _item(text[: e.start] + value_text(value, fld) + text[e.end:])
 
-    def append_table(self, key: str, data: dict, table: Table, order: list[str]) -> None:
+    def append_table(self, key: str, data: dict, table: TableSpec, order: list[str]) -> None:
         """Append `data` as a new `[[key]]` table at the root, after the existing ones, or
         where `order` (the root's key order) puts it; comments above the next header stay there."""
         import tomlkit
@@ -205,11 +205,11 @@ class TomlDoc:
             root.append(key, aot)
 
 
-class _Wrap(Table):
+class _Wrap(TableSpec):
     """A one-field table spec, so an inline array of tables gets its element spec."""
 
-    def __init__(self, key: str, table: Table):
-        super().__init__("wrap", {key: Field("tables", "", "", table=table)})
+    def __init__(self, key: str, table: TableSpec):
+        super().__init__("wrap", {key: FieldSpec("tables", "", "", table=table)})
 
 
 def _trailing_run(body: list) -> list:

@@ -1,6 +1,6 @@
 """The array lexer and comment extractor that tomlkit does not provide."""
 
-from safetrain.archive.reading.tomlscan import closing_insert_point, comments, split_array, value_end
+from safetrain.archive.reading.tomltext import closing_insert_point, comments, split_array, value_end
 
 
 def test_split_array_elements_and_comments():

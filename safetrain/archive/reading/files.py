@@ -1,0 +1,128 @@
+"""Where an archive's files are: on disk under its root, or in memory.
+
+The loader reads records through a FileStore, and rules ask it about the
+files records point to (A008); nothing else needs to know which it is. An
+archive on disk has a `root`; one held in memory (tests, a template's
+sample archive) has none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path, PurePosixPath
+from typing import Mapping
+
+from ...findings import Finding
+from .discover import MARKER
+from .spec import FOLDERS, kind_of_path
+
+
+class FileStore:
+    """What the loader and the rules may ask about an archive's files."""
+
+    root: Path | None = None
+
+    def listing(self) -> tuple[list[tuple[str, str]], list[Finding]]:
+        """(kind, relpath) of every record file, safetrain.toml first and the rest sorted
+        by kind and path; plus findings for paths that leave the archive (A008)."""
+        raise NotImplementedError
+
+    def read_bytes(self, rel: str, limit: int | None = None) -> tuple[bytes, int]:
+        """A file's bytes (up to `limit` + 1 of them) and its whole size; OSError when it cannot be read."""
+        raise NotImplementedError
+
+    def text(self, rel: str) -> str | None:
+        """A file's text (for line look-up); None when it cannot be read any more."""
+        try:
+            data, _ = self.read_bytes(rel)
+            return data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def status(self, relpath: str, sha256: str | None = None) -> str:
+        """'ok', 'missing', 'outside' (leaves the archive) or 'hash' (sha256 differs)."""
+        raise NotImplementedError
+
+
+def leaves_archive(relpath: str) -> bool:
+    """A path that cannot name a file inside the archive, whatever the disk holds."""
+    return (not relpath or "\0" in relpath or os.path.isabs(relpath) or relpath.startswith(("/", "\\"))
+            or ":" in relpath[:3])
+
+
+def sort_listing(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    order = list(FOLDERS)
+    return sorted(found, key=lambda kr: (order.index(kr[0]), kr[1]))
+
+
+class LocalFiles(FileStore):
+    """An archive's files on disk, under its root."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._real_root = os.path.realpath(root)
+
+    def listing(self):
+        from .reader import list_files
+
+        return list_files(self.root)
+
+    def read_bytes(self, rel: str, limit: int | None = None) -> tuple[bytes, int]:
+        with open(self.root / rel, "rb") as fh:
+            data = fh.read() if limit is None else fh.read(limit + 1)
+            size = os.fstat(fh.fileno()).st_size if limit is not None and len(data) > limit else len(data)
+        return data, size
+
+    def resolve(self, relpath: str) -> Path | None:
+        """The file's path, or None when `relpath` leaves the archive."""
+        if leaves_archive(relpath):
+            return None
+        path = self.root / relpath
+        real = os.path.realpath(path)
+        if real != self._real_root and not real.startswith(self._real_root + os.sep):
+            return None
+        return path
+
+    def status(self, relpath: str, sha256: str | None = None) -> str:
+        path = self.resolve(relpath)
+        if path is None:
+            return "outside"
+        if not path.is_file():
+            return "missing"
+        if sha256 is not None:
+            digest = hashlib.sha256()
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+            if digest.hexdigest() != sha256.lower():
+                return "hash"
+        return "ok"
+
+
+class MemoryFiles(FileStore):
+    """An archive held in memory: relpath -> text (or bytes), as on disk."""
+
+    def __init__(self, files: Mapping[str, str | bytes]):
+        self.files = {rel: (v.encode("utf-8") if isinstance(v, str) else v) for rel, v in files.items()}
+
+    def listing(self):
+        records = [(kind_of_path(rel), rel) for rel in self.files if rel != MARKER]
+        return [("config", MARKER)] + sort_listing([(k, rel) for k, rel in records if k is not None]), []
+
+    def read_bytes(self, rel: str, limit: int | None = None) -> tuple[bytes, int]:
+        try:
+            data = self.files[rel]
+        except KeyError:
+            raise FileNotFoundError(2, "No such file or directory", rel) from None
+        return (data if limit is None else data[: limit + 1]), len(data)
+
+    def status(self, relpath: str, sha256: str | None = None) -> str:
+        if leaves_archive(relpath) or ".." in PurePosixPath(relpath).parts:
+            return "outside"
+        data = self.files.get(relpath)
+        if data is None:
+            return "missing"
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256.lower():
+            return "hash"
+        return "ok"

@@ -1,0 +1,420 @@
+"""The site: which pages there are, where, and what each shows.
+
+`build_site(results, lang)` is a pure function of checked results: a list of
+pages (path, template, context) and the static files. `render_site(site)`
+turns it into bytes, one Jinja render per page, in the sandbox the Word
+templates use; the same results give the same bytes.
+
+    index.html                      the workspace: one row per archive, totals
+    site.css                        the one stylesheet (screen and print)
+    a/<archive>/index.html          an archive: cards, findings, charts, the matrix's first page
+    a/<archive>/people-<n>.html     further pages of the person list (PAGE_SIZE people each)
+    a/<archive>/people/<id>.html    one person (一人一档)
+    rules/<rule set>/index.html     the rule catalog of a rule set
+    rules/<rule set>/<CODE>.html    one rule's page
+
+Templates are looked up in the archive's `templates/html/`, then the
+workspace's (`<workspace>/templates/html/`), then the built-in ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from math import ceil
+from pathlib import Path
+from typing import Sequence
+from urllib.parse import quote
+
+from ... import __version__
+from ...api import Result
+from ...archive.reading.templates import builtin_html_template, has_html_overrides, html_override
+from ...errors import SafetrainError
+from ...rules import RULES
+from ..expiring import due_counts, due_items
+from ..facts import Facts
+from ..matrix import matrix_document
+from ..summary import archive_summary, workspace_total
+from . import views
+from .labels import labels, t
+
+STATIC = ("site.css",)
+#: the file a site carries so a later run knows it may replace the folder
+MARKER = ".safetrain-site"
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the site's root, with "/"
+    template: str
+    context: dict
+    overrides: tuple[Path, ...] = ()  # folders whose templates/html/ come first, nearest first
+
+
+@dataclass
+class Site:
+    pages: list[Page] = field(default_factory=list)
+    static: tuple[str, ...] = STATIC
+
+
+def href(page: str, target: str) -> str:
+    """The relative link from `page` to `target` (both site paths, no `..` in
+    them), percent-encoded."""
+    here, there = page.split("/")[:-1], target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
+    return quote(rel, safe="/#.-_~") if not rel.isascii() or " " in rel or "%" in rel else rel
+
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def _slug(text: str) -> str:
+    s = _UNSAFE.sub("-", text).strip("-.")
+    return s or "archive"
+
+
+def archive_slugs(roots: Sequence[Path]) -> list[str]:
+    """A folder name for each archive: its path below the archives' common folder,
+    cleaned to letters, digits, `.`, `-`, `_`; unique (case-insensitively)."""
+    parts = [Path(r).absolute().parts for r in roots]
+    common = 0
+    if parts:
+        shortest = min(len(p) for p in parts)
+        while common < shortest - 1 and len({p[common] for p in parts}) == 1:
+            common += 1
+    out, seen = [], set()
+    for p in parts:
+        base = "/".join(_slug(x) for x in p[common:]) or "archive"
+        slug, n = base, 1
+        while slug.lower() in seen:
+            n += 1
+            slug = f"{base}-{n}"
+        seen.add(slug.lower())
+        out.append(slug)
+    return out
+
+
+def _fingerprint(rs) -> tuple:
+    return (rs.name, tuple(rs.chain), tuple((c, rs.enabled(c), rs.citation(c)) for c in sorted(RULES)),
+            tuple((n, repr(rs.figures[n])) for n in sorted(rs.figures)))
+
+
+def _common(lang: str, page: str, as_of: str, title: str, crumbs: list[tuple[str, str | None]]) -> dict:
+    L = labels(lang)
+    return {"L": L, "lang": lang, "page": page, "title": title, "as_of": as_of, "version": __version__,
+            "css": href(page, "site.css"), "home": href(page, "index.html"),
+            "generated": t("generated", lang, version=__version__, as_of=as_of),
+            "crumbs": [{"text": text, "href": href(page, target) if target else None} for text, target in crumbs]}
+
+
+def _root_of(result: Result) -> Path | None:
+    root = getattr(result.archive.files, "root", None)
+    return Path(root) if root is not None else None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where each archive's pages go and which rule pages there are."""
+
+    lang: str
+    as_of: str
+    overrides: tuple[Path, ...]  # the workspaces' template folders (the workspace and rule pages)
+    archives: tuple[tuple[str, str, tuple[Path, ...]], ...]  # per result: (folder, rule folder, its overrides)
+    rulesets: tuple[tuple[str, object], ...]  # (rule folder, RuleSet), first seen first
+
+
+def plan_site(results: Sequence[Result], lang: str = "zh", workspaces: Sequence[Path] = ()) -> Plan:
+    if not results:
+        raise SafetrainError("没有可报告的档案", "no archive to report on")
+    roots = [_root_of(r) or Path(r.archive.name) for r in results]
+    ws_overrides = tuple(w for w in workspaces if has_html_overrides(w))
+    rulesets: dict[tuple, tuple[str, object]] = {}  # fingerprint -> (rules/<slug>, RuleSet)
+    archives = []
+    for r, root, slug in zip(results, roots, archive_slugs(roots)):
+        key = _fingerprint(r.ruleset)
+        if key not in rulesets:
+            base, n = f"rules/{_slug(r.ruleset.name)}", 1
+            folder = base
+            while folder in {f for f, _ in rulesets.values()}:
+                n += 1
+                folder = f"{base}-{n}"
+            rulesets[key] = (folder, r.ruleset)
+        nearest = (root,) if has_html_overrides(root) else ()
+        archives.append((f"a/{slug}", rulesets[key][0], nearest + tuple(w for w in ws_overrides if _inside(root, w))))
+    return Plan(lang, results[0].as_of.isoformat(), ws_overrides, tuple(archives), tuple(rulesets.values()))
+
+
+def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, dict]:
+    """The pages of the i-th archive; (pages, its status summary, its certificate due counts)."""
+    site = Site()
+    folder, rules_dir, overrides = plan.archives[i]
+    summary, due = _archive_pages(site, result, folder, rules_dir, plan.lang, overrides, t("site_title", plan.lang))
+    return site.pages, summary, due
+
+
+def front_pages(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict]) -> list[Page]:
+    """The workspace page (from every archive's summary) and the rule pages."""
+    lang, as_of = plan.lang, plan.as_of
+    home_title = t("site_title", lang)
+    rows = [views.workspace_row(s, d, lang, href("index.html", f"{folder}/index.html"), folder[2:])
+            for s, d, (folder, _, _) in zip(summaries, dues, plan.archives)]
+    total = views.workspace_row(workspace_total(list(summaries)), views.add_due(dues), lang, None)
+    ctx = _common(lang, "index.html", as_of, home_title, [(home_title, None)])
+    ctx.update({"archives": rows, "total": total, "count": len(rows),
+                "heading": t("archives_n", lang, n=len(rows), as_of=as_of),
+                "rulesets": [{"title": t("rules_of", lang, name=rs.name), "href": href("index.html", f"{folder}/index.html")}
+                             for folder, rs in plan.rulesets]})
+    site = Site([Page("index.html", "workspace.html", ctx, plan.overrides)])
+    for folder, rs in plan.rulesets:
+        _rule_pages(site, rs, folder, lang, as_of, plan.overrides)
+    return site.pages
+
+
+def build_site(results: Sequence[Result], lang: str = "zh", *, workspaces: Sequence[Path] = ()) -> Site:
+    """Every page of the site for checked `results` (in the order given): the
+    workspace page, the rule pages, then each archive's pages."""
+    plan = plan_site(results, lang, workspaces)
+    parts = [archive_part(plan, i, r) for i, r in enumerate(results)]
+    pages = front_pages(plan, [s for _, s, _ in parts], [d for _, _, d in parts])
+    return Site(pages + [page for part, _, _ in parts for page in part])
+
+
+def _inside(root: Path, folder: Path) -> bool:
+    try:
+        Path(root).absolute().relative_to(Path(folder).absolute())
+        return True
+    except ValueError:
+        return False
+
+
+def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str, overrides: tuple,
+                   home_title: str) -> tuple[dict, dict]:
+    """The archive's page, its person list pages and its person pages; (its summary, its due counts)."""
+    summary = archive_summary(r)
+    due_list = due_items(r, within=60)
+    due = due_counts(due_list)
+    page = f"{folder}/index.html"
+    people = r.archive.people
+    name = summary["enterprise"] or summary["archive"]
+    title = f"{summary['archive']} · {summary['enterprise']}" if summary["enterprise"] else summary["archive"]
+    as_of = summary["as_of"]
+
+    matrix = matrix_document(r)
+    columns = views.matrix_columns(matrix, lang)
+    former = sorted((p for p in people.values() if not p.employed_on(r.as_of) and p.hired <= r.as_of),
+                    key=lambda p: p.id)
+    listed = [row["person"] for row in matrix["people"]] + [p.id for p in former]
+    page_of = {pid: i // views.PAGE_SIZE + 1 for i, pid in enumerate(listed)}
+    pages = max(1, ceil(len(listed) / views.PAGE_SIZE))
+
+    def links(at: str) -> views.Links:
+        return views.Links(
+            home=href(at, "index.html"), archive=href(at, page),
+            person=lambda pid: (href(at, f"{folder}/people-{page_of[pid]}.html") + f"#p-{pid}"
+                                if pid in page_of else None),
+            rule=lambda code: href(at, f"{rules_dir}/{code}.html"),
+            people_page=lambda n: href(at, f"{folder}/people-{n}.html"))
+
+    here = links(page)
+    ctx = _common(lang, page, as_of, title, [(home_title, "index.html"), (name, None)])
+    ctx.update({
+        "summary": summary, "archive": summary["archive"], "enterprise": summary["enterprise"],
+        "industry": views.workspace_row(summary, due, lang, None)["industry"],
+        "ruleset": summary["ruleset"], "ruleset_href": href(page, f"{rules_dir}/index.html"),
+        "window_start": summary["window_start"], "light": views.light_context(views.light(summary, due), lang),
+        "cards": views.cards(summary, due, lang),
+        "findings": views.finding_groups(r.findings, lang, here, page_of),
+        "findings_total": summary["findings"]["total"],
+        "departments": views.department_chart(summary, lang),
+        "calendar": views.drill_calendar(summary, r.findings, lang),
+        "timeline": views.expiry_timeline(r, lang),
+        "coverage": views.coverage_chart(summary, lang),
+        "due": views.due_rows(due_list, lang, here),
+    })
+    # the archive's page and the person list pages are in one folder: the same relative links
+    all_rows = views.person_rows(matrix, columns, former, lang, here)
+    ctx.update({"columns": columns, "people": all_rows[:views.PAGE_SIZE],
+                "pager": views.pager(0, pages, len(listed), here, lang)})
+    site.pages.append(Page(page, "archive.html", ctx, overrides))
+
+    facts = Facts(r)
+    rows_by_id = {row["person"]: row for row in matrix["people"]}
+    for n in range(1, pages + 1):
+        at = f"{folder}/people-{n}.html"
+        there = links(at)
+        label = t("page_n", lang, n=n)
+        ctx = _common(lang, at, as_of, f"{title} · {t('people', lang)} · {label}",
+                      [(home_title, "index.html"), (name, page), (f"{t('people', lang)} · {label}", None)])
+        chunk = listed[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE]
+        ctx.update({"archive": summary["archive"], "enterprise": summary["enterprise"], "archive_href": there.archive,
+                    "columns": columns, "people": all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE],
+                    "pager": views.pager(n, pages, len(listed), there, lang),
+                    "persons": [views.person_context(facts, pid, rows_by_id.get(pid), columns, r.findings, lang,
+                                                     there, page_of) for pid in chunk]})
+        site.pages.append(Page(at, "people.html", ctx, overrides))
+    return summary, due
+
+
+def _rule_pages(site: Site, ruleset, folder: str, lang: str, as_of: str, overrides: tuple) -> None:
+    home_title = t("site_title", lang)
+    index = f"{folder}/index.html"
+    rs_title = t("rules_of", lang, name=ruleset.name)
+    ctx = _common(lang, index, as_of, rs_title, [(home_title, "index.html"), (rs_title, None)])
+    ctx.update({"ruleset": ruleset.name, "ruleset_title": ruleset.title_en if lang == "en" else ruleset.title,
+                "rules": views.rule_list(ruleset, lang, lambda code: href(index, f"{folder}/{code}.html"))})
+    site.pages.append(Page(index, "rules.html", ctx, overrides))
+    for code, rule in sorted(RULES.items()):
+        at = f"{folder}/{code}.html"
+        ctx = _common(lang, at, as_of, f"{code} {views.rule_title(rule, lang)}",
+                      [(home_title, "index.html"), (rs_title, index), (code, None)])
+        ctx.update({"rule": views.rule_context(rule, ruleset, lang)})
+        site.pages.append(Page(at, "rule.html", ctx, overrides))
+
+
+# -- rendering -----------------------------------------------------------------------
+def _loader(folders: tuple[Path, ...]):
+    """Templates from the override folders (nearest first), then the package's."""
+    from jinja2 import BaseLoader, TemplateNotFound
+
+    class Loader(BaseLoader):
+        def get_source(self, environment, template):
+            for folder in folders:
+                found = html_override(folder, template)
+                if found is not None:
+                    text, path = found
+                    return text, str(path), lambda: True
+            if "/" in template or "\\" in template or template.startswith("."):
+                raise TemplateNotFound(template)
+            try:
+                text, where = builtin_html_template(template)
+            except OSError:
+                raise TemplateNotFound(template) from None
+            return text, where, lambda: True
+
+    return Loader()
+
+
+class Renderer:
+    """One sandboxed environment per set of override folders, each template compiled once."""
+
+    def __init__(self):
+        self._envs: dict[tuple, object] = {}
+
+    def env(self, overrides: tuple[Path, ...]):
+        env = self._envs.get(overrides)
+        if env is None:
+            from ..wordtpl import jinja_env
+
+            env = jinja_env(loader=_loader(overrides))
+            env.trim_blocks = env.lstrip_blocks = True
+            self._envs[overrides] = env
+        return env
+
+    def render(self, page: Page) -> bytes:
+        from jinja2 import TemplateError
+
+        env = self.env(page.overrides)
+        try:
+            return env.get_template(page.template).render(page.context).encode("utf-8")
+        except TemplateError as exc:
+            raise template_problem(exc, page.template) from None
+
+
+def template_problem(exc, name: str) -> SafetrainError:
+    """A template error as one line naming the file and line."""
+    from jinja2 import TemplateNotFound
+
+    from ..wordtpl import TemplateProblem, template_error
+
+    where, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:  # a runtime error: the innermost template frame
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".css")) and "jinja2" not in filename:
+            where, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    place = f"{where or name}" + (f":{line}" if line else "")
+    (zh, en), message = template_error(exc)
+    if isinstance(exc, TemplateNotFound):
+        return TemplateProblem(f"模板 {name}：找不到模板 {message}", f"template {name}: no template {message}")
+    return TemplateProblem(f"模板 {place}：{zh}：{message}", f"template {place}: {en}: {message}")
+
+
+def static_file(name: str, overrides: tuple[Path, ...] = ()) -> bytes:
+    for folder in overrides:
+        found = html_override(folder, name)
+        if found is not None:
+            return found[0].encode("utf-8")
+    return builtin_html_template(name)[0].encode("utf-8")
+
+
+def render_site(site: Site, overrides: tuple[Path, ...] = ()) -> dict[str, bytes]:
+    """path -> bytes of every file of the site, in page order (the static files last)."""
+    renderer = Renderer()
+    out = {page.path: renderer.render(page) for page in site.pages}
+    for name in site.static:
+        out[name] = static_file(name, overrides)
+    return out
+
+
+#: what forked workers read: (plan, results); set only while a pool runs
+_JOB: tuple | None = None
+#: below this many archives one process is faster than starting a pool
+POOL_FROM = 24
+
+
+def _render_part(i: int) -> tuple[dict[str, bytes], dict, dict]:
+    plan, results = _JOB
+    pages, summary, due = archive_part(plan, i, results[i])
+    renderer = _renderer()
+    return {page.path: renderer.render(page) for page in pages}, summary, due
+
+
+_RENDERER: Renderer | None = None
+
+
+def _renderer() -> Renderer:
+    global _RENDERER
+    if _RENDERER is None:
+        _RENDERER = Renderer()
+    return _RENDERER
+
+
+def site_files(results: Sequence[Result], lang: str = "zh", *, workspaces: Sequence[Path] = (),
+               jobs: int | None = None) -> dict[str, bytes]:
+    """The rendered site (what render_site(build_site(...)) gives, byte for byte), the
+    archives' pages built and rendered by `jobs` processes (default: every core, for a
+    workspace of POOL_FROM archives or more, where the platform can fork)."""
+    import multiprocessing as mp
+    import os
+
+    global _JOB
+    plan = plan_site(results, lang, workspaces)
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(results) >= POOL_FROM else 1
+    jobs = min(jobs, len(results))
+    parts: list[tuple[dict[str, bytes], dict, dict]]
+    if jobs > 1 and "fork" in mp.get_all_start_methods():
+        _JOB = (plan, results)
+        try:
+            with mp.get_context("fork").Pool(jobs) as pool:
+                parts = pool.map(_render_part, range(len(results)), chunksize=max(1, len(results) // (jobs * 8)))
+        finally:
+            _JOB = None
+    else:
+        _JOB = (plan, results)
+        try:
+            parts = [_render_part(i) for i in range(len(results))]
+        finally:
+            _JOB = None
+    renderer = _renderer()
+    out = {page.path: renderer.render(page)
+           for page in front_pages(plan, [s for _, s, _ in parts], [d for _, _, d in parts])}
+    for files, _, _ in parts:
+        out.update(files)
+    for name in STATIC:
+        out[name] = static_file(name, plan.overrides)
+    return out

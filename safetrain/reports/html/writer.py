@@ -1,0 +1,115 @@
+"""Writing the site into the folder the user named, all at once.
+
+The pages are written into a new hidden folder next to the target and moved
+into place with one rename, so a reader (or a web server) sees the old site or
+the new one, never half of each, and a failure leaves the old one.
+
+The target must be empty, absent, or a site this command wrote before (it
+carries MARKER, listing its files). Files in it that the command did not
+write (a CNAME, a README) are carried over into the new site; a file of the
+site that would replace one of them is refused. Never into an archive's
+records (archive/writing/outputs.py)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Mapping
+
+from ...archive.writing.outputs import refuse_records
+from ...errors import SafetrainError
+from .site import MARKER
+
+_HEADER = "# written by `safetrain report html`; the files below are replaced by its next run\n"
+
+
+def _manifest(folder: Path) -> set[str] | None:
+    """The files a previous run listed, or None when `folder` is not such a site."""
+    try:
+        text = (folder / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.startswith(_HEADER):
+        return None
+    return {line for line in text.splitlines()[1:] if line}
+
+
+def _foreign(folder: Path, ours: set[str]) -> list[str]:
+    """Paths (relative, "/") in `folder` that the previous run did not write."""
+    out = []
+    for top, dirs, files in os.walk(folder):
+        rel_top = Path(top).relative_to(folder)
+        for d in list(dirs):  # a symlink to a folder is carried over as it is, not entered
+            if os.path.islink(os.path.join(top, d)):
+                dirs.remove(d)
+                out.append((rel_top / d).as_posix())
+        for name in files:
+            rel = (rel_top / name).as_posix()
+            if rel != MARKER and rel not in ours:
+                out.append(rel)
+        if not dirs and not files and rel_top.parts:
+            out.append(rel_top.as_posix() + "/")  # an empty folder someone made
+    return sorted(out)
+
+
+def write_site(files: Mapping[str, bytes], out_dir: str | os.PathLike) -> Path:
+    """Write `files` (site path -> bytes) as the folder `out_dir`; return its path."""
+    out = Path(os.path.abspath(out_dir))
+    refuse_records(out)
+    if out.exists() and not out.is_dir():
+        raise SafetrainError(f"{out_dir} 已存在且不是目录", f"{out_dir} exists and is not a folder")
+    previous = None
+    if out.is_dir() and any(out.iterdir()):
+        previous = _manifest(out)
+        if previous is None:
+            raise SafetrainError(f"{out_dir} 不是空目录，也不是 safetrain report html 生成的网站：请指定新目录或空目录",
+                                 f"{out_dir} is not empty and not a site written by `safetrain report html`: "
+                                 "name a new or empty folder")
+    foreign = _foreign(out, previous) if previous is not None else []
+    for rel in foreign:
+        if rel.rstrip("/") in files:
+            raise SafetrainError(f"{out_dir}/{rel} 不是 safetrain 生成的，新网站的同名页面会替换它：请移走它或换个目录",
+                                 f"{out_dir}/{rel} was not written by safetrain and a page of the new site "
+                                 "would replace it: move it or choose another folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    moved: list[str] = []
+    try:
+        made: set[Path] = set()
+        for rel, data in files.items():
+            path = new / rel
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            with open(path, "wb") as fh:
+                fh.write(data)
+        (new / MARKER).write_text(_HEADER + "".join(f"{rel}\n" for rel in sorted(files)), encoding="utf-8")
+        os.chmod(new, 0o755)
+        if previous is None:
+            if out.is_dir():
+                out.rmdir()  # empty
+            os.rename(new, out)
+            return out
+        for rel in foreign:  # carried over: the user's files stay where they were
+            target = new / rel.rstrip("/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(out / rel.rstrip("/"), target)
+            moved.append(rel.rstrip("/"))
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.rename(out, old / "site")
+        os.rename(new, out)
+        moved.clear()
+        shutil.rmtree(old)  # only the previous run's own files are left in it
+        return out
+    except BaseException:
+        stuck = False
+        for rel in reversed(moved):  # put the user's files back before dropping the new site
+            try:
+                os.rename(new / rel, out / rel)
+            except OSError:
+                stuck = True
+        if not stuck:  # else the user's files are still in it: leave it for them
+            shutil.rmtree(new, ignore_errors=True)
+        raise

@@ -1,0 +1,66 @@
+"""The one failure path: every SafetrainError, a refused write and a bug are
+one line on standard error in the chosen language, with exit status 2."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from safetrain.cli import main
+
+
+def run(*args, **env):
+    return CliRunner().invoke(main, list(args), env={"SAFETRAIN_LANG": None, "LANG": "zh_CN.UTF-8",
+                                                                       "LC_ALL": None, "LC_MESSAGES": None, **env})
+
+
+@pytest.mark.parametrize("args, line", [
+    (["status", "NOWHERE", "--lang", "en"], "error: no such path: NOWHERE"),
+    (["status", "NOWHERE"], "错误：路径不存在：NOWHERE"),
+    (["check", "--select", "Q9", "--lang", "en"], "error: unknown rule codes: Q9"),
+    (["explain", "Z999"], "错误：没有规则 Z999（safetrain rules 列出全部规则）"),
+])
+def test_a_library_failure_is_one_line_in_the_chosen_language(tmp_path, monkeypatch, args, line):
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr == line + "\n" and result.stdout == ""
+
+
+@pytest.mark.parametrize("order", [["--lang", "en", "--as-of", "2024-02-30"], ["--as-of", "2024-02-30", "--lang", "en"]])
+def test_the_language_is_known_while_options_are_read(tmp_path, order):
+    result = run("status", str(tmp_path), *order)
+    assert result.exit_code == 2
+    assert result.stderr == "error: --as-of is not a date in YYYY-MM-DD form: '2024-02-30'\n"
+
+
+def test_no_archive_has_one_message_for_single_archive_commands(tmp_path):
+    for args in (["templates", "list", "-a", str(tmp_path)], ["attend", "S1", "E1", "-a", str(tmp_path)],
+                 ["matrix", "-a", str(tmp_path)]):
+        result = run(*args, "--lang", "en")
+        assert result.exit_code == 2, args
+        assert result.stderr == f"error: no archive at {tmp_path} (no safetrain.toml here or above)\n", args
+
+
+def test_a_refused_write_names_the_file(make_archive, tmp_path):
+    root = make_archive()
+    (tmp_path / "a-file").write_text("not a folder")
+    target = tmp_path / "a-file" / "x.ics"  # refused whoever runs it (root too)
+    result = run("expiring", str(root), "--as-of", "2024-06-30", "--ics", str(target))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"错误：无法写入 {target}：") and result.stderr.count("\n") == 1
+
+
+def test_a_bug_is_one_line_and_says_so(make_archive, monkeypatch):
+    root = make_archive()
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("safetrain.api.check_path", broken)
+    result = run("status", str(root), "--lang", "en")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("internal error: ZeroDivisionError: division by zero (SAFETRAIN_DEBUG=1")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    result = run("status", str(root))
+    assert result.stderr.startswith("内部错误：ZeroDivisionError: division by zero（设置 SAFETRAIN_DEBUG=1")

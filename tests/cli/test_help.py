@@ -1,0 +1,123 @@
+"""Every command's --help shows that command's own summary, arguments and
+options (not just some "Usage" line): the table below is what the guides and
+docs/cli.md promise, written out by hand."""
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from safetrain.cli import COMMANDS, main
+
+ARCHIVE = ["-a", "--archive", "--lang"]
+EDIT = ["--dry-run", "--lang", "-a", "--archive"]
+
+#: command path -> (first line of its help, usage after [OPTIONS], options or subcommands)
+HELP = {
+    "check": ("检查档案：加载、校验并应用规则集。", "[PATHS]...",
+              ["--as-of", "--format", "--select", "--ignore", "--strict", "--exit-zero", "--ruleset", "--baseline",
+               "--write-baseline", "--lang", "text|json|github|junit"]),
+    "rules": ("列出全部规则，以及对本档案现行的参数。", "", [*ARCHIVE, "--ruleset", "--format"]),
+    "explain": ("解释一条规则：检查什么、为什么、示例、如何改正、依据与现行参数。", "CODE", [*ARCHIVE, "--ruleset"]),
+    "schema": ("写出五种档案文件的 JSON Schema。", "", ["-o", "--output", "--taplo", "--print"]),
+    "status": ("档案概况：在岗人数、培训覆盖率、学时、证书、演练、问题。", "[PATHS]...", ["--as-of", "--format", "--lang"]),
+    "expiring": ("到期与待复审证书：已过期、将到期、待复审（含逾期），最近的在前。", "[PATHS]...",
+                 ["--within", "--as-of", "--format", "--ics", "--lang"]),
+    "matrix": ("人员×要求矩阵：每位在岗人员一行，每项适用的要求一列。", "", [*ARCHIVE, "--as-of", "--format", "--department"]),
+    "pair": ("师带徒最优配对：配对人数最多，其次同班组、同部门、师傅负担轻、工龄长。", "",
+             [*ARCHIVE, "--as-of", "--start", "--apprentice", "--format", "--write"]),
+    "render": ("生成 Word 档案文件：每条记录一个 .docx。", "{person|card|session|signin|register|mentorship|drill} [IDS]...",
+               [*ARCHIVE, "-o", "--output", "--all", "--as-of", "-j", "--jobs"]),
+    "ledger": ("生成 Excel 台账：培训、学时、持证、师带徒、演练、问题清单。", "", [*ARCHIVE, "-o", "--output", "--as-of"]),
+    "templates": ("检查、列出、复制 Word 模板 / Check, list and copy the Word templates.", "COMMAND [ARGS]...",
+                  ["check", "copy", "list"]),
+    "templates check": ("检查档案自带的模板：语法，以及上下文中没有的变量。", "", ARCHIVE),
+    "templates copy": ("把内置模板复制到档案的 templates/，以便在 Word 中修改。", "{person|card|session|signin|register|mentorship|drill}...", [*ARCHIVE, "--force"]),
+    "templates list": ("每种文档使用的模板 / Which template each kind of document uses.", "", ARCHIVE),
+    "init": ("新建档案：写出带中文注释的 safetrain.toml 和空目录。", "DIR",
+             ["--name", "--credit-code", "--industry", "--region", "--crowded-place", "--no-crowded-place",
+              "--uses-gas", "--no-uses-gas", "--address", "--records-since", "--ruleset", "--lang"]),
+    "new": ("新建人员、培训、演练或师带徒记录。", "COMMAND [ARGS]...", ["drill", "mentorship", "person", "session"]),
+    "new person": ("新建人员档案 people/ID.toml（ID 通常为工号）。", "ID",
+                   ["--name", "--id-number", "--employment", "--department", "--team", "--post", "--roles", "--hired",
+                    "--on-post", "--left", "--post-since", "--skill-level", "--note", *EDIT]),
+    "new session": ("新建培训记录 sessions/<年>/ID.toml；参加人员用 safetrain attend 登记。", "ID",
+                    ["--title", "--type", "--level", "--start", "--end", "--hours", "--topics", "--content",
+                     "--methods", "--instructor", "--location", "--provider", "--contract", "--assessment",
+                     "--pass-mark", "--note", *EDIT]),
+    "new drill": ("新建应急演练记录 drills/<年>/ID.toml。", "ID",
+                  ["--title", "--date", "--scale", "--scenario", "--location", "--participants", "--evaluation",
+                   "--note", *EDIT]),
+    "new mentorship": ("新建师带徒记录 mentorships/ID.toml（ID 为徒弟的人员编号）。", "ID",
+                       ["--mentor", "--post", "--start", "--end", "--signed-off", "--note", *EDIT]),
+    "attend": ("登记参加培训的人员。", "SID PID...",
+               ["--score", "--passed", "--failed", "--hours", "--update", *ARCHIVE]),
+    "cert": ("证书：登记特种作业操作证、安全管理人员合格证等。", "COMMAND [ARGS]...", ["add"]),
+    "cert add": ("登记一张证书。", "PID",
+                 ["--kind", "--category", "--number", "--issued", "--expires", "--review", "--note", *ARCHIVE]),
+    "attach": ("附加扫描件（签到表、合同、证书照片等）。", "RECORD FILE", ["--kind", *ARCHIVE]),
+    "import": ("从 Excel 导入花名册或培训签到/成绩。", "COMMAND [ARGS]...", ["attendance", "roster"]),
+    "import roster": ("导入员工花名册。", "FILE.xlsx", ["--template", "--dry-run", "--update", "--sheet", *ARCHIVE]),
+    "import attendance": ("导入一期培训的签到和成绩。", "SID FILE.xlsx", ["--dry-run", "--update", "--sheet", *ARCHIVE]),
+    "fmt": ("规范档案文件的格式，使 git diff 保持简洁。", "[PATHS]...", ["--check", "--lang"]),
+    "export": ("导出档案数据到数据库：SQLite、PostgreSQL、Parquet。", "COMMAND [ARGS]...", ["parquet", "postgres", "sqlite"]),
+    "export sqlite": ("把档案导出为一个 SQLite 数据库。", "OUT.db [PATHS]...", ["--as-of", "--unmasked", "--lang"]),
+    "export postgres": ("把档案导出到 PostgreSQL 数据库（需要 safetrain[postgres]）。", "DSN [PATHS]...",
+                        ["--as-of", "--schema", "--unmasked", "-j", "--jobs", "--lang"]),
+    "export parquet": ("把档案导出为 Parquet 数据集（需要 safetrain[parquet]）。", "DIR [PATHS]...",
+                       ["--as-of", "--unmasked", "-j", "--jobs", "--lang"]),
+    "report": ("工作区报告 / Reports of an archive or a workspace.", "COMMAND [ARGS]...", ["html"]),
+    "report html": ("生成静态 HTML 网站：工作区总览、各档案、一人一档、规则说明。", "[PATHS]...",
+                    ["-o", "--output", "--as-of", "--lang"]),
+}
+
+
+def help_of(path: str) -> str:
+    r = CliRunner().invoke(main, [*path.split(), "--help"], prog_name="safetrain", terminal_width=200)
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def command_tree():
+    """(path, click command) of every command and subcommand."""
+    def walk(cmd, path):
+        ctx = click.Context(cmd)
+        for name in cmd.list_commands(ctx):
+            sub = cmd.get_command(ctx, name)
+            yield f"{path} {name}".strip(), sub
+            if isinstance(sub, click.Group):
+                yield from walk(sub, f"{path} {name}")
+    return list(walk(main, ""))
+
+
+def test_the_table_is_every_command():
+    assert sorted(path for path, _ in command_tree()) == sorted(HELP)
+
+
+@pytest.mark.parametrize("path", sorted(HELP))
+def test_help_shows_the_commands_own_summary_arguments_and_options(path):
+    summary, usage, names = HELP[path]
+    out = help_of(path)
+    assert out.startswith(f"Usage: safetrain {path} [OPTIONS] {usage}".rstrip() + "\n"), out.splitlines()[0]
+    assert out.splitlines()[2].strip() == summary
+    for name in names:
+        assert name in out, (path, name)
+    assert ("Commands:" in out) == (usage == "COMMAND [ARGS]...")
+
+
+@pytest.mark.parametrize("path", sorted(HELP))
+def test_every_declared_option_is_shown_with_its_help(path):
+    """Nothing a command declares is missing from its help (a hidden or mis-wired option)."""
+    cmd = dict(command_tree())[path]
+    out = " ".join(help_of(path).split())
+    for param in cmd.params:
+        if isinstance(param, click.Option) and not param.hidden:
+            for opt in param.opts + param.secondary_opts:
+                assert opt in out, (path, opt)
+            assert " ".join((param.help or "").split()[:3]) in out, (path, param.name)
+
+
+def test_the_group_lists_every_command_with_its_line():
+    out = help_of("")
+    for name, (_, _, line) in COMMANDS.items():
+        assert f"{name} " in out and line in out, name
+    assert "safetrain：安全生产培训档案的检查与打印。" in out

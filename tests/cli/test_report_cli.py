@@ -1,0 +1,138 @@
+"""safetrain report html from the command line: where it writes, what it replaces, user templates."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import AS_OF, person, session
+
+from safetrain.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, ["report", "html", *map(str, args), "--as-of", str(AS_OF)])
+
+
+@pytest.fixture
+def workspace(make_archive, tmp_path):
+    ws = tmp_path / "ws"
+    make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()}, root=ws / "acme")
+    make_archive({"people/E1.toml": person("李四")}, root=ws / "bolt")
+    return ws
+
+
+def test_help():
+    r = CliRunner().invoke(main, ["report", "html", "--help"])
+    assert r.exit_code == 0
+    assert "-o, --output DIR" in r.output and "--as-of DATE" in r.output and "--lang [zh|en]" in r.output
+
+
+def test_writes_the_site_and_prints_its_index(workspace, tmp_path):
+    out = tmp_path / "site"
+    r = run(workspace, "-o", out)
+    assert r.exit_code == 0, r.output
+    assert r.output.strip() == str(out / "index.html")
+    assert (out / "a/acme/index.html").is_file() and (out / "a/bolt/people-1.html").is_file()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["site", "ws"]  # no temporary folder left
+
+
+def test_output_is_required_and_paths_must_hold_archives(tmp_path):
+    assert run(tmp_path).exit_code == 2
+    (tmp_path / "empty").mkdir()
+    r = run(tmp_path / "empty", "-o", tmp_path / "site")
+    assert r.exit_code == 2 and "没有档案" in r.output and not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("inside", ["people", "sessions/2024", "templates", "attachments/site", "plans", "."])
+def test_never_into_an_archive_s_records(workspace, inside):
+    target = workspace / "acme" / inside
+    before = sorted(p.relative_to(workspace).as_posix() for p in workspace.rglob("*"))
+    r = run(workspace, "-o", target)
+    assert r.exit_code == 2, r.output
+    assert "不能写入" in r.output and "Traceback" not in r.output
+    assert sorted(p.relative_to(workspace).as_posix() for p in workspace.rglob("*")) == before
+
+
+def test_refuses_a_folder_it_did_not_write(workspace, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    r = run(workspace, "-o", out, "--lang", "en")
+    assert r.exit_code == 2 and "is not empty and not a site written by" in r.output
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_an_empty_folder_is_fine(workspace, tmp_path):
+    out = tmp_path / "empty"
+    out.mkdir()
+    assert run(workspace, "-o", out).exit_code == 0 and (out / "index.html").is_file()
+
+
+def test_replaces_its_own_site_and_keeps_the_user_s_files(workspace, tmp_path):
+    out = tmp_path / "site"
+    assert run(workspace, "-o", out).exit_code == 0
+    (out / "CNAME").write_text("training.example.org\n", encoding="utf-8")
+    (out / "a" / "acme" / "notes.md").write_text("mine", encoding="utf-8")
+    assert (out / "a/bolt/index.html").is_file()
+    r = run(workspace / "acme", "-o", out)  # now one archive: bolt's pages are gone
+    assert r.exit_code == 0, r.output
+    assert not (out / "a/bolt").exists() and (out / "a/acme/index.html").is_file()
+    assert (out / "CNAME").read_text(encoding="utf-8") == "training.example.org\n"
+    assert (out / "a/acme/notes.md").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "ws"]
+
+
+def test_refuses_to_replace_a_user_file_with_a_page(workspace, tmp_path):
+    out = tmp_path / "site"
+    assert run(workspace, "-o", out).exit_code == 0
+    (out / ".safetrain-site").write_text((out / ".safetrain-site").read_text().replace("site.css\n", ""))
+    (out / "site.css").write_text("my own", encoding="utf-8")  # now not listed as the site's: the user's
+    r = run(workspace, "-o", out)
+    assert r.exit_code == 2 and "site.css" in r.output
+    assert (out / "site.css").read_text(encoding="utf-8") == "my own"
+
+
+def test_templates_from_the_workspace_and_the_archive(workspace, tmp_path):
+    (workspace / "templates/html").mkdir(parents=True)
+    (workspace / "templates/html/base.html").write_text(
+        (Path(__file__).resolve().parents[2] / "safetrain/reports/html/templates/base.html").read_text(encoding="utf-8")
+        .replace("<main id=\"main\">", "<main id=\"main\"><p class=\"brand\">某某安全咨询</p>"), encoding="utf-8")
+    (workspace / "acme/templates/html").mkdir(parents=True)
+    (workspace / "acme/templates/html/archive.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>{{ enterprise }}：自定义</h1>{% endblock %}', encoding="utf-8")
+    out = tmp_path / "site"
+    r = run(workspace, "-o", out)
+    assert r.exit_code == 0, r.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    acme = (out / "a/acme/index.html").read_text(encoding="utf-8")
+    bolt = (out / "a/bolt/index.html").read_text(encoding="utf-8")
+    assert "某某安全咨询" in index and "某某安全咨询" in acme and "某某安全咨询" in bolt
+    assert "宁夏测试机械有限公司：自定义" in acme and "自定义" not in bolt
+
+
+def test_a_template_cannot_leave_the_sandbox(workspace, tmp_path):
+    (workspace / "templates/html").mkdir(parents=True)
+    (workspace / "templates/html/workspace.html").write_text(
+        "{{ L.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8")
+    out = tmp_path / "site"
+    r = run(workspace, "-o", out)
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "workspace.html" in r.output and "沙箱" in r.output
+    assert not out.exists()
+
+
+def test_a_broken_template_is_named_with_its_line(workspace, tmp_path):
+    (workspace / "acme/templates/html").mkdir(parents=True)
+    (workspace / "acme/templates/html/archive.html").write_text("<p>\n{{ nothing_here }}\n", encoding="utf-8")
+    r = run(workspace, "-o", tmp_path / "site", "--lang", "en")
+    assert r.exit_code == 2
+    assert "acme/templates/html/archive.html:2" in r.output and "nothing_here" in r.output
+
+
+def test_a_template_symlinked_out_of_the_archive_is_not_used(workspace, tmp_path):
+    outside = tmp_path / "evil.html"
+    outside.write_text("EVIL {{ 1 }}", encoding="utf-8")
+    (workspace / "acme/templates/html").mkdir(parents=True)
+    (workspace / "acme/templates/html/archive.html").symlink_to(outside)
+    assert run(workspace, "-o", tmp_path / "site").exit_code == 0
+    assert "EVIL" not in (tmp_path / "site/a/acme/index.html").read_text(encoding="utf-8")

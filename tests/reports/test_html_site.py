@@ -1,0 +1,231 @@
+"""reports/html: the site's pages, figures, links, bytes and templates, read back without a browser."""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from helpers import AS_OF, ID_NUMBERS, certificate, person, session
+
+from safetrain.api import check_path, check_paths
+from safetrain.archive.reading.gbcodes import mask_id_number
+from safetrain.cli import main
+from safetrain.reports.html import site as site_mod
+from safetrain.reports.html import views
+from safetrain.reports.html.site import build_site, href, render_site, site_files
+from safetrain.reports.status import status_document
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_archive"
+
+
+class Page(HTMLParser):
+    """What the tests read from a page: links, sources, ids, elements with data-key, the html lang."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.links, self.sources, self.ids, self.lang, self.rows = [], [], set(), None, []
+        self._row, self._key, self._buf, self._head = None, None, [], False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if "id" in a:
+            self.ids.add(a["id"])
+        if "href" in a:
+            self.links.append(a["href"])
+        if "src" in a:
+            self.sources.append(a["src"])
+        if tag == "thead":
+            self._head = True
+        if tag == "tr" and not self._head:
+            self._row = {}
+        if "data-key" in a and self._row is not None and tag in ("td", "th"):
+            self._key, self._buf = a["data-key"], []
+
+    def handle_endtag(self, tag):
+        if tag == "thead":
+            self._head = False
+        if tag in ("td", "th") and self._key is not None:
+            self._row[self._key] = " ".join("".join(self._buf).split())
+            self._key = None
+        if tag == "tr" and self._row is not None:
+            if self._row:
+                self.rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._key is not None:
+            self._buf.append(data)
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site") / "site"
+    r = CliRunner().invoke(main, ["report", "html", str(SAMPLE), "-o", str(out), "--as-of", str(AS_OF)])
+    assert r.exit_code == 0, r.output
+    assert r.output.strip() == str(out / "index.html")
+    return out
+
+
+def pages(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.html"))}
+
+
+def test_workspace_rows_carry_the_figures_of_status_json(sample_site):
+    doc = json.loads(CliRunner().invoke(main, ["status", str(SAMPLE), "--as-of", str(AS_OF), "--format", "json"]).output)
+    page = Page((sample_site / "index.html").read_text(encoding="utf-8"))
+    rows = [r for r in page.rows if r.get("archive") != "合计"]
+    assert len(rows) == len(doc["archives"]) == 3
+    for row, s in zip(rows, doc["archives"]):
+        assert row["archive"] == s["archive"].rsplit("/", 1)[-1]
+        assert row["enterprise"] == s["enterprise"]
+        assert int(row["active"]) == s["headcount"]["active"]
+        assert (int(row["errors"]), int(row["warnings"])) == (s["findings"]["errors"], s["findings"]["warnings"])
+        assert row["pre_job"] == views.pct(s["pre_job"]["percent"])
+        assert row["hours"] == views.pct(s["hours"]["percent_met"])
+        assert row["campaign"] == views.pct(s["campaign"]["percent"])
+        assert row["last_drill"] == s["drills"]["last"]
+        fams = dict(re.findall(r"([A-Z]) (\d+)/\d+", row["families"].replace("\xa0", " ")))
+        assert {k: int(v) for k, v in fams.items()} == {k: c["errors"] for k, c in s["findings"]["by_family_severity"].items()}
+    total = [r for r in page.rows if r.get("archive") == "合计"][0]
+    assert int(total["active"]) == doc["total"]["headcount"]["active"] == 78
+    assert int(total["errors"]) == doc["total"]["findings"]["errors"] == 7
+
+
+def test_certificate_columns_and_lights(sample_site):
+    rows = {r["archive"]: r for r in Page((sample_site / "index.html").read_text(encoding="utf-8")).rows}
+    # sample_archive/README.md: HS0112's certificate lapsed (C002), XQ0501's expires 2024-07-12 (C004)
+    assert (rows["hongshan-coal"]["lapsed"], rows["hongshan-coal"]["within_30"]) == ("1", "0")
+    assert (rows["xingqing-machinery"]["lapsed"], rows["xingqing-machinery"]["within_30"]) == ("0", "1")
+    assert "需处理" in rows["hongshan-coal"]["state"] and "■" in rows["hongshan-coal"]["state"]
+
+
+def test_every_link_is_relative_and_reaches_a_page_and_anchor(sample_site):
+    site = pages(sample_site)
+    parsed = {path: Page(text) for path, text in site.items()}
+    assert (sample_site / "site.css").is_file()
+    checked = 0
+    for path, page in parsed.items():
+        assert page.sources == []  # nothing loaded from anywhere: no images, scripts or frames by URL
+        for link in page.links:
+            parts = urlsplit(link)
+            assert not parts.scheme and not parts.netloc and not link.startswith("/"), (path, link)
+            target = (sample_site / path).parent / unquote(parts.path) if parts.path else sample_site / path
+            target = target.resolve()
+            assert target.is_file() and sample_site.resolve() in target.parents, (path, link)
+            if parts.fragment and target.suffix == ".html":
+                rel = target.relative_to(sample_site.resolve()).as_posix()
+                assert parts.fragment in parsed[rel].ids, (path, link)
+            checked += 1
+    assert checked > 500
+    assert not re.search(r"(src|href)=\"(https?:)?//", "".join(site.values()))
+    assert "@import" not in (sample_site / "site.css").read_text() and "url(" not in (sample_site / "site.css").read_text()
+
+
+def test_pages_of_each_kind(sample_site):
+    site = pages(sample_site)
+    assert {"index.html", "a/hongshan-coal/index.html", "a/hongshan-coal/people-1.html",
+            "rules/ningxia-2023/index.html", "rules/ningxia-2023/C002.html"} <= set(site)
+    archive = site["a/hongshan-coal/index.html"]
+    assert Page(archive).lang == "zh-CN"
+    # a finding: its message, file:line, citation and a link to its rule page
+    assert "people/HS0112.toml:" in archive and 'href="../../rules/ningxia-2023/C002.html"' in archive
+    assert archive.count("<svg") == 3 and "<table class=\"calendar\">" in archive
+    people = site["a/hongshan-coal/people-1.html"]
+    assert 'id="p-HS0112"' in people and "田富贵" in people
+    rule = site["rules/ningxia-2023/C002.html"]
+    assert "C002" in rule and "如何改正" in rule
+
+
+def test_id_numbers_are_masked_everywhere(sample_site):
+    text = "".join(pages(sample_site).values())
+    numbers = set()
+    for toml in SAMPLE.rglob("people/*.toml"):
+        numbers.update(re.findall(r'id_number = "(\w{18})"', toml.read_text(encoding="utf-8")))
+    assert len(numbers) > 50
+    leaked = [n for n in numbers if n in text]
+    assert leaked == []
+    assert sum(mask_id_number(n) in text for n in numbers) == len(numbers)
+
+
+def test_same_input_same_bytes(tmp_path):
+    results = list(check_paths([SAMPLE], AS_OF))
+    first = render_site(build_site(results, "zh"))
+    again = render_site(build_site(list(check_paths([SAMPLE], AS_OF)), "zh"))
+    assert first == again
+    # the parallel build gives the same bytes, in the same order
+    pooled = site_files(results, "zh", jobs=2)
+    assert list(pooled) == list(first) and pooled == first
+
+
+def test_english(tmp_path):
+    files = render_site(build_site(list(check_paths([SAMPLE / "yinchuan-bbq"], AS_OF)), "en"))
+    index = files["index.html"].decode()
+    assert '<html lang="en">' in index and "Last drill" in index and "最近演练" not in index
+    rule = files["rules/ningxia-2023/D001.html"].decode()
+    assert "How to fix" in rule and "如何改正" not in rule
+    assert "D001" in files["a/yinchuan-bbq/index.html"].decode()
+
+
+def test_one_archive_is_a_workspace_of_one(make_archive, tmp_path):
+    root = make_archive({"people/E1.toml": person(id_number=f'"{ID_NUMBERS[1]}"'), "sessions/S1.toml": session()})
+    files = render_site(build_site([check_path(root, AS_OF)], "zh"))
+    rows = [r for r in Page(files["index.html"].decode()).rows if r.get("archive") != "合计"]
+    assert [r["archive"] for r in rows] == ["archive"] and rows[0]["active"] == "1"
+    # (the rule pages' examples quote made-up numbers; the archive's own never appear)
+    assert ID_NUMBERS[1] not in "".join(b.decode() for p, b in files.items() if not p.startswith("rules/"))
+
+
+def test_person_list_is_paginated(make_archive, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    root = make_archive({f"people/E{i}.toml": person(f"人{i}") for i in range(1, 6)}
+                        | {"people/E9.toml": person("离职者", left="2024-01-31")})
+    files = render_site(build_site([check_path(root, AS_OF)], "zh"))
+    assert [p for p in files if "people-" in p] == [f"a/archive/people-{n}.html" for n in (1, 2, 3)]
+    third = files["a/archive/people-3.html"].decode()
+    assert 'id="p-E5"' in third and 'id="p-E9"' in third and "离职者" in third and 'id="p-E1"' not in third
+    archive = files["a/archive/index.html"].decode()
+    assert 'href="people-3.html"' in archive and 'href="people-2.html#p-E3"' in archive
+    assert 'href="people-1.html#p-E4"' not in archive
+
+
+def test_hours_chart_shows_each_department(make_archive):
+    root = make_archive({"people/E1.toml": person(), "people/E2.toml": person("李四", department='"装配车间"'),
+                         "sessions/S1.toml": session()})
+    files = render_site(build_site([check_path(root, AS_OF)], "zh"))
+    archive = files["a/archive/index.html"].decode()
+    svg = archive[archive.index("<svg"):archive.index("</svg>")]
+    assert "机加车间" in svg and "装配车间" in svg and "<title>2024年各部门人均学时与要求</title>" in svg
+
+
+def test_certificates_on_the_person_file_are_masked(make_archive):
+    root = make_archive({"people/E1.toml": person(id_number=f'"{ID_NUMBERS[1]}"', roles='["special_operator"]',
+                                                   extra=certificate(f"T{ID_NUMBERS[1]}"))})
+    people = render_site(build_site([check_path(root, AS_OF)], "zh"))["a/archive/people-1.html"].decode()
+    assert f"T{mask_id_number(ID_NUMBERS[1])}" in people and ID_NUMBERS[1] not in people
+
+
+def test_href_is_relative_and_encoded():
+    assert href("index.html", "a/x/index.html") == "a/x/index.html"
+    assert href("a/x/people-1.html", "rules/n/C001.html") == "../../rules/n/C001.html"
+    assert href("a/x/index.html", "a/x/people-2.html") == "people-2.html"
+    assert href("index.html", "a/红山/index.html") == "a/%E7%BA%A2%E5%B1%B1/index.html"
+
+
+def test_archive_folders_are_unique_and_plain():
+    assert site_mod.archive_slugs([Path("/w/a"), Path("/w/b c"), Path("/w/x/A")]) == ["a", "b-c", "x/A"]
+    assert site_mod.archive_slugs([Path("/w/one/a"), Path("/w/two/a")]) == ["one/a", "two/a"]
+    assert site_mod.archive_slugs([Path("/w/a")]) == ["a"]
+    assert site_mod.archive_slugs([Path("/w/A"), Path("/v/a")]) == ["w/A", "v/a"]
+    assert site_mod.archive_slugs([Path("/w/x/a"), Path("/w/y/a"), Path("/w/x-a")]) == ["x/a", "y/a", "x-a"]
+
+
+def test_status_json_holds_the_new_view_figures():
+    doc = status_document(list(check_paths([SAMPLE], AS_OF)))
+    s = doc["archives"][0]
+    assert {"hours_by_department", "by_year"} <= set(s) and s["drills"]["last"] == "2024-06-26"
