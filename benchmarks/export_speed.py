@@ -124,7 +124,8 @@ def main(argv=None) -> int:
     ap.add_argument("--data", type=Path, default=HERE / "_data")
     a = ap.parse_args(argv)
 
-    from safetrain.export.keyed import checked, cpu_count, plan
+    from safetrain.cores import cpu_count
+    from safetrain.export.keyed import checked, plan
 
     ws = workspace(a.data, a.archives, a.people)
     print(f"machine: {os.cpu_count()} cores, load average {load()}; Python {sys.version.split()[0]}", flush=True)

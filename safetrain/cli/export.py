@@ -103,6 +103,11 @@ only, each written to a temporary file first.
 """ + _KEYED
 
 
+_jobs = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     help="检查档案的进程数（缺省：大批量时用全部核心）/ processes checking archives "
+                          "(default: every core for large runs)")
+
+
 @export.command(help=_POSTGRES)
 @click.argument("dsn", metavar="DSN")
 @click.argument("paths", nargs=-1, type=click.Path())
@@ -110,8 +115,7 @@ only, each written to a temporary file first.
 @click.option("--schema", default="safetrain", show_default=True, metavar="NAME",
               help="表所在的 schema / PostgreSQL schema of the tables")
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="检查档案的进程数（缺省：大批量时用全部核心）/ processes checking archives (default: every core for large runs)")
+@_jobs
 @lang_option
 def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
     from ..export.keyed import checked, plan
@@ -129,8 +133,7 @@ def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="检查档案的进程数（缺省：大批量时用全部核心）/ processes checking archives (default: every core for large runs)")
+@_jobs
 @lang_option
 def parquet(out, paths, as_of, unmasked, jobs, lang):
     from ..export.keyed import checked, plan

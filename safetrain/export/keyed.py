@@ -36,6 +36,7 @@ from ..archive.reading.discover import discover, display_name
 from ..archive.reading.gbcodes import credit_code_problem
 from ..archive.reading.gitinfo import head_commit
 from ..archive.reading.loader import load_config
+from ..cores import cpu_count
 from .tables import DATE, INTEGER, SCHEMA, TEXT, Column, ExportTable, root_names, rows, source
 
 #: the tables with a row per archive record (all but labels), in SCHEMA order
@@ -149,13 +150,6 @@ def _prepare(planned: Planned, as_of: date, unmasked: bool) -> Keyed:
     src = source(check_path(planned.root, as_of), planned.name, unmasked)
     return Keyed(planned.name, planned.credit_code, head_commit(planned.root), as_of,
                  {t.name: list(rows(t, [src])) for t in PER_ARCHIVE})
-
-
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False,

@@ -17,6 +17,7 @@ from typing import Callable, Iterator, Sequence
 from ..api import Result
 from ..archive.writing import atomic
 from ..archive.reading.templates import builtin_template, custom_template
+from ..cores import cpu_count
 from ..errors import SafetrainError
 from .facts import Facts
 from .kinds import DOCUMENT_KINDS, DocumentKind
@@ -112,13 +113,6 @@ def _render_chunk(out_dir: str, as_of, jobs: list[tuple[str, str, dict]]) -> int
     for file_name, title, ctx in jobs:
         atomic.write_bytes(Path(out_dir) / file_name, _worker.render(ctx, title, as_of))
     return len(jobs)
-
-
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), out_dir: str | os.PathLike = ".",
