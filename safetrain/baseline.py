@@ -141,6 +141,15 @@ def loads(text: str, source: str = "baseline", base_dir: Path = Path(".")) -> Ba
     return Baseline(counts, names, base_dir)
 
 
+def written_by_safetrain(path: str | os.PathLike) -> bool:
+    """A baseline file (which --write-baseline may replace)."""
+    try:
+        loads(Path(path).read_text(encoding="utf-8"))
+    except (SafetrainError, OSError, UnicodeDecodeError):
+        return False
+    return True
+
+
 def read(path: str | os.PathLike) -> Baseline:
     try:
         text = Path(path).read_text(encoding="utf-8")

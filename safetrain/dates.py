@@ -40,3 +40,19 @@ def whole_months(since: date, until: date) -> int:
     if add_months(since, months) > until:
         months -= 1
     return months
+
+
+#: The dates an archive may hold: a day outside them is a typing slip (0001-01-01,
+#: 20230-01-01), reported as A002 naming the key, and --as-of outside them is refused.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+#: `expires = 9999-12-31`: how people write 永久有效/长期有效 (a certificate without an
+#: expiry date). The one date outside EARLIEST..LATEST the format accepts, and only in
+#: `expires`; it never expires and is printed as NO_EXPIRY_TEXT.
+NO_EXPIRY = date(9999, 12, 31)
+NO_EXPIRY_TEXT = ("长期有效", "no expiry")
+
+
+def in_range(day: date) -> bool:
+    """Whether `day` (a date or a date-time) lies within EARLIEST..LATEST."""
+    return EARLIEST.year <= day.year <= LATEST.year

@@ -24,5 +24,8 @@ class SafetrainError(Exception):
         return (type(self), (self.zh, self.en), dict(self.__dict__))
 
     def line(self, lang: str = "zh") -> str:
-        """The message as the command line prints it."""
-        return ("error: " if lang == "en" else "错误：") + self.message(lang)
+        """The message as the command line prints it (control characters escaped: a path
+        with a NUL in it must not reach the terminal as one)."""
+        from .controls import shown
+
+        return ("error: " if lang == "en" else "错误：") + shown(self.message(lang))

@@ -62,9 +62,9 @@ def person(doc):
     listing(doc, ["日期", "培训名称", "类型", "级别", "学时", "计入学时", "成绩", "结果"],
             ["date", "title", "type", "level", "hours", "credited", "score", "result"],
             [2.4, 4.5, 2.1, 2.1, 1.1, 1.3, 1.1, 1.4], "trainings", left=("title",), empty="（无培训记录）")
-    para(doc, "岗前培训计入学时：{{ pre_job_hours }}（要求不少于 {{ pre_job_required }}）；"
-              "累计计入学时：{{ total_hours }}。", before=3, after=3)
+    para(doc, "岗前培训：{{ pre_job }}；累计计入学时：{{ total_hours }}。", before=3, after=3)
     heading(doc, "四、年度培训学时")
+    para(doc, "{{ years_counted }}", after=3)
     listing(doc, ["年度", "计入学时", "要求学时", "结果"], ["year", "hours", "required", "status"],
             [3.0, 4.0, 4.0, 5.0], "years")
     heading(doc, "五、持证情况")
@@ -108,7 +108,7 @@ def card(doc):
         row_height(table.rows[4], 1.1)
     gap(doc, 6)
     form(doc, [
-        [L("岗前培训学时"), ("计入 {{ total_hours }} 学时（要求不少于 {{ required_hours }} 学时）", 3)],
+        [L("岗前培训学时"), ("{{ pre_job }}", 3)],
         [L("结论"), ("{{ conclusion }}", 3)],
         [L("安全管理部门意见"), ("", 3, 1.4)],
     ], w, height=0.7)
@@ -132,7 +132,8 @@ def session(doc):
         [L("备注"), ("{{ session.note }}", 3)],
     ], w)
     heading(doc, "参加人员及考核结果")
-    para(doc, "参加 {{ count }} 人，合格 {{ passed }} 人，不合格 {{ failed }} 人。", after=4)
+    para(doc, "参加 {{ count }} 人，合格 {{ passed }} 人，不合格 {{ failed }} 人，未记录考核结果 {{ unrecorded }} 人。",
+         after=4)
     listing(doc, ["序号", "工号", "姓名", "部门（车间）", "成绩", "结果", "计入学时", "本人签名"],
             ["n", "id", "name", "department", "score", "result", "hours", None],
             [1.1, 2.0, 2.2, 3.4, 1.4, 1.5, 1.6, 2.8], "attendees", var="a", empty="（无参加人员）", height=0.8)
@@ -153,8 +154,9 @@ def signin(doc):
     gap(doc, 8)
     listing(doc, ["序号", "工号", "姓名", "部门（车间）", "签到时间", "本人签名"],
             ["n", "id", "name", "department", None, None], [1.2, 2.4, 2.6, 3.8, 2.4, 3.6],
-            "attendees", var="a", height=0.9)
-    para(doc, "应到 {{ count }} 人，实到 ______ 人。", before=8, after=4)
+            "attendees", var="a", height=0.9, empty="（名单为空：请在下列空行签到）", tail="blank")
+    keep = para(doc, "应到 {{ count }} 人，实到 ______ 人。", before=8, after=4)
+    keep.paragraph_format.keep_with_next = True  # the blank rows, this line and the signatures: one page
     para(doc, "授课人签名：______________        记录人签名：______________", before=8)
 
 
@@ -208,6 +210,7 @@ def register(doc):
     heading(doc, "五、应急演练")
     listing(doc, ["日期", "演练名称（编号）", "规模", "场景", "人数"], ["date", "title|id", "scale", "scenario", "count"],
             [2.4, 8.4, 1.8, 2.2, 1.2], "drills", left=("title|id",), empty="（无演练记录）")
+    para(doc, "{%p if show_findings %}")
     heading(doc, "六、问题汇总")
     intro = para(doc, "截至 {{ printed }}，按所适用规则检查，发现问题 {{ n.findings }} 个，其中错误 {{ n.errors }} 个、"
                       "警告 {{ n.warnings }} 个。", indent=True, after=4)
@@ -217,6 +220,7 @@ def register(doc):
     gap(doc, 6)
     listing(doc, ["代码", "问题", "级别", "数量", "依据"], ["code", "title", "severity", "count", "citation"],
             [1.6, 5.4, 1.4, 1.4, 6.2], "codes", left=("title", "citation"), empty="（未发现问题）")
+    para(doc, "{%p endif %}")
     gap(doc, 10)
     signatures(doc, ["填表人：", "审核人："])
 
@@ -278,6 +282,7 @@ def drill(doc):
         [L("演练名称"), ("{{ drill.title }}", 3)],
         [L("演练日期"), "{{ drill.date }}", L("演练地点"), "{{ drill.location }}"],
         [L("演练规模"), "{{ drill.scale }}", L("演练场景"), "{{ drill.scenario }}"],
+        [L("演练类型"), ("{{ drill.type }}", 3)],
         [L("参加人数"), ("{{ count }}", 3)],
         [L("附件"), ("{{ drill.attachments }}", 3)],
         [L("演练评估"), ("{{ drill.evaluation }}", 3, 3.0)],
@@ -291,6 +296,33 @@ def drill(doc):
     signatures(doc, ["演练总指挥签名：", "记录人签名："])
 
 
+def plan(doc):
+    title(doc, "{{ year }}年度安全培训计划")
+    para(doc, "单位：{{ enterprise }}", align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
+    w = [3.0, 5.0, 3.0, 5.0]
+    form(doc, [
+        [L("计划年度"), "{{ year }}年", L("安全培训经费"), "{{ budget }}"],
+        [L("批准日期"), "{{ approved }}", L("批准人"), "{{ approver }}"],
+        [L("计划项目"), "{{ count }} 项", L("计划学时合计"), "{{ total_hours }} 学时"],
+    ], w)
+    heading(doc, "一、编制依据")
+    para(doc, "依据《中华人民共和国安全生产法》第二十一条第（三）项“组织制定并实施本单位安全生产教育和培训计划”、"
+              "《生产经营单位安全培训规定》及{{ ruleset }}，结合本单位实际，制定本年度安全培训计划。",
+         indent=True, after=4)
+    heading(doc, "二、培训项目")
+    listing(doc, ["序号", "培训项目", "培训类型", "计划月份", "培训对象", "学时"],
+            ["n", "title", "type", "month", "audience", "hours"], [1.2, 4.6, 3.8, 1.8, 3.4, 1.2], "items",
+            left=("title", "audience"), empty="（无计划项目）")
+    heading(doc, "三、保障措施")
+    for line in ["1. 安全培训经费按计划列支，专款专用；",
+                 "2. 每期培训按“一期一档”建立记录，如实记录培训时间、内容、参加人员和考核结果；",
+                 "3. 计划调整须经主要负责人批准，并在本计划备注中说明。"]:
+        para(doc, line, indent=True, after=1)
+    heading(doc, "备注")
+    para(doc, "{{ note }}", after=10)
+    signatures(doc, ["编制人（安全管理部门）：", "主要负责人（批准）：", "单位（盖章）："], height=2.0)
+
+
 KINDS = {
     "person": ("员工安全教育培训档案", person),
     "card": ("三级安全教育卡", card),
@@ -299,6 +331,7 @@ KINDS = {
     "register": ("企业安全培训档案册", register),
     "mentorship": ("师带徒协议书", mentorship),
     "drill": ("应急演练记录", drill),
+    "plan": ("年度安全培训计划", plan),
 }
 
 

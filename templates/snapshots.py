@@ -29,17 +29,18 @@ SHOTS = {
     "person": ("person", "HS0112", 1),
     "card": ("card", "HS0301", 1),
     "session": ("session", "2023-07-03-prejob-company", 1),
-    "signin": ("signin", "2024-04-08-refresher-1", 1),
+    "signin": ("signin", "2024-04-08-refresher-1", -1),  # the last page: blank rows kept with the signatures
     "register": ("register", None, 2),
     "mentorship": ("mentorship", "HS0301", 1),
     "drill": ("drill", "2023-12-27-assessment", 1),
+    "plan": ("plan", "2024", 1),
 }
 
 
 def main() -> int:
     from safetrain.api import check_path
     from safetrain.reports.ledger import write_ledger
-    from safetrain.reports.render import render
+    from safetrain.reports.render import render_documents
 
     for tool in ("libreoffice", "pdftoppm", "pdfinfo"):
         if shutil.which(tool) is None:
@@ -51,10 +52,10 @@ def main() -> int:
         work = Path(tmp)
         jobs = []
         for name, (kind, rid, page) in SHOTS.items():
-            [path] = render(result, kind, [rid] if rid else [], work)
+            [path] = render_documents(result, kind, [rid] if rid else [], work)
             jobs.append((name, path, page))
         ledger = write_ledger(result, work / "ledger.xlsx")
-        jobs.append(("ledger", ledger, -1))  # the last sheet: coverage by department, with its chart
+        jobs.append(("ledger", ledger, 1))  # the first page: the title row, the header, wrapped text, page numbers
         subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(work),
                         *[str(p) for _, p, _ in jobs]], check=True, capture_output=True)
         for name, path, page in jobs:

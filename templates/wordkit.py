@@ -271,10 +271,11 @@ def H(text: str, span: int):  # noqa: N802 - a heading cell across `span` column
 
 
 def listing(doc, headers: list[str], fields: list[str], widths: list[float], items: str, var: str = "r",
-            empty: str = "（无）", left: tuple[str, ...] = (), height: float = 0.6):
+            empty: str = "（无）", left: tuple[str, ...] = (), height: float = 0.6, tail: str | None = None):
     """A table whose rows repeat over `items`: header, {%tr for %}, the row, {%tr endfor %},
-    and a "（无）" row when the list is empty."""
-    table = _table(doc, 7, widths)
+    and a "（无）" row when the list is empty. `tail`: a second list whose rows follow, each
+    kept with what follows the table (the last rows stay on the page of the signatures)."""
+    table = _table(doc, 10 if tail else 7, widths)
     head = table.rows[0]
     _repeat_header(head)
     row_height(head, 0.7)
@@ -303,6 +304,17 @@ def listing(doc, headers: list[str], fields: list[str], widths: list[float], ite
     cell = empty_row.cells[0].merge(empty_row.cells[-1])
     _cell(cell, empty)
     control(table.rows[6], "{%tr endif %}")
+    if tail:
+        control(table.rows[7], f"{{%tr for {var} in {tail} %}}")
+        last = table.rows[8]
+        row_height(last, height)
+        _no_split(last)
+        for i, f in enumerate(fields):
+            main = (f or "").partition("|")[0]
+            _cell(last.cells[i], f"{{{{ {var}.{main} }}}}" if main else "", align=WD_ALIGN_PARAGRAPH.CENTER)
+            for p in last.cells[i].paragraphs:
+                p.paragraph_format.keep_with_next = True
+        control(table.rows[9], "{%tr endfor %}")
     return table
 
 

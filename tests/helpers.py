@@ -86,6 +86,24 @@ def mentorship(mentor: str = "M1", post: str = "车工", start: str = "2023-07-2
     return "".join(f"{k} = {v}\n" for k, v in base.items() if v is not None)
 
 
+def introduction(day: str = "2024-05-20", departments: str = '["机加车间"]', **keys) -> str:
+    """An introductions/<iid>.toml file (四新); `keys` override or add keys (values are TOML text, None drops one)."""
+    base = {"title": '"激光切割机"', "kind": '"equipment"', "date": day, "departments": departments}
+    base.update(keys)
+    return "".join(f"{k} = {v}\n" for k, v in base.items() if v is not None)
+
+
+PLAN_ITEM = '\n[[items]]\ntitle = "{title}"\ntype = "{type}"\nmonth = {month}\naudience = "全体员工"\nhours = {hours}\n'
+
+
+def plan(year: int = 2024, approved: str | None = None, items: tuple = (("pre_job", 3),), **keys) -> str:
+    """A plans/<year>.toml file; `items` are (type, month) pairs, `keys` top-level keys (TOML text)."""
+    base = {"year": str(year), "approved": approved or f"{year}-01-05"}
+    base.update(keys)
+    head = "".join(f"{k} = {v}\n" for k, v in base.items() if v is not None)
+    return head + "".join(PLAN_ITEM.format(title=f"{t} {m}月", type=t, month=m, hours=8) for t, m in items)
+
+
 class MemoryArchive(dict):
     """An archive held in memory: relpath -> file text (or bytes), safetrain.toml included."""
 

@@ -3,7 +3,7 @@
 import json
 
 from click.testing import CliRunner
-from helpers import AS_OF, person, session
+from helpers import AS_OF, person, plan, session
 
 from safetrain import baseline
 from safetrain.api import check_path
@@ -15,6 +15,7 @@ FILES = {
     "people/E2.toml": person("李梅"),
     "sessions/S1.toml": session(content=None),
     "sessions/S2.toml": session('{ person = "E1" },\n  { person = "E2" }'),
+    "plans/2024.toml": plan(),
 }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import AS_OF, person, session
+from helpers import AS_OF, person, plan, session
 
 from safetrain.cli import main
 
@@ -38,7 +38,8 @@ def safetrain_commands(lines) -> list[tuple[list[str], str | None]]:
 def repo(make_archive, tmp_path, monkeypatch):
     """A repository root holding one archive with an R001 finding."""
     root = tmp_path / "repo"
-    make_archive({"people/E1.toml": person(), "sessions/S1.toml": session(content=None)}, root=root / "acme")
+    make_archive({"people/E1.toml": person(), "sessions/S1.toml": session(content=None), "plans/2024.toml": plan()},
+                 root=root / "acme")
     monkeypatch.chdir(root)
     return root
 
@@ -52,7 +53,7 @@ def test_github_workflow_runs_check_with_annotations(repo):
     workflow = load("github/safetrain.yml")
     steps = workflow["jobs"]["check"]["steps"]
     commands = safetrain_commands(s.get("run", "") for s in steps)
-    assert [c for c, _ in commands] == [["check", "--format", "github"], ["check"]]
+    assert [c for c, _ in commands] == [["check", ".", "--format", "github"], ["check", "."]]
     annotations = run(commands[0][0])
     assert annotations.exit_code == 1
     assert annotations.stdout.startswith("::error file=acme/sessions/S1.toml,")
@@ -63,7 +64,7 @@ def test_github_workflow_runs_check_with_annotations(repo):
 def test_gitlab_job_writes_the_junit_report_it_declares(repo):
     job = load("gitlab/.gitlab-ci.yml")["safetrain"]
     commands = safetrain_commands(job["script"])
-    assert [c for c, _ in commands] == [["check"], ["check", "--format", "junit"]]
+    assert [c for c, _ in commands] == [["check", "."], ["check", ".", "--format", "junit"]]
     args, target = commands[1]
     assert target == job["artifacts"]["reports"]["junit"] and job["artifacts"]["when"] == "always"
     result = run(args)
@@ -89,7 +90,7 @@ def test_github_pages_workflow_uploads_the_site_it_builds(repo):
     assert "push" in workflow[True] or "push" in workflow.get("on", {})  # YAML reads `on:` as True
     build = workflow["jobs"]["build"]["steps"]
     commands = safetrain_commands(s.get("run", "") for s in build)
-    assert [c[:3] for c, _ in commands] == [["report", "html", "-o"]]
+    assert [c[:3] for c, _ in commands] == [["report", "html", "."]]
     args = commands[0][0]
     result = report(args)
     assert result.exit_code == 0, result.output
@@ -104,7 +105,7 @@ def test_github_pages_workflow_uploads_the_site_it_builds(repo):
 def test_gitlab_pages_job_publishes_public(repo):
     job = load("gitlab/.gitlab-ci.yml")["pages"]
     commands = safetrain_commands(job["script"])
-    assert [c[:3] for c, _ in commands] == [["report", "html", "-o"]]
+    assert [c[:3] for c, _ in commands] == [["report", "html", "."]]
     args = commands[0][0]
     assert args[args.index("-o") + 1] == "public" and job["artifacts"]["paths"] == ["public"]
     result = report(args)

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import config, person, session
+from helpers import config, person, plan, session
 
 REPO = Path(__file__).resolve().parents[1]
 HOOK_ID = "safetrain-check"
@@ -104,6 +104,8 @@ def test_hook_refuses_a_bad_commit_and_accepts_a_good_one(hook_source, tmp_path)
     work = tmp_path / "archives"
     (work / "acme" / "people").mkdir(parents=True)
     (work / "acme" / "sessions").mkdir()
+    (work / "acme" / "plans").mkdir()
+    (work / "acme" / "plans" / "2024.toml").write_text(plan(), encoding="utf-8")
     assert _run(["git", "init", "-q"], work, env).returncode == 0
     (work / ".pre-commit-config.yaml").write_text(_config(repo, rev), encoding="utf-8")
     installed = _run(_pre_commit() + ["install"], work, env)
@@ -131,5 +133,5 @@ def test_hook_manifest_runs_once_on_the_whole_archive():
     yaml = pytest.importorskip("yaml")
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = {h["id"]: h for h in hooks}[HOOK_ID]
-    assert hook["entry"] == "safetrain check" and hook["language"] == "python"
+    assert hook["entry"] == "safetrain check ." and hook["language"] == "python"
     assert hook["pass_filenames"] is False and hook["always_run"] is True

@@ -14,7 +14,10 @@ import click
 
 from .. import __version__
 from ..errors import SafetrainError
-from .options import current_lang
+from . import clickzh
+from .options import current_lang, remember_lang
+
+clickzh.install()  # click's own usage, help and error words in Chinese for a Chinese run
 
 #: command name -> (module, attribute, one-line help). Adding a command is one line here.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -32,8 +35,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("safetrain.cli.init", "init", "新建档案 / Start a new archive"),
     "new": ("safetrain.cli.edit", "new", "新建人员、培训、演练、师带徒记录 / Add a person, session, drill or mentorship"),
     "attend": ("safetrain.cli.edit", "attend", "登记参加培训人员 / Add attendees to a session"),
-    "cert": ("safetrain.cli.edit", "cert", "证书 / Certificates"),
-    "attach": ("safetrain.cli.edit", "attach", "附加扫描件 / Attach a scan to a record"),
+    "cert": ("safetrain.cli.certs", "cert", "证书：登记、列出、复审、换证 / Certificates: add, list, review, renew"),
+    "person": ("safetrain.cli.people", "person", "人员变动：离职、调岗、复岗 / A person leaves, is transferred or returns"),
+    "attach": ("safetrain.cli.edit", "attach", "附加扫描件或合同 / Attach a scan or a contract to a record"),
     "import": ("safetrain.cli.importing", "import_", "从 Excel 导入花名册或签到 / Import a roster or attendance from Excel"),
     "fmt": ("safetrain.cli.fmt", "fmt", "规范格式 / Canonical formatting"),
     "export": ("safetrain.cli.export", "export", "导出到 SQLite、PostgreSQL、Parquet / Export to SQLite, PostgreSQL, Parquet"),
@@ -57,8 +61,19 @@ class LazyGroup(click.Group):
 
     def format_commands(self, ctx, formatter):
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx) if name in COMMANDS]
-        with formatter.section("Commands / 命令"):
+        with formatter.section("命令 / Commands" if current_lang(ctx) != "en" else "Commands / 命令"):
             formatter.write_dl(rows)
+
+    def parse_args(self, ctx, args):
+        """Know the language before anything is parsed, so click's own usage errors
+        (an unknown option, a missing argument) are in it too."""
+        if ctx.parent is None:
+            remember_lang(None, None)  # a new run
+        for i, arg in enumerate(args):
+            value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
+            if value in ("zh", "en"):
+                remember_lang(ctx, value)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
         """The one place failures are printed: a SafetrainError (or a file the
@@ -95,7 +110,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="safetrain")
+@click.version_option(__version__, prog_name="safetrain", help="显示版本并退出 / Show the version and exit.")
 def main():
     """safetrain：安全生产培训档案的检查与打印。
 

@@ -10,7 +10,8 @@ import click
 
 from ..errors import SafetrainError
 from .common import checked_results
-from .options import as_of_option, format_option, lang_option, split_codes
+from .options import as_of_option, force_option, format_option, lang_option, split_codes
+from .support import tell_replaced
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue", "path": None, "heading": None}
 
@@ -36,8 +37,9 @@ def _style(text: str, kind: str) -> str:
               help="只报告基线中没有的问题 / report only findings not in this baseline")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="把当前问题保存为基线，以 0 退出 / save the findings as a baseline and exit 0")
+@force_option
 @lang_option
-def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baseline_file, write_baseline, lang):
+def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baseline_file, write_baseline, force, lang):
     """检查档案：加载、校验并应用规则集。
 
     Check archives: load, validate and apply the rule set. PATHS may be an
@@ -48,6 +50,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
     but no longer found are listed on standard error.
     """
     from .. import baseline
+    from ..archive.reading.discover import named_paths
     from ..reports.findings import FORMATS
     from ..rules import RULES
     from ..rules.catalog import removed_codes
@@ -66,12 +69,18 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
     if baseline_file and write_baseline:
         raise SafetrainError("--baseline 与 --write-baseline 不能同时使用", "use --baseline or --write-baseline, not both")
     known = baseline.read(baseline_file) if baseline_file else None
+    paths = named_paths(paths, "check")
+    if write_baseline:
+        from ..archive.writing.outputs import claim_output
+
+        target = claim_output(write_baseline, force=force, ours=baseline.written_by_safetrain)
     results, broken = checked_results(paths, as_of or date.today(), lang, select=select, ignore=ignore,
                                       ruleset=ruleset)
     if write_baseline:
         if broken:
             raise SafetrainError("有档案无法检查，未写入基线", "an archive could not be checked; baseline not written")
         saved = baseline.write(write_baseline, results)
+        tell_replaced(lang, [target])
         click.echo(f"{write_baseline}: {len(saved)} finding(s) saved" if lang == "en"
                    else f"{write_baseline}：已保存 {len(saved)} 个问题", err=True)
         return

@@ -25,7 +25,7 @@ _CLI_HEAD = """\
 
 由 `python -m safetrain.cli.docgen` 从每个命令的 `--help` 生成，请勿手工编辑。
 Generated from every command's `--help` by `python -m safetrain.cli.docgen`; do not edit by hand.
-See also: [用户指南](guide-zh.md) · [user guide](guide-en.md) · [rules](rules.md) · [规则](rules-zh.md) · [export](export.md).
+See also: [用户指南](guide-zh.md) · [user guide](guide-en.md) · [档案格式 / the archive format](format.md) · [rules](rules.md) · [规则](rules-zh.md) · [export](export.md).
 """
 
 
@@ -49,9 +49,14 @@ def _walk(command: click.Command, path: list[str], parent: click.Context | None,
 def cli_markdown() -> str:
     """docs/cli.md: the help of `safetrain` and of every command and sub-command."""
     from . import main
+    from .options import remember_lang
 
     out = [_CLI_HEAD]
-    _walk(main, ["safetrain"], None, out)
+    remember_lang(None, "zh")  # click's own words (用法, 选项) in Chinese, whatever the locale
+    try:
+        _walk(main, ["safetrain"], None, out)
+    finally:
+        remember_lang(None, None)
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -1,16 +1,18 @@
-"""safetrain new / attend / cert add / attach: keeping the archive by command.
+"""safetrain new / attend / attach: keeping the archive by command.
 
-The options of `new` and `cert add` are built from spec.py: one per field,
-named after the format's key (`--on-post` or `--on_post`).
+The options of `new` are built from spec.py: one per field, named after the
+format's key (`--on-post` or `--on_post`).
 """
 
 from __future__ import annotations
 
+import functools
+
 import click
 
-from ..archive.reading.spec import CERTIFICATE, FOLDERS, RECORD_KINDS
+from ..archive.reading.spec import FOLDERS, RECORD_KINDS
 from ..errors import SafetrainError
-from .options import archive_option, lang_option
+from .options import archive_after, archive_option, lang_option, with_archive
 from .support import echo, field_option, fill_required, say, typed_values
 
 _NOT_OPTIONS = frozenset({"attendees"})  # added by `safetrain attend`
@@ -20,29 +22,60 @@ _NEW_HELP = {
     "session": ("新建培训记录 sessions/<年>/ID.toml；参加人员用 safetrain attend 登记",
                 "Add sessions/<year>/ID.toml; add attendees with safetrain attend"),
     "drill": ("新建应急演练记录 drills/<年>/ID.toml", "Add drills/<year>/ID.toml"),
-    "mentorship": ("新建师带徒记录 mentorships/ID.toml（ID 为徒弟的人员编号）",
-                   "Add mentorships/ID.toml (ID is the apprentice's person id)"),
+    "mentorship": ("新建师带徒记录 mentorships/ID.toml（ID 为徒弟的人员编号；不给 --post 时取徒弟的岗位）",
+                   "Add mentorships/ID.toml (ID is the apprentice's person id; without --post, the apprentice's post "
+                   "on the start day)"),
+    "introduction": ("新建四新记录 introductions/ID.toml（新工艺、新技术、新材料、新设备）",
+                     "Add introductions/ID.toml (a new process, technology, material or equipment)"),
+    "plan": ("新建年度安全培训计划 plans/年度.toml；--item \"名称;类型;月份;对象;学时\" 每项一次",
+             "Add the year's training plan plans/YEAR.toml; --item \"title;type;month;audience;hours\" once per item"),
 }
+#: keys the id gives (a plan's year is its file name)
+_FROM_ID = {"plan": frozenset({"year"})}
 
 
 def _fields(kind: str) -> dict:
     from ..archive.writing.inputs import inputtable
 
-    return {k: f for k, f in RECORD_KINDS[kind].table.fields.items() if inputtable(f) and k not in _NOT_OPTIONS}
+    return {k: f for k, f in RECORD_KINDS[kind].table.fields.items()
+            if inputtable(f) and k not in _NOT_OPTIONS and k not in _FROM_ID.get(kind, ())}
+
+
+def plan_items(texts) -> list[dict]:
+    """The --item options of `new plan`, each as a plan item; a bad one fails naming it."""
+    from ..archive.writing.inputs import InputError, parse_plan_item
+
+    out = []
+    for n, text in enumerate(texts, 1):
+        try:
+            out.append(parse_plan_item(text))
+        except InputError as exc:
+            raise SafetrainError(f"--item（第 {n} 项）：{exc.zh}", f"--item (item {n}): {exc.en}") from None
+    return out
 
 
 def _new_command(kind: str) -> click.Command:
     fields = _fields(kind)
     zh, en = _NEW_HELP[kind]
 
-    def run(rid, archive, lang, dry_run, **given):
+    def run(rid, archive, lang, dry_run, item=(), **given):
         from ..archive.writing.edit import editing
         from ..archive.writing.records import new_record
 
         values = typed_values(fields, given)
+        if kind == "plan" and not item:  # `items` is required and not an option of its own
+            raise SafetrainError("--item：计划至少要有一个项目（名称;类型;月份;对象;学时）",
+                                 "--item: a plan needs at least one item (title;type;month;audience;hours)")
+        if item:
+            values["items"] = plan_items(item)
         required = [k for k in RECORD_KINDS[kind].table.required if k in fields]
         with editing(archive) as ed:  # before asking anything
             ed.check_new_id(kind, rid)
+            if kind == "mentorship" and "post" not in values:  # the apprentice's post on the start day
+                from ..archive.writing.people import post_on
+
+                values["post"] = post_on(ed, rid, values.get("start"))
+                echo(lang, f"岗位取徒弟 {rid} 的岗位：{values['post']}", f"post taken from the apprentice {rid}: {values['post']}")
         fill_required(fields, required, values, lang, defaults={"provider": "internal"})
         with editing(archive, dry_run=dry_run) as ed:
             rel, text = new_record(ed, kind, rid, values)
@@ -52,21 +85,27 @@ def _new_command(kind: str) -> click.Command:
         else:
             echo(lang, f"已新建 {rel}", f"created {rel}")
 
-    params = [click.Argument(["rid"], metavar="ID")]
+    params = [click.Argument(["rid"], metavar="YEAR" if kind == "plan" else "ID")]
     params += [field_option(k, f) for k, f in fields.items()]
-    return archive_option(lang_option(click.option("--dry-run", is_flag=True, help="只显示将写入的内容 / show what would be written")(
-        click.Command(kind, callback=run, params=params, help=f"{zh}。\n\n{en}. Required fields not given are asked for on a terminal.",
-                      short_help=f"{zh} / {en}"))))
+    if kind == "plan":
+        params.append(click.Option(["--item"], multiple=True, metavar="TEXT", help=(
+            "计划项目：名称;类型;月份;对象;学时（对象、学时可省略），每项一次 / a planned training: "
+            "title;type;month;audience;hours (audience and hours may be left out), once per item")))
+    command = click.Command(kind, callback=run, params=params, short_help=f"{zh} / {en}",
+                            help=f"{zh}。\n\n{en}. Required fields not given are asked for on a terminal.")
+    return lang_option(click.option("--dry-run", is_flag=True, help="只显示将写入的内容 / show what would be written")(
+        with_archive(command)))
 
 
 @click.group()
 def new():
-    """新建人员、培训、演练或师带徒记录。
+    """新建人员、培训、演练、师带徒、四新或年度培训计划记录。
 
-    Add a person, session, drill or mentorship record. Every field of the
-    format is an option named after its key; codes accept their Chinese
-    labels (--employment 正式工), dates 2023-07-01, 2023/7/1 or 2023年7月1日.
-    The id is the file name and must be new to the archive.
+    Add a person, session, drill, mentorship, introduction (四新) or plan
+    record. Every field of the format is an option named after its key;
+    codes accept their Chinese labels (--employment 正式工), dates 2023-07-01,
+    2023/7/1 or 2023年7月1日. The id is the file name and must be new to the
+    archive.
     """
 
 
@@ -76,13 +115,13 @@ for _kind in FOLDERS:
 
 @click.command()
 @click.argument("sid", metavar="SID")
-@click.argument("pids", metavar="PID...", nargs=-1, required=True)
+@click.argument("pids", metavar="PID... [ARCHIVE]", nargs=-1, required=True)
 @click.option("--score", default=None, metavar="N", help="考核成绩（每人相同）/ score (the same for each)")
 @click.option("--passed/--failed", "passed", default=None, help="考核合格/不合格（无分数时）/ passed or failed (no score)")
 @click.option("--hours", default=None, metavar="H", help="实际计入的学时（部分参加时）/ 学时 credited (partial attendance)")
 @click.option("--update", is_flag=True, help="已在名单中的人员改为给定的成绩/学时 / change the results of people already listed")
-@archive_option
 @lang_option
+@functools.partial(archive_after, variadic="pids")
 def attend(sid, pids, score, passed, hours, update, archive, lang):
     """登记参加培训的人员。
 
@@ -113,60 +152,30 @@ def attend(sid, pids, score, passed, hours, update, archive, lang):
         echo(lang, f"{pid} 无变化", f"{pid} unchanged")
 
 
-@click.group()
-def cert():
-    """证书：登记特种作业操作证、安全管理人员合格证等。
-
-    Certificates: record special operation certificates, manager
-    certificates and others in a person's file.
-    """
-
-
-_CERT_FIELDS = {k: f for k, f in CERTIFICATE.fields.items() if k != "attachments"}
-_CERT_NAMES = {"reviews": "review"}
-
-
-@cert.command("add", params=[field_option(k, f, _CERT_NAMES.get(k)) for k, f in _CERT_FIELDS.items()])
-@click.argument("pid", metavar="PID")
-@archive_option
-@lang_option
-def cert_add(pid, archive, lang, **given):
-    """登记一张证书。
-
-    Append a [[certificates]] table to people/PID.toml:
-    --kind --category --number --issued --expires, and --review DATE for each
-    review (复审) passed.
-    """
-    from ..archive.writing.edit import editing
-    from ..archive.writing.records import add_certificate
-
-    values = typed_values(_CERT_FIELDS, given, _CERT_NAMES)
-    fill_required(_CERT_FIELDS, list(CERTIFICATE.required), values, lang)
-    with editing(archive) as ed:
-        rel = add_certificate(ed, pid, values)
-    echo(lang, f"已在 {rel} 登记证书 {values['number']}", f"recorded certificate {values['number']} in {rel}")
-
-
 @click.command()
 @click.argument("record", metavar="RECORD")
 @click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))
 @click.option("--kind", type=click.Choice(list(FOLDERS)), default=None,
               help="RECORD 只写编号时的记录种类 / the kind of record when RECORD is a bare id")
+@click.option("--as", "role", type=click.Choice(["attachment", "contract"]), default="attachment", show_default=True,
+              help="attachment 附件；contract 培训的委托培训服务合同 / an attachment, or a session's training contract")
 @archive_option
 @lang_option
-def attach(record, file, kind, archive, lang):
+def attach(record, file, kind, role, archive, lang):
     """附加扫描件（签到表、合同、证书照片等）。
 
     Copy FILE into attachments/ (a different file of the same name is never
     overwritten: the copy gets a new name) and record it, with its sha256, in
-    RECORD's `attachments`. RECORD is sessions/S1, people/E1, drills/D1,
-    mentorships/E1, or a bare id (with --kind when it is ambiguous).
+    RECORD's `attachments`. With --as contract, FILE is a session's training
+    service contract (委托培训合同): copied into contracts/ and recorded as its
+    `contract`. RECORD is sessions/S1, people/E1, drills/D1, mentorships/E1,
+    or a bare id (with --kind when it is ambiguous).
     """
     from ..archive.writing.edit import editing
     from ..archive.writing.records import attach as attach_file, resolve_record
 
     with editing(archive) as ed:
-        kind_, rid = resolve_record(ed, record, kind)
-        done = attach_file(ed, kind_, rid, file)
+        kind_, rid = resolve_record(ed, record, "session" if role == "contract" and not kind else kind)
+        done = attach_file(ed, kind_, rid, file, role)
     copied = say(lang, "已复制到", "copied to") if done.copied else say(lang, "使用已有文件", "using the file already at")
     echo(lang, f"{copied} {done.path}；已记录在 {done.record}", f"{copied} {done.path}; recorded in {done.record}")

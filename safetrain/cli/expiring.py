@@ -9,20 +9,21 @@ from datetime import date
 import click
 
 from .common import checked_results, terminal
-from .options import as_of_option, format_option, lang_option
-from .support import echo
+from .options import as_of_option, force_option, format_option, lang_option
+from .support import echo, tell_replaced
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--within", type=click.IntRange(min=0), default=None, metavar="DAYS",
+@click.option("--within", type=click.IntRange(min=0, max=36500), default=None, metavar="DAYS",
               help="列出多少天内到期或复审的证书（缺省 60）/ days ahead to list (default 60)")
 @as_of_option
 @format_option("text", "json")
 @click.option("--ics", "ics_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="写出日历提醒（iCalendar）/ write calendar reminders (iCalendar) to FILE")
+@force_option
 @lang_option
-def expiring(paths, within, as_of, fmt, ics_file, lang):
+def expiring(paths, within, as_of, fmt, ics_file, force, lang):
     """到期与待复审证书：已过期、将到期、待复审（含逾期），最近的在前。
 
     Certificates of active people in the archives under PATHS that are
@@ -32,12 +33,19 @@ def expiring(paths, within, as_of, fmt, ics_file, lang):
     others). --within widens the look-ahead: certificates outside their
     window but due within DAYS are listed as "upcoming". --ics FILE writes one
     all-day calendar event per due date with reminders 60, 30 and 7 days
-    before. Exit 0, or 2 when a path holds no readable archive.
+    before; it replaces a calendar this command wrote before (any other
+    file only with --force), never a file of an archive's records. Exit 0,
+    or 2 when a path holds no readable archive.
     """
     from ..archive.writing.atomic import write_text
+    from ..archive.writing.outputs import claim_output
     from ..reports.expiring import expiring_document, expiring_ics, expiring_text
+    from ..reports.ics import written_by_safetrain
 
-    results, broken = checked_results(paths, as_of or date.today(), lang)
+    target = claim_output(ics_file, force=force, ours=written_by_safetrain) if ics_file else None
+    from ..archive.reading.discover import named_paths
+
+    results, broken = checked_results(named_paths(paths, "expiring"), as_of or date.today(), lang)
     doc = expiring_document(results, within)
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
@@ -47,4 +55,5 @@ def expiring(paths, within, as_of, fmt, ics_file, lang):
         write_text(ics_file, expiring_ics(doc, lang))
         n = len(doc["items"])
         echo(lang, f"已写入 {n} 个提醒到 {ics_file}", f"Wrote {n} reminders to {ics_file}", err=True)
+        tell_replaced(lang, [target])
     sys.exit(2 if broken else 0)

@@ -6,7 +6,8 @@ from datetime import date
 
 import click
 
-from .options import as_of_option, lang_option
+from .options import as_of_option, force_option, lang_option
+from .support import tell_replaced
 
 
 @click.group()
@@ -23,8 +24,9 @@ def export():
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
+@force_option
 @lang_option
-def sqlite(out, paths, as_of, unmasked, lang):
+def sqlite(out, paths, as_of, unmasked, force, lang):
     """把档案导出为一个 SQLite 数据库。
 
     Write every archive under PATHS (default: the current folder) to one
@@ -32,14 +34,20 @@ def sqlite(out, paths, as_of, unmasked, lang):
     credited hours), certificates, changes, drills, mentorships, the findings
     as of --as-of (default today) and the labels of every code. ID numbers
     are masked unless --unmasked (or the archive's settings turn masking off).
-    OUT.db is replaced only when the export succeeds. docs/export.md
-    describes the tables and example queries.
+    OUT.db is replaced only when the export succeeds, and only when it is an
+    earlier export (or with --force); never inside an archive's records.
+    docs/export.md describes the tables and example queries.
     """
     from ..api import check_paths
-    from ..export.sqlite import write_database
+    from ..archive.writing.outputs import claim_output
+    from ..export.sqlite import write_database, written_by_safetrain
 
-    results = list(check_paths(paths or ["."], as_of or date.today()))
+    target = claim_output(out, force=force, ours=written_by_safetrain)
+    from ..archive.reading.discover import named_paths
+
+    results = list(check_paths(named_paths(paths, "export sqlite OUT.db"), as_of or date.today()))
     written = write_database(out, results, unmasked=unmasked)
+    tell_replaced(lang, [target])
     c = written.counts
     if lang == "en":
         click.echo(f"{out}: {written.archives} archive(s), {c['people']} people, {c['sessions']} sessions, "
@@ -79,8 +87,8 @@ queries."""
 
 _POSTGRES = """把档案导出到 PostgreSQL 数据库（需要 safetrain[postgres]）。
 
-Load every archive under PATHS (default: the current folder) into the
-PostgreSQL database at DSN (postgresql://user@host:5432/db or "host=...
+Load every archive under PATHS (default: the archive the current folder is
+in) into the PostgreSQL database at DSN (postgresql://user@host:5432/db or "host=...
 dbname=..."; keep the password in ~/.pgpass or PGPASSWORD rather than in the
 DSN): the tables of `export sqlite`, typed, with keys, foreign keys and
 comments, in the schema --schema (created or migrated), plus `exports`: the
@@ -93,12 +101,13 @@ exit status 2.
 
 _PARQUET = """把档案导出为 Parquet 数据集（需要 safetrain[parquet]）。
 
-Write every archive under PATHS (default: the current folder) into the
-folder DIR: one dataset per table, Hive-partitioned by credit code
+Write every archive under PATHS (default: the archive the current folder
+is in) into the folder DIR: one dataset per table, Hive-partitioned by credit code
 (DIR/people/credit_code=.../part-0.parquet; DIR/labels/part-0.parquet),
 typed columns, the same bytes for the same archives. DuckDB, Spark and Trino
 read it directly. Re-exporting an archive replaces its partition's files
-only, each written to a temporary file first.
+only, each written to a temporary file first; a file in DIR that this
+export did not write is replaced only with --force.
 
 """ + _KEYED
 
@@ -118,11 +127,12 @@ _jobs = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
 @_jobs
 @lang_option
 def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
+    from ..archive.reading.discover import named_paths
     from ..export.keyed import checked, plan
     from ..export.postgres import psycopg_module, write_postgres
 
     psycopg_module()
-    planned = plan(paths or ["."])
+    planned = plan(named_paths(paths, "export postgres DSN"))
     written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked, jobs), schema=schema)
     _finish(planned, written, f"PostgreSQL (schema {schema})" if lang == "en" else f"PostgreSQL（schema {schema}）",
             lang)
@@ -134,12 +144,15 @@ def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
 @as_of_option
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
 @_jobs
+@force_option
 @lang_option
-def parquet(out, paths, as_of, unmasked, jobs, lang):
+def parquet(out, paths, as_of, unmasked, jobs, force, lang):
+    from ..archive.reading.discover import named_paths
     from ..export.keyed import checked, plan
     from ..export.parquet import pyarrow_modules, write_parquet
 
     pyarrow_modules()
-    planned = plan(paths or ["."])
-    written = write_parquet(out, checked(planned, as_of or date.today(), unmasked, jobs))
+    planned = plan(named_paths(paths, "export parquet DIR"))
+    written = write_parquet(out, checked(planned, as_of or date.today(), unmasked, jobs), force=force)
+    tell_replaced(lang, written.outputs)
     _finish(planned, written, out, lang)

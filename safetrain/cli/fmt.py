@@ -7,31 +7,61 @@ import sys
 import click
 
 from .options import lang_option
-from .support import echo
+from .support import confirm, echo, is_terminal, say
+
+#: encoding -> (done zh, done en, to do zh, to do en)
+_ENCODING = {"bom": ("已去掉 UTF-8 BOM", "UTF-8 byte-order mark removed",
+                     "将去掉 UTF-8 BOM", "UTF-8 byte-order mark to remove"),
+             "gb18030": ("已从 GBK/GB18030 转为 UTF-8", "converted from GBK/GB18030 to UTF-8",
+                         "将从 GBK/GB18030 转为 UTF-8", "to convert from GBK/GB18030 to UTF-8")}
+
+
+def _line(result, check: bool, lang: str) -> str:
+    zh = f"{'需要格式化' if check else '已格式化'} {result.path}"
+    en = f"{'would reformat' if check else 'reformatted'} {result.path}"
+    if result.encoding:
+        note_zh, note_en = _ENCODING[result.encoding][2:] if check else _ENCODING[result.encoding][:2]
+        zh, en = f"{zh}（{note_zh}）", f"{en} ({note_en})"
+    return say(lang, zh, en)
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--check", is_flag=True, help="只列出需要格式化的文件，有则以 1 退出（用于 CI）/ only list files that would change; exit 1 if any (for CI)")
+@click.option("-y", "--yes", is_flag=True, help="不询问，直接修改 / change the files without asking")
 @lang_option
-def fmt(paths, check, lang):
+def fmt(paths, check, yes, lang):
     """规范档案文件的格式，使 git diff 保持简洁。
 
     Lay out every record file the same way: keys in the format's order
     (unknown x_ keys after the known ones), `key = value`, dates as
-    2023-07-15, one attendee per line, comments kept. PATHS may be archives,
-    folders inside one, workspaces or single files (default: the current
-    folder). Files that are not valid TOML (A001) are reported and never
-    touched. With --check nothing is written; exit 1 when a file would change.
+    2023-07-15, one attendee per line, comments kept; a UTF-8 byte-order
+    mark is removed and a GBK/GB18030 file converted to UTF-8 (each said so).
+    PATHS may be archives, folders inside one, workspaces or single files
+    (default: the archive the current folder is in). Files that are not
+    valid TOML (A001) are reported and never touched. On a terminal the files
+    to change are listed and you are asked first (--yes does not ask). With
+    --check nothing is written; exit 1 when a file would change.
     """
+    from ..archive.reading.discover import named_paths
     from ..archive.writing.formatting import format_paths
 
+    paths = named_paths(paths, "fmt")
+    if not check and not yes and is_terminal():
+        pending = [r for r in format_paths(paths, check=True) if r.status == "changed"]
+        if not pending:
+            echo(lang, "没有需要格式化的文件", "nothing to reformat")
+            return
+        for result in pending:
+            click.echo(_line(result, True, lang))
+        if not confirm(lang, f"修改以上 {len(pending)} 个文件？", f"change these {len(pending)} file(s)?"):
+            echo(lang, "未修改任何文件", "nothing changed")
+            sys.exit(1)
     counts = {"changed": 0, "unchanged": 0, "invalid": 0, "skipped": 0}
-    for result in format_paths(paths or ["."], check=check):
+    for result in format_paths(paths, check=check):
         counts[result.status] += 1
         if result.status == "changed":
-            echo(lang, f"{'需要格式化' if check else '已格式化'} {result.path}",
-                 f"{'would reformat' if check else 'reformatted'} {result.path}")
+            click.echo(_line(result, check, lang))
         elif result.status == "invalid":
             echo(lang, f"{result.path}：不是有效的 TOML，未处理：{result.zh}",
                  f"{result.path}: not valid TOML, left alone: {result.en}", err=True)

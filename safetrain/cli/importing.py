@@ -8,18 +8,22 @@ from datetime import date
 import click
 
 from ..errors import SafetrainError
-from .options import archive_option, lang_option
-from .support import echo, say
+from .options import archive_option, force_option, lang_option
+from .support import confirm, echo, is_terminal, say, tell_replaced
+
+_FILE_HELP = ".xlsx、.xls、.ods 或 .csv / an .xlsx, .xls, .ods or .csv file"
 
 
 @click.group("import")
 def import_():
     """从 Excel 导入花名册或培训签到/成绩。
 
-    Import a staff roster or a session's attendance from an .xlsx (or UTF-8
-    .csv) file. Every row is checked; bad rows are reported with their row
-    number and column and not written; good rows are written. Exit 1 when any
-    row failed.
+    Import a staff roster or a session's attendance from an .xlsx, .xls
+    (Excel 97–2003), .ods or .csv file (UTF-8 or GBK). The header row may sit
+    below a title; the usual footer (制表人, 审核人, 制表日期, 合计) is left
+    out. Every row is checked; bad rows are reported with the row number and
+    column the spreadsheet shows and not written; good rows are written.
+    Exit 1 when any row failed.
     """
 
 
@@ -31,12 +35,31 @@ def _shown(value) -> str:
     return "（空）" if value is None else str(value)
 
 
-def _report(report, lang: str, dry_run: bool, labels: dict) -> None:
+def _rows(rows: list[int]) -> str:
+    return "、".join(str(r) for r in rows)
+
+
+def _sheet_notes(report, lang: str) -> None:
+    if report.hidden:
+        echo(lang, f"注意：工作簿有隐藏的工作表 {'、'.join(report.hidden)}，未导入（已读取“{report.sheet}”；"
+                   "要导入隐藏的表请用 --sheet 指明）",
+             f"note: the workbook has hidden sheets {', '.join(report.hidden)}, not imported (read \"{report.sheet}\"; "
+             "name a sheet with --sheet to import it)", err=True)
+    if report.footer:
+        echo(lang, f"已跳过表尾（制表人、审核人、日期等）：第 {_rows(report.footer)} 行",
+             f"footer rows left out (made by, checked by, date ...): {_rows(report.footer)}")
+
+
+def _report(report, lang: str, dry_run: bool, labels: dict, attendance: bool = False) -> None:
+    _sheet_notes(report, lang)
     for e in report.errors:
         where_zh = f"第 {e.row} 行" + (f" {e.column}" if e.column else "")
         where_en = f"row {e.row}" + (f", {e.column_en}" if e.column_en else "")
         echo(lang, f"{where_zh}：{e.zh}", f"{where_en}: {e.en}")
-    verb = say(lang, "将新建" if dry_run else "新建", "would create" if dry_run else "created")
+    if attendance:  # people are listed on the session, never created
+        verb = say(lang, "将登记" if dry_run else "已登记", "would list" if dry_run else "listed")
+    else:
+        verb = say(lang, "将新建" if dry_run else "新建", "would create" if dry_run else "created")
     for row, pid, name in report.created:
         click.echo(f"{verb} {pid} {name}".rstrip())
     verb = say(lang, "将更新" if dry_run else "更新", "would update" if dry_run else "updated")
@@ -44,80 +67,144 @@ def _report(report, lang: str, dry_run: bool, labels: dict) -> None:
         parts = [f"{labels.get(k, (k, k))[0 if lang != 'en' else 1]} {_shown(old)} → {_shown(new)}" for k, old, new in changes]
         click.echo(f"{verb} {pid}：" + "；".join(parts) if lang != "en" else f"{verb} {pid}: " + "; ".join(parts))
     for row, pid in report.skipped:
-        echo(lang, f"跳过 {pid}（第 {row} 行）：已存在；用 --update 更新", f"skipped {pid} (row {row}): already there; use --update to change it")
+        already = ("已在参加人员中" if attendance else "已存在", "already listed" if attendance else "already there")
+        echo(lang, f"跳过 {pid}（第 {row} 行）：{already[0]}；用 --update 更新",
+             f"skipped {pid} (row {row}): {already[1]}; use --update to change it")
     for row, pid in report.unchanged:
         echo(lang, f"{pid} 无变化", f"{pid} unchanged")
+    for row, pid in report.absent:
+        echo(lang, f"第 {row} 行 {pid or ''}：缺考，未登记".replace("  ", " "),
+             f"row {row} {pid or ''}: absent, not listed".replace("  ", " "))
     if report.ignored:
         echo(lang, f"忽略的列：{'、'.join(report.ignored)}", f"columns ignored: {', '.join(report.ignored)}")
-    summary_zh = (f"新建 {len(report.created)}，更新 {len(report.updated)}，跳过 {len(report.skipped)}，"
-                  f"出错 {len({e.row for e in report.errors})} 行")
-    summary_en = (f"{len(report.created)} created, {len(report.updated)} updated, {len(report.skipped)} skipped, "
-                  f"{len({e.row for e in report.errors})} row(s) failed")
+    failed = len({e.row for e in report.errors})
+    if attendance:
+        summary_zh = (f"登记 {len(report.created)} 人，更新 {len(report.updated)}，跳过 {len(report.skipped)}，"
+                      f"缺考 {len(report.absent)}，出错 {failed} 行")
+        summary_en = (f"{len(report.created)} listed, {len(report.updated)} updated, {len(report.skipped)} skipped, "
+                      f"{len(report.absent)} absent, {failed} row(s) failed")
+    else:
+        summary_zh = f"新建 {len(report.created)}，更新 {len(report.updated)}，跳过 {len(report.skipped)}，出错 {failed} 行"
+        summary_en = (f"{len(report.created)} created, {len(report.updated)} updated, {len(report.skipped)} skipped, "
+                      f"{failed} row(s) failed")
     if dry_run:
         summary_zh += "（--dry-run：未写入任何文件）"
         summary_en += " (--dry-run: nothing written)"
     echo(lang, summary_zh, summary_en)
 
 
+def _generated(report, lang: str) -> None:
+    echo(lang, f"花名册没有工号，将按 --id-prefix 编号 {len(report.generated)} 人：",
+         f"the roster has no ids; --id-prefix numbers {len(report.generated)} people:")
+    for row, pid, name in report.generated:
+        echo(lang, f"  第 {row} 行 {name} → {pid}", f"  row {row} {name} -> {pid}")
+
+
 @import_.command()
-@click.argument("file", metavar="FILE.xlsx", required=False, type=click.Path(dir_okay=False))
+@click.argument("file", metavar="FILE", required=False, type=click.Path(dir_okay=False))
 @click.option("--template", "template", default=None, metavar="FILE.xlsx", type=click.Path(dir_okay=False),
               help="写出空白花名册模板（含示例行和下拉列表）/ write a blank roster with an example row and drop-down lists")
 @click.option("--dry-run", is_flag=True, help="只显示将要做的，不写入 / show what would happen, write nothing")
 @click.option("--update", is_flag=True, help="已有人员只更新不同的字段 / change the fields that differ for people already there")
-@click.option("--sheet", default=None, metavar="NAME", help="工作表名称（缺省第一张）/ sheet name (default: the first)")
+@click.option("--sheet", default=None, metavar="NAME", help="工作表名称（缺省第一张可见的表）/ sheet name (default: the first visible one)")
+@click.option("--id-from", "id_from", default=None, metavar="HEADER",
+              help="以此列作为工号（如 --id-from 序号）/ take the ids from this column (e.g. --id-from 序号)")
+@click.option("--id-prefix", "id_prefix", default=None, metavar="PREFIX",
+              help="花名册没有工号时自动编号：前缀加四位数字，写入前列出 / number people PREFIX0001, ... when the "
+                   "roster has no ids (listed before writing)")
 @archive_option
+@force_option
 @lang_option
-def roster(file, template, dry_run, update, sheet, archive, lang):
+def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, force, lang):
     """导入员工花名册。
 
-    Import people from a roster. Headers in Chinese or as the format's keys:
-    工号 姓名 身份证号 部门 班组 岗位 用工形式 入职日期 上岗日期 离职日期 人员类别
-    技能等级 本岗位起始日期 备注. Codes accept Chinese labels; dates may be
-    Excel dates, 2023-07-01, 2023/7/1 or 2023年7月1日. People already in the
-    archive are skipped unless --update is given. `--template FILE.xlsx`
-    writes a blank roster instead.
+    Import people from a roster (FILE: .xlsx, .xls, .ods or .csv). Headers in
+    Chinese or as the format's keys: 工号 姓名 身份证号 部门 班组 岗位 用工形式
+    入职日期 上岗日期 离职日期 人员类别 技能等级 本岗位起始日期 备注. Codes accept
+    Chinese labels and the usual words (劳务派遣, 实习生, 小时工, 兼职,
+    安全管理人员); dates may be Excel dates, 2023-07-01, 2023.7.1, 2023/7/1
+    or 2023年7月1日. A roster without 工号 takes its ids from a column
+    (--id-from 序号) or gets them made (--id-prefix E: E0001, ...; listed, and
+    on a terminal asked, before writing). People already in the archive are
+    skipped unless --update is given. `--template FILE.xlsx` writes a blank
+    roster instead.
     """
     from ..archive.reading.spec import PERSON
 
     if template:
-        from ..archive.importing.roster import write_template
+        from ..archive.importing.roster import TEMPLATE_TITLE, write_template
+        from ..archive.writing.outputs import claim_output
+        from ..reports.ooxml import written_by_safetrain
 
+        target = claim_output(template, force=force, ours=lambda p: written_by_safetrain(p, TEMPLATE_TITLE))
         write_template(template)
         echo(lang, f"已写出花名册模板 {template}", f"wrote the roster template {template}")
+        tell_replaced(lang, [target])
         return
     if not file:
-        raise SafetrainError("需要 FILE.xlsx（或 --template FILE.xlsx）", "FILE.xlsx is needed (or --template FILE.xlsx)")
-    from ..archive.writing.edit import editing
+        raise SafetrainError("需要花名册文件 FILE（或 --template FILE.xlsx）", "FILE is needed (or --template FILE.xlsx)")
     from ..archive.importing.roster import ROSTER_HEADERS, import_roster
+    from ..archive.writing.edit import editing
 
+    options = {"update": update, "sheet_name": sheet, "id_from": id_from, "id_prefix": id_prefix}
+    if id_prefix and not dry_run:  # the ids made are told before anything is written
+        with editing(archive, dry_run=True) as ed:
+            preview = import_roster(ed, file, **options)
+        if preview.generated:
+            _generated(preview, lang)
+            if is_terminal() and not confirm(lang, "按以上编号导入？", "import with these ids?", default=True):
+                echo(lang, "未写入任何文件", "nothing written")
+                sys.exit(1)
     with editing(archive, dry_run=dry_run) as ed:
-        report = import_roster(ed, file, update=update, sheet_name=sheet)
+        report = import_roster(ed, file, **options)
+    if dry_run and report.generated:
+        _generated(report, lang)
     labels = {k: (ROSTER_HEADERS[k][0], k) for k in PERSON.fields if k in ROSTER_HEADERS}
     _report(report, lang, dry_run, labels)
     sys.exit(1 if report.failed else 0)
 
 
 @import_.command()
-@click.argument("sid", metavar="SID")
-@click.argument("file", metavar="FILE.xlsx", type=click.Path(dir_okay=False))
+@click.argument("sid", metavar="SID", required=False)
+@click.argument("file", metavar="FILE", required=False, type=click.Path(dir_okay=False))
+@click.option("--template", "template", default=None, metavar="FILE.xlsx", type=click.Path(dir_okay=False),
+              help="写出空白签到及成绩表（含示例行和结果下拉列表）/ write a blank sign-in and score sheet")
 @click.option("--dry-run", is_flag=True, help="只显示将要做的，不写入 / show what would happen, write nothing")
 @click.option("--update", is_flag=True, help="已登记的人员改为表中的成绩/学时 / change the results of people already listed")
-@click.option("--sheet", default=None, metavar="NAME", help="工作表名称（缺省第一张）/ sheet name (default: the first)")
+@click.option("--sheet", default=None, metavar="NAME", help="工作表名称（缺省第一张可见的表）/ sheet name (default: the first visible one)")
 @archive_option
+@force_option
 @lang_option
-def attendance(sid, file, dry_run, update, sheet, archive, lang):
+def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang):
     """导入一期培训的签到和成绩。
 
-    Add the attendees of session SID from a sheet: 工号 or 姓名 (a name must
-    match exactly one person), 成绩 or 结果 (合格/不合格/通过…), 学时, 备注.
-    People already listed are skipped unless --update is given.
+    List the attendees of session SID from a sheet (FILE: .xlsx, .xls, .ods
+    or .csv): 工号 or 姓名 (a name must match exactly one person), 成绩
+    (考试成绩, 分数, 得分: 85 or 85分) or 结果 (合格, 不合格, 补考合格), 学时,
+    备注. 缺考 rows are reported and not listed; a row without a score or
+    result is reported, never listed without one. Only people who already
+    have a person file are listed (none is created). People already listed
+    are skipped unless --update is given. `--template FILE.xlsx` writes a
+    blank sheet instead.
     """
+    if template:
+        from ..archive.importing.attendance import TEMPLATE_TITLE, write_template
+        from ..archive.writing.outputs import claim_output
+        from ..reports.ooxml import written_by_safetrain
+
+        target = claim_output(template, force=force, ours=lambda p: written_by_safetrain(p, TEMPLATE_TITLE))
+        write_template(template)
+        echo(lang, f"已写出签到及成绩表模板 {template}", f"wrote the attendance template {template}")
+        tell_replaced(lang, [target])
+        return
+    if not sid or not file:
+        raise SafetrainError("需要培训编号 SID 和签到表文件 FILE（或 --template FILE.xlsx）",
+                             "SID and FILE are needed (or --template FILE.xlsx)")
     from ..archive.importing.attendance import import_attendance
     from ..archive.writing.edit import editing
 
     with editing(archive, dry_run=dry_run) as ed:
         report = import_attendance(ed, sid, file, update=update, sheet_name=sheet)
     labels = {"score": ("成绩", "score"), "passed": ("结果", "passed"), "hours": ("学时", "hours"), "note": ("备注", "note")}
-    _report(report, lang, dry_run, labels)
+    _report(report, lang, dry_run, labels, attendance=True)
     sys.exit(1 if report.failed else 0)

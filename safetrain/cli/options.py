@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date
 from typing import Callable
@@ -24,28 +25,46 @@ def default_lang() -> str:
 
 
 class DateType(click.ParamType):
+    """Every date option takes what a person types: 2026-11-30, 2026.11.30,
+    2026/11/30, 2026年11月30日 (the one parser, archive/writing/inputs.py)."""
+
     name = "DATE"
+
+    def __init__(self, open_end: bool = False):
+        self.open_end = open_end  # 9999-12-31 accepted: a certificate's expiry that never comes (长期有效)
 
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
+        from ..archive.writing.inputs import InputError, parse_date
+
         try:
-            return date.fromisoformat(value)
-        except ValueError:
+            return parse_date(value, self.open_end)
+        except InputError as exc:
             opt = param.opts[0] if param is not None and param.opts else "DATE"
-            raise SafetrainError(f"{opt} 不是 YYYY-MM-DD 格式的日期：{value!r}",
-                                 f"{opt} is not a date in YYYY-MM-DD form: {value!r}") from None
+            raise SafetrainError(f"{opt}：{exc.zh}", f"{opt}: {exc.en}") from None
 
 
 DATE = DateType()
+EXPIRY = DateType(open_end=True)
 
 
 _LANG_KEY = "safetrain.lang"
 
 
+_run_lang: list[str | None] = [None]  # this run's language, for what click prints after its contexts are gone
+
+
+def remember_lang(ctx: click.Context | None, value: str | None) -> None:
+    """Note the run's language (None: a new run begins, nothing chosen yet)."""
+    if ctx is not None and value is not None:
+        ctx.meta[_LANG_KEY] = value  # shared by every context of the run: the error handler reads it
+    _run_lang[0] = value
+
+
 def _chosen_lang(ctx: click.Context, param, value: str | None) -> str:
-    value = value or default_lang()
-    ctx.meta[_LANG_KEY] = value  # shared by every context of the run: the error handler reads it
+    value = value or ctx.meta.get(_LANG_KEY) or default_lang()
+    remember_lang(ctx, value)
     return value
 
 
@@ -58,7 +77,7 @@ def lang_option(f: Callable) -> Callable:
 def current_lang(ctx: click.Context | None = None) -> str:
     """The language of this run: --lang when a command was given one, else the locale's."""
     ctx = ctx or click.get_current_context(silent=True)
-    return (ctx.meta.get(_LANG_KEY) if ctx is not None else None) or default_lang()
+    return (ctx.meta.get(_LANG_KEY) if ctx is not None else None) or _run_lang[0] or default_lang()
 
 
 def as_of_option(f: Callable) -> Callable:
@@ -73,9 +92,69 @@ def format_option(*choices: str) -> Callable:
     return decorate
 
 
+ARCHIVE_HELP = "档案目录，也可作为最后一个参数给出（缺省从当前目录向上查找）/ " \
+                "archive folder, also accepted as the last argument (default: found from here upwards)"
+
+
+def one_archive(option: str | None, positional: str | None) -> str:
+    if option and positional and os.path.abspath(option) != os.path.abspath(positional):
+        raise SafetrainError(f"档案给了两次：{positional} 和 -a {option}",
+                             f"the archive is given twice: {positional} and -a {option}")
+    return positional or option or "."
+
+
 def archive_option(f: Callable) -> Callable:
-    return click.option("-a", "--archive", "archive", type=click.Path(file_okay=False), default=".",
-                        show_default=True, help="档案目录（缺省从当前目录向上查找）/ archive folder (default: found from here upwards)")(f)
+    """The archive a command reads: an optional last argument ARCHIVE, or -a/--archive
+    (the same thing; the command receives `archive`, "." when neither is given)."""
+
+    @functools.wraps(f)
+    def command(*args, archive=None, archive_path=None, **kwargs):
+        return f(*args, archive=one_archive(archive, archive_path), **kwargs)
+
+    command = click.argument("archive_path", metavar="[ARCHIVE]", required=False,
+                             type=click.Path(file_okay=False))(command)
+    return click.option("-a", "--archive", "archive", type=click.Path(file_okay=False), default=None,
+                        help=ARCHIVE_HELP)(command)
+
+
+def with_archive(command: click.Command, position: int = 1) -> click.Command:
+    """archive_option for a command built from its parameters (click.Command(...)): the
+    optional ARCHIVE argument at `position` among its params, and -a/--archive."""
+    callback = command.callback
+
+    def run(*args, archive=None, archive_path=None, **kwargs):
+        return callback(*args, archive=one_archive(archive, archive_path), **kwargs)
+
+    command.callback = run
+    command.params.insert(position, click.Argument(["archive_path"], metavar="[ARCHIVE]", required=False,
+                                                   type=click.Path(file_okay=False)))
+    command.params.append(click.Option(["-a", "--archive", "archive"], type=click.Path(file_okay=False), default=None,
+                                       help=ARCHIVE_HELP))
+    return command
+
+
+def archive_after(f: Callable, variadic: str) -> Callable:
+    """For a command whose last argument is a list (`render KIND [ID]... [ARCHIVE]`): the
+    archive is -a/--archive, or the list's last item when that is an existing folder."""
+
+    @functools.wraps(f)
+    def command(*args, archive=None, **kwargs):
+        items = tuple(kwargs[variadic])
+        positional = None
+        if items and os.path.isdir(items[-1]):
+            positional, items = items[-1], items[:-1]
+        kwargs[variadic] = items
+        return f(*args, archive=one_archive(archive, positional), **kwargs)
+
+    return click.option("-a", "--archive", "archive", type=click.Path(file_okay=False), default=None,
+                        help=ARCHIVE_HELP)(command)
+
+
+def force_option(f: Callable) -> Callable:
+    """--force: the one way to replace an existing file an output command did not write (outputs.claim_output)."""
+    return click.option("--force", is_flag=True,
+                        help="替换已有的、非本命令生成的文件（档案的记录文件永不替换）/ replace an existing file this "
+                             "command did not write (never an archive's records)")(f)
 
 
 def split_codes(values: tuple[str, ...]) -> list[str]:

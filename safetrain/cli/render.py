@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from datetime import date
 
 import click
 
 from ..archive.reading.discover import archive_root
+from ..archive.reading.spec import PRINTED_FOLDER
 from ..errors import SafetrainError
 from ..reports.kinds import DOCUMENT_KINDS
-from .options import archive_option, as_of_option, lang_option
-from .support import echo
+from .options import archive_after, archive_option, as_of_option, force_option, lang_option
+from .support import echo, tell_replaced
 
 DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
 
@@ -24,33 +26,62 @@ def _checked(archive: str, as_of: date | None):
 
 @click.command()
 @click.argument("kind", type=click.Choice(DOCUMENT_KIND_NAMES))
-@click.argument("ids", nargs=-1)
-@archive_option
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="输出目录 / output folder")
+@click.argument("ids", nargs=-1, metavar="[ID]... [ARCHIVE]")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="输出目录（缺省：档案中的 printed/）/ output folder (default: the archive's printed/)")
 @click.option("--all", "everything", is_flag=True, help="打印该种类的全部记录 / every record of that kind")
 @as_of_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="进程数（缺省：大批量时用全部核心）/ processes (default: every core for large runs)")
+@click.option("--no-findings", "no_findings", is_flag=True,
+              help="register：不印问题汇总一节 / register: leave out the findings section")
+@click.option("--department", default=None, metavar="D",
+              help="signin：为此部门的在岗人员打印空白签到表（培训尚未登记）/ signin: a blank sheet for department D")
+@click.option("--people", "people", multiple=True, metavar="PIDS",
+              help="signin：为这些人员打印空白签到表（可重复或逗号分隔）/ signin: a blank sheet for these people")
+@force_option
 @lang_option
-def render(kind, ids, archive, out_dir, everything, as_of, jobs, lang):
+@functools.partial(archive_after, variadic="ids")
+def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, department, people, force, lang):
     """生成 Word 档案文件：每条记录一个 .docx。
 
     \b
     KIND: person 员工安全教育培训档案 · card 三级安全教育卡 · session 安全培训记录
           signin 培训签到表 · register 企业安全培训档案册 · mentorship 师带徒协议书
-          drill 应急演练记录
+          drill 应急演练记录 · plan 年度安全培训计划
 
     Word documents from templates, one .docx per record, named after it
-    (person-E0001.docx; register.docx). IDS are person, session, mentorship
-    (apprentice) or drill ids; --all prints every record of the kind. An
-    archive's own templates/<kind>.docx replaces the built-in template.
+    (person-E0001.docx; plan-2024.docx; register.docx), in the archive's
+    printed/ folder unless -o names another (never one of the archive's
+    records; `init` lists printed/ in .gitignore). A document written before
+    is replaced; any other existing file only with --force. IDS are person,
+    session, mentorship (apprentice) or drill ids, or a plan's year; --all
+    prints every record of the kind. An archive's own templates/<kind>.docx
+    replaces the built-in template. `render register --no-findings` leaves
+    the findings section out. `render signin --department D` (or --people
+    P1,P2) prints a blank sign-in sheet for people expected at a session not
+    yet recorded.
     """
-    from ..reports.render import render_documents
+    from ..reports.render import render_blank_signin, render_documents
 
+    people = [p.strip() for value in people for p in value.split(",") if p.strip()]
+    if no_findings and kind != "register":
+        raise SafetrainError("--no-findings 只用于 register", "--no-findings is for register only")
+    if (department or people) and (kind != "signin" or ids or everything):
+        raise SafetrainError("--department/--people 只用于不带编号的 signin（空白签到表）",
+                             "--department/--people are for signin without ids (a blank sheet)")
     result = _checked(archive, as_of)
+    out_dir = out_dir or str(archive_root(archive) / PRINTED_FOLDER)
+    if department or people:
+        made = render_blank_signin(result, out_dir, department, people, force=force)
+        click.echo(str(made.path))
+        tell_replaced(lang, [made])
+        return
+    options = {"show_findings": False} if no_findings else None
     with _progress(everything) as tick:
-        files = render_documents(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs)
+        files = render_documents(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs,
+                                 options=options, force=force)
+    tell_replaced(lang, files.outputs)
     if len(files) == 1:
         click.echo(str(files[0]))
     else:
@@ -88,24 +119,36 @@ class _progress:
 
 @click.command()
 @archive_option
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
-              help="输出的 .xlsx 文件 / the .xlsx file to write")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+              help="输出的 .xlsx 文件（缺省：当前目录下的 <企业名称>-台账-<日期>.xlsx）/ the .xlsx file to write "
+                   "(default: <enterprise>-台账-<date>.xlsx in the current folder)")
 @as_of_option
+@force_option
 @lang_option
-def ledger(archive, output, as_of, lang):
+def ledger(archive, output, as_of, force, lang):
     """生成 Excel 台账：培训、学时、持证、师带徒、演练、问题清单。
 
     The Excel ledger workbook: one sheet each for sessions, hours per person
     and year, certificates (red past expiry, orange inside the warning
     window), mentorships, drills and findings, and training coverage by
-    department with a chart.
+    department with a chart. Without -o it is <enterprise>-台账-<as-of
+    date>.xlsx in the current folder. A ledger written before is replaced;
+    any other existing file only with --force; never a file of an
+    archive's records.
     """
-    from ..reports.ledger import write_ledger
+    from ..archive.writing.outputs import claim_output
+    from ..reports.ledger import default_name, write_ledger, written_by_safetrain
 
-    if not output.lower().endswith(".xlsx"):
+    target = claim_output(output, force=force, ours=written_by_safetrain) if output is not None else None
+    if output is not None and not output.lower().endswith(".xlsx"):
         raise SafetrainError(f"--output {output}：需要 .xlsx 文件名", f"--output {output}: needs a .xlsx file name")
-    write_ledger(_checked(archive, as_of), output)
+    result = _checked(archive, as_of)
+    if output is None:
+        output = default_name(result)
+        target = claim_output(output, force=force, ours=written_by_safetrain)
+    write_ledger(result, output)
     click.echo(output)
+    tell_replaced(lang, [target])
 
 
 @click.group()
@@ -171,10 +214,10 @@ def templates_list(archive, lang):
 
 
 @templates.command("copy")
-@click.argument("kinds", nargs=-1, required=True, type=click.Choice(DOCUMENT_KIND_NAMES))
-@archive_option
+@click.argument("kinds", nargs=-1, required=True, metavar="KIND... [ARCHIVE]")
 @click.option("--force", is_flag=True, help="覆盖已有的文件 / replace an existing file")
 @lang_option
+@functools.partial(archive_after, variadic="kinds")
 def templates_copy(kinds, archive, force, lang):
     """把内置模板复制到档案的 templates/，以便在 Word 中修改。
 
@@ -183,6 +226,11 @@ def templates_copy(kinds, archive, force, lang):
     from ..archive.writing import atomic
     from ..archive.reading.templates import builtin_template
 
+    unknown = [k for k in kinds if k not in DOCUMENT_KIND_NAMES]
+    if unknown or not kinds:
+        raise SafetrainError(f"未知的文档种类：{'、'.join(unknown) or '（无）'}（可选：{'、'.join(DOCUMENT_KIND_NAMES)}）",
+                             f"unknown document kind: {', '.join(unknown) or '(none)'} "
+                             f"(one of: {', '.join(DOCUMENT_KIND_NAMES)})")
     root = archive_root(archive)
     for kind in kinds:
         target = root / "templates" / f"{kind}.docx"

@@ -44,6 +44,9 @@ def html(paths, out_dir, as_of, lang):
     from ..reports.html.site import site_files
     from ..reports.html.writer import write_site
 
+    from ..archive.reading.discover import named_paths
+
+    paths = named_paths(paths, "report html -o DIR")
     results, broken = checked_results(paths, as_of or date.today(), lang)
     if not results:
         sys.exit(2)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from ..archive.reading.spec import RECORD_KINDS
+from .options import force_option, lang_option
+from .support import tell_replaced
 
 
 @click.command()
@@ -13,28 +15,39 @@ from ..archive.reading.spec import RECORD_KINDS
 @click.option("--taplo", is_flag=True, help="同时写出 .taplo.toml（在目录的上一级）/ also write a .taplo.toml next to the folder")
 @click.option("--print", "show", type=click.Choice(list(RECORD_KINDS)),
               default=None, help="只把一种打印到标准输出 / print one kind to standard output instead")
-def schema(out, taplo, show):
-    """写出五种档案文件的 JSON Schema。
+@force_option
+@lang_option
+def schema(out, taplo, show, force, lang):
+    """写出各种档案文件的 JSON Schema。
 
     Write JSON Schemas of the archive's file kinds (safetrain.toml, people,
-    sessions, drills, mentorships), so editors such as Even Better TOML
-    (taplo) complete and validate as people type. Point a file at one with a
-    first line like `#:schema ../schemas/person.schema.json`, or use --taplo.
+    sessions, drills, mentorships, introductions, plans), so editors such as
+    Even Better TOML (taplo) complete and validate as people type. Point a
+    file at one with a first line like `#:schema ../schemas/person.schema.json`,
+    or use --taplo.
+    Descriptions are in Chinese and English, or only in --lang's language
+    when it is given. The format itself is described in docs/format.md.
+    Schemas written before are replaced; other files only with --force.
     """
     from pathlib import Path
 
     from ..archive.writing.atomic import write_text
-    from ..archive.reading.jsonschema import SCHEMA_FILES, schema_texts, taplo_config
+    from ..archive.writing.outputs import claim_output, claim_outputs
+    from ..archive.reading.jsonschema import SCHEMA_FILES, schema_texts, taplo_config, written_by_safetrain
 
-    texts = schema_texts()
+    explicit = click.get_current_context().get_parameter_source("lang") == click.core.ParameterSource.COMMANDLINE
+    texts = schema_texts(lang if explicit else None)
     if show:
         click.echo(texts[SCHEMA_FILES[show]], nl=False)
         return
     folder = Path(out)
+    targets = claim_outputs(folder, list(texts), force=force, ours=written_by_safetrain)
+    if taplo:
+        targets.append(claim_output(folder.absolute().parent / ".taplo.toml", force=force, ours=written_by_safetrain))
     for name, text in texts.items():
         write_text(folder / name, text)
         click.echo(str(folder / name))
     if taplo:
-        target = folder.absolute().parent / ".taplo.toml"
-        write_text(target, taplo_config(folder.name))
-        click.echo(str(target))
+        write_text(targets[-1].path, taplo_config(folder.name))
+        click.echo(str(targets[-1].path))
+    tell_replaced(lang, targets)

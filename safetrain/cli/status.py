@@ -30,7 +30,9 @@ def status(paths, as_of, fmt, lang):
     """
     from ..reports.status import status_document, status_text
 
-    results, broken = checked_results(paths, as_of or date.today(), lang)
+    from ..archive.reading.discover import named_paths
+
+    results, broken = checked_results(named_paths(paths, "status"), as_of or date.today(), lang)
     doc = status_document(results)
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))

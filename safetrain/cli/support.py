@@ -19,9 +19,46 @@ def echo(lang: str, zh: str, en: str, err: bool = False) -> None:
     click.echo(say(lang, zh, en), err=err)
 
 
+def tell_replaced(lang: str, outputs) -> None:
+    """Say which existing files an output command replaced (outputs.Output): on standard error."""
+    earlier = [o for o in outputs if o.earlier]
+    forced = [o for o in outputs if o.replaces and not o.earlier]
+    if len(earlier) == 1:
+        echo(lang, f"已替换此前生成的 {earlier[0].path}", f"replaced {earlier[0].path}, written by an earlier run", err=True)
+    elif earlier:
+        echo(lang, f"已替换此前生成的 {len(earlier)} 个文件", f"replaced {len(earlier)} files written by an earlier run",
+             err=True)
+    if len(forced) == 1:
+        echo(lang, f"已替换 {forced[0].path}（--force）", f"replaced {forced[0].path} (--force)", err=True)
+    elif forced:
+        echo(lang, f"已替换 {len(forced)} 个已有文件（--force）", f"replaced {len(forced)} existing files (--force)", err=True)
+
+
 def is_terminal() -> bool:
     """Prompts only when a person is at a terminal (never in scripts, pipes or CI)."""
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+_YES = frozenset({"是", "是的", "对", "好", "确认", "y", "yes", "true", "1"})
+_NO = frozenset({"否", "不", "不是", "取消", "n", "no", "false", "0"})
+
+
+def yes_no(lang: str, text: str) -> bool:
+    """是/否 (or y/n, yes/no) as a bool; anything else is asked again."""
+    answer = text.strip().lower()
+    if answer in _YES:
+        return True
+    if answer in _NO:
+        return False
+    raise click.UsageError(say(lang, "请回答 是 或 否（y/n）", "answer yes or no (是/否)"))
+
+
+def confirm(lang: str, zh: str, en: str, default: bool | None = False) -> bool:
+    """A yes/no question that takes 是/否 as well as y/n; Enter gives `default`."""
+    shown = {True: say(lang, "是", "yes"), False: say(lang, "否", "no"), None: None}[default]
+    suffix = say(lang, "（是/否）", " (yes/no)")
+    return click.prompt(say(lang, zh, en) + suffix, default=shown, show_default=default is not None,
+                        value_proc=lambda text: yes_no(lang, text))
 
 
 # -- options from spec.py -------------------------------------------------------------------
@@ -109,7 +146,7 @@ def ask(fld, key: str, lang: str, default: str | None = None,
         return value
 
     if fld.kind == "bool":
-        return click.confirm(label, default=False)
+        return confirm(lang, label, label, default=None)
     return click.prompt(label, default=default, value_proc=convert)
 
 

@@ -94,6 +94,7 @@ class Written:
     archives: int = 0
     counts: dict[str, int] = field(default_factory=dict)  # table -> rows written by this run
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) per archive the writer set aside
+    outputs: list = field(default_factory=list)  # files claimed (archive/writing/outputs.Output), for tell_replaced
 
     def add(self, counts: dict[str, int]) -> None:
         self.archives += 1

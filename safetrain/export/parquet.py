@@ -31,12 +31,13 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..archive.writing.atomic import cannot_write, replacing
-from ..archive.writing.outputs import refuse_records
+from ..archive.writing.outputs import Output, claim_output, refuse_records
 from ..errors import SafetrainError
 from .keyed import EXPORTS, PER_ARCHIVE, Keyed, Written
 from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, TABLES, TEXT, Column, ExportTable, rows
 
 INSTALL = 'pip install "safetrain[parquet]"'
+MARK = "safetrain-export"  # schema metadata key: the file is this export's (value: its table)
 PARTITION = "credit_code"
 FILE = "part-0.parquet"
 DATASETS = (*PER_ARCHIVE, EXPORTS)  # one partition file per archive each
@@ -80,7 +81,7 @@ def arrow_schema(table: ExportTable):
     for c in file_columns(table):
         meta = {"description": c.doc} | ({"labels": c.codes} if c.codes else {})
         fields.append(pa.field(c.name, _arrow_type(pa, c), nullable=not c.required, metadata=meta))
-    meta = {"description": table.doc, "primary_key": ",".join(table.key)}
+    meta = {MARK: table.name, "description": table.doc, "primary_key": ",".join(table.key)}
     if table.name != LABELS.name:
         meta["partitioned_by"] = PARTITION
     return pa.schema(fields, metadata=meta)
@@ -111,33 +112,48 @@ def partition_file(out: Path, table: str, credit_code: str) -> Path:
     return out / table / f"{PARTITION}={credit_code}" / FILE
 
 
-def export_archive(out: Path, keyed: Keyed) -> dict[str, int]:
-    """Write `keyed`'s partition of every dataset, replacing the previous files only when all are written."""
+def written_by_safetrain(path: Path) -> bool:
+    """An earlier output of this export: a Parquet file whose schema carries MARK."""
+    _, pq = pyarrow_modules()
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except Exception:  # not Parquet at all (pyarrow raises its own errors)
+        return False
+    return MARK.encode() in metadata
+
+
+def export_archive(out: Path, keyed: Keyed, force: bool = False) -> tuple[dict[str, int], list[Output]]:
+    """Write `keyed`'s partition of every dataset, replacing the previous files only
+    when all are written: rows per table, and the files claimed (outputs.claim_output)."""
     _, pq = pyarrow_modules()
     counts = {t.name: len(keyed.rows[t.name]) for t in PER_ARCHIVE}
     data = {**keyed.rows, EXPORTS.name: [keyed.exports_row(sum(counts.values()))]}
+    targets = [(t, partition_file(out, t.name, keyed.credit_code)) for t in DATASETS]
+    outputs = [claim_output(path, force=force, ours=written_by_safetrain) for _, path in targets]  # all, first
     with ExitStack() as stack:  # every file renamed into place on leaving, all deleted on an error
-        for t in DATASETS:
-            target = partition_file(out, t.name, keyed.credit_code)
-            _write(pq, stack.enter_context(replacing(target)), arrow_table(t, data[t.name]))
-    return counts
+        for t, path in targets:
+            _write(pq, stack.enter_context(replacing(path)), arrow_table(t, data[t.name]))
+    return counts, outputs
 
 
-def write_labels(out: Path) -> int:
+def write_labels(out: Path, force: bool = False) -> tuple[int, Output]:
     _, pq = pyarrow_modules()
     data = list(rows(LABELS, []))
-    with replacing(out / LABELS.name / FILE) as tmp:
+    output = claim_output(out / LABELS.name / FILE, force=force, ours=written_by_safetrain)
+    with replacing(output.path) as tmp:
         _write(pq, tmp, arrow_table(LABELS, data))
-    return len(data)
+    return len(data), output
 
 
-def write_parquet(out_dir: str | os.PathLike, archives: Iterable[Keyed], *,
+def write_parquet(out_dir: str | os.PathLike, archives: Iterable[Keyed], *, force: bool = False,
                   done: Callable[[Keyed, dict], None] | None = None) -> Written:
     """Export `archives` (keyed.checked gives them) into the dataset folder `out_dir`.
 
-    A file that cannot be written stops the run with the one "cannot write"
-    error (archive/writing/atomic.py): archives written before stay, the one
-    in progress keeps its previous files.
+    An existing file is replaced only when it is an earlier output of this
+    export, or with `force` (archive/writing/outputs.py); `Written.outputs`
+    lists the files claimed. A file that cannot be written stops the run with
+    the one "cannot write" error (archive/writing/atomic.py): archives written
+    before stay, the one in progress keeps its previous files.
     """
     pyarrow_modules()
     out = Path(out_dir)
@@ -149,10 +165,12 @@ def write_parquet(out_dir: str | os.PathLike, archives: Iterable[Keyed], *,
     except OSError as exc:
         raise cannot_write(out, exc) from None
     written = Written()
-    written.counts[LABELS.name] = write_labels(out)
+    written.counts[LABELS.name], labels = write_labels(out, force)
+    written.outputs.append(labels)
     for keyed in archives:
-        counts = export_archive(out, keyed)
+        counts, outputs = export_archive(out, keyed, force)
         written.add(counts)
+        written.outputs += outputs
         if done:
             done(keyed, counts)
     return written

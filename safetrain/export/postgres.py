@@ -230,12 +230,27 @@ def _migrate(schema: str, table: ExportTable, have: dict[str, tuple[str, bool]],
     return out
 
 
+def _refuse_foreign_tables(schema: str, have: dict) -> None:
+    """Never alter or empty tables safetrain did not create: tables of ours are
+    recognised by the `exports` table that every export of ours keeps beside them."""
+    ours = {t.name for t in ALL_TABLES}
+    clash = sorted(ours & set(have))
+    if not clash or {"credit_code", "tool_version"} <= set(have.get(EXPORTS.name, ())):
+        return
+    names = ", ".join(clash[:5]) + ("…" if len(clash) > 5 else "")
+    raise SafetrainError(
+        f"PostgreSQL schema {schema} 中已有不是 safetrain 导出的表（{names}）：请用 --schema 指定另一个 schema",
+        f"the PostgreSQL schema {schema} holds tables safetrain did not export ({names}): "
+        "choose another schema with --schema")
+
+
 def ensure_schema(conn, schema: str) -> None:
     """Create or migrate the schema and upsert the labels, in one transaction."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"safetrain schema {schema}",))
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
         have, keys = _existing(conn, schema)
+        _refuse_foreign_tables(schema, have)
         statements = []
         for t in load_order(ALL_TABLES):
             if t.name in have:

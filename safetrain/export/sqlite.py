@@ -20,6 +20,32 @@ from ..errors import SafetrainError
 from .tables import SCHEMA, ExportTable, rows, sources
 
 
+#: PRAGMA application_id of every export ("SAFT"): how the next export knows the file is one
+APPLICATION_ID = 0x53414654
+
+
+def written_by_safetrain(path) -> bool:
+    """An earlier export: a SQLite file with our application id, or (exports made before
+    it was set) one holding every table of the export."""
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(b"SQLite format 3\0") or len(header) < 100:
+        return False
+    if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
+        return True
+    from pathlib import Path
+
+    try:
+        db = sqlite3.connect(Path(path).absolute().as_uri() + "?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False
+    return {t.name for t in SCHEMA} <= names
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -65,6 +91,7 @@ def write_database(path: str | os.PathLike, results: Iterable[Result], *, unmask
             try:
                 db.execute("PRAGMA journal_mode = OFF")
                 db.execute("PRAGMA synchronous = OFF")
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute("BEGIN")
                 for table in SCHEMA:
                     db.execute(create_table_sql(table))

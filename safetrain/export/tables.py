@@ -13,8 +13,9 @@ left out, and so are rows that point to a person who has no (valid) person
 file; the `findings` table says why (A002, A003).
 
 Derived columns (`active`, `current_*`, `passed`, `credited_hours`,
-certificate `state`) are computed as of `enterprises.as_of`, by the same
-code `safetrain check` uses.
+certificate `state`, an introduction's `affected`/`untrained`, a plan item's
+`state` and `session`) are computed as of `enterprises.as_of`, by the same
+code `safetrain check` and `safetrain status` use.
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ from ..api import Result
 from ..archive.reading.codes import TABLES as CODE_TABLES
 from ..archive.reading.fields import declared_keys
 from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
-from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Mentorship, Person, Session,
-                                      Violation)
+from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Introduction, Mentorship,
+                                      Person, Plan, PlanItem, Session, Violation)
 from ..rules import RULES
 from ..rules.certstatus import certificate_state
+from ..rules.context import Context
+from ..rules.planstatus import plan_state
+from ..rules.prejob import new_tech_trained
 
 TEXT, INTEGER, REAL = "TEXT", "INTEGER", "REAL"
 # What a TEXT or INTEGER value means, for engines with richer types than
@@ -152,14 +156,16 @@ _PERSON = Declared(Person, docs=(
     ("department", "入职时部门 / department when hired"), ("team", "入职时班组 / team when hired"),
     ("post", "入职时岗位 / post when hired")))
 _CHANGE = Declared(Change)
-_CERTIFICATE = Declared(Certificate, docs=(
-    ("number", "证书编号（其中的身份证号默认遮蔽）/ number, ID numbers in it masked unless exported --unmasked"),))
+_CERTIFICATE = Declared(Certificate)
 _VIOLATION = Declared(Violation)
 _SESSION = Declared(Session, docs=(("end", "结束（学时按结束日期计入）/ end (hours count on the end's date)"),))
 _ATTENDANCE = Declared(Attendance, rename=(("hours", "partial_hours"),), skip=("passed",), docs=(
     ("hours", "部分参加时记入的学时 / 学时 given for partial attendance"),))
 _DRILL = Declared(Drill)
 _MENTORSHIP = Declared(Mentorship)
+_INTRODUCTION = Declared(Introduction)
+_PLAN = Declared(Plan)
+_PLAN_ITEM = Declared(PlanItem)
 
 
 SCHEMA: tuple[ExportTable, ...] = (
@@ -244,6 +250,48 @@ SCHEMA: tuple[ExportTable, ...] = (
         _c("apprentice", TEXT, "徒弟（文件名）/ apprentice, the file's name", required=True),
         *_MENTORSHIP.columns(),
     ), ("archive", "apprentice"), (_to_person("apprentice"), _to_person("mentor")), (("archive", "mentor"),)),
+    ExportTable("introductions", "四新（新工艺、新技术、新材料、新设备）/ new processes, technologies, materials "
+                "and equipment introduced", (
+        _ARCHIVE,
+        _c("id", TEXT, "四新编号 / introduction id", required=True),
+        _FILE,
+        *_INTRODUCTION.columns(),
+        _c("affected", INTEGER, "投入使用日在职且部门或岗位列明的人数（P006）/ people employed on `date` whose "
+                                "department or post is listed (P006); NULL: dated after as_of"),
+        _c("untrained", INTEGER, "其中投入使用前未经四新培训的人数（P006）/ of them, without new_tech training "
+                                 "in the window before `date` (P006); NULL: dated after as_of"),
+    ), ("archive", "id"), (_TO_ENTERPRISE,), (("archive", "date"),)),
+    ExportTable("introduction_departments", "四新涉及的部门 / departments that work with an introduction", (
+        _ARCHIVE, _c("introduction", TEXT, "四新编号 / introduction id", required=True), _POSITION,
+        _c("department", TEXT, "部门（车间）/ department", required=True),
+    ), ("archive", "introduction", "position"),
+        (ForeignKey(("archive", "introduction"), "introductions", ("archive", "id")),)),
+    ExportTable("introduction_posts", "四新涉及的岗位 / posts that work with an introduction", (
+        _ARCHIVE, _c("introduction", TEXT, "四新编号 / introduction id", required=True), _POSITION,
+        _c("post", TEXT, "岗位（工种）/ post", required=True),
+    ), ("archive", "introduction", "position"),
+        (ForeignKey(("archive", "introduction"), "introductions", ("archive", "id")),)),
+    ExportTable("plans", "年度安全培训计划 / the years' safety-training plans", (
+        _ARCHIVE,
+        _c("id", TEXT, "计划年度（文件名）/ the plan's year (the file's name)", required=True),
+        _FILE,
+        *_PLAN.columns(),
+        _c("items", INTEGER, "计划项目数 / planned items", required=True),
+        _c("items_due", INTEGER, "评估日已到计划月份的项目数 / items whose month has begun by as_of", required=True),
+        _c("items_done", INTEGER, "其中已实施的项目数 / items carried out by as_of", required=True),
+    ), ("archive", "id"), (_TO_ENTERPRISE, _to_person("approved_by"))),
+    ExportTable("plan_items", "培训计划项目及实施情况 / planned trainings and whether they were held", (
+        _ARCHIVE,
+        _c("plan", TEXT, "计划年度 / the plan's year", required=True),
+        _POSITION,
+        *_PLAN_ITEM.columns(),
+        _c("state", TEXT, "评估日状态 / state on as_of: done (carried out), open (month begun, not yet held), "
+                          "missed (year over, not held), planned (month not yet begun)", required=True),
+        _c("session", TEXT, "实施该项目的第一期培训 / the first session that carried it out: of its type, started "
+                            "in its month or later that year"),
+    ), ("archive", "plan", "position"),
+        (ForeignKey(("archive", "plan"), "plans", ("archive", "id")),
+         ForeignKey(("archive", "session"), "sessions", ("archive", "id"))), (("archive", "type"),)),
     ExportTable("findings", "检查发现的问题（截至 as_of）/ findings of `safetrain check` on as_of", (
         _ARCHIVE, _POSITION,
         _c("code", TEXT, "规则代码 / rule code", "rule", True),
@@ -304,7 +352,17 @@ def _people(src: Source) -> Iterator[dict]:
                "current_department": now.department, "current_team": now.team, "current_post": now.post}
         if src.masked and p.id_number:
             row["id_number"] = mask_id_number(p.id_number)
-        yield row
+        yield _about(src, p, row, "note")
+
+
+def _about(src: Source, p, row: dict, *keys: str) -> dict:
+    """`row`, a row about person `p`, with 身份证号 masked in its text columns `keys` (their
+    own number whatever its validity, and anything shaped like one) when the export masks."""
+    if src.masked:
+        for k in keys:
+            if isinstance(row.get(k), str):
+                row[k] = mask_id_numbers_in(row[k], p.id_number)
+    return row
 
 
 def _person_roles(src: Source) -> Iterator[dict]:
@@ -316,7 +374,7 @@ def _person_roles(src: Source) -> Iterator[dict]:
 def _changes(src: Source) -> Iterator[dict]:
     for p in _people_sorted(src):
         for i, c in enumerate(p.changes, 1):
-            yield {"archive": src.archive, "person": p.id, "position": i, **_CHANGE.values(c)}
+            yield _about(src, p, {"archive": src.archive, "person": p.id, "position": i, **_CHANGE.values(c)}, "note")
 
 
 def _certificates(src: Source) -> Iterator[dict]:
@@ -325,11 +383,9 @@ def _certificates(src: Source) -> Iterator[dict]:
     for p in _people_sorted(src):
         for i, c in enumerate(p.certificates, 1):
             state = certificate_state(p, c, r.ruleset, enterprise, r.as_of) if c.issued <= r.as_of else None
-            row = {"archive": src.archive, "person": p.id, "position": i, **_CERTIFICATE.values(c),
-                   "state": state and state.state, "due": _iso(state and state.due), "due_kind": state and state.due_kind}
-            if src.masked:
-                row["number"] = mask_id_numbers_in(c.number, p.id_number)
-            yield row
+            yield _about(src, p, {"archive": src.archive, "person": p.id, "position": i, **_CERTIFICATE.values(c),
+                                  "state": state and state.state, "due": _iso(state and state.due),
+                                  "due_kind": state and state.due_kind}, "number", "note")
 
 
 def _certificate_reviews(src: Source) -> Iterator[dict]:
@@ -342,7 +398,7 @@ def _certificate_reviews(src: Source) -> Iterator[dict]:
 def _violations(src: Source) -> Iterator[dict]:
     for p in _people_sorted(src):
         for i, v in enumerate(p.violations, 1):
-            yield {"archive": src.archive, "person": p.id, "position": i, **_VIOLATION.values(v)}
+            yield _about(src, p, {"archive": src.archive, "person": p.id, "position": i, **_VIOLATION.values(v)}, "note")
 
 
 def _sessions_sorted(src: Source):
@@ -372,8 +428,9 @@ def _attendance(src: Source) -> Iterator[dict]:
         for i, a in enumerate(s.attendees, 1):
             if a.person not in people:  # A002/A003: no valid person file
                 continue
-            yield {"archive": src.archive, "session": s.id, "position": i, **_ATTENDANCE.values(a),
-                   "passed": int(s.passed(a)), "credited_hours": float(s.credited_hours(a))}
+            yield _about(src, people[a.person], {"archive": src.archive, "session": s.id, "position": i,
+                                                 **_ATTENDANCE.values(a), "passed": int(s.passed(a)),
+                                                 "credited_hours": float(s.credited_hours(a))}, "note")
 
 
 def _drills_sorted(src: Source):
@@ -401,6 +458,53 @@ def _mentorships(src: Source) -> Iterator[dict]:
             yield {"archive": src.archive, "file": m.file, "apprentice": m.apprentice, **_MENTORSHIP.values(m)}
 
 
+def _introductions_sorted(src: Source):
+    return [src.result.archive.introductions[iid] for iid in sorted(src.result.archive.introductions)]
+
+
+def _introductions(src: Source) -> Iterator[dict]:
+    r = src.result
+    ctx = Context(r.archive, r.ruleset, r.as_of)
+    for i in _introductions_sorted(src):
+        judged = new_tech_trained(ctx, i) if i.date <= r.as_of else None
+        yield {"archive": src.archive, "id": i.id, "file": i.file, **_INTRODUCTION.values(i),
+               "affected": None if judged is None else len(judged),
+               "untrained": None if judged is None else sum(not trained for _, trained in judged)}
+
+
+def _introduction_departments(src: Source) -> Iterator[dict]:
+    for i in _introductions_sorted(src):
+        for n, department in enumerate(i.departments, 1):
+            yield {"archive": src.archive, "introduction": i.id, "position": n, "department": department}
+
+
+def _introduction_posts(src: Source) -> Iterator[dict]:
+    for i in _introductions_sorted(src):
+        for n, post in enumerate(i.posts, 1):
+            yield {"archive": src.archive, "introduction": i.id, "position": n, "post": post}
+
+
+def _plan_states(src: Source):
+    """The plans whose approver (if named) has a valid person file, each with its state as of as_of."""
+    a = src.result.archive
+    return [plan_state(a, a.plans[key], src.result.as_of) for key in sorted(a.plans)
+            if a.plans[key].approved_by is None or a.plans[key].approved_by in a.people]
+
+
+def _plans(src: Source) -> Iterator[dict]:
+    for st in _plan_states(src):
+        p = st.plan
+        yield {"archive": src.archive, "id": p.id, "file": p.file, **_PLAN.values(p),
+               "items": len(st.items), "items_due": st.due, "items_done": st.done}
+
+
+def _plan_items(src: Source) -> Iterator[dict]:
+    for st in _plan_states(src):
+        for n, it in enumerate(st.items, 1):
+            yield {"archive": src.archive, "plan": st.plan.id, "position": n, **_PLAN_ITEM.values(it.item),
+                   "state": it.state, "session": it.session.id if it.session else None}
+
+
 def _findings(src: Source) -> Iterator[dict]:
     for i, f in enumerate(src.result.findings, 1):
         yield {"archive": src.archive, "position": i, "code": f.code, "name": f.name, "severity": f.severity,
@@ -422,7 +526,9 @@ _ROWS: dict[str, Callable[[Source], Iterator[dict]]] = {
     "certificates": _certificates, "certificate_reviews": _certificate_reviews, "violations": _violations,
     "sessions": _sessions, "session_topics": _session_topics, "session_methods": _session_methods,
     "attendance": _attendance, "drills": _drills, "drill_participants": _drill_participants,
-    "mentorships": _mentorships, "findings": _findings,
+    "mentorships": _mentorships, "introductions": _introductions,
+    "introduction_departments": _introduction_departments, "introduction_posts": _introduction_posts,
+    "plans": _plans, "plan_items": _plan_items, "findings": _findings,
 }
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Sequence
 
 from ..archive.reading.models import Archive
+from ..dates import whole_months
 from ..errors import SafetrainError
 from ..rules.ruleset import RuleSet
 from .explain import Pair, Unpaired, pairs_of, unpaired_of
@@ -30,7 +31,6 @@ class Plan:
     unpaired: list[Unpaired]
     as_of: date
     capacity: int
-    min_months: int  # apprenticeship_min_months: end = start + this
     problem: PairingProblem
 
 
@@ -60,9 +60,7 @@ def plan_pairs(archive: Archive, ruleset: RuleSet, as_of: date, *, apprentices: 
     from .solver import solve
 
     chosen = solve(problem)
-    enterprise = archive.config.enterprise if archive.config else None
-    return Plan(pairs_of(problem, chosen), unpaired_of(problem, chosen), as_of, problem.capacity,
-                ruleset.value("apprenticeship_min_months", enterprise), problem)
+    return Plan(pairs_of(problem, chosen), unpaired_of(problem, chosen), as_of, problem.capacity, problem)
 
 
 def write_plan(archive: Archive, plan: Plan) -> list[str]:
@@ -81,7 +79,7 @@ def write_plan(archive: Archive, plan: Plan) -> list[str]:
         for p in plan.pairs:
             header = (f"师带徒记录：徒弟 {p.apprentice.id} {p.apprentice.name}，师傅 {p.mentor.id} {p.mentor.name}，岗位 {p.post}",
                       f"由 safetrain pair 配对：{'；'.join(p.reasons('zh'))}",
-                      f"计划结束日期 end = 开始日期 + 最短带徒期限 {plan.min_months} 个月；"
+                      f"计划结束日期 end = 开始日期 + 最短带徒期限 {whole_months(p.start, p.end)} 个月；"
                       "徒弟实习合格、师傅签署证明后填写 signed_off")
             data = {"mentor": p.mentor.id, "post": p.post, "start": p.start, "end": p.end}
             written.append(ed.create("mentorship", p.apprentice.id, data, header=header))

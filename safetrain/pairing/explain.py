@@ -22,7 +22,7 @@ class Pair:
     mentor: Person
     post: str
     start: date
-    end: date  # planned: start + apprenticeship_min_months
+    end: date  # planned: start + the apprenticeship minimum (M004)
     cost: int  # PairingProblem.cost of the place taken
     relation: int
     department: str  # the mentor's department on the start day
@@ -30,6 +30,21 @@ class Pair:
     months_on_post: int  # the mentor's, on the start day
     load_after: int  # the most of the mentor's mentorships at once during the span, this one included
     capacity: int
+    slot: int = 1  # the mentor's place this pair takes (1: the mentor's first apprentice of the plan)
+    gap: int = 0  # whole months the mentor has on the post fewer than the most experienced mentor
+
+    def cost_words(self, lang: str = "zh") -> str:
+        """The cost, said in words: what each of its parts is (PairingProblem.cost)."""
+        en = lang == "en"
+        where = {SAME_TEAM: ("同班组", "same team"), OTHER_DEPARTMENT: ("不同部门", "another department")}.get(
+            self.relation, ("同部门", "same department"))[en]
+        if en:
+            place = f"the mentor's apprentice no. {self.slot} of at most {self.capacity}"
+            months = "the most experienced mentor" if not self.gap else f"{self.gap} months less on the post than the most experienced"
+            return f"{self.cost}: {where}; {place}; {months}"
+        place = f"师傅带的第 {self.slot} 名徒弟（最多 {self.capacity} 名）"
+        months = "工龄最长的师傅" if not self.gap else f"本岗位工龄比最长者少 {self.gap} 个月"
+        return f"{self.cost}：{where}；{place}；{months}"
 
     def reasons(self, lang: str = "zh") -> list[str]:
         en = lang == "en"
@@ -69,7 +84,7 @@ def pairs_of(problem: PairingProblem, chosen: list[Choice]) -> list[Pair]:
         spans = (*problem.existing.get(m.id, ()), *new[o.mentor])
         out.append(Pair(a.person, m, a.post.post, a.start, a.end, problem.cost(o, ch.slot), o.relation,
                         post.department, post.team, whole_months(m.post_since, a.start) if m.post_since else 0,
-                        most_at_once(spans, a.start, a.end), problem.capacity))
+                        most_at_once(spans, a.start, a.end), problem.capacity, ch.slot, problem.gap[o.mentor]))
     return sorted(out, key=lambda p: p.apprentice.id)
 
 

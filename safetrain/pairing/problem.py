@@ -1,7 +1,7 @@
 """Building the pairing problem: who needs a mentor, who may mentor them, at what cost.
 
 An apprentice's mentorship would run from its start (the apprentice's
-`on_post`, or the date asked for) to start + `apprenticeship_min_months`, the
+`on_post`, or the date asked for) to start + the apprenticeship minimum, the
 planned `end` that `--write` records. A mentor may take the apprentice when
 `mentor_problems` finds nothing against them on the start day (the M002
 figures), their post on that day is the apprentice's (M005), and they have a
@@ -22,7 +22,7 @@ from typing import Mapping
 
 from ..archive.reading.models import Archive, Mentorship, Person, Post
 from ..dates import add_months, whole_months
-from ..rules.mentorship import Reason, mentor_problems
+from ..rules.mentorship import Reason, apprenticeship_minimum, mentor_problems
 from ..rules.ruleset import RuleSet
 
 SAME_TEAM, SAME_DEPARTMENT, OTHER_DEPARTMENT = 0, 1, 2
@@ -32,7 +32,7 @@ SAME_TEAM, SAME_DEPARTMENT, OTHER_DEPARTMENT = 0, 1, 2
 class Apprentice:
     person: Person
     start: date
-    end: date  # start + apprenticeship_min_months: the planned end
+    end: date  # start + the apprenticeship minimum (M004): the planned end
     post: Post  # the apprentice's post on the start day
 
 
@@ -88,8 +88,9 @@ class PairingProblem:
         return (option.relation * self.capacity + slot - 1) * self.exp_span + self.gap[option.mentor]
 
 
-def planned_end(start: date, ruleset: RuleSet, enterprise) -> date:
-    return add_months(start, ruleset.value("apprenticeship_min_months", enterprise))
+def planned_end(start: date, ruleset: RuleSet, enterprise, apprentice: Person) -> date:
+    """start + the apprentice's minimum (M004: 4 months underground in a coal mine, else 2)."""
+    return add_months(start, int(apprenticeship_minimum(ruleset, enterprise, apprentice).value))
 
 
 def existing_spans(archive: Archive) -> dict[str, tuple[tuple[date, date], ...]]:
@@ -186,7 +187,7 @@ class Builder:
         raw: list[tuple[int, Person, int, int]] = []
         for i, p in enumerate(sorted(people, key=lambda p: p.id)):
             day = start or p.on_post
-            a = Apprentice(p, day, planned_end(day, self.ruleset, self.enterprise), p.post_on(day))
+            a = Apprentice(p, day, planned_end(day, self.ruleset, self.enterprise, p), p.post_on(day))
             apprentices.append(a)
             found = self._options(a)
             if isinstance(found, Refusal):

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, DRILL_SCALE, EMPLOYMENT,
+from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, DRILL_SCALE, DRILL_TYPE, EMPLOYMENT,
                              LEVEL, METHOD, ROLE, SCENARIO, SESSION_TYPE, SKILL_LEVEL, TOPIC, label)
 from ..archive.reading.models import Attendance, Mentorship, Person, Session
 from ..rules import certstatus as cs
+from ..rules.mentorship import apprenticeship_minimum
 from . import fmt
 from .facts import Facts
 
@@ -61,7 +62,7 @@ def identity(f: Facts, p: Person) -> dict:
         "roles": fmt.labels(ROLE, sorted(p.roles)) or fmt.DASH,
         "skill_level": label(SKILL_LEVEL, p.skill_level) or fmt.DASH,
         "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post), "left": fmt.day(p.left) or "在岗",
-        "post_since": fmt.day(p.post_since), "note": fmt.text(p.note),
+        "post_since": fmt.day(p.post_since), "note": fmt.about(p.note, p.id_number, f.mask),
     }
 
 
@@ -122,16 +123,33 @@ def _mentorship_row(f: Facts, m: Mentorship, role: str, other: str) -> dict:
             "end": fmt.day(m.end) or fmt.DASH, "signed_off": fmt.day(m.signed_off) or "未出师"}
 
 
+def pre_job_phrase(f: Facts, p: Person, hours: float, need: float) -> str:
+    """岗前培训 as the documents say it: the hours against the figure, or, for someone on the
+    post before the archive begins, that the pre-job training predates it (not "0 学时")."""
+    if p.on_post < f.ctx.window_start:
+        return f"建档前入职（{fmt.day(p.on_post)} 上岗，早于建档起始日 {fmt.day(f.ctx.window_start)}，岗前培训不在本档案内）"
+    return f"计入 {fmt.num(hours)} 学时（要求不少于 {fmt.num(need)} 学时）"
+
+
+def years_counted(p: Person) -> str:
+    """What the yearly-hours table counts for this person (rules.annual.annual_requirement)."""
+    if p.is_manager:
+        return "年度学时计入主要负责人/安全管理人员培训（management）的学时，按主要负责人和安全管理人员的年度要求。"
+    return "年度学时计入岗前培训以外的各类培训（年度再培训、全员、特种作业、调岗、四新等）的学时。"
+
+
 def person_context(f: Facts, pid: str) -> dict:
     p = f.archive.people[pid]
     pre_job = f.ctx.credited(pid, end=p.on_post, types={"pre_job"})
+    need = float(f.figure("pre_job_hours").value)
     return {
         **base(f), "person": identity(f, p), "posts": post_history(p), "trainings": trainings(f, p),
-        "years": yearly(f, p), "certificates": certificates(f, p),
+        "years": yearly(f, p), "years_counted": years_counted(p), "certificates": certificates(f, p),
+        "pre_job": pre_job_phrase(f, p, pre_job, need),
         "drills": [{"date": fmt.day(d.date), "title": d.title, "scale": label(DRILL_SCALE, d.scale),
                     "scenario": label(SCENARIO, d.scenario) or fmt.DASH} for d in f.drills_of.get(pid, [])],
         "mentorships": mentorships(f, p),
-        "violations": [{"date": fmt.day(v.date), "note": fmt.text(v.note)}
+        "violations": [{"date": fmt.day(v.date), "note": fmt.about(v.note, p.id_number, f.mask)}
                        for v in sorted(p.violations, key=lambda v: (v.date, v.index))],
         "pre_job_hours": fmt.num(pre_job), "pre_job_required": fmt.num(f.figure("pre_job_hours").value),
         "total_hours": fmt.num(sum(s.credited_hours(a) for s, a in f.ctx.sessions_of(pid))),
@@ -167,9 +185,13 @@ def card_context(f: Facts, pid: str) -> dict:
     done = sum(s.credited_hours(a) for s, a in f.ctx.sessions_of(pid) if s.type == "pre_job")
     need = float(f.figure("pre_job_hours").value)
     complete = all(lv["result"] in ("合格", "无考核") for lv in levels.values()) and done >= need
+    before = p.on_post < f.ctx.window_start
+    conclusion = ("建档前入职，三级安全教育记录不在本档案内" if before and not complete
+                  else "三级安全教育完成，准予上岗" if complete else "三级安全教育未完成")
     return {**base(f), "person": identity(f, p), **levels,
             "total_hours": fmt.num(done), "required_hours": fmt.num(need),
-            "conclusion": "三级安全教育完成，准予上岗" if complete else "三级安全教育未完成"}
+            "pre_job": pre_job_phrase(f, p, done, need) if not complete else
+            f"计入 {fmt.num(done)} 学时（要求不少于 {fmt.num(need)} 学时）", "conclusion": conclusion}
 
 
 # -- sessions: the record (一期一档) and the sign-in sheet -----------------------
@@ -198,18 +220,38 @@ def _attendee(f: Facts, s: Session, a: Attendance, n: int) -> dict:
 def session_context(f: Facts, sid: str) -> dict:
     s = f.archive.sessions[sid]
     rows = [_attendee(f, s, a, n) for n, a in enumerate(s.attendees, 1)]
+    results = [result_of(s, a) for a in s.attendees]
     passed = sum(s.passed(a) for a in s.attendees)
-    return {**base(f), "session": session_head(f, s), "attendees": rows,
-            "count": str(len(rows)), "passed": str(passed), "failed": str(len(rows) - passed)}
+    return {**base(f), "session": session_head(f, s), "attendees": rows, "count": str(len(rows)),
+            "passed": str(passed), "failed": str(results.count("不合格")), "unrecorded": str(results.count("未记录"))}
+
+
+def _blank_rows(after: int) -> list[dict]:
+    return [{"n": str(n), "id": "", "name": "", "department": ""} for n in range(after + 1, after + 1 + SIGNIN_BLANK_ROWS)]
 
 
 def signin_context(f: Facts, sid: str) -> dict:
+    """The sign-in sheet: the attendees listed, then blank rows (kept on the page of the signatures)."""
     s = f.archive.sessions[sid]
     rows = [{"n": str(n), "id": a.person, "name": f.name_of(a.person),
              "department": f.department_on(a.person, s.start.date())} for n, a in enumerate(s.attendees, 1)]
-    rows += [{"n": str(n), "id": "", "name": "", "department": ""}
-             for n in range(len(rows) + 1, len(rows) + 1 + SIGNIN_BLANK_ROWS)]
-    return {**base(f), "session": session_head(f, s), "attendees": rows, "count": str(len(s.attendees))}
+    return {**base(f), "session": session_head(f, s), "attendees": rows, "blank": _blank_rows(len(rows)),
+            "count": str(len(s.attendees))}
+
+
+BLANK_SESSION = {"id": "", "title": "", "type": "", "level": "", "time": "　　年　　月　　日　　时　　分 至 　　时　　分",
+                 "date": "", "location": "", "instructor": "", "provider": "", "contract": "", "hours": "",
+                 "topics": "", "content": "", "methods": "", "assessment": "", "pass_mark": "", "attachments": "",
+                 "note": ""}
+
+
+def blank_signin_context(f: Facts, people: list[str]) -> dict:
+    """A sign-in sheet printed before the session is recorded: the people expected (by
+    department and id), the session's particulars left to fill in by hand."""
+    rows = [{"n": str(n), "id": pid, "name": f.name_of(pid), "department": f.department_on(pid, f.as_of)}
+            for n, pid in enumerate(people, 1)]
+    return {**base(f), "session": BLANK_SESSION, "attendees": rows, "blank": _blank_rows(len(rows)),
+            "count": str(len(rows))}
 
 
 # -- mentorship agreement (师带徒协议书) and drill record ------------------------
@@ -229,7 +271,8 @@ def mentorship_context(f: Facts, mid: str) -> dict:
     m = f.archive.mentorships[mid]
     return {**base(f), "mentor": _party(f, m.mentor, m.start), "apprentice": _party(f, m.apprentice, m.start),
             "post": m.post, "start": fmt.day_zh(m.start), "end": fmt.day_zh(m.end) or "出师之日",
-            "signed_off": fmt.day_zh(m.signed_off) or "　　年　　月　　日", "min_months": fmt.num(f.figure("apprenticeship_min_months").value),
+            "signed_off": fmt.day_zh(m.signed_off) or "　　年　　月　　日", "min_months": fmt.num(apprenticeship_minimum(
+                f.result.ruleset, f.enterprise, f.person(m.apprentice)).value),
             "note": fmt.text(m.note)}
 
 
@@ -239,9 +282,24 @@ def drill_context(f: Facts, did: str) -> dict:
             for n, pid in enumerate(d.participants, 1)]
     return {**base(f), "drill": {
         "id": d.id, "title": d.title, "date": fmt.day_zh(d.date), "scale": label(DRILL_SCALE, d.scale),
+        "type": label(DRILL_TYPE, d.type),
         "scenario": label(SCENARIO, d.scenario) or fmt.DASH, "location": fmt.text(d.location),
         "evaluation": fmt.text(d.evaluation), "attachments": "、".join(a.path for a in d.attachments) or fmt.DASH,
         "note": fmt.text(d.note)}, "participants": rows, "count": str(len(rows))}
+
+
+# -- the year's training plan (年度安全培训计划) ------------------------------------
+def plan_context(f: Facts, pid: str) -> dict:
+    p = f.archive.plans[pid]
+    items = [{"n": str(n), "title": i.title, "type": label(SESSION_TYPE, i.type), "month": f"{i.month}月",
+              "audience": fmt.text(i.audience) or fmt.DASH, "hours": fmt.num(i.hours) or fmt.DASH}
+             for n, i in enumerate(p.items, 1)]
+    approver = f"{f.name_of(p.approved_by)}（{p.approved_by}）" if p.approved_by else fmt.DASH
+    rs = f.result.ruleset
+    return {**base(f), "year": str(p.year), "approved": fmt.day_zh(p.approved), "approver": approver,
+            "budget": f"{fmt.num(p.budget)} 元" if p.budget is not None else fmt.DASH, "items": items,
+            "count": str(len(items)), "total_hours": fmt.num(sum(i.hours or 0 for i in p.items)),
+            "ruleset": f"《{rs.title}》" if rs.title else rs.name, "note": fmt.text(p.note)}
 
 
 #: kind -> (title, the ids it renders, context function); `register` takes no id.

@@ -183,13 +183,17 @@ def expiring_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool 
 
 
 def expiring_ics(doc: dict, lang: str = "zh") -> str:
-    """One all-day event per listed due date, with alarms 60, 30 and 7 days before."""
+    """One all-day event per listed due date, with alarms 60, 30 and 7 days before; only the
+    alarms still ahead of as_of (none for what has already expired or fallen due)."""
     events = []
+    as_of = date.fromisoformat(doc["as_of"]) if doc["as_of"] else None
     for i in doc["items"]:
         kind = label(CERTIFICATE_KIND, i["kind"], lang)
         summary = _t(f"ics_{i['due_kind']}", lang, name=i["name"], category=i["category"], kind=kind)
         description = _t("ics_description", lang, **i)
-        events.append(ics.Event(i["uid"], date.fromisoformat(i["due"]), summary, description, ALARM_DAYS))
+        due = date.fromisoformat(i["due"])
+        alarms = tuple(d for d in ALARM_DAYS if as_of is None or (due - as_of).days >= d)
+        events.append(ics.Event(i["uid"], due, summary, description, alarms))
     stamp = datetime.combine(date.fromisoformat(doc["as_of"]), datetime.min.time()) if doc["as_of"] \
         else datetime(1970, 1, 1)
     return ics.calendar(events, stamp=stamp, name=_t("calendar", lang))

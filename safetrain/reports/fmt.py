@@ -10,17 +10,20 @@ from datetime import date, datetime
 from typing import Callable, Iterable, Mapping
 
 from ..archive.reading.codes import Labels, label
+from ..dates import NO_EXPIRY, NO_EXPIRY_TEXT
 from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
 
 DASH = "—"
 
 
-def day(d: date | datetime | None) -> str:
-    """2023-07-15 (tables)."""
+def day(d: date | datetime | None, lang: str = "zh") -> str:
+    """2023-07-15 (tables); a certificate's 9999-12-31 is 长期有效 (dates.NO_EXPIRY)."""
     if d is None:
         return ""
     if isinstance(d, datetime):
         d = d.date()
+    if d == NO_EXPIRY:
+        return NO_EXPIRY_TEXT[lang == "en"]
     return d.isoformat()
 
 
@@ -77,6 +80,12 @@ def certificate_number(number: str, id_number: str | None, mask: bool) -> str:
     """A special operation certificate's number is usually "T" + the holder's ID number:
     masking the ID number elsewhere means masking it inside the certificate number too."""
     return mask_id_numbers_in(number, id_number) if mask else number
+
+
+def about(value: str | None, id_number: str | None, mask: bool) -> str:
+    """Free text about a person (a note): their own ID number, and anything shaped like one, masked."""
+    value = text(value)
+    return mask_id_numbers_in(value, id_number) if mask else value
 
 
 def gender(value: str | None) -> str:

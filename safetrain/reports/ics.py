@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
+from ..controls import drop_controls
+
 LIMIT = 75  # octets per line, CRLF excluded (RFC 5545 3.1)
+PRODID = "-//safetrain//safetrain//ZH"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Event:
 
 def escape(text: str) -> str:
     """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma, newline."""
+    text = drop_controls(text)  # RFC 5545 3.3.11: no control characters but tab in TEXT
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
 
@@ -61,7 +65,14 @@ def _event(e: Event, stamp: str) -> Iterable[str]:
     yield "END:VEVENT"
 
 
-def calendar(events: Iterable[Event], *, stamp: datetime, name: str, prodid: str = "-//safetrain//safetrain//ZH") -> str:
+def written_by_safetrain(path) -> bool:
+    """A calendar file this program wrote (its PRODID), which `expiring --ics` may replace."""
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+    return head.startswith(b"BEGIN:VCALENDAR\r\n") and f"\r\nPRODID:{PRODID}\r\n".encode() in head
+
+
+def calendar(events: Iterable[Event], *, stamp: datetime, name: str, prodid: str = PRODID) -> str:
     """A VCALENDAR holding `events`; `stamp` (UTC) is every event's DTSTAMP."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{escape(name)}"]

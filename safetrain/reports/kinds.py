@@ -36,10 +36,10 @@ class DocumentKind:
         return f"{self.name}-{record_id}.docx" if record_id else f"{self.name}.docx"
 
 
-def _register(f: Facts, _id: str) -> dict:
+def _register(f: Facts, _id: str, show_findings: bool = True) -> dict:
     from .register import register_context
 
-    return register_context(f)
+    return register_context(f, show_findings=show_findings)
 
 
 #: document kind -> what it prints and how
@@ -51,4 +51,5 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {k.name: k for k in (
     DocumentKind("register", "企业安全培训档案册", "enterprise training register", None, _register),
     DocumentKind("mentorship", "师带徒协议书", "mentorship agreement", "mentorship", c.mentorship_context),
     DocumentKind("drill", "应急演练记录", "emergency drill record", "drill", c.drill_context),
+    DocumentKind("plan", "年度安全培训计划", "annual safety-training plan", "plan", c.plan_context),
 )}

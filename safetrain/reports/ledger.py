@@ -1,11 +1,17 @@
 """The Excel ledger (台账) writer: openpyxl in write-only mode, so a 10,000-person
 archive streams to disk instead of holding every cell in memory.
 
-Every sheet has a frozen, filtered header row, columns as wide as their
-contents (a CJK character counts double), real date cells with a date
-format, and text cells that stay text: a value such as `=HYPERLINK(...)`
-is written as a string, never as a formula. The file is byte-identical for
-the same archive and as_of (fixed core properties and zip times).
+Every sheet has a title row (the enterprise, the sheet, the as-of date), a
+frozen, filtered header row, columns as wide as their contents up to a
+printable width (a CJK character counts double; long free text wraps), real
+date cells with a date format, and text cells that stay text: a value such
+as `=HYPERLINK(...)` is written as a string, never as a formula.
+
+It prints as an inspector expects: A4 landscape fitted to the page width,
+the title and header rows repeated on every page, "第 N 页 共 M 页" in the
+footer, and the 文件/行 columns (where to look in the archive) left out of
+the print area. The file is byte-identical for the same archive and as_of
+(fixed core properties and zip times).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..api import Result
+from ..controls import drop_controls
 from ..archive.writing import atomic
 from . import ooxml
 from .facts import Facts
@@ -26,7 +33,11 @@ from .ledger_data import DATE, DATETIME, ORANGE, PERCENT, RED, TEXT, Sheet, ledg
 TITLE = "安全培训台账"
 FORMATS = {DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm", PERCENT: "0.0%"}  # numbers: General
 FILLS = {RED: "FFC7CE", ORANGE: "FFD8A8"}
-MAX_WIDTH, MAX_TEXT = 60, 32767  # Excel holds at most 32,767 characters in a cell
+MAX_WIDTH, MAX_TEXT = 30, 32767  # Excel holds at most 32,767 characters in a cell
+WRAP_WIDTH = 18  # a wrapped column is no wider: its text runs onto more lines instead
+LINE_HEIGHT = 15.0  # points per line of wrapped text (11 pt type); rows of one line keep the default
+MAX_LINES = 12
+FOOTER = "第 &P 页 共 &N 页"  # Excel's page-number fields
 
 
 def text_width(value) -> int:
@@ -49,7 +60,7 @@ def widths(sheet: Sheet) -> list[float]:
     out = []
     for i, col in enumerate(sheet.columns):
         widest = max([text_width(col.header)] + [text_width(r[i]) for r in sheet.rows])
-        out.append(min(widest + 2, MAX_WIDTH))
+        out.append(min(widest + 2, WRAP_WIDTH if col.wrap else MAX_WIDTH))
     return out
 
 
@@ -66,6 +77,9 @@ class _Styles:
         self.header_fill = PatternFill("solid", fgColor="D9D9D9")
         self.border = Border(bottom=Side(style="thin", color="808080"))
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.wrapped = Alignment(vertical="top", wrap_text=True)
+        self.top = Alignment(vertical="top")
+        self.title_font = Font(bold=True, size=14)
         self.PatternFill = PatternFill
 
     def header(self):
@@ -77,14 +91,26 @@ class _Styles:
             self._cache[key] = proto._style
         return self._cache[key]
 
-    def body(self, kind: str, fill: str | None):
-        key = (kind, fill)
+    def title(self):
+        key = ("title",)
+        if key not in self._cache:
+            proto = self._cell(self._ws, value="")
+            proto.font = self.title_font
+            self._cache[key] = proto._style
+        return self._cache[key]
+
+    def body(self, kind: str, fill: str | None, wrap: bool = False, top: bool = False):
+        key = (kind, fill, wrap, top)
         if key not in self._cache:
             proto = self._cell(self._ws, value="")
             if kind in FORMATS:
                 proto.number_format = FORMATS[kind]
             if fill:
                 proto.fill = self.PatternFill("solid", fgColor=FILLS[fill])
+            if wrap:
+                proto.alignment = self.wrapped
+            elif top:  # beside wrapped text, every cell of the row starts at its top
+                proto.alignment = self.top
             self._cache[key] = proto._style
         return self._cache[key]
 
@@ -93,19 +119,13 @@ def _cell_maker(ws):
     """A function value -> what to append: the plain value when openpyxl may take it as
     it is (cheapest), a cell when it needs a style or must be kept from becoming a formula."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    illegal = ILLEGAL_CHARACTERS_RE.search
 
     def make(value, kind: str, style):
-        if kind == TEXT:
+        if kind == TEXT or isinstance(value, str):  # a date column may hold words too (长期有效)
             if value is None or value == "":
                 value = None
             else:
-                value = str(value)
-                if illegal(value):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                value = value[:MAX_TEXT]
+                value = drop_controls(str(value))[:MAX_TEXT]
                 if value.startswith("="):  # openpyxl would write "=..." as a formula: force a string
                     cell = WriteOnlyCell(ws)
                     cell._value, cell.data_type = value, "s"
@@ -121,28 +141,65 @@ def _cell_maker(ws):
     return make
 
 
-def _write_sheet(wb, sheet: Sheet) -> None:
+HEADER_ROW = 2  # row 1 is the title
+
+
+def _write_sheet(wb, sheet: Sheet, heading: str) -> None:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(sheet.title)
     for i, w in enumerate(widths(sheet), 1):  # write-only: widths before the rows
         ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"  # printed: the header on every page, A4 landscape, one page wide
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    last = get_column_letter(len(sheet.columns))
+    end = len(sheet.rows) + HEADER_ROW
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{end}"
+    _print_setup(ws, sheet, end)
+    styles, cell = _Styles(ws), _cell_maker(ws)
+    ws.append([cell(f"{heading} · {sheet.title}", TEXT, styles.title())])
+    ws.append([cell(c.header, TEXT, styles.header()) for c in sheet.columns])
+    kinds = [c.kind for c in sheet.columns]
+    wraps = [c.wrap for c in sheet.columns]
+    fills = sheet.fills or [None] * len(sheet.rows)
+    column_widths = widths(sheet)
+    for n, (row, fill) in enumerate(zip(sheet.rows, fills), HEADER_ROW + 1):
+        lines = _lines(row, wraps, column_widths)
+        top = lines > 1
+        if top:  # set before the row is streamed: spreadsheets do not grow rows of wrapped text themselves
+            ws.row_dimensions[n].height = LINE_HEIGHT * lines
+        ws.append([cell(v, k, styles.body(k, fill, w, top) if (fill or w or top or (k in FORMATS and v is not None))
+                        else None) for v, k, w in zip(row, kinds, wraps)])
+    if sheet.chart and sheet.rows:
+        _chart(ws, sheet, last)
+
+
+def _lines(row: list, wraps: list[bool], column_widths: list[float]) -> int:
+    """How many lines the row's wrapped cells need at their columns' widths."""
+    most = 1
+    for value, wrap, width in zip(row, wraps, column_widths):
+        if wrap and value:
+            most = max(most, -(-text_width(value) // max(int(width) - 2, 1)))
+    return min(most, MAX_LINES)
+
+
+def _print_setup(ws, sheet: Sheet, end: int) -> None:
+    """A4 landscape, one page wide; title and header repeated on every page; page numbers in
+    the footer; the columns that are not printed (文件, 行) left out of the print area."""
+    from openpyxl.utils import get_column_letter
+
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", "9"  # 9: A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    last = get_column_letter(len(sheet.columns))
-    ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
-    styles, cell = _Styles(ws), _cell_maker(ws)
-    ws.append([cell(c.header, TEXT, styles.header()) for c in sheet.columns])
-    kinds = [c.kind for c in sheet.columns]
-    fills = sheet.fills or [None] * len(sheet.rows)
-    for row, fill in zip(sheet.rows, fills):
-        ws.append([cell(v, k, styles.body(k, fill) if (fill or (k in FORMATS and v is not None)) else None)
-                   for v, k in zip(row, kinds)])
-    if sheet.chart and sheet.rows:
-        _chart(ws, sheet, last)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
+    ws.print_title_rows = f"1:{HEADER_ROW}"
+    ws.oddFooter.center.text = FOOTER
+    ws.oddFooter.right.text = sheet.title
+    printed = [i for i, c in enumerate(sheet.columns, 1) if c.printed]
+    if printed != list(range(1, len(printed) + 1)):  # pragma: no cover - a sheet declared wrongly
+        raise ValueError(f"{sheet.title}: the columns left out of print must come last")
+    ws.print_area = f"A1:{get_column_letter(len(printed))}{max(end, HEADER_ROW)}"
 
 
 def _chart(ws, sheet: Sheet, last: str) -> None:
@@ -155,10 +212,11 @@ def _chart(ws, sheet: Sheet, last: str) -> None:
     chart.title = sheet.chart
     chart.y_axis.title, chart.x_axis.title = "人数", "部门（车间）"
     chart.x_axis.delete = chart.y_axis.delete = False  # newer Excel hides axes left unset
-    chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=1, max_row=n + 1), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
+    chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=HEADER_ROW, max_row=n + HEADER_ROW),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=HEADER_ROW + 1, max_row=n + HEADER_ROW))
     chart.width, chart.height = max(16, min(40, 2.5 * n)), 9
-    ws.add_chart(chart, f"{chr(ord(last) + 2)}2")
+    ws.add_chart(chart, f"{chr(ord(last) + 2)}{HEADER_ROW + 1}")
 
 
 def ledger_bytes(result: Result) -> bytes:
@@ -170,12 +228,30 @@ def ledger_bytes(result: Result) -> bytes:
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = ooxml.AUTHOR
     wb.properties.title = TITLE
+    name = result.archive.config.enterprise.name if result.archive.config else result.archive.name
+    heading = f"{name} · 截至 {result.as_of.year}年{result.as_of.month}月{result.as_of.day}日"
     for sheet in ledger_sheets(Facts(result)):
-        _write_sheet(wb, sheet)
+        _write_sheet(wb, sheet, heading)
     buf = io.BytesIO()
     wb.save(buf)
     return ooxml.normalize(buf.getvalue(), f"{TITLE} {result.archive.config.enterprise.name}"
                            if result.archive.config else TITLE, result.as_of)
+
+
+def default_name(result: Result) -> str:
+    """`<archive name>-台账-<as_of>.xlsx`: the enterprise's name (else the archive folder's),
+    with the characters a file name cannot hold replaced."""
+    import re
+
+    config = result.archive.config
+    name = (config.enterprise.name if config else "") or result.archive.name or "safetrain"
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", name).strip(" .")[:80] or "safetrain"
+    return f"{name}-台账-{result.as_of.isoformat()}.xlsx"
+
+
+def written_by_safetrain(path) -> bool:
+    """A ledger this program wrote (and nobody saved since), which the next run may replace."""
+    return ooxml.written_by_safetrain(path, TITLE)
 
 
 def write_ledger(result: Result, path: str | os.PathLike) -> Path:

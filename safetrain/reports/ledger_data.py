@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, LEVEL, SCENARIO, SESSION_TYPE, TOPIC,
-                             label)
+from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, DRILL_TYPE, LEVEL, SCENARIO,
+                                     SESSION_TYPE, TOPIC, label)
+from ..dates import NO_EXPIRY
 from ..rules import RULES
 from ..rules import certstatus as cs
+from ..rules.planstatus import MISSED, OPEN, STATE_LABELS
 from . import fmt
 from .contexts import CERT_STATE, provider_of
 from .facts import Facts
@@ -26,6 +28,8 @@ RED, ORANGE = "red", "orange"
 class Column:
     header: str
     kind: str = TEXT
+    printed: bool = True  # False: on screen only (文件, 行: where to look in the archive, not for the inspector)
+    wrap: bool = False  # long free text: wrapped within the column's width
 
 
 @dataclass
@@ -37,14 +41,19 @@ class Sheet:
     chart: str | None = None  # the chart's title, drawn from the sheet's columns
 
 
-def C(header: str, kind: str = TEXT) -> Column:  # noqa: N802
-    return Column(header, kind)
+def C(header: str, kind: str = TEXT, printed: bool = True, wrap: bool = False) -> Column:  # noqa: N802
+    return Column(header, kind, printed, wrap)
+
+
+FILE = Column("文件", TEXT, printed=False)  # always the last columns, so the print area leaves them out
 
 
 def sessions_sheet(f: Facts) -> Sheet:
-    sheet = Sheet("培训台账", [C("编号"), C("培训名称"), C("类型"), C("级别"), C("开始", DATETIME), C("结束", DATETIME),
-                            C("学时", NUMBER), C("地点"), C("授课人"), C("培训机构"), C("服务合同"), C("考核方式"),
-                            C("参加人数", INT), C("合格人数", INT), C("培训主题"), C("文件")])
+    sheet = Sheet("培训台账", [C("编号", wrap=True), C("培训名称", wrap=True), C("类型", wrap=True), C("级别", wrap=True),
+                            C("开始", DATETIME),
+                            C("结束", DATETIME), C("学时", NUMBER), C("地点", wrap=True), C("授课人"),
+                            C("培训机构", wrap=True), C("服务合同", wrap=True), C("考核方式"), C("参加人数", INT),
+                            C("合格人数", INT), C("培训主题", wrap=True), FILE])
     for s in sorted(f.archive.sessions.values(), key=lambda s: (s.start, s.id)):
         sheet.rows.append([
             s.id, s.title, label(SESSION_TYPE, s.type), label(LEVEL, s.level), s.start, s.end, s.hours,
@@ -67,7 +76,8 @@ def hours_sheet(f: Facts) -> Sheet:
 
 def certificates_sheet(f: Facts) -> Sheet:
     """Active people's certificates; the state is certstatus's, the one the C rules use."""
-    sheet = Sheet("持证台账", [C("工号"), C("姓名"), C("部门（车间）"), C("证书"), C("作业类别"), C("证号"),
+    sheet = Sheet("持证台账", [C("工号"), C("姓名"), C("部门（车间）", wrap=True), C("证书", wrap=True),
+                            C("作业类别", wrap=True), C("证号"),
                             C("发证日期", DATE), C("有效期至", DATE), C("最近复审", DATE), C("到期/应复审日期", DATE),
                             C("事项"), C("剩余天数", INT), C("状态")])
     for p in sorted(f.archive.people.values(), key=lambda p: p.id):
@@ -78,16 +88,21 @@ def certificates_sheet(f: Facts) -> Sheet:
             c = st.certificate
             sheet.rows.append([
                 p.id, p.name, p.post_on(f.as_of).department, label(CERTIFICATE_KIND, c.kind), c.category,
-                fmt.certificate_number(c.number, p.id_number, f.mask), c.issued, c.expires,
-                max(c.reviews) if c.reviews else None, st.due, "复审" if st.due_kind == "review" else "有效期",
-                st.days_left, CERT_STATE[st.state]])
+                fmt.certificate_number(c.number, p.id_number, f.mask), c.issued, _expiry(c.expires),
+                max(c.reviews) if c.reviews else None, _expiry(st.due), "复审" if st.due_kind == "review" else "有效期",
+                None if st.due == NO_EXPIRY else st.days_left, CERT_STATE[st.state]])
             sheet.fills.append(RED if st.state in (cs.EXPIRED, cs.REVIEW_OVERDUE)
                                else ORANGE if st.state in (cs.EXPIRING, cs.REVIEW_DUE) else None)
     return sheet
 
 
+def _expiry(day: date):
+    """A date cell, or the words 长期有效 for a certificate without expiry (dates.NO_EXPIRY)."""
+    return fmt.day(day) if day == NO_EXPIRY else day
+
+
 def mentorships_sheet(f: Facts) -> Sheet:
-    sheet = Sheet("师带徒台账", [C("徒弟工号"), C("徒弟姓名"), C("岗位"), C("师傅工号"), C("师傅姓名"),
+    sheet = Sheet("师带徒台账", [C("徒弟工号"), C("徒弟姓名"), C("岗位", wrap=True), C("师傅工号"), C("师傅姓名"),
                              C("开始", DATE), C("计划结束", DATE), C("出师日期", DATE), C("实习天数", INT), C("状态")])
     for m in sorted(f.archive.mentorships.values(), key=lambda m: (m.start, m.id)):
         until = min(m.runs_until(f.as_of), f.as_of)
@@ -99,22 +114,45 @@ def mentorships_sheet(f: Facts) -> Sheet:
 
 
 def drills_sheet(f: Facts) -> Sheet:
-    sheet = Sheet("应急演练台账", [C("编号"), C("日期", DATE), C("演练名称"), C("规模"), C("场景"), C("地点"),
-                              C("参加人数", INT), C("演练评估"), C("文件")])
+    sheet = Sheet("应急演练台账", [C("编号", wrap=True), C("日期", DATE), C("演练名称", wrap=True), C("规模"),
+                              C("类型", wrap=True), C("场景"), C("地点", wrap=True), C("参加人数", INT),
+                              C("演练评估", wrap=True), FILE])
     for d in sorted(f.archive.drills.values(), key=lambda d: (d.date, d.id)):
-        sheet.rows.append([d.id, d.date, d.title, label(DRILL_SCALE, d.scale), label(SCENARIO, d.scenario),
+        sheet.rows.append([d.id, d.date, d.title, label(DRILL_SCALE, d.scale), label(DRILL_TYPE, d.type),
+                           label(SCENARIO, d.scenario),
                            fmt.text(d.location), len(d.participants), fmt.text(d.evaluation), d.file])
     return sheet
 
 
+def plans_sheet(f: Facts) -> Sheet:
+    """Each year's plan against the sessions held: the rows of `summary.plan_summary`, the function
+    `status` and the HTML report show (red: not held in a year that is over; orange: due, not yet held)."""
+    from .summary import plan_summary
+
+    sheet = Sheet("培训计划", [C("年度", INT), C("批准日期", DATE), C("序号", INT), C("培训项目", wrap=True),
+                            C("类型", wrap=True), C("计划月份", INT), C("培训对象", wrap=True), C("计划学时", NUMBER),
+                            C("实施情况"), C("实施培训", wrap=True), C("实施日期", DATE)])
+    for key in sorted(f.archive.plans):
+        plan = plan_summary(f.result, f.archive.plans[key].year)
+        if plan["approved"] is None:  # approved after as_of
+            continue
+        approved = date.fromisoformat(plan["approved"])
+        for r in plan["rows"]:
+            sheet.rows.append([plan["year"], approved, r["n"], r["title"], label(SESSION_TYPE, r["type"]), r["month"],
+                               fmt.text(r["audience"]), r["hours"], STATE_LABELS[r["state"]][0], r["session"],
+                               date.fromisoformat(r["held"]) if r["held"] else None])
+            sheet.fills.append(RED if r["state"] == MISSED else ORANGE if r["state"] == OPEN else None)
+    return sheet
+
+
 def findings_sheet(f: Facts) -> Sheet:
-    sheet = Sheet("问题清单", [C("代码"), C("问题"), C("级别"), C("对象"), C("期间"), C("文件"), C("行", INT),
-                            C("说明"), C("依据")])
+    sheet = Sheet("问题清单", [C("代码"), C("问题", wrap=True), C("级别"), C("对象"), C("期间"), C("说明", wrap=True),
+                            C("依据", wrap=True), FILE, C("行", INT, printed=False)])
     severity = {"error": "错误", "warning": "警告", "info": "提示"}
     for x in f.result.findings:
         rule = RULES.get(x.code)
         sheet.rows.append([x.code, rule.title if rule else x.name, severity.get(x.severity, x.severity), x.subject,
-                           x.period, x.file, x.line, x.message_zh, x.citation])
+                           x.period, x.message_zh, x.citation, x.file, x.line])
         sheet.fills.append(RED if x.severity == "error" else ORANGE if x.severity == "warning" else None)
     return sheet
 
@@ -130,7 +168,7 @@ def coverage_sheet(f: Facts) -> Sheet:
 
 def ledger_sheets(f: Facts) -> list[Sheet]:
     return [sessions_sheet(f), hours_sheet(f), certificates_sheet(f), mentorships_sheet(f), drills_sheet(f),
-            findings_sheet(f), coverage_sheet(f)]
+            plans_sheet(f), findings_sheet(f), coverage_sheet(f)]
 
 
 __all__ = ["Sheet", "Column", "ledger_sheets"]

@@ -15,18 +15,22 @@ judges it:
   operators and, in `key` industries, a `manager` certificate for principals
   and safety managers; a manager still in the grace months after `on_post`
   without one is `expiring`. States come from `rules.certstatus`; the worst
-  of the required certificates shows.
+  of the required certificates shows. Someone no certificate is required of
+  who holds one (a 健康证, `other`) shows the worst of those held (C002/C004
+  judge every certificate).
 - `mentorship` (M001, `mentorship` industries): the same new workers need a
   mentorship file; `missing` exactly when M001 reports it.
 
 A cell is `current`, `expiring`, `expired`, `missing` or `n.a.`, with a short
-value (`24/24` 学时, a date).
+value (`24/24` 学时, a date). The hours and certificate columns are always
+shown; an hours cell of a year not judged is `n.a.` with the hours credited.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from ..api import Result
 from ..archive.reading.models import Person
@@ -44,6 +48,7 @@ from .terminal import STATE_STYLES, table, text, to_text
 CURRENT, EXPIRING, EXPIRED, MISSING, NA = "current", "expiring", "expired", "missing", "n.a."
 STATES = (CURRENT, EXPIRING, EXPIRED, MISSING, NA)
 COLUMNS = ("pre_job", *LEVELS, "hours_this_year", "hours_last_year", "certificate", "mentorship")
+ALWAYS_SHOWN = ("hours_this_year", "hours_last_year", "certificate")  # what `matrix` promises for everyone
 
 _RANK = {NA: 0, CURRENT: 1, EXPIRING: 2, EXPIRED: 3, MISSING: 4}
 _CERT = {CERT_EXPIRING: EXPIRING, REVIEW_DUE: EXPIRING, CERT_EXPIRED: EXPIRED, REVIEW_OVERDUE: EXPIRED}
@@ -94,9 +99,9 @@ class Requirements:
         still be judged (rules.annual.not_judged); any other year is n.a."""
         ctx = self.ctx
         why = not_judged(ctx, p, year)
-        if why not in (None, NOT_OVER):
-            return NOT_APPLICABLE
         got, need = year_hours(ctx, p, year)
+        if why not in (None, NOT_OVER):
+            return Cell(NA, f"{got:g}") if p.employed_on(min(date(year, 12, 31), ctx.as_of)) else NOT_APPLICABLE
         short = EXPIRING if why == NOT_OVER else MISSING
         return Cell(CURRENT if got >= need else short, f"{got:g}/{need:g}")
 
@@ -104,10 +109,11 @@ class Requirements:
         ctx = self.ctx
         kinds = (["special_operation"] if "special_operator" in p.roles else []) + \
                 (["manager"] if p.is_manager and ctx.in_group("key") else [])
-        if not kinds:
-            return NOT_APPLICABLE
         states = [st for st in person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of)
                   if st.state != SUPERSEDED]
+        if not kinds:  # none required: the certificates held, if any (a 健康证 expires too)
+            held = [Cell(_CERT.get(st.state, CURRENT), st.due.isoformat()) for st in states]
+            return worst(held) if held else NOT_APPLICABLE
         cells = []
         for kind in kinds:
             mine = [Cell(_CERT.get(st.state, CURRENT), st.due.isoformat()) for st in states
@@ -174,8 +180,9 @@ _LABELS = {
               "{archive}{enterprise} · person × requirement · as of {as_of}"),
     "only": ("（{department}）", " ({department})"),
     "nobody": ("没有在岗人员。", "No active people."),
-    "legend": ("值或 ✓ 已满足 · ! 即将到期或待完成 · ✗ 缺失或已过期 · — 不适用",
-               "value or ✓ met · ! expiring or due · ✗ missing or expired · — not applicable"),
+    "legend": ("值或 ✓ 已满足 · ! 即将到期或待完成 · ✗ 缺失或已过期 · — 不适用（学时为已计入的，该年度不考核）",
+               "value or ✓ met · ! expiring or due · ✗ missing or expired · — not applicable "
+               "(hours: credited, the year is not judged)"),
     "attention": ("缺失或已过期：", "Missing or expired: "), "soon": ("即将到期或待完成：", "Expiring or due: "),
     "people": ("共 {n} 人", "{n} people"),
 }
@@ -188,7 +195,7 @@ _t = phrases(_LABELS)
 def _cell_text(column: str, cell: dict):
     state, value = cell["state"], cell["value"]
     if state == NA:
-        shown = "—"
+        shown = f"{value} —" if value else "—"
     elif column in LEVELS:
         shown = "✓" if state == CURRENT else _MARKS[state]
     else:
@@ -213,7 +220,7 @@ def matrix_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool = 
                as_of=doc["as_of"]) + (_t("only", lang, department=doc["department"]) if doc["department"] else "")
     if not doc["people"]:
         return to_text(text(title, "bold"), text(_t("nobody", lang)), width=width, color=color)
-    shown = [c for c in doc["columns"] if doc["totals"][c][NA] < len(doc["people"])]
+    shown = [c for c in doc["columns"] if c in ALWAYS_SHOWN or doc["totals"][c][NA] < len(doc["people"])]
     t = table((_t("id", lang), {"no_wrap": True}), (_t("name", lang), {"no_wrap": True}), _t("department", lang),
               *[(_column_label(c, doc, lang), {"justify": "center" if c in LEVELS else "left", "no_wrap": True})
                 for c in shown])

@@ -15,6 +15,8 @@ from datetime import date
 from typing import Iterable
 from xml.sax.saxutils import escape
 
+from ..controls import drop_controls
+
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 CORE = "docProps/core.xml"
 AUTHOR = "safetrain"
@@ -68,8 +70,8 @@ def core_xml(title: str, when: date, subject: str = "") -> bytes:
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
         ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
         ' xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title>"
-        f"<dc:subject>{escape(subject)}</dc:subject>"
+        f"<dc:title>{escape(drop_controls(title))}</dc:title>"
+        f"<dc:subject>{escape(drop_controls(subject))}</dc:subject>"
         f"<dc:creator>{AUTHOR}</dc:creator>"
         f"<cp:lastModifiedBy>{AUTHOR}</cp:lastModifiedBy>"
         "<cp:revision>1</cp:revision>"
@@ -77,6 +79,24 @@ def core_xml(title: str, when: date, subject: str = "") -> bytes:
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
         "</cp:coreProperties>"
     ).encode("utf-8")
+
+
+def written_by_safetrain(path, title_prefix: str = "") -> bool:
+    """An Office file safetrain wrote and nobody saved since: its core properties name
+    safetrain as author and as last editor (Word and Excel put the user there on
+    saving), and its title starts with `title_prefix`. How an output command knows
+    its own earlier output (archive/writing/outputs.py)."""
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            core = ElementTree.fromstring(z.read(CORE))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return False
+    ns = {"dc": "http://purl.org/dc/elements/1.1/",
+          "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"}
+    creator, last = core.findtext("dc:creator", "", ns), core.findtext("cp:lastModifiedBy", "", ns)
+    return creator == last == AUTHOR and core.findtext("dc:title", "", ns).startswith(title_prefix)
 
 
 def read_entries(data: bytes) -> list[tuple[str, bytes]]:

@@ -8,20 +8,27 @@ _WORDS = {
     "zh": {"pairs": "师带徒配对", "unpaired": "未配对", "apprentice": "徒弟", "mentor": "师傅", "post": "岗位",
            "period": "带徒期间", "cost": "代价", "reasons": "理由", "reason": "原因",
            "none": "没有需要配对的人员（新上岗人员都已有师带徒记录，或本行业不要求；可用 --apprentice 指定）",
-           "summary": "配对 {p} 人，未配对 {u} 人，总代价 {c}", "written": "已写入"},
+           "summary": "配对 {p} 人，未配对 {u} 人，总代价 {c}", "written": "已写入",
+           "legend": "代价越小越好：先比同班组、同部门、不同部门，再比师傅带徒负担（第几名徒弟），最后比本岗位工龄；"
+                     "前一项总是比后一项要紧。总代价是各对代价之和，已是规则允许的最小值。"},
     "en": {"pairs": "Mentor–apprentice pairs", "unpaired": "Unpaired", "apprentice": "apprentice",
            "mentor": "mentor", "post": "post", "period": "period", "cost": "cost",
            "reasons": "reasons", "reason": "reason",
            "none": "nobody to pair (every new worker has a mentorship, or the industry needs none; "
                    "name people with --apprentice)",
-           "summary": "{p} paired, {u} unpaired, total cost {c}", "written": "written"},
+           "summary": "{p} paired, {u} unpaired, total cost {c}", "written": "written",
+           "legend": "A smaller cost is better: first the same team, then the same department, then another; "
+                     "then the mentor's load (which apprentice of theirs this is); then experience on the post. "
+                     "Each part outweighs every later one. The total is the sum over the pairs, the least the "
+                     "rules allow."},
 }
 
 
 def plan_dict(plan: Plan, lang: str = "zh") -> dict:
     return {
         "pairs": [{"apprentice": p.apprentice.id, "mentor": p.mentor.id, "post": p.post,
-                   "start": p.start.isoformat(), "cost": p.cost, "reasons": p.reasons(lang)} for p in plan.pairs],
+                   "start": p.start.isoformat(), "cost": p.cost, "cost_words": p.cost_words(lang),
+                   "reasons": p.reasons(lang)} for p in plan.pairs],
         "unpaired": [{"apprentice": u.apprentice.id, "reason": u.reason(lang)} for u in plan.unpaired],
     }
 
@@ -39,11 +46,11 @@ def print_plan(plan: Plan, lang: str, console, written: list[str] = ()) -> None:
             t.add_column(w[name], no_wrap=True)
         t.add_column(w["post"], overflow="fold")
         t.add_column(w["period"], no_wrap=True)
-        t.add_column(w["cost"], justify="right", no_wrap=True)
+        t.add_column(w["cost"], overflow="fold")
         t.add_column(w["reasons"], overflow="fold", ratio=1)
         for p in plan.pairs:
             t.add_row(f"{p.apprentice.id} {p.apprentice.name}", f"{p.mentor.id} {p.mentor.name}", p.post,
-                      f"{p.start.isoformat()}\n→ {p.end.isoformat()}", str(p.cost), "\n".join(p.reasons(lang)))
+                      f"{p.start.isoformat()}\n→ {p.end.isoformat()}", p.cost_words(lang), "\n".join(p.reasons(lang)))
         console.print(t)
     if plan.unpaired:
         t = Table(title=w["unpaired"])
@@ -54,5 +61,7 @@ def print_plan(plan: Plan, lang: str, console, written: list[str] = ()) -> None:
         console.print(t)
     total = sum(p.cost for p in plan.pairs)
     console.print(w["summary"].format(p=len(plan.pairs), u=len(plan.unpaired), c=total))
+    if plan.pairs:
+        console.print(w["legend"])
     for rel in written:
         console.print(f"{w['written']} {rel}")

@@ -98,7 +98,8 @@ def _order(code: str) -> int:
     return order.index(code[0]) if code[0] in order else len(order)
 
 
-def register_context(f: Facts) -> dict:
+def register_context(f: Facts, show_findings: bool = True) -> dict:
+    """The register (一企一册); `show_findings=False` leaves its findings section (六、问题汇总) out."""
     s = archive_summary(f.result)
     e = f.enterprise
     fams, codes = findings(f)
@@ -115,5 +116,5 @@ def register_context(f: Facts) -> dict:
         "employment": [{"label": label(EMPLOYMENT, code), "count": str(n)}
                        for code, n in s["headcount"]["by_employment"].items()],
         "departments": departments(f), "sessions": sessions(f), "drills": drills(f),
-        "families": fams, "codes": codes,
+        "families": fams, "codes": codes, "show_findings": show_findings,
     }

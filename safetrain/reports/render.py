@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ..api import Result
+from ..controls import first_control
 from ..archive.writing import atomic
+from ..archive.writing.outputs import Output, claim_outputs
 from ..archive.reading.templates import builtin_template, custom_template
 from ..cores import cpu_count
 from ..errors import SafetrainError
+from . import ooxml
 from .facts import Facts
 from .kinds import DOCUMENT_KINDS, DocumentKind
 from .wordtpl import CompiledTemplate, TemplateProblem
@@ -92,12 +95,14 @@ def select_ids(result: Result, kind: DocumentKind, ids: Sequence[str], everythin
     return list(dict.fromkeys(ids))
 
 
-def contexts(result: Result, kind: DocumentKind, ids: Sequence[str | None]) -> Iterator[tuple[str, str, dict]]:
-    """(file name, document title, context) per record."""
+def contexts(result: Result, kind: DocumentKind, ids: Sequence[str | None],
+             options: dict | None = None) -> Iterator[tuple[str, str, dict]]:
+    """(file name, document title, context) per record; `options` go to the kind's builder
+    (register: show_findings)."""
     facts = Facts(result)
     for rid in ids:
         title = f"{kind.title} {rid}" if rid else kind.title
-        yield kind.file_name(rid), title, kind.build(facts, rid or "")
+        yield kind.file_name(rid), title, kind.build(facts, rid or "", **(options or {}))
 
 
 # -- rendering ---------------------------------------------------------------------
@@ -115,20 +120,33 @@ def _render_chunk(out_dir: str, as_of, jobs: list[tuple[str, str, dict]]) -> int
     return len(jobs)
 
 
+class Rendered(list):
+    """The files written (paths, in order); `outputs` says which replaced an existing file."""
+
+    outputs: list[Output]
+
+
 def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), out_dir: str | os.PathLike = ".",
            everything: bool = False, progress: Callable[[int, int], None] | None = None,
-           workers: int | None = None) -> list[Path]:
+           workers: int | None = None, options: dict | None = None, force: bool = False) -> Rendered:
     """Render one document per record into `out_dir`; returns the files written.
 
     `progress(done, total)` is called as documents are written. `workers`:
     processes to use (default: every core for large runs, 1 for small ones).
+    Before anything is written, every target is claimed (outputs.claim_outputs):
+    never in an archive's records; an existing .docx only when an earlier run
+    wrote it, or with `force`.
     """
     kind = kind_named(kind_name)
     chosen = select_ids(result, kind, ids, everything)
     src, data = load_template(result, kind)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    jobs = list(contexts(result, kind, chosen))
+    claimed = claim_outputs(out, [kind.file_name(rid) for rid in chosen], force=force, ours=ooxml.written_by_safetrain)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise atomic.cannot_write(out, exc) from None
+    jobs = list(contexts(result, kind, chosen, options))
     total = len(jobs)
     workers = workers or (cpu_count() if total >= POOL_THRESHOLD else 1)
     done = 0
@@ -142,7 +160,51 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
                 progress(done, total)
     else:
         _render_pool(data, str(src.path), str(out), result.as_of, jobs, workers, progress)
-    return [out / name for name, _, _ in jobs]
+    files = Rendered(out / name for name, _, _ in jobs)
+    files.outputs = claimed
+    return files
+
+
+def blank_signin_people(result: Result, department: str | None = None, people: Sequence[str] = ()) -> list[str]:
+    """Who a blank sign-in sheet lists: the people named (each must exist), or the people
+    employed on as_of in `department` (by their post on as_of), by id."""
+    archive = result.archive
+    if people:
+        unknown = [pid for pid in people if pid not in archive.people]
+        if unknown:
+            raise SafetrainError(f"档案中没有这些人员：{'、'.join(unknown)}", f"no such people in the archive: {', '.join(unknown)}")
+        return list(dict.fromkeys(people))
+    active = sorted(p.id for p in archive.people.values() if p.employed_on(result.as_of)
+                    and (department is None or p.post_on(result.as_of).department == department))
+    if not active:
+        known = sorted({p.post_on(result.as_of).department for p in archive.people.values() if p.employed_on(result.as_of)})
+        raise SafetrainError(f"在岗人员中没有部门“{department}”（现有：{'、'.join(known) or '—'}）",
+                             f"no active person in department \"{department}\" (there are: {', '.join(known) or '-'})")
+    return active
+
+
+def render_blank_signin(result: Result, out_dir: str | os.PathLike, department: str | None = None,
+                        people: Sequence[str] = (), force: bool = False) -> Output:
+    """A sign-in sheet for a session not recorded yet: the people of `department` (or the
+    people named), blank rows, the session's particulars to fill in by hand. Claimed like
+    every document (outputs.claim_output); returns where it went and what it replaced."""
+    from .contexts import blank_signin_context
+
+    kind = kind_named("signin")
+    listed = blank_signin_people(result, department, people)
+    src, data = load_template(result, kind)
+    name = f"signin-{department}.docx" if department and not people else "signin-blank.docx"
+    if any(ch in name for ch in "/\\") or first_control(name) or name.startswith("signin-..."):
+        name = "signin-blank.docx"
+    out = Path(out_dir)
+    [claimed] = claim_outputs(out, [name], force=force, ours=ooxml.written_by_safetrain)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise atomic.cannot_write(out, exc) from None
+    _init_worker(data, str(src.path))
+    _render_chunk(str(out), result.as_of, [(name, kind.title, blank_signin_context(Facts(result), listed))])
+    return claimed
 
 
 def _render_pool(data: bytes, name: str, out: str, as_of, jobs: list, workers: int,

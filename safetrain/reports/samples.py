@@ -96,6 +96,19 @@ participants = ["E1", "E2"]
 evaluation = "组织有序"
 note = "样例"
 """,
+    "plans/2024.toml": """year = 2024
+approved = 2024-01-05
+approved_by = "E2"
+budget = 20000
+note = "样例"
+
+[[items]]
+title = "新员工三级安全教育"
+type = "pre_job"
+month = 3
+audience = "当年新入职人员"
+hours = 24
+""",
     "mentorships/E1.toml": """mentor = "E2"
 post = "车工"
 start = 2023-07-10

@@ -34,6 +34,10 @@ _LABELS = {
     "drills": ("应急演练", "Drills"),
     "drills_value": ("共 {n} 次", "{n} in all"),
     "month": ("按月", "by month"), "half": ("按半年", "by half-year"),
+    "plan": ("{year}年培训计划", "Plan {year}"),
+    "plan_value": ("已实施 {done}/{due} 项（{pct}）· 共 {items} 项，未到计划月份 {planned} 项",
+                   "{done} of {due} items carried out ({pct}) · {items} in all, {planned} not yet due"),
+    "plan_none": ("无经批准的年度安全培训计划（plans/{year}.toml）", "no approved training plan (plans/{year}.toml)"),
     "sessions": ("培训记录", "Sessions"),
     "findings": ("问题", "Findings"),
     "errors": ("错误", "errors"), "warnings": ("警告", "warnings"), "infos": ("提示", "info"),
@@ -45,7 +49,7 @@ _LABELS = {
     "archive": ("档案", "Archive"), "col_active": ("在岗", "Active"), "col_pre_job": ("岗前", "Pre-job"),
     "col_campaign": ("专项", "Campaign"), "col_hours": ("学时\n达标", "Hours\nmet"),
     "col_certificates": ("证书\n有效/将到期/过期", "Certificates\nok/soon/lapsed"),
-    "col_drills": ("演练", "Drills"), "col_findings": ("问题\n错误/警告", "Findings\nerr/warn"),
+    "col_drills": ("演练", "Drills"), "col_plan": ("计划\n已实施/应实施", "Plan\ndone/due"), "col_findings": ("问题\n错误/警告", "Findings\nerr/warn"),
     "col_families": ("按类", "By family"), "total": ("合计", "Total"),
     "workspace": ("{n} 个档案 · 截至 {as_of}", "{n} archives · as of {as_of}"),
 }
@@ -87,6 +91,22 @@ def _drills(d: dict, lang: str, last: int = 6) -> str:
             + _t("paren", lang, x=_t(d["cadence"], lang)))
 
 
+def _plan(p: dict, lang: str) -> str:
+    if p["approved"] is None:
+        return _t("plan_none", lang, year=p["year"])
+    return _t("plan_value", lang, done=p["done"], due=p["due"], pct=_pct(p["percent"]), items=p["items"],
+              planned=p["states"]["planned"])
+
+
+def _plan_cell(p: dict):
+    """done/due of this year's plan; a missing plan in red."""
+    if "with_plan" in p:  # the total row
+        return f"{p['done']}/{p['due']}"
+    if p["approved"] is None:
+        return text("—", "bold red")
+    return text(f"{p['done']}/{p['due']}", "yellow" if p["done"] < p["due"] else None)
+
+
 def _detail(s: dict, lang: str):
     """One archive, one line per subject."""
     h = s["headcount"]
@@ -105,6 +125,7 @@ def _detail(s: dict, lang: str):
                                                  need=hrs["average_required"])),
         (_t("certificates", lang), _certificates(s["certificates"], lang)),
         (_t("drills", lang), _drills(s["drills"], lang)),
+        (_t("plan", lang, year=s["plan"]["year"]), _plan(s["plan"], lang)),
         (_t("sessions", lang), str(s["sessions"])),
         (_t("findings", lang), _findings(s["findings"], lang)),
     ]
@@ -126,7 +147,8 @@ def _row(s: dict) -> list:
         str(s["headcount"]["active"]), _pct(s["pre_job"]["percent"]), _pct(campaign["percent"]) if campaign else "—",
         _pct(s["hours"]["percent_met"]),
         text(f"{c['valid']}/{soon}/{lapsed}", "bold red" if lapsed else "yellow" if soon else None),
-        str(s["drills"]["total"]), text(f"{f['errors']}/{f['warnings']}", "bold red" if f["errors"] else None),
+        str(s["drills"]["total"]), _plan_cell(s["plan"]),
+        text(f"{f['errors']}/{f['warnings']}", "bold red" if f["errors"] else None),
         _families(f),
     ]
 
@@ -137,7 +159,8 @@ def _workspace(doc: dict, lang: str):
     t = table(
         (_t("archive", lang), name_column(names.values())), (_t("col_active", lang), right),
         (_t("col_pre_job", lang), right), (_t("col_campaign", lang), right), (_t("col_hours", lang), right),
-        (_t("col_certificates", lang), right), (_t("col_drills", lang), right), (_t("col_findings", lang), right),
+        (_t("col_certificates", lang), right), (_t("col_drills", lang), right), (_t("col_plan", lang), right),
+        (_t("col_findings", lang), right),
         _t("col_families", lang),
     )
     for s in doc["archives"]:

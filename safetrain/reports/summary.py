@@ -15,6 +15,8 @@ from ..rules.context import Context
 from ..dates import add_months
 from ..rules.periods import period_label
 from ..rules.annual import year_hours
+from ..rules.campaign import campaign_in_window
+from ..rules.planstatus import STATES, year_plan
 from ..rules.prejob import passed_pre_job
 
 
@@ -30,9 +32,11 @@ def pre_job_covered(ctx: Context, person: Person) -> bool:
 def _campaign(ctx: Context) -> dict | None:
     """K001's coverage so far: people employed at least the minimum days of the
     campaign window up to as_of ("nothing dated after it counts"), and how many
-    of them passed a session inside the window."""
+    of them passed a session inside the window. None when the K rules do not
+    judge this archive (the rule set has no campaign, or the archive's window
+    starts after the campaign's)."""
     rs = ctx.ruleset
-    if not (rs.enabled("K001") and rs.has("campaign_start")):
+    if not (rs.enabled("K001") and rs.has("campaign_start")) or not campaign_in_window(ctx):
         return None
     start, end = ctx.value("campaign_start"), ctx.value("campaign_end")
     min_days = ctx.value("campaign_min_days")
@@ -46,6 +50,31 @@ def _campaign(ctx: Context) -> dict | None:
             covered += 1
     return {"start": start.isoformat(), "end": end.isoformat(), "judged": judged, "covered": covered,
             "percent": percent(covered, judged)}
+
+
+def plan_summary(result: Result, year: int | None = None) -> dict:
+    """The year's plan against the sessions held (planstatus: an item is carried out when a
+    session of its type started in its month or later that year), as status, its JSON, the
+    ledger and the HTML report show it. `approved` is None when the year has no plan approved
+    by as_of (R005's view); `percent` is carried out among the items whose month has begun."""
+    a, as_of = result.archive, result.as_of
+    year = year or as_of.year
+    st = year_plan(a, year, as_of)
+    counts = {state: 0 for state in STATES}
+    if st is None:
+        return {"year": year, "approved": None, "approved_by": None, "budget": None, "items": 0, "due": 0,
+                "done": 0, "percent": None, "states": counts, "rows": []}
+    rows = []
+    for n, it in enumerate(st.items, 1):
+        counts[it.state] += 1
+        s = it.session
+        rows.append({"n": n, "title": it.item.title, "type": it.item.type, "month": it.item.month,
+                     "audience": it.item.audience, "hours": it.item.hours, "state": it.state,
+                     "session": s.id if s else None, "held": s.start.date().isoformat() if s else None})
+    p = st.plan
+    return {"year": year, "approved": p.approved.isoformat(), "approved_by": p.approved_by, "budget": p.budget,
+            "items": len(st.items), "due": st.due, "done": st.done, "percent": percent(st.done, st.due),
+            "states": counts, "rows": rows}
 
 
 def _hours(year: int, people: int, met: int, credited: float, required: float) -> dict:
@@ -123,6 +152,7 @@ def archive_summary(result: Result) -> dict:
         "by_year": by_year(ctx),
         "certificates": {k: certs.get(k, 0) for k in ("valid", "expiring", "review_due", "review_overdue", "expired")},
         "drills": _drills(ctx),
+        "plan": plan_summary(result),
         "sessions": sum(1 for s in a.sessions.values() if s.start.date() <= as_of),
         "findings": {**summarize(result.findings), "by_family": dict(sorted(fams.items())),
                      "by_family_severity": {fam: _severities(c) for fam, c in sorted(severities.items())}},
@@ -182,6 +212,13 @@ def _coverage(parts: list[dict]) -> dict:
     return {"judged": judged, "covered": covered, "percent": percent(covered, judged)}
 
 
+def _plans_total(plans: list[dict]) -> dict:
+    """This year's plans of a workspace: how many archives have one, and their items added up."""
+    due, done = sum(p["due"] for p in plans), sum(p["done"] for p in plans)
+    return {"archives": len(plans), "with_plan": sum(p["approved"] is not None for p in plans),
+            "items": sum(p["items"] for p in plans), "due": due, "done": done, "percent": percent(done, due)}
+
+
 def workspace_total(summaries: list[dict]) -> dict:
     """The total row of a workspace: counts added up, percentages recomputed
     from the added counts (never averaged)."""
@@ -207,6 +244,7 @@ def workspace_total(summaries: list[dict]) -> dict:
         "drills": {"total": sum(s["drills"]["total"] for s in summaries),
                    "last": max((s["drills"]["last"] for s in summaries if s["drills"]["last"]), default=None)},
         "sessions": sum(s["sessions"] for s in summaries),
+        "plan": _plans_total([s["plan"] for s in summaries]),
         "findings": {**{k: sum(f[k] for f in findings) for k in ("errors", "warnings", "infos", "total")},
                      "by_code": dict(sorted(_add([f["by_code"] for f in findings]).items())),
                      "by_family": dict(sorted(_add([f["by_family"] for f in findings]).items())),

@@ -8,11 +8,15 @@ docxtpl's own XML clean-up (`patch_xml`: `{%tr %}` rows, split runs, cell
 colspans) and post-processing (`resolve_listing`, `fix_tables`) are reused
 as they are, so a template means what it means under docxtpl.
 
-Rendering runs in a Jinja SandboxedEnvironment with autoescape on (a `&` or
-`<` in a name must not break the document, a user's template must not reach
-Python internals) and StrictUndefined (an unknown variable is an error, not
-a blank). Every failure a template can cause becomes a TemplateProblem
-naming the template file: never a traceback.
+Rendering runs in the sandbox of reports/sandbox.py (autoescape on, so a `&`
+or `<` in a name cannot break the document; no Python internals; limits on
+time, output and the values a template builds; StrictUndefined, so an unknown
+variable is an error, not a blank). A Word template may not include, import
+or extend other templates (there are none to reach), nor write raw XML
+(`|safe`, `|urlize`, `|xmlattr`, `|tojson`, `{% autoescape false %}`): a
+value can never break the document's XML. Control characters are dropped from
+every value printed. Every failure a template can cause becomes a
+TemplateProblem naming the template file and the paragraph: never a traceback.
 """
 
 from __future__ import annotations
@@ -65,11 +69,43 @@ def _part_en(part: str) -> str:
 
 
 def jinja_env(loader=None):
-    """The sandbox every user template renders in (Word here, HTML in reports/html)."""
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    """The sandbox every user template renders in (Word here, HTML in reports/html): reports/sandbox.py."""
+    from .sandbox import environment
 
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=loader)
+    return environment(loader)
+
+
+#: what a Word template may not use, with why (the tag or filter as users write it)
+_NO_RAW_XML = ("文档中不能写入原始 XML", "it would write raw XML into the document")
+_NO_OTHER_TEMPLATES = ("Word 模板不能引用其他模板", "a Word template cannot use other templates")
+FORBIDDEN_FILTERS = {"safe": _NO_RAW_XML, "urlize": _NO_RAW_XML, "xmlattr": _NO_RAW_XML, "tojson": _NO_RAW_XML}
+
+
+def word_env():
+    """The sandbox without the filters that write markup as it is (FORBIDDEN_FILTERS)."""
+    env = jinja_env()
+    for name in FORBIDDEN_FILTERS:
+        env.filters.pop(name, None)
+    return env
+
+
+def forbidden(env, source: str) -> tuple[int, str, tuple[str, str]] | None:
+    """(line, the tag or filter, (zh, en) why) of the first thing a Word template may not use, or None."""
+    from jinja2 import nodes
+
+    tree = env.parse(source)
+    tags = {nodes.Extends: "extends", nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from … import"}
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport,
+                               nodes.EvalContextModifier, nodes.Filter)):
+        if isinstance(node, nodes.Filter):
+            if node.name in FORBIDDEN_FILTERS:
+                return node.lineno, f"|{node.name}", FORBIDDEN_FILTERS[node.name]
+        elif isinstance(node, nodes.EvalContextModifier):
+            if any(k.key == "autoescape" for k in node.options):
+                return node.lineno, "{% autoescape %}", _NO_RAW_XML
+        else:
+            return node.lineno, f"{{% {tags[type(node)]} %}}", _NO_OTHER_TEMPLATES
+    return None
 
 
 def _strip(line: str, width: int = 40) -> str:
@@ -86,7 +122,7 @@ class CompiledTemplate:
 
         self.name = name
         self.data = data
-        self.env = jinja_env()
+        self.env = word_env()
         try:
             self.entries = ooxml.read_entries(data)
             self._tpl = DocxTemplate(io.BytesIO(data))  # its XML helpers only; never rendered
@@ -99,7 +135,7 @@ class CompiledTemplate:
                         self.sources[part] = src
                         if _CELL_TAGS.search(_text(blob)) or b"docPr" in blob:
                             self.needs_tree.add(part)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:  # lxml: XMLSyntaxError
             raise self.problem(f"不是可用的 Word (.docx) 文件：{exc}", f"not a usable Word (.docx) file: {exc}") from None
         if "word/document.xml" not in dict(self.entries):
             raise self.problem("缺少 word/document.xml，不是 Word 文档", "no word/document.xml: not a Word document")
@@ -108,6 +144,11 @@ class CompiledTemplate:
         self.compiled = {}
         for part, src in self.sources.items():
             try:
+                bad = forbidden(self.env, src)
+                if bad is not None:
+                    line, what, (zh, en) = bad
+                    where = self.where(part, line)
+                    raise self.problem(f"{where.zh()}使用了 {what}：{zh}", f"{where.en()} uses {what}: {en}")
                 self.compiled[part] = self.env.from_string(src)
             except TemplateError as exc:
                 raise self.problem_at(part, getattr(exc, "lineno", None), exc) from None
@@ -142,8 +183,8 @@ class CompiledTemplate:
 
     def problem_at(self, part: str, lineno: int | None, exc: Exception) -> TemplateProblem:
         where = self.where(part, lineno)
-        (kind_zh, kind_en), message = template_error(exc)
-        return self.problem(f"{where.zh()}{kind_zh}：{message}", f"{where.en()}: {kind_en}: {message}")
+        (kind_zh, kind_en), (message_zh, message_en) = template_error(exc)
+        return self.problem(f"{where.zh()}{kind_zh}：{message_zh}", f"{where.en()}: {kind_en}: {message_en}")
 
     # -- rendering ------------------------------------------------------------
     def render_parts(self, context: dict) -> dict[str, bytes]:
@@ -190,18 +231,24 @@ class CompiledTemplate:
         return [(n, entries[n]) for n in ooxml.ordered(entries)]
 
 
-def template_error(exc: Exception) -> tuple[tuple[str, str], str]:
-    """What went wrong in a user's template, in words ((zh, en), Jinja's message): Word and HTML templates alike."""
+def template_error(exc: Exception) -> tuple[tuple[str, str], tuple[str, str]]:
+    """What went wrong in a user's template, in words: ((zh, en) of the kind, (zh, en) of the
+    message: Jinja's own, or the sandbox's for a limit passed). Word and HTML templates alike."""
     from jinja2 import TemplateSyntaxError
     from jinja2.sandbox import SecurityError
 
+    from .sandbox import TemplateLimit
+
+    if isinstance(exc, TemplateLimit):
+        return ("超出限制", "over a limit"), (exc.zh, exc.en)
     if isinstance(exc, TemplateSyntaxError):
         kind = ("语法错误", "syntax error")
     elif isinstance(exc, SecurityError):
         kind = ("不允许的操作（沙箱）", "not allowed (sandbox)")
     else:
         kind = ("渲染失败", "cannot render")
-    return kind, getattr(exc, "message", None) or str(exc)
+    message = getattr(exc, "message", None) or str(exc)
+    return kind, (message, message)
 
 
 def _text(blob: bytes) -> str:

@@ -125,8 +125,10 @@ def manager_annual_hours(ctx: Context):
     Why:
     培训规定 第九条: principals and safety managers get at least 12 学时 of
     re-training a year, 16 in mines, hazardous chemicals, fireworks and metal
-    smelting; 宁夏方案 二(六) repeats the 12 学时. The figures are
-    `manager_annual_hours` in the rule set.
+    smelting. The figures are `manager_annual_hours` in the rule set. The
+    finding cites 培训规定 第九条 only: 宁夏方案 二(六) also names 12 学时, but
+    as a duty of the authorities (organising the training), not of the
+    enterprise.
 
     Example:
     A safety manager employed all of 2023 with one 8-学时 `management` session in 2023.
@@ -143,21 +145,23 @@ def manager_annual_hours(ctx: Context):
 
 
 @rule("Y003", "manager-initial-hours", title="主要负责人、安全管理人员初次培训学时不足",
-      figures=("manager_initial_hours", "manager_assessment_grace_months"))
+      figures=("manager_initial_hours", "manager_initial_training_months"))
 def manager_initial_hours(ctx: Context):
     """
     A `principal` or `safety_manager` whose `on_post` is in the window and
-    more than the grace months (6) before as_of, and who was still employed
-    when the grace months ended, was credited fewer `management` 学时 by
-    sessions that ended on or before `on_post` + the grace months than the
-    manager initial figure. Sessions before `on_post` count. The finding
+    more than 6 calendar months (the figure `manager_initial_training_months`)
+    before as_of, and who was still employed when those months ended, was
+    credited fewer `management` 学时 by sessions that ended on or before
+    `on_post` + 6 months than the manager initial figure. Sessions before `on_post` count. The finding
     points at the person's `on_post` (or `hired`).
 
     Why:
     培训规定 第九条: initial safety training of principals and safety managers
     is at least 32 学时, 48 in mines, hazardous chemicals, fireworks and metal
     smelting; 第二十四条: they are assessed within 6 months of taking the post.
-    The figures are `manager_initial_hours` and `manager_assessment_grace_months`.
+    The figures are `manager_initial_hours` and `manager_initial_training_months`
+    (the same 6 months in every industry; C005's assessment grace is another
+    figure, 0 outside the high-risk industries).
 
     Example:
     A safety manager on post since 2023-09-01 with 16 `management` 学时 by
@@ -168,7 +172,7 @@ def manager_initial_hours(ctx: Context):
     regulator's course before the assessment), or give it.
     """
     fig = ctx.figure("manager_initial_hours")
-    grace = int(ctx.value("manager_assessment_grace_months"))
+    grace = int(ctx.value("manager_initial_training_months"))
     for p in _people(ctx, managers=True):
         deadline = add_months(p.on_post, grace)
         if not (ctx.in_window(p.on_post) and deadline < ctx.as_of and p.employed_on(deadline)):

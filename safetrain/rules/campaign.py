@@ -1,10 +1,13 @@
 """Family K: the 2023 Ningxia full-staff training campaign (宁夏方案 一、二(一)).
 
 On only in rule sets that give the campaign window (`ningxia-2023`). Judged
-once as_of is after the window's end, for everyone employed at least
-`campaign_min_days` days inside it. A session counts when it started and
-ended inside the window and the person passed it. Findings are about the
-person and point at the person's file.
+once as_of is after the window's end, and only when the campaign window starts
+on or after the archive's window (an archive complete from 2024 on proves
+nothing about 2023), for everyone employed at least `campaign_min_days` days
+inside it. A session counts when it started and ended inside the window and
+the person passed it. One cause, one finding: K002, K003 and K004 judge only
+people K001 does not report (who passed at least one session). Findings are
+about the person and point at the person's file.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterator
 
-from ..archive.reading.codes import TOPIC, label
+from ..archive.reading.codes import LEVEL, TOPIC, label
 from ..archive.reading.models import Person, Session
 from .context import Context
 from .registry import hit, rule
 
 CORE_TOPICS = ("rules", "knowledge", "skills", "emergency")  # 宁夏方案 二(一)
+ROTATION_LEVELS = ("company", "workshop", "team")  # "三级"培训, 宁夏方案 二(一)
 
 
 def _days_employed(p: Person, start: date, end: date) -> int:
@@ -26,10 +30,20 @@ def _days_employed(p: Person, start: date, end: date) -> int:
     return max((hi - lo).days + 1, 0)
 
 
-def _campaigners(ctx: Context) -> Iterator[tuple[Person, list[Session], date, date]]:
-    """(person, passed sessions inside the window, start, end) for everyone judged."""
+def campaign_in_window(ctx: Context) -> bool:
+    """RULES.md (v2): the campaign is judged only when its window starts on or after the archive's."""
+    return ctx.value("campaign_start") >= ctx.window_start
+
+
+def _campaigners(ctx: Context) -> list[tuple[Person, list[Session], date, date]]:
+    """(person, passed sessions inside the window, start, end) for everyone judged; computed once
+    per check for the four K rules."""
+    return ctx.memo("campaign", lambda: list(_judged(ctx)))
+
+
+def _judged(ctx: Context) -> Iterator[tuple[Person, list[Session], date, date]]:
     start, end = ctx.value("campaign_start"), ctx.value("campaign_end")
-    if ctx.as_of <= end:
+    if ctx.as_of <= end or not campaign_in_window(ctx):
         return
     passed: dict[str, list[Session]] = defaultdict(list)  # one pass over the sessions, not one per person
     for s in ctx.archive.sessions.values():
@@ -51,7 +65,9 @@ def campaign_uncovered(ctx: Context):
     A person employed at least `campaign_min_days` (30) days inside the
     campaign window (`campaign_start` to `campaign_end`, 2023-07-01 to
     2023-12-31) passed no session of any type that started and ended inside
-    it. Judged once as_of is after the window.
+    it. Judged once as_of is after the window, and only when the campaign
+    window starts on or after the archive's window (`records_since`): an
+    archive complete from 2024-01-01 is not judged on 2023.
 
     Why:
     宁夏方案 一: from the second half of 2023, half a year of systematic
@@ -105,3 +121,73 @@ def campaign_topics(ctx: Context):
                       + "、".join(label(TOPIC, t) for t in missing),
                       f"{p.name} ({p.id}) was not trained during the campaign ({start} to {end}) in: "
                       + ", ".join(label(TOPIC, t, "en") for t in missing))
+
+
+@rule("K003", "campaign-rotation", title="全员安全培训未按三级轮训一遍",
+      figures=("campaign_start", "campaign_end", "campaign_min_days"))
+def campaign_rotation(ctx: Context):
+    """
+    In `rotation` archives (manufacturing, in `ningxia-2023`), the sessions a
+    person passed inside the campaign window (any type that has a `level`) do
+    not include company, workshop and team level; the finding names the
+    missing levels. A person with no passed session at all is K001's (one
+    cause, one finding, even where K001 is waived). Principals and safety
+    managers are judged too: the campaign trains every employee.
+
+    Why:
+    宁夏方案 二(一): 加工、制造业等生产单位 carry out "三级"培训 (company,
+    workshop and team) and "对员工轮训一遍" — every employee goes through the
+    three levels once during the campaign, old hands as well as new ones.
+
+    Example:
+    A machinist employed since 2019 whose only campaign sessions are two
+    all-staff sessions at company level (`level = "company"`).
+
+    Fix:
+    Record the workshop- and team-level sessions the person passed in the
+    campaign (`level` is allowed on every session type), or give them.
+    """
+    if not ctx.in_group("rotation"):
+        return
+    for p, sessions, start, end in _campaigners(ctx):
+        levels = {s.level for s in sessions}
+        missing = [lv for lv in ROTATION_LEVELS if lv not in levels]
+        if sessions and missing:
+            yield hit(p.id, p.file,
+                      f"{p.name}（{p.id}）在 {start} 至 {end} 全员安全培训中未参加"
+                      + "、".join(label(LEVEL, lv) for lv in missing) + "培训（三级轮训一遍）",
+                      f"{p.name} ({p.id}) passed no {', '.join(label(LEVEL, lv, 'en') for lv in missing)} "
+                      f"training during the campaign ({start} to {end}) (the three-level rotation)")
+
+
+@rule("K004", "campaign-gas-training", "warning", title="使用燃气单位全员安全培训未涉及燃气安全",
+      figures=("campaign_start", "campaign_end", "campaign_min_days"))
+def campaign_gas_training(ctx: Context):
+    """
+    In an archive with `uses_gas = true`, a person passed no session covering
+    `gas` (燃气使用安全) inside the campaign window. A person with no passed
+    session at all is K001's (one cause, one finding, even where K001 is
+    waived).
+
+    Why:
+    The Ningxia plan was written after a restaurant gas explosion; 宁夏方案
+    二(七) has the campaign supervise 防火、燃气使用 training where gas is
+    used. The duty it states is the authorities', so this is a warning, not
+    an error.
+
+    Example:
+    A waiter of a restaurant with `uses_gas = true` whose campaign sessions
+    have `topics = ["rules", "knowledge", "skills", "emergency"]` only.
+
+    Fix:
+    Record (or give) the gas safety training; if a session taught it, add
+    `gas` to its `topics`.
+    """
+    e = ctx.enterprise
+    if e is None or not e.uses_gas:
+        return
+    for p, sessions, start, end in _campaigners(ctx):
+        if sessions and not any("gas" in s.topics for s in sessions):
+            yield hit(p.id, p.file,
+                      f"{p.name}（{p.id}）在 {start} 至 {end} 全员安全培训中没有考核合格的燃气使用安全培训",
+                      f"{p.name} ({p.id}) passed no gas safety training during the campaign ({start} to {end})")

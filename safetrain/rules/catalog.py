@@ -32,17 +32,17 @@ CODE_STATUS: Mapping[str, str] = MappingProxyType({
     "A001": _S, "A002": _S, "A003": _S, "A004": _S, "A005": _S, "A006": _S, "A007": _S, "A008": _S,
     "A009": _S, "A010": _S, "A011": _S,
     # R: records
-    "R001": _S, "R002": _S, "R003": _S, "R004": _S,
+    "R001": _S, "R002": _S, "R003": _S, "R004": _S, "R005": _S,
     # P: before the post
-    "P001": _S, "P002": _S, "P003": _S, "P004": _S, "P005": _S,
+    "P001": _S, "P002": _S, "P003": _S, "P004": _S, "P005": _S, "P006": _S,
     # Y: yearly re-training
     "Y001": _S, "Y002": _S, "Y003": _S,
     # K: the 2023 campaign
-    "K001": _S, "K002": _S,
+    "K001": _S, "K002": _S, "K003": _S, "K004": _S,
     # C: certificates
-    "C001": _S, "C002": _S, "C003": _S, "C004": _S, "C005": _S,
+    "C001": _S, "C002": _S, "C003": _S, "C004": _S, "C005": _S, "C006": _S,
     # D: emergency drills
-    "D001": _S, "D002": _S, "D003": _S, "D004": _S, "D005": _S,
+    "D001": _S, "D002": _S, "D003": _S, "D004": _S, "D005": _S, "D006": _S,
     # M: mentor and apprentice
     "M001": _S, "M002": _S, "M003": _S, "M004": _S, "M005": _S,
     # F: integrity of the training records

@@ -14,7 +14,7 @@ from typing import Iterator
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.models import Certificate, Person
 from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, person_certificates
-from .context import Context
+from .context import Context, previous_change
 from ..dates import add_months
 from .registry import hit, rule
 
@@ -92,24 +92,30 @@ def certificate_expired(ctx: Context):
     """
     for cs in _states(ctx, EXPIRED):
         p, c = cs.person, cs.certificate
+        # the rule's citation names the special-operation and manager law; an `other` certificate
+        # (a 健康证) is cited by the figure of its own warning window instead
         yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} 已于 {c.expires} 过期，且没有同类有效证书",
                   f"certificate {_cert(c, 'en')} of {p.name} ({p.id}) expired on {c.expires} and none of the "
                   f"same kind and category is valid",
-                  key=("certificates", c.index))
+                  key=("certificates", c.index), citation=cs.citation if c.kind == "other" else None)
 
 
 @rule("C003", "review-overdue", title="特种作业操作证逾期未复审", figures=("special_operation_review_years",))
 def review_overdue(ctx: Context):
     """
-    A valid `special_operation` certificate's review fell due (`issued` + 3
-    years, then every 3 years, before it expires) before as_of, and `reviews`
+    A valid `special_operation` certificate's review fell due (`issued` + N
+    years, then every N years, before it expires) before as_of, and `reviews`
     holds no date in the year before that due date or after it (up to
-    as_of). A review due on as_of is not yet late (C004). The finding names
-    the number and the due date and points at the certificate.
+    as_of). N is the certificate's `review_every_years` when it gives one,
+    else the figure (3). A review due on as_of is not yet late (C004). The
+    finding names the number and the due date and points at the certificate.
 
     Why:
-    特种作业规定 第二十一条: "特种作业操作证每3年复审1次"; a certificate not
-    reviewed on time does not qualify its holder to work (安全生产法 第三十条).
+    特种作业规定 第二十一条: "特种作业操作证每3年复审1次"; where the holder has
+    worked the trade 10 years or more without a violation, the issuing
+    authority may extend the cycle to 6 years, and the certificate then
+    records `review_every_years = 6`. A certificate not reviewed on time does
+    not qualify its holder to work (安全生产法 第三十条).
 
     Example:
     Issued 2020-03-01, review due 2023-03-01, `reviews = [2022-02-01]` (13
@@ -163,15 +169,18 @@ def certificate_expiring(ctx: Context):
       figures=("manager_assessment_grace_months",))
 def manager_unassessed(ctx: Context):
     """
-    In `key` industries, an active `principal` or `safety_manager` more than
-    the grace months (6) past `on_post` holds no valid `manager` certificate
+    In `key` industries, an active `principal` or `safety_manager` past
+    `on_post` + the grace figure (calendar months: 6 in `high_risk`
+    industries, 0 in the rest of `key`) holds no valid `manager` certificate
     (expired and superseded ones do not count). The finding points at `roles`.
 
     Why:
     安全生产法 第二十七条: principals and safety managers of mines, metal
     smelting, construction, road transport and dangerous goods "应当由主管的
     负有安全生产监督管理职责的部门对其安全生产知识和管理能力考核合格";
-    培训规定 第二十四条: within 6 months of taking the post.
+    培训规定 第二十四条 gives the five high-risk industries 6 months from
+    taking the post. Construction, road transport and dangerous goods have no
+    such grace: the assessment comes before the post.
 
     Example:
     A construction company's safety manager on post since 2023-09-01 with no
@@ -183,14 +192,72 @@ def manager_unassessed(ctx: Context):
     """
     if not ctx.in_group("key"):
         return
-    grace = int(ctx.value("manager_assessment_grace_months"))
+    fig = ctx.figure("manager_assessment_grace_months")
+    grace = int(fig.value)
     for p in _active(ctx):
         if not p.is_manager or add_months(p.on_post, grace) >= ctx.as_of:
             continue
         states = person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of)
         if not any(cs.certificate.kind == "manager" and cs.is_valid for cs in states):
+            late_zh = f"逾 {grace} 个月" if grace else "上岗前应考核合格，至今"
+            late_en = f"more than {grace} months," if grace else "(the assessment comes before the post)"
             yield hit(p.id, p.file,
-                      f"{p.name}（{p.id}）{p.on_post} 任主要负责人/安全管理人员，逾 {grace} 个月仍无有效的考核合格证",
-                      f"{p.name} ({p.id}) has been a principal or safety manager since {p.on_post}, more than "
-                      f"{grace} months, without a valid manager certificate",
-                      key=("roles",))
+                      f"{p.name}（{p.id}）{p.on_post} 任主要负责人/安全管理人员，{late_zh}仍无有效的考核合格证",
+                      f"{p.name} ({p.id}) has been a principal or safety manager since {p.on_post}, {late_en} "
+                      "without a valid manager certificate",
+                      key=("roles",), citation=fig.citation)
+
+
+@rule("C006", "special-operator-return-untested", title="特种作业人员离岗6个月以上复岗未重新考试",
+      figures=("special_operator_retest_months",))
+def special_operator_return_untested(ctx: Context):
+    """
+    An active `special_operator` has a `return` in `changes`, dated in the
+    window and on or before as_of, after at least the figure's months away
+    (6: `away_since` + 6 calendar months on or before the return's `date`;
+    a return without `away_since` counts as a year or more away), and passed
+    no `special_operation` session with `assessment = "practical"` that ended
+    between `away_since` and the return's `date` (both days included; without
+    `away_since`: after the previous change or the hire). The period is the
+    return's date; the finding points at the change.
+
+    Why:
+    特种作业规定: "离开特种作业岗位6个月以上的特种作业人员，应当重新进行实际
+    操作考试，经确认合格后方可上岗作业". A certificate alone does not show the
+    skill survived the time away.
+
+    Example:
+    An electrician away from 2023-08-01 who returns on 2024-03-01 (7 months)
+    with no practical special operation assessment in between.
+
+    Fix:
+    Record the practical exam the person passed (a `special_operation`
+    session, `assessment = "practical"`, with the person among `attendees`)
+    before the return; record `away_since` if the time away was shorter.
+    """
+    fig = ctx.figure("special_operator_retest_months")
+    months = int(fig.value)
+    for p in _active(ctx):
+        if "special_operator" not in p.roles or not any(ch.kind == "return" for ch in p.changes):
+            continue
+        exams = [s.end.date() for s, a in ctx.sessions_of(p.id)
+                 if s.type == "special_operation" and s.assessment == "practical" and s.passed(a)]
+        for ch in sorted(p.changes, key=lambda c: (c.date, c.index)):
+            if ch.kind != "return" or not (ctx.in_window(ch.date) and ch.date <= ctx.as_of):
+                continue
+            if ch.away_since is not None:
+                if add_months(ch.away_since, months) > ch.date:
+                    continue  # away less than the figure
+                ok = any(ch.away_since <= end <= ch.date for end in exams)
+                since_zh, since_en = f"离岗（{ch.away_since} 起）", f"away since {ch.away_since}"
+            else:
+                since = previous_change(p, ch)
+                ok = any(since < end <= ch.date for end in exams)
+                since_zh, since_en = f"离岗一年以上（未记 away_since；{since} 之后）", \
+                    f"away a year or more (no away_since; after {since})"
+            if not ok:
+                yield hit(p.id, p.file,
+                          f"特种作业人员 {p.name}（{p.id}）{since_zh}，{ch.date} 复岗前没有考核合格的特种作业实际操作考试",
+                          f"special operator {p.name} ({p.id}), {since_en}, returned on {ch.date} without a passed "
+                          "practical special operation exam",
+                          key=("changes", ch.index), period=ch.date.isoformat(), citation=fig.citation)

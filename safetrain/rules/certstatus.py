@@ -3,8 +3,9 @@ certificate rules (C002–C004), `safetrain expiring`, the matrix and the
 ledger, so every view says what `check` says.
 
 特种作业规定 第二十一条: a special operation certificate is reviewed every 3
-years (figure `special_operation_review_years`); a review passed in the year
-before the due date, or after it, satisfies it. Warning windows: 60 days for
+years (figure `special_operation_review_years`), or every 6 where the issuing
+authority extended the cycle (the certificate's `review_every_years`); a
+review passed in the year before the due date, or after it, satisfies it. Warning windows: 60 days for
 special operation certificates (第二十二条), 30 for the others (培训管理办法).
 
 On the due day itself a certificate is still in force and a review not yet
@@ -43,15 +44,23 @@ class CertState:
         return self.state not in (EXPIRED, SUPERSEDED)
 
 
-def review_due_dates(cert: Certificate, years: int) -> Iterator[date]:
-    """issued + N, + 2N, ... years, while the certificate is in force."""
+def review_due_dates(cert: Certificate, years: int, until: date) -> Iterator[date]:
+    """issued + N, + 2N, ... years, while the certificate is in force, up to `until`:
+    as many steps as the window holds, whatever the expiry (9999-12-31: no expiry)."""
     n = 1
+    last = min(cert.expires, until)
     while years > 0:
         due = add_years(cert.issued, years * n)
-        if due > cert.expires:
+        if due > last:
             return
         yield due
         n += 1
+
+
+def review_interval(cert: Certificate, figure: int) -> int:
+    """Years between reviews: the certificate's own `review_every_years` (the authority
+    extended the cycle), else the rule set's figure."""
+    return cert.review_every_years or figure
 
 
 def review_satisfied(cert: Certificate, due: date, as_of: date) -> bool:
@@ -88,11 +97,12 @@ def certificate_state(person: Person, cert: Certificate, ruleset: RuleSet, enter
         return state(EXPIRED, cert.expires, "expiry", window_fig.citation)
     if special:
         review = ruleset.figure("special_operation_review_years", enterprise)
-        dues = [d for d in review_due_dates(cert, int(review.value)) if d < cert.expires]
+        horizon = as_of.fromordinal(as_of.toordinal() + window)
+        dues = [d for d in review_due_dates(cert, review_interval(cert, int(review.value)), horizon) if d < cert.expires]
         past = [d for d in dues if d < as_of]
         if past and not review_satisfied(cert, past[-1], as_of):
             return state(REVIEW_OVERDUE, past[-1], "review", review.citation)
-        upcoming = [d for d in dues if as_of <= d <= as_of.fromordinal(as_of.toordinal() + window)]
+        upcoming = [d for d in dues if as_of <= d <= horizon]
         if upcoming and not review_satisfied(cert, upcoming[0], as_of):
             return state(REVIEW_DUE, upcoming[0], "review", window_fig.citation)
     if (cert.expires - as_of).days <= window:

@@ -8,7 +8,8 @@ from datetime import date
 from functools import cached_property
 
 from ..archive.reading.integrity import Issue, Surroundings, issues
-from ..archive.reading.models import Archive, Attendance, Enterprise, Person, Session
+from ..archive.reading.models import Archive, Attendance, Change, Enterprise, Person, Session
+from ..archive.reading.spec import FOLDERS
 from .ruleset import Figure, RuleSet
 
 
@@ -17,6 +18,13 @@ class Context:
         self.archive = archive
         self.ruleset = ruleset
         self.as_of = as_of
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, compute):
+        """`compute()`, once per check: a fact several rules of a family share (the campaign's people)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def enterprise(self) -> Enterprise | None:
@@ -37,7 +45,8 @@ class Context:
     @cached_property
     def window_start(self) -> date:
         """RULES.md: `records_since`, else the first day of the month of the
-        earliest dated record (a hire, a session, a drill, a mentorship)."""
+        earliest dated record (a hire, a session, a drill, a mentorship, an
+        introduction's `date`, a plan's `approved`)."""
         e = self.enterprise
         if e is not None and e.records_since is not None:
             return e.records_since
@@ -46,6 +55,8 @@ class Context:
         dates += [s.start.date() for s in a.sessions.values()]
         dates += [d.date for d in a.drills.values()]
         dates += [m.start for m in a.mentorships.values()]
+        dates += [i.date for i in a.introductions.values()]
+        dates += [p.approved for p in a.plans.values()]
         if not dates:
             return self.as_of
         return min(dates).replace(day=1)
@@ -67,7 +78,7 @@ class Context:
         out = []
         if a.config is not None:
             out += [("enterprise", a.config.file, i) for i in issues("config", a.config, around)]
-        for kind in ("person", "session", "drill", "mentorship"):
+        for kind in FOLDERS:
             for record in a.records(kind).values():
                 out += [(record.id, record.file, i) for i in issues(kind, record, around)]
         return out
@@ -117,3 +128,9 @@ def on_post_key(person: Person) -> tuple:
     """The key of the line that says when `person` started on the post:
     `on_post`, or `hired` when the file gives no other on_post."""
     return ("on_post",) if person.on_post != person.hired else ("hired",)
+
+
+def previous_change(person: Person, change: Change) -> date:
+    """The date of the person's previous change on an earlier day, else `hired`:
+    training for `change` counts when it ends after this day (P005, C006)."""
+    return max((c.date for c in person.changes if c.date < change.date), default=person.hired)

@@ -1,12 +1,13 @@
 """Family D: emergency drills (宁夏方案 二(四); 预案办法 第三十三条).
 
-D001–D004 judge each whole calendar period in the window that ended before
+D001–D004 and D006 judge each whole calendar period in the window that ended before
 as_of: a period is in the window when it starts on or after the window's
 start, so the month, quarter or half-year the window starts inside of is not
 judged (its records are incomplete, as for the years of family Y). Their
 subject is `enterprise`, their file safetrain.toml and their period the
 period's label. `drill_cadence` archives (by industry, or `crowded_place`
-where the rule set says so) are judged by D001–D003, the others by D004.
+where the rule set says so) are judged by D001–D003, the others by D004;
+every archive by D006 (a comprehensive or special plan drill each year).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from __future__ import annotations
 from typing import Callable
 
 from ..archive.reading.models import Drill
+
+#: drill types that exercise a plan, not only an on-site procedure (预案办法 第三十三条 第一款)
+PLAN_DRILL_TYPES = ("comprehensive", "special")
 from .context import Context
 from .periods import complete_periods, period_label
 from .registry import hit, rule
@@ -147,3 +151,30 @@ def drill_unevaluated(ctx: Context):
         if d.scale == "assessment" and d.date <= ctx.as_of and not (d.evaluation or "").strip():
             yield hit(d.id, d.file, f"检验性演练「{d.title}」（{d.date}）没有演练评估（evaluation）",
                       f"assessment drill \"{d.title}\" ({d.date}) has no evaluation", key=("scale",))
+
+
+@rule("D006", "yearly-plan-drill-missing", title="每年未组织综合或专项应急预案演练")
+def yearly_plan_drill_missing(ctx: Context):
+    """
+    In every archive, a whole calendar year in the window that ended before
+    as_of has no drill whose `type` is `comprehensive` (综合应急预案演练) or
+    `special` (专项应急预案演练). A drill without `type` is an on-site
+    procedure drill (`on_site`) and does not count. The period is the year
+    (`2024`).
+
+    Why:
+    预案办法 第三十三条 第一款: "每年至少组织一次综合应急预案演练或者专项应急
+    预案演练"; the monthly and half-yearly drills of D001–D004 may all be
+    on-site procedure drills, which do not exercise the plan itself.
+
+    Example:
+    2024 with twelve drills, all of them `type = "on_site"` or without `type`,
+    checked as of 2025-03-31.
+
+    Fix:
+    Record the year's comprehensive or special plan drill with its `type`;
+    if one was held and recorded without `type`, add it.
+    """
+    yield from _enterprise_hits(ctx, "year", lambda d: d.type in PLAN_DRILL_TYPES,
+                                "没有综合应急预案演练或专项应急预案演练（每年至少一次）",
+                                "no comprehensive or special emergency plan drill this year (at least one a year)")

@@ -8,6 +8,7 @@ from typing import Iterable, Sequence
 
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..archive.reading.models import Archive, Waiver
+from ..archive.reading.spec import FOLDERS
 from ..findings import Finding
 from .context import Context
 from .registry import RULES, Rule, hit, matches
@@ -37,14 +38,17 @@ def check(archive: Archive, ruleset: RuleSet, as_of: date, *, select: Sequence[s
     found = apply_waivers(found, archive, ruleset, as_of, ran)
     found = [f for f in found if selected(f.code, select, ignore)]
     if archive.config is None or archive.config.settings.mask_id_numbers:
-        found = [_masked(f) for f in found]
+        found = [_masked(f, archive) for f in found]
     return sorted(found, key=Finding.sort_key)
 
 
-def _masked(f: Finding) -> Finding:
+def _masked(f: Finding, archive: Archive) -> Finding:
     """Privacy: 身份证号 inside messages (certificate numbers are often "T" + the
-    holder's) are masked unless the archive's settings say mask_id_numbers = false."""
-    zh, en = mask_id_numbers_in(f.message_zh), mask_id_numbers_in(f.message_en)
+    holder's) are masked unless the archive's settings say mask_id_numbers = false:
+    the subject's own number whatever its validity, and anything shaped like one."""
+    subject = archive.people.get(f.subject)
+    known = subject.id_number if subject is not None else None
+    zh, en = mask_id_numbers_in(f.message_zh, known), mask_id_numbers_in(f.message_en, known)
     return f if (zh, en) == (f.message_zh, f.message_en) else replace(f, message_zh=zh, message_en=en)
 
 
@@ -58,8 +62,8 @@ def _waivers(archive: Archive) -> list[tuple[str | None, str, Waiver]]:
     out: list[tuple[str | None, str, Waiver]] = []
     if archive.config:
         out += [(None, archive.config.file, w) for w in archive.config.waivers]
-    for table in (archive.people, archive.sessions, archive.drills, archive.mentorships):
-        for record in table.values():
+    for kind in FOLDERS:
+        for record in archive.records(kind).values():
             out += [(record.id, record.file, w) for w in record.waivers]
     return out
 

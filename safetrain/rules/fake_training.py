@@ -82,7 +82,9 @@ def implausible_hours(ctx: Context):
     Why:
     宁夏方案 二(十一) orders "严厉打击虚假培训"; 学时 that do not fit in the
     session's time were not given. The figures are `minutes_per_hour` and
-    `max_hours_per_day` in the rule set.
+    `max_hours_per_day` in the rule set. No article sets a daily maximum:
+    it is an integrity check of the archive (档案完整性检查), configurable, and
+    a finding it decides cites no law.
 
     Example:
     `start = 2023-07-01T08:30:00`, `end = 2023-07-01T12:00:00` (210 minutes)

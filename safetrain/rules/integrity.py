@@ -83,9 +83,9 @@ def _issues(ctx: Context, code: str):
 @rule("A003", "unknown-reference", needs_enterprise=False, title="引用的人员不存在")
 def unknown_reference(ctx: Context):
     """
-    A person id in a session's attendees, a drill's participants or a
-    mentorship (its mentor, or the apprentice named by its file) has no person
-    file.
+    A person id in a session's attendees, a drill's participants, a
+    mentorship (its mentor, or the apprentice named by its file) or a plan's
+    `approved_by` has no person file.
 
     Why:
     安全生产法 第二十八条 asks for the participants of every session; a record
@@ -199,7 +199,8 @@ def date_order(ctx: Context):
     """
     Dates in the wrong order: a session or mentorship ending before it starts,
     `left` before `hired`, `on_post` before `hired`, a certificate that expires
-    on or before its issue date, a change before `hired`.
+    on or before its issue date, a change before `hired`, a return whose
+    `away_since` is not before its `date`.
 
     Why:
     Impossible dates make every rule that reads them wrong, and are a sign of

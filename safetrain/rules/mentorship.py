@@ -21,7 +21,7 @@ from ..archive.reading.models import Enterprise, Mentorship, Person
 from ..dates import add_months, whole_months, years_as_months
 from .context import Context
 from .registry import hit, rule
-from .ruleset import RuleSet
+from .ruleset import Figure, RuleSet
 
 MENTOR_FIGURES = ("mentor_min_skill_level", "mentor_min_years_on_post", "mentor_clean_record_years")
 
@@ -151,6 +151,15 @@ def citation_of(reasons: list[Reason], ruleset: RuleSet, enterprise: Enterprise 
     return "; ".join(cites) or None
 
 
+def apprenticeship_minimum(ruleset: RuleSet, enterprise: Enterprise | None, apprentice: Person | None) -> Figure:
+    """M004's minimum for this apprentice, in calendar months: the underground figure
+    (4 in a coal mine) for a person marked `underground = true`, else 2. The one
+    definition M004, `safetrain pair` (the planned end) and the agreement use."""
+    underground = apprentice is not None and apprentice.underground
+    return ruleset.figure("apprenticeship_min_months_underground" if underground else "apprenticeship_min_months",
+                          enterprise)
+
+
 # -- the running period ------------------------------------------------------
 def judged(ctx: Context) -> list[Mentorship]:
     """Mentorships that started by as_of, in id order."""
@@ -170,14 +179,15 @@ def apprentices_without_mentor(ctx: Context) -> Iterator[Person]:
 @rule("M001", "apprentice-without-mentor", title="新上岗人员没有师带徒记录", figures=())
 def apprentice_without_mentor(ctx: Context):
     """
-    In `mentorship` industries (coal and non-coal mines), a person without a
-    manager role whose `on_post` is in the window (and not after as_of) has no
-    mentorship file `mentorships/<pid>.toml`.
+    In `mentorship` industries (coal and non-coal mines, hazardous chemicals,
+    fireworks, metal smelting), a person without a manager role whose
+    `on_post` is in the window (and not after as_of) has no mentorship file
+    `mentorships/<pid>.toml`.
 
     Why:
-    培训规定 第十九条 and 煤矿培训规定: a new worker in a mine works under a
-    mentor (师傅带徒弟) before working alone; 宁夏方案 二(八) asks mines to
-    carry the 师带徒 system through.
+    培训规定 第十九条: in mines, hazardous chemicals, fireworks and metal
+    smelting a new worker works under a mentor (师傅带徒弟制度) before working
+    alone; 宁夏方案 二(八) asks for the 师带徒 system to be carried through.
 
     Example:
     people/E0107.toml with `hired = 2023-08-01` in a coal mine and no
@@ -239,10 +249,10 @@ def mentor_overloaded(ctx: Context):
     `mentor_max_apprentices`: on some day up to as_of, more of the mentor's
     mentorships run (each from `start` to `signed_off`, else `end`, else
     as_of, both days included) than the figure allows. Reported once per
-    mentor (subject the mentor), at the first day the largest number runs:
-    the period is that day, and the message gives the days all those
-    mentorships run together and their apprentices. The finding points at
-    the mentorship among them that started last (the one that went over).
+    mentor (subject the mentor, no period), at the first day the largest
+    number runs: the message gives the days all those mentorships run
+    together and their apprentices. The finding points at the mentorship
+    among them that started last (the one that went over).
 
     Why:
     A mentor can watch only so many apprentices on the job; the figure
@@ -265,7 +275,7 @@ def mentor_overloaded(ctx: Context):
         peak = busiest_day(ms, ctx.as_of)
         if peak is None or len(peak[1]) <= most:
             continue
-        day, together = peak
+        _, together = peak
         first, last = max(m.start for m in together), min(_until(m, ctx.as_of) for m in together)
         newest = max(together, key=lambda m: (m.start, m.id))
         ids = [m.id for m in sorted(together, key=lambda m: m.id)]
@@ -273,7 +283,7 @@ def mentor_overloaded(ctx: Context):
                   f"师傅 {mentor} 在 {first} 至 {last} 同时带徒 {len(ids)} 人（{'、'.join(ids)}），超过上限 {most} 人",
                   f"mentor {mentor} has {len(ids)} apprentices at once from {first} to {last} ({', '.join(ids)}), "
                   f"more than the limit of {most}",
-                  key=("mentor",), period=day.isoformat(), citation=ctx.figure("mentor_max_apprentices").citation)
+                  key=("mentor",), citation=ctx.figure("mentor_max_apprentices").citation)
 
 
 def _until(m: Mentorship, as_of: date) -> date:
@@ -300,21 +310,26 @@ def busiest_day(ms: list[Mentorship], as_of: date) -> tuple[date, list[Mentorshi
     return day, [m for m in ms if m.start <= day <= _until(m, as_of)]
 
 
-@rule("M004", "apprenticeship-short", title="带徒期限不足", figures=("apprenticeship_min_months",))
+@rule("M004", "apprenticeship-short", title="带徒期限不足",
+      figures=("apprenticeship_min_months", "apprenticeship_min_months_underground"))
 def apprenticeship_short(ctx: Context):
     """
-    In `mentorship` industries, `signed_off` is earlier than `start` plus
-    `apprenticeship_min_months` calendar months (a sign-off after as_of is not
-    judged yet).
+    In `mentorship` industries, `signed_off` is earlier than `start` plus the
+    apprenticeship minimum in calendar months: 2 (`apprenticeship_min_months`),
+    or, when the apprentice's person file says `underground = true`, the
+    figure `apprenticeship_min_months_underground` (4 in a coal mine, 2
+    elsewhere). A sign-off after as_of is not judged yet.
 
     Why:
-    煤矿培训规定: a new worker of a mine works under a mentor for at least four
-    months (实习满四个月) before the mentor may sign the apprentice off to
-    work alone.
+    安委10号: new workers of high-risk enterprises practise under a mentor for
+    at least 2 months (实习至少2个月); 煤矿培训规定: a coal mine's underground
+    workers (井下作业人员) for at least four months (实习满四个月), before the
+    mentor may sign the apprentice off to work alone.
 
     Example:
-    `start = 2023-07-20` and `signed_off = 2023-10-31`: the earliest sign-off
-    is 2023-11-20.
+    An underground worker of a coal mine with `start = 2023-07-20` and
+    `signed_off = 2023-10-31`: the earliest sign-off is 2023-11-20 (for a
+    surface worker, 2023-09-20).
 
     Fix:
     Correct `signed_off` if it was mistyped; otherwise the apprentice goes
@@ -323,17 +338,18 @@ def apprenticeship_short(ctx: Context):
     """
     if not ctx.in_group("mentorship"):
         return
-    months = ctx.value("apprenticeship_min_months")
     for m in judged(ctx):
         if m.signed_off is None or m.signed_off > ctx.as_of:
             continue
+        fig = apprenticeship_minimum(ctx.ruleset, ctx.enterprise, ctx.archive.people.get(m.apprentice))
+        months = int(fig.value)
         earliest = add_months(m.start, months)
         if m.signed_off < earliest:
             yield hit(m.id, m.file,
                       f"{m.signed_off} 签署实习合格，带徒不满 {months} 个月（自 {m.start}，最早 {earliest}）",
                       f"signed off on {m.signed_off}, less than {months} months after the start {m.start} "
                       f"(earliest {earliest})",
-                      key=("signed_off",), citation=ctx.figure("apprenticeship_min_months").citation)
+                      key=("signed_off",), citation=fig.citation)
 
 
 @rule("M005", "mentor-post-mismatch", "warning", title="师傅岗位与带徒岗位不符")

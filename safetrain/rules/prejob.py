@@ -4,16 +4,21 @@
 P001–P004 judge each person without a manager role (principals and safety
 managers are judged by Y003 and C005) whose `on_post` is in the window and on
 or before as_of. P005 judges the changes of post dated in the window of every
-person without a manager role, however long ago they were hired. Findings
-are about the person and point at the person's file.
+person without a manager role, however long ago they were hired. P006 judges
+everyone (managers too) who works with a 四新 introduced in the window.
+Findings are about the person and point at the person's file (P006: at the
+introduction's file).
 """
 
 from __future__ import annotations
 
 
-from ..archive.reading.codes import CHANGE_KIND, LEVEL, label
-from ..archive.reading.models import Attendance, Person, Session
-from .context import Context, on_post_key
+from datetime import timedelta
+
+from ..archive.reading.codes import CHANGE_KIND, INTRODUCTION_KIND, LEVEL, label
+from ..archive.reading.models import Attendance, Change, Introduction, Person, Session
+from ..dates import add_months
+from .context import Context, on_post_key, previous_change
 from .registry import hit, rule
 
 THREE_LEVELS = ("company", "workshop", "team")  # 培训规定 第十二条, in the order they are given
@@ -178,15 +183,26 @@ def three_level_order(ctx: Context):
                       key=on_post_key(p))
 
 
-@rule("P005", "retraining-after-change", title="调岗或复岗未重新培训")
+def needs_retraining(ch: Change, away_months: int) -> bool:
+    """培训规定 第十七条: a transfer, or a return after at least `away_months` calendar months
+    away (`away_since` + the months on or before the return; no `away_since`: a year or more)."""
+    if ch.kind != "return" or ch.away_since is None:
+        return True
+    return add_months(ch.away_since, away_months) <= ch.date
+
+
+@rule("P005", "retraining-after-change", title="调岗或复岗未重新培训", figures=("retraining_away_months",))
 def retraining_after_change(ctx: Context):
     """
-    For each `changes` entry (a transfer, or a return after more than a year
-    away) dated in the window and on or before as_of, of a person without a
-    manager role: no passed `transfer` session at workshop level and at team
-    level that ended after the previous change (or the hire) and on or before
-    the change's date. The finding names the missing levels; its period is
-    the change's date; it points at the change in the person's file.
+    For each `changes` entry dated in the window and on or before as_of, of a
+    person without a manager role — a transfer, or a return after at least
+    the re-training figure away (12 calendar months: `away_since` + 12 months
+    on or before the return's `date`; a return without `away_since` counts as
+    away that long) — no passed `transfer` session at workshop level and at
+    team level that ended after the previous change (or the hire) and on or
+    before the change's date. A return after a shorter time away needs no
+    re-training. The finding names the missing levels; its period is the
+    change's date; it points at the change in the person's file.
 
     Why:
     培训规定 第十七条: "从业人员在本生产经营单位内调整工作岗位或离岗一年以上
@@ -194,12 +210,16 @@ def retraining_after_change(ctx: Context):
 
     Example:
     `[[changes]] date = 2024-03-01, kind = "transfer"` with only a team-level
-    `transfer` session on 2024-02-28.
+    `transfer` session on 2024-02-28; or a `return` on 2024-03-01 with
+    `away_since = 2023-02-15` and no transfer session.
 
     Fix:
     Record the workshop- and team-level `transfer` sessions the person passed
-    before starting on the new post.
+    before starting on the new post; for a return after less than a year
+    away, record `away_since`.
     """
+    fig = ctx.figure("retraining_away_months")
+    months = int(fig.value)
     for pid in sorted(ctx.archive.people):
         p = ctx.archive.people[pid]
         if p.is_manager or not p.changes:
@@ -207,9 +227,8 @@ def retraining_after_change(ctx: Context):
         trained = [(s.end.date(), s.level) for s, a in ctx.sessions_of(pid)
                    if s.type == "transfer" and s.level in TRANSFER_LEVELS and s.passed(a)]
         for ch in sorted(p.changes, key=lambda c: (c.date, c.index)):
-            # the previous change on an earlier day, else the hire
-            since = max((c.date for c in p.changes if c.date < ch.date), default=p.hired)
-            if not (ctx.in_window(ch.date) and ch.date <= ctx.as_of):
+            since = previous_change(p, ch)
+            if not (ctx.in_window(ch.date) and ch.date <= ctx.as_of and needs_retraining(ch, months)):
                 continue
             done = {lv for end, lv in trained if since < end <= ch.date}
             missing = [lv for lv in TRANSFER_LEVELS if lv not in done]
@@ -219,5 +238,72 @@ def retraining_after_change(ctx: Context):
                           f"{_levels(missing)}调岗/复岗培训",
                           f"{p.name} ({p.id}): {label(CHANGE_KIND, ch.kind, 'en')} on {ch.date} without passed "
                           f"{_levels(missing, 'en')} transfer training after {since}",
-                          key=("changes", ch.index), period=ch.date.isoformat())
+                          key=("changes", ch.index), period=ch.date.isoformat(),
+                          citation=fig.citation if ch.kind == "return" else None)
+
+
+def introduced(ctx: Context) -> list[Introduction]:
+    """The introductions P006 judges: dated in the window and on or before as_of, by date and id."""
+    return sorted((i for i in ctx.archive.introductions.values() if ctx.in_window(i.date) and i.date <= ctx.as_of),
+                  key=lambda i: (i.date, i.id))
+
+
+def new_tech_trained(ctx: Context, intro: Introduction) -> list[tuple[Person, bool]]:
+    """(person, trained) for everyone `intro` affects, in id order: employed on its `date`
+    with their department or post on that day listed; trained when they passed a `new_tech`
+    session that ended on a day from `date` − the figure's days to `date`, both included.
+    The one definition P006 and the export's columns use."""
+    first = intro.date - timedelta(days=int(ctx.value("new_tech_training_days")))
+    people = ctx.archive.people
+    out = []
+    for pid in sorted(people):
+        p = people[pid]
+        if not (p.employed_on(intro.date) and intro.affects(p)):
+            continue
+        trained = any(s.type == "new_tech" and first <= s.end.date() <= intro.date and s.passed(a)
+                      for s, a in ctx.sessions_of(pid))
+        out.append((p, trained))
+    return out
+
+
+@rule("P006", "new-tech-untrained", title="四新投入使用前未进行专门培训", figures=("new_tech_training_days",))
+def new_tech_untrained(ctx: Context):
+    """
+    For each record of introductions/ dated in the window and on or before
+    as_of: a person employed on its `date` whose department or post on that
+    day is in its `departments` or `posts` passed no `new_tech` session that
+    ended on a day from `date` − 90 days to `date` (both included; the figure
+    `new_tech_training_days`). Managers are judged too. The subject is the
+    person, the period the introduction's date (`2024-05-20`); the finding
+    points at the introduction's file.
+
+    Why:
+    安全生产法 第二十九条: "生产经营单位采用新工艺、新技术、新材料或者使用新
+    设备，必须了解、掌握其安全技术特性，采取有效的安全防护措施，并对从业人员
+    进行专门的安全生产教育和培训"; 培训规定 第十七条 says the same. The law
+    sets no window; training more than 90 days before is a rule-set choice of
+    what still counts as preparing for this introduction.
+
+    Example:
+    introductions/laser.toml with `date = 2024-05-20` and `departments =
+    ["机加车间"]`, and a worker of 机加车间 whose only `new_tech` session ended
+    on 2024-02-19 (91 days before).
+
+    Fix:
+    Give and record the `new_tech` training (with the person among
+    `attendees`) before the introduction is used; if the person does not
+    work with it, correct `departments` or `posts`.
+    """
+    fig = ctx.figure("new_tech_training_days")
+    for intro in introduced(ctx):
+        what_zh = f"{label(INTRODUCTION_KIND, intro.kind)}「{intro.title}」"
+        what_en = f"{label(INTRODUCTION_KIND, intro.kind, 'en')} \"{intro.title}\""
+        for p, trained in new_tech_trained(ctx, intro):
+            if not trained:
+                yield hit(p.id, intro.file,
+                          f"{p.name}（{p.id}）使用 {intro.date} 投入使用的{what_zh}，此前 {fig.value} 日内没有考核合格的"
+                          "四新培训",
+                          f"{p.name} ({p.id}) works with the {what_en} in use from {intro.date} without passed "
+                          f"new technology training in the {fig.value} days before",
+                          key=("date",), period=intro.date.isoformat(), citation=fig.citation)
 

@@ -1,10 +1,14 @@
 """Family R: what every record must hold (安全生产法 第二十八条: 时间、内容、
-参加人员、考核结果; 宁夏方案 二(九)). Only records dated on or before as_of
-are judged: a session planned for next week has no results yet."""
+参加人员、考核结果; 宁夏方案 二(九)), and the year's training plan (安全生产法
+第二十一条 (三)). Only records dated on or before as_of are judged: a session
+planned for next week has no results yet."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from .context import Context
+from .planstatus import approved_plan
 from .registry import hit, rule
 
 
@@ -105,3 +109,46 @@ def empty_session(ctx: Context):
     for d in ctx.archive.drills.values():
         if d.date <= ctx.as_of and not d.participants:
             yield hit(d.id, d.file, "演练记录没有参演人员", "the drill has no participants", key=("participants",))
+
+
+def plan_years(ctx: Context) -> list[int]:
+    """The years R005 judges: 1 January in the window, and as_of on or after
+    1 January + the plan-due figure (31 days: 1 February)."""
+    grace = timedelta(days=int(ctx.value("plan_due_days")))
+    first = ctx.window_start.year + (ctx.window_start > date(ctx.window_start.year, 1, 1))
+    return [y for y in range(first, ctx.as_of.year + 1) if date(y, 1, 1) + grace <= ctx.as_of]
+
+
+@rule("R005", "training-plan-missing", title="没有年度安全培训计划", figures=("plan_due_days",))
+def training_plan_missing(ctx: Context):
+    """
+    A calendar year whose 1 January is in the window, judged once as_of is on
+    or after 1 January + the plan-due figure (31 days: 1 February), has no
+    plans/<year>.toml approved on or before as_of. A plan approved late still
+    satisfies it: the figure only delays judging. A plan file with an A001 or
+    A002 finding does not count (it is reported itself). The subject is
+    `enterprise`, the period the year (`2024`), the file safetrain.toml.
+
+    Why:
+    安全生产法 第二十一条 (三): the principal "组织制定并实施本单位安全生产教育
+    和培训计划". The law gives no date; a plan not there by the end of January
+    is a rule-set choice of when the year's plan is overdue.
+
+    Example:
+    An archive complete from 2023-07-01 with no plans/2024.toml, checked as
+    of 2024-02-01 (on 2024-01-31 it is not judged yet).
+
+    Fix:
+    Write the year's plan (`safetrain new plan 2024 --approved ...`) with its
+    items, approved by the principal; `safetrain render plan 2024` prints it.
+    """
+    fig = ctx.figure("plan_due_days")
+    for year in plan_years(ctx):
+        if approved_plan(ctx.archive, year, ctx.as_of) is None:
+            plan = ctx.archive.plans.get(str(year))
+            late = "" if plan is None else f"（plans/{year}.toml 批准日期 {plan.approved} 晚于检查日期）"
+            late_en = "" if plan is None else f" (plans/{year}.toml is approved on {plan.approved}, after as_of)"
+            yield hit("enterprise", ctx.archive.config.file,
+                      f"{year} 年没有经主要负责人批准的年度安全培训计划（plans/{year}.toml）{late}",
+                      f"no safety-training plan for {year} approved by the principal (plans/{year}.toml){late_en}",
+                      period=str(year), citation=fig.citation)

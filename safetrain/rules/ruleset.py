@@ -23,20 +23,28 @@ FIGURE_TYPES: Mapping[str, str] = MappingProxyType({
     "manager_initial_hours": "number",
     "manager_annual_hours": "number",
     "manager_assessment_grace_months": "int",
+    "manager_initial_training_months": "int",
     "special_operation_review_years": "int",
     "special_operation_warning_days": "int",
     "certificate_warning_days": "int",
+    "special_operator_retest_months": "int",
+    "retraining_away_months": "int",
     "apprenticeship_min_months": "int",
+    "apprenticeship_min_months_underground": "int",
     "mentor_min_skill_level": "skill",
     "mentor_min_years_on_post": "number",
     "mentor_clean_record_years": "number",
     "mentor_max_apprentices": "int",
     "max_hours_per_day": "number",
+    "new_tech_training_days": "int",
+    "plan_due_days": "int",
     "campaign_start": "date",
     "campaign_end": "date",
     "campaign_min_days": "int",
 })
-GROUPS = ("high_risk", "key", "three_level", "drill_cadence", "mentorship")
+GROUPS = ("high_risk", "key", "three_level", "drill_cadence", "mentorship", "rotation")
+#: the rules that judge the campaign window: enabled, they need the campaign_* figures
+CAMPAIGN_RULES = ("K001", "K002", "K003", "K004")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +145,7 @@ def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
             fail(f"figures.{name}", "缺失", "is missing")
 
     rules = {code: MappingProxyType(dict(v)) for code, v in data.get("rules", {}).items() if isinstance(v, dict)}
-    for code in ("K001", "K002"):
+    for code in CAMPAIGN_RULES:
         if rules.get(code, {}).get("enabled", True) and not all(f"campaign_{k}" in figures for k in ("start", "end", "min_days")):
             fail("figures.campaign_*", f"启用 {code} 时必须给出", f"must be given when {code} is enabled")
     return RuleSet(

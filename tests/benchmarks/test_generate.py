@@ -28,7 +28,7 @@ gen = _load_generator()
 
 
 def read_archive(root: Path) -> dict:
-    kinds = {"people": {}, "sessions": {}, "drills": {}, "mentorships": {}}
+    kinds = {"people": {}, "sessions": {}, "drills": {}, "mentorships": {}, "plans": {}}
     for path in sorted(root.rglob("*.toml")):
         rel = path.relative_to(root)
         data = tomllib.loads(path.read_bytes().decode("utf-8"))
@@ -139,10 +139,37 @@ def test_new_hires_trained_at_three_levels_before_post(small):
         assert levels == {"company", "workshop", "team"}, pid
 
 
+def test_catalog_v2_records(small):
+    _, a = small
+    # a plan for each year of the window, drills of every half-year include a comprehensive or special one
+    assert sorted(a["plans"]) == ["2023", "2024"] and all(p["year"] == int(k) for k, p in a["plans"].items())
+    principal = next(pid for pid, p in a["people"].items() if "principal" in p.get("roles", ()))
+    assert {p["approved_by"] for p in a["plans"].values()} == {principal}
+    assert {d["type"] for d in a["drills"].values() if d["scale"] != "small"} <= {"comprehensive", "special"}
+    # manufacturing: the 2023 campaign round goes through company, workshop and team level (K003)
+    rounds = [s for s in a["sessions"].values() if s["type"] == "all_staff"]
+    assert {s.get("level") for s in rounds} == {"company", "workshop", "team"}
+    levels: dict[str, set] = {}
+    for s in rounds:
+        for e in s["attendees"]:
+            levels.setdefault(e["person"], set()).add(s["level"])
+    assert sum(v == {"company", "workshop", "team"} for v in levels.values()) > 0.8 * SMALL["people"]
+
+
+def test_a_generated_archive_is_clean_of_the_v2_rules(small):
+    from safetrain.api import check_path
+
+    codes = [f.code for f in check_path(small[0], dt.date(2024, 6, 30)).findings]
+    assert not set(codes) & {"K004", "R005", "D006", "P006", "C006", "M001", "M004"}, codes
+    # natural problems only: a failed level of the round
+    assert codes.count("K003") < 0.05 * SMALL["people"]
+
+
 def test_mines_get_mentorships(tmp_path):
     gen.generate(tmp_path, seed=3, industry="coal_mine", **SMALL)
     a = read_archive(tmp_path)
     assert a["mentorships"]
+    assert "hazardous_chemicals" in gen.MENTORSHIP  # 培训规定 第十九条: the five industries
     for apprentice, m in a["mentorships"].items():
         mentor = a["people"][m["mentor"]]
         assert mentor["post"] == m["post"] == a["people"][apprentice]["post"]

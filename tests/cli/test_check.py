@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from click.testing import CliRunner
 
-from helpers import config, person, session
+from helpers import config, person, plan, session
 from safetrain.cli import main
 
 AS_OF = ["--as-of", "2024-06-30"]
@@ -28,11 +28,12 @@ def bad_archive(make_archive, root=None):
     return make_archive({
         "people/E1.toml": person(id_number='"640104199003070011"'),
         "sessions/S1.toml": session(attendees="", content=None),
+        "plans/2024.toml": plan(),
     }, root=root)
 
 
 def test_clean_archive_exits_0(make_archive):
-    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()})
+    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session(), "plans/2024.toml": plan()})
     r = run("check", str(root), *AS_OF, "--select", "A,R")
     assert r.exit_code == 0, r.output
     assert "未发现问题" in r.output
@@ -57,7 +58,7 @@ def test_english_messages(make_archive):
 
 
 def test_strict_fails_on_warnings_only(make_archive):
-    root = make_archive({"sessions/S1.toml": session(attendees="")})
+    root = make_archive({"sessions/S1.toml": session(attendees=""), "plans/2024.toml": plan()})
     assert run("check", str(root), *AS_OF, "--select", "R").exit_code == 0
     assert run("check", str(root), *AS_OF, "--select", "R", "--strict").exit_code == 1
 
@@ -85,7 +86,7 @@ def test_json_shape(make_archive):
 
 def test_workspace_json_lines_one_object_per_archive(make_archive, tmp_path):
     bad_archive(make_archive, root=tmp_path / "ws" / "b-client")
-    make_archive({"people/E1.toml": person()}, root=tmp_path / "ws" / "deeper" / "a-client")
+    make_archive({"people/E1.toml": person(), "plans/2024.toml": plan()}, root=tmp_path / "ws" / "deeper" / "a-client")
     (tmp_path / "ws" / "notes").mkdir()
     r = run("check", "ws", *AS_OF, "--select", "A,R", "--format", "json", cwd=tmp_path)
     docs = [json.loads(line) for line in r.output.splitlines()]
@@ -128,7 +129,9 @@ def test_no_archive_and_missing_path_exit_2(tmp_path):
 
 def test_bad_date_is_a_usage_error(make_archive):
     r = run("check", str(make_archive()), "--as-of", "2024-02-30")
-    assert r.exit_code == 2 and "YYYY-MM-DD" in r.output
+    assert r.exit_code == 2 and "--as-of" in r.output and "2024-02-30" in r.output
+    r = run("check", str(make_archive()), "--as-of", "yesterday")
+    assert r.exit_code == 2 and "2023年7月1日" in r.output
 
 
 def test_newer_format_is_refused_naming_the_version(make_archive):

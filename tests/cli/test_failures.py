@@ -31,7 +31,7 @@ def test_a_library_failure_is_one_line_in_the_chosen_language(tmp_path, monkeypa
 def test_the_language_is_known_while_options_are_read(tmp_path, order):
     result = run("status", str(tmp_path), *order)
     assert result.exit_code == 2
-    assert result.stderr == "error: --as-of is not a date in YYYY-MM-DD form: '2024-02-30'\n"
+    assert result.stderr == "error: --as-of: not a valid date: 2024-02-30 (no such day)\n"
 
 
 def test_no_archive_has_one_message_for_single_archive_commands(tmp_path):

@@ -95,3 +95,48 @@ def test_check_config_fixture_is_canonical():
 
     text = config()
     assert format_text(text, "config") == text
+
+
+def test_fmt_removes_a_bom_and_converts_gbk_saying_so_per_file(archive):
+    (archive / "people/E3.toml").write_bytes(b"\xef\xbb\xbf" + person("王五").encode())
+    (archive / "people/E4.toml").write_bytes(person("赵六").encode("gbk"))
+    assert [c for c, f, _ in a_family(archive)] == ["A001"]  # the GBK file only: a BOM is valid TOML
+    r = run("fmt", "--check", archive)
+    assert "people/E3.toml（将去掉 UTF-8 BOM）" in r.output and "people/E4.toml（将从 GBK/GB18030 转为 UTF-8）" in r.output
+    r = run("fmt", archive, "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "people/E3.toml (UTF-8 byte-order mark removed)" in r.output
+    assert "people/E4.toml (converted from GBK/GB18030 to UTF-8)" in r.output
+    assert (archive / "people/E3.toml").read_bytes() == person("王五").encode()
+    assert (archive / "people/E4.toml").read_text("utf-8") == person("赵六")
+    assert a_family(archive) == []
+
+
+def test_fmt_lists_and_asks_on_a_terminal(archive, monkeypatch):
+    from safetrain.cli import fmt as fmt_module
+
+    monkeypatch.setattr(fmt_module, "is_terminal", lambda: True)
+    before = snapshot(archive)
+    r = run("fmt", archive, input="否\n")
+    assert r.exit_code == 1 and "people/E2.toml" in r.output and "修改以上 2 个文件？" in r.output
+    assert "未修改任何文件" in r.output and snapshot(archive) == before
+    r = run("fmt", archive, input="是\n")
+    assert r.exit_code == 0 and "2 个文件已格式化" in r.output
+    assert snapshot(archive) != before
+    (archive / "people/E2.toml").write_text(MESSY, "utf-8")
+    r = run("fmt", archive, "--yes")  # does not ask
+    assert r.exit_code == 0 and "修改以上" not in r.output and "1 个文件已格式化" in r.output
+
+
+def test_workspace_commands_refuse_with_no_path_outside_an_archive(archive, tmp_path, monkeypatch):
+    monkeypatch.chdir(archive.parent)  # a folder holding an archive, not inside one
+    (archive / "people/E2.toml").write_text(MESSY, "utf-8")
+    before = snapshot(archive)
+    for command in (["fmt"], ["check"], ["status"], ["expiring"], ["export", "sqlite", "out.db"]):
+        r = run(*command)
+        assert r.exit_code == 2 and "当前目录不在档案内" in r.output and f"safetrain {command[0]}" in r.output, command
+    assert snapshot(archive) == before
+    monkeypatch.chdir(archive / "people")  # inside an archive: that archive
+    assert run("fmt").exit_code == 0 and snapshot(archive) != before
+    monkeypatch.chdir(archive.parent)
+    assert run("check", ".", "--exit-zero").exit_code == 0

@@ -44,7 +44,7 @@ ROSTER = [
 ]
 ERRORS = [
     f"第 4 行 身份证号（C列）：身份证号无效：校验码应为 {GOOD[-1]}，实际为 {BAD[-1]}（A006）",
-    "第 5 行 入职日期（H列）：不是有效日期：2023年2月30日",
+    "第 5 行 入职日期（H列）：不是有效日期：2023年2月30日（没有这一天）",
     '第 6 行 用工形式（G列）："全职" 不是有效选项；可选：formal 正式工、contract 合同工、temporary 临时工、'
     "dispatched 劳务派遣工、rotating 轮换工、agreement 协议工、intern 实习学生、part_time 非全日制用工",
     "第 7 行 姓名（B列）：缺少姓名",
@@ -151,10 +151,14 @@ def test_roster_needs_a_file_and_a_header(archive, tmp_path):
     assert run("import", "roster", "-a", archive).exit_code == 2
     path = xlsx(tmp_path / "r.xlsx", [["x"]], headers=["随便"])
     result = run("import", "roster", path, "-a", archive)
-    assert result.exit_code == 2 and "前 10 行中找不到表头（需要 工号 列）" in result.output
+    assert result.exit_code == 2 and "前 10 行中找不到表头（需要 工号或姓名 列）" in result.output
     text = tmp_path / "r.xls"
     text.write_bytes(b"old")
-    assert "另存为 .xlsx" in run("import", "roster", text, "-a", archive).output
+    result = run("import", "roster", text, "-a", archive)
+    assert result.exit_code == 2 and "无法读取工作簿" in result.output
+    text = tmp_path / "r.txt"
+    text.write_bytes(b"old")
+    assert "只能读取 .xlsx、.xls、.ods 或 .csv 文件" in run("import", "roster", text, "-a", archive).output
 
 
 def test_roster_from_csv(archive, tmp_path):
@@ -195,14 +199,14 @@ def test_attendance_import(with_session, tmp_path):
         "第 4 行 姓名（B列）：姓名 李梅 对应 2 人（E2、E4），请填写工号",
         "第 5 行 姓名（B列）：没有姓名为 不存在 的人员",
         "第 6 行 工号（A列）：工号 E2 的姓名是 李梅，不是 王五",
-        "第 7 行 成绩（C列）：应为分数或 合格/不合格：优秀",
+        "第 7 行 成绩（C列）：应为分数（如 85 或 85分）、合格/不合格、补考合格 或 缺考：优秀",
         "第 8 行 工号（A列）：人员 E3 与第 2 行重复",
         "第 9 行 工号（A列）：人员 E404 没有人员档案（people/E404.toml）",
         "第 11 行 学时（E列）：学时 12 超过本期培训学时 8",
-        "新建 E3 王五",
-        "新建 E5 赵六",
-        "跳过 E1（第 10 行）：已存在；用 --update 更新",
-        "新建 2，更新 0，跳过 1，出错 7 行",
+        "已登记 E3 王五",
+        "已登记 E5 赵六",
+        "跳过 E1（第 10 行）：已在参加人员中；用 --update 更新",
+        "登记 2 人，更新 0，跳过 1，缺考 0，出错 7 行",
     ]
     after = snapshot(with_session)
     assert changed(before, after) == ["sessions/2023/S1.toml"]

@@ -17,7 +17,7 @@ def test_init_writes_a_commented_register_and_empty_folders(tmp_path):
     target = tmp_path / "acme"
     result = run("init", target, *FACTS, "--records-since", "2023年7月1日")
     assert result.exit_code == 0, result.output
-    assert f"已新建档案 {target}（规则集 ningxia-2023）" in result.output
+    assert f"已新建档案 {target}\n规则集：ningxia-2023（所在地区“宁夏回族自治区银川市兴庆区”含“宁夏”，属于宁夏）" in result.output
     text = (target / "safetrain.toml").read_text("utf-8")
     assert tomllib.loads(text) == {
         "format": 1, "ruleset": "ningxia-2023", "waivers": [],
@@ -27,7 +27,7 @@ def test_init_writes_a_commented_register_and_empty_folders(tmp_path):
     assert "# 统一社会信用代码（18位，GB 32100）\ncredit_code =" in text
     assert "# 可选：coal_mine 煤矿 · non_coal_mine 非煤矿山" in text
     assert "# [settings]\n# pass_mark = 60" in text
-    for folder in ("people", "sessions", "drills", "mentorships", "contracts", "attachments"):
+    for folder in ("people", "sessions", "drills", "mentorships", "introductions", "plans", "contracts", "attachments"):
         assert (target / folder / ".gitkeep").is_file()
     assert ".safetrain.lock" in (target / ".gitignore").read_text("utf-8")
     assert format_text(text, "config") == text
@@ -69,13 +69,14 @@ def test_init_without_a_terminal_names_what_is_missing(tmp_path):
 
 def test_init_asks_on_a_terminal(tmp_path, monkeypatch):
     monkeypatch.setattr(support, "is_terminal", lambda: True)
-    answers = ["某某饭店", "91350100M000100Y40", CREDIT_CODE, "11", "y", "y", "山东省济南市"]
+    answers = ["某某饭店", "91350100M000100Y40", CREDIT_CODE, "11", "是", "y", "山东省济南市", ""]
     result = run("init", tmp_path / "hotel", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "11. catering 餐饮" in result.output
     assert "统一社会信用代码无效" in result.output  # the first code was refused and asked again
     data = tomllib.loads((tmp_path / "hotel" / "safetrain.toml").read_text("utf-8"))
     assert data["ruleset"] == "national"
+    assert "建议的规则集：national（所在地区和统一社会信用代码都不在宁夏" in result.output
     assert data["enterprise"] == {"name": "某某饭店", "credit_code": CREDIT_CODE, "industry": "catering",
                                   "crowded_place": True, "uses_gas": True, "region": "山东省济南市"}
 
@@ -86,3 +87,36 @@ def test_init_ruleset(tmp_path, ruleset, ok):
     assert (result.exit_code == 0) == ok, result.output
     if not ok:
         assert 'no built-in rule set named "beijing"' in result.output
+
+
+@pytest.mark.parametrize("region, credit_code, ruleset, why", [
+    ("银川市兴庆区", CREDIT_CODE, "ningxia-2023", "含“银川”"),
+    ("吴忠市利通区", CREDIT_CODE, "ningxia-2023", "含“吴忠”"),
+    ("中宁县宁安镇", CREDIT_CODE, "ningxia-2023", "含“中宁县”"),
+    ("西夏区北京西路", CREDIT_CODE, "ningxia-2023", "含“西夏区”"),
+    ("某开发区", "91640100MA76XKQ20D", "ningxia-2023", "行政区划码 640100 属于宁夏"),
+    ("山东省济南市", CREDIT_CODE, "national", "都不在宁夏"),
+])
+def test_init_recognises_ningxia_and_says_why(tmp_path, region, credit_code, ruleset, why):
+    from safetrain.archive.reading.gbcodes import credit_check_char
+
+    code = credit_code[:17] + credit_check_char(credit_code[:17])
+    args = list(FACTS)
+    args[args.index("宁夏回族自治区银川市兴庆区")] = region
+    args[args.index(CREDIT_CODE)] = code
+    result = run("init", tmp_path / "a", *args)
+    assert result.exit_code == 0, result.output
+    assert f"规则集：{ruleset}（" in result.output and why in result.output
+    assert tomllib.loads((tmp_path / "a" / "safetrain.toml").read_text("utf-8"))["ruleset"] == ruleset
+
+
+def test_init_asks_for_the_rule_set_on_a_terminal_and_names_the_choice(tmp_path, monkeypatch):
+    monkeypatch.setattr(support, "is_terminal", lambda: True)
+    args = [a for a in FACTS]
+    args[args.index("宁夏回族自治区银川市兴庆区")] = "银川市金凤区"
+    result = run("init", tmp_path / "a", *args, input="national\n")
+    assert result.exit_code == 0, result.output
+    assert "建议的规则集：ningxia-2023（所在地区“银川市金凤区”含“银川”，属于宁夏）" in result.output
+    assert "规则集：national（按所选）" in result.output
+    result = run("init", tmp_path / "b", *args, "--ruleset", "national")
+    assert "规则集：national（由 --ruleset 指定）" in result.output and "建议" not in result.output

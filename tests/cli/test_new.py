@@ -151,3 +151,75 @@ def test_archive_found_from_the_current_folder(archive, monkeypatch):
     result = run("new", "person", "E9", "--name", "王五", "--department", "d", "--post", "p", "--employment", "formal",
                  "--hired", "2023-07-03")
     assert result.exit_code == 0 and (archive / "people/E9.toml").is_file()
+
+
+def test_new_introduction(archive):
+    result = run("new", "introduction", "laser-2024", "-a", archive, "--title", "激光切割机", "--kind", "新设备",
+                 "--date", "2024年5月20日", "--departments", "机加车间", "--posts", "车工、铣工")
+    assert result.exit_code == 0, result.output
+    assert result.output == "已新建 introductions/laser-2024.toml\n"
+    assert (archive / "introductions/laser-2024.toml").read_text("utf-8") == textwrap.dedent('''\
+        title = "激光切割机"
+        kind = "equipment"
+        date = 2024-05-20
+        departments = ["机加车间"]
+        posts = ["车工", "铣工"]
+        ''')
+    assert a_family(archive) == []
+    assert run("fmt", "--check", archive).exit_code == 0
+    before = snapshot(archive)
+    bad = run("new", "introduction", "I2", "-a", archive, "--title", "新工艺", "--kind", "process",
+              "--date", "2024-05-20", "--lang", "en")
+    assert bad.exit_code == 2
+    assert bad.output.startswith("error: introductions/I2.toml: `departments` and `posts` list nothing")
+    assert snapshot(archive) == before
+
+
+def test_new_plan_takes_its_year_from_the_id_and_items_from_item(archive):
+    run("new", "person", "P1", "-a", archive, "--name", "王总", "--department", "办公室", "--post", "总经理",
+        "--employment", "formal", "--hired", "2020-01-01", "--roles", "principal")
+    result = run("new", "plan", "2024", "-a", archive, "--approved", "2024-01-05", "--approved-by", "P1",
+                 "--budget", "50000", "--item", "新员工三级安全教育;岗前培训;3;当年新入职人员;24",
+                 "--item", "全员年度再培训；refresher；4")
+    assert result.exit_code == 0, result.output
+    assert (archive / "plans/2024.toml").read_text("utf-8") == textwrap.dedent('''\
+        year = 2024
+        approved = 2024-01-05
+        approved_by = "P1"
+        budget = 50000
+
+        [[items]]
+        title = "新员工三级安全教育"
+        type = "pre_job"
+        month = 3
+        audience = "当年新入职人员"
+        hours = 24
+
+        [[items]]
+        title = "全员年度再培训"
+        type = "refresher"
+        month = 4
+        ''')
+    assert a_family(archive) == []
+    assert run("fmt", "--check", archive).exit_code == 0
+    assert "--year" not in run("new", "plan", "--help").output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["2024", "--approved", "2024-01-05", "--approved-by", "P404", "--item", "a;pre_job;3"],
+     "错误：plans/2024.toml：`approved_by` 批准人 P404 没有人员档案（people/P404.toml）（A003）"),
+    (["24", "--approved", "2024-01-05", "--item", "a;pre_job;3"], '错误：计划以年度命名："24" 不是年度（如 2024）'),
+    (["2024", "--approved", "2024-01-05"], "错误：--item：计划至少要有一个项目（名称;类型;月份;对象;学时）"),
+    (["2024", "--approved", "2024-01-05", "--item", "全员培训;all_staff"],
+     "错误：--item（第 1 项）：应为 名称;类型;月份[;对象[;学时]]：全员培训;all_staff"),
+    (["2024", "--approved", "2024-01-05", "--item", "a;pre_job;3", "--item", "b;pre_job;三月"],
+     "错误：--item（第 2 项）：计划月份（1–12）：不是数字：三月"),
+    (["2024", "--approved", "2024-01-05", "--item", "a;pre_job;13"], "错误：plans/2024.toml：`items[0].month` = 13 应不大于 12"),
+    (["2024", "--item", "a;pre_job;3"], "错误：缺少必填项：--approved（主要负责人批准日期）"),
+])
+def test_new_plan_refuses(archive, args, message):
+    before = snapshot(archive)
+    result = run("new", "plan", *args[:1], "-a", archive, *args[1:])
+    assert result.exit_code == 2
+    assert result.output == message + "\n", result.output
+    assert snapshot(archive) == before

@@ -24,7 +24,7 @@ def _jsonable(value):
     return value
 
 
-def test_writes_the_five_schemas(tmp_path):
+def test_writes_a_schema_per_file_kind(tmp_path):
     r = CliRunner().invoke(main, ["schema", "-o", str(tmp_path / "schemas"), "--taplo"])
     assert r.exit_code == 0, r.output
     names = sorted(p.name for p in (tmp_path / "schemas").iterdir())
@@ -63,3 +63,20 @@ def test_sample_archive_schemas_are_current_and_every_file_points_to_them():
         target = (path.parent / first.split(" ", 1)[1]).resolve()
         assert target.is_file() and target.parent == folder.resolve(), path
         tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def test_schema_lang_gives_one_language_and_names_the_format_page(tmp_path):
+    import json
+
+    from safetrain.cli import main
+    from click.testing import CliRunner
+
+    both = json.loads(CliRunner().invoke(main, ["schema", "--print", "person"]).output)
+    zh = json.loads(CliRunner().invoke(main, ["schema", "--print", "person", "--lang", "zh"]).output)
+    en = json.loads(CliRunner().invoke(main, ["schema", "--print", "person", "--lang", "en"]).output)
+    assert both["properties"]["hired"]["description"] == "入职日期 / hired on"
+    assert zh["properties"]["hired"]["description"] == "入职日期"
+    assert en["properties"]["hired"]["description"] == "hired on"
+    assert en["properties"]["employment"]["enumDescriptions"][0] == "permanent"
+    assert zh["properties"]["employment"]["enumDescriptions"][0] == "正式工"
+    assert all("docs/format.md" in s["description"] for s in (both, zh, en))

@@ -16,7 +16,7 @@ from safetrain.api import check_path
 from safetrain.cli import main
 from safetrain.export import tables
 from safetrain.export.keyed import EXPORTS
-from safetrain.export.parquet import TYPES
+from safetrain.export.parquet import DATASETS, TYPES
 
 pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install -e '.[test]')")
 pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow is not installed (pip install -e '.[test]')")
@@ -123,7 +123,8 @@ def test_sample_workspace_round_trips_and_foreign_keys_hold(tmp_path):
         assert table_rows(con, t) == table_rows(lite, t), t.name
         for fk in t.foreign_keys:
             on = " AND ".join(f'p."{r}" = c."{col}"' for col, r in zip(fk.columns, fk.references))
-            orphans = con.execute(f'SELECT COUNT(*) FROM "{t.name}" c WHERE NOT EXISTS '
+            filled = " AND ".join(f'c."{col}" IS NOT NULL' for col in fk.columns)  # NULL: no reference
+            orphans = con.execute(f'SELECT COUNT(*) FROM "{t.name}" c WHERE {filled} AND NOT EXISTS '
                                   f'(SELECT 1 FROM "{fk.table}" p WHERE {on})').fetchone()[0]
             assert orphans == 0, (t.name, fk)
     # keys are unique across the whole dataset
@@ -217,7 +218,9 @@ def test_archives_that_cannot_be_keyed_are_set_aside(tmp_path, make_archive):
     assert lines[2].endswith("twin-b/safetrain.toml; neither is exported")
     assert {p.name for p in (out / "enterprises").iterdir()} == {f"credit_code={credit_code(7)}"}
     result = export_pq(out, ws, lang="zh")
-    assert result.exit_code == 1 and result.stderr.startswith("警告：") and "未导出" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"已替换此前生成的 {len(DATASETS) + 1} 个文件"
+    assert all(line.startswith("警告：") and "未导出" in line for line in result.stderr.splitlines()[1:])
 
 
 def test_missing_pyarrow_names_the_extra(monkeypatch, tmp_path, export_workspace):
@@ -241,7 +244,7 @@ def test_many_archives_checked_in_worker_processes_give_the_same_dataset(tmp_pat
     result = export_pq(pooled, ws, extra=["--jobs", "2"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{pooled}: 20 archive(s) exported, 40 people")
-    assert files(serial) == files(pooled) and len(files(pooled)) == 20 * 16 + 1
+    assert files(serial) == files(pooled) and len(files(pooled)) == 20 * len(DATASETS) + 1
 
 
 def test_out_must_be_a_folder(tmp_path, export_workspace):
@@ -250,3 +253,27 @@ def test_out_must_be_a_folder(tmp_path, export_workspace):
     result = export_pq(target, export_workspace)
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert target.read_text() == "x"
+
+
+def test_files_this_export_did_not_write_are_replaced_only_with_force(tmp_path, export_workspace):
+    out = tmp_path / "pq"
+    theirs = out / "people" / f"credit_code={ACME_CODE}" / "part-0.parquet"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_bytes(b"someone else's data")
+    result = export_pq(out, export_workspace)
+    assert result.exit_code == 2 and result.output == (
+        f"error: {theirs} exists and is not an earlier output of this command: --force replaces it, "
+        "or choose another name\n")
+    assert theirs.read_bytes() == b"someone else's data"
+    assert not (out / "enterprises" / f"credit_code={ACME_CODE}").exists()  # acme's files are claimed before any
+    result = export_pq(out, export_workspace, extra=["--force"])
+    assert result.exit_code == 0 and f"replaced {theirs} (--force)" in result.stderr
+    assert duck(out).execute("SELECT COUNT(*) FROM people").fetchone() == (6,)
+    result = export_pq(out, export_workspace)  # its own earlier files: replaced, and said so
+    assert result.exit_code == 0 and result.stderr == f"replaced {2 * len(DATASETS) + 1} files written by an earlier run\n"
+
+
+def test_never_into_an_archives_records(tmp_path, export_workspace):
+    result = export_pq(export_workspace / "acme" / "people" / "pq", export_workspace)
+    assert result.exit_code == 2 and "is inside the people of the archive" in result.output
+    assert not (export_workspace / "acme" / "people" / "pq").exists()

@@ -62,21 +62,26 @@ def test_sample_workspace_round_trips(pg, tmp_path):
     assert result.exit_code == 0, result.output
     result = export_pg(pg, SAMPLE)
     assert result.exit_code == 0, result.output
-    assert result.output == (f"PostgreSQL (schema {pg.schema}): 3 archive(s) exported, 84 people, 75 sessions, "
-                             "301 attendance rows, 8 findings; 1422 rows\n")
     lite = sqlite3.connect(out)
+    count = {t.name: lite.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] for t in tables.SCHEMA}
+    total = sum(n for name, n in count.items() if name != "labels")
+    assert result.output == (f"PostgreSQL (schema {pg.schema}): 3 archive(s) exported, {count['people']} people, "
+                             f"{count['sessions']} sessions, {count['attendance']} attendance rows, "
+                             f"{count['findings']} findings; {total} rows\n")
+    assert all(count[name] > 0 for name in ("people", "sessions", "attendance", "certificates", "drills",
+                                            "mentorships", "findings", "labels"))  # the comparison compares rows
     with pg.connect() as con:
         for t in tables.SCHEMA:
-            count = lite.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0]
-            assert con.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] == count, t.name
+            assert con.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] == count[t.name], t.name
             assert table_rows(con, t) == table_rows(lite, t), t.name
+        per_archive = {a: sum(lite.execute(f'SELECT COUNT(*) FROM "{t.name}" WHERE archive = ?', (a,)).fetchone()[0]
+                              for t in tables.SCHEMA if t.name != "labels")
+                       for a in ("hongshan-coal", "xingqing-machinery", "yinchuan-bbq")}
         assert con.execute("SELECT archive, credit_code, as_of, tool_version, row_count FROM exports "
                            "ORDER BY archive").fetchall() == [
-            ("hongshan-coal", "91640181MA76K3H27T", AS_OF, "0.1.0", 730),
-            ("xingqing-machinery", "91640104MA75Q8D191", AS_OF, "0.1.0", 401),
-            ("yinchuan-bbq", "91640104MA77B2N59D", AS_OF, "0.1.0", 291)]
-    assert sum(lite.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0]
-               for t in tables.SCHEMA if t.name != "labels") == 1422
+            ("hongshan-coal", "91640181MA76K3H27T", AS_OF, "0.1.0", per_archive["hongshan-coal"]),
+            ("xingqing-machinery", "91640104MA75Q8D191", AS_OF, "0.1.0", per_archive["xingqing-machinery"]),
+            ("yinchuan-bbq", "91640104MA77B2N59D", AS_OF, "0.1.0", per_archive["yinchuan-bbq"])]
     lite.close()
 
 
@@ -122,7 +127,8 @@ def test_columns_typed_keys_foreign_keys_and_comments(pg, export_workspace):
         for t in tables.SCHEMA:
             for fk in t.foreign_keys:
                 on = " AND ".join(f'p."{r}" = c."{c}"' for c, r in zip(fk.columns, fk.references))
-                orphans = con.execute(f'SELECT COUNT(*) FROM "{t.name}" c WHERE NOT EXISTS '
+                filled = " AND ".join(f'c."{c}" IS NOT NULL' for c in fk.columns)  # NULL: no reference
+                orphans = con.execute(f'SELECT COUNT(*) FROM "{t.name}" c WHERE {filled} AND NOT EXISTS '
                                       f'(SELECT 1 FROM "{fk.table}" p WHERE {on})').fetchone()[0]
                 assert orphans == 0, (t.name, fk)
         import psycopg
@@ -334,3 +340,17 @@ def test_archives_without_a_usable_credit_code_are_set_aside(pg, make_archive, t
     assert result.output.startswith(f"PostgreSQL (schema {pg.schema}): 1 archive(s) exported, 1 people, ")
     assert "warning: " in result.stderr and "bad/safetrain.toml: `enterprise.credit_code` is invalid" in result.stderr
     assert pg.one("SELECT string_agg(archive, ',') FROM enterprises") == "good"
+
+
+def test_tables_safetrain_did_not_export_are_left_alone(pg, export_workspace):
+    with pg.connect() as con:
+        con.execute(f'CREATE SCHEMA "{pg.schema}"; CREATE TABLE people (id integer PRIMARY KEY, name text); '
+                    "INSERT INTO people VALUES (1, '他们的数据')")
+    result = export_pg(pg, export_workspace)
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert result.output == (f"error: the PostgreSQL schema {pg.schema} holds tables safetrain did not export "
+                             "(people): choose another schema with --schema\n")
+    with pg.connect() as con:
+        assert con.execute("SELECT * FROM people").fetchall() == [(1, "他们的数据")]
+        assert [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                          "WHERE table_schema = %s", (pg.schema,))] == ["people"]

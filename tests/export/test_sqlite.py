@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import AS_OF, config, person, session
+from helpers import AS_OF, config, introduction, person, plan, session
 
 from safetrain.api import check_path
 from safetrain.archive.reading.codes import TABLES as CODE_TABLES
@@ -237,12 +237,13 @@ def test_cli_messages_chinese_first_english_with_lang(workspace, tmp_path):
     assert result.exit_code == 0
     assert result.output == f"{out}：2 个档案，人员 6，培训 4 期，参训记录 8 条，问题 {count_findings(out)} 个\n"
     result = export(str(out), str(workspace))
-    assert result.output.startswith(f"{out}: 2 archive(s), 6 people, 4 sessions, 8 attendance rows, ")
+    assert result.stdout.startswith(f"{out}: 2 archive(s), 6 people, 4 sessions, 8 attendance rows, ")
+    assert result.stderr == f"replaced {out}, written by an earlier run\n"
     result = export(str(out), str(tmp_path / "nowhere"), lang="zh")
     assert result.exit_code == 2 and result.output == f"错误：路径不存在：{tmp_path / 'nowhere'}\n"
     result = CliRunner().invoke(main, ["export", "sqlite", str(out), str(workspace), "--as-of", "2024-13-01", "--lang", "en"])
-    assert result.exit_code == 2 and "not a date in YYYY-MM-DD form" in result.output and "Traceback" not in result.output
-    result = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path), str(workspace)])
+    assert result.exit_code == 2 and "not a valid date: 2024-13-01" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path), str(workspace), "--lang", "en"])
     assert result.exit_code == 2 and "is a directory" in result.output
 
 
@@ -308,3 +309,40 @@ def test_archive_names_relative_to_the_common_folder(make_archive, tmp_path):
     results = [check_path(r, AS_OF) for r in roots]
     assert tables.archive_names(results) == ["clients/a", "clients/b", "own"]
     assert tables.archive_names(results[:1]) == ["a"]
+
+
+def test_introductions_and_plans_with_their_derived_columns(make_archive, tmp_path):
+    root = make_archive({
+        "people/E1.toml": person(),  # 机加车间 车工: affected, trained
+        "people/E2.toml": person("李梅"),  # affected, untrained
+        "people/E3.toml": person("王五", department='"装配车间"', post='"装配工"'),  # not affected
+        "people/P1.toml": person("王总", roles='["principal"]', department='"办公室"', post='"总经理"'),
+        "sessions/2024/S1.toml": session('{ person = "E1", score = 90 }', type='"new_tech"', level=None,
+                                         start="2024-05-10T08:30:00", end="2024-05-10T12:30:00", hours="4"),
+        "sessions/2024/S2.toml": session('{ person = "E1", score = 90 }', type='"refresher"', level=None,
+                                         start="2024-04-02T08:30:00", end="2024-04-02T12:30:00", hours="4"),
+        "introductions/I1.toml": introduction(posts='["车工"]'),
+        "introductions/I2.toml": introduction("2024-09-01", title='"新材料"', kind='"material"'),
+        "plans/2024.toml": plan(2024, approved_by='"P1"', budget="3000",
+                                items=(("refresher", 3), ("new_tech", 6), ("all_staff", 5), ("management", 9))),
+        "plans/2023.toml": plan(2023, approved_by='"P404"'),  # A003: left out, with its items
+    })
+    out = tmp_path / "v2.db"
+    assert export(str(out), str(root)).exit_code == 0
+    con = sqlite3.connect(out)
+    assert con.execute("SELECT id, kind, date, affected, untrained FROM introductions ORDER BY id").fetchall() == [
+        ("I1", "equipment", "2024-05-20", 2, 1), ("I2", "material", "2024-09-01", None, None)]
+    assert con.execute("SELECT introduction, position, department FROM introduction_departments").fetchall() == [
+        ("I1", 1, "机加车间"), ("I2", 1, "机加车间")]
+    assert con.execute("SELECT introduction, post FROM introduction_posts").fetchall() == [("I1", "车工")]
+    assert con.execute("SELECT id, year, approved, approved_by, budget, items, items_due, items_done FROM plans"
+                       ).fetchall() == [("2024", 2024, "2024-01-05", "P1", 3000.0, 4, 3, 1)]
+    # the state of each item is planstatus's: S2 (a refresher in April) carries out the March refresher item;
+    # the new_tech session of May is before the item's month (June)
+    assert con.execute("SELECT position, type, month, state, session FROM plan_items ORDER BY position").fetchall() == [
+        (1, "refresher", 3, "done", "S2"), (2, "new_tech", 6, "open", None), (3, "all_staff", 5, "open", None),
+        (4, "management", 9, "planned", None)]
+    assert con.execute("SELECT zh FROM labels WHERE code_table = 'drill_type' AND code = 'special'").fetchone() == (
+        "专项应急预案演练",)
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    con.close()

@@ -24,6 +24,8 @@ def mentor(name: str, department: str, since: str, skill: str = "senior", hired:
 
 
 def worker(name: str, department: str, hired: str, post: str = "采煤机司机", **keys) -> str:
+    """An underground worker of the mine: four months' apprenticeship (M004, 煤矿培训规定)."""
+    keys.setdefault("underground", "true")
     return person(name, hired=hired, department=f'"{department}"', post=f'"{post}"', employment='"contract"', **keys)
 
 
@@ -59,7 +61,13 @@ def test_help():
 def test_json(mine):
     result = run("-a", str(mine), "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0
-    assert json.loads(result.output) == {
+    data = json.loads(result.output)
+    assert [p.pop("cost_words") for p in data["pairs"]] == [
+        "48：同班组；师傅带的第 1 名徒弟（最多 2 名）；本岗位工龄比最长者少 48 个月",
+        "98：同部门；师傅带的第 1 名徒弟（最多 2 名）；工龄最长的师傅",
+        "97：同班组；师傅带的第 2 名徒弟（最多 2 名）；本岗位工龄比最长者少 48 个月",
+    ]
+    assert data == {
         "pairs": [
             {"apprentice": "A1", "mentor": "M1", "post": "采煤机司机", "start": "2024-03-01", "cost": 48,
              "reasons": ["同一班组（综采一队一班）", "师傅本岗位工龄12年2个月", "配对后带徒 2/2 人"]},
@@ -126,6 +134,15 @@ def test_capacity_is_judged_over_the_whole_span(make_archive):
     data = json.loads(run("-a", str(root), "--as-of", AS_OF, "--format", "json", "--write").output)
     assert [(p["apprentice"], p["mentor"]) for p in data["pairs"]] == [("A1", "M2")]
     assert [f.code for f in findings(root, select=["M"])] == []
+
+
+def test_a_surface_worker_is_planned_for_two_months(make_archive):
+    root = make_archive({"people/M1.toml": mentor("李师傅", "综采一队", "2012-01-01"),
+                         "people/A1.toml": worker("王徒弟", "综采一队", "2024-03-01", underground="false")},
+                        industry="coal_mine")
+    run("-a", str(root), "--as-of", AS_OF, "--write")
+    text = (root / "mentorships/A1.toml").read_text(encoding="utf-8")
+    assert "最短带徒期限 2 个月" in text and "end = 2024-05-01" in text
 
 
 def test_unpaired_reasons(make_archive):
@@ -202,8 +219,8 @@ def test_write_refuses_a_file_that_appeared_meanwhile(mine):
 @pytest.mark.parametrize("args, message", [
     (["--apprentice", "ZZ"], "没有编号为 ZZ 的人员（people/ZZ.toml）"),
     (["--apprentice", "ZZ", "--lang", "en"], "no person with id ZZ (people/ZZ.toml)"),
-    (["--start", "2024-02-30"], "错误：--start 不是 YYYY-MM-DD 格式的日期"),
-    (["--as-of", "tomorrow"], "错误：--as-of 不是 YYYY-MM-DD 格式的日期"),
+    (["--start", "2024-02-30"], "错误：--start：不是有效日期：2024-02-30（没有这一天）"),
+    (["--as-of", "tomorrow"], "错误：--as-of：不是日期：tomorrow（应写成 2023-07-01、2023.7.1、2023/7/1 或 2023年7月1日）"),
 ])
 def test_bad_input_is_one_line_exit_2(mine, args, message):
     result = run("-a", str(mine), *args)
@@ -223,3 +240,12 @@ def test_broken_person_file_is_refused(make_archive):
     result = run("-a", str(root), "--apprentice", "A1", "--lang", "en")
     assert result.exit_code == 2
     assert "people/A1.toml has errors; fix them first (safetrain check)" in result.output
+
+
+def test_the_cost_is_explained_in_words(mine):
+    result = run("-a", str(mine), "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert "48：同班组；师傅带的第 1 名徒弟（最多 2 名）；本岗位工龄比最长者少 48 个月" in " ".join(result.output.split()).replace("； ", "；")
+    assert "代价越小越好：先比同班组、同部门、不同部门" in result.output
+    english = run("-a", str(mine), "--as-of", AS_OF, "--lang", "en")
+    assert "A smaller cost is better" in english.output

@@ -91,7 +91,8 @@ def random_instance(seed: int) -> tuple[Archive, list[str]]:
     for j in range(rng.randint(1, 5)):
         hired = day_between(rng, date(2024, 1, 1), AS_OF)
         people.append(person(f"A{j}", hired, rng.choice(posts), rng.choice(DEPARTMENTS), rng.choice(TEAMS),
-                             on_post=min(hired + timedelta(days=rng.randint(0, 10)), AS_OF)))
+                             on_post=min(hired + timedelta(days=rng.randint(0, 10)), AS_OF),
+                             underground=rng.random() < 0.5))
         ids.append(f"A{j}")
         if rng.random() < 0.1:
             existing.append(Mentorship(id=f"A{j}", file=f"mentorships/A{j}.toml", mentor="M0", post=POSTS[0], start=hired))
@@ -112,7 +113,8 @@ def brute_options(archive: Archive, rs, ids: list[str]):
     for pid in sorted(ids):
         a = archive.people[pid]
         start = a.on_post
-        end = add_months(start, rs.value("apprenticeship_min_months", e))
+        months = "apprenticeship_min_months_underground" if a.underground else "apprenticeship_min_months"
+        end = add_months(start, rs.value(months, e))
         if not a.employed_on(start) or pid in archive.mentorships:
             continue
         mine = a.post_on(start)
@@ -194,7 +196,7 @@ def assert_valid(plan, archive: Archive, rs, cases):
     options = {(pid, m) for pid, _, _, opts in cases for m, _, _ in opts}
     for p in plan.pairs:
         assert (p.apprentice.id, p.mentor.id) in options
-        assert p.end == add_months(p.start, 4)
+        assert p.end == add_months(p.start, 4 if p.apprentice.underground else 2)  # M004, in a coal mine
     for p in plan.pairs:
         new = [q for q in plan.pairs if q.mentor.id == p.mentor.id]
         mine = [x for x in archive.mentorships.values() if x.mentor == p.mentor.id]

@@ -77,8 +77,41 @@ FILES = {
                                      start="2024-08-01T08:30:00", end="2024-08-01T12:00:00", hours="4"),
     "drills/D1.toml": 'title = "车间火灾疏散演练"\ndate = 2023-08-20\nscale = "small"\nscenario = "fire"\n'
                       'participants = ["E0001", "E0002", "E0005"]\nevaluation = "疏散用时4分钟，组织有序"\n',
-    "drills/D2.toml": 'title = "半年应急能力检验"\ndate = 2024-01-15\nscale = "assessment"\nscenario = "evacuation"\n'
-                      'participants = ["E0001"]\n',
+    "drills/D2.toml": 'title = "半年应急能力检验"\ndate = 2024-01-15\nscale = "assessment"\ntype = "special"\n'
+                      'scenario = "evacuation"\nparticipants = ["E0001"]\n',
+    "plans/2024.toml": """year = 2024
+approved = 2024-01-08
+approved_by = "E0004"
+budget = 36000
+
+[[items]]
+title = "新员工三级安全教育"
+type = "pre_job"
+month = 3
+audience = "当年新入职人员"
+hours = 24
+
+[[items]]
+title = "全员年度安全再培训"
+type = "refresher"
+month = 3
+audience = "全体员工"
+hours = 8
+
+[[items]]
+title = "主要负责人安全培训"
+type = "management"
+month = 5
+audience = "主要负责人、安全管理人员"
+hours = 16
+
+[[items]]
+title = "下半年消防培训"
+type = "all_staff"
+month = 8
+audience = "全体员工"
+hours = 4
+""",
     "mentorships/E0002.toml": 'mentor = "E0005"\npost = "铣工"\nstart = 2023-07-10\nend = 2023-11-10\n'
                               'signed_off = 2023-11-15\n',
     "contracts/2024-001.pdf": b"%PDF-1.4\n",

@@ -5,13 +5,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
-from helpers import AS_OF, person, session
+from helpers import AS_OF, person, plan, session
 
 from safetrain.cli import main
 
 FILES = {
     "people/E1.toml": person(),
     "sessions/S1.toml": session('{ person = "E1" }'),  # R002: no score, on the attendee's line
+    "plans/2024.toml": plan(),
 }
 
 
@@ -41,7 +42,7 @@ def annotation_files(out: str) -> list[tuple[str, int]]:
 
 def test_github_paths_from_the_repository_root(repo, monkeypatch):
     monkeypatch.chdir(repo)
-    code, out = check("--format", "github")
+    code, out = check(".", "--format", "github")  # a workspace is named: "." is every archive below
     assert code == 1
     files = annotation_files(out)
     assert files == [("archives/acme/sessions/S1.toml", 13), ("archives/beta/sessions/S1.toml", 13)]
@@ -72,7 +73,7 @@ def test_github_paths_from_outside_the_repository(repo, monkeypatch):
 
 def test_junit_is_well_formed_xml_with_one_failure_per_finding(repo, monkeypatch):
     monkeypatch.chdir(repo)
-    code, out = check("--format", "junit")
+    code, out = check(".", "--format", "junit")
     assert code == 1
     root = ET.fromstring(out)
     assert root.tag == "testsuites" and root.get("failures") == "2"
@@ -83,7 +84,7 @@ def test_junit_is_well_formed_xml_with_one_failure_per_finding(repo, monkeypatch
 
 
 def test_clean_archive_gives_no_annotations_and_passing_junit(make_archive, tmp_path, monkeypatch):
-    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()})
+    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session(), "plans/2024.toml": plan()})
     monkeypatch.chdir(root)
     assert check("--format", "github") == (0, "")
     code, out = check("--format", "junit")

@@ -105,7 +105,8 @@ def test_card_context(printed):
 
 def test_signin_pads_blank_rows(printed):
     ctx = signin_context(Facts(checked(printed)), "S9")
-    assert [a["name"] for a in ctx["attendees"]] == ["张三", "李梅", "", "", "", "", ""]
+    assert [a["name"] for a in ctx["attendees"]] == ["张三", "李梅"]
+    assert [(b["n"], b["name"]) for b in ctx["blank"]] == [(str(n), "") for n in range(3, 8)]
     assert ctx["count"] == "2"
 
 
@@ -113,7 +114,8 @@ def test_mentorship_and_drill(printed):
     f = Facts(checked(printed))
     m = mentorship_context(f, "E0002")
     assert m["mentor"]["name"] == "赵师傅" and m["apprentice"]["id_number"] == "640104********0013"
-    assert (m["start"], m["end"], m["signed_off"], m["min_months"]) == ("2023年7月10日", "2023年11月10日", "2023年11月15日", "4")
+    # manufacturing, not underground: the national minimum (安委10号), 2 months
+    assert (m["start"], m["end"], m["signed_off"], m["min_months"]) == ("2023年7月10日", "2023年11月10日", "2023年11月15日", "2")
     d = drill_context(f, "D1")
     assert d["drill"]["scale"] == "小练" and d["drill"]["scenario"] == "火灾" and d["count"] == "3"
     assert [p["department"] for p in d["participants"]] == ["机加&装配车间", "机加车间", "机加车间"]

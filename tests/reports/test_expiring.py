@@ -216,10 +216,13 @@ def test_calendar_reminders(make_archive):
         assert type(start) is date and start == due and end == due + timedelta(days=1)  # all-day, one day
         assert e.decoded("DTSTAMP") == datetime(2024, 6, 30, tzinfo=timezone.utc)
         alarms = e.walk("VALARM")
-        assert [a.decoded("TRIGGER") for a in alarms] == [timedelta(days=-60), timedelta(days=-30), timedelta(days=-7)]
+        ahead = [timedelta(days=-d) for d in (60, 30, 7) if (due - AS_OF).days >= d]  # none for the past
+        assert [a.decoded("TRIGGER") for a in alarms] == ahead
         assert all(str(a["ACTION"]) == "DISPLAY" and str(a["DESCRIPTION"]) == str(e["SUMMARY"]) for a in alarms)
         assert item["name"] in str(e["SUMMARY"]) and item["category"] in str(e["SUMMARY"])
     assert [e.decoded("DTSTART") for e in evs][:2] == [date(2023, 1, 1), date(2024, 6, 1)]
+    assert not evs[0].walk("VALARM") and not evs[1].walk("VALARM")  # already overdue or expired: no alarm
+    assert any(e.walk("VALARM") for e in evs)  # still ahead: the alarms not yet past
     assert str(evs[0]["SUMMARY"]) == "证书复审：王五 高处作业（特种作业操作证）"
 
 

@@ -90,11 +90,13 @@ def test_workspace_rows_carry_the_figures_of_status_json(sample_site):
         assert row["hours"] == views.pct(s["hours"]["percent_met"])
         assert row["campaign"] == views.pct(s["campaign"]["percent"])
         assert row["last_drill"] == s["drills"]["last"]
+        assert row["plan"] == f"{s['plan']['done']}/{s['plan']['due']}"  # this year's plan against what was held
         fams = dict(re.findall(r"([A-Z]) (\d+)/\d+", row["families"].replace("\xa0", " ")))
         assert {k: int(v) for k, v in fams.items()} == {k: c["errors"] for k, c in s["findings"]["by_family_severity"].items()}
     total = [r for r in page.rows if r.get("archive") == "合计"][0]
     assert int(total["active"]) == doc["total"]["headcount"]["active"] == 78
-    assert int(total["errors"]) == doc["total"]["findings"]["errors"] == 7
+    assert int(total["errors"]) == doc["total"]["findings"]["errors"] == 8
+    assert total["plan"] == "12/13" == f"{doc['total']['plan']['done']}/{doc['total']['plan']['due']}"
 
 
 def test_certificate_columns_and_lights(sample_site):
@@ -140,6 +142,19 @@ def test_pages_of_each_kind(sample_site):
     assert 'id="p-HS0112"' in people and "田富贵" in people
     rule = site["rules/ningxia-2023/C002.html"]
     assert "C002" in rule and "如何改正" in rule
+
+
+def test_archive_page_shows_the_plan_against_what_was_held(sample_site):
+    plant = pages(sample_site)["a/xingqing-machinery/index.html"]
+    section = plant.split('<section aria-labelledby="plan">', 1)[1].split("</section>", 1)[0]
+    assert "计划执行情况" in section and "2024年度计划，2024-01-10 批准（刘振华 XQ0001），经费 42000 元" in section
+    rows = re.findall(r'<tr class="plan-(\w+)">.*?<th scope="row">([^<]+)</th>.*?</tr>', section, re.S)
+    assert rows == [("done", "新员工公司级、车间级、班组级安全教育"), ("done", "全员年度安全再培训"),
+                    ("done", "主要负责人和安全生产管理人员年度再培训"), ("open", "“安全生产月”消防安全与应急疏散培训"),
+                    ("planned", "电工、焊工特种作业复审培训"), ("planned", "冬季安全生产专题培训")]
+    assert "<code>2024-03-11-prejob-company</code> 2024-03-11" in section and "待实施" in section
+    card = plant.split('<li class="card" data-key="plan">', 1)[1].split("</li>", 1)[0]
+    assert "2024年培训计划" in card and '<strong class="figure">75%</strong>' in card and "已实施 3/4 项" in card
 
 
 def test_id_numbers_are_masked_everywhere(sample_site):

@@ -90,9 +90,10 @@ def test_hours_this_year_and_last(coal):
     assert (c["W2"]["hours_last_year"], c["W2"]["hours_this_year"]) == (("missing", "8/20"), ("expiring", "0/20"))
     assert c["W4"]["hours_this_year"] == ("current", "20/20")
     assert c["M2"]["hours_last_year"] == ("current", "16/16")  # managers: management hours, manager figure
-    # hired in 2023: last year not judged, this year is, so far short
-    assert c["M3"]["hours_last_year"] == ("n.a.", "") and c["M3"]["hours_this_year"] == ("expiring", "0/16")
-    assert c["N1"]["hours_this_year"] == ("n.a.", "") and c["N1"]["hours_last_year"] == ("n.a.", "")
+    # hired in 2023: last year not judged (its hours credited are shown), this year is, so far short
+    assert c["M3"]["hours_last_year"] == ("n.a.", "0") and c["M3"]["hours_this_year"] == ("expiring", "0/16")
+    # hired this year: this year not judged, hours shown; last year before the hiring: nothing
+    assert c["N1"]["hours_this_year"] == ("n.a.", "0") and c["N1"]["hours_last_year"] == ("n.a.", "")
 
 
 def test_certificates(coal):
@@ -150,9 +151,9 @@ def test_text_marks_states_without_colour(coal):
     assert lines[1].split() == ["工号", "姓名", "部门", "岗前", "公司", "车间", "班组", "2024学时", "2023学时",
                                 "证书", "师带徒"]
     row = rows_of(out, coal)
-    assert row["N1"] == ["新一", "综采一队", "72/72", "✓", "✓", "✓", "—", "—", "—", "2024-06-20"]
-    assert row["N2"] == ["新二", "综采一队", "24/72", "✗", "✓", "✗", "✗", "—", "—", "—", "✗"]
-    assert row["N3"] == ["新三", "综采一队"] + ["—"] * 8
+    assert row["N1"] == ["新一", "综采一队", "72/72", "✓", "✓", "✓", "0", "—", "—", "—", "2024-06-20"]
+    assert row["N2"] == ["新二", "综采一队", "24/72", "✗", "✓", "✗", "✗", "0", "—", "—", "—", "✗"]
+    assert row["N3"] == ["新三", "综采一队"] + ["—"] * 4 + ["0", "—", "—", "—", "—"]
     assert row["W1"] == ["老一", "机电队", "—", "—", "—", "—", "10/20", "!", "20/20", "2024-08-09", "!", "—"]
     assert row["W2"] == ["老二", "机电队", "—", "—", "—", "—", "0/20", "!", "8/20", "✗", "✗", "—"]
     assert row["W3"][-2:] == ["✗", "—"] and "2024-01-01" in row["W3"]
@@ -169,11 +170,11 @@ def test_text_fits_100_columns_and_colours_on_request(coal):
     assert "\x1b[" in matrix_text(coal, color=True)
 
 
-def test_text_in_english_leaves_out_columns_that_apply_to_nobody(make_archive):
+def test_text_in_english_leaves_out_columns_that_apply_to_nobody_but_hours_and_certificates(make_archive):
     doc = matrix_document(check_path(make_archive({"people/E1.toml": person(hired="2020-01-01")},
                                                   records_since="2023-01-01"), AS_OF))
     out = matrix_text(doc, "en", width=200)
-    assert out.splitlines()[1].split() == ["ID", "Name", "Department", "Hours", "2024", "Hours", "2023"]
+    assert out.splitlines()[1].split() == ["ID", "Name", "Department", "Hours", "2024", "Hours", "2023", "Certificate"]
     assert "1 people" in out and "value or ✓ met" in out
 
 
@@ -206,3 +207,19 @@ def test_a_narrow_terminal_loses_no_column(coal):
     assert "部门" in out and all(d[:2] in out for d in ("安全科", "机电队", "矿领导", "综采一队"))  # may wrap
     for value in ("2024-08-09 !", "2023-12-01 ✗", "2024-04-01–", "24/72 ✗"):
         assert value in out
+
+
+def test_a_certificate_nobody_requires_still_shows_when_held(make_archive):
+    """A restaurant's 健康证 (other): no rule requires it of a cook, but it expires like any other."""
+    doc = matrix_document(check_path(make_archive({"people/E1.toml": person(hired="2020-01-01", extra="""
+        [[certificates]]
+        kind = "other"
+        category = "健康证"
+        number = "JK1"
+        issued = 2023-01-01
+        expires = 2024-01-01
+        """), "people/E2.toml": person("李梅", hired="2020-01-01")}, industry="catering"), AS_OF))
+    by = {row["person"]: row["cells"]["certificate"] for row in doc["people"]}
+    assert by["E1"] == {"state": "expired", "value": "2024-01-01"} and by["E2"]["state"] == "n.a."
+    out = matrix_text(doc, width=200)
+    assert "证书" in out.splitlines()[1] and "缺失或已过期：证书 1" in out

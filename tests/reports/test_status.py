@@ -25,13 +25,24 @@ def test_one_archive_is_a_detailed_block(make_archive):
     assert "2024年学时 达标 1/3 人（33.3%）· 人均 4 学时，应 9.3" in lines
     assert "证书 有效 1 · 将到期 1 · 待复审 0 · 复审逾期 0 · 已过期 1" in lines
     assert "应急演练 共 2 次；2023-H2 1 · 2024-H1 1（按半年）" in lines
+    assert "2024年培训计划 已实施 1/3 项（33.3%）· 共 4 项，未到计划月份 1 项" in lines
     assert "\x1b" not in out and all(line == line.rstrip() for line in out.splitlines())
+
+
+def test_an_archive_without_this_years_plan(make_archive):
+    root = small_archive(make_archive)
+    (root / "plans" / "2024.toml").unlink()
+    out = squeeze(status_text(status_document([check_path(root, AS_OF)])))
+    assert "2024年培训计划 无经批准的年度安全培训计划（plans/2024.toml）" in out.splitlines()
+    en = squeeze(status_text(status_document([check_path(root, AS_OF)]), "en"))
+    assert "Plan 2024 no approved training plan (plans/2024.toml)" in en.splitlines()
 
 
 def test_english_labels(make_archive):
     out = squeeze(status_text(status_document([check_path(small_archive(make_archive), AS_OF)]), "en"))
     assert "Pre-job training 1 of 2 trained before starting on the post (50%)" in out
     assert "Certificates valid 1 · expiring 1 · review due 0 · review overdue 0 · expired 1" in out
+    assert "Plan 2024 1 of 3 items carried out (33.3%) · 4 in all, 1 not yet due" in out
     assert "manufacturing · rule set national · as of 2024-06-30 · records since 2023-07-01" in out
 
 
@@ -43,6 +54,7 @@ def test_workspace_table_fits_100_columns_with_a_total_row(make_archive, tmp_pat
         assert max(_width(line) for line in out.splitlines()) <= 100
         total = [line for line in out.splitlines() if line.startswith("合计" if lang == "zh" else "Total")]
         assert len(total) == 1 and total[0].split()[1:6] == ["6", "50%", "—", "33.3%", "2/2/2"]
+        assert total[0].split()[7] == "2/6"  # plans: carried out of the items due, both archives
 
 
 def test_colour_only_when_asked(make_archive):

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from helpers import AS_OF, certificate, drill, person, session
+from helpers import AS_OF, certificate, drill, person, plan, session
 
 from safetrain.api import check_path
 from safetrain.reports.summary import archive_summary, workspace_total
@@ -25,6 +25,7 @@ def small_archive(make_archive, root=None, **config):
         "drills/D1.toml": drill("2023-08-20"),
         "drills/D2.toml": drill("2024-02-01"),
         "drills/D3.toml": drill("2024-07-05"),
+        "plans/2024.toml": plan(2024, items=(("pre_job", 3), ("refresher", 3), ("management", 5), ("all_staff", 9))),
     }, root=root, **config)
 
 
@@ -42,6 +43,24 @@ def test_headline_numbers(make_archive):
     # the last drill held by as_of (D3 on 2024-07-05 is after it)
     assert s["drills"] == {"total": 2, "by_month": {"2023-08": 1, "2024-02": 1}, "cadence": "half",
                            "last": "2024-02-01", "by_period": [{"period": "2023-H2", "count": 1}, {"period": "2024-H1", "count": 1}]}
+
+
+def test_this_years_plan_against_what_was_held(make_archive):
+    s = archive_summary(check_path(small_archive(make_archive), AS_OF))
+    plan = s["plan"]
+    assert {k: plan[k] for k in ("year", "approved", "items", "due", "done", "percent", "states")} == {
+        "year": 2024, "approved": "2024-01-05", "items": 4, "due": 3, "done": 1, "percent": 33.3,
+        "states": {"done": 1, "open": 2, "missed": 0, "planned": 1}}
+    # S2 (refresher, 2024-03-05) carries out the March refresher item; S3 (management, April) started before May
+    assert [(r["type"], r["month"], r["state"], r["session"], r["held"]) for r in plan["rows"]] == [
+        ("pre_job", 3, "open", None, None), ("refresher", 3, "done", "S2", "2024-03-05"),
+        ("management", 5, "open", None, None), ("all_staff", 9, "planned", None, None)]
+    # as of the year's end, what was not held is missed
+    end = archive_summary(check_path(small_archive(make_archive, root=make_archive().parent / "b"), date(2025, 1, 2)))
+    assert end["plan"]["year"] == 2025 and end["plan"]["approved"] is None
+    from safetrain.reports.summary import plan_summary
+    last = plan_summary(check_path(small_archive(make_archive, root=make_archive().parent / "c"), date(2025, 1, 2)), 2024)
+    assert last["states"] == {"done": 1, "open": 0, "missed": 3, "planned": 0}
 
 
 def test_monthly_drill_periods_in_cadence_archives(make_archive):

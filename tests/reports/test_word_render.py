@@ -24,7 +24,7 @@ def test_person_file(printed, tmp_path):
     assert not leftover_tags(text)
     for expected in ("员工安全教育培训档案", "张三", "640104********0014", "机加&装配车间", "2023-07-04",
                      "新员工公司级安全教育", "2024年度全员安全再培训", "即将到期（剩15天）", "车间火灾疏散演练",
-                     "未戴安全帽进入车间", "岗前培训计入学时：24（要求不少于 24）", "宁夏测试机械有限公司"):
+                     "未戴安全帽进入车间", "岗前培训：计入 24 学时（要求不少于 24 学时）", "宁夏测试机械有限公司"):
         assert expected in text, expected
     assert "640104199003070014" not in text  # masked by default
     trainings = table_rows(path, 2)
@@ -60,7 +60,7 @@ def test_session_record(printed, tmp_path):
     text = docx_text(path)
     assert not leftover_tags(text)
     for expected in ("安全培训记录", "2024年度全员安全再培训", "2024-03-15 08:30—12:00", "宁夏安培培训中心",
-                     "contracts/2024-001.pdf", "机械伤害防护 <新规> & 案例", "参加 3 人，合格 3 人，不合格 0 人。"):
+                     "contracts/2024-001.pdf", "机械伤害防护 <新规> & 案例", "参加 3 人，合格 3 人，不合格 0 人，未记录考核结果 0 人。"):
         assert expected in text, expected
     attendees = table_rows(path, 1)
     assert attendees[0][-1] == "本人签名"
@@ -89,6 +89,39 @@ def test_mentorship_and_drill(printed, tmp_path):
     drill = one(result, "drill", "D1", tmp_path)
     assert [r[2] for r in table_rows(drill, 1)[1:]] == ["张三", "李梅", "赵师傅"]
     assert "疏散用时4分钟，组织有序" in docx_text(drill)
+    assert "演练类型\n现场处置方案演练" in docx_text(drill)  # no `type`: an on-site procedure drill
+    assert "演练类型\n专项应急预案演练" in docx_text(one(result, "drill", "D2", tmp_path))
+
+
+def test_plan(printed, tmp_path):
+    result = checked(printed)
+    path = one(result, "plan", "2024", tmp_path)
+    assert path.name == "plan-2024.docx"
+    text = docx_text(path)
+    assert not leftover_tags(text)
+    assert "2024年度安全培训计划" in text and "宁夏测试机械有限公司" in text
+    assert "2024年1月8日" in text and "王五（E0004）" in text and "36000 元" in text
+    assert "4 项" in text and "52" in text  # items and planned 学时 in all: 24 + 8 + 16 + 4
+    rows = table_rows(path, 1)
+    assert rows[0] == ["序号", "培训项目", "培训类型", "计划月份", "培训对象", "学时"]
+    assert rows[1:] == [["1", "新员工三级安全教育", "岗前培训", "3月", "当年新入职人员", "24"],
+                        ["2", "全员年度安全再培训", "年度再培训", "3月", "全体员工", "8"],
+                        ["3", "主要负责人安全培训", "主要负责人/安全管理人员培训", "5月", "主要负责人、安全管理人员", "16"],
+                        ["4", "下半年消防培训", "全员培训", "8月", "全体员工", "4"]]
+    from docx import Document
+    assert Document(str(path)).core_properties.title == "年度安全培训计划 2024"
+    again = render_documents(checked(printed), "plan", ["2024"], tmp_path / "again")[0]
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_plan_without_budget_approver_audience_or_hours(make_archive, tmp_path):
+    from printing import FILES
+
+    plan = 'year = 2024\napproved = 2024-01-08\n\n[[items]]\ntitle = "消防培训"\ntype = "all_staff"\nmonth = 11\n'
+    path = one(checked(make_archive({**FILES, "plans/2024.toml": plan})), "plan", "2024", tmp_path)
+    text = docx_text(path)
+    assert "批准人\n—" in text and "安全培训经费\n—" in text and not leftover_tags(text)
+    assert table_rows(path, 1)[1:] == [["1", "消防培训", "全员培训", "11月", "—", "—"]]
 
 
 def test_all_renders_every_record(printed, tmp_path):

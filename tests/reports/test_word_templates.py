@@ -21,7 +21,7 @@ def printed(make_archive):
 
 
 ROOT = Path(__file__).resolve().parents[2]
-BUILT = ("person", "card", "session", "signin", "register", "mentorship", "drill")
+BUILT = ("person", "card", "session", "signin", "register", "mentorship", "drill", "plan")
 
 
 @pytest.mark.parametrize("kind", BUILT)

@@ -107,7 +107,7 @@ def test_y002_counts_only_management_hours(memory_archive):
     fs = findings(root, select=["Y"])
     assert [(f.code, f.subject, f.period) for f in fs] == [("Y002", "E1", "2023")]
     assert "8 学时" in fs[0].message_zh and "12 学时" in fs[0].message_zh
-    assert fs[0].citation == "培训规定 第九条; 宁夏方案 二(六)"
+    assert fs[0].citation == "培训规定 第九条"  # RULES.md v2: 宁夏方案 二(六) binds the authorities
 
 
 def test_y002_high_risk_needs_16(memory_archive):
@@ -152,6 +152,14 @@ def test_y003_not_judged_before_the_grace_months_end_or_for_a_manager_who_left(m
     })
     assert found(root, select=["Y003"]) == []
     assert found(root, as_of=date(2024, 7, 1), select=["Y003"]) == [("Y003", "E4", None)]
+
+
+def test_y003_keeps_six_months_where_c005_has_no_grace(memory_archive):
+    # construction: C005 wants the assessment before the post (grace 0), Y003 still gives six months
+    files = {"people/E1.toml": person(hired="2024-01-01", roles='["principal"]')}
+    assert found(memory_archive(files, industry="construction"), select=["Y003"]) == []
+    fs = findings(memory_archive(files, industry="construction"), as_of=date(2024, 7, 2), select=["Y003"])
+    assert [(f.code, f.subject) for f in fs] == [("Y003", "E1")] and "2024-07-01" in fs[0].message_zh
 
 
 def test_y003_high_risk_needs_48(memory_archive):

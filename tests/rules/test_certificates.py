@@ -1,8 +1,8 @@
-"""Family C: certificates (C001–C005) and the certificate state they share with the views."""
+"""Family C: certificates (C001–C006) and the certificate state they share with the views."""
 
 from datetime import date
 
-from helpers import AS_OF, certificate, findings, found, person
+from helpers import AS_OF, certificate, findings, found, person, session
 
 from safetrain.api import check_path
 from safetrain.rules.certstatus import person_certificates
@@ -184,18 +184,128 @@ def test_c005_manager_of_a_key_industry_past_six_months_without_certificate(memo
         "people/E3.toml": person(hired="2024-01-01", roles=MANAGER),  # six months end on 2024-07-01
         "people/E4.toml": person(hired="2020-01-01", roles='["principal"]', extra=certificate(
             number="M9", kind="manager", category="", issued="2020-03-01", expires="2023-02-28")),
-    }, industry="construction")
+    }, industry="coal_mine")
     fs = findings(root, select=["C005"])
     assert [(f.code, f.subject, f.line) for f in fs] == [("C005", "E1", 7), ("C005", "E4", 6)]
-    assert "2023-09-01" in fs[0].message_zh and fs[0].citation == "安全生产法 第二十七条; 培训规定 第二十四条"
+    assert "2023-09-01" in fs[0].message_zh and fs[0].citation == "培训规定 第二十四条"
 
 
-def test_c005_exactly_six_months_is_not_yet_late(memory_archive):
-    root = memory_archive({"people/E1.toml": person(hired="2023-12-30", roles=MANAGER)}, industry="road_transport")
+def test_c005_exactly_six_months_is_not_yet_late_in_high_risk_industries(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="2023-12-30", roles=MANAGER)}, industry="hazardous_chemicals")
     assert found(root, select=["C005"]) == []
     assert found(root, as_of=date(2024, 7, 1), select=["C005"]) == [("C005", "E1", None)]
+
+
+def test_c005_no_grace_in_construction_road_transport_and_dangerous_goods(memory_archive):
+    # RULES.md v2: the six months of 培训规定 第二十四条 belong to the five high-risk industries only
+    for industry in ("construction", "road_transport", "dangerous_goods"):
+        root = memory_archive({"people/E1.toml": person(hired="2024-06-29", roles=MANAGER),
+                               "people/E2.toml": person(hired="2024-06-30", roles=MANAGER)}, industry=industry)
+        fs = findings(root, select=["C005"])
+        assert [(f.code, f.subject) for f in fs] == [("C005", "E1")], industry
+        assert fs[0].citation == "安全生产法 第二十七条" and "上岗前应考核合格" in fs[0].message_zh
 
 
 def test_c005_only_in_key_industries(memory_archive):
     root = memory_archive({"people/E1.toml": person(hired="2020-01-01", roles=MANAGER)}, industry="manufacturing")
     assert found(root, select=["C005"]) == []
+
+
+# -- C003 (v2): a certificate's own review interval --------------------------------
+def test_c003_uses_the_certificates_review_every_years(memory_archive):
+    three = certificate(issued="2020-03-01", expires="2027-02-28")
+    six = three + "review_every_years = 6\n"
+    root = memory_archive({"people/E1.toml": person(roles=OPERATOR, extra=three),
+                           "people/E2.toml": person("李梅", roles=OPERATOR, extra=six)})
+    fs = findings(root, select=["C003", "C004"])
+    assert [(f.code, f.subject) for f in fs] == [("C003", "E1")]  # E2's first review falls due on 2026-03-01
+    assert "2023-03-01" in fs[0].message_zh
+    six_due = certificate(issued="2018-07-01", expires="2030-06-30") + "review_every_years = 6\n"
+    soon = memory_archive({"people/E3.toml": person(roles=OPERATOR, extra=six_due)})
+    assert [(f.code, f.subject) for f in findings(soon, select=["C003", "C004"])] == [("C004", "E3")]  # 2024-07-01
+
+
+# -- C006: a special operator back after six months away --------------------------
+RETURN = '\n[[changes]]\ndate = {date}\nkind = "return"\n'
+CERT_OK = certificate(issued="2022-03-01", expires="2028-02-29")
+
+
+def exam(pid: str, day: str, assessment: str = "practical", score: str = "90") -> str:
+    return session(f'{{ person = "{pid}", score = {score} }}', type='"special_operation"', level=None,
+                   title='"低压电工实际操作考试"', start=f"{day}T08:30:00", end=f"{day}T12:00:00", hours="4",
+                   assessment=f'"{assessment}"')
+
+
+def returned(date_: str, away: str | None, **keys) -> str:
+    change = RETURN.format(date=date_) + (f"away_since = {away}\n" if away else "")
+    return person(hired="2015-03-01", roles=OPERATOR, extra=CERT_OK + change, **keys)
+
+
+def test_c006_away_exactly_six_months_needs_the_practical_exam(memory_archive):
+    root = memory_archive({"people/E1.toml": returned("2024-03-01", "2023-09-01")})
+    fs = findings(root, select=["C006"])
+    assert [(f.code, f.subject, f.period, f.line) for f in fs] == [("C006", "E1", "2024-03-01", 16)]
+    assert "2023-09-01" in fs[0].message_zh and "实际操作考试" in fs[0].message_zh
+    assert fs[0].citation.startswith("特种作业规定 (离开特种作业岗位6个月以上")
+
+
+def test_c006_away_less_than_six_months_needs_none(memory_archive):
+    root = memory_archive({"people/E1.toml": returned("2024-03-01", "2023-09-02")})
+    assert found(root, select=["C006"]) == []
+
+
+def test_c006_away_exactly_twelve_months_needs_the_exam_and_re_training(memory_archive):
+    root = memory_archive({"people/E1.toml": returned("2024-03-01", "2023-03-01")})
+    assert found(root, select=["C006", "P005"]) == [("C006", "E1", "2024-03-01"), ("P005", "E1", "2024-03-01")]
+
+
+def test_c006_the_exam_between_away_since_and_the_return_passes(memory_archive):
+    files = {"people/E1.toml": returned("2024-03-01", "2023-08-01"),
+             "people/E2.toml": returned("2024-03-01", "2023-08-01", name="李梅"),
+             "people/E3.toml": returned("2024-03-01", "2023-08-01", name="王五"),
+             "people/E4.toml": returned("2024-03-01", "2023-08-01", name="赵六"),
+             "sessions/X1.toml": exam("E1", "2024-03-01"),  # on the return day: counts
+             "sessions/X2.toml": exam("E2", "2023-07-31"),  # before away_since
+             "sessions/X3.toml": exam("E3", "2024-02-20", assessment="written"),  # not a practical exam
+             "sessions/X4.toml": exam("E4", "2024-02-20", score="40")}  # failed
+    assert found(memory_archive(files), select=["C006"]) == [
+        ("C006", "E2", "2024-03-01"), ("C006", "E3", "2024-03-01"), ("C006", "E4", "2024-03-01")]
+
+
+def test_c006_return_without_away_since_needs_the_exam_after_the_previous_change(memory_archive):
+    files = {"people/E1.toml": returned("2024-03-01", None),
+             "people/E2.toml": returned("2024-03-01", None, name="李梅"),
+             "sessions/X1.toml": exam("E1", "2023-10-10"),
+             "sessions/X2.toml": exam("E2", "2015-02-28")}  # before the hire
+    fs = findings(memory_archive(files), select=["C006"])
+    assert [(f.code, f.subject) for f in fs] == [("C006", "E2")]
+    assert "未记 away_since" in fs[0].message_zh and "2015-03-01 之后" in fs[0].message_zh
+
+
+def test_c006_judges_active_special_operators_with_returns_in_the_window(memory_archive):
+    files = {"people/E1.toml": person(hired="2015-03-01", extra=RETURN.format(date="2024-03-01")),  # no role
+             "people/E2.toml": returned("2024-03-01", None, left="2024-05-01"),  # no longer employed
+             "people/E3.toml": returned("2023-06-30", None),  # before the window
+             "people/E4.toml": returned("2024-07-01", None)}  # after as_of
+    assert found(memory_archive(files), select=["C006"]) == []
+
+
+def test_an_expired_health_certificate_cites_no_special_operation_law(memory_archive):
+    from helpers import findings, person
+
+    def cert(kind, category):
+        return f"""
+        [[certificates]]
+        kind = "{kind}"
+        category = "{category}"
+        number = "N1"
+        issued = 2022-01-01
+        expires = 2024-01-01
+        """
+
+    root = memory_archive({"people/E1.toml": person(extra=cert("other", "健康证")),
+                           "people/E2.toml": person("李梅", roles='["special_operator"]',
+                                                    extra=cert("special_operation", "低压电工作业"))})
+    by = {f.subject: f for f in findings(root, select=["C002"])}
+    assert "特种作业" not in by["E1"].citation and by["E1"].citation
+    assert "特种作业" in by["E2"].citation

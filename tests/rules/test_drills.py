@@ -142,3 +142,28 @@ def test_d005_waived_in_the_drill_file(memory_archive):
         "2023-09-20", "assessment", evaluation=None,
         waivers='[{ rule = "D005", reason = "评估报告由区应急局出具，见附件" }]')})
     assert found(root, select=["D005", "A011"]) == []
+
+
+# -- D006: a comprehensive or special plan drill every year -----------------------
+def test_d006_a_year_of_on_site_drills_only(memory_archive):
+    files = {"drills/D1.toml": drill("2024-03-10"), "drills/D2.toml": drill("2024-09-10", type='"on_site"')}
+    root = memory_archive(files, records_since="2024-01-01")
+    assert found(root, as_of=date(2024, 12, 31), select=["D006"]) == []  # the year has not ended
+    fs = findings(root, as_of=date(2025, 1, 1), select=["D006"])
+    assert [(f.code, f.subject, f.period, f.file) for f in fs] == [("D006", "enterprise", "2024", "safetrain.toml")]
+    assert fs[0].citation == "预案办法 第三十三条 第一款"
+
+
+def test_d006_a_comprehensive_or_special_drill_passes(memory_archive):
+    for kind in ("comprehensive", "special"):
+        files = {"drills/D1.toml": drill("2024-12-31", type=f'"{kind}"')}
+        assert found(memory_archive(files, records_since="2024-01-01"), as_of=date(2025, 3, 31),
+                     select=["D006"]) == [], kind
+
+
+def test_d006_judges_whole_years_in_the_window_in_every_archive(memory_archive):
+    files = {"drills/D1.toml": drill("2023-08-20")}
+    for config in ({}, CADENCE):
+        # the window starts on 2023-07-01: 2023 is not whole, 2024 is
+        assert found(memory_archive(files, **config), as_of=date(2025, 1, 1), select=["D006"]) == [
+            ("D006", "enterprise", "2024")]

@@ -93,7 +93,7 @@ def test_f002_more_than_the_daily_maximum(memory_archive):
     fs = findings(root, select=["F"])
     assert [(f.code, f.subject) for f in fs] == [("F002", "S1")]
     assert "3 个日历日" in fs[0].message_zh and "8 学时" in fs[0].message_zh
-    assert fs[0].citation == "宁夏方案 二(十一)（每日学时上限，可配置）"
+    assert fs[0].citation == "档案完整性检查（每日学时上限，可配置；无法规条文规定）"  # RULES.md v2: no article
 
 
 # -- F003 ---------------------------------------------------------------------

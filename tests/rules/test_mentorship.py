@@ -174,8 +174,9 @@ def test_m003_three_at_once_trips(memory_archive):
         "mentorships/A2.toml": mentorship(start="2023-08-01", end="2023-12-01"),
         "mentorships/A3.toml": mentorship(start="2023-08-15", signed_off="2023-12-20"),
     })
+    # RULES.md v2: M003 has no period; the message names the days
     assert [(f.code, f.subject, f.period, f.file, f.line) for f in fs] == [
-        ("M003", "M1", "2023-08-15", "mentorships/A3.toml", 1)]
+        ("M003", "M1", None, "mentorships/A3.toml", 1)]
     assert fs[0].message_en == ("mentor M1 has 3 apprentices at once from 2023-08-15 to 2023-11-20 "
                                 "(A1, A2, A3), more than the limit of 2")
     assert fs[0].citation == "师带徒管理惯例（可配置）"
@@ -196,7 +197,8 @@ def test_m003_days_are_inclusive(memory_archive):
         "mentorships/A2.toml": mentorship(start="2023-08-01", end="2023-12-01"),
         "mentorships/A3.toml": mentorship(start="2023-11-20", end="2024-03-20"),
     })
-    assert [(f.subject, f.period) for f in fs] == [("M1", "2023-11-20")]
+    assert [(f.subject, f.period) for f in fs] == [("M1", None)]
+    assert "from 2023-11-20 to 2023-11-20" in fs[0].message_en
 
 
 def test_m003_without_sign_off_runs_to_as_of(memory_archive):
@@ -205,7 +207,9 @@ def test_m003_without_sign_off_runs_to_as_of(memory_archive):
         "mentorships/A2.toml": mentorship(start="2024-05-01", end="2024-09-01"),
         "mentorships/A3.toml": mentorship(start="2024-06-01", end="2024-10-01"),
     }
-    assert [(f.subject, f.period) for f in m003(memory_archive, files)] == [("M1", "2024-06-01")]
+    fs = m003(memory_archive, files)
+    assert [(f.subject, f.period) for f in fs] == [("M1", None)]
+    assert "from 2024-06-01 to 2024-06-30" in fs[0].message_en
     # Judged on 2024-05-31, A3 has not started yet.
     assert m003(memory_archive, files, as_of=date(2024, 5, 31)) == []
 
@@ -220,17 +224,52 @@ def test_m003_once_per_mentor_at_the_peak(memory_archive):
         "mentorships/A6.toml": mentorship(start="2023-10-01", end="2024-01-31"),
         "mentorships/A7.toml": mentorship(start="2023-11-01", end="2024-01-31"),
     })
-    assert [(f.subject, f.period) for f in fs] == [("M1", "2023-11-01")]
+    assert [(f.subject, f.period) for f in fs] == [("M1", None)]
     assert "4 apprentices at once from 2023-11-01 to 2024-01-31 (A4, A5, A6, A7)" in fs[0].message_en
 
 
 # -- M004 ---------------------------------------------------------------------
 def test_m004_signed_off_too_early(memory_archive):
-    root = archive(memory_archive, {"mentorships/A1.toml": mentorship(start="2023-07-20", signed_off="2023-11-19")})
+    root = archive(memory_archive, {"mentorships/A1.toml": mentorship(start="2023-07-20", signed_off="2023-09-19")})
     fs = findings(root, select=["M004"])
     assert [(f.code, f.subject, f.period, f.line) for f in fs] == [("M004", "A1", None, 4)]
+    assert "earliest 2023-09-20" in fs[0].message_en and "2 months" in fs[0].message_en
+    assert fs[0].citation == "安委10号 (高危企业新职工 实习至少2个月)"
+
+
+def test_m004_two_months_exactly_passes(memory_archive):
+    root = archive(memory_archive, {"mentorships/A1.toml": mentorship(start="2023-07-20", signed_off="2023-09-20")})
+    assert found(root, select=["M004"]) == []
+
+
+def test_m004_underground_in_a_coal_mine_needs_four_months(memory_archive):
+    files = {"people/A1.toml": apprentice(underground="true"),
+             "people/A2.toml": apprentice(),
+             "mentorships/A1.toml": mentorship(start="2023-07-20", signed_off="2023-11-19"),
+             "mentorships/A2.toml": mentorship(start="2023-07-20", signed_off="2023-11-19")}
+    fs = findings(archive(memory_archive, files), select=["M004"])
+    assert [(f.subject, f.citation) for f in fs] == [("A1", "煤矿培训规定 (井下作业人员 实习满四个月)")]
     assert "earliest 2023-11-20" in fs[0].message_en
-    assert fs[0].citation == "煤矿培训规定 (师傅带徒 实习满四个月)"
+    files["mentorships/A1.toml"] = mentorship(start="2023-07-20", signed_off="2023-11-20")
+    assert found(archive(memory_archive, files), select=["M004"]) == []
+
+
+def test_m004_underground_outside_coal_mines_is_two_months(memory_archive):
+    files = {"people/A1.toml": apprentice(underground="true"),
+             "mentorships/A1.toml": mentorship(start="2023-07-20", signed_off="2023-09-20")}
+    assert found(archive(memory_archive, files, industry="non_coal_mine"), select=["M004"]) == []
+    files["mentorships/A1.toml"] = mentorship(start="2023-07-20", signed_off="2023-09-19")
+    assert found(archive(memory_archive, files, industry="non_coal_mine"), select=["M004"]) == [("M004", "A1", None)]
+
+
+def test_m001_and_m004_cover_the_five_industries_of_article_19(memory_archive):
+    files = {"mentorships/A2.toml": mentorship(start="2023-07-20", signed_off="2023-08-01"),
+             "people/A2.toml": apprentice()}
+    for industry in ("coal_mine", "non_coal_mine", "hazardous_chemicals", "fireworks", "metal_smelting"):
+        assert found(archive(memory_archive, files, industry=industry), select=["M001", "M004"]) == [
+            ("M004", "A2", None), ("M001", "A1", None)], industry
+    for industry in ("construction", "manufacturing", "road_transport"):
+        assert found(archive(memory_archive, files, industry=industry), select=["M001", "M004"]) == [], industry
 
 
 def test_m004_passes(memory_archive):
@@ -243,8 +282,12 @@ def test_m004_passes(memory_archive):
 
 
 def test_m004_month_end_clamps(memory_archive):
-    root = archive(memory_archive, {"mentorships/A1.toml": mentorship(start="2023-10-31", signed_off="2024-02-29")})
+    root = archive(memory_archive, {"people/A1.toml": apprentice(underground="true"),
+                                    "mentorships/A1.toml": mentorship(start="2023-10-31", signed_off="2024-02-29")})
     assert found(root, select=["M004"]) == []  # 2023-10-31 + 4 months = 2024-02-29
+    root = archive(memory_archive, {"people/A1.toml": apprentice(underground="true"),
+                                    "mentorships/A1.toml": mentorship(start="2023-10-31", signed_off="2024-02-28")})
+    assert found(root, select=["M004"]) == [("M004", "A1", None)]
 
 
 # -- M005 ---------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""Family P: training before the post (P001–P005)."""
+"""Family P: training before the post (P001–P006)."""
 
 from datetime import date
 
-from helpers import findings, found, person, session
+from helpers import findings, found, introduction, person, session
 
 
 def pre_job(pid: str, level: str, day: str, hours: str = "8", score: str = "90", extra: str = "") -> str:
@@ -245,3 +245,106 @@ def test_p005_waived_in_the_person_file(memory_archive):
         extra=CHANGE.format(date="2024-03-01", kind="transfer"))})
     assert found(root, select=["P005", "A011"]) == []
     assert found(root, as_of=date(2024, 2, 1), select=["P005", "A011"]) == [("A011", "E1", None)]
+
+
+# -- P005 (v2): a return needs re-training after 12 months away ----------------
+RETURN = '\n[[changes]]\ndate = {date}\nkind = "return"\naway_since = {away}\n'
+
+
+def test_p005_return_away_exactly_twelve_months_needs_retraining(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="2020-03-01",
+                                                    extra=RETURN.format(date="2024-03-01", away="2023-03-01"))})
+    fs = findings(root, select=["P005"])
+    assert [(f.code, f.subject, f.period) for f in fs] == [("P005", "E1", "2024-03-01")]
+    assert fs[0].citation == "培训规定 第十七条 (离岗一年以上)"
+
+
+def test_p005_return_after_less_than_twelve_months_needs_none(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="2020-03-01",
+                                                    extra=RETURN.format(date="2024-03-01", away="2023-03-02"))})
+    assert found(root, select=["P005"]) == []
+
+
+def test_p005_return_without_away_since_counts_as_a_year_away(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="2020-03-01",
+                                                    extra=CHANGE.format(date="2024-03-01", kind="return"))})
+    assert found(root, select=["P005"]) == [("P005", "E1", "2024-03-01")]
+
+
+def test_p005_month_end_clamps_the_twelve_months(memory_archive):
+    # 2023-02-28 + 12 months = 2024-02-28: a return on 2024-02-28 is a year away; on 2024-02-27 it is not
+    away = memory_archive({"people/E1.toml": person(hired="2020-03-01",
+                                                    extra=RETURN.format(date="2024-02-28", away="2023-02-28"))})
+    assert found(away, select=["P005"]) == [("P005", "E1", "2024-02-28")]
+    short = memory_archive({"people/E1.toml": person(hired="2020-03-01",
+                                                     extra=RETURN.format(date="2024-02-27", away="2023-02-28"))})
+    assert found(short, select=["P005"]) == []
+
+
+# -- P006: training before a 四新 is used ---------------------------------------
+def new_tech(pid: str, end: str, score: str = "90") -> str:
+    return session(f'{{ person = "{pid}", score = {score} }}', type='"new_tech"', level=None, title='"四新培训"',
+                   start=f"{end}T08:30:00", end=f"{end}T12:00:00", hours="4")
+
+
+def test_p006_training_90_days_before_counts_and_91_does_not(memory_archive):
+    root = memory_archive({
+        "people/E1.toml": person(hired="2020-03-01"),
+        "people/E2.toml": person("李梅", hired="2020-03-01"),
+        "sessions/N1.toml": new_tech("E1", "2024-02-20"),  # 2024-05-20 − 90 days
+        "sessions/N2.toml": new_tech("E2", "2024-02-19"),  # 91 days before
+        "introductions/I1.toml": introduction("2024-05-20"),
+    })
+    fs = findings(root, select=["P006"])
+    assert [(f.code, f.subject, f.period, f.file, f.line) for f in fs] == [
+        ("P006", "E2", "2024-05-20", "introductions/I1.toml", 3)]
+    assert "新设备「激光切割机」" in fs[0].message_zh and "90 日" in fs[0].message_zh
+    assert fs[0].citation == "安全生产法 第二十九条（培训须在投入使用前；90日为规则集选择）"
+
+
+def test_p006_training_on_the_day_counts_after_it_or_failed_does_not(memory_archive):
+    root = memory_archive({
+        "people/E1.toml": person(hired="2020-03-01"),
+        "people/E2.toml": person("李梅", hired="2020-03-01"),
+        "people/E3.toml": person("王五", hired="2020-03-01"),
+        "sessions/N1.toml": new_tech("E1", "2024-05-20"),
+        "sessions/N2.toml": new_tech("E2", "2024-05-21"),
+        "sessions/N3.toml": new_tech("E3", "2024-05-10", score="30"),
+        "introductions/I1.toml": introduction("2024-05-20"),
+    })
+    assert found(root, select=["P006"]) == [("P006", "E2", "2024-05-20"), ("P006", "E3", "2024-05-20")]
+
+
+def test_p006_an_introduction_on_the_first_day_of_the_window_is_judged(memory_archive):
+    files = {"people/E1.toml": person(hired="2020-03-01"), "introductions/I1.toml": introduction("2023-07-01")}
+    assert found(memory_archive(files), select=["P006"]) == [("P006", "E1", "2023-07-01")]
+    files["introductions/I1.toml"] = introduction("2023-06-30")  # the day before the window: not judged
+    assert found(memory_archive(files), select=["P006"]) == []
+
+
+def test_p006_judges_only_introductions_up_to_as_of(memory_archive):
+    files = {"people/E1.toml": person(hired="2020-03-01"), "introductions/I1.toml": introduction("2024-07-01")}
+    assert found(memory_archive(files), select=["P006"]) == []
+    assert found(memory_archive(files), as_of=date(2024, 7, 1), select=["P006"]) == [("P006", "E1", "2024-07-01")]
+
+
+def test_p006_who_is_affected(memory_archive):
+    moved = '\n[[changes]]\ndate = 2024-05-01\nkind = "transfer"\ndepartment = "装配车间"\npost = "装配工"\n'
+    root = memory_archive({
+        "people/E1.toml": person(hired="2020-03-01", department='"装配车间"', post='"焊工"'),  # listed post
+        "people/E2.toml": person("李梅", hired="2020-03-01", extra=moved),  # moved out before the date
+        "people/E3.toml": person("王五", hired="2024-05-21"),  # not yet employed on the date
+        "people/E4.toml": person("赵六", hired="2020-03-01", left="2024-05-19"),  # left before it
+        "people/E5.toml": person("钱七", hired="2020-03-01", roles='["safety_manager"]'),  # managers too
+        "people/E6.toml": person("孙八", hired="2020-03-01", department='"装配车间"', post='"装配工"'),
+        "introductions/I1.toml": introduction("2024-05-20", posts='["焊工"]'),
+    })
+    assert found(root, select=["P006"]) == [("P006", "E1", "2024-05-20"), ("P006", "E5", "2024-05-20")]
+
+
+def test_p006_waived_in_the_person_file(memory_archive):
+    root = memory_archive({
+        "people/E1.toml": person(hired="2020-03-01", waivers='[{ rule = "P006", reason = "不操作该设备，仅在同车间" }]'),
+        "introductions/I1.toml": introduction("2024-05-20"),
+    })
+    assert found(root, select=["P006", "A011"]) == []

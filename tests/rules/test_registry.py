@@ -22,7 +22,7 @@ def test_both_built_in_rule_sets_are_there():
 def test_the_catalog_families_are_registered():
     families = {code[0] for code in RULES}
     assert set("ARPYKCDF") <= families
-    for family, last in {"P": 5, "Y": 3, "K": 2, "C": 5, "D": 5, "F": 4}.items():
+    for family, last in {"R": 5, "P": 6, "Y": 3, "K": 4, "C": 6, "D": 6, "F": 4}.items():
         assert [c for c in sorted(RULES) if c[0] == family] == [f"{family}{n:03d}" for n in range(1, last + 1)]
 
 

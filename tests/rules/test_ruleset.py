@@ -46,6 +46,33 @@ def test_national_figures_of_the_catalog():
     assert not rs.enabled("K001") and not rs.in_group("drill_cadence", ent("catering"))
 
 
+def test_the_figures_and_groups_of_catalog_v2():
+    from safetrain.archive.reading.models import Enterprise
+
+    def ent(industry):
+        return Enterprise(name="x", credit_code="x", industry=industry, crowded_place=False, uses_gas=False, region="x")
+
+    national, ningxia = built("national"), built("ningxia-2023")
+    for rs in (national, ningxia):
+        # C005: six months in high_risk only; Y003 keeps six months everywhere
+        assert [rs.value("manager_assessment_grace_months", ent(i)) for i in ("coal_mine", "metal_smelting")] == [6, 6]
+        assert [rs.value("manager_assessment_grace_months", ent(i)) for i in
+                ("construction", "road_transport", "dangerous_goods")] == [0, 0, 0]
+        assert rs.value("manager_initial_training_months", ent("construction")) == 6
+        # M004: 2 months, 4 for a coal mine's underground workers
+        assert rs.value("apprenticeship_min_months", ent("coal_mine")) == 2
+        assert rs.value("apprenticeship_min_months_underground", ent("coal_mine")) == 4
+        assert rs.value("apprenticeship_min_months_underground", ent("non_coal_mine")) == 2
+        assert rs.groups["mentorship"].industries == {"coal_mine", "non_coal_mine", "hazardous_chemicals",
+                                                      "fireworks", "metal_smelting"}
+        assert (rs.value("special_operator_retest_months"), rs.value("retraining_away_months"),
+                rs.value("new_tech_training_days"), rs.value("plan_due_days")) == (6, 12, 90, 31)
+        assert rs.figure("max_hours_per_day").citation.startswith("档案完整性检查")
+        assert rs.figure("manager_annual_hours", ent("retail")).citation == "培训规定 第九条"
+    assert national.groups["rotation"].industries == frozenset() and not national.enabled("K003")
+    assert ningxia.groups["rotation"].industries == {"manufacturing"} and ningxia.enabled("K004")
+
+
 def test_ningxia_adds_the_campaign_and_drill_cadence():
     from datetime import date
 

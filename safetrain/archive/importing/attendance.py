@@ -1,56 +1,88 @@
-"""Importing a session's attendance (签到表/成绩单) from a sheet.
+"""Importing a session's attendance (签到表/成绩单) from a sheet, and its blank template.
 
 Each row names a person by 工号, or by 姓名 when exactly one person has that
-name, with a score (成绩), a result (结果: 合格/不合格…) and/or the 学时
-credited. Rows go through records.attend, the same path as `safetrain attend`.
+name, with a score (成绩, 考试成绩, 分数, 得分: `85` or `85分`), a result
+(结果: 合格/不合格, 补考合格 ...) and/or the 学时 credited. `缺考` (absent)
+means the person did not attend: the row is reported and not written. A row
+with neither a score nor a result, for a session that assesses, is reported
+too, never written without one. Rows go through records.attend, the same path
+as `safetrain attend`; people are only ever listed, never created.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from ..writing.edit import Editor
 from ..writing.inputs import InputError, is_blank, parse_bool, parse_id, parse_number
 from ..writing.records import attend
-from .roster import ImportReport, row_error
+from .roster import EXAMPLE_ID, ImportReport, row_error
 from .sheets import read_sheet
 
 ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
     "person": ("工号", "人员编号", "员工编号", "编号"),
     "name": ("姓名",),
-    "score": ("成绩", "分数", "考核成绩"),
-    "passed": ("结果", "考核结果", "是否合格"),
+    "score": ("成绩", "考试成绩", "考核成绩", "分数", "得分", "考试分数"),
+    "passed": ("结果", "考核结果", "考试结果", "是否合格", "考核情况"),
     "hours": ("学时", "计入学时"),
     "note": ("备注",),
 }
+#: expected columns that no field reads
+KNOWN_EXTRA = ("序号", "部门", "车间", "班组", "岗位", "工种", "签名", "本人签名", "签到时间", "签字", "身份证号")
+ABSENT = frozenset({"缺考", "缺席", "未参加", "未到", "请假", "absent"})
+#: results that pass after a retake, kept as the attendee's note
+_RETAKE = re.compile(r"^\s*补考\s*(合格|通过)\s*$")
+_SCORE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
+
+
+class Absent(InputError):
+    """The sheet says the person did not attend (缺考)."""
 
 
 def _result(value: Any) -> dict:
-    """成绩 or 结果 cell -> {"score": n} or {"passed": bool}."""
+    """成绩 or 结果 cell -> {"score": n} or {"passed": bool} (+ a note for a retake)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return {"score": parse_number(value)}
+    text = str(value).strip()
+    if text.lower() in ABSENT:
+        raise Absent(f"{text}：未参加培训，未登记", f"{text} (absent): did not attend; not listed")
+    if m := _SCORE.match(text):
+        return {"score": parse_number(m.group(1))}
+    if _RETAKE.match(text):
+        return {"passed": True, "note": text}
     try:
-        return {"score": parse_number(value)}
+        return {"passed": parse_bool(text)}
     except InputError:
-        pass
-    try:
-        return {"passed": parse_bool(value)}
-    except InputError:
-        raise InputError(f"应为分数或 合格/不合格：{value}", f"must be a score or 合格/不合格 (pass/fail): {value}") from None
+        raise InputError(f"应为分数（如 85 或 85分）、合格/不合格、补考合格 或 缺考：{text}",
+                         f"must be a score (85 or 85分), 合格/不合格 (pass/fail), 补考合格 (passed a retake) "
+                         f"or 缺考 (absent): {text}") from None
 
 
 def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = False,
                       sheet_name: str | None = None) -> ImportReport:
     """Add the attendees of session `sid` listed in the sheet at `path`."""
-    sheet = read_sheet(path, ATTENDANCE_HEADERS, ("person", "name"), sheet_name)
-    report = ImportReport(ignored=sheet.ignored)
+    sheet = read_sheet(path, ATTENDANCE_HEADERS, ("person", "name"), sheet_name, known=KNOWN_EXTRA)
+    report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, footer=sheet.footer, sheet=sheet.name)
+    _, _, data = ed.read("session", sid)
+    assessed = data.get("assessment") != "none"
     entries: list[dict] = []
     rows: list[int] = []
     first_row: dict[str, int] = {}
     for row, cells in sheet.rows:
+        if str(cells.get("person") or "").strip() == EXAMPLE_ID:
+            continue
         errors, pid, entry = _read_row(ed, sheet, row, cells)
         who = "person" if not is_blank(cells.get("person")) else "name"
+        if entry is None and not errors:
+            report.absent.append((row, pid))
+            continue
+        if not errors and assessed and "score" not in entry and "passed" not in entry:
+            errors.append(row_error(sheet, row, next((k for k in ("score", "passed") if k in sheet.columns), None),
+                                    "没有成绩或结果（本期培训有考核）；填写后再导入，本行未登记",
+                                    "no score or result (the session is assessed); fill it in and import again; "
+                                    "this row was not listed"))
         if pid is not None and pid in first_row:
             errors.insert(0, row_error(sheet, row, who, f"人员 {pid} 与第 {first_row[pid]} 行重复",
                                        f"person {pid} repeats row {first_row[pid]}"))
@@ -90,11 +122,16 @@ def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | Non
             continue
         try:
             if key in ("score", "passed"):
-                entry.update(_result(value))
+                result = _result(value)
+                if "note" in result and not is_blank(cells.get("note")):
+                    result.pop("note")
+                entry.update(result)
             elif key == "hours":
                 entry["hours"] = parse_number(value)
             else:
                 entry["note"] = str(value).strip()
+        except Absent:
+            return errors, pid, None
         except InputError as exc:
             errors.append(row_error(sheet, row, key, exc.zh, exc.en))
     return errors, pid, entry
@@ -104,7 +141,7 @@ def _person(ed: Editor, cells: dict) -> str:
     raw_id, name = cells.get("person"), cells.get("name")
     name = str(name).strip() if not is_blank(name) else None
     if not is_blank(raw_id):
-        pid = parse_id(raw_id if not isinstance(raw_id, float) else int(raw_id))
+        pid = parse_id(raw_id)
         if not ed.index.has("person", pid):
             raise InputError(f"人员 {pid} 没有人员档案（people/{pid}.toml）", f"person {pid} has no person file (people/{pid}.toml)")
         if name is not None:
@@ -121,3 +158,49 @@ def _person(ed: Editor, cells: dict) -> str:
         raise InputError(f"姓名 {name} 对应 {len(found)} 人（{'、'.join(found)}），请填写工号",
                          f"{len(found)} people are named {name} ({', '.join(found)}); give the id")
     return found[0]
+
+
+# -- the blank sign-in and score sheet ---------------------------------------------------
+
+TEMPLATE_HEADERS = ("序号", "工号", "姓名", "部门", "成绩", "结果", "学时", "备注", "本人签名")
+TEMPLATE_ROWS = 500
+TEMPLATE_TITLE = "签到及成绩表模板"  # its title property: how `--template` knows a template it wrote before
+
+
+def write_template(path: str | Path, title: str | None = None) -> None:
+    """A blank attendance sheet: a title row, the headers this importer reads, an example
+    row (工号 示例, never imported), text format for 工号, a drop-down list of results."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from ..writing.atomic import write_bytes
+
+    book = Workbook()
+    book.properties.creator = book.properties.lastModifiedBy = "safetrain"
+    book.properties.title = TEMPLATE_TITLE
+    ws = book.active
+    ws.title = "签到表"
+    ws.append([title or "培训签到及考核登记表"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TEMPLATE_HEADERS))
+    ws["A1"].font, ws["A1"].alignment = Font(bold=True, size=14), Alignment(horizontal="center")
+    ws.append(list(TEMPLATE_HEADERS))
+    for cell in ws[2]:
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    ws.append([1, EXAMPLE_ID, "张三", "综采一队", "85分", "", "", "示例行：工号为“示例”的行导入时忽略，可删除", ""])
+    for cell in ws[3]:
+        cell.font = Font(italic=True, color="808080")
+    for r in range(3, TEMPLATE_ROWS + 3):
+        ws.cell(r, 2).number_format = "@"
+    dv = DataValidation(type="list", formula1='"合格,不合格,补考合格,缺考"', allow_blank=True)
+    dv.promptTitle, dv.prompt = "结果", "有分数时可不填；缺考的人员不会登记"
+    ws.add_data_validation(dv)
+    dv.add(f"F3:F{TEMPLATE_ROWS + 2}")
+    for letter, width in zip("ABCDEFGHI", (6, 12, 10, 14, 8, 10, 6, 24, 14)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A3"
+    buf = io.BytesIO()
+    book.save(buf)
+    write_bytes(path, buf.getvalue())

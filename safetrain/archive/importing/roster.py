@@ -1,10 +1,17 @@
 """Importing people from a roster sheet (花名册), and the blank roster template.
 
-Every row is checked like a person file (the spec, the ID number, the dates);
-a bad row is reported with its row number and column and not written, good
-rows are written. An existing person is never silently overwritten: without
-`update` the row is reported as skipped; with it, only the fields that differ
-are changed, and listed.
+Every row is checked like a person file (the spec, the ID number, the dates,
+text no longer than a person file should hold); a bad row is reported with
+its row number and column and not written, good rows are written. An
+existing person is never silently overwritten: without `update` the row is
+reported as skipped; with it, only the fields that differ are changed, and
+listed.
+
+A roster without 工号 (many have only 序号) takes its ids from another column
+(`id_from="序号"`) or has them made (`id_prefix="E"`: E0001, E0002, ...
+after the highest the archive already has); a row whose 身份证号, or else
+whose name, matches a person already in the archive keeps that person's id,
+so importing the same roster twice never makes anyone twice.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ...errors import SafetrainError
 from ..writing.edit import EditError, Editor, SetKey
 from ..writing.inputs import InputError, coerce, parse_id
 from .sheets import Column, Sheet, read_sheet
@@ -38,6 +46,11 @@ ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
     "post_since": ("本岗位起始日期", "本岗位/工种起始日期"),
     "note": ("备注",),
 }
+#: headers of columns that are no field but are expected on a roster (not reported as ignored)
+KNOWN_EXTRA = ("序号", "性别", "出生日期", "年龄", "学历", "联系电话", "手机号", "手机号码", "民族", "籍贯", "家庭住址")
+#: the longest text a cell may give a field (a longer one is a pasted paragraph, not a name)
+TEXT_LIMITS = {"name": 50, "note": 1000}
+TEXT_LIMIT = 100
 EXAMPLE_ID = "示例"  # the template's example row carries this in 工号 and is never imported
 _KEY_PREFIX = re.compile(r"^`[^`]*`[:：]?\s*")
 
@@ -60,6 +73,12 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    rows: int | None = None  # data rows read from the sheet (the template's example row not counted)
+    generated: list[tuple[int, str, str]] = field(default_factory=list)  # (row, id made, name) with id_prefix
+    absent: list[tuple[int, str | None]] = field(default_factory=list)  # attendance: 缺考 rows, not listed
+    hidden: list[str] = field(default_factory=list)  # hidden sheets not read
+    footer: list[int] = field(default_factory=list)  # footer rows left out
+    sheet: str = ""
 
     @property
     def failed(self) -> bool:
@@ -89,6 +108,11 @@ def _problem_error(sheet: Sheet, row: int, p: Problem) -> RowError:
 
 def _cell_value(key: str, value: Any) -> Any:
     """A cell as the person field's value (InputError when it cannot be one)."""
+    if isinstance(value, str) and PERSON.fields[key].kind == "str":
+        limit = TEXT_LIMITS.get(key, TEXT_LIMIT)
+        if len(value.strip()) > limit:
+            raise InputError(f"内容过长（{len(value.strip())} 字，最多 {limit} 字）",
+                             f"too long ({len(value.strip())} characters, at most {limit})")
     if key == "id_number" and isinstance(value, float):
         raise InputError("Excel 把身份证号存成了数字，后几位已丢失；请把该列设为“文本”后重新填写",
                          "Excel stored the ID number as a number and lost its last digits; format the column as text and type it again")
@@ -99,15 +123,41 @@ def _cell_value(key: str, value: Any) -> Any:
     return coerce(PERSON.fields[key], value)
 
 
-def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name: str | None = None) -> ImportReport:
+def roster_headers(id_from: str | None = None) -> dict[str, tuple[str, ...]]:
+    """The headers read: the usual ones, or with `id_from` that column as the 工号."""
+    if id_from is None:
+        return ROSTER_HEADERS
+    from .sheets import normalise_header
+
+    taken = normalise_header(id_from)
+    headers = {k: tuple(h for h in names if normalise_header(h) != taken) for k, names in ROSTER_HEADERS.items()
+               if k != "id"}
+    return {"id": (id_from,), **headers}
+
+
+def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name: str | None = None,
+                  id_from: str | None = None, id_prefix: str | None = None) -> ImportReport:
     """Create (or with `update`, change) people from the roster at `path`."""
-    sheet = read_sheet(path, ROSTER_HEADERS, ("id",), sheet_name)
-    report = ImportReport(ignored=sheet.ignored)
+    if id_from and id_prefix:
+        raise SafetrainError("--id-from 与 --id-prefix 只能给一个", "give --id-from or --id-prefix, not both")
+    sheet = read_sheet(path, roster_headers(id_from), ("id", "name"), sheet_name, known=KNOWN_EXTRA)
+    if id_from and "id" not in sheet.columns:
+        raise SafetrainError(f"{path}：表头中没有“{id_from}”列（--id-from）", f"{path}: no \"{id_from}\" column (--id-from)")
+    if "id" not in sheet.columns and not id_prefix:
+        raise SafetrainError(
+            f"{path}：花名册没有工号列。用 --id-from 序号 以序号作工号，或用 --id-prefix E 自动编号（E0001、E0002…，导入前列出）",
+            f"{path}: the roster has no 工号 (id) column. Use --id-from 序号 to take the ids from a column, or "
+            "--id-prefix E to number people E0001, E0002, ... (listed before anything is written)")
+    report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, footer=sheet.footer, sheet=sheet.name, rows=0)
+    made = _IdMaker(ed, id_prefix) if id_prefix and "id" not in sheet.columns else None
     first_row: dict[str, int] = {}
     for row, cells in sheet.rows:
         raw_id = cells.get("id")
         if isinstance(raw_id, str) and raw_id.strip() == EXAMPLE_ID:
             continue
+        report.rows += 1
+        if made is not None:
+            cells["id"] = made.id_for(row, cells, report)
         errors, pid, values = _read_row(sheet, row, cells)
         if pid is not None:
             if pid in first_row:
@@ -122,7 +172,46 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
             _update_row(ed, sheet, row, pid, values, update, report)
         else:
             _create_row(ed, sheet, row, pid, values, report)
+    _account(report)
     return report
+
+
+def _account(report: ImportReport) -> None:
+    """Every row read has one outcome: a row dropped without a word is a bug, never a success."""
+    rows = ([r for r, _, _ in report.created] + [r for r, _, _ in report.updated] + [r for r, _ in report.skipped]
+            + [r for r, _ in report.unchanged] + sorted({e.row for e in report.errors}))
+    if len(rows) != report.rows or len(set(rows)) != len(rows):
+        raise RuntimeError(f"roster import: {report.rows} rows read, {len(rows)} outcomes")
+
+
+class _IdMaker:
+    """Ids for a roster without 工号: the person already in the archive with the row's
+    身份证号 (or, failing that, its name, when exactly one person has it), else the
+    next free `prefix` + four digits."""
+
+    def __init__(self, ed: Editor, prefix: str):
+        self.ed, self.prefix = ed, prefix
+        numbers = [int(m.group(1)) for pid in ed.index.ids("person")
+                   if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", pid))]
+        self.next = max(numbers, default=0) + 1
+
+    def id_for(self, row: int, cells: dict, report: ImportReport) -> str | None:
+        number, name = cells.get("id_number"), cells.get("name")
+        if isinstance(number, str) and number.strip():
+            held = sorted(self.ed.index.holders(number.strip().upper()))
+            if held:
+                return held[0]
+        if isinstance(name, str) and name.strip():
+            same = self.ed.index.by_name(name.strip())
+            if len(same) == 1:
+                return same[0]
+        if name is None or (isinstance(name, str) and not name.strip()):
+            return None
+        while self.ed.index.has("person", pid := f"{self.prefix}{self.next:04d}"):
+            self.next += 1
+        self.next += 1
+        report.generated.append((row, pid, str(name).strip()))
+        return pid
 
 
 def _read_row(sheet: Sheet, row: int, cells: dict) -> tuple[list[RowError], str | None, dict]:
@@ -191,6 +280,7 @@ def _edit_failed(sheet: Sheet, row: int, exc: EditError, report: ImportReport) -
 # -- the blank roster ----------------------------------------------------------------------
 
 TEMPLATE_ROWS = 2000  # rows that get the drop-down lists and text formats
+TEMPLATE_TITLE = "花名册模板"  # its title property: how `--template` knows a template it wrote before
 
 
 def write_template(path: str | Path) -> None:
@@ -203,6 +293,8 @@ def write_template(path: str | Path) -> None:
     from ..writing.atomic import write_bytes
 
     book = Workbook()
+    book.properties.creator = book.properties.lastModifiedBy = "safetrain"
+    book.properties.title = TEMPLATE_TITLE
     ws = book.active
     ws.title = "花名册"
     keys = list(ROSTER_HEADERS)

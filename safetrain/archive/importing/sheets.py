@@ -1,10 +1,16 @@
-"""Reading an Excel sheet (or a UTF-8 CSV file) of records: find the header
-row, map its headers (Chinese, or the format's keys) to fields, and give every
-data row with its row number as Excel shows it.
+"""Reading a sheet of records as HR departments and trainers hand them over:
+.xlsx, .xls (Excel 97–2003), .ods and .csv (UTF-8, or GBK as Chinese Excel
+saves "CSV"). Find the header row (below a merged title row, say), map its
+headers (Chinese, or the format's keys) to fields, and give every data row
+with its row number and column letter as the spreadsheet shows them.
 
-Cells are read as values: a formula gives the result Excel saved with it, and
-a text cell is text even when it looks like a formula (`=...`); nothing is
-ever evaluated.
+Workbooks are read with python-calamine (Rust; fast on large sheets): cells
+are values, a formula gives the result saved with it, and a text cell is
+text even when it looks like a formula (`=...`); nothing is ever evaluated.
+An .xlsx formula saved without its result is reported (openpyxl finds it,
+only for files that hold formulas at all). The first visible sheet is read
+unless --sheet names one; hidden sheets are named so the user knows. The
+usual footer of a roster (制表人, 审核人, 制表日期, 合计 ...) is left out.
 """
 
 from __future__ import annotations
@@ -18,7 +24,12 @@ from typing import Any
 from ...errors import SafetrainError
 
 HEADER_SEARCH_ROWS = 10
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 _MARKS = re.compile(r"[\s*＊]|[（(]\s*(必填|选填|可选)\s*[)）]")
+#: the first filled cell of a footer row: who made and checked the sheet, when, totals
+FOOTER = re.compile(r"^\s*(制表人|制表|制表日期|填表人|填表日期|审核人|审核|审批人|审批|负责人|单位负责人|经办人|"
+                    r"授课人|授课教师|培训教师|讲师|记录人|监考人|"
+                    r"盖章|单位（盖章）|单位\(盖章\)|日期|合计|总计|共计|备注说明)\s*([:：]|\s|$)")
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,9 @@ class Sheet:
     rows: list[tuple[int, dict[str, Any]]]  # (row number, key -> cell value), blank rows left out
     ignored: list[str] = field(default_factory=list)  # headers that name no field
     formula_errors: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+    hidden: list[str] = field(default_factory=list)  # hidden sheets of the workbook, not read
+    footer: list[int] = field(default_factory=list)  # footer rows left out (制表人 ...)
+    header_row: int = 1
 
 
 def normalise_header(text: Any) -> str:
@@ -51,34 +65,57 @@ def column_letter(index: int) -> str:
 
 
 def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: tuple[str, ...],
-               sheet: str | None = None) -> Sheet:
+               sheet: str | None = None, known: tuple[str, ...] = ()) -> Sheet:
     """The records of the sheet at `path`. `headers`: field key -> accepted headers (the key
-    itself is always accepted); `anchors`: fields of which one marks the header row."""
+    itself is always accepted); `anchors`: fields of which one marks the header row;
+    `known`: headers of columns that are expected but read by no field (序号)."""
     path = Path(path)
     if not path.is_file():
         raise SafetrainError(f"文件不存在：{path}", f"no such file: {path}")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        grid, formulas, name = _read_csv(path), {}, path.name
-    elif suffix in (".xlsx", ".xlsm"):
-        grid, formulas, name = _read_xlsx(path, sheet)
+        grid, formulas, name, hidden = _read_csv(path), {}, path.name, []
+    elif suffix in WORKBOOKS:
+        grid, formulas, name, hidden = _read_workbook(path, sheet)
     else:
-        raise SafetrainError(f"{path}：只能读取 .xlsx 或 .csv 文件（.xls 请在 Excel 中另存为 .xlsx）",
-                             f"{path}: only .xlsx and .csv files can be read (save an .xls as .xlsx in Excel)")
+        raise SafetrainError(f"{path}：只能读取 .xlsx、.xls、.ods 或 .csv 文件",
+                             f"{path}: only .xlsx, .xls, .ods and .csv files can be read")
     lookup = {normalise_header(h): key for key, names in headers.items() for h in (key, *names)}
-    header_at = None
-    for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        if any(lookup.get(normalise_header(v)) in anchors for v in row):
-            header_at = r
-            break
+    header_at = _header_row(grid, lookup, anchors)
     if header_at is None:
-        wanted = "、".join(headers[a][0] for a in anchors)
+        wanted = "或".join(headers[a][0] for a in anchors)
         raise SafetrainError(f"{path}：前 {HEADER_SEARCH_ROWS} 行中找不到表头（需要 {wanted} 列）",
-                             f"{path}: no header row in the first {HEADER_SEARCH_ROWS} rows (a {' or '.join(anchors)} column is needed)")
+                             f"{path}: no header row in the first {HEADER_SEARCH_ROWS} rows "
+                             f"(a {' or '.join(anchors)} column is needed)")
+    columns, index_of, ignored = _columns(path, grid[header_at], lookup)
+    quiet = {normalise_header(k) for k in known}
+    ignored = [h for h in ignored if normalise_header(h) not in quiet]
+    rows: list[tuple[int, dict[str, Any]]] = []
+    footer: list[int] = []
+    for r in range(header_at + 1, len(grid)):
+        if _is_footer(grid[r]):
+            footer.append(r + 1)
+            continue
+        cells = {key: _clean(grid[r][c]) for c, key in index_of.items() if c < len(grid[r])}
+        if all(v is None for v in cells.values()):
+            continue
+        rows.append((r + 1, cells))
+    formula_errors = {(r + 1, index_of[c]): msg for (r, c), msg in formulas.items() if c in index_of}
+    return Sheet(name, columns, rows, ignored, formula_errors, hidden, footer, header_at + 1)
+
+
+def _header_row(grid: list[list[Any]], lookup: dict[str, str], anchors: tuple[str, ...]) -> int | None:
+    for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        if any(lookup.get(normalise_header(v)) in anchors for v in row if v is not None):
+            return r
+    return None
+
+
+def _columns(path: Path, header: list[Any], lookup: dict[str, str]):
     columns: dict[str, Column] = {}
     index_of: dict[int, str] = {}
     ignored: list[str] = []
-    for c, value in enumerate(grid[header_at]):
+    for c, value in enumerate(header):
         if value is None or not str(value).strip():
             continue
         key = lookup.get(normalise_header(value))
@@ -90,14 +127,12 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
                                  f"{path}: the {key} column appears twice (columns {columns[key].letter} and {column_letter(c)})")
         columns[key] = Column(key, str(value).strip(), column_letter(c))
         index_of[c] = key
-    rows: list[tuple[int, dict[str, Any]]] = []
-    for r in range(header_at + 1, len(grid)):
-        cells = {key: _clean(grid[r][c]) for c, key in index_of.items() if c < len(grid[r])}
-        if all(v is None for v in cells.values()):
-            continue
-        rows.append((r + 1, cells))
-    formula_errors = {(r + 1, index_of[c]): msg for (r, c), msg in formulas.items() if c in index_of}
-    return Sheet(name, columns, rows, ignored, formula_errors)
+    return columns, index_of, ignored
+
+
+def _is_footer(row: list[Any]) -> bool:
+    first = next((v for v in row if v is not None and str(v).strip()), None)
+    return isinstance(first, str) and FOOTER.match(first) is not None
 
 
 def _clean(value: Any) -> Any:
@@ -108,62 +143,80 @@ def _clean(value: Any) -> Any:
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            return [list(row) for row in csv.reader(fh)]
-    except UnicodeDecodeError:
-        raise SafetrainError(f"{path}：不是 UTF-8 编码的 CSV（请在 Excel 中另存为“CSV UTF-8”或 .xlsx）",
-                             f"{path}: not a UTF-8 CSV file (save as \"CSV UTF-8\" or .xlsx)") from None
-
-
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict, str]:
-    """The grid of cell values; formula cells hold the value Excel saved with them."""
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    def open_book(data_only: bool):
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):  # Chinese Excel's "CSV" is GBK
         try:
-            return load_workbook(path, read_only=True, data_only=data_only)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise SafetrainError(f"{path}：无法读取 Excel 文件：{exc}", f"{path}: cannot read the Excel file: {exc}") from None
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SafetrainError(f"{path}：无法识别 CSV 的编码（请存为“CSV UTF-8”或 .xlsx）",
+                             f"{path}: the CSV file's encoding is unknown (save as \"CSV UTF-8\" or .xlsx)")
+    return [[v if v != "" else None for v in row] for row in csv.reader(text.splitlines())]
 
-    book = open_book(False)
+
+def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict, str, list[str]]:
+    """(grid from A1, formula cells without a saved result, sheet name, hidden sheet names)."""
+    import python_calamine as calamine
+
     try:
-        ws = _pick(book, sheet, path)
-        grid: list[list[Any]] = []
-        formula_at: list[tuple[int, int]] = []
-        for r, row in enumerate(ws.iter_rows()):
-            values = []
-            for c, cell in enumerate(row):
-                if getattr(cell, "data_type", None) == "f":
-                    formula_at.append((r, c))
-                values.append(getattr(cell, "value", None))
-            grid.append(values)
-        name = ws.title
+        book = calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine's errors: not a workbook, encrypted, damaged
+        raise SafetrainError(f"{path}：无法读取工作簿：{exc}", f"{path}: cannot read the workbook: {exc}") from None
+    try:
+        sheets = [m for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
+        hidden = [m.name for m in sheets if m.visible != calamine.SheetVisibleEnum.Visible]
+        if sheet is None:
+            visible = [m.name for m in sheets if m.name not in hidden]
+            if not visible:
+                raise SafetrainError(f"{path}：没有可见的工作表", f"{path}: no visible sheet")
+            name = visible[0]
+        elif sheet in [m.name for m in sheets]:
+            name = sheet
+        else:
+            raise SafetrainError(f"{path}：没有名为 {sheet} 的工作表（有：{'、'.join(m.name for m in sheets)}）",
+                                 f"{path}: no sheet named {sheet} (there are: {', '.join(m.name for m in sheets)})")
+        grid = [[None if v == "" else v for v in row]
+                for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
     finally:
         book.close()
-    errors: dict[tuple[int, int], tuple[str, str]] = {}
-    if formula_at:
-        book = open_book(True)
-        try:
-            cached = [list(row) for row in _pick(book, sheet, path).iter_rows(values_only=True)]
-        finally:
-            book.close()
-        for r, c in formula_at:
-            value = cached[r][c] if r < len(cached) and c < len(cached[r]) else None
-            grid[r][c] = value
-            if value is None:
-                errors[(r, c)] = ("公式单元格没有保存的计算结果（请在 Excel 中打开并保存，或填入数值）",
-                                  "a formula cell without a saved result (open and save the file in Excel, or type the value)")
-    return grid, errors, name
+    formulas = _unsaved_formulas(path, name, grid) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+    return grid, formulas, name, [h for h in hidden if h != name]
 
 
-def _pick(book, sheet: str | None, path: Path):
-    if sheet is None:
-        return book.worksheets[0]
-    if sheet not in book.sheetnames:
-        raise SafetrainError(f"{path}：没有名为 {sheet} 的工作表（有：{'、'.join(book.sheetnames)}）",
-                             f"{path}: no sheet named {sheet} (there are: {', '.join(book.sheetnames)})")
-    return book[sheet]
+def _unsaved_formulas(path: Path, name: str, grid: list[list[Any]]) -> dict[tuple[int, int], tuple[str, str]]:
+    """Formula cells saved without their result (files written by programs, never opened in Excel)."""
+    if not _holds_formulas(path):
+        return {}
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        errors = {}
+        for r, row in enumerate(book[name].iter_rows()):
+            for c, cell in enumerate(row):
+                if getattr(cell, "data_type", None) == "f" and (r >= len(grid) or c >= len(grid[r]) or grid[r][c] is None):
+                    errors[(r, c)] = ("公式单元格没有保存的计算结果（请在 Excel 中打开并保存，或填入数值）",
+                                      "a formula cell without a saved result (open and save the file in Excel, or type the value)")
+        return errors
+    finally:
+        book.close()
+
+
+def _holds_formulas(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with z.open(info) as fh:
+                        tail = b""
+                        while chunk := fh.read(1 << 20):
+                            if re.search(rb"<(?:\w+:)?f[ >/]", tail + chunk):
+                                return True
+                            tail = chunk[-8:]
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return False

@@ -64,7 +64,7 @@ SKILL_RANK = MappingProxyType({code: rank for rank, code in enumerate(SKILL_LEVE
 
 CHANGE_KIND = _table(
     ("transfer", "调岗", "transfer"),
-    ("return", "离岗一年以上复岗", "return after a year away"),
+    ("return", "复岗", "return to the post"),
 )
 
 CERTIFICATE_KIND = _table(
@@ -122,6 +122,19 @@ DRILL_SCALE = _table(
     ("assessment", "检验", "half-yearly evaluation"),
 )
 
+DRILL_TYPE = _table(  # 预案办法 第三十三条: which plan the drill exercises
+    ("comprehensive", "综合应急预案演练", "comprehensive plan drill"),
+    ("special", "专项应急预案演练", "special plan drill"),
+    ("on_site", "现场处置方案演练", "on-site procedure drill"),
+)
+
+INTRODUCTION_KIND = _table(  # 四新
+    ("process", "新工艺", "new process"),
+    ("technology", "新技术", "new technology"),
+    ("material", "新材料", "new material"),
+    ("equipment", "新设备", "new equipment"),
+)
+
 SCENARIO = _table(
     ("fire", "火灾", "fire"),
     ("gas_leak", "燃气泄漏", "gas leak"),
@@ -149,9 +162,37 @@ TABLES: Mapping[str, Labels] = MappingProxyType(
         "method": METHOD,
         "assessment": ASSESSMENT,
         "drill_scale": DRILL_SCALE,
+        "drill_type": DRILL_TYPE,
+        "introduction_kind": INTRODUCTION_KIND,
         "scenario": SCENARIO,
     }
 )
+
+
+#: Other words people write for a code (rosters, hand-typed files): accepted by importers and
+#: options, and named in A002's message; a file always holds the code itself.
+ALIASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "employment": MappingProxyType({
+        "正式": "formal", "正式员工": "formal", "在编": "formal", "合同制": "contract", "合同制员工": "contract",
+        "劳动合同工": "contract", "临时": "temporary", "临时用工": "temporary",
+        "劳务派遣": "dispatched", "派遣": "dispatched", "派遣工": "dispatched", "劳务派遣人员": "dispatched",
+        "劳务工": "dispatched", "轮换": "rotating", "协议": "agreement",
+        "实习生": "intern", "实习": "intern", "实习学生": "intern", "学徒实习生": "intern",
+        "非全日制": "part_time", "小时工": "part_time", "钟点工": "part_time", "兼职": "part_time",
+        "兼职人员": "part_time", "非全日制用工": "part_time",
+    }),
+    "role": MappingProxyType({
+        "安全管理人员": "safety_manager", "专职安全管理人员": "safety_manager", "安全员": "safety_manager",
+        "专职安全员": "safety_manager", "兼职安全员": "safety_manager", "负责人": "principal",
+        "法定代表人": "principal", "特种作业": "special_operator", "特种作业人员": "special_operator",
+        "特种工": "special_operator",
+    }),
+    "skill_level": MappingProxyType({"初级": "junior", "中级": "intermediate", "高级": "senior",
+                                     "五级": "junior", "四级": "intermediate", "三级": "senior",
+                                     "二级": "technician", "一级": "senior_technician"}),
+    "change_kind": MappingProxyType({"调岗": "transfer", "转岗": "transfer", "复岗": "return", "返岗": "return"}),
+})
+_ALIASES_OF = {id(TABLES[name]): words for name, words in ALIASES.items()}
 
 
 def label(table: Labels, code: str | None, lang: str = "zh") -> str:
@@ -172,4 +213,4 @@ def code_for(table: Labels, text: str) -> str | None:
     for code, (zh, en) in table.items():
         if text == zh or text.lower() == en.lower():
             return code
-    return None
+    return _ALIASES_OF.get(id(table), {}).get(text)

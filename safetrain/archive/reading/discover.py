@@ -92,3 +92,19 @@ def workspaces(paths: Iterable[str | os.PathLike]) -> list[Path]:
             if folder not in out:
                 out.append(folder)
     return out
+
+
+def named_paths(paths: Iterable[str | os.PathLike], command: str = "check") -> list:
+    """The paths a workspace command runs on: those given, or the current folder when it
+    is inside an archive. In any other folder, with no path, the command refuses: it
+    must never read, let alone rewrite, archives it was not pointed at."""
+    paths = list(paths)
+    if paths:
+        return paths
+    if find_root(Path.cwd()) is not None:
+        return ["."]
+    raise SafetrainError(
+        f"当前目录不在档案内：请写出要处理的档案或工作区目录，例如 safetrain {command} .（本目录下的全部档案）"
+        f"或 safetrain {command} 客户A 客户B",
+        f"the current folder is not inside an archive: name the archives or workspace folders, e.g. "
+        f"safetrain {command} . (every archive below here) or safetrain {command} clientA clientB")

@@ -36,7 +36,7 @@ class FileStore:
         """A file's text (for line look-up); None when it cannot be read any more."""
         try:
             data, _ = self.read_bytes(rel)
-            return data.decode("utf-8")
+            return data.decode("utf-8-sig")  # a BOM is no character of the first line
         except (OSError, UnicodeDecodeError):
             return None
 

@@ -80,13 +80,18 @@ def mask_id_number(value: str | None) -> str:
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
-_ID_RUN = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
+#: anything shaped like a 身份证号, valid or not: 17 digits and a check character (GB 11643) or
+#: the 15 digits of the first-generation card, not part of a longer number
+_ID_RUN = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
 
 
 def mask_id_numbers_in(text: str, known: str | None = None) -> str:
-    """`text` with every 身份证号 in it masked: `known` (e.g. the holder's) and any
-    18-character run that is a valid one. Certificate numbers are often the
-    holder's 身份证号 with a letter in front ("T64010419900307001X")."""
-    if known and len(known) > 10:
+    """`text` with every 身份证号 in it masked: `known` (the number of the person
+    the text is about, whatever its validity: a typo must not print it whole)
+    and any 15- or 18-character run shaped like one. Certificate numbers are
+    often the holder's 身份证号 with a letter in front ("T64010419900307001X")."""
+    if not text:
+        return text
+    if known and len(known) > 10 and known in text:
         text = text.replace(known, mask_id_number(known))
-    return _ID_RUN.sub(lambda m: m.group(0) if id_number_problem(m.group(0)) else mask_id_number(m.group(0)), text)
+    return _ID_RUN.sub(lambda m: mask_id_number(m.group(0)), text)

@@ -1,5 +1,5 @@
 """The archive's integrity, record by record (family A beyond the spec:
-A003, A004, A005, A006, A007, A008, A009).
+A003, A004, A005, A006, A007, A008, A009), for every kind of record.
 
 One set of checks over the models, with two users: the A rules of `safetrain
 check` (rules/integrity.py) run them on every loaded record, and the write
@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Collection, Iterator
 
+from ...controls import shown
 from .gbcodes import credit_code_problem, id_number_problem
-from .models import Attachment, Config, Drill, Mentorship, Person, Session
+from .models import Attachment, Config, Drill, Introduction, Mentorship, Person, Plan, Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,10 @@ def _person(p: Person, around: Surroundings) -> Iterator[Issue]:
         if ch.date < p.hired:
             yield Issue("A009", ("changes", ch.index, "date"), f"岗位变动日期 {ch.date} 早于入职日期 {p.hired}",
                         f"change on {ch.date} is before hired {p.hired}")
+        if ch.away_since is not None and ch.away_since >= ch.date:
+            yield Issue("A009", ("changes", ch.index, "away_since"),
+                        f"离岗日期 {ch.away_since} 不早于复岗日期 {ch.date}",
+                        f"away since {ch.away_since}, not before the return on {ch.date}")
     yield from _files(_attachments(p.attachments, ("attachments",)), around)
     for c in p.certificates:
         yield from _files(_attachments(c.attachments, ("certificates", c.index, "attachments")), around)
@@ -131,7 +136,20 @@ def _files(refs: list[tuple[tuple, str, str | None]], around: Surroundings) -> I
         state = around.status(path, sha)
         if state != "ok":
             zh, en = _STATUS[state]
+            path = shown(path)  # a NUL or another control character, escaped
             yield Issue("A008", key, f"{path}：{zh}", f"{path} {en}")
 
 
-_CHECKS = {"config": _config, "person": _person, "session": _session, "drill": _drill, "mentorship": _mentorship}
+def _introduction(i: Introduction, around: Surroundings) -> Iterator[Issue]:
+    yield from _files(_attachments(i.attachments, ("attachments",)), around)
+
+
+def _plan(p: Plan, around: Surroundings) -> Iterator[Issue]:
+    if p.approved_by is not None and not around.known_person(p.approved_by):
+        yield Issue("A003", ("approved_by",), f"批准人 {p.approved_by} 没有人员档案（people/{p.approved_by}.toml）",
+                    f"approver {p.approved_by} has no person file (people/{p.approved_by}.toml)")
+    yield from _files(_attachments(p.attachments, ("attachments",)), around)
+
+
+_CHECKS = {"config": _config, "person": _person, "session": _session, "drill": _drill, "mentorship": _mentorship,
+           "introduction": _introduction, "plan": _plan}

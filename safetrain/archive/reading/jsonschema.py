@@ -18,8 +18,15 @@ SCHEMA_FILES = {kind: f"{'safetrain' if kind == 'config' else kind}.schema.json"
 _BASE_URL = "https://safetrain.invalid/schemas/"
 
 
+_LANG: list[str | None] = [None]  # the descriptions' language while schema() runs: zh, en, or None for both
+
+
+def _words(zh: str, en: str) -> str:
+    return {"zh": zh, "en": en}.get(_LANG[0] or "", f"{zh} / {en}")
+
+
 def _describe(f: FieldSpec) -> dict:
-    return {"description": f"{f.zh} / {f.en}"}
+    return {"description": _words(f.zh, f.en)}
 
 
 def _codes(f: FieldSpec) -> dict:
@@ -27,8 +34,8 @@ def _codes(f: FieldSpec) -> dict:
     return {
         "type": "string",
         "enum": list(f.codes),
-        "enumDescriptions": [f"{zh} / {en}" for zh, en in f.codes.values()],
-        "markdownEnumDescriptions": [f"{zh} / {en}" for zh, en in f.codes.values()],
+        "enumDescriptions": [_words(zh, en) for zh, en in f.codes.values()],
+        "markdownEnumDescriptions": [_words(zh, en) for zh, en in f.codes.values()],
     }
 
 
@@ -48,6 +55,8 @@ def _field(f: FieldSpec) -> dict:
         out = dict(simple[kind])
         if f.minimum is not None:
             out["exclusiveMinimum" if f.exclusive_minimum else "minimum"] = f.minimum
+        if f.maximum is not None:
+            out["maximum"] = f.maximum
     elif kind == "code":
         out = _codes(f)
     elif kind in ("codes", "strings", "ids", "dates"):
@@ -78,26 +87,46 @@ def table_schema(t: TableSpec) -> dict:
     }
 
 
-def schema(kind: str) -> dict:
+def schema(kind: str, lang: str | None = None) -> dict:
+    """The JSON Schema of a file kind; descriptions in both languages, or only in `lang`."""
     t = RECORD_KINDS[kind].table
-    out = {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": _BASE_URL + SCHEMA_FILES[kind],
-        "title": t.zh,
-        "description": t.en,
-    }
-    out.update(table_schema(t))
+    _LANG[0] = lang
+    try:
+        out = {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "$id": _BASE_URL + SCHEMA_FILES[kind],
+            "title": t.zh if lang != "en" else t.en,
+            "description": (t.en if lang is None else _words(t.zh, t.en)) + _FORMAT_DOC[lang or "both"],
+        }
+        out.update(table_schema(t))
+    finally:
+        _LANG[0] = None
     return out
 
 
-def schema_texts() -> dict[str, str]:
+#: where the format is documented, said in each schema's description
+_FORMAT_DOC = {"zh": "。档案格式说明见 docs/format.md", "en": ". The archive format: docs/format.md",
+               "both": ". The archive format: docs/format.md (档案格式说明)"}
+
+
+def schema_texts(lang: str | None = None) -> dict[str, str]:
     """file name -> JSON text, for every file kind (stable, sorted keys off, 2-space indent)."""
-    return {SCHEMA_FILES[k]: json.dumps(schema(k), ensure_ascii=False, indent=2) + "\n" for k in RECORD_KINDS}
+    return {SCHEMA_FILES[k]: json.dumps(schema(k, lang), ensure_ascii=False, indent=2) + "\n" for k in RECORD_KINDS}
+
+
+_TAPLO_HEADER = "# taplo / Even Better TOML: validate and complete safetrain files"
+
+
+def written_by_safetrain(path) -> bool:
+    """A schema file or a .taplo.toml that `safetrain schema` wrote (which it may replace)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096).decode("utf-8", "replace")
+    return head.startswith(_TAPLO_HEADER + "\n") or f'"$id": "{_BASE_URL}' in head
 
 
 def taplo_config(schema_dir: str) -> str:
     """A .taplo.toml that maps every file kind of an archive to its schema."""
-    out = ["# taplo / Even Better TOML: validate and complete safetrain files", ""]
+    out = [_TAPLO_HEADER, ""]
     for kind, rk in RECORD_KINDS.items():
         glob = f"**/{MARKER}" if rk.folder is None else f"**/{rk.folder}/{'**/' if rk.recursive else ''}*.toml"
         out += ["[[rule]]", f'include = ["{glob}"]', f'schema.path = "{schema_dir}/{SCHEMA_FILES[kind]}"', ""]

@@ -133,6 +133,7 @@ def _extra_problems(raw: RawFile, rule_codes: tuple[frozenset, frozenset] | None
         elif rule_codes is not None and isinstance(rule, str) and rule not in rule_codes[0]:
             out.append(Problem(key + ("rule",), f"`{dotted(key)}.rule` = \"{rule}\" 不是已知的规则代码",
                                f"`{dotted(key)}.rule` = \"{rule}\" is not a known rule code"))
+    out += _KIND_PROBLEMS.get(raw.kind, _none)(raw)
     attendees = raw.data.get("attendees", ()) if raw.kind == "session" else ()
     if isinstance(attendees, list):
         hours = raw.data.get("hours")
@@ -143,6 +144,51 @@ def _extra_problems(raw: RawFile, rule_codes: tuple[frozenset, frozenset] | None
                 out.append(Problem(key, f"`{dotted(key)}` = {part:g} 超过本期培训学时 {hours:g}",
                                    f"`{dotted(key)}` = {part:g} is more than the session's {hours:g} 学时"))
     return out
+
+
+def _none(raw: RawFile) -> list[Problem]:
+    return []
+
+
+def _person_problems(raw: RawFile) -> list[Problem]:
+    """`away_since` belongs to a return; `review_every_years` to a special operation certificate."""
+    out = []
+    for i, ch in enumerate(_tables(raw.data.get("changes"))):
+        if "away_since" in ch and ch.get("kind") != "return":
+            key = ("changes", i, "away_since")
+            out.append(Problem(key, f"`{dotted(key)}` 只用于复岗（kind = \"return\"）",
+                               f"`{dotted(key)}` belongs to a return (kind = \"return\") only"))
+    for i, c in enumerate(_tables(raw.data.get("certificates"))):
+        if "review_every_years" in c and c.get("kind") != "special_operation":
+            key = ("certificates", i, "review_every_years")
+            out.append(Problem(key, f"`{dotted(key)}` 只用于特种作业操作证（kind = \"special_operation\"）",
+                               f"`{dotted(key)}` belongs to a special operation certificate only"))
+    return out
+
+
+def _introduction_problems(raw: RawFile) -> list[Problem]:
+    """ARCHIVE-FORMAT: departments, posts, or both; at least one entry."""
+    if raw.data.get("departments") or raw.data.get("posts"):
+        return []
+    return [Problem(("departments",), "`departments` 与 `posts` 至少要列出一项（使用它的部门或岗位）",
+                    "`departments` and `posts` list nothing: name at least one department or post that works with it")]
+
+
+def _plan_problems(raw: RawFile) -> list[Problem]:
+    """ARCHIVE-FORMAT: `year` must equal the file's stem (plans/2024.toml holds year = 2024)."""
+    year = raw.data.get("year")
+    if isinstance(year, int) and not isinstance(year, bool) and str(year) != raw.id:
+        return [Problem(("year",), f"`year` = {year} 与文件名 {raw.rel} 不符（计划文件以年度命名，如 plans/{year}.toml）",
+                        f"`year` = {year} does not match the file name {raw.rel} (name it plans/{year}.toml)")]
+    return []
+
+
+def _tables(value) -> list[dict]:
+    """The tables of an array of tables, each at its position (anything else as an empty table)."""
+    return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
+
+
+_KIND_PROBLEMS = {"person": _person_problems, "introduction": _introduction_problems, "plan": _plan_problems}
 
 
 def _build(store: FileStore, checked: list[Checked], findings: list[Finding], name: str) -> tuple[Archive, list[Finding]]:
@@ -191,6 +237,8 @@ def _build(store: FileStore, checked: list[Checked], findings: list[Finding], na
         sessions=MappingProxyType(tables["session"]),
         drills=MappingProxyType(tables["drill"]),
         mentorships=MappingProxyType(tables["mentorship"]),
+        introductions=MappingProxyType(tables["introduction"]),
+        plans=MappingProxyType(tables["plan"]),
         excluded=MappingProxyType({k: frozenset(v) for k, v in excluded.items()}),
         root=store.root,
         files=store,

@@ -102,6 +102,8 @@ class Config:
 class Change:
     date: date = key("date", "到新岗位/复岗第一天", "first day on the new or returned post", required=True)
     kind: str = key("code", "变动类型", "kind of change", required=True, codes=codes.CHANGE_KIND)
+    away_since: date | None = key("date", "离岗第一天（仅复岗；缺省视为离岗一年以上）",
+                                  "first day away (return only; absent = away a year or more)")
     department: str | None = key("str", "变动后的部门（缺省不变）", "department after the change (absent = unchanged)")
     post: str | None = key("str", "变动后的岗位（缺省不变）", "post after the change (absent = unchanged)")
     note: str | None = key(*_NOTE)
@@ -114,8 +116,11 @@ class Certificate:
     category: str = key("str", "作业类别/操作项目", "operation category", default="")
     number: str = key("str", "证书编号", "certificate number", required=True)
     issued: date = key("date", "发证日期", "issued on", required=True)
-    expires: date = key("date", "有效期至", "expires on", required=True)
+    expires: date = key("date", "有效期至", "expires on", required=True, open_end=True)  # 9999-12-31: no expiry
     reviews: tuple[date, ...] = key("dates", "通过复审的日期", "dates of reviews passed", convert=_sorted)
+    review_every_years: int | None = key("int", "复审间隔年数（特种作业操作证；发证机关延长复审周期时为6，缺省按规则集）",
+                                         "review interval in years (special operation; 6 where the authority "
+                                         "extended the cycle; absent = the rule set's)", minimum=1)
     attachments: tuple[Attachment, ...] = _attachments()
     note: str | None = key(*_NOTE)
     index: int = 0
@@ -156,6 +161,7 @@ class Person:
     left: date | None = key("date", "离职日期（缺省为在职）", "left on (absent: still employed)")
     post_since: date | None = key("date", "本岗位/工种起始日期（师傅资历）", "on this post or trade since (mentor experience)")
     skill_level: str | None = key("code", "技能等级", "skill level", codes=codes.SKILL_LEVEL)
+    underground: bool = key("bool", "井下作业人员（矿山）", "works underground (mines)", default=False)
     waivers: tuple[Waiver, ...] = _waivers()
     attachments: tuple[Attachment, ...] = _attachments()
     note: str | None = key(*_NOTE)
@@ -208,7 +214,9 @@ class Session:
     file: str
     title: str = key("str", "培训名称", "title", required=True)
     type: str = key("code", "培训类型", "type", required=True, codes=codes.SESSION_TYPE)
-    level: str | None = key("code", "培训级别（岗前与调岗培训）", "level (pre-job and transfer training)", codes=codes.LEVEL)
+    level: str | None = key("code", "培训级别（岗前与调岗培训必填，其他类型可填）",
+                            "level (required for pre-job and transfer training, allowed for every type)",
+                            codes=codes.LEVEL)
     start: datetime = key("datetime", "开始时间", "start", required=True)
     end: datetime = key("datetime", "结束时间", "end", required=True)
     hours: float = key("number", "学时（每学时45分钟）", "学时 credited to each attendee who passed", required=True,
@@ -254,6 +262,8 @@ class Drill:
     title: str = key("str", "演练名称", "title", required=True)
     date: date = key("date", "演练日期", "date", required=True)
     scale: str = key("code", "演练规模", "scale", required=True, codes=codes.DRILL_SCALE)
+    type: str = key("code", "演练类型（缺省为现场处置方案演练）", "kind of plan drilled (default: on-site procedure)",
+                    codes=codes.DRILL_TYPE, default="on_site")
     scenario: str | None = key("code", "演练情景", "scenario", codes=codes.SCENARIO)
     location: str | None = key("str", "演练地点", "location")
     participants: tuple[str, ...] = key("ids", "参演人员", "participants")
@@ -287,6 +297,54 @@ class Mentorship:
         return self.signed_off or self.end or as_of
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Introduction:
+    """introductions/<iid>.toml: a new process, technology, material or equipment ("四新")."""
+
+    id: str
+    file: str
+    title: str = key("str", "名称", "title", required=True)
+    kind: str = key("code", "四新类别", "kind", required=True, codes=codes.INTRODUCTION_KIND)
+    date: date = key("date", "投入生产使用的第一天", "first day it is used in production", required=True)
+    departments: tuple[str, ...] = key("strings", "使用它的部门（车间）", "departments that work with it")
+    posts: tuple[str, ...] = key("strings", "使用它的岗位（工种）", "posts that work with it")
+    attachments: tuple[Attachment, ...] = _attachments()
+    waivers: tuple[Waiver, ...] = _waivers()
+    note: str | None = key(*_NOTE)
+
+    def affects(self, person: Person) -> bool:
+        """ARCHIVE-FORMAT: a person is affected when their department or post on `date` is listed."""
+        post = person.post_on(self.date)
+        return post.department in self.departments or post.post in self.posts
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanItem:
+    title: str = key("str", "培训项目", "planned training", required=True)
+    type: str = key("code", "培训类型", "session type", required=True, codes=codes.SESSION_TYPE)
+    month: int = key("int", "计划月份（1–12）", "planned month, 1-12", required=True, minimum=1, maximum=12)
+    audience: str | None = key("str", "培训对象", "who is trained")
+    hours: float | None = key("number", "计划学时（每人）", "planned 学时 per person", minimum=0, exclusive_minimum=True)
+    note: str | None = key(*_NOTE)
+    index: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """plans/<year>.toml: the year's safety-training plan (年度安全培训计划)."""
+
+    id: str  # the year, as the file stem
+    file: str
+    year: int = key("int", "计划年度（与文件名相同）", "the plan's year (the file's name)", required=True, minimum=1)
+    approved: date = key("date", "主要负责人批准日期", "date the principal approved it", required=True)
+    approved_by: str | None = key("id", "批准人（人员编号，主要负责人）", "approver (person id of a principal)")
+    budget: float | None = key("number", "安全培训经费（元）", "safety-training budget, yuan", minimum=0)
+    attachments: tuple[Attachment, ...] = _attachments()
+    waivers: tuple[Waiver, ...] = _waivers()
+    note: str | None = key(*_NOTE)
+    items: tuple[PlanItem, ...] = key("tables", "计划培训项目", "planned trainings", required=True, model=PlanItem)
+
+
 @dataclass(frozen=True)
 class Archive:
     """One enterprise's archive ("一企一册"), as loaded.
@@ -307,11 +365,14 @@ class Archive:
     excluded: Mapping[str, frozenset[str]] = field(default_factory=dict)
     root: Path | None = None  # the archive's folder on disk; None for one held in memory
     files: "FileStore | None" = None  # what rules may ask about the files records point to (files.py)
+    introductions: Mapping[str, Introduction] = field(default_factory=dict)  # format v2: 四新
+    plans: Mapping[str, Plan] = field(default_factory=dict)  # by year, as the file stem ("2024")
 
     def known_person(self, pid: str) -> bool:
         return pid in self.people or pid in self.excluded.get("person", ())
 
-    def records(self, kind: str) -> Mapping[str, Person | Session | Drill | Mentorship]:
-        """The records of a kind of spec.RECORD_KINDS (person, session, drill, mentorship), by id."""
+    def records(self, kind: str) -> Mapping[str, "Person | Session | Drill | Mentorship | Introduction | Plan"]:
+        """The records of a kind of spec.RECORD_KINDS kept in a folder (person, session, drill,
+        mentorship, introduction, plan), by id."""
         return {"person": self.people, "session": self.sessions, "drill": self.drills,
-                "mentorship": self.mentorships}[kind]
+                "mentorship": self.mentorships, "introduction": self.introductions, "plan": self.plans}[kind]

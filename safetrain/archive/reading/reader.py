@@ -1,7 +1,8 @@
 """Reading an archive's files: which files there are, and their TOML tables.
 
 Stage one of the loader. Every problem becomes a finding (A001 for a file
-that is not UTF-8 TOML, A008 for a file or folder that leaves the archive,
+that is not UTF-8 TOML, with a hint for the usual hand-typing slips
+(tomlerrors.py); a UTF-8 byte-order mark is valid TOML and is read. A008 for a file or folder that leaves the archive,
 A002 for a file whose name is not a valid id); nothing raises for bad data.
 """
 
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, Iterator
 from ...findings import Finding
 from .discover import MARKER
 from .spec import FOLDERS, RECORD_KINDS
+from .encodings import BOM, legacy_text
+from .tomlerrors import syntax_error
 
 if TYPE_CHECKING:
     from .files import FileStore
@@ -24,7 +27,6 @@ from .validate import is_id
 
 #: Larger files are refused (A001) rather than parsed: no record needs 4 MB.
 MAX_FILE_BYTES = 4 * 1024 * 1024
-_BOM = b"\xef\xbb\xbf"
 _POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -113,15 +115,17 @@ def read_file(store: "FileStore", kind: str, rel: str) -> RawFile | Finding:
                          f"file too large ({size / 1048576:.1f} MB, the limit is {MAX_FILE_BYTES // 1048576} MB)")
     except OSError as exc:
         return _a001(rel, subject, 1, 1, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
-    if raw.startswith(_BOM):
-        return _a001(rel, subject, 1, 1, "文件以 UTF-8 BOM 开头；请存为不带 BOM 的 UTF-8",
-                     "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
+    if raw.startswith(BOM):  # Notepad's old default; TOML 1.0 allows it (safetrain fmt removes it)
+        raw = raw[len(BOM):]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         column = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        if legacy_text(raw) is not None:
+            return _a001(rel, subject, line, column, "不是 UTF-8 编码，而是 GBK/GB18030；运行 safetrain fmt 可转为 UTF-8",
+                         "not UTF-8 but GBK/GB18030; safetrain fmt converts it to UTF-8")
         return _a001(rel, subject, line, column, "不是有效的 UTF-8 编码（请存为 UTF-8）",
                      "not valid UTF-8 (save the file as UTF-8)")
     try:
@@ -129,7 +133,7 @@ def read_file(store: "FileStore", kind: str, rel: str) -> RawFile | Finding:
     except tomllib.TOMLDecodeError as exc:
         line, column = _position(str(exc), text)
         reason = _POSITION.sub("", str(exc)).replace("(at end of document)", "").strip()
-        return _a001(rel, subject, line, column, f"TOML 语法错误：{reason}", f"TOML syntax error: {reason}")
+        return _a001(rel, subject, line, column, *syntax_error(reason, text, line))
     except (RecursionError, ValueError, MemoryError) as exc:
         return _a001(rel, subject, 1, 1, f"无法解析 TOML：{type(exc).__name__}", f"cannot parse TOML: {type(exc).__name__}")
     return RawFile(kind, rel, stem, data)

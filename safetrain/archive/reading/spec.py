@@ -36,7 +36,7 @@ def table_of(model: type, name: str, zh: str = "", en: str = "") -> TableSpec:
 class RecordKind:
     """One kind of record file: `person` lives in people/<pid>.toml."""
 
-    name: str  # config, person, session, drill, mentorship
+    name: str  # config, person, session, drill, mentorship, introduction, plan
     folder: str | None  # the folder under the archive root; None for safetrain.toml itself
     zh: str  # the word for one record, in messages: 人员
     en: str
@@ -63,6 +63,11 @@ RECORD_KINDS: Mapping[str, RecordKind] = MappingProxyType({k.name: k for k in (
           "drills/**/<编号>.toml：应急演练记录", "drills/**/<did>.toml: one file per emergency drill", recursive=True),
     _kind("mentorship", "mentorships", "师带徒", "mentorship", models.Mentorship,
           "mentorships/<徒弟工号>.toml：师带徒", "mentorships/<apprentice pid>.toml: one file per apprenticeship"),
+    _kind("introduction", "introductions", "四新", "introduction", models.Introduction,
+          "introductions/<编号>.toml：新工艺、新技术、新材料、新设备（四新）",
+          "introductions/<iid>.toml: a new process, technology, material or equipment"),
+    _kind("plan", "plans", "培训计划", "plan", models.Plan,
+          "plans/<年度>.toml：年度安全培训计划", "plans/<year>.toml: the year's safety-training plan"),
 )})
 
 #: record kind -> folder, for the kinds kept in a folder (every kind but config), in the format's order
@@ -72,9 +77,10 @@ _KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 FILE_FOLDERS = ("contracts", "attachments")
 #: the enterprise's own templates, overriding the built-in ones
 TEMPLATES_FOLDER = "templates"
+#: where `safetrain render` prints by default: in the archive but no records folder (init git-ignores it)
+PRINTED_FOLDER = "printed"
 #: every top-level folder an archive keeps: no output of any command may land in one
-ARCHIVE_FOLDERS = (*FOLDERS.values(), *FILE_FOLDERS, TEMPLATES_FOLDER,
-                   *(f for f in ("introductions", "plans") if f not in FOLDERS.values()))  # format v2 folders
+ARCHIVE_FOLDERS = (*FOLDERS.values(), *FILE_FOLDERS, TEMPLATES_FOLDER)
 
 
 def kind_of_path(rel: str) -> str | None:
@@ -101,4 +107,7 @@ PERSON = RECORD_KINDS["person"].table
 CERTIFICATE = PERSON.fields["certificates"].table
 SESSION = RECORD_KINDS["session"].table
 ATTENDEE = SESSION.fields["attendees"].table
+INTRODUCTION = RECORD_KINDS["introduction"].table
+PLAN = RECORD_KINDS["plan"].table
+PLAN_ITEM = PLAN.fields["items"].table
 ATTACHMENT = table_of(models.Attachment, "attachment")

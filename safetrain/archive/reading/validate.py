@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Iterator
 
+from ...controls import CONTROL, code_point, first_control, shown
+from ...dates import EARLIEST, LATEST, NO_EXPIRY
+from .codes import code_for
 from .fields import FieldSpec, TableSpec
 from .spec import ATTACHMENT, ID_PATTERN
 
@@ -27,13 +30,13 @@ class Problem:
 
 
 def dotted(key: KeyPath) -> str:
-    """('attendees', 2, 'score') -> 'attendees[2].score'."""
+    """('attendees', 2, 'score') -> 'attendees[2].score' (control characters escaped)."""
     out = ""
     for part in key:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + part
+            out += ("." if out else "") + shown(part)
     return out
 
 
@@ -94,6 +97,12 @@ def _wrong_type(key: KeyPath, kind: str, value: Any) -> Problem:
 
 def _bad_code(key: KeyPath, value: str, field: FieldSpec) -> Problem:
     assert field.codes is not None
+    meant = code_for(field.codes, value)
+    if meant is not None:  # a label (正式工) where its code (formal) belongs
+        name = dotted(key)
+        return Problem(key, f"`{name}` 的值 \"{value}\" 是名称，文件中应写代码：{name} = \"{meant}\"",
+                       f"`{name}` = \"{value}\" is a label; the file takes its code: {name} = \"{meant}\"")
+    value = shown(value)
     choices = "、".join(f"{c} {zh}" for c, (zh, _) in field.codes.items())
     choices_en = ", ".join(field.codes)
     name = dotted(key)
@@ -105,24 +114,28 @@ def _bad_code(key: KeyPath, value: str, field: FieldSpec) -> Problem:
 
 
 def _finite_at_least(v: Any, f: FieldSpec) -> bool:
-    low = f.minimum
-    return (low is None or v > low or (v == low and not f.exclusive_minimum)) and v == v and v not in _INFINITE
+    low, high = f.minimum, f.maximum
+    return ((low is None or v > low or (v == low and not f.exclusive_minimum)) and (high is None or v <= high)
+            and v == v and v not in _INFINITE)
 
 
 _INFINITE = (float("inf"), float("-inf"))
 
 #: The common, valid case of a simple field, decided without building anything;
 #: `_check` runs (and explains) only when this says no.
+_FIRST_YEAR, _LAST_YEAR = EARLIEST.year, LATEST.year
+_CONTROL = CONTROL.search
+
 _VALID = {
-    "str": lambda v, f: type(v) is str,
-    "path": lambda v, f: type(v) is str,
+    "str": lambda v, f: type(v) is str and not _CONTROL(v),
+    "path": lambda v, f: type(v) is str,  # a NUL in a path is A008 (files.leaves_archive), not A002
     "id": lambda v, f: type(v) is str and _ID.match(v) is not None,
     "code": lambda v, f: type(v) is str and v in f.codes,
     "int": lambda v, f: type(v) is int and _finite_at_least(v, f),
     "number": lambda v, f: (type(v) is int or type(v) is float) and _finite_at_least(v, f),
     "bool": lambda v, f: type(v) is bool,
-    "date": lambda v, f: type(v) is date,
-    "datetime": lambda v, f: type(v) is datetime and v.tzinfo is None,
+    "date": lambda v, f: type(v) is date and _FIRST_YEAR <= v.year <= _LAST_YEAR,
+    "datetime": lambda v, f: type(v) is datetime and v.tzinfo is None and _FIRST_YEAR <= v.year <= _LAST_YEAR,
 }
 
 
@@ -170,6 +183,8 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
     if kind in ("str", "path"):
         if not isinstance(value, str):
             yield _wrong_type(key, kind, value)
+        elif kind == "str" and first_control(value):
+            yield _control(key, first_control(value))
     elif kind == "id":
         if not isinstance(value, str):
             yield _wrong_type(key, kind, value)
@@ -188,12 +203,16 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
     elif kind == "date":
         if not isinstance(value, date) or isinstance(value, datetime):
             yield _wrong_type(key, kind, value)
+        elif not (_FIRST_YEAR <= value.year <= _LAST_YEAR) and not (field.open_end and value == NO_EXPIRY):
+            yield _out_of_range(key, value, field)
     elif kind == "datetime":
         if not isinstance(value, datetime):
             yield _wrong_type(key, kind, value)
         elif value.tzinfo is not None:
             name = dotted(key)
             yield Problem(key, f"`{name}` 应为本地日期时间，不带时区", f"`{name}` must be a local date-time, without an offset")
+        elif not _FIRST_YEAR <= value.year <= _LAST_YEAR:
+            yield _out_of_range(key, value, field)
     elif kind in ("codes", "strings", "ids", "dates"):
         yield from _check_list(key, value, field)
     elif kind == "table":
@@ -216,7 +235,23 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
         raise ValueError(f"unknown field kind {kind}")
 
 
+def _control(key: KeyPath, ch: str) -> Problem:
+    name = dotted(key)
+    return Problem(key, f"`{name}` 含有控制字符 {code_point(ch)}（多为从 Word 粘贴带入），请删除",
+                   f"`{name}` holds the control character {code_point(ch)} (often pasted from Word): remove it")
+
+
+def _out_of_range(key: KeyPath, value: date, field: FieldSpec) -> Problem:
+    """A date outside EARLIEST..LATEST: a typing slip (0001-01-01), never a real record."""
+    name, shown_value = dotted(key), value.isoformat()
+    hint_zh = f"；长期有效的证书写 {NO_EXPIRY.isoformat()}" if field.open_end else ""
+    hint_en = f"; write {NO_EXPIRY.isoformat()} for a certificate without expiry" if field.open_end else ""
+    return Problem(key, f"`{name}` = {shown_value} 不在 {EARLIEST.year}–{LATEST.year} 年之间{hint_zh}",
+                   f"`{name}` = {shown_value} is not between {EARLIEST.year} and {LATEST.year}{hint_en}")
+
+
 def _malformed_id(key: KeyPath, value: str) -> Problem:
+    value = shown(value)
     name = dotted(key)
     return Problem(
         key,
@@ -239,6 +274,9 @@ def _check_number(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Proble
         op_zh = "大于" if field.exclusive_minimum else "不小于"
         op_en = "greater than" if field.exclusive_minimum else "at least"
         yield Problem(key, f"`{name}` = {value} 应{op_zh} {low:g}", f"`{name}` = {value} must be {op_en} {low:g}")
+    high = field.maximum
+    if high is not None and value > high:
+        yield Problem(key, f"`{name}` = {value} 应不大于 {high:g}", f"`{name}` = {value} must be at most {high:g}")
 
 
 def _check_list(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:

@@ -2,17 +2,66 @@
 reader never sees a half-written file and a failed write leaves the old one.
 
 Every file safetrain writes goes through here, so this is also where a write
-the system refuses becomes the one "cannot write" error."""
+the system refuses becomes the one "cannot write" error.
+
+The temporary file is `.<name>.<8 random characters>.tmp` next to the target.
+A process killed while writing (kill -9, a power cut) leaves it behind: the
+first write of a process into a folder removes such files there that nobody
+touched for STALE_SECONDS, and `init` lists TEMP_PATTERN in .gitignore."""
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from ...errors import SafetrainError
+
+#: .gitignore pattern of the temporary files
+TEMP_PATTERN = ".*.tmp"
+#: the temporary files exactly (mkstemp's random part is 8 of [a-z0-9_])
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+#: a temporary file untouched this long is a crashed write's, never a running one's
+STALE_SECONDS = 60
+_swept: set[str] = set()
+
+
+def sweep(folder: str | os.PathLike, force: bool = False) -> list[str]:
+    """Remove the temporary files a crashed write left in `folder` (older than
+    STALE_SECONDS); once per folder and process unless `force`. Returns their names."""
+    key = os.path.realpath(folder)
+    if key in _swept and not force:
+        return []
+    _swept.add(key)
+    removed = []
+    now = time.time()
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return removed
+    with entries:
+        for entry in entries:
+            if not _TEMP_NAME.fullmatch(entry.name):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_SECONDS:
+                    os.unlink(entry.path)
+                    removed.append(entry.name)
+            except OSError:
+                pass
+    return removed
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file next to `path` (after sweeping the folder once)."""
+    sweep(path.parent)
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
 
 
 def cannot_write(path: str | os.PathLike, exc: OSError) -> SafetrainError:
@@ -31,7 +80,7 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, name = _temporary(path)
     except OSError as exc:
         raise cannot_write(path, exc) from None
     os.close(fd)
@@ -68,27 +117,29 @@ def write_text(path: str | os.PathLike, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def write_new_bytes(path: str | os.PathLike, data: bytes) -> None:
+def write_new_bytes(path: str | os.PathLike, data: bytes, mode: int = 0o644) -> None:
     """Write a file that must not exist yet: FileExistsError rather than overwrite.
 
     The content is complete before the file appears under its name (a hard link
-    from a temporary file), so a reader never sees it half-written.
+    from a temporary file), so a reader never sees it half-written. It has
+    permissions `mode` from the start (a private scan stays private).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         try:
             os.link(tmp, path)  # fails when the name is taken
         except FileExistsError:
             raise
         except OSError:  # a file system without hard links: exclusive create
-            with open(path, "xb") as fh:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
     finally:
         try:

@@ -24,6 +24,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -43,6 +44,9 @@ from .tomledit import EditRefused, TomlDoc
 from ..reading.tomltext import comments
 from ..reading.validate import Problem, dotted, is_id, validate_table
 
+_BOM = b"\xef\xbb\xbf"
+
+
 class EditError(SafetrainError):
     """An edit refused: one line naming the file and the key at fault. Nothing was written."""
 
@@ -52,10 +56,16 @@ class EditError(SafetrainError):
         self.problems = problems
 
 
-def issue_problem(issue) -> Problem:
-    """An integrity issue as the write path reports it: the key, the message, the code."""
+def issue_problem(issue, mask: bool = True, id_number: str | None = None) -> Problem:
+    """An integrity issue as the write path reports it: the key, the message, the code; with
+    `mask`, the person's `id_number` (and anything shaped like one) masked, as `check` does."""
     where = f"`{dotted(issue.key)}` " if issue.key else ""
-    return Problem(issue.key, f"{where}{issue.zh}（{issue.code}）", f"{where}{issue.en} ({issue.code})")
+    zh, en = issue.zh, issue.en
+    if mask:
+        from ..reading.gbcodes import mask_id_numbers_in
+
+        zh, en = mask_id_numbers_in(zh, id_number), mask_id_numbers_in(en, id_number)
+    return Problem(issue.key, f"{where}{zh}（{issue.code}）", f"{where}{en} ({issue.code})")
 
 
 def refused(rel: str, problems: list[Problem]) -> EditError:
@@ -177,7 +187,7 @@ class Index:
             self._people = {}
             for pid, rels in self.files["person"].items():
                 try:
-                    self._people[pid] = tomllib.loads((self.root / rels[0]).read_text("utf-8"))
+                    self._people[pid] = tomllib.loads((self.root / rels[0]).read_text("utf-8-sig"))
                 except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
                     self._people[pid] = None
         return self._people
@@ -234,6 +244,7 @@ class Editor:
         self.today = today or date.today()
         self.index = Index(root)
         self.files = LocalFiles(root)
+        self._bom: set[str] = set()  # files that start with a UTF-8 BOM: kept by edits (fmt removes it)
 
     def path_for(self, kind: str, rid: str, when: date | None = None) -> str:
         """Where a new record goes: sessions and drills in a <year>/ sub-folder (by start or
@@ -252,7 +263,16 @@ class Editor:
         record = build(RECORD_KINDS[kind].model, data, file=rel, **({} if kind == "config" else {"id": rid}))
         around = Surroundings(lambda pid: self.index.has("person", pid), self.index.holders, self.files.status,
                               self.today)
-        return [issue_problem(i) for i in issues(kind, record, around)]
+        known = getattr(record, "id_number", None)
+        return [issue_problem(i, self.masks, known) for i in issues(kind, record, around)]
+
+    @cached_property
+    def masks(self) -> bool:
+        """Whether messages mask 身份证号: the archive's settings.mask_id_numbers (true when unreadable)."""
+        from ..reading.loader import load_config
+
+        _, config = load_config(self.root)
+        return config.settings.mask_id_numbers if config is not None else True
 
     def check_new_id(self, kind: str, rid: str) -> None:
         """Refuse a malformed id, or one a record of `kind` already has (in any sub-folder)."""
@@ -289,7 +309,10 @@ class Editor:
         if rel is None:
             raise EditError(f"没有编号为 {rid} 的{zh}记录（{FOLDERS[kind]}/）", f"no {en} with id {rid} ({FOLDERS[kind]}/)")
         try:
-            text = (self.root / rel).read_bytes().decode("utf-8")
+            raw = (self.root / rel).read_bytes()
+            if raw.startswith(_BOM):
+                self._bom.add(rel)
+            text = raw.decode("utf-8-sig")
             data = tomllib.loads(text)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise EditError(f"{rel} 不是有效的 UTF-8 TOML 文件（A001），请先修正：{exc}",
@@ -317,7 +340,7 @@ class Editor:
         if fresh:
             raise refused(rel, fresh)
         if not self.dry_run and after != text:
-            write_bytes(self.root / rel, after.encode("utf-8"))
+            write_bytes(self.root / rel, (_BOM if rel in self._bom else b"") + after.encode("utf-8"))
         self.index.record(kind, rid, rel, expected)
         return Change(rel, text, after)
 

@@ -2,7 +2,10 @@
 
 Only record files are formatted (safetrain.toml, people/, sessions/**,
 drills/**, mentorships/); a file that is not UTF-8 TOML (A001) is reported and
-never touched; a file the formatter cannot lay out safely is left as it is.
+never touched, except two encodings that are converted (and said so): a UTF-8
+byte-order mark is removed, and a GBK/GB18030 file that is valid TOML is
+written as UTF-8. A file the formatter cannot lay out safely is left as it is
+(apart from its encoding).
 Each archive is formatted under its lock, each file written atomically.
 """
 
@@ -17,6 +20,7 @@ from typing import Iterable, Iterator
 from ...findings import Finding
 from .atomic import write_bytes
 from .canonical import Unsupported, format_text
+from ..reading.encodings import BOM, legacy_text
 from ..reading.discover import MARKER, discover, display_name, find_root
 from .lock import archive_lock
 from ..reading.files import LocalFiles
@@ -31,6 +35,7 @@ class Formatted:
     status: str  # "changed", "unchanged", "invalid" (A001: not touched), "skipped" (left as it is)
     zh: str = ""
     en: str = ""
+    encoding: str = ""  # "bom" (a byte-order mark removed) or "gb18030" (converted to UTF-8) when changed
 
 
 def format_paths(paths: Iterable[str | os.PathLike], check: bool = False) -> Iterator[Formatted]:
@@ -59,7 +64,7 @@ def _archive(root: Path, check: bool) -> Iterator[Formatted]:
 
 def _one(root: Path, kind: str, rel: str, shown: str, check: bool) -> Formatted:
     raw = read_file(LocalFiles(root), kind, rel)
-    if isinstance(raw, Finding) and raw.code == "A001":
+    if isinstance(raw, Finding) and raw.code == "A001" and legacy_text(_bytes(root / rel)) is None:
         return Formatted(shown, "invalid", raw.message_zh, raw.message_en)
     return _format_file(root / rel, kind, shown, check)
 
@@ -89,10 +94,10 @@ def _a001(path: Path) -> tuple[str, str] | None:
         data = path.read_bytes()
     except OSError as exc:
         return (f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return ("文件以 UTF-8 BOM 开头（A001）", "the file starts with a UTF-8 byte-order mark (A001)")
+    if legacy_text(data) is not None:
+        return None
     try:
-        tomllib.loads(data.decode("utf-8"))
+        tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return ("不是有效的 UTF-8 编码（A001）", "not valid UTF-8 (A001)")
     except tomllib.TOMLDecodeError as exc:
@@ -100,15 +105,30 @@ def _a001(path: Path) -> tuple[str, str] | None:
     return None
 
 
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
 def _format_file(path: Path, kind: str | None, shown: str, check: bool) -> Formatted:
-    text = path.read_bytes().decode("utf-8")
+    data = path.read_bytes()
+    encoding = "bom" if data.startswith(BOM) else ""
+    legacy = legacy_text(data)
+    if legacy is not None:
+        text, encoding = legacy, "gb18030"
+    else:
+        text = data[len(BOM):].decode("utf-8") if encoding else data.decode("utf-8")
     try:
         out = format_text(text, kind)
     except Unsupported as exc:
-        return Formatted(shown, "skipped", exc.zh, exc.en)
-    if out == text:
+        if not encoding:
+            return Formatted(shown, "skipped", exc.zh, exc.en)
+        out = text  # the layout is left as it is; the encoding is still put right
+    if out == text and not encoding:
         return Formatted(shown, "unchanged")
     if not check:
         write_bytes(path, out.encode("utf-8"))
-    return Formatted(shown, "changed")
+    return Formatted(shown, "changed", encoding=encoding)
 

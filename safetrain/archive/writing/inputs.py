@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
+from ...dates import EARLIEST, LATEST, NO_EXPIRY
 from ...errors import SafetrainError
 from ..reading.codes import Labels, code_for
 from ..reading.fields import FieldSpec
@@ -47,7 +48,22 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def parse_date(value: Any) -> date:
+#: the years a typed date may fall in: outside them it is a slip (0202-03-01, 2203-01-05)
+FIRST_YEAR, LAST_YEAR = EARLIEST.year, LATEST.year  # the dates an archive may hold (dates.py)
+
+
+def parse_date(value: Any, open_end: bool = False) -> date:
+    """A date as people type it; with `open_end`, 9999-12-31 (dates.NO_EXPIRY: 长期有效) too."""
+    day = _parse_date(value)
+    if open_end and day == NO_EXPIRY:
+        return day
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InputError(f"日期 {day.isoformat()} 不在 {FIRST_YEAR} 年到 {LAST_YEAR} 年之间，请检查年份",
+                         f"the date {day.isoformat()} is not between {FIRST_YEAR} and {LAST_YEAR}; check the year")
+    return day
+
+
+def _parse_date(value: Any) -> date:
     if isinstance(value, datetime):
         if value.time() != time(0):
             raise InputError(f"应为日期，不含时间：{value:%Y-%m-%d %H:%M}", f"must be a date without a time: {value:%Y-%m-%d %H:%M}")
@@ -64,9 +80,9 @@ def parse_date(value: Any) -> date:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             pass
-        raise InputError(f"不是有效日期：{text}", f"not a valid date: {text}")
-    raise InputError(f"不是日期：{text}（应写成 2023-07-01、2023/7/1 或 2023年7月1日）",
-                     f"not a date: {text} (write 2023-07-01, 2023/7/1 or 2023年7月1日)")
+        raise InputError(f"不是有效日期：{text}（没有这一天）", f"not a valid date: {text} (no such day)")
+    raise InputError(f"不是日期：{text}（应写成 2023-07-01、2023.7.1、2023/7/1 或 2023年7月1日）",
+                     f"not a date: {text} (write 2023-07-01, 2023.7.1, 2023/7/1 or 2023年7月1日)")
 
 
 def parse_datetime(value: Any) -> datetime:
@@ -139,6 +155,14 @@ def split_list(value: Any) -> list[str]:
 
 
 def parse_id(value: Any) -> str:
+    """An id as typed or read from a cell: a whole number cell (1001) is the text "1001";
+    TRUE/FALSE and decimals (1001.5) are refused (a column Excel turned into numbers)."""
+    if isinstance(value, bool):
+        raise InputError(f"编号不能是逻辑值 {str(value).upper()}（请把该列设为文本后重新填写）",
+                         f"an id cannot be the boolean {str(value).upper()} (format the column as text and type it again)")
+    if isinstance(value, float) and not value.is_integer():
+        raise InputError(f"编号不能是小数：{value:g}（请把该列设为文本后重新填写）",
+                         f"an id cannot be a decimal number: {value:g} (format the column as text and type it again)")
     text = _text(value)
     if not is_id(text):
         raise InputError(f"\"{text}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
@@ -177,7 +201,7 @@ def coerce(fld: FieldSpec, value: Any) -> Any:
         return [parse_date(p) if isinstance(p, (date, datetime)) else parse_date(p)
                 for p in (value if isinstance(value, (list, tuple)) else split_list(value))]
     if kind == "date":
-        return parse_date(value)
+        return parse_date(value, fld.open_end)
     if kind == "datetime":
         return parse_datetime(value)
     if kind == "int":
@@ -192,3 +216,30 @@ def coerce(fld: FieldSpec, value: Any) -> Any:
 def inputtable(fld: FieldSpec) -> bool:
     """Whether a field can be given as an option or a cell (not tables, waivers, attachments)."""
     return fld.kind not in ("table", "tables", "waivers", "attachments")
+
+
+_ITEM_SEPARATOR = re.compile(r"[;；]")
+
+
+def parse_plan_item(text: str) -> dict:
+    """`新员工三级安全教育;岗前培训;3;当年新入职人员;24` -> a plan item (`[[items]]` of plans/<year>.toml):
+    title, type (a code or its label), month, and optionally audience and hours."""
+    from ..reading.spec import PLAN_ITEM
+
+    parts = [p.strip() for p in _ITEM_SEPARATOR.split(text)]
+    keys = ("title", "type", "month", "audience", "hours")
+    if len(parts) < 3 or len(parts) > len(keys):
+        raise InputError(f"应为 名称;类型;月份[;对象[;学时]]：{text}",
+                         f"must be title;type;month[;audience[;hours]]: {text}")
+    item = {}
+    for key, part in zip(keys, parts):
+        fld = PLAN_ITEM.fields[key]
+        try:
+            value = coerce(fld, part)
+        except InputError as exc:
+            raise InputError(f"{fld.zh}：{exc.zh}", f"{key}: {exc.en}") from None
+        if value is None and fld.required:
+            raise InputError(f"缺少{fld.zh}：{text}", f"{key} is missing: {text}")
+        if value is not None:
+            item[key] = value
+    return item

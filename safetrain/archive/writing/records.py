@@ -29,6 +29,11 @@ def new_record(ed: Editor, kind: str, rid: str, values: dict) -> tuple[str, str]
         when = start.date() if isinstance(start, datetime) else None
     elif kind == "drill":
         when = data.get("date")
+    elif kind == "plan":  # ARCHIVE-FORMAT: plans/<year>.toml holds `year`, equal to the stem
+        if not (rid.isascii() and rid.isdigit() and len(rid) == 4):
+            raise EditError(f"计划以年度命名：\"{rid}\" 不是年度（如 2024）", f"a plan is named after its year: "
+                            f"\"{rid}\" is not a year (like 2024)")
+        data = {"year": int(rid), **data}
     rel = ed.create(kind, rid, data, when)
     return rel, render_record(kind, data)
 
@@ -179,14 +184,18 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def attach(ed: Editor, kind: str, rid: str, source: str | os.PathLike) -> Attached:
-    """Copy `source` into attachments/ (never over a different file) and record it with its sha256."""
+def attach(ed: Editor, kind: str, rid: str, source: str | os.PathLike, role: str = "attachment") -> Attached:
+    """Copy `source` into attachments/ (never over a different file) and record it with its
+    sha256 in the record's `attachments`; with role "contract", into contracts/ as a
+    session's `contract` (委托培训服务合同)."""
     from .atomic import write_new_bytes
 
     src = Path(source)
     if not src.is_file():
         raise EditError(f"文件不存在：{source}", f"no such file: {source}")
     rel, _, data = ed.read(kind, rid)
+    if role == "contract":
+        return _attach_contract(ed, kind, rid, rel, data, src)
     digest = sha256_of(src)
     root = ed.root.resolve()
     real = src.resolve()
@@ -194,10 +203,11 @@ def attach(ed: Editor, kind: str, rid: str, source: str | os.PathLike) -> Attach
     if real.is_relative_to(root):
         target = real.relative_to(root).as_posix()
     else:
-        target = _free_name(ed.root, src.name, digest)
+        target = _free_name(ed.root, src.name, digest, "attachments")
         if not (ed.root / target).exists():
             try:
-                write_new_bytes(ed.root / target, src.read_bytes())
+                # never more readable than the source: a private (0600) scan stays private
+                write_new_bytes(ed.root / target, src.read_bytes(), mode=0o644 & src.stat().st_mode)
             except FileExistsError:
                 raise EditError(f"{target} 已存在，未覆盖", f"{target} already exists; not overwritten") from None
             copied = True
@@ -215,13 +225,45 @@ def attach(ed: Editor, kind: str, rid: str, source: str | os.PathLike) -> Attach
     return Attached(rel, target, digest, copied)
 
 
-def _free_name(root: Path, name: str, digest: str) -> str:
-    """attachments/<name>, or <stem>-2<suffix>, ... when a different file has that name;
+def _attach_contract(ed: Editor, kind: str, rid: str, rel: str, data: dict, src: Path) -> Attached:
+    from .atomic import write_new_bytes
+    from .edit import SetKey
+
+    if kind != "session":
+        raise EditError("只有培训记录有委托培训合同（--as contract 用于 sessions/）",
+                        "only a session has a training contract (--as contract is for sessions/)")
+    digest = sha256_of(src)
+    root, real = ed.root.resolve(), src.resolve()
+    copied = False
+    if real.is_relative_to(root):
+        target = real.relative_to(root).as_posix()
+    else:
+        target = _free_name(ed.root, src.name, digest, "contracts")
+        if not (ed.root / target).exists():
+            write_new_bytes(ed.root / target, src.read_bytes())
+            copied = True
+    old = data.get("contract")
+    if old not in (None, target):
+        if copied:
+            os.unlink(ed.root / target)
+        raise EditError(f"{rel}：`contract` 已是 {old}；要换合同请先在文件中修改", f"{rel}: `contract` is already {old}; "
+                        "change it in the file to replace it", rel)
+    try:
+        ed.modify(kind, rid, [SetKey((), "contract", target)])
+    except BaseException:
+        if copied:
+            os.unlink(ed.root / target)
+        raise
+    return Attached(rel, target, digest, copied)
+
+
+def _free_name(root: Path, name: str, digest: str, folder: str) -> str:
+    """<folder>/<name>, or <stem>-2<suffix>, ... when a different file has that name;
     the same name when that file holds the same bytes."""
     stem, suffix = os.path.splitext(name)
     n = 1
     while True:
-        candidate = f"attachments/{name}" if n == 1 else f"attachments/{stem}-{n}{suffix}"
+        candidate = f"{folder}/{name}" if n == 1 else f"{folder}/{stem}-{n}{suffix}"
         path = root / candidate
         if not path.exists() or (path.is_file() and sha256_of(path) == digest):
             return candidate

@@ -16,10 +16,10 @@ from ..reading.discover import MARKER, find_root
 from ..reading.integrity import Surroundings, issues
 from ..reading.models import Config, Settings
 from ..reading.rulesets import builtin_names
-from ..reading.spec import CONFIG, ENTERPRISE, FILE_FOLDERS, SETTINGS
+from ..reading.spec import CONFIG, ENTERPRISE, FILE_FOLDERS, PRINTED_FOLDER, SETTINGS
 from ..reading.spec import FOLDERS as RECORD_FOLDERS
 from ..reading.validate import validate_table
-from .atomic import write_bytes, write_new_bytes
+from .atomic import TEMP_PATTERN, write_bytes, write_new_bytes
 from .canonical import key_text, value_text
 from .edit import EditError, issue_problem, refused
 from .lock import LOCK_NAME
@@ -34,9 +34,42 @@ _RULESET_NOTES = {
 }
 
 
-def default_ruleset(region: str | None) -> str:
-    """The Ningxia campaign's rule set for an enterprise in 宁夏, else the national one."""
-    return NINGXIA if region and "宁夏" in region else "national"
+#: 宁夏回族自治区: its cities and their districts, counties and county-level cities (a region
+#: text naming any of them is in Ningxia; 银川 alone is enough, 宁夏 need not be written)
+NINGXIA_PLACES = (
+    "宁夏", "银川", "兴庆区", "金凤区", "西夏区", "永宁县", "贺兰县", "灵武",
+    "石嘴山", "大武口", "惠农区", "平罗县",
+    "吴忠", "利通区", "红寺堡", "盐池县", "同心县", "青铜峡",
+    "固原", "原州区", "西吉县", "隆德县", "泾源县", "彭阳县",
+    "中卫", "沙坡头", "中宁县", "海原县",
+)
+NINGXIA_DIVISION = "64"  # GB/T 2260: the first two digits of every Ningxia division code
+
+
+@dataclass(frozen=True)
+class RulesetChoice:
+    name: str
+    zh: str  # why, in a sentence
+    en: str
+
+
+def choose_ruleset(region: str | None, credit_code: str | None = None) -> RulesetChoice:
+    """The Ningxia campaign's rule set for an enterprise in 宁夏 (by the region text, or the
+    division digits of its 统一社会信用代码: characters 3–8, 64xxxx), else the national one."""
+    place = next((p for p in NINGXIA_PLACES if region and p in region), None)
+    if place is not None:
+        return RulesetChoice(NINGXIA, f"所在地区“{region}”含“{place}”，属于宁夏",
+                             f"the region \"{region}\" names {place}, in Ningxia")
+    division = credit_code[2:8] if credit_code and len(credit_code) == 18 else ""
+    if division.startswith(NINGXIA_DIVISION):
+        return RulesetChoice(NINGXIA, f"统一社会信用代码的登记管理机关行政区划码 {division} 属于宁夏",
+                             f"the credit code's division code {division} is in Ningxia")
+    return RulesetChoice("national", "所在地区和统一社会信用代码都不在宁夏，使用全国通用规则",
+                         "neither the region nor the credit code is in Ningxia: the national rules")
+
+
+def default_ruleset(region: str | None, credit_code: str | None = None) -> str:
+    return choose_ruleset(region, credit_code).name
 
 
 @dataclass(frozen=True)
@@ -74,7 +107,7 @@ def init_archive(target: str | Path, enterprise: dict, ruleset: str | None = Non
     target = Path(target).absolute()
     check_target(target)
     enterprise = {k: v for k, v in enterprise.items() if v is not None}
-    ruleset = ruleset or default_ruleset(enterprise.get("region"))
+    ruleset = ruleset or default_ruleset(enterprise.get("region"), enterprise.get("credit_code"))
     if ruleset not in builtin_names():
         names = builtin_names()
         raise EditError(f"没有名为 \"{ruleset}\" 的内置规则集（可选：{'、'.join(names)}）",
@@ -102,14 +135,26 @@ def init_archive(target: str | Path, enterprise: dict, ruleset: str | None = Non
     return Created(target, tuple(written))
 
 
+#: what an archive's git repository should not hold: (pattern, comment)
+IGNORED = (
+    (LOCK_NAME, "safetrain 写入时的锁文件 / the lock safetrain holds while writing"),
+    (TEMP_PATTERN, "中断的写入留下的临时文件（下次写入该目录时删除）/ temporary files an interrupted write "
+                   "leaves (the next write to the folder removes them)"),
+    (f"/{PRINTED_FOLDER}/", "safetrain render 打印的文档 / documents printed by safetrain render"),
+)
+
+
 def _add_gitignore(target: Path) -> bool:
+    """Add to the archive's .gitignore each pattern of IGNORED it lacks; False when none was missing."""
     path = target / ".gitignore"
     old = path.read_text("utf-8") if path.is_file() else ""
-    if LOCK_NAME in old.split():
+    have = {line.strip() for line in old.splitlines()}
+    missing = [(pattern, note) for pattern, note in IGNORED if pattern not in have]
+    if not missing:
         return False
     sep = "" if not old or old.endswith("\n") else "\n"
-    write_bytes(path, (old + sep + "# safetrain 写入时的锁文件 / the lock safetrain holds while writing\n"
-                       + LOCK_NAME + "\n").encode("utf-8"))
+    added = "".join(f"# {note}\n{pattern}\n" for pattern, note in missing)
+    write_bytes(path, (old + sep + added).encode("utf-8"))
     return True
 
 
@@ -126,7 +171,7 @@ def config_text(data: dict) -> str:
     """safetrain.toml with a Chinese comment above every key."""
     out = [
         "# 安全生产培训档案（一企一册）：企业登记信息与档案设置。",
-        "# 由 safetrain init 生成。本文件所在目录即档案；格式见 ARCHIVE-FORMAT.md，用 safetrain check 检查。",
+        "# 由 safetrain init 生成。本文件所在目录即档案；格式说明见 safetrain 的 docs/format.md，用 safetrain check 检查。",
         "",
     ]
     for key in ("format", "ruleset", "waivers"):

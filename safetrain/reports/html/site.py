@@ -233,6 +233,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         "timeline": views.expiry_timeline(r, lang),
         "coverage": views.coverage_chart(summary, lang),
         "due": views.due_rows(due_list, lang, here),
+        "plan": views.plan_table(summary["plan"], lang, lambda pid: people[pid].name if pid in people else pid),
     })
     # the archive's page and the person list pages are in one folder: the same relative links
     all_rows = views.person_rows(matrix, columns, former, lang, here)
@@ -275,6 +276,14 @@ def _rule_pages(site: Site, ruleset, folder: str, lang: str, as_of: str, overrid
 
 
 # -- rendering -----------------------------------------------------------------------
+def _stamp(path: Path):
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 def _loader(folders: tuple[Path, ...]):
     """Templates from the override folders (nearest first), then the package's."""
     from jinja2 import BaseLoader, TemplateNotFound
@@ -285,7 +294,8 @@ def _loader(folders: tuple[Path, ...]):
                 found = html_override(folder, template)
                 if found is not None:
                     text, path = found
-                    return text, str(path), lambda: True
+                    stamp = _stamp(path)
+                    return text, str(path), lambda: _stamp(path) == stamp  # an edited override is read again
             if "/" in template or "\\" in template or template.startswith("."):
                 raise TemplateNotFound(template)
             try:
@@ -337,10 +347,10 @@ def template_problem(exc, name: str) -> SafetrainError:
             where, line = filename, tb.tb_lineno
         tb = tb.tb_next
     place = f"{where or name}" + (f":{line}" if line else "")
-    (zh, en), message = template_error(exc)
+    (zh, en), (message_zh, message_en) = template_error(exc)
     if isinstance(exc, TemplateNotFound):
-        return TemplateProblem(f"模板 {name}：找不到模板 {message}", f"template {name}: no template {message}")
-    return TemplateProblem(f"模板 {place}：{zh}：{message}", f"template {place}: {en}: {message}")
+        return TemplateProblem(f"模板 {name}：找不到模板 {message_zh}", f"template {name}: no template {message_en}")
+    return TemplateProblem(f"模板 {place}：{zh}：{message_zh}", f"template {place}: {en}: {message_en}")
 
 
 def static_file(name: str, overrides: tuple[Path, ...] = ()) -> bytes:

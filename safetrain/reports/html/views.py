@@ -21,6 +21,7 @@ from ...findings import Finding
 from ...rules import RULES
 from ...rules import certstatus as cs
 from ...rules.periods import period_label
+from ...rules.planstatus import STATE_LABELS
 from .. import fmt
 from ..contexts import result_of
 from ..expiring import due_items
@@ -101,9 +102,19 @@ def workspace_row(summary: dict, due: dict, lang: str, href: str | None, name: s
         "campaign_value": sort_value(campaign["percent"] if campaign else None),
         "lapsed": due["lapsed"], "within_30": due["within_30"], "within_60": due["within_60"],
         "last_drill": summary["drills"].get("last") or "—",
+        "plan": plan_cell(summary["plan"], lang), "plan_value": sort_value(summary["plan"]["percent"]),
         "light": light_context(light(summary, due), lang),
     }
     return row
+
+
+def plan_cell(plan: dict, lang: str) -> str:
+    """This year's plan in the workspace table: done/due, or no plan; the total row: done/due of every plan."""
+    if "with_plan" in plan:
+        return f"{plan['done']}/{plan['due']}"
+    if plan["approved"] is None:
+        return t("no_plan", lang)
+    return f"{plan['done']}/{plan['due']}"
 
 
 def add_due(counts: Sequence[dict]) -> dict:
@@ -132,10 +143,28 @@ def cards(s: dict, due: dict, lang: str) -> list[dict]:
          "note": " · ".join(f"{t(k, lang)} {c[k]}" for k in ("valid", "expiring", "review_due", "review_overdue", "expired"))},
         {"key": "drills", "title": t("drills", lang), "figure": str(d["total"]),
          "note": t("last", lang, day=d["last"]) if d.get("last") else t("none", lang)},
+        {"key": "plan", "title": t("plan_card", lang, year=s["plan"]["year"]),
+         "figure": pct(s["plan"]["percent"]) if s["plan"]["approved"] else "—",
+         "note": t("plan_note", lang, done=s["plan"]["done"], due=s["plan"]["due"], items=s["plan"]["items"])
+         if s["plan"]["approved"] else t("plan_none", lang, year=s["plan"]["year"])},
         {"key": "findings", "title": t("findings", lang), "figure": f"{f['errors']}/{f['warnings']}",
          "note": f"{t('errors', lang)} {f['errors']} · {t('warnings', lang)} {f['warnings']} · {t('infos', lang)} {f['infos']}"},
     ]
     return out
+
+
+def plan_table(plan: dict, lang: str, name_of: Callable[[str], str]) -> dict:
+    """This year's plan against the sessions held: the rows of `summary.plan_summary`, labelled."""
+    if plan["approved"] is None:
+        return {"caption": t("plan_none", lang, year=plan["year"]), "rows": []}
+    by = t("plan_by", lang, name=f"{name_of(plan['approved_by'])} {plan['approved_by']}") if plan["approved_by"] else ""
+    budget = t("plan_budget", lang, budget=fmt.num(plan["budget"])) if plan["budget"] is not None else ""
+    rows = [{"n": r["n"], "title": r["title"], "type": label(SESSION_TYPE, r["type"], lang), "month": r["month"],
+             "audience": r["audience"] or "—", "hours": fmt.num(r["hours"]) if r["hours"] is not None else "—",
+             "state": r["state"], "state_text": STATE_LABELS[r["state"]][1 if lang == "en" else 0],
+             "session": r["session"] or "", "held": r["held"] or ""} for r in plan["rows"]]
+    return {"caption": t("plan_approved", lang, year=plan["year"], approved=plan["approved"], by=by, budget=budget),
+            "rows": rows}
 
 
 def finding_row(x: Finding, lang: str, links: Links, people) -> dict:
@@ -313,8 +342,8 @@ def person_context(facts: Facts, pid: str, matrix_row: dict | None, columns: lis
         c = st.certificate
         certs.append({"kind": label(CERTIFICATE_KIND, c.kind, lang), "category": c.category,
                       "number": fmt.certificate_number(c.number, p.id_number, facts.mask),
-                      "issued": fmt.day(c.issued), "expires": fmt.day(c.expires), "state": st.state,
-                      "state_text": t(st.state, lang), "due": fmt.day(st.due), "days_left": st.days_left,
+                      "issued": fmt.day(c.issued), "expires": fmt.day(c.expires, lang), "state": st.state,
+                      "state_text": t(st.state, lang), "due": fmt.day(st.due, lang), "days_left": st.days_left,
                       "lapsed": st.state in LAPSED})
     mine = [x for x in findings if x.subject == pid or x.file == p.file]
     return {

@@ -1,0 +1,114 @@
+"""What happens to people and their certificates, as edits of their files:
+leaving (`left`), a transfer or a return (`[[changes]]`), a certificate's review
+(its `reviews`) and its renewal (a new `[[certificates]]` entry; the old one
+is kept, as ARCHIVE-FORMAT.md asks). Each goes through the one write path
+(edit.py), which refuses a result with any new problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..reading.build import build
+from ..reading.models import Person
+from .edit import AppendItems, AppendTable, EditError, Editor, SetKey
+
+
+def person_of(ed: Editor, pid: str) -> tuple[str, Person]:
+    """(rel, the person as built from the file) of an existing person."""
+    rel, _, data = ed.read("person", pid)
+    try:
+        return rel, build(Person, data, file=rel, id=pid)
+    except Exception:  # a file with A002 problems: the edit path reports them
+        raise EditError(f"{rel} 有格式问题，请先运行 safetrain check 并修正", f"{rel} has problems; run safetrain check "
+                        "and fix them first", rel) from None
+
+
+def leave(ed: Editor, pid: str, day: date) -> str:
+    """people/<pid>.toml gets `left = day`."""
+    rel, p = person_of(ed, pid)
+    if p.left is not None:
+        raise EditError(f"{rel}：`left`：{p.name}（{pid}）已于 {p.left} 离职", f"{rel}: `left`: {p.name} ({pid}) left on {p.left}",
+                        rel)
+    if day < p.hired:
+        raise EditError(f"{rel}：`left`：离职日期 {day} 早于入职日期 {p.hired}",
+                        f"{rel}: `left`: {day} is before the hiring date {p.hired}", rel)
+    ed.modify("person", pid, [SetKey((), "left", day)])
+    return rel
+
+
+@dataclass(frozen=True)
+class Moved:
+    rel: str
+    before: tuple[str, str]  # (department, post) before the change
+    after: tuple[str, str]
+
+
+def change_post(ed: Editor, pid: str, kind: str, values: dict) -> Moved:
+    """Append a `[[changes]]` entry (kind transfer or return) with the typed `values`
+    (date, department, post, note, and whatever else the format's change table takes)."""
+    rel, p = person_of(ed, pid)
+    day = values["date"]
+    if not p.employed_on(day):
+        raise EditError(f"{rel}：`changes`：{day} 时 {p.name}（{pid}）不在职", f"{rel}: `changes`: {p.name} ({pid}) is not "
+                        f"employed on {day}", rel)
+    now = p.post_on(day)
+    if kind == "transfer" and not any(values.get(k) not in (None, getattr(now, k)) for k in ("department", "post")):
+        raise EditError(f"{rel}：`changes`：调岗需要新的 --department 或 --post（现为 {now.department} {now.post}）",
+                        f"{rel}: `changes`: a transfer needs a new --department or --post (now {now.department} "
+                        f"{now.post})", rel)
+    entry = {"date": day, "kind": kind, **{k: v for k, v in values.items() if k not in ("date", "kind") and v is not None}}
+    ed.modify("person", pid, [AppendTable("changes", entry)])
+    return Moved(rel, (now.department, now.post),
+                 (values.get("department") or now.department, values.get("post") or now.post))
+
+
+def certificate_index(ed: Editor, pid: str, number: str) -> tuple[str, int, dict]:
+    """(rel, index, data) of the person's latest certificate with `number`."""
+    rel, _, data = ed.read("person", pid)
+    found = [(i, c) for i, c in enumerate(data.get("certificates", [])) if isinstance(c, dict) and c.get("number") == number]
+    if not found:
+        have = "、".join(str(c.get("number")) for c in data.get("certificates", []) if isinstance(c, dict)) or "无"
+        raise EditError(f"{rel}：没有证号为 {number} 的证书（已登记：{have}）",
+                        f"{rel}: no certificate numbered {number} (recorded: {have.replace('、', ', ')})", rel)
+    i, cert = max(found, key=lambda ic: (str(ic[1].get("issued")), ic[0]))
+    return rel, i, cert
+
+
+def review(ed: Editor, pid: str, number: str, day: date) -> str:
+    """A 复审 passed on `day`: added to the certificate's `reviews`."""
+    rel, i, cert = certificate_index(ed, pid, number)
+    if day in cert.get("reviews", []):
+        raise EditError(f"{rel}：`certificates[{i}].reviews` 已有 {day}", f"{rel}: `certificates[{i}].reviews` already "
+                        f"holds {day}", rel)
+    issued, expires = cert.get("issued"), cert.get("expires")
+    if isinstance(issued, date) and day < issued or isinstance(expires, date) and day > expires:
+        raise EditError(f"{rel}：`certificates[{i}].reviews`：复审日期 {day} 不在证书有效期（{issued} 至 {expires}）内",
+                        f"{rel}: `certificates[{i}].reviews`: {day} is outside the certificate's validity "
+                        f"({issued} to {expires})", rel)
+    ed.modify("person", pid, [AppendItems(("certificates", i), "reviews", (day,))])
+    return rel
+
+
+def renew(ed: Editor, pid: str, number: str, issued: date, expires: date, new_number: str | None = None) -> str:
+    """The renewed certificate as a new `[[certificates]]` entry of the same kind and
+    category (the old one stays: it is the record of the earlier years)."""
+    rel, i, cert = certificate_index(ed, pid, number)
+    if not isinstance(cert.get("issued"), date) or issued <= cert["issued"]:
+        raise EditError(f"{rel}：`certificates`：新证发证日期 {issued} 应晚于原证的 {cert.get('issued')}",
+                        f"{rel}: `certificates`: the new certificate's issue date {issued} must be after "
+                        f"{cert.get('issued')}", rel)
+    entry = {k: cert[k] for k in ("kind", "category") if k in cert}
+    entry.update({"number": new_number or number, "issued": issued, "expires": expires})
+    for k in ("review_every_years",):  # a format v2 key, carried over when the old certificate has it
+        if k in cert:
+            entry[k] = cert[k]
+    ed.modify("person", pid, [AppendTable("certificates", entry)])
+    return rel
+
+
+def post_on(ed: Editor, pid: str, day: date | None) -> str:
+    """The person's post on `day` (today when None): what a new mentorship is for."""
+    _, p = person_of(ed, pid)
+    return p.post_on(day or ed.today).post

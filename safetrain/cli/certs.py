@@ -1,0 +1,118 @@
+"""safetrain cert add / list / review / renew: certificates by command."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+
+from ..archive.reading.spec import CERTIFICATE
+from .options import DATE, EXPIRY, archive_option, as_of_option, format_option, lang_option
+from .support import echo, field_option, fill_required, typed_values
+
+
+@click.group()
+def cert():
+    """证书：登记、列出、复审、换证（特种作业操作证、安全管理人员合格证、健康证等）。
+
+    Certificates: record, list, review and renew special operation
+    certificates, manager certificates and others in people's files.
+    """
+
+
+_CERT_FIELDS = {k: f for k, f in CERTIFICATE.fields.items() if k != "attachments"}
+_CERT_NAMES = {"reviews": "review"}
+
+
+@cert.command("add", params=[field_option(k, f, _CERT_NAMES.get(k)) for k, f in _CERT_FIELDS.items()])
+@click.argument("pid", metavar="PID")
+@archive_option
+@lang_option
+def cert_add(pid, archive, lang, **given):
+    """登记一张证书。
+
+    Append a [[certificates]] table to people/PID.toml:
+    --kind --category --number --issued --expires, and --review DATE for each
+    review (复审) passed.
+    """
+    from ..archive.writing.edit import editing
+    from ..archive.writing.records import add_certificate
+
+    values = typed_values(_CERT_FIELDS, given, _CERT_NAMES)
+    fill_required(_CERT_FIELDS, list(CERTIFICATE.required), values, lang)
+    with editing(archive) as ed:
+        rel = add_certificate(ed, pid, values)
+    echo(lang, f"已在 {rel} 登记证书 {values['number']}", f"recorded certificate {values['number']} in {rel}")
+
+
+@cert.command("list")
+@archive_option
+@click.option("--person", "pid", default=None, metavar="PID", help="只列此人的证书 / only this person's certificates")
+@as_of_option
+@format_option("text", "json")
+@lang_option
+def cert_list(archive, pid, as_of, fmt, lang):
+    """列出在职人员的证书及其状态（有效、即将到期、待复审、已过期）。
+
+    Every certificate of the archive's active people (or of --person PID),
+    with its state on --as-of as `check` judges it: valid, expiring, due for
+    review, review overdue, expired, superseded by a newer one. ID numbers in
+    certificate numbers are masked as in every output.
+    """
+    from ..api import check_path
+    from ..reports.certlist import certificate_rows, certificate_text
+    from .common import terminal
+
+    rows = certificate_rows(check_path(archive, as_of or date.today()), pid)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(certificate_text(rows, lang, **terminal()), nl=False)
+
+
+@cert.command("review")
+@click.argument("pid", metavar="PID")
+@click.argument("number", metavar="NUMBER")
+@click.option("--date", "day", type=DATE, required=True, metavar="DATE", help="复审通过的日期 / the day the review was passed")
+@archive_option
+@lang_option
+def cert_review(pid, number, day, archive, lang):
+    """登记一次复审：证书 NUMBER 的 reviews 加上 --date。
+
+    Record a review (复审) passed on --date: the date is added to the
+    `reviews` of PID's certificate NUMBER (the latest one of that number).
+    """
+    from ..archive.writing.edit import editing
+    from ..archive.writing.people import review
+
+    with editing(archive) as ed:
+        rel = review(ed, pid, number, day)
+    echo(lang, f"已在 {rel} 登记证书 {number} 于 {day} 复审", f"recorded the review of {number} on {day} in {rel}")
+
+
+@cert.command("renew")
+@click.argument("pid", metavar="PID")
+@click.argument("number", metavar="NUMBER")
+@click.option("--issued", type=DATE, required=True, metavar="DATE", help="新证发证日期 / issue date of the new certificate")
+@click.option("--expires", type=EXPIRY, required=True, metavar="DATE",
+              help="新证有效期至（长期有效写 9999-12-31）/ the new certificate's expiry (9999-12-31: none)")
+@click.option("--new-number", default=None, metavar="NUMBER", help="新证号（缺省不变）/ the new number (default: unchanged)")
+@archive_option
+@lang_option
+def cert_renew(pid, number, issued, expires, new_number, archive, lang):
+    """登记换证：同种类、同作业类别的新证书，原证书保留。
+
+    Record a renewed certificate: a new [[certificates]] entry of the same
+    kind and category as PID's certificate NUMBER, issued --issued and
+    valid until --expires (with --new-number when the number changed). The
+    old entry stays as the record of the earlier years.
+    """
+    from ..archive.writing.edit import editing
+    from ..archive.writing.people import renew
+
+    with editing(archive) as ed:
+        rel = renew(ed, pid, number, issued, expires, new_number)
+    shown = new_number or number
+    echo(lang, f"已在 {rel} 登记换发的证书 {shown}（{issued} 至 {expires}）",
+         f"recorded the renewed certificate {shown} ({issued} to {expires}) in {rel}")

@@ -1,0 +1,39 @@
+"""Control characters: what a text field must not hold.
+
+XML 1.0, and so every .docx and .xlsx part and the HTML report, cannot hold
+the C0 control characters other than tab, line feed and carriage return (a
+vertical tab pasted from Word makes a document Word refuses); a terminal
+takes some of them as commands. `check` reports them in text fields (A002,
+archive/reading/validate.py); every writer drops them (`drop_controls`);
+messages show them escaped (`shown`).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates: none of them is an XML 1.0 character
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def first_control(text: str) -> str | None:
+    """The first control character in `text`, or None."""
+    m = CONTROL.search(text)
+    return m.group(0) if m else None
+
+
+def drop_controls(text: str) -> str:
+    """`text` without its control characters (what every document writer keeps)."""
+    return CONTROL.sub("", text) if CONTROL.search(text) else text
+
+
+def code_point(ch: str) -> str:
+    """U+000B."""
+    return f"U+{ord(ch):04X}"
+
+
+def shown(text: str) -> str:
+    """`text` for a message: each control character written as \\x0b (never sent to a terminal)."""
+    if not CONTROL.search(text):
+        return text
+    return CONTROL.sub(lambda m: m.group(0).encode("unicode_escape", "backslashreplace").decode("ascii"), text)

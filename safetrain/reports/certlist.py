@@ -1,0 +1,62 @@
+"""`safetrain cert list`: every certificate of the active people, with its state
+as the C rules judge it (rules.certstatus), for the terminal and as JSON."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..api import Result
+from ..archive.reading.codes import CERTIFICATE_KIND, label
+from ..errors import SafetrainError
+from ..rules.certstatus import person_certificates
+from . import fmt
+from .contexts import CERT_STATE
+from .terminal import STATE_STYLES, table, text, to_text
+
+_STATE_EN = {"valid": "valid", "expiring": "expiring", "expired": "expired", "review_due": "review due",
+             "review_overdue": "review overdue", "superseded": "superseded"}
+_t = fmt.phrases({
+    "title": ("{enterprise} · 证书 · 截至 {as_of}", "{enterprise} · certificates · as of {as_of}"),
+    "id": ("工号", "ID"), "name": ("姓名", "Name"), "kind": ("证书", "Certificate"), "category": ("作业类别", "Category"),
+    "number": ("证号", "Number"), "issued": ("发证", "Issued"), "expires": ("有效期至", "Expires"),
+    "reviews": ("复审", "Reviews"), "state": ("状态", "State"), "due": ("到期/应复审", "Due"),
+    "none": ("没有证书。", "No certificates."), "count": ("共 {n} 张", "{n} certificate(s)"),
+})
+
+
+def certificate_rows(result: Result, pid: str | None = None) -> dict:
+    """{"as_of", "enterprise", "certificates": [...]}: active people's certificates by person and issue date."""
+    archive = result.archive
+    if pid is not None and pid not in archive.people:
+        raise SafetrainError(f"没有编号为 {pid} 的人员", f"no person with id {pid}")
+    config = archive.config
+    mask = config.settings.mask_id_numbers if config else True
+    enterprise = config.enterprise if config else None
+    rows = []
+    for p in sorted(archive.people.values(), key=lambda p: p.id):
+        if (pid is not None and p.id != pid) or not p.employed_on(result.as_of):
+            continue
+        states = person_certificates(p, result.ruleset, enterprise, result.as_of)
+        for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index)):
+            c = st.certificate
+            rows.append({"person": p.id, "name": p.name, "kind": c.kind, "category": c.category,
+                         "number": fmt.certificate_number(c.number, p.id_number, mask),
+                         "issued": c.issued.isoformat(), "expires": c.expires.isoformat(),
+                         "reviews": [d.isoformat() for d in sorted(c.reviews)], "state": st.state,
+                         "due": st.due.isoformat(), "days_left": st.days_left, "file": p.file})
+    return {"as_of": result.as_of.isoformat(), "enterprise": enterprise.name if enterprise else "", "certificates": rows}
+
+
+def certificate_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool = False) -> str:
+    title = text(_t("title", lang, enterprise=doc["enterprise"], as_of=doc["as_of"]), "bold")
+    if not doc["certificates"]:
+        return to_text(title, text(_t("none", lang)), width=width, color=color)
+    t = table(*[(_t(c, lang), {"no_wrap": True}) for c in ("id", "name", "kind")], _t("category", lang),
+              *[(_t(c, lang), {"no_wrap": True}) for c in ("number", "issued", "expires", "reviews")],
+              (_t("state", lang), {"no_wrap": True}))
+    for r in doc["certificates"]:
+        state = CERT_STATE[r["state"]] if lang != "en" else _STATE_EN[r["state"]]
+        t.add_row(r["person"], r["name"], label(CERTIFICATE_KIND, r["kind"], lang), r["category"], r["number"],
+                  r["issued"], fmt.day(date.fromisoformat(r["expires"]), lang), "、".join(r["reviews"]) if lang != "en" else ", ".join(r["reviews"]),
+                  text(state, STATE_STYLES.get(r["state"])))
+    return to_text(title, t, text(_t("count", lang, n=len(doc["certificates"]))), width=width, color=color)

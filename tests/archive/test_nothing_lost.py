@@ -1,0 +1,94 @@
+"""Writes that keep what they should: every roster row, a scan's privacy, a clean folder after a crash."""
+
+import io
+import os
+import re
+import stat
+import time
+import zipfile
+
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from helpers import person, session
+from safetrain.cli import main
+
+
+def run(*args):
+    return CliRunner(env={"SAFETRAIN_LANG": "en"}).invoke(main, [str(a) for a in args])
+
+
+def stale_roster(path, people: int, declared: str) -> None:
+    """A roster whose sheet declares `<dimension ref=declared>` although it holds `people` rows:
+    what some exporters (and hand-edited files) leave behind."""
+    book = Workbook()
+    ws = book.active
+    ws.append(["工号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
+    for n in range(people):
+        ws.append([f"R{n:02d}", f"员工{n}", "后厨", "厨师", "正式工", "2023-07-01"])
+    buf = io.BytesIO()
+    book.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*"', f'<dimension ref="{declared}"'.encode(), data)
+                assert n == 1
+            zout.writestr(info, data)
+    path.write_bytes(out.getvalue())
+
+
+def test_a_stale_dimension_drops_no_roster_row(make_archive, tmp_path):
+    root = make_archive({})
+    stale_roster(tmp_path / "roster.xlsx", 10, "A1:F3")
+    r = run("import", "roster", tmp_path / "roster.xlsx", "-a", root)
+    assert r.exit_code == 0, r.output
+    assert r.output.strip().endswith("10 created, 0 updated, 0 skipped, 0 row(s) failed")
+    assert sorted(p.stem for p in (root / "people").iterdir()) == [f"R{n:02d}" for n in range(10)]
+
+
+def test_every_row_read_has_an_outcome(make_archive, tmp_path):
+    """The import accounts for each row it read: created, updated, skipped, unchanged or failed."""
+    from safetrain.archive.importing.roster import import_roster
+    from safetrain.archive.writing.edit import editing
+
+    root = make_archive({"people/R00.toml": person()})
+    stale_roster(tmp_path / "roster.xlsx", 4, "A1:F2")
+    with editing(root) as ed:
+        report = import_roster(ed, tmp_path / "roster.xlsx")
+    assert report.rows == 4 and len(report.created) == 3 and [pid for _, pid in report.skipped] == ["R00"]
+
+
+def test_attach_keeps_a_private_scan_private(make_archive, tmp_path):
+    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()})
+    scan = tmp_path / "身份证复印件.pdf"
+    scan.write_bytes(b"%PDF-1.4 private")
+    os.chmod(scan, 0o600)
+    r = run("attach", "sessions/S1", scan, "-a", root)
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE((root / "attachments" / "身份证复印件.pdf").stat().st_mode) == 0o600
+    public = tmp_path / "签到表.pdf"
+    public.write_bytes(b"%PDF-1.4 public")
+    os.chmod(public, 0o755)
+    assert run("attach", "sessions/S1", public, "-a", root).exit_code == 0
+    assert stat.S_IMODE((root / "attachments" / "签到表.pdf").stat().st_mode) == 0o644  # never executable
+
+
+def test_the_next_write_removes_stale_temporary_files(make_archive):
+    from safetrain.archive.writing import atomic
+
+    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()})
+    people = root / "people"
+    stale, fresh = people / ".E1.toml.k3j9x_2a.tmp", people / ".E2.toml.abcdefgh.tmp"
+    mine = people / ".notes.tmp"  # not one of ours: not the 8-character random part
+    for p in (stale, fresh, mine):
+        p.write_bytes(b"half a file")
+    old = time.time() - atomic.STALE_SECONDS - 5
+    os.utime(stale, (old, old))
+    os.utime(mine, (old, old))
+    atomic._swept.discard(os.path.realpath(people))
+    r = run("new", "person", "E9", "-a", root, "--name", "王五", "--employment", "formal", "--department", "后厨",
+            "--post", "厨师", "--hired", "2023-07-01")
+    assert r.exit_code == 0, r.output
+    assert not stale.exists() and fresh.exists() and mine.exists()

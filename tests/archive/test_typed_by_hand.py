@@ -1,0 +1,124 @@
+"""Values a user can type that used to crash the tool: dates outside 1900–2100,
+a certificate "without expiry", control characters, a NUL in a path."""
+
+import time
+from datetime import date
+
+from click.testing import CliRunner
+
+from helpers import ID_NUMBERS, certificate, findings, found, person, session
+from safetrain.archive.reading.models import Certificate
+from safetrain.cli import main
+from safetrain.rules.certstatus import review_due_dates
+
+AS_OF = ["--as-of", "2024-06-30"]
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def a002(root, code="A002"):
+    return [(f.subject, f.key, f.message_en) for f in findings(root) if f.code == code]
+
+
+def test_a_date_outside_1900_2100_is_an_a002_naming_the_key(memory_archive):
+    root = memory_archive({
+        "people/E1.toml": person(hired="0001-01-01"),
+        "people/E2.toml": person(extra=certificate(expires="2999-12-31", reviews="1899-12-31")),
+        "sessions/S1.toml": session(start="0001-01-01T08:30:00"),
+    })
+    got = a002(root)
+    assert ("E1", ("hired",), "`hired` = 0001-01-01 is not between 1900 and 2100") in got
+    expires = [g for g in got if g[1] == ("certificates", 0, "expires")]
+    assert expires and "write 9999-12-31 for a certificate without expiry" in expires[0][2]
+    assert any(g[1] == ("certificates", 0, "reviews", 0) for g in got)
+    assert any(g[0] == "S1" and g[1] == ("start",) and "0001-01-01T08:30:00" in g[2] for g in got)
+
+
+def test_the_bounds_themselves_are_dates(memory_archive):
+    root = memory_archive({"people/E1.toml": person(hired="1900-01-01", left="2100-12-31")})
+    assert a002(root) == []
+
+
+def test_no_expiry_is_a_certificate_that_never_expires(memory_archive, make_archive, tmp_path):
+    cert = certificate(expires="9999-12-31", reviews="2024-02-20")
+    files = {"people/E1.toml": person(id_number=f'"{ID_NUMBERS[1]}"', extra=cert)}
+    assert [c for c, _, _ in found(memory_archive(files)) if c.startswith(("A", "C"))] == []
+    root = make_archive(files)
+    for args in (["check", str(root)], ["status", str(root)], ["expiring", str(root), "--within", "36500"],
+                 ["matrix", "-a", str(root)]):
+        r = run(*args, *AS_OF)
+        assert "internal error" not in r.output and "内部错误" not in r.output, (args, r.output)
+        assert r.exit_code in (0, 1), (args, r.output)
+    r = run("render", "person", "E1", "-a", str(root), "-o", str(tmp_path / "out"), *AS_OF)
+    assert r.exit_code == 0, r.output
+    from docx import Document
+
+    text = "\n".join(c.text for t in Document(tmp_path / "out" / "person-E1.docx").tables for row in t.rows
+                     for c in row.cells)
+    assert "长期有效" in text and "9999" not in text
+    r = run("ledger", "-a", str(root), "-o", str(tmp_path / "l.xlsx"), *AS_OF)
+    assert r.exit_code == 0, r.output
+    from openpyxl import load_workbook
+
+    values = [c for row in load_workbook(tmp_path / "l.xlsx")["持证台账"].iter_rows(values_only=True) for c in row]
+    assert "长期有效" in values
+
+
+def test_review_dates_cost_what_the_window_holds():
+    cert = Certificate(kind="special_operation", number="T1", issued=date(2021, 3, 1), expires=date(9999, 12, 31))
+    started = time.perf_counter()
+    assert list(review_due_dates(cert, 3, date(2030, 1, 1))) == [date(2024, 3, 1), date(2027, 3, 1)]
+    assert time.perf_counter() - started < 1
+
+
+def test_as_of_outside_1900_2100_is_a_usage_error(make_archive):
+    root = make_archive({"people/E1.toml": person()})
+    for day in ("9999-01-01", "1899-12-31", "0001-01-01"):
+        r = run("check", str(root), "--as-of", day, "--lang", "en")
+        assert r.exit_code == 2 and r.output.strip() == \
+            f"error: --as-of: the date {day} is not between 1900 and 2100; check the year", r.output
+
+
+def test_control_characters_in_text_are_an_a002_shown_escaped(memory_archive):
+    root = memory_archive({
+        "people/E1.toml": person(name="张\\u000b三"),
+        "sessions/S1.toml": session('{ person = "E1", score = 90, note = "迟到\\u001b[2J" }'),
+    })
+    got = a002(root)
+    assert ("E1", ("name",), "`name` holds the control character U+000B (often pasted from Word): remove it") in got
+    assert ("S1", ("attendees", 0, "note"),
+            "`attendees[0].note` holds the control character U+001B (often pasted from Word): remove it") in got
+
+
+def test_a_nul_in_a_path_is_an_a008_end_to_end(make_archive):
+    files = {
+        "people/E1.toml": person(attachments='["attachments/a\\u0000b.pdf"]'),
+        "sessions/S1.toml": session(provider='"某培训机构"', contract='"contracts/c\\u0000.pdf"'),
+    }
+    root = make_archive(files)
+    got = [(f.subject, f.key) for f in findings(root) if f.code == "A008"]
+    assert ("E1", ("attachments", 0)) in got and ("S1", ("contract",)) in got
+    for args in (["check", str(root)], ["status", str(root)], ["expiring", str(root)], ["matrix", "-a", str(root)],
+                 ["ledger", "-a", str(root), "-o", str(root.parent / "l.xlsx")],
+                 ["render", "register", "-a", str(root), "-o", str(root.parent / "out")],
+                 ["export", "sqlite", str(root.parent / "x.db"), str(root)]):
+        r = run(*args, *AS_OF)
+        assert "\0" not in r.output and "内部错误" not in r.output, (args, r.output)
+    assert "attachments/a\\x00b.pdf" in run("check", str(root), *AS_OF).output
+
+
+def test_no_expiry_is_typed_and_listed_as_such(make_archive):
+    root = make_archive({"people/E1.toml": person(id_number=f'"{ID_NUMBERS[1]}"')})
+    r = run("cert", "add", "E1", "-a", str(root), "--kind", "other", "--category", "健康证", "--number", "J1",
+            "--issued", "2024-01-01", "--expires", "9999-12-31")
+    assert r.exit_code == 0, r.output
+    assert "expires = 9999-12-31" in (root / "people" / "E1.toml").read_text("utf-8")
+    r = run("cert", "renew", "E1", "J1", "-a", str(root), "--issued", "2024-02-01", "--expires", "9999-12-31")
+    assert r.exit_code == 0, r.output
+    listed = run("cert", "list", str(root), *AS_OF).output
+    assert "长期有效" in listed and "9999" not in listed
+    r = run("cert", "add", "E1", "-a", str(root), "--kind", "other", "--category", "健康证", "--number", "J2",
+            "--issued", "2024-01-01", "--expires", "9999-01-01", "--lang", "en")
+    assert r.exit_code == 2 and "9999-01-01 is not between 1900 and 2100" in r.output

@@ -1,0 +1,61 @@
+"""Every command that reads an archive takes it as its last argument, with -a
+as the same thing; every date option takes the forms people type."""
+
+import pytest
+
+from helpers import person, session
+from edit_helpers import run
+
+
+@pytest.fixture
+def archive(make_archive):
+    return make_archive({"people/E1.toml": person(), "people/E2.toml": person("李梅"),
+                         "sessions/2023/S1.toml": session()})
+
+
+@pytest.mark.parametrize("args", [
+    ["matrix", "--format", "json"], ["rules", "--format", "json"], ["explain", "P001"], ["pair", "--format", "json"],
+    ["templates", "list"], ["templates", "check"], ["cert", "list"],
+])
+def test_reading_commands_take_the_archive_as_their_last_argument(archive, tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)  # not inside the archive: only the argument can name it
+    positional = run(*args, archive, "--as-of", "2024-06-30") if args[0] in ("matrix", "pair") else run(*args, archive)
+    option = run(*args, "-a", archive, "--as-of", "2024-06-30") if args[0] in ("matrix", "pair") else \
+        run(*args, "--archive", archive)
+    assert positional.exit_code == option.exit_code == 0, positional.output
+    assert positional.output == option.output
+
+
+def test_ledger_and_render_take_the_archive_last(archive, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run("ledger", archive, "-o", tmp_path / "l.xlsx", "--as-of", "2024.6.30")
+    assert r.exit_code == 0, r.output
+    r = run("render", "person", "E1", "E2", archive, "-o", tmp_path / "out", "--as-of", "2024年6月30日")
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["person-E1.docx", "person-E2.docx"]
+
+
+def test_editing_commands_take_the_archive_last(archive, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run("new", "person", "E3", archive, "--name", "王五", "--employment", "正式工", "--department", "机加车间",
+            "--post", "车工", "--hired", "2024.3.1")
+    assert r.exit_code == 0, r.output
+    assert "hired = 2024-03-01" in (archive / "people/E3.toml").read_text("utf-8")
+    r = run("attend", "S1", "E2", "E3", archive, "--score", "80")
+    assert r.exit_code == 0, r.output
+    assert "E3" in (archive / "sessions/2023/S1.toml").read_text("utf-8")
+
+
+def test_the_archive_given_twice_differently_is_refused(archive, make_archive, tmp_path):
+    other = make_archive({}, root=tmp_path / "other")
+    r = run("matrix", archive, "-a", other)
+    assert r.exit_code == 2 and "两次" in r.output
+    assert run("matrix", archive, "-a", archive, "--as-of", "2024-06-30").exit_code == 0
+
+
+@pytest.mark.parametrize("typed", ["2024-06-30", "2024.6.30", "2024/06/30", "2024年6月30日", "20240630"])
+def test_every_date_option_takes_the_same_forms(archive, typed):
+    r = run("status", archive, "--as-of", typed, "--format", "json")
+    assert r.exit_code == 0 and '"as_of": "2024-06-30"' in r.output
+    r = run("pair", archive, "--as-of", typed, "--start", typed, "--format", "json")
+    assert r.exit_code == 0, r.output

@@ -1,0 +1,185 @@
+"""What HR and trainers really hand over: .xls, .ods, merged titles, 序号 without 工号,
+footers, hidden sheets, numbers where text belongs; sign-in sheets with 85分 and 缺考."""
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from helpers import person, session
+from edit_helpers import a_family, changed, run, snapshot
+from safetrain.archive.importing.roster import KNOWN_EXTRA, ROSTER_HEADERS
+from safetrain.archive.importing.sheets import read_sheet
+from safetrain.cli import importing
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def xlsx(path, rows, headers, title=None):
+    book = Workbook()
+    ws = book.active
+    if title:
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def archive(make_archive):
+    return make_archive({"people/E1.toml": person()})
+
+
+def test_xls_ods_and_xlsx_read_the_same_rows_at_the_same_numbers():
+    read = {s: read_sheet(EXAMPLES / f"花名册.{s}", ROSTER_HEADERS, ("id", "name"), known=KNOWN_EXTRA)
+            for s in ("xlsx", "xls", "ods")}
+    first = read["xlsx"]
+    assert first.header_row == 3 and first.rows[0][0] == 4 and first.footer == [13, 14]
+    assert first.hidden == ["离职人员"] and first.name == "在职人员"
+    assert first.rows[0][1]["id_number"] == "64010419800315001X"  # text, every digit kept
+    assert first.ignored == []  # 序号, 性别, 联系电话: expected columns, not reported
+    for other in ("xls", "ods"):
+        assert read[other].rows == first.rows, other
+        assert (read[other].footer, read[other].hidden, read[other].columns) == (first.footer, first.hidden, first.columns)
+
+
+def test_the_example_roster_imports_from_every_format(make_archive, tmp_path):
+    for suffix in ("xlsx", "xls", "ods"):
+        root = make_archive({}, root=tmp_path / suffix)
+        r = run("import", "roster", EXAMPLES / f"花名册.{suffix}", root)
+        assert r.exit_code == 0, r.output
+        assert "新建 8，更新 0，跳过 0，出错 0 行" in r.output
+        assert "隐藏的工作表 离职人员" in r.output and "已跳过表尾（制表人、审核人、日期等）：第 13、14 行" in r.output
+        assert 'employment = "part_time"' in (root / "people/CY006.toml").read_text("utf-8")  # 小时工
+        assert 'employment = "dispatched"' in (root / "people/CY005.toml").read_text("utf-8")  # 劳务派遣
+        assert 'employment = "intern"' in (root / "people/CY007.toml").read_text("utf-8")  # 实习生
+        assert 'roles = ["safety_manager"]' in (root / "people/CY002.toml").read_text("utf-8")  # 安全管理人员
+        assert "hired = 2022-08-01" in (root / "people/CY004.toml").read_text("utf-8")  # typed 2022.8.1
+        assert a_family(root) == []
+
+
+def test_an_xls_row_error_names_the_row_and_column_the_sheet_shows(make_archive, tmp_path):
+    from safetrain.archive.reading.gbcodes import id_check_char
+
+    number = "64012119920112001" + id_check_char("64012119920112001")  # 李强's, row 6 of the roster
+    root = make_archive({"people/X1.toml": person("李强", id_number=f'"{number}"')})
+    r = run("import", "roster", EXAMPLES / "花名册.xls", root)
+    assert r.exit_code == 1
+    assert "第 6 行 身份证号（E列）：身份证号与 X1 相同（A005）" in r.output, r.output
+
+
+def test_ids_must_be_text_or_whole_numbers_and_text_is_bounded(archive, tmp_path):
+    path = xlsx(tmp_path / "r.xlsx", [
+        [True, "王五", "机电队", "电工", "正式工", "2024-01-02"],
+        [1001.5, "赵六", "机电队", "电工", "正式工", "2024-01-02"],
+        [1002, "钱七", "机电队", "电工", "正式工", "2024-01-02"],
+        ["E9", "孙" * 51, "机电队", "电工", "正式工", "2024-01-02"],
+        ["E10", "周九", "机电队", "电工", "正式工", "1850-01-02"],
+        ["E11", "吴十", "机电队", "电工", "正式工", "2204-01-02"],
+    ], ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
+    r = run("import", "roster", path, archive)
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    assert lines[:5] == [
+        "第 2 行 工号（A列）：编号不能是逻辑值 TRUE（请把该列设为文本后重新填写）",
+        "第 3 行 工号（A列）：编号不能是小数：1001.5（请把该列设为文本后重新填写）",
+        "第 5 行 姓名（B列）：内容过长（51 字，最多 50 字）",
+        "第 6 行 入职日期（F列）：日期 1850-01-02 不在 1900 年到 2100 年之间，请检查年份",
+        "第 7 行 入职日期（F列）：日期 2204-01-02 不在 1900 年到 2100 年之间，请检查年份",
+    ]
+    assert "新建 1002 钱七" in r.output  # a whole number is the text "1002"
+
+
+def test_a_roster_with_xuhao_and_no_gonghao(archive, tmp_path, monkeypatch):
+    rows = [[1, "王五", "机电队", "电工", "正式工", "2024-01-02"], [2, "张三", "机加车间", "车工", "正式工", "2023-07-03"],
+            [3, "赵六", "机电队", "电工", "兼职", "2024-01-02"], ["合计：3人"], ["制表人：李四"]]
+    path = xlsx(tmp_path / "r.xlsx", rows, ["序号", "姓名", "部门", "岗位", "用工形式", "入职日期"], title="员工花名册")
+    refused = run("import", "roster", path, archive)
+    assert refused.exit_code == 2 and "--id-from 序号" in refused.output and "--id-prefix" in refused.output
+    before = snapshot(archive)
+    dry = run("import", "roster", path, archive, "--id-prefix", "E", "--dry-run")
+    assert "第 3 行 王五 → E0002" in dry.output and "第 5 行 赵六 → E0003" in dry.output
+    assert "张三" not in dry.output.split("编号")[1].split("将新建")[0]  # 张三 is E1 already (same name)
+    assert snapshot(archive) == before
+    monkeypatch.setattr(importing, "is_terminal", lambda: True)
+    no = run("import", "roster", path, archive, "--id-prefix", "E", input="否\n")
+    assert no.exit_code == 1 and "按以上编号导入？" in no.output and snapshot(archive) == before
+    yes = run("import", "roster", path, archive, "--id-prefix", "E", input="是\n")
+    assert yes.exit_code == 0, yes.output
+    assert "已跳过表尾（制表人、审核人、日期等）：第 6、7 行" in yes.output
+    assert changed(before, snapshot(archive)) == ["people/E0002.toml", "people/E0003.toml"]
+    again = run("import", "roster", path, archive, "--id-prefix", "E", input="是\n")  # the same roster twice
+    assert "新建 0" in again.output and "跳过 E0002" in again.output and "跳过 E1" in again.output
+    by_xuhao = run("import", "roster", path, archive, "--id-from", "序号", "--dry-run")
+    assert "将新建 1 王五" in by_xuhao.output and "将新建 3 赵六" in by_xuhao.output
+
+
+# -- attendance ----------------------------------------------------------------------------
+
+@pytest.fixture
+def with_session(make_archive):
+    return make_archive({"people/E1.toml": person(), "people/E2.toml": person("李梅"), "people/E3.toml": person("王五"),
+                         "people/E4.toml": person("赵六"), "people/E5.toml": person("孙七"),
+                         "sessions/2023/S1.toml": session("")})
+
+
+@pytest.mark.parametrize("header", ["成绩", "考试成绩", "分数", "得分"])
+def test_attendance_takes_the_usual_headers_and_values(with_session, tmp_path, header):
+    path = xlsx(tmp_path / "a.xlsx", [[1, "E1", "张三", "85分", None], [2, "E2", "李梅", "缺考", "请假"],
+                                      [3, "E3", "王五", "补考合格", None], [4, "E4", "赵六", None, None],
+                                      [5, "E5", "孙七", "不合格", None], ["授课人：周老师"]],
+                ["序号", "工号", "姓名", header, "备注"], title="燃气安全培训签到表")
+    before = snapshot(with_session)
+    r = run("import", "attendance", "S1", path, with_session)
+    assert r.exit_code == 1
+    assert r.output.splitlines() == [
+        "已跳过表尾（制表人、审核人、日期等）：第 8 行",
+        f"第 6 行 {header}（D列）：没有成绩或结果（本期培训有考核）；填写后再导入，本行未登记",
+        "已登记 E1 张三", "已登记 E3 王五", "已登记 E5 孙七",
+        "第 4 行 E2：缺考，未登记",
+        "登记 3 人，更新 0，跳过 0，缺考 1，出错 1 行",
+    ]
+    text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
+    assert '{ person = "E1", score = 85 }' in text
+    assert '{ person = "E3", passed = true, note = "补考合格" }' in text
+    assert '{ person = "E5", passed = false }' in text
+    assert "E2" not in text and "E4" not in text
+    assert changed(before, snapshot(with_session)) == ["sessions/2023/S1.toml"]
+    assert a_family(with_session) == []
+
+
+def test_attendance_template_reads_back(with_session, tmp_path):
+    path = tmp_path / "签到表.xlsx"
+    r = run("import", "attendance", "--template", path)
+    assert r.exit_code == 0 and path.is_file()
+    ws = load_workbook(path).active
+    assert [c.value for c in ws[2]] == ["序号", "工号", "姓名", "部门", "成绩", "结果", "学时", "备注", "本人签名"]
+    ws.append([1, "E1", "张三", "机加车间", 90])
+    ws.parent.save(path)
+    r = run("import", "attendance", "S1", path, with_session)
+    assert r.exit_code == 0, r.output
+    assert "登记 1 人" in r.output  # the example row (工号 示例) is never imported
+    assert '{ person = "E1", score = 90 }' in (with_session / "sessions/2023/S1.toml").read_text("utf-8")
+
+
+def test_the_example_sign_in_sheet(make_archive, tmp_path):
+    root = make_archive({}, root=tmp_path / "a")
+    assert run("import", "roster", EXAMPLES / "花名册.xlsx", root).exit_code == 0
+    assert run("new", "session", "S1", root, "--title", "燃气安全", "--type", "all_staff", "--start", "2026-11-18 14:00",
+               "--end", "2026-11-18 17:00", "--hours", "4", "--instructor", "周老师", "--provider", "internal",
+               "--assessment", "written").exit_code == 0
+    r = run("import", "attendance", "S1", EXAMPLES / "签到表.xlsx", root)
+    assert r.exit_code == 0, r.output
+    assert "登记 7 人，更新 0，跳过 0，缺考 1，出错 0 行" in r.output and "第 9 行 CY006：缺考，未登记" in r.output
+
+
+def test_a_csv_saved_by_chinese_excel_is_gbk(archive, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes("工号,姓名,部门,岗位,用工形式,入职日期\nE9,王五,机电队,电工,实习生,2024.1.2\n".encode("gbk"))
+    r = run("import", "roster", path, archive)
+    assert r.exit_code == 0 and "新建 E9 王五" in r.output
+    text = (archive / "people/E9.toml").read_text("utf-8")
+    assert 'employment = "intern"' in text and "hired = 2024-01-02" in text

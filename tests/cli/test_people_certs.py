@@ -1,0 +1,137 @@
+"""safetrain person leave/transfer/return, cert list/review/renew, attach --as contract,
+new mentorship's post: each through the one write path, comments kept, nothing else touched."""
+
+import json
+import textwrap
+
+import pytest
+
+from helpers import person, session
+from edit_helpers import a_family, changed, run, snapshot
+
+CERT = '''
+[[certificates]]
+kind = "special_operation"
+category = "低压电工作业"
+number = "T001"
+issued = 2021-03-01
+expires = 2027-02-28
+'''
+
+
+@pytest.fixture
+def archive(make_archive):
+    return make_archive({
+        "people/E1.toml": "# 老员工\n" + person(extra=CERT),
+        "people/E2.toml": person("李梅", post='"钳工"'),
+        "people/E3.toml": person("王五", extra='''
+            [[certificates]]
+            kind = "other"
+            category = "健康证"
+            number = "JK-9"
+            issued = 2023-01-01
+            expires = 2024-01-01
+            '''),
+        "sessions/2023/S1.toml": session(provider='"宁夏安培咨询"'),
+    })
+
+
+def test_person_leave_writes_left_once(archive):
+    before = snapshot(archive)
+    r = run("person", "leave", "E2", archive, "--date", "2024年5月31日")
+    assert r.exit_code == 0 and r.output == "已在 people/E2.toml 登记 2024-05-31 离职\n"
+    assert changed(before, snapshot(archive)) == ["people/E2.toml"]
+    assert "left = 2024-05-31\n" in (archive / "people/E2.toml").read_text("utf-8")
+    again = run("person", "leave", "E2", archive, "--date", "2024-06-01")
+    assert again.exit_code == 2 and "已于 2024-05-31 离职" in again.output
+    early = run("person", "leave", "E1", archive, "--date", "2020-01-01")
+    assert early.exit_code == 2 and "早于入职日期" in early.output
+    assert a_family(archive) == []
+
+
+def test_person_transfer_and_return_append_changes(archive):
+    r = run("person", "transfer", "E1", "--date", "2024.3.1", "--department", "机电队", "--post", "井下电工", "-a", archive)
+    assert r.exit_code == 0, r.output
+    assert r.output == "已在 people/E1.toml 登记调岗（2024-03-01）：机加车间 车工 → 机电队 井下电工\n"
+    text = (archive / "people/E1.toml").read_text("utf-8")
+    assert text.startswith("# 老员工\n")
+    assert textwrap.dedent('''
+        [[changes]]
+        date = 2024-03-01
+        kind = "transfer"
+        department = "机电队"
+        post = "井下电工"
+        ''') in text
+    assert text.index("[[changes]]") < text.index("[[certificates]]")  # the format's order
+    same = run("person", "transfer", "E1", "--date", "2024-04-01", "--post", "井下电工", "-a", archive)
+    assert same.exit_code == 2 and "调岗需要新的 --department 或 --post" in same.output
+    back = run("person", "return", "E2", "--date", "2024-05-06", "-a", archive, "--lang", "en")
+    assert back.exit_code == 0 and "recorded the return on 2024-05-06" in back.output
+    assert 'kind = "return"' in (archive / "people/E2.toml").read_text("utf-8")
+    assert a_family(archive) == []
+
+
+def test_person_return_records_away_since_and_transfer_has_none(archive):
+    r = run("person", "return", "E2", "--date", "2024-05-06", "--away-since", "2023年10月8日", "-a", archive)
+    assert r.exit_code == 0, r.output
+    assert 'kind = "return"\naway_since = 2023-10-08\n' in (archive / "people/E2.toml").read_text("utf-8")
+    before = snapshot(archive)
+    late = run("person", "return", "E1", "--date", "2024-05-06", "--away-since", "2024-05-06", "-a", archive)
+    assert late.exit_code == 2 and "离岗日期 2024-05-06 不早于复岗日期 2024-05-06（A009）" in late.output
+    assert snapshot(archive) == before
+    assert "--away-since" not in run("person", "transfer", "--help").output
+    assert a_family(archive) == []
+
+
+def test_cert_review_and_renew(archive):
+    r = run("cert", "review", "E1", "T001", "--date", "2024-02-20", archive)
+    assert r.exit_code == 0, r.output
+    assert "reviews = [2024-02-20]" in (archive / "people/E1.toml").read_text("utf-8")
+    assert run("cert", "review", "E1", "T001", "--date", "2024-02-20", archive).exit_code == 2  # already there
+    outside = run("cert", "review", "E1", "T001", "--date", "2030-01-01", archive)
+    assert outside.exit_code == 2 and "不在证书有效期" in outside.output
+    unknown = run("cert", "review", "E1", "T999", "--date", "2024-02-20", archive)
+    assert unknown.exit_code == 2 and "没有证号为 T999 的证书（已登记：T001）" in unknown.output
+    r = run("cert", "renew", "E3", "JK-9", "--issued", "2024-01-05", "--expires", "2025-01-04", archive)
+    assert r.exit_code == 0, r.output
+    text = (archive / "people/E3.toml").read_text("utf-8")
+    assert text.count("[[certificates]]") == 2 and text.count('category = "健康证"') == 2
+    assert "issued = 2024-01-05\nexpires = 2025-01-04" in text
+    assert a_family(archive) == []
+    listed = json.loads(run("cert", "list", archive, "--as-of", "2024-06-30", "--format", "json").output)
+    states = [(c["person"], c["number"], c["state"]) for c in listed["certificates"]]
+    assert states == [("E1", "T001", "valid"), ("E3", "JK-9", "superseded"), ("E3", "JK-9", "valid")]
+    shown = run("cert", "list", archive, "--as-of", "2024-06-30", "--person", "E3").output
+    assert "已换证" in shown and "有效" in shown and "T001" not in shown
+
+
+def test_attach_as_contract(archive, tmp_path):
+    scan = tmp_path / "合同.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    before = snapshot(archive)
+    r = run("attach", "S1", scan, "--as", "contract", archive)
+    assert r.exit_code == 0, r.output
+    assert changed(before, snapshot(archive)) == ["contracts/合同.pdf", "sessions/2023/S1.toml"]
+    assert 'contract = "contracts/合同.pdf"\n' in (archive / "sessions/2023/S1.toml").read_text("utf-8")
+    other = tmp_path / "另一份.pdf"
+    other.write_bytes(b"%PDF-1.4\n% other\n%%EOF\n")
+    again = run("attach", "S1", other, "--as", "contract", archive)
+    assert again.exit_code == 2 and "`contract` 已是 contracts/合同.pdf" in again.output
+    assert not (archive / "contracts/另一份.pdf").exists()
+    assert run("attach", "people/E1", scan, "--as", "contract", archive).exit_code == 2
+    assert [c for c, _, _ in a_family(archive)] == []
+
+
+def test_new_mentorship_takes_the_post_from_the_apprentice(archive):
+    (archive / "people/E2.toml").write_text(person("李梅", post='"钳工"', extra='''
+        [[changes]]
+        date = 2024-03-01
+        kind = "transfer"
+        post = "铣工"
+        '''), "utf-8")
+    r = run("new", "mentorship", "E2", archive, "--mentor", "E1", "--start", "2024-03-05")
+    assert r.exit_code == 0, r.output
+    assert "岗位取徒弟 E2 的岗位：铣工" in r.output
+    assert 'post = "铣工"' in (archive / "mentorships/E2.toml").read_text("utf-8")
+    r = run("new", "mentorship", "E3", archive, "--mentor", "E1", "--start", "2024-03-05", "--post", "车工")
+    assert "岗位取徒弟" not in r.output

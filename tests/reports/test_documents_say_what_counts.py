@@ -1,0 +1,121 @@
+"""Documents never contradict themselves: the person file says what its yearly hours count and
+that someone on the post before the archive began predates it; the session record counts
+未记录 apart from 不合格; the register can leave its findings out; the sign-in sheet keeps its
+blank rows and signature lines together and can be printed blank for a department."""
+
+import pytest
+from docx import Document
+from printing import docx_text
+
+from helpers import person, session
+from edit_helpers import run
+
+AS_OF = "2024-06-30"
+
+
+@pytest.fixture
+def archive(make_archive):
+    return make_archive({
+        "people/E1.toml": person(hired="2020-03-01"),  # before records_since (2023-07-01)
+        "people/E2.toml": person("李梅", hired="2023-07-03", roles='["safety_manager"]'),
+        "people/E3.toml": person("王五", hired="2023-07-03", department='"装配车间"'),
+        "sessions/2023/S1.toml": session('{ person = "E2", score = 90 },\n  { person = "E3" },\n  { person = "E1", score = 30 }'),
+    })
+
+
+def render(archive, tmp_path, *args):
+    r = run("render", *args, archive, "-o", tmp_path, "--as-of", AS_OF)
+    assert r.exit_code == 0, r.output
+    return r.output.strip().splitlines()[-1]
+
+
+def test_someone_on_the_post_before_the_archive_reads_jiandangqian(archive, tmp_path):
+    render(archive, tmp_path, "person", "E1")
+    text = docx_text(tmp_path / "person-E1.docx")
+    assert "岗前培训：建档前入职（2020-03-01 上岗，早于建档起始日 2023-07-01" in text
+    assert "计入 0 学时" not in text
+    render(archive, tmp_path, "card", "E1")
+    card = docx_text(tmp_path / "card-E1.docx")
+    assert "建档前入职" in card and "三级安全教育未完成" not in card
+    render(archive, tmp_path, "person", "E3")
+    assert "岗前培训：计入 0 学时（要求不少于 24 学时）" in docx_text(tmp_path / "person-E3.docx")
+
+
+def test_the_yearly_hours_say_what_counts(archive, tmp_path):
+    render(archive, tmp_path, "person", "E2", "E3")
+    assert "计入主要负责人/安全管理人员培训（management）的学时" in docx_text(tmp_path / "person-E2.docx")
+    assert "计入岗前培训以外的各类培训" in docx_text(tmp_path / "person-E3.docx")
+
+
+def test_the_session_record_counts_unrecorded_apart_from_failed(archive, tmp_path):
+    render(archive, tmp_path, "session", "S1")
+    assert "参加 3 人，合格 1 人，不合格 1 人，未记录考核结果 1 人。" in docx_text(tmp_path / "session-S1.docx")
+
+
+def test_the_register_can_leave_its_findings_out(archive, tmp_path):
+    render(archive, tmp_path / "with", "register")
+    render(archive, tmp_path / "without", "register", "--no-findings")
+    assert "六、问题汇总" in docx_text(tmp_path / "with" / "register.docx")
+    without = docx_text(tmp_path / "without" / "register.docx")
+    assert "六、问题汇总" not in without and "五、应急演练" in without and "填表人" in without
+    r = run("render", "person", "E1", archive, "--no-findings", "-o", tmp_path)
+    assert r.exit_code == 2 and "只用于 register" in r.output
+
+
+def _keeps_with_next(path):
+    doc = Document(str(path))
+    table = doc.tables[1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    kept = [all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs) for row in table.rows]
+    after = [p for p in doc.paragraphs if p.text.startswith("应到")]
+    return rows, kept, after
+
+
+def test_the_sign_in_sheet_keeps_its_last_rows_with_the_signatures(archive, tmp_path):
+    render(archive, tmp_path, "signin", "S1")
+    rows, kept, after = _keeps_with_next(tmp_path / "signin-S1.docx")
+    assert [r[2] for r in rows[1:]] == ["李梅", "王五", "张三", "", "", "", "", ""]
+    assert kept[-5:] == [True] * 5 and not any(kept[1:4])  # the blank rows, not the whole list
+    assert after and after[0].paragraph_format.keep_with_next
+
+
+def test_a_blank_sign_in_sheet_for_a_department_or_people(archive, tmp_path):
+    path = render(archive, tmp_path, "signin", "--department", "机加车间")
+    assert path.endswith("signin-机加车间.docx")
+    rows, kept, _ = _keeps_with_next(path)
+    assert [r[1] for r in rows[1:4]] == ["E1", "E2", ""] and rows[1][2] == "张三"
+    text = docx_text(path)
+    assert "应到 2 人" in text and "{{" not in text
+    path = render(archive, tmp_path, "signin", "--people", "E3,E1")
+    assert [r[1] for r in _keeps_with_next(path)[0][1:3]] == ["E3", "E1"]
+    r = run("render", "signin", "--department", "无此部门", archive, "-o", tmp_path, "--as-of", AS_OF)
+    assert r.exit_code == 2 and "没有部门“无此部门”" in r.output
+    r = run("render", "signin", "S1", "--department", "机加车间", archive, "-o", tmp_path)
+    assert r.exit_code == 2
+
+
+def test_printed_the_blank_rows_and_signatures_share_the_last_page(make_archive, tmp_path):
+    """LibreOffice lays the sheet out: whatever the page break, the blank rows, 应到/实到 and
+    the signatures are on one page (the old layout left the signatures alone on the next)."""
+    import os
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not (soffice and shutil.which("pdftotext")):
+        if os.environ.get("SAFETRAIN_REQUIRE_OFFICE"):
+            raise RuntimeError("SAFETRAIN_REQUIRE_OFFICE is set but soffice or pdftotext is missing")
+        pytest.skip("needs LibreOffice and poppler-utils (apt-get install -y libreoffice-writer poppler-utils)")
+    for n in (19, 21, 23):  # attendee counts around a page break
+        people = {f"people/E{i:02d}.toml": person(f"员工{i:02d}") for i in range(1, n + 1)}
+        attendees = ",\n  ".join(f'{{ person = "E{i:02d}", score = 90 }}' for i in range(1, n + 1))
+        root = make_archive({**people, "sessions/2023/S1.toml": session(attendees)}, root=tmp_path / f"a{n}")
+        out = tmp_path / f"out{n}"
+        render(root, out, "signin", "S1")
+        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(out / "signin-S1.docx")],
+                       check=True, capture_output=True, timeout=240, env={**os.environ, "HOME": str(tmp_path)})
+        text = subprocess.run(["pdftotext", "-layout", str(out / "signin-S1.pdf"), "-"], check=True,
+                              capture_output=True, text=True).stdout
+        last = next(page for page in text.split("\f") if "授课人签名" in page)
+        numbers = {line.split()[0] for line in last.splitlines() if line.split() and line.split()[0].isdigit()}
+        assert {str(k) for k in range(n + 1, n + 6)} <= numbers, (n, last)

@@ -1,0 +1,94 @@
+"""Every XML part of every document kind, rendered from hostile data, is well-formed.
+
+`check` reports control characters in text fields (A002) and leaves such a
+record out; here validation is told to let them through, as if a value got
+past it (a library caller, a field added later), to prove that every writer
+still drops or escapes what XML cannot hold."""
+
+import re
+import zipfile
+
+import pytest
+from lxml import etree
+from printing import AS_OF, FILES
+
+from helpers import config
+from safetrain.api import check_path
+from safetrain.reports.kinds import DOCUMENT_KINDS
+from safetrain.reports.ledger import write_ledger
+from safetrain.reports.render import render_documents
+
+#: what people paste: a vertical tab from Word, other C0 controls, an escape sequence, markup,
+#: template syntax, a CDATA end, quotes, a right-to-left override, an emoji, a lone NUL
+HOSTILE = r"\u000b\u0001\u001b[31m<w:p>&amp;]]>{{ x }}{% if %}'\"\u202e😀\u0000\u0008\u001f"
+TEXT_KEYS = ("name", "title", "department", "post", "team", "content", "location", "instructor", "evaluation", "note",
+             "category", "number", "region", "address")
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def hostile(text: str) -> str:
+    """Append HOSTILE to every string value of a text key in a TOML file."""
+    keys = "|".join(TEXT_KEYS)
+    return re.sub(rf'^(\s*(?:{keys}) = "(?:[^"\\\n]|\\.)*)"', lambda m: m.group(1) + HOSTILE + '"', text, flags=re.M)
+
+
+@pytest.fixture
+def result(make_archive, monkeypatch):
+    from safetrain.archive.reading import validate
+
+    monkeypatch.setitem(validate._VALID, "str", lambda v, f: type(v) is str)
+    files = {rel: hostile(text) if isinstance(text, str) else text for rel, text in FILES.items()}
+    files["safetrain.toml"] = hostile(config())
+    files["people/E0006.toml"] = files["people/E0002.toml"].replace("李梅", "长" * 5000)
+    r = check_path(make_archive(files), AS_OF)
+    assert not [f for f in r.findings if f.code in ("A001", "A002")]
+    assert "\x0b" in r.archive.people["E0001"].name  # the hostile values did get through
+    return r
+
+
+def parse_every_part(data_or_path) -> dict[str, etree._Element]:
+    parts = {}
+    with zipfile.ZipFile(data_or_path) as z:
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels")):
+                blob = z.read(name)
+                assert not CONTROLS.search(blob.decode("utf-8")), name
+                parts[name] = etree.fromstring(blob)  # raises on anything malformed
+    return parts
+
+
+@pytest.mark.parametrize("kind", list(DOCUMENT_KINDS))
+def test_every_part_of_every_document_kind_is_well_formed(result, kind, tmp_path):
+    everything = DOCUMENT_KINDS[kind].record_kind is not None
+    files = render_documents(result, kind, out_dir=tmp_path, everything=everything)
+    assert files
+    for path in files:
+        parts = parse_every_part(path)
+        text = "".join(parts["word/document.xml"].itertext())
+        assert "<w:p>&amp;]]>{{ x }}" in text or kind in ("card", "signin", "mentorship", "drill"), path
+    core = parse_every_part(files[0])["docProps/core.xml"]
+    assert core is not None
+
+
+def test_every_part_of_the_ledger_is_well_formed(result, tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_ledger(result, tmp_path / "l.xlsx")
+    parts = parse_every_part(path)
+    title = parts["docProps/core.xml"].findtext("{http://purl.org/dc/elements/1.1/}title")
+    assert title.startswith("安全培训台账 宁夏测试机械有限公司") and "<w:p>" in title
+    book = load_workbook(path)
+    cells = [c for ws in book for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("<w:p>&amp;]]>{{ x }}" in c for c in cells)
+
+
+def test_the_html_report_and_the_calendar_hold_no_control_characters(result, tmp_path):
+    from safetrain.reports.expiring import expiring_document, expiring_ics
+    from safetrain.reports.html.site import site_files
+
+    pages = site_files([result], "zh")
+    for name, data in pages.items():
+        assert not CONTROLS.search(data.decode("utf-8")), name
+    assert any("&lt;w:p&gt;" in data.decode("utf-8") for data in pages.values())
+    ics = expiring_ics(expiring_document([result], 3650))
+    assert not CONTROLS.search(ics)

@@ -1,0 +1,88 @@
+"""With mask_id_numbers at its default, no 身份证号 leaves the tool whole: not a valid one
+inside a certificate number, not one with a typo (A006), in any output."""
+
+import json
+import sqlite3
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from helpers import ID_NUMBERS, certificate, person, session
+from safetrain.cli import main
+
+AS_OF = ["--as-of", "2024-06-30"]
+TYPO = "6401211977112300"  # 16 characters: A006, and shaped like no ID number at all
+VALID = ID_NUMBERS[2]
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def root(make_archive):
+    expired = certificate(number=f"T{TYPO}", issued="2018-03-01", expires="2024-02-28")
+    return make_archive({
+        "people/E1.toml": person(id_number=f'"{TYPO}"', extra=expired + '\n[[violations]]\ndate = 2024-01-05\n'
+                                 f'note = "身份证 {TYPO} 复印件缺失"\n'),
+        "people/E2.toml": person("李梅", id_number=f'"{VALID}"',
+                                 extra=certificate(number=f"T{VALID}", reviews="2024-02-20")),
+        "sessions/S1.toml": session('{ person = "E1", score = 90 },\n  { person = "E2", score = 90 }'),
+    })
+
+
+def leaks(text: str) -> list[str]:
+    return [n for n in (TYPO, VALID) if n in text]
+
+
+def test_check_in_every_format(root):
+    for fmt in ("text", "json", "github", "junit"):
+        r = run("check", root, "--format", fmt, *AS_OF)
+        assert r.exit_code == 1, r.output
+        assert "A006" in r.output and "C002" in r.output, fmt
+        assert leaks(r.output) == [], (fmt, r.output)
+
+
+def test_ledger_every_sheet(root, tmp_path):
+    from openpyxl import load_workbook
+
+    assert run("ledger", "-a", root, "-o", tmp_path / "l.xlsx", *AS_OF).exit_code == 0
+    book = load_workbook(tmp_path / "l.xlsx")
+    text = "\n".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c is not None)
+    assert "T640121******2300" in text and leaks(text) == []
+
+
+def test_sqlite_export_every_table(root, tmp_path):
+    db = tmp_path / "x.db"
+    assert run("export", "sqlite", db, root, *AS_OF).exit_code == 0
+    con = sqlite3.connect(db)
+    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    values = [str(v) for t in tables for row in con.execute(f'SELECT * FROM "{t}"') for v in row if v is not None]
+    assert any(v.startswith("T640104") for v in values)
+    assert leaks("\n".join(values)) == []
+    numbers = dict(con.execute("SELECT person, number FROM certificates"))
+    assert numbers == {"E1": "T640121******2300", "E2": f"T{VALID[:6]}********{VALID[-4:]}"}
+    unmasked = tmp_path / "u.db"
+    assert run("export", "sqlite", unmasked, root, "--unmasked", *AS_OF).exit_code == 0
+    assert dict(sqlite3.connect(unmasked).execute("SELECT person, number FROM certificates"))["E2"] == f"T{VALID}"
+
+
+def test_expiring_and_its_calendar(root, tmp_path):
+    r = run("expiring", root, "--format", "json", "--ics", tmp_path / "c.ics", *AS_OF)
+    assert r.exit_code == 0 and json.loads(r.stdout)["items"], r.output
+    assert leaks(r.output) == [] and leaks((tmp_path / "c.ics").read_text("utf-8")) == []
+
+
+def test_word_documents_and_html(root, tmp_path):
+    r = run("render", "person", "--all", "-a", root, "-o", tmp_path / "docs", *AS_OF)
+    assert r.exit_code == 0, r.output
+    for doc in (tmp_path / "docs").iterdir():
+        with zipfile.ZipFile(doc) as z:
+            assert leaks("".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))) == [], doc
+    r = run("render", "register", "-a", root, "-o", tmp_path / "docs", *AS_OF)
+    assert r.exit_code == 0, r.output
+    r = run("report", "html", root, "-o", tmp_path / "site", *AS_OF)
+    assert r.exit_code == 0, r.output
+    pages = [p.read_text("utf-8") for p in (tmp_path / "site").rglob("*.html")]
+    assert pages and leaks("\n".join(pages)) == []
