@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import MemoryArchive, with_config
+from helpers import EXPORT_ACME, EXPORT_BETA, MemoryArchive, PgSchema, with_config
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -124,3 +124,72 @@ def browser():
         b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
         yield b
         b.close()
+
+
+# -- a real PostgreSQL server for the database exports ------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn():
+    """A PostgreSQL server for the database tests.
+
+    $SAFETRAIN_TEST_POSTGRES_DSN when set (.ci/run starts a server and sets
+    it); else a throw-away cluster started here (tests/pgserver.py) when the
+    server binaries exist, stopped at the end. Without either the tests skip
+    with the reason, unless SAFETRAIN_REQUIRE_POSTGRES is set (.ci/run sets
+    it): then they fail.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    required = os.environ.get("SAFETRAIN_REQUIRE_POSTGRES")
+
+    def unavailable(why: str):
+        if required:
+            pytest.fail(f"PostgreSQL is required (SAFETRAIN_REQUIRE_POSTGRES) but {why}", pytrace=False)
+        pytest.skip(f"no PostgreSQL for the database tests: {why}")
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        unavailable('psycopg is not installed (pip install -e ".[test]")')
+    dsn = os.environ.get("SAFETRAIN_TEST_POSTGRES_DSN")
+    if dsn:
+        yield dsn
+        return
+    import pgserver
+
+    base = Path(tempfile.mkdtemp(prefix="safetrain-pg-"))
+    try:
+        dsn = pgserver.start(base)
+    except pgserver.Unavailable as exc:
+        shutil.rmtree(base, ignore_errors=True)
+        unavailable(str(exc))
+    try:
+        yield dsn
+    finally:
+        pgserver.stop(base)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def pg(postgres_dsn):
+    """A schema of its own for one test (helpers.PgSchema), dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    yield PgSchema(postgres_dsn, schema)
+    with psycopg.connect(postgres_dsn, autocommit=True) as con:
+        con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def export_workspace(make_archive, tmp_path):
+    """ws/acme (masked) and ws/beta (mask_id_numbers = false), each with its own credit code."""
+    ws = tmp_path / "ws"
+    make_archive(EXPORT_ACME, root=ws / "acme")
+    make_archive(EXPORT_BETA, root=ws / "beta")
+    return ws

@@ -12,6 +12,7 @@ relpath -> text, from the `memory_archive` fixture) or a folder on disk (from
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -126,3 +127,63 @@ def found(root: Path | MemoryArchive, as_of: date = AS_OF, **options) -> list[tu
 
 def codes(root: Path | MemoryArchive, as_of: date = AS_OF, **options) -> list[str]:
     return [f.code for f in findings(root, as_of, **options)]
+
+
+def credit_code(serial: int) -> str:
+    """A valid 统一社会信用代码 of its own for each serial number."""
+    from safetrain.archive.reading.gbcodes import credit_check_char
+
+    body = f"91640104MA{serial:07d}"
+    return body + credit_check_char(body)
+
+
+# A small workspace for the database exports (the export_workspace fixture):
+# two archives with their own credit codes.
+ACME_CODE, BETA_CODE = credit_code(1), credit_code(2)
+EXPORT_CERT = """
+[[certificates]]
+kind = "special_operation"
+category = "低压电工作业"
+number = "T640104198505120013"
+issued = 2021-09-01
+expires = 2027-08-31
+reviews = [2024-06-01]
+"""
+EXPORT_ACME = {
+    "safetrain.toml": config(credit_code=ACME_CODE),
+    "people/E1.toml": person(id_number='"640104199003070014"', roles='["safety_manager"]'),
+    "people/E2.toml": person("李梅", department='"装配车间"'),
+    "people/E3.toml": person("王五", left="2024-01-31"),
+    "people/E4.toml": person("赵六", id_number='"640104198505120013"', roles='["special_operator"]',
+                             extra=EXPORT_CERT),
+    "sessions/2023/S1.toml": session(
+        '{ person = "E1", score = 90 },\n  { person = "E2", score = 50 },\n  { person = "E3", score = 80, hours = 4 }'),
+    "sessions/2024/S2.toml": session('{ person = "E1" },\n  { person = "E2" },\n  { person = "E4" }',
+                                     type='"refresher"', level=None, start="2024-03-05T08:30:00",
+                                     end="2024-03-05T16:30:00", hours="6", assessment='"none"'),
+    "drills/D1.toml": drill("2024-05-20", participants='"E1", "E2"'),
+}
+EXPORT_BETA = {
+    "safetrain.toml": config(industry="construction", credit_code=BETA_CODE)
+    + "\n[settings]\nmask_id_numbers = false\n",
+    "people/B1.toml": person("钱七", id_number='"640121197811230028"'),
+    "people/B2.toml": person("孙八", hired="2024-05-06"),
+    "sessions/T1.toml": session('{ person = "B1", score = 95 }'),
+}
+
+
+@dataclass(frozen=True)
+class PgSchema:
+    """A fresh schema of the test PostgreSQL server (the `pg` fixture); connect() reads it first."""
+
+    dsn: str
+    schema: str
+
+    def connect(self, **options):
+        import psycopg
+
+        return psycopg.connect(self.dsn, options=f"-c search_path={self.schema}", **options)
+
+    def one(self, sql: str, *params):
+        with self.connect() as con:
+            return con.execute(sql, params or None).fetchone()[0]

@@ -40,7 +40,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "attach": ("safetrain.cli.edit", "attach", "附加扫描件或合同 / Attach a scan or a contract to a record"),
     "import": ("safetrain.cli.importing", "import_", "从 Excel 导入花名册或签到 / Import a roster or attendance from Excel"),
     "fmt": ("safetrain.cli.fmt", "fmt", "规范格式 / Canonical formatting"),
-    "export": ("safetrain.cli.export", "export", "导出到 SQLite / Export archives to SQLite"),
+    "export": ("safetrain.cli.export", "export", "导出到 SQLite、PostgreSQL、Parquet / Export to SQLite, PostgreSQL, Parquet"),
     "report": ("safetrain.cli.report", "report", "HTML 网站报告 / A static HTML site of a workspace"),
 }
 

@@ -25,7 +25,7 @@ _CLI_HEAD = """\
 
 由 `python -m safetrain.cli.docgen` 从每个命令的 `--help` 生成，请勿手工编辑。
 Generated from every command's `--help` by `python -m safetrain.cli.docgen`; do not edit by hand.
-See also: [用户指南](guide-zh.md) · [user guide](guide-en.md) · [档案格式 / the archive format](format.md) · [rules](rules.md) · [规则](rules-zh.md) · [SQLite export](export.md).
+See also: [用户指南](guide-zh.md) · [user guide](guide-en.md) · [档案格式 / the archive format](format.md) · [rules](rules.md) · [规则](rules-zh.md) · [export](export.md).
 """
 
 

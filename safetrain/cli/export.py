@@ -15,9 +15,10 @@ from .support import tell_replaced
 
 @click.group()
 def export():
-    """导出档案数据到数据库。
+    """导出档案数据到数据库：SQLite、PostgreSQL、Parquet。
 
-    Export archives' records, findings and code labels to a database file.
+    Export archives' records, findings and code labels to a database engine:
+    an SQLite file, a PostgreSQL database or a Parquet dataset.
     """
 
 
@@ -46,11 +47,11 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     from ..archive.reading.discover import discover, named_paths
     from ..archive.writing.outputs import claim_output
     from ..export.sqlite import write_sources, written_by_safetrain
-    from ..export.tables import names_of, source
+    from ..export.tables import root_names, source
 
     target = claim_output(out, force=force, ours=written_by_safetrain)
     found = discover(named_paths(paths, "export sqlite OUT.db"))
-    names = dict(zip(found, names_of(found)))
+    names = dict(zip(found, root_names(found)))
     archives = Archives(None, as_of or date.today(), lang, roots=sorted(found, key=names.get), no_cache=no_cache)
     written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in archives))
     tell_replaced(lang, [target])
@@ -63,3 +64,104 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
                    f"参训记录 {c['attendance']} 条，问题 {c['findings']} 个")
     if archives.failed:
         sys.exit(2)
+
+
+def _summary(written, lang: str) -> str:
+    c = written.counts
+    rows = sum(n for name, n in c.items() if name != "labels")
+    if lang == "en":
+        return (f"{written.archives} archive(s) exported, {c.get('people', 0)} people, {c.get('sessions', 0)} sessions, "
+                f"{c.get('attendance', 0)} attendance rows, {c.get('findings', 0)} findings; {rows} rows")
+    return (f"导出 {written.archives} 个档案，人员 {c.get('people', 0)}，培训 {c.get('sessions', 0)} 期，"
+            f"参训记录 {c.get('attendance', 0)} 条，问题 {c.get('findings', 0)} 个；共 {rows} 行")
+
+
+def _finish(planned, written, where: str, lang: str) -> None:
+    """The summary on stdout, each archive not exported on stderr; exit 1 when there was one."""
+    click.echo(f"{where}{': ' if lang == 'en' else '：'}{_summary(written, lang)}")
+    skipped = [p.problem for p in planned if p.problem] + written.skipped
+    for zh, en in skipped:
+        click.echo(f"warning: {en}" if lang == "en" else f"警告：{zh}", err=True)
+    if skipped:
+        raise click.exceptions.Exit(1)
+
+
+_KEYED = """Each archive is keyed by its 统一社会信用代码 (enterprise.credit_code):
+re-exporting it replaces exactly its rows, so a nightly job can re-run on
+every repository. An archive without a valid credit code, or sharing one with
+another archive of the run, is not exported (a warning each, exit status 1).
+ID numbers are masked unless --unmasked (or the archive's settings turn
+masking off). docs/export.md describes the tables, the layout and example
+queries."""
+
+_POSTGRES = """把档案导出到 PostgreSQL 数据库（需要 safetrain[postgres]）。
+
+Load every archive under PATHS (default: the archive the current folder is
+in) into the PostgreSQL database at DSN (postgresql://user@host:5432/db or "host=...
+dbname=..."; keep the password in ~/.pgpass or PGPASSWORD rather than in the
+DSN): the tables of `export sqlite`, typed, with keys, foreign keys and
+comments, in the schema --schema (created or migrated), plus `exports`: the
+git commit, as-of date and safetrain version of each archive's rows. One
+transaction per archive, loaded with COPY: an interrupted export leaves that
+archive's previous rows. A DSN that does not connect is a one-line error,
+exit status 2.
+
+""" + _KEYED
+
+_PARQUET = """把档案导出为 Parquet 数据集（需要 safetrain[parquet]）。
+
+Write every archive under PATHS (default: the archive the current folder
+is in) into the folder DIR: one dataset per table, Hive-partitioned by credit code
+(DIR/people/credit_code=.../part-0.parquet; DIR/labels/part-0.parquet),
+typed columns, the same bytes for the same archives. DuckDB, Spark and Trino
+read it directly. Re-exporting an archive replaces its partition's files
+only, each written to a temporary file first; a file in DIR that this
+export did not write is replaced only with --force.
+
+""" + _KEYED
+
+
+_jobs = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     help="检查档案的进程数（缺省：大批量时用全部核心）/ processes checking archives "
+                          "(default: every core for large runs)")
+
+
+@export.command(help=_POSTGRES)
+@click.argument("dsn", metavar="DSN")
+@click.argument("paths", nargs=-1, type=click.Path())
+@as_of_option
+@click.option("--schema", default="safetrain", show_default=True, metavar="NAME",
+              help="表所在的 schema / PostgreSQL schema of the tables")
+@click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
+@_jobs
+@lang_option
+def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
+    from ..archive.reading.discover import named_paths
+    from ..export.keyed import checked, plan
+    from ..export.postgres import psycopg_module, write_postgres
+
+    psycopg_module()
+    planned = plan(named_paths(paths, "export postgres DSN"))
+    written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked, jobs), schema=schema)
+    _finish(planned, written, f"PostgreSQL (schema {schema})" if lang == "en" else f"PostgreSQL（schema {schema}）",
+            lang)
+
+
+@export.command(help=_PARQUET)
+@click.argument("out", metavar="DIR", type=click.Path(file_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path())
+@as_of_option
+@click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
+@_jobs
+@force_option
+@lang_option
+def parquet(out, paths, as_of, unmasked, jobs, force, lang):
+    from ..archive.reading.discover import named_paths
+    from ..export.keyed import checked, plan
+    from ..export.parquet import pyarrow_modules, write_parquet
+
+    pyarrow_modules()
+    planned = plan(named_paths(paths, "export parquet DIR"))
+    written = write_parquet(out, checked(planned, as_of or date.today(), unmasked, jobs), force=force)
+    tell_replaced(lang, written.outputs)
+    _finish(planned, written, out, lang)

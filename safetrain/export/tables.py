@@ -40,6 +40,9 @@ from ..rules.planstatus import plan_state
 from ..rules.prejob import new_tech_trained
 
 TEXT, INTEGER, REAL = "TEXT", "INTEGER", "REAL"
+# What a TEXT or INTEGER value means, for engines with richer types than
+# SQLite (PostgreSQL, Parquet): ISO dates, ISO date-times, 0/1 flags.
+DATE, DATETIME, BOOL = "date", "datetime", "bool"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Column:
     doc: str  # "中文 / English"
     codes: str | None = None  # the labels.code_table its values come from
     required: bool = False
+    kind: str | None = None  # DATE or DATETIME (TEXT columns), BOOL (INTEGER columns)
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,9 @@ class ExportTable:
         return tuple(c.name for c in self.columns)
 
 
-def _c(name: str, type_: str, doc: str, codes: str | None = None, required: bool = False) -> Column:
-    return Column(name, type_, doc, codes, required)
+def _c(name: str, type_: str, doc: str, codes: str | None = None, required: bool = False,
+       kind: str | None = None) -> Column:
+    return Column(name, type_, doc, codes, required, kind)
 
 
 _ARCHIVE = _c("archive", TEXT, "档案：相对于所有导出档案的共同上级目录的路径 / the archive's folder, relative to "
@@ -98,6 +103,7 @@ def _code_table(labels) -> str | None:
 
 
 _TYPES = {"number": REAL, "int": INTEGER, "bool": INTEGER}
+_KINDS = {"date": DATE, "datetime": DATETIME, "bool": BOOL}
 #: key kinds a record column holds; lists and nested tables have tables of their own
 _SCALARS = frozenset({"str", "path", "id", "code", "int", "number", "bool", "date", "datetime"})
 
@@ -132,7 +138,7 @@ class Declared:
             always = f.required or d.fill is not None or default not in (None, (), MISSING)
             doc = docs.get(attr, f"{f.zh} / {f.en}") + (" (0/1)" if f.kind == "bool" else "")
             out.append(Column(column, _TYPES.get(f.kind, TEXT), doc,
-                              _code_table(f.codes), always and not self.optional))
+                              _code_table(f.codes), always and not self.optional, _KINDS.get(f.kind)))
         return tuple(out)
 
     def values(self, record) -> dict:
@@ -172,15 +178,16 @@ SCHEMA: tuple[ExportTable, ...] = (
         *_ENTERPRISE.columns(),
         _c("ruleset", TEXT, "规则集 / rule set applied", required=True),
         _c("as_of", TEXT, "评估日期：findings 与派生列以此日为准 / evaluation date of findings and derived columns",
-           required=True),
-        _c("id_numbers_masked", INTEGER, "身份证号是否已遮蔽 / ID numbers masked in this export (0/1)", required=True),
+           required=True, kind=DATE),
+        _c("id_numbers_masked", INTEGER, "身份证号是否已遮蔽 / ID numbers masked in this export (0/1)", required=True,
+           kind=BOOL),
     ), ("archive",)),
     ExportTable("people", "人员（一人一档）/ people, one per person file", (
         _ARCHIVE,
         _c("id", TEXT, "人员编号（工号）/ person id", required=True),
         _FILE,
         *_PERSON.columns(),
-        _c("active", INTEGER, "评估日在职 / employed on as_of (0/1)", required=True),
+        _c("active", INTEGER, "评估日在职 / employed on as_of (0/1)", required=True, kind=BOOL),
         _c("current_department", TEXT, "评估日部门 / department on as_of", required=True),
         _c("current_team", TEXT, "评估日班组 / team on as_of"),
         _c("current_post", TEXT, "评估日岗位 / post on as_of", required=True),
@@ -197,12 +204,12 @@ SCHEMA: tuple[ExportTable, ...] = (
         *_CERTIFICATE.columns(),
         _c("state", TEXT, "评估日状态 / state on as_of: valid, expiring, expired, review_due, review_overdue, "
                           "superseded (NULL: issued after as_of)"),
-        _c("due", TEXT, "要紧的日期（到期或复审）/ the date that matters (expiry or review)"),
+        _c("due", TEXT, "要紧的日期（到期或复审）/ the date that matters (expiry or review)", kind=DATE),
         _c("due_kind", TEXT, "expiry 或 review / expiry or review"),
     ), ("archive", "person", "position"), (_to_person("person"),), (("expires",), ("archive", "state"))),
     ExportTable("certificate_reviews", "证书复审 / certificate reviews passed", (
         _ARCHIVE, _person(), _c("certificate", INTEGER, "certificates.position", required=True), _POSITION,
-        _c("date", TEXT, "复审日期 / review date", required=True),
+        _c("date", TEXT, "复审日期 / review date", required=True, kind=DATE),
     ), ("archive", "person", "certificate", "position"),
         (ForeignKey(("archive", "person", "certificate"), "certificates", ("archive", "person", "position")),)),
     ExportTable("violations", "违章记录 / violations", (
@@ -226,7 +233,7 @@ SCHEMA: tuple[ExportTable, ...] = (
         _c("session", TEXT, "培训编号 / session id", required=True),
         _POSITION,
         *_ATTENDANCE.columns(),
-        _c("passed", INTEGER, "合格 / passed (0/1)", required=True),
+        _c("passed", INTEGER, "合格 / passed (0/1)", required=True, kind=BOOL),
         _c("credited_hours", REAL, "记入学时（不合格为 0）/ 学时 credited (0 unless passed)", required=True),
     ), ("archive", "session", "position"),
         (ForeignKey(("archive", "session"), "sessions", ("archive", "id")), _to_person("person")),
@@ -529,15 +536,10 @@ _ROWS: dict[str, Callable[[Source], Iterator[dict]]] = {
 }
 
 
-def archive_names(results: Sequence[Result]) -> list[str]:
-    """Each archive's folder relative to the folder holding them all (one
+def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
+    """Each archive folder relative to the folder holding them all (one
     archive: its folder's name), so the names do not depend on the current
     folder or on how the paths were typed."""
-    return names_of([r.archive.root or r.archive.name for r in results])
-
-
-def names_of(roots: Sequence[str | os.PathLike]) -> list[str]:
-    """`archive_names` of the archives at `roots` (before they are checked)."""
     roots = [Path(os.path.abspath(root)) for root in roots]
     if not roots:
         return []
@@ -547,17 +549,23 @@ def names_of(roots: Sequence[str | os.PathLike]) -> list[str]:
     return [root.relative_to(common).as_posix() for root in roots]
 
 
-def sources(results: Iterable[Result], unmasked: bool = False) -> list[Source]:
-    """The archives in name order; ID numbers masked unless `unmasked` or the
-    archive's settings say `mask_id_numbers = false`."""
-    results = list(results)
-    return [source(r, name, unmasked) for name, r in sorted(zip(archive_names(results), results), key=lambda p: p[0])]
+def archive_names(results: Sequence[Result]) -> list[str]:
+    """The `archive` column of each result (see root_names)."""
+    return root_names([r.archive.root or r.archive.name for r in results])
 
 
 def source(result: Result, name: str, unmasked: bool = False) -> Source:
-    """One archive named `name` (`names_of`), as the rows see it."""
+    """One archive as the rows see it; ID numbers masked unless `unmasked` or
+    the archive's settings say `mask_id_numbers = false`."""
     settings_mask = result.archive.config.settings.mask_id_numbers if result.archive.config else True
     return Source(result, name, masked=settings_mask and not unmasked)
+
+
+def sources(results: Iterable[Result], unmasked: bool = False) -> list[Source]:
+    """The archives in name order (see source)."""
+    results = list(results)
+    return [source(r, name, unmasked)
+            for name, r in sorted(zip(archive_names(results), results), key=lambda pair: pair[0])]
 
 
 def rows(table: ExportTable, srcs: Iterable[Source]) -> Iterator[tuple]:
@@ -584,6 +592,7 @@ def schema_markdown() -> str:
         out += ["", "| column | type | 说明 / meaning |", "|---|---|---|"]
         for c in t.columns:
             note = c.doc.replace("|", "\\|") + (f" — labels: `{c.codes}`" if c.codes else "")
-            out.append(f"| `{c.name}` | {c.type}{' NOT NULL' if c.required else ''} | {note} |")
+            kind = f" · {c.kind}" if c.kind else ""
+            out.append(f"| `{c.name}` | {c.type}{' NOT NULL' if c.required else ''}{kind} | {note} |")
         out.append("")
     return "\n".join(out)

@@ -19,6 +19,7 @@ from ..controls import first_control
 from ..archive.writing import atomic
 from ..archive.writing.outputs import Output, claim_outputs
 from ..archive.reading.templates import builtin_template, custom_template
+from ..cores import cpu_count
 from ..errors import SafetrainError
 from . import ooxml
 from .facts import Facts
@@ -118,13 +119,6 @@ def _render_chunk(out_dir: str, as_of, jobs: list[tuple[str, str, dict]]) -> int
     for file_name, title, ctx in jobs:
         atomic.write_bytes(Path(out_dir) / file_name, _worker.render(ctx, title, as_of), durable=False)
     return len(jobs)
-
-
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 class Rendered(list):

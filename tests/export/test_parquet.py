@@ -1,0 +1,279 @@
+"""safetrain export parquet: one Hive-partitioned dataset per table, typed,
+deterministic, re-exported one partition at a time; DuckDB reads it."""
+
+import hashlib
+import os
+import sqlite3
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import ACME_CODE, AS_OF, BETA_CODE, credit_code, person
+
+from safetrain.api import check_path
+from safetrain.cli import main
+from safetrain.export import tables
+from safetrain.export.keyed import EXPORTS
+from safetrain.export.parquet import DATASETS, TYPES
+
+pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install -e '.[test]')")
+pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow is not installed (pip install -e '.[test]')")
+duckdb = pytest.importorskip("duckdb", reason="duckdb is not installed (pip install -e '.[test]')")
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_archive"
+PER_ARCHIVE = [t for t in (*tables.SCHEMA, EXPORTS) if t.name != "labels"]
+
+
+def export_pq(out, *paths, extra=(), lang="en"):
+    return CliRunner().invoke(main, ["export", "parquet", str(out), *map(str, paths), "--as-of", str(AS_OF),
+                                     "--lang", lang, *extra])
+
+
+def files(out: Path) -> dict[str, str]:
+    """Every file under `out` (relative path -> sha256)."""
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def duck(out: Path):
+    """A DuckDB connection with one view per dataset, as docs/export.md shows."""
+    con = duckdb.connect()
+    for t in (*tables.SCHEMA, EXPORTS):
+        if t.name == "labels":
+            source = f"read_parquet('{out}/labels/*.parquet')"
+        else:
+            source = (f"read_parquet('{out}/{t.name}/*/*.parquet', hive_partitioning = true, "
+                      "hive_types = {'credit_code': VARCHAR})")
+        con.execute(f"CREATE VIEW {t.name} AS SELECT * FROM {source}")
+    return con
+
+
+def value(v):
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    return v
+
+
+def table_rows(con, table, where=""):
+    cols = ", ".join(f'"{c}"' for c in table.column_names)
+    keys = ", ".join(f'"{c}"' for c in table.key)
+    return [tuple(value(v) for v in row)
+            for row in con.execute(f'SELECT {cols} FROM "{table.name}" {where} ORDER BY {keys}').fetchall()]
+
+
+def test_layout_one_dataset_per_table_partitioned_by_credit_code(tmp_path, export_workspace):
+    out = tmp_path / "pq"
+    result = export_pq(out, export_workspace)
+    assert result.exit_code == 0, result.output
+    con = duck(out)
+    found = sum(len(check_path(export_workspace / name, AS_OF).findings) for name in ("acme", "beta"))
+    total = sum(con.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] for t in tables.SCHEMA
+                if t.name != "labels")
+    assert result.output == (f"{out}: 2 archive(s) exported, 6 people, 3 sessions, 7 attendance rows, "
+                             f"{found} findings; {total} rows\n")
+    expected = {f"{t.name}/credit_code={code}/part-0.parquet" for t in PER_ARCHIVE for code in (ACME_CODE, BETA_CODE)}
+    expected.add("labels/part-0.parquet")
+    assert set(files(out)) == expected  # empty partitions too; no temporary file left
+    enterprises = pq.read_table(out / "enterprises" / f"credit_code={ACME_CODE}" / "part-0.parquet")
+    assert "credit_code" not in enterprises.column_names  # it is the partition column
+    assert enterprises.column("archive").to_pylist() == ["acme"]
+    assert con.execute("SELECT archive, credit_code, name FROM enterprises ORDER BY archive").fetchall() == [
+        ("acme", ACME_CODE, "宁夏测试机械有限公司"), ("beta", BETA_CODE, "宁夏测试机械有限公司")]
+    assert con.execute("SELECT COUNT(*) FROM violations").fetchone() == (0,)  # empty, yet readable
+
+
+def test_columns_typed_and_documented(tmp_path, export_workspace):
+    out = tmp_path / "pq"
+    assert export_pq(out, export_workspace).exit_code == 0
+    for t in (*tables.SCHEMA, EXPORTS):
+        path = out / t.name / ("part-0.parquet" if t.name == "labels" else f"credit_code={ACME_CODE}/part-0.parquet")
+        schema = pq.read_schema(path)
+        assert schema.metadata[b"description"].decode() == t.doc
+        assert schema.metadata[b"primary_key"].decode() == ",".join(t.key)
+        stored = [c for c in t.columns if c.name != "credit_code" or t.name == "labels"]
+        assert schema.names == [c.name for c in stored]
+        for c in stored:
+            f = schema.field(c.name)
+            assert f.type == pa.type_for_alias(TYPES[(c.type, c.kind)]), (t.name, c.name)
+            assert f.nullable == (not c.required)
+            assert f.metadata[b"description"].decode() == c.doc
+    types = dict(duck(out).execute("SELECT column_name, column_type FROM (DESCRIBE sessions)").fetchall())
+    assert (types["start"], types["hours"], types["credit_code"]) == ("TIMESTAMP", "DOUBLE", "VARCHAR")
+    types = dict(duck(out).execute("SELECT column_name, column_type FROM (DESCRIBE people)").fetchall())
+    assert (types["hired"], types["active"]) == ("DATE", "BOOLEAN")
+    con = duck(out)
+    assert con.execute("SELECT start, hours FROM sessions WHERE id = 'S2'").fetchone() == (
+        datetime(2024, 3, 5, 8, 30), 6.0)
+    assert con.execute("SELECT hired, active FROM people WHERE id = 'E3'").fetchone() == (date(2023, 7, 3), False)
+
+
+def test_sample_workspace_round_trips_and_foreign_keys_hold(tmp_path):
+    db, out = tmp_path / "sample.db", tmp_path / "pq"
+    assert CliRunner().invoke(main, ["export", "sqlite", str(db), str(SAMPLE), "--as-of", str(AS_OF)]).exit_code == 0
+    result = export_pq(out, SAMPLE)
+    assert result.exit_code == 0, result.output
+    lite, con = sqlite3.connect(db), duck(out)
+    for t in tables.SCHEMA:
+        assert con.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone() == lite.execute(
+            f'SELECT COUNT(*) FROM "{t.name}"').fetchone(), t.name
+        assert table_rows(con, t) == table_rows(lite, t), t.name
+        for fk in t.foreign_keys:
+            on = " AND ".join(f'p."{r}" = c."{col}"' for col, r in zip(fk.columns, fk.references))
+            filled = " AND ".join(f'c."{col}" IS NOT NULL' for col in fk.columns)  # NULL: no reference
+            orphans = con.execute(f'SELECT COUNT(*) FROM "{t.name}" c WHERE {filled} AND NOT EXISTS '
+                                  f'(SELECT 1 FROM "{fk.table}" p WHERE {on})').fetchone()[0]
+            assert orphans == 0, (t.name, fk)
+    # keys are unique across the whole dataset
+    for t in tables.SCHEMA:
+        keys = ", ".join(f'"{k}"' for k in t.key)
+        assert con.execute(f'SELECT COUNT(*) - COUNT(DISTINCT ({keys})) FROM "{t.name}"').fetchone() == (0,)
+    assert con.execute("SELECT archive, as_of, tool_version FROM exports ORDER BY archive").fetchall() == [
+        ("hongshan-coal", AS_OF, "0.1.0"), ("xingqing-machinery", AS_OF, "0.1.0"), ("yinchuan-bbq", AS_OF, "0.1.0")]
+    lite.close()
+
+
+def test_same_archives_give_the_same_bytes(tmp_path, export_workspace, monkeypatch):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert export_pq(a, export_workspace).exit_code == 0
+    monkeypatch.chdir(export_workspace)  # another spelling of the paths, in another order
+    assert export_pq(b, "beta", "acme").exit_code == 0
+    assert files(a) == files(b)
+    assert export_pq(a, export_workspace).exit_code == 0
+    assert files(a) == files(b)
+
+
+def test_reexport_replaces_that_partition_only(tmp_path, export_workspace):
+    out = tmp_path / "pq"
+    assert export_pq(out, export_workspace).exit_code == 0
+    before = files(out)
+    beta_stats = {p: os.stat(p).st_mtime_ns for p in out.glob(f"*/credit_code={BETA_CODE}/part-0.parquet")}
+    acme = export_workspace / "acme"
+    (acme / "people" / "E3.toml").unlink()
+    (acme / "people" / "E5.toml").write_text(person("周九", hired="2024-02-01"), encoding="utf-8")
+    result = export_pq(out, acme)
+    assert result.exit_code == 0, result.output
+    after = files(out)
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed and all(f"credit_code={ACME_CODE}/" in name for name in changed)
+    assert {p: os.stat(p).st_mtime_ns for p in beta_stats} == beta_stats  # not even rewritten
+    con = duck(out)
+    assert [r[0] for r in con.execute("SELECT id FROM people WHERE credit_code = ? ORDER BY id",
+                                      [ACME_CODE]).fetchall()] == ["E1", "E2", "E4", "E5"]
+    assert con.execute("SELECT COUNT(*) FROM people WHERE credit_code = ?", [BETA_CODE]).fetchone() == (2,)
+
+
+def test_failed_export_leaves_the_previous_files(tmp_path, export_workspace, monkeypatch):
+    out = tmp_path / "pq"
+    assert export_pq(out, export_workspace).exit_code == 0
+    before = files(out)
+    (export_workspace / "acme" / "people" / "E6.toml").write_text(person("新人"), encoding="utf-8")
+    original, calls = pq.write_table, []
+
+    def write_table(table, where, **options):
+        calls.append(where)
+        if len(calls) == 7:  # the labels and five of acme's files written: the disk is full at the sixth
+            raise OSError("disk full")
+        original(table, where, **options)
+
+    monkeypatch.setattr(pq, "write_table", write_table)
+    result = export_pq(out, export_workspace)
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "Traceback" not in result.output
+    failed = calls[-1]  # acme's sixth file, named in the error
+    assert f"credit_code={ACME_CODE}" in str(failed)
+    assert result.output == f"error: cannot write {out / Path(failed).relative_to(out).parent / 'part-0.parquet'}: disk full\n"
+    assert files(out) == before  # no new file, no temporary file, nothing replaced
+
+
+def test_id_numbers_masked_unless_the_archive_opts_out(tmp_path, export_workspace):
+    out = tmp_path / "pq"
+    assert export_pq(out, export_workspace).exit_code == 0
+    con = duck(out)
+    assert con.execute("SELECT id, id_number FROM people WHERE id_number IS NOT NULL ORDER BY id").fetchall() == [
+        ("B1", "640121197811230028"), ("E1", "640104********0014"), ("E4", "640104********0013")]
+    assert con.execute("SELECT number FROM certificates").fetchall() == [("T640104********0013",)]
+    assert export_pq(out, export_workspace, extra=["--unmasked"]).exit_code == 0
+    assert duck(out).execute("SELECT id_number FROM people WHERE id = 'E1'").fetchone() == ("640104199003070014",)
+
+
+def test_archives_that_cannot_be_keyed_are_set_aside(tmp_path, make_archive):
+    ws = tmp_path / "ws"
+    make_archive({"people/E1.toml": person()}, root=ws / "good", credit_code=credit_code(7))
+    make_archive({}, root=ws / "bad", credit_code="91640104MA0000001X")  # wrong check character
+    make_archive({}, root=ws / "twin-a", credit_code=credit_code(8))
+    make_archive({}, root=ws / "twin-b", credit_code=credit_code(8))
+    make_archive({"safetrain.toml": "format = 1\n[enterprise]\nname = 1\n"}, root=ws / "broken")
+    out = tmp_path / "pq"
+    result = export_pq(out, ws)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{out}: 1 archive(s) exported, 1 people, ")
+    lines = result.stderr.splitlines()
+    assert len(lines) == 4 and all(line.startswith("warning: ") for line in lines)
+    assert "bad/safetrain.toml: `enterprise.credit_code` is invalid (the check character should be" in lines[0]
+    assert "broken/safetrain.toml is unreadable or invalid (see safetrain check)" in lines[1]
+    assert f"twin-a/safetrain.toml: credit code {credit_code(8)} is also that of " in lines[2]
+    assert lines[2].endswith("twin-b/safetrain.toml; neither is exported")
+    assert {p.name for p in (out / "enterprises").iterdir()} == {f"credit_code={credit_code(7)}"}
+    result = export_pq(out, ws, lang="zh")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"已替换此前生成的 {len(DATASETS) + 1} 个文件"
+    assert all(line.startswith("警告：") and "未导出" in line for line in result.stderr.splitlines()[1:])
+
+
+def test_missing_pyarrow_names_the_extra(monkeypatch, tmp_path, export_workspace):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    result = export_pq(tmp_path / "pq", export_workspace)
+    assert result.exit_code == 2
+    assert result.output == 'error: exporting Parquet needs pyarrow: pip install "safetrain[parquet]"\n'
+    assert not (tmp_path / "pq").exists()
+    result = export_pq(tmp_path / "pq", export_workspace, lang="zh")
+    assert result.output == '错误：导出 Parquet 需要 pyarrow：pip install "safetrain[parquet]"\n'
+
+
+def test_many_archives_checked_in_worker_processes_give_the_same_dataset(tmp_path, make_archive):
+    ws = tmp_path / "ws"
+    for n in range(20):
+        make_archive({"people/E1.toml": person(f"员工{n}"), "people/E2.toml": person(hired="2024-01-02")},
+                     root=ws / f"a{n:02d}", credit_code=credit_code(100 + n))
+    serial, pooled = tmp_path / "serial", tmp_path / "pooled"
+    assert export_pq(serial, ws, extra=["--jobs", "1"]).exit_code == 0
+    result = export_pq(pooled, ws, extra=["--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{pooled}: 20 archive(s) exported, 40 people")
+    assert files(serial) == files(pooled) and len(files(pooled)) == 20 * len(DATASETS) + 1
+
+
+def test_out_must_be_a_folder(tmp_path, export_workspace):
+    target = tmp_path / "file.parquet"
+    target.write_text("x")
+    result = export_pq(target, export_workspace)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert target.read_text() == "x"
+
+
+def test_files_this_export_did_not_write_are_replaced_only_with_force(tmp_path, export_workspace):
+    out = tmp_path / "pq"
+    theirs = out / "people" / f"credit_code={ACME_CODE}" / "part-0.parquet"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_bytes(b"someone else's data")
+    result = export_pq(out, export_workspace)
+    assert result.exit_code == 2 and result.output == (
+        f"error: {theirs} exists and is not an earlier output of this command: --force replaces it, "
+        "or choose another name\n")
+    assert theirs.read_bytes() == b"someone else's data"
+    assert not (out / "enterprises" / f"credit_code={ACME_CODE}").exists()  # acme's files are claimed before any
+    result = export_pq(out, export_workspace, extra=["--force"])
+    assert result.exit_code == 0 and f"replaced {theirs} (--force)" in result.stderr
+    assert duck(out).execute("SELECT COUNT(*) FROM people").fetchone() == (6,)
+    result = export_pq(out, export_workspace)  # its own earlier files: replaced, and said so
+    assert result.exit_code == 0 and result.stderr == f"replaced {2 * len(DATASETS) + 1} files written by an earlier run\n"
+
+
+def test_never_into_an_archives_records(tmp_path, export_workspace):
+    result = export_pq(export_workspace / "acme" / "people" / "pq", export_workspace)
+    assert result.exit_code == 2 and "is inside the people of the archive" in result.output
+    assert not (export_workspace / "acme" / "people" / "pq").exists()
