@@ -18,6 +18,7 @@ that gives each apprentice, in id order, the cheapest place still free.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import time
@@ -101,10 +102,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mentors", type=int, default=1000)
+    parser.add_argument("--apprentices", type=int, default=2000)
+    parser.add_argument("--goal", type=float, default=2.0, help="seconds (2 for the default mine, 3 for 5k x 10k)")
     args = parser.parse_args()
     data, chain, origin = ruleset_tables(DEFAULT_RULESET, None)
     rs = build_ruleset(data, chain, origin)
-    archive = mine(args.seed)
+    archive = mine(args.seed, args.mentors, args.apprentices)
     plan_pairs(archive, rs, AS_OF)  # warm up: imports of scipy and numpy are not the pairing's cost
 
     solve, spent = solver_module.solve, []
@@ -117,11 +121,12 @@ def main() -> None:
             spent.append(time.perf_counter() - t)
 
     solver_module.solve = timed_solve
-    times = []
+    times, cpu = [], []
     for _ in range(args.runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         plan = plan_pairs(archive, rs, AS_OF)
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
     solver_module.solve = solve
 
     p = plan.problem
@@ -130,9 +135,12 @@ def main() -> None:
     print(f"apprentices {len(p.apprentices)}, mentors offered {len(p.mentors)}, options {len(p.options)}, "
           f"capacity {p.capacity}, parts {len(solver_module.components(p))}")
     print(f"median time {statistics.median(times):.3f} s over {args.runs} runs "
-          f"(min {min(times):.3f}, max {max(times):.3f}); solver {statistics.median(spent):.3f} s")
+          f"(min {min(times):.3f}, max {max(times):.3f}); solver {statistics.median(spent):.3f} s; "
+          f"cpu {statistics.median(cpu):.3f} s")
     print(f"optimal: {opt_pairs} pairs, total cost {opt_cost} ({opt_cost / max(opt_pairs, 1):.1f} per pair)")
     print(f"greedy:  {g_pairs} pairs, total cost {g_cost} ({g_cost / max(g_pairs, 1):.1f} per pair)")
+    print(f"goal: under {args.goal:g} s -- {'meets' if statistics.median(times) <= args.goal else 'MISSES'} it; "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("unpaired by reason: " + ", ".join(
         f"{code} {sum(u.code == code for u in plan.unpaired)}" for code in sorted({u.code for u in plan.unpaired})))
 

@@ -8,15 +8,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import lru_cache
 from datetime import date
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from .archive.reading.discover import discover
+from .archive.reading.discover import archive_root, discover, display_name
 from .archive.reading.files import LocalFiles
-from .archive.reading.loader import load, load_files, locate
+from .archive.reading.loader import load, load_files, locate, snapshot
 from .archive.reading.models import Archive
-from .archive.reading.rulesets import ruleset_tables
+from .archive.reading.rulesets import is_path, ruleset_tables
 from .findings import Finding
 from .rules import RULES, RuleSet, build_ruleset, check
 from .rules.catalog import removed_codes
@@ -35,8 +36,26 @@ class Result:
 def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:
     """The rule set `archive` names (or `name`); national when safetrain.toml is unusable."""
     name = name or (archive.config.ruleset if archive.config else DEFAULT_RULESET)
-    data, chain, origin = ruleset_tables(name, archive.files)
-    return build_ruleset(data, chain, origin)
+    return _ruleset(name, archive.files)[0]
+
+
+def _ruleset(name: str, store) -> tuple[RuleSet, str]:
+    """(the rule set `name` for an archive whose files are `store`, a digest of what it was built from)."""
+    if not is_path(name):
+        return _builtin_ruleset(name)
+    return _built(*ruleset_tables(name, store))
+
+
+@lru_cache(maxsize=None)
+def _builtin_ruleset(name: str) -> tuple[RuleSet, str]:
+    """A built-in rule set, read and built once per run, however many archives name it."""
+    return _built(*ruleset_tables(name, None))
+
+
+def _built(data: dict, chain: list, origin: str) -> tuple[RuleSet, str]:
+    import hashlib
+
+    return build_ruleset(data, chain, origin), hashlib.sha256(repr((data, chain, origin)).encode()).hexdigest()
 
 
 def load_archive(path: str | os.PathLike) -> tuple[Archive, list[Finding]]:
@@ -44,9 +63,60 @@ def load_archive(path: str | os.PathLike) -> tuple[Archive, list[Finding]]:
     return load(path, rule_codes=RULES.keys(), removed_codes=removed_codes())
 
 
-def check_path(path: str | os.PathLike, as_of: date, **options) -> Result:
-    """Load and check one archive on disk."""
-    return check_loaded(*load(path, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options)
+def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, **options) -> Result:
+    """Load and check one archive on disk. With `cache`, what each file gave and the
+    result itself are kept in the user's cache folder (archive/reading/cache.py):
+    a re-run reads only the files that changed, and returns the same result."""
+    if not cache:
+        return check_loaded(*load(path, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options)
+    from .archive.reading.cache import ArchiveCache, tool_fingerprint
+
+    root = archive_root(path)
+    store = ArchiveCache.open(root, tool_fingerprint(RULES.keys(), removed_codes()))
+    if store is None:  # no usable cache folder (or one inside an archive)
+        return check_path(root, as_of, **options)
+    try:
+        snap = snapshot(LocalFiles(root), rule_codes=RULES.keys(), removed_codes=removed_codes(),
+                        name=display_name(root), cache=store, write=False)
+        return _remembered(snap, store, as_of, **options)  # writes the cache, once
+    finally:
+        store.close()
+
+
+def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore: Sequence[str] = (),
+                ruleset: str | None = None) -> Result:
+    """The result of the check `snap` with these options, from the cache when it
+    holds one made from the same files, rule set and options, and the files
+    records point to still answer as they did."""
+    import hashlib
+
+    from .archive.reading.cache import dumps, loads
+
+    config = snap.config.model
+    name = ruleset or (config.ruleset if config else DEFAULT_RULESET)
+    rs, made_of = _ruleset(name, snap.store)
+    key = hashlib.sha256(repr((snap.fingerprint, as_of.isoformat(), tuple(select), tuple(ignore), name,
+                               made_of)).encode()).hexdigest()  # made_of: the rule set's own digest
+    blob = store.result(key)
+    if blob is not None:
+        try:
+            rows, consulted = loads(blob)
+            findings = [Finding(*row) for row in rows]
+        except Exception:  # a damaged or foreign value: the check runs
+            findings, consulted = None, ()
+        if findings is not None and all(snap.store.status(path, sha) == state for path, sha, state in consulted):
+            store.write()  # files touched but unchanged: their new status
+            return Result(snap.deferred(), rs, as_of, findings)
+    archive, loaded = snap.load()
+    asked: list = []
+    snap.store.consulted = asked
+    try:
+        result = check_loaded(archive, loaded, as_of, select=select, ignore=ignore, ruleset=ruleset, _rs=rs)
+    finally:
+        snap.store.consulted = None
+    rows = [tuple(getattr(f, n.name) for n in fields(Finding)) for f in result.findings]
+    store.write((key, dumps((rows, tuple(asked)))))
+    return result
 
 
 def check_files(files: Mapping[str, str | bytes], as_of: date, **options) -> Result:
@@ -56,11 +126,14 @@ def check_files(files: Mapping[str, str | bytes], as_of: date, **options) -> Res
 
 
 def check_loaded(archive: Archive, loaded: list[Finding], as_of: date, *, select: Sequence[str] = (),
-                 ignore: Sequence[str] = (), ruleset: str | None = None) -> Result:
+                 ignore: Sequence[str] = (), ruleset: str | None = None, _rs: RuleSet | None = None) -> Result:
     """Apply the rule set to a loaded archive; line numbers filled in for the files with findings."""
-    rs = ruleset_for(archive, ruleset)
-    found = check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded)
-    return Result(archive, rs, as_of, sorted(locate(archive, found), key=Finding.sort_key))
+    from .archive.reading.loader import quiet_gc
+
+    rs = _rs or ruleset_for(archive, ruleset)
+    with quiet_gc():
+        found = check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded)
+        return Result(archive, rs, as_of, sorted(locate(archive, found), key=Finding.sort_key))
 
 
 def check_paths(paths: Iterable[str | os.PathLike], as_of: date, **options) -> Iterator[Result]:
@@ -76,5 +149,4 @@ def ruleset_at(path: str | os.PathLike | None, name: str | None = None):
 
     root, config = load_config(path) if path is not None else (None, None)
     name = name or (config.ruleset if config else DEFAULT_RULESET)
-    data, chain, origin = ruleset_tables(name, LocalFiles(root) if root is not None else None)
-    return build_ruleset(data, chain, origin), (config.enterprise if config else None)
+    return _ruleset(name, LocalFiles(root) if root is not None else None)[0], (config.enterprise if config else None)

@@ -98,6 +98,16 @@ def from_results(results: Iterable[Result], base_dir: Path) -> Baseline:
     return Baseline(counts, names, base_dir)
 
 
+def merged(parts: Iterable[Baseline], base_dir: Path) -> Baseline:
+    """One baseline of several archives' (`from_results` of each, as a workspace streams)."""
+    counts: Counter = Counter()
+    names: dict[str, str] = {}
+    for part in parts:
+        counts.update(part.counts)
+        names.update(part.names)
+    return Baseline(counts, names, base_dir)
+
+
 def dumps(baseline: Baseline) -> str:
     """The file's text: stable and diff-friendly (one sorted finding per line)."""
     lines = []
@@ -163,7 +173,10 @@ def read(path: str | os.PathLike) -> Baseline:
 
 def write(path: str | os.PathLike, results: Iterable[Result]) -> Baseline:
     """Save the findings of `results` as the baseline at `path` (atomic replace)."""
-    baseline = from_results(results, Path(path).absolute().parent)
+    return save(path, from_results(results, Path(path).absolute().parent))
+
+
+def save(path: str | os.PathLike, baseline: Baseline) -> Baseline:
     write_text(path, dumps(baseline))
     return baseline
 

@@ -29,3 +29,21 @@ class SafetrainError(Exception):
         from .controls import shown
 
         return ("error: " if lang == "en" else "错误：") + shown(self.message(lang))
+
+
+class InternalError(SafetrainError):
+    """A bug, told on one line: what went wrong, and how to see where
+    (SAFETRAIN_DEBUG=1 shows the traceback)."""
+
+    @classmethod
+    def of(cls, exc: BaseException, archive: str | None = None) -> "InternalError":
+        """The bug `exc`; `archive` names the archive it happened in (a workspace goes on without it)."""
+        where_zh, where_en = (f"；档案：{archive}", f"; archive: {archive}") if archive else ("", "")
+        return cls(f"内部错误：{type(exc).__name__}: {exc}（设置 SAFETRAIN_DEBUG=1 可显示详细信息；请报告此问题）{where_zh}",
+                   f"internal error: {type(exc).__name__}: {exc} (SAFETRAIN_DEBUG=1 shows the traceback; "
+                   f"please report it){where_en}")
+
+    def line(self, lang: str = "zh") -> str:
+        from .controls import shown
+
+        return shown(self.message(lang))

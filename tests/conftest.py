@@ -15,6 +15,59 @@ import pytest
 from helpers import EXPORT_ACME, EXPORT_BETA, MemoryArchive, PgSchema, with_config
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_home(tmp_path_factory):
+    """The parse cache of every command the tests run lives in a folder of this
+    test run, never in the user's own cache folder."""
+    import os
+
+    before = os.environ.get("SAFETRAIN_CACHE_DIR")
+    os.environ["SAFETRAIN_CACHE_DIR"] = str(tmp_path_factory.mktemp("safetrain-cache"))
+    yield
+    if before is None:
+        os.environ.pop("SAFETRAIN_CACHE_DIR", None)
+    else:
+        os.environ["SAFETRAIN_CACHE_DIR"] = before
+
+
+#: the TOML parsers an archive may be read with (archive/reading/tomlparse.py)
+TOML_PARSERS = ("toml_rs", "tomllib")
+
+
+def pytest_generate_tests(metafunc):
+    """The A rules' suite (tests/rules/test_integrity.py) and every test about A001 run
+    once with each TOML parser: both must find the same, at the same line and column."""
+    if metafunc.module.__name__.endswith("test_integrity") or "a001" in metafunc.function.__name__.lower():
+        metafunc.fixturenames.append("toml_parser")
+        metafunc.parametrize("toml_parser", TOML_PARSERS, indirect=True)
+
+
+@pytest.fixture
+def toml_parser(request, monkeypatch):
+    """Read archives with this parser (SAFETRAIN_TOML_PARSER); skipped when it is not installed."""
+    if request.param == "toml_rs":
+        pytest.importorskip("toml_rs", reason="toml_rs has no wheel for this platform: tomllib reads archives")
+    monkeypatch.setenv("SAFETRAIN_TOML_PARSER", request.param)
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def generated_archive(tmp_path_factory) -> Path:
+    """A synthetic coal mine written by benchmarks/generate.py (300 people, 60 sessions,
+    1,800 attendance entries, mentorships), made once per test run; do not change it."""
+    import importlib.util
+    from datetime import date
+
+    spec = importlib.util.spec_from_file_location("bench_generate_fixture",
+                                                  Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    root = tmp_path_factory.mktemp("generated") / "mine"
+    module.generate(root, people=300, sessions=60, attendance=1800, seed=3, industry="coal_mine",
+                    start=date(2023, 7, 1), end=date(2024, 6, 30))
+    return root
+
+
 @pytest.fixture
 def make_archive(tmp_path):
     """Write files (path -> text) under a fresh archive; safetrain.toml defaults to config()."""

@@ -13,7 +13,7 @@ import os
 import click
 
 from .. import __version__
-from ..errors import SafetrainError
+from ..errors import InternalError, SafetrainError
 from . import clickzh
 from .options import current_lang, remember_lang
 
@@ -100,12 +100,7 @@ class LazyGroup(click.Group):
         except Exception as exc:  # a bug: say so on one line; SAFETRAIN_DEBUG=1 shows where
             if os.environ.get("SAFETRAIN_DEBUG"):
                 raise
-            if current_lang(ctx) == "en":
-                click.echo(f"internal error: {type(exc).__name__}: {exc} "
-                           "(SAFETRAIN_DEBUG=1 shows the traceback; please report it)", err=True)
-            else:
-                click.echo(f"内部错误：{type(exc).__name__}: {exc}（设置 SAFETRAIN_DEBUG=1 可显示详细信息；请报告此问题）",
-                           err=True)
+            click.echo(InternalError.of(exc).line(current_lang(ctx)), err=True)
             ctx.exit(2)
 
 

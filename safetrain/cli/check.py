@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import click
 
 from ..errors import SafetrainError
-from .common import checked_results
-from .options import as_of_option, force_option, format_option, lang_option, split_codes
+from .common import Archives
+from .options import as_of_option, cache_option, force_option, format_option, jobs_option, lang_option, split_codes
 from .support import tell_replaced
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue", "path": None, "heading": None}
@@ -38,20 +41,26 @@ def _style(text: str, kind: str) -> str:
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="把当前问题保存为基线，以 0 退出 / save the findings as a baseline and exit 0")
 @force_option
+@jobs_option
+@cache_option
 @lang_option
-def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baseline_file, write_baseline, force, lang):
+def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baseline_file, write_baseline, force, jobs,
+          no_cache, lang):
     """检查档案：加载、校验并应用规则集。
 
     Check archives: load, validate and apply the rule set. PATHS may be an
     archive, a folder inside one, or a workspace holding several archives
-    (default: the current folder). Exit 0 when clean, 1 when there are errors
-    (or warnings with --strict), 2 for a usage error or unreadable input.
-    With --baseline FILE only findings not saved in FILE count; those saved
-    but no longer found are listed on standard error.
+    (default: the current folder); each archive's findings are printed as soon
+    as it is checked, and one that cannot be checked is reported while the
+    others go on. Exit 0 when clean, 1 when there are errors (or warnings with
+    --strict), 2 for a usage error or unreadable input. With --baseline FILE
+    only findings not saved in FILE count; those saved but no longer found
+    are listed on standard error. What each file gave is kept in a cache
+    outside the archive (SAFETRAIN_CACHE_DIR), so a re-run reads only the
+    files that changed; --no-cache reads them all.
     """
     from .. import baseline
     from ..archive.reading.discover import named_paths
-    from ..reports.findings import FORMATS
     from ..rules import RULES
     from ..rules.catalog import removed_codes
 
@@ -74,27 +83,65 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
         from ..archive.writing.outputs import claim_output
 
         target = claim_output(write_baseline, force=force, ours=baseline.written_by_safetrain)
-    results, broken = checked_results(paths, as_of or date.today(), lang, select=select, ignore=ignore,
-                                      ruleset=ruleset)
+    base_dir = Path(write_baseline).absolute().parent if write_baseline else None
+    part = functools.partial(_part, fmt, lang, known, base_dir, tuple(select), tuple(ignore), os.getcwd())
+    archives = Archives(paths, as_of or date.today(), lang, part, jobs=jobs, no_cache=no_cache, select=select,
+                        ignore=ignore, ruleset=ruleset)
     if write_baseline:
-        if broken:
+        saved = baseline.merged(list(archives), base_dir)
+        if archives.failed:
             raise SafetrainError("有档案无法检查，未写入基线", "an archive could not be checked; baseline not written")
-        saved = baseline.write(write_baseline, results)
+        baseline.save(write_baseline, saved)
         tell_replaced(lang, [target])
         click.echo(f"{write_baseline}: {len(saved)} finding(s) saved" if lang == "en"
                    else f"{write_baseline}：已保存 {len(saved)} 个问题", err=True)
         return
+    colour = None if fmt != "text" or not os.environ.get("NO_COLOR") else False
+    summaries, suites, hidden, fixed = [], [], 0, []
+    for done in archives:
+        if fmt == "junit":
+            suites.append(done["text"])
+        else:
+            click.echo(("\n" if fmt == "text" and summaries else "") + done["text"], nl=False, color=colour)
+        summaries.append(done["summary"])
+        hidden += done["known"]
+        fixed += done["fixed"]
+    if fmt == "text" and len(summaries) > 1:
+        from ..reports.findings import total_line
+
+        click.echo("\n" + total_line(summaries, lang, _style), nl=False, color=colour)
+    if fmt == "junit":
+        from ..reports.findings import junit_document
+
+        click.echo(junit_document(suites, sum(s["total"] for s in summaries)), nl=False)
     if known is not None:
-        compared = baseline.compare(results, known, select=select, ignore=ignore)
-        results = compared.results
+        compared = baseline.Comparison([], hidden, sorted(fixed, key=lambda kn: kn[0].sort_key()))
         click.echo(baseline.describe(compared, lang), nl=False, err=True)
-    if fmt == "text":
-        colour = None if not os.environ.get("NO_COLOR") else False
-        click.echo(FORMATS["text"](results, lang, _style), nl=False, color=colour)
-    else:
-        click.echo(FORMATS[fmt](results, lang), nl=False)
-    if broken:
+    if archives.failed:
         sys.exit(2)
-    severities = {f.severity for r in results for f in r.findings}
-    failed = "error" in severities or (strict and "warning" in severities)
+    failed = any(s["errors"] for s in summaries) or (strict and any(s["warnings"] for s in summaries))
     sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, ignore: tuple, cwd: str, result) -> Any:
+    """What `check` prints of one archive (in a worker process with -j): its text in
+    `fmt`, its summary, what the baseline hid; with --write-baseline, its findings' keys."""
+    from .. import baseline
+    from ..findings import summarize
+    from ..reports.findings import as_github, as_json, junit_suite, text_block
+
+    if base_dir is not None:
+        return baseline.from_results([result], base_dir)
+    hidden, fixed = 0, []
+    if known is not None:
+        compared = baseline.compare([result], known, select=select, ignore=ignore)
+        result, hidden, fixed = compared.results[0], compared.known, compared.fixed
+    if fmt == "text":
+        text = text_block(result, lang, _style)
+    elif fmt == "json":
+        text = as_json([result], lang)
+    elif fmt == "github":
+        text = as_github([result], lang, cwd)
+    else:
+        text = junit_suite(result, lang)
+    return {"text": text, "summary": summarize(result.findings), "known": hidden, "fixed": fixed}

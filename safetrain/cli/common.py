@@ -1,5 +1,5 @@
-"""What the commands over archives share: checking every archive under the
-given paths, and how the terminal is to be written to."""
+"""What the commands over archives share: running over every archive under
+the given paths, and how the terminal is to be written to."""
 
 from __future__ import annotations
 
@@ -7,32 +7,44 @@ import os
 import shutil
 import sys
 from datetime import date
+from typing import Any, Callable, Iterator
 
 import click
-
-from ..errors import SafetrainError
 
 DEFAULT_WIDTH = 100
 
 
+class Archives:
+    """The value of `work` for every archive found at `paths`, in order, one at a
+    time (runner.each_archive). A path with no archive is a usage error (exit 2,
+    before anything runs); an archive that fails is reported on one line on
+    standard error and left out, and `failed` says so afterwards."""
+
+    def __init__(self, paths, as_of: date, lang: str, work: Callable | None = None, *, roots=None,
+                 no_cache: bool = False, jobs: int = 1, **options):
+        from ..archive.reading.discover import discover
+
+        self.roots = list(roots) if roots is not None else discover(paths or ["."])
+        self.as_of, self.lang, self.work = as_of, lang, work
+        self.cache, self.jobs, self.options = not no_cache, jobs, options
+        self.failed = False
+
+    def __iter__(self) -> Iterator[Any]:
+        from ..runner import each_archive
+
+        for done in each_archive(self.roots, self.as_of, self.work, jobs=self.jobs, cache=self.cache, **self.options):
+            if done.failed:
+                self.failed = True
+                click.echo(done.line(self.lang), err=True)
+            else:
+                yield done.value
+
+
 def checked_results(paths, as_of: date, lang: str, **options) -> tuple[list, bool]:
-    """(Result of every archive found at `paths`, whether any could not be read).
-
-    A path with no archive is a usage error (exit 2); an archive that cannot be
-    read is reported on one line and skipped, so the others are still shown.
-    """
-    from ..api import check_path
-    from ..archive.reading.discover import discover
-
-    roots = discover(paths or ["."])
-    results, broken = [], False
-    for root in roots:
-        try:
-            results.append(check_path(root, as_of, **options))
-        except SafetrainError as exc:
-            broken = True
-            click.echo(exc.line(lang), err=True)
-    return results, broken
+    """(Result of every archive found at `paths`, whether any could not be read)."""
+    archives = Archives(paths, as_of, lang, **options)
+    results = list(archives)
+    return results, archives.failed
 
 
 def terminal() -> dict:

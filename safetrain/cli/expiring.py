@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from datetime import date
 
 import click
 
-from .common import checked_results, terminal
-from .options import as_of_option, force_option, format_option, lang_option
+from .common import Archives, terminal
+from .options import as_of_option, cache_option, force_option, format_option, jobs_option, lang_option
 from .support import echo, tell_replaced
 
 
@@ -22,8 +23,10 @@ from .support import echo, tell_replaced
 @click.option("--ics", "ics_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="写出日历提醒（iCalendar）/ write calendar reminders (iCalendar) to FILE")
 @force_option
+@jobs_option
+@cache_option
 @lang_option
-def expiring(paths, within, as_of, fmt, ics_file, force, lang):
+def expiring(paths, within, as_of, fmt, ics_file, force, jobs, no_cache, lang):
     """到期与待复审证书：已过期、将到期、待复审（含逾期），最近的在前。
 
     Certificates of active people in the archives under PATHS that are
@@ -35,18 +38,20 @@ def expiring(paths, within, as_of, fmt, ics_file, force, lang):
     all-day calendar event per due date with reminders 60, 30 and 7 days
     before; it replaces a calendar this command wrote before (any other
     file only with --force), never a file of an archive's records. Exit 0,
-    or 2 when a path holds no readable archive.
+    or 2 when a path holds no readable archive (the others are still listed).
     """
     from ..archive.writing.atomic import write_text
     from ..archive.writing.outputs import claim_output
-    from ..reports.expiring import expiring_document, expiring_ics, expiring_text
+    from ..reports.expiring import archive_part, expiring_ics, expiring_of, expiring_text
     from ..reports.ics import written_by_safetrain
 
     target = claim_output(ics_file, force=force, ours=written_by_safetrain) if ics_file else None
     from ..archive.reading.discover import named_paths
 
-    results, broken = checked_results(named_paths(paths, "expiring"), as_of or date.today(), lang)
-    doc = expiring_document(results, within)
+    archives = Archives(named_paths(paths, "expiring"), as_of or date.today(), lang,
+                        functools.partial(archive_part, within=within), jobs=jobs, no_cache=no_cache)
+    doc = expiring_of(list(archives), within)
+    broken = archives.failed
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:

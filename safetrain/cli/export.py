@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
-from .options import as_of_option, force_option, lang_option
+from .common import Archives
+from .options import as_of_option, cache_option, force_option, lang_option
 from .support import tell_replaced
 
 
@@ -25,8 +28,9 @@ def export():
 @as_of_option
 @click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
 @force_option
+@cache_option
 @lang_option
-def sqlite(out, paths, as_of, unmasked, force, lang):
+def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     """把档案导出为一个 SQLite 数据库。
 
     Write every archive under PATHS (default: the current folder) to one
@@ -36,17 +40,20 @@ def sqlite(out, paths, as_of, unmasked, force, lang):
     are masked unless --unmasked (or the archive's settings turn masking off).
     OUT.db is replaced only when the export succeeds, and only when it is an
     earlier export (or with --force); never inside an archive's records.
-    docs/export.md describes the tables and example queries.
+    An archive that cannot be read is reported and left out (exit 2); the
+    others are exported, one at a time. docs/export.md describes the tables
+    and example queries.
     """
-    from ..api import check_paths
+    from ..archive.reading.discover import discover, named_paths
     from ..archive.writing.outputs import claim_output
-    from ..export.sqlite import write_database, written_by_safetrain
+    from ..export.sqlite import write_sources, written_by_safetrain
+    from ..export.tables import root_names, source
 
     target = claim_output(out, force=force, ours=written_by_safetrain)
-    from ..archive.reading.discover import named_paths
-
-    results = list(check_paths(named_paths(paths, "export sqlite OUT.db"), as_of or date.today()))
-    written = write_database(out, results, unmasked=unmasked)
+    found = discover(named_paths(paths, "export sqlite OUT.db"))
+    names = dict(zip(found, root_names(found)))
+    archives = Archives(None, as_of or date.today(), lang, roots=sorted(found, key=names.get), no_cache=no_cache)
+    written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in archives))
     tell_replaced(lang, [target])
     c = written.counts
     if lang == "en":
@@ -55,6 +62,8 @@ def sqlite(out, paths, as_of, unmasked, force, lang):
     else:
         click.echo(f"{out}：{written.archives} 个档案，人员 {c['people']}，培训 {c['sessions']} 期，"
                    f"参训记录 {c['attendance']} 条，问题 {c['findings']} 个")
+    if archives.failed:
+        sys.exit(2)
 
 
 def _summary(written, lang: str) -> str:

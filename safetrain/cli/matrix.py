@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
+import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
-from .common import terminal
-from .options import archive_option, as_of_option, format_option, lang_option
+from ..errors import SafetrainError
+from .common import Archives, terminal
+from .options import archive_option, as_of_option, cache_option, format_option, lang_option
 
 
 @click.command()
@@ -17,26 +21,57 @@ from .options import archive_option, as_of_option, format_option, lang_option
 @as_of_option
 @format_option("text", "json")
 @click.option("--department", default=None, metavar="D", help="只列此部门的人员 / only people of department D")
+@cache_option
 @lang_option
-def matrix(archive, as_of, fmt, department, lang):
+def matrix(archive, as_of, fmt, department, no_cache, lang):
     """人员×要求矩阵：每位在岗人员一行，每项适用的要求一列。
 
     One row per active person of ARCHIVE, one column per requirement that
     applies (pre-job, the three levels, this and last year's 学时, the
     certificate, mentorship); each cell current / expiring / expired /
     missing / n.a. with a short value. A long table goes through a pager on
-    a terminal. Exit 0, or 2 for an unknown department or no archive.
+    a terminal. A workspace gets one matrix per archive (JSON: {"archives":
+    [...]}); one that cannot be read is reported and the others shown. Exit
+    0, or 2 for an unknown department or no archive.
     """
-    from ..api import check_path
     from ..reports.matrix import matrix_document, matrix_text
 
-    doc = matrix_document(check_path(archive, as_of or date.today()), department)
-    if fmt == "json":
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-        return
+    roots = _roots(archive)
+    archives = Archives(None, as_of or date.today(), lang, functools.partial(matrix_document, department=department),
+                        roots=roots, no_cache=no_cache)
     term = terminal()
-    out = matrix_text(doc, lang, **term)
-    if term["color"] and out.count("\n") > shutil.get_terminal_size().lines:
-        click.echo_via_pager(out)
-    else:
-        click.echo(out, nl=False)
+    if len(roots) > 1:
+        docs = []
+        for doc in archives:
+            if fmt == "json":
+                docs.append(doc)
+            else:
+                click.echo(("\n" if docs else "") + matrix_text(doc, lang, **term), nl=False)
+                docs.append(None)
+        if fmt == "json":
+            click.echo(json.dumps({"archives": docs}, ensure_ascii=False, indent=2))
+        sys.exit(2 if archives.failed else 0)
+    for doc in archives:
+        if fmt == "json":
+            click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+            continue
+        out = matrix_text(doc, lang, **term)
+        if term["color"] and out.count("\n") > shutil.get_terminal_size().lines:
+            click.echo_via_pager(out)
+        else:
+            click.echo(out, nl=False)
+    if archives.failed:
+        sys.exit(2)
+
+
+def _roots(archive: str) -> list[Path]:
+    """The archive at or above `archive`; or, for a folder that is in no archive, the archives below it."""
+    from ..archive.reading.discover import archive_root, discover, find_root
+
+    path = Path(archive)
+    if path.is_dir() and find_root(path) is None:
+        try:
+            return discover([path])
+        except SafetrainError:
+            pass
+    return [archive_root(path)]

@@ -160,3 +160,15 @@ def force_option(f: Callable) -> Callable:
 def split_codes(values: tuple[str, ...]) -> list[str]:
     """`--select P,C00 --select Y1` -> ['P', 'C00', 'Y1'] (upper-cased)."""
     return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+
+
+def cache_option(f: Callable) -> Callable:
+    """--no-cache: read every file again (the cache: archive/reading/cache.py, SAFETRAIN_CACHE_DIR)."""
+    return click.option("--no-cache", "no_cache", is_flag=True,
+                        help="不使用解析缓存，重新读取每个文件 / read every file again, without the parse cache")(f)
+
+
+def jobs_option(f: Callable) -> Callable:
+    """-j N: check the archives of a workspace in N processes."""
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+                        help="同时检查的档案数（工作区）/ archives checked at once (workspaces)")(f)

@@ -12,16 +12,16 @@ from ..archive.reading.discover import archive_root
 from ..archive.reading.spec import PRINTED_FOLDER
 from ..errors import SafetrainError
 from ..reports.kinds import DOCUMENT_KINDS
-from .options import archive_after, archive_option, as_of_option, force_option, lang_option
+from .options import archive_after, archive_option, as_of_option, cache_option, force_option, lang_option
 from .support import echo, tell_replaced
 
 DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
 
 
-def _checked(archive: str, as_of: date | None):
+def _checked(archive: str, as_of: date | None, no_cache: bool = False):
     from ..api import check_path
 
-    return check_path(archive, as_of or date.today())
+    return check_path(archive, as_of or date.today(), cache=not no_cache)
 
 
 @click.command()
@@ -40,9 +40,11 @@ def _checked(archive: str, as_of: date | None):
 @click.option("--people", "people", multiple=True, metavar="PIDS",
               help="signin：为这些人员打印空白签到表（可重复或逗号分隔）/ signin: a blank sheet for these people")
 @force_option
+@cache_option
 @lang_option
 @functools.partial(archive_after, variadic="ids")
-def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, department, people, force, lang):
+def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, department, people, force, no_cache,
+           lang):
     """生成 Word 档案文件：每条记录一个 .docx。
 
     \b
@@ -70,7 +72,7 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, de
     if (department or people) and (kind != "signin" or ids or everything):
         raise SafetrainError("--department/--people 只用于不带编号的 signin（空白签到表）",
                              "--department/--people are for signin without ids (a blank sheet)")
-    result = _checked(archive, as_of)
+    result = _checked(archive, as_of, no_cache)
     out_dir = out_dir or str(archive_root(archive) / PRINTED_FOLDER)
     if department or people:
         made = render_blank_signin(result, out_dir, department, people, force=force)
@@ -124,8 +126,9 @@ class _progress:
                    "(default: <enterprise>-台账-<date>.xlsx in the current folder)")
 @as_of_option
 @force_option
+@cache_option
 @lang_option
-def ledger(archive, output, as_of, force, lang):
+def ledger(archive, output, as_of, force, no_cache, lang):
     """生成 Excel 台账：培训、学时、持证、师带徒、演练、问题清单。
 
     The Excel ledger workbook: one sheet each for sessions, hours per person
@@ -142,7 +145,7 @@ def ledger(archive, output, as_of, force, lang):
     target = claim_output(output, force=force, ours=written_by_safetrain) if output is not None else None
     if output is not None and not output.lower().endswith(".xlsx"):
         raise SafetrainError(f"--output {output}：需要 .xlsx 文件名", f"--output {output}: needs a .xlsx file name")
-    result = _checked(archive, as_of)
+    result = _checked(archive, as_of, no_cache)
     if output is None:
         output = default_name(result)
         target = claim_output(output, force=force, ours=written_by_safetrain)

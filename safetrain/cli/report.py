@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from datetime import date
 
 import click
 
-from .common import checked_results
-from .options import as_of_option, lang_option
+from .common import Archives
+from .options import as_of_option, cache_option, lang_option
 
 
 @click.group()
@@ -21,8 +22,12 @@ def report():
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
               help="网站目录（新建、空目录，或上次生成的网站）/ the site's folder (new, empty, or a site written before)")
 @as_of_option
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="同时检查与生成的档案数（缺省：24 个档案以上用全部核心）/ archives done at once "
+                   "(default: every core from 24 archives up)")
+@cache_option
 @lang_option
-def html(paths, out_dir, as_of, lang):
+def html(paths, out_dir, as_of, jobs, no_cache, lang):
     """生成静态 HTML 网站：工作区总览、各档案、一人一档、规则说明。
 
     A static, offline site of every archive under PATHS (default: the current
@@ -37,20 +42,39 @@ def html(paths, out_dir, as_of, lang):
     DIR must be new, empty, or a site this command wrote before (it is then
     replaced at once; files you added to it are kept). Never inside an
     archive's records. Templates in an archive's or the workspace's
-    templates/html/ replace the built-in ones of the same name. Exit 0, or 2
-    when a path holds no readable archive.
+    templates/html/ replace the built-in ones of the same name. Archives are
+    checked and their pages made one at a time; one that cannot be read is
+    reported and left out of the site. Exit 0, or 2 when a path holds no
+    readable archive.
     """
-    from ..archive.reading.discover import workspaces
-    from ..reports.html.site import site_files
+    import os
+
+    from ..api import ruleset_at
+    from ..archive.reading.discover import discover, named_paths, workspaces
+    from ..errors import SafetrainError
+    from ..reports.html.site import POOL_FROM, assembled, plan_of, rendered_part
     from ..reports.html.writer import write_site
 
-    from ..archive.reading.discover import named_paths
-
+    as_of = as_of or date.today()
     paths = named_paths(paths, "report html -o DIR")
-    results, broken = checked_results(paths, as_of or date.today(), lang)
-    if not results:
+    roots, rulesets, broken = [], [], False
+    for root in discover(paths):
+        try:
+            rulesets.append(ruleset_at(root)[0])
+            roots.append(root)
+        except SafetrainError as exc:  # this archive's rule set cannot be read: the check would say the same
+            broken = True
+            click.echo(exc.line(lang), err=True)
+    if not roots:
         sys.exit(2)
-    folders = workspaces(paths or ["."])
-    out = write_site(site_files(results, lang, workspaces=folders), out_dir)  # failures: one line, exit 2
+    plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths))
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(roots) >= POOL_FROM else 1
+    work = functools.partial(rendered_part, plan, {root: i for i, root in enumerate(roots)})
+    archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache)
+    parts = list(archives)
+    if not parts:
+        sys.exit(2)
+    out = write_site(assembled(plan, parts), out_dir)  # failures: one line, exit 2
     click.echo(str(out / "index.html"))
-    sys.exit(2 if broken else 0)
+    sys.exit(2 if broken or archives.failed else 0)

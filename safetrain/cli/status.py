@@ -8,16 +8,18 @@ from datetime import date
 
 import click
 
-from .common import checked_results, terminal
-from .options import as_of_option, format_option, lang_option
+from .common import Archives, terminal
+from .options import as_of_option, cache_option, format_option, jobs_option, lang_option
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
 @format_option("text", "json")
+@jobs_option
+@cache_option
 @lang_option
-def status(paths, as_of, fmt, lang):
+def status(paths, as_of, fmt, jobs, no_cache, lang):
     """档案概况：在岗人数、培训覆盖率、学时、证书、演练、问题。
 
     The dashboard of each archive under PATHS (default: the current folder):
@@ -26,14 +28,16 @@ def status(paths, as_of, fmt, lang):
     drills per period, findings by rule family. A workspace gets one row per
     archive and a total row; --format json gives one document
     {"archives": [...], "total": {...}}. Exit 0, or 2 when a path holds no
-    readable archive.
+    readable archive (the others are still shown).
     """
-    from ..reports.status import status_document, status_text
-
     from ..archive.reading.discover import named_paths
+    from ..reports.status import status_of, status_text
+    from ..reports.summary import archive_summary
 
-    results, broken = checked_results(named_paths(paths, "status"), as_of or date.today(), lang)
-    doc = status_document(results)
+    archives = Archives(named_paths(paths, "status"), as_of or date.today(), lang, archive_summary, jobs=jobs,
+                        no_cache=no_cache)
+    doc = status_of(list(archives))
+    broken = archives.failed
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:

@@ -17,7 +17,7 @@ from typing import Iterable
 from ..api import Result
 from ..archive.writing.atomic import replacing
 from ..errors import SafetrainError
-from .tables import SCHEMA, ExportTable, rows, sources
+from .tables import SCHEMA, ExportTable, Source, rows, sources
 
 
 #: PRAGMA application_id of every export ("SAFT"): how the next export knows the file is one
@@ -81,10 +81,16 @@ class Written:
 
 def write_database(path: str | os.PathLike, results: Iterable[Result], *, unmasked: bool = False) -> Written:
     """Write every archive of `results` to the SQLite database at `path`, replacing it atomically."""
+    return write_sources(path, sources(results, unmasked))
+
+
+def write_sources(path: str | os.PathLike, srcs: Iterable[Source]) -> Written:
+    """Write each archive of `srcs` (in name order: `sources`, or a workspace streamed one
+    archive at a time, each dropped when its rows are in) to the database at `path`."""
     if os.path.isdir(path):
         raise SafetrainError(f"{path} 是目录，不能作为数据库文件", f"{path} is a folder, not a database file")
-    srcs = sources(results, unmasked)
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {table.name: 0 for table in SCHEMA}
+    archives = 0
     try:
         with replacing(path) as tmp:
             db = sqlite3.connect(tmp, isolation_level=None)
@@ -93,13 +99,19 @@ def write_database(path: str | os.PathLike, results: Iterable[Result], *, unmask
                 db.execute("PRAGMA synchronous = OFF")
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute("BEGIN")
+                inserts = {}
                 for table in SCHEMA:
                     db.execute(create_table_sql(table))
-                    insert = (f"INSERT INTO {_quote(table.name)} ({_names(table.column_names)}) "
-                              f"VALUES ({', '.join('?' * len(table.columns))})")
-                    before = db.total_changes
-                    db.executemany(insert, rows(table, srcs))
-                    counts[table.name] = db.total_changes - before
+                    inserts[table.name] = (f"INSERT INTO {_quote(table.name)} ({_names(table.column_names)}) "
+                                           f"VALUES ({', '.join('?' * len(table.columns))})")
+                for src in srcs:  # archive by archive: one in memory at a time
+                    archives += 1
+                    for table in SCHEMA:
+                        if table.name != "labels":
+                            counts[table.name] += _insert(db, inserts[table.name], rows(table, [src]))
+                labels = next(t for t in SCHEMA if t.name == "labels")
+                counts["labels"] += _insert(db, inserts["labels"], rows(labels, []))
+                for table in SCHEMA:
                     for sql in create_index_sql(table):
                         db.execute(sql)
                 db.execute("COMMIT")
@@ -111,4 +123,10 @@ def write_database(path: str | os.PathLike, results: Iterable[Result], *, unmask
                 db.close()
     except (OSError, sqlite3.Error) as exc:
         raise SafetrainError(f"无法写入数据库 {path}：{exc}", f"cannot write database {path}: {exc}") from None
-    return Written(len(srcs), counts)
+    return Written(archives, counts)
+
+
+def _insert(db, sql: str, values) -> int:
+    before = db.total_changes
+    db.executemany(sql, values)
+    return db.total_changes - before

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import MISSING, dataclass, fields
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -120,6 +121,10 @@ class Declared:
 
     def keys(self) -> list[tuple[str, str, object]]:
         """(attribute, column, declaration) of every exported key, in the format's order."""
+        return self._keys
+
+    @cached_property
+    def _keys(self) -> list[tuple[str, str, object]]:  # once per table, not once per row
         rename = dict(self.rename)
         return [(attr, rename.get(attr, attr), d) for attr, d in declared_keys(self.model)
                 if d.field.kind in _SCALARS and attr not in self.skip]
@@ -137,17 +142,16 @@ class Declared:
         return tuple(out)
 
     def values(self, record) -> dict:
-        out = {}
-        for attr, column, d in self.keys():
-            value = getattr(record, attr) if record is not None else None
-            if isinstance(value, bool):
-                value = int(value)
-            elif isinstance(value, (date, datetime)):
-                value = value.isoformat()
-            elif d.field.kind == "number" and value is not None:
-                value = float(value)
-            out[column] = value
-        return out
+        if record is None:
+            return {column: None for _, column, _ in self.keys()}
+        return {column: value if convert is None or value is None else convert(value)
+                for attr, column, convert in self._converters for value in (getattr(record, attr),)}
+
+    @cached_property
+    def _converters(self) -> list[tuple[str, str, Callable | None]]:
+        """(attribute, column, how its value becomes a column's: flags 0/1, ISO dates, REAL numbers)."""
+        by_kind = {"bool": int, "date": date.isoformat, "datetime": datetime.isoformat, "number": float}
+        return [(attr, column, by_kind.get(d.field.kind)) for attr, column, d in self.keys()]
 
 
 _ENTERPRISE = Declared(Enterprise, optional=True)
@@ -567,12 +571,13 @@ def sources(results: Iterable[Result], unmasked: bool = False) -> list[Source]:
 def rows(table: ExportTable, srcs: Iterable[Source]) -> Iterator[tuple]:
     """`table`'s rows, as tuples in column order, in key order."""
     names = table.column_names
+    expected = set(names)
     made = (label_rows(),) if table.name == "labels" else (_ROWS[table.name](s) for s in srcs)
     for generated in made:
         for row in generated:
-            if row.keys() != set(names):  # a programming error, caught by the tests
+            if row.keys() != expected:  # a programming error, caught by the tests
                 raise ValueError(f"{table.name}: row keys {sorted(row)} differ from the columns")
-            yield tuple(row[n] for n in names)
+            yield tuple(map(row.__getitem__, names))
 
 
 def schema_markdown() -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from ..archive.reading.models import Person
 from ..dates import whole_months
 from ..rules.mentorship import duration_text
-from .problem import OTHER_DEPARTMENT, SAME_TEAM, Apprentice, PairingProblem, Refusal, most_at_once
+from .problem import OTHER_DEPARTMENT, SAME_TEAM, Apprentice, Options, PairingProblem, Refusal, most_at_once
 from .solver import Choice
 
 
@@ -91,8 +91,10 @@ def pairs_of(problem: PairingProblem, chosen: list[Choice]) -> list[Pair]:
 def unpaired_of(problem: PairingProblem, chosen: list[Choice]) -> list[Unpaired]:
     paired = {ch.option.apprentice for ch in chosen}
     offered: dict[int, list[Person]] = {}
-    for o in problem.options:
-        offered.setdefault(o.apprentice, []).append(problem.mentors[o.mentor])
+    opts = Options.of(problem.options)
+    for i, m in zip(opts.apprentice.tolist(), opts.mentor.tolist()):
+        if i not in paired:
+            offered.setdefault(i, []).append(problem.mentors[m])
     out = []
     for i, a in enumerate(problem.apprentices):
         if i in paired:

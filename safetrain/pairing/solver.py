@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .problem import Option, PairingProblem
+from .problem import Option, Options, PairingProblem
 
 EXACT = 2**52
 
@@ -58,25 +58,25 @@ class Choice:
     slot: int  # the mentor's place taken, 1 … capacity
 
 
-def components(problem: PairingProblem) -> list[list[Option]]:
+def components(problem: PairingProblem) -> list[Options]:
     """Options grouped into parts that share no apprentice and no mentor,
-    in the order of their first apprentice."""
+    in the order of their first apprentice (each part in the problem's order)."""
     import numpy as np
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
-    if not problem.options:
+    opts = Options.of(problem.options)
+    if not len(opts):
         return []
     n = len(problem.apprentices)
-    a = np.fromiter((o.apprentice for o in problem.options), dtype=np.int64, count=len(problem.options))
-    m = np.fromiter((n + o.mentor for o in problem.options), dtype=np.int64, count=len(problem.options))
     size = n + len(problem.mentors)
-    graph = csr_matrix((np.ones(len(a)), (a, m)), shape=(size, size))
-    labels = connected_components(graph, directed=False)[1][:n].tolist()
-    parts: dict[int, list[Option]] = {}
-    for o in problem.options:
-        parts.setdefault(labels[o.apprentice], []).append(o)
-    return sorted(parts.values(), key=lambda part: part[0].apprentice)
+    graph = csr_matrix((np.ones(len(opts)), (opts.apprentice, n + opts.mentor)), shape=(size, size))
+    labels = connected_components(graph, directed=False)[1][opts.apprentice]
+    order = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    parts = [Options(opts.apprentice[k], opts.mentor[k], opts.relation[k], opts.load[k])
+             for k in np.split(order, cuts)]
+    return sorted(parts, key=lambda part: int(part.apprentice.min()))
 
 
 def solve(problem: PairingProblem) -> list[Choice]:
@@ -85,44 +85,6 @@ def solve(problem: PairingProblem) -> list[Choice]:
     for part in components(problem):
         out += _solve_part(problem, part)
     return sorted(out, key=lambda c: c.option.apprentice)
-
-
-@dataclass
-class _Cells:
-    """The places of one part as sparse matrix cells: one per (option, open place)."""
-
-    rows: list[int]  # apprentice index per row
-    cols: list[tuple[int, int]]  # (mentor index, place) per column
-    r: list[int]
-    c: list[int]
-    cost: list[int]
-    i: list[int]  # the apprentice's position in id order, for ties
-    j: list[int]  # the mentor's position in id order, for ties
-    option: list[Option]
-    mentors: int
-
-
-def _cells(problem: PairingProblem, options: list[Option]) -> _Cells:
-    cap = problem.capacity
-    rows = sorted({o.apprentice for o in options})
-    row = {a: i for i, a in enumerate(rows)}
-    mentors = sorted({o.mentor for o in options})
-    pos = {m: j for j, m in enumerate(mentors)}
-    lowest = {m: cap for m in mentors}
-    for o in options:
-        lowest[o.mentor] = min(lowest[o.mentor], o.load)
-    cols = [(m, k) for m in mentors for k in range(lowest[m] + 1, cap + 1)]
-    col = {c: j for j, c in enumerate(cols)}
-    cells = _Cells(rows, cols, [], [], [], [], [], [], len(mentors))
-    for o in options:
-        for k in range(o.load + 1, cap + 1):
-            cells.r.append(row[o.apprentice])
-            cells.c.append(col[(o.mentor, k)])
-            cells.cost.append(problem.cost(o, k))
-            cells.i.append(row[o.apprentice])  # apprentices and mentors are in id order
-            cells.j.append(pos[o.mentor])
-            cells.option.append(o)
-    return cells
 
 
 def weights(pairs: int, n: int, mentors: int, most: int) -> tuple[int, int, int]:
@@ -136,30 +98,43 @@ def weights(pairs: int, n: int, mentors: int, most: int) -> tuple[int, int, int]
     raise OverflowError("pairing problem too large for exact float64 costs")  # pragma: no cover
 
 
-def _solve_part(problem: PairingProblem, options: list[Option]) -> list[Choice]:
+def _solve_part(problem: PairingProblem, part: Options) -> list[Choice]:
+    """One part: a cell per (option, open place), in arrays; rows are the part's
+    apprentices and columns its mentors' open places, both in id order."""
     import numpy as np
     from scipy.optimize import linear_sum_assignment
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_bipartite_matching
 
-    cells = _cells(problem, options)
-    n, s = len(cells.rows), len(cells.cols)
-    r, c = np.asarray(cells.r), np.asarray(cells.c)
+    cap = problem.capacity
+    rows, row = np.unique(part.apprentice, return_inverse=True)
+    mentors, pos = np.unique(part.mentor, return_inverse=True)
+    lowest = np.full(len(mentors), cap, dtype=np.int64)
+    np.minimum.at(lowest, pos, part.load)
+    first_col = np.concatenate(([0], np.cumsum(cap - lowest)))  # mentor j's places lowest+1 … cap
+    places = cap - part.load  # open places per option
+    cell_option = np.repeat(np.arange(len(part)), places)
+    starts = np.repeat(np.cumsum(places) - places, places)
+    slot = part.load[cell_option] + 1 + (np.arange(len(cell_option)) - starts)
+    r, j = row[cell_option], pos[cell_option]
+    c = first_col[j] + slot - lowest[j] - 1
+    n, s = len(rows), int(first_col[-1])
     # Stage 1: the most pairs.
     graph = csr_matrix((np.ones(len(r)), (r, c)), shape=(n, s))
     pairs = int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
     if pairs == 0:
         return []
     # Stage 2: the least cost among pairings of that size, then ids.
-    cost, i, j = (np.asarray(x, dtype=np.int64) for x in (cells.cost, cells.i, cells.j))
-    w, b, keep = weights(pairs, n, cells.mentors, int(cost.max()))
+    gap = np.asarray(problem.gap, dtype=np.int64)
+    cost = (part.relation[cell_option] * cap + slot - 1) * problem.exp_span + gap[part.mentor[cell_option]]
+    w, b, keep = weights(pairs, n, len(mentors), int(cost.max()))
     matrix = np.full((n, s + n - pairs), np.inf)
     matrix[:, s:] = 0.0
-    matrix[r, c] = (cost * w + i * b + j * keep).astype(np.float64)
+    matrix[r, c] = (cost * w + r * b + j * keep).astype(np.float64)
     ri, ci = linear_sum_assignment(matrix)
-    at = {(i, j): k for k, (i, j) in enumerate(zip(cells.r, cells.c))}
-    chosen = [Choice(cells.option[at[(i, j)]], cells.cols[j][1])
-              for i, j in zip(ri.tolist(), ci.tolist()) if j < s]
+    cell_at = np.full((n, s), -1, dtype=np.int64)
+    cell_at[r, c] = np.arange(len(r))
+    chosen = [Choice(part[int(cell_option[k])], int(slot[k])) for k in cell_at[ri[ci < s], ci[ci < s]].tolist()]
     if len(chosen) != pairs:  # pragma: no cover - the argument above rules it out
         raise RuntimeError("stage 2 paired a different number than stage 1")
     return chosen

@@ -143,12 +143,24 @@ def _order(item: dict) -> tuple:
 
 def expiring_document(results: Sequence[Result], within: int | None = None) -> dict:
     """Every archive's list merged, soonest first: the JSON of `expiring`."""
-    items = sorted((i for r in results for i in due_items(r, within)), key=_order)
+    return expiring_of([archive_part(r, within) for r in results], within)
+
+
+def archive_part(result: Result, within: int | None = None) -> dict:
+    """What one archive adds to the document (as a workspace streams them)."""
+    return {"as_of": result.as_of.isoformat(), "archive": {"archive": result.archive.name,
+                                                           "within": horizon(result, within)},
+            "items": due_items(result, within)}
+
+
+def expiring_of(parts: Sequence[dict], within: int | None = None) -> dict:
+    """The document of `archive_part` of each archive."""
+    items = sorted((i for p in parts for i in p["items"]), key=_order)
     counts = Counter(i["state"] for i in items)
     return {
-        "as_of": results[0].as_of.isoformat() if results else None,
+        "as_of": parts[0]["as_of"] if parts else None,
         "within": within if within is not None else DEFAULT_WITHIN,
-        "archives": [{"archive": r.archive.name, "within": horizon(r, within)} for r in results],
+        "archives": [p["archive"] for p in parts],
         "counts": {s: counts.get(s, 0) for s in STATES},
         "items": items,
     }

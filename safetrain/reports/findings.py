@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 from typing import Callable, Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 from ..api import Result
 from ..findings import Finding, summarize
@@ -44,21 +43,30 @@ def summary_line(summary: dict, lang: str, archives: int | None = None) -> str:
     return f"共 {summary['total']} 个问题{where_zh}：{'，'.join(parts)}。"
 
 
+def text_block(r: Result, lang: str, style: Style = _plain) -> str:
+    """One archive's part of the text: its heading, findings and summary line."""
+    title = r.ruleset.title_en if lang == "en" else r.ruleset.title
+    name = r.archive.config.enterprise.name if r.archive.config else ""
+    head = f"{r.archive.name}" + (f" · {name}" if name else "")
+    as_of = f"as of {r.as_of}" if lang == "en" else f"截至 {r.as_of}"
+    out = [style(f"== {head} ({r.ruleset.name}: {title}; {as_of})", "heading")]
+    out.extend(text_line(f, lang, style) for f in r.findings)
+    out.append(summary_line(summarize(r.findings), lang))
+    return "\n".join(out) + "\n"
+
+
+def total_line(summaries: Sequence[dict], lang: str, style: Style = _plain) -> str:
+    """The last line of a workspace's text: every archive's findings counted (`summarize` of each)."""
+    total = {k: sum(s[k] for s in summaries) for k in ("errors", "warnings", "infos", "total")}
+    return style(summary_line(total, lang, len(summaries)), "heading") + "\n"
+
+
 def as_text(results: Sequence[Result], lang: str, style: Style = _plain) -> str:
-    out: list[str] = []
-    for r in results:
-        title = r.ruleset.title_en if lang == "en" else r.ruleset.title
-        name = r.archive.config.enterprise.name if r.archive.config else ""
-        head = f"{r.archive.name}" + (f" · {name}" if name else "")
-        as_of = f"as of {r.as_of}" if lang == "en" else f"截至 {r.as_of}"
-        out.append(style(f"== {head} ({r.ruleset.name}: {title}; {as_of})", "heading"))
-        out.extend(text_line(f, lang, style) for f in r.findings)
-        out.append(summary_line(summarize(r.findings), lang))
-        out.append("")
+    """The text of `check`: each archive's block, a blank line between; a workspace's total last."""
+    out = "\n".join(text_block(r, lang, style) for r in results)
     if len(results) > 1:
-        everything = [f for r in results for f in r.findings]
-        out.append(style(summary_line(summarize(everything), lang, len(results)), "heading"))
-    return "\n".join(out).rstrip("\n") + "\n"
+        out += "\n" + total_line([summarize(r.findings) for r in results], lang, style)
+    return out
 
 
 def as_json_objects(results: Sequence[Result], lang: str) -> list[dict]:
@@ -112,27 +120,36 @@ def as_github(results: Sequence[Result], lang: str, cwd: str | None = None) -> s
     return "".join(line + "\n" for line in lines)
 
 
+def junit_suite(r: Result, lang: str) -> str:
+    """One archive's <testsuite>: one failing test case per finding."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    n = len(r.findings)
+    out = [f'  <testsuite name={quoteattr(r.archive.name)} tests="{n or 1}" failures="{n}" errors="0">']
+    if not r.findings:
+        out.append(f'    <testcase classname={quoteattr(r.archive.name)} name="safetrain check"/>')
+    for f in r.findings:
+        name = f"{f.code} {f.subject}" + (f" {f.period}" if f.period else "")
+        loc = location(f)
+        out.append(f"    <testcase classname={quoteattr(f.file)} name={quoteattr(name)} file={quoteattr(f.file)}"
+                   + (f' line="{f.line}"' if f.line is not None else "") + ">")
+        body = f"{loc}: {f.code} {f.message(lang)} [{f.citation}]"
+        out.append(f"      <failure type={quoteattr(f.severity)} message={quoteattr(f.message(lang))}>{escape(body)}</failure>")
+        out.append("    </testcase>")
+    out.append("  </testsuite>")
+    return "\n".join(out) + "\n"
+
+
+def junit_document(suites: Sequence[str], failures: int) -> str:
+    """The JUnit XML of `junit_suite`s, `failures` findings in all."""
+    head = ['<?xml version="1.0" encoding="UTF-8"?>',
+            f'<testsuites name="safetrain" tests="{failures or len(suites)}" failures="{failures}">']
+    return "\n".join(head) + "\n" + "".join(suites) + "</testsuites>\n"
+
+
 def as_junit(results: Sequence[Result], lang: str) -> str:
     """JUnit XML: one test suite per archive, one failing test case per finding."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>']
-    total = sum(len(r.findings) for r in results)
-    out.append(f'<testsuites name="safetrain" tests="{total or len(results)}" failures="{total}">')
-    for r in results:
-        n = len(r.findings)
-        out.append(f'  <testsuite name={quoteattr(r.archive.name)} tests="{n or 1}" failures="{n}" errors="0">')
-        if not r.findings:
-            out.append(f'    <testcase classname={quoteattr(r.archive.name)} name="safetrain check"/>')
-        for f in r.findings:
-            name = f"{f.code} {f.subject}" + (f" {f.period}" if f.period else "")
-            loc = location(f)
-            out.append(f"    <testcase classname={quoteattr(f.file)} name={quoteattr(name)} file={quoteattr(f.file)}"
-                       + (f' line="{f.line}"' if f.line is not None else "") + ">")
-            body = f"{loc}: {f.code} {f.message(lang)} [{f.citation}]"
-            out.append(f"      <failure type={quoteattr(f.severity)} message={quoteattr(f.message(lang))}>{escape(body)}</failure>")
-            out.append("    </testcase>")
-        out.append("  </testsuite>")
-    out.append("</testsuites>")
-    return "\n".join(out) + "\n"
+    return junit_document([junit_suite(r, lang) for r in results], sum(len(r.findings) for r in results))
 
 
 FORMATS = {"text": as_text, "json": as_json, "github": as_github, "junit": as_junit}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import unicodedata
 from copy import copy
 from datetime import date, datetime
@@ -57,9 +58,12 @@ def text_width(value) -> int:
 
 
 def widths(sheet: Sheet) -> list[float]:
+    """Each column as wide as its widest value; a value's width is measured once, however
+    often it occurs (a column of 200,000 rows holds a few hundred departments and dates)."""
     out = []
     for i, col in enumerate(sheet.columns):
-        widest = max([text_width(col.header)] + [text_width(r[i]) for r in sheet.rows])
+        distinct = {(type(r[i]), r[i]) for r in sheet.rows}  # by type too: 8 and 8.0 are printed apart
+        widest = max([text_width(col.header)] + [text_width(v) for _, v in distinct])
         out.append(min(widest + 2, WRAP_WIDTH if col.wrap else MAX_WIDTH))
     return out
 
@@ -221,6 +225,24 @@ def _chart(ws, sheet: Sheet, last: str) -> None:
 
 def ledger_bytes(result: Result) -> bytes:
     """The workbook's bytes: the same archive and as_of give the same bytes."""
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        _write(result, Path(tmp) / "ledger.xlsx", buf)
+    return buf.getvalue()
+
+
+def write_ledger(result: Result, path: str | os.PathLike) -> Path:
+    """Write the workbook to `path` (atomically). openpyxl streams the rows to a file
+    next to it, which is then rewritten deterministically without decompressing it:
+    a workbook of 100,000 people never sits in memory whole."""
+    path = Path(path)
+    with atomic.replacing(path) as tmp, atomic.scratch(path) as raw:
+        with open(tmp, "wb") as out:
+            _write(result, raw, out)
+    return path
+
+
+def _write(result: Result, raw: Path, out) -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -232,10 +254,9 @@ def ledger_bytes(result: Result) -> bytes:
     heading = f"{name} · 截至 {result.as_of.year}年{result.as_of.month}月{result.as_of.day}日"
     for sheet in ledger_sheets(Facts(result)):
         _write_sheet(wb, sheet, heading)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return ooxml.normalize(buf.getvalue(), f"{TITLE} {result.archive.config.enterprise.name}"
-                           if result.archive.config else TITLE, result.as_of)
+    wb.save(raw)
+    ooxml.normalize_file(raw, out, f"{TITLE} {result.archive.config.enterprise.name}"
+                         if result.archive.config else TITLE, result.as_of)
 
 
 def default_name(result: Result) -> str:
@@ -252,9 +273,3 @@ def default_name(result: Result) -> str:
 def written_by_safetrain(path) -> bool:
     """A ledger this program wrote (and nobody saved since), which the next run may replace."""
     return ooxml.written_by_safetrain(path, TITLE)
-
-
-def write_ledger(result: Result, path: str | os.PathLike) -> Path:
-    path = Path(path)
-    atomic.write_bytes(path, ledger_bytes(result))
-    return path

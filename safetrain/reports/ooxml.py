@@ -10,9 +10,12 @@ to the as_of date for the dates and to "safetrain" for the author.
 from __future__ import annotations
 
 import io
+import os
+import struct
 import zipfile
+import zlib
 from datetime import date
-from typing import Iterable
+from typing import BinaryIO, Iterable
 from xml.sax.saxutils import escape
 
 from ..controls import drop_controls
@@ -111,3 +114,57 @@ def normalize(data: bytes, title: str, when: date, replace: dict[str, bytes] | N
     if CORE in entries:
         entries[CORE] = core_xml(title, when)
     return write_zip((name, entries[name]) for name in ordered(entries))
+
+
+# -- rewriting a large file without decompressing it ------------------------------------------
+
+_DOS_TIME = (ZIP_TIME[3] << 11) | (ZIP_TIME[4] << 5) | (ZIP_TIME[5] // 2)
+_DOS_DATE = ((ZIP_TIME[0] - 1980) << 9) | (ZIP_TIME[1] << 5) | ZIP_TIME[2]
+_LIMIT = 0xFFFFFFFF  # beyond it a zip needs Zip64 records, which this writer does not make
+
+
+def normalize_file(src: str | os.PathLike, dst: BinaryIO, title: str, when: date) -> None:
+    """`normalize` for a large file (a workbook of hundreds of thousands of rows): each
+    entry's compressed bytes are copied as they are, under a fixed time and in the same
+    order, and only the core properties are written anew; nothing is held in memory
+    whole, nothing compressed twice. `write_zip`'s layout, byte for byte, when the
+    entries were compressed by zipfile as write_zip does."""
+    with zipfile.ZipFile(src) as z, open(src, "rb") as fh:
+        infos = {i.filename: i for i in z.infolist() if not i.is_dir()}
+        if any(i.compress_size > _LIMIT or i.file_size > _LIMIT or i.compress_type not in (0, 8)
+               for i in infos.values()):  # pragma: no cover - a workbook of more than 4 GB
+            dst.write(normalize(open(src, "rb").read(), title, when))
+            return
+        central, offset = [], 0
+        for name in ordered(infos):
+            info = infos[name]
+            if name == CORE:
+                data = core_xml(title, when)
+                packed = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+                raw = packed.compress(data) + packed.flush()
+                crc, size, method = zlib.crc32(data), len(data), 8
+            else:
+                raw = _raw(fh, info)
+                crc, size, method = info.CRC, info.file_size, info.compress_type
+            encoded = name.encode("utf-8")
+            flags = 0x800 if not name.isascii() else 0
+            head = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, _DOS_TIME, _DOS_DATE, crc, len(raw),
+                               size, len(encoded), 0)
+            dst.write(head + encoded)
+            dst.write(raw)
+            central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", (3 << 8) | 20, 20, flags, method, _DOS_TIME,
+                                       _DOS_DATE, crc, len(raw), size, len(encoded), 0, 0, 0, 0,
+                                       0o100644 << 16, offset) + encoded)
+            offset += len(head) + len(encoded) + len(raw)
+        directory = b"".join(central)
+        dst.write(directory)
+        dst.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0))
+
+
+def _raw(fh, info: zipfile.ZipInfo) -> bytes:
+    """The compressed bytes of one entry, as stored."""
+    fh.seek(info.header_offset)
+    header = fh.read(30)
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    fh.seek(info.header_offset + 30 + name_len + extra_len)
+    return fh.read(info.compress_size)

@@ -115,8 +115,9 @@ def _init_worker(data: bytes, name: str) -> None:
 
 
 def _render_chunk(out_dir: str, as_of, jobs: list[tuple[str, str, dict]]) -> int:
+    """Render and write a chunk of documents, each atomically; render_documents flushes them to disk once."""
     for file_name, title, ctx in jobs:
-        atomic.write_bytes(Path(out_dir) / file_name, _worker.render(ctx, title, as_of))
+        atomic.write_bytes(Path(out_dir) / file_name, _worker.render(ctx, title, as_of), durable=False)
     return len(jobs)
 
 
@@ -162,6 +163,7 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
         _render_pool(data, str(src.path), str(out), result.as_of, jobs, workers, progress)
     files = Rendered(out / name for name, _, _ in jobs)
     files.outputs = claimed
+    atomic.flush(files)  # one flush for the run, not one per document
     return files
 
 
@@ -204,6 +206,7 @@ def render_blank_signin(result: Result, out_dir: str | os.PathLike, department: 
         raise atomic.cannot_write(out, exc) from None
     _init_worker(data, str(src.path))
     _render_chunk(str(out), result.as_of, [(name, kind.title, blank_signin_context(Facts(result), listed))])
+    atomic.flush([out / name])
     return claimed
 
 

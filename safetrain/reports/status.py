@@ -60,8 +60,12 @@ _t = phrases(_LABELS)
 
 def status_document(results: Sequence[Result]) -> dict:
     """One JSON document: every archive's summary and the workspace total."""
-    summaries = [archive_summary(r) for r in results]
-    return {"archives": summaries, "total": workspace_total(summaries)}
+    return status_of([archive_summary(r) for r in results])
+
+
+def status_of(summaries: Sequence[dict]) -> dict:
+    """The document of `archive_summary` of each archive (as a workspace streams them)."""
+    return {"archives": list(summaries), "total": workspace_total(summaries)}
 
 
 def _pct(value: float | None) -> str:

@@ -27,12 +27,15 @@ def _active(ctx: Context) -> Iterator[Person]:
 
 
 def _states(ctx: Context, state: str | tuple[str, ...]) -> Iterator[CertState]:
-    """The states of active people's certificates that are in `state`."""
+    """The states of active people's certificates that are in `state` (one pass for C002–C004)."""
     wanted = (state,) if isinstance(state, str) else state
-    for p in _active(ctx):
-        for cs in person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of):
-            if cs.state in wanted:
-                yield cs
+    for cs in ctx.memo("certificate states", lambda: _all_states(ctx)):
+        if cs.state in wanted:
+            yield cs
+
+
+def _all_states(ctx: Context) -> list[CertState]:
+    return [cs for p in _active(ctx) for cs in person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of)]
 
 
 def _cert(c: Certificate, lang: str = "zh") -> str:

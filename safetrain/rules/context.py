@@ -74,7 +74,8 @@ class Context:
             if p.id_number:
                 holders[p.id_number].append(p.id)
         status = a.files.status if a.files is not None else (lambda path, sha=None: "ok")
-        around = Surroundings(a.known_person, lambda number: holders.get(number, ()), status, self.as_of)
+        known = frozenset(a.people).union(a.excluded.get("person", ())).__contains__  # a.known_person, at set speed
+        around = Surroundings(known, lambda number: holders.get(number, ()), status, self.as_of)
         out = []
         if a.config is not None:
             out += [("enterprise", a.config.file, i) for i in issues("config", a.config, around)]

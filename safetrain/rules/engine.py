@@ -76,18 +76,16 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
     waivers = _waivers(archive)
     if not waivers:
         return found
-    by_rule: dict[str, list[int]] = {}
-    for i, (_, _, w) in enumerate(waivers):
-        by_rule.setdefault(w.rule, []).append(i)
+    by_key: dict[tuple[str, str | None], list[int]] = {}  # (rule, subject or None): no scan per finding
+    for i, (subject, _, w) in enumerate(waivers):
+        by_key.setdefault((w.rule, subject), []).append(i)
     used: set[int] = set()
     kept = []
     for f in found:
         silenced = False
         if f.code not in _UNWAIVABLE:
-            for i in by_rule.get(f.code, ()):
-                subject, _, w = waivers[i]
-                if subject is not None and subject != f.subject:
-                    continue
+            for i in (*by_key.get((f.code, None), ()), *by_key.get((f.code, f.subject), ())):
+                w = waivers[i][2]
                 used.add(i)
                 if w.until is None or as_of <= w.until:
                     silenced = True

@@ -95,6 +95,29 @@ def mentor_problems(mentor: Person | None, apprentice_id: str, start: date, rule
     return out
 
 
+def mentor_turning_points(mentor: Person, ruleset: RuleSet, enterprise: Enterprise | None) -> list[date]:
+    """The days on which what `mentor_problems` says of `mentor` may change, sorted:
+    from one of them up to the day before the next (and before the first) it says
+    the same of every day, whoever the apprentice. Each figure's own test above
+    gives its days: hired and the day after left; post_since plus the years;
+    each violation's date and the first day it is out of the clean-record years."""
+    days = {mentor.hired}
+    if mentor.left is not None:
+        days.add(mentor.left + timedelta(days=1))
+    months = years_as_months(ruleset.value("mentor_min_years_on_post", enterprise))
+    if months > 0 and mentor.post_since is not None:
+        days.add(add_months(mentor.post_since, months))
+    if mentor.violations:
+        clean = years_as_months(ruleset.value("mentor_clean_record_years", enterprise))
+        for v in mentor.violations:
+            days.add(v.date)
+            day = add_months(v.date, clean) - timedelta(days=7)  # month ends clamp: start a few days early
+            while not add_months(day, -clean) >= v.date:
+                day += timedelta(days=1)
+            days.add(day)
+    return sorted(days)
+
+
 def _unknown(en: bool, apprentice_id: str) -> str:
     return f"the mentor of {apprentice_id} has no person file" if en else f"{apprentice_id} 的师傅没有人员档案"
 

@@ -54,6 +54,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
     Raises SafetrainError for a path that does not exist or holds no archive.
     """
     roots: list[Path] = []
+    seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -67,7 +68,8 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
             raise no_archive(raw, below=True)
         for root in found:
             root = Path(os.path.abspath(root))
-            if root not in roots:
+            if root not in seen:
+                seen.add(root)
                 roots.append(root)
     return roots
 

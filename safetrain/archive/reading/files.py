@@ -57,11 +57,14 @@ def sort_listing(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 class LocalFiles(FileStore):
-    """An archive's files on disk, under its root."""
+    """An archive's files on disk, under its root. While `consulted` is a list,
+    every `status` answer is noted in it: (relpath, sha256, answer), for the
+    cache to ask again before it serves a result."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
         self._real_root = os.path.realpath(root)
+        self.consulted: list | None = None
 
     def listing(self):
         from .reader import list_files
@@ -69,10 +72,29 @@ class LocalFiles(FileStore):
         return list_files(self.root)
 
     def read_bytes(self, rel: str, limit: int | None = None) -> tuple[bytes, int]:
-        with open(self.root / rel, "rb") as fh:
-            data = fh.read() if limit is None else fh.read(limit + 1)
-            size = os.fstat(fh.fileno()).st_size if limit is not None and len(data) > limit else len(data)
+        data, size, _ = self.read_stat(rel, limit)
         return data, size
+
+    def read_stat(self, rel: str, limit: int | None = None) -> tuple[bytes, int, os.stat_result]:
+        """read_bytes, and the file's status as it was read (for the cache). Reads what
+        the file holds (a buffer of `limit` for every small file costs more than the reading)."""
+        fd = os.open(os.path.join(self.root, rel), os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            st = os.fstat(fd)
+            want = st.st_size + 1 if limit is None else min(st.st_size, limit) + 1
+            chunks, total = [], 0
+            while want > 0:
+                chunk = os.read(fd, want)
+                chunks.append(chunk)
+                total += len(chunk)
+                if len(chunk) < want:  # a short read: the end of the file
+                    break
+                want = (1 << 20) if limit is None else limit + 1 - total
+        finally:
+            os.close(fd)
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        size = len(data) if limit is None or len(data) <= limit else max(st.st_size, len(data))
+        return data, size, st
 
     def resolve(self, relpath: str) -> Path | None:
         """The file's path, or None when `relpath` leaves the archive."""
@@ -85,6 +107,12 @@ class LocalFiles(FileStore):
         return path
 
     def status(self, relpath: str, sha256: str | None = None) -> str:
+        answer = self._status(relpath, sha256)
+        if self.consulted is not None:
+            self.consulted.append((relpath, sha256, answer))
+        return answer
+
+    def _status(self, relpath: str, sha256: str | None) -> str:
         path = self.resolve(relpath)
         if path is None:
             return "outside"

@@ -89,7 +89,9 @@ def _session(s: Session, around: Surroundings) -> Iterator[Issue]:
     if s.end < s.start:
         yield Issue("A009", ("end",), f"结束时间 {s.end:%Y-%m-%d %H:%M} 早于开始时间 {s.start:%Y-%m-%d %H:%M}",
                     f"end {s.end:%Y-%m-%d %H:%M} is before start {s.start:%Y-%m-%d %H:%M}")
-    yield from _people("attendees", [(("attendees", a.index, "person"), a.person) for a in s.attendees], around)
+    pids = [a.person for a in s.attendees]
+    if len(set(pids)) < len(pids) or not all(map(around.known_person, pids)):  # the common case costs no keys
+        yield from _people("attendees", [(("attendees", a.index, "person"), a.person) for a in s.attendees], around)
     refs = [(("contract",), s.contract, None)] if s.contract else []
     yield from _files(refs + _attachments(s.attachments, ("attachments",)), around)
 

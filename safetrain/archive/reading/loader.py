@@ -8,39 +8,48 @@ files come from a FileStore: the disk (`load`) or memory (`load_files`).
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import gc
+import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Collection, Mapping
+from typing import TYPE_CHECKING, Collection, Mapping
 
 from ...errors import SafetrainError
 from ...findings import Finding
 from .build import build
+from .cache import loads as cache_loads
+from .fastread import packer, read, unpacker
 from .discover import MARKER, archive_root, display_name, find_root
 from .files import FileStore, LocalFiles, MemoryFiles
 from .tomltext import key_lines, line_of
 from .models import Archive, Config, Settings
-from .reader import RawFile, read_file
+from .reader import MAX_FILE_BYTES, RawFile, bad_name, parse_file, read_file, stem_of, unreadable
 from .spec import FOLDERS, RECORD_KINDS, kind_of_path
+from .tomlparse import loader
 from .validate import Problem, dotted, validate_table
+
+if TYPE_CHECKING:
+    from .cache import ArchiveCache, Entry
 
 FORMAT_VERSION = 1
 
 
 def load(path: str | os.PathLike, *, rule_codes: Collection[str] | None = None,
-         removed_codes: Collection[str] = (), name: str | None = None) -> tuple[Archive, list[Finding]]:
+         removed_codes: Collection[str] = (), name: str | None = None,
+         cache: "ArchiveCache | None" = None) -> tuple[Archive, list[Finding]]:
     """Load the archive at or above `path`.
 
     `rule_codes`, when given, is the set of known rule codes: a waiver naming
     another code is an A002, which says so when the code is one of `removed_codes`.
+    `cache` (cache.py) keeps what each file gave between runs.
     """
     root = archive_root(path)
-    return load_store(LocalFiles(root), rule_codes=rule_codes, removed_codes=removed_codes,
-                      name=name or display_name(root))
+    return snapshot(LocalFiles(root), rule_codes=rule_codes, removed_codes=removed_codes,
+                    name=name or display_name(root), cache=cache).load()
 
 
 def load_files(files: Mapping[str, str | bytes], *, rule_codes: Collection[str] | None = None,
@@ -53,65 +62,238 @@ def load_files(files: Mapping[str, str | bytes], *, rule_codes: Collection[str] 
 
 def load_store(store: FileStore, *, rule_codes: Collection[str] | None = None, removed_codes: Collection[str] = (),
                name: str = "") -> tuple[Archive, list[Finding]]:
-    files, findings = store.listing()
-    codes = (frozenset(rule_codes), frozenset(removed_codes)) if rule_codes is not None else None
-    config = read_file(store, *files[0])
-    if isinstance(config, RawFile):
-        _refuse_newer_format([config], store.root)
-    checked = [(config, _problems(config, codes))] + _read_files(store, files[1:], codes)
-    archive, more = _build(store, checked, findings, name)
-    findings.extend(more)
-    return archive, findings
+    return snapshot(store, rule_codes=rule_codes, removed_codes=removed_codes, name=name).load()
 
 
-#: Archives with more files than this are read by a pool of processes.
-PARALLEL_MIN_FILES = 2000
-Checked = tuple  # (RawFile | Finding, [Problem])
+@dataclass(slots=True)
+class Prepared:
+    """What one file gives the loader: unusable (`finding`: A001, or an A002 for
+    its name), or its tables' A002 `problems`, or, when it has none, its `model`.
+    For safetrain.toml, `format` is the value of its `format` key, whatever the
+    rest holds. A session that gives no `pass_mark` takes the archive's
+    (`default_pass_mark`), which may change without the session file."""
+
+    kind: str
+    rel: str
+    id: str
+    finding: Finding | None = None
+    problems: tuple = ()
+    model: object = None
+    format: object = None
+    default_pass_mark: bool = False
+
+    def cached(self) -> tuple:
+        """What the cache keeps: builtins and dates only (the model as its field values)."""
+        f = self.finding
+        model = None if self.model is None else packer(RECORD_KINDS[self.kind].model)(self.model)
+        return (self.kind, self.rel, self.id,
+                None if f is None else (f.code, f.file, f.subject, f.message_zh, f.message_en, f.line, f.column),
+                tuple((q.key, q.zh, q.en) for q in self.problems), model, self.format, self.default_pass_mark)
+
+    @classmethod
+    def from_cache(cls, value: tuple) -> "Prepared":
+        kind, rel, rid, finding, problems, model, fmt, default_pass_mark = value
+        if finding is not None:
+            code, file, subject, zh, en, line, column = finding
+            finding = Finding(code, file, subject, zh, en, line=line, column=column)
+        if model is not None:
+            model = unpacker(RECORD_KINDS[kind].model)(model)
+        return cls(kind, rel, rid, finding, tuple(Problem(*q) for q in problems), model, fmt, default_pass_mark)
+
+    def built(self, pass_mark: float) -> "Prepared":
+        """Itself, its session taking the archive's pass mark `pass_mark` if it gives none."""
+        if self.default_pass_mark and self.model is not None and self.model.pass_mark != pass_mark:
+            object.__setattr__(self.model, "pass_mark", pass_mark)
+        return self
 
 
-def _problems(got: RawFile | Finding, codes) -> list[Problem]:
+def _given(kind: str, rel: str, rid: str, pass_mark: float) -> dict:
+    if kind == "config":
+        return {"file": rel}
+    return {"id": rid, "file": rel, "pass_mark": pass_mark} if kind == "session" else {"id": rid, "file": rel}
+
+
+def _model(kind: str, rel: str, rid: str, data: dict, pass_mark: float) -> tuple[object, bool]:
+    """(the model of a table, whether it was the plain valid case) — or (None, False)."""
+    given = _given(kind, rel, rid, pass_mark)
+    model = read(RECORD_KINDS[kind].model, data, given)  # the common, valid case in one pass
+    if model is not None:
+        return model, True
+    return None, False
+
+
+def _prepare(got: RawFile | Finding, codes, pass_mark: float) -> Prepared:
     if isinstance(got, Finding):
-        return []
-    return validate_table(got.data, RECORD_KINDS[got.kind].table) + _extra_problems(got, codes)
+        kind = kind_of_path(got.file) or "config"
+        return Prepared(kind, got.file, got.subject if kind != "config" else "", finding=got)
+    spec = RECORD_KINDS[got.kind]
+    model, plain = _model(got.kind, got.rel, got.id, got.data, pass_mark)
+    problems = tuple(_extra_problems(got, codes) if plain else
+                     validate_table(got.data, spec.table) + _extra_problems(got, codes))
+    out = Prepared(got.kind, got.rel, got.id, problems=problems,
+                   default_pass_mark=got.kind == "session" and "pass_mark" not in got.data)
+    if got.kind == "config":
+        out.format = got.data.get("format", FORMAT_VERSION)
+    if not problems:
+        out.model = model if plain else build(spec.model, got.data, **_given(got.kind, got.rel, got.id, pass_mark))
+    return out
 
 
-def _read_chunk(store: FileStore, files: list[tuple[str, str]], codes) -> list[Checked]:
-    out = []
+class Snapshot:
+    """Every file of an archive as prepared (from the cache where a file is
+    unchanged: (kind, relpath, its cache Entry) until it is needed), and a
+    fingerprint of their contents; `load()` builds the Archive."""
+
+    def __init__(self, store: FileStore, name: str, listed: list[Finding], items: list, fingerprint: str | None,
+                 config: Prepared, codes=None):
+        self.store, self.name, self.listed, self.items = store, name, listed, items
+        self.fingerprint, self.config, self.codes = fingerprint, config, codes
+
+    def prepared(self) -> list[Prepared]:
+        pass_mark = _pass_mark(self.config)
+        return [(item if isinstance(item, Prepared) else self._decoded(*item)).built(pass_mark) for item in self.items]
+
+    def _decoded(self, kind: str, rel: str, entry) -> Prepared:
+        """A cached value; the file read again if the value is not one the cache writes."""
+        try:
+            return Prepared.from_cache(cache_loads(entry.blob, entry.chk))
+        except Exception:  # never trusted: the file itself says what it holds
+            return _prepare(read_file(self.store, kind, rel), self.codes, _pass_mark(self.config))
+
+    def load(self) -> tuple[Archive, list[Finding]]:
+        with quiet_gc():
+            return _build(self.store, self.prepared(), list(self.listed), self.name)
+
+    def deferred(self) -> Archive:
+        """The archive, its records read only when something asks for them
+        (a re-run whose result came from the cache needs no more than its name)."""
+        archive = object.__new__(_Deferred)
+        for attr, value in (("name", self.name), ("config", self.config.model), ("root", self.store.root),
+                            ("files", self.store), ("_snapshot", self)):
+            object.__setattr__(archive, attr, value)
+        return archive
+
+
+class _Deferred(Archive):
+    """An Archive whose records are loaded from its Snapshot on first use."""
+
+    def __getattr__(self, attr: str):  # called only for what is not set yet
+        snap = self.__dict__.get("_snapshot")
+        if snap is None or attr.startswith("__"):
+            raise AttributeError(attr)
+        archive, _ = snap.load()
+        for f in fields(Archive):
+            object.__setattr__(self, f.name, getattr(archive, f.name))
+        object.__setattr__(self, "_snapshot", None)
+        return getattr(self, attr)
+
+
+def snapshot(store: FileStore, *, rule_codes: Collection[str] | None = None, removed_codes: Collection[str] = (),
+             name: str = "", cache: "ArchiveCache | None" = None, write: bool = True) -> Snapshot:
+    """Read the files of `store`: every one, or, with a cache, only those that changed
+    (written to it now, or with `write=False` by the caller's `cache.write`)."""
+    codes = (frozenset(rule_codes), frozenset(removed_codes)) if rule_codes is not None else None
+    with quiet_gc():
+        files, listed = store.listing()
+        loads = loader()
+        if cache is None or not isinstance(store, LocalFiles):
+            config = _prepare(read_file(store, *files[0], loads), codes, Settings().pass_mark)
+            _refuse_newer_format(config, store.root)
+            pass_mark = _pass_mark(config)
+            items = [config] + [_prepare(read_file(store, kind, rel, loads), codes, pass_mark) for kind, rel in files[1:]]
+            return Snapshot(store, name, listed, items, None, config)
+        return _cached_snapshot(store, files, listed, codes, name, cache, loads, write)
+
+
+def _pass_mark(config: Prepared) -> float:
+    """A session without its own pass mark takes the archive's (60 when the settings give none)."""
+    return config.model.settings.pass_mark if config.model is not None else Settings().pass_mark
+
+
+def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: "ArchiveCache", loads,
+                     write: bool) -> Snapshot:
+    entries = cache.entries()
+    now = time.time_ns()
+    fingerprint = hashlib.sha256()
+    items: list = []
+    pass_mark = Settings().pass_mark
+    config: Prepared | None = None
     for kind, rel in files:
-        got = read_file(store, kind, rel)
-        out.append((got, _problems(got, codes)))
-    return out
+        got, dig = _cached_file(store, kind, rel, entries.get(rel), now, cache, codes, pass_mark, loads)
+        if kind == "config":
+            if not isinstance(got, Prepared):
+                try:
+                    got = Prepared.from_cache(cache_loads(got.blob, got.chk))
+                except Exception:  # not a value the cache writes: read the file
+                    got, dig = _cached_file(store, kind, rel, None, now, cache, codes, pass_mark, loads)
+            config = got.built(pass_mark)
+            _refuse_newer_format(config, store.root)
+            pass_mark = _pass_mark(config)
+        items.append(got if isinstance(got, Prepared) else (kind, rel, got))
+        fingerprint.update(f"{rel}\0".encode() + dig)
+    for f in listed:
+        fingerprint.update(f"{f.code}|{f.file}\0".encode())
+    cache.drop(set(entries) - {rel for _, rel in files})
+    if write:
+        cache.write()
+    assert config is not None
+    return Snapshot(store, name, listed, items, fingerprint.hexdigest(), config, codes)
 
 
-def _read_files(store: FileStore, files: list[tuple[str, str]], codes) -> list[Checked]:
-    """Read, parse and validate files, on every core for a large archive (tomllib
-    is pure Python, so parsing dominates); results keep the order of `files`."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return _read_chunk(store, files, codes)
-    n = workers * 4
-    chunks = [files[i::n] for i in range(n)]
+def _cached_file(store: LocalFiles, kind: str, rel: str, entry, now: int, cache: "ArchiveCache", codes, pass_mark,
+                 loads) -> tuple[Prepared | "Entry", bytes]:
+    """(the file as prepared, or its cache entry; its digest): the entry when the file's
+    status is the one it was made from, or its content is; else the file read and parsed."""
+    from .cache import Entry, digest, dumps, signature
+
+    if entry is not None and entry.sig is not None:
+        try:
+            if signature(os.stat(f"{store.root}/{rel}"), now) == entry.sig:
+                return entry, entry.digest
+        except OSError:
+            pass
+    bad = bad_name(kind, rel)
+    if bad is not None:
+        return Prepared(kind, rel, stem_of(kind, rel), finding=bad), b"name"
     try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            parts = list(pool.map(_read_chunk, [store] * n, chunks, [codes] * n))
-    except (OSError, BrokenProcessPool):  # no processes allowed here: read them in this one
-        return _read_chunk(store, files, codes)
-    out: list[Checked] = [None] * len(files)  # type: ignore[list-item]
-    for i, part in enumerate(parts):
-        out[i::n] = part
-    return out
+        raw, size, st = store.read_stat(rel, MAX_FILE_BYTES)
+    except OSError as exc:
+        return Prepared(kind, rel, stem_of(kind, rel), finding=unreadable(kind, rel, exc)), b"unreadable"
+    sig = signature(st, now)
+    dig = digest(raw) + size.to_bytes(8, "little")
+    if entry is not None and entry.digest == dig:
+        if sig != entry.sig:
+            cache.put(rel, Entry(sig, dig, entry.blob, entry.chk))
+        return entry, dig
+    got = _prepare(parse_file(kind, rel, raw, size, loads), codes, pass_mark)
+    cache.put(rel, Entry(sig, dig, dumps(got.cached())))
+    return got, dig
 
 
-def _refuse_newer_format(raws: list[RawFile], root: Path | None) -> None:
-    for raw in raws:
-        if raw.kind == "config":
-            version = raw.data.get("format", FORMAT_VERSION)
-            if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-                where = root / raw.rel if root is not None else raw.rel
-                raise SafetrainError(
-                    f"{where}：档案格式版本 {version} 高于本程序支持的版本 {FORMAT_VERSION}，请升级 safetrain",
-                    f"{where}: archive format {version} is newer than this safetrain supports ({FORMAT_VERSION}); upgrade safetrain",
-                )
+@contextmanager
+def quiet_gc():
+    """The cyclic garbage collector off while tens of thousands of acyclic values are
+    made (it would walk them again and again for nothing); on again after, with what
+    was made set aside (`gc.freeze`: values are still freed when no longer used, the
+    collector only stops walking them)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.freeze()
+            gc.enable()
+
+
+def _refuse_newer_format(config: Prepared, root: Path | None) -> None:
+    version = config.format
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        where = root / config.rel if root is not None else config.rel
+        raise SafetrainError(
+            f"{where}：档案格式版本 {version} 高于本程序支持的版本 {FORMAT_VERSION}，请升级 safetrain",
+            f"{where}: archive format {version} is newer than this safetrain supports ({FORMAT_VERSION}); upgrade safetrain",
+        )
 
 
 def _extra_problems(raw: RawFile, rule_codes: tuple[frozenset, frozenset] | None) -> list[Problem]:
@@ -191,45 +373,33 @@ def _tables(value) -> list[dict]:
 _KIND_PROBLEMS = {"person": _person_problems, "introduction": _introduction_problems, "plan": _plan_problems}
 
 
-def _build(store: FileStore, checked: list[Checked], findings: list[Finding], name: str) -> tuple[Archive, list[Finding]]:
-    out: list[Finding] = []
+def _build(store: FileStore, prepared: list[Prepared], findings: list[Finding], name: str) -> tuple[Archive, list[Finding]]:
     excluded: dict[str, set[str]] = {k: set() for k in RECORD_KINDS}
-    valid: list[RawFile] = []
     for f in findings:  # files that could not be listed
         kind = kind_of_path(f.file)
         if f.code in ("A001", "A002") and kind:
             excluded[kind].add(f.subject)
-    for got, problems in checked:
-        if isinstance(got, Finding):
-            out.append(got)
-            kind = kind_of_path(got.file)
-            if kind:
-                excluded[kind].add(got.subject)
-        elif problems:
-            subject = got.id or "enterprise"
-            excluded[got.kind].add(subject)
-            out.extend(Finding("A002", got.rel, subject, p.zh, p.en, key=p.key) for p in problems)
-        else:
-            valid.append(got)
-
     config = None
-    for raw in valid:
-        if raw.kind == "config":
-            config = build(Config, raw.data, file=raw.rel)
-    # a session without its own pass mark takes the archive's (60 when the settings give none)
-    defaults = {"session": {"pass_mark": config.settings.pass_mark if config else Settings().pass_mark}}
     tables: dict[str, dict] = {k: {} for k in FOLDERS}
     firsts: dict[tuple[str, str], str] = {}
-    for raw in valid:
-        if raw.kind == "config":
-            continue
-        first = firsts.setdefault((raw.kind, raw.id), raw.rel)
-        if first != raw.rel:
-            out.append(Finding("A004", raw.rel, raw.id, f"编号 {raw.id} 重复：与 {first} 相同",
-                               f"id {raw.id} is used twice: also {first}"))
-            continue
-        tables[raw.kind][raw.id] = build(RECORD_KINDS[raw.kind].model, raw.data, id=raw.id, file=raw.rel,
-                                         **defaults.get(raw.kind, {}))
+    for p in prepared:
+        if p.finding is not None:
+            findings.append(p.finding)
+            if p.kind != "config":
+                excluded[p.kind].add(p.id)
+        elif p.problems:
+            subject = p.id or "enterprise"
+            excluded[p.kind].add(subject)
+            findings.extend(Finding("A002", p.rel, subject, q.zh, q.en, key=q.key) for q in p.problems)
+        elif p.kind == "config":
+            config = p.model
+        else:
+            first = firsts.setdefault((p.kind, p.id), p.rel)
+            if first != p.rel:
+                findings.append(Finding("A004", p.rel, p.id, f"编号 {p.id} 重复：与 {first} 相同",
+                                        f"id {p.id} is used twice: also {first}"))
+                continue
+            tables[p.kind][p.id] = p.model
     archive = Archive(
         name=name,
         config=config,
@@ -243,7 +413,7 @@ def _build(store: FileStore, checked: list[Checked], findings: list[Finding], na
         root=store.root,
         files=store,
     )
-    return archive, out
+    return archive, findings
 
 
 def locate(archive: Archive, findings: list[Finding]) -> list[Finding]:
@@ -275,5 +445,5 @@ def load_config(path: str | os.PathLike) -> tuple[Path | None, Config | None]:
     raw = read_file(LocalFiles(root), "config", MARKER)
     if isinstance(raw, Finding) or validate_table(raw.data, RECORD_KINDS["config"].table):
         return root, None
-    _refuse_newer_format([raw], root)
+    _refuse_newer_format(Prepared("config", raw.rel, "", format=raw.data.get("format", FORMAT_VERSION)), root)
     return root, build(Config, raw.data, file=raw.rel)

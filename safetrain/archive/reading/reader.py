@@ -9,17 +9,16 @@ A002 for a file whose name is not a valid id); nothing raises for bad data.
 from __future__ import annotations
 
 import os
-import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ...findings import Finding
 from .discover import MARKER
 from .spec import FOLDERS, RECORD_KINDS
 from .encodings import BOM, legacy_text
 from .tomlerrors import syntax_error
+from .tomlparse import ParseError, loader
 
 if TYPE_CHECKING:
     from .files import FileStore
@@ -27,7 +26,6 @@ from .validate import is_id
 
 #: Larger files are refused (A001) rather than parsed: no record needs 4 MB.
 MAX_FILE_BYTES = 4 * 1024 * 1024
-_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +45,7 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
         base = root / folder
         if not base.is_dir():
             continue
-        if not _inside(real_root, base):
+        if base.is_symlink() and not _inside(real_root, base):  # a folder of the root itself is inside it
             problems.append(_outside(folder, folder + "/"))
             continue
         if RECORD_KINDS[kind].recursive:
@@ -97,24 +95,50 @@ def _outside(rel: str, shown: str) -> Finding:
     )
 
 
-def read_file(store: "FileStore", kind: str, rel: str) -> RawFile | Finding:
+def stem_of(kind: str, rel: str) -> str:
+    """A record file's id: its name without `.toml` ("" for safetrain.toml)."""
+    return rel.rsplit("/", 1)[-1][: -len(".toml")] if kind != "config" else ""
+
+
+def read_file(store: "FileStore", kind: str, rel: str, loads: Callable[[str], dict] | None = None) -> RawFile | Finding:
     """Parse one file; an A001 or A002 finding when it cannot be used."""
-    stem = rel.rsplit("/", 1)[-1][: -len(".toml")] if kind != "config" else ""
+    if (bad := bad_name(kind, rel)) is not None:
+        return bad
+    try:
+        raw, size = store.read_bytes(rel, MAX_FILE_BYTES)
+    except OSError as exc:
+        return unreadable(kind, rel, exc)
+    return parse_file(kind, rel, raw, size, loads)
+
+
+def bad_name(kind: str, rel: str) -> Finding | None:
+    """The A002 of a file whose name is not a valid id."""
+    stem = stem_of(kind, rel)
     if kind != "config" and not is_id(stem):
         return Finding(
             "A002", rel, stem,
             f"文件名 \"{stem}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
             f"file name \"{stem}\" is not a valid id (a letter or digit, then letters, digits, . _ -, at most 64)",
         )
+    return None
+
+
+def unreadable(kind: str, rel: str, exc: OSError) -> Finding:
+    return _a001(rel, stem_of(kind, rel) or "enterprise", 1, 1, f"无法读取文件：{exc.strerror}",
+                 f"cannot read the file: {exc.strerror}")
+
+
+def parse_file(kind: str, rel: str, raw: bytes, size: int,
+               loads: Callable[[str], dict] | None = None) -> RawFile | Finding:
+    """The tables of a file whose name is valid, from its bytes (`size` is its
+    whole size: `raw` may stop after MAX_FILE_BYTES); an A001 when they are not
+    UTF-8 TOML. `loads` is tomlparse.loader(), resolved once by the caller."""
+    stem = stem_of(kind, rel)
     subject = stem or "enterprise"
-    try:
-        raw, size = store.read_bytes(rel, MAX_FILE_BYTES)
-        if size > MAX_FILE_BYTES:
-            return _a001(rel, subject, 1, 1,
-                         f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）",
-                         f"file too large ({size / 1048576:.1f} MB, the limit is {MAX_FILE_BYTES // 1048576} MB)")
-    except OSError as exc:
-        return _a001(rel, subject, 1, 1, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
+    if size > MAX_FILE_BYTES:
+        return _a001(rel, subject, 1, 1,
+                     f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）",
+                     f"file too large ({size / 1048576:.1f} MB, the limit is {MAX_FILE_BYTES // 1048576} MB)")
     if raw.startswith(BOM):  # Notepad's old default; TOML 1.0 allows it (safetrain fmt removes it)
         raw = raw[len(BOM):]
     try:
@@ -129,22 +153,12 @@ def read_file(store: "FileStore", kind: str, rel: str) -> RawFile | Finding:
         return _a001(rel, subject, line, column, "不是有效的 UTF-8 编码（请存为 UTF-8）",
                      "not valid UTF-8 (save the file as UTF-8)")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, column = _position(str(exc), text)
-        reason = _POSITION.sub("", str(exc)).replace("(at end of document)", "").strip()
-        return _a001(rel, subject, line, column, *syntax_error(reason, text, line))
+        data = (loads or loader())(text)
+    except ParseError as exc:
+        return _a001(rel, subject, exc.line, exc.column, *syntax_error(exc.reason, text, exc.line))
     except (RecursionError, ValueError, MemoryError) as exc:
         return _a001(rel, subject, 1, 1, f"无法解析 TOML：{type(exc).__name__}", f"cannot parse TOML: {type(exc).__name__}")
     return RawFile(kind, rel, stem, data)
-
-
-def _position(message: str, text: str) -> tuple[int, int]:
-    m = _POSITION.search(message)
-    if m:
-        return int(m.group(1)), int(m.group(2))
-    lines = text.split("\n")  # "at end of document"
-    return len(lines), len(lines[-1]) + 1
 
 
 def _a001(rel: str, subject: str, line: int, column: int, zh: str, en: str) -> Finding:

@@ -64,6 +64,25 @@ def _temporary(path: Path) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
 
 
+@contextmanager
+def scratch(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary file next to `path` for a writer's own use (named like every temporary
+    file here, so a crash leaves nothing `sweep` does not remove); deleted afterwards."""
+    path = Path(path)
+    try:
+        fd, name = _temporary(path)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    os.close(fd)
+    try:
+        yield Path(name)
+    finally:
+        try:
+            os.unlink(name)
+        except FileNotFoundError:
+            pass
+
+
 def cannot_write(path: str | os.PathLike, exc: OSError) -> SafetrainError:
     reason = exc.strerror or str(exc)
     return SafetrainError(f"无法写入 {path}：{reason}", f"cannot write {path}: {reason}")
@@ -108,9 +127,39 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    with replacing(path) as tmp:
-        tmp.write_bytes(data)
+def write_bytes(path: str | os.PathLike, data: bytes, *, durable: bool = True) -> None:
+    """`path` holds `data`, all at once. `durable=False` leaves the flush to disk to one
+    `flush()` after many files (still atomic: a reader never sees half a file)."""
+    if durable:
+        with replacing(path) as tmp:
+            tmp.write_bytes(data)
+        return
+    path = Path(path)
+    try:
+        fd, name = _temporary(path)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+            os.replace(name, path)
+        except BaseException:
+            try:
+                os.unlink(name)
+            except FileNotFoundError:
+                pass
+            raise
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+
+
+def flush(paths) -> None:
+    """Flush files written with durable=False to disk: one sync of the system where
+    there is one, else each file's."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:  # pragma: no cover - Windows
+        _fsync(Path(path))
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:

@@ -20,10 +20,10 @@ workspace's (`<workspace>/templates/html/`), then the built-in ones.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import ceil
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 from urllib.parse import quote
 
 from ... import __version__
@@ -130,21 +130,26 @@ def plan_site(results: Sequence[Result], lang: str = "zh", workspaces: Sequence[
     if not results:
         raise SafetrainError("没有可报告的档案", "no archive to report on")
     roots = [_root_of(r) or Path(r.archive.name) for r in results]
+    return plan_of(roots, [r.ruleset for r in results], lang, results[0].as_of.isoformat(), workspaces)
+
+
+def plan_of(roots: Sequence[Path], rulesets: Sequence, lang: str, as_of: str, workspaces: Sequence[Path] = ()) -> Plan:
+    """The plan of the archives at `roots`, each with its RuleSet (before they are checked)."""
     ws_overrides = tuple(w for w in workspaces if has_html_overrides(w))
-    rulesets: dict[tuple, tuple[str, object]] = {}  # fingerprint -> (rules/<slug>, RuleSet)
+    folders: dict[tuple, tuple[str, object]] = {}  # fingerprint -> (rules/<slug>, RuleSet)
     archives = []
-    for r, root, slug in zip(results, roots, archive_slugs(roots)):
-        key = _fingerprint(r.ruleset)
-        if key not in rulesets:
-            base, n = f"rules/{_slug(r.ruleset.name)}", 1
+    for rs, root, slug in zip(rulesets, roots, archive_slugs(roots)):
+        key = _fingerprint(rs)
+        if key not in folders:
+            base, n = f"rules/{_slug(rs.name)}", 1
             folder = base
-            while folder in {f for f, _ in rulesets.values()}:
+            while folder in {f for f, _ in folders.values()}:
                 n += 1
                 folder = f"{base}-{n}"
-            rulesets[key] = (folder, r.ruleset)
+            folders[key] = (folder, rs)
         nearest = (root,) if has_html_overrides(root) else ()
-        archives.append((f"a/{slug}", rulesets[key][0], nearest + tuple(w for w in ws_overrides if _inside(root, w))))
-    return Plan(lang, results[0].as_of.isoformat(), ws_overrides, tuple(archives), tuple(rulesets.values()))
+        archives.append((f"a/{slug}", folders[key][0], nearest + tuple(w for w in ws_overrides if _inside(root, w))))
+    return Plan(lang, as_of, ws_overrides, tuple(archives), tuple(folders.values()))
 
 
 def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, dict]:
@@ -391,6 +396,32 @@ def _renderer() -> Renderer:
     if _RENDERER is None:
         _RENDERER = Renderer()
     return _RENDERER
+
+
+def rendered_part(plan: Plan, index: Mapping[Path, int], result: Result) -> tuple[int, dict[str, bytes], dict, dict]:
+    """(its place in `plan`, its rendered pages, status summary, due counts) of one checked
+    archive, `index` giving each archive root's place: what a workspace streams, one
+    archive at a time (in a worker process with several)."""
+    i = index[Path(result.archive.root)]
+    pages, summary, due = archive_part(plan, i, result)
+    renderer = _renderer()
+    return i, {page.path: renderer.render(page) for page in pages}, summary, due
+
+
+def assembled(plan: Plan, parts: Sequence[tuple[int, dict[str, bytes], dict, dict]]) -> dict[str, bytes]:
+    """The site of the archives of `plan` whose `rendered_part`s are given (those that
+    could be checked): the workspace page and the rule pages first, the static files last."""
+    if not parts:
+        raise SafetrainError("没有可报告的档案", "no archive to report on")
+    done = replace(plan, archives=tuple(plan.archives[i] for i, _, _, _ in parts))
+    renderer = _renderer()
+    out = {page.path: renderer.render(page)
+           for page in front_pages(done, [s for _, _, s, _ in parts], [d for _, _, _, d in parts])}
+    for _, files, _, _ in parts:
+        out.update(files)
+    for name in STATIC:
+        out[name] = static_file(name, plan.overrides)
+    return out
 
 
 def site_files(results: Sequence[Result], lang: str = "zh", *, workspaces: Sequence[Path] = (),

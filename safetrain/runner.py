@@ -1,0 +1,106 @@
+"""Every archive of a workspace, one at a time: the one runner of the
+commands that read several archives (check, status, expiring, matrix,
+export, report html).
+
+    for done in each_archive(discover(paths), as_of, summary):
+        if done.failed: print(done.line(lang))
+        else: use(done.value)
+
+Each archive is checked and handed to `work`, whose value (small: a text, a
+summary, rows) is yielded at once, and the archive is dropped before the next
+is read: output streams, and memory stays that of the largest archive, not
+of the workspace. An archive that fails, whatever the reason (an unreadable
+rule set, a file the system refuses, a bug), is reported for that archive
+and the others go on; SAFETRAIN_DEBUG=1 lets a bug through with its
+traceback. With `jobs` > 1 archives are checked by that many processes,
+their values yielded in the same order.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from .errors import InternalError, SafetrainError
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One archive done: its `value`, or the one-line reason it failed (`zh`, `en`)."""
+
+    root: Path
+    value: Any = None
+    zh: str | None = None
+    en: str | None = None
+    internal: bool = False  # the failure is a bug
+
+    @property
+    def failed(self) -> bool:
+        return self.zh is not None
+
+    def error(self) -> SafetrainError:
+        return (InternalError if self.internal else SafetrainError)(self.zh, self.en)
+
+    def line(self, lang: str = "zh") -> str:
+        """The failure as the command line prints it."""
+        return self.error().line(lang)
+
+
+def each_archive(roots: Sequence[Path], as_of: date, work: Callable[[Any], Any] | None = None, *,
+                 jobs: int = 1, cache: bool = False, **options) -> Iterator[Outcome]:
+    """Check each archive of `roots` (as `api.check_path(root, as_of, cache=cache,
+    **options)`), in order, and yield its Outcome: `work(result)`, or the Result
+    itself when there is no `work` (then only in this process)."""
+    jobs = max(1, min(jobs, len(roots)))
+    if jobs == 1 or work is None:
+        for root in roots:
+            yield _one(root, as_of, work, cache, options)
+        return
+    yield from _in_processes(roots, as_of, work, jobs, cache, options)
+
+
+def _one(root: Path, as_of: date, work, cache: bool, options: dict) -> Outcome:
+    from .api import check_path
+
+    gc.unfreeze()  # the archive before was set aside while it was checked; let go of what is left of it
+    try:
+        result = check_path(root, as_of, cache=cache, **options)
+        return Outcome(root, work(result) if work is not None else result)
+    except SafetrainError as exc:
+        return Outcome(root, zh=exc.zh, en=exc.en)
+    except OSError as exc:  # a file the system would not give us
+        err = SafetrainError(f"无法读取 {exc.filename or root}：{exc.strerror or exc}",
+                             f"cannot read {exc.filename or root}: {exc.strerror or exc}")
+        return Outcome(root, zh=err.zh, en=err.en)
+    except Exception as exc:  # a bug: this archive's, the others go on
+        if os.environ.get("SAFETRAIN_DEBUG"):
+            raise
+        err = InternalError.of(exc, str(root))
+        return Outcome(root, zh=err.zh, en=err.en, internal=True)
+
+
+# -- in several processes -----------------------------------------------------------------
+
+_JOB: tuple | None = None  # (as_of, work, cache, options) of a worker process
+
+
+def _start(job: tuple) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _work(root: Path) -> Outcome:
+    as_of, work, cache, options = _JOB  # type: ignore[misc]
+    return _one(root, as_of, work, cache, options)
+
+
+def _in_processes(roots: Sequence[Path], as_of: date, work, jobs: int, cache: bool, options: dict) -> Iterator[Outcome]:
+    import multiprocessing as mp
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    with mp.get_context(method).Pool(jobs, initializer=_start, initargs=((as_of, work, cache, options),)) as pool:
+        yield from pool.imap(_work, roots, chunksize=1)

@@ -1,0 +1,290 @@
+"""The parsed-file cache (archive/reading/cache.py): never stale, never trusted
+when damaged, never inside an archive, and the same output as without it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import AS_OF, person, session
+
+import safetrain.archive.reading.loader as loader
+from safetrain.api import check_path
+from safetrain.archive.reading import cache as cache_module
+from safetrain.cli import main
+from safetrain.reports.findings import as_json, as_text
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_archive"
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SAFETRAIN_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def parsed(monkeypatch):
+    """The files parsed since the test began (relpaths, in order)."""
+    seen: list[str] = []
+    real = loader.parse_file
+
+    def parse_file(kind, rel, *args, **kwargs):
+        seen.append(rel)
+        return real(kind, rel, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "parse_file", parse_file)
+    return seen
+
+
+def out(root: Path, *, cache: bool = True, **options) -> str:
+    r = check_path(root, AS_OF, cache=cache, **options)
+    return as_json([r], "zh") + as_text([r], "en")
+
+
+def settle(root: Path, seconds: int = 60) -> None:
+    """Every file of `root` last changed a minute ago: old enough to be trusted by its status."""
+    then = time.time() - seconds
+    for path in root.rglob("*"):
+        os.utime(path, (then, then))
+
+
+@pytest.fixture
+def archive(make_archive):
+    root = make_archive({
+        "people/E1.toml": person("张三"),
+        "people/E2.toml": person("李四", hired="2023-07-10"),
+        "sessions/S1.toml": session('{ person = "E1", score = 90 }, { person = "E2", score = 40 }'),
+        "contracts/c.pdf": "%PDF-1.4\n",
+    })
+    settle(root)
+    return root
+
+
+def test_a_rerun_reads_nothing_and_says_the_same(archive, cache_dir, parsed):
+    first = out(archive)
+    assert first == out(archive, cache=False)
+    parsed.clear()
+    assert out(archive) == first
+    assert parsed == []
+    assert (cache_dir / cache_module.DATABASE).is_file()
+
+
+def test_an_edit_is_seen(archive, cache_dir, parsed):
+    before = out(archive)
+    path = archive / "sessions/S1.toml"
+    text = path.read_text("utf-8").replace("score = 40", "score = 90")  # same size, a different content
+    path.write_text(text, "utf-8")
+    settle(archive)  # and the same modification time as before
+    parsed.clear()
+    after = out(archive)
+    assert parsed == ["sessions/S1.toml"]
+    assert after == out(archive, cache=False) and after != before
+
+
+def test_an_edit_within_the_same_clock_tick_is_seen(archive, cache_dir):
+    path = archive / "people/E2.toml"
+    out(archive)
+    path.write_text(person("李四改"), "utf-8")
+    first = out(archive)
+    stat = path.stat()
+    path.write_text(person("李四变"), "utf-8")  # same size, maybe the same mtime
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert out(archive) == out(archive, cache=False) != first
+
+
+def test_a_rename_and_a_deletion_are_seen(archive, cache_dir):
+    out(archive)
+    (archive / "people/E2.toml").rename(archive / "people/E9.toml")
+    renamed = out(archive)
+    assert renamed == out(archive, cache=False) and "E9" in renamed
+    (archive / "people/E9.toml").unlink()
+    gone = out(archive)
+    assert gone == out(archive, cache=False) and "E9" not in gone.split("A003")[0]
+
+
+def test_a_file_touched_but_not_changed_is_not_parsed_again(archive, cache_dir, parsed):
+    first = out(archive)
+    (archive / "people/E1.toml").touch()
+    parsed.clear()
+    assert out(archive) == first
+    assert parsed == []
+
+
+def test_a_file_the_records_point_to_is_asked_again(make_archive, cache_dir, parsed):
+    root = make_archive({"people/E1.toml": person(), "contracts/c.pdf": "%PDF-1.4\n",
+                         "sessions/S1.toml": session(contract='"contracts/c.pdf"', provider='"宁夏培训中心"')})
+    settle(root)
+    assert "A008" not in out(root)
+    (root / "contracts/c.pdf").unlink()
+    parsed.clear()
+    missing = out(root)
+    assert parsed == [] and "A008" in missing and missing == out(root, cache=False)
+
+
+def test_a_rule_set_change_is_seen(make_archive, cache_dir):
+    rules = 'extends = "national"\nname = "ours"\n[figures]\npre_job_hours = {value = 24, citation = "企业自定"}\n'
+    root = make_archive({"rules/ours.toml": rules, "people/E1.toml": person(),
+                         "sessions/S1.toml": session(hours="20")}, ruleset="rules/ours.toml")
+    settle(root)
+    before = out(root)
+    (root / "rules/ours.toml").write_text(rules.replace("24", "16"), "utf-8")
+    after = out(root)
+    assert after == out(root, cache=False) and after != before
+    assert out(root, ruleset="national") == out(root, ruleset="national", cache=False)
+
+
+def test_another_version_of_the_program_starts_afresh(archive, cache_dir, parsed, monkeypatch):
+    out(archive)
+    monkeypatch.setattr(cache_module, "_source", lambda: "another version")
+    parsed.clear()
+    again = out(archive)
+    assert len(parsed) == 4 and again == out(archive, cache=False)
+    parsed.clear()
+    out(archive)
+    assert parsed == []
+
+
+def test_only_what_changed_is_written(archive, cache_dir, monkeypatch):
+    out(archive)
+    written = []
+    real = cache_module.ArchiveCache.write
+
+    def write(self, result=None):
+        written.append(sorted(self.changed))
+        return real(self, result)
+
+    monkeypatch.setattr(cache_module.ArchiveCache, "write", write)
+    path = archive / "people/E1.toml"
+    path.write_text(person("张三丰"), "utf-8")
+    settle(archive)
+    out(archive)
+    assert written == [["people/E1.toml"]]
+    written.clear()
+    out(archive)
+    assert written == [[]]
+
+
+def _database(cache_dir: Path) -> Path:
+    db = cache_dir / cache_module.DATABASE
+    assert db.is_file()
+    return db
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "a value changed", "empty"])
+def test_a_damaged_cache_is_not_trusted(archive, cache_dir, damage):
+    expected = out(archive, cache=False)
+    out(archive)
+    db = _database(cache_dir)
+    if damage == "truncated":
+        data = db.read_bytes()
+        db.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        db.write_bytes(os.urandom(8192))
+    elif damage == "empty":
+        db.write_bytes(b"")
+    else:
+        with sqlite3.connect(db) as con:
+            con.execute("UPDATE files SET value = CAST(replace(CAST(value AS TEXT), '张三', '王五') AS BLOB)")
+            con.execute("DELETE FROM results")
+    assert out(archive) == expected
+    assert out(archive) == expected  # and the cache made again is good
+
+
+def test_a_foreign_value_is_never_unpickled(archive, cache_dir):
+    import pickle
+
+    out(archive)
+    db = _database(cache_dir)
+    evil = pickle.dumps(os.system)  # names a callable: the unpickler refuses it
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE files SET value = ?, chk = ?", (evil, cache_module._check(evil)))
+        con.execute("UPDATE results SET value = ?, chk = ?", (evil, cache_module._check(evil)))
+    with pytest.raises(pickle.UnpicklingError):
+        cache_module.loads(evil)
+    assert out(archive) == out(archive, cache=False)
+
+
+def test_a_cache_made_for_another_folder_is_not_used(archive, cache_dir, tmp_path):
+    out(archive)
+    db = _database(cache_dir)
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE archives SET root = '/somewhere/else'")
+    assert out(archive) == out(archive, cache=False)
+    with sqlite3.connect(db) as con:
+        roots = [r for (r,) in con.execute("SELECT root FROM archives ORDER BY id")]
+    assert roots == ["/somewhere/else", os.path.realpath(archive)]
+
+
+def test_never_inside_an_archive(archive, monkeypatch):
+    monkeypatch.setenv("SAFETRAIN_CACHE_DIR", str(archive / "cache"))
+    before = sorted(p.relative_to(archive) for p in archive.rglob("*"))
+    assert out(archive) == out(archive, cache=False)
+    assert sorted(p.relative_to(archive) for p in archive.rglob("*")) == before
+
+
+def test_the_cache_is_private(archive, cache_dir):
+    out(archive)
+    assert (cache_dir.stat().st_mode & 0o777) == 0o700
+    assert (_database(cache_dir).stat().st_mode & 0o777) == 0o600
+
+
+CHECK = [sys.executable, "-m", "safetrain", "check", "--as-of", str(AS_OF), "--format", "json"]
+
+
+def test_two_checks_at_once(archive, cache_dir):
+    expected = subprocess.run(CHECK + ["--no-cache", str(archive)], cwd=REPO, capture_output=True, text=True).stdout
+    for _ in range(3):
+        runs = [subprocess.Popen(CHECK + [str(archive)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+                for _ in range(2)]
+        assert [p.communicate()[0] for p in runs] == [expected, expected]
+        (archive / "people/E1.toml").write_text(person("张三" + "丰" * _), "utf-8")
+        expected = subprocess.run(CHECK + ["--no-cache", str(archive)], cwd=REPO, capture_output=True,
+                                  text=True).stdout
+
+
+KILLED_WHILE_WRITING = """
+import os, signal, sys
+from safetrain.archive.reading import cache
+real = cache.ArchiveCache.write
+def write(self, result=None):
+    db = cache._connection(str(self.path))
+    db.execute("BEGIN IMMEDIATE")
+    archive = self._archive(db, create=True)
+    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                   [(archive, rel, b"x", b"y", b"half", b"z") for rel in self.changed])
+    os.kill(os.getpid(), signal.SIGKILL)
+cache.ArchiveCache.write = write
+from safetrain.cli import main
+main([*sys.argv[1:]])
+"""
+
+
+def test_killed_while_writing(archive, cache_dir):
+    expected = out(archive, cache=False)
+    done = subprocess.run([sys.executable, "-c", KILLED_WHILE_WRITING, "check", str(archive)], cwd=REPO,
+                          capture_output=True)
+    assert done.returncode == -9
+    assert out(archive) == expected
+
+
+def test_output_is_byte_identical_with_and_without_the_cache(generated_archive, cache_dir):
+    def run(*args):
+        r = CliRunner().invoke(main, [*args, "--as-of", str(AS_OF)])
+        assert r.exit_code in (0, 1), r.output
+        return r.stdout_bytes
+
+    for target in (SAMPLE, generated_archive):
+        for command in (["check", "--format", "json"], ["check", "--format", "text"], ["status", "--format", "json"],
+                        ["expiring", "--format", "json"], ["check", "--format", "junit"]):
+            without = run(*command, str(target), "--no-cache")
+            assert run(*command, str(target)) == without  # made
+            assert run(*command, str(target)) == without  # served

@@ -1,0 +1,141 @@
+"""A workspace goes on when one of its archives fails: every command over
+several archives reports that archive on one line and does the others
+(runner.each_archive), whether the archive cannot be read or the program
+has a bug on it."""
+
+from __future__ import annotations
+
+import gc
+import json
+import sqlite3
+import weakref
+
+import pytest
+from click.testing import CliRunner
+from helpers import AS_OF, config, person, session
+
+import safetrain.api
+from safetrain.archive.reading.discover import discover
+from safetrain.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], env={"SAFETRAIN_LANG": None, "LANG": "zh_CN.UTF-8",
+                                                                 "LC_ALL": None, "LC_MESSAGES": None})
+
+
+@pytest.fixture
+def workspace(make_archive, tmp_path):
+    """a-good and c-good hold one person each; b-bad is where things go wrong."""
+    ws = tmp_path / "ws"
+    make_archive({"people/E1.toml": person("张三"), "sessions/S1.toml": session()}, root=ws / "a-good")
+    make_archive({"people/E1.toml": person("李四")}, root=ws / "b-bad")
+    make_archive({"people/E7.toml": person("王五", extra="""
+        [[certificates]]
+        kind = "special_operation"
+        category = "焊接与热切割作业"
+        number = "T640104199003070014"
+        issued = 2018-07-10
+        expires = 2024-07-09
+    """)}, root=ws / "c-good")
+    return ws
+
+
+@pytest.fixture
+def bug_in_b(monkeypatch):
+    """A bug that strikes while archive b-bad is checked, and only then."""
+    real = safetrain.api.check_loaded
+
+    def check_loaded(archive, *args, **kwargs):
+        if archive.root is not None and archive.root.name == "b-bad":
+            raise ZeroDivisionError("division by zero")
+        return real(archive, *args, **kwargs)
+
+    monkeypatch.setattr(safetrain.api, "check_loaded", check_loaded)
+
+
+def _bug_line(r, ws) -> None:
+    assert r.exit_code == 2, r.output
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith("内部错误：ZeroDivisionError: division by zero（设置 SAFETRAIN_DEBUG=1")
+    assert lines[0].endswith(f"；档案：{ws / 'b-bad'}")
+
+
+COMMANDS = {
+    "check": lambda ws, tmp: ["check", ws, "--as-of", AS_OF, "--format", "json"],
+    "status": lambda ws, tmp: ["status", ws, "--as-of", AS_OF, "--format", "json"],
+    "expiring": lambda ws, tmp: ["expiring", ws, "--as-of", AS_OF, "--format", "json"],
+    "matrix": lambda ws, tmp: ["matrix", "-a", ws, "--as-of", AS_OF, "--format", "json"],
+    "export": lambda ws, tmp: ["export", "sqlite", tmp / "out.db", ws, "--as-of", AS_OF],
+    "report": lambda ws, tmp: ["report", "html", ws, "-o", tmp / "site", "--as-of", AS_OF],
+}
+
+
+def _the_good_ones_are_there(command: str, r, tmp) -> None:
+    """The output of `command` covers a-good and c-good, and nothing of b-bad."""
+    if command == "check":
+        names = [json.loads(line)["archive"] for line in r.stdout.splitlines()]
+    elif command == "status":
+        names = [a["archive"] for a in json.loads(r.stdout)["archives"]]
+    elif command == "expiring":
+        doc = json.loads(r.stdout)
+        names = [a["archive"] for a in doc["archives"]]
+        assert [i["person"] for i in doc["items"]] == ["E7"]
+    elif command == "matrix":
+        names = [a["archive"] for a in json.loads(r.stdout)["archives"]]
+    elif command == "export":
+        with sqlite3.connect(tmp / "out.db") as db:
+            names = [a for (a,) in db.execute("SELECT archive FROM enterprises ORDER BY archive")]
+            assert [p for (p,) in db.execute("SELECT id FROM people ORDER BY archive")] == ["E1", "E7"]
+    else:
+        names = sorted(p.name for p in (tmp / "site" / "a").iterdir())
+    assert [n.rsplit("/", 1)[-1] for n in names] == ["a-good", "c-good"], names
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_bug_on_one_archive_is_reported_and_the_others_are_done(command, workspace, tmp_path, bug_in_b):
+    r = run(*COMMANDS[command](workspace, tmp_path))
+    _bug_line(r, workspace)
+    _the_good_ones_are_there(command, r, tmp_path)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_an_archive_that_cannot_be_read_is_reported_and_the_others_are_done(command, workspace, tmp_path):
+    (workspace / "b-bad" / "safetrain.toml").write_text(config().replace("format = 1", "format = 9"), encoding="utf-8")
+    r = run(*COMMANDS[command](workspace, tmp_path))
+    assert r.exit_code == 2, r.output
+    assert r.stderr.splitlines() == [f"错误：{workspace / 'b-bad' / 'safetrain.toml'}：档案格式版本 9 高于本程序支持的版本 1，"
+                                     "请升级 safetrain"]
+    _the_good_ones_are_there(command, r, tmp_path)
+
+
+def test_check_in_several_processes_prints_what_one_prints(workspace, bug_in_b):
+    one = run("check", workspace, "--as-of", AS_OF)
+    two = run("check", workspace, "--as-of", AS_OF, "-j", "2")
+    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+    assert "a-good" in one.stdout and "c-good" in one.stdout and "（2 个档案）" in one.stdout
+
+
+def test_archives_stream_one_at_a_time(workspace, monkeypatch):
+    """The runner checks an archive only when the one before is used, and keeps none."""
+    from safetrain.runner import each_archive
+
+    checked, seen = [], []
+    real = safetrain.api.check_path
+
+    def check_path(root, *args, **kwargs):
+        checked.append(root.name)
+        return real(root, *args, **kwargs)
+
+    def work(result):
+        seen.append(weakref.ref(result.archive))
+        return result.archive.root.name
+
+    monkeypatch.setattr(safetrain.api, "check_path", check_path)
+    outcomes = each_archive(discover([workspace]), AS_OF, work)
+    assert next(outcomes).value == "a-good" and checked == ["a-good"]
+    assert next(outcomes).value == "b-bad" and checked == ["a-good", "b-bad"]
+    gc.collect()
+    assert seen[0]() is None  # the first archive is gone while the workspace goes on
+    assert [o.value for o in outcomes] == ["c-good"]
