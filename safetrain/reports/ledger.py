@@ -1,5 +1,8 @@
-"""The Excel ledger (台账) writer: openpyxl in write-only mode, so a 10,000-person
-archive streams to disk instead of holding every cell in memory.
+"""The Excel ledger (台账) writer. openpyxl (write-only) sets up the workbook:
+sheets, column widths, print settings, styles, the chart; the rows, two
+million cells for 100,000 people, are written by reports/xlsxrows.py straight
+into the file as it is made deterministic (ooxml.normalize_file), never held
+in memory as cells.
 
 Every sheet has a title row (the enterprise, the sheet, the as-of date), a
 frozen, filtered header row, columns as wide as their contents up to a
@@ -20,21 +23,20 @@ import io
 import os
 import tempfile
 import unicodedata
-from copy import copy
 from datetime import date, datetime
 from pathlib import Path
 
 from ..api import Result
-from ..controls import drop_controls
 from ..archive.writing import atomic
-from . import ooxml
+from . import ooxml, xlsxrows
 from .facts import Facts
 from .ledger_data import DATE, DATETIME, ORANGE, PERCENT, RED, TEXT, Sheet, ledger_sheets
+from .xlsxrows import Style
 
 TITLE = "安全培训台账"
 FORMATS = {DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm", PERCENT: "0.0%"}  # numbers: General
 FILLS = {RED: "FFC7CE", ORANGE: "FFD8A8"}
-MAX_WIDTH, MAX_TEXT = 30, 32767  # Excel holds at most 32,767 characters in a cell
+MAX_WIDTH = 30
 WRAP_WIDTH = 18  # a wrapped column is no wider: its text runs onto more lines instead
 LINE_HEIGHT = 15.0  # points per line of wrapped text (11 pt type); rows of one line keep the default
 MAX_LINES = 12
@@ -69,14 +71,14 @@ def widths(sheet: Sheet) -> list[float]:
 
 
 class _Styles:
-    """One openpyxl style per (column kind, fill), copied onto cells: far cheaper than
-    assigning fonts and fills cell by cell."""
+    """The workbook's style ids (openpyxl registers each style once and writes styles.xml);
+    the rows, written by reports/xlsxrows.py, only name them."""
 
-    def __init__(self, ws):
+    def __init__(self, wb, ws):
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-        self._cell, self._ws, self._cache = WriteOnlyCell, ws, {}
+        self._cell, self._wb, self._ws, self._cache = WriteOnlyCell, wb, ws, {}
         self.header_font = Font(bold=True)
         self.header_fill = PatternFill("solid", fgColor="D9D9D9")
         self.border = Border(bottom=Side(style="thin", color="808080"))
@@ -86,27 +88,28 @@ class _Styles:
         self.title_font = Font(bold=True, size=14)
         self.PatternFill = PatternFill
 
-    def header(self):
-        key = ("header",)
+    def _id(self, key, dress) -> int:
         if key not in self._cache:
             proto = self._cell(self._ws, value="")
+            dress(proto)
+            self._cache[key] = self._wb._cell_styles.add(proto._style)
+        return self._cache[key]
+
+    def header(self) -> int:
+        def dress(proto):
             proto.font, proto.fill, proto.border, proto.alignment = \
                 self.header_font, self.header_fill, self.border, self.center
-            self._cache[key] = proto._style
-        return self._cache[key]
+        return self._id(("header",), dress)
 
-    def title(self):
-        key = ("title",)
-        if key not in self._cache:
-            proto = self._cell(self._ws, value="")
+    def title(self) -> int:
+        def dress(proto):
             proto.font = self.title_font
-            self._cache[key] = proto._style
-        return self._cache[key]
+        return self._id(("title",), dress)
 
-    def body(self, kind: str, fill: str | None, wrap: bool = False, top: bool = False):
-        key = (kind, fill, wrap, top)
-        if key not in self._cache:
-            proto = self._cell(self._ws, value="")
+    def body(self, kind: str, fill: str | None, wrap: bool = False, top: bool = False) -> int:
+        key = (kind in FORMATS and kind, fill, wrap, top)  # the kinds without a number format look alike
+
+        def dress(proto):
             if kind in FORMATS:
                 proto.number_format = FORMATS[kind]
             if fill:
@@ -115,74 +118,70 @@ class _Styles:
                 proto.alignment = self.wrapped
             elif top:  # beside wrapped text, every cell of the row starts at its top
                 proto.alignment = self.top
-            self._cache[key] = proto._style
-        return self._cache[key]
+        return self._id(key, dress)
 
-
-def _cell_maker(ws):
-    """A function value -> what to append: the plain value when openpyxl may take it as
-    it is (cheapest), a cell when it needs a style or must be kept from becoming a formula."""
-    from openpyxl.cell import WriteOnlyCell
-
-    def make(value, kind: str, style):
-        if kind == TEXT or isinstance(value, str):  # a date column may hold words too (长期有效)
-            if value is None or value == "":
-                value = None
+    def row(self, columns, fill: str | None, top: bool) -> Style:
+        """The Style of a body row: a row with a fill, or beside wrapped text, styles every cell, empty
+        ones too; otherwise only wrapped cells, and dates and percentages that hold a value, have one."""
+        full, empty = [], []
+        for c in columns:
+            if fill or c.wrap or top:
+                full.append(self.body(c.kind, fill, c.wrap, top))
+                empty.append(full[-1])
             else:
-                value = drop_controls(str(value))[:MAX_TEXT]
-                if value.startswith("="):  # openpyxl would write "=..." as a formula: force a string
-                    cell = WriteOnlyCell(ws)
-                    cell._value, cell.data_type = value, "s"
-                    if style is not None:
-                        cell._style = copy(style)
-                    return cell
-        if style is None:
-            return value
-        cell = WriteOnlyCell(ws, value=value)
-        cell._style = copy(style)
-        return cell
-
-    return make
+                full.append(self.body(c.kind, None) if c.kind in FORMATS else None)
+                empty.append(None)
+        return Style(full, empty)
 
 
 HEADER_ROW = 2  # row 1 is the title
 
 
-def _write_sheet(wb, sheet: Sheet, heading: str) -> None:
+def _write_sheet(wb, sheet: Sheet, heading: str):
+    """The sheet set up in openpyxl (widths, print setup, chart), without rows; returns a
+    function that writes its rows into openpyxl's XML of it (ooxml.normalize_file's `fill`)."""
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(sheet.title)
-    for i, w in enumerate(widths(sheet), 1):  # write-only: widths before the rows
+    column_widths = widths(sheet)
+    for i, w in enumerate(column_widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     last = get_column_letter(len(sheet.columns))
     end = len(sheet.rows) + HEADER_ROW
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{end}"
     _print_setup(ws, sheet, end)
-    styles, cell = _Styles(ws), _cell_maker(ws)
-    ws.append([cell(f"{heading} · {sheet.title}", TEXT, styles.title())])
-    ws.append([cell(c.header, TEXT, styles.header()) for c in sheet.columns])
-    kinds = [c.kind for c in sheet.columns]
-    wraps = [c.wrap for c in sheet.columns]
+    styles = _Styles(wb, ws)
+    columns = sheet.columns
+    title = Style([styles.title()], [None])
+    header = Style([styles.header()] * len(columns), [styles.header()] * len(columns))
+    wrapped = [(i, max(int(w) - 2, 1)) for i, (c, w) in enumerate(zip(columns, column_widths)) if c.wrap]
+    lines = [_lines(row, wrapped) for row in sheet.rows] if wrapped else [1] * len(sheet.rows)
     fills = sheet.fills or [None] * len(sheet.rows)
-    column_widths = widths(sheet)
-    for n, (row, fill) in enumerate(zip(sheet.rows, fills), HEADER_ROW + 1):
-        lines = _lines(row, wraps, column_widths)
-        top = lines > 1
-        if top:  # set before the row is streamed: spreadsheets do not grow rows of wrapped text themselves
-            ws.row_dimensions[n].height = LINE_HEIGHT * lines
-        ws.append([cell(v, k, styles.body(k, fill, w, top) if (fill or w or top or (k in FORMATS and v is not None))
-                        else None) for v, k, w in zip(row, kinds, wraps)])
+    kinds: dict[tuple, Style] = {}  # (fill, top) -> the rows' Style, made in the order rows need them
+    body = [kinds.get(key) or kinds.setdefault(key, styles.row(columns, *key))
+            for key in zip(fills, (n > 1 for n in lines))]
     if sheet.chart and sheet.rows:
         _chart(ws, sheet, last)
+    texts = [c.kind == TEXT for c in columns]
+
+    def rows():
+        yield [f"{heading} · {sheet.title}"], title, None
+        yield [c.header for c in columns], header, None
+        for row, style, n in zip(sheet.rows, body, lines):
+            # set on the row: spreadsheets do not grow rows of wrapped text themselves
+            yield row, style, (LINE_HEIGHT * n if n > 1 else None)
+
+    return ws, lambda xml: xlsxrows.splice(xml, xlsxrows.rows_xml(rows(), 1, texts))
 
 
-def _lines(row: list, wraps: list[bool], column_widths: list[float]) -> int:
-    """How many lines the row's wrapped cells need at their columns' widths."""
+def _lines(row: list, wrapped: list[tuple[int, int]]) -> int:
+    """How many lines the row's wrapped cells need: `wrapped` is (column, characters per line)."""
     most = 1
-    for value, wrap, width in zip(row, wraps, column_widths):
-        if wrap and value:
-            most = max(most, -(-text_width(value) // max(int(width) - 2, 1)))
+    for i, per_line in wrapped:
+        value = row[i]
+        if value:
+            most = max(most, -(-text_width(value) // per_line))
     return min(most, MAX_LINES)
 
 
@@ -232,9 +231,10 @@ def ledger_bytes(result: Result) -> bytes:
 
 
 def write_ledger(result: Result, path: str | os.PathLike) -> Path:
-    """Write the workbook to `path` (atomically). openpyxl streams the rows to a file
-    next to it, which is then rewritten deterministically without decompressing it:
-    a workbook of 100,000 people never sits in memory whole."""
+    """Write the workbook to `path` (atomically). openpyxl writes the workbook without
+    its rows to a file next to it, which is then copied deterministically, the rows
+    written into it as it is (without decompressing the rest): a workbook of 100,000
+    people never sits in memory whole."""
     path = Path(path)
     with atomic.replacing(path) as tmp, atomic.scratch(path) as raw:
         with open(tmp, "wb") as out:
@@ -243,20 +243,26 @@ def write_ledger(result: Result, path: str | os.PathLike) -> Path:
 
 
 def _write(result: Result, raw: Path, out) -> None:
+    name = result.archive.config.enterprise.name if result.archive.config else result.archive.name
+    heading = f"{name} · 截至 {result.as_of.year}年{result.as_of.month}月{result.as_of.day}日"
+    title = f"{TITLE} {result.archive.config.enterprise.name}" if result.archive.config else TITLE
+    write_workbook(ledger_sheets(Facts(result)), heading, title, result.as_of, raw, out)
+
+
+def write_workbook(sheets: list[Sheet], heading: str, title: str, as_of: date, raw: Path, out) -> None:
+    """`sheets` as a workbook on `out` (a binary file), through the scratch file `raw`:
+    `heading` starts each sheet's title row, `title` is the document's title."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    stamp = datetime.combine(result.as_of, datetime.min.time())
+    stamp = datetime.combine(as_of, datetime.min.time())
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = ooxml.AUTHOR
     wb.properties.title = TITLE
-    name = result.archive.config.enterprise.name if result.archive.config else result.archive.name
-    heading = f"{name} · 截至 {result.as_of.year}年{result.as_of.month}月{result.as_of.day}日"
-    for sheet in ledger_sheets(Facts(result)):
-        _write_sheet(wb, sheet, heading)
+    written = [_write_sheet(wb, sheet, heading) for sheet in sheets]
     wb.save(raw)
-    ooxml.normalize_file(raw, out, f"{TITLE} {result.archive.config.enterprise.name}"
-                         if result.archive.config else TITLE, result.as_of)
+    fill = {ws.path.lstrip("/"): rows for ws, rows in written}  # the sheets' paths are set on saving
+    ooxml.normalize_file(raw, out, title, as_of, fill)
 
 
 def default_name(result: Result) -> str:
