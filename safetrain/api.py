@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from datetime import date
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -20,6 +20,7 @@ from .archive.reading.models import Archive
 from .archive.reading.rulesets import is_path, ruleset_tables
 from .findings import Finding
 from .rules import RULES, RuleSet, build_ruleset, check
+from .rules.context import Context
 from .rules.catalog import removed_codes
 
 DEFAULT_RULESET = "national"
@@ -31,6 +32,9 @@ class Result:
     ruleset: RuleSet
     as_of: date
     findings: list[Finding]
+    #: the rules' Context of this check (what they computed once: attendance by person, hours by year),
+    #: for the documents made from the result; None when the result came from the cache
+    context: Context | None = field(default=None, compare=False, repr=False)
 
 
 def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:
@@ -131,9 +135,10 @@ def check_loaded(archive: Archive, loaded: list[Finding], as_of: date, *, select
     from .archive.reading.loader import quiet_gc
 
     rs = _rs or ruleset_for(archive, ruleset)
+    ctx = Context(archive, rs, as_of)
     with quiet_gc():
-        found = check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded)
-        return Result(archive, rs, as_of, sorted(locate(archive, found), key=Finding.sort_key))
+        found = check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded, ctx=ctx)
+        return Result(archive, rs, as_of, sorted(locate(archive, found), key=Finding.sort_key), ctx.kept())
 
 
 def check_paths(paths: Iterable[str | os.PathLike], as_of: date, **options) -> Iterator[Result]:

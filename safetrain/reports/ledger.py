@@ -59,15 +59,48 @@ def text_width(value) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
+class Measure:
+    """What the writer needs to know of a sheet's values before its rows: each column's
+    width (as wide as its widest value, up to a printable width), how many distinct
+    values it holds, and the width of each value of a wrapped column (its rows' heights).
+    A value is measured once, however often it occurs (a column of 200,000 rows holds a
+    few hundred departments and dates)."""
+
+    def __init__(self, sheet: Sheet):
+        self.widths: list[float] = []
+        self.distinct: list[int] = []
+        self.wrapped: dict[int, dict] = {}  # column -> {value: width}
+        for i, col in enumerate(sheet.columns):
+            values = [r[i] for r in sheet.rows]
+            if len(set(map(type, values)) - {type(None)}) <= 1:
+                distinct = set(values)
+            else:  # by type too: 8 and 8.0 are printed apart
+                distinct = [v for _, v in {(type(v), v) for v in values}]
+            limit = WRAP_WIDTH if col.wrap else MAX_WIDTH
+            self.distinct.append(len(distinct))
+            if col.wrap:
+                each = self.wrapped[i] = {v: text_width(v) for v in distinct}
+                widest = max([text_width(col.header), *each.values()])
+            else:
+                widest = _widest(distinct, text_width(col.header), limit - 2)
+            self.widths.append(min(widest + 2, limit))
+
+
+def _widest(values, widest: int, enough: int) -> int:
+    """The widest of `values` (at least `widest`); a text is measured only when it may be
+    wider (a character counts at most two), and none once `enough` is reached."""
+    for v in values:
+        if widest >= enough:
+            break
+        if type(v) is str and (len(v) <= widest if v.isascii() else 2 * len(v) <= widest):
+            continue
+        widest = max(widest, text_width(v))
+    return widest
+
+
 def widths(sheet: Sheet) -> list[float]:
-    """Each column as wide as its widest value; a value's width is measured once, however
-    often it occurs (a column of 200,000 rows holds a few hundred departments and dates)."""
-    out = []
-    for i, col in enumerate(sheet.columns):
-        distinct = {(type(r[i]), r[i]) for r in sheet.rows}  # by type too: 8 and 8.0 are printed apart
-        widest = max([text_width(col.header)] + [text_width(v) for _, v in distinct])
-        out.append(min(widest + 2, WRAP_WIDTH if col.wrap else MAX_WIDTH))
-    return out
+    """Each column's width (Measure)."""
+    return Measure(sheet).widths
 
 
 class _Styles:
@@ -137,14 +170,18 @@ class _Styles:
 HEADER_ROW = 2  # row 1 is the title
 
 
+#: a column with at most this many distinct values (or four rows a value) has its cells made once per value
+CACHED = 512
+
+
 def _write_sheet(wb, sheet: Sheet, heading: str):
     """The sheet set up in openpyxl (widths, print setup, chart), without rows; returns a
     function that writes its rows into openpyxl's XML of it (ooxml.normalize_file's `fill`)."""
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(sheet.title)
-    column_widths = widths(sheet)
-    for i, w in enumerate(column_widths, 1):
+    measured = Measure(sheet)
+    for i, w in enumerate(measured.widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     last = get_column_letter(len(sheet.columns))
@@ -155,7 +192,7 @@ def _write_sheet(wb, sheet: Sheet, heading: str):
     columns = sheet.columns
     title = Style([styles.title()], [None])
     header = Style([styles.header()] * len(columns), [styles.header()] * len(columns))
-    wrapped = [(i, max(int(w) - 2, 1)) for i, (c, w) in enumerate(zip(columns, column_widths)) if c.wrap]
+    wrapped = [(i, measured.wrapped[i], max(int(measured.widths[i]) - 2, 1)) for i, c in enumerate(columns) if c.wrap]
     lines = [_lines(row, wrapped) for row in sheet.rows] if wrapped else [1] * len(sheet.rows)
     fills = sheet.fills or [None] * len(sheet.rows)
     kinds: dict[tuple, Style] = {}  # (fill, top) -> the rows' Style, made in the order rows need them
@@ -164,6 +201,7 @@ def _write_sheet(wb, sheet: Sheet, heading: str):
     if sheet.chart and sheet.rows:
         _chart(ws, sheet, last)
     texts = [c.kind == TEXT for c in columns]
+    cached = [n <= CACHED or 4 * n <= len(sheet.rows) for n in measured.distinct]
 
     def rows():
         yield [f"{heading} · {sheet.title}"], title, None
@@ -172,16 +210,17 @@ def _write_sheet(wb, sheet: Sheet, heading: str):
             # set on the row: spreadsheets do not grow rows of wrapped text themselves
             yield row, style, (LINE_HEIGHT * n if n > 1 else None)
 
-    return ws, lambda xml: xlsxrows.splice(xml, xlsxrows.rows_xml(rows(), 1, texts))
+    return ws, lambda xml: xlsxrows.splice(xml, xlsxrows.rows_xml(rows(), 1, texts, cached))
 
 
-def _lines(row: list, wrapped: list[tuple[int, int]]) -> int:
-    """How many lines the row's wrapped cells need: `wrapped` is (column, characters per line)."""
+def _lines(row: list, wrapped: list[tuple[int, dict, int]]) -> int:
+    """How many lines the row's wrapped cells need: `wrapped` is, per wrapped column, its
+    index, the width of each of its values and the characters a line holds."""
     most = 1
-    for i, per_line in wrapped:
+    for i, width_of, per_line in wrapped:
         value = row[i]
         if value:
-            most = max(most, -(-text_width(value) // per_line))
+            most = max(most, -(-width_of[value] // per_line))
     return min(most, MAX_LINES)
 
 
@@ -243,10 +282,13 @@ def write_ledger(result: Result, path: str | os.PathLike) -> Path:
 
 
 def _write(result: Result, raw: Path, out) -> None:
+    from ..archive.reading.loader import quiet_gc
+
     name = result.archive.config.enterprise.name if result.archive.config else result.archive.name
     heading = f"{name} · 截至 {result.as_of.year}年{result.as_of.month}月{result.as_of.day}日"
     title = f"{TITLE} {result.archive.config.enterprise.name}" if result.archive.config else TITLE
-    write_workbook(ledger_sheets(Facts(result)), heading, title, result.as_of, raw, out)
+    with quiet_gc():  # hundreds of thousands of rows of plain values: nothing for the collector to find
+        write_workbook(ledger_sheets(Facts(result)), heading, title, result.as_of, raw, out)
 
 
 def write_workbook(sheets: list[Sheet], heading: str, title: str, as_of: date, raw: Path, out) -> None:

@@ -132,8 +132,9 @@ def normalize_file(src: str | os.PathLike, dst: BinaryIO, title: str, when: date
     entries were compressed by zipfile as write_zip does.
 
     `fill` names entries written anew from what they hold: `fill[name](data)` gives the
-    new content in pieces, compressed as they come (FILL_LEVEL: the fastest deflate;
-    XML rows shrink almost as well as at the default level, for a third of the time)."""
+    new content in pieces, compressed into `dst` as they come (which must then be
+    seekable: the entry's header gets its sizes afterwards). FILL_LEVEL is the fastest
+    deflate: rows of XML shrink almost as well as at the default level, in less time."""
     fill = fill or {}
     with zipfile.ZipFile(src) as z, open(src, "rb") as fh:
         infos = {i.filename: i for i in z.infolist() if not i.is_dir()}
@@ -142,30 +143,34 @@ def normalize_file(src: str | os.PathLike, dst: BinaryIO, title: str, when: date
             filled = {name: b"".join(make(z.read(name))) for name, make in fill.items()}
             dst.write(normalize(open(src, "rb").read(), title, when, filled))
             return
-        central, offset = [], 0
+        central, offset, start = [], 0, dst.tell() if fill else 0
         for name in ordered(infos):
             info = infos[name]
-            if name == CORE:
-                data = core_xml(title, when)
-                packed = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-                raw = packed.compress(data) + packed.flush()
-                crc, size, method = zlib.crc32(data), len(data), 8
-            elif name in fill:
-                raw, crc, size = _deflate(fill[name](z.read(info)))
-                method = 8
-            else:
-                raw = _raw(fh, info)
-                crc, size, method = info.CRC, info.file_size, info.compress_type
             encoded = name.encode("utf-8")
             flags = 0x800 if not name.isascii() else 0
-            head = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, _DOS_TIME, _DOS_DATE, crc, len(raw),
-                               size, len(encoded), 0)
-            dst.write(head + encoded)
-            dst.write(raw)
+            if name in fill:  # compressed straight into dst; the header's sizes are filled in after
+                dst.write(_local_header(flags, 8, 0, 0, 0, encoded))
+                packed, crc, size = _deflate_into(dst, fill[name](z.read(info)))
+                dst.seek(start + offset + 14)
+                dst.write(struct.pack("<3L", crc, packed, size))
+                dst.seek(0, os.SEEK_END)
+                method = 8
+            else:
+                if name == CORE:
+                    data = core_xml(title, when)
+                    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+                    raw = compressor.compress(data) + compressor.flush()
+                    crc, size, method = zlib.crc32(data), len(data), 8
+                else:
+                    raw = _raw(fh, info)
+                    crc, size, method = info.CRC, info.file_size, info.compress_type
+                packed = len(raw)
+                dst.write(_local_header(flags, method, crc, packed, size, encoded))
+                dst.write(raw)
             central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", (3 << 8) | 20, 20, flags, method, _DOS_TIME,
-                                       _DOS_DATE, crc, len(raw), size, len(encoded), 0, 0, 0, 0,
+                                       _DOS_DATE, crc, packed, size, len(encoded), 0, 0, 0, 0,
                                        0o100644 << 16, offset) + encoded)
-            offset += len(head) + len(encoded) + len(raw)
+            offset += 30 + len(encoded) + packed
         directory = b"".join(central)
         dst.write(directory)
         dst.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0))
@@ -174,18 +179,27 @@ def normalize_file(src: str | os.PathLike, dst: BinaryIO, title: str, when: date
 FILL_LEVEL = 1
 
 
-def _deflate(pieces: Iterable[bytes]) -> tuple[bytes, int, int]:
-    """(raw deflate of the pieces joined, their CRC-32, their size), never holding them whole."""
-    packed = zlib.compressobj(FILL_LEVEL, zlib.DEFLATED, -15)
-    out, crc, size = [], 0, 0
+def _local_header(flags: int, method: int, crc: int, packed: int, size: int, encoded: bytes) -> bytes:
+    return struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, _DOS_TIME, _DOS_DATE, crc, packed, size,
+                       len(encoded), 0) + encoded
+
+
+def _deflate_into(dst: BinaryIO, pieces: Iterable[bytes]) -> tuple[int, int, int]:
+    """Raw deflate of the pieces joined, written to `dst` as it comes: (compressed size,
+    CRC-32, size)."""
+    compressor = zlib.compressobj(FILL_LEVEL, zlib.DEFLATED, -15)
+    packed = crc = size = 0
     for piece in pieces:
         crc = zlib.crc32(piece, crc)
         size += len(piece)
-        out.append(packed.compress(piece))
-    out.append(packed.flush())
-    if size > _LIMIT:  # pragma: no cover - a sheet of more than 4 GB
+        out = compressor.compress(piece)
+        packed += len(out)
+        dst.write(out)
+    out = compressor.flush()
+    dst.write(out)
+    if size > _LIMIT or packed + len(out) > _LIMIT:  # pragma: no cover - a sheet of more than 4 GB
         raise ValueError("an entry of more than 4 GB needs Zip64, which this writer does not make")
-    return b"".join(out), crc, size
+    return packed + len(out), crc, size
 
 
 def _raw(fh, info: zipfile.ZipInfo) -> bytes:

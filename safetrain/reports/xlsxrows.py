@@ -11,7 +11,7 @@ with openpyxl, Excel or LibreOffice):
 - text: an inline string, control characters dropped, at most 32,767
   characters, `xml:space="preserve"` when it starts or ends with a space; a
   value starting with "=" stays text (there is no formula cell here at all);
-- int and float: `%.16g`; True/False: a boolean cell;
+- int: its digits; float: `%.16g` (NaN and infinity: an empty cell); True/False: a boolean cell;
 - date and datetime: Excel's serial day number (the column's number format
   shows it as a date);
 - None or "": no cell, or an empty one when it has a style (a coloured row is
@@ -73,61 +73,75 @@ def text_xml(value: str) -> str | None:
 
 class Style:
     """The style ids of a row's cells: per column, of a cell with a value and of an empty
-    one (None: no style, and no cell at all when empty). A sheet has a handful of them."""
+    one (None: no style, and no cell at all when empty). A sheet has a handful of them;
+    each keeps the cells it made of a column's repeated values."""
 
-    __slots__ = ("full", "empty")
+    __slots__ = ("full", "empty", "made")
 
     def __init__(self, full: Sequence[int | None], empty: Sequence[int | None]):
         self.full = [f' s="{s}"' if s is not None else "" for s in full]
         self.empty = list(empty)
+        self.made: list[dict] = [{} for _ in self.full]
 
 
-def rows_xml(rows: Iterable[tuple[Sequence, Style, float | None]], first: int,
-             text_columns: Sequence[bool]) -> Iterator[bytes]:
+def rows_xml(rows: Iterable[tuple[Sequence, Style, float | None]], first: int, text_columns: Sequence[bool],
+             cached: Sequence[bool] | None = None) -> Iterator[bytes]:
     """`<row>` elements, numbered from `first`, of (values, Style, height in points or None
     for the default) in order, as UTF-8 chunks. `text_columns[i]`: column i holds text,
-    whatever its values' type (a number there is written as text)."""
-    letters = [column_letter(i) for i in range(1, len(text_columns) + 1)]
+    whatever its values' type (a number there is written as text). `cached[i]`: column i
+    repeats its values (departments, years), so each value's cell is made once."""
+    starts = [f'<c r="{column_letter(i)}' for i in range(1, len(text_columns) + 1)]
     texts = list(text_columns)
-    dates: dict[date, str] = {}
+    keep = list(cached) if cached is not None else [False] * len(texts)
     out: list[str] = []
     append = out.append
     for n, (values, style, height) in enumerate(rows, first):
-        full, empty = style.full, style.empty
-        append(f'<row r="{n}">' if height is None else f'<row r="{n}" ht="{height:g}" customHeight="1">')
+        row = str(n)
+        made = style.made
+        append(f'<row r="{row}">' if height is None else f'<row r="{row}" ht="{height:g}" customHeight="1">')
         for i, v in enumerate(values):
-            kind = type(v)
-            if kind is str or (texts[i] and v is not None):
-                text = text_xml(v if kind is str else str(v)) if v != "" else None
-                if text is not None:
-                    append(f'<c r="{letters[i]}{n}"{full[i]} t="inlineStr">{text}</c>')
-                    continue
-                v = None
-            if v is None:
-                if empty[i] is not None:
-                    append(f'<c r="{letters[i]}{n}" s="{empty[i]}"/>')
-            elif kind is int:
-                append(f'<c r="{letters[i]}{n}"{full[i]}><v>{v:.16g}</v></c>')
-            elif kind is float:
-                append(f'<c r="{letters[i]}{n}"{full[i]}><v>{v:.16g}</v></c>' if isfinite(v)
-                       else f'<c r="{letters[i]}{n}"{full[i]}/>')
-            elif kind is bool:
-                append(f'<c r="{letters[i]}{n}"{full[i]} t="b"><v>{int(v)}</v></c>')
-            elif isinstance(v, date):
-                number = dates.get(v)
-                if number is None:
-                    number = dates[v] = f"{serial(v):.16g}"
-                append(f'<c r="{letters[i]}{n}"{full[i]}><v>{number}</v></c>')
-            else:  # anything else is written as its text
-                text = text_xml(str(v))
-                append(f'<c r="{letters[i]}{n}"{full[i]} t="inlineStr">{text}</c>' if text is not None else
-                       f'<c r="{letters[i]}{n}"{full[i]}/>')
+            rest = made[i].get(v)
+            if rest is None or v is True or v is False:  # True == 1: a flag is never a number's cell
+                rest = _rest(v, style.full[i], style.empty[i], texts[i])
+                if keep[i] and type(v) in _KEPT:
+                    made[i][v] = rest
+            if rest:
+                append(starts[i])
+                append(row)
+                append(rest)
         append("</row>")
         if len(out) > CHUNK:
             yield "".join(out).encode("utf-8")
             out.clear()
     if out:
         yield "".join(out).encode("utf-8")
+
+
+#: values whose cell is the same for every equal value (8 == 8.0 are written alike in a number column;
+#: in a text column only text is kept)
+_KEPT = frozenset((str, int, float, date, datetime, type(None)))
+
+
+def _rest(v, style: str, empty: int | None, text: bool) -> str:
+    """A cell after its reference (`<c r="A1` + row + this); "" for no cell."""
+    kind = type(v)
+    if v is not None and (kind is str or text) and v != "":
+        body = text_xml(v if kind is str else str(v))
+        if body is not None:
+            return f'"{style} t="inlineStr">{body}</c>'
+        v = None
+    if v is None or v == "":
+        return f'" s="{empty}"/>' if empty is not None else ""
+    if kind is bool:
+        return f'"{style} t="b"><v>{int(v)}</v></c>'
+    if kind is int:
+        return f'"{style}><v>{v}</v></c>'
+    if kind is float:
+        return f'"{style}><v>{v:.16g}</v></c>' if isfinite(v) else f'"{style}/>'
+    if isinstance(v, date):
+        return f'"{style}><v>{serial(v):.16g}</v></c>'
+    body = text_xml(str(v))  # anything else is written as its text
+    return f'"{style} t="inlineStr">{body}</c>' if body is not None else f'"{style}/>'
 
 
 def splice(sheet_xml: bytes, rows: Iterable[bytes]) -> Iterator[bytes]:
