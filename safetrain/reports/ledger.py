@@ -1,8 +1,10 @@
 """The Excel ledger (台账) writer. openpyxl (write-only) sets up the workbook:
 sheets, column widths, print settings, styles, the chart; the rows, two
-million cells for 100,000 people, are written by reports/xlsxrows.py straight
-into the file as it is made deterministic (ooxml.normalize_file), never held
-in memory as cells.
+million cells for 100,000 people, are written by reports/xlsxrows.py into
+each sheet's XML, compressed to a scratch file as they come (`make_parts`),
+and copied into the workbook as it is made deterministic (`assemble`,
+ooxml.normalize_file): never held in memory as cells. The sheets that need no
+findings can be made while the rules run (`Ahead`).
 
 Every sheet has a title row (the enterprise, the sheet, the as-of date), a
 frozen, filtered header row, columns as wide as their contents up to a
@@ -23,14 +25,16 @@ import io
 import os
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Iterator
 
 from ..api import Result
 from ..archive.writing import atomic
 from . import ooxml, xlsxrows
 from .facts import Facts
-from .ledger_data import DATE, DATETIME, ORANGE, PERCENT, RED, TEXT, Sheet, ledger_sheets
+from .ledger_data import DATE, DATETIME, FROM_FINDINGS, ORANGE, PERCENT, RED, SHEETS, TEXT, Column, Sheet
 from .xlsxrows import Style
 
 TITLE = "安全培训台账"
@@ -104,54 +108,41 @@ def widths(sheet: Sheet) -> list[float]:
 
 
 class _Styles:
-    """The workbook's style ids (openpyxl registers each style once and writes styles.xml);
-    the rows, written by reports/xlsxrows.py, only name them."""
+    """The workbook's style ids. Every style a ledger cell may have is registered, always in
+    the same order, so the ids are the same in every workbook the ledger makes (the sheets
+    written ahead in one, assembled in another); openpyxl writes them to styles.xml."""
 
     def __init__(self, wb, ws):
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+        from openpyxl.styles.cell_style import StyleArray
 
-        self._cell, self._wb, self._ws, self._cache = WriteOnlyCell, wb, ws, {}
-        self.header_font = Font(bold=True)
-        self.header_fill = PatternFill("solid", fgColor="D9D9D9")
-        self.border = Border(bottom=Side(style="thin", color="808080"))
-        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.wrapped = Alignment(vertical="top", wrap_text=True)
-        self.top = Alignment(vertical="top")
-        self.title_font = Font(bold=True, size=14)
-        self.PatternFill = PatternFill
+        def add(font=None, fill=None, border=None, alignment=None, number_format=None) -> int:
+            proto = WriteOnlyCell(ws, value="")
+            for name, value in (("font", font), ("fill", fill), ("border", border), ("alignment", alignment),
+                                ("number_format", number_format)):
+                if value is not None:
+                    setattr(proto, name, value)
+            return wb._cell_styles.add(proto._style if proto._style is not None else StyleArray())
 
-    def _id(self, key, dress) -> int:
-        if key not in self._cache:
-            proto = self._cell(self._ws, value="")
-            dress(proto)
-            self._cache[key] = self._wb._cell_styles.add(proto._style)
-        return self._cache[key]
-
-    def header(self) -> int:
-        def dress(proto):
-            proto.font, proto.fill, proto.border, proto.alignment = \
-                self.header_font, self.header_fill, self.border, self.center
-        return self._id(("header",), dress)
-
-    def title(self) -> int:
-        def dress(proto):
-            proto.font = self.title_font
-        return self._id(("title",), dress)
+        self.title = add(font=Font(bold=True, size=14))
+        self.header = add(font=Font(bold=True), fill=PatternFill("solid", fgColor="D9D9D9"),
+                          border=Border(bottom=Side(style="thin", color="808080")),
+                          alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+        self._body = {}
+        for kind in (None, *FORMATS):
+            for fill in (None, *FILLS):
+                for wrap in (False, True):
+                    for top in (False, True):
+                        # beside wrapped text, every cell of the row starts at its top
+                        alignment = (Alignment(vertical="top", wrap_text=True) if wrap else
+                                     Alignment(vertical="top") if top else None)
+                        self._body[kind, fill, wrap, top] = add(
+                            fill=PatternFill("solid", fgColor=FILLS[fill]) if fill else None, alignment=alignment,
+                            number_format=FORMATS.get(kind))
 
     def body(self, kind: str, fill: str | None, wrap: bool = False, top: bool = False) -> int:
-        key = (kind in FORMATS and kind, fill, wrap, top)  # the kinds without a number format look alike
-
-        def dress(proto):
-            if kind in FORMATS:
-                proto.number_format = FORMATS[kind]
-            if fill:
-                proto.fill = self.PatternFill("solid", fgColor=FILLS[fill])
-            if wrap:
-                proto.alignment = self.wrapped
-            elif top:  # beside wrapped text, every cell of the row starts at its top
-                proto.alignment = self.top
-        return self._id(key, dress)
+        return self._body[kind if kind in FORMATS else None, fill, wrap, top]
 
     def row(self, columns, fill: str | None, top: bool) -> Style:
         """The Style of a body row: a row with a fill, or beside wrapped text, styles every cell, empty
@@ -169,37 +160,97 @@ class _Styles:
 
 HEADER_ROW = 2  # row 1 is the title
 
-
 #: a column with at most this many distinct values (or four rows a value) has its cells made once per value
 CACHED = 512
 
 
-def _write_sheet(wb, sheet: Sheet, heading: str):
-    """The sheet set up in openpyxl (widths, print setup, chart), without rows; returns a
-    function that writes its rows into openpyxl's XML of it (ooxml.normalize_file's `fill`)."""
+@dataclass(frozen=True)
+class Shape:
+    """What the workbook's setup of a sheet needs: its title, columns, their widths, how
+    many rows, the chart's title."""
+
+    title: str
+    columns: list[Column]
+    widths: list[float]
+    rows: int
+    chart: str | None
+
+
+@dataclass(frozen=True)
+class Part:
+    """One sheet made: its Shape, and where its worksheet XML lies compressed in a file."""
+
+    shape: Shape
+    offset: int
+    packed: int
+    crc: int
+    size: int
+
+    def packed_in(self, source) -> ooxml.Packed:
+        return ooxml.Packed(source, self.offset, self.packed, self.crc, self.size)
+
+
+def _setup(wb, shape: Shape):
+    """The sheet in openpyxl, without rows: column widths, frozen and filtered header, print
+    setup, chart."""
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(sheet.title)
-    measured = Measure(sheet)
-    for i, w in enumerate(measured.widths, 1):
+    ws = wb.create_sheet(shape.title)
+    for i, w in enumerate(shape.widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    last = get_column_letter(len(sheet.columns))
-    end = len(sheet.rows) + HEADER_ROW
+    last = get_column_letter(len(shape.columns))
+    end = shape.rows + HEADER_ROW
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{end}"
-    _print_setup(ws, sheet, end)
-    styles = _Styles(wb, ws)
+    _print_setup(ws, shape, end)
+    if shape.chart and shape.rows:
+        _chart(ws, shape, last)
+    return ws
+
+
+def _workbook():
+    from openpyxl import Workbook
+
+    return Workbook(write_only=True)
+
+
+def make_parts(sheets: list[Sheet], heading: str, out) -> list[Part]:
+    """Each sheet's worksheet XML, openpyxl's setup with the rows written into it
+    (reports/xlsxrows.py), compressed to the end of `out` (a binary file)."""
+    import zipfile
+
+    wb = _workbook()
+    made = []
+    for sheet in sheets:
+        measured = Measure(sheet)
+        shape = Shape(sheet.title, list(sheet.columns), measured.widths, len(sheet.rows), sheet.chart)
+        made.append((_setup(wb, shape), sheet, measured, shape))
+    if not made:
+        return []
+    styles = _Styles(wb, made[0][0])
+    skeleton = io.BytesIO()
+    wb.save(skeleton)
+    parts = []
+    with zipfile.ZipFile(skeleton) as z:
+        for ws, sheet, measured, shape in made:  # each sheet's path is set on saving
+            xml = z.read(ws.path.lstrip("/"))
+            p = ooxml.pack_into(out, xlsxrows.splice(xml, _rows(sheet, measured, heading, styles)))
+            parts.append(Part(shape, p.offset, p.packed, p.crc, p.size))
+    out.flush()
+    return parts
+
+
+def _rows(sheet: Sheet, measured: Measure, heading: str, styles: _Styles) -> Iterator[bytes]:
+    """The sheet's rows as SpreadsheetML: its title, its header, its values."""
     columns = sheet.columns
-    title = Style([styles.title()], [None])
-    header = Style([styles.header()] * len(columns), [styles.header()] * len(columns))
+    title = Style([styles.title], [None])
+    header = Style([styles.header] * len(columns), [styles.header] * len(columns))
     wrapped = [(i, measured.wrapped[i], max(int(measured.widths[i]) - 2, 1)) for i, c in enumerate(columns) if c.wrap]
     lines = [_lines(row, wrapped) for row in sheet.rows] if wrapped else [1] * len(sheet.rows)
     fills = sheet.fills or [None] * len(sheet.rows)
-    kinds: dict[tuple, Style] = {}  # (fill, top) -> the rows' Style, made in the order rows need them
+    kinds: dict[tuple, Style] = {}  # (fill, top) -> the rows' Style
     body = [kinds.get(key) or kinds.setdefault(key, styles.row(columns, *key))
             for key in zip(fills, (n > 1 for n in lines))]
-    if sheet.chart and sheet.rows:
-        _chart(ws, sheet, last)
     texts = [c.kind == TEXT for c in columns]
     cached = [n <= CACHED or 4 * n <= len(sheet.rows) for n in measured.distinct]
 
@@ -210,7 +261,31 @@ def _write_sheet(wb, sheet: Sheet, heading: str):
             # set on the row: spreadsheets do not grow rows of wrapped text themselves
             yield row, style, (LINE_HEIGHT * n if n > 1 else None)
 
-    return ws, lambda xml: xlsxrows.splice(xml, xlsxrows.rows_xml(rows(), 1, texts, cached))
+    return xlsxrows.rows_xml(rows(), 1, texts, cached)
+
+
+def assemble(parts: list[tuple[Part, object]], title: str, as_of: date, out) -> None:
+    """The workbook of `parts` (each with the file it lies in) on `out`: openpyxl's workbook
+    of their shapes, every sheet replaced by its part, made deterministic (ooxml)."""
+    wb = _workbook()
+    stamp = datetime.combine(as_of, datetime.min.time())
+    wb.properties.created = wb.properties.modified = stamp
+    wb.properties.creator = wb.properties.lastModifiedBy = ooxml.AUTHOR
+    wb.properties.title = TITLE
+    sheets = [_setup(wb, part.shape) for part, _ in parts]
+    if sheets:
+        _Styles(wb, sheets[0])  # the ids the parts were written with
+    skeleton = io.BytesIO()
+    wb.save(skeleton)
+    ooxml.normalize_file(skeleton, out, title, as_of,
+                         {ws.path.lstrip("/"): part.packed_in(source) for ws, (part, source) in zip(sheets, parts)})
+
+
+def write_workbook(sheets: list[Sheet], heading: str, title: str, as_of: date, out) -> None:
+    """`sheets` as a workbook on `out` (a binary file): `heading` starts each sheet's title
+    row, `title` is the document's title."""
+    with tempfile.TemporaryFile() as scratch:
+        assemble([(part, scratch) for part in make_parts(sheets, heading, scratch)], title, as_of, out)
 
 
 def _lines(row: list, wrapped: list[tuple[int, dict, int]]) -> int:
@@ -224,7 +299,7 @@ def _lines(row: list, wrapped: list[tuple[int, dict, int]]) -> int:
     return min(most, MAX_LINES)
 
 
-def _print_setup(ws, sheet: Sheet, end: int) -> None:
+def _print_setup(ws, shape: Shape, end: int) -> None:
     """A4 landscape, one page wide; title and header repeated on every page; page numbers in
     the footer; the columns that are not printed (文件, 行) left out of the print area."""
     from openpyxl.utils import get_column_letter
@@ -237,21 +312,21 @@ def _print_setup(ws, sheet: Sheet, end: int) -> None:
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
     ws.print_title_rows = f"1:{HEADER_ROW}"
     ws.oddFooter.center.text = FOOTER
-    ws.oddFooter.right.text = sheet.title
-    printed = [i for i, c in enumerate(sheet.columns, 1) if c.printed]
+    ws.oddFooter.right.text = shape.title
+    printed = [i for i, c in enumerate(shape.columns, 1) if c.printed]
     if printed != list(range(1, len(printed) + 1)):  # pragma: no cover - a sheet declared wrongly
-        raise ValueError(f"{sheet.title}: the columns left out of print must come last")
+        raise ValueError(f"{shape.title}: the columns left out of print must come last")
     ws.print_area = f"A1:{get_column_letter(len(printed))}{max(end, HEADER_ROW)}"
 
 
-def _chart(ws, sheet: Sheet, last: str) -> None:
+def _chart(ws, shape: Shape, last: str) -> None:
     """Clustered bars per department: active, trained, meeting the hours (columns B-D)."""
     from openpyxl.chart import BarChart, Reference
 
-    n = len(sheet.rows)
+    n = shape.rows
     chart = BarChart()
     chart.type, chart.grouping = "col", "clustered"
-    chart.title = sheet.chart
+    chart.title = shape.chart
     chart.y_axis.title, chart.x_axis.title = "人数", "部门（车间）"
     chart.x_axis.delete = chart.y_axis.delete = False  # newer Excel hides axes left unset
     chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=HEADER_ROW, max_row=n + HEADER_ROW),
@@ -261,50 +336,101 @@ def _chart(ws, sheet: Sheet, last: str) -> None:
     ws.add_chart(chart, f"{chr(ord(last) + 2)}{HEADER_ROW + 1}")
 
 
+# -- the ledger of a checked archive ------------------------------------------------------
+
+#: records (people and sessions) from which the sheets that need no findings are made in a forked
+#: copy of the process while the rules run
+AHEAD_MIN = 5000
+
+
+class Ahead:
+    """The sheets that need no findings, made while the rules run: `start` is check_path's
+    `meanwhile` (called with the loaded archive, before the rules), and forks a copy of this
+    process that makes them into a scratch file; `write_ledger` takes them from it. On two
+    cores the ledger then costs little more than the check. Where no copy can be made, for a
+    small archive, or when the check's result came from the cache, nothing is made ahead
+    and the ledger makes every sheet itself; the bytes are the same either way."""
+
+    def __init__(self):
+        self.job = None
+        self.file = None
+        self.made: list[Part] | None = None
+
+    def start(self, archive, ruleset, as_of: date) -> None:
+        from ..forked import Forked
+
+        if len(archive.people) + len(archive.sessions) < AHEAD_MIN:
+            return
+        self.file = tempfile.TemporaryFile()
+        self.job = Forked.start(_sheets_ahead, Result(archive, ruleset, as_of, []), self.file)
+        if self.job is None:
+            self.close()
+
+    def parts(self) -> list[Part] | None:
+        """The sheets made ahead (in the file `self.file`), once the copy is done; None when
+        there are none."""
+        if self.job is not None:
+            self.made, self.job = self.job.result(), None
+        return self.made
+
+    def close(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+def _sheets_ahead(result: Result, out) -> list[Part]:
+    """In the forked copy: the sheets that need no findings (`result` has none), made into `out`."""
+    from ..archive.reading.loader import quiet_gc
+
+    with quiet_gc():
+        facts = Facts(result)
+        return make_parts([sheet(facts) for sheet in SHEETS if sheet not in FROM_FINDINGS], _heading(result), out)
+
+
+def _heading(result: Result) -> str:
+    name = result.archive.config.enterprise.name if result.archive.config else result.archive.name
+    return f"{name} · 截至 {result.as_of.year}年{result.as_of.month}月{result.as_of.day}日"
+
+
 def ledger_bytes(result: Result) -> bytes:
     """The workbook's bytes: the same archive and as_of give the same bytes."""
     buf = io.BytesIO()
-    with tempfile.TemporaryDirectory() as tmp:
-        _write(result, Path(tmp) / "ledger.xlsx", buf)
+    _write(result, buf)
     return buf.getvalue()
 
 
-def write_ledger(result: Result, path: str | os.PathLike) -> Path:
-    """Write the workbook to `path` (atomically). openpyxl writes the workbook without
-    its rows to a file next to it, which is then copied deterministically, the rows
-    written into it as it is (without decompressing the rest): a workbook of 100,000
-    people never sits in memory whole."""
+def write_ledger(result: Result, path: str | os.PathLike, ahead: Ahead | None = None) -> Path:
+    """Write the workbook to `path` (atomically), with the sheets `ahead` made (if any).
+    Each sheet is compressed to a scratch file as its rows are written, then copied into
+    place: a workbook of 100,000 people never sits in memory whole."""
     path = Path(path)
-    with atomic.replacing(path) as tmp, atomic.scratch(path) as raw:
+    with atomic.replacing(path) as tmp:
         with open(tmp, "wb") as out:
-            _write(result, raw, out)
+            _write(result, out, ahead)
     return path
 
 
-def _write(result: Result, raw: Path, out) -> None:
+def _write(result: Result, out, ahead: Ahead | None = None) -> None:
     from ..archive.reading.loader import quiet_gc
 
-    name = result.archive.config.enterprise.name if result.archive.config else result.archive.name
-    heading = f"{name} · 截至 {result.as_of.year}年{result.as_of.month}月{result.as_of.day}日"
     title = f"{TITLE} {result.archive.config.enterprise.name}" if result.archive.config else TITLE
-    with quiet_gc():  # hundreds of thousands of rows of plain values: nothing for the collector to find
-        write_workbook(ledger_sheets(Facts(result)), heading, title, result.as_of, raw, out)
-
-
-def write_workbook(sheets: list[Sheet], heading: str, title: str, as_of: date, raw: Path, out) -> None:
-    """`sheets` as a workbook on `out` (a binary file), through the scratch file `raw`:
-    `heading` starts each sheet's title row, `title` is the document's title."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    stamp = datetime.combine(as_of, datetime.min.time())
-    wb.properties.created = wb.properties.modified = stamp
-    wb.properties.creator = wb.properties.lastModifiedBy = ooxml.AUTHOR
-    wb.properties.title = TITLE
-    written = [_write_sheet(wb, sheet, heading) for sheet in sheets]
-    wb.save(raw)
-    fill = {ws.path.lstrip("/"): rows for ws, rows in written}  # the sheets' paths are set on saving
-    ooxml.normalize_file(raw, out, title, as_of, fill)
+    heading = _heading(result)
+    with quiet_gc(), tempfile.TemporaryFile() as scratch:  # rows of plain values: nothing for the collector
+        made = ahead.parts() if ahead is not None else None
+        facts = Facts(result)
+        if made is None:
+            made = make_parts([sheet(facts) for sheet in SHEETS if sheet not in FROM_FINDINGS], heading, scratch)
+            source = scratch
+        else:
+            source = ahead.file
+        mine = iter(make_parts([sheet(facts) for sheet in FROM_FINDINGS], heading, scratch))
+        theirs = iter(made)
+        parts = [(next(mine), scratch) if sheet in FROM_FINDINGS else (next(theirs), source) for sheet in SHEETS]
+        assemble(parts, title, result.as_of, out)
 
 
 def default_name(result: Result) -> str:

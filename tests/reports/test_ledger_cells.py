@@ -102,7 +102,7 @@ AWKWARD = [
 def _book(tmp_path, sheets, name="w.xlsx") -> Path:
     path = tmp_path / name
     with open(path, "wb") as out:
-        write_workbook(sheets, "测试", "测试台账", AS_OF, tmp_path / f"{name}.raw", out)
+        write_workbook(sheets, "测试", "测试台账", AS_OF, out)
     return path
 
 
