@@ -44,19 +44,47 @@ def write_zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 class ZipPrefix:
-    """A zip of the entries every document shares, compressed once; `plus(entries)`
-    appends one document's own entries (zipfile's append mode rewrites only the
-    central directory)."""
+    """A zip of the entries every document shares, compressed once; `plus(entries)` gives
+    the zip with one document's own entries after them: write_zip's bytes for all the
+    entries, without compressing the shared ones again or reading the zip back."""
 
     def __init__(self, entries: Iterable[tuple[str, bytes]]):
-        self.data = write_zip(entries)
+        self.data, self.central, self.count = b"", b"", 0
+        self.data, self.central, self.count = self._append(entries)
+
+    def _append(self, entries: Iterable[tuple[str, bytes]]) -> tuple[bytes, bytes, int]:
+        local, central, count = [self.data], [self.central], self.count
+        offset = len(self.data)
+        for name, data in entries:
+            compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+            raw = compressor.compress(data) + compressor.flush()
+            head, record = _records(name, 8, zlib.crc32(data), len(raw), len(data), offset)
+            local += (head, raw)
+            central.append(record)
+            offset += len(head) + len(raw)
+            count += 1
+        return b"".join(local), b"".join(central), count
 
     def plus(self, entries: Iterable[tuple[str, bytes]]) -> bytes:
-        buf = io.BytesIO(self.data)
-        with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
-            for name, data in entries:
-                z.writestr(zip_info(name), data)
-        return buf.getvalue()
+        data, central, count = self._append(entries)
+        return data + central + _end(count, len(central), len(data))
+
+
+def _records(name: str, method: int, crc: int, packed: int, size: int, offset: int) -> tuple[bytes, bytes]:
+    """An entry's local header (its name included) and its central directory record, as
+    zipfile writes them for write_zip."""
+    encoded = name.encode("utf-8")
+    flags = 0x800 if not name.isascii() else 0
+    head = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, _DOS_TIME, _DOS_DATE, crc, packed, size,
+                       len(encoded), 0) + encoded
+    record = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", (3 << 8) | 20, 20, flags, method, _DOS_TIME, _DOS_DATE, crc,
+                         packed, size, len(encoded), 0, 0, 0, 0, 0o100644 << 16, offset) + encoded
+    return head, record
+
+
+def _end(count: int, directory: int, offset: int) -> bytes:
+    """The end of central directory record."""
+    return struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, directory, offset, 0)
 
 
 def ordered(names: Iterable[str]) -> list[str]:
@@ -193,21 +221,17 @@ def normalize_file(src: str | os.PathLike | BinaryIO, dst: BinaryIO, title: str,
             else:
                 raw = _raw(fh, info)
                 crc, packed, size, method = info.CRC, len(raw), info.file_size, info.compress_type
-            encoded = name.encode("utf-8")
-            flags = 0x800 if not name.isascii() else 0
-            dst.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, _DOS_TIME, _DOS_DATE, crc, packed,
-                                  size, len(encoded), 0) + encoded)
+            head, record = _records(name, method, crc, packed, size, offset)
+            dst.write(head)
             if name in prepared:
                 _copy(prepared[name], dst)
             else:
                 dst.write(raw)
-            central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", (3 << 8) | 20, 20, flags, method, _DOS_TIME,
-                                       _DOS_DATE, crc, packed, size, len(encoded), 0, 0, 0, 0,
-                                       0o100644 << 16, offset) + encoded)
-            offset += 30 + len(encoded) + packed
+            central.append(record)
+            offset += len(head) + packed
         directory = b"".join(central)
         dst.write(directory)
-        dst.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0))
+        dst.write(_end(len(central), len(directory), offset))
 
 
 def _copy(p: Packed, dst: BinaryIO | None, chunk: int = 1 << 20) -> bytes:
