@@ -8,10 +8,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from datetime import date
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from .archive.reading.discover import archive_root, discover, display_name
 from .archive.reading.files import LocalFiles
@@ -20,9 +20,12 @@ from .archive.reading.models import Archive
 from .archive.reading.rulesets import is_path, ruleset_tables
 from .findings import Finding
 from .rules import RULES, RuleSet, build_ruleset, check
+from .rules.context import Context
 from .rules.catalog import removed_codes
 
 DEFAULT_RULESET = "national"
+#: called with (archive, ruleset, as_of) once an archive is loaded, before the rules run
+Meanwhile = Callable[[Archive, RuleSet, date], None]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class Result:
     ruleset: RuleSet
     as_of: date
     findings: list[Finding]
+    #: the rules' Context of this check (what they computed once: attendance by person, hours by year),
+    #: for the documents made from the result; None when the result came from the cache
+    context: Context | None = field(default=None, compare=False, repr=False)
 
 
 def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:
@@ -66,7 +72,9 @@ def load_archive(path: str | os.PathLike) -> tuple[Archive, list[Finding]]:
 def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, **options) -> Result:
     """Load and check one archive on disk. With `cache`, what each file gave and the
     result itself are kept in the user's cache folder (archive/reading/cache.py):
-    a re-run reads only the files that changed, and returns the same result."""
+    a re-run reads only the files that changed, and returns the same result.
+    `options`: select, ignore, ruleset, meanwhile (check_loaded; not called when the
+    result comes from the cache)."""
     if not cache:
         return check_loaded(*load(path, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options)
     from .archive.reading.cache import ArchiveCache, tool_fingerprint
@@ -84,7 +92,7 @@ def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, **o
 
 
 def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore: Sequence[str] = (),
-                ruleset: str | None = None) -> Result:
+                ruleset: str | None = None, meanwhile: Meanwhile | None = None) -> Result:
     """The result of the check `snap` with these options, from the cache when it
     holds one made from the same files, rule set and options, and the files
     records point to still answer as they did."""
@@ -111,7 +119,8 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
     asked: list = []
     snap.store.consulted = asked
     try:
-        result = check_loaded(archive, loaded, as_of, select=select, ignore=ignore, ruleset=ruleset, _rs=rs)
+        result = check_loaded(archive, loaded, as_of, select=select, ignore=ignore, ruleset=ruleset, _rs=rs,
+                              meanwhile=meanwhile)
     finally:
         snap.store.consulted = None
     rows = [tuple(getattr(f, n.name) for n in fields(Finding)) for f in result.findings]
@@ -126,14 +135,20 @@ def check_files(files: Mapping[str, str | bytes], as_of: date, **options) -> Res
 
 
 def check_loaded(archive: Archive, loaded: list[Finding], as_of: date, *, select: Sequence[str] = (),
-                 ignore: Sequence[str] = (), ruleset: str | None = None, _rs: RuleSet | None = None) -> Result:
-    """Apply the rule set to a loaded archive; line numbers filled in for the files with findings."""
+                 ignore: Sequence[str] = (), ruleset: str | None = None, _rs: RuleSet | None = None,
+                 meanwhile: Meanwhile | None = None) -> Result:
+    """Apply the rule set to a loaded archive; line numbers filled in for the files with findings.
+    `meanwhile(archive, ruleset, as_of)` is called before the rules run (what needs no findings
+    may be started then: reports/ledger.py's Ahead)."""
     from .archive.reading.loader import quiet_gc
 
     rs = _rs or ruleset_for(archive, ruleset)
+    if meanwhile is not None:
+        meanwhile(archive, rs, as_of)
+    ctx = Context(archive, rs, as_of)
     with quiet_gc():
-        found = check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded)
-        return Result(archive, rs, as_of, sorted(locate(archive, found), key=Finding.sort_key))
+        found = check(archive, rs, as_of, select=select, ignore=ignore, loaded=loaded, ctx=ctx)
+        return Result(archive, rs, as_of, sorted(locate(archive, found), key=Finding.sort_key), ctx.kept())
 
 
 def check_paths(paths: Iterable[str | os.PathLike], as_of: date, **options) -> Iterator[Result]:

@@ -12,8 +12,8 @@ is read: output streams, and memory stays that of the largest archive, not
 of the workspace. An archive that fails, whatever the reason (an unreadable
 rule set, a file the system refuses, a bug), is reported for that archive
 and the others go on; SAFETRAIN_DEBUG=1 lets a bug through with its
-traceback. With `jobs` > 1 archives are checked by that many processes,
-their values yielded in the same order.
+traceback. With `jobs` > 1 archives are checked by that many processes, a
+few ahead of the consumer, their values yielded in the same order.
 """
 
 from __future__ import annotations
@@ -67,9 +67,18 @@ def _one(root: Path, as_of: date, work, cache: bool, options: dict) -> Outcome:
     from .api import check_path
 
     gc.unfreeze()  # the archive before was set aside while it was checked; let go of what is left of it
-    try:
+
+    def task():
         result = check_path(root, as_of, cache=cache, **options)
-        return Outcome(root, work(result) if work is not None else result)
+        return work(result) if work is not None else result
+    return attempt(root, task)
+
+
+def attempt(root: Path, task: Callable[[], Any]) -> Outcome:
+    """`task()` as the Outcome of the archive at `root`: its value, or the one line of
+    why it failed, whatever the reason (SAFETRAIN_DEBUG=1 lets a bug through)."""
+    try:
+        return Outcome(root, task())
     except SafetrainError as exc:
         return Outcome(root, zh=exc.zh, en=exc.en)
     except OSError as exc:  # a file the system would not give us
@@ -85,6 +94,8 @@ def _one(root: Path, as_of: date, work, cache: bool, options: dict) -> Outcome:
 
 # -- in several processes -----------------------------------------------------------------
 
+AHEAD = 4  # archives checked ahead per process: what waits in memory, whatever the workspace's size
+
 _JOB: tuple | None = None  # (as_of, work, cache, options) of a worker process
 
 
@@ -99,8 +110,34 @@ def _work(root: Path) -> Outcome:
 
 
 def _in_processes(roots: Sequence[Path], as_of: date, work, jobs: int, cache: bool, options: dict) -> Iterator[Outcome]:
+    """Outcomes in order from `jobs` processes, at most AHEAD archives per process checked
+    ahead of the consumer (a slow writer never has the whole workspace waiting in memory).
+    Where processes cannot be started, or one dies, this process does the rest itself."""
     import multiprocessing as mp
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from itertools import islice
 
+    done = 0
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    with mp.get_context(method).Pool(jobs, initializer=_start, initargs=((as_of, work, cache, options),)) as pool:
-        yield from pool.imap(_work, roots, chunksize=1)
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=mp.get_context(method), initializer=_start,
+                                 initargs=((as_of, work, cache, options),)) as pool:
+            pending = iter(roots)
+            window = deque(pool.submit(_work, root) for root in islice(pending, jobs * AHEAD))
+            try:
+                while window:
+                    outcome = window.popleft().result()
+                    following = next(pending, None)
+                    if following is not None:
+                        window.append(pool.submit(_work, following))
+                    done += 1
+                    yield outcome
+            finally:
+                for future in window:  # the consumer stopped early: drop what it will not take
+                    future.cancel()
+    except (OSError, BrokenProcessPool):
+        pass  # no processes here, or one died: the rest in this process
+    for root in roots[done:]:
+        yield _one(root, as_of, work, cache, options)

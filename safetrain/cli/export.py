@@ -76,12 +76,28 @@ def _summary(written, lang: str) -> str:
             f"参训记录 {c.get('attendance', 0)} 条，问题 {c.get('findings', 0)} 个；共 {rows} 行")
 
 
-def _finish(planned, written, where: str, lang: str) -> None:
-    """The summary on stdout, each archive not exported on stderr; exit 1 when there was one."""
+class _Failures(list):
+    """The archives that could not be checked: each said on stderr as it happens
+    (as every command over a workspace says it), the others go on."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+
+    def __call__(self, outcome) -> None:
+        click.echo(outcome.line(self.lang), err=True)
+        self.append(outcome)
+
+
+def _finish(planned, written, where: str, lang: str, failures: list) -> None:
+    """The summary on stdout, each archive set aside on stderr; exit 2 when an archive
+    could not be checked, else 1 when one was set aside."""
     click.echo(f"{where}{': ' if lang == 'en' else '：'}{_summary(written, lang)}")
     skipped = [p.problem for p in planned if p.problem] + written.skipped
     for zh, en in skipped:
         click.echo(f"warning: {en}" if lang == "en" else f"警告：{zh}", err=True)
+    if failures:
+        raise click.exceptions.Exit(2)
     if skipped:
         raise click.exceptions.Exit(1)
 
@@ -90,7 +106,9 @@ _KEYED = """Each archive is keyed by its 统一社会信用代码 (enterprise.cr
 re-exporting it replaces exactly its rows, so a nightly job can re-run on
 every repository. An archive without a valid credit code, or sharing one with
 another archive of the run, is not exported (a warning each, exit status 1).
-ID numbers are masked unless --unmasked (or the archive's settings turn
+Archives are checked and written one at a time; one that cannot be read is
+reported on one line and left out, and the others are exported (exit status
+2). ID numbers are masked unless --unmasked (or the archive's settings turn
 masking off). docs/export.md describes the tables, the layout and example
 queries."""
 
@@ -142,9 +160,10 @@ def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
 
     psycopg_module()
     planned = plan(named_paths(paths, "export postgres DSN"))
-    written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked, jobs), schema=schema)
+    failures = _Failures(lang)
+    written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked, jobs, failures), schema=schema)
     _finish(planned, written, f"PostgreSQL (schema {schema})" if lang == "en" else f"PostgreSQL（schema {schema}）",
-            lang)
+            lang, failures)
 
 
 @export.command(help=_PARQUET)
@@ -162,6 +181,7 @@ def parquet(out, paths, as_of, unmasked, jobs, force, lang):
 
     pyarrow_modules()
     planned = plan(named_paths(paths, "export parquet DIR"))
-    written = write_parquet(out, checked(planned, as_of or date.today(), unmasked, jobs), force=force)
+    failures = _Failures(lang)
+    written = write_parquet(out, checked(planned, as_of or date.today(), unmasked, jobs, failures), force=force)
     tell_replaced(lang, written.outputs)
-    _finish(planned, written, out, lang)
+    _finish(planned, written, out, lang, failures)

@@ -18,10 +18,10 @@ from .support import echo, tell_replaced
 DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
 
 
-def _checked(archive: str, as_of: date | None, no_cache: bool = False):
+def _checked(archive: str, as_of: date | None, no_cache: bool = False, meanwhile=None):
     from ..api import check_path
 
-    return check_path(archive, as_of or date.today(), cache=not no_cache)
+    return check_path(archive, as_of or date.today(), cache=not no_cache, meanwhile=meanwhile)
 
 
 @click.command()
@@ -140,16 +140,20 @@ def ledger(archive, output, as_of, force, no_cache, lang):
     archive's records.
     """
     from ..archive.writing.outputs import claim_output
-    from ..reports.ledger import default_name, write_ledger, written_by_safetrain
+    from ..reports.ledger import Ahead, default_name, write_ledger, written_by_safetrain
 
     target = claim_output(output, force=force, ours=written_by_safetrain) if output is not None else None
     if output is not None and not output.lower().endswith(".xlsx"):
         raise SafetrainError(f"--output {output}：需要 .xlsx 文件名", f"--output {output}: needs a .xlsx file name")
-    result = _checked(archive, as_of, no_cache)
-    if output is None:
-        output = default_name(result)
-        target = claim_output(output, force=force, ours=written_by_safetrain)
-    write_ledger(result, output)
+    ahead = Ahead()  # the sheets that need no findings, made while the rules run
+    try:
+        result = _checked(archive, as_of, no_cache, meanwhile=ahead.start)
+        if output is None:
+            output = default_name(result)
+            target = claim_output(output, force=force, ours=written_by_safetrain)
+        write_ledger(result, output, ahead)
+    finally:
+        ahead.close()
     click.echo(output)
     tell_replaced(lang, [target])
 

@@ -19,30 +19,24 @@ git commit, evaluation date and safetrain version the rows come from.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from .. import __version__
-from ..api import check_path
 from ..archive.reading.discover import discover, display_name
 from ..archive.reading.gbcodes import credit_code_problem
 from ..archive.reading.gitinfo import head_commit
 from ..archive.reading.loader import load_config
 from ..cores import cpu_count
+from ..runner import Outcome, attempt, each_archive
 from .tables import DATE, INTEGER, SCHEMA, TEXT, Column, ExportTable, root_names, rows, source
 
 #: the tables with a row per archive record (all but labels), in SCHEMA order
 PER_ARCHIVE = tuple(t for t in SCHEMA if "archive" in t.column_names)
 POOL_MIN = 16  # archives from which `checked` uses every core
-AHEAD = 4  # archives checked ahead per process
 
 EXPORTS = ExportTable("exports", "每个档案最近一次导出 / the last export of each archive, by credit code", (
     Column("credit_code", TEXT, "统一社会信用代码：导出的键 / unified social credit code, the export's key",
@@ -65,6 +59,7 @@ class Planned:
     name: str
     credit_code: str | None
     problem: tuple[str, str] | None = None  # (zh, en): the archive is not exported
+    failure: Outcome | None = None  # its safetrain.toml could not be read at all (an error, as check says it)
 
     def message(self, lang: str) -> str:
         return self.problem[1 if lang == "en" else 0] if self.problem else ""
@@ -113,8 +108,11 @@ def plan(paths: Iterable[str | os.PathLike]) -> list[Planned]:
     roots = discover(paths)
     planned = []
     for root, name in zip(roots, root_names(roots)):
-        _, config = load_config(root)
-        where = _config_file(root)
+        read = attempt(root, lambda: load_config(root)[1])
+        if read.failed:
+            planned.append(Planned(root, name, None, failure=read))
+            continue
+        config, where = read.value, _config_file(root)
         if config is None:
             planned.append(Planned(root, name, None, (
                 f"{where} 无法读取或不符合格式（见 safetrain check），没有统一社会信用代码，未导出",
@@ -146,16 +144,29 @@ def plan(paths: Iterable[str | os.PathLike]) -> list[Planned]:
     return sorted(out, key=lambda p: p.name)
 
 
-def _prepare(planned: Planned, as_of: date, unmasked: bool) -> Keyed:
-    """Load, check and tabulate one archive (in a worker process for large runs)."""
-    src = source(check_path(planned.root, as_of), planned.name, unmasked)
-    return Keyed(planned.name, planned.credit_code, head_commit(planned.root), as_of,
-                 {t.name: list(rows(t, [src])) for t in PER_ARCHIVE})
+@dataclass(frozen=True)
+class _Tabulate:
+    """The runner's work for one checked archive: its rows (in a worker process for large runs)."""
+
+    planned: Mapping[str, Planned]  # by the root's real path
+    unmasked: bool
+
+    def __call__(self, result) -> Keyed:
+        p = self.planned[_real(result.archive.root)]
+        src = source(result, p.name, self.unmasked)
+        return Keyed(p.name, p.credit_code, head_commit(p.root), result.as_of,
+                     {t.name: list(rows(t, [src])) for t in PER_ARCHIVE})
 
 
-def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False,
-            jobs: int | None = None) -> Iterator[Keyed]:
-    """Each exportable archive of the plan, checked and tabulated, in plan order.
+def _real(root) -> str:
+    return os.path.realpath(root)
+
+
+def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False, jobs: int | None = None,
+            failed: Callable[[Outcome], None] | None = None) -> Iterator[Keyed]:
+    """Each exportable archive of the plan, checked and tabulated, in plan order, through
+    the workspace runner (runner.each_archive): an archive that cannot be checked (a rule
+    set it cannot read, a bug) is handed to `failed` and left out, and the others go on.
 
     `jobs` processes check archives ahead of the writer (default: every core
     when there are at least POOL_MIN archives, else this process alone); at
@@ -163,28 +174,16 @@ def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False,
     Where processes cannot be forked, or the pool breaks, this process checks
     the rest itself.
     """
+    planned = list(planned)
+    for p in planned:
+        if p.failure is not None and failed is not None:
+            failed(p.failure)
     todo = [p for p in planned if p.credit_code is not None]
     jobs = jobs or (cpu_count() if len(todo) >= POOL_MIN else 1)
-    done = 0
-    if jobs > 1 and len(todo) > 1 and "fork" in mp.get_all_start_methods():
-        # The workers never touch what they inherit (the writer's connection): they
-        # check, tabulate and send rows back.
-        try:
-            with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as pool:
-                pending = iter(todo)
-                window = deque(pool.submit(_prepare, p, as_of, unmasked) for p in islice(pending, jobs * AHEAD))
-                try:
-                    while window:
-                        keyed = window.popleft().result()
-                        following = next(pending, None)
-                        if following is not None:
-                            window.append(pool.submit(_prepare, following, as_of, unmasked))
-                        done += 1
-                        yield keyed
-                finally:
-                    for future in window:  # the writer stopped early: drop what it will not take
-                        future.cancel()
-        except (OSError, BrokenProcessPool):
-            pass  # no processes here, or one died: the rest in this process
-    for p in todo[done:]:
-        yield _prepare(p, as_of, unmasked)
+    work = _Tabulate({_real(p.root): p for p in todo}, unmasked)
+    for done in each_archive([p.root for p in todo], as_of, work, jobs=jobs):
+        if done.failed:
+            if failed is not None:
+                failed(done)
+            continue
+        yield done.value

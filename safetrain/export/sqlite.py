@@ -118,7 +118,6 @@ def write_sources(path: str | os.PathLike, srcs: Iterable[Source]) -> Written:
                 problems = db.execute("PRAGMA foreign_key_check").fetchall()
                 if problems:  # a bug in tables.py: never hand out a database that breaks its own keys
                     raise RuntimeError(f"foreign key check failed: {problems[:3]}")
-                db.execute("VACUUM")
             finally:
                 db.close()
     except (OSError, sqlite3.Error) as exc:

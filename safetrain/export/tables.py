@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from dataclasses import MISSING, dataclass, fields
 from functools import cached_property
+from operator import attrgetter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -146,6 +147,33 @@ class Declared:
             return {column: None for _, column, _ in self.keys()}
         return {column: value if convert is None or value is None else convert(value)
                 for attr, column, convert in self._converters for value in (getattr(record, attr),)}
+
+    def row(self, record) -> tuple:
+        """`values(record)` as a tuple in column order, without a dict per row (the export's
+        large tables: people, attendance)."""
+        if record is None:
+            return (None,) * len(self._keys)
+        values = self._getter(record)
+        if not self._converting:
+            return values
+        values = list(values)
+        for i, convert in self._converting:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        return tuple(values)
+
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column for _, column, _ in self._keys)
+
+    @cached_property
+    def _getter(self) -> Callable[[object], tuple]:
+        attrs = [attr for attr, _, _ in self._keys]
+        get = attrgetter(*attrs)
+        return get if len(attrs) > 1 else (lambda record: (get(record),))
+
+    @cached_property
+    def _converting(self) -> list[tuple[int, Callable]]:
+        return [(i, convert) for i, (_, _, convert) in enumerate(self._converters) if convert is not None]
 
     @cached_property
     def _converters(self) -> list[tuple[str, str, Callable | None]]:
@@ -347,16 +375,18 @@ def _people_sorted(src: Source):
     return [src.result.archive.people[pid] for pid in sorted(src.result.archive.people)]
 
 
-def _people(src: Source) -> Iterator[dict]:
-    as_of = src.result.as_of
+def _people(src: Source) -> Iterator[tuple]:
+    as_of, name, masked = src.result.as_of, src.archive, src.masked
     for p in _people_sorted(src):
         now = p.post_on(as_of)
-        row = {"archive": src.archive, "id": p.id, "file": p.file, **_PERSON.values(p),
-               "active": int(p.employed_on(as_of)),
-               "current_department": now.department, "current_team": now.team, "current_post": now.post}
-        if src.masked and p.id_number:
-            row["id_number"] = mask_id_number(p.id_number)
-        yield _about(src, p, row, "note")
+        declared = _PERSON.row(p)
+        if masked and (p.id_number or p.note):
+            declared = list(declared)
+            if p.id_number:
+                declared[_PERSON_ID_NUMBER] = mask_id_number(p.id_number)
+            if p.note:
+                declared[_PERSON_NOTE] = mask_id_numbers_in(p.note, p.id_number)
+        yield (name, p.id, p.file, *declared, int(p.employed_on(as_of)), now.department, now.team, now.post)
 
 
 def _about(src: Source, p, row: dict, *keys: str) -> dict:
@@ -409,32 +439,37 @@ def _sessions_sorted(src: Source):
     return [src.result.archive.sessions[sid] for sid in sorted(src.result.archive.sessions)]
 
 
-def _sessions(src: Source) -> Iterator[dict]:
+def _sessions(src: Source) -> Iterator[tuple]:
+    name = src.archive
     for s in _sessions_sorted(src):
-        yield {"archive": src.archive, "id": s.id, "file": s.file, **_SESSION.values(s)}
+        yield (name, s.id, s.file, *_SESSION.row(s))
 
 
-def _session_topics(src: Source) -> Iterator[dict]:
+def _session_topics(src: Source) -> Iterator[tuple]:
+    name = src.archive
     for s in _sessions_sorted(src):
         for topic in sorted(set(s.topics)):
-            yield {"archive": src.archive, "session": s.id, "topic": topic}
+            yield name, s.id, topic
 
 
-def _session_methods(src: Source) -> Iterator[dict]:
+def _session_methods(src: Source) -> Iterator[tuple]:
+    name = src.archive
     for s in _sessions_sorted(src):
         for method in sorted(set(s.methods)):
-            yield {"archive": src.archive, "session": s.id, "method": method}
+            yield name, s.id, method
 
 
-def _attendance(src: Source) -> Iterator[dict]:
-    people = src.result.archive.people
+def _attendance(src: Source) -> Iterator[tuple]:
+    people, name, masked, row = src.result.archive.people, src.archive, src.masked, _ATTENDANCE.row
     for s in _sessions_sorted(src):
         for i, a in enumerate(s.attendees, 1):
             if a.person not in people:  # A002/A003: no valid person file
                 continue
-            yield _about(src, people[a.person], {"archive": src.archive, "session": s.id, "position": i,
-                                                 **_ATTENDANCE.values(a), "passed": int(s.passed(a)),
-                                                 "credited_hours": float(s.credited_hours(a))}, "note")
+            declared = row(a)
+            if masked and a.note:
+                declared = list(declared)
+                declared[_ATTENDANCE_NOTE] = mask_id_numbers_in(a.note, people[a.person].id_number)
+            yield (name, s.id, i, *declared, int(s.passed(a)), float(s.credited_hours(a)))
 
 
 def _drills_sorted(src: Source):
@@ -446,12 +481,12 @@ def _drills(src: Source) -> Iterator[dict]:
         yield {"archive": src.archive, "id": d.id, "file": d.file, **_DRILL.values(d)}
 
 
-def _drill_participants(src: Source) -> Iterator[dict]:
-    people = src.result.archive.people
+def _drill_participants(src: Source) -> Iterator[tuple]:
+    people, name = src.result.archive.people, src.archive
     for d in _drills_sorted(src):
         for i, pid in enumerate(d.participants, 1):
             if pid in people:
-                yield {"archive": src.archive, "drill": d.id, "position": i, "person": pid}
+                yield name, d.id, i, pid
 
 
 def _mentorships(src: Source) -> Iterator[dict]:
@@ -525,7 +560,7 @@ def label_rows() -> Iterator[dict]:
         yield {"code_table": table, "code": code, "zh": zh, "en": en}
 
 
-_ROWS: dict[str, Callable[[Source], Iterator[dict]]] = {
+_ROWS: dict[str, Callable[[Source], Iterator[dict | tuple]]] = {
     "enterprises": _enterprises, "people": _people, "person_roles": _person_roles, "changes": _changes,
     "certificates": _certificates, "certificate_reviews": _certificate_reviews, "violations": _violations,
     "sessions": _sessions, "session_topics": _session_topics, "session_methods": _session_methods,
@@ -569,15 +604,44 @@ def sources(results: Iterable[Result], unmasked: bool = False) -> list[Source]:
 
 
 def rows(table: ExportTable, srcs: Iterable[Source]) -> Iterator[tuple]:
-    """`table`'s rows, as tuples in column order, in key order."""
+    """`table`'s rows, as tuples in column order, in key order. A table's rows are made as
+    dicts (checked against its columns) or, for the large tables, as tuples laid out as
+    `_TUPLES` says (checked once, when this module is imported)."""
     names = table.column_names
-    expected = set(names)
     made = (label_rows(),) if table.name == "labels" else (_ROWS[table.name](s) for s in srcs)
+    if table.name in _TUPLES:
+        for generated in made:
+            yield from generated
+        return
+    expected = set(names)
     for generated in made:
         for row in generated:
             if row.keys() != expected:  # a programming error, caught by the tests
                 raise ValueError(f"{table.name}: row keys {sorted(row)} differ from the columns")
             yield tuple(map(row.__getitem__, names))
+
+
+def _laid_out(table: str, *parts: tuple[str, ...] | Declared) -> str:
+    """`table`, whose rows are tuples of these parts' columns in this order; a programming
+    error when they are not its columns."""
+    names = tuple(n for part in parts for n in (part.column_names() if isinstance(part, Declared) else part))
+    if names != TABLES[table].column_names:  # pragma: no cover - caught when the module is imported
+        raise ValueError(f"{table}: the rows' layout {names} is not the columns {TABLES[table].column_names}")
+    return table
+
+
+#: the tables whose rows are made as tuples, each checked against its columns
+_TUPLES = frozenset((
+    _laid_out("people", ("archive", "id", "file"), _PERSON,
+              ("active", "current_department", "current_team", "current_post")),
+    _laid_out("sessions", ("archive", "id", "file"), _SESSION),
+    _laid_out("session_topics", ("archive", "session", "topic")),
+    _laid_out("session_methods", ("archive", "session", "method")),
+    _laid_out("attendance", ("archive", "session", "position"), _ATTENDANCE, ("passed", "credited_hours")),
+    _laid_out("drill_participants", ("archive", "drill", "position", "person")),
+))
+_PERSON_ID_NUMBER, _PERSON_NOTE = _PERSON.column_names().index("id_number"), _PERSON.column_names().index("note")
+_ATTENDANCE_NOTE = _ATTENDANCE.column_names().index("note")
 
 
 def schema_markdown() -> str:

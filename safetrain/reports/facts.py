@@ -24,7 +24,8 @@ class Facts:
         self.result = result
         self.archive = result.archive
         self.as_of: date = result.as_of
-        self.ctx = Context(result.archive, result.ruleset, result.as_of)
+        ctx = result.context  # what the rules computed once is not computed again
+        self.ctx = ctx if ctx is not None else Context(result.archive, result.ruleset, result.as_of)
 
     @property
     def enterprise(self) -> Enterprise | None:
@@ -79,13 +80,15 @@ class Facts:
         1 January and as_of; the department is the person's on as_of."""
         year = self.as_of.year
         first = date(year, 1, 1)
+        trained = {a.person for s in self.archive.sessions.values() if first <= s.end.date() <= self.as_of
+                   for a in s.attendees if s.passed(a)}
         rows: dict[str, list[int]] = {}
         for p in sorted(self.archive.people.values(), key=lambda p: p.id):
             if not p.employed_on(self.as_of):
                 continue
             row = rows.setdefault(p.post_on(self.as_of).department, [0, 0, 0])
             row[0] += 1
-            row[1] += any(first <= s.end.date() <= self.as_of and s.passed(a) for s, a in self.ctx.sessions_of(p.id))
+            row[1] += p.id in trained
             got, need = year_hours(self.ctx, p, year)
             row[2] += got >= need
         return [(dept, *counts) for dept, counts in sorted(rows.items())]

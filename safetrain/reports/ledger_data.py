@@ -166,9 +166,15 @@ def coverage_sheet(f: Facts) -> Sheet:
     return sheet
 
 
+#: the sheets in the workbook's order
+SHEETS = (sessions_sheet, hours_sheet, certificates_sheet, mentorships_sheet, drills_sheet, plans_sheet,
+          findings_sheet, coverage_sheet)
+#: the only sheet made from the check's findings: the others can be made before the rules ran
+FROM_FINDINGS = (findings_sheet,)
+
+
 def ledger_sheets(f: Facts) -> list[Sheet]:
-    return [sessions_sheet(f), hours_sheet(f), certificates_sheet(f), mentorships_sheet(f), drills_sheet(f),
-            plans_sheet(f), findings_sheet(f), coverage_sheet(f)]
+    return [sheet(f) for sheet in SHEETS]
 
 
-__all__ = ["Sheet", "Column", "ledger_sheets"]
+__all__ = ["Sheet", "Column", "ledger_sheets", "SHEETS", "FROM_FINDINGS"]

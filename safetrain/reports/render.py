@@ -50,9 +50,10 @@ def template_source(result: Result, kind: DocumentKind) -> TemplateSource:
     return TemplateSource(path, True) if path else TemplateSource(builtin_template(kind.template), False)
 
 
-def load_template(result: Result, kind: DocumentKind) -> tuple[TemplateSource, bytes]:
-    """The template's bytes, after a custom one passed the variable check (so a user's
-    template fails before the first document, naming the file and the paragraph)."""
+def load_template(result: Result, kind: DocumentKind, as_compiled: bool = False) -> tuple[TemplateSource, bytes]:
+    """The template's bytes (or, `as_compiled`, the CompiledTemplate), after a custom one passed
+    the variable check (so a user's template fails before the first document, naming the file
+    and the paragraph)."""
     src = template_source(result, kind)
     compiled = CompiledTemplate.from_file(src.path)
     if src.custom:
@@ -65,7 +66,7 @@ def load_template(result: Result, kind: DocumentKind) -> tuple[TemplateSource, b
                 + "（safetrain templates check 列出全部问题）",
                 f"template {src.path} uses variables the {kind.title_en} does not have: "
                 + "; ".join(p.en() for p in problems) + " (safetrain templates check lists them all)")
-    return src, Path(src.path).read_bytes()
+    return src, compiled if as_compiled else compiled.data
 
 
 def select_ids(result: Result, kind: DocumentKind, ids: Sequence[str], everything: bool) -> list[str | None]:
@@ -99,7 +100,11 @@ def contexts(result: Result, kind: DocumentKind, ids: Sequence[str | None],
              options: dict | None = None) -> Iterator[tuple[str, str, dict]]:
     """(file name, document title, context) per record; `options` go to the kind's builder
     (register: show_findings)."""
-    facts = Facts(result)
+    yield from _contexts(Facts(result), kind, ids, options)
+
+
+def _contexts(facts: Facts, kind: DocumentKind, ids: Sequence[str | None],
+              options: dict | None) -> Iterator[tuple[str, str, dict]]:
     for rid in ids:
         title = f"{kind.title} {rid}" if rid else kind.title
         yield kind.file_name(rid), title, kind.build(facts, rid or "", **(options or {}))
@@ -107,6 +112,10 @@ def contexts(result: Result, kind: DocumentKind, ids: Sequence[str | None],
 
 # -- rendering ---------------------------------------------------------------------
 _worker: CompiledTemplate | None = None
+#: what a forked worker renders from, set before the pool is made: (result, kind, options), and the
+#: Facts it makes once
+_forked: tuple | None = None
+_facts: Facts | None = None
 
 
 def _init_worker(data: bytes, name: str) -> None:
@@ -119,6 +128,19 @@ def _render_chunk(out_dir: str, as_of, jobs: list[tuple[str, str, dict]]) -> int
     for file_name, title, ctx in jobs:
         atomic.write_bytes(Path(out_dir) / file_name, _worker.render(ctx, title, as_of), durable=False)
     return len(jobs)
+
+
+def _render_ids(ids: list[str | None]) -> list[tuple[str, bytes]]:
+    """In a forked worker, which has the checked archive and the compiled template already:
+    (file name, bytes) of the documents of `ids`, their contexts made here. The files are
+    written by the parent, one process creating them all: processes creating files in one
+    folder at once wait on each other in the file system."""
+    global _facts
+    result, kind, options = _forked
+    if _facts is None:
+        _facts = Facts(result)
+    return [(file_name, _worker.render(ctx, title, result.as_of))
+            for file_name, title, ctx in _contexts(_facts, kind, ids, options)]
 
 
 class Rendered(list):
@@ -138,33 +160,44 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     never in an archive's records; an existing .docx only when an earlier run
     wrote it, or with `force`.
     """
+    global _worker
     kind = kind_named(kind_name)
     chosen = select_ids(result, kind, ids, everything)
-    src, data = load_template(result, kind)
+    src, compiled = load_template(result, kind, as_compiled=True)
     out = Path(out_dir)
-    claimed = claim_outputs(out, [kind.file_name(rid) for rid in chosen], force=force, ours=ooxml.written_by_safetrain)
+    names = [kind.file_name(rid) for rid in chosen]
+    claimed = claim_outputs(out, names, force=force, ours=ooxml.written_by_safetrain)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise atomic.cannot_write(out, exc) from None
-    jobs = list(contexts(result, kind, chosen, options))
-    total = len(jobs)
+    total = len(chosen)
     workers = workers or (cpu_count() if total >= POOL_THRESHOLD else 1)
     done = 0
     if progress:
         progress(0, total)
+    _worker = compiled
     if workers <= 1:
-        _init_worker(data, str(src.path))
+        jobs = list(contexts(result, kind, chosen, options))
         for i in range(0, total, CHUNK):
             done += _render_chunk(str(out), result.as_of, jobs[i:i + CHUNK])
             if progress:
                 progress(done, total)
-    else:
-        _render_pool(data, str(src.path), str(out), result.as_of, jobs, workers, progress)
-    files = Rendered(out / name for name, _, _ in jobs)
+    elif "fork" in _start_methods():
+        _render_forked(result, kind, options, str(out), chosen, workers, progress)
+    else:  # pragma: no cover - no fork (Windows): contexts made here, the template compiled in each worker
+        jobs = list(contexts(result, kind, chosen, options))
+        _render_pool(compiled.data, str(src.path), str(out), result.as_of, jobs, workers, progress)
+    files = Rendered(out / name for name in names)
     files.outputs = claimed
     atomic.flush(files)  # one flush for the run, not one per document
     return files
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
 
 
 def blank_signin_people(result: Result, department: str | None = None, people: Sequence[str] = ()) -> list[str]:
@@ -190,11 +223,12 @@ def render_blank_signin(result: Result, out_dir: str | os.PathLike, department: 
     """A sign-in sheet for a session not recorded yet: the people of `department` (or the
     people named), blank rows, the session's particulars to fill in by hand. Claimed like
     every document (outputs.claim_output); returns where it went and what it replaced."""
+    global _worker
     from .contexts import blank_signin_context
 
     kind = kind_named("signin")
     listed = blank_signin_people(result, department, people)
-    src, data = load_template(result, kind)
+    _, _worker = load_template(result, kind, as_compiled=True)
     name = f"signin-{department}.docx" if department and not people else "signin-blank.docx"
     if any(ch in name for ch in "/\\") or first_control(name) or name.startswith("signin-..."):
         name = "signin-blank.docx"
@@ -204,10 +238,39 @@ def render_blank_signin(result: Result, out_dir: str | os.PathLike, department: 
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise atomic.cannot_write(out, exc) from None
-    _init_worker(data, str(src.path))
     _render_chunk(str(out), result.as_of, [(name, kind.title, blank_signin_context(Facts(result), listed))])
     atomic.flush([out / name])
     return claimed
+
+
+def _render_forked(result: Result, kind: DocumentKind, options: dict | None, out: str, ids: list, workers: int,
+                   progress: Callable[[int, int], None] | None) -> None:
+    """The documents of `ids` rendered in `workers` forked processes, which have the checked
+    archive and the compiled template already: each is sent ids only, makes its documents'
+    contexts and sends their bytes back; this process writes the files, each atomically."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    global _forked, _facts
+    total, done = len(ids), 0
+    chunk = max(1, min(CHUNK, -(-total // (workers * 4))))  # small enough to keep every worker busy
+    _forked, _facts = (result, kind, options), None
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_render_ids, ids[i:i + chunk]) for i in range(0, total, chunk)]
+            try:
+                for fut in as_completed(futures):
+                    for file_name, data in fut.result():  # re-raises a worker's TemplateProblem
+                        atomic.write_bytes(Path(out) / file_name, data, durable=False)
+                    done += chunk
+                    if progress:
+                        progress(min(done, total), total)
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                raise
+    finally:
+        _forked = None
 
 
 def _render_pool(data: bytes, name: str, out: str, as_of, jobs: list, workers: int,

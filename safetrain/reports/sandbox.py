@@ -206,8 +206,10 @@ _control = CONTROL.search
 
 
 def _drop_controls(value: Any) -> Any:
-    """`finalize`: every value printed loses its control characters (XML cannot hold them)."""
-    if isinstance(value, str) and _control(value):
+    """`finalize`: every value printed loses its control characters (XML cannot hold them).
+    A printable text holds none (isprintable is false for C0 controls, U+FFFE, U+FFFF and
+    lone surrogates): only the others are searched."""
+    if isinstance(value, str) and not value.isprintable() and _control(value):
         cleaned = CONTROL.sub("", value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value

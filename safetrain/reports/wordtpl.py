@@ -206,8 +206,9 @@ class CompiledTemplate:
         images (otherwise they give back what they are given)."""
         from lxml import etree
 
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # the lines _source made
+        if "{_" in xml or "_}" in xml:  # docxtpl's escaped braces (rare): {_{ }_} {_% %_}
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if _LISTING.search(xml):
             xml = self._tpl.resolve_listing(xml)
         if part not in self.needs_tree:

@@ -49,7 +49,7 @@ def judged_years(ctx: Context, person: Person) -> list[int]:
 def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
     """(credited hours in `year`, the yearly requirement) for one person (see annual_requirement)."""
     figure, types, exclude = annual_requirement(ctx, person)
-    got = ctx.credited(person.id, start=date(year, 1, 1), end=date(year, 12, 31), types=types, exclude=exclude)
+    got = ctx.credited_in_year(person.id, year, types=types, exclude=exclude)
     return got, float(figure.value)
 
 
@@ -64,14 +64,17 @@ def _short_years(ctx: Context, people: Iterator[Person]):
                 yield p, str(year), hours, fig
 
 
+_MANAGEMENT, _PRE_JOB, _NOTHING = frozenset({"management"}), frozenset({"pre_job"}), frozenset()
+
+
 def annual_requirement(ctx: Context, person: Person):
     """(figure, credited session types or None for all, excluded types) of a
     person's yearly 学时: principals and safety managers count `management`
     hours against the manager figure (Y002), everyone else every type but
     `pre_job` against the annual figure (Y001)."""
     if person.is_manager:
-        return ctx.figure("manager_annual_hours"), frozenset({"management"}), frozenset()
-    return ctx.figure("annual_hours"), None, frozenset({"pre_job"})
+        return ctx.figure("manager_annual_hours"), _MANAGEMENT, _NOTHING
+    return ctx.figure("annual_hours"), None, _PRE_JOB
 
 
 def _people(ctx: Context, managers: bool) -> Iterator[Person]:

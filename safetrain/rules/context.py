@@ -19,6 +19,19 @@ class Context:
         self.ruleset = ruleset
         self.as_of = as_of
         self._memo: dict[str, object] = {}
+        self._figures: dict[str, Figure] = {}
+        self._yearly: dict[tuple, dict[int, float]] = {}  # (person, types, exclude) -> credited 学时 by year
+
+    def kept(self) -> "Context":
+        """A Context for what is made from the check's result (documents, the ledger), holding
+        what they ask again (who attended what, the window, the figures, yearly hours) but
+        not what only the rules needed (integrity issues, the families' memos)."""
+        out = Context(self.archive, self.ruleset, self.as_of)
+        for name in ("attendance", "window_start"):
+            if name in self.__dict__:
+                out.__dict__[name] = self.__dict__[name]
+        out._figures, out._yearly = self._figures, self._yearly
+        return out
 
     def memo(self, key: str, compute):
         """`compute()`, once per check: a fact several rules of a family share (the campaign's people)."""
@@ -32,8 +45,11 @@ class Context:
 
     # -- figures ------------------------------------------------------------
     def figure(self, name: str) -> Figure:
-        """The figure in force for this archive's enterprise."""
-        return self.ruleset.figure(name, self.enterprise)
+        """The figure in force for this archive's enterprise (looked up once per check)."""
+        got = self._figures.get(name)
+        if got is None:
+            got = self._figures[name] = self.ruleset.figure(name, self.enterprise)
+        return got
 
     def value(self, name: str):
         return self.figure(name).value
@@ -114,6 +130,22 @@ class Context:
                 continue
             total += s.credited_hours(a)
         return total
+
+    def credited_in_year(self, pid: str, year: int, *, types: frozenset[str] | None = None,
+                         exclude: frozenset[str] = frozenset()) -> float:
+        """`credited` from 1 January to 31 December of `year`, the same sum: a person's
+        sessions are gone through once for all their years (the Y rules, the ledger's
+        hours and its coverage ask year after year of the same people)."""
+        key = (pid, types, exclude)
+        years = self._yearly.get(key)
+        if years is None:
+            years = self._yearly[key] = {}
+            for s, a in self.sessions_of(pid):  # in credited's order: the same additions, the same sum
+                if (types is not None and s.type not in types) or s.type in exclude:
+                    continue
+                day = s.end.year
+                years[day] = years.get(day, 0.0) + s.credited_hours(a)
+        return years.get(year, 0.0)
 
     @cached_property
     def newcomers(self) -> list[Person]:

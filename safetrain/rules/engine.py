@@ -23,9 +23,10 @@ def selected(code: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) 
 
 
 def check(archive: Archive, ruleset: RuleSet, as_of: date, *, select: Sequence[str] = (),
-          ignore: Sequence[str] = (), loaded: Iterable[Finding] = ()) -> list[Finding]:
-    """All findings for `archive` on `as_of`, sorted; `loaded` are the loader's findings."""
-    ctx = Context(archive, ruleset, as_of)
+          ignore: Sequence[str] = (), loaded: Iterable[Finding] = (), ctx: Context | None = None) -> list[Finding]:
+    """All findings for `archive` on `as_of`, sorted; `loaded` are the loader's findings.
+    `ctx`: the Context the rules share (a new one when not given), kept by the caller."""
+    ctx = ctx or Context(archive, ruleset, as_of)
     ran: set[str] = set()
     found: list[Finding] = [_complete(f, RULES[f.code], ruleset) for f in loaded]
     for rule in RULES.values():

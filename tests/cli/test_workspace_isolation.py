@@ -139,3 +139,32 @@ def test_archives_stream_one_at_a_time(workspace, monkeypatch):
     gc.collect()
     assert seen[0]() is None  # the first archive is gone while the workspace goes on
     assert [o.value for o in outcomes] == ["c-good"]
+
+
+def test_processes_check_only_a_few_archives_ahead_of_the_consumer(make_archive, tmp_path, monkeypatch):
+    """With -j, a consumer slower than the checks (a database writer) never has the
+    whole workspace waiting in memory: a few archives per process, then the workers wait."""
+    import time
+
+    from safetrain import runner
+
+    ws = tmp_path / "ws"
+    for n in range(30):
+        make_archive({"people/E1.toml": person(f"员工{n}")}, root=ws / f"a{n:02d}")
+    started = tmp_path / "started"
+    started.mkdir()
+    real = safetrain.api.check_path
+
+    def check_path(root, *args, **kwargs):  # the worker processes are forked: they see this
+        (started / root.name).touch()
+        return real(root, *args, **kwargs)
+
+    monkeypatch.setattr(safetrain.api, "check_path", check_path)
+    outcomes = runner.each_archive(discover([ws]), AS_OF, lambda r: r.archive.root.name, jobs=2)
+    assert next(outcomes).value == "a00"
+    seen = -1
+    while seen != len(list(started.iterdir())):  # until the workers stop
+        seen = len(list(started.iterdir()))
+        time.sleep(0.5)
+    assert seen <= 2 * runner.AHEAD + 1
+    assert [o.value for o in outcomes] == [f"a{n:02d}" for n in range(1, 30)]

@@ -1,5 +1,6 @@
 """Archives keyed by credit code: the plan, and checking in worker processes
-gives what checking here gives, in plan order, and falls back when it cannot."""
+(the workspace runner's) gives what checking here gives, in plan order, and
+falls back when it cannot."""
 
 from concurrent.futures.process import BrokenProcessPool
 
@@ -52,7 +53,9 @@ def test_falls_back_to_this_process_when_the_pool_breaks(make_archive, tmp_path,
         def submit(self, fn, *args):
             raise BrokenProcessPool("a worker died")
 
-    monkeypatch.setattr(keyed, "ProcessPoolExecutor", Broken)
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)  # what the runner starts
     assert list(keyed.checked(planned, AS_OF, jobs=2)) == here
 
 

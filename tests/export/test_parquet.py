@@ -277,3 +277,19 @@ def test_never_into_an_archives_records(tmp_path, export_workspace):
     result = export_pq(export_workspace / "acme" / "people" / "pq", export_workspace)
     assert result.exit_code == 2 and "is inside the people of the archive" in result.output
     assert not (export_workspace / "acme" / "people" / "pq").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_archive_that_cannot_be_checked_is_reported_and_the_others_are_exported(tmp_path, troubled_workspace,
+                                                                                   jobs):
+    out = tmp_path / "pq"
+    result = export_pq(out, troubled_workspace, extra=["--jobs", jobs])
+    assert result.exit_code == 2, result.output
+    assert result.stdout.startswith(f"{out}: 2 archive(s) exported, 2 people, ")
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith("error: ") and "d-newer/safetrain.toml: archive format 9 is newer" in lines[0]
+    assert lines[1].startswith("internal error: ZeroDivisionError: division by zero") and "b-bug" in lines[1]
+    assert lines[2].startswith("error: ") and "rules/missing.toml" in lines[2]
+    assert {p.name for p in (out / "people").iterdir()} == {f"credit_code={credit_code(40)}",
+                                                            f"credit_code={credit_code(44)}"}

@@ -354,3 +354,18 @@ def test_tables_safetrain_did_not_export_are_left_alone(pg, export_workspace):
         assert con.execute("SELECT * FROM people").fetchall() == [(1, "他们的数据")]
         assert [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
                                           "WHERE table_schema = %s", (pg.schema,))] == ["people"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_archive_that_cannot_be_checked_is_reported_and_the_others_are_exported(pg, troubled_workspace, jobs):
+    result = export_pg(pg, troubled_workspace, extra=["--jobs", jobs])
+    assert result.exit_code == 2, result.output
+    assert result.stdout.startswith(f"PostgreSQL (schema {pg.schema}): 2 archive(s) exported, 2 people, ")
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith("error: ") and "d-newer/safetrain.toml: archive format 9 is newer" in lines[0]
+    assert lines[1].startswith("internal error: ZeroDivisionError: division by zero") and "b-bug" in lines[1]
+    assert lines[2].startswith("error: ") and "rules/missing.toml" in lines[2]
+    with pg.connect() as con:
+        assert con.execute("SELECT archive FROM enterprises ORDER BY archive").fetchall() == [("a-good",), ("e-good",)]
+        assert [r[0] for r in con.execute("SELECT archive FROM exports ORDER BY archive")] == ["a-good", "e-good"]

@@ -184,6 +184,8 @@ class Person:
     def post_on(self, day: date) -> Post:
         """The post on `day`: the latest change on or before it, else the hiring post."""
         current = Post(self.department, self.post, self.team, self.hired)
+        if not self.changes:
+            return current
         for change in sorted(self.changes, key=lambda c: c.date):
             if change.date > day:
                 break

@@ -34,10 +34,13 @@ _swept: set[str] = set()
 def sweep(folder: str | os.PathLike, force: bool = False) -> list[str]:
     """Remove the temporary files a crashed write left in `folder` (older than
     STALE_SECONDS); once per folder and process unless `force`. Returns their names."""
+    if str(folder) in _swept and not force:  # as given: no need to resolve it again for every file
+        return []
     key = os.path.realpath(folder)
     if key in _swept and not force:
+        _swept.add(str(folder))
         return []
-    _swept.add(key)
+    _swept.update((key, str(folder)))
     removed = []
     now = time.time()
     try:
@@ -140,7 +143,11 @@ def write_bytes(path: str | os.PathLike, data: bytes, *, durable: bool = True) -
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.chmod(name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+            try:
+                mode = os.stat(path).st_mode & 0o777  # a file replaced keeps its permissions
+            except FileNotFoundError:
+                mode = 0o644
+            os.chmod(name, mode)
             os.replace(name, path)
         except BaseException:
             try:

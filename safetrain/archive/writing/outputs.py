@@ -84,7 +84,20 @@ def claim_outputs(folder: str | os.PathLike, names, *, force: bool = False,
     refuse_records(folder)
     if folder.exists() and not folder.is_dir():
         raise SafetrainError(f"{folder} 已存在且不是目录", f"{folder} exists and is not a folder")
-    return [claim_output(folder / name, force=force, ours=ours) for name in names]
+    out = []
+    for name in names:
+        path = folder / name
+        if _plain(name) and not os.path.lexists(path):  # a new file right in the folder: the folder's verdict
+            out.append(Output(path))
+        else:
+            out.append(claim_output(path, force=force, ours=ours))
+    return out
+
+
+def _plain(name: str) -> bool:
+    """A file name without a folder in it (a file named so lies where its folder does)."""
+    return name not in ("", ".", "..") and "/" not in name and os.sep not in name and (
+        os.altsep is None or os.altsep not in name)
 
 
 def _recognised(path: Path, ours: Callable[[Path], bool]) -> bool:
