@@ -2,9 +2,11 @@
 
 The parent process loads and checks the archive once and builds every
 context (pure, cheap); rendering, the expensive part, runs in the calling
-process for a few documents and in a process pool for many: each worker
-compiles the template once and renders a chunk of documents per task,
-writing each file atomically.
+process for a few documents and in a process pool for many. Where processes
+can be forked, the workers start with the checked archive and the compiled
+template, are sent ids only, and send each document's bytes back; this
+process writes every file (atomically). Elsewhere each worker compiles the
+template once and renders and writes a chunk of documents per task.
 """
 
 from __future__ import annotations
