@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from dataclasses import MISSING, dataclass, fields
 from functools import cached_property
+from itertools import chain
 from operator import attrgetter
 from datetime import date, datetime
 from pathlib import Path
@@ -150,17 +151,25 @@ class Declared:
 
     def row(self, record) -> tuple:
         """`values(record)` as a tuple in column order, without a dict per row (the export's
-        large tables: people, attendance)."""
+        large tables: people, attendance, which call `tuple_of` itself)."""
         if record is None:
             return (None,) * len(self._keys)
-        values = self._getter(record)
-        if not self._converting:
-            return values
-        values = list(values)
-        for i, convert in self._converting:
-            if values[i] is not None:
-                values[i] = convert(values[i])
-        return tuple(values)
+        return self.tuple_of(record)
+
+    @cached_property
+    def tuple_of(self) -> Callable[[object], tuple]:
+        """`row` of a record (never None): one function made for the model, as dataclasses
+        make theirs, reading each attribute and converting the values that need it, e.g.
+        `lambda r: (r.person, None if (v := r.score) is None else c1(v), ...)`: half the
+        time of a generic loop, for 600,000 attendance rows."""
+        converting = dict(self._converting)
+        if not converting:
+            return self._getter
+        parts = [f"r.{attr}" if i not in converting else f"(None if (v := r.{attr}) is None else c{i}(v))"
+                 for i, (attr, _, _) in enumerate(self._keys)]
+        scope = {f"c{i}": convert for i, convert in converting.items()}
+        exec(f"def tuple_of(r):\n    return ({', '.join(parts)},)", scope)  # attribute names of models.py only
+        return scope["tuple_of"]
 
     def column_names(self) -> tuple[str, ...]:
         return tuple(column for _, column, _ in self._keys)
@@ -460,7 +469,7 @@ def _session_methods(src: Source) -> Iterator[tuple]:
 
 
 def _attendance(src: Source) -> Iterator[tuple]:
-    people, name, masked, row = src.result.archive.people, src.archive, src.masked, _ATTENDANCE.row
+    people, name, masked, row = src.result.archive.people, src.archive, src.masked, _ATTENDANCE.tuple_of
     for s in _sessions_sorted(src):
         for i, a in enumerate(s.attendees, 1):
             if a.person not in people:  # A002/A003: no valid person file
@@ -606,13 +615,15 @@ def sources(results: Iterable[Result], unmasked: bool = False) -> list[Source]:
 def rows(table: ExportTable, srcs: Iterable[Source]) -> Iterator[tuple]:
     """`table`'s rows, as tuples in column order, in key order. A table's rows are made as
     dicts (checked against its columns) or, for the large tables, as tuples laid out as
-    `_TUPLES` says (checked once, when this module is imported)."""
-    names = table.column_names
+    `_TUPLES` says (checked once, when this module is imported), handed on as they come."""
     made = (label_rows(),) if table.name == "labels" else (_ROWS[table.name](s) for s in srcs)
     if table.name in _TUPLES:
-        for generated in made:
-            yield from generated
-        return
+        return chain.from_iterable(made)
+    return _checked(table, made)
+
+
+def _checked(table: ExportTable, made) -> Iterator[tuple]:
+    names = table.column_names
     expected = set(names)
     for generated in made:
         for row in generated:
