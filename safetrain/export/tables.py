@@ -372,6 +372,16 @@ class Source:
     archive: str  # the `archive` column
     masked: bool
 
+    @cached_property
+    def people(self) -> list[Person]:
+        """The archive's people in id order (sorted once for the six tables about them)."""
+        return [self.result.archive.people[pid] for pid in sorted(self.result.archive.people)]
+
+    @cached_property
+    def sessions(self) -> list[Session]:
+        """The archive's sessions in id order (sorted once for the four tables about them)."""
+        return [self.result.archive.sessions[sid] for sid in sorted(self.result.archive.sessions)]
+
 
 def _enterprises(src: Source) -> Iterator[dict]:
     config = src.result.archive.config
@@ -380,8 +390,8 @@ def _enterprises(src: Source) -> Iterator[dict]:
            "as_of": _iso(src.result.as_of), "id_numbers_masked": int(src.masked)}
 
 
-def _people_sorted(src: Source):
-    return [src.result.archive.people[pid] for pid in sorted(src.result.archive.people)]
+def _people_sorted(src: Source) -> list[Person]:
+    return src.people
 
 
 def _people(src: Source) -> Iterator[tuple]:
@@ -444,8 +454,8 @@ def _violations(src: Source) -> Iterator[dict]:
             yield _about(src, p, {"archive": src.archive, "person": p.id, "position": i, **_VIOLATION.values(v)}, "note")
 
 
-def _sessions_sorted(src: Source):
-    return [src.result.archive.sessions[sid] for sid in sorted(src.result.archive.sessions)]
+def _sessions_sorted(src: Source) -> list[Session]:
+    return src.sessions
 
 
 def _sessions(src: Source) -> Iterator[tuple]:
