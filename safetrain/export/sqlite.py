@@ -65,7 +65,8 @@ def create_table_sql(table: ExportTable) -> str:
     notes = [f"  -- {c.doc}" + (f" [labels: {c.codes}]" if c.codes else "") for c in table.columns]
     notes += [""] * (len(parts) - len(notes))
     lines = [f"  {part}{',' if i < len(parts) - 1 else ''}{note}" for i, (part, note) in enumerate(zip(parts, notes))]
-    return f"CREATE TABLE {_quote(table.name)} ( -- {table.doc}\n" + "\n".join(lines) + "\n)"
+    return (f"CREATE TABLE {_quote(table.name)} ( -- {table.doc}\n" + "\n".join(lines) + "\n)"
+            + (" WITHOUT ROWID" if table.without_rowid else ""))
 
 
 def create_index_sql(table: ExportTable) -> list[str]:
