@@ -488,6 +488,7 @@ def _session_methods(src: Source) -> Iterator[tuple]:
 def _attendance(src: Source) -> Iterator[tuple]:
     people, name, masked, row = src.result.archive.people, src.archive, src.masked, _ATTENDANCE.tuple_of
     for s in _sessions_sorted(src):
+        sid, passed, credited = s.id, s.passed, s.credited_hours  # looked up once per session
         for i, a in enumerate(s.attendees, 1):
             if a.person not in people:  # A002/A003: no valid person file
                 continue
@@ -495,7 +496,7 @@ def _attendance(src: Source) -> Iterator[tuple]:
             if masked and a.note:
                 declared = list(declared)
                 declared[_ATTENDANCE_NOTE] = mask_id_numbers_in(a.note, people[a.person].id_number)
-            yield (name, s.id, i, *declared, int(s.passed(a)), float(s.credited_hours(a)))
+            yield (name, sid, i, *declared, int(passed(a)), float(credited(a)))
 
 
 def _drills_sorted(src: Source):
