@@ -13,7 +13,9 @@ of the workspace. An archive that fails, whatever the reason (an unreadable
 rule set, a file the system refuses, a bug), is reported for that archive
 and the others go on; SAFETRAIN_DEBUG=1 lets a bug through with its
 traceback. With `jobs` > 1 archives are checked by that many processes, a
-few ahead of the consumer, their values yielded in the same order.
+few ahead of the consumer, their values yielded in the same order; without
+`jobs`, every core is used for a workspace of POOL_FROM archives or more
+(jobs_for, which every command over many archives asks).
 """
 
 from __future__ import annotations
@@ -25,7 +27,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
+from .cores import cpu_count
 from .errors import InternalError, SafetrainError
+
+#: the number of archives from which a workspace is checked on every core unless -j says otherwise
+POOL_FROM = 16
+
+
+def jobs_for(archives: int, jobs: int | None = None) -> int:
+    """The processes for `archives` archives: `jobs` when given, else every core this
+    process may run on for POOL_FROM archives or more, else this process alone."""
+    if jobs is None:
+        jobs = cpu_count() if archives >= POOL_FROM else 1
+    return max(1, min(jobs, archives))
 
 
 @dataclass(frozen=True)
@@ -51,11 +65,11 @@ class Outcome:
 
 
 def each_archive(roots: Sequence[Path], as_of: date, work: Callable[[Any], Any] | None = None, *,
-                 jobs: int = 1, cache: bool = False, **options) -> Iterator[Outcome]:
+                 jobs: int | None = None, cache: bool = False, **options) -> Iterator[Outcome]:
     """Check each archive of `roots` (as `api.check_path(root, as_of, cache=cache,
     **options)`), in order, and yield its Outcome: `work(result)`, or the Result
     itself when there is no `work` (then only in this process)."""
-    jobs = max(1, min(jobs, len(roots)))
+    jobs = jobs_for(len(roots), jobs)
     if jobs == 1 or work is None:
         for root in roots:
             yield _one(root, as_of, work, cache, options)

@@ -21,7 +21,7 @@ class Archives:
     standard error and left out, and `failed` says so afterwards."""
 
     def __init__(self, paths, as_of: date, lang: str, work: Callable | None = None, *, roots=None,
-                 no_cache: bool = False, jobs: int = 1, **options):
+                 no_cache: bool = False, jobs: int | None = None, **options):
         from ..archive.reading.discover import discover
 
         self.roots = list(roots) if roots is not None else discover(paths or ["."])

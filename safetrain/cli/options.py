@@ -169,6 +169,7 @@ def cache_option(f: Callable) -> Callable:
 
 
 def jobs_option(f: Callable) -> Callable:
-    """-j N: check the archives of a workspace in N processes."""
-    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-                        help="同时检查的档案数（工作区）/ archives checked at once (workspaces)")(f)
+    """-j N: check the archives of a workspace in N processes (default: runner.jobs_for)."""
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+                        help="同时检查的档案数（工作区；缺省：16 个档案以上用全部核心）/ archives checked at once "
+                             "(workspaces; default: every core from 16 archives)")(f)

@@ -52,7 +52,7 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     from ..api import ruleset_at
     from ..archive.reading.discover import discover, named_paths, workspaces
     from ..errors import SafetrainError
-    from ..reports.html.site import POOL_FROM, assembled, plan_of, rendered_part
+    from ..reports.html.site import assembled, plan_of, rendered_part
     from ..reports.html.writer import write_site
 
     as_of = as_of or date.today()
@@ -68,8 +68,6 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     if not roots:
         sys.exit(2)
     plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths))
-    if jobs is None:
-        jobs = (os.cpu_count() or 1) if len(roots) >= POOL_FROM else 1
     work = functools.partial(rendered_part, plan, {root: i for i, root in enumerate(roots)})
     archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache)
     parts = list(archives)

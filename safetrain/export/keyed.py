@@ -30,13 +30,11 @@ from ..archive.reading.discover import discover, display_name
 from ..archive.reading.gbcodes import credit_code_problem
 from ..archive.reading.gitinfo import head_commit
 from ..archive.reading.loader import load_config
-from ..cores import cpu_count
 from ..runner import Outcome, attempt, each_archive
 from .tables import DATE, INTEGER, SCHEMA, TEXT, Column, ExportTable, root_names, rows, source
 
 #: the tables with a row per archive record (all but labels), in SCHEMA order
 PER_ARCHIVE = tuple(t for t in SCHEMA if "archive" in t.column_names)
-POOL_MIN = 16  # archives from which `checked` uses every core
 
 EXPORTS = ExportTable("exports", "每个档案最近一次导出 / the last export of each archive, by credit code", (
     Column("credit_code", TEXT, "统一社会信用代码：导出的键 / unified social credit code, the export's key",
@@ -169,7 +167,7 @@ def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False, job
     set it cannot read, a bug) is handed to `failed` and left out, and the others go on.
 
     `jobs` processes check archives ahead of the writer (default: every core
-    when there are at least POOL_MIN archives, else this process alone); at
+    from runner.POOL_FROM archives, else this process alone); at
     most a few archives per process wait in memory, whatever their number.
     Where processes cannot be forked, or the pool breaks, this process checks
     the rest itself.
@@ -179,7 +177,6 @@ def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False, job
         if p.failure is not None and failed is not None:
             failed(p.failure)
     todo = [p for p in planned if p.credit_code is not None]
-    jobs = jobs or (cpu_count() if len(todo) >= POOL_MIN else 1)
     work = _Tabulate({_real(p.root): p for p in todo}, unmasked)
     for done in each_archive([p.root for p in todo], as_of, work, jobs=jobs):
         if done.failed:

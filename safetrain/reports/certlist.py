@@ -8,13 +8,10 @@ from datetime import date
 from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..errors import SafetrainError
-from ..rules.certstatus import person_certificates
+from ..rules.certstatus import STATE_LABELS, person_certificates
 from . import fmt
-from .contexts import CERT_STATE
 from .terminal import STATE_STYLES, table, text, to_text
 
-_STATE_EN = {"valid": "valid", "expiring": "expiring", "expired": "expired", "review_due": "review due",
-             "review_overdue": "review overdue", "superseded": "superseded"}
 _t = fmt.phrases({
     "title": ("{enterprise} · 证书 · 截至 {as_of}", "{enterprise} · certificates · as of {as_of}"),
     "id": ("工号", "ID"), "name": ("姓名", "Name"), "kind": ("证书", "Certificate"), "category": ("作业类别", "Category"),
@@ -55,7 +52,7 @@ def certificate_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bo
               *[(_t(c, lang), {"no_wrap": True}) for c in ("number", "issued", "expires", "reviews")],
               (_t("state", lang), {"no_wrap": True}))
     for r in doc["certificates"]:
-        state = CERT_STATE[r["state"]] if lang != "en" else _STATE_EN[r["state"]]
+        state = STATE_LABELS[r["state"]][lang == "en"]
         t.add_row(r["person"], r["name"], label(CERTIFICATE_KIND, r["kind"], lang), r["category"], r["number"],
                   r["issued"], fmt.day(date.fromisoformat(r["expires"]), lang), "、".join(r["reviews"]) if lang != "en" else ", ".join(r["reviews"]),
                   text(state, STATE_STYLES.get(r["state"])))

@@ -18,10 +18,7 @@ from ..rules.mentorship import apprenticeship_minimum
 from . import fmt
 from .facts import Facts
 
-CERT_STATE = {
-    cs.VALID: "有效", cs.EXPIRING: "即将到期", cs.EXPIRED: "已过期",
-    cs.REVIEW_DUE: "待复审", cs.REVIEW_OVERDUE: "复审逾期", cs.SUPERSEDED: "已换证",
-}
+CERT_STATE = {state: zh for state, (zh, _) in cs.STATE_LABELS.items()}
 
 
 def base(f: Facts) -> dict:

@@ -33,7 +33,7 @@ from typing import Sequence
 from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.gbcodes import mask_id_numbers_in
-from ..rules.certstatus import (EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, SUPERSEDED, VALID,
+from ..rules.certstatus import (EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, STATE_LABELS, SUPERSEDED, VALID,
                                 certificate_state, person_certificates)
 from . import ics
 from .fmt import phrases
@@ -45,10 +45,7 @@ STATES = (EXPIRED, REVIEW_OVERDUE, EXPIRING, REVIEW_DUE, UPCOMING)
 ALARM_DAYS = (60, 30, 7)
 
 _LABELS = {
-    EXPIRED: ("已过期", "expired"),
-    REVIEW_OVERDUE: ("复审逾期", "review overdue"),
-    EXPIRING: ("将到期", "expiring"),
-    REVIEW_DUE: ("待复审", "review due"),
+    **{state: STATE_LABELS[state] for state in (EXPIRED, REVIEW_OVERDUE, EXPIRING, REVIEW_DUE)},
     (UPCOMING, "expiry"): ("提前提示：到期", "upcoming expiry"),
     (UPCOMING, "review"): ("提前提示：复审", "upcoming review"),
     UPCOMING: ("提前提示", "upcoming"),

@@ -11,6 +11,7 @@ from typing import Sequence
 
 from ..api import Result
 from ..archive.reading.codes import EMPLOYMENT, INDUSTRY, label
+from ..rules.certstatus import STATE_LABELS
 from .summary import archive_summary, workspace_total
 from .fmt import phrases
 from .terminal import name_column, short_names, table, text, to_text
@@ -29,8 +30,7 @@ _LABELS = {
     "hours_value": ("达标 {met}/{people} 人（{pct}）· 人均 {avg:g} 学时，应 {need:g}",
                     "{met} of {people} met the yearly figure ({pct}) · {avg:g} 学时 per person, {need:g} required"),
     "certificates": ("证书", "Certificates"),
-    "valid": ("有效", "valid"), "expiring": ("将到期", "expiring"), "review_due": ("待复审", "review due"),
-    "review_overdue": ("复审逾期", "review overdue"), "expired": ("已过期", "expired"),
+    **STATE_LABELS,
     "drills": ("应急演练", "Drills"),
     "drills_value": ("共 {n} 次", "{n} in all"),
     "month": ("按月", "by month"), "half": ("按半年", "by half-year"),

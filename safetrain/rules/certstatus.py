@@ -26,6 +26,12 @@ from .ruleset import RuleSet
 
 VALID, EXPIRING, EXPIRED, REVIEW_DUE, REVIEW_OVERDUE, SUPERSEDED = (
     "valid", "expiring", "expired", "review_due", "review_overdue", "superseded")
+#: each state as every view prints it (documents, ledger, terminal, HTML), Chinese and English
+STATE_LABELS: dict[str, tuple[str, str]] = {
+    VALID: ("有效", "valid"), EXPIRING: ("即将到期", "expiring"), EXPIRED: ("已过期", "expired"),
+    REVIEW_DUE: ("待复审", "review due"), REVIEW_OVERDUE: ("复审逾期", "review overdue"),
+    SUPERSEDED: ("已换证", "superseded"),
+}
 
 
 @dataclass(frozen=True, slots=True)

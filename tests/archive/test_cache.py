@@ -288,3 +288,79 @@ def test_output_is_byte_identical_with_and_without_the_cache(generated_archive, 
             without = run(*command, str(target), "--no-cache")
             assert run(*command, str(target)) == without  # made
             assert run(*command, str(target)) == without  # served
+
+
+@pytest.fixture
+def read_in_two(monkeypatch):
+    """A first run reads half of its changed files in a forked copy, whatever their number;
+    the list says how many copies were started."""
+    import safetrain.forked
+
+    started = []
+    real = safetrain.forked.Forked.start
+
+    def start(work, *args):
+        job = real(work, *args)
+        started.append(job is not None)
+        return job
+
+    monkeypatch.setattr(loader, "READ_IN_TWO_FROM", 2)
+    monkeypatch.setattr(safetrain.forked, "cpu_count", lambda: 2)
+    monkeypatch.setattr(safetrain.forked.Forked, "start", staticmethod(start))
+    return started
+
+
+def _entries(folder: Path) -> list:
+    with sqlite3.connect(folder / cache_module.DATABASE) as db:
+        return sorted(db.execute("SELECT rel, sig, digest, value, chk FROM files"))
+
+
+@pytest.fixture
+def odd_archive(make_archive):
+    """Files of every outcome: good, unparsable, invalid, badly named."""
+    root = make_archive({
+        "people/E1.toml": person("张三"),
+        "people/E2.toml": person("李四", hired="2023-07-10"),
+        "people/E3.toml": "name = \"王五\"\nhired = 2023-13-01\n",
+        "people/E4.toml": person("赵六", departmnt='"x"'),
+        "people/bad name.toml": person("钱七"),
+        "sessions/S1.toml": session('{ person = "E1", score = 90 }, { person = "E2", score = 40 }'),
+        "sessions/S2.toml": session('{ person = "E2", score = 95 }'),
+    })
+    settle(root)
+    return root
+
+
+def test_a_first_run_read_in_two_gives_what_one_reader_gives(odd_archive, tmp_path, monkeypatch, read_in_two):
+    monkeypatch.setenv("SAFETRAIN_CACHE_DIR", str(tmp_path / "two"))
+    two = out(odd_archive)
+    assert read_in_two == [True]
+    assert two == out(odd_archive, cache=False)
+    assert out(odd_archive) == two  # served from what the two readers put in the cache
+    monkeypatch.setattr(loader, "READ_IN_TWO_FROM", 10**9)
+    monkeypatch.setenv("SAFETRAIN_CACHE_DIR", str(tmp_path / "one"))
+    assert out(odd_archive) == two
+    assert _entries(tmp_path / "two") == _entries(tmp_path / "one")
+    assert "A001" in two and "A002" in two and "bad name" in two
+
+
+def test_a_reader_copy_that_fails_leaves_its_files_to_this_process(odd_archive, cache_dir, monkeypatch, read_in_two):
+    def broken(*args):
+        raise ZeroDivisionError("a bug in the copy")
+
+    monkeypatch.setattr(loader, "_read_part", broken)
+    assert out(odd_archive) == out(odd_archive, cache=False)
+    assert read_in_two == [True]
+    assert out(odd_archive) == out(odd_archive, cache=False)
+
+
+def test_a_touched_file_read_by_the_copy_keeps_its_entry(archive, cache_dir, read_in_two, parsed):
+    first = out(archive)
+    assert read_in_two == [True]
+    now = time.time()
+    for path in archive.rglob("*.toml"):
+        os.utime(path, (now - 30, now - 30))  # touched, not changed: every file's status differs
+    assert out(archive) == first
+    assert read_in_two == [True, True]
+    parsed.clear()
+    assert out(archive) == first and parsed == []

@@ -168,3 +168,37 @@ def test_processes_check_only_a_few_archives_ahead_of_the_consumer(make_archive,
         time.sleep(0.5)
     assert seen <= 2 * runner.AHEAD + 1
     assert [o.value for o in outcomes] == [f"a{n:02d}" for n in range(1, 30)]
+
+
+def test_a_large_workspace_uses_every_core_unless_told(make_archive, tmp_path, monkeypatch):
+    """Without -j, a workspace of runner.POOL_FROM archives or more is checked on every
+    core (runner.jobs_for) and prints exactly what one process prints; -j 1 keeps one."""
+    import os
+
+    from safetrain import runner
+
+    assert runner.jobs_for(runner.POOL_FROM - 1) == 1
+    assert runner.jobs_for(3, 8) == 3 and runner.jobs_for(40, 1) == 1
+    monkeypatch.setattr(runner, "cpu_count", lambda: 2)
+    assert runner.jobs_for(runner.POOL_FROM) == 2
+    ws = tmp_path / "ws"
+    for n in range(runner.POOL_FROM):
+        make_archive({"people/E1.toml": person(f"员工{n}")}, root=ws / f"a{n:02d}")
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    real = safetrain.api.check_path
+
+    def check_path(root, *args, **kwargs):  # forked workers see this
+        (pids / str(os.getpid())).touch()
+        return real(root, *args, **kwargs)
+
+    monkeypatch.setattr(safetrain.api, "check_path", check_path)
+    auto = run("check", ws, "--as-of", AS_OF)
+    used = {p.name for p in pids.iterdir()}
+    assert str(os.getpid()) not in used and len(used) == 2
+    for p in pids.iterdir():
+        p.unlink()
+    one = run("check", ws, "--as-of", AS_OF, "-j", "1")
+    assert {p.name for p in pids.iterdir()} == {str(os.getpid())}
+    assert (auto.exit_code, auto.stdout, auto.stderr) == (one.exit_code, one.stdout, one.stderr)
+    assert f"（{runner.POOL_FROM} 个档案）" in one.stdout

@@ -155,7 +155,7 @@ def test_text_table(make_archive):
     days = [line.split()[0] for line in lines[3:] if line and line.split()[0].lstrip("-").isdigit()]
     assert days == ["-546", "-29", "20", "32", "45", "46"]
     assert "提前提示：到期" in out and "待复审" in out and "复审逾期" in out
-    assert "已过期 1 · 复审逾期 1 · 将到期 2 · 待复审 1 · 提前提示 1" in lines
+    assert "已过期 1 · 复审逾期 1 · 即将到期 2 · 待复审 1 · 提前提示 1" in lines
     en = expiring_text(doc, "en")
     assert "Certificates due · as of 2024-06-30 · within 60 days" in en and "upcoming expiry" in en
 

@@ -23,7 +23,7 @@ def test_one_archive_is_a_detailed_block(make_archive):
     assert "在岗人员 3 人：正式工 2 · 合同工 1" in lines
     assert "岗前培训 上岗前已培训 1/2 人（50%）" in lines
     assert "2024年学时 达标 1/3 人（33.3%）· 人均 4 学时，应 9.3" in lines
-    assert "证书 有效 1 · 将到期 1 · 待复审 0 · 复审逾期 0 · 已过期 1" in lines
+    assert "证书 有效 1 · 即将到期 1 · 待复审 0 · 复审逾期 0 · 已过期 1" in lines
     assert "应急演练 共 2 次；2023-H2 1 · 2024-H1 1（按半年）" in lines
     assert "2024年培训计划 已实施 1/3 项（33.3%）· 共 4 项，未到计划月份 1 项" in lines
     assert "\x1b" not in out and all(line == line.rstrip() for line in out.splitlines())

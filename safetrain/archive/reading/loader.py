@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Collection, Mapping
 from ...errors import SafetrainError
 from ...findings import Finding
 from .build import build
-from .cache import loads as cache_loads
+from .cache import Entry, loads as cache_loads
 from .fastread import packer, read, unpacker
 from .discover import MARKER, archive_root, display_name, find_root
 from .files import FileStore, LocalFiles, MemoryFiles
@@ -33,7 +33,7 @@ from .tomlparse import loader
 from .validate import Problem, dotted, validate_table
 
 if TYPE_CHECKING:
-    from .cache import ArchiveCache, Entry
+    from .cache import ArchiveCache
 
 FORMAT_VERSION = 1
 
@@ -210,25 +210,60 @@ def _pass_mark(config: Prepared) -> float:
     return config.model.settings.pass_mark if config.model is not None else Settings().pass_mark
 
 
+#: changed files from which a forked copy of this process reads half of them (on two cores or more)
+READ_IN_TWO_FROM = 2000
+
+
 def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: "ArchiveCache", loads,
                      write: bool) -> Snapshot:
+    from ...forked import Forked
+
     entries = cache.entries()
     now = time.time_ns()
+    pass_mark = Settings().pass_mark
+    # safetrain.toml (files[0]) first: its settings give the sessions' pass mark
+    config, config_digest = _cached_file(store, *files[0], entries.get(MARKER), now, cache, codes, pass_mark, loads)
+    if not isinstance(config, Prepared):
+        try:
+            config = Prepared.from_cache(cache_loads(config.blob, config.chk))
+        except Exception:  # not a value the cache writes: read the file
+            config, config_digest = _cached_file(store, *files[0], None, now, cache, codes, pass_mark, loads)
+    config = config.built(pass_mark)
+    _refuse_newer_format(config, store.root)
+    pass_mark = _pass_mark(config)
+    done: list = [(config, config_digest)] + [None] * (len(files) - 1)  # (prepared or entry, digest)
+    changed = []
+    for i in range(1, len(files)):
+        entry = entries.get(files[i][1])
+        if entry is not None and _unchanged(store, files[i][1], entry, now):
+            done[i] = (entry, entry.digest)
+        else:
+            changed.append(i)
+    mine, job = changed, None
+    if len(changed) >= READ_IN_TWO_FROM:  # a first run: a forked copy reads the second half meanwhile
+        job = Forked.start(_read_part, store, files, changed[len(changed) // 2:], entries, now, codes, pass_mark,
+                           loads)
+        if job is not None:
+            mine = changed[:len(changed) // 2]
+    for i in mine:
+        done[i] = _read_changed(store, *files[i], entries.get(files[i][1]), now, cache, codes, pass_mark, loads)
+    if job is not None:
+        theirs = changed[len(mine):]
+        part = job.result()
+        if part is None or len(part) != len(theirs):  # the copy failed: its files are read here
+            part = [None] * len(theirs)
+        for i, sent in zip(theirs, part):
+            rel = files[i][1]
+            if sent is None:
+                done[i] = _read_changed(store, *files[i], entries.get(rel), now, cache, codes, pass_mark, loads)
+                continue
+            dig, prepared, new = sent
+            if new is not None:
+                cache.put(rel, Entry(*new))
+            done[i] = (prepared if prepared is not None else cache.changed.get(rel) or entries[rel], dig)
     fingerprint = hashlib.sha256()
     items: list = []
-    pass_mark = Settings().pass_mark
-    config: Prepared | None = None
-    for kind, rel in files:
-        got, dig = _cached_file(store, kind, rel, entries.get(rel), now, cache, codes, pass_mark, loads)
-        if kind == "config":
-            if not isinstance(got, Prepared):
-                try:
-                    got = Prepared.from_cache(cache_loads(got.blob, got.chk))
-                except Exception:  # not a value the cache writes: read the file
-                    got, dig = _cached_file(store, kind, rel, None, now, cache, codes, pass_mark, loads)
-            config = got.built(pass_mark)
-            _refuse_newer_format(config, store.root)
-            pass_mark = _pass_mark(config)
+    for (kind, rel), (got, dig) in zip(files, done):
         items.append(got if isinstance(got, Prepared) else (kind, rel, got))
         fingerprint.update(f"{rel}\0".encode() + dig)
     for f in listed:
@@ -236,22 +271,62 @@ def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: 
     cache.drop(set(entries) - {rel for _, rel in files})
     if write:
         cache.write()
-    assert config is not None
     return Snapshot(store, name, listed, items, fingerprint.hexdigest(), config, codes)
+
+
+class _Puts:
+    """What a forked reader's files would put in the cache, kept to be sent back."""
+
+    def __init__(self):
+        self.changed: dict = {}
+
+    def put(self, rel: str, entry) -> None:
+        self.changed[rel] = entry
+
+
+def _read_part(store: LocalFiles, files, part: list[int], entries, now: int, codes, pass_mark, loads) -> list:
+    """In a forked copy: the files `part` indexes read as _read_changed reads them, each sent
+    back as (digest, the Prepared when it is no cache value else None, its new cache
+    entry's fields or None): the parent keeps exactly what reading them itself would give."""
+    puts = _Puts()
+    out = []
+    for i in part:
+        kind, rel = files[i]
+        got, dig = _read_changed(store, kind, rel, entries.get(rel), now, puts, codes, pass_mark, loads)
+        new = puts.changed.pop(rel, None)
+        cached = new is not None or not isinstance(got, Prepared)  # got is a value of the cache, or an entry
+        out.append((dig, None if cached else got,
+                    (new.sig, new.digest, new.blob, new.chk) if new is not None else None))
+    return out
+
+
+def _unchanged(store: LocalFiles, rel: str, entry, now: int) -> bool:
+    """The file's status is the one its entry was made from."""
+    from .cache import signature
+
+    if entry.sig is None:
+        return False
+    try:
+        return signature(os.stat(f"{store.root}/{rel}"), now) == entry.sig
+    except OSError:
+        return False
 
 
 def _cached_file(store: LocalFiles, kind: str, rel: str, entry, now: int, cache: "ArchiveCache", codes, pass_mark,
                  loads) -> tuple[Prepared | "Entry", bytes]:
     """(the file as prepared, or its cache entry; its digest): the entry when the file's
     status is the one it was made from, or its content is; else the file read and parsed."""
-    from .cache import Entry, digest, dumps, signature
+    if entry is not None and _unchanged(store, rel, entry, now):
+        return entry, entry.digest
+    return _read_changed(store, kind, rel, entry, now, cache, codes, pass_mark, loads)
 
-    if entry is not None and entry.sig is not None:
-        try:
-            if signature(os.stat(f"{store.root}/{rel}"), now) == entry.sig:
-                return entry, entry.digest
-        except OSError:
-            pass
+
+def _read_changed(store: LocalFiles, kind: str, rel: str, entry, now: int, cache, codes, pass_mark,
+                  loads) -> tuple[Prepared | "Entry", bytes]:
+    """A file whose status is not its entry's: the entry when its content is still the
+    entry's (the new status put in the cache), else the file read, parsed and put."""
+    from .cache import digest, dumps, signature
+
     bad = bad_name(kind, rel)
     if bad is not None:
         return Prepared(kind, rel, stem_of(kind, rel), finding=bad), b"name"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ...rules.certstatus import STATE_LABELS
+
 _LABELS: dict[str, tuple[str, str]] = {
     # the site
     "site_title": ("安全培训档案概览", "Safety-training dashboard"),
@@ -39,9 +41,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "pre_job_card": ("岗前培训覆盖", "Pre-job coverage"), "hours_card": ("{year}年学时达标", "Hours {year} met"),
     "campaign_card": ("专项培训覆盖", "Campaign coverage"), "of": ("{covered}/{judged} 人", "{covered} of {judged}"),
     "avg_hours": ("人均 {avg} 学时，应 {need}", "{avg} 学时 per person, {need} required"),
-    "certificates": ("证书", "Certificates"), "valid": ("有效", "valid"), "expiring": ("将到期", "expiring"),
-    "review_due": ("待复审", "review due"), "review_overdue": ("复审逾期", "review overdue"),
-    "expired": ("已过期", "expired"), "upcoming": ("提前提示", "upcoming"), "superseded": ("已换证", "superseded"),
+    "certificates": ("证书", "Certificates"), **STATE_LABELS, "upcoming": ("提前提示", "upcoming"),
     "drills": ("应急演练", "Drills"), "drills_n": ("共 {n} 次", "{n} in all"), "last": ("最近 {day}", "last {day}"),
     "sessions": ("培训记录", "Sessions"), "findings": ("问题", "Findings"),
     "plan_card": ("{year}年培训计划", "Training plan {year}"),

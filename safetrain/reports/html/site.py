@@ -377,8 +377,6 @@ def render_site(site: Site, overrides: tuple[Path, ...] = ()) -> dict[str, bytes
 
 #: what forked workers read: (plan, results); set only while a pool runs
 _JOB: tuple | None = None
-#: below this many archives one process is faster than starting a pool
-POOL_FROM = 24
 
 
 def _render_part(i: int) -> tuple[dict[str, bytes], dict, dict]:
@@ -428,15 +426,14 @@ def site_files(results: Sequence[Result], lang: str = "zh", *, workspaces: Seque
                jobs: int | None = None) -> dict[str, bytes]:
     """The rendered site (what render_site(build_site(...)) gives, byte for byte), the
     archives' pages built and rendered by `jobs` processes (default: every core, for a
-    workspace of POOL_FROM archives or more, where the platform can fork)."""
+    workspace of runner.POOL_FROM archives or more, where the platform can fork)."""
     import multiprocessing as mp
-    import os
+
+    from ...runner import jobs_for
 
     global _JOB
     plan = plan_site(results, lang, workspaces)
-    if jobs is None:
-        jobs = (os.cpu_count() or 1) if len(results) >= POOL_FROM else 1
-    jobs = min(jobs, len(results))
+    jobs = jobs_for(len(results), jobs)
     parts: list[tuple[dict[str, bytes], dict, dict]]
     if jobs > 1 and "fork" in mp.get_all_start_methods():
         _JOB = (plan, results)
