@@ -402,10 +402,10 @@ def _people_sorted(src: Source) -> list[Person]:
 
 
 def _people(src: Source) -> Iterator[tuple]:
-    as_of, name, masked = src.result.as_of, src.archive, src.masked
+    as_of, name, masked, row = src.result.as_of, src.archive, src.masked, _PERSON.tuple_of
     for p in _people_sorted(src):
         now = p.post_on(as_of)
-        declared = _PERSON.row(p)
+        declared = row(p)
         if masked and (p.id_number or p.note):
             declared = list(declared)
             if p.id_number:

@@ -121,3 +121,26 @@ def test_a_result_from_the_cache_starts_no_copy(ahead_always, started, tmp_path,
         assert r.exit_code == 0, r.output
     assert len(started) == 1  # the second check's result was kept: the rules did not run
     assert (tmp_path / "cached.db").read_bytes() == (tmp_path / "first.db").read_bytes()
+
+
+def test_a_records_row_is_its_values_in_column_order():
+    """The function made for each model (Declared.tuple_of) gives what the generic values() does,
+    converted alike (0/1 flags, ISO dates, REAL numbers from whole ones), for every record of the samples."""
+    from safetrain.export import tables
+
+    declared = {name: value for name, value in vars(tables).items() if isinstance(value, tables.Declared)}
+    seen = set()
+    for archive in ARCHIVES:
+        a = check_path(SAMPLE / archive, AS_OF).archive
+        records = [*a.people.values(), *a.sessions.values(), *a.drills.values(), *a.mentorships.values(),
+                   *a.introductions.values(), *a.plans.values(), *(a.config.enterprise,)]
+        records += [x for p in a.people.values() for x in (*p.changes, *p.certificates, *p.violations)]
+        records += [x for s in a.sessions.values() for x in s.attendees]
+        records += [x for p in a.plans.values() for x in p.items]
+        for name, d in declared.items():
+            for record in records:
+                if isinstance(record, d.model):
+                    assert d.row(record) == tuple(d.values(record).values()), (name, record)
+                    assert list(map(type, d.row(record))) == list(map(type, d.values(record).values()))
+                    seen.add(name)
+    assert {"_PERSON", "_ATTENDANCE", "_SESSION", "_CERTIFICATE", "_ENTERPRISE"} <= seen
