@@ -46,14 +46,17 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     """
     from ..archive.reading.discover import discover, named_paths
     from ..archive.writing.outputs import claim_output
-    from ..export.sqlite import write_sources, written_by_safetrain
+    from ..export.sqlite import Ahead, write_sources, written_by_safetrain
     from ..export.tables import root_names, source
 
     target = claim_output(out, force=force, ours=written_by_safetrain)
     found = discover(named_paths(paths, "export sqlite OUT.db"))
     names = dict(zip(found, root_names(found)))
-    archives = Archives(None, as_of or date.today(), lang, roots=sorted(found, key=names.get), no_cache=no_cache)
-    written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in archives))
+    # one archive: its record tables written by a copy of this process while the rules run
+    ahead = Ahead(names[found[0]], unmasked) if len(found) == 1 else None
+    archives = Archives(None, as_of or date.today(), lang, roots=sorted(found, key=names.get), no_cache=no_cache,
+                        **({"meanwhile": ahead.start} if ahead else {}))
+    written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in archives), ahead=ahead)
     tell_replaced(lang, [target])
     c = written.counts
     if lang == "en":
