@@ -239,16 +239,14 @@ def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: 
             done[i] = (entry, entry.digest)
         else:
             changed.append(i)
-    mine, job = changed, None
-    if len(changed) >= READ_IN_TWO_FROM:  # a first run: a forked copy reads the second half meanwhile
-        job = Forked.start(_read_part, store, files, changed[len(changed) // 2:], entries, now, codes, pass_mark,
-                           loads)
-        if job is not None:
-            mine = changed[:len(changed) // 2]
+    mine, theirs, job = changed, [], None
+    if len(changed) >= READ_IN_TWO_FROM:  # a first run: a forked copy reads every other file meanwhile
+        job = Forked.start(_read_part, store, files, changed[1::2], entries, now, codes, pass_mark, loads)
+        if job is not None:  # every other: people and sessions (larger) shared alike
+            mine, theirs = changed[0::2], changed[1::2]
     for i in mine:
         done[i] = _read_changed(store, *files[i], entries.get(files[i][1]), now, cache, codes, pass_mark, loads)
     if job is not None:
-        theirs = changed[len(mine):]
         part = job.result()
         if part is None or len(part) != len(theirs):  # the copy failed: its files are read here
             part = [None] * len(theirs)
