@@ -202,42 +202,37 @@ def _write_one(tmp, srcs: Iterable[Source], ahead: "Ahead") -> Written:
 def record_tables(tmp, src: Source | None) -> dict[str, int]:
     """A new database at `tmp` with every table, and the rows of those that need nothing of
     the rules (all but AFTER_RULES) with their indexes, committed; their row counts."""
-    counts = {}
     db = _open(tmp)
     try:
         _new_database(db)
         db.execute("BEGIN")
         for table in SCHEMA:
             db.execute(create_table_sql(table))
-        records = [table for table in SCHEMA if table.name not in AFTER_RULES]
-        for table in records:
-            counts[table.name] = _insert(db, _insert_sql(table), rows(table, [src] if src is not None else []))
-        for table in records:
-            for sql in create_index_sql(table):
-                db.execute(sql)
-        db.execute("COMMIT")
-        _check_keys(db, records)
+        return _fill(db, [table for table in SCHEMA if table.name not in AFTER_RULES], src)
     finally:
         db.close()
-    return counts
 
 
 def _rule_tables(tmp, src: Source | None) -> dict[str, int]:
     """The findings of `src` and the labels added to the database `record_tables` made."""
-    counts = {}
     db = _open(tmp)
     try:
         db.execute("BEGIN")
-        tables = [TABLES[name] for name in AFTER_RULES]
-        for table in tables:
-            counts[table.name] = _insert(db, _insert_sql(table), rows(table, [src] if src is not None else []))
-        for table in tables:
-            for sql in create_index_sql(table):
-                db.execute(sql)
-        db.execute("COMMIT")
-        _check_keys(db, tables)
+        return _fill(db, [TABLES[name] for name in AFTER_RULES], src)
     finally:
         db.close()
+
+
+def _fill(db, tables: list[ExportTable], src: Source | None) -> dict[str, int]:
+    """In the transaction `db` began: the rows of `tables` for `src` and their indexes,
+    committed, their foreign keys checked; their row counts."""
+    counts = {table.name: _insert(db, _insert_sql(table), rows(table, [src] if src is not None else []))
+              for table in tables}
+    for table in tables:
+        for sql in create_index_sql(table):
+            db.execute(sql)
+    db.execute("COMMIT")
+    _check_keys(db, tables)
     return counts
 
 
