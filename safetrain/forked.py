@@ -22,6 +22,10 @@ from typing import Any, Callable
 from .cores import cpu_count
 
 
+#: False in a process that is itself one of several workers sharing the cores (runner.py's)
+allowed = True
+
+
 class Forked:
     def __init__(self, pid: int, fd: int):
         self.pid, self.fd = pid, fd
@@ -29,8 +33,8 @@ class Forked:
     @classmethod
     def start(cls, work: Callable[..., Any], *args) -> "Forked | None":
         """work(*args) in a forked copy of this process; None where processes cannot be
-        forked, or this process may run on one core only."""
-        if not hasattr(os, "fork") or cpu_count() < 2:
+        forked, this process may run on one core only, or is one of several workers already."""
+        if not allowed or not hasattr(os, "fork") or cpu_count() < 2:
             return None
         read, write = os.pipe()
         try:

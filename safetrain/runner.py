@@ -114,8 +114,11 @@ _JOB: tuple | None = None  # (as_of, work, cache, options) of a worker process
 
 
 def _start(job: tuple) -> None:
+    from . import forked
+
     global _JOB
     _JOB = job
+    forked.allowed = False  # the workers use the cores already: no copies of copies
 
 
 def _work(root: Path) -> Outcome:

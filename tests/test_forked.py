@@ -49,3 +49,28 @@ def test_a_copy_stopped_early_is_gone():
 def test_one_core_means_no_copy(monkeypatch):
     monkeypatch.setattr(forked, "cpu_count", lambda: 1)
     assert forked.Forked.start(len, []) is None
+
+
+def _copies_allowed(result) -> bool:
+    import safetrain.forked
+
+    return safetrain.forked.allowed
+
+
+def test_no_copies_of_copies_in_the_workspace_runners_workers(make_archive, tmp_path, monkeypatch):
+    """The runner's worker processes share the cores already: there a large archive is
+    read and checked without forked copies (Forked.start gives None)."""
+    from helpers import AS_OF, person
+
+    from safetrain import runner
+    from safetrain.archive.reading.discover import discover
+
+    monkeypatch.setattr("safetrain.forked.cpu_count", lambda: 2)
+    for n in range(3):
+        make_archive({"people/E1.toml": person(f"员工{n}")}, root=tmp_path / "ws" / f"a{n}")
+    outcomes = list(runner.each_archive(discover([tmp_path / "ws"]), AS_OF, _copies_allowed, jobs=2))
+    assert [o.value for o in outcomes] == [False, False, False]
+    job = forked.Forked.start(int)  # this process may still make one
+    assert job is not None and job.result() == 0
+    monkeypatch.setattr("safetrain.forked.allowed", False)
+    assert forked.Forked.start(int) is None
