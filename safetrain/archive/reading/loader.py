@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Collection, Mapping
 from ...errors import SafetrainError
 from ...findings import Finding
 from .build import build
-from .cache import Entry, loads as cache_loads
+from .cache import Entry, loads as cache_loads, signature
 from .fastread import packer, read, unpacker
 from .discover import MARKER, archive_root, display_name, find_root
 from .files import FileStore, LocalFiles, MemoryFiles
@@ -233,12 +233,18 @@ def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: 
     pass_mark = _pass_mark(config)
     done: list = [(config, config_digest)] + [None] * (len(files) - 1)  # (prepared or entry, digest)
     changed = []
-    for i in range(1, len(files)):
-        entry = entries.get(files[i][1])
-        if entry is not None and _unchanged(store, files[i][1], entry, now):
-            done[i] = (entry, entry.digest)
-        else:
-            changed.append(i)
+    at, stat = f"{store.root}/", os.stat
+    for i in range(1, len(files)):  # _unchanged, inline: 12,000 files on a re-run
+        rel = files[i][1]
+        entry = entries.get(rel)
+        if entry is not None and entry.sig is not None:
+            try:
+                if signature(stat(at + rel), now) == entry.sig:
+                    done[i] = (entry, entry.digest)
+                    continue
+            except OSError:
+                pass
+        changed.append(i)
     mine, theirs, job = changed, [], None
     if len(changed) >= READ_IN_TWO_FROM:  # a first run: a forked copy reads every other file meanwhile
         job = Forked.start(_read_part, store, files, changed[1::2], entries, now, codes, pass_mark, loads)
@@ -300,8 +306,6 @@ def _read_part(store: LocalFiles, files, part: list[int], entries, now: int, cod
 
 def _unchanged(store: LocalFiles, rel: str, entry, now: int) -> bool:
     """The file's status is the one its entry was made from."""
-    from .cache import signature
-
     if entry.sig is None:
         return False
     try:
