@@ -86,7 +86,7 @@ def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, **o
     try:
         snap = snapshot(LocalFiles(root), rule_codes=RULES.keys(), removed_codes=removed_codes(),
                         name=display_name(root), cache=store, write=False)
-        return _remembered(snap, store, as_of, **options)  # writes the cache, once
+        return _remembered(snap, store, as_of, **options)  # writes the cache
     finally:
         store.close()
 
@@ -116,6 +116,7 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
             store.write()  # files touched but unchanged: their new status
             return Result(snap.deferred(), rs, as_of, findings)
     archive, loaded = snap.load()
+    store.write()  # what the files gave, now: their values need not stay in memory while the rules run
     asked: list = []
     snap.store.consulted = asked
     try:

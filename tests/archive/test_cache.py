@@ -167,10 +167,10 @@ def test_only_what_changed_is_written(archive, cache_dir, monkeypatch):
     path.write_text(person("张三丰"), "utf-8")
     settle(archive)
     out(archive)
-    assert written == [["people/E1.toml"]]
+    assert [w for w in written if w] == [["people/E1.toml"]]  # the files' entries, then the result
     written.clear()
     out(archive)
-    assert written == [[]]
+    assert written and not any(written)
 
 
 def _database(cache_dir: Path) -> Path:

@@ -336,7 +336,7 @@ class ArchiveCache:
                 db.executemany("DELETE FROM files WHERE archive = ? AND rel = ?",
                                [(archive, r) for r in self.gone if r not in self.changed])
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                               [(archive, rel, e.sig, e.digest, e.blob, e.chk) for rel, e in self.changed.items()])
+                               ((archive, rel, e.sig, e.digest, e.blob, e.chk) for rel, e in self.changed.items()))
                 if result is not None:
                     key, blob = result
                     db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",

@@ -161,8 +161,12 @@ class Snapshot:
             return _prepare(read_file(self.store, kind, rel), self.codes, _pass_mark(self.config))
 
     def load(self) -> tuple[Archive, list[Finding]]:
+        """The Archive, once: the prepared files (and the cache values they were read from)
+        are let go, their records being in the archive now."""
         with quiet_gc():
-            return _build(self.store, self.prepared(), list(self.listed), self.name)
+            built = _build(self.store, self.prepared(), list(self.listed), self.name)
+        self.items = None
+        return built
 
     def deferred(self) -> Archive:
         """The archive, its records read only when something asks for them
