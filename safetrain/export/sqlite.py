@@ -125,11 +125,20 @@ def _open(tmp) -> sqlite3.Connection:
     return db
 
 
-def _new_database(db) -> None:
-    """Set up a new, empty database file: our application id (written_by_safetrain), and
-    pages of PAGE_SIZE bytes."""
-    db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+def _created(tmp) -> sqlite3.Connection:
+    """A new database at `tmp` with every table (empty), in a transaction begun: our
+    application id (written_by_safetrain) and pages of PAGE_SIZE bytes."""
+    db = _open(tmp)
+    try:
+        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute("BEGIN")
+        for table in SCHEMA:
+            db.execute(create_table_sql(table))
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def _insert_sql(table: ExportTable) -> str:
@@ -162,12 +171,8 @@ def _write_all(tmp, srcs: Iterable[Source]) -> Written:
     """Archive after archive, each one's rows and findings together (a workspace)."""
     counts: dict[str, int] = {table.name: 0 for table in SCHEMA}
     archives = 0
-    db = _open(tmp)
+    db = _created(tmp)
     try:
-        _new_database(db)
-        db.execute("BEGIN")
-        for table in SCHEMA:
-            db.execute(create_table_sql(table))
         for src in srcs:  # archive by archive: one in memory at a time
             archives += 1
             for table in SCHEMA:
@@ -202,12 +207,8 @@ def _write_one(tmp, srcs: Iterable[Source], ahead: "Ahead") -> Written:
 def record_tables(tmp, src: Source | None) -> dict[str, int]:
     """A new database at `tmp` with every table, and the rows of those that need nothing of
     the rules (all but AFTER_RULES) with their indexes, committed; their row counts."""
-    db = _open(tmp)
+    db = _created(tmp)
     try:
-        _new_database(db)
-        db.execute("BEGIN")
-        for table in SCHEMA:
-            db.execute(create_table_sql(table))
         return _fill(db, [table for table in SCHEMA if table.name not in AFTER_RULES], src)
     finally:
         db.close()
