@@ -215,6 +215,10 @@ def _drop_controls(value: Any) -> Any:
     return value
 
 
+#: what `x.name` finds on a dict before its keys
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class LimitedEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox with the limits above."""
 
@@ -246,6 +250,17 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         elif operator == "%":
             _check_format(left)
         return _check_size(super().call_binop(context, operator, left, right))
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`x.name` on a plain dict (every context is one) without the AttributeError Jinja
+        raises and catches first: the same answer, as Jinja looks an attribute up before a
+        key and a dict has no attribute other than its methods."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
         _tick()

@@ -137,3 +137,24 @@ def test_html_templates_share_the_limits(make_archive, tmp_path):
                                       "--lang", "en"])
         assert r.exit_code == 2 and said in r.output and "archive.html:2" in r.output, r.output
         assert "internal error" not in r.output and r.output.count("\n") == 1
+
+
+def test_a_dicts_keys_and_methods_are_found_as_jinja_finds_them():
+    """x.name on a dict: its key (without an exception first); x.items: the method, as in
+    Jinja (an attribute before a key); a key that is not there: undefined; the sandbox
+    still refuses what it refuses."""
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    from safetrain.reports.sandbox import LimitedEnvironment
+
+    env = LimitedEnvironment(autoescape=True)
+    data = {"name": "<张三>", "items": "a key", "n": 3}
+    assert env.from_string("{{ x.name }} {{ x.n + 1 }}").render(x=data) == "&lt;张三&gt; 4"
+    assert env.from_string("{{ x.items()|list|length }}").render(x=data) == "3"
+    assert env.from_string("{{ x['items'] }}").render(x=data) == "a key"
+    assert env.from_string("{{ x.missing is defined }}").render(x=data) == "False"
+    with pytest.raises(SecurityError):
+        env.from_string("{{ x.update(n=4) }}").render(x=data)
+    assert data["n"] == 3
+    with pytest.raises((SecurityError, UndefinedError)):
+        env.from_string("{{ x.__class__.__subclasses__() }}").render(x=data)
