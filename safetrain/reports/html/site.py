@@ -248,6 +248,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
 
     facts = Facts(r)
     rows_by_id = {row["person"]: row for row in matrix["people"]}
+    about = views.findings_about(r.findings)
     for n in range(1, pages + 1):
         at = f"{folder}/people-{n}.html"
         there = links(at)
@@ -258,7 +259,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         ctx.update({"archive": summary["archive"], "enterprise": summary["enterprise"], "archive_href": there.archive,
                     "columns": columns, "people": all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE],
                     "pager": views.pager(n, pages, len(listed), there, lang),
-                    "persons": [views.person_context(facts, pid, rows_by_id.get(pid), columns, r.findings, lang,
+                    "persons": [views.person_context(facts, pid, rows_by_id.get(pid), columns, about, lang,
                                                      there, page_of) for pid in chunk]})
         site.pages.append(Page(at, "people.html", ctx, overrides))
     return summary, due
