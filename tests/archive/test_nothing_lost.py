@@ -75,6 +75,17 @@ def test_attach_keeps_a_private_scan_private(make_archive, tmp_path):
     assert stat.S_IMODE((root / "attachments" / "签到表.pdf").stat().st_mode) == 0o644  # never executable
 
 
+def test_a_private_contract_stays_private(make_archive, tmp_path):
+    """attach --as contract places the file as an attachment is placed (one rule for both)."""
+    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()})
+    scan = tmp_path / "合同.pdf"
+    scan.write_bytes(b"%PDF-1.4 contract")
+    os.chmod(scan, 0o600)
+    r = run("attach", "sessions/S1", scan, "--as", "contract", "-a", root)
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE((root / "contracts" / "合同.pdf").stat().st_mode) == 0o600
+
+
 def test_the_next_write_removes_stale_temporary_files(make_archive):
     from safetrain.archive.writing import atomic
 

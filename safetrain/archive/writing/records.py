@@ -188,8 +188,6 @@ def attach(ed: Editor, kind: str, rid: str, source: str | os.PathLike, role: str
     """Copy `source` into attachments/ (never over a different file) and record it with its
     sha256 in the record's `attachments`; with role "contract", into contracts/ as a
     session's `contract` (委托培训服务合同)."""
-    from .atomic import write_new_bytes
-
     src = Path(source)
     if not src.is_file():
         raise EditError(f"文件不存在：{source}", f"no such file: {source}")
@@ -197,20 +195,7 @@ def attach(ed: Editor, kind: str, rid: str, source: str | os.PathLike, role: str
     if role == "contract":
         return _attach_contract(ed, kind, rid, rel, data, src)
     digest = sha256_of(src)
-    root = ed.root.resolve()
-    real = src.resolve()
-    copied = False
-    if real.is_relative_to(root):
-        target = real.relative_to(root).as_posix()
-    else:
-        target = _free_name(ed.root, src.name, digest, "attachments")
-        if not (ed.root / target).exists():
-            try:
-                # never more readable than the source: a private (0600) scan stays private
-                write_new_bytes(ed.root / target, src.read_bytes(), mode=0o644 & src.stat().st_mode)
-            except FileExistsError:
-                raise EditError(f"{target} 已存在，未覆盖", f"{target} already exists; not overwritten") from None
-            copied = True
+    target, copied = _placed(ed.root, src, digest, "attachments")
     for i, old in enumerate(data.get("attachments", [])):
         if (old.get("path") if isinstance(old, dict) else old) == target:
             if copied:
@@ -226,22 +211,13 @@ def attach(ed: Editor, kind: str, rid: str, source: str | os.PathLike, role: str
 
 
 def _attach_contract(ed: Editor, kind: str, rid: str, rel: str, data: dict, src: Path) -> Attached:
-    from .atomic import write_new_bytes
     from .edit import SetKey
 
     if kind != "session":
         raise EditError("只有培训记录有委托培训合同（--as contract 用于 sessions/）",
                         "only a session has a training contract (--as contract is for sessions/)")
     digest = sha256_of(src)
-    root, real = ed.root.resolve(), src.resolve()
-    copied = False
-    if real.is_relative_to(root):
-        target = real.relative_to(root).as_posix()
-    else:
-        target = _free_name(ed.root, src.name, digest, "contracts")
-        if not (ed.root / target).exists():
-            write_new_bytes(ed.root / target, src.read_bytes())
-            copied = True
+    target, copied = _placed(ed.root, src, digest, "contracts")
     old = data.get("contract")
     if old not in (None, target):
         if copied:
@@ -255,6 +231,26 @@ def _attach_contract(ed: Editor, kind: str, rid: str, rel: str, data: dict, src:
             os.unlink(ed.root / target)
         raise
     return Attached(rel, target, digest, copied)
+
+
+def _placed(root: Path, src: Path, digest: str, folder: str) -> tuple[str, bool]:
+    """(where `src` is inside the archive at `root`, whether it was copied there now): a file
+    already inside stays where it is; another is copied into `folder` under a free name
+    (never over a different file), never more readable than the source (a private 0600
+    scan stays private)."""
+    from .atomic import write_new_bytes
+
+    real = src.resolve()
+    if real.is_relative_to(root.resolve()):
+        return real.relative_to(root.resolve()).as_posix(), False
+    target = _free_name(root, src.name, digest, folder)
+    if (root / target).exists():  # the same bytes are there already
+        return target, False
+    try:
+        write_new_bytes(root / target, src.read_bytes(), mode=0o644 & src.stat().st_mode)
+    except FileExistsError:
+        raise EditError(f"{target} 已存在，未覆盖", f"{target} already exists; not overwritten") from None
+    return target, True
 
 
 def _free_name(root: Path, name: str, digest: str, folder: str) -> str:
