@@ -9,8 +9,11 @@ from pathlib import Path
 import click
 
 from .common import Archives
-from .options import as_of_option, cache_option, force_option, lang_option
+from .options import as_of_option, cache_option, force_option, jobs_option, lang_option
 from .support import tell_replaced
+
+#: every export: ID numbers as they are, when the user asks
+_unmasked = click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
 
 
 @click.group()
@@ -26,11 +29,12 @@ def export():
 @click.argument("out", metavar="OUT.db", type=click.Path(dir_okay=False))
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
-@click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
+@_unmasked
 @force_option
 @cache_option
+@jobs_option
 @lang_option
-def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
+def sqlite(out, paths, as_of, unmasked, force, no_cache, jobs, lang):
     """把档案导出为一个 SQLite 数据库。
 
     Write every archive under PATHS (default: the current folder) to one
@@ -54,7 +58,7 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     names = dict(zip(found, root_names(found)))
     # one archive: its record tables written by a copy of this process while the rules run
     ahead = Ahead(names[found[0]], unmasked) if len(found) == 1 else None
-    archives = Archives(None, as_of or date.today(), lang, roots=sorted(found, key=names.get), no_cache=no_cache,
+    archives = Archives(None, as_of or date.today(), lang, roots=sorted(found, key=names.get), no_cache=no_cache, jobs=jobs,
                         **({"meanwhile": ahead.start} if ahead else {}))
     written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in archives), ahead=ahead)
     tell_replaced(lang, [target])
@@ -142,10 +146,6 @@ export did not write is replaced only with --force.
 """ + _KEYED
 
 
-_jobs = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-                     help="检查档案的进程数（缺省：大批量时用全部核心）/ processes checking archives "
-                          "(default: every core for large runs)")
-
 
 @export.command(help=_POSTGRES)
 @click.argument("dsn", metavar="DSN")
@@ -153,8 +153,8 @@ _jobs = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
 @as_of_option
 @click.option("--schema", default="safetrain", show_default=True, metavar="NAME",
               help="表所在的 schema / PostgreSQL schema of the tables")
-@click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
-@_jobs
+@_unmasked
+@jobs_option
 @lang_option
 def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
     from ..archive.reading.discover import named_paths
@@ -173,8 +173,8 @@ def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
 @click.argument("out", metavar="DIR", type=click.Path(file_okay=False))
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
-@click.option("--unmasked", is_flag=True, help="导出完整身份证号 / export ID numbers unmasked")
-@_jobs
+@_unmasked
+@jobs_option
 @force_option
 @lang_option
 def parquet(out, paths, as_of, unmasked, jobs, force, lang):
