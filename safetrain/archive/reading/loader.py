@@ -237,18 +237,13 @@ def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: 
     pass_mark = _pass_mark(config)
     done: list = [(config, config_digest)] + [None] * (len(files) - 1)  # (prepared or entry, digest)
     changed = []
-    at, stat = f"{store.root}/", os.stat
-    for i in range(1, len(files)):  # _unchanged, inline: 12,000 files on a re-run
-        rel = files[i][1]
-        entry = entries.get(rel)
-        if entry is not None and entry.sig is not None:
-            try:
-                if signature(stat(at + rel), now) == entry.sig:
-                    done[i] = (entry, entry.digest)
-                    continue
-            except OSError:
-                pass
-        changed.append(i)
+    at = f"{store.root}/"
+    for i in range(1, len(files)):
+        entry = entries.get(files[i][1])
+        if entry is not None and _unchanged(at + files[i][1], entry, now):
+            done[i] = (entry, entry.digest)
+        else:
+            changed.append(i)
     mine, theirs, job = changed, [], None
     if len(changed) >= READ_IN_TWO_FROM:  # a first run: a forked copy reads every other file meanwhile
         job = Forked.start(_read_part, store, files, changed[1::2], entries, now, codes, pass_mark, loads)
@@ -308,12 +303,12 @@ def _read_part(store: LocalFiles, files, part: list[int], entries, now: int, cod
     return out
 
 
-def _unchanged(store: LocalFiles, rel: str, entry, now: int) -> bool:
-    """The file's status is the one its entry was made from."""
+def _unchanged(path: str, entry, now: int) -> bool:
+    """The file at `path` has the status its entry was made from."""
     if entry.sig is None:
         return False
     try:
-        return signature(os.stat(f"{store.root}/{rel}"), now) == entry.sig
+        return signature(os.stat(path), now) == entry.sig
     except OSError:
         return False
 
@@ -322,7 +317,7 @@ def _cached_file(store: LocalFiles, kind: str, rel: str, entry, now: int, cache:
                  loads) -> tuple[Prepared | "Entry", bytes]:
     """(the file as prepared, or its cache entry; its digest): the entry when the file's
     status is the one it was made from, or its content is; else the file read and parsed."""
-    if entry is not None and _unchanged(store, rel, entry, now):
+    if entry is not None and _unchanged(f"{store.root}/{rel}", entry, now):
         return entry, entry.digest
     return _read_changed(store, kind, rel, entry, now, cache, codes, pass_mark, loads)
 
