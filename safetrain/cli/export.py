@@ -32,9 +32,8 @@ def export():
 @_unmasked
 @force_option
 @cache_option
-@jobs_option
 @lang_option
-def sqlite(out, paths, as_of, unmasked, force, no_cache, jobs, lang):
+def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     """把档案导出为一个 SQLite 数据库。
 
     Write every archive under PATHS (default: the current folder) to one
@@ -58,7 +57,7 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, jobs, lang):
     names = dict(zip(found, root_names(found)))
     # one archive: its record tables written by a copy of this process while the rules run
     ahead = Ahead(names[found[0]], unmasked) if len(found) == 1 else None
-    archives = Archives(None, as_of or date.today(), lang, roots=sorted(found, key=names.get), no_cache=no_cache, jobs=jobs,
+    archives = Archives(None, as_of or date.today(), lang, roots=sorted(found, key=names.get), no_cache=no_cache,
                         **({"meanwhile": ahead.start} if ahead else {}))
     written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in archives), ahead=ahead)
     tell_replaced(lang, [target])

@@ -89,6 +89,11 @@ AFTER_RULES = ("findings", "labels")
 AHEAD_MIN = 5000
 
 
+def _nothing() -> SafetrainError:
+    """No archive could be read: an earlier export is left as it is, never replaced by an empty one."""
+    return SafetrainError("没有可导出的档案，数据库未写入", "no archive could be exported; the database was not written")
+
+
 def write_database(path: str | os.PathLike, results: Iterable[Result], *, unmasked: bool = False) -> Written:
     """Write every archive of `results` to the SQLite database at `path`, replacing it atomically."""
     srcs = sources(results, unmasked)
@@ -178,6 +183,8 @@ def _write_all(tmp, srcs: Iterable[Source]) -> Written:
             for table in SCHEMA:
                 if table.name != "labels":
                     counts[table.name] += _insert(db, _insert_sql(table), rows(table, [src]))
+        if not archives:
+            raise _nothing()
         counts["labels"] += _insert(db, _insert_sql(TABLES["labels"]), rows(TABLES["labels"], []))
         for table in SCHEMA:
             for sql in create_index_sql(table):
@@ -190,21 +197,23 @@ def _write_all(tmp, srcs: Iterable[Source]) -> Written:
 
 
 def _write_one(tmp, srcs: Iterable[Source], ahead: "Ahead") -> Written:
-    """One archive (or none): its record tables (written by `ahead`'s copy while the rules
+    """One archive: its record tables (written by `ahead`'s copy while the rules
     ran, or here), then what comes of the rules."""
     srcs = iter(srcs)
     src = next(srcs, None)  # the archive is checked here (and `ahead` started meanwhile)
+    if src is None:
+        raise _nothing()
     if next(srcs, None) is not None:
         raise ValueError("write_sources: more than one archive where one was announced")
-    counts = ahead.counts() if src is not None else None
+    counts = ahead.counts()
     if counts is None:  # no copy, or it failed: whatever it left is thrown away
         ahead.cancel()
         os.truncate(tmp, 0)
         counts = record_tables(tmp, src)
-    return Written(int(src is not None), {**counts, **_rule_tables(tmp, src)})
+    return Written(1, {**counts, **_rule_tables(tmp, src)})
 
 
-def record_tables(tmp, src: Source | None) -> dict[str, int]:
+def record_tables(tmp, src: Source) -> dict[str, int]:
     """A new database at `tmp` with every table, and the rows of those that need nothing of
     the rules (all but AFTER_RULES) with their indexes, committed; their row counts."""
     db = _created(tmp)
@@ -214,7 +223,7 @@ def record_tables(tmp, src: Source | None) -> dict[str, int]:
         db.close()
 
 
-def _rule_tables(tmp, src: Source | None) -> dict[str, int]:
+def _rule_tables(tmp, src: Source) -> dict[str, int]:
     """The findings of `src` and the labels added to the database `record_tables` made."""
     db = _open(tmp)
     try:
@@ -224,10 +233,10 @@ def _rule_tables(tmp, src: Source | None) -> dict[str, int]:
         db.close()
 
 
-def _fill(db, tables: list[ExportTable], src: Source | None) -> dict[str, int]:
+def _fill(db, tables: list[ExportTable], src: Source) -> dict[str, int]:
     """In the transaction `db` began: the rows of `tables` for `src` and their indexes,
     committed, their foreign keys checked; their row counts."""
-    counts = {table.name: _insert(db, _insert_sql(table), rows(table, [src] if src is not None else []))
+    counts = {table.name: _insert(db, _insert_sql(table), rows(table, [src]))
               for table in tables}
     for table in tables:
         for sql in create_index_sql(table):

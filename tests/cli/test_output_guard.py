@@ -33,6 +33,7 @@ def root(make_archive):
         "sessions/S1.toml": session(),
         "templates/register.docx": b"PK-not-really",
         "contracts/c.pdf": b"%PDF-1.4\n%%EOF\n",
+        ".safetrain.lock": b"",
     })
 
 
@@ -58,7 +59,8 @@ def commands(root: Path, target: str | Path, *extra: str) -> dict[str, list[str]
     }
 
 
-RECORD_FILES = ["safetrain.toml", "people/E1.toml", "sessions/S1.toml", "templates/register.docx", "contracts/c.pdf"]
+RECORD_FILES = ["safetrain.toml", "people/E1.toml", "sessions/S1.toml", "templates/register.docx", "contracts/c.pdf",
+                ".safetrain.lock"]
 
 
 @pytest.mark.parametrize("rel", RECORD_FILES)

@@ -231,6 +231,23 @@ def test_failed_export_leaves_existing_database_intact(workspace, tmp_path, monk
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["out.db"]  # no temporary file left
 
 
+def test_an_export_where_no_archive_can_be_read_keeps_the_earlier_one(workspace, tmp_path):
+    """One archive, or every archive of a workspace, that cannot be read: the earlier export
+    stays as it was (never replaced by an empty database), exit 2."""
+    out = tmp_path / "out.db"
+    assert export(str(out), str(workspace)).exit_code == 0
+    before = out.read_bytes()
+    for name in ("acme", "beta"):
+        config = workspace / name / "safetrain.toml"
+        config.write_text(config.read_text("utf-8").replace('ruleset = "national"', 'ruleset = "nope-2099"'), "utf-8")
+    for target in (workspace / "acme", workspace):
+        result = export(str(out), str(target))
+        assert result.exit_code == 2 and "nope-2099" in result.stderr, result.output
+        assert "no archive could be exported" in result.stderr and "Traceback" not in result.output
+        assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["out.db"]
+
+
 def test_cli_messages_chinese_first_english_with_lang(workspace, tmp_path):
     out = tmp_path / "out.db"
     result = export(str(out), str(workspace), lang="zh")

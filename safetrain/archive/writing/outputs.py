@@ -25,10 +25,12 @@ from typing import Callable
 from ...errors import SafetrainError
 from ..reading.discover import MARKER, find_root
 from ..reading.spec import ARCHIVE_FOLDERS
+from .lock import LOCK_NAME
 
 
 def refuse_records(path: str | os.PathLike) -> None:
-    """SafetrainError when `path` is an archive's root, its safetrain.toml or inside one of its record folders."""
+    """SafetrainError when `path` is an archive's root, its safetrain.toml, its write lock or inside one of
+    its record folders."""
     real = Path(os.path.realpath(path))
     root = find_root(real if real.is_dir() or not real.exists() else real.parent)
     if root is None:
@@ -42,6 +44,9 @@ def refuse_records(path: str | os.PathLike) -> None:
         raise SafetrainError(f"{path} 是档案 {root} 的登记文件 {MARKER}，不能写入：请选择档案之外的文件",
                              f"{path} is the {MARKER} of the archive {root}: not written to; choose a file outside "
                              "the archive's records")
+    if top == LOCK_NAME:
+        raise SafetrainError(f"{path} 是档案 {root} 的写入锁，不能写入", f"{path} is the write lock of the archive {root}: "
+                             "not written to")
     if top in ARCHIVE_FOLDERS:
         raise SafetrainError(f"{path} 在档案 {root} 的 {top} 中，不能写入：请选择档案之外或档案中的其他目录",
                              f"{path} is inside the {top} of the archive {root}: not written to; choose a folder "
