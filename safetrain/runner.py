@@ -93,8 +93,10 @@ def attempt(root: Path, task: Callable[[], Any]) -> Outcome:
     why it failed, whatever the reason (SAFETRAIN_DEBUG=1 lets a bug through)."""
     try:
         return Outcome(root, task())
-    except SafetrainError as exc:
-        return Outcome(root, zh=exc.zh, en=exc.en)
+    except SafetrainError as exc:  # named for the archive unless it names it already (a workspace has many)
+        named = str(root) in exc.zh
+        return Outcome(root, zh=exc.zh if named else f"{exc.zh}；档案：{root}",
+                       en=exc.en if named else f"{exc.en}; archive: {root}")
     except OSError as exc:  # a file the system would not give us
         err = SafetrainError(f"无法读取 {exc.filename or root}：{exc.strerror or exc}",
                              f"cannot read {exc.filename or root}: {exc.strerror or exc}")

@@ -9,7 +9,7 @@ from datetime import date
 import click
 
 from .common import Archives
-from .options import as_of_option, cache_option, lang_option
+from .options import as_of_option, cache_option, jobs_option, lang_option
 
 
 @click.group()
@@ -22,9 +22,7 @@ def report():
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
               help="网站目录（新建、空目录，或上次生成的网站）/ the site's folder (new, empty, or a site written before)")
 @as_of_option
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="同时检查与生成的档案数（缺省：24 个档案以上用全部核心）/ archives done at once "
-                   "(default: every core from 24 archives up)")
+@jobs_option
 @cache_option
 @lang_option
 def html(paths, out_dir, as_of, jobs, no_cache, lang):
@@ -47,24 +45,23 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     reported and left out of the site. Exit 0, or 2 when a path holds no
     readable archive.
     """
-    import os
-
     from ..api import ruleset_at
     from ..archive.reading.discover import discover, named_paths, workspaces
-    from ..errors import SafetrainError
     from ..reports.html.site import assembled, plan_of, rendered_part
     from ..reports.html.writer import write_site
+    from ..runner import attempt
 
     as_of = as_of or date.today()
     paths = named_paths(paths, "report html -o DIR")
     roots, rulesets, broken = [], [], False
     for root in discover(paths):
-        try:
-            rulesets.append(ruleset_at(root)[0])
-            roots.append(root)
-        except SafetrainError as exc:  # this archive's rule set cannot be read: the check would say the same
+        done = attempt(root, lambda: ruleset_at(root)[0])  # a rule set that cannot be read: the check would say so
+        if done.failed:
             broken = True
-            click.echo(exc.line(lang), err=True)
+            click.echo(done.line(lang), err=True)
+        else:
+            rulesets.append(done.value)
+            roots.append(root)
     if not roots:
         sys.exit(2)
     plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths))

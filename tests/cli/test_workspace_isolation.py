@@ -202,3 +202,16 @@ def test_a_large_workspace_uses_every_core_unless_told(make_archive, tmp_path, m
     assert {p.name for p in pids.iterdir()} == {str(os.getpid())}
     assert (auto.exit_code, auto.stdout, auto.stderr) == (one.exit_code, one.stdout, one.stderr)
     assert f"（{runner.POOL_FROM} 个档案）" in one.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_failed_archive_is_named(command, workspace, tmp_path):
+    """An error that does not name its archive (a rule set that does not exist) is printed with
+    the archive's folder: in a workspace of hundreds the user must know which one."""
+    bad = workspace / "b-bad"
+    (bad / "safetrain.toml").write_text(config(ruleset="nope-2099"), encoding="utf-8")
+    r = run(*COMMANDS[command](workspace, tmp_path))
+    assert r.exit_code == 2, r.output
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and "nope-2099" in lines[0] and lines[0].endswith(f"；档案：{bad}"), r.stderr
+    _the_good_ones_are_there(command, r, tmp_path)
