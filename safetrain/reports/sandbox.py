@@ -39,7 +39,7 @@ from typing import Any
 
 from jinja2 import Template
 from jinja2.exceptions import TemplateError, TemplateRuntimeError
-from jinja2.runtime import Namespace
+from jinja2.runtime import Macro, Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..controls import CONTROL
@@ -261,7 +261,12 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         owner = getattr(method, "__self__", None)
         if isinstance(owner, str) and getattr(method, "__name__", "") in _GROWING:
             _check_growth(owner, method.__name__, args, kwargs)
-        return _check_size(super().call(__context, __obj, *args, **kwargs))
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(__obj, Macro):  # a macro's output is output, bounded as all output is (a table of 20,000 rows)
+            if isinstance(result, str) and len(result) > MAX_OUTPUT:
+                raise TemplateLimit(f"模板输出超过 {MAX_OUTPUT:,} 个字符", f"the template writes more than {MAX_OUTPUT:,} characters")
+            return result
+        return _check_size(result)
 
 
 def _check_growth(text: str, method: str, args: tuple, kwargs: dict) -> None:

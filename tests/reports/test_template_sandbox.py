@@ -158,3 +158,21 @@ def test_a_dicts_keys_and_methods_are_found_as_jinja_finds_them():
     assert data["n"] == 3
     with pytest.raises((SecurityError, UndefinedError)):
         env.from_string("{{ x.__class__.__subclasses__() }}").render(x=data)
+
+
+def test_a_macros_output_is_bounded_as_output_not_as_a_value(monkeypatch):
+    """A macro printing a long table (the findings of one rule in an archive of thousands)
+    writes output: it is bounded by MAX_OUTPUT, not by the size of a value built inside."""
+    from jinja2.exceptions import TemplateError
+
+    from safetrain.reports import sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_VALUE", 1_000)
+    env = sandbox.LimitedEnvironment(autoescape=True)
+    table = "{% macro rows(n) %}{% for i in range(n) %}<tr><td>{{ i }}</td></tr>{% endfor %}{% endmacro %}{{ rows(500) }}"
+    assert len(env.from_string(table).render()) > 5_000
+    with pytest.raises(TemplateError):
+        env.from_string("{{ 'x' * 2000 }}").render()  # a value built inside is still bounded
+    monkeypatch.setattr(sandbox, "MAX_OUTPUT", 4_000)
+    with pytest.raises(TemplateError):
+        env.from_string(table).render()
