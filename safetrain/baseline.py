@@ -132,6 +132,8 @@ def loads(text: str, source: str = "baseline", base_dir: Path = Path(".")) -> Ba
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise bad(f"JSON 第 {exc.lineno} 行第 {exc.colno} 列有误", f"invalid JSON at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:  # 200,000 "[": nested deeper than any baseline
+        raise bad("JSON 嵌套过深", "JSON nested too deep") from None
     if not isinstance(data, dict) or not isinstance(data.get(_MARK), int) or not isinstance(data.get("findings"), list):
         raise bad(f"缺少 \"{_MARK}\" 或 \"findings\"", f"no \"{_MARK}\" or \"findings\"")
     if data[_MARK] > VERSION:

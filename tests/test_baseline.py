@@ -153,6 +153,17 @@ def test_bad_baseline_is_one_line_error_exit_2(make_archive, tmp_path):
     assert code == 2 and "not both" in err
 
 
+def test_a_baseline_nested_too_deep_is_one_line_error(make_archive, tmp_path):
+    root = make_archive(FILES)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000, encoding="utf-8")
+    code, _, err = run(str(root), "--baseline", str(deep))
+    assert code == 2 and err.count("\n") == 1 and "nested too deep" in err and "internal error" not in err, err
+    code, _, err = run(str(root), "--write-baseline", str(deep))
+    assert code == 2 and "not an earlier output" in err and "internal error" not in err, err
+    assert deep.read_text(encoding="utf-8") == "[" * 200_000  # not ours: not replaced
+
+
 def test_library_round_trip_without_cli(make_archive, tmp_path):
     root = make_archive(FILES)
     result = check_path(root, AS_OF, select=["R"])
