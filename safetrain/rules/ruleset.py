@@ -42,6 +42,8 @@ FIGURE_TYPES: Mapping[str, str] = MappingProxyType({
     "campaign_end": "date",
     "campaign_min_days": "int",
 })
+#: no figure of the law is larger (a hundred years of days): a larger one would run the calendar past its end
+MAX_FIGURE = 36_500
 GROUPS = ("high_risk", "key", "three_level", "drill_cadence", "mentorship", "rotation")
 #: the rules that judge the campaign window: enabled, they need the campaign_* figures
 CAMPAIGN_RULES = ("K001", "K002", "K003", "K004")
@@ -171,4 +173,6 @@ def _figure(raw: dict, name: str, fail, kind: str | None = None) -> Figure:
     }[kind]
     if not ok:
         fail(f"{name}.value", f"的值 {value!r} 类型不对（应为 {kind}）", f"has a value {value!r} of the wrong type (expected {kind})")
+    if kind in ("number", "int") and value > MAX_FIGURE:
+        fail(f"{name}.value", f"的值 {value!r} 过大（上限 {MAX_FIGURE}）", f"has a value {value!r} above {MAX_FIGURE}")
     return Figure(value, str(raw.get("citation", "")))

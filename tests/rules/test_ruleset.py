@@ -106,6 +106,8 @@ def test_archive_rule_set_extends_a_builtin(make_archive):
 @pytest.mark.parametrize("text, words", [
     ('extends = "national"\n[figures]\npre_job_hourz = 3\n', "pre_job_hourz"),
     ('extends = "national"\n[figures]\npre_job_hours = "many"\n', "pre_job_hours"),
+    ('extends = "national"\n[figures]\nplan_due_days = 4000000\n', "4000000"),  # past the calendar's end
+    ('extends = "national"\n[figures]\nretraining_away_months = 100000000\n', "retraining_away_months"),
     ('extends = "nowhere"\n', "nowhere"),
     ('extends = "national"\n[groups.key]\nindustries = ["mining"]\n', "mining"),
     ('extends = [1\n', "rules/x.toml"),
