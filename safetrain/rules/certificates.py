@@ -211,7 +211,7 @@ def manager_unassessed(ctx: Context):
                       key=("roles",), citation=fig.citation)
 
 
-@rule("C006", "special-operator-return-untested", title="特种作业人员离岗6个月以上复岗未重新考试",
+@rule("C006", "special-operator-return-untested", title="特种作业人员离岗后复岗未重新进行实际操作考试",
       figures=("special_operator_retest_months",))
 def special_operator_return_untested(ctx: Context):
     """
