@@ -35,7 +35,7 @@ from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..rules.certstatus import (EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, STATE_LABELS, SUPERSEDED, VALID,
                                 certificate_state, person_certificates)
-from . import ics
+from . import fmt, ics
 from .fmt import phrases
 from .terminal import STATE_STYLES, name_column, short_names, table, text, to_text
 
@@ -199,7 +199,7 @@ def expiring_ics(doc: dict, lang: str = "zh") -> str:
     for i in doc["items"]:
         kind = label(CERTIFICATE_KIND, i["kind"], lang)
         summary = _t(f"ics_{i['due_kind']}", lang, name=i["name"], category=i["category"], kind=kind)
-        description = _t("ics_description", lang, **i)
+        description = _t("ics_description", lang, **{**i, "expires": fmt.day(date.fromisoformat(i["expires"]), lang)})
         due = date.fromisoformat(i["due"])
         alarms = tuple(d for d in ALARM_DAYS if as_of is None or (due - as_of).days >= d)
         events.append(ics.Event(i["uid"], due, summary, description, alarms))

@@ -250,3 +250,16 @@ def test_calendar_text_is_escaped(make_archive):
     [event] = parsed(text).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Certificate expires: Li, Mei, 高处;作业\\登高 (other certificate)"
     assert "\n" in str(event["DESCRIPTION"])
+
+
+def test_a_certificate_without_expiry_says_so_in_the_calendar(make_archive):
+    """A review reminder of a certificate written `expires = 9999-12-31` (长期有效) says 长期有效,
+    as the text and the documents do, not the sentinel date."""
+    root = make_archive({"people/E1.toml": person(
+        roles='["special_operator"]',
+        extra=certificate(issued="2021-07-10", expires="9999-12-31"))})
+    doc = expiring_document([check_path(root, AS_OF)], within=60)
+    assert [i["due_kind"] for i in doc["items"]] == ["review"]
+    for lang, words in (("zh", "有效期至 长期有效"), ("en", "Valid until no expiry")):
+        text = str(parsed(expiring_ics(doc, lang)).walk("VEVENT")[0]["DESCRIPTION"])
+        assert words in text and "9999" not in text, text
