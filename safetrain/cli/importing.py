@@ -7,6 +7,7 @@ from datetime import date
 
 import click
 
+from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
 from ..errors import SafetrainError
 from .options import archive_option, force_option, lang_option
 from .support import confirm, echo, is_terminal, say, tell_replaced
@@ -27,7 +28,9 @@ def import_():
     """
 
 
-def _shown(value) -> str:
+def _shown(value, key: str = "") -> str:
+    if key == "id_number" and isinstance(value, str):
+        return mask_id_number(value)  # whatever its shape: a typo must not print it whole
     if isinstance(value, (list, tuple)):
         return "、".join(str(v) for v in value)
     if isinstance(value, date):
@@ -64,8 +67,10 @@ def _report(report, lang: str, dry_run: bool, labels: dict, attendance: bool = F
         click.echo(f"{verb} {pid} {name}".rstrip())
     verb = say(lang, "将更新" if dry_run else "更新", "would update" if dry_run else "updated")
     for row, pid, changes in report.updated:
-        parts = [f"{labels.get(k, (k, k))[0 if lang != 'en' else 1]} {_shown(old)} → {_shown(new)}" for k, old, new in changes]
-        click.echo(f"{verb} {pid}：" + "；".join(parts) if lang != "en" else f"{verb} {pid}: " + "; ".join(parts))
+        parts = [f"{labels.get(k, (k, k))[0 if lang != 'en' else 1]} {_shown(old, k)} → {_shown(new, k)}"
+                 for k, old, new in changes]
+        line = f"{verb} {pid}：" + "；".join(parts) if lang != "en" else f"{verb} {pid}: " + "; ".join(parts)
+        click.echo(mask_id_numbers_in(line))  # 身份证号 are masked on the terminal, as everywhere
     for row, pid in report.skipped:
         already = ("已在参加人员中" if attendance else "已存在", "already listed" if attendance else "already there")
         echo(lang, f"跳过 {pid}（第 {row} 行）：{already[0]}；用 --update 更新",

@@ -8,6 +8,7 @@ from openpyxl import Workbook, load_workbook
 
 from helpers import person, session
 from edit_helpers import a_family, changed, id_number, run, snapshot
+from safetrain.archive.reading.gbcodes import mask_id_number
 
 HEADERS = ["工号", "姓名", "身份证号", "部门", "班组", "岗位", "用工形式", "入职日期", "上岗日期", "人员类别", "技能等级"]
 GOOD = id_number("640104", "19850512", "001")
@@ -87,7 +88,7 @@ def test_roster_update_changes_only_what_differs(archive, tmp_path):
     before = snapshot(archive)
     result = run("import", "roster", path, "--update", "-a", archive)
     assert result.exit_code == 0, result.output
-    assert f"更新 E1：身份证号 （空） → {GOOD}；部门 机加车间 → 机修车间" in result.output
+    assert f"更新 E1：身份证号 （空） → {mask_id_number(GOOD)}；部门 机加车间 → 机修车间" in result.output
     assert "E2 无变化" in result.output
     after = snapshot(archive)
     assert changed(before, after) == ["people/E1.toml"]

@@ -117,6 +117,28 @@ def test_a_roster_with_xuhao_and_no_gonghao(archive, tmp_path, monkeypatch):
     assert "将新建 1 王五" in by_xuhao.output and "将新建 3 赵六" in by_xuhao.output
 
 
+def test_a_row_whose_id_number_nobody_holds_is_someone_new_even_with_a_known_name(make_archive, tmp_path):
+    """--id-prefix matches by name only a row without 身份证号: a namesake with another number is
+    a new person, never an update of the one in the archive (whose number would be replaced)."""
+    archive = make_archive({"people/E1.toml": person("张三", id_number='"640104199003070014"')})
+    rows = [[1, "张三", "640104198505120013", "机电队", "电工", "正式工", "2024-01-02"]]
+    path = xlsx(tmp_path / "r.xlsx", rows, ["序号", "姓名", "身份证号", "部门", "岗位", "用工形式", "入职日期"])
+    before = (archive / "people/E1.toml").read_bytes()
+    r = run("import", "roster", path, archive, "--id-prefix", "E", "--update")
+    assert r.exit_code == 0, r.output
+    assert (archive / "people/E1.toml").read_bytes() == before
+    assert '"640104198505120013"' in (archive / "people/E0002.toml").read_text("utf-8")  # after E1
+
+
+def test_an_updated_id_number_is_masked_on_the_terminal(archive, tmp_path):
+    rows = [["E1", "张三", "640104198505120013", "机加车间", "车工", "正式工", "2023-07-03"]]
+    path = xlsx(tmp_path / "r.xlsx", rows, ["工号", "姓名", "身份证号", "部门", "岗位", "用工形式", "入职日期"])
+    r = run("import", "roster", path, archive, "--update")
+    assert r.exit_code == 0 and "更新 E1" in r.output, r.output
+    assert "640104198505120013" not in r.output and "640104********0013" in r.output
+    assert '"640104198505120013"' in (archive / "people/E1.toml").read_text("utf-8")
+
+
 # -- attendance ----------------------------------------------------------------------------
 
 @pytest.fixture

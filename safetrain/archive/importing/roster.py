@@ -186,8 +186,9 @@ def _account(report: ImportReport) -> None:
 
 class _IdMaker:
     """Ids for a roster without 工号: the person already in the archive with the row's
-    身份证号 (or, failing that, its name, when exactly one person has it), else the
-    next free `prefix` + four digits."""
+    身份证号 (or, for a row without one, its name, when exactly one person has it), else
+    the next free `prefix` + four digits: a row whose 身份证号 nobody holds is someone new,
+    even when an archived person has the same name."""
 
     def __init__(self, ed: Editor, prefix: str):
         self.ed, self.prefix = ed, prefix
@@ -197,11 +198,12 @@ class _IdMaker:
 
     def id_for(self, row: int, cells: dict, report: ImportReport) -> str | None:
         number, name = cells.get("id_number"), cells.get("name")
-        if isinstance(number, str) and number.strip():
+        has_number = isinstance(number, str) and bool(number.strip())
+        if has_number:
             held = sorted(self.ed.index.holders(number.strip().upper()))
             if held:
                 return held[0]
-        if isinstance(name, str) and name.strip():
+        if not has_number and isinstance(name, str) and name.strip():  # a number nobody holds: someone new
             same = self.ed.index.by_name(name.strip())
             if len(same) == 1:
                 return same[0]
