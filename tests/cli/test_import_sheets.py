@@ -205,3 +205,12 @@ def test_a_csv_saved_by_chinese_excel_is_gbk(archive, tmp_path):
     assert r.exit_code == 0 and "新建 E9 王五" in r.output
     text = (archive / "people/E9.toml").read_text("utf-8")
     assert 'employment = "intern"' in text and "hired = 2024-01-02" in text
+
+
+def test_a_line_break_inside_a_quoted_csv_cell_stays_in_it(tmp_path):
+    """A CSV cell may hold a line break (quoted): it is read as one cell, its break kept."""
+    path = tmp_path / "r.csv"
+    path.write_bytes('工号,姓名,部门,岗位,用工形式,入职日期,备注\r\nE9,王五,机电队,电工,正式工,2024-01-02,"夜班\n兼职"\r\n'
+                     .encode("utf-8"))
+    sheet = read_sheet(path, ROSTER_HEADERS, ("id", "name"), known=KNOWN_EXTRA)
+    assert [cells.get("note") for _, cells in sheet.rows] == ["夜班\n兼职"]

@@ -16,6 +16,7 @@ usual footer of a roster (制表人, 审核人, 制表日期, 合计 ...) is lef
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,7 +154,8 @@ def _read_csv(path: Path) -> list[list[Any]]:
     else:
         raise SafetrainError(f"{path}：无法识别 CSV 的编码（请存为“CSV UTF-8”或 .xlsx）",
                              f"{path}: the CSV file's encoding is unknown (save as \"CSV UTF-8\" or .xlsx)")
-    return [[v if v != "" else None for v in row] for row in csv.reader(text.splitlines())]
+    # csv reads the lines itself (newline=""): a line break inside a quoted cell stays in the cell
+    return [[v if v != "" else None for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
 
 
 def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict, str, list[str]]:
