@@ -49,6 +49,19 @@ def test_person_leave_writes_left_once(archive):
     assert a_family(archive) == []
 
 
+def test_a_person_file_with_a_wrongly_typed_key_is_refused_with_the_key(make_archive):
+    """person leave / transfer on a file the loader would not build (a date written as text):
+    the key named with check's own words, never an internal error, the file untouched."""
+    root = make_archive({"people/E1.toml": person(hired='"2019-04-01"'), "people/E2.toml": person(left='"soon"')})
+    before = snapshot(root)
+    for args in (("leave", "E1", "--date", "2024-05-31"), ("transfer", "E1", "--date", "2024-03-01", "--post", "电工"),
+                 ("leave", "E2", "--date", "2024-05-31")):
+        r = run("person", *args, root)
+        assert r.exit_code == 2 and "内部错误" not in r.output, r.output
+        assert ("`hired`" if args[1] == "E1" else "`left`") in r.output and "people/" in r.output, r.output
+    assert snapshot(root) == before
+
+
 def test_person_transfer_and_return_append_changes(archive):
     r = run("person", "transfer", "E1", "--date", "2024.3.1", "--department", "机电队", "--post", "井下电工", "-a", archive)
     assert r.exit_code == 0, r.output

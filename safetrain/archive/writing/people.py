@@ -12,17 +12,18 @@ from datetime import date
 
 from ..reading.build import build
 from ..reading.models import Person
-from .edit import AppendItems, AppendTable, EditError, Editor, SetKey
+from ..reading.spec import PERSON
+from ..reading.validate import validate_table
+from .edit import AppendItems, AppendTable, EditError, Editor, SetKey, refused
 
 
 def person_of(ed: Editor, pid: str) -> tuple[str, Person]:
     """(rel, the person as built from the file) of an existing person."""
     rel, _, data = ed.read("person", pid)
-    try:
-        return rel, build(Person, data, file=rel, id=pid)
-    except Exception:  # a file with A002 problems: the edit path reports them
-        raise EditError(f"{rel} 有格式问题，请先运行 safetrain check 并修正", f"{rel} has problems; run safetrain check "
-                        "and fix them first", rel) from None
+    problems = validate_table(data, PERSON)  # the loader's own check: a file it would not build is refused
+    if problems:
+        raise refused(rel, problems)
+    return rel, build(Person, data, file=rel, id=pid)
 
 
 def leave(ed: Editor, pid: str, day: date) -> str:
