@@ -54,6 +54,20 @@ def test_fmt_never_touches_invalid_toml(archive):
     assert "1 个无效" in result.output
 
 
+def test_an_invalid_file_outside_an_archive_is_told_as_check_tells_it(archive, tmp_path):
+    """fmt on a loose file: the same A001 text (line, column, hint) as inside an archive."""
+    loose = tmp_path / "loose" / "people"
+    loose.mkdir(parents=True)
+    for folder in (loose, archive / "people"):
+        (folder / "E3.toml").write_text('name = "王五\n', "utf-8")
+    inside = run("fmt", archive / "people/E3.toml", "--check")
+    outside = run("fmt", loose / "E3.toml", "--check")
+    assert outside.exit_code == inside.exit_code == 1
+    said = lambda r: r.output.split("不是有效的 TOML，未处理：")[1].splitlines()[0]  # noqa: E731
+    assert said(outside) == said(inside) and "（第 1 行第" in said(outside)
+    assert (loose / "E3.toml").read_text("utf-8") == 'name = "王五\n'
+
+
 def test_fmt_single_files_workspaces_and_crlf(make_archive, tmp_path):
     a = make_archive({"people/E1.toml": MESSY.replace("\n", "\r\n")}, root=tmp_path / "ws" / "a")
     b = make_archive({"people/E1.toml": MESSY}, root=tmp_path / "ws" / "deep" / "b")

@@ -12,7 +12,6 @@ Each archive is formatted under its lock, each file written atomically.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -24,7 +23,7 @@ from ..reading.encodings import BOM, legacy_text
 from ..reading.discover import MARKER, discover, display_name, find_root
 from .lock import archive_lock
 from ..reading.files import LocalFiles
-from ..reading.reader import list_files, read_file
+from ..reading.reader import list_files, parse_file, read_file
 from ..reading.spec import kind_of_path, kind_of_word
 
 
@@ -78,7 +77,7 @@ def _single(path: Path, check: bool) -> Formatted:
         if kind is not None:
             return _one(root, kind, rel, shown, check) if check else _locked(root, kind, rel, shown)
     kind = "config" if path.name == MARKER else kind_of_word(path.parent.name)
-    problem = _a001(path)
+    problem = _a001(path, kind)
     if problem:
         return Formatted(shown, "invalid", *problem)
     return _format_file(path, kind, shown, check)
@@ -89,20 +88,17 @@ def _locked(root: Path, kind: str, rel: str, shown: str) -> Formatted:
         return _one(root, kind, rel, shown, False)
 
 
-def _a001(path: Path) -> tuple[str, str] | None:
+def _a001(path: Path, kind: str | None) -> tuple[str, str] | None:
+    """A file outside an archive, judged as `check` judges one inside (reader.parse_file):
+    its A001 message, or None (a GBK/GB18030 file too: fmt converts it)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         return (f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
     if legacy_text(data) is not None:
         return None
-    try:
-        tomllib.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return ("不是有效的 UTF-8 编码（A001）", "not valid UTF-8 (A001)")
-    except tomllib.TOMLDecodeError as exc:
-        return (f"TOML 语法错误（A001）：{exc}", f"TOML syntax error (A001): {exc}")
-    return None
+    raw = parse_file(kind or "config", path.name, data, len(data))
+    return (raw.message_zh, raw.message_en) if isinstance(raw, Finding) else None
 
 
 def _bytes(path: Path) -> bytes:
