@@ -40,13 +40,6 @@ class Archives:
                 yield done.value
 
 
-def checked_results(paths, as_of: date, lang: str, **options) -> tuple[list, bool]:
-    """(Result of every archive found at `paths`, whether any could not be read)."""
-    archives = Archives(paths, as_of, lang, **options)
-    results = list(archives)
-    return results, archives.failed
-
-
 def terminal() -> dict:
     """width and color for a text view: the terminal's width and colours when
     stdout is one (NO_COLOR respected), else 100 columns of plain text."""

@@ -399,13 +399,9 @@ def _enterprises(src: Source) -> Iterator[dict]:
            "as_of": _iso(src.result.as_of), "id_numbers_masked": int(src.masked)}
 
 
-def _people_sorted(src: Source) -> list[Person]:
-    return src.people
-
-
 def _people(src: Source) -> Iterator[tuple]:
     as_of, name, masked, row = src.result.as_of, src.archive, src.masked, _PERSON.tuple_of
-    for p in _people_sorted(src):
+    for p in src.people:
         now = p.post_on(as_of)
         declared = row(p)
         if masked and (p.id_number or p.note):
@@ -428,13 +424,13 @@ def _about(src: Source, p, row: dict, *keys: str) -> dict:
 
 
 def _person_roles(src: Source) -> Iterator[dict]:
-    for p in _people_sorted(src):
+    for p in src.people:
         for role in sorted(p.roles):
             yield {"archive": src.archive, "person": p.id, "role": role}
 
 
 def _changes(src: Source) -> Iterator[dict]:
-    for p in _people_sorted(src):
+    for p in src.people:
         for i, c in enumerate(p.changes, 1):
             yield _about(src, p, {"archive": src.archive, "person": p.id, "position": i, **_CHANGE.values(c)}, "note")
 
@@ -442,7 +438,7 @@ def _changes(src: Source) -> Iterator[dict]:
 def _certificates(src: Source) -> Iterator[dict]:
     r = src.result
     enterprise = r.archive.config.enterprise if r.archive.config else None
-    for p in _people_sorted(src):
+    for p in src.people:
         for i, c in enumerate(p.certificates, 1):
             state = certificate_state(p, c, r.ruleset, enterprise, r.as_of) if c.issued <= r.as_of else None
             yield _about(src, p, {"archive": src.archive, "person": p.id, "position": i, **_CERTIFICATE.values(c),
@@ -451,45 +447,41 @@ def _certificates(src: Source) -> Iterator[dict]:
 
 
 def _certificate_reviews(src: Source) -> Iterator[dict]:
-    for p in _people_sorted(src):
+    for p in src.people:
         for i, c in enumerate(p.certificates, 1):
             for j, day in enumerate(c.reviews, 1):
                 yield {"archive": src.archive, "person": p.id, "certificate": i, "position": j, "date": _iso(day)}
 
 
 def _violations(src: Source) -> Iterator[dict]:
-    for p in _people_sorted(src):
+    for p in src.people:
         for i, v in enumerate(p.violations, 1):
             yield _about(src, p, {"archive": src.archive, "person": p.id, "position": i, **_VIOLATION.values(v)}, "note")
 
 
-def _sessions_sorted(src: Source) -> list[Session]:
-    return src.sessions
-
-
 def _sessions(src: Source) -> Iterator[tuple]:
     name = src.archive
-    for s in _sessions_sorted(src):
+    for s in src.sessions:
         yield (name, s.id, s.file, *_SESSION.row(s))
 
 
 def _session_topics(src: Source) -> Iterator[tuple]:
     name = src.archive
-    for s in _sessions_sorted(src):
+    for s in src.sessions:
         for topic in sorted(set(s.topics)):
             yield name, s.id, topic
 
 
 def _session_methods(src: Source) -> Iterator[tuple]:
     name = src.archive
-    for s in _sessions_sorted(src):
+    for s in src.sessions:
         for method in sorted(set(s.methods)):
             yield name, s.id, method
 
 
 def _attendance(src: Source) -> Iterator[tuple]:
     people, name, masked, row = src.result.archive.people, src.archive, src.masked, _ATTENDANCE.tuple_of
-    for s in _sessions_sorted(src):
+    for s in src.sessions:
         sid, passed, credited = s.id, s.passed, s.credited_hours  # looked up once per session
         for i, a in enumerate(s.attendees, 1):
             if a.person not in people:  # A002/A003: no valid person file

@@ -102,11 +102,6 @@ def _widest(values, widest: int, enough: int) -> int:
     return widest
 
 
-def widths(sheet: Sheet) -> list[float]:
-    """Each column's width (Measure)."""
-    return Measure(sheet).widths
-
-
 class _Styles:
     """The workbook's style ids. Every style a ledger cell may have is registered, always in
     the same order, so the ids are the same in every workbook the ledger makes (the sheets

@@ -25,6 +25,8 @@ from math import isfinite
 from datetime import date, datetime
 from typing import Iterable, Iterator, Sequence
 
+from openpyxl.utils import get_column_letter
+
 from ..controls import CONTROL
 
 MAX_TEXT = 32767  # Excel holds at most 32,767 characters in a cell
@@ -35,15 +37,6 @@ _SPECIAL = re.compile("[&<>\r" + CONTROL.pattern[1:])
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _EPOCH = datetime(1899, 12, 30)
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    out = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 def serial(value: date) -> float | int:
@@ -90,7 +83,7 @@ def rows_xml(rows: Iterable[tuple[Sequence, Style, float | None]], first: int, t
     for the default) in order, as UTF-8 chunks. `text_columns[i]`: column i holds text,
     whatever its values' type (a number there is written as text). `cached[i]`: column i
     repeats its values (departments, years), so each value's cell is made once."""
-    starts = [f'<c r="{column_letter(i)}' for i in range(1, len(text_columns) + 1)]
+    starts = [f'<c r="{get_column_letter(i)}' for i in range(1, len(text_columns) + 1)]
     texts = list(text_columns)
     keep = list(cached) if cached is not None else [False] * len(texts)
     out: list[str] = []

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any, Iterator
 
 from ...controls import CONTROL, code_point, first_control, shown
-from ...dates import EARLIEST, LATEST, NO_EXPIRY
+from ...dates import EARLIEST, LATEST, NO_EXPIRY, in_range
 from .codes import code_for
 from .fields import FieldSpec, TableSpec
 from .spec import ATTACHMENT, ID_PATTERN
@@ -123,7 +123,7 @@ _INFINITE = (float("inf"), float("-inf"))
 
 #: The common, valid case of a simple field, decided without building anything;
 #: `_check` runs (and explains) only when this says no.
-_FIRST_YEAR, _LAST_YEAR = EARLIEST.year, LATEST.year
+_FIRST_YEAR, _LAST_YEAR = EARLIEST.year, LATEST.year  # dates.in_range, inline in the hot tests below
 _CONTROL = CONTROL.search
 
 _VALID = {
@@ -203,7 +203,7 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
     elif kind == "date":
         if not isinstance(value, date) or isinstance(value, datetime):
             yield _wrong_type(key, kind, value)
-        elif not (_FIRST_YEAR <= value.year <= _LAST_YEAR) and not (field.open_end and value == NO_EXPIRY):
+        elif not in_range(value) and not (field.open_end and value == NO_EXPIRY):
             yield _out_of_range(key, value, field)
     elif kind == "datetime":
         if not isinstance(value, datetime):
@@ -211,7 +211,7 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
         elif value.tzinfo is not None:
             name = dotted(key)
             yield Problem(key, f"`{name}` 应为本地日期时间，不带时区", f"`{name}` must be a local date-time, without an offset")
-        elif not _FIRST_YEAR <= value.year <= _LAST_YEAR:
+        elif not in_range(value):
             yield _out_of_range(key, value, field)
     elif kind in ("codes", "strings", "ids", "dates"):
         yield from _check_list(key, value, field)

@@ -32,6 +32,7 @@ from ...errors import SafetrainError
 from .atomic import write_bytes, write_new_bytes
 from .canonical import render_record
 from ..reading.discover import archive_root
+from ..reading.encodings import BOM
 from ..reading.files import LocalFiles
 from ..reading.build import build
 from ..reading.integrity import Surroundings, issues
@@ -44,7 +45,6 @@ from .tomledit import EditRefused, TomlDoc
 from ..reading.tomltext import comments
 from ..reading.validate import Problem, dotted, is_id, validate_table
 
-_BOM = b"\xef\xbb\xbf"
 
 
 class EditError(SafetrainError):
@@ -310,7 +310,7 @@ class Editor:
             raise EditError(f"没有编号为 {rid} 的{zh}记录（{FOLDERS[kind]}/）", f"no {en} with id {rid} ({FOLDERS[kind]}/)")
         try:
             raw = (self.root / rel).read_bytes()
-            if raw.startswith(_BOM):
+            if raw.startswith(BOM):
                 self._bom.add(rel)
             text = raw.decode("utf-8-sig")
             data = tomllib.loads(text)
@@ -340,7 +340,7 @@ class Editor:
         if fresh:
             raise refused(rel, fresh)
         if not self.dry_run and after != text:
-            write_bytes(self.root / rel, (_BOM if rel in self._bom else b"") + after.encode("utf-8"))
+            write_bytes(self.root / rel, (BOM if rel in self._bom else b"") + after.encode("utf-8"))
         self.index.record(kind, rid, rel, expected)
         return Change(rel, text, after)
 

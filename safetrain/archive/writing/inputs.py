@@ -14,7 +14,7 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
-from ...dates import EARLIEST, LATEST, NO_EXPIRY
+from ...dates import EARLIEST, LATEST, NO_EXPIRY, in_range
 from ...errors import SafetrainError
 from ..reading.codes import Labels, code_for
 from ..reading.fields import FieldSpec
@@ -48,18 +48,14 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-#: the years a typed date may fall in: outside them it is a slip (0202-03-01, 2203-01-05)
-FIRST_YEAR, LAST_YEAR = EARLIEST.year, LATEST.year  # the dates an archive may hold (dates.py)
-
-
 def parse_date(value: Any, open_end: bool = False) -> date:
     """A date as people type it; with `open_end`, 9999-12-31 (dates.NO_EXPIRY: 长期有效) too."""
     day = _parse_date(value)
     if open_end and day == NO_EXPIRY:
         return day
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise InputError(f"日期 {day.isoformat()} 不在 {FIRST_YEAR} 年到 {LAST_YEAR} 年之间，请检查年份",
-                         f"the date {day.isoformat()} is not between {FIRST_YEAR} and {LAST_YEAR}; check the year")
+    if not in_range(day):  # outside the dates an archive may hold it is a slip (0202-03-01, 2203-01-05)
+        raise InputError(f"日期 {day.isoformat()} 不在 {EARLIEST.year} 年到 {LATEST.year} 年之间，请检查年份",
+                         f"the date {day.isoformat()} is not between {EARLIEST.year} and {LATEST.year}; check the year")
     return day
 
 
