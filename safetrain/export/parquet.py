@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from ..archive.writing.atomic import cannot_write, replacing
 from ..archive.writing.outputs import Output, claim_output, refuse_records
@@ -145,8 +145,7 @@ def write_labels(out: Path, force: bool = False) -> tuple[int, Output]:
     return len(data), output
 
 
-def write_parquet(out_dir: str | os.PathLike, archives: Iterable[Keyed], *, force: bool = False,
-                  done: Callable[[Keyed, dict], None] | None = None) -> Written:
+def write_parquet(out_dir: str | os.PathLike, archives: Iterable[Keyed], *, force: bool = False) -> Written:
     """Export `archives` (keyed.checked gives them) into the dataset folder `out_dir`.
 
     An existing file is replaced only when it is an earlier output of this
@@ -171,6 +170,4 @@ def write_parquet(out_dir: str | os.PathLike, archives: Iterable[Keyed], *, forc
         counts, outputs = export_archive(out, keyed, force)
         written.add(counts)
         written.outputs += outputs
-        if done:
-            done(keyed, counts)
     return written

@@ -23,7 +23,7 @@ never deleted, so archives exported by an older safetrain keep theirs.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from typing import Iterable
 from urllib.parse import unquote
 
 from ..errors import SafetrainError
@@ -314,8 +314,7 @@ def export_archive(conn, schema: str, keyed: Keyed) -> dict[str, int]:
 # --- a run ------------------------------------------------------------------
 
 
-def write_postgres(dsn: str, archives: Iterable[Keyed], *, schema: str = DEFAULT_SCHEMA,
-                   done: Callable[[Keyed, dict], None] | None = None) -> Written:
+def write_postgres(dsn: str, archives: Iterable[Keyed], *, schema: str = DEFAULT_SCHEMA) -> Written:
     """Export `archives` (keyed.checked gives them) into the database at `dsn`.
 
     Connects and creates or migrates the schema before taking the first
@@ -341,8 +340,6 @@ def write_postgres(dsn: str, archives: Iterable[Keyed], *, schema: str = DEFAULT
                     "not exported (export from the folder holding every archive so names stay unique)"))
                 continue
             written.add(counts)
-            if done:
-                done(keyed, counts)
             current = None
     except psycopg.Error as exc:
         message = one_line(exc, dsn)

@@ -14,7 +14,7 @@ from typing import Iterator
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.models import Certificate, Person
 from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, person_certificates
-from .context import Context, previous_change
+from .context import Context, away_at_least, previous_change
 from ..dates import add_months
 from .registry import hit, rule
 
@@ -248,9 +248,9 @@ def special_operator_return_untested(ctx: Context):
         for ch in sorted(p.changes, key=lambda c: (c.date, c.index)):
             if ch.kind != "return" or not (ctx.in_window(ch.date) and ch.date <= ctx.as_of):
                 continue
+            if not away_at_least(ch, months):
+                continue  # away less than the figure
             if ch.away_since is not None:
-                if add_months(ch.away_since, months) > ch.date:
-                    continue  # away less than the figure
                 ok = any(ch.away_since <= end <= ch.date for end in exams)
                 since_zh, since_en = f"离岗（{ch.away_since} 起）", f"away since {ch.away_since}"
             else:

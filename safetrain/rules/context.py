@@ -10,6 +10,7 @@ from functools import cached_property
 from ..archive.reading.integrity import Issue, Surroundings, issues
 from ..archive.reading.models import Archive, Attendance, Change, Enterprise, Person, Session
 from ..archive.reading.spec import FOLDERS
+from ..dates import add_months
 from .ruleset import Figure, RuleSet
 
 
@@ -167,3 +168,10 @@ def previous_change(person: Person, change: Change) -> date:
     """The date of the person's previous change on an earlier day, else `hired`:
     training for `change` counts when it ends after this day (P005, C006)."""
     return max((c.date for c in person.changes if c.date < change.date), default=person.hired)
+
+
+def away_at_least(change: Change, months: int) -> bool:
+    """A return after at least `months` calendar months away from the post: `away_since` +
+    the months on or before its date; a return without `away_since` counts as away a year
+    or more, which is enough (P005's re-training, C006's practical exam)."""
+    return change.away_since is None or add_months(change.away_since, months) <= change.date

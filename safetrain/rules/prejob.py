@@ -17,8 +17,7 @@ from datetime import timedelta
 
 from ..archive.reading.codes import CHANGE_KIND, INTRODUCTION_KIND, LEVEL, label
 from ..archive.reading.models import Attendance, Change, Introduction, Person, Session
-from ..dates import add_months
-from .context import Context, on_post_key, previous_change
+from .context import Context, away_at_least, on_post_key, previous_change
 from .registry import hit, rule
 
 THREE_LEVELS = ("company", "workshop", "team")  # 培训规定 第十二条, in the order they are given
@@ -186,9 +185,7 @@ def three_level_order(ctx: Context):
 def needs_retraining(ch: Change, away_months: int) -> bool:
     """培训规定 第十七条: a transfer, or a return after at least `away_months` calendar months
     away (`away_since` + the months on or before the return; no `away_since`: a year or more)."""
-    if ch.kind != "return" or ch.away_since is None:
-        return True
-    return add_months(ch.away_since, away_months) <= ch.date
+    return ch.kind != "return" or away_at_least(ch, away_months)
 
 
 @rule("P005", "retraining-after-change", title="调岗或复岗未重新培训", figures=("retraining_away_months",))
