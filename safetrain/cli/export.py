@@ -154,8 +154,9 @@ export did not write is replaced only with --force.
               help="表所在的 schema / PostgreSQL schema of the tables")
 @_unmasked
 @jobs_option
+@cache_option
 @lang_option
-def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
+def postgres(dsn, paths, as_of, schema, unmasked, jobs, no_cache, lang):
     from ..archive.reading.discover import named_paths
     from ..export.keyed import checked, plan
     from ..export.postgres import psycopg_module, write_postgres
@@ -163,7 +164,8 @@ def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
     psycopg_module()
     planned = plan(named_paths(paths, "export postgres DSN"))
     failures = _Failures(lang)
-    written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked, jobs, failures), schema=schema)
+    written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked, jobs, failures, cache=not no_cache),
+                             schema=schema)
     _finish(planned, written, f"PostgreSQL (schema {schema})" if lang == "en" else f"PostgreSQL（schema {schema}）",
             lang, failures)
 
@@ -175,8 +177,9 @@ def postgres(dsn, paths, as_of, schema, unmasked, jobs, lang):
 @_unmasked
 @jobs_option
 @force_option
+@cache_option
 @lang_option
-def parquet(out, paths, as_of, unmasked, jobs, force, lang):
+def parquet(out, paths, as_of, unmasked, jobs, force, no_cache, lang):
     from ..archive.reading.discover import named_paths
     from ..export.keyed import checked, plan
     from ..export.parquet import pyarrow_modules, write_parquet
@@ -184,6 +187,7 @@ def parquet(out, paths, as_of, unmasked, jobs, force, lang):
     pyarrow_modules()
     planned = plan(named_paths(paths, "export parquet DIR"))
     failures = _Failures(lang)
-    written = write_parquet(out, checked(planned, as_of or date.today(), unmasked, jobs, failures), force=force)
+    written = write_parquet(out, checked(planned, as_of or date.today(), unmasked, jobs, failures, cache=not no_cache),
+                           force=force)
     tell_replaced(lang, written.outputs)
     _finish(planned, written, out, lang, failures)

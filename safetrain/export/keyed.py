@@ -161,10 +161,11 @@ def _real(root) -> str:
 
 
 def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False, jobs: int | None = None,
-            failed: Callable[[Outcome], None] | None = None) -> Iterator[Keyed]:
+            failed: Callable[[Outcome], None] | None = None, cache: bool = False) -> Iterator[Keyed]:
     """Each exportable archive of the plan, checked and tabulated, in plan order, through
     the workspace runner (runner.each_archive): an archive that cannot be checked (a rule
     set it cannot read, a bug) is handed to `failed` and left out, and the others go on.
+    `cache`: the parse cache, as `check` uses it (archive/reading/cache.py).
 
     `jobs` processes check archives ahead of the writer (default: every core
     from runner.POOL_FROM archives, else this process alone); at
@@ -178,7 +179,7 @@ def checked(planned: Iterable[Planned], as_of: date, unmasked: bool = False, job
             failed(p.failure)
     todo = [p for p in planned if p.credit_code is not None]
     work = _Tabulate({_real(p.root): p for p in todo}, unmasked)
-    for done in each_archive([p.root for p in todo], as_of, work, jobs=jobs):
+    for done in each_archive([p.root for p in todo], as_of, work, jobs=jobs, cache=cache):
         if done.failed:
             if failed is not None:
                 failed(done)

@@ -146,6 +146,18 @@ def test_same_archives_give_the_same_bytes(tmp_path, export_workspace, monkeypat
     assert files(a) == files(b)
 
 
+def test_the_parse_cache_changes_nothing_but_the_time(tmp_path, export_workspace, monkeypatch):
+    """export parquet reads through the parse cache as check does (--no-cache: every file read):
+    the same dataset made, served from the cache, and without it."""
+    monkeypatch.setenv("SAFETRAIN_CACHE_DIR", str(tmp_path / "cache"))
+    runs = {name: tmp_path / name for name in ("made", "served", "without")}
+    assert export_pq(runs["made"], export_workspace).exit_code == 0
+    assert (tmp_path / "cache").is_dir()  # the cache was used
+    assert export_pq(runs["served"], export_workspace).exit_code == 0
+    assert export_pq(runs["without"], export_workspace, extra=("--no-cache",)).exit_code == 0
+    assert files(runs["made"]) == files(runs["served"]) == files(runs["without"])
+
+
 def test_reexport_replaces_that_partition_only(tmp_path, export_workspace):
     out = tmp_path / "pq"
     assert export_pq(out, export_workspace).exit_code == 0
