@@ -6,6 +6,7 @@ here, once, so a user's template never has to know a date from a float.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Callable, Iterable, Mapping
 
@@ -97,6 +98,16 @@ def gender(value: str | None) -> str:
 
 def text(value: str | None) -> str:
     return (value or "").strip()
+
+
+_NOT_IN_A_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def file_name_part(text: str | None, default: str) -> str:
+    """`text` as part of a file name on every system: the characters Windows, macOS and Linux
+    refuse (and control characters) replaced by _, no leading or trailing dot or space, at
+    most 80 characters; `default` when nothing is left."""
+    return _NOT_IN_A_FILE_NAME.sub("_", text or "").strip(" .")[:80] or default
 
 
 def phrases(table: Mapping[str, tuple[str, str]]) -> Callable[..., str]:

@@ -32,7 +32,7 @@ from typing import Iterator
 
 from ..api import Result
 from ..archive.writing import atomic
-from . import ooxml, xlsxrows
+from . import fmt, ooxml, xlsxrows
 from .facts import Facts
 from .ledger_data import DATE, DATETIME, FROM_FINDINGS, ORANGE, PERCENT, RED, SHEETS, TEXT, Column, Sheet
 from .xlsxrows import Style
@@ -431,11 +431,8 @@ def _write(result: Result, out, ahead: Ahead | None = None) -> None:
 def default_name(result: Result) -> str:
     """`<archive name>-台账-<as_of>.xlsx`: the enterprise's name (else the archive folder's),
     with the characters a file name cannot hold replaced."""
-    import re
-
     config = result.archive.config
-    name = (config.enterprise.name if config else "") or result.archive.name or "safetrain"
-    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", name).strip(" .")[:80] or "safetrain"
+    name = fmt.file_name_part((config.enterprise.name if config else "") or result.archive.name, "safetrain")
     return f"{name}-台账-{result.as_of.isoformat()}.xlsx"
 
 

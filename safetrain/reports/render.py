@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ..api import Result
-from ..controls import first_control
 from ..archive.writing import atomic
 from ..archive.writing.outputs import Output, claim_outputs
 from ..archive.reading.templates import builtin_template, custom_template
 from ..cores import cpu_count
 from ..errors import SafetrainError
-from . import ooxml
+from . import fmt, ooxml
 from .facts import Facts
 from .kinds import DOCUMENT_KINDS, DocumentKind
 from .wordtpl import CompiledTemplate, TemplateProblem
@@ -231,9 +230,7 @@ def render_blank_signin(result: Result, out_dir: str | os.PathLike, department: 
     kind = kind_named("signin")
     listed = blank_signin_people(result, department, people)
     _, _worker = load_template(result, kind, as_compiled=True)
-    name = f"signin-{department}.docx" if department and not people else "signin-blank.docx"
-    if any(ch in name for ch in "/\\") or first_control(name) or name.startswith("signin-..."):
-        name = "signin-blank.docx"
+    name = f"signin-{fmt.file_name_part(department, 'blank')}.docx" if department and not people else "signin-blank.docx"
     out = Path(out_dir)
     [claimed] = claim_outputs(out, [name], force=force, ours=ooxml.written_by_safetrain)
     try:

@@ -205,3 +205,11 @@ def test_a_blank_sign_in_sheet_is_claimed_like_every_document(root, tmp_path):
     assert r.exit_code == 0 and "written by an earlier run" in r.stderr
     r = run("render", "signin", "--department", "机加车间", "-a", str(root), "-o", str(root / "sessions"), *AS_OF)
     assert r.exit_code == 2 and "not written to" in r.output
+
+
+def test_a_department_name_a_file_cannot_hold_is_made_safe(make_archive):
+    """A department written with / or : names the blank sign-in sheet with _ in their place
+    (one helper, fmt.file_name_part, as the ledger's default name): never a path elsewhere."""
+    root = make_archive({"people/E1.toml": person(department='"机加/装配:一"')})
+    r = run("render", "signin", "--department", "机加/装配:一", "-a", str(root), *AS_OF)
+    assert r.exit_code == 0 and r.stdout.strip() == str(root / "printed" / "signin-机加_装配_一.docx"), r.output
