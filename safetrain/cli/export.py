@@ -157,17 +157,12 @@ export did not write is replaced only with --force.
 @cache_option
 @lang_option
 def postgres(dsn, paths, as_of, schema, unmasked, jobs, no_cache, lang):
-    from ..archive.reading.discover import named_paths
-    from ..export.keyed import checked, plan
     from ..export.postgres import psycopg_module, write_postgres
 
     psycopg_module()
-    planned = plan(named_paths(paths, "export postgres DSN"))
-    failures = _Failures(lang)
-    written = write_postgres(dsn, checked(planned, as_of or date.today(), unmasked, jobs, failures, cache=not no_cache),
-                             schema=schema)
-    _finish(planned, written, f"PostgreSQL (schema {schema})" if lang == "en" else f"PostgreSQL（schema {schema}）",
-            lang, failures)
+    _keyed_export(paths, "export postgres DSN", lambda archives: write_postgres(dsn, archives, schema=schema),
+                  f"PostgreSQL (schema {schema})" if lang == "en" else f"PostgreSQL（schema {schema}）",
+                  as_of, unmasked, jobs, no_cache, lang)
 
 
 @export.command(help=_PARQUET)
@@ -180,14 +175,24 @@ def postgres(dsn, paths, as_of, schema, unmasked, jobs, no_cache, lang):
 @cache_option
 @lang_option
 def parquet(out, paths, as_of, unmasked, jobs, force, no_cache, lang):
-    from ..archive.reading.discover import named_paths
-    from ..export.keyed import checked, plan
     from ..export.parquet import pyarrow_modules, write_parquet
 
     pyarrow_modules()
-    planned = plan(named_paths(paths, "export parquet DIR"))
+
+    def write(archives):
+        written = write_parquet(out, archives, force=force)
+        tell_replaced(lang, written.outputs)
+        return written
+    _keyed_export(paths, "export parquet DIR", write, out, as_of, unmasked, jobs, no_cache, lang)
+
+
+def _keyed_export(paths, usage: str, write, where: str, as_of, unmasked: bool, jobs, no_cache: bool, lang: str) -> None:
+    """The exports keyed by credit code (postgres, parquet): plan the archives of `paths`,
+    check them through the runner and hand them to `write`, then say what was done."""
+    from ..archive.reading.discover import named_paths
+    from ..export.keyed import checked, plan
+
+    planned = plan(named_paths(paths, usage))
     failures = _Failures(lang)
-    written = write_parquet(out, checked(planned, as_of or date.today(), unmasked, jobs, failures, cache=not no_cache),
-                           force=force)
-    tell_replaced(lang, written.outputs)
-    _finish(planned, written, out, lang, failures)
+    written = write(checked(planned, as_of or date.today(), unmasked, jobs, failures, cache=not no_cache))
+    _finish(planned, written, where, lang, failures)
