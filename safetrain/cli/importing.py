@@ -137,14 +137,9 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
     from ..archive.reading.spec import PERSON
 
     if template:
-        from ..archive.importing.roster import TEMPLATE_TITLE, write_template
-        from ..archive.writing.outputs import claim_output
-        from ..reports.ooxml import written_by_safetrain
+        from ..archive.importing import roster
 
-        target = claim_output(template, force=force, ours=lambda p: written_by_safetrain(p, TEMPLATE_TITLE))
-        write_template(template)
-        echo(lang, f"已写出花名册模板 {template}", f"wrote the roster template {template}")
-        tell_replaced(lang, [target])
+        _write_template(roster, template, force, lang, ("花名册模板", "roster template"))
         return
     if not file:
         raise SafetrainError("需要花名册文件 FILE（或 --template FILE.xlsx）", "FILE is needed (or --template FILE.xlsx)")
@@ -193,14 +188,9 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
     blank sheet instead.
     """
     if template:
-        from ..archive.importing.attendance import TEMPLATE_TITLE, write_template
-        from ..archive.writing.outputs import claim_output
-        from ..reports.ooxml import written_by_safetrain
+        from ..archive.importing import attendance
 
-        target = claim_output(template, force=force, ours=lambda p: written_by_safetrain(p, TEMPLATE_TITLE))
-        write_template(template)
-        echo(lang, f"已写出签到及成绩表模板 {template}", f"wrote the attendance template {template}")
-        tell_replaced(lang, [target])
+        _write_template(attendance, template, force, lang, ("签到及成绩表模板", "attendance template"))
         return
     if not sid or not file:
         raise SafetrainError("需要培训编号 SID 和签到表文件 FILE（或 --template FILE.xlsx）",
@@ -213,3 +203,15 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
     labels = {"score": ("成绩", "score"), "passed": ("结果", "passed"), "hours": ("学时", "hours"), "note": ("备注", "note")}
     _report(report, lang, dry_run, labels, attendance=True)
     sys.exit(1 if report.failed else 0)
+
+
+def _write_template(module, path: str, force: bool, lang: str, what: tuple[str, str]) -> None:
+    """`--template FILE.xlsx` of an import: the blank sheet of `module` (roster or attendance),
+    claimed as every output is (replacing only its own earlier template, or with --force)."""
+    from ..archive.writing.outputs import claim_output
+    from ..reports.ooxml import written_by_safetrain
+
+    target = claim_output(path, force=force, ours=lambda p: written_by_safetrain(p, module.TEMPLATE_TITLE))
+    module.write_template(path)
+    echo(lang, f"已写出{what[0]} {path}", f"wrote the {what[1]} {path}")
+    tell_replaced(lang, [target])
