@@ -24,6 +24,8 @@ from .rules.context import Context
 from .rules.catalog import removed_codes
 
 DEFAULT_RULESET = "national"
+#: new cache values from which they are written before the rules run rather than with the result (one commit less)
+EARLY_WRITE_FROM = 1000
 #: called with (archive, ruleset, as_of) once an archive is loaded, before the rules run
 Meanwhile = Callable[[Archive, RuleSet, date], None]
 
@@ -116,7 +118,8 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
             store.write()  # files touched but unchanged: their new status
             return Result(snap.deferred(), rs, as_of, findings)
     archive, loaded = snap.load()
-    store.write()  # what the files gave, now: their values need not stay in memory while the rules run
+    if len(store.changed) >= EARLY_WRITE_FROM:  # many new values (a first run): written now, they need not
+        store.write()                            # stay in memory while the rules run; a few wait for the result
     asked: list = []
     snap.store.consulted = asked
     try:
