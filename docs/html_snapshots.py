@@ -36,13 +36,13 @@ SHOTS = {
 def snapshots(out_dir: Path, browser=None) -> list[Path]:
     """Write html-<kind>.png for each page kind into out_dir; return their paths."""
     from safetrain.api import check_paths
-    from safetrain.reports.html.site import site_files
+    from safetrain.reports.html.site import build_site, render_site
     from safetrain.reports.html.writer import write_site
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        site = write_site(site_files(list(check_paths([SAMPLE], AS_OF)), "zh"), Path(tmp) / "site")
+        site = write_site(render_site(build_site(list(check_paths([SAMPLE], AS_OF)), "zh")), Path(tmp) / "site")
         if browser is not None:
             return _shoot(browser, site, out_dir)
         from playwright.sync_api import sync_playwright

@@ -47,8 +47,8 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     """
     from ..api import ruleset_at
     from ..archive.reading.discover import discover, named_paths, workspaces
-    from ..reports.html.site import assembled, plan_of, rendered_part
-    from ..reports.html.writer import write_site
+    from ..reports.html.site import front_files, plan_of, written_part
+    from ..reports.html.writer import SiteFolder, put
     from ..runner import attempt
 
     as_of = as_of or date.today()
@@ -65,11 +65,15 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     if not roots:
         sys.exit(2)
     plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths))
-    work = functools.partial(rendered_part, plan, {root: i for i, root in enumerate(roots)})
-    archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache)
-    parts = list(archives)
-    if not parts:
-        sys.exit(2)
-    out = write_site(assembled(plan, parts), out_dir)  # failures: one line, exit 2
+    with SiteFolder(out_dir) as site:  # refused before any archive is checked; nothing of it left on failure
+        work = functools.partial(written_part, plan, {root: i for i, root in enumerate(roots)}, site.folder)
+        archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache)
+        parts = list(archives)
+        if not parts:
+            sys.exit(2)
+        front = front_files(plan, parts)
+        for rel, data in front.items():
+            put(site.folder, rel, data)
+        out = site.finish([*front, *(rel for _, written, _, _ in parts for rel in written)])
     click.echo(str(out / "index.html"))
     sys.exit(2 if broken or archives.failed else 0)

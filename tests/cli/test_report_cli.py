@@ -136,3 +136,48 @@ def test_a_template_symlinked_out_of_the_archive_is_not_used(workspace, tmp_path
     (workspace / "acme/templates/html/archive.html").symlink_to(outside)
     assert run(workspace, "-o", tmp_path / "site").exit_code == 0
     assert "EVIL" not in (tmp_path / "site/a/acme/index.html").read_text(encoding="utf-8")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_same_site_from_one_process_or_several(tmp_path):
+    """Workers render and write their archives' pages straight into the site being made:
+    the same files, the same bytes, the same listing as one process and as build_site."""
+    from safetrain.api import check_paths
+    from safetrain.reports.html.site import build_site, render_site
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    SAMPLE = Path(__file__).resolve().parents[2] / "sample_archive"
+    assert run(SAMPLE, "-o", one, "-j", "1").exit_code == 0
+    assert run(SAMPLE, "-o", two, "-j", "2").exit_code == 0
+    assert _files(one) == _files(two)
+    built = render_site(build_site(list(check_paths([SAMPLE], AS_OF)), "zh"))
+    assert {k: v for k, v in _files(one).items() if k != ".safetrain-site"} == built
+    assert (one / ".safetrain-site").read_text(encoding="utf-8").splitlines()[1:] == sorted(built)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one", "two"]  # no temporary folder left
+
+
+def test_the_folder_is_refused_before_any_archive_is_checked(workspace, tmp_path, monkeypatch):
+    from safetrain import api
+
+    checked = []
+    real = api.check_path
+    monkeypatch.setattr(api, "check_path", lambda *a, **k: checked.append(a) or real(*a, **k))
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    r = run(workspace, "-o", out, "-j", "1")
+    assert r.exit_code == 2 and "不是空目录" in r.output
+    assert checked == []
+
+
+def test_a_page_that_cannot_be_written_is_one_line(tmp_path):
+    from safetrain.errors import SafetrainError
+    from safetrain.reports.html.writer import put
+
+    (tmp_path / "a").write_text("a file where a folder should be", encoding="utf-8")
+    with pytest.raises(SafetrainError) as err:
+        put(tmp_path, "a/b/index.html", b"<p>")
+    assert "无法写入" in err.value.zh and "a/b/index.html" in err.value.en

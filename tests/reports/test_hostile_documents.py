@@ -84,9 +84,9 @@ def test_every_part_of_the_ledger_is_well_formed(result, tmp_path):
 
 def test_the_html_report_and_the_calendar_hold_no_control_characters(result, tmp_path):
     from safetrain.reports.expiring import expiring_document, expiring_ics
-    from safetrain.reports.html.site import site_files
+    from safetrain.reports.html.site import build_site, render_site
 
-    pages = site_files([result], "zh")
+    pages = render_site(build_site([result], "zh"))
     for name, data in pages.items():
         assert not CONTROLS.search(data.decode("utf-8")), name
     assert any("&lt;w:p&gt;" in data.decode("utf-8") for data in pages.values())

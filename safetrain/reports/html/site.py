@@ -376,17 +376,6 @@ def render_site(site: Site, overrides: tuple[Path, ...] = ()) -> dict[str, bytes
     return out
 
 
-#: what forked workers read: (plan, results); set only while a pool runs
-_JOB: tuple | None = None
-
-
-def _render_part(i: int) -> tuple[dict[str, bytes], dict, dict]:
-    plan, results = _JOB
-    pages, summary, due = archive_part(plan, i, results[i])
-    renderer = _renderer()
-    return {page.path: renderer.render(page) for page in pages}, summary, due
-
-
 _RENDERER: Renderer | None = None
 
 
@@ -397,63 +386,31 @@ def _renderer() -> Renderer:
     return _RENDERER
 
 
-def rendered_part(plan: Plan, index: Mapping[Path, int], result: Result) -> tuple[int, dict[str, bytes], dict, dict]:
-    """(its place in `plan`, its rendered pages, status summary, due counts) of one checked
-    archive, `index` giving each archive root's place: what a workspace streams, one
-    archive at a time (in a worker process with several)."""
+def written_part(plan: Plan, index: Mapping[Path, int], folder: Path, result: Result) -> tuple[int, list[str], dict, dict]:
+    """Render the pages of one checked archive into `folder` (the site being made:
+    writer.SiteFolder); (its place in `plan`, the pages' paths, its status summary,
+    its due counts). `index` gives each archive root's place. What a workspace runs
+    for each archive as it is checked, in a worker process where there are several,
+    so the pages are rendered and written on every core and only the figures come back."""
+    from .writer import put
+
     i = index[Path(result.archive.root)]
     pages, summary, due = archive_part(plan, i, result)
     renderer = _renderer()
-    return i, {page.path: renderer.render(page) for page in pages}, summary, due
+    for page in pages:
+        put(folder, page.path, renderer.render(page))
+    return i, [page.path for page in pages], summary, due
 
 
-def assembled(plan: Plan, parts: Sequence[tuple[int, dict[str, bytes], dict, dict]]) -> dict[str, bytes]:
-    """The site of the archives of `plan` whose `rendered_part`s are given (those that
-    could be checked): the workspace page and the rule pages first, the static files last."""
+def front_files(plan: Plan, parts: Sequence[tuple[int, object, dict, dict]]) -> dict[str, bytes]:
+    """The workspace page, the rule pages and the static files of a site of the archives
+    of `plan` whose parts (`written_part`'s) are given: those that could be checked."""
     if not parts:
         raise SafetrainError("没有可报告的档案", "no archive to report on")
     done = replace(plan, archives=tuple(plan.archives[i] for i, _, _, _ in parts))
     renderer = _renderer()
     out = {page.path: renderer.render(page)
            for page in front_pages(done, [s for _, _, s, _ in parts], [d for _, _, _, d in parts])}
-    for _, files, _, _ in parts:
-        out.update(files)
-    for name in STATIC:
-        out[name] = static_file(name, plan.overrides)
-    return out
-
-
-def site_files(results: Sequence[Result], lang: str = "zh", *, workspaces: Sequence[Path] = (),
-               jobs: int | None = None) -> dict[str, bytes]:
-    """The rendered site (what render_site(build_site(...)) gives, byte for byte), the
-    archives' pages built and rendered by `jobs` processes (default: every core, for a
-    workspace of runner.POOL_FROM archives or more, where the platform can fork)."""
-    import multiprocessing as mp
-
-    from ...runner import jobs_for
-
-    global _JOB
-    plan = plan_site(results, lang, workspaces)
-    jobs = jobs_for(len(results), jobs)
-    parts: list[tuple[dict[str, bytes], dict, dict]]
-    if jobs > 1 and "fork" in mp.get_all_start_methods():
-        _JOB = (plan, results)
-        try:
-            with mp.get_context("fork").Pool(jobs) as pool:
-                parts = pool.map(_render_part, range(len(results)), chunksize=max(1, len(results) // (jobs * 8)))
-        finally:
-            _JOB = None
-    else:
-        _JOB = (plan, results)
-        try:
-            parts = [_render_part(i) for i in range(len(results))]
-        finally:
-            _JOB = None
-    renderer = _renderer()
-    out = {page.path: renderer.render(page)
-           for page in front_pages(plan, [s for _, s, _ in parts], [d for _, _, d in parts])}
-    for files, _, _ in parts:
-        out.update(files)
     for name in STATIC:
         out[name] = static_file(name, plan.overrides)
     return out

@@ -16,8 +16,9 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
+from ...archive.writing.atomic import cannot_write
 from ...archive.writing.outputs import refuse_records
 from ...errors import SafetrainError
 from .site import MARKER
@@ -54,62 +55,99 @@ def _foreign(folder: Path, ours: set[str]) -> list[str]:
     return sorted(out)
 
 
+class SiteFolder:
+    """The folder `out_dir` being written as a site: checked before any page is made
+    (never an archive's records; new, empty or a site written before), the pages
+    written into a hidden folder beside it (`folder`, by this process or by the
+    workers that render them: `put`), then moved into place at once by `finish`.
+    Used as a context manager: left without `finish`, nothing of it remains."""
+
+    def __init__(self, out_dir: str | os.PathLike):
+        self.name = out_dir
+        out = self.out = Path(os.path.abspath(out_dir))
+        refuse_records(out)
+        if out.exists() and not out.is_dir():
+            raise SafetrainError(f"{out_dir} 已存在且不是目录", f"{out_dir} exists and is not a folder")
+        self.previous = None
+        if out.is_dir() and any(out.iterdir()):
+            self.previous = _manifest(out)
+            if self.previous is None:
+                raise SafetrainError(f"{out_dir} 不是空目录，也不是 safetrain report html 生成的网站：请指定新目录或空目录",
+                                     f"{out_dir} is not empty and not a site written by `safetrain report html`: "
+                                     "name a new or empty folder")
+        self.foreign = _foreign(out, self.previous) if self.previous is not None else []
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        except OSError as exc:
+            raise cannot_write(out, exc) from None
+        self.done = False
+
+    def __enter__(self) -> "SiteFolder":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self.done:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def finish(self, paths: Iterable[str]) -> Path:
+        """Put the site (the files `paths`, all `put` into `folder`) in place of `out_dir`; its path."""
+        paths = set(paths)
+        out, new = self.out, self.folder
+        for rel in self.foreign:
+            if rel.rstrip("/") in paths:
+                raise SafetrainError(f"{self.name}/{rel} 不是 safetrain 生成的，新网站的同名页面会替换它：请移走它或换个目录",
+                                     f"{self.name}/{rel} was not written by safetrain and a page of the new site "
+                                     "would replace it: move it or choose another folder")
+        moved: list[str] = []
+        try:
+            put(new, MARKER, (_HEADER + "".join(f"{rel}\n" for rel in sorted(paths))).encode("utf-8"))
+            os.chmod(new, 0o755)
+            if self.previous is None:
+                if out.is_dir():
+                    out.rmdir()  # empty
+                os.rename(new, out)
+                self.done = True
+                return out
+            for rel in self.foreign:  # carried over: the user's files stay where they were
+                target = new / rel.rstrip("/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(out / rel.rstrip("/"), target)
+                moved.append(rel.rstrip("/"))
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.rename(out, old / "site")
+            os.rename(new, out)
+            self.done = True
+            moved.clear()
+            shutil.rmtree(old)  # only the previous run's own files are left in it
+            return out
+        except BaseException:
+            for rel in reversed(moved):  # put the user's files back before the new site is dropped
+                try:
+                    os.rename(new / rel, out / rel)
+                except OSError:
+                    self.done = True  # the user's files are still in it: leave it for them
+            raise
+
+
+def put(folder: Path, rel: str, data: bytes) -> None:
+    """Write one file of a site being made (`rel`: its path in the site, with "/")."""
+    path = folder / rel
+    try:
+        try:
+            fh = open(path, "wb")
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(path, "wb")
+        with fh:
+            fh.write(data)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+
+
 def write_site(files: Mapping[str, bytes], out_dir: str | os.PathLike) -> Path:
     """Write `files` (site path -> bytes) as the folder `out_dir`; return its path."""
-    out = Path(os.path.abspath(out_dir))
-    refuse_records(out)
-    if out.exists() and not out.is_dir():
-        raise SafetrainError(f"{out_dir} 已存在且不是目录", f"{out_dir} exists and is not a folder")
-    previous = None
-    if out.is_dir() and any(out.iterdir()):
-        previous = _manifest(out)
-        if previous is None:
-            raise SafetrainError(f"{out_dir} 不是空目录，也不是 safetrain report html 生成的网站：请指定新目录或空目录",
-                                 f"{out_dir} is not empty and not a site written by `safetrain report html`: "
-                                 "name a new or empty folder")
-    foreign = _foreign(out, previous) if previous is not None else []
-    for rel in foreign:
-        if rel.rstrip("/") in files:
-            raise SafetrainError(f"{out_dir}/{rel} 不是 safetrain 生成的，新网站的同名页面会替换它：请移走它或换个目录",
-                                 f"{out_dir}/{rel} was not written by safetrain and a page of the new site "
-                                 "would replace it: move it or choose another folder")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    moved: list[str] = []
-    try:
-        made: set[Path] = set()
+    with SiteFolder(out_dir) as site:
         for rel, data in files.items():
-            path = new / rel
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            with open(path, "wb") as fh:
-                fh.write(data)
-        (new / MARKER).write_text(_HEADER + "".join(f"{rel}\n" for rel in sorted(files)), encoding="utf-8")
-        os.chmod(new, 0o755)
-        if previous is None:
-            if out.is_dir():
-                out.rmdir()  # empty
-            os.rename(new, out)
-            return out
-        for rel in foreign:  # carried over: the user's files stay where they were
-            target = new / rel.rstrip("/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(out / rel.rstrip("/"), target)
-            moved.append(rel.rstrip("/"))
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.rename(out, old / "site")
-        os.rename(new, out)
-        moved.clear()
-        shutil.rmtree(old)  # only the previous run's own files are left in it
-        return out
-    except BaseException:
-        stuck = False
-        for rel in reversed(moved):  # put the user's files back before dropping the new site
-            try:
-                os.rename(new / rel, out / rel)
-            except OSError:
-                stuck = True
-        if not stuck:  # else the user's files are still in it: leave it for them
-            shutil.rmtree(new, ignore_errors=True)
-        raise
+            put(site.folder, rel, data)
+        return site.finish(files)
