@@ -47,7 +47,7 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     """
     from ..api import ruleset_at
     from ..archive.reading.discover import discover, named_paths, workspaces
-    from ..reports.html.site import front_files, plan_of, written_part
+    from ..reports.html.site import home_file, plan_of, rule_files, written_part
     from ..reports.html.writer import SiteFolder, put
     from ..runner import attempt
 
@@ -68,12 +68,17 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     with SiteFolder(out_dir) as site:  # refused before any archive is checked; nothing of it left on failure
         work = functools.partial(written_part, plan, {root: i for i, root in enumerate(roots)}, site.folder)
         archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache)
-        parts = list(archives)
+        parts, front = [], {}
+        for part in archives:
+            parts.append(part)
+            if not front:  # the rule pages, made here while the workers go on with the archives
+                front = rule_files(plan)
+                for rel, data in front.items():
+                    put(site.folder, rel, data)
         if not parts:
             sys.exit(2)
-        front = front_files(plan, parts)
-        for rel, data in front.items():
-            put(site.folder, rel, data)
-        out = site.finish([*front, *(rel for _, written, _, _ in parts for rel in written)])
+        home, data = home_file(plan, parts)
+        put(site.folder, home, data)
+        out = site.finish([home, *front, *(rel for _, written, _, _ in parts for rel in written)])
     click.echo(str(out / "index.html"))
     sys.exit(2 if broken or archives.failed else 0)

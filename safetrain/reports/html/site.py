@@ -160,8 +160,8 @@ def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, 
     return site.pages, summary, due
 
 
-def front_pages(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict]) -> list[Page]:
-    """The workspace page (from every archive's summary) and the rule pages."""
+def home_page(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict]) -> Page:
+    """The workspace page, from every archive's summary and due counts."""
     lang, as_of = plan.lang, plan.as_of
     home_title = t("site_title", lang)
     rows = [views.workspace_row(s, d, lang, href("index.html", f"{folder}/index.html"), folder[2:])
@@ -172,10 +172,20 @@ def front_pages(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict]) -> 
                 "heading": t("archives_n", lang, n=len(rows), as_of=as_of),
                 "rulesets": [{"title": t("rules_of", lang, name=rs.name), "href": href("index.html", f"{folder}/index.html")}
                              for folder, rs in plan.rulesets]})
-    site = Site([Page("index.html", "workspace.html", ctx, plan.overrides)])
+    return Page("index.html", "workspace.html", ctx, plan.overrides)
+
+
+def rule_pages(plan: Plan) -> list[Page]:
+    """The rule pages of every rule set of the plan (they depend on nothing checked)."""
+    site = Site()
     for folder, rs in plan.rulesets:
-        _rule_pages(site, rs, folder, lang, as_of, plan.overrides)
+        _rule_pages(site, rs, folder, plan.lang, plan.as_of, plan.overrides)
     return site.pages
+
+
+def front_pages(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict]) -> list[Page]:
+    """The workspace page (from every archive's summary) and the rule pages."""
+    return [home_page(plan, summaries, dues), *rule_pages(plan)]
 
 
 def build_site(results: Sequence[Result], lang: str = "zh", *, workspaces: Sequence[Path] = ()) -> Site:
@@ -402,15 +412,21 @@ def written_part(plan: Plan, index: Mapping[Path, int], folder: Path, result: Re
     return i, [page.path for page in pages], summary, due
 
 
-def front_files(plan: Plan, parts: Sequence[tuple[int, object, dict, dict]]) -> dict[str, bytes]:
-    """The workspace page, the rule pages and the static files of a site of the archives
-    of `plan` whose parts (`written_part`'s) are given: those that could be checked."""
-    if not parts:
-        raise SafetrainError("没有可报告的档案", "no archive to report on")
-    done = replace(plan, archives=tuple(plan.archives[i] for i, _, _, _ in parts))
+def rule_files(plan: Plan) -> dict[str, bytes]:
+    """The rule pages and the static files, rendered: what a workspace makes while its
+    archives are being checked."""
     renderer = _renderer()
-    out = {page.path: renderer.render(page)
-           for page in front_pages(done, [s for _, _, s, _ in parts], [d for _, _, _, d in parts])}
+    out = {page.path: renderer.render(page) for page in rule_pages(plan)}
     for name in STATIC:
         out[name] = static_file(name, plan.overrides)
     return out
+
+
+def home_file(plan: Plan, parts: Sequence[tuple[int, object, dict, dict]]) -> tuple[str, bytes]:
+    """The workspace page of a site of the archives of `plan` whose parts (`written_part`'s)
+    are given, those that could be checked: (its path, its bytes)."""
+    if not parts:
+        raise SafetrainError("没有可报告的档案", "no archive to report on")
+    done = replace(plan, archives=tuple(plan.archives[i] for i, _, _, _ in parts))
+    page = home_page(done, [s for _, _, s, _ in parts], [d for _, _, _, d in parts])
+    return page.path, _renderer().render(page)
