@@ -40,6 +40,15 @@ class Result:
     #: for the documents made from the result; None when the result came from the cache
     context: Context | None = field(default=None, compare=False, repr=False)
 
+    def view_context(self) -> Context:
+        """The Context every view of this result shares (status, matrix, documents, the
+        report): the rules' own, so what they computed once (attendance by person, hours by
+        year, figures) is not computed again; for a result from the cache, one made now and
+        kept for the next view."""
+        if self.context is None:
+            object.__setattr__(self, "context", Context(self.archive, self.ruleset, self.as_of))
+        return self.context
+
 
 def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:
     """The rule set `archive` names (or `name`); national when safetrain.toml is unusable."""

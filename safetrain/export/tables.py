@@ -37,7 +37,6 @@ from ..archive.reading.models import (Attendance, Certificate, Change, Drill, En
                                       Person, Plan, PlanItem, Session, Violation)
 from ..rules import RULES
 from ..rules.certstatus import certificate_state
-from ..rules.context import Context
 from ..rules.planstatus import plan_state
 from ..rules.prejob import new_tech_trained
 
@@ -524,7 +523,7 @@ def _introductions_sorted(src: Source):
 
 def _introductions(src: Source) -> Iterator[dict]:
     r = src.result
-    ctx = Context(r.archive, r.ruleset, r.as_of)
+    ctx = r.view_context()
     for i in _introductions_sorted(src):
         judged = new_tech_trained(ctx, i) if i.date <= r.as_of else None
         yield {"archive": src.archive, "id": i.id, "file": i.file, **_INTRODUCTION.values(i),

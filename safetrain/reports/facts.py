@@ -11,7 +11,6 @@ from functools import cached_property
 from ..api import Result
 from ..archive.reading.models import Drill, Enterprise, Mentorship, Person
 from ..rules.annual import BEFORE_WINDOW, NOT_OVER, PART_YEAR, not_judged, year_hours
-from ..rules.context import Context
 from ..rules.ruleset import Figure
 
 
@@ -24,8 +23,7 @@ class Facts:
         self.result = result
         self.archive = result.archive
         self.as_of: date = result.as_of
-        ctx = result.context  # what the rules computed once is not computed again
-        self.ctx = ctx if ctx is not None else Context(result.archive, result.ruleset, result.as_of)
+        self.ctx = result.view_context()  # what the rules computed once is not computed again
 
     @property
     def enterprise(self) -> Enterprise | None:

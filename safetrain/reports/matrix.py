@@ -145,7 +145,7 @@ def worst(cells: list[Cell]) -> Cell:
 
 def matrix_document(result: Result, department: str | None = None) -> dict:
     """The matrix of one archive: active people (of `department`), by department and id."""
-    ctx = Context(result.archive, result.ruleset, result.as_of)
+    ctx = result.view_context()
     active = [p for p in result.archive.people.values() if p.employed_on(ctx.as_of)]
     dept = {p.id: p.post_on(ctx.as_of).department for p in active}
     if department is not None and department not in dept.values():

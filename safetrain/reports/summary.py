@@ -108,7 +108,7 @@ def _drills(ctx: Context) -> dict:
 
 def archive_summary(result: Result) -> dict:
     a, as_of = result.archive, result.as_of
-    ctx = Context(a, result.ruleset, as_of)
+    ctx = result.view_context()
     e = ctx.enterprise
     active = sorted((p for p in a.people.values() if p.employed_on(as_of)), key=lambda p: p.id)
 
