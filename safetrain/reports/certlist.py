@@ -8,7 +8,7 @@ from datetime import date
 from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..errors import SafetrainError
-from ..rules.certstatus import STATE_LABELS, person_certificates
+from ..rules.certstatus import STATE_LABELS
 from . import fmt
 from .terminal import STATE_STYLES, table, text, to_text
 
@@ -33,7 +33,7 @@ def certificate_rows(result: Result, pid: str | None = None) -> dict:
     for p in sorted(archive.people.values(), key=lambda p: p.id):
         if (pid is not None and p.id != pid) or not p.employed_on(result.as_of):
             continue
-        states = person_certificates(p, result.ruleset, enterprise, result.as_of)
+        states = result.view_context().certificates(p)
         for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index)):
             c = st.certificate
             rows.append({"person": p.id, "name": p.name, "kind": c.kind, "category": c.category,

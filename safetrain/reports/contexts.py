@@ -94,7 +94,7 @@ def yearly(f: Facts, p: Person) -> list[dict]:
 
 
 def certificates(f: Facts, p: Person) -> list[dict]:
-    states = cs.person_certificates(p, f.result.ruleset, f.enterprise, f.as_of)
+    states = f.ctx.certificates(p)
     return [{
         "kind": label(CERTIFICATE_KIND, st.certificate.kind), "category": st.certificate.category,
         "number": fmt.certificate_number(st.certificate.number, p.id_number, f.mask),

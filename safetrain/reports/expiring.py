@@ -34,7 +34,7 @@ from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..rules.certstatus import (EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, STATE_LABELS, SUPERSEDED, VALID,
-                                certificate_state, person_certificates)
+                                certificate_state)
 from . import fmt, ics
 from .fmt import phrases
 from .terminal import STATE_STYLES, name_column, short_names, table, text, to_text
@@ -100,12 +100,13 @@ def due_items(result: Result, within: int | None = None) -> list[dict]:
     a, rs, as_of = result.archive, result.ruleset, result.as_of
     e = a.config.enterprise if a.config else None
     days = horizon(result, within)
+    certificates = result.view_context().certificates
     out = []
     for pid in sorted(a.people):
         p = a.people[pid]
         if not p.employed_on(as_of):
             continue
-        for own in person_certificates(p, rs, e, as_of):
+        for own in certificates(p):
             st, state = own, own.state
             if state == VALID:  # a preview over `days`, with the same definition
                 st = certificate_state(p, own.certificate, rs, e, as_of, window=days)

@@ -83,7 +83,7 @@ def certificates_sheet(f: Facts) -> Sheet:
     for p in sorted(f.archive.people.values(), key=lambda p: p.id):
         if not p.employed_on(f.as_of):
             continue
-        states = cs.person_certificates(p, f.result.ruleset, f.enterprise, f.as_of)
+        states = f.ctx.certificates(p)
         for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index)):
             c = st.certificate
             sheet.rows.append([

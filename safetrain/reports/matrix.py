@@ -36,7 +36,7 @@ from ..api import Result
 from ..archive.reading.models import Person
 from ..errors import SafetrainError
 from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRING, REVIEW_DUE,
-                                REVIEW_OVERDUE, SUPERSEDED, person_certificates)
+                                REVIEW_OVERDUE, SUPERSEDED)
 from ..rules.annual import NOT_OVER, not_judged, year_hours
 from ..rules.context import Context
 from ..dates import add_months
@@ -74,6 +74,12 @@ class Requirements:
         self.ctx = ctx
         self.newcomers = {p.id for p in ctx.newcomers}  # P001–P004, M001
         self.unmentored = {p.id for p in apprentices_without_mentor(ctx)} if ctx.in_group("mentorship") else set()
+        self._hours: dict[tuple[str, int], Cell] = {}
+
+    @staticmethod
+    def of(ctx: Context) -> "Requirements":
+        """The one Requirements of a check's Context (the matrix and status's years share its cells)."""
+        return ctx.memo("requirements", lambda: Requirements(ctx))
 
     def cells(self, p: Person) -> dict[str, Cell]:
         """Every column's cell for one person."""
@@ -97,6 +103,12 @@ class Requirements:
     def hours(self, p: Person, year: int) -> Cell:
         """Y001/Y002 for `year`: a year they judge, or as_of's year while it can
         still be judged (rules.annual.not_judged); any other year is n.a."""
+        got = self._hours.get((p.id, year))
+        if got is None:
+            got = self._hours[p.id, year] = self._year_hours(p, year)
+        return got
+
+    def _year_hours(self, p: Person, year: int) -> Cell:
         ctx = self.ctx
         why = not_judged(ctx, p, year)
         got, need = year_hours(ctx, p, year)
@@ -109,7 +121,7 @@ class Requirements:
         ctx = self.ctx
         kinds = (["special_operation"] if "special_operator" in p.roles else []) + \
                 (["manager"] if p.is_manager and ctx.in_group("key") else [])
-        states = [st for st in person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of)
+        states = [st for st in ctx.certificates(p)
                   if st.state != SUPERSEDED]
         if not kinds:  # none required: the certificates held, if any (a 健康证 expires too)
             held = [Cell(_CERT.get(st.state, CURRENT), st.due.isoformat()) for st in states]
@@ -153,7 +165,7 @@ def matrix_document(result: Result, department: str | None = None) -> dict:
         raise SafetrainError(f"在岗人员中没有部门“{department}”（现有：{known}）",
                          f"no active person in department \"{department}\" (there are: {known.replace('、', ', ')})")
     people = sorted((p for p in active if department in (None, dept[p.id])), key=lambda p: (dept[p.id], p.id))
-    rows, totals, requirements = [], {c: Counter() for c in COLUMNS}, Requirements(ctx)
+    rows, totals, requirements = [], {c: Counter() for c in COLUMNS}, Requirements.of(ctx)
     for p in people:
         cells = requirements.cells(p)
         for c in COLUMNS:

@@ -10,7 +10,7 @@ from ..api import Result
 from ..archive.reading.codes import EMPLOYMENT, INDUSTRY, label
 from ..archive.reading.models import Person
 from ..findings import summarize
-from ..rules.certstatus import SUPERSEDED, person_certificates
+from ..rules.certstatus import SUPERSEDED
 from ..rules.context import Context
 from ..dates import add_months
 from ..rules.periods import period_label
@@ -121,7 +121,7 @@ def archive_summary(result: Result) -> dict:
 
     certs = Counter()
     for p in active:
-        for st in person_certificates(p, result.ruleset, e, as_of):
+        for st in ctx.certificates(p):
             if st.state != SUPERSEDED:
                 certs[st.state] += 1
 
@@ -183,7 +183,7 @@ def by_year(ctx: Context) -> list[dict]:
     post among the newcomers who started on their post that year."""
     from .matrix import CURRENT, NA, Requirements
 
-    requirements = Requirements(ctx)
+    requirements = Requirements.of(ctx)
     people = sorted(ctx.archive.people.values(), key=lambda p: p.id)
     out = []
     for year in range(ctx.window_start.year, ctx.as_of.year + 1):

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.models import Certificate, Person
-from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, person_certificates
+from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState
 from .context import Context, away_at_least, previous_change
 from ..dates import add_months
 from .registry import hit, rule
@@ -35,7 +35,7 @@ def _states(ctx: Context, state: str | tuple[str, ...]) -> Iterator[CertState]:
 
 
 def _all_states(ctx: Context) -> list[CertState]:
-    return [cs for p in _active(ctx) for cs in person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of)]
+    return [cs for p in _active(ctx) for cs in ctx.certificates(p)]
 
 
 def _cert(c: Certificate, lang: str = "zh") -> str:
@@ -200,7 +200,7 @@ def manager_unassessed(ctx: Context):
     for p in _active(ctx):
         if not p.is_manager or add_months(p.on_post, grace) >= ctx.as_of:
             continue
-        states = person_certificates(p, ctx.ruleset, ctx.enterprise, ctx.as_of)
+        states = ctx.certificates(p)
         if not any(cs.certificate.kind == "manager" and cs.is_valid for cs in states):
             late_zh = f"逾 {grace} 个月" if grace else "上岗前应考核合格，至今"
             late_en = f"more than {grace} months," if grace else "(the assessment comes before the post)"

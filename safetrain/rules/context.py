@@ -22,16 +22,18 @@ class Context:
         self._memo: dict[str, object] = {}
         self._figures: dict[str, Figure] = {}
         self._yearly: dict[tuple, dict[int, float]] = {}  # (person, types, exclude) -> credited 学时 by year
+        self._certificates: dict[str, list] = {}  # person id -> certstatus.CertState of their certificates
 
     def kept(self) -> "Context":
         """A Context for what is made from the check's result (documents, the ledger), holding
-        what they ask again (who attended what, the window, the figures, yearly hours) but
+        what they ask again (who attended what, the window, the figures, yearly hours, the
+        certificates' states) but
         not what only the rules needed (integrity issues, the families' memos)."""
         out = Context(self.archive, self.ruleset, self.as_of)
         for name in ("attendance", "window_start"):
             if name in self.__dict__:
                 out.__dict__[name] = self.__dict__[name]
-        out._figures, out._yearly = self._figures, self._yearly
+        out._figures, out._yearly, out._certificates = self._figures, self._yearly, self._certificates
         return out
 
     def memo(self, key: str, compute):
@@ -39,6 +41,17 @@ class Context:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+    def certificates(self, person: Person) -> list:
+        """The state on as_of of each of the person's certificates issued by then
+        (certstatus.person_certificates), worked out once per person: the C rules, status,
+        the matrix, expiring, the documents and the report all ask. Not to be changed."""
+        got = self._certificates.get(person.id)
+        if got is None:
+            from .certstatus import person_certificates
+
+            got = self._certificates[person.id] = person_certificates(person, self.ruleset, self.enterprise, self.as_of)
+        return got
 
     @property
     def enterprise(self) -> Enterprise | None:

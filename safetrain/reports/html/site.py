@@ -226,12 +226,25 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
     pages = max(1, ceil(len(listed) / views.PAGE_SIZE))
 
     def links(at: str) -> views.Links:
+        pages: dict[int, str] = {}  # the links of one page, each worked out once
+        rules: dict[str, str] = {}
+
+        def people_page(n: int) -> str:
+            got = pages.get(n)
+            if got is None:
+                got = pages[n] = href(at, f"{folder}/people-{n}.html")
+            return got
+
+        def rule(code: str) -> str:
+            got = rules.get(code)
+            if got is None:
+                got = rules[code] = href(at, f"{rules_dir}/{code}.html")
+            return got
+
         return views.Links(
             home=href(at, "index.html"), archive=href(at, page),
-            person=lambda pid: (href(at, f"{folder}/people-{page_of[pid]}.html") + f"#p-{pid}"
-                                if pid in page_of else None),
-            rule=lambda code: href(at, f"{rules_dir}/{code}.html"),
-            people_page=lambda n: href(at, f"{folder}/people-{n}.html"))
+            person=lambda pid: people_page(page_of[pid]) + f"#p-{pid}" if pid in page_of else None,
+            rule=rule, people_page=people_page)
 
     here = links(page)
     ctx = _common(lang, page, as_of, title, [(home_title, "index.html"), (name, None)])
@@ -259,6 +272,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
     facts = Facts(r)
     rows_by_id = {row["person"]: row for row in matrix["people"]}
     about = views.findings_about(r.findings)
+    sessions: dict = {}
     for n in range(1, pages + 1):
         at = f"{folder}/people-{n}.html"
         there = links(at)
@@ -270,7 +284,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
                     "columns": columns, "people": all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE],
                     "pager": views.pager(n, pages, len(listed), there, lang),
                     "persons": [views.person_context(facts, pid, rows_by_id.get(pid), columns, about, lang,
-                                                     there, page_of) for pid in chunk]})
+                                                     there, page_of, sessions) for pid in chunk]})
         site.pages.append(Page(at, "people.html", ctx, overrides))
     return summary, due
 

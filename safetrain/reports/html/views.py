@@ -333,27 +333,37 @@ def findings_about(findings: Sequence[Finding]) -> Callable[[str, str], list[Fin
     return about
 
 
+def session_cells(s, lang: str) -> dict:
+    """What a person's training history says of a session, whoever attended it."""
+    return {"session": s.id, "date": fmt.days(s.start, s.end), "title": s.title,
+            "type": label(SESSION_TYPE, s.type, lang), "level": label(LEVEL, s.level, lang) or "—",
+            "hours": fmt.num(s.hours)}
+
+
 def person_context(facts: Facts, pid: str, matrix_row: dict | None, columns: list[dict],
-                   about: Callable[[str, str], list[Finding]], lang: str, links: Links, listed) -> dict:
+                   about: Callable[[str, str], list[Finding]], lang: str, links: Links, listed,
+                   sessions: dict | None = None) -> dict:
     """One person's file (一人一档): who, what they must have, open findings (`about`:
     findings_about), yearly hours, certificates, training history. `listed`: the ids that
-    have a person file to link to."""
+    have a person file to link to; `sessions`: session id -> session_cells, filled as the
+    archive's people are gone through (each session's cells made once for all its attendees)."""
     p = facts.archive.people[pid]
     post = p.post_on(min(facts.as_of, p.left) if p.left else facts.as_of)
+    sessions = {} if sessions is None else sessions
     trainings = []
     for s, a in facts.ctx.sessions_of(pid):
-        result = result_of(s, a)
-        trainings.append({"session": s.id, "date": fmt.days(s.start, s.end), "title": s.title,
-                          "type": label(SESSION_TYPE, s.type, lang), "level": label(LEVEL, s.level, lang) or "—",
-                          "hours": fmt.num(s.hours), "credited": fmt.num(s.credited_hours(a)),
-                          "score": fmt.num(a.score), "result": t(result, lang), "passed": s.passed(a)})
+        common = sessions.get(s.id)
+        if common is None:
+            common = sessions[s.id] = session_cells(s, lang)
+        trainings.append({**common, "credited": fmt.num(s.credited_hours(a)), "score": fmt.num(a.score),
+                          "result": t(result_of(s, a), lang), "passed": s.passed(a)})
     years = []
     for year in facts.years_of(p):
         got, need, status = facts.year_hours(p, year)
         years.append({"year": year, "hours": fmt.num(got), "required": fmt.num(need), "status": t(status, lang),
                       "met": got >= need})
     certs = []
-    for st in sorted(cs.person_certificates(p, facts.result.ruleset, facts.enterprise, facts.as_of),
+    for st in sorted(facts.ctx.certificates(p),
                      key=lambda st: (st.certificate.issued, st.certificate.index)):
         c = st.certificate
         certs.append({"kind": label(CERTIFICATE_KIND, c.kind, lang), "category": c.category,
