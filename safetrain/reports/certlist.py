@@ -40,7 +40,7 @@ def certificate_rows(result: Result, pid: str | None = None) -> dict:
                          "number": fmt.certificate_number(c.number, p.id_number, mask),
                          "issued": c.issued.isoformat(), "expires": c.expires.isoformat(),
                          "reviews": [d.isoformat() for d in sorted(c.reviews)], "state": st.state,
-                         "due": st.due.isoformat(), "days_left": st.days_left, "file": p.file})
+                         "due": st.due.isoformat(), "days_left": st.days_shown, "file": p.file})
     return {"as_of": result.as_of.isoformat(), "enterprise": enterprise.name if enterprise else "", "certificates": rows}
 
 

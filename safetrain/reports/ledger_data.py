@@ -90,7 +90,7 @@ def certificates_sheet(f: Facts) -> Sheet:
                 p.id, p.name, p.post_on(f.as_of).department, label(CERTIFICATE_KIND, c.kind), c.category,
                 fmt.certificate_number(c.number, p.id_number, f.mask), c.issued, _expiry(c.expires),
                 max(c.reviews) if c.reviews else None, _expiry(st.due), "复审" if st.due_kind == "review" else "有效期",
-                None if st.due == NO_EXPIRY else st.days_left, CERT_STATE[st.state]])
+                st.days_shown, CERT_STATE[st.state]])
             sheet.fills.append(RED if st.state in (cs.EXPIRED, cs.REVIEW_OVERDUE)
                                else ORANGE if st.state in (cs.EXPIRING, cs.REVIEW_DUE) else None)
     return sheet

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 
-from ..dates import add_years
+from ..dates import NO_EXPIRY, add_years
 from ..archive.reading.models import Certificate, Enterprise, Person
 from .ruleset import RuleSet
 
@@ -48,6 +48,12 @@ class CertState:
     @property
     def is_valid(self) -> bool:
         return self.state not in (EXPIRED, SUPERSEDED)
+
+    @property
+    def days_shown(self) -> int | None:
+        """days_left as outputs print it: None for a certificate that never expires
+        (dates.NO_EXPIRY: 长期有效), which has no count of days to its due date."""
+        return None if self.due == NO_EXPIRY else self.days_left
 
 
 def review_due_dates(cert: Certificate, years: int, until: date) -> Iterator[date]:

@@ -64,6 +64,13 @@ def test_no_expiry_is_a_certificate_that_never_expires(memory_archive, make_arch
 
     values = [c for row in load_workbook(tmp_path / "l.xlsx")["持证台账"].iter_rows(values_only=True) for c in row]
     assert "长期有效" in values
+    # no count of days to a due date that never comes: null, as the ledger leaves its cell empty
+    r = run("cert", "list", "-a", str(root), "--format", "json", *AS_OF)
+    assert r.exit_code == 0, r.output
+    import json
+
+    [listed] = json.loads(r.output)["certificates"]
+    assert listed["expires"] == "9999-12-31" and listed["days_left"] is None
 
 
 def test_review_dates_cost_what_the_window_holds():

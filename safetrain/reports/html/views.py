@@ -369,7 +369,7 @@ def person_context(facts: Facts, pid: str, matrix_row: dict | None, columns: lis
         certs.append({"kind": label(CERTIFICATE_KIND, c.kind, lang), "category": c.category,
                       "number": fmt.certificate_number(c.number, p.id_number, facts.mask),
                       "issued": fmt.day(c.issued), "expires": fmt.day(c.expires, lang), "state": st.state,
-                      "state_text": t(st.state, lang), "due": fmt.day(st.due, lang), "days_left": st.days_left,
+                      "state_text": t(st.state, lang), "due": fmt.day(st.due, lang), "days_left": st.days_shown,
                       "lapsed": st.state in LAPSED})
     mine = about(pid, p.file)
     return {
