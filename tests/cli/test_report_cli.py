@@ -181,3 +181,26 @@ def test_a_page_that_cannot_be_written_is_one_line(tmp_path):
     with pytest.raises(SafetrainError) as err:
         put(tmp_path, "a/b/index.html", b"<p>")
     assert "无法写入" in err.value.zh and "a/b/index.html" in err.value.en
+
+
+def test_a_failed_swap_leaves_the_previous_site_and_the_user_s_files(tmp_path, monkeypatch):
+    import os
+
+    from safetrain.reports.html import writer
+
+    out = tmp_path / "site"
+    writer.write_site({"index.html": b"old", "a/x/index.html": b"old x"}, out)
+    (out / "CNAME").write_text("example.org\n", encoding="utf-8")
+    real = os.rename
+
+    def rename(src, dst):
+        if str(dst) == str(out) and ".site.new-" in str(src):
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(writer.os, "rename", rename)
+    with pytest.raises(OSError):
+        writer.write_site({"index.html": b"new"}, out)
+    assert (out / "index.html").read_bytes() == b"old" and (out / "a/x/index.html").read_bytes() == b"old x"
+    assert (out / "CNAME").read_text(encoding="utf-8") == "example.org\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging or old folder left

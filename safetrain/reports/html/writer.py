@@ -116,7 +116,12 @@ class SiteFolder:
                 moved.append(rel.rstrip("/"))
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
             os.rename(out, old / "site")
-            os.rename(new, out)
+            try:
+                os.rename(new, out)
+            except BaseException:
+                os.rename(old / "site", out)  # the previous site back where it was, then its user's files
+                os.rmdir(old)
+                raise
             self.done = True
             moved.clear()
             shutil.rmtree(old)  # only the previous run's own files are left in it
