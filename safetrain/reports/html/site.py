@@ -226,24 +226,24 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
     pages = max(1, ceil(len(listed) / views.PAGE_SIZE))
 
     def links(at: str) -> views.Links:
-        pages: dict[int, str] = {}  # the links of one page, each worked out once
-        rules: dict[str, str] = {}
+        to_pages: dict[int, str] = {}  # the links of one page, each worked out once
+        to_rules: dict[str, str] = {}
 
         def people_page(n: int) -> str:
-            got = pages.get(n)
+            got = to_pages.get(n)
             if got is None:
-                got = pages[n] = href(at, f"{folder}/people-{n}.html")
+                got = to_pages[n] = href(at, f"{folder}/people-{n}.html")
             return got
 
         def rule(code: str) -> str:
-            got = rules.get(code)
+            got = to_rules.get(code)
             if got is None:
-                got = rules[code] = href(at, f"{rules_dir}/{code}.html")
+                got = to_rules[code] = href(at, f"{rules_dir}/{code}.html")
             return got
 
         return views.Links(
             home=href(at, "index.html"), archive=href(at, page),
-            person=lambda pid: people_page(page_of[pid]) + f"#p-{pid}" if pid in page_of else None,
+            person=lambda pid: (people_page(page_of[pid]) + f"#p-{pid}") if pid in page_of else None,
             rule=rule, people_page=people_page)
 
     here = links(page)
