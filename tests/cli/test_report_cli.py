@@ -204,3 +204,23 @@ def test_a_failed_swap_leaves_the_previous_site_and_the_user_s_files(tmp_path, m
     assert (out / "index.html").read_bytes() == b"old" and (out / "a/x/index.html").read_bytes() == b"old x"
     assert (out / "CNAME").read_text(encoding="utf-8") == "example.org\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging or old folder left
+
+
+def test_an_archive_that_fails_halfway_leaves_no_page_behind(workspace, tmp_path, monkeypatch):
+    """Its pages written before the failure are not in the site: nothing outside the site's list."""
+    from safetrain.reports.html import site as html_site
+
+    real = html_site.Renderer.render
+
+    def render(self, page):
+        if page.path.startswith("a/bolt/people-"):
+            raise RuntimeError("a bug in the middle of bolt")
+        return real(self, page)
+
+    monkeypatch.setattr(html_site.Renderer, "render", render)
+    out = tmp_path / "site"
+    r = run(workspace, "-o", out, "-j", "1")
+    assert r.exit_code == 2 and "bolt" in r.output  # reported, the others made
+    listed = set((out / ".safetrain-site").read_text(encoding="utf-8").splitlines()[1:])
+    assert set(_files(out)) - {".safetrain-site"} == listed
+    assert "a/acme/index.html" in listed and not (out / "a" / "bolt").exists()

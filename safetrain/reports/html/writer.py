@@ -99,6 +99,7 @@ class SiteFolder:
                 raise SafetrainError(f"{self.name}/{rel} 不是 safetrain 生成的，新网站的同名页面会替换它：请移走它或换个目录",
                                      f"{self.name}/{rel} was not written by safetrain and a page of the new site "
                                      "would replace it: move it or choose another folder")
+        _only(new, paths)
         moved: list[str] = []
         try:
             put(new, MARKER, (_HEADER + "".join(f"{rel}\n" for rel in sorted(paths))).encode("utf-8"))
@@ -133,6 +134,18 @@ class SiteFolder:
                 except OSError:
                     self.done = True  # the user's files are still in it: leave it for them
             raise
+
+
+def _only(folder: Path, paths: set[str]) -> None:
+    """Remove from the site being made what is not one of its `paths`: the pages an archive
+    had written before it failed (it is left out of the site, and its pages with it)."""
+    for top, dirs, files in os.walk(folder, topdown=False):
+        rel_top = Path(top).relative_to(folder)
+        for name in files:
+            if (rel_top / name).as_posix() not in paths:
+                os.unlink(os.path.join(top, name))
+        if rel_top.parts and not os.listdir(top):
+            os.rmdir(top)
 
 
 def put(folder: Path, rel: str, data: bytes) -> None:
