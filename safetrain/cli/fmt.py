@@ -47,18 +47,23 @@ def fmt(paths, check, yes, lang):
     from ..archive.writing.formatting import format_paths
 
     paths = named_paths(paths, "fmt")
-    if not check and not yes and is_terminal():
-        pending = [r for r in format_paths(paths, check=True) if r.status == "changed"]
+    if not check and not yes and is_terminal():  # judged once, listed, asked; then only those files written
+        judged = list(format_paths(paths, check=True))
+        pending = [r for r in judged if r.status == "changed"]
         if not pending:
             echo(lang, "没有需要格式化的文件", "nothing to reformat")
-            return
-        for result in pending:
-            click.echo(_line(result, True, lang))
-        if not confirm(lang, f"修改以上 {len(pending)} 个文件？", f"change these {len(pending)} file(s)?"):
-            echo(lang, "未修改任何文件", "nothing changed")
-            sys.exit(1)
+        else:
+            for result in pending:
+                click.echo(_line(result, True, lang))
+            if not confirm(lang, f"修改以上 {len(pending)} 个文件？", f"change these {len(pending)} file(s)?"):
+                echo(lang, "未修改任何文件", "nothing changed")
+                sys.exit(1)
+        written = {r.path: r for r in format_paths(paths, only={r.path for r in pending})} if pending else {}
+        results = [written.get(r.path, r) if r.status == "changed" else r for r in judged]
+    else:
+        results = format_paths(paths, check=check)
     counts = {"changed": 0, "unchanged": 0, "invalid": 0, "skipped": 0}
-    for result in format_paths(paths, check=check):
+    for result in results:
         counts[result.status] += 1
         if result.status == "changed":
             click.echo(_line(result, check, lang))

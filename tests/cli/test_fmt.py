@@ -142,6 +142,32 @@ def test_fmt_lists_and_asks_on_a_terminal(archive, monkeypatch):
     assert r.exit_code == 0 and "修改以上" not in r.output and "1 个文件已格式化" in r.output
 
 
+def test_fmt_on_a_terminal_formats_each_file_once(archive, monkeypatch):
+    """Judged once (the list the user agrees to), then only the listed files written."""
+    from safetrain.archive.writing import formatting
+    from safetrain.cli import fmt as fmt_module
+
+    monkeypatch.setattr(fmt_module, "is_terminal", lambda: True)
+    calls = []
+    real = formatting._format_file
+    monkeypatch.setattr(formatting, "_format_file", lambda path, kind, shown, check: calls.append((path.name, check))
+                        or real(path, kind, shown, check))
+    r = run("fmt", archive, input="是\n")
+    assert r.exit_code == 0 and "2 个文件已格式化，2 个无需改动" in r.output, r.output
+    assert sorted(name for name, check in calls if not check) == ["E2.toml", "S1.toml"]  # written: the two listed
+    assert len([c for c in calls if c[1]]) == 4  # judged: every file, once
+
+
+def test_fmt_on_a_terminal_still_names_an_invalid_file(archive, monkeypatch):
+    from safetrain.cli import fmt as fmt_module
+
+    monkeypatch.setattr(fmt_module, "is_terminal", lambda: True)
+    assert run("fmt", archive, "--yes").exit_code == 0
+    (archive / "people/E3.toml").write_text('name = "王五\n', "utf-8")  # not TOML
+    r = run("fmt", archive)
+    assert r.exit_code == 1 and "没有需要格式化的文件" in r.output and "people/E3.toml" in r.output, r.output
+
+
 def test_workspace_commands_refuse_with_no_path_outside_an_archive(archive, tmp_path, monkeypatch):
     monkeypatch.chdir(archive.parent)  # a folder holding an archive, not inside one
     (archive / "people/E2.toml").write_text(MESSY, "utf-8")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Collection, Iterable, Iterator
 
 from ...findings import Finding
 from .atomic import write_bytes
@@ -37,24 +37,33 @@ class Formatted:
     encoding: str = ""  # "bom" (a byte-order mark removed) or "gb18030" (converted to UTF-8) when changed
 
 
-def format_paths(paths: Iterable[str | os.PathLike], check: bool = False) -> Iterator[Formatted]:
-    """Format (or with `check`, only judge) every record file under `paths`."""
+def format_paths(paths: Iterable[str | os.PathLike], check: bool = False,
+                 only: Collection[str] | None = None) -> Iterator[Formatted]:
+    """Format (or with `check`, only judge) every record file under `paths`; with `only`,
+    just the files of those names (as a Formatted's `path` shows them: the ones a user
+    agreed to after a first, judging pass)."""
     for raw in paths:
         path = Path(raw)
         if path.is_file():
-            yield _single(path, check)
+            shown = _shown_single(path)
+            if only is None or shown in only:
+                yield _single(path, check)
             continue
         for root in discover([raw]):
-            yield from _archive(root, check)
+            yield from _archive(root, check, only)
 
 
-def _archive(root: Path, check: bool) -> Iterator[Formatted]:
+def _archive(root: Path, check: bool, only: Collection[str] | None = None) -> Iterator[Formatted]:
     shown = display_name(root)
     prefix = "" if shown == "." else shown.rstrip("/") + "/"
     files, _ = list_files(root)
+    if only is not None:
+        files = [(kind, rel) for kind, rel in files if prefix + rel in only]
     if check:
         for kind, rel in files:
             yield _one(root, kind, rel, prefix + rel, check)
+        return
+    if not files:
         return
     with archive_lock(root):
         results = [_one(root, kind, rel, prefix + rel, check) for kind, rel in files]
@@ -68,8 +77,12 @@ def _one(root: Path, kind: str, rel: str, shown: str, check: bool) -> Formatted:
     return _format_file(root / rel, kind, shown, check)
 
 
+def _shown_single(path: Path) -> str:
+    return os.path.relpath(path) if not os.path.isabs(str(path)) else str(path)
+
+
 def _single(path: Path, check: bool) -> Formatted:
-    shown = os.path.relpath(path) if not os.path.isabs(str(path)) else str(path)
+    shown = _shown_single(path)
     root = find_root(path.parent)
     if root is not None:
         rel = path.absolute().relative_to(root).as_posix()
