@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.models import Certificate, Person
-from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState
+from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, expires_within_window
 from .context import Context, away_at_least, previous_change
 from ..dates import add_months
 from .registry import hit, rule
@@ -143,8 +143,10 @@ def certificate_expiring(ctx: Context):
     An active person's certificate expires, or its review falls due, within
     the warning window: 60 days for special operation certificates, 30 for
     the others (counting as_of itself: a certificate expiring on as_of is
-    reported here, not as C002). Exactly the certificates `safetrain
-    expiring` lists for the same window. The finding points at the certificate.
+    reported here, not as C002). A certificate whose review is overdue (C003)
+    and which expires within the window is reported here too, for its expiry.
+    The certificates `safetrain expiring` lists for the same window. The
+    finding points at the certificate.
 
     Why:
     特种作业规定 第二十二条: the review is applied for 60 days before it falls
@@ -157,15 +159,21 @@ def certificate_expiring(ctx: Context):
     Fix:
     Arrange the review or renewal; record it when done.
     """
-    for cs in _states(ctx, (EXPIRING, REVIEW_DUE)):
+    for cs in _states(ctx, (EXPIRING, REVIEW_DUE, REVIEW_OVERDUE)):
         p, c = cs.person, cs.certificate
-        if cs.state == EXPIRING:
-            zh, en = f"将于 {cs.due} 到期", f"expires on {cs.due}"
+        due, days, citation = cs.due, cs.days_left, cs.citation
+        if cs.state == REVIEW_OVERDUE:  # C003's; its expiry within the window is still this rule's
+            if not expires_within_window(cs, ctx.as_of):
+                continue
+            due, days = c.expires, (c.expires - ctx.as_of).days
+            citation = ctx.figure("special_operation_warning_days").citation
+        if cs.state == REVIEW_DUE:
+            zh, en = f"应于 {due} 复审", f"is due for review on {due}"
         else:
-            zh, en = f"应于 {cs.due} 复审", f"is due for review on {cs.due}"
-        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} {zh}（还有 {cs.days_left} 天）",
-                  f"certificate {_cert(c, 'en')} of {p.name} ({p.id}) {en} (in {cs.days_left} days)",
-                  key=("certificates", c.index), citation=cs.citation)
+            zh, en = f"将于 {due} 到期", f"expires on {due}"
+        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} {zh}（还有 {days} 天）",
+                  f"certificate {_cert(c, 'en')} of {p.name} ({p.id}) {en} (in {days} days)",
+                  key=("certificates", c.index), citation=citation)
 
 
 @rule("C005", "manager-unassessed", title="主要负责人、安全管理人员未考核合格",

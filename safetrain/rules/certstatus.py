@@ -122,6 +122,12 @@ def certificate_state(person: Person, cert: Certificate, ruleset: RuleSet, enter
     return state(VALID, cert.expires, "expiry", window_fig.citation)
 
 
+def expires_within_window(cs: CertState, as_of: date) -> bool:
+    """The certificate itself expires within its warning window (as_of counted), whatever its
+    state says: a special operation certificate whose review is overdue may be expiring too."""
+    return 0 <= (cs.certificate.expires - as_of).days <= cs.window
+
+
 def person_certificates(person: Person, ruleset: RuleSet, enterprise: Enterprise | None,
                         as_of: date) -> list[CertState]:
     """The state of each of the person's certificates issued on or before as_of."""

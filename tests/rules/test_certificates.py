@@ -155,6 +155,21 @@ def test_c004_review_falling_due_within_the_window(memory_archive):
     assert "应于 2024-08-20 复审" in fs[0].message_zh
 
 
+def test_c004_a_certificate_whose_review_is_overdue_still_warns_of_its_expiry(memory_archive):
+    """RULES.md C004: "a certificate expiring ... within its warning window" — C003 for the
+    overdue review does not take that away (issued 2018-08-15, review due 2021-08-15 never
+    recorded, expires 2024-08-15: 46 days after as_of)."""
+    root = memory_archive({
+        "people/E1.toml": person(roles=OPERATOR, extra=certificate(issued="2018-08-15", expires="2024-08-15")),
+        "people/E2.toml": person(roles=OPERATOR, extra=certificate(issued="2018-08-15", expires="2024-08-30")),
+    })
+    fs = findings(root, select=["C"])
+    assert [(f.code, f.subject) for f in fs] == [("C003", "E1"), ("C004", "E1"), ("C003", "E2")]
+    c004 = fs[1]
+    assert "将于 2024-08-15 到期（还有 46 天）" in c004.message_zh and "expires on 2024-08-15" in c004.message_en
+    assert c004.citation == "特种作业规定 第二十二条" and c004.line == fs[0].line
+
+
 def test_c004_is_exactly_what_the_certificate_state_calls_expiring(make_archive):
     root = make_archive({
         "people/E1.toml": person(roles=OPERATOR, extra=certificate(number="A", issued="2021-08-20",
