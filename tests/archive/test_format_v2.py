@@ -148,3 +148,11 @@ def test_schemas_cover_every_kind_with_the_month_bounds(tmp_path):
     jsonschema.validate(good, plan_schema)
     bad = {"year": 2024, "approved": "2024-01-05", "items": [{"title": "t", "type": "pre_job", "month": 13}]}
     assert list(jsonschema.Draft7Validator(plan_schema).iter_errors(bad))
+    # a session: `level` required for pre-job and transfer training, as the loader's A002 says
+    session_schema = json.loads(texts["session.schema.json"])
+    base = {"title": "t", "start": "2024-01-02T08:00:00", "end": "2024-01-02T17:00:00", "hours": 8,
+            "instructor": "李", "provider": "internal", "attendees": []}
+    errors = lambda doc: [e.message for e in jsonschema.Draft7Validator(session_schema).iter_errors(doc)]  # noqa: E731
+    assert errors({**base, "type": "refresher"}) == [] and errors({**base, "type": "pre_job", "level": "team"}) == []
+    assert errors({**base, "type": "pre_job"}) == ["'level' is a required property"]
+    assert errors({**base, "type": "transfer"}) == ["'level' is a required property"]

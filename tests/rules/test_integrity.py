@@ -96,6 +96,27 @@ def test_a002_one_finding_per_problem_naming_the_key(memory_archive):
     assert "without quotes" in fs[2].message_en and "不加引号" in fs[2].message_zh
 
 
+def test_a002_level_is_required_for_pre_job_and_transfer_training(memory_archive):
+    """ARCHIVE-FORMAT: `level` "required for pre_job and transfer, allowed for every type"."""
+    no_level = ('title = "培训"\ntype = "{type}"\nstart = 2024-01-02T08:00:00\nend = 2024-01-04T17:00:00\n'
+                'hours = 24\ntopics = ["rules"]\ncontent = "安全规章"\ninstructor = "李四"\nprovider = "internal"\n'
+                'assessment = "written"\nattendees = [{{ person = "E1", score = 90 }}]\n')
+    files = {"people/E1.toml": person(hired="2024-01-05")}
+    files.update({f"sessions/{t}.toml": no_level.format(type=t) for t in ("pre_job", "transfer", "refresher", "all_staff")})
+    fs = findings(memory_archive(files), select=["A002"])
+    assert [(f.file, f.line, f.message_en) for f in fs] == [
+        ("sessions/pre_job.toml", None, "required key `level` is missing (required for pre-job training: "
+                                        "company, workshop or team)"),
+        ("sessions/transfer.toml", None, "required key `level` is missing (required for transfer training: "
+                                         "company, workshop or team)")]
+    assert "缺少必填键 `level`" in fs[0].message_zh
+    # as every file with an A002, the session is left out of the other rules: E1 has no pre-job training
+    assert ("P001", "E1", None) in found(memory_archive(files))
+    files["sessions/pre_job.toml"] = no_level.format(type="pre_job").replace('type = "pre_job"\n',
+                                                                             'type = "pre_job"\nlevel = "company"\n')
+    assert [f for f in found(memory_archive(files)) if f[0] in ("P001", "A002") and f[1] != "transfer"] == []
+
+
 def test_a002_missing_keys_wrong_types_everywhere(memory_archive):
     root = memory_archive({
         "safetrain.toml": 'format = 1\nruleset = "national"\n[enterprise]\nname = 1\n',
@@ -109,7 +130,7 @@ def test_a002_missing_keys_wrong_types_everywhere(memory_archive):
     assert ("safetrain.toml", "enterprise.name") in keys
     assert ("safetrain.toml", "enterprise.industry") in keys
     assert {k for f, k in keys if f == "sessions/S1.toml"} == {
-        "title", "start", "end", "hours", "attendees[0]", "attendees[1].person"}
+        "title", "level", "start", "end", "hours", "attendees[0]", "attendees[1].person"}
     assert {k for f, k in keys if f == "drills/D1.toml"} == {"date", "scale", "participants"}
     assert ("mentorships/E9.toml", "mentor") in keys and ("mentorships/E9.toml", "post") in keys
     assert ("people/bad name.toml", "") in keys

@@ -11,6 +11,7 @@ import json
 
 from .fields import FieldSpec, TableSpec
 from .discover import MARKER
+from .models import LEVEL_REQUIRED
 from .spec import ATTACHMENT, ID_PATTERN, RECORD_KINDS
 
 #: record kind -> its schema's file name (safetrain.toml's is safetrain.schema.json)
@@ -99,6 +100,9 @@ def schema(kind: str, lang: str | None = None) -> dict:
             "description": (t.en if lang is None else _words(t.zh, t.en)) + _FORMAT_DOC[lang or "both"],
         }
         out.update(table_schema(t))
+        if kind == "session":  # `level`: required for pre-job and transfer training
+            out["if"] = {"properties": {"type": {"enum": list(LEVEL_REQUIRED)}}, "required": ["type"]}
+            out["then"] = {"required": ["level"]}
     finally:
         _LANG[0] = None
     return out

@@ -26,7 +26,7 @@ from .fastread import packer, read, unpacker
 from .discover import MARKER, archive_root, display_name, find_root
 from .files import FileStore, LocalFiles, MemoryFiles
 from .tomltext import key_lines, line_of
-from .models import Archive, Config, Settings
+from .models import LEVEL_REQUIRED, Archive, Config, Settings
 from .reader import MAX_FILE_BYTES, RawFile, bad_name, parse_file, read_file, stem_of, unreadable
 from .spec import FOLDERS, RECORD_KINDS, kind_of_path
 from .tomlparse import loader
@@ -424,6 +424,17 @@ def _person_problems(raw: RawFile) -> list[Problem]:
     return out
 
 
+def _session_problems(raw: RawFile) -> list[Problem]:
+    """ARCHIVE-FORMAT: `level` is required for pre-job and transfer training."""
+    kind = raw.data.get("type")
+    if kind in LEVEL_REQUIRED and "level" not in raw.data:
+        return [Problem(("level",), f"缺少必填键 `level`（{'岗前培训' if kind == 'pre_job' else '调岗/复岗培训'}必填："
+                                    "company 公司级、workshop 车间级或 team 班组级）",
+                        f"required key `level` is missing (required for {'pre-job' if kind == 'pre_job' else 'transfer'} "
+                        "training: company, workshop or team)")]
+    return []
+
+
 def _introduction_problems(raw: RawFile) -> list[Problem]:
     """ARCHIVE-FORMAT: departments, posts, or both; at least one entry."""
     if raw.data.get("departments") or raw.data.get("posts"):
@@ -446,7 +457,8 @@ def _tables(value) -> list[dict]:
     return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
 
 
-_KIND_PROBLEMS = {"person": _person_problems, "introduction": _introduction_problems, "plan": _plan_problems}
+_KIND_PROBLEMS = {"person": _person_problems, "session": _session_problems, "introduction": _introduction_problems,
+                  "plan": _plan_problems}
 
 
 def _build(store: FileStore, prepared: list[Prepared], findings: list[Finding], name: str) -> tuple[Archive, list[Finding]]:

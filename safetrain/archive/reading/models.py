@@ -208,6 +208,10 @@ class Attendance:
     index: int = 0
 
 
+#: the session types whose `level` is required ("required for pre_job and transfer, allowed for every type")
+LEVEL_REQUIRED = ("pre_job", "transfer")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Session:
     """sessions/**/<sid>.toml: one file per training session."""
