@@ -117,6 +117,31 @@ def test_a002_level_is_required_for_pre_job_and_transfer_training(memory_archive
     assert [f for f in found(memory_archive(files)) if f[0] in ("P001", "A002") and f[1] != "transfer"] == []
 
 
+def test_a002_in_safetrain_toml_leaves_that_file_out_and_judges_everything_else(memory_archive):
+    """RULES.md: "A file with an A001 or A002 finding is left out of every other rule ...
+    Everything else is judged." A typo in [settings] leaves the rule set and industry known:
+    the people are judged by them; what is about the file itself (the enterprise's drill
+    periods, its plan, its waivers) is left out."""
+    people = {"people/E1.toml": person(hired="2024-03-01")}  # no pre-job training: P001
+    clean = config(waivers='[{ rule = "P001", reason = "试用期" }]')
+    typo = clean + "\n[settings]\npassmark = 70\n"
+    judged = found(memory_archive({"safetrain.toml": clean, **people}), as_of=date(2025, 3, 1))
+    assert {c for c, _, _ in judged} >= {"D004", "R005"} and "P001" not in {c for c, _, _ in judged}  # waived
+    got = found(memory_archive({"safetrain.toml": typo, **people}), as_of=date(2025, 3, 1))
+    assert ("A002", "enterprise", None) in got and ("P001", "E1", None) in got  # its waiver silences nothing
+    assert [c for c, _, _ in got if c[0] in "DRK" or c == "A011"] == []  # nothing about the file itself
+    # a key the rules need: the file is unusable, and so is everything that needs the enterprise
+    broken = clean.replace('industry = "manufacturing"', 'industry = "fabrication"')
+    got = found(memory_archive({"safetrain.toml": broken, **people}), as_of=date(2025, 3, 1))
+    assert ("A002", "enterprise", None) in got and not [c for c, _, _ in got if c[0] in "PDRKY"]
+
+
+def test_safetrain_toml_may_carry_a_note(memory_archive):
+    """ARCHIVE-FORMAT: "Every record may carry note" — the register too."""
+    root = memory_archive({"safetrain.toml": 'note = "集团二分厂的档案"\n' + config(), "people/E1.toml": person()})
+    assert [f for f in found(root) if f[0] == "A002"] == []
+
+
 def test_a002_missing_keys_wrong_types_everywhere(memory_archive):
     root = memory_archive({
         "safetrain.toml": 'format = 1\nruleset = "national"\n[enterprise]\nname = 1\n',

@@ -136,7 +136,37 @@ def _prepare(got: RawFile | Finding, codes, pass_mark: float) -> Prepared:
         out.format = got.data.get("format", FORMAT_VERSION)
     if not problems:
         out.model = model if plain else build(spec.model, got.data, **_given(got.kind, got.rel, got.id, pass_mark))
+    elif got.kind == "config":
+        out.model = config_in_part(got.data, problems, got.rel)
     return out
+
+
+def config_in_part(data: dict, problems, rel: str = MARKER) -> Config | None:
+    """safetrain.toml whose A002s are all in keys it can do without (an unknown key, a
+    mistyped optional one, a waiver): the rest of it, without its waivers, so the rules can
+    judge everything else by its rule set and industry (RULES.md: the file with the A002
+    is left out, "everything else is judged"); None when a required key is missing or wrong."""
+    import copy
+
+    table = RECORD_KINDS["config"].table
+    kept = copy.deepcopy(data)
+    kept.pop("waivers", None)  # the file is left out: its waivers silence nothing
+    for q in problems:
+        spec, parent = table, kept
+        for i, part in enumerate(q.key):
+            if i == 0 and part == "waivers":
+                break
+            if not isinstance(part, str) or not isinstance(parent, dict) or part in spec.required:
+                return None  # a key the rules need, or inside a list: the file is unusable
+            field = spec.fields.get(part)
+            child = parent.get(part)
+            if i == len(q.key) - 1 or field is None or field.table is None or not isinstance(child, dict):
+                parent.pop(part, None)  # the key (or the table it is in) as if it were not written
+                break
+            spec, parent = field.table, child
+    if validate_table(kept, table):
+        return None
+    return build(Config, kept, file=rel)
 
 
 class Snapshot:
@@ -479,6 +509,8 @@ def _build(store: FileStore, prepared: list[Prepared], findings: list[Finding], 
             subject = p.id or "enterprise"
             excluded[p.kind].add(subject)
             findings.extend(Finding("A002", p.rel, subject, q.zh, q.en, key=q.key) for q in p.problems)
+            if p.kind == "config":
+                config = p.model  # what of it can be used, or None (config_in_part)
         elif p.kind == "config":
             config = p.model
         else:
@@ -531,7 +563,10 @@ def load_config(path: str | os.PathLike) -> tuple[Path | None, Config | None]:
     if root is None:
         return None, None
     raw = read_file(LocalFiles(root), "config", MARKER)
-    if isinstance(raw, Finding) or validate_table(raw.data, RECORD_KINDS["config"].table):
+    if isinstance(raw, Finding):
         return root, None
+    problems = validate_table(raw.data, RECORD_KINDS["config"].table)
     _refuse_newer_format(Prepared("config", raw.rel, "", format=raw.data.get("format", FORMAT_VERSION)), root)
+    if problems:
+        return root, config_in_part(raw.data, problems, raw.rel)
     return root, build(Config, raw.data, file=raw.rel)

@@ -93,6 +93,7 @@ class Config:
     ruleset: str = key("str", "规则集：内置名称或档案内规则集文件路径",
                        "rule set: a built-in name or a path to a rule set file inside the archive", required=True)
     waivers: tuple[Waiver, ...] = _waivers()
+    note: str | None = key(*_NOTE)  # "Every record may carry note": the register too (a key before its tables)
     enterprise: Enterprise = key("table", "企业登记信息", "the enterprise register", required=True, model=Enterprise)
     settings: Settings = key("table", "档案设置", "archive settings", model=Settings, default_factory=Settings)
     file: str = "safetrain.toml"
