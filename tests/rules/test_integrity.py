@@ -298,6 +298,20 @@ def test_unselected_rule_does_not_make_its_waiver_unused(memory_archive):
     assert found(root, select=["A011", "R001"]) == []
 
 
+def test_a011_a_waiver_of_a_rule_the_rule_set_does_not_judge_silences_nothing(memory_archive):
+    """RULES.md A011: "a waiver that silences nothing" — K001 is judged by ningxia-2023 only."""
+    files = {"people/E1.toml": person(waivers='[{ rule = "K001", reason = "2023年未在岗" }]'),
+             "safetrain.toml": config(waivers='[{ rule = "K004", reason = "不使用燃气" }]')}
+    fs = [f for f in findings(memory_archive(files)) if f.code == "A011"]
+    assert [(f.subject, f.file) for f in fs] == [("E1", "people/E1.toml"), ("enterprise", "safetrain.toml")]
+    assert "national 规则集不检查 K001" in fs[0].message_zh and "does not judge K004" in fs[1].message_en
+    # under the rule set that judges it, the waiver silences E1's K001 (a 2023 campaign it missed)
+    files["safetrain.toml"] = config(ruleset="ningxia-2023", waivers='[{ rule = "K004", reason = "不使用燃气" }]')
+    fs = [f for f in findings(memory_archive(files)) if f.code in ("A011", "K001")]
+    assert [(f.code, f.subject) for f in fs] == [("A011", "enterprise")]  # K004: judged, found nothing
+    assert "规则集不检查" not in fs[0].message_zh
+
+
 def test_empty_files_are_missing_every_required_key(memory_archive):
     root = memory_archive({"people/E1.toml": "", "sessions/S1.toml": "\n\n", "safetrain.toml": ""})
     fs = findings(root)
