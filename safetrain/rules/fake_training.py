@@ -84,7 +84,7 @@ def implausible_hours(ctx: Context):
     session's time were not given. The figures are `minutes_per_hour` and
     `max_hours_per_day` in the rule set. No article sets a daily maximum:
     it is an integrity check of the archive (档案完整性检查), configurable, and
-    a finding it decides cites no law.
+    a finding it decides cites no law. A session failing both cites both figures.
 
     Example:
     `start = 2023-07-01T08:30:00`, `end = 2023-07-01T12:00:00` (210 minutes)
@@ -100,18 +100,19 @@ def implausible_hours(ctx: Context):
             continue  # A009's
         minutes = (s.end - s.start).total_seconds() / 60
         days = (s.end.date() - s.start.date()).days + 1
-        reasons, citation = [], None
+        reasons, citations = [], []
         if s.hours * per_hour.value > minutes:
             reasons.append((f"按每学时 {per_hour.value:g} 分钟需 {s.hours * per_hour.value:g} 分钟，"
                             f"但 {_when(s)} 只有 {minutes:g} 分钟",
                             f"at {per_hour.value:g} minutes each they need {s.hours * per_hour.value:g} minutes, "
                             f"but {_when(s)} lasts {minutes:g}"))
-            citation = per_hour.citation
+            citations.append(per_hour.citation)
         if s.hours > per_day.value * days:
             reasons.append((f"超过 {days} 个日历日每日最多 {per_day.value:g} 学时的上限",
                             f"more than {per_day.value:g} a day over {days} calendar day(s)"))
-            citation = citation or per_day.citation
-        if reasons:
+            citations.append(per_day.citation)
+        if reasons:  # the citation of each figure it applied
+            citation = "; ".join(dict.fromkeys(c for c in citations if c)) or None
             yield hit(s.id, s.file, f"培训 {s.id} 记 {s.hours:g} 学时：" + "；".join(zh for zh, _ in reasons),
                       f"session {s.id} credits {s.hours:g} 学时: " + "; ".join(en for _, en in reasons),
                       key=("hours",), citation=citation)

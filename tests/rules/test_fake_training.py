@@ -96,6 +96,17 @@ def test_f002_more_than_the_daily_maximum(memory_archive):
     assert fs[0].citation == "档案完整性检查（每日学时上限，可配置；无法规条文规定）"  # RULES.md v2: no article
 
 
+def test_f002_failing_both_cites_both_figures(memory_archive):
+    """RULES.md: a finding prints the citation of the figure it applied — here two."""
+    root = memory_archive({
+        "people/E1.toml": person(hired="2023-06-01"),
+        "sessions/S1.toml": held(E1, "2023-07-01T08:00:00", "2023-07-01T12:00:00", hours="9"),
+    })
+    [f] = findings(root, select=["F"])
+    assert "405 分钟" in f.message_zh and "每日最多 8 学时" in f.message_zh
+    assert f.citation == "学时按45分钟计（无全国统一文本，可配置）; 档案完整性检查（每日学时上限，可配置；无法规条文规定）"
+
+
 # -- F003 ---------------------------------------------------------------------
 
 def test_f003_training_before_hire_or_after_leaving(memory_archive):
