@@ -208,10 +208,11 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
 def _write_template(module, path: str, force: bool, lang: str, what: tuple[str, str]) -> None:
     """`--template FILE.xlsx` of an import: the blank sheet of `module` (roster or attendance),
     claimed as every output is (replacing only its own earlier template, or with --force)."""
+    from ..archive.writing.atomic import write_bytes
     from ..archive.writing.outputs import claim_output
-    from ..reports.ooxml import written_by_safetrain
+    from ..reports.ooxml import TEMPLATE_DAY, normalize, written_by_safetrain
 
     target = claim_output(path, force=force, ours=lambda p: written_by_safetrain(p, module.TEMPLATE_TITLE))
-    module.write_template(path)
+    write_bytes(path, normalize(module.template(), module.TEMPLATE_TITLE, TEMPLATE_DAY))  # the same bytes every time
     echo(lang, f"已写出{what[0]} {path}", f"wrote the {what[1]} {path}")
     tell_replaced(lang, [target])

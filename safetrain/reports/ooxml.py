@@ -22,6 +22,8 @@ from xml.sax.saxutils import escape
 from ..controls import drop_controls
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+#: the date in the properties of a file that is of no day (a blank import template)
+TEMPLATE_DAY = date(*ZIP_TIME[:3])
 CORE = "docProps/core.xml"
 AUTHOR = "safetrain"
 

@@ -140,6 +140,23 @@ def test_newer_format_is_refused_naming_the_version(make_archive):
     assert r.exit_code == 2 and "格式版本 2" in r.output
 
 
+def test_an_archive_of_a_newer_format_is_not_written_to_either(make_archive, tmp_path):
+    """ARCHIVE-FORMAT (Versions): "refused with a clear message naming the version, never
+    half-read" — by the commands that write as by those that read."""
+    messy = 'post = "车工"\nname = "张三"\nemployment = "formal"\ndepartment = "机加车间"\nhired = 2023-07-03\n'
+    root = make_archive({"safetrain.toml": config().replace("format = 1", "format = 2"), "people/E1.toml": messy})
+    before = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,部门,岗位,入职日期,用工形式\n李四,机加车间,车工,2024-07-01,正式工\n", encoding="utf-8")
+    for args in (["new", "person", "E2", str(root), "--name", "李四", "--employment", "formal", "--department", "机加车间",
+                  "--post", "车工", "--hired", "2024-07-01"],
+                 ["import", "roster", str(roster), "-a", str(root), "--id-prefix", "N"],
+                 ["fmt", "-y", str(root)], ["fmt", "-y", str(root / "people" / "E1.toml")]):
+        r = run(*args)
+        assert r.exit_code == 2 and "格式版本 2" in r.output and "Traceback" not in r.output, (args, r.output)
+    assert {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
 def test_unknown_ruleset_is_one_line_error(make_archive):
     root = make_archive(ruleset="guangdong-2030")
     r = run("check", str(root), *AS_OF)

@@ -187,6 +187,33 @@ def test_attendance_template_reads_back(with_session, tmp_path):
     assert '{ person = "E1", score = 90 }' in (with_session / "sessions/2023/S1.toml").read_text("utf-8")
 
 
+@pytest.mark.parametrize("kind", ["roster", "attendance"])
+def test_a_blank_template_is_the_same_bytes_every_time(kind, tmp_path, monkeypatch):
+    """DESIGN: byte-identical documents. Made a minute apart, the same file: no clock in its
+    properties or its zip entries."""
+    import datetime as dt
+    import zipfile
+
+    one, two = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
+    assert run("import", kind, "--template", one).exit_code == 0
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2031, 5, 6, 7, 8, 9, tzinfo=tz)
+
+        @classmethod
+        def utcnow(cls):
+            return dt.datetime(2031, 5, 6, 7, 8, 9)
+
+    monkeypatch.setattr(dt, "datetime", Later)
+    assert run("import", kind, "--template", two).exit_code == 0
+    assert one.read_bytes() == two.read_bytes()
+    with zipfile.ZipFile(one) as z:
+        assert {info.date_time for info in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"1980-01-01T00:00:00Z" in z.read("docProps/core.xml")
+
+
 def test_the_example_sign_in_sheet(make_archive, tmp_path):
     root = make_archive({}, root=tmp_path / "a")
     assert run("import", "roster", EXAMPLES / "花名册.xlsx", root).exit_code == 0

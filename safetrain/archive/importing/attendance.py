@@ -167,16 +167,14 @@ TEMPLATE_ROWS = 500
 TEMPLATE_TITLE = "签到及成绩表模板"  # its title property: how `--template` knows a template it wrote before
 
 
-def write_template(path: str | Path, title: str | None = None) -> None:
-    """A blank attendance sheet: a title row, the headers this importer reads, an example
-    row (工号 示例, never imported), text format for 工号, a drop-down list of results."""
+def template(title: str | None = None) -> bytes:
+    """A blank attendance sheet (.xlsx bytes): a title row, the headers this importer reads, an
+    example row (工号 示例, never imported), text format for 工号, a drop-down list of results."""
     import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from ..writing.atomic import write_bytes
 
     book = Workbook()
     book.properties.creator = book.properties.lastModifiedBy = "safetrain"
@@ -203,4 +201,4 @@ def write_template(path: str | Path, title: str | None = None) -> None:
     ws.freeze_panes = "A3"
     buf = io.BytesIO()
     book.save(buf)
-    write_bytes(path, buf.getvalue())
+    return buf.getvalue()

@@ -285,14 +285,12 @@ TEMPLATE_ROWS = 2000  # rows that get the drop-down lists and text formats
 TEMPLATE_TITLE = "花名册模板"  # its title property: how `--template` knows a template it wrote before
 
 
-def write_template(path: str | Path) -> None:
-    """A blank roster: headers (required ones marked *), an example row, drop-down lists for
-    the coded columns, text format for 工号 and 身份证号, and a sheet explaining each column."""
+def template() -> bytes:
+    """A blank roster (.xlsx bytes): headers (required ones marked *), an example row, drop-down
+    lists for the coded columns, text format for 工号 and 身份证号, and a sheet explaining each column."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from ..writing.atomic import write_bytes
 
     book = Workbook()
     book.properties.creator = book.properties.lastModifiedBy = "safetrain"
@@ -340,7 +338,7 @@ def write_template(path: str | Path) -> None:
 
     buf = io.BytesIO()
     book.save(buf)
-    write_bytes(path, buf.getvalue())
+    return buf.getvalue()
 
 
 def _explain(ws, keys: list[str], required: set[str]) -> None:

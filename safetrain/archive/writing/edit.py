@@ -359,7 +359,11 @@ class Editor:
 @contextmanager
 def editing(root: str | Path, dry_run: bool = False, timeout: float | None = None,
             today: date | None = None) -> Iterator[Editor]:
-    """An Editor for the archive at or above `root`, holding its lock throughout."""
+    """An Editor for the archive at or above `root`, holding its lock throughout. An archive
+    of a newer format than this safetrain's is refused before anything is read or written."""
+    from ..reading.loader import load_config
+
     root = archive_root(root)
+    load_config(root)  # ARCHIVE-FORMAT (Versions): a newer format is refused, never half-read or written
     with archive_lock(root, timeout):
         yield Editor(root, dry_run, today)

@@ -23,6 +23,7 @@ from ..reading.encodings import BOM, legacy_text
 from ..reading.discover import MARKER, discover, display_name, find_root
 from .lock import archive_lock
 from ..reading.files import LocalFiles
+from ..reading.loader import load_config
 from ..reading.reader import list_files, parse_file, read_file
 from ..reading.spec import kind_of_path, kind_of_word
 
@@ -54,6 +55,7 @@ def format_paths(paths: Iterable[str | os.PathLike], check: bool = False,
 
 
 def _archive(root: Path, check: bool, only: Collection[str] | None = None) -> Iterator[Formatted]:
+    load_config(root)  # a newer format is refused, never laid out as this one
     shown = display_name(root)
     prefix = "" if shown == "." else shown.rstrip("/") + "/"
     files, _ = list_files(root)
@@ -85,6 +87,7 @@ def _single(path: Path, check: bool) -> Formatted:
     shown = _shown_single(path)
     root = find_root(path.parent)
     if root is not None:
+        load_config(root)  # a file of an archive of a newer format is refused
         rel = path.absolute().relative_to(root).as_posix()
         kind = kind_of_path(rel)
         if kind is not None:
