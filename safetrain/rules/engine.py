@@ -105,7 +105,8 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
                 f"对 {w.rule} 的豁免已于 {w.until} 到期（理由：{w.reason}），所豁免的问题重新报告",
                 f"the waiver of {w.rule} ended on {w.until} (reason: {w.reason}); what it waived is reported again",
                 key=("waivers", w.index)), a010, ruleset))
-        elif i not in used and (w.rule in ran or not ruleset.enabled(w.rule)):  # (not a rule left out by --select)
+        elif i not in used and (w.rule in ran or (archive.config is not None and not ruleset.enabled(w.rule))):
+            # (never for a rule left out by --select, nor by a rule set only guessed: safetrain.toml unusable)
             off_zh = "" if w.rule in ran else f"（{ruleset.name} 规则集不检查 {w.rule}）"
             off_en = "" if w.rule in ran else f" (the rule set {ruleset.name} does not judge {w.rule})"
             kept.append(_complete(hit(

@@ -310,6 +310,9 @@ def test_a011_a_waiver_of_a_rule_the_rule_set_does_not_judge_silences_nothing(me
     fs = [f for f in findings(memory_archive(files)) if f.code in ("A011", "K001")]
     assert [(f.code, f.subject) for f in fs] == [("A011", "enterprise")]  # K004: judged, found nothing
     assert "规则集不检查" not in fs[0].message_zh
+    # safetrain.toml unusable: the rule set is not known, so no waiver is said to be of a rule it does not judge
+    files["safetrain.toml"] = config(ruleset="ningxia-2023").replace('industry = "manufacturing"', 'industry = "bbq"')
+    assert [f for f in findings(memory_archive(files)) if f.code == "A011"] == []
 
 
 def test_empty_files_are_missing_every_required_key(memory_archive):
