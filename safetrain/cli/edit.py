@@ -79,9 +79,12 @@ def _new_command(kind: str) -> click.Command:
         fill_required(fields, required, values, lang, defaults={"provider": "internal"})
         with editing(archive, dry_run=dry_run) as ed:
             rel, text = new_record(ed, kind, rid, values)
+            masks = ed.masks
         if dry_run:
+            from ..archive.reading.gbcodes import mask_id_numbers_in
+
             echo(lang, f"将新建 {rel}（--dry-run，未写入）：", f"would create {rel} (--dry-run, nothing written):")
-            click.echo(text, nl=False)
+            click.echo(mask_id_numbers_in(text, values.get("id_number")) if masks else text, nl=False)  # as every output
         else:
             echo(lang, f"已新建 {rel}", f"created {rel}")
 

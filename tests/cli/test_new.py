@@ -146,6 +146,17 @@ def test_new_dry_run_writes_nothing(archive):
     assert snapshot(archive) == before
 
 
+
+def test_new_dry_run_masks_the_id_number_it_shows(archive):
+    """Terminal output masks 身份证号 (settings.mask_id_numbers, true when absent): the preview too."""
+    before = snapshot(archive)
+    result = run("new", "person", "E9", "-a", archive, "--dry-run", "--name", "王五", "--department", "d", "--post", "p",
+                 "--employment", "formal", "--hired", "2023-07-03", "--id-number", "640104199003070014")
+    assert result.exit_code == 0, result.output
+    assert 'id_number = "640104********0014"' in result.output and "640104199003070014" not in result.output
+    assert snapshot(archive) == before
+
+
 def test_archive_found_from_the_current_folder(archive, monkeypatch):
     monkeypatch.chdir(archive / "people")
     result = run("new", "person", "E9", "--name", "王五", "--department", "d", "--post", "p", "--employment", "formal",
