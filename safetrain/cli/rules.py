@@ -12,8 +12,13 @@ from .options import archive_option, format_option, lang_option
 
 
 def _ruleset(archive, name, lang):
+    """(RuleSet, Enterprise or None) of the archive named, or of the one the current folder
+    is in (the rule set's defaults outside any); an archive named that is not one is an error."""
     from ..api import ruleset_at
+    from ..archive.reading.discover import archive_root
 
+    if archive not in (None, "."):
+        archive = archive_root(archive)  # a path that holds no archive is said, not passed over
     return ruleset_at(archive, name)
 
 
@@ -30,7 +35,8 @@ def rules(archive, ruleset, fmt, lang):
     or -a); without an archive, the rule set's defaults and tiers.
     """
     from ..archive.reading.codes import INDUSTRY, label
-    from ..reports.rulebook import figures_in_force, removed_line, rules_markdown, rules_table, status_note
+    from ..reports.rulebook import figures_in_force, removed_line, rule_title, rules_markdown, rules_table, status_note
+    from ..rules import RULES
     from ..rules.catalog import removed_codes
 
     rs, enterprise = _ruleset(archive, ruleset, lang)
@@ -58,7 +64,7 @@ def rules(archive, ruleset, fmt, lang):
     t = Table("code", "name", "标题" if lang == "zh" else "title", *status, "severity", "on", "citation")
     for row in table:
         shown = [status_note(row["status"], lang).strip(" （）()")] if status else []
-        t.add_row(row["code"], row["name"], row["title"], *shown, row["severity"],
+        t.add_row(row["code"], row["name"], rule_title(RULES[row["code"]], lang), *shown, row["severity"],
                   "✓" if row["enabled"] else "–", row["citation"])
     console.print(t)
     if removed := removed_line(lang):

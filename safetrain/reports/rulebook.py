@@ -94,6 +94,11 @@ def rule_page(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None, l
     return "\n".join(lines).rstrip() + "\n"
 
 
+def rule_title(rule, lang: str) -> str:
+    """The Chinese title, or in English the first line of the rule's English page."""
+    return rule.summary.rstrip(".") if lang == "en" else rule.title
+
+
 def rules_table(ruleset: RuleSet) -> list[dict]:
     return [
         {"code": r.code, "name": r.name, "title": r.title, "severity": r.severity, "status": r.status,

@@ -59,3 +59,18 @@ def test_every_date_option_takes_the_same_forms(archive, typed):
     assert r.exit_code == 0 and '"as_of": "2024-06-30"' in r.output
     r = run("pair", archive, "--as-of", typed, "--start", typed, "--format", "json")
     assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("args", [["explain", "C004"], ["rules"], ["rules", "--format", "json"]])
+def test_explain_and_rules_say_when_the_archive_named_is_not_one(tmp_path, monkeypatch, args):
+    """Not the rule set's defaults in silence: a path that holds no archive is an error (exit 2)."""
+    monkeypatch.chdir(tmp_path)
+    for named in (["nonexist"], ["-a", str(tmp_path / "nonexist")], [str(tmp_path)]):
+        r = run(*args, *named)
+        assert r.exit_code == 2 and "没有档案" in r.output and "Traceback" not in r.output, (named, r.output)
+    assert run(*args).exit_code == 0  # none named, outside any archive: the defaults, as before
+
+
+def test_rules_in_english_titles_every_rule_in_english(archive):
+    out = run("rules", archive, "--lang", "en").output
+    assert "A file is not" in out and "特种作业人员无证上岗" not in out

@@ -34,6 +34,7 @@ from ...rules import RULES
 from ..expiring import due_counts, due_items
 from ..facts import Facts
 from ..matrix import matrix_document
+from ..rulebook import rule_title
 from ..summary import archive_summary, workspace_total
 from . import views
 from .labels import labels, t
@@ -299,7 +300,7 @@ def _rule_pages(site: Site, ruleset, folder: str, lang: str, as_of: str, overrid
     site.pages.append(Page(index, "rules.html", ctx, overrides))
     for code, rule in sorted(RULES.items()):
         at = f"{folder}/{code}.html"
-        ctx = _common(lang, at, as_of, f"{code} {views.rule_title(rule, lang)}",
+        ctx = _common(lang, at, as_of, f"{code} {rule_title(rule, lang)}",
                       [(home_title, "index.html"), (rs_title, index), (code, None)])
         ctx.update({"rule": views.rule_context(rule, ruleset, lang)})
         site.pages.append(Page(at, "rule.html", ctx, overrides))

@@ -28,7 +28,7 @@ from ..expiring import due_items
 from ..facts import Facts
 from ..matrix import CURRENT, EXPIRED, EXPIRING, LEVELS, MISSING, NA
 from ..register import FAMILIES, FAMILIES_EN
-from ..rulebook import _family_order, figures_in_force
+from ..rulebook import _family_order, figures_in_force, rule_title
 from . import charts
 from .labels import t
 
@@ -191,11 +191,6 @@ def finding_groups(findings: Sequence[Finding], lang: str, links: Links, people)
                           "rows": [finding_row(x, lang, links, people) for x in items]})
         out.append({"family": fam, "name": family_name(fam, lang), "count": sum(r["count"] for r in rules), "rules": rules})
     return out
-
-
-def rule_title(rule, lang: str) -> str:
-    """The Chinese title, or in English the first line of the rule's English page."""
-    return rule.summary.rstrip(".") if lang == "en" else rule.title
 
 
 def department_chart(s: dict, lang: str) -> dict:
