@@ -13,12 +13,13 @@ from .options import archive_option, format_option, lang_option
 
 def _ruleset(archive, name, lang):
     """(RuleSet, Enterprise or None) of the archive named, or of the one the current folder
-    is in (the rule set's defaults outside any); an archive named that is not one is an error."""
+    is in (the rule set's defaults outside any archive); a path that does not exist, or a
+    workspace of several archives, is an error rather than the defaults in silence."""
     from ..api import ruleset_at
-    from ..archive.reading.discover import archive_root
+    from ..archive.reading.discover import one_or_none
 
     if archive not in (None, "."):
-        archive = archive_root(archive)  # a path that holds no archive is said, not passed over
+        archive = one_or_none(archive)
     return ruleset_at(archive, name)
 
 

@@ -62,13 +62,23 @@ def test_every_date_option_takes_the_same_forms(archive, typed):
 
 
 @pytest.mark.parametrize("args", [["explain", "C004"], ["rules"], ["rules", "--format", "json"]])
-def test_explain_and_rules_say_when_the_archive_named_is_not_one(tmp_path, monkeypatch, args):
-    """Not the rule set's defaults in silence: a path that holds no archive is an error (exit 2)."""
+def test_explain_and_rules_say_when_the_archive_named_is_not_one(make_archive, tmp_path, monkeypatch, args):
+    """Not the rule set's defaults in silence: a path that does not exist, or a workspace
+    (which archive's figures?), is an error (exit 2); a folder outside any archive gives the
+    defaults, as no path does there."""
     monkeypatch.chdir(tmp_path)
-    for named in (["nonexist"], ["-a", str(tmp_path / "nonexist")], [str(tmp_path)]):
+    for named in (["nonexist"], ["-a", str(tmp_path / "nonexist")]):
         r = run(*args, *named)
-        assert r.exit_code == 2 and "没有档案" in r.output and "Traceback" not in r.output, (named, r.output)
-    assert run(*args).exit_code == 0  # none named, outside any archive: the defaults, as before
+        assert r.exit_code == 2 and "路径不存在" in r.output and "Traceback" not in r.output, (named, r.output)
+    ws = tmp_path / "ws"
+    make_archive({}, root=ws / "a", industry="coal_mine")
+    assert run(*args, str(ws)).exit_code == 0  # one archive in it: that one
+    make_archive({}, root=ws / "b")
+    r = run(*args, str(ws))
+    assert r.exit_code == 2 and "下有 2 个档案：请指定其中一个" in r.output, r.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(*args, str(empty)).exit_code == 0 and run(*args).exit_code == 0
 
 
 def test_rules_in_english_titles_every_rule_in_english(archive):

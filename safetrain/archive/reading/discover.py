@@ -48,6 +48,27 @@ def _below(path: Path) -> list[Path]:
     return found
 
 
+def existing(raw: str | os.PathLike) -> Path:
+    """The path named, or the one "no such path" error."""
+    path = Path(raw)
+    if not path.exists():
+        raise SafetrainError(f"路径不存在：{raw}", f"no such path: {raw}")
+    return path
+
+
+def one_or_none(raw: str | os.PathLike) -> Path | None:
+    """The archive at or above the path named, or None where there is none at all (a folder
+    outside any archive); a path that does not exist, or a workspace of several archives,
+    is an error (which one would it be?)."""
+    path = existing(raw)
+    root = find_root(path if path.is_dir() else path.parent)
+    if root is None and path.is_dir() and (below := _below(path)):
+        if len(below) == 1:
+            return below[0]
+        raise SafetrainError(f"{raw} 下有 {len(below)} 个档案：请指定其中一个", f"{raw} holds {len(below)} archives: name one")
+    return root
+
+
 def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """Archive roots for the given paths, each once, in path order.
 
@@ -56,9 +77,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
     roots: list[Path] = []
     seen: set[Path] = set()
     for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise SafetrainError(f"路径不存在：{raw}", f"no such path: {raw}")
+        path = existing(raw)
         if path.is_file() or (path / MARKER).is_file():
             found = [find_root(path if path.is_dir() else path.parent)]
         else:
