@@ -58,7 +58,8 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, de
     records; `init` lists printed/ in .gitignore). A document written before
     is replaced; any other existing file only with --force. IDS are person,
     session, mentorship (apprentice) or drill ids, or a plan's year; --all
-    prints every record of the kind. An archive's own templates/<kind>.docx
+    prints every record of the kind (one whose file has A001/A002 errors is
+    named on standard error and not printed; exit 1). An archive's own templates/<kind>.docx
     replaces the built-in template. `render register --no-findings` leaves
     the findings section out. `render signin --department D` (or --people
     P1,P2) prints a blank sign-in sheet for people expected at a session not
@@ -88,6 +89,12 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, de
         click.echo(str(files[0]))
     else:
         echo(lang, f"已生成 {len(files)} 个文件：{out_dir}", f"wrote {len(files)} documents to {out_dir}", err=True)
+    if files.skipped:  # an incomplete printout is said, and exits 1
+        shown = "、".join(files.skipped)
+        echo(lang, f"以下记录的文件有错误（A001/A002），未打印：{shown}；请先修正（safetrain check）",
+             f"not printed, their files have errors (A001/A002): {', '.join(files.skipped)}; fix them first "
+             "(safetrain check)", err=True)
+        sys.exit(1)
 
 
 class _progress:

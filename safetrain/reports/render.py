@@ -148,6 +148,7 @@ class Rendered(list):
     """The files written (paths, in order); `outputs` says which replaced an existing file."""
 
     outputs: list[Output]
+    skipped: list[str] = []  # with --all: ids of the kind whose files have A001/A002 (not printed); read only
 
 
 def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), out_dir: str | os.PathLike = ".",
@@ -191,6 +192,8 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
         _render_pool(compiled.data, str(src.path), str(out), result.as_of, jobs, workers, progress)
     files = Rendered(out / name for name in names)
     files.outputs = claimed
+    # --all: the records whose files could not be read (A001/A002) are not printed, and said so
+    files.skipped = sorted(result.archive.excluded.get(kind.record_kind, ())) if everything and kind.record_kind else []
     atomic.flush(files)  # one flush for the run, not one per document
     return files
 

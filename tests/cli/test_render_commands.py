@@ -58,6 +58,18 @@ def test_render_all_with_progress(make_archive, tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["drill-D1.docx"]
 
 
+def test_render_all_says_which_records_it_could_not_print(make_archive, tmp_path):
+    """An inspector's printout that leaves a person out says so (exit 1), naming the file to fix."""
+    root = small(make_archive)
+    (root / "people" / "E3.toml").write_text('name = "王五\n', encoding="utf-8")  # A001
+    r = run("render", "person", "--all", "-a", str(root), "-o", str(tmp_path / "out"), *AS_OF)
+    assert r.exit_code == 1 and "未打印：E3" in r.output and "Traceback" not in r.output, r.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["person-E1.docx", "person-E2.docx"]
+    r = run("render", "card", "--all", "-a", str(root), "-o", str(tmp_path / "out"), *AS_OF, "--lang", "en")
+    assert r.exit_code == 1 and "not printed, their files have errors (A001/A002): E3" in r.output
+    assert run("render", "drill", "--all", "-a", str(root), "-o", str(tmp_path / "d"), *AS_OF).exit_code == 0
+
+
 def test_unknown_id_exits_2(make_archive, tmp_path):
     root = small(make_archive)
     r = run("render", "person", "E1", "E404", "-a", str(root), "-o", str(tmp_path / "out"), *AS_OF)
