@@ -47,3 +47,23 @@ class InternalError(SafetrainError):
         from .controls import shown
 
         return shown(self.message(lang))
+
+
+#: why the system refused a file, in Chinese (the English is the system's own words)
+_OS_REASONS_ZH = {
+    "ENOENT": "文件或目录不存在", "EACCES": "没有权限", "EPERM": "不允许的操作", "ENOSPC": "磁盘空间不足",
+    "EDQUOT": "超出磁盘配额", "EROFS": "只读文件系统", "EISDIR": "是目录", "ENOTDIR": "不是目录",
+    "EEXIST": "已存在", "ENAMETOOLONG": "文件名过长", "ENOTEMPTY": "目录不为空", "EBUSY": "正被占用",
+    "EMFILE": "打开的文件过多", "ELOOP": "符号链接层数过多", "EIO": "读写错误", "EXDEV": "不能跨文件系统移动",
+    "EINVAL": "参数无效", "ETXTBSY": "文件正被使用",
+}
+
+
+def os_reason(exc: OSError) -> tuple[str, str]:
+    """(Chinese, English) of why the system refused: a Chinese message never carries the
+    system's English words ("No such file or directory"), the English one keeps them."""
+    import errno
+
+    en = exc.strerror or str(exc) or type(exc).__name__
+    name = errno.errorcode.get(exc.errno or -1, "")
+    return _OS_REASONS_ZH.get(name, en), en

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from .cores import cpu_count
-from .errors import InternalError, SafetrainError
+from .errors import InternalError, SafetrainError, os_reason
 
 #: the number of archives from which a workspace is checked on every core unless -j says otherwise
 POOL_FROM = 16
@@ -98,8 +98,8 @@ def attempt(root: Path, task: Callable[[], Any]) -> Outcome:
         return Outcome(root, zh=exc.zh if named else f"{exc.zh}；档案：{root}",
                        en=exc.en if named else f"{exc.en}; archive: {root}")
     except OSError as exc:  # a file the system would not give us
-        err = SafetrainError(f"无法读取 {exc.filename or root}：{exc.strerror or exc}",
-                             f"cannot read {exc.filename or root}: {exc.strerror or exc}")
+        zh, en = os_reason(exc)
+        err = SafetrainError(f"无法读取 {exc.filename or root}：{zh}", f"cannot read {exc.filename or root}: {en}")
         return Outcome(root, zh=err.zh, en=err.en)
     except Exception as exc:  # a bug: this archive's, the others go on
         if os.environ.get("SAFETRAIN_DEBUG"):

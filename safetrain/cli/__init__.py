@@ -13,7 +13,7 @@ import os
 import click
 
 from .. import __version__
-from ..errors import InternalError, SafetrainError
+from ..errors import InternalError, SafetrainError, os_reason
 from . import clickzh
 from .options import current_lang, remember_lang
 
@@ -93,8 +93,8 @@ class LazyGroup(click.Group):
             ctx.exit(0)
         except OSError as exc:  # a file the user named could not be read or written
             where = exc.filename or ""
-            reason = exc.strerror or str(exc)
-            click.echo(SafetrainError(f"无法读写 {where}：{reason}", f"cannot read or write {where}: {reason}")
+            zh, en = os_reason(exc)
+            click.echo(SafetrainError(f"无法读写 {where}：{zh}", f"cannot read or write {where}: {en}")
                        .line(current_lang(ctx)), err=True)
             ctx.exit(2)
         except Exception as exc:  # a bug: say so on one line; SAFETRAIN_DEBUG=1 shows where

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..errors import SafetrainError
+from ..errors import SafetrainError, os_reason
 from . import ooxml
 
 #: The XML parts docxtpl renders (body, headers, footers, footnotes).
@@ -167,7 +167,8 @@ class CompiledTemplate:
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            raise TemplateProblem(f"模板 {path} 无法读取：{exc.strerror}", f"template {path} cannot be read: {exc.strerror}") from None
+            zh, en = os_reason(exc)
+            raise TemplateProblem(f"模板 {path} 无法读取：{zh}", f"template {path} cannot be read: {en}") from None
         return cls(data, str(path))
 
     # -- errors ---------------------------------------------------------------

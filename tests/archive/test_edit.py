@@ -88,8 +88,9 @@ def test_a_failing_write_leaves_the_old_file(archive, monkeypatch, target):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, target.split(".")[-1], boom)
-    with editing(archive) as ed, pytest.raises(SafetrainError, match="无法写入 .*No space left on device"):
+    with editing(archive) as ed, pytest.raises(SafetrainError, match="无法写入 .*磁盘空间不足") as err:
         ed.modify("session", "S1", [AppendItems((), "attendees", ({"person": "E2", "score": 75},))])
+    assert err.value.en.endswith("No space left on device")  # the system's words kept in English
     monkeypatch.undo()
     assert snapshot(archive) == before
     assert not [p for p in archive.rglob("*.tmp")]

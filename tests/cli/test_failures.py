@@ -64,3 +64,29 @@ def test_a_bug_is_one_line_and_says_so(make_archive, monkeypatch):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     result = run("status", str(root))
     assert result.stderr.startswith("内部错误：ZeroDivisionError: division by zero（设置 SAFETRAIN_DEBUG=1")
+
+
+def test_the_system_s_reasons_are_said_in_chinese_and_kept_in_english():
+    """A Chinese message never carries the system's English words ("No such file or directory")."""
+    import errno
+
+    from safetrain.errors import os_reason
+
+    assert os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory", "x")) == (
+        "文件或目录不存在", "No such file or directory")
+    assert os_reason(PermissionError(errno.EACCES, "Permission denied"))[0] == "没有权限"
+    assert os_reason(OSError(errno.ENOSPC, "No space left on device"))[0] == "磁盘空间不足"
+    assert os_reason(OSError(12345, "Something rare")) == ("Something rare", "Something rare")
+
+
+def test_click_s_own_errors_are_chinese_through(tmp_path):
+    from click.testing import CliRunner
+
+    from safetrain.cli import main
+
+    r = CliRunner().invoke(main, ["expiring", str(tmp_path), "--ics", str(tmp_path)])
+    assert r.exit_code == 2 and "是目录（这里要的是文件）" in r.output and "Directory" not in r.output and "File " not in r.output
+    r = CliRunner().invoke(main, ["expiring", str(tmp_path), "--within", "abc"])
+    assert r.exit_code == 2 and "'abc' 不是有效的数字。" in r.output and "integer" not in r.output
+    r = CliRunner().invoke(main, ["fmt", "--check", str(tmp_path / "nonexist")])
+    assert r.exit_code == 2 and "不存在" in r.output and "Path " not in r.output

@@ -17,6 +17,7 @@ from ...findings import Finding
 from .discover import MARKER
 from .spec import FOLDERS, RECORD_KINDS
 from .encodings import BOM, legacy_text
+from ...errors import os_reason
 from .tomlerrors import syntax_error
 from .tomlparse import ParseError, loader
 
@@ -124,8 +125,8 @@ def bad_name(kind: str, rel: str) -> Finding | None:
 
 
 def unreadable(kind: str, rel: str, exc: OSError) -> Finding:
-    return _a001(rel, stem_of(kind, rel) or "enterprise", 1, 1, f"无法读取文件：{exc.strerror}",
-                 f"cannot read the file: {exc.strerror}")
+    zh, en = os_reason(exc)
+    return _a001(rel, stem_of(kind, rel) or "enterprise", 1, 1, f"无法读取文件：{zh}", f"cannot read the file: {en}")
 
 
 def parse_file(kind: str, rel: str, raw: bytes, size: int,

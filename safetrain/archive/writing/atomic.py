@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ...errors import SafetrainError
+from ...errors import SafetrainError, os_reason
 
 #: .gitignore pattern of the temporary files
 TEMP_PATTERN = ".*.tmp"
@@ -87,8 +87,8 @@ def scratch(path: str | os.PathLike) -> Iterator[Path]:
 
 
 def cannot_write(path: str | os.PathLike, exc: OSError) -> SafetrainError:
-    reason = exc.strerror or str(exc)
-    return SafetrainError(f"无法写入 {path}：{reason}", f"cannot write {path}: {reason}")
+    zh, en = os_reason(exc)
+    return SafetrainError(f"无法写入 {path}：{zh}", f"cannot write {path}: {en}")
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Iterable, Iterator
 
+from ...errors import os_reason
 from ...findings import Finding
 from .atomic import write_bytes
 from .canonical import Unsupported, format_text
@@ -110,7 +111,8 @@ def _a001(path: Path, kind: str | None) -> tuple[str, str] | None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return (f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
+        zh, en = os_reason(exc)
+        return (f"无法读取文件：{zh}", f"cannot read the file: {en}")
     if legacy_text(data) is not None:
         return None
     raw = parse_file(kind or "config", path.name, data, len(data))

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ...errors import SafetrainError
+from ...errors import SafetrainError, os_reason
 
 LOCK_NAME = ".safetrain.lock"
 DEFAULT_TIMEOUT = 30.0
@@ -53,8 +53,8 @@ def archive_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
             f"gave up after {timeout:g} seconds, try again later",
         ) from None
     except OSError as exc:
-        raise SafetrainError(f"无法创建锁文件 {path}：{exc.strerror}",
-                             f"cannot create the lock file {path}: {exc.strerror}") from None
+        zh, en = os_reason(exc)
+        raise SafetrainError(f"无法创建锁文件 {path}：{zh}", f"cannot create the lock file {path}: {en}") from None
     try:
         yield
     finally:
