@@ -129,3 +129,23 @@ def test_no_expiry_is_typed_and_listed_as_such(make_archive):
     r = run("cert", "add", "E1", "-a", str(root), "--kind", "other", "--category", "健康证", "--number", "J2",
             "--issued", "2024-01-01", "--expires", "9999-01-01", "--lang", "en")
     assert r.exit_code == 2 and "9999-01-01 is not between 1900 and 2100" in r.output
+
+
+def test_a_chinese_label_typed_as_people_type_it():
+    """ARCHIVE-FORMAT: "the Chinese label of every code is part of the format (... importers
+    accept it)" — with full-width brackets, spaces, or without its bracketed part."""
+    from safetrain.archive.reading.codes import INDUSTRY, LEVEL, code_for
+
+    for typed, code in (("公司(厂矿)级", "company"), ("公司（厂矿）级", "company"), ("公司级", "company"),
+                        ("车间 (部门) 级", "workshop"), ("班组级", "team"), ("Team level", "team")):
+        assert code_for(LEVEL, typed) == code, typed
+    assert code_for(LEVEL, "厂矿级") is None and code_for(INDUSTRY, "煤矿") == "coal_mine"
+
+
+def test_new_session_takes_the_level_as_a_chinese_keyboard_types_it(make_archive):
+    root = make_archive({})
+    r = run("new", "session", "S1", str(root), "--title", "岗前", "--type", "岗前培训", "--level", "公司（厂矿）级",
+            "--start", "2024-07-01T08:00", "--end", "2024-07-01T17:00", "--hours", "8", "--instructor", "李",
+            "--provider", "internal", "--topics", "rules")
+    assert r.exit_code == 0, r.output
+    assert 'level = "company"' in next((root / "sessions").rglob("S1.toml")).read_text(encoding="utf-8")

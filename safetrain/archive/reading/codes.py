@@ -205,12 +205,34 @@ def label(table: Labels, code: str | None, lang: str = "zh") -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+def _typed(text: str) -> str:
+    """A label as a Chinese keyboard may type it: full-width brackets and spaces made plain."""
+    return text.replace("（", "(").replace("）", ")").replace("\u3000", "").replace(" ", "")
+
+
+def _short_labels(table: Labels) -> dict[str, str]:
+    """Each Chinese label without its bracketed part (公司(厂矿)级 -> 公司级), where that names one code."""
+    import re
+
+    shorts: dict[str, list[str]] = {}
+    for code, (zh, _) in table.items():
+        short = re.sub(r"\([^()]*\)", "", _typed(zh))
+        if short != _typed(zh):
+            shorts.setdefault(short, []).append(code)
+    return {short: codes[0] for short, codes in shorts.items() if len(codes) == 1}
+
+
 def code_for(table: Labels, text: str) -> str | None:
-    """The code whose code, Chinese label or English label is `text` (importers)."""
+    """The code whose code, Chinese label or English label is `text` (importers, options);
+    a Chinese label typed with full-width brackets, or without its bracketed part, too."""
     text = text.strip()
     if text in table:
         return text
     for code, (zh, en) in table.items():
         if text == zh or text.lower() == en.lower():
             return code
-    return _ALIASES_OF.get(id(table), {}).get(text)
+    typed = _typed(text)
+    for code, (zh, _) in table.items():
+        if typed == _typed(zh):
+            return code
+    return _short_labels(table).get(typed) or _ALIASES_OF.get(id(table), {}).get(text)
