@@ -50,7 +50,10 @@ def expiring(paths, within, as_of, fmt, ics_file, force, jobs, no_cache, lang):
 
     archives = Archives(named_paths(paths, "expiring"), as_of or date.today(), lang,
                         functools.partial(archive_part, within=within), jobs=jobs, no_cache=no_cache)
-    doc = expiring_of(list(archives), within)
+    parts = list(archives)
+    if not parts:  # no archive could be read: no "nothing due" said, no calendar replaced by an empty one
+        sys.exit(2)
+    doc = expiring_of(parts, within)
     broken = archives.failed
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))

@@ -64,3 +64,17 @@ def test_unwritable_ics_is_a_one_line_error(make_archive, tmp_path):
 def test_negative_within_is_a_usage_error(make_archive):
     r = run("expiring", str(make_archive(PEOPLE)), "--within", "-1")
     assert r.exit_code == 2
+
+
+def test_nothing_readable_says_nothing_due_and_keeps_the_calendar(make_archive, tmp_path):
+    """When no archive could be read there is nothing to say "nothing due" about, and an earlier
+    calendar is not replaced by an empty one."""
+    root = make_archive(PEOPLE)
+    ics = tmp_path / "due.ics"
+    assert run("expiring", str(root), "--as-of", "2024-06-30", "--ics", str(ics)).exit_code == 0
+    before = ics.read_bytes()
+    config = root / "safetrain.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("format = 1", "format = 2"), encoding="utf-8")
+    r = run("expiring", str(root), "--as-of", "2024-06-30", "--ics", str(ics))
+    assert r.exit_code == 2 and "格式版本 2" in r.output and "没有过期" not in r.output
+    assert ics.read_bytes() == before
