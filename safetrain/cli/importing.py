@@ -139,6 +139,9 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
     if template:
         from ..archive.importing import roster
 
+        if file:
+            raise SafetrainError("--template 写出空白花名册，不需要文件 FILE（档案用 -a 指定）",
+                                 "--template writes a blank roster: give no FILE with it (name the archive with -a)")
         _write_template(roster, template, force, lang, ("花名册模板", "roster template"))
         return
     if not file:
@@ -190,6 +193,9 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
     if template:
         from ..archive.importing import attendance
 
+        if sid or file:  # a blank sheet is of no session: nothing named is passed over in silence
+            raise SafetrainError("--template 写出空白签到及成绩表，不需要培训编号 SID 或文件 FILE",
+                                 "--template writes a blank sheet: give no SID or FILE with it")
         _write_template(attendance, template, force, lang, ("签到及成绩表模板", "attendance template"))
         return
     if not sid or not file:

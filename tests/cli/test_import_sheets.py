@@ -241,3 +241,12 @@ def test_a_line_break_inside_a_quoted_csv_cell_stays_in_it(tmp_path):
                      .encode("utf-8"))
     sheet = read_sheet(path, ROSTER_HEADERS, ("id", "name"), known=KNOWN_EXTRA)
     assert [cells.get("note") for _, cells in sheet.rows] == ["夜班\n兼职"]
+
+
+def test_template_with_a_session_or_file_named_is_refused(tmp_path):
+    """A blank sheet is of no session: `import attendance S9 --template x.xlsx` does not pass S9 over."""
+    r = run("import", "attendance", "S9", "--template", tmp_path / "a.xlsx")
+    assert r.exit_code == 2 and "不需要培训编号" in r.output and not (tmp_path / "a.xlsx").exists()
+    (tmp_path / "r.csv").write_text("姓名\n", encoding="utf-8")
+    r = run("import", "roster", tmp_path / "r.csv", "--template", tmp_path / "r.xlsx", "--lang", "en")
+    assert r.exit_code == 2 and "give no FILE" in r.output and not (tmp_path / "r.xlsx").exists()
