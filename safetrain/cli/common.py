@@ -47,3 +47,34 @@ def terminal() -> dict:
         return {"width": DEFAULT_WIDTH, "color": False}
     return {"width": shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns,
             "color": not os.environ.get("NO_COLOR")}
+
+
+def roots_of(archive: str) -> list:
+    """The archive at or above `archive`; or, for a folder of archives (a workspace), every
+    archive found below it (ARCHIVE-FORMAT: "every command that takes an archive path also
+    accepts a folder of archives and runs on each one found")."""
+    from pathlib import Path
+
+    from ..archive.reading.discover import discover, find_root
+
+    root = find_root(Path(archive))
+    return [root] if root is not None else discover([archive])
+
+
+def each_root(roots, lang: str, work: Callable[[Any], Any], header: str = "err") -> bool:
+    """`work(root)` for each archive of a workspace, each under a header line (on standard
+    error where standard output carries file names, on it for a text report, none where each
+    output names its archive itself: `header` "err", "out" or ""); one that fails is reported
+    on one line and the others go on (runner.attempt). True when one failed."""
+    from ..archive.reading.discover import display_name
+    from ..runner import attempt
+
+    failed = False
+    for root in roots:
+        if header:
+            click.echo(f"== {display_name(root)}", err=header == "err")
+        done = attempt(root, lambda root=root: work(root))
+        if done.failed:
+            failed = True
+            click.echo(done.line(lang), err=True)
+    return failed

@@ -29,19 +29,47 @@ def pair(archive, as_of, start, apprentices, fmt, write, lang):
     eligible under the M002 figures on the start day, on the same post, with
     a free place), then the least cost: the same team, then the same
     department, then the lighter load, then the longer experience; ties go
-    by ids. Every pair and every apprentice left unpaired is explained.
+    by ids. Every pair and every apprentice left unpaired is explained. For
+    a workspace (a folder of archives), each archive in turn (JSON: one
+    document per line, naming its archive).
     """
+    import sys
+
+    from ..errors import SafetrainError
+    from .common import each_root, roots_of
+
+    ids = [pid.strip() for value in apprentices for pid in value.split(",") if pid.strip()]
+    roots = roots_of(archive)
+    if len(roots) == 1:
+        _pair_one(roots[0], as_of, start, ids, fmt, write, lang)
+        return
+    if ids:
+        raise SafetrainError(f"{archive} 下有 {len(roots)} 个档案：--apprentice 只能对一个档案给出",
+                             f"{archive} holds {len(roots)} archives: --apprentice is of one archive")
+    from ..archive.reading.discover import root_names
+
+    names = dict(zip(roots, root_names(roots)))  # a document's `archive`: its folder below the workspace
+    failed = each_root(roots, lang, lambda root: _pair_one(root, as_of, start, ids, fmt, write, lang, names[root]),
+                       header="" if fmt == "json" else "out")
+    sys.exit(2 if failed else 0)
+
+
+def _pair_one(archive, as_of, start, ids, fmt, write, lang, several: str = "") -> None:
+    """The pairs of one archive (a workspace: each in turn, `several` naming it; as JSON, one
+    document per line with its `archive`, as `check --format json` writes them)."""
     from ..api import load_archive, ruleset_for
     from ..pairing import plan_pairs, write_plan
     from ..reports.pairing import plan_dict, print_plan
 
-    ids = [pid.strip() for value in apprentices for pid in value.split(",") if pid.strip()]
     loaded, _ = load_archive(archive)
     plan = plan_pairs(loaded, ruleset_for(loaded), as_of or date.today(), apprentices=ids, start=start)
     written = write_plan(loaded, plan) if write else []
     if fmt == "json":
         data = plan_dict(plan, lang) | ({"written": written} if write else {})
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        if several:
+            click.echo(json.dumps({"archive": several, **data}, ensure_ascii=False))
+        else:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     from rich.console import Console
 

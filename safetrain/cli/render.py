@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -59,13 +60,16 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, de
     is replaced; any other existing file only with --force. IDS are person,
     session, mentorship (apprentice) or drill ids, or a plan's year; --all
     prints every record of the kind (one whose file has A001/A002 errors is
-    named on standard error and not printed; exit 1). An archive's own templates/<kind>.docx
+    named on standard error and not printed; exit 1). For a workspace (a
+    folder of archives) every archive is printed in turn with --all (or a
+    kind of one document per archive), into its own printed/ folder or
+    DIR/<archive>/. An archive's own templates/<kind>.docx
     replaces the built-in template. `render register --no-findings` leaves
     the findings section out. `render signin --department D` (or --people
     P1,P2) prints a blank sign-in sheet for people expected at a session not
     yet recorded.
     """
-    from ..reports.render import render_blank_signin, render_documents
+    from .common import each_root, roots_of
 
     people = [p.strip() for value in people for p in value.split(",") if p.strip()]
     if no_findings and kind != "register":
@@ -73,13 +77,43 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, de
     if (department or people) and (kind != "signin" or ids or everything):
         raise SafetrainError("--department/--people 只用于不带编号的 signin（空白签到表）",
                              "--department/--people are for signin without ids (a blank sheet)")
-    result = _checked(archive, as_of, no_cache)
-    out_dir = out_dir or str(archive_root(archive) / PRINTED_FOLDER)
+    roots = roots_of(archive)
+    args = (kind, ids, out_dir, everything, as_of, jobs, no_findings, department, people, force, no_cache, lang)
+    if len(roots) == 1:
+        if not _render_one(roots[0], *args):
+            sys.exit(1)
+        return
+    if ids or department or people:  # ids and people belong to one archive
+        raise SafetrainError(f"{archive} 下有 {len(roots)} 个档案：编号和人员只能对一个档案给出，工作区用 --all",
+                             f"{archive} holds {len(roots)} archives: ids and people are of one archive; "
+                             "use --all for a workspace")
+    if DOCUMENT_KINDS[kind].record_kind is not None and not everything:
+        raise SafetrainError(f"{archive} 下有 {len(roots)} 个档案：工作区用 --all 打印每个档案的全部记录",
+                             f"{archive} holds {len(roots)} archives: use --all to print every record of each")
+    from ..archive.reading.discover import root_names
+
+    names = dict(zip(roots, root_names(roots)))  # -o DIR: DIR/<the archive's folder below the workspace>/
+    complete = []
+
+    def one(root):
+        where = str(Path(out_dir) / names[root]) if out_dir else None
+        complete.append(_render_one(root, kind, ids, where, *args[3:]))
+    failed = each_root(roots, lang, one)
+    sys.exit(2 if failed else 0 if all(complete) else 1)
+
+
+def _render_one(root, kind, ids, out_dir, everything, as_of, jobs, no_findings, department, people, force, no_cache,
+                lang) -> bool:
+    """Render for one archive (into its printed/ unless `out_dir`); False when --all left records out."""
+    from ..reports.render import render_blank_signin, render_documents
+
+    result = _checked(root, as_of, no_cache)
+    out_dir = out_dir or str(archive_root(root) / PRINTED_FOLDER)
     if department or people:
         made = render_blank_signin(result, out_dir, department, people, force=force)
         click.echo(str(made.path))
         tell_replaced(lang, [made])
-        return
+        return True
     options = {"show_findings": False} if no_findings else None
     with _progress(everything) as tick:
         files = render_documents(result, kind, ids, out_dir, everything=everything, progress=tick, workers=jobs,
@@ -94,7 +128,8 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, de
         echo(lang, f"以下记录的文件有错误（A001/A002），未打印：{shown}；请先修正（safetrain check）",
              f"not printed, their files have errors (A001/A002): {', '.join(files.skipped)}; fix them first "
              "(safetrain check)", err=True)
-        sys.exit(1)
+        return False
+    return True
 
 
 class _progress:
@@ -144,8 +179,25 @@ def ledger(archive, output, as_of, force, no_cache, lang):
     department with a chart. Without -o it is <enterprise>-台账-<as-of
     date>.xlsx in the current folder. A ledger written before is replaced;
     any other existing file only with --force; never a file of an
-    archive's records.
+    archive's records. For a workspace (a folder of archives), one ledger
+    per archive, each named after its enterprise, in the current folder.
     """
+    from .common import each_root, roots_of
+
+    roots = roots_of(archive)
+    if len(roots) == 1:
+        _ledger_one(roots[0], output, as_of, force, no_cache, lang)
+        return
+    if output is not None:
+        raise SafetrainError(f"{archive} 下有 {len(roots)} 个档案：每个档案一本台账，以企业名称命名写在当前目录，不能用 -o",
+                             f"{archive} holds {len(roots)} archives: one ledger each, named after its enterprise in "
+                             "the current folder; -o names one file")
+    names: set[str] = set()  # two archives of one enterprise name: the second is told, not written over the first
+    sys.exit(2 if each_root(roots, lang, lambda root: _ledger_one(root, None, as_of, force, no_cache, lang, names))
+             else 0)
+
+
+def _ledger_one(root, output, as_of, force, no_cache, lang, taken: set | None = None) -> None:
     from ..archive.writing.outputs import claim_output
     from ..reports.ledger import Ahead, default_name, write_ledger, written_by_safetrain
 
@@ -154,13 +206,19 @@ def ledger(archive, output, as_of, force, no_cache, lang):
         raise SafetrainError(f"--output {output}：需要 .xlsx 文件名", f"--output {output}: needs a .xlsx file name")
     ahead = Ahead()  # the sheets that need no findings, made while the rules run
     try:
-        result = _checked(archive, as_of, no_cache, meanwhile=ahead.start)
+        result = _checked(root, as_of, no_cache, meanwhile=ahead.start)
         if output is None:
             output = default_name(result)
+            if taken is not None and output in taken:
+                raise SafetrainError(f"{output} 已由本次运行的另一个档案写出（企业名称相同）：请对此档案单独运行并用 -o",
+                                     f"{output} was written by another archive of this run (the same enterprise "
+                                     "name): run this archive on its own with -o")
             target = claim_output(output, force=force, ours=written_by_safetrain)
         write_ledger(result, output, ahead)
     finally:
         ahead.close()
+    if taken is not None:
+        taken.add(output)
     click.echo(output)
     tell_replaced(lang, [target])
 

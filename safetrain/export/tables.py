@@ -20,17 +20,16 @@ code `safetrain check` and `safetrain status` use.
 
 from __future__ import annotations
 
-import os
 from dataclasses import MISSING, dataclass, fields
 from functools import cached_property
 from itertools import chain
 from operator import attrgetter
 from datetime import date, datetime
-from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..api import Result
 from ..archive.reading.codes import TABLES as CODE_TABLES
+from ..archive.reading.discover import root_names
 from ..archive.reading.fields import declared_keys
 from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
 from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Introduction, Mentorship,
@@ -589,19 +588,6 @@ _ROWS: dict[str, Callable[[Source], Iterator[dict | tuple]]] = {
     "introduction_departments": _introduction_departments, "introduction_posts": _introduction_posts,
     "plans": _plans, "plan_items": _plan_items, "findings": _findings,
 }
-
-
-def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
-    """Each archive folder relative to the folder holding them all (one
-    archive: its folder's name), so the names do not depend on the current
-    folder or on how the paths were typed."""
-    roots = [Path(os.path.abspath(root)) for root in roots]
-    if not roots:
-        return []
-    common = Path(os.path.commonpath(roots))
-    if common in roots:  # one archive (or one inside another's folder)
-        common = common.parent
-    return [root.relative_to(common).as_posix() for root in roots]
 
 
 def archive_names(results: Sequence[Result]) -> list[str]:

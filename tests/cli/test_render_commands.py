@@ -143,3 +143,53 @@ def test_unwritable_output_is_one_line(make_archive, tmp_path):
     assert r.exit_code == 2 and "Traceback" not in r.output and str(blocker) in r.output
     r = run("ledger", "-a", str(root), "-o", str(blocker / "l.xlsx"), *AS_OF)
     assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+def workspace_of_two(make_archive, tmp_path):
+    ws = tmp_path / "ws"
+    make_archive({"people/E1.toml": person("张三"), "drills/D1.toml": 'title = "疏散"\ndate = 2023-08-01\n'
+                  'scale = "small"\nparticipants = ["E1"]\n'}, root=ws / "acme")
+    make_archive({"people/B1.toml": person("李四")}, root=ws / "bolt")
+    return ws
+
+
+def test_render_ledger_and_pair_run_on_each_archive_of_a_workspace(make_archive, tmp_path, monkeypatch):
+    """ARCHIVE-FORMAT: "every command that takes an archive path also accepts a folder of
+    archives and runs on each one found"."""
+    import json
+
+    ws = workspace_of_two(make_archive, tmp_path)
+    r = run("render", "person", "--all", str(ws), *AS_OF)
+    assert r.exit_code == 0, r.output
+    assert [p.name for p in (ws / "acme" / "printed").iterdir()] == ["person-E1.docx"]
+    assert [p.name for p in (ws / "bolt" / "printed").iterdir()] == ["person-B1.docx"]
+    r = run("render", "register", str(ws), "-o", str(tmp_path / "out"), *AS_OF)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.docx")) == [
+        "acme/register.docx", "bolt/register.docx"]
+    r = run("render", "person", "E1", str(ws), *AS_OF)
+    assert r.exit_code == 2 and "2 个档案" in r.output
+    r = run("render", "person", str(ws), *AS_OF)
+    assert r.exit_code == 2 and "--all" in r.output
+
+    monkeypatch.chdir(tmp_path)
+    r = run("ledger", str(ws), *AS_OF)
+    assert r.exit_code == 2 and "另一个档案" in r.output, r.output  # both of one enterprise name: the second
+    assert len(list(tmp_path.glob("*-台账-2024-06-30.xlsx"))) == 1  # is told, not written over the first
+    r = run("ledger", str(ws / "bolt"), "-o", "bolt.xlsx", *AS_OF)
+    assert r.exit_code == 0 and (tmp_path / "bolt.xlsx").is_file()
+    assert run("ledger", str(ws), "-o", "x.xlsx", *AS_OF).exit_code == 2
+
+    r = run("pair", str(ws), "--format", "json", *AS_OF)
+    assert r.exit_code == 0, r.output
+    docs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [d["archive"].rsplit("/", 1)[-1] for d in docs] == ["acme", "bolt"] and all("pairs" in d for d in docs)
+
+
+def test_a_workspace_archive_that_fails_is_reported_and_the_others_go_on(make_archive, tmp_path):
+    ws = workspace_of_two(make_archive, tmp_path)
+    config = ws / "acme" / "safetrain.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("format = 1", "format = 2"), encoding="utf-8")
+    r = run("render", "person", "--all", str(ws), *AS_OF)
+    assert r.exit_code == 2 and "格式版本 2" in r.output and "Traceback" not in r.output
+    assert (ws / "bolt" / "printed" / "person-B1.docx").is_file() and not (ws / "acme" / "printed").exists()

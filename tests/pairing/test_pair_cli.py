@@ -232,7 +232,9 @@ def test_bad_input_is_one_line_exit_2(mine, args, message):
 def test_no_archive_is_one_line_exit_2(tmp_path):
     result = run("-a", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [f"错误：{tmp_path / 'nowhere'} 处没有档案（本目录和上级目录中都没有 safetrain.toml）"]
+    assert result.output.strip().splitlines() == [f"错误：路径不存在：{tmp_path / 'nowhere'}"]
+    result = run("-a", str(tmp_path))  # a folder with no archive in, above or below it
+    assert result.exit_code == 2 and "处没有档案" in result.output and len(result.output.strip().splitlines()) == 1
 
 
 def test_broken_person_file_is_refused(make_archive):

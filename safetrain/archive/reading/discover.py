@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ...errors import SafetrainError
 
@@ -91,6 +91,19 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
                 seen.add(root)
                 roots.append(root)
     return roots
+
+
+def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
+    """Each archive folder relative to the folder holding them all (one
+    archive: its folder's name), so the names do not depend on the current
+    folder or on how the paths were typed."""
+    roots = [Path(os.path.abspath(root)) for root in roots]
+    if not roots:
+        return []
+    common = Path(os.path.commonpath(roots))
+    if common in roots:  # one archive (or one inside another's folder)
+        common = common.parent
+    return [root.relative_to(common).as_posix() for root in roots]
 
 
 def display_name(root: Path, cwd: Path | None = None) -> str:
