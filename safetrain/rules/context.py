@@ -46,6 +46,8 @@ class Context:
         """The state on as_of of each of the person's certificates issued by then
         (certstatus.person_certificates), worked out once per person: the C rules, status,
         the matrix, expiring, the documents and the report all ask. Not to be changed."""
+        if not person.certificates:  # most people: nothing to work out or keep
+            return []
         got = self._certificates.get(person.id)
         if got is None:
             from .certstatus import person_certificates
