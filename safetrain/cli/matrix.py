@@ -7,12 +7,11 @@ import json
 import shutil
 import sys
 from datetime import date
-from pathlib import Path
 
 import click
 
 from ..errors import SafetrainError
-from .common import Archives, terminal
+from .common import Archives, roots_of, terminal
 from .options import archive_option, as_of_option, cache_option, format_option, lang_option
 
 
@@ -36,18 +35,25 @@ def matrix(archive, as_of, fmt, department, no_cache, lang):
     """
     from ..reports.matrix import matrix_document, matrix_text
 
-    roots = _roots(archive)
-    archives = Archives(None, as_of or date.today(), lang, functools.partial(matrix_document, department=department),
+    roots = roots_of(archive)
+    several = len(roots) > 1  # a workspace: the archives without the department are left out
+    archives = Archives(None, as_of or date.today(), lang,
+                        functools.partial(matrix_document, department=department, absent_ok=several),
                         roots=roots, no_cache=no_cache)
     term = terminal()
-    if len(roots) > 1:
+    if several:
         docs = []
         for doc in archives:
+            if doc is None:
+                continue
             if fmt == "json":
                 docs.append(doc)
             else:
                 click.echo(("\n" if docs else "") + matrix_text(doc, lang, **term), nl=False)
                 docs.append(None)
+        if not docs and department is not None and not archives.failed:
+            raise SafetrainError(f"工作区的在岗人员中没有部门“{department}”", f"no active person of the workspace is in "
+                                 f"department \"{department}\"")
         if fmt == "json":
             click.echo(json.dumps({"archives": docs}, ensure_ascii=False, indent=2))
         sys.exit(2 if archives.failed else 0)
@@ -62,16 +68,3 @@ def matrix(archive, as_of, fmt, department, no_cache, lang):
             click.echo(out, nl=False)
     if archives.failed:
         sys.exit(2)
-
-
-def _roots(archive: str) -> list[Path]:
-    """The archive at or above `archive`; or, for a folder that is in no archive, the archives below it."""
-    from ..archive.reading.discover import archive_root, discover, find_root
-
-    path = Path(archive)
-    if path.is_dir() and find_root(path) is None:
-        try:
-            return discover([path])
-        except SafetrainError:
-            pass
-    return [archive_root(path)]

@@ -155,12 +155,16 @@ def worst(cells: list[Cell]) -> Cell:
     return min((c for c in cells if _RANK[c.state] == rank), key=lambda c: c.value)
 
 
-def matrix_document(result: Result, department: str | None = None) -> dict:
-    """The matrix of one archive: active people (of `department`), by department and id."""
+def matrix_document(result: Result, department: str | None = None, *, absent_ok: bool = False) -> dict | None:
+    """The matrix of one archive: active people (of `department`), by department and id.
+    A department nobody active is in is an error, or with `absent_ok` (a workspace, where
+    other archives may have it) None."""
     ctx = result.view_context()
     active = [p for p in result.archive.people.values() if p.employed_on(ctx.as_of)]
     dept = {p.id: p.post_on(ctx.as_of).department for p in active}
     if department is not None and department not in dept.values():
+        if absent_ok:
+            return None
         known = "、".join(sorted(set(dept.values()))) or "—"
         raise SafetrainError(f"在岗人员中没有部门“{department}”（现有：{known}）",
                          f"no active person in department \"{department}\" (there are: {known.replace('、', ', ')})")

@@ -55,3 +55,17 @@ def test_unknown_department_is_a_one_line_error(make_archive):
 def test_no_archive_is_a_one_line_error(tmp_path):
     r = run("matrix", "-a", str(tmp_path))
     assert r.exit_code == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.output
+
+
+def test_a_workspace_department_lists_the_archives_that_have_it(make_archive, tmp_path):
+    """--department on a workspace: the archives without it are left out, not failed; none with it is an error."""
+    from helpers import person
+
+    ws = tmp_path / "ws"
+    make_archive({"people/E1.toml": person("张三", department='"前厅"')}, root=ws / "a")
+    make_archive({"people/E1.toml": person("李四", department='"后厨"')}, root=ws / "b")
+    r = run("matrix", str(ws), "--as-of", "2024-06-30", "--department", "前厅", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert [d["people"][0]["name"] for d in json.loads(r.stdout)["archives"]] == ["张三"]
+    r = run("matrix", str(ws), "--as-of", "2024-06-30", "--department", "财务部")
+    assert r.exit_code == 2 and "没有部门“财务部”" in r.output
