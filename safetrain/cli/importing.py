@@ -71,8 +71,12 @@ def _report(report, lang: str, dry_run: bool, labels: dict, attendance: bool = F
                  for k, old, new in changes]
         line = f"{verb} {pid}：" + "；".join(parts) if lang != "en" else f"{verb} {pid}: " + "; ".join(parts)
         click.echo(mask_id_numbers_in(line))  # 身份证号 are masked on the terminal, as everywhere
+    by_name = getattr(report, "by_name", set())
     for row, pid in report.skipped:
         already = ("已在参加人员中" if attendance else "已存在", "already listed" if attendance else "already there")
+        if row in by_name:  # a namesake may be someone new: said, so the officer can tell
+            already = ("已存在（只凭姓名认定：表中没有工号和身份证号，同名者可能是另一个人）",
+                       "already there (taken by the name alone: no id and no ID number; a namesake may be someone else)")
         echo(lang, f"跳过 {pid}（第 {row} 行）：{already[0]}；用 --update 更新",
              f"skipped {pid} (row {row}): {already[1]}; use --update to change it")
     for row, pid in report.unchanged:

@@ -130,6 +130,20 @@ def test_a_row_whose_id_number_nobody_holds_is_someone_new_even_with_a_known_nam
     assert '"640104198505120013"' in (archive / "people/E0002.toml").read_text("utf-8")  # after E1
 
 
+def test_a_row_matched_by_name_alone_is_said_and_never_overwrites(make_archive, tmp_path):
+    """No 工号 and no 身份证号: the row is taken for the archive's namesake — said on the line,
+    and never a reason to change that person's file (a new hire of the same name would)."""
+    archive = make_archive({"people/XQ7.toml": person("马成龙", hired="2024-05-06")})
+    rows = [[1, "马成龙", "焊接车间", "焊工", "合同工", "2024-06-17"]]
+    path = xlsx(tmp_path / "r.xlsx", rows, ["序号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
+    before = (archive / "people/XQ7.toml").read_bytes()
+    r = run("import", "roster", path, archive, "--id-prefix", "E")
+    assert r.exit_code == 0 and "跳过 XQ7（第 2 行）：已存在（只凭姓名认定" in r.output, r.output
+    r = run("import", "roster", path, archive, "--id-prefix", "E", "--update", "--lang", "en")
+    assert r.exit_code == 1 and "taken for XQ7 by the name alone" in r.output, r.output
+    assert (archive / "people/XQ7.toml").read_bytes() == before
+
+
 def test_an_updated_id_number_is_masked_on_the_terminal(archive, tmp_path):
     rows = [["E1", "张三", "640104198505120013", "机加车间", "车工", "正式工", "2023-07-03"]]
     path = xlsx(tmp_path / "r.xlsx", rows, ["工号", "姓名", "身份证号", "部门", "岗位", "用工形式", "入职日期"])
@@ -250,3 +264,14 @@ def test_template_with_a_session_or_file_named_is_refused(tmp_path):
     (tmp_path / "r.csv").write_text("姓名\n", encoding="utf-8")
     r = run("import", "roster", tmp_path / "r.csv", "--template", tmp_path / "r.xlsx", "--lang", "en")
     assert r.exit_code == 2 and "give no FILE" in r.output and not (tmp_path / "r.xlsx").exists()
+
+
+def test_headers_with_a_note_and_the_usual_footers_of_hr_sheets(archive, tmp_path):
+    """入职日期（年月日） is the 入职日期 column; 注：…, 说明：…, 填报日期：… and 合 计 close the sheet."""
+    rows = [["E2", "李四", "机加车间", "车工", "正式工", "2024/1/2"],
+            ["注：以上人员均已签订劳动合同"], ["说明：工号为人事系统编号"], ["合 计", "1人"], ["填报日期：2024年6月30日"]]
+    path = xlsx(tmp_path / "r.xlsx", rows, ["工号", "姓名", "部门（车间）", "岗位", "用工形式", "入职日期（年月日）"])
+    r = run("import", "roster", path, archive)
+    assert r.exit_code == 0, r.output
+    assert "新建 E2 李四" in r.output and "第 3、4、5、6 行" in r.output
+    assert "hired = 2024-01-02" in (archive / "people/E2.toml").read_text("utf-8")

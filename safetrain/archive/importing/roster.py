@@ -75,6 +75,7 @@ class ImportReport:
     files: list[str] = field(default_factory=list)
     rows: int | None = None  # data rows read from the sheet (the template's example row not counted)
     generated: list[tuple[int, str, str]] = field(default_factory=list)  # (row, id made, name) with id_prefix
+    by_name: set[int] = field(default_factory=set)  # rows taken for a person of the archive by their name alone
     absent: list[tuple[int, str | None]] = field(default_factory=list)  # attendance: 缺考 rows, not listed
     hidden: list[str] = field(default_factory=list)  # hidden sheets not read
     footer: list[int] = field(default_factory=list)  # footer rows left out
@@ -206,6 +207,7 @@ class _IdMaker:
         if not has_number and isinstance(name, str) and name.strip():  # a number nobody holds: someone new
             same = self.ed.index.by_name(name.strip())
             if len(same) == 1:
+                report.by_name.add(row)  # said with the row's outcome, and never a reason to change a record
                 return same[0]
         if name is None or (isinstance(name, str) and not name.strip()):
             return None
@@ -257,6 +259,13 @@ def _create_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, repo
 def _update_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, update: bool, report: ImportReport) -> None:
     if not update:
         report.skipped.append((row, pid))
+        return
+    if row in report.by_name:  # a namesake may be a new hire: a name alone never overwrites a record
+        report.errors.append(row_error(
+            sheet, row, "name", f"只凭姓名认定为已有人员 {pid}（表中没有工号和身份证号），不更新：同名者可能是另一个人；"
+                                f"请填写身份证号，或对 {pid} 单独修改",
+            f"taken for {pid} by the name alone (the row has no id and no ID number), not updated: a namesake may be "
+            f"someone else; give the ID number, or change {pid} on its own"))
         return
     try:
         _, _, data = ed.read("person", pid)

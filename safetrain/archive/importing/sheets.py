@@ -28,9 +28,11 @@ HEADER_SEARCH_ROWS = 10
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 _MARKS = re.compile(r"[\s*＊]|[（(]\s*(必填|选填|可选)\s*[)）]")
 #: the first filled cell of a footer row: who made and checked the sheet, when, totals
-FOOTER = re.compile(r"^\s*(制表人|制表|制表日期|填表人|填表日期|审核人|审核|审批人|审批|负责人|单位负责人|经办人|"
-                    r"授课人|授课教师|培训教师|讲师|记录人|监考人|"
-                    r"盖章|单位（盖章）|单位\(盖章\)|日期|合计|总计|共计|备注说明)\s*([:：]|\s|$)")
+FOOTER = re.compile(r"^\s*(制表人|制表|制表日期|制表时间|填表人|填表日期|填报人|填报日期|填报时间|审核人|审核|审批人|审批|"
+                    r"负责人|单位负责人|经办人|授课人|授课教师|培训教师|讲师|记录人|监考人|"
+                    r"盖章|单位（盖章）|单位\(盖章\)|日期|合计|总计|共计|小计|备注说明|注|说明)\s*([:：]|\s|$)")
+#: a header's note in brackets at its end (入职日期（年月日）, 身份证号(18位)): read without it when it names no field
+_HEADER_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ def _columns(path: Path, header: list[Any], lookup: dict[str, str]):
             continue
         key = lookup.get(normalise_header(value))
         if key is None:
+            key = lookup.get(normalise_header(_HEADER_NOTE.sub("", str(value).strip())))
+        if key is None:
             ignored.append(str(value).strip())
             continue
         if key in columns:
@@ -133,7 +137,10 @@ def _columns(path: Path, header: list[Any], lookup: dict[str, str]):
 
 def _is_footer(row: list[Any]) -> bool:
     first = next((v for v in row if v is not None and str(v).strip()), None)
-    return isinstance(first, str) and FOOTER.match(first) is not None
+    if not isinstance(first, str):
+        return False
+    # (合 计: the word spaced out as some sheets write it)
+    return FOOTER.match(first) is not None or FOOTER.match(re.sub(r"[ \u3000]", "", first)) is not None
 
 
 def _clean(value: Any) -> Any:
