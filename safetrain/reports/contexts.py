@@ -14,7 +14,9 @@ from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, 
                              LEVEL, METHOD, ROLE, SCENARIO, SESSION_TYPE, SKILL_LEVEL, TOPIC, label)
 from ..archive.reading.models import Attendance, Mentorship, Person, Session
 from ..rules import certstatus as cs
+from ..rules.annual import manager_initial
 from ..rules.mentorship import apprenticeship_minimum
+from ..rules.prejob import passed_pre_job
 from . import fmt
 from .facts import Facts
 
@@ -50,12 +52,18 @@ def cert_state_text(st: cs.CertState) -> str:
 
 
 # -- the person's file (一人一档) ---------------------------------------------
-def identity(f: Facts, p: Person) -> dict:
+def identity(f: Facts, p: Person, on: date | None = None) -> dict:
+    """Who the person is, with the post they held on `on` (default: as of the documents' date,
+    or their last day when they left before it; ARCHIVE-FORMAT: the post on a date is the
+    latest change on or before it)."""
+    if on is None:
+        on = max(p.hired, min(f.as_of, p.left) if p.left else f.as_of)
+    post = p.post_on(on)
     return {
         "id": p.id, "name": p.name, "gender": fmt.gender(p.id_number),
         "id_number": fmt.id_number(p.id_number, f.mask),
         "employment": label(EMPLOYMENT, p.employment),
-        "department": p.department, "team": fmt.text(p.team), "post": p.post,
+        "department": post.department, "team": fmt.text(post.team), "post": post.post,
         "roles": fmt.labels(ROLE, sorted(p.roles)) or fmt.DASH,
         "skill_level": label(SKILL_LEVEL, p.skill_level) or fmt.DASH,
         "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post), "left": fmt.day(p.left) or "在岗",
@@ -122,9 +130,15 @@ def _mentorship_row(f: Facts, m: Mentorship, role: str, other: str) -> dict:
 
 def pre_job_phrase(f: Facts, p: Person, hours: float, need: float) -> str:
     """岗前培训 as the documents say it: the hours against the figure, or, for someone on the
-    post before the archive begins, that the pre-job training predates it (not "0 学时")."""
+    post before the archive begins, that the pre-job training predates it (not "0 学时"); a
+    principal or safety manager has no pre-job figure (RULES.md P) but the initial training Y003
+    measures."""
     if p.on_post < f.ctx.window_start:
         return f"建档前入职（{fmt.day(p.on_post)} 上岗，早于建档起始日 {fmt.day(f.ctx.window_start)}，岗前培训不在本档案内）"
+    if p.is_manager:
+        got, initial, deadline = manager_initial(f.ctx, p)
+        return (f"主要负责人/安全管理人员初次安全培训：至 {fmt.day(deadline)} 计入 {fmt.num(got)} 学时"
+                f"（要求不少于 {fmt.num(initial)} 学时）")
     return f"计入 {fmt.num(hours)} 学时（要求不少于 {fmt.num(need)} 学时）"
 
 
@@ -179,13 +193,18 @@ def _content(s: Session) -> str:
 def card_context(f: Facts, pid: str) -> dict:
     p = f.archive.people[pid]
     levels = {lv: _level(f, pid, lv) for lv in LEVEL}
-    done = sum(s.credited_hours(a) for s, a in f.ctx.sessions_of(pid) if s.type == "pre_job")
+    done = f.ctx.credited(pid, end=p.on_post, types={"pre_job"})  # P002's measure: ended by the first day on the post
     need = float(f.figure("pre_job_hours").value)
-    complete = all(lv["result"] in ("合格", "无考核") for lv in levels.values()) and done >= need
+    three_level = f.ctx.in_group("three_level")  # P003: the levels are required in these industries only
+    passed = bool(passed_pre_job(f.ctx, p))
+    levels_done = all(lv["result"] in ("合格", "无考核") for lv in levels.values())
+    complete = (levels_done if three_level else passed) and done >= need
     before = p.on_post < f.ctx.window_start
-    conclusion = ("建档前入职，三级安全教育记录不在本档案内" if before and not complete
-                  else "三级安全教育完成，准予上岗" if complete else "三级安全教育未完成")
-    return {**base(f), "person": identity(f, p), **levels,
+    what = "三级安全教育" if three_level else "岗前安全培训"
+    conclusion = ("主要负责人/安全管理人员：初次安全培训按管理人员要求（见一人一档），不适用本卡" if p.is_manager
+                  else f"建档前入职，{what}记录不在本档案内" if before and not complete
+                  else f"{what}完成，准予上岗" if complete else f"{what}未完成")
+    return {**base(f), "person": identity(f, p, p.on_post), **levels,
             "total_hours": fmt.num(done), "required_hours": fmt.num(need),
             "pre_job": pre_job_phrase(f, p, done, need) if not complete else
             f"计入 {fmt.num(done)} 学时（要求不少于 {fmt.num(need)} 学时）", "conclusion": conclusion}

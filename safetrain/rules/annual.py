@@ -53,6 +53,15 @@ def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
     return got, float(figure.value)
 
 
+def manager_initial(ctx: Context, person: Person) -> tuple[float, float, date]:
+    """(credited `management` 学时 ended by the deadline, the manager initial figure, the deadline:
+    `on_post` + the initial-training months) of a principal or safety manager: Y003's measure,
+    as the documents print it."""
+    deadline = add_months(person.on_post, int(ctx.value("manager_initial_training_months")))
+    hours = ctx.credited(person.id, end=deadline, types={"management"})
+    return hours, float(ctx.value("manager_initial_hours")), deadline
+
+
 def _short_years(ctx: Context, people: Iterator[Person]):
     """(person, year, hours, figure) for each judged year in which a person was
     credited fewer 学时 than their yearly figure."""
@@ -175,12 +184,10 @@ def manager_initial_hours(ctx: Context):
     regulator's course before the assessment), or give it.
     """
     fig = ctx.figure("manager_initial_hours")
-    grace = int(ctx.value("manager_initial_training_months"))
     for p in _people(ctx, managers=True):
-        deadline = add_months(p.on_post, grace)
+        hours, _, deadline = manager_initial(ctx, p)
         if not (ctx.in_window(p.on_post) and deadline < ctx.as_of and p.employed_on(deadline)):
             continue
-        hours = ctx.credited(p.id, end=deadline, types={"management"})
         if hours < fig.value:
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）{p.on_post} 任职，至 {deadline} 初次安全培训计 {hours:g} 学时，"

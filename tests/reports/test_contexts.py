@@ -50,7 +50,8 @@ def test_person_context(printed):
     ctx = person_context(Facts(checked(printed)), "E0001")
     p = ctx["person"]
     assert (p["name"], p["gender"], p["id_number"]) == ("张三", "男", "640104********0014")
-    assert p["department"] == "机加&装配车间" and p["roles"] == "特种作业人员" and p["left"] == "在岗"
+    # the post on the file's date (the transfer of 2024-03-01), not the one at hire: ARCHIVE-FORMAT
+    assert (p["department"], p["post"]) == ("装配车间", "装配工") and p["roles"] == "特种作业人员" and p["left"] == "在岗"
     assert [(r["date"], r["kind"], r["department"], r["post"]) for r in ctx["posts"]] == [
         ("2023-07-03", "入职", "机加&装配车间", "车工"), ("2024-03-01", "调岗", "装配车间", "装配工")]
     # S9 ends after as_of: not in the file
@@ -119,3 +120,19 @@ def test_mentorship_and_drill(printed):
     d = drill_context(f, "D1")
     assert d["drill"]["scale"] == "小练" and d["drill"]["scenario"] == "火灾" and d["count"] == "3"
     assert [p["department"] for p in d["participants"]] == ["机加&装配车间", "机加车间", "机加车间"]
+
+
+def test_the_card_judges_what_the_rules_judge(make_archive):
+    """The three-level card's conclusion: the levels only in three_level industries (P003), and
+    no pre-job verdict for a principal or safety manager (RULES.md P: Y003 and C005 judge them)."""
+    from helpers import person, session
+
+    files = {"people/E1.toml": person("张三", hired="2024-03-01"),
+             "people/M1.toml": person("王经理", hired="2024-03-01", roles='["safety_manager"]'),
+             "sessions/S1.toml": session(start="2024-02-26T08:30:00", end="2024-02-28T17:30:00", hours="24")}
+    catering = Facts(checked(make_archive(files, industry="catering")))
+    assert card_context(catering, "E1")["conclusion"] == "岗前安全培训完成，准予上岗"  # one level is enough here
+    factory = Facts(checked(make_archive(files, industry="manufacturing", root=None)))
+    assert card_context(factory, "E1")["conclusion"] == "三级安全教育未完成"  # company level only: P003
+    manager = card_context(catering, "M1")
+    assert "不适用本卡" in manager["conclusion"] and "初次安全培训" in person_context(catering, "M1")["pre_job"]
