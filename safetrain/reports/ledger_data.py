@@ -54,7 +54,8 @@ def sessions_sheet(f: Facts) -> Sheet:
                             C("结束", DATETIME), C("学时", NUMBER), C("地点", wrap=True), C("授课人"),
                             C("培训机构", wrap=True), C("服务合同", wrap=True), C("考核方式"), C("参加人数", INT),
                             C("合格人数", INT), C("培训主题", wrap=True), FILE])
-    for s in sorted(f.archive.sessions.values(), key=lambda s: (s.start, s.id)):
+    # as of its date: the sessions begun by then, as the register counts them ("nothing dated after it counts")
+    for s in sorted((s for s in f.archive.sessions.values() if s.start.date() <= f.as_of), key=lambda s: (s.start, s.id)):
         sheet.rows.append([
             s.id, s.title, label(SESSION_TYPE, s.type), label(LEVEL, s.level), s.start, s.end, s.hours,
             fmt.text(s.location), s.instructor, provider_of(s), fmt.text(s.contract), label(ASSESSMENT, s.assessment),
@@ -117,7 +118,7 @@ def drills_sheet(f: Facts) -> Sheet:
     sheet = Sheet("应急演练台账", [C("编号", wrap=True), C("日期", DATE), C("演练名称", wrap=True), C("规模"),
                               C("类型", wrap=True), C("场景"), C("地点", wrap=True), C("参加人数", INT),
                               C("演练评估", wrap=True), FILE])
-    for d in sorted(f.archive.drills.values(), key=lambda d: (d.date, d.id)):
+    for d in sorted((d for d in f.archive.drills.values() if d.date <= f.as_of), key=lambda d: (d.date, d.id)):
         sheet.rows.append([d.id, d.date, d.title, label(DRILL_SCALE, d.scale), label(DRILL_TYPE, d.type),
                            label(SCENARIO, d.scenario),
                            fmt.text(d.location), len(d.participants), fmt.text(d.evaluation), d.file])

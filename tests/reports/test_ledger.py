@@ -41,7 +41,7 @@ def test_sheets_headers_frozen_filtered(book):
 def test_sessions_sheet(book):
     rows = values(book["培训台账"])
     assert rows[0][:7] == ["编号", "培训名称", "类型", "级别", "开始", "结束", "学时"]
-    assert [r[0] for r in rows[1:]] == ["S1", "S2", "S3", "S4", "S5", "S9"]
+    assert [r[0] for r in rows[1:]] == ["S1", "S2", "S3", "S4", "S5"]  # S9 (August) is after as_of: not held yet
     s4 = rows[4]
     assert s4[4] == datetime(2024, 3, 15, 8, 30) and s4[6] == 4 and s4[9] == "宁夏安培培训中心"
     assert (s4[12], s4[13]) == (3, 3)
@@ -199,3 +199,18 @@ def test_ledger_agrees_with_the_rules(root):
     hours = hours_sheet(f)
     short = {(row[0], str(row[4])) for row in hours.rows if row[7] == "未达标"}
     assert short == {(x.subject, x.period) for x in result.findings if x.code in ("Y001", "Y002")}
+
+
+def test_a_drill_after_as_of_is_not_in_the_ledger(make_archive):
+    from datetime import date
+
+    from helpers import drill, person
+
+    from safetrain.api import check_path
+    from safetrain.reports.facts import Facts
+    from safetrain.reports.ledger_data import drills_sheet
+
+    root = make_archive({"people/E1.toml": person(), "drills/D1.toml": drill("2024-06-30"),
+                         "drills/D2.toml": drill("2024-07-01")})
+    sheet = drills_sheet(Facts(check_path(root, date(2024, 6, 30))))
+    assert [row[0] for row in sheet.rows] == ["D1"]  # on as_of: in; the day after: not held yet
