@@ -125,7 +125,7 @@ def session(doc):
         [L("培训地点"), "{{ session.location }}", L("学时"), "{{ session.hours }}"],
         [L("授课人"), "{{ session.instructor }}", L("培训机构"), "{{ session.provider }}"],
         [L("服务合同"), ("{{ session.contract }}", 3)],
-        [L("培训方式"), "{{ session.methods }}", L("考核方式"), "{{ session.assessment }}（合格线 {{ session.pass_mark }}）"],
+        [L("培训方式"), "{{ session.methods }}", L("考核方式"), "{{ session.assessment }}{{ session.pass_mark_note }}"],
         [L("培训主题"), ("{{ session.topics }}", 3)],
         [L("培训内容"), ("{{ session.content }}", 3, 3.0)],
         [L("附件"), ("{{ session.attachments }}", 3)],

@@ -68,6 +68,7 @@ def identity(f: Facts, p: Person, on: date | None = None) -> dict:
         "skill_level": label(SKILL_LEVEL, p.skill_level) or fmt.DASH,
         "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post), "left": fmt.day(p.left) or "在岗",
         "post_since": fmt.day(p.post_since), "note": fmt.about(p.note, p.id_number, f.mask),
+        **({"left": "截至日期尚未入职"} if p.hired > f.as_of and not p.left else {}),  # not "在岗" before the first day
     }
 
 
@@ -223,6 +224,8 @@ def session_head(f: Facts, s: Session) -> dict:
         "hours": fmt.num(s.hours), "topics": fmt.labels(TOPIC, s.topics), "content": fmt.text(s.content),
         "methods": fmt.labels(METHOD, s.methods) or fmt.DASH,
         "assessment": label(ASSESSMENT, s.assessment) or fmt.DASH, "pass_mark": fmt.num(s.pass_mark),
+        # the pass mark as the record prints it: none where there is no assessment (everyone passes)
+        "pass_mark_note": "" if s.assessment == "none" else f"（合格线 {fmt.num(s.pass_mark)}）",
         "attachments": "、".join(a.path for a in s.attachments) or fmt.DASH, "note": fmt.text(s.note),
     }
 
@@ -257,7 +260,7 @@ def signin_context(f: Facts, sid: str) -> dict:
 
 BLANK_SESSION = {"id": "", "title": "", "type": "", "level": "", "time": "　　年　　月　　日　　时　　分 至 　　时　　分",
                  "date": "", "location": "", "instructor": "", "provider": "", "contract": "", "hours": "",
-                 "topics": "", "content": "", "methods": "", "assessment": "", "pass_mark": "", "attachments": "",
+                 "topics": "", "content": "", "methods": "", "assessment": "", "pass_mark": "", "pass_mark_note": "", "attachments": "",
                  "note": ""}
 
 

@@ -136,3 +136,16 @@ def test_the_card_judges_what_the_rules_judge(make_archive):
     assert card_context(factory, "E1")["conclusion"] == "三级安全教育未完成"  # company level only: P003
     manager = card_context(catering, "M1")
     assert "不适用本卡" in manager["conclusion"] and "初次安全培训" in person_context(catering, "M1")["pre_job"]
+
+
+def test_no_pass_mark_where_nothing_is_assessed_and_no_staff_before_the_first_day(make_archive):
+    from helpers import person, session
+
+    files = {"people/E1.toml": person(), "people/E2.toml": person("新人", hired="2024-07-01"),
+             "sessions/S1.toml": session(assessment='"none"', type='"all_staff"', level=None),
+             "sessions/S2.toml": session()}
+    f = Facts(checked(make_archive(files)))
+    assert session_context(f, "S1")["session"]["pass_mark_note"] == ""  # everyone passes: no 合格线 printed
+    assert session_context(f, "S2")["session"]["pass_mark_note"] == "（合格线 60）"
+    assert person_context(f, "E2")["person"]["left"] == "截至日期尚未入职"  # hired after as_of, not 在岗
+    assert person_context(f, "E1")["person"]["left"] == "在岗"
