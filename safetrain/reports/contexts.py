@@ -318,7 +318,8 @@ def plan_context(f: Facts, pid: str) -> dict:
     return {**base(f), "year": str(p.year), "approved": fmt.day_zh(p.approved), "approver": approver,
             "budget": f"{fmt.num(p.budget)} 元" if p.budget is not None else fmt.DASH, "items": items,
             "count": str(len(items)), "total_hours": fmt.num(sum(i.hours or 0 for i in p.items)),
-            "ruleset": f"《{rs.title}》" if rs.title else rs.name, "note": fmt.text(p.note)}
+            # the document the rule set carries out, cited after the national rules (none for them alone)
+            "ruleset": f"及{rs.document}" if rs.document else "", "note": fmt.text(p.note)}
 
 
 #: kind -> (title, the ids it renders, context function); `register` takes no id.

@@ -79,6 +79,9 @@ class RuleSet:
     groups: Mapping[str, Group]
     figures: Mapping[str, tuple[Figure, tuple[Tier, ...]]]
     rules: Mapping[str, Mapping[str, Any]]
+    #: the document the rule set carries out beyond the national rules, as a training plan cites it
+    #: (ningxia-2023: the Ningxia plan); "" for the national rules themselves
+    document: str = ""
 
     def in_group(self, group: str, enterprise: Enterprise | None) -> bool:
         if enterprise is None:
@@ -159,6 +162,7 @@ def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
         groups=MappingProxyType(groups),
         figures=MappingProxyType(figures),
         rules=MappingProxyType(rules),
+        document=str(data.get("document", "")),
     )
 
 

@@ -149,3 +149,16 @@ def test_no_pass_mark_where_nothing_is_assessed_and_no_staff_before_the_first_da
     assert session_context(f, "S2")["session"]["pass_mark_note"] == "（合格线 60）"
     assert person_context(f, "E2")["person"]["left"] == "截至日期尚未入职"  # hired after as_of, not 在岗
     assert person_context(f, "E1")["person"]["left"] == "在岗"
+
+
+def test_the_plan_cites_the_documents_that_exist(make_archive):
+    """编制依据: the national rules, and the Ningxia plan by its real title where the archive follows it
+    (not a rule set's own name in 《》)."""
+    from helpers import plan
+
+    from safetrain.reports.contexts import plan_context
+
+    national = Facts(checked(make_archive({"plans/2024.toml": plan()})))
+    assert plan_context(national, "2024")["ruleset"] == ""
+    ningxia = Facts(checked(make_archive({"plans/2024.toml": plan()}, ruleset="ningxia-2023")))
+    assert plan_context(ningxia, "2024")["ruleset"] == "及《关于加强生产经营单位全员安全培训的方案》（宁夏回族自治区，2023年）"
