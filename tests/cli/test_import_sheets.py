@@ -275,3 +275,33 @@ def test_headers_with_a_note_and_the_usual_footers_of_hr_sheets(archive, tmp_pat
     assert r.exit_code == 0, r.output
     assert "新建 E2 李四" in r.output and "第 3、4、5、6 行" in r.output
     assert "hired = 2024-01-02" in (archive / "people/E2.toml").read_text("utf-8")
+
+
+def test_a_score_that_cannot_be_is_not_written(with_session, tmp_path):
+    """850 (85 with a 0 too many) and 合格 beside 55 are row errors, never written; 补考合格 beside 55 is a retake."""
+    rows = [[1, "E1", "张三", "机加车间", 850], [2, "E2", "李梅", "机加车间", 55, "合格"],
+            [3, "E3", "王五", "机加车间", 55, "补考合格"]]
+    path = xlsx(tmp_path / "s.xlsx", rows, ["序号", "工号", "姓名", "部门", "成绩", "结果"])
+    before = snapshot(with_session)
+    r = run("import", "attendance", "S1", path, with_session)
+    assert r.exit_code == 1, r.output
+    assert "成绩 850 超过 100 分" in r.output and "成绩 55 低于合格线 60，结果却为合格" in r.output
+    text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
+    assert '"E1"' not in text and '"E2"' not in text  # neither written
+    assert '{ person = "E3", score = 55, passed = true, note = "补考合格" }' in text, text  # a retake: written
+    assert changed(before, snapshot(with_session)) == ["sessions/2023/S1.toml"]
+
+
+def test_numbers_excel_has_changed_are_not_written_as_ids(make_archive, tmp_path):
+    """A 工号 Excel took for a number (0012 -> 12) and a 身份证号 it cut to 15 digits (…000)
+    are row errors, never a new person 12 or someone's wrong number."""
+    archive = make_archive({"people/0012.toml": person("新甲")})
+    path = xlsx(tmp_path / "r.xlsx", [[12, "新甲", "机加车间", "车工", "正式工", "2024-06-03"]],
+                ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
+    r = run("import", "roster", path, archive)
+    assert r.exit_code == 1 and "档案中有 0012" in r.output and not (archive / "people/12.toml").exists(), r.output
+    csv = tmp_path / "r.csv"
+    csv.write_text("工号,姓名,身份证号,部门,岗位,用工形式,入职日期\nN081,吴十,640104199001030000,装配车间,装配工,正式工,2024/6/3\n",
+                   encoding="utf-8-sig")
+    r = run("import", "roster", csv, archive)
+    assert r.exit_code == 1 and "末三位为 000" in r.output and not (archive / "people/N081.toml").exists(), r.output

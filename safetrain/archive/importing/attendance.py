@@ -67,6 +67,12 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, footer=sheet.footer, sheet=sheet.name)
     _, _, data = ed.read("session", sid)
     assessed = data.get("assessment") != "none"
+    pass_mark = data.get("pass_mark")
+    if not isinstance(pass_mark, (int, float)):
+        from ..reading.loader import load_config
+
+        config = load_config(ed.root)[1]
+        pass_mark = config.settings.pass_mark if config is not None else 60
     entries: list[dict] = []
     rows: list[int] = []
     first_row: dict[str, int] = {}
@@ -83,6 +89,8 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
                                     "没有成绩或结果（本期培训有考核）；填写后再导入，本行未登记",
                                     "no score or result (the session is assessed); fill it in and import again; "
                                     "this row was not listed"))
+        if entry:
+            errors += _implausible(sheet, row, entry, cells, pass_mark)
         if pid is not None and pid in first_row:
             errors.insert(0, row_error(sheet, row, who, f"人员 {pid} 与第 {first_row[pid]} 行重复",
                                        f"person {pid} repeats row {first_row[pid]}"))
@@ -106,6 +114,28 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
         report.files.append(result.rel)
     report.errors.sort(key=lambda e: e.row)
     return report
+
+
+#: the highest score a sheet may give (a score of 850 is 85 typed with one 0 too many)
+MAX_SCORE = 100
+
+
+def _implausible(sheet, row: int, entry: dict, cells: dict, pass_mark: float) -> list:
+    """What a row says that cannot be so, and is never written as it stands: a score above
+    MAX_SCORE, or 合格 beside a score under the pass mark (a retake says 补考合格)."""
+    score = entry.get("score")
+    if score is None:
+        return []
+    if score > MAX_SCORE:
+        return [row_error(sheet, row, "score", f"成绩 {score:g} 超过 {MAX_SCORE} 分：请核对（是否多打了一位？），本行未登记",
+                          f"score {score:g} is above {MAX_SCORE}: check it (a digit too many?); this row was not listed")]
+    retake = any(_RETAKE.match(str(cells.get(k) or "").strip()) for k in ("passed", "score"))
+    if entry.get("passed") is True and not retake and score < pass_mark:
+        return [row_error(sheet, row, "passed", f"成绩 {score:g} 低于合格线 {pass_mark:g}，结果却为合格：请核对"
+                                                "（补考合格请写“补考合格”），本行未登记",
+                          f"score {score:g} is under the pass mark {pass_mark:g} but the result says passed: check "
+                          "it (a passed retake is 补考合格); this row was not listed")]
+    return []
 
 
 def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | None, dict]:

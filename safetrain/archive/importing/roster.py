@@ -121,6 +121,11 @@ def _cell_value(key: str, value: Any) -> Any:
         value = str(value)
     if key == "id_number" and isinstance(value, str):
         value = value.replace(" ", "").upper() if value.strip()[-1:] in "xX" else value.replace(" ", "")
+        if len(value) == 18 and value.isdigit() and value.endswith("000"):  # the look of a truncated number
+            raise InputError("身份证号末三位为 000：Excel 把身份证号当作数字时只保留前 15 位，后 3 位变成 0；"
+                             "请核对原始记录，把该列设为“文本”后重新填写",
+                             "the ID number ends in 000: Excel keeps 15 digits of a number and turns the last three "
+                             "into 0; check the original, format the column as text and type it again")
     return coerce(PERSON.fields[key], value)
 
 
@@ -160,6 +165,14 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
         if made is not None:
             cells["id"] = made.id_for(row, cells, report)
         errors, pid, values = _read_row(sheet, row, cells)
+        if pid is not None and not errors and isinstance(raw_id, (int, float)) and not ed.index.has("person", pid):
+            padded = sorted(i for i in ed.index.ids("person") if i != pid and i.isdigit() and i.lstrip("0") == pid)
+            if padded:  # Excel took the 工号 for a number and dropped its leading zeros
+                errors.append(row_error(sheet, row, "id", f"工号在表中是数字 {pid}，档案中有 {padded[0]}：Excel 可能去掉了"
+                                                         "前导零；请把工号列设为“文本”后重新填写",
+                                        f"the id is the number {pid} in the sheet and the archive has {padded[0]}: "
+                                        "Excel may have dropped its leading zeros; format the column as text and "
+                                        "type it again"))
         if pid is not None:
             if pid in first_row:
                 errors.insert(0, row_error(sheet, row, "id", f"工号 {pid} 与第 {first_row[pid]} 行重复",
