@@ -80,6 +80,7 @@ def test_roster_dry_run_writes_nothing(archive, tmp_path):
     assert "将新建 E100 王五" in result.output
     assert result.output.splitlines()[-1] == "新建 2，更新 0，跳过 1，出错 5 行（--dry-run：未写入任何文件）"
     assert snapshot(archive) == before
+    assert not (archive / ".safetrain.lock").exists()  # not even the lock file: a dry run writes nothing
 
 
 def test_roster_update_changes_only_what_differs(archive, tmp_path):

@@ -365,5 +365,8 @@ def editing(root: str | Path, dry_run: bool = False, timeout: float | None = Non
 
     root = archive_root(root)
     load_config(root)  # ARCHIVE-FORMAT (Versions): a newer format is refused, never half-read or written
+    if dry_run:  # writes nothing, so takes no lock (and leaves no lock file in an archive it only read)
+        yield Editor(root, dry_run, today)
+        return
     with archive_lock(root, timeout):
         yield Editor(root, dry_run, today)
