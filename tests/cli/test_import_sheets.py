@@ -305,3 +305,15 @@ def test_numbers_excel_has_changed_are_not_written_as_ids(make_archive, tmp_path
                    encoding="utf-8-sig")
     r = run("import", "roster", csv, archive)
     assert r.exit_code == 1 and "末三位为 000" in r.output and not (archive / "people/N081.toml").exists(), r.output
+
+
+def test_no_header_names_the_sheet_read_and_sheet_option(archive, tmp_path):
+    book = Workbook()
+    book.active.title = "填表说明"
+    book.active.append(["请按下表填写"])
+    roster = book.create_sheet("花名册")
+    roster.append(["工号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
+    book.save(tmp_path / "r.xlsx")
+    r = run("import", "roster", tmp_path / "r.xlsx", archive)
+    assert r.exit_code == 2 and "读取的是工作表“填表说明”，其他工作表用 --sheet 指定" in r.output, r.output
+    assert run("import", "roster", tmp_path / "r.xlsx", archive, "--sheet", "花名册").exit_code == 0

@@ -87,9 +87,11 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
     header_at = _header_row(grid, lookup, anchors)
     if header_at is None:
         wanted = "或".join(headers[a][0] for a in anchors)
-        raise SafetrainError(f"{path}：前 {HEADER_SEARCH_ROWS} 行中找不到表头（需要 {wanted} 列）",
+        which_zh = f"；读取的是工作表“{name}”，其他工作表用 --sheet 指定" if suffix != ".csv" else ""
+        which_en = f"; the sheet read was \"{name}\", name another with --sheet" if suffix != ".csv" else ""
+        raise SafetrainError(f"{path}：前 {HEADER_SEARCH_ROWS} 行中找不到表头（需要 {wanted} 列）{which_zh}",
                              f"{path}: no header row in the first {HEADER_SEARCH_ROWS} rows "
-                             f"(a {' or '.join(anchors)} column is needed)")
+                             f"(a {' or '.join(anchors)} column is needed){which_en}")
     columns, index_of, ignored = _columns(path, grid[header_at], lookup)
     quiet = {normalise_header(k) for k in known}
     ignored = [h for h in ignored if normalise_header(h) not in quiet]
