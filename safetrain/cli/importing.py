@@ -38,6 +38,19 @@ def _shown(value, key: str = "") -> str:
     return "（空）" if value is None else str(value)
 
 
+def _field_shown(key: str, value, labels: dict, lang: str) -> str:
+    """One field of a record to be made, as a dry run shows it: its label, the value (a code with its label)."""
+    from ..archive.reading.codes import label
+    from ..archive.reading.spec import PERSON
+
+    field = PERSON.fields.get(key)
+    shown = _shown(value, key)
+    if field is not None and field.codes is not None:
+        codes = value if isinstance(value, (list, tuple)) else [value]
+        shown = "、".join(f"{label(field.codes, c, lang)}（{c}）" for c in codes)
+    return f"{labels.get(key, (key, key))[0 if lang != 'en' else 1]} {shown}"
+
+
 def _rows(rows: list[int]) -> str:
     return "、".join(str(r) for r in rows)
 
@@ -63,8 +76,12 @@ def _report(report, lang: str, dry_run: bool, labels: dict, attendance: bool = F
         verb = say(lang, "将登记" if dry_run else "已登记", "would list" if dry_run else "listed")
     else:
         verb = say(lang, "将新建" if dry_run else "新建", "would create" if dry_run else "created")
+    written = getattr(report, "written", {})
     for row, pid, name in report.created:
         click.echo(f"{verb} {pid} {name}".rstrip())
+        if dry_run and row in written:  # what the new file will hold, as read from the sheet (codes from the words)
+            click.echo("  " + ("；" if lang != "en" else "; ").join(
+                _field_shown(k, v, labels, lang) for k, v in written[row].items() if k != "name"))
     verb = say(lang, "将更新" if dry_run else "更新", "would update" if dry_run else "updated")
     for row, pid, changes in report.updated:
         parts = [f"{labels.get(k, (k, k))[0 if lang != 'en' else 1]} {_shown(old, k)} → {_shown(new, k)}"

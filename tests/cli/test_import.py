@@ -81,6 +81,9 @@ def test_roster_dry_run_writes_nothing(archive, tmp_path):
     assert result.output.splitlines()[-1] == "新建 2，更新 0，跳过 1，出错 5 行（--dry-run：未写入任何文件）"
     assert snapshot(archive) == before
     assert not (archive / ".safetrain.lock").exists()  # not even the lock file: a dry run writes nothing
+    # what each new file would hold is shown, codes with their labels, the 身份证号 masked
+    new = result.output.split("将新建 E100 王五\n")[1].splitlines()[0]
+    assert new.startswith("  ") and "用工形式 合同工（contract）" in new and "入职日期 2023-07-01" in new, new
 
 
 def test_roster_update_changes_only_what_differs(archive, tmp_path):

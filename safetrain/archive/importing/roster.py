@@ -76,6 +76,7 @@ class ImportReport:
     rows: int | None = None  # data rows read from the sheet (the template's example row not counted)
     generated: list[tuple[int, str, str]] = field(default_factory=list)  # (row, id made, name) with id_prefix
     by_name: set[int] = field(default_factory=set)  # rows taken for a person of the archive by their name alone
+    written: dict[int, dict] = field(default_factory=dict)  # row -> what a new record holds (a dry run shows it)
     absent: list[tuple[int, str | None]] = field(default_factory=list)  # attendance: 缺考 rows, not listed
     hidden: list[str] = field(default_factory=list)  # hidden sheets not read
     footer: list[int] = field(default_factory=list)  # footer rows left out
@@ -266,6 +267,7 @@ def _create_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, repo
         _edit_failed(sheet, row, exc, report)
         return
     report.created.append((row, pid, values["name"]))
+    report.written[row] = values
     report.files.append(rel)
 
 
