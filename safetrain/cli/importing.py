@@ -45,6 +45,9 @@ def _field_shown(key: str, value, labels: dict, lang: str) -> str:
 
     field = PERSON.fields.get(key)
     shown = _shown(value, key)
+    if isinstance(value, bool):  # an attendee's result, or a yes/no of a person
+        yes_no = ("合格", "不合格", "passed", "failed") if key == "passed" else ("是", "否", "yes", "no")
+        shown = yes_no[(0 if value else 1) + (2 if lang == "en" else 0)]
     if field is not None and field.codes is not None:
         codes = value if isinstance(value, (list, tuple)) else [value]
         shown = "、".join(f"{label(field.codes, c, lang)}（{c}）" for c in codes)

@@ -317,3 +317,13 @@ def test_no_header_names_the_sheet_read_and_sheet_option(archive, tmp_path):
     r = run("import", "roster", tmp_path / "r.xlsx", archive)
     assert r.exit_code == 2 and "读取的是工作表“填表说明”，其他工作表用 --sheet 指定" in r.output, r.output
     assert run("import", "roster", tmp_path / "r.xlsx", archive, "--sheet", "花名册").exit_code == 0
+
+
+def test_attendance_dry_run_shows_each_result(with_session, tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", [[1, "E1", "张三", "85分", None], [2, "E3", "王五", "补考合格", None]],
+                ["序号", "工号", "姓名", "成绩", "备注"])
+    before = snapshot(with_session)
+    r = run("import", "attendance", "S1", path, with_session, "--dry-run")
+    assert r.exit_code == 0, r.output
+    assert "将登记 E1 张三\n  成绩 85" in r.output and "将登记 E3 王五\n  结果 合格；备注 补考合格" in r.output
+    assert snapshot(with_session) == before

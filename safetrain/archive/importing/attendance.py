@@ -107,6 +107,8 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     for n, key, zh, en in result.failed:
         report.errors.append(row_error(sheet, rows[n], key, zh, en))
     report.created = [(row_of[p], p, names.get(p, "")) for p in result.added]
+    entry_of = {e["person"]: e for e in entries}
+    report.written = {row_of[p]: {k: v for k, v in entry_of[p].items() if k != "person"} for p in result.added}
     report.updated = [(row_of[p], p, changes) for p, changes in result.updated]
     report.unchanged = [(row_of[p], p) for p in result.unchanged]
     report.skipped = [(row_of[p], p) for p in result.skipped]
