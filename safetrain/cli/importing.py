@@ -71,6 +71,10 @@ def _sheet_notes(report, lang: str) -> None:
 
 def _report(report, lang: str, dry_run: bool, labels: dict, attendance: bool = False) -> None:
     _sheet_notes(report, lang)
+    for e in getattr(report, "doubtful", ()):  # written, but worth a look
+        where_zh = f"第 {e.row} 行" + (f" {e.column}" if e.column else "")
+        where_en = f"row {e.row}" + (f", {e.column_en}" if e.column_en else "")
+        echo(lang, f"注意：{where_zh}：{e.zh}", f"note: {where_en}: {e.en}")
     for e in report.errors:
         where_zh = f"第 {e.row} 行" + (f" {e.column}" if e.column else "")
         where_en = f"row {e.row}" + (f", {e.column_en}" if e.column_en else "")

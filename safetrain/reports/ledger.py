@@ -431,8 +431,11 @@ def _write(result: Result, out, ahead: Ahead | None = None) -> None:
 def default_name(result: Result) -> str:
     """`<archive name>-台账-<as_of>.xlsx`: the enterprise's name (else the archive folder's),
     with the characters a file name cannot hold replaced."""
+    from pathlib import PurePath
+
     config = result.archive.config
-    name = fmt.file_name_part((config.enterprise.name if config else "") or result.archive.name, "safetrain")
+    folder = PurePath(str(result.archive.root)).name if result.archive.root else result.archive.name
+    name = fmt.file_name_part((config.enterprise.name if config else "") or folder, "safetrain")
     return f"{name}-台账-{result.as_of.isoformat()}.xlsx"
 
 

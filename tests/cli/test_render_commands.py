@@ -193,3 +193,12 @@ def test_a_workspace_archive_that_fails_is_reported_and_the_others_go_on(make_ar
     r = run("render", "person", "--all", str(ws), *AS_OF)
     assert r.exit_code == 2 and "格式版本 2" in r.output and "Traceback" not in r.output
     assert (ws / "bolt" / "printed" / "person-B1.docx").is_file() and not (ws / "acme" / "printed").exists()
+
+
+def test_a_ledger_without_an_enterprise_name_is_named_after_its_folder(make_archive, tmp_path, monkeypatch):
+    ws = workspace_of_two(make_archive, tmp_path)
+    (ws / "bolt" / "safetrain.toml").write_text('format = 1\nruleset = "national"\n[enterprise\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    r = run("ledger", str(ws), *AS_OF)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "bolt-台账-2024-06-30.xlsx").is_file()  # not a mangled absolute path

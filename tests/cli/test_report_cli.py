@@ -224,3 +224,22 @@ def test_an_archive_that_fails_halfway_leaves_no_page_behind(workspace, tmp_path
     listed = set((out / ".safetrain-site").read_text(encoding="utf-8").splitlines()[1:])
     assert set(_files(out)) - {".safetrain-site"} == listed
     assert "a/acme/index.html" in listed and not (out / "a" / "bolt").exists()
+
+
+@pytest.mark.parametrize("before", ["none", "site"])
+def test_a_file_put_in_the_folder_while_the_site_is_made_is_kept(tmp_path, before):
+    """The folder is looked at again when the site is moved in: a file the user put there
+    meanwhile (minutes, on a large workspace) is theirs, carried over like the others."""
+    from safetrain.reports.html import writer
+
+    out = tmp_path / "site"
+    if before == "site":
+        writer.write_site({"index.html": b"old"}, out)
+    with writer.SiteFolder(out) as site:
+        writer.put(site.folder, "index.html", b"new")
+        out.mkdir(exist_ok=True)
+        (out / "during.txt").write_text("mine", encoding="utf-8")  # while the archives are checked
+        site.finish(["index.html"])
+    assert (out / "index.html").read_bytes() == b"new"
+    assert (out / "during.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

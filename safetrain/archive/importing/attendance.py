@@ -71,8 +71,10 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     if not isinstance(pass_mark, (int, float)):
         from ..reading.loader import load_config
 
+        from ..reading.models import Settings
+
         config = load_config(ed.root)[1]
-        pass_mark = config.settings.pass_mark if config is not None else 60
+        pass_mark = (config.settings if config is not None else Settings()).pass_mark  # a session without its own
     entries: list[dict] = []
     rows: list[int] = []
     first_row: dict[str, int] = {}

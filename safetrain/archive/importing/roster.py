@@ -26,6 +26,7 @@ from ...errors import SafetrainError
 from ..writing.edit import EditError, Editor, SetKey
 from ..writing.inputs import InputError, coerce, parse_id
 from .sheets import Column, Sheet, read_sheet
+from ..reading.gbcodes import id_number_problem
 from ..reading.spec import PERSON
 from ..reading.validate import Problem
 
@@ -77,6 +78,7 @@ class ImportReport:
     generated: list[tuple[int, str, str]] = field(default_factory=list)  # (row, id made, name) with id_prefix
     by_name: set[int] = field(default_factory=set)  # rows taken for a person of the archive by their name alone
     written: dict[int, dict] = field(default_factory=dict)  # row -> what a new record holds (a dry run shows it)
+    doubtful: list[RowError] = field(default_factory=list)  # written, but worth a look (a valid ID ending in 000)
     absent: list[tuple[int, str | None]] = field(default_factory=list)  # attendance: 缺考 rows, not listed
     hidden: list[str] = field(default_factory=list)  # hidden sheets not read
     footer: list[int] = field(default_factory=list)  # footer rows left out
@@ -122,7 +124,9 @@ def _cell_value(key: str, value: Any) -> Any:
         value = str(value)
     if key == "id_number" and isinstance(value, str):
         value = value.replace(" ", "").upper() if value.strip()[-1:] in "xX" else value.replace(" ", "")
-        if len(value) == 18 and value.isdigit() and value.endswith("000"):  # the look of a truncated number
+        if len(value) == 18 and value.isdigit() and value.endswith("000") and id_number_problem(value):
+            # the look of a number Excel cut to 15 digits, and not a valid one: say why (a valid one is
+            # written, with a word: import_roster's `doubtful`)
             raise InputError("身份证号末三位为 000：Excel 把身份证号当作数字时只保留前 15 位，后 3 位变成 0；"
                              "请核对原始记录，把该列设为“文本”后重新填写",
                              "the ID number ends in 000: Excel keeps 15 digits of a number and turns the last three "
@@ -183,6 +187,11 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
         if errors:
             report.errors.extend(errors)
             continue
+        number = values.get("id_number")
+        if isinstance(number, str) and number.endswith("000") and len(number) == 18:  # valid, yet as Excel cuts
+            report.doubtful.append(row_error(sheet, row, "id_number", "末三位为 000，号码校验通过；如表格经 Excel 转存过，请核对",
+                                             "ends in 000 and passes its check; if the sheet went through Excel, "
+                                             "check it against the original"))
         if ed.index.has("person", pid):
             _update_row(ed, sheet, row, pid, values, update, report)
         else:

@@ -91,9 +91,18 @@ class SiteFolder:
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def finish(self, paths: Iterable[str]) -> Path:
-        """Put the site (the files `paths`, all `put` into `folder`) in place of `out_dir`; its path."""
+        """Put the site (the files `paths`, all `put` into `folder`) in place of `out_dir`; its path.
+        What the folder holds is looked at again now: a file the user put there while the
+        archives were checked is theirs, and carried over like the others."""
         paths = set(paths)
         out, new = self.out, self.folder
+        self.previous = _manifest(out) if out.is_dir() else None
+        if out.is_dir() and any(out.iterdir()):
+            self.foreign = _foreign(out, self.previous if self.previous is not None else set())
+            if self.previous is None:
+                self.previous = set()  # a folder new or empty at the start: whatever is in it now is the user's
+        else:
+            self.previous, self.foreign = None, []
         for rel in self.foreign:
             if rel.rstrip("/") in paths:
                 raise SafetrainError(f"{self.name}/{rel} 不是 safetrain 生成的，新网站的同名页面会替换它：请移走它或换个目录",
