@@ -19,6 +19,10 @@ wrapping and the generator hops were half of its rendering time.
   bytes; it can be a plain `str` because what is yielded is only ever joined
   into the page, and what a macro, a `{% set %}` block, a filter block or
   `super()` collects is marked safe as a whole by Jinja, as before.
+
+`visit_Output` follows Jinja 3.1's own and uses its helpers (`_make_finalize`,
+`_output_child_*`, `_output_const_repr`): pyproject pins jinja2 below 3.2, and
+tests/reports/test_fastoutput.py compares the text with stock Jinja's.
 """
 
 from __future__ import annotations
