@@ -102,7 +102,7 @@ def card(doc):
             [H("{{ %s.label }}安全教育" % level, 4)],
             [L("教育日期"), v % "dates", L("学时"), v % "hours"],
             [L("教育内容"), (v % "content", 3, 1.5)],
-            [L("授课人"), v % "instructor", L("考核成绩"), f"{v % 'score'} {v % 'result'}"],
+            [L("授课人"), v % "instructor", L("考核成绩"), v % "grade"],
             [L("受教育人签名"), "", L("教育者签名"), ""],
         ], w, height=0.7)
         row_height(table.rows[4], 1.1)

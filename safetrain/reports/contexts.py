@@ -173,15 +173,17 @@ def _level(f: Facts, pid: str, level: str) -> dict:
     rows = [(s, a) for s, a in f.ctx.sessions_of(pid) if s.type == "pre_job" and s.level == level]
     if not rows:
         return {"label": label(LEVEL, level), "dates": "", "hours": "", "content": "", "instructor": "",
-                "score": "", "result": ""}
+                "score": "", "result": "", "grade": ""}
+    score = "、".join(fmt.num(a.score) for _, a in rows if a.score is not None)
+    result = "、".join(dict.fromkeys(result_of(s, a) for s, a in rows))
     return {
         "label": label(LEVEL, level),
         "dates": fmt.days(min(s.start for s, _ in rows), max(s.end for s, _ in rows)),
         "hours": fmt.num(sum(s.credited_hours(a) for s, a in rows)),
         "content": "；".join(_content(s) for s, _ in rows),
         "instructor": "、".join(dict.fromkeys(s.instructor for s, _ in rows)),
-        "score": "、".join(fmt.num(a.score) for _, a in rows if a.score is not None),
-        "result": "、".join(dict.fromkeys(result_of(s, a) for s, a in rows)),
+        "score": score, "result": result,
+        "grade": " ".join(x for x in (score, result) if x),  # 考核成绩: the score and the result, or the result alone
     }
 
 

@@ -132,6 +132,7 @@ def test_the_card_judges_what_the_rules_judge(make_archive):
              "sessions/S1.toml": session(start="2024-02-26T08:30:00", end="2024-02-28T17:30:00", hours="24")}
     catering = Facts(checked(make_archive(files, industry="catering")))
     assert card_context(catering, "E1")["conclusion"] == "岗前安全培训完成，准予上岗"  # one level is enough here
+    assert card_context(catering, "E1")["company"]["grade"] == "90 合格" and card_context(catering, "E1")["team"]["grade"] == ""
     factory = Facts(checked(make_archive(files, industry="manufacturing", root=None)))
     assert card_context(factory, "E1")["conclusion"] == "三级安全教育未完成"  # company level only: P003
     manager = card_context(catering, "M1")
