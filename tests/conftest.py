@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXPORT_ACME, EXPORT_BETA, MemoryArchive, PgSchema, config, credit_code, person, with_config
+from helpers import (EXPORT_ACME, EXPORT_BETA, MemoryArchive, PgSchema, bug_while_checking, config, credit_code, person,
+                     with_config)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -200,20 +201,11 @@ def troubled_workspace(tmp_path, make_archive, monkeypatch):
     """For the exports keyed by credit code: two good archives around three that cannot be
     exported: b-bug meets a bug while it is
     checked, c-rules names a rule set that is not there, d-newer is of a newer format."""
-    import safetrain.api
-
     ws = tmp_path / "ws"
     for n, name in enumerate(("a-good", "b-bug", "c-rules", "d-newer", "e-good")):
         make_archive({"people/E1.toml": person(f"员工{n}")}, root=ws / name, credit_code=credit_code(40 + n),
                      ruleset="rules/missing.toml" if name == "c-rules" else "national")
     (ws / "d-newer" / "safetrain.toml").write_text(
         config(credit_code=credit_code(43)).replace("format = 1", "format = 9"), encoding="utf-8")
-    real = safetrain.api.check_loaded
-
-    def check_loaded(archive, *args, **kwargs):
-        if archive.root is not None and archive.root.name == "b-bug":
-            raise ZeroDivisionError("division by zero")
-        return real(archive, *args, **kwargs)
-
-    monkeypatch.setattr(safetrain.api, "check_loaded", check_loaded)
+    bug_while_checking(monkeypatch, "b-bug")
     return ws

@@ -140,15 +140,7 @@ def credit_code(serial: int) -> str:
 # A small workspace for the database exports (the export_workspace fixture):
 # two archives with their own credit codes.
 ACME_CODE, BETA_CODE = credit_code(1), credit_code(2)
-EXPORT_CERT = """
-[[certificates]]
-kind = "special_operation"
-category = "低压电工作业"
-number = "T640104198505120013"
-issued = 2021-09-01
-expires = 2027-08-31
-reviews = [2024-06-01]
-"""
+EXPORT_CERT = certificate(number="T640104198505120013", issued="2021-09-01", expires="2027-08-31", reviews="2024-06-01")
 EXPORT_ACME = {
     "safetrain.toml": config(credit_code=ACME_CODE),
     "people/E1.toml": person(id_number='"640104199003070014"', roles='["safety_manager"]'),
@@ -187,3 +179,40 @@ class PgSchema:
     def one(self, sql: str, *params):
         with self.connect() as con:
             return con.execute(sql, params or None).fetchone()[0]
+
+
+# -- reading an export back ------------------------------------------------------------
+def sqlite_value(v):
+    """A value as the SQLite export holds it (to compare another engine's rows with its)."""
+    from datetime import datetime
+    from decimal import Decimal
+
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return float(v)
+    return v
+
+
+def table_rows(con, table, where=""):
+    """Every row of an export table through a DB-API connection, in key order, as SQLite holds them."""
+    cols = ", ".join(f'"{c}"' for c in table.column_names)
+    keys = ", ".join(f'"{c}"' for c in table.key)
+    return [tuple(sqlite_value(v) for v in row)
+            for row in con.execute(f'SELECT {cols} FROM "{table.name}" {where} ORDER BY {keys}').fetchall()]
+
+
+def bug_while_checking(monkeypatch, folder: str) -> None:
+    """A bug (ZeroDivisionError) that strikes while the archive in `folder` is checked, and only then."""
+    import safetrain.api
+
+    real = safetrain.api.check_loaded
+
+    def check_loaded(archive, *args, **kwargs):
+        if archive.root is not None and archive.root.name == folder:
+            raise ZeroDivisionError("division by zero")
+        return real(archive, *args, **kwargs)
+
+    monkeypatch.setattr(safetrain.api, "check_loaded", check_loaded)

@@ -12,7 +12,7 @@ import weakref
 
 import pytest
 from click.testing import CliRunner
-from helpers import AS_OF, config, person, session
+from helpers import AS_OF, bug_while_checking, config, person, session
 
 import safetrain.api
 from safetrain.archive.reading.discover import discover
@@ -44,14 +44,7 @@ def workspace(make_archive, tmp_path):
 @pytest.fixture
 def bug_in_b(monkeypatch):
     """A bug that strikes while archive b-bad is checked, and only then."""
-    real = safetrain.api.check_loaded
-
-    def check_loaded(archive, *args, **kwargs):
-        if archive.root is not None and archive.root.name == "b-bad":
-            raise ZeroDivisionError("division by zero")
-        return real(archive, *args, **kwargs)
-
-    monkeypatch.setattr(safetrain.api, "check_loaded", check_loaded)
+    bug_while_checking(monkeypatch, "b-bad")
 
 
 def _bug_line(r, ws) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import ACME_CODE, AS_OF, BETA_CODE, credit_code, person
+from helpers import ACME_CODE, AS_OF, BETA_CODE, credit_code, person, table_rows
 
 from safetrain.api import check_path
 from safetrain.cli import main
@@ -48,21 +48,6 @@ def duck(out: Path):
                       "hive_types = {'credit_code': VARCHAR})")
         con.execute(f"CREATE VIEW {t.name} AS SELECT * FROM {source}")
     return con
-
-
-def value(v):
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, (date, datetime)):
-        return v.isoformat()
-    return v
-
-
-def table_rows(con, table, where=""):
-    cols = ", ".join(f'"{c}"' for c in table.column_names)
-    keys = ", ".join(f'"{c}"' for c in table.key)
-    return [tuple(value(v) for v in row)
-            for row in con.execute(f'SELECT {cols} FROM "{table.name}" {where} ORDER BY {keys}').fetchall()]
 
 
 def test_layout_one_dataset_per_table_partitioned_by_credit_code(tmp_path, export_workspace):

@@ -6,13 +6,11 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import ACME_CODE, AS_OF, BETA_CODE, EXPORT_ACME, EXPORT_BETA, credit_code, person
+from helpers import ACME_CODE, AS_OF, BETA_CODE, EXPORT_ACME, EXPORT_BETA, credit_code, person, table_rows
 
 from safetrain.cli import main
 from safetrain.export import tables
@@ -25,24 +23,6 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_archive"
 def export_pg(pg, *paths, extra=(), lang="en"):
     return CliRunner().invoke(main, ["export", "postgres", pg.dsn, *map(str, paths), "--schema", pg.schema,
                                      "--as-of", str(AS_OF), "--lang", lang, *extra])
-
-
-def value(v):
-    """A value as the SQLite export holds it."""
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, (date, datetime)):
-        return v.isoformat()
-    if isinstance(v, Decimal):
-        return float(v)
-    return v
-
-
-def table_rows(con, table, where=""):
-    cols = ", ".join(f'"{c}"' for c in table.column_names)
-    keys = ", ".join(f'"{c}"' for c in table.key)
-    return [tuple(value(v) for v in row)
-            for row in con.execute(f'SELECT {cols} FROM "{table.name}" {where} ORDER BY {keys}').fetchall()]
 
 
 def snapshot(pg, archive=None):
