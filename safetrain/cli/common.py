@@ -50,15 +50,14 @@ def terminal() -> dict:
 
 
 def roots_of(archive: str) -> list:
-    """The archive at or above `archive`; or, for a folder of archives (a workspace), every
-    archive found below it (ARCHIVE-FORMAT: "every command that takes an archive path also
-    accepts a folder of archives and runs on each one found")."""
-    from pathlib import Path
+    """The archives a command over "an archive" runs on (discover.archives_at); none is the
+    one "no archive here" error."""
+    from ..archive.reading.discover import archives_at, no_archive
 
-    from ..archive.reading.discover import discover, find_root
-
-    root = find_root(Path(archive))
-    return [root] if root is not None else discover([archive])
+    found = archives_at(archive)
+    if not found:
+        raise no_archive(archive, below=True)
+    return found
 
 
 def each_root(roots, lang: str, work: Callable[[Any], Any], header: str = "err") -> bool:

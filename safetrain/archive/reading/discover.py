@@ -56,17 +56,27 @@ def existing(raw: str | os.PathLike) -> Path:
     return path
 
 
-def one_or_none(raw: str | os.PathLike) -> Path | None:
-    """The archive at or above the path named, or None where there is none at all (a folder
-    outside any archive); a path that does not exist, or a workspace of several archives,
-    is an error (which one would it be?)."""
+def archives_at(raw: str | os.PathLike) -> list[Path]:
+    """The archive at or above the path named; else, for a folder of archives (a workspace),
+    every archive below it, which may be none (ARCHIVE-FORMAT: "every command that takes an
+    archive path also accepts a folder of archives"). A path that does not exist and is in
+    no archive is an error."""
+    root = find_root(Path(raw))
+    if root is not None:
+        return [root]
     path = existing(raw)
-    root = find_root(path if path.is_dir() else path.parent)
-    if root is None and path.is_dir() and (below := _below(path)):
-        if len(below) == 1:
-            return below[0]
-        raise SafetrainError(f"{raw} 下有 {len(below)} 个档案：请指定其中一个", f"{raw} holds {len(below)} archives: name one")
-    return root
+    return [Path(os.path.abspath(r)) for r in _below(path)] if path.is_dir() else []
+
+
+def one_or_none(raw: str | os.PathLike) -> Path | None:
+    """The one archive at the path named (archives_at), or None where there is none at all (a
+    folder outside any archive); a path that does not exist, or a workspace of several
+    archives, is an error (which one would it be?)."""
+    existing(raw)
+    found = archives_at(raw)
+    if len(found) > 1:
+        raise SafetrainError(f"{raw} 下有 {len(found)} 个档案：请指定其中一个", f"{raw} holds {len(found)} archives: name one")
+    return found[0] if found else None
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:

@@ -184,18 +184,14 @@ def rule_pages(plan: Plan) -> list[Page]:
     return site.pages
 
 
-def front_pages(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict]) -> list[Page]:
-    """The workspace page (from every archive's summary) and the rule pages."""
-    return [home_page(plan, summaries, dues), *rule_pages(plan)]
-
-
 def build_site(results: Sequence[Result], lang: str = "zh", *, workspaces: Sequence[Path] = ()) -> Site:
-    """Every page of the site for checked `results` (in the order given): the
-    workspace page, the rule pages, then each archive's pages."""
+    """Every page of the site for checked `results` (in the order given), in memory: the
+    workspace page, the rule pages, then each archive's pages; the parts `report html` writes
+    as it goes (written_part, rule_files, home_file), put together at once."""
     plan = plan_site(results, lang, workspaces)
     parts = [archive_part(plan, i, r) for i, r in enumerate(results)]
-    pages = front_pages(plan, [s for _, s, _ in parts], [d for _, _, d in parts])
-    return Site(pages + [page for part, _, _ in parts for page in part])
+    home = home_page(plan, [s for _, s, _ in parts], [d for _, _, d in parts])
+    return Site([home, *rule_pages(plan)] + [page for part, _, _ in parts for page in part])
 
 
 def _inside(root: Path, folder: Path) -> bool:
