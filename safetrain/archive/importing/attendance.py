@@ -69,12 +69,7 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     assessed = data.get("assessment") != "none"
     pass_mark = data.get("pass_mark")
     if not isinstance(pass_mark, (int, float)):
-        from ..reading.loader import load_config
-
-        from ..reading.models import Settings
-
-        config = load_config(ed.root)[1]
-        pass_mark = (config.settings if config is not None else Settings()).pass_mark  # a session without its own
+        pass_mark = ed.settings.pass_mark  # a session without its own takes the archive's
     entries: list[dict] = []
     rows: list[int] = []
     first_row: dict[str, int] = {}

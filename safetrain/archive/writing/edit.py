@@ -267,12 +267,18 @@ class Editor:
         return [issue_problem(i, self.masks, known) for i in issues(kind, record, around)]
 
     @cached_property
-    def masks(self) -> bool:
-        """Whether messages mask 身份证号: the archive's settings.mask_id_numbers (true when unreadable)."""
+    def settings(self):
+        """The archive's settings (safetrain.toml's, read once; the defaults when it is unusable)."""
         from ..reading.loader import load_config
+        from ..reading.models import Settings
 
         _, config = load_config(self.root)
-        return config.settings.mask_id_numbers if config is not None else True
+        return config.settings if config is not None else Settings()
+
+    @property
+    def masks(self) -> bool:
+        """Whether messages mask 身份证号: the archive's settings.mask_id_numbers (true when unreadable)."""
+        return self.settings.mask_id_numbers
 
     def check_new_id(self, kind: str, rid: str) -> None:
         """Refuse a malformed id, or one a record of `kind` already has (in any sub-folder)."""
