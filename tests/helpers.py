@@ -216,3 +216,12 @@ def bug_while_checking(monkeypatch, folder: str) -> None:
         return real(archive, *args, **kwargs)
 
     monkeypatch.setattr(safetrain.api, "check_loaded", check_loaded)
+
+
+def assert_troubled(stderr: str) -> None:
+    """What an export says of the troubled_workspace fixture's three archives, one line each, in order."""
+    lines = stderr.splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith("error: ") and "d-newer/safetrain.toml: archive format 9 is newer" in lines[0]
+    assert lines[1].startswith("internal error: ZeroDivisionError: division by zero") and "b-bug" in lines[1]
+    assert lines[2].startswith("error: ") and "rules/missing.toml" in lines[2]
