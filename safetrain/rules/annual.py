@@ -47,10 +47,15 @@ def judged_years(ctx: Context, person: Person) -> list[int]:
 
 
 def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
-    """(credited hours in `year`, the yearly requirement) for one person (see annual_requirement)."""
-    figure, types, exclude = annual_requirement(ctx, person)
-    got = ctx.credited_in_year(person.id, year, types=types, exclude=exclude)
-    return got, float(figure.value)
+    """(credited hours in `year`, the yearly requirement) for one person (see annual_requirement);
+    worked out once per person and year for the rules and every view of the check."""
+    memo = ctx.memo("year_hours", dict)
+    got = memo.get((person.id, year))
+    if got is None:
+        figure, types, exclude = annual_requirement(ctx, person)
+        got = memo[person.id, year] = (ctx.credited_in_year(person.id, year, types=types, exclude=exclude),
+                                       float(figure.value))
+    return got
 
 
 def manager_initial(ctx: Context, person: Person) -> tuple[float, float, date]:

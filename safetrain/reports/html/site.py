@@ -267,7 +267,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
     site.pages.append(Page(page, "archive.html", ctx, overrides))
 
     facts = Facts(r)
-    rows_by_id = {row["person"]: row for row in matrix["people"]}
+    cells_of = {row["id"]: row["cells"] for row in all_rows if row["cells"]}
     about = views.findings_about(r.findings)
     sessions: dict = {}
     for n in range(1, pages + 1):
@@ -280,7 +280,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         ctx.update({"archive": summary["archive"], "enterprise": summary["enterprise"], "archive_href": there.archive,
                     "columns": columns, "people": all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE],
                     "pager": views.pager(n, pages, len(listed), there, lang),
-                    "persons": [views.person_context(facts, pid, rows_by_id.get(pid), columns, about, lang,
+                    "persons": [views.person_context(facts, pid, cells_of.get(pid), columns, about, lang,
                                                      there, page_of, sessions) for pid in chunk]})
         site.pages.append(Page(at, "people.html", ctx, overrides))
     return summary, due

@@ -335,10 +335,11 @@ def session_cells(s, lang: str) -> dict:
             "hours": fmt.num(s.hours)}
 
 
-def person_context(facts: Facts, pid: str, matrix_row: dict | None, columns: list[dict],
+def person_context(facts: Facts, pid: str, cells: Sequence[dict] | None, columns: list[dict],
                    about: Callable[[str, str], list[Finding]], lang: str, links: Links, listed,
                    sessions: dict | None = None) -> dict:
-    """One person's file (一人一档): who, what they must have, open findings (`about`:
+    """One person's file (一人一档): who, what they must have (`cells`: their row's cells of
+    the person list, person_rows', one per column; None for one not in the matrix), open findings (`about`:
     findings_about), yearly hours, certificates, training history. `listed`: the ids that
     have a person file to link to; `sessions`: session id -> session_cells, filled as the
     archive's people are gone through (each session's cells made once for all its attendees)."""
@@ -376,8 +377,7 @@ def person_context(facts: Facts, pid: str, matrix_row: dict | None, columns: lis
                    "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post),
                    "left": fmt.day(p.left) if p.left else t("in_post", lang), "file": p.file},
         "trainings": trainings, "years": years, "certificates": certs,
-        "requirements": [{"label": c["label"], **matrix_cell(c["key"], matrix_row["cells"][c["key"]], lang)}
-                         for c in columns] if matrix_row else [],
+        "requirements": [{"label": c["label"], **cell} for c, cell in zip(columns, cells)] if cells else [],
         "findings": [finding_row(x, lang, links, listed) for x in mine],
     }
 

@@ -40,18 +40,20 @@ def _manifest(folder: Path) -> set[str] | None:
 def _foreign(folder: Path, ours: set[str]) -> list[str]:
     """Paths (relative, "/") in `folder` that the previous run did not write."""
     out = []
-    for top, dirs, files in os.walk(folder):
-        rel_top = Path(top).relative_to(folder)
+    root = os.fspath(folder)
+    for top, dirs, files in os.walk(root):
+        rel_top = os.path.relpath(top, root).replace(os.sep, "/")
+        prefix = "" if rel_top == "." else rel_top + "/"
         for d in list(dirs):  # a symlink to a folder is carried over as it is, not entered
             if os.path.islink(os.path.join(top, d)):
                 dirs.remove(d)
-                out.append((rel_top / d).as_posix())
+                out.append(prefix + d)
         for name in files:
-            rel = (rel_top / name).as_posix()
+            rel = prefix + name
             if rel != MARKER and rel not in ours:
                 out.append(rel)
-        if not dirs and not files and rel_top.parts:
-            out.append(rel_top.as_posix() + "/")  # an empty folder someone made
+        if not dirs and not files and prefix:
+            out.append(prefix)  # an empty folder someone made
     return sorted(out)
 
 
@@ -75,7 +77,6 @@ class SiteFolder:
                 raise SafetrainError(f"{out_dir} 不是空目录，也不是 safetrain report html 生成的网站：请指定新目录或空目录",
                                      f"{out_dir} is not empty and not a site written by `safetrain report html`: "
                                      "name a new or empty folder")
-        self.foreign = _foreign(out, self.previous) if self.previous is not None else []
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -148,12 +149,14 @@ class SiteFolder:
 def _only(folder: Path, paths: set[str]) -> None:
     """Remove from the site being made what is not one of its `paths`: the pages an archive
     had written before it failed (it is left out of the site, and its pages with it)."""
-    for top, dirs, files in os.walk(folder, topdown=False):
-        rel_top = Path(top).relative_to(folder)
+    root = os.fspath(folder)
+    for top, dirs, files in os.walk(root, topdown=False):
+        rel_top = os.path.relpath(top, root).replace(os.sep, "/")
+        prefix = "" if rel_top == "." else rel_top + "/"
         for name in files:
-            if (rel_top / name).as_posix() not in paths:
+            if prefix + name not in paths:
                 os.unlink(os.path.join(top, name))
-        if rel_top.parts and not os.listdir(top):
+        if prefix and not os.listdir(top):
             os.rmdir(top)
 
 
