@@ -6,7 +6,8 @@ on or after the archive's window (an archive complete from 2024 on proves
 nothing about 2023), for everyone employed at least `campaign_min_days` days
 inside it. A session counts when it started and ended inside the window and
 the person passed it. One cause, one finding: K002, K003 and K004 judge only
-people K001 does not report (who passed at least one session). Findings are
+people K001 does not report (who passed at least one session; everyone judged
+when a rule set switches K001 off: then K001 reports nobody). Findings are
 about the person and point at the person's file.
 """
 
@@ -54,7 +55,8 @@ def _judged(ctx: Context) -> Iterator[tuple[Person, list[Session], date, date]]:
     least = ctx.value("campaign_min_days")
     for pid in sorted(ctx.archive.people):
         p = ctx.archive.people[pid]
-        if _days_employed(p, start, end) >= least:
+        days = _days_employed(p, start, end)
+        if days >= least and days > 0:  # employed in the window at all, whatever the figure (0 included)
             yield p, passed.get(pid, []), start, end
 
 
@@ -82,6 +84,7 @@ def campaign_uncovered(ctx: Context):
     trained, train them now and waive the finding with the reason and date.
     """
     cite = ctx.figure("campaign_start").citation
+    k001 = ctx.ruleset.enabled("K001")  # a person without a passed session is K001's, unless it is off
     for p, sessions, start, end in _campaigners(ctx):
         if not sessions:
             yield hit(p.id, p.file,
@@ -112,10 +115,11 @@ def campaign_topics(ctx: Context):
     Record (or give) training on the missing topics; if a session taught
     them, list them in its `topics`.
     """
+    k001 = ctx.ruleset.enabled("K001")  # a person without a passed session is K001's, unless it is off
     for p, sessions, start, end in _campaigners(ctx):
         covered = {t for s in sessions for t in s.topics}
         missing = [t for t in CORE_TOPICS if t not in covered]
-        if sessions and missing:
+        if (sessions or not k001) and missing:
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）在 {start} 至 {end} 全员安全培训中未培训："
                       + "、".join(label(TOPIC, t) for t in missing),
@@ -149,10 +153,11 @@ def campaign_rotation(ctx: Context):
     """
     if not ctx.in_group("rotation"):
         return
+    k001 = ctx.ruleset.enabled("K001")  # a person without a passed session is K001's, unless it is off
     for p, sessions, start, end in _campaigners(ctx):
         levels = {s.level for s in sessions}
         missing = [lv for lv in ROTATION_LEVELS if lv not in levels]
-        if sessions and missing:
+        if (sessions or not k001) and missing:
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）在 {start} 至 {end} 全员安全培训中未参加"
                       + "、".join(label(LEVEL, lv) for lv in missing) + "培训（三级轮训一遍）",
@@ -186,8 +191,9 @@ def campaign_gas_training(ctx: Context):
     e = ctx.enterprise
     if e is None or not e.uses_gas:
         return
+    k001 = ctx.ruleset.enabled("K001")  # a person without a passed session is K001's, unless it is off
     for p, sessions, start, end in _campaigners(ctx):
-        if sessions and not any("gas" in s.topics for s in sessions):
+        if (sessions or not k001) and not any("gas" in s.topics for s in sessions):
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）在 {start} 至 {end} 全员安全培训中没有考核合格的燃气使用安全培训",
                       f"{p.name} ({p.id}) passed no gas safety training during the campaign ({start} to {end})")

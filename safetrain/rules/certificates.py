@@ -211,11 +211,11 @@ def manager_unassessed(ctx: Context):
         states = ctx.certificates(p)
         if not any(cs.certificate.kind == "manager" and cs.is_valid for cs in states):
             late_zh = f"逾 {grace} 个月" if grace else "上岗前应考核合格，至今"
-            late_en = f"more than {grace} months," if grace else "(the assessment comes before the post)"
+            late_en = (f"more than {grace} months, without a valid manager certificate" if grace else
+                       "without a valid manager certificate (the assessment comes before the post)")
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）{p.on_post} 任主要负责人/安全管理人员，{late_zh}仍无有效的考核合格证",
-                      f"{p.name} ({p.id}) has been a principal or safety manager since {p.on_post}, {late_en} "
-                      "without a valid manager certificate",
+                      f"{p.name} ({p.id}) has been a principal or safety manager since {p.on_post}, {late_en}",
                       key=("roles",), citation=fig.citation)
 
 

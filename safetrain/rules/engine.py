@@ -14,11 +14,15 @@ from .context import Context
 from .registry import RULES, Rule, hit, matches
 from .ruleset import RuleSet
 
-# Findings that waivers never touch: the waiver rules themselves.
-_UNWAIVABLE = frozenset({"A010", "A011"})
+# Findings that waivers never touch: the waiver rules themselves, and A001/A002, which leave
+# their file out of every other rule (a typo "must never pass silently", ARCHIVE-FORMAT).
+_UNWAIVABLE = frozenset({"A001", "A002", "A010", "A011"})
 
 
 def selected(code: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> bool:
+    """Whether `--select`/`--ignore` let `code` run and be reported (family A included:
+    "always on" is what no rule set can switch off, RuleSet.enabled; the options choose
+    what a run looks at, as ruff's do)."""
     return (not select or matches(code, select)) and not matches(code, ignore)
 
 
@@ -62,14 +66,25 @@ def _complete(f: Finding, rule: Rule, ruleset: RuleSet) -> Finding:
                    citation=f.citation or ruleset.citation(rule.code))
 
 
-def _waivers(archive: Archive) -> list[tuple[str | None, str, Waiver]]:
-    """(subject or None for archive-wide, file, waiver) for every waiver."""
-    out: list[tuple[str | None, str, Waiver]] = []
+def _waivers(archive: Archive) -> list[tuple[str | None, str, str, Waiver]]:
+    """(subject or None for archive-wide, file, record kind, waiver) for every waiver."""
+    out: list[tuple[str | None, str, str, Waiver]] = []
     if archive.config:
-        out += [(None, archive.config.file, w) for w in archive.config.waivers]
+        out += [(None, archive.config.file, "config", w) for w in archive.config.waivers]
     for kind in FOLDERS:
         for record in archive.records(kind).values():
-            out += [(record.id, record.file, w) for w in record.waivers]
+            out += [(record.id, record.file, kind, w) for w in record.waivers]
+    return out
+
+
+def _own_subjects(archive: Archive) -> dict[str, str]:
+    """file -> the id of the record it holds ("enterprise" for safetrain.toml): a finding
+    whose subject is its own file's record is about that record; any other subject of a
+    finding is a person (P006 on an introduction, F001 on a session, M003 on a mentorship)."""
+    out = {archive.config.file: "enterprise"} if archive.config else {}
+    for kind in FOLDERS:
+        for record in archive.records(kind).values():
+            out[record.file] = record.id
     return out
 
 
@@ -82,22 +97,28 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
     if not waivers:
         return found
     by_key: dict[tuple[str, str | None], list[int]] = {}  # (rule, subject or None): no scan per finding
-    for i, (subject, _, w) in enumerate(waivers):
+    for i, (subject, _, _, w) in enumerate(waivers):
         by_key.setdefault((w.rule, subject), []).append(i)
+    own = _own_subjects(archive)
     used: set[int] = set()
     kept = []
     for f in found:
         silenced = False
         if f.code not in _UNWAIVABLE:
+            # this file's subject (ARCHIVE-FORMAT), not another kind's record of the same id:
+            # the finding's own file when it is about that file's record, else a person's file
+            mine = own.get(f.file) == f.subject
             for i in (*by_key.get((f.code, None), ()), *by_key.get((f.code, f.subject), ())):
-                w = waivers[i][2]
+                subject, file, kind, w = waivers[i]
+                if subject is not None and (file != f.file if mine else kind != "person"):
+                    continue
                 used.add(i)
                 if w.until is None or as_of <= w.until:
                     silenced = True
         if not silenced:
             kept.append(f)
     a010, a011 = RULES["A010"], RULES["A011"]
-    for i, (subject, file, w) in enumerate(waivers):
+    for i, (subject, file, _, w) in enumerate(waivers):
         who = subject or "enterprise"
         if w.until is not None and w.until < as_of:
             kept.append(_complete(hit(
@@ -105,10 +126,14 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
                 f"对 {w.rule} 的豁免已于 {w.until} 到期（理由：{w.reason}），所豁免的问题重新报告",
                 f"the waiver of {w.rule} ended on {w.until} (reason: {w.reason}); what it waived is reported again",
                 key=("waivers", w.index)), a010, ruleset))
-        elif i not in used and (w.rule in ran or (archive.config is not None and not ruleset.enabled(w.rule))):
+        elif i not in used and (w.rule in ran or w.rule in _UNWAIVABLE
+                                or (archive.config is not None and not ruleset.enabled(w.rule))):
             # (never for a rule left out by --select, nor by a rule set only guessed: safetrain.toml unusable)
-            off_zh = "" if w.rule in ran else f"（{ruleset.name} 规则集不检查 {w.rule}）"
-            off_en = "" if w.rule in ran else f" (the rule set {ruleset.name} does not judge {w.rule})"
+            if w.rule in _UNWAIVABLE:
+                off_zh, off_en = f"（{w.rule} 不能豁免）", f" ({w.rule} cannot be waived)"
+            else:
+                off_zh = "" if w.rule in ran else f"（{ruleset.name} 规则集不检查 {w.rule}）"
+                off_en = "" if w.rule in ran else f" (the rule set {ruleset.name} does not judge {w.rule})"
             kept.append(_complete(hit(
                 who, file,
                 f"对 {w.rule} 的豁免没有豁免任何问题{off_zh}，可以删除",

@@ -191,11 +191,13 @@ def judged(ctx: Context) -> list[Mentorship]:
 
 def apprentices_without_mentor(ctx: Context) -> Iterator[Person]:
     """M001's people: no manager role, `on_post` in the window and by as_of,
-    and no mentorship file (a broken one counts as a file: A002 reports it)."""
+    and no mentorship file that started by as_of ("nothing dated after it counts";
+    a broken file counts as a file: A002 reports it)."""
     a = ctx.archive
     broken = a.excluded.get("mentorship", frozenset())
     for p in ctx.newcomers:
-        if p.id not in a.mentorships and p.id not in broken:
+        m = a.mentorships.get(p.id)
+        if (m is None or m.start > ctx.as_of) and p.id not in broken:
             yield p
 
 
@@ -224,6 +226,12 @@ def apprentice_without_mentor(ctx: Context):
         return
     for p in apprentices_without_mentor(ctx):
         key = ("on_post",) if p.on_post != p.hired else ("hired",)
+        later = ctx.archive.mentorships.get(p.id)
+        if later is not None:  # dated after as_of: it does not count yet
+            yield hit(p.id, p.file, f"{p.on_post} 上岗，师带徒记录（{later.file}）到 {later.start} 才开始",
+                      f"on the post since {p.on_post}; the mentorship ({later.file}) starts only on {later.start}",
+                      key=key)
+            continue
         yield hit(p.id, p.file, f"{p.on_post} 上岗，没有师带徒记录（mentorships/{p.id}.toml）",
                   f"on the post since {p.on_post} without a mentorship (mentorships/{p.id}.toml)", key=key)
 

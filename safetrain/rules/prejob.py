@@ -72,7 +72,8 @@ def pre_job_hours(ctx: Context):
     The 学时 credited to a person without a manager role by passed `pre_job`
     sessions that ended on or before `on_post` are below the pre-job figure
     of the industry. Partial attendance counts only its own `hours`. Not
-    reported when P001 is (no pre-job training at all). Reported on the
+    reported when P001 is (no pre-job training at all; where a rule set
+    switches P001 off, P002 judges everyone). Reported on the
     person's file, at `on_post` (or `hired`).
     Judged for people without a manager role whose `on_post` is in the
     window and on or before as_of.
@@ -92,8 +93,9 @@ def pre_job_hours(ctx: Context):
     """
     fig = ctx.figure("pre_job_hours")
     need = fig.value
+    p001 = ctx.ruleset.enabled("P001")  # "only when P001 does not fire": it cannot where it is off
     for p in ctx.newcomers:
-        if not passed_pre_job(ctx, p):
+        if p001 and not passed_pre_job(ctx, p):
             continue  # P001's
         hours = ctx.credited(p.id, end=p.on_post, types={"pre_job"})
         if hours < need:
@@ -110,7 +112,8 @@ def three_level_missing(ctx: Context):
     In `three_level` industries, a person without a manager role has no passed
     `pre_job` session at one or more of the company, workshop and team levels
     that ended on or before `on_post`; the finding names the missing levels.
-    Not reported when P001 is. Reported on the person's file, at `on_post`
+    Not reported when P001 is (where a rule set switches P001 off, P003
+    judges everyone). Reported on the person's file, at `on_post`
     (or `hired`).
     Judged for people without a manager role whose `on_post` is in the
     window and on or before as_of.
@@ -130,11 +133,12 @@ def three_level_missing(ctx: Context):
     """
     if not ctx.in_group("three_level"):
         return
+    p001 = ctx.ruleset.enabled("P001")  # "only when P001 does not fire": it cannot where it is off
     for p in ctx.newcomers:
         sessions = passed_pre_job(ctx, p)
         done = {s.level for s, _ in sessions}
         missing = [lv for lv in THREE_LEVELS if lv not in done]
-        if sessions and missing:
+        if (sessions or not p001) and missing:
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）{p.on_post} 上岗前缺少三级安全教育中的{_levels(missing)}培训",
                       f"{p.name} ({p.id}) started on {p.on_post} without the {_levels(missing, 'en')} "

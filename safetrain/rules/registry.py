@@ -111,5 +111,9 @@ def hit(subject: str, file: str, zh: str, en: str, *, key: tuple = (), period: s
     return Finding("", file, subject, zh, en, period=period, line=line, key=key, citation=citation or "")
 
 
+#: the family no rule set, --select or --ignore turns off (RULES.md: "A — archive integrity (always on)")
+ALWAYS_ON = "A"
+
+
 def matches(code: str, selectors: Iterable[str]) -> bool:
     return any(code.startswith(s) for s in selectors)

@@ -7,13 +7,14 @@ archive that extends one); this module only knows their names and types.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..archive.reading.codes import INDUSTRY, SKILL_LEVEL
 from ..archive.reading.models import Enterprise
 from ..errors import SafetrainError
+from .registry import ALWAYS_ON
 
 #: figure name -> the type its value must have
 FIGURE_TYPES: Mapping[str, str] = MappingProxyType({
@@ -105,7 +106,8 @@ class RuleSet:
         return self.figure(name, enterprise).value
 
     def enabled(self, code: str) -> bool:
-        return bool(self.rules.get(code, {}).get("enabled", True))
+        """Whether the rule set judges `code`; family A is always on (RULES.md), whatever it says."""
+        return code.startswith(ALWAYS_ON) or bool(self.rules.get(code, {}).get("enabled", True))
 
     def citation(self, code: str) -> str:
         return str(self.rules.get(code, {}).get("citation", ""))
@@ -172,7 +174,7 @@ def _figure(raw: dict, name: str, fail, kind: str | None = None) -> Figure:
     ok = {
         "number": isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0,
         "int": isinstance(value, int) and not isinstance(value, bool) and value >= 0,
-        "date": isinstance(value, date),
+        "date": isinstance(value, date) and not isinstance(value, datetime),  # a day, not a moment
         "skill": value in SKILL_LEVEL,
     }[kind]
     if not ok:

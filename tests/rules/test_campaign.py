@@ -176,3 +176,22 @@ def test_k004_passes_with_gas_and_is_off_without_gas(memory_archive):
     with_gas = '["rules", "knowledge", "skills", "emergency", "gas"]'
     assert found(gas_archive(memory_archive, True, with_gas), as_of=AFTER, select=["K004"]) == []
     assert found(gas_archive(memory_archive, False, '["rules"]'), as_of=AFTER, select=["K004"]) == []
+
+
+def test_k_rules_judge_everyone_when_a_rule_set_switches_k001_off(memory_archive):
+    """RULES.md: K002–K004 judge only people K001 does not report; with K001 off it reports nobody."""
+    root = memory_archive({
+        "rules/r.toml": 'extends = "ningxia-2023"\nname = "r"\n[rules]\nK001 = { enabled = false }\n',
+        "people/E1.toml": person(hired="2020-01-01"),
+        "safetrain.toml": config(industry="catering", ruleset="rules/r.toml").replace("uses_gas = false", "uses_gas = true"),
+    })
+    assert found(root, as_of=AFTER, select=["K"]) == [("K002", "E1", None), ("K004", "E1", None)]
+
+
+def test_k_a_campaign_min_days_of_0_still_needs_a_day_employed_in_the_window(memory_archive):
+    root = memory_archive({
+        "rules/r.toml": 'extends = "ningxia-2023"\nname = "r"\n[figures.campaign_min_days]\nvalue = 0\n',
+        "people/E1.toml": person(hired="2024-03-01"),  # never employed in the campaign
+        "people/E2.toml": person(hired="2023-12-31"),  # one day
+    }, ruleset="rules/r.toml")
+    assert found(root, as_of=date(2024, 6, 1), select=["K001"]) == [("K001", "E2", None)]

@@ -219,6 +219,7 @@ def test_c005_no_grace_in_construction_road_transport_and_dangerous_goods(memory
         fs = findings(root, select=["C005"])
         assert [(f.code, f.subject) for f in fs] == [("C005", "E1")], industry
         assert fs[0].citation == "安全生产法 第二十七条" and "上岗前应考核合格" in fs[0].message_zh
+        assert fs[0].message_en.endswith(", without a valid manager certificate (the assessment comes before the post)")
 
 
 def test_c005_only_in_key_industries(memory_archive):

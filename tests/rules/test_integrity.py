@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from helpers import AS_OF, ID_NUMBERS, config, findings, found, person, session
+from helpers import AS_OF, ID_NUMBERS, config, drill, findings, found, introduction, person, session, with_config
 from safetrain.api import check_files
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -130,6 +130,12 @@ def test_a002_in_safetrain_toml_leaves_that_file_out_and_judges_everything_else(
     got = found(memory_archive({"safetrain.toml": typo, **people}), as_of=date(2025, 3, 1))
     assert ("A002", "enterprise", None) in got and ("P001", "E1", None) in got  # its waiver silences nothing
     assert [c for c, _, _ in got if c[0] in "DRK" or c == "A011"] == []  # nothing about the file itself
+    # an optional key inside [enterprise] written wrong (a quoted date, a typo): the same, the rule set kept
+    for bad in ('records_since = "2023-07-01"', 'records_since = 2023-07-01\nadress = "x"'):
+        nested = clean.replace("records_since = 2023-07-01", bad).replace('ruleset = "national"', 'ruleset = "ningxia-2023"')
+        result = check_files(with_config({"safetrain.toml": nested, **people}), date(2025, 3, 1))
+        got = [(f.code, f.subject, f.period) for f in result.findings]
+        assert result.ruleset.name == "ningxia-2023" and ("A002", "enterprise", None) in got and ("P001", "E1", None) in got
     # a key the rules need: the file is unusable, and so is everything that needs the enterprise
     broken = clean.replace('industry = "manufacturing"', 'industry = "fabrication"')
     got = found(memory_archive({"safetrain.toml": broken, **people}), as_of=date(2025, 3, 1))
@@ -353,3 +359,51 @@ def test_a002_names_the_code_for_a_chinese_label(memory_archive):
     assert 'roles[0] = "safety_manager"' in by[("E1", "roles[0]")].message_zh
     assert 'employment = "part_time"' in by[("E2", "employment")].message_en
     assert "可选" in by[("E3", "employment")].message_zh  # not a label: the list of codes
+
+
+def test_a_waiver_silences_only_its_own_files_subject_not_another_kinds_record_of_that_id(memory_archive):
+    """ARCHIVE-FORMAT (Waivers): "about this file's subject" — ids are unique within a kind only, so a
+    drill and a session may both be 2024-01-10, and a person and a session both E1."""
+    root = memory_archive({
+        "people/E1.toml": person(waivers='[{ rule = "R001", reason = "误记" }]'),
+        "people/enterprise.toml": person(waivers='[{ rule = "R005", reason = "x" }]'),
+        "drills/2024-01-10.toml": drill("2024-01-10", participants="", waivers='[{ rule = "R004", reason = "桌面推演" }]'),
+        "sessions/2024-01-10.toml": session("", start="2024-01-10T08:30:00", end="2024-01-10T17:30:00"),
+        "sessions/E1.toml": session(content=None),
+    })
+    got = found(root, as_of=date(2024, 2, 1), select=["R", "A011"])
+    assert ("R004", "2024-01-10", None) in got  # the session's: the drill's waiver is not about it
+    assert ("R001", "E1", None) in got and ("A011", "E1", None) in got  # the person's waiver is not about the session
+    assert ("R005", "enterprise", "2024") in got  # only safetrain.toml speaks for the enterprise
+    assert [f.file for f in findings(root, as_of=date(2024, 2, 1), select=["R004"])] == ["sessions/2024-01-10.toml"]
+
+
+def test_a_person_files_waiver_still_silences_findings_filed_on_other_records(memory_archive):
+    """P006 is filed on the introduction, about the person: the person's waiver silences it."""
+    root = memory_archive({
+        "people/E1.toml": person(hired="2020-01-01", waivers='[{ rule = "P006", reason = "调岗中" }]'),
+        "introductions/I1.toml": introduction(),
+    })
+    assert found(root, select=["P006", "A011"]) == []
+
+
+def test_a001_a002_cannot_be_waived_and_such_a_waiver_is_reported(memory_archive):
+    """A file with A002 is left out of every rule: a waiver must not make it vanish silently."""
+    root = memory_archive({
+        "safetrain.toml": config(waivers='[{ rule = "A002", reason = "x" }]'),
+        "people/E1.toml": person(departmnt='"x"'),
+        "people/E2.toml": person(waivers='[{ rule = "A010", reason = "x" }, { rule = "A011", reason = "y" }]'),
+    })
+    fs = findings(root, select=["A"])
+    assert [(f.code, f.subject) for f in fs] == [("A002", "E1"), ("A011", "E2"), ("A011", "E2"), ("A011", "enterprise")]
+    assert "A002 不能豁免" in fs[-1].message_zh and "A002 cannot be waived" in fs[-1].message_en
+
+
+def test_a_rule_set_cannot_switch_family_a_off(memory_archive):
+    """RULES.md: "A — archive integrity (always on)"."""
+    root = memory_archive({
+        "rules/c.toml": 'extends = "national"\nname = "c"\n[rules]\nA009 = { enabled = false }\nA003 = { enabled = false }\n',
+        "people/E1.toml": person(),
+        "sessions/S1.toml": session('{ person = "E1", score = 90 }, { person = "E9", score = 90 }', end="2023-07-01T08:00:00"),
+    }, ruleset="rules/c.toml")
+    assert sorted(found(root, select=["A"])) == [("A003", "S1", None), ("A009", "S1", None)]

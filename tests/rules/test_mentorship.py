@@ -49,6 +49,15 @@ def test_m001_passes(memory_archive):
     assert found(root, select=["M001"]) == []  # M1 (hired 2010) is before the window too
 
 
+def test_m001_a_mentorship_dated_after_as_of_does_not_count_yet(memory_archive):
+    """RULES.md Terms: "nothing dated after it counts"."""
+    root = archive(memory_archive, {"mentorships/A1.toml": mentorship(start="2024-07-01")})
+    fs = findings(root, as_of=date(2024, 6, 1), select=["M001"])
+    assert [(f.code, f.subject) for f in fs] == [("M001", "A1")]
+    assert "2024-07-01" in fs[0].message_zh and "mentorships/A1.toml" in fs[0].message_en
+    assert found(root, as_of=date(2024, 7, 1), select=["M001"]) == []
+
+
 def test_m001_only_in_mentorship_industries(memory_archive):
     root = archive(memory_archive, {}, industry="manufacturing")
     assert found(root, select=["M001", "M004"]) == []

@@ -348,3 +348,13 @@ def test_p006_waived_in_the_person_file(memory_archive):
         "introductions/I1.toml": introduction("2024-05-20"),
     })
     assert found(root, select=["P006", "A011"]) == []
+
+
+def test_p002_p003_judge_everyone_when_a_rule_set_switches_p001_off(memory_archive):
+    """RULES.md: P002/P003 apply "only when P001 does not fire" — switched off, it never does."""
+    files = {"people/E1.toml": person(hired="2023-08-01")}
+    on = memory_archive(files)
+    assert found(on, select=["P"]) == [("P001", "E1", None)]
+    off = memory_archive({**files, "rules/r.toml": 'extends = "national"\nname = "r"\n[rules]\nP001 = { enabled = false }\n'},
+                         ruleset="rules/r.toml")
+    assert found(off, select=["P"]) == [("P002", "E1", None), ("P003", "E1", None)]

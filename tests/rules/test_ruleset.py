@@ -111,6 +111,8 @@ def test_archive_rule_set_extends_a_builtin(make_archive):
     ('extends = "nowhere"\n', "nowhere"),
     ('extends = "national"\n[groups.key]\nindustries = ["mining"]\n', "mining"),
     ('extends = [1\n', "rules/x.toml"),
+    # a moment where a day is meant: a clear error, not a comparison failing inside K001
+    ('extends = "ningxia-2023"\n[figures.campaign_start]\nvalue = 2023-07-01T00:00:00\n', "campaign_start"),
 ])
 def test_bad_archive_rule_set_is_one_clear_error(memory_archive, text, words):
     root = memory_archive({"rules/x.toml": text}, ruleset="rules/x.toml")
@@ -134,3 +136,11 @@ def test_broken_config_falls_back_to_rules_that_need_no_enterprise(memory_archiv
     root = memory_archive({"safetrain.toml": config().replace('industry = "manufacturing"', 'industry = "mining"'),
                          "people/E1.toml": person(id_number='"640104199003070011"')})
     assert found(root, select=["A"]) == [("A006", "E1", None), ("A002", "enterprise", None)]
+
+
+def test_family_a_is_on_whatever_a_rule_set_says():
+    """RULES.md: "A — archive integrity (always on)" — `rules` and the engine ask `enabled`."""
+    data, chain = read_ruleset("national")
+    data = {**data, "rules": {**data.get("rules", {}), "A009": {"enabled": False}, "R004": {"enabled": False}}}
+    rs = build_ruleset(data, chain, "rules/x.toml")
+    assert rs.enabled("A009") and not rs.enabled("R004")

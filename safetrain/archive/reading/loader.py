@@ -156,14 +156,16 @@ def config_in_part(data: dict, problems, rel: str = MARKER) -> Config | None:
         for i, part in enumerate(q.key):
             if i == 0 and part == "waivers":
                 break
-            if not isinstance(part, str) or not isinstance(parent, dict) or part in spec.required:
-                return None  # a key the rules need, or inside a list: the file is unusable
+            if not isinstance(part, str) or not isinstance(parent, dict):
+                return None  # inside a list: the file is unusable
             field = spec.fields.get(part)
             child = parent.get(part)
             if i == len(q.key) - 1 or field is None or field.table is None or not isinstance(child, dict):
+                if part in spec.required:
+                    return None  # a key the rules need
                 parent.pop(part, None)  # the key (or the table it is in) as if it were not written
                 break
-            spec, parent = field.table, child
+            spec, parent = field.table, child  # into a table (`[enterprise]`): its optional keys can go
     if validate_table(kept, table):
         return None
     return build(Config, kept, file=rel)
