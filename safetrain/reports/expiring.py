@@ -34,7 +34,7 @@ from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..rules.certstatus import (EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, STATE_LABELS, SUPERSEDED, VALID,
-                                certificate_state)
+                                certificate_state, expiry_alongside)
 from . import fmt, ics
 from .fmt import phrases
 from .terminal import STATE_STYLES, name_column, short_names, table, text, to_text
@@ -115,16 +115,24 @@ def due_items(result: Result, within: int | None = None) -> list[dict]:
                 state = UPCOMING
             elif state == SUPERSEDED or (state in (EXPIRING, REVIEW_DUE) and st.days_left > days):
                 continue
-            c = st.certificate
-            out.append({
-                "archive": a.name, "enterprise": e.name if e else "",
-                "person": p.id, "name": p.name, "department": p.post_on(as_of).department,
-                "kind": c.kind, "category": c.category, "number": mask_id_numbers_in(c.number, p.id_number),
-                "state": state, "due_kind": st.due_kind, "due": st.due.isoformat(), "days_left": st.days_left,
-                "expires": c.expires.isoformat(), "window": own.window, "citation": st.citation,
-                "uid": _uid(_archive_key(result), p.id, c.kind, c.category, c.number, st.due),
-            })
+            out.append(_item(result, p, st, state, own.window))
+            alongside = expiry_alongside(own, rs, e, as_of)  # C003's review and C004's expiry: both listed
+            if alongside is not None and alongside.days_left <= days:
+                out.append(_item(result, p, alongside, EXPIRING, own.window))
     return sorted(out, key=_order)
+
+
+def _item(result: Result, p, st, state: str, window: int) -> dict:
+    a, e = result.archive, (result.archive.config.enterprise if result.archive.config else None)
+    c = st.certificate
+    return {
+        "archive": a.name, "enterprise": e.name if e else "",
+        "person": p.id, "name": p.name, "department": p.post_on(result.as_of).department,
+        "kind": c.kind, "category": c.category, "number": mask_id_numbers_in(c.number, p.id_number),
+        "state": state, "due_kind": st.due_kind, "due": st.due.isoformat(), "days_left": st.days_left,
+        "expires": c.expires.isoformat(), "window": window, "citation": st.citation,
+        "uid": _uid(_archive_key(result), p.id, c.kind, c.category, c.number, st.due),
+    }
 
 
 def due_counts(items: Sequence[dict], days: Sequence[int] = (30, 60)) -> dict:

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.models import Certificate, Person
-from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, expires_within_window
+from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, expiry_alongside
 from .context import Context, away_at_least, previous_change
 from ..dates import add_months
 from .registry import hit, rule
@@ -163,10 +163,10 @@ def certificate_expiring(ctx: Context):
         p, c = cs.person, cs.certificate
         due, days, citation = cs.due, cs.days_left, cs.citation
         if cs.state == REVIEW_OVERDUE:  # C003's; its expiry within the window is still this rule's
-            if not expires_within_window(cs, ctx.as_of):
+            alongside = expiry_alongside(cs, ctx.ruleset, ctx.enterprise, ctx.as_of)
+            if alongside is None:
                 continue
-            due, days = c.expires, (c.expires - ctx.as_of).days
-            citation = ctx.figure("special_operation_warning_days").citation
+            due, days, citation = alongside.due, alongside.days_left, alongside.citation
         if cs.state == REVIEW_DUE:
             zh, en = f"应于 {due} 复审", f"is due for review on {due}"
         else:

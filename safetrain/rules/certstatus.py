@@ -16,7 +16,7 @@ that runs longest has a state of its own; the others are `superseded`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Iterator
 
@@ -126,6 +126,17 @@ def expires_within_window(cs: CertState, as_of: date) -> bool:
     """The certificate itself expires within its warning window (as_of counted), whatever its
     state says: a special operation certificate whose review is overdue may be expiring too."""
     return 0 <= (cs.certificate.expires - as_of).days <= cs.window
+
+
+def expiry_alongside(cs: CertState, ruleset: RuleSet, enterprise: Enterprise | None, as_of: date) -> CertState | None:
+    """A special operation certificate whose review is overdue (C003) and which itself expires
+    within its warning window: that expiry, as a state of its own (C004 reports it alongside)."""
+    if cs.state != REVIEW_OVERDUE or not expires_within_window(cs, as_of):
+        return None
+    c = cs.certificate
+    citation = ruleset.figure("special_operation_warning_days", enterprise).citation
+    return replace(cs, state=EXPIRING, due=c.expires, due_kind="expiry", days_left=(c.expires - as_of).days,
+                   citation=citation)
 
 
 def person_certificates(person: Person, ruleset: RuleSet, enterprise: Enterprise | None,

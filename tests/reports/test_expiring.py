@@ -101,6 +101,9 @@ EDGES = dict(PEOPLE, **{
         "T007", category="制冷作业", issued="2021-03-03", expires="2027-03-03")),
     "people/E8.toml": person("郑十", extra=(certificate("M008", "manager", "主要负责人", "2021-09-09", "2024-09-09")
                                           + certificate("M009", "manager", "主要负责人", "2024-08-20", "2027-08-20"))),
+    # a review overdue since 2024-06-01 (C003) on a certificate expiring 2024-08-15 (C004 too): listed twice
+    "people/E9.toml": person("钱一", roles=SPECIAL, extra=certificate(
+        "T009", category="制冷作业", issued="2021-06-01", expires="2024-08-15")),
 })
 
 
