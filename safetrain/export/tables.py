@@ -387,7 +387,8 @@ class Source:
     @cached_property
     def sessions(self) -> list[Session]:
         """The archive's sessions in id order (sorted once for the four tables about them)."""
-        return [self.result.archive.sessions[sid] for sid in sorted(self.result.archive.sessions)]
+        sessions = self.result.archive.named("session")  # a duplicate id (A004) is not a row of its own
+        return [sessions[sid] for sid in sorted(sessions)]
 
 
 def _enterprises(src: Source) -> Iterator[dict]:
@@ -492,7 +493,8 @@ def _attendance(src: Source) -> Iterator[tuple]:
 
 
 def _drills_sorted(src: Source):
-    return [src.result.archive.drills[did] for did in sorted(src.result.archive.drills)]
+    drills = src.result.archive.named("drill")  # a duplicate id (A004) is not a row of its own
+    return [drills[did] for did in sorted(drills)]
 
 
 def _drills(src: Source) -> Iterator[dict]:

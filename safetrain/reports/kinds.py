@@ -30,7 +30,7 @@ class DocumentKind:
         return RECORD_KINDS[self.record_kind] if self.record_kind else None
 
     def ids(self, archive: Archive) -> list[str]:
-        return sorted(archive.records(self.record_kind)) if self.record_kind else []
+        return sorted(archive.named(self.record_kind)) if self.record_kind else []
 
     def file_name(self, record_id: str | None) -> str:
         return f"{self.name}-{record_id}.docx" if record_id else f"{self.name}.docx"

@@ -77,7 +77,7 @@ def select_ids(result: Result, kind: DocumentKind, ids: Sequence[str], everythin
         if ids:
             raise SafetrainError(f"{kind.name} 不需要编号（整个档案一册）", f"{kind.name} takes no id (one per archive)")
         return [None]
-    known = archive.records(kind.record_kind)
+    known = archive.named(kind.record_kind)
     if everything:
         if ids:
             raise SafetrainError("--all 与编号不能同时使用", "give ids or --all, not both")

@@ -202,6 +202,24 @@ def test_a004_duplicate_ids_and_repeated_attendees(memory_archive):
         ("drills/D1.toml", "D1", 4), ("sessions/2024/S1.toml", "S1", None), ("sessions/S2.toml", "S2", 14)]
 
 
+def test_a004_a_second_file_of_an_id_is_still_judged(memory_archive):
+    """RULES.md: only A001/A002 leave a file out — "Everything else is judged": the second
+    drills/**/x.toml still holds H2's drill, the second session still its attendee's hours."""
+    root = memory_archive({
+        "people/E1.toml": person(hired="2020-01-01"),
+        "drills/a/x.toml": drill("2024-03-01"),
+        "drills/b/x.toml": drill("2024-09-01"),
+        "sessions/2024/S1.toml": session(start="2024-03-01T08:30:00", end="2024-03-01T17:30:00", type='"refresher"',
+                                         level=None, hours="4"),
+        "sessions/2025/S1.toml": session(start="2024-10-01T08:30:00", end="2024-10-01T17:30:00", type='"refresher"',
+                                         level=None, hours="4"),
+    }, records_since="2024-01-01")
+    got = found(root, as_of=date(2025, 1, 1), select=["A004", "D004", "Y001"])
+    assert got == [("A004", "x", None), ("A004", "S1", None)]  # no D004 for 2024-H2, no Y001 (8 学时 in 2024)
+    result = check_files(root, date(2025, 1, 1))
+    assert sorted(result.archive.named("drill")) == ["x"] and len(result.archive.drills) == 2
+
+
 def test_a005_duplicate_identity_reports_each_person(memory_archive):
     same = f'"{ID_NUMBERS[1]}"'
     root = memory_archive({"people/E1.toml": person(id_number=same), "people/E2.toml": person("李梅", id_number=same),

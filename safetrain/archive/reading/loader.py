@@ -26,7 +26,7 @@ from .fastread import packer, read, unpacker
 from .discover import MARKER, archive_root, display_name, find_root
 from .files import FileStore, LocalFiles, MemoryFiles
 from .tomltext import key_lines, line_of
-from .models import LEVEL_REQUIRED, Archive, Config, Settings
+from .models import LEVEL_REQUIRED, Archive, Config, Settings, duplicate_key
 from .reader import MAX_FILE_BYTES, RawFile, bad_name, parse_file, read_file, stem_of, unreadable
 from .spec import FOLDERS, RECORD_KINDS, kind_of_path
 from .tomlparse import loader
@@ -520,6 +520,7 @@ def _build(store: FileStore, prepared: list[Prepared], findings: list[Finding], 
             if first != p.rel:
                 findings.append(Finding("A004", p.rel, p.id, f"编号 {p.id} 重复：与 {first} 相同",
                                         f"id {p.id} is used twice: also {first}"))
+                tables[p.kind][duplicate_key(p.id, p.rel)] = p.model  # still judged: only A001/A002 leave a file out
                 continue
             tables[p.kind][p.id] = p.model
     archive = Archive(

@@ -360,7 +360,10 @@ class Archive:
     validated; only the rules that need no enterprise facts then run.
     `excluded` holds, per kind, the ids whose files had A001/A002 findings:
     they are left out of every other rule, and references to them are not
-    reported as unknown.
+    reported as unknown. A second session or drill file of an id already used
+    (two `sessions/**/x.toml`: A004) is still judged (only A001/A002 leave a file
+    out): it is kept under `duplicate_key(id, file)`, which no id can equal;
+    `named(kind)` leaves such records out where an id must name one record.
     """
 
     name: str  # the archive's folder as given on the command line
@@ -378,8 +381,17 @@ class Archive:
     def known_person(self, pid: str) -> bool:
         return pid in self.people or pid in self.excluded.get("person", ())
 
+    def named(self, kind: str) -> dict[str, "Person | Session | Drill | Mentorship | Introduction | Plan"]:
+        """`records(kind)` without the duplicates of an id (A004): each id names one record, the first."""
+        return {key: r for key, r in self.records(kind).items() if key == r.id}
+
     def records(self, kind: str) -> Mapping[str, "Person | Session | Drill | Mentorship | Introduction | Plan"]:
         """The records of a kind of spec.RECORD_KINDS kept in a folder (person, session, drill,
         mentorship, introduction, plan), by id."""
         return {"person": self.people, "session": self.sessions, "drill": self.drills,
                 "mentorship": self.mentorships, "introduction": self.introductions, "plan": self.plans}[kind]
+
+
+def duplicate_key(record_id: str, file: str) -> str:
+    """Where Archive keeps a second record of an id (A004): a key with a space, which no id has."""
+    return f"{record_id} {file}"

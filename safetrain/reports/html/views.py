@@ -341,16 +341,16 @@ def person_context(facts: Facts, pid: str, cells: Sequence[dict] | None, columns
     """One person's file (一人一档): who, what they must have (`cells`: their row's cells of
     the person list, person_rows', one per column; None for one not in the matrix), open findings (`about`:
     findings_about), yearly hours, certificates, training history. `listed`: the ids that
-    have a person file to link to; `sessions`: session id -> session_cells, filled as the
+    have a person file to link to; `sessions`: session file -> session_cells, filled as the
     archive's people are gone through (each session's cells made once for all its attendees)."""
     p = facts.archive.people[pid]
     post = p.post_on(min(facts.as_of, p.left) if p.left else facts.as_of)
     sessions = {} if sessions is None else sessions
     trainings = []
     for s, a in facts.ctx.sessions_of(pid):
-        common = sessions.get(s.id)
+        common = sessions.get(s.file)  # by file: two files of one id (A004) are two sessions
         if common is None:
-            common = sessions[s.id] = session_cells(s, lang)
+            common = sessions[s.file] = session_cells(s, lang)
         trainings.append({**common, "credited": fmt.num(s.credited_hours(a)), "score": fmt.num(a.score),
                           "result": t(result_of(s, a), lang), "passed": s.passed(a)})
     years = []
