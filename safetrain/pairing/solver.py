@@ -8,7 +8,14 @@ are taken, no day of any new span has more than `capacity` mentorships of one
 mentor: on a day t, every new pair running then sits in a place above
 existing(t), and the places are distinct, so existing(t) + new(t) <= capacity.
 
-The problem splits into independent parts (connected components of
+New pairs whose planned spans never meet cannot crowd a mentor together, so
+the apprentices are first split into times: groups whose spans are linked by
+overlaps (inclusive, as M003 counts: a span starting on the day another ends
+meets it). A group's places are taken anew, after the groups before it have
+ended (three apprentices hired months apart may all learn from one mentor
+with two places); within a group every new pair keeps its own place, as above.
+
+Each time's problem splits into independent parts (connected components of
 apprentices and mentors linked by options; in practice one per post), each
 solved in two stages:
 
@@ -58,14 +65,37 @@ class Choice:
     slot: int  # the mentor's place taken, 1 … capacity
 
 
-def components(problem: PairingProblem) -> list[Options]:
+def times(problem: PairingProblem) -> list[list[int]]:
+    """The apprentices (indexes) with an option, in groups whose planned spans are linked by
+    overlaps, in time order: spans of different groups never share a day."""
+    import numpy as np
+
+    having = np.unique(Options.of(problem.options).apprentice).tolist()
+    order = sorted(having, key=lambda i: (problem.apprentices[i].start, i))
+    groups: list[list[int]] = []
+    last = None
+    for i in order:
+        a = problem.apprentices[i]
+        if last is None or a.start > last:
+            groups.append([])
+            last = a.end
+        groups[-1].append(i)
+        last = max(last, a.end)
+    return groups
+
+
+def components(problem: PairingProblem, only=None) -> list[Options]:
     """Options grouped into parts that share no apprentice and no mentor,
-    in the order of their first apprentice (each part in the problem's order)."""
+    in the order of their first apprentice (each part in the problem's order);
+    `only`: the options of these apprentices (a time of `times`) alone."""
     import numpy as np
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
     opts = Options.of(problem.options)
+    if only is not None:
+        keep = np.isin(opts.apprentice, np.asarray(sorted(only), dtype=np.int64))
+        opts = Options(opts.apprentice[keep], opts.mentor[keep], opts.relation[keep], opts.load[keep])
     if not len(opts):
         return []
     n = len(problem.apprentices)
@@ -82,8 +112,10 @@ def components(problem: PairingProblem) -> list[Options]:
 def solve(problem: PairingProblem) -> list[Choice]:
     """The optimal choices, in apprentice order."""
     out: list[Choice] = []
-    for part in components(problem):
-        out += _solve_part(problem, part)
+    groups = times(problem)
+    for group in groups:
+        for part in components(problem, group if len(groups) > 1 else None):
+            out += _solve_part(problem, part)
     return sorted(out, key=lambda c: c.option.apprentice)
 
 

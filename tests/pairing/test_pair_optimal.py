@@ -133,10 +133,29 @@ def brute_options(archive: Archive, rs, ids: list[str]):
     return out
 
 
-def positions(cases) -> tuple[dict[str, int], dict[str, int]]:
-    """Each apprentice's and mentor's position in id order within its part (apprentices and
-    mentors joined by options), as the documented tie-break counts them."""
+def time_of(cases) -> dict[str, int]:
+    """Each apprentice's time: apprentices with a mentor to choose whose planned spans overlap
+    (a day in common, ends included), directly or through others, share one; computed the
+    slow, obvious way."""
+    cases = [c for c in cases if c[3]]
+    group = {pid: k for k, (pid, _, _, _) in enumerate(cases)}
+    changed = True
+    while changed:
+        changed = False
+        for pid, start, end, _ in cases:
+            for qid, s2, e2, _ in cases:
+                if start <= e2 and s2 <= end and group[pid] != group[qid]:
+                    group[pid] = group[qid] = min(group[pid], group[qid])
+                    changed = True
+    return group
+
+
+def positions(cases) -> tuple[dict[str, int], dict[tuple[int, str], int]]:
+    """Each apprentice's position in id order within its part, and each (time, mentor)'s
+    (apprentices and mentors joined by options within one time), as the documented
+    tie-break counts them."""
     parent: dict[str, str] = {}
+    when = time_of(cases)
 
     def find(x):
         while parent.setdefault(x, x) != x:
@@ -145,19 +164,21 @@ def positions(cases) -> tuple[dict[str, int], dict[str, int]]:
 
     for pid, _, _, opts in cases:
         for m, _, _ in opts:
-            parent[find("a" + pid)] = find("m" + m)
+            parent[find("a" + pid)] = find(f"m{when[pid]:04d}{m}")
     parts: dict[str, list[str]] = {}
     for node in sorted(parent):
         parts.setdefault(find(node), []).append(node)
     at_a, at_m = {}, {}
     for nodes in parts.values():
         at_a.update({x[1:]: i for i, x in enumerate(sorted(x for x in nodes if x[0] == "a"))})
-        at_m.update({x[1:]: j for j, x in enumerate(sorted(x for x in nodes if x[0] == "m"))})
+        mentors = sorted(x for x in nodes if x[0] == "m")
+        at_m.update({(int(x[1:5]), x[5:]): j for j, x in enumerate(sorted(mentors, key=lambda x: x[5:]))})
     return at_a, at_m
 
 
 def brute_best(archive: Archive, rs, ids: list[str]):
-    """The least (−pairs, Σ cost, Σ apprentice position, Σ mentor position) over every assignment of places."""
+    """The least (−pairs, Σ cost, Σ apprentice position, Σ mentor position) over every assignment of
+    places; a mentor's places are taken anew in each time (spans of different times never meet)."""
     cap = rs.value("mentor_max_apprentices", archive.config.enterprise)
     cases = brute_options(archive, rs, ids)
     mentors = sorted({m for *_, opts in cases for m, _, _ in opts})
@@ -166,6 +187,7 @@ def brute_best(archive: Archive, rs, ids: list[str]):
     gap = {m: whole_months(earliest, s) for m, s in since.items()}
     unit = max(gap.values(), default=0) + 1
     at_a, at_m = positions(cases)
+    when = time_of(cases)
     best = [None]
 
     def walk(k, used, key):
@@ -176,9 +198,9 @@ def brute_best(archive: Archive, rs, ids: list[str]):
         pid = cases[k][0]
         for m, rel, load in cases[k][3]:
             for place in range(load + 1, cap + 1):
-                if (m, place) not in used:
-                    step = (-1, (rel * cap + place - 1) * unit + gap[m], at_a[pid], at_m[m])
-                    walk(k + 1, used | {(m, place)}, tuple(x + y for x, y in zip(key, step)))
+                if (when[pid], m, place) not in used:
+                    step = (-1, (rel * cap + place - 1) * unit + gap[m], at_a[pid], at_m[when[pid], m])
+                    walk(k + 1, used | {(when[pid], m, place)}, tuple(x + y for x, y in zip(key, step)))
 
     walk(0, frozenset(), (0, 0, 0, 0))
     return best[0], cases
@@ -186,8 +208,9 @@ def brute_best(archive: Archive, rs, ids: list[str]):
 
 def plan_key(plan, cases):
     at_a, at_m = positions(cases)
+    when = time_of(cases)
     return (-len(plan.pairs), sum(p.cost for p in plan.pairs), sum(at_a[p.apprentice.id] for p in plan.pairs),
-            sum(at_m[p.mentor.id] for p in plan.pairs))
+            sum(at_m[when[p.apprentice.id], p.mentor.id] for p in plan.pairs))
 
 
 def assert_valid(plan, archive: Archive, rs, cases):
@@ -320,3 +343,17 @@ def test_parts_are_independent_and_a_transferred_mentor_links_them():
     people = [moved, person("A0", date(2024, 3, 1)), person("A1", date(2024, 5, 1), post=POSTS[1])]
     plan = plan_pairs(make(people), national(mentor_max_apprentices=1), AS_OF, apprentices=["A0", "A1"])
     assert len(plan.pairs) == 1 and [u.code for u in plan.unpaired] == ["outmatched"]
+
+
+def test_a_mentor_takes_apprentices_again_once_the_earlier_ones_are_done():
+    """M003 counts mentorships at once: three apprentices hired months apart, whose planned spans
+    never meet, may all learn from one mentor with two places (the audit's case)."""
+    people = [mentor("M1"), person("A1", date(2023, 3, 1)), person("A2", date(2023, 9, 1)),
+              person("A3", date(2024, 3, 1))]
+    plan = plan_pairs(make(people), national(), AS_OF, apprentices=["A1", "A2", "A3"])
+    assert [(p.apprentice.id, p.mentor.id, p.load_after) for p in plan.pairs] == [
+        ("A1", "M1", 1), ("A2", "M1", 1), ("A3", "M1", 1)]
+    # spans that meet (A4 starts on the day A1's ends) share the mentor's places
+    people.append(person("A4", date(2023, 5, 1)))
+    plan = plan_pairs(make(people), national(mentor_max_apprentices=1), AS_OF, apprentices=["A1", "A2", "A3", "A4"])
+    assert [p.apprentice.id for p in plan.pairs] == ["A1", "A2", "A3"] and [u.apprentice.id for u in plan.unpaired] == ["A4"]
