@@ -69,6 +69,11 @@ def _builtin_ruleset(name: str) -> tuple[RuleSet, str]:
     return _built(*ruleset_tables(name, None))
 
 
+def builtin_ruleset(name: str = DEFAULT_RULESET) -> RuleSet:
+    """A built-in rule set by name (national by default)."""
+    return _builtin_ruleset(name)[0]
+
+
 def _built(data: dict, chain: list, origin: str) -> tuple[RuleSet, str]:
     import hashlib
 

@@ -79,6 +79,16 @@ def rule_page(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None, l
         if cite:
             meta += f" · {h['citation']}: {cite}"
     lines += [meta, ""]
+    differ = _figures_unlike_the_text(r, ruleset, enterprise)
+    if differ:  # the pages are written with the national figures; say where this archive's differ
+        if lang == "zh":
+            lines += ["注：下文中的数字按全国规则集（national）书写；本档案适用的规则集 "
+                      f"{ruleset.name} 中：" + "；".join(f"`{n}` = {v}（national 为 {base}）" for n, v, base in differ)
+                      + "。", ""]
+        else:
+            lines += ["Note: the text below gives the national rule set's figures; in this archive's rule set "
+                      f"{ruleset.name}: " + "; ".join(f"`{n}` = {v} (national: {base})" for n, v, base in differ)
+                      + ".", ""]
     for section in ("what", "why", "example", "fix"):
         text = r.section(section, lang)
         if text:
@@ -92,6 +102,23 @@ def rule_page(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None, l
                 lines.append(f"  - {t['when']}: {t['value']}  [{t['citation']}]")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _figures_unlike_the_text(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None) -> list[tuple]:
+    """(name, value in force, national value) of the rule's figures that the archive's rule set
+    sets otherwise than national, for the enterprise (the page's text quotes national's)."""
+    from ..api import DEFAULT_RULESET, builtin_ruleset
+
+    if ruleset is None or enterprise is None:
+        return []
+    base = builtin_ruleset(DEFAULT_RULESET)
+    out = []
+    for name in r.figures:
+        if name in ruleset.figures and name in base.figures:
+            mine, theirs = ruleset.figure(name, enterprise).value, base.figure(name, enterprise).value
+            if mine != theirs:
+                out.append((name, figure_text(mine), figure_text(theirs)))
+    return out
 
 
 def rule_title(rule, lang: str) -> str:

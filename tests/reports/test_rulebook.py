@@ -1,5 +1,6 @@
 """docs/rules.md and docs/rules-zh.md are generated from the registry and kept in step by this test."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,22 @@ def test_a_rule_page_omits_figures_its_rule_set_lacks():
     ningxia, _ = ruleset_at(None, "ningxia-2023")
     assert "现行参数" not in rule_page(RULES["K001"], national, None)
     assert "`campaign_min_days` = 30" in rule_page(RULES["K001"], ningxia, None)
+
+
+def test_a_rule_page_says_where_the_archives_figures_differ_from_the_text(memory_archive):
+    """The pages quote national's figures; an archive whose rule set sets one otherwise is told so."""
+    from helpers import person
+
+    from safetrain.api import check_files
+
+    root = memory_archive({"people/E1.toml": person(),
+                           "rules/my.toml": 'extends = "national"\nname = "my"\n[figures.apprenticeship_min_months]\n'
+                                            'value = 3\ncitation = "企业规定三个月"\n'},
+                          ruleset="rules/my.toml", industry="coal_mine")
+    result = check_files(root, date(2024, 6, 30))
+    e = result.archive.config.enterprise
+    zh, en = rule_page(RULES["M004"], result.ruleset, e, "zh"), rule_page(RULES["M004"], result.ruleset, e, "en")
+    assert "`apprenticeship_min_months` = 3（national 为 2）" in zh
+    assert "`apprenticeship_min_months` = 3 (national: 2)" in en
+    national, _ = ruleset_at(None, "national")
+    assert "national 为" not in rule_page(RULES["M004"], national, e, "zh")  # the text's own figures: no note
