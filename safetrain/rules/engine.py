@@ -108,13 +108,17 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
             # this file's subject (ARCHIVE-FORMAT), not another kind's record of the same id:
             # the finding's own file when it is about that file's record, else a person's file
             mine = own.get(f.file) == f.subject
-            for i in (*by_key.get((f.code, None), ()), *by_key.get((f.code, f.subject), ())):
+            expired = []
+            for i in (*by_key.get((f.code, f.subject), ()), *by_key.get((f.code, None), ())):  # the subject's own first
                 subject, file, kind, w = waivers[i]
                 if subject is not None and (file != f.file if mine else kind != "person"):
                     continue
-                used.add(i)
                 if w.until is None or as_of <= w.until:
+                    used.add(i)  # the one that silences it; a second waiver of it silences nothing (A011)
                     silenced = True
+                    break
+                expired.append(i)
+            used.update(expired)  # past `until`: reported as A010, not as unused
         if not silenced:
             kept.append(f)
     a010, a011 = RULES["A010"], RULES["A011"]

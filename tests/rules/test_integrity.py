@@ -425,3 +425,14 @@ def test_a_rule_set_cannot_switch_family_a_off(memory_archive):
         "sessions/S1.toml": session('{ person = "E1", score = 90 }, { person = "E9", score = 90 }', end="2023-07-01T08:00:00"),
     }, ruleset="rules/c.toml")
     assert sorted(found(root, select=["A"])) == [("A003", "S1", None), ("A009", "S1", None)]
+
+
+def test_a011_a_second_waiver_of_what_one_already_silences_silences_nothing(memory_archive):
+    root = memory_archive({
+        "safetrain.toml": config(waivers='[{ rule = "A006", reason = "统一核实中" }]'),
+        "people/E1.toml": person(id_number='"640104199003070011"',
+                                 waivers='[{ rule = "A006", reason = "待核实" }, { rule = "A006", reason = "重复" }]'),
+    })
+    fs = findings(root, select=["A"])
+    # E1's first waiver silences its A006; its second and the archive-wide one silence nothing more
+    assert [(f.code, f.subject, f.key) for f in fs] == [("A011", "E1", ("waivers", 1)), ("A011", "enterprise", ("waivers", 0))]
