@@ -33,8 +33,11 @@ def expiring(paths, within, as_of, fmt, ics_file, force, jobs, no_cache, lang):
     expired, expiring, or due (or overdue) for review, soonest first.
     "Expiring" and "review due" are exactly what `check` reports as C004:
     each kind's own warning window (60 days special operation, 30 the
-    others). --within widens the look-ahead: certificates outside their
-    window but due within DAYS are listed as "upcoming". --ics FILE writes one
+    others); expired and review overdue, what it reports as C002 and C003
+    (a certificate both overdue and expiring is listed for each). --within
+    DAYS is the look-ahead: nothing due later is listed (below a kind's
+    window, fewer than C004 names), and certificates outside their window
+    but due within DAYS are listed as "upcoming". --ics FILE writes one
     all-day calendar event per due date with reminders 60, 30 and 7 days
     before; it replaces a calendar this command wrote before (any other
     file only with --force), never a file of an archive's records. Exit 0,
