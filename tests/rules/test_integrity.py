@@ -436,3 +436,10 @@ def test_a011_a_second_waiver_of_what_one_already_silences_silences_nothing(memo
     fs = findings(root, select=["A"])
     # E1's first waiver silences its A006; its second and the archive-wide one silence nothing more
     assert [(f.code, f.subject, f.key) for f in fs] == [("A011", "E1", ("waivers", 1)), ("A011", "enterprise", ("waivers", 0))]
+
+
+def test_a008_a_path_written_with_backslashes_is_told_to_use_slashes(memory_archive):
+    root = memory_archive({"people/E1.toml": person(), "contracts/ok.pdf": PDF,
+                           "sessions/S1.toml": session(attachments='[{ path = "contracts\\\\ok.pdf" }]')})
+    fs = findings(root, select=["A008"])
+    assert [f.code for f in fs] == ["A008"] and "路径请用 / 分隔" in fs[0].message_zh and "with /" in fs[0].message_en

@@ -138,6 +138,8 @@ def _files(refs: list[tuple[tuple, str, str | None]], around: Surroundings) -> I
         state = around.status(path, sha)
         if state != "ok":
             zh, en = _STATUS[state]
+            if state == "missing" and "\\" in path:  # written the Windows way: paths in the archive use /
+                zh, en = f"{zh}（路径请用 / 分隔，如 contracts/2024.pdf）", f"{en} (separate folders with /, as in contracts/2024.pdf)"
             path = shown(path)  # a NUL or another control character, escaped
             yield Issue("A008", key, f"{path}：{zh}", f"{path} {en}")
 
