@@ -43,7 +43,8 @@ def cert_add(pid, archive, lang, **given):
     fill_required(_CERT_FIELDS, list(CERTIFICATE.required), values, lang)
     with editing(archive) as ed:
         rel = add_certificate(ed, pid, values)
-    echo(lang, f"已在 {rel} 登记证书 {values['number']}", f"recorded certificate {values['number']} in {rel}")
+        number = ed.shown(values["number"])  # an ID number inside it, masked as in every output
+    echo(lang, f"已在 {rel} 登记证书 {number}", f"recorded certificate {number} in {rel}")
 
 
 @cert.command("list")
@@ -88,6 +89,7 @@ def cert_review(pid, number, day, archive, lang):
 
     with editing(archive) as ed:
         rel = review(ed, pid, number, day)
+        number = ed.shown(number)
     echo(lang, f"已在 {rel} 登记证书 {number} 于 {day} 复审", f"recorded the review of {number} on {day} in {rel}")
 
 
@@ -113,6 +115,6 @@ def cert_renew(pid, number, issued, expires, new_number, archive, lang):
 
     with editing(archive) as ed:
         rel = renew(ed, pid, number, issued, expires, new_number)
-    shown = new_number or number
+        shown = ed.shown(new_number or number)
     echo(lang, f"已在 {rel} 登记换发的证书 {shown}（{issued} 至 {expires}）",
          f"recorded the renewed certificate {shown} ({issued} to {expires}) in {rel}")

@@ -74,13 +74,22 @@ def test_attend_update_changes_a_result(archive):
     assert '{ person = "E1", score = 55 },  # 张三\n  # 补训人员\n' in text
 
 
+def test_attend_update_refuses_a_failed_result_beside_a_passing_score(archive):
+    """ARCHIVE-FORMAT: score >= pass_mark is a pass whatever `passed` says: `--failed` on E1's 90
+    would be written as a pass. Refused, nothing written; a new score is the way."""
+    before = snapshot(archive)
+    result = run("attend", "S1", "E1", "--failed", "--update", "-a", archive)
+    assert result.exit_code == 2 and "已有成绩 90（达到合格线 60），与“不合格”矛盾" in result.output, result.output
+    assert snapshot(archive) == before
+
+
 def test_cert_add_appends_a_table(archive):
     before = snapshot(archive)
     result = run("cert", "add", "E2", "-a", archive, "--kind", "特种作业操作证", "--category", "低压电工作业",
                  "--number", "T110105194912310021", "--issued", "2021-03-01", "--expires", "2027-02-28",
                  "--review", "2024-02-20")
     assert result.exit_code == 0, result.output
-    assert result.output == "已在 people/E2.toml 登记证书 T110105194912310021\n"
+    assert result.output == "已在 people/E2.toml 登记证书 T110105********0021\n"  # the ID inside it, masked
     after = snapshot(archive)
     assert changed(before, after) == ["people/E2.toml"]
     assert after["people/E2.toml"] == before["people/E2.toml"] + (

@@ -278,16 +278,19 @@ def test_headers_with_a_note_and_the_usual_footers_of_hr_sheets(archive, tmp_pat
 
 
 def test_a_score_that_cannot_be_is_not_written(with_session, tmp_path):
-    """850 (85 with a 0 too many) and 合格 beside 55 are row errors, never written; 补考合格 beside 55 is a retake."""
+    """850 (85 with a 0 too many), 合格 beside 55 and 不合格 beside 75 (a score at the pass mark is a
+    pass: the record would say the opposite of the sheet) are row errors, never written; 补考合格
+    beside 55 is a retake."""
     rows = [[1, "E1", "张三", "机加车间", 850], [2, "E2", "李梅", "机加车间", 55, "合格"],
-            [3, "E3", "王五", "机加车间", 55, "补考合格"]]
+            [3, "E3", "王五", "机加车间", 55, "补考合格"], [4, "E4", "赵六", "机加车间", 75, "不合格"]]
     path = xlsx(tmp_path / "s.xlsx", rows, ["序号", "工号", "姓名", "部门", "成绩", "结果"])
     before = snapshot(with_session)
     r = run("import", "attendance", "S1", path, with_session)
     assert r.exit_code == 1, r.output
     assert "成绩 850 超过 100 分" in r.output and "成绩 55 低于合格线 60，结果却为合格" in r.output
+    assert "成绩 75 达到合格线 60，结果却为不合格" in r.output
     text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
-    assert '"E1"' not in text and '"E2"' not in text  # neither written
+    assert '"E1"' not in text and '"E2"' not in text and '"E4"' not in text  # none written
     assert '{ person = "E3", score = 55, passed = true, note = "补考合格" }' in text, text  # a retake: written
     assert changed(before, snapshot(with_session)) == ["sessions/2023/S1.toml"]
 

@@ -121,7 +121,9 @@ MAX_SCORE = 100
 
 def _implausible(sheet, row: int, entry: dict, cells: dict, pass_mark: float) -> list:
     """What a row says that cannot be so, and is never written as it stands: a score above
-    MAX_SCORE, or 合格 beside a score under the pass mark (a retake says 补考合格)."""
+    MAX_SCORE, 合格 beside a score under the pass mark (a retake says 补考合格), or 不合格
+    beside a score at or above it (ARCHIVE-FORMAT: `score >= pass_mark` is a pass whatever
+    `passed` says, so the row would be written as the opposite of what it says)."""
     score = entry.get("score")
     if score is None:
         return []
@@ -134,6 +136,11 @@ def _implausible(sheet, row: int, entry: dict, cells: dict, pass_mark: float) ->
                                                 "（补考合格请写“补考合格”），本行未登记",
                           f"score {score:g} is under the pass mark {pass_mark:g} but the result says passed: check "
                           "it (a passed retake is 补考合格); this row was not listed")]
+    if entry.get("passed") is False and score >= pass_mark:
+        return [row_error(sheet, row, "passed", f"成绩 {score:g} 达到合格线 {pass_mark:g}，结果却为不合格：请核对，本行未登记"
+                                                "（按档案格式，成绩达到合格线即为合格）",
+                          f"score {score:g} reaches the pass mark {pass_mark:g} but the result says failed: check it; "
+                          "this row was not listed (in the archive format a score at the pass mark is a pass)")]
     return []
 
 

@@ -280,6 +280,13 @@ class Editor:
         """Whether messages mask 身份证号: the archive's settings.mask_id_numbers (true when unreadable)."""
         return self.settings.mask_id_numbers
 
+    def shown(self, text: str) -> str:
+        """`text` as a message may print it: anything shaped like a 身份证号 masked (a certificate
+        number is often one with a letter in front), unless the settings say not to."""
+        from ..reading.gbcodes import mask_id_numbers_in
+
+        return mask_id_numbers_in(str(text), None) if self.masks else str(text)
+
     def check_new_id(self, kind: str, rid: str) -> None:
         """Refuse a malformed id, or one a record of `kind` already has (in any sub-folder)."""
         zh, en = RECORD_KINDS[kind].zh, RECORD_KINDS[kind].en

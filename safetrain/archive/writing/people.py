@@ -70,9 +70,9 @@ def certificate_index(ed: Editor, pid: str, number: str) -> tuple[str, int, dict
     rel, _, data = ed.read("person", pid)
     found = [(i, c) for i, c in enumerate(data.get("certificates", [])) if isinstance(c, dict) and c.get("number") == number]
     if not found:
-        have = "、".join(str(c.get("number")) for c in data.get("certificates", []) if isinstance(c, dict)) or "无"
-        raise EditError(f"{rel}：没有证号为 {number} 的证书（已登记：{have}）",
-                        f"{rel}: no certificate numbered {number} (recorded: {have.replace('、', ', ')})", rel)
+        have = "、".join(ed.shown(c.get("number")) for c in data.get("certificates", []) if isinstance(c, dict)) or "无"
+        raise EditError(f"{rel}：没有证号为 {ed.shown(number)} 的证书（已登记：{have}）",
+                        f"{rel}: no certificate numbered {ed.shown(number)} (recorded: {have.replace('、', ', ')})", rel)
     i, cert = max(found, key=lambda ic: (str(ic[1].get("issued")), ic[0]))
     return rel, i, cert
 

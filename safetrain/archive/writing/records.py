@@ -77,6 +77,10 @@ def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, stri
         if pid in at:
             old = current[at[pid]]
             merged = {**old, **entry}
+            contradiction = _result_against_score(ed, data, old, entry) if update else None
+            if contradiction:
+                result.failed.append((n, "passed", *contradiction))
+                continue
             changed = [(k, old.get(k), entry[k]) for k in entry if old.get(k) != entry[k]]
             if not update:
                 result.skipped.append(pid)
@@ -95,6 +99,22 @@ def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, stri
     if edits:
         ed.modify("session", sid, edits)
     return result
+
+
+def _result_against_score(ed: Editor, session: dict, old: dict, entry: dict) -> tuple[str, str] | None:
+    """A failed result (--failed, 不合格) given for an attendee whose kept score is a pass:
+    ARCHIVE-FORMAT counts `score >= pass_mark` as a pass whatever `passed` says, so the record
+    would not say what was asked; (zh, en), or None."""
+    if entry.get("passed") is not False or "score" in entry or not isinstance(old.get("score"), (int, float)):
+        return None
+    mark = session.get("pass_mark")
+    mark = mark if isinstance(mark, (int, float)) and not isinstance(mark, bool) else ed.settings.pass_mark
+    score = old["score"]
+    if score < mark:
+        return None
+    return (f"人员 {entry['person']} 已有成绩 {score:g}（达到合格线 {mark:g}），与“不合格”矛盾：请给出新的成绩",
+            f"person {entry['person']} has a score of {score:g} (at or above the pass mark {mark:g}), which "
+            "contradicts \"failed\": give the new score")
 
 
 def _attendee_problem(ed: Editor, entry: dict, hours) -> tuple[str, str, str] | None:
@@ -129,8 +149,9 @@ def add_certificate(ed: Editor, pid: str, cert: dict) -> str:
     cert = {k: v for k, v in cert.items() if v is not None and v != []}
     for old in data.get("certificates", []):
         if all(old.get(k) == cert.get(k) for k in ("kind", "number", "issued")):
-            raise EditError(f"{rel}：`certificates`：证书 {cert.get('number')}（{cert.get('issued')} 发证）已登记",
-                            f"{rel}: `certificates`: certificate {cert.get('number')} issued {cert.get('issued')} is already recorded", rel)
+            number = ed.shown(cert.get("number"))
+            raise EditError(f"{rel}：`certificates`：证书 {number}（{cert.get('issued')} 发证）已登记",
+                            f"{rel}: `certificates`: certificate {number} issued {cert.get('issued')} is already recorded", rel)
     ed.modify("person", pid, [AppendTable("certificates", cert)])
     return rel
 
