@@ -62,6 +62,8 @@ def review_due_dates(cert: Certificate, years: int, until: date) -> Iterator[dat
     n = 1
     last = min(cert.expires, until)
     while years > 0:
+        if cert.issued.year + years * n > last.year:  # past the last day (and never past the calendar's end)
+            return
         due = add_years(cert.issued, years * n)
         if due > last:
             return

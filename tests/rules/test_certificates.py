@@ -241,6 +241,18 @@ def test_c003_uses_the_certificates_review_every_years(memory_archive):
     assert [(f.code, f.subject) for f in findings(soon, select=["C003", "C004"])] == [("C004", "E3")]  # 2024-07-01
 
 
+def test_a_review_interval_past_any_calendar_is_a002_not_a_crash(memory_archive):
+    """review_every_years = 8000 (or a 64-bit integer) would step past year 9999: A002 names the key,
+    and a certificate that never expires still steps no further than its window."""
+    for years in ("8000", "9223372036854775807"):
+        root = memory_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
+            issued="2021-03-01", expires="2027-02-28") + f"review_every_years = {years}\n")})
+        fs = findings(root, select=["A002", "C"])
+        assert [(f.code, f.key) for f in fs] == [("A002", ("certificates", 0, "review_every_years"))], years
+    forever = certificate(issued="2021-03-01", expires="9999-12-31") + "review_every_years = 50\n"
+    assert found(memory_archive({"people/E1.toml": person(roles=OPERATOR, extra=forever)}), select=["C"]) == []
+
+
 # -- C006: a special operator back after six months away --------------------------
 RETURN = '\n[[changes]]\ndate = {date}\nkind = "return"\n'
 CERT_OK = certificate(issued="2022-03-01", expires="2028-02-29")

@@ -121,7 +121,7 @@ class Certificate:
     reviews: tuple[date, ...] = key("dates", "通过复审的日期", "dates of reviews passed", convert=_sorted)
     review_every_years: int | None = key("int", "复审间隔年数（特种作业操作证；发证机关延长复审周期时为6，缺省按规则集）",
                                          "review interval in years (special operation; 6 where the authority "
-                                         "extended the cycle; absent = the rule set's)", minimum=1)
+                                         "extended the cycle; absent = the rule set's)", minimum=1, maximum=50)
     attachments: tuple[Attachment, ...] = _attachments()
     note: str | None = key(*_NOTE)
     index: int = 0
