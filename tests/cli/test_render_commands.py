@@ -195,10 +195,14 @@ def test_a_workspace_archive_that_fails_is_reported_and_the_others_go_on(make_ar
     assert (ws / "bolt" / "printed" / "person-B1.docx").is_file() and not (ws / "acme" / "printed").exists()
 
 
-def test_a_ledger_without_an_enterprise_name_is_named_after_its_folder(make_archive, tmp_path, monkeypatch):
+def test_no_document_of_an_archive_whose_safetrain_toml_is_unusable(make_archive, tmp_path, monkeypatch):
+    """A broken register (A001, or an A002 in a key the rules need): its enterprise and rule set are
+    unknown, so no ledger or register is printed under the national defaults; the others are."""
     ws = workspace_of_two(make_archive, tmp_path)
     (ws / "bolt" / "safetrain.toml").write_text('format = 1\nruleset = "national"\n[enterprise\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     r = run("ledger", str(ws), *AS_OF)
-    assert r.exit_code == 0, r.output
-    assert (tmp_path / "bolt-台账-2024-06-30.xlsx").is_file()  # not a mangled absolute path
+    assert r.exit_code == 2 and "bolt/safetrain.toml 有错误（A001/A002）" in r.output, r.output
+    assert len(list(tmp_path.glob("*-台账-2024-06-30.xlsx"))) == 1  # acme's
+    r = run("render", "register", str(ws / "bolt"), *AS_OF)
+    assert r.exit_code == 2 and not (ws / "bolt" / "printed").exists()
