@@ -40,7 +40,8 @@ def _checked(archive: str, as_of: date | None, no_cache: bool = False, meanwhile
 @click.argument("ids", nargs=-1, metavar="[ID]... [ARCHIVE]")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
               help="输出目录（缺省：档案中的 printed/）/ output folder (default: the archive's printed/)")
-@click.option("--all", "everything", is_flag=True, help="打印该种类的全部记录 / every record of that kind")
+@click.option("--all", "everything", is_flag=True,
+              help="打印该种类截至评估日期已有的全部记录 / every record of that kind that began by --as-of")
 @as_of_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="进程数（缺省：大批量时用全部核心）/ processes (default: every core for large runs)")

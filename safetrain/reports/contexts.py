@@ -66,7 +66,7 @@ def identity(f: Facts, p: Person, on: date | None = None) -> dict:
         "department": post.department, "team": fmt.text(post.team), "post": post.post,
         "roles": fmt.labels(ROLE, sorted(p.roles)) or fmt.DASH,
         "skill_level": label(SKILL_LEVEL, p.skill_level) or fmt.DASH,
-        "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post), "left": fmt.day(p.left) or "在岗",
+        "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post), "left": fmt.day(f.by_then(p.left)) or "在岗",
         "post_since": fmt.day(p.post_since), "note": fmt.about(p.note, p.id_number, f.mask),
         **({"left": "截至日期尚未入职"} if p.hired > f.as_of and not p.left else {}),  # not "在岗" before the first day
     }
@@ -109,7 +109,7 @@ def certificates(f: Facts, p: Person) -> list[dict]:
         "number": fmt.certificate_number(st.certificate.number, p.id_number, f.mask),
         "issued": fmt.day(st.certificate.issued),
         "expires": fmt.day(st.certificate.expires),
-        "reviews": "、".join(fmt.day(r) for r in sorted(st.certificate.reviews)) or fmt.DASH,
+        "reviews": "、".join(fmt.day(r) for r in f.reviews_by_then(st.certificate)) or fmt.DASH,
         "state": cert_state_text(st), "due": fmt.day(st.due),
     } for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index))]
 
@@ -126,7 +126,7 @@ def mentorships(f: Facts, p: Person) -> list[dict]:
 
 def _mentorship_row(f: Facts, m: Mentorship, role: str, other: str) -> dict:
     return {"role": role, "other": f"{f.name_of(other)}（{other}）", "post": m.post, "start": fmt.day(m.start),
-            "end": fmt.day(m.end) or fmt.DASH, "signed_off": fmt.day(m.signed_off) or "未出师"}
+            "end": fmt.day(m.end) or fmt.DASH, "signed_off": fmt.day(f.by_then(m.signed_off)) or "未出师"}
 
 
 def pre_job_phrase(f: Facts, p: Person, hours: float, need: float) -> str:
@@ -292,7 +292,7 @@ def mentorship_context(f: Facts, mid: str) -> dict:
     m = f.archive.mentorships[mid]
     return {**base(f), "mentor": _party(f, m.mentor, m.start), "apprentice": _party(f, m.apprentice, m.start),
             "post": m.post, "start": fmt.day_zh(m.start), "end": fmt.day_zh(m.end) or "出师之日",
-            "signed_off": fmt.day_zh(m.signed_off) or "　　年　　月　　日", "min_months": fmt.num(apprenticeship_minimum(
+            "signed_off": fmt.day_zh(f.by_then(m.signed_off)) or "　　年　　月　　日", "min_months": fmt.num(apprenticeship_minimum(
                 f.result.ruleset, f.enterprise, f.person(m.apprentice)).value),
             "note": fmt.text(m.note)}
 

@@ -42,6 +42,16 @@ class Facts:
     def figure(self, name: str) -> Figure:
         return self.ctx.figure(name)
 
+    def by_then(self, day: date | None) -> date | None:
+        """`day` if it is on or before the documents' date, else None: a document of the
+        archive as it stood on as_of shows nothing dated after it (a later sign-off, review,
+        or leaving day had not happened yet)."""
+        return day if day is not None and day <= self.as_of else None
+
+    def reviews_by_then(self, cert) -> list[date]:
+        """The certificate's reviews on or before the documents' date, oldest first."""
+        return sorted(r for r in cert.reviews if r <= self.as_of)
+
     def person(self, pid: str) -> Person | None:
         return self.archive.people.get(pid)
 

@@ -5,9 +5,10 @@ files of an archive, are in archive/reading/spec.py: RECORD_KINDS.)"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable, Mapping
 
-from ..archive.reading.models import Archive
+from ..archive.reading.models import Archive, begins
 from ..archive.reading.spec import RECORD_KINDS, RecordKind
 from . import contexts as c
 from .facts import Facts
@@ -29,8 +30,12 @@ class DocumentKind:
     def records(self) -> RecordKind | None:
         return RECORD_KINDS[self.record_kind] if self.record_kind else None
 
-    def ids(self, archive: Archive) -> list[str]:
-        return sorted(archive.named(self.record_kind)) if self.record_kind else []
+    def ids(self, archive: Archive, as_of: date | None = None) -> list[str]:
+        """The ids of the records printed for this kind (by as_of: those that began by then)."""
+        if not self.record_kind:
+            return []
+        records = archive.named(self.record_kind)
+        return sorted(rid for rid, r in records.items() if as_of is None or (begins(r) or as_of) <= as_of)
 
     def file_name(self, record_id: str | None) -> str:
         return f"{self.name}-{record_id}.docx" if record_id else f"{self.name}.docx"

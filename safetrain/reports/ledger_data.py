@@ -87,11 +87,13 @@ def certificates_sheet(f: Facts) -> Sheet:
         states = f.ctx.certificates(p)
         for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index)):
             c = st.certificate
+            due = cs.next_due(st, f.result.ruleset, f.enterprise, f.as_of)  # a valid one's next review, if sooner
+            reviews = f.reviews_by_then(c)
             sheet.rows.append([
                 p.id, p.name, p.post_on(f.as_of).department, label(CERTIFICATE_KIND, c.kind), c.category,
                 fmt.certificate_number(c.number, p.id_number, f.mask), c.issued, _expiry(c.expires),
-                max(c.reviews) if c.reviews else None, _expiry(st.due), "复审" if st.due_kind == "review" else "有效期",
-                st.days_shown, CERT_STATE[st.state]])
+                reviews[-1] if reviews else None, _expiry(due.due), "复审" if due.due_kind == "review" else "有效期",
+                due.days_shown, CERT_STATE[st.state]])
             sheet.fills.append(RED if st.state in (cs.EXPIRED, cs.REVIEW_OVERDUE)
                                else ORANGE if st.state in (cs.EXPIRING, cs.REVIEW_DUE) else None)
     return sheet
@@ -110,7 +112,7 @@ def mentorships_sheet(f: Facts) -> Sheet:
         state = "已出师" if m.signed_off and m.signed_off <= f.as_of else \
             "未开始" if m.start > f.as_of else "期满未出师" if m.end and m.end < f.as_of else "带徒中"
         sheet.rows.append([m.apprentice, f.name_of(m.apprentice), m.post, m.mentor, f.name_of(m.mentor), m.start,
-                           m.end, m.signed_off, max((until - m.start).days, 0), state])
+                           m.end, f.by_then(m.signed_off), max((until - m.start).days, 0), state])
     return sheet
 
 

@@ -81,7 +81,7 @@ def select_ids(result: Result, kind: DocumentKind, ids: Sequence[str], everythin
     if everything:
         if ids:
             raise SafetrainError("--all 与编号不能同时使用", "give ids or --all, not both")
-        return kind.ids(archive)
+        return kind.ids(archive, result.as_of)  # the archive as it stood on as_of
     if not ids:
         raise SafetrainError(f"请给出{kind.records.zh}编号，或用 --all 打印全部",
                          f"give one or more {kind.records.en} ids, or --all")

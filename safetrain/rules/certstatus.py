@@ -141,6 +141,20 @@ def expiry_alongside(cs: CertState, ruleset: RuleSet, enterprise: Enterprise | N
                    citation=citation)
 
 
+def next_due(cs: CertState, ruleset: RuleSet, enterprise: Enterprise | None, as_of: date) -> CertState:
+    """What falls due next for a valid certificate, however far ahead: its next review when one
+    comes before the expiry (a special operation certificate: issued + N years, ...), else the
+    expiry; the state itself is the certificate's (`cs` for any other state). What the ledger and
+    the exports print as the due date, as `expiring --within` looks ahead."""
+    if cs.state != VALID:
+        return cs
+    ahead = certificate_state(cs.person, cs.certificate, ruleset, enterprise, as_of,
+                              window=max((min(cs.certificate.expires, date(2200, 12, 31)) - as_of).days, 0))
+    if ahead.due_kind == "review" and ahead.due < cs.due:
+        return replace(cs, due=ahead.due, due_kind="review", days_left=ahead.days_left)
+    return cs
+
+
 def person_certificates(person: Person, ruleset: RuleSet, enterprise: Enterprise | None,
                         as_of: date) -> list[CertState]:
     """The state of each of the person's certificates issued on or before as_of."""

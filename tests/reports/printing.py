@@ -124,10 +124,10 @@ def write_printed(make_archive) -> Path:
     return make_archive(dict(FILES))
 
 
-def checked(root: Path):
+def checked(root: Path, as_of: date = AS_OF):
     from safetrain.api import check_path
 
-    return check_path(root, AS_OF)
+    return check_path(root, as_of)
 
 
 def docx_text(path_or_bytes) -> str:

@@ -119,3 +119,33 @@ def test_printed_the_blank_rows_and_signatures_share_the_last_page(make_archive,
         last = next(page for page in text.split("\f") if "授课人签名" in page)
         numbers = {line.split()[0] for line in last.splitlines() if line.split() and line.split()[0].isdigit()}
         assert {str(k) for k in range(n + 1, n + 6)} <= numbers, (n, last)
+
+
+def test_nothing_dated_after_as_of_is_printed(make_archive, tmp_path):
+    """A document of the archive as it stood on as_of: a later leaving day, review or sign-off
+    had not happened (the person file, the mentorship record, the ledger); the ledger's due date
+    of a valid certificate is its next review when that comes first (as `expiring` says)."""
+    from openpyxl import load_workbook
+
+    from helpers import certificate, mentorship
+
+    cert = certificate("T1", issued="2021-09-27", expires="2027-09-26", reviews="2024-09-01")
+    root = make_archive({
+        "people/M1.toml": person("李师傅", hired="2010-03-01", post_since="2012-01-01", skill_level='"senior"',
+                                 left="2024-08-01", roles='["special_operator"]', extra=cert),
+        "people/A1.toml": person("王徒弟", hired="2024-03-01"),
+        "mentorships/A1.toml": mentorship(start="2024-03-01", end="2024-05-01", signed_off="2024-07-15"),
+    })
+    render(root, tmp_path, "person", "M1")
+    text = docx_text(tmp_path / "person-M1.docx")
+    assert "2024-08-01" not in text and "2024-09-01" not in text and "2024-07-15" not in text
+    render(root, tmp_path, "mentorship", "A1")
+    assert "2024年7月15日" not in docx_text(tmp_path / "mentorship-A1.docx")
+    r = run("ledger", root, "-o", tmp_path / "l.xlsx", "--as-of", AS_OF)
+    assert r.exit_code == 0, r.output
+    book = load_workbook(tmp_path / "l.xlsx")
+    certs = [[c.value for c in row] for row in book["持证台账"].iter_rows(min_row=2) if row[0].value == "M1"]
+    assert certs and certs[0][8] is None  # 最近复审: none by 2024-06-30
+    assert certs[0][9].date().isoformat() == "2024-09-27" and certs[0][10] == "复审"  # its next review, not 2027
+    mentor_rows = [[c.value for c in row] for row in book["师带徒台账"].iter_rows(min_row=2) if row[0].value == "A1"]
+    assert mentor_rows and mentor_rows[0][7] is None  # 出师日期: not yet on 2024-06-30

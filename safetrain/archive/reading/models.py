@@ -395,3 +395,18 @@ class Archive:
 def duplicate_key(record_id: str, file: str) -> str:
     """Where Archive keeps a second record of an id (A004): a key with a space, which no id has."""
     return f"{record_id} {file}"
+
+
+def begins(record) -> date | None:
+    """The day a record starts to exist in the archive's story: a person's hire, a session's
+    start, a drill's or an introduction's date, a mentorship's start; None for a plan (a year's
+    plan is the archive's whatever the day). What "as it stood on as_of" leaves out."""
+    if isinstance(record, Person):
+        return record.hired
+    if isinstance(record, Session):
+        return record.start.date()
+    if isinstance(record, (Drill, Introduction)):
+        return record.date
+    if isinstance(record, Mentorship):
+        return record.start
+    return None
