@@ -286,12 +286,16 @@ def templates_check(archive, lang):
 @lang_option
 def templates_list(archive, lang):
     """每种文档使用的模板 / Which template each kind of document uses."""
-    from ..archive.reading.templates import builtin_template
+    from ..archive.reading.templates import builtin_template, own_template
 
     root = archive_root(archive)
     for kind in DOCUMENT_KIND_NAMES:
-        own = root / "templates" / f"{kind}.docx"
-        where = own.relative_to(root).as_posix() if own.is_file() else \
+        try:  # the look-up render makes
+            own = own_template(root, f"{kind}.docx")
+        except SafetrainError as exc:
+            click.echo(f"{kind:<11} {exc.en if lang == 'en' else exc.zh}")
+            continue
+        where = own.relative_to(root).as_posix() if own is not None else \
             (f"built-in ({builtin_template(kind + '.docx')})" if lang == "en" else f"内置（{builtin_template(kind + '.docx')}）")
         click.echo(f"{kind:<11} {where}")
 

@@ -206,3 +206,28 @@ def test_no_document_of_an_archive_whose_safetrain_toml_is_unusable(make_archive
     assert len(list(tmp_path.glob("*-台账-2024-06-30.xlsx"))) == 1  # acme's
     r = run("render", "register", str(ws / "bolt"), *AS_OF)
     assert r.exit_code == 2 and not (ws / "bolt" / "printed").exists()
+
+
+def test_a_template_that_links_out_of_its_folder_is_refused_not_used(make_archive, tmp_path):
+    """No path in an archive may point outside it: a templates/ link to a file elsewhere is an error
+    naming it (not used, and not replaced by the built-in one in silence); list says so too."""
+    root = make_archive({"people/E1.toml": person()})
+    outside = tmp_path / "outside.docx"
+    outside.write_bytes(builtin_template("person.docx").read_bytes())
+    (root / "templates").mkdir()
+    (root / "templates" / "person.docx").symlink_to(outside)
+    r = run("render", "person", "E1", str(root), "-o", str(tmp_path / "out"), *AS_OF)
+    assert r.exit_code == 2 and "templates/person.docx 指向模板目录之外" in r.output and not (tmp_path / "out").exists()
+    listed = run("templates", "list", str(root), "--lang", "en")
+    assert "person      template templates/person.docx points outside the templates folder" in listed.output
+
+
+def test_an_html_template_cannot_bring_a_record_into_the_site(make_archive, tmp_path):
+    """templates/html/x.html linked to people/E1.toml (inside the archive, outside the folder):
+    an include of it would print the record, 身份证号 and all."""
+    root = make_archive({"people/E1.toml": person()})
+    (root / "templates" / "html").mkdir(parents=True)
+    (root / "templates" / "html" / "x.html").symlink_to(root / "people" / "E1.toml")
+    (root / "templates" / "html" / "base.html").write_text('{% include "x.html" %}', encoding="utf-8")
+    r = run("report", "html", str(root), "-o", str(tmp_path / "site"), *AS_OF)
+    assert "templates/html/x.html 指向模板目录之外" in r.output and not (tmp_path / "site").exists()

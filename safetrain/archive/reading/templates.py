@@ -4,6 +4,7 @@ built-in ones), and where the built-in ones ship."""
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -15,20 +16,40 @@ FOLDER = TEMPLATES_FOLDER
 
 
 def custom_template(archive: Archive, name: str) -> Path | None:
-    """`<archive>/templates/<name>` when the archive has that file (inside the archive), else None."""
+    """`<archive>/templates/<name>` when the archive has that file, else None; an error naming
+    it when it is a link to a file outside the templates folder (no path in an archive may
+    point outside it: the document is not printed with a built-in one in silence either)."""
     if archive.root is None:
         return None
-    path = LocalFiles(archive.root).resolve(f"{FOLDER}/{name}")
-    return path if path is not None and path.is_file() else None
+    return own_template(Path(archive.root), name)
+
+
+def own_template(root: Path, name: str) -> Path | None:
+    """The archive's `templates/<name>` at `root`, as custom_template finds it."""
+    return _inside_templates(Path(root), FOLDER, name)
+
+
+def _inside_templates(root: Path, folder: str, name: str) -> Path | None:
+    path = Path(root) / folder / name
+    if not os.path.lexists(path):
+        return None
+    if LocalFiles(Path(root) / folder).resolve(name) is None:
+        from ...errors import SafetrainError
+
+        raise SafetrainError(f"模板 {folder}/{name} 指向模板目录之外（符号链接），不能使用：请放入文件本身",
+                             f"template {folder}/{name} points outside the templates folder (a link): "
+                             "put the file itself there")
+    return path if path.is_file() else None
 
 
 def custom_templates(root: Path, suffix: str = ".docx") -> list[Path]:
     """Every `<root>/templates/*<suffix>` file of the archive at `root`, by name
-    (Word's `~$` lock files left out)."""
+    (Word's `~$` lock files left out); a link out of the folder is an error naming it."""
     folder = Path(root) / FOLDER
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix == suffix and p.is_file() and not p.name.startswith("~$"))
+    names = sorted(p.name for p in folder.iterdir() if p.suffix == suffix and not p.name.startswith("~$"))
+    return [p for p in (_inside_templates(Path(root), FOLDER, n) for n in names) if p is not None]
 
 
 def builtin_template(name: str) -> Path:
@@ -43,11 +64,12 @@ def html_override(root: Path, name: str) -> tuple[str, Path] | None:
     """(text, path) of `<root>/templates/html/<name>`, the archive's or the
     workspace's own version of a built-in HTML report template; None when
     there is none. Only a plain file name inside `root` counts (a symlink out
-    of it does not); a file that is not UTF-8 is an error naming it."""
+    of the folder is an error naming it: it could bring a record, ID numbers and all, into
+    the site); a file that is not UTF-8 is an error naming it."""
     if not name or "/" in name or "\\" in name or name.startswith("."):
         return None
-    path = LocalFiles(Path(root)).resolve(f"{HTML_FOLDER}/{name}")
-    if path is None or not path.is_file():
+    path = _inside_templates(Path(root), HTML_FOLDER, name)
+    if path is None:
         return None
     try:
         return path.read_text(encoding="utf-8"), path
