@@ -25,9 +25,15 @@ def location(f: Finding) -> str:
 
 
 def text_line(f: Finding, lang: str, style: Style = _plain) -> str:
+    """One finding as one line, whatever its message quotes: a line break in it is shown as ⏎
+    (a second line could pass for a finding of its own, or a CI log's `::error` command)."""
     code = style(f.code, f.severity)
     cite = f" [{f.citation}]" if f.citation else ""
-    return f"{style(location(f), 'path')}: {code} {f.message(lang)}{cite}"
+    return f"{style(location(f), 'path')}: {code} {_one_line(f.message(lang))}{cite}"
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎") if "\n" in text or "\r" in text else text
 
 
 def summary_line(summary: dict, lang: str, archives: int | None = None) -> str:

@@ -99,6 +99,27 @@ def test_control_characters_in_text_are_an_a002_shown_escaped(memory_archive):
             "`attendees[0].note` holds the control character U+001B (often pasted from Word): remove it") in got
 
 
+def test_a_line_break_or_direction_control_in_a_one_line_text_is_an_a002(memory_archive, make_archive):
+    """A name over two lines would print as two records (and, in a CI log, as a `::error` command of
+    its own); a U+202E makes a name read otherwise than written. Content and notes may span lines."""
+    root = memory_archive({
+        "people/E1.toml": person(name="张三\\n::error file=x::pwned"),
+        "people/E2.toml": person(name="李\\u202e梅"),
+        "sessions/S1.toml": session(content='"第一部分\\n第二部分"', title='"消防\\r\\n培训"'),
+    })
+    got = a002(root)
+    assert ("E1", ("name",), "`name` holds a line break (it is one line of text; longer words go in a note)") in got
+    assert ("E2", ("name",), "`name` holds the invisible direction control U+202E (it makes the text read "
+                             "otherwise than written): remove it") in got
+    assert ("S1", ("title",), "`title` holds a line break (it is one line of text; longer words go in a note)") in got
+    assert not [k for _, k, _ in got if k == ("content",)]
+    from safetrain.reports.findings import text_line
+    from safetrain.findings import Finding
+
+    line = text_line(Finding("R001", "sessions/S1.toml", "S1", "甲\n::error file=x::pwned", "a\nb"), "zh")
+    assert "\n" not in line and "甲⏎::error" in line
+
+
 def test_a_nul_in_a_path_is_an_a008_end_to_end(make_archive):
     files = {
         "people/E1.toml": person(attachments='["attachments/a\\u0000b.pdf"]'),

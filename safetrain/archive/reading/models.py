@@ -40,7 +40,7 @@ def _sorted(values) -> tuple:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Waiver:
     rule: str = key("str", "豁免的规则代码，如 Y001", "the code of the waived rule, e.g. Y001", required=True)
-    reason: str = key("str", "豁免理由（检查人员可读）", "a reason an inspector can read", required=True)
+    reason: str = key("str", "豁免理由（检查人员可读）", "a reason an inspector can read", required=True, multiline=True)
     until: date | None = key("date", "豁免截止日期（可选）", "optional last day of the waiver")
     index: int = 0  # position in the file's `waivers` list, for line look-up
 
@@ -74,7 +74,7 @@ class Enterprise:
     address: str | None = key("str", "地址", "address")
     records_since: date | None = key("date", "档案完整起始日期：期间类检查从此日开始",
                                      "first day the archive is complete for; period checks start here")
-    note: str | None = key(*_NOTE)
+    note: str | None = key(*_NOTE, multiline=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,7 +93,7 @@ class Config:
     ruleset: str = key("str", "规则集：内置名称或档案内规则集文件路径",
                        "rule set: a built-in name or a path to a rule set file inside the archive", required=True)
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE)  # "Every record may carry note": the register too (a key before its tables)
+    note: str | None = key(*_NOTE, multiline=True)  # "Every record may carry note": the register too (a key before its tables)
     enterprise: Enterprise = key("table", "企业登记信息", "the enterprise register", required=True, model=Enterprise)
     settings: Settings = key("table", "档案设置", "archive settings", model=Settings, default_factory=Settings)
     file: str = "safetrain.toml"
@@ -107,7 +107,7 @@ class Change:
                                   "first day away (return only; absent = away a year or more)")
     department: str | None = key("str", "变动后的部门（缺省不变）", "department after the change (absent = unchanged)")
     post: str | None = key("str", "变动后的岗位（缺省不变）", "post after the change (absent = unchanged)")
-    note: str | None = key(*_NOTE)
+    note: str | None = key(*_NOTE, multiline=True)
     index: int = 0
 
 
@@ -123,7 +123,7 @@ class Certificate:
                                          "review interval in years (special operation; 6 where the authority "
                                          "extended the cycle; absent = the rule set's)", minimum=1, maximum=50)
     attachments: tuple[Attachment, ...] = _attachments()
-    note: str | None = key(*_NOTE)
+    note: str | None = key(*_NOTE, multiline=True)
     index: int = 0
 
 
@@ -165,7 +165,7 @@ class Person:
     underground: bool = key("bool", "井下作业人员（矿山）", "works underground (mines)", default=False)
     waivers: tuple[Waiver, ...] = _waivers()
     attachments: tuple[Attachment, ...] = _attachments()
-    note: str | None = key(*_NOTE)
+    note: str | None = key(*_NOTE, multiline=True)
     changes: tuple[Change, ...] = key("tables", "调岗或复岗记录", "transfers and returns", model=Change)
     certificates: tuple[Certificate, ...] = key("tables", "证书", "certificates", model=Certificate)
     violations: tuple[Violation, ...] = key("tables", "违章记录", "violations", model=Violation)
@@ -205,7 +205,7 @@ class Attendance:
     score: float | None = key("number", "考核成绩", "score", minimum=0)
     passed: bool | None = key("bool", "考核合格（无分数时）", "passed (when there is no score)")
     hours: float | None = key("number", "实际计入的学时（部分参加时）", "学时 credited (partial attendance)", minimum=0)
-    note: str | None = key(*_NOTE)
+    note: str | None = key(*_NOTE, multiline=True)
     index: int = 0
 
 
@@ -229,7 +229,7 @@ class Session:
     hours: float = key("number", "学时（每学时45分钟）", "学时 credited to each attendee who passed", required=True,
                        minimum=0, exclusive_minimum=True)
     topics: tuple[str, ...] = key("codes", "培训内容类别", "topics", codes=codes.TOPIC)
-    content: str | None = key("str", "培训内容", "what was taught")
+    content: str | None = key("str", "培训内容", "what was taught", multiline=True)
     methods: tuple[str, ...] = key("codes", "培训方式", "methods", codes=codes.METHOD)
     instructor: str = key("str", "授课人", "instructor", required=True)
     location: str | None = key("str", "培训地点", "location")
@@ -241,7 +241,7 @@ class Session:
     attachments: tuple[Attachment, ...] = _attachments()
     attendees: tuple[Attendance, ...] = key("tables", "参加人员", "attendees", required=True, model=Attendance)
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE)
+    note: str | None = key(*_NOTE, multiline=True)
 
     @property
     def is_internal(self) -> bool:
@@ -274,10 +274,10 @@ class Drill:
     scenario: str | None = key("code", "演练情景", "scenario", codes=codes.SCENARIO)
     location: str | None = key("str", "演练地点", "location")
     participants: tuple[str, ...] = key("ids", "参演人员", "participants")
-    evaluation: str | None = key("str", "演练评估", "evaluation")
+    evaluation: str | None = key("str", "演练评估", "evaluation", multiline=True)
     attachments: tuple[Attachment, ...] = _attachments()
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE)
+    note: str | None = key(*_NOTE, multiline=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -293,7 +293,7 @@ class Mentorship:
     signed_off: date | None = key("date", "师傅签署实习合格证明的日期", "date the mentor signed the apprentice off")
     attachments: tuple[Attachment, ...] = _attachments()
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE)
+    note: str | None = key(*_NOTE, multiline=True)
 
     @property
     def apprentice(self) -> str:
@@ -317,7 +317,7 @@ class Introduction:
     posts: tuple[str, ...] = key("strings", "使用它的岗位（工种）", "posts that work with it")
     attachments: tuple[Attachment, ...] = _attachments()
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE)
+    note: str | None = key(*_NOTE, multiline=True)
 
     def affects(self, person: Person) -> bool:
         """ARCHIVE-FORMAT: a person is affected when their department or post on `date` is listed."""
@@ -330,9 +330,9 @@ class PlanItem:
     title: str = key("str", "培训项目", "planned training", required=True)
     type: str = key("code", "培训类型", "session type", required=True, codes=codes.SESSION_TYPE)
     month: int = key("int", "计划月份（1–12）", "planned month, 1-12", required=True, minimum=1, maximum=12)
-    audience: str | None = key("str", "培训对象", "who is trained")
+    audience: str | None = key("str", "培训对象", "who is trained", multiline=True)
     hours: float | None = key("number", "计划学时（每人）", "planned 学时 per person", minimum=0, exclusive_minimum=True)
-    note: str | None = key(*_NOTE)
+    note: str | None = key(*_NOTE, multiline=True)
     index: int = 0
 
 
@@ -348,7 +348,7 @@ class Plan:
     budget: float | None = key("number", "安全培训经费（元）", "safety-training budget, yuan", minimum=0)
     attachments: tuple[Attachment, ...] = _attachments()
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE)
+    note: str | None = key(*_NOTE, multiline=True)
     items: tuple[PlanItem, ...] = key("tables", "计划培训项目", "planned trainings", required=True, model=PlanItem)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Iterator
 
-from ...controls import CONTROL, code_point, first_control, shown
+from ...controls import CONTROL, LINE_CONTROL, code_point, first_control, shown
 from ...dates import EARLIEST, LATEST, NO_EXPIRY, in_range
 from .codes import code_for
 from .fields import FieldSpec, TableSpec
@@ -125,9 +125,10 @@ _INFINITE = (float("inf"), float("-inf"))
 #: `_check` runs (and explains) only when this says no.
 _FIRST_YEAR, _LAST_YEAR = EARLIEST.year, LATEST.year  # dates.in_range, inline in the hot tests below
 _CONTROL = CONTROL.search
+_LINE_CONTROL = LINE_CONTROL.search
 
 _VALID = {
-    "str": lambda v, f: type(v) is str and not _CONTROL(v),
+    "str": lambda v, f: type(v) is str and not (_CONTROL(v) if f.multiline else _LINE_CONTROL(v)),
     "path": lambda v, f: type(v) is str,  # a NUL in a path is A008 (files.leaves_archive), not A002
     "id": lambda v, f: type(v) is str and _ID.match(v) is not None,
     "code": lambda v, f: type(v) is str and v in f.codes,
@@ -185,6 +186,8 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
             yield _wrong_type(key, kind, value)
         elif kind == "str" and first_control(value):
             yield _control(key, first_control(value))
+        elif kind == "str" and not field.multiline and _LINE_CONTROL(value):
+            yield _line_break(key, _LINE_CONTROL(value).group(0))
     elif kind == "id":
         if not isinstance(value, str):
             yield _wrong_type(key, kind, value)
@@ -239,6 +242,16 @@ def _control(key: KeyPath, ch: str) -> Problem:
     name = dotted(key)
     return Problem(key, f"`{name}` 含有控制字符 {code_point(ch)}（多为从 Word 粘贴带入），请删除",
                    f"`{name}` holds the control character {code_point(ch)} (often pasted from Word): remove it")
+
+
+def _line_break(key: KeyPath, ch: str) -> Problem:
+    name = dotted(key)
+    if ch in "\n\r\u2028\u2029":
+        return Problem(key, f"`{name}` 含有换行（应为一行文字；多行说明写在 note 中）",
+                       f"`{name}` holds a line break (it is one line of text; longer words go in a note)")
+    return Problem(key, f"`{name}` 含有不可见的文字方向控制字符 {code_point(ch)}（会让文字显示得与实际不同），请删除",
+                   f"`{name}` holds the invisible direction control {code_point(ch)} (it makes the text read "
+                   "otherwise than written): remove it")
 
 
 def _out_of_range(key: KeyPath, value: date, field: FieldSpec) -> Problem:
