@@ -209,3 +209,17 @@ def troubled_workspace(tmp_path, make_archive, monkeypatch):
         config(credit_code=credit_code(43)).replace("format = 1", "format = 9"), encoding="utf-8")
     bug_while_checking(monkeypatch, "b-bug")
     return ws
+
+
+@pytest.fixture
+def any_text_through(monkeypatch):
+    """Text with control characters gets past the A002 check, as if a value had slipped through
+    (to test that every writer still holds): the validator patched, and the generated readers,
+    which take it in when first made, made anew before and after the test (else a reader made
+    now would let such text through for the rest of the run)."""
+    from safetrain.archive.reading import fastread, validate
+
+    fastread.reader.cache_clear()
+    monkeypatch.setitem(validate._VALID, "str", lambda v, f: type(v) is str)
+    yield
+    fastread.reader.cache_clear()

@@ -225,3 +225,4 @@ def assert_troubled(stderr: str) -> None:
     assert lines[0].startswith("error: ") and "d-newer/safetrain.toml: archive format 9 is newer" in lines[0]
     assert lines[1].startswith("internal error: ZeroDivisionError: division by zero") and "b-bug" in lines[1]
     assert lines[2].startswith("error: ") and "rules/missing.toml" in lines[2]
+

@@ -601,7 +601,7 @@ def archive_names(results: Sequence[Result]) -> list[str]:
 def source(result: Result, name: str, unmasked: bool = False) -> Source:
     """One archive as the rows see it; ID numbers masked unless `unmasked` or
     the archive's settings say `mask_id_numbers = false`."""
-    settings_mask = result.archive.config.settings.mask_id_numbers if result.archive.config else True
+    settings_mask = result.archive.masks_id_numbers
     return Source(result, name, masked=settings_mask and not unmasked)
 
 
@@ -615,11 +615,32 @@ def sources(results: Iterable[Result], unmasked: bool = False) -> list[Source]:
 def rows(table: ExportTable, srcs: Iterable[Source]) -> Iterator[tuple]:
     """`table`'s rows, as tuples in column order, in key order. A table's rows are made as
     dicts (checked against its columns) or, for the large tables, as tuples laid out as
-    `_TUPLES` says (checked once, when this module is imported), handed on as they come."""
-    made = (label_rows(),) if table.name == "labels" else (_ROWS[table.name](s) for s in srcs)
-    if table.name in _TUPLES:
-        return chain.from_iterable(made)
-    return _checked(table, made)
+    `_TUPLES` says (checked once, when this module is imported), handed on as they come.
+    Where the export masks, anything shaped like a 身份证号 in a text column that is no key
+    (a session's content, a plan's audience, an address) is masked too (`_masked`)."""
+    if table.name == "labels":
+        return _checked(table, (label_rows(),))
+    return chain.from_iterable(_masked(table, s, _ROWS[table.name](s) if table.name in _TUPLES
+                                      else _checked(table, (_ROWS[table.name](s),))) for s in srcs)
+
+
+def _masked(table: ExportTable, src: Source, made: Iterable[tuple]) -> Iterable[tuple]:
+    if not src.masked:
+        return made
+    keys = set(table.key) | {c for fk in table.foreign_keys for c in fk.columns} | {"archive", "file"}
+    text = [i for i, c in enumerate(table.columns) if c.type == TEXT and c.kind is None and c.name not in keys]
+    if not text:
+        return made
+
+    def masked(row: tuple) -> tuple:
+        for i in text:
+            v = row[i]
+            if type(v) is str and len(v) >= 15:
+                m = mask_id_numbers_in(v)
+                if m != v:
+                    row = row[:i] + (m,) + row[i + 1:]
+        return row
+    return map(masked, made)
 
 
 def _checked(table: ExportTable, made) -> Iterator[tuple]:

@@ -27,7 +27,7 @@ def certificate_rows(result: Result, pid: str | None = None) -> dict:
     if pid is not None and pid not in archive.people:
         raise SafetrainError(f"没有编号为 {pid} 的人员", f"no person with id {pid}")
     config = archive.config
-    mask = config.settings.mask_id_numbers if config else True
+    mask = archive.masks_id_numbers
     enterprise = config.enterprise if config else None
     rows = []
     for p in sorted(archive.people.values(), key=lambda p: p.id):

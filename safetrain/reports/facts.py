@@ -36,8 +36,7 @@ class Facts:
     @property
     def mask(self) -> bool:
         """ARCHIVE-FORMAT settings.mask_id_numbers: true when absent."""
-        config = self.archive.config
-        return config.settings.mask_id_numbers if config else True
+        return self.archive.masks_id_numbers
 
     def figure(self, name: str) -> Figure:
         return self.ctx.figure(name)

@@ -27,21 +27,44 @@ tests/reports/test_fastoutput.py compares the text with stock Jinja's.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
 import markupsafe
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 
+from ..archive.reading.gbcodes import mask_id_numbers_in
+
 #: markupsafe's escaping of a str without the Markup wrapper (its C speedup where built)
 _escape_inner = getattr(markupsafe, "_escape_inner", None)
 
+#: whether the rendering under way masks 身份证号 in the values it prints (`masking`)
+_masking = False
+_SHORTEST_ID = 15
+
 
 def escape_text(value: Any):
-    """markupsafe.escape(value), as a plain str when value is a plain str."""
-    if type(value) is str and _escape_inner is not None:
-        return _escape_inner(value)
+    """markupsafe.escape(value), as a plain str when value is a plain str; while `masking`,
+    anything shaped like a 身份证号 in a printed value masked first (a session's content or a
+    plan's audience may quote one: every Word document and HTML page prints through here)."""
+    if type(value) is str:
+        if _masking and len(value) >= _SHORTEST_ID:
+            value = mask_id_numbers_in(value)
+        if _escape_inner is not None:
+            return _escape_inner(value)
     return markupsafe.escape(value)
+
+
+@contextmanager
+def masking(on: bool):
+    """Mask 身份证号 in every value printed while inside (the archive's settings.mask_id_numbers)."""
+    global _masking
+    before, _masking = _masking, bool(on)
+    try:
+        yield
+    finally:
+        _masking = before
 
 
 class OutputCodeGenerator(CodeGenerator):

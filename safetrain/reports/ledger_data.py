@@ -4,12 +4,14 @@ here; reports/ledger.py writes them."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, DRILL_TYPE, LEVEL, SCENARIO,
                                      SESSION_TYPE, TOPIC, label)
+from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..dates import NO_EXPIRY
 from ..rules import RULES
 from ..rules import certstatus as cs
@@ -169,11 +171,25 @@ def coverage_sheet(f: Facts) -> Sheet:
     return sheet
 
 
+def _masking(make: Callable[[Facts], Sheet]) -> Callable[[Facts], Sheet]:
+    """`make`, with anything shaped like a 身份证号 in its text cells masked where the archive masks
+    (a session's content or a plan's audience may quote one; the person's own number is masked
+    where it is printed)."""
+    @functools.wraps(make)
+    def made(f: Facts) -> Sheet:
+        sheet = make(f)
+        if f.mask:
+            sheet.rows = [[mask_id_numbers_in(v) if type(v) is str and len(v) >= 15 else v for v in row]
+                          for row in sheet.rows]
+        return sheet
+    return made
+
+
 #: the sheets in the workbook's order
-SHEETS = (sessions_sheet, hours_sheet, certificates_sheet, mentorships_sheet, drills_sheet, plans_sheet,
-          findings_sheet, coverage_sheet)
+SHEETS = tuple(_masking(s) for s in (sessions_sheet, hours_sheet, certificates_sheet, mentorships_sheet, drills_sheet,
+                                     plans_sheet, findings_sheet, coverage_sheet))
 #: the only sheet made from the check's findings: the others can be made before the rules ran
-FROM_FINDINGS = (findings_sheet,)
+FROM_FINDINGS = (SHEETS[-2],)
 
 
 def ledger_sheets(f: Facts) -> list[Sheet]:

@@ -57,6 +57,7 @@ def load_template(result: Result, kind: DocumentKind, as_compiled: bool = False)
     and the paragraph)."""
     src = template_source(result, kind)
     compiled = CompiledTemplate.from_file(src.path)
+    compiled.masks = result.archive.masks_id_numbers
     if src.custom:
         from .tplcheck import unknown_variables
 
@@ -119,9 +120,10 @@ _forked: tuple | None = None
 _facts: Facts | None = None
 
 
-def _init_worker(data: bytes, name: str) -> None:
+def _init_worker(data: bytes, name: str, masks: bool = True) -> None:
     global _worker
     _worker = CompiledTemplate(data, name)
+    _worker.masks = masks
 
 
 def _render_chunk(out_dir: str, as_of, jobs: list[tuple[str, str, dict]]) -> int:
@@ -189,7 +191,7 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
         _render_forked(result, kind, options, str(out), chosen, workers, progress)
     else:  # pragma: no cover - no fork (Windows): contexts made here, the template compiled in each worker
         jobs = list(contexts(result, kind, chosen, options))
-        _render_pool(compiled.data, str(src.path), str(out), result.as_of, jobs, workers, progress)
+        _render_pool(compiled.data, str(src.path), str(out), result.as_of, jobs, workers, progress, compiled.masks)
     files = Rendered(out / name for name in names)
     files.outputs = claimed
     # --all: the records whose files could not be read (A001/A002) are not printed, and said so
@@ -276,12 +278,12 @@ def _render_forked(result: Result, kind: DocumentKind, options: dict | None, out
 
 
 def _render_pool(data: bytes, name: str, out: str, as_of, jobs: list, workers: int,
-                 progress: Callable[[int, int], None] | None) -> None:
+                 progress: Callable[[int, int], None] | None, masks: bool = True) -> None:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     total, done = len(jobs), 0
     chunk = max(1, min(CHUNK, -(-total // (workers * 4))))  # small enough to keep every worker busy
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(data, name)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(data, name, masks)) as pool:
         futures = [pool.submit(_render_chunk, out, as_of, jobs[i:i + chunk]) for i in range(0, total, chunk)]
         try:
             for fut in as_completed(futures):

@@ -8,6 +8,7 @@ from collections import Counter
 
 from ..api import Result
 from ..archive.reading.codes import EMPLOYMENT, INDUSTRY, label
+from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..archive.reading.models import Person
 from ..findings import summarize
 from ..rules.certstatus import SUPERSEDED
@@ -65,11 +66,12 @@ def plan_summary(result: Result, year: int | None = None) -> dict:
         return {"year": year, "approved": None, "approved_by": None, "budget": None, "items": 0, "due": 0,
                 "done": 0, "percent": None, "states": counts, "rows": []}
     rows = []
+    shown = (lambda text: mask_id_numbers_in(text) if text else text) if a.masks_id_numbers else (lambda text: text)
     for n, it in enumerate(st.items, 1):
         counts[it.state] += 1
         s = it.session
-        rows.append({"n": n, "title": it.item.title, "type": it.item.type, "month": it.item.month,
-                     "audience": it.item.audience, "hours": it.item.hours, "state": it.state,
+        rows.append({"n": n, "title": shown(it.item.title), "type": it.item.type, "month": it.item.month,
+                     "audience": shown(it.item.audience), "hours": it.item.hours, "state": it.state,
                      "session": s.id if s else None, "held": s.start.date().isoformat() if s else None})
     p = st.plan
     return {"year": year, "approved": p.approved.isoformat(), "approved_by": p.approved_by, "budget": p.budget,

@@ -122,6 +122,7 @@ class CompiledTemplate:
 
         self.name = name
         self.data = data
+        self.masks = True  # mask anything shaped like a 身份证号 in the values printed (the archive's settings)
         self.env = word_env()
         try:
             self.entries = ooxml.read_entries(data)
@@ -191,10 +192,13 @@ class CompiledTemplate:
     def render_parts(self, context: dict) -> dict[str, bytes]:
         from jinja2 import TemplateError
 
+        from .fastoutput import masking
+
         out = {}
         for part, template in self.compiled.items():
             try:
-                xml = template.render(context)
+                with masking(self.masks):
+                    xml = template.render(context)
             except TemplateError as exc:
                 raise self.problem_at(part, _template_lineno(exc), exc) from None
             out[part] = self._finish(part, xml)

@@ -46,7 +46,7 @@ def check(archive: Archive, ruleset: RuleSet, as_of: date, *, select: Sequence[s
         found = found[:from_loader] + [f for f in found[from_loader:] if f.file != file]
     found = apply_waivers(found, archive, ruleset, as_of, ran)
     found = [f for f in found if selected(f.code, select, ignore)]
-    if archive.config is None or archive.config.settings.mask_id_numbers:
+    if archive.masks_id_numbers:
         found = [_masked(f, archive) for f in found]
     return sorted(found, key=Finding.sort_key)
 

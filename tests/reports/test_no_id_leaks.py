@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from helpers import ID_NUMBERS, certificate, person, session
+from helpers import ID_NUMBERS, certificate, drill, person, plan, session
 from safetrain.cli import main
 
 AS_OF = ["--as-of", "2024-06-30"]
@@ -28,7 +28,11 @@ def root(make_archive):
                                  f'note = "身份证 {TYPO} 复印件缺失"\n'),
         "people/E2.toml": person("李梅", id_number=f'"{VALID}"',
                                  extra=certificate(number=f"T{VALID}", reviews="2024-02-20")),
-        "sessions/S1.toml": session('{ person = "E1", score = 90 },\n  { person = "E2", score = 90 }'),
+        # ID numbers in text that is no person's: a session's content, a drill's evaluation, a plan's audience
+        "sessions/S1.toml": session('{ person = "E1", score = 90 },\n  { person = "E2", score = 90 }',
+                                    content=f'"补签人 {VALID}"'),
+        "drills/D1.toml": drill(participants='"E1"', evaluation=f'"记录人 {VALID}"'),
+        "plans/2024.toml": plan(approved="2024-01-05").replace('audience = "全体员工"', f'audience = "新员工 {VALID}"'),
     })
 
 
@@ -68,6 +72,12 @@ def test_sqlite_export_every_table(root, tmp_path):
     assert dict(sqlite3.connect(unmasked).execute("SELECT person, number FROM certificates"))["E2"] == f"T{VALID}"
 
 
+def test_status_and_matrix(root):
+    for args in (["status", root, "--format", "json"], ["status", root], ["matrix", "-a", root, "--format", "json"]):
+        r = run(*args, *AS_OF)
+        assert r.exit_code == 0 and leaks(r.output) == [], (args, r.output)
+
+
 def test_expiring_and_its_calendar(root, tmp_path):
     r = run("expiring", root, "--format", "json", "--ics", tmp_path / "c.ics", *AS_OF)
     assert r.exit_code == 0 and json.loads(r.stdout)["items"], r.output
@@ -80,8 +90,14 @@ def test_word_documents_and_html(root, tmp_path):
     for doc in (tmp_path / "docs").iterdir():
         with zipfile.ZipFile(doc) as z:
             assert leaks("".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))) == [], doc
-    r = run("render", "register", "-a", root, "-o", tmp_path / "docs", *AS_OF)
-    assert r.exit_code == 0, r.output
+    for kind in ("register", "session", "drill", "plan"):
+        r = run("render", kind, "--all", "-a", root, "-o", tmp_path / kind, *AS_OF) if kind != "register" else \
+            run("render", kind, "-a", root, "-o", tmp_path / kind, *AS_OF)
+        assert r.exit_code == 0, r.output
+        for doc in (tmp_path / kind).iterdir():
+            with zipfile.ZipFile(doc) as z:
+                text = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+                assert leaks(text) == [], doc
     r = run("report", "html", root, "-o", tmp_path / "site", *AS_OF)
     assert r.exit_code == 0, r.output
     pages = [p.read_text("utf-8") for p in (tmp_path / "site").rglob("*.html")]

@@ -378,6 +378,12 @@ class Archive:
     introductions: Mapping[str, Introduction] = field(default_factory=dict)  # format v2: 四新
     plans: Mapping[str, Plan] = field(default_factory=dict)  # by year, as the file stem ("2024")
 
+    @property
+    def masks_id_numbers(self) -> bool:
+        """ARCHIVE-FORMAT settings.mask_id_numbers: whether outputs mask 身份证号 (true when absent,
+        and when safetrain.toml cannot be used)."""
+        return self.config.settings.mask_id_numbers if self.config is not None else True
+
     def known_person(self, pid: str) -> bool:
         return pid in self.people or pid in self.excluded.get("person", ())
 

@@ -213,6 +213,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
     name = summary["enterprise"] or summary["archive"]
     title = f"{summary['archive']} · {summary['enterprise']}" if summary["enterprise"] else summary["archive"]
     as_of = summary["as_of"]
+    facts = Facts(r)
 
     matrix = matrix_document(r)
     columns = views.matrix_columns(matrix, lang)
@@ -245,7 +246,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
 
     here = links(page)
     ctx = _common(lang, page, as_of, title, [(home_title, "index.html"), (name, None)])
-    ctx.update({
+    ctx.update({"mask_id_numbers": facts.mask,
         "summary": summary, "archive": summary["archive"], "enterprise": summary["enterprise"],
         "industry": views.workspace_row(summary, due, lang, None)["industry"],
         "ruleset": summary["ruleset"], "ruleset_href": href(page, f"{rules_dir}/index.html"),
@@ -266,7 +267,6 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
                 "pager": views.pager(0, pages, len(listed), here, lang)})
     site.pages.append(Page(page, "archive.html", ctx, overrides))
 
-    facts = Facts(r)
     cells_of = {row["id"]: row["cells"] for row in all_rows if row["cells"]}
     about = views.findings_about(r.findings)
     sessions: dict = {}
@@ -277,7 +277,8 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         ctx = _common(lang, at, as_of, f"{title} · {t('people', lang)} · {label}",
                       [(home_title, "index.html"), (name, page), (f"{t('people', lang)} · {label}", None)])
         chunk = listed[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE]
-        ctx.update({"archive": summary["archive"], "enterprise": summary["enterprise"], "archive_href": there.archive,
+        ctx.update({"mask_id_numbers": facts.mask,
+                    "archive": summary["archive"], "enterprise": summary["enterprise"], "archive_href": there.archive,
                     "columns": columns, "people": all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE],
                     "pager": views.pager(n, pages, len(listed), there, lang),
                     "persons": [views.person_context(facts, pid, cells_of.get(pid), columns, about, lang,
@@ -353,9 +354,12 @@ class Renderer:
     def render(self, page: Page) -> bytes:
         from jinja2 import TemplateError
 
+        from ..fastoutput import masking
+
         env = self.env(page.overrides)
         try:
-            return env.get_template(page.template).render(page.context).encode("utf-8")
+            with masking(page.context.get("mask_id_numbers", True)):  # the archive's settings; else masked
+                return env.get_template(page.template).render(page.context).encode("utf-8")
         except TemplateError as exc:
             raise template_problem(exc, page.template) from None
 
