@@ -37,11 +37,14 @@ def fmt(paths, check, yes, lang):
     (unknown x_ keys after the known ones), `key = value`, dates as
     2023-07-15, one attendee per line, comments kept; a UTF-8 byte-order
     mark is removed and a GBK/GB18030 file converted to UTF-8 (each said so).
-    PATHS may be archives, folders inside one, workspaces or single files
-    (default: the archive the current folder is in). Files that are not
-    valid TOML (A001) are reported and never touched. On a terminal the files
-    to change are listed and you are asked first (--yes does not ask). With
-    --check nothing is written; exit 1 when a file would change.
+    PATHS may be archives, folders inside one (the files under that folder
+    only), workspaces or single files (default: the archive the current
+    folder is in). Files that are not valid TOML (A001) are reported and
+    never touched; an archive that cannot be formatted at all (a newer
+    format, an unreadable folder) is reported and the others are done
+    (exit 2). On a terminal the files to change are listed and you are
+    asked first (--yes does not ask). With --check nothing is written;
+    exit 1 when a file would change.
     """
     from ..archive.reading.discover import named_paths
     from ..archive.writing.formatting import format_paths
@@ -62,7 +65,7 @@ def fmt(paths, check, yes, lang):
         results = [written.get(r.path, r) if r.status == "changed" else r for r in judged]
     else:
         results = format_paths(paths, check=check)
-    counts = {"changed": 0, "unchanged": 0, "invalid": 0, "skipped": 0}
+    counts = {"changed": 0, "unchanged": 0, "invalid": 0, "skipped": 0, "failed": 0}
     for result in results:
         counts[result.status] += 1
         if result.status == "changed":
@@ -72,9 +75,11 @@ def fmt(paths, check, yes, lang):
                  f"{result.path}: not valid TOML, left alone: {result.en}", err=True)
         elif result.status == "skipped":
             echo(lang, f"{result.path}：保留原样：{result.zh}", f"{result.path}: left as it is: {result.en}", err=True)
+        elif result.status == "failed":
+            echo(lang, f"错误：{result.zh}；档案：{result.path}", f"error: {result.en}; archive: {result.path}", err=True)
     done = "需要格式化" if check else "已格式化"
     echo(lang, f"{counts['changed']} 个文件{done}，{counts['unchanged']} 个无需改动"
                + (f"，{counts['invalid']} 个无效" if counts["invalid"] else ""),
          f"{counts['changed']} file(s) {'would be reformatted' if check else 'reformatted'}, "
          f"{counts['unchanged']} unchanged" + (f", {counts['invalid']} invalid" if counts["invalid"] else ""))
-    sys.exit(1 if counts["invalid"] or (check and counts["changed"]) else 0)
+    sys.exit(2 if counts["failed"] else 1 if counts["invalid"] or (check and counts["changed"]) else 0)

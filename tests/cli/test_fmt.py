@@ -180,3 +180,24 @@ def test_workspace_commands_refuse_with_no_path_outside_an_archive(archive, tmp_
     assert run("fmt").exit_code == 0 and snapshot(archive) != before
     monkeypatch.chdir(archive.parent)
     assert run("check", ".", "--exit-zero").exit_code == 0
+
+
+def test_fmt_on_a_folder_inside_an_archive_formats_only_the_files_under_it(archive):
+    before = snapshot(archive)
+    result = run("fmt", archive / "sessions", "--yes")
+    assert result.exit_code == 0, result.output
+    assert [rel for rel in snapshot(archive) if snapshot(archive)[rel] != before[rel]] == ["sessions/2023/S1.toml"]
+    assert (archive / "people/E2.toml").read_text("utf-8") == MESSY  # not under sessions/: not touched
+
+
+def test_fmt_on_a_workspace_reports_an_archive_it_cannot_format_and_does_the_others(make_archive, tmp_path):
+    ws = tmp_path / "ws"
+    for name in ("a1", "b2", "z9"):
+        make_archive({"people/E1.toml": MESSY}, root=ws / name)
+    config_file = ws / "b2" / "safetrain.toml"
+    config_file.write_text(config_file.read_text("utf-8").replace("format = 1", "format = 2"), encoding="utf-8")
+    result = run("fmt", ws, "--yes")
+    assert result.exit_code == 2, result.output
+    assert "格式版本 2" in result.output and "档案：" in result.output
+    assert (ws / "a1/people/E1.toml").read_text("utf-8") != MESSY and (ws / "z9/people/E1.toml").read_text("utf-8") != MESSY
+    assert (ws / "b2/people/E1.toml").read_text("utf-8") == MESSY

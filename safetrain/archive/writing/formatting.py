@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Iterable, Iterator
 
-from ...errors import os_reason
+from ...errors import SafetrainError, os_reason
 from ...findings import Finding
 from .atomic import write_bytes
 from .canonical import Unsupported, format_text
@@ -33,7 +33,8 @@ from ..reading.spec import kind_of_path, kind_of_word
 @dataclass(frozen=True)
 class Formatted:
     path: str  # as shown to the user
-    status: str  # "changed", "unchanged", "invalid" (A001: not touched), "skipped" (left as it is)
+    status: str  # "changed", "unchanged", "invalid" (A001: not touched), "skipped" (left as it is),
+    #              "failed" (an archive that cannot be formatted at all: its path, and why; the others go on)
     zh: str = ""
     en: str = ""
     encoding: str = ""  # "bom" (a byte-order mark removed) or "gb18030" (converted to UTF-8) when changed
@@ -52,14 +53,33 @@ def format_paths(paths: Iterable[str | os.PathLike], check: bool = False,
                 yield _single(path, check)
             continue
         for root in discover([raw]):
-            yield from _archive(root, check, only)
+            below = _below(root, path)
+            try:  # one archive that cannot be formatted is said, and the others are done
+                yield from list(_archive(root, check, only, below))
+            except SafetrainError as exc:
+                yield Formatted(display_name(root), "failed", exc.zh, exc.en)
+            except OSError as exc:
+                zh, en = os_reason(exc)
+                yield Formatted(display_name(root), "failed", f"{exc.filename or root}：{zh}", f"{exc.filename or root}: {en}")
 
 
-def _archive(root: Path, check: bool, only: Collection[str] | None = None) -> Iterator[Formatted]:
+def _below(root: Path, folder: Path) -> str:
+    """The folder named, relative to the archive holding it ("" for the archive or a workspace):
+    a folder inside an archive formats the files under it only."""
+    try:
+        rel = folder.absolute().relative_to(Path(root).absolute()).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel.rstrip("/") + "/"
+
+
+def _archive(root: Path, check: bool, only: Collection[str] | None = None, below: str = "") -> Iterator[Formatted]:
     load_config(root)  # a newer format is refused, never laid out as this one
     shown = display_name(root)
     prefix = "" if shown == "." else shown.rstrip("/") + "/"
     files, _ = list_files(root)
+    if below:
+        files = [(kind, rel) for kind, rel in files if rel.startswith(below)]
     if only is not None:
         files = [(kind, rel) for kind, rel in files if prefix + rel in only]
     if check:
