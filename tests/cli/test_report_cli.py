@@ -245,3 +245,22 @@ def test_a_file_put_in_the_folder_while_the_site_is_made_is_kept(tmp_path, befor
     assert (out / "index.html").read_bytes() == b"new"
     assert (out / "during.txt").read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_what_a_killed_run_left_beside_the_site_is_swept(workspace, tmp_path):
+    """A run killed while writing leaves .site.new-XXXXXXXX (and at the swap .site.old-XXXXXXXX);
+    the next run removes them once a minute old, unless a live process of this machine writes it."""
+    import os
+    import socket
+    import time
+
+    stale, alive, old = (tmp_path / ".site.new-deadbeef", tmp_path / ".site.new-aliveone", tmp_path / ".site.old-leftover")
+    for folder, pid in ((stale, 2 ** 22 + 12345), (alive, os.getpid()), (old, None)):
+        (folder / "a").mkdir(parents=True)
+        if pid is not None:
+            (folder / ".safetrain-writer").write_text(f"{socket.gethostname()} {pid}\n", encoding="utf-8")
+        an_hour_ago = time.time() - 3600
+        os.utime(folder, (an_hour_ago, an_hour_ago))
+    assert run(workspace, "-o", tmp_path / "site").exit_code == 0
+    assert not stale.exists() and not old.exists() and alive.exists()
+    assert not (tmp_path / "site" / ".safetrain-writer").exists()

@@ -79,7 +79,9 @@ class SiteFolder:
                                      "name a new or empty folder")
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
+            _sweep(out)
             self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+            (self.folder / _WRITER).write_text(_writer(), encoding="utf-8")  # not a page: gone at finish
         except OSError as exc:
             raise cannot_write(out, exc) from None
         self.done = False
@@ -144,6 +146,61 @@ class SiteFolder:
                 except OSError:
                     self.done = True  # the user's files are still in it: leave it for them
             raise
+
+
+_WRITER = ".safetrain-writer"  # in a site being made: who makes it (host and process)
+
+
+def _writer() -> str:
+    import socket
+
+    return f"{socket.gethostname()} {os.getpid()}\n"
+
+
+def _sweep(out: Path) -> None:
+    """Remove what a killed run left beside `out`: a site being made by a process of this
+    machine that is gone, and a previous site set aside at the swap (any older than a minute)."""
+    import re
+    import time
+
+    from ...archive.writing.atomic import STALE_SECONDS
+
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(new|old)-[a-z0-9_]{{8}}")
+    now = time.time()
+    try:
+        entries = list(os.scandir(out.parent))
+    except OSError:
+        return
+    for entry in entries:
+        m = pattern.fullmatch(entry.name)
+        try:
+            if not m or not entry.is_dir(follow_symlinks=False) or now - entry.stat().st_mtime <= STALE_SECONDS:
+                continue
+            if m.group(1) == "new" and not _gone(Path(entry.path) / _WRITER):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _gone(marker: Path) -> bool:
+    """Whether the process named in `marker` (a site being made) is no more, on this machine."""
+    import socket
+
+    try:
+        host, pid = marker.read_text(encoding="utf-8").split()
+        pid = int(pid)
+    except (OSError, ValueError):
+        return True  # no marker: not ours, or its writer died before writing it
+    if host != socket.gethostname():
+        return False  # another machine's (a shared folder): it may still run
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _only(folder: Path, paths: set[str]) -> None:
