@@ -170,3 +170,13 @@ def test_new_session_takes_the_level_as_a_chinese_keyboard_types_it(make_archive
             "--provider", "internal", "--topics", "rules")
     assert r.exit_code == 0, r.output
     assert 'level = "company"' in next((root / "sessions").rglob("S1.toml")).read_text(encoding="utf-8")
+
+
+def test_a_time_no_clock_has_or_nesting_too_deep_is_an_a001_that_says_so(memory_archive):
+    root = memory_archive({"people/E1.toml": person(),
+                           "sessions/S1.toml": session(start="2024-04-16T09:00:60"),
+                           "sessions/S2.toml": "x_deep = " + "[" * 5000 + "]" * 5000 + "\n"})
+    got = {f.file: (f.line, f.message_en) for f in findings(root) if f.code == "A001"}
+    assert got["sessions/S1.toml"] == (4, "cannot parse TOML: a date or time that does not exist 2024-04-16T09:00:60 "
+                                          "(second must be in 0..59) (line 4, column 9)")
+    assert got["sessions/S2.toml"][1].startswith("cannot parse TOML: arrays or tables nested too deep")

@@ -157,9 +157,42 @@ def parse_file(kind: str, rel: str, raw: bytes, size: int,
         data = (loads or loader())(text)
     except ParseError as exc:
         return _a001(rel, subject, exc.line, exc.column, *syntax_error(exc.reason, text, exc.line))
-    except (RecursionError, ValueError, MemoryError) as exc:
-        return _a001(rel, subject, 1, 1, f"无法解析 TOML：{type(exc).__name__}", f"cannot parse TOML: {type(exc).__name__}")
+    except RecursionError:
+        return _a001(rel, subject, 1, 1, "无法解析 TOML：数组或表嵌套过深", "cannot parse TOML: arrays or tables nested too deep")
+    except ValueError as exc:  # a date or time that does not exist (2024-02-30, 09:00:60)
+        line, column, literal = _impossible_moment(text) or (1, 1, "")
+        return _a001(rel, subject, line, column, f"无法解析 TOML：日期或时间不存在 {literal}".rstrip(),
+                     f"cannot parse TOML: a date or time that does not exist {literal} ({exc})".replace("  (", " ("))
+    except MemoryError:
+        return _a001(rel, subject, 1, 1, "无法解析 TOML：内容过大", "cannot parse TOML: too large")
     return RawFile(kind, rel, stem, data)
+
+
+_MOMENT = None
+
+
+def _impossible_moment(text: str) -> tuple[int, int, str] | None:
+    """(line, column, the literal) of the first date or time in `text` that no calendar or clock
+    has (TOML's grammar takes 2024-02-30 and 09:00:60; building the value fails)."""
+    import re
+    from datetime import date, time
+
+    global _MOMENT
+    if _MOMENT is None:
+        _MOMENT = re.compile(r"(?<![\w.:-])(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2}))?|"
+                             r"(?<![\w.:-])(\d{2}):(\d{2}):(\d{2})")
+    for m in _MOMENT.finditer(text):
+        try:
+            if m.group(1):
+                date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                if m.group(4):
+                    time(int(m.group(4)), int(m.group(5)), int(m.group(6)))
+            else:
+                time(int(m.group(7)), int(m.group(8)), int(m.group(9)))
+        except ValueError:
+            line = text.count("\n", 0, m.start()) + 1
+            return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1, m.group(0)
+    return None
 
 
 def _a001(rel: str, subject: str, line: int, column: int, zh: str, en: str) -> Finding:
