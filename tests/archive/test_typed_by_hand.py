@@ -180,3 +180,12 @@ def test_a_time_no_clock_has_or_nesting_too_deep_is_an_a001_that_says_so(memory_
     assert got["sessions/S1.toml"] == (4, "cannot parse TOML: a date or time that does not exist 2024-04-16T09:00:60 "
                                           "(second must be in 0..59) (line 4, column 9)")
     assert got["sessions/S2.toml"][1].startswith("cannot parse TOML: arrays or tables nested too deep")
+
+
+def test_two_byte_order_marks_are_an_a001(memory_archive):
+    bom = "\ufeff"
+    root = memory_archive({"people/E1.toml": (bom + person()).encode("utf-8"),
+                           "people/E2.toml": (bom + bom + person("李梅")).encode("utf-8")})
+    got = [(f.file, f.message_en) for f in findings(root) if f.code == "A001"]
+    assert got == [("people/E2.toml", "the file starts with two UTF-8 byte-order marks (one is allowed): remove one "
+                                      "(line 1, column 1)")]

@@ -142,6 +142,9 @@ def parse_file(kind: str, rel: str, raw: bytes, size: int,
                      f"file too large ({size / 1048576:.1f} MB, the limit is {MAX_FILE_BYTES // 1048576} MB)")
     if raw.startswith(BOM):  # Notepad's old default; TOML 1.0 allows it (safetrain fmt removes it)
         raw = raw[len(BOM):]
+        if raw.startswith(BOM):  # one is allowed, not two
+            return _a001(rel, subject, 1, 1, "文件开头有两个 UTF-8 BOM（只允许一个），请删除一个",
+                         "the file starts with two UTF-8 byte-order marks (one is allowed): remove one")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
