@@ -92,10 +92,12 @@ class LazyGroup(click.Group):
         except BrokenPipeError:
             ctx.exit(0)
         except OSError as exc:  # a file the user named could not be read or written
-            where = exc.filename or ""
             zh, en = os_reason(exc)
-            click.echo(SafetrainError(f"无法读写 {where}：{zh}", f"cannot read or write {where}: {en}")
-                       .line(current_lang(ctx)), err=True)
+            if exc.filename:
+                err = SafetrainError(f"无法读写 {exc.filename}：{zh}", f"cannot read or write {exc.filename}: {en}")
+            else:  # no file named: the output itself (> /dev/full, a closed terminal)
+                err = SafetrainError(f"无法写出输出：{zh}", f"cannot write the output: {en}")
+            click.echo(err.line(current_lang(ctx)), err=True)
             ctx.exit(2)
         except Exception as exc:  # a bug: say so on one line; SAFETRAIN_DEBUG=1 shows where
             if os.environ.get("SAFETRAIN_DEBUG"):

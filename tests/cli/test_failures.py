@@ -93,3 +93,15 @@ def test_click_s_own_errors_are_chinese_through(tmp_path):
     assert r.exit_code == 2 and "'abc' 不是有效的数字。" in r.output and "integer" not in r.output
     r = CliRunner().invoke(main, ["fmt", "--check", str(tmp_path / "nonexist")])
     assert r.exit_code == 2 and "不存在" in r.output and "Path " not in r.output
+
+
+def test_an_output_that_cannot_be_written_says_so(make_archive):
+    """`check > /dev/full`: the error names the output, not an empty file name."""
+    import subprocess
+    import sys
+
+    root = make_archive()
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "safetrain", "check", str(root), "--as-of", "2024-06-30",
+                               "--lang", "en"], stdout=full, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 2 and done.stderr == "error: cannot write the output: No space left on device\n", done.stderr
