@@ -91,15 +91,15 @@ def test_a_second_thread_times_out_with_the_clear_message(archive):
         with pytest.raises(LockTimeout) as err:
             with archive_lock(archive, timeout=0.2):
                 pass
-        assert "档案正被另一个 safetrain 命令修改" in err.value.zh and LOCK_NAME in err.value.zh
-        assert LOCK_NAME in err.value.en and "gave up after 0.2 seconds" in err.value.en
+        assert "档案正被另一个 safetrain 命令修改" in err.value.zh and str(archive.resolve()) in err.value.zh
+        assert str(archive.resolve()) in err.value.en and "gave up after 0.2 seconds" in err.value.en
     finally:
         release.set()
         t.join(10)
     assert errors == []
     with archive_lock(archive, timeout=1):  # free again once the thread let go
         pass
-    assert (archive / LOCK_NAME).is_file()  # never deleted
+    assert not (archive / LOCK_NAME).exists()  # the folder itself is locked: no file is left in the archive
 
 
 def test_the_timeout_comes_from_the_environment(archive, monkeypatch):
@@ -123,3 +123,47 @@ def test_the_timeout_comes_from_the_environment(archive, monkeypatch):
         release.set()
         t.join(10)
     assert errors == []
+
+
+def test_where_a_folder_cannot_be_locked_a_lock_file_is_used(archive, monkeypatch):
+    from safetrain.archive.writing import lock
+
+    monkeypatch.setattr(lock, "_lock_folder", lambda path, timeout: None)  # Windows, a network share
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        with archive_lock(archive):
+            held.set()
+            release.wait(10)
+
+    t, errors = run_thread(holder)
+    try:
+        assert held.wait(10)
+        with pytest.raises(LockTimeout) as err:
+            with archive_lock(archive, timeout=0.2):
+                pass
+        assert LOCK_NAME in err.value.en
+    finally:
+        release.set()
+        t.join(10)
+    assert errors == [] and (archive / LOCK_NAME).is_file()
+
+
+def test_two_processes_exclude_each_other(archive):
+    """The folder lock holds between processes as between threads."""
+    import subprocess
+    import sys
+
+    code = ("import sys, time; from safetrain.archive.writing.lock import archive_lock\n"
+            "with archive_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(1.0)\n")
+    child = subprocess.Popen([sys.executable, "-c", code, str(archive)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "held"
+        with pytest.raises(LockTimeout):
+            with archive_lock(archive, timeout=0.2):
+                pass
+        started = time.monotonic()
+        with archive_lock(archive, timeout=10):  # free once the other process is done
+            assert time.monotonic() - started < 5
+    finally:
+        child.wait(10)
