@@ -1,6 +1,6 @@
 """The one way safetrain writes an archive's records.
 
-    with editing(root) as ed:                       # holds <root>/.safetrain.lock
+    with editing(root) as ed:                       # holds the archive's lock (lock.py)
         ed.create("person", "E006", {...})          # a new file, never over an existing one
         ed.modify("session", "S1", [AppendItems((), "attendees", (entry,))])
 
