@@ -336,3 +336,21 @@ def test_attendance_dry_run_shows_each_result(with_session, tmp_path):
     assert r.exit_code == 0, r.output
     assert "将登记 E1 张三\n  成绩 85" in r.output and "将登记 E3 王五\n  结果 合格；备注 补考合格" in r.output
     assert snapshot(with_session) == before
+
+
+def test_a_number_formatted_as_an_id_is_read_as_excel_shows_it(archive, tmp_path):
+    """HR keeps 工号 000123 as the number 123 with the format 000000, E0045 as 45 with "E"0000:
+    the archive gets the id the user sees, not 123 and 45. Header variants 职工号/员工姓名 too."""
+    path = xlsx(tmp_path / "r.xlsx", [[123, "新甲", "机加车间", "车工", "正式工", "2024-06-03"],
+                                      [45, "新乙", "机加车间", "车工", "正式工", "2024-06-03"],
+                                      [7, "新丙", "机加车间", "车工", "正式工", "2024-06-03"]],
+                ["职工号", "员工姓名", "部门", "岗位", "用工形式", "入职日期"])
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book.active["A2"].number_format, book.active["A3"].number_format = "000000", '"E"0000'
+    book.save(path)
+    r = run("import", "roster", path, archive)
+    assert r.exit_code == 0, r.output
+    assert (archive / "people/000123.toml").is_file() and (archive / "people/E0045.toml").is_file()
+    assert (archive / "people/7.toml").is_file()  # General: the number as it is

@@ -22,8 +22,8 @@ from .roster import EXAMPLE_ID, ImportReport, row_error
 from .sheets import read_sheet
 
 ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
-    "person": ("工号", "人员编号", "员工编号", "编号"),
-    "name": ("姓名",),
+    "person": ("工号", "人员编号", "员工编号", "编号", "职工号", "员工号", "职工编号", "工作证号"),
+    "name": ("姓名", "员工姓名", "职工姓名", "人员姓名"),
     "score": ("成绩", "考试成绩", "考核成绩", "分数", "得分", "考试分数"),
     "passed": ("结果", "考核结果", "考试结果", "是否合格", "考核情况"),
     "hours": ("学时", "计入学时"),
@@ -63,7 +63,7 @@ def _result(value: Any) -> dict:
 def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = False,
                       sheet_name: str | None = None) -> ImportReport:
     """Add the attendees of session `sid` listed in the sheet at `path`."""
-    sheet = read_sheet(path, ATTENDANCE_HEADERS, ("person", "name"), sheet_name, known=KNOWN_EXTRA)
+    sheet = read_sheet(path, ATTENDANCE_HEADERS, ("person", "name"), sheet_name, known=KNOWN_EXTRA, as_shown=("person",))
     report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, footer=sheet.footer, sheet=sheet.name)
     _, _, data = ed.read("session", sid)
     assessed = data.get("assessment") != "none"

@@ -32,8 +32,8 @@ from ..reading.validate import Problem
 
 #: field key -> headers accepted (the first is the one the template writes)
 ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
-    "id": ("工号", "人员编号", "员工编号", "编号"),
-    "name": ("姓名",),
+    "id": ("工号", "人员编号", "员工编号", "编号", "职工号", "员工号", "职工编号", "工作证号"),
+    "name": ("姓名", "员工姓名", "职工姓名", "人员姓名"),
     "id_number": ("身份证号", "身份证号码", "居民身份证号", "居民身份证号码"),
     "department": ("部门", "车间", "车间/部门", "所在部门"),
     "team": ("班组",),
@@ -151,7 +151,7 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
     """Create (or with `update`, change) people from the roster at `path`."""
     if id_from and id_prefix:
         raise SafetrainError("--id-from 与 --id-prefix 只能给一个", "give --id-from or --id-prefix, not both")
-    sheet = read_sheet(path, roster_headers(id_from), ("id", "name"), sheet_name, known=KNOWN_EXTRA)
+    sheet = read_sheet(path, roster_headers(id_from), ("id", "name"), sheet_name, known=KNOWN_EXTRA, as_shown=("id",))
     if id_from and "id" not in sheet.columns:
         raise SafetrainError(f"{path}：表头中没有“{id_from}”列（--id-from）", f"{path}: no \"{id_from}\" column (--id-from)")
     if "id" not in sheet.columns and not id_prefix:

@@ -68,10 +68,12 @@ def column_letter(index: int) -> str:
 
 
 def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: tuple[str, ...],
-               sheet: str | None = None, known: tuple[str, ...] = ()) -> Sheet:
+               sheet: str | None = None, known: tuple[str, ...] = (), as_shown: tuple[str, ...] = ()) -> Sheet:
     """The records of the sheet at `path`. `headers`: field key -> accepted headers (the key
     itself is always accepted); `anchors`: fields of which one marks the header row;
-    `known`: headers of columns that are expected but read by no field (序号)."""
+    `known`: headers of columns that are expected but read by no field (序号); `as_shown`:
+    fields whose numbers are read as Excel shows them (a 工号 000123 stored as 123 with the
+    format 000000, or E0045 as 45 with "E"0000), not as the bare number."""
     path = Path(path)
     if not path.is_file():
         raise SafetrainError(f"文件不存在：{path}", f"no such file: {path}")
@@ -93,6 +95,9 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
                              f"{path}: no header row in the first {HEADER_SEARCH_ROWS} rows "
                              f"(a {' or '.join(anchors)} column is needed){which_en}")
     columns, index_of, ignored = _columns(path, grid[header_at], lookup)
+    shown = [c for c, key in index_of.items() if key in as_shown]
+    if shown and suffix in (".xlsx", ".xlsm"):
+        _as_shown(path, name, grid, header_at + 1, shown)
     quiet = {normalise_header(k) for k in known}
     ignored = [h for h in ignored if normalise_header(h) not in quiet]
     rows: list[tuple[int, dict[str, Any]]] = []
@@ -194,6 +199,54 @@ def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict
         book.close()
     formulas = _unsaved_formulas(path, name, grid) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     return grid, formulas, name, [h for h in hidden if h != name]
+
+
+_LITERAL = re.compile(r'"([^"]*)"|\\(.)')
+
+
+def _as_shown(path: Path, name: str, grid: list[list[Any]], first: int, columns: list[int]) -> None:
+    """Numbers in `columns` (from row index `first`) replaced by their text as the cell's number
+    format shows it, where that format pads with zeros or adds letters (000000, "E"0000, E0000)."""
+    numeric = {(r, c) for r in range(first, len(grid)) for c in columns
+               if c < len(grid[r]) and isinstance(grid[r][c], (int, float)) and not isinstance(grid[r][c], bool)
+               and float(grid[r][c]).is_integer()}
+    if not numeric:
+        return
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        last = max(c for _, c in numeric) + 1
+        for r, row in enumerate(book[name].iter_rows(min_row=first + 1, max_col=last), start=first):
+            for c in columns:
+                if (r, c) in numeric and c < len(row):
+                    text = _formatted(int(grid[r][c]), getattr(row[c], "number_format", "General") or "General")
+                    if text is not None:
+                        grid[r][c] = text
+    finally:
+        book.close()
+
+
+def _formatted(n: int, number_format: str) -> str | None:
+    """`n` as the number format shows it when the format is zeros with literal text around them
+    ("000000", '"E"0000', "E0000"); None for any other format (the number is then read as is)."""
+    fmt = number_format.split(";")[0]
+    if fmt in ("General", "0", "@") or "0" not in fmt:
+        return None
+    prefix, rest = _literal_text(fmt.split("0", 1)[0])
+    digits = re.match(r"0+", fmt[len(fmt.split("0", 1)[0]):]).group(0)
+    suffix, rest2 = _literal_text(fmt[len(fmt.split("0", 1)[0]) + len(digits):])
+    if rest or rest2 or n < 0:
+        return None  # thousands separators, decimals, colours...: not an id's format
+    return f"{prefix}{str(n).zfill(len(digits))}{suffix}"
+
+
+def _literal_text(part: str) -> tuple[str, bool]:
+    """(the literal text of a format piece: "E", a backslashed E or plain letters; whether anything else is left)."""
+    text = "".join(a or b for a, b in _LITERAL.findall(part))
+    left = _LITERAL.sub("", part)
+    plain = re.fullmatch(r"[A-Za-z\-_/]*", left) is not None
+    return text + (left if plain else ""), not plain
 
 
 def _unsaved_formulas(path: Path, name: str, grid: list[list[Any]]) -> dict[tuple[int, int], tuple[str, str]]:
