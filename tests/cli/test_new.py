@@ -65,6 +65,11 @@ def test_new_refuses_an_existing_id_anywhere(make_archive):
     assert not (root / "sessions/2024").exists()
     bad = run("new", "person", "E 1", "-a", root, "--lang", "en")
     assert bad.exit_code == 2 and 'error: "E 1" is not a valid id' in bad.output
+    before = snapshot(root)  # e1 beside E1: one file where case is not told apart
+    case = run("new", "person", "e1", "-a", root, "--name", "李梅", "--employment", "formal", "--department", "机加车间",
+               "--post", "车工", "--hired", "2024-01-02")
+    assert case.exit_code == 2 and "人员编号 e1 与已有的 E1（people/E1.toml）只有大小写不同" in case.output, case.output
+    assert snapshot(root) == before
 
 
 def test_new_without_a_terminal_names_missing_options(archive):

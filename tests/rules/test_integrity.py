@@ -443,3 +443,11 @@ def test_a008_a_path_written_with_backslashes_is_told_to_use_slashes(memory_arch
                            "sessions/S1.toml": session(attachments='[{ path = "contracts\\\\ok.pdf" }]')})
     fs = findings(root, select=["A008"])
     assert [f.code for f in fs] == ["A008"] and "路径请用 / 分隔" in fs[0].message_zh and "with /" in fs[0].message_en
+
+
+def test_a004_ids_that_differ_only_in_case(memory_archive):
+    """people/SS01.toml and people/ss01.toml are one file on Windows and macOS: A004."""
+    root = memory_archive({"people/SS01.toml": person(), "people/ss01.toml": person("李梅")})
+    fs = findings(root, select=["A004"])
+    assert [(f.file, f.subject) for f in fs] == [("people/ss01.toml", "ss01")]
+    assert "only in case" in fs[0].message_en

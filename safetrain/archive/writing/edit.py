@@ -296,6 +296,12 @@ class Editor:
         existing = self.index.rel(kind, rid)
         if existing:
             raise EditError(f"{zh}编号 {rid} 已存在：{existing}", f"{en} id {rid} already exists: {existing}", existing)
+        same = next((other for other in self.index.ids(kind) if other.casefold() == rid.casefold()), None)
+        if same is not None:  # one file on a system that does not tell case apart (Windows, macOS)
+            existing = self.index.rel(kind, same)
+            raise EditError(f"{zh}编号 {rid} 与已有的 {same}（{existing}）只有大小写不同，在不区分大小写的系统上是同一个文件",
+                            f"{en} id {rid} differs from the existing {same} ({existing}) only in case: one file on "
+                            "a system that does not tell case apart", existing)
 
     def create(self, kind: str, rid: str, data: dict, when: date | None = None, header: tuple = ()) -> str:
         """Write a new record file; refuses an id the archive already has."""
