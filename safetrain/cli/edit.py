@@ -13,7 +13,7 @@ import click
 from ..archive.reading.spec import FOLDERS, RECORD_KINDS
 from ..errors import SafetrainError
 from .options import archive_after, archive_option, lang_option, with_archive
-from .support import echo, field_option, fill_required, say, typed_values
+from .support import echo, field_option, fill_required, say, typed_values, value_shown
 
 _NOT_OPTIONS = frozenset({"attendees"})  # added by `safetrain attend`
 _NEW_HELP = {
@@ -149,7 +149,7 @@ def attend(sid, pids, score, passed, hours, update, archive, lang):
         echo(lang, f"已在 {result.rel} 登记 {len(result.added)} 人：{'、'.join(result.added)}",
              f"added {len(result.added)} to {result.rel}: {', '.join(result.added)}")
     for pid, changes in result.updated:
-        shown = ", ".join(f"{k} {old} → {new}" for k, old, new in changes)
+        shown = ", ".join(f"{k} {value_shown(old, k, lang)} → {value_shown(new, k, lang)}" for k, old, new in changes)
         echo(lang, f"已更新 {pid}：{shown}", f"updated {pid}: {shown}")
     for pid in result.unchanged:
         echo(lang, f"{pid} 无变化", f"{pid} unchanged")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import click
 
-from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
+from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..errors import SafetrainError
 from .options import archive_option, force_option, lang_option
-from .support import confirm, echo, is_terminal, say, tell_replaced
+from .support import confirm, echo, is_terminal, say, tell_replaced, value_shown
 
 _FILE_HELP = ".xlsx、.xls、.ods 或 .csv / an .xlsx, .xls, .ods or .csv file"
 
@@ -28,26 +27,13 @@ def import_():
     """
 
 
-def _shown(value, key: str = "") -> str:
-    if key == "id_number" and isinstance(value, str):
-        return mask_id_number(value)  # whatever its shape: a typo must not print it whole
-    if isinstance(value, (list, tuple)):
-        return "、".join(str(v) for v in value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return "（空）" if value is None else str(value)
-
-
 def _field_shown(key: str, value, labels: dict, lang: str) -> str:
     """One field of a record to be made, as a dry run shows it: its label, the value (a code with its label)."""
     from ..archive.reading.codes import label
     from ..archive.reading.spec import PERSON
 
     field = PERSON.fields.get(key)
-    shown = _shown(value, key)
-    if isinstance(value, bool):  # an attendee's result, or a yes/no of a person
-        yes_no = ("合格", "不合格", "passed", "failed") if key == "passed" else ("是", "否", "yes", "no")
-        shown = yes_no[(0 if value else 1) + (2 if lang == "en" else 0)]
+    shown = value_shown(value, key, lang)
     if field is not None and field.codes is not None:
         codes = value if isinstance(value, (list, tuple)) else [value]
         shown = "、".join(f"{label(field.codes, c, lang)}（{c}）" for c in codes)
@@ -91,7 +77,7 @@ def _report(report, lang: str, dry_run: bool, labels: dict, attendance: bool = F
                 _field_shown(k, v, labels, lang) for k, v in written[row].items() if k != "name"))
     verb = say(lang, "将更新" if dry_run else "更新", "would update" if dry_run else "updated")
     for row, pid, changes in report.updated:
-        parts = [f"{labels.get(k, (k, k))[0 if lang != 'en' else 1]} {_shown(old, k)} → {_shown(new, k)}"
+        parts = [f"{labels.get(k, (k, k))[0 if lang != 'en' else 1]} {value_shown(old, k, lang)} → {value_shown(new, k, lang)}"
                  for k, old, new in changes]
         line = f"{verb} {pid}：" + "；".join(parts) if lang != "en" else f"{verb} {pid}: " + "; ".join(parts)
         click.echo(mask_id_numbers_in(line))  # 身份证号 are masked on the terminal, as everywhere

@@ -4,10 +4,12 @@ spec.py, and prompts that only ever appear on a terminal."""
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Any, Callable
 
 import click
 
+from ..archive.reading.gbcodes import mask_id_number
 from ..errors import SafetrainError
 
 
@@ -165,3 +167,18 @@ def fill_required(table_fields: dict, required: list[str], values: dict, lang: s
     for key in missing:
         values[key] = ask(table_fields[key], key, lang, (defaults or {}).get(key), (checks or {}).get(key))
 
+
+def value_shown(value, key: str = "", lang: str = "zh") -> str:
+    """A value of a record as a message shows it: never Python's None/True/False."""
+    if key == "id_number" and isinstance(value, str):
+        return mask_id_number(value)  # whatever its shape: a typo must not print it whole
+    if isinstance(value, (list, tuple)):
+        return ("、" if lang != "en" else ", ").join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):  # an attendee's result, or a yes/no of a person
+        yes_no = ("合格", "不合格", "passed", "failed") if key == "passed" else ("是", "否", "yes", "no")
+        return yes_no[(0 if value else 1) + (2 if lang == "en" else 0)]
+    if value is None:
+        return "（空）" if lang != "en" else "(none)"
+    return str(value)

@@ -15,7 +15,6 @@ mentor starts later; an existing mentorship with neither `end` nor
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -250,8 +249,6 @@ class Builder:
     def _free(self, a: Apprentice) -> tuple | None:
         """(person numbers, departments, teams, loads over a's span) of the eligible mentors on a's
         post on its start day (the apprentice itself included, if eligible), in id order; None: nobody."""
-        import numpy as np
-
         key = (a.post.post, a.start, a.end)  # the end (the load's span) may differ: underground apprentices
         if key not in self._groups:
             table, got = self._table(a.post.post), None

@@ -84,7 +84,6 @@ def campaign_uncovered(ctx: Context):
     trained, train them now and waive the finding with the reason and date.
     """
     cite = ctx.figure("campaign_start").citation
-    k001 = ctx.ruleset.enabled("K001")  # a person without a passed session is K001's, unless it is off
     for p, sessions, start, end in _campaigners(ctx):
         if not sessions:
             yield hit(p.id, p.file,
