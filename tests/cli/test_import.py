@@ -160,7 +160,10 @@ def test_roster_needs_a_file_and_a_header(archive, tmp_path):
     text = tmp_path / "r.xls"
     text.write_bytes(b"old")
     result = run("import", "roster", text, "-a", archive)
-    assert result.exit_code == 2 and "无法读取工作簿" in result.output
+    assert result.exit_code == 2 and "无法读取工作簿（文件已损坏" in result.output
+    assert result.output.rstrip().endswith("或不是 Excel/WPS 工作簿）")  # not calamine's English words
+    csv = run("import", "roster", "--template", tmp_path / "t.csv", "-a", archive)
+    assert csv.exit_code == 2 and "需要 .xlsx 文件名" in csv.output and not (tmp_path / "t.csv").exists()
     text = tmp_path / "r.txt"
     text.write_bytes(b"old")
     assert "只能读取 .xlsx、.xls、.ods 或 .csv 文件" in run("import", "roster", text, "-a", archive).output
