@@ -11,6 +11,7 @@ from datetime import date
 import click
 
 from ..errors import SafetrainError
+from .support import views_out
 from .common import Archives, roots_of, terminal
 from .options import archive_option, as_of_option, cache_option, format_option, lang_option
 
@@ -49,19 +50,19 @@ def matrix(archive, as_of, fmt, department, no_cache, lang):
             if fmt == "json":
                 docs.append(doc)
             else:
-                click.echo(("\n" if docs else "") + matrix_text(doc, lang, **term), nl=False)
+                click.echo(("\n" if docs else "") + views_out(matrix_text(doc, lang, **term)), nl=False)
                 docs.append(None)
         if not docs and department is not None and not archives.failed:
             raise SafetrainError(f"工作区的在岗人员中没有部门“{department}”", f"no active person of the workspace is in "
                                  f"department \"{department}\"")
         if fmt == "json":
-            click.echo(json.dumps({"archives": docs}, ensure_ascii=False, indent=2))
+            click.echo(views_out(json.dumps({"archives": docs}, ensure_ascii=False, indent=2)))
         sys.exit(2 if archives.failed else 0)
     for doc in archives:
         if fmt == "json":
-            click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+            click.echo(views_out(json.dumps(doc, ensure_ascii=False, indent=2)))
             continue
-        out = matrix_text(doc, lang, **term)
+        out = views_out(matrix_text(doc, lang, **term))
         if term["color"] and out.count("\n") > shutil.get_terminal_size().lines:
             click.echo_via_pager(out)
         else:

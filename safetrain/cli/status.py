@@ -8,6 +8,7 @@ from datetime import date
 
 import click
 
+from .support import views_out
 from .common import Archives, terminal
 from .options import as_of_option, cache_option, format_option, jobs_option, lang_option
 
@@ -39,7 +40,7 @@ def status(paths, as_of, fmt, jobs, no_cache, lang):
     doc = status_of(list(archives))
     broken = archives.failed
     if fmt == "json":
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        click.echo(views_out(json.dumps(doc, ensure_ascii=False, indent=2)))
     else:
-        click.echo(status_text(doc, lang, **terminal()), nl=False)
+        click.echo(views_out(status_text(doc, lang, **terminal())), nl=False)
     sys.exit(2 if broken else 0)

@@ -182,3 +182,11 @@ def value_shown(value, key: str = "", lang: str = "zh") -> str:
     if value is None:
         return "（空）" if lang != "en" else "(none)"
     return str(value)
+
+
+def views_out(text: str) -> str:
+    """What status, matrix and expiring print or write (text, JSON, a calendar): anything shaped
+    like a 身份证号 masked, whatever field it is in (these views never print one on purpose)."""
+    from ..archive.reading.gbcodes import mask_id_numbers_in
+
+    return mask_id_numbers_in(text)

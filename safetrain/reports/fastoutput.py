@@ -28,6 +28,7 @@ tests/reports/test_fastoutput.py compares the text with stock Jinja's.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import markupsafe
@@ -39,8 +40,9 @@ from ..archive.reading.gbcodes import mask_id_numbers_in
 #: markupsafe's escaping of a str without the Markup wrapper (its C speedup where built)
 _escape_inner = getattr(markupsafe, "_escape_inner", None)
 
-#: whether the rendering under way masks 身份证号 in the values it prints (`masking`)
-_masking = False
+#: whether the rendering under way masks 身份证号 in the values it prints (`masking`): yes unless
+#: told otherwise (an archive whose settings say mask_id_numbers = false), per thread and task
+_masking: ContextVar[bool] = ContextVar("safetrain_masking", default=True)
 _SHORTEST_ID = 15
 
 
@@ -49,7 +51,7 @@ def escape_text(value: Any):
     anything shaped like a 身份证号 in a printed value masked first (a session's content or a
     plan's audience may quote one: every Word document and HTML page prints through here)."""
     if type(value) is str:
-        if _masking and len(value) >= _SHORTEST_ID:
+        if len(value) >= _SHORTEST_ID and _masking.get():
             value = mask_id_numbers_in(value)
         if _escape_inner is not None:
             return _escape_inner(value)
@@ -59,12 +61,11 @@ def escape_text(value: Any):
 @contextmanager
 def masking(on: bool):
     """Mask 身份证号 in every value printed while inside (the archive's settings.mask_id_numbers)."""
-    global _masking
-    before, _masking = _masking, bool(on)
+    token = _masking.set(bool(on))
     try:
         yield
     finally:
-        _masking = before
+        _masking.reset(token)
 
 
 class OutputCodeGenerator(CodeGenerator):

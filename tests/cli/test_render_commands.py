@@ -231,3 +231,23 @@ def test_an_html_template_cannot_bring_a_record_into_the_site(make_archive, tmp_
     (root / "templates" / "html" / "base.html").write_text('{% include "x.html" %}', encoding="utf-8")
     r = run("report", "html", str(root), "-o", str(tmp_path / "site"), *AS_OF)
     assert "templates/html/x.html 指向模板目录之外" in r.output and not (tmp_path / "site").exists()
+
+
+def test_a_templates_folder_that_is_a_link_is_not_the_archive_s(make_archive, tmp_path):
+    """templates/html linked to people/ (or templates/ to a folder elsewhere): its files are not the
+    archive's templates, whatever their names."""
+    root = make_archive({"people/E1.toml": person()})
+    (root / "templates").mkdir()
+    (root / "templates" / "html").symlink_to(root / "people")
+    (root / "people" / "archive.html").write_text('{% include "E1.toml" %}', encoding="utf-8")
+    r = run("report", "html", str(root), "-o", str(tmp_path / "site"), *AS_OF)
+    assert "templates/html/archive.html 指向模板目录之外" in r.output and not (tmp_path / "site").exists()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "person.docx").write_bytes(builtin_template("person.docx").read_bytes())
+    (root / "people" / "archive.html").unlink()
+    (root / "templates" / "html").unlink()
+    (root / "templates").rmdir()
+    (root / "templates").symlink_to(elsewhere)
+    r = run("render", "person", "E1", str(root), "-o", str(tmp_path / "out"), *AS_OF)
+    assert r.exit_code == 2 and "templates/person.docx 指向模板目录之外" in r.output

@@ -8,7 +8,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from .files import LocalFiles
+from .files import leaves_archive
 from .models import Archive
 from .spec import TEMPLATES_FOLDER
 
@@ -33,7 +33,8 @@ def _inside_templates(root: Path, folder: str, name: str) -> Path | None:
     path = Path(root) / folder / name
     if not os.path.lexists(path):
         return None
-    if LocalFiles(Path(root) / folder).resolve(name) is None:
+    inside = os.path.join(os.path.realpath(root), *folder.split("/"))  # the folder itself, not where a link takes it
+    if not os.path.realpath(path).startswith(inside + os.sep) or leaves_archive(name):
         from ...errors import SafetrainError
 
         raise SafetrainError(f"模板 {folder}/{name} 指向模板目录之外（符号链接），不能使用：请放入文件本身",

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from ..fastoutput import escape_text as escape  # masks a 身份证号 in a label while the archive's pages are made
 
 WIDTH = 640
 
