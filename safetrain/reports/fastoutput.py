@@ -27,6 +27,7 @@ tests/reports/test_fastoutput.py compares the text with stock Jinja's.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -44,6 +45,7 @@ _escape_inner = getattr(markupsafe, "_escape_inner", None)
 #: told otherwise (an archive whose settings say mask_id_numbers = false), per thread and task
 _masking: ContextVar[bool] = ContextVar("safetrain_masking", default=True)
 _SHORTEST_ID = 15
+_digits = re.compile("[0-9]{15}").search  # the cheap test first: most long values hold no such run
 
 
 def escape_text(value: Any):
@@ -51,7 +53,7 @@ def escape_text(value: Any):
     anything shaped like a 身份证号 in a printed value masked first (a session's content or a
     plan's audience may quote one: every Word document and HTML page prints through here)."""
     if type(value) is str:
-        if len(value) >= _SHORTEST_ID and _masking.get():
+        if len(value) >= _SHORTEST_ID and _digits(value) and _masking.get():
             value = mask_id_numbers_in(value)
         if _escape_inner is not None:
             return _escape_inner(value)

@@ -315,12 +315,28 @@ def _stamp(path: Path):
     return st.st_mtime_ns, st.st_size
 
 
+#: the person files of a page: made from person.html (one person, `p`) unless overridden itself, so
+#: a page includes one template however many people it holds (20,000 includes cost a fifth of the
+#: rendering) and an override of person.html is still the person's file
+PERSONS = "persons.html"
+_HOISTED = re.compile(r"^\s*\{%-?\s*(?:from|import)\s[^\n]*%\}\s*$", re.M)
+
+
+def persons_source(person: str) -> str:
+    """persons.html from person.html's text: its imports first, then the rest once per `p` of `persons`."""
+    imports = "".join(m.group(0).strip() + "\n" for m in _HOISTED.finditer(person))
+    return f"{imports}{{% for p in persons %}}\n{_HOISTED.sub('', person)}\n{{% endfor %}}\n"
+
+
 def _loader(folders: tuple[Path, ...]):
     """Templates from the override folders (nearest first), then the package's."""
     from jinja2 import BaseLoader, TemplateNotFound
 
     class Loader(BaseLoader):
         def get_source(self, environment, template):
+            if template == PERSONS and not any(html_override(folder, PERSONS) for folder in folders):
+                text, where, uptodate = self.get_source(environment, "person.html")
+                return persons_source(text), where, uptodate
             for folder in folders:
                 found = html_override(folder, template)
                 if found is not None:
