@@ -99,20 +99,24 @@ def test_control_characters_in_text_are_an_a002_shown_escaped(memory_archive):
             "`attendees[0].note` holds the control character U+001B (often pasted from Word): remove it") in got
 
 
-def test_a_line_break_or_direction_control_in_a_one_line_text_is_an_a002(memory_archive, make_archive):
-    """A name over two lines would print as two records (and, in a CI log, as a `::error` command of
-    its own); a U+202E makes a name read otherwise than written. Content and notes may span lines."""
+def test_a_line_break_or_direction_control_in_a_name_is_an_a002(memory_archive):
+    """A name, a department or a post over two lines would print as two records (and, in a CI log,
+    as a `::error` command of its own); a U+202E makes a name read otherwise than written. Other
+    text (a title, a location, content, notes) may span lines: its file is not left out for it."""
     root = memory_archive({
         "people/E1.toml": person(name="张三\\n::error file=x::pwned"),
         "people/E2.toml": person(name="李\\u202e梅"),
-        "sessions/S1.toml": session(content='"第一部分\\n第二部分"', title='"消防\\r\\n培训"'),
+        "people/E3.toml": person(department='"机加\\n车间"'),
+        "sessions/S1.toml": session(content='"第一部分\\n第二部分"', title='"消防\\r\\n培训"',
+                                    location='"办公楼\\n二楼"'),
     })
     got = a002(root)
-    assert ("E1", ("name",), "`name` holds a line break (it is one line of text; longer words go in a note)") in got
+    assert ("E1", ("name",), "`name` holds a line break (a name, a department or a post is one line; longer words "
+                             "go in a note)") in got
     assert ("E2", ("name",), "`name` holds the invisible direction control U+202E (it makes the text read "
                              "otherwise than written): remove it") in got
-    assert ("S1", ("title",), "`title` holds a line break (it is one line of text; longer words go in a note)") in got
-    assert not [k for _, k, _ in got if k == ("content",)]
+    assert [k for s, k, _ in got if s == "E3"] == [("department",)]
+    assert not [k for s, k, _ in got if s == "S1"]
     from safetrain.reports.findings import text_line
     from safetrain.findings import Finding
 

@@ -38,7 +38,7 @@ class FieldSpec:
     exclusive_minimum: bool = False
     maximum: float | None = None
     open_end: bool = False  # a date key that may say "no end" with dates.NO_EXPIRY (9999-12-31)
-    multiline: bool = False  # a str key that may hold line breaks (content, notes); the others are one line
+    one_line: bool = False  # a str key that names someone or something (a name, a department, a post): no line break
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,11 @@ def key(kind: str, zh: str, en: str, *, required: bool = False, codes: Labels | 
         model: type | None = None, minimum: float | None = None, exclusive_minimum: bool = False,
         maximum: float | None = None, fill: str | None = None, convert: Callable | None = None,
         name: str | None = None, default: Any = _MISSING, default_factory: Any = _MISSING, open_end: bool = False,
-        multiline: bool = False):
+        one_line: bool = False):
     """A model field that is a key of the format. Optional keys default to
     None (lists and tables to ()), unless `default`/`fill` says otherwise."""
     declared = Declared(FieldSpec(kind, zh, en, required, codes, None, minimum, exclusive_minimum, maximum, open_end,
-                                  multiline),
+                                  one_line),
                         model, fill, convert, name)
     if required or default is not _MISSING or default_factory is not _MISSING:
         return dataclasses.field(default=default, default_factory=default_factory,

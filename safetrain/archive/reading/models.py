@@ -40,7 +40,7 @@ def _sorted(values) -> tuple:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Waiver:
     rule: str = key("str", "豁免的规则代码，如 Y001", "the code of the waived rule, e.g. Y001", required=True)
-    reason: str = key("str", "豁免理由（检查人员可读）", "a reason an inspector can read", required=True, multiline=True)
+    reason: str = key("str", "豁免理由（检查人员可读）", "a reason an inspector can read", required=True)
     until: date | None = key("date", "豁免截止日期（可选）", "optional last day of the waiver")
     index: int = 0  # position in the file's `waivers` list, for line look-up
 
@@ -63,7 +63,7 @@ def _attachments():
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Enterprise:
-    name: str = key("str", "企业名称", "enterprise name", required=True)
+    name: str = key("str", "企业名称", "enterprise name", required=True, one_line=True)
     credit_code: str = key("str", "统一社会信用代码（18位，GB 32100）",
                            "unified social credit code (18 characters, GB 32100)", required=True)
     industry: str = key("code", "行业", "industry", required=True, codes=codes.INDUSTRY)
@@ -74,7 +74,7 @@ class Enterprise:
     address: str | None = key("str", "地址", "address")
     records_since: date | None = key("date", "档案完整起始日期：期间类检查从此日开始",
                                      "first day the archive is complete for; period checks start here")
-    note: str | None = key(*_NOTE, multiline=True)
+    note: str | None = key(*_NOTE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,7 +93,7 @@ class Config:
     ruleset: str = key("str", "规则集：内置名称或档案内规则集文件路径",
                        "rule set: a built-in name or a path to a rule set file inside the archive", required=True)
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE, multiline=True)  # "Every record may carry note": the register too (a key before its tables)
+    note: str | None = key(*_NOTE)  # "Every record may carry note": the register too (a key before its tables)
     enterprise: Enterprise = key("table", "企业登记信息", "the enterprise register", required=True, model=Enterprise)
     settings: Settings = key("table", "档案设置", "archive settings", model=Settings, default_factory=Settings)
     file: str = "safetrain.toml"
@@ -105,9 +105,10 @@ class Change:
     kind: str = key("code", "变动类型", "kind of change", required=True, codes=codes.CHANGE_KIND)
     away_since: date | None = key("date", "离岗第一天（仅复岗；缺省视为离岗一年以上）",
                                   "first day away (return only; absent = away a year or more)")
-    department: str | None = key("str", "变动后的部门（缺省不变）", "department after the change (absent = unchanged)")
-    post: str | None = key("str", "变动后的岗位（缺省不变）", "post after the change (absent = unchanged)")
-    note: str | None = key(*_NOTE, multiline=True)
+    department: str | None = key("str", "变动后的部门（缺省不变）", "department after the change (absent = unchanged)",
+                                 one_line=True)
+    post: str | None = key("str", "变动后的岗位（缺省不变）", "post after the change (absent = unchanged)", one_line=True)
+    note: str | None = key(*_NOTE)
     index: int = 0
 
 
@@ -123,7 +124,7 @@ class Certificate:
                                          "review interval in years (special operation; 6 where the authority "
                                          "extended the cycle; absent = the rule set's)", minimum=1, maximum=50)
     attachments: tuple[Attachment, ...] = _attachments()
-    note: str | None = key(*_NOTE, multiline=True)
+    note: str | None = key(*_NOTE)
     index: int = 0
 
 
@@ -148,12 +149,12 @@ class Person:
 
     id: str
     file: str
-    name: str = key("str", "姓名", "name", required=True)
+    name: str = key("str", "姓名", "name", required=True, one_line=True)
     id_number: str | None = key("str", "居民身份证号（18位，GB 11643）", "resident ID number (18 characters, GB 11643)")
     employment: str = key("code", "用工形式", "form of employment", required=True, codes=codes.EMPLOYMENT)
-    department: str = key("str", "车间/部门", "department", required=True)
-    team: str | None = key("str", "班组", "team")
-    post: str = key("str", "岗位/工种", "post or trade", required=True)
+    department: str = key("str", "车间/部门", "department", required=True, one_line=True)
+    team: str | None = key("str", "班组", "team", one_line=True)
+    post: str = key("str", "岗位/工种", "post or trade", required=True, one_line=True)
     roles: frozenset[str] = key("codes", "人员类别", "roles", codes=codes.ROLE, convert=frozenset,
                                 default=frozenset())
     hired: date = key("date", "入职日期", "hired on", required=True)
@@ -165,7 +166,7 @@ class Person:
     underground: bool = key("bool", "井下作业人员（矿山）", "works underground (mines)", default=False)
     waivers: tuple[Waiver, ...] = _waivers()
     attachments: tuple[Attachment, ...] = _attachments()
-    note: str | None = key(*_NOTE, multiline=True)
+    note: str | None = key(*_NOTE)
     changes: tuple[Change, ...] = key("tables", "调岗或复岗记录", "transfers and returns", model=Change)
     certificates: tuple[Certificate, ...] = key("tables", "证书", "certificates", model=Certificate)
     violations: tuple[Violation, ...] = key("tables", "违章记录", "violations", model=Violation)
@@ -205,7 +206,7 @@ class Attendance:
     score: float | None = key("number", "考核成绩", "score", minimum=0)
     passed: bool | None = key("bool", "考核合格（无分数时）", "passed (when there is no score)")
     hours: float | None = key("number", "实际计入的学时（部分参加时）", "学时 credited (partial attendance)", minimum=0)
-    note: str | None = key(*_NOTE, multiline=True)
+    note: str | None = key(*_NOTE)
     index: int = 0
 
 
@@ -229,7 +230,7 @@ class Session:
     hours: float = key("number", "学时（每学时45分钟）", "学时 credited to each attendee who passed", required=True,
                        minimum=0, exclusive_minimum=True)
     topics: tuple[str, ...] = key("codes", "培训内容类别", "topics", codes=codes.TOPIC)
-    content: str | None = key("str", "培训内容", "what was taught", multiline=True)
+    content: str | None = key("str", "培训内容", "what was taught")
     methods: tuple[str, ...] = key("codes", "培训方式", "methods", codes=codes.METHOD)
     instructor: str = key("str", "授课人", "instructor", required=True)
     location: str | None = key("str", "培训地点", "location")
@@ -241,7 +242,7 @@ class Session:
     attachments: tuple[Attachment, ...] = _attachments()
     attendees: tuple[Attendance, ...] = key("tables", "参加人员", "attendees", required=True, model=Attendance)
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE, multiline=True)
+    note: str | None = key(*_NOTE)
 
     @property
     def is_internal(self) -> bool:
@@ -274,10 +275,10 @@ class Drill:
     scenario: str | None = key("code", "演练情景", "scenario", codes=codes.SCENARIO)
     location: str | None = key("str", "演练地点", "location")
     participants: tuple[str, ...] = key("ids", "参演人员", "participants")
-    evaluation: str | None = key("str", "演练评估", "evaluation", multiline=True)
+    evaluation: str | None = key("str", "演练评估", "evaluation")
     attachments: tuple[Attachment, ...] = _attachments()
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE, multiline=True)
+    note: str | None = key(*_NOTE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -293,7 +294,7 @@ class Mentorship:
     signed_off: date | None = key("date", "师傅签署实习合格证明的日期", "date the mentor signed the apprentice off")
     attachments: tuple[Attachment, ...] = _attachments()
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE, multiline=True)
+    note: str | None = key(*_NOTE)
 
     @property
     def apprentice(self) -> str:
@@ -317,7 +318,7 @@ class Introduction:
     posts: tuple[str, ...] = key("strings", "使用它的岗位（工种）", "posts that work with it")
     attachments: tuple[Attachment, ...] = _attachments()
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE, multiline=True)
+    note: str | None = key(*_NOTE)
 
     def affects(self, person: Person) -> bool:
         """ARCHIVE-FORMAT: a person is affected when their department or post on `date` is listed."""
@@ -330,9 +331,9 @@ class PlanItem:
     title: str = key("str", "培训项目", "planned training", required=True)
     type: str = key("code", "培训类型", "session type", required=True, codes=codes.SESSION_TYPE)
     month: int = key("int", "计划月份（1–12）", "planned month, 1-12", required=True, minimum=1, maximum=12)
-    audience: str | None = key("str", "培训对象", "who is trained", multiline=True)
+    audience: str | None = key("str", "培训对象", "who is trained")
     hours: float | None = key("number", "计划学时（每人）", "planned 学时 per person", minimum=0, exclusive_minimum=True)
-    note: str | None = key(*_NOTE, multiline=True)
+    note: str | None = key(*_NOTE)
     index: int = 0
 
 
@@ -348,7 +349,7 @@ class Plan:
     budget: float | None = key("number", "安全培训经费（元）", "safety-training budget, yuan", minimum=0)
     attachments: tuple[Attachment, ...] = _attachments()
     waivers: tuple[Waiver, ...] = _waivers()
-    note: str | None = key(*_NOTE, multiline=True)
+    note: str | None = key(*_NOTE)
     items: tuple[PlanItem, ...] = key("tables", "计划培训项目", "planned trainings", required=True, model=PlanItem)
 
 

@@ -128,7 +128,7 @@ _CONTROL = CONTROL.search
 _LINE_CONTROL = LINE_CONTROL.search
 
 _VALID = {
-    "str": lambda v, f: type(v) is str and not (_CONTROL(v) if f.multiline else _LINE_CONTROL(v)),
+    "str": lambda v, f: type(v) is str and not (_LINE_CONTROL(v) if f.one_line else _CONTROL(v)),
     "path": lambda v, f: type(v) is str,  # a NUL in a path is A008 (files.leaves_archive), not A002
     "id": lambda v, f: type(v) is str and _ID.match(v) is not None,
     "code": lambda v, f: type(v) is str and v in f.codes,
@@ -186,7 +186,7 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
             yield _wrong_type(key, kind, value)
         elif kind == "str" and first_control(value):
             yield _control(key, first_control(value))
-        elif kind == "str" and not field.multiline and _LINE_CONTROL(value):
+        elif kind == "str" and field.one_line and _LINE_CONTROL(value):
             yield _line_break(key, _LINE_CONTROL(value).group(0))
     elif kind == "id":
         if not isinstance(value, str):
@@ -247,8 +247,9 @@ def _control(key: KeyPath, ch: str) -> Problem:
 def _line_break(key: KeyPath, ch: str) -> Problem:
     name = dotted(key)
     if ch in "\n\r\u2028\u2029":
-        return Problem(key, f"`{name}` 含有换行（应为一行文字；多行说明写在 note 中）",
-                       f"`{name}` holds a line break (it is one line of text; longer words go in a note)")
+        return Problem(key, f"`{name}` 含有换行（姓名、部门、岗位等是一行文字；多行说明写在 note 中）",
+                       f"`{name}` holds a line break (a name, a department or a post is one line; longer words go "
+                       "in a note)")
     return Problem(key, f"`{name}` 含有不可见的文字方向控制字符 {code_point(ch)}（会让文字显示得与实际不同），请删除",
                    f"`{name}` holds the invisible direction control {code_point(ch)} (it makes the text read "
                    "otherwise than written): remove it")
