@@ -232,9 +232,9 @@ def _write_template(module, path: str, force: bool, lang: str, what: tuple[str, 
     from ..archive.writing.outputs import claim_output
     from ..reports.ooxml import TEMPLATE_DAY, normalize, written_by_safetrain
 
+    target = claim_output(path, force=force, ours=lambda p: written_by_safetrain(p, module.TEMPLATE_TITLE))
     if not path.lower().endswith(".xlsx"):  # the bytes are a workbook's: a .csv name would lie
         raise SafetrainError(f"--template {path}：需要 .xlsx 文件名", f"--template {path}: needs a .xlsx file name")
-    target = claim_output(path, force=force, ours=lambda p: written_by_safetrain(p, module.TEMPLATE_TITLE))
     write_bytes(path, normalize(module.template(), module.TEMPLATE_TITLE, TEMPLATE_DAY))  # the same bytes every time
     echo(lang, f"已写出{what[0]} {path}", f"wrote the {what[1]} {path}")
     tell_replaced(lang, [target])
