@@ -111,7 +111,8 @@ def hit(subject: str, file: str, zh: str, en: str, *, key: tuple = (), period: s
     return Finding("", file, subject, zh, en, period=period, line=line, key=key, citation=citation or "")
 
 
-#: the family no rule set, --select or --ignore turns off (RULES.md: "A — archive integrity (always on)")
+#: the family no rule set turns off (RULES.md: "A — archive integrity (always on)"); --select and
+#: --ignore still choose what a run looks at, as they do for every family
 ALWAYS_ON = "A"
 
 

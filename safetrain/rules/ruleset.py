@@ -152,6 +152,10 @@ def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
             fail(f"figures.{name}", "缺失", "is missing")
 
     rules = {code: MappingProxyType(dict(v)) for code, v in data.get("rules", {}).items() if isinstance(v, dict)}
+    for code, entry in rules.items():
+        if code.startswith(ALWAYS_ON) and entry.get("enabled", True) is not True:
+            fail(f"rules.{code}.enabled", "不能关闭：A 族规则（档案完整性）始终启用",
+                 "cannot be switched off: family A (archive integrity) is always on")
     for code in CAMPAIGN_RULES:
         if rules.get(code, {}).get("enabled", True) and not all(f"campaign_{k}" in figures for k in ("start", "end", "min_days")):
             fail("figures.campaign_*", f"启用 {code} 时必须给出", f"must be given when {code} is enabled")
@@ -178,7 +182,10 @@ def _figure(raw: dict, name: str, fail, kind: str | None = None) -> Figure:
         "skill": value in SKILL_LEVEL,
     }[kind]
     if not ok:
-        fail(f"{name}.value", f"的值 {value!r} 类型不对（应为 {kind}）", f"has a value {value!r} of the wrong type (expected {kind})")
+        shown = value.isoformat() if isinstance(value, date) else repr(value)  # as written, not Python's repr
+        kind_zh = {"number": "数字", "int": "整数", "date": "日期（如 2023-07-01）", "skill": "技能等级代码"}[kind]
+        kind_en = {"date": "date, e.g. 2023-07-01"}.get(kind, kind)
+        fail(f"{name}.value", f"的值 {shown} 类型不对（应为{kind_zh}）", f"has a value {shown} of the wrong type (expected {kind_en})")
     if kind in ("number", "int") and value > MAX_FIGURE:
         fail(f"{name}.value", f"的值 {value!r} 过大（上限 {MAX_FIGURE}）", f"has a value {value!r} above {MAX_FIGURE}")
     return Figure(value, str(raw.get("citation", "")))

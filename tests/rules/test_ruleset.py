@@ -112,7 +112,7 @@ def test_archive_rule_set_extends_a_builtin(make_archive):
     ('extends = "national"\n[groups.key]\nindustries = ["mining"]\n', "mining"),
     ('extends = [1\n', "rules/x.toml"),
     # a moment where a day is meant: a clear error, not a comparison failing inside K001
-    ('extends = "ningxia-2023"\n[figures.campaign_start]\nvalue = 2023-07-01T00:00:00\n', "campaign_start"),
+    ('extends = "ningxia-2023"\n[figures.campaign_start]\nvalue = 2023-07-01T00:00:00\n', "2023-07-01T00:00:00"),
 ])
 def test_bad_archive_rule_set_is_one_clear_error(memory_archive, text, words):
     root = memory_archive({"rules/x.toml": text}, ruleset="rules/x.toml")
@@ -139,8 +139,12 @@ def test_broken_config_falls_back_to_rules_that_need_no_enterprise(memory_archiv
 
 
 def test_family_a_is_on_whatever_a_rule_set_says():
-    """RULES.md: "A — archive integrity (always on)" — `rules` and the engine ask `enabled`."""
+    """RULES.md: "A — archive integrity (always on)": a rule set that switches an A rule off is an
+    error naming the key (it was accepted and did nothing, or switched A003–A009 off)."""
     data, chain = read_ruleset("national")
-    data = {**data, "rules": {**data.get("rules", {}), "A009": {"enabled": False}, "R004": {"enabled": False}}}
-    rs = build_ruleset(data, chain, "rules/x.toml")
-    assert rs.enabled("A009") and not rs.enabled("R004")
+    data = {**data, "rules": {**data.get("rules", {}), "A009": {"enabled": False}}}
+    with pytest.raises(SafetrainError) as exc:
+        build_ruleset(data, chain, "rules/x.toml")
+    assert "`rules.A009.enabled` cannot be switched off: family A (archive integrity) is always on" in exc.value.en
+    data["rules"]["A009"] = {"enabled": True, "citation": "本企业制度"}
+    assert build_ruleset(data, chain, "rules/x.toml").enabled("A009")
