@@ -76,7 +76,9 @@ def fmt(paths, check, yes, lang):
         elif result.status == "skipped":
             echo(lang, f"{result.path}：保留原样：{result.zh}", f"{result.path}: left as it is: {result.en}", err=True)
         elif result.status == "failed":
-            echo(lang, f"错误：{result.zh}；档案：{result.path}", f"error: {result.en}; archive: {result.path}", err=True)
+            named = result.path in result.zh  # a file that could not be written names itself
+            echo(lang, f"错误：{result.zh}" + ("" if named else f"；档案：{result.path}"),
+                 f"error: {result.en}" + ("" if named else f"; archive: {result.path}"), err=True)
     done = "需要格式化" if check else "已格式化"
     echo(lang, f"{counts['changed']} 个文件{done}，{counts['unchanged']} 个无需改动"
                + (f"，{counts['invalid']} 个无效" if counts["invalid"] else ""),

@@ -198,6 +198,25 @@ def test_fmt_on_a_workspace_reports_an_archive_it_cannot_format_and_does_the_oth
     config_file.write_text(config_file.read_text("utf-8").replace("format = 1", "format = 2"), encoding="utf-8")
     result = run("fmt", ws, "--yes")
     assert result.exit_code == 2, result.output
-    assert "格式版本 2" in result.output and "档案：" in result.output
+    assert "格式版本 2" in result.output and "b2" in result.output
     assert (ws / "a1/people/E1.toml").read_text("utf-8") != MESSY and (ws / "z9/people/E1.toml").read_text("utf-8") != MESSY
     assert (ws / "b2/people/E1.toml").read_text("utf-8") == MESSY
+
+
+def test_fmt_says_which_files_it_wrote_when_a_later_one_cannot_be_written(archive, monkeypatch):
+    """A write that fails is that file's error; the files formatted before it are listed as done."""
+    from safetrain.archive.writing import formatting
+    from safetrain.archive.writing.atomic import cannot_write
+
+    real = formatting.write_bytes
+
+    def refuse_sessions(path, data, *args, **kwargs):
+        if "sessions" in str(path):
+            raise cannot_write(path, PermissionError(13, "Permission denied"))
+        return real(path, data, *args, **kwargs)
+
+    monkeypatch.setattr(formatting, "write_bytes", refuse_sessions)
+    result = run("fmt", archive, "--yes")
+    assert result.exit_code == 2, result.output
+    assert "people/E2.toml" in result.output and "1 个文件已格式化" in result.output
+    assert "sessions/2023/S1.toml" in result.output and "错误：" in result.output

@@ -94,6 +94,15 @@ def _archive(root: Path, check: bool, only: Collection[str] | None = None, below
 
 
 def _one(root: Path, kind: str, rel: str, shown: str, check: bool) -> Formatted:
+    """One file formatted (or judged); a file that cannot be written is its own "failed" result,
+    and the files after it are still done (those before it were written, and are said so)."""
+    try:
+        return _one_file(root, kind, rel, shown, check)
+    except SafetrainError as exc:
+        return Formatted(shown, "failed", exc.zh, exc.en)
+
+
+def _one_file(root: Path, kind: str, rel: str, shown: str, check: bool) -> Formatted:
     raw = read_file(LocalFiles(root), kind, rel)
     if isinstance(raw, Finding) and raw.code == "A001" and legacy_text(_bytes(root / rel)) is None:
         return Formatted(shown, "invalid", raw.message_zh, raw.message_en)
