@@ -47,7 +47,7 @@ def _judged(ctx: Context) -> Iterator[tuple[Person, list[Session], date, date]]:
     if ctx.as_of <= end or not campaign_in_window(ctx):
         return
     passed: dict[str, list[Session]] = defaultdict(list)  # one pass over the sessions, not one per person
-    for s in ctx.archive.sessions.values():
+    for s in ctx.archive.named("session").values():  # a duplicate file (A004) credits nothing
         if start <= s.start.date() and s.end.date() <= end:
             for a in s.attendees:
                 if s.passed(a):

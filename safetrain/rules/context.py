@@ -120,9 +120,11 @@ class Context:
     @cached_property
     def attendance(self) -> dict[str, list[tuple[Session, Attendance]]]:
         """person id -> (session, attendance) of every session that ended by
-        as_of ("nothing dated after it counts"), sorted by start."""
+        as_of ("nothing dated after it counts"), sorted by start. A second file of a
+        session id (A004) is judged as a record but credits nothing: a copy left in
+        sessions/ must not count its hours twice and hide a shortfall."""
         out: dict[str, list[tuple[Session, Attendance]]] = defaultdict(list)
-        for s in sorted(self.archive.sessions.values(), key=lambda s: (s.start, s.id)):
+        for s in sorted(self.archive.named("session").values(), key=lambda s: (s.start, s.id)):
             if s.end.date() > self.as_of:
                 continue
             for a in s.attendees:

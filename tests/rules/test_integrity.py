@@ -207,20 +207,23 @@ def test_a004_duplicate_ids_and_repeated_attendees(memory_archive):
 
 def test_a004_a_second_file_of_an_id_is_still_judged(memory_archive):
     """RULES.md: only A001/A002 leave a file out — "Everything else is judged": the second
-    drills/**/x.toml still holds H2's drill, the second session still its attendee's hours."""
+    drills/**/x.toml still holds H2's drill, and the second session file is judged as a record
+    (its missing content is R001's); it credits no hours (a copy must not count twice)."""
     root = memory_archive({
         "people/E1.toml": person(hired="2020-01-01"),
         "drills/a/x.toml": drill("2024-03-01"),
         "drills/b/x.toml": drill("2024-09-01"),
         "sessions/2024/S1.toml": session(start="2024-03-01T08:30:00", end="2024-03-01T17:30:00", type='"refresher"',
-                                         level=None, hours="4"),
-        "sessions/2025/S1.toml": session(start="2024-10-01T08:30:00", end="2024-10-01T17:30:00", type='"refresher"',
-                                         level=None, hours="4"),
+                                         level=None, hours="8"),
+        "sessions/copy/S1.toml": session(start="2024-03-01T08:30:00", end="2024-03-01T17:30:00", type='"refresher"',
+                                         level=None, hours="8", content=None),
     }, records_since="2024-01-01")
-    got = found(root, as_of=date(2025, 1, 1), select=["A004", "D004", "Y001"])
-    assert got == [("A004", "x", None), ("A004", "S1", None)]  # no D004 for 2024-H2, no Y001 (8 学时 in 2024)
+    got = findings(root, as_of=date(2025, 1, 1), select=["A004", "D004", "R001", "Y001", "F001"])
+    assert [(f.code, f.file) for f in got] == [("A004", "drills/b/x.toml"), ("A004", "sessions/copy/S1.toml"),
+                                               ("R001", "sessions/copy/S1.toml")]  # no D004 for 2024-H2, no F001
     result = check_files(root, date(2025, 1, 1))
     assert sorted(result.archive.named("drill")) == ["x"] and len(result.archive.drills) == 2
+    assert result.context.credited("E1") == 8.0  # the copy's 8 学时 are not counted again
 
 
 def test_a005_duplicate_identity_reports_each_person(memory_archive):
