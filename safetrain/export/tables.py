@@ -35,7 +35,7 @@ from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
 from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Introduction, Mentorship,
                                       Person, Plan, PlanItem, Session, Violation)
 from ..rules import RULES
-from ..rules.certstatus import certificate_state, next_due
+from ..rules.certstatus import certificate_state
 from ..rules.planstatus import plan_state
 from ..rules.prejob import new_tech_trained
 
@@ -440,7 +440,7 @@ def _certificates(src: Source) -> Iterator[dict]:
     for p in src.people:
         for i, c in enumerate(p.certificates, 1):
             state = certificate_state(p, c, r.ruleset, enterprise, r.as_of) if c.issued <= r.as_of else None
-            state = state and next_due(state, r.ruleset, enterprise, r.as_of)  # a valid one's next review, if sooner
+            state = state and r.view_context().next_due(state)  # a valid one's next review, if sooner
             yield _about(src, p, {"archive": src.archive, "person": p.id, "position": i, **_CERTIFICATE.values(c),
                                   "state": state and state.state, "due": _iso(state and state.due),
                                   "due_kind": state and state.due_kind}, "number", "note")

@@ -30,17 +30,18 @@ def certificate_rows(result: Result, pid: str | None = None) -> dict:
     mask = archive.masks_id_numbers
     enterprise = config.enterprise if config else None
     rows = []
+    ctx = result.view_context()
     for p in sorted(archive.people.values(), key=lambda p: p.id):
         if (pid is not None and p.id != pid) or not p.employed_on(result.as_of):
             continue
-        states = result.view_context().certificates(p)
+        states = ctx.certificates(p)
         for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index)):
-            c = st.certificate
+            c, due = st.certificate, ctx.next_due(st)
             rows.append({"person": p.id, "name": p.name, "kind": c.kind, "category": c.category,
                          "number": fmt.certificate_number(c.number, p.id_number, mask),
                          "issued": c.issued.isoformat(), "expires": c.expires.isoformat(),
-                         "reviews": [d.isoformat() for d in sorted(c.reviews)], "state": st.state,
-                         "due": st.due.isoformat(), "days_left": st.days_shown, "file": p.file})
+                         "reviews": [d.isoformat() for d in ctx.reviews_by_then(c)], "state": st.state,
+                         "due": due.due.isoformat(), "days_left": due.days_shown, "file": p.file})
     return {"as_of": result.as_of.isoformat(), "enterprise": enterprise.name if enterprise else "", "certificates": rows}
 
 

@@ -68,7 +68,7 @@ def identity(f: Facts, p: Person, on: date | None = None) -> dict:
         "skill_level": label(SKILL_LEVEL, p.skill_level) or fmt.DASH,
         "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post), "left": fmt.day(f.by_then(p.left)) or "在岗",
         "post_since": fmt.day(p.post_since), "note": fmt.about(p.note, p.id_number, f.mask),
-        **({"left": "截至日期尚未入职"} if p.hired > f.as_of and not p.left else {}),  # not "在岗" before the first day
+        **({"left": "截至日期尚未入职"} if p.hired > f.as_of else {}),  # not "在岗" before the first day
     }
 
 
@@ -110,7 +110,7 @@ def certificates(f: Facts, p: Person) -> list[dict]:
         "issued": fmt.day(st.certificate.issued),
         "expires": fmt.day(st.certificate.expires),
         "reviews": "、".join(fmt.day(r) for r in f.reviews_by_then(st.certificate)) or fmt.DASH,
-        "state": cert_state_text(st), "due": fmt.day(st.due),
+        "state": cert_state_text(st), "due": fmt.day(f.ctx.next_due(st).due),
     } for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index))]
 
 

@@ -49,7 +49,7 @@ class Facts:
 
     def reviews_by_then(self, cert) -> list[date]:
         """The certificate's reviews on or before the documents' date, oldest first."""
-        return sorted(r for r in cert.reviews if r <= self.as_of)
+        return self.ctx.reviews_by_then(cert)
 
     def person(self, pid: str) -> Person | None:
         return self.archive.people.get(pid)

@@ -89,7 +89,7 @@ def certificates_sheet(f: Facts) -> Sheet:
         states = f.ctx.certificates(p)
         for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index)):
             c = st.certificate
-            due = cs.next_due(st, f.result.ruleset, f.enterprise, f.as_of)  # a valid one's next review, if sooner
+            due = f.ctx.next_due(st)  # a valid one's next review, if sooner
             reviews = f.reviews_by_then(c)
             sheet.rows.append([
                 p.id, p.name, p.post_on(f.as_of).department, label(CERTIFICATE_KIND, c.kind), c.category,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Iterator
 
-from ..dates import NO_EXPIRY, add_years
+from ..dates import LATEST, NO_EXPIRY, add_years
 from ..archive.reading.models import Certificate, Enterprise, Person
 from .ruleset import RuleSet
 
@@ -149,7 +149,7 @@ def next_due(cs: CertState, ruleset: RuleSet, enterprise: Enterprise | None, as_
     if cs.state != VALID:
         return cs
     ahead = certificate_state(cs.person, cs.certificate, ruleset, enterprise, as_of,
-                              window=max((min(cs.certificate.expires, date(2200, 12, 31)) - as_of).days, 0))
+                              window=max((min(cs.certificate.expires, LATEST) - as_of).days, 0))
     if ahead.due_kind == "review" and ahead.due < cs.due:
         return replace(cs, due=ahead.due, due_kind="review", days_left=ahead.days_left)
     return cs

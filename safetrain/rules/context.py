@@ -55,6 +55,17 @@ class Context:
             got = self._certificates[person.id] = person_certificates(person, self.ruleset, self.enterprise, self.as_of)
         return got
 
+    def next_due(self, state):
+        """What a certificate state shows as falling due next (certstatus.next_due): for a valid
+        one, its next review when that comes before the expiry. Every view that prints a due date."""
+        from .certstatus import next_due
+
+        return next_due(state, self.ruleset, self.enterprise, self.as_of)
+
+    def reviews_by_then(self, certificate) -> list:
+        """The certificate's reviews on or before as_of, oldest first (a later one had not happened)."""
+        return sorted(r for r in certificate.reviews if r <= self.as_of)
+
     @property
     def enterprise(self) -> Enterprise | None:
         return self.archive.config.enterprise if self.archive.config else None

@@ -70,7 +70,12 @@ def test_no_expiry_is_a_certificate_that_never_expires(memory_archive, make_arch
     import json
 
     [listed] = json.loads(r.output)["certificates"]
-    assert listed["expires"] == "9999-12-31" and listed["days_left"] is None
+    # a special operation certificate without expiry is still reviewed: its next review is what falls due
+    assert listed["expires"] == "9999-12-31" and (listed["due"], listed["days_left"]) == ("2027-03-01", 974)
+    other = make_archive({"people/E1.toml": person(extra=certificate(kind="other", category="叉车", expires="9999-12-31"))},
+                         root=tmp_path / "other")
+    [listed] = json.loads(run("cert", "list", "-a", str(other), "--format", "json", *AS_OF).output)["certificates"]
+    assert listed["due"] == "9999-12-31" and listed["days_left"] is None  # never due: no count of days
 
 
 def test_review_dates_cost_what_the_window_holds():

@@ -143,6 +143,8 @@ def test_no_pass_mark_where_nothing_is_assessed_and_no_staff_before_the_first_da
     from helpers import person, session
 
     files = {"people/E1.toml": person(), "people/E2.toml": person("新人", hired="2024-07-01"),
+             "people/E3.toml": person("将离", hired="2024-07-01", left="2025-12-31"),
+             "people/E4.toml": person("在岗", left="2025-12-31"),
              "sessions/S1.toml": session(assessment='"none"', type='"all_staff"', level=None),
              "sessions/S2.toml": session()}
     f = Facts(checked(make_archive(files)))
@@ -150,6 +152,8 @@ def test_no_pass_mark_where_nothing_is_assessed_and_no_staff_before_the_first_da
     assert session_context(f, "S2")["session"]["pass_mark_note"] == "（合格线 60）"
     assert person_context(f, "E2")["person"]["left"] == "截至日期尚未入职"  # hired after as_of, not 在岗
     assert person_context(f, "E1")["person"]["left"] == "在岗"
+    assert person_context(f, "E3")["person"]["left"] == "截至日期尚未入职"  # its later leaving day neither
+    assert person_context(f, "E4")["person"]["left"] == "在岗"  # leaves after as_of: 在岗 then
 
 
 def test_the_plan_cites_the_documents_that_exist(make_archive):

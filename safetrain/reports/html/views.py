@@ -361,11 +361,11 @@ def person_context(facts: Facts, pid: str, cells: Sequence[dict] | None, columns
     certs = []
     for st in sorted(facts.ctx.certificates(p),
                      key=lambda st: (st.certificate.issued, st.certificate.index)):
-        c = st.certificate
+        c, due = st.certificate, facts.ctx.next_due(st)
         certs.append({"kind": label(CERTIFICATE_KIND, c.kind, lang), "category": c.category,
                       "number": fmt.certificate_number(c.number, p.id_number, facts.mask),
                       "issued": fmt.day(c.issued), "expires": fmt.day(c.expires, lang), "state": st.state,
-                      "state_text": t(st.state, lang), "due": fmt.day(st.due, lang), "days_left": st.days_shown,
+                      "state_text": t(st.state, lang), "due": fmt.day(due.due, lang), "days_left": due.days_shown,
                       "lapsed": st.state in LAPSED})
     mine = about(pid, p.file)
     return {
@@ -375,7 +375,7 @@ def person_context(facts: Facts, pid: str, cells: Sequence[dict] | None, columns
                    "post": post.post, "team": post.team or "—",
                    "roles": "、".join(label(ROLE, r, lang) for r in sorted(p.roles)) or "—",
                    "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post),
-                   "left": fmt.day(p.left) if p.left else t("in_post", lang), "file": p.file},
+                   "left": fmt.day(facts.by_then(p.left)) or t("in_post", lang), "file": p.file},
         "trainings": trainings, "years": years, "certificates": certs,
         "requirements": [{"label": c["label"], **cell} for c, cell in zip(columns, cells)] if cells else [],
         "findings": [finding_row(x, lang, links, listed) for x in mine],
