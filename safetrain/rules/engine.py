@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..archive.reading.models import Archive, Waiver
-from ..archive.reading.spec import FOLDERS
+from ..archive.reading.spec import FOLDERS, kind_of_path
 from ..findings import Finding
 from .context import Context
 from .registry import RULES, Rule, hit, matches
@@ -101,17 +101,22 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
         by_key.setdefault((w.rule, subject), []).append(i)
     own = _own_subjects(archive)
     used: set[int] = set()
+    misplaced: dict[int, str] = {}  # waiver -> the file of a finding it would silence if it were there
     kept = []
     for f in found:
         silenced = False
         if f.code not in _UNWAIVABLE:
             # this file's subject (ARCHIVE-FORMAT), not another kind's record of the same id:
-            # the finding's own file when it is about that file's record, else a person's file
+            # the finding's own file when it is about that file's record (a mentorship's also from
+            # its apprentice's person file: mentorships/<apprentice>.toml), else a person's file
             mine = own.get(f.file) == f.subject
+            apprentice = mine and kind_of_path(f.file) == "mentorship"
             expired = []
             for i in (*by_key.get((f.code, f.subject), ()), *by_key.get((f.code, None), ())):  # the subject's own first
                 subject, file, kind, w = waivers[i]
-                if subject is not None and (file != f.file if mine else kind != "person"):
+                if subject is not None and (file != f.file and not (apprentice and kind == "person") if mine
+                                            else kind != "person"):
+                    misplaced.setdefault(i, f.file)
                     continue
                 if w.until is None or as_of <= w.until:
                     used.add(i)  # the one that silences it; a second waiver of it silences nothing (A011)
@@ -138,9 +143,13 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
             else:
                 off_zh = "" if w.rule in ran else f"（{ruleset.name} 规则集不检查 {w.rule}）"
                 off_en = "" if w.rule in ran else f" (the rule set {ruleset.name} does not judge {w.rule})"
+            then_zh, then_en = "，可以删除", "; remove it"
+            if i in misplaced and w.rule not in _UNWAIVABLE:  # it means a finding about another record of this id
+                then_zh = f"：{w.rule} 的问题记在 {misplaced[i]}，豁免应写在该文件中"
+                then_en = f": the {w.rule} finding is about {misplaced[i]}, the waiver goes in that file"
             kept.append(_complete(hit(
                 who, file,
-                f"对 {w.rule} 的豁免没有豁免任何问题{off_zh}，可以删除",
-                f"the waiver of {w.rule} silences nothing{off_en}; remove it",
+                f"对 {w.rule} 的豁免没有豁免任何问题{off_zh}{then_zh}",
+                f"the waiver of {w.rule} silences nothing{off_en}{then_en}",
                 key=("waivers", w.index)), a011, ruleset))
     return kept
