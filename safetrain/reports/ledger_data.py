@@ -5,6 +5,7 @@ here; reports/ledger.py writes them."""
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
@@ -179,10 +180,18 @@ def _masking(make: Callable[[Facts], Sheet]) -> Callable[[Facts], Sheet]:
     def made(f: Facts) -> Sheet:
         sheet = make(f)
         if f.mask:
-            sheet.rows = [[mask_id_numbers_in(v) if type(v) is str and len(v) >= 15 else v for v in row]
-                          for row in sheet.rows]
+            text = [i for i, c in enumerate(sheet.columns) if not _KEY.search(c.header)]  # ids and files stay whole
+            for row in sheet.rows:
+                for i in text:
+                    v = row[i] if i < len(row) else None
+                    if type(v) is str and len(v) >= 15:
+                        row[i] = mask_id_numbers_in(v)
         return sheet
     return made
+
+
+#: the columns that name a record (工号, 编号, 对象, 文件): what a reader looks up, never masked (as the exports' keys)
+_KEY = re.compile(r"(工号|编号|对象|文件)$")
 
 
 #: the sheets in the workbook's order

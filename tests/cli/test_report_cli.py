@@ -255,12 +255,15 @@ def test_what_a_killed_run_left_beside_the_site_is_swept(workspace, tmp_path):
     import time
 
     stale, alive, old = (tmp_path / ".site.new-deadbeef", tmp_path / ".site.new-aliveone", tmp_path / ".site.old-leftover")
-    for folder, pid in ((stale, 2 ** 22 + 12345), (alive, os.getpid()), (old, None)):
+    kept = tmp_path / ".site.new-keptuser"  # a failed swap left the user's files in it: never swept
+    for folder, pid in ((stale, 2 ** 22 + 12345), (alive, os.getpid()), (old, None), (kept, None)):
         (folder / "a").mkdir(parents=True)
         if pid is not None:
             (folder / ".safetrain-writer").write_text(f"{socket.gethostname()} {pid}\n", encoding="utf-8")
+        if folder is kept:
+            (folder / ".safetrain-kept").write_text("", encoding="utf-8")
         an_hour_ago = time.time() - 3600
         os.utime(folder, (an_hour_ago, an_hour_ago))
     assert run(workspace, "-o", tmp_path / "site").exit_code == 0
-    assert not stale.exists() and not old.exists() and alive.exists()
+    assert not stale.exists() and not old.exists() and alive.exists() and kept.exists()
     assert not (tmp_path / "site" / ".safetrain-writer").exists()

@@ -144,11 +144,16 @@ class SiteFolder:
                 try:
                     os.rename(new / rel, out / rel)
                 except OSError:
-                    self.done = True  # the user's files are still in it: leave it for them
+                    self.done = True  # the user's files are still in it: leave it for them, and say so
+                    try:  # to the next run's sweep too, which never removes such a folder
+                        (new / _KEPT).write_text("", encoding="utf-8")
+                    except OSError:
+                        pass
             raise
 
 
 _WRITER = ".safetrain-writer"  # in a site being made: who makes it (host and process)
+_KEPT = ".safetrain-kept"  # in a site being made that a failed swap left holding the user's files
 
 
 def _writer() -> str:
@@ -176,7 +181,8 @@ def _sweep(out: Path) -> None:
         try:
             if not m or not entry.is_dir(follow_symlinks=False) or now - entry.stat().st_mtime <= STALE_SECONDS:
                 continue
-            if m.group(1) == "new" and not _gone(Path(entry.path) / _WRITER):
+            if m.group(1) == "new" and (os.path.lexists(os.path.join(entry.path, _KEPT))
+                                        or not _gone(Path(entry.path) / _WRITER)):
                 continue
         except OSError:
             continue
