@@ -134,6 +134,9 @@ def _render_one(root, kind, ids, out_dir, everything, as_of, jobs, no_findings, 
         click.echo(str(files[0]))
     else:
         echo(lang, f"已生成 {len(files)} 个文件：{out_dir}", f"wrote {len(files)} documents to {out_dir}", err=True)
+    if files.later:  # the archive as it stood on as_of: what began after it is not printed, and said so
+        echo(lang, f"另有 {files.later} 条记录在 {result.as_of} 之后才开始，未打印（用 --as-of 指定更晚的日期）",
+             f"{files.later} more record(s) begin after {result.as_of}, not printed (give a later --as-of)", err=True)
     if files.skipped:  # an incomplete printout is said, and exits 1
         shown = "、".join(files.skipped)
         echo(lang, f"以下记录的文件有错误（A001/A002），未打印：{shown}；请先修正（safetrain check）",

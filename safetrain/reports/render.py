@@ -151,6 +151,7 @@ class Rendered(list):
 
     outputs: list[Output]
     skipped: list[str] = []  # with --all: ids of the kind whose files have A001/A002 (not printed); read only
+    later: int = 0  # with --all: records of the kind that began after as_of (not printed: not yet there)
 
 
 def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), out_dir: str | os.PathLike = ".",
@@ -196,6 +197,7 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     files.outputs = claimed
     # --all: the records whose files could not be read (A001/A002) are not printed, and said so
     files.skipped = sorted(result.archive.excluded.get(kind.record_kind, ())) if everything and kind.record_kind else []
+    files.later = len(kind.ids(result.archive)) - len(chosen) if everything and kind.record_kind else 0
     atomic.flush(files)  # one flush for the run, not one per document
     return files
 

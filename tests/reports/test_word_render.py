@@ -131,7 +131,7 @@ def test_all_renders_every_record_that_began_by_as_of(printed, tmp_path):
     but it is when named (a blank sign-in sheet for it, say)."""
     files = render_documents(checked(printed), "session", out_dir=tmp_path, everything=True)
     assert [f.name for f in files] == [f"session-S{i}.docx" for i in (1, 2, 3, 4, 5)]
-    assert all(f.is_file() for f in files)
+    assert all(f.is_file() for f in files) and files.later == 1  # said by the command
     later = render_documents(checked(printed, date(2024, 8, 31)), "session", out_dir=tmp_path / "later", everything=True)
     assert [f.name for f in later][-1] == "session-S9.docx"
 
