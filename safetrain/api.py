@@ -18,6 +18,8 @@ from .archive.reading.files import LocalFiles
 from .archive.reading.loader import load, load_files, locate, snapshot
 from .archive.reading.models import Archive
 from .archive.reading.rulesets import is_path, ruleset_tables
+from .archive.reading.spec import MARKER
+from .errors import SafetrainError
 from .findings import Finding
 from .rules import RULES, RuleSet, build_ruleset, check
 from .rules.context import Context
@@ -67,6 +69,22 @@ def _ruleset(name: str, store) -> tuple[RuleSet, str]:
 def _builtin_ruleset(name: str) -> tuple[RuleSet, str]:
     """A built-in rule set, read and built once per run, however many archives name it."""
     return _built(*ruleset_tables(name, None))
+
+
+def register_problem(result: Result) -> SafetrainError | None:
+    """Why no document, site or export may be made of `result`'s archive: its safetrain.toml
+    cannot be used (A001, or an A002 in a key the rules need), so its enterprise and rule set
+    are unknown and figures made under the national defaults would say what the archive does
+    not; the error names the file and its first problem. None when it can be used."""
+    if result.archive.config is not None:
+        return None
+    where = f"{result.archive.root}/{MARKER}" if result.archive.root else MARKER
+    first = next((f for f in result.findings if f.file == MARKER and f.code in ("A001", "A002")), None)
+    zh = f"：{first.message_zh}" if first else ""
+    en = f": {first.message_en}" if first else ""
+    return SafetrainError(f"{where} 有错误{zh}；企业和规则集无法确定，未生成任何文件：请先修正（safetrain check）",
+                          f"{where} has errors{en}; the enterprise and its rule set are unknown, nothing was "
+                          "written: fix it first (safetrain check)")
 
 
 def builtin_ruleset(name: str = DEFAULT_RULESET) -> RuleSet:

@@ -59,7 +59,8 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     ahead = Ahead(names[found[0]], unmasked) if len(found) == 1 else None
     archives = Archives(None, as_of or date.today(), lang, roots=sorted(found, key=names.get), no_cache=no_cache,
                         **({"meanwhile": ahead.start} if ahead else {}))
-    written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in archives), ahead=ahead)
+    written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in _usable(archives, lang)),
+                            ahead=ahead)
     tell_replaced(lang, [target])
     c = written.counts
     if lang == "en":
@@ -70,6 +71,19 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
                    f"参训记录 {c['attendance']} 条，问题 {c['findings']} 个")
     if archives.failed:
         sys.exit(2)
+
+
+def _usable(archives, lang: str):
+    """The checked archives whose safetrain.toml can be used; another is reported and left out."""
+    from ..api import register_problem
+
+    for result in archives:
+        problem = register_problem(result)
+        if problem is not None:
+            click.echo(problem.line(lang), err=True)
+            archives.failed = True
+            continue
+        yield result
 
 
 def _summary(written, lang: str) -> str:

@@ -23,15 +23,12 @@ def _checked(archive: str, as_of: date | None, no_cache: bool = False, meanwhile
     """The checked archive the documents are made of; refused when safetrain.toml cannot be used
     (A001, or an A002 in a key the rules need): the enterprise and its rule set are unknown, and
     a register or ledger printed under the national defaults would say what the archive does not."""
-    from ..api import check_path
+    from ..api import check_path, register_problem
 
     result = check_path(archive, as_of or date.today(), cache=not no_cache, meanwhile=meanwhile)
-    if result.archive.config is None:
-        where = result.archive.root or archive
-        raise SafetrainError(f"{where}/safetrain.toml 有错误（A001/A002），企业和规则集无法确定，未生成任何文件：请先修正"
-                             "（safetrain check 会指出问题）",
-                             f"{where}/safetrain.toml has errors (A001/A002): the enterprise and its rule set are "
-                             "unknown, nothing was written; fix it first (safetrain check says what is wrong)")
+    problem = register_problem(result)
+    if problem is not None:
+        raise problem
     return result
 
 

@@ -267,3 +267,17 @@ def test_what_a_killed_run_left_beside_the_site_is_swept(workspace, tmp_path):
     assert run(workspace, "-o", tmp_path / "site").exit_code == 0
     assert not stale.exists() and not old.exists() and alive.exists() and kept.exists()
     assert not (tmp_path / "site" / ".safetrain-writer").exists()
+
+
+def test_an_archive_whose_safetrain_toml_is_unusable_is_left_out_of_the_site_and_the_export(workspace, tmp_path):
+    """Its enterprise and rule set are unknown: not shown under the national defaults (said, with
+    the file's first problem); the other archives are shown and exported."""
+    (workspace / "bolt" / "safetrain.toml").write_text('format = 1\nruleset = "national"\n[enterprise\n', encoding="utf-8")
+    r = run(workspace, "-o", tmp_path / "site")
+    assert r.exit_code == 2 and "bolt/safetrain.toml 有错误：TOML 语法错误" in r.output, r.output
+    assert (tmp_path / "site/a/acme/index.html").is_file() and not (tmp_path / "site/a/bolt").exists()
+    r = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path / "x.db"), str(workspace), "--as-of", str(AS_OF)])
+    assert r.exit_code == 2 and "bolt/safetrain.toml 有错误" in r.output, r.output
+    import sqlite3
+
+    assert [a for (a,) in sqlite3.connect(tmp_path / "x.db").execute("SELECT archive FROM enterprises")] == ["acme"]
