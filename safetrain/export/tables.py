@@ -31,7 +31,7 @@ from ..api import Result
 from ..archive.reading.codes import TABLES as CODE_TABLES
 from ..archive.reading.discover import root_names
 from ..archive.reading.fields import declared_keys
-from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
+from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in, masked_value
 from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Introduction, Mentorship,
                                       Person, Plan, PlanItem, Session, Violation)
 from ..rules import RULES
@@ -634,11 +634,9 @@ def _masked(table: ExportTable, src: Source, made: Iterable[tuple]) -> Iterable[
 
     def masked(row: tuple) -> tuple:
         for i in text:
-            v = row[i]
-            if type(v) is str and len(v) >= 15:
-                m = mask_id_numbers_in(v)
-                if m != v:
-                    row = row[:i] + (m,) + row[i + 1:]
+            m = masked_value(row[i])
+            if m is not row[i]:
+                row = row[:i] + (m,) + row[i + 1:]
         return row
     return map(masked, made)
 

@@ -27,7 +27,6 @@ tests/reports/test_fastoutput.py compares the text with stock Jinja's.
 
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -36,7 +35,7 @@ import markupsafe
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 
-from ..archive.reading.gbcodes import mask_id_numbers_in
+from ..archive.reading.gbcodes import masked_value
 
 #: markupsafe's escaping of a str without the Markup wrapper (its C speedup where built)
 _escape_inner = getattr(markupsafe, "_escape_inner", None)
@@ -44,8 +43,6 @@ _escape_inner = getattr(markupsafe, "_escape_inner", None)
 #: whether the rendering under way masks 身份证号 in the values it prints (`masking`): yes unless
 #: told otherwise (an archive whose settings say mask_id_numbers = false), per thread and task
 _masking: ContextVar[bool] = ContextVar("safetrain_masking", default=True)
-_SHORTEST_ID = 15
-_digits = re.compile("[0-9]{15}").search  # the cheap test first: most long values hold no such run
 
 
 def escape_text(value: Any):
@@ -53,8 +50,8 @@ def escape_text(value: Any):
     anything shaped like a 身份证号 in a printed value masked first (a session's content or a
     plan's audience may quote one: every Word document and HTML page prints through here)."""
     if type(value) is str:
-        if len(value) >= _SHORTEST_ID and _digits(value) and _masking.get():
-            value = mask_id_numbers_in(value)
+        if len(value) >= 15 and _masking.get():
+            value = masked_value(value)
         if _escape_inner is not None:
             return _escape_inner(value)
     return markupsafe.escape(value)

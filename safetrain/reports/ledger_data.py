@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, DRILL_TYPE, LEVEL, SCENARIO,
                                      SESSION_TYPE, TOPIC, label)
-from ..archive.reading.gbcodes import mask_id_numbers_in
+from ..archive.reading.gbcodes import masked_value
 from ..dates import NO_EXPIRY
 from ..rules import RULES
 from ..rules import certstatus as cs
@@ -183,9 +183,8 @@ def _masking(make: Callable[[Facts], Sheet]) -> Callable[[Facts], Sheet]:
             text = [i for i, c in enumerate(sheet.columns) if not _KEY.search(c.header)]  # ids and files stay whole
             for row in sheet.rows:
                 for i in text:
-                    v = row[i] if i < len(row) else None
-                    if type(v) is str and len(v) >= 15:
-                        row[i] = mask_id_numbers_in(v)
+                    if i < len(row):
+                        row[i] = masked_value(row[i])
         return sheet
     return made
 

@@ -8,7 +8,7 @@ from collections import Counter
 
 from ..api import Result
 from ..archive.reading.codes import EMPLOYMENT, INDUSTRY, label
-from ..archive.reading.gbcodes import mask_id_numbers_in
+from ..archive.reading.gbcodes import masked_value
 from ..archive.reading.models import Person
 from ..findings import summarize
 from ..rules.certstatus import SUPERSEDED
@@ -66,7 +66,7 @@ def plan_summary(result: Result, year: int | None = None) -> dict:
         return {"year": year, "approved": None, "approved_by": None, "budget": None, "items": 0, "due": 0,
                 "done": 0, "percent": None, "states": counts, "rows": []}
     rows = []
-    shown = (lambda text: mask_id_numbers_in(text) if text else text) if a.masks_id_numbers else (lambda text: text)
+    shown = masked_value if a.masks_id_numbers else (lambda text: text)
     for n, it in enumerate(st.items, 1):
         counts[it.state] += 1
         s = it.session

@@ -283,9 +283,9 @@ class Editor:
     def shown(self, text: str) -> str:
         """`text` as a message may print it: anything shaped like a 身份证号 masked (a certificate
         number is often one with a letter in front), unless the settings say not to."""
-        from ..reading.gbcodes import mask_id_numbers_in
+        from ..reading.gbcodes import masked_value
 
-        return mask_id_numbers_in(str(text), None) if self.masks else str(text)
+        return masked_value(str(text)) if self.masks else str(text)
 
     def check_new_id(self, kind: str, rid: str) -> None:
         """Refuse a malformed id, or one a record of `kind` already has (in any sub-folder)."""
