@@ -87,11 +87,6 @@ def register_problem(result: Result) -> SafetrainError | None:
                           "written: fix it first (safetrain check)")
 
 
-def builtin_ruleset(name: str = DEFAULT_RULESET) -> RuleSet:
-    """A built-in rule set by name (national by default)."""
-    return _builtin_ruleset(name)[0]
-
-
 def _built(data: dict, chain: list, origin: str) -> tuple[RuleSet, str]:
     import hashlib
 

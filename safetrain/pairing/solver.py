@@ -84,23 +84,25 @@ def times(problem: PairingProblem) -> list[list[int]]:
     return groups
 
 
-def components(problem: PairingProblem, only=None) -> list[Options]:
-    """Options grouped into parts that share no apprentice and no mentor,
-    in the order of their first apprentice (each part in the problem's order);
-    `only`: the options of these apprentices (a time of `times`) alone."""
+def components(problem: PairingProblem) -> list[Options]:
+    """Options grouped into parts that share no apprentice and no mentor's places of one time
+    (`times`: a mentor of two times is two nodes, whose places are taken anew), in the order of
+    their first apprentice (each part in the problem's order)."""
     import numpy as np
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
     opts = Options.of(problem.options)
-    if only is not None:
-        keep = np.isin(opts.apprentice, np.asarray(sorted(only), dtype=np.int64))
-        opts = Options(opts.apprentice[keep], opts.mentor[keep], opts.relation[keep], opts.load[keep])
     if not len(opts):
         return []
     n = len(problem.apprentices)
-    size = n + len(problem.mentors)
-    graph = csr_matrix((np.ones(len(opts)), (opts.apprentice, n + opts.mentor)), shape=(size, size))
+    time_of = np.zeros(n, dtype=np.int64)
+    for k, group in enumerate(times(problem)):
+        time_of[group] = k
+    _, mentor_node = np.unique(time_of[opts.apprentice] * max(len(problem.mentors), 1) + opts.mentor,
+                               return_inverse=True)
+    size = n + int(mentor_node.max()) + 1
+    graph = csr_matrix((np.ones(len(opts)), (opts.apprentice, n + mentor_node)), shape=(size, size))
     labels = connected_components(graph, directed=False)[1][opts.apprentice]
     order = np.argsort(labels, kind="stable")
     cuts = np.flatnonzero(np.diff(labels[order])) + 1
@@ -112,10 +114,8 @@ def components(problem: PairingProblem, only=None) -> list[Options]:
 def solve(problem: PairingProblem) -> list[Choice]:
     """The optimal choices, in apprentice order."""
     out: list[Choice] = []
-    groups = times(problem)
-    for group in groups:
-        for part in components(problem, group if len(groups) > 1 else None):
-            out += _solve_part(problem, part)
+    for part in components(problem):
+        out += _solve_part(problem, part)
     return sorted(out, key=lambda c: c.option.apprentice)
 
 

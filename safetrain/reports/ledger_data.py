@@ -193,11 +193,11 @@ def _masking(make: Callable[[Facts], Sheet]) -> Callable[[Facts], Sheet]:
 _KEY = re.compile(r"(工号|编号|对象|文件)$")
 
 
+#: the only sheet made from the check's findings: the others can be made before the rules ran
+FROM_FINDINGS = (_masking(findings_sheet),)
 #: the sheets in the workbook's order
 SHEETS = tuple(_masking(s) for s in (sessions_sheet, hours_sheet, certificates_sheet, mentorships_sheet, drills_sheet,
-                                     plans_sheet, findings_sheet, coverage_sheet))
-#: the only sheet made from the check's findings: the others can be made before the rules ran
-FROM_FINDINGS = (SHEETS[-2],)
+                                     plans_sheet)) + FROM_FINDINGS + (_masking(coverage_sheet),)
 
 
 def ledger_sheets(f: Facts) -> list[Sheet]:

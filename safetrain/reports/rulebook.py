@@ -107,11 +107,11 @@ def rule_page(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None, l
 def _figures_unlike_the_text(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None) -> list[tuple]:
     """(name, value in force, national value) of the rule's figures that the archive's rule set
     sets otherwise than national, for the enterprise (the page's text quotes national's)."""
-    from ..api import DEFAULT_RULESET, builtin_ruleset
+    from ..api import DEFAULT_RULESET, ruleset_at
 
     if ruleset is None or enterprise is None:
         return []
-    base = builtin_ruleset(DEFAULT_RULESET)
+    base = ruleset_at(None, DEFAULT_RULESET)[0]
     out = []
     for name in r.figures:
         if name in ruleset.figures and name in base.figures:

@@ -42,6 +42,13 @@ def _campaigners(ctx: Context) -> list[tuple[Person, list[Session], date, date]]
     return ctx.memo("campaign", lambda: list(_judged(ctx)))
 
 
+def _beyond_k001(ctx: Context) -> list[tuple[Person, list[Session], date, date]]:
+    """The campaigners K002–K004 judge: those K001 does not report (who passed a session), or
+    everyone where a rule set switches K001 off (then it reports nobody)."""
+    k001 = ctx.ruleset.enabled("K001")
+    return [c for c in _campaigners(ctx) if c[1] or not k001]
+
+
 def _judged(ctx: Context) -> Iterator[tuple[Person, list[Session], date, date]]:
     start, end = ctx.value("campaign_start"), ctx.value("campaign_end")
     if ctx.as_of <= end or not campaign_in_window(ctx):
@@ -114,11 +121,10 @@ def campaign_topics(ctx: Context):
     Record (or give) training on the missing topics; if a session taught
     them, list them in its `topics`.
     """
-    k001 = ctx.ruleset.enabled("K001")  # a person without a passed session is K001's, unless it is off
-    for p, sessions, start, end in _campaigners(ctx):
+    for p, sessions, start, end in _beyond_k001(ctx):
         covered = {t for s in sessions for t in s.topics}
         missing = [t for t in CORE_TOPICS if t not in covered]
-        if (sessions or not k001) and missing:
+        if missing:
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）在 {start} 至 {end} 全员安全培训中未培训："
                       + "、".join(label(TOPIC, t) for t in missing),
@@ -152,11 +158,10 @@ def campaign_rotation(ctx: Context):
     """
     if not ctx.in_group("rotation"):
         return
-    k001 = ctx.ruleset.enabled("K001")  # a person without a passed session is K001's, unless it is off
-    for p, sessions, start, end in _campaigners(ctx):
+    for p, sessions, start, end in _beyond_k001(ctx):
         levels = {s.level for s in sessions}
         missing = [lv for lv in ROTATION_LEVELS if lv not in levels]
-        if (sessions or not k001) and missing:
+        if missing:
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）在 {start} 至 {end} 全员安全培训中未参加"
                       + "、".join(label(LEVEL, lv) for lv in missing) + "培训（三级轮训一遍）",
@@ -190,9 +195,8 @@ def campaign_gas_training(ctx: Context):
     e = ctx.enterprise
     if e is None or not e.uses_gas:
         return
-    k001 = ctx.ruleset.enabled("K001")  # a person without a passed session is K001's, unless it is off
-    for p, sessions, start, end in _campaigners(ctx):
-        if (sessions or not k001) and not any("gas" in s.topics for s in sessions):
+    for p, sessions, start, end in _beyond_k001(ctx):
+        if not any("gas" in s.topics for s in sessions):
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）在 {start} 至 {end} 全员安全培训中没有考核合格的燃气使用安全培训",
                       f"{p.name} ({p.id}) passed no gas safety training during the campaign ({start} to {end})")

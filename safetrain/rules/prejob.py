@@ -93,7 +93,7 @@ def pre_job_hours(ctx: Context):
     """
     fig = ctx.figure("pre_job_hours")
     need = fig.value
-    p001 = ctx.ruleset.enabled("P001")  # "only when P001 does not fire": it cannot where it is off
+    p001 = ctx.ruleset.enabled("P001")  # "only when P001 does not fire": it never does where it is off
     for p in ctx.newcomers:
         if p001 and not passed_pre_job(ctx, p):
             continue  # P001's
@@ -133,7 +133,7 @@ def three_level_missing(ctx: Context):
     """
     if not ctx.in_group("three_level"):
         return
-    p001 = ctx.ruleset.enabled("P001")  # "only when P001 does not fire": it cannot where it is off
+    p001 = ctx.ruleset.enabled("P001")  # "only when P001 does not fire": it never does where it is off
     for p in ctx.newcomers:
         sessions = passed_pre_job(ctx, p)
         done = {s.level for s, _ in sessions}

@@ -211,7 +211,7 @@ def _as_shown(path: Path, name: str, grid: list[list[Any]], first: int, columns:
     numeric = {(r, c) for r in range(first, len(grid)) for c in columns
                if c < len(grid[r]) and isinstance(grid[r][c], (int, float)) and not isinstance(grid[r][c], bool)
                and float(grid[r][c]).is_integer()}
-    if not numeric:
+    if not numeric or not _has_id_formats(path):  # no such format in the workbook: nothing to read again
         return
     from openpyxl import load_workbook
 
@@ -228,15 +228,30 @@ def _as_shown(path: Path, name: str, grid: list[list[Any]], first: int, columns:
         book.close()
 
 
+def _has_id_formats(path: Path) -> bool:
+    """Whether the workbook defines a number format that pads with zeros or adds letters (they are
+    custom formats, listed in its styles): only then are its cells' formats worth reading."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            styles = z.read("xl/styles.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False
+    codes = re.findall(r'formatCode="([^"]*)"', styles)
+    return any(_formatted(1, code.replace("&quot;", '"').replace("&amp;", "&")) is not None for code in codes)
+
+
 def _formatted(n: int, number_format: str) -> str | None:
     """`n` as the number format shows it when the format is zeros with literal text around them
     ("000000", '"E"0000', "E0000"); None for any other format (the number is then read as is)."""
     fmt = number_format.split(";")[0]
     if fmt in ("General", "0", "@") or "0" not in fmt:
         return None
-    prefix, rest = _literal_text(fmt.split("0", 1)[0])
-    digits = re.match(r"0+", fmt[len(fmt.split("0", 1)[0]):]).group(0)
-    suffix, rest2 = _literal_text(fmt[len(fmt.split("0", 1)[0]) + len(digits):])
+    head = fmt.split("0", 1)[0]
+    digits = re.match(r"0+", fmt[len(head):]).group(0)
+    prefix, rest = _literal_text(head)
+    suffix, rest2 = _literal_text(fmt[len(head) + len(digits):])
     if rest or rest2 or n < 0:
         return None  # thousands separators, decimals, colours...: not an id's format
     return f"{prefix}{str(n).zfill(len(digits))}{suffix}"
