@@ -2,6 +2,7 @@
 like processes do; a thread may still nest its own locks."""
 
 import threading
+from contextlib import contextmanager
 import time
 import tomllib
 
@@ -102,8 +103,9 @@ def test_a_second_thread_times_out_with_the_clear_message(archive):
     assert not (archive / LOCK_NAME).exists()  # the folder itself is locked: no file is left in the archive
 
 
-def test_the_timeout_comes_from_the_environment(archive, monkeypatch):
-    monkeypatch.setenv("SAFETRAIN_LOCK_TIMEOUT", "0.1")
+@contextmanager
+def held_by_another_thread(archive):
+    """The archive's lock held by a second thread for as long as the block runs."""
     held, release = threading.Event(), threading.Event()
 
     def holder():
@@ -114,39 +116,33 @@ def test_the_timeout_comes_from_the_environment(archive, monkeypatch):
     t, errors = run_thread(holder)
     try:
         assert held.wait(10)
-        started = time.monotonic()
-        with pytest.raises(LockTimeout, match="0.1"):
-            with editing(archive):
-                pass
-        assert time.monotonic() - started < 5
+        yield
     finally:
         release.set()
         t.join(10)
     assert errors == []
 
 
+def test_the_timeout_comes_from_the_environment(archive, monkeypatch):
+    monkeypatch.setenv("SAFETRAIN_LOCK_TIMEOUT", "0.1")
+    with held_by_another_thread(archive):
+        started = time.monotonic()
+        with pytest.raises(LockTimeout, match="0.1"):
+            with editing(archive):
+                pass
+        assert time.monotonic() - started < 5
+
+
 def test_where_a_folder_cannot_be_locked_a_lock_file_is_used(archive, monkeypatch):
     from safetrain.archive.writing import lock
 
     monkeypatch.setattr(lock, "_lock_folder", lambda path, timeout: None)  # Windows, a network share
-    held, release = threading.Event(), threading.Event()
-
-    def holder():
-        with archive_lock(archive):
-            held.set()
-            release.wait(10)
-
-    t, errors = run_thread(holder)
-    try:
-        assert held.wait(10)
+    with held_by_another_thread(archive):
         with pytest.raises(LockTimeout) as err:
             with archive_lock(archive, timeout=0.2):
                 pass
         assert LOCK_NAME in err.value.en
-    finally:
-        release.set()
-        t.join(10)
-    assert errors == [] and (archive / LOCK_NAME).is_file()
+    assert (archive / LOCK_NAME).is_file()
 
 
 def test_two_processes_exclude_each_other(archive):
