@@ -281,3 +281,17 @@ def test_an_archive_whose_safetrain_toml_is_unusable_is_left_out_of_the_site_and
     import sqlite3
 
     assert [a for (a,) in sqlite3.connect(tmp_path / "x.db").execute("SELECT archive FROM enterprises")] == ["acme"]
+
+
+def test_an_override_of_person_html_or_of_people_html_still_prints_each_person(workspace, tmp_path):
+    """person.html is one person's file (`p`): overriding it changes every person's file; an
+    older people.html that loops over persons and includes person.html prints each person once."""
+    html = workspace / "acme" / "templates" / "html"
+    html.mkdir(parents=True)
+    (html / "person.html").write_text('<p class="mine">{{ p.person.name }}</p>\n', encoding="utf-8")
+    assert run(workspace, "-o", tmp_path / "a").exit_code == 0
+    page = (tmp_path / "a/a/acme/people-1.html").read_text(encoding="utf-8")
+    assert page.count('<p class="mine">') == 1 and '<p class="mine">张三</p>' in page
+    (html / "people.html").write_text('{% for p in persons %}{% include "person.html" %}{% endfor %}', encoding="utf-8")
+    assert run(workspace, "-o", tmp_path / "b").exit_code == 0
+    assert (tmp_path / "b/a/acme/people-1.html").read_text(encoding="utf-8").count('<p class="mine">') == 1
