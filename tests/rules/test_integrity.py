@@ -474,3 +474,36 @@ def test_an_apprentice_s_person_file_may_waive_their_mentorship_s_findings(memor
         "mentorships/A1.toml": mentorship(start="2023-07-20", signed_off="2023-08-20"),
     }, industry="coal_mine")
     assert found(root, select=["M004", "A011"]) == []
+
+
+def test_a_file_folder_or_attachment_that_cannot_be_read_is_a_finding_not_the_end_of_the_archive(make_archive, monkeypatch):
+    """A symbolic link to itself, a folder the user may not read, an attachment whose sha256
+    cannot be verified: each is said of its own path, and the rest of the archive is judged."""
+    import hashlib
+    import os
+
+    from safetrain.archive.reading import files as files_module, reader
+
+    root = make_archive({
+        "people/E1.toml": person(),
+        "sessions/2023/S1.toml": session(attachments=f'[{{ path = "contracts/c.pdf", sha256 = "{hashlib.sha256(PDF).hexdigest()}" }}]'),
+        "sessions/locked/S2.toml": session(),
+        "contracts/c.pdf": PDF,
+    })
+    (root / "people" / "E9.toml").symlink_to("E9.toml")
+    real_scandir = reader.os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(reader.os, "scandir", scandir)
+
+    def refused(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(files_module, "open", refused, raising=False)
+    got = [(f.code, f.file) for f in findings(root) if f.code in ("A001", "A008")]
+    assert ("A001", "people/E9.toml") in got and ("A001", "sessions/locked/") in got and ("A008", "sessions/2023/S1.toml") in got
+    assert os.path.islink(root / "people" / "E9.toml")

@@ -120,9 +120,12 @@ class LocalFiles(FileStore):
             return "missing"
         if sha256 is not None:
             digest = hashlib.sha256()
-            with open(path, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
+            try:
+                with open(path, "rb") as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(chunk)
+            except OSError:
+                return "unreadable"  # its sha256 cannot be verified: said, the archive still judged
             if digest.hexdigest() != sha256.lower():
                 return "hash"
         return "ok"

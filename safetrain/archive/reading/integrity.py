@@ -126,6 +126,7 @@ _STATUS = {
     "missing": ("文件不存在", "does not exist"),
     "outside": ("路径指向档案之外", "leaves the archive"),
     "hash": ("文件的 sha256 与记录不符（文件已被改动）", "has a different sha256 than recorded (the file changed)"),
+    "unreadable": ("无法读取，sha256 无法核对（权限不足等）", "cannot be read, so its sha256 cannot be verified (permissions?)"),
 }
 
 

@@ -50,9 +50,9 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
             problems.append(_outside(folder, folder + "/"))
             continue
         if RECORD_KINDS[kind].recursive:
-            walker = _walk(base, folder)
+            walker = _walk(base, folder, problems)
         else:
-            walker = ((folder, e.name, e.is_symlink(), e.is_dir()) for e in _scandir(base))
+            walker = ((folder, e.name, e.is_symlink(), _is_dir(e)) for e in _scandir(base, folder, problems))
         for rel_dir, name, is_link, is_dir in walker:
             rel = f"{rel_dir}/{name}"
             if is_link and not _inside(real_root, root / rel):
@@ -66,19 +66,35 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
     return found, problems
 
 
-def _scandir(path: Path) -> list[os.DirEntry]:
-    with os.scandir(path) as it:
-        return sorted(it, key=lambda e: e.name)
+def _scandir(path: Path, rel: str, problems: list[Finding]) -> list[os.DirEntry]:
+    """The folder's entries by name; a folder that cannot be read is an A001 of its own (its
+    files are not judged, the rest of the archive is)."""
+    try:
+        with os.scandir(path) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        zh, en = os_reason(exc)
+        problems.append(_a001(rel + "/", "enterprise", 1, 1, f"无法读取文件夹：{zh}", f"cannot read the folder: {en}"))
+        return []
 
 
-def _walk(base: Path, rel_base: str) -> Iterator[tuple[str, str, bool, bool]]:
-    for entry in _scandir(base):
+def _is_dir(entry: os.DirEntry) -> bool:
+    """Whether the entry is a folder; a link that cannot be followed (a loop) is no folder:
+    read as a file, it is an A001 saying why."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _walk(base: Path, rel_base: str, problems: list[Finding]) -> Iterator[tuple[str, str, bool, bool]]:
+    for entry in _scandir(base, rel_base, problems):
         if entry.name.startswith("."):
             continue
-        link, is_dir = entry.is_symlink(), entry.is_dir()
+        link, is_dir = entry.is_symlink(), _is_dir(entry)
         yield rel_base, entry.name, link, is_dir
         if is_dir and not link:
-            yield from _walk(Path(entry.path), f"{rel_base}/{entry.name}")
+            yield from _walk(Path(entry.path), f"{rel_base}/{entry.name}", problems)
 
 
 def _inside(real_root: str, path: Path) -> bool:
