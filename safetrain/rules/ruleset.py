@@ -14,7 +14,11 @@ from typing import Any, Mapping
 from ..archive.reading.codes import INDUSTRY, SKILL_LEVEL
 from ..archive.reading.models import Enterprise
 from ..errors import SafetrainError
-from .registry import ALWAYS_ON
+from .catalog import removed_codes
+from .registry import ALWAYS_ON, RULES
+
+#: the keys a rule set file may hold
+_TOP_KEYS = frozenset({"extends", "name", "title", "title_en", "document", "sources", "groups", "figures", "rules"})
 
 #: figure name -> the type its value must have
 FIGURE_TYPES: Mapping[str, str] = MappingProxyType({
@@ -151,6 +155,24 @@ def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
         if name not in figures:
             fail(f"figures.{name}", "缺失", "is missing")
 
+    for key in data:  # a typo ([rulez], titel) must never pass silently
+        if key not in _TOP_KEYS:
+            fail(key, "不是规则集的键（extends、name、title、document、sources、groups、figures、rules）",
+                 "is not a key of a rule set (extends, name, title, document, sources, groups, figures, rules)")
+    known = set(RULES) | set(removed_codes())
+    for code, entry in data.get("rules", {}).items():
+        if code not in known:
+            fail(f"rules.{code}", "不是规则代码（规则代码区分大小写，如 P001；safetrain rules 列出全部）",
+                 "is not a rule code (codes are upper case, e.g. P001; safetrain rules lists them)")
+        if not isinstance(entry, dict):
+            fail(f"rules.{code}", "应为表，如 { enabled = false }", "must be a table, e.g. { enabled = false }")
+        for key, value in entry.items():
+            if key == "enabled" and not isinstance(value, bool):
+                fail(f"rules.{code}.enabled", "应为 true 或 false", "must be true or false")
+            elif key == "citation" and not isinstance(value, str):
+                fail(f"rules.{code}.citation", "应为文字", "must be text")
+            elif key not in ("enabled", "citation"):
+                fail(f"rules.{code}.{key}", "不是规则的键（enabled、citation）", "is not a key of a rule (enabled, citation)")
     rules = {code: MappingProxyType(dict(v)) for code, v in data.get("rules", {}).items() if isinstance(v, dict)}
     for code, entry in rules.items():
         if code.startswith(ALWAYS_ON) and entry.get("enabled", True) is not True:

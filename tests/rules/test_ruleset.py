@@ -111,6 +111,13 @@ def test_archive_rule_set_extends_a_builtin(make_archive):
     ('extends = "nowhere"\n', "nowhere"),
     ('extends = "national"\n[groups.key]\nindustries = ["mining"]\n', "mining"),
     ('extends = [1\n', "rules/x.toml"),
+    # a typo in [rules] must never pass silently (P001 stayed on with no word)
+    ('extends = "national"\n[rules]\nP001 = { enabld = false }\n', "P001.enabld"),
+    ('extends = "national"\n[rules]\np001 = { enabled = false }\n', "p001"),
+    ('extends = "national"\n[rules]\nP001 = false\n', "rules.P001"),
+    ('extends = "national"\n[rules]\nP001 = { enabled = "no" }\n', "P001.enabled"),
+    ('extends = "national"\n[rules]\nP001 = { enabled = 0 }\n', "P001.enabled"),
+    ('extends = "national"\n[rulez]\nP001 = { enabled = false }\n', "rulez"),
     # a moment where a day is meant: a clear error, not a comparison failing inside K001
     ('extends = "ningxia-2023"\n[figures.campaign_start]\nvalue = 2023-07-01T00:00:00\n', "2023-07-01T00:00:00"),
 ])
