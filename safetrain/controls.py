@@ -19,7 +19,7 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: what a one-line text (a name, a title, a department) must not hold besides CONTROL: line breaks
 #: (a name spread over lines reads as two records, and as two lines of a CI log) and the invisible
 #: bidirectional controls that make a text read otherwise than it is written (U+202E ...)
-LINE_CONTROL = re.compile(CONTROL.pattern[:-1] + "\n\r\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+LINE_CONTROL = re.compile(CONTROL.pattern[:-1] + "\n\r\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def first_control(text: str) -> str | None:

@@ -77,17 +77,6 @@ def _waivers(archive: Archive) -> list[tuple[str | None, str, str, Waiver]]:
     return out
 
 
-def _own_subjects(archive: Archive) -> dict[str, str]:
-    """file -> the id of the record it holds ("enterprise" for safetrain.toml): a finding
-    whose subject is its own file's record is about that record; any other subject of a
-    finding is a person (P006 on an introduction, F001 on a session, M003 on a mentorship)."""
-    out = {archive.config.file: "enterprise"} if archive.config else {}
-    for kind in FOLDERS:
-        for record in archive.records(kind).values():
-            out[record.file] = record.id
-    return out
-
-
 def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_of: date,
                   ran: set[str]) -> list[Finding]:
     """ARCHIVE-FORMAT (Waivers): a waiver silences its rule's findings about its
@@ -99,23 +88,24 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
     by_key: dict[tuple[str, str | None], list[int]] = {}  # (rule, subject or None): no scan per finding
     for i, (subject, _, _, w) in enumerate(waivers):
         by_key.setdefault((w.rule, subject), []).append(i)
-    own = _own_subjects(archive)
     used: set[int] = set()
     misplaced: dict[int, str] = {}  # waiver -> the file of a finding it would silence if it were there
     kept = []
     for f in found:
         silenced = False
         if f.code not in _UNWAIVABLE:
-            # this file's subject (ARCHIVE-FORMAT), not another kind's record of the same id:
-            # the finding's own file when it is about that file's record (a mentorship's also from
-            # its apprentice's person file: mentorships/<apprentice>.toml), else a person's file
-            mine = own.get(f.file) == f.subject
-            apprentice = mine and kind_of_path(f.file) == "mentorship"
+            # this file's subject (ARCHIVE-FORMAT), not another kind's record of the same id: the
+            # finding's own file's (a mentorship's also from its apprentice's person file:
+            # mentorships/<apprentice>.toml has their id), or the person's, for the rules whose
+            # findings about a person are filed on another record's file (P006, F001, F003, M003)
+            elsewhere = RULES[f.code].person_elsewhere if f.code in RULES else False
+            apprentice = not elsewhere and kind_of_path(f.file) == "mentorship"
             expired = []
-            for i in (*by_key.get((f.code, f.subject), ()), *by_key.get((f.code, None), ())):  # the subject's own first
+            candidates = sorted(by_key.get((f.code, f.subject), ()), key=lambda i: waivers[i][1] != f.file)
+            for i in (*candidates, *by_key.get((f.code, None), ())):  # the finding's own file first, then the archive's
                 subject, file, kind, w = waivers[i]
-                if subject is not None and (file != f.file and not (apprentice and kind == "person") if mine
-                                            else kind != "person"):
+                if subject is not None and (kind != "person" if elsewhere
+                                            else file != f.file and not (apprentice and kind == "person")):
                     misplaced.setdefault(i, f.file)
                     continue
                 if w.until is None or as_of <= w.until:

@@ -28,7 +28,7 @@ def _counted_sessions(ctx: Context) -> list[Session]:
     return [s for _, s in sorted(ctx.archive.sessions.items()) if s.end.date() <= ctx.as_of]
 
 
-@rule("F001", "overlapping-attendance", title="同一人同时参加两期培训", needs_enterprise=False)
+@rule("F001", "overlapping-attendance", title="同一人同时参加两期培训", needs_enterprise=False, person_elsewhere=True)
 def overlapping_attendance(ctx: Context):
     """
     One person attends two sessions whose times overlap ([start, end) of
@@ -118,7 +118,8 @@ def implausible_hours(ctx: Context):
                       key=("hours",), citation=citation)
 
 
-@rule("F003", "outside-employment", title="在职期间以外参加培训或演练", needs_enterprise=False)
+@rule("F003", "outside-employment", title="在职期间以外参加培训或演练", needs_enterprise=False,
+      person_elsewhere=True)
 def outside_employment(ctx: Context):
     """
     A person attends a session or drill that ends before their `hired` date

@@ -273,7 +273,8 @@ def mentor_unqualified(ctx: Context):
                       key=("mentor",), citation=citation_of(reasons, ctx.ruleset, ctx.enterprise))
 
 
-@rule("M003", "mentor-overloaded", title="师傅同时带徒过多", figures=("mentor_max_apprentices",))
+@rule("M003", "mentor-overloaded", title="师傅同时带徒过多", figures=("mentor_max_apprentices",),
+      person_elsewhere=True)
 def mentor_overloaded(ctx: Context):
     """
     A mentor has more mentorships running at once than

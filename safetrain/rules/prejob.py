@@ -267,7 +267,8 @@ def new_tech_trained(ctx: Context, intro: Introduction) -> list[tuple[Person, bo
     return out
 
 
-@rule("P006", "new-tech-untrained", title="四新投入使用前未进行专门培训", figures=("new_tech_training_days",))
+@rule("P006", "new-tech-untrained", title="四新投入使用前未进行专门培训", figures=("new_tech_training_days",),
+      person_elsewhere=True)
 def new_tech_untrained(ctx: Context):
     """
     For each record of introductions/ dated in the window and on or before

@@ -33,6 +33,9 @@ class Rule:
     title: str = ""  # the Chinese title printed by `rules` and `explain`
     figures: tuple[str, ...] = ()  # the rule set figures it reads
     needs_enterprise: bool = True
+    #: its findings are about a person but filed on another record's file (P006 on the introduction,
+    #: F001 on a session, F003 on a session or drill, M003 on a mentorship): the person's waivers
+    person_elsewhere: bool = False
 
     @property
     def family(self) -> str:
@@ -76,11 +79,13 @@ RULES: Mapping[str, Rule] = MappingProxyType(_registry)
 
 
 def rule(code: str, name: str, severity: str = "error", *, title: str, figures: tuple[str, ...] = (),
-         needs_enterprise: bool = True):
+         needs_enterprise: bool = True, person_elsewhere: bool = False):
     """Register a rule.
 
     title: its Chinese title; figures: the rule set figures it reads (shown by
-    `explain`); needs_enterprise: skip it when safetrain.toml is unusable.
+    `explain`); needs_enterprise: skip it when safetrain.toml is unusable;
+    person_elsewhere: its findings are about a person, filed on another record's file
+    (the waivers that silence them are the person's).
     """
     if not _CODE.match(code) or code in _registry or severity not in ("error", "warning", "info") or not title:
         raise ValueError(f"bad rule registration {code} {name}")
@@ -91,7 +96,7 @@ def rule(code: str, name: str, severity: str = "error", *, title: str, figures: 
         missing = [s for s in _SECTIONS[1:] if not _sections(doc).get(s)]
         if missing:
             raise ValueError(f"rule {code} docstring lacks sections {missing}")
-        _registry[code] = Rule(code, name, severity, func, doc, title, tuple(figures), needs_enterprise)
+        _registry[code] = Rule(code, name, severity, func, doc, title, tuple(figures), needs_enterprise, person_elsewhere)
         return func
 
     return register

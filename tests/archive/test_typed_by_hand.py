@@ -6,7 +6,7 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from helpers import ID_NUMBERS, certificate, findings, found, person, session
+from helpers import ID_NUMBERS, certificate, config, findings, found, person, session
 from safetrain.archive.reading.models import Certificate
 from safetrain.cli import main
 from safetrain.rules.certstatus import review_due_dates
@@ -198,3 +198,15 @@ def test_two_byte_order_marks_are_an_a001(memory_archive):
     got = [(f.file, f.message_en) for f in findings(root) if f.code == "A001"]
     assert got == [("people/E2.toml", "the file starts with two UTF-8 byte-order marks (one is allowed): remove one "
                                       "(line 1, column 1)")]
+
+
+def test_one_line_texts_refuse_nel_and_a_blank_name_and_the_enterprise_name_may_wrap(memory_archive):
+    root = memory_archive({
+        "people/E1.toml": person(name="张\\u0085三"),
+        "people/E2.toml": person(name=" "),
+        "people/E3.toml": person("王五", team='""'),  # an optional team left empty: no team
+        "safetrain.toml": config().replace('name = "宁夏测试机械有限公司"', 'name = "宁夏测试\\\\n机械有限公司"'),
+    })
+    got = a002(root)
+    assert [(s, k) for s, k, _ in got] == [("E1", ("name",)), ("E2", ("name",))], got
+    assert got[1][2] == "`name` is empty"

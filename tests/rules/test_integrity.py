@@ -456,10 +456,14 @@ def test_a008_a_path_written_with_backslashes_is_told_to_use_slashes(memory_arch
 
 def test_a004_ids_that_differ_only_in_case(memory_archive):
     """people/SS01.toml and people/ss01.toml are one file on Windows and macOS: A004."""
-    root = memory_archive({"people/SS01.toml": person(), "people/ss01.toml": person("李梅")})
+    root = memory_archive({"people/SS01.toml": person(), "people/ss01.toml": person("李梅"),
+                           "sessions/S1.toml": session('{ person = "SS01", score = 90 },\n  { person = "ss01", score = 90 }')})
     fs = findings(root, select=["A004"])
     assert [(f.file, f.subject) for f in fs] == [("people/ss01.toml", "ss01")]
     assert "only in case" in fs[0].message_en
+    # two ids here: both people are judged and named (no A003 for a file that exists)
+    got = found(root, select=["A003", "P001", "P002"])
+    assert ("A003", "S1", None) not in got and {s for c, s, _ in got if c == "P002"} == {"SS01", "ss01"}
 
 
 def test_an_apprentice_s_person_file_may_waive_their_mentorship_s_findings(memory_archive):
@@ -507,3 +511,20 @@ def test_a_file_folder_or_attachment_that_cannot_be_read_is_a_finding_not_the_en
     got = [(f.code, f.file) for f in findings(root) if f.code in ("A001", "A008")]
     assert ("A001", "people/E9.toml") in got and ("A001", "sessions/locked/") in got and ("A008", "sessions/2023/S1.toml") in got
     assert os.path.islink(root / "people" / "E9.toml")
+
+
+def test_a_person_s_waiver_of_f001_holds_even_when_a_session_shares_their_id(memory_archive):
+    """F001 is about the person wherever it is filed: a session named E1 (ids are unique per kind
+    only) does not take the person E1's waiver, nor give its own in their stead."""
+    overlap = dict(start="2023-09-01T08:30:00", end="2023-09-01T17:30:00", type='"all_staff"', level=None)
+    files = {
+        "people/E1.toml": person(waivers='[{ rule = "F001", reason = "上午参加甲，下午参加乙" }]'),
+        "sessions/s1.toml": session('{ person = "E1", score = 90 }', **overlap),
+        "sessions/E1.toml": session('{ person = "E1", score = 90 }', **overlap),
+    }
+    assert found(memory_archive(files), select=["F001", "A011"]) == []
+    files["people/E1.toml"] = person()
+    files["sessions/E1.toml"] = session('{ person = "E1", score = 90 }', waivers='[{ rule = "F001", reason = "x" }]',
+                                        **overlap)
+    got = found(memory_archive(files), select=["F001", "A011"])
+    assert ("F001", "E1", None) in got and ("A011", "E1", None) in got

@@ -517,16 +517,17 @@ def _build(store: FileStore, prepared: list[Prepared], findings: list[Finding], 
             config = p.model
         else:
             first = firsts.setdefault((p.kind, p.id.casefold()), p.rel)
-            if first != p.rel:
-                if first.rsplit("/", 1)[-1] == p.rel.rsplit("/", 1)[-1]:
-                    zh, en = f"编号 {p.id} 重复：与 {first} 相同", f"id {p.id} is used twice: also {first}"
-                else:  # E1 and e1: one file where case is not told apart (Windows, macOS)
-                    zh = f"编号 {p.id} 与 {first} 只有大小写不同（在不区分大小写的系统上是同一个文件）"
-                    en = f"id {p.id} differs from {first} only in case (one file on a system that does not tell case apart)"
-                findings.append(Finding("A004", p.rel, p.id, zh, en))
-                if RECORD_KINDS[p.kind].recursive:  # still judged: only A001/A002 leave a file out (sessions,
-                    tables[p.kind][duplicate_key(p.id, p.rel)] = p.model  # drills: no record names them by id)
-                continue
+            if first != p.rel:  # still judged: only A001/A002 leave a file out
+                if first.rsplit("/", 1)[-1] == p.rel.rsplit("/", 1)[-1]:  # the same id twice (sessions/**, drills/**)
+                    findings.append(Finding("A004", p.rel, p.id, f"编号 {p.id} 重复：与 {first} 相同",
+                                            f"id {p.id} is used twice: also {first}"))
+                    tables[p.kind][duplicate_key(p.id, p.rel)] = p.model  # no record can name it by its id
+                    continue
+                # E1 and e1: two ids here, one file where case is not told apart (Windows, macOS)
+                findings.append(Finding("A004", p.rel, p.id,
+                                        f"编号 {p.id} 与 {first} 只有大小写不同（在不区分大小写的系统上是同一个文件）",
+                                        f"id {p.id} differs from {first} only in case (one file on a system that "
+                                        "does not tell case apart)"))
             tables[p.kind][p.id] = p.model
     archive = Archive(
         name=name,

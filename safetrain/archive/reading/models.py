@@ -63,7 +63,7 @@ def _attachments():
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Enterprise:
-    name: str = key("str", "企业名称", "enterprise name", required=True, one_line=True)
+    name: str = key("str", "企业名称", "enterprise name", required=True)
     credit_code: str = key("str", "统一社会信用代码（18位，GB 32100）",
                            "unified social credit code (18 characters, GB 32100)", required=True)
     industry: str = key("code", "行业", "industry", required=True, codes=codes.INDUSTRY)
@@ -288,7 +288,7 @@ class Mentorship:
     id: str  # the apprentice's id (the file stem)
     file: str
     mentor: str = key("id", "师傅（人员编号）", "mentor (person id)", required=True)
-    post: str = key("str", "岗位/工种", "post", required=True)
+    post: str = key("str", "岗位/工种", "post", required=True, one_line=True)
     start: date = key("date", "开始日期", "start", required=True)
     end: date | None = key("date", "计划结束日期", "planned end")
     signed_off: date | None = key("date", "师傅签署实习合格证明的日期", "date the mentor signed the apprentice off")

@@ -128,7 +128,8 @@ _CONTROL = CONTROL.search
 _LINE_CONTROL = LINE_CONTROL.search
 
 _VALID = {
-    "str": lambda v, f: type(v) is str and not (_LINE_CONTROL(v) if f.one_line else _CONTROL(v)),
+    "str": lambda v, f: type(v) is str and not ((_LINE_CONTROL(v) or (f.required and not v.strip())) if f.one_line
+                                                else _CONTROL(v)),
     "path": lambda v, f: type(v) is str,  # a NUL in a path is A008 (files.leaves_archive), not A002
     "id": lambda v, f: type(v) is str and _ID.match(v) is not None,
     "code": lambda v, f: type(v) is str and v in f.codes,
@@ -188,6 +189,8 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
             yield _control(key, first_control(value))
         elif kind == "str" and field.one_line and _LINE_CONTROL(value):
             yield _line_break(key, _LINE_CONTROL(value).group(0))
+        elif kind == "str" and field.one_line and field.required and not value.strip():  # a name of nobody
+            yield Problem(key, f"`{dotted(key)}` 为空", f"`{dotted(key)}` is empty")
     elif kind == "id":
         if not isinstance(value, str):
             yield _wrong_type(key, kind, value)
@@ -246,7 +249,7 @@ def _control(key: KeyPath, ch: str) -> Problem:
 
 def _line_break(key: KeyPath, ch: str) -> Problem:
     name = dotted(key)
-    if ch in "\n\r\u2028\u2029":
+    if ch in "\n\r\x85\u2028\u2029":
         return Problem(key, f"`{name}` 含有换行（姓名、部门、岗位等是一行文字；多行说明写在 note 中）",
                        f"`{name}` holds a line break (a name, a department or a post is one line; longer words go "
                        "in a note)")
