@@ -528,3 +528,12 @@ def test_a_person_s_waiver_of_f001_holds_even_when_a_session_shares_their_id(mem
                                         **overlap)
     got = found(memory_archive(files), select=["F001", "A011"])
     assert ("F001", "E1", None) in got and ("A011", "E1", None) in got
+
+
+def test_records_in_a_sub_folder_the_format_does_not_have_are_said_not_lost(memory_archive):
+    """Only sessions/** and drills/** may have sub-folders: people/sub/E2.toml would be a record
+    never read, in silence."""
+    root = memory_archive({"people/E1.toml": person(), "people/sub/E2.toml": person("李梅"),
+                           "introductions/b/I1.toml": introduction(), "sessions/2023/S1.toml": session()})
+    got = [(f.code, f.file) for f in findings(root, select=["A002"])]
+    assert got == [("A002", "introductions/b/"), ("A002", "people/sub/")]

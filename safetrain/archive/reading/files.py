@@ -138,8 +138,11 @@ class MemoryFiles(FileStore):
         self.files = {rel: (v.encode("utf-8") if isinstance(v, str) else v) for rel, v in files.items()}
 
     def listing(self):
+        from .reader import not_read_folders
+
         records = [(kind_of_path(rel), rel) for rel in self.files if rel != MARKER]
-        return [("config", MARKER)] + sort_listing([(k, rel) for k, rel in records if k is not None]), []
+        return ([("config", MARKER)] + sort_listing([(k, rel) for k, rel in records if k is not None]),
+                not_read_folders(self.files))
 
     def read_bytes(self, rel: str, limit: int | None = None) -> tuple[bytes, int]:
         try:

@@ -60,6 +60,9 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
                 continue
             if not is_dir and name.endswith(".toml") and not name.startswith("."):
                 found.append((kind, rel))
+            elif is_dir and not RECORD_KINDS[kind].recursive and not name.startswith(".") \
+                    and any(p.suffix == ".toml" for p in Path(root / rel).rglob("*.toml")):
+                problems.append(_not_read(folder, rel))  # records a user wrote, never read in silence
     from .files import sort_listing
 
     found[1:] = sort_listing(found[1:])
@@ -100,6 +103,25 @@ def _walk(base: Path, rel_base: str, problems: list[Finding]) -> Iterator[tuple[
 def _inside(real_root: str, path: Path) -> bool:
     real = os.path.realpath(path)
     return real == real_root or real.startswith(real_root + os.sep)
+
+
+def not_read_folders(rels) -> list[Finding]:
+    """The sub-folders of people/, mentorships/, introductions/ and plans/ holding .toml files
+    (relative paths with "/"), each an A002: records a user wrote that are never read."""
+    folders = {}
+    for rel in rels:
+        parts = rel.split("/")
+        kind = next((k for k, f in FOLDERS.items() if f == parts[0]), None)
+        if kind and len(parts) > 2 and rel.endswith(".toml") and not RECORD_KINDS[kind].recursive \
+                and not parts[1].startswith("."):
+            folders.setdefault(f"{parts[0]}/{parts[1]}", parts[0])
+    return [_not_read(folder, rel) for rel, folder in sorted(folders.items())]
+
+
+def _not_read(folder: str, rel: str) -> Finding:
+    return Finding("A002", rel + "/", "enterprise",
+                   f"{folder}/ 下不能有子文件夹：{rel}/ 中的 .toml 文件不会被读取，请移到 {folder}/ 中",
+                   f"{folder}/ has no sub-folders: the .toml files in {rel}/ are not read; move them into {folder}/")
 
 
 def _outside(rel: str, shown: str) -> Finding:
