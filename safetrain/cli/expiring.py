@@ -59,11 +59,11 @@ def expiring(paths, within, as_of, fmt, ics_file, force, jobs, no_cache, lang):
     doc = expiring_of(parts, within)
     broken = archives.failed
     if fmt == "json":
-        click.echo(views_out(json.dumps(doc, ensure_ascii=False, indent=2)))
+        click.echo(views_out(json.dumps(doc, ensure_ascii=False, indent=2), archives.roots))
     else:
-        click.echo(views_out(expiring_text(doc, lang, **terminal())), nl=False)
+        click.echo(views_out(expiring_text(doc, lang, **terminal()), archives.roots), nl=False)
     if ics_file:
-        write_text(ics_file, views_out(expiring_ics(doc, lang)))
+        write_text(ics_file, views_out(expiring_ics(doc, lang), archives.roots))
         n = len(doc["items"])
         echo(lang, f"已写入 {n} 个提醒到 {ics_file}", f"Wrote {n} reminders to {ics_file}", err=True)
         tell_replaced(lang, [target])

@@ -50,19 +50,19 @@ def matrix(archive, as_of, fmt, department, no_cache, lang):
             if fmt == "json":
                 docs.append(doc)
             else:
-                click.echo(("\n" if docs else "") + views_out(matrix_text(doc, lang, **term)), nl=False)
+                click.echo(("\n" if docs else "") + views_out(matrix_text(doc, lang, **term), archives.roots), nl=False)
                 docs.append(None)
         if not docs and department is not None and not archives.failed:
             raise SafetrainError(f"工作区的在岗人员中没有部门“{department}”", f"no active person of the workspace is in "
                                  f"department \"{department}\"")
         if fmt == "json":
-            click.echo(views_out(json.dumps({"archives": docs}, ensure_ascii=False, indent=2)))
+            click.echo(views_out(json.dumps({"archives": docs}, ensure_ascii=False, indent=2), archives.roots))
         sys.exit(2 if archives.failed else 0)
     for doc in archives:
         if fmt == "json":
-            click.echo(views_out(json.dumps(doc, ensure_ascii=False, indent=2)))
+            click.echo(views_out(json.dumps(doc, ensure_ascii=False, indent=2), archives.roots))
             continue
-        out = views_out(matrix_text(doc, lang, **term))
+        out = views_out(matrix_text(doc, lang, **term), archives.roots)
         if term["color"] and out.count("\n") > shutil.get_terminal_size().lines:
             click.echo_via_pager(out)
         else:

@@ -40,7 +40,7 @@ def status(paths, as_of, fmt, jobs, no_cache, lang):
     doc = status_of(list(archives))
     broken = archives.failed
     if fmt == "json":
-        click.echo(views_out(json.dumps(doc, ensure_ascii=False, indent=2)))
+        click.echo(views_out(json.dumps(doc, ensure_ascii=False, indent=2), archives.roots))
     else:
-        click.echo(views_out(status_text(doc, lang, **terminal())), nl=False)
+        click.echo(views_out(status_text(doc, lang, **terminal()), archives.roots), nl=False)
     sys.exit(2 if broken else 0)

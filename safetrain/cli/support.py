@@ -184,9 +184,20 @@ def value_shown(value, key: str = "", lang: str = "zh") -> str:
     return str(value)
 
 
-def views_out(text: str) -> str:
+def views_out(text: str, roots=()) -> str:
     """What status, matrix and expiring print or write (text, JSON, a calendar): anything shaped
-    like a 身份证号 masked, whatever field it is in (these views never print one on purpose)."""
+    like a 身份证号 masked, whatever field it is in, unless every archive of `roots` says
+    mask_id_numbers = false (the archives' own choice, as every output honours it)."""
     from ..archive.reading.gbcodes import mask_id_numbers_in
+    from ..archive.reading.loader import load_config
 
+    def masks(root) -> bool:
+        try:
+            config = load_config(root)[1]
+        except Exception:  # unreadable: masked
+            return True
+        return config is None or config.settings.mask_id_numbers
+
+    if roots and not any(masks(root) for root in roots):
+        return text
     return mask_id_numbers_in(text)

@@ -7,6 +7,7 @@ from datetime import date
 
 from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
+from ..archive.reading.gbcodes import masked_value
 from ..errors import SafetrainError
 from ..rules.certstatus import STATE_LABELS
 from . import fmt
@@ -37,7 +38,8 @@ def certificate_rows(result: Result, pid: str | None = None) -> dict:
         states = ctx.certificates(p)
         for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index)):
             c, due = st.certificate, ctx.next_due(st)
-            rows.append({"person": p.id, "name": p.name, "kind": c.kind, "category": c.category,
+            rows.append({"person": p.id, "name": p.name, "kind": c.kind,
+                         "category": masked_value(c.category) if mask else c.category,
                          "number": fmt.certificate_number(c.number, p.id_number, mask),
                          "issued": c.issued.isoformat(), "expires": c.expires.isoformat(),
                          "reviews": [d.isoformat() for d in ctx.reviews_by_then(c)], "state": st.state,

@@ -128,7 +128,8 @@ def _item(result: Result, p, st, state: str, window: int) -> dict:
     return {
         "archive": a.name, "enterprise": e.name if e else "",
         "person": p.id, "name": p.name, "department": p.post_on(result.as_of).department,
-        "kind": c.kind, "category": c.category, "number": mask_id_numbers_in(c.number, p.id_number),
+        "kind": c.kind, "category": c.category,
+        "number": mask_id_numbers_in(c.number, p.id_number) if a.masks_id_numbers else c.number,
         "state": state, "due_kind": st.due_kind, "due": st.due.isoformat(), "days_left": st.days_left,
         "expires": c.expires.isoformat(), "window": window, "citation": st.citation,
         "uid": _uid(_archive_key(result), p.id, c.kind, c.category, c.number, st.due),

@@ -123,17 +123,21 @@ class Requirements:
                 (["manager"] if p.is_manager and ctx.in_group("key") else [])
         states = [st for st in ctx.certificates(p)
                   if st.state != SUPERSEDED]
+
+        def cell(st) -> Cell:  # the date shown is what falls due next, as everywhere (Context.next_due)
+            return Cell(_CERT.get(st.state, CURRENT), ctx.next_due(st).due.isoformat())
+
         if not kinds:  # none required: the certificates held, if any (a 健康证 expires too)
-            held = [Cell(_CERT.get(st.state, CURRENT), st.due.isoformat()) for st in states]
+            held = [cell(st) for st in states]
             return worst(held) if held else NOT_APPLICABLE
         cells = []
         for kind in kinds:
-            mine = [Cell(_CERT.get(st.state, CURRENT), st.due.isoformat()) for st in states
-                    if st.certificate.kind == kind]
+            mine = [cell(st) for st in states if st.certificate.kind == kind]
             if not mine and kind == "manager":  # C005: assessed within the grace months after on_post
                 due = add_months(p.on_post, int(ctx.value("manager_assessment_grace_months")))
                 mine = [Cell(EXPIRING if due >= ctx.as_of else MISSING, due.isoformat())]
             cells.extend(mine or [Cell(MISSING)])
+        cells += [cell(st) for st in states if st.certificate.kind not in kinds]  # the others held expire too
         return worst(cells)
 
     def mentorship(self, p: Person) -> Cell:

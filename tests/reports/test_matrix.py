@@ -223,3 +223,17 @@ def test_a_certificate_nobody_requires_still_shows_when_held(make_archive):
     assert by["E1"] == {"state": "expired", "value": "2024-01-01"} and by["E2"]["state"] == "n.a."
     out = matrix_text(doc, width=200)
     assert "证书" in out.splitlines()[1] and "缺失或已过期：证书 1" in out
+
+
+def test_a_certificate_cell_shows_what_falls_due_next_and_any_certificate_held(make_archive):
+    """A valid special operation certificate's cell shows its next review (as cert list, the ledger
+    and the exports do), and an expired 健康证 held beside it is not hidden by it (C002 says so)."""
+    special = certificate("T1", issued="2022-12-05", expires="2028-12-04")
+    root = make_archive({
+        "people/E1.toml": person(roles='["special_operator"]', extra=special),
+        "people/E2.toml": person("李梅", roles='["special_operator"]', extra=special.replace("T1", "T2") + certificate(
+            "H1", kind="other", category="健康证", issued="2023-01-01", expires="2024-02-29")),
+    })
+    cells = {r["person"]: r["cells"]["certificate"] for r in matrix_document(check_path(root, AS_OF))["people"]}
+    assert cells["E1"] == {"state": "current", "value": "2025-12-05"}  # not the expiry, 2028-12-04
+    assert cells["E2"]["state"] == "expired" and cells["E2"]["value"] == "2024-02-29"

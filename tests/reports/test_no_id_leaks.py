@@ -102,3 +102,21 @@ def test_word_documents_and_html(root, tmp_path):
     assert r.exit_code == 0, r.output
     pages = [p.read_text("utf-8") for p in (tmp_path / "site").rglob("*.html")]
     assert pages and leaks("\n".join(pages)) == []
+
+
+def test_cert_list_masks_an_id_in_a_category_and_mask_false_is_honoured_everywhere(make_archive, tmp_path):
+    from helpers import config
+
+    files = {"people/E1.toml": person(extra=certificate(number=f"T{VALID}", kind="other", category=f"叉车 {VALID}",
+                                                        issued="2021-01-01", expires="2024-07-20"))}
+    masked = make_archive(files, root=tmp_path / "m")
+    r = run("cert", "list", "-a", masked, "--format", "json", *AS_OF)
+    assert r.exit_code == 0 and leaks(r.output) == [], r.output
+    unmasked = make_archive({**files, "safetrain.toml": config() + "\n[settings]\nmask_id_numbers = false\n"},
+                            root=tmp_path / "u")
+    for args in (["cert", "list", "-a", unmasked, "--format", "json"], ["expiring", unmasked, "--format", "json"],
+                 ["status", unmasked, "--format", "json"]):
+        r = run(*args, *AS_OF)
+        assert r.exit_code == 0, (args, r.output)
+        if args[0] != "status":
+            assert f"T{VALID}" in r.output, args  # the archive's own choice, as check and the exports honour it
