@@ -184,3 +184,16 @@ def test_attach_removes_its_copy_when_the_record_cannot_be_changed(archive, tmp_
     result = run("attach", "sessions/S1", scan, "-a", archive)
     assert result.exit_code == 2 and result.output == "错误：拒绝\n"
     assert snapshot(archive) == before
+
+
+def test_cert_review_and_renew_take_the_number_as_every_output_shows_it(archive):
+    """Certificate numbers holding an ID number are masked everywhere (T110105********0021): the
+    officer reviews and renews by that form, the only one they see."""
+    r = run("cert", "add", "E2", "-a", archive, "--kind", "特种作业操作证", "--category", "低压电工作业",
+            "--number", "T110105194912310021", "--issued", "2021-03-01", "--expires", "2027-02-28")
+    assert r.exit_code == 0, r.output
+    r = run("cert", "review", "E2", "T110105********0021", "--date", "2024-02-20", "-a", archive)
+    assert r.exit_code == 0, r.output
+    assert "reviews = [2024-02-20]" in (archive / "people/E2.toml").read_text("utf-8")
+    r = run("cert", "review", "E2", "T110105********9999", "--date", "2024-02-20", "-a", archive)
+    assert r.exit_code == 2 and "没有证号为 T110105********9999 的证书" in r.output

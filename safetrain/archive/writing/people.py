@@ -66,9 +66,17 @@ def change_post(ed: Editor, pid: str, kind: str, values: dict) -> Moved:
 
 
 def certificate_index(ed: Editor, pid: str, number: str) -> tuple[str, int, dict]:
-    """(rel, index, data) of the person's latest certificate with `number`."""
+    """(rel, index, data) of the person's latest certificate with `number` — as recorded, or as
+    every output shows it (an ID number inside it masked: T640104********2221), which is the only
+    form an officer sees; a masked form that fits certificates of two numbers is refused as such."""
     rel, _, data = ed.read("person", pid)
-    found = [(i, c) for i, c in enumerate(data.get("certificates", [])) if isinstance(c, dict) and c.get("number") == number]
+    certs = [(i, c) for i, c in enumerate(data.get("certificates", [])) if isinstance(c, dict)]
+    found = [(i, c) for i, c in certs if c.get("number") == number]
+    if not found and "*" in number:
+        found = [(i, c) for i, c in certs if ed.shown(c.get("number")) == number]
+        if len({str(c.get("number")) for _, c in found}) > 1:
+            raise EditError(f"{rel}：证号 {number} 可对应多张证书，请写出完整证号",
+                            f"{rel}: {number} fits certificates of more than one number; give the whole number", rel)
     if not found:
         have = "、".join(ed.shown(c.get("number")) for c in data.get("certificates", []) if isinstance(c, dict)) or "无"
         raise EditError(f"{rel}：没有证号为 {ed.shown(number)} 的证书（已登记：{have}）",

@@ -105,7 +105,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     # the person page
     "person": ("一人一档", "Person file"), "id_number": ("身份证号", "ID number"), "employment": ("用工形式", "Employment"),
     "post": ("岗位", "Post"), "team": ("班组", "Team"), "roles": ("角色", "Roles"), "hired": ("入职", "Hired"),
-    "on_post": ("上岗", "On the post"), "left": ("离职", "Left"), "in_post": ("在岗", "employed"),
+    "on_post": ("上岗", "On the post"), "left": ("离职", "Left"), "in_post": ("在岗", "still employed"),
     "trainings": ("培训经历", "Training history"), "date": ("日期", "Date"), "title": ("名称", "Title"),
     "type": ("类型", "Type"), "level": ("级别", "Level"), "session_hours": ("学时", "学时"),
     "credited_hours": ("计入学时", "Credited"), "score": ("成绩", "Score"), "result": ("结果", "Result"),
