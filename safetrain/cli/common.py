@@ -77,3 +77,20 @@ def each_root(roots, lang: str, work: Callable[[Any], Any], header: str = "err")
             failed = True
             click.echo(done.line(lang), err=True)
     return failed
+
+
+def _registered(work: Callable[[Any], Any], result) -> Any:
+    from ..api import register_problem
+
+    problem = register_problem(result)
+    if problem is not None:  # reported for this archive (one line), the others go on
+        raise problem
+    return work(result)
+
+
+def registered(work: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`work`, for an archive whose safetrain.toml can be used (api.register_problem): a view of
+    one whose enterprise and rule set are unknown would show figures under the national defaults."""
+    import functools
+
+    return functools.partial(_registered, work)

@@ -9,7 +9,7 @@ from datetime import date
 
 import click
 
-from .common import Archives, terminal
+from .common import Archives, registered, terminal
 from .options import as_of_option, cache_option, force_option, format_option, jobs_option, lang_option
 from .support import echo, tell_replaced, views_out
 
@@ -52,7 +52,7 @@ def expiring(paths, within, as_of, fmt, ics_file, force, jobs, no_cache, lang):
     from ..archive.reading.discover import named_paths
 
     archives = Archives(named_paths(paths, "expiring"), as_of or date.today(), lang,
-                        functools.partial(archive_part, within=within), jobs=jobs, no_cache=no_cache)
+                        registered(functools.partial(archive_part, within=within)), jobs=jobs, no_cache=no_cache)
     parts = list(archives)
     if not parts:  # no archive could be read: no "nothing due" said, no calendar replaced by an empty one
         sys.exit(2)

@@ -36,7 +36,8 @@ def _field_shown(key: str, value, labels: dict, lang: str) -> str:
     shown = value_shown(value, key, lang)
     if field is not None and field.codes is not None:
         codes = value if isinstance(value, (list, tuple)) else [value]
-        shown = "、".join(f"{label(field.codes, c, lang)}（{c}）" for c in codes)
+        shown = ("、".join(f"{label(field.codes, c, lang)}（{c}）" for c in codes) if lang != "en"
+                 else ", ".join(label(field.codes, c, lang) for c in codes))  # English labels are the codes' words
     return f"{labels.get(key, (key, key))[0 if lang != 'en' else 1]} {shown}"
 
 

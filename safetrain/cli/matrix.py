@@ -12,7 +12,7 @@ import click
 
 from ..errors import SafetrainError
 from .support import views_out
-from .common import Archives, roots_of, terminal
+from .common import Archives, registered, roots_of, terminal
 from .options import archive_option, as_of_option, cache_option, format_option, lang_option
 
 
@@ -39,7 +39,7 @@ def matrix(archive, as_of, fmt, department, no_cache, lang):
     roots = roots_of(archive)
     several = len(roots) > 1  # a workspace: the archives without the department are left out
     archives = Archives(None, as_of or date.today(), lang,
-                        functools.partial(matrix_document, department=department, absent_ok=several),
+                        registered(functools.partial(matrix_document, department=department, absent_ok=several)),
                         roots=roots, no_cache=no_cache)
     term = terminal()
     if several:

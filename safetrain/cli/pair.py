@@ -57,12 +57,16 @@ def pair(archive, as_of, start, apprentices, fmt, write, lang):
 def _pair_one(archive, as_of, start, ids, fmt, write, lang, several: str = "") -> None:
     """The pairs of one archive (a workspace: each in turn, `several` naming it; as JSON, one
     document per line with its `archive`, as `check --format json` writes them)."""
-    from ..api import load_archive, ruleset_for
+    from ..api import Result, load_archive, register_problem, ruleset_for
     from ..pairing import plan_pairs, write_plan
     from ..reports.pairing import plan_dict, print_plan
 
-    loaded, _ = load_archive(archive)
-    plan = plan_pairs(loaded, ruleset_for(loaded), as_of or date.today(), apprentices=ids, start=start)
+    loaded, found = load_archive(archive)
+    ruleset, day = ruleset_for(loaded), as_of or date.today()
+    problem = register_problem(Result(loaded, ruleset, day, found))  # its industry and rule set unknown
+    if problem is not None:
+        raise problem
+    plan = plan_pairs(loaded, ruleset, day, apprentices=ids, start=start)
     written = write_plan(loaded, plan) if write else []
     if fmt == "json":
         data = plan_dict(plan, lang) | ({"written": written} if write else {})

@@ -57,7 +57,9 @@ def rules(archive, ruleset, fmt, lang):
     console = Console(highlight=False)
     title = rs.title_en if lang == "en" else rs.title
     where = f" · {label(INDUSTRY, enterprise.industry, lang)}" if enterprise else ""
-    console.print(f"[bold]{rs.name}[/bold]：{title}（{' → '.join(rs.chain)}）{where}")
+    chain = " → ".join(rs.chain)
+    console.print(f"[bold]{rs.name}[/bold]: {title} ({chain}){where}" if lang == "en"
+                  else f"[bold]{rs.name}[/bold]：{title}（{chain}）{where}")
     from rich.table import Column
 
     # a status column only while some rule is not stable (rules/catalog.py)

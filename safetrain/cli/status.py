@@ -9,7 +9,7 @@ from datetime import date
 import click
 
 from .support import views_out
-from .common import Archives, terminal
+from .common import Archives, registered, terminal
 from .options import as_of_option, cache_option, format_option, jobs_option, lang_option
 
 
@@ -35,7 +35,7 @@ def status(paths, as_of, fmt, jobs, no_cache, lang):
     from ..reports.status import status_of, status_text
     from ..reports.summary import archive_summary
 
-    archives = Archives(named_paths(paths, "status"), as_of or date.today(), lang, archive_summary, jobs=jobs,
+    archives = Archives(named_paths(paths, "status"), as_of or date.today(), lang, registered(archive_summary), jobs=jobs,
                         no_cache=no_cache)
     doc = status_of(list(archives))
     broken = archives.failed

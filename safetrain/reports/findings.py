@@ -55,7 +55,7 @@ def text_block(r: Result, lang: str, style: Style = _plain) -> str:
     name = r.archive.config.enterprise.name if r.archive.config else ""
     head = f"{r.archive.name}" + (f" · {name}" if name else "")
     as_of = f"as of {r.as_of}" if lang == "en" else f"截至 {r.as_of}"
-    out = [style(f"== {head} ({r.ruleset.name}: {title}; {as_of})", "heading")]
+    out = [style(_one_line(f"== {head} ({r.ruleset.name}: {title}; {as_of})"), "heading")]  # a wrapped name too
     out.extend(text_line(f, lang, style) for f in r.findings)
     out.append(summary_line(summarize(r.findings), lang))
     return "\n".join(out) + "\n"

@@ -205,8 +205,13 @@ def test_one_line_texts_refuse_nel_and_a_blank_name_and_the_enterprise_name_may_
         "people/E1.toml": person(name="张\\u0085三"),
         "people/E2.toml": person(name=" "),
         "people/E3.toml": person("王五", team='""'),  # an optional team left empty: no team
-        "safetrain.toml": config().replace('name = "宁夏测试机械有限公司"', 'name = "宁夏测试\\\\n机械有限公司"'),
+        "safetrain.toml": config().replace('name = "宁夏测试机械有限公司"', 'name = "宁夏测试\\n机械有限公司"'),
     })
     got = a002(root)
     assert [(s, k) for s, k, _ in got] == [("E1", ("name",)), ("E2", ("name",))], got
     assert got[1][2] == "`name` is empty"
+    from safetrain.api import check_files
+    from safetrain.reports.findings import text_block
+
+    heading = text_block(check_files(root, date(2024, 6, 30)), "zh").splitlines()[0]
+    assert heading.startswith("== ") and "宁夏测试⏎机械有限公司" in heading  # the heading stays one line

@@ -295,3 +295,12 @@ def test_an_override_of_person_html_or_of_people_html_still_prints_each_person(w
     (html / "people.html").write_text('{% for p in persons %}{% include "person.html" %}{% endfor %}', encoding="utf-8")
     assert run(workspace, "-o", tmp_path / "b").exit_code == 0
     assert (tmp_path / "b/a/acme/people-1.html").read_text(encoding="utf-8").count('<p class="mine">') == 1
+
+
+def test_the_views_leave_out_an_archive_whose_safetrain_toml_is_unusable(workspace, tmp_path):
+    """status, matrix, expiring and pair showed its people under the national defaults, exit 0."""
+    (workspace / "bolt" / "safetrain.toml").write_text('format = 1\nruleset = "national"\n[enterprise\n', encoding="utf-8")
+    for args in (["status", str(workspace)], ["expiring", str(workspace)], ["matrix", "-a", str(workspace)],
+                 ["pair", "-a", str(workspace / "bolt")]):
+        r = CliRunner().invoke(main, [*args, "--as-of", str(AS_OF)])
+        assert r.exit_code == 2 and "bolt/safetrain.toml 有错误" in r.output, (args, r.output)
