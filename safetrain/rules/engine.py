@@ -33,7 +33,6 @@ def check(archive: Archive, ruleset: RuleSet, as_of: date, *, select: Sequence[s
     ctx = ctx or Context(archive, ruleset, as_of)
     ran: set[str] = set()
     found: list[Finding] = [_complete(f, RULES[f.code], ruleset) for f in loaded]
-    from_loader = len(found)
     for rule in RULES.values():
         if rule.func is None or not ruleset.enabled(rule.code) or not selected(rule.code, select, ignore):
             continue
@@ -41,9 +40,6 @@ def check(archive: Archive, ruleset: RuleSet, as_of: date, *, select: Sequence[s
             continue
         ran.add(rule.code)
         found.extend(_complete(f, rule, ruleset) for f in rule.func(ctx))
-    if archive.config is not None and archive.excluded.get("config"):  # used in part (loader.config_in_part):
-        file = archive.config.file  # the file itself is left out of every other rule
-        found = found[:from_loader] + [f for f in found[from_loader:] if f.file != file]
     found = apply_waivers(found, archive, ruleset, as_of, ran)
     found = [f for f in found if selected(f.code, select, ignore)]
     if archive.masks_id_numbers:
