@@ -122,6 +122,12 @@ def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
     def fail(key: str, zh: str, en: str):
         raise SafetrainError(f"规则集 {origin}：`{key}` {zh}", f"rule set {origin}: `{key}` {en}")
 
+    for key in ("groups", "figures", "rules", "sources"):  # tables, or a clear error (not an internal one)
+        if not isinstance(data.get(key, {}), dict):
+            fail(key, "应为表", "must be a table")
+    for key in ("name", "title", "title_en", "document"):
+        if key in data and not isinstance(data[key], str):
+            fail(key, "应为文字", "must be text")
     groups = {}
     for name in GROUPS:
         g = data.get("groups", {}).get(name)

@@ -354,3 +354,12 @@ def test_a_number_formatted_as_an_id_is_read_as_excel_shows_it(archive, tmp_path
     assert r.exit_code == 0, r.output
     assert (archive / "people/000123.toml").is_file() and (archive / "people/E0045.toml").is_file()
     assert (archive / "people/7.toml").is_file()  # General: the number as it is
+
+
+def test_a_score_above_100_is_read_where_the_exam_is_out_of_more(make_archive, tmp_path):
+    """The format sets no maximum: a session with pass_mark = 120 (a 150-point exam) takes a 130."""
+    archive = make_archive({"people/E1.toml": person(), "sessions/2023/S1.toml": session("", pass_mark="120")})
+    path = xlsx(tmp_path / "s.xlsx", [[1, "E1", "张三", "机加车间", 130]], ["序号", "工号", "姓名", "部门", "成绩"])
+    r = run("import", "attendance", "S1", path, archive)
+    assert r.exit_code == 0, r.output
+    assert '{ person = "E1", score = 130 }' in (archive / "sessions/2023/S1.toml").read_text("utf-8")

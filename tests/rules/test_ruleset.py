@@ -111,6 +111,11 @@ def test_archive_rule_set_extends_a_builtin(make_archive):
     ('extends = "nowhere"\n', "nowhere"),
     ('extends = "national"\n[groups.key]\nindustries = ["mining"]\n', "mining"),
     ('extends = [1\n', "rules/x.toml"),
+    # a table of the wrong type: a clear error, not an internal one
+    ('extends = "national"\nrules = 5\n', "`rules`"),
+    ('extends = "national"\nfigures = []\n', "`figures`"),
+    ('extends = "national"\ngroups = 5\n', "`groups`"),
+    ('extends = "national"\ndocument = 5\n', "`document`"),
     # a typo in [rules] must never pass silently (P001 stayed on with no word)
     ('extends = "national"\n[rules]\nP001 = { enabld = false }\n', "P001.enabld"),
     ('extends = "national"\n[rules]\np001 = { enabled = false }\n', "p001"),

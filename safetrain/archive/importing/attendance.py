@@ -127,7 +127,7 @@ def _implausible(sheet, row: int, entry: dict, cells: dict, pass_mark: float) ->
     score = entry.get("score")
     if score is None:
         return []
-    if score > MAX_SCORE:
+    if score > MAX_SCORE and pass_mark <= MAX_SCORE:  # out of 100 (a pass mark above it: another scale)
         return [row_error(sheet, row, "score", f"成绩 {score:g} 超过 {MAX_SCORE} 分：请核对（是否多打了一位？），本行未登记",
                           f"score {score:g} is above {MAX_SCORE}: check it (a digit too many?); this row was not listed")]
     retake = any(_RETAKE.match(str(cells.get(k) or "").strip()) for k in ("passed", "score"))
