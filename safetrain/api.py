@@ -71,20 +71,20 @@ def _builtin_ruleset(name: str) -> tuple[RuleSet, str]:
     return _built(*ruleset_tables(name, None))
 
 
-def register_problem(result: Result) -> SafetrainError | None:
-    """Why no document, site or export may be made of `result`'s archive: its safetrain.toml
-    cannot be used (A001, or an A002 in a key the rules need), so its enterprise and rule set
-    are unknown and figures made under the national defaults would say what the archive does
-    not; the error names the file and its first problem. None when it can be used."""
-    if result.archive.config is not None:
-        return None
-    where = f"{result.archive.root}/{MARKER}" if result.archive.root else MARKER
-    first = next((f for f in result.findings if f.file == MARKER and f.code in ("A001", "A002")), None)
+def require_register(archive: Archive, findings: Iterable[Finding] = ()) -> None:
+    """Refuse to make anything of `archive` when its safetrain.toml cannot be used (A001, or an
+    A002 in a key the rules need): its enterprise and rule set are unknown, and documents, views
+    or exports made under the national defaults would say what the archive does not. The error
+    names the file and its first problem (from `findings`, the check's or the loader's)."""
+    if archive.config is not None:
+        return
+    where = f"{archive.root}/{MARKER}" if archive.root else MARKER
+    first = next((f for f in findings if f.file == MARKER and f.code in ("A001", "A002")), None)
     zh = f"：{first.message_zh}" if first else ""
     en = f": {first.message_en}" if first else ""
-    return SafetrainError(f"{where} 有错误{zh}；企业和规则集无法确定，未生成任何文件：请先修正（safetrain check）",
-                          f"{where} has errors{en}; the enterprise and its rule set are unknown, nothing was "
-                          "written: fix it first (safetrain check)")
+    raise SafetrainError(f"{where} 有错误{zh}；企业和规则集无法确定，此档案未处理：请先修正（safetrain check）",
+                         f"{where} has errors{en}; the enterprise and its rule set are unknown, this archive was "
+                         "left out: fix it first (safetrain check)")
 
 
 def _built(data: dict, chain: list, origin: str) -> tuple[RuleSet, str]:

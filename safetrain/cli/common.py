@@ -80,16 +80,14 @@ def each_root(roots, lang: str, work: Callable[[Any], Any], header: str = "err")
 
 
 def _registered(work: Callable[[Any], Any], result) -> Any:
-    from ..api import register_problem
+    from ..api import require_register
 
-    problem = register_problem(result)
-    if problem is not None:  # reported for this archive (one line), the others go on
-        raise problem
+    require_register(result.archive, result.findings)  # reported for this archive (one line), the others go on
     return work(result)
 
 
 def registered(work: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """`work`, for an archive whose safetrain.toml can be used (api.register_problem): a view of
+    """`work`, for an archive whose safetrain.toml can be used (api.require_register): a view of
     one whose enterprise and rule set are unknown would show figures under the national defaults."""
     import functools
 

@@ -75,11 +75,13 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
 
 def _usable(archives, lang: str):
     """The checked archives whose safetrain.toml can be used; another is reported and left out."""
-    from ..api import register_problem
+    from ..api import require_register
+    from ..errors import SafetrainError
 
     for result in archives:
-        problem = register_problem(result)
-        if problem is not None:
+        try:
+            require_register(result.archive, result.findings)
+        except SafetrainError as problem:
             click.echo(problem.line(lang), err=True)
             archives.failed = True
             continue

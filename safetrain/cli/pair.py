@@ -57,15 +57,13 @@ def pair(archive, as_of, start, apprentices, fmt, write, lang):
 def _pair_one(archive, as_of, start, ids, fmt, write, lang, several: str = "") -> None:
     """The pairs of one archive (a workspace: each in turn, `several` naming it; as JSON, one
     document per line with its `archive`, as `check --format json` writes them)."""
-    from ..api import Result, load_archive, register_problem, ruleset_for
+    from ..api import load_archive, require_register, ruleset_for
     from ..pairing import plan_pairs, write_plan
     from ..reports.pairing import plan_dict, print_plan
 
     loaded, found = load_archive(archive)
     ruleset, day = ruleset_for(loaded), as_of or date.today()
-    problem = register_problem(Result(loaded, ruleset, day, found))  # its industry and rule set unknown
-    if problem is not None:
-        raise problem
+    require_register(loaded, found)  # its industry and rule set unknown: no pairs under the national defaults
     plan = plan_pairs(loaded, ruleset, day, apprentices=ids, start=start)
     written = write_plan(loaded, plan) if write else []
     if fmt == "json":

@@ -23,12 +23,10 @@ def _checked(archive: str, as_of: date | None, no_cache: bool = False, meanwhile
     """The checked archive the documents are made of; refused when safetrain.toml cannot be used
     (A001, or an A002 in a key the rules need): the enterprise and its rule set are unknown, and
     a register or ledger printed under the national defaults would say what the archive does not."""
-    from ..api import check_path, register_problem
+    from ..api import check_path, require_register
 
     result = check_path(archive, as_of or date.today(), cache=not no_cache, meanwhile=meanwhile)
-    problem = register_problem(result)
-    if problem is not None:
-        raise problem
+    require_register(result.archive, result.findings)
     return result
 
 

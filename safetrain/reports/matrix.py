@@ -34,6 +34,7 @@ from datetime import date
 
 from ..api import Result
 from ..archive.reading.models import Person
+from ..dates import NO_EXPIRY
 from ..errors import SafetrainError
 from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRING, REVIEW_DUE,
                                 REVIEW_OVERDUE, SUPERSEDED)
@@ -124,8 +125,9 @@ class Requirements:
         states = [st for st in ctx.certificates(p)
                   if st.state != SUPERSEDED]
 
-        def cell(st) -> Cell:  # the date shown is what falls due next, as everywhere (Context.next_due)
-            return Cell(_CERT.get(st.state, CURRENT), ctx.next_due(st).due.isoformat())
+        def cell(st) -> Cell:  # the date shown is what falls due next, as everywhere (Context.next_due);
+            due = ctx.next_due(st).due  # none for a certificate that never expires (9999-12-31: 长期有效)
+            return Cell(_CERT.get(st.state, CURRENT), "" if due == NO_EXPIRY else due.isoformat())
 
         if not kinds:  # none required: the certificates held, if any (a 健康证 expires too)
             held = [cell(st) for st in states]

@@ -237,3 +237,10 @@ def test_a_certificate_cell_shows_what_falls_due_next_and_any_certificate_held(m
     cells = {r["person"]: r["cells"]["certificate"] for r in matrix_document(check_path(root, AS_OF))["people"]}
     assert cells["E1"] == {"state": "current", "value": "2025-12-05"}  # not the expiry, 2028-12-04
     assert cells["E2"]["state"] == "expired" and cells["E2"]["value"] == "2024-02-29"
+
+
+def test_a_certificate_that_never_expires_shows_no_date_in_the_matrix(make_archive):
+    root = make_archive({"people/E1.toml": person(extra=certificate("H1", kind="other", category="叉车",
+                                                                    issued="2021-01-01", expires="9999-12-31"))})
+    [row] = matrix_document(check_path(root, AS_OF))["people"]
+    assert row["cells"]["certificate"]["state"] == "current" and "9999" not in str(row["cells"]["certificate"])

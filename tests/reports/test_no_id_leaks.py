@@ -32,6 +32,7 @@ def root(make_archive):
         "sessions/S1.toml": session('{ person = "E1", score = 90 },\n  { person = "E2", score = 90 }',
                                     content=f'"补签人 {VALID}"'),
         "drills/D1.toml": drill(participants='"E1"', evaluation=f'"记录人 {VALID}"'),
+        "people/E3.toml": person("王五", department=f'"前厅 {VALID}"'),  # even where no ID belongs: the views mask it
         "plans/2024.toml": plan(approved="2024-01-05").replace('audience = "全体员工"', f'audience = "新员工 {VALID}"'),
     })
 

@@ -436,12 +436,10 @@ def written_part(plan: Plan, index: Mapping[Path, int], folder: Path, result: Re
     its due counts). `index` gives each archive root's place. What a workspace runs
     for each archive as it is checked, in a worker process where there are several,
     so the pages are rendered and written on every core and only the figures come back."""
-    from ...api import register_problem
+    from ...api import require_register
     from .writer import put
 
-    problem = register_problem(result)
-    if problem is not None:  # the archive is reported and left out of the site, as one that cannot be read
-        raise problem
+    require_register(result.archive, result.findings)  # reported and left out of the site, as one unreadable
     i = index[Path(result.archive.root)]
     pages, summary, due = archive_part(plan, i, result)
     renderer = _renderer()
