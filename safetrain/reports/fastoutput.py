@@ -7,7 +7,7 @@ An HTML report of 10,000 people prints some 1.6 million values, so that
 wrapping and the generator hops were half of its rendering time.
 
 `OutputCodeGenerator` (Jinja's documented `code_generator_class` hook, as
-`jinja2.nativetypes` uses it) changes two things and nothing else:
+`jinja2.nativetypes` uses it) changes three things and nothing else:
 
 - the pieces of one output node leave in one `yield ''.join((...))` instead
   of a yield each (where Jinja yields them, outside buffers and blocks that
@@ -18,7 +18,11 @@ wrapping and the generator hops were half of its rendering time.
   as before. The characters are markupsafe's, so the output is the same
   bytes; it can be a plain `str` because what is yielded is only ever joined
   into the page, and what a macro, a `{% set %}` block, a filter block or
-  `super()` collects is marked safe as a whole by Jinja, as before.
+  `super()` collects is marked safe as a whole by Jinja, as before;
+- `x.name` where `name` is no attribute of a dict looks the key up in place
+  when `x` is a plain dict holding it (every page context is one), and calls
+  `environment.getattr` (the sandbox's, with its checks) for anything else:
+  the answer the sandbox gives a dict, without a function call per value.
 
 `visit_Output` follows Jinja 3.1's own and uses its helpers (`_make_finalize`,
 `_output_child_*`, `_output_const_repr`): pyproject pins jinja2 below 3.2, and
@@ -33,12 +37,15 @@ from typing import Any
 
 import markupsafe
 from jinja2 import nodes
-from jinja2.compiler import CodeGenerator
+from jinja2.compiler import CodeGenerator, optimizeconst
 
 from ..archive.reading.gbcodes import masked_value
 
 #: markupsafe's escaping of a str without the Markup wrapper (its C speedup where built)
 _escape_inner = getattr(markupsafe, "_escape_inner", None)
+
+#: what `x.name` finds on a dict before its keys (Jinja looks an attribute up first)
+DICT_ATTRIBUTES = frozenset(dir(dict))
 
 #: whether the rendering under way masks 身份证号 in the values it prints (`masking`): yes unless
 #: told otherwise (an archive whose settings say mask_id_numbers = false), per thread and task
@@ -50,7 +57,7 @@ def escape_text(value: Any):
     anything shaped like a 身份证号 in a printed value masked first (a session's content or a
     plan's audience may quote one: every Word document and HTML page prints through here)."""
     if type(value) is str:
-        if _masking.get():
+        if len(value) >= 15 and _masking.get():  # a shorter value holds no 身份证号
             value = masked_value(value)  # the one test (a long value with a run of 15 digits) and mask
         if _escape_inner is not None:
             return _escape_inner(value)
@@ -71,6 +78,17 @@ class OutputCodeGenerator(CodeGenerator):
     def visit_Template(self, node, frame=None) -> None:
         super().visit_Template(node, frame)
         self.writeline(f"from {__name__} import escape_text as escape")  # module level, after Jinja's own imports
+
+    @optimizeconst
+    def visit_Getattr(self, node: nodes.Getattr, frame) -> None:
+        if self.environment.is_async or node.attr in DICT_ATTRIBUTES:
+            super().visit_Getattr(node, frame)
+            return
+        # x evaluated once (an inner x.y's value is taken before this one's is stored)
+        key = repr(node.attr)
+        self.write("(_ga_v[%s] if type(_ga_v := " % key)
+        self.visit(node.node, frame)
+        self.write(f") is dict and {key} in _ga_v else environment.getattr(_ga_v, {key}))")
 
     def visit_Output(self, node: nodes.Output, frame) -> None:
         if frame.buffer is not None or frame.require_output_check or len(node.nodes) < 2:

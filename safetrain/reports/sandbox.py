@@ -43,7 +43,7 @@ from jinja2.runtime import Macro, Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..controls import CONTROL
-from .fastoutput import OutputCodeGenerator
+from .fastoutput import DICT_ATTRIBUTES, OutputCodeGenerator
 
 RENDER_SECONDS = 60.0  # one rendering of one template; SAFETRAIN_RENDER_SECONDS overrides
 MAX_OUTPUT = 200_000_000  # characters one rendering may write (the register of 10,000 people: ~4 million)
@@ -208,10 +208,6 @@ def _limited_filter(name: str, func):
 _control = CONTROL.search
 
 
-#: what `x.name` finds on a dict before its keys
-_DICT_ATTRIBUTES = frozenset(dir(dict))
-
-
 class LimitedEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox with the limits above."""
 
@@ -248,7 +244,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         """`x.name` on a plain dict (every context is one) without the AttributeError Jinja
         raises and catches first: the same answer, as Jinja looks an attribute up before a
         key and a dict has no attribute other than its methods."""
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
             except KeyError:
