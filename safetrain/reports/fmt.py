@@ -59,6 +59,18 @@ def days(start: date | datetime, end: date | datetime) -> str:
 
 def num(x: float | int | None) -> str:
     """24.0 -> "24", 1.5 -> "1.5", 1.25 -> "1.25"; None -> ""."""
+    got = _NUMS.get(x)  # a report prints the same few hours and scores a million times
+    if got is None:
+        got = _num(x)
+        if len(_NUMS) < 4096:
+            _NUMS[x] = got
+    return got
+
+
+_NUMS: dict = {}
+
+
+def _num(x: float | int | None) -> str:
     if x is None:
         return ""
     if float(x).is_integer():

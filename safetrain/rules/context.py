@@ -23,6 +23,7 @@ class Context:
         self._figures: dict[str, Figure] = {}
         self._yearly: dict[tuple, dict[int, float]] = {}  # (person, types, exclude) -> credited 学时 by year
         self._certificates: dict[str, list] = {}  # person id -> certstatus.CertState of their certificates
+        self._next_due: dict[int, tuple] = {}  # id(state) -> (state, what falls due next)
 
     def kept(self) -> "Context":
         """A Context for what is made from the check's result (documents, the ledger), holding
@@ -34,6 +35,7 @@ class Context:
             if name in self.__dict__:
                 out.__dict__[name] = self.__dict__[name]
         out._figures, out._yearly, out._certificates = self._figures, self._yearly, self._certificates
+        out._next_due = self._next_due
         return out
 
     def memo(self, key: str, compute):
@@ -58,9 +60,14 @@ class Context:
     def next_due(self, state):
         """What a certificate state shows as falling due next (certstatus.next_due): for a valid
         one, its next review when that comes before the expiry. Every view that prints a due date."""
+        got = self._next_due.get(id(state))  # the person file, the matrix and the ledger ask of the same state
+        if got is not None and got[0] is state:
+            return got[1]
         from .certstatus import next_due
 
-        return next_due(state, self.ruleset, self.enterprise, self.as_of)
+        due = next_due(state, self.ruleset, self.enterprise, self.as_of)
+        self._next_due[id(state)] = (state, due)  # the state kept with it: its id is not another's
+        return due
 
     def reviews_by_then(self, certificate) -> list:
         """The certificate's reviews on or before as_of, oldest first (a later one had not happened)."""

@@ -23,6 +23,18 @@ def strings_only(value) -> bool:
     return isinstance(value, str)
 
 
+def test_num_remembers_its_answers_without_changing_them():
+    """fmt.num keeps the texts it made (a report prints the same hours a million times): the
+    same text as worked out afresh for ints, floats and None, and a bounded memo."""
+    values = [0, 1, 1.0, True, 24.0, 1.5, 1.25, 1.005, 2.675, -0.0, 7.999, None, 10 ** 20, float("nan")]
+    fresh = [fmt._num(v) for v in values]
+    assert [fmt.num(v) for v in values] == fresh == [fmt.num(v) for v in values]
+    assert fresh[:7] == ["0", "1", "1", "1", "24", "1.5", "1.25"]
+    for i in range(10_000):
+        fmt.num(i + 0.5)
+    assert len(fmt._NUMS) <= 4096 and fmt.num(9_999.5) == "9999.5"
+
+
 def test_fmt():
     from datetime import date, datetime
 

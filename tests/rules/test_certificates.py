@@ -337,3 +337,26 @@ def test_an_expired_health_certificate_cites_no_special_operation_law(memory_arc
     by = {f.subject: f for f in findings(root, select=["C002"])}
     assert "特种作业" not in by["E1"].citation and by["E1"].citation
     assert "特种作业" in by["E2"].citation
+
+
+def test_what_falls_due_next_is_worked_out_once_per_state(memory_archive):
+    """Context.next_due remembers its answer per certificate state (the person file, the matrix
+    and the ledger ask of the same state): the same answer as certstatus.next_due, and a state
+    made afresh (the same values, another object) gets its own."""
+    from dataclasses import replace
+
+    from safetrain.api import check_files
+    from safetrain.rules import certstatus
+
+    root = memory_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
+        issued="2022-03-01", expires="2028-02-28"))})
+    ctx = check_files(root, AS_OF).view_context()
+    p = ctx.archive.people["E1"]
+    (st,) = ctx.certificates(p)
+    first = ctx.next_due(st)
+    assert first == certstatus.next_due(st, ctx.ruleset, ctx.enterprise, ctx.as_of)
+    assert first.due_kind == "review" and first.due == date(2025, 3, 1) and st.state == certstatus.VALID
+    assert ctx.next_due(st) is first and ctx.kept().next_due(st) is first
+    other = replace(st, due=date(2028, 2, 28))
+    assert ctx.next_due(other) is not first and ctx.next_due(other) == certstatus.next_due(
+        other, ctx.ruleset, ctx.enterprise, ctx.as_of)

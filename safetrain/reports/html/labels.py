@@ -135,5 +135,5 @@ def labels(lang: str) -> dict[str, str]:
 
 
 def t(key: str, lang: str, **values) -> str:
-    zh, en = _LABELS[key]
-    return (en if lang == "en" else zh).format(**values)
+    text = _LABELS[key][lang == "en"]
+    return text.format(**values) if values else text
