@@ -20,7 +20,7 @@ def import_():
 
     Import a staff roster or a session's attendance from an .xlsx, .xls
     (Excel 97–2003), .ods or .csv file (UTF-8 or GBK). The header row may sit
-    below a title; the usual footer (制表人, 审核人, 制表日期, 合计) is left
+    below a title, or take two rows (group labels over the headers); the usual footer (制表人, 审核人, 制表日期, 合计) is left
     out. Every row is checked; bad rows are reported with the row number and
     column the spreadsheet shows and not written; good rows are written.
     Exit 1 when any row failed.

@@ -363,3 +363,54 @@ def test_a_score_above_100_is_read_where_the_exam_is_out_of_more(make_archive, t
     r = run("import", "attendance", "S1", path, archive)
     assert r.exit_code == 0, r.output
     assert '{ person = "E1", score = 130 }' in (archive / "sessions/2023/S1.toml").read_text("utf-8")
+
+
+def grouped_roster(path, *, anchors_merged_down: bool):
+    """A roster whose header takes two rows, as HR sheets have it: group labels merged across the
+    headers below them, the other headers merged down over both rows (the text in the top row only)."""
+    book = Workbook()
+    ws = book.active
+    ws.append(["员工花名册"])
+    ws.merge_cells("A1:G1")
+    if anchors_merged_down:  # 工号/姓名 in the upper row (merged down); 部门/岗位 below 岗位信息
+        ws.append(["序号", "工号", "姓名", "岗位信息", None, "入职日期", "用工形式"])
+        ws.append([None, None, None, "部门", "岗位", None, None])
+        for col in "ABCFG":
+            ws.merge_cells(f"{col}2:{col}3")
+        ws.merge_cells("D2:E2")
+    else:  # the anchors in the lower row, under 基本信息; 入职日期 and 用工形式 merged down
+        ws.append(["序号", "基本信息", None, "岗位信息", None, "入职日期", "用工形式"])
+        ws.append([None, "工号", "姓名", "部门", "岗位", None, None])
+        for col in "AFG":
+            ws.merge_cells(f"{col}2:{col}3")
+        ws.merge_cells("B2:C2")
+        ws.merge_cells("D2:E2")
+    ws.append([1, "E7", "王五", "机电队", "电工", "2024-01-02", "正式工"])
+    ws.append([2, "E8", "赵六", "机加车间", "车工", "2023-07-03", "劳务派遣"])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("anchors_merged_down", [True, False])
+def test_a_header_of_two_rows_with_group_labels_is_read(archive, tmp_path, anchors_merged_down):
+    path = grouped_roster(tmp_path / "r.xlsx", anchors_merged_down=anchors_merged_down)
+    sheet = read_sheet(path, ROSTER_HEADERS, ("id", "name"), known=KNOWN_EXTRA)
+    assert sheet.header_row == 3 and [n for n, _ in sheet.rows] == [4, 5]
+    assert {k: c.letter for k, c in sheet.columns.items()} == {
+        "id": "B", "name": "C", "department": "D", "post": "E", "hired": "F", "employment": "G"}
+    assert sheet.rows[1][1]["post"] == "车工" and sheet.ignored == []  # the group labels gave way to what they group
+    done = run("import", "roster", path, archive)
+    assert done.exit_code == 0, done.output
+    text = (archive / "people/E8.toml").read_text("utf-8")
+    assert 'department = "机加车间"' in text and 'post = "车工"' in text and "hired = 2023-07-03" in text
+    assert 'employment = "dispatched"' in text
+
+
+def test_a_data_row_under_a_one_row_header_is_never_taken_for_headers(tmp_path):
+    """The row below the header is a second header row only when it is blank under every header
+    found: a person called 岗位 in a data row stays a person."""
+    path = xlsx(tmp_path / "r.xlsx", [["E7", "岗位", "机电队", None, "2024-01-02"]],
+                ["工号", "姓名", "部门", "备注", "入职日期"])
+    sheet = read_sheet(path, ROSTER_HEADERS, ("id", "name"), known=KNOWN_EXTRA)
+    assert sheet.header_row == 1 and sheet.rows == [(2, {"id": "E7", "name": "岗位", "department": "机电队",
+                                                          "note": None, "hired": "2024-01-02"})]

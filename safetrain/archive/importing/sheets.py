@@ -1,7 +1,7 @@
 """Reading a sheet of records as HR departments and trainers hand them over:
 .xlsx, .xls (Excel 97–2003), .ods and .csv (UTF-8, or GBK as Chinese Excel
-saves "CSV"). Find the header row (below a merged title row, say), map its
-headers (Chinese, or the format's keys) to fields, and give every data row
+saves "CSV"). Find the header row (below a merged title row, say; one or two
+rows, with group labels merged over the headers), map its headers (Chinese, or the format's keys) to fields, and give every data row
 with its row number and column letter as the spreadsheet shows them.
 
 Workbooks are read with python-calamine (Rust; fast on large sheets): cells
@@ -94,15 +94,16 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
         raise SafetrainError(f"{path}：前 {HEADER_SEARCH_ROWS} 行中找不到表头（需要 {wanted} 列）{which_zh}",
                              f"{path}: no header row in the first {HEADER_SEARCH_ROWS} rows "
                              f"(a {' or '.join(anchors)} column is needed){which_en}")
-    columns, index_of, ignored = _columns(path, grid[header_at], lookup)
+    header, first = _grouped_header(grid, header_at, lookup)
+    columns, index_of, ignored = _columns(path, header, lookup)
     shown = [c for c, key in index_of.items() if key in as_shown]
     if shown and suffix in (".xlsx", ".xlsm"):
-        _as_shown(path, name, grid, header_at + 1, shown)
+        _as_shown(path, name, grid, first, shown)
     quiet = {normalise_header(k) for k in known}
     ignored = [h for h in ignored if normalise_header(h) not in quiet]
     rows: list[tuple[int, dict[str, Any]]] = []
     footer: list[int] = []
-    for r in range(header_at + 1, len(grid)):
+    for r in range(first, len(grid)):
         if _is_footer(grid[r]):
             footer.append(r + 1)
             continue
@@ -111,7 +112,7 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
             continue
         rows.append((r + 1, cells))
     formula_errors = {(r + 1, index_of[c]): msg for (r, c), msg in formulas.items() if c in index_of}
-    return Sheet(name, columns, rows, ignored, formula_errors, hidden, footer, header_at + 1)
+    return Sheet(name, columns, rows, ignored, formula_errors, hidden, footer, first)
 
 
 def _header_row(grid: list[list[Any]], lookup: dict[str, str], anchors: tuple[str, ...]) -> int | None:
@@ -121,6 +122,47 @@ def _header_row(grid: list[list[Any]], lookup: dict[str, str], anchors: tuple[st
     return None
 
 
+def _field(value: Any, lookup: dict[str, str]) -> str | None:
+    """The field a header names (with or without a note in brackets at its end), or None."""
+    if value is None or not str(value).strip():
+        return None
+    key = lookup.get(normalise_header(value))
+    if key is None:
+        key = lookup.get(normalise_header(_HEADER_NOTE.sub("", str(value).strip())))
+    return key
+
+
+def _grouped_header(grid: list[list[Any]], at: int, lookup: dict[str, str]) -> tuple[list[Any], int]:
+    """The header (one cell per column) and the index of the first data row. A roster's header
+    often takes two rows: group labels (基本信息, 岗位信息) merged over the headers below them,
+    and the other headers merged down over both rows (a merged cell holds its text in its
+    first row only). Found at row `at` (the first naming an anchor field), it is completed by
+    the row above, where a column is headed there only, and by the row below when that row
+    names fields under group labels and is blank under every header already found (no data row is)."""
+    header = list(grid[at])
+
+    def put(row: list[Any], blank_only: bool) -> None:
+        for c, value in enumerate(row):
+            if _field(value, lookup) is None:
+                continue
+            if c >= len(header):
+                header.extend([None] * (c + 1 - len(header)))
+            if _field(header[c], lookup) is None and not (blank_only and header[c] is not None and str(header[c]).strip()):
+                header[c] = value
+
+    if at > 0:
+        put(grid[at - 1], blank_only=True)
+    if at + 1 < len(grid):
+        below = grid[at + 1]
+        named = [c for c, value in enumerate(header) if _field(value, lookup) is not None]
+        under = [c for c, value in enumerate(below) if _field(value, lookup) is not None
+                 and (c >= len(header) or _field(header[c], lookup) is None)]
+        if under and all(c >= len(below) or below[c] is None or not str(below[c]).strip() for c in named):
+            put(below, blank_only=False)
+            return header, at + 2
+    return header, at + 1
+
+
 def _columns(path: Path, header: list[Any], lookup: dict[str, str]):
     columns: dict[str, Column] = {}
     index_of: dict[int, str] = {}
@@ -128,9 +170,7 @@ def _columns(path: Path, header: list[Any], lookup: dict[str, str]):
     for c, value in enumerate(header):
         if value is None or not str(value).strip():
             continue
-        key = lookup.get(normalise_header(value))
-        if key is None:
-            key = lookup.get(normalise_header(_HEADER_NOTE.sub("", str(value).strip())))
+        key = _field(value, lookup)
         if key is None:
             ignored.append(str(value).strip())
             continue
