@@ -56,15 +56,19 @@ def _sheet_notes(report, lang: str) -> None:
              f"footer rows left out (made by, checked by, date ...): {_rows(report.footer)}")
 
 
-def _report(report, lang: str, dry_run: bool, labels: dict, attendance: bool = False) -> None:
+def _where(source: str, e) -> tuple[str, str]:
+    """Where a row's problem is: the file, the row and the column, as the spreadsheet shows them."""
+    return (f"{source} 第 {e.row} 行" + (f" {e.column}" if e.column else ""),
+            f"{source}: row {e.row}" + (f", {e.column_en}" if e.column_en else ""))
+
+
+def _report(report, lang: str, dry_run: bool, labels: dict, source: str, attendance: bool = False) -> None:
     _sheet_notes(report, lang)
     for e in getattr(report, "doubtful", ()):  # written, but worth a look
-        where_zh = f"第 {e.row} 行" + (f" {e.column}" if e.column else "")
-        where_en = f"row {e.row}" + (f", {e.column_en}" if e.column_en else "")
+        where_zh, where_en = _where(source, e)
         echo(lang, f"注意：{where_zh}：{e.zh}", f"note: {where_en}: {e.en}")
     for e in report.errors:
-        where_zh = f"第 {e.row} 行" + (f" {e.column}" if e.column else "")
-        where_en = f"row {e.row}" + (f", {e.column_en}" if e.column_en else "")
+        where_zh, where_en = _where(source, e)
         echo(lang, f"{where_zh}：{e.zh}", f"{where_en}: {e.en}")
     if attendance:  # people are listed on the session, never created
         verb = say(lang, "将登记" if dry_run else "已登记", "would list" if dry_run else "listed")
@@ -178,7 +182,7 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
     if dry_run and report.generated:
         _generated(report, lang)
     labels = {k: (ROSTER_HEADERS[k][0], k) for k in PERSON.fields if k in ROSTER_HEADERS}
-    _report(report, lang, dry_run, labels)
+    _report(report, lang, dry_run, labels, file)
     sys.exit(1 if report.failed else 0)
 
 
@@ -222,7 +226,7 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
     with editing(archive, dry_run=dry_run) as ed:
         report = import_attendance(ed, sid, file, update=update, sheet_name=sheet)
     labels = {"score": ("成绩", "score"), "passed": ("结果", "passed"), "hours": ("学时", "hours"), "note": ("备注", "note")}
-    _report(report, lang, dry_run, labels, attendance=True)
+    _report(report, lang, dry_run, labels, file, attendance=True)
     sys.exit(1 if report.failed else 0)
 
 

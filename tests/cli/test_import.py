@@ -59,7 +59,7 @@ def test_roster_import_reports_bad_rows_and_writes_good_ones(archive, tmp_path):
     result = run("import", "roster", path, "-a", archive)
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[:5] == ERRORS
+    assert lines[:5] == [f"{path} {line}" for line in ERRORS]  # the file, the row, the column
     assert "新建 E100 王五" in lines and "新建 E105 周九" in lines
     assert "跳过 E1（第 10 行）：已存在；用 --update 更新" in lines
     assert lines[-1] == "新建 2，更新 0，跳过 1，出错 5 行"
@@ -70,6 +70,8 @@ def test_roster_import_reports_bad_rows_and_writes_good_ones(archive, tmp_path):
         "on_post": date(2023, 7, 5), "skill_level": "intermediate"}
     assert a_family(archive) == []
     assert run("fmt", "--check", archive).exit_code == 0
+    english = run("import", "roster", path, "-a", archive, "--dry-run", "--lang", "en").output.splitlines()
+    assert english[1] == f"{path}: row 5, 入职日期 (column H): not a valid date: 2023年2月30日 (no such day)"
 
 
 def test_roster_dry_run_writes_nothing(archive, tmp_path):
@@ -204,13 +206,13 @@ def test_attendance_import(with_session, tmp_path):
     result = run("import", "attendance", "S1", path, "-a", with_session)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "第 4 行 姓名（B列）：姓名 李梅 对应 2 人（E2、E4），请填写工号",
-        "第 5 行 姓名（B列）：没有姓名为 不存在 的人员",
-        "第 6 行 工号（A列）：工号 E2 的姓名是 李梅，不是 王五",
-        "第 7 行 成绩（C列）：应为分数（如 85 或 85分）、合格/不合格、补考合格 或 缺考：优秀",
-        "第 8 行 工号（A列）：人员 E3 与第 2 行重复",
-        "第 9 行 工号（A列）：人员 E404 没有人员档案（people/E404.toml）",
-        "第 11 行 学时（E列）：学时 12 超过本期培训学时 8",
+        f"{path} 第 4 行 姓名（B列）：姓名 李梅 对应 2 人（E2、E4），请填写工号",
+        f"{path} 第 5 行 姓名（B列）：没有姓名为 不存在 的人员",
+        f"{path} 第 6 行 工号（A列）：工号 E2 的姓名是 李梅，不是 王五",
+        f"{path} 第 7 行 成绩（C列）：应为分数（如 85 或 85分）、合格/不合格、补考合格 或 缺考：优秀",
+        f"{path} 第 8 行 工号（A列）：人员 E3 与第 2 行重复",
+        f"{path} 第 9 行 工号（A列）：人员 E404 没有人员档案（people/E404.toml）",
+        f"{path} 第 11 行 学时（E列）：学时 12 超过本期培训学时 8",
         "已登记 E3 王五",
         "已登记 E5 赵六",
         "跳过 E1（第 10 行）：已在参加人员中；用 --update 更新",

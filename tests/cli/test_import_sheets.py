@@ -84,11 +84,11 @@ def test_ids_must_be_text_or_whole_numbers_and_text_is_bounded(archive, tmp_path
     assert r.exit_code == 1
     lines = r.output.splitlines()
     assert lines[:5] == [
-        "第 2 行 工号（A列）：编号不能是逻辑值 TRUE（请把该列设为文本后重新填写）",
-        "第 3 行 工号（A列）：编号不能是小数：1001.5（请把该列设为文本后重新填写）",
-        "第 5 行 姓名（B列）：内容过长（51 字，最多 50 字）",
-        "第 6 行 入职日期（F列）：日期 1850-01-02 不在 1900 年到 2100 年之间，请检查年份",
-        "第 7 行 入职日期（F列）：日期 2204-01-02 不在 1900 年到 2100 年之间，请检查年份",
+        f"{path} 第 2 行 工号（A列）：编号不能是逻辑值 TRUE（请把该列设为文本后重新填写）",
+        f"{path} 第 3 行 工号（A列）：编号不能是小数：1001.5（请把该列设为文本后重新填写）",
+        f"{path} 第 5 行 姓名（B列）：内容过长（51 字，最多 50 字）",
+        f"{path} 第 6 行 入职日期（F列）：日期 1850-01-02 不在 1900 年到 2100 年之间，请检查年份",
+        f"{path} 第 7 行 入职日期（F列）：日期 2204-01-02 不在 1900 年到 2100 年之间，请检查年份",
     ]
     assert "新建 1002 钱七" in r.output  # a whole number is the text "1002"
 
@@ -173,7 +173,7 @@ def test_attendance_takes_the_usual_headers_and_values(with_session, tmp_path, h
     assert r.exit_code == 1
     assert r.output.splitlines() == [
         "已跳过表尾（制表人、审核人、日期等）：第 8 行",
-        f"第 6 行 {header}（D列）：没有成绩或结果（本期培训有考核）；填写后再导入，本行未登记",
+        f"{path} 第 6 行 {header}（D列）：没有成绩或结果（本期培训有考核）；填写后再导入，本行未登记",
         "已登记 E1 张三", "已登记 E3 王五", "已登记 E5 孙七",
         "第 4 行 E2：缺考，未登记",
         "登记 3 人，更新 0，跳过 0，缺考 1，出错 1 行",
@@ -312,7 +312,7 @@ def test_numbers_excel_has_changed_are_not_written_as_ids(make_archive, tmp_path
     csv.write_text("工号,姓名,身份证号,部门,岗位,用工形式,入职日期\nN082,郑十一,640104199001022000,装配车间,装配工,正式工,2024/6/3\n",
                    encoding="utf-8-sig")
     r = run("import", "roster", csv, archive)
-    assert r.exit_code == 0 and "注意：第 2 行" in r.output and "末三位为 000，号码校验通过" in r.output, r.output
+    assert r.exit_code == 0 and f"注意：{csv} 第 2 行" in r.output and "末三位为 000，号码校验通过" in r.output, r.output
     assert '"640104199001022000"' in (archive / "people/N082.toml").read_text("utf-8")
 
 
