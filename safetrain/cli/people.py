@@ -36,6 +36,8 @@ def leave(pid, day, archive, lang):
 
     Record that PID left on --date (the file's `left`). A person who has
     left is judged no more after that day; the file stays (一人一档 is kept).
+    Sessions and drills after that day that list the person are said
+    (check's F003), so a copied sign-in sheet or a mistyped day is seen.
     """
     from ..archive.writing.edit import editing
     from ..archive.writing.people import leave as record_leave
@@ -43,6 +45,29 @@ def leave(pid, day, archive, lang):
     with editing(archive) as ed:
         rel = record_leave(ed, pid, day)
     echo(lang, f"已在 {rel} 登记 {day} 离职", f"recorded leaving on {day} in {rel}")
+    _records_after_leaving(ed.root, pid, day, lang)
+
+
+def _records_after_leaving(root, pid: str, day, lang: str) -> None:
+    """What check says now of the person's records outside their employment (F003, as the
+    archive's rule set has it) in sessions and drills after `day`: a sign-in sheet to look at,
+    or a leaving day mistyped. Said, not refused: the leaving is recorded."""
+    from datetime import date
+
+    from ..api import check_path
+    from ..errors import SafetrainError
+    from ..reports.findings import text_line
+
+    try:
+        result = check_path(root, date.today(), select=["F003"], cache=True)
+    except SafetrainError:  # check itself will say what is wrong with the archive
+        return
+    archive = result.archive
+    after = ({s.file for s in archive.sessions.values() if s.start.date() > day}
+             | {d.file for d in archive.drills.values() if d.date > day})  # not what F003 found before (a pre-hire record)
+    for f in result.findings:
+        if f.code == "F003" and f.subject == pid and f.file in after:
+            echo(lang, f"注意：{text_line(f, 'zh')}", f"note: {text_line(f, 'en')}", err=True)
 
 
 def _change_command(kind: str, zh: str, en: str, doc: str) -> click.Command:

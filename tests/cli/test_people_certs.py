@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from helpers import person, session
+from helpers import drill, person, session
 from edit_helpers import a_family, changed, run, snapshot
 
 CERT = '''
@@ -148,3 +148,23 @@ def test_new_mentorship_takes_the_post_from_the_apprentice(archive):
     assert 'post = "铣工"' in (archive / "mentorships/E2.toml").read_text("utf-8")
     r = run("new", "mentorship", "E3", archive, "--mentor", "E1", "--start", "2024-03-05", "--post", "车工")
     assert "岗位取徒弟" not in r.output
+
+
+def test_person_leave_says_what_check_finds_after_that_day(archive):
+    """A session after the day entered (F003's own finding, with its file and line): the leaving
+    is recorded all the same, and the officer told, in the language asked for. A record F003
+    finds before the hiring day is not the leaving's business and not said."""
+    (archive / "sessions/2023/S2.toml").write_text(session('{ person = "E2", score = 90 }', type='"refresher"',
+        start="2023-08-01T08:30:00", end="2023-08-01T17:30:00"), encoding="utf-8")
+    r = run("person", "leave", "E2", archive, "--date", "2023-07-10")
+    assert r.exit_code == 0 and "left = 2023-07-10\n" in (archive / "people/E2.toml").read_text("utf-8")
+    lines = r.output.splitlines()
+    assert lines[0] == "已在 people/E2.toml 登记 2023-07-10 离职" and len(lines) == 2
+    assert lines[1].startswith("注意：sessions/2023/S2.toml:13: F003 李梅（E2）") and "却参加了 S2" in lines[1]
+    quiet = run("person", "leave", "E1", archive, "--date", "2024-01-01")  # S1 is before E1's hiring day
+    assert quiet.exit_code == 0 and quiet.output == "已在 people/E1.toml 登记 2024-01-01 离职\n"
+    (archive / "drills/2023/D1.toml").parent.mkdir(parents=True, exist_ok=True)
+    (archive / "drills/2023/D1.toml").write_text(drill(participants='"E3"'), encoding="utf-8")
+    english = run("person", "leave", "E3", archive, "--date", "2023-07-05", "--lang", "en").output.splitlines()
+    assert english[0] == "recorded leaving on 2023-07-05 in people/E3.toml" and len(english) == 2
+    assert english[1].startswith("note: drills/2023/D1.toml:") and " F003 王五 (E3), employed 2023-07-03 to 2023-07-05" in english[1]
