@@ -129,6 +129,10 @@ def _render_one(root, kind, ids, out_dir, everything, as_of, jobs, no_findings, 
         click.echo(str(files[0]))
     else:
         echo(lang, f"已生成 {len(files)} 个文件：{out_dir}", f"wrote {len(files)} documents to {out_dir}", err=True)
+    if files.ahead:  # named, so printed (a sign-in sheet before the session), but not yet in the archive of as_of
+        echo(lang, f"注意：{'、'.join(files.ahead)} 在 {result.as_of} 之后才开始（计划：之后才批准），按档案中的记录打印",
+             f"note: {', '.join(files.ahead)} begin(s) after {result.as_of} (a plan: is approved after it); printed as "
+             "the archive records it", err=True)
     if files.later:  # the archive as it stood on as_of: what began after it is not printed, and said so
         echo(lang, f"另有 {files.later} 条记录在 {result.as_of} 之后才开始，未打印（用 --as-of 指定更晚的日期）",
              f"{files.later} more record(s) begin after {result.as_of}, not printed (give a later --as-of)", err=True)

@@ -72,10 +72,11 @@ def identity(f: Facts, p: Person, on: date | None = None) -> dict:
     }
 
 
-def post_history(p: Person) -> list[dict]:
+def post_history(f: Facts, p: Person) -> list[dict]:
+    """The posts held, from the hiring day: the changes made by the documents' date."""
     rows = [{"date": fmt.day(p.hired), "kind": "入职", "department": p.department,
              "team": fmt.text(p.team), "post": p.post}]
-    for c in sorted(p.changes, key=lambda c: (c.date, c.index)):
+    for c in sorted((c for c in p.changes if f.by_then(c.date)), key=lambda c: (c.date, c.index)):
         now = p.post_on(c.date)
         rows.append({"date": fmt.day(c.date), "kind": label(CHANGE_KIND, c.kind), "department": now.department,
                      "team": fmt.text(now.team), "post": now.post})
@@ -115,12 +116,14 @@ def certificates(f: Facts, p: Person) -> list[dict]:
 
 
 def mentorships(f: Facts, p: Person) -> list[dict]:
+    """The person's apprenticeship and those they mentor, begun by the documents' date."""
     rows = []
     m = f.archive.mentorships.get(p.id)
-    if m is not None:
+    if m is not None and f.by_then(m.start):
         rows.append(_mentorship_row(f, m, "徒弟", m.mentor))
     for m in f.apprenticeships_as_mentor.get(p.id, []):
-        rows.append(_mentorship_row(f, m, "师傅", m.apprentice))
+        if f.by_then(m.start):
+            rows.append(_mentorship_row(f, m, "师傅", m.apprentice))
     return rows
 
 
@@ -155,7 +158,7 @@ def person_context(f: Facts, pid: str) -> dict:
     pre_job = f.ctx.credited(pid, end=p.on_post, types={"pre_job"})
     need = float(f.figure("pre_job_hours").value)
     return {
-        **base(f), "person": identity(f, p), "posts": post_history(p), "trainings": trainings(f, p),
+        **base(f), "person": identity(f, p), "posts": post_history(f, p), "trainings": trainings(f, p),
         "years": yearly(f, p), "years_counted": years_counted(p), "certificates": certificates(f, p),
         "pre_job": pre_job_phrase(f, p, pre_job, need),
         "drills": [{"date": fmt.day(d.date), "title": d.title, "scale": label(DRILL_SCALE, d.scale),
@@ -317,7 +320,8 @@ def plan_context(f: Facts, pid: str) -> dict:
              for n, i in enumerate(p.items, 1)]
     approver = f"{f.name_of(p.approved_by)}（{p.approved_by}）" if p.approved_by else fmt.DASH
     rs = f.result.ruleset
-    return {**base(f), "year": str(p.year), "approved": fmt.day_zh(p.approved), "approver": approver,
+    return {**base(f), "year": str(p.year), "approved": fmt.day_zh(f.by_then(p.approved)) or "　　年　　月　　日",
+            "approver": approver,
             "budget": f"{fmt.num(p.budget)} 元" if p.budget is not None else fmt.DASH, "items": items,
             "count": str(len(items)), "total_hours": fmt.num(sum(i.hours or 0 for i in p.items)),
             # the document the rule set carries out, cited after the national rules (none for them alone)

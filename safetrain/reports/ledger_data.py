@@ -110,10 +110,11 @@ def _expiry(day: date):
 def mentorships_sheet(f: Facts) -> Sheet:
     sheet = Sheet("师带徒台账", [C("徒弟工号"), C("徒弟姓名"), C("岗位", wrap=True), C("师傅工号"), C("师傅姓名"),
                              C("开始", DATE), C("计划结束", DATE), C("出师日期", DATE), C("实习天数", INT), C("状态")])
-    for m in sorted(f.archive.mentorships.values(), key=lambda m: (m.start, m.id)):
+    # as of its date: the mentorships begun by then, as the other sheets and `render mentorship --all`
+    for m in sorted((m for m in f.archive.mentorships.values() if m.start <= f.as_of), key=lambda m: (m.start, m.id)):
         until = min(m.runs_until(f.as_of), f.as_of)
         state = "已出师" if m.signed_off and m.signed_off <= f.as_of else \
-            "未开始" if m.start > f.as_of else "期满未出师" if m.end and m.end < f.as_of else "带徒中"
+            "期满未出师" if m.end and m.end < f.as_of else "带徒中"
         sheet.rows.append([m.apprentice, f.name_of(m.apprentice), m.post, m.mentor, f.name_of(m.mentor), m.start,
                            m.end, f.by_then(m.signed_off), max((until - m.start).days, 0), state])
     return sheet

@@ -152,6 +152,7 @@ class Rendered(list):
     outputs: list[Output]
     skipped: list[str] = []  # with --all: ids of the kind whose files have A001/A002 (not printed); read only
     later: int = 0  # with --all: records of the kind that began after as_of (not printed: not yet there)
+    ahead: list[str] = []  # ids named that begin after as_of (printed: a sign-in sheet is made before the session)
 
 
 def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), out_dir: str | os.PathLike = ".",
@@ -198,6 +199,9 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     # --all: the records whose files could not be read (A001/A002) are not printed, and said so
     files.skipped = sorted(result.archive.excluded.get(kind.record_kind, ())) if everything and kind.record_kind else []
     files.later = len(kind.ids(result.archive)) - len(chosen) if everything and kind.record_kind else 0
+    if kind.record_kind and not everything:
+        begun = set(kind.ids(result.archive, result.as_of))
+        files.ahead = [rid for rid in chosen if rid not in begun]
     atomic.flush(files)  # one flush for the run, not one per document
     return files
 

@@ -212,3 +212,19 @@ def test_a_drill_after_as_of_is_not_in_the_ledger(make_archive):
                          "drills/D2.toml": drill("2024-07-01")})
     sheet = drills_sheet(Facts(check_path(root, date(2024, 6, 30))))
     assert [row[0] for row in sheet.rows] == ["D1"]  # on as_of: in; the day after: not held yet
+
+
+def test_the_mentorship_sheet_of_a_day_before_the_apprenticeship(printed, tmp_path):
+    """The ledger of the archive as it stood on a day: an apprenticeship that begins later is not
+    in it (as `render mentorship --all` and the other sheets); from its first day it is, 带徒中."""
+    from openpyxl import load_workbook
+
+    def mentorships(day):
+        path = write_ledger(checked(printed, day), tmp_path / f"{day}.xlsx")
+        return [r[0] for r in values(load_workbook(path)["师带徒台账"])[1:] if r[0]]
+
+    from datetime import date
+
+    assert mentorships(date(2023, 7, 9)) == []
+    book = load_workbook(write_ledger(checked(printed, date(2023, 7, 10)), tmp_path / "first-day.xlsx"))
+    assert values(book["师带徒台账"])[1][0] == "E0002" and values(book["师带徒台账"])[1][-1] == "带徒中"

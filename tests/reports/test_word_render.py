@@ -243,3 +243,39 @@ def test_cell_level_tags_get_docxtpl_table_fix(printed, tmp_path):
     out = Document(str(path))
     assert [c.text for c in out.tables[0].rows[0].cells] == ["2023", "2024"]
     assert len(out.tables[0]._tbl.tblGrid.gridCol_lst) == 2
+
+
+def test_a_person_file_of_a_past_day_shows_no_later_change_or_mentorship(printed, tmp_path):
+    """E0001's transfer of 2024-03-01 and the apprenticeship E0005 mentors from 2023-07-10 are not in
+    the files of the archive as it stood before them; they are on and after those days."""
+    early = docx_text(one(checked(printed, date(2023, 7, 9)), "person", "E0001", tmp_path / "early"))
+    later = docx_text(one(checked(printed, date(2024, 3, 1)), "person", "E0001", tmp_path / "later"))
+    assert "2024-03-01\n调岗" not in early and "2024-03-01\n调岗\n装配车间" in later
+    mentor_early = docx_text(one(checked(printed, date(2023, 7, 9)), "person", "E0005", tmp_path / "m-early"))
+    mentor_later = docx_text(one(checked(printed, date(2023, 7, 10)), "person", "E0005", tmp_path / "m-later"))
+    assert "李梅（E0002）" not in mentor_early and "师傅\n李梅（E0002）\n铣工\n2023-07-10" in mentor_later
+
+
+def test_a_plan_of_a_day_before_its_approval(printed, tmp_path):
+    """Before 2024-01-08 the 2024 plan was not approved: --all leaves it out (said), and named it is
+    printed with the approval left to fill in, and the command says why."""
+    early = checked(printed, date(2024, 1, 7))
+    files = render_documents(early, "plan", out_dir=tmp_path / "all", everything=True)
+    assert [f.name for f in files if f.name == "plan-2024.docx"] == [] and files.later >= 1
+    named = render_documents(early, "plan", ["2024"], tmp_path / "named")
+    assert named.ahead == ["2024"]
+    text = docx_text(named[0])
+    assert "2024年1月8日" not in text and "　　年　　月　　日" in text
+    on_the_day = render_documents(checked(printed, date(2024, 1, 8)), "plan", ["2024"], tmp_path / "day")
+    assert on_the_day.ahead == [] and "2024年1月8日" in docx_text(on_the_day[0])
+
+
+def test_a_sign_in_sheet_ahead_of_its_session_is_printed_and_said(printed):
+    from edit_helpers import run
+
+    out = printed.parent / "out-signin"
+    r = run("render", "signin", "S9", "-a", printed, "-o", out, "--as-of", "2024-06-30")
+    assert r.exit_code == 0 and (out / "signin-S9.docx").is_file()
+    assert "注意：S9 在 2024-06-30 之后才开始" in r.output
+    en = run("render", "signin", "S9", "-a", printed, "-o", out, "--as-of", "2024-06-30", "--lang", "en")
+    assert "note: S9 begin(s) after 2024-06-30" in en.output

@@ -406,8 +406,11 @@ def duplicate_key(record_id: str, file: str) -> str:
 
 def begins(record) -> date | None:
     """The day a record starts to exist in the archive's story: a person's hire, a session's
-    start, a drill's or an introduction's date, a mentorship's start; None for a plan (a year's
-    plan is the archive's whatever the day). What "as it stood on as_of" leaves out."""
+    start, a drill's or an introduction's date, a mentorship's start, the day a plan was
+    approved (before it there was no approved plan: R005 and status say so). What "as it
+    stood on as_of" leaves out."""
+    if isinstance(record, Plan):
+        return record.approved
     if isinstance(record, Person):
         return record.hired
     if isinstance(record, Session):
