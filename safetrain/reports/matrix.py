@@ -209,20 +209,29 @@ _LABELS = {
     "people": ("共 {n} 人", "{n} people"),
 }
 _MARKS = {CURRENT: "", EXPIRING: "!", EXPIRED: "✗", MISSING: "✗"}
+LEGEND = _LABELS["legend"]  # (zh, en): what the marks of cell_shown mean
 
 
 _t = phrases(_LABELS)
 
 
-def _cell_text(column: str, cell: dict):
+def cell_shown(column: str, cell: dict) -> str:
+    """A cell as every matrix prints it (the terminal, the HTML report): its value and mark (legend)."""
     state, value = cell["state"], cell["value"]
     if state == NA:
-        shown = f"{value} —" if value else "—"
-    elif column in LEVELS:
-        shown = "✓" if state == CURRENT else _MARKS[state]
-    else:
-        shown = " ".join(x for x in (value, _MARKS[state]) if x)
-    return text(shown, STATE_STYLES[state])
+        return f"{value} —" if value else "—"
+    if column in LEVELS:
+        return "✓" if state == CURRENT else _MARKS[state]
+    return " ".join(x for x in (value, _MARKS[state]) if x)
+
+
+def shown_columns(doc: dict) -> list[str]:
+    """The columns a matrix prints: those that apply to somebody shown, and the ones promised for everyone."""
+    return [c for c in doc["columns"] if c in ALWAYS_SHOWN or doc["totals"][c][NA] < len(doc["people"])]
+
+
+def _cell_text(column: str, cell: dict):
+    return text(cell_shown(column, cell), STATE_STYLES[cell["state"]])
 
 
 def _column_label(column: str, doc: dict, lang: str) -> str:
@@ -242,7 +251,7 @@ def matrix_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool = 
                as_of=doc["as_of"]) + (_t("only", lang, department=doc["department"]) if doc["department"] else "")
     if not doc["people"]:
         return to_text(text(title, "bold"), text(_t("nobody", lang)), width=width, color=color)
-    shown = [c for c in doc["columns"] if c in ALWAYS_SHOWN or doc["totals"][c][NA] < len(doc["people"])]
+    shown = shown_columns(doc)
     t = table((_t("id", lang), {"no_wrap": True}), (_t("name", lang), {"no_wrap": True}), _t("department", lang),
               *[(_column_label(c, doc, lang), {"justify": "center" if c in LEVELS else "left", "no_wrap": True})
                 for c in shown])

@@ -241,3 +241,39 @@ def test_status_json_holds_the_new_view_figures():
     doc = status_document(list(check_paths([SAMPLE], AS_OF)))
     s = doc["archives"][0]
     assert {"hours_by_department", "by_year"} <= set(s) and s["drills"]["last"] == "2024-06-26"
+
+
+def test_the_matrix_on_the_page_is_what_the_matrix_command_prints(sample_site):
+    """No second implementation: the archive page's person × requirement table has the columns and
+    the cells (values and marks) of `safetrain matrix`, person by person ("24 —" for hours credited
+    in a year not judged, a date without ✓ for a current certificate)."""
+    from safetrain.reports.matrix import matrix_document, matrix_text
+
+    def strip(html: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+    lines = matrix_text(matrix_document(check_path(SAMPLE / "hongshan-coal", AS_OF)), width=400).splitlines()
+    printed = {parts[0]: parts for line in lines[3:] if (parts := re.split(r"\s{2,}", line.strip()))[0].startswith("HS")}
+    assert len(printed) > 20 and any("24 —" in row for row in printed.values())
+    page = (sample_site / "a/hongshan-coal/index.html").read_text(encoding="utf-8")
+    table = page[page.index('<table class="matrix">'):]
+    table = table[:table.index("</table>")]
+    heads = [strip(h) for h in re.findall(r"<th scope=\"col\">(.*?)</th>", table)]
+    assert len(heads) == len(re.split(r"\s{2,}", lines[1].strip())) and "2023学时" in heads  # the page's own words
+    rows = [[strip(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]]
+    shown = [row for row in rows if row[0] in printed]
+    assert len(shown) == len(printed) and all(row == printed[row[0]] for row in shown)
+
+
+def test_a_person_s_years_are_marked_as_the_matrix_marks_them(make_archive):
+    """✗ only for a judged year short of its hours; ! for the year under way, still due; — for a year
+    not judged (the person joined during it)."""
+    root = make_archive({"people/E1.toml": person(hired="2022-03-01"),
+                         "sessions/S1.toml": session(type='"refresher"', start="2024-03-01T08:30:00",
+                                                     end="2024-03-01T12:30:00", hours="4")}, records_since="2022-01-01")
+    people = render_site(build_site([check_path(root, AS_OF)], "zh"))["a/archive/people-1.html"].decode()
+    years = people[people.index("<h3>年度学时</h3>"):]
+    marks = re.findall(r'<th scope="row">(\d{4})</th>.*?<td class="cell (\w+)"><span aria-hidden="true">(.)</span> (\S+)</td>',
+                       years[:years.index("</table>")])
+    assert marks == [("2022", "na", "—", "在职不满一年"), ("2023", "missing", "✗", "未达标"), ("2024", "expiring", "!", "进行中")]

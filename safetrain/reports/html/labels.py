@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ...rules.certstatus import STATE_LABELS
+from ..matrix import LEGEND
 
 _LABELS: dict[str, tuple[str, str]] = {
     # the site
@@ -91,8 +92,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "certificate": ("证书", "Certificate"), "number": ("证号", "Number"),
     "nothing_due": ("60天内没有过期、到期或待复审的证书。", "No certificate lapsed or due within 60 days."),
     "matrix": ("人员×要求", "Person × requirement"), "people": ("人员", "People"),
-    "matrix_legend": ("✓ 已满足 · ! 即将到期或待完成 · ✗ 缺失或已过期 · — 不适用",
-                      "✓ met · ! expiring or due · ✗ missing or expired · — not applicable"),
+    "matrix_legend": LEGEND,  # the matrix's own (its cells are printed as `matrix` prints them)
     "id": ("工号", "ID"), "name": ("姓名", "Name"), "left_on": ("已离职 {day}", "left {day}"),
     "page_n": ("第 {n} 页", "page {n}"), "pages": ("分页", "Pages"), "prev": ("上一页", "previous"),
     "next": ("下一页", "next"), "people_range": ("第 {first}–{last} 人，共 {n} 人", "people {first}–{last} of {n}"),

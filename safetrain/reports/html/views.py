@@ -26,7 +26,7 @@ from .. import fmt
 from ..contexts import result_of
 from ..expiring import due_items
 from ..facts import Facts
-from ..matrix import CURRENT, EXPIRED, EXPIRING, LEVELS, MISSING, NA
+from ..matrix import CURRENT, EXPIRED, EXPIRING, MISSING, NA, Requirements, cell_shown, shown_columns
 from ..register import FAMILIES, FAMILIES_EN
 from ..rulebook import _family_order, figures_in_force, rule_title
 from . import charts
@@ -278,18 +278,16 @@ def due_rows(items: Sequence[dict], lang: str, links: Links) -> list[dict]:
 
 # -- the person list (the matrix) -------------------------------------------------------
 def matrix_columns(doc: dict, lang: str) -> list[dict]:
-    """The columns that apply to somebody, labelled."""
+    """The columns `matrix` prints (matrix.shown_columns), labelled."""
     year = int(doc["as_of"][:4])
-    people = len(doc["people"])
-    return [{"key": c, "label": t(f"col_{c}", lang, year=year, last=year - 1)} for c in doc["columns"]
-            if people and doc["totals"][c][NA] < people]
+    return [{"key": c, "label": t(f"col_{c}", lang, year=year, last=year - 1)} for c in shown_columns(doc)] \
+        if doc["people"] else []
 
 
 def matrix_cell(column: str, cell: dict, lang: str) -> dict:
-    state, value = cell["state"], cell["value"]
-    mark = _CELL_MARK[state]
-    shown = mark if state == NA or column in LEVELS else " ".join(x for x in (value, mark) if x)
-    return {"state": state.replace(".", ""), "text": shown, "title": t(f"cell_{state}", lang)}
+    """A cell as `matrix` prints it (matrix.cell_shown), with its state for the colour and a title."""
+    state = cell["state"]
+    return {"state": state.replace(".", ""), "text": cell_shown(column, cell), "title": t(f"cell_{state}", lang)}
 
 
 def person_rows(doc: dict, columns: list[dict], former: Sequence, lang: str, links: Links) -> list[dict]:
@@ -354,10 +352,12 @@ def person_context(facts: Facts, pid: str, cells: Sequence[dict] | None, columns
         trainings.append({**common, "credited": fmt.num(s.credited_hours(a)), "score": fmt.num(a.score),
                           "result": t(result_of(s, a), lang), "passed": s.passed(a)})
     years = []
+    requirements = Requirements.of(facts.ctx)
     for year in facts.years_of(p):
         got, need, status = facts.year_hours(p, year)
+        state = requirements.hours(p, year).state  # the matrix's cell: judged and met or short, still due, not judged
         years.append({"year": year, "hours": fmt.num(got), "required": fmt.num(need), "status": t(status, lang),
-                      "met": got >= need})
+                      "met": got >= need, "state": state.replace(".", ""), "mark": _CELL_MARK[state]})
     certs = []
     for st in sorted(facts.ctx.certificates(p),
                      key=lambda st: (st.certificate.issued, st.certificate.index)):
