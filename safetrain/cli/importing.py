@@ -41,19 +41,34 @@ def _field_shown(key: str, value, labels: dict, lang: str) -> str:
     return f"{labels.get(key, (key, key))[0 if lang != 'en' else 1]} {shown}"
 
 
-def _rows(rows: list[int]) -> str:
-    return "、".join(str(r) for r in rows)
+def _rows(rows: list[int], sep: str = "、") -> str:
+    return sep.join(str(r) for r in rows)
 
 
-def _sheet_notes(report, lang: str) -> None:
+def _sheet_notes(report, lang: str, source: str) -> None:
     if report.hidden:
         echo(lang, f"注意：工作簿有隐藏的工作表 {'、'.join(report.hidden)}，未导入（已读取“{report.sheet}”；"
                    "要导入隐藏的表请用 --sheet 指明）",
              f"note: the workbook has hidden sheets {', '.join(report.hidden)}, not imported (read \"{report.sheet}\"; "
              "name a sheet with --sheet to import it)", err=True)
     if report.footer:
-        echo(lang, f"已跳过表尾（制表人、审核人、日期等）：第 {_rows(report.footer)} 行",
-             f"footer rows left out (made by, checked by, date ...): {_rows(report.footer)}")
+        echo(lang, f"{source}：已跳过表尾（制表人、审核人、日期等）：第 {_rows(report.footer)} 行",
+             f"{source}: footer rows left out (made by, checked by, date ...): {_rows(report.footer, ', ')}")
+
+
+def _lacking(report, source: str, lang: str) -> None:
+    """A required field without a column: once for the sheet, with the headers that name it."""
+    from ..archive.importing.roster import ROSTER_HEADERS
+    from ..archive.reading.spec import PERSON
+
+    for key, rows in report.lacking.items():
+        names = ROSTER_HEADERS.get(key, (key,))
+        more = "…" if len(rows) > 5 else ""
+        field = PERSON.fields[key]
+        echo(lang, f"{source}：没有{names[0]}列（新建人员必填；表头可写作 {'、'.join(names[:5])}），"
+                   f"{len(rows)} 行未导入：第 {_rows(rows[:5])}{more} 行",
+             f"{source}: no {names[0]} ({field.en}) column (required for a new person; headed "
+             f"{', '.join(names[:5])}), {len(rows)} row(s) not imported: {_rows(rows[:5], ', ')}{more}")
 
 
 def _where(source: str, e) -> tuple[str, str]:
@@ -63,13 +78,14 @@ def _where(source: str, e) -> tuple[str, str]:
 
 
 def _report(report, lang: str, dry_run: bool, labels: dict, source: str, attendance: bool = False) -> None:
-    _sheet_notes(report, lang)
+    _sheet_notes(report, lang, source)
     for e in getattr(report, "doubtful", ()):  # written, but worth a look
         where_zh, where_en = _where(source, e)
         echo(lang, f"注意：{where_zh}：{e.zh}", f"note: {where_en}: {e.en}")
     for e in report.errors:
         where_zh, where_en = _where(source, e)
         echo(lang, f"{where_zh}：{e.zh}", f"{where_en}: {e.en}")
+    _lacking(report, source, lang)
     if attendance:  # people are listed on the session, never created
         verb = say(lang, "将登记" if dry_run else "已登记", "would list" if dry_run else "listed")
     else:
@@ -101,7 +117,7 @@ def _report(report, lang: str, dry_run: bool, labels: dict, source: str, attenda
              f"row {row} {pid or ''}: absent, not listed".replace("  ", " "))
     if report.ignored:
         echo(lang, f"忽略的列：{'、'.join(report.ignored)}", f"columns ignored: {', '.join(report.ignored)}")
-    failed = len({e.row for e in report.errors})
+    failed = report.failed_rows
     if attendance:
         summary_zh = (f"登记 {len(report.created)} 人，更新 {len(report.updated)}，跳过 {len(report.skipped)}，"
                       f"缺考 {len(report.absent)}，出错 {failed} 行")

@@ -9,7 +9,8 @@ from safetrain.archive.reading.spec import PERSON, SESSION
 
 
 @pytest.mark.parametrize("text", ["2023-07-01", "2023/7/1", "2023.7.1", "2023年7月1日", " 2023 年 7 月 1 日 ", "20230701",
-                                  datetime(2023, 7, 1), date(2023, 7, 1)])
+                                  datetime(2023, 7, 1), date(2023, 7, 1),
+                                  "2023/7/1 0:00", "2023-07-01 00:00:00"])  # a date cell as Excel saves it in a CSV
 def test_dates(text):
     assert parse_date(text) == date(2023, 7, 1)
 
@@ -20,6 +21,7 @@ def test_dates(text):
     ("七月一日", "不是日期：七月一日（应写成 2023-07-01、2023.7.1、2023/7/1 或 2023年7月1日）"),
     (45108, "数字 45108 不是日期（请把单元格设为日期格式，或写成 2023-07-01）"),
     (datetime(2023, 7, 1, 8, 30), "应为日期，不含时间：2023-07-01 08:30"),
+    ("2023/7/1 8:30", "应为日期，不含时间：2023-07-01 08:30"),  # as the same value in a cell
 ])
 def test_bad_dates(text, zh):
     with pytest.raises(InputError) as err:

@@ -172,7 +172,7 @@ def test_attendance_takes_the_usual_headers_and_values(with_session, tmp_path, h
     r = run("import", "attendance", "S1", path, with_session)
     assert r.exit_code == 1
     assert r.output.splitlines() == [
-        "已跳过表尾（制表人、审核人、日期等）：第 8 行",
+        f"{path}：已跳过表尾（制表人、审核人、日期等）：第 8 行",
         f"{path} 第 6 行 {header}（D列）：没有成绩或结果（本期培训有考核）；填写后再导入，本行未登记",
         "已登记 E1 张三", "已登记 E3 王五", "已登记 E5 孙七",
         "第 4 行 E2：缺考，未登记",
@@ -414,3 +414,49 @@ def test_a_data_row_under_a_one_row_header_is_never_taken_for_headers(tmp_path):
     sheet = read_sheet(path, ROSTER_HEADERS, ("id", "name"), known=KNOWN_EXTRA)
     assert sheet.header_row == 1 and sheet.rows == [(2, {"id": "E7", "name": "岗位", "department": "机电队",
                                                           "note": None, "hired": "2024-01-02"})]
+
+
+def test_a_header_over_two_headers_gives_way_to_them(tmp_path):
+    """部门 merged over 车间 and 班组 (a header that is itself a field's name, as a group label):
+    the columns are 车间 (the department) and 班组; the row of sub-headers is no data row."""
+    book = Workbook()
+    ws = book.active
+    ws.append(["工号", "姓名", "部门", None, "岗位", "用工形式", "入职日期"])
+    ws.append([None, None, "车间", "班组", None, None, None])
+    ws.merge_cells("C1:D1")
+    for col in "ABEFG":
+        ws.merge_cells(f"{col}1:{col}2")
+    ws.append(["Q1", "孙一", "后厨", "一班", "厨师", "正式工", "2024-01-02"])
+    book.save(tmp_path / "r.xlsx")
+    sheet = read_sheet(tmp_path / "r.xlsx", ROSTER_HEADERS, ("id", "name"), known=KNOWN_EXTRA)
+    assert sheet.header_row == 2 and sheet.ignored == []
+    assert {k: c.header for k, c in sheet.columns.items()}["department"] == "车间"
+    assert sheet.rows == [(3, {"id": "Q1", "name": "孙一", "department": "后厨", "team": "一班", "post": "厨师",
+                               "employment": "正式工", "hired": "2024-01-02"})]
+
+
+def test_a_required_column_the_sheet_lacks_is_said_once(archive, tmp_path):
+    """No 用工形式 column: one line for the sheet (the column, the headers that name it, the rows
+    left out), not the same error on each of its rows; rows of people already there are skipped
+    as ever. 部门/车间 and 科室 name the department."""
+    rows = [[f"N{i}", f"新{i}", "机电队", "电工", "2024-01-02"] for i in range(1, 9)] + [["E1", "张三", "机加车间", "车工", "2023-07-03"]]
+    path = xlsx(tmp_path / "r.xlsx", rows, ["工号", "姓名", "部门/车间", "岗位", "入职日期"])
+    before = snapshot(archive)
+    r = run("import", "roster", path, archive)
+    assert r.exit_code == 1 and snapshot(archive) == before
+    assert r.output.splitlines() == [
+        f"{path}：没有用工形式列（新建人员必填；表头可写作 用工形式、用工性质），8 行未导入：第 2、3、4、5、6… 行",
+        "跳过 E1（第 10 行）：已存在；用 --update 更新",
+        "新建 0，更新 0，跳过 1，出错 8 行"]
+    en = run("import", "roster", path, archive, "--lang", "en").output.splitlines()
+    assert en[0] == (f"{path}: no 用工形式 (form of employment) column (required for a new person; headed 用工形式, "
+                     "用工性质), 8 row(s) not imported: 2, 3, 4, 5, 6…")
+    assert read_sheet(xlsx(tmp_path / "k.xlsx", [], ["工号", "姓名", "科室"]), ROSTER_HEADERS, ("id", "name"),
+                      known=KNOWN_EXTRA).columns["department"].header == "科室"
+
+
+def test_the_footer_note_names_the_file_in_either_language(archive, tmp_path):
+    path = xlsx(tmp_path / "r.xlsx", [["E1", "张三", "机加车间", "车工", "正式工", "2023-07-03"], ["制表人：李四"],
+                                      ["审核人：王五"]], ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
+    assert f"{path}: footer rows left out (made by, checked by, date ...): 3, 4" in \
+        run("import", "roster", path, archive, "--lang", "en").output

@@ -35,7 +35,7 @@ ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
     "id": ("工号", "人员编号", "员工编号", "编号", "职工号", "员工号", "职工编号", "工作证号"),
     "name": ("姓名", "员工姓名", "职工姓名", "人员姓名"),
     "id_number": ("身份证号", "身份证号码", "居民身份证号", "居民身份证号码"),
-    "department": ("部门", "车间", "车间/部门", "所在部门"),
+    "department": ("部门", "车间", "车间/部门", "所在部门", "部门名称", "所属部门", "科室"),
     "team": ("班组",),
     "post": ("岗位", "工种", "岗位/工种"),
     "employment": ("用工形式", "用工性质"),
@@ -83,10 +83,16 @@ class ImportReport:
     hidden: list[str] = field(default_factory=list)  # hidden sheets not read
     footer: list[int] = field(default_factory=list)  # footer rows left out
     sheet: str = ""
+    #: a required field without a column in the sheet -> the rows of new people it left out (said once)
+    lacking: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
-        return bool(self.errors)
+        return bool(self.errors or self.lacking)
+
+    @property
+    def failed_rows(self) -> int:
+        return len({e.row for e in self.errors} | {r for rows in self.lacking.values() for r in rows})
 
 
 def _label(sheet: Sheet, key: str) -> tuple[str, str]:
@@ -203,7 +209,8 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
 def _account(report: ImportReport) -> None:
     """Every row read has one outcome: a row dropped without a word is a bug, never a success."""
     rows = ([r for r, _, _ in report.created] + [r for r, _, _ in report.updated] + [r for r, _ in report.skipped]
-            + [r for r, _ in report.unchanged] + sorted({e.row for e in report.errors}))
+            + [r for r, _ in report.unchanged]
+            + sorted({e.row for e in report.errors} | {r for rows in report.lacking.values() for r in rows}))
     if len(rows) != report.rows or len(set(rows)) != len(rows):
         raise RuntimeError(f"roster import: {report.rows} rows read, {len(rows)} outcomes")
 
@@ -268,7 +275,11 @@ def _create_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, repo
     missing = [k for k in PERSON.required if k not in values]
     if missing:
         for key in missing:
-            report.errors.append(row_error(sheet, row, key, f"缺少{PERSON.fields[key].zh}", f"{PERSON.fields[key].en} is missing"))
+            if key not in sheet.columns:  # no such column: said once for the sheet, not on every row
+                report.lacking.setdefault(key, []).append(row)
+            else:
+                report.errors.append(row_error(sheet, row, key, f"缺少{PERSON.fields[key].zh}",
+                                               f"{PERSON.fields[key].en} is missing"))
         return
     try:
         rel = ed.create("person", pid, values)

@@ -94,12 +94,12 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
         raise SafetrainError(f"{path}：前 {HEADER_SEARCH_ROWS} 行中找不到表头（需要 {wanted} 列）{which_zh}",
                              f"{path}: no header row in the first {HEADER_SEARCH_ROWS} rows "
                              f"(a {' or '.join(anchors)} column is needed){which_en}")
-    header, first = _grouped_header(grid, header_at, lookup)
+    quiet = {normalise_header(k) for k in known}
+    header, first = _grouped_header(grid, header_at, lookup, frozenset(quiet))
     columns, index_of, ignored = _columns(path, header, lookup)
     shown = [c for c, key in index_of.items() if key in as_shown]
     if shown and suffix in (".xlsx", ".xlsm"):
         _as_shown(path, name, grid, first, shown)
-    quiet = {normalise_header(k) for k in known}
     ignored = [h for h in ignored if normalise_header(h) not in quiet]
     rows: list[tuple[int, dict[str, Any]]] = []
     footer: list[int] = []
@@ -129,36 +129,48 @@ def _field(value: Any, lookup: dict[str, str]) -> str | None:
     key = lookup.get(normalise_header(value))
     if key is None:
         key = lookup.get(normalise_header(_HEADER_NOTE.sub("", str(value).strip())))
+    if key is None and _ALTERNATIVES.search(str(value)):  # 部门/车间, 岗位、工种: read when the words name one field
+        named = {lookup.get(normalise_header(part)) for part in _ALTERNATIVES.split(str(value)) if part.strip()}
+        if len(named) == 1:
+            key = named.pop()
     return key
 
 
-def _grouped_header(grid: list[list[Any]], at: int, lookup: dict[str, str]) -> tuple[list[Any], int]:
+#: what separates the words of a header naming one thing twice (部门/车间, 岗位（工种） is a note)
+_ALTERNATIVES = re.compile(r"[/／、|]")
+
+
+def _grouped_header(grid: list[list[Any]], at: int, lookup: dict[str, str],
+                    known: frozenset[str] = frozenset()) -> tuple[list[Any], int]:
     """The header (one cell per column) and the index of the first data row. A roster's header
-    often takes two rows: group labels (基本信息, 岗位信息) merged over the headers below them,
-    and the other headers merged down over both rows (a merged cell holds its text in its
-    first row only). Found at row `at` (the first naming an anchor field), it is completed by
-    the row above, where a column is headed there only, and by the row below when that row
-    names fields under group labels and is blank under every header already found (no data row is)."""
+    often takes two rows: group labels (基本信息, 岗位信息, or a header such as 部门 over 车间 and
+    班组) merged over the headers below them, and the other headers merged down over both rows
+    (a merged cell holds its text in its first row only). Found at row `at` (the first naming an
+    anchor field), it is completed by the row above where a column is headed there only, and by
+    the row below when every filled cell of that row is a header (`known`: headers read by no
+    field, 序号) and one names a field: no data row is all headers. Below a group label, the
+    header under it is the column's."""
     header = list(grid[at])
 
-    def put(row: list[Any], blank_only: bool) -> None:
+    def blank(value: Any) -> bool:
+        return value is None or not str(value).strip()
+
+    def put(row: list[Any], over_labels: bool) -> None:
         for c, value in enumerate(row):
             if _field(value, lookup) is None:
                 continue
             if c >= len(header):
                 header.extend([None] * (c + 1 - len(header)))
-            if _field(header[c], lookup) is None and not (blank_only and header[c] is not None and str(header[c]).strip()):
+            if blank(header[c]) or (over_labels and value != header[c]):
                 header[c] = value
 
     if at > 0:
-        put(grid[at - 1], blank_only=True)
+        put(grid[at - 1], over_labels=False)
     if at + 1 < len(grid):
-        below = grid[at + 1]
-        named = [c for c, value in enumerate(header) if _field(value, lookup) is not None]
-        under = [c for c, value in enumerate(below) if _field(value, lookup) is not None
-                 and (c >= len(header) or _field(header[c], lookup) is None)]
-        if under and all(c >= len(below) or below[c] is None or not str(below[c]).strip() for c in named):
-            put(below, blank_only=False)
+        below = [v for v in grid[at + 1] if not blank(v)]
+        if any(_field(v, lookup) is not None for v in below) and \
+                all(_field(v, lookup) is not None or normalise_header(v) in known for v in below):
+            put(grid[at + 1], over_labels=True)
             return header, at + 2
     return header, at + 1
 

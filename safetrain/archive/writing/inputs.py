@@ -77,6 +77,8 @@ def _parse_date(value: Any) -> date:
         except ValueError:
             pass
         raise InputError(f"不是有效日期：{text}（没有这一天）", f"not a valid date: {text} (no such day)")
+    if _DATETIME.match(text):  # a date cell saved as text (CSV: 2024/1/2 0:00): read as the cell itself is
+        return _parse_date(parse_datetime(text))
     raise InputError(f"不是日期：{text}（应写成 2023-07-01、2023.7.1、2023/7/1 或 2023年7月1日）",
                      f"not a date: {text} (write 2023-07-01, 2023.7.1, 2023/7/1 or 2023年7月1日)")
 
