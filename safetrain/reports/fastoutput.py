@@ -7,7 +7,7 @@ An HTML report of 10,000 people prints some 1.6 million values, so that
 wrapping and the generator hops were half of its rendering time.
 
 `OutputCodeGenerator` (Jinja's documented `code_generator_class` hook, as
-`jinja2.nativetypes` uses it) changes three things and nothing else:
+`jinja2.nativetypes` uses it) changes four things and nothing else:
 
 - the pieces of one output node leave in one `yield ''.join((...))` instead
   of a yield each (where Jinja yields them, outside buffers and blocks that
@@ -22,7 +22,9 @@ wrapping and the generator hops were half of its rendering time.
 - `x.name` where `name` is no attribute of a dict looks the key up in place
   when `x` is a plain dict holding it (every page context is one), and calls
   `environment.getattr` (the sandbox's, with its checks) for anything else:
-  the answer the sandbox gives a dict, without a function call per value.
+  the answer the sandbox gives a dict, without a function call per value;
+- `a ~ b` hands its parts to the sandbox's `checked_parts` before joining them,
+  so a string past the sandbox's size limit is refused, never built.
 
 `visit_Output` follows Jinja 3.1's own and uses its helpers (`_make_finalize`,
 `_output_child_*`, `_output_const_repr`): pyproject pins jinja2 below 3.2, and
@@ -89,6 +91,24 @@ class OutputCodeGenerator(CodeGenerator):
         self.write("(_ga_v[%s] if type(_ga_v := " % key)
         self.visit(node.node, frame)
         self.write(f") is dict and {key} in _ga_v else environment.getattr(_ga_v, {key}))")
+
+    @optimizeconst
+    def visit_Concat(self, node: nodes.Concat, frame) -> None:
+        if not hasattr(self.environment, "checked_parts"):
+            super().visit_Concat(node, frame)
+            return
+        # `a ~ b`: the parts weighed by the sandbox before they are joined (a string of a billion characters is refused, not made)
+        if frame.eval_ctx.volatile:
+            func_name = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            func_name = "markup_join"
+        else:
+            func_name = "str_join"
+        self.write(f"{func_name}(environment.checked_parts((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write(")))")
 
     def visit_Output(self, node: nodes.Output, frame) -> None:
         if frame.buffer is not None or frame.require_output_check or len(node.nodes) < 2:

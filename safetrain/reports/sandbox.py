@@ -89,6 +89,42 @@ def _check_size(value: Any) -> Any:
     return value
 
 
+def _weight(value: Any, depth: int = 0) -> int:
+    """How much `value` holds: the characters of its strings and its items, nested lists and
+    dicts counted in (to three levels; an early stop past MAX_VALUE). What printing, joining
+    or repeating it may build: `[s] * 150` of a string of 9 million is 1.35 billion, not 150."""
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if isinstance(value, dict):
+        items = (*value.keys(), *value.values())
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = value
+    else:
+        return 1
+    total = len(items)
+    if depth < 3:
+        for item in items:
+            total += _weight(item, depth + 1)
+            if total > MAX_VALUE:
+                break
+    return total
+
+
+def checked_parts(parts: tuple) -> tuple:
+    """The parts of `a ~ b ~ c`, refused before they are joined when the string would pass MAX_VALUE."""
+    _tick()
+    if sum(_weight(p) for p in parts) > MAX_VALUE:
+        raise _too_big("string")
+    return parts
+
+
+#: filters that build one string from all their input holds (`[s] * 150 | join`, a list's text): weighed
+#: before they run. Those that only choose or order (sort, selectattr, ...) make no new text and are not.
+_BUILDING = frozenset({"join", "tojson", "string", "pprint", "urlize", "wordwrap", "indent", "center", "replace",
+                       "format", "xmlattr", "forceescape", "escape", "e", "safe", "striptags", "title", "upper",
+                       "lower", "capitalize", "trim", "truncate"})
+
+
 def _check_format(text: Any) -> None:
     if isinstance(text, str) and _WIDE.search(text):
         raise TemplateLimit("格式宽度过大", "a format width too large")
@@ -191,11 +227,20 @@ class _Namespace(Namespace):
 
 
 def _limited_filter(name: str, func):
+    from jinja2.utils import _PassArg
+
+    first = 1 if _PassArg.from_obj(func) is not None else 0  # the filtered value (after a context passed in)
+
     @functools.wraps(func)  # keeps jinja_pass_arg (pass_context, pass_environment, ...)
     def run(*args, **kwargs):
         _tick()
         if name == "format" and args:
             _check_format(args[0])
+        if name in _BUILDING:
+            for value in args[first:first + 1]:
+                if not isinstance(value, (int, float)) and _weight(value) > MAX_VALUE:
+                    raise TemplateLimit(f"过滤器 {name} 的输入过大（上限 {MAX_VALUE:,} 个字符或元素）",
+                                        f"the input of the filter {name} is larger than {MAX_VALUE:,} characters or items")
         for value in (*args[1:], *kwargs.values()):
             if isinstance(value, int) and not isinstance(value, bool) and value > MAX_VALUE:
                 raise TemplateLimit(f"过滤器 {name} 的参数过大", f"an argument of the filter {name} is too large")
@@ -206,6 +251,18 @@ def _limited_filter(name: str, func):
 
 
 _control = CONTROL.search
+
+
+def _indent(s: Any, width: Any = 4, first: bool = False, blank: bool = False) -> Any:
+    """Jinja's `indent`, with a text width (`indent('> ')`) escaped like any value: Jinja marks it
+    safe when the text indented is, so `'a'|e|indent('<w:r>')` would write raw markup into a page
+    or a Word document."""
+    from jinja2.filters import do_indent
+    from markupsafe import Markup, escape
+
+    if isinstance(width, str) and not isinstance(width, Markup):
+        width = escape(width)
+    return do_indent(s, width, first, blank)
 
 
 class LimitedEnvironment(ImmutableSandboxedEnvironment):
@@ -219,7 +276,10 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.globals.pop("lipsum", None)  # placeholder text of any length: no use in a document
         self.globals["namespace"] = _Namespace
+        self.filters["indent"] = _indent
         self.filters = {name: _limited_filter(name, f) for name, f in self.filters.items()}
+
+    checked_parts = staticmethod(checked_parts)  # `a ~ b`, as the compiled templates call it (fastoutput)
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
         _tick()
@@ -229,7 +289,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
                 raise TemplateLimit(f"模板生成的数字过大（超过 {MAX_BITS} 位）", f"the template builds a number of more than {MAX_BITS} bits")
         elif operator == "*":
             seq, n = (left, right) if isinstance(right, int) else (right, left)
-            if isinstance(n, int) and isinstance(seq, _SIZE_CHECKED) and len(seq) * n > MAX_VALUE:
+            if isinstance(n, int) and isinstance(seq, _SIZE_CHECKED) and _weight(seq) * n > MAX_VALUE:
                 raise _too_big()
             if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > MAX_BITS:
                 raise TemplateLimit(f"模板生成的数字过大（超过 {MAX_BITS} 位）", f"the template builds a number of more than {MAX_BITS} bits")

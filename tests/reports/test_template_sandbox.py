@@ -49,6 +49,10 @@ HOSTILE = {
     "a padding filter": ('{{ "a"|center(10**9) }}', "an argument of the filter center is too large"),
     "a doubling namespace": ('{% set ns = namespace(s="ab") %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}'
                              '{% endfor %}{{ ns.s|length }}', "larger than 10,000,000"),
+    "a joined string": ("{% set a = 'x' * 9000000 %}{% set b = a ~ a ~ a %}{{ b|length }}", "larger than 10,000,000"),
+    "a repeated list": ("{% set a = 'x' * 9000000 %}{% set l = [a] * 150 %}{{ l|length }}", "larger than 10,000,000"),
+    "a joined list": ("{% set a = 'x' * 5000000 %}{{ [a, a, a]|join|length }}", "the input of the filter join is larger"),
+    "a list as text": ("{% set a = 'x' * 5000000 %}{{ ([a, a, a]|string)|length }}", "the input of the filter string"),
     "python internals": ("{{ ''.__class__.__mro__ }}", "not allowed (sandbox)"),
     "changing the context": ("{{ participants.append(1) }}", "not allowed (sandbox)"),
 }
@@ -122,6 +126,10 @@ def test_values_never_become_xml_and_ordinary_templates_still_work(printed, tmp_
     assert r.exit_code == 0, r.output
     text = docx_text(tmp_path / "out" / "drill-D1.docx")
     assert "|<w:br/>|aaa|[1, 2, 3]|1024|00042|   7|  ab  |3" in text
+    # what indent puts before a line is text too (Jinja marks it safe when the text indented is)
+    r = render_with(printed, "{{ 'a'|e|indent('</w:t></w:r><w:r><w:t>X', true) }}|{{ 'b' ~ 'c' ~ 1 }}", tmp_path)
+    assert r.exit_code == 0, r.output
+    assert "</w:t></w:r><w:r><w:t>Xa|bc1" in docx_text(tmp_path / "out" / "drill-D1.docx")
     assert MAX_VALUE >= 1_000_000
 
 
@@ -131,6 +139,8 @@ def test_html_templates_share_the_limits(make_archive, tmp_path):
     root = make_archive({"people/E1.toml": person()})
     (root / "templates" / "html").mkdir(parents=True)
     for tag, said in (("{{ 1/0 }}", "ZeroDivisionError"), ('{{ "x" * 10**9 }}', "larger than 10,000,000"),
+                      ("{% set a = 'x' * 5000000 %}{{ [a, a, a]|tojson|length }}", "the input of the filter tojson"),
+                      ("{% set a = 'x' * 9000000 %}{{ (a ~ a)|length }}", "larger than 10,000,000"),
                       ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "recurses too deep")):
         (root / "templates" / "html" / "archive.html").write_text(f"<p>\n{tag}\n", encoding="utf-8")
         r = CliRunner().invoke(main, ["report", "html", str(root), "-o", str(tmp_path / "site"), *AS_OF,
