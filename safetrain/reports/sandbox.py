@@ -43,6 +43,7 @@ from jinja2.runtime import Macro, Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..controls import CONTROL
+from ..errors import SafetrainError
 from .fastoutput import DICT_ATTRIBUTES, OutputCodeGenerator
 
 RENDER_SECONDS = 60.0  # one rendering of one template; SAFETRAIN_RENDER_SECONDS overrides
@@ -207,7 +208,7 @@ class LimitedTemplate(Template):
                     return "".join(out)
                 except Exception:
                     self.environment.handle_exception()  # re-raises with the template's line numbers
-        except TemplateError:
+        except (TemplateError, SafetrainError):  # the latter: a template refused by the loader (a link out), said as it is
             raise
         except RecursionError as exc:
             raise TemplateLimit("模板递归过深（宏调用自身太多层）", "the template recurses too deep (a macro calling itself)"

@@ -304,3 +304,17 @@ def test_the_views_leave_out_an_archive_whose_safetrain_toml_is_unusable(workspa
         assert "此档案未处理" in r.output and "李四" not in r.output, (args, r.output)  # bolt's people not shown
         if args[0] in ("status", "matrix"):
             assert "acme" in r.output or "张三" in r.output, (args, r.output)  # the other archive is
+
+
+def test_a_template_included_from_a_link_out_is_said_in_the_language_asked(workspace, tmp_path):
+    """An override that includes a template linked out of the folder: the loader's own message, in
+    English with --lang en (not the Chinese one wrapped as an internal SafetrainError)."""
+    outside = tmp_path / "evil.html"
+    outside.write_text("EVIL", encoding="utf-8")
+    (workspace / "acme/templates/html").mkdir(parents=True)
+    (workspace / "acme/templates/html/archive.html").write_text('{% include "evil.html" %}', encoding="utf-8")
+    (workspace / "acme/templates/html/evil.html").symlink_to(outside)
+    r = run(workspace, "-o", tmp_path / "site", "--lang", "en")
+    assert r.exit_code == 2 and "EVIL" not in r.output and "SafetrainError" not in r.output
+    assert "template templates/html/evil.html points outside the templates folder (a link)" in r.output
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in r.output.replace(str(workspace), "").replace(str(tmp_path), ""))
