@@ -25,7 +25,7 @@ _CERT_FIELDS = {k: f for k, f in CERTIFICATE.fields.items() if k != "attachments
 _CERT_NAMES = {"reviews": "review"}
 
 
-@cert.command("add", params=[field_option(k, f, _CERT_NAMES.get(k)) for k, f in _CERT_FIELDS.items()])
+@cert.command("add", short_help="登记证书 / Add a certificate", params=[field_option(k, f, _CERT_NAMES.get(k)) for k, f in _CERT_FIELDS.items()])
 @click.argument("pid", metavar="PID")
 @archive_option
 @lang_option
@@ -47,7 +47,7 @@ def cert_add(pid, archive, lang, **given):
     echo(lang, f"已在 {rel} 登记证书 {number}", f"recorded certificate {number} in {rel}")
 
 
-@cert.command("list")
+@cert.command("list", short_help="列出证书及其状态 / List certificates and their state")
 @archive_option
 @click.option("--person", "pid", default=None, metavar="PID", help="只列此人的证书 / only this person's certificates")
 @as_of_option
@@ -72,7 +72,7 @@ def cert_list(archive, pid, as_of, fmt, lang):
         click.echo(certificate_text(rows, lang, **terminal()), nl=False)
 
 
-@cert.command("review")
+@cert.command("review", short_help="登记复审 / Record a review")
 @click.argument("pid", metavar="PID")
 @click.argument("number", metavar="NUMBER")
 @click.option("--date", "day", type=DATE, required=True, metavar="DATE", help="复审通过的日期 / the day the review was passed")
@@ -93,7 +93,7 @@ def cert_review(pid, number, day, archive, lang):
     echo(lang, f"已在 {rel} 登记证书 {number} 于 {day} 复审", f"recorded the review of {number} on {day} in {rel}")
 
 
-@cert.command("renew")
+@cert.command("renew", short_help="登记换证 / Record a renewed certificate")
 @click.argument("pid", metavar="PID")
 @click.argument("number", metavar="NUMBER")
 @click.option("--issued", type=DATE, required=True, metavar="DATE", help="新证发证日期 / issue date of the new certificate")

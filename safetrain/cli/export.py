@@ -25,7 +25,7 @@ def export():
     """
 
 
-@export.command()
+@export.command(short_help="导出为 SQLite 数据库 / Export to an SQLite database")
 @click.argument("out", metavar="OUT.db", type=click.Path(dir_okay=False))
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
@@ -162,7 +162,7 @@ export did not write is replaced only with --force.
 
 
 
-@export.command(help=_POSTGRES)
+@export.command(help=_POSTGRES, short_help="导出到 PostgreSQL / Export to PostgreSQL")
 @click.argument("dsn", metavar="DSN")
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
@@ -181,7 +181,7 @@ def postgres(dsn, paths, as_of, schema, unmasked, jobs, no_cache, lang):
                   as_of, unmasked, jobs, no_cache, lang)
 
 
-@export.command(help=_PARQUET)
+@export.command(help=_PARQUET, short_help="导出为 Parquet 数据集 / Export to a Parquet dataset")
 @click.argument("out", metavar="DIR", type=click.Path(file_okay=False))
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option

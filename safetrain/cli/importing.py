@@ -140,7 +140,7 @@ def _generated(report, lang: str) -> None:
         echo(lang, f"  第 {row} 行 {name} → {pid}", f"  row {row} {name} -> {pid}")
 
 
-@import_.command()
+@import_.command(short_help="导入员工花名册 / Import a staff roster")
 @click.argument("file", metavar="FILE", required=False, type=click.Path(dir_okay=False))
 @click.option("--template", "template", default=None, metavar="FILE.xlsx", type=click.Path(dir_okay=False),
               help="写出空白花名册模板（含示例行和下拉列表）/ write a blank roster with an example row and drop-down lists")
@@ -202,7 +202,7 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
     sys.exit(1 if report.failed else 0)
 
 
-@import_.command()
+@import_.command(short_help="导入签到和成绩 / Import a session's attendance")
 @click.argument("sid", metavar="SID", required=False)
 @click.argument("file", metavar="FILE", required=False, type=click.Path(dir_okay=False))
 @click.option("--template", "template", default=None, metavar="FILE.xlsx", type=click.Path(dir_okay=False),

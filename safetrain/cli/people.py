@@ -26,7 +26,7 @@ def person():
     """
 
 
-@person.command("leave")
+@person.command("leave", short_help="离职 / leave")
 @click.argument("pid", metavar="PID")
 @click.option("--date", "day", type=DATE, required=True, metavar="DATE", help="离职日期 / the day the person left")
 @archive_option

@@ -245,7 +245,7 @@ def templates():
 
 
 
-@templates.command("check")
+@templates.command("check", short_help="检查档案自带的模板 / Check the archive's own templates")
 @archive_option
 @lang_option
 def templates_check(archive, lang):
@@ -302,7 +302,7 @@ def templates_list(archive, lang):
         click.echo(f"{kind:<11} {where}")
 
 
-@templates.command("copy")
+@templates.command("copy", short_help="复制内置模板以便修改 / Copy a built-in template to change it")
 @click.argument("kinds", nargs=-1, required=True, metavar="KIND... [ARCHIVE]")
 @click.option("--force", is_flag=True, help="覆盖已有的文件 / replace an existing file")
 @lang_option

@@ -17,7 +17,7 @@ def report():
     """工作区报告 / Reports of an archive or a workspace."""
 
 
-@report.command("html")
+@report.command("html", short_help="生成静态 HTML 网站 / Make a static HTML site")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
               help="网站目录（新建、空目录，或上次生成的网站）/ the site's folder (new, empty, or a site written before)")

@@ -142,6 +142,16 @@ def test_the_group_lists_every_command_with_its_line():
     assert "safetrain：安全生产培训档案的检查与打印。" in out
 
 
+def test_every_subcommand_is_listed_in_both_languages():
+    """A group's list of commands (cert --help, export --help, ...): each line Chinese / English,
+    as the top level's, not the first line of a Chinese docstring."""
+    for path, cmd in command_tree():
+        if isinstance(cmd, click.Group):
+            for name in cmd.list_commands(click.Context(cmd)):
+                line = cmd.get_command(click.Context(cmd), name).get_short_help_str(limit=300)
+                assert " / " in line and any(c.isascii() and c.isalpha() for c in line.split(" / ", 1)[1]), (path, name, line)
+
+
 def test_click_s_own_words_follow_the_language():
     def run(*args, lang_env="zh_CN.UTF-8"):
         return CliRunner().invoke(main, list(args), prog_name="safetrain",
