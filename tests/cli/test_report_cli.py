@@ -318,3 +318,13 @@ def test_a_template_included_from_a_link_out_is_said_in_the_language_asked(works
     assert r.exit_code == 2 and "EVIL" not in r.output and "SafetrainError" not in r.output
     assert "template templates/html/evil.html points outside the templates folder (a link)" in r.output
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in r.output.replace(str(workspace), "").replace(str(tmp_path), ""))
+
+
+@pytest.mark.parametrize("first", ["line1\n", '{% from "_macros.html" import findings_table %}\n'])
+def test_an_error_in_an_overridden_person_file_names_its_own_line(workspace, tmp_path, first):
+    """The person files of a page are made from person.html (persons.html): an error names the
+    line of person.html the user wrote, whatever the page's loop and hoisted imports add."""
+    (workspace / "acme/templates/html").mkdir(parents=True)
+    (workspace / "acme/templates/html/person.html").write_text(f"{first}line2\n{{{{ 1/0 }}}}\nline4\n", encoding="utf-8")
+    r = run(workspace, "-o", tmp_path / "site", "--lang", "en")
+    assert r.exit_code == 2 and "person.html:3" in r.output and "ZeroDivisionError" in r.output, r.output

@@ -319,13 +319,16 @@ def _stamp(path: Path):
 #: a page includes one template however many people it holds (20,000 includes cost a fifth of the
 #: rendering) and an override of person.html is still the person's file
 PERSONS = "persons.html"
-_HOISTED = re.compile(r"^\s*\{%-?\s*(?:from|import)\s[^\n]*%\}\s*$", re.M)
+_HOISTED = re.compile(r"^[ \t]*\{%-?\s*(?:from|import)\s[^\n]*%\}[ \t]*$", re.M)
 
 
 def persons_source(person: str) -> str:
-    """persons.html from person.html's text: its imports first, then the rest once per `p` of `persons`."""
-    imports = "".join(m.group(0).strip() + "\n" for m in _HOISTED.finditer(person))
-    return f"{imports}{{% for p in persons %}}\n{_HOISTED.sub('', person)}\n{{% endfor %}}\n"
+    """persons.html from person.html's text: its imports first, then the rest once per `p` of
+    `persons`. Each line keeps its number (the imports and the loop's start share the first line,
+    an import's own line is left as a comment), so an error names person.html's line."""
+    imports = "".join(m.group(0).strip() for m in _HOISTED.finditer(person))
+    body = _HOISTED.sub("{# imported above #}", person)
+    return f"{imports}{{% for p in persons %}}{body}\n{{% endfor %}}\n"
 
 
 def _loader(folders: tuple[Path, ...]):
