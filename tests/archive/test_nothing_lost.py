@@ -103,3 +103,26 @@ def test_the_next_write_removes_stale_temporary_files(make_archive):
             "--post", "厨师", "--hired", "2023-07-01")
     assert r.exit_code == 0, r.output
     assert not stale.exists() and fresh.exists() and mine.exists()
+
+
+def test_a_new_file_that_cannot_be_written_is_named_not_its_temporary(tmp_path, monkeypatch):
+    """A folder the system will not write to: the error names the file asked for (drills/D9.toml),
+    never the temporary file beside it; an existing name is still FileExistsError."""
+    import pytest
+
+    from safetrain.archive.writing import atomic
+    from safetrain.errors import SafetrainError
+
+    def refuse(path):
+        raise OSError(30, "Read-only file system", str(path.parent / f".{path.name}.x1y2.tmp"))
+
+    monkeypatch.setattr(atomic, "_temporary", refuse)
+    with pytest.raises(SafetrainError) as err:
+        atomic.write_new_bytes(tmp_path / "drills" / "D9.toml", b"x")
+    assert err.value.en == f"cannot write {tmp_path / 'drills' / 'D9.toml'}: Read-only file system"
+    assert err.value.zh.startswith(f"无法写入 {tmp_path / 'drills' / 'D9.toml'}：") and ".tmp" not in err.value.zh
+    monkeypatch.undo()
+    (tmp_path / "taken.toml").write_bytes(b"old")
+    with pytest.raises(FileExistsError):
+        atomic.write_new_bytes(tmp_path / "taken.toml", b"new")
+    assert (tmp_path / "taken.toml").read_bytes() == b"old"

@@ -93,7 +93,7 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
         which_en = f"; the sheet read was \"{name}\", name another with --sheet" if suffix != ".csv" else ""
         raise SafetrainError(f"{path}：前 {HEADER_SEARCH_ROWS} 行中找不到表头（需要 {wanted} 列）{which_zh}",
                              f"{path}: no header row in the first {HEADER_SEARCH_ROWS} rows "
-                             f"(a {' or '.join(anchors)} column is needed){which_en}")
+                             f"(a column for {' or '.join(anchors)} is needed){which_en}")
     quiet = {normalise_header(k) for k in known}
     header, first = _grouped_header(grid, header_at, lookup, frozenset(quiet))
     columns, index_of, ignored = _columns(path, header, lookup)

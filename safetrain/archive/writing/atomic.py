@@ -181,8 +181,11 @@ def write_new_bytes(path: str | os.PathLike, data: bytes, mode: int = 0o644) -> 
     permissions `mode` from the start (a private scan stays private).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _temporary(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _temporary(path)
+    except OSError as exc:  # a read-only folder: said of the file asked for, not of a temporary name
+        raise cannot_write(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -197,6 +200,10 @@ def write_new_bytes(path: str | os.PathLike, data: bytes, mode: int = 0o644) -> 
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
     finally:
         try:
             os.unlink(tmp)
