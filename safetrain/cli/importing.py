@@ -166,8 +166,11 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
     or 2023年7月1日. A roster without 工号 takes its ids from a column
     (--id-from 序号) or gets them made (--id-prefix E: E0001, ...; listed, and
     on a terminal asked, before writing). People already in the archive are
-    skipped unless --update is given. `--template FILE.xlsx` writes a blank
-    roster instead.
+    skipped unless --update is given. With --update, a person whose file
+    records a transfer keeps their history: a department or post other than
+    today's is refused for that row (record it with `person transfer`, which
+    has the day); a new name is taken only with the ID number on file.
+    `--template FILE.xlsx` writes a blank roster instead.
     """
     from ..archive.reading.spec import PERSON
 

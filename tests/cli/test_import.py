@@ -251,3 +251,35 @@ def test_roster_update_rows_are_checked_too(archive, tmp_path):
     assert "第 2 行 离职日期（C列）：离职日期 2020-01-01 早于入职日期 2023-07-03（A009）" in result.output
     assert "第 3 行：people/E3.toml 不是有效的 UTF-8 TOML 文件（A001），请先修正" in result.output
     assert snapshot(archive) == before
+
+
+def test_roster_update_keeps_a_person_s_history(make_archive, tmp_path):
+    """E1 moved to 装配车间 on 2024-03-01 (changes): a roster listing that post changes nothing (the
+    hiring post stays 机加车间); one listing another post is refused for the row, with the way to
+    record a transfer. E2 has no changes: a new department is written as a correction, and said."""
+    transfer = '\n[[changes]]\ndate = 2024-03-01\nkind = "transfer"\ndepartment = "装配车间"\npost = "装配工"\n'
+    archive = make_archive({"people/E1.toml": person(extra=transfer), "people/E2.toml": person("李梅")})
+    same = xlsx(tmp_path / "same.xlsx", [["E1", "张三", None, "装配车间", None, "装配工", "正式工", "2023-07-03"]])
+    before = snapshot(archive)
+    r = run("import", "roster", same, "--update", "-a", archive)
+    assert r.exit_code == 0 and "E1 无变化" in r.output and snapshot(archive) == before, r.output
+    other = xlsx(tmp_path / "other.xlsx", [["E1", "张三", None, "机电队", None, "电工", "正式工", "2023-07-03"],
+                                           ["E2", "李梅", None, "机修车间", None, "车工", "正式工", "2023-07-03"]])
+    r = run("import", "roster", other, "--update", "-a", archive)
+    assert r.exit_code == 1
+    assert f"{other} 第 2 行 部门（D列）：与档案中的现岗位（装配车间 装配工）不同，未更新：调岗请用 safetrain person transfer E1" in r.output
+    assert snapshot(archive)["people/E1.toml"] == before["people/E1.toml"]
+    assert "更新 E2：部门 机加车间 → 机修车间" in r.output
+    assert f"注意：{other} 第 3 行 部门（D列）：作为更正写入人员档案的岗位信息；如是调岗，请改用 safetrain person transfer" in r.output
+
+
+def test_roster_update_takes_a_new_name_only_with_the_id_number_on_file(make_archive, tmp_path):
+    archive = make_archive({"people/E1.toml": person(id_number=f'"{GOOD}"'), "people/E2.toml": person("李梅")})
+    path = xlsx(tmp_path / "r.xlsx", [["E1", "张冒名", None, "机加车间", None, "车工", "正式工", "2023-07-03"],
+                                      ["E2", "李美", None, "机加车间", None, "车工", "正式工", "2023-07-03"]])
+    r = run("import", "roster", path, "--update", "-a", archive)
+    assert r.exit_code == 1 and "工号 E1 在档案中是 张三，表中是 张冒名，未更新" in r.output and "工号 E2 在档案中是 李梅" in r.output
+    assert 'name = "张三"' in (archive / "people/E1.toml").read_text("utf-8")
+    checked = xlsx(tmp_path / "c.xlsx", [["E1", "张珊", GOOD, "机加车间", None, "车工", "正式工", "2023-07-03"]])
+    r = run("import", "roster", checked, "--update", "-a", archive)
+    assert r.exit_code == 0 and "更新 E1：姓名 张三 → 张珊" in r.output, r.output

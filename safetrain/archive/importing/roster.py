@@ -304,6 +304,10 @@ def _update_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, upda
         return
     try:
         _, _, data = ed.read("person", pid)
+        refusal = _history_kept(ed, pid, data, values)
+        if refusal is not None:
+            report.errors.append(row_error(sheet, row, refusal[0], *refusal[1:]))
+            return
         changes = [(k, data.get(k), v) for k, v in values.items() if data.get(k) != v]
         if not changes:
             report.unchanged.append((row, pid))
@@ -314,6 +318,51 @@ def _update_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, upda
         return
     report.updated.append((row, pid, changes))
     report.files.append(change.rel)
+    moved = [k for k, _, _ in changes if k in _POST_KEYS]
+    if moved:  # the hiring post itself (no transfer on file): a correction, or a transfer without its day
+        report.doubtful.append(row_error(
+            sheet, row, moved[0], "作为更正写入人员档案的岗位信息；如是调岗，请改用 safetrain person transfer "
+                                  "（记录调岗日期，P005 要求调岗培训）",
+            "written as a correction of the person's post; for a transfer use safetrain person transfer "
+            "instead (it records the day, and P005 asks for transfer training)"))
+
+
+#: what a person file holds of the post: the hiring post at the top, later posts in `changes`
+_POST_KEYS = ("department", "post", "team")
+
+
+def _history_kept(ed: Editor, pid: str, data: dict, values: dict) -> tuple[str, str, str] | None:
+    """A roster lists people as they are now, without the day anything changed. For a person
+    with `changes` on file its department, post and team are compared with the post today (the
+    latest entry): the same, nothing is written (the hiring post stays as it was); another, the
+    row is refused (a transfer has a day: `person transfer`; a correction is an edit), so a
+    history is never rewritten as if the new post had been held since the hiring. A new name
+    for a 工号 is taken only with the ID number the archive holds for it.
+    (key, zh, en) of the refusal, or None; `values` loses the post keys already so."""
+    from ..writing.people import person_of
+
+    named = [k for k in _POST_KEYS if k in values]
+    _, person = person_of(ed, pid)
+    if named and person.changes:  # without changes the file's post is today's: a difference is written (and said)
+        now = person.post_on(ed.today)
+        differ = [k for k in named if values[k] != getattr(now, k)]
+        if differ:
+            was = " ".join(x for x in (now.department, now.team, now.post) if x)
+            given = " ".join(str(values.get(k, getattr(now, k)) or "") for k in ("department", "team", "post")).split()
+            return (differ[0], f"与档案中的现岗位（{was}）不同，未更新：调岗请用 safetrain person transfer {pid} --date 日期"
+                               f"（花名册没有调岗日期）；如是更正，请直接编辑 people/{pid}.toml",
+                    f"differs from the post on file ({was}), not updated: record a transfer with safetrain person "
+                    f"transfer {pid} --date DATE (a roster has no day of change); correct a mistake in people/{pid}.toml"
+                    f" itself (given: {' '.join(given)})")
+        for k in named:
+            del values[k]
+    name = values.get("name")
+    if name is not None and name != data.get("name") and not (
+            values.get("id_number") and values.get("id_number") == data.get("id_number")):
+        return ("name", f"工号 {pid} 在档案中是 {data.get('name')}，表中是 {name}，未更新：如确为改名，请在表中填写其身份证号以便核对",
+                f"id {pid} is {data.get('name')} on file and {name} in the sheet, not updated: for a new name, give "
+                "the person's ID number in the sheet so it can be checked")
+    return None
 
 
 def _edit_failed(sheet: Sheet, row: int, exc: EditError, report: ImportReport) -> None:
