@@ -38,8 +38,8 @@ def fmt(paths, check, yes, lang):
     2023-07-15, one attendee per line, comments kept; a UTF-8 byte-order
     mark is removed and a GBK/GB18030 file converted to UTF-8 (each said so).
     PATHS may be archives, folders inside one (the files under that folder
-    only), workspaces or single files (default: the archive the current
-    folder is in). Files that are not valid TOML (A001) are reported and
+    only), workspaces or single files (default: the current folder: the
+    whole archive at its root, the files under it in a folder inside). Files that are not valid TOML (A001) are reported and
     never touched; an archive that cannot be formatted at all (a newer
     format, an unreadable folder) is reported and the others are done
     (exit 2). On a terminal the files to change are listed and you are

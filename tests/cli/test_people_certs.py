@@ -168,3 +168,16 @@ def test_person_leave_says_what_check_finds_after_that_day(archive):
     english = run("person", "leave", "E3", archive, "--date", "2023-07-05", "--lang", "en").output.splitlines()
     assert english[0] == "recorded leaving on 2023-07-05 in people/E3.toml" and len(english) == 2
     assert english[1].startswith("note: drills/2023/D1.toml:") and " F003 王五 (E3), employed 2023-07-03 to 2023-07-05" in english[1]
+
+
+def test_a_second_change_on_the_same_day_is_refused(archive):
+    """Two [[changes]] on one day would leave the day's post undecided ("the latest entry on or
+    before that date"): refused, naming the entry already there; another day is fine."""
+    assert run("person", "transfer", "E2", archive, "--date", "2024-03-01", "--post", "车工").exit_code == 0
+    before = snapshot(archive)
+    again = run("person", "transfer", "E2", archive, "--date", "2024-03-01", "--post", "铣工")
+    assert again.exit_code == 2 and "2024-03-01 已有一条变动（transfer）" in again.output
+    assert snapshot(archive) == before
+    en = run("person", "return", "E2", archive, "--date", "2024-03-01", "--lang", "en")
+    assert en.exit_code == 2 and "2024-03-01 has a change already (transfer)" in en.output
+    assert run("person", "transfer", "E2", archive, "--date", "2024-03-02", "--post", "铣工").exit_code == 0

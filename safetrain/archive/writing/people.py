@@ -54,6 +54,11 @@ def change_post(ed: Editor, pid: str, kind: str, values: dict) -> Moved:
     if not p.employed_on(day):
         raise EditError(f"{rel}：`changes`：{day} 时 {p.name}（{pid}）不在职", f"{rel}: `changes`: {p.name} ({pid}) is not "
                         f"employed on {day}", rel)
+    same_day = [c for c in p.changes if c.date == day]
+    if same_day:  # "the latest entry on or before that date": two on one day leave the day's post undecided
+        raise EditError(f"{rel}：`changes`：{day} 已有一条变动（{same_day[0].kind}），同一天两条变动无法确定当天的岗位；"
+                        f"请修改那一条", f"{rel}: `changes`: {day} has a change already ({same_day[0].kind}); two on one "
+                        "day leave that day's post undecided: change that entry instead", rel)
     now = p.post_on(day)
     if kind == "transfer" and not any(values.get(k) not in (None, getattr(now, k)) for k in ("department", "post")):
         raise EditError(f"{rel}：`changes`：调岗需要新的 --department 或 --post（现为 {now.department} {now.post}）",
