@@ -279,3 +279,15 @@ def test_a_sign_in_sheet_ahead_of_its_session_is_printed_and_said(printed):
     assert "注意：S9 在 2024-06-30 之后才开始" in r.output
     en = run("render", "signin", "S9", "-a", printed, "-o", out, "--as-of", "2024-06-30", "--lang", "en")
     assert "note: S9 begin(s) after 2024-06-30" in en.output
+
+
+def test_a_mentorship_note_is_a_paragraph_of_its_own(make_archive, tmp_path):
+    from docx import Document
+    from printing import FILES
+
+    note = 'mentor = "E0005"\npost = "铣工"\nstart = 2023-07-10\nend = 2023-11-10\nnote = "队里提前签字出师"\n'
+    for files, expected in ((FILES, None), ({**FILES, "mentorships/E0002.toml": note}, "备注：队里提前签字出师")):
+        path = one(checked(make_archive(files, root=tmp_path / str(bool(expected)))), "mentorship", "E0002", tmp_path / "o")
+        texts = [p.text for p in Document(str(path)).paragraphs]
+        clause = next(i for i, t in enumerate(texts) if t.endswith("自签订之日起生效。"))
+        assert (texts[clause + 1] == expected) if expected else not texts[clause + 1].startswith("备注")
