@@ -101,8 +101,11 @@ def test_a_failing_create_leaves_nothing(archive, monkeypatch):
         raise OSError(5, "I/O error")
 
     monkeypatch.setattr(os, "fsync", boom)
-    with editing(archive) as ed, pytest.raises(OSError):
+    from safetrain.errors import SafetrainError
+
+    with editing(archive) as ed, pytest.raises(SafetrainError) as err:  # said of the file, as every write failure
         ed.create("person", "E3", tomllib.loads(person("王五")))
+    assert err.value.en == f"cannot write {archive / 'people/E3.toml'}: I/O error"
     monkeypatch.undo()
     assert not (archive / "people/E3.toml").exists()
     assert not [p for p in archive.rglob("*.tmp")]
