@@ -173,20 +173,26 @@ def person_context(f: Facts, pid: str) -> dict:
 
 # -- the three-level card (三级安全教育卡) --------------------------------------
 def _level(f: Facts, pid: str, level: str) -> dict:
-    rows = [(s, a) for s, a in f.ctx.sessions_of(pid) if s.type == "pre_job" and s.level == level]
+    """One level of the card: its sessions one by one (a failed one and its retake are two, each
+    with its dates and its score and result), and the level's result as P003 judges it: passed
+    when one of them was passed by the first day on the post."""
+    rows = sorted(((s, a) for s, a in f.ctx.sessions_of(pid) if s.type == "pre_job" and s.level == level),
+                  key=lambda sa: (sa[0].start, sa[0].id))
     if not rows:
         return {"label": label(LEVEL, level), "dates": "", "hours": "", "content": "", "instructor": "",
                 "score": "", "result": "", "grade": ""}
+    passed = [(s, a) for s, a in passed_pre_job(f.ctx, f.archive.people[pid]) if s.level == level]
     score = "、".join(fmt.num(a.score) for _, a in rows if a.score is not None)
-    result = "、".join(dict.fromkeys(result_of(s, a) for s, a in rows))
+    result = result_of(*passed[0]) if passed else "、".join(dict.fromkeys(result_of(s, a) for s, a in rows))
     return {
         "label": label(LEVEL, level),
-        "dates": fmt.days(min(s.start for s, _ in rows), max(s.end for s, _ in rows)),
+        "dates": "；".join(fmt.days(s.start, s.end) for s, _ in rows),
         "hours": fmt.num(sum(s.credited_hours(a) for s, a in rows)),
         "content": "；".join(_content(s) for s, _ in rows),
         "instructor": "、".join(dict.fromkeys(s.instructor for s, _ in rows)),
         "score": score, "result": result,
-        "grade": " ".join(x for x in (score, result) if x),  # 考核成绩: the score and the result, or the result alone
+        # 考核成绩: each session's score and result (the result alone where there is no score)
+        "grade": "；".join(" ".join(x for x in (fmt.num(a.score), result_of(s, a)) if x) for s, a in rows),
     }
 
 
@@ -203,7 +209,8 @@ def card_context(f: Facts, pid: str) -> dict:
     need = float(f.figure("pre_job_hours").value)
     three_level = f.ctx.in_group("three_level")  # P003: the levels are required in these industries only
     passed = bool(passed_pre_job(f.ctx, p))
-    levels_done = all(lv["result"] in ("合格", "无考核") for lv in levels.values())
+    passed_levels = {s.level for s, _ in passed_pre_job(f.ctx, p)}
+    levels_done = all(lv in passed_levels for lv in LEVEL)  # P003: each level passed by the first day on the post
     complete = (levels_done if three_level else passed) and done >= need
     before = p.on_post < f.ctx.window_start
     what = "三级安全教育" if three_level else "岗前安全培训"

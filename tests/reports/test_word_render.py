@@ -291,3 +291,25 @@ def test_a_mentorship_note_is_a_paragraph_of_its_own(make_archive, tmp_path):
         texts = [p.text for p in Document(str(path)).paragraphs]
         clause = next(i for i, t in enumerate(texts) if t.endswith("自签订之日起生效。"))
         assert (texts[clause + 1] == expected) if expected else not texts[clause + 1].startswith("备注")
+
+
+def test_a_card_lists_a_failed_session_and_its_retake_one_by_one(make_archive, tmp_path):
+    """E1 failed the company level on 2024-01-02 (65, pass mark 70) and passed its retake on
+    2024-01-09: the card gives each its dates and grade, and the level counts as passed (P003)."""
+    from helpers import person, session
+
+    def level(sid, lv, day, score, **keys):
+        return session(f'{{ person = "E1", score = {score} }}' if score is not None else '{ person = "E1" }',
+                       level=f'"{lv}"', start=f"{day}T08:30:00", end=f"{day}T16:30:00", **keys)
+
+    root = make_archive({
+        "people/E1.toml": person(hired="2024-01-01", on_post="2024-01-20"),
+        "sessions/c1.toml": level("c1", "company", "2024-01-02", 65, pass_mark="70"),
+        "sessions/c2.toml": level("c2", "company", "2024-01-09", None, assessment='"none"'),
+        "sessions/w1.toml": level("w1", "workshop", "2024-01-10", 90),
+        "sessions/t1.toml": level("t1", "team", "2024-01-11", 90),
+    })
+    path = one(checked(root, date(2024, 6, 30)), "card", "E1", tmp_path)
+    text = docx_text(path)
+    assert "2024-01-02；2024-01-09" in text and "65 不合格；无考核" in text
+    assert "三级安全教育完成，准予上岗" in text and "三级安全教育未完成" not in text
