@@ -143,8 +143,10 @@ def outside_employment(ctx: Context):
         p = people.get(pid)
         if p is None:
             continue
+        said: set[str] = set()  # one finding per person and session, however often the list names them (A004)
         for s, a in ctx.sessions_of(pid):
-            if s.end.date() < p.hired or (p.left is not None and s.start.date() > p.left):
+            if s.file not in said and (s.end.date() < p.hired or (p.left is not None and s.start.date() > p.left)):
+                said.add(s.file)
                 yield _outside(p, s.id, s.file, ("attendees", a.index), _when(s))
     by_person = defaultdict(list)
     for did in sorted(ctx.archive.drills):
@@ -156,8 +158,10 @@ def outside_employment(ctx: Context):
         p = people.get(pid)
         if p is None:
             continue
+        said = set()
         for d, i in by_person[pid]:
-            if not p.employed_on(d.date):
+            if d.file not in said and not p.employed_on(d.date):
+                said.add(d.file)
                 yield _outside(p, d.id, d.file, ("participants", i), str(d.date))
 
 

@@ -127,6 +127,18 @@ def test_f003_training_before_hire_or_after_leaving(memory_archive):
     assert "2023-07-01 至 2023-12-31" in fs[0].message_zh and "D1" in fs[0].message_zh
 
 
+def test_f003_once_per_person_and_record_however_often_listed(memory_archive):
+    """A person listed twice in one session's attendees (A004) or one drill's participants is one
+    F003 of that record, at the first listing."""
+    root = memory_archive({
+        "people/E1.toml": person(hired="2023-07-10"),
+        "sessions/S1.toml": held(E1 + ",\n  " + '{ person = "E1", score = 80 }', "2023-07-05T08:30:00", "2023-07-05T12:00:00"),
+        "drills/D1.toml": drill("2023-07-01", participants='"E1", "E1"'),
+    })
+    fs = [(f.subject, f.file, f.line) for f in findings(root, select=["F003"])]
+    assert fs == [("E1", "drills/D1.toml", 5), ("E1", "sessions/S1.toml", 13)]
+
+
 def test_f003_waived_in_the_person_file(memory_archive):
     root = memory_archive({
         "people/E1.toml": person(hired="2023-07-10", waivers='[{ rule = "F003", reason = "录用前参加岗前培训，合同附后" }]'),
