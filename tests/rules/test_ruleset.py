@@ -103,6 +103,25 @@ def test_archive_rule_set_extends_a_builtin(make_archive):
     assert ruleset_at(root)[0].name == "our-mine"
 
 
+def test_a_figure_table_without_a_citation_cites_the_file_that_set_it(make_archive):
+    """`[figures.pre_job_hours] value = 40` (or `citation = ""`, or a tier without one) is the rule
+    set file's own figure: its findings cite that file, never the law the built-in figure cites."""
+    from helpers import findings, person, session
+
+    root = make_archive({
+        "rules/ours.toml": 'extends = "national"\nname = "ours"\n[figures.pre_job_hours]\nvalue = 40\n'
+                           '[figures.annual_hours]\nvalue = 8\ncitation = ""\n'
+                           'tiers = [{ group = "high_risk", value = 30 }]\n',
+        "people/E1.toml": person(hired="2023-07-03", on_post="2023-07-10"),
+        "sessions/S1.toml": session(hours="24"),
+    }, ruleset="rules/ours.toml", industry="coal_mine")
+    rs = ruleset_for(load(root)[0])
+    assert rs.figure("pre_job_hours").citation == "rules/ours.toml（企业自定）"
+    assert [t.figure.citation for t in rs.figures["annual_hours"][1]] == ["rules/ours.toml（企业自定）"]
+    p002 = [f for f in findings(root, select=["P002"])]
+    assert p002 and p002[0].citation == "rules/ours.toml（企业自定）" and "40 学时" in p002[0].message_zh
+
+
 @pytest.mark.parametrize("text, words", [
     ('extends = "national"\n[figures]\npre_job_hourz = 3\n', "pre_job_hourz"),
     ('extends = "national"\n[figures]\npre_job_hours = "many"\n', "pre_job_hours"),

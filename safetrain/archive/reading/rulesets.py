@@ -83,6 +83,12 @@ def merge(parent: dict, child: dict, child_name: str) -> dict:
                 if key == "figures" and not isinstance(v, dict):
                     # a bare value changes the figure; the citation says whose figure it is
                     v = {"value": v, "citation": f"{child_name}（企业自定）"}
+                elif key == "figures":  # a figure table of this file: what it gives without a citation is its own
+                    own = f"{child_name}（企业自定）"
+                    v = {**v, "citation": v.get("citation") or own}
+                    if isinstance(v.get("tiers"), list):
+                        v["tiers"] = [{**t, "citation": t.get("citation") or own} if isinstance(t, dict) else t
+                                      for t in v["tiers"]]
                 elif key == "rules" and isinstance(v, dict) and isinstance(table.get(k), dict):
                     v = {**table[k], **v}
                 table[k] = v
