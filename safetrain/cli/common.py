@@ -16,18 +16,18 @@ DEFAULT_WIDTH = 100
 
 class Archives:
     """The value of `work` for every archive found at `paths`, in order, one at a
-    time (runner.each_archive). A path with no archive is a usage error (exit 2,
-    before anything runs); an archive that fails is reported on one line on
-    standard error and left out, and `failed` says so afterwards."""
+    time (runner.each_archive). A path that does not exist or holds no archive, and
+    an archive that fails, are each reported on one line on standard error and left
+    out, and `failed` says so afterwards; with no archive at all, nothing runs (exit 2)."""
 
     def __init__(self, paths, as_of: date, lang: str, work: Callable | None = None, *, roots=None,
                  no_cache: bool = False, jobs: int | None = None, **options):
-        from ..archive.reading.discover import discover
-
-        self.roots = list(roots) if roots is not None else discover(paths or ["."])
+        self.failed = False
+        self.roots = list(roots) if roots is not None else found_roots(paths or ["."], lang)
+        if getattr(self.roots, "failed_paths", 0):
+            self.failed = True  # a path that held no archive: said, and the exit code says it too
         self.as_of, self.lang, self.work = as_of, lang, work
         self.cache, self.jobs, self.options = not no_cache, jobs, options
-        self.failed = False
 
     def __iter__(self) -> Iterator[Any]:
         from ..runner import each_archive
@@ -38,6 +38,29 @@ class Archives:
                 click.echo(done.line(self.lang), err=True)
             else:
                 yield done.value
+
+
+def found_roots(paths, lang: str) -> "_Roots":
+    """The archives at `paths` (discover_each); each path that holds none said on one line on
+    standard error. None at all: the last path's error is raised, for the command group to print (exit 2)."""
+    from ..archive.reading.discover import discover_each
+
+    roots, problems = discover_each(paths)
+    if not roots and problems:  # in path order: the last one is the error the command group prints
+        for problem in problems[:-1]:
+            click.echo(problem.line(lang), err=True)
+        raise problems[-1]
+    for problem in problems:
+        click.echo(problem.line(lang), err=True)
+    return _Roots(roots, len(problems))
+
+
+class _Roots(list):
+    """The roots found, and how many paths held none (a failure to say with the exit code)."""
+
+    def __init__(self, roots, failed: int):
+        super().__init__(roots)
+        self.failed_paths = failed
 
 
 def terminal() -> dict:

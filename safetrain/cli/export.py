@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import Archives
+from .common import Archives, found_roots
 from .options import as_of_option, cache_option, force_option, jobs_option, lang_option
 from .support import tell_replaced
 
@@ -47,13 +47,13 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     others are exported, one at a time. docs/export.md describes the tables
     and example queries.
     """
-    from ..archive.reading.discover import discover, named_paths
+    from ..archive.reading.discover import named_paths
     from ..archive.writing.outputs import claim_output
     from ..export.sqlite import Ahead, write_sources, written_by_safetrain
     from ..export.tables import root_names, source
 
     target = claim_output(out, force=force, ours=written_by_safetrain)
-    found = discover(named_paths(paths, "export sqlite OUT.db"))
+    found = found_roots(named_paths(paths, "export sqlite OUT.db"), lang)  # a path with no archive: said
     names = dict(zip(found, root_names(found)))
     # one archive: its record tables written by a copy of this process while the rules run
     ahead = Ahead(names[found[0]], unmasked) if len(found) == 1 else None
@@ -69,7 +69,7 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     else:
         click.echo(f"{out}：{written.archives} 个档案，人员 {c['people']}，培训 {c['sessions']} 期，"
                    f"参训记录 {c['attendance']} 条，问题 {c['findings']} 个")
-    if archives.failed:
+    if archives.failed or found.failed_paths:
         sys.exit(2)
 
 
@@ -208,7 +208,9 @@ def _keyed_export(paths, usage: str, write, where: str, as_of, unmasked: bool, j
     from ..archive.reading.discover import named_paths
     from ..export.keyed import checked, plan
 
-    planned = plan(named_paths(paths, usage))
+    roots = found_roots(named_paths(paths, usage), lang)  # a path with no archive: said, the others exported
+    planned = plan(roots)
     failures = _Failures(lang)
+    failures.extend([None] * roots.failed_paths)  # the exit code says it too
     written = write(checked(planned, as_of or date.today(), unmasked, jobs, failures, cache=not no_cache))
     _finish(planned, written, where, lang, failures)

@@ -8,7 +8,7 @@ from datetime import date
 
 import click
 
-from .common import Archives
+from .common import Archives, found_roots
 from .options import as_of_option, cache_option, jobs_option, lang_option
 
 
@@ -46,15 +46,17 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     readable archive.
     """
     from ..api import ruleset_at
-    from ..archive.reading.discover import discover, named_paths, workspaces
+    from ..archive.reading.discover import named_paths, workspaces
     from ..reports.html.site import home_file, plan_of, rule_files, written_part
     from ..reports.html.writer import SiteFolder, put
     from ..runner import attempt
 
     as_of = as_of or date.today()
     paths = named_paths(paths, "report html -o DIR")
-    roots, rulesets, broken = [], [], False
-    for root in discover(paths):
+    roots, rulesets = [], []
+    found = found_roots(paths, lang)  # a path with no archive: said, the others reported on
+    broken = bool(found.failed_paths)
+    for root in found:
         done = attempt(root, lambda: ruleset_at(root)[0])  # a rule set that cannot be read: the check would say so
         if done.failed:
             broken = True

@@ -209,3 +209,26 @@ def test_a_failed_archive_is_named(command, workspace, tmp_path):
     lines = r.stderr.splitlines()
     assert len(lines) == 1 and "nope-2099" in lines[0] and lines[0].endswith(f"；档案：{bad}"), r.stderr
     _the_good_ones_are_there(command, r, tmp_path)
+
+
+@pytest.mark.parametrize("command", [["check", "--format", "json"], ["status", "--format", "json"],
+                                     ["expiring", "--format", "json"], ["report", "html", "-o", "{site}"],
+                                     ["export", "sqlite", "{db}"], ["export", "parquet", "{pq}"]])
+def test_a_path_with_no_archive_is_said_and_the_others_still_run(workspace, tmp_path, command):
+    """A consultant's typo or an emptied client folder among the paths: each said on one line naming
+    it, the archives at the other paths done and shown as ever, exit 2. (Help: "2 when a path holds
+    no readable archive (the others are still shown)".)"""
+    (tmp_path / "emptied").mkdir()
+    args = [a.format(site=tmp_path / "site", db=tmp_path / "x.db", pq=tmp_path / "pq") for a in command]
+    r = run(*args, workspace / "a-good", tmp_path / "emptied", tmp_path / "typo", "--as-of", AS_OF)
+    assert r.exit_code == 2, r.output
+    assert f"错误：{tmp_path / 'emptied'} 处没有档案" in r.stderr and f"错误：路径不存在：{tmp_path / 'typo'}" in r.stderr
+    shown = r.stdout
+    if command[0] in ("check", "status", "expiring"):
+        assert "a-good" in shown
+    elif command[0] == "report":
+        assert (tmp_path / "site/a/a-good/index.html").is_file() or (tmp_path / "site/index.html").is_file()
+    else:
+        assert "1 个档案" in shown
+    alone = run(*args, tmp_path / "emptied", "--as-of", AS_OF)  # nothing to run on: the one error, nothing made
+    assert alone.exit_code == 2 and alone.stderr.count("\n") == 1 and alone.stdout == ""

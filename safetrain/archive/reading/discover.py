@@ -84,23 +84,38 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
     Raises SafetrainError for a path that does not exist or holds no archive.
     """
+    roots, problems = discover_each(paths)
+    if problems:
+        raise problems[0]
+    return roots
+
+
+def discover_each(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[SafetrainError]]:
+    """(archive roots, each once, in path order; a SafetrainError for each path that does not
+    exist or holds no archive): what a command over a workspace runs on, and says it could not,
+    so one mistyped or emptied client folder does not hide the others."""
     roots: list[Path] = []
+    problems: list[SafetrainError] = []
     seen: set[Path] = set()
     for raw in paths:
-        path = existing(raw)
-        if path.is_file() or (path / MARKER).is_file():
-            found = [find_root(path if path.is_dir() else path.parent)]
-        else:
-            found = _below(path) or [find_root(path)]
-        found = [f for f in found if f is not None]
-        if not found:
-            raise no_archive(raw, below=True)
+        try:
+            path = existing(raw)
+            if path.is_file() or (path / MARKER).is_file():
+                found = [find_root(path if path.is_dir() else path.parent)]
+            else:
+                found = _below(path) or [find_root(path)]
+            found = [f for f in found if f is not None]
+            if not found:
+                raise no_archive(raw, below=True)
+        except SafetrainError as exc:
+            problems.append(exc)
+            continue
         for root in found:
             root = Path(os.path.abspath(root))
             if root not in seen:
                 seen.add(root)
                 roots.append(root)
-    return roots
+    return roots, problems
 
 
 def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
