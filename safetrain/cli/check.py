@@ -85,8 +85,25 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
         target = claim_output(write_baseline, force=force, ours=baseline.written_by_safetrain)
     base_dir = Path(write_baseline).absolute().parent if write_baseline else None
     part = functools.partial(_part, fmt, lang, known, base_dir, tuple(select), tuple(ignore), os.getcwd())
+    unchecked_parts: list[str] = []  # machine formats: an archive that could not be checked is in them too
+    errors: list = []  # JUnit: those archives, counted as errors
+
+    def failed(outcome) -> None:
+        from ..archive.reading.discover import display_name
+        from ..reports.findings import unchecked
+
+        text = unchecked(fmt, display_name(outcome.root), (as_of or date.today()).isoformat(),
+                         outcome.en if lang == "en" else outcome.zh)
+        if text is None:
+            return
+        if fmt == "junit":
+            unchecked_parts.append(text)
+            errors.append(outcome)
+        else:
+            click.echo(text, nl=False)
+
     archives = Archives(paths, as_of or date.today(), lang, part, jobs=jobs, no_cache=no_cache, select=select,
-                        ignore=ignore, ruleset=ruleset)
+                        ignore=ignore, ruleset=ruleset, on_failure=None if write_baseline else failed)
     if write_baseline:
         saved = baseline.merged(list(archives), base_dir)
         if archives.failed:
@@ -100,6 +117,8 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
     summaries, suites, hidden, fixed = [], [], 0, []
     for done in archives:
         if fmt == "junit":
+            suites.extend(unchecked_parts)
+            unchecked_parts.clear()
             suites.append(done["text"])
         else:
             click.echo(("\n" if fmt == "text" and summaries else "") + done["text"], nl=False, color=colour)
@@ -113,7 +132,9 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
     if fmt == "junit":
         from ..reports.findings import junit_document
 
-        click.echo(junit_document(suites, sum(s["total"] for s in summaries)), nl=False)
+        suites.extend(unchecked_parts)
+        click.echo(junit_document(suites, sum(s["total"] for s in summaries), len(errors),
+                                  tests=sum(s["total"] or 1 for s in summaries) + len(errors)), nl=False)
     if known is not None:
         compared = baseline.Comparison([], hidden, sorted(fixed, key=lambda kn: kn[0].sort_key()))
         click.echo(baseline.describe(compared, lang), nl=False, err=True)

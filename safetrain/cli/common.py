@@ -21,8 +21,9 @@ class Archives:
     out, and `failed` says so afterwards; with no archive at all, nothing runs (exit 2)."""
 
     def __init__(self, paths, as_of: date, lang: str, work: Callable | None = None, *, roots=None,
-                 no_cache: bool = False, jobs: int | None = None, **options):
+                 no_cache: bool = False, jobs: int | None = None, on_failure: Callable | None = None, **options):
         self.failed = False
+        self.on_failure = on_failure  # called with each archive's Outcome that failed (after its line is said)
         self.roots = list(roots) if roots is not None else found_roots(paths or ["."], lang)
         if getattr(self.roots, "failed_paths", 0):
             self.failed = True  # a path that held no archive: said, and the exit code says it too
@@ -36,6 +37,8 @@ class Archives:
             if done.failed:
                 self.failed = True
                 click.echo(done.line(self.lang), err=True)
+                if self.on_failure is not None:
+                    self.on_failure(done)
             else:
                 yield done.value
 

@@ -146,16 +146,38 @@ def junit_suite(r: Result, lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def junit_document(suites: Sequence[str], failures: int) -> str:
-    """The JUnit XML of `junit_suite`s, `failures` findings in all."""
+def junit_document(suites: Sequence[str], failures: int, errors: int = 0, tests: int | None = None) -> str:
+    """The JUnit XML of `junit_suite`s (and `unchecked` suites), `failures` findings and
+    `errors` archives that could not be checked in all; `tests`: the suites' test cases."""
+    tests = (failures or len(suites) - errors) + errors if tests is None else tests
     head = ['<?xml version="1.0" encoding="UTF-8"?>',
-            f'<testsuites name="safetrain" tests="{failures or len(suites)}" failures="{failures}">']
+            f'<testsuites name="safetrain" tests="{tests}" failures="{failures}"'
+            + (f' errors="{errors}"' if errors else "") + ">"]
     return "\n".join(head) + "\n" + "".join(suites) + "</testsuites>\n"
+
+
+def unchecked(fmt: str, archive: str, as_of: str, message: str) -> str | None:
+    """An archive that could not be checked (its one-line reason `message`), in a machine format:
+    JSON's object for it (with `error` instead of findings), a GitHub error annotation, a JUnit
+    suite with one test case in error; None for text (the line on standard error says it)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    if fmt == "json":
+        return json.dumps({"archive": archive, "as_of": as_of, "error": message}, ensure_ascii=False) + "\n"
+    if fmt == "github":
+        return f"::error title={_gh_prop('safetrain check')}::{_gh_data(f'{archive}: {message}')}\n"
+    if fmt == "junit":
+        return (f'  <testsuite name={quoteattr(archive)} tests="1" failures="0" errors="1">\n'
+                f'    <testcase classname={quoteattr(archive)} name="safetrain check">\n'
+                f"      <error message={quoteattr(message)}>{escape(message)}</error>\n"
+                "    </testcase>\n  </testsuite>\n")
+    return None
 
 
 def as_junit(results: Sequence[Result], lang: str) -> str:
     """JUnit XML: one test suite per archive, one failing test case per finding."""
-    return junit_document([junit_suite(r, lang) for r in results], sum(len(r.findings) for r in results))
+    return junit_document([junit_suite(r, lang) for r in results], sum(len(r.findings) for r in results),
+                          tests=sum(len(r.findings) or 1 for r in results))
 
 
 FORMATS = {"text": as_text, "json": as_json, "github": as_github, "junit": as_junit}

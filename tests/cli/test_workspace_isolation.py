@@ -67,8 +67,11 @@ COMMANDS = {
 
 def _the_good_ones_are_there(command: str, r, tmp) -> None:
     """The output of `command` covers a-good and c-good, and nothing of b-bad."""
-    if command == "check":
-        names = [json.loads(line)["archive"] for line in r.stdout.splitlines()]
+    if command == "check":  # the one that failed is in the JSON too, with its error instead of findings
+        objects = [json.loads(line) for line in r.stdout.splitlines()]
+        assert [o["archive"].rsplit("/", 1)[-1] for o in objects if "error" in o] == ["b-bad"]
+        assert all("findings" not in o for o in objects if "error" in o)
+        names = [o["archive"] for o in objects if "error" not in o]
     elif command == "status":
         names = [a["archive"] for a in json.loads(r.stdout)["archives"]]
     elif command == "expiring":
@@ -232,3 +235,21 @@ def test_a_path_with_no_archive_is_said_and_the_others_still_run(workspace, tmp_
         assert "1 个档案" in shown
     alone = run(*args, tmp_path / "emptied", "--as-of", AS_OF)  # nothing to run on: the one error, nothing made
     assert alone.exit_code == 2 and alone.stderr.count("\n") == 1 and alone.stdout == ""
+
+
+def test_ci_formats_carry_an_archive_that_could_not_be_checked(workspace):
+    """A CI job reading the machine output sees the archive it could not check: a GitHub error
+    annotation naming it, a JUnit suite with its test case in error (counted in `errors`)."""
+    from xml.etree import ElementTree
+
+    (workspace / "b-bad" / "safetrain.toml").write_text(config().replace("format = 1", "format = 9"), encoding="utf-8")
+    gh = run("check", workspace, "--as-of", AS_OF, "--format", "github", "--lang", "en")
+    assert gh.exit_code == 2
+    bad = [line for line in gh.stdout.splitlines() if line.startswith("::error title=safetrain check::")]
+    assert len(bad) == 1 and "b-bad: " in bad[0] and "archive format 9 is newer" in bad[0]
+    junit = run("check", workspace, "--as-of", AS_OF, "--format", "junit")
+    tree = ElementTree.fromstring(junit.stdout)
+    assert tree.get("errors") == "1" and [s.get("name").rsplit("/", 1)[-1] for s in tree] == ["a-good", "b-bad", "c-good"]
+    error = tree[1].find("testcase/error")
+    assert error is not None and "档案格式版本 9" in error.get("message")
+    assert int(tree.get("tests")) == sum(int(s.get("tests")) for s in tree) == len(tree.findall("*/testcase"))
