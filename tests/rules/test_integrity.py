@@ -510,8 +510,11 @@ def test_a_file_folder_or_attachment_that_cannot_be_read_is_a_finding_not_the_en
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(files_module, "open", refused, raising=False)
-    got = [(f.code, f.file) for f in findings(root) if f.code in ("A001", "A008")]
+    found_now = [f for f in findings(root) if f.code in ("A001", "A008")]
+    got = [(f.code, f.file) for f in found_now]
     assert ("A001", "people/E9.toml") in got and ("A001", "sessions/locked/") in got and ("A008", "sessions/2023/S1.toml") in got
+    locked = next(f for f in found_now if f.file == "sessions/locked/")  # no place in a folder to point at
+    assert locked.line is None and locked.message_en == "cannot read the folder: Permission denied"
     assert os.path.islink(root / "people" / "E9.toml")
 
 

@@ -77,7 +77,7 @@ def _scandir(path: Path, rel: str, problems: list[Finding]) -> list[os.DirEntry]
             return sorted(it, key=lambda e: e.name)
     except OSError as exc:
         zh, en = os_reason(exc)
-        problems.append(_a001(rel + "/", "enterprise", 1, 1, f"无法读取文件夹：{zh}", f"cannot read the folder: {en}"))
+        problems.append(_a001(rel + "/", "enterprise", None, None, f"无法读取文件夹：{zh}", f"cannot read the folder: {en}"))
         return []
 
 
@@ -164,7 +164,7 @@ def bad_name(kind: str, rel: str) -> Finding | None:
 
 def unreadable(kind: str, rel: str, exc: OSError) -> Finding:
     zh, en = os_reason(exc)
-    return _a001(rel, stem_of(kind, rel) or "enterprise", 1, 1, f"无法读取文件：{zh}", f"cannot read the file: {en}")
+    return _a001(rel, stem_of(kind, rel) or "enterprise", None, None, f"无法读取文件：{zh}", f"cannot read the file: {en}")
 
 
 def parse_file(kind: str, rel: str, raw: bytes, size: int,
@@ -236,7 +236,11 @@ def _impossible_moment(text: str) -> tuple[int, int, str] | None:
     return None
 
 
-def _a001(rel: str, subject: str, line: int, column: int, zh: str, en: str) -> Finding:
+def _a001(rel: str, subject: str, line: int | None, column: int | None, zh: str, en: str) -> Finding:
+    """A001 at a place in the file's text; with no line, about the file or folder as a whole
+    (the system would not give it: there is no place in it to point at)."""
+    if line is None:
+        return Finding("A001", rel, subject, zh, en)
     return Finding("A001", rel, subject, f"{zh}（第 {line} 行第 {column} 列）", f"{en} (line {line}, column {column})",
                    line=line, column=column)
 
