@@ -277,3 +277,14 @@ def test_a_person_s_years_are_marked_as_the_matrix_marks_them(make_archive):
     marks = re.findall(r'<th scope="row">(\d{4})</th>.*?<td class="cell (\w+)"><span aria-hidden="true">(.)</span> (\S+)</td>',
                        years[:years.index("</table>")])
     assert marks == [("2022", "na", "—", "在职不满一年"), ("2023", "missing", "✗", "未达标"), ("2024", "expiring", "!", "进行中")]
+
+
+def test_the_site_is_the_same_however_the_path_was_typed(tmp_path, monkeypatch):
+    """The site names each archive by its folder below the archives' common one: the same bytes for
+    an absolute and a relative path, and no folder of this machine in a page to be published."""
+    monkeypatch.chdir(SAMPLE.parent)
+    relative = CliRunner().invoke(main, ["report", "html", "sample_archive", "-o", str(tmp_path / "r"), "--as-of", str(AS_OF)])
+    absolute = CliRunner().invoke(main, ["report", "html", str(SAMPLE), "-o", str(tmp_path / "a"), "--as-of", str(AS_OF)])
+    assert relative.exit_code == absolute.exit_code == 0
+    assert pages(tmp_path / "r") == pages(tmp_path / "a")
+    assert not any(str(SAMPLE.parent) in text for text in pages(tmp_path / "a").values())

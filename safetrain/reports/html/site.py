@@ -125,6 +125,7 @@ class Plan:
     overrides: tuple[Path, ...]  # the workspaces' template folders (the workspace and rule pages)
     archives: tuple[tuple[str, str, tuple[Path, ...]], ...]  # per result: (folder, rule folder, its overrides)
     rulesets: tuple[tuple[str, object], ...]  # (rule folder, RuleSet), first seen first
+    names: tuple[str, ...] = ()  # per result: the archive's folder below the archives' common one, as the site names it
 
 
 def plan_site(results: Sequence[Result], lang: str = "zh", workspaces: Sequence[Path] = ()) -> Plan:
@@ -150,7 +151,12 @@ def plan_of(roots: Sequence[Path], rulesets: Sequence, lang: str, as_of: str, wo
             folders[key] = (folder, rs)
         nearest = (root,) if has_html_overrides(root) else ()
         archives.append((f"a/{slug}", folders[key][0], nearest + tuple(w for w in ws_overrides if _inside(root, w))))
-    return Plan(lang, as_of, ws_overrides, tuple(archives), tuple(folders.values()))
+    from ...archive.reading.discover import root_names
+
+    # the site names each archive by its folder below the common one: not the path as typed (an
+    # absolute path would put the machine's folders into a published site, and change its bytes)
+    return Plan(lang, as_of, ws_overrides, tuple(archives), tuple(folders.values()),
+                tuple(root_names([Path(r) for r in roots])))
 
 
 def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, dict]:
@@ -159,8 +165,10 @@ def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, 
 
     site = Site()
     folder, rules_dir, overrides = plan.archives[i]
+    name = plan.names[i] if plan.names else None
     with masking(result.archive.masks_id_numbers):  # what the views print as they make it (the charts)
-        summary, due = _archive_pages(site, result, folder, rules_dir, plan.lang, overrides, t("site_title", plan.lang))
+        summary, due = _archive_pages(site, result, folder, rules_dir, plan.lang, overrides, t("site_title", plan.lang),
+                                      name)
     return site.pages, summary, due
 
 
@@ -206,9 +214,12 @@ def _inside(root: Path, folder: Path) -> bool:
 
 
 def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str, overrides: tuple,
-                   home_title: str) -> tuple[dict, dict]:
-    """The archive's page, its person list pages and its person pages; (its summary, its due counts)."""
+                   home_title: str, name: str | None = None) -> tuple[dict, dict]:
+    """The archive's page, its person list pages and its person pages; (its summary, its due counts).
+    `name`: what the site calls the archive (Plan.names), else its name as checked."""
     summary = archive_summary(r)
+    if name is not None:
+        summary = {**summary, "archive": name}
     due_list = due_items(r, within=60)
     due = due_counts(due_list)
     page = f"{folder}/index.html"
@@ -466,6 +477,7 @@ def home_file(plan: Plan, parts: Sequence[tuple[int, object, dict, dict]]) -> tu
     are given, those that could be checked: (its path, its bytes)."""
     if not parts:
         raise SafetrainError("没有可报告的档案", "no archive to report on")
-    done = replace(plan, archives=tuple(plan.archives[i] for i, _, _, _ in parts))
+    done = replace(plan, archives=tuple(plan.archives[i] for i, _, _, _ in parts),
+                   names=tuple(plan.names[i] for i, _, _, _ in parts) if plan.names else ())
     page = home_page(done, [s for _, _, s, _ in parts], [d for _, _, _, d in parts])
     return page.path, _renderer().render(page)
