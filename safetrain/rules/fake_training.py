@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import datetime, time, timedelta
 
 from ..archive.reading.models import Session
 from .context import Context
@@ -59,7 +60,11 @@ def overlapping_attendance(ctx: Context):
         for s, a in ctx.sessions_of(pid):  # sorted by (start, id)
             if s.end <= s.start:
                 continue  # empty or reversed (A009): occupies no time
-            running = [o for o in running if o.end > s.start]
+            if running:  # those still running when this one starts (most people: none)
+                if len(running) == 1 and running[0].end <= s.start:
+                    running = []  # the one before ended first: the usual case, without a new list
+                else:
+                    running = [o for o in running if o.end > s.start]
             for o in running:
                 if o is s:
                     continue  # listed twice in one session: A004's
@@ -144,8 +149,10 @@ def outside_employment(ctx: Context):
         if p is None:
             continue
         said: set[str] = set()  # one finding per person and session, however often the list names them (A004)
+        hired = datetime.combine(p.hired, time())  # ends on a day before the hiring day: ends before its midnight
+        after = datetime.combine(p.left + timedelta(days=1), time()) if p.left is not None else None
         for s, a in ctx.sessions_of(pid):
-            if s.file not in said and (s.end.date() < p.hired or (p.left is not None and s.start.date() > p.left)):
+            if (s.end < hired or (after is not None and s.start >= after)) and s.file not in said:
                 said.add(s.file)
                 yield _outside(p, s.id, s.file, ("attendees", a.index), _when(s))
     by_person = defaultdict(list)
@@ -192,11 +199,17 @@ def instructor_attends(ctx: Context):
     waive the finding in the session file with that reason.
     """
     people = ctx.archive.people
+    by_name: dict[str, list[str]] = {}  # a name -> the people who bear it: a session asks of its teachers only
+    for pid, p in people.items():
+        by_name.setdefault(p.name.strip(), []).append(pid)
     for s in _counted_sessions(ctx):
         teachers = {n for n in _NAME_SEPARATORS.split(s.instructor.strip()) if n}
+        named = {pid for name in teachers for pid in by_name.get(name, ())}
+        if not named:
+            continue
         for a in s.attendees:
-            p = people.get(a.person)
-            if p is not None and p.name.strip() in teachers:
+            if a.person in named:
+                p = people[a.person]
                 yield hit(s.id, s.file, f"培训 {s.id} 的授课人 {p.name.strip()} 也是参训人员（{a.person}）",
                           f"the instructor of {s.id}, {p.name.strip()}, is also an attendee ({a.person})",
                           key=("attendees", a.index))
