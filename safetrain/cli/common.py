@@ -24,7 +24,7 @@ class Archives:
                  no_cache: bool = False, jobs: int | None = None, on_failure: Callable | None = None, **options):
         self.failed = False
         self.on_failure = on_failure  # called with each archive's Outcome that failed (after its line is said)
-        self.roots = list(roots) if roots is not None else found_roots(paths or ["."], lang)
+        self.roots = list(roots) if roots is not None else found_roots(paths or ["."], lang, on_failure)
         if getattr(self.roots, "failed_paths", 0):
             self.failed = True  # a path that held no archive: said, and the exit code says it too
         self.as_of, self.lang, self.work = as_of, lang, work
@@ -43,18 +43,25 @@ class Archives:
                 yield done.value
 
 
-def found_roots(paths, lang: str) -> "_Roots":
+def found_roots(paths, lang: str, on_problem: Callable | None = None) -> "_Roots":
     """The archives at `paths` (discover_each); each path that holds none said on one line on
-    standard error. None at all: the last path's error is raised, for the command group to print (exit 2)."""
+    standard error (and handed to `on_problem` as a failed runner.Outcome, for an output that
+    lists every archive). None at all: the last path's error is raised, for the command group
+    to print (exit 2)."""
+    from pathlib import Path
+
     from ..archive.reading.discover import discover_each
+    from ..runner import Outcome
 
     roots, problems = discover_each(paths)
     if not roots and problems:  # in path order: the last one is the error the command group prints
-        for problem in problems[:-1]:
+        for _, problem in problems[:-1]:
             click.echo(problem.line(lang), err=True)
-        raise problems[-1]
-    for problem in problems:
+        raise problems[-1][1]
+    for raw, problem in problems:
         click.echo(problem.line(lang), err=True)
+        if on_problem is not None:
+            on_problem(Outcome(Path(raw), zh=problem.zh, en=problem.en))
     return _Roots(roots, len(problems))
 
 

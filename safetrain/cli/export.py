@@ -208,9 +208,8 @@ def _keyed_export(paths, usage: str, write, where: str, as_of, unmasked: bool, j
     from ..archive.reading.discover import named_paths
     from ..export.keyed import checked, plan
 
-    roots = found_roots(named_paths(paths, usage), lang)  # a path with no archive: said, the others exported
-    planned = plan(roots)
     failures = _Failures(lang)
-    failures.extend([None] * roots.failed_paths)  # the exit code says it too
+    roots = found_roots(named_paths(paths, usage), lang, failures.append)  # a path with no archive: said, the others exported
+    planned = plan(roots)
     written = write(checked(planned, as_of or date.today(), unmasked, jobs, failures, cache=not no_cache))
     _finish(planned, written, where, lang, failures)

@@ -172,7 +172,7 @@ def person_context(f: Facts, pid: str) -> dict:
 
 
 # -- the three-level card (三级安全教育卡) --------------------------------------
-def _level(f: Facts, pid: str, level: str) -> dict:
+def _level(f: Facts, pid: str, level: str, passed_all: list) -> dict:
     """One level of the card: its sessions one by one (a failed one and its retake are two, each
     with its dates and its score and result), and the level's result as P003 judges it: passed
     when one of them was passed by the first day on the post."""
@@ -181,7 +181,7 @@ def _level(f: Facts, pid: str, level: str) -> dict:
     if not rows:
         return {"label": label(LEVEL, level), "dates": "", "hours": "", "content": "", "instructor": "",
                 "score": "", "result": "", "grade": ""}
-    passed = [(s, a) for s, a in passed_pre_job(f.ctx, f.archive.people[pid]) if s.level == level]
+    passed = [(s, a) for s, a in passed_all if s.level == level]
     score = "、".join(fmt.num(a.score) for _, a in rows if a.score is not None)
     result = result_of(*passed[0]) if passed else "、".join(dict.fromkeys(result_of(s, a) for s, a in rows))
     return {
@@ -204,12 +204,13 @@ def _content(s: Session) -> str:
 
 def card_context(f: Facts, pid: str) -> dict:
     p = f.archive.people[pid]
-    levels = {lv: _level(f, pid, lv) for lv in LEVEL}
+    passed_all = passed_pre_job(f.ctx, p)  # P003's: passed by the first day on the post
+    levels = {lv: _level(f, pid, lv, passed_all) for lv in LEVEL}
     done = f.ctx.credited(pid, end=p.on_post, types={"pre_job"})  # P002's measure: ended by the first day on the post
     need = float(f.figure("pre_job_hours").value)
     three_level = f.ctx.in_group("three_level")  # P003: the levels are required in these industries only
-    passed = bool(passed_pre_job(f.ctx, p))
-    passed_levels = {s.level for s, _ in passed_pre_job(f.ctx, p)}
+    passed = bool(passed_all)
+    passed_levels = {s.level for s, _ in passed_all}
     levels_done = all(lv in passed_levels for lv in LEVEL)  # P003: each level passed by the first day on the post
     complete = (levels_done if three_level else passed) and done >= need
     before = p.on_post < f.ctx.window_start

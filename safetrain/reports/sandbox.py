@@ -227,6 +227,27 @@ class _Namespace(Namespace):
         super().__setitem__(name, _check_size(value))
 
 
+def _input_too_big(name: str) -> TemplateLimit:
+    return TemplateLimit(f"过滤器 {name} 的输入过大（上限 {MAX_VALUE:,} 个字符或元素）",
+                         f"the input of the filter {name} is larger than {MAX_VALUE:,} characters or items")
+
+
+def _lazy(value: Any) -> bool:
+    """An iterator or generator (what map, select and the like give): no size until it is gone through."""
+    return hasattr(value, "__next__") or (hasattr(value, "__iter__") and not hasattr(value, "__len__"))
+
+
+def _gathered(value: Any, name: str) -> list:
+    """The items of a lazy input, weighed one by one: refused as soon as they pass MAX_VALUE."""
+    out, total = [], 0
+    for item in value:
+        total += _weight(item)
+        if total > MAX_VALUE:
+            raise _input_too_big(name)
+        out.append(item)
+    return out
+
+
 def _limited_filter(name: str, func):
     from jinja2.utils import _PassArg
 
@@ -237,11 +258,13 @@ def _limited_filter(name: str, func):
         _tick()
         if name == "format" and args:
             _check_format(args[0])
-        if name in _BUILDING:
-            for value in args[first:first + 1]:
-                if not isinstance(value, (int, float)) and _weight(value) > MAX_VALUE:
-                    raise TemplateLimit(f"过滤器 {name} 的输入过大（上限 {MAX_VALUE:,} 个字符或元素）",
-                                        f"the input of the filter {name} is larger than {MAX_VALUE:,} characters or items")
+        if name in _BUILDING and len(args) > first:
+            value = args[first]
+            if _lazy(value):  # `xs|map('string')|join`: gathered here, weighed as it comes, stopped past the limit
+                value = _gathered(value, name)
+                args = (*args[:first], value, *args[first + 1:])
+            elif not isinstance(value, (int, float)) and _weight(value) > MAX_VALUE:
+                raise _input_too_big(name)
         for value in (*args[1:], *kwargs.values()):
             if isinstance(value, int) and not isinstance(value, bool) and value > MAX_VALUE:
                 raise TemplateLimit(f"过滤器 {name} 的参数过大", f"an argument of the filter {name} is too large")

@@ -283,3 +283,12 @@ def test_roster_update_takes_a_new_name_only_with_the_id_number_on_file(make_arc
     checked = xlsx(tmp_path / "c.xlsx", [["E1", "张珊", GOOD, "机加车间", None, "车工", "正式工", "2023-07-03"]])
     r = run("import", "roster", checked, "--update", "-a", archive)
     assert r.exit_code == 0 and "更新 E1：姓名 张三 → 张珊" in r.output, r.output
+
+
+def test_roster_update_still_repairs_a_person_file_with_a_bad_value(make_archive, tmp_path):
+    """A file the loader refuses (employment = "bogus") is mended by the roster's good value, as
+    before: the history check looks at the post only for a person with changes on file."""
+    archive = make_archive({"people/E1.toml": person(employment='"bogus"')})
+    path = xlsx(tmp_path / "r.xlsx", [["E1", "张三", None, "机加车间", None, "车工", "正式工", "2023-07-03"]])
+    r = run("import", "roster", path, "--update", "-a", archive)
+    assert r.exit_code == 0 and "更新 E1：用工形式 bogus → formal" in r.output, r.output

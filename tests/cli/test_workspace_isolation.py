@@ -253,3 +253,15 @@ def test_ci_formats_carry_an_archive_that_could_not_be_checked(workspace):
     error = tree[1].find("testcase/error")
     assert error is not None and "档案格式版本 9" in error.get("message")
     assert int(tree.get("tests")) == sum(int(s.get("tests")) for s in tree) == len(tree.findall("*/testcase"))
+
+
+def test_ci_formats_carry_a_path_that_holds_no_archive(workspace, tmp_path):
+    """A mistyped path among several is in the machine output too, not only on standard error."""
+    from xml.etree import ElementTree
+
+    r = run("check", workspace / "a-good", tmp_path / "typo", "--as-of", AS_OF, "--format", "json", "--lang", "en")
+    objects = [json.loads(line) for line in r.stdout.splitlines()]
+    assert r.exit_code == 2 and [o["error"] for o in objects if "error" in o] == [f"no such path: {tmp_path / 'typo'}"]
+    junit = ElementTree.fromstring(run("check", workspace / "a-good", tmp_path / "typo", "--as-of", AS_OF,
+                                       "--format", "junit").stdout)
+    assert junit.get("errors") == "1" and int(junit.get("tests")) == len(junit.findall("*/testcase"))

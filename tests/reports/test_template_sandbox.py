@@ -52,6 +52,8 @@ HOSTILE = {
     "a joined string": ("{% set a = 'x' * 9000000 %}{% set b = a ~ a ~ a %}{{ b|length }}", "larger than 10,000,000"),
     "a repeated list": ("{% set a = 'x' * 9000000 %}{% set l = [a] * 150 %}{{ l|length }}", "larger than 10,000,000"),
     "a joined list": ("{% set a = 'x' * 5000000 %}{{ [a, a, a]|join|length }}", "the input of the filter join is larger"),
+    "a joined generator": ("{% set s = 'a' * 9000000 %}{{ [s, s, s, s, s, s, s, s, s, s]|map('string')|join|length }}",
+                           "the input of the filter join is larger"),
     "a list as text": ("{% set a = 'x' * 5000000 %}{{ ([a, a, a]|string)|length }}", "the input of the filter string"),
     "python internals": ("{{ ''.__class__.__mro__ }}", "not allowed (sandbox)"),
     "changing the context": ("{{ participants.append(1) }}", "not allowed (sandbox)"),

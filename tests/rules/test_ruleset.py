@@ -118,6 +118,11 @@ def test_a_figure_table_without_a_citation_cites_the_file_that_set_it(make_archi
     rs = ruleset_for(load(root)[0])
     assert rs.figure("pre_job_hours").citation == "rules/ours.toml（企业自定）"
     assert [t.figure.citation for t in rs.figures["annual_hours"][1]] == ["rules/ours.toml（企业自定）"]
+    cited = make_archive({"rules/p.toml": 'extends = "national"\nname = "p"\n[figures.annual_hours]\nvalue = 8\n'
+                                          'citation = "某省条例 第5条"\ntiers = [{ group = "high_risk", value = 30 }]\n'},
+                         root=root.parent / "cited", ruleset="rules/p.toml")
+    tiers = ruleset_for(load(cited)[0]).figures["annual_hours"][1]
+    assert [t.figure.citation for t in tiers] == ["某省条例 第5条"]  # a tier without one: its figure's
     p002 = [f for f in findings(root, select=["P002"])]
     assert p002 and p002[0].citation == "rules/ours.toml（企业自定）" and "40 学时" in p002[0].message_zh
 

@@ -342,8 +342,8 @@ def _history_kept(ed: Editor, pid: str, data: dict, values: dict) -> tuple[str, 
     from ..writing.people import person_of
 
     named = [k for k in _POST_KEYS if k in values]
-    _, person = person_of(ed, pid)
-    if named and person.changes:  # without changes the file's post is today's: a difference is written (and said)
+    if named and data.get("changes"):  # without changes the file's post is today's: a difference is written (and said)
+        _, person = person_of(ed, pid)  # the post today, as the loader builds it
         now = person.post_on(ed.today)
         differ = [k for k in named if values[k] != getattr(now, k)]
         if differ:

@@ -86,16 +86,16 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """
     roots, problems = discover_each(paths)
     if problems:
-        raise problems[0]
+        raise problems[0][1]
     return roots
 
 
-def discover_each(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[SafetrainError]]:
-    """(archive roots, each once, in path order; a SafetrainError for each path that does not
-    exist or holds no archive): what a command over a workspace runs on, and says it could not,
-    so one mistyped or emptied client folder does not hide the others."""
+def discover_each(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[tuple[str, SafetrainError]]]:
+    """(archive roots, each once, in path order; (the path as given, why) for each path that does
+    not exist or holds no archive): what a command over a workspace runs on, and says it could
+    not, so one mistyped or emptied client folder does not hide the others."""
     roots: list[Path] = []
-    problems: list[SafetrainError] = []
+    problems: list[tuple[str, SafetrainError]] = []
     seen: set[Path] = set()
     for raw in paths:
         try:
@@ -108,7 +108,7 @@ def discover_each(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[
             if not found:
                 raise no_archive(raw, below=True)
         except SafetrainError as exc:
-            problems.append(exc)
+            problems.append((os.fspath(raw), exc))
             continue
         for root in found:
             root = Path(os.path.abspath(root))

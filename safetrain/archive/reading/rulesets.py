@@ -87,8 +87,8 @@ def merge(parent: dict, child: dict, child_name: str) -> dict:
                     own = f"{child_name}（企业自定）"
                     v = {**v, "citation": v.get("citation") or own}
                     if isinstance(v.get("tiers"), list):
-                        v["tiers"] = [{**t, "citation": t.get("citation") or own} if isinstance(t, dict) else t
-                                      for t in v["tiers"]]
+                        v["tiers"] = [{**t, "citation": t.get("citation") or v["citation"]} if isinstance(t, dict) else t
+                                      for t in v["tiers"]]  # a tier without one: its figure's
                 elif key == "rules" and isinstance(v, dict) and isinstance(table.get(k), dict):
                     v = {**table[k], **v}
                 table[k] = v
