@@ -157,12 +157,13 @@ def junit_document(suites: Sequence[str], failures: int, errors: int, tests: int
 
 def unchecked(fmt: str, archive: str, as_of: str, message: str) -> str | None:
     """An archive that could not be checked (its one-line reason `message`), in a machine format:
-    JSON's object for it (with `error` instead of findings), a GitHub error annotation, a JUnit
+    JSON's object for it (no findings, and `error`), a GitHub error annotation, a JUnit
     suite with one test case in error; None for text (the line on standard error says it)."""
     from xml.sax.saxutils import escape, quoteattr
 
-    if fmt == "json":
-        return json.dumps({"archive": archive, "as_of": as_of, "error": message}, ensure_ascii=False) + "\n"
+    if fmt == "json":  # the keys every archive's object has (RULES.md), and why there is nothing in them
+        return json.dumps({"archive": archive, "as_of": as_of, "ruleset": None, "findings": [],
+                           "summary": summarize([]), "error": message}, ensure_ascii=False) + "\n"
     if fmt == "github":
         return f"::error title={_gh_prop('safetrain check')}::{_gh_data(f'{archive}: {message}')}\n"
     if fmt == "junit":
