@@ -120,3 +120,16 @@ def test_init_asks_for_the_rule_set_on_a_terminal_and_names_the_choice(tmp_path,
     assert "规则集：national（按所选）" in result.output
     result = run("init", tmp_path / "b", *args, "--ruleset", "national")
     assert "规则集：national（由 --ruleset 指定）" in result.output and "建议" not in result.output
+
+
+def test_init_a_sibling_named_with_dotdot_from_inside_an_archive(tmp_path, monkeypatch):
+    """`init ../b` from inside archive a makes b beside it: `..` is gone up before asking
+    whether the folder is inside an archive."""
+    first = run("init", tmp_path / "a", *FACTS)
+    assert first.exit_code == 0, first.output
+    monkeypatch.chdir(tmp_path / "a")
+    r = run("init", "../b", *FACTS)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "b" / "safetrain.toml").is_file()
+    inside = run("init", "../a/people/c", *FACTS)
+    assert inside.exit_code == 2 and "档案不能套在另一个档案里" in inside.output

@@ -14,8 +14,9 @@ _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 
 
 def find_root(path: Path) -> Path | None:
-    """The archive that contains `path` (itself or an ancestor holding safetrain.toml)."""
-    path = path.absolute()
+    """The archive that contains `path` (itself or an ancestor holding safetrain.toml); `..` in
+    the path is gone up, as the shell does (`../b` from inside archive a is not inside a)."""
+    path = Path(os.path.abspath(path))
     for folder in (path, *path.parents):
         if (folder / MARKER).is_file():
             return folder

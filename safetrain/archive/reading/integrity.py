@@ -56,7 +56,8 @@ def _person(p: Person, around: Surroundings) -> Iterator[Issue]:
         problem = id_number_problem(p.id_number, around.today)
         if problem:
             yield Issue("A006", ("id_number",), f"身份证号无效：{problem[0]}", f"invalid ID number: {problem[1]}")
-        others = sorted(set(around.holders(p.id_number)) - {p.id})
+        held = around.holders(p.id_number)
+        others = () if not held or (len(held) == 1 and p.id in held) else sorted(set(held) - {p.id})  # mostly: oneself
         if others:
             more_zh = f" 等 {len(others)} 人" if len(others) > 3 else ""
             more_en = f" and {len(others) - 3} more" if len(others) > 3 else ""
