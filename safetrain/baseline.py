@@ -5,7 +5,8 @@ FILE` then reports only findings that are not in it, so CI and pre-commit
 fail on what a change breaks, not on the backlog. Findings that were in the
 baseline and no longer occur are reported as fixed, never as failures.
 
-A finding is matched on its archive, code, file, subject and period, never
+A finding is matched on its archive, code, file (a session's or drill's by its
+folder and name, whatever sub-folder holds it), subject and period, never
 on its line (editing a file moves lines) or its message (it holds figures
 that change, and wording changes between versions). Each key has a count,
 so two identical findings in the baseline hide two, and a third is new.
@@ -85,6 +86,18 @@ def archive_key(result: Result, base_dir: str | os.PathLike) -> str:
 
 def key_of(archive: str, f: Finding) -> Key:
     return Key(archive, f.file, f.code, f.subject, f.period)
+
+
+def _matched(key: Key) -> Key:
+    """What a key is compared as: a file of a folder whose sub-folders are free (sessions/**,
+    drills/**, ids unique across them) by its folder and name, so a file moved to another
+    sub-folder keeps its saved findings."""
+    from .archive.reading.spec import FOLDERS, RECORD_KINDS
+
+    top, _, rest = key.file.partition("/")
+    if "/" in rest and any(RECORD_KINDS[kind].recursive and folder == top for kind, folder in FOLDERS.items()):
+        return key._replace(file=f"{top}/{rest.rsplit('/', 1)[-1]}")
+    return key
 
 
 def from_results(results: Iterable[Result], base_dir: Path) -> Baseline:
@@ -191,7 +204,11 @@ def compare(results: Sequence[Result], baseline: Baseline, *, select: Sequence[s
     selected, can be fixed: checking one archive of a workspace, or with
     --select, does not call the others' findings fixed.
     """
-    left = Counter(baseline.counts)
+    left: Counter = Counter()
+    saved: dict[Key, Key] = {}  # compared as -> as saved (what a fixed entry is listed as)
+    for key, n in baseline.counts.items():
+        left[_matched(key)] += n
+        saved.setdefault(_matched(key), key)
     kept_results, known = [], 0
     checked: set[str] = set()
     for r in results:
@@ -199,14 +216,14 @@ def compare(results: Sequence[Result], baseline: Baseline, *, select: Sequence[s
         checked.add(archive)
         kept = []
         for f in r.findings:
-            key = key_of(archive, f)
+            key = _matched(key_of(archive, f))
             if left[key] > 0:
                 left[key] -= 1
                 known += 1
             else:
                 kept.append(f)
         kept_results.append(replace(r, findings=kept))
-    fixed = [(key, n) for key, n in sorted(left.items(), key=lambda kv: kv[0].sort_key())
+    fixed = [(saved[key], n) for key, n in sorted(left.items(), key=lambda kv: saved[kv[0]].sort_key())
              if n > 0 and key.archive in checked and selected(key.code, select, ignore)]
     return Comparison(kept_results, known, fixed)
 

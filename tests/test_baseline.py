@@ -174,3 +174,19 @@ def test_library_round_trip_without_cli(make_archive, tmp_path):
     assert known.counts == saved.counts
     compared = baseline.compare([result], known)
     assert compared.known == 3 and compared.fixed == [] and compared.results[0].findings == []
+
+
+def test_a_session_moved_to_another_sub_folder_keeps_its_saved_findings(make_archive, tmp_path):
+    """sessions/** sub-folders are free (ids are unique across them): moving S2 into sessions/2023/
+    neither makes its findings new nor lists them as fixed; a person file is still keyed by its path."""
+    root = make_archive(FILES)
+    base = tmp_path / "baseline.json"
+    assert run(str(root), "--write-baseline", str(base))[0] == 0
+    (root / "sessions" / "2023").mkdir()
+    (root / "sessions" / "S2.toml").rename(root / "sessions" / "2023" / "S2.toml")
+    code, out, err = run(str(root), "--baseline", str(base))
+    assert code == 0 and codes_in(out) == [] and "3 known findings not shown" in err and "no longer present" not in err
+    (root / "sessions" / "2023" / "S2.toml").write_text(session('{ person = "E1", score = 90 },\n  { person = "E2" }'),
+                                                          encoding="utf-8")
+    code, out, err = run(str(root), "--baseline", str(base))  # one of the two R002 mended: listed under its saved path
+    assert code == 0 and "sessions/S2.toml" in err and "no longer present" in err
