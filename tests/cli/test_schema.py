@@ -80,3 +80,25 @@ def test_schema_lang_gives_one_language_and_names_the_format_page(tmp_path):
     assert en["properties"]["employment"]["enumDescriptions"][0] == "permanent"
     assert zh["properties"]["employment"]["enumDescriptions"][0] == "正式工"
     assert all("docs/format.md" in s["description"] for s in (both, zh, en))
+
+
+def test_schemas_and_check_agree_on_names_lists_and_paths(make_archive, tmp_path):
+    """What an editor's schema says of a file is what check says: a blank or two-line name is an
+    A002 and a schema error; a role named twice and an attachment path that goes up and comes
+    back inside the archive pass both."""
+    import jsonschema
+
+    from helpers import findings, person, session
+
+    person_schema = jsonschema.Draft7Validator(json.loads(schema_texts()["person.schema.json"]))
+    session_schema = jsonschema.Draft7Validator(json.loads(schema_texts()["session.schema.json"]))
+    cases = [("people/E1.toml", person("  "), person_schema, False),
+             ("people/E1.toml", person("张\\n三"), person_schema, False),
+             ("people/E1.toml", person(roles='["principal", "principal"]'), person_schema, True),
+             ("sessions/S1.toml", session(attachments='["people/../safetrain.toml"]'), session_schema, True)]
+    for i, (rel, text, validator, fine) in enumerate(cases):
+        root = make_archive({rel: text, **({} if rel.startswith("people") else {"people/E1.toml": person()})},
+                            root=tmp_path / f"case{i}")
+        a002 = [f for f in findings(root, select=["A002", "A008"]) if f.file == rel]
+        schema_ok = not list(validator.iter_errors(_jsonable(tomllib.loads(text))))
+        assert (not a002) == fine == schema_ok, (text, a002, schema_ok)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from ...controls import LINE_CONTROL
 from .fields import FieldSpec, TableSpec
 from .discover import MARKER
 from .models import LEVEL_REQUIRED
@@ -40,11 +41,16 @@ def _codes(f: FieldSpec) -> dict:
     }
 
 
+#: what a one-line key may not hold (controls.LINE_CONTROL, check's own test), as a JSON Schema (ECMA) class body
+_LINE_CONTROLS = "".join(c if c == "-" else f"\\u{ord(c):04x}" for c in LINE_CONTROL.pattern[1:-1])
+
+
 def _field(f: FieldSpec) -> dict:
     kind = f.kind
     simple = {
         "str": {"type": "string"},
-        "path": {"type": "string", "pattern": r"^(?!/)(?![A-Za-z]:)(?!.*(^|/)\.\.(/|$)).+$"},
+        # relative, not climbing out at its start; one that climbs out further in is check's A008 (it knows the depth)
+        "path": {"type": "string", "pattern": r"^(?!/)(?![A-Za-z]:)(?!\.\.(/|$)).+$"},
         "id": {"type": "string", "pattern": ID_PATTERN},
         "int": {"type": "integer"},
         "number": {"type": "number"},
@@ -54,6 +60,9 @@ def _field(f: FieldSpec) -> dict:
     }
     if kind in simple:
         out = dict(simple[kind])
+        if kind == "str" and f.one_line:  # a name, a department, a post: one line, and something in it if required
+            line = f"[^{_LINE_CONTROLS}]*"
+            out["pattern"] = f"^{line}[^\\s{_LINE_CONTROLS}]{line}$" if f.required else f"^{line}$"
         if f.minimum is not None:
             out["exclusiveMinimum" if f.exclusive_minimum else "minimum"] = f.minimum
         if f.maximum is not None:
@@ -63,7 +72,7 @@ def _field(f: FieldSpec) -> dict:
     elif kind in ("codes", "strings", "ids", "dates"):
         item_kind = {"codes": "code", "strings": "str", "ids": "id", "dates": "date"}[kind]
         out = {"type": "array", "items": _field(FieldSpec(item_kind, "", "", codes=f.codes))}
-        if kind in ("codes", "ids"):
+        if kind == "ids":  # a person listed twice is check's A004; a code named twice (roles, topics) says it once more
             out["uniqueItems"] = True
     elif kind == "table":
         out = table_schema(f.table)
