@@ -92,12 +92,15 @@ def field_help(fld, required: bool | None = None) -> str:
     return text
 
 
-def field_option(key: str, fld, name: str | None = None) -> click.Option:
+def field_option(key: str, fld, name: str | None = None, required: bool = True) -> click.Option:
+    """The option of a format key; `required=False`: not marked required in the help even where the
+    format requires the key (the command fills it in)."""
+    marked = None if required else False
     if fld.kind == "bool":
         flag = (name or key).replace("_", "-")
-        return click.Option([f"--{flag}/--no-{flag}", key], default=None, help=field_help(fld))
+        return click.Option([f"--{flag}/--no-{flag}", key], default=None, help=field_help(fld, marked))
     return click.Option(option_names(key, name), default=None, multiple=fld.kind in _MULTIPLE,
-                        metavar=_METAVARS.get(fld.kind, "TEXT"), help=field_help(fld))
+                        metavar=_METAVARS.get(fld.kind, "TEXT"), help=field_help(fld, marked))
 
 
 def typed_values(fields: dict, given: dict, names: dict[str, str] | None = None) -> dict[str, Any]:

@@ -182,3 +182,10 @@ def test_prompts_take_shi_and_fou(monkeypatch):
     assert yes_no("zh", "Y") is True and yes_no("en", "no") is False
     with pytest.raises(click.UsageError, match="请回答 是 或 否"):
         yes_no("zh", "也许")
+
+
+def test_a_key_new_fills_in_is_not_marked_required():
+    """`new mentorship` takes the apprentice's post when --post is not given: its help does not
+    mark --post required (--start it does)."""
+    out = " ".join(help_of("new mentorship").split())
+    assert "--post TEXT 岗位/工种 / post --start" in out and "开始日期 / start [必填 / required]" in out
