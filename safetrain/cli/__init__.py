@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ledger": ("safetrain.cli.render", "ledger", "生成 Excel 台账 / The Excel ledger workbook"),
     "templates": ("safetrain.cli.render", "templates", "检查自定义模板 / Check custom templates"),
     "init": ("safetrain.cli.init", "init", "新建档案 / Start a new archive"),
-    "new": ("safetrain.cli.edit", "new", "新建人员、培训、演练、师带徒记录 / Add a person, session, drill or mentorship"),
+    "new": ("safetrain.cli.edit", "new", "新建人员、培训、演练、师带徒、四新、年度计划记录 / Add a person, session, drill, mentorship, introduction or plan"),
     "attend": ("safetrain.cli.edit", "attend", "登记参加培训人员 / Add attendees to a session"),
     "cert": ("safetrain.cli.certs", "cert", "证书：登记、列出、复审、换证 / Certificates: add, list, review, renew"),
     "person": ("safetrain.cli.people", "person", "人员变动：离职、调岗、复岗 / A person leaves, is transferred or returns"),

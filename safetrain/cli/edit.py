@@ -175,7 +175,8 @@ def attach(record, file, kind, role, archive, lang):
     overwritten: the copy gets a new name) and record it, with its sha256, in
     RECORD's `attachments`. With --as contract, FILE is a session's training
     service contract (委托培训合同): copied into contracts/ and recorded as its
-    `contract`. RECORD is sessions/S1, people/E1, drills/D1, mentorships/E1,
+    `contract`. A FILE already inside the archive is recorded where it is,
+    not copied. RECORD is sessions/S1, people/E1, drills/D1, mentorships/E1,
     or a bare id (with --kind when it is ambiguous).
     """
     from ..archive.writing.edit import editing
