@@ -46,6 +46,8 @@ def _rows(rows: list[int], sep: str = "、") -> str:
 
 
 def _sheet_notes(report, lang: str, source: str) -> None:
+    for zh, en in getattr(report, "notes", ()):
+        echo(lang, f"注意：{source}：{zh}", f"note: {source}: {en}", err=True)
     if report.hidden:
         echo(lang, f"注意：工作簿有隐藏的工作表 {'、'.join(report.hidden)}，未导入（已读取“{report.sheet}”；"
                    "要导入隐藏的表请用 --sheet 指明）",

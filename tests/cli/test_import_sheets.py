@@ -460,3 +460,11 @@ def test_the_footer_note_names_the_file_in_either_language(archive, tmp_path):
                                       ["审核人：王五"]], ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
     assert f"{path}: footer rows left out (made by, checked by, date ...): 3, 4" in \
         run("import", "roster", path, archive, "--lang", "en").output
+
+
+def test_id_prefix_on_a_roster_with_ids_is_said_not_ignored_in_silence(archive, tmp_path):
+    path = xlsx(tmp_path / "r.xlsx", [["E7", "王五", "机电队", "电工", "正式工", "2024-01-02"]],
+                ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
+    r = run("import", "roster", path, archive, "--id-prefix", "N", "--dry-run")
+    assert r.exit_code == 0 and f"注意：{path}：花名册有工号列（工号，A列），--id-prefix 未使用" in r.output
+    assert "将新建 E7 王五" in r.output

@@ -85,6 +85,7 @@ class ImportReport:
     sheet: str = ""
     #: a required field without a column in the sheet -> the rows of new people it left out (said once)
     lacking: dict[str, list[int]] = field(default_factory=dict)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) about the whole sheet
 
     @property
     def failed(self) -> bool:
@@ -167,6 +168,10 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
             "--id-prefix E to number people E0001, E0002, ... (listed before anything is written)")
     report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, footer=sheet.footer, sheet=sheet.name, rows=0)
     made = _IdMaker(ed, id_prefix) if id_prefix and "id" not in sheet.columns else None
+    if id_prefix and made is None:
+        col = sheet.columns["id"]
+        report.notes.append((f"花名册有工号列（{col.header}，{col.letter}列），--id-prefix 未使用",
+                             f"the roster has an id column ({col.header}, column {col.letter}); --id-prefix is not used"))
     first_row: dict[str, int] = {}
     for row, cells in sheet.rows:
         raw_id = cells.get("id")
