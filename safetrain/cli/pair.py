@@ -29,7 +29,11 @@ def pair(archive, as_of, start, apprentices, fmt, write, lang):
     eligible under the M002 figures on the start day, on the same post, with
     a free place), then the least cost: the same team, then the same
     department, then the lighter load, then the longer experience; ties go
-    by ids. Every pair and every apprentice left unpaired is explained. For
+    by ids. A place taken in a run of planned spans that overlap one another
+    stays taken until the whole run has ended (apprentices hired months
+    apart share places; in a run that never breaks, a place freed early is
+    not given again). Every pair and every apprentice left unpaired is
+    explained. For
     a workspace (a folder of archives), each archive in turn (JSON: one
     document per line, naming its archive).
     """
