@@ -167,8 +167,7 @@ def manager_initial_hours(ctx: Context):
     """
     A `principal` or `safety_manager` whose `on_post` is in the window and
     more than 6 calendar months (the figure `manager_initial_training_months`)
-    before as_of, and who was still employed when those months ended, was
-    credited fewer `management` 学时 by sessions that ended on or before
+    before as_of was credited fewer `management` 学时 by sessions that ended on or before
     `on_post` + 6 months than the manager initial figure. Sessions before `on_post` count. The finding
     points at the person's `on_post` (or `hired`).
 
@@ -191,7 +190,7 @@ def manager_initial_hours(ctx: Context):
     fig = ctx.figure("manager_initial_hours")
     for p in _people(ctx, managers=True):
         hours, _, deadline = manager_initial(ctx, p)
-        if not (ctx.in_window(p.on_post) and deadline < ctx.as_of and p.employed_on(deadline)):
+        if not (ctx.in_window(p.on_post) and deadline < ctx.as_of):  # RULES.md: whether still employed or not
             continue
         if hours < fig.value:
             yield hit(p.id, p.file,

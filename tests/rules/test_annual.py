@@ -143,15 +143,17 @@ def test_y003_a_session_ending_on_the_deadline_counts(memory_archive):
     assert found(root, select=["Y003"]) == []
 
 
-def test_y003_not_judged_before_the_grace_months_end_or_for_a_manager_who_left(memory_archive):
+def test_y003_not_judged_before_the_grace_months_end_and_judged_for_a_manager_who_left(memory_archive):
+    """RULES.md Y003 asks only that on_post is in the window and more than 6 months before as_of:
+    a manager who left (E2, a day before the six months ended) is judged as one who stayed."""
     root = memory_archive({
         "people/E1.toml": person(hired="2024-01-01", roles='["principal"]'),   # deadline 2024-07-01
         "people/E2.toml": person(hired="2023-07-01", left="2023-12-31", roles='["principal"]'),
         "people/E3.toml": person(hired="2023-06-01", roles='["principal"]'),  # before the window
         "people/E4.toml": person(hired="2023-12-30", roles='["principal"]'),  # deadline 2024-06-30 = as_of
     })
-    assert found(root, select=["Y003"]) == []
-    assert found(root, as_of=date(2024, 7, 1), select=["Y003"]) == [("Y003", "E4", None)]
+    assert found(root, select=["Y003"]) == [("Y003", "E2", None)]
+    assert found(root, as_of=date(2024, 7, 1), select=["Y003"]) == [("Y003", "E2", None), ("Y003", "E4", None)]
 
 
 def test_y003_keeps_six_months_where_c005_has_no_grace(memory_archive):
