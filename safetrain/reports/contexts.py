@@ -165,7 +165,7 @@ def person_context(f: Facts, pid: str) -> dict:
                     "scenario": label(SCENARIO, d.scenario) or fmt.DASH} for d in f.drills_of.get(pid, [])],
         "mentorships": mentorships(f, p),
         "violations": [{"date": fmt.day(v.date), "note": fmt.about(v.note, p.id_number, f.mask)}
-                       for v in sorted(p.violations, key=lambda v: (v.date, v.index))],
+                       for v in sorted(p.violations, key=lambda v: (v.date, v.index)) if f.by_then(v.date)],
         "pre_job_hours": fmt.num(pre_job), "pre_job_required": fmt.num(f.figure("pre_job_hours").value),
         "total_hours": fmt.num(sum(s.credited_hours(a) for s, a in f.ctx.sessions_of(pid))),
     }

@@ -313,3 +313,10 @@ def test_a_card_lists_a_failed_session_and_its_retake_one_by_one(make_archive, t
     text = docx_text(path)
     assert "2024-01-02；2024-01-09" in text and "65 不合格；无考核" in text
     assert "三级安全教育完成，准予上岗" in text and "三级安全教育未完成" not in text
+
+
+def test_a_person_file_of_a_past_day_shows_no_later_violation(printed, tmp_path):
+    """A violation dated after --as-of had not happened on that day: not in the person file."""
+    path = one(checked(printed), "person", "E0001", tmp_path / "now")
+    before = one(checked(printed, date(2023, 9, 1)), "person", "E0001", tmp_path / "before")
+    assert "未戴安全帽进入车间" in docx_text(path) and "未戴安全帽进入车间" not in docx_text(before)
