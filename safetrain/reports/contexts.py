@@ -42,6 +42,12 @@ def provider_of(s: Session) -> str:
     return "本单位自行组织" if s.is_internal else s.provider
 
 
+def contract_of(s: Session) -> str:
+    """The training service contract as the documents and the ledger print it: its file, or why
+    there is none (internal training needs none; an outside provider's missing one is R003's)."""
+    return fmt.text(s.contract) or ("不适用" if s.is_internal else "未附合同")
+
+
 def cert_state_text(st: cs.CertState) -> str:
     text = CERT_STATE[st.state]
     if st.state in (cs.EXPIRING, cs.REVIEW_DUE):
@@ -233,7 +239,7 @@ def session_head(f: Facts, s: Session) -> dict:
         "id": s.id, "title": s.title, "type": label(SESSION_TYPE, s.type), "level": label(LEVEL, s.level) or fmt.DASH,
         "time": fmt.span(s.start, s.end), "date": fmt.day_zh(s.start), "location": fmt.text(s.location),
         "instructor": s.instructor, "provider": provider_of(s),
-        "contract": fmt.text(s.contract) or ("不适用" if s.is_internal else "未附合同"),
+        "contract": contract_of(s),
         "hours": fmt.num(s.hours), "topics": fmt.labels(TOPIC, s.topics), "content": fmt.text(s.content),
         "methods": fmt.labels(METHOD, s.methods) or fmt.DASH,
         "assessment": label(ASSESSMENT, s.assessment) or fmt.DASH, "pass_mark": fmt.num(s.pass_mark),

@@ -18,7 +18,7 @@ from ..rules import RULES
 from ..rules import certstatus as cs
 from ..rules.planstatus import MISSED, OPEN, STATE_LABELS
 from . import fmt
-from .contexts import CERT_STATE, provider_of
+from .contexts import CERT_STATE, contract_of, provider_of
 from .facts import Facts
 
 #: column kinds: how the writer formats a cell
@@ -61,7 +61,7 @@ def sessions_sheet(f: Facts) -> Sheet:
     for s in sorted((s for s in f.archive.sessions.values() if s.start.date() <= f.as_of), key=lambda s: (s.start, s.id)):
         sheet.rows.append([
             s.id, s.title, label(SESSION_TYPE, s.type), label(LEVEL, s.level), s.start, s.end, s.hours,
-            fmt.text(s.location), s.instructor, provider_of(s), fmt.text(s.contract), label(ASSESSMENT, s.assessment),
+            fmt.text(s.location), s.instructor, provider_of(s), contract_of(s), label(ASSESSMENT, s.assessment),
             len(s.attendees), sum(s.passed(a) for a in s.attendees), fmt.labels(TOPIC, s.topics), s.file])
     return sheet
 

@@ -24,7 +24,7 @@ _LABELS = {
     "pre_job": ("岗前培训", "Pre-job training"),
     "pre_job_value": ("上岗前已培训 {covered}/{judged} 人（{pct}）",
                       "{covered} of {judged} trained before starting on the post ({pct})"),
-    "campaign": ("专项培训", "Campaign"),
+    "campaign": ("全员安全培训", "Campaign"),
     "campaign_value": ("{start}—{end}：{covered}/{judged} 人（{pct}）", "{start} to {end}: {covered} of {judged} ({pct})"),
     "hours": ("{year}年学时", "Hours {year}"),
     "hours_value": ("达标 {met}/{people} 人（{pct}）· 人均 {avg:g} 学时，应 {need:g}",

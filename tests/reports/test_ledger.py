@@ -45,6 +45,8 @@ def test_sessions_sheet(book):
     s4 = rows[4]
     assert s4[4] == datetime(2024, 3, 15, 8, 30) and s4[6] == 4 and s4[9] == "宁夏安培培训中心"
     assert (s4[12], s4[13]) == (3, 3)
+    contract = rows[0].index("服务合同")  # as the session record says it: the file, or why there is none
+    assert s4[contract] == "contracts/2024-001.pdf" and rows[1][contract] == "不适用"
     start = book["培训台账"]["E3"]
     assert start.is_date and start.number_format == "yyyy-mm-dd hh:mm"
 
