@@ -122,13 +122,13 @@ def _figures_unlike_the_text(r: Rule, ruleset: RuleSet | None, enterprise: Enter
 
 
 def rule_title(rule, lang: str) -> str:
-    """The Chinese title, or in English the first line of the rule's English page."""
-    return rule.summary.rstrip(".") if lang == "en" else rule.title
+    """The Chinese title, or the English one (the rule's name in words)."""
+    return rule.title_en if lang == "en" else rule.title
 
 
 def rules_table(ruleset: RuleSet) -> list[dict]:
     return [
-        {"code": r.code, "name": r.name, "title": r.title, "severity": r.severity, "status": r.status,
+        {"code": r.code, "name": r.name, "title": r.title, "title_en": r.title_en, "severity": r.severity, "status": r.status,
          "enabled": ruleset.enabled(r.code), "citation": ruleset.citation(r.code), "summary": r.summary}
         for r in sorted(RULES.values(), key=lambda r: (_family_order(r.code), r.code))
     ]

@@ -57,7 +57,21 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.doc.strip().split("\n", 1)[0]
+        """The English page's first sentence, whole (its first paragraph is wrapped over lines)."""
+        first = " ".join(self.doc.strip().split("\n\n", 1)[0].split())
+        end = re.search(r"\.(\s|$)", first)
+        return first[:end.start() + 1] if end else first
+
+    @property
+    def title_en(self) -> str:
+        """A short English title, as the Chinese `title` is: the rule's name in words (overlapping-attendance:
+        Overlapping attendance)."""
+        words = [_UPPER.get(w, w) for w in self.name.split("-")]
+        return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
+#: words of rule names written in capitals in a title
+_UPPER = {"toml": "TOML", "id": "ID", "ids": "IDs"}
 
 
 def _sections(doc: str) -> dict[str, str]:

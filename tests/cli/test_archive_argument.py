@@ -83,4 +83,10 @@ def test_explain_and_rules_say_when_the_archive_named_is_not_one(make_archive, t
 
 def test_rules_in_english_titles_every_rule_in_english(archive):
     out = run("rules", archive, "--lang", "en").output
-    assert "A file is not" in out and "特种作业人员无证上岗" not in out
+    assert "Invalid" in out and "特种作业人员无证上岗" not in out
+    import json
+
+    rules = {r["code"]: r for r in json.loads(run("rules", archive, "--lang", "en", "--format", "json").output)["rules"]}
+    assert rules["C001"]["summary"] == ("An active person with the role `special_operator` has no `special_operation` "
+                                        "certificate at all (issued on or before as_of).")  # a whole sentence, not a line
+    assert rules["M001"]["title_en"] == "Apprentice without mentor" and rules["A001"]["title_en"] == "Invalid TOML"
