@@ -220,6 +220,10 @@ def register(doc):
     gap(doc, 6)
     listing(doc, ["代码", "问题", "级别", "数量", "依据"], ["code", "title", "severity", "count", "citation"],
             [1.6, 5.4, 1.4, 1.4, 6.2], "codes", left=("title", "citation"), empty="（未发现问题）")
+    gap(doc, 6)
+    para(doc, "豁免（不再报告的问题及其理由）：", indent=True, after=2).paragraph_format.keep_with_next = True
+    listing(doc, ["规则", "对象", "文件", "理由", "有效至"], ["rule", "subject", "file", "reason", "until"],
+            [3.2, 1.8, 3.6, 5.6, 1.8], "waivers", left=("rule", "file", "reason"), empty="（无豁免）")
     para(doc, "{%p endif %}")
     gap(doc, 10)
     signatures(doc, ["填表人：", "审核人："])

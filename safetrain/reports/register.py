@@ -85,12 +85,32 @@ def findings(f: Facts) -> tuple[list[dict], list[dict]]:
              "total": str(sum(c.values()))}
             for k, c in sorted(by_family.items(), key=lambda kv: _order(kv[0]))]
     codes = []
+    cited: dict[str, dict[str, None]] = {}  # code -> the citations its findings print, in order
+    for x in f.result.findings:
+        if x.citation:
+            cited.setdefault(x.code, {})[x.citation] = None
     for code, n in sorted(by_code.items(), key=lambda kv: (_order(kv[0]), kv[0])):
         rule = RULES.get(code)
         codes.append({"code": code, "title": rule.title if rule else code,
                       "severity": SEVERITY.get(rule.severity, "") if rule else "", "count": str(n),
-                      "citation": f.result.ruleset.citation(code) if rule else ""})
+                      # what the findings cite (the figure each applied), as check and the ledger print them
+                      "citation": "；".join(cited.get(code, ())) or (f.result.ruleset.citation(code) if rule else "")})
     return fams, codes
+
+
+def waivers(f: Facts) -> list[dict]:
+    """The waivers in force on the register's date, each with its reason (ARCHIVE-FORMAT: "a reason
+    an inspector can read"): the rule, whom or what it is about, its file, until when."""
+    from ..rules.engine import all_waivers
+
+    rows = []
+    for subject, file, _, w in all_waivers(f.archive):
+        if w.until is not None and w.until < f.as_of:
+            continue  # ended: what it waived is reported again (A010)
+        rule = RULES.get(w.rule)
+        rows.append({"rule": w.rule + (f" {rule.title}" if rule else ""), "subject": subject or "全档案",
+                     "file": file, "reason": fmt.about(w.reason, None, f.mask), "until": fmt.day(w.until) or "长期"})
+    return sorted(rows, key=lambda r: (r["file"], r["rule"]))
 
 
 def _order(code: str) -> int:
@@ -116,5 +136,5 @@ def register_context(f: Facts, show_findings: bool = True) -> dict:
         "employment": [{"label": label(EMPLOYMENT, code), "count": str(n)}
                        for code, n in s["headcount"]["by_employment"].items()],
         "departments": departments(f), "sessions": sessions(f), "drills": drills(f),
-        "families": fams, "codes": codes, "show_findings": show_findings,
+        "families": fams, "codes": codes, "waivers": waivers(f), "show_findings": show_findings,
     }

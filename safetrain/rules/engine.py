@@ -62,8 +62,9 @@ def _complete(f: Finding, rule: Rule, ruleset: RuleSet) -> Finding:
                    citation=f.citation or ruleset.citation(rule.code))
 
 
-def _waivers(archive: Archive) -> list[tuple[str | None, str, str, Waiver]]:
-    """(subject or None for archive-wide, file, record kind, waiver) for every waiver."""
+def all_waivers(archive: Archive) -> list[tuple[str | None, str, str, Waiver]]:
+    """(subject or None for archive-wide, file, record kind, waiver) for every waiver (the rules
+    apply them; the register lists them, with their reasons, for the inspector)."""
     out: list[tuple[str | None, str, str, Waiver]] = []
     if archive.config:
         out += [(None, archive.config.file, "config", w) for w in archive.config.waivers]
@@ -78,7 +79,7 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
     """ARCHIVE-FORMAT (Waivers): a waiver silences its rule's findings about its
     file's subject; one past `until` silences nothing and is reported (A010);
     one that silences nothing is reported (A011)."""
-    waivers = _waivers(archive)
+    waivers = all_waivers(archive)
     if not waivers:
         return found
     by_key: dict[tuple[str, str | None], list[int]] = {}  # (rule, subject or None): no scan per finding

@@ -209,11 +209,14 @@ def test_register_sums_up_findings(printed, tmp_path):
         (code, str(n)) for code, n in sorted(by_code.items(), key=lambda kv: ("ARPYKCDMF".index(kv[0][0]), kv[0]))]
     c002 = next(c for c in ctx["codes"] if c["code"] == "C002")
     assert c002["severity"] == "错误" and c002["citation"]
+    # the citations the findings print (the figure each applied), as check does
+    assert c002["citation"] == "；".join(dict.fromkeys(f.citation for f in result.findings if f.code == "C002"))
     families = {f["family"]: f for f in ctx["families"]}
     assert families["C"]["name"] == "持证上岗" and families["C"]["total"] == str(by_code["C002"] + by_code["C004"])
     path = one(result, "register", None, tmp_path)
-    assert [r[0] for r in table_rows(path, -3)[1:]] == [f["family"] for f in ctx["families"]]
-    assert [r[0] for r in table_rows(path, -2)[1:]] == [c["code"] for c in ctx["codes"]]
+    assert [r[0] for r in table_rows(path, -4)[1:]] == [f["family"] for f in ctx["families"]]
+    assert [r[0] for r in table_rows(path, -3)[1:]] == [c["code"] for c in ctx["codes"]]
+    assert table_rows(path, -2)[0] == ["规则", "对象", "文件", "理由", "有效至"]
     assert f"发现问题 {len(result.findings)} 个" in docx_text(path)
 
 
@@ -320,3 +323,16 @@ def test_a_person_file_of_a_past_day_shows_no_later_violation(printed, tmp_path)
     path = one(checked(printed), "person", "E0001", tmp_path / "now")
     before = one(checked(printed, date(2023, 9, 1)), "person", "E0001", tmp_path / "before")
     assert "未戴安全帽进入车间" in docx_text(path) and "未戴安全帽进入车间" not in docx_text(before)
+
+
+def test_the_register_lists_each_waiver_in_force_with_its_reason(make_archive, tmp_path):
+    """ARCHIVE-FORMAT: a waiver carries "a reason an inspector can read": the register prints each
+    in force on its date (the rule, whom it is about, the file, the reason, until when); an ended one not."""
+    from printing import FILES
+
+    waived = FILES["people/E0003.toml"] + (
+        '\nwaivers = [{ rule = "Y001", reason = "病假，2024年补训", until = 2024-12-31 },\n'
+        '           { rule = "C004", reason = "已过期的豁免", until = 2024-01-31 }]\n')
+    root = make_archive({**FILES, "people/E0003.toml": waived})
+    rows = table_rows(one(checked(root), "register", None, tmp_path), -2)
+    assert rows[1:] == [["Y001 年度再培训学时不足", "E0003", "people/E0003.toml", "病假，2024年补训", "2024-12-31"]]
