@@ -69,7 +69,8 @@ def identity(f: Facts, p: Person, on: date | None = None) -> dict:
         "id": p.id, "name": p.name, "gender": fmt.gender(p.id_number),
         "id_number": fmt.id_number(p.id_number, f.mask),
         "employment": label(EMPLOYMENT, p.employment),
-        "department": post.department, "team": fmt.text(post.team), "post": post.post,
+        "department": post.department, "team": fmt.text(post.team),
+        "post": post.post + ("（井下）" if p.underground else ""),  # M004's four months turn on it
         "roles": fmt.labels(ROLE, sorted(p.roles)) or fmt.DASH,
         "skill_level": label(SKILL_LEVEL, p.skill_level) or fmt.DASH,
         "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post), "left": fmt.day(f.by_then(p.left)) or "在岗",
@@ -84,7 +85,8 @@ def post_history(f: Facts, p: Person) -> list[dict]:
              "team": fmt.text(p.team), "post": p.post}]
     for c in sorted((c for c in p.changes if f.by_then(c.date)), key=lambda c: (c.date, c.index)):
         now = p.post_on(c.date)
-        rows.append({"date": fmt.day(c.date), "kind": label(CHANGE_KIND, c.kind), "department": now.department,
+        away = f"（离岗自 {fmt.day(c.away_since)}）" if c.away_since else ""  # P005/C006 judge the time away
+        rows.append({"date": fmt.day(c.date), "kind": label(CHANGE_KIND, c.kind) + away, "department": now.department,
                      "team": fmt.text(now.team), "post": now.post})
     return rows
 

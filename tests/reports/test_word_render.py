@@ -336,3 +336,14 @@ def test_the_register_lists_each_waiver_in_force_with_its_reason(make_archive, t
     root = make_archive({**FILES, "people/E0003.toml": waived})
     rows = table_rows(one(checked(root), "register", None, tmp_path), -2)
     assert rows[1:] == [["Y001 年度再培训学时不足", "E0003", "people/E0003.toml", "病假，2024年补训", "2024-12-31"]]
+
+
+def test_a_person_file_says_underground_and_the_time_away_before_a_return(make_archive, tmp_path):
+    """What P005, C006 and M004 turn on is on paper: a return's time away, a miner underground."""
+    from helpers import person
+    from printing import FILES
+
+    back = person("李梅", hired="2023-07-03", post='"铣工"', underground="true",
+                  extra='[[changes]]\ndate = 2024-03-01\nkind = "return"\naway_since = 2023-09-01\n')
+    text = docx_text(one(checked(make_archive({**FILES, "people/E0002.toml": back})), "person", "E0002", tmp_path))
+    assert "复岗（离岗自 2023-09-01）" in text and "铣工（井下）" in text
