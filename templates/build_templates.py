@@ -204,14 +204,22 @@ def register(doc):
             ["department", "active", "trained", "met", "percent"], [5.2, 2.7, 2.7, 2.7, 2.7], "departments",
             left=("department",))
     heading(doc, "四、培训台账（一期一档）")
-    listing(doc, ["日期", "培训名称（编号）", "类型", "级别", "学时", "人数", "合格"],
-            ["date", "title|id", "type", "level", "hours", "count", "passed"],
-            [2.4, 5.6, 2.3, 2.3, 1.1, 1.1, 1.2], "sessions", left=("title|id",), empty="（无培训记录）")
+    listing(doc, ["日期", "培训名称（编号）", "类型", "级别", "学时", "人数", "合格", "培训机构（服务合同）"],
+            ["date", "title|id", "type", "level", "hours", "count", "passed", "provider|contract"],
+            [2.2, 4.2, 1.9, 1.9, 1.0, 1.0, 1.1, 2.7], "sessions", left=("title|id", "provider|contract"),
+            empty="（无培训记录）")
     heading(doc, "五、应急演练")
-    listing(doc, ["日期", "演练名称（编号）", "规模", "场景", "人数"], ["date", "title|id", "scale", "scenario", "count"],
-            [2.4, 8.4, 1.8, 2.2, 1.2], "drills", left=("title|id",), empty="（无演练记录）")
+    listing(doc, ["日期", "演练名称（编号）", "类型", "规模", "场景", "人数"],
+            ["date", "title|id", "type", "scale", "scenario", "count"],
+            [2.2, 5.8, 3.0, 1.6, 2.2, 1.2], "drills", left=("title|id",), empty="（无演练记录）")
+    heading(doc, "六、年度安全培训计划执行情况")
+    para(doc, "{{ plan.caption }}", indent=True, after=4).paragraph_format.keep_with_next = True
+    listing(doc, ["序号", "培训项目", "类型", "计划月份", "培训对象", "计划学时", "实施情况", "实施培训"],
+            ["n", "title", "type", "month", "audience", "hours", "state", "session|held"],
+            [1.0, 3.8, 2.0, 1.4, 2.6, 1.4, 1.6, 2.2], "plan.rows", left=("title", "audience", "session|held"),
+            empty="（无计划项目）")
     para(doc, "{%p if show_findings %}")
-    heading(doc, "六、问题汇总")
+    heading(doc, "七、问题汇总")
     intro = para(doc, "截至 {{ printed }}，按所适用规则检查，发现问题 {{ n.findings }} 个，其中错误 {{ n.errors }} 个、"
                       "警告 {{ n.warnings }} 个。", indent=True, after=4)
     intro.paragraph_format.keep_with_next = True

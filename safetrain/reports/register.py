@@ -5,12 +5,13 @@ reports.summary, the same ones `safetrain status` shows."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
-from ..archive.reading.codes import DRILL_SCALE, LEVEL, SCENARIO, SESSION_TYPE, label
+from ..archive.reading.codes import DRILL_SCALE, DRILL_TYPE, LEVEL, SCENARIO, SESSION_TYPE, label
 from ..archive.reading.codes import EMPLOYMENT
 from ..rules import RULES
 from . import fmt
-from .contexts import base
+from .contexts import base, contract_of, provider_of
 from .facts import Facts
 from .summary import archive_summary
 
@@ -65,12 +66,14 @@ def sessions(f: Facts) -> list[dict]:
         rows.append({"id": s.id, "date": fmt.days(s.start, s.end), "title": s.title,
                      "type": label(SESSION_TYPE, s.type), "level": label(LEVEL, s.level) or fmt.DASH,
                      "hours": fmt.num(s.hours), "count": str(len(s.attendees)),
-                     "passed": str(sum(s.passed(a) for a in s.attendees))})
+                     "passed": str(sum(s.passed(a) for a in s.attendees)),
+                     "provider": provider_of(s), "contract": contract_of(s)})
     return rows
 
 
 def drills(f: Facts) -> list[dict]:
-    return [{"id": d.id, "date": fmt.day(d.date), "title": d.title, "scale": label(DRILL_SCALE, d.scale),
+    return [{"id": d.id, "date": fmt.day(d.date), "title": d.title, "type": label(DRILL_TYPE, d.type),
+             "scale": label(DRILL_SCALE, d.scale),
              "scenario": label(SCENARIO, d.scenario) or fmt.DASH, "count": str(len(d.participants))}
             for d in sorted(f.archive.drills.values(), key=lambda d: (d.date, d.id)) if d.date <= f.as_of]
 
@@ -96,6 +99,24 @@ def findings(f: Facts) -> tuple[list[dict], list[dict]]:
                       # what the findings cite (the figure each applied), as check and the ledger print them
                       "citation": "；".join(cited.get(code, ())) or (f.result.ruleset.citation(code) if rule else "")})
     return fams, codes
+
+
+def plan(f: Facts) -> dict:
+    """This year's plan against the sessions held (summary.plan_summary, as status, the ledger and
+    the site show it): a caption and one row per item."""
+    from ..rules.planstatus import STATE_LABELS
+    from .summary import plan_summary
+
+    p = plan_summary(f.result)
+    if p["approved"] is None:
+        return {"caption": f"{p['year']} 年没有经主要负责人批准的年度安全培训计划。", "rows": []}
+    by = f"，批准人 {f.name_of(p['approved_by'])}（{p['approved_by']}）" if p["approved_by"] else ""
+    rows = [{"n": str(r["n"]), "title": r["title"], "type": label(SESSION_TYPE, r["type"]), "month": f"{r['month']}月",
+             "audience": fmt.text(r["audience"]) or fmt.DASH, "hours": fmt.num(r["hours"]) or fmt.DASH,
+             "state": STATE_LABELS[r["state"]][0], "session": r["session"] or "", "held": r["held"] or ""}
+            for r in p["rows"]]
+    return {"caption": f"{p['year']} 年度计划于 {fmt.day_zh(date.fromisoformat(p['approved']))} 批准{by}；"
+                       f"截至 {fmt.day_zh(f.as_of)}，到期的 {p['due']} 项中已实施 {p['done']} 项。", "rows": rows}
 
 
 def waivers(f: Facts) -> list[dict]:
@@ -137,4 +158,5 @@ def register_context(f: Facts, show_findings: bool = True) -> dict:
                        for code, n in s["headcount"]["by_employment"].items()],
         "departments": departments(f), "sessions": sessions(f), "drills": drills(f),
         "families": fams, "codes": codes, "waivers": waivers(f), "show_findings": show_findings,
+        "plan": plan(f),
     }

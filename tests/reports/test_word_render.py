@@ -347,3 +347,24 @@ def test_a_person_file_says_underground_and_the_time_away_before_a_return(make_a
                   extra='[[changes]]\ndate = 2024-03-01\nkind = "return"\naway_since = 2023-09-01\n')
     text = docx_text(one(checked(make_archive({**FILES, "people/E0002.toml": back})), "person", "E0002", tmp_path))
     assert "复岗（离岗自 2023-09-01）" in text and "铣工（井下）" in text
+
+
+def test_the_register_shows_the_plan_outsourced_training_and_drill_types(printed, tmp_path):
+    """一企一册 as the plan asks: this year's plan against what was held (the figures status and the
+    ledger give), each session's provider and its contract, each drill's type (what D006 reads)."""
+    from docx import Document
+
+    from safetrain.reports.summary import plan_summary
+
+    result = checked(printed)
+    path = one(result, "register", None, tmp_path)
+    text = docx_text(path)
+    p = plan_summary(result)
+    assert "六、年度安全培训计划执行情况" in text and f"到期的 {p['due']} 项中已实施 {p['done']} 项" in text
+    tables = {tuple(rows[0]): rows for rows in (table_rows(path, i) for i in range(len(Document(str(path)).tables)))}
+    plan_rows = tables[("序号", "培训项目", "类型", "计划月份", "培训对象", "计划学时", "实施情况", "实施培训")]
+    assert [r[1] for r in plan_rows[1:]] == [r["title"] for r in p["rows"]]
+    sessions = tables[("日期", "培训名称（编号）", "类型", "级别", "学时", "人数", "合格", "培训机构（服务合同）")]
+    assert any(r[-1] == "宁夏安培培训中心\ncontracts/2024-001.pdf" for r in sessions[1:])
+    drills = tables[("日期", "演练名称（编号）", "类型", "规模", "场景", "人数")]
+    assert [r[2] for r in drills[1:]] == ["现场处置方案演练", "专项应急预案演练"]
