@@ -206,7 +206,7 @@ def register(doc):
     heading(doc, "四、培训台账（一期一档）")
     listing(doc, ["日期", "培训名称（编号）", "类型", "级别", "学时", "人数", "合格", "培训机构（服务合同）"],
             ["date", "title|id", "type", "level", "hours", "count", "passed", "provider|contract"],
-            [2.2, 4.2, 1.9, 1.9, 1.0, 1.0, 1.1, 2.7], "sessions", left=("title|id", "provider|contract"),
+            [2.0, 3.9, 1.8, 1.8, 1.2, 1.2, 1.2, 2.9], "sessions", left=("title|id", "provider|contract"),
             empty="（无培训记录）")
     heading(doc, "五、应急演练")
     listing(doc, ["日期", "演练名称（编号）", "类型", "规模", "场景", "人数"],
