@@ -47,14 +47,15 @@ def span(start: datetime, end: datetime) -> str:
     return f"{moment(start)} 至 {moment(end)}"
 
 
-def days(start: date | datetime, end: date | datetime) -> str:
-    """A date range in a narrow cell: 2023-07-15, or 2023-07-15至07-17."""
+def days(start: date | datetime, end: date | datetime, lang: str = "zh") -> str:
+    """A date range in a narrow cell: 2023-07-15, or 2023-07-15至07-17 (2023-07-15 – 07-17 in English)."""
     a, b = day(start), day(end)
+    to = " – " if lang == "en" else "至"
     if a == b:
         return a
     if a[:4] == b[:4]:
-        return f"{a}至{b[5:]}"
-    return f"{a}至{b}"
+        return f"{a}{to}{b[5:]}"
+    return f"{a}{to}{b}"
 
 
 def num(x: float | int | None) -> str:

@@ -155,6 +155,14 @@ def test_print_keeps_the_charts_and_hides_the_controls(browser, site, tmp_path):
     p.goto((site / "index.html").as_uri())
     p.emulate_media(media="print")
     assert not p.locator("#controls").is_visible()
+    # a header repeated on each printed page paints no button: the label is printed from the cell itself,
+    # and the total row comes once, after the last archive (not at every page's foot)
+    th = p.locator("#archives thead th").nth(1)
+    assert th.evaluate("e => getComputedStyle(e, '::before').content") == f'"{th.get_attribute("data-label")}"'
+    assert th.locator("button").evaluate("e => getComputedStyle(e).display") == "none"
+    assert p.locator("#archives tfoot").evaluate("e => getComputedStyle(e).display") == "table-row-group"
+    p.emulate_media(media="screen")
+    assert th.evaluate("e => getComputedStyle(e, '::before').content") in ("none", "normal")
     context.close()
 
 

@@ -230,7 +230,13 @@ def test_href_is_relative_and_encoded():
 
 
 def test_archive_folders_are_unique_and_plain():
-    assert site_mod.archive_slugs([Path("/w/a"), Path("/w/b c"), Path("/w/x/A")]) == ["a", "b-c", "x/A"]
+    # each named by its last folders, as few as tell it from the others (any case)
+    assert site_mod.archive_slugs([Path("/w/a"), Path("/w/b c"), Path("/w/x/A")]) == ["w/a", "b-c", "x/A"]
+    assert site_mod.archive_names([Path("/tmp/ws/group-a/dup"), Path("/tmp/ws/group-b/dup"),
+                                   Path("/work/main/sample_archive/yinchuan-bbq")]) == [
+        "group-a/dup", "group-b/dup", "yinchuan-bbq"]  # no folder of this machine in the site
+    assert site_mod.archive_names([Path("/w/bbq#2"), Path("/w/bbq-2")]) == ["bbq#2", "bbq-2"]  # shown as they are
+    assert site_mod.archive_slugs([Path("/w/bbq#2"), Path("/w/bbq-2")]) == ["bbq-2", "bbq-2-2"]  # folders: unique
     assert site_mod.archive_slugs([Path("/w/one/a"), Path("/w/two/a")]) == ["one/a", "two/a"]
     assert site_mod.archive_slugs([Path("/w/a")]) == ["a"]
     assert site_mod.archive_slugs([Path("/w/A"), Path("/v/a")]) == ["w/A", "v/a"]
@@ -289,3 +295,20 @@ def test_the_site_is_the_same_however_the_path_was_typed(tmp_path, monkeypatch):
     assert relative.exit_code == absolute.exit_code == 0
     assert pages(tmp_path / "r") == pages(tmp_path / "a")
     assert not any(str(SAMPLE.parent) in text for text in pages(tmp_path / "a").values())
+
+
+def test_the_workspace_page_names_archives_as_their_folders_and_english_pages_have_english_ranges(make_archive, tmp_path):
+    """bbq#2 and bbq-2 are listed as themselves (not the site's folder names), so the filter finds
+    the client typed; an English person page writes a session's days as 2024-03-14 – 03-15."""
+    two_days = session(start="2024-03-14T08:30:00", end="2024-03-15T17:30:00", hours="16")
+    for name in ("bbq#2", "bbq-2"):
+        make_archive({"people/E1.toml": person(), "sessions/S1.toml": two_days}, root=tmp_path / "ws" / name)
+    out = tmp_path / "site"
+    r = CliRunner().invoke(main, ["report", "html", str(tmp_path / "ws"), "-o", str(out), "--as-of", str(AS_OF),
+                                  "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    home = (out / "index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'<a class="archive" href="[^"]*" title="[^"]*">([^<]*)</a>', home)
+    assert sorted(shown) == ["bbq#2", "bbq-2"]
+    people = next(out.glob("a/**/people-1.html")).read_text(encoding="utf-8")
+    assert "2024-03-14 – 03-15" in people and "2024-03-14至" not in people

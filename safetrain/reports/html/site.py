@@ -19,6 +19,7 @@ workspace's (`<workspace>/templates/html/`), then the built-in ones.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from math import ceil
@@ -77,18 +78,30 @@ def _slug(text: str) -> str:
     return s or "archive"
 
 
+def archive_names(roots: Sequence[Path]) -> list[str]:
+    """What the site calls each archive: the last folders of its path, as few as tell all the
+    archives apart (the workspace's own folder names, however the paths were typed and wherever
+    the workspace lies: no folder of the machine in a page to be published)."""
+    parts = [Path(os.path.abspath(r)).parts[1:] or ("archive",) for r in roots]
+
+    def tail(p: tuple, k: int) -> str:  # any case: two names must not differ by case alone
+        return "/".join(p[-k:]).lower()
+
+    out = []
+    for i, p in enumerate(parts):
+        k = 1
+        while k < len(p) and any(tail(p, k) == tail(q, k) for j, q in enumerate(parts) if j != i):
+            k += 1
+        out.append("/".join(p[-k:]))
+    return out
+
+
 def archive_slugs(roots: Sequence[Path]) -> list[str]:
-    """A folder name for each archive: its path below the archives' common folder,
-    cleaned to letters, digits, `.`, `-`, `_`; unique (case-insensitively)."""
-    parts = [Path(r).absolute().parts for r in roots]
-    common = 0
-    if parts:
-        shortest = min(len(p) for p in parts)
-        while common < shortest - 1 and len({p[common] for p in parts}) == 1:
-            common += 1
+    """A folder name for each archive: its name (archive_names), cleaned to letters, digits,
+    `.`, `-`, `_`; unique (case-insensitively)."""
     out, seen = [], set()
-    for p in parts:
-        base = "/".join(_slug(x) for x in p[common:]) or "archive"
+    for name in archive_names(roots):
+        base = "/".join(_slug(x) for x in name.split("/")) or "archive"
         slug, n = base, 1
         while slug.lower() in seen:
             n += 1
@@ -151,12 +164,10 @@ def plan_of(roots: Sequence[Path], rulesets: Sequence, lang: str, as_of: str, wo
             folders[key] = (folder, rs)
         nearest = (root,) if has_html_overrides(root) else ()
         archives.append((f"a/{slug}", folders[key][0], nearest + tuple(w for w in ws_overrides if _inside(root, w))))
-    from ...archive.reading.discover import root_names
-
-    # the site names each archive by its folder below the common one: not the path as typed (an
+    # the site names each archive by its last folders (archive_names): not the path as typed (an
     # absolute path would put the machine's folders into a published site, and change its bytes)
     return Plan(lang, as_of, ws_overrides, tuple(archives), tuple(folders.values()),
-                tuple(root_names([Path(r) for r in roots])))
+                tuple(archive_names(roots)))
 
 
 def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, dict]:
@@ -176,8 +187,8 @@ def home_page(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict]) -> Pa
     """The workspace page, from every archive's summary and due counts."""
     lang, as_of = plan.lang, plan.as_of
     home_title = t("site_title", lang)
-    rows = [views.workspace_row(s, d, lang, href("index.html", f"{folder}/index.html"), folder[2:])
-            for s, d, (folder, _, _) in zip(summaries, dues, plan.archives)]
+    rows = [views.workspace_row(s, d, lang, href("index.html", f"{folder}/index.html"), s["archive"])
+            for s, d, (folder, _, _) in zip(summaries, dues, plan.archives)]  # the archive's name, not its page's folder
     total = views.workspace_row(workspace_total(list(summaries)), views.add_due(dues), lang, None)
     ctx = _common(lang, "index.html", as_of, home_title, [(home_title, None)])
     ctx.update({"archives": rows, "total": total, "count": len(rows),

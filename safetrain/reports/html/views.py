@@ -328,7 +328,7 @@ def findings_about(findings: Sequence[Finding]) -> Callable[[str, str], list[Fin
 
 def session_cells(s, lang: str) -> dict:
     """What a person's training history says of a session, whoever attended it."""
-    return {"session": s.id, "date": fmt.days(s.start, s.end), "title": s.title,
+    return {"session": s.id, "date": fmt.days(s.start, s.end, lang), "title": s.title,
             "type": label(SESSION_TYPE, s.type, lang), "level": label(LEVEL, s.level, lang) or "—",
             "hours": fmt.num(s.hours)}
 
