@@ -118,7 +118,11 @@ def archive_summary(result: Result) -> dict:
     pre_job = sum(pre_job_covered(ctx, p) for p in new_workers)
 
     year = as_of.year
-    departments = _department_hours(ctx, active, year)
+    from .matrix import NA, Requirements
+
+    cells = Requirements.of(ctx)  # this year's hours: the people the Y rules judge for it, so far (the matrix's)
+    judged = [p for p in active if cells.hours(p, year).state != NA]
+    departments = _department_hours(ctx, judged, year)
     met, total_hours, total_need = (sum(t[i] for t in departments.values()) for i in (1, 2, 3))
 
     certs = Counter()
@@ -148,7 +152,7 @@ def archive_summary(result: Result) -> dict:
         },
         "pre_job": {"judged": len(new_workers), "covered": pre_job, "percent": percent(pre_job, len(new_workers))},
         "campaign": _campaign(ctx),
-        "hours": _hours(year, len(active), met, total_hours, total_need),
+        "hours": _hours(year, len(judged), met, total_hours, total_need),
         "hours_by_department": [{"department": dept, **_hours(year, *tally)}
                                 for dept, tally in sorted(departments.items())],
         "by_year": by_year(ctx),
@@ -166,7 +170,8 @@ def _severities(counts) -> dict:
 
 
 def _department_hours(ctx: Context, people: list[Person], year: int) -> dict[str, list]:
-    """department on as_of -> [people, met, credited, required] of `year`'s 学时 (Y001/Y002's figure)."""
+    """department on as_of -> [people, met, credited, required] of `year`'s 学时 (Y001/Y002's figure), of
+    the `people` given (those the Y rules judge for the year)."""
     out: dict[str, list] = {}
     for p in people:
         got, need = year_hours(ctx, p, year)

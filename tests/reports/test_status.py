@@ -22,7 +22,7 @@ def test_one_archive_is_a_detailed_block(make_archive):
     assert lines[1] == "加工制造业 · 规则集 national · 截至 2024-06-30 · 档案自 2023-07-01"
     assert "在岗人员 3 人：正式工 2 · 合同工 1" in lines
     assert "岗前培训 上岗前已培训 1/2 人（50%）" in lines
-    assert "2024年学时 达标 1/3 人（33.3%）· 人均 4 学时，应 9.3" in lines
+    assert "2024年学时 达标 1/2 人（50%）· 人均 6 学时，应 10" in lines
     assert "证书 有效 1 · 即将到期 1 · 待复审 0 · 复审逾期 0 · 已过期 1" in lines
     assert "应急演练 共 2 次；2023-H2 1 · 2024-H1 1（按半年）" in lines
     assert "2024年培训计划 已实施 1/3 项（33.3%）· 共 4 项，未到计划月份 1 项" in lines
@@ -53,7 +53,7 @@ def test_workspace_table_fits_100_columns_with_a_total_row(make_archive, tmp_pat
         out = status_text(status_document(results), lang)
         assert max(_width(line) for line in out.splitlines()) <= 100
         total = [line for line in out.splitlines() if line.startswith("合计" if lang == "zh" else "Total")]
-        assert len(total) == 1 and total[0].split()[1:6] == ["6", "50%", "—", "33.3%", "2/2/2"]
+        assert len(total) == 1 and total[0].split()[1:6] == ["6", "50%", "—", "50%", "2/2/2"]
         assert total[0].split()[7] == "2/6"  # plans: carried out of the items due, both archives
 
 

@@ -36,8 +36,10 @@ def test_headline_numbers(make_archive):
     # E1 trained before the post, E2 not; the principal is judged by Y003/C005, not here
     assert s["pre_job"] == {"judged": 2, "covered": 1, "percent": 50.0}
     assert s["campaign"] is None  # national rule set: no campaign
-    assert s["hours"] == {"year": 2024, "people": 3, "met": 1, "percent_met": 33.3, "credited": 12.0,
-                          "required": 28.0, "average": 4.0, "average_required": 9.3}
+    # this year's hours, of the people the Y rules judge for it (the matrix's): E1 and M1; E2, hired in
+    # March, is not (n.a. in the matrix, no Y001 for 2024)
+    assert s["hours"] == {"year": 2024, "people": 2, "met": 1, "percent_met": 50.0, "credited": 12.0,
+                          "required": 20.0, "average": 6.0, "average_required": 10.0}
     assert s["certificates"] == {"valid": 1, "expiring": 1, "review_due": 0, "review_overdue": 0, "expired": 1}
     # manufacturing has no monthly cadence nationally: half-years (D004), empty ones included
     # the last drill held by as_of (D3 on 2024-07-05 is after it)
@@ -93,7 +95,7 @@ def test_workspace_total_adds_counts_and_recomputes_percentages(make_archive, tm
                               "managers": 1, "special_operators": 1}
     assert t["pre_job"] == {"judged": 3, "covered": 2, "percent": 66.7}
     assert t["campaign"] == {"judged": 1, "covered": 1, "percent": 100.0}
-    assert t["hours"]["people"] == 4 and t["hours"]["met"] == 1 and t["hours"]["percent_met"] == 25.0
+    assert t["hours"]["people"] == 3 and t["hours"]["met"] == 1 and t["hours"]["percent_met"] == 33.3
     assert t["certificates"] == {"valid": 1, "expiring": 1, "review_due": 0, "review_overdue": 0, "expired": 1}
     assert t["drills"] == {"total": 2, "last": "2024-02-01"}
     assert t["findings"]["by_family_severity"]["C"] == {"errors": 1, "warnings": 1, "infos": 0}
@@ -111,10 +113,10 @@ def test_hours_by_department_add_up_to_the_archive_figure(make_archive):
     s = archive_summary(check_path(root, AS_OF))
     rows = {r["department"]: r for r in s["hours_by_department"]}
     assert list(rows) == ["机加车间", "装配车间"]
-    assert (rows["机加车间"]["people"], rows["机加车间"]["met"], rows["机加车间"]["credited"]) == (3, 1, 12.0)
+    assert (rows["机加车间"]["people"], rows["机加车间"]["met"], rows["机加车间"]["credited"]) == (2, 1, 12.0)
     assert (rows["装配车间"]["people"], rows["装配车间"]["met"], rows["装配车间"]["credited"]) == (1, 0, 0.0)
     assert rows["装配车间"]["required"] == s["hours"]["required"] - rows["机加车间"]["required"] > 0
-    assert s["hours"]["people"] == 4 and s["hours"]["met"] == 1 and s["hours"]["credited"] == 12.0
+    assert s["hours"]["people"] == 3 and s["hours"]["met"] == 1 and s["hours"]["credited"] == 12.0
 
 
 def test_coverage_by_year(make_archive):
@@ -135,3 +137,14 @@ def test_findings_by_family_and_severity(make_archive):
         "C": {"errors": 1, "warnings": 1, "infos": 0}, "F": {"errors": 1, "warnings": 0, "infos": 0},
         "P": {"errors": 4, "warnings": 0, "infos": 0}, "Y": {"errors": 1, "warnings": 0, "infos": 0}}
     assert {fam: sum(c.values()) for fam, c in s["findings"]["by_family_severity"].items()} == s["findings"]["by_family"]
+
+
+def test_this_years_hours_count_only_the_people_the_y_rules_judge(make_archive):
+    """An archive complete only from March: nobody's year is wholly in it, so nobody is judged for it
+    (no Y001, n.a. in the matrix): no percentage made of people the rules leave out."""
+    root = make_archive({"people/A.toml": person(hired="2020-01-01"),
+                         "sessions/x.toml": session(type='"refresher"', level=None, start="2024-03-05T08:30:00",
+                                                    end="2024-03-05T17:30:00")}, records_since="2024-03-01")
+    s = archive_summary(check_path(root, AS_OF))
+    assert s["hours"]["people"] == 0 and s["hours"]["percent_met"] is None
+    assert [y for y in s["by_year"] if y["year"] == 2024][0]["hours_judged"] == 0
