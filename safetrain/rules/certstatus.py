@@ -116,8 +116,10 @@ def certificate_state(person: Person, cert: Certificate, ruleset: RuleSet, enter
         past = [d for d in dues if d < as_of]
         if past and not review_satisfied(cert, past[-1], as_of):
             return state(REVIEW_OVERDUE, past[-1], "review", review.citation)
-        upcoming = [d for d in dues if as_of <= d <= horizon]
-        if upcoming and not review_satisfied(cert, upcoming[0], as_of):
+        # the first review ahead not already taken early (a review up to a year before its due date
+        # counts for it: the one after is what falls due next)
+        upcoming = [d for d in dues if as_of <= d <= horizon and not review_satisfied(cert, d, as_of)]
+        if upcoming:
             return state(REVIEW_DUE, upcoming[0], "review", window_fig.citation)
     if (cert.expires - as_of).days <= window:
         return state(EXPIRING, cert.expires, "expiry", window_fig.citation)

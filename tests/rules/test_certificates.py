@@ -360,3 +360,17 @@ def test_what_falls_due_next_is_worked_out_once_per_state(memory_archive):
     other = replace(st, due=date(2028, 2, 28))
     assert ctx.next_due(other) is not first and ctx.next_due(other) == certstatus.next_due(
         other, ctx.ruleset, ctx.enterprise, ctx.as_of)
+
+
+def test_a_review_taken_early_shows_the_next_one_as_what_falls_due(memory_archive):
+    """A review a month before its due date counts for it (C003): what falls due next is the one
+    three years on, in every view (expiring's preview, the ledger, the matrix), not nothing."""
+    from safetrain.api import check_files
+    from safetrain.rules import certstatus
+
+    root = memory_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
+        number="T9", issued="2021-07-01", expires="9999-12-31", reviews="2024-06-01"))})
+    ctx = check_files(root, date(2024, 6, 10)).view_context()
+    (st,) = ctx.certificates(ctx.archive.people["E1"])
+    assert st.state == certstatus.VALID and found(root, date(2024, 6, 10), select=["C003", "C004"]) == []
+    assert ctx.next_due(st).due == date(2027, 7, 1) and ctx.next_due(st).due_kind == "review"
