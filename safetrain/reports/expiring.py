@@ -166,7 +166,8 @@ def expiring_of(parts: Sequence[dict], within: int | None = None) -> dict:
     counts = Counter(i["state"] for i in items)
     return {
         "as_of": parts[0]["as_of"] if parts else None,
-        "within": within if within is not None else DEFAULT_WITHIN,
+        # the days looked ahead: as asked, else the widest of the archives' own (each says its own)
+        "within": within if within is not None else max((p["archive"]["within"] for p in parts), default=DEFAULT_WITHIN),
         "archives": [p["archive"] for p in parts],
         "counts": {s: counts.get(s, 0) for s in STATES},
         "items": items,

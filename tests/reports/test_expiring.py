@@ -137,7 +137,9 @@ def test_default_horizon_follows_a_wider_warning_window(make_archive):
     }, ruleset="rules.toml")
     result = check_path(root, AS_OF)
     assert [(i["state"], i["days_left"], i["citation"]) for i in due_items(result)] == [("expiring", 82, "本企业规定")]
-    assert expiring_document([result])["archives"][0]["within"] == 90
+    doc = expiring_document([result])
+    assert doc["archives"][0]["within"] == 90 and doc["within"] == 90  # the top level says so too
+    assert expiring_document([result], within=30)["within"] == 30
 
 
 def test_workspace_items_are_merged_soonest_first(make_archive, tmp_path):
