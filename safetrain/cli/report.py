@@ -54,13 +54,19 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     as_of = as_of or date.today()
     paths = named_paths(paths, "report html -o DIR")
     roots, rulesets = [], []
-    found = found_roots(paths, lang)  # a path with no archive: said, the others reported on
+    left_out: list = []  # what could not be read, said on the workspace page too (a site published by CI)
+
+    def leave_out(outcome) -> None:
+        left_out.append((outcome.root, outcome.en if lang == "en" else outcome.zh))
+
+    found = found_roots(paths, lang, leave_out)  # a path with no archive: said, the others reported on
     broken = bool(found.failed_paths)
     for root in found:
         done = attempt(root, lambda: ruleset_at(root)[0])  # a rule set that cannot be read: the check would say so
         if done.failed:
             broken = True
             click.echo(done.line(lang), err=True)
+            leave_out(done)
         else:
             rulesets.append(done.value)
             roots.append(root)
@@ -69,7 +75,7 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths))
     with SiteFolder(out_dir) as site:  # refused before any archive is checked; nothing of it left on failure
         work = functools.partial(written_part, plan, {root: i for i, root in enumerate(roots)}, site.folder)
-        archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache)
+        archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache, on_failure=leave_out)
         parts, front = [], {}
         for part in archives:
             parts.append(part)
@@ -79,7 +85,7 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
                     put(site.folder, rel, data)
         if not parts:
             sys.exit(2)
-        home, data = home_file(plan, parts)
+        home, data = home_file(plan, parts, left_out)
         put(site.folder, home, data)
         out = site.finish([home, *front, *(rel for _, written, _, _ in parts for rel in written)])
     click.echo(str(out / "index.html"))

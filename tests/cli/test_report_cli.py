@@ -328,3 +328,17 @@ def test_an_error_in_an_overridden_person_file_names_its_own_line(workspace, tmp
     (workspace / "acme/templates/html/person.html").write_text(f"{first}line2\n{{{{ 1/0 }}}}\nline4\n", encoding="utf-8")
     r = run(workspace, "-o", tmp_path / "site", "--lang", "en")
     assert r.exit_code == 2 and "person.html:3" in r.output and "ZeroDivisionError" in r.output, r.output
+
+
+def test_an_archive_that_could_not_be_read_is_named_on_the_workspace_page(workspace, tmp_path):
+    """A dashboard published by CI says which client is missing from it, and why (its folder's
+    name, the reason without the machine's folders), not only the command's standard error."""
+    (workspace / "acme" / "safetrain.toml").write_text(
+        (workspace / "acme" / "safetrain.toml").read_text("utf-8").replace("format = 1", "format = 9"), encoding="utf-8")
+    r = run(workspace, "-o", tmp_path / "site")
+    assert r.exit_code == 2
+    home = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert 'class="left-out"' in home and "<code>acme</code>" in home and "档案格式版本 9" in home
+    assert str(workspace) not in home
+    clean = run(workspace / "bolt", "-o", tmp_path / "clean")
+    assert 'class="left-out"' not in (tmp_path / "clean" / "index.html").read_text("utf-8")

@@ -92,6 +92,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "certificate": ("证书", "Certificate"), "number": ("证号", "Number"),
     "nothing_due": ("60天内没有过期、到期或待复审的证书。", "No certificate lapsed or due within 60 days."),
     "matrix": ("人员×要求", "Person × requirement"), "people": ("人员", "People"),
+    "left_out": ("以下档案无法读取，未列入本报告（见命令的输出）", "These archives could not be read and are not in this report (see the command's output)"),
+    "colon": ("：", ": "),
     "matrix_legend": LEGEND,  # the matrix's own (its cells are printed as `matrix` prints them)
     "id": ("工号", "ID"), "name": ("姓名", "Name"), "left_on": ("已离职 {day}", "left {day}"),
     "page_n": ("第 {n} 页", "page {n}"), "pages": ("分页", "Pages"), "prev": ("上一页", "previous"),

@@ -183,15 +183,19 @@ def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, 
     return site.pages, summary, due
 
 
-def home_page(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict]) -> Page:
-    """The workspace page, from every archive's summary and due counts."""
+def home_page(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict], left_out: Sequence = ()) -> Page:
+    """The workspace page, from every archive's summary and due counts; `left_out`: (folder, why) of
+    the archives that could not be read, named on the page (the folder's name, the reason with the
+    folders above it left out: nothing of the machine in a page to be published)."""
     lang, as_of = plan.lang, plan.as_of
     home_title = t("site_title", lang)
     rows = [views.workspace_row(s, d, lang, href("index.html", f"{folder}/index.html"), s["archive"])
             for s, d, (folder, _, _) in zip(summaries, dues, plan.archives)]  # the archive's name, not its page's folder
     total = views.workspace_row(workspace_total(list(summaries)), views.add_due(dues), lang, None)
     ctx = _common(lang, "index.html", as_of, home_title, [(home_title, None)])
-    ctx.update({"archives": rows, "total": total, "count": len(rows),
+    missing = [{"name": Path(root).name, "reason": why.replace(f"{Path(os.path.abspath(root)).parent}{os.sep}", "")}
+               for root, why in left_out]
+    ctx.update({"archives": rows, "total": total, "count": len(rows), "left_out": missing,
                 "heading": t("archives_n", lang, n=len(rows), as_of=as_of),
                 "rulesets": [{"title": t("rules_of", lang, name=rs.name), "href": href("index.html", f"{folder}/index.html")}
                              for folder, rs in plan.rulesets]})
@@ -483,12 +487,12 @@ def rule_files(plan: Plan) -> dict[str, bytes]:
     return out
 
 
-def home_file(plan: Plan, parts: Sequence[tuple[int, object, dict, dict]]) -> tuple[str, bytes]:
+def home_file(plan: Plan, parts: Sequence[tuple[int, object, dict, dict]], left_out: Sequence = ()) -> tuple[str, bytes]:
     """The workspace page of a site of the archives of `plan` whose parts (`written_part`'s)
     are given, those that could be checked: (its path, its bytes)."""
     if not parts:
         raise SafetrainError("没有可报告的档案", "no archive to report on")
     done = replace(plan, archives=tuple(plan.archives[i] for i, _, _, _ in parts),
                    names=tuple(plan.names[i] for i, _, _, _ in parts) if plan.names else ())
-    page = home_page(done, [s for _, _, s, _ in parts], [d for _, _, _, d in parts])
+    page = home_page(done, [s for _, _, s, _ in parts], [d for _, _, _, d in parts], left_out)
     return page.path, _renderer().render(page)
