@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
 from .api import Result
+from .archive.reading.spec import FOLDERS, RECORD_KINDS
 from .archive.writing.atomic import write_text
 from .errors import SafetrainError
 from .findings import Finding
@@ -88,14 +89,15 @@ def key_of(archive: str, f: Finding) -> Key:
     return Key(archive, f.file, f.code, f.subject, f.period)
 
 
-def _matched(key: Key) -> Key:
-    """What a key is compared as: a file of a folder whose sub-folders are free (sessions/**,
-    drills/**, ids unique across them) by its folder and name, so a file moved to another
-    sub-folder keeps its saved findings."""
-    from .archive.reading.spec import FOLDERS, RECORD_KINDS
+#: the folders whose sub-folders are free (sessions/**, drills/**: ids unique across them)
+_FREE_FOLDERS = frozenset(folder for kind, folder in FOLDERS.items() if RECORD_KINDS[kind].recursive)
 
+
+def _matched(key: Key) -> Key:
+    """What a key is compared as: a file of a folder whose sub-folders are free by its folder and
+    name, so a file moved to another sub-folder keeps its saved findings."""
     top, _, rest = key.file.partition("/")
-    if "/" in rest and any(RECORD_KINDS[kind].recursive and folder == top for kind, folder in FOLDERS.items()):
+    if "/" in rest and top in _FREE_FOLDERS:
         return key._replace(file=f"{top}/{rest.rsplit('/', 1)[-1]}")
     return key
 

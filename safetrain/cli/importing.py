@@ -20,10 +20,11 @@ def import_():
 
     Import a staff roster or a session's attendance from an .xlsx, .xls
     (Excel 97–2003), .ods or .csv file (UTF-8 or GBK). The header row may sit
-    below a title, or take two rows (group labels over the headers); the usual footer (制表人, 审核人, 制表日期, 合计) is left
-    out. Every row is checked; bad rows are reported with the row number and
-    column the spreadsheet shows and not written; good rows are written.
-    Exit 1 when any row failed.
+    below a title, or take two rows (group labels over the headers); the usual
+    footer (制表人, 审核人, 制表日期, 合计) is left out. Every row is checked;
+    bad rows are reported with the file, the row number and column the
+    spreadsheet shows and not written; good rows are written. Exit 1 when any
+    row failed.
     """
 
 
@@ -46,7 +47,7 @@ def _rows(rows: list[int], sep: str = "、") -> str:
 
 
 def _sheet_notes(report, lang: str, source: str) -> None:
-    for zh, en in getattr(report, "notes", ()):
+    for zh, en in report.notes:
         echo(lang, f"注意：{source}：{zh}", f"note: {source}: {en}", err=True)
     if report.hidden:
         echo(lang, f"注意：工作簿有隐藏的工作表 {'、'.join(report.hidden)}，未导入（已读取“{report.sheet}”；"

@@ -1,8 +1,9 @@
 """Reading a sheet of records as HR departments and trainers hand them over:
 .xlsx, .xls (Excel 97–2003), .ods and .csv (UTF-8, or GBK as Chinese Excel
 saves "CSV"). Find the header row (below a merged title row, say; one or two
-rows, with group labels merged over the headers), map its headers (Chinese, or the format's keys) to fields, and give every data row
-with its row number and column letter as the spreadsheet shows them.
+rows, with group labels merged over the headers), map its headers (Chinese,
+or the format's keys) to fields, and give every data row with its row number
+and column letter as the spreadsheet shows them.
 
 Workbooks are read with python-calamine (Rust; fast on large sheets): cells
 are values, a formula gives the result saved with it, and a text cell is

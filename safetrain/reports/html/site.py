@@ -138,7 +138,7 @@ class Plan:
     overrides: tuple[Path, ...]  # the workspaces' template folders (the workspace and rule pages)
     archives: tuple[tuple[str, str, tuple[Path, ...]], ...]  # per result: (folder, rule folder, its overrides)
     rulesets: tuple[tuple[str, object], ...]  # (rule folder, RuleSet), first seen first
-    names: tuple[str, ...] = ()  # per result: the archive's folder below the archives' common one, as the site names it
+    names: tuple[str, ...] = ()  # per result: what the site calls the archive (archive_names: its last folders)
 
 
 def plan_site(results: Sequence[Result], lang: str = "zh", workspaces: Sequence[Path] = ()) -> Plan:
