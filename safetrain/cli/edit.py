@@ -55,7 +55,7 @@ def plan_items(texts) -> list[dict]:
 
 
 #: required keys that `new` fills in when not given (so not marked required in its help)
-_DEFAULTED = {("mentorship", "post"): True}  # the apprentice's post on the start day
+_DEFAULTED = frozenset({("mentorship", "post")})  # the apprentice's post on the start day
 
 
 def _new_command(kind: str) -> click.Command:
@@ -93,7 +93,7 @@ def _new_command(kind: str) -> click.Command:
             echo(lang, f"已新建 {rel}", f"created {rel}")
 
     params = [click.Argument(["rid"], metavar="YEAR" if kind == "plan" else "ID")]
-    params += [field_option(k, f, required=not _DEFAULTED.get((kind, k))) for k, f in fields.items()]
+    params += [field_option(k, f, required=(kind, k) not in _DEFAULTED) for k, f in fields.items()]
     if kind == "plan":
         params.append(click.Option(["--item"], multiple=True, metavar="TEXT", help=(
             "计划项目：名称;类型;月份;对象;学时（对象、学时可省略），每项一次 / a planned training: "

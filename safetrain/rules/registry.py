@@ -59,7 +59,7 @@ class Rule:
     def summary(self) -> str:
         """The English page's first sentence, whole (its first paragraph is wrapped over lines)."""
         first = " ".join(self.doc.strip().split("\n\n", 1)[0].split())
-        end = re.search(r"\.(\s|$)", first)
+        end = re.search(r"(?<!e\.g)(?<!i\.e)\.(\s|$)", first)  # not the stop of "e.g." or "i.e."
         return first[:end.start() + 1] if end else first
 
     @property

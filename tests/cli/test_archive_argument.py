@@ -90,3 +90,10 @@ def test_rules_in_english_titles_every_rule_in_english(archive):
     assert rules["C001"]["summary"] == ("An active person with the role `special_operator` has no `special_operation` "
                                         "certificate at all (issued on or before as_of).")  # a whole sentence, not a line
     assert rules["M001"]["title_en"] == "Apprentice without mentor" and rules["A001"]["title_en"] == "Invalid TOML"
+
+
+def test_an_english_summary_is_not_cut_at_an_abbreviation():
+    from safetrain.rules import RULES
+
+    assert "e.g." in RULES["A004"].summary and RULES["A004"].summary.endswith(".")
+    assert all(r.summary.endswith((".", ")")) or "." not in r.summary for r in RULES.values())
