@@ -181,3 +181,13 @@ def test_a_second_change_on_the_same_day_is_refused(archive):
     en = run("person", "return", "E2", archive, "--date", "2024-03-01", "--lang", "en")
     assert en.exit_code == 2 and "2024-03-01 has a change already (transfer)" in en.output
     assert run("person", "transfer", "E2", archive, "--date", "2024-03-02", "--post", "铣工").exit_code == 0
+
+
+def test_a_person_file_that_is_no_toml_is_refused_in_checks_own_words(archive):
+    """The editor's refusal says what check's A001 says, in the language asked (no parser English
+    inside the Chinese message), with the line and column."""
+    (archive / "people/E2.toml").write_text('name = "李\x0b梅"\n', encoding="utf-8")
+    zh = run("person", "leave", "E2", archive, "--date", "2024-05-31")
+    assert zh.exit_code == 2 and "请先修正：TOML 语法错误：出现了不允许的字符（第 1 行第 10 列）" in zh.output, zh.output
+    en = run("person", "leave", "E2", archive, "--date", "2024-05-31", "--lang", "en")
+    assert "fix it first: TOML syntax error" in en.output and "(line 1, column 10)" in en.output

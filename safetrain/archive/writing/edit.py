@@ -333,9 +333,18 @@ class Editor:
                 self._bom.add(rel)
             text = raw.decode("utf-8-sig")
             data = tomllib.loads(text)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise EditError(f"{rel} 不是有效的 UTF-8 TOML 文件（A001），请先修正：{exc}",
-                            f"{rel} is not a valid UTF-8 TOML file (A001); fix it first: {exc}", rel) from None
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            from ..reading.reader import parse_file
+
+            found = parse_file(kind, rel, raw, len(raw))  # check's own A001: where, in the language asked
+            why_zh, why_en = (found.message_zh, found.message_en) if hasattr(found, "message_zh") else (str(exc),) * 2
+            raise EditError(f"{rel} 不是有效的 UTF-8 TOML 文件（A001），请先修正：{why_zh}",
+                            f"{rel} is not a valid UTF-8 TOML file (A001); fix it first: {why_en}", rel) from None
+        except OSError as exc:
+            from ...errors import os_reason
+
+            why_zh, why_en = os_reason(exc)
+            raise EditError(f"{rel} 无法读取：{why_zh}", f"{rel} cannot be read: {why_en}", rel) from None
         return rel, text, data
 
     def modify(self, kind: str, rid: str, edits: list) -> Change:
