@@ -312,3 +312,29 @@ def test_the_workspace_page_names_archives_as_their_folders_and_english_pages_ha
     assert sorted(shown) == ["bbq#2", "bbq-2"]
     people = next(out.glob("a/**/people-1.html")).read_text(encoding="utf-8")
     assert "2024-03-14 – 03-15" in people and "2024-03-14至" not in people
+
+
+def test_archive_names_agree_with_the_definition_on_many_workspaces():
+    """archive_names counts each depth's tails once; the definition, archive by archive: the fewest
+    last folders no other archive shares (any case), or the whole path."""
+    import random
+
+    def by_definition(roots):
+        parts = [r.parts[1:] for r in roots]
+
+        def tail(p, k):
+            return "/".join(p[-k:]).lower()
+        out = []
+        for i, p in enumerate(parts):
+            k = 1
+            while k < len(p) and any(tail(p, k) == tail(q, k) for j, q in enumerate(parts) if j != i):
+                k += 1
+            out.append("/".join(p[-k:]))
+        return out
+
+    rng = random.Random(7)
+    for _ in range(300):
+        roots = {Path("/" + "/".join(rng.choice("aAbc") for _ in range(rng.randint(1, 4))))
+                 for _ in range(rng.randint(1, 8))}
+        roots = sorted(roots)
+        assert site_mod.archive_names(roots) == by_definition(roots), roots

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from math import ceil
 from pathlib import Path
@@ -87,20 +88,25 @@ def archive_names(roots: Sequence[Path]) -> list[str]:
     def tail(p: tuple, k: int) -> str:  # any case: two names must not differ by case alone
         return "/".join(p[-k:]).lower()
 
-    out = []
-    for i, p in enumerate(parts):
-        k = 1
-        while k < len(p) and any(tail(p, k) == tail(q, k) for j, q in enumerate(parts) if j != i):
-            k += 1
-        out.append("/".join(p[-k:]))
-    return out
+    depth = [0] * len(parts)  # each archive's number of folders, once they tell it apart
+    open_, k = list(range(len(parts))), 1
+    while open_:  # the tails of k folders of every archive counted once: a workspace of 500 is 500 counts, not 250,000
+        seen = Counter(tail(p, k) for p in parts)
+        left = []
+        for i in open_:
+            if k >= len(parts[i]) or seen[tail(parts[i], k)] == 1:
+                depth[i] = k
+            else:
+                left.append(i)
+        open_, k = left, k + 1
+    return ["/".join(p[-k:]) for p, k in zip(parts, depth)]
 
 
-def archive_slugs(roots: Sequence[Path]) -> list[str]:
-    """A folder name for each archive: its name (archive_names), cleaned to letters, digits,
-    `.`, `-`, `_`; unique (case-insensitively)."""
+def archive_slugs(roots: Sequence[Path], names: Sequence[str] | None = None) -> list[str]:
+    """A folder name for each archive: its name (archive_names, or `names` when worked out
+    already), cleaned to letters, digits, `.`, `-`, `_`; unique (case-insensitively)."""
     out, seen = [], set()
-    for name in archive_names(roots):
+    for name in (archive_names(roots) if names is None else names):
         base = "/".join(_slug(x) for x in name.split("/")) or "archive"
         slug, n = base, 1
         while slug.lower() in seen:
@@ -153,8 +159,12 @@ def plan_of(roots: Sequence[Path], rulesets: Sequence, lang: str, as_of: str, wo
     ws_overrides = tuple(w for w in workspaces if has_html_overrides(w))
     folders: dict[tuple, tuple[str, object]] = {}  # fingerprint -> (rules/<slug>, RuleSet)
     archives = []
-    for rs, root, slug in zip(rulesets, roots, archive_slugs(roots)):
-        key = _fingerprint(rs)
+    names = archive_names(roots)
+    keys: dict[int, tuple] = {}  # id -> fingerprint: archives of one rule set share its object (ruleset_at's)
+    for rs, root, slug in zip(rulesets, roots, archive_slugs(roots, names)):
+        key = keys.get(id(rs))
+        if key is None:
+            key = keys[id(rs)] = _fingerprint(rs)
         if key not in folders:
             base, n = f"rules/{_slug(rs.name)}", 1
             folder = base
@@ -166,8 +176,7 @@ def plan_of(roots: Sequence[Path], rulesets: Sequence, lang: str, as_of: str, wo
         archives.append((f"a/{slug}", folders[key][0], nearest + tuple(w for w in ws_overrides if _inside(root, w))))
     # the site names each archive by its last folders (archive_names): not the path as typed (an
     # absolute path would put the machine's folders into a published site, and change its bytes)
-    return Plan(lang, as_of, ws_overrides, tuple(archives), tuple(folders.values()),
-                tuple(archive_names(roots)))
+    return Plan(lang, as_of, ws_overrides, tuple(archives), tuple(folders.values()), tuple(names))
 
 
 def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, dict]:
