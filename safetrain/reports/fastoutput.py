@@ -46,6 +46,9 @@ from ..archive.reading.gbcodes import masked_value
 #: markupsafe's escaping of a str without the Markup wrapper (its C speedup where built)
 _escape_inner = getattr(markupsafe, "_escape_inner", None)
 
+#: the shortest printed value that may hold a 身份证号 (15 digits, the old form), so is looked at
+MASK_FROM = 15
+
 #: what `x.name` finds on a dict before its keys (Jinja looks an attribute up first)
 DICT_ATTRIBUTES = frozenset(dir(dict))
 
@@ -59,7 +62,7 @@ def escape_text(value: Any):
     anything shaped like a 身份证号 in a printed value masked first (a session's content or a
     plan's audience may quote one: every Word document and HTML page prints through here)."""
     if type(value) is str:
-        if len(value) >= 15 and _masking.get():  # a shorter value holds no 身份证号
+        if len(value) >= MASK_FROM and _masking.get():  # a shorter value holds no 身份证号
             value = masked_value(value)  # the one test (a long value with a run of 15 digits) and mask
         if _escape_inner is not None:
             return _escape_inner(value)
@@ -80,6 +83,26 @@ class OutputCodeGenerator(CodeGenerator):
     def visit_Template(self, node, frame=None) -> None:
         super().visit_Template(node, frame)
         self.writeline(f"from {__name__} import escape_text as escape")  # module level, after Jinja's own imports
+        if _escape_inner is not None:
+            self.writeline(f"from {__name__} import _escape_inner as _escape_str")
+
+    def _inline_escape(self, frame, finalize) -> bool:
+        return (_escape_inner is not None and finalize.src is None and frame.eval_ctx.autoescape
+                and not frame.eval_ctx.volatile)
+
+    def _output_child_pre(self, node, frame, finalize) -> None:
+        # escape_text's common case in place: a plain str too short to hold a 身份证号 is escaped by
+        # markupsafe's routine without a call of ours; anything else goes to escape_text as before
+        if self._inline_escape(frame, finalize):
+            self.write("(_escape_str(_out_v) if type(_out_v := ")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node, frame, finalize) -> None:
+        if self._inline_escape(frame, finalize):
+            self.write(f") is str and len(_out_v) < {MASK_FROM} else escape(_out_v))")
+        else:
+            super()._output_child_post(node, frame, finalize)
 
     @optimizeconst
     def visit_Getattr(self, node: nodes.Getattr, frame) -> None:
