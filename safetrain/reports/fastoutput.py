@@ -81,6 +81,9 @@ def masking(on: bool):
 
 class OutputCodeGenerator(CodeGenerator):
     def visit_Template(self, node, frame=None) -> None:
+        folded = getattr(self.environment, "folded_names", None)
+        if folded:
+            fold_names(node, folded)
         super().visit_Template(node, frame)
         self.writeline(f"from {__name__} import escape_text as escape")  # module level, after Jinja's own imports
         if _escape_inner is not None:
@@ -167,3 +170,36 @@ class OutputCodeGenerator(CodeGenerator):
                 self.write(",")
         self.outdent()
         self.writeline("))")
+
+
+def fold_names(tree: nodes.Template, folded: dict[str, dict]) -> None:
+    """`L.name` as the text it stands for, where the environment says what `L` holds
+    (`folded_names`: {"L": the labels of the page's language}, the HTML report's, for pages
+    whose context's L is that dict): a label is then part of the page's text, escaped once
+    when the template is compiled, not looked up and escaped for every person of every
+    archive. Only where `L` can be nothing else: not in a template that assigns it or takes
+    it as a parameter anywhere (a macro's, a loop's, a `set`), not inside a macro or a call
+    block (their names may come from another context), and only names the dict holds as a
+    str (any other `L.x` is looked up as before, and fails as before)."""
+    names = {name for name in folded
+             if not any(n.name == name and n.ctx != "load" for n in tree.find_all(nodes.Name))}
+    if names:
+        _fold(tree, {name: folded[name] for name in names})
+
+
+def _fold(node: nodes.Node, folded: dict[str, dict]) -> None:
+    for field, value in node.iter_fields():
+        items = value if isinstance(value, list) else [value]
+        for i, child in enumerate(items):
+            if not isinstance(child, nodes.Node) or isinstance(child, (nodes.Macro, nodes.CallBlock)):
+                continue
+            if (isinstance(child, nodes.Getattr) and child.ctx == "load" and isinstance(child.node, nodes.Name)
+                    and child.node.name in folded and type(folded[child.node.name].get(child.attr)) is str):
+                const = nodes.Const(folded[child.node.name][child.attr], lineno=child.lineno)
+                const.environment = child.environment
+                if isinstance(value, list):
+                    value[i] = const
+                else:
+                    setattr(node, field, const)
+            else:
+                _fold(child, folded)

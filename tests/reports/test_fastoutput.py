@@ -109,3 +109,21 @@ def test_a_dict_key_named_like_an_attribute_stays_out_of_reach():
     assert ours.get_template("t.html").render(d={"items": "key"}) == "True"
     with pytest.raises(SecurityError):
         ours.get_template("u.html").render(d={"__class__": "key"})
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("{{ L.a }}|{{ L['a'] }}|{{ L.b.format(n=2) }}", "folded|looked|b2"),  # L.x only
+    ("{% set L = {'a': 'mine'} %}{{ L.a }}", "mine"),  # assigned in the template: never folded
+    ("{% for L in [{'a': 'loop'}] %}{{ L.a }}{% endfor %}", "loop"),
+    ("{% macro m(L) %}{{ L.a }}{% endmacro %}{{ m({'a': 'param'}) }}", "param"),
+    ("{% macro m() %}{{ L.a }}{% endmacro %}{{ m() }}{{ L.a }}", "lookedfolded"),  # a macro's body is left as it is
+    ("{{ L.n }}", "3"),  # not a str: looked up
+])
+def test_folded_names(source, expected):
+    """An environment with folded_names puts `L.x` into the template's text where L can be
+    nothing else; elsewhere, and for values that are no str, `L` is looked up as before."""
+    env = environment()
+    env.folded_names = {"L": {"a": "folded", "b": "b{n}", "n": 3}}
+    context = {"L": {"a": "looked", "b": "b{n}", "n": 3}}
+    assert env.from_string(source).render(context) == expected
+    assert "folded" not in environment().from_string(source).render(context)  # no folded_names: all looked up

@@ -398,14 +398,19 @@ class Renderer:
     def __init__(self):
         self._envs: dict[tuple, object] = {}
 
-    def env(self, overrides: tuple[Path, ...]):
-        env = self._envs.get(overrides)
+    def env(self, overrides: tuple[Path, ...], lang: str | None = None):
+        """The environment of pages with these override folders; with `lang`, one whose templates
+        have the labels of that language in their text (fastoutput.fold_names), for pages whose
+        `L` is labels(lang)."""
+        env = self._envs.get((overrides, lang))
         if env is None:
             from ..wordtpl import jinja_env
 
             env = jinja_env(loader=_loader(overrides))
             env.trim_blocks = env.lstrip_blocks = True
-            self._envs[overrides] = env
+            if lang is not None:
+                env.folded_names = {"L": labels(lang)}
+            self._envs[overrides, lang] = env
         return env
 
     def render(self, page: Page) -> bytes:
@@ -413,7 +418,8 @@ class Renderer:
 
         from ..fastoutput import masking
 
-        env = self.env(page.overrides)
+        lang = page.context.get("lang")
+        env = self.env(page.overrides, lang if lang in ("zh", "en") and page.context.get("L") is labels(lang) else None)
         try:
             with masking(page.context.get("mask_id_numbers", True)):  # the archive's settings; else masked
                 return env.get_template(page.template).render(page.context).encode("utf-8")
