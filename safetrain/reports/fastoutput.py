@@ -66,6 +66,8 @@ def escape_text(value: Any):
             value = masked_value(value)  # the one test (a long value with a run of 15 digits) and mask
         if _escape_inner is not None:
             return _escape_inner(value)
+    elif type(value) is int or type(value) is float:  # a figure: its digits need no escaping
+        return str(value)
     return markupsafe.escape(value)
 
 

@@ -6,6 +6,7 @@ import pytest
 from jinja2 import DictLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
+from markupsafe import escape as markupsafe_escape
 
 from safetrain.reports.fastoutput import escape_text
 from safetrain.reports.sandbox import environment
@@ -58,6 +59,8 @@ def test_escape_text():
     assert type(escape_text("plain")) is str
     assert escape_text(Markup("<b>")) == "<b>" and isinstance(escape_text(Markup("<b>")), Markup)
     assert escape_text(Html()) == "<b>html</b>"
+    for figure in (3, -2, 2.5, float("nan"), 10**20, True):  # figures as markupsafe prints them
+        assert escape_text(figure) == markupsafe_escape(figure)
     assert escape_text(5) == "5" and escape_text(None) == "None"
 
     class Sub(str):

@@ -499,6 +499,12 @@ def rule_files(plan: Plan) -> dict[str, bytes]:
     out = {page.path: renderer.render(page) for page in rule_pages(plan)}
     for name in STATIC:
         out[name] = static_file(name, plan.overrides)
+    from jinja2 import TemplateError
+
+    try:  # the workspace page's template compiled now, not after the last archive
+        renderer.env(plan.overrides, plan.lang).get_template("workspace.html")
+    except TemplateError:  # a broken override: said where the page is made, as without this
+        pass
     return out
 
 
