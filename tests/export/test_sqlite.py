@@ -363,3 +363,21 @@ def test_introductions_and_plans_with_their_derived_columns(make_archive, tmp_pa
         "专项应急预案演练",)
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     con.close()
+
+
+def test_notes_quoting_id_numbers_are_masked(make_archive, tmp_path):
+    """A person's note and an attendance note masked as their rows are made (the person's own
+    number, and one shaped like a 身份证号 of anybody), and not left whole by the export."""
+    root = make_archive({
+        "people/E1.toml": person(id_number=f'"{ID1}"', extra=f'note = "本人 {ID1}，担保人 {ID2}"\n'),
+        "sessions/S1.toml": session(f'{{ person = "E1", score = 90, note = "代签 {ID1} / {ID3}" }}'),
+    }, root=tmp_path / "notes")
+    out = tmp_path / "notes.db"
+    assert export(str(out), str(root)).exit_code == 0
+    con = sqlite3.connect(out)
+    texts = [one(con, "SELECT note FROM people WHERE id = 'E1'"), one(con, "SELECT note FROM attendance")]
+    con.close()
+    for text in texts:
+        assert not any(n in text for n in (ID1, ID2, ID3)), text
+    assert texts[0] == f"本人 {ID1[:6]}********{ID1[-4:]}，担保人 {ID2[:6]}********{ID2[-4:]}"
+    assert texts[1] == f"代签 {ID1[:6]}********{ID1[-4:]} / {ID3[:6]}********{ID3[-4:]}"
