@@ -7,14 +7,15 @@ An HTML report of 10,000 people prints some 1.6 million values, so that
 wrapping and the generator hops were half of its rendering time.
 
 `OutputCodeGenerator` (Jinja's documented `code_generator_class` hook, as
-`jinja2.nativetypes` uses it) changes four things and nothing else:
+`jinja2.nativetypes` uses it) changes these things and nothing else:
 
 - the pieces of one output node leave in one `yield ''.join((...))` instead
   of a yield each (where Jinja yields them, outside buffers and blocks that
   check for an `extends`);
 - the template's `escape` is `escape_text`: a plain `str` is escaped by
-  markupsafe's own routine and returned as a `str`; anything else (Markup,
-  an object with `__html__`, a number, Undefined) goes to `markupsafe.escape`
+  markupsafe's own routine and returned as a `str` (one too short to hold a
+  身份证号 in place, without a call), a number as its digits; anything else
+  (Markup, an object with `__html__`, Undefined) goes to `markupsafe.escape`
   as before. The characters are markupsafe's, so the output is the same
   bytes; it can be a plain `str` because what is yielded is only ever joined
   into the page, and what a macro, a `{% set %}` block, a filter block or
@@ -24,7 +25,9 @@ wrapping and the generator hops were half of its rendering time.
   `environment.getattr` (the sandbox's, with its checks) for anything else:
   the answer the sandbox gives a dict, without a function call per value;
 - `a ~ b` hands its parts to the sandbox's `checked_parts` before joining them,
-  so a string past the sandbox's size limit is refused, never built.
+  so a string past the sandbox's size limit is refused, never built;
+- with an environment's `folded_names` (the HTML report's labels), `L.name`
+  is the text it stands for, compiled into the template (fold_names).
 
 `visit_Output` follows Jinja 3.1's own and uses its helpers (`_make_finalize`,
 `_output_child_*`, `_output_const_repr`): pyproject pins jinja2 below 3.2, and
@@ -179,12 +182,15 @@ def fold_names(tree: nodes.Template, folded: dict[str, dict]) -> None:
     (`folded_names`: {"L": the labels of the page's language}, the HTML report's, for pages
     whose context's L is that dict): a label is then part of the page's text, escaped once
     when the template is compiled, not looked up and escaped for every person of every
-    archive. Only where `L` can be nothing else: not in a template that assigns it or takes
-    it as a parameter anywhere (a macro's, a loop's, a `set`), not inside a macro or a call
-    block (their names may come from another context), and only names the dict holds as a
-    str (any other `L.x` is looked up as before, and fails as before)."""
-    names = {name for name in folded
-             if not any(n.name == name and n.ctx != "load" for n in tree.find_all(nodes.Name))}
+    archive. Only where `L` can be nothing else: not in a template that assigns it, imports
+    it or takes it as a parameter anywhere (a macro's, a loop's, a `set`), not inside a macro
+    or a call block (their names may come from another context), and only names the dict
+    holds as a str (any other `L.x` is looked up as before, and fails as before). The report
+    folds only its built-in templates (Renderer.env): a user's parent template could set L."""
+    given = {n.name for n in tree.find_all(nodes.Name) if n.ctx != "load"}
+    given |= {n.target for n in tree.find_all(nodes.Import)}
+    given |= {x if isinstance(x, str) else x[1] for n in tree.find_all(nodes.FromImport) for x in n.names}
+    names = set(folded) - given
     if names:
         _fold(tree, {name: folded[name] for name in names})
 

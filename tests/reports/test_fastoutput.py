@@ -130,3 +130,14 @@ def test_folded_names(source, expected):
     context = {"L": {"a": "looked", "b": "b{n}", "n": 3}}
     assert env.from_string(source).render(context) == expected
     assert "folded" not in environment().from_string(source).render(context)  # no folded_names: all looked up
+
+
+def test_an_imported_L_is_not_folded():
+    from jinja2 import DictLoader
+
+    env = environment(DictLoader({"m.html": "{% set L = {'a': 'imported'} %}",
+                                  "p.html": "{% from 'm.html' import L %}{{ L.a }}",
+                                  "q.html": "{% import 'm.html' as L %}{{ L.L.a }}"}))
+    env.folded_names = {"L": {"a": "folded"}}
+    assert env.get_template("p.html").render({"L": {"a": "x"}}) == "imported"
+    assert env.get_template("q.html").render({"L": {"a": "x"}}) == "imported"

@@ -193,6 +193,7 @@ def test_labels_in_the_templates_text_change_no_byte(lang):
     env = site_mod.Renderer().env((), lang)
     code = env.compile(env.loader.get_source(env, "persons.html")[0], raw=True)
     assert repr(labels(lang)["id_number"])[1:-1] in code and "'id_number' in _ga_v" in code  # the label; the person's
+    assert not getattr(site_mod.Renderer().env((SAMPLE,), lang), "folded_names", None)  # a user's templates: looked up
 
 
 def test_english(tmp_path):

@@ -399,9 +399,11 @@ class Renderer:
         self._envs: dict[tuple, object] = {}
 
     def env(self, overrides: tuple[Path, ...], lang: str | None = None):
-        """The environment of pages with these override folders; with `lang`, one whose templates
-        have the labels of that language in their text (fastoutput.fold_names), for pages whose
-        `L` is labels(lang)."""
+        """The environment of pages with these override folders; with `lang` and none, one whose
+        templates have the labels of that language in their text (fastoutput.fold_names), for
+        pages whose `L` is labels(lang): the built-in templates, which never give L another value
+        (a user's base.html could, for the pages extending it: theirs are looked up as before)."""
+        lang = lang if lang in ("zh", "en") and not overrides else None
         env = self._envs.get((overrides, lang))
         if env is None:
             from ..wordtpl import jinja_env
