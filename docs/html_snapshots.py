@@ -28,7 +28,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 SHOTS = {
     "workspace": ("index.html", 520),
     "archive": ("a/hongshan-coal/index.html", 1500),
-    "person": ("a/hongshan-coal/people-1.html#p-HS0112", 1100),
+    "person": ("a/hongshan-coal/index.html#p-HS0112", 1100),
     "rule": ("rules/ningxia-2023/C002.html", 620),
 }
 

@@ -33,7 +33,8 @@ def test_writes_the_site_and_prints_its_index(workspace, tmp_path):
     r = run(workspace, "-o", out)
     assert r.exit_code == 0, r.output
     assert r.output.strip() == str(out / "index.html")
-    assert (out / "a/acme/index.html").is_file() and (out / "a/bolt/people-1.html").is_file()
+    assert (out / "a/acme/index.html").is_file() and (out / "a/bolt/index.html").is_file()
+    assert not list(out.glob("a/*/people-*.html"))  # a small archive: its person list and files on its page
     assert sorted(p.name for p in out.parent.iterdir()) == ["site", "ws"]  # no temporary folder left
 
 
@@ -208,7 +209,10 @@ def test_a_failed_swap_leaves_the_previous_site_and_the_user_ssnapshot(tmp_path,
 def test_an_archive_that_fails_halfway_leaves_no_page_behind(workspace, tmp_path, monkeypatch):
     """Its pages written before the failure are not in the site: nothing outside the site's list."""
     from safetrain.reports.html import site as html_site
+    from safetrain.reports.html import views
 
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)  # bolt's person list on pages: its archive page, then people-2.html
+    (workspace / "bolt/people/E2.toml").write_text(person("王五"), encoding="utf-8")
     real = html_site.Renderer.render
 
     def render(self, page):
@@ -280,18 +284,18 @@ def test_an_archive_whose_safetrain_toml_is_unusable_is_left_out_of_the_site_and
     assert [a for (a,) in sqlite3.connect(tmp_path / "x.db").execute("SELECT archive FROM enterprises")] == ["acme"]
 
 
-def test_an_override_of_person_html_or_of_people_html_still_prints_each_person(workspace, tmp_path):
-    """person.html is one person's file (`p`): overriding it changes every person's file; an
-    older people.html that loops over persons and includes person.html prints each person once."""
+def test_an_override_of_person_html_or_of_archive_html_still_prints_each_person(workspace, tmp_path):
+    """person.html is one person's file (`p`): overriding it changes every person's file; a page
+    (archive.html, people.html) that loops over persons and includes person.html prints each person once."""
     html = workspace / "acme" / "templates" / "html"
     html.mkdir(parents=True)
     (html / "person.html").write_text('<p class="mine">{{ p.person.name }}</p>\n', encoding="utf-8")
     assert run(workspace, "-o", tmp_path / "a").exit_code == 0
-    page = (tmp_path / "a/a/acme/people-1.html").read_text(encoding="utf-8")
+    page = (tmp_path / "a/a/acme/index.html").read_text(encoding="utf-8")
     assert page.count('<p class="mine">') == 1 and '<p class="mine">张三</p>' in page
-    (html / "people.html").write_text('{% for p in persons %}{% include "person.html" %}{% endfor %}', encoding="utf-8")
+    (html / "archive.html").write_text('{% for p in persons %}{% include "person.html" %}{% endfor %}', encoding="utf-8")
     assert run(workspace, "-o", tmp_path / "b").exit_code == 0
-    assert (tmp_path / "b/a/acme/people-1.html").read_text(encoding="utf-8").count('<p class="mine">') == 1
+    assert (tmp_path / "b/a/acme/index.html").read_text(encoding="utf-8").count('<p class="mine">') == 1
 
 
 def test_the_views_leave_out_an_archive_whose_safetrain_toml_is_unusable(workspace, tmp_path):

@@ -131,15 +131,16 @@ def test_every_link_is_relative_and_reaches_a_page_and_anchor(sample_site):
 
 def test_pages_of_each_kind(sample_site):
     site = pages(sample_site)
-    assert {"index.html", "a/hongshan-coal/index.html", "a/hongshan-coal/people-1.html",
+    assert {"index.html", "a/hongshan-coal/index.html",
             "rules/ningxia-2023/index.html", "rules/ningxia-2023/C002.html"} <= set(site)
+    assert not [p for p in site if "people-" in p]  # the person list's one page is the archive's
     archive = site["a/hongshan-coal/index.html"]
     assert Page(archive).lang == "zh-CN"
     # a finding: its message, file:line, citation and a link to its rule page
     assert "people/HS0112.toml:" in archive and 'href="../../rules/ningxia-2023/C002.html"' in archive
     assert archive.count("<svg") == 3 and "<table class=\"calendar\">" in archive
-    people = site["a/hongshan-coal/people-1.html"]
-    assert 'id="p-HS0112"' in people and "田富贵" in people
+    assert 'id="p-HS0112"' in archive and "田富贵" in archive and 'href="#p-HS0112"' not in archive
+    assert 'href="index.html#p-HS0112"' in archive  # the list links each person's file on the same page
     rule = site["rules/ningxia-2023/C002.html"]
     assert "C002" in rule and "如何改正" in rule
 
@@ -219,12 +220,15 @@ def test_person_list_is_paginated(make_archive, monkeypatch):
     root = make_archive({f"people/E{i}.toml": person(f"人{i}") for i in range(1, 6)}
                         | {"people/E9.toml": person("离职者", left="2024-01-31")})
     files = render_site(build_site([check_path(root, AS_OF)], "zh"))
-    assert [p for p in files if "people-" in p] == [f"a/archive/people-{n}.html" for n in (1, 2, 3)]
+    assert [p for p in files if "people-" in p] == [f"a/archive/people-{n}.html" for n in (2, 3)]
     third = files["a/archive/people-3.html"].decode()
     assert 'id="p-E5"' in third and 'id="p-E9"' in third and "离职者" in third and 'id="p-E1"' not in third
-    archive = files["a/archive/index.html"].decode()
+    archive = files["a/archive/index.html"].decode()  # the first page: E1, E2 and their files
+    assert 'id="p-E1"' in archive and 'id="p-E2"' in archive and 'id="p-E3"' not in archive
     assert 'href="people-3.html"' in archive and 'href="people-2.html#p-E3"' in archive
-    assert 'href="people-1.html#p-E4"' not in archive
+    assert 'href="index.html#p-E1"' in archive and 'href="people-2.html" rel="next"' in archive
+    second = files["a/archive/people-2.html"].decode()
+    assert 'href="index.html" rel="prev"' in second and 'href="index.html">1<' in second
 
 
 def test_hours_chart_shows_each_department(make_archive):
@@ -239,13 +243,13 @@ def test_hours_chart_shows_each_department(make_archive):
 def test_certificates_on_the_person_file_are_masked(make_archive):
     root = make_archive({"people/E1.toml": person(id_number=f'"{ID_NUMBERS[1]}"', roles='["special_operator"]',
                                                    extra=certificate(f"T{ID_NUMBERS[1]}"))})
-    people = render_site(build_site([check_path(root, AS_OF)], "zh"))["a/archive/people-1.html"].decode()
+    people = render_site(build_site([check_path(root, AS_OF)], "zh"))["a/archive/index.html"].decode()
     assert f"T{mask_id_number(ID_NUMBERS[1])}" in people and ID_NUMBERS[1] not in people
 
 
 def test_href_is_relative_and_encoded():
     assert href("index.html", "a/x/index.html") == "a/x/index.html"
-    assert href("a/x/people-1.html", "rules/n/C001.html") == "../../rules/n/C001.html"
+    assert href("a/x/people-2.html", "rules/n/C001.html") == "../../rules/n/C001.html"
     assert href("a/x/index.html", "a/x/people-2.html") == "people-2.html"
     assert href("index.html", "a/红山/index.html") == "a/%E7%BA%A2%E5%B1%B1/index.html"
 
@@ -299,7 +303,7 @@ def test_a_person_s_years_are_marked_as_the_matrix_marks_them(make_archive):
     root = make_archive({"people/E1.toml": person(hired="2022-03-01"),
                          "sessions/S1.toml": session(type='"refresher"', start="2024-03-01T08:30:00",
                                                      end="2024-03-01T12:30:00", hours="4")}, records_since="2022-01-01")
-    people = render_site(build_site([check_path(root, AS_OF)], "zh"))["a/archive/people-1.html"].decode()
+    people = render_site(build_site([check_path(root, AS_OF)], "zh"))["a/archive/index.html"].decode()
     years = people[people.index("<h3>年度学时</h3>"):]
     marks = re.findall(r'<th scope="row">(\d{4})</th>.*?<td class="cell (\w+)"><span aria-hidden="true">(.)</span> (\S+)</td>',
                        years[:years.index("</table>")])
@@ -331,7 +335,7 @@ def test_the_workspace_page_names_archives_as_their_folders_and_english_pages_ha
     home = (out / "index.html").read_text(encoding="utf-8")
     shown = re.findall(r'<a class="archive" href="[^"]*" title="[^"]*">([^<]*)</a>', home)
     assert sorted(shown) == ["bbq#2", "bbq-2"]
-    people = next(out.glob("a/**/people-1.html")).read_text(encoding="utf-8")
+    people = next(out.glob("a/**/index.html")).read_text(encoding="utf-8")
     assert "2024-03-14 – 03-15" in people and "2024-03-14至" not in people
 
 

@@ -7,9 +7,9 @@ templates use; the same results give the same bytes.
 
     index.html                      the workspace: one row per archive, totals
     site.css                        the one stylesheet (screen and print)
-    a/<archive>/index.html          an archive: cards, findings, charts, the matrix's first page
-    a/<archive>/people-<n>.html     further pages of the person list (PAGE_SIZE people each)
-    a/<archive>/people/<id>.html    one person (一人一档)
+    a/<archive>/index.html          an archive: cards, findings, charts, and the first page of the
+                                    person list (PAGE_SIZE people: the matrix and each one's file, 一人一档)
+    a/<archive>/people-<n>.html     the further pages of the person list (n >= 2), the same way
     rules/<rule set>/index.html     the rule catalog of a rule set
     rules/<rule set>/<CODE>.html    one rule's page
 
@@ -265,10 +265,10 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         to_pages: dict[int, str] = {}  # the links of one page, each worked out once
         to_rules: dict[str, str] = {}
 
-        def people_page(n: int) -> str:
+        def people_page(n: int) -> str:  # the first page of the list is the archive's page
             got = to_pages.get(n)
             if got is None:
-                got = to_pages[n] = href(at, f"{folder}/people-{n}.html")
+                got = to_pages[n] = href(at, page if n == 1 else f"{folder}/people-{n}.html")
             return got
 
         def rule(code: str) -> str:
@@ -299,28 +299,32 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         "due": views.due_rows(due_list, lang, here),
         "plan": views.plan_table(summary["plan"], lang, lambda pid: people[pid].name if pid in people else pid),
     })
-    # the archive's page and the person list pages are in one folder: the same relative links
+    # the archive's page is the first page of the person list (the matrix and each one's file: one
+    # file for a small archive, not two); the further pages are in its folder: the same relative links
     all_rows = views.person_rows(matrix, columns, former, lang, here)
-    ctx.update({"columns": columns, "people": all_rows[:views.PAGE_SIZE],
-                "pager": views.pager(0, pages, len(listed), here, lang)})
-    site.pages.append(Page(page, "archive.html", ctx, overrides))
-
     cells_of = {row["id"]: row["cells"] for row in all_rows if row["cells"]}
     about = views.findings_about(r.findings)
     sessions: dict = {}
-    for n in range(1, pages + 1):
+
+    def persons(n: int, there: views.Links) -> list[dict]:
+        chunk = listed[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE]
+        return [views.person_context(facts, pid, cells_of.get(pid), columns, about, lang, there, page_of, sessions)
+                for pid in chunk]
+
+    ctx.update({"columns": columns, "people": all_rows[:views.PAGE_SIZE], "archive_href": here.archive,
+                "pager": views.pager(1, pages, len(listed), here, lang), "persons": persons(1, here)})
+    site.pages.append(Page(page, "archive.html", ctx, overrides))
+
+    for n in range(2, pages + 1):
         at = f"{folder}/people-{n}.html"
         there = links(at)
         label = t("page_n", lang, n=n)
         ctx = _common(lang, at, as_of, f"{title} · {t('people', lang)} · {label}",
                       [(home_title, "index.html"), (name, page), (f"{t('people', lang)} · {label}", None)])
-        chunk = listed[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE]
         ctx.update({"mask_id_numbers": facts.mask,
                     "archive": summary["archive"], "enterprise": summary["enterprise"], "archive_href": there.archive,
                     "columns": columns, "people": all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE],
-                    "pager": views.pager(n, pages, len(listed), there, lang),
-                    "persons": [views.person_context(facts, pid, cells_of.get(pid), columns, about, lang,
-                                                     there, page_of, sessions) for pid in chunk]})
+                    "pager": views.pager(n, pages, len(listed), there, lang), "persons": persons(n, there)})
         site.pages.append(Page(at, "people.html", ctx, overrides))
     return summary, due
 
@@ -498,16 +502,15 @@ def warm(plan: Plan) -> None:
     """Compile the templates of the archives' pages in this process, before the workers are
     forked from it: each worker then has them, instead of importing Jinja and compiling them
     again (a tenth of a second per worker, and the same again here for the rule pages)."""
-    from collections import Counter
-
     from jinja2 import TemplateError
 
-    common = Counter(overrides for _, _, overrides in plan.archives).most_common(1)
-    env = _renderer().env(common[0][0] if common else plan.overrides, plan.lang)
+    if not any(not overrides for _, _, overrides in plan.archives):
+        return  # every archive has templates of its own: compiled where its pages are made
+    env = _renderer().env((), plan.lang)  # the built-in templates
     try:
         for name in ("archive.html", "people.html", PERSONS):
             env.get_template(name)
-    except TemplateError:  # a broken override: said where the page is made, as without this
+    except TemplateError:  # pragma: no cover - the built-in templates compile (tests render them)
         pass
 
 

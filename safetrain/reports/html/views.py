@@ -300,7 +300,7 @@ def person_rows(doc: dict, columns: list[dict], former: Sequence, lang: str, lin
 
 
 def pager(page: int, pages: int, total: int, links: Links, lang: str) -> dict:
-    """Links to every page of the person list; page 0 is the archive's page, which shows the first."""
+    """Links to every page of the person list (`page`, from 1: the first is the archive's page)."""
     shown = max(page, 1)
     first, last = (shown - 1) * PAGE_SIZE + 1, min(shown * PAGE_SIZE, total)
     return {"page": page, "pages": pages,
