@@ -27,8 +27,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 #: page kind -> (page of the site, viewport height)
 SHOTS = {
     "workspace": ("index.html", 520),
-    "archive": ("a/hongshan-coal/index.html", 1500),
-    "person": ("a/hongshan-coal/index.html#p-HS0112", 1100),
+    "archive": ("a/hongshan-coal.html", 1500),
+    "person": ("a/hongshan-coal.html#p-HS0112", 1100),
     "rule": ("rules/ningxia-2023/C002.html", 620),
 }
 

@@ -97,7 +97,7 @@ def test_github_pages_workflow_uploads_the_site_it_builds(repo):
     upload = [s for s in build if s.get("uses", "").startswith("actions/upload-pages-artifact")][0]
     site = repo / upload["with"]["path"]
     assert site == repo / args[args.index("-o") + 1] and (site / "index.html").is_file()
-    assert (site / "a" / "acme" / "index.html").is_file()
+    assert (site / "a" / "acme.html").is_file()
     assert workflow["jobs"]["deploy"]["needs"] == "build"
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
 

@@ -33,8 +33,8 @@ def test_writes_the_site_and_prints_its_index(workspace, tmp_path):
     r = run(workspace, "-o", out)
     assert r.exit_code == 0, r.output
     assert r.output.strip() == str(out / "index.html")
-    assert (out / "a/acme/index.html").is_file() and (out / "a/bolt/index.html").is_file()
-    assert not list(out.glob("a/*/people-*.html"))  # a small archive: its person list and files on its page
+    assert (out / "a/acme.html").is_file() and (out / "a/bolt.html").is_file()
+    assert not (out / "people").exists()  # a small archive: one page, its person list and files on it
     assert sorted(p.name for p in out.parent.iterdir()) == ["site", "ws"]  # no temporary folder left
 
 
@@ -74,13 +74,14 @@ def test_replaces_its_own_site_and_keeps_the_user_ssnapshot(workspace, tmp_path)
     out = tmp_path / "site"
     assert run(workspace, "-o", out).exit_code == 0
     (out / "CNAME").write_text("training.example.org\n", encoding="utf-8")
-    (out / "a" / "acme" / "notes.md").write_text("mine", encoding="utf-8")
-    assert (out / "a/bolt/index.html").is_file()
+    (out / "a" / "notes").mkdir()
+    (out / "a" / "notes" / "mine.md").write_text("mine", encoding="utf-8")
+    assert (out / "a/bolt.html").is_file()
     r = run(workspace / "acme", "-o", out)  # now one archive: bolt's pages are gone
     assert r.exit_code == 0, r.output
-    assert not (out / "a/bolt").exists() and (out / "a/acme/index.html").is_file()
+    assert not (out / "a/bolt.html").exists() and (out / "a/acme.html").is_file()
     assert (out / "CNAME").read_text(encoding="utf-8") == "training.example.org\n"
-    assert (out / "a/acme/notes.md").read_text(encoding="utf-8") == "mine"
+    assert (out / "a/notes/mine.md").read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "ws"]
 
 
@@ -106,8 +107,8 @@ def test_templates_from_the_workspace_and_the_archive(workspace, tmp_path):
     r = run(workspace, "-o", out)
     assert r.exit_code == 0, r.output
     index = (out / "index.html").read_text(encoding="utf-8")
-    acme = (out / "a/acme/index.html").read_text(encoding="utf-8")
-    bolt = (out / "a/bolt/index.html").read_text(encoding="utf-8")
+    acme = (out / "a/acme.html").read_text(encoding="utf-8")
+    bolt = (out / "a/bolt.html").read_text(encoding="utf-8")
     assert "某某安全咨询" in index and "某某安全咨询" in acme and "某某安全咨询" in bolt
     assert "宁夏测试机械有限公司：自定义" in acme and "自定义" not in bolt
 
@@ -138,7 +139,7 @@ def test_a_template_symlinked_out_of_the_archive_is_not_used(workspace, tmp_path
     (workspace / "acme/templates/html/archive.html").symlink_to(outside)
     r = run(workspace, "-o", tmp_path / "site")
     assert r.exit_code == 2 and "templates/html/archive.html 指向模板目录之外" in r.output  # said, not ignored
-    assert not (tmp_path / "site/a/acme").exists() and (tmp_path / "site/a/bolt/index.html").is_file()
+    assert not (tmp_path / "site/a/acme.html").exists() and (tmp_path / "site/a/bolt.html").is_file()
     assert "EVIL" not in "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html"))
 
 
@@ -211,12 +212,12 @@ def test_an_archive_that_fails_halfway_leaves_no_page_behind(workspace, tmp_path
     from safetrain.reports.html import site as html_site
     from safetrain.reports.html import views
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 1)  # bolt's person list on pages: its archive page, then people-2.html
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)  # bolt's person list on pages: its archive page, then people/bolt/2.html
     (workspace / "bolt/people/E2.toml").write_text(person("王五"), encoding="utf-8")
     real = html_site.Renderer.render
 
     def render(self, page):
-        if page.path.startswith("a/bolt/people-"):
+        if page.path.startswith("people/bolt/"):
             raise RuntimeError("a bug in the middle of bolt")
         return real(self, page)
 
@@ -226,7 +227,7 @@ def test_an_archive_that_fails_halfway_leaves_no_page_behind(workspace, tmp_path
     assert r.exit_code == 2 and "bolt" in r.output  # reported, the others made
     listed = set((out / ".safetrain-site").read_text(encoding="utf-8").splitlines()[1:])
     assert set(snapshot(out)) - {".safetrain-site"} == listed
-    assert "a/acme/index.html" in listed and not (out / "a" / "bolt").exists()
+    assert "a/acme.html" in listed and not (out / "a/bolt.html").exists() and not (out / "people").exists()
 
 
 @pytest.mark.parametrize("before", ["none", "site"])
@@ -276,7 +277,7 @@ def test_an_archive_whose_safetrain_toml_is_unusable_is_left_out_of_the_site_and
     (workspace / "bolt" / "safetrain.toml").write_text('format = 1\nruleset = "national"\n[enterprise\n', encoding="utf-8")
     r = run(workspace, "-o", tmp_path / "site")
     assert r.exit_code == 2 and "bolt/safetrain.toml 有错误：TOML 语法错误" in r.output, r.output
-    assert (tmp_path / "site/a/acme/index.html").is_file() and not (tmp_path / "site/a/bolt").exists()
+    assert (tmp_path / "site/a/acme.html").is_file() and not (tmp_path / "site/a/bolt.html").exists()
     r = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path / "x.db"), str(workspace), "--as-of", str(AS_OF)])
     assert r.exit_code == 2 and "bolt/safetrain.toml 有错误" in r.output, r.output
     import sqlite3
@@ -291,11 +292,11 @@ def test_an_override_of_person_html_or_of_archive_html_still_prints_each_person(
     html.mkdir(parents=True)
     (html / "person.html").write_text('<p class="mine">{{ p.person.name }}</p>\n', encoding="utf-8")
     assert run(workspace, "-o", tmp_path / "a").exit_code == 0
-    page = (tmp_path / "a/a/acme/index.html").read_text(encoding="utf-8")
+    page = (tmp_path / "a/a/acme.html").read_text(encoding="utf-8")
     assert page.count('<p class="mine">') == 1 and '<p class="mine">张三</p>' in page
     (html / "archive.html").write_text('{% for p in persons %}{% include "person.html" %}{% endfor %}', encoding="utf-8")
     assert run(workspace, "-o", tmp_path / "b").exit_code == 0
-    assert (tmp_path / "b/a/acme/index.html").read_text(encoding="utf-8").count('<p class="mine">') == 1
+    assert (tmp_path / "b/a/acme.html").read_text(encoding="utf-8").count('<p class="mine">') == 1
 
 
 def test_the_views_leave_out_an_archive_whose_safetrain_toml_is_unusable(workspace, tmp_path):

@@ -76,14 +76,14 @@ def test_archive_count_and_figures_equal_status_json(page, site):
 def test_archive_finding_rule_and_person_links(page, site):
     page.goto((site / "index.html").as_uri())
     page.get_by_role("link", name="hongshan-coal").click()
-    assert page.url.endswith("/a/hongshan-coal/index.html")
+    assert page.url.endswith("/a/hongshan-coal.html")
     assert page.locator("h1").inner_text().startswith("宁夏红山煤业有限公司")
     page.locator("details.rule-group", has_text="C002").get_by_role("link", name="规则说明").click()
     assert page.url.endswith("/rules/ningxia-2023/C002.html")
     assert "C002" in page.locator("h1").inner_text() and page.get_by_role("heading", name="如何改正").count() == 1
     page.go_back()
     page.locator("table.findings").get_by_role("link", name="HS0112").first.click()
-    assert page.url.endswith("/a/hongshan-coal/index.html#p-HS0112")  # the archive's page holds its people's files
+    assert page.url.endswith("/a/hongshan-coal.html#p-HS0112")  # the archive's page holds its people's files
     target = page.locator("#p-HS0112")
     assert target.is_visible() and "田富贵" in target.locator("h2").inner_text()
     assert "640181********3614" in target.inner_text()
@@ -93,11 +93,11 @@ def test_archive_finding_rule_and_person_links(page, site):
 
 
 def test_matrix_person_link_reaches_the_person(page, site):
-    page.goto((site / "a/yinchuan-bbq/index.html").as_uri())
+    page.goto((site / "a/yinchuan-bbq.html").as_uri())
     first = page.locator("table.matrix tbody tr").first.locator("a.person")
     pid = first.inner_text()
     first.click()
-    assert page.url.endswith(f"/a/yinchuan-bbq/index.html#p-{pid}") and page.locator(f"#p-{pid}").is_visible()
+    assert page.url.endswith(f"/a/yinchuan-bbq.html#p-{pid}") and page.locator(f"#p-{pid}").is_visible()
 
 
 def test_sorting_by_a_column(page, site):
@@ -147,7 +147,7 @@ def test_readable_without_javascript(browser, site):
 def test_print_keeps_the_charts_and_hides_the_controls(browser, site, tmp_path):
     context = browser.new_context()
     p = context.new_page()
-    p.goto((site / "a/hongshan-coal/index.html").as_uri())
+    p.goto((site / "a/hongshan-coal.html").as_uri())
     p.emulate_media(media="print")
     assert p.locator("svg.chart").first.is_visible()
     pdf = p.pdf(format="A4", landscape=True)

@@ -131,22 +131,22 @@ def test_every_link_is_relative_and_reaches_a_page_and_anchor(sample_site):
 
 def test_pages_of_each_kind(sample_site):
     site = pages(sample_site)
-    assert {"index.html", "a/hongshan-coal/index.html",
+    assert {"index.html", "a/hongshan-coal.html",
             "rules/ningxia-2023/index.html", "rules/ningxia-2023/C002.html"} <= set(site)
     assert not [p for p in site if "people-" in p]  # the person list's one page is the archive's
-    archive = site["a/hongshan-coal/index.html"]
+    archive = site["a/hongshan-coal.html"]
     assert Page(archive).lang == "zh-CN"
     # a finding: its message, file:line, citation and a link to its rule page
-    assert "people/HS0112.toml:" in archive and 'href="../../rules/ningxia-2023/C002.html"' in archive
+    assert "people/HS0112.toml:" in archive and 'href="../rules/ningxia-2023/C002.html"' in archive
     assert archive.count("<svg") == 3 and "<table class=\"calendar\">" in archive
     assert 'id="p-HS0112"' in archive and "田富贵" in archive and 'href="#p-HS0112"' not in archive
-    assert 'href="index.html#p-HS0112"' in archive  # the list links each person's file on the same page
+    assert 'href="hongshan-coal.html#p-HS0112"' in archive  # the list links each person's file on the same page
     rule = site["rules/ningxia-2023/C002.html"]
     assert "C002" in rule and "如何改正" in rule
 
 
 def test_archive_page_shows_the_plan_against_what_was_held(sample_site):
-    plant = pages(sample_site)["a/xingqing-machinery/index.html"]
+    plant = pages(sample_site)["a/xingqing-machinery.html"]
     section = plant.split('<section aria-labelledby="plan">', 1)[1].split("</section>", 1)[0]
     assert "计划执行情况" in section and "2024年度计划，2024-01-10 批准（刘振华 XQ0001），经费 42000 元" in section
     rows = re.findall(r'<tr class="plan-(\w+)">.*?<th scope="row">([^<]+)</th>.*?</tr>', section, re.S)
@@ -203,7 +203,7 @@ def test_english(tmp_path):
     assert '<html lang="en">' in index and "Last drill" in index and "最近演练" not in index
     rule = files["rules/ningxia-2023/D001.html"].decode()
     assert "How to fix" in rule and "如何改正" not in rule
-    assert "D001" in files["a/yinchuan-bbq/index.html"].decode()
+    assert "D001" in files["a/yinchuan-bbq.html"].decode()
 
 
 def test_one_archive_is_a_workspace_of_one(make_archive, tmp_path):
@@ -220,22 +220,22 @@ def test_person_list_is_paginated(make_archive, monkeypatch):
     root = make_archive({f"people/E{i}.toml": person(f"人{i}") for i in range(1, 6)}
                         | {"people/E9.toml": person("离职者", left="2024-01-31")})
     files = render_site(build_site([check_path(root, AS_OF)], "zh"))
-    assert [p for p in files if "people-" in p] == [f"a/archive/people-{n}.html" for n in (2, 3)]
-    third = files["a/archive/people-3.html"].decode()
+    assert [p for p in files if p.startswith("people/")] == [f"people/archive/{n}.html" for n in (2, 3)]
+    third = files["people/archive/3.html"].decode()
     assert 'id="p-E5"' in third and 'id="p-E9"' in third and "离职者" in third and 'id="p-E1"' not in third
-    archive = files["a/archive/index.html"].decode()  # the first page: E1, E2 and their files
+    archive = files["a/archive.html"].decode()  # the first page: E1, E2 and their files
     assert 'id="p-E1"' in archive and 'id="p-E2"' in archive and 'id="p-E3"' not in archive
-    assert 'href="people-3.html"' in archive and 'href="people-2.html#p-E3"' in archive
-    assert 'href="index.html#p-E1"' in archive and 'href="people-2.html" rel="next"' in archive
-    second = files["a/archive/people-2.html"].decode()
-    assert 'href="index.html" rel="prev"' in second and 'href="index.html">1<' in second
+    assert 'href="../people/archive/3.html"' in archive and 'href="../people/archive/2.html#p-E3"' in archive
+    assert 'href="archive.html#p-E1"' in archive and 'href="../people/archive/2.html" rel="next"' in archive
+    second = files["people/archive/2.html"].decode()
+    assert 'href="../../a/archive.html" rel="prev"' in second and 'href="../../a/archive.html">1<' in second
 
 
 def test_hours_chart_shows_each_department(make_archive):
     root = make_archive({"people/E1.toml": person(), "people/E2.toml": person("李四", department='"装配车间"'),
                          "sessions/S1.toml": session()})
     files = render_site(build_site([check_path(root, AS_OF)], "zh"))
-    archive = files["a/archive/index.html"].decode()
+    archive = files["a/archive.html"].decode()
     svg = archive[archive.index("<svg"):archive.index("</svg>")]
     assert "机加车间" in svg and "装配车间" in svg and "<title>2024年各部门人均学时与要求</title>" in svg
 
@@ -243,7 +243,7 @@ def test_hours_chart_shows_each_department(make_archive):
 def test_certificates_on_the_person_file_are_masked(make_archive):
     root = make_archive({"people/E1.toml": person(id_number=f'"{ID_NUMBERS[1]}"', roles='["special_operator"]',
                                                    extra=certificate(f"T{ID_NUMBERS[1]}"))})
-    people = render_site(build_site([check_path(root, AS_OF)], "zh"))["a/archive/index.html"].decode()
+    people = render_site(build_site([check_path(root, AS_OF)], "zh"))["a/archive.html"].decode()
     assert f"T{mask_id_number(ID_NUMBERS[1])}" in people and ID_NUMBERS[1] not in people
 
 
@@ -286,7 +286,7 @@ def test_the_matrix_on_the_page_is_what_the_matrix_command_prints(sample_site):
     lines = matrix_text(matrix_document(check_path(SAMPLE / "hongshan-coal", AS_OF)), width=400).splitlines()
     printed = {parts[0]: parts for line in lines[3:] if (parts := re.split(r"\s{2,}", line.strip()))[0].startswith("HS")}
     assert len(printed) > 20 and any("24 —" in row for row in printed.values())
-    page = (sample_site / "a/hongshan-coal/index.html").read_text(encoding="utf-8")
+    page = (sample_site / "a/hongshan-coal.html").read_text(encoding="utf-8")
     table = page[page.index('<table class="matrix">'):]
     table = table[:table.index("</table>")]
     heads = [strip(h) for h in re.findall(r"<th scope=\"col\">(.*?)</th>", table)]
@@ -303,7 +303,7 @@ def test_a_person_s_years_are_marked_as_the_matrix_marks_them(make_archive):
     root = make_archive({"people/E1.toml": person(hired="2022-03-01"),
                          "sessions/S1.toml": session(type='"refresher"', start="2024-03-01T08:30:00",
                                                      end="2024-03-01T12:30:00", hours="4")}, records_since="2022-01-01")
-    people = render_site(build_site([check_path(root, AS_OF)], "zh"))["a/archive/index.html"].decode()
+    people = render_site(build_site([check_path(root, AS_OF)], "zh"))["a/archive.html"].decode()
     years = people[people.index("<h3>年度学时</h3>"):]
     marks = re.findall(r'<th scope="row">(\d{4})</th>.*?<td class="cell (\w+)"><span aria-hidden="true">(.)</span> (\S+)</td>',
                        years[:years.index("</table>")])
@@ -335,7 +335,7 @@ def test_the_workspace_page_names_archives_as_their_folders_and_english_pages_ha
     home = (out / "index.html").read_text(encoding="utf-8")
     shown = re.findall(r'<a class="archive" href="[^"]*" title="[^"]*">([^<]*)</a>', home)
     assert sorted(shown) == ["bbq#2", "bbq-2"]
-    people = next(out.glob("a/**/index.html")).read_text(encoding="utf-8")
+    people = next(out.glob("a/*.html")).read_text(encoding="utf-8")
     assert "2024-03-14 – 03-15" in people and "2024-03-14至" not in people
 
 

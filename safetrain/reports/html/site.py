@@ -7,9 +7,9 @@ templates use; the same results give the same bytes.
 
     index.html                      the workspace: one row per archive, totals
     site.css                        the one stylesheet (screen and print)
-    a/<archive>/index.html          an archive: cards, findings, charts, and the first page of the
+    a/<archive>.html                an archive: cards, findings, charts, and the first page of the
                                     person list (PAGE_SIZE people: the matrix and each one's file, 一人一档)
-    a/<archive>/people-<n>.html     the further pages of the person list (n >= 2), the same way
+    people/<archive>/<n>.html       the further pages of the person list (n >= 2), the same way
     rules/<rule set>/index.html     the rule catalog of a rule set
     rules/<rule set>/<CODE>.html    one rule's page
 
@@ -103,8 +103,8 @@ def archive_names(roots: Sequence[Path]) -> list[str]:
 
 
 def archive_slugs(roots: Sequence[Path], names: Sequence[str] | None = None) -> list[str]:
-    """A folder name for each archive: its name (archive_names, or `names` when worked out
-    already), cleaned to letters, digits, `.`, `-`, `_`; unique (case-insensitively)."""
+    """A file name for each archive's page (a/<slug>.html): its name (archive_names, or `names`
+    when worked out already), cleaned to letters, digits, `.`, `-`, `_`; unique (case-insensitively)."""
     out, seen = [], set()
     for name in (archive_names(roots) if names is None else names):
         base = "/".join(_slug(x) for x in name.split("/")) or "archive"
@@ -142,7 +142,7 @@ class Plan:
     lang: str
     as_of: str
     overrides: tuple[Path, ...]  # the workspaces' template folders (the workspace and rule pages)
-    archives: tuple[tuple[str, str, tuple[Path, ...]], ...]  # per result: (folder, rule folder, its overrides)
+    archives: tuple[tuple[str, str, tuple[Path, ...]], ...]  # per result: (its slug, rule folder, its overrides)
     rulesets: tuple[tuple[str, object], ...]  # (rule folder, RuleSet), first seen first
     names: tuple[str, ...] = ()  # per result: what the site calls the archive (archive_names: its last folders)
 
@@ -173,7 +173,7 @@ def plan_of(roots: Sequence[Path], rulesets: Sequence, lang: str, as_of: str, wo
                 folder = f"{base}-{n}"
             folders[key] = (folder, rs)
         nearest = (root,) if has_html_overrides(root) else ()
-        archives.append((f"a/{slug}", folders[key][0], nearest + tuple(w for w in ws_overrides if _inside(root, w))))
+        archives.append((slug, folders[key][0], nearest + tuple(w for w in ws_overrides if _inside(root, w))))
     # the site names each archive by its last folders (archive_names): not the path as typed (an
     # absolute path would put the machine's folders into a published site, and change its bytes)
     return Plan(lang, as_of, ws_overrides, tuple(archives), tuple(folders.values()), tuple(names))
@@ -184,10 +184,10 @@ def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, 
     from ..fastoutput import masking
 
     site = Site()
-    folder, rules_dir, overrides = plan.archives[i]
+    slug, rules_dir, overrides = plan.archives[i]
     name = plan.names[i] if plan.names else None
     with masking(result.archive.masks_id_numbers):  # what the views print as they make it (the charts)
-        summary, due = _archive_pages(site, result, folder, rules_dir, plan.lang, overrides, t("site_title", plan.lang),
+        summary, due = _archive_pages(site, result, slug, rules_dir, plan.lang, overrides, t("site_title", plan.lang),
                                       name)
     return site.pages, summary, due
 
@@ -198,8 +198,8 @@ def home_page(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict], left_
     folders above it left out: nothing of the machine in a page to be published)."""
     lang, as_of = plan.lang, plan.as_of
     home_title = t("site_title", lang)
-    rows = [views.workspace_row(s, d, lang, href("index.html", f"{folder}/index.html"), s["archive"])
-            for s, d, (folder, _, _) in zip(summaries, dues, plan.archives)]  # the archive's name, not its page's folder
+    rows = [views.workspace_row(s, d, lang, href("index.html", archive_page(slug)), s["archive"])
+            for s, d, (slug, _, _) in zip(summaries, dues, plan.archives)]  # the archive's name, not its page's
     total = views.workspace_row(workspace_total(list(summaries)), views.add_due(dues), lang, None)
     ctx = _common(lang, "index.html", as_of, home_title, [(home_title, None)])
     missing = [{"name": Path(root).name, "reason": why.replace(f"{Path(os.path.abspath(root)).parent}{os.sep}", "")}
@@ -237,7 +237,18 @@ def _inside(root: Path, folder: Path) -> bool:
         return False
 
 
-def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str, overrides: tuple,
+def archive_page(slug: str) -> str:
+    """The archive's page: one file, no folder of its own (most archives have no other page)."""
+    return f"a/{slug}.html"
+
+
+def people_list_page(slug: str, n: int) -> str:
+    """Page n (>= 2) of the archive's person list: in a tree of their own, so no page can have
+    the path of another archive's (a/x/2.html is archive x/2's page, never x's)."""
+    return f"people/{slug}/{n}.html"
+
+
+def _archive_pages(site: Site, r: Result, slug: str, rules_dir: str, lang: str, overrides: tuple,
                    home_title: str, name: str | None = None) -> tuple[dict, dict]:
     """The archive's page, its person list pages and its person pages; (its summary, its due counts).
     `name`: what the site calls the archive (Plan.names), else its name as checked."""
@@ -246,7 +257,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         summary = {**summary, "archive": name}
     due_list = due_items(r, within=60)
     due = due_counts(due_list)
-    page = f"{folder}/index.html"
+    page = archive_page(slug)
     people = r.archive.people
     name = summary["enterprise"] or summary["archive"]
     title = f"{summary['archive']} · {summary['enterprise']}" if summary["enterprise"] else summary["archive"]
@@ -268,7 +279,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         def people_page(n: int) -> str:  # the first page of the list is the archive's page
             got = to_pages.get(n)
             if got is None:
-                got = to_pages[n] = href(at, page if n == 1 else f"{folder}/people-{n}.html")
+                got = to_pages[n] = href(at, page if n == 1 else people_list_page(slug, n))
             return got
 
         def rule(code: str) -> str:
@@ -300,7 +311,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
         "plan": views.plan_table(summary["plan"], lang, lambda pid: people[pid].name if pid in people else pid),
     })
     # the archive's page is the first page of the person list (the matrix and each one's file: one
-    # file for a small archive, not two); the further pages are in its folder: the same relative links
+    # file for a small archive, not a folder of two)
     all_rows = views.person_rows(matrix, columns, former, lang, here)
     cells_of = {row["id"]: row["cells"] for row in all_rows if row["cells"]}
     about = views.findings_about(r.findings)
@@ -316,7 +327,7 @@ def _archive_pages(site: Site, r: Result, folder: str, rules_dir: str, lang: str
     site.pages.append(Page(page, "archive.html", ctx, overrides))
 
     for n in range(2, pages + 1):
-        at = f"{folder}/people-{n}.html"
+        at = people_list_page(slug, n)
         there = links(at)
         label = t("page_n", lang, n=n)
         ctx = _common(lang, at, as_of, f"{title} · {t('people', lang)} · {label}",
