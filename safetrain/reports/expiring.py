@@ -28,7 +28,7 @@ import hashlib
 from collections import Counter
 from datetime import date, datetime
 from pathlib import PurePath
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
@@ -97,11 +97,17 @@ def _uid(archive: str, person: str, kind: str, category: str, number: str, due: 
 
 def due_items(result: Result, within: int | None = None) -> list[dict]:
     """The certificates of one archive to list, soonest first."""
+    return sorted((_item(result, p, st, state, window) for p, st, state, window in due_states(result, within)),
+                  key=_order)
+
+
+def due_states(result: Result, within: int | None = None) -> Iterator[tuple]:
+    """(person, CertState, the state listed, the kind's warning window) of each certificate
+    `due_items` lists, in no order: what a count by month needs, without the items' text."""
     a, rs, as_of = result.archive, result.ruleset, result.as_of
     e = a.config.enterprise if a.config else None
     days = horizon(result, within)
     certificates = result.view_context().certificates
-    out = []
     for pid in sorted(a.people):
         p = a.people[pid]
         if not p.employed_on(as_of):
@@ -115,11 +121,10 @@ def due_items(result: Result, within: int | None = None) -> list[dict]:
                 state = UPCOMING
             elif state == SUPERSEDED or (state in (EXPIRING, REVIEW_DUE) and st.days_left > days):
                 continue
-            out.append(_item(result, p, st, state, own.window))
+            yield p, st, state, own.window
             alongside = expiry_alongside(own, rs, e, as_of)  # C003's review and C004's expiry: both listed
             if alongside is not None and alongside.days_left <= days:
-                out.append(_item(result, p, alongside, EXPIRING, own.window))
-    return sorted(out, key=_order)
+                yield p, alongside, EXPIRING, own.window
 
 
 def _item(result: Result, p, st, state: str, window: int) -> dict:

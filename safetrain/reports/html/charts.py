@@ -18,8 +18,16 @@ WIDTH = 640
 
 def _n(x: float) -> str:
     """A coordinate or figure as short, stable text: 12, 12.5, 12.25."""
-    x = round(float(x), 2)
-    return str(int(x)) if x.is_integer() else f"{x:g}"
+    got = _TEXTS.get(x)  # the same few coordinates in every chart of every archive
+    if got is None:
+        r = round(float(x), 2)
+        got = str(int(r)) if r.is_integer() else f"{r:g}"
+        if len(_TEXTS) < 4096:
+            _TEXTS[x] = got
+    return got
+
+
+_TEXTS: dict = {}
 
 
 def _svg(height: float, title: str, body: list[str], width: float = WIDTH) -> Markup:

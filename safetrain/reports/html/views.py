@@ -2,7 +2,7 @@
 views every other output uses. No figure is computed here: the headline
 numbers are `summary.archive_summary` (what `status --format json` prints),
 the matrix is `matrix.matrix_document`, certificates due are
-`expiring.due_items`, yearly hours `Facts.year_hours`. This module only
+`expiring.due_items` (`due_states` for the timeline's counts), yearly hours `Facts.year_hours`. This module only
 chooses, labels and links them.
 
 Links are computed by the caller (`Links`): every href is relative, so the
@@ -24,7 +24,7 @@ from ...rules.periods import period_label
 from ...rules.planstatus import STATE_LABELS
 from .. import fmt
 from ..contexts import result_of
-from ..expiring import due_items
+from ..expiring import due_states
 from ..facts import Facts
 from ..matrix import CURRENT, EXPIRED, EXPIRING, MISSING, NA, Requirements, cell_shown, shown_columns
 from ..register import FAMILIES, FAMILIES_EN
@@ -244,14 +244,14 @@ def expiry_timeline(result: Result, lang: str) -> dict:
     first = as_of.replace(day=1)
     months = [add_months(first, i) for i in range(12)]
     end = date.fromordinal(add_months(first, 12).toordinal() - 1)
-    items = due_items(result, within=(end - as_of).days)
     counts = {m.strftime("%Y-%m"): [0, 0] for m in months}
     lapsed = 0
-    for i in items:
-        if i["state"] in LAPSED:
+    for _, st, state, _ in due_states(result, within=(end - as_of).days):
+        month = st.due.isoformat()[:7]
+        if state in LAPSED:
             lapsed += 1
-        elif i["due"][:7] in counts:
-            counts[i["due"][:7]][0 if i["due_kind"] == "expiry" else 1] += 1
+        elif month in counts:
+            counts[month][0 if st.due_kind == "expiry" else 1] += 1
     title = t("timeline", lang)
     groups = [(k[2:], v) for k, v in counts.items()]
     return {"title": title, "svg": charts.stacked_columns(title, groups, ("bar expiry", "bar review")),
