@@ -31,9 +31,9 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     A static, offline site of every archive under PATHS (default: the current
     folder): a workspace page with one row per archive (sortable, filterable,
     a traffic light and totals), a page per archive (summary cards, findings
-    by family and rule, charts, the person × requirement matrix), each
-    person's file (一人一档, on the pages of the person list) and the rule
-    pages. The figures are those of `status`,
+    by family and rule, charts, the person × requirement matrix and each
+    person's file, 一人一档; a list of more than 200 people goes on over
+    further pages) and the rule pages. The figures are those of `status`,
     `matrix` and `expiring`. Open DIR/index.html in any browser; nothing is
     fetched from the network. ID numbers are masked as in every output.
 
