@@ -16,7 +16,7 @@ from ..rules.context import Context
 from ..dates import add_months
 from ..rules.periods import period_label
 from ..rules.annual import year_hours
-from ..rules.campaign import campaign_in_window
+from ..rules.campaign import campaign_in_window, campaign_so_far
 from ..rules.planstatus import STATES, year_plan
 from ..rules.prejob import passed_pre_job
 
@@ -40,15 +40,8 @@ def _campaign(ctx: Context) -> dict | None:
     if not (rs.enabled("K001") and rs.has("campaign_start")) or not campaign_in_window(ctx):
         return None
     start, end = ctx.value("campaign_start"), ctx.value("campaign_end")
-    min_days = ctx.value("campaign_min_days")
-    judged = covered = 0
-    for p in ctx.archive.people.values():
-        first, last = max(start, p.hired), min(end, ctx.as_of, p.left or end)
-        if (last - first).days + 1 < min_days:
-            continue
-        judged += 1
-        if any(s.start.date() >= start and s.end.date() <= end and s.passed(a) for s, a in ctx.sessions_of(p.id)):
-            covered += 1
+    people = campaign_so_far(ctx)
+    judged, covered = len(people), sum(1 for _, passed, _, _ in people if passed)
     return {"start": start.isoformat(), "end": end.isoformat(), "judged": judged, "covered": covered,
             "percent": percent(covered, judged)}
 

@@ -50,19 +50,34 @@ def _beyond_k001(ctx: Context) -> list[tuple[Person, list[Session], date, date]]
 
 
 def _judged(ctx: Context) -> Iterator[tuple[Person, list[Session], date, date]]:
-    start, end = ctx.value("campaign_start"), ctx.value("campaign_end")
+    end = ctx.value("campaign_end")
     if ctx.as_of <= end or not campaign_in_window(ctx):
         return
+    yield from _employed(ctx, end)
+
+
+def campaign_so_far(ctx: Context) -> list[tuple[Person, list[Session], date, date]]:
+    """K001's people and the sessions each passed in the window, as of as_of: once the window
+    is over, the K rules' own; while it runs, those employed the minimum days of it up to
+    as_of, with what they passed by then (status's and the report's coverage of the campaign)."""
+    end = ctx.value("campaign_end")
+    return _campaigners(ctx) if ctx.as_of > end else list(_employed(ctx, ctx.as_of))
+
+
+def _employed(ctx: Context, until: date) -> Iterator[tuple[Person, list[Session], date, date]]:
+    """Everyone employed `campaign_min_days` (and at all) from the window's start to `until`,
+    with the sessions they passed that started and ended inside the window by then."""
+    start, end = ctx.value("campaign_start"), ctx.value("campaign_end")
     passed: dict[str, list[Session]] = defaultdict(list)  # one pass over the sessions, not one per person
     for s in ctx.archive.named("session").values():  # a duplicate file (A004) credits nothing
-        if start <= s.start.date() and s.end.date() <= end:
+        if start <= s.start.date() and s.end.date() <= min(end, until):
             for a in s.attendees:
                 if s.passed(a):
                     passed[a.person].append(s)
     least = ctx.value("campaign_min_days")
     for pid in sorted(ctx.archive.people):
         p = ctx.archive.people[pid]
-        days = _days_employed(p, start, end)
+        days = _days_employed(p, start, min(end, until))
         if days >= least and days > 0:  # employed in the window at all, whatever the figure (0 included)
             yield p, passed.get(pid, []), start, end
 

@@ -193,5 +193,14 @@ def test_k_a_campaign_min_days_of_0_still_needs_a_day_employed_in_the_window(mem
         "rules/r.toml": 'extends = "ningxia-2023"\nname = "r"\n[figures.campaign_min_days]\nvalue = 0\n',
         "people/E1.toml": person(hired="2024-03-01"),  # never employed in the campaign
         "people/E2.toml": person(hired="2023-12-31"),  # one day
+        "people/E3.toml": person(hired="2024-01-01"),  # the day after: none
     }, ruleset="rules/r.toml")
     assert found(root, as_of=date(2024, 6, 1), select=["K001"]) == [("K001", "E2", None)]
+    # status's campaign coverage judges the same people (E1 and E3 were never employed in the window)
+    from safetrain.api import check_files
+    from safetrain.reports.summary import archive_summary
+
+    campaign = archive_summary(check_files(root, date(2024, 6, 1)))["campaign"]
+    assert (campaign["judged"], campaign["covered"]) == (1, 0)
+    during = archive_summary(check_files(root, date(2023, 12, 31)))["campaign"]  # so far, inside the window
+    assert (during["judged"], during["covered"]) == (1, 0)
