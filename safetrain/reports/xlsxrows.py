@@ -28,13 +28,14 @@ from typing import Iterable, Iterator, Sequence
 from openpyxl.utils import get_column_letter
 
 from ..controls import CONTROL
+from .ooxml import XML_TEXT
 
 MAX_TEXT = 32767  # Excel holds at most 32,767 characters in a cell
 CHUNK = 20000  # cells joined and encoded at once
 
 #: what a text value must not hold as it is: markup, CR (an XML reader would turn it into LF), controls
 _SPECIAL = re.compile("[&<>\r" + CONTROL.pattern[1:])
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ESCAPES = str.maketrans({**XML_TEXT, "\r": "&#13;"})  # a carriage return kept as one
 _EPOCH = datetime(1899, 12, 30)
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 

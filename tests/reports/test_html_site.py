@@ -107,25 +107,30 @@ def test_certificate_columns_and_lights(sample_site):
     assert "需处理" in rows["hongshan-coal"]["state"] and "■" in rows["hongshan-coal"]["state"]
 
 
-def test_every_link_is_relative_and_reaches_a_page_and_anchor(sample_site):
-    site = pages(sample_site)
-    parsed = {path: Page(text) for path, text in site.items()}
-    assert (sample_site / "site.css").is_file()
+def links_resolve(root: Path) -> int:
+    """Every link of every page of the site at `root` is relative and reaches a file of the site
+    and, with a fragment, an id of that page; how many links there are."""
+    parsed = {path: Page(text) for path, text in pages(root).items()}
     checked = 0
     for path, page in parsed.items():
         assert page.sources == []  # nothing loaded from anywhere: no images, scripts or frames by URL
         for link in page.links:
             parts = urlsplit(link)
             assert not parts.scheme and not parts.netloc and not link.startswith("/"), (path, link)
-            target = (sample_site / path).parent / unquote(parts.path) if parts.path else sample_site / path
+            target = (root / path).parent / unquote(parts.path) if parts.path else root / path
             target = target.resolve()
-            assert target.is_file() and sample_site.resolve() in target.parents, (path, link)
+            assert target.is_file() and root.resolve() in target.parents, (path, link)
             if parts.fragment and target.suffix == ".html":
-                rel = target.relative_to(sample_site.resolve()).as_posix()
+                rel = target.relative_to(root.resolve()).as_posix()
                 assert parts.fragment in parsed[rel].ids, (path, link)
             checked += 1
-    assert checked > 500
-    assert not re.search(r"(src|href)=\"(https?:)?//", "".join(site.values()))
+    return checked
+
+
+def test_every_link_is_relative_and_reaches_a_page_and_anchor(sample_site):
+    assert (sample_site / "site.css").is_file()
+    assert links_resolve(sample_site) > 500
+    assert not re.search(r"(src|href)=\"(https?:)?//", "".join(pages(sample_site).values()))
     assert "@import" not in (sample_site / "site.css").read_text() and "url(" not in (sample_site / "site.css").read_text()
 
 
@@ -213,6 +218,30 @@ def test_one_archive_is_a_workspace_of_one(make_archive, tmp_path):
     assert [r["archive"] for r in rows] == ["archive"] and rows[0]["active"] == "1"
     # (the rule pages' examples quote made-up numbers; the archive's own never appear)
     assert ID_NUMBERS[1] not in "".join(b.decode() for p, b in files.items() if not p.startswith("rules/"))
+
+
+def test_every_link_of_a_long_person_list_reaches_its_page(make_archive, monkeypatch, tmp_path):
+    """The further pages of a list are in another folder than the archive's page: their rows,
+    pager and person files link from there."""
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    root = make_archive({f"people/E{i}.toml": person(f"人{i}") for i in range(1, 6)}
+                        | {"sessions/S1.toml": session()}, root=tmp_path / "ws" / "long")
+    out = tmp_path / "site"
+    assert CliRunner().invoke(main, ["report", "html", str(root), "-o", str(out), "--as-of", str(AS_OF)]).exit_code == 0
+    assert (out / "people/long/3.html").is_file() and links_resolve(out) > 50
+    assert 'href="3.html#p-E5"' in (out / "people/long/3.html").read_text(encoding="utf-8")
+
+
+def test_a_folder_named_like_a_page_cannot_take_an_archive_s_page(make_archive, tmp_path):
+    """Archives q and q.html/z: the folder part `q.html` is no page's path (a/q.html is q's)."""
+    for where in ("q", "q.html/z", "z"):
+        make_archive({"people/E1.toml": person()}, root=tmp_path / "ws" / where)
+    out = tmp_path / "site"
+    r = CliRunner().invoke(main, ["report", "html", str(tmp_path / "ws"), "-o", str(out), "--as-of", str(AS_OF)])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.relative_to(out / "a").as_posix() for p in (out / "a").rglob("*.html")) == [
+        "q-html/z.html", "q.html", "ws/z.html"]
+    assert links_resolve(out) > 10
 
 
 def test_person_list_is_paginated(make_archive, monkeypatch):

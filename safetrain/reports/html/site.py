@@ -102,12 +102,18 @@ def archive_names(roots: Sequence[Path]) -> list[str]:
     return ["/".join(p[-k:]) for p, k in zip(parts, depth)]
 
 
+def _part(slug: str) -> str:
+    """A folder's part of a page's path: never ending in .html, the pages' own ending (a folder
+    q.html beside an archive q would be the path of q's page, a/q.html)."""
+    return slug[:-5] + "-html" if slug.lower().endswith(".html") else slug
+
+
 def archive_slugs(roots: Sequence[Path], names: Sequence[str] | None = None) -> list[str]:
     """A file name for each archive's page (a/<slug>.html): its name (archive_names, or `names`
     when worked out already), cleaned to letters, digits, `.`, `-`, `_`; unique (case-insensitively)."""
     out, seen = [], set()
     for name in (archive_names(roots) if names is None else names):
-        base = "/".join(_slug(x) for x in name.split("/")) or "archive"
+        base = "/".join(_part(_slug(x)) for x in name.split("/")) or "archive"
         slug, n = base, 1
         while slug.lower() in seen:
             n += 1
@@ -334,7 +340,9 @@ def _archive_pages(site: Site, r: Result, slug: str, rules_dir: str, lang: str, 
                       [(home_title, "index.html"), (name, page), (f"{t('people', lang)} · {label}", None)])
         ctx.update({"mask_id_numbers": facts.mask,
                     "archive": summary["archive"], "enterprise": summary["enterprise"], "archive_href": there.archive,
-                    "columns": columns, "people": all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE],
+                    "columns": columns,  # the rows' links from this page's folder, not the archive page's
+                    "people": [{**row, "href": there.person(row["id"])}
+                               for row in all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE]],
                     "pager": views.pager(n, pages, len(listed), there, lang), "persons": persons(n, there)})
         site.pages.append(Page(at, "people.html", ctx, overrides))
     return summary, due
@@ -436,7 +444,7 @@ class Renderer:
         from ..fastoutput import masking
 
         lang = page.context.get("lang")
-        env = self.env(page.overrides, lang if lang in ("zh", "en") and page.context.get("L") is labels(lang) else None)
+        env = self.env(page.overrides, lang if page.context.get("L") is labels(lang) else None)
         try:
             with masking(page.context.get("mask_id_numbers", True)):  # the archive's settings; else masked
                 return env.get_template(page.template).render(page.context).encode("utf-8")

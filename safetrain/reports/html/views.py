@@ -301,13 +301,12 @@ def person_rows(doc: dict, columns: list[dict], former: Sequence, lang: str, lin
 
 def pager(page: int, pages: int, total: int, links: Links, lang: str) -> dict:
     """Links to every page of the person list (`page`, from 1: the first is the archive's page)."""
-    shown = max(page, 1)
-    first, last = (shown - 1) * PAGE_SIZE + 1, min(shown * PAGE_SIZE, total)
+    first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, total)
     return {"page": page, "pages": pages,
             "range": t("people_range", lang, first=first if total else 0, last=last, n=total),
             "links": [{"n": n, "href": links.people_page(n), "current": n == page} for n in range(1, pages + 1)],
             "prev": links.people_page(page - 1) if page > 1 else None,
-            "next": links.people_page(page + 1) if 0 < page < pages else None}
+            "next": links.people_page(page + 1) if page < pages else None}
 
 
 # -- the person page -------------------------------------------------------------------
