@@ -24,8 +24,13 @@ CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+_ZEROS = ord("0") * sum(_ID_WEIGHTS)
+
+
 def id_check_char(first17: str) -> str:
-    total = sum(map(mul, map(int, first17), _ID_WEIGHTS))
+    """The check character of 17 ASCII digits (the digits' codes weighed, less the weighed "0"s:
+    no int() per digit, for 10,000 people on every check)."""
+    total = sum(map(mul, first17.encode("ascii"), _ID_WEIGHTS)) - _ZEROS
     return _ID_CHECK[total % 11]
 
 
