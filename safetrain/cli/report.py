@@ -73,8 +73,8 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     if not roots:
         sys.exit(2)
     plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths))
-    warm(plan)  # the templates compiled once, here, not again in every worker
     with SiteFolder(out_dir) as site:  # refused before any archive is checked; nothing of it left on failure
+        warm(plan)  # the templates compiled once, here, not again in every worker
         work = functools.partial(written_part, plan, {root: i for i, root in enumerate(roots)}, site.folder)
         archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache, on_failure=leave_out)
         parts, front = [], {}
