@@ -232,6 +232,21 @@ def test_every_link_of_a_long_person_list_reaches_its_page(make_archive, monkeyp
     assert 'href="3.html#p-E5"' in (out / "people/long/3.html").read_text(encoding="utf-8")
 
 
+def test_archives_whose_folders_differ_by_case_are_named_by_their_folders(make_archive, tmp_path, monkeypatch):
+    """Acme and acme: no folder of the machine in the site (the whole path, before), the same
+    bytes wherever the workspace lies."""
+    sites = []
+    for where in ("one", "two/deeper"):
+        for name in ("Acme", "acme"):
+            make_archive({"people/E1.toml": person()}, root=tmp_path / where / "twin" / name)
+        out = tmp_path / f"site-{len(sites)}"
+        monkeypatch.chdir(tmp_path / where)
+        assert CliRunner().invoke(main, ["report", "html", "twin", "-o", str(out), "--as-of", str(AS_OF)]).exit_code == 0
+        sites.append(pages(out))
+    assert sorted(p for p in sites[0] if p.startswith("a/")) == ["a/Acme.html", "a/acme-2.html"]
+    assert sites[0] == sites[1] and not any(str(tmp_path) in text for text in sites[0].values())
+
+
 def test_a_folder_named_like_a_page_cannot_take_an_archive_s_page(make_archive, tmp_path):
     """Archives q and q.html/z: the folder part `q.html` is no page's path (a/q.html is q's)."""
     for where in ("q", "q.html/z", "z"):
@@ -370,19 +385,22 @@ def test_the_workspace_page_names_archives_as_their_folders_and_english_pages_ha
 
 def test_archive_names_agree_with_the_definition_on_many_workspaces():
     """archive_names counts each depth's tails once; the definition, archive by archive: the fewest
-    last folders no other archive shares (any case), or the whole path."""
+    last folders no other archive shares (any case; for twins by case, as written), or the whole path."""
     import random
 
     def by_definition(roots):
         parts = [r.parts[1:] for r in roots]
 
-        def tail(p, k):
-            return "/".join(p[-k:]).lower()
+        def fewest(i, tail):
+            p = parts[i]
+            for k in range(1, len(p) + 1):
+                if not any(tail(p, k) == tail(q, k) for j, q in enumerate(parts) if j != i):
+                    return k
+            return None
+
         out = []
         for i, p in enumerate(parts):
-            k = 1
-            while k < len(p) and any(tail(p, k) == tail(q, k) for j, q in enumerate(parts) if j != i):
-                k += 1
+            k = fewest(i, lambda p, k: "/".join(p[-k:]).lower()) or fewest(i, lambda p, k: "/".join(p[-k:])) or len(p)
             out.append("/".join(p[-k:]))
         return out
 

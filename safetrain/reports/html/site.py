@@ -82,24 +82,33 @@ def _slug(text: str) -> str:
 def archive_names(roots: Sequence[Path]) -> list[str]:
     """What the site calls each archive: the last folders of its path, as few as tell all the
     archives apart (the workspace's own folder names, however the paths were typed and wherever
-    the workspace lies: no folder of the machine in a page to be published)."""
+    the workspace lies: no folder of the machine in a page to be published). Two names must not
+    differ by case alone; for two archives whose paths differ only by case (Acme, acme) the
+    fewest folders that differ at all (archive_slugs then makes their files acme, acme-2)."""
     parts = [Path(os.path.abspath(r)).parts[1:] or ("archive",) for r in roots]
+    depth = _depths(parts, lambda p, k: "/".join(p[-k:]).lower())
+    if None in depth:  # twins by case: told apart by case, or else the whole path
+        exact = _depths(parts, lambda p, k: "/".join(p[-k:]))
+        depth = [d if d is not None else exact[i] or len(parts[i]) for i, d in enumerate(depth)]
+    return ["/".join(p[-k:]) for p, k in zip(parts, depth)]
 
-    def tail(p: tuple, k: int) -> str:  # any case: two names must not differ by case alone
-        return "/".join(p[-k:]).lower()
 
-    depth = [0] * len(parts)  # each archive's number of folders, once they tell it apart
+def _depths(parts: list[tuple], tail) -> list[int | None]:
+    """Each path's fewest last folders whose `tail` no other path shares (the whole path where
+    even that is shared: None); the tails of k folders counted once for every path, a workspace
+    of 500 being 500 counts, not 250,000."""
+    depth: list[int | None] = [None] * len(parts)
     open_, k = list(range(len(parts))), 1
-    while open_:  # the tails of k folders of every archive counted once: a workspace of 500 is 500 counts, not 250,000
+    while open_:
         seen = Counter(tail(p, k) for p in parts)
         left = []
         for i in open_:
-            if k >= len(parts[i]) or seen[tail(parts[i], k)] == 1:
+            if seen[tail(parts[i], k)] == 1:
                 depth[i] = k
-            else:
+            elif k < len(parts[i]):
                 left.append(i)
         open_, k = left, k + 1
-    return ["/".join(p[-k:]) for p, k in zip(parts, depth)]
+    return depth
 
 
 def _part(slug: str) -> str:
