@@ -152,6 +152,12 @@ def test_print_keeps_the_charts_and_hides_the_controls(browser, site, tmp_path):
     assert p.locator("svg.chart").first.is_visible()
     pdf = p.pdf(format="A4", landscape=True)
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    # the booklet: each person's file starts a page; one file shown alone prints from the first page
+    assert p.locator("#p-HS0112").evaluate("e => getComputedStyle(e).breakBefore") == "page"
+    p.goto((site / "a/hongshan-coal.html").as_uri() + "#p-HS0112")
+    p.emulate_media(media="print")
+    assert p.locator("#p-HS0112").evaluate("e => getComputedStyle(e).breakBefore") == "auto"
+    assert p.locator("#p-HS0001").evaluate("e => getComputedStyle(e).breakBefore") == "page"
     p.goto((site / "index.html").as_uri())
     p.emulate_media(media="print")
     assert not p.locator("#controls").is_visible()
