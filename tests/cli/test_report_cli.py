@@ -132,6 +132,13 @@ def test_a_broken_template_is_named_with_its_line(workspace, tmp_path):
     assert "acme/templates/html/archive.html:2" in r.output and "nothing_here" in r.output
 
 
+def test_a_missing_include_is_named_where_it_is_written(workspace, tmp_path):
+    (workspace / "acme/templates/html").mkdir(parents=True)
+    (workspace / "acme/templates/html/person.html").write_text('<p>\n\n{% include "nosuch.html" %}\n', encoding="utf-8")
+    r = run(workspace, "-o", tmp_path / "site", "--lang", "en")
+    assert r.exit_code == 2 and "acme/templates/html/person.html:3: no template nosuch.html" in r.output
+
+
 def test_a_template_symlinked_out_of_the_archive_is_not_used(workspace, tmp_path):
     outside = tmp_path / "evil.html"
     outside.write_text("EVIL {{ 1 }}", encoding="utf-8")

@@ -476,8 +476,8 @@ def template_problem(exc, name: str) -> SafetrainError:
         tb = tb.tb_next
     place = f"{where or name}" + (f":{line}" if line else "")
     (zh, en), (message_zh, message_en) = template_error(exc)
-    if isinstance(exc, TemplateNotFound):
-        return TemplateProblem(f"模板 {name}：找不到模板 {message_zh}", f"template {name}: no template {message_en}")
+    if isinstance(exc, TemplateNotFound):  # named where the include or extends is (a user's person.html, line 3)
+        return TemplateProblem(f"模板 {place}：找不到模板 {message_zh}", f"template {place}: no template {message_en}")
     return TemplateProblem(f"模板 {place}：{zh}：{message_zh}", f"template {place}: {en}: {message_en}")
 
 
