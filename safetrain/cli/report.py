@@ -41,13 +41,14 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     replaced at once; files you added to it are kept). Never inside an
     archive's records. Templates in an archive's or the workspace's
     templates/html/ replace the built-in ones of the same name. Archives are
-    checked and their pages made one at a time; one that cannot be read is
-    reported and left out of the site. Exit 0, or 2 when a path holds no
-    readable archive.
+    checked and their pages made one at a time; one that cannot be read or
+    whose pages cannot be made is reported, named on the workspace page and
+    left out of the site. Exit 0; 2 when a path holds no archive or an archive
+    was left out.
     """
     from ..api import ruleset_at
     from ..archive.reading.discover import named_paths, workspaces
-    from ..reports.html.site import home_file, plan_of, rule_files, warm, written_part
+    from ..reports.html.site import home_file, plan_of, rule_files, unused_stylesheets, warm, written_part
     from ..reports.html.writer import SiteFolder, put
     from ..runner import attempt
 
@@ -73,6 +74,10 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     if not roots:
         sys.exit(2)
     plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths))
+    for root in unused_stylesheets(plan, roots):
+        click.echo(f"注意：{root}/templates/html/site.css 未使用：多个档案的网站只有一个样式表，取自工作区的 templates/html/"
+                   if lang != "en" else f"note: {root}/templates/html/site.css is not used: a site of several "
+                   "archives has one stylesheet, the workspace's templates/html/site.css", err=True)
     with SiteFolder(out_dir) as site:  # refused before any archive is checked; nothing of it left on failure
         warm(plan)  # the templates compiled once, here, not again in every worker
         work = functools.partial(written_part, plan, {root: i for i, root in enumerate(roots)}, site.folder)

@@ -354,3 +354,13 @@ def test_an_archive_that_could_not_be_read_is_named_on_the_workspace_page(worksp
     assert str(workspace) not in home
     assert run(workspace / "bolt", "-o", tmp_path / "clean").exit_code == 0
     assert 'class="left-out"' not in (tmp_path / "clean" / "index.html").read_text("utf-8")
+
+
+def test_an_archive_s_stylesheet_styles_a_site_of_that_archive_and_is_said_unused_in_a_larger_one(workspace, tmp_path):
+    (workspace / "acme/templates/html").mkdir(parents=True)
+    (workspace / "acme/templates/html/site.css").write_text("body { color: red } /* acme's */\n", encoding="utf-8")
+    r = run(workspace / "acme", "-o", tmp_path / "one")
+    assert r.exit_code == 0 and "acme's" in (tmp_path / "one/site.css").read_text(encoding="utf-8")
+    r = run(workspace, "-o", tmp_path / "all", "--lang", "en")
+    assert r.exit_code == 0 and "acme's" not in (tmp_path / "all/site.css").read_text(encoding="utf-8")
+    assert "acme/templates/html/site.css is not used" in r.output

@@ -156,7 +156,7 @@ class Plan:
 
     lang: str
     as_of: str
-    overrides: tuple[Path, ...]  # the workspaces' template folders (the workspace and rule pages)
+    overrides: tuple[Path, ...]  # the template folders of the workspace and rule pages and site.css
     archives: tuple[tuple[str, str, tuple[Path, ...]], ...]  # per result: (its slug, rule folder, its overrides)
     rulesets: tuple[tuple[str, object], ...]  # (rule folder, RuleSet), first seen first
     names: tuple[str, ...] = ()  # per result: what the site calls the archive (archive_names: its last folders)
@@ -191,7 +191,24 @@ def plan_of(roots: Sequence[Path], rulesets: Sequence, lang: str, as_of: str, wo
         archives.append((slug, folders[key][0], nearest + tuple(w for w in ws_overrides if _inside(root, w))))
     # the site names each archive by its last folders (archive_names): not the path as typed (an
     # absolute path would put the machine's folders into a published site, and change its bytes)
-    return Plan(lang, as_of, ws_overrides, tuple(archives), tuple(folders.values()), tuple(names))
+    # the site's own pages and its one stylesheet: the workspaces' templates, and for a site of one
+    # archive that archive's too (its site.css styles the whole site, as its base.html does its page)
+    site = archives[0][2] if len(archives) == 1 else ws_overrides
+    return Plan(lang, as_of, site, tuple(archives), tuple(folders.values()), tuple(names))
+
+
+def unused_stylesheets(plan: Plan, roots: Sequence[Path]) -> list[Path]:
+    """The archives of `roots` (plan_of's) whose own templates/html/site.css the site does not
+    use: a site of several archives has one stylesheet, its workspace's."""
+    out = []
+    for root in roots:
+        if has_html_overrides(root) and root not in plan.overrides:
+            try:
+                if html_override(root, "site.css") is not None:
+                    out.append(root)
+            except SafetrainError:
+                out.append(root)
+    return out
 
 
 def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, dict]:
