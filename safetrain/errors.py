@@ -66,4 +66,4 @@ def os_reason(exc: OSError) -> tuple[str, str]:
 
     en = exc.strerror or str(exc) or type(exc).__name__
     name = errno.errorcode.get(exc.errno or -1, "")
-    return _OS_REASONS_ZH.get(name, en), en
+    return getattr(exc, "reason_zh", None) or _OS_REASONS_ZH.get(name, en), en

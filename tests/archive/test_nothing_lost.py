@@ -7,6 +7,8 @@ import stat
 import time
 import zipfile
 
+import pytest
+
 from click.testing import CliRunner
 from openpyxl import Workbook
 
@@ -126,3 +128,23 @@ def test_a_new_file_that_cannot_be_written_is_named_not_its_temporary(tmp_path, 
     with pytest.raises(FileExistsError):
         atomic.write_new_bytes(tmp_path / "taken.toml", b"new")
     assert (tmp_path / "taken.toml").read_bytes() == b"old"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_pipe_named_like_a_record_is_an_a001_not_a_wait(make_archive, tmp_path, monkeypatch, cache):
+    """A FIFO opened for reading waits for a writer for ever: check, fmt and the editor refuse it
+    unread, naming the file."""
+    monkeypatch.setenv("SAFETRAIN_CACHE_DIR", str(tmp_path / "cache"))
+    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()})
+    os.mkfifo(root / "people" / "E2.toml")
+    runner = CliRunner()
+    r = runner.invoke(main, ["check", str(root), "--as-of", "2024-06-30", "--lang", "en", "--format", "json",
+                             *([] if cache else ["--no-cache"])])
+    assert r.exit_code == 1 and "people/E2.toml" in r.output and "not a regular file" in r.output
+    r = runner.invoke(main, ["fmt", str(root), "--check"])
+    assert r.exit_code == 1 and "不是普通文件" in r.output
+    r = runner.invoke(main, ["new", "person", "E3", str(root), "--name", "王五", "--hired", "2024-01-02",
+                             "--employment", "正式工", "--department", "机加车间", "--post", "车工"])
+    assert r.exit_code == 0, r.output
+    assert (root / "people" / "E3.toml").is_file() and stat.S_ISFIFO(os.stat(root / "people" / "E2.toml").st_mode)

@@ -8,14 +8,47 @@ sample archive) has none.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from pathlib import Path, PurePosixPath
 from typing import Mapping
 
 from ...findings import Finding
 from .discover import MARKER
 from .spec import FOLDERS, kind_of_path
+
+
+class NotARegularFile(OSError):
+    """A record's path that is a pipe, a socket or a device: refused unread (a pipe opened for
+    reading waits for a writer for ever, a device may never end)."""
+
+    reason_zh = "不是普通文件（管道、套接字或设备）"
+
+    def __init__(self, path: str | os.PathLike):
+        super().__init__(errno.EINVAL, "not a regular file (a pipe, socket or device)", os.fspath(path))
+
+
+def open_regular(path: str | os.PathLike) -> tuple[int, os.stat_result]:
+    """(an open descriptor, its status) of the file at `path`, for reading; NotARegularFile
+    for anything but a file or a folder (a folder fails as it did, when it is read)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+            raise NotARegularFile(path)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_regular(path: str | os.PathLike) -> bytes:
+    """What the file at `path` holds (Path.read_bytes, but never waiting on a pipe)."""
+    fd, _ = open_regular(path)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
 
 
 class FileStore:
@@ -78,9 +111,8 @@ class LocalFiles(FileStore):
     def read_stat(self, rel: str, limit: int | None = None) -> tuple[bytes, int, os.stat_result]:
         """read_bytes, and the file's status as it was read (for the cache). Reads what
         the file holds (a buffer of `limit` for every small file costs more than the reading)."""
-        fd = os.open(os.path.join(self.root, rel), os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        fd, st = open_regular(os.path.join(self.root, rel))
         try:
-            st = os.fstat(fd)
             want = st.st_size + 1 if limit is None else min(st.st_size, limit) + 1
             chunks, total = [], 0
             while want > 0:

@@ -32,6 +32,7 @@ from ...errors import SafetrainError
 from .atomic import write_bytes, write_new_bytes
 from .canonical import render_record
 from ..reading.discover import archive_root
+from ..reading.files import read_regular
 from ..reading.encodings import BOM
 from ..reading.files import LocalFiles
 from ..reading.build import build
@@ -187,7 +188,7 @@ class Index:
             self._people = {}
             for pid, rels in self.files["person"].items():
                 try:
-                    self._people[pid] = tomllib.loads((self.root / rels[0]).read_text("utf-8-sig"))
+                    self._people[pid] = tomllib.loads(_text(read_regular(self.root / rels[0])))
                 except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
                     self._people[pid] = None
         return self._people
@@ -328,7 +329,7 @@ class Editor:
         if rel is None:
             raise EditError(f"没有编号为 {rid} 的{zh}记录（{FOLDERS[kind]}/）", f"no {en} with id {rid} ({FOLDERS[kind]}/)")
         try:
-            raw = (self.root / rel).read_bytes()
+            raw = read_regular(self.root / rel)
             if raw.startswith(BOM):
                 self._bom.add(rel)
             text = raw.decode("utf-8-sig")
@@ -398,3 +399,8 @@ def editing(root: str | Path, dry_run: bool = False, timeout: float | None = Non
         return
     with archive_lock(root, timeout):
         yield Editor(root, dry_run, today)
+
+
+def _text(data: bytes) -> str:
+    """A file's bytes as Path.read_text("utf-8-sig") gives them (universal newlines)."""
+    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")

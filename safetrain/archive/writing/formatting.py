@@ -23,7 +23,7 @@ from .canonical import Unsupported, format_text
 from ..reading.encodings import BOM, legacy_text
 from ..reading.discover import MARKER, discover, display_name, find_root
 from .lock import archive_lock
-from ..reading.files import LocalFiles
+from ..reading.files import LocalFiles, read_regular
 from ..reading.loader import load_config
 from ..reading.reader import list_files, parse_file, read_file
 from ..reading.spec import kind_of_path, kind_of_word
@@ -138,7 +138,7 @@ def _a001(path: Path, kind: str | None) -> tuple[str, str] | None:
     """A file outside an archive, judged as `check` judges one inside (reader.parse_file):
     its A001 message, or None (a GBK/GB18030 file too: fmt converts it)."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         zh, en = os_reason(exc)
         return (f"无法读取文件：{zh}", f"cannot read the file: {en}")
@@ -150,13 +150,13 @@ def _a001(path: Path, kind: str | None) -> tuple[str, str] | None:
 
 def _bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except OSError:
         return b""
 
 
 def _format_file(path: Path, kind: str | None, shown: str, check: bool) -> Formatted:
-    data = path.read_bytes()
+    data = read_regular(path)
     encoding = "bom" if data.startswith(BOM) else ""
     legacy = legacy_text(data)
     if legacy is not None:
