@@ -74,12 +74,13 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     if not roots:
         sys.exit(2)
     plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths))
-    for root in unused_stylesheets(plan, roots):
-        click.echo(f"注意：{root}/templates/html/site.css 未使用：多个档案的网站只有一个样式表，取自工作区的 templates/html/"
-                   if lang != "en" else f"note: {root}/templates/html/site.css is not used: a site of several "
-                   "archives has one stylesheet, the workspace's templates/html/site.css", err=True)
     with SiteFolder(out_dir) as site:  # refused before any archive is checked; nothing of it left on failure
         warm(plan)  # the templates compiled once, here, not again in every worker
+        for root in unused_stylesheets(plan, roots):
+            click.echo(f"注意：{root}/templates/html/site.css 未使用：多个档案的网站只有一个样式表（工作区 templates/html/ 中的，"
+                       "或内置的）" if lang != "en" else f"note: {root}/templates/html/site.css is not used: a site of "
+                       "several archives has one stylesheet (the workspace's templates/html/site.css, or the built-in one)",
+                       err=True)
         work = functools.partial(written_part, plan, {root: i for i, root in enumerate(roots)}, site.folder)
         archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache, on_failure=leave_out)
         parts, front = [], {}

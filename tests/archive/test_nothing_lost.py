@@ -3,6 +3,7 @@
 import io
 import os
 import re
+import socket
 import stat
 import time
 import zipfile
@@ -144,7 +145,28 @@ def test_a_pipe_named_like_a_record_is_an_a001_not_a_wait(make_archive, tmp_path
     assert r.exit_code == 1 and "people/E2.toml" in r.output and "not a regular file" in r.output
     r = runner.invoke(main, ["fmt", str(root), "--check"])
     assert r.exit_code == 1 and "不是普通文件" in r.output
+    r = runner.invoke(main, ["fmt", str(root / "people" / "E2.toml"), "--check"])  # named alone: said, not skipped
+    assert r.exit_code == 1 and "不是普通文件" in r.output
     r = runner.invoke(main, ["new", "person", "E3", str(root), "--name", "王五", "--hired", "2024-01-02",
                              "--employment", "正式工", "--department", "机加车间", "--post", "车工"])
     assert r.exit_code == 0, r.output
     assert (root / "people" / "E3.toml").is_file() and stat.S_ISFIFO(os.stat(root / "people" / "E2.toml").st_mode)
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="no Unix sockets on this system")
+def test_a_socket_named_like_a_record_or_a_pipe_as_an_attachment_is_said_so(make_archive, tmp_path):
+    """A socket cannot even be opened (ENXIO): the same A001, in Chinese words; a pipe as an
+    attachment is no missing file but not a regular one (A008)."""
+    root = make_archive({"people/E1.toml": person(extra='attachments = [{ path = "scans/e1.pdf" }]\n')})
+    (root / "scans").mkdir()
+    os.mkfifo(root / "scans" / "e1.pdf")
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(root / "people" / "E2.toml"))
+        r = CliRunner().invoke(main, ["check", str(root), "--as-of", "2024-06-30", "--no-cache"])
+    finally:
+        sock.close()
+    lines = r.output.splitlines()
+    assert any("people/E2.toml" in x and "A001" in x and "不是普通文件" in x for x in lines), r.output
+    assert any("A008" in x and "scans/e1.pdf" in x and "不是普通文件" in x for x in lines), r.output
+    assert "No such device" not in r.output

@@ -364,3 +364,5 @@ def test_an_archive_s_stylesheet_styles_a_site_of_that_archive_and_is_said_unuse
     r = run(workspace, "-o", tmp_path / "all", "--lang", "en")
     assert r.exit_code == 0 and "acme's" not in (tmp_path / "all/site.css").read_text(encoding="utf-8")
     assert "acme/templates/html/site.css is not used" in r.output
+    r = run(workspace, "-o", workspace / "acme" / "people" / "site", "--lang", "en")  # refused: nothing else said
+    assert r.exit_code != 0 and "not used" not in r.output

@@ -33,7 +33,12 @@ class NotARegularFile(OSError):
 def open_regular(path: str | os.PathLike) -> tuple[int, os.stat_result]:
     """(an open descriptor, its status) of the file at `path`, for reading; NotARegularFile
     for anything but a file or a folder (a folder fails as it did, when it is read)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:  # a socket cannot be opened at all
+        if exc.errno == errno.ENXIO:
+            raise NotARegularFile(path) from None
+        raise
     try:
         st = os.fstat(fd)
         if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
@@ -149,7 +154,7 @@ class LocalFiles(FileStore):
         if path is None:
             return "outside"
         if not path.is_file():
-            return "missing"
+            return "special" if path.exists() and not path.is_dir() else "missing"
         if sha256 is not None:
             digest = hashlib.sha256()
             try:

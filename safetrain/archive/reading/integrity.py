@@ -128,6 +128,7 @@ _STATUS = {
     "outside": ("路径指向档案之外", "leaves the archive"),
     "hash": ("文件的 sha256 与记录不符（文件已被改动）", "has a different sha256 than recorded (the file changed)"),
     "unreadable": ("无法读取，sha256 无法核对（权限不足等）", "cannot be read, so its sha256 cannot be verified (permissions?)"),
+    "special": ("不是普通文件（管道、套接字或设备）", "is not a regular file (a pipe, socket or device)"),
 }
 
 

@@ -38,6 +38,9 @@ def _read_path(store: "FileStore", relpath: str) -> dict:
         raise SafetrainError(f"规则集文件 {relpath} 不在档案内", f"rule set file {relpath} is outside the archive")
     if state == "missing":
         raise SafetrainError(f"找不到规则集文件 {path}", f"rule set file not found: {path}")
+    if state == "special":
+        raise SafetrainError(f"规则集文件 {path} 不是普通文件（管道、套接字或设备）",
+                             f"rule set file {path} is not a regular file (a pipe, socket or device)")
     try:
         data, _ = store.read_bytes(relpath)
         return tomllib.loads(data.decode("utf-8"))

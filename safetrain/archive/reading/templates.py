@@ -81,6 +81,11 @@ def html_override(root: Path, name: str) -> tuple[str, Path] | None:
         raise SafetrainError(f"模板 {path} 无法读取：{reason}", f"template {path} cannot be read: {reason}") from None
 
 
+def names_html_override(root: Path, name: str) -> bool:
+    """Whether `<root>/templates/html/<name>` is there at all (a file, a link, anything), unread."""
+    return os.path.lexists(Path(root) / HTML_FOLDER / name)
+
+
 def has_html_overrides(root: Path) -> bool:
     return (Path(root) / HTML_FOLDER).is_dir()
 

@@ -32,9 +32,8 @@ from ...errors import SafetrainError
 from .atomic import write_bytes, write_new_bytes
 from .canonical import render_record
 from ..reading.discover import archive_root
-from ..reading.files import read_regular
 from ..reading.encodings import BOM
-from ..reading.files import LocalFiles
+from ..reading.files import LocalFiles, read_regular
 from ..reading.build import build
 from ..reading.integrity import Surroundings, issues
 from ..reading.loader import _extra_problems
@@ -188,7 +187,7 @@ class Index:
             self._people = {}
             for pid, rels in self.files["person"].items():
                 try:
-                    self._people[pid] = tomllib.loads(_text(read_regular(self.root / rels[0])))
+                    self._people[pid] = tomllib.loads(read_regular(self.root / rels[0]).decode("utf-8-sig"))
                 except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
                     self._people[pid] = None
         return self._people
@@ -400,7 +399,3 @@ def editing(root: str | Path, dry_run: bool = False, timeout: float | None = Non
     with archive_lock(root, timeout):
         yield Editor(root, dry_run, today)
 
-
-def _text(data: bytes) -> str:
-    """A file's bytes as Path.read_text("utf-8-sig") gives them (universal newlines)."""
-    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")

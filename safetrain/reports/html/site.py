@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from ... import __version__
 from ...api import Result
-from ...archive.reading.templates import builtin_html_template, has_html_overrides, html_override
+from ...archive.reading.templates import builtin_html_template, has_html_overrides, html_override, names_html_override
 from ...errors import SafetrainError
 from ...rules import RULES
 from ..expiring import due_counts, due_items
@@ -200,15 +200,7 @@ def plan_of(roots: Sequence[Path], rulesets: Sequence, lang: str, as_of: str, wo
 def unused_stylesheets(plan: Plan, roots: Sequence[Path]) -> list[Path]:
     """The archives of `roots` (plan_of's) whose own templates/html/site.css the site does not
     use: a site of several archives has one stylesheet, its workspace's."""
-    out = []
-    for root in roots:
-        if has_html_overrides(root) and root not in plan.overrides:
-            try:
-                if html_override(root, "site.css") is not None:
-                    out.append(root)
-            except SafetrainError:
-                out.append(root)
-    return out
+    return [root for root in roots if root not in plan.overrides and names_html_override(root, "site.css")]
 
 
 def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, dict]:
