@@ -48,7 +48,8 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     """
     from ..api import ruleset_at
     from ..archive.reading.discover import named_paths, workspaces
-    from ..reports.html.site import home_file, plan_of, rule_files, unused_stylesheets, warm, written_part
+    from ..reports.html.site import (home_file, pages_without_persons, plan_of, rule_files, unused_stylesheets, warm,
+                                     written_part)
     from ..reports.html.writer import SiteFolder, put
     from ..runner import attempt
 
@@ -76,6 +77,10 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths))
     with SiteFolder(out_dir) as site:  # refused before any archive is checked; nothing of it left on failure
         warm(plan)  # the templates compiled once, here, not again in every worker
+        for page in pages_without_persons(plan):
+            click.echo(f"注意：{page} 没有打印人员档案（persons）：请在名单下加入 {{% include \"persons.html\" %}}，如内置的 "
+                       "archive.html" if lang != "en" else f"note: {page} prints no person files (persons): add "
+                       "{% include \"persons.html\" %} below the list, as the built-in archive.html does", err=True)
         for root in unused_stylesheets(plan, roots):
             click.echo(f"注意：{root}/templates/html/site.css 未使用：多个档案的网站只有一个样式表（工作区 templates/html/ 中的，"
                        "或内置的）" if lang != "en" else f"note: {root}/templates/html/site.css is not used: a site of "

@@ -366,3 +366,14 @@ def test_an_archive_s_stylesheet_styles_a_site_of_that_archive_and_is_said_unuse
     assert "acme/templates/html/site.css is not used" in r.output
     r = run(workspace, "-o", workspace / "acme" / "people" / "site", "--lang", "en")  # refused: nothing else said
     assert r.exit_code != 0 and "not used" not in r.output
+
+
+def test_an_archive_html_of_the_old_layout_is_said_to_print_no_person_files(workspace, tmp_path):
+    (workspace / "acme/templates/html").mkdir(parents=True)
+    (workspace / "acme/templates/html/archive.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>{{ archive }}</h1>{% endblock %}\n', encoding="utf-8")
+    r = run(workspace, "-o", tmp_path / "site", "--lang", "en")
+    assert r.exit_code == 0 and "acme/templates/html/archive.html prints no person files" in r.output
+    (workspace / "acme/templates/html/archive.html").write_text(
+        '{% extends "base.html" %}{% block main %}{% include "persons.html" %}{% endblock %}\n', encoding="utf-8")
+    assert "prints no person files" not in run(workspace, "-o", tmp_path / "site", "--lang", "en").output

@@ -25,9 +25,10 @@ class NotARegularFile(OSError):
     reading waits for a writer for ever, a device may never end)."""
 
     reason_zh = "不是普通文件（管道、套接字或设备）"
+    reason_en = "not a regular file (a pipe, socket or device)"
 
     def __init__(self, path: str | os.PathLike):
-        super().__init__(errno.EINVAL, "not a regular file (a pipe, socket or device)", os.fspath(path))
+        super().__init__(errno.EINVAL, self.reason_en, os.fspath(path))
 
 
 def open_regular(path: str | os.PathLike) -> tuple[int, os.stat_result]:

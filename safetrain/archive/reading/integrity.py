@@ -17,6 +17,7 @@ from datetime import date
 from typing import Callable, Collection, Iterator
 
 from ...controls import shown
+from .files import NotARegularFile
 from .gbcodes import credit_code_problem, id_number_problem
 from .models import Attachment, Config, Drill, Introduction, Mentorship, Person, Plan, Session
 
@@ -128,7 +129,7 @@ _STATUS = {
     "outside": ("路径指向档案之外", "leaves the archive"),
     "hash": ("文件的 sha256 与记录不符（文件已被改动）", "has a different sha256 than recorded (the file changed)"),
     "unreadable": ("无法读取，sha256 无法核对（权限不足等）", "cannot be read, so its sha256 cannot be verified (permissions?)"),
-    "special": ("不是普通文件（管道、套接字或设备）", "is not a regular file (a pipe, socket or device)"),
+    "special": (NotARegularFile.reason_zh, f"is {NotARegularFile.reason_en}"),
 }
 
 

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from ...errors import SafetrainError
+from ...errors import SafetrainError, os_reason
 
 if TYPE_CHECKING:
     from .files import FileStore
@@ -38,13 +38,13 @@ def _read_path(store: "FileStore", relpath: str) -> dict:
         raise SafetrainError(f"规则集文件 {relpath} 不在档案内", f"rule set file {relpath} is outside the archive")
     if state == "missing":
         raise SafetrainError(f"找不到规则集文件 {path}", f"rule set file not found: {path}")
-    if state == "special":
-        raise SafetrainError(f"规则集文件 {path} 不是普通文件（管道、套接字或设备）",
-                             f"rule set file {path} is not a regular file (a pipe, socket or device)")
     try:
         data, _ = store.read_bytes(relpath)
         return tomllib.loads(data.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:  # the system's reason, in the language asked (a pipe: not a regular file)
+        zh, en = os_reason(exc)
+        raise SafetrainError(f"无法读取规则集文件 {path}：{zh}", f"cannot read rule set file {path}: {en}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SafetrainError(f"无法读取规则集文件 {path}：{exc}", f"cannot read rule set file {path}: {exc}") from None
 
 

@@ -47,7 +47,7 @@ def format_paths(paths: Iterable[str | os.PathLike], check: bool = False,
     agreed to after a first, judging pass)."""
     for raw in paths:
         path = Path(raw)
-        if path.is_file() or (path.exists() and not path.is_dir()):  # a pipe named: refused unread, as invalid
+        if path.exists() and not path.is_dir():  # a file, or a pipe named: refused unread, as invalid
             shown = _shown_single(path)
             if only is None or shown in only:
                 yield _single(path, check)

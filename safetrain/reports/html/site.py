@@ -203,6 +203,24 @@ def unused_stylesheets(plan: Plan, roots: Sequence[Path]) -> list[Path]:
     return [root for root in roots if root not in plan.overrides and names_html_override(root, "site.css")]
 
 
+def pages_without_persons(plan: Plan) -> list[Path]:
+    """The archive.html of the archives' own or their workspaces' templates that print no person
+    files: one written before an archive's page became the first page of its person list, which
+    then shows the list with no file its rows link to (the built-in one includes persons.html)."""
+    out: list[Path] = []
+    for overrides in dict.fromkeys(o for _, _, o in plan.archives if o):
+        for folder in overrides:
+            try:
+                found = html_override(folder, "archive.html")
+            except SafetrainError:  # a link out or an unreadable file: said where the page is made
+                break
+            if found is not None:
+                if "persons" not in found[0] and found[1] not in out:
+                    out.append(found[1])
+                break
+    return out
+
+
 def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, dict]:
     """The pages of the i-th archive; (pages, its status summary, its certificate due counts)."""
     from ..fastoutput import masking
@@ -274,7 +292,8 @@ def people_list_page(slug: str, n: int) -> str:
 
 def _archive_pages(site: Site, r: Result, slug: str, rules_dir: str, lang: str, overrides: tuple,
                    home_title: str, name: str | None = None) -> tuple[dict, dict]:
-    """The archive's page, its person list pages and its person pages; (its summary, its due counts).
+    """The archive's page (the first page of its person list) and the further pages of the list, each
+    with the files of its people; (its summary, its due counts).
     `name`: what the site calls the archive (Plan.names), else its name as checked."""
     summary = archive_summary(r)
     if name is not None:
@@ -358,8 +377,8 @@ def _archive_pages(site: Site, r: Result, slug: str, rules_dir: str, lang: str, 
                       [(home_title, "index.html"), (name, page), (f"{t('people', lang)} · {label}", None)])
         ctx.update({"mask_id_numbers": facts.mask,
                     "archive": summary["archive"], "enterprise": summary["enterprise"], "archive_href": there.archive,
-                    "columns": columns,  # the rows' links from this page's folder, not the archive page's
-                    "people": [{**row, "href": there.person(row["id"])}
+                    "columns": columns,
+                    "people": [{**row, "href": there.person(row["id"])}  # linked from this page's folder
                                for row in all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE]],
                     "pager": views.pager(n, pages, len(listed), there, lang), "persons": persons(n, there)})
         site.pages.append(Page(at, "people.html", ctx, overrides))
@@ -539,16 +558,11 @@ def warm(plan: Plan) -> None:
     """Compile the templates of the archives' pages in this process, before the workers are
     forked from it: each worker then has them, instead of importing Jinja and compiling them
     again (a tenth of a second per worker, and the same again here for the rule pages)."""
-    from jinja2 import TemplateError
-
-    if not any(not overrides for _, _, overrides in plan.archives):
+    if all(overrides for _, _, overrides in plan.archives):
         return  # every archive has templates of its own: compiled where its pages are made
     env = _renderer().env((), plan.lang)  # the built-in templates
-    try:
-        for name in ("archive.html", "people.html", PERSONS):
-            env.get_template(name)
-    except TemplateError:  # pragma: no cover - the built-in templates compile (tests render them)
-        pass
+    for name in ("archive.html", "people.html", PERSONS):
+        env.get_template(name)
 
 
 def rule_files(plan: Plan) -> dict[str, bytes]:

@@ -49,7 +49,7 @@ class Links:
 
     home: str  # the workspace page
     archive: str  # the archive's page
-    person: Callable[[str], str]  # person id -> its page
+    person: Callable[[str], str]  # person id -> their file (an anchor on a page of the person list)
     rule: Callable[[str], str]  # rule code -> its page
     people_page: Callable[[int], str]  # page number (1-based) -> that page of the person list
 
@@ -309,7 +309,7 @@ def pager(page: int, pages: int, total: int, links: Links, lang: str) -> dict:
             "next": links.people_page(page + 1) if page < pages else None}
 
 
-# -- the person page -------------------------------------------------------------------
+# -- a person's file (一人一档) -----------------------------------------------------------
 def findings_about(findings: Sequence[Finding]) -> Callable[[str, str], list[Finding]]:
     """about(pid, file): the findings whose subject is the person or whose file is theirs, in
     the order of `findings`; indexed once, not searched per person (10,000 people times
