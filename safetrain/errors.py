@@ -55,7 +55,7 @@ _OS_REASONS_ZH = {
     "EDQUOT": "超出磁盘配额", "EROFS": "只读文件系统", "EISDIR": "是目录", "ENOTDIR": "不是目录",
     "EEXIST": "已存在", "ENAMETOOLONG": "文件名过长", "ENOTEMPTY": "目录不为空", "EBUSY": "正被占用",
     "EMFILE": "打开的文件过多", "ELOOP": "符号链接层数过多", "EIO": "读写错误", "EXDEV": "不能跨文件系统移动",
-    "EINVAL": "参数无效", "ETXTBSY": "文件正被使用",
+    "EINVAL": "参数无效", "ETXTBSY": "文件正被使用", "EFBIG": "文件过大（超出系统对文件大小的限制）",
 }
 
 

@@ -16,7 +16,7 @@ from typing import Iterable
 
 from ..api import Result
 from ..archive.writing.atomic import replacing
-from ..errors import SafetrainError
+from ..errors import SafetrainError, os_reason
 from .tables import SCHEMA, TABLES, ExportTable, Source, rows, source, sources
 
 
@@ -120,7 +120,16 @@ def write_sources(path: str | os.PathLike, srcs: Iterable[Source], *, single: bo
             finally:
                 ahead.cancel()
     except (OSError, sqlite3.Error) as exc:
-        raise SafetrainError(f"无法写入数据库 {path}：{exc}", f"cannot write database {path}: {exc}") from None
+        if isinstance(exc, OSError):
+            zh, en = os_reason(exc)
+        else:
+            zh, en = _SQLITE_ZH.get(str(exc), str(exc)), str(exc)
+        raise SafetrainError(f"无法写入数据库 {path}：{zh}", f"cannot write database {path}: {en}") from None
+
+
+#: SQLite's own words for what a user can cause, in Chinese (a Chinese message carries no English)
+_SQLITE_ZH = {"database or disk is full": "磁盘空间不足", "disk I/O error": "读写错误（磁盘已满或文件超出大小限制？）",
+              "attempt to write a readonly database": "数据库文件只读", "unable to open database file": "无法打开数据库文件"}
 
 
 def _open(tmp) -> sqlite3.Connection:

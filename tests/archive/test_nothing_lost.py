@@ -170,3 +170,57 @@ def test_a_socket_named_like_a_record_or_a_pipe_as_an_attachment_is_said_so(make
     assert any("people/E2.toml" in x and "A001" in x and "不是普通文件" in x for x in lines), r.output
     assert any("A008" in x and "scans/e1.pdf" in x and "不是普通文件" in x for x in lines), r.output
     assert "No such device" not in r.output
+
+
+def test_a_write_that_fails_after_others_says_they_were_written(make_archive, tmp_path, monkeypatch):
+    """A full disk at the third new person: the error says two files were written before it
+    (each whole), not only that the third could not be; a second run skips them."""
+    from safetrain.archive.writing import edit
+    from safetrain.errors import SafetrainError
+
+    root = make_archive({})
+    stale_roster(tmp_path / "roster.xlsx", 4, "A1:F5")
+    real, calls = edit.write_new_bytes, []
+
+    def full(path, data, **kw):
+        calls.append(path)
+        if len(calls) == 3:
+            raise SafetrainError(f"无法写入 {path}：磁盘空间不足", f"cannot write {path}: No space left on device")
+        return real(path, data, **kw)
+
+    monkeypatch.setattr(edit, "write_new_bytes", full)
+    r = run("import", "roster", tmp_path / "roster.xlsx", "-a", root)
+    assert r.exit_code == 2 and "2 file(s) were written before it, each whole, e.g. people/R00.toml" in r.output
+    assert sorted(p.stem for p in (root / "people").iterdir()) == ["R00", "R01"]
+    monkeypatch.setattr(edit, "write_new_bytes", real)
+    r = run("import", "roster", tmp_path / "roster.xlsx", "-a", root)
+    assert r.exit_code == 0 and sorted(p.stem for p in (root / "people").iterdir()) == ["R00", "R01", "R02", "R03"]
+
+
+def test_write_failures_are_said_in_chinese_and_name_the_output_the_user_named(make_archive, tmp_path, monkeypatch):
+    """File too large (EFBIG), SQLite's full disk, and a site's page: Chinese words, and the
+    folder the user named rather than the hidden one the site is made in."""
+    import errno
+    import sqlite3
+
+    from safetrain.archive.writing.atomic import cannot_write
+    from safetrain.export import sqlite as export_sqlite
+    from safetrain.reports.html import writer
+
+    assert "文件过大" in cannot_write(tmp_path / "x.xlsx", OSError(errno.EFBIG, "File too large")).zh
+    root = make_archive({"people/E1.toml": person()})
+
+    def full(*args, **kw):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(export_sqlite, "_write_one", full)
+    r = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path / "e.db"), str(root), "--as-of", "2024-06-30"])
+    assert r.exit_code == 2 and "磁盘空间不足" in r.output and "database or disk" not in r.output
+    (tmp_path / ".site.new-abcd1234").mkdir()
+    (tmp_path / ".site.new-abcd1234" / "a").write_text("a file where a folder goes", encoding="utf-8")
+    try:
+        writer.put(tmp_path / ".site.new-abcd1234", "a/x.html", b"<p>")
+    except Exception as exc:  # noqa: BLE001 - the one error put raises
+        assert str(tmp_path / "site" / "a" / "x.html") in exc.zh and ".new-" not in exc.zh
+    else:
+        raise AssertionError("put wrote below a file")

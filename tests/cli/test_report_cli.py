@@ -377,3 +377,20 @@ def test_an_archive_html_of_the_old_layout_is_said_to_print_no_person_files(work
     (workspace / "acme/templates/html/archive.html").write_text(
         '{% extends "base.html" %}{% block main %}{% include "persons.html" %}{% endblock %}\n', encoding="utf-8")
     assert "prints no person files" not in run(workspace, "-o", tmp_path / "site", "--lang", "en").output
+
+
+def test_a_run_killed_between_the_swap_s_renames_leaves_the_previous_site_to_the_next(workspace, tmp_path):
+    """Killed after the previous site was set aside and before the new one took its place: the
+    next run puts the previous site back first (it used to remove it a minute later)."""
+    from safetrain.reports.html import writer
+
+    out = tmp_path / "site"
+    assert run(workspace, "-o", out).exit_code == 0
+    (out / "CNAME").write_text("example.org\n", encoding="utf-8")
+    before = snapshot(out)
+    aside = tmp_path / ".site.old-abcd1234"
+    aside.mkdir()
+    (out).rename(aside / "site")  # the state a kill -9 between the two renames leaves
+    with writer.SiteFolder(out):  # what the next run does first
+        assert snapshot(out) == before
+    assert snapshot(out) == before  # left without finishing: the previous site, whole

@@ -211,7 +211,8 @@ def test_write_refuses_a_file_that_appeared_meanwhile(mine):
     (mine / "mentorships/A2.toml").write_text("# 手工记录\n", encoding="utf-8")
     with pytest.raises(SafetrainError) as err:
         write_plan(archive, plan)
-    assert err.value.message("en") == "mentorship id A2 already exists: mentorships/A2.toml"
+    assert err.value.message("en") == ("mentorship id A2 already exists: mentorships/A2.toml"
+                                       " (1 file(s) were written before it, each whole, e.g. mentorships/A1.toml)")
     assert (mine / "mentorships/A2.toml").read_text(encoding="utf-8") == "# 手工记录\n"
     assert sorted(p.name for p in (mine / "mentorships").iterdir()) == ["A1.toml", "A2.toml"]
 

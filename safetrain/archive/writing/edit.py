@@ -245,6 +245,7 @@ class Editor:
         self.index = Index(root)
         self.files = LocalFiles(root)
         self._bom: set[str] = set()  # files that start with a UTF-8 BOM: kept by edits (fmt removes it)
+        self.written: list[str] = []  # the files written so far, each whole (said if a later one fails)
 
     def path_for(self, kind: str, rid: str, when: date | None = None) -> str:
         """Where a new record goes: sessions and drills in a <year>/ sub-folder (by start or
@@ -318,6 +319,7 @@ class Editor:
                 write_new_bytes(self.root / rel, text.encode("utf-8"))
             except FileExistsError:
                 raise EditError(f"{rel} 已存在，未覆盖", f"{rel} already exists; not overwritten", rel) from None
+            self.written.append(rel)
         self.index.record(kind, rid, rel, data)
         return rel
 
@@ -369,6 +371,7 @@ class Editor:
             raise refused(rel, fresh)
         if not self.dry_run and after != text:
             write_bytes(self.root / rel, (BOM if rel in self._bom else b"") + after.encode("utf-8"))
+            self.written.append(rel)
         self.index.record(kind, rid, rel, expected)
         return Change(rel, text, after)
 
@@ -397,5 +400,13 @@ def editing(root: str | Path, dry_run: bool = False, timeout: float | None = Non
         yield Editor(root, dry_run, today)
         return
     with archive_lock(root, timeout):
-        yield Editor(root, dry_run, today)
+        ed = Editor(root, dry_run, today)
+        try:
+            yield ed
+        except SafetrainError as exc:  # a write that fails after others (a full disk): those are said
+            if ed.written:
+                n, first = len(ed.written), ed.written[0]
+                exc.zh += f"（此前已写入 {n} 个文件，各自完整，如 {first}）"
+                exc.en += f" ({n} file(s) were written before it, each whole, e.g. {first})"
+            raise
 

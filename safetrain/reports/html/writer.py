@@ -164,7 +164,9 @@ def _writer() -> str:
 
 def _sweep(out: Path) -> None:
     """Remove what a killed run left beside `out`: a site being made by a process of this
-    machine that is gone, and a previous site set aside at the swap (any older than a minute)."""
+    machine that is gone, and a previous site set aside at the swap (any older than a minute).
+    A run killed between its two renames leaves no `out` and the previous site set aside: that
+    one is put back first, never removed."""
     import re
     import time
 
@@ -176,6 +178,14 @@ def _sweep(out: Path) -> None:
         entries = list(os.scandir(out.parent))
     except OSError:
         return
+    if not os.path.lexists(out):
+        aside = sorted((e for e in entries if (m := pattern.fullmatch(e.name)) and m.group(1) == "old"
+                        and os.path.isdir(os.path.join(e.path, "site"))), key=lambda e: e.stat().st_mtime)
+        if aside:
+            try:
+                os.rename(os.path.join(aside[-1].path, "site"), out)  # the latest previous site, back in place
+            except OSError:
+                return  # left as it is: nothing removed
     for entry in entries:
         m = pattern.fullmatch(entry.name)
         try:
@@ -235,7 +245,16 @@ def put(folder: Path, rel: str, data: bytes) -> None:
         with fh:
             fh.write(data)
     except OSError as exc:
-        raise cannot_write(path, exc) from None
+        raise cannot_write(_shown(folder, rel), exc) from None
+
+
+def _shown(folder: Path, rel: str) -> Path:
+    """A file of a site being made as the user knows it: in the folder they named, not in the
+    hidden one it is made in (`.site.new-xxxxxxxx/a/x.html` is `site/a/x.html`)."""
+    import re
+
+    m = re.fullmatch(r"\.(.+)\.new-[a-z0-9_]{8}", folder.name)
+    return (folder.parent / m.group(1) if m else folder) / rel
 
 
 def write_site(files: Mapping[str, bytes], out_dir: str | os.PathLike) -> Path:
