@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import sys
 
 import click
 
@@ -49,7 +50,28 @@ def _available(name: str) -> bool:
     return importlib.util.find_spec(COMMANDS[name][0]) is not None
 
 
+def _utf8(arg: str) -> str:
+    """`arg` as the UTF-8 its bytes are, where Python could not decode them (surrogate escapes)."""
+    try:
+        return arg.encode("utf-8", "surrogateescape").decode("utf-8") if any("\udc80" <= c <= "\udcff" for c in arg) else arg
+    except UnicodeError:
+        return arg
+
+
 class LazyGroup(click.Group):
+    def main(self, args=None, *rest, **options):
+        """The command line itself (a test passes its own `args`): output that a terminal cannot
+        encode (Chinese on an ASCII or Latin-1 one) is printed escaped, never a crash; an argument
+        a C locale without UTF-8 mode handed over as undecoded bytes is read as the UTF-8 it is."""
+        if args is None:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.reconfigure(errors="backslashreplace")
+                except (AttributeError, ValueError, OSError):
+                    pass
+            args = [_utf8(arg) for arg in sys.argv[1:]]
+        return super().main(args, *rest, **options)
+
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | {n for n in COMMANDS if _available(n)})
 

@@ -13,15 +13,16 @@ from ..errors import SafetrainError
 
 
 def default_lang() -> str:
-    """Chinese first; English for an English locale (LC_ALL, LC_MESSAGES, LANG) or SAFETRAIN_LANG."""
+    """Chinese first; English for SAFETRAIN_LANG=en or an English locale: LANGUAGE's first
+    language (as gettext reads it: not when the locale is C or POSIX), else LC_ALL, LC_MESSAGES, LANG."""
     explicit = os.environ.get("SAFETRAIN_LANG")
     if explicit in ("zh", "en"):
         return explicit
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "en" if value.lower().startswith("en") else "zh"
-    return "zh"
+    locale = next((os.environ[var] for var in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(var)), "")
+    first = os.environ.get("LANGUAGE", "").split(":")[0]
+    if first and locale.split(".")[0] not in ("C", "POSIX"):
+        return "en" if first.lower().startswith("en") else "zh"
+    return "en" if locale.lower().startswith("en") else "zh"
 
 
 class DateType(click.ParamType):
@@ -72,6 +73,18 @@ def lang_option(f: Callable) -> Callable:
     """--lang zh|en; the command receives the language chosen (the locale's when not given)."""
     return click.option("--lang", type=click.Choice(["zh", "en"]), default=None, callback=_chosen_lang, is_eager=True,
                         help="消息语言 / message language (default: zh, en for an English locale)")(f)
+
+
+def document_lang(ctx: click.Context) -> str:
+    """The language of what a command makes for others to read (the HTML site, as the Word and
+    Excel documents): --lang or SAFETRAIN_LANG when given, else Chinese, whatever the locale of
+    the terminal or the CI runner it is made on (the same site from every machine)."""
+    from click.core import ParameterSource
+
+    if ctx.get_parameter_source("lang") is ParameterSource.COMMANDLINE:
+        return ctx.params["lang"]
+    explicit = os.environ.get("SAFETRAIN_LANG")
+    return explicit if explicit in ("zh", "en") else "zh"
 
 
 def current_lang(ctx: click.Context | None = None) -> str:

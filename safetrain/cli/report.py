@@ -9,7 +9,7 @@ from datetime import date
 import click
 
 from .common import Archives, found_roots
-from .options import as_of_option, cache_option, jobs_option, lang_option
+from .options import as_of_option, cache_option, document_lang, jobs_option, lang_option
 
 
 @click.group()
@@ -35,7 +35,9 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     person's file, 一人一档; a list of more than 200 people goes on over
     further pages) and the rule pages. The figures are those of `status`,
     `matrix` and `expiring`. Open DIR/index.html in any browser; nothing is
-    fetched from the network. ID numbers are masked as in every output.
+    fetched from the network. ID numbers are masked as in every output. The
+    site is in Chinese unless --lang en (or SAFETRAIN_LANG=en) is given,
+    whatever the locale it is made in; messages follow the locale.
 
     DIR must be new, empty, or a site this command wrote before (it is then
     replaced at once; files you added to it are kept). Never inside an
@@ -53,13 +55,14 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     from ..reports.html.writer import SiteFolder, put
     from ..runner import attempt
 
+    site_lang = document_lang(click.get_current_context())  # the site: Chinese unless --lang says otherwise
     as_of = as_of or date.today()
     paths = named_paths(paths, "report html -o DIR")
     roots, rulesets = [], []
     left_out: list = []  # what could not be read, said on the workspace page too (a site published by CI)
 
     def leave_out(outcome) -> None:
-        left_out.append((outcome.root, outcome.en if lang == "en" else outcome.zh))
+        left_out.append((outcome.root, outcome.en if site_lang == "en" else outcome.zh))
 
     found = found_roots(paths, lang, leave_out)  # a path with no archive: said, the others reported on
     broken = bool(found.failed_paths)
@@ -74,7 +77,7 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
             roots.append(root)
     if not roots:
         sys.exit(2)
-    plan = plan_of(roots, rulesets, lang, as_of.isoformat(), workspaces(paths))
+    plan = plan_of(roots, rulesets, site_lang, as_of.isoformat(), workspaces(paths))
     with SiteFolder(out_dir) as site:  # refused before any archive is checked; nothing of it left on failure
         warm(plan)  # the templates compiled once, here, not again in every worker
         for page in pages_without_persons(plan):

@@ -105,3 +105,48 @@ def test_an_output_that_cannot_be_written_says_so(make_archive):
         done = subprocess.run([sys.executable, "-m", "safetrain", "check", str(root), "--as-of", "2024-06-30",
                                "--lang", "en"], stdout=full, stderr=subprocess.PIPE, text=True)
     assert done.returncode == 2 and done.stderr == "error: cannot write the output: No space left on device\n", done.stderr
+
+
+@pytest.mark.parametrize("env, lang", [
+    ({"LANGUAGE": "en"}, "en"), ({"LANG": "en_US.UTF-8", "LANGUAGE": "zh_CN"}, "zh"),
+    ({"LANG": "zh_CN.UTF-8", "LANGUAGE": "en:zh"}, "en"), ({"LC_ALL": "C", "LANGUAGE": "en"}, "zh"),
+    ({"LANG": "en_GB.UTF-8"}, "en"), ({}, "zh"), ({"SAFETRAIN_LANG": "en", "LANGUAGE": "zh"}, "en"),
+])
+def test_the_language_follows_gettext_s_variables(monkeypatch, env, lang):
+    from safetrain.cli.options import default_lang
+
+    for var in ("SAFETRAIN_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    assert default_lang() == lang
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_terminal_that_cannot_print_chinese_gets_escapes_not_a_crash(tmp_path, encoding):
+    """The command line itself (not CliRunner): rules, help and check on a terminal whose encoding
+    holds no Chinese print escaped text and keep their exit codes; a Chinese argument that a C
+    locale without UTF-8 mode leaves undecoded is read as the UTF-8 it is."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "sample_archive"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONIOENCODING": encoding, "LC_ALL": "C",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SAFETRAIN_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run_cli(*args, **more):
+        return subprocess.run([sys.executable, "-m", "safetrain", *args], env={**env, **more}, capture_output=True)
+
+    for args, code in ((["rules"], 0), (["--help"], 0), (["check", str(sample / "yinchuan-bbq"), "--as-of", "2024-06-30"], 1)):
+        done = run_cli(*args)
+        assert done.returncode == code and b"Traceback" not in done.stderr and b"UnicodeEncodeError" not in done.stderr
+        assert done.stdout.strip()  # printed: escaped, or as click's own UTF-8 for an ASCII stream
+    archive = tmp_path / "bbq"
+    shutil.copytree(sample / "yinchuan-bbq", archive)
+    done = run_cli("new", "person", "N1", str(archive), "--name", "王五", "--employment", "formal", "--department", "后厨",
+                   "--post", "厨师", "--hired", "2024-06-01", PYTHONUTF8="0")
+    assert done.returncode == 0, done.stderr
+    assert 'name = "王五"' in (archive / "people" / "N1.toml").read_text(encoding="utf-8")

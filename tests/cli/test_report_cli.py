@@ -394,3 +394,15 @@ def test_a_run_killed_between_the_swap_s_renames_leaves_the_previous_site_to_the
     with writer.SiteFolder(out):  # what the next run does first
         assert snapshot(out) == before
     assert snapshot(out) == before  # left without finishing: the previous site, whole
+
+
+def test_the_site_is_chinese_unless_lang_says_otherwise_whatever_the_locale(workspace, tmp_path):
+    """A site built in CI and on an English laptop is the same (the locale chooses the messages)."""
+    english = CliRunner(env={"SAFETRAIN_LANG": None, "LC_ALL": "en_US.UTF-8"})
+    r = english.invoke(main, ["report", "html", str(workspace), "-o", str(tmp_path / "a"), "--as-of", "2024-06-30"])
+    assert r.exit_code == 0 and '<html lang="zh-CN">' in (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
+    r = english.invoke(main, ["report", "html", str(workspace), "-o", str(tmp_path / "b"), "--as-of", "2024-06-30",
+                              "--lang", "en"])
+    assert r.exit_code == 0 and '<html lang="en">' in (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
+    r = english.invoke(main, ["report", "html", str(workspace / "nowhere"), "-o", str(tmp_path / "c")])
+    assert r.exit_code == 2 and r.output.startswith("error:")  # the message in the locale's language
