@@ -50,26 +50,24 @@ def _available(name: str) -> bool:
     return importlib.util.find_spec(COMMANDS[name][0]) is not None
 
 
-def _utf8(arg: str) -> str:
-    """`arg` as the UTF-8 its bytes are, where Python could not decode them (surrogate escapes)."""
-    try:
-        return arg.encode("utf-8", "surrogateescape").decode("utf-8") if any("\udc80" <= c <= "\udcff" for c in arg) else arg
-    except UnicodeError:
-        return arg
-
-
 class LazyGroup(click.Group):
     def main(self, args=None, *rest, **options):
-        """The command line itself (a test passes its own `args`): output that a terminal cannot
-        encode (Chinese on an ASCII or Latin-1 one) is printed escaped, never a crash; an argument
-        a C locale without UTF-8 mode handed over as undecoded bytes is read as the UTF-8 it is."""
+        """The command line itself (a test passes its own `args`): a stream whose encoding cannot
+        hold Chinese (ASCII, Latin-1) is read and written as UTF-8, as click does for ASCII, so
+        nothing crashes on it and JSON stays JSON; answers typed are read the same way."""
         if args is None:
-            for stream in (sys.stdout, sys.stderr):
+            # (a path that is no UTF-8 goes out as the bytes it came in as: surrogateescape)
+            for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "surrogateescape"),
+                                   (sys.stdin, "replace")):
                 try:
-                    stream.reconfigure(errors="backslashreplace")
-                except (AttributeError, ValueError, OSError):
-                    pass
-            args = [_utf8(arg) for arg in sys.argv[1:]]
+                    "中文".encode(stream.encoding)
+                except (AttributeError, LookupError, TypeError):
+                    continue
+                except UnicodeError:
+                    try:
+                        stream.reconfigure(encoding="utf-8", errors=errors)
+                    except (AttributeError, ValueError, OSError):
+                        pass
         return super().main(args, *rest, **options)
 
     def list_commands(self, ctx):

@@ -13,15 +13,17 @@ from ..errors import SafetrainError
 
 
 def default_lang() -> str:
-    """Chinese first; English for SAFETRAIN_LANG=en or an English locale: LANGUAGE's first
-    language (as gettext reads it: not when the locale is C or POSIX), else LC_ALL, LC_MESSAGES, LANG."""
+    """Chinese first; English for SAFETRAIN_LANG=en or an English locale: the first of English
+    and Chinese in LANGUAGE (a list, as gettext reads it; unless LC_ALL, LC_MESSAGES or LANG say C
+    or POSIX), else LC_ALL, LC_MESSAGES, LANG."""
     explicit = os.environ.get("SAFETRAIN_LANG")
     if explicit in ("zh", "en"):
         return explicit
     locale = next((os.environ[var] for var in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(var)), "")
-    first = os.environ.get("LANGUAGE", "").split(":")[0]
-    if first and locale.split(".")[0] not in ("C", "POSIX"):
-        return "en" if first.lower().startswith("en") else "zh"
+    if locale.split(".")[0] not in ("C", "POSIX"):
+        for item in os.environ.get("LANGUAGE", "").split(":"):
+            if item.lower().startswith(("en", "zh")):
+                return item[:2].lower()
     return "en" if locale.lower().startswith("en") else "zh"
 
 
@@ -76,9 +78,9 @@ def lang_option(f: Callable) -> Callable:
 
 
 def document_lang(ctx: click.Context) -> str:
-    """The language of what a command makes for others to read (the HTML site, as the Word and
-    Excel documents): --lang or SAFETRAIN_LANG when given, else Chinese, whatever the locale of
-    the terminal or the CI runner it is made on (the same site from every machine)."""
+    """The language of a site made for others to read (the HTML report): --lang or SAFETRAIN_LANG
+    when given, else Chinese, whatever the locale of the terminal or the CI runner it is made on
+    (the same site from every machine; the Word and Excel documents are Chinese always)."""
     from click.core import ParameterSource
 
     if ctx.get_parameter_source("lang") is ParameterSource.COMMANDLINE:

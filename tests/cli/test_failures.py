@@ -3,6 +3,8 @@ one line on standard error in the chosen language, with exit status 2."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -111,6 +113,7 @@ def test_an_output_that_cannot_be_written_says_so(make_archive):
     ({"LANGUAGE": "en"}, "en"), ({"LANG": "en_US.UTF-8", "LANGUAGE": "zh_CN"}, "zh"),
     ({"LANG": "zh_CN.UTF-8", "LANGUAGE": "en:zh"}, "en"), ({"LC_ALL": "C", "LANGUAGE": "en"}, "zh"),
     ({"LANG": "en_GB.UTF-8"}, "en"), ({}, "zh"), ({"SAFETRAIN_LANG": "en", "LANGUAGE": "zh"}, "en"),
+    ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "fr:en"}, "en"),
 ])
 def test_the_language_follows_gettext_s_variables(monkeypatch, env, lang):
     from safetrain.cli.options import default_lang
@@ -123,10 +126,10 @@ def test_the_language_follows_gettext_s_variables(monkeypatch, env, lang):
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
-def test_a_terminal_that_cannot_print_chinese_gets_escapes_not_a_crash(tmp_path, encoding):
+def test_a_terminal_that_cannot_print_chinese_gets_utf8_not_a_crash(tmp_path, encoding):
     """The command line itself (not CliRunner): rules, help and check on a terminal whose encoding
-    holds no Chinese print escaped text and keep their exit codes; a Chinese argument that a C
-    locale without UTF-8 mode leaves undecoded is read as the UTF-8 it is."""
+    holds no Chinese write UTF-8 and keep their exit codes, JSON stays JSON; a Chinese path under a
+    C locale without UTF-8 mode is found (also by the cache, which keys it as text)."""
     import os
     import shutil
     import subprocess
@@ -143,10 +146,10 @@ def test_a_terminal_that_cannot_print_chinese_gets_escapes_not_a_crash(tmp_path,
     for args, code in ((["rules"], 0), (["--help"], 0), (["check", str(sample / "yinchuan-bbq"), "--as-of", "2024-06-30"], 1)):
         done = run_cli(*args)
         assert done.returncode == code and b"Traceback" not in done.stderr and b"UnicodeEncodeError" not in done.stderr
-        assert done.stdout.strip()  # printed: escaped, or as click's own UTF-8 for an ASCII stream
-    archive = tmp_path / "bbq"
+        assert done.stdout.strip()  # printed, in UTF-8
+    done = run_cli("status", str(sample / "yinchuan-bbq"), "--as-of", "2024-06-30", "--format", "json")
+    assert done.returncode == 0 and json.loads(done.stdout.decode("utf-8"))["archives"]  # JSON, in UTF-8
+    archive = tmp_path / "烧烤"  # a Chinese path under a C locale without UTF-8 mode: found, as ever
     shutil.copytree(sample / "yinchuan-bbq", archive)
-    done = run_cli("new", "person", "N1", str(archive), "--name", "王五", "--employment", "formal", "--department", "后厨",
-                   "--post", "厨师", "--hired", "2024-06-01", PYTHONUTF8="0")
-    assert done.returncode == 0, done.stderr
-    assert 'name = "王五"' in (archive / "people" / "N1.toml").read_text(encoding="utf-8")
+    done = run_cli("check", str(archive), "--as-of", "2024-06-30", PYTHONUTF8="0")
+    assert done.returncode == 1 and b"D001" in done.stdout, done.stderr

@@ -371,7 +371,8 @@ def test_an_archive_s_stylesheet_styles_a_site_of_that_archive_and_is_said_unuse
 def test_an_archive_html_of_the_old_layout_is_said_to_print_no_person_files(workspace, tmp_path):
     (workspace / "acme/templates/html").mkdir(parents=True)
     (workspace / "acme/templates/html/archive.html").write_text(
-        '{% extends "base.html" %}{% block main %}<h1>{{ archive }}</h1>{% endblock %}\n', encoding="utf-8")
+        '{% extends "base.html" %}{% block main %}<h1>{{ archive }}</h1>{# persons: later #}{% endblock %}\n',
+        encoding="utf-8")
     r = run(workspace, "-o", tmp_path / "site", "--lang", "en")
     assert r.exit_code == 0 and "acme/templates/html/archive.html prints no person files" in r.output
     (workspace / "acme/templates/html/archive.html").write_text(
@@ -406,3 +407,32 @@ def test_the_site_is_chinese_unless_lang_says_otherwise_whatever_the_locale(work
     assert r.exit_code == 0 and '<html lang="en">' in (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
     r = english.invoke(main, ["report", "html", str(workspace / "nowhere"), "-o", str(tmp_path / "c")])
     assert r.exit_code == 2 and r.output.startswith("error:")  # the message in the locale's language
+
+
+def test_a_run_killed_while_carrying_the_user_s_files_gives_them_back(workspace, tmp_path):
+    """Killed after the user's file was moved into the site being made and the previous site set
+    aside: the next run (a minute on) puts the previous site back and the user's file with it."""
+    import os
+    import shutil
+    import time
+
+    from safetrain.reports.html import writer
+
+    out = tmp_path / "site"
+    assert run(workspace, "-o", out).exit_code == 0
+    (out / "notes").mkdir()
+    (out / "notes" / "mine.txt").write_text("mine\n", encoding="utf-8")
+    new, aside = tmp_path / ".site.new-abcd1234", tmp_path / ".site.old-efgh5678"
+    shutil.copytree(out, new)  # the site being made: pages, its list, the user's file moved in, kept
+    (new / ".safetrain-kept").write_text("", encoding="utf-8")
+    aside.mkdir()
+    (out / "notes" / "mine.txt").unlink()
+    (out / "notes").rmdir()
+    out.rename(aside / "site")  # and the previous site set aside: then the kill
+    past = time.time() - 120
+    for folder in (new, aside):
+        os.utime(folder, (past, past))
+    with writer.SiteFolder(out):
+        pass
+    assert (out / "notes" / "mine.txt").read_text(encoding="utf-8") == "mine\n" and (out / "index.html").is_file()
+    assert not (new / ".safetrain-kept").exists() and not (new / "notes").exists()

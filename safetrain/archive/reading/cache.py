@@ -244,6 +244,8 @@ class ArchiveCache:
 
     def __init__(self, path: Path, root: Path, tool: str):
         self.path, self.root, self.tool = path, root, tool
+        # the archive's row: its path as text, a name that is not UTF-8 escaped (SQLite takes no lone surrogate)
+        self.key = os.fsencode(root).decode("utf-8", "backslashreplace")
         self.id: int | None = None  # the archive's row, once known
         self.changed: dict[str, Entry] = {}
         self.gone: set[str] = set()
@@ -262,7 +264,7 @@ class ArchiveCache:
     def _archive(self, db, create: bool = False) -> int | None:
         """This archive's id; a row made by another version of the program is emptied first."""
         if self.id is None:
-            row = db.execute("SELECT id, tool FROM archives WHERE root = ?", (str(self.root),)).fetchone()
+            row = db.execute("SELECT id, tool FROM archives WHERE root = ?", (self.key,)).fetchone()
             if row is not None and row[1] == self.tool:
                 self.id = row[0]
             elif create:  # inside the caller's transaction
@@ -273,7 +275,7 @@ class ArchiveCache:
                     self.id = row[0]
                 else:
                     self.id = db.execute("INSERT INTO archives (root, tool) VALUES (?, ?)",
-                                         (str(self.root), self.tool)).lastrowid
+                                         (self.key, self.tool)).lastrowid
         return self.id
 
     def _failed(self, exc: Exception) -> None:

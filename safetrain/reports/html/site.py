@@ -215,10 +215,24 @@ def pages_without_persons(plan: Plan) -> list[Path]:
             except SafetrainError:  # a link out or an unreadable file: said where the page is made
                 break
             if found is not None:
-                if "persons" not in found[0] and found[1] not in out:
+                if not _prints_persons(found[0]) and found[1] not in out:
                     out.append(found[1])
                 break
     return out
+
+
+def _prints_persons(source: str) -> bool:
+    """Whether a page template prints person files: it includes persons.html or person.html, or
+    reads `persons` (a comment naming them does not count); one that cannot be parsed is said
+    where the page is made."""
+    from jinja2 import Environment, TemplateSyntaxError, meta
+
+    try:
+        tree = Environment().parse(source)
+    except TemplateSyntaxError:
+        return True
+    return bool({PERSONS, "person.html"} & set(meta.find_referenced_templates(tree))
+                or "persons" in meta.find_undeclared_variables(tree))
 
 
 def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, dict]:

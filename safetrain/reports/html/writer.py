@@ -50,7 +50,7 @@ def _foreign(folder: Path, ours: set[str]) -> list[str]:
                 out.append(prefix + d)
         for name in files:
             rel = prefix + name
-            if rel != MARKER and rel not in ours:
+            if rel not in (MARKER, _KEPT, _WRITER) and rel not in ours:
                 out.append(rel)
         if not dirs and not files and prefix:
             out.append(prefix)  # an empty folder someone made
@@ -122,6 +122,8 @@ class SiteFolder:
                 os.rename(new, out)
                 self.done = True
                 return out
+            if self.foreign:  # from here a kill leaves the user's files in `new`: never swept, given back
+                (new / _KEPT).write_text("", encoding="utf-8")
             for rel in self.foreign:  # carried over: the user's files stay where they were
                 target = new / rel.rstrip("/")
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -137,6 +139,11 @@ class SiteFolder:
                 raise
             self.done = True
             moved.clear()
+            if self.foreign:
+                try:
+                    os.unlink(out / _KEPT)
+                except OSError:
+                    pass  # a hidden marker left in the site: _foreign does not take it for the user's
             shutil.rmtree(old)  # only the previous run's own files are left in it
             return out
         except BaseException:
@@ -186,6 +193,14 @@ def _sweep(out: Path) -> None:
                 os.rename(os.path.join(aside[-1].path, "site"), out)  # the latest previous site, back in place
             except OSError:
                 return  # left as it is: nothing removed
+    for entry in entries:  # a run killed while carrying the user's files over: theirs, given back
+        m = pattern.fullmatch(entry.name)
+        try:
+            if m and m.group(1) == "new" and os.path.lexists(os.path.join(entry.path, _KEPT)) \
+                    and now - entry.stat().st_mtime > STALE_SECONDS and os.path.isdir(out):
+                _give_back(Path(entry.path), out)
+        except OSError:
+            continue
     for entry in entries:
         m = pattern.fullmatch(entry.name)
         try:
@@ -197,6 +212,26 @@ def _sweep(out: Path) -> None:
         except OSError:
             continue
         shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _give_back(kept: Path, out: Path) -> None:
+    """Move the user's files from a site being made that a killed run left (`kept`: its files
+    not in its list of pages) back into `out`, where none of the same name is; then the folder
+    is no longer kept, and a later sweep removes it."""
+    ours = _manifest(kept) or set()
+    back = True
+    for rel in _foreign(kept, ours):
+        source, target = kept / rel.rstrip("/"), out / rel.rstrip("/")
+        if os.path.lexists(target):
+            back = False  # both: the one in `out` stays, this one with the folder, kept
+            continue
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(source, target)
+        except OSError:
+            back = False
+    if back:
+        os.unlink(kept / _KEPT)
 
 
 def _gone(marker: Path) -> bool:
