@@ -123,13 +123,14 @@ def write_sources(path: str | os.PathLike, srcs: Iterable[Source], *, single: bo
         if isinstance(exc, OSError):
             zh, en = os_reason(exc)
         else:
-            zh, en = _SQLITE_ZH.get(str(exc), str(exc)), str(exc)
+            name = "_".join((getattr(exc, "sqlite_errorname", None) or "").split("_")[:2])  # SQLITE_IOERR_WRITE: IOERR
+            zh, en = _SQLITE_ZH.get(name, str(exc)), str(exc)
         raise SafetrainError(f"无法写入数据库 {path}：{zh}", f"cannot write database {path}: {en}") from None
 
 
-#: SQLite's own words for what a user can cause, in Chinese (a Chinese message carries no English)
-_SQLITE_ZH = {"database or disk is full": "磁盘空间不足", "disk I/O error": "读写错误（磁盘已满或文件超出大小限制？）",
-              "attempt to write a readonly database": "数据库文件只读", "unable to open database file": "无法打开数据库文件"}
+#: what a user can cause, by SQLite's error name, in Chinese (a Chinese message carries no English)
+_SQLITE_ZH = {"SQLITE_FULL": "磁盘空间不足", "SQLITE_IOERR": "读写错误（磁盘已满或文件超出大小限制？）",
+              "SQLITE_READONLY": "数据库文件只读", "SQLITE_CANTOPEN": "无法打开数据库文件"}
 
 
 def _open(tmp) -> sqlite3.Connection:

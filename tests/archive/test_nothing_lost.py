@@ -211,7 +211,9 @@ def test_write_failures_are_said_in_chinese_and_name_the_output_the_user_named(m
     root = make_archive({"people/E1.toml": person()})
 
     def full(*args, **kw):
-        raise sqlite3.OperationalError("database or disk is full")
+        exc = sqlite3.OperationalError("database or disk is full")
+        exc.sqlite_errorname = "SQLITE_FULL"  # as SQLite sets it
+        raise exc
 
     monkeypatch.setattr(export_sqlite, "_write_one", full)
     r = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path / "e.db"), str(root), "--as-of", "2024-06-30"])

@@ -209,16 +209,22 @@ def pages_without_persons(plan: Plan) -> list[Path]:
     then shows the list with no file its rows link to (the built-in one includes persons.html)."""
     out: list[Path] = []
     for overrides in dict.fromkeys(o for _, _, o in plan.archives if o):
-        for folder in overrides:
-            try:
-                found = html_override(folder, "archive.html")
-            except SafetrainError:  # a link out or an unreadable file: said where the page is made
-                break
-            if found is not None:
-                if not _prints_persons(found[0]) and found[1] not in out:
-                    out.append(found[1])
-                break
+        try:
+            found = first_override(overrides, "archive.html")
+        except SafetrainError:  # a link out or an unreadable file: said where the page is made
+            continue
+        if found is not None and not _prints_persons(found[0]) and found[1] not in out:
+            out.append(found[1])
     return out
+
+
+def first_override(folders: Sequence[Path], name: str) -> tuple[str, Path] | None:
+    """(text, path) of `name` in the first of the override folders (nearest first) that has it."""
+    for folder in folders:
+        found = html_override(folder, name)
+        if found is not None:
+            return found
+    return None
 
 
 def _prints_persons(source: str) -> bool:
@@ -446,15 +452,14 @@ def _loader(folders: tuple[Path, ...]):
 
     class Loader(BaseLoader):
         def get_source(self, environment, template):
-            if template == PERSONS and not any(html_override(folder, PERSONS) for folder in folders):
+            if template == PERSONS and first_override(folders, PERSONS) is None:
                 text, where, uptodate = self.get_source(environment, "person.html")
                 return persons_source(text), where, uptodate
-            for folder in folders:
-                found = html_override(folder, template)
-                if found is not None:
-                    text, path = found
-                    stamp = _stamp(path)
-                    return text, str(path), lambda: _stamp(path) == stamp  # an edited override is read again
+            found = first_override(folders, template)
+            if found is not None:
+                text, path = found
+                stamp = _stamp(path)
+                return text, str(path), lambda: _stamp(path) == stamp  # an edited override is read again
             if "/" in template or "\\" in template or template.startswith("."):
                 raise TemplateNotFound(template)
             try:
@@ -524,11 +529,8 @@ def template_problem(exc, name: str) -> SafetrainError:
 
 
 def static_file(name: str, overrides: tuple[Path, ...] = ()) -> bytes:
-    for folder in overrides:
-        found = html_override(folder, name)
-        if found is not None:
-            return found[0].encode("utf-8")
-    return builtin_html_template(name)[0].encode("utf-8")
+    found = first_override(overrides, name)
+    return (found[0] if found is not None else builtin_html_template(name)[0]).encode("utf-8")
 
 
 def render_site(site: Site, overrides: tuple[Path, ...] = ()) -> dict[str, bytes]:

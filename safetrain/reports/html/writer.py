@@ -169,24 +169,32 @@ def _writer() -> str:
     return f"{socket.gethostname()} {os.getpid()}\n"
 
 
+def _beside(name: str | None = None):
+    """The folders a run makes beside the site `name` (None: any site's): `.NAME.new-xxxxxxxx`,
+    the site being made, and `.NAME.old-xxxxxxxx`, the previous one set aside at the swap."""
+    import re
+
+    site = re.escape(name) if name is not None else ".+"
+    return re.compile(rf"\.(?P<site>{site})\.(?P<kind>new|old)-[a-z0-9_]{{8}}")
+
+
 def _sweep(out: Path) -> None:
     """Remove what a killed run left beside `out`: a site being made by a process of this
     machine that is gone, and a previous site set aside at the swap (any older than a minute).
     A run killed between its two renames leaves no `out` and the previous site set aside: that
     one is put back first, never removed."""
-    import re
     import time
 
     from ...archive.writing.atomic import STALE_SECONDS
 
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.(new|old)-[a-z0-9_]{{8}}")
+    pattern = _beside(out.name)
     now = time.time()
     try:
         entries = list(os.scandir(out.parent))
     except OSError:
         return
     if not os.path.lexists(out):
-        aside = sorted((e for e in entries if (m := pattern.fullmatch(e.name)) and m.group(1) == "old"
+        aside = sorted((e for e in entries if (m := pattern.fullmatch(e.name)) and m.group("kind") == "old"
                         and os.path.isdir(os.path.join(e.path, "site"))), key=lambda e: e.stat().st_mtime)
         if aside:
             try:
@@ -196,7 +204,7 @@ def _sweep(out: Path) -> None:
     for entry in entries:  # a run killed while carrying the user's files over: theirs, given back
         m = pattern.fullmatch(entry.name)
         try:
-            if m and m.group(1) == "new" and os.path.lexists(os.path.join(entry.path, _KEPT)) \
+            if m and m.group("kind") == "new" and os.path.lexists(os.path.join(entry.path, _KEPT)) \
                     and now - entry.stat().st_mtime > STALE_SECONDS and os.path.isdir(out):
                 _give_back(Path(entry.path), out)
         except OSError:
@@ -206,7 +214,7 @@ def _sweep(out: Path) -> None:
         try:
             if not m or not entry.is_dir(follow_symlinks=False) or now - entry.stat().st_mtime <= STALE_SECONDS:
                 continue
-            if m.group(1) == "new" and (os.path.lexists(os.path.join(entry.path, _KEPT))
+            if m.group("kind") == "new" and (os.path.lexists(os.path.join(entry.path, _KEPT))
                                         or not _gone(Path(entry.path) / _WRITER)):
                 continue
         except OSError:
@@ -286,10 +294,8 @@ def put(folder: Path, rel: str, data: bytes) -> None:
 def _shown(folder: Path, rel: str) -> Path:
     """A file of a site being made as the user knows it: in the folder they named, not in the
     hidden one it is made in (`.site.new-xxxxxxxx/a/x.html` is `site/a/x.html`)."""
-    import re
-
-    m = re.fullmatch(r"\.(.+)\.new-[a-z0-9_]{8}", folder.name)
-    return (folder.parent / m.group(1) if m else folder) / rel
+    m = _beside().fullmatch(folder.name)
+    return (folder.parent / m.group("site") if m and m.group("kind") == "new" else folder) / rel
 
 
 def write_site(files: Mapping[str, bytes], out_dir: str | os.PathLike) -> Path:
