@@ -89,7 +89,8 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
                        "或内置的）" if lang != "en" else f"note: {root}/templates/html/site.css is not used: a site of "
                        "several archives has one stylesheet (the workspace's templates/html/site.css, or the built-in one)",
                        err=True)
-        work = functools.partial(written_part, plan, {root: i for i, root in enumerate(roots)}, site.folder)
+        work = functools.partial(written_part, plan, {root: i for i, root in enumerate(roots)}, site.folder,
+                                 before=site.before)
         archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache, on_failure=leave_out)
         parts, front = [], {}
         for part in archives:
@@ -97,11 +98,11 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
             if not front:  # the rule pages, made here while the workers go on with the archives
                 front = rule_files(plan)
                 for rel, data in front.items():
-                    put(site.folder, rel, data)
+                    put(site.folder, rel, data, site.before)
         if not parts:
             sys.exit(2)
         home, data = home_file(plan, parts, left_out)
-        put(site.folder, home, data)
+        put(site.folder, home, data, site.before)
         out = site.finish([home, *front, *(rel for _, written, _, _ in parts for rel in written)])
     click.echo(str(out / "index.html"))
     sys.exit(2 if broken or archives.failed else 0)

@@ -436,3 +436,19 @@ def test_a_run_killed_while_carrying_the_user_s_files_gives_them_back(workspace,
         pass
     assert (out / "notes" / "mine.txt").read_text(encoding="utf-8") == "mine\n" and (out / "index.html").is_file()
     assert not (new / ".safetrain-kept").exists() and not (new / "notes").exists()
+
+
+def test_a_rebuilt_site_links_its_unchanged_files_and_writes_the_changed_ones(workspace, tmp_path):
+    """The same bytes as a site made afresh; an unchanged page is the previous one's file (linked:
+    one inode), a changed page a new file; the previous site's names are gone after the swap."""
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    assert run(workspace, "-o", out).exit_code == 0
+    inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.html")}
+    (workspace / "bolt" / "people" / "E2.toml").write_text(person("王五"), encoding="utf-8")  # bolt changes
+    assert run(workspace, "-o", out).exit_code == 0 and run(workspace, "-o", fresh).exit_code == 0
+    assert snapshot(out) == snapshot(fresh)
+    now = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.html")}
+    assert now["a/acme.html"] == inodes["a/acme.html"] and now["rules/national/C001.html"] == inodes["rules/national/C001.html"]
+    assert now["a/bolt.html"] != inodes["a/bolt.html"] and now["index.html"] != inodes["index.html"]
+    assert all(p.stat().st_nlink == 1 for p in out.rglob("*.html"))  # the previous site's names: gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "site", "ws"]

@@ -552,12 +552,14 @@ def _renderer() -> Renderer:
     return _RENDERER
 
 
-def written_part(plan: Plan, index: Mapping[Path, int], folder: Path, result: Result) -> tuple[int, list[str], dict, dict]:
+def written_part(plan: Plan, index: Mapping[Path, int], folder: Path, result: Result, *,
+                 before: Path | None = None) -> tuple[int, list[str], dict, dict]:
     """Render the pages of one checked archive into `folder` (the site being made:
     writer.SiteFolder); (its place in `plan`, the pages' paths, its status summary,
     its due counts). `index` gives each archive root's place. What a workspace runs
     for each archive as it is checked, in a worker process where there are several,
-    so the pages are rendered and written on every core and only the figures come back."""
+    so the pages are rendered and written on every core and only the figures come back.
+    `before`: the site being replaced (writer.put links its unchanged files)."""
     from ...api import require_register
     from .writer import put
 
@@ -566,7 +568,7 @@ def written_part(plan: Plan, index: Mapping[Path, int], folder: Path, result: Re
     pages, summary, due = archive_part(plan, i, result)
     renderer = _renderer()
     for page in pages:
-        put(folder, page.path, renderer.render(page))
+        put(folder, page.path, renderer.render(page), before)
     return i, [page.path for page in pages], summary, due
 
 

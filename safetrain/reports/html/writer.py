@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -71,8 +72,10 @@ class SiteFolder:
         if out.exists() and not out.is_dir():
             raise SafetrainError(f"{out_dir} 已存在且不是目录", f"{out_dir} exists and is not a folder")
         self.previous = None
+        self.before = None  # the site this one replaces, whose unchanged files `put` links
         if out.is_dir() and any(out.iterdir()):
             self.previous = _manifest(out)
+            self.before = out if self.previous is not None else None
             if self.previous is None:
                 raise SafetrainError(f"{out_dir} 不是空目录，也不是 safetrain report html 生成的网站：请指定新目录或空目录",
                                      f"{out_dir} is not empty and not a site written by `safetrain report html`: "
@@ -276,9 +279,23 @@ def _only(folder: Path, paths: set[str]) -> None:
             os.rmdir(top)
 
 
-def put(folder: Path, rel: str, data: bytes) -> None:
-    """Write one file of a site being made (`rel`: its path in the site, with "/")."""
+def put(folder: Path, rel: str, data: bytes, before: Path | None = None) -> None:
+    """Write one file of a site being made (`rel`: its path in the site, with "/"). `before`:
+    the site it replaces (SiteFolder.before), whose file of the same path, when it holds these
+    very bytes, is linked instead (a site rebuilt with most pages unchanged: a new file costs far
+    more than a link on some disks, network folders and scanned Windows folders; the same bytes,
+    and the old name is gone at the swap)."""
     path = folder / rel
+    if before is not None and _holds(before / rel, data):
+        try:
+            try:
+                os.link(before / rel, path, follow_symlinks=False)
+            except FileNotFoundError:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.link(before / rel, path, follow_symlinks=False)
+            return
+        except OSError:
+            pass  # no links here (another device, a file system without them): written
     try:
         try:
             fh = open(path, "wb")
@@ -296,6 +313,18 @@ def _shown(folder: Path, rel: str) -> Path:
     hidden one it is made in (`.site.new-xxxxxxxx/a/x.html` is `site/a/x.html`)."""
     m = _beside().fullmatch(folder.name)
     return (folder.parent / m.group("site") if m and m.group("kind") == "new" else folder) / rel
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` is a plain file holding exactly `data`."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 def write_site(files: Mapping[str, bytes], out_dir: str | os.PathLike) -> Path:
