@@ -287,14 +287,14 @@ def put(folder: Path, rel: str, data: bytes, before: Path | None = None) -> None
     and the old name is gone at the swap)."""
     path = folder / rel
     if before is not None and _holds(before / rel, data):
-        try:
+        try:  # (a plain file, _holds saw: no link followed)
             try:
-                os.link(before / rel, path, follow_symlinks=False)
+                os.link(before / rel, path)
             except FileNotFoundError:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                os.link(before / rel, path, follow_symlinks=False)
+                os.link(before / rel, path)
             return
-        except OSError:
+        except (OSError, NotImplementedError):
             pass  # no links here (another device, a file system without them): written
     try:
         try:
