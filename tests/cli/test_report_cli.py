@@ -452,3 +452,22 @@ def test_a_rebuilt_site_links_its_unchanged_files_and_writes_the_changed_ones(wo
     assert now["a/bolt.html"] != inodes["a/bolt.html"] and now["index.html"] != inodes["index.html"]
     assert all(p.stat().st_nlink == 1 for p in out.rglob("*.html"))  # the previous site's names: gone
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "site", "ws"]
+
+
+def test_where_no_link_can_be_made_the_page_is_written(tmp_path, monkeypatch):
+    import errno
+
+    from safetrain.reports.html import writer
+
+    before, new = tmp_path / "site", tmp_path / ".site.new-abcd1234"
+    (before / "a").mkdir(parents=True)
+    (before / "a" / "x.html").write_bytes(b"<p>same</p>")
+    new.mkdir()
+
+    def no_link(*args, **kw):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(writer.os, "link", no_link)
+    writer.put(new, "a/x.html", b"<p>same</p>", before)
+    assert (new / "a" / "x.html").read_bytes() == b"<p>same</p>"
+    assert (new / "a" / "x.html").stat().st_ino != (before / "a" / "x.html").stat().st_ino
