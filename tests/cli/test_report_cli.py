@@ -471,3 +471,54 @@ def test_where_no_link_can_be_made_the_page_is_written(tmp_path, monkeypatch):
     writer.put(new, "a/x.html", b"<p>same</p>", before)
     assert (new / "a" / "x.html").read_bytes() == b"<p>same</p>"
     assert (new / "a" / "x.html").stat().st_ino != (before / "a" / "x.html").stat().st_ino
+
+
+def test_a_page_done_again_is_a_new_file_not_written_into_the_previous_site(workspace, tmp_path):
+    """A page linked from the previous site and then made again (an archive redone after a worker
+    died) is written as a new file: the published page it shared an inode with is untouched."""
+    from safetrain.reports.html import writer
+
+    out = tmp_path / "site"
+    assert run(workspace, "-o", out).exit_code == 0
+    page = out / "a" / "acme.html"
+    before = page.read_bytes()
+    new = tmp_path / ".site.new-abcd1234"
+    new.mkdir()
+    writer.put(new, "a/acme.html", before, out)  # linked: unchanged
+    assert (new / "a" / "acme.html").stat().st_ino == page.stat().st_ino
+    writer.put(new, "a/acme.html", b"<p>other</p>", out)  # done again, other bytes
+    assert page.read_bytes() == before and (new / "a" / "acme.html").read_bytes() == b"<p>other</p>"
+
+
+def test_a_kept_folder_with_an_empty_user_folder_left_is_given_back_and_let_go(workspace, tmp_path):
+    import os
+    import shutil
+    import time
+
+    from safetrain.reports.html import writer
+
+    out = tmp_path / "site"
+    assert run(workspace, "-o", out).exit_code == 0
+    (out / "mine" / "sub").mkdir(parents=True)
+    (out / "mine" / "f1").write_text("1", encoding="utf-8")
+    new = tmp_path / ".site.new-abcd1234"
+    shutil.copytree(out, new)
+    (new / ".safetrain-kept").write_text("", encoding="utf-8")
+    shutil.rmtree(new / "mine" / "sub")
+    (new / "mine" / "f1").unlink()  # killed after moving f1 back... and sub made empty in both
+    (new / "mine" / "sub").mkdir()
+    past = time.time() - 120
+    os.utime(new, (past, past))
+    with writer.SiteFolder(out):
+        pass
+    assert (out / "mine" / "f1").is_file() and not (new / ".safetrain-kept").exists()
+
+
+def test_a_site_folder_the_user_emptied_of_its_pages_does_not_stop_the_next_run(workspace, tmp_path):
+    out = tmp_path / "site"
+    assert run(workspace, "-o", out).exit_code == 0
+    for page in (out / "rules").rglob("*.html"):
+        page.unlink()
+    r = run(workspace, "-o", out)
+    assert r.exit_code == 0, r.output
+    assert (out / "rules" / "national" / "C001.html").is_file()

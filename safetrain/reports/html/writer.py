@@ -104,7 +104,9 @@ class SiteFolder:
         out, new = self.out, self.folder
         self.previous = _manifest(out) if out.is_dir() else None
         if out.is_dir() and any(out.iterdir()):
-            self.foreign = _foreign(out, self.previous if self.previous is not None else set())
+            # (a folder of the new site that the user emptied of its pages is no file of theirs)
+            self.foreign = [rel for rel in _foreign(out, self.previous if self.previous is not None else set())
+                            if not (rel.endswith("/") and any(p.startswith(rel) for p in paths))]
             if self.previous is None:
                 self.previous = set()  # a folder new or empty at the start: whatever is in it now is the user's
         else:
@@ -147,6 +149,7 @@ class SiteFolder:
                     os.unlink(out / _KEPT)
                 except OSError:
                     pass  # a hidden marker left in the site: _foreign does not take it for the user's
+            _give_back(old / "site", out)  # a user's file that came after the listing (another run's): kept
             shutil.rmtree(old)  # only the previous run's own files are left in it
             return out
         except BaseException:
@@ -208,8 +211,9 @@ def _sweep(out: Path) -> None:
         m = pattern.fullmatch(entry.name)
         try:
             if m and m.group("kind") == "new" and os.path.lexists(os.path.join(entry.path, _KEPT)) \
-                    and now - entry.stat().st_mtime > STALE_SECONDS and os.path.isdir(out):
-                _give_back(Path(entry.path), out)
+                    and now - entry.stat().st_mtime > STALE_SECONDS and os.path.isdir(out) \
+                    and _give_back(Path(entry.path), out):
+                os.unlink(os.path.join(entry.path, _KEPT))  # no longer kept: a later sweep removes it
         except OSError:
             continue
     for entry in entries:
@@ -225,24 +229,29 @@ def _sweep(out: Path) -> None:
         shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def _give_back(kept: Path, out: Path) -> None:
-    """Move the user's files from a site being made that a killed run left (`kept`: its files
-    not in its list of pages) back into `out`, where none of the same name is; then the folder
-    is no longer kept, and a later sweep removes it."""
-    ours = _manifest(kept) or set()
+def _give_back(source: Path, out: Path) -> bool:
+    """Move the files of the site folder `source` that its list of pages does not name (the
+    user's) into `out`, where none of the same name is; whether all of them went (an empty
+    folder `out` has already counts as gone)."""
     back = True
-    for rel in _foreign(kept, ours):
-        source, target = kept / rel.rstrip("/"), out / rel.rstrip("/")
+    for rel in _foreign(source, _manifest(source) or set()):
+        name = rel.rstrip("/")
+        src, target = source / name, out / name
+        if rel.endswith("/") and target.is_dir():
+            try:
+                src.rmdir()
+            except OSError:
+                pass
+            continue
         if os.path.lexists(target):
-            back = False  # both: the one in `out` stays, this one with the folder, kept
+            back = False  # both: the one in `out` stays, this one where it is
             continue
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(source, target)
+            os.rename(src, target)
         except OSError:
             back = False
-    if back:
-        os.unlink(kept / _KEPT)
+    return back
 
 
 def _gone(marker: Path) -> bool:
@@ -280,32 +289,51 @@ def _only(folder: Path, paths: set[str]) -> None:
 
 
 def put(folder: Path, rel: str, data: bytes, before: Path | None = None) -> None:
-    """Write one file of a site being made (`rel`: its path in the site, with "/"). `before`:
-    the site it replaces (SiteFolder.before), whose file of the same path, when it holds these
-    very bytes, is linked instead (a site rebuilt with most pages unchanged: a new file costs far
-    more than a link on some disks, network folders and scanned Windows folders; the same bytes,
-    and the old name is gone at the swap)."""
+    """Write one file of a site being made (`rel`: its path in the site, with "/"), always as a
+    new file (never into one a link shares). `before`: the site it replaces (SiteFolder.before),
+    whose file of the same path, when it holds these very bytes and nothing else links to it, is
+    linked instead (a site rebuilt with most pages unchanged: a new file costs far more than a
+    link on some disks, network folders and scanned Windows folders; the same bytes, and the
+    old name is gone at the swap)."""
     path = folder / rel
-    if before is not None and _holds(before / rel, data):
-        try:  # (a plain file, _holds saw: no link followed)
-            try:
-                os.link(before / rel, path)
-            except FileNotFoundError:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                os.link(before / rel, path)
+    if before is not None:
+        same = _holds(before / rel, data)
+        if same is not None and _linked(before / rel, path, same):
             return
-        except (OSError, NotImplementedError):
-            pass  # no links here (another device, a file system without them): written
     try:
         try:
-            fh = open(path, "wb")
+            fh = open(path, "xb")
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fh = open(path, "wb")
+            fh = open(path, "xb")
+        except FileExistsError:  # written before (a worker's archive done again): a new file, not into it
+            os.unlink(path)
+            fh = open(path, "xb")
         with fh:
             fh.write(data)
     except OSError as exc:
         raise cannot_write(_shown(folder, rel), exc) from None
+
+
+def _linked(source: Path, path: Path, same: tuple[int, int]) -> bool:
+    """`path` made a link of `source`, when `source` is still the file (device, inode) `same`
+    that was read (another run may swap a site in meanwhile); False, and nothing left, if not."""
+    try:
+        try:
+            os.link(source, path)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, path)
+    except (OSError, NotImplementedError):
+        return False  # no links here (another device, a file system without them): written
+    try:
+        st = os.lstat(path)
+        if (st.st_dev, st.st_ino) == same:
+            return True
+        os.unlink(path)
+    except OSError:
+        pass
+    return False
 
 
 def _shown(folder: Path, rel: str) -> Path:
@@ -315,16 +343,31 @@ def _shown(folder: Path, rel: str) -> Path:
     return (folder.parent / m.group("site") if m and m.group("kind") == "new" else folder) / rel
 
 
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether `path` is a plain file holding exactly `data`."""
+def _holds(path: Path, data: bytes) -> tuple[int, int] | None:
+    """(device, inode) of `path` when it is a plain file of the mode a new file gets, linked
+    nowhere else, holding exactly `data`; else None."""
     try:
-        st = os.lstat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
-            return False
+        st = os.lstat(path)  # not a link, a pipe or a device: never opened
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data) or st.st_nlink != 1 \
+                or stat.S_IMODE(st.st_mode) != _NEW_MODE:
+            return None
         with open(path, "rb") as fh:
-            return fh.read(len(data) + 1) == data
+            now = os.fstat(fh.fileno())
+            if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+                return None
+            return (st.st_dev, st.st_ino) if fh.read(len(data) + 1) == data else None
     except OSError:
-        return False
+        return None
+
+
+def _new_mode() -> int:
+    """The mode a file opened for writing gets here (0o666 less the umask)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_NEW_MODE = _new_mode()
 
 
 def write_site(files: Mapping[str, bytes], out_dir: str | os.PathLike) -> Path:
