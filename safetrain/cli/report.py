@@ -10,6 +10,7 @@ import click
 
 from .common import Archives, found_roots
 from .options import as_of_option, cache_option, document_lang, jobs_option, lang_option
+from .support import echo
 
 
 @click.group()
@@ -81,14 +82,13 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     with SiteFolder(out_dir) as site:  # refused before any archive is checked; nothing of it left on failure
         warm(plan)  # the templates compiled once, here, not again in every worker
         for page in pages_without_persons(plan):
-            click.echo(f"注意：{page} 没有打印人员档案（persons）：请在名单下加入 {{% include \"persons.html\" %}}，如内置的 "
-                       "archive.html" if lang != "en" else f"note: {page} prints no person files (persons): add "
-                       "{% include \"persons.html\" %} below the list, as the built-in archive.html does", err=True)
+            echo(lang, f"注意：{page} 没有打印人员档案（persons）：请在名单下加入 {{% include \"persons.html\" %}}，如内置的 "
+                 "archive.html", f"note: {page} prints no person files (persons): add {{% include \"persons.html\" %}} "
+                 "below the list, as the built-in archive.html does", err=True)
         for root in unused_stylesheets(plan, roots):
-            click.echo(f"注意：{root}/templates/html/site.css 未使用：多个档案的网站只有一个样式表（工作区 templates/html/ 中的，"
-                       "或内置的）" if lang != "en" else f"note: {root}/templates/html/site.css is not used: a site of "
-                       "several archives has one stylesheet (the workspace's templates/html/site.css, or the built-in one)",
-                       err=True)
+            echo(lang, f"注意：{root}/templates/html/site.css 未使用：多个档案的网站只有一个样式表（工作区 templates/html/ "
+                 "中的，或内置的）", f"note: {root}/templates/html/site.css is not used: a site of several archives has "
+                 "one stylesheet (the workspace's templates/html/site.css, or the built-in one)", err=True)
         work = functools.partial(written_part, plan, {root: i for i, root in enumerate(roots)}, site.folder,
                                  before=site.before)
         archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache, on_failure=leave_out)

@@ -232,7 +232,7 @@ def _sweep(out: Path) -> None:
 def _give_back(source: Path, out: Path) -> bool:
     """Move the files of the site folder `source` that its list of pages does not name (the
     user's) into `out`, where none of the same name is; whether all of them went (an empty
-    folder `out` has already counts as gone)."""
+    folder that `out` has too counts as gone)."""
     back = True
     for rel in _foreign(source, _manifest(source) or set()):
         name = rel.rstrip("/")
