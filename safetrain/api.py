@@ -65,6 +65,13 @@ def _ruleset(name: str, store) -> tuple[RuleSet, str]:
     return _built(*ruleset_tables(name, store))
 
 
+def builtin_ruleset(name: str) -> RuleSet | None:
+    """The built-in rule set of that name, as shipped; None when there is none."""
+    from .archive.reading.rulesets import builtin_names
+
+    return _builtin_ruleset(name)[0] if not is_path(name) and name in builtin_names() else None
+
+
 @lru_cache(maxsize=None)
 def _builtin_ruleset(name: str) -> tuple[RuleSet, str]:
     """A built-in rule set, read and built once per run, however many archives name it."""

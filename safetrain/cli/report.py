@@ -51,34 +51,20 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     """
     from ..api import ruleset_at
     from ..archive.reading.discover import named_paths, workspaces
-    from ..reports.html.site import (home_file, pages_without_persons, plan_of, rule_files, unused_stylesheets, warm,
-                                     written_part)
+    from ..reports.html.site import (home_file, pages_without_persons, plan_of, rule_files, static_files,
+                                     unused_stylesheets, warm, written_part)
     from ..reports.html.writer import SiteFolder, put
-    from ..runner import attempt
 
     site_lang = document_lang(click.get_current_context())  # the site: Chinese unless --lang says otherwise
     as_of = as_of or date.today()
     paths = named_paths(paths, "report html -o DIR")
-    roots, rulesets = [], []
     left_out: list = []  # what could not be read, said on the workspace page too (a site published by CI)
 
     def leave_out(outcome) -> None:
         left_out.append((outcome.root, outcome.en if site_lang == "en" else outcome.zh))
 
-    found = found_roots(paths, lang, leave_out)  # a path with no archive: said, the others reported on
-    broken = bool(found.failed_paths)
-    for root in found:
-        done = attempt(root, lambda: ruleset_at(root)[0])  # a rule set that cannot be read: the check would say so
-        if done.failed:
-            broken = True
-            click.echo(done.line(lang), err=True)
-            leave_out(done)
-        else:
-            rulesets.append(done.value)
-            roots.append(root)
-    if not roots:
-        sys.exit(2)
-    plan = plan_of(roots, rulesets, site_lang, as_of.isoformat(), workspaces(paths))
+    roots = found_roots(paths, lang, leave_out)  # a path with no archive: said, the others reported on
+    plan = plan_of(roots, site_lang, as_of.isoformat(), workspaces(paths))
     with SiteFolder(out_dir) as site:  # refused before any archive is checked; nothing of it left on failure
         warm(plan)  # the templates compiled once, here, not again in every worker
         for page in pages_without_persons(plan):
@@ -92,17 +78,23 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
         work = functools.partial(written_part, plan, {root: i for i, root in enumerate(roots)}, site.folder,
                                  before=site.before)
         archives = Archives(None, as_of, lang, work, roots=roots, jobs=jobs, no_cache=no_cache, on_failure=leave_out)
-        parts, front = [], {}
+        parts, front, rulesets = [], {}, {}  # rulesets: rule folder -> RuleSet, first seen first
         for part in archives:
             parts.append(part)
-            if not front:  # the rule pages, made here while the workers go on with the archives
-                front = rule_files(plan)
-                for rel, data in front.items():
+            folder, ruleset = part[4]
+            if folder not in rulesets:  # its pages, made here while the workers go on with the archives
+                # (the first part of a rule folder carries its RuleSet: a worker takes the archives in
+                # order; read here only should that ever not hold)
+                ruleset = rulesets[folder] = ruleset if ruleset is not None else ruleset_at(roots[part[0]])[0]
+                made = {} if front else static_files(plan)
+                made.update(rule_files(plan, [(folder, ruleset)]))
+                for rel, data in made.items():
                     put(site.folder, rel, data, site.before)
+                front.update(made)
         if not parts:
             sys.exit(2)
-        home, data = home_file(plan, parts, left_out)
+        home, data = home_file(plan, parts, list(rulesets.items()), left_out)
         put(site.folder, home, data, site.before)
-        out = site.finish([home, *front, *(rel for _, written, _, _ in parts for rel in written)])
+        out = site.finish([home, *front, *(rel for part in parts for rel in part[1])])
     click.echo(str(out / "index.html"))
-    sys.exit(2 if broken or archives.failed else 0)
+    sys.exit(2 if roots.failed_paths or archives.failed else 0)

@@ -88,6 +88,12 @@ class RuleSet:
     #: (ningxia-2023: the Ningxia plan); "" for the national rules themselves
     document: str = ""
 
+    def __reduce__(self):
+        """Pickled with its tables as plain dicts (a worker process hands its archive's rule set back
+        to the one making the site's rule pages); read-only again once unpickled."""
+        return (_unpickled, (self.name, self.title, self.title_en, self.chain, dict(self.sources), dict(self.groups),
+                             dict(self.figures), {code: dict(v) for code, v in self.rules.items()}, self.document))
+
     def in_group(self, group: str, enterprise: Enterprise | None) -> bool:
         if enterprise is None:
             return False
@@ -115,6 +121,12 @@ class RuleSet:
 
     def citation(self, code: str) -> str:
         return str(self.rules.get(code, {}).get("citation", ""))
+
+
+def _unpickled(name, title, title_en, chain, sources, groups, figures, rules, document) -> RuleSet:
+    return RuleSet(name, title, title_en, chain, MappingProxyType(sources), MappingProxyType(groups),
+                   MappingProxyType(figures), MappingProxyType({c: MappingProxyType(v) for c, v in rules.items()}),
+                   document)
 
 
 def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:

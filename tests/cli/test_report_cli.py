@@ -1,5 +1,7 @@
 """safetrain report html from the command line: where it writes, what it replaces, user templates."""
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -192,8 +194,6 @@ def test_a_page_that_cannot_be_written_is_one_line(tmp_path):
 
 
 def test_a_failed_swap_leaves_the_previous_site_and_the_user_ssnapshot(tmp_path, monkeypatch):
-    import os
-
     from safetrain.reports.html import writer
 
     out = tmp_path / "site"
@@ -259,7 +259,6 @@ def test_a_file_put_in_the_folder_while_the_site_is_made_is_kept(tmp_path, befor
 def test_what_a_killed_run_left_beside_the_site_is_swept(workspace, tmp_path):
     """A run killed while writing leaves .site.new-XXXXXXXX (and at the swap .site.old-XXXXXXXX);
     the next run removes them once a minute old, unless a live process of this machine writes it."""
-    import os
     import socket
     import time
 
@@ -522,3 +521,89 @@ def test_a_site_folder_the_user_emptied_of_its_pages_does_not_stop_the_next_run(
     r = run(workspace, "-o", out)
     assert r.exit_code == 0, r.output
     assert (out / "rules" / "national" / "C001.html").is_file()
+
+
+MY_RULES = ('extends = "national"\nname = "{name}"\n[figures.apprenticeship_min_months]\nvalue = {months}\n'
+            'citation = "企业规定"\n[figures.pre_job_hours]\nvalue = 24\ncitation = "培训规定 第十三条"\n'
+            '[[figures.pre_job_hours.tiers]]\nindustries = ["coal_mine", "catering", '
+            '"construction", "manufacturing"]\nvalue = 80\ncitation = "企业规定"\n')
+
+
+def test_each_rule_set_has_its_folder_whatever_else_the_site_holds(make_archive, tmp_path):
+    """A built-in rule set's pages are at rules/<name>; an archive's own rule set file at
+    rules/<name>-<digest>, also when it takes a built-in's name or another file's: two rule sets
+    are never one folder, and an archive's links do not change as archives are added or taken out
+    of the workspace (the folder was once numbered in the order the rule sets were met)."""
+    ws = tmp_path / "ws"
+    make_archive({"people/E1.toml": person()}, root=ws / "a-plain")
+    make_archive({"people/E1.toml": person(), "rules/my.toml": MY_RULES.format(name="national", months=3)},
+                 root=ws / "b-mine", ruleset="rules/my.toml")
+    make_archive({"people/E1.toml": person(), "rules/my.toml": MY_RULES.format(name="national", months=4)},
+                 root=ws / "c-other", ruleset="rules/my.toml")
+    make_archive({"people/E1.toml": person(), "rules/my.toml": MY_RULES.format(name="national", months=3)},
+                 root=ws / "d-same", ruleset="rules/my.toml")
+    assert run(ws, "-o", tmp_path / "all").exit_code == 0
+    site = tmp_path / "all"
+    folders = sorted(p.name for p in (site / "rules").iterdir())
+    assert len(folders) == 3 and folders[0] == "national", folders
+    mine, other = (next(f for f in folders if f != "national" and f"rules/{f}/index.html" in
+                        (site / f"a/{a}.html").read_text(encoding="utf-8")) for a in ("b-mine", "c-other"))
+    assert mine != other and mine.startswith("national-") and len(mine) == len("national-") + 8
+    assert f"rules/{mine}/index.html" in (site / "a/d-same.html").read_text(encoding="utf-8")  # the same rules: one folder
+    for folder, months in ((mine, 3), (other, 4)):  # each folder the pages of its own rule set
+        assert f"apprenticeship_min_months</code></th><td>{months}</td><td>企业规定</td>" in \
+            (site / f"rules/{folder}/M004.html").read_text(encoding="utf-8")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="rules/{f}/index.html"' in home for f in folders)
+    # c-other alone: its page and its rule pages are where they were
+    shutil.rmtree(ws / "a-plain"), shutil.rmtree(ws / "b-mine"), shutil.rmtree(ws / "d-same")
+    assert run(ws, "-o", tmp_path / "one").exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "one/rules").iterdir()) == [other]
+    assert (tmp_path / "one/a/c-other.html").read_bytes() == (site / "a/c-other.html").read_bytes()
+
+
+def test_a_rule_set_s_folder_is_the_same_in_every_process(tmp_path):
+    """The digest is of the rule set's contents with its sets in order: a frozenset of industries
+    is iterated in another order under another hash seed, and every worker and every run must
+    name the same folder."""
+    import subprocess
+    import sys
+
+    (tmp_path / "my.toml").write_text(MY_RULES.format(name="my", months=3), encoding="utf-8")
+    code = ("import sys; from safetrain.archive.reading.rulesets import ruleset_tables; from safetrain.api import _built; "
+            "from safetrain.archive.reading.files import LocalFiles; "
+            "from safetrain.reports.html.site import rule_folder; "
+            f"print(rule_folder(_built(*ruleset_tables('my.toml', LocalFiles({str(tmp_path)!r})))[0]))")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in range(8)}
+    assert len(seen) == 1 and next(iter(seen)).startswith("rules/my-"), seen
+
+
+def test_a_rule_set_goes_through_pickle_whole():
+    """A worker hands its archive's rule set back to the process making the rule pages."""
+    import pickle
+    from types import MappingProxyType
+
+    from safetrain.api import ruleset_at
+
+    rs, _ = ruleset_at(None, "ningxia-2023")
+    back = pickle.loads(pickle.dumps(rs))
+    assert back == rs and back is not rs
+    assert isinstance(back.rules, MappingProxyType) and all(isinstance(v, MappingProxyType) for v in back.rules.values())
+    assert isinstance(back.figures, MappingProxyType) and isinstance(back.groups, MappingProxyType)
+
+
+def test_a_part_without_its_rule_set_has_it_read(workspace, tmp_path, monkeypatch):
+    """Should the first part of a rule folder come without its RuleSet (a worker hands it back
+    once), the rule set is read from the archive: the rule pages are made all the same."""
+    from safetrain.reports.html import site
+
+    made = site.written_part
+
+    def without(*args, **kwargs):
+        *part, (folder, _) = made(*args, **kwargs)
+        return (*part, (folder, None))
+    monkeypatch.setattr(site, "written_part", without)
+    assert run(workspace, "-o", tmp_path / "site", "-j", "1").exit_code == 0
+    assert (tmp_path / "site/rules/national/C001.html").is_file()
+    assert 'href="rules/national/index.html"' in (tmp_path / "site/index.html").read_text(encoding="utf-8")

@@ -10,7 +10,8 @@ templates use; the same results give the same bytes.
     a/<archive>.html                an archive: cards, findings, charts, and the first page of the
                                     person list (PAGE_SIZE people: the matrix and each one's file, 一人一档)
     people/<archive>/<n>.html       the further pages of the person list (n >= 2), the same way
-    rules/<rule set>/index.html     the rule catalog of a rule set
+    rules/<rule set>/index.html     the rule catalog of a rule set (rule_folder: a built-in one by its
+                                    name, an archive's own rule set file by its name and a digest)
     rules/<rule set>/<CODE>.html    one rule's page
 
 Templates are looked up in the archive's `templates/html/`, then the
@@ -22,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from math import ceil
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -132,9 +133,44 @@ def archive_slugs(roots: Sequence[Path], names: Sequence[str] | None = None) -> 
     return out
 
 
-def _fingerprint(rs) -> tuple:
-    return (rs.name, tuple(rs.chain), tuple((c, rs.enabled(c), rs.citation(c)) for c in sorted(RULES)),
-            tuple((n, repr(rs.figures[n])) for n in sorted(rs.figures)))
+def _canonical(value):
+    """`value` as nested tuples of plain values, sets and mappings sorted: the same in every process
+    (a frozenset's order is not), so its digest is too."""
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted((_canonical(v) for v in value), key=repr))
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _canonical(v)) for k, v in value.items()))
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *((f.name, _canonical(getattr(value, f.name))) for f in fields(value)))
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(v) for v in value)
+    return value
+
+
+_FOLDERS: dict[int, tuple[object, str]] = {}  # id(RuleSet) -> (it, its folder): worked out once per process
+
+
+def rule_folder(rs) -> str:
+    """Where the pages of rule set `rs` go: rules/<name> for a built-in rule set as shipped,
+    rules/<name>-<8 hex digits> for any other (an archive's own rule set file, which may share a
+    built-in's name or another file's), the digits a digest of all it holds. Worked out
+    from the rule set alone: each worker of a workspace finds the same folder without any list
+    of the others' rule sets made first, and an archive's links do not change with the other
+    archives in the site."""
+    got = _FOLDERS.get(id(rs))
+    if got is not None and got[0] is rs:
+        return got[1]
+    import hashlib
+
+    from ...api import builtin_ruleset
+
+    printed = _canonical(rs)
+    shipped = builtin_ruleset(rs.name)
+    folder = f"rules/{_slug(rs.name)}"
+    if shipped is None or (shipped is not rs and _canonical(shipped) != printed):
+        folder += "-" + hashlib.sha256(repr(printed).encode("utf-8")).hexdigest()[:8]
+    _FOLDERS[id(rs)] = (rs, folder)  # the rule set kept with its id: the id is not another's
+    return folder
 
 
 def _common(lang: str, page: str, as_of: str, title: str, crumbs: list[tuple[str, str | None]]) -> dict:
@@ -157,44 +193,35 @@ class Plan:
     lang: str
     as_of: str
     overrides: tuple[Path, ...]  # the template folders of the workspace and rule pages and site.css
-    archives: tuple[tuple[str, str, tuple[Path, ...]], ...]  # per result: (its slug, rule folder, its overrides)
-    rulesets: tuple[tuple[str, object], ...]  # (rule folder, RuleSet), first seen first
-    names: tuple[str, ...] = ()  # per result: what the site calls the archive (archive_names: its last folders)
+    archives: tuple[tuple[str, tuple[Path, ...]], ...]  # per archive: (its slug, its overrides)
+    names: tuple[str, ...] = ()  # per archive: what the site calls it (archive_names: its last folders)
+    #: the rule folders whose RuleSet this process has handed back with a part (written_part): each
+    #: once per process, not with every archive (a forked worker fills its own copy)
+    handed: set = field(default_factory=set, compare=False, hash=False, repr=False)
 
 
 def plan_site(results: Sequence[Result], lang: str = "zh", workspaces: Sequence[Path] = ()) -> Plan:
     if not results:
         raise SafetrainError("没有可报告的档案", "no archive to report on")
     roots = [_root_of(r) or Path(r.archive.name) for r in results]
-    return plan_of(roots, [r.ruleset for r in results], lang, results[0].as_of.isoformat(), workspaces)
+    return plan_of(roots, lang, results[0].as_of.isoformat(), workspaces)
 
 
-def plan_of(roots: Sequence[Path], rulesets: Sequence, lang: str, as_of: str, workspaces: Sequence[Path] = ()) -> Plan:
-    """The plan of the archives at `roots`, each with its RuleSet (before they are checked)."""
+def plan_of(roots: Sequence[Path], lang: str, as_of: str, workspaces: Sequence[Path] = ()) -> Plan:
+    """The plan of the archives at `roots`, before they are checked (their rule sets are learnt
+    as they are: rule_folder)."""
     ws_overrides = tuple(w for w in workspaces if has_html_overrides(w))
-    folders: dict[tuple, tuple[str, object]] = {}  # fingerprint -> (rules/<slug>, RuleSet)
     archives = []
     names = archive_names(roots)
-    keys: dict[int, tuple] = {}  # id -> fingerprint: archives of one rule set share its object (ruleset_at's)
-    for rs, root, slug in zip(rulesets, roots, archive_slugs(roots, names)):
-        key = keys.get(id(rs))
-        if key is None:
-            key = keys[id(rs)] = _fingerprint(rs)
-        if key not in folders:
-            base, n = f"rules/{_slug(rs.name)}", 1
-            folder = base
-            while folder in {f for f, _ in folders.values()}:
-                n += 1
-                folder = f"{base}-{n}"
-            folders[key] = (folder, rs)
+    for root, slug in zip(roots, archive_slugs(roots, names)):
         nearest = (root,) if has_html_overrides(root) else ()
-        archives.append((slug, folders[key][0], nearest + tuple(w for w in ws_overrides if _inside(root, w))))
+        archives.append((slug, nearest + tuple(w for w in ws_overrides if _inside(root, w))))
     # the site names each archive by its last folders (archive_names): not the path as typed (an
     # absolute path would put the machine's folders into a published site, and change its bytes)
     # the site's own pages and its one stylesheet: the workspaces' templates, and for a site of one
     # archive that archive's too (its site.css styles the whole site, as its base.html does its page)
-    site = archives[0][2] if len(archives) == 1 else ws_overrides
-    return Plan(lang, as_of, site, tuple(archives), tuple(folders.values()), tuple(names))
+    site = archives[0][1] if len(archives) == 1 else ws_overrides
+    return Plan(lang, as_of, site, tuple(archives), tuple(names))
 
 
 def unused_stylesheets(plan: Plan, roots: Sequence[Path]) -> list[Path]:
@@ -208,7 +235,7 @@ def pages_without_persons(plan: Plan) -> list[Path]:
     files: one written before an archive's page became the first page of its person list, which
     then shows the list with no file its rows link to (the built-in one includes persons.html)."""
     out: list[Path] = []
-    for overrides in dict.fromkeys(o for _, _, o in plan.archives if o):
+    for overrides in dict.fromkeys(o for _, o in plan.archives if o):
         try:
             found = first_override(overrides, "archive.html")
         except SafetrainError:  # a link out or an unreadable file: said where the page is made
@@ -246,7 +273,8 @@ def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, 
     from ..fastoutput import masking
 
     site = Site()
-    slug, rules_dir, overrides = plan.archives[i]
+    slug, overrides = plan.archives[i]
+    rules_dir = rule_folder(result.ruleset)
     name = plan.names[i] if plan.names else None
     with masking(result.archive.masks_id_numbers):  # what the views print as they make it (the charts)
         summary, due = _archive_pages(site, result, slug, rules_dir, plan.lang, overrides, t("site_title", plan.lang),
@@ -254,14 +282,16 @@ def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, 
     return site.pages, summary, due
 
 
-def home_page(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict], left_out: Sequence = ()) -> Page:
-    """The workspace page, from every archive's summary and due counts; `left_out`: (folder, why) of
-    the archives that could not be read, named on the page (the folder's name, the reason with the
-    folders above it left out: nothing of the machine in a page to be published)."""
+def home_page(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict], rulesets: Sequence[tuple[str, object]],
+              left_out: Sequence = ()) -> Page:
+    """The workspace page, from every archive's summary and due counts; `rulesets`: (rule folder,
+    RuleSet) of the archives, first seen first; `left_out`: (folder, why) of the archives that could
+    not be read, named on the page (the folder's name, the reason with the folders above it left
+    out: nothing of the machine in a page to be published)."""
     lang, as_of = plan.lang, plan.as_of
     home_title = t("site_title", lang)
     rows = [views.workspace_row(s, d, lang, href("index.html", archive_page(slug)), s["archive"])
-            for s, d, (slug, _, _) in zip(summaries, dues, plan.archives)]  # the archive's name, not its page's
+            for s, d, (slug, _) in zip(summaries, dues, plan.archives)]  # the archive's name, not its page's
     total = views.workspace_row(workspace_total(list(summaries)), views.add_due(dues), lang, None)
     ctx = _common(lang, "index.html", as_of, home_title, [(home_title, None)])
     missing = [{"name": Path(root).name, "reason": why.replace(f"{Path(os.path.abspath(root)).parent}{os.sep}", "")}
@@ -269,16 +299,24 @@ def home_page(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict], left_
     ctx.update({"archives": rows, "total": total, "count": len(rows), "left_out": missing,
                 "heading": t("archives_n", lang, n=len(rows), as_of=as_of),
                 "rulesets": [{"title": t("rules_of", lang, name=rs.name), "href": href("index.html", f"{folder}/index.html")}
-                             for folder, rs in plan.rulesets]})
+                             for folder, rs in rulesets]})
     return Page("index.html", "workspace.html", ctx, plan.overrides)
 
 
-def rule_pages(plan: Plan) -> list[Page]:
-    """The rule pages of every rule set of the plan (they depend on nothing checked)."""
+def rule_pages(plan: Plan, rulesets: Sequence[tuple[str, object]]) -> list[Page]:
+    """The pages of the rule sets given as (rule folder, RuleSet) (they depend on nothing checked)."""
     site = Site()
-    for folder, rs in plan.rulesets:
+    for folder, rs in rulesets:
         _rule_pages(site, rs, folder, plan.lang, plan.as_of, plan.overrides)
     return site.pages
+
+
+def rulesets_of(results: Sequence[Result]) -> list[tuple[str, object]]:
+    """(rule folder, RuleSet) of the results' rule sets, first seen first."""
+    out: dict[str, object] = {}
+    for r in results:
+        out.setdefault(rule_folder(r.ruleset), r.ruleset)
+    return list(out.items())
 
 
 def build_site(results: Sequence[Result], lang: str = "zh", *, workspaces: Sequence[Path] = ()) -> Site:
@@ -287,8 +325,9 @@ def build_site(results: Sequence[Result], lang: str = "zh", *, workspaces: Seque
     as it goes (written_part, rule_files, home_file), put together at once."""
     plan = plan_site(results, lang, workspaces)
     parts = [archive_part(plan, i, r) for i, r in enumerate(results)]
-    home = home_page(plan, [s for _, s, _ in parts], [d for _, _, d in parts])
-    return Site([home, *rule_pages(plan)] + [page for part, _, _ in parts for page in part])
+    rulesets = rulesets_of(results)
+    home = home_page(plan, [s for _, s, _ in parts], [d for _, _, d in parts], rulesets)
+    return Site([home, *rule_pages(plan, rulesets)] + [page for part, _, _ in parts for page in part])
 
 
 def _inside(root: Path, folder: Path) -> bool:
@@ -553,11 +592,12 @@ def _renderer() -> Renderer:
 
 
 def written_part(plan: Plan, index: Mapping[Path, int], folder: Path, result: Result, *,
-                 before: Path | None = None) -> tuple[int, list[str], dict, dict]:
+                 before: Path | None = None) -> tuple[int, list[str], dict, dict, tuple[str, object]]:
     """Render the pages of one checked archive into `folder` (the site being made:
     writer.SiteFolder); (its place in `plan`, the pages' paths, its status summary,
-    its due counts). `index` gives each archive root's place. What a workspace runs
-    for each archive as it is checked, in a worker process where there are several,
+    its due counts, (its rule folder, its RuleSet, or None when this process has handed
+    that folder's back already)). `index` gives each archive root's place. What a workspace
+    runs for each archive as it is checked, in a worker process where there are several,
     so the pages are rendered and written on every core and only the figures come back.
     `before`: the site being replaced (writer.put links its unchanged files)."""
     from ...api import require_register
@@ -569,42 +609,51 @@ def written_part(plan: Plan, index: Mapping[Path, int], folder: Path, result: Re
     renderer = _renderer()
     for page in pages:
         put(folder, page.path, renderer.render(page), before)
-    return i, [page.path for page in pages], summary, due
+    rules = rule_folder(result.ruleset)
+    ruleset = None if rules in plan.handed else result.ruleset
+    plan.handed.add(rules)
+    return i, [page.path for page in pages], summary, due, (rules, ruleset)
 
 
 def warm(plan: Plan) -> None:
     """Compile the templates of the archives' pages in this process, before the workers are
     forked from it: each worker then has them, instead of importing Jinja and compiling them
     again (a tenth of a second per worker, and the same again here for the rule pages)."""
-    if all(overrides for _, _, overrides in plan.archives):
+    if all(overrides for _, overrides in plan.archives):
         return  # every archive has templates of its own: compiled where its pages are made
     env = _renderer().env((), plan.lang)  # the built-in templates
     for name in ("archive.html", "people.html", PERSONS):
         env.get_template(name)
 
 
-def rule_files(plan: Plan) -> dict[str, bytes]:
-    """The rule pages and the static files, rendered: what a workspace makes while its
-    archives are being checked."""
-    renderer = _renderer()
-    out = {page.path: renderer.render(page) for page in rule_pages(plan)}
-    for name in STATIC:
-        out[name] = static_file(name, plan.overrides)
+def static_files(plan: Plan) -> dict[str, bytes]:
+    """The static files (the stylesheet); and the workspace page's template compiled now, not
+    after the last archive: what a workspace makes while its archives are being checked."""
+    out = {name: static_file(name, plan.overrides) for name in STATIC}
     from jinja2 import TemplateError
 
-    try:  # the workspace page's template compiled now, not after the last archive
-        renderer.env(plan.overrides, plan.lang).get_template("workspace.html")
+    try:
+        _renderer().env(plan.overrides, plan.lang).get_template("workspace.html")
     except TemplateError:  # a broken override: said where the page is made, as without this
         pass
     return out
 
 
-def home_file(plan: Plan, parts: Sequence[tuple[int, object, dict, dict]], left_out: Sequence = ()) -> tuple[str, bytes]:
+def rule_files(plan: Plan, rulesets: Sequence[tuple[str, object]]) -> dict[str, bytes]:
+    """The pages of the rule sets given as (rule folder, RuleSet), rendered: made as a
+    workspace's archives are checked, each rule set's when the first archive of it is."""
+    renderer = _renderer()
+    return {page.path: renderer.render(page) for page in rule_pages(plan, rulesets)}
+
+
+def home_file(plan: Plan, parts: Sequence[tuple], rulesets: Sequence[tuple[str, object]],
+              left_out: Sequence = ()) -> tuple[str, bytes]:
     """The workspace page of a site of the archives of `plan` whose parts (`written_part`'s)
-    are given, those that could be checked: (its path, its bytes)."""
+    are given, those that could be checked, with their rule sets as (rule folder, RuleSet):
+    (its path, its bytes)."""
     if not parts:
         raise SafetrainError("没有可报告的档案", "no archive to report on")
-    done = replace(plan, archives=tuple(plan.archives[i] for i, _, _, _ in parts),
-                   names=tuple(plan.names[i] for i, _, _, _ in parts) if plan.names else ())
-    page = home_page(done, [s for _, _, s, _ in parts], [d for _, _, _, d in parts], left_out)
+    done = replace(plan, archives=tuple(plan.archives[part[0]] for part in parts),
+                   names=tuple(plan.names[part[0]] for part in parts) if plan.names else ())
+    page = home_page(done, [part[2] for part in parts], [part[3] for part in parts], rulesets, left_out)
     return page.path, _renderer().render(page)
