@@ -410,3 +410,21 @@ def test_archive_names_agree_with_the_definition_on_many_workspaces():
                  for _ in range(rng.randint(1, 8))}
         roots = sorted(roots)
         assert site_mod.archive_names(roots) == by_definition(roots), roots
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_warm_compiles_every_template_an_archive_s_pages_load(monkeypatch, lang):
+    """What the workers are forked with: the pages' templates and those they extend, include or
+    import (base.html, _macros.html, persons.html), so no worker compiles one again."""
+    monkeypatch.setattr(site_mod, "_RENDERER", None)
+    results = list(check_paths([SAMPLE], AS_OF))
+    plan = site_mod.plan_site(results, lang)
+    site_mod.warm(plan)
+    env = site_mod._renderer().env((), lang)
+
+    def never(*args, **kwargs):
+        raise AssertionError(f"compiled while rendering: {kwargs.get('name') or args[1:2]}")
+    monkeypatch.setattr(env, "compile", never)  # what a template not yet compiled goes through
+    for i, result in enumerate(results):
+        for page in site_mod.archive_part(plan, i, result)[0]:
+            assert site_mod._renderer().render(page)

@@ -615,15 +615,29 @@ def written_part(plan: Plan, index: Mapping[Path, int], folder: Path, result: Re
     return i, [page.path for page in pages], summary, due, (rules, ruleset)
 
 
+_REFERENCES = re.compile(r"""\{%-?\s*(?:extends|include|from|import)\s+["']([^"']+)["']""")
+
+
+def _compiled(env, names: Sequence[str]) -> None:
+    """Compile the templates `names` and those they extend, include or import (which Jinja
+    would compile only as a page is rendered: in every worker)."""
+    todo, seen = list(names), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        env.get_template(name)
+        todo.extend(_REFERENCES.findall(env.loader.get_source(env, name)[0]))
+
+
 def warm(plan: Plan) -> None:
     """Compile the templates of the archives' pages in this process, before the workers are
     forked from it: each worker then has them, instead of importing Jinja and compiling them
     again (a tenth of a second per worker, and the same again here for the rule pages)."""
     if all(overrides for _, overrides in plan.archives):
         return  # every archive has templates of its own: compiled where its pages are made
-    env = _renderer().env((), plan.lang)  # the built-in templates
-    for name in ("archive.html", "people.html", PERSONS):
-        env.get_template(name)
+    _compiled(_renderer().env((), plan.lang), ("archive.html", "people.html"))  # the built-in templates
 
 
 def static_files(plan: Plan) -> dict[str, bytes]:
@@ -633,7 +647,7 @@ def static_files(plan: Plan) -> dict[str, bytes]:
     from jinja2 import TemplateError
 
     try:
-        _renderer().env(plan.overrides, plan.lang).get_template("workspace.html")
+        _compiled(_renderer().env(plan.overrides, plan.lang), ("workspace.html",))
     except TemplateError:  # a broken override: said where the page is made, as without this
         pass
     return out
