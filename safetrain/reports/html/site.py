@@ -227,7 +227,8 @@ def plan_of(roots: Sequence[Path], lang: str, as_of: str, workspaces: Sequence[P
 def unused_stylesheets(plan: Plan, roots: Sequence[Path]) -> list[Path]:
     """The archives of `roots` (plan_of's) whose own templates/html/site.css the site does not
     use: a site of several archives has one stylesheet, its workspace's."""
-    return [root for root in roots if root not in plan.overrides and names_html_override(root, "site.css")]
+    return [root for root, (_, overrides) in zip(roots, plan.archives)
+            if root in overrides and root not in plan.overrides and names_html_override(root, "site.css")]
 
 
 def pages_without_persons(plan: Plan) -> list[Path]:
