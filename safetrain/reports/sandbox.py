@@ -42,7 +42,7 @@ from jinja2.exceptions import TemplateError, TemplateRuntimeError
 from jinja2.runtime import Macro, Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..controls import CONTROL
+from ..controls import CONTROL, utf8_without_controls
 from ..errors import SafetrainError
 from .fastoutput import DICT_ATTRIBUTES, OutputCodeGenerator
 
@@ -190,14 +190,24 @@ class LimitedTemplate(Template):
     """A template whose rendering is bounded in time and size, and fails only with TemplateError."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
-        ctx = self.new_context(dict(*args, **kwargs))
+        return self._output(dict(*args, **kwargs), clean=True)
+
+    def render_utf8(self, *args: Any, **kwargs: Any) -> bytes:
+        """render(...).encode("utf-8"): the same bytes, what XML cannot hold looked for once in
+        them (controls.utf8_without_controls), not in the text piece by piece."""
+        return utf8_without_controls(self._output(dict(*args, **kwargs), clean=False))
+
+    def _output(self, context: dict, clean: bool) -> str:
+        """The output; `clean`: without what XML cannot hold (values and the template alike),
+        else left to the caller to drop (it never leaves)."""
+        ctx = self.new_context(context)
         try:
             with _budget(render_seconds()) as budget:
                 try:
                     out, size, limit, chunks = [], 0, MAX_OUTPUT, self.root_render_func(ctx)
                     while batch := list(islice(chunks, 256)):  # joined in C, checked every 256 chunks
                         piece = "".join(batch)
-                        if _control(piece):  # what XML cannot hold never leaves (values and the template alike)
+                        if clean and _control(piece):
                             piece = CONTROL.sub("", piece)
                         size += len(piece)
                         if size > limit:

@@ -20,10 +20,10 @@ from safetrain.reports.render import render_documents
 
 #: what people paste: a vertical tab from Word, other C0 controls, an escape sequence, markup,
 #: template syntax, a CDATA end, quotes, a right-to-left override, an emoji, a lone NUL
-HOSTILE = r"\u000b\u0001\u001b[31m<w:p>&amp;]]>{{ x }}{% if %}'\"\u202e😀\u0000\u0008\u001f"
+HOSTILE = r"\u000b\u0001\u001b[31m<w:p>&amp;]]>{{ x }}{% if %}'\"\u202e😀\u0000\u0008\u001f\ufffe\uffff"
 TEXT_KEYS = ("name", "title", "department", "post", "team", "content", "location", "instructor", "evaluation", "note",
              "category", "number", "region", "address")
-CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def hostile(text: str) -> str:
@@ -89,3 +89,12 @@ def test_the_html_report_and_the_calendar_hold_no_control_characters(result, tmp
     assert any("&lt;w:p&gt;" in data.decode("utf-8") for data in pages.values())
     ics = expiring_ics(expiring_document([result], 3650))
     assert not CONTROLS.search(ics)
+
+
+@pytest.mark.parametrize("text", ["", "中文 plain \t\n\r\x7f \ufffd 😀", "a\x0bb", "\x00", "x\ufffey\uffff", "lone \ud800 \udfff",
+                                  "长" * 300 + "\x1f", "\ufeff\u202e"])
+def test_a_page_s_bytes_are_its_text_without_controls_in_utf8(text):
+    """What the HTML report writes: its text without what XML cannot hold, in UTF-8, found in the bytes."""
+    from safetrain.controls import drop_controls, utf8_without_controls
+
+    assert utf8_without_controls(text) == drop_controls(text).encode("utf-8")

@@ -543,7 +543,7 @@ class Renderer:
         env = self.env(page.overrides, lang if page.context.get("L") is labels(lang) else None)
         try:
             with masking(page.context.get("mask_id_numbers", True)):  # the archive's settings; else masked
-                return env.get_template(page.template).render(page.context).encode("utf-8")
+                return env.get_template(page.template).render_utf8(page.context)
         except TemplateError as exc:
             raise template_problem(exc, page.template) from None
 
