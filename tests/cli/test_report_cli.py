@@ -607,3 +607,16 @@ def test_a_part_without_its_rule_set_has_it_read(workspace, tmp_path, monkeypatc
     assert run(workspace, "-o", tmp_path / "site", "-j", "1").exit_code == 0
     assert (tmp_path / "site/rules/national/C001.html").is_file()
     assert 'href="rules/national/index.html"' in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_the_rule_folders_worked_out_are_not_kept_for_ever(tmp_path):
+    """An archive's own rule set file is a new RuleSet at each check: a workspace of many such
+    archives does not keep each one alive in the memo of their folders."""
+    from safetrain.api import _built
+    from safetrain.archive.reading.files import LocalFiles
+    from safetrain.archive.reading.rulesets import ruleset_tables
+    from safetrain.reports.html import site
+
+    (tmp_path / "my.toml").write_text(MY_RULES.format(name="my", months=3), encoding="utf-8")
+    folders = {site.rule_folder(_built(*ruleset_tables("my.toml", LocalFiles(tmp_path)))[0]) for _ in range(150)}
+    assert len(folders) == 1 and len(site._FOLDERS) <= 64

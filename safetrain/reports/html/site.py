@@ -169,6 +169,8 @@ def rule_folder(rs) -> str:
     folder = f"rules/{_slug(rs.name)}"
     if shipped is None or (shipped is not rs and _canonical(shipped) != printed):
         folder += "-" + hashlib.sha256(repr(printed).encode("utf-8")).hexdigest()[:8]
+    if len(_FOLDERS) >= 64:  # an archive's own rule set file is a new RuleSet each check: not kept for ever
+        _FOLDERS.clear()
     _FOLDERS[id(rs)] = (rs, folder)  # the rule set kept with its id: the id is not another's
     return folder
 
