@@ -49,8 +49,8 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
     left out of the site. Exit 0; 2 when a path holds no archive or an archive
     was left out.
     """
-    from ..api import ruleset_at
     from ..archive.reading.discover import named_paths, workspaces
+    from ..errors import InternalError
     from ..reports.html.site import (home_file, pages_without_persons, plan_of, rule_files, static_files,
                                      unused_stylesheets, warm, written_part)
     from ..reports.html.writer import SiteFolder, put
@@ -83,9 +83,9 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
             parts.append(part)
             folder, ruleset = part[4]
             if folder not in rulesets:  # its pages, made here while the workers go on with the archives
-                # (the first part of a rule folder carries its RuleSet: a worker takes the archives in
-                # order; read here only should that ever not hold)
-                ruleset = rulesets[folder] = ruleset if ruleset is not None else ruleset_at(roots[part[0]])[0]
+                if ruleset is None:  # cannot be: the parts come in order, and so does each worker's
+                    raise InternalError.of(RuntimeError(f"the first archive of {folder} came without its rule set"))
+                rulesets[folder] = ruleset
                 made = {} if front else static_files(plan)
                 made.update(rule_files(plan, [(folder, ruleset)]))
                 for rel, data in made.items():

@@ -593,22 +593,6 @@ def test_a_rule_set_goes_through_pickle_whole():
     assert isinstance(back.figures, MappingProxyType) and isinstance(back.groups, MappingProxyType)
 
 
-def test_a_part_without_its_rule_set_has_it_read(workspace, tmp_path, monkeypatch):
-    """Should the first part of a rule folder come without its RuleSet (a worker hands it back
-    once), the rule set is read from the archive: the rule pages are made all the same."""
-    from safetrain.reports.html import site
-
-    made = site.written_part
-
-    def without(*args, **kwargs):
-        *part, (folder, _) = made(*args, **kwargs)
-        return (*part, (folder, None))
-    monkeypatch.setattr(site, "written_part", without)
-    assert run(workspace, "-o", tmp_path / "site", "-j", "1").exit_code == 0
-    assert (tmp_path / "site/rules/national/C001.html").is_file()
-    assert 'href="rules/national/index.html"' in (tmp_path / "site/index.html").read_text(encoding="utf-8")
-
-
 def test_the_rule_folders_worked_out_are_not_kept_for_ever(tmp_path):
     """An archive's own rule set file is a new RuleSet at each check: a workspace of many such
     archives does not keep each one alive in the memo of their folders."""
@@ -620,3 +604,18 @@ def test_the_rule_folders_worked_out_are_not_kept_for_ever(tmp_path):
     (tmp_path / "my.toml").write_text(MY_RULES.format(name="my", months=3), encoding="utf-8")
     folders = {site.rule_folder(_built(*ruleset_tables("my.toml", LocalFiles(tmp_path)))[0]) for _ in range(150)}
     assert len(folders) == 1 and len(site._FOLDERS) <= 64
+
+
+def test_a_template_named_only_in_a_comment_is_not_loaded(workspace, tmp_path):
+    """The workspace page's includes are compiled before the last archive: a name in a comment or
+    a raw block is no include (one linked out of the folder stopped the whole site)."""
+    html = workspace / "templates" / "html"
+    html.mkdir(parents=True)
+    (tmp_path / "outside.html").write_text("EVIL", encoding="utf-8")
+    (html / "evil.html").symlink_to(tmp_path / "outside.html")
+    (html / "workspace.html").write_text('{% extends "base.html" %}{# was: {% include "evil.html" %} #}'
+                                         '{% block main %}<p>hi {% raw %}{% include "evil.html" %}{% endraw %}</p>'
+                                         '{% endblock %}', encoding="utf-8")
+    r = run(workspace, "-o", tmp_path / "site")
+    assert r.exit_code == 0, r.output
+    assert '<p>hi {% include "evil.html" %}</p>' in (tmp_path / "site/index.html").read_text(encoding="utf-8")

@@ -24,6 +24,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from functools import lru_cache
 from math import ceil
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -150,6 +151,15 @@ def _canonical(value):
 _FOLDERS: dict[int, tuple[object, str]] = {}  # id(RuleSet) -> (it, its folder): worked out once per process
 
 
+@lru_cache(maxsize=None)
+def _shipped(name: str) -> tuple | None:
+    """_canonical of the built-in rule set `name`; None when there is none."""
+    from ...api import builtin_ruleset
+
+    shipped = builtin_ruleset(name)
+    return None if shipped is None else _canonical(shipped)
+
+
 def rule_folder(rs) -> str:
     """Where the pages of rule set `rs` go: rules/<name> for a built-in rule set as shipped,
     rules/<name>-<8 hex digits> for any other (an archive's own rule set file, which may share a
@@ -162,13 +172,10 @@ def rule_folder(rs) -> str:
         return got[1]
     import hashlib
 
-    from ...api import builtin_ruleset
-
-    printed = _canonical(rs)
-    shipped = builtin_ruleset(rs.name)
+    held = _canonical(rs)
     folder = f"rules/{_slug(rs.name)}"
-    if shipped is None or (shipped is not rs and _canonical(shipped) != printed):
-        folder += "-" + hashlib.sha256(repr(printed).encode("utf-8")).hexdigest()[:8]
+    if held != _shipped(rs.name):
+        folder += "-" + hashlib.sha256(repr(held).encode("utf-8")).hexdigest()[:8]
     if len(_FOLDERS) >= 64:  # an archive's own rule set file is a new RuleSet each check: not kept for ever
         _FOLDERS.clear()
     _FOLDERS[id(rs)] = (rs, folder)  # the rule set kept with its id: the id is not another's
@@ -619,11 +626,13 @@ def written_part(plan: Plan, index: Mapping[Path, int], folder: Path, result: Re
 
 
 _REFERENCES = re.compile(r"""\{%-?\s*(?:extends|include|from|import)\s+["']([^"']+)["']""")
+_NOT_CODE = re.compile(r"\{#.*?#\}|\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.S)  # comments, raw blocks
 
 
 def _compiled(env, names: Sequence[str]) -> None:
-    """Compile the templates `names` and those they extend, include or import (which Jinja
-    would compile only as a page is rendered: in every worker)."""
+    """Compile the templates `names` and those they extend, include or import by name (which
+    Jinja would compile only as a page is rendered: in every worker). A name only in a comment
+    or a raw block is not one."""
     todo, seen = list(names), set()
     while todo:
         name = todo.pop()
@@ -631,7 +640,7 @@ def _compiled(env, names: Sequence[str]) -> None:
             continue
         seen.add(name)
         env.get_template(name)
-        todo.extend(_REFERENCES.findall(env.loader.get_source(env, name)[0]))
+        todo.extend(_REFERENCES.findall(_NOT_CODE.sub("", env.loader.get_source(env, name)[0])))
 
 
 def warm(plan: Plan) -> None:
@@ -651,7 +660,7 @@ def static_files(plan: Plan) -> dict[str, bytes]:
 
     try:
         _compiled(_renderer().env(plan.overrides, plan.lang), ("workspace.html",))
-    except TemplateError:  # a broken override: said where the page is made, as without this
+    except (TemplateError, SafetrainError):  # a broken override or one linked out: said where the page is made
         pass
     return out
 
