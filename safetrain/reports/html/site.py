@@ -23,11 +23,11 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import lru_cache
 from math import ceil
 from pathlib import Path
-from typing import Mapping, Sequence
 from urllib.parse import quote
 
 from ... import __version__
@@ -137,6 +137,8 @@ def archive_slugs(roots: Sequence[Path], names: Sequence[str] | None = None) -> 
 def _canonical(value):
     """`value` as nested tuples of plain values, sets and mappings sorted: the same in every process
     (a frozenset's order is not), so its digest is too."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
     if isinstance(value, (set, frozenset)):
         return tuple(sorted((_canonical(v) for v in value), key=repr))
     if isinstance(value, Mapping):
