@@ -1,3 +1,4 @@
 from safetrain.cli import main
 
-main(prog_name="safetrain")
+if __name__ == "__main__":  # not when a spawned worker process imports it as __mp_main__ (Windows)
+    main(prog_name="safetrain")

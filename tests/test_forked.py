@@ -4,6 +4,7 @@ a failure, or a copy stopped, gives None and leaves no process behind."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +75,44 @@ def test_no_copies_of_copies_in_the_workspace_runners_workers(make_archive, tmp_
     assert job is not None and job.result() == 0
     monkeypatch.setattr("safetrain.forked.allowed", False)
     assert forked.Forked.start(int) is None
+
+
+def test_python_m_safetrain_runs_only_as_the_main_module():
+    """A worker process started by spawn (Windows) imports the main module as __mp_main__:
+    `python -m safetrain` must not run the command again in each worker."""
+    import runpy
+
+    with pytest.raises(SystemExit):
+        runpy.run_module("safetrain", run_name="__main__", alter_sys=False)  # runs: --help-like usage, exits
+    runpy.run_module("safetrain", run_name="__mp_main__", alter_sys=False)  # imported: nothing runs
+
+
+def test_a_site_made_by_spawned_workers_is_the_same(tmp_path, monkeypatch):
+    """Where processes are spawned (Windows), the plan and each rule set travel pickled to and from
+    the workers: the same site as in one process."""
+    import multiprocessing
+
+    from click.testing import CliRunner
+
+    from safetrain import runner
+    from safetrain.cli import main
+
+    sample = Path(__file__).resolve().parents[1] / "sample_archive"
+    args = ["report", "html", str(sample), "--as-of", "2024-06-30", "--no-cache"]
+    assert CliRunner().invoke(main, [*args, "-o", str(tmp_path / "one"), "-j", "1"]).exit_code == 0
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    used = []
+    made = runner._in_processes
+
+    def spy(*a, **kw):
+        for outcome in made(*a, **kw):
+            used.append(outcome)
+            yield outcome
+    monkeypatch.setattr(runner, "_in_processes", spy)
+    here = []  # archives done in this process: none, the spawned workers did them all
+    monkeypatch.setattr(runner, "_one", lambda *a, **kw: here.append(a))
+    r = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "two"), "-j", "2"])
+    assert r.exit_code == 0, r.output
+    assert len(used) == 3 and here == []
+    one, two = (sorted(p.relative_to(tmp_path / d) for p in (tmp_path / d).rglob("*") if p.is_file()) for d in ("one", "two"))
+    assert one == two and all((tmp_path / "one" / p).read_bytes() == (tmp_path / "two" / p).read_bytes() for p in one)
