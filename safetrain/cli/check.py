@@ -50,7 +50,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
 
     Check archives: load, validate and apply the rule set. PATHS may be an
     archive, a folder inside one, or a workspace holding several archives
-    (default: the current folder); each archive's findings are printed as soon
+    (default: the archive the current folder is in); each archive's findings are printed as soon
     as it is checked, and one that cannot be checked is reported while the
     others go on. Exit 0 when clean, 1 when there are errors (or warnings with
     --strict), 2 for a usage error or unreadable input. With --baseline FILE

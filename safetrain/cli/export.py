@@ -36,16 +36,18 @@ def export():
 def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     """把档案导出为一个 SQLite 数据库。
 
-    Write every archive under PATHS (default: the current folder) to one
-    SQLite database OUT.db: enterprises, people, sessions, attendance (passed,
-    credited hours), certificates, changes, drills, mentorships, the findings
-    as of --as-of (default today) and the labels of every code. ID numbers
-    are masked unless --unmasked (or the archive's settings turn masking off).
-    OUT.db is replaced only when the export succeeds, and only when it is an
-    earlier export (or with --force); never inside an archive's records.
-    An archive that cannot be read is reported and left out (exit 2); the
-    others are exported, one at a time. docs/export.md describes the tables
-    and example queries.
+    Write every archive under PATHS (default: the archive the current folder
+    is in) to one SQLite database OUT.db: enterprises, people, sessions,
+    attendance (passed, credited hours), certificates, changes, drills,
+    mentorships, the findings as of --as-of (default today) and the labels of
+    every code. ID numbers are masked unless --unmasked (or the archive's
+    settings turn masking off). OUT.db is replaced only when the export
+    succeeds, and only when it is an earlier export (or with --force); never
+    inside an archive's records. An archive that cannot be read is reported
+    and left out (exit 2); the others are exported, one at a time, unless
+    OUT.db holds that archive from an earlier export: then OUT.db is kept as
+    it was (replacing it would lose the archive's rows). docs/export.md
+    describes the tables and example queries.
     """
     from ..archive.reading.discover import named_paths
     from ..archive.writing.outputs import claim_output
@@ -57,10 +59,13 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     names = dict(zip(found, root_names(found)))
     # one archive: its record tables written by a copy of this process while the rules run
     ahead = Ahead(names[found[0]], unmasked) if len(found) == 1 else None
+    left_out: list[str] = []  # the archives that could not be read: an earlier export holding one is kept
     archives = Archives(None, as_of or date.today(), lang, roots=sorted(found, key=names.get), no_cache=no_cache,
+                        on_failure=lambda outcome: left_out.append(names[outcome.root]),
                         **({"meanwhile": ahead.start} if ahead else {}))
-    written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in _usable(archives, lang)),
-                            ahead=ahead)
+    usable = _usable(archives, lang, lambda result: left_out.append(names[Path(result.archive.root)]))
+    written = write_sources(out, (source(r, names[Path(r.archive.root)], unmasked) for r in usable),
+                            ahead=ahead, left_out=left_out)
     tell_replaced(lang, [target])
     c = written.counts
     if lang == "en":
@@ -73,8 +78,9 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
         sys.exit(2)
 
 
-def _usable(archives, lang: str):
-    """The checked archives whose safetrain.toml can be used; another is reported and left out."""
+def _usable(archives, lang: str, left_out):
+    """The checked archives whose safetrain.toml can be used; another is reported, handed to
+    `left_out` and left out."""
     from ..api import require_register
     from ..errors import SafetrainError
 
@@ -84,6 +90,7 @@ def _usable(archives, lang: str):
         except SafetrainError as problem:
             click.echo(problem.line(lang), err=True)
             archives.failed = True
+            left_out(result)
             continue
         yield result
 

@@ -29,8 +29,8 @@ def report():
 def html(paths, out_dir, as_of, jobs, no_cache, lang):
     """生成静态 HTML 网站：工作区总览、各档案、一人一档、规则说明。
 
-    A static, offline site of every archive under PATHS (default: the current
-    folder): a workspace page with one row per archive (sortable, filterable,
+    A static, offline site of every archive under PATHS (default: the archive
+    the current folder is in): a workspace page with one row per archive (sortable, filterable,
     a traffic light and totals), a page per archive (summary cards, findings
     by family and rule, charts, the person × requirement matrix and each
     person's file, 一人一档; a list of more than 200 people goes on over

@@ -23,7 +23,7 @@ from .options import as_of_option, cache_option, format_option, jobs_option, lan
 def status(paths, as_of, fmt, jobs, no_cache, lang):
     """档案概况：在岗人数、培训覆盖率、学时、证书、演练、问题。
 
-    The dashboard of each archive under PATHS (default: the current folder):
+    The dashboard of each archive under PATHS (default: the archive the current folder is in):
     headcount by employment form, pre-job and campaign coverage, this year's
     学时 against the yearly figure, certificates valid / expiring / expired,
     drills per period, findings by rule family. A workspace gets one row per

@@ -101,24 +101,30 @@ def write_database(path: str | os.PathLike, results: Iterable[Result], *, unmask
 
 
 def write_sources(path: str | os.PathLike, srcs: Iterable[Source], *, single: bool = False,
-                  ahead: "Ahead | None" = None) -> Written:
+                  ahead: "Ahead | None" = None, left_out: Iterable[str] = ()) -> Written:
     """Write each archive of `srcs` (in name order: `sources`, or a workspace streamed one
     archive at a time, each dropped when its rows are in) to the database at `path`.
     `single`: `srcs` holds at most one archive; so it does with `ahead`, which may be
     writing its record tables already (its `start` is the check's `meanwhile`). One
-    archive gives the same file, byte for byte, whichever process wrote them."""
+    archive gives the same file, byte for byte, whichever process wrote them.
+    `left_out`: the `archive` names of those that could not be read, filled as `srcs`
+    is gone through: when the database at `path` holds one of them, it is left as it was
+    (a SafetrainError): an archive broken this week does not lose last week's rows."""
     if os.path.isdir(path):
         raise SafetrainError(f"{path} 是目录，不能作为数据库文件", f"{path} is a folder, not a database file")
     try:
         with replacing(path) as tmp:
             if ahead is None and not single:
-                return _write_all(tmp, srcs)
-            ahead = ahead or Ahead(None)
-            ahead.into(tmp)
-            try:
-                return _write_one(tmp, srcs, ahead)
-            finally:
-                ahead.cancel()
+                written = _write_all(tmp, srcs)
+            else:
+                ahead = ahead or Ahead(None)
+                ahead.into(tmp)
+                try:
+                    written = _write_one(tmp, srcs, ahead)
+                finally:
+                    ahead.cancel()
+            _keep_earlier(path, left_out)
+            return written
     except (OSError, sqlite3.Error) as exc:
         if isinstance(exc, OSError):
             zh, en = os_reason(exc)
@@ -126,6 +132,37 @@ def write_sources(path: str | os.PathLike, srcs: Iterable[Source], *, single: bo
             name = "_".join((getattr(exc, "sqlite_errorname", None) or "").split("_")[:2])  # SQLITE_IOERR_WRITE: IOERR
             zh, en = _SQLITE_ZH.get(name, str(exc)), str(exc)
         raise SafetrainError(f"无法写入数据库 {path}：{zh}", f"cannot write database {path}: {en}") from None
+
+
+def _keep_earlier(path, left_out: Iterable[str]) -> None:
+    """Refuse to replace the earlier export at `path` when it holds an archive of `left_out`."""
+    names = sorted(set(left_out))
+    if not names or not os.path.isfile(path):
+        return
+    held = held_archives(path, names)
+    if held:
+        shown = "、".join(held)
+        raise SafetrainError(
+            f"{path} 未替换：其中已导出的档案 {shown} 这次无法读取（见上），替换会丢失它的数据；请修正后重新导出，"
+            "或只导出其他档案",
+            f"{path} was not replaced: it holds {', '.join(held)}, which could not be read this time (see above) "
+            "and whose rows replacing it would lose; fix it and export again, or export the other archives only")
+
+
+def held_archives(path, names: list[str]) -> list[str]:
+    """Those of `names` that the SQLite export at `path` holds rows of (none if it cannot be read)."""
+    from pathlib import Path
+
+    try:
+        db = sqlite3.connect(Path(path).absolute().as_uri() + "?mode=ro", uri=True)
+        try:
+            marks = ", ".join("?" * len(names))
+            return [name for (name,) in db.execute(
+                f"SELECT archive FROM enterprises WHERE archive IN ({marks}) ORDER BY archive", names)]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return []
 
 
 #: what a user can cause, by SQLite's error name, in Chinese (a Chinese message carries no English)

@@ -2,6 +2,7 @@
 
 import asyncio
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -246,6 +247,35 @@ def test_an_export_where_no_archive_can_be_read_keeps_the_earlier_one(workspace,
         assert "no archive could be exported" in result.stderr and "Traceback" not in result.output
         assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["out.db"]
+
+
+@pytest.mark.parametrize("broken", ["ruleset", "toml"])
+def test_an_earlier_export_holding_an_archive_that_cannot_be_read_now_is_kept(workspace, make_archive, tmp_path,
+                                                                              broken):
+    """One client's safetrain.toml broken this week (a rule set that cannot be read, or no TOML at
+    all): the earlier export, which holds that client, is kept whole (exit 2) instead of being
+    replaced by one without its rows; an archive the earlier export never held does not stop it."""
+    out = tmp_path / "out.db"
+    assert export(str(out), str(workspace)).exit_code == 0
+    before = out.read_bytes()
+    config = workspace / "beta" / "safetrain.toml"
+    config.write_text(config.read_text("utf-8").replace('ruleset = "national"', 'ruleset = "nope-2099"')
+                      if broken == "ruleset" else "format = 1 [[[\n", "utf-8")
+    result = export(str(out), str(workspace))
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert f"{out} was not replaced: it holds beta, which could not be read this time" in result.stderr
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["out.db"]
+    zh = export(str(out), str(workspace), lang="zh")
+    assert zh.exit_code == 2 and f"{out} 未替换：其中已导出的档案 beta 这次无法读取" in zh.stderr
+    # a new client that cannot be read: the others are exported as ever (the earlier export never held it)
+    config.write_text(config.read_text("utf-8") if broken == "ruleset" else "", "utf-8")
+    shutil.copytree(workspace / "beta", workspace / "gamma")
+    result = export(str(out), str(workspace / "acme"))  # an export of acme alone: beta is not in it
+    assert result.exit_code == 0, result.output
+    result = export(str(out), str(workspace))
+    assert result.exit_code == 2 and "was not replaced" not in result.stderr, result.output
+    assert [a for (a,) in sqlite3.connect(out).execute("SELECT archive FROM enterprises")] == ["acme"]
 
 
 def test_cli_messages_chinese_first_english_with_lang(workspace, tmp_path):
