@@ -133,8 +133,9 @@ def _finish(planned, written, where: str, lang: str, failures: list) -> None:
 
 _KEYED = """Each archive is keyed by its 统一社会信用代码 (enterprise.credit_code):
 re-exporting it replaces exactly its rows, so a nightly job can re-run on
-every repository. An archive without a valid credit code, or sharing one with
-another archive of the run, is not exported (a warning each, exit status 1).
+every repository. An archive without a valid credit code, sharing one with
+another archive of the run, or whose folder name the export holds for another
+credit code, is not exported (a warning each, exit status 1).
 Archives are checked and written one at a time; one that cannot be read is
 reported on one line and left out, and the others are exported (exit status
 2). ID numbers are masked unless --unmasked (or the archive's settings turn
@@ -183,7 +184,7 @@ def postgres(dsn, paths, as_of, schema, unmasked, jobs, no_cache, lang):
     from ..export.postgres import psycopg_module, write_postgres
 
     psycopg_module()
-    _keyed_export(paths, "export postgres DSN", lambda archives: write_postgres(dsn, archives, schema=schema),
+    _keyed_export(paths, "export postgres DSN", lambda archives, codes: write_postgres(dsn, archives, schema=schema),
                   f"PostgreSQL (schema {schema})" if lang == "en" else f"PostgreSQL（schema {schema}）",
                   as_of, unmasked, jobs, no_cache, lang)
 
@@ -202,8 +203,8 @@ def parquet(out, paths, as_of, unmasked, jobs, force, no_cache, lang):
 
     pyarrow_modules()
 
-    def write(archives):
-        written = write_parquet(out, archives, force=force)
+    def write(archives, codes):
+        written = write_parquet(out, archives, force=force, codes=codes)
         tell_replaced(lang, written.outputs)
         return written
     _keyed_export(paths, "export parquet DIR", write, out, as_of, unmasked, jobs, no_cache, lang)
@@ -218,5 +219,6 @@ def _keyed_export(paths, usage: str, write, where: str, as_of, unmasked: bool, j
     failures = _Failures(lang)
     roots = found_roots(named_paths(paths, usage), lang, failures.append)  # a path with no archive: said, the others exported
     planned = plan(roots)
-    written = write(checked(planned, as_of or date.today(), unmasked, jobs, failures, cache=not no_cache))
+    written = write(checked(planned, as_of or date.today(), unmasked, jobs, failures, cache=not no_cache),
+                    [p.credit_code for p in planned if p.credit_code])
     _finish(planned, written, where, lang, failures)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from .. import __version__
+from ..api import load_archive, require_register
 from ..archive.reading.discover import discover, display_name
 from ..archive.reading.gbcodes import credit_code_problem
 from ..archive.reading.gitinfo import head_commit
@@ -80,6 +81,16 @@ class Keyed:
         return tuple(values[c.name] for c in EXPORTS.columns)
 
 
+def name_taken(name: str, owner: str) -> tuple[str, str]:
+    """(zh, en): why the archive `name` is not exported: the database or dataset holds that name
+    for another credit code (PostgreSQL and Parquet alike)."""
+    return (f"{name}：导出中该档案名已属于统一社会信用代码 {owner}，未导出（若是同一企业改正了信用代码，请先删除 "
+            f"{owner} 的数据；否则请从存放全部档案的目录导出，使档案名唯一）",
+            f"{name}: the export already holds this archive name for credit code {owner}; not exported (if the "
+            f"enterprise's code was corrected, delete {owner}'s data first; otherwise export from the folder "
+            "holding every archive so names stay unique)")
+
+
 @dataclass
 class Written:
     """What a run exported: archives, rows per table, and the archives it set aside."""
@@ -111,8 +122,9 @@ def plan(paths: Iterable[str | os.PathLike]) -> list[Planned]:
             planned.append(Planned(root, name, None, failure=read))
             continue
         config, where = read.value, _config_file(root)
-        if config is None:
-            planned.append(Planned(root, name, None, (
+        if config is None:  # no TOML at all: an error naming its first problem, as every other command says it
+            unusable = attempt(root, lambda: require_register(*load_archive(root)))
+            planned.append(Planned(root, name, None, failure=unusable) if unusable.failed else Planned(root, name, None, (
                 f"{where} 无法读取或不符合格式（见 safetrain check），没有统一社会信用代码，未导出",
                 f"{where} is unreadable or invalid (see safetrain check): no credit code, not exported")))
             continue

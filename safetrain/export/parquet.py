@@ -33,7 +33,7 @@ from typing import Iterable
 from ..archive.writing.atomic import cannot_write, replacing
 from ..archive.writing.outputs import Output, claim_output, refuse_records
 from ..errors import SafetrainError
-from .keyed import EXPORTS, PER_ARCHIVE, Keyed, Written
+from .keyed import EXPORTS, PER_ARCHIVE, Keyed, Written, name_taken
 from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, TABLES, TEXT, Column, ExportTable, rows
 
 INSTALL = 'pip install "safetrain[parquet]"'
@@ -122,52 +122,91 @@ def written_by_safetrain(path: Path) -> bool:
     return MARK.encode() in metadata
 
 
-def export_archive(out: Path, keyed: Keyed, force: bool = False) -> tuple[dict[str, int], list[Output]]:
+def export_archive(out: Path, keyed: Keyed, force: bool = False,
+                   claimed: dict[Path, Output] | None = None) -> tuple[dict[str, int], list[Output]]:
     """Write `keyed`'s partition of every dataset, replacing the previous files only
-    when all are written: rows per table, and the files claimed (outputs.claim_output)."""
+    when all are written: rows per table, and the files claimed (outputs.claim_output;
+    `claimed`: those claimed already)."""
     _, pq = pyarrow_modules()
     counts = {t.name: len(keyed.rows[t.name]) for t in PER_ARCHIVE}
     data = {**keyed.rows, EXPORTS.name: [keyed.exports_row(sum(counts.values()))]}
     targets = [(t, partition_file(out, t.name, keyed.credit_code)) for t in DATASETS]
-    outputs = [claim_output(path, force=force, ours=written_by_safetrain) for _, path in targets]  # all, first
+    claimed = claimed or {}
+    outputs = [claimed.get(path) or claim_output(path, force=force, ours=written_by_safetrain)
+               for _, path in targets]  # all, first
     with ExitStack() as stack:  # every file renamed into place on leaving, all deleted on an error
         for t, path in targets:
             _write(pq, stack.enter_context(replacing(path)), arrow_table(t, data[t.name]))
     return counts, outputs
 
 
-def write_labels(out: Path, force: bool = False) -> tuple[int, Output]:
+def write_labels(out: Path, force: bool = False, output: Output | None = None) -> tuple[int, Output]:
     _, pq = pyarrow_modules()
     data = list(rows(LABELS, []))
-    output = claim_output(out / LABELS.name / FILE, force=force, ours=written_by_safetrain)
+    output = output or claim_output(out / LABELS.name / FILE, force=force, ours=written_by_safetrain)
     with replacing(output.path) as tmp:
         _write(pq, tmp, arrow_table(LABELS, data))
     return len(data), output
 
 
-def write_parquet(out_dir: str | os.PathLike, archives: Iterable[Keyed], *, force: bool = False) -> Written:
+def archive_owners(out: Path) -> dict[str, str]:
+    """archive name -> the credit code whose partition holds it, from the `exports` dataset at `out`."""
+    _, pq = pyarrow_modules()
+    owners: dict[str, str] = {}
+    folder = out / EXPORTS.name
+    if not folder.is_dir():
+        return owners
+    for part in sorted(folder.glob(f"{PARTITION}=*/{FILE}")):
+        try:
+            names = pq.read_table(part, columns=["archive"]).column("archive").to_pylist()
+        except Exception:  # not an export's file (pyarrow raises its own errors): claimed as any other
+            continue
+        for name in names:
+            owners.setdefault(name, part.parent.name.split("=", 1)[1])
+    return owners
+
+
+def write_parquet(out_dir: str | os.PathLike, archives: Iterable[Keyed], *, force: bool = False,
+                  codes: Iterable[str] = ()) -> Written:
     """Export `archives` (keyed.checked gives them) into the dataset folder `out_dir`.
 
     An existing file is replaced only when it is an earlier output of this
     export, or with `force` (archive/writing/outputs.py); `Written.outputs`
-    lists the files claimed. A file that cannot be written stops the run with
-    the one "cannot write" error (archive/writing/atomic.py): archives written
-    before stay, the one in progress keeps its previous files.
+    lists the files claimed. `codes`: the credit codes the archives will have
+    (keyed.plan's), whose files are claimed before anything is written, so a
+    refusal writes nothing. An archive whose folder name the dataset holds for
+    another credit code is not exported (`Written.skipped`), as in PostgreSQL.
+    A file that cannot be written stops the run with the one "cannot write"
+    error (archive/writing/atomic.py): archives written before stay, the one
+    in progress keeps its previous files.
     """
     pyarrow_modules()
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise SafetrainError(f"{out_dir} 不是目录", f"{out_dir} is not a folder")
     refuse_records(out)
+    for t in (LABELS, *DATASETS):  # a file where a dataset's folder goes: said before anything is written
+        if os.path.lexists(out / t.name) and not (out / t.name).is_dir():
+            raise SafetrainError(f"{out / t.name} 不是目录，无法写入数据集 {t.name}",
+                                 f"{out / t.name} is not a folder: the dataset {t.name} cannot be written")
+    claimed = {path: claim_output(path, force=force, ours=written_by_safetrain)
+               for path in [out / LABELS.name / FILE, *(partition_file(out, t.name, code) for code in dict.fromkeys(codes)
+                                                        for t in DATASETS)]}
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise cannot_write(out, exc) from None
     written = Written()
-    written.counts[LABELS.name], labels = write_labels(out, force)
+    written.counts[LABELS.name], labels = write_labels(out, force, claimed.get(out / LABELS.name / FILE))
     written.outputs.append(labels)
+    owners = archive_owners(out)
     for keyed in archives:
-        counts, outputs = export_archive(out, keyed, force)
+        owner = owners.get(keyed.name)
+        if owner is not None and owner != keyed.credit_code:
+            written.skipped.append(name_taken(keyed.name, owner))
+            continue
+        counts, outputs = export_archive(out, keyed, force, claimed)
+        owners[keyed.name] = keyed.credit_code
         written.add(counts)
         written.outputs += outputs
     return written

@@ -27,7 +27,7 @@ from typing import Iterable
 from urllib.parse import unquote
 
 from ..errors import SafetrainError
-from .keyed import EXPORTS, PER_ARCHIVE, Keyed, Written
+from .keyed import EXPORTS, PER_ARCHIVE, Keyed, Written, name_taken
 from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, SCHEMA, TABLES, TEXT, Column, ExportTable, rows
 
 DEFAULT_SCHEMA = "safetrain"
@@ -334,10 +334,7 @@ def write_postgres(dsn: str, archives: Iterable[Keyed], *, schema: str = DEFAULT
             try:
                 counts = export_archive(conn, schema, keyed)
             except NameTaken as taken:
-                written.skipped.append((
-                    f"{keyed.name}：数据库中该档案名已属于统一社会信用代码 {taken.owner}，未导出（请从存放全部档案的目录导出，使档案名唯一）",
-                    f"{keyed.name}: the database already holds this archive name for credit code {taken.owner}; "
-                    "not exported (export from the folder holding every archive so names stay unique)"))
+                written.skipped.append(name_taken(keyed.name, taken.owner))
                 continue
             written.add(counts)
             current = None

@@ -4,6 +4,7 @@ deterministic, re-exported one partition at a time; DuckDB reads it."""
 import hashlib
 import os
 import sqlite3
+import shutil
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -202,15 +203,17 @@ def test_archives_that_cannot_be_keyed_are_set_aside(tmp_path, make_archive):
     make_archive({"safetrain.toml": "format = 1\n[enterprise]\nname = 1\n"}, root=ws / "broken")
     out = tmp_path / "pq"
     result = export_pq(out, ws)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an archive whose safetrain.toml cannot be used: an error, as in every export
     assert result.stdout.startswith(f"{out}: 1 archive(s) exported, 1 people, ")
     lines = result.stderr.splitlines()
-    assert len(lines) == 4 and all(line.startswith("warning: ") for line in lines)
-    assert "bad/safetrain.toml: `enterprise.credit_code` is invalid (the check character should be" in lines[0]
-    assert "broken/safetrain.toml is unreadable or invalid (see safetrain check)" in lines[1]
+    assert len(lines) == 4, lines
+    assert lines[0].startswith("error: ") and "broken/safetrain.toml has errors: " in lines[0]
+    assert all(line.startswith("warning: ") for line in lines[1:])
+    assert "bad/safetrain.toml: `enterprise.credit_code` is invalid (the check character should be" in lines[1]
     assert f"twin-a/safetrain.toml: credit code {credit_code(8)} is also that of " in lines[2]
     assert lines[2].endswith("twin-b/safetrain.toml; neither is exported")
     assert {p.name for p in (out / "enterprises").iterdir()} == {f"credit_code={credit_code(7)}"}
+    shutil.rmtree(ws / "broken")
     result = export_pq(out, ws, lang="zh")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == f"已替换此前生成的 {len(DATASETS) + 1} 个文件"
@@ -283,3 +286,40 @@ def test_an_archive_that_cannot_be_checked_is_reported_and_the_others_are_export
     assert_troubled(result.stderr)
     assert {p.name for p in (out / "people").iterdir()} == {f"credit_code={credit_code(40)}",
                                                             f"credit_code={credit_code(44)}"}
+
+
+def test_a_name_held_by_another_credit_code_is_not_exported(tmp_path, export_workspace, make_archive):
+    """As in PostgreSQL: an archive whose folder name the dataset holds for another credit code is
+    set aside (a warning, exit 1), so a query by archive name never counts two enterprises."""
+    out = tmp_path / "pq"
+    assert export_pq(out, export_workspace).exit_code == 0
+    before = files(out)
+    other = make_archive({"people/X1.toml": person()}, root=tmp_path / "elsewhere" / "acme", credit_code=credit_code(3))
+    result = export_pq(out, other)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.endswith(f"warning: acme: the export already holds this archive name for credit code "
+                                  f"{ACME_CODE}; not exported (if the enterprise's code was corrected, delete "
+                                  f"{ACME_CODE}'s data first; otherwise export from the folder holding every "
+                                  "archive so names stay unique)\n")
+    assert {k: v for k, v in files(out).items() if not k.startswith("labels/")} == \
+        {k: v for k, v in before.items() if not k.startswith("labels/")}
+    assert duck(out).execute("SELECT COUNT(*) FROM enterprises WHERE archive = 'acme'").fetchone()[0] == 1
+    shutil.rmtree(out / "exports" / f"credit_code={ACME_CODE}")  # the old enterprise's data deleted, as the warning says
+    assert export_pq(out, other).exit_code == 0
+
+
+@pytest.mark.parametrize("in_the_way", ["a foreign file in a partition", "a file named like a dataset"])
+def test_a_refused_export_writes_nothing(tmp_path, export_workspace, in_the_way):
+    """Every file the run will write is claimed before the first is written: a refusal leaves
+    the folder as it was (the labels used to be written first)."""
+    out = tmp_path / "pq"
+    if in_the_way == "a foreign file in a partition":
+        (out / "people" / f"credit_code={BETA_CODE}").mkdir(parents=True)
+        (out / "people" / f"credit_code={BETA_CODE}" / "part-0.parquet").write_bytes(b"mine")
+    else:
+        out.mkdir()
+        (out / "people").write_text("mine", encoding="utf-8")
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    result = export_pq(out, export_workspace)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before

@@ -179,9 +179,10 @@ def test_a_name_held_by_another_credit_code_is_not_exported(pg, export_workspace
                          credit_code=credit_code(3))
     result = export_pg(pg, other)
     assert result.exit_code == 1
-    assert result.stderr == (f"warning: acme: the database already holds this archive name for credit code "
-                             f"{ACME_CODE}; not exported (export from the folder holding every archive so names "
-                             "stay unique)\n")
+    assert result.stderr == (f"warning: acme: the export already holds this archive name for credit code "
+                             f"{ACME_CODE}; not exported (if the enterprise's code was corrected, delete "
+                             f"{ACME_CODE}'s data first; otherwise export from the folder holding every archive so "
+                             "names stay unique)\n")
     assert snapshot(pg) == before
 
 
