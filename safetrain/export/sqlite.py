@@ -25,14 +25,17 @@ APPLICATION_ID = 0x53414654
 
 
 def written_by_safetrain(path) -> bool:
-    """An earlier export: a SQLite file with our application id, or (exports made before
-    it was set) one holding every table of the export."""
+    """An earlier export left as it was: a SQLite file with our application id whose change
+    counter is still the one it was sealed with (`_seal`: an analyst's table added since,
+    or a switch to WAL, makes it theirs), or (exports made before either was set) one
+    holding every table of the export."""
     with open(path, "rb") as fh:
         header = fh.read(100)
     if not header.startswith(b"SQLite format 3\0") or len(header) < 100:
         return False
     if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
-        return True
+        sealed = int.from_bytes(header[60:64], "big")  # user_version: 0 in an export made before the seal
+        return sealed == 0 or (sealed == int.from_bytes(header[24:28], "big") and header[18:20] == b"\1\1")
     from pathlib import Path
 
     try:
@@ -124,6 +127,7 @@ def write_sources(path: str | os.PathLike, srcs: Iterable[Source], *, single: bo
                 finally:
                     ahead.cancel()
             _keep_earlier(path, left_out)
+            _seal(tmp)
             return written
     except (OSError, sqlite3.Error) as exc:
         if isinstance(exc, OSError):
@@ -132,6 +136,19 @@ def write_sources(path: str | os.PathLike, srcs: Iterable[Source], *, single: bo
             name = "_".join((getattr(exc, "sqlite_errorname", None) or "").split("_")[:2])  # SQLITE_IOERR_WRITE: IOERR
             zh, en = _SQLITE_ZH.get(name, str(exc)), str(exc)
         raise SafetrainError(f"无法写入数据库 {path}：{zh}", f"cannot write database {path}: {en}") from None
+
+
+def _seal(tmp) -> None:
+    """The last write of an export: user_version set to the change counter this write leaves in
+    the header, which every later write transaction (anyone's) moves on; written_by_safetrain
+    compares the two."""
+    with open(tmp, "rb") as fh:
+        counter = int.from_bytes(fh.read(100)[24:28], "big")
+    db = _open(tmp)
+    try:
+        db.execute(f"PRAGMA user_version = {counter + 1}")
+    finally:
+        db.close()
 
 
 def _keep_earlier(path, left_out: Iterable[str]) -> None:

@@ -278,6 +278,32 @@ def test_an_earlier_export_holding_an_archive_that_cannot_be_read_now_is_kept(wo
     assert [a for (a,) in sqlite3.connect(out).execute("SELECT archive FROM enterprises")] == ["acme"]
 
 
+def test_an_earlier_export_someone_changed_since_is_theirs(workspace, tmp_path):
+    """An analyst who adds a table of their own to last week's export (or switches it to WAL) has
+    made it theirs: replaced only with --force; one that was only read is still ours."""
+    out = tmp_path / "out.db"
+    assert export(str(out), str(workspace)).exit_code == 0
+    con = sqlite3.connect(out)
+    con.execute("SELECT COUNT(*) FROM people").fetchone()
+    con.close()
+    assert export(str(out), str(workspace)).exit_code == 0  # read, not changed: replaced as ever
+    con = sqlite3.connect(out)
+    con.execute("CREATE TABLE my_notes (x)")
+    con.execute("INSERT INTO my_notes VALUES ('analyst work')")
+    con.commit()
+    con.close()
+    before = out.read_bytes()
+    result = export(str(out), str(workspace))
+    assert result.exit_code == 2 and "exists and is not an earlier output of this command" in result.output
+    assert out.read_bytes() == before
+    assert export(str(out), str(workspace), "--force").exit_code == 0
+    assert export(str(out), str(workspace)).exit_code == 0  # our own again
+    con = sqlite3.connect(out)
+    con.execute("PRAGMA journal_mode = WAL")
+    con.close()
+    assert export(str(out), str(workspace)).exit_code == 2
+
+
 def test_cli_messages_chinese_first_english_with_lang(workspace, tmp_path):
     out = tmp_path / "out.db"
     result = export(str(out), str(workspace), lang="zh")
