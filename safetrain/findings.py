@@ -22,6 +22,9 @@ class Finding:
     name: str = ""
     severity: str = ""
     citation: str = ""
+    #: (message_zh, message_en) before 身份证号 in them were masked (rules.engine), for an export
+    #: asked for them whole (--unmasked); None when masking changed nothing
+    whole: tuple[str, str] | None = field(default=None, compare=False, repr=False)
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang == "en" else self.message_zh

@@ -568,9 +568,10 @@ def _plan_items(src: Source) -> Iterator[dict]:
 
 def _findings(src: Source) -> Iterator[dict]:
     for i, f in enumerate(src.result.findings, 1):
+        zh, en = f.whole if f.whole is not None and not src.masked else (f.message_zh, f.message_en)
         yield {"archive": src.archive, "position": i, "code": f.code, "name": f.name, "severity": f.severity,
                "file": f.file, "line": f.line, "column": f.column, "subject": f.subject, "period": f.period,
-               "message_zh": f.message_zh, "message_en": f.message_en, "citation": f.citation or None}
+               "message_zh": zh, "message_en": en, "citation": f.citation or None}
 
 
 def label_rows() -> Iterator[dict]:

@@ -54,7 +54,8 @@ def _masked(f: Finding, archive: Archive) -> Finding:
     subject = archive.people.get(f.subject)
     known = subject.id_number if subject is not None else None
     zh, en = mask_id_numbers_in(f.message_zh, known), mask_id_numbers_in(f.message_en, known)
-    return f if (zh, en) == (f.message_zh, f.message_en) else replace(f, message_zh=zh, message_en=en)
+    return f if (zh, en) == (f.message_zh, f.message_en) else replace(f, message_zh=zh, message_en=en,
+                                                                     whole=(f.message_zh, f.message_en))
 
 
 def _complete(f: Finding, rule: Rule, ruleset: RuleSet) -> Finding:

@@ -437,3 +437,19 @@ def test_notes_quoting_id_numbers_are_masked(make_archive, tmp_path):
         assert not any(n in text for n in (ID1, ID2, ID3)), text
     assert texts[0] == f"本人 {ID1[:6]}********{ID1[-4:]}，担保人 {ID2[:6]}********{ID2[-4:]}"
     assert texts[1] == f"代签 {ID1[:6]}********{ID1[-4:]} / {ID3[:6]}********{ID3[-4:]}"
+
+
+def test_unmasked_findings_say_the_numbers_whole(tmp_path, monkeypatch):
+    """--unmasked: a finding's message names a certificate number (the holder's 身份证号 inside)
+    whole, as the certificates table does, also from the cache's result; masked otherwise."""
+    monkeypatch.setenv("SAFETRAIN_CACHE_DIR", str(tmp_path / "cache"))
+    sample = Path(__file__).resolve().parents[2] / "sample_archive" / "xingqing-machinery"
+    whole, masked = "640121198606149911", "640121********9911"
+    for run in ("first", "from the cache"):
+        for args, shown, hidden in (((), masked, whole), (("--unmasked",), whole, masked)):
+            out = tmp_path / f"{run}{args}.db"
+            assert export(str(out), str(sample), *args).exit_code == 0
+            con = sqlite3.connect(out)
+            messages = " ".join(zh + en for zh, en in con.execute("SELECT message_zh, message_en FROM findings"))
+            con.close()
+            assert shown in messages and hidden not in messages, (run, args)
