@@ -54,6 +54,11 @@ class Column:
     required: bool = False
     kind: str | None = None  # DATE or DATETIME (TEXT columns), BOOL (INTEGER columns)
 
+    @property
+    def typed_doc(self) -> str:
+        """The comment where the engine has a boolean type (PostgreSQL, Parquet): a flag's "(0/1)" left out."""
+        return self.doc.replace(" (0/1)", "") if self.kind == BOOL else self.doc
+
 
 @dataclass(frozen=True)
 class ForeignKey:
