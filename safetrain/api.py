@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from datetime import date
@@ -92,6 +93,26 @@ def require_register(archive: Archive, findings: Iterable[Finding] = ()) -> None
     raise SafetrainError(f"{where} 有错误{zh}；企业和规则集无法确定，此档案未处理：请先修正（safetrain check）",
                          f"{where} has errors{en}; the enterprise and its rule set are unknown, this archive was "
                          "left out: fix it first (safetrain check)")
+
+
+class _ConfigOnly(LocalFiles):
+    """An archive's folder seen as its safetrain.toml alone."""
+
+    def listing(self):
+        return [("config", MARKER)], []
+
+
+def config_problem(root: str | os.PathLike) -> SafetrainError | None:
+    """require_register's error for the archive at `root`, from its safetrain.toml alone (none
+    of its records read); None when the file can be used."""
+    from .archive.reading.loader import load_store
+
+    archive, findings = load_store(_ConfigOnly(Path(root)), rule_codes=RULES.keys(), removed_codes=removed_codes())
+    try:
+        require_register(archive, findings)
+    except SafetrainError as exc:
+        return exc
+    return None
 
 
 def _built(data: dict, chain: list, origin: str) -> tuple[RuleSet, str]:

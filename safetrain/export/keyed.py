@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from .. import __version__
-from ..api import load_archive, require_register
+from ..api import config_problem
 from ..archive.reading.discover import discover, display_name
 from ..archive.reading.gbcodes import credit_code_problem
 from ..archive.reading.gitinfo import head_commit
@@ -122,11 +122,9 @@ def plan(paths: Iterable[str | os.PathLike]) -> list[Planned]:
             planned.append(Planned(root, name, None, failure=read))
             continue
         config, where = read.value, _config_file(root)
-        if config is None:  # no TOML at all: an error naming its first problem, as every other command says it
-            unusable = attempt(root, lambda: require_register(*load_archive(root)))
-            planned.append(Planned(root, name, None, failure=unusable) if unusable.failed else Planned(root, name, None, (
-                f"{where} 无法读取或不符合格式（见 safetrain check），没有统一社会信用代码，未导出",
-                f"{where} is unreadable or invalid (see safetrain check): no credit code, not exported")))
+        if config is None:  # unusable: an error naming its first problem, as every other command says it
+            problem = config_problem(root)
+            planned.append(Planned(root, name, None, failure=attempt(root, lambda: _raise(problem))))
             continue
         code = config.enterprise.credit_code
         problem = credit_code_problem(code)
@@ -152,6 +150,10 @@ def plan(paths: Iterable[str | os.PathLike]) -> list[Planned]:
                 "neither is exported"))
         out.append(p)
     return sorted(out, key=lambda p: p.name)
+
+
+def _raise(problem) -> None:
+    raise problem
 
 
 @dataclass(frozen=True)

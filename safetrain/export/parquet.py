@@ -156,10 +156,12 @@ def archive_owners(out: Path) -> dict[str, str]:
     folder = out / EXPORTS.name
     if not folder.is_dir():
         return owners
-    for part in sorted(folder.glob(f"{PARTITION}=*/{FILE}")):
+    for part in sorted(folder.glob(f"{PARTITION}=?*/{FILE}")):
+        if not written_by_safetrain(part):  # not this export's: claimed as any other file, not believed
+            continue
         try:
             names = pq.read_table(part, columns=["archive"]).column("archive").to_pylist()
-        except Exception:  # not an export's file (pyarrow raises its own errors): claimed as any other
+        except Exception:  # pyarrow raises its own errors
             continue
         for name in names:
             owners.setdefault(name, part.parent.name.split("=", 1)[1])
@@ -206,6 +208,7 @@ def write_parquet(out_dir: str | os.PathLike, archives: Iterable[Keyed], *, forc
             written.skipped.append(name_taken(keyed.name, owner))
             continue
         counts, outputs = export_archive(out, keyed, force, claimed)
+        owners = {name: code for name, code in owners.items() if code != keyed.credit_code}  # its partition's old name
         owners[keyed.name] = keyed.credit_code
         written.add(counts)
         written.outputs += outputs

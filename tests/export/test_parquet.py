@@ -323,3 +323,29 @@ def test_a_refused_export_writes_nothing(tmp_path, export_workspace, in_the_way)
     result = export_pq(out, export_workspace)
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+
+
+def test_a_name_freed_in_the_same_run_is_taken(tmp_path, export_workspace, make_archive):
+    """An archive renamed, and a new one under its old name, in one run: the renamed one's
+    partition no longer holds the old name once it is rewritten, so the new one is exported
+    (as in PostgreSQL, which asks the database as it goes)."""
+    out = tmp_path / "pq"
+    assert export_pq(out, export_workspace).exit_code == 0
+    (export_workspace / "acme").rename(export_workspace / "a0-acme")  # sorts first: rewritten before "acme"
+    make_archive({"people/X1.toml": person()}, root=export_workspace / "acme", credit_code=credit_code(3))
+    result = export_pq(out, export_workspace)
+    assert result.exit_code == 0, result.output
+    assert duck(out).execute("SELECT archive FROM enterprises ORDER BY archive").fetchall() == \
+        [("a0-acme",), ("acme",), ("beta",)]
+
+
+def test_a_foreign_file_in_the_exports_dataset_names_no_owner(tmp_path, export_workspace):
+    """Only this export's own `exports` files say which credit code holds a name."""
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "pq"
+    (out / "exports" / "credit_code=ZZZ").mkdir(parents=True)
+    pq.write_table(pyarrow.table({"archive": ["acme"]}), out / "exports" / "credit_code=ZZZ" / "part-0.parquet")
+    result = export_pq(out, export_workspace)
+    assert result.exit_code == 0, result.output
