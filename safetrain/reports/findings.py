@@ -126,18 +126,26 @@ def as_github(results: Sequence[Result], lang: str, cwd: str | None = None) -> s
     return "".join(line + "\n" for line in lines)
 
 
-def junit_suite(r: Result, lang: str) -> str:
-    """One archive's <testsuite>: one failing test case per finding."""
+def junit_suite(r: Result, lang: str, cwd: str | None = None) -> str:
+    """One archive's <testsuite>: one failing test case per finding, each of its own name (GitLab
+    keeps one test case of a suite, class and name: a person's two C002 would be one), its `file`
+    relative to the current folder (the repository's root in CI), as GitHub's annotations."""
     from xml.sax.saxutils import escape, quoteattr
 
+    cwd = cwd or os.getcwd()
     n = len(r.findings)
     out = [f'  <testsuite name={quoteattr(r.archive.name)} tests="{n or 1}" failures="{n}" errors="0">']
     if not r.findings:
         out.append(f'    <testcase classname={quoteattr(r.archive.name)} name="safetrain check"/>')
+    seen: dict[tuple[str, str], int] = {}
     for f in r.findings:
         name = f"{f.code} {f.subject}" + (f" {f.period}" if f.period else "")
+        k = seen[f.file, name] = seen.get((f.file, name), 0) + 1
+        if k > 1:
+            name += f" ({k})"
         loc = location(f)
-        out.append(f"    <testcase classname={quoteattr(f.file)} name={quoteattr(name)} file={quoteattr(f.file)}"
+        out.append(f"    <testcase classname={quoteattr(f.file)} name={quoteattr(name)} "
+                   f"file={quoteattr(_repo_path(r, f, cwd))}"
                    + (f' line="{f.line}"' if f.line is not None else "") + ">")
         body = f"{loc}: {f.code} {f.message(lang)} [{f.citation}]"
         out.append(f"      <failure type={quoteattr(f.severity)} message={quoteattr(f.message(lang))}>{escape(body)}</failure>")
@@ -174,9 +182,9 @@ def unchecked(fmt: str, archive: str, as_of: str, message: str) -> str | None:
     return None
 
 
-def as_junit(results: Sequence[Result], lang: str) -> str:
+def as_junit(results: Sequence[Result], lang: str, cwd: str | None = None) -> str:
     """JUnit XML: one test suite per archive, one failing test case per finding."""
-    return junit_document([junit_suite(r, lang) for r in results], sum(len(r.findings) for r in results), 0,
+    return junit_document([junit_suite(r, lang, cwd) for r in results], sum(len(r.findings) for r in results), 0,
                           tests=sum(len(r.findings) or 1 for r in results))
 
 

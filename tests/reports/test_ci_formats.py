@@ -80,7 +80,22 @@ def test_junit_is_well_formed_xml_with_one_failure_per_finding(repo, monkeypatch
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == ["archives/acme", "archives/beta"]
     case = suites[0].find("testcase")
-    assert case.get("file") == "sessions/S1.toml" and case.get("line") == "13" and case.find("failure") is not None
+    assert case.get("file") == "archives/acme/sessions/S1.toml"  # from the repository's root, as GitHub's annotations
+    assert case.get("classname") == "sessions/S1.toml" and case.get("line") == "13" and case.find("failure") is not None
+
+
+def test_junit_gives_each_finding_a_test_case_of_its_own(make_archive, tmp_path, monkeypatch):
+    """GitLab keeps one test case of a suite, class and name: two findings of one code, file and
+    subject (a person's two lapsed certificates) must not share a name."""
+    from helpers import certificate
+
+    cert = certificate(number="T1", expires="2023-01-01") + \
+        certificate(number="T2", category="焊接与热切割作业", expires="2023-02-01")
+    root = make_archive({"people/E1.toml": person(extra=cert, roles='["special_operator"]')})
+    monkeypatch.chdir(root)
+    _, out = check("--format", "junit", "--select", "C002,C001,C003,C004")
+    cases = [(c.get("classname"), c.get("name")) for c in ET.fromstring(out).iter("testcase")]
+    assert len(cases) >= 2 and len(set(cases)) == len(cases), cases
 
 
 def test_clean_archive_gives_no_annotations_and_passing_junit(make_archive, tmp_path, monkeypatch):
