@@ -71,6 +71,19 @@ def test_select_and_ignore_take_codes_and_prefixes(make_archive):
     assert r.exit_code == 2 and "Q9" in r.output
 
 
+def test_a_file_that_is_no_toml_is_said_whatever_the_options_select(make_archive):
+    """A001 (the file cannot be read, so no rule judges it) is reported under --select P or
+    --ignore A as ruff reports a syntax error: a pre-commit hook that selects one family must not
+    let a broken file through. Other A codes follow the options."""
+    root = make_archive({"people/E1.toml": person(), "people/E2.toml": 'name = "李四"\nhired = 2023-07-03 x\n',
+                         "people/E3.toml": person(hired='"2023-07-03"')})
+    for options in (("--select", "P"), ("--ignore", "A"), ("--ignore", "A001"), ("--select", "A002")):
+        r = run("check", str(root), *AS_OF, *options, "--format", "json")
+        codes = [f["code"] for f in json.loads(r.output)["findings"]]
+        assert "A001" in codes and r.exit_code == 1, (options, r.output)
+        assert ("A002" in codes) == (options in (("--ignore", "A001"), ("--select", "A002"))), (options, codes)
+
+
 def test_json_shape(make_archive):
     out = run("check", str(bad_archive(make_archive)), *AS_OF, "--select", "A,R", "--format", "json").output
     doc = json.loads(out)
