@@ -84,6 +84,16 @@ def test_a_file_that_is_no_toml_is_said_whatever_the_options_select(make_archive
         assert ("A002" in codes) == (options in (("--ignore", "A001"), ("--select", "A002"))), (options, codes)
 
 
+def test_an_archive_found_above_is_named_relative_to_the_current_folder(make_archive):
+    """From an archive's people/ (a hook run in a sub-folder), the archive is `..` in every
+    format: no machine's folders in CI output, the same bytes wherever the repository lies."""
+    root = make_archive({"people/E1.toml": person()})
+    r = run("check", *AS_OF, "--format", "json", cwd=root / "people")
+    assert json.loads(r.output)["archive"] == "..", r.output
+    r = run("check", *AS_OF, "--format", "junit", cwd=root / "people")
+    assert ET.fromstring(r.output).find("testsuite").get("name") == ".." and str(root) not in r.output
+
+
 def test_json_shape(make_archive):
     out = run("check", str(bad_archive(make_archive)), *AS_OF, "--select", "A,R", "--format", "json").output
     doc = json.loads(out)

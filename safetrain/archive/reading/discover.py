@@ -133,12 +133,18 @@ def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
 
 
 def display_name(root: Path, cwd: Path | None = None) -> str:
-    """The archive's path as a person would type it: relative to cwd when inside it."""
+    """The archive's path as a person would type it: relative to cwd when inside it or when cwd is
+    inside the archive (`..` from its people/: the same words on every machine the repository is
+    checked out on); else the whole path."""
     cwd = Path(os.path.abspath(cwd or Path.cwd()))
     try:
         rel = root.relative_to(cwd)
     except ValueError:
-        return root.as_posix()
+        try:
+            up = cwd.relative_to(root)
+        except ValueError:
+            return root.as_posix()
+        return "/".join([".."] * len(up.parts))
     return rel.as_posix() if str(rel) != "." else "."
 
 
