@@ -30,7 +30,7 @@ from typing import Iterable, NamedTuple, Sequence
 from .api import Result
 from .archive.reading.spec import FOLDERS, RECORD_KINDS
 from .archive.writing.atomic import write_text
-from .errors import SafetrainError
+from .errors import SafetrainError, os_reason
 from .findings import Finding
 from .rules import selected
 
@@ -183,8 +183,12 @@ def read(path: str | os.PathLike) -> Baseline:
     except FileNotFoundError:
         raise SafetrainError(f"基线文件不存在：{path}（可用 --write-baseline 生成）",
                              f"no such baseline file: {path} (make one with --write-baseline)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SafetrainError(f"无法读取基线文件 {path}：{exc}", f"cannot read baseline file {path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise SafetrainError(f"基线文件 {path} 不是 UTF-8 文本（请用 --write-baseline 重新生成）",
+                             f"baseline file {path} is not UTF-8 text (make it again with --write-baseline)") from None
+    except OSError as exc:
+        zh, en = os_reason(exc)
+        raise SafetrainError(f"无法读取基线文件 {path}：{zh}", f"cannot read baseline file {path}: {en}") from None
     return loads(text, str(path), Path(path).absolute().parent)
 
 

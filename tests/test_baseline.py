@@ -151,6 +151,11 @@ def test_bad_baseline_is_one_line_error_exit_2(make_archive, tmp_path):
     assert code == 2 and "entry 1 lacks a field" in err
     code, _, err = run(str(root), "--baseline", str(broken), "--write-baseline", str(broken))
     assert code == 2 and "not both" in err
+    broken.write_bytes(b"\xff\xfe{}")  # not UTF-8: said in words, each language its own
+    code, _, err = run(str(root), "--baseline", str(broken))
+    assert code == 2 and "is not UTF-8 text" in err and "codec" not in err
+    code, _, err = run(str(root), "--baseline", str(broken), lang="zh")
+    assert code == 2 and "不是 UTF-8 文本" in err and "codec" not in err
 
 
 def test_a_baseline_nested_too_deep_is_one_line_error(make_archive, tmp_path):
