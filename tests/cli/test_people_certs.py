@@ -118,6 +118,27 @@ def test_cert_review_and_renew(archive):
     assert "已换证" in shown and "有效" in shown and "T001" not in shown
 
 
+def test_certificates_written_inline_are_edited_in_place(make_archive):
+    """`certificates = [{ ..., expires = 2026-01-01 }]` is TOML like any other: tomlkit wrote such a
+    table back without the blank before `}` after a date, so every edit of the file was refused
+    (and fmt, which found nothing to change, could not help). Leave, review and renew edit it,
+    each inline table keeping its layout, check finds nothing wrong."""
+    inline = 'certificates = [{ kind = "other", number = "JK-1", issued = 2023-01-01, expires = 2026-01-01 }]\n'
+    root = make_archive({"people/E9.toml": person("王五", extra=inline)})
+    path = root / "people/E9.toml"
+    assert run("person", "leave", "E9", root, "--date", "2024-05-01").exit_code == 0
+    assert run("cert", "review", "E9", "JK-1", "--date", "2024-06-01", root).exit_code == 0
+    text = path.read_text("utf-8")
+    assert "left = 2024-05-01\n" in text
+    assert 'certificates = [{ kind = "other", number = "JK-1", issued = 2023-01-01, expires = 2026-01-01, ' \
+           "reviews = [2024-06-01] }]\n" in text
+    r = run("cert", "renew", "E9", "JK-1", "--new-number", "JK-2", "--issued", "2024-06-03", "--expires", "2027-06-03",
+            root)
+    assert r.exit_code == 0, r.output
+    assert '{ kind = "other", number = "JK-2", issued = 2024-06-03, expires = 2027-06-03 },' in path.read_text("utf-8")
+    assert a_family(root) == []
+
+
 def test_attach_as_contract(archive, tmp_path):
     scan = tmp_path / "合同.pdf"
     scan.write_bytes(b"%PDF-1.4\n%%EOF\n")

@@ -34,7 +34,33 @@ class EditRefused(Exception):
 def _item(text: str):
     import tomlkit
 
-    return tomlkit.parse(f"v = {text}\n").item("v")
+    item = tomlkit.parse(f"v = {text}\n").item("v")
+    _keep_space_after_dates(item)
+    return item
+
+
+def _keep_space_after_dates(node) -> None:
+    """tomlkit keeps the blank between a date that ends an inline table and its `}` as the date's
+    comment spacing, which it does not write back (`{ expires = 2026-01-01 }` came out without it,
+    so such a file could not be edited): the blank made the table's own, where any other value's is."""
+    from tomlkit.items import AoT, Array, Date, InlineTable, Table, Whitespace
+
+    if isinstance(node, InlineTable):
+        body = node.value.body
+        if body and body[-1][0] is not None and isinstance(body[-1][1], Date):
+            trivia = body[-1][1].trivia
+            if trivia.comment_ws and not trivia.comment:
+                body.append((None, Whitespace(trivia.comment_ws)))
+                trivia.comment_ws = ""
+    if isinstance(node, (Array, AoT)):
+        for item in node:
+            _keep_space_after_dates(item)
+    elif isinstance(node, (InlineTable, Table)):
+        _keep_space_after_dates(node.value)
+    elif hasattr(node, "body"):  # the document, a table's container
+        for key, item in node.body:
+            if key is not None:
+                _keep_space_after_dates(item)
 
 
 class TomlDoc:
@@ -49,6 +75,7 @@ class TomlDoc:
             self.doc = tomlkit.parse(work)
         except Exception as exc:
             raise EditRefused(f"tomlkit 无法解析此文件：{exc}", f"tomlkit cannot parse this file: {exc}") from None
+        _keep_space_after_dates(self.doc)
         if tomlkit.dumps(self.doc) != work:
             raise EditRefused("此文件的排版无法原样保留（请先运行 safetrain fmt）",
                               "this file's layout cannot be kept byte for byte (run safetrain fmt first)")
@@ -84,8 +111,16 @@ class TomlDoc:
             self._insert(container, key, item, table)
 
     def _insert(self, container, key: str, item, table: TableSpec | None) -> None:
-        from tomlkit.items import AoT, Comment, Table as TkTable
+        from tomlkit.items import AoT, Comment, InlineTable, Table as TkTable, Whitespace
 
+        if isinstance(container, InlineTable):  # a table written inline (`certificates = [{ ... }]`): at its
+            body = container.value.body         # end, tomlkit writing the comma, the blank before `}` kept
+            blank = body.pop() if body and body[-1][0] is None and isinstance(body[-1][1], Whitespace) \
+                and "," not in body[-1][1].s else None
+            container[key] = item
+            if blank is not None:
+                body.append(blank)
+            return
         body = container.body
         order = list(table.fields) if table else []
         rank = {k: i for i, k in enumerate(order)}
