@@ -215,3 +215,18 @@ def test_one_line_texts_refuse_nel_and_a_blank_name_and_the_enterprise_name_may_
 
     heading = text_block(check_files(root, date(2024, 6, 30)), "zh").splitlines()[0]
     assert heading.startswith("== ") and "宁夏测试⏎机械有限公司" in heading  # the heading stays one line
+
+
+def test_an_introduction_s_department_or_post_is_one_line(memory_archive):
+    """An introduction names departments and posts as a person's file does: one over two lines
+    could never be a person's, so the introduction would reach nobody (an A002, its file left out)."""
+    root = memory_archive({
+        "people/E1.toml": person(),
+        "introductions/N1.toml": 'title = "新设备"\nkind = "equipment"\ndate = 2024-03-01\n'
+                                 'departments = ["机加\\n车间"]\nposts = ["车工"]\n',
+        "introductions/N2.toml": 'title = "新设备"\nkind = "equipment"\ndate = 2024-03-01\n'
+                                 'departments = ["机加车间"]\nposts = ["车\\u202e工"]\n',
+    })
+    got = a002(root)
+    assert [k for s, k, _ in got if s == "N1"] == [("departments", 0)]
+    assert [k for s, k, _ in got if s == "N2"] == [("posts", 0)]

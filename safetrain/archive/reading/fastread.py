@@ -20,11 +20,10 @@ import types
 from functools import lru_cache
 from typing import Any, Callable
 
-from .fields import LIST_KINDS, Declared, FieldSpec, declared_keys, key_name
+from .fields import LIST_KINDS, Declared, declared_keys, key_name
 from .models import Attachment
 from .validate import _VALID
 
-_ITEM_KIND = {"codes": "code", "strings": "str", "ids": "id", "dates": "date"}
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 _ABSENT = object()
 
@@ -121,7 +120,7 @@ def _checker(declared: Declared) -> Callable[[Any], Any]:
             return lambda v: v if valid(v, spec) else _ABSENT
         return lambda v: convert(v) if valid(v, spec) else _ABSENT
     if kind in LIST_KINDS:
-        item = FieldSpec(_ITEM_KIND[kind], spec.zh, spec.en, codes=spec.codes)
+        item = spec.item()
         valid = _VALID[item.kind]
         make = convert or tuple
 

@@ -22,6 +22,8 @@ from .codes import Labels
 #: FieldSpec kinds: str, int, number, bool, date, datetime, code, codes, strings, ids,
 #: dates, table, tables, attachments, waivers, path, id.
 LIST_KINDS = frozenset({"codes", "strings", "ids", "dates"})
+#: a list kind -> the kind of its items
+ITEM_KINDS = {"codes": "code", "strings": "str", "ids": "id", "dates": "date"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class FieldSpec:
     maximum: float | None = None
     open_end: bool = False  # a date key that may say "no end" with dates.NO_EXPIRY (9999-12-31)
     one_line: bool = False  # a str key that names someone or something (a name, a department, a post): no line break
+
+    def item(self) -> "FieldSpec":
+        """An item of a list key (LIST_KINDS): its kind, codes and one-line rule."""
+        return FieldSpec(ITEM_KINDS[self.kind], self.zh, self.en, codes=self.codes, one_line=self.one_line)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ or `partial-date-time` (local date-time), as taplo does.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from ...controls import LINE_CONTROL
 from .fields import FieldSpec, TableSpec
@@ -70,8 +71,7 @@ def _field(f: FieldSpec) -> dict:
     elif kind == "code":
         out = _codes(f)
     elif kind in ("codes", "strings", "ids", "dates"):
-        item_kind = {"codes": "code", "strings": "str", "ids": "id", "dates": "date"}[kind]
-        out = {"type": "array", "items": _field(FieldSpec(item_kind, "", "", codes=f.codes))}
+        out = {"type": "array", "items": _field(replace(f.item(), zh="", en=""))}  # described once, on the array
         if kind == "ids":  # a person listed twice is check's A004; a code named twice (roles, topics) says it once more
             out["uniqueItems"] = True
     elif kind == "table":

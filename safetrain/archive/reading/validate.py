@@ -300,8 +300,7 @@ def _check_list(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]
     if not isinstance(value, list):
         yield _wrong_type(key, field.kind, value)
         return
-    item_kind = {"codes": "code", "strings": "str", "ids": "id", "dates": "date"}[field.kind]
-    item_field = FieldSpec(item_kind, field.zh, field.en, codes=field.codes)
+    item_field = field.item()
     for i, item in enumerate(value):
         yield from _check(key + (i,), item, item_field)
 
