@@ -1,5 +1,6 @@
 """safetrain attend, cert add, attach."""
 
+import os
 import tomllib
 
 import pytest
@@ -197,3 +198,40 @@ def test_cert_review_and_renew_take_the_number_as_every_output_shows_it(archive)
     assert "reviews = [2024-02-20]" in (archive / "people/E2.toml").read_text("utf-8")
     r = run("cert", "review", "E2", "T110105********9999", "--date", "2024-02-20", "-a", archive)
     assert r.exit_code == 2 and "没有证号为 T110105********9999 的证书" in r.output
+
+
+def test_attach_refuses_a_record_and_what_is_no_regular_file(archive, tmp_path):
+    """A record attached to itself or another would have its sha256 kept, and its next edit (an
+    attendee, a renewal) would make check say it was changed behind the archive's back; a pipe or
+    a folder is there but holds no file to copy."""
+    before = snapshot(archive)
+    for record in ("sessions/2023/S1.toml", "people/E1.toml", "safetrain.toml"):
+        r = run("attach", "sessions/S1", archive / record, "-a", archive, "--lang", "en")
+        assert r.exit_code == 2 and f"{record} is one of the archive's records, not an attachment" in r.output
+    os.mkfifo(tmp_path / "pipe")  # (a folder is refused by the option itself)
+    r = run("attach", "sessions/S1", tmp_path / "pipe", "-a", archive, "--lang", "en")
+    assert r.exit_code == 2 and f"{tmp_path / 'pipe'} is not a regular file" in r.output, r.output
+    assert snapshot(archive) == before
+
+
+def test_attach_copies_a_large_scan_piece_by_piece(archive, tmp_path):
+    """The copy is made a megabyte at a time (a scan of gigabytes is never held in memory): the
+    same bytes, the same sha256."""
+    import hashlib
+
+    from safetrain.archive.writing import atomic
+
+    scan = tmp_path / "big.pdf"
+    scan.write_bytes(bytes(range(256)) * (12 << 12))  # 3 MB
+    sizes = []
+    real = atomic.shutil.copyfileobj
+    atomic.shutil.copyfileobj = lambda src, dst, length: sizes.append(length) or real(src, dst, length)
+    try:
+        assert run("attach", "sessions/S1", scan, "-a", archive).exit_code == 0
+    finally:
+        atomic.shutil.copyfileobj = real
+    assert sizes == [1 << 20]
+    copied = archive / "attachments/big.pdf"
+    assert copied.read_bytes() == scan.read_bytes()
+    data = tomllib.loads((archive / "sessions/2023/S1.toml").read_text("utf-8"))
+    assert data["attachments"][0]["sha256"] == hashlib.sha256(scan.read_bytes()).hexdigest()

@@ -14,11 +14,12 @@ from __future__ import annotations
 import os
 import re
 import stat
+import shutil
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from ...errors import SafetrainError, os_reason
 
@@ -173,8 +174,10 @@ def write_text(path: str | os.PathLike, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def write_new_bytes(path: str | os.PathLike, data: bytes, mode: int = 0o644) -> None:
+def write_new_bytes(path: str | os.PathLike, data: bytes | BinaryIO, mode: int = 0o644) -> None:
     """Write a file that must not exist yet: FileExistsError rather than overwrite.
+    `data`: the bytes, or a file open for reading whose content is copied a piece at a
+    time (an attached scan of gigabytes is never held in memory).
 
     The content is complete before the file appears under its name (a hard link
     from a temporary file), so a reader never sees it half-written. It has
@@ -186,9 +189,16 @@ def write_new_bytes(path: str | os.PathLike, data: bytes, mode: int = 0o644) -> 
         fd, tmp = _temporary(path)
     except OSError as exc:  # a read-only folder: said of the file asked for, not of a temporary name
         raise cannot_write(path, exc) from None
+
+    def put(fh) -> None:
+        if isinstance(data, bytes):
+            fh.write(data)
+        else:
+            data.seek(0)
+            shutil.copyfileobj(data, fh, 1 << 20)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            put(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
@@ -199,7 +209,7 @@ def write_new_bytes(path: str | os.PathLike, data: bytes, mode: int = 0o644) -> 
         except OSError:  # a file system without hard links: exclusive create
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                put(fh)
     except FileExistsError:
         raise
     except OSError as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .canonical import render_record
 from .edit import AppendItems, AppendTable, EditError, Editor, ReplaceItem
-from ..reading.spec import ATTENDEE, FOLDERS, kind_of_word
+from ..reading.spec import ATTENDEE, FOLDERS, MARKER, kind_of_word
 from ..reading.validate import dotted, validate_table
 
 
@@ -211,6 +211,8 @@ def attach(ed: Editor, kind: str, rid: str, source: str | os.PathLike, role: str
     session's `contract` (委托培训服务合同)."""
     src = Path(source)
     if not src.is_file():
+        if os.path.exists(src):  # a folder, a pipe, a device: there, but nothing to copy
+            raise EditError(f"{source} 不是普通文件", f"{source} is not a regular file")
         raise EditError(f"文件不存在：{source}", f"no such file: {source}")
     rel, _, data = ed.read(kind, rid)
     if role == "contract":
@@ -263,12 +265,17 @@ def _placed(root: Path, src: Path, digest: str, folder: str) -> tuple[str, bool]
 
     real = src.resolve()
     if real.is_relative_to(root.resolve()):
-        return real.relative_to(root.resolve()).as_posix(), False
+        inside = real.relative_to(root.resolve()).as_posix()
+        if inside == MARKER or inside.split("/")[0] in FOLDERS.values():  # a record is no scan: its next edit
+            raise EditError(f"{inside} 是档案的记录文件，不能作为附件",      # would break the sha256 kept of it
+                            f"{inside} is one of the archive's records, not an attachment")
+        return inside, False
     target = _free_name(root, src.name, digest, folder)
     if (root / target).exists():  # the same bytes are there already
         return target, False
     try:
-        write_new_bytes(root / target, src.read_bytes(), mode=0o644 & src.stat().st_mode)
+        with open(src, "rb") as fh:
+            write_new_bytes(root / target, fh, mode=0o644 & os.fstat(fh.fileno()).st_mode)
     except FileExistsError:
         raise EditError(f"{target} 已存在，未覆盖", f"{target} already exists; not overwritten") from None
     return target, True
