@@ -171,7 +171,7 @@ def loads(text: str, source: str = "baseline", base_dir: Path = Path(".")) -> Ba
 def written_by_safetrain(path: str | os.PathLike) -> bool:
     """A baseline file (which --write-baseline may replace)."""
     try:
-        loads(Path(path).read_text(encoding="utf-8"))
+        loads(Path(path).read_text(encoding="utf-8-sig"))
     except (SafetrainError, OSError, UnicodeDecodeError):
         return False
     return True
@@ -179,7 +179,7 @@ def written_by_safetrain(path: str | os.PathLike) -> bool:
 
 def read(path: str | os.PathLike) -> Baseline:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise SafetrainError(f"基线文件不存在：{path}（可用 --write-baseline 生成）",
                              f"no such baseline file: {path} (make one with --write-baseline)") from None

@@ -151,6 +151,11 @@ def test_bad_baseline_is_one_line_error_exit_2(make_archive, tmp_path):
     assert code == 2 and "entry 1 lacks a field" in err
     code, _, err = run(str(root), "--baseline", str(broken), "--write-baseline", str(broken))
     assert code == 2 and "not both" in err
+    good = tmp_path / "good.json"
+    assert run(str(root), "--write-baseline", str(good))[0] == 0
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + good.read_bytes())  # saved again by Notepad: a byte-order mark in front
+    assert run(str(root), "--baseline", str(bom))[0] == 0
     broken.write_bytes(b"\xff\xfe{}")  # not UTF-8: said in words, each language its own
     code, _, err = run(str(root), "--baseline", str(broken))
     assert code == 2 and "is not UTF-8 text" in err and "codec" not in err

@@ -208,6 +208,10 @@ def test_attach_refuses_a_record_and_what_is_no_regular_file(archive, tmp_path):
     for record in ("sessions/2023/S1.toml", "people/E1.toml", "safetrain.toml"):
         r = run("attach", "sessions/S1", archive / record, "-a", archive, "--lang", "en")
         assert r.exit_code == 2 and f"{record} is one of the archive's records, not an attachment" in r.output
+    (archive / "sessions/2023/S1-signin.pdf").write_bytes(b"%PDF scan")  # a scan beside its session is no record
+    r = run("attach", "sessions/S1", archive / "sessions/2023/S1-signin.pdf", "-a", archive, "--lang", "en")
+    assert r.exit_code == 0 and "sessions/2023/S1-signin.pdf" in r.output, r.output
+    before = snapshot(archive)
     os.mkfifo(tmp_path / "pipe")  # (a folder is refused by the option itself)
     r = run("attach", "sessions/S1", tmp_path / "pipe", "-a", archive, "--lang", "en")
     assert r.exit_code == 2 and f"{tmp_path / 'pipe'} is not a regular file" in r.output, r.output

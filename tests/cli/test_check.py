@@ -94,6 +94,15 @@ def test_an_archive_found_above_is_named_relative_to_the_current_folder(make_arc
     assert ET.fromstring(r.output).find("testsuite").get("name") == ".." and str(root) not in r.output
 
 
+def test_the_archives_of_a_workspace_are_named_relative_to_the_current_folder(make_archive, tmp_path):
+    """From inside one archive of a workspace, its siblings too (`../../beta`), not by the machine's path."""
+    ws = tmp_path / "ws"
+    make_archive({"people/E1.toml": person()}, root=ws / "acme")
+    make_archive({"people/E1.toml": person()}, root=ws / "beta")
+    r = run("check", "../..", *AS_OF, "--format", "json", cwd=ws / "acme" / "people")
+    assert [json.loads(line)["archive"] for line in r.output.splitlines()] == ["..", "../../beta"], r.output
+
+
 def test_json_shape(make_archive):
     out = run("check", str(bad_archive(make_archive)), *AS_OF, "--select", "A,R", "--format", "json").output
     doc = json.loads(out)

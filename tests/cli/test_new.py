@@ -239,3 +239,17 @@ def test_new_plan_refuses(archive, args, message):
     assert result.exit_code == 2
     assert result.output == message + "\n", result.output
     assert snapshot(archive) == before
+
+
+def test_a_list_of_departments_splits_at_list_punctuation_only(make_archive):
+    """二号 车间 is one department; a line break inside one is refused, not taken for two."""
+    root = make_archive({"people/E1.toml": person()})
+    r = run("new", "introduction", "I1", root, "--title", "新设备", "--kind", "equipment", "--date", "2024-03-01",
+            "--departments", "二号 车间，后厨;仓库", "--posts", "叉车 司机")
+    assert r.exit_code == 0, r.output
+    text = (root / "introductions/I1.toml").read_text("utf-8")
+    assert 'departments = ["二号 车间", "后厨", "仓库"]' in text and 'posts = ["叉车 司机"]' in text
+    r = run("new", "introduction", "I2", root, "--title", "新设备", "--kind", "equipment", "--date", "2024-03-01",
+            "--departments", "后\n厨", "--lang", "en")
+    assert r.exit_code == 2 and "`departments[0]` holds a line break" in r.output
+    assert not (root / "introductions/I2.toml").exists()

@@ -137,6 +137,12 @@ def test_certificates_written_inline_are_edited_in_place(make_archive):
     assert r.exit_code == 0, r.output
     assert '{ kind = "other", number = "JK-2", issued = 2024-06-03, expires = 2027-06-03 },' in path.read_text("utf-8")
     assert a_family(root) == []
+    # a key added before one the spec puts later (reviews before note): at its place, so fmt finds nothing to do
+    noted = 'certificates = [{ kind = "other", number = "N1", issued = 2023-01-01, expires = 2026-09-19, note = "原件" }]\n'
+    path.write_text(person("王五", extra=noted), encoding="utf-8")
+    assert run("cert", "review", "E9", "N1", "--date", "2025-09-01", root).exit_code == 0
+    assert 'expires = 2026-09-19, reviews = [2025-09-01], note = "原件" }]' in path.read_text("utf-8")
+    assert "0 个文件需要格式化" in run("fmt", "--check", root).output
 
 
 def test_attach_as_contract(archive, tmp_path):

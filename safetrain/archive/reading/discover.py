@@ -133,19 +133,18 @@ def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
 
 
 def display_name(root: Path, cwd: Path | None = None) -> str:
-    """The archive's path as a person would type it: relative to cwd when inside it or when cwd is
-    inside the archive (`..` from its people/: the same words on every machine the repository is
-    checked out on); else the whole path."""
-    cwd = Path(os.path.abspath(cwd or Path.cwd()))
+    """The archive's path as a person would type it: relative to cwd when the two share a folder
+    below the file system's root (`hongshan-coal`, `..` from an archive's people/, `../other`
+    from a sibling: the same words on every machine a repository is checked out on); else the
+    whole path."""
+    cwd = os.path.abspath(cwd or Path.cwd())
     try:
-        rel = root.relative_to(cwd)
-    except ValueError:
-        try:
-            up = cwd.relative_to(root)
-        except ValueError:
-            return root.as_posix()
-        return "/".join([".."] * len(up.parts))
-    return rel.as_posix() if str(rel) != "." else "."
+        common = os.path.commonpath([os.path.abspath(root), cwd])
+    except ValueError:  # another drive
+        return Path(root).as_posix()
+    if common == os.path.dirname(common):  # only the root of the file system in common
+        return Path(root).as_posix()
+    return Path(os.path.relpath(root, cwd)).as_posix()
 
 
 def workspaces(paths: Iterable[str | os.PathLike]) -> list[Path]:

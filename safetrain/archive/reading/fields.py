@@ -21,9 +21,9 @@ from .codes import Labels
 
 #: FieldSpec kinds: str, int, number, bool, date, datetime, code, codes, strings, ids,
 #: dates, table, tables, attachments, waivers, path, id.
-LIST_KINDS = frozenset({"codes", "strings", "ids", "dates"})
 #: a list kind -> the kind of its items
 ITEM_KINDS = {"codes": "code", "strings": "str", "ids": "id", "dates": "date"}
+LIST_KINDS = frozenset(ITEM_KINDS)
 
 
 @dataclass(frozen=True)

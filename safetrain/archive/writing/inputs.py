@@ -27,6 +27,8 @@ _DATETIME = re.compile(
     r"(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*(?:[:：分]\s*(?:(\d{1,2})\s*秒?)?)?\s*$"
 )
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
+#: between the texts of a list (departments, posts): list punctuation only, a blank being part of a name
+_TEXT_SEPARATORS = re.compile(r"[,，、;；]+")
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "合格", "通过", "已通过", "pass", "passed"})
 _FALSE = frozenset({"false", "no", "n", "0", "否", "不合格", "未通过", "不通过", "fail", "failed"})
 
@@ -146,9 +148,13 @@ def parse_code(value: Any, labels: Labels) -> str:
     return code
 
 
-def split_list(value: Any) -> list[str]:
+def split_list(value: Any, texts: bool = False) -> list[str]:
+    """The items of a list typed in one option or cell; `texts`: names that may hold a blank
+    (二号 车间), split at list punctuation only."""
     if isinstance(value, (list, tuple)):
-        return [p for v in value for p in split_list(v)]
+        return [p for v in value for p in split_list(v, texts)]
+    if texts:
+        return [p.strip() for p in _TEXT_SEPARATORS.split(_text(value)) if p.strip()]
     return [p for p in _SEPARATORS.split(_text(value)) if p]
 
 
@@ -194,7 +200,7 @@ def coerce(fld: FieldSpec, value: Any) -> Any:
                 out.append(pid)
         return out
     if kind == "strings":
-        return split_list(value)
+        return split_list(value, texts=True)
     if kind == "dates":
         return [parse_date(p) if isinstance(p, (date, datetime)) else parse_date(p)
                 for p in (value if isinstance(value, (list, tuple)) else split_list(value))]

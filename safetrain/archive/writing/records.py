@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .canonical import render_record
 from .edit import AppendItems, AppendTable, EditError, Editor, ReplaceItem
-from ..reading.spec import ATTENDEE, FOLDERS, MARKER, kind_of_word
+from ..reading.spec import ATTENDEE, FOLDERS, kind_of_path, kind_of_word
 from ..reading.validate import dotted, validate_table
 
 
@@ -266,8 +266,8 @@ def _placed(root: Path, src: Path, digest: str, folder: str) -> tuple[str, bool]
     real = src.resolve()
     if real.is_relative_to(root.resolve()):
         inside = real.relative_to(root.resolve()).as_posix()
-        if inside == MARKER or inside.split("/")[0] in FOLDERS.values():  # a record is no scan: its next edit
-            raise EditError(f"{inside} 是档案的记录文件，不能作为附件",      # would break the sha256 kept of it
+        if kind_of_path(inside) is not None:  # a record is no scan: its next edit would break the sha256 kept
+            raise EditError(f"{inside} 是档案的记录文件，不能作为附件",
                             f"{inside} is one of the archive's records, not an attachment")
         return inside, False
     target = _free_name(root, src.name, digest, folder)

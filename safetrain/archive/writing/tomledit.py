@@ -108,23 +108,21 @@ class TomlDoc:
         if key in container:
             container[key] = item
         else:
-            self._insert(container, key, item, table)
+            self._insert(container, key, item, table, path)
 
-    def _insert(self, container, key: str, item, table: TableSpec | None) -> None:
-        from tomlkit.items import AoT, Comment, InlineTable, Table as TkTable, Whitespace
+    def _insert(self, container, key: str, item, table: TableSpec | None, path: tuple) -> None:
+        from tomlkit.items import AoT, Comment, InlineTable, Table as TkTable
 
-        if isinstance(container, InlineTable):  # a table written inline (`certificates = [{ ... }]`): at its
-            body = container.value.body         # end, tomlkit writing the comma, the blank before `}` kept
-            blank = body.pop() if body and body[-1][0] is None and isinstance(body[-1][1], Whitespace) \
-                and "," not in body[-1][1].s else None
-            container[key] = item
-            if blank is not None:
-                body.append(blank)
-            return
-        body = container.body
         order = list(table.fields) if table else []
         rank = {k: i for i, k in enumerate(order)}
         mine = rank.get(key, len(order))
+        if isinstance(container, InlineTable):  # a table written inline (`certificates = [{ ... }]`): written
+            pairs = [(k.key, v.as_string()) for k, v in container.value.body if k is not None]  # again, the key at
+            at = next((i for i, (k, _) in enumerate(pairs) if rank.get(k, len(order)) > mine), len(pairs))  # its
+            pairs.insert(at, (key, item.as_string()))  # place in the spec's order, every value as it was written
+            self.container(path[:-1])[path[-1]] = _item("{ " + ", ".join(f"{key_text(k)} = {v}" for k, v in pairs) + " }")
+            return
+        body = container.body
         kv_at = [(i, k.key) for i, (k, v) in enumerate(body) if k is not None and not isinstance(v, (TkTable, AoT))]
         before = [i for i, k in kv_at if rank.get(k, len(order)) <= mine]
         if before:
@@ -150,7 +148,7 @@ class TomlDoc:
         texts = [value_text(v, fld) for v in values]
         if key not in container:
             prefix = len(key_text(key)) + 3
-            self._insert(container, key, _item(layout_array(key, texts, prefix)), table)
+            self._insert(container, key, _item(layout_array(key, texts, prefix)), table, path)
             return
         current = container.item(key)
         from tomlkit.items import AoT, Array
