@@ -14,6 +14,11 @@ from ..dates import add_months
 from .ruleset import Figure, RuleSet
 
 
+#: the rules' memos the views ask again (status and the site: this year's and the judged years'
+#: hours, the campaign's coverage): kept with the result
+_VIEWS_ASK = frozenset({"year_hours", "campaign"})
+
+
 class Context:
     def __init__(self, archive: Archive, ruleset: RuleSet, as_of: date):
         self.archive = archive
@@ -26,16 +31,17 @@ class Context:
         self._next_due: dict[int, tuple] = {}  # id(state) -> (state, what falls due next)
 
     def kept(self) -> "Context":
-        """A Context for what is made from the check's result (documents, the ledger), holding
-        what they ask again (who attended what, the window, the figures, yearly hours, the
-        certificates' states) but
-        not what only the rules needed (integrity issues, the families' memos)."""
+        """A Context for what is made from the check's result (documents, the ledger, the views),
+        holding what they ask again (who attended what, the window, the figures, yearly hours,
+        the certificates' states, each year's hours against the figure, the campaign's people)
+        but not what only the rules needed (integrity issues, the other families' memos)."""
         out = Context(self.archive, self.ruleset, self.as_of)
         for name in ("attendance", "window_start"):
             if name in self.__dict__:
                 out.__dict__[name] = self.__dict__[name]
         out._figures, out._yearly, out._certificates = self._figures, self._yearly, self._certificates
         out._next_due = self._next_due
+        out._memo = {key: value for key, value in self._memo.items() if key in _VIEWS_ASK}
         return out
 
     def memo(self, key: str, compute):

@@ -148,3 +148,20 @@ def test_this_years_hours_count_only_the_people_the_y_rules_judge(make_archive):
     s = archive_summary(check_path(root, AS_OF))
     assert s["hours"]["people"] == 0 and s["hours"]["percent_met"] is None
     assert [y for y in s["by_year"] if y["year"] == 2024][0]["hours_judged"] == 0
+
+
+def test_the_views_take_the_campaign_the_rules_worked_out(monkeypatch):
+    """The result keeps the rules' campaign people (and judged years' hours) for status and the
+    site (a workspace of 500 archives worked them out twice), and they give the same figures."""
+    from safetrain.rules import campaign
+
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "sample_archive" / "hongshan-coal"
+    result = check_path(root, date(2024, 6, 30))
+    fresh = archive_summary(check_path(root, date(2024, 6, 30)))
+
+    def again(*args, **kwargs):
+        raise AssertionError("worked out again")
+    monkeypatch.setattr(campaign, "_judged", again)
+    assert archive_summary(result)["campaign"] == fresh["campaign"] and fresh["campaign"] is not None
