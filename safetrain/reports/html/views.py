@@ -285,9 +285,19 @@ def matrix_columns(doc: dict, lang: str) -> list[dict]:
 
 
 def matrix_cell(column: str, cell: dict, lang: str) -> dict:
-    """A cell as `matrix` prints it (matrix.cell_shown), with its state for the colour and a title."""
-    state = cell["state"]
-    return {"state": state.replace(".", ""), "text": cell_shown(column, cell), "title": t(f"cell_{state}", lang)}
+    """A cell as `matrix` prints it (matrix.cell_shown), with its state for the colour and a title;
+    one dict for the cells alike (a site prints the same few thousands of times; read, never changed)."""
+    key = (column, cell["state"], cell["value"], lang)
+    got = _CELLS.get(key)
+    if got is None:
+        state = cell["state"]
+        got = {"state": state.replace(".", ""), "text": cell_shown(column, cell), "title": t(f"cell_{state}", lang)}
+        if len(_CELLS) < 4096:
+            _CELLS[key] = got
+    return got
+
+
+_CELLS: dict[tuple, dict] = {}
 
 
 def person_rows(doc: dict, columns: list[dict], former: Sequence, lang: str, links: Links) -> list[dict]:
