@@ -225,7 +225,7 @@ def drill_calendar(s: dict, findings: Sequence[Finding], lang: str) -> dict:
             day = date(year, month, 1)
             inside = date(start.year, start.month, 1) <= day <= as_of
             codes = sorted({c for kind in ("month", "quarter", "half", "year")
-                            for c in flagged.get(period_label(kind, day), [])}) if inside else []
+                            for c in flagged.get(period_label(kind, day), [])}) if inside and flagged else []
             n = by_month.get(f"{year}-{month:02d}", 0)
             cells.append({"month": month, "count": n if inside else None, "inside": inside, "codes": codes,
                           "text": ("" if not inside else str(n) + (" !" if codes else "")),
