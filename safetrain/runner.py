@@ -90,22 +90,35 @@ def _one(root: Path, as_of: date, work, cache: bool, options: dict) -> Outcome:
 
 def attempt(root: Path, task: Callable[[], Any]) -> Outcome:
     """`task()` as the Outcome of the archive at `root`: its value, or the one line of
-    why it failed, whatever the reason (SAFETRAIN_DEBUG=1 lets a bug through)."""
+    why it failed, whatever the reason (SAFETRAIN_DEBUG=1 lets a bug through); the archive
+    named as everywhere (discover.display_name: relative to the current folder where the two
+    share one, so CI output reads the same on every machine)."""
     try:
         return Outcome(root, task())
     except SafetrainError as exc:  # named for the archive unless it names it already (a workspace has many)
         named = str(root) in exc.zh
-        return Outcome(root, zh=exc.zh if named else f"{exc.zh}；档案：{root}",
-                       en=exc.en if named else f"{exc.en}; archive: {root}")
+        return _shown(Outcome(root, zh=exc.zh if named else f"{exc.zh}；档案：{root}",
+                              en=exc.en if named else f"{exc.en}; archive: {root}"))
     except OSError as exc:  # a file the system would not give us
         zh, en = os_reason(exc)
         err = SafetrainError(f"无法读取 {exc.filename or root}：{zh}", f"cannot read {exc.filename or root}: {en}")
-        return Outcome(root, zh=err.zh, en=err.en)
+        return _shown(Outcome(root, zh=err.zh, en=err.en))
     except Exception as exc:  # a bug: this archive's, the others go on
         if os.environ.get("SAFETRAIN_DEBUG"):
             raise
         err = InternalError.of(exc, str(root))
-        return Outcome(root, zh=err.zh, en=err.en, internal=True)
+        return _shown(Outcome(root, zh=err.zh, en=err.en, internal=True))
+
+
+def _shown(failed: Outcome) -> Outcome:
+    """`failed` with the archive's folder written as display_name writes it (its files' paths too)."""
+    from .archive.reading.discover import display_name
+
+    whole, shown = str(failed.root), display_name(Path(failed.root))
+    if shown == whole or not os.path.isabs(whole):
+        return failed
+    return Outcome(failed.root, zh=failed.zh.replace(whole, shown), en=failed.en.replace(whole, shown),
+                   internal=failed.internal)
 
 
 # -- in several processes -----------------------------------------------------------------

@@ -31,7 +31,9 @@ def _style(text: str, kind: str) -> str:
 @click.argument("paths", nargs=-1, type=click.Path())
 @as_of_option
 @format_option("text", "json", "github", "junit")
-@click.option("--select", multiple=True, metavar="CODES", help="只运行这些规则（代码或前缀，逗号分隔）/ only these rules (codes or prefixes)")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="只运行这些规则（代码或前缀，逗号分隔；A001 始终报告）/ only these rules (codes or prefixes; A001, a file "
+                   "that is no TOML, is always reported)")
 @click.option("--ignore", multiple=True, metavar="CODES",
               help="不运行这些规则（A001 始终报告）/ skip these rules (codes or prefixes; A001, a file that is no TOML, "
                    "is always reported)")

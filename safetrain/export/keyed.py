@@ -19,6 +19,7 @@ git commit, evaluation date and safetrain version the rows come from.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from .. import __version__
 from ..api import config_problem
+from ..errors import SafetrainError
 from ..archive.reading.discover import discover, display_name
 from ..archive.reading.gbcodes import credit_code_problem
 from ..archive.reading.gitinfo import head_commit
@@ -123,8 +125,9 @@ def plan(paths: Iterable[str | os.PathLike]) -> list[Planned]:
             continue
         config, where = read.value, _config_file(root)
         if config is None:  # unusable: an error naming its first problem, as every other command says it
-            problem = config_problem(root)
-            planned.append(Planned(root, name, None, failure=attempt(root, lambda: _raise(problem))))
+            problem = config_problem(root) or SafetrainError(
+                f"{where} 无法读取或不符合格式（见 safetrain check）", f"{where} is unreadable or invalid (see safetrain check)")
+            planned.append(Planned(root, name, None, failure=attempt(root, functools.partial(_raise, problem))))
             continue
         code = config.enterprise.credit_code
         problem = credit_code_problem(code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Callable, Sequence
 
 from ..api import Result
@@ -94,9 +95,16 @@ def as_json(results: Sequence[Result], lang: str) -> str:
 
 
 def _repo_path(r: Result, f: Finding, cwd: str) -> str:
+    """A finding's file as the user's folder sees it: relative to `cwd` where the archive is named
+    so (discover.display_name), else its whole path."""
+    from ..archive.reading.discover import display_name
+
     root = r.archive.root
     if root is None:
         return f.file
+    shown = display_name(Path(root), Path(cwd))
+    if os.path.isabs(shown):
+        return f"{shown}/{f.file}"
     return os.path.relpath(os.path.join(root, f.file), cwd).replace(os.sep, "/")
 
 

@@ -239,3 +239,16 @@ def test_attach_copies_a_large_scan_piece_by_piece(archive, tmp_path):
     assert copied.read_bytes() == scan.read_bytes()
     data = tomllib.loads((archive / "sessions/2023/S1.toml").read_text("utf-8"))
     assert data["attachments"][0]["sha256"] == hashlib.sha256(scan.read_bytes()).hexdigest()
+
+
+def test_a_control_character_in_a_scan_s_name_is_left_out_of_its_copy(archive, tmp_path):
+    """A file name is one line of text as any other value: the copy is named without the U+000B
+    pasted into it, and a path written with one is an A002 (check said nothing)."""
+    scan = tmp_path / "sc\x0ban.pdf"
+    scan.write_bytes(b"%PDF scan")
+    r = run("attach", "sessions/S1", scan, "-a", archive, "--lang", "en")
+    assert r.exit_code == 0 and "copied to attachments/scan.pdf" in r.output, r.output
+    assert (archive / "attachments/scan.pdf").read_bytes() == b"%PDF scan" and a_family(archive) == []
+    person_file = archive / "people/E1.toml"
+    person_file.write_text(person_file.read_text("utf-8") + 'attachments = ["attachments/sc\\u000ban.pdf"]\n', "utf-8")
+    assert [(code, file) for code, file, _ in a_family(archive)] == [("A002", "people/E1.toml")], a_family(archive)

@@ -2,6 +2,7 @@
 
 import json
 import os
+from pathlib import Path
 import xml.etree.ElementTree as ET
 
 from click.testing import CliRunner
@@ -101,6 +102,22 @@ def test_the_archives_of_a_workspace_are_named_relative_to_the_current_folder(ma
     make_archive({"people/E1.toml": person()}, root=ws / "beta")
     r = run("check", "../..", *AS_OF, "--format", "json", cwd=ws / "acme" / "people")
     assert [json.loads(line)["archive"] for line in r.output.splitlines()] == ["..", "../../beta"], r.output
+    (ws / "beta/safetrain.toml").write_text(config(ruleset="nope-2099"), "utf-8")  # an archive that cannot be read:
+    r = run("check", ".", *AS_OF, "--format", "json", cwd=ws)                      # its error names it the same way
+    error = [json.loads(line) for line in r.stdout.splitlines()][1]["error"]
+    assert "beta" in error and str(ws) not in error and str(ws) not in r.stderr, (error, r.stderr)
+
+
+def test_a_finding_s_file_is_a_whole_path_where_the_archive_is_named_so(make_archive):
+    """JUnit's and GitHub's file follow the archive's name: relative to the current folder where the
+    two share a folder, else the whole path (not ../../../tmp/...)."""
+    root = make_archive({"people/E1.toml": person(hired="2023-07-03 x")})  # an A001
+    here = Path(__file__).resolve().parent  # shares only / with the archive in the temporary folder
+    assert os.path.commonpath([here, root]) == "/"
+    for fmt in ("github", "junit"):
+        r = run("check", str(root), *AS_OF, "--format", fmt, cwd=here)
+        assert f"file={root}/people/E1.toml".replace(":", "%3A") in r.output.replace('file="', "file=").replace(
+            '.toml"', ".toml") and "../" not in r.output, r.output
 
 
 def test_json_shape(make_archive):

@@ -349,3 +349,4 @@ def test_a_foreign_file_in_the_exports_dataset_names_no_owner(tmp_path, export_w
     pq.write_table(pyarrow.table({"archive": ["acme"]}), out / "exports" / "credit_code=ZZZ" / "part-0.parquet")
     result = export_pq(out, export_workspace)
     assert result.exit_code == 0, result.output
+    assert (out / "people" / f"credit_code={ACME_CODE}" / "part-0.parquet").is_file()  # acme exported, not set aside

@@ -133,18 +133,19 @@ def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
 
 
 def display_name(root: Path, cwd: Path | None = None) -> str:
-    """The archive's path as a person would type it: relative to cwd when the two share a folder
-    below the file system's root (`hongshan-coal`, `..` from an archive's people/, `../other`
-    from a sibling: the same words on every machine a repository is checked out on); else the
-    whole path."""
+    """The archive's path as a person would type it: relative to cwd when the archive is below
+    it, when cwd is inside the archive (`..` from its people/), or inside the folder holding it
+    (`../../beta` from a sibling archive of a workspace): the same words on every machine a
+    repository is checked out on; else the whole path."""
     cwd = os.path.abspath(cwd or Path.cwd())
+    whole = os.path.abspath(root)
     try:
-        common = os.path.commonpath([os.path.abspath(root), cwd])
+        common = os.path.commonpath([whole, cwd])
     except ValueError:  # another drive
         return Path(root).as_posix()
-    if common == os.path.dirname(common):  # only the root of the file system in common
+    if common not in (whole, cwd, os.path.dirname(whole)):
         return Path(root).as_posix()
-    return Path(os.path.relpath(root, cwd)).as_posix()
+    return Path(os.path.relpath(whole, cwd)).as_posix()
 
 
 def workspaces(paths: Iterable[str | os.PathLike]) -> list[Path]:

@@ -156,6 +156,7 @@ def _checker(declared: Declared) -> Callable[[Any], Any]:
         return checked_tables
     if kind == "attachments":
         nested = reader(Attachment)
+        path_ok = _VALID["path"]
 
         def checked_attachments(v):
             if type(v) is not list:
@@ -163,6 +164,8 @@ def _checker(declared: Declared) -> Callable[[Any], Any]:
             out = []
             for x in v:
                 if type(x) is str:
+                    if not path_ok(x, spec):  # a control character: validate says it
+                        return _ABSENT
                     out.append(Attachment(path=x))
                     continue
                 got = nested(x, {}) if type(x) is dict else None

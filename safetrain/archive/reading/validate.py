@@ -130,7 +130,7 @@ _LINE_CONTROL = LINE_CONTROL.search
 _VALID = {
     "str": lambda v, f: type(v) is str and not ((_LINE_CONTROL(v) or (f.required and not v.strip())) if f.one_line
                                                 else _CONTROL(v)),
-    "path": lambda v, f: type(v) is str,  # a NUL in a path is A008 (files.leaves_archive), not A002
+    "path": lambda v, f: type(v) is str and not _LINE_CONTROL(v.replace("\0", "")),  # a NUL is A008 (leaves_archive)
     "id": lambda v, f: type(v) is str and _ID.match(v) is not None,
     "code": lambda v, f: type(v) is str and v in f.codes,
     "int": lambda v, f: type(v) is int and _finite_at_least(v, f),
@@ -189,6 +189,10 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
             yield _control(key, first_control(value))
         elif kind == "str" and field.one_line and _LINE_CONTROL(value):
             yield _line_break(key, _LINE_CONTROL(value).group(0))
+        elif kind == "path" and first_control(value.replace("\0", "")):  # a file's name is one line too
+            yield _control(key, first_control(value.replace("\0", "")))
+        elif kind == "path" and _LINE_CONTROL(value.replace("\0", "")):
+            yield _line_break(key, _LINE_CONTROL(value.replace("\0", "")).group(0))
         elif kind == "str" and field.one_line and field.required and not value.strip():  # a name of nobody
             yield Problem(key, f"`{dotted(key)}` 为空", f"`{dotted(key)}` is empty")
     elif kind == "id":
@@ -311,6 +315,7 @@ def _check_attachments(key: KeyPath, value: Any) -> Iterator[Problem]:
         return
     for i, item in enumerate(value):
         if isinstance(item, str):
+            yield from _check(key + (i,), item, ATTACHMENT.fields["path"])
             continue
         if not isinstance(item, dict):
             yield _wrong_type(key + (i,), "path", item)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ...controls import LINE_CONTROL
 from .canonical import render_record
 from .edit import AppendItems, AppendTable, EditError, Editor, ReplaceItem
 from ..reading.spec import ATTENDEE, FOLDERS, kind_of_path, kind_of_word
@@ -270,7 +271,7 @@ def _placed(root: Path, src: Path, digest: str, folder: str) -> tuple[str, bool]
             raise EditError(f"{inside} 是档案的记录文件，不能作为附件",
                             f"{inside} is one of the archive's records, not an attachment")
         return inside, False
-    target = _free_name(root, src.name, digest, folder)
+    target = _free_name(root, LINE_CONTROL.sub("", src.name).strip() or "attachment", digest, folder)  # one line
     if (root / target).exists():  # the same bytes are there already
         return target, False
     try:
