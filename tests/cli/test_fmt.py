@@ -220,3 +220,12 @@ def test_fmt_says_which_files_it_wrote_when_a_later_one_cannot_be_written(archiv
     assert result.exit_code == 2, result.output
     assert "people/E2.toml" in result.output and "1 个文件已格式化" in result.output
     assert "sessions/2023/S1.toml" in result.output and "错误：" in result.output
+
+
+def test_fmt_on_a_path_that_goes_up_judges_the_files_under_it(archive, monkeypatch):
+    """`fmt --check ..` from people/ (or `../people`) is the archive (or its people/): a path with
+    `..` in it matched no file, so such a CI check passed whatever the files held."""
+    monkeypatch.chdir(archive / "people")
+    for path in ("..", "../people", str(archive / "people" / "..")):
+        result = run("fmt", "--check", path, "--lang", "en")
+        assert result.exit_code == 1 and "would reformat ../people/E2.toml" in result.output, (path, result.output)

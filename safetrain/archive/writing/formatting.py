@@ -67,7 +67,7 @@ def _below(root: Path, folder: Path) -> str:
     """The folder named, relative to the archive holding it ("" for the archive or a workspace):
     a folder inside an archive formats the files under it only."""
     try:
-        rel = folder.absolute().relative_to(Path(root).absolute()).as_posix()
+        rel = Path(os.path.abspath(folder)).relative_to(os.path.abspath(root)).as_posix()  # `..` gone up
     except ValueError:
         return ""
     return "" if rel == "." else rel.rstrip("/") + "/"
@@ -118,7 +118,7 @@ def _single(path: Path, check: bool) -> Formatted:
     root = find_root(path.parent)
     if root is not None:
         load_config(root)  # a file of an archive of a newer format is refused
-        rel = path.absolute().relative_to(root).as_posix()
+        rel = Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
         kind = kind_of_path(rel)
         if kind is not None:
             return _one(root, kind, rel, shown, check) if check else _locked(root, kind, rel, shown)
