@@ -619,3 +619,20 @@ def test_a_template_named_only_in_a_comment_is_not_loaded(workspace, tmp_path):
     r = run(workspace, "-o", tmp_path / "site")
     assert r.exit_code == 0, r.output
     assert '<p>hi {% include "evil.html" %}</p>' in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_the_archives_left_out_are_named_the_same_from_every_folder(workspace, tmp_path, monkeypatch):
+    """The page is a document: the same bytes whichever folder the run starts from (the reason
+    was written relative to the current folder, and the name was the last folder only)."""
+    (workspace / "nested" / "acme").mkdir(parents=True)
+    (workspace / "nested" / "acme" / "safetrain.toml").write_text("format = 1 [[[\n", encoding="utf-8")
+    pages = []
+    for n, here in enumerate((workspace, workspace / "bolt" / "people", tmp_path, Path("/"))):
+        here.mkdir(parents=True, exist_ok=True)
+        monkeypatch.chdir(here)
+        assert run(workspace, "-o", tmp_path / f"site{n}").exit_code == 2
+        pages.append((tmp_path / f"site{n}" / "index.html").read_bytes())
+    assert len(set(pages)) == 1
+    home = pages[0].decode("utf-8")
+    assert "<code>nested/acme</code>" in home and "nested/acme/safetrain.toml" in home
+    assert str(tmp_path) not in home and "../" not in home

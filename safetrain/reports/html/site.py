@@ -206,6 +206,7 @@ class Plan:
     overrides: tuple[Path, ...]  # the template folders of the workspace and rule pages and site.css
     archives: tuple[tuple[str, tuple[Path, ...]], ...]  # per archive: (its slug, its overrides)
     names: tuple[str, ...] = ()  # per archive: what the site calls it (archive_names: its last folders)
+    roots: tuple[Path, ...] = ()  # per archive: its folder
     #: the rule folders whose RuleSet this process has handed back with a part (written_part): each
     #: once per process, not with every archive (a forked worker fills its own copy)
     handed: set = field(default_factory=set, compare=False, hash=False, repr=False)
@@ -232,7 +233,7 @@ def plan_of(roots: Sequence[Path], lang: str, as_of: str, workspaces: Sequence[P
     # the site's own pages and its one stylesheet: the workspaces' templates, and for a site of one
     # archive that archive's too (its site.css styles the whole site, as its base.html does its page)
     site = archives[0][1] if len(archives) == 1 else ws_overrides
-    return Plan(lang, as_of, site, tuple(archives), tuple(names))
+    return Plan(lang, as_of, site, tuple(archives), tuple(names), tuple(Path(os.path.abspath(r)) for r in roots))
 
 
 def unused_stylesheets(plan: Plan, roots: Sequence[Path]) -> list[Path]:
@@ -294,20 +295,37 @@ def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, 
     return site.pages, summary, due
 
 
+def left_out_rows(plan: Plan, left_out: Sequence) -> list[tuple[str, str]]:
+    """(name, reason) of each archive (or path) of `left_out` ((folder, why): what could not be
+    read), as the site names it: by its name among the plan's archives (else its folder's name),
+    the reason with the archive's folder written so, however the message wrote it (relative to
+    the folder the run was started from, or whole): the same page from every folder, nothing of
+    the machine in a page to be published."""
+    from ...archive.reading.discover import display_name
+
+    named = dict(zip(plan.roots, plan.names))
+    out = []
+    for root, why in left_out:
+        whole = os.path.abspath(root)
+        name = named.get(Path(whole)) or Path(whole).name
+        for form in sorted({whole, display_name(Path(whole)), str(root)}, key=len, reverse=True):
+            why = re.sub(rf"(?<![\w.\-/]){re.escape(form)}(?=/|$|[；;，,。、 ）)])", lambda _: name, why)
+        out.append((name, why))
+    return out
+
+
 def home_page(plan: Plan, summaries: Sequence[dict], dues: Sequence[dict], rulesets: Sequence[tuple[str, object]],
-              left_out: Sequence = ()) -> Page:
+              left_out: Sequence[tuple[str, str]] = ()) -> Page:
     """The workspace page, from every archive's summary and due counts; `rulesets`: (rule folder,
-    RuleSet) of the archives, first seen first; `left_out`: (folder, why) of the archives that could
-    not be read, named on the page (the folder's name, the reason with the folders above it left
-    out: nothing of the machine in a page to be published)."""
+    RuleSet) of the archives, first seen first; `left_out`: (name, reason) of the archives that
+    could not be read (left_out_rows), named on the page."""
     lang, as_of = plan.lang, plan.as_of
     home_title = t("site_title", lang)
     rows = [views.workspace_row(s, d, lang, href("index.html", archive_page(slug)), s["archive"])
             for s, d, (slug, _) in zip(summaries, dues, plan.archives)]  # the archive's name, not its page's
     total = views.workspace_row(workspace_total(list(summaries)), views.add_due(dues), lang, None)
     ctx = _common(lang, "index.html", as_of, home_title, [(home_title, None)])
-    missing = [{"name": Path(root).name, "reason": why.replace(f"{Path(os.path.abspath(root)).parent}{os.sep}", "")}
-               for root, why in left_out]
+    missing = [{"name": name, "reason": why} for name, why in left_out]
     ctx.update({"archives": rows, "total": total, "count": len(rows), "left_out": missing,
                 "heading": t("archives_n", lang, n=len(rows), as_of=as_of),
                 "rulesets": [{"title": t("rules_of", lang, name=rs.name), "href": href("index.html", f"{folder}/index.html")}
@@ -683,5 +701,6 @@ def home_file(plan: Plan, parts: Sequence[tuple], rulesets: Sequence[tuple[str, 
         raise SafetrainError("没有可报告的档案", "no archive to report on")
     done = replace(plan, archives=tuple(plan.archives[part[0]] for part in parts),
                    names=tuple(plan.names[part[0]] for part in parts) if plan.names else ())
-    page = home_page(done, [part[2] for part in parts], [part[3] for part in parts], rulesets, left_out)
+    page = home_page(done, [part[2] for part in parts], [part[3] for part in parts], rulesets,
+                     left_out_rows(plan, left_out))
     return page.path, _renderer().render(page)
