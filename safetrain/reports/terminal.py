@@ -6,7 +6,8 @@ read it; without colour it holds no escape codes and no trailing blanks."""
 from __future__ import annotations
 
 import io
-from pathlib import PurePath
+import os
+from pathlib import Path
 from typing import Iterable
 
 #: states of the views -> rich style
@@ -83,8 +84,12 @@ def name_column(names: Iterable[str], most: int = 24) -> dict:
 
 
 def short_names(names: Iterable[str]) -> dict[str, str]:
-    """Archive names for a narrow column: each folder's last part when those
-    are all different, else the names as they are."""
+    """Archive names (display_name's: relative to the current folder, `.` and `..` included, or
+    whole) for a narrow column: each folder's own name when those are all different, else each
+    relative to the folder holding them all (`clients/north/acme`), never `.` or `..`."""
+    from ..archive.reading.discover import root_names
+
     names = list(dict.fromkeys(names))
-    short = {n: PurePath(n).name or n for n in names}
-    return short if len(set(short.values())) == len(short) else {n: n for n in names}
+    folders = [Path(os.path.abspath(n)) for n in names]
+    short = [f.name or n for f, n in zip(folders, names)]
+    return dict(zip(names, short if len(set(short)) == len(short) else root_names(folders)))

@@ -65,3 +65,17 @@ def test_unreadable_archive_still_shows_the_others(make_archive, tmp_path):
     assert r.exit_code == 2
     assert "版本 9" in r.stderr and r.stderr.count("\n") == 1
     assert "岗前培训" in r.stdout
+
+
+def test_a_workspace_table_names_each_archive_by_its_folder_from_any_folder(make_archive, tmp_path, monkeypatch):
+    """From inside one archive the table said `.` for it (and `..` from its people/); two archives
+    of one folder name are told apart by the folders above them."""
+    from reports.test_status import squeeze
+
+    ws = tmp_path / "ws"
+    for rel in ("alpha", "beta", "north/acme", "south/acme"):
+        small_archive(make_archive, root=ws / rel)
+    monkeypatch.chdir(ws / "alpha" / "people")
+    out = squeeze(run("status", "../..", "--as-of", "2024-06-30").output)
+    assert all(name in out for name in ("alpha", "beta", "north/acme", "south/acme")), out
+    assert " . " not in out and " .. " not in out
