@@ -86,7 +86,7 @@ def require_register(archive: Archive, findings: Iterable[Finding] = ()) -> None
     names the file and its first problem (from `findings`, the check's or the loader's)."""
     if archive.config is not None:
         return
-    where = f"{archive.root}/{MARKER}" if archive.root else MARKER
+    where = f"{display_name(Path(archive.root))}/{MARKER}" if archive.root else MARKER  # as every line names it
     first = next((f for f in findings if f.file == MARKER and f.code in ("A001", "A002")), None)
     zh = f"：{first.message_zh}" if first else ""
     en = f": {first.message_en}" if first else ""

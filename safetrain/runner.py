@@ -96,7 +96,9 @@ def attempt(root: Path, task: Callable[[], Any]) -> Outcome:
     try:
         return Outcome(root, task())
     except SafetrainError as exc:  # named for the archive unless it names it already (a workspace has many)
-        named = str(root) in exc.zh
+        from .archive.reading.discover import display_name
+
+        named = str(root) in exc.zh or f"{display_name(Path(root))}/" in exc.zh
         return _shown(Outcome(root, zh=exc.zh if named else f"{exc.zh}；档案：{root}",
                               en=exc.en if named else f"{exc.en}; archive: {root}"))
     except OSError as exc:  # a file the system would not give us
