@@ -55,8 +55,18 @@ class Result:
 
 def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:
     """The rule set `archive` names (or `name`); national when safetrain.toml is unusable."""
-    name = name or (archive.config.ruleset if archive.config else DEFAULT_RULESET)
-    return _ruleset(name, archive.files)[0]
+    return _configured(archive.config, name, archive.files)[0]
+
+
+def _configured(config, name: str | None, store) -> tuple[RuleSet, str]:
+    """_ruleset of `name` (an option's), else of the one the archive's safetrain.toml names (one
+    that cannot be had said of that file and key), else national."""
+    if name is not None or config is None:
+        return _ruleset(name or DEFAULT_RULESET, store)
+    try:
+        return _ruleset(config.ruleset, store)
+    except SafetrainError as exc:
+        raise SafetrainError(f"{MARKER}：`ruleset` {exc.zh}", f"{MARKER}: `ruleset`: {exc.en}") from None
 
 
 def _ruleset(name: str, store) -> tuple[RuleSet, str]:
@@ -159,7 +169,7 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
 
     config = snap.config.model
     name = ruleset or (config.ruleset if config else DEFAULT_RULESET)
-    rs, made_of = _ruleset(name, snap.store)
+    rs, made_of = _configured(config, ruleset, snap.store)
     key = hashlib.sha256(repr((snap.fingerprint, as_of.isoformat(), tuple(select), tuple(ignore), name,
                                made_of)).encode()).hexdigest()  # made_of: the rule set's own digest
     blob = store.result(key)
@@ -222,5 +232,5 @@ def ruleset_at(path: str | os.PathLike | None, name: str | None = None):
     from .archive.reading.loader import load_config
 
     root, config = load_config(path) if path is not None else (None, None)
-    name = name or (config.ruleset if config else DEFAULT_RULESET)
-    return _ruleset(name, LocalFiles(root) if root is not None else None)[0], (config.enterprise if config else None)
+    return _configured(config, name, LocalFiles(root) if root is not None else None)[0], \
+        (config.enterprise if config else None)

@@ -221,3 +221,18 @@ def test_same_input_same_output_byte_for_byte(make_archive):
 def test_exit_zero_reports_but_succeeds(make_archive):
     r = run("check", str(bad_archive(make_archive)), *AS_OF, "--select", "A,R", "--exit-zero")
     assert r.exit_code == 0 and "A006" in r.output
+
+
+def test_a_rule_set_that_cannot_be_had_is_said_of_safetrain_toml_s_key(make_archive):
+    """An unknown rule set is said of the file and key that name it; a rule set file that is no
+    TOML in check's own words, line and column, in the language asked (the parser's English
+    inside a Chinese line before)."""
+    root = make_archive({"people/E1.toml": person()}, ruleset="nope")
+    r = run("check", str(root), *AS_OF, "--lang", "en")
+    assert r.exit_code == 2 and 'safetrain.toml: `ruleset`: no built-in rule set named "nope"' in r.output, r.output
+    (root / "rules").mkdir()
+    (root / "rules/bad.toml").write_text('extends = "national"\n[x\n', encoding="utf-8")
+    (root / "safetrain.toml").write_text(config(ruleset="rules/bad.toml"), encoding="utf-8")
+    r = run("check", str(root), *AS_OF)
+    assert r.exit_code == 2 and "bad.toml：TOML 语法错误：表头缺少结尾的 ]（第 2 行第 3 列）" in r.output, r.output
+    assert "Expected" not in r.output

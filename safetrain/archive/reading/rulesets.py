@@ -44,8 +44,18 @@ def _read_path(store: "FileStore", relpath: str) -> dict:
     except OSError as exc:  # the system's reason, in the language asked (a pipe: not a regular file)
         zh, en = os_reason(exc)
         raise SafetrainError(f"无法读取规则集文件 {path}：{zh}", f"cannot read rule set file {path}: {en}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SafetrainError(f"无法读取规则集文件 {path}：{exc}", f"cannot read rule set file {path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise SafetrainError(f"无法读取规则集文件 {path}：不是 UTF-8 文本", f"cannot read rule set file {path}: "
+                             "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:  # in check's words, line and column
+        from .tomlerrors import syntax_error
+        from .tomlparse import _from_tomllib
+
+        text = data.decode("utf-8")
+        fault = _from_tomllib(str(exc), text)
+        zh, en = syntax_error(fault.reason, text, fault.line)
+        raise SafetrainError(f"无法读取规则集文件 {path}：{zh}（第 {fault.line} 行第 {fault.column} 列）",
+                             f"cannot read rule set file {path}: {en} (line {fault.line}, column {fault.column})") from None
 
 
 def _shown(store: "FileStore | None", relpath: str) -> str:
