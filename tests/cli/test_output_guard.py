@@ -213,3 +213,17 @@ def test_a_department_name_a_file_cannot_hold_is_made_safe(make_archive):
     root = make_archive({"people/E1.toml": person(department='"机加/装配:一"')})
     r = run("render", "signin", "--department", "机加/装配:一", "-a", str(root), *AS_OF)
     assert r.exit_code == 0 and r.stdout.strip() == str(root / "printed" / "signin-机加_装配_一.docx"), r.output
+
+
+def test_the_archive_an_output_would_land_in_is_named_as_every_line_names_it(make_archive, monkeypatch):
+    """From inside the archive its refusal said `..`-style names elsewhere and the machine's whole
+    path here: one naming (discover.display_name)."""
+    from click.testing import CliRunner
+
+    from safetrain.cli import main
+
+    root = make_archive({"people/E1.toml": person()})
+    monkeypatch.chdir(root / "people")
+    r = CliRunner().invoke(main, ["ledger", "..", "-o", "x.xlsx", "--lang", "en"])
+    assert r.exit_code == 2 and "x.xlsx is inside the people of the archive ..: not written to" in r.output, r.output
+    assert str(root) not in r.output

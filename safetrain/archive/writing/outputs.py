@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from ...errors import SafetrainError
-from ..reading.discover import MARKER, find_root
+from ..reading.discover import MARKER, display_name, find_root
 from ..reading.spec import ARCHIVE_FOLDERS
 from .lock import LOCK_NAME
 
@@ -37,6 +37,7 @@ def refuse_records(path: str | os.PathLike) -> None:
         return
     rel = real.relative_to(Path(os.path.realpath(root)))
     top = rel.parts[0] if rel.parts else ""
+    root = display_name(root)  # named as every line names an archive
     if not rel.parts:
         raise SafetrainError(f"{path} 是档案的根目录（有 {MARKER}），不能写入", f"{path} is an archive's root folder "
                              f"(it holds {MARKER}): not written to")
