@@ -66,6 +66,8 @@ def _configured(config, name: str | None, store) -> tuple[RuleSet, str]:
     try:
         return _ruleset(config.ruleset, store)
     except SafetrainError as exc:
+        if config.ruleset not in exc.zh:  # about a file the rule set extends: said of that one
+            raise
         raise SafetrainError(f"{MARKER}：`ruleset` {exc.zh}", f"{MARKER}: `ruleset`: {exc.en}") from None
 
 
@@ -96,7 +98,7 @@ def require_register(archive: Archive, findings: Iterable[Finding] = ()) -> None
     names the file and its first problem (from `findings`, the check's or the loader's)."""
     if archive.config is not None:
         return
-    where = f"{display_name(Path(archive.root))}/{MARKER}" if archive.root else MARKER  # as every line names it
+    where = f"{archive.root}/{MARKER}" if archive.root else MARKER
     first = next((f for f in findings if f.file == MARKER and f.code in ("A001", "A002")), None)
     zh = f"：{first.message_zh}" if first else ""
     en = f": {first.message_en}" if first else ""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -60,8 +61,22 @@ class Outcome:
         return (InternalError if self.internal else SafetrainError)(self.zh, self.en)
 
     def line(self, lang: str = "zh") -> str:
-        """The failure as the command line prints it."""
-        return self.error().line(lang)
+        """The failure as the command line prints it (the archive's folder as display_name writes it)."""
+        return (InternalError if self.internal else SafetrainError)(self.shown("zh"), self.shown("en")).line(lang)
+
+    def shown(self, lang: str = "zh") -> str | None:
+        """The failure's message in `lang`, the archive's folder (and its files' paths) written as
+        every line names an archive (discover.display_name): relative to the current folder where it
+        is related to it, so CI output reads the same on every machine. The Outcome keeps the whole
+        path (the site words it its own way: site.left_out_rows)."""
+        from .archive.reading.discover import display_name
+
+        text = self.en if lang == "en" else self.zh
+        whole = os.path.abspath(self.root)
+        shown = display_name(Path(whole))
+        if text is None or shown == whole:
+            return text
+        return re.sub(rf"{re.escape(whole)}(?![\w.\-])", lambda _: shown, text)
 
 
 def each_archive(roots: Sequence[Path], as_of: date, work: Callable[[Any], Any] | None = None, *,
@@ -90,37 +105,22 @@ def _one(root: Path, as_of: date, work, cache: bool, options: dict) -> Outcome:
 
 def attempt(root: Path, task: Callable[[], Any]) -> Outcome:
     """`task()` as the Outcome of the archive at `root`: its value, or the one line of
-    why it failed, whatever the reason (SAFETRAIN_DEBUG=1 lets a bug through); the archive
-    named as everywhere (discover.display_name: relative to the current folder where the two
-    share one, so CI output reads the same on every machine)."""
+    why it failed, whatever the reason (SAFETRAIN_DEBUG=1 lets a bug through)."""
     try:
         return Outcome(root, task())
     except SafetrainError as exc:  # named for the archive unless it names it already (a workspace has many)
-        from .archive.reading.discover import display_name
-
-        named = str(root) in exc.zh or f"{display_name(Path(root))}/" in exc.zh
-        return _shown(Outcome(root, zh=exc.zh if named else f"{exc.zh}；档案：{root}",
-                              en=exc.en if named else f"{exc.en}; archive: {root}"))
+        named = str(root) in exc.zh
+        return Outcome(root, zh=exc.zh if named else f"{exc.zh}；档案：{root}",
+                       en=exc.en if named else f"{exc.en}; archive: {root}")
     except OSError as exc:  # a file the system would not give us
         zh, en = os_reason(exc)
         err = SafetrainError(f"无法读取 {exc.filename or root}：{zh}", f"cannot read {exc.filename or root}: {en}")
-        return _shown(Outcome(root, zh=err.zh, en=err.en))
+        return Outcome(root, zh=err.zh, en=err.en)
     except Exception as exc:  # a bug: this archive's, the others go on
         if os.environ.get("SAFETRAIN_DEBUG"):
             raise
         err = InternalError.of(exc, str(root))
-        return _shown(Outcome(root, zh=err.zh, en=err.en, internal=True))
-
-
-def _shown(failed: Outcome) -> Outcome:
-    """`failed` with the archive's folder written as display_name writes it (its files' paths too)."""
-    from .archive.reading.discover import display_name
-
-    whole, shown = str(failed.root), display_name(Path(failed.root))
-    if shown == whole or not os.path.isabs(whole):
-        return failed
-    return Outcome(failed.root, zh=failed.zh.replace(whole, shown), en=failed.en.replace(whole, shown),
-                   internal=failed.internal)
+        return Outcome(root, zh=err.zh, en=err.en, internal=True)
 
 
 # -- in several processes -----------------------------------------------------------------

@@ -96,8 +96,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
         from ..archive.reading.discover import display_name
         from ..reports.findings import unchecked
 
-        text = unchecked(fmt, display_name(outcome.root), (as_of or date.today()).isoformat(),
-                         outcome.en if lang == "en" else outcome.zh)
+        text = unchecked(fmt, display_name(outcome.root), (as_of or date.today()).isoformat(), outcome.shown(lang))
         if text is None:
             return
         if fmt == "junit":

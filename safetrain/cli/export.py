@@ -83,12 +83,13 @@ def _usable(archives, lang: str, left_out):
     `left_out` and left out."""
     from ..api import require_register
     from ..errors import SafetrainError
+    from ..runner import Outcome
 
     for result in archives:
         try:
             require_register(result.archive, result.findings)
-        except SafetrainError as problem:
-            click.echo(problem.line(lang), err=True)
+        except SafetrainError as problem:  # the archive named as every line names it
+            click.echo(Outcome(Path(result.archive.root), zh=problem.zh, en=problem.en).line(lang), err=True)
             archives.failed = True
             left_out(result)
             continue

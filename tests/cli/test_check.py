@@ -236,3 +236,33 @@ def test_a_rule_set_that_cannot_be_had_is_said_of_safetrain_toml_s_key(make_arch
     r = run("check", str(root), *AS_OF)
     assert r.exit_code == 2 and "bad.toml：TOML 语法错误：表头缺少结尾的 ]（第 2 行第 3 列）" in r.output, r.output
     assert "Expected" not in r.output
+
+
+def test_a_rule_set_file_is_read_as_check_reads_a_record(make_archive):
+    """A byte-order mark is no error, GBK and nesting too deep are said in check's words (an
+    internal error before), and a file the rule set extends is blamed, not safetrain.toml's key."""
+    root = make_archive({"people/E1.toml": person(), "rules/r.toml": b'\xef\xbb\xbfextends = "national"\nname = "r"\n'},
+                        ruleset="rules/r.toml")
+    assert run("check", str(root), *AS_OF).exit_code in (0, 1)
+    (root / "rules/r.toml").write_bytes('extends = "national"\nname = "中文"\n'.encode("gbk"))
+    r = run("check", str(root), *AS_OF)
+    assert r.exit_code == 2 and "不是 UTF-8 编码，而是 GBK/GB18030" in r.output, r.output
+    (root / "rules/r.toml").write_text("x = " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    r = run("check", str(root), *AS_OF)
+    assert r.exit_code == 2 and "嵌套过深" in r.output and "内部错误" not in r.output, r.output
+    (root / "rules/r.toml").write_text('extends = "rules/gone.toml"\nname = "r"\n', encoding="utf-8")
+    r = run("check", str(root), *AS_OF)
+    assert r.exit_code == 2 and "gone.toml" in r.output and "`ruleset`" not in r.output, r.output
+
+
+def test_a_failed_archive_s_line_names_it_once_and_as_shown(make_archive, tmp_path):
+    """`..` from inside the archive, its name beside a sibling; the suffix naming the archive is
+    kept (a name that merely appears inside a path in the message is no naming of it)."""
+    ws = tmp_path / "ws"
+    make_archive({"people/E1.toml": person()}, root=ws / "ok")
+    make_archive({"people/E1.toml": person()}, root=ws / "a", ruleset="../data/base.toml")
+    r = run("check", ".", *AS_OF, cwd=ws)
+    assert "；档案：a" in r.output and str(ws) not in r.output, r.output
+    r = run("check", "../..", *AS_OF, "--format", "json", cwd=ws / "a" / "people")
+    errors = [doc["error"] for doc in map(json.loads, r.stdout.splitlines()) if "error" in doc]
+    assert errors and errors[0].endswith("；档案：..") and str(ws) not in r.stdout, r.stdout

@@ -39,23 +39,17 @@ def _read_path(store: "FileStore", relpath: str) -> dict:
     if state == "missing":
         raise SafetrainError(f"找不到规则集文件 {path}", f"rule set file not found: {path}")
     try:
-        data, _ = store.read_bytes(relpath)
-        return tomllib.loads(data.decode("utf-8"))
+        data, size = store.read_bytes(relpath)
     except OSError as exc:  # the system's reason, in the language asked (a pipe: not a regular file)
         zh, en = os_reason(exc)
         raise SafetrainError(f"无法读取规则集文件 {path}：{zh}", f"cannot read rule set file {path}: {en}") from None
-    except UnicodeDecodeError:
-        raise SafetrainError(f"无法读取规则集文件 {path}：不是 UTF-8 文本", f"cannot read rule set file {path}: "
-                             "not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:  # in check's words, line and column
-        from .tomlerrors import syntax_error
-        from .tomlparse import _from_tomllib
+    from .reader import RawFile, parse_file
 
-        text = data.decode("utf-8")
-        fault = _from_tomllib(str(exc), text)
-        zh, en = syntax_error(fault.reason, text, fault.line)
-        raise SafetrainError(f"无法读取规则集文件 {path}：{zh}（第 {fault.line} 行第 {fault.column} 列）",
-                             f"cannot read rule set file {path}: {en} (line {fault.line}, column {fault.column})") from None
+    got = parse_file("config", relpath, data, size)  # as check reads a file: a BOM, GBK, nesting, line and column
+    if not isinstance(got, RawFile):
+        raise SafetrainError(f"无法读取规则集文件 {path}：{got.message_zh}", f"cannot read rule set file {path}: "
+                             f"{got.message_en}")
+    return got.data
 
 
 def _shown(store: "FileStore | None", relpath: str) -> str:

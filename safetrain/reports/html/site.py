@@ -298,18 +298,16 @@ def archive_part(plan: Plan, i: int, result: Result) -> tuple[list[Page], dict, 
 def left_out_rows(plan: Plan, left_out: Sequence) -> list[tuple[str, str]]:
     """(name, reason) of each archive (or path) of `left_out` ((folder, why): what could not be
     read), as the site names it: by its name among the plan's archives (else its folder's name),
-    the reason with the archive's folder written so, however the message wrote it (relative to
-    the folder the run was started from, or whole): the same page from every folder, nothing of
-    the machine in a page to be published."""
-    from ...archive.reading.discover import display_name
-
+    the reason with the archive's folder (whole in the message, or as typed) written so: the same
+    page from every folder, nothing of the machine in a page to be published."""
     named = dict(zip(plan.roots, plan.names))
     out = []
     for root, why in left_out:
         whole = os.path.abspath(root)
         name = named.get(Path(whole)) or Path(whole).name
-        for form in sorted({whole, display_name(Path(whole)), str(root)}, key=len, reverse=True):
-            why = re.sub(rf"(?<![\w.\-/]){re.escape(form)}(?=/|$|[；;，,。、 ）)])", lambda _: name, why)
+        for form in sorted({whole, str(root)}, key=len, reverse=True):  # the message keeps the whole path
+            if os.path.isabs(form) or form not in (".", ".."):    # (runner.Outcome); or the path as typed
+                why = re.sub(rf"(?<![\w.\-/]){re.escape(form)}(?![\w.\-])", lambda _: name, why)
         out.append((name, why))
     return out
 
