@@ -18,7 +18,7 @@ from .archive.reading.discover import archive_root, discover, display_name
 from .archive.reading.files import LocalFiles
 from .archive.reading.loader import load, load_files, locate, snapshot
 from .archive.reading.models import Archive
-from .archive.reading.rulesets import is_path, ruleset_tables
+from .archive.reading.rulesets import RuleSetUnread, is_path, ruleset_tables
 from .archive.reading.spec import MARKER
 from .errors import SafetrainError
 from .findings import Finding
@@ -65,8 +65,8 @@ def _configured(config, name: str | None, store) -> tuple[RuleSet, str]:
         return _ruleset(name or DEFAULT_RULESET, store)
     try:
         return _ruleset(config.ruleset, store)
-    except SafetrainError as exc:
-        if config.ruleset not in exc.zh:  # about a file the rule set extends: said of that one
+    except RuleSetUnread as exc:
+        if exc.name != config.ruleset:  # a file the rule set extends: said of that one
             raise
         raise SafetrainError(f"{MARKER}：`ruleset` {exc.zh}", f"{MARKER}: `ruleset`: {exc.en}") from None
 

@@ -266,3 +266,15 @@ def test_a_failed_archive_s_line_names_it_once_and_as_shown(make_archive, tmp_pa
     r = run("check", "../..", *AS_OF, "--format", "json", cwd=ws / "a" / "people")
     errors = [doc["error"] for doc in map(json.loads, r.stdout.splitlines()) if "error" in doc]
     assert errors and errors[0].endswith("；档案：..") and str(ws) not in r.stdout, r.stdout
+
+
+def test_a_broken_file_a_rule_set_extends_is_not_blamed_on_safetrain_toml(make_archive):
+    """The file at fault is told by which file was asked for, not by a search of the message's
+    text (`r.toml` is in `bar.toml`)."""
+    root = make_archive({"people/E1.toml": person(), "r.toml": 'extends = "bar.toml"\nname = "r"\n',
+                         "bar.toml": "[x\n"}, ruleset="r.toml")
+    r = run("check", str(root), *AS_OF)
+    assert r.exit_code == 2 and "bar.toml：TOML 语法错误" in r.output and "`ruleset`" not in r.output, r.output
+    (root / "r.toml").unlink()
+    r = run("check", str(root), *AS_OF)
+    assert r.exit_code == 2 and "safetrain.toml：`ruleset` 找不到规则集文件" in r.output, r.output

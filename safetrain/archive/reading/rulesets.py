@@ -22,12 +22,25 @@ def builtin_names() -> list[str]:
     return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml"))
 
 
+class RuleSetUnread(SafetrainError):
+    """A rule set that cannot be had; `name`: the name or path it was asked by (the top of a chain
+    is what an archive's safetrain.toml names, a file further down what another one extends)."""
+
+    name: str = ""
+
+
+def _unread(name: str, zh: str, en: str) -> RuleSetUnread:
+    exc = RuleSetUnread(zh, en)
+    exc.name = name
+    return exc
+
+
 def _read_builtin(name: str) -> dict:
     ref = resources.files("safetrain.rulesets") / f"{name}.toml"
     if not ref.is_file():
         names = "、".join(builtin_names())
-        raise SafetrainError(f"没有名为 \"{name}\" 的内置规则集（可选：{names}）",
-                             f"no built-in rule set named \"{name}\" (one of: {', '.join(builtin_names())})")
+        raise _unread(name, f"没有名为 \"{name}\" 的内置规则集（可选：{names}）",
+                      f"no built-in rule set named \"{name}\" (one of: {', '.join(builtin_names())})")
     return tomllib.loads(ref.read_text("utf-8"))
 
 
@@ -35,20 +48,20 @@ def _read_path(store: "FileStore", relpath: str) -> dict:
     path = _shown(store, relpath)
     state = store.status(relpath)
     if state == "outside":
-        raise SafetrainError(f"规则集文件 {relpath} 不在档案内", f"rule set file {relpath} is outside the archive")
+        raise _unread(relpath, f"规则集文件 {relpath} 不在档案内", f"rule set file {relpath} is outside the archive")
     if state == "missing":
-        raise SafetrainError(f"找不到规则集文件 {path}", f"rule set file not found: {path}")
+        raise _unread(relpath, f"找不到规则集文件 {path}", f"rule set file not found: {path}")
     try:
         data, size = store.read_bytes(relpath)
     except OSError as exc:  # the system's reason, in the language asked (a pipe: not a regular file)
         zh, en = os_reason(exc)
-        raise SafetrainError(f"无法读取规则集文件 {path}：{zh}", f"cannot read rule set file {path}: {en}") from None
+        raise _unread(relpath, f"无法读取规则集文件 {path}：{zh}", f"cannot read rule set file {path}: {en}") from None
     from .reader import RawFile, parse_file
 
     got = parse_file("config", relpath, data, size)  # as check reads a file: a BOM, GBK, nesting, line and column
     if not isinstance(got, RawFile):
-        raise SafetrainError(f"无法读取规则集文件 {path}：{got.message_zh}", f"cannot read rule set file {path}: "
-                             f"{got.message_en}")
+        raise _unread(relpath, f"无法读取规则集文件 {path}：{got.message_zh}",
+                      f"cannot read rule set file {path}: {got.message_en}")
     return got.data
 
 
