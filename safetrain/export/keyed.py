@@ -19,7 +19,6 @@ git commit, evaluation date and safetrain version the rows come from.
 
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -127,7 +126,7 @@ def plan(paths: Iterable[str | os.PathLike]) -> list[Planned]:
         if config is None:  # unusable: an error naming its first problem, as every other command says it
             problem = config_problem(root) or SafetrainError(
                 f"{where} 无法读取或不符合格式（见 safetrain check）", f"{where} is unreadable or invalid (see safetrain check)")
-            planned.append(Planned(root, name, None, failure=attempt(root, functools.partial(_raise, problem))))
+            planned.append(Planned(root, name, None, failure=Outcome(root, zh=problem.zh, en=problem.en)))
             continue
         code = config.enterprise.credit_code
         problem = credit_code_problem(code)
@@ -153,10 +152,6 @@ def plan(paths: Iterable[str | os.PathLike]) -> list[Planned]:
                 "neither is exported"))
         out.append(p)
     return sorted(out, key=lambda p: p.name)
-
-
-def _raise(problem) -> None:
-    raise problem
 
 
 @dataclass(frozen=True)

@@ -189,10 +189,12 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
             yield _control(key, first_control(value))
         elif kind == "str" and field.one_line and _LINE_CONTROL(value):
             yield _line_break(key, _LINE_CONTROL(value).group(0))
-        elif kind == "path" and first_control(value.replace("\0", "")):  # a file's name is one line too
-            yield _control(key, first_control(value.replace("\0", "")))
-        elif kind == "path" and _LINE_CONTROL(value.replace("\0", "")):
-            yield _line_break(key, _LINE_CONTROL(value.replace("\0", "")).group(0))
+        elif kind == "path":  # a file's name is one line too (a NUL is A008's: leaves_archive)
+            name = value.replace("\0", "")
+            if first_control(name):
+                yield _control(key, first_control(name))
+            elif _LINE_CONTROL(name):
+                yield _line_break(key, _LINE_CONTROL(name).group(0))
         elif kind == "str" and field.one_line and field.required and not value.strip():  # a name of nobody
             yield Problem(key, f"`{dotted(key)}` 为空", f"`{dotted(key)}` is empty")
     elif kind == "id":
