@@ -144,3 +144,27 @@ def test_a_records_row_is_its_values_in_column_order():
                     assert list(map(type, d.row(record))) == list(map(type, d.values(record).values()))
                     seen.add(name)
     assert {"_PERSON", "_ATTENDANCE", "_SESSION", "_CERTIFICATE", "_ENTERPRISE"} <= seen
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 8, 9, 17])
+def test_rows_go_in_many_a_statement(count, tmp_path, monkeypatch):
+    """A table's rows go to SQLite ROWS_PER_INSERT at a time (one statement per row costs
+    about twice as much), the last few on their own: the same
+    rows whether a statement holds one, eight, or as many as SQLite takes parameters for."""
+    monkeypatch.setattr(export_sqlite, "ROWS_PER_INSERT", 8)
+    table = export_sqlite.TABLES["session_topics"]
+    made = [("a", f"S{i:03d}", f"t{i}") for i in range(count)]
+    db = export_sqlite._created(tmp_path / "t.db")
+    statements = []
+    db.set_trace_callback(statements.append)
+    assert export_sqlite._insert(db, table, iter(made)) == count
+    inserts = [s for s in statements if s.startswith("INSERT")]
+    assert len(inserts) == count // 8 + count % 8  # eight rows a statement, then one each
+    assert all(s.count("), (") == 7 for s in inserts[:count // 8])
+    db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 7)  # two rows of three columns a statement at most
+    statements.clear()
+    db.execute("DELETE FROM session_topics")
+    assert export_sqlite._insert(db, table, iter(made)) == count
+    assert len([s for s in statements if s.startswith("INSERT")]) == count // 2 + count % 2
+    assert db.execute("SELECT * FROM session_topics").fetchall() == sorted(made)
+    db.close()
