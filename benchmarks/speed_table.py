@@ -26,6 +26,7 @@ timed in the same run, unless said otherwise):
   pair       pair_speed.py: 10,000 apprentices x 5,000 mentors, exact         goal <= 3 s
   ledger     ledger, 100k/20k, over check of the same archive (both cold)     goal <= 1.2, < 500 MB
   export     export sqlite, 100k/20k, over check (both cold)                  goal <= 1.0
+             (ledger and export: both --no-cache, then both with the cache in an empty folder)
   render     render person --all of 2,000 people: documents per second        goal >= 2x before
 """
 
@@ -175,7 +176,9 @@ def _load() -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", default="cold,warm,edit,large,workspace,pair,ledger,export,render")
-    ap.add_argument("--repeat", type=int, default=5, help="runs per figure (the large archive: at most 3)")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per figure (the large archive: at most --large-repeat)")
+    ap.add_argument("--large-repeat", type=int, default=3,
+                    help="at most this many runs per figure of the 100k archive and the workspace (default 3)")
     ap.add_argument("--tree", type=Path, default=HERE.parent, help="the checkout whose safetrain is timed")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "safetrain-speed-table")
     args = ap.parse_args(argv)
@@ -211,7 +214,7 @@ def main(argv=None) -> int:
             large = t.archive(100000, 20000, 600000)
         if "large" in rows:
             xs, ys = t.alternate(lambda: t.bare(large), lambda: t.check(large, cache=cache, cold=True),
-                                 repeat=min(3, args.repeat))
+                                 repeat=min(args.large_repeat, args.repeat))
             ratio = t.row("large", "check 100k/20k, cold", xs, ys, "(see below)", lambda r: True)
             linear = ratio / t.ratios["cold"]
             print(f"  {'':<34}100k ratio / 10k ratio {linear:.2f}, goal <= 1.15: "
@@ -221,12 +224,12 @@ def main(argv=None) -> int:
             one = ("-j", "1") if t.has_cache else ()  # a tree with the runner: one process, said explicitly
             xs, ys = t.alternate(lambda: t.bare(ws), lambda: t.safetrain(
                 "check", ws, "--as-of", AS_OF, "--format", "json", *one, cache=cache, cold=True),
-                repeat=min(3, args.repeat))
+                repeat=min(args.large_repeat, args.repeat))
             t.row("workspace", "check 500 x 50 people, cold, -j 1", xs, ys, "<= 1.0", lambda r: r <= 1.0)
             if t.has_cache:  # as a user runs it: every core for a workspace this size (runner.jobs_for)
                 xs2, ys2 = t.alternate(lambda: t.bare(ws), lambda: t.safetrain(
                     "check", ws, "--as-of", AS_OF, "--format", "json", cache=cache, cold=True),
-                    repeat=min(3, args.repeat))
+                    repeat=min(args.large_repeat, args.repeat))
                 t.row("workspace-j", f"check 500 x 50 people, cold, as run ({os.cpu_count()} cores)", xs2, ys2,
                       "<= 1.0", lambda r: r <= 1.0)
             first = sorted(p for p in ws.iterdir() if p.is_dir())[:100]
@@ -246,17 +249,23 @@ def main(argv=None) -> int:
             out = args.workdir / ("ledger.xlsx" if name == "ledger" else "export.db")
             args_of = (["ledger", "-a", large, "-o", out] if name == "ledger" else ["export", "sqlite", out, large])
 
-            def made(args_of=args_of, out=out):
-                if out.exists():
-                    out.unlink()
-                return t.safetrain(*args_of, "--as-of", AS_OF, ok=(0,))
+            # both without a cache (--no-cache); then, where the tree has one, both as a first
+            # run makes them: the cache in an empty folder each time (what `cold` times)
+            for how, kw in (("", {}), (", empty cache", {"cache": cache, "cold": True})):
+                if kw and not t.has_cache:
+                    continue
 
-            xs, ys = t.alternate(lambda: t.check(large), made, repeat=min(3, args.repeat))
-            goal = "<= 1.2" if name == "ledger" else "<= 1.0"
-            t.row(name, f"{command} 100k/20k over check", xs, ys, goal,
-                  (lambda r: r <= 1.2) if name == "ledger" else (lambda r: r <= 1.0))
-            print(f"  {'':<34}peak memory {statistics.median(y.mb for y in ys):.0f} MB"
-                  + (" (goal < 500 MB)" if name == "ledger" else ""))
+                def made(args_of=args_of, out=out, kw=kw):
+                    if out.exists():
+                        out.unlink()
+                    return t.safetrain(*args_of, "--as-of", AS_OF, ok=(0,), **kw)
+
+                xs, ys = t.alternate(lambda kw=kw: t.check(large, **kw), made, repeat=min(args.large_repeat, args.repeat))
+                goal = "<= 1.2" if name == "ledger" else "<= 1.0"
+                t.row(name + how.replace(", empty cache", "-cached"), f"{command} 100k/20k over check{how}", xs, ys,
+                      goal, (lambda r: r <= 1.2) if name == "ledger" else (lambda r: r <= 1.0))
+                print(f"  {'':<34}peak memory {statistics.median(y.mb for y in ys):.0f} MB"
+                      + (" (goal < 500 MB)" if name == "ledger" else ""))
         if "render" in rows:
             people = t.archive(2000, 400, 12000)
             out = args.workdir / "printed"

@@ -372,8 +372,16 @@ class Ahead:
 
 
 def _records_ahead(tmp, src: Source) -> dict[str, int]:
-    """In the forked copy: the record tables of `src` (which has no findings) into `tmp`."""
+    """In the forked copy: the record tables of `src` (which has no findings) into `tmp`,
+    flushed to disk here (the copy is done before the rules are), so that the flush that
+    makes the whole file durable at the end (atomic.replacing) has only the findings left."""
     from ..archive.reading.loader import quiet_gc
 
     with quiet_gc():
-        return record_tables(tmp, src)
+        counts = record_tables(tmp, src)
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return counts

@@ -168,3 +168,27 @@ def test_rows_go_in_many_a_statement(count, tmp_path, monkeypatch):
     assert len([s for s in statements if s.startswith("INSERT")]) == count // 2 + count % 2
     assert db.execute("SELECT * FROM session_topics").fetchall() == sorted(made)
     db.close()
+
+
+@needs_fork
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names an open file by /proc/self/fd")
+def test_the_copy_flushes_its_tables_to_disk_itself(ahead_always, started, tmp_path, monkeypatch):
+    """The copy flushes what it wrote before it says it is done (it has the time: the rules
+    are still running), so the flush of the whole file at the end has only the findings left."""
+    log = tmp_path / "fsync.log"
+    fsync = os.fsync
+
+    def recording(fd):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {os.readlink(f'/proc/self/fd/{fd}')}\n")
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recording)
+    out = tmp_path / "out" / "ahead.db"
+    out.parent.mkdir()
+    export(out, ARCHIVES[0])
+    flushed = [line.split(" ", 1) for line in log.read_text("utf-8").splitlines()]
+    copy = [path for pid, path in flushed if int(pid) != os.getpid()]
+    mine = [path for pid, path in flushed if int(pid) == os.getpid()]
+    assert len(started) == 1 and len(copy) == 1 and Path(copy[0]).parent == out.parent  # the temporary file
+    assert copy[0] in mine  # and this process still flushes the whole file before it takes OUT's name
