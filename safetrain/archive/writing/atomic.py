@@ -110,7 +110,7 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        _fsync(tmp)
+        fsync_file(tmp)
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException as exc:
@@ -123,7 +123,8 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
         raise
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: str | os.PathLike) -> None:
+    """What has been written to the file at `path` is on disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -167,7 +168,7 @@ def flush(paths) -> None:
         os.sync()
         return
     for path in paths:  # pragma: no cover - Windows
-        _fsync(Path(path))
+        fsync_file(path)
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
