@@ -145,6 +145,19 @@ def test_certificates_written_inline_are_edited_in_place(make_archive):
     assert "0 个文件需要格式化" in run("fmt", "--check", root).output
 
 
+
+def test_a_list_of_dates_ending_in_a_blank_is_edited_in_place(make_archive):
+    """`reviews = [2024-06-01 ]` (a blank before `]`, as a hand might type it) is TOML like any
+    other: tomlkit wrote it back without the blank, so `cert review` refused the file."""
+    table = ('[[certificates]]\nkind = "other"\nnumber = "JK-1"\nissued = 2023-01-01\nexpires = 2026-01-01\n'
+             "reviews = [2024-06-01 ]\n")
+    root = make_archive({"people/E9.toml": person("王五") + "\n" + table})
+    path = root / "people/E9.toml"
+    r = run("cert", "review", "E9", "JK-1", "--date", "2025-06-01", root)
+    assert r.exit_code == 0, r.output
+    assert "reviews = [2024-06-01, 2025-06-01]\n" in path.read_text("utf-8")  # the list the editor lays out
+    assert a_family(root) == []
+
 def test_attach_as_contract(archive, tmp_path):
     scan = tmp_path / "合同.pdf"
     scan.write_bytes(b"%PDF-1.4\n%%EOF\n")

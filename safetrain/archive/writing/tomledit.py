@@ -40,18 +40,26 @@ def _item(text: str):
 
 
 def _keep_space_after_dates(node) -> None:
-    """tomlkit keeps the blank between a date that ends an inline table and its `}` as the date's
-    comment spacing, which it does not write back (`{ expires = 2026-01-01 }` came out without it,
-    so such a file could not be edited): the blank made the table's own, where any other value's is."""
-    from tomlkit.items import AoT, Array, Date, InlineTable, Table, Whitespace
+    """tomlkit (0.15) keeps the blank between a date that ends an inline table or an array and its
+    `}` or `]` as the date's comment spacing, which it does not write back (`{ expires = 2026-01-01 }`
+    and `[2023-01-01 ]` came out without it, so such a file could not be edited): the blank made the
+    table's or the array's own, where any other value's is."""
+    from tomlkit.items import AoT, Array, Date, InlineTable, Table, Whitespace, _ArrayItemGroup
+
+    def loose(value) -> str:  # the blank a date ending its table or array holds, taken from it
+        trivia = value.trivia
+        if not isinstance(value, Date) or not trivia.comment_ws or trivia.comment:
+            return ""
+        blank, trivia.comment_ws = trivia.comment_ws, ""
+        return blank
 
     if isinstance(node, InlineTable):
         body = node.value.body
-        if body and body[-1][0] is not None and isinstance(body[-1][1], Date):
-            trivia = body[-1][1].trivia
-            if trivia.comment_ws and not trivia.comment:
-                body.append((None, Whitespace(trivia.comment_ws)))
-                trivia.comment_ws = ""
+        if body and body[-1][0] is not None and (blank := loose(body[-1][1])):
+            body.append((None, Whitespace(blank)))
+    if isinstance(node, Array) and node._value and node._value[-1].value is not None:
+        if blank := loose(node._value[-1].value):  # tomlkit's own form of a blank before `]`
+            node._value.append(_ArrayItemGroup(indent=Whitespace(blank)))
     if isinstance(node, (Array, AoT)):
         for item in node:
             _keep_space_after_dates(item)
