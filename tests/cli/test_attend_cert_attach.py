@@ -252,3 +252,47 @@ def test_a_control_character_in_a_scan_s_name_is_left_out_of_its_copy(archive, t
     person_file = archive / "people/E1.toml"
     person_file.write_text(person_file.read_text("utf-8") + 'attachments = ["attachments/sc\\u000ban.pdf"]\n', "utf-8")
     assert [(code, file) for code, file, _ in a_family(archive)] == [("A002", "people/E1.toml")], a_family(archive)
+
+
+def test_a_scan_named_like_a_temporary_file_is_not_swept_away(archive, tmp_path):
+    """`.scan.abcdefgh.tmp` is the shape of safetrain's own temporary files, which a later write
+    into the folder removes once a minute old: the copy is named without the leading dot, and
+    such a file already inside the archive is refused rather than recorded."""
+    scan = tmp_path / ".scan.abcdefgh.tmp"
+    scan.write_bytes(b"%PDF scan")
+    r = run("attach", "sessions/S1", scan, "-a", archive, "--lang", "en")
+    assert r.exit_code == 0 and "copied to attachments/scan.abcdefgh.tmp" in r.output, r.output
+    copy = archive / "attachments/scan.abcdefgh.tmp"
+    os.utime(copy, (1, 1))  # long past the minute after which a crashed write's file is removed
+    other = tmp_path / "other.pdf"
+    other.write_bytes(b"%PDF other")
+    assert run("attach", "sessions/S1", other, "-a", archive).exit_code == 0  # a write into attachments/
+    assert copy.read_bytes() == b"%PDF scan" and a_family(archive) == []
+    inside = archive / "attachments/.x.abcdefgh.tmp"
+    inside.write_bytes(b"%PDF inside")
+    before = snapshot(archive)
+    r = run("attach", "sessions/S1", inside, "-a", archive, "--lang", "en")
+    assert r.exit_code == 2 and "named like a temporary file" in r.output, r.output
+    assert snapshot(archive) == before
+
+
+def test_a_scan_that_changes_while_it_is_copied_is_not_attached(archive, tmp_path, monkeypatch):
+    """The hash recorded is of the bytes copied: a scan still being written (its bytes differ
+    from those hashed first) leaves no copy and no record."""
+    from safetrain.archive.writing import records
+
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF first")
+    hashed = records.sha256_of
+
+    def then_changed(path):
+        digest = hashed(path)
+        if path == scan:
+            scan.write_bytes(b"%PDF first, and more")
+        return digest
+
+    monkeypatch.setattr(records, "sha256_of", then_changed)
+    before = snapshot(archive)
+    r = run("attach", "sessions/S1", scan, "-a", archive, "--lang", "en")
+    assert r.exit_code == 2 and "changed while it was being copied" in r.output, r.output
+    assert snapshot(archive) == before

@@ -32,6 +32,11 @@ STALE_SECONDS = 60
 _swept: set[str] = set()
 
 
+def is_temporary_name(name: str) -> bool:
+    """Whether a file named `name` is taken for a temporary file of ours (`sweep` removes it)."""
+    return _TEMP_NAME.fullmatch(name) is not None
+
+
 def sweep(folder: str | os.PathLike, force: bool = False) -> list[str]:
     """Remove the temporary files a crashed write left in `folder` (older than
     STALE_SECONDS); once per folder and process unless `force`. Returns their names."""
@@ -50,7 +55,7 @@ def sweep(folder: str | os.PathLike, force: bool = False) -> list[str]:
         return removed
     with entries:
         for entry in entries:
-            if not _TEMP_NAME.fullmatch(entry.name):
+            if not is_temporary_name(entry.name):
                 continue
             try:
                 st = entry.stat(follow_symlinks=False)

@@ -261,8 +261,9 @@ def _placed(root: Path, src: Path, digest: str, folder: str) -> tuple[str, bool]
     """(where `src` is inside the archive at `root`, whether it was copied there now): a file
     already inside stays where it is; another is copied into `folder` under a free name
     (never over a different file), never more readable than the source (a private 0600
-    scan stays private)."""
-    from .atomic import write_new_bytes
+    scan stays private). The copy is of the bytes `digest` was taken of, or none is made."""
+    from ..reading.files import open_regular
+    from .atomic import is_temporary_name, write_new_bytes
 
     real = src.resolve()
     if real.is_relative_to(root.resolve()):
@@ -270,16 +271,49 @@ def _placed(root: Path, src: Path, digest: str, folder: str) -> tuple[str, bool]
         if kind_of_path(inside) is not None:  # a record is no scan: its next edit would break the sha256 kept
             raise EditError(f"{inside} 是档案的记录文件，不能作为附件",
                             f"{inside} is one of the archive's records, not an attachment")
+        if is_temporary_name(real.name):  # the next write into its folder would remove it
+            raise EditError(f"{inside} 的名字像 safetrain 的临时文件（写入时会被清除），请改名后再附加",
+                            f"{inside} is named like a temporary file of safetrain's, which a later write "
+                            "removes; rename it, then attach it")
         return inside, False
-    target = _free_name(root, LINE_CONTROL.sub("", src.name).strip() or "attachment", digest, folder)  # one line
+    name = LINE_CONTROL.sub("", src.name).strip()  # one line
+    if is_temporary_name(name):  # a copy under that name would be removed by the next write
+        name = name.lstrip(".")
+    target = _free_name(root, name or "attachment", digest, folder)
     if (root / target).exists():  # the same bytes are there already
         return target, False
+    fd, st = open_regular(src)
     try:
-        with open(src, "rb") as fh:
-            write_new_bytes(root / target, fh, mode=0o644 & os.fstat(fh.fileno()).st_mode)
+        with os.fdopen(fd, "rb") as fh:
+            reader = _Hashing(fh)
+            write_new_bytes(root / target, reader, mode=0o644 & st.st_mode)
     except FileExistsError:
         raise EditError(f"{target} 已存在，未覆盖", f"{target} already exists; not overwritten") from None
+    if reader.hexdigest() != digest:  # changed since it was hashed (still being written?): nothing recorded
+        os.unlink(root / target)
+        raise EditError(f"{src} 在复制时发生了变化，未附加；请等文件写完后重试",
+                        f"{src} changed while it was being copied; nothing was attached: try again once it is complete")
     return target, True
+
+
+class _Hashing:
+    """A file being copied, whose bytes are hashed as they are read (seek(0) starts again)."""
+
+    def __init__(self, fh):
+        self.fh, self.digest = fh, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.fh.read(size)
+        self.digest.update(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if (offset, whence) == (0, 0):
+            self.digest = hashlib.sha256()
+        return self.fh.seek(offset, whence)
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
 
 
 def _free_name(root: Path, name: str, digest: str, folder: str) -> str:
