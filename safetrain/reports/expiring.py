@@ -32,6 +32,7 @@ from typing import Iterator, Sequence
 
 from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
+from ..archive.reading.discover import path_text
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..rules.certstatus import (EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, STATE_LABELS, SUPERSEDED, VALID,
                                 certificate_state, expiry_alongside)
@@ -86,7 +87,7 @@ def _archive_key(result: Result) -> str:
     """What names the archive in a UID, whatever folder the command runs in:
     the enterprise's credit code and the archive folder's own name."""
     a = result.archive
-    folder = PurePath(str(a.root or a.name)).name
+    folder = path_text(PurePath(str(a.root or a.name)).name)  # a name that is no UTF-8: its bytes written out
     return f"{a.config.enterprise.credit_code if a.config else ''}/{folder}"
 
 

@@ -1,9 +1,12 @@
 """safetrain export sqlite: the workspace's records, findings and labels in one database."""
 
 import asyncio
+import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -453,3 +456,26 @@ def test_unmasked_findings_say_the_numbers_whole(tmp_path, monkeypatch):
             messages = " ".join(zh + en for zh, en in con.execute("SELECT message_zh, message_en FROM findings"))
             con.close()
             assert shown in messages and hidden not in messages, (run, args)
+
+
+@pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin", reason="a folder name that is no UTF-8 needs Linux")
+def test_an_archive_folder_whose_name_is_no_utf8_is_exported_and_listed(make_archive, tmp_path):
+    """A folder name Python reads with lone surrogates (byte 0xff) is written out as its bytes
+    (`coal\\xff`) wherever a name is stored: the SQLite and Parquet `archive` column, the
+    calendar's UIDs; no internal error, and the other archive of the workspace goes along."""
+    ws = tmp_path / "ws"
+    make_archive(ACME, root=ws / os.fsdecode(b"coal\xff"))
+    make_archive(BETA, root=ws / "beta")
+    out = tmp_path / "out.db"
+    r = export(str(out), str(ws))
+    assert r.exit_code == 0, r.output
+    con = sqlite3.connect(out)
+    try:
+        assert [a for (a,) in con.execute("SELECT archive FROM enterprises ORDER BY archive")] == ["beta", "coal\\xff"]
+    finally:
+        con.close()
+    # the terminal's own streams write such a name back as its bytes (surrogateescape): a real process
+    done = subprocess.run([sys.executable, "-m", "safetrain", "expiring", ws, "--as-of", str(AS_OF),
+                           "--ics", tmp_path / "c.ics"], capture_output=True)
+    assert done.returncode == 0 and b"coal\xff" in done.stdout, done.stderr.decode("utf-8", "replace")
+    assert (tmp_path / "c.ics").read_bytes().count(b"UID:") >= 1

@@ -51,6 +51,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from .discover import path_text
+
 SCHEMA = 1
 #: a file changed less than this before it was read may change again within the same tick
 RACY_NS = 2_000_000_000
@@ -244,8 +246,7 @@ class ArchiveCache:
 
     def __init__(self, path: Path, root: Path, tool: str):
         self.path, self.root, self.tool = path, root, tool
-        # the archive's row: its path as text, a name that is not UTF-8 escaped (SQLite takes no lone surrogate)
-        self.key = os.fsencode(root).decode("utf-8", "backslashreplace")
+        self.key = path_text(root)  # the archive's row: its path as text SQLite takes
         self.id: int | None = None  # the archive's row, once known
         self.changed: dict[str, Entry] = {}
         self.gone: set[str] = set()

@@ -129,7 +129,14 @@ def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
     common = Path(os.path.commonpath(roots))
     if common in roots:  # one archive (or one inside another's folder)
         common = common.parent
-    return [root.relative_to(common).as_posix() for root in roots]
+    return [path_text(root.relative_to(common).as_posix()) for root in roots]
+
+
+def path_text(path: str | os.PathLike) -> str:
+    """A path as text that every store takes (SQLite, Arrow, PostgreSQL, the cache): a
+    folder name that is no UTF-8 with its bytes written out (`coal\\xff`), not as the lone
+    surrogates Python reads them as."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def display_name(root: Path, cwd: Path | None = None) -> str:
