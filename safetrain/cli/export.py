@@ -46,16 +46,23 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
     inside an archive's records. An archive that cannot be read is reported
     and left out (exit 2); the others are exported, one at a time, unless
     OUT.db holds that archive from an earlier export: then OUT.db is kept as
-    it was (replacing it would lose the archive's rows). docs/export.md
-    describes the tables and example queries.
+    it was (replacing it would lose the archive's rows); so it is when a PATH
+    holds no archive. docs/export.md describes the tables and example
+    queries.
     """
     from ..archive.reading.discover import named_paths
     from ..archive.writing.outputs import claim_output
+    from ..errors import SafetrainError
     from ..export.sqlite import Ahead, write_sources, written_by_safetrain
     from ..export.tables import root_names, source
 
     target = claim_output(out, force=force, ours=written_by_safetrain)
     found = found_roots(named_paths(paths, "export sqlite OUT.db"), lang)  # a path with no archive: said
+    if found.failed_paths and target.earlier:  # which archive of the earlier export it meant is not known
+        raise SafetrainError(
+            f"{out} 未替换：有路径中没有档案（见上），替换可能丢失此前导出的档案；请修正路径后重新导出",
+            f"{out} was not replaced: a path holds no archive (see above), and replacing it could lose an archive "
+            "the earlier export holds; correct the path and export again")
     names = dict(zip(found, root_names(found)))
     # one archive: its record tables written by a copy of this process while the rules run
     ahead = Ahead(names[found[0]], unmasked) if len(found) == 1 else None

@@ -252,6 +252,21 @@ def test_an_export_where_no_archive_can_be_read_keeps_the_earlier_one(workspace,
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["out.db"]
 
 
+
+def test_a_mistyped_path_keeps_the_earlier_export(workspace, tmp_path):
+    """A path that holds no archive (a typo of one the earlier export holds): which archive it
+    meant is not known, so the earlier export is not replaced by one without it; exit 2. With no
+    earlier export, the archives found are written as before."""
+    out = tmp_path / "out.db"
+    assert export(str(out), str(workspace)).exit_code == 0
+    before = out.read_bytes()
+    result = export(str(out), str(workspace / "beta"), str(workspace / "acme-typo"))
+    assert result.exit_code == 2 and "was not replaced: a path holds no archive" in result.stderr, result.output
+    assert out.read_bytes() == before
+    fresh = tmp_path / "fresh.db"
+    result = export(str(fresh), str(workspace / "beta"), str(workspace / "acme-typo"))
+    assert result.exit_code == 2 and fresh.is_file()
+
 @pytest.mark.parametrize("broken", ["ruleset", "toml"])
 def test_an_earlier_export_holding_an_archive_that_cannot_be_read_now_is_kept(workspace, make_archive, tmp_path,
                                                                               broken):
