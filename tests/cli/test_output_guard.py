@@ -84,6 +84,17 @@ def test_folders_of_records_are_refused_for_render_and_schema(root):
     assert not (root / "people" / "person.schema.json").exists()
 
 
+
+def test_git_s_own_folder_is_never_an_output(root, tmp_path):
+    """`-o ARCHIVE/.git` made a `.git` folder in the archive that broke git there; no output goes
+    into a `.git` folder, the archive's or a repository's."""
+    for out in (root / ".git", tmp_path / "repo" / ".git" / "site"):
+        r = run("report", "html", str(root), "-o", str(out), *AS_OF)
+        assert r.exit_code == 2 and "inside git's .git folder" in r.output, (out, r.output)
+        assert not out.exists()
+    r = run("export", "sqlite", str(root / ".git" / "x.db"), str(root), *AS_OF)
+    assert r.exit_code == 2 and not (root / ".git").exists()
+
 def test_a_link_outside_that_points_into_the_records_is_refused(root, tmp_path):
     link = tmp_path / "innocent.ics"
     link.symlink_to(root / "people" / "E1.toml")

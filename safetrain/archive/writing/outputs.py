@@ -30,8 +30,10 @@ from .lock import LOCK_NAME
 
 def refuse_records(path: str | os.PathLike) -> None:
     """SafetrainError when `path` is an archive's root, its safetrain.toml, its write lock or inside one of
-    its record folders."""
+    its record folders, or inside a `.git` folder."""
     real = Path(os.path.realpath(path))
+    if ".git" in real.parts:  # git's own folder (a repository's, an archive's): never an output, nor made as one
+        raise SafetrainError(f"{path} 在 git 的 .git 目录中，不能写入", f"{path} is inside git's .git folder: not written to")
     root = find_root(real if real.is_dir() or not real.exists() else real.parent)
     if root is None:
         return
