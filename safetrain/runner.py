@@ -57,14 +57,13 @@ class Outcome:
     def failed(self) -> bool:
         return self.zh is not None
 
-    def error(self, shown: bool = False) -> SafetrainError:
-        """The failure as an error; `shown`: its archive written as display_name writes it."""
-        texts = (self.shown("zh"), self.shown("en")) if shown else (self.zh, self.en)
-        return (InternalError if self.internal else SafetrainError)(*texts)
+    def error(self) -> SafetrainError:
+        """The failure as an error, its archive written as display_name writes it."""
+        return (InternalError if self.internal else SafetrainError)(self.shown("zh"), self.shown("en"))
 
     def line(self, lang: str = "zh") -> str:
         """The failure as the command line prints it (the archive's folder as display_name writes it)."""
-        return self.error(shown=True).line(lang)
+        return self.error().line(lang)
 
     def shown(self, lang: str = "zh") -> str | None:
         """The failure's message in `lang`, the archive's folder (and its files' paths) written as
