@@ -49,7 +49,7 @@ def judged_years(ctx: Context, person: Person) -> list[int]:
 def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
     """(credited hours in `year`, the yearly requirement) for one person (see annual_requirement);
     worked out once per person and year for the rules and every view of the check."""
-    memo = ctx.memo("year_hours", dict)
+    memo = ctx.memo("year_hours", dict, keep=True)
     got = memo.get((person.id, year))
     if got is None:
         figure, types, exclude = annual_requirement(ctx, person)

@@ -39,7 +39,7 @@ def campaign_in_window(ctx: Context) -> bool:
 def _campaigners(ctx: Context) -> list[tuple[Person, list[Session], date, date]]:
     """(person, passed sessions inside the window, start, end) for everyone judged; computed once
     per check for the four K rules."""
-    return ctx.memo("campaign", lambda: list(_judged(ctx)))
+    return ctx.memo("campaign", lambda: list(_judged(ctx)), keep=True)
 
 
 def _beyond_k001(ctx: Context) -> list[tuple[Person, list[Session], date, date]]:

@@ -14,17 +14,13 @@ from ..dates import add_months
 from .ruleset import Figure, RuleSet
 
 
-#: the rules' memos the views ask again (status and the site: this year's and the judged years'
-#: hours, the campaign's coverage): kept with the result
-_VIEWS_ASK = frozenset({"year_hours", "campaign"})
-
-
 class Context:
     def __init__(self, archive: Archive, ruleset: RuleSet, as_of: date):
         self.archive = archive
         self.ruleset = ruleset
         self.as_of = as_of
         self._memo: dict[str, object] = {}
+        self._keep: set[str] = set()  # the memos views ask again (memo(..., keep=True)): kept with the result
         self._figures: dict[str, Figure] = {}
         self._yearly: dict[tuple, dict[int, float]] = {}  # (person, types, exclude) -> credited 学时 by year
         self._certificates: dict[str, list] = {}  # person id -> certstatus.CertState of their certificates
@@ -41,11 +37,16 @@ class Context:
                 out.__dict__[name] = self.__dict__[name]
         out._figures, out._yearly, out._certificates = self._figures, self._yearly, self._certificates
         out._next_due = self._next_due
-        out._memo = {key: value for key, value in self._memo.items() if key in _VIEWS_ASK}
+        out._memo = {key: value for key, value in self._memo.items() if key in self._keep}
+        out._keep = set(self._keep)
         return out
 
-    def memo(self, key: str, compute):
-        """`compute()`, once per check: a fact several rules of a family share (the campaign's people)."""
+    def memo(self, key: str, compute, keep: bool = False):
+        """`compute()`, once per check: a fact several rules of a family share (the campaign's people).
+        `keep`: the views ask it again (status and the site: yearly hours, the campaign's coverage),
+        so it is kept with the result (`kept`)."""
+        if keep:
+            self._keep.add(key)
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
