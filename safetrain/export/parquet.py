@@ -79,7 +79,7 @@ def arrow_schema(table: ExportTable):
     pa, _ = pyarrow_modules()
     fields = []
     for c in file_columns(table):
-        meta = {"description": c.typed_doc} | ({"labels": c.codes} if c.codes else {})
+        meta = {"description": c.doc} | ({"labels": c.codes} if c.codes else {})
         fields.append(pa.field(c.name, _arrow_type(pa, c), nullable=not c.required, metadata=meta))
     meta = {MARK: table.name, "description": table.doc, "primary_key": ",".join(table.key)}
     if table.name != LABELS.name:

@@ -86,7 +86,7 @@ def column_type(c: Column) -> str:
 
 
 def _comment(c: Column) -> str:
-    return c.typed_doc + (f" [labels: {c.codes}]" if c.codes else "")
+    return c.doc + (f" [labels: {c.codes}]" if c.codes else "")
 
 
 def load_order(tables: Iterable[ExportTable]) -> list[ExportTable]:

@@ -66,7 +66,7 @@ def create_table_sql(table: ExportTable) -> str:
     parts.append(f"PRIMARY KEY ({_names(table.key)})")
     for fk in table.foreign_keys:
         parts.append(f"FOREIGN KEY ({_names(fk.columns)}) REFERENCES {_quote(fk.table)} ({_names(fk.references)})")
-    notes = [f"  -- {c.doc}" + (f" [labels: {c.codes}]" if c.codes else "") for c in table.columns]
+    notes = [f"  -- {c.sqlite_doc}" + (f" [labels: {c.codes}]" if c.codes else "") for c in table.columns]
     notes += [""] * (len(parts) - len(notes))
     lines = [f"  {part}{',' if i < len(parts) - 1 else ''}{note}" for i, (part, note) in enumerate(zip(parts, notes))]
     return (f"CREATE TABLE {_quote(table.name)} ( -- {table.doc}\n" + "\n".join(lines) + "\n)"

@@ -55,9 +55,10 @@ class Column:
     kind: str | None = None  # DATE or DATETIME (TEXT columns), BOOL (INTEGER columns)
 
     @property
-    def typed_doc(self) -> str:
-        """The comment where the engine has a boolean type (PostgreSQL, Parquet): a flag's "(0/1)" left out."""
-        return self.doc.replace(" (0/1)", "") if self.kind == BOOL else self.doc
+    def sqlite_doc(self) -> str:
+        """The comment where a flag is an INTEGER (SQLite, and docs/export.md, which describes its
+        tables): a flag's doc says "(0/1)"; PostgreSQL and Parquet have a boolean type."""
+        return self.doc + " (0/1)" if self.kind == BOOL else self.doc
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ class Declared:
             f = d.field
             default = next(x.default for x in fields(self.model) if x.name == attr)
             always = f.required or d.fill is not None or default not in (None, (), MISSING)
-            doc = docs.get(attr, f"{f.zh} / {f.en}") + (" (0/1)" if f.kind == "bool" else "")
+            doc = docs.get(attr, f"{f.zh} / {f.en}")
             out.append(Column(column, _TYPES.get(f.kind, TEXT), doc,
                               _code_table(f.codes), always and not self.optional, _KINDS.get(f.kind)))
         return tuple(out)
@@ -223,7 +224,7 @@ SCHEMA: tuple[ExportTable, ...] = (
         _c("ruleset", TEXT, "规则集 / rule set applied", required=True),
         _c("as_of", TEXT, "评估日期：findings 与派生列以此日为准 / evaluation date of findings and derived columns",
            required=True, kind=DATE),
-        _c("id_numbers_masked", INTEGER, "身份证号是否已遮蔽 / ID numbers masked in this export (0/1)", required=True,
+        _c("id_numbers_masked", INTEGER, "身份证号是否已遮蔽 / ID numbers masked in this export", required=True,
            kind=BOOL),
     ), ("archive",)),
     ExportTable("people", "人员（一人一档）/ people, one per person file", (
@@ -231,7 +232,7 @@ SCHEMA: tuple[ExportTable, ...] = (
         _c("id", TEXT, "人员编号（工号）/ person id", required=True),
         _FILE,
         *_PERSON.columns(),
-        _c("active", INTEGER, "评估日在职 / employed on as_of (0/1)", required=True, kind=BOOL),
+        _c("active", INTEGER, "评估日在职 / employed on as_of", required=True, kind=BOOL),
         _c("current_department", TEXT, "评估日部门 / department on as_of", required=True),
         _c("current_team", TEXT, "评估日班组 / team on as_of"),
         _c("current_post", TEXT, "评估日岗位 / post on as_of", required=True),
@@ -282,7 +283,7 @@ SCHEMA: tuple[ExportTable, ...] = (
         _c("session", TEXT, "培训编号 / session id", required=True),
         _POSITION,
         *_ATTENDANCE.columns(),
-        _c("passed", INTEGER, "合格 / passed (0/1)", required=True, kind=BOOL),
+        _c("passed", INTEGER, "合格 / passed", required=True, kind=BOOL),
         _c("credited_hours", REAL, "记入学时（不合格为 0）/ 学时 credited (0 unless passed)", required=True),
     ), ("archive", "session", "position"),
         (ForeignKey(("archive", "session"), "sessions", ("archive", "id")), _to_person("person")),
@@ -698,7 +699,7 @@ def schema_markdown() -> str:
             out += ["", f"外键 / foreign keys: {refs}"]
         out += ["", "| column | type | 说明 / meaning |", "|---|---|---|"]
         for c in t.columns:
-            note = c.doc.replace("|", "\\|") + (f" — labels: `{c.codes}`" if c.codes else "")
+            note = c.sqlite_doc.replace("|", "\\|") + (f" — labels: `{c.codes}`" if c.codes else "")
             kind = f" · {c.kind}" if c.kind else ""
             out.append(f"| `{c.name}` | {c.type}{' NOT NULL' if c.required else ''}{kind} | {note} |")
         out.append("")

@@ -49,7 +49,7 @@ def test_declared_kinds_match_the_values(tmp_path):
                 for kind in (tables.DATE, tables.DATETIME):
                     assert all(is_iso(v, kind) for v in values) == (c.kind == kind), (t.name, c.name)
             if c.type == tables.INTEGER:
-                assert (c.kind == tables.BOOL) == ("(0/1)" in c.doc), (t.name, c.name)
+                assert (c.kind == tables.BOOL) == ("(0/1)" in c.sqlite_doc), (t.name, c.name)
                 if c.kind == tables.BOOL:
                     assert set(values) <= {0, 1}
     con.close()

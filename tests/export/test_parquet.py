@@ -87,7 +87,7 @@ def test_columns_typed_and_documented(tmp_path, export_workspace):
             f = schema.field(c.name)
             assert f.type == pa.type_for_alias(TYPES[(c.type, c.kind)]), (t.name, c.name)
             assert f.nullable == (not c.required)
-            assert f.metadata[b"description"].decode() == c.typed_doc and "(0/1)" not in c.typed_doc
+            assert f.metadata[b"description"].decode() == c.doc and "(0/1)" not in c.doc
     types = dict(duck(out).execute("SELECT column_name, column_type FROM (DESCRIBE sessions)").fetchall())
     assert (types["start"], types["hours"], types["credit_code"]) == ("TIMESTAMP", "DOUBLE", "VARCHAR")
     types = dict(duck(out).execute("SELECT column_name, column_type FROM (DESCRIBE people)").fetchall())

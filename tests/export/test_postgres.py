@@ -87,7 +87,7 @@ def test_columns_typed_keys_foreign_keys_and_comments(pg, export_workspace):
             assert con.execute("SELECT obj_description(%s::regclass, 'pg_class')",
                                (f'"{pg.schema}"."{t.name}"',)).fetchone()[0] == t.doc
             for c in t.columns:
-                assert "(0/1)" not in comments[(t.name, c.name)] and comments[(t.name, c.name)] == c.typed_doc + (f" [labels: {c.codes}]" if c.codes else "")
+                assert "(0/1)" not in comments[(t.name, c.name)] and comments[(t.name, c.name)] == c.doc + (f" [labels: {c.codes}]" if c.codes else "")
 
         keys, fks = {}, {}
         for table, kind, columns, target in con.execute(
