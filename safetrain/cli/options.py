@@ -16,8 +16,8 @@ def default_lang() -> str:
     """Chinese first; English for SAFETRAIN_LANG=en or an English locale: the first of English
     and Chinese in LANGUAGE (a list, as gettext reads it; unless LC_ALL, LC_MESSAGES or LANG say C
     or POSIX), else LC_ALL, LC_MESSAGES, LANG."""
-    explicit = os.environ.get("SAFETRAIN_LANG")
-    if explicit in ("zh", "en"):
+    explicit = asked_lang()
+    if explicit:
         return explicit
     locale = next((os.environ[var] for var in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(var)), "")
     if locale.split(".")[0] not in ("C", "POSIX"):
@@ -25,6 +25,12 @@ def default_lang() -> str:
             if item.lower().startswith(("en", "zh")):
                 return item[:2].lower()
     return "en" if locale.lower().startswith("en") else "zh"
+
+
+def asked_lang() -> str | None:
+    """The language SAFETRAIN_LANG asks for ("zh" or "en"), or None."""
+    explicit = os.environ.get("SAFETRAIN_LANG")
+    return explicit if explicit in ("zh", "en") else None
 
 
 class DateType(click.ParamType):
@@ -85,8 +91,7 @@ def document_lang(ctx: click.Context) -> str:
 
     if ctx.get_parameter_source("lang") is ParameterSource.COMMANDLINE:
         return ctx.params["lang"]
-    explicit = os.environ.get("SAFETRAIN_LANG")
-    return explicit if explicit in ("zh", "en") else "zh"
+    return asked_lang() or "zh"
 
 
 def current_lang(ctx: click.Context | None = None) -> str:
