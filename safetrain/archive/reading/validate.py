@@ -185,16 +185,12 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
     if kind in ("str", "path"):
         if not isinstance(value, str):
             yield _wrong_type(key, kind, value)
-        elif kind == "str" and first_control(value):
-            yield _control(key, first_control(value))
-        elif kind == "str" and field.one_line and _LINE_CONTROL(value):
-            yield _line_break(key, _LINE_CONTROL(value).group(0))
-        elif kind == "path":  # a file's name is one line too (a NUL is A008's: leaves_archive)
-            name = value.replace("\0", "")
-            if first_control(name):
-                yield _control(key, first_control(name))
-            elif _LINE_CONTROL(name):
-                yield _line_break(key, _LINE_CONTROL(name).group(0))
+            return
+        text = value.replace("\0", "") if kind == "path" else value  # a NUL in a path is A008's: leaves_archive
+        if first_control(text):
+            yield _control(key, first_control(text))
+        elif (kind == "path" or field.one_line) and _LINE_CONTROL(text):  # a file's name is one line too
+            yield _line_break(key, _LINE_CONTROL(text).group(0))
         elif kind == "str" and field.one_line and field.required and not value.strip():  # a name of nobody
             yield Problem(key, f"`{dotted(key)}` 为空", f"`{dotted(key)}` is empty")
     elif kind == "id":
