@@ -125,9 +125,10 @@ class TomlDoc:
         rank = {k: i for i, k in enumerate(order)}
         mine = rank.get(key, len(order))
         if isinstance(container, InlineTable):  # a table written inline (`certificates = [{ ... }]`): written
+            # (its keys as key_text writes them: a quoted key plainly where it can be)
             pairs = [(k.key, v.as_string()) for k, v in container.value.body if k is not None]  # again, the key at
             at = next((i for i, (k, _) in enumerate(pairs) if rank.get(k, len(order)) > mine), len(pairs))  # its
-            pairs.insert(at, (key, item.as_string()))  # place in the spec's order, each value as it was written (a quoted key written plainly where it can be)
+            pairs.insert(at, (key, item.as_string()))  # place in the spec's order, each value as it was written
             self.container(path[:-1])[path[-1]] = _item("{ " + ", ".join(f"{key_text(k)} = {v}" for k, v in pairs) + " }")
             return
         body = container.body
