@@ -124,11 +124,12 @@ class TomlDoc:
         order = list(table.fields) if table else []
         rank = {k: i for i, k in enumerate(order)}
         mine = rank.get(key, len(order))
-        if isinstance(container, InlineTable):  # a table written inline (`certificates = [{ ... }]`): written
-            # (its keys as key_text writes them: a quoted key plainly where it can be)
-            pairs = [(k.key, v.as_string()) for k, v in container.value.body if k is not None]  # again, the key at
-            at = next((i for i, (k, _) in enumerate(pairs) if rank.get(k, len(order)) > mine), len(pairs))  # its
-            pairs.insert(at, (key, item.as_string()))  # place in the spec's order, each value as it was written
+        if isinstance(container, InlineTable):
+            # a table written inline (`certificates = [{ ... }]`): written again, the key at its place
+            # in the spec's order, each value as it was written, each key as key_text writes it
+            pairs = [(k.key, v.as_string()) for k, v in container.value.body if k is not None]
+            at = next((i for i, (k, _) in enumerate(pairs) if rank.get(k, len(order)) > mine), len(pairs))
+            pairs.insert(at, (key, item.as_string()))
             self.container(path[:-1])[path[-1]] = _item("{ " + ", ".join(f"{key_text(k)} = {v}" for k, v in pairs) + " }")
             return
         body = container.body
