@@ -185,13 +185,14 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
             store.write()  # files touched but unchanged: their new status
             return Result(snap.deferred(), rs, as_of, findings)
     archive, loaded = snap.load()
+    if meanwhile is not None:  # started before the new values are written: a forked copy's work runs beside that too
+        meanwhile(archive, rs, as_of)
     if len(store.changed) >= EARLY_WRITE_FROM:  # many new values (a first run): written now, they need not
         store.write()                            # stay in memory while the rules run; a few wait for the result
     asked: list = []
     snap.store.consulted = asked
     try:
-        result = check_loaded(archive, loaded, as_of, select=select, ignore=ignore, ruleset=ruleset, _rs=rs,
-                              meanwhile=meanwhile)
+        result = check_loaded(archive, loaded, as_of, select=select, ignore=ignore, ruleset=ruleset, _rs=rs)
     finally:
         snap.store.consulted = None
     rows = [tuple(getattr(f, n.name) for n in fields(Finding)) for f in result.findings]

@@ -173,6 +173,30 @@ def test_only_what_changed_is_written(archive, cache_dir, monkeypatch):
     assert written and not any(written)
 
 
+def test_what_runs_meanwhile_starts_before_a_first_run_writes_its_values(archive, cache_dir, monkeypatch):
+    """A first run writes its many new values before the rules run; what runs meanwhile (a
+    forked copy writing an export's record tables or a ledger's sheets) starts before that
+    write, so that it runs beside it too, and it is started once."""
+    import safetrain.api as api
+
+    monkeypatch.setattr(api, "EARLY_WRITE_FROM", 1)
+    said: list[str] = []
+    real = cache_module.ArchiveCache.write
+
+    def write(self, result=None):
+        said.append("result" if result else "values" if self.changed else "nothing")
+        return real(self, result)
+
+    monkeypatch.setattr(cache_module.ArchiveCache, "write", write)
+    result = check_path(archive, AS_OF, cache=True, meanwhile=lambda a, rs, as_of: said.append(
+        f"meanwhile {len(a.people)} {rs.name} {as_of}"))
+    assert said == [f"meanwhile 2 national {AS_OF}", "values", "result"]
+    assert result.findings  # the same check as ever (E2 failed S1)
+    said.clear()
+    check_path(archive, AS_OF, cache=True, meanwhile=lambda *a: said.append("meanwhile"))
+    assert "meanwhile" not in said  # the result came from the cache: nothing to run beside
+
+
 def _database(cache_dir: Path) -> Path:
     db = cache_dir / cache_module.DATABASE
     assert db.is_file()
