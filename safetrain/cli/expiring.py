@@ -34,7 +34,8 @@ def expiring(paths, within, as_of, fmt, ics_file, force, jobs, no_cache, lang):
     "Expiring" and "review due" are exactly what `check` reports as C004:
     each kind's own warning window (60 days special operation, 30 the
     others); expired and review overdue, what it reports as C002 and C003
-    (a certificate both overdue and expiring is listed for each). --within
+    (a certificate whose review is overdue and whose next review, or else
+    expiry, falls due is listed for each). --within
     DAYS is the look-ahead: nothing due later is listed (below a kind's
     window, fewer than C004 names), and certificates outside their window
     but due within DAYS are listed as "upcoming". --ics FILE writes one

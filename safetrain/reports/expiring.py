@@ -17,8 +17,8 @@ later than it are left out. By default it is 60 days, or the archive's widest
 warning window when its rule set has a wider one, so by default every C004
 certificate is listed.
 
-Active people only; superseded certificates (renewed, same kind and category)
-are not listed. Identity numbers are never shown: a certificate number that
+Active people only; superseded certificates (renewed: `rules.certstatus` says
+when) are not listed. Identity numbers are never shown: a certificate number that
 holds one is masked.
 """
 
@@ -35,7 +35,7 @@ from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.discover import path_text
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..rules.certstatus import (EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, STATE_LABELS, SUPERSEDED, VALID,
-                                certificate_state, expiry_alongside)
+                                certificate_state, due_alongside)
 from . import fmt, ics
 from .fmt import phrases
 from .terminal import STATE_STYLES, name_column, short_names, table, text, to_text
@@ -123,9 +123,10 @@ def due_states(result: Result, within: int | None = None) -> Iterator[tuple]:
             elif state == SUPERSEDED or (state in (EXPIRING, REVIEW_DUE) and st.days_left > days):
                 continue
             yield p, st, state, own.window
-            alongside = expiry_alongside(own, rs, e, as_of)  # C003's review and C004's expiry: both listed
+            # C003's overdue review and what C004 warns of alongside (the next review, else the expiry): both listed
+            alongside = due_alongside(own, rs, e, as_of, window=max(days, own.window))
             if alongside is not None and alongside.days_left <= days:
-                yield p, alongside, EXPIRING, own.window
+                yield p, alongside, alongside.state if alongside.days_left <= own.window else UPCOMING, own.window
 
 
 def _item(result: Result, p, st, state: str, window: int) -> dict:

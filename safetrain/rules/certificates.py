@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.models import Certificate, Person
-from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, expiry_alongside
+from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, due_alongside
 from .context import Context, away_at_least, previous_change
 from ..dates import add_months
 from .registry import hit, rule
@@ -144,7 +144,8 @@ def certificate_expiring(ctx: Context):
     the warning window: 60 days for special operation certificates, 30 for
     the others (counting as_of itself: a certificate expiring on as_of is
     reported here, not as C002). A certificate whose review is overdue (C003)
-    and which expires within the window is reported here too, for its expiry.
+    is reported here too when its next review, or else its expiry, falls
+    within the window.
     The certificates `safetrain expiring` lists for the same window. The
     finding points at the certificate.
 
@@ -162,12 +163,13 @@ def certificate_expiring(ctx: Context):
     for cs in _states(ctx, (EXPIRING, REVIEW_DUE, REVIEW_OVERDUE)):
         p, c = cs.person, cs.certificate
         due, days, citation = cs.due, cs.days_left, cs.citation
-        if cs.state == REVIEW_OVERDUE:  # C003's; its expiry within the window is still this rule's
-            alongside = expiry_alongside(cs, ctx.ruleset, ctx.enterprise, ctx.as_of)
+        state = cs.state
+        if state == REVIEW_OVERDUE:  # C003's; its next review or its expiry within the window is still this rule's
+            alongside = due_alongside(cs, ctx.ruleset, ctx.enterprise, ctx.as_of)
             if alongside is None:
                 continue
-            due, days, citation = alongside.due, alongside.days_left, alongside.citation
-        if cs.state == REVIEW_DUE:
+            state, due, days, citation = alongside.state, alongside.due, alongside.days_left, alongside.citation
+        if state == REVIEW_DUE:
             zh, en = f"应于 {due} 复审", f"is due for review on {due}"
         else:
             zh, en = f"将于 {due} 到期", f"expires on {due}"

@@ -10,8 +10,11 @@ special operation certificates (第二十二条), 30 for the others (培训管�
 
 On the due day itself a certificate is still in force and a review not yet
 late: a certificate expiring on as_of is `expiring`, a review due on as_of is
-`review_due`. Of several certificates of one kind and category only the one
-that runs longest has a state of its own; the others are `superseded`.
+`review_due`. A certificate is `superseded` when another of its kind and
+category, issued by as_of, runs longer (C002: "with no valid one of the same
+kind and category"; of several lapsed ones only the latest is named); one
+still in force only when both name that category (an early renewal), so that
+certificates without a category do not hide each other's C003 and C004.
 """
 
 from __future__ import annotations
@@ -84,9 +87,15 @@ def review_satisfied(cert: Certificate, due: date, as_of: date) -> bool:
 
 
 def _superseded(person: Person, cert: Certificate, as_of: date) -> bool:
-    """Another certificate of the same kind and category, issued by as_of, runs
-    longer: it replaced this one, whether it is still in force (this one then
-    does not matter) or lapsed too (then it is the one to renew)."""
+    """Another certificate of the same kind and category, issued by as_of, runs longer:
+    it replaced this one, whether it is still in force (this one then does not matter)
+    or lapsed too (then it is the one to renew). For a lapsed certificate these are
+    C002's words ("no valid one of the same kind and category"); one still in force is
+    replaced early only by a renewal that shows itself as one, the same `category`
+    named on both (what `cert renew` writes): a forklift licence expiring next week is
+    not made safe by a first-aid certificate, both `other` with no category."""
+    if cert.expires >= as_of and not cert.category:
+        return False
     return any(
         other is not cert and other.kind == cert.kind and other.category == cert.category
         and other.issued <= as_of and other.expires > cert.expires
@@ -126,21 +135,27 @@ def certificate_state(person: Person, cert: Certificate, ruleset: RuleSet, enter
     return state(VALID, cert.expires, "expiry", window_fig.citation)
 
 
-def expires_within_window(cs: CertState, as_of: date) -> bool:
-    """The certificate itself expires within its warning window (as_of counted), whatever its
-    state says: a special operation certificate whose review is overdue may be expiring too."""
-    return 0 <= (cs.certificate.expires - as_of).days <= cs.window
-
-
-def expiry_alongside(cs: CertState, ruleset: RuleSet, enterprise: Enterprise | None, as_of: date) -> CertState | None:
-    """A special operation certificate whose review is overdue (C003) and which itself expires
-    within its warning window: that expiry, as a state of its own (C004 reports it alongside)."""
-    if cs.state != REVIEW_OVERDUE or not expires_within_window(cs, as_of):
+def due_alongside(cs: CertState, ruleset: RuleSet, enterprise: Enterprise | None, as_of: date,
+                  *, window: int | None = None) -> CertState | None:
+    """A special operation certificate whose review is overdue (C003) may also have what C004
+    warns of within its warning window (`window` replaces it, as in certificate_state): the
+    next review falling due that is not taken yet, else its own expiry. That, as a state of its
+    own (C004 reports it alongside C003); None when nothing falls due within the window."""
+    if cs.state != REVIEW_OVERDUE:
         return None
     c = cs.certificate
+    window = cs.window if window is None else window
+    horizon = as_of.fromordinal(as_of.toordinal() + window)
+    review = ruleset.figure("special_operation_review_years", enterprise)
     citation = ruleset.figure("special_operation_warning_days", enterprise).citation
-    return replace(cs, state=EXPIRING, due=c.expires, due_kind="expiry", days_left=(c.expires - as_of).days,
-                   citation=citation)
+    for due in review_due_dates(c, review_interval(c, int(review.value)), horizon):
+        if as_of <= due < c.expires and not review_satisfied(c, due, as_of):
+            return replace(cs, state=REVIEW_DUE, due=due, due_kind="review", days_left=(due - as_of).days,
+                           citation=citation)
+    if 0 <= (c.expires - as_of).days <= window:
+        return replace(cs, state=EXPIRING, due=c.expires, due_kind="expiry", days_left=(c.expires - as_of).days,
+                       citation=citation)
+    return None
 
 
 def next_due(cs: CertState, ruleset: RuleSet, enterprise: Enterprise | None, as_of: date) -> CertState:

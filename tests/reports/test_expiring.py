@@ -104,7 +104,28 @@ EDGES = dict(PEOPLE, **{
     # a review overdue since 2024-06-01 (C003) on a certificate expiring 2024-08-15 (C004 too): listed twice
     "people/E9.toml": person("钱一", roles=SPECIAL, extra=certificate(
         "T009", category="制冷作业", issued="2021-06-01", expires="2024-08-15")),
+    # no review ever: overdue since 2021-08-01, the next falls due 2024-08-01 (C003 and C004 that summer)
+    "people/E10.toml": person("孙二", roles=SPECIAL, extra=certificate(
+        "T010", category="制冷作业", issued="2018-08-01", expires="2030-07-31")),
+    # two `other` certificates without a category: neither renews the other
+    "people/E11.toml": person("李三", extra="\n".join(
+        line for line in (certificate("F011", "other", "", "2021-07-10", "2024-07-10")
+                          + certificate("F012", "other", "", "2023-01-01", "2026-01-01")).split("\n")
+        if not line.startswith("category ="))),
 })
+
+
+def test_an_overdue_review_and_the_next_one_due_are_both_listed(make_archive):
+    """C003's overdue review and C004's next review (32 days ahead) of one certificate: two
+    items, as check reports two findings; a certificate without a category is listed beside
+    another of its kind."""
+    items = due_items(check_path(make_archive(EDGES), AS_OF))
+    mine = [(i["number"], i["state"], i["due"], i["days_left"]) for i in items if i["person"] in ("E10", "E11")]
+    assert mine == [("T010", "review_overdue", "2021-08-01", -1064), ("F011", "expiring", "2024-07-10", 10),
+                    ("T010", "review_due", "2024-08-01", 32)]
+    far = [(i["number"], i["state"], i["due"]) for i in due_items(check_path(make_archive(EDGES), date(2024, 5, 1)),
+                                                                   within=120) if i["person"] == "E10"]
+    assert far == [("T010", "review_overdue", "2021-08-01"), ("T010", "upcoming", "2024-08-01")]
 
 
 def test_agrees_with_check_on_every_day(make_archive):

@@ -155,19 +155,75 @@ def test_c004_review_falling_due_within_the_window(memory_archive):
     assert "应于 2024-08-20 复审" in fs[0].message_zh
 
 
-def test_c004_a_certificate_whose_review_is_overdue_still_warns_of_its_expiry(memory_archive):
-    """RULES.md C004: "a certificate expiring ... within its warning window" — C003 for the
-    overdue review does not take that away (issued 2018-08-15, review due 2021-08-15 never
-    recorded, expires 2024-08-15: 46 days after as_of)."""
+def test_c004_a_certificate_whose_review_is_overdue_still_warns_of_what_falls_due_next(memory_archive):
+    """RULES.md C004: "a certificate expiring, or a review falling due, within its warning
+    window" — C003 for the overdue review does not take that away. E1: issued 2018-08-15,
+    review due 2021-08-15 never recorded, expires 2024-08-15 (46 days after as_of). E2 runs to
+    2024-08-30, so its next review falls due on 2024-08-15, before it expires: that review is
+    what C004 names (as for a certificate whose reviews are in order). E3: the second review
+    62 days ahead, outside the 60-day window: C003 alone."""
     root = memory_archive({
         "people/E1.toml": person(roles=OPERATOR, extra=certificate(issued="2018-08-15", expires="2024-08-15")),
         "people/E2.toml": person(roles=OPERATOR, extra=certificate(issued="2018-08-15", expires="2024-08-30")),
+        "people/E3.toml": person(roles=OPERATOR, extra=certificate(issued="2018-08-31", expires="2030-08-30")),
     })
     fs = findings(root, select=["C"])
-    assert [(f.code, f.subject) for f in fs] == [("C003", "E1"), ("C004", "E1"), ("C003", "E2")]
+    assert [(f.code, f.subject) for f in fs] == [("C003", "E1"), ("C004", "E1"), ("C003", "E2"), ("C004", "E2"),
+                                                  ("C003", "E3")]
     c004 = fs[1]
     assert "将于 2024-08-15 到期（还有 46 天）" in c004.message_zh and "expires on 2024-08-15" in c004.message_en
     assert c004.citation == "特种作业规定 第二十二条" and c004.line == fs[0].line
+    review = fs[3]
+    assert "应于 2024-08-15 复审（还有 46 天）" in review.message_zh and "is due for review on 2024-08-15" \
+        in review.message_en
+    assert review.citation == "特种作业规定 第二十二条" and review.line == fs[2].line
+
+
+def test_c004_the_next_review_beside_an_overdue_one_counts_a_review_taken_for_it(memory_archive):
+    """Issued 2018-08-01 with no review: 2021-08-01 overdue (C003) and 2024-08-01 32 days ahead
+    (C004). A review on 2024-06-01 satisfies both (after the first due date, within the year
+    before the second): neither is reported."""
+    root = memory_archive({
+        "people/E1.toml": person(roles=OPERATOR, extra=certificate(issued="2018-08-01", expires="2030-07-31")),
+        "people/E2.toml": person(roles=OPERATOR, extra=certificate(issued="2018-08-01", expires="2030-07-31",
+                                                                  reviews="2024-06-01")),
+    })
+    fs = findings(root, select=["C"])
+    assert [(f.code, f.subject) for f in fs] == [("C003", "E1"), ("C004", "E1")]
+    assert "应于 2021-08-01 复审" in fs[0].message_zh and "应于 2024-08-01 复审（还有 32 天）" in fs[1].message_zh
+
+
+def _uncategorised(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not line.startswith("category ="))
+
+
+def test_c004_certificates_without_a_category_do_not_hide_each_other(make_archive):
+    """A forklift licence expiring in 10 days beside a first-aid certificate, both `other`
+    with no category: the licence is still C004's (it is no renewal of the other). With the
+    same category named on both, the longer one is an early renewal and the old one is left
+    alone (superseded), as it is once lapsed (C002's "no valid one of the same kind and
+    category")."""
+    forklift = certificate("FORKLIFT", "other", "", "2021-07-10", "2024-07-10")
+    first_aid = certificate("FIRSTAID", "other", "", "2023-01-01", "2026-01-01")
+    root = make_archive({
+        "people/E1.toml": person(extra=_uncategorised(forklift + first_aid)),
+        "people/E2.toml": person(extra=certificate("OLD", "other", "叉车", "2021-07-10", "2024-07-10")
+                                 + certificate("NEW", "other", "叉车", "2024-06-01", "2027-05-31")),
+    })
+    fs = findings(root, select=["C"])
+    assert [(f.code, f.subject) for f in fs] == [("C004", "E1")]
+    assert "FORKLIFT" in fs[0].message_zh and "将于 2024-07-10 到期（还有 10 天）" in fs[0].message_zh
+    assert states(root) == {"FORKLIFT": "expiring", "FIRSTAID": "valid", "OLD": "superseded", "NEW": "valid"}
+
+
+def test_c003_judges_a_certificate_in_force_that_another_of_its_kind_without_a_category_outlasts(make_archive):
+    """Two special operation certificates with no category: the older one, still in force, is
+    judged on its own (review due 2022-01-10, none recorded: C003)."""
+    root = make_archive({"people/E1.toml": person(roles=OPERATOR, extra=_uncategorised(
+        certificate("OLD", issued="2019-01-10", expires="2025-01-09")
+        + certificate("NEW", issued="2023-06-01", expires="2029-05-31")))})
+    assert [(f.code, f.subject) for f in findings(root, select=["C"])] == [("C003", "E1")]
+    assert states(root) == {"OLD": "review_overdue", "NEW": "valid"}
 
 
 def test_c004_is_exactly_what_the_certificate_state_calls_expiring(make_archive):
