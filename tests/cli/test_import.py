@@ -292,3 +292,66 @@ def test_roster_update_still_repairs_a_person_file_with_a_bad_value(make_archive
     path = xlsx(tmp_path / "r.xlsx", [["E1", "张三", None, "机加车间", None, "车工", "正式工", "2023-07-03"]])
     r = run("import", "roster", path, "--update", "-a", archive)
     assert r.exit_code == 0 and "更新 E1：用工形式 bogus → formal" in r.output, r.output
+
+
+def test_roster_update_of_a_transferred_person_leaves_the_team_a_change_does_not_hold(make_archive, tmp_path):
+    """E1 was in 一班 of 机加车间 and moved to 装配车间 (a change holds no team): the roster's
+    team is nothing to compare with, so the row is not refused and its other values are
+    written (a team known today and another in the sheet is still refused)."""
+    transfer = '\n[[changes]]\ndate = 2024-03-01\nkind = "transfer"\ndepartment = "装配车间"\npost = "装配工"\n'
+    archive = make_archive({"people/E1.toml": person(extra=transfer).replace('department = "机加车间"',
+                                                                             'department = "机加车间"\nteam = "一班"'),
+                            "people/E2.toml": person("李梅").replace('department = "机加车间"',
+                                                                   'department = "机加车间"\nteam = "一班"')})
+    path = xlsx(tmp_path / "r.xlsx", [["E1", "张三", None, "装配车间", "一班", "装配工", "合同工", "2023-07-03"]])
+    r = run("import", "roster", path, "--update", "-a", archive)
+    assert r.exit_code == 0 and "更新 E1：用工形式 formal → contract" in r.output, r.output
+    text = (archive / "people/E1.toml").read_text("utf-8")
+    assert 'employment = "contract"' in text and 'department = "机加车间"\nteam = "一班"' in text
+    moved = '\n[[changes]]\ndate = 2024-03-01\nkind = "transfer"\npost = "钳工"\n'  # same department: team kept
+    (archive / "people/E2.toml").write_text((archive / "people/E2.toml").read_text("utf-8") + moved, "utf-8")
+    other = xlsx(tmp_path / "o.xlsx", [["E2", "李梅", None, "机加车间", "二班", "钳工", "正式工", "2023-07-03"]])
+    r = run("import", "roster", other, "--update", "-a", archive)
+    assert r.exit_code == 1 and "班组（E列）：与档案中的现岗位（机加车间 一班 钳工）不同" in r.output, r.output
+
+
+def test_attendance_update_with_a_score_drops_a_result_that_would_contradict_it(with_session, tmp_path):
+    """E2 is listed as passed without a score; the sheet gives 30 (under the pass mark 60):
+    the score decides, so the kept `passed = true` goes (with it, 30 would still count as a pass)."""
+    session_file = with_session / "sessions/2023/S1.toml"
+    session_file.write_text(session_file.read_text("utf-8").replace(
+        '{ person = "E1", score = 90 },', '{ person = "E1", score = 90 },\n  { person = "E2", passed = true },'), "utf-8")
+    path = xlsx(tmp_path / "u.xlsx", [["E2", 30, None]], headers=["工号", "成绩", "结果"])
+    r = run("import", "attendance", "S1", path, "--update", "-a", with_session)
+    assert r.exit_code == 0 and "更新 E2：成绩 （空） → 30；结果 合格 → （空）" in r.output, r.output
+    entries = tomllib.loads(session_file.read_text("utf-8"))["attendees"]
+    assert {"person": "E2", "score": 30} in entries
+    found = run("check", with_session, "--as-of", "2024-06-30", "--format", "json", "--select", "P001")
+    assert "E2" in found.output  # failed: trained before the post no more
+
+
+def test_roster_id_prefix_that_makes_no_valid_id_is_refused_before_any_row(archive, tmp_path):
+    path = xlsx(tmp_path / "r.xlsx", [[1, "王五", "机电队", "电工", "正式工", "2023-07-01"]],
+                headers=["序号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
+    before = snapshot(archive)
+    for prefix in ("中", "E/", "-E", "E" * 70):
+        r = run("import", "roster", path, "--id-prefix", prefix, "-a", archive)
+        assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
+        assert f"--id-prefix {prefix}：用它编出的工号 \"{prefix}0001\" 不是有效编号" in r.output
+    assert snapshot(archive) == before
+
+
+def test_roster_id_prefix_row_without_a_name_lacks_its_name(archive, tmp_path):
+    path = xlsx(tmp_path / "r.xlsx", [[1, None, "机电队", "电工", "正式工", "2023-07-01"],
+                                      [2, "王五", "机电队", "电工", "正式工", "2023-07-01"]],
+                headers=["序号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
+    r = run("import", "roster", path, "--id-prefix", "E", "--dry-run", "-a", archive)
+    assert f"{path} 第 2 行 姓名（B列）：缺少姓名" in r.output and "缺少工号" not in r.output, r.output
+
+
+def test_attendance_an_id_number_in_the_id_column_is_masked(with_session, tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", [[GOOD, 80]], headers=["工号", "成绩"])
+    r = run("import", "attendance", "S1", path, "-a", with_session)
+    assert r.exit_code == 1 and GOOD not in r.output and f"人员 {mask_id_number(GOOD)} 没有人员档案" in r.output
+    typed = run("attend", "S1", GOOD, "--score", "80", "-a", with_session)
+    assert typed.exit_code == 2 and GOOD not in typed.output and mask_id_number(GOOD) in typed.output

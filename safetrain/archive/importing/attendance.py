@@ -17,7 +17,7 @@ from typing import Any
 
 from ..writing.edit import Editor
 from ..writing.inputs import InputError, is_blank, parse_bool, parse_id, parse_number
-from ..writing.records import attend
+from ..writing.records import attend, no_person_file
 from .roster import EXAMPLE_ID, ImportReport, row_error
 from .sheets import read_sheet
 
@@ -179,7 +179,7 @@ def _person(ed: Editor, cells: dict) -> str:
     if not is_blank(raw_id):
         pid = parse_id(raw_id)
         if not ed.index.has("person", pid):
-            raise InputError(f"人员 {pid} 没有人员档案（people/{pid}.toml）", f"person {pid} has no person file (people/{pid}.toml)")
+            raise InputError(*no_person_file(pid))
         if name is not None:
             actual = (ed.index.people().get(pid) or {}).get("name")
             if actual is not None and actual != name:

@@ -158,6 +158,12 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
     """Create (or with `update`, change) people from the roster at `path`."""
     if id_from and id_prefix:
         raise SafetrainError("--id-from 与 --id-prefix 只能给一个", "give --id-from or --id-prefix, not both")
+    if id_prefix:  # a prefix no id can begin with is said once, before any row
+        try:
+            parse_id(f"{id_prefix}0001")
+        except InputError as exc:
+            raise SafetrainError(f"--id-prefix {id_prefix}：用它编出的工号 {exc.zh}",
+                                 f"--id-prefix {id_prefix}: the ids it makes: {exc.en}") from None
     sheet = read_sheet(path, roster_headers(id_from), ("id", "name"), sheet_name, known=KNOWN_EXTRA, as_shown=("id",))
     if id_from and "id" not in sheet.columns:
         raise SafetrainError(f"{path}：表头中没有“{id_from}”列（--id-from）", f"{path}: no \"{id_from}\" column (--id-from)")
@@ -180,7 +186,7 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
         report.rows += 1
         if made is not None:
             cells["id"] = made.id_for(row, cells, report)
-        errors, pid, values = _read_row(sheet, row, cells)
+        errors, pid, values = _read_row(sheet, row, cells, made_ids=made is not None)
         if pid is not None and not errors and isinstance(raw_id, (int, float)) and not ed.index.has("person", pid):
             padded = sorted(i for i in ed.index.ids("person") if i != pid and i.isdigit() and i.lstrip("0") == pid)
             if padded:  # Excel took the 工号 for a number and dropped its leading zeros
@@ -253,7 +259,9 @@ class _IdMaker:
         return pid
 
 
-def _read_row(sheet: Sheet, row: int, cells: dict) -> tuple[list[RowError], str | None, dict]:
+def _read_row(sheet: Sheet, row: int, cells: dict, made_ids: bool = False) -> tuple[list[RowError], str | None, dict]:
+    """The row's id, values and errors. `made_ids`: the ids are made from the names
+    (--id-prefix), so a row without one lacks its name, not a 工号 the sheet has no column for."""
     errors: list[RowError] = []
     pid = None
     values: dict[str, Any] = {}
@@ -271,7 +279,11 @@ def _read_row(sheet: Sheet, row: int, cells: dict) -> tuple[list[RowError], str 
                     values[key] = typed
         except InputError as exc:
             errors.append(row_error(sheet, row, key, exc.zh, exc.en))
-    if pid is None and not any(e.column.startswith(_label(sheet, "id")[0]) for e in errors):
+    if pid is None and made_ids:
+        if not any(e.column.startswith(_label(sheet, "name")[0]) for e in errors):
+            name = PERSON.fields["name"]
+            errors.insert(0, row_error(sheet, row, "name", f"缺少{name.zh}", f"{name.en} is missing"))
+    elif pid is None and not any(e.column.startswith(_label(sheet, "id")[0]) for e in errors):
         errors.insert(0, row_error(sheet, row, "id", "缺少工号", "the id is missing"))
     return errors, pid, values
 
@@ -350,7 +362,8 @@ def _history_kept(ed: Editor, pid: str, data: dict, values: dict) -> tuple[str, 
     if named and data.get("changes"):  # without changes the file's post is today's: a difference is written (and said)
         _, person = person_of(ed, pid)  # the post today, as the loader builds it
         now = person.post_on(ed.today)
-        differ = [k for k in named if values[k] != getattr(now, k)]
+        # a team unknown since a change of department (a change holds no team) is nothing to compare
+        differ = [k for k in named if values[k] != getattr(now, k) and not (k == "team" and now.team is None)]
         if differ:
             was = " ".join(x for x in (now.department, now.team, now.post) if x)
             given = " ".join(str(values.get(k, getattr(now, k)) or "") for k in ("department", "team", "post")).split()

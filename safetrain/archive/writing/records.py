@@ -15,6 +15,7 @@ from pathlib import Path
 from ...controls import LINE_CONTROL
 from .canonical import render_record
 from .edit import AppendItems, AppendTable, EditError, Editor, ReplaceItem
+from ..reading.gbcodes import mask_id_numbers_in
 from ..reading.spec import ATTENDEE, FOLDERS, kind_of_path, kind_of_word
 from ..reading.validate import dotted, validate_table
 
@@ -83,6 +84,11 @@ def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, stri
                 result.failed.append((n, "passed", *contradiction))
                 continue
             changed = [(k, old.get(k), entry[k]) for k in entry if old.get(k) != entry[k]]
+            if "score" in entry and "passed" not in entry and "passed" in old:
+                # the new score decides the result: a `passed` kept beside it would say otherwise
+                # (`passed = true` with a failing score still counts as a pass)
+                del merged["passed"]
+                changed.append(("passed", old["passed"], None))
             if not update:
                 result.skipped.append(pid)
             elif not changed:
@@ -118,6 +124,13 @@ def _result_against_score(ed: Editor, session: dict, old: dict, entry: dict) -> 
             "contradicts \"failed\": give the new score")
 
 
+def no_person_file(pid: str) -> tuple[str, str]:
+    """(zh, en) of a person id with no person file; a 身份证号 typed where the 工号 goes is not
+    printed whole."""
+    shown = mask_id_numbers_in(pid)
+    return f"人员 {shown} 没有人员档案（people/{shown}.toml）", f"person {shown} has no person file (people/{shown}.toml)"
+
+
 def _attendee_problem(ed: Editor, entry: dict, hours) -> tuple[str, str, str] | None:
     pid = entry["person"]
     problems = validate_table(entry, ATTENDEE)
@@ -125,7 +138,7 @@ def _attendee_problem(ed: Editor, entry: dict, hours) -> tuple[str, str, str] | 
         p = problems[0]
         return (str(p.key[-1]), p.zh, p.en)
     if not ed.index.has("person", pid):
-        return ("person", f"人员 {pid} 没有人员档案（people/{pid}.toml）", f"person {pid} has no person file (people/{pid}.toml)")
+        return ("person", *no_person_file(pid))
     part = entry.get("hours")
     if part is not None and isinstance(hours, (int, float)) and part > hours:
         return ("hours", f"学时 {part:g} 超过本期培训学时 {hours:g}", f"{part:g} 学时 is more than the session's {hours:g}")
