@@ -50,7 +50,7 @@ def test_attend_keeps_crlf(archive):
 @pytest.mark.parametrize("args, message", [
     (["E3", "E404"], "错误：sessions/2023/S1.toml：`attendees`：人员 E404 没有人员档案（people/E404.toml）；未作任何修改"),
     (["E3", "E1"], "错误：sessions/2023/S1.toml：`attendees`：人员 E1 已在参加人员中；未作任何修改"),
-    (["E3", "--hours", "9"], "错误：sessions/2023/S1.toml：`attendees`：学时 9 超过本期培训学时 8；未作任何修改"),
+    (["E3", "--hours", "9"], "错误：sessions/2023/S1.toml：`attendees`：E3：学时 9 超过本期培训学时 8；未作任何修改"),
     (["E3", "--score", "-1"], "`score` = -1 应不小于 0"),
     (["E3", "--score", "80", "--passed"], "错误：--score 与 --passed/--failed 只能给一个"),
     (["E3", "E3"], "错误：同一人员在命令中出现了两次"),

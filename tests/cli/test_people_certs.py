@@ -231,3 +231,42 @@ def test_a_person_file_that_is_no_toml_is_refused_in_checks_own_words(archive):
     assert zh.exit_code == 2 and "请先修正：TOML 语法错误：出现了不允许的字符（第 1 行第 10 列）" in zh.output, zh.output
     en = run("person", "leave", "E2", archive, "--date", "2024-05-31", "--lang", "en")
     assert "fix it first: TOML syntax error" in en.output and "(line 1, column 10)" in en.output
+
+
+def test_cert_add_takes_reviews_separated_by_commas_and_refuses_one_outside_the_validity(archive):
+    """`--review` is "repeat or separate with commas", as every list option; a review before
+    the issue or after the expiry is refused as `cert review` refuses it, and nothing is written."""
+    r = run("cert", "add", "E2", "--kind", "other", "--category", "叉车", "--number", "F1", "--issued", "2020-01-01",
+            "--expires", "2030-01-01", "--review", "2021-01-01,2022-01-01", "--review", "2023-01-01", archive)
+    assert r.exit_code == 0, r.output
+    assert "reviews = [2021-01-01, 2022-01-01, 2023-01-01]" in (archive / "people/E2.toml").read_text("utf-8")
+    before = snapshot(archive)
+    for day in ("2019-01-01", "2031-01-01"):
+        r = run("cert", "add", "E2", "--kind", "other", "--category", "电梯", "--number", "F2", "--issued",
+                "2024-01-01", "--expires", "2030-01-01", "--review", day, archive)
+        assert r.exit_code == 2 and f"复审日期 {day} 不在证书有效期（2024-01-01 至 2030-01-01）内" in r.output, r.output
+    assert snapshot(archive) == before
+
+
+def test_cert_review_in_english_names_no_certificate_in_english(archive):
+    r = run("cert", "review", "E2", "T9", "--date", "2024-02-01", "--lang", "en", archive)
+    assert r.exit_code == 2 and "(recorded: none)" in r.output and "无" not in r.output, r.output
+
+
+def test_person_leave_before_a_change_on_file_and_away_since_before_hired_are_refused(archive):
+    assert run("person", "return", "E2", "--date", "2024-03-01", archive).exit_code == 0
+    before = snapshot(archive)
+    r = run("person", "leave", "E2", "--date", "2024-02-15", archive)
+    assert r.exit_code == 2 and "离职日期 2024-02-15 早于已登记的岗位变动（2024-03-01）" in r.output, r.output
+    r = run("person", "return", "E2", "--date", "2024-05-01", "--away-since", "2020-01-01", archive)
+    assert r.exit_code == 2 and "离岗日期 2020-01-01 早于入职日期" in r.output, r.output
+    assert snapshot(archive) == before
+    assert run("person", "leave", "E2", "--date", "2024-03-01", archive).exit_code == 0  # the change's own day
+
+
+def test_attend_refusal_names_each_person(archive):
+    before = snapshot(archive)
+    r = run("attend", "S1", "E1", "E2", "--hours", "99", "--score", "80", archive)
+    assert r.exit_code == 2 and r.output.count("\n") == 1
+    assert "E1：学时 99 超过本期培训学时 8；E2：学时 99 超过本期培训学时 8；未作任何修改" in r.output, r.output
+    assert snapshot(archive) == before

@@ -201,9 +201,9 @@ def coerce(fld: FieldSpec, value: Any) -> Any:
         return out
     if kind == "strings":
         return split_list(value, texts=True)
-    if kind == "dates":
-        return [parse_date(p) if isinstance(p, (date, datetime)) else parse_date(p)
-                for p in (value if isinstance(value, (list, tuple)) else split_list(value))]
+    if kind == "dates":  # a list (an option given again, cells) whose texts may each hold several, by commas
+        return [parse_date(p) for raw in (value if isinstance(value, (list, tuple)) else [value])
+                for p in (split_list(raw) if isinstance(raw, str) else [raw])]
     if kind == "date":
         return parse_date(value, fld.open_end)
     if kind == "datetime":

@@ -35,6 +35,10 @@ def leave(ed: Editor, pid: str, day: date) -> str:
     if day < p.hired:
         raise EditError(f"{rel}：`left`：离职日期 {day} 早于入职日期 {p.hired}",
                         f"{rel}: `left`: {day} is before the hiring date {p.hired}", rel)
+    later = sorted(c.date for c in p.changes if c.date > day)
+    if later:  # as `person transfer/return` refuse a change on a day the person is not employed
+        raise EditError(f"{rel}：`left`：离职日期 {day} 早于已登记的岗位变动（{later[-1]}）",
+                        f"{rel}: `left`: {day} is before a change on file ({later[-1]})", rel)
     ed.modify("person", pid, [SetKey((), "left", day)])
     return rel
 
@@ -59,6 +63,10 @@ def change_post(ed: Editor, pid: str, kind: str, values: dict) -> Moved:
         raise EditError(f"{rel}：`changes`：{day} 已有一条变动（{same_day[0].kind}），同一天两条变动无法确定当天的岗位；"
                         f"请修改那一条", f"{rel}: `changes`: {day} has a change already ({same_day[0].kind}); two on one "
                         "day leave that day's post undecided: change that entry instead", rel)
+    away = values.get("away_since")
+    if away is not None and away < p.hired:
+        raise EditError(f"{rel}：`changes`：离岗日期 {away} 早于入职日期 {p.hired}",
+                        f"{rel}: `changes`: away since {away}, before the hiring date {p.hired}", rel)
     now = p.post_on(day)
     if kind == "transfer" and not any(values.get(k) not in (None, getattr(now, k)) for k in ("department", "post")):
         raise EditError(f"{rel}：`changes`：调岗需要新的 --department 或 --post（现为 {now.department} {now.post}）",
@@ -83,9 +91,9 @@ def certificate_index(ed: Editor, pid: str, number: str) -> tuple[str, int, dict
             raise EditError(f"{rel}：证号 {number} 可对应多张证书，请写出完整证号",
                             f"{rel}: {number} fits certificates of more than one number; give the whole number", rel)
     if not found:
-        have = "、".join(ed.shown(c.get("number")) for c in data.get("certificates", []) if isinstance(c, dict)) or "无"
-        raise EditError(f"{rel}：没有证号为 {ed.shown(number)} 的证书（已登记：{have}）",
-                        f"{rel}: no certificate numbered {ed.shown(number)} (recorded: {have.replace('、', ', ')})", rel)
+        have = [ed.shown(c.get("number")) for c in data.get("certificates", []) if isinstance(c, dict)]
+        raise EditError(f"{rel}：没有证号为 {ed.shown(number)} 的证书（已登记：{'、'.join(have) or '无'}）",
+                        f"{rel}: no certificate numbered {ed.shown(number)} (recorded: {', '.join(have) or 'none'})", rel)
     i, cert = max(found, key=lambda ic: (str(ic[1].get("issued")), ic[0]))
     return rel, i, cert
 
@@ -96,13 +104,18 @@ def review(ed: Editor, pid: str, number: str, day: date) -> str:
     if day in cert.get("reviews", []):
         raise EditError(f"{rel}：`certificates[{i}].reviews` 已有 {day}", f"{rel}: `certificates[{i}].reviews` already "
                         f"holds {day}", rel)
+    refuse_review_outside(rel, i, cert, day)
+    ed.modify("person", pid, [AppendItems(("certificates", i), "reviews", (day,))])
+    return rel
+
+
+def refuse_review_outside(rel: str, i: int, cert: dict, day: date) -> None:
+    """A review (复审) is passed while the certificate is in force: from its issue to its expiry."""
     issued, expires = cert.get("issued"), cert.get("expires")
     if isinstance(issued, date) and day < issued or isinstance(expires, date) and day > expires:
         raise EditError(f"{rel}：`certificates[{i}].reviews`：复审日期 {day} 不在证书有效期（{issued} 至 {expires}）内",
                         f"{rel}: `certificates[{i}].reviews`: {day} is outside the certificate's validity "
                         f"({issued} to {expires})", rel)
-    ed.modify("person", pid, [AppendItems(("certificates", i), "reviews", (day,))])
-    return rel
 
 
 def renew(ed: Editor, pid: str, number: str, issued: date, expires: date, new_number: str | None = None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from ...controls import LINE_CONTROL
@@ -100,7 +100,7 @@ def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, stri
             new.append(entry)
             result.added.append(pid)
     if strict and (result.failed or result.skipped):
-        raise _attend_refused(rel, result)
+        raise _attend_refused(rel, result, entries)
     if new:
         edits.append(AppendItems((), "attendees", tuple(new)))
     if edits:
@@ -145,9 +145,14 @@ def _attendee_problem(ed: Editor, entry: dict, hours) -> tuple[str, str, str] | 
     return None
 
 
-def _attend_refused(rel: str, result: AttendResult) -> EditError:
-    zh = [z for _, _, z, _ in result.failed]
-    en = [e for _, _, _, e in result.failed]
+def _attend_refused(rel: str, result: AttendResult, entries: list[dict]) -> EditError:
+    """One refusal for the whole change, each problem said of the person it is about (an
+    import says its row instead)."""
+    def whose(n: int, text: str, sep: str) -> str:
+        pid = mask_id_numbers_in(str(entries[n]["person"]))
+        return text if pid in text else f"{pid}{sep}{text}"
+    zh = [whose(n, z, "：") for n, _, z, _ in result.failed]
+    en = [whose(n, e, ": ") for n, _, _, e in result.failed]
     for pid in result.skipped:
         zh.append(f"人员 {pid} 已在参加人员中")
         en.append(f"person {pid} already attends")
@@ -166,6 +171,11 @@ def add_certificate(ed: Editor, pid: str, cert: dict) -> str:
             number = ed.shown(cert.get("number"))
             raise EditError(f"{rel}：`certificates`：证书 {number}（{cert.get('issued')} 发证）已登记",
                             f"{rel}: `certificates`: certificate {number} issued {cert.get('issued')} is already recorded", rel)
+    from .people import refuse_review_outside
+
+    for day in cert.get("reviews", []):  # as `cert review` refuses them
+        if isinstance(day, date):
+            refuse_review_outside(rel, len(data.get("certificates", [])), cert, day)
     ed.modify("person", pid, [AppendTable("certificates", cert)])
     return rel
 
