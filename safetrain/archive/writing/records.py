@@ -15,6 +15,7 @@ from pathlib import Path
 from ...controls import LINE_CONTROL
 from .canonical import render_record
 from .edit import AppendItems, AppendTable, EditError, Editor, ReplaceItem
+from .people import refuse_review_outside
 from ..reading.gbcodes import mask_id_numbers_in
 from ..reading.spec import ATTENDEE, FOLDERS, kind_of_path, kind_of_word
 from ..reading.validate import dotted, validate_table
@@ -171,8 +172,6 @@ def add_certificate(ed: Editor, pid: str, cert: dict) -> str:
             number = ed.shown(cert.get("number"))
             raise EditError(f"{rel}：`certificates`：证书 {number}（{cert.get('issued')} 发证）已登记",
                             f"{rel}: `certificates`: certificate {number} issued {cert.get('issued')} is already recorded", rel)
-    from .people import refuse_review_outside
-
     for day in cert.get("reviews", []):  # as `cert review` refuses them
         if isinstance(day, date):
             refuse_review_outside(rel, len(data.get("certificates", [])), cert, day)
