@@ -355,3 +355,17 @@ def test_attendance_an_id_number_in_the_id_column_is_masked(with_session, tmp_pa
     assert r.exit_code == 1 and GOOD not in r.output and f"人员 {mask_id_number(GOOD)} 没有人员档案" in r.output
     typed = run("attend", "S1", GOOD, "--score", "80", "-a", with_session)
     assert typed.exit_code == 2 and GOOD not in typed.output and mask_id_number(GOOD) in typed.output
+
+
+def test_roster_row_shows_every_error_at_once(archive, tmp_path):
+    """A row refused for its cells also says what its record would be refused for (a line break,
+    a direction mark), so one --dry-run shows every error of the row."""
+    path = tmp_path / "r.csv"
+    path.write_text("工号,姓名,部门,班组,岗位,用工形式,入职日期\n"
+                    'E9,王九,"后\n厨",\u202e一班,厨师,外包,2022-02-03\n', "utf-8")
+    before = snapshot(archive)
+    r = run("import", "roster", path, "--dry-run", "-a", archive)
+    row2 = [line for line in r.output.splitlines() if "第 2 行" in line]
+    assert [line.split("：")[0].split(" 第 2 行 ")[1] for line in row2] == ["用工形式（F列）", "部门（C列）", "班组（D列）"], r.output
+    assert "含有换行" in row2[1] and "U+202E" in row2[2]
+    assert snapshot(archive) == before

@@ -28,7 +28,7 @@ from ..writing.inputs import InputError, coerce, parse_id
 from .sheets import Column, Sheet, read_sheet
 from ..reading.gbcodes import id_number_problem
 from ..reading.spec import PERSON
-from ..reading.validate import Problem
+from ..reading.validate import Problem, validate_table
 
 #: field key -> headers accepted (the first is the one the template writes)
 ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
@@ -202,7 +202,7 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
             else:
                 first_row[pid] = row
         if errors:
-            report.errors.extend(errors)
+            report.errors.extend(errors + _record_problems(sheet, row, values, errors))
             continue
         number = values.get("id_number")
         if isinstance(number, str) and number.endswith("000") and len(number) == 18:  # valid, yet as Excel cuts
@@ -215,6 +215,19 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
             _create_row(ed, sheet, row, pid, values, report)
     _account(report)
     return report
+
+
+def _record_problems(sheet: Sheet, row: int, values: dict, errors: list[RowError]) -> list[RowError]:
+    """Of a row refused for its cells, what its record would be refused for too (a line break
+    or a control character in a value the cells gave), so that one reading shows every error."""
+    said = {e.column for e in errors}
+    out = []
+    for p in validate_table(values, PERSON):
+        key = p.key[0] if p.key and isinstance(p.key[0], str) else None
+        if key in values and _label(sheet, key)[0] not in said:
+            said.add(_label(sheet, key)[0])
+            out.append(_problem_error(sheet, row, p))
+    return out
 
 
 def _account(report: ImportReport) -> None:
