@@ -107,32 +107,43 @@ def certificate_state(person: Person, cert: Certificate, ruleset: RuleSet, enter
                       as_of: date, *, window: int | None = None) -> CertState:
     """The certificate's state on as_of. `window` replaces the kind's warning
     window: C004 uses the kind's own; `safetrain expiring --within` looks further."""
+    ahead = _ahead(person, cert, ruleset, enterprise, as_of, window)
+    if _superseded(person, cert, as_of):
+        return replace(ahead, state=SUPERSEDED, due=cert.expires, due_kind="expiry",
+                       days_left=(cert.expires - as_of).days)
+    if cert.expires < as_of:
+        return replace(ahead, state=EXPIRED, due=cert.expires, due_kind="expiry", days_left=(cert.expires - as_of).days)
+    if cert.kind == "special_operation":
+        review = ruleset.figure("special_operation_review_years", enterprise)
+        past = [d for d in review_due_dates(cert, review_interval(cert, int(review.value)), as_of)
+                if d < as_of and d < cert.expires]
+        if past and not review_satisfied(cert, past[-1], as_of):
+            return replace(ahead, state=REVIEW_OVERDUE, due=past[-1], due_kind="review",
+                           days_left=(past[-1] - as_of).days, citation=review.citation)
+    return ahead
+
+
+def _ahead(person: Person, cert: Certificate, ruleset: RuleSet, enterprise: Enterprise | None, as_of: date,
+           window: int | None) -> CertState:
+    """What C004 warns of within the warning window (`window` replacing the kind's), whatever lies
+    behind as_of: the first review ahead not taken yet (a review up to a year before its due date
+    counts for it: the one after is what falls due next), else the expiry; else valid."""
     special = cert.kind == "special_operation"
     window_fig = ruleset.figure("special_operation_warning_days" if special else "certificate_warning_days", enterprise)
     window = int(window_fig.value) if window is None else window
 
-    def state(kind: str, due: date, due_kind: str, citation: str) -> CertState:
-        return CertState(person, cert, kind, due, due_kind, (due - as_of).days, window, citation)
+    def state(kind: str, due: date, due_kind: str) -> CertState:
+        return CertState(person, cert, kind, due, due_kind, (due - as_of).days, window, window_fig.citation)
 
-    if _superseded(person, cert, as_of):
-        return state(SUPERSEDED, cert.expires, "expiry", window_fig.citation)
-    if cert.expires < as_of:
-        return state(EXPIRED, cert.expires, "expiry", window_fig.citation)
     if special:
-        review = ruleset.figure("special_operation_review_years", enterprise)
+        years = int(ruleset.value("special_operation_review_years", enterprise))
         horizon = as_of.fromordinal(as_of.toordinal() + window)
-        dues = [d for d in review_due_dates(cert, review_interval(cert, int(review.value)), horizon) if d < cert.expires]
-        past = [d for d in dues if d < as_of]
-        if past and not review_satisfied(cert, past[-1], as_of):
-            return state(REVIEW_OVERDUE, past[-1], "review", review.citation)
-        # the first review ahead not already taken early (a review up to a year before its due date
-        # counts for it: the one after is what falls due next)
-        upcoming = [d for d in dues if as_of <= d <= horizon and not review_satisfied(cert, d, as_of)]
-        if upcoming:
-            return state(REVIEW_DUE, upcoming[0], "review", window_fig.citation)
+        for due in review_due_dates(cert, review_interval(cert, years), horizon):
+            if as_of <= due < cert.expires and not review_satisfied(cert, due, as_of):
+                return state(REVIEW_DUE, due, "review")
     if (cert.expires - as_of).days <= window:
-        return state(EXPIRING, cert.expires, "expiry", window_fig.citation)
-    return state(VALID, cert.expires, "expiry", window_fig.citation)
+        return state(EXPIRING, cert.expires, "expiry")
+    return state(VALID, cert.expires, "expiry")
 
 
 def due_alongside(cs: CertState, ruleset: RuleSet, enterprise: Enterprise | None, as_of: date,
@@ -143,19 +154,8 @@ def due_alongside(cs: CertState, ruleset: RuleSet, enterprise: Enterprise | None
     own (C004 reports it alongside C003); None when nothing falls due within the window."""
     if cs.state != REVIEW_OVERDUE:
         return None
-    c = cs.certificate
-    window = cs.window if window is None else window
-    horizon = as_of.fromordinal(as_of.toordinal() + window)
-    review = ruleset.figure("special_operation_review_years", enterprise)
-    citation = ruleset.figure("special_operation_warning_days", enterprise).citation
-    for due in review_due_dates(c, review_interval(c, int(review.value)), horizon):
-        if as_of <= due < c.expires and not review_satisfied(c, due, as_of):
-            return replace(cs, state=REVIEW_DUE, due=due, due_kind="review", days_left=(due - as_of).days,
-                           citation=citation)
-    if 0 <= (c.expires - as_of).days <= window:
-        return replace(cs, state=EXPIRING, due=c.expires, due_kind="expiry", days_left=(c.expires - as_of).days,
-                       citation=citation)
-    return None
+    ahead = _ahead(cs.person, cs.certificate, ruleset, enterprise, as_of, window)
+    return replace(ahead, window=cs.window) if ahead.state in (REVIEW_DUE, EXPIRING) else None
 
 
 def next_due(cs: CertState, ruleset: RuleSet, enterprise: Enterprise | None, as_of: date) -> CertState:
