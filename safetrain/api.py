@@ -22,6 +22,7 @@ from .archive.reading.rulesets import RuleSetUnread, is_path, ruleset_tables
 from .archive.reading.spec import MARKER
 from .errors import SafetrainError
 from .findings import Finding
+from .lasting import kept, let_go
 from .rules import RULES, RuleSet, build_ruleset, check
 from .rules.context import Context
 from .rules.catalog import removed_codes
@@ -143,9 +144,10 @@ def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, **o
     result itself are kept in the user's cache folder (archive/reading/cache.py):
     a re-run reads only the files that changed, and returns the same result.
     `options`: select, ignore, ruleset, meanwhile (check_loaded; not called when the
-    result comes from the cache)."""
+    result comes from the cache). A command-line run keeps the result until it ends (lasting.py)."""
+    let_go()  # the archive checked before, if one was kept: one in memory at a time
     if not cache:
-        return check_loaded(*load(path, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options)
+        return kept(check_loaded(*load(path, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options))
     from .archive.reading.cache import ArchiveCache, tool_fingerprint
 
     root = archive_root(path)
@@ -155,7 +157,7 @@ def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, **o
     try:
         snap = snapshot(LocalFiles(root), rule_codes=RULES.keys(), removed_codes=removed_codes(),
                         name=display_name(root), cache=store, write=False)
-        return _remembered(snap, store, as_of, **options)  # writes the cache
+        return kept(_remembered(snap, store, as_of, **options))  # writes the cache
     finally:
         store.close()
 

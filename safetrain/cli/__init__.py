@@ -15,6 +15,7 @@ import click
 
 from .. import __version__
 from ..errors import InternalError, SafetrainError, os_reason
+from ..lasting import until_exit
 from . import clickzh
 from .options import current_lang, remember_lang
 
@@ -55,7 +56,8 @@ class LazyGroup(click.Group):
         """The command line itself (a test passes its own `args`): a stream whose encoding cannot
         hold Chinese (ASCII, Latin-1) is read and written as UTF-8, as click does for ASCII, so
         nothing crashes on it and JSON stays JSON; answers typed are read the same way."""
-        if args is None:
+        if args is None:  # a process of its own, which ends with the command
+            until_exit()
             # (a path that is no UTF-8 goes out as the bytes it came in as: surrogateescape)
             for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "surrogateescape"),
                                    (sys.stdin, "replace")):
