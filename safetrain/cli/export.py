@@ -58,11 +58,11 @@ def sqlite(out, paths, as_of, unmasked, force, no_cache, lang):
 
     target = claim_output(out, force=force, ours=written_by_safetrain)
     found = found_roots(named_paths(paths, "export sqlite OUT.db"), lang)  # a path with no archive: said
-    if found.failed_paths and target.earlier:  # which archive of the earlier export it meant is not known
+    if found.failed_paths and target.replaces:  # which archive of the file it meant is not known (--force or not)
         raise SafetrainError(
-            f"{out} 未替换：有路径中没有档案（见上），替换可能丢失此前导出的档案；请修正路径后重新导出",
+            f"{out} 未替换：有路径中没有档案（见上），替换可能丢失其中已导出的档案；请修正路径后重新导出",
             f"{out} was not replaced: a path holds no archive (see above), and replacing it could lose an archive "
-            "the earlier export holds; correct the path and export again")
+            "it holds; correct the path and export again")
     names = dict(zip(found, root_names(found)))
     # one archive: its record tables written by a copy of this process while the rules run
     ahead = Ahead(names[found[0]], unmasked) if len(found) == 1 else None

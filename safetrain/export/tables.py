@@ -552,17 +552,20 @@ def _introduction_posts(src: Source) -> Iterator[dict]:
 
 
 def _plan_states(src: Source):
-    """The plans whose approver (if named) has a valid person file, each with its state as of as_of."""
+    """Every plan (the rules judge each, whoever approved it), with its state as of as_of."""
     a = src.result.archive
-    return [plan_state(a, a.plans[key], src.result.as_of) for key in sorted(a.plans)
-            if a.plans[key].approved_by is None or a.plans[key].approved_by in a.people]
+    return [plan_state(a, a.plans[key], src.result.as_of) for key in sorted(a.plans)]
 
 
 def _plans(src: Source) -> Iterator[dict]:
+    people = src.result.archive.people
     for st in _plan_states(src):
         p = st.plan
-        yield {"archive": src.archive, "id": p.id, "file": p.file, **_PLAN.values(p),
+        row = {"archive": src.archive, "id": p.id, "file": p.file, **_PLAN.values(p),
                "items": len(st.items), "items_due": st.due, "items_done": st.done}
+        if p.approved_by not in people:  # no valid person file (A002/A003 say so): the plan, with no approver
+            row["approved_by"] = None
+        yield row
 
 
 def _plan_items(src: Source) -> Iterator[dict]:

@@ -267,6 +267,22 @@ def test_a_mistyped_path_keeps_the_earlier_export(workspace, tmp_path):
     result = export(str(fresh), str(workspace / "beta"), str(workspace / "acme-typo"))
     assert result.exit_code == 2 and fresh.is_file()
 
+
+def test_a_mistyped_path_keeps_a_file_force_would_replace(workspace, tmp_path):
+    """--force lets an export replace a file it did not write (an analyst's table added to the
+    earlier export): a path holding no archive still keeps it, as it keeps an earlier export."""
+    out = tmp_path / "out.db"
+    assert export(str(out), str(workspace)).exit_code == 0
+    con = sqlite3.connect(out)
+    con.execute("CREATE TABLE my_notes (x)")
+    con.close()
+    before = out.read_bytes()
+    result = export(str(out), str(workspace / "beta"), str(workspace / "acme-typo"), "--force")
+    assert result.exit_code == 2 and "was not replaced: a path holds no archive" in result.stderr, result.output
+    assert out.read_bytes() == before
+    assert export(str(out), str(workspace / "beta"), "--force").exit_code == 0  # the paths right: replaced
+    assert sqlite3.connect(out).execute("SELECT archive FROM enterprises").fetchall() == [("beta",)]
+
 @pytest.mark.parametrize("broken", ["ruleset", "toml"])
 def test_an_earlier_export_holding_an_archive_that_cannot_be_read_now_is_kept(workspace, make_archive, tmp_path,
                                                                               broken):
@@ -416,7 +432,7 @@ def test_introductions_and_plans_with_their_derived_columns(make_archive, tmp_pa
         "introductions/I2.toml": introduction("2024-09-01", title='"新材料"', kind='"material"'),
         "plans/2024.toml": plan(2024, approved_by='"P1"', budget="3000",
                                 items=(("refresher", 3), ("new_tech", 6), ("all_staff", 5), ("management", 9))),
-        "plans/2023.toml": plan(2023, approved_by='"P404"'),  # A003: left out, with its items
+        "plans/2023.toml": plan(2023, approved_by='"P404"'),  # A003: the plan all the same, no approver
     })
     out = tmp_path / "v2.db"
     assert export(str(out), str(root)).exit_code == 0
@@ -427,10 +443,12 @@ def test_introductions_and_plans_with_their_derived_columns(make_archive, tmp_pa
         ("I1", 1, "机加车间"), ("I2", 1, "机加车间")]
     assert con.execute("SELECT introduction, post FROM introduction_posts").fetchall() == [("I1", "车工")]
     assert con.execute("SELECT id, year, approved, approved_by, budget, items, items_due, items_done FROM plans"
-                       ).fetchall() == [("2024", 2024, "2024-01-05", "P1", 3000.0, 4, 3, 1)]
+                       ).fetchall() == [("2023", 2023, "2023-01-05", None, None, 1, 1, 0),
+                                        ("2024", 2024, "2024-01-05", "P1", 3000.0, 4, 3, 1)]
     # the state of each item is planstatus's: S2 (a refresher in April) carries out the March refresher item;
     # the new_tech session of May is before the item's month (June)
-    assert con.execute("SELECT position, type, month, state, session FROM plan_items ORDER BY position").fetchall() == [
+    assert con.execute("SELECT position, type, month, state, session FROM plan_items WHERE plan = '2024' "
+                       "ORDER BY position").fetchall() == [
         (1, "refresher", 3, "done", "S2"), (2, "new_tech", 6, "open", None), (3, "all_staff", 5, "open", None),
         (4, "management", 9, "planned", None)]
     assert con.execute("SELECT zh FROM labels WHERE code_table = 'drill_type' AND code = 'special'").fetchone() == (
