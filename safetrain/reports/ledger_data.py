@@ -5,7 +5,6 @@ here; reports/ledger.py writes them."""
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
@@ -176,22 +175,17 @@ def coverage_sheet(f: Facts) -> Sheet:
 def _masking(make: Callable[[Facts], Sheet]) -> Callable[[Facts], Sheet]:
     """`make`, with anything shaped like a 身份证号 in its text cells masked where the archive masks
     (a session's content or a plan's audience may quote one; the person's own number is masked
-    where it is printed)."""
+    where it is printed), a 工号 too, and a file named by one, as the Word documents print them
+    (an enterprise that numbers its people by their 身份证号)."""
     @functools.wraps(make)
     def made(f: Facts) -> Sheet:
         sheet = make(f)
         if f.mask:
-            text = [i for i, c in enumerate(sheet.columns) if not _KEY.search(c.header)]  # ids and files stay whole
             for row in sheet.rows:
-                for i in text:
-                    if i < len(row):
-                        row[i] = masked_value(row[i])
+                for i, value in enumerate(row):
+                    row[i] = masked_value(value)
         return sheet
     return made
-
-
-#: the columns that name a record (工号, 编号, 对象, 文件): what a reader looks up, never masked (as the exports' keys)
-_KEY = re.compile(r"(工号|编号|对象|文件)$")
 
 
 #: the only sheet made from the check's findings: the others can be made before the rules ran

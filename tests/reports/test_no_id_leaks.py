@@ -121,3 +121,25 @@ def test_cert_list_masks_an_id_in_a_category_and_mask_false_is_honoured_everywhe
         assert r.exit_code == 0, (args, r.output)
         if args[0] != "status":
             assert f"T{VALID}" in r.output, args  # the archive's own choice, as check and the exports honour it
+
+
+def test_people_numbered_by_their_id_numbers(make_archive, tmp_path):
+    """An enterprise that numbers its people by their 身份证号: the ledger masks the 工号, the finding's
+    subject and the file named by it as the Word documents print them (person file: 640104********0013)."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    root = make_archive({
+        f"people/{VALID}.toml": person(id_number=f'"{VALID}"'),
+        "sessions/S1.toml": session(f'{{ person = "{VALID}", score = 90 }}', hours="1"),  # too few hours: findings
+    })
+    assert run("ledger", "-a", root, "-o", tmp_path / "l.xlsx", *AS_OF).exit_code == 0
+    book = load_workbook(tmp_path / "l.xlsx")
+    cells = [str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert leaks("\n".join(cells)) == []
+    masked = VALID[:6] + "********" + VALID[-4:]
+    assert masked in cells and f"people/{masked}.toml" in cells  # the 工号 and the file, masked as printed
+    assert run("render", "person", VALID, "-a", root, "-o", tmp_path / "docs", *AS_OF).exit_code == 0
+    doc = Document(next((tmp_path / "docs").glob("*.docx")))
+    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    assert masked in text and leaks(text) == []
