@@ -31,6 +31,19 @@ def _cache_outside_home(tmp_path_factory):
         os.environ["SAFETRAIN_CACHE_DIR"] = before
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept_between_tests():
+    """A test that runs the command line in this process (`python -m safetrain` through runpy)
+    switches on lasting.py's keeping for the process; the tests after it are library callers
+    again, as they would be in any order."""
+    from safetrain import lasting
+
+    before = lasting._until_exit
+    yield
+    lasting._until_exit = before
+    lasting.let_go()
+
+
 #: the TOML parsers an archive may be read with (archive/reading/tomlparse.py)
 TOML_PARSERS = ("toml_rs", "tomllib")
 
