@@ -40,7 +40,8 @@ def fmt(paths, check, yes, lang):
     PATHS may be archives, folders inside one (the files under that folder
     only), workspaces or single files (default: the current folder: the
     whole archive at its root, the files under it in a folder inside). Files that are not valid TOML (A001) are reported and
-    never touched; an archive that cannot be formatted at all (a newer
+    never touched, and a folder that cannot be read is reported as they are
+    (exit 1: its files were not seen); an archive that cannot be formatted at all (a newer
     format, an unreadable folder) is reported and the others are done
     (exit 2). On a terminal the files to change are listed and you are
     asked first (--yes does not ask). With --check nothing is written;
@@ -65,7 +66,7 @@ def fmt(paths, check, yes, lang):
         results = [written.get(r.path, r) if r.status == "changed" else r for r in judged]
     else:
         results = format_paths(paths, check=check)
-    counts = {"changed": 0, "unchanged": 0, "invalid": 0, "skipped": 0, "failed": 0}
+    counts = {"changed": 0, "unchanged": 0, "invalid": 0, "unreadable": 0, "skipped": 0, "failed": 0}
     for result in results:
         counts[result.status] += 1
         if result.status == "changed":
@@ -73,6 +74,9 @@ def fmt(paths, check, yes, lang):
         elif result.status == "invalid":
             echo(lang, f"{result.path}：不是有效的 TOML，未处理：{result.zh}",
                  f"{result.path}: not valid TOML, left alone: {result.en}", err=True)
+        elif result.status == "unreadable":
+            counts["invalid"] += 1
+            echo(lang, f"{result.path}：{result.zh}，未处理", f"{result.path}: {result.en}, left alone", err=True)
         elif result.status == "skipped":
             echo(lang, f"{result.path}：保留原样：{result.zh}", f"{result.path}: left as it is: {result.en}", err=True)
         elif result.status == "failed":

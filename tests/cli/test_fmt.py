@@ -229,3 +229,36 @@ def test_fmt_on_a_path_that_goes_up_judges_the_files_under_it(archive, monkeypat
     for path in ("..", "../people", str(archive / "people" / "..")):
         result = run("fmt", "--check", path, "--lang", "en")
         assert result.exit_code == 1 and "would reformat ../people/E2.toml" in result.output, (path, result.output)
+
+
+def test_fmt_check_names_a_folder_it_cannot_read_and_fails(archive, monkeypatch):
+    """A folder of records that cannot be read was passed over in silence: `fmt --check` in CI
+    said 0 files to reformat and exited 0 whatever its files held. It is said, as check says it
+    (A001), and counts as an invalid file does (exit 1); links leaving the archive are said too."""
+    from safetrain.archive.reading import reader
+
+    (archive / "sessions/locked").mkdir()
+    (archive / "sessions/locked/S2.toml").write_text(MESSY, "utf-8")
+    real_scandir = reader.os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(reader.os, "scandir", scandir)
+    (archive / "people/E2.toml").write_text(person(name="李四"), "utf-8")  # nothing else to change
+    (archive / "sessions/2023/S1.toml").unlink()
+    outside = archive.parent / "elsewhere.toml"
+    outside.write_text(person(), "utf-8")
+    (archive / "people/E7.toml").symlink_to(outside)
+    for args in (("--check",), ("--yes",), ()):
+        result = run("fmt", *args, archive, "--lang", "en")
+        assert result.exit_code == 1, (args, result.output)
+        assert f"{archive.as_posix()}/sessions/locked/: cannot read the folder: Permission denied (A001), left alone" \
+            in result.output, result.output
+        assert "people/E7.toml: left as it is:" in result.output and "(A008)" in result.output
+        assert "1 invalid" in result.output
+    result = run("fmt", "--check", archive / "people", "--lang", "en")  # not under the folder named: not said
+    assert result.exit_code == 0 and "locked" not in result.output, result.output
+    assert "people/E7.toml" in result.output

@@ -33,7 +33,8 @@ from ..reading.spec import kind_of_path, kind_of_word
 @dataclass(frozen=True)
 class Formatted:
     path: str  # as shown to the user
-    status: str  # "changed", "unchanged", "invalid" (A001: not touched), "skipped" (left as it is),
+    status: str  # "changed", "unchanged", "invalid" (A001: not touched), "unreadable" (a folder that
+    #              cannot be read: its files neither judged nor touched), "skipped" (left as it is),
     #              "failed" (an archive that cannot be formatted at all: its path, and why; the others go on)
     zh: str = ""
     en: str = ""
@@ -77,11 +78,14 @@ def _archive(root: Path, check: bool, only: Collection[str] | None = None, below
     load_config(root)  # a newer format is refused, never laid out as this one
     shown = display_name(root)
     prefix = "" if shown == "." else shown.rstrip("/") + "/"
-    files, _ = list_files(root)
+    files, problems = list_files(root)
     if below:
         files = [(kind, rel) for kind, rel in files if rel.startswith(below)]
+        problems = [p for p in problems if (p.file.rstrip("/") + "/").startswith(below) or below.startswith(p.file)]
     if only is not None:
         files = [(kind, rel) for kind, rel in files if prefix + rel in only]
+        problems = []  # said by the judging pass the user answered
+    yield from (_unlisted(problem, prefix) for problem in problems)
     if check:
         for kind, rel in files:
             yield _one(root, kind, rel, prefix + rel, check)
@@ -91,6 +95,15 @@ def _archive(root: Path, check: bool, only: Collection[str] | None = None, below
     with archive_lock(root):
         results = [_one(root, kind, rel, prefix + rel, check) for kind, rel in files]
     yield from results
+
+
+def _unlisted(problem: Finding, prefix: str) -> Formatted:
+    """What the listing could not take in, said as `check` says it: a folder that cannot be read
+    (A001) is "unreadable", counted as an invalid file is, so `fmt --check` never passes over files it did
+    not see; a link leaving the archive (A008) or a sub-folder never read (A002) is left as it is."""
+    status = "unreadable" if problem.code == "A001" else "skipped"
+    return Formatted(prefix + problem.file, status, f"{problem.message_zh}（{problem.code}）",
+                     f"{problem.message_en} ({problem.code})")
 
 
 def _one(root: Path, kind: str, rel: str, shown: str, check: bool) -> Formatted:
