@@ -59,13 +59,21 @@ def cert_list(archive, pid, as_of, fmt, lang):
     Every certificate of the archive's active people (or of --person PID),
     with its state on --as-of as `check` judges it: valid, expiring, due for
     review, review overdue, expired, superseded by a newer one. ID numbers in
-    certificate numbers are masked as in every output.
+    certificate numbers are masked as in every output. A person file with
+    errors (A001/A002) is named on standard error (with --person, it is the
+    error, exit 2).
     """
     from ..api import check_path
     from ..reports.certlist import certificate_rows, certificate_text
     from .common import terminal
 
-    rows = certificate_rows(check_path(archive, as_of or date.today()), pid)
+    from ..archive.reading.excluded import unread_people
+    from .common import say_unread
+
+    result = check_path(archive, as_of or date.today())
+    rows = certificate_rows(result, pid)
+    if pid is None:
+        say_unread(lang, unread_people(result.archive, result.findings))
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

@@ -7,9 +7,12 @@ import os
 import shutil
 import sys
 from datetime import date
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 import click
+
+from .support import say
 
 DEFAULT_WIDTH = 100
 
@@ -39,6 +42,9 @@ class Archives:
                 click.echo(done.line(self.lang), err=True)
                 if self.on_failure is not None:
                     self.on_failure(done)
+            elif isinstance(done.value, _Noted):
+                say_unread(self.lang, done.value.unread)
+                yield done.value.value
             else:
                 yield done.value
 
@@ -112,16 +118,36 @@ def each_root(roots, lang: str, work: Callable[[Any], Any], header: str = "err")
     return failed
 
 
-def _registered(work: Callable[[Any], Any], result) -> Any:
+def _registered(work: Callable[[Any], Any], of_people: bool, result) -> Any:
     from ..api import require_register
+    from ..archive.reading.excluded import unread_people
 
     require_register(result.archive, result.findings)  # reported for this archive (one line), the others go on
-    return work(result)
+    value = work(result)
+    unread = unread_people(result.archive, result.findings) if of_people else ()
+    return _Noted(value, tuple(unread)) if unread else value
 
 
-def registered(work: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def registered(work: Callable[[Any], Any], of_people: bool = False) -> Callable[[Any], Any]:
     """`work`, for an archive whose safetrain.toml can be used (api.require_register): a view of
-    one whose enterprise and rule set are unknown would show figures under the national defaults."""
+    one whose enterprise and rule set are unknown would show figures under the national defaults.
+    A view `of_people` (expiring, matrix) also says, on standard error, each person file it
+    cannot show (Archives does, as the value arrives)."""
     import functools
 
-    return functools.partial(_registered, work)
+    return functools.partial(_registered, work, of_people)
+
+
+@dataclass(frozen=True)
+class _Noted:
+    """A view's value and the person files it could not show (excluded.unread_people)."""
+
+    value: Any
+    unread: tuple
+
+
+def say_unread(lang: str, unread) -> None:
+    """One line on standard error per person file a view of people cannot show."""
+    for where, code, zh, en in unread:
+        click.echo(say(lang, f"注意：{where}：{zh}（{code}）；其中的人员未列入（见 safetrain check）",
+                       f"note: {where}: {en} ({code}); the people of it are not listed (see safetrain check)"), err=True)

@@ -41,8 +41,10 @@ def expiring(paths, within, as_of, fmt, ics_file, force, jobs, no_cache, lang):
     but due within DAYS are listed as "upcoming". --ics FILE writes one
     all-day calendar event per due date with reminders 60, 30 and 7 days
     before; it replaces a calendar this command wrote before (any other
-    file only with --force), never a file of an archive's records. Exit 0,
-    or 2 when a path holds no readable archive (the others are still listed).
+    file only with --force), never a file of an archive's records. A person
+    file with errors (A001/A002) is named on standard error, its people not
+    listed. Exit 0, or 2 when a path holds no readable archive (the others
+    are still listed).
     """
     from ..archive.writing.atomic import write_text
     from ..archive.writing.outputs import claim_output
@@ -53,7 +55,7 @@ def expiring(paths, within, as_of, fmt, ics_file, force, jobs, no_cache, lang):
     from ..archive.reading.discover import named_paths
 
     archives = Archives(named_paths(paths, "expiring"), as_of or date.today(), lang,
-                        registered(functools.partial(archive_part, within=within)), jobs=jobs, no_cache=no_cache)
+                        registered(functools.partial(archive_part, within=within), of_people=True), jobs=jobs, no_cache=no_cache)
     parts = list(archives)
     if not parts:  # no archive could be read: no "nothing due" said, no calendar replaced by an empty one
         sys.exit(2)

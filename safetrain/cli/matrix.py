@@ -31,7 +31,8 @@ def matrix(archive, as_of, fmt, department, no_cache, lang):
     certificate, mentorship); each cell current / expiring / expired /
     missing / n.a. with a short value. A long table goes through a pager on
     a terminal. A workspace gets one matrix per archive (JSON: {"archives":
-    [...]}); one that cannot be read is reported and the others shown. Exit
+    [...]}); one that cannot be read is reported and the others shown. A
+    person file with errors (A001/A002) is named on standard error. Exit
     0, or 2 for an unknown department or no archive.
     """
     from ..reports.matrix import matrix_document, matrix_text
@@ -39,7 +40,7 @@ def matrix(archive, as_of, fmt, department, no_cache, lang):
     roots = roots_of(archive)
     several = len(roots) > 1  # a workspace: the archives without the department are left out
     archives = Archives(None, as_of or date.today(), lang,
-                        registered(functools.partial(matrix_document, department=department, absent_ok=several)),
+                        registered(functools.partial(matrix_document, department=department, absent_ok=several), of_people=True),
                         roots=roots, no_cache=no_cache)
     term = terminal()
     if several:

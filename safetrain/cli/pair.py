@@ -68,7 +68,7 @@ def _pair_one(archive, as_of, start, ids, fmt, write, lang, several: str = "") -
     loaded, found = load_archive(archive)
     ruleset, day = ruleset_for(loaded), as_of or date.today()
     require_register(loaded, found)  # its industry and rule set unknown: no pairs under the national defaults
-    plan = plan_pairs(loaded, ruleset, day, apprentices=ids, start=start)
+    plan = plan_pairs(loaded, ruleset, day, apprentices=ids, start=start, findings=found)
     written = write_plan(loaded, plan) if write else []
     if fmt == "json":
         data = plan_dict(plan, lang) | ({"written": written} if write else {})

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
 
+from ..archive.reading.excluded import broken_record
 from ..archive.reading.models import Archive
 from ..dates import whole_months
 from ..errors import SafetrainError
@@ -43,17 +44,17 @@ def default_apprentices(archive: Archive, ruleset: RuleSet, as_of: date) -> list
 
 
 def plan_pairs(archive: Archive, ruleset: RuleSet, as_of: date, *, apprentices: Sequence[str] = (),
-               start: date | None = None) -> Plan:
+               start: date | None = None, findings: Sequence = ()) -> Plan:
     """Pairs for `apprentices` (default: `default_apprentices`), each starting
     on the apprentice's `on_post`, or on `start` when given.
 
-    Raises SafetrainError for an id without a (valid) person file.
+    Raises SafetrainError for an id without a (valid) person file (naming its first problem
+    from `findings`, the loader's).
     """
     ids = sorted(set(apprentices)) or default_apprentices(archive, ruleset, as_of)
     for pid in ids:
         if pid in archive.excluded.get("person", ()):
-            raise SafetrainError(f"人员档案 people/{pid}.toml 有错误，请先用 safetrain check 修正",
-                             f"people/{pid}.toml has errors; fix them first (safetrain check)")
+            raise broken_record("person", pid, findings)
         if pid not in archive.people:
             raise SafetrainError(f"没有编号为 {pid} 的人员（people/{pid}.toml）", f"no person with id {pid} (people/{pid}.toml)")
     problem = Builder(archive, ruleset).build([archive.people[pid] for pid in ids], start)

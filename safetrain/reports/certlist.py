@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..archive.reading.excluded import broken_record
 from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.gbcodes import masked_value
@@ -25,6 +26,8 @@ _t = fmt.phrases({
 def certificate_rows(result: Result, pid: str | None = None) -> dict:
     """{"as_of", "enterprise", "certificates": [...]}: active people's certificates by person and issue date."""
     archive = result.archive
+    if pid is not None and pid in archive.excluded.get("person", ()):
+        raise broken_record("person", pid, result.findings)
     if pid is not None and pid not in archive.people:
         raise SafetrainError(f"没有编号为 {pid} 的人员", f"no person with id {pid}")
     config = archive.config

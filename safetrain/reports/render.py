@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from ..archive.reading.excluded import broken_record
 from ..api import Result
 from ..archive.writing import atomic
 from ..archive.writing.outputs import Output, claim_outputs
@@ -89,8 +90,7 @@ def select_ids(result: Result, kind: DocumentKind, ids: Sequence[str], everythin
     broken = archive.excluded.get(kind.record_kind, frozenset())
     for rid in ids:
         if rid in broken:
-            raise SafetrainError(f"{kind.records.zh} {rid} 的文件有错误（A001/A002），请先修正：safetrain check",
-                             f"the file of {kind.records.en} {rid} has errors (A001/A002); fix it first (safetrain check)")
+            raise broken_record(kind.record_kind, rid, result.findings)
     unknown = [rid for rid in ids if rid not in known]
     if unknown:
         raise SafetrainError(f"档案中没有这些{kind.records.zh}编号：{'、'.join(unknown)}",

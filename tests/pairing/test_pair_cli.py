@@ -242,7 +242,8 @@ def test_broken_person_file_is_refused(make_archive):
     root = make_archive({**MINE, "people/A1.toml": 'name = "王徒弟"\n'}, industry="coal_mine")
     result = run("-a", str(root), "--apprentice", "A1", "--lang", "en")
     assert result.exit_code == 2
-    assert "people/A1.toml has errors; fix them first (safetrain check)" in result.output
+    assert "people/A1.toml has errors: required key `" in result.output  # the file and its first problem
+    assert "person A1 left out: fix it first (safetrain check)" in result.output
 
 
 def test_the_cost_is_explained_in_words(mine):

@@ -1,0 +1,49 @@
+"""Records left out of an archive because their files have errors (A001/A002, `Archive.excluded`),
+said where a command names one or lists what it cannot show: one wording for render, pair,
+cert list and the views of people (expiring, matrix)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ...errors import SafetrainError
+from ...findings import Finding
+from .discover import display_name
+from .models import Archive
+from .spec import RECORD_KINDS, kind_of_path
+
+
+def broken_record(kind: str, rid: str, findings: Iterable[Finding] = ()) -> SafetrainError:
+    """The one error for a record named on the command line whose file has errors (A001/A002: it
+    is left out of the archive): the file and its first problem, as `check` reports them."""
+    words = RECORD_KINDS[kind]
+    first = next((f for f in findings if f.subject == rid and f.code in ("A001", "A002")
+                  and kind_of_path(f.file) == kind), None)
+    if first is None:
+        where = f"{words.folder}/{rid}.toml" if kind == "person" else f"{words.zh} {rid}"
+        return SafetrainError(f"{where} 有错误（A001/A002），请先修正：safetrain check",
+                              f"{where if kind == 'person' else f'{words.en} {rid}'} has errors (A001/A002); "
+                              "fix them first (safetrain check)")
+    return SafetrainError(f"{first.file} 有错误：{first.message_zh}（{first.code}），{words.zh} {rid} 未处理；"
+                          "请先修正：safetrain check",
+                          f"{first.file} has errors: {first.message_en} ({first.code}); {words.en} {rid} left out: "
+                          "fix it first (safetrain check)")
+
+
+def unread_people(archive: Archive, findings: Iterable[Finding]) -> list[tuple[str, str, str, str]]:
+    """What a view of people (expiring, matrix, cert list) cannot show: each person file (or the
+    people/ folder) whose record was not built: (the file, as the archive's lines name it, and its
+    first finding's code, zh, en). A person file with errors is left out of the archive (`check`
+    reports why); a view that lists certificates or people must say so, never leave them out in
+    silence."""
+    people = archive.people
+    seen: dict[str, tuple[str, str, str]] = {}
+    for f in findings:
+        if not f.file.startswith("people/") or f.file in seen:
+            continue
+        name = f.file[len("people/"):]
+        if name == "" or name.endswith("/") or (name.endswith(".toml") and "/" not in name and name[:-5] not in people):
+            seen[f.file] = (f.code, f.message_zh, f.message_en)  # a folder unread, or a person not built
+    shown = display_name(archive.root) if archive.root is not None else "."
+    where = "" if shown == "." else shown.rstrip("/") + "/"
+    return [(f"{where}{rel}", *told) for rel, told in sorted(seen.items())]
