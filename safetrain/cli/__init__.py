@@ -51,6 +51,31 @@ def _available(name: str) -> bool:
     return importlib.util.find_spec(COMMANDS[name][0]) is not None
 
 
+def _end_on_sigterm() -> None:
+    """A SIGTERM (`kill`, a CI job cancelled, `timeout`) ends the command as Ctrl-C does: what it
+    was making is removed on the way out (a site's hidden folder, a document's temporary file)
+    instead of being left for a later run to sweep; exit 143 (128 + 15), as a shell reports a
+    process ended by the signal. A forked copy or worker dies of it as before; a second SIGTERM
+    ends this process at once."""
+    import signal
+
+    if not hasattr(signal, "SIGTERM") or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return  # a handler someone else set (an embedding program) is theirs
+    own = os.getpid()
+
+    def ended(signum, frame):
+        signal.signal(signum, signal.SIG_DFL)
+        if os.getpid() != own:  # a copy or a worker: the default, as before
+            os.kill(os.getpid(), signum)
+            return
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, ended)
+    except ValueError:  # not the main thread
+        pass
+
+
 class LazyGroup(click.Group):
     def main(self, args=None, *rest, **options):
         """The command line itself (a test passes its own `args`): a stream whose encoding cannot
@@ -58,6 +83,7 @@ class LazyGroup(click.Group):
         nothing crashes on it and JSON stays JSON; answers typed are read the same way."""
         if args is None:  # a process of its own, which ends with the command
             until_exit()
+            _end_on_sigterm()
             # (a path that is no UTF-8 goes out as the bytes it came in as: surrogateescape)
             for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "surrogateescape"),
                                    (sys.stdin, "replace")):

@@ -636,3 +636,53 @@ def test_the_archives_left_out_are_named_the_same_from_every_folder(workspace, t
     home = pages[0].decode("utf-8")
     assert "<code>nested/acme</code>" in home and "nested/acme/safetrain.toml" in home
     assert str(tmp_path) not in home and "../" not in home
+
+
+def test_no_archive_readable_says_the_site_was_left_as_it_was(workspace, tmp_path):
+    out = tmp_path / "site"
+    assert run(workspace, "-o", out).exit_code == 0
+    before = snapshot(out)
+    for name in ("acme", "bolt"):
+        config = workspace / name / "safetrain.toml"
+        config.write_text(config.read_text("utf-8").replace("format = 1", "format = 2"), "utf-8")
+    r = run(workspace, "-o", out, "--lang", "en")
+    assert r.exit_code == 2
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 3 and all("format" in line for line in lines[:2]), r.output  # each archive's reason
+    assert lines[2] == f"no site made: no archive could be read; {out} is left as it was"
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["site", "ws"]
+
+
+def test_a_sigterm_ends_the_run_as_ctrl_c_does_and_leaves_nothing_beside_the_site(workspace, tmp_path):
+    """`kill` (a CI job cancelled) left the hidden folder of the site being made, for a run a
+    minute later to sweep; Ctrl-C removed it. SIGTERM now ends the run the same way: exit 143,
+    the previous site whole, no folder beside it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "site"
+    assert run(workspace, "-o", out).exit_code == 0
+    before = snapshot(out)
+    code = ("import sys, time\nfrom safetrain.reports.html import site\nreal = site.written_part\n"
+            "def slow(*args, **kwargs):\n    time.sleep(60)\n    return real(*args, **kwargs)\n"
+            "site.written_part = slow\nfrom safetrain.cli import main\n"
+            f"sys.argv = ['safetrain', 'report', 'html', {str(workspace)!r}, '-o', {str(out)!r}, '-j', '1', "
+            "'--as-of', '2024-06-30', '--no-cache']\nmain()\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.name.startswith(".site.new-") for p in tmp_path.iterdir()):
+            assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+            time.sleep(0.02)
+        time.sleep(0.3)  # into the slow archive
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "ws"]
+    assert snapshot(out) == before
