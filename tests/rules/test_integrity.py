@@ -456,6 +456,16 @@ def test_a008_a_path_written_with_backslashes_is_told_to_use_slashes(memory_arch
     assert [f.code for f in fs] == ["A008"] and "路径请用 / 分隔" in fs[0].message_zh and "with /" in fs[0].message_en
 
 
+def test_a008_an_empty_path_is_named_by_its_key(memory_archive):
+    """An empty attachment path said "： leaves the archive", naming nothing; it names the key."""
+    root = memory_archive({"people/E1.toml": person(), "contracts/ok.pdf": PDF,
+                           "sessions/S1.toml": session(attachments='["contracts/ok.pdf", "", { path = " " }]')})
+    fs = findings(root, select=["A008"])
+    assert [f.message_en for f in fs] == [
+        f"`attachments[{i}]` is an empty path: name a file inside the archive, as in contracts/2024.pdf" for i in (1, 2)]
+    assert fs[0].message_zh.startswith("`attachments[1]` 的路径为空") and fs[0].line is not None
+
+
 def test_a004_ids_that_differ_only_in_case(memory_archive):
     """people/SS01.toml and people/ss01.toml are one file on Windows and macOS: A004."""
     root = memory_archive({"people/SS01.toml": person(), "people/ss01.toml": person("李梅"),

@@ -19,6 +19,7 @@ from typing import Callable, Collection, Iterator
 from ...controls import shown
 from .files import NotARegularFile
 from .gbcodes import credit_code_problem, id_number_problem
+from .validate import dotted
 from .models import Attachment, Config, Drill, Introduction, Mentorship, Person, Plan, Session
 
 
@@ -139,6 +140,11 @@ def _attachments(items: tuple[Attachment, ...], key: tuple) -> list[tuple[tuple,
 
 def _files(refs: list[tuple[tuple, str, str | None]], around: Surroundings) -> Iterator[Issue]:
     for key, path, sha in refs:
+        if not path.strip():  # no file named at all: "" would read as a path leaving the archive
+            name = dotted(key)
+            yield Issue("A008", key, f"`{name}` 的路径为空：请写出档案内的文件路径，如 contracts/2024.pdf",
+                        f"`{name}` is an empty path: name a file inside the archive, as in contracts/2024.pdf")
+            continue
         state = around.status(path, sha)
         if state != "ok":
             zh, en = _STATUS[state]
