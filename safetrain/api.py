@@ -92,6 +92,12 @@ def _builtin_ruleset(name: str) -> tuple[RuleSet, str]:
     return _built(*ruleset_tables(name, None))
 
 
+def waivable_codes() -> tuple[str, ...]:
+    """The rule codes a waiver may name (the loader's test: known, not removed), for the schemas."""
+    removed = removed_codes()
+    return tuple(sorted(code for code in RULES if code not in removed))
+
+
 def require_register(archive: Archive, findings: Iterable[Finding] = ()) -> None:
     """Refuse to make anything of `archive` when its safetrain.toml cannot be used (A001, or an
     A002 in a key the rules need): its enterprise and rule set are unknown, and documents, views

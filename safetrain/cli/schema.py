@@ -36,7 +36,9 @@ def schema(out, taplo, show, force, lang):
     from ..archive.reading.jsonschema import SCHEMA_FILES, schema_texts, taplo_config, written_by_safetrain
 
     explicit = click.get_current_context().get_parameter_source("lang") == click.core.ParameterSource.COMMANDLINE
-    texts = schema_texts(lang if explicit else None)
+    from ..api import waivable_codes
+
+    texts = schema_texts(lang if explicit else None, waivable_codes())
     if show:
         click.echo(texts[SCHEMA_FILES[show]], nl=False)
         return

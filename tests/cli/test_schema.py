@@ -53,7 +53,9 @@ def test_sample_archive_schemas_are_current_and_every_file_points_to_them():
     if not folder.is_dir():
         import pytest
         pytest.skip("sample archive not built yet")
-    for name, text in schema_texts().items():
+    from safetrain.api import waivable_codes
+
+    for name, text in schema_texts(rule_codes=waivable_codes()).items():
         assert (folder / name).read_text(encoding="utf-8") == text, f"regenerate: safetrain schema -o {folder}"
     for path in (ROOT / "sample_archive").rglob("*.toml"):
         if path.name == ".taplo.toml" or "schemas" in path.parts:
@@ -102,3 +104,42 @@ def test_schemas_and_check_agree_on_names_lists_and_paths(make_archive, tmp_path
         a002 = [f for f in findings(root, select=["A002", "A008"]) if f.file == rel]
         schema_ok = not list(validator.iter_errors(_jsonable(tomllib.loads(text))))
         assert (not a002) == fine == schema_ok, (text, a002, schema_ok)
+
+
+def test_schemas_say_what_the_loader_says_of_waivers_introductions_certificates_and_hashes(make_archive, tmp_path):
+    """An audit against the loader found the schemas looser than check: any string as a waived
+    rule, a blank reason, an introduction naming no department or post, `review_every_years` on a
+    manager's certificate, any text as a sha256. Each is now a schema error where check says A002,
+    and the files check takes pass the schema."""
+    import jsonschema
+
+    from helpers import certificate, findings, introduction, person, session
+    from safetrain.api import waivable_codes
+
+    texts = {name: jsonschema.Draft7Validator(json.loads(text))
+             for name, text in schema_texts(rule_codes=waivable_codes()).items()}
+    sha = "a" * 64
+    cases = [
+        ("people/E1.toml", person(extra='\n[[waivers]]\nrule = "Z999"\nreason = "试用"\n'), False),
+        ("people/E1.toml", person(extra='\n[[waivers]]\nrule = "P001"\nreason = "  "\n'), False),
+        ("people/E1.toml", person(extra='\n[[waivers]]\nrule = "P001"\nreason = "外派学习，已补训"\n'), True),
+        ("people/E1.toml", person(extra=certificate("M1", "manager", "安全生产管理人员") + "review_every_years = 6\n"), False),
+        ("people/E1.toml", person(extra=certificate() + "review_every_years = 6\n"), True),
+        ("introductions/I1.toml", introduction(departments="[]"), False),
+        ("introductions/I1.toml", introduction(departments="[]", posts='["车工"]'), True),
+        ("introductions/I1.toml", introduction(departments=None, posts="[]"), False),
+        ("sessions/S1.toml", session(attachments='[{ path = "c.pdf", sha256 = "xyz" }]'), False),
+        ("sessions/S1.toml", session(attachments=f'[{{ path = "c.pdf", sha256 = "{sha.upper()}" }}]'), True),
+    ]
+    kinds = {"people": "person.schema.json", "introductions": "introduction.schema.json",
+             "sessions": "session.schema.json"}
+    for i, (rel, text, fine) in enumerate(cases):
+        files = {rel: text, "c.pdf": b"%PDF", **({} if rel.startswith("people") else {"people/E1.toml": person()})}
+        root = make_archive(files, root=tmp_path / f"case{i}")
+        a002 = [f for f in findings(root, select=["A002"]) if f.file == rel]
+        schema_ok = not list(texts[kinds[rel.split("/")[0]]].iter_errors(_jsonable(tomllib.loads(text))))
+        assert (not a002) == fine == schema_ok, (text, a002, schema_ok)
+    config = json.loads(schema_texts()["safetrain.schema.json"])
+    assert config["properties"]["format"]["maximum"] == 1  # a newer format is refused whole
+    assert "enum" not in json.loads(schema_texts()["person.schema.json"])["properties"]["waivers"]["items"][
+        "properties"]["rule"]  # no codes given: any code (archive/ knows no rules)

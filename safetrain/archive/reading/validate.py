@@ -18,6 +18,9 @@ from .codes import code_for
 from .fields import FieldSpec, TableSpec
 from .spec import ATTACHMENT, ID_PATTERN
 
+#: a recorded SHA-256: 64 hexadecimal digits, either case (the JSON Schemas say the same)
+SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
+
 KeyPath = tuple  # of str | int
 _ID = re.compile(ID_PATTERN)
 
@@ -320,7 +323,7 @@ def _check_attachments(key: KeyPath, value: Any) -> Iterator[Problem]:
             continue
         yield from validate_table(item, ATTACHMENT, key + (i,))
         sha = item.get("sha256")
-        if isinstance(sha, str) and not re.fullmatch(r"[0-9a-fA-F]{64}", sha):
+        if isinstance(sha, str) and not re.fullmatch(SHA256_PATTERN, sha):
             name = dotted(key + (i, "sha256"))
             yield Problem(key + (i, "sha256"), f"`{name}` 应为64位十六进制 SHA-256 值", f"`{name}` must be 64 hexadecimal digits (SHA-256)")
 
