@@ -31,9 +31,10 @@ def pair(archive, as_of, start, apprentices, fmt, write, lang):
     department, then the lighter load, then the longer experience; ties go
     by ids. A place taken in a run of planned spans that overlap one another
     stays taken until the whole run has ended (apprentices hired months
-    apart share places; in a run that never breaks, a place freed early is
-    not given again). Every pair and every apprentice left unpaired is
-    explained. For
+    apart share places); an apprentice left over then takes, in id order,
+    a place freed early in the run where one is free on every day of the
+    span, so a second run pairs no one more. Every pair and every
+    apprentice left unpaired is explained. For
     a workspace (a folder of archives), each archive in turn (JSON: one
     document per line, naming its archive).
     """

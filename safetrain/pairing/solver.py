@@ -48,13 +48,22 @@ solved in two stages:
 Rows are apprentices in id order and columns places in (mentor id, place)
 order, and the solver is deterministic, so the same archive always gives the
 same pairs, whatever the order of its files.
+
+Keeping a time's places until it has ended is what makes the optimum exact, and
+it is stricter than M003, which counts day by day: in a time that never breaks,
+a place freed early is not given again. So the apprentices left over then take,
+in id order, a place that is free on every day of their span
+(`freed_places`): never fewer pairs than the optimum above, M003 safe day by day,
+and a second run, which counts the first run's pairs as recorded mentorships,
+finds no one more to pair (tested on the random instances of the brute force).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from .problem import Option, Options, PairingProblem
+from .problem import Option, Options, PairingProblem, most_at_once
 
 EXACT = 2**52
 
@@ -112,11 +121,95 @@ def components(problem: PairingProblem) -> list[Options]:
 
 
 def solve(problem: PairingProblem) -> list[Choice]:
-    """The optimal choices, in apprentice order."""
+    """The choices, in apprentice order: the optimum of `best_in_times`, then `freed_places`."""
+    out = best_in_times(problem)
+    return sorted(out + freed_places(problem, out), key=lambda c: c.option.apprentice)
+
+
+def best_in_times(problem: PairingProblem) -> list[Choice]:
+    """The optimal choices with each time's places kept until the time has ended (above)."""
     out: list[Choice] = []
     for part in components(problem):
         out += _solve_part(problem, part)
-    return sorted(out, key=lambda c: c.option.apprentice)
+    return out
+
+
+def freed_places(problem: PairingProblem, chosen: list[Choice]) -> list[Choice]:
+    """Pairs for the apprentices left over where a mentor's place is in fact free on every day of
+    their span. Within a time, places are kept until the whole time has ended (above), so a place
+    freed early in a run that never breaks went unused, and a second `pair --write` (the first
+    run's pairs then recorded, counted day by day) paired the one left over: the same archive
+    gave more pairs on the second run. Each left-over apprentice, in id order, takes the cheapest
+    option (the documented cost, its place one above the most of the mentor's mentorships, recorded
+    and chosen, running on one day of the span; ties to the mentor of the smaller id) whose mentor
+    has a place free on every day: M003 holds day by day, and the first run pairs what a second
+    would. (The options are looked at cheapest first, by the cost with no new pair in the way,
+    which no option can beat: a large mine's left-over thousands take a fraction of a second.)"""
+    import numpy as np
+
+    opts = Options.of(problem.options)
+    if not len(opts):
+        return []
+    paired = {c.option.apprentice for c in chosen}
+    left = [i for i in np.unique(opts.apprentice).tolist() if i not in paired]
+    if not left:
+        return []
+    cap, unit = problem.capacity, problem.exp_span
+    gap = np.asarray(problem.gap, dtype=np.int64)
+    spans: dict[int, list] = {}  # mentor index -> the new spans chosen for them
+    width = 4
+    firsts = np.full((len(problem.mentors), width), np.iinfo(np.int64).max, dtype=np.int64)  # new spans, ordinals
+    lasts = np.full((len(problem.mentors), width), np.iinfo(np.int64).min, dtype=np.int64)
+
+    def add(mentor: int, start: date, end: date) -> None:
+        nonlocal firsts, lasts, width
+        held = spans.setdefault(mentor, [])
+        if len(held) == width:
+            firsts = np.concatenate([firsts, np.full_like(firsts, np.iinfo(np.int64).max)], axis=1)
+            lasts = np.concatenate([lasts, np.full_like(lasts, np.iinfo(np.int64).min)], axis=1)
+            width *= 2
+        firsts[mentor, len(held)], lasts[mentor, len(held)] = start.toordinal(), end.toordinal()
+        held.append((start, end))
+
+    for c in chosen:
+        a = problem.apprentices[c.option.apprentice]
+        add(c.option.mentor, a.start, a.end)
+    order = np.argsort(opts.apprentice, kind="stable")
+    by_apprentice = opts.apprentice[order]
+    lows = np.searchsorted(by_apprentice, left, side="left").tolist()
+    highs = np.searchsorted(by_apprentice, left, side="right").tolist()
+    out: list[Choice] = []
+    for i, lo, hi in zip(left, lows, highs):
+        a = problem.apprentices[i]
+        k = order[lo:hi]
+        mentor, load = opts.mentor[k], opts.load[k]
+        open_ = load < cap
+        k, mentor, load = k[open_], mentor[open_], load[open_]
+        if not len(k):
+            continue
+        lowest = (opts.relation[k] * cap + load) * unit + gap[mentor]  # the cost with no new pair in the way
+        meeting = ((firsts[mentor] <= a.end.toordinal()) & (lasts[mentor] >= a.start.toordinal())).any(axis=1)
+        best = None  # ((cost, mentor), option index, place)
+        free = np.flatnonzero(~meeting)
+        if len(free):
+            at = free[np.lexsort((mentor[free], lowest[free]))[0]]
+            best = ((int(lowest[at]), int(mentor[at])), int(k[at]), int(load[at]) + 1)
+        for at in np.flatnonzero(meeting)[np.lexsort((mentor[meeting], lowest[meeting]))].tolist():
+            m = int(mentor[at])
+            if best is not None and (int(lowest[at]), m) >= best[0]:
+                break  # cheapest first: no option after this one can do better
+            who = problem.mentors[m]
+            running = most_at_once(problem.existing.get(who.id, ()) + tuple(spans[m]), a.start, a.end)
+            if running < cap:
+                option = opts[int(k[at])]
+                key = (problem.cost(option, running + 1), m)
+                if best is None or key < best[0]:
+                    best = (key, int(k[at]), running + 1)
+        if best is not None:
+            option = opts[best[1]]
+            out.append(Choice(option, best[2]))
+            add(option.mentor, a.start, a.end)
+    return out
 
 
 def weights(pairs: int, n: int, mentors: int, most: int) -> tuple[int, int, int]:

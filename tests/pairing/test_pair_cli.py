@@ -253,3 +253,26 @@ def test_the_cost_is_explained_in_words(mine):
     assert "代价越小越好：先比同班组、同部门、不同部门" in result.output
     english = run("-a", str(mine), "--as-of", AS_OF, "--lang", "en")
     assert "A smaller cost is better" in english.output
+
+
+def test_a_second_run_pairs_no_one_the_first_could_have(make_archive):
+    """The audit's case: one mentor with two places (non-coal mine: two months' apprenticeship),
+    apprentices starting 1 January, 1 February and 15 March. A1's span ends before A3's begins,
+    but the three spans form one unbroken run, whose places were kept till its end: the first
+    `--write` paired A1 and A2, a second run then paired A3 (the pairs recorded, counted day by
+    day). A3 now takes A1's freed place in the first run, the second finds nothing, and check
+    finds no M003."""
+    root = make_archive({
+        "people/M1.toml": mentor("李师傅", "采掘队", "2015-01-01", post="凿岩工"),
+        **{f"people/{a}.toml": worker(name, "采掘队", hired, post="凿岩工", underground="false")
+           for a, name, hired in (("A1", "王一", "2024-01-01"), ("A2", "王二", "2024-02-01"),
+                                  ("A3", "王三", "2024-03-15"))},
+    }, industry="non_coal_mine")
+    first = run("-a", str(root), "--as-of", AS_OF, "--apprentice", "A1,A2,A3", "--write", "--format", "json")
+    assert first.exit_code == 0, first.output
+    assert sorted(p.name for p in (root / "mentorships").iterdir()) == ["A1.toml", "A2.toml", "A3.toml"]
+    assert "start = 2024-03-15" in (root / "mentorships" / "A3.toml").read_text("utf-8")
+    again = run("-a", str(root), "--as-of", AS_OF, "--write", "--format", "json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.output)["pairs"] == []
+    assert [f.code for f in findings(root, date(2024, 6, 30)) if f.code.startswith("M")] == []

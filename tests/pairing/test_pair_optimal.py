@@ -229,15 +229,35 @@ def assert_valid(plan, archive: Archive, rs, cases):
             assert at_once <= cap, (p.mentor.id, day)
 
 
-@pytest.mark.parametrize("seed", range(160))
-def test_optimal_against_brute_force(seed):
-    archive, ids = random_instance(seed)
-    rs = national(mentor_max_apprentices=[1, 2, 2, 3][seed % 4])
+def optimal_then_freed(archive, rs, ids, cases, best, monkeypatch):
+    """The plan without freed_places is the brute force's optimum; with them it keeps every pair of
+    it, adds only left-over apprentices, holds M003 day by day, and a second run (the pairs then
+    recorded, as --write leaves them) pairs no one more: pair is idempotent."""
+    from safetrain.pairing import solver
+
+    with monkeypatch.context() as patched:
+        patched.setattr(solver, "freed_places", lambda problem, chosen: [])
+        core = plan_pairs(archive, rs, AS_OF, apprentices=ids)
+    assert plan_key(core, cases) == best
     plan = plan_pairs(archive, rs, AS_OF, apprentices=ids)
-    best, cases = brute_best(archive, rs, ids)
-    assert plan_key(plan, cases) == best
+    kept = {(p.apprentice.id, p.mentor.id) for p in plan.pairs}
+    assert {(p.apprentice.id, p.mentor.id) for p in core.pairs} <= kept
     assert_valid(plan, archive, rs, cases)
     assert len(plan.pairs) + len(plan.unpaired) == len(ids)
+    recorded = [Mentorship(id=p.apprentice.id, file=f"mentorships/{p.apprentice.id}.toml", mentor=p.mentor.id,
+                           post=p.post, start=p.start, end=p.end) for p in plan.pairs]
+    again = replace(archive, mentorships=MappingProxyType({**archive.mentorships, **{m.id: m for m in recorded}}))
+    left = [u.apprentice.id for u in plan.unpaired]
+    assert not left or plan_pairs(again, rs, AS_OF, apprentices=left).pairs == []
+    return plan
+
+
+@pytest.mark.parametrize("seed", range(160))
+def test_optimal_against_brute_force(seed, monkeypatch):
+    archive, ids = random_instance(seed)
+    rs = national(mentor_max_apprentices=[1, 2, 2, 3][seed % 4])
+    best, cases = brute_best(archive, rs, ids)
+    optimal_then_freed(archive, rs, ids, cases, best, monkeypatch)
 
 
 def crowded_instance(seed: int) -> tuple[Archive, list[str]]:
@@ -254,13 +274,11 @@ def crowded_instance(seed: int) -> tuple[Archive, list[str]]:
 
 
 @pytest.mark.parametrize("seed", range(60))
-def test_optimal_against_brute_force_with_near_ties(seed):
+def test_optimal_against_brute_force_with_near_ties(seed, monkeypatch):
     archive, ids = crowded_instance(seed)
     rs = national(mentor_max_apprentices=1 + seed % 2)
-    plan = plan_pairs(archive, rs, AS_OF, apprentices=ids)
     best, cases = brute_best(archive, rs, ids)
-    assert plan_key(plan, cases) == best
-    assert_valid(plan, archive, rs, cases)
+    optimal_then_freed(archive, rs, ids, cases, best, monkeypatch)
 
 
 def test_random_instances_cover_every_reason():
