@@ -356,11 +356,13 @@ def test_empty_files_are_missing_every_required_key(memory_archive):
     assert ("safetrain.toml", "required key `enterprise` is missing") in {(f.file, f.message_en) for f in fs}
 
 
-def test_folders_named_like_records_and_stray_files_are_ignored(make_archive):
+def test_stray_files_are_ignored_and_a_folder_named_like_a_record_is_said(make_archive):
     root = make_archive({"people/E1.toml": person(), "people/README.md": "名单说明", "people/.E2.toml.swp": "x",
                          "sessions/notes.txt": "x"})
-    (root / "people" / "E3.toml").mkdir()
+    (root / "people" / ".E4.toml").mkdir()  # hidden: ignored, as hidden files are
     assert found(root, select=["A"]) == []
+    (root / "people" / "E3.toml").mkdir()  # (it was ignored too: a person whose file is a folder, never said)
+    assert [(f.code, f.file) for f in findings(root, select=["A"])] == [("A001", "people/E3.toml")]
 
 
 def test_id_numbers_in_messages_are_masked_unless_the_archive_says_not(make_archive):
@@ -464,6 +466,21 @@ def test_a008_an_empty_path_is_named_by_its_key(memory_archive):
     assert [f.message_en for f in fs] == [
         f"`attachments[{i}]` is an empty path: name a file inside the archive, as in contracts/2024.pdf" for i in (1, 2)]
     assert fs[0].message_zh.startswith("`attachments[1]` 的路径为空") and fs[0].line is not None
+
+
+def test_a001_a_folder_where_a_record_goes_and_a_file_where_a_folder_goes(make_archive):
+    """people/E2.toml made a folder, or people/ a file: the records were passed over in silence
+    (only the A003s of what referred to them said anything). Each is an A001 naming the path; a
+    person whose file is a folder is known, so what names them is not an A003 as well."""
+    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session(
+        '{ person = "E1", score = 90 },\n  { person = "E2", score = 90 }')})
+    (root / "people" / "E2.toml").mkdir()
+    got = [(f.code, f.file, f.subject, f.message_en) for f in findings(root) if f.code.startswith("A")]
+    assert got == [("A001", "people/E2.toml", "E2", "E2.toml is a folder, not a record file: it cannot be read")]
+    other = make_archive({"people/E1.toml": person()}, root=root.parent / "other")
+    (other / "drills").write_text("", "utf-8")
+    got = [(f.code, f.file, f.message_zh) for f in findings(other) if f.code.startswith("A")]
+    assert got == [("A001", "drills", "drills 应为文件夹，实际是文件：其中的记录无法读取")]
 
 
 def test_a004_ids_that_differ_only_in_case(memory_archive):

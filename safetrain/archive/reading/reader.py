@@ -45,6 +45,9 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
     for kind, folder in FOLDERS.items():
         base = root / folder
         if not base.is_dir():
+            if os.path.lexists(base) and not base.is_symlink():  # a file where the folder goes: said, never passed over
+                problems.append(_a001(folder, "enterprise", None, None, f"{folder} 应为文件夹，实际是文件：其中的记录无法读取",
+                                      f"{folder} is a file, not a folder: no record of it can be read"))
             continue
         if base.is_symlink() and not _inside(real_root, base):  # a folder of the root itself is inside it
             problems.append(_outside(folder, folder + "/"))
@@ -60,6 +63,9 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
                 continue
             if not is_dir and name.endswith(".toml") and not name.startswith("."):
                 found.append((kind, rel))
+            elif is_dir and not RECORD_KINDS[kind].recursive and name.endswith(".toml") and not name.startswith("."):
+                problems.append(_a001(rel, stem_of(kind, rel), None, None, f"{name} 是文件夹，不是记录文件：无法读取",
+                                      f"{name} is a folder, not a record file: it cannot be read"))
             elif is_dir and not RECORD_KINDS[kind].recursive and not name.startswith(".") \
                     and any(p.suffix == ".toml" for p in Path(root / rel).rglob("*.toml")):
                 problems.append(_not_read(folder, rel))  # records a user wrote, never read in silence
