@@ -68,6 +68,26 @@ def test_attend_unknown_session(archive):
     assert result.exit_code == 2 and result.output == "error: no session with id S9 (sessions/)\n"
 
 
+def test_a_session_in_a_folder_that_cannot_be_read_is_not_said_to_be_missing(archive, monkeypatch):
+    """attend said "no session S1" when its folder could not be read (permissions): the folder is
+    named, and that the session may be in it."""
+    from safetrain.archive.reading import reader
+
+    real_scandir = reader.os.scandir
+
+    def scandir(path):
+        if str(path).endswith("2023"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(reader.os, "scandir", scandir)
+    before = snapshot(archive)
+    result = run("attend", "S1", "E3", "-a", archive, "--lang", "en")
+    assert result.exit_code == 2
+    assert result.output == "error: cannot find session S1: sessions/2023/ cannot be read (A001) and may hold it\n"
+    assert snapshot(archive) == before
+
+
 def test_attend_update_changes_a_result(archive):
     result = run("attend", "S1", "E1", "--score", "55", "--update", "-a", archive)
     assert result.exit_code == 0 and "已更新 E1：score 90 → 55" in result.output

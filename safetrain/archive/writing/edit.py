@@ -156,7 +156,14 @@ class Index:
     def __init__(self, root: Path):
         self.root = root
         self.files: dict[str, dict[str, list[str]]] = {kind: {} for kind in FOLDERS}
-        listed, _ = list_files(root)
+        listed, problems = list_files(root)
+        #: kind -> the paths of its folder that could not be read (A001): a record asked for may be there
+        self.unread: dict[str, list[str]] = {}
+        of_folder = {folder: kind for kind, folder in FOLDERS.items()}
+        for f in problems:
+            kind = of_folder.get(f.file.split("/", 1)[0])
+            if f.code == "A001" and kind is not None:
+                self.unread.setdefault(kind, []).append(f.file)
         for kind, rel in listed:
             if kind != "config":
                 self.files[kind].setdefault(rel.rsplit("/", 1)[-1][:-5], []).append(rel)
@@ -328,6 +335,10 @@ class Editor:
         zh, en = RECORD_KINDS[kind].zh, RECORD_KINDS[kind].en
         rel = self.index.rel(kind, rid)
         if rel is None:
+            unread = self.index.unread.get(kind)
+            if unread:  # it may be in a folder that cannot be read: said, not "there is none"
+                raise EditError(f"找不到编号为 {rid} 的{zh}记录：{'、'.join(unread)} 无法读取（A001），它可能在其中",
+                                f"cannot find {en} {rid}: {', '.join(unread)} cannot be read (A001) and may hold it")
             raise EditError(f"没有编号为 {rid} 的{zh}记录（{FOLDERS[kind]}/）", f"no {en} with id {rid} ({FOLDERS[kind]}/)")
         try:
             raw = read_regular(self.root / rel)
