@@ -67,14 +67,14 @@ def _new_command(kind: str) -> click.Command:
         from ..archive.writing.records import new_record
 
         values = typed_values(fields, given)
-        if kind == "plan" and not item:  # `items` is required and not an option of its own
-            raise SafetrainError("--item：计划至少要有一个项目（名称;类型;月份;对象;学时）",
-                                 "--item: a plan needs at least one item (title;type;month;audience;hours)")
-        if item:
-            values["items"] = plan_items(item)
         required = [k for k in RECORD_KINDS[kind].table.required if k in fields]
-        with editing(archive) as ed:  # before asking anything
+        with editing(archive) as ed:  # before asking anything; the id first, as it comes first
             ed.check_new_id(kind, rid)
+            if kind == "plan" and not item:  # `items` is required and not an option of its own
+                raise SafetrainError("--item：计划至少要有一个项目（名称;类型;月份;对象;学时）",
+                                     "--item: a plan needs at least one item (title;type;month;audience;hours)")
+            if item:
+                values["items"] = plan_items(item)
             if kind == "mentorship" and "post" not in values:  # the apprentice's post on the start day
                 from ..archive.writing.people import post_on
 

@@ -225,6 +225,7 @@ def test_new_plan_takes_its_year_from_the_id_and_items_from_item(archive):
     (["2024", "--approved", "2024-01-05", "--approved-by", "P404", "--item", "a;pre_job;3"],
      "错误：plans/2024.toml：`approved_by` 批准人 P404 没有人员档案（people/P404.toml）（A003）"),
     (["24", "--approved", "2024-01-05", "--item", "a;pre_job;3"], '错误：计划以年度命名："24" 不是年度（如 2024）'),
+    (["20x4", "--item", "bad"], '错误：计划以年度命名："20x4" 不是年度（如 2024）'),  # the year first, as it comes first
     (["2024", "--approved", "2024-01-05"], "错误：--item：计划至少要有一个项目（名称;类型;月份;对象;学时）"),
     (["2024", "--approved", "2024-01-05", "--item", "全员培训;all_staff"],
      "错误：--item（第 1 项）：应为 名称;类型;月份[;对象[;学时]]：全员培训;all_staff"),

@@ -301,6 +301,9 @@ class Editor:
         if not is_id(rid):
             raise EditError(f"\"{rid}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
                             f"\"{rid}\" is not a valid id (a letter or digit, then letters, digits, . _ -, at most 64)")
+        if kind == "plan" and not (rid.isascii() and rid.isdigit() and len(rid) == 4):  # plans/<year>.toml
+            raise EditError(f"计划以年度命名：\"{rid}\" 不是年度（如 2024）",
+                            f"a plan is named after its year: \"{rid}\" is not a year (like 2024)")
         existing = self.index.rel(kind, rid)
         if existing:
             raise EditError(f"{zh}编号 {rid} 已存在：{existing}", f"{en} id {rid} already exists: {existing}", existing)

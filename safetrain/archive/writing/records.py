@@ -33,9 +33,7 @@ def new_record(ed: Editor, kind: str, rid: str, values: dict) -> tuple[str, str]
     elif kind == "drill":
         when = data.get("date")
     elif kind == "plan":  # ARCHIVE-FORMAT: plans/<year>.toml holds `year`, equal to the stem
-        if not (rid.isascii() and rid.isdigit() and len(rid) == 4):
-            raise EditError(f"计划以年度命名：\"{rid}\" 不是年度（如 2024）", f"a plan is named after its year: "
-                            f"\"{rid}\" is not a year (like 2024)")
+        ed.check_new_id(kind, rid)  # a year (like 2024), not already planned
         data = {"year": int(rid), **data}
     rel = ed.create(kind, rid, data, when)
     return rel, render_record(kind, data)
