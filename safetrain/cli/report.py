@@ -92,8 +92,9 @@ def html(paths, out_dir, as_of, jobs, no_cache, lang):
                     put(site.folder, rel, data, site.before)
                 front.update(made)
         if not parts:  # each archive's reason said above; the folder as it was
-            echo(lang, f"未生成网站：没有可读取的档案；{out_dir} 保持原样",
-                 f"no site made: no archive could be read; {out_dir} is left as it was", err=True)
+            echo(lang, f"注意：每个档案都未能列入（原因见上），未生成网站；{out_dir} 保持原样",
+                 f"note: every archive was left out (see above), so no site was made; {out_dir} is left as it was",
+                 err=True)
             sys.exit(2)
         home, data = home_file(plan, parts, list(rulesets.items()), left_out)
         put(site.folder, home, data, site.before)

@@ -649,7 +649,7 @@ def test_no_archive_readable_says_the_site_was_left_as_it_was(workspace, tmp_pat
     assert r.exit_code == 2
     lines = r.output.strip().splitlines()
     assert len(lines) == 3 and all("format" in line for line in lines[:2]), r.output  # each archive's reason
-    assert lines[2] == f"no site made: no archive could be read; {out} is left as it was"
+    assert lines[2] == f"note: every archive was left out (see above), so no site was made; {out} is left as it was"
     assert snapshot(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["site", "ws"]
 
