@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,29 @@ def test_an_edit_is_seen(archive, cache_dir, parsed):
     after = out(archive)
     assert parsed == ["sessions/S1.toml"]
     assert after == out(archive, cache=False) and after != before
+
+
+def test_each_value_is_let_go_once_decoded(archive, cache_dir, monkeypatch):
+    """A re-run builds its models from the cache's values one by one, and lets each value
+    go as soon as its model is made: 100,000 people's values need not sit beside them."""
+    out(archive)  # the values written
+    lists, decoded, held = [], [], []
+    real_load, real_decoded = loader.Snapshot.load, loader.Snapshot._decoded
+
+    def load(self):
+        lists.append(self.items)  # the list the snapshot reads its values from
+        return real_load(self)
+
+    def _decoded(self, kind, rel, entry):
+        held.append(sum(1 for item in lists[-1] if isinstance(item, tuple) and item[2] in decoded))
+        decoded.append(entry)
+        return real_decoded(self, kind, rel, entry)
+
+    monkeypatch.setattr(loader.Snapshot, "load", load)
+    monkeypatch.setattr(loader.Snapshot, "_decoded", _decoded)
+    later = check_path(archive, date(2024, 7, 1), cache=True)  # another as_of: no result to reuse, the models are built
+    assert len(decoded) == 3 and held == [0, 0, 0]  # two people and a session (safetrain.toml is read first)
+    assert lists[-1] == [None] * 4 and later.archive.people.keys() == {"E1", "E2"}
 
 
 def test_an_edit_within_the_same_clock_tick_is_seen(archive, cache_dir):
