@@ -13,7 +13,9 @@ timed with the same archives), alternating with what it is compared with, so
 drift on a busy machine hits both alike. Each row prints the median, min and
 max wall seconds, the median CPU seconds (user + system of the process), the
 ratio of the medians and the goal; peak memory (maxrss) where the goal names
-it; and the load average before and after.
+it, and for the ledger and export also the peak PSS of the process with its
+forked copies (tree_memory.py: a shared page counted once); and the load
+average before and after.
 
 Rows (the ratio's denominator is a bare tomllib parse of the same files,
 timed in the same run, unless said otherwise):
@@ -70,9 +72,9 @@ class Run:
 
 
 def run(cmd: list[str], cwd: Path, env: dict | None = None, ok=(0,)) -> Run:
-    """Run `cmd` in `cwd`: posix_spawn, not fork, so that the child's peak memory is its own
-    (a forked child counts the parent's pages it was copied from, and this process holds
-    generated archives)."""
+    """Run `cmd` in `cwd` by posix_spawn. Its peak memory (maxrss) begins at this process's
+    own peak, which exec records for the child: this process is kept small (archives are
+    generated in a forked child, `_in_child`)."""
     cmd = [str(c) for c in cmd]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         here = os.getcwd()
@@ -304,7 +306,7 @@ def main(argv=None) -> int:
                 if os.path.exists("/proc/self/smaps_rollup"):  # one more run, sampled: what the machine gives it
                     if out.exists():
                         out.unlink()
-                    pss = tree_memory(*t.command(*args_of, "--as-of", AS_OF, **kw), cwd=t.tree)[0]
+                    pss = tree_memory(*t.command(*args_of, "--as-of", AS_OF, **kw), cwd=t.tree, quiet=True)[0]
                     print(f"  {'':<34}peak memory of the process and its forked copies, shared pages "
                           f"counted once (PSS): {pss:.0f} MB")
         if "render" in rows:

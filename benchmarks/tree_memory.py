@@ -58,8 +58,9 @@ def tree_pss_kb(root: int) -> int:
 
 
 def measure(cmd: list[str], env: dict | None = None, every: float = 0.02,
-            cwd: str | os.PathLike | None = None) -> tuple[float, float, float, int]:
-    """Run `cmd` (with `env` added to this process's environment, in `cwd`); return (peak PSS
+            cwd: str | os.PathLike | None = None, quiet: bool = False) -> tuple[float, float, float, int]:
+    """Run `cmd` (with `env` added to this process's environment, in `cwd`, its output thrown
+    away when `quiet`); return (peak PSS
     of its process tree in MB, its maxrss in MB, wall seconds, exit status). Run from a small
     process: a child started by posix_spawn has its parent's peak maxrss to begin with."""
     here = os.getcwd()
@@ -67,7 +68,8 @@ def measure(cmd: list[str], env: dict | None = None, every: float = 0.02,
         os.chdir(cwd)
     try:
         t = time.perf_counter()
-        pid = os.posix_spawnp(cmd[0], cmd, {**os.environ, **(env or {})})
+        pid = os.posix_spawnp(cmd[0], cmd, {**os.environ, **(env or {})},
+                              file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)] if quiet else ())
     finally:
         os.chdir(here)
     peak = 0
