@@ -204,6 +204,21 @@ def table_rows(con, table, where=""):
             for row in con.execute(f'SELECT {cols} FROM "{table.name}" {where} ORDER BY {keys}').fetchall()]
 
 
+def unreadable_folder(monkeypatch, suffix: str) -> None:
+    """Listing any folder whose path ends with `suffix` is refused (permission denied), as for a
+    folder the user cannot read (tests run as root, where chmod would not do it)."""
+    from safetrain.archive.reading import reader
+
+    real_scandir = reader.os.scandir
+
+    def scandir(path):
+        if str(path).endswith(suffix):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(reader.os, "scandir", scandir)
+
+
 def bug_while_checking(monkeypatch, folder: str) -> None:
     """A bug (ZeroDivisionError) that strikes while the archive in `folder` is checked, and only then."""
     import safetrain.api

@@ -5,7 +5,7 @@ import tomllib
 
 import pytest
 
-from helpers import person, session
+from helpers import person, session, unreadable_folder
 from edit_helpers import a_family, changed, run, sha, snapshot
 
 SESSION = session('{ person = "E1", score = 90 },  # 张三\n  # 补训人员\n  { person = "E2", passed = true }')
@@ -71,16 +71,7 @@ def test_attend_unknown_session(archive):
 def test_a_session_in_a_folder_that_cannot_be_read_is_not_said_to_be_missing(archive, monkeypatch):
     """attend said "no session S1" when its folder could not be read (permissions): the folder is
     named, and that the session may be in it."""
-    from safetrain.archive.reading import reader
-
-    real_scandir = reader.os.scandir
-
-    def scandir(path):
-        if str(path).endswith("2023"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(reader.os, "scandir", scandir)
+    unreadable_folder(monkeypatch, "2023")
     before = snapshot(archive)
     result = run("attend", "S1", "E3", "-a", archive, "--lang", "en")
     assert result.exit_code == 2

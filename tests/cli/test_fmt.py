@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from helpers import config, person, session
+from helpers import config, person, session, unreadable_folder
 from edit_helpers import a_family, run, snapshot
 
 MESSY = 'post = "车工"\nname="张三"  # 姓名\nhired = 2023-07-03\nemployment = "formal"\ndepartment = "机加车间"\n'
@@ -235,18 +235,9 @@ def test_fmt_check_names_a_folder_it_cannot_read_and_fails(archive, monkeypatch)
     """A folder of records that cannot be read was passed over in silence: `fmt --check` in CI
     said 0 files to reformat and exited 0 whatever its files held. It is said, as check says it
     (A001), and counts as an invalid file does (exit 1); links leaving the archive are said too."""
-    from safetrain.archive.reading import reader
-
     (archive / "sessions/locked").mkdir()
     (archive / "sessions/locked/S2.toml").write_text(MESSY, "utf-8")
-    real_scandir = reader.os.scandir
-
-    def scandir(path):
-        if str(path).endswith("locked"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(reader.os, "scandir", scandir)
+    unreadable_folder(monkeypatch, "locked")
     (archive / "people/E2.toml").write_text(person(name="李四"), "utf-8")  # nothing else to change
     (archive / "sessions/2023/S1.toml").unlink()
     outside = archive.parent / "elsewhere.toml"

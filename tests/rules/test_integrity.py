@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from helpers import AS_OF, ID_NUMBERS, config, drill, findings, found, introduction, person, session, with_config
+from helpers import (AS_OF, ID_NUMBERS, config, drill, findings, found, introduction, person, session,
+                     unreadable_folder, with_config)
 from safetrain.api import check_files
 from safetrain.errors import SafetrainError
 
@@ -515,7 +516,7 @@ def test_a_file_folder_or_attachment_that_cannot_be_read_is_a_finding_not_the_en
     import hashlib
     import os
 
-    from safetrain.archive.reading import files as files_module, reader
+    from safetrain.archive.reading import files as files_module
 
     root = make_archive({
         "people/E1.toml": person(),
@@ -524,14 +525,7 @@ def test_a_file_folder_or_attachment_that_cannot_be_read_is_a_finding_not_the_en
         "contracts/c.pdf": PDF,
     })
     (root / "people" / "E9.toml").symlink_to("E9.toml")
-    real_scandir = reader.os.scandir
-
-    def scandir(path):
-        if str(path).endswith("locked"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(reader.os, "scandir", scandir)
+    unreadable_folder(monkeypatch, "locked")
 
     def refused(path, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
