@@ -114,6 +114,21 @@ def test_each_value_is_let_go_once_decoded(archive, cache_dir, monkeypatch):
     assert lists[-1] == [None] * 4 and later.archive.people.keys() == {"E1", "E2"}
 
 
+def test_a_listing_problem_that_changes_its_words_is_seen(archive, cache_dir):
+    """people/ a file, then a link to no folder: the same A001 of the same path, in other words.
+    The cache's result answered the second run with the first one's words."""
+    import shutil
+
+    shutil.move(archive / "people", archive.parent / "kept")
+    (archive / "people").write_text("x", "utf-8")
+    first = out(archive)
+    assert "people is a file, not a folder" in first
+    (archive / "people").unlink()
+    (archive / "people").symlink_to("nowhere")
+    after = out(archive)
+    assert "people is a link to no folder" in after and after == out(archive, cache=False)
+
+
 def test_an_edit_within_the_same_clock_tick_is_seen(archive, cache_dir):
     path = archive / "people/E2.toml"
     out(archive)

@@ -308,7 +308,7 @@ def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: 
         items.append(got if isinstance(got, Prepared) else (kind, rel, got))
         fingerprint.update(f"{rel}\0".encode() + dig)
     for f in listed:
-        fingerprint.update(f"{f.code}|{f.file}\0".encode())
+        fingerprint.update(f"{f.code}|{f.file}|{f.message_en}\0".encode())  # its words too (a file, a link)
     cache.drop(set(entries) - {rel for _, rel in files})
     if write:
         cache.write()
