@@ -136,13 +136,16 @@ def _render_one(root, kind, ids, out_dir, everything, as_of, jobs, no_findings, 
     if files.later:  # the archive as it stood on as_of: what began after it is not printed, and said so
         echo(lang, f"另有 {files.later} 条记录在 {result.as_of} 之后才开始，未打印（用 --as-of 指定更晚的日期）",
              f"{files.later} more record(s) begin after {result.as_of}, not printed (give a later --as-of)", err=True)
+    if files.unread:  # records that may be in a folder that could not be read: not printed, said, exit 1
+        echo(lang, f"{'、'.join(files.unread)} 无法读取（A001），其中的记录未打印；请先修正（safetrain check）",
+             f"{', '.join(files.unread)} cannot be read (A001): the records in it are not printed; fix it first "
+             "(safetrain check)", err=True)
     if files.skipped:  # an incomplete printout is said, and exits 1
         shown = "、".join(files.skipped)
         echo(lang, f"以下记录的文件有错误（A001/A002），未打印：{shown}；请先修正（safetrain check）",
              f"not printed, their files have errors (A001/A002): {', '.join(files.skipped)}; fix them first "
              "(safetrain check)", err=True)
-        return False
-    return True
+    return not files.skipped and not files.unread
 
 
 class _progress:

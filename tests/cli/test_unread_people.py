@@ -68,3 +68,41 @@ def test_naming_a_broken_person_names_the_file_and_its_problem(archive):
     assert r.exit_code == 2 and "people/E3.toml has errors: required key `" in r.output
     r = run("cert", "list", "--person", "E9", "-a", archive)
     assert r.exit_code == 2 and "没有编号为 E9 的人员" in r.output  # no file at all: as before
+
+
+@pytest.mark.parametrize("how", ["file", "link to none", "link to a file"])
+def test_a_people_folder_that_is_none_is_said_by_check_fmt_views_render_and_edits(make_archive, how):
+    """people/ replaced by a file or by a link that leads to no folder: check said only the A003s
+    of what named its people (a link was passed over), fmt --check passed, expiring listed nothing
+    without a word, render --all wrote 0 documents with exit 0, and attend called the attendee
+    someone with no file. Each now says that people/ cannot be read."""
+    root = make_archive({"people/E1.toml": person(),
+                         "sessions/S1.toml": 'type = "all_staff"\nstart = 2024-05-10T08:30:00\n'
+                                             'end = 2024-05-10T12:30:00\nhours = 4\ncontent = "全员培训"\n'
+                                             'instructor = "李工"\nassessment = "exam"\nattendees = []\n'})
+    (root / "people" / "E1.toml").rename(root / "E1.toml")
+    (root / "people").rmdir()
+    if how == "file":
+        (root / "people").write_text("x", "utf-8")
+        said = "people is a file, not a folder: no record of it can be read"
+    else:
+        (root / "people").symlink_to("nowhere" if how == "link to none" else "E1.toml")
+        said = "people is a link to no folder: no record of it can be read"
+    r = run("check", root, "--as-of", "2024-06-30", "--select", "A001", "--lang", "en", "--exit-zero")
+    assert r.exit_code == 0 and f"people: A001 {said}" in r.output, r.output
+    assert run("fmt", "--check", root).exit_code == 1
+    r = run("expiring", root, "--as-of", "2024-06-30", "--lang", "en")
+    assert r.exit_code == 0 and r.stderr == f"note: {root / 'people'}: {said} (A001); the people of it are " \
+                                            "not listed (see safetrain check)\n"
+    r = run("render", "person", "--all", "-a", root, "-o", root.parent / "out", "--as-of", "2024-06-30", "--lang", "en")
+    assert r.exit_code == 1 and "people cannot be read (A001): the records in it are not printed" in r.stderr
+    r = run("attend", "S1", "E1", "--passed", "-a", root, "--lang", "en")
+    assert r.exit_code == 2 and "cannot find person E1: people cannot be read (A001) and may hold it" in r.output
+
+
+def test_a_record_file_that_is_a_folder_is_not_where_another_record_may_be(archive):
+    """A folder named like a person file (people/E7.toml/) is an A001 of E7 alone: asking for E8
+    is "no person E8", not that people/E7.toml may hold it."""
+    (archive / "people" / "E7.toml").mkdir()
+    r = run("person", "leave", "E8", "--date", "2024-01-01", "-a", archive, "--lang", "en")
+    assert r.exit_code == 2 and r.output == "error: no person with id E8 (people/)\n"

@@ -179,7 +179,7 @@ def _person(ed: Editor, cells: dict) -> str:
     if not is_blank(raw_id):
         pid = parse_id(raw_id)
         if not ed.index.has("person", pid):
-            raise InputError(*no_person_file(pid))
+            raise InputError(*no_person_file(pid, ed.index))
         if name is not None:
             actual = (ed.index.people().get(pid) or {}).get("name")
             if actual is not None and actual != name:

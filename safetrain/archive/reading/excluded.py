@@ -30,6 +30,15 @@ def broken_record(kind: str, rid: str, findings: Iterable[Finding] = ()) -> Safe
                           "fix it first (safetrain check)")
 
 
+def unread_folders(findings: Iterable[Finding], kind: str) -> list[str]:
+    """The folders of `kind` that could not be read (A001): its folder itself when that is no
+    folder (a file, a link to none), or a folder inside it. Records of the kind may be there,
+    unread: a command that looks for one, or prints them all, says so."""
+    folder = RECORD_KINDS[kind].folder
+    return sorted({f.file for f in findings if f.code == "A001" and
+                   (f.file == folder or (f.file.startswith(folder + "/") and f.file.endswith("/")))})
+
+
 def unread_people(archive: Archive, findings: Iterable[Finding]) -> list[tuple[str, str, str, str]]:
     """What a view of people (expiring, matrix, cert list) cannot show: each person file (or the
     people/ folder) whose record was not built: (the file, as the archive's lines name it, and its
@@ -39,7 +48,12 @@ def unread_people(archive: Archive, findings: Iterable[Finding]) -> list[tuple[s
     people = archive.people
     seen: dict[str, tuple[str, str, str]] = {}
     for f in findings:
-        if not f.file.startswith("people/") or f.file in seen:
+        if f.file in seen:
+            continue
+        if f.file == "people":  # people is no folder (a file, a link to none or out of the archive)
+            seen[f.file] = (f.code, f.message_zh, f.message_en)
+            continue
+        if not f.file.startswith("people/"):
             continue
         name = f.file[len("people/"):]
         if name == "" or name.endswith("/") or (name.endswith(".toml") and "/" not in name and name[:-5] not in people):

@@ -44,8 +44,13 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
     real_root = os.path.realpath(root)
     for kind, folder in FOLDERS.items():
         base = root / folder
-        if not base.is_dir():
-            if os.path.lexists(base) and not base.is_symlink():  # a file where the folder goes: said, never passed over
+        if not base.is_dir():  # a file, or a link to no folder, where the folder goes: said, never passed over
+            if base.is_symlink() and not _inside(real_root, base):
+                problems.append(_outside(folder, folder + "/"))
+            elif base.is_symlink():
+                problems.append(_a001(folder, "enterprise", None, None, f"{folder} 是链接，但不指向文件夹：其中的记录无法读取",
+                                      f"{folder} is a link to no folder: no record of it can be read"))
+            elif os.path.lexists(base):
                 problems.append(_a001(folder, "enterprise", None, None, f"{folder} 应为文件夹，实际是文件：其中的记录无法读取",
                                       f"{folder} is a file, not a folder: no record of it can be read"))
             continue

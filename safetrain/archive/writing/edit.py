@@ -35,6 +35,7 @@ from ..reading.discover import archive_root
 from ..reading.encodings import BOM
 from ..reading.files import LocalFiles, read_regular
 from ..reading.build import build
+from ..reading.excluded import unread_folders
 from ..reading.integrity import Surroundings, issues
 from ..reading.loader import _extra_problems
 from .lock import archive_lock
@@ -157,18 +158,25 @@ class Index:
         self.root = root
         self.files: dict[str, dict[str, list[str]]] = {kind: {} for kind in FOLDERS}
         listed, problems = list_files(root)
-        #: kind -> the paths of its folder that could not be read (A001): a record asked for may be there
-        self.unread: dict[str, list[str]] = {}
-        of_folder = {folder: kind for kind, folder in FOLDERS.items()}
-        for f in problems:
-            kind = of_folder.get(f.file.split("/", 1)[0])
-            if f.code == "A001" and kind is not None:
-                self.unread.setdefault(kind, []).append(f.file)
+        #: kind -> its folders that could not be read, or its folder when that is no folder (A001):
+        #: a record asked for may be there (a record file that is a folder holds no other record)
+        self.unread: dict[str, list[str]] = {kind: unread for kind in FOLDERS
+                                             if (unread := unread_folders(problems, kind))}
         for kind, rel in listed:
             if kind != "config":
                 self.files[kind].setdefault(rel.rsplit("/", 1)[-1][:-5], []).append(rel)
         self._people: dict[str, dict | None] | None = None
         self._numbers: dict[str, set[str]] | None = None
+
+    def missing(self, kind: str, rid: str) -> tuple[str, str]:
+        """(zh, en) of a record `rid` that has no file: none when its folders were read, else
+        that it may be in one that could not be (said, never "there is none")."""
+        zh, en = RECORD_KINDS[kind].zh, RECORD_KINDS[kind].en
+        unread = self.unread.get(kind)
+        if unread:
+            return (f"找不到编号为 {rid} 的{zh}记录：{'、'.join(unread)} 无法读取（A001），它可能在其中",
+                    f"cannot find {en} {rid}: {', '.join(unread)} cannot be read (A001) and may hold it")
+        return f"没有编号为 {rid} 的{zh}记录（{FOLDERS[kind]}/）", f"no {en} with id {rid} ({FOLDERS[kind]}/)"
 
     def rel(self, kind: str, rid: str) -> str | None:
         rels = self.files[kind].get(rid)
@@ -335,14 +343,9 @@ class Editor:
 
     def read(self, kind: str, rid: str) -> tuple[str, str, dict]:
         """(rel, text, data) of an existing record; EditError when it is missing or unreadable."""
-        zh, en = RECORD_KINDS[kind].zh, RECORD_KINDS[kind].en
         rel = self.index.rel(kind, rid)
         if rel is None:
-            unread = self.index.unread.get(kind)
-            if unread:  # it may be in a folder that cannot be read: said, not "there is none"
-                raise EditError(f"找不到编号为 {rid} 的{zh}记录：{'、'.join(unread)} 无法读取（A001），它可能在其中",
-                                f"cannot find {en} {rid}: {', '.join(unread)} cannot be read (A001) and may hold it")
-            raise EditError(f"没有编号为 {rid} 的{zh}记录（{FOLDERS[kind]}/）", f"no {en} with id {rid} ({FOLDERS[kind]}/)")
+            raise EditError(*self.index.missing(kind, rid))
         try:
             raw = read_regular(self.root / rel)
             if raw.startswith(BOM):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ...controls import LINE_CONTROL
 from .canonical import render_record
-from .edit import AppendItems, AppendTable, EditError, Editor, ReplaceItem
+from .edit import AppendItems, AppendTable, EditError, Editor, Index, ReplaceItem
 from .people import refuse_review_outside
 from ..reading.gbcodes import mask_id_numbers_in
 from ..reading.spec import ATTENDEE, FOLDERS, kind_of_path, kind_of_word
@@ -123,10 +123,13 @@ def _result_against_score(ed: Editor, session: dict, old: dict, entry: dict) -> 
             "contradicts \"failed\": give the new score")
 
 
-def no_person_file(pid: str) -> tuple[str, str]:
+def no_person_file(pid: str, index: Index | None = None) -> tuple[str, str]:
     """(zh, en) of a person id with no person file; a 身份证号 typed where the 工号 goes is not
-    printed whole."""
+    printed whole. Where people/ (or a folder of it) could not be read, the file may be there:
+    said so (`index`'s), never "there is none"."""
     shown = mask_id_numbers_in(pid)
+    if index is not None and index.unread.get("person"):
+        return index.missing("person", shown)
     return f"人员 {shown} 没有人员档案（people/{shown}.toml）", f"person {shown} has no person file (people/{shown}.toml)"
 
 
@@ -137,7 +140,7 @@ def _attendee_problem(ed: Editor, entry: dict, hours) -> tuple[str, str, str] | 
         p = problems[0]
         return (str(p.key[-1]), p.zh, p.en)
     if not ed.index.has("person", pid):
-        return ("person", *no_person_file(pid))
+        return ("person", *no_person_file(pid, ed.index))
     part = entry.get("hours")
     if part is not None and isinstance(hours, (int, float)) and part > hours:
         return ("hours", f"学时 {part:g} 超过本期培训学时 {hours:g}", f"{part:g} 学时 is more than the session's {hours:g}")
