@@ -65,8 +65,9 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, de
     records; `init` lists printed/ in .gitignore). A document written before
     is replaced; any other existing file only with --force. IDS are person,
     session, mentorship (apprentice) or drill ids, or a plan's year; --all
-    prints every record of the kind (one whose file has A001/A002 errors is
-    named on standard error and not printed; exit 1). For a workspace (a
+    prints every record of the kind (one whose file has A001/A002 errors, or
+    a folder of the kind that cannot be read, is named on standard error and
+    not printed; exit 1). For a workspace (a
     folder of archives) every archive is printed in turn with --all (or a
     kind of one document per archive), into its own printed/ folder or
     DIR/<archive>/. An archive's own templates/<kind>.docx
