@@ -179,6 +179,7 @@ def freed_places(problem: PairingProblem, chosen: list[Choice]) -> list[Choice]:
     lows = np.searchsorted(by_apprentice, left, side="left").tolist()
     highs = np.searchsorted(by_apprentice, left, side="right").tolist()
     out: list[Choice] = []
+    full: set = set()  # (mentor, first, last day) found full on a day of that span: new pairs only add to it
     for i, lo, hi in zip(left, lows, highs):
         a = problem.apprentices[i]
         k = order[lo:hi]
@@ -198,9 +199,13 @@ def freed_places(problem: PairingProblem, chosen: list[Choice]) -> list[Choice]:
             m = int(mentor[at])
             if best is not None and (int(lowest[at]), m) >= best[0]:
                 break  # cheapest first: no option after this one can do better
+            if (m, a.start, a.end) in full:
+                continue
             who = problem.mentors[m]
             running = most_at_once(problem.existing.get(who.id, ()) + tuple(spans[m]), a.start, a.end)
-            if running < cap:
+            if running >= cap:
+                full.add((m, a.start, a.end))  # a cohort hired the same day asks the same again
+            else:
                 option = opts[int(k[at])]
                 key = (problem.cost(option, running + 1), m)
                 if best is None or key < best[0]:

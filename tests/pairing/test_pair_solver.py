@@ -101,3 +101,27 @@ def test_weights_are_strict_and_exact():
         assert b == 0 or b > pairs * (mentors - 1) * keep  # an apprentice position outweighs every mentor position
         assert pairs * (most * w + tie) < EXACT
     assert weights(100, 120, 60, 3000)[1] > 0  # typical parts keep both tie terms
+
+
+def test_a_mentor_found_full_is_not_asked_again_for_the_same_span(monkeypatch):
+    """Where mentors run short, every apprentice left over asked every full mentor again whether
+    a place was free over its span (1,000 mentors x 10,000 apprentices: 4.7 s of 8.3 s). New pairs
+    only add to a mentor's load, so a mentor full over a span stays full over it: asked once."""
+    import safetrain.pairing.solver as solver
+
+    post = Post("一队", "司机", None, date(2024, 1, 1))
+    apprentices = tuple(Apprentice(someone(f"A{i:02d}"), date(2024, 1, 1), date(2024, 3, 1), post) for i in range(40))
+    mentors = tuple(someone(f"M{j}") for j in range(4))
+    problem = PairingProblem(apprentices, mentors, tuple(Option(i, j, 0, 0) for i in range(40) for j in range(4)),
+                             1, (0, 0, 0, 0))
+    asked = []
+    real = solver.most_at_once
+
+    def most_at_once(spans, first, last):
+        asked.append((first, last))
+        return real(spans, first, last)
+
+    monkeypatch.setattr(solver, "most_at_once", most_at_once)
+    chosen = best_in_times(problem)
+    assert len(chosen) == 4 and freed_places(problem, chosen) == []  # one place each, all taken
+    assert len(asked) == 4  # each mentor once, not once per apprentice left over (36 x 4)
