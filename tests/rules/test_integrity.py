@@ -563,3 +563,13 @@ def test_records_in_a_sub_folder_the_format_does_not_have_are_said_not_lost(memo
                            "introductions/b/I1.toml": introduction(), "sessions/2023/S1.toml": session()})
     got = [(f.code, f.file) for f in findings(root, select=["A002"])]
     assert got == [("A002", "introductions/b/"), ("A002", "people/sub/")]
+
+
+def test_an_id_ending_in_a_line_break_is_no_id(memory_archive):
+    """`person = "E1\\n"` passed the id pattern (Python's `$` matches before a final line break):
+    only an A003 said "no person E1\\n". It is an A002 of the key, as the JSON Schema says."""
+    root = memory_archive({"people/E1.toml": person(),
+                           "sessions/S1.toml": session('{ person = "E1\\n", score = 90 }')})
+    got = [(f.code, f.file, f.message_en) for f in findings(root, select=["A002", "A003"])]
+    assert [(code, file) for code, file, _ in got] == [("A002", "sessions/S1.toml")], got
+    assert "attendees[0].person" in got[0][2]

@@ -44,7 +44,7 @@ def dotted(key: KeyPath) -> str:
 
 
 def is_id(value: Any) -> bool:
-    return isinstance(value, str) and _ID.match(value) is not None
+    return isinstance(value, str) and _ID.fullmatch(value) is not None  # "E1\n" is no id ($ before a last \n)
 
 
 _TYPE_NAMES = {
@@ -134,7 +134,7 @@ _VALID = {
     "str": lambda v, f: type(v) is str and not ((_LINE_CONTROL(v) or (f.required and not v.strip())) if f.one_line
                                                 else _CONTROL(v)),
     "path": lambda v, f: type(v) is str and not _LINE_CONTROL(v.replace("\0", "")),  # a NUL is A008 (leaves_archive)
-    "id": lambda v, f: type(v) is str and _ID.match(v) is not None,
+    "id": lambda v, f: type(v) is str and _ID.fullmatch(v) is not None,
     "code": lambda v, f: type(v) is str and v in f.codes,
     "int": lambda v, f: type(v) is int and _finite_at_least(v, f),
     "number": lambda v, f: (type(v) is int or type(v) is float) and _finite_at_least(v, f),
