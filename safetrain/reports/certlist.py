@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..archive.reading.excluded import broken_record
+from ..archive.reading.excluded import broken_record, not_found
 from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.gbcodes import masked_value
@@ -29,7 +29,7 @@ def certificate_rows(result: Result, pid: str | None = None) -> dict:
     if pid is not None and pid in archive.excluded.get("person", ()):
         raise broken_record("person", pid, result.findings)
     if pid is not None and pid not in archive.people:
-        raise SafetrainError(f"没有编号为 {pid} 的人员", f"no person with id {pid}")
+        raise not_found("person", [pid], result.findings) or SafetrainError(f"没有编号为 {pid} 的人员", f"no person with id {pid}")
     config = archive.config
     mask = archive.masks_id_numbers
     enterprise = config.enterprise if config else None

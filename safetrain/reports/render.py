@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from ..archive.reading.excluded import broken_record, unread_folders
+from ..archive.reading.excluded import broken_record, not_found, unread_folders
 from ..api import Result
 from ..archive.writing import atomic
 from ..archive.writing.outputs import Output, claim_outputs
@@ -93,7 +93,7 @@ def select_ids(result: Result, kind: DocumentKind, ids: Sequence[str], everythin
             raise broken_record(kind.record_kind, rid, result.findings)
     unknown = [rid for rid in ids if rid not in known]
     if unknown:
-        raise SafetrainError(f"档案中没有这些{kind.records.zh}编号：{'、'.join(unknown)}",
+        raise not_found(kind.record_kind, unknown, result.findings) or SafetrainError(f"档案中没有这些{kind.records.zh}编号：{'、'.join(unknown)}",
                          f"no such {kind.records.en} id in the archive: {', '.join(unknown)}")
     return list(dict.fromkeys(ids))
 
@@ -221,7 +221,7 @@ def blank_signin_people(result: Result, department: str | None = None, people: S
     if people:
         unknown = [pid for pid in people if pid not in archive.people]
         if unknown:
-            raise SafetrainError(f"档案中没有这些人员：{'、'.join(unknown)}", f"no such people in the archive: {', '.join(unknown)}")
+            raise not_found("person", unknown, result.findings) or SafetrainError(f"档案中没有这些人员：{'、'.join(unknown)}", f"no such people in the archive: {', '.join(unknown)}")
         return list(dict.fromkeys(people))
     active = sorted(p.id for p in archive.people.values() if p.employed_on(result.as_of)
                     and (department is None or p.post_on(result.as_of).department == department))

@@ -106,3 +106,18 @@ def test_a_record_file_that_is_a_folder_is_not_where_another_record_may_be(archi
     (archive / "people" / "E7.toml").mkdir()
     r = run("person", "leave", "E8", "--date", "2024-01-01", "-a", archive, "--lang", "en")
     assert r.exit_code == 2 and r.output == "error: no person with id E8 (people/)\n"
+
+
+def test_naming_a_person_of_an_unreadable_people_folder_says_it_may_be_there(archive):
+    """render, cert list --person, pair and a blank sign-in sheet said "no person E1" when people/
+    could not be used; the person may be there, as the editing commands already said."""
+    (archive / "people").rename(archive.parent / "kept")
+    (archive / "people").write_text("x", "utf-8")
+    said = "cannot find person E1: people cannot be read (A001) and may hold it"
+    out = archive.parent / "out"
+    for args in (("render", "person", "E1", "-a", archive, "-o", out), ("cert", "list", "--person", "E1", "-a", archive),
+                 ("pair", "--apprentice", "E1", "-a", archive), ("render", "signin", "--people", "E1", "-a", archive,
+                                                                  "-o", out)):
+        r = run(*args, "--as-of", "2024-06-30", "--lang", "en")
+        assert r.exit_code == 2 and said in r.output, (args, r.output)
+    assert not out.exists()

@@ -39,6 +39,24 @@ def unread_folders(findings: Iterable[Finding], kind: str) -> list[str]:
                    (f.file == folder or (f.file.startswith(folder + "/") and f.file.endswith("/")))})
 
 
+def may_be_unread(kind: str, rids: list[str] | tuple[str, ...], folders: list[str]) -> tuple[str, str] | None:
+    """(zh, en) for records `rids` of `kind` that were not found while `folders` of that kind
+    could not be read (`unread_folders`): they may be there, said so, never "there is none";
+    None when every folder was read."""
+    if not folders:
+        return None
+    words = RECORD_KINDS[kind]
+    return (f"找不到编号为 {'、'.join(rids)} 的{words.zh}记录：{'、'.join(folders)} 无法读取（A001），它可能在其中",
+            f"cannot find {words.en} {', '.join(rids)}: {', '.join(folders)} cannot be read (A001) and may hold it")
+
+
+def not_found(kind: str, rids: list[str] | tuple[str, ...], findings: Iterable[Finding]) -> SafetrainError | None:
+    """The error for records of `kind` named but not in the archive, where a folder of the kind
+    could not be read (they may be there); None when there is no such folder."""
+    told = may_be_unread(kind, rids, unread_folders(findings, kind))
+    return SafetrainError(*told) if told else None
+
+
 def unread_people(archive: Archive, findings: Iterable[Finding]) -> list[tuple[str, str, str, str]]:
     """What a view of people (expiring, matrix, cert list) cannot show: each person file (or the
     people/ folder) whose record was not built: (the file, as the archive's lines name it, and its
