@@ -142,21 +142,32 @@ def _last_day(m: Mentorship) -> date:
 
 
 def most_at_once(spans, first: date, last: date) -> int:
-    """The most of `spans` (inclusive (start, last day) pairs) running on one day in [first, last]."""
+    """The most of `spans` (inclusive (start, last day) pairs) running on one day in [first, last].
+
+    On the day a span starts, those running are the spans started by then (starts sorted)
+    less those whose last day is before it (ends sorted): the most at once is the largest
+    such count, at some span's start."""
     if not spans:
         return 0
     if len(spans) == 1:
         s, e = spans[0]
         return int(s <= last and e >= first)
-    events = []
+    starts, ends = [], []
     for s, e in spans:
-        s, e = max(s, first), min(e, last)
+        s, e = (s if s > first else first), (e if e < last else last)  # clipped to [first, last]
         if s <= e:
-            events += [(s, 1), (e + timedelta(days=1) if e < date.max else e, -1)]
-    best = running = 0
-    for _, delta in sorted(events):
-        running += delta
-        best = max(best, running)
+            starts.append(s)
+            ends.append(e)
+    if len(starts) < 2:
+        return len(starts)
+    starts.sort()
+    ends.sort()
+    best = ended = 0
+    for running, s in enumerate(starts, 1):
+        while ends[ended] < s:
+            ended += 1
+        if running - ended > best:
+            best = running - ended
     return best
 
 

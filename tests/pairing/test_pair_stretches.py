@@ -97,3 +97,31 @@ def test_loads_are_the_most_at_once(seed):
         last = first + timedelta(days=rng.randint(0, 200))
         got = builder._loads(numbers, first, last).tolist()
         assert got == [most_at_once(builder.existing.get(p.id, ()), first, last) for p in builder.people]
+
+
+def _most_by_days(spans, first, last):
+    """most_at_once by its definition: every day of [first, last] counted (date.max read as a far day)."""
+    far = date(2031, 1, 1)
+    best, d = 0, first
+    while d <= min(last, far):
+        best = max(best, sum(s <= d <= min(e, far) for s, e in spans))
+        d += timedelta(days=1)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_most_at_once_counts_the_fullest_day(seed):
+    """The sweep over sorted starts and ends against a count of every day: spans touching, ending the
+    day another starts or the day before, running on (date.max), reversed (running on no day),
+    windows cutting them."""
+    rng = random.Random(seed)
+    base = date(2024, 1, 1)
+    for _ in range(40):
+        spans = []
+        for _ in range(rng.randint(2, 7)):
+            s = base + timedelta(days=rng.randint(0, 60))
+            e = rng.choice([s + timedelta(days=rng.randint(0, 30)), s, s - timedelta(days=rng.randint(1, 5)), date.max])
+            spans.append((s, e))
+        first = base + timedelta(days=rng.randint(-10, 70))
+        last = rng.choice([first + timedelta(days=rng.randint(0, 40)), first - timedelta(days=1)])
+        assert most_at_once(tuple(spans), first, last) == _most_by_days(spans, first, last), (spans, first, last)
