@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, DRILL_TYPE, LEVEL, SCENARIO,
                                      SESSION_TYPE, TOPIC, label)
-from ..archive.reading.gbcodes import masked_value
+from ..archive.reading.gbcodes import mask_in_place
 from ..dates import NO_EXPIRY
 from ..rules import RULES
 from ..rules import certstatus as cs
@@ -182,8 +182,7 @@ def _masking(make: Callable[[Facts], Sheet]) -> Callable[[Facts], Sheet]:
         sheet = make(f)
         if f.mask:
             for row in sheet.rows:
-                for i, value in enumerate(row):
-                    row[i] = masked_value(value)
+                mask_in_place(row)
         return sheet
     return made
 
