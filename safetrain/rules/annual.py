@@ -50,7 +50,7 @@ def year_hours(ctx: Context, person: Person, year: int) -> tuple[float, float]:
     """(credited hours in `year`, the yearly requirement) for one person (see annual_requirement):
     the rules and every view of the check ask it. The credited hours are worked out once per
     person, for all their years (`Context.credited_in_year`, kept with the result); nothing
-    else is kept (a second memo by person and year cost 30 MB and 15 % of the ledger's hours
+    else is kept (a second memo by person and year cost 40 MB and 16 % of the ledger's hours
     sheet at 100,000 people)."""
     figure, types, exclude = annual_requirement(ctx, person)
     return ctx.credited_in_year(person.id, year, types=types, exclude=exclude), float(figure.value)
