@@ -25,6 +25,7 @@ import io
 import os
 import tempfile
 import unicodedata
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +35,8 @@ from ..api import Result
 from ..archive.writing import atomic
 from . import fmt, ooxml, xlsxrows
 from .facts import Facts
-from .ledger_data import DATE, DATETIME, FROM_FINDINGS, ORANGE, PERCENT, RED, SHEETS, TEXT, Column, Sheet
+from .ledger_data import DATE, DATETIME, FROM_FINDINGS, ORANGE, PERCENT, RED, TEXT, Column, Sheet, Streamed
+from .ledger_data import WRITTEN as SHEETS  # the sheets as this writer makes them: the hours sheet streamed
 from .xlsxrows import Style
 
 TITLE = "安全培训台账"
@@ -209,30 +211,96 @@ def _workbook():
     return Workbook(write_only=True)
 
 
-def make_parts(sheets: list[Sheet], heading: str, out) -> list[Part]:
+def make_parts(sheets: list[Sheet | Streamed], heading: str, out) -> list[Part]:
     """Each sheet's worksheet XML, openpyxl's setup with the rows written into it
-    (reports/xlsxrows.py), compressed to the end of `out` (a binary file)."""
+    (reports/xlsxrows.py), compressed to the end of `out` (a binary file). A Streamed
+    sheet's rows are written as they come to a scratch file, measured on the way, and
+    compressed from there once its setup is known."""
     import zipfile
 
-    wb = _workbook()
-    made = []
-    for sheet in sheets:
-        measured = Measure(sheet)
-        shape = Shape(sheet.title, list(sheet.columns), measured.widths, len(sheet.rows), sheet.chart)
-        made.append((_setup(wb, shape), sheet, measured, shape))
-    if not made:
+    if not sheets:
         return []
-    styles = _Styles(wb, made[0][0])
-    skeleton = io.BytesIO()
-    wb.save(skeleton)
-    parts = []
-    with zipfile.ZipFile(skeleton) as z:
-        for ws, sheet, measured, shape in made:  # each sheet's path is set on saving
-            xml = z.read(ws.path.lstrip("/"))
-            p = ooxml.pack_into(out, xlsxrows.splice(xml, _rows(sheet, measured, heading, styles)))
-            parts.append(Part(shape, p.offset, p.packed, p.crc, p.size))
+    wb = _workbook()
+    styles = _Styles(*_scratch_sheet())  # the same ids in every workbook
+    made = []
+    with ExitStack() as stack:
+        for sheet in sheets:
+            if isinstance(sheet, Streamed):
+                spool = stack.enter_context(tempfile.TemporaryFile())
+                widths, count = _spool(sheet, heading, styles, spool)
+                rows, shape = _spooled(spool), Shape(sheet.title, list(sheet.columns), widths, count, sheet.chart)
+            else:
+                measured = Measure(sheet)
+                rows = _rows(sheet, measured, heading, styles)
+                shape = Shape(sheet.title, list(sheet.columns), measured.widths, len(sheet.rows), sheet.chart)
+            made.append((_setup(wb, shape), rows, shape))
+        skeleton = io.BytesIO()
+        wb.save(skeleton)
+        parts = []
+        with zipfile.ZipFile(skeleton) as z:
+            for ws, rows, shape in made:  # each sheet's path is set on saving
+                xml = z.read(ws.path.lstrip("/"))
+                p = ooxml.pack_into(out, xlsxrows.splice(xml, rows))
+                parts.append(Part(shape, p.offset, p.packed, p.crc, p.size))
     out.flush()
     return parts
+
+
+def _scratch_sheet():
+    """A workbook and sheet to register the ledger's styles in (_Styles: their ids are the
+    same in every workbook)."""
+    wb = _workbook()
+    return wb, wb.create_sheet("styles")
+
+
+#: a streamed sheet keeps the cells of at most this many values a column (its ids: no cell per row)
+STREAM_KEEPS = 4096
+
+
+def _spool(sheet: Streamed, heading: str, styles: _Styles, spool) -> tuple[list[float], int]:
+    """Write a streamed sheet's rows (title and header first) as SpreadsheetML to `spool`,
+    measuring its columns as Measure does: (the columns' widths, the rows written)."""
+    columns = sheet.columns
+    if any(c.wrap for c in columns):  # pragma: no cover - a sheet declared wrongly
+        raise ValueError(f"{sheet.title}: a streamed sheet's columns cannot wrap")
+    enough = MAX_WIDTH - 2  # as Measure: a column this wide is as wide as it gets
+    widest = [text_width(c.header) for c in columns]
+    others = [set() for _ in columns]  # values other than text, by type (8 and 8.0 are printed apart)
+    count = 0
+    kinds: dict = {}  # fill -> the rows' Style
+
+    def measured(i: int) -> int:
+        widest[i] = _widest((v for _, v in others[i]), widest[i], enough)
+        others[i].clear()
+        return widest[i]
+
+    def rows():
+        nonlocal count
+        yield [f"{heading} · {sheet.title}"], Style([styles.title], [None]), None
+        yield [c.header for c in columns], Style([styles.header] * len(columns), [styles.header] * len(columns)), None
+        for row, fill in sheet.rows:
+            for i, v in enumerate(row):
+                if type(v) is str:  # measured only when it may be wider (a character counts at most two)
+                    w = widest[i]
+                    if w < enough and (len(v) > w if v.isascii() else 2 * len(v) > w):
+                        widest[i] = max(w, text_width(v))
+                elif v is not None:
+                    others[i].add((type(v), v))
+                    if len(others[i]) > STREAM_KEEPS:
+                        measured(i)
+            count += 1
+            yield row, kinds.get(fill) or kinds.setdefault(fill, styles.row(columns, fill, False)), None
+
+    for chunk in xlsxrows.rows_xml(rows(), 1, [c.kind == TEXT for c in columns], [True] * len(columns),
+                                   STREAM_KEEPS):
+        spool.write(chunk)
+    return [min(measured(i) + 2, MAX_WIDTH) for i in range(len(columns))], count
+
+
+def _spooled(spool, size: int = 1 << 20) -> Iterator[bytes]:
+    spool.seek(0)
+    while chunk := spool.read(size):
+        yield chunk
 
 
 def _rows(sheet: Sheet, measured: Measure, heading: str, styles: _Styles) -> Iterator[bytes]:

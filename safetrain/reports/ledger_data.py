@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, DRILL_TYPE, LEVEL, SCENARIO,
                                      SESSION_TYPE, TOPIC, label)
@@ -65,16 +65,44 @@ def sessions_sheet(f: Facts) -> Sheet:
     return sheet
 
 
-def hours_sheet(f: Facts) -> Sheet:
-    sheet = Sheet("人员学时", [C("工号"), C("姓名"), C("部门（车间）"), C("岗位（工种）"), C("年度", INT),
-                            C("计入学时", NUMBER), C("要求学时", NUMBER), C("结果")])
+@dataclass
+class Streamed:
+    """A sheet whose rows are made as the writer writes them, never held: (row, fill) pairs
+    from `rows`, to be gone through once. For a sheet of a row per person and year (200,000
+    rows at 100,000 people); its columns do not wrap (a wrapped row's height needs every
+    value measured before the rows are written)."""
+
+    title: str
+    columns: list[Column]
+    rows: Iterator[tuple[list[Any], str | None]]
+    chart: str | None = None
+
+
+HOURS_TITLE = "人员学时"
+HOURS_COLUMNS = [C("工号"), C("姓名"), C("部门（车间）"), C("岗位（工种）"), C("年度", INT), C("计入学时", NUMBER),
+                 C("要求学时", NUMBER), C("结果")]
+
+
+def _hours_rows(f: Facts) -> Iterator[tuple[list[Any], str | None]]:
     for p in sorted(f.archive.people.values(), key=lambda p: p.id):
         for year in f.years_of(p):
             got, need, status = f.year_hours(p, year)
             post = p.post_on(min(date(year, 12, 31), f.as_of))
-            sheet.rows.append([p.id, p.name, post.department, post.post, year, got, need, status])
-            sheet.fills.append(RED if status == "未达标" else None)
+            yield [p.id, p.name, post.department, post.post, year, got, need, status], \
+                RED if status == "未达标" else None
+
+
+def hours_sheet(f: Facts) -> Sheet:
+    sheet = Sheet(HOURS_TITLE, list(HOURS_COLUMNS))
+    for row, fill in _hours_rows(f):
+        sheet.rows.append(row)
+        sheet.fills.append(fill)
     return sheet
+
+
+def hours_streamed(f: Facts) -> Streamed:
+    """hours_sheet's rows as the writer goes through them."""
+    return Streamed(HOURS_TITLE, list(HOURS_COLUMNS), _hours_rows(f))
 
 
 def certificates_sheet(f: Facts) -> Sheet:
@@ -181,10 +209,19 @@ def _masking(make: Callable[[Facts], Sheet]) -> Callable[[Facts], Sheet]:
     def made(f: Facts) -> Sheet:
         sheet = make(f)
         if f.mask:
-            for row in sheet.rows:
-                mask_in_place(row)
+            if isinstance(sheet, Streamed):
+                sheet.rows = _masked_rows(sheet.rows)
+            else:
+                for row in sheet.rows:
+                    mask_in_place(row)
         return sheet
     return made
+
+
+def _masked_rows(rows: Iterator[tuple[list[Any], str | None]]) -> Iterator[tuple[list[Any], str | None]]:
+    for row, fill in rows:
+        mask_in_place(row)
+        yield row, fill
 
 
 #: the only sheet made from the check's findings: the others can be made before the rules ran
@@ -194,8 +231,12 @@ SHEETS = tuple(_masking(s) for s in (sessions_sheet, hours_sheet, certificates_s
                                      plans_sheet)) + FROM_FINDINGS + (_masking(coverage_sheet),)
 
 
+#: the sheets as the writer makes them: SHEETS, the hours sheet streamed (the same rows)
+WRITTEN = tuple(_masking(hours_streamed) if s.__wrapped__ is hours_sheet else s for s in SHEETS)
+
+
 def ledger_sheets(f: Facts) -> list[Sheet]:
     return [sheet(f) for sheet in SHEETS]
 
 
-__all__ = ["Sheet", "Column", "ledger_sheets", "SHEETS", "FROM_FINDINGS"]
+__all__ = ["Sheet", "Streamed", "Column", "ledger_sheets", "SHEETS", "WRITTEN", "FROM_FINDINGS"]

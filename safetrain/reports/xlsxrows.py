@@ -79,14 +79,17 @@ class Style:
 
 
 def rows_xml(rows: Iterable[tuple[Sequence, Style, float | None]], first: int, text_columns: Sequence[bool],
-             cached: Sequence[bool] | None = None) -> Iterator[bytes]:
+             cached: Sequence[bool] | None = None, most: int | None = None) -> Iterator[bytes]:
     """`<row>` elements, numbered from `first`, of (values, Style, height in points or None
     for the default) in order, as UTF-8 chunks. `text_columns[i]`: column i holds text,
     whatever its values' type (a number there is written as text). `cached[i]`: column i
-    repeats its values (departments, years), so each value's cell is made once."""
+    repeats its values (departments, years), so each value's cell is made once; `most`: at
+    most that many values kept a column and Style (for rows not known ahead: a column of
+    ids keeps its first few, not one cell per row). The bytes are the same either way."""
     starts = [f'<c r="{get_column_letter(i)}' for i in range(1, len(text_columns) + 1)]
     texts = list(text_columns)
     keep = list(cached) if cached is not None else [False] * len(texts)
+    most = most if most is not None else float("inf")
     out: list[str] = []
     append = out.append
     for n, (values, style, height) in enumerate(rows, first):
@@ -97,7 +100,7 @@ def rows_xml(rows: Iterable[tuple[Sequence, Style, float | None]], first: int, t
             rest = made[i].get(v)
             if rest is None or v is True or v is False:  # True == 1: a flag is never a number's cell
                 rest = _rest(v, style.full[i], style.empty[i], texts[i])
-                if keep[i] and type(v) in _KEPT:
+                if keep[i] and type(v) in _KEPT and len(made[i]) < most:
                     made[i][v] = rest
             if rest:
                 append(starts[i])

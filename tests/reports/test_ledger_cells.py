@@ -140,3 +140,40 @@ def test_the_same_sheets_give_the_same_bytes(tmp_path):
     ws = load_workbook(io.BytesIO(first.read_bytes()))["文本"]
     assert ws.row_dimensions[10].height == LINE_HEIGHT * 12  # 40,000 characters: at most twelve lines
     assert ws["B3"].fill.fgColor.rgb == "00FFC7CE" and ws["A3"].alignment.wrap_text
+
+
+def _streamed_and_held(sheet: Sheet):
+    from safetrain.reports.ledger_data import Streamed
+
+    return Streamed(sheet.title, sheet.columns, iter(list(zip(sheet.rows, sheet.fills or [None] * len(sheet.rows)))))
+
+
+def test_a_streamed_sheet_gives_the_bytes_of_the_sheet_held(tmp_path, monkeypatch):
+    """The hours sheet is written as its rows are made (never held): the same bytes as its rows
+    held and measured first, including the widths (a wide value late in the stream, 8 and 8.0
+    counted apart) and with fewer cells kept than there are values."""
+    from safetrain.reports import ledger
+
+    rows = [[f"E{i:05d}", "张" * (i % 7), 8 if i % 3 else 8.0, None if i % 5 else "", date(2024, 1, 1 + i % 28)]
+            for i in range(300)]
+    rows[-1][1] = "很长的姓名" * 10  # the widest value comes last: the width is known only at the end
+    columns = [Column("工号"), Column("姓名"), Column("学时", NUMBER), Column("备注"), Column("日期", DATE)]
+    sheet = Sheet("学时", columns, rows, fills=[("red" if i % 4 == 0 else None) for i in range(300)])
+    held = _book(tmp_path, [sheet], "held.xlsx").read_bytes()
+    monkeypatch.setattr(ledger, "STREAM_KEEPS", 3)  # ids, names, dates: more values than cells kept
+    streamed = _book(tmp_path, [_streamed_and_held(sheet)], "streamed.xlsx").read_bytes()
+    assert streamed == held
+    ws = load_workbook(io.BytesIO(streamed))["学时"]
+    assert ws.column_dimensions["B"].width == 30 and ws.max_row == 302
+
+
+def test_the_ledger_streams_the_hours_sheet_and_writes_the_rows_held(make_archive):
+    """The ledger as written (hours streamed, masked on the way) against every sheet held and written."""
+    from safetrain.reports import ledger
+
+    result = checked(write_printed(make_archive))
+    out = io.BytesIO()
+    write_workbook(ledger_sheets(Facts(result)), ledger._heading(result), f"{ledger.TITLE} {result.archive.config.enterprise.name}",
+                   result.as_of, out)
+    assert ledger.ledger_bytes(result) == out.getvalue()
+    assert any(type(make(Facts(result))).__name__ == "Streamed" for make in ledger.SHEETS)
