@@ -3,8 +3,10 @@ sheets, column widths, print settings, styles, the chart; the rows, two
 million cells for 100,000 people, are written by reports/xlsxrows.py into
 each sheet's XML, compressed to a scratch file as they come (`make_parts`),
 and copied into the workbook as it is made deterministic (`assemble`,
-ooxml.normalize_file): never held in memory as cells. The sheets that need no
-findings can be made while the rules run (`Ahead`).
+ooxml.normalize_file): never held in memory as cells. The hours sheet, a row
+per person and year, is not held even as values: its rows are written as they
+are made (`Streamed`, `_spool`). The sheets that need no findings can be made
+while the rules run (`Ahead`).
 
 Every sheet has a title row (the enterprise, the sheet, the as-of date), a
 frozen, filtered header row, columns as wide as their contents up to a
