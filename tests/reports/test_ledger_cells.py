@@ -177,3 +177,10 @@ def test_the_ledger_streams_the_hours_sheet_and_writes_the_rows_held(make_archiv
                    result.as_of, out)
     assert ledger.ledger_bytes(result) == out.getvalue()
     assert any(type(make(Facts(result))).__name__ == "Streamed" for make in ledger.SHEETS)
+
+
+def test_an_empty_streamed_sheet_gives_the_bytes_of_the_empty_sheet_held(tmp_path):
+    """An archive without people: the hours sheet has its title and header only, as when held."""
+    columns = [Column("工号"), Column("学时", NUMBER)]
+    held = _book(tmp_path, [Sheet("学时", columns)], "held.xlsx").read_bytes()
+    assert _book(tmp_path, [_streamed_and_held(Sheet("学时", columns))], "streamed.xlsx").read_bytes() == held
