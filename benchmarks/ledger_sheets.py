@@ -36,7 +36,7 @@ def main(argv=None) -> int:
     from safetrain.api import check_path
     from safetrain.reports import ledger
     from safetrain.reports.facts import Facts
-    from safetrain.reports.ledger_data import WRITTEN
+    from safetrain.reports.ledger_data import SHEETS
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("archive")
@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     facts, heading = Facts(result), ledger._heading(result)
     built = written = 0.0
     with tempfile.TemporaryFile() as out:
-        for make in WRITTEN:
+        for make in SHEETS:
             before, t = rss_mb(), time.perf_counter()
             sheet = make(facts)
             b = time.perf_counter() - t

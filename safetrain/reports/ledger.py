@@ -37,8 +37,7 @@ from ..api import Result
 from ..archive.writing import atomic
 from . import fmt, ooxml, xlsxrows
 from .facts import Facts
-from .ledger_data import DATE, DATETIME, FROM_FINDINGS, ORANGE, PERCENT, RED, TEXT, Column, Sheet, Streamed
-from .ledger_data import WRITTEN as SHEETS  # the sheets as this writer makes them: the hours sheet streamed
+from .ledger_data import DATE, DATETIME, FROM_FINDINGS, ORANGE, PERCENT, RED, SHEETS, TEXT, Column, Sheet, Streamed
 from .xlsxrows import Style
 
 TITLE = "安全培训台账"
@@ -91,7 +90,12 @@ class Measure:
                 widest = max([text_width(col.header), *each.values()])
             else:
                 widest = _widest(distinct, text_width(col.header), limit - 2)
-            self.widths.append(min(widest + 2, limit))
+            self.widths.append(_fitted(widest, limit))
+
+
+def _fitted(widest: int, limit: int) -> float:
+    """A column's width: its widest value and a margin, up to `limit`."""
+    return min(widest + 2, limit)
 
 
 def _widest(values, widest: int, enough: int) -> int:
@@ -278,8 +282,7 @@ def _spool(sheet: Streamed, heading: str, styles: _Styles, spool) -> tuple[list[
 
     def rows():
         nonlocal count
-        yield [f"{heading} · {sheet.title}"], Style([styles.title], [None]), None
-        yield [c.header for c in columns], Style([styles.header] * len(columns), [styles.header] * len(columns)), None
+        yield from _head(sheet.title, columns, heading, styles)
         for row, fill in sheet.rows:
             for i, v in enumerate(row):
                 if type(v) is str:  # measured only when it may be wider (a character counts at most two)
@@ -296,7 +299,7 @@ def _spool(sheet: Streamed, heading: str, styles: _Styles, spool) -> tuple[list[
     for chunk in xlsxrows.rows_xml(rows(), 1, [c.kind == TEXT for c in columns], [True] * len(columns),
                                    STREAM_KEEPS):
         spool.write(chunk)
-    return [min(measured(i) + 2, MAX_WIDTH) for i in range(len(columns))], count
+    return [_fitted(measured(i), MAX_WIDTH) for i in range(len(columns))], count
 
 
 def _spooled(spool, size: int = 1 << 20) -> Iterator[bytes]:
@@ -305,11 +308,15 @@ def _spooled(spool, size: int = 1 << 20) -> Iterator[bytes]:
         yield chunk
 
 
+def _head(title: str, columns: list[Column], heading: str, styles: _Styles):
+    """A sheet's title row and header row, as rows_xml takes rows."""
+    yield [f"{heading} · {title}"], Style([styles.title], [None]), None
+    yield [c.header for c in columns], Style([styles.header] * len(columns), [styles.header] * len(columns)), None
+
+
 def _rows(sheet: Sheet, measured: Measure, heading: str, styles: _Styles) -> Iterator[bytes]:
     """The sheet's rows as SpreadsheetML: its title, its header, its values."""
     columns = sheet.columns
-    title = Style([styles.title], [None])
-    header = Style([styles.header] * len(columns), [styles.header] * len(columns))
     wrapped = [(i, measured.wrapped[i], max(int(measured.widths[i]) - 2, 1)) for i, c in enumerate(columns) if c.wrap]
     lines = [_lines(row, wrapped) for row in sheet.rows] if wrapped else [1] * len(sheet.rows)
     fills = sheet.fills or [None] * len(sheet.rows)
@@ -320,8 +327,7 @@ def _rows(sheet: Sheet, measured: Measure, heading: str, styles: _Styles) -> Ite
     cached = [n <= CACHED or 4 * n <= len(sheet.rows) for n in measured.distinct]
 
     def rows():
-        yield [f"{heading} · {sheet.title}"], title, None
-        yield [c.header for c in columns], header, None
+        yield from _head(sheet.title, columns, heading, styles)
         for row, style, n in zip(sheet.rows, body, lines):
             # set on the row: spreadsheets do not grow rows of wrapped text themselves
             yield row, style, (LINE_HEIGHT * n if n > 1 else None)

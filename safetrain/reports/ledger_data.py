@@ -78,31 +78,34 @@ class Streamed:
     chart: str | None = None
 
 
-HOURS_TITLE = "人员学时"
-HOURS_COLUMNS = [C("工号"), C("姓名"), C("部门（车间）"), C("岗位（工种）"), C("年度", INT), C("计入学时", NUMBER),
-                 C("要求学时", NUMBER), C("结果")]
+def hours_streamed(f: Facts) -> Streamed:
+    """Each person's credited hours in each year shown (Facts.years_of), against the requirement;
+    red where the Y rules find them short. Streamed: the rows are made as they are written."""
+    def rows():
+        for p in sorted(f.archive.people.values(), key=lambda p: p.id):
+            for year in f.years_of(p):
+                got, need, status = f.year_hours(p, year)
+                post = p.post_on(min(date(year, 12, 31), f.as_of))
+                yield [p.id, p.name, post.department, post.post, year, got, need, status], \
+                    RED if status == "未达标" else None
+
+    return Streamed("人员学时", [C("工号"), C("姓名"), C("部门（车间）"), C("岗位（工种）"), C("年度", INT),
+                             C("计入学时", NUMBER), C("要求学时", NUMBER), C("结果")], rows())
 
 
-def _hours_rows(f: Facts) -> Iterator[tuple[list[Any], str | None]]:
-    for p in sorted(f.archive.people.values(), key=lambda p: p.id):
-        for year in f.years_of(p):
-            got, need, status = f.year_hours(p, year)
-            post = p.post_on(min(date(year, 12, 31), f.as_of))
-            yield [p.id, p.name, post.department, post.post, year, got, need, status], \
-                RED if status == "未达标" else None
+def held(sheet: Sheet | Streamed) -> Sheet:
+    """A sheet with its rows held (a Streamed one gone through)."""
+    if isinstance(sheet, Sheet):
+        return sheet
+    out = Sheet(sheet.title, sheet.columns, chart=sheet.chart)
+    for row, fill in sheet.rows:
+        out.rows.append(row)
+        out.fills.append(fill)
+    return out
 
 
 def hours_sheet(f: Facts) -> Sheet:
-    sheet = Sheet(HOURS_TITLE, list(HOURS_COLUMNS))
-    for row, fill in _hours_rows(f):
-        sheet.rows.append(row)
-        sheet.fills.append(fill)
-    return sheet
-
-
-def hours_streamed(f: Facts) -> Streamed:
-    """hours_sheet's rows as the writer goes through them."""
-    return Streamed(HOURS_TITLE, list(HOURS_COLUMNS), _hours_rows(f))
+    return held(hours_streamed(f))
 
 
 def certificates_sheet(f: Facts) -> Sheet:
@@ -200,13 +203,13 @@ def coverage_sheet(f: Facts) -> Sheet:
     return sheet
 
 
-def _masking(make: Callable[[Facts], Sheet]) -> Callable[[Facts], Sheet]:
+def _masking(make: Callable[[Facts], Sheet | Streamed]) -> Callable[[Facts], Sheet | Streamed]:
     """`make`, with anything shaped like a 身份证号 in its text cells masked where the archive masks
     (a session's content or a plan's audience may quote one; the person's own number is masked
     where it is printed), a 工号 too, and a file named by one, as the Word documents print them
     (an enterprise that numbers its people by their 身份证号)."""
     @functools.wraps(make)
-    def made(f: Facts) -> Sheet:
+    def made(f: Facts) -> Sheet | Streamed:
         sheet = make(f)
         if f.mask:
             if isinstance(sheet, Streamed):
@@ -226,17 +229,14 @@ def _masked_rows(rows: Iterator[tuple[list[Any], str | None]]) -> Iterator[tuple
 
 #: the only sheet made from the check's findings: the others can be made before the rules ran
 FROM_FINDINGS = (_masking(findings_sheet),)
-#: the sheets in the workbook's order
-SHEETS = tuple(_masking(s) for s in (sessions_sheet, hours_sheet, certificates_sheet, mentorships_sheet, drills_sheet,
+#: the sheets in the workbook's order (the hours sheet streamed: ledger_sheets holds it)
+SHEETS = tuple(_masking(s) for s in (sessions_sheet, hours_streamed, certificates_sheet, mentorships_sheet, drills_sheet,
                                      plans_sheet)) + FROM_FINDINGS + (_masking(coverage_sheet),)
 
 
-#: the sheets as the writer makes them: SHEETS, the hours sheet streamed (the same rows)
-WRITTEN = tuple(_masking(hours_streamed) if s.__wrapped__ is hours_sheet else s for s in SHEETS)
-
-
 def ledger_sheets(f: Facts) -> list[Sheet]:
-    return [sheet(f) for sheet in SHEETS]
+    """Every sheet of the workbook, its rows held."""
+    return [held(sheet(f)) for sheet in SHEETS]
 
 
-__all__ = ["Sheet", "Streamed", "Column", "ledger_sheets", "SHEETS", "WRITTEN", "FROM_FINDINGS"]
+__all__ = ["Sheet", "Streamed", "Column", "held", "ledger_sheets", "SHEETS", "FROM_FINDINGS"]
