@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import resource
+import sys
 import tempfile
 import time
 from datetime import date
@@ -34,6 +35,7 @@ def peak_mb() -> float:
 
 def main(argv=None) -> int:
     from safetrain.api import check_path
+    from safetrain.errors import SafetrainError
     from safetrain.reports import ledger
     from safetrain.reports.facts import Facts
     from safetrain.reports.ledger_data import SHEETS
@@ -43,7 +45,11 @@ def main(argv=None) -> int:
     ap.add_argument("--as-of", default="2024-06-30", type=date.fromisoformat)
     args = ap.parse_args(argv)
     t = time.perf_counter()
-    result = check_path(args.archive, args.as_of)
+    try:
+        result = check_path(args.archive, args.as_of)
+    except SafetrainError as e:  # no archive there, a newer format: said as the tool says it
+        print(f"ledger_sheets.py: {e.zh} / {e.en}", file=sys.stderr)
+        return 2
     print(f"check (one process, no cache) {time.perf_counter() - t:.2f} s; "
           f"{rss_mb():.0f} MB, peak {peak_mb():.0f} MB")
     gc.disable()  # as the ledger writes: rows of plain values

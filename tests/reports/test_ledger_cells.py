@@ -184,3 +184,12 @@ def test_an_empty_streamed_sheet_gives_the_bytes_of_the_empty_sheet_held(tmp_pat
     columns = [Column("工号"), Column("学时", NUMBER)]
     held = _book(tmp_path, [Sheet("学时", columns)], "held.xlsx").read_bytes()
     assert _book(tmp_path, [_streamed_and_held(Sheet("学时", columns))], "streamed.xlsx").read_bytes() == held
+
+
+def test_awkward_text_streamed_gives_the_bytes_held(tmp_path):
+    """Formulas, spaces, CR, controls, markup, characters beyond the BMP, 40,000 characters:
+    a streamed sheet measures and writes them as a held one does."""
+    columns = [Column("值"), Column("编号", INT)]
+    sheet = Sheet("文本", columns, [[v, i] for i, (v, _) in enumerate(AWKWARD)], fills=["red", None] * 5 + ["orange"])
+    held = _book(tmp_path, [sheet], "held.xlsx").read_bytes()
+    assert _book(tmp_path, [_streamed_and_held(sheet)], "streamed.xlsx").read_bytes() == held
