@@ -14,6 +14,7 @@ import dataclasses
 from functools import lru_cache
 from typing import Any, Callable, TypeVar
 
+from .fastread import ID, share, shares
 from .fields import LIST_KINDS, Declared, declared_keys, key_name
 from .models import Attachment
 
@@ -32,12 +33,14 @@ def _builder(model: type) -> Callable[[dict, dict], Any]:
     steps: list[tuple[str, str, Callable | None]] = []
     fills: list[tuple[str, str]] = []
     for attribute, declared in declared_keys(model):
-        steps.append((attribute, key_name(attribute, declared), _converter(declared)))
+        steps.append((attribute, key_name(attribute, declared), _shared if shares(declared) else _converter(declared)))
         if declared.fill:
             fills.append((attribute, declared.fill))
 
     def make(raw: dict, given: dict):
         values = dict(given)
+        if values.get(ID) is not None:
+            values[ID] = share(values[ID], values[ID])
         get = raw.get
         for attribute, name, convert in steps:
             value = get(name, _ABSENT)
@@ -49,6 +52,10 @@ def _builder(model: type) -> Callable[[dict, dict], Any]:
         return model(**values)
 
     return make
+
+
+def _shared(value):
+    return share(value, value)
 
 
 def _converter(declared: Declared) -> Callable | None:

@@ -27,6 +27,25 @@ from .validate import _VALID
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 _ABSENT = object()
 
+#: One object for each value that names something, while an archive is read: a code, an id
+#: naming a record, a one-line name (department, post, team). 600,000 attendances name
+#: 100,000 people, and 100,000 people a few dozen departments: each value held once instead
+#: of once per record is about a fifth of a large archive's memory (`shares`; the loader
+#: empties it when an archive is built, so it holds one archive's values at most).
+SHARED: dict = {}
+share = SHARED.setdefault
+
+
+#: a record's own id (from its file's name), which other records name: shared as they are
+ID = "id"
+
+
+def shares(declared: Declared) -> bool:
+    """Whether a key's value is taken from SHARED: codes, ids and one-line names repeat
+    across records; free text, paths and numbers mostly do not."""
+    spec = declared.field
+    return declared.convert is None and (spec.kind in ("code", "id") or (spec.kind == "str" and spec.one_line))
+
 
 def read(model: type, raw: dict, given: dict) -> Any:
     """`model` from the table `raw` when it is plainly valid, else None."""
@@ -39,7 +58,7 @@ def reader(model: type) -> Callable[[dict, dict], Any]:
     keys = {key_name(attr, d): (attr, d) for attr, d in declared_keys(model)}
     by_attr = {attr: (name, d) for name, (attr, d) in keys.items()}
     env: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_M": model, "_A": _ABSENT,
-                           "_KNOWN": frozenset(keys)}
+                           "_KNOWN": frozenset(keys), "_share": share}
     lines = ["def read(raw, given):",
              "    if not _KNOWN.issuperset(raw):",
              "        for k in raw:",
@@ -70,6 +89,9 @@ def reader(model: type) -> Callable[[dict, dict], Any]:
             if simple:
                 lines += [f"    elif not _ok_{attr}(v, _f_{attr}):",
                           "        return None"]
+                if shares(declared):
+                    lines += ["    else:",
+                              "        v = _share(v, v)"]
             else:
                 lines += ["    else:",
                           f"        v = _ok_{attr}(v)",
@@ -78,7 +100,8 @@ def reader(model: type) -> Callable[[dict, dict], Any]:
             lines.append(f"    {_store(model, attr, 'v', env)}")
         else:
             env[f"_d_{attr}"] = _default(f)
-            lines.append(f"    {_store(model, attr, f'given[{attr!r}] if {attr!r} in given else _d_{attr}()', env)}")
+            value = f"given[{attr!r}] if {attr!r} in given else _d_{attr}()"
+            lines.append(f"    {_store(model, attr, f'_share(v, v) if (v := {value}) is not None else v' if attr == ID else value, env)}")
     for attr, other in fills:
         lines += [f"    if o.{attr} is _A:",
                   f"        {_store(model, attr, f'o.{other}', env)}"]
@@ -196,7 +219,8 @@ def unpacker(model: type) -> Callable[[tuple], Any]:
 def _compiled(model: type, pack: bool) -> Callable:
     nested = {attr: (d.model or Attachment, d.field.kind) for attr, d in declared_keys(model)
               if d.field.kind in ("table", "tables", "waivers", "attachments")}
-    env: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_M": model}
+    shared = {attr for attr, d in declared_keys(model) if shares(d)} | {ID}
+    env: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_M": model, "_share": share}
     parts = []
     for k, f in enumerate(dataclasses.fields(model)):
         attr = f.name
@@ -205,8 +229,10 @@ def _compiled(model: type, pack: bool) -> Callable:
             env[f"_n_{attr}"] = (packer if pack else unpacker)(inner)
             source = f"o.{attr}" if pack else f"v[{k}]"
             value = f"_n_{attr}({source})" if kind == "table" else f"tuple(map(_n_{attr}, {source}))"
+        elif pack:
+            value = f"o.{attr}"
         else:
-            value = f"o.{attr}" if pack else f"v[{k}]"
+            value = f"_share(v[{k}], v[{k}])" if attr in shared else f"v[{k}]"
         parts.append((attr, value))
     if pack:
         lines = ["def pack(o):", "    return (" + "".join(f"{value}, " for _, value in parts) + ")"]

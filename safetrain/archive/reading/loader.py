@@ -22,7 +22,7 @@ from ...errors import SafetrainError
 from ...findings import Finding
 from .build import build
 from .cache import Entry, loads as cache_loads, signature
-from .fastread import packer, read, unpacker
+from .fastread import SHARED, packer, read, unpacker
 from .discover import MARKER, archive_root, display_name, find_root
 from .files import FileStore, LocalFiles, MemoryFiles
 from .tomltext import key_lines, line_of
@@ -201,8 +201,11 @@ class Snapshot:
     def load(self) -> tuple[Archive, list[Finding]]:
         """The Archive, once: the prepared files (and the cache values they were read from)
         are let go, their records being in the archive now."""
-        with quiet_gc():
-            built = _build(self.store, self.prepared(), list(self.listed), self.name)
+        try:
+            with quiet_gc():
+                built = _build(self.store, self.prepared(), list(self.listed), self.name)
+        finally:
+            SHARED.clear()  # the archive's records hold the values now
         self.items = None
         return built
 
@@ -235,6 +238,7 @@ def snapshot(store: FileStore, *, rule_codes: Collection[str] | None = None, rem
     """Read the files of `store`: every one, or, with a cache, only those that changed
     (written to it now, or with `write=False` by the caller's `cache.write`)."""
     codes = (frozenset(rule_codes), frozenset(removed_codes)) if rule_codes is not None else None
+    SHARED.clear()  # a new archive: nothing of one read before
     with quiet_gc():
         files, listed = store.listing()
         loads = loader()

@@ -1,0 +1,88 @@
+"""Values that name something (codes, ids, one-line names) are held once per archive:
+the records that repeat them share one object, whichever way the records were made
+(the one-pass reader, the generic builder, the cache), and nothing is kept after the
+archive is built (archive/reading/fastread.py SHARED)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import AS_OF, config, person, session
+
+from safetrain.api import check_path, load_archive
+from safetrain.archive.reading import fastread
+from safetrain.archive.reading.build import build
+from safetrain.archive.reading.fastread import packer, read, unpacker
+from safetrain.archive.reading.models import Person, Session
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "a"
+    (root / "people").mkdir(parents=True)
+    (root / "sessions").mkdir()
+    (root / "safetrain.toml").write_text(config(), "utf-8")
+    for pid, name in (("E1", "张三"), ("E2", "李四")):
+        (root / "people" / f"{pid}.toml").write_text(person(name, team='"一班"'), "utf-8")
+    for sid, attendees in (("S1", '{ person = "E1", score = 90 }, { person = "E2", score = 80 }'),
+                           ("S2", '{ person = "E1", score = 70 }')):
+        (root / "sessions" / f"{sid}.toml").write_text(session(attendees), "utf-8")
+    return root
+
+
+def assert_shared(people, sessions) -> None:
+    e1, e2 = people["E1"], people["E2"]
+    assert e1.department == "机加车间" and e1.department is e2.department
+    assert e1.post is e2.post and e1.team is e2.team and e1.employment is e2.employment
+    s1, s2 = sessions["S1"], sessions["S2"]
+    assert s1.attendees[0].person is s2.attendees[0].person is e1.id  # the person's own id
+    assert s1.attendees[1].person is e2.id
+    assert s1.type is s2.type
+    assert e1.name is not e2.name  # different values stay different
+
+
+def test_records_read_from_files_share_their_names(archive):
+    loaded, _ = load_archive(archive)
+    assert_shared(loaded.people, loaded.sessions)
+    assert fastread.SHARED == {}  # nothing kept once the archive is built
+
+
+def test_records_read_from_the_cache_share_their_names(archive, tmp_path, monkeypatch):
+    monkeypatch.setenv("SAFETRAIN_CACHE_DIR", str(tmp_path / "cache"))
+    first = check_path(archive, AS_OF, cache=True)
+    assert_shared(first.archive.people, first.archive.sessions)
+    (archive / "people" / "E3.toml").write_text(person("王五"), "utf-8")  # the others come from the cache
+    again = check_path(archive, AS_OF, cache=True)
+    assert_shared(again.archive.people, again.archive.sessions)
+    assert again.archive.people["E3"].department is again.archive.people["E1"].department
+    assert fastread.SHARED == {}
+
+
+def test_every_way_of_making_a_model_shares(archive):
+    import tomllib
+
+    tables = [tomllib.loads((archive / "people" / f"{pid}.toml").read_text("utf-8")) for pid in ("E1", "E2")]
+    given = [{"id": pid, "file": f"people/{pid}.toml"} for pid in ("E1", "E2")]
+    try:
+        fast = [read(Person, t, g) for t, g in zip(tables, given)]
+        built = [build(Person, t, **g) for t, g in zip(tables, given)]
+        unpacked = [unpacker(Person)(packer(Person)(p)) for p in fast]
+        for a, b in (fast, built, unpacked):
+            assert a.department is b.department and a.post is b.post
+        assert fast[0].department is built[1].department is unpacked[0].department
+        key = build(Session, tomllib.loads(session()), id="S9", file="sessions/S9.toml", pass_mark=60)
+        assert key.attendees[0].person is fast[0].id
+    finally:
+        fastread.SHARED.clear()
+
+
+def test_sharing_changes_no_value(archive):
+    """Equal records whether or not their values are shared (the models compare by value)."""
+    loaded, _ = load_archive(archive)
+    import tomllib
+
+    table = tomllib.loads((archive / "people" / "E1.toml").read_text("utf-8"))
+    alone = read(Person, table, {"id": "E1", "file": "people/E1.toml"})
+    fastread.SHARED.clear()
+    assert alone == loaded.people["E1"]
