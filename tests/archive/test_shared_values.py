@@ -1,7 +1,7 @@
-"""Values that name something (codes, ids, one-line names) are held once per archive:
-the records that repeat them share one object, whichever way the records were made
-(the one-pass reader, the generic builder, the cache), and nothing is kept after the
-archive is built (archive/reading/fastread.py SHARED)."""
+"""Values many records repeat (codes; departments, posts, teams and the other keys declared
+`repeats`) are held once per archive: the records that repeat them share one object,
+whichever way the records were made (the one-pass reader, the generic builder, the
+cache), and nothing is kept after the archive is built (archive/reading/fastread.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def archive(tmp_path: Path) -> Path:
     (root / "sessions").mkdir()
     (root / "safetrain.toml").write_text(config(), "utf-8")
     for pid, name in (("E1", "张三"), ("E2", "李四")):
-        (root / "people" / f"{pid}.toml").write_text(person(name, team='"一班"'), "utf-8")
+        (root / "people" / f"{pid}.toml").write_text(person(name, team='"一班"', skill_level='"senior"'), "utf-8")
     for sid, attendees in (("S1", '{ person = "E1", score = 90 }, { person = "E2", score = 80 }'),
                            ("S2", '{ person = "E1", score = 70 }')):
         (root / "sessions" / f"{sid}.toml").write_text(session(attendees), "utf-8")
@@ -35,10 +35,9 @@ def assert_shared(people, sessions) -> None:
     e1, e2 = people["E1"], people["E2"]
     assert e1.department == "机加车间" and e1.department is e2.department
     assert e1.post is e2.post and e1.team is e2.team and e1.employment is e2.employment
+    assert e1.skill_level is e2.skill_level
     s1, s2 = sessions["S1"], sessions["S2"]
-    assert s1.attendees[0].person is s2.attendees[0].person is e1.id  # the person's own id
-    assert s1.attendees[1].person is e2.id
-    assert s1.type is s2.type
+    assert s1.type is s2.type and s1.instructor is s2.instructor and s1.provider is s2.provider
     assert e1.name is not e2.name  # different values stay different
 
 
@@ -71,8 +70,9 @@ def test_every_way_of_making_a_model_shares(archive):
         for a, b in (fast, built, unpacked):
             assert a.department is b.department and a.post is b.post
         assert fast[0].department is built[1].department is unpacked[0].department
-        key = build(Session, tomllib.loads(session()), id="S9", file="sessions/S9.toml", pass_mark=60)
-        assert key.attendees[0].person is fast[0].id
+        one, two = (build(Session, tomllib.loads(session()), id=sid, file=f"sessions/{sid}.toml", pass_mark=60)
+                    for sid in ("S8", "S9"))
+        assert one.instructor is two.instructor and one.assessment is two.assessment
     finally:
         fastread.SHARED.clear()
 

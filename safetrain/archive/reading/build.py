@@ -14,7 +14,7 @@ import dataclasses
 from functools import lru_cache
 from typing import Any, Callable, TypeVar
 
-from .fastread import ID, share, shares
+from .fastread import share, shares
 from .fields import LIST_KINDS, Declared, declared_keys, key_name
 from .models import Attachment
 
@@ -39,8 +39,6 @@ def _builder(model: type) -> Callable[[dict, dict], Any]:
 
     def make(raw: dict, given: dict):
         values = dict(given)
-        if values.get(ID) is not None:
-            values[ID] = share(values[ID], values[ID])
         get = raw.get
         for attribute, name, convert in steps:
             value = get(name, _ABSENT)

@@ -27,24 +27,21 @@ from .validate import _VALID
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 _ABSENT = object()
 
-#: One object for each value that names something, while an archive is read: a code, an id
-#: naming a record, a one-line name (department, post, team). 600,000 attendances name
-#: 100,000 people, and 100,000 people a few dozen departments: each value held once instead
-#: of once per record is about a fifth of a large archive's memory (`shares`; the loader
-#: empties it when an archive is built, so it holds one archive's values at most).
+#: One object for each value many records repeat, while an archive is read: codes and the
+#: names of departments, posts and teams (`key(..., repeats=True)`). 100,000 people name a few
+#: dozen departments: each value held once instead of once per record (at 100k people and
+#: 600,000 attendances the loaded archive is 15 % smaller). Ids and people's names are left
+#: alone: nearly every value differs, and looking them up cost more time than the memory it
+#: saved. The loader empties the table when an archive is built, so it holds one archive's
+#: values at most.
 SHARED: dict = {}
 share = SHARED.setdefault
 
 
-#: a record's own id (from its file's name), which other records name: shared as they are
-ID = "id"
-
-
 def shares(declared: Declared) -> bool:
-    """Whether a key's value is taken from SHARED: codes, ids and one-line names repeat
-    across records; free text, paths and numbers mostly do not."""
-    spec = declared.field
-    return declared.convert is None and (spec.kind in ("code", "id") or (spec.kind == "str" and spec.one_line))
+    """Whether a key's value is taken from SHARED (a code, or a str key declared `repeats`)."""
+    kind = declared.field.kind
+    return declared.convert is None and (kind == "code" or (kind == "str" and declared.repeats))
 
 
 def read(model: type, raw: dict, given: dict) -> Any:
@@ -100,8 +97,7 @@ def reader(model: type) -> Callable[[dict, dict], Any]:
             lines.append(f"    {_store(model, attr, 'v', env)}")
         else:
             env[f"_d_{attr}"] = _default(f)
-            value = f"given[{attr!r}] if {attr!r} in given else _d_{attr}()"
-            lines.append(f"    {_store(model, attr, f'_share(v, v) if (v := {value}) is not None else v' if attr == ID else value, env)}")
+            lines.append(f"    {_store(model, attr, f'given[{attr!r}] if {attr!r} in given else _d_{attr}()', env)}")
     for attr, other in fills:
         lines += [f"    if o.{attr} is _A:",
                   f"        {_store(model, attr, f'o.{other}', env)}"]
@@ -219,7 +215,7 @@ def unpacker(model: type) -> Callable[[tuple], Any]:
 def _compiled(model: type, pack: bool) -> Callable:
     nested = {attr: (d.model or Attachment, d.field.kind) for attr, d in declared_keys(model)
               if d.field.kind in ("table", "tables", "waivers", "attachments")}
-    shared = {attr for attr, d in declared_keys(model) if shares(d)} | {ID}
+    shared = {attr for attr, d in declared_keys(model) if shares(d)}
     env: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_M": model, "_share": share}
     parts = []
     for k, f in enumerate(dataclasses.fields(model)):

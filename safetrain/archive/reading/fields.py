@@ -69,6 +69,7 @@ class Declared:
     fill: str | None = None  # when absent, the value of this other key (on_post: hired)
     convert: Callable[[Any], Any] | None = None  # the TOML value -> the model's value (default: lists as tuples)
     name: str | None = None  # the key in the file, when it differs from the attribute
+    repeats: bool = False  # a value many records repeat (a department, a post): held once (fastread.SHARED)
 
 
 _MISSING = dataclasses.MISSING
@@ -78,12 +79,12 @@ def key(kind: str, zh: str, en: str, *, required: bool = False, codes: Labels | 
         model: type | None = None, minimum: float | None = None, exclusive_minimum: bool = False,
         maximum: float | None = None, fill: str | None = None, convert: Callable | None = None,
         name: str | None = None, default: Any = _MISSING, default_factory: Any = _MISSING, open_end: bool = False,
-        one_line: bool = False):
+        one_line: bool = False, repeats: bool = False):
     """A model field that is a key of the format. Optional keys default to
     None (lists and tables to ()), unless `default`/`fill` says otherwise."""
     declared = Declared(FieldSpec(kind, zh, en, required, codes, None, minimum, exclusive_minimum, maximum, open_end,
                                   one_line),
-                        model, fill, convert, name)
+                        model, fill, convert, name, repeats)
     if required or default is not _MISSING or default_factory is not _MISSING:
         return dataclasses.field(default=default, default_factory=default_factory,
                                  metadata={"safetrain": declared})

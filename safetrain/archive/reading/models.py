@@ -106,8 +106,9 @@ class Change:
     away_since: date | None = key("date", "离岗第一天（仅复岗；缺省视为离岗一年以上）",
                                   "first day away (return only; absent = away a year or more)")
     department: str | None = key("str", "变动后的部门（缺省不变）", "department after the change (absent = unchanged)",
-                                 one_line=True)
-    post: str | None = key("str", "变动后的岗位（缺省不变）", "post after the change (absent = unchanged)", one_line=True)
+                                 one_line=True, repeats=True)
+    post: str | None = key("str", "变动后的岗位（缺省不变）", "post after the change (absent = unchanged)", one_line=True,
+                             repeats=True)
     note: str | None = key(*_NOTE)
     index: int = 0
 
@@ -115,7 +116,7 @@ class Change:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Certificate:
     kind: str = key("code", "证书种类", "certificate kind", required=True, codes=codes.CERTIFICATE_KIND)
-    category: str = key("str", "作业类别/操作项目", "operation category", default="")
+    category: str = key("str", "作业类别/操作项目", "operation category", default="", repeats=True)
     number: str = key("str", "证书编号", "certificate number", required=True)
     issued: date = key("date", "发证日期", "issued on", required=True)
     expires: date = key("date", "有效期至", "expires on", required=True, open_end=True)  # 9999-12-31: no expiry
@@ -152,9 +153,9 @@ class Person:
     name: str = key("str", "姓名", "name", required=True, one_line=True)
     id_number: str | None = key("str", "居民身份证号（18位，GB 11643）", "resident ID number (18 characters, GB 11643)")
     employment: str = key("code", "用工形式", "form of employment", required=True, codes=codes.EMPLOYMENT)
-    department: str = key("str", "车间/部门", "department", required=True, one_line=True)
-    team: str | None = key("str", "班组", "team", one_line=True)
-    post: str = key("str", "岗位/工种", "post or trade", required=True, one_line=True)
+    department: str = key("str", "车间/部门", "department", required=True, one_line=True, repeats=True)
+    team: str | None = key("str", "班组", "team", one_line=True, repeats=True)
+    post: str = key("str", "岗位/工种", "post or trade", required=True, one_line=True, repeats=True)
     roles: frozenset[str] = key("codes", "人员类别", "roles", codes=codes.ROLE, convert=frozenset,
                                 default=frozenset())
     hired: date = key("date", "入职日期", "hired on", required=True)
@@ -232,10 +233,10 @@ class Session:
     topics: tuple[str, ...] = key("codes", "培训内容类别", "topics", codes=codes.TOPIC)
     content: str | None = key("str", "培训内容", "what was taught")
     methods: tuple[str, ...] = key("codes", "培训方式", "methods", codes=codes.METHOD)
-    instructor: str = key("str", "授课人", "instructor", required=True)
-    location: str | None = key("str", "培训地点", "location")
+    instructor: str = key("str", "授课人", "instructor", required=True, repeats=True)
+    location: str | None = key("str", "培训地点", "location", repeats=True)
     provider: str = key("str", "培训单位：internal 或委托培训机构名称", "\"internal\" or the training institution's name",
-                        required=True)
+                        required=True, repeats=True)
     contract: str | None = key("path", "委托培训服务合同（档案内路径）", "training service contract (path inside the archive)")
     assessment: str | None = key("code", "考核方式", "assessment", codes=codes.ASSESSMENT)
     pass_mark: float = key("number", "合格分数线", "pass mark", minimum=0, default=60)  # else the archive's
@@ -288,7 +289,7 @@ class Mentorship:
     id: str  # the apprentice's id (the file stem)
     file: str
     mentor: str = key("id", "师傅（人员编号）", "mentor (person id)", required=True)
-    post: str = key("str", "岗位/工种", "post", required=True, one_line=True)
+    post: str = key("str", "岗位/工种", "post", required=True, one_line=True, repeats=True)
     start: date = key("date", "开始日期", "start", required=True)
     end: date | None = key("date", "计划结束日期", "planned end")
     signed_off: date | None = key("date", "师傅签署实习合格证明的日期", "date the mentor signed the apprentice off")
