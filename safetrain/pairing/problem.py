@@ -130,10 +130,12 @@ def planned_end(start: date, ruleset: RuleSet, enterprise, apprentice: Person) -
 
 
 def existing_spans(archive: Archive) -> dict[str, tuple[tuple[date, date], ...]]:
-    """mentor id -> (start, last day) of each mentorship in the archive; open ones run on."""
+    """mentor id -> (start, last day) of each mentorship in the archive; open ones run on. One that
+    ends (or is signed off) before it starts runs on no day and takes no place, as M003 counts."""
     out: dict[str, list[tuple[date, date]]] = {}
     for m in archive.mentorships.values():
-        out.setdefault(m.mentor, []).append((m.start, _last_day(m)))
+        if m.start <= _last_day(m):
+            out.setdefault(m.mentor, []).append((m.start, _last_day(m)))
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 

@@ -99,6 +99,34 @@ def test_loads_are_the_most_at_once(seed):
         assert got == [most_at_once(builder.existing.get(p.id, ()), first, last) for p in builder.people]
 
 
+@pytest.mark.parametrize("seed", range(10))
+def test_loads_of_crowded_mentors_are_the_most_at_once(seed):
+    """Mentors with many mentorships at once (counted for all of them together): spans that touch,
+    run on (no end), end before they start, or are signed off early."""
+    rng = random.Random(seed)
+    people = [mentor(rng, k) for k in range(6)]
+    spans = []
+    for k in range(70):
+        start = day(rng, date(2023, 1, 1), date(2024, 6, 1))
+        end = rng.choice([None, start, start + timedelta(days=rng.randint(0, 120)), start - timedelta(days=3)])
+        signed = rng.choice([None, None, start + timedelta(days=rng.randint(0, 60))])
+        spans.append(Mentorship(id=f"X{k}", file=f"mentorships/X{k}.toml", mentor=rng.choice(people).id, post="司机",
+                                start=start, end=end, signed_off=signed))
+    builder = Builder(archive(people, spans), ruleset())
+    import numpy as np
+
+    crowded = 0
+    for _ in range(80):
+        first = day(rng, date(2022, 10, 1), date(2024, 9, 1))
+        last = first + timedelta(days=rng.randint(0, 150))
+        numbers = np.asarray(rng.sample(range(len(people)), rng.randint(1, len(people))))
+        got = builder._loads(numbers, first, last).tolist()
+        want = [most_at_once(builder.existing.get(builder.people[n].id, ()), first, last) for n in numbers.tolist()]
+        assert got == want, (first, last)
+        crowded += max(want) > 1
+    assert crowded >= 20  # the mentors' loads were counted, not just their overlaps
+
+
 def _most_by_days(spans, first, last):
     """most_at_once by its definition: every day of [first, last] counted (date.max read as a far day)."""
     far = date(2031, 1, 1)
