@@ -124,7 +124,10 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
             unchecked_parts.clear()
             suites.append(done["text"])
         else:
-            click.echo(("\n" if fmt == "text" and summaries else "") + done["text"], nl=False, color=colour)
+            if fmt == "text" and summaries:
+                click.echo("\n", nl=False, color=colour)
+            for piece in [done["text"]] if isinstance(done["text"], str) else done["text"]:  # Written: in pieces
+                click.echo(piece, nl=False, color=colour)
         summaries.append(done["summary"])
         hidden += done["known"]
         fixed += done["fixed"]
@@ -152,7 +155,7 @@ def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, igno
     `fmt`, its summary, what the baseline hid; with --write-baseline, its findings' keys."""
     from .. import baseline
     from ..findings import summarize
-    from ..reports.findings import as_github, as_json, junit_suite, text_block
+    from ..reports.findings import Written, github_pieces, json_pieces, junit_suite, text_pieces
 
     if base_dir is not None:
         return baseline.from_results([result], base_dir)
@@ -160,12 +163,12 @@ def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, igno
     if known is not None:
         compared = baseline.compare([result], known, select=select, ignore=ignore)
         result, hidden, fixed = compared.results[0], compared.known, compared.fixed
-    if fmt == "text":
-        text = text_block(result, lang, _style)
+    if fmt == "text":  # written to a scratch file as made (a str once sent from a worker process)
+        text = Written(text_pieces(result, lang, _style))
     elif fmt == "json":
-        text = as_json([result], lang)
+        text = Written(json_pieces([result], lang))
     elif fmt == "github":
-        text = as_github([result], lang, cwd)
+        text = Written(github_pieces([result], lang, cwd))
     else:
         text = junit_suite(result, lang)
     return {"text": text, "summary": summarize(result.findings), "known": hidden, "fixed": fixed}

@@ -1,6 +1,7 @@
 """Findings as text, JSON lines, GitHub annotations and JUnit XML.
 
-Pure functions returning strings; the CLI prints them. `style` is a function
+Pure functions returning strings (or their pieces, `*_pieces`, which `check`
+writes to a scratch file as they are made: `Written`); the CLI prints them. `style` is a function
 (text, severity) -> text that the CLI passes to colour a terminal.
 """
 
@@ -8,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import islice
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..api import Result
 from ..findings import Finding, summarize
@@ -50,16 +52,74 @@ def summary_line(summary: dict, lang: str, archives: int | None = None) -> str:
     return f"共 {summary['total']} 个问题{where_zh}：{'，'.join(parts)}。"
 
 
-def text_block(r: Result, lang: str, style: Style = _plain) -> str:
-    """One archive's part of the text: its heading, findings and summary line."""
+#: findings joined into one piece of text (`*_pieces`): few writes, and never all of them at once
+PIECE = 1000
+
+
+class Written:
+    """Text written to a scratch file as it is made, and printed from there: a large archive's
+    findings (150,000 lines, or their JSON) never sit in memory as one string beside the result,
+    and the text is whole before a line of it is printed (a failure while making it is that
+    archive's, as the runner reports it). Up to a megabyte stays in memory. Sent from a worker
+    process (pickled), or asked as a str, it is the whole text."""
+
+    def __init__(self, pieces: Iterable[str]):
+        import tempfile
+
+        # surrogatepass: a path the file system gave undecoded (a C locale) comes back as it was
+        self.file = tempfile.SpooledTemporaryFile(1 << 20, mode="w+", encoding="utf-8", newline="",
+                                                  errors="surrogatepass")
+        for piece in pieces:
+            self.file.write(piece)
+
+    def __iter__(self) -> Iterator[str]:
+        """The text in pieces of about 64K characters, each ending with a line where one does (a
+        colour's escape codes are never cut in two; a JSON line of a whole archive, which has no
+        colour, is cut where the piece ends)."""
+        self.file.seek(0)
+        rest = ""
+        while chunk := self.file.read(1 << 16):
+            chunk = rest + chunk
+            cut = chunk.rfind("\n") + 1 or len(chunk)
+            rest = chunk[cut:]
+            yield chunk[:cut]
+        if rest:
+            yield rest
+
+    def __str__(self) -> str:
+        return "".join(self)
+
+    def __reduce__(self):
+        return str, (str(self),)
+
+
+def batched(items, n: int = PIECE) -> Iterator[list]:
+    """`items` n at a time (itertools.batched from Python 3.12)."""
+    items = iter(items)
+    while batch := list(islice(items, n)):
+        yield batch
+
+
+def _batched(lines: Iterator[str]) -> Iterator[str]:
+    """Lines, each ended, PIECE at a time."""
+    for batch in batched(lines):
+        yield "".join(line + "\n" for line in batch)
+
+
+def text_pieces(r: Result, lang: str, style: Style = _plain) -> Iterator[str]:
+    """One archive's part of the text: its heading, findings and summary line, piece by piece."""
     title = r.ruleset.title_en if lang == "en" else r.ruleset.title
     name = r.archive.config.enterprise.name if r.archive.config else ""
     head = f"{r.archive.name}" + (f" · {name}" if name else "")
     as_of = f"as of {r.as_of}" if lang == "en" else f"截至 {r.as_of}"
-    out = [style(_one_line(f"== {head} ({r.ruleset.name}: {title}; {as_of})"), "heading")]  # a wrapped name too
-    out.extend(text_line(f, lang, style) for f in r.findings)
-    out.append(summary_line(summarize(r.findings), lang))
-    return "\n".join(out) + "\n"
+    yield style(_one_line(f"== {head} ({r.ruleset.name}: {title}; {as_of})"), "heading") + "\n"  # a wrapped name too
+    yield from _batched(text_line(f, lang, style) for f in r.findings)
+    yield summary_line(summarize(r.findings), lang) + "\n"
+
+
+def text_block(r: Result, lang: str, style: Style = _plain) -> str:
+    """One archive's part of the text: its heading, findings and summary line."""
+    return "".join(text_pieces(r, lang, style))
 
 
 def total_line(summaries: Sequence[dict], lang: str, style: Style = _plain) -> str:
@@ -91,7 +151,18 @@ def as_json_objects(results: Sequence[Result], lang: str) -> list[dict]:
 
 def as_json(results: Sequence[Result], lang: str) -> str:
     """One JSON object per archive, one per line (JSON Lines)."""
-    return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in as_json_objects(results, lang))
+    return "".join(json_pieces(results, lang))
+
+
+def json_pieces(results: Sequence[Result], lang: str) -> Iterator[str]:
+    """as_json piece by piece: each archive's object written as json.dumps writes it (its keys in
+    as_json_objects' order, the default separators), its findings PIECE at a time."""
+    for r in results:
+        head = {"archive": r.archive.name, "as_of": r.as_of.isoformat(), "ruleset": r.ruleset.name}
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "findings": ['
+        for k, batch in enumerate(batched(r.findings, PIECE)):
+            yield (", " if k else "") + ", ".join(json.dumps(f.to_dict(lang), ensure_ascii=False) for f in batch)
+        yield '], "summary": ' + json.dumps(summarize(r.findings), ensure_ascii=False) + "}\n"
 
 
 def _repo_path(r: Result, f: Finding, cwd: str) -> str:
@@ -118,20 +189,26 @@ def _gh_prop(text: str) -> str:
 
 def as_github(results: Sequence[Result], lang: str, cwd: str | None = None) -> str:
     """GitHub Actions workflow commands; paths relative to the current directory."""
+    return "".join(github_pieces(results, lang, cwd))
+
+
+def github_pieces(results: Sequence[Result], lang: str, cwd: str | None = None) -> Iterator[str]:
+    """as_github piece by piece."""
     cwd = cwd or os.getcwd()
     level = {"error": "error", "warning": "warning", "info": "notice"}
-    lines = []
-    for r in results:
-        for f in r.findings:
-            props = f"file={_gh_prop(_repo_path(r, f, cwd))}"
-            if f.line is not None:
-                props += f",line={f.line}"
-                if f.column is not None:
-                    props += f",col={f.column}"
-            props += f",title={_gh_prop(f'{f.code} {f.name}')}"
-            cite = f" [{f.citation}]" if f.citation else ""
-            lines.append(f"::{level[f.severity]} {props}::{_gh_data(f.message(lang) + cite)}")
-    return "".join(line + "\n" for line in lines)
+
+    def lines():
+        for r in results:
+            for f in r.findings:
+                props = f"file={_gh_prop(_repo_path(r, f, cwd))}"
+                if f.line is not None:
+                    props += f",line={f.line}"
+                    if f.column is not None:
+                        props += f",col={f.column}"
+                props += f",title={_gh_prop(f'{f.code} {f.name}')}"
+                cite = f" [{f.citation}]" if f.citation else ""
+                yield f"::{level[f.severity]} {props}::{_gh_data(f.message(lang) + cite)}"
+    return _batched(lines())
 
 
 def junit_suite(r: Result, lang: str, cwd: str | None = None) -> str:
