@@ -7,7 +7,8 @@ A record's shape is written once, as the dataclass of its model (models.py):
 From that one declaration come the spec tables that validate files (A002)
 and make the JSON Schemas (spec.py), the generic builder from TOML tables to
 models (build.py), the canonical key order of `fmt`, the options of
-`safetrain new`, and the export's columns. Adding a key to the format is one
+`safetrain new`, the export's columns, and which values are held once per
+archive (codes and keys declared `repeats`: fastread.SHARED). Adding a key to the format is one
 `key(...)` line plus the code that gives it meaning.
 """
 
