@@ -126,8 +126,13 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
         else:
             if fmt == "text" and summaries:
                 click.echo("\n", nl=False, color=colour)
-            for piece in [done["text"]] if isinstance(done["text"], str) else done["text"]:  # Written: in pieces
-                click.echo(piece, nl=False, color=colour)
+            text = done["text"]
+            try:
+                for piece in [text] if isinstance(text, str) else text:  # Written: in pieces
+                    click.echo(piece, nl=False, color=colour)
+            finally:
+                if not isinstance(text, str):
+                    text.close()
         summaries.append(done["summary"])
         hidden += done["known"]
         fixed += done["fixed"]
@@ -164,11 +169,11 @@ def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, igno
         compared = baseline.compare([result], known, select=select, ignore=ignore)
         result, hidden, fixed = compared.results[0], compared.known, compared.fixed
     if fmt == "text":  # written to a scratch file as made (a str once sent from a worker process)
-        text = Written(text_pieces(result, lang, _style))
+        text = Written(text_pieces, result, lang, _style)
     elif fmt == "json":
-        text = Written(json_pieces([result], lang))
+        text = Written(json_pieces, [result], lang)
     elif fmt == "github":
-        text = Written(github_pieces([result], lang, cwd))
+        text = Written(github_pieces, [result], lang, cwd)
     else:
         text = junit_suite(result, lang)
     return {"text": text, "summary": summarize(result.findings), "known": hidden, "fixed": fixed}

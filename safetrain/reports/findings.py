@@ -59,23 +59,34 @@ PIECE = 1000
 class Written:
     """Text written to a scratch file as it is made, and printed from there: a large archive's
     findings (150,000 lines, or their JSON) never sit in memory as one string beside the result,
-    and the text is whole before a line of it is printed (a failure while making it is that
-    archive's, as the runner reports it). Up to a megabyte stays in memory. Sent from a worker
-    process (pickled), or asked as a str, it is the whole text."""
+    and the text is whole (flushed) before a line of it is printed, so a failure while making it
+    is that archive's, as the runner reports it. Up to a megabyte stays in memory; where no
+    scratch file can be written (a full disk, a file size limit) the text is made again and held
+    in memory, as it was before. Sent from a worker process (pickled), or asked as a str, it is
+    the whole text. `make(*args)` gives the pieces; `close` lets the scratch file go."""
 
-    def __init__(self, pieces: Iterable[str]):
+    def __init__(self, make: Callable[..., Iterable[str]], *args):
         import tempfile
 
+        self.held: str | None = None
         # surrogatepass: a path the file system gave undecoded (a C locale) comes back as it was
         self.file = tempfile.SpooledTemporaryFile(1 << 20, mode="w+", encoding="utf-8", newline="",
                                                   errors="surrogatepass")
-        for piece in pieces:
-            self.file.write(piece)
+        try:
+            for piece in make(*args):
+                self.file.write(piece)
+            self.file.flush()
+        except OSError:
+            self.close()
+            self.held = "".join(make(*args))
 
     def __iter__(self) -> Iterator[str]:
         """The text in pieces of about 64K characters, each ending with a line where one does (a
         colour's escape codes are never cut in two; a JSON line of a whole archive, which has no
         colour, is cut where the piece ends)."""
+        if self.file is None:
+            yield from [self.held] if self.held else []
+            return
         self.file.seek(0)
         rest = ""
         while chunk := self.file.read(1 << 16):
@@ -89,8 +100,15 @@ class Written:
     def __str__(self) -> str:
         return "".join(self)
 
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
     def __reduce__(self):
-        return str, (str(self),)
+        text = str(self)
+        self.close()
+        return str, (text,)
 
 
 def batched(items, n: int = PIECE) -> Iterator[list]:

@@ -48,16 +48,36 @@ def test_text_and_github_in_pieces_are_their_lines(crowded):
 
 def test_written_text_is_printed_in_whole_lines_and_sent_whole():
     coloured = "".join(f"\x1b[31mpeople/E{k}.toml\x1b[0m: A003 某某某 {k}\n" for k in range(20000))
-    written = Written(coloured[i:i + 999] for i in range(0, len(coloured), 999))
+    written = Written(lambda: (coloured[i:i + 999] for i in range(0, len(coloured), 999)))
     pieces = list(written)
     assert len(pieces) > 3 and "".join(pieces) == coloured == str(written)
     assert all(p.endswith("\n") for p in pieces)  # no colour's escape codes cut in two
     assert pickle.loads(pickle.dumps(written)) == coloured  # a worker process sends the text itself
     undecoded = "/tmp/\udce7\udc83\udca7 \ud800 E1\n" * 3  # a path a C locale left undecoded, a lone surrogate
-    assert str(Written([undecoded])) == undecoded
+    assert str(Written(list, [undecoded])) == undecoded
     one_line = "{" + "x" * 200_000 + "}\n"  # a whole archive's JSON: one line, cut where a piece ends
-    assert "".join(Written([one_line])) == one_line
-    assert list(Written([])) == []
+    assert "".join(Written(list, [one_line])) == one_line
+    assert list(Written(list, [])) == []
+    written.close()
+    assert written.file is None
+
+
+def test_without_room_for_a_scratch_file_the_text_is_held(monkeypatch):
+    """A full disk or a file size limit while the text is written: made again, in memory."""
+    import tempfile
+
+    real = tempfile.SpooledTemporaryFile
+
+    class Full(real):
+        def flush(self):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", Full)
+    text = "".join(f"people/E{k}.toml: A006 身份证号无效\n" for k in range(50000))
+    written = Written(lambda: iter([text[:100], text[100:]]))
+    assert written.file is None and written.held == text
+    assert "".join(written) == text == pickle.loads(pickle.dumps(written))
+    assert list(Written(list, [])) == []
 
 
 def run(*args):
@@ -80,6 +100,38 @@ def test_check_prints_what_the_whole_text_says(make_archive, fmt):
         assert len(json.loads(r.stdout)["findings"]) == len(result.findings) > PIECE
     else:
         assert r.stdout.count("\n") == len(result.findings)
+
+
+def test_a_full_disk_prints_every_archive_as_ever(make_archive, tmp_path, monkeypatch):
+    import tempfile
+
+    real = tempfile.SpooledTemporaryFile
+
+    class Full(real):
+        def write(self, s):
+            raise OSError(27, "File too large")
+
+    ws = tmp_path / "ws"
+    for name in ("a", "b"):
+        make_archive({f"people/E{k}.toml": person(f"张{k}", id_number='"123"') for k in range(30)}, root=ws / name)
+    whole = run("check", ws, "--as-of", AS_OF, "--format", "json", "-j", "1")
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", Full)
+    full = run("check", ws, "--as-of", AS_OF, "--format", "json", "-j", "1")
+    assert full.exit_code == whole.exit_code == 1 and full.stderr == ""
+    assert full.stdout == whole.stdout and len(full.stdout.splitlines()) == 2
+
+
+def test_no_scratch_file_is_left_open(make_archive):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = make_archive({f"people/E{k}.toml": person(f"张{k}", id_number='"123"') for k in range(20)})
+    done = subprocess.run([sys.executable, "-X", "dev", "-W", "always::ResourceWarning", "-m", "safetrain", "check",
+                           str(root), "--as-of", AS_OF.isoformat(), "--format", "json", "--no-cache"],
+                          capture_output=True, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 1 and json.loads(done.stdout)["findings"]
+    assert b"ResourceWarning" not in done.stderr, done.stderr
 
 
 def test_a_failure_while_the_text_is_made_is_that_archives(make_archive, tmp_path, monkeypatch):
