@@ -21,6 +21,7 @@ one line per finding added or fixed.
 from __future__ import annotations
 
 import json
+import re
 import os
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -134,7 +135,17 @@ def dumps(baseline: Baseline) -> str:
         entry["count"] = baseline.counts[key]
         lines.append("    " + json.dumps(entry, ensure_ascii=False))
     body = ",\n".join(lines)
-    return (f'{{\n  "{_MARK}": {VERSION},\n  "findings": [\n' + (body + "\n" if body else "") + "  ]\n}\n")
+    return _escaped(f'{{\n  "{_MARK}": {VERSION},\n  "findings": [\n' + (body + "\n" if body else "") + "  ]\n}\n")
+
+
+def _escaped(text: str) -> str:
+    """`text`, a file name the file system gave undecoded (a lone surrogate, which UTF-8 cannot
+    hold) written as its JSON \\u escape, which reads back the same (only inside names)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def loads(text: str, source: str = "baseline", base_dir: Path = Path(".")) -> Baseline:

@@ -200,3 +200,21 @@ def test_a_session_moved_to_another_sub_folder_keeps_its_saved_findings(make_arc
                                                           encoding="utf-8")
     code, out, err = run(str(root), "--baseline", str(base))  # one of the two R002 mended: listed under its saved path
     assert code == 0 and "sessions/S2.toml" in err and "no longer present" in err
+
+
+def test_a_file_name_the_file_system_left_undecoded_is_kept_and_read_back(make_archive, tmp_path):
+    """people/E<0xff>.toml (not UTF-8): its A002 is saved as a \\u escape, and the baseline hides it."""
+    import os
+
+    root = make_archive(FILES)
+    with open(os.fsencode(root / "people") + b"/E\xff.toml", "w") as f:
+        f.write(person())
+    base = tmp_path / "baseline.json"
+    result = CliRunner().invoke(main, ["check", "--as-of", str(AS_OF), "--lang", "en", str(root),
+                                       "--write-baseline", str(base)])
+    assert result.exit_code == 0, result.output
+    text = base.read_text("utf-8")
+    assert '"file": "people/E\\udcff.toml"' in text
+    assert any(e["file"] == "people/E\udcff.toml" and e["code"] == "A002" for e in json.loads(text)["findings"])
+    result = CliRunner().invoke(main, ["check", "--as-of", str(AS_OF), "--lang", "en", str(root), "--baseline", str(base)])
+    assert result.exit_code == 0 and "No findings." in result.stdout, result.output

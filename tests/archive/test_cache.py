@@ -79,6 +79,14 @@ def test_a_rerun_reads_nothing_and_says_the_same(archive, cache_dir, parsed):
     assert (cache_dir / cache_module.DATABASE).is_file()
 
 
+def test_a_file_name_the_file_system_left_undecoded(archive, cache_dir):
+    """people/E<0xff>.toml (not UTF-8): its A002 is said with the cache as without it (it was a bug)."""
+    with open(os.fsencode(archive / "people") + b"/E\xff.toml", "w") as f:
+        f.write(person("王五"))
+    first = out(archive)
+    assert "people/E\udcff.toml" in first and first == out(archive, cache=False) == out(archive)
+
+
 def test_an_edit_is_seen(archive, cache_dir, parsed):
     before = out(archive)
     path = archive / "sessions/S1.toml"

@@ -86,3 +86,17 @@ def test_sharing_changes_no_value(archive):
     alone = read(Person, table, {"id": "E1", "file": "people/E1.toml"})
     fastread.SHARED.clear()
     assert alone == loaded.people["E1"]
+
+
+def test_nothing_is_kept_when_an_archive_cannot_be_read(archive, tmp_path, monkeypatch):
+    from safetrain.errors import SafetrainError
+
+    config_file = archive / "safetrain.toml"
+    config_file.write_text(config_file.read_text("utf-8").replace("format = 1", "format = 99")
+                           if "format = 1" in config_file.read_text("utf-8")
+                           else "format = 99\n" + config_file.read_text("utf-8"), "utf-8")
+    for cache in (False, True):
+        monkeypatch.setenv("SAFETRAIN_CACHE_DIR", str(tmp_path / "cache"))
+        with pytest.raises(SafetrainError):
+            check_path(archive, AS_OF, cache=cache)  # an archive format newer than this program
+        assert fastread.SHARED == {}

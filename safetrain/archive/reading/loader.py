@@ -239,16 +239,21 @@ def snapshot(store: FileStore, *, rule_codes: Collection[str] | None = None, rem
     (written to it now, or with `write=False` by the caller's `cache.write`)."""
     codes = (frozenset(rule_codes), frozenset(removed_codes)) if rule_codes is not None else None
     SHARED.clear()  # a new archive: nothing of one read before
-    with quiet_gc():
-        files, listed = store.listing()
-        loads = loader()
-        if cache is None or not isinstance(store, LocalFiles):
-            config = _prepare(read_file(store, *files[0], loads), codes, Settings().pass_mark)
-            _refuse_newer_format(config, store.root)
-            pass_mark = _pass_mark(config)
-            items = [config] + [_prepare(read_file(store, kind, rel, loads), codes, pass_mark) for kind, rel in files[1:]]
-            return Snapshot(store, name, listed, items, None, config)
-        return _cached_snapshot(store, files, listed, codes, name, cache, loads, write)
+    try:
+        with quiet_gc():
+            files, listed = store.listing()
+            loads = loader()
+            if cache is None or not isinstance(store, LocalFiles):
+                config = _prepare(read_file(store, *files[0], loads), codes, Settings().pass_mark)
+                _refuse_newer_format(config, store.root)
+                pass_mark = _pass_mark(config)
+                items = [config] + [_prepare(read_file(store, kind, rel, loads), codes, pass_mark)
+                                    for kind, rel in files[1:]]
+                return Snapshot(store, name, listed, items, None, config)
+            return _cached_snapshot(store, files, listed, codes, name, cache, loads, write)
+    except BaseException:
+        SHARED.clear()  # no archive will be built from what was read
+        raise
 
 
 def _pass_mark(config: Prepared) -> float:
@@ -310,9 +315,9 @@ def _cached_snapshot(store: LocalFiles, files, listed, codes, name: str, cache: 
     items: list = []
     for (kind, rel), (got, dig) in zip(files, done):
         items.append(got if isinstance(got, Prepared) else (kind, rel, got))
-        fingerprint.update(f"{rel}\0".encode() + dig)
+        fingerprint.update(f"{rel}\0".encode("utf-8", "surrogatepass") + dig)  # a name a file system gave undecoded too
     for f in listed:
-        fingerprint.update(f"{f.code}|{f.file}|{f.message_en}\0".encode())  # its words too (a file, a link)
+        fingerprint.update(f"{f.code}|{f.file}|{f.message_en}\0".encode("utf-8", "surrogatepass"))  # its words too
     cache.drop(set(entries) - {rel for _, rel in files})
     if write:
         cache.write()
