@@ -193,10 +193,10 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
             store.write()  # files touched but unchanged: their new status
             return Result(snap.deferred(), rs, as_of, findings)
     archive, loaded = snap.load()
-    if meanwhile is not None:  # started before the new values are written: a forked copy's work runs beside that too
-        meanwhile(archive, rs, as_of)
-    if len(store.changed) >= EARLY_WRITE_FROM:  # many new values (a first run): written now, they need not
-        store.write()                            # stay in memory while the rules run; a few wait for the result
+    if len(store.changed) >= EARLY_WRITE_FROM:  # many new values (a first run): written now, they need not stay
+        store.write()                            # in memory while the rules run; a few wait for the result.
+    if meanwhile is not None:  # after the write: a forked copy would keep the values written as its own pages
+        meanwhile(archive, rs, as_of)            # (first ledger at 100k: 843 -> 788 MB with its copy, same time)
     asked: list = []
     snap.store.consulted = asked
     try:
