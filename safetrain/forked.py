@@ -9,7 +9,8 @@ nothing is sent to it), gives its value back pickled through a pipe (keep it
 small: a large output goes to a file opened before the fork) and leaves with
 os._exit: no atexit handler, no finaliser, no second flush of this process's
 buffers. A copy that fails or dies costs only time: the caller, finding None,
-does the work itself, and a bug shows there as it would have.
+does the work itself, and a bug shows there as it would have. No copy is made
+where the memory left would not hold it (memory.py): the work is done here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import signal
 from typing import Any, Callable
 
 from .cores import cpu_count
+from .memory import room_for_a_copy
 
 
 #: False in a process that is itself one of several workers sharing the cores (runner.py's)
@@ -33,8 +35,9 @@ class Forked:
     @classmethod
     def start(cls, work: Callable[..., Any], *args) -> "Forked | None":
         """work(*args) in a forked copy of this process; None where processes cannot be
-        forked, this process may run on one core only, or is one of several workers already."""
-        if not allowed or not hasattr(os, "fork") or cpu_count() < 2:
+        forked, this process may run on one core only, is one of several workers already, or
+        the memory left would not hold the copy (memory.py: then the caller does the work)."""
+        if not allowed or not hasattr(os, "fork") or cpu_count() < 2 or not room_for_a_copy():
             return None
         read, write = os.pipe()
         try:
