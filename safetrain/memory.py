@@ -48,16 +48,27 @@ def available(proc: Path = Path("/proc"), sys_fs: Path = Path("/sys/fs/cgroup"))
 
 def room_for_a_copy(proc: Path = Path("/proc"), sys_fs: Path = Path("/sys/fs/cgroup")) -> bool:
     """Whether a forked copy of this process fits in the memory left (see the module's doc)."""
-    held, free = resident(proc), available(proc, sys_fs)
-    return held is None or free is None or free >= held * COPY_SHARE
+    return copies_that_fit(1, proc, sys_fs) >= 1
+
+
+def copies_that_fit(most: int, proc: Path = Path("/proc"), sys_fs: Path = Path("/sys/fs/cgroup")) -> int:
+    """How many forked copies of this process, up to `most`, the memory left holds (`most`
+    where nothing tells: not Linux, or files that cannot be read as expected)."""
+    try:
+        held, free = resident(proc), available(proc, sys_fs)
+    except (OSError, ValueError):  # never a reason for a command to fail
+        return most
+    if held is None or free is None or held <= 0:
+        return most
+    return max(0, min(most, int(free // (held * COPY_SHARE))))
 
 
 def _cgroup_folders(proc: Path, sys_fs: Path):
     """(folder, limit file, usage file, the file cache's key in memory.stat) of this process's
     memory cgroup and every group above it (a limit may be set on any of them), for cgroup v2
     and v1; the mount's own root too (a container sees its group there)."""
-    try:
-        lines = (proc / "self" / "cgroup").read_text().splitlines()
+    try:  # a group's name is bytes to the kernel: read as the file system's names are
+        lines = os.fsdecode((proc / "self" / "cgroup").read_bytes()).splitlines()
     except OSError:
         return
     for line in lines:

@@ -107,7 +107,23 @@ def test_render_without_room_for_workers_renders_here(make_archive, tmp_path, mo
         raise AssertionError("forked workers started without room for them")
 
     monkeypatch.setattr(render, "_render_forked", no_workers)
-    monkeypatch.setattr(render, "room_for_a_copy", lambda: False)
+    monkeypatch.setattr(render, "copies_that_fit", lambda most: 1)  # room for one copy: not enough for two
     files = render.render_documents(result, "person", everything=True, out_dir=tmp_path / "two", workers=2)
     assert [f.name for f in files] == [f.name for f in whole] == ["person-E1.docx", "person-E2.docx"]
     assert [f.read_bytes() for f in files] == [f.read_bytes() for f in whole]
+
+
+def test_how_many_copies_fit(tmp_path):
+    held = 25600 * memory.os.sysconf("SC_PAGE_SIZE")
+    proc, sys_fs = machine(tmp_path, available_mb=3 * held // MB + 1)
+    assert memory.copies_that_fit(16, proc, sys_fs) == 3
+    assert memory.copies_that_fit(2, proc, sys_fs) == 2
+    assert memory.copies_that_fit(16, tmp_path / "none", tmp_path / "none") == 16  # nothing tells: as asked
+
+
+def test_a_group_named_in_bytes_that_are_not_utf8_is_no_failure(tmp_path):
+    proc, sys_fs = machine(tmp_path, available_mb=700)
+    (proc / "self" / "cgroup").write_bytes(b"0::/user.slice/caf\xe9\n4:memory:/caf\xe9\n")
+    (proc / "meminfo").write_bytes(b"MemAvailable: \xff kB\n")  # and a line that is no number
+    assert memory.available(proc, sys_fs) is None
+    assert memory.room_for_a_copy(proc, sys_fs)

@@ -77,7 +77,7 @@ class Written:
                 self.file.write(piece)
             self.file.flush()
         except OSError:
-            self.close()
+            self.close()  # its unwritten bytes are dropped
             self.held = "".join(make(*args))
 
     def __iter__(self) -> Iterator[str]:
@@ -85,6 +85,8 @@ class Written:
         colour's escape codes are never cut in two; a JSON line of a whole archive, which has no
         colour, is cut where the piece ends)."""
         if self.file is None:
+            if self.held is None:
+                raise ValueError("the text was closed")
             yield from [self.held] if self.held else []
             return
         self.file.seek(0)
@@ -101,14 +103,19 @@ class Written:
         return "".join(self)
 
     def close(self) -> None:
+        """Let the scratch file go (a write it still owes that fails is dropped with it)."""
         if self.file is not None:
-            self.file.close()
-            self.file = None
+            file, self.file = self.file, None
+            try:
+                file.close()
+            except OSError:
+                pass
 
     def __reduce__(self):
-        text = str(self)
-        self.close()
-        return str, (text,)
+        if self.held is None:  # the text itself from now on: the scratch file goes
+            self.held = str(self)
+            self.close()
+        return str, (self.held,)
 
 
 def batched(items, n: int = PIECE) -> Iterator[list]:

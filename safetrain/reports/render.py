@@ -22,7 +22,7 @@ from ..archive.writing import atomic
 from ..archive.writing.outputs import Output, claim_outputs
 from ..archive.reading.templates import builtin_template, custom_template
 from ..cores import cpu_count
-from ..memory import room_for_a_copy
+from ..memory import copies_that_fit
 from ..errors import SafetrainError
 from . import fmt, ooxml
 from .facts import Facts
@@ -181,8 +181,9 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
         raise atomic.cannot_write(out, exc) from None
     total = len(chosen)
     workers = workers or (cpu_count() if total >= POOL_THRESHOLD else 1)
-    if workers > 1 and "fork" in _start_methods() and not room_for_a_copy():
-        workers = 1  # forked workers would not fit in the memory left: rendered here (memory.py)
+    if workers > 1 and "fork" in _start_methods():
+        workers = copies_that_fit(workers)  # as many forked workers as the memory left holds (memory.py)
+        workers = workers if workers > 1 else 1  # fewer than two: rendered here
     done = 0
     if progress:
         progress(0, total)

@@ -87,6 +87,17 @@ def test_a_file_name_the_file_system_left_undecoded(archive, cache_dir):
     assert "people/E\udcff.toml" in first and first == out(archive, cache=False) == out(archive)
 
 
+def test_a_folder_the_file_system_left_undecoded(archive, cache_dir):
+    """sessions/x<0xff>/S1.toml (a folder named in GBK, unpacked where names are UTF-8): read on
+    every run, as without the cache, and never stored (SQLite cannot hold its name)."""
+    folder = os.fsencode(archive / "sessions") + b"/x\xff"
+    os.mkdir(folder)
+    os.rename(archive / "sessions" / "S1.toml", folder + b"/S1.toml")
+    first = out(archive)
+    assert first == out(archive, cache=False) == out(archive)
+    assert "S1" in first and "sessions/x\udcff/S1.toml" in first
+
+
 def test_an_edit_is_seen(archive, cache_dir, parsed):
     before = out(archive)
     path = archive / "sessions/S1.toml"

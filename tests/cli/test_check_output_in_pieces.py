@@ -102,6 +102,39 @@ def test_check_prints_what_the_whole_text_says(make_archive, fmt):
         assert r.stdout.count("\n") == len(result.findings)
 
 
+def test_a_failure_left_in_the_buffer_is_dropped_with_the_file(monkeypatch):
+    """The file's last bytes cannot be written either when it is closed (a file size limit met by
+    the summary line): the text is still held in memory, and nothing escapes."""
+    import tempfile
+
+    real = tempfile.SpooledTemporaryFile
+
+    class Stuck(real):
+        def flush(self):
+            raise OSError(27, "File too large")
+
+        def close(self):
+            try:
+                raise OSError(27, "File too large")
+            finally:
+                super().close()
+
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", Stuck)
+    written = Written(list, ["a\n" * 1000, "summary\n"])
+    assert written.file is None and str(written) == "a\n" * 1000 + "summary\n"
+
+
+def test_a_text_sent_once_is_the_same_text_after(monkeypatch):
+    written = Written(list, ["x\n", "y\n"])
+    assert pickle.loads(pickle.dumps(written)) == "x\ny\n"
+    assert pickle.loads(pickle.dumps(written)) == "".join(written) == "x\ny\n"  # not an empty text the second time
+    written.close()
+    closed = Written(list, ["z\n"])
+    closed.close()
+    with pytest.raises(ValueError):
+        list(closed)
+
+
 def test_a_full_disk_prints_every_archive_as_ever(make_archive, tmp_path, monkeypatch):
     import tempfile
 

@@ -240,6 +240,19 @@ class Entry:
         self.chk = _check(blob) if chk is None else chk
 
 
+def storable(rel: str) -> bool:
+    """Whether the cache can keep a file's path: a name the file system gave undecoded (a folder
+    named in GBK, unpacked where names are UTF-8) holds lone surrogates SQLite cannot store, and
+    such a file is read again on every run (its value still serves the run that read it)."""
+    if rel.isascii():
+        return True
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ArchiveCache:
     """The cache of one archive: its rows in the cache folder's database. Every method
     fails quietly: a cache that cannot be read or written is a cache that is empty."""
@@ -337,9 +350,10 @@ class ArchiveCache:
             try:
                 archive = self._archive(db, create=True)
                 db.executemany("DELETE FROM files WHERE archive = ? AND rel = ?",
-                               [(archive, r) for r in self.gone if r not in self.changed])
+                               [(archive, r) for r in self.gone if r not in self.changed and storable(r)])
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                               ((archive, rel, e.sig, e.digest, e.blob, e.chk) for rel, e in self.changed.items()))
+                               ((archive, rel, e.sig, e.digest, e.blob, e.chk) for rel, e in self.changed.items()
+                                if storable(rel)))
                 if result is not None:
                     key, blob = result
                     db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
