@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain
 from typing import Iterable
 
 from ..api import Result
 from ..archive.writing.atomic import fsync_file, replacing
+from ..batches import batched
 from ..errors import SafetrainError, os_reason
 from .tables import SCHEMA, TABLES, ExportTable, Source, rows, source, sources
 
@@ -325,11 +326,11 @@ def _insert(db, table: ExportTable, values) -> int:
     per = max(1, min(ROWS_PER_INSERT, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
     many, flat = _insert_sql(table, per), chain.from_iterable
     before = db.total_changes
-    values = iter(values)
-    while len(chunk := list(islice(values, per))) == per:
-        db.execute(many, list(flat(chunk)))
-    if chunk:
-        db.executemany(_insert_sql(table), chunk)
+    for chunk in batched(values, per):
+        if len(chunk) == per:
+            db.execute(many, list(flat(chunk)))
+        else:  # the last, shorter one
+            db.executemany(_insert_sql(table), chunk)
     return db.total_changes - before
 
 

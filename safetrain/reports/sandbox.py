@@ -34,7 +34,6 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
-from itertools import islice
 from typing import Any
 
 from jinja2 import Template
@@ -42,6 +41,7 @@ from jinja2.exceptions import TemplateError, TemplateRuntimeError
 from jinja2.runtime import Macro, Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from ..batches import batched
 from ..controls import CONTROL, utf8_without_controls
 from ..errors import SafetrainError
 from .fastoutput import DICT_ATTRIBUTES, OutputCodeGenerator
@@ -205,7 +205,7 @@ class LimitedTemplate(Template):
             with _budget(render_seconds()) as budget:
                 try:
                     out, size, limit, chunks = [], 0, MAX_OUTPUT, self.root_render_func(ctx)
-                    while batch := list(islice(chunks, 256)):  # joined in C, checked every 256 chunks
+                    for batch in batched(chunks, 256):  # joined in C, checked every 256 chunks
                         piece = "".join(batch)
                         if clean and _control(piece):
                             piece = CONTROL.sub("", piece)
