@@ -21,8 +21,8 @@ one line per finding added or fixed.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path

@@ -83,11 +83,8 @@ def _cgroup_folders(proc: Path, sys_fs: Path):
         else:
             continue
         here = base / path.strip("/")
-        seen = set()
-        while True:
-            if here not in seen:
-                seen.add(here)
-                yield (here, *files)
+        while True:  # the group, then each one above it up to the mount's root
+            yield (here, *files)
             if here == base or base not in here.parents:
                 break
             here = here.parent

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..api import Result
+from ..batches import batched
 from ..findings import Finding, summarize
 
 Style = Callable[[str, str], str]
@@ -118,16 +118,9 @@ class Written:
         return str, (self.held,)
 
 
-def batched(items, n: int = PIECE) -> Iterator[list]:
-    """`items` n at a time (itertools.batched from Python 3.12)."""
-    items = iter(items)
-    while batch := list(islice(items, n)):
-        yield batch
-
-
 def _batched(lines: Iterator[str]) -> Iterator[str]:
     """Lines, each ended, PIECE at a time."""
-    for batch in batched(lines):
+    for batch in batched(lines, PIECE):
         yield "".join(line + "\n" for line in batch)
 
 
@@ -161,33 +154,25 @@ def as_text(results: Sequence[Result], lang: str, style: Style = _plain) -> str:
     return out
 
 
-def as_json_objects(results: Sequence[Result], lang: str) -> list[dict]:
-    return [
-        {
-            "archive": r.archive.name,
-            "as_of": r.as_of.isoformat(),
-            "ruleset": r.ruleset.name,
-            "findings": [f.to_dict(lang) for f in r.findings],
-            "summary": summarize(r.findings),
-        }
-        for r in results
-    ]
-
-
 def as_json(results: Sequence[Result], lang: str) -> str:
     """One JSON object per archive, one per line (JSON Lines)."""
     return "".join(json_pieces(results, lang))
 
 
+_FINDINGS = '"findings": ['  # where an archive's object holds its findings (a quote in a value is escaped)
+
+
 def json_pieces(results: Sequence[Result], lang: str) -> Iterator[str]:
-    """as_json piece by piece: each archive's object written as json.dumps writes it (its keys in
-    as_json_objects' order, the default separators), its findings PIECE at a time."""
+    """as_json piece by piece: each archive's object (archive, as_of, ruleset, findings, summary)
+    as json.dumps writes it, its findings written in where the object holds none, PIECE at a time."""
     for r in results:
-        head = {"archive": r.archive.name, "as_of": r.as_of.isoformat(), "ruleset": r.ruleset.name}
-        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "findings": ['
+        whole = json.dumps({"archive": r.archive.name, "as_of": r.as_of.isoformat(), "ruleset": r.ruleset.name,
+                            "findings": [], "summary": summarize(r.findings)}, ensure_ascii=False)
+        cut = whole.index(_FINDINGS) + len(_FINDINGS)
+        yield whole[:cut]
         for k, batch in enumerate(batched(r.findings, PIECE)):
             yield (", " if k else "") + ", ".join(json.dumps(f.to_dict(lang), ensure_ascii=False) for f in batch)
-        yield '], "summary": ' + json.dumps(summarize(r.findings), ensure_ascii=False) + "}\n"
+        yield whole[cut:] + "\n"
 
 
 def _repo_path(r: Result, f: Finding, cwd: str) -> str:

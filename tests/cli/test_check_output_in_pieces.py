@@ -15,7 +15,8 @@ from helpers import AS_OF, config, person
 import safetrain.reports.findings as findings_module
 from safetrain.api import check_files
 from safetrain.cli import main
-from safetrain.reports.findings import (PIECE, Written, as_github, as_json, as_json_objects, github_pieces,
+from safetrain.findings import summarize
+from safetrain.reports.findings import (PIECE, Written, as_github, as_json, github_pieces,
                                         json_pieces, text_block, text_pieces)
 
 MANY = 2 * PIECE + 7  # people without a file of their own: more findings than two pieces hold
@@ -28,12 +29,20 @@ def crowded():
     return check_files(files, AS_OF)
 
 
+def _object(r, lang):
+    """An archive's JSON object as RULES.md lists its keys, made whole."""
+    return {"archive": r.archive.name, "as_of": r.as_of.isoformat(), "ruleset": r.ruleset.name,
+            "findings": [f.to_dict(lang) for f in r.findings], "summary": summarize(r.findings)}
+
+
 def test_json_in_pieces_is_what_json_dumps_writes(crowded):
     assert len(crowded.findings) > MANY
-    whole = "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in as_json_objects([crowded], "zh"))
+    whole = json.dumps(_object(crowded, "zh"), ensure_ascii=False) + "\n"
     assert "".join(json_pieces([crowded], "zh")) == whole == as_json([crowded], "zh")
     empty = dataclasses.replace(check_files({"safetrain.toml": config()}, AS_OF), findings=[])
-    assert "".join(json_pieces([empty], "en")) == json.dumps(as_json_objects([empty], "en")[0], ensure_ascii=False) + "\n"
+    assert "".join(json_pieces([empty], "en")) == json.dumps(_object(empty, "en"), ensure_ascii=False) + "\n"
+    named = dataclasses.replace(crowded, archive=dataclasses.replace(crowded.archive, name='a "findings": [ b'))
+    assert "".join(json_pieces([named], "zh")) == json.dumps(_object(named, "zh"), ensure_ascii=False) + "\n"
 
 
 def test_text_and_github_in_pieces_are_their_lines(crowded):
