@@ -31,7 +31,7 @@ from ..api import Result
 from ..archive.reading.codes import TABLES as CODE_TABLES
 from ..archive.reading.discover import root_names
 from ..archive.reading.fields import declared_keys
-from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in, masked_value
+from ..archive.reading.gbcodes import SHORTEST_ID, mask_id_number, mask_id_numbers_in, masked_value
 from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Introduction, Mentorship,
                                       Person, Plan, PlanItem, Session, Violation)
 from ..rules import RULES
@@ -496,7 +496,8 @@ def _attendance(src: Source) -> Iterator[tuple]:
             if masked and a.note:
                 declared = list(declared)
                 declared[_ATTENDANCE_NOTE] = mask_id_numbers_in(a.note, people[a.person].id_number)
-            yield (name, sid, i, *declared, int(passed(a)), float(credited(a)))
+            ok = passed(a)
+            yield (name, sid, i, *declared, int(ok), float(credited(a, ok)))
 
 
 def _drills_sorted(src: Source):
@@ -650,9 +651,11 @@ def _masked(table: ExportTable, src: Source, made: Iterable[tuple]) -> Iterable[
 
     def masked(row: tuple) -> tuple:
         for i in text:
-            m = masked_value(row[i])
-            if m is not row[i]:
-                row = row[:i] + (m,) + row[i + 1:]
+            v = row[i]
+            if type(v) is str and len(v) >= SHORTEST_ID:  # a value too short to hold one costs no call
+                m = masked_value(v)
+                if m is not v:
+                    row = row[:i] + (m,) + row[i + 1:]
         return row
     return map(masked, made)
 

@@ -167,6 +167,17 @@ def test_a_streamed_sheet_gives_the_bytes_of_the_sheet_held(tmp_path, monkeypatc
     assert ws.column_dimensions["B"].width == 30 and ws.max_row == 302
 
 
+def test_a_streamed_sheet_measures_a_float_that_follows_an_equal_int(tmp_path):
+    """8 and 8.0 make the same cell (a float finds the int's cell kept), but 8.0 is printed wider:
+    the streamed sheet, which measures values as their cells are made, measures the float too."""
+    columns = [Column("h", NUMBER)]
+    sheet = Sheet("学时", columns, [[8], [8.0], [8]])
+    held = _book(tmp_path, [sheet], "held.xlsx").read_bytes()
+    streamed = _book(tmp_path, [_streamed_and_held(sheet)], "streamed.xlsx").read_bytes()
+    assert streamed == held
+    assert load_workbook(io.BytesIO(streamed))["学时"].column_dimensions["A"].width == len("8.00") + 2
+
+
 def test_the_ledger_streams_the_hours_sheet_and_writes_the_rows_held(make_archive):
     """The ledger as written (hours streamed, masked on the way) against every sheet held and written."""
     from safetrain.reports import ledger

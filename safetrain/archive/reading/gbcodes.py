@@ -91,15 +91,15 @@ def mask_id_number(value: str | None) -> str:
 _ID_RUN = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
 
 
-_SHORTEST = 15  # the first-generation card's 15 digits
-_LONG_DIGITS = re.compile("[0-9]{%d}" % _SHORTEST).search  # the cheap test: most text holds no such run
+SHORTEST_ID = 15  # the first-generation card's 15 digits
+_LONG_DIGITS = re.compile("[0-9]{%d}" % SHORTEST_ID).search  # the cheap test: most text holds no such run
 
 
 def masked_value(value):
     """A value as an output that masks prints it: anything shaped like a 身份证号 in a string
     masked (after a cheap test: most values are short or hold no run of 15 digits); any other
     value as it is. The one such test for templates, the ledger, the exports and messages."""
-    if type(value) is str and len(value) >= _SHORTEST and _LONG_DIGITS(value):
+    if type(value) is str and len(value) >= SHORTEST_ID and _LONG_DIGITS(value):
         return mask_id_numbers_in(value)
     return value
 
@@ -108,7 +108,7 @@ def mask_in_place(values: list) -> None:
     """Each value of a row as masked_value makes it, in place; a value too short to hold one
     costs no call (the ledger's two million cells)."""
     for i, value in enumerate(values):
-        if type(value) is str and len(value) >= _SHORTEST:
+        if type(value) is str and len(value) >= SHORTEST_ID:
             values[i] = masked_value(value)
 
 

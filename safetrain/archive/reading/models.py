@@ -255,9 +255,10 @@ class Session:
             return True
         return attendance.score is not None and attendance.score >= self.pass_mark
 
-    def credited_hours(self, attendance: Attendance) -> float:
-        """学时 credited to one attendee: none unless passed; partial hours if given."""
-        if not self.passed(attendance):
+    def credited_hours(self, attendance: Attendance, passed: bool | None = None) -> float:
+        """学时 credited to one attendee: none unless passed; partial hours if given. `passed`:
+        what `self.passed(attendance)` said, where the caller asked it already."""
+        if not (self.passed(attendance) if passed is None else passed):
             return 0.0
         return self.hours if attendance.hours is None else attendance.hours
 
