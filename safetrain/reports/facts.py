@@ -88,7 +88,7 @@ class Facts:
         year = self.as_of.year
         first = date(year, 1, 1)
         trained = {a.person for s in self.archive.sessions.values() if first <= s.end.date() <= self.as_of
-                   for a in s.attendees if s.passed(a)}
+                   for a in s.counted_attendees() if s.passed(a)}
         rows: dict[str, list[int]] = {}
         for p in self.archive.people.values():  # counts: in any order (the rows are sorted below)
             if not p.employed_on(self.as_of):

@@ -71,7 +71,7 @@ def _employed(ctx: Context, until: date) -> Iterator[tuple[Person, list[Session]
     passed: dict[str, list[Session]] = defaultdict(list)  # one pass over the sessions, not one per person
     for s in ctx.archive.named("session").values():  # a duplicate file (A004) credits nothing
         if start <= s.start.date() and s.end.date() <= min(end, until):
-            for a in s.attendees:
+            for a in s.counted_attendees():
                 if s.passed(a):
                     passed[a.person].append(s)
     least = ctx.value("campaign_min_days")

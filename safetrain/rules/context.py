@@ -147,12 +147,13 @@ class Context:
         """person id -> (session, attendance) of every session that ended by
         as_of ("nothing dated after it counts"), sorted by start. A second file of a
         session id (A004) is judged as a record but credits nothing: a copy left in
-        sessions/ must not count its hours twice and hide a shortfall."""
+        sessions/ must not count its hours twice and hide a shortfall; a person listed
+        twice in one session (A004) counts once (Session.counted_attendees)."""
         out: dict[str, list[tuple[Session, Attendance]]] = defaultdict(list)
         for s in sorted(self.archive.named("session").values(), key=lambda s: (s.start, s.id)):
             if s.end.date() > self.as_of:
                 continue
-            for a in s.attendees:
+            for a in s.counted_attendees():
                 out[a.person].append((s, a))
         return out
 

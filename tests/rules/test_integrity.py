@@ -229,6 +229,32 @@ def test_a004_a_second_file_of_an_id_is_still_judged(memory_archive):
     assert result.context.credited("E1") == 8.0  # the copy's 8 学时 are not counted again
 
 
+def test_a004_a_person_listed_twice_in_a_session_is_credited_once(memory_archive):
+    """ARCHIVE-FORMAT: a session's hours are "credited to each attendee who passed": a person
+    listed twice (A004) is one attendee, credited once, by the first entry, so the second entry
+    hides no shortfall (P002 for the pre-job hours, Y001 for the year, K001 for the campaign)."""
+    twice = '{ person = "E1", score = 50 },\n  { person = "E1", score = 90 }'
+    files = {
+        "people/E1.toml": person(hired="2024-02-01", on_post="2024-03-01"),
+        "people/E2.toml": person("李梅", hired="2020-01-01"),
+        "sessions/pj.toml": session('{ person = "E1", score = 90 },\n  { person = "E1", score = 90 }',
+                                    start="2024-02-05T08:00:00", end="2024-02-06T17:00:00", hours="12"),
+        "sessions/rf.toml": session('{ person = "E2", score = 90 },\n  { person = "E2", score = 90 }',
+                                    type='"refresher"', level=None, start="2024-05-06T08:00:00",
+                                    end="2024-05-06T12:00:00", hours="4"),
+        "sessions/k.toml": session(twice.replace("E1", "E2"), type='"refresher"', level=None,
+                                   start="2023-09-01T08:00:00", end="2023-09-01T12:00:00", hours="4"),
+    }
+    root = memory_archive(files, records_since="2023-07-01")
+    result = check_files(root, date(2025, 1, 31))
+    assert result.context.credited("E1") == 12.0 and result.context.credited("E2", start=date(2024, 1, 1)) == 4.0
+    assert result.context.credited("E2", end=date(2023, 12, 31)) == 0.0  # the first entry failed
+    got = [(f.code, f.subject, f.period) for f in check_files(root, date(2025, 1, 31), select=["P002", "Y001"]).findings]
+    assert got == [("P002", "E1", None), ("Y001", "E2", "2024")]
+    campaign = memory_archive(files, ruleset="ningxia-2023", records_since="2023-07-01")
+    assert found(campaign, date(2024, 1, 1), select=["K001"]) == [("K001", "E2", None)]
+
+
 def test_a005_duplicate_identity_reports_each_person(memory_archive):
     same = f'"{ID_NUMBERS[1]}"'
     root = memory_archive({"people/E1.toml": person(id_number=same), "people/E2.toml": person("李梅", id_number=same),

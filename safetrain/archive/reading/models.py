@@ -249,6 +249,16 @@ class Session:
     def is_internal(self) -> bool:
         return self.provider.strip().lower() == "internal"
 
+    def counted_attendees(self) -> tuple[Attendance, ...]:
+        """The attendees whose entries count for hours and coverage: a person listed twice
+        (A004) counts once, by the first entry (the second must not credit the session's 学时
+        again and hide a shortfall)."""
+        attendees = self.attendees
+        if len({a.person for a in attendees}) == len(attendees):
+            return attendees
+        seen: set[str] = set()
+        return tuple(a for a in attendees if not (a.person in seen or seen.add(a.person)))
+
     def passed(self, attendance: Attendance) -> bool:
         """ARCHIVE-FORMAT: passed = true, or score >= pass mark, or no assessment."""
         if attendance.passed is True or self.assessment == "none":
