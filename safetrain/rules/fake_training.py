@@ -16,7 +16,21 @@ from ..archive.reading.models import Session
 from .context import Context
 from .registry import hit, rule
 
-_NAME_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+_NAME_SEPARATORS = re.compile(r"[、,，;；/]+")
+_SPACES = re.compile(r"\s+")  # full-width ones too: "王　五" is 王五 written to the width of three characters
+
+
+def _names_in(instructor: str) -> set[str]:
+    """The names `instructor` may hold, without their spaces: each one separated by 、 , ; or /,
+    and where one holds a space, the words around it too (two names separated by a space)."""
+    names = set()
+    for part in _NAME_SEPARATORS.split(instructor):
+        words = [w for w in _SPACES.split(part) if w]
+        names.add("".join(words))
+        if len(words) > 1:
+            names.update(words)
+    names.discard("")
+    return names
 
 
 def _when(s: Session) -> str:
@@ -183,8 +197,9 @@ def _outside(p, record_id: str, file: str, key: tuple, when: str):
 def instructor_attends(ctx: Context):
     """
     The session's `instructor` (or one of several names separated by 、 , ;
-    / or spaces) is the `name` of one of its attendees. About the session,
-    at that attendee.
+    / or spaces) is the `name` of one of its attendees, spaces aside (王　五,
+    padded to three characters' width, is 王五). About the session, at that
+    attendee.
 
     Why:
     宁夏方案 二(十一): a teacher who signs the attendance list as a pupil is
@@ -201,10 +216,9 @@ def instructor_attends(ctx: Context):
     people = ctx.archive.people
     by_name: dict[str, list[str]] = {}  # a name -> the people who bear it: a session asks of its teachers only
     for pid, p in people.items():
-        by_name.setdefault(p.name.strip(), []).append(pid)
+        by_name.setdefault(_SPACES.sub("", p.name), []).append(pid)
     for s in _counted_sessions(ctx):
-        teachers = {n for n in _NAME_SEPARATORS.split(s.instructor.strip()) if n}
-        named = {pid for name in teachers for pid in by_name.get(name, ())}
+        named = {pid for name in _names_in(s.instructor) for pid in by_name.get(name, ())}
         if not named:
             continue
         for a in s.attendees:

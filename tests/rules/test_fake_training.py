@@ -164,6 +164,29 @@ def test_f004_instructor_among_the_attendees(memory_archive):
     assert "李四" in fs[0].message_zh and "E2" in fs[0].message_zh
 
 
+def test_f004_names_are_compared_without_their_spaces(memory_archive):
+    """A two-character name is often padded with a full-width space (王　五), on either side; a
+    Latin name holds one (John Smith); two names may still be separated by a space (李四 王五)."""
+    root = memory_archive({
+        "people/E1.toml": person("王五", hired="2023-06-01"),
+        "people/E2.toml": person("赵　六", hired="2023-06-01"),
+        "people/E3.toml": person("John Smith", hired="2023-06-01"),
+        "people/E4.toml": person("张三", hired="2023-06-01"),
+        "sessions/S1.toml": held('{ person = "E1", score = 90 }', "2023-07-01T08:30:00", "2023-07-01T12:00:00",
+                                 instructor='"王　五"'),
+        "sessions/S2.toml": held('{ person = "E2", score = 90 }', "2023-07-02T08:30:00", "2023-07-02T12:00:00",
+                                 instructor='"赵六"'),
+        "sessions/S3.toml": held('{ person = "E3", score = 90 }', "2023-07-03T08:30:00", "2023-07-03T12:00:00",
+                                 instructor='"John  Smith"'),
+        "sessions/S4.toml": held('{ person = "E1", score = 90 }', "2023-07-04T08:30:00", "2023-07-04T12:00:00",
+                                 instructor='"李四 王五"'),
+        "sessions/S5.toml": held('{ person = "E4", score = 90 }', "2023-07-05T08:30:00", "2023-07-05T12:00:00",
+                                 instructor='"张　三丰"'),  # 张三丰, not 张三
+    })
+    assert [(f.code, f.subject) for f in findings(root, select=["F004"])] == [
+        ("F004", "S1"), ("F004", "S2"), ("F004", "S3"), ("F004", "S4")]
+
+
 def test_f_rules_run_when_safetrain_toml_is_unusable(memory_archive):
     root = memory_archive({
         "safetrain.toml": 'format = 1\nruleset = "national"\n',  # no [enterprise]: A002
