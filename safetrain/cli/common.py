@@ -88,11 +88,16 @@ def terminal() -> dict:
             "color": not os.environ.get("NO_COLOR")}
 
 
-def roots_of(archive: str) -> list:
+def roots_of(archive: str, command: str) -> list:
     """The archives a command over "an archive" runs on (discover.archives_at); none is the
-    one "no archive here" error."""
-    from ..archive.reading.discover import archives_at, no_archive
+    one "no archive here" error. With no archive named (options.HERE), the archive the current
+    folder is in: outside any archive the command refuses, as `check` does
+    (discover.named_paths), and never runs on, or writes into, archives below it unasked."""
+    from ..archive.reading.discover import archives_at, named_paths, no_archive
+    from .options import Here
 
+    if isinstance(archive, Here):
+        named_paths((), command)  # the one refusal, naming the command
     found = archives_at(archive)
     if not found:
         raise no_archive(archive, below=True)

@@ -37,7 +37,7 @@ def matrix(archive, as_of, fmt, department, no_cache, lang):
     """
     from ..reports.matrix import matrix_document, matrix_text
 
-    roots = roots_of(archive)
+    roots = roots_of(archive, "matrix")
     several = len(roots) > 1  # a workspace: the archives without the department are left out
     archives = Archives(None, as_of or date.today(), lang,
                         registered(functools.partial(matrix_document, department=department, absent_ok=several), of_people=True),

@@ -116,11 +116,19 @@ ARCHIVE_HELP = "档案目录，也可作为最后一个参数给出（缺省从�
                 "archive folder, also accepted as the last argument (default: found from here upwards)"
 
 
+class Here(str):
+    """The archive a command was given when none was named: "." (found from here upwards), told
+    apart from a "." the user typed (common.roots_of: a workspace is run on only when named)."""
+
+
+HERE = Here(".")
+
+
 def one_archive(option: str | None, positional: str | None) -> str:
     if option and positional and os.path.abspath(option) != os.path.abspath(positional):
         raise SafetrainError(f"档案给了两次：{positional} 和 -a {option}",
                              f"the archive is given twice: {positional} and -a {option}")
-    return positional or option or "."
+    return positional or option or HERE
 
 
 def archive_option(f: Callable) -> Callable:

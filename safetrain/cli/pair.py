@@ -44,7 +44,7 @@ def pair(archive, as_of, start, apprentices, fmt, write, lang):
     from .common import each_root, roots_of
 
     ids = [pid.strip() for value in apprentices for pid in value.split(",") if pid.strip()]
-    roots = roots_of(archive)
+    roots = roots_of(archive, "pair")
     if len(roots) == 1:
         _pair_one(roots[0], as_of, start, ids, fmt, write, lang)
         return

@@ -84,7 +84,7 @@ def render(kind, ids, archive, out_dir, everything, as_of, jobs, no_findings, de
     if (department or people) and (kind != "signin" or ids or everything):
         raise SafetrainError("--department/--people 只用于不带编号的 signin（空白签到表）",
                              "--department/--people are for signin without ids (a blank sheet)")
-    roots = roots_of(archive)
+    roots = roots_of(archive, f"render {kind}")
     args = (kind, ids, out_dir, everything, as_of, jobs, no_findings, department, people, force, no_cache, lang)
     if len(roots) == 1:
         if not _render_one(roots[0], *args):
@@ -201,7 +201,7 @@ def ledger(archive, output, as_of, force, no_cache, lang):
     """
     from .common import each_root, roots_of
 
-    roots = roots_of(archive)
+    roots = roots_of(archive, "ledger")
     if len(roots) == 1:
         _ledger_one(roots[0], output, as_of, force, no_cache, lang)
         return

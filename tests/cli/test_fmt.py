@@ -171,11 +171,16 @@ def test_fmt_on_a_terminal_still_names_an_invalid_file(archive, monkeypatch):
 def test_workspace_commands_refuse_with_no_path_outside_an_archive(archive, tmp_path, monkeypatch):
     monkeypatch.chdir(archive.parent)  # a folder holding an archive, not inside one
     (archive / "people/E2.toml").write_text(MESSY, "utf-8")
-    before = snapshot(archive)
-    for command in (["fmt"], ["check"], ["status"], ["expiring"], ["export", "sqlite", "out.db"]):
+    before, here = snapshot(archive), sorted(p.name for p in archive.parent.iterdir())
+    for command in (["fmt"], ["check"], ["status"], ["expiring"], ["export", "sqlite", "out.db"],
+                    # the commands over "an archive" too: a workspace only when named (never a ledger or
+                    # printed/ documents written for archives below the current folder unasked)
+                    ["matrix"], ["pair"], ["ledger"], ["render", "register"], ["render", "person", "--all"]):
         r = run(*command)
-        assert r.exit_code == 2 and "当前目录不在档案内" in r.output and f"safetrain {command[0]}" in r.output, command
-    assert snapshot(archive) == before
+        assert r.exit_code == 2 and "当前目录不在档案内" in r.output and f"safetrain {' '.join(command[:2])}" in r.output, \
+            (command, r.output)
+    assert snapshot(archive) == before and sorted(p.name for p in archive.parent.iterdir()) == here
+    assert run("matrix", ".").exit_code == 0  # named: the archives below
     monkeypatch.chdir(archive / "people")  # inside an archive: that archive
     assert run("fmt").exit_code == 0 and snapshot(archive) != before
     monkeypatch.chdir(archive.parent)
