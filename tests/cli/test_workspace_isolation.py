@@ -266,3 +266,32 @@ def test_ci_formats_carry_a_path_that_holds_no_archive(workspace, tmp_path):
     junit = ElementTree.fromstring(run("check", workspace / "a-good", tmp_path / "typo", "--as-of", AS_OF,
                                        "--format", "junit").stdout)
     assert junit.get("errors") == "1" and int(junit.get("tests")) == len(junit.findall("*/testcase"))
+
+
+def test_a_folder_of_the_workspace_that_cannot_be_read_is_said_and_the_others_go_on(workspace, monkeypatch):
+    """A client folder the user may not list may hold an archive: it is said on one line (exit 2),
+    never passed over as if the workspace were only the others."""
+    from helpers import unreadable_folder
+
+    (workspace / "b-bad").rename(workspace / "locked")
+    unreadable_folder(monkeypatch, "locked")
+    r = run("check", workspace, "--as-of", AS_OF.isoformat(), "--format", "json")
+    assert r.exit_code == 2, r.output
+    objects = [json.loads(line) for line in r.stdout.splitlines()]
+    assert sorted(o["archive"].rsplit("/", 1)[-1] for o in objects if "error" not in o) == ["a-good", "c-good"]
+    assert [o["archive"].rsplit("/", 1)[-1] for o in objects if "error" in o] == ["locked"]
+    assert "无法读取文件夹" in r.output and "locked" in r.output and "其中可能有档案" in r.output
+    unreadable_folder(monkeypatch, "ws")  # the workspace itself: said once, not also "no archive here"
+    r = run("check", workspace)
+    assert r.exit_code == 2 and r.output.count("无法读取文件夹") == 1 and "没有档案" not in r.output, r.output
+
+
+def test_an_archive_linked_into_a_workspace_is_checked_once(workspace, tmp_path):
+    """A client's archive kept elsewhere and linked into the workspace is one of its archives; a
+    link back up the tree, or a second link to the same folder, neither loops nor checks twice."""
+    (workspace / "b-bad").rename(tmp_path / "elsewhere")
+    (workspace / "b-linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (workspace / "b-again").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (workspace / "loop").mkdir()
+    (workspace / "loop" / "up").symlink_to(workspace, target_is_directory=True)
+    assert [p.name for p in discover([workspace])] == ["a-good", "b-again", "c-good"]

@@ -38,9 +38,31 @@ def no_archive(path: str | os.PathLike, below: bool = False) -> SafetrainError:
                           f"no archive at {path} (no safetrain.toml {where_en})")
 
 
-def _below(path: Path) -> list[Path]:
+def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None) -> list[Path]:
+    """The archives in the folders below `path`, in name order. A folder linked to (a client's
+    archive linked into a workspace) is gone into, each real folder once; a folder that cannot
+    be read is a problem of its own in `problems` (never passed over in silence: it may hold an
+    archive), or raises where there is no list to say it in."""
     found = []
-    for folder, dirs, files in os.walk(path):
+    seen: set[str] = set()
+
+    def unread(exc: OSError) -> None:
+        from ...errors import os_reason
+
+        zh, en = os_reason(exc)
+        folder = exc.filename or path
+        problem = SafetrainError(f"无法读取文件夹 {folder}：{zh}（其中可能有档案）",
+                                 f"cannot read folder {folder}: {en} (it may hold an archive)")
+        if problems is None:
+            raise problem
+        problems.append((os.fspath(folder), problem))
+
+    for folder, dirs, files in os.walk(path, onerror=unread, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back up, or a second link to one folder
+            dirs.clear()
+            continue
+        seen.add(real)
         if MARKER in files:
             found.append(Path(folder))
             dirs.clear()  # an archive's own folders hold no archives
@@ -104,7 +126,11 @@ def discover_each(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[
             if path.is_file() or (path / MARKER).is_file():
                 found = [find_root(path if path.is_dir() else path.parent)]
             else:
-                found = _below(path) or [find_root(path)]
+                said = len(problems)
+                found = _below(path, problems)
+                if not found and len(problems) > said:  # folders that could not be read, said
+                    continue
+                found = found or [find_root(path)]
             found = [f for f in found if f is not None]
             if not found:
                 raise no_archive(raw, below=True)
