@@ -113,6 +113,8 @@ def attempt(root: Path, task: Callable[[], Any]) -> Outcome:
         named = str(root) in exc.zh
         return Outcome(root, zh=exc.zh if named else f"{exc.zh}；档案：{root}",
                        en=exc.en if named else f"{exc.en}; archive: {root}")
+    except BrokenPipeError:  # the reader of the output went away (`| head`): the command's, not the archive's
+        raise
     except OSError as exc:  # a file the system would not give us
         zh, en = os_reason(exc)
         err = SafetrainError(f"无法读取 {exc.filename or root}：{zh}", f"cannot read {exc.filename or root}: {en}")

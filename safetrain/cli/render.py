@@ -259,15 +259,26 @@ def templates_check(archive, lang):
     and every variable it uses exists in its kind's context. Exit 0 when all
     are usable, 1 when one has problems.
     """
+    from .common import each_root, roots_of
+
+    roots = roots_of(archive, "templates check")
+    if len(roots) == 1:
+        sys.exit(1 if _templates_check_one(roots[0], lang) else 0)
+    bad = []  # a workspace: each archive under its own line; one that cannot be checked is said, exit 2
+    failed = each_root(roots, lang, lambda root: bad.append(_templates_check_one(root, lang)), header="out")
+    sys.exit(2 if failed else 1 if any(bad) else 0)
+
+
+def _templates_check_one(root, lang) -> int:
+    """templates check of one archive: how many of its templates have problems."""
     from ..archive.reading.templates import custom_templates
     from ..reports.tplcheck import check_template
 
-    root = archive_root(archive)
     paths = custom_templates(root)
     if not paths:
         echo(lang, f"{root} 没有自定义模板（templates/*.docx），使用内置模板。",
              f"{root} has no templates of its own (templates/*.docx); the built-in ones are used.", err=True)
-        return
+        return 0
     bad = 0
     for path in paths:
         report = check_template(path)
@@ -284,7 +295,7 @@ def templates_check(archive, lang):
         bad += bool(report.problems)
         if report.ok:
             click.echo(f"{rel}: " + ("ok" if lang == "en" else "可用"))
-    sys.exit(1 if bad else 0)
+    return bad
 
 
 @templates.command("list")
@@ -292,9 +303,18 @@ def templates_check(archive, lang):
 @lang_option
 def templates_list(archive, lang):
     """每种文档使用的模板 / Which template each kind of document uses."""
+    from .common import each_root, roots_of
+
+    roots = roots_of(archive, "templates list")
+    if len(roots) == 1:
+        _templates_list_one(roots[0], lang)
+    elif each_root(roots, lang, lambda root: _templates_list_one(root, lang), header="out"):
+        sys.exit(2)
+
+
+def _templates_list_one(root, lang) -> None:
     from ..archive.reading.templates import builtin_template, own_template
 
-    root = archive_root(archive)
     for kind in DOCUMENT_KIND_NAMES:
         try:  # the look-up render makes
             own = own_template(root, f"{kind}.docx")

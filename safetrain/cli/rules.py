@@ -11,16 +11,58 @@ from ..errors import SafetrainError
 from .options import archive_option, format_option, lang_option
 
 
-def _ruleset(archive, name, lang):
-    """(RuleSet, Enterprise or None) of the archive named, or of the one the current folder
-    is in (the rule set's defaults outside any archive); a path that does not exist, or a
-    workspace of several archives, is an error rather than the defaults in silence."""
+def _rulesets(archive, name):
+    """[(the archive's name or None, RuleSet, Enterprise or None)]: of the archive named, of
+    each archive of a workspace named (ARCHIVE-FORMAT: "every command that takes an archive
+    path also accepts a folder of archives and runs on each one found"), or of the one the
+    current folder is in (the rule set's defaults outside any archive); a path that does not
+    exist is an error rather than the defaults in silence."""
     from ..api import ruleset_at
-    from ..archive.reading.discover import one_or_none
+    from ..archive.reading.discover import archives_at, display_name, existing
+    from .options import Here
 
-    if archive not in (None, "."):
-        archive = one_or_none(archive)
-    return ruleset_at(archive, name)
+    if archive is None or isinstance(archive, Here):
+        return [(None, *ruleset_at(archive, name))]
+    existing(archive)
+    found = archives_at(archive)
+    if not found:  # a folder outside any archive, with none below: the defaults
+        return [(None, *ruleset_at(None, name))]
+    if len(found) == 1:
+        return [(None, *ruleset_at(found[0], name))]
+    sets = _Sets()
+    for root in found:  # one whose rule set cannot be had is said, the others go on
+        try:
+            sets.append((display_name(root), *ruleset_at(root, name)))
+        except SafetrainError as exc:
+            sets.failed.append(SafetrainError(f"{exc.zh}；档案：{root}", f"{exc.en}; archive: {root}"))
+    return sets
+
+
+class _Sets(list):
+    """_rulesets' sets of a workspace, and why the archives left out are left out."""
+
+    def __init__(self):
+        super().__init__()
+        self.failed: list[SafetrainError] = []
+
+
+def _each(sets, show) -> None:
+    """show(RuleSet, Enterprise) for each of `sets` (_rulesets), under a "== archive" line
+    where there are several."""
+    for where, rs, enterprise in sets:
+        if where is not None:
+            click.echo(f"== {where}")
+        show(rs, enterprise)
+
+
+def _said(sets, lang: str) -> None:
+    """Each archive of a workspace left out, on a line of its own; exit 2 when there is one."""
+    import sys
+
+    for problem in getattr(sets, "failed", ()):
+        click.echo(problem.line(lang), err=True)
+    if getattr(sets, "failed", None):
+        sys.exit(2)
 
 
 @click.command()
@@ -35,22 +77,29 @@ def rules(archive, ruleset, fmt, lang):
     figures in force for the archive (found from the current folder upwards,
     or -a); without an archive, the rule set's defaults and tiers.
     """
-    from ..archive.reading.codes import INDUSTRY, label
-    from ..reports.rulebook import figures_in_force, removed_line, rule_title, rules_markdown, rules_table, status_note
-    from ..rules import RULES
+    from ..reports.rulebook import figures_in_force, rules_markdown, rules_table
     from ..rules.catalog import removed_codes
 
-    rs, enterprise = _ruleset(archive, ruleset, lang)
-    if fmt == "markdown":
-        click.echo(rules_markdown(rs, lang), nl=False)
-        return
+    sets = _rulesets(archive, ruleset)
+    if fmt == "json":  # a workspace: a list of its archives' objects, each naming its archive
+        objects = [{**({"archive": where} if where is not None else {}), "ruleset": rs.name, "chain": list(rs.chain),
+                    "industry": enterprise.industry if enterprise else None, "rules": rules_table(rs),
+                    "removed": sorted(removed_codes()), "figures": figures_in_force(rs, enterprise)}
+                   for where, rs, enterprise in sets]
+        click.echo(json.dumps(objects if isinstance(sets, _Sets) else objects[0], ensure_ascii=False, indent=2))
+    elif fmt == "markdown":
+        _each(sets, lambda rs, enterprise: click.echo(rules_markdown(rs, lang), nl=False))
+    else:
+        _each(sets, lambda rs, enterprise: _rules_text(rs, enterprise, lang))
+    _said(sets, lang)
+
+
+def _rules_text(rs, enterprise, lang) -> None:
+    from ..archive.reading.codes import INDUSTRY, label
+    from ..reports.rulebook import figures_in_force, removed_line, rule_title, rules_table, status_note
+    from ..rules import RULES
+
     table, figures = rules_table(rs), figures_in_force(rs, enterprise)
-    if fmt == "json":
-        click.echo(json.dumps({"ruleset": rs.name, "chain": list(rs.chain),
-                               "industry": enterprise.industry if enterprise else None,
-                               "rules": table, "removed": sorted(removed_codes()), "figures": figures},
-                              ensure_ascii=False, indent=2))
-        return
     from rich.console import Console
     from rich.table import Table
 
@@ -100,5 +149,6 @@ def explain(code, archive, ruleset, lang):
                              f"rule {code.upper()} was removed and is no longer checked; `safetrain rules` lists the rules")
     if rule is None:
         raise SafetrainError(f"没有规则 {code}（safetrain rules 列出全部规则）", f"no rule {code}; `safetrain rules` lists them")
-    rs, enterprise = _ruleset(archive, ruleset, lang)
-    click.echo(rule_page(rule, rs, enterprise, lang), nl=False)
+    sets = _rulesets(archive, ruleset)
+    _each(sets, lambda rs, enterprise: click.echo(rule_page(rule, rs, enterprise, lang), nl=False))
+    _said(sets, lang)

@@ -63,9 +63,13 @@ def test_every_date_option_takes_the_same_forms(archive, typed):
 
 @pytest.mark.parametrize("args", [["explain", "C004"], ["rules"], ["rules", "--format", "json"]])
 def test_explain_and_rules_say_when_the_archive_named_is_not_one(make_archive, tmp_path, monkeypatch, args):
-    """Not the rule set's defaults in silence: a path that does not exist, or a workspace
-    (which archive's figures?), is an error (exit 2); a folder outside any archive gives the
-    defaults, as no path does there."""
+    """Not the rule set's defaults in silence: a path that does not exist is an error (exit 2);
+    a workspace gives each archive's figures ("every command that takes an archive path also
+    accepts a folder of archives and runs on each one found"), one whose rule set cannot be had
+    said on its own line (exit 2); a folder outside any archive gives the defaults, as no path
+    does there."""
+    import json
+
     monkeypatch.chdir(tmp_path)
     for named in (["nonexist"], ["-a", str(tmp_path / "nonexist")]):
         r = run(*args, *named)
@@ -75,7 +79,15 @@ def test_explain_and_rules_say_when_the_archive_named_is_not_one(make_archive, t
     assert run(*args, str(ws)).exit_code == 0  # one archive in it: that one
     make_archive({}, root=ws / "b")
     r = run(*args, str(ws))
-    assert r.exit_code == 2 and "下有 2 个档案：请指定其中一个" in r.output, r.output
+    assert r.exit_code == 0, r.output
+    if "json" in args:
+        assert [(o["archive"], o["industry"]) for o in json.loads(r.output)] == [("ws/a", "coal_mine"), ("ws/b", "manufacturing")]
+    else:
+        assert r.output.startswith("== ws/a\n") and "\n== ws/b\n" in r.output and r.output.count("== ") == 2
+        assert "20" in r.output.split("== ws/b")[0]  # a coal mine's figures under its own name
+    make_archive({}, root=ws / "c", ruleset="nosuch")
+    r = run(*args, str(ws))
+    assert r.exit_code == 2 and "ws/b" in r.output and "nosuch" in r.output and "Traceback" not in r.output, r.output
     empty = tmp_path / "empty"
     empty.mkdir()
     assert run(*args, str(empty)).exit_code == 0 and run(*args).exit_code == 0
@@ -97,3 +109,22 @@ def test_an_english_summary_is_not_cut_at_an_abbreviation():
 
     assert "e.g." in RULES["A004"].summary and RULES["A004"].summary.endswith(".")
     assert all(r.summary.endswith((".", ")")) or "." not in r.summary for r in RULES.values())
+
+
+def test_a_workspace_named_to_a_command_of_one_archive_is_told_to_name_one(make_archive, tmp_path):
+    """templates list/check run on each archive of a workspace; a command that writes into one
+    archive (new, person leave) is told which: "holds 2 archives", not "no archive here"."""
+    ws = tmp_path / "ws"
+    make_archive({"people/E1.toml": person()}, root=ws / "a")
+    make_archive({"people/E1.toml": person()}, root=ws / "b")
+    r = run("templates", "list", ws)
+    heads = [line for line in r.output.splitlines() if line.startswith("== ")]
+    assert r.exit_code == 0 and [h.endswith(("ws/a", "ws/b")) for h in heads] == [True, True], r.output
+    assert r.output.count("person      内置") == 2
+    assert run("templates", "check", ws).exit_code == 0
+    before = sorted(p.relative_to(ws) for p in ws.rglob("*"))
+    for args in (["new", "person", "E9", "--name", "王五", "--department", "机加车间", "--post", "车工",
+                  "--hired", "2024-01-01", "-a", ws], ["person", "leave", "E1", "--date", "2024-01-01", "-a", ws]):
+        r = run(*args)
+        assert r.exit_code == 2 and "不是档案，其下有 2 个档案" in r.output and "Traceback" not in r.output, (args, r.output)
+    assert sorted(p.relative_to(ws) for p in ws.rglob("*")) == before

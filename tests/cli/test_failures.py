@@ -37,7 +37,7 @@ def test_the_language_is_known_while_options_are_read(tmp_path, order):
 
 
 def test_no_archive_has_one_message_for_single_archive_commands(tmp_path):
-    for args in (["templates", "list", "-a", str(tmp_path)], ["attend", "S1", "E1", "-a", str(tmp_path)]):
+    for args in (["templates", "copy", "person", "-a", str(tmp_path)], ["attend", "S1", "E1", "-a", str(tmp_path)]):
         result = run(*args, "--lang", "en")
         assert result.exit_code == 2, args
         assert result.stderr == f"error: no archive at {tmp_path} (no safetrain.toml here or above)\n", args

@@ -25,11 +25,38 @@ def find_root(path: Path) -> Path | None:
 
 def archive_root(path: str | os.PathLike) -> Path:
     """The archive at or above `path`, as git finds its repository; the one
-    "no archive here" error when there is none."""
+    "no archive here" error when there is none (a command that works on one archive,
+    given a workspace, is told to name one of its archives)."""
     root = find_root(Path(path))
     if root is None:
+        near = _archives_near(Path(path))
+        if near:
+            raise SafetrainError(
+                f"{path} 不是档案，其下有 {near} 个档案：本命令只处理一个档案，请指定其中一个",
+                f"{path} is not an archive but holds {near} archives: this command works on one archive, name one")
         raise no_archive(path)
     return root
+
+
+def _archives_near(path: Path) -> int:
+    """How many archives lie one or two folders below `path` (what a "no archive here" says of
+    a workspace; not a walk of every folder below a home folder)."""
+    count = 0
+    try:
+        for child in os.scandir(path):
+            if not child.is_dir() or child.name.startswith("."):
+                continue
+            if os.path.isfile(os.path.join(child.path, MARKER)):
+                count += 1
+                continue
+            try:
+                count += sum(1 for grand in os.scandir(child.path)
+                             if grand.is_dir() and os.path.isfile(os.path.join(grand.path, MARKER)))
+            except OSError:
+                continue
+    except OSError:
+        return count
+    return count
 
 
 def no_archive(path: str | os.PathLike, below: bool = False) -> SafetrainError:
