@@ -51,6 +51,7 @@ MESSAGES = {
     "Error: The two entered values do not match.": "错误：两次输入不一致。",
     "Repeat for confirmation": "再输入一次以确认",
     "default: {default}": "缺省：{default}",
+    "required": "必填 / required",  # as the options made from the format's keys say it (support.field_help)
     "Choose from:\n\t{choices}": "可选：\n\t{choices}",
     "Confirm the action without prompting.": "不询问，直接执行。",
     "Do you want to continue?": "是否继续？",

@@ -171,6 +171,9 @@ def test_click_s_own_words_follow_the_language():
     assert "Error: No such option" in r.output
     r = run("--help")
     assert "选项:" in r.output and "显示本帮助并退出。" in r.output and "命令 / Commands:" in r.output
+    r = run("person", "leave", "--help")  # click's own mark of a required option, as new's options say it
+    assert "[必填 / required]" in r.output and "[required]" not in r.output
+    assert "[required]" in run("person", "leave", "--help", lang_env="en_US.UTF-8").output
     r = run("--help", lang_env="en_US.UTF-8")
     assert "Options:" in r.output and "Show this message and exit." in r.output
 
