@@ -77,12 +77,16 @@ class Measure:
         self.widths: list[float] = []
         self.distinct: list[int] = []
         self.wrapped: dict[int, dict] = {}  # column -> {value: width}
+        texts = [set() for _ in sheet.columns]  # each column's text (and None)
+        others = [set() for _ in sheet.columns]  # and its other values, by type: 8 and 8.0 are printed apart
+        for row in sheet.rows:  # once: rows remade on each pass (ledger_data.Remade) are made once here
+            for i, v in enumerate(row):
+                if type(v) is str or v is None:
+                    texts[i].add(v)
+                else:
+                    others[i].add((type(v), v))
         for i, col in enumerate(sheet.columns):
-            values = [r[i] for r in sheet.rows]
-            if len(set(map(type, values)) - {type(None)}) <= 1:
-                distinct = set(values)
-            else:  # by type too: 8 and 8.0 are printed apart
-                distinct = [v for _, v in {(type(v), v) for v in values}]
+            distinct = [*texts[i], *(v for _, v in others[i])]
             limit = WRAP_WIDTH if col.wrap else MAX_WIDTH
             self.distinct.append(len(distinct))
             if col.wrap:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
@@ -126,8 +127,11 @@ def declare(code: str, name: str, severity: str, doc: str, *, title: str) -> Non
 
 def hit(subject: str, file: str, zh: str, en: str, *, key: tuple = (), period: str | None = None,
         citation: str | None = None, line: int | None = None) -> Finding:
-    """A finding from inside a rule; the engine fills in code, name, severity and citation."""
-    return Finding("", file, subject, zh, en, period=period, line=line, key=key, citation=citation or "")
+    """A finding from inside a rule; the engine fills in code, name, severity and citation. A
+    period is held once however many findings name it ("2024": 150,000 findings of one archive
+    name a handful of periods)."""
+    return Finding("", file, subject, zh, en, period=period and sys.intern(period), line=line, key=key,
+                   citation=citation or "")
 
 
 #: the family no rule set turns off (RULES.md: "A — archive integrity (always on)"); --select and
