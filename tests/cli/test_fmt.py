@@ -126,6 +126,18 @@ def test_fmt_removes_a_bom_and_converts_gbk_saying_so_per_file(archive):
     assert a_family(archive) == []
 
 
+def test_fmt_converts_only_the_gbk_lines_of_a_utf8_file(archive):
+    """A UTF-8 file with one line added in GBK (a pasted note): its UTF-8 lines are kept as they
+    are. Read whole as GB18030 they would have parsed too, garbled (张三 as 寮犱笁)."""
+    data = person("张三").encode() + 'note = "已培训"\n'.encode("gbk")
+    (archive / "people/E3.toml").write_bytes(b"\xef\xbb\xbf" + data)
+    (archive / "people/E4.toml").write_bytes(data)
+    assert run("fmt", archive).exit_code == 0
+    for name in ("E3", "E4"):
+        assert (archive / f"people/{name}.toml").read_text("utf-8") == person("张三") + 'note = "已培训"\n'
+    assert a_family(archive) == []
+
+
 def test_fmt_lists_and_asks_on_a_terminal(archive, monkeypatch):
     from safetrain.cli import fmt as fmt_module
 

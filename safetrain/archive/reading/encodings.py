@@ -11,15 +11,26 @@ BOM = b"\xef\xbb\xbf"
 
 
 def legacy_text(raw: bytes) -> str | None:
-    """The text of a file that is not UTF-8 but is GBK/GB18030 TOML; None otherwise."""
+    """The text of a file that is not UTF-8 but is GBK/GB18030 TOML; None otherwise. Line by
+    line: a file written in UTF-8 with a line added in GBK (an old editor, a pasted note) keeps
+    its UTF-8 lines as they are; read whole as GB18030, which takes almost any UTF-8 Chinese
+    as other characters (张三 as 寮犱笁), they would be garbled and still parse. A GB18030
+    character never holds the byte of a line end."""
     try:
         raw.decode("utf-8")
         return None
     except UnicodeDecodeError:
         pass
     try:
-        text = raw.decode("gb18030")
+        text = "".join(_line_text(line) for line in raw.removeprefix(BOM).splitlines(keepends=True))
         tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError):
         return None
     return text
+
+
+def _line_text(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("gb18030")
