@@ -369,3 +369,16 @@ def test_roster_row_shows_every_error_at_once(archive, tmp_path):
     assert [line.split("：")[0].split(" 第 2 行 ")[1] for line in row2] == ["用工形式（F列）", "部门（C列）", "班组（D列）"], r.output
     assert "含有换行" in row2[1] and "U+202E" in row2[2]
     assert snapshot(archive) == before
+
+
+def test_roster_a_long_number_as_the_id_is_refused_not_cut(archive, tmp_path):
+    """A 工号 of more than 15 digits typed into a number cell (an enterprise numbering its people by
+    their 身份证号) has lost its last digits in Excel: refused, never written as other digits."""
+    path = xlsx(tmp_path / "花名册.xlsx", [[640104199103070000, "钱一", None, "机电队", None, "电工", "正式工", "2023-07-01"],
+                                         [12345678901234567890.0, "钱二", None, "机电队", None, "电工", "正式工", "2023-07-01"],
+                                         [100200300400500, "钱三", None, "机电队", None, "电工", "正式工", "2023-07-01"]])
+    before = snapshot(archive)
+    r = run("import", "roster", path, "-a", archive)
+    assert r.exit_code == 1, r.output
+    assert r.output.count("超过15位的数字") == 2 and "640104199103069952" not in r.output
+    assert [rel for rel in changed(before, snapshot(archive))] == ["people/100200300400500.toml"]

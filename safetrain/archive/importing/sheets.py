@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import SafetrainError
+from ..writing.inputs import EXCEL_DIGITS_LOST
 
 HEADER_SEARCH_ROWS = 10
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -263,7 +264,7 @@ def _as_shown(path: Path, name: str, grid: list[list[Any]], first: int, columns:
     format shows it, where that format pads with zeros or adds letters (000000, "E"0000, E0000)."""
     numeric = {(r, c) for r in range(first, len(grid)) for c in columns
                if c < len(grid[r]) and isinstance(grid[r][c], (int, float)) and not isinstance(grid[r][c], bool)
-               and float(grid[r][c]).is_integer()}
+               and float(grid[r][c]).is_integer() and abs(grid[r][c]) < EXCEL_DIGITS_LOST}  # digits lost: refused
     if not numeric or not _has_id_formats(path):  # no such format in the workbook: nothing to read again
         return
     from openpyxl import load_workbook

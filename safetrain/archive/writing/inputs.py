@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from ...dates import EARLIEST, LATEST, NO_EXPIRY, in_range
@@ -158,6 +159,10 @@ def split_list(value: Any, texts: bool = False) -> list[str]:
     return [p for p in _SEPARATORS.split(_text(value)) if p]
 
 
+#: a number cell this large holds more digits than Excel keeps (15 significant): its last ones are gone
+EXCEL_DIGITS_LOST = 10 ** 15
+
+
 def parse_id(value: Any) -> str:
     """An id as typed or read from a cell: a whole number cell (1001) is the text "1001";
     TRUE/FALSE and decimals (1001.5) are refused (a column Excel turned into numbers)."""
@@ -167,6 +172,12 @@ def parse_id(value: Any) -> str:
     if isinstance(value, float) and not value.is_integer():
         raise InputError(f"编号不能是小数：{value:g}（请把该列设为文本后重新填写）",
                          f"an id cannot be a decimal number: {value:g} (format the column as text and type it again)")
+    if isinstance(value, (int, float)) and abs(value) >= EXCEL_DIGITS_LOST:
+        value = int(Decimal(f"{value:.15g}"))  # as Excel shows it: 15 digits, then zeros
+        raise InputError(f"编号 {value} 是超过15位的数字：Excel 只保留15位有效数字，后几位可能已丢失"
+                         "（请把该列设为文本后重新填写）",
+                         f"the id {value} is a number of more than 15 digits: Excel keeps 15 significant digits, "
+                         "so the last ones may be lost (format the column as text and type it again)")
     text = _text(value)
     if not is_id(text):
         raise InputError(f"\"{text}\" 不是有效编号（字母或数字开头，仅含字母、数字、. _ -，最长64位）",
