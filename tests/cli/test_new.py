@@ -254,3 +254,16 @@ def test_a_list_of_departments_splits_at_list_punctuation_only(make_archive):
             "--departments", "后\n厨", "--lang", "en")
     assert r.exit_code == 2 and "`departments[0]` holds a line break" in r.output
     assert not (root / "introductions/I2.toml").exists()
+
+
+def test_no_record_is_written_through_a_folder_linked_out_of_the_archive(make_archive, tmp_path):
+    """A record folder that is a symbolic link out of the archive is skipped by check (A008): a
+    record written there would be read by nothing, so nothing is written there."""
+    outside = tmp_path / "shared-people"
+    outside.mkdir()
+    archive = make_archive({"sessions/S1.toml": session()})
+    (archive / "people").symlink_to(outside, target_is_directory=True)
+    r = run("new", "person", "E9", "-a", archive, "--name", "王五", "--department", "机加车间", "--post", "车工",
+            "--hired", "2024-01-01", "--employment", "formal")
+    assert r.exit_code != 0 and "指向档案之外的符号链接" in r.output and "Traceback" not in r.output, r.output
+    assert list(outside.iterdir()) == []

@@ -19,6 +19,7 @@ Every write:
 from __future__ import annotations
 
 import copy
+import os
 import tomllib
 from collections import Counter
 from contextlib import contextmanager
@@ -321,6 +322,19 @@ class Editor:
                             f"{en} id {rid} differs from the existing {same} ({existing}) only in case: one file on "
                             "a system that does not tell case apart", existing)
 
+    def _inside(self, rel: str) -> None:
+        """Refuse to write `rel` where its folder is, through a symbolic link, outside the archive:
+        `check` skips such a folder (A008), so the record would be written where nothing reads it."""
+        root = os.path.realpath(self.root)
+        folder = (self.root / rel).parent
+        while not folder.exists() and folder != self.root:  # a folder the write will make
+            folder = folder.parent
+        real = os.path.realpath(folder)
+        if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+            raise EditError(f"{rel}：所在文件夹是指向档案之外的符号链接（A008，check 会跳过它），未写入",
+                            f"{rel}: its folder is a symbolic link out of the archive (A008, which check skips); "
+                            "not written", rel)
+
     def create(self, kind: str, rid: str, data: dict, when: date | None = None, header: tuple = ()) -> str:
         """Write a new record file; refuses an id the archive already has."""
         self.check_new_id(kind, rid)
@@ -331,6 +345,7 @@ class Editor:
         problems = self.problems(kind, rid, rel, data)
         if problems:
             raise refused(rel, problems)
+        self._inside(rel)
         if not self.dry_run:
             try:
                 write_new_bytes(self.root / rel, text.encode("utf-8"))
@@ -385,6 +400,7 @@ class Editor:
         fresh = [p for p in self.problems(kind, rid, rel, expected) if p.zh not in known]
         if fresh:
             raise refused(rel, fresh)
+        self._inside(rel)
         if not self.dry_run and after != text:
             write_bytes(self.root / rel, (BOM if rel in self._bom else b"") + after.encode("utf-8"))
             self.written.append(rel)
