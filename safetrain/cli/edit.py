@@ -135,7 +135,8 @@ def attend(sid, pids, score, passed, hours, update, archive, lang):
     Add attendees PID... to session SID, one inline table per line in its
     `attendees`. Unknown people and people already listed are refused (with
     --update, people already listed get the given score/result/hours), and
-    then nothing is written.
+    then nothing is written. On a session with an assessment a new attendee
+    needs --score or --passed/--failed (a score or a result is required).
     """
     from ..archive.writing.edit import editing
     from ..archive.writing.records import attend as add_attendees

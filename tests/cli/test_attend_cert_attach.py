@@ -48,12 +48,14 @@ def test_attend_keeps_crlf(archive):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["E3", "E404"], "错误：sessions/2023/S1.toml：`attendees`：人员 E404 没有人员档案（people/E404.toml）；未作任何修改"),
-    (["E3", "E1"], "错误：sessions/2023/S1.toml：`attendees`：人员 E1 已在参加人员中；未作任何修改"),
+    (["E3", "E404", "--score", "80"], "错误：sessions/2023/S1.toml：`attendees`：人员 E404 没有人员档案（people/E404.toml）；未作任何修改"),
+    (["E3", "E1", "--score", "80"], "错误：sessions/2023/S1.toml：`attendees`：人员 E1 已在参加人员中；未作任何修改"),
     (["E3", "--hours", "9"], "错误：sessions/2023/S1.toml：`attendees`：E3：学时 9 超过本期培训学时 8；未作任何修改"),
     (["E3", "--score", "-1"], "`score` = -1 应不小于 0"),
     (["E3", "--score", "80", "--passed"], "错误：--score 与 --passed/--failed 只能给一个"),
     (["E3", "E3"], "错误：同一人员在命令中出现了两次"),
+    (["E3"], "错误：sessions/2023/S1.toml：`attendees`：E3：没有成绩或结果（本期培训有考核）：请给出 --score 或 "
+             "--passed/--failed；未作任何修改"),  # ARCHIVE-FORMAT: "A score or a passed is required"
 ])
 def test_attend_refuses_and_writes_nothing(archive, args, message):
     before = snapshot(archive)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..writing.edit import Editor
 from ..writing.inputs import InputError, is_blank, parse_bool, parse_id, parse_number
-from ..writing.records import attend, no_person_file
+from ..writing.records import assessed, attend, no_person_file
 from .roster import EXAMPLE_ID, ImportReport, row_error
 from .sheets import read_sheet
 
@@ -66,7 +66,7 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     sheet = read_sheet(path, ATTENDANCE_HEADERS, ("person", "name"), sheet_name, known=KNOWN_EXTRA, as_shown=("person",))
     report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, footer=sheet.footer, sheet=sheet.name)
     _, _, data = ed.read("session", sid)
-    assessed = data.get("assessment") != "none"
+    is_assessed = assessed(data)
     pass_mark = data.get("pass_mark")
     if not isinstance(pass_mark, (int, float)):
         pass_mark = ed.settings.pass_mark  # a session without its own takes the archive's
@@ -81,7 +81,7 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
         if entry is None and not errors:
             report.absent.append((row, pid))
             continue
-        if not errors and assessed and "score" not in entry and "passed" not in entry:
+        if not errors and is_assessed and "score" not in entry and "passed" not in entry:
             errors.append(row_error(sheet, row, next((k for k in ("score", "passed") if k in sheet.columns), None),
                                     "没有成绩或结果（本期培训有考核）；填写后再导入，本行未登记",
                                     "no score or result (the session is assessed); fill it in and import again; "

@@ -51,6 +51,12 @@ class AttendResult:
     failed: list[tuple[int, str, str, str]] = field(default_factory=list)  # (entry index, key, zh, en)
 
 
+def assessed(session: dict) -> bool:
+    """A session whose every attendee needs a `score` or a `passed` (ARCHIVE-FORMAT: "unless
+    assessment = "none""; R002 judges it so, an absent `assessment` included)."""
+    return session.get("assessment") != "none"
+
+
 def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, strict: bool = True) -> AttendResult:
     """Add attendees (`{"person": ..., "score"|"passed"|"hours": ...}`) to session `sid`.
 
@@ -95,6 +101,9 @@ def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, stri
             else:
                 edits.append(ReplaceItem((), "attendees", at[pid], merged))
                 result.updated.append((pid, changed))
+        elif assessed(data) and "score" not in entry and "passed" not in entry:
+            result.failed.append((n, "score", "没有成绩或结果（本期培训有考核）：请给出 --score 或 --passed/--failed",
+                                  "no score or result (the session is assessed): give --score or --passed/--failed"))
         else:
             new.append(entry)
             result.added.append(pid)
