@@ -41,7 +41,7 @@ from ..rules.certstatus import (EXPIRED as CERT_EXPIRED, EXPIRING as CERT_EXPIRI
 from ..rules.annual import NOT_OVER, not_judged, year_hours
 from ..rules.context import Context
 from ..dates import add_months
-from ..rules.mentorship import apprentices_without_mentor
+from ..rules.mentorship import apprentices_without_mentor, earliest_sign_off, unqualified
 from ..rules.prejob import THREE_LEVELS as LEVELS, passed_pre_job
 from .fmt import phrases
 from .terminal import STATE_STYLES, table, text, to_text
@@ -150,9 +150,13 @@ class Requirements:
         m = self.ctx.archive.mentorships.get(p.id)  # None: a broken file, which A002 reports
         if m is None:
             return Cell(CURRENT)
+        # a mentorship M002 or M004 finds wanting (an unqualified mentor, signed off too soon) is no
+        # mentorship the requirement asks for
+        state = MISSING if unqualified(self.ctx, m) else CURRENT
         if m.signed_off and m.signed_off <= self.ctx.as_of:
-            return Cell(CURRENT, m.signed_off.isoformat())
-        return Cell(CURRENT, f"{m.start.isoformat()}–")
+            short = m.signed_off < earliest_sign_off(self.ctx, m)[1]
+            return Cell(MISSING if short else state, m.signed_off.isoformat())
+        return Cell(state, f"{m.start.isoformat()}–")
 
 
 def worst(cells: list[Cell]) -> Cell:

@@ -184,6 +184,19 @@ def apprenticeship_minimum(ruleset: RuleSet, enterprise: Enterprise | None, appr
 
 
 # -- the running period ------------------------------------------------------
+def earliest_sign_off(ctx: Context, m: Mentorship) -> tuple[Figure, date]:
+    """(M004's figure for this apprentice, the first day the apprentice may be signed off:
+    `start` + its calendar months)."""
+    fig = apprenticeship_minimum(ctx.ruleset, ctx.enterprise, ctx.archive.people.get(m.apprentice))
+    return fig, add_months(m.start, int(fig.value))
+
+
+def unqualified(ctx: Context, m: Mentorship) -> bool:
+    """M002 would find the mentorship's mentor not qualified on its start (an unknown mentor is A003's)."""
+    mentor = ctx.archive.people.get(m.mentor)
+    return mentor is not None and bool(mentor_problems(mentor, m.apprentice, m.start, ctx.ruleset, ctx.enterprise))
+
+
 def judged(ctx: Context) -> list[Mentorship]:
     """Mentorships that started by as_of, in id order."""
     return [m for _, m in sorted(ctx.archive.mentorships.items()) if m.start <= ctx.as_of]
@@ -373,9 +386,8 @@ def apprenticeship_short(ctx: Context):
     for m in judged(ctx):
         if m.signed_off is None or m.signed_off > ctx.as_of:
             continue
-        fig = apprenticeship_minimum(ctx.ruleset, ctx.enterprise, ctx.archive.people.get(m.apprentice))
+        fig, earliest = earliest_sign_off(ctx, m)
         months = int(fig.value)
-        earliest = add_months(m.start, months)
         if m.signed_off < earliest:
             yield hit(m.id, m.file,
                       f"{m.signed_off} 签署实习合格，带徒不满 {months} 个月（自 {m.start}，最早 {earliest}）",

@@ -44,7 +44,7 @@ COAL = {
     "sessions/Y3.toml": yearly("W2", "2023-05-11", 8),
     "people/W3.toml": person("老三", hired="2020-01-01", department=MECH, roles=SPECIAL,
                              extra=certificate("N-3", category="焊接与热切割作业", issued="2018-01-01", expires="2024-01-01")),
-    "people/W4.toml": person("老四", hired="2020-01-01", department=MECH),
+    "people/W4.toml": person("老四", hired="2020-01-01", department=MECH, skill_level='"senior"', post_since="2020-01-01"),
     "sessions/Y4.toml": yearly("W4", "2024-05-12", 20),
     # managers: in the grace months without a certificate, with a valid one, past the grace without one
     "people/M1.toml": person("领一", hired="2024-03-01", department='"矿领导"', roles='["principal"]'),
@@ -114,6 +114,19 @@ def test_mentorship(coal):
     assert c["N3"]["mentorship"] == ("n.a.", "")
     assert c["N4"]["mentorship"] == ("current", "2024-04-01–")
     assert c["W1"]["mentorship"] == ("n.a.", "") and c["M1"]["mentorship"] == ("n.a.", "")
+
+
+def test_a_mentorship_check_finds_wanting_is_no_mentorship(make_archive):
+    """M002 (the mentor not qualified) and M004 (signed off too soon: an underground worker of a
+    coal mine before 4 months) make the cell ✗, as check reports them."""
+    files = {**COAL,
+             "people/N1.toml": person("新一", hired="2024-03-01", department=MINER, underground="true"),
+             "people/W5.toml": person("老五", hired="2020-01-01", department=MECH),  # no skill level, no post_since
+             "mentorships/N4.toml": mentorship("W5", start="2024-04-01")}
+    result = check_path(make_archive(files, industry="coal_mine", records_since="2023-01-01"), AS_OF)
+    assert {(f.code, f.subject) for f in result.findings if f.code in ("M002", "M004")} == {("M004", "N1"), ("M002", "N4")}
+    c = cells(matrix_document(result))
+    assert c["N1"]["mentorship"] == ("missing", "2024-06-20") and c["N4"]["mentorship"] == ("missing", "2024-04-01–")
 
 
 def test_totals(coal):
@@ -195,7 +208,7 @@ def test_agrees_with_check(make_archive):
         levels_short = any(row[lv][0] in bad for lv in ("company", "workshop", "team"))
         assert (levels_short and some_pre_job) == reported(pid, "P003"), pid
         assert (row["hours_last_year"][0] in bad) == reported(pid, "Y001", "Y002", period="2023"), pid
-        assert (row["mentorship"][0] in bad) == reported(pid, "M001"), pid
+        assert (row["mentorship"][0] in bad) == reported(pid, "M001", "M002", "M004"), pid
         assert (row["certificate"][0] in bad) == reported(pid, "C001", "C002", "C003", "C005"), pid
         # expiring: C004, or (M1) a manager in the grace months with no certificate yet
         assert (row["certificate"][0] == "expiring") == (reported(pid, "C004") or pid == "M1"), pid
