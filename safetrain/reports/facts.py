@@ -64,7 +64,10 @@ class Facts:
 
     # -- yearly hours (the Y rules' view, as reports.summary counts them) -----
     def years_of(self, person: Person) -> range:
-        """The calendar years a person's hours are shown for: employed, in the window, up to as_of."""
+        """The calendar years a person's hours are shown for: employed, in the window, up to as_of
+        (none for someone hired after as_of: not yet one of the enterprise's people)."""
+        if person.hired > self.as_of:
+            return range(0)
         first = max(person.hired.year, self.ctx.window_start.year)
         last = min(self.as_of.year, person.left.year if person.left else self.as_of.year)
         return range(first, last + 1)

@@ -216,6 +216,23 @@ def test_a_drill_after_as_of_is_not_in_the_ledger(make_archive):
     assert [row[0] for row in sheet.rows] == ["D1"]  # on as_of: in; the day after: not held yet
 
 
+def test_someone_hired_after_as_of_has_no_hours_row(make_archive):
+    """The ledger of the archive as it stood on as_of: a person hired later that year is not yet
+    one of its people (as `render person --all`, the register and the report leave them out)."""
+    from datetime import date
+
+    from helpers import person
+
+    from safetrain.api import check_path
+    from safetrain.reports.facts import Facts
+    from safetrain.reports.ledger_data import hours_sheet
+
+    root = make_archive({"people/E1.toml": person(hired="2024-01-02"), "people/E2.toml": person("李四", hired="2024-07-15"),
+                         "people/E3.toml": person("王五", hired="2024-06-30")})
+    sheet = hours_sheet(Facts(check_path(root, date(2024, 6, 30))))
+    assert [(row[0], row[4]) for row in sheet.rows] == [("E1", 2024), ("E3", 2024)]  # hired on as_of: in
+
+
 def test_the_mentorship_sheet_of_a_day_before_the_apprenticeship(printed, tmp_path):
     """The ledger of the archive as it stood on a day: an apprenticeship that begins later is not
     in it (as `render mentorship --all` and the other sheets); from its first day it is, 带徒中."""
