@@ -489,6 +489,7 @@ def _attendance(src: Source) -> Iterator[tuple]:
     people, name, masked, row = src.result.archive.people, src.archive, src.masked, _ATTENDANCE.tuple_of
     for s in src.sessions:
         sid, passed, credited = s.id, s.passed, s.credited_hours  # looked up once per session
+        again = s.repeated_entries()  # a person's second entry (A004) credits nothing
         for i, a in enumerate(s.attendees, 1):
             if a.person not in people:  # A002/A003: no valid person file
                 continue
@@ -497,7 +498,7 @@ def _attendance(src: Source) -> Iterator[tuple]:
                 declared = list(declared)
                 declared[_ATTENDANCE_NOTE] = mask_id_numbers_in(a.note, people[a.person].id_number)
             ok = passed(a)
-            yield (name, sid, i, *declared, int(ok), float(credited(a, ok)))
+            yield (name, sid, i, *declared, int(ok), 0.0 if again and id(a) in again else float(credited(a, ok)))
 
 
 def _drills_sorted(src: Source):

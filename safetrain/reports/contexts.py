@@ -251,18 +251,22 @@ def session_head(f: Facts, s: Session) -> dict:
     }
 
 
-def _attendee(f: Facts, s: Session, a: Attendance, n: int) -> dict:
+def _attendee(f: Facts, s: Session, a: Attendance, n: int, again: frozenset[int]) -> dict:
     return {"n": str(n), "id": a.person, "name": f.name_of(a.person),
-            "department": f.department_on(a.person, s.start.date()),
-            "score": fmt.num(a.score), "result": result_of(s, a), "hours": fmt.num(s.credited_hours(a))}
+            "department": f.department_on(a.person, s.start.date()), "score": fmt.num(a.score),
+            "result": result_of(s, a), "hours": fmt.num(0.0 if id(a) in again else s.credited_hours(a))}
 
 
 def session_context(f: Facts, sid: str) -> dict:
+    """The session record: every entry as the file lists it; the counts are of people (a person
+    listed twice, A004, is one attendee, and the second entry credits nothing)."""
     s = f.archive.sessions[sid]
-    rows = [_attendee(f, s, a, n) for n, a in enumerate(s.attendees, 1)]
-    results = [result_of(s, a) for a in s.attendees]
-    passed = sum(s.passed(a) for a in s.attendees)
-    return {**base(f), "session": session_head(f, s), "attendees": rows, "count": str(len(rows)),
+    again = s.repeated_entries()
+    rows = [_attendee(f, s, a, n, again) for n, a in enumerate(s.attendees, 1)]
+    counted = s.counted_attendees()
+    results = [result_of(s, a) for a in counted]
+    passed = sum(s.passed(a) for a in counted)
+    return {**base(f), "session": session_head(f, s), "attendees": rows, "count": str(len(counted)),
             "passed": str(passed), "failed": str(results.count("不合格")), "unrecorded": str(results.count("未记录"))}
 
 
@@ -276,7 +280,7 @@ def signin_context(f: Facts, sid: str) -> dict:
     rows = [{"n": str(n), "id": a.person, "name": f.name_of(a.person),
              "department": f.department_on(a.person, s.start.date())} for n, a in enumerate(s.attendees, 1)]
     return {**base(f), "session": session_head(f, s), "attendees": rows, "blank": _blank_rows(len(rows)),
-            "count": str(len(s.attendees))}
+            "count": str(len(s.counted_attendees()))}
 
 
 BLANK_SESSION = {"id": "", "title": "", "type": "", "level": "", "time": "　　年　　月　　日　　时　　分 至 　　时　　分",
@@ -325,7 +329,7 @@ def drill_context(f: Facts, did: str) -> dict:
         "type": label(DRILL_TYPE, d.type),
         "scenario": label(SCENARIO, d.scenario) or fmt.DASH, "location": fmt.text(d.location),
         "evaluation": fmt.text(d.evaluation), "attachments": "、".join(a.path for a in d.attachments) or fmt.DASH,
-        "note": fmt.text(d.note)}, "participants": rows, "count": str(len(rows))}
+        "note": fmt.text(d.note)}, "participants": rows, "count": str(len(d.counted_participants()))}
 
 
 # -- the year's training plan (年度安全培训计划) ------------------------------------

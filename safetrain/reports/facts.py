@@ -109,7 +109,7 @@ class Facts:
         out: dict[str, list[Drill]] = defaultdict(list)
         for d in sorted(self.archive.drills.values(), key=lambda d: (d.date, d.id)):
             if d.date <= self.as_of:
-                for pid in d.participants:
+                for pid in d.counted_participants():
                     out[pid].append(d)
         return out
 

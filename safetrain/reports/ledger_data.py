@@ -86,7 +86,8 @@ def sessions_sheet(f: Facts) -> Sheet:
         sheet.rows.append([
             s.id, s.title, label(SESSION_TYPE, s.type), label(LEVEL, s.level), s.start, s.end, s.hours,
             fmt.text(s.location), s.instructor, provider_of(s), contract_of(s), label(ASSESSMENT, s.assessment),
-            len(s.attendees), sum(s.passed(a) for a in s.attendees), fmt.labels(TOPIC, s.topics), s.file])
+            len(s.counted_attendees()), sum(s.passed(a) for a in s.counted_attendees()), fmt.labels(TOPIC, s.topics),
+            s.file])
     return sheet
 
 
@@ -182,7 +183,7 @@ def drills_sheet(f: Facts) -> Sheet:
     for d in sorted((d for d in f.archive.drills.values() if d.date <= f.as_of), key=lambda d: (d.date, d.id)):
         sheet.rows.append([d.id, d.date, d.title, label(DRILL_SCALE, d.scale), label(DRILL_TYPE, d.type),
                            label(SCENARIO, d.scenario),
-                           fmt.text(d.location), len(d.participants), fmt.text(d.evaluation), d.file])
+                           fmt.text(d.location), len(d.counted_participants()), fmt.text(d.evaluation), d.file])
     return sheet
 
 

@@ -65,8 +65,8 @@ def sessions(f: Facts) -> list[dict]:
             continue
         rows.append({"id": s.id, "date": fmt.days(s.start, s.end), "title": s.title,
                      "type": label(SESSION_TYPE, s.type), "level": label(LEVEL, s.level) or fmt.DASH,
-                     "hours": fmt.num(s.hours), "count": str(len(s.attendees)),
-                     "passed": str(sum(s.passed(a) for a in s.attendees)),
+                     "hours": fmt.num(s.hours), "count": str(len(s.counted_attendees())),
+                     "passed": str(sum(s.passed(a) for a in s.counted_attendees())),
                      "provider": provider_of(s), "contract": contract_of(s)})
     return rows
 
@@ -74,7 +74,7 @@ def sessions(f: Facts) -> list[dict]:
 def drills(f: Facts) -> list[dict]:
     return [{"id": d.id, "date": fmt.day(d.date), "title": d.title, "type": label(DRILL_TYPE, d.type),
              "scale": label(DRILL_SCALE, d.scale),
-             "scenario": label(SCENARIO, d.scenario) or fmt.DASH, "count": str(len(d.participants))}
+             "scenario": label(SCENARIO, d.scenario) or fmt.DASH, "count": str(len(d.counted_participants()))}
             for d in sorted(f.archive.drills.values(), key=lambda d: (d.date, d.id)) if d.date <= f.as_of]
 
 

@@ -179,3 +179,33 @@ def test_the_plan_cites_the_documents_that_exist(make_archive):
     assert plan_context(national, "2024")["ruleset"] == ""
     ningxia = Facts(checked(make_archive({"plans/2024.toml": plan()}, ruleset="ningxia-2023")))
     assert plan_context(ningxia, "2024")["ruleset"] == "及《关于加强生产经营单位全员安全培训的方案》（宁夏回族自治区，2023年）"
+
+
+def test_a_person_listed_twice_is_one_attendee_in_every_document(make_archive, tmp_path):
+    """A person listed twice in a session's attendees or a drill's participants (A004) is one
+    attendee: the documents count people, list the entries as the file does, and the second entry
+    credits nothing (as check counts it); the export's credited hours add up to the same."""
+    import sqlite3
+
+    from helpers import drill, person, session
+
+    from safetrain.export.sqlite import write_database
+
+    files = {"people/E1.toml": person(), "people/E2.toml": person("李梅"),
+             "sessions/S1.toml": session('{ person = "E1", score = 90 },\n  { person = "E2", score = 40 },\n'
+                                         '  { person = "E1", score = 95 }'),
+             "drills/D1.toml": drill(participants='"E1", "E2", "E1"')}
+    result = checked(make_archive(files))
+    assert ("A004", "S1") in {(x.code, x.subject) for x in result.findings}
+    f = Facts(result)
+    s1 = session_context(f, "S1")
+    assert (s1["count"], s1["passed"], s1["failed"]) == ("2", "1", "1")
+    assert [(r["id"], r["hours"]) for r in s1["attendees"]] == [("E1", "8"), ("E2", "0"), ("E1", "0")]
+    assert signin_context(f, "S1")["count"] == "2"
+    d1 = drill_context(f, "D1")
+    assert d1["count"] == "2" and len(d1["participants"]) == 3
+    assert [d["title"] for d in person_context(f, "E1")["drills"]].count(result.archive.drills["D1"].title) == 1
+    write_database(tmp_path / "x.db", [result])
+    with sqlite3.connect(tmp_path / "x.db") as db:
+        assert db.execute("SELECT SUM(credited_hours) FROM attendance WHERE person = 'E1'").fetchone()[0] == 8.0
+    assert result.context.credited("E1") == 8.0

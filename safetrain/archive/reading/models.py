@@ -259,6 +259,14 @@ class Session:
         seen: set[str] = set()
         return tuple(a for a in attendees if not (a.person in seen or seen.add(a.person)))
 
+    def repeated_entries(self) -> frozenset[int]:
+        """The id()s of the entries that list a person again (A004): they credit nothing
+        (counted_attendees); empty for nearly every session."""
+        counted = self.counted_attendees()
+        if counted is self.attendees:
+            return frozenset()
+        return frozenset(map(id, self.attendees)) - frozenset(map(id, counted))
+
     def passed(self, attendance: Attendance) -> bool:
         """ARCHIVE-FORMAT: passed = true, or score >= pass mark, or no assessment."""
         if attendance.passed is True or self.assessment == "none":
@@ -291,6 +299,10 @@ class Drill:
     attachments: tuple[Attachment, ...] = _attachments()
     waivers: tuple[Waiver, ...] = _waivers()
     note: str | None = key(*_NOTE)
+
+    def counted_participants(self) -> tuple[str, ...]:
+        """Its participants, each once: a person listed twice (A004) took part once."""
+        return tuple(dict.fromkeys(self.participants))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
