@@ -284,7 +284,7 @@ SCHEMA: tuple[ExportTable, ...] = (
         _POSITION,
         *_ATTENDANCE.columns(),
         _c("passed", INTEGER, "合格 / passed", required=True, kind=BOOL),
-        _c("credited_hours", REAL, "记入学时（不合格为 0）/ 学时 credited (0 unless passed)", required=True),
+        _c("credited_hours", REAL, "记入学时（不合格或同一人员的重复登记为 0）/ 学时 credited (0 unless passed, and for a person's second entry, A004)", required=True),
     ), ("archive", "session", "position"),
         (ForeignKey(("archive", "session"), "sessions", ("archive", "id")), _to_person("person")),
         (("archive", "person"),), without_rowid=True),

@@ -226,7 +226,8 @@ def cell_shown(column: str, cell: dict) -> str:
         return f"{value} —" if value else "—"
     if column in LEVELS:
         return "✓" if state == CURRENT else _MARKS[state]
-    return " ".join(x for x in (value, _MARKS[state]) if x)
+    # met with no date to show (a certificate 长期有效, 9999-12-31): ✓, never a blank cell
+    return " ".join(x for x in (value, _MARKS[state]) if x) or ("✓" if state == CURRENT else "")
 
 
 def shown_columns(doc: dict) -> list[str]:

@@ -273,6 +273,8 @@ def test_person_list_is_paginated(make_archive, monkeypatch):
     assert 'href="archive.html#p-E1"' in archive and 'href="../people/archive/2.html" rel="next"' in archive
     second = files["people/archive/2.html"].decode()
     assert 'href="../../a/archive.html" rel="prev"' in second and 'href="../../a/archive.html">1<' in second
+    # the one who left keeps a file (一人一档) and is said apart: the list's other figures are matrix's
+    assert "第 1–2 人，共 6 人（在岗 5 人，已离职 1 人）" in archive
 
 
 def test_hours_chart_shows_each_department(make_archive):

@@ -257,3 +257,12 @@ def test_a_certificate_that_never_expires_shows_no_date_in_the_matrix(make_archi
                                                                     issued="2021-01-01", expires="9999-12-31"))})
     [row] = matrix_document(check_path(root, AS_OF))["people"]
     assert row["cells"]["certificate"]["state"] == "current" and "9999" not in str(row["cells"]["certificate"])
+
+
+def test_a_certificate_that_never_expires_is_met_not_blank():
+    """长期有效 (9999-12-31) has no date to show: the cell says ✓, as a met requirement does."""
+    from safetrain.reports.matrix import cell_shown
+
+    assert cell_shown("certificate", {"state": "current", "value": ""}) == "✓"
+    assert cell_shown("certificate", {"state": "current", "value": "2027-01-01"}) == "2027-01-01"
+    assert cell_shown("certificate", {"state": "n.a.", "value": ""}) == "—"

@@ -98,6 +98,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "id": ("工号", "ID"), "name": ("姓名", "Name"), "left_on": ("已离职 {day}", "left {day}"),
     "page_n": ("第 {n} 页", "page {n}"), "pages": ("分页", "Pages"), "prev": ("上一页", "previous"),
     "next": ("下一页", "next"), "people_range": ("第 {first}–{last} 人，共 {n} 人", "people {first}–{last} of {n}"),
+    "people_range_former": ("第 {first}–{last} 人，共 {n} 人（在岗 {active} 人，已离职 {former} 人）",
+                            "people {first}–{last} of {n} ({active} employed, {former} who left)"),
     "col_pre_job": ("岗前", "Pre-job"), "col_company": ("公司级", "Company"), "col_workshop": ("车间级", "Workshop"),
     "col_team": ("班组级", "Team"), "col_hours_this_year": ("{year}学时", "Hours {year}"),
     "col_hours_last_year": ("{last}学时", "Hours {last}"), "col_certificate": ("证书", "Certificate"),

@@ -453,7 +453,7 @@ def _archive_pages(site: Site, r: Result, slug: str, rules_dir: str, lang: str, 
                 for pid in chunk]
 
     ctx.update({"columns": columns, "people": all_rows[:views.PAGE_SIZE], "archive_href": here.archive,
-                "pager": views.pager(1, pages, len(listed), here, lang), "persons": persons(1, here)})
+                "pager": views.pager(1, pages, len(listed), here, lang, len(former)), "persons": persons(1, here)})
     site.pages.append(Page(page, "archive.html", ctx, overrides))
 
     for n in range(2, pages + 1):
@@ -467,7 +467,7 @@ def _archive_pages(site: Site, r: Result, slug: str, rules_dir: str, lang: str, 
                     "columns": columns,
                     "people": [{**row, "href": there.person(row["id"])}  # linked from this page's folder
                                for row in all_rows[(n - 1) * views.PAGE_SIZE:n * views.PAGE_SIZE]],
-                    "pager": views.pager(n, pages, len(listed), there, lang), "persons": persons(n, there)})
+                    "pager": views.pager(n, pages, len(listed), there, lang, len(former)), "persons": persons(n, there)})
         site.pages.append(Page(at, "people.html", ctx, overrides))
     return summary, due
 

@@ -309,11 +309,15 @@ def person_rows(doc: dict, columns: list[dict], former: Sequence, lang: str, lin
     return rows
 
 
-def pager(page: int, pages: int, total: int, links: Links, lang: str) -> dict:
-    """Links to every page of the person list (`page`, from 1: the first is the archive's page)."""
+def pager(page: int, pages: int, total: int, links: Links, lang: str, former: int = 0) -> dict:
+    """Links to every page of the person list (`page`, from 1: the first is the archive's page).
+    `former`: how many of the `total` listed have left (their files kept, 一人一档): the list
+    says so, its other figures being those of `matrix` (the people employed on as_of)."""
     first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, total)
+    shown = dict(first=first if total else 0, last=last, n=total)
     return {"page": page, "pages": pages,
-            "range": t("people_range", lang, first=first if total else 0, last=last, n=total),
+            "range": t("people_range_former", lang, **shown, active=total - former, former=former) if former
+            else t("people_range", lang, **shown),
             "links": [{"n": n, "href": links.people_page(n), "current": n == page} for n in range(1, pages + 1)],
             "prev": links.people_page(page - 1) if page > 1 else None,
             "next": links.people_page(page + 1) if page < pages else None}
