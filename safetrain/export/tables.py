@@ -488,17 +488,15 @@ def _session_methods(src: Source) -> Iterator[tuple]:
 def _attendance(src: Source) -> Iterator[tuple]:
     people, name, masked, row = src.result.archive.people, src.archive, src.masked, _ATTENDANCE.tuple_of
     for s in src.sessions:
-        sid, passed, credited = s.id, s.passed, s.credited_hours  # looked up once per session
-        again = s.repeated_entries()  # a person's second entry (A004) credits nothing
-        for i, a in enumerate(s.attendees, 1):
+        sid = s.id
+        for i, (a, ok, credit) in enumerate(s.entries(), 1):  # a person's second entry (A004) credits nothing
             if a.person not in people:  # A002/A003: no valid person file
                 continue
             declared = row(a)
             if masked and a.note:
                 declared = list(declared)
                 declared[_ATTENDANCE_NOTE] = mask_id_numbers_in(a.note, people[a.person].id_number)
-            ok = passed(a)
-            yield (name, sid, i, *declared, int(ok), 0.0 if again and id(a) in again else float(credited(a, ok)))
+            yield (name, sid, i, *declared, int(ok), float(credit))
 
 
 def _drills_sorted(src: Source):

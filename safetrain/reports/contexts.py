@@ -251,22 +251,20 @@ def session_head(f: Facts, s: Session) -> dict:
     }
 
 
-def _attendee(f: Facts, s: Session, a: Attendance, n: int, again: frozenset[int]) -> dict:
+def _attendee(f: Facts, s: Session, a: Attendance, n: int, credit: float) -> dict:
     return {"n": str(n), "id": a.person, "name": f.name_of(a.person),
             "department": f.department_on(a.person, s.start.date()), "score": fmt.num(a.score),
-            "result": result_of(s, a), "hours": fmt.num(0.0 if id(a) in again else s.credited_hours(a))}
+            "result": result_of(s, a), "hours": fmt.num(credit)}
 
 
 def session_context(f: Facts, sid: str) -> dict:
     """The session record: every entry as the file lists it; the counts are of people (a person
     listed twice, A004, is one attendee, and the second entry credits nothing)."""
     s = f.archive.sessions[sid]
-    again = s.repeated_entries()
-    rows = [_attendee(f, s, a, n, again) for n, a in enumerate(s.attendees, 1)]
-    counted = s.counted_attendees()
-    results = [result_of(s, a) for a in counted]
-    passed = sum(s.passed(a) for a in counted)
-    return {**base(f), "session": session_head(f, s), "attendees": rows, "count": str(len(counted)),
+    rows = [_attendee(f, s, a, n, credit) for n, (a, _, credit) in enumerate(s.entries(), 1)]
+    count, passed = s.head_count()
+    results = [result_of(s, a) for a in s.counted_attendees()]
+    return {**base(f), "session": session_head(f, s), "attendees": rows, "count": str(count),
             "passed": str(passed), "failed": str(results.count("不合格")), "unrecorded": str(results.count("未记录"))}
 
 
@@ -280,7 +278,7 @@ def signin_context(f: Facts, sid: str) -> dict:
     rows = [{"n": str(n), "id": a.person, "name": f.name_of(a.person),
              "department": f.department_on(a.person, s.start.date())} for n, a in enumerate(s.attendees, 1)]
     return {**base(f), "session": session_head(f, s), "attendees": rows, "blank": _blank_rows(len(rows)),
-            "count": str(len(s.counted_attendees()))}
+            "count": str(s.head_count()[0])}
 
 
 BLANK_SESSION = {"id": "", "title": "", "type": "", "level": "", "time": "　　年　　月　　日　　时　　分 至 　　时　　分",

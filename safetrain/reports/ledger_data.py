@@ -86,8 +86,7 @@ def sessions_sheet(f: Facts) -> Sheet:
         sheet.rows.append([
             s.id, s.title, label(SESSION_TYPE, s.type), label(LEVEL, s.level), s.start, s.end, s.hours,
             fmt.text(s.location), s.instructor, provider_of(s), contract_of(s), label(ASSESSMENT, s.assessment),
-            len(s.counted_attendees()), sum(s.passed(a) for a in s.counted_attendees()), fmt.labels(TOPIC, s.topics),
-            s.file])
+            *s.head_count(), fmt.labels(TOPIC, s.topics), s.file])
     return sheet
 
 

@@ -69,10 +69,10 @@ def sessions(f: Facts) -> list[dict]:
     for s in sorted(f.archive.sessions.values(), key=lambda s: (s.start, s.id)):
         if s.start.date() > f.as_of:
             continue
+        count, passed = s.head_count()
         rows.append({"id": s.id, "date": fmt.days(s.start, s.end), "title": s.title,
                      "type": label(SESSION_TYPE, s.type), "level": label(LEVEL, s.level) or fmt.DASH,
-                     "hours": fmt.num(s.hours), "count": str(len(s.counted_attendees())),
-                     "passed": str(sum(s.passed(a) for a in s.counted_attendees())),
+                     "hours": fmt.num(s.hours), "count": str(count), "passed": str(passed),
                      "provider": provider_of(s), "contract": contract_of(s)})
     return rows
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from . import codes
 from .fields import key
@@ -259,13 +259,19 @@ class Session:
         seen: set[str] = set()
         return tuple(a for a in attendees if not (a.person in seen or seen.add(a.person)))
 
-    def repeated_entries(self) -> frozenset[int]:
-        """The id()s of the entries that list a person again (A004): they credit nothing
-        (counted_attendees); empty for nearly every session."""
+    def entries(self) -> Iterator[tuple[Attendance, bool, float]]:
+        """Each entry as the file lists it: (the entry, passed, the 学时 it credits); a person's
+        second entry (A004) credits nothing, as counted_attendees counts them."""
+        seen: set[str] = set()
+        for a in self.attendees:
+            ok = self.passed(a)
+            yield a, ok, 0.0 if a.person in seen else self.credited_hours(a, ok)
+            seen.add(a.person)
+
+    def head_count(self) -> tuple[int, int]:
+        """(people attending, people who passed): each person once (counted_attendees)."""
         counted = self.counted_attendees()
-        if counted is self.attendees:
-            return frozenset()
-        return frozenset(map(id, self.attendees)) - frozenset(map(id, counted))
+        return len(counted), sum(map(self.passed, counted))
 
     def passed(self, attendance: Attendance) -> bool:
         """ARCHIVE-FORMAT: passed = true, or score >= pass mark, or no assessment."""
