@@ -55,6 +55,19 @@ def code_point(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
+#: the C0 controls a terminal line must not carry as they are (ESC starts a terminal command)
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def terminal_line(text: str) -> str:
+    """`text` for a line of a terminal or a log: its C0 controls escaped as `shown` writes them
+    (\\x1b); a lone surrogate (a file name the file system gave undecoded) is left for the
+    writer, which gives its bytes back."""
+    if not _TERMINAL_CONTROL.search(text):
+        return text
+    return _TERMINAL_CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
 def shown(text: str) -> str:
     """`text` for a message: each control character written as \\x0b (never sent to a terminal)."""
     if not CONTROL.search(text):

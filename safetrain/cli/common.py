@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 
 import click
 
+from ..controls import terminal_line
 from .support import say
 
 DEFAULT_WIDTH = 100
@@ -115,7 +116,7 @@ def each_root(roots, lang: str, work: Callable[[Any], Any], header: str = "err")
     failed = False
     for root in roots:
         if header:
-            click.echo(f"== {display_name(root)}", err=header == "err")
+            click.echo(terminal_line(f"== {display_name(root)}"), err=header == "err")
         done = attempt(root, lambda root=root: work(root))
         if done.failed:
             failed = True

@@ -6,44 +6,36 @@ import json
 
 import click
 
+from ..controls import terminal_line
 from ..errors import SafetrainError
 
 from .options import archive_option, format_option, lang_option
 
 
-def _rulesets(archive, name):
-    """[(the archive's name or None, RuleSet, Enterprise or None)]: of the archive named, of
-    each archive of a workspace named (ARCHIVE-FORMAT: "every command that takes an archive
-    path also accepts a folder of archives and runs on each one found"), or of the one the
-    current folder is in (the rule set's defaults outside any archive); a path that does not
-    exist is an error rather than the defaults in silence."""
+def _rulesets(archive, name) -> tuple[list[tuple], list[SafetrainError]]:
+    """([(the archive's name in a workspace, else None; RuleSet; Enterprise or None)], why each
+    archive left out is): of the archive named, of each archive of a workspace named
+    (ARCHIVE-FORMAT: "every command that takes an archive path also accepts a folder of
+    archives and runs on each one found"; one whose rule set cannot be had is said, the others
+    go on), or of the one the current folder is in (the rule set's defaults outside any
+    archive); a path that does not exist is an error rather than the defaults in silence."""
     from ..api import ruleset_at
     from ..archive.reading.discover import archives_at, display_name, existing
     from .options import Here
 
     if archive is None or isinstance(archive, Here):
-        return [(None, *ruleset_at(archive, name))]
+        return [(None, *ruleset_at(archive, name))], []
     existing(archive)
     found = archives_at(archive)
-    if not found:  # a folder outside any archive, with none below: the defaults
-        return [(None, *ruleset_at(None, name))]
-    if len(found) == 1:
-        return [(None, *ruleset_at(found[0], name))]
-    sets = _Sets()
-    for root in found:  # one whose rule set cannot be had is said, the others go on
+    if len(found) <= 1:  # one archive, or a folder outside any with none below (the defaults)
+        return [(None, *ruleset_at(found[0] if found else None, name))], []
+    sets, failed = [], []
+    for root in found:
         try:
             sets.append((display_name(root), *ruleset_at(root, name)))
         except SafetrainError as exc:
-            sets.failed.append(SafetrainError(f"{exc.zh}；档案：{root}", f"{exc.en}; archive: {root}"))
-    return sets
-
-
-class _Sets(list):
-    """_rulesets' sets of a workspace, and why the archives left out are left out."""
-
-    def __init__(self):
-        super().__init__()
-        self.failed: list[SafetrainError] = []
+            failed.append(SafetrainError(f"{exc.zh}；档案：{root}", f"{exc.en}; archive: {root}"))
+    return sets, failed
 
 
 def _each(sets, show) -> None:
@@ -51,17 +43,17 @@ def _each(sets, show) -> None:
     where there are several."""
     for where, rs, enterprise in sets:
         if where is not None:
-            click.echo(f"== {where}")
+            click.echo(terminal_line(f"== {where}"))
         show(rs, enterprise)
 
 
-def _said(sets, lang: str) -> None:
+def _said(failed: list[SafetrainError], lang: str) -> None:
     """Each archive of a workspace left out, on a line of its own; exit 2 when there is one."""
     import sys
 
-    for problem in getattr(sets, "failed", ()):
+    for problem in failed:
         click.echo(problem.line(lang), err=True)
-    if getattr(sets, "failed", None):
+    if failed:
         sys.exit(2)
 
 
@@ -80,18 +72,19 @@ def rules(archive, ruleset, fmt, lang):
     from ..reports.rulebook import figures_in_force, rules_markdown, rules_table
     from ..rules.catalog import removed_codes
 
-    sets = _rulesets(archive, ruleset)
+    sets, failed = _rulesets(archive, ruleset)
     if fmt == "json":  # a workspace: a list of its archives' objects, each naming its archive
         objects = [{**({"archive": where} if where is not None else {}), "ruleset": rs.name, "chain": list(rs.chain),
                     "industry": enterprise.industry if enterprise else None, "rules": rules_table(rs),
                     "removed": sorted(removed_codes()), "figures": figures_in_force(rs, enterprise)}
                    for where, rs, enterprise in sets]
-        click.echo(json.dumps(objects if isinstance(sets, _Sets) else objects[0], ensure_ascii=False, indent=2))
+        workspace = failed or sets[0][0] is not None
+        click.echo(json.dumps(objects if workspace else objects[0], ensure_ascii=False, indent=2))
     elif fmt == "markdown":
         _each(sets, lambda rs, enterprise: click.echo(rules_markdown(rs, lang), nl=False))
     else:
         _each(sets, lambda rs, enterprise: _rules_text(rs, enterprise, lang))
-    _said(sets, lang)
+    _said(failed, lang)
 
 
 def _rules_text(rs, enterprise, lang) -> None:
@@ -149,6 +142,6 @@ def explain(code, archive, ruleset, lang):
                              f"rule {code.upper()} was removed and is no longer checked; `safetrain rules` lists the rules")
     if rule is None:
         raise SafetrainError(f"没有规则 {code}（safetrain rules 列出全部规则）", f"no rule {code}; `safetrain rules` lists them")
-    sets = _rulesets(archive, ruleset)
+    sets, failed = _rulesets(archive, ruleset)
     _each(sets, lambda rs, enterprise: click.echo(rule_page(rule, rs, enterprise, lang), nl=False))
-    _said(sets, lang)
+    _said(failed, lang)

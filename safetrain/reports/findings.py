@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ..api import Result
 from ..batches import batched
+from ..controls import terminal_line
 from ..findings import Finding, summarize
 
 Style = Callable[[str, str], str]
@@ -32,11 +33,15 @@ def text_line(f: Finding, lang: str, style: Style = _plain) -> str:
     (a second line could pass for a finding of its own, or a CI log's `::error` command)."""
     code = style(f.code, f.severity)
     cite = f" [{f.citation}]" if f.citation else ""
-    return f"{style(location(f), 'path')}: {code} {_one_line(f.message(lang))}{cite}"
+    return f"{style(_one_line(location(f)), 'path')}: {code} {_one_line(f.message(lang))}{cite}"
 
 
 def _one_line(text: str) -> str:
-    return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎") if "\n" in text or "\r" in text else text
+    """`text` on one terminal line: a line end as ⏎, any other control escaped (an archive's
+    folder or a file may be named with one: an ESC would be a command to the terminal)."""
+    if "\n" in text or "\r" in text:
+        text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
+    return terminal_line(text)
 
 
 def summary_line(summary: dict, lang: str, archives: int | None = None) -> str:

@@ -295,3 +295,13 @@ def test_an_archive_linked_into_a_workspace_is_checked_once(workspace, tmp_path)
     (workspace / "loop").mkdir()
     (workspace / "loop" / "up").symlink_to(workspace, target_is_directory=True)
     assert [p.name for p in discover([workspace])] == ["a-good", "b-again", "c-good"]
+
+
+def test_an_archive_folder_named_with_a_control_character_is_escaped_on_the_terminal(workspace):
+    """A folder name holding ESC would be a command to the terminal: every "== archive" line and
+    every finding's location write it escaped, as messages do."""
+    (workspace / "b-bad").rename(workspace / "b\x1b[2Jx")
+    for args in (["check", workspace, "--as-of", AS_OF.isoformat(), "--exit-zero"], ["rules", workspace],
+                 ["templates", "list", workspace]):
+        r = run(*args)
+        assert "\x1b" not in r.output and "b\\x1b[2Jx" in r.output, (args, r.output)
