@@ -262,11 +262,12 @@ class Session:
     def entries(self) -> Iterator[tuple[Attendance, bool, float]]:
         """Each entry as the file lists it: (the entry, passed, the 学时 it credits); a person's
         second entry (A004) credits nothing, as counted_attendees counts them."""
-        seen: set[str] = set()
+        counted = self.counted_attendees()
+        once = counted is self.attendees  # nearly every session: nobody listed twice
+        first = None if once else set(map(id, counted))
         for a in self.attendees:
             ok = self.passed(a)
-            yield a, ok, 0.0 if a.person in seen else self.credited_hours(a, ok)
-            seen.add(a.person)
+            yield a, ok, self.credited_hours(a, ok) if once or id(a) in first else 0.0
 
     def head_count(self) -> tuple[int, int]:
         """(people attending, people who passed): each person once (counted_attendees)."""
