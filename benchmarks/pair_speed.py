@@ -18,6 +18,7 @@ that gives each apprentice, in id order, the cheapest place still free.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -109,6 +110,7 @@ def main() -> None:
     data, chain, origin = ruleset_tables(DEFAULT_RULESET, None)
     rs = build_ruleset(data, chain, origin)
     archive = mine(args.seed, args.mentors, args.apprentices)
+    gc.freeze()  # as `pair` finds the archive it loaded: set aside by the loader (loader.quiet_gc)
     plan_pairs(archive, rs, AS_OF)  # warm up: imports of scipy and numpy are not the pairing's cost
 
     solve, spent = solver_module.solve, []

@@ -89,12 +89,14 @@ def pairs_of(problem: PairingProblem, chosen: list[Choice]) -> list[Pair]:
 
 
 def unpaired_of(problem: PairingProblem, chosen: list[Choice]) -> list[Unpaired]:
+    import numpy as np
+
     paired = {ch.option.apprentice for ch in chosen}
     offered: dict[int, list[Person]] = {}
     opts = Options.of(problem.options)
-    for i, m in zip(opts.apprentice.tolist(), opts.mentor.tolist()):
-        if i not in paired:
-            offered.setdefault(i, []).append(problem.mentors[m])
+    left = ~np.isin(opts.apprentice, np.fromiter(paired, dtype=np.int64, count=len(paired)))
+    for i, m in zip(opts.apprentice[left].tolist(), opts.mentor[left].tolist()):  # the options of those left
+        offered.setdefault(i, []).append(problem.mentors[m])
     out = []
     for i, a in enumerate(problem.apprentices):
         if i in paired:

@@ -63,9 +63,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..cores import cpu_count
 from .problem import Option, Options, PairingProblem, most_at_once
 
 EXACT = 2**52
+THREADS_FROM = 20_000  # options: below this a part is solved in milliseconds, and one thread does
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +108,12 @@ def components(problem: PairingProblem) -> list[Options]:
         return []
     n = len(problem.apprentices)
     time_of = np.zeros(n, dtype=np.int64)
-    for k, group in enumerate(times(problem)):
+    groups = times(problem)
+    for k, group in enumerate(groups):
         time_of[group] = k
-    _, mentor_node = np.unique(time_of[opts.apprentice] * max(len(problem.mentors), 1) + opts.mentor,
-                               return_inverse=True)
+    mentor_node = time_of[opts.apprentice] * max(len(problem.mentors), 1) + opts.mentor
+    if len(groups) * len(problem.mentors) > 4 * len(opts):  # many times: number only the nodes in use
+        mentor_node = np.unique(mentor_node, return_inverse=True)[1].reshape(-1)
     size = n + int(mentor_node.max()) + 1
     graph = csr_matrix((np.ones(len(opts)), (opts.apprentice, n + mentor_node)), shape=(size, size))
     labels = connected_components(graph, directed=False)[1][opts.apprentice]
@@ -126,12 +130,22 @@ def solve(problem: PairingProblem) -> list[Choice]:
     return sorted(out + freed_places(problem, out), key=lambda c: c.option.apprentice)
 
 
-def best_in_times(problem: PairingProblem) -> list[Choice]:
-    """The optimal choices with each time's places kept until the time has ended (above)."""
-    out: list[Choice] = []
-    for part in components(problem):
-        out += _solve_part(problem, part)
-    return out
+def best_in_times(problem: PairingProblem, workers: int | None = None) -> list[Choice]:
+    """The optimal choices with each time's places kept until the time has ended (above).
+
+    The parts are independent, and scipy's solvers let go of the interpreter while they work, so
+    on a machine with more than one core the parts are solved in that many threads, the largest
+    first; the choices come back in the parts' order, the same whichever thread solved a part."""
+    parts = components(problem)
+    workers = min(workers or cpu_count(), len(parts))
+    if workers < 2 or sum(len(part) for part in parts) < THREADS_FROM:
+        return [c for part in parts for c in _solve_part(problem, part)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    largest_first = sorted(range(len(parts)), key=lambda k: -len(parts[k]))
+    with ThreadPoolExecutor(workers) as pool:
+        solved = dict(zip(largest_first, pool.map(lambda k: _solve_part(problem, parts[k]), largest_first)))
+    return [c for k in range(len(parts)) for c in solved[k]]
 
 
 def freed_places(problem: PairingProblem, chosen: list[Choice]) -> list[Choice]:

@@ -125,3 +125,77 @@ def test_a_mentor_found_full_is_not_asked_again_for_the_same_span(monkeypatch):
     chosen = best_in_times(problem)
     assert len(chosen) == 4 and freed_places(problem, chosen) == []  # one place each, all taken
     assert len(asked) == 4  # each mentor once, not once per apprentice left over (36 x 4)
+
+
+def many_parts(seed: int, months: int, days: int = 28, share: float = 0.5) -> PairingProblem:
+    """Apprentices on 4 posts (mentors work one post each), starting in `months` different months,
+    spans ending on day `days` of the month or 2 days after the start, some meeting and some not:
+    many parts, and times in which mentors are taken anew."""
+    rng = random.Random(seed)
+    post = Post("一队", "司机", None, date(2024, 1, 1))
+    apprentices = []
+    for i in range(120):
+        start = date(2024, 1 + rng.randrange(months), 1 + rng.randrange(20))
+        end = start.replace(day=days) if days > start.day else start.replace(day=start.day + 2)
+        apprentices.append(Apprentice(someone(f"A{i:03d}"), start, end, post))
+    mentors = tuple(someone(f"M{j:02d}") for j in range(24))
+    options = tuple(Option(i, j, rng.randint(0, 2), rng.randint(0, 1)) for i in range(120) for j in range(24)
+                    if j % 4 == i % 4 and rng.random() < share)
+    return PairingProblem(tuple(apprentices), mentors, options, 2, tuple(rng.randint(0, 30) for _ in range(24)))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_parts_solved_in_threads_are_the_parts_solved_in_turn(seed, monkeypatch):
+    """best_in_times solves independent parts in threads where there are cores: the same choices,
+    in the same order, as one part after another."""
+    import concurrent.futures
+
+    import safetrain.pairing.solver as solver
+
+    problem = many_parts(seed, months=6)
+    assert len(components(problem)) >= 8
+    pools = []
+    real = concurrent.futures.ThreadPoolExecutor
+
+    class Counted(real):
+        def __init__(self, *a, **kw):
+            pools.append(a)
+            super().__init__(*a, **kw)
+
+    monkeypatch.setattr(concurrent.futures, "ThreadPoolExecutor", Counted)
+    monkeypatch.setattr(solver, "THREADS_FROM", 0)
+    alone = best_in_times(problem, workers=1)
+    assert pools == []
+    assert best_in_times(problem, workers=2) == alone
+    assert pools == [(2,)]
+    assert len(alone) >= 40
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("months", [1, 12])
+def test_components_share_no_apprentice_and_no_mentor_of_one_time(seed, months):
+    """Parts against a plain union of apprentices with (time, mentor) nodes, with one time (mentors are
+    nodes as they are) and with many times of few options (the nodes in use numbered)."""
+    from safetrain.pairing.solver import times
+
+    problem = many_parts(seed, months) if months == 1 else many_parts(seed, months, days=0, share=0.15)
+    time_of = {i: k for k, group in enumerate(times(problem)) for i in group}
+    parent: dict = {}
+
+    def root(x):
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for o in problem.options:
+        parent[root(("a", o.apprentice))] = root(("m", time_of[o.apprentice], o.mentor))
+    want = {}
+    for o in problem.options:
+        want.setdefault(root(("a", o.apprentice)), []).append((o.apprentice, o.mentor))
+    got = [[(o.apprentice, o.mentor) for o in part] for part in components(problem)]
+    assert sorted(got) == sorted(want.values())
+    assert got == sorted(got, key=lambda part: min(a for a, _ in part))
+    if months == 1:
+        assert len(times(problem)) == 1
+    else:  # the nodes in use numbered: more (time, mentor) pairs than four per option
+        assert len(times(problem)) * len(problem.mentors) > 4 * len(problem.options)
