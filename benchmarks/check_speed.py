@@ -23,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from generate import GenerateError, add_years, generate  # this folder is sys.path[0] when run as a script
+from bytecode import compile_tree  # this folder is sys.path[0] when run as a script
+from generate import GenerateError, add_years, generate
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -128,6 +129,7 @@ def main(argv=None) -> int:
     ap.add_argument("--parse-only", action="store_true", help="time (a) only, e.g. before safetrain exists")
     ap.add_argument("--select", metavar="CODES", help="pass --select to the check (e.g. A,R: the integrity rules only)")
     args = ap.parse_args(argv)
+    print(compile_tree(REPO))
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
     end = dt.date.fromisoformat(args.as_of)

@@ -29,7 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from generate import GenerateError, generate  # this folder is sys.path[0] when run as a script
+from bytecode import compile_tree  # this folder is sys.path[0] when run as a script
+from generate import GenerateError, generate
 
 REPO = Path(__file__).resolve().parents[1]
 INDUSTRIES = ("manufacturing", "catering", "construction", "coal_mine", "hazardous_chemicals")
@@ -83,6 +84,7 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", action="store_true",
                     help="both commands with the parse cache, warm (default: --no-cache, every file read)")
     args = ap.parse_args(argv)
+    print(compile_tree(REPO))
     OPTIONS[:] = [] if args.cache else ["--no-cache"]
     with tempfile.TemporaryDirectory(prefix="safetrain-report-bench-") as tmp:
         workspace = Path(args.keep) if args.keep else Path(tmp) / "workspace"

@@ -44,7 +44,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from generate import GenerateError, generate  # this folder is sys.path[0] when run as a script
+from bytecode import compile_tree  # this folder is sys.path[0] when run as a script
+from generate import GenerateError, generate
 from tree_memory import measure as tree_memory
 
 HERE = Path(__file__).resolve().parent
@@ -128,6 +129,7 @@ class Table:
     def __init__(self, tree: Path, workdir: Path, repeat: int):
         self.tree, self.workdir, self.repeat = tree, workdir, repeat
         self.py = sys.executable
+        print(compile_tree(tree))
         help_text = run([self.py, "-m", "safetrain", "check", "--help"], tree).out
         self.has_cache = "--no-cache" in help_text
         self.ratios: dict[str, float] = {}
@@ -180,7 +182,7 @@ class Table:
 
     # timing ---------------------------------------------------------------------------------
     def alternate(self, a, b, before_b=None, repeat: int | None = None) -> tuple[list[Run], list[Run]]:
-        a(), (before_b and before_b()), b()  # warm-ups: page cache, .pyc files
+        a(), (before_b and before_b()), b()  # warm-ups: the page cache
         xs, ys = [], []
         for _ in range(repeat or self.repeat):
             xs.append(a())

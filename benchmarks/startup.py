@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from bytecode import compile_tree  # this folder is sys.path[0] when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("docx", "docxtpl", "openpyxl", "rich", "scipy", "numpy", "jinja2", "tomlkit")
 
@@ -31,6 +33,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=15)
     args = ap.parse_args()
+    print(compile_tree(ROOT))
     py = sys.executable
     cases = {
         "python -c pass": [py, "-c", "pass"],
