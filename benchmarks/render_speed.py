@@ -34,6 +34,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bytecode import compile_tree  # this folder is sys.path[0] when run as a script
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
@@ -133,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline-docs", type=int, default=150, help="documents the plain loop renders per run (150)")
     ap.add_argument("--workdir", type=Path, default=None, help="where to keep the generated archives")
     args = ap.parse_args(argv)
+    print(compile_tree(ROOT))
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
