@@ -13,6 +13,11 @@ from ..archive.reading.spec import FOLDERS
 from ..dates import add_months
 from .ruleset import Figure, RuleSet
 
+#: 学时 are written with a decimal or two (0.5, 1.5, 0.1), which binary floats hold only nearly: summed,
+#: 0.1 + 4.1 + 3.8 gives 7.999999999999999, short of 8 by one part in 10**16. A total is rounded to
+#: this many places, so that hours written to meet a figure meet it whatever order they are added in.
+HOURS_PLACES = 6
+
 
 class Context:
     def __init__(self, archive: Archive, ruleset: RuleSet, as_of: date):
@@ -164,7 +169,8 @@ class Context:
                  types: frozenset[str] | set[str] | None = None,
                  exclude: frozenset[str] | set[str] = frozenset()) -> float:
         """学时 credited to `pid` by sessions that ended between `start` and `end`
-        (inclusive, by the end's date), optionally only of `types` / not of `exclude`."""
+        (inclusive, by the end's date), optionally only of `types` / not of `exclude`;
+        rounded to HOURS_PLACES."""
         total = 0.0
         for s, a in self.sessions_of(pid):
             day = s.end.date()
@@ -173,7 +179,7 @@ class Context:
             if (types is not None and s.type not in types) or s.type in exclude:
                 continue
             total += s.credited_hours(a)
-        return total
+        return round(total, HOURS_PLACES)
 
     def credited_in_year(self, pid: str, year: int, *, types: frozenset[str] | None = None,
                          exclude: frozenset[str] = frozenset()) -> float:
@@ -189,7 +195,7 @@ class Context:
                     continue
                 day = s.end.year
                 years[day] = years.get(day, 0.0) + s.credited_hours(a)
-        return years.get(year, 0.0)
+        return round(years.get(year, 0.0), HOURS_PLACES)
 
     @cached_property
     def newcomers(self) -> list[Person]:

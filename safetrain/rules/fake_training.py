@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from ..archive.reading.models import Session
-from .context import Context
+from .context import HOURS_PLACES, Context
 from .registry import hit, rule
 
 _NAME_SEPARATORS = re.compile(r"[、,，;；/]+")
@@ -120,7 +120,7 @@ def implausible_hours(ctx: Context):
         minutes = (s.end - s.start).total_seconds() / 60
         days = (s.end.date() - s.start.date()).days + 1
         reasons, citations = [], []
-        if s.hours * per_hour.value > minutes:
+        if round(s.hours * per_hour.value, HOURS_PLACES) > minutes:  # 1.1 学时 x 45 is 49.50000000000001
             reasons.append((f"按每学时 {per_hour.value:g} 分钟需 {s.hours * per_hour.value:g} 分钟，"
                             f"但 {_when(s)} 只有 {minutes:g} 分钟",
                             f"at {per_hour.value:g} minutes each they need {s.hours * per_hour.value:g} minutes, "

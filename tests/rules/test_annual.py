@@ -172,3 +172,30 @@ def test_y003_high_risk_needs_48(memory_archive):
     fs = findings(root, select=["Y003"])
     assert [(f.code, f.subject) for f in fs] == [("Y003", "E1")]
     assert "48 学时" in fs[0].message_zh
+
+
+# -- hours written with decimals ------------------------------------------------
+
+def test_hours_that_add_up_to_the_figure_meet_it_whatever_floats_make_of_them(memory_archive):
+    """0.1 + 4.1 + 3.8 is 7.999999999999999 in binary floats: Y001 said "计 8 学时，少于规定的 8 学时".
+    Totals are rounded (Context.HOURS_PLACES); a tenth short is still short."""
+    files = {"people/E1.toml": person(hired="2022-05-01"), "people/E2.toml": person(hired="2022-05-01")}
+    for k, (day, hours) in enumerate((("2023-03-01", "0.1"), ("2023-04-01", "4.1"), ("2023-05-01", "3.8"))):
+        files[f"sessions/S{k}.toml"] = trained("E1", day, hours=hours)
+        files[f"sessions/T{k}.toml"] = trained("E2", day, hours="3.7" if hours == "3.8" else hours)
+    root = memory_archive(files, records_since="2023-01-01")
+    fs = findings(root, select=["Y001"])
+    assert [(f.code, f.subject, f.period) for f in fs] == [("Y001", "E2", "2023")]
+    assert "计 7.9 学时" in fs[0].message_zh
+
+
+def test_manager_hours_that_add_up_to_the_figure_meet_it(memory_archive):
+    """Y002 (0.1 + 10.2 + 1.7 = 12) and Y003 (0.4 + 16.4 + 15.2 = 32) with float sums just below."""
+    files = {"people/E1.toml": person(hired="2022-05-01", roles='["principal"]'),
+             "people/E2.toml": person(hired="2023-08-01", on_post="2023-09-01", roles='["safety_manager"]')}
+    for k, (day, hours) in enumerate((("2023-03-01", "0.1"), ("2023-04-01", "10.2"), ("2023-05-01", "1.7"))):
+        files[f"sessions/Y{k}.toml"] = trained("E1", day, kind="management", hours=hours)
+    for k, (day, hours) in enumerate((("2023-09-05", "0.4"), ("2023-10-05", "16.4"), ("2023-11-06", "15.2"))):
+        files[f"sessions/Z{k}.toml"] = trained("E2", day, kind="management", hours=hours, end=f"{day}T17:30:00")
+    root = memory_archive(files, records_since="2023-01-01")
+    assert found(root, select=["Y002", "Y003"]) == []

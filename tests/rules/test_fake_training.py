@@ -84,6 +84,16 @@ def test_f002_more_hours_than_minutes(memory_archive):
     assert fs[0].citation == "学时按45分钟计（无全国统一文本，可配置）"
 
 
+def test_f002_hours_that_fit_the_minutes_exactly_fit_whatever_floats_make_of_them(memory_archive):
+    """1.1 学时 x 45 minutes is 49.50000000000001 in binary floats: a session of 49 min 30 s was "too short"."""
+    root = memory_archive({
+        "people/E1.toml": person(hired="2023-06-01"),
+        "sessions/S1.toml": held(E1, "2023-07-01T08:30:00", "2023-07-01T09:19:30", hours="1.1"),
+        "sessions/S2.toml": held(E1, "2023-07-02T08:30:00", "2023-07-02T09:19:29", hours="1.1"),
+    })
+    assert [(f.code, f.subject) for f in findings(root, select=["F002"])] == [("F002", "S2")]
+
+
 def test_f002_more_than_the_daily_maximum(memory_archive):
     root = memory_archive({
         "people/E1.toml": person(hired="2023-06-01"),

@@ -358,3 +358,15 @@ def test_p002_p003_judge_everyone_when_a_rule_set_switches_p001_off(memory_archi
     off = memory_archive({**files, "rules/r.toml": 'extends = "national"\nname = "r"\n[rules]\nP001 = { enabled = false }\n'},
                          ruleset="rules/r.toml")
     assert found(off, select=["P"]) == [("P002", "E1", None), ("P003", "E1", None)]
+
+
+def test_p002_hours_that_add_up_to_the_figure_meet_it(memory_archive):
+    """6.6 + 9.7 + 7.7 is 23.999999999999996 in binary floats: P002 said "计 24 学时，少于规定的 24 学时"."""
+    files = {"people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06")}
+    for lv, day, hours in (("company", "2023-07-03", "6.6"), ("workshop", "2023-07-04", "9.7"),
+                           ("team", "2023-07-05", "7.7")):
+        files[f"sessions/E1-{lv}.toml"] = pre_job("E1", lv, day, hours=hours)
+    assert found(memory_archive(files), select=["P002"]) == []
+    files["sessions/E1-team.toml"] = pre_job("E1", "team", "2023-07-05", hours="7.6")
+    fs = findings(memory_archive(files), select=["P002"])
+    assert [f.code for f in fs] == ["P002"] and "23.9 学时" in fs[0].message_zh
