@@ -34,20 +34,19 @@ class Finding:
         return (self.file, self.line or 0, self.code, self.subject, self.period or "")
 
     def to_dict(self, lang: str = "zh") -> dict:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "severity": self.severity,
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "subject": self.subject,
-            "period": self.period,
-            "message": self.message(lang),
-            "message_zh": self.message_zh,
-            "message_en": self.message_en,
-            "citation": self.citation,
-        }
+        """The finding as JSON shows it. RULES.md: `line` "when known", `period` for per-period rules,
+        "else absent": a key without a value is left out, not written null."""
+        out = {"code": self.code, "name": self.name, "severity": self.severity, "file": self.file}
+        if self.line is not None:
+            out["line"] = self.line
+            if self.column is not None:
+                out["column"] = self.column
+        out["subject"] = self.subject
+        if self.period is not None:
+            out["period"] = self.period
+        out.update(message=self.message(lang), message_zh=self.message_zh, message_en=self.message_en,
+                   citation=self.citation)
+        return out
 
 
 def summarize(findings: Iterable[Finding]) -> dict:

@@ -126,9 +126,10 @@ def test_json_shape(make_archive):
     assert set(doc) == {"archive", "as_of", "ruleset", "findings", "summary"}
     assert doc["as_of"] == "2024-06-30" and doc["ruleset"] == "national"
     first = doc["findings"][0]
-    assert {k: first[k] for k in ("code", "name", "severity", "file", "line", "subject", "period", "citation")} == {
+    assert {k: first[k] for k in ("code", "name", "severity", "file", "line", "subject", "citation")} == {
         "code": "A006", "name": "invalid-id-number", "severity": "error", "file": "people/E1.toml",
-        "line": 6, "subject": "E1", "period": None, "citation": "GB 11643"}
+        "line": 6, "subject": "E1", "citation": "GB 11643"}
+    assert "period" not in first  # RULES.md: a period for per-period rules, "else absent" (not null)
     assert first["message_zh"].startswith("身份证号无效") and first["message_en"].startswith("invalid ID number")
     assert doc["summary"]["errors"] == 2 and doc["summary"]["warnings"] == 1 and doc["summary"]["by_code"]["R004"] == 1
 
@@ -278,3 +279,15 @@ def test_a_broken_file_a_rule_set_extends_is_not_blamed_on_safetrain_toml(make_a
     (root / "r.toml").unlink()
     r = run("check", str(root), *AS_OF)
     assert r.exit_code == 2 and "safetrain.toml：`ruleset` 找不到规则集文件" in r.output, r.output
+
+
+def test_json_finding_keys_without_a_value_are_absent():
+    """RULES.md: `line` "when known", `period` for per-period rules, "else absent"."""
+    from safetrain.findings import Finding
+
+    dated = Finding("D001", "safetrain.toml", "enterprise", "缺", "missing", period="2024-Q1", line=3, column=1)
+    assert dated.to_dict()["period"] == "2024-Q1" and dated.to_dict()["line"] == 3 and dated.to_dict()["column"] == 1
+    bare = Finding("A008", "people/E1.toml", "E1", "缺", "missing").to_dict("en")
+    assert not {"period", "line", "column"} & set(bare) and bare["message"] == "missing"
+    assert list(bare) == ["code", "name", "severity", "file", "subject", "message", "message_zh", "message_en",
+                          "citation"]
