@@ -95,8 +95,9 @@ def implausible_hours(ctx: Context):
     """
     A session's `hours` need more time than it lasted (hours × the minutes
     of one 学时, 45, is more than end − start), or more than the daily
-    maximum (8 学时) times the calendar days it spans. About the session, at
-    its `hours`.
+    maximum (8 学时) times the calendar days it spans ([start, end): one
+    ending at 00:00 does not span that day). About the session, at its
+    `hours`.
 
     Why:
     宁夏方案 二(十一) orders "严厉打击虚假培训"; 学时 that do not fit in the
@@ -118,7 +119,9 @@ def implausible_hours(ctx: Context):
         if s.end < s.start:
             continue  # A009's
         minutes = (s.end - s.start).total_seconds() / 60
-        days = (s.end.date() - s.start.date()).days + 1
+        # the calendar days of [start, end): a session ending at 00:00 does not run into that day
+        last = (s.end - timedelta(microseconds=1)).date() if s.end > s.start and s.end.time() == time() else s.end.date()
+        days = (last - s.start.date()).days + 1
         reasons, citations = [], []
         if round(s.hours * per_hour.value, HOURS_PLACES) > minutes:  # 1.1 学时 x 45 is 49.50000000000001
             reasons.append((f"按每学时 {per_hour.value:g} 分钟需 {s.hours * per_hour.value:g} 分钟，"

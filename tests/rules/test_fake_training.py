@@ -94,6 +94,21 @@ def test_f002_hours_that_fit_the_minutes_exactly_fit_whatever_floats_make_of_the
     assert [(f.code, f.subject) for f in findings(root, select=["F002"])] == [("F002", "S2")]
 
 
+def test_f002_a_session_ending_at_midnight_spans_only_the_days_before(memory_archive):
+    """[start, end): 08:00 to 00:00 the next day is one calendar day (the cap 8), as 08:00 to 23:59 is;
+    a minute past midnight is a second day."""
+    root = memory_archive({
+        "people/E1.toml": person(hired="2023-06-01"),
+        "sessions/S1.toml": held(E1, "2023-07-01T08:00:00", "2023-07-02T00:00:00", hours="16"),
+        "sessions/S2.toml": held(E1, "2023-07-03T08:00:00", "2023-07-03T23:59:00", hours="16"),
+        "sessions/S3.toml": held(E1, "2023-07-05T08:00:00", "2023-07-06T00:01:00", hours="16"),
+        "sessions/S4.toml": held(E1, "2023-07-07T00:00:00", "2023-07-08T00:00:00", hours="8"),
+    })
+    fs = findings(root, select=["F002"])
+    assert [f.subject for f in fs] == ["S1", "S2"]
+    assert "1 个日历日" in fs[0].message_zh and "over 1 calendar day(s)" in fs[0].message_en
+
+
 def test_f002_more_than_the_daily_maximum(memory_archive):
     root = memory_archive({
         "people/E1.toml": person(hired="2023-06-01"),
