@@ -89,27 +89,40 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
     if not waivers:
         return found
     by_key: dict[tuple[str, str | None], list[int]] = {}  # (rule, subject or None): no scan per finding
-    for i, (subject, _, _, w) in enumerate(waivers):
+    by_file: dict[tuple[str, str], list[int]] = {}  # (rule, file) of a record's waivers
+    for i, (subject, file, _, w) in enumerate(waivers):
         by_key.setdefault((w.rule, subject), []).append(i)
+        if subject is not None:
+            by_file.setdefault((w.rule, file), []).append(i)
     used: set[int] = set()
-    misplaced: dict[int, str] = {}  # waiver -> the file of a finding it would silence if it were there
+    misplaced: dict[int, tuple[str, str]] = {}  # waiver -> where it would silence a finding (zh, en)
     kept = []
     for f in found:
         silenced = False
         if f.code not in _UNWAIVABLE:
             # this file's subject (ARCHIVE-FORMAT), not another kind's record of the same id: the
             # finding's own file's (a mentorship's also from its apprentice's person file:
-            # mentorships/<apprentice>.toml has their id), or the person's, for the rules whose
-            # findings about a person are filed on another record's file (P006, F001, F003, M003)
+            # mentorships/<apprentice>.toml has their id); for the rules whose findings about a
+            # person are filed on another record's file (P006, F001, F003, M003), the person's, or
+            # the file the finding is filed on (an introduction waiving P006 for those it concerns:
+            # otherwise its `waivers` could silence nothing)
             elsewhere = RULES[f.code].person_elsewhere if f.code in RULES else False
             apprentice = not elsewhere and kind_of_path(f.file) == "mentorship"
             expired = []
             candidates = sorted(by_key.get((f.code, f.subject), ()), key=lambda i: waivers[i][1] != f.file)
+            if elsewhere:
+                candidates += [i for i in by_file.get((f.code, f.file), ()) if i not in candidates]
             for i in (*candidates, *by_key.get((f.code, None), ())):  # the finding's own file first, then the archive's
                 subject, file, kind, w = waivers[i]
-                if subject is not None and (kind != "person" if elsewhere
+                if subject is not None and (kind != "person" and file != f.file if elsewhere
                                             else file != f.file and not (apprentice and kind == "person")):
-                    misplaced.setdefault(i, f.file)
+                    if elsewhere and f.subject in archive.people:  # about the person: their file takes it
+                        home = archive.people[f.subject].file
+                        misplaced.setdefault(i, (f"：{w.rule} 的问题是关于 {f.subject} 的，豁免应写在 {home} 中",
+                                                 f": the {w.rule} finding is about {f.subject}, the waiver goes in {home}"))
+                    else:
+                        misplaced.setdefault(i, (f"：{w.rule} 的问题记在 {f.file}，豁免应写在该文件中",
+                                                 f": the {w.rule} finding is about {f.file}, the waiver goes in that file"))
                     continue
                 if w.until is None or as_of <= w.until:
                     used.add(i)  # the one that silences it; a second waiver of it silences nothing (A011)
@@ -138,8 +151,7 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
                 off_en = "" if w.rule in ran else f" (the rule set {ruleset.name} does not judge {w.rule})"
             then_zh, then_en = "，可以删除", "; remove it"
             if i in misplaced and w.rule not in _UNWAIVABLE:  # it means a finding about another record of this id
-                then_zh = f"：{w.rule} 的问题记在 {misplaced[i]}，豁免应写在该文件中"
-                then_en = f": the {w.rule} finding is about {misplaced[i]}, the waiver goes in that file"
+                then_zh, then_en = misplaced[i]
             kept.append(_complete(hit(
                 who, file,
                 f"对 {w.rule} 的豁免没有豁免任何问题{off_zh}{then_zh}",

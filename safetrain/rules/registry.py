@@ -100,7 +100,7 @@ def rule(code: str, name: str, severity: str = "error", *, title: str, figures: 
     title: its Chinese title; figures: the rule set figures it reads (shown by
     `explain`); needs_enterprise: skip it when safetrain.toml is unusable;
     person_elsewhere: its findings are about a person, filed on another record's file
-    (the waivers that silence them are the person's).
+    (the waivers that silence them are the person's, or those of the file they are filed on).
     """
     if not _CODE.match(code) or code in _registry or severity not in ("error", "warning", "info") or not title:
         raise ValueError(f"bad rule registration {code} {name}")

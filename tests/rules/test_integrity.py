@@ -444,6 +444,36 @@ def test_a_person_files_waiver_still_silences_findings_filed_on_other_records(me
     assert found(root, select=["P006", "A011"]) == []
 
 
+def test_an_introduction_may_waive_p006_for_those_it_concerns(memory_archive):
+    """P006 is filed on the introduction: a waiver there silences its findings (every person it names),
+    not another introduction's; without it an introduction's `waivers` could silence nothing."""
+    root = memory_archive({
+        "people/E1.toml": person(hired="2020-01-01"),
+        "people/E2.toml": person("李四", hired="2020-01-01"),
+        "introductions/laser.toml": introduction(waivers='[{ rule = "P006", reason = "厂家现场指导，经安全科批准" }]'),
+        "introductions/press.toml": introduction(title='"冲压机"'),
+    })
+    got = [(f.code, f.subject, f.file) for f in findings(root, select=["P006", "A011"])]
+    assert got == [("P006", "E1", "introductions/press.toml"), ("P006", "E2", "introductions/press.toml")]
+
+
+def test_a011_says_where_a_waiver_of_a_finding_about_a_person_goes(memory_archive):
+    """A waiver of F001 in a session that is not where the finding is filed, but shares the person's id:
+    the advice names the person's file (the P006/F001 findings are about the person), not the file
+    the finding is filed on, where the waiver already was for P006 before introductions could waive it."""
+    overlap = dict(start="2023-09-01T08:30:00", end="2023-09-01T17:30:00", type='"all_staff"', level=None)
+    root = memory_archive({
+        "people/E1.toml": person(),
+        "sessions/s1.toml": session('{ person = "E1", score = 90 }', **overlap),
+        "sessions/E1.toml": session('{ person = "E1", score = 90 }', waivers='[{ rule = "F001", reason = "x" }]',
+                                    **overlap),
+    })
+    [a011] = [f for f in findings(root, select=["F001", "A011"]) if f.code == "A011"]
+    assert a011.file == "sessions/E1.toml"
+    assert a011.message_en.endswith(": the F001 finding is about E1, the waiver goes in people/E1.toml")
+    assert a011.message_zh.endswith("：F001 的问题是关于 E1 的，豁免应写在 people/E1.toml 中")
+
+
 def test_a001_a002_cannot_be_waived_and_such_a_waiver_is_reported(memory_archive):
     """A file with A002 is left out of every rule: a waiver must not make it vanish silently."""
     root = memory_archive({
