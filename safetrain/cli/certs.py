@@ -43,7 +43,7 @@ def cert_add(pid, archive, lang, **given):
     fill_required(_CERT_FIELDS, list(CERTIFICATE.required), values, lang)
     with editing(archive) as ed:
         rel = add_certificate(ed, pid, values)
-        number = ed.shown(values["number"])  # an ID number inside it, masked as in every output
+        number = ed.shown(values["number"], pid)  # an ID number inside it, masked as in every output
     echo(lang, f"已在 {rel} 登记证书 {number}", f"recorded certificate {number} in {rel}")
 
 
@@ -97,7 +97,7 @@ def cert_review(pid, number, day, archive, lang):
 
     with editing(archive) as ed:
         rel = review(ed, pid, number, day)
-        number = ed.shown(number)
+        number = ed.shown(number, pid)
     echo(lang, f"已在 {rel} 登记证书 {number} 于 {day} 复审", f"recorded the review of {number} on {day} in {rel}")
 
 
@@ -123,6 +123,6 @@ def cert_renew(pid, number, issued, expires, new_number, archive, lang):
 
     with editing(archive) as ed:
         rel = renew(ed, pid, number, issued, expires, new_number)
-        shown = ed.shown(new_number or number)
+        shown = ed.shown(new_number or number, pid)
     echo(lang, f"已在 {rel} 登记换发的证书 {shown}（{issued} 至 {expires}）",
          f"recorded the renewed certificate {shown} ({issued} to {expires}) in {rel}")

@@ -270,3 +270,26 @@ def test_attend_refusal_names_each_person(archive):
     assert r.exit_code == 2 and r.output.count("\n") == 1
     assert "E1：学时 99 超过本期培训学时 8；E2：学时 99 超过本期培训学时 8；未作任何修改" in r.output, r.output
     assert snapshot(archive) == before
+
+
+def test_cert_commands_mask_the_persons_own_id_number_in_a_certificate_number(make_archive):
+    """A number holding the holder's ID number with a suffix ("…501X01") is shaped like no ID number:
+    cert add/review/renew printed it whole where check, cert list and every document mask it; the
+    masked form cert list shows is accepted as the number."""
+    own = "64010419810305501X"
+    root = make_archive({"people/E1.toml": person(id_number=f'"{own}"')})
+    outputs = [run("cert", "add", "E1", "--kind", "other", "--category", "健康证", "--number", own + "01",
+                   "--issued", "2024-03-01", "--expires", "2030-01-01", root)]
+    listed = run("cert", "list", root, "--as-of", "2024-06-30", "--person", "E1", "--format", "json").output
+    [shown] = [c["number"] for c in json.loads(listed)["certificates"]]
+    assert own not in shown and shown.endswith("01")
+    outputs.append(run("cert", "renew", "E1", shown, "--issued", "2026-01-01", "--expires", "2032-01-01",
+                       "--new-number", own + "02", "--lang", "en", root))
+    outputs.append(run("cert", "review", "E1", own + "02", "--date", "2026-06-01", root))
+    outputs.append(run("cert", "review", "E1", own + "03", "--date", "2026-06-01", root))  # no such number
+    assert [r.exit_code for r in outputs] == [0, 0, 0, 2], [r.output for r in outputs]
+    for r in outputs:
+        assert own not in r.output and own[:-1] not in r.output, r.output
+    assert "640104********501X01" in outputs[0].output and "640104********501X02" in outputs[1].output
+    text = (root / "people/E1.toml").read_text("utf-8")
+    assert f'number = "{own}01"' in text and f'number = "{own}02"' in text and "reviews = [2026-06-01]" in text

@@ -296,12 +296,35 @@ class Editor:
         """Whether messages mask 身份证号: the archive's settings.mask_id_numbers (true when unreadable)."""
         return self.settings.mask_id_numbers
 
-    def shown(self, text: str) -> str:
+    def shown(self, text: str, person: str | None = None) -> str:
         """`text` as a message may print it: anything shaped like a 身份证号 masked (a certificate
-        number is often one with a letter in front), unless the settings say not to."""
-        from ..reading.gbcodes import masked_value
+        number is often one with a letter in front), and the `person`'s own id_number wherever it
+        is in it (with a suffix after it, "64010419810305501X01", it is shaped like none), as
+        check's messages mask them; unless the settings say not to."""
+        from ..reading.gbcodes import mask_id_numbers_in
 
-        return masked_value(str(text)) if self.masks else str(text)
+        if not self.masks:
+            return str(text)
+        return mask_id_numbers_in(str(text), self._id_number(person) if person is not None else None)
+
+    def masker(self, pid: str):
+        """`shown` for many texts about one person: their file read once."""
+        from ..reading.gbcodes import mask_id_numbers_in
+
+        if not self.masks:
+            return str
+        known = self._id_number(pid)
+        return lambda text: mask_id_numbers_in(str(text), known)
+
+    def _id_number(self, pid: str) -> str | None:
+        """The person's id_number as their file gives it (None: none, or no readable file)."""
+        known = None
+        if self.index.rel("person", pid) is not None:
+            try:
+                known = self.read("person", pid)[2].get("id_number")
+            except EditError:
+                pass
+        return known if isinstance(known, str) else None
 
     def check_new_id(self, kind: str, rid: str) -> None:
         """Refuse a malformed id, or one a record of `kind` already has (in any sub-folder)."""

@@ -85,15 +85,16 @@ def certificate_index(ed: Editor, pid: str, number: str) -> tuple[str, int, dict
     rel, _, data = ed.read("person", pid)
     certs = [(i, c) for i, c in enumerate(data.get("certificates", [])) if isinstance(c, dict)]
     found = [(i, c) for i, c in certs if c.get("number") == number]
+    shown = ed.masker(pid)  # as `cert list` prints them: the person's own ID number masked too
     if not found and "*" in number:
-        found = [(i, c) for i, c in certs if ed.shown(c.get("number")) == number]
+        found = [(i, c) for i, c in certs if shown(c.get("number")) == number]
         if len({str(c.get("number")) for _, c in found}) > 1:
             raise EditError(f"{rel}：证号 {number} 可对应多张证书，请写出完整证号",
                             f"{rel}: {number} fits certificates of more than one number; give the whole number", rel)
     if not found:
-        have = [ed.shown(c.get("number")) for c in data.get("certificates", []) if isinstance(c, dict)]
-        raise EditError(f"{rel}：没有证号为 {ed.shown(number)} 的证书（已登记：{'、'.join(have) or '无'}）",
-                        f"{rel}: no certificate numbered {ed.shown(number)} (recorded: {', '.join(have) or 'none'})", rel)
+        have = [shown(c.get("number")) for c in data.get("certificates", []) if isinstance(c, dict)]
+        raise EditError(f"{rel}：没有证号为 {shown(number)} 的证书（已登记：{'、'.join(have) or '无'}）",
+                        f"{rel}: no certificate numbered {shown(number)} (recorded: {', '.join(have) or 'none'})", rel)
     i, cert = max(found, key=lambda ic: (str(ic[1].get("issued")), ic[0]))
     return rel, i, cert
 

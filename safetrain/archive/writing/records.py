@@ -179,7 +179,7 @@ def add_certificate(ed: Editor, pid: str, cert: dict) -> str:
     cert = {k: v for k, v in cert.items() if v is not None and v != []}
     for old in data.get("certificates", []):
         if all(old.get(k) == cert.get(k) for k in ("kind", "number", "issued")):
-            number = ed.shown(cert.get("number"))
+            number = ed.shown(cert.get("number"), pid)
             raise EditError(f"{rel}：`certificates`：证书 {number}（{cert.get('issued')} 发证）已登记",
                             f"{rel}: `certificates`: certificate {number} issued {cert.get('issued')} is already recorded", rel)
     for day in cert.get("reviews", []):  # as `cert review` refuses them
