@@ -115,7 +115,7 @@ def test_waivers_in_the_new_files_are_read(memory_archive):
     # P006's findings are about people and filed on the introduction: its waiver silences them
     assert [(f.code, f.subject) for f in findings(memory_archive(files), select=["A011", "P006"])] == []
     files["introductions/I1.toml"] = introduction(waivers='[{ rule = "R001", reason = "试用" }]')
-    assert [(f.code, f.subject) for f in findings(memory_archive(files), select=["A011", "P006"])] == [
+    assert [(f.code, f.subject) for f in findings(memory_archive(files), select=["A011", "P006", "R001"])] == [
         ("P006", "E1"), ("A011", "I1")]
 
 
