@@ -65,19 +65,48 @@ def _event(e: Event, stamp: str) -> Iterable[str]:
     yield "END:VEVENT"
 
 
+#: the calendar's own checksum (an iCalendar X- property, which calendar programs pass over): the
+#: SHA-256 of the file without this line, so a calendar someone added an event to is theirs
+CHECKSUM = "X-SAFETRAIN-SHA256:"
+_LARGEST = 64 << 20  # no calendar of ours is near this size
+
+
 def written_by_safetrain(path) -> bool:
-    """A calendar file this program wrote (its PRODID), which `expiring --ics` may replace."""
+    """A calendar file this program wrote (its PRODID) and nobody changed since (its checksum),
+    which `expiring --ics` may replace: one with an event added, or written by hand with our PRODID,
+    is the user's."""
     with open(path, "rb") as fh:
-        head = fh.read(512)
-    return head.startswith(b"BEGIN:VCALENDAR\r\n") and f"\r\nPRODID:{PRODID}\r\n".encode() in head
+        data = fh.read(_LARGEST + 1)
+    if len(data) > _LARGEST or not data.startswith(b"BEGIN:VCALENDAR\r\n") \
+            or f"\r\nPRODID:{PRODID}\r\n".encode() not in data[:512]:
+        return False
+    mark = f"\r\n{CHECKSUM}".encode()
+    at = data.find(mark)
+    if at < 0:
+        return False
+    end = data.find(b"\r\n", at + len(mark))
+    if end < 0:
+        return False
+    return data[at + len(mark):end].decode("ascii", "replace") == _digest(data[:at] + data[end:])
+
+
+def _digest(data: bytes) -> str:
+    """SHA-256 in unpadded URL-safe base64: 43 characters, so the line stays under 75 octets."""
+    import base64
+    import hashlib
+
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
 
 
 def calendar(events: Iterable[Event], *, stamp: datetime, name: str, prodid: str = PRODID) -> str:
-    """A VCALENDAR holding `events`; `stamp` (UTC) is every event's DTSTAMP."""
+    """A VCALENDAR holding `events`; `stamp` (UTC) is every event's DTSTAMP. Its header carries
+    its checksum (CHECKSUM), so that an edited calendar is never taken for ours."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{escape(name)}"]
     dtstamp = f"{stamp:%Y%m%dT%H%M%S}Z"
     for e in events:
         lines.extend(_event(e, dtstamp))
     lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+    text = "".join(fold(line) + "\r\n" for line in lines)
+    cut = text.index("\r\nX-WR-CALNAME:")  # the checksum line goes before the name: header lines all
+    return text[:cut] + f"\r\n{CHECKSUM}{_digest(text.encode('utf-8'))}" + text[cut:]

@@ -78,3 +78,25 @@ def test_nothing_readable_says_nothing_due_and_keeps_the_calendar(make_archive, 
     r = run("expiring", str(root), "--as-of", "2024-06-30", "--ics", str(ics))
     assert r.exit_code == 2 and "格式版本 2" in r.output and "没有过期" not in r.output
     assert ics.read_bytes() == before
+
+
+def test_a_calendar_someone_changed_is_theirs_and_replaced_only_with_force(make_archive, tmp_path):
+    """README: an earlier output is replaced only when untouched since. The PRODID alone named any file
+    bearing it ours: a calendar with an event added by the user was replaced, the event lost."""
+    root = make_archive(PEOPLE)
+    ics = tmp_path / "due.ics"
+    assert run("expiring", str(root), "--as-of", "2024-06-30", "--ics", str(ics)).exit_code == 0
+    ours = ics.read_bytes()
+    assert run("expiring", str(root), "--as-of", "2024-07-31", "--ics", str(ics)).exit_code == 0  # untouched: replaced
+    assert ics.read_bytes() != ours
+    mine = b"BEGIN:VEVENT\r\nUID:mine-1@example\r\nDTSTART;VALUE=DATE:20240801\r\nSUMMARY:meeting\r\nEND:VEVENT\r\n"
+    edited = ics.read_bytes().replace(b"END:VCALENDAR\r\n", mine + b"END:VCALENDAR\r\n")
+    ics.write_bytes(edited)
+    r = run("expiring", str(root), "--as-of", "2024-06-30", "--ics", str(ics), "--lang", "en")
+    assert r.exit_code == 2 and "--force" in r.output and ics.read_bytes() == edited
+    by_hand = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//safetrain//safetrain//ZH\r\n" + mine + b"END:VCALENDAR\r\n"
+    ics.write_bytes(by_hand)
+    assert run("expiring", str(root), "--as-of", "2024-06-30", "--ics", str(ics)).exit_code == 2
+    assert ics.read_bytes() == by_hand
+    assert run("expiring", str(root), "--as-of", "2024-06-30", "--ics", str(ics), "--force").exit_code == 0
+    assert ics.read_bytes() == ours
