@@ -52,6 +52,7 @@ def test_attend_keeps_crlf(archive):
     (["E3", "E1", "--score", "80"], "错误：sessions/2023/S1.toml：`attendees`：人员 E1 已在参加人员中；未作任何修改"),
     (["E3", "--hours", "9"], "错误：sessions/2023/S1.toml：`attendees`：E3：学时 9 超过本期培训学时 8；未作任何修改"),
     (["E3", "--score", "-1"], "`score` = -1 应不小于 0"),
+    (["E3", "--score", "150"], "E3：成绩 150 超过 100 分：请核对（是否多打了一位？）；未作任何修改"),  # as import refuses it
     (["E3", "--score", "80", "--passed"], "错误：--score 与 --passed/--failed 只能给一个"),
     (["E3", "E3"], "错误：同一人员在命令中出现了两次"),
     (["E3"], "错误：sessions/2023/S1.toml：`attendees`：E3：没有成绩或结果（本期培训有考核）：请给出 --score 或 "
@@ -309,3 +310,13 @@ def test_a_scan_that_changes_while_it_is_copied_is_not_attached(archive, tmp_pat
     r = run("attach", "sessions/S1", scan, "-a", archive, "--lang", "en")
     assert r.exit_code == 2 and "changed while it was being copied" in r.output, r.output
     assert snapshot(archive) == before
+
+
+def test_attend_takes_a_score_above_100_where_the_pass_mark_is_on_another_scale(make_archive):
+    root = make_archive({"people/E1.toml": person(), "people/E3.toml": person("王五"),
+                         "sessions/S1.toml": session(pass_mark="90", attendees='{ person = "E1", score = 95 }'),
+                         "sessions/S2.toml": session(pass_mark="120", attendees='{ person = "E1", score = 130 }')})
+    assert run("attend", "S1", "E3", "--score", "101", "-a", root).exit_code == 2
+    r = run("attend", "S2", "E3", "--score", "150", "-a", root)
+    assert r.exit_code == 0, r.output
+    assert '{ person = "E3", score = 150 }' in (root / "sessions/S2.toml").read_text("utf-8")

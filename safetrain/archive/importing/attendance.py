@@ -17,7 +17,7 @@ from typing import Any
 
 from ..writing.edit import Editor
 from ..writing.inputs import InputError, is_blank, parse_bool, parse_id, parse_number
-from ..writing.records import assessed, attend, no_person_file
+from ..writing.records import MAX_SCORE, assessed, attend, no_person_file, pass_mark_of, score_too_high
 from .roster import EXAMPLE_ID, ImportReport, row_error
 from .sheets import read_sheet
 
@@ -67,9 +67,7 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, footer=sheet.footer, sheet=sheet.name)
     _, _, data = ed.read("session", sid)
     is_assessed = assessed(data)
-    pass_mark = data.get("pass_mark")
-    if not isinstance(pass_mark, (int, float)):
-        pass_mark = ed.settings.pass_mark  # a session without its own takes the archive's
+    pass_mark = pass_mark_of(ed, data)  # a session without its own takes the archive's
     entries: list[dict] = []
     rows: list[int] = []
     first_row: dict[str, int] = {}
@@ -115,10 +113,6 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     return report
 
 
-#: the highest score a sheet may give (a score of 850 is 85 typed with one 0 too many)
-MAX_SCORE = 100
-
-
 def _implausible(sheet, row: int, entry: dict, cells: dict, pass_mark: float) -> list:
     """What a row says that cannot be so, and is never written as it stands: a score above
     MAX_SCORE, 合格 beside a score under the pass mark (a retake says 补考合格), or 不合格
@@ -127,7 +121,7 @@ def _implausible(sheet, row: int, entry: dict, cells: dict, pass_mark: float) ->
     score = entry.get("score")
     if score is None:
         return []
-    if score > MAX_SCORE and pass_mark <= MAX_SCORE:  # out of 100 (a pass mark above it: another scale)
+    if score_too_high(score, pass_mark):  # as `attend` refuses it
         return [row_error(sheet, row, "score", f"成绩 {score:g} 超过 {MAX_SCORE} 分：请核对（是否多打了一位？），本行未登记",
                           f"score {score:g} is above {MAX_SCORE}: check it (a digit too many?); this row was not listed")]
     retake = any(_RETAKE.match(str(cells.get(k) or "").strip()) for k in ("passed", "score"))

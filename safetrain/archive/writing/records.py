@@ -68,13 +68,13 @@ def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, stri
     result = AttendResult(rel)
     current = data.get("attendees", [])
     at = {a.get("person"): i for i, a in enumerate(current) if isinstance(a, dict)}
-    hours = data.get("hours")
+    hours, mark = data.get("hours"), pass_mark_of(ed, data)
     edits: list = []
     new: list[dict] = []
     seen: set[str] = set()
     for n, entry in enumerate(entries):
         pid = entry["person"]
-        problem = _attendee_problem(ed, entry, hours)
+        problem = _attendee_problem(ed, entry, hours, mark)
         if problem is None and pid in seen:
             problem = ("person", f"人员 {pid} 重复出现", f"person {pid} is listed twice")
         if problem:
@@ -122,8 +122,7 @@ def _result_against_score(ed: Editor, session: dict, old: dict, entry: dict) -> 
     would not say what was asked; (zh, en), or None."""
     if entry.get("passed") is not False or "score" in entry or not isinstance(old.get("score"), (int, float)):
         return None
-    mark = session.get("pass_mark")
-    mark = mark if isinstance(mark, (int, float)) and not isinstance(mark, bool) else ed.settings.pass_mark
+    mark = pass_mark_of(ed, session)
     score = old["score"]
     if score < mark:
         return None
@@ -142,7 +141,22 @@ def no_person_file(pid: str, index: Index | None = None) -> tuple[str, str]:
     return f"人员 {shown} 没有人员档案（people/{shown}.toml）", f"person {shown} has no person file (people/{shown}.toml)"
 
 
-def _attendee_problem(ed: Editor, entry: dict, hours) -> tuple[str, str, str] | None:
+#: the highest score `attend` and `import attendance` write where the pass mark is out of 100 (a score
+#: of 850 is 85 typed with one 0 too many; a pass mark above 100 is another scale, and anything goes)
+MAX_SCORE = 100
+
+
+def score_too_high(score, pass_mark) -> bool:
+    return isinstance(score, (int, float)) and score > MAX_SCORE and pass_mark <= MAX_SCORE
+
+
+def pass_mark_of(ed: Editor, session: dict) -> float:
+    """The session's `pass_mark`, else the archive's."""
+    mark = session.get("pass_mark")
+    return mark if isinstance(mark, (int, float)) and not isinstance(mark, bool) else ed.settings.pass_mark
+
+
+def _attendee_problem(ed: Editor, entry: dict, hours, pass_mark: float) -> tuple[str, str, str] | None:
     pid = entry["person"]
     problems = validate_table(entry, ATTENDEE)
     if problems:
@@ -150,6 +164,10 @@ def _attendee_problem(ed: Editor, entry: dict, hours) -> tuple[str, str, str] | 
         return (str(p.key[-1]), p.zh, p.en)
     if not ed.index.has("person", pid):
         return ("person", *no_person_file(pid, ed.index))
+    if score_too_high(entry.get("score"), pass_mark):
+        score = entry["score"]
+        return ("score", f"成绩 {score:g} 超过 {MAX_SCORE} 分：请核对（是否多打了一位？）",
+                f"score {score:g} is above {MAX_SCORE}: check it (a digit too many?)")
     part = entry.get("hours")
     if part is not None and isinstance(hours, (int, float)) and part > hours:
         return ("hours", f"学时 {part:g} 超过本期培训学时 {hours:g}", f"{part:g} 学时 is more than the session's {hours:g}")
