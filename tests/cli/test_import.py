@@ -382,3 +382,12 @@ def test_roster_a_long_number_as_the_id_is_refused_not_cut(archive, tmp_path):
     assert r.exit_code == 1, r.output
     assert r.output.count("超过15位的数字") == 2 and "640104199103069952" not in r.output
     assert [rel for rel in changed(before, snapshot(archive))] == ["people/100200300400500.toml"]
+
+
+def test_attendance_hours_may_say_xueshi_as_a_score_may_say_fen(with_session, tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", [["E3", "85分", "4学时"], ["E5", 90, "3.5 学时"], ["E2", 90, "3小时"]],
+                headers=["工号", "成绩", "学时"])
+    result = run("import", "attendance", "S1", path, "-a", with_session)
+    assert result.exit_code == 1 and "第 4 行 学时（C列）" in result.output  # 小时 is not 学时 (45 minutes)
+    text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
+    assert '{ person = "E3", score = 85, hours = 4 }' in text and '{ person = "E5", score = 90, hours = 3.5 }' in text

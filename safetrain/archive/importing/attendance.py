@@ -35,6 +35,7 @@ ABSENT = frozenset({"缺考", "缺席", "未参加", "未到", "请假", "absent
 #: results that pass after a retake, kept as the attendee's note
 _RETAKE = re.compile(r"^\s*补考\s*(合格|通过)\s*$")
 _SCORE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
+_HOURS = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*学时$")
 
 
 class Absent(InputError):
@@ -156,8 +157,9 @@ def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | Non
                 if "note" in result and not is_blank(cells.get("note")):
                     result.pop("note")
                 entry.update(result)
-            elif key == "hours":
-                entry["hours"] = parse_number(value)
+            elif key == "hours":  # 3 or 3学时, as a score may be 85分
+                m = _HOURS.match(str(value).strip()) if isinstance(value, str) else None
+                entry["hours"] = parse_number(m.group(1) if m else value)
             else:
                 entry["note"] = str(value).strip()
         except Absent:
