@@ -241,12 +241,13 @@ def apprentice_without_mentor(ctx: Context):
         key = ("on_post",) if p.on_post != p.hired else ("hired",)
         later = ctx.archive.mentorships.get(p.id)
         if later is not None:  # dated after as_of: it does not count yet
-            yield hit(p.id, p.file, f"{p.on_post} 上岗，师带徒记录（{later.file}）到 {later.start} 才开始",
-                      f"on the post since {p.on_post}; the mentorship ({later.file}) starts only on {later.start}",
-                      key=key)
+            yield hit(p.id, p.file, f"{p.name}（{p.id}）{p.on_post} 上岗，师带徒记录（{later.file}）到 {later.start} 才开始",
+                      f"{p.name} ({p.id}) on the post since {p.on_post}; the mentorship ({later.file}) starts only "
+                      f"on {later.start}", key=key)
             continue
-        yield hit(p.id, p.file, f"{p.on_post} 上岗，没有师带徒记录（mentorships/{p.id}.toml）",
-                  f"on the post since {p.on_post} without a mentorship (mentorships/{p.id}.toml)", key=key)
+        yield hit(p.id, p.file, f"{p.name}（{p.id}）{p.on_post} 上岗，没有师带徒记录（mentorships/{p.id}.toml）",
+                  f"{p.name} ({p.id}) on the post since {p.on_post} without a mentorship (mentorships/{p.id}.toml)",
+                  key=key)
 
 
 @rule("M002", "mentor-unqualified", title="师傅不具备带徒条件", figures=MENTOR_FIGURES)
