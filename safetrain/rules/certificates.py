@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.models import Certificate, Person
-from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, due_alongside
+from .certstatus import EXPIRED, EXPIRING, REVIEW_DUE, REVIEW_OVERDUE, CertState, due_alongside, last_review
 from .context import Context, away_at_least, previous_change
 from ..dates import add_months
 from .registry import hit, rule
@@ -111,7 +111,8 @@ def review_overdue(ctx: Context):
     holds no date in the year before that due date or after it (up to
     as_of). N is the certificate's `review_every_years` when it gives one,
     else the figure (3). A review due on as_of is not yet late (C004). The
-    finding names the number and the due date and points at the certificate.
+    finding names the number and the due date and points at the certificate;
+    where the last review on file (up to as_of) came too early, it names it.
 
     Why:
     特种作业规定 第二十一条: "特种作业操作证每3年复审1次"; where the holder has
@@ -130,9 +131,14 @@ def review_overdue(ctx: Context):
     """
     for cs in _states(ctx, REVIEW_OVERDUE):
         p, c = cs.person, cs.certificate
-        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} 应于 {cs.due} 复审，逾期 {-cs.days_left} 天未复审",
+        last = last_review(c, ctx.as_of)
+        zh, en = "", "no review"
+        if last is not None:  # on file, but more than a year before the due date: it does not count
+            zh = f"（最近一次复审 {last} 早于应复审日前一年，不算）"
+            en = f"no review in the year before it (the last on file, {last}, was earlier)"
+        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} 应于 {cs.due} 复审，逾期 {-cs.days_left} 天未复审{zh}",
                   f"certificate {_cert(c, 'en')} of {p.name} ({p.id}) was due for review on {cs.due}; "
-                  f"no review, {-cs.days_left} days late",
+                  f"{en}, {-cs.days_left} days late",
                   key=("certificates", c.index), citation=cs.citation)
 
 

@@ -86,6 +86,11 @@ def review_satisfied(cert: Certificate, due: date, as_of: date) -> bool:
     return any(since <= r <= as_of for r in cert.reviews)
 
 
+def last_review(cert: Certificate, as_of: date) -> date | None:
+    """The latest review on or before as_of (what an overdue review's message says was too early)."""
+    return max((r for r in cert.reviews if r <= as_of), default=None)
+
+
 def _superseded(person: Person, cert: Certificate, as_of: date) -> bool:
     """Another certificate of the same kind and category, issued by as_of, runs longer:
     it replaced this one, whether it is still in force (this one then does not matter)

@@ -95,6 +95,19 @@ def test_c003_a_review_thirteen_months_before_does_not(memory_archive):
     assert [(f.code, f.subject, f.line) for f in fs] == [("C003", "E1", 8)]
     assert "T9" in fs[0].message_zh and "2023-03-01" in fs[0].message_zh
     assert fs[0].citation == "特种作业规定 第二十一条"
+    # the review on file is named as too early, not passed over as if there were none
+    assert "最近一次复审 2022-02-01 早于应复审日前一年，不算" in fs[0].message_zh
+    assert "no review in the year before it (the last on file, 2022-02-01, was earlier)" in fs[0].message_en
+
+
+def test_c003_with_no_review_on_file_says_none(memory_archive):
+    """A review after as_of has not happened yet: the message says no review, naming none."""
+    root = memory_archive({"people/E1.toml": person(roles=OPERATOR, extra=certificate(
+        issued="2020-03-01", expires="2026-02-28", reviews="2024-07-05"))})
+    fs = findings(root, select=["C"])
+    assert [(f.code, f.subject) for f in fs] == [("C003", "E1")]
+    assert fs[0].message_zh.endswith("天未复审") and "最近一次复审" not in fs[0].message_zh
+    assert "; no review, " in fs[0].message_en and "on file" not in fs[0].message_en
 
 
 def test_c003_a_late_review_counts_and_none_does_not(memory_archive):
