@@ -83,25 +83,28 @@ class Facts:
         status = "达标" if got >= need else "未达标" if why is None else _NOT_JUDGED[why]
         return got, need, status
 
-    def coverage_by_department(self) -> list[tuple[str, int, int, int]]:
-        """(department, active people, trained in as_of's year, meeting the year's hours), by department.
+    def coverage_by_department(self) -> list[tuple[str, int, int, int, int]]:
+        """(department, active people, trained in as_of's year, people whose year's hours are
+        judged, of them meeting the hours), by department: the last two are status's
+        (summary.hours_by_department), so the register and the ledger say what it says.
 
         Trained: passed at least one session of any type that ended between
         1 January and as_of; the department is the person's on as_of."""
+        from .summary import hours_by_department
+
         year = self.as_of.year
         first = date(year, 1, 1)
         trained = {a.person for s in self.archive.sessions.values() if first <= s.end.date() <= self.as_of
                    for a in s.counted_attendees() if s.passed(a)}
+        active = [p for p in self.archive.people.values() if p.employed_on(self.as_of)]
         rows: dict[str, list[int]] = {}
-        for p in self.archive.people.values():  # counts: in any order (the rows are sorted below)
-            if not p.employed_on(self.as_of):
-                continue
-            row = rows.setdefault(p.post_on(self.as_of).department, [0, 0, 0])
+        for p in active:  # counts: in any order (the rows are sorted below)
+            row = rows.setdefault(p.post_on(self.as_of).department, [0, 0])
             row[0] += 1
             row[1] += p.id in trained
-            got, need = year_hours(self.ctx, p, year)
-            row[2] += got >= need
-        return [(dept, *counts) for dept, counts in sorted(rows.items())]
+        hours = hours_by_department(self.ctx, active, year)
+        return [(dept, active_n, trained_n, *(hours[dept][:2] if dept in hours else (0, 0)))
+                for dept, (active_n, trained_n) in sorted(rows.items())]
 
     @cached_property
     def drills_of(self) -> dict[str, list[Drill]]:

@@ -56,10 +56,11 @@ def numbers(s: dict) -> dict:
 
 
 def departments(f: Facts) -> list[dict]:
-    """Training coverage by department (as_of's year): active people, trained, meeting the hours."""
+    """Training coverage by department (as_of's year): active people, trained, meeting the hours
+    of those whose hours are judged (met/judged, as the summary's 学时达标 line and status say it)."""
     rows = []
-    for dept, active, trained, met in f.coverage_by_department():
-        rows.append({"department": dept, "active": str(active), "trained": str(trained), "met": str(met),
+    for dept, active, trained, judged, met in f.coverage_by_department():
+        rows.append({"department": dept, "active": str(active), "trained": str(trained), "met": f"{met}/{judged}",
                      "percent": f"{fmt.num(round(100.0 * trained / active, 1))}%" if active else fmt.DASH})
     return rows
 

@@ -111,12 +111,8 @@ def archive_summary(result: Result) -> dict:
     pre_job = sum(pre_job_covered(ctx, p) for p in new_workers)
 
     year = as_of.year
-    from .matrix import NA, Requirements
-
-    cells = Requirements.of(ctx)  # this year's hours: the people the Y rules judge for it, so far (the matrix's)
-    judged = [p for p in active if cells.hours(p, year).state != NA]
-    departments = _department_hours(ctx, judged, year)
-    met, total_hours, total_need = (sum(t[i] for t in departments.values()) for i in (1, 2, 3))
+    departments = hours_by_department(ctx, active, year)
+    judged, met, total_hours, total_need = (sum(t[i] for t in departments.values()) for i in range(4))
 
     certs = Counter()
     for p in active:
@@ -145,7 +141,7 @@ def archive_summary(result: Result) -> dict:
         },
         "pre_job": {"judged": len(new_workers), "covered": pre_job, "percent": percent(pre_job, len(new_workers))},
         "campaign": _campaign(ctx),
-        "hours": _hours(year, len(judged), met, total_hours, total_need),
+        "hours": _hours(year, judged, met, total_hours, total_need),
         "hours_by_department": [{"department": dept, **_hours(year, *tally)}
                                 for dept, tally in sorted(departments.items())],
         "by_year": by_year(ctx),
@@ -160,6 +156,17 @@ def archive_summary(result: Result) -> dict:
 
 def _severities(counts) -> dict:
     return {"errors": counts.get("error", 0), "warnings": counts.get("warning", 0), "infos": counts.get("info", 0)}
+
+
+def hours_by_department(ctx: Context, active: list[Person], year: int) -> dict[str, list]:
+    """department on as_of -> [people, met, credited, required] of `year`'s 学时, of the `active`
+    people the Y rules judge for the year, so far (the matrix's cells: a year they judge, or
+    as_of's year while it can still be judged). What status, the register and the ledger's
+    coverage sheet count as 学时达标 (someone hired mid-year is not counted, met or not)."""
+    from .matrix import NA, Requirements
+
+    cells = Requirements.of(ctx)
+    return _department_hours(ctx, [p for p in active if cells.hours(p, year).state != NA], year)
 
 
 def _department_hours(ctx: Context, people: list[Person], year: int) -> dict[str, list]:

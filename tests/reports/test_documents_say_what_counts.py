@@ -149,3 +149,37 @@ def test_nothing_dated_after_as_of_is_printed(make_archive, tmp_path):
     assert certs[0][9].date().isoformat() == "2024-09-27" and certs[0][10] == "复审"  # its next review, not 2027
     mentor_rows = [[c.value for c in row] for row in book["师带徒台账"].iter_rows(min_row=2) if row[0].value == "A1"]
     assert mentor_rows and mentor_rows[0][7] is None  # 出师日期: not yet on 2024-06-30
+
+
+@pytest.mark.parametrize("name, as_of", [("xingqing-machinery", "2024-07-01"), ("hongshan-coal", "2024-06-30")])
+def test_department_hours_are_counted_as_status_counts_them(name, as_of, tmp_path):
+    """学时达标 by department in the register and the ledger's coverage sheet is of the people whose
+    year's hours are judged, as status and the register's own summary line count them: people
+    hired mid-year (not judged) were counted as met, or not met, beside status's figure."""
+    import json
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    root = Path(__file__).resolve().parents[2] / "sample_archive" / name
+    r = run("status", root, "--as-of", as_of, "--format", "json")
+    assert r.exit_code in (0, 1), r.output
+    summary = json.loads(r.output)["archives"][0]
+    status = {d["department"]: (d["met"], d["people"]) for d in summary["hours_by_department"]}
+    assert status and sum(m for m, _ in status.values()) == summary["hours"]["met"]
+
+    r = run("ledger", root, "-o", tmp_path / "l.xlsx", "--as-of", as_of)
+    assert r.exit_code == 0, r.output
+    rows = list(load_workbook(tmp_path / "l.xlsx")["部门覆盖"].iter_rows(min_row=3, values_only=True))
+    ledger = {row[0]: (row[3], row[4]) for row in rows if row[4]}
+    assert ledger == status
+    assert sum(row[1] for row in rows) > sum(p for _, p in status.values())  # some active people are not judged
+
+    r = run("render", "register", root, "-o", tmp_path, "--as-of", as_of)
+    assert r.exit_code == 0, r.output
+    doc = Document(tmp_path / "register.docx")
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "部门（车间）")
+    cells = {row.cells[0].text: row.cells[3].text for row in table.rows[1:]}
+    assert {d: c for d, c in cells.items() if not c.endswith("/0")} == {d: f"{m}/{p}" for d, (m, p) in status.items()}
+    met, people = summary["hours"]["met"], summary["hours"]["people"]
+    assert f"{met}/{people}" in docx_text(tmp_path / "register.docx")

@@ -90,8 +90,9 @@ def test_mentorships_drills_findings_coverage(book):
     assert rows[("C002", "E0004")][0].fill.fgColor.rgb.endswith("FFC7CE")  # an error: red
     assert rows[("C004", "E0001")][2].value == "警告" and rows[("C004", "E0001")][0].fill.fgColor.rgb.endswith("FFD8A8")
     cov = book["部门覆盖"]
-    assert values(cov)[1] == ["机加车间", 3, 2, 0, pytest.approx(2 / 3)]
-    assert cov["E3"].number_format == "0.0%"
+    assert values(cov)[0][3:5] == ["2024年学时达标", "2024年学时应达标"]
+    assert values(cov)[1] == ["机加车间", 3, 2, 0, 3, pytest.approx(2 / 3)]
+    assert cov["F3"].number_format == "0.0%"
     assert len(cov._charts) == 1
 
 
