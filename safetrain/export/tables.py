@@ -36,6 +36,7 @@ from ..archive.reading.models import (Attendance, Certificate, Change, Drill, En
                                       Person, Plan, PlanItem, Session, Violation)
 from ..rules import RULES
 from ..rules.certstatus import certificate_state
+from ..rules.context import credits_by
 from ..rules.planstatus import plan_state
 from ..rules.prejob import new_tech_trained
 
@@ -284,7 +285,7 @@ SCHEMA: tuple[ExportTable, ...] = (
         _POSITION,
         *_ATTENDANCE.columns(),
         _c("passed", INTEGER, "合格 / passed", required=True, kind=BOOL),
-        _c("credited_hours", REAL, "记入学时（不合格或同一人员的重复登记为 0）/ 学时 credited (0 unless passed, and for a person's second entry, A004)", required=True),
+        _c("credited_hours", REAL, "记入学时（不合格、同一人员的重复登记、在 as_of 之后才结束的培训为 0）/ 学时 credited as of as_of (0 unless passed, for a person's second entry, A004, and for a session ending after as_of)", required=True),
     ), ("archive", "session", "position"),
         (ForeignKey(("archive", "session"), "sessions", ("archive", "id")), _to_person("person")),
         (("archive", "person"),), without_rowid=True),
@@ -487,11 +488,15 @@ def _session_methods(src: Source) -> Iterator[tuple]:
 
 def _attendance(src: Source) -> Iterator[tuple]:
     people, name, masked, row = src.result.archive.people, src.archive, src.masked, _ATTENDANCE.tuple_of
+    as_of = src.result.as_of
     for s in src.sessions:
         sid = s.id
+        ended = credits_by(s, as_of)  # a session still running, or later, on as_of credits nothing yet
         for i, (a, ok, credit) in enumerate(s.entries(), 1):  # a person's second entry (A004) credits nothing
             if a.person not in people:  # A002/A003: no valid person file
                 continue
+            if not ended:
+                credit = 0.0
             declared = row(a)
             if masked and a.note:
                 declared = list(declared)

@@ -19,6 +19,12 @@ from .ruleset import Figure, RuleSet
 HOURS_PLACES = 6
 
 
+
+def credits_by(session: Session, as_of: date) -> bool:
+    """A session credits its 学时 once it has ended, on or before as_of ("nothing dated after
+    it counts"): the rules' attendance and the export's `credited_hours` ask this."""
+    return session.end.date() <= as_of
+
 class Context:
     def __init__(self, archive: Archive, ruleset: RuleSet, as_of: date):
         self.archive = archive
@@ -156,7 +162,7 @@ class Context:
         twice in one session (A004) counts once (Session.counted_attendees)."""
         out: dict[str, list[tuple[Session, Attendance]]] = defaultdict(list)
         for s in sorted(self.archive.named("session").values(), key=lambda s: (s.start, s.id)):
-            if s.end.date() > self.as_of:
+            if not credits_by(s, self.as_of):
                 continue
             for a in s.counted_attendees():
                 out[a.person].append((s, a))

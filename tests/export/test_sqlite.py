@@ -512,3 +512,29 @@ def test_an_archive_folder_whose_name_is_no_utf8_is_exported_and_listed(make_arc
                            "--ics", tmp_path / "c.ics"], capture_output=True)
     assert done.returncode == 0 and b"coal\xff" in done.stdout, done.stderr.decode("utf-8", "replace")
     assert (tmp_path / "c.ics").read_bytes().count(b"UID:") >= 1
+
+
+def test_a_session_not_over_on_as_of_credits_nothing_yet(make_archive, tmp_path):
+    """credited_hours is computed as of as_of by check's code: a session still running (or not yet
+    begun) on as_of credits nothing, as it credits nothing to Y001 or the ledger's hours sheet; the
+    hours-per-year query of docs/export.md then agrees with check. `passed` stays as recorded."""
+    from datetime import date
+
+    root = make_archive({
+        "people/E1.toml": person(),
+        "sessions/S1.toml": session(start="2023-07-01T08:30:00", end="2023-07-01T17:30:00"),
+        "sessions/S2.toml": session(type='"refresher"', level=None, start="2023-09-01T08:30:00",
+                                    end="2023-09-02T17:30:00", hours="16"),
+        "sessions/S3.toml": session(type='"refresher"', level=None, start="2023-09-10T08:30:00",
+                                    end="2023-09-10T17:30:00"),
+    })
+    for as_of, credited in [(date(2023, 9, 1), {"S1": 8.0, "S2": 0.0, "S3": 0.0}),
+                            (date(2023, 9, 2), {"S1": 8.0, "S2": 16.0, "S3": 0.0}),
+                            (date(2023, 9, 30), {"S1": 8.0, "S2": 16.0, "S3": 8.0})]:
+        result = check_path(root, as_of)
+        out = tmp_path / f"{as_of}.db"
+        write_database(out, [result])
+        with sqlite3.connect(out) as db:
+            rows = db.execute("SELECT session, passed, credited_hours FROM attendance ORDER BY session").fetchall()
+        assert rows == [(sid, 1, hours) for sid, hours in credited.items()]
+        assert sum(credited.values()) == result.context.credited("E1")
