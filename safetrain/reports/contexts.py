@@ -74,7 +74,7 @@ def identity(f: Facts, p: Person, on: date | None = None) -> dict:
         "roles": fmt.labels(ROLE, sorted(p.roles)) or fmt.DASH,
         "skill_level": label(SKILL_LEVEL, p.skill_level) or fmt.DASH,
         "hired": fmt.day(p.hired), "on_post": fmt.day(p.on_post), "left": fmt.day(f.by_then(p.left)) or "在岗",
-        "post_since": fmt.day(p.post_since), "note": fmt.about(p.note, p.id_number, f.mask),
+        "post_since": fmt.day(p.post_since_on(on)), "note": fmt.about(p.note, p.id_number, f.mask),
         **({"left": "截至日期尚未入职"} if p.hired > f.as_of else {}),  # not "在岗" before the first day
     }
 
@@ -306,7 +306,7 @@ def _party(f: Facts, pid: str, on: date) -> dict:
     return {"id": p.id, "name": p.name, "id_number": fmt.id_number(p.id_number, f.mask),
             "department": post.department, "post": post.post,
             "skill_level": label(SKILL_LEVEL, p.skill_level) or fmt.DASH,
-            "post_since": fmt.day(p.post_since) or fmt.DASH, "hired": fmt.day(p.hired)}
+            "post_since": fmt.day(p.post_since_on(on)) or fmt.DASH, "hired": fmt.day(p.hired)}
 
 
 def mentorship_context(f: Facts, mid: str) -> dict:

@@ -1,5 +1,7 @@
 """Template contexts: plain strings, formatted in Python, from a checked archive."""
 
+from datetime import date
+
 import pytest
 from printing import HYPERLINK, checked, write_printed
 
@@ -209,3 +211,25 @@ def test_a_person_listed_twice_is_one_attendee_in_every_document(make_archive, t
     with sqlite3.connect(tmp_path / "x.db") as db:
         assert db.execute("SELECT SUM(credited_hours) FROM attendance WHERE person = 'E1'").fetchone()[0] == 8.0
     assert result.context.credited("E1") == 8.0
+
+
+def test_the_post_start_is_that_of_the_post_held_then(make_archive):
+    """现岗位起始 is when the person began the post the document shows: after a transfer to another
+    post, the transfer's date (post_since is the hiring post's and went stale); a change of
+    department on the same post, or before it, keeps post_since; the mentor's 本岗位工作起始 too."""
+    from helpers import person
+
+    transfer = '\n[[changes]]\ndate = 2024-05-01\nkind = "transfer"\ndepartment = "焊接车间"\npost = "电焊工"\n'
+    moved = '\n[[changes]]\ndate = 2024-05-01\nkind = "transfer"\ndepartment = "焊接车间"\n'
+    root = make_archive({
+        "people/E1.toml": person(hired="2016-03-01", post_since="2015-03-01", extra=transfer),
+        "people/E2.toml": person("李梅", hired="2016-03-01", post_since="2015-03-01", extra=moved),
+        "people/E3.toml": person("王五", hired="2016-03-01", extra=transfer),
+    })
+    f = Facts(checked(root))
+    shown = lambda pid: (person_context(f, pid)["person"]["post"], person_context(f, pid)["person"]["post_since"])  # noqa: E731
+    assert shown("E1") == ("电焊工", "2024-05-01")
+    assert shown("E2") == ("车工", "2015-03-01")
+    assert shown("E3") == ("电焊工", "2024-05-01")
+    p = f.person("E1")
+    assert p.post_since_on(date(2024, 4, 30)) == date(2015, 3, 1) and p.post_since_on(date(2024, 5, 1)) == date(2024, 5, 1)

@@ -184,6 +184,19 @@ class Person:
     def employed_on(self, day: date) -> bool:
         return self.hired <= day and (self.left is None or day <= self.left)
 
+    def post_since_on(self, day: date) -> date | None:
+        """Since when the person has held the post they hold on `day`: the date of the change
+        that put them on it (a change naming another post), else `post_since` (the hiring
+        post's, which may be before the hiring; None when not recorded). What a document
+        prints as 现岗位起始: `post_since` alone goes stale with a transfer."""
+        since, post = self.post_since, self.post
+        for change in sorted(self.changes, key=lambda c: c.date):
+            if change.date > day:
+                break
+            if change.post and change.post != post:
+                since, post = change.date, change.post
+        return since
+
     def post_on(self, day: date) -> Post:
         """The post on `day`: the latest change on or before it, else the hiring post."""
         current = Post(self.department, self.post, self.team, self.hired)
