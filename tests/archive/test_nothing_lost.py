@@ -94,18 +94,19 @@ def test_the_next_write_removes_stale_temporary_files(make_archive):
 
     root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()})
     people = root / "people"
-    stale, fresh = people / ".E1.toml.k3j9x_2a.tmp", people / ".E2.toml.abcdefgh.tmp"
+    stale, fresh = people / ".E1.toml.k3j9x_2a.safetrain.tmp", people / ".E2.toml.abcdefgh.safetrain.tmp"
     mine = people / ".notes.tmp"  # not one of ours: not the 8-character random part
-    for p in (stale, fresh, mine):
+    thesis = people / ".thesis.20240101.tmp"  # a user's, though shaped like mkstemp's: not ours either
+    for p in (stale, fresh, mine, thesis):
         p.write_bytes(b"half a file")
     old = time.time() - atomic.STALE_SECONDS - 5
-    os.utime(stale, (old, old))
-    os.utime(mine, (old, old))
+    for p in (stale, mine, thesis):
+        os.utime(p, (old, old))
     atomic._swept.discard(os.path.realpath(people))
     r = run("new", "person", "E9", "-a", root, "--name", "王五", "--employment", "formal", "--department", "后厨",
             "--post", "厨师", "--hired", "2023-07-01")
     assert r.exit_code == 0, r.output
-    assert not stale.exists() and fresh.exists() and mine.exists()
+    assert not stale.exists() and fresh.exists() and mine.exists() and thesis.read_bytes() == b"half a file"
 
 
 def test_a_new_file_that_cannot_be_written_is_named_not_its_temporary(tmp_path, monkeypatch):
@@ -116,10 +117,10 @@ def test_a_new_file_that_cannot_be_written_is_named_not_its_temporary(tmp_path, 
     from safetrain.archive.writing import atomic
     from safetrain.errors import SafetrainError
 
-    def refuse(path):
-        raise OSError(30, "Read-only file system", str(path.parent / f".{path.name}.x1y2.tmp"))
+    def refuse(name):
+        raise OSError(30, "Read-only file system", name)
 
-    monkeypatch.setattr(atomic, "_temporary", refuse)
+    monkeypatch.setattr(atomic, "_open_new", refuse)
     with pytest.raises(SafetrainError) as err:
         atomic.write_new_bytes(tmp_path / "drills" / "D9.toml", b"x")
     assert err.value.en == f"cannot write {tmp_path / 'drills' / 'D9.toml'}: Read-only file system"
@@ -226,3 +227,39 @@ def test_write_failures_are_said_in_chinese_and_name_the_output_the_user_named(m
         assert str(tmp_path / "site" / "a" / "x.html") in exc.zh and ".new-" not in exc.zh
     else:
         raise AssertionError("put wrote below a file")
+
+
+@pytest.mark.parametrize("where", ["making", "writing"])
+@pytest.mark.parametrize("how", ["write_bytes", "write_bytes_later", "write_new_bytes", "replacing"])
+def test_ctrl_c_during_a_write_leaves_no_temporary_file(tmp_path, monkeypatch, where, how):
+    """Ctrl-C right after the temporary file was made (before its name reached the writer) or
+    while it is written: the old file stays as it was and nothing is left beside it."""
+    from safetrain.archive.writing import atomic
+
+    target = tmp_path / "people" / "E1.toml"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    make = atomic._open_new
+
+    def interrupted_open(name):
+        make(name)  # the file exists: the interrupt comes as the call returns
+        raise KeyboardInterrupt
+
+    data = b"new"
+    if where == "making":
+        monkeypatch.setattr(atomic, "_open_new", interrupted_open)
+    else:
+        monkeypatch.setattr(atomic.os, "replace", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+        monkeypatch.setattr(atomic.os, "link", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        if how == "write_bytes":
+            atomic.write_bytes(target, data)
+        elif how == "write_bytes_later":
+            atomic.write_bytes(target, data, durable=False)
+        elif how == "write_new_bytes":
+            atomic.write_new_bytes(tmp_path / "people" / "E2.toml", data)
+        else:
+            with atomic.replacing(target) as tmp:
+                tmp.write_bytes(data)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["E1.toml"]
+    assert target.read_bytes() == b"old"

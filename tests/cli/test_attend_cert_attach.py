@@ -269,20 +269,20 @@ def test_a_control_character_in_a_scan_s_name_is_left_out_of_its_copy(archive, t
 
 
 def test_a_scan_named_like_a_temporary_file_is_not_swept_away(archive, tmp_path):
-    """`.scan.abcdefgh.tmp` is the shape of safetrain's own temporary files, which a later write
+    """`.scan.abcdefgh.safetrain.tmp` is the shape of safetrain's own temporary files, which a later write
     into the folder removes once a minute old: the copy is named without the leading dot, and
     such a file already inside the archive is refused rather than recorded."""
-    scan = tmp_path / ".scan.abcdefgh.tmp"
+    scan = tmp_path / ".scan.abcdefgh.safetrain.tmp"
     scan.write_bytes(b"%PDF scan")
     r = run("attach", "sessions/S1", scan, "-a", archive, "--lang", "en")
-    assert r.exit_code == 0 and "copied to attachments/scan.abcdefgh.tmp" in r.output, r.output
-    copy = archive / "attachments/scan.abcdefgh.tmp"
+    assert r.exit_code == 0 and "copied to attachments/scan.abcdefgh.safetrain.tmp" in r.output, r.output
+    copy = archive / "attachments/scan.abcdefgh.safetrain.tmp"
     os.utime(copy, (1, 1))  # long past the minute after which a crashed write's file is removed
     other = tmp_path / "other.pdf"
     other.write_bytes(b"%PDF other")
     assert run("attach", "sessions/S1", other, "-a", archive).exit_code == 0  # a write into attachments/
     assert copy.read_bytes() == b"%PDF scan" and a_family(archive) == []
-    inside = archive / "attachments/.x.abcdefgh.tmp"
+    inside = archive / "attachments/.x.abcdefgh.safetrain.tmp"
     inside.write_bytes(b"%PDF inside")
     before = snapshot(archive)
     r = run("attach", "sessions/S1", inside, "-a", archive, "--lang", "en")

@@ -200,13 +200,13 @@ def test_init_ignores_the_lock_temporary_files_and_printed(tmp_path):
     r = run("init", str(target), "--name", "银川测试餐饮有限公司", "--credit-code", "91350100M000100Y43",
             "--industry", "catering", "--region", "宁夏回族自治区银川市兴庆区", "--no-crowded-place", "--no-uses-gas")
     assert r.exit_code == 0, r.output
-    for name in (".safetrain.lock", ".E1.toml.ab12cd_9.tmp", "printed/person-E1.docx"):
+    for name in (".safetrain.lock", ".E1.toml.ab12cd_9.safetrain.tmp", "printed/person-E1.docx"):
         (target / name).parent.mkdir(exist_ok=True)
         (target / name).write_bytes(b"x")
     subprocess.run(["git", "init", "-q", str(target)], check=True)
     ignored = subprocess.run(["git", "-C", str(target), "status", "--porcelain", "--ignored"], capture_output=True,
                              text=True, check=True).stdout
-    assert "!! .safetrain.lock" in ignored and "!! .E1.toml.ab12cd_9.tmp" in ignored and "!! printed/" in ignored
+    assert "!! .safetrain.lock" in ignored and "!! .E1.toml.ab12cd_9.safetrain.tmp" in ignored and "!! printed/" in ignored
 
 
 def test_a_blank_sign_in_sheet_is_claimed_like_every_document(root, tmp_path):

@@ -4,18 +4,21 @@ reader never sees a half-written file and a failed write leaves the old one.
 Every file safetrain writes goes through here, so this is also where a write
 the system refuses becomes the one "cannot write" error.
 
-The temporary file is `.<name>.<8 random characters>.tmp` next to the target.
-A process killed while writing (kill -9, a power cut) leaves it behind: the
-first write of a process into a folder removes such files there that nobody
-touched for STALE_SECONDS, and `init` lists TEMP_PATTERN in .gitignore."""
+The temporary file is `.<name>.<8 random characters>.safetrain.tmp` next to
+the target: its name is chosen before the file is made, so whatever interrupts
+a write (an error, Ctrl-C, SIGTERM) removes it. A process killed while writing
+(kill -9, a power cut) leaves it behind: the first write of a process into a
+folder removes such files there that nobody touched for STALE_SECONDS (only
+files of that exact shape: a user's `.thesis.20240101.tmp` is not ours), and
+`init` lists TEMP_PATTERN in .gitignore."""
 
 from __future__ import annotations
 
 import os
 import re
+import secrets
 import stat
 import shutil
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,8 +28,13 @@ from ...errors import SafetrainError, os_reason
 
 #: .gitignore pattern of the temporary files
 TEMP_PATTERN = ".*.tmp"
-#: the temporary files exactly (mkstemp's random part is 8 of [a-z0-9_])
-_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+#: what ends the name of every temporary file of ours
+TEMP_SUFFIX = ".safetrain.tmp"
+#: the temporary files exactly (the random part is 8 of [a-z0-9_]): nothing else is ever swept
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
+#: a new file only, never through a link, private until it is complete (mkstemp's)
+_NEW_FILE = (os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+             | getattr(os, "O_NOINHERIT", 0))
 #: a temporary file untouched this long is a crashed write's, never a running one's
 STALE_SECONDS = 60
 _swept: set[str] = set()
@@ -67,29 +75,48 @@ def sweep(folder: str | os.PathLike, force: bool = False) -> list[str]:
     return removed
 
 
-def _temporary(path: Path) -> tuple[int, str]:
-    """A new temporary file next to `path` (after sweeping the folder once)."""
+def _open_new(name: str) -> int:
+    return os.open(name, _NEW_FILE, 0o600)
+
+
+@contextmanager
+def _temporary(path: Path) -> Iterator[tuple[int, str]]:
+    """A new temporary file next to `path` (after sweeping the folder once), open: (fd, name).
+    Its name is known before the file exists, so whatever ends the block (an error, Ctrl-C
+    between making the file and using it) the file is gone afterwards, unless the block moved
+    it to its name. A folder that refuses the file is `cannot_write(path)`."""
     sweep(path.parent)
-    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    name = None
+    try:
+        for _ in range(100):
+            name = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+            try:
+                fd = _open_new(name)
+                break
+            except FileExistsError:  # somebody else's: never removed
+                name = None
+            except OSError as exc:  # said of the file asked for, not of a temporary name
+                name = None
+                raise cannot_write(path, exc) from None
+        else:
+            name = None
+            raise cannot_write(path, FileExistsError(17, "File exists"))
+        yield fd, name
+    finally:
+        if name is not None:
+            try:
+                os.unlink(name)
+            except OSError:  # moved to its name (FileNotFoundError), or still open on Windows
+                pass
 
 
 @contextmanager
 def scratch(path: str | os.PathLike) -> Iterator[Path]:
     """A temporary file next to `path` for a writer's own use (named like every temporary
     file here, so a crash leaves nothing `sweep` does not remove); deleted afterwards."""
-    path = Path(path)
-    try:
-        fd, name = _temporary(path)
-    except OSError as exc:
-        raise cannot_write(path, exc) from None
-    os.close(fd)
-    try:
+    with _temporary(Path(path)) as (fd, name):
+        os.close(fd)
         yield Path(name)
-    finally:
-        try:
-            os.unlink(name)
-        except FileNotFoundError:
-            pass
 
 
 def cannot_write(path: str | os.PathLike, exc: OSError) -> SafetrainError:
@@ -108,24 +135,18 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = _temporary(path)
     except OSError as exc:
         raise cannot_write(path, exc) from None
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        fsync_file(tmp)
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
+    with _temporary(path) as (fd, name):
+        os.close(fd)
+        tmp = Path(name)
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
+            yield tmp
+            fsync_file(tmp)
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+            os.replace(tmp, path)
+        except OSError as exc:
             raise cannot_write(path, exc) from None
-        raise
 
 
 def fsync_file(path: str | os.PathLike) -> None:
@@ -145,8 +166,7 @@ def write_bytes(path: str | os.PathLike, data: bytes, *, durable: bool = True) -
             tmp.write_bytes(data)
         return
     path = Path(path)
-    try:
-        fd, name = _temporary(path)
+    with _temporary(path) as (fd, name):
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -156,14 +176,8 @@ def write_bytes(path: str | os.PathLike, data: bytes, *, durable: bool = True) -
                 mode = 0o644
             os.chmod(name, mode)
             os.replace(name, path)
-        except BaseException:
-            try:
-                os.unlink(name)
-            except FileNotFoundError:
-                pass
-            raise
-    except OSError as exc:
-        raise cannot_write(path, exc) from None
+        except OSError as exc:
+            raise cannot_write(path, exc) from None
 
 
 def flush(paths) -> None:
@@ -192,8 +206,7 @@ def write_new_bytes(path: str | os.PathLike, data: bytes | BinaryIO, mode: int =
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = _temporary(path)
-    except OSError as exc:  # a read-only folder: said of the file asked for, not of a temporary name
+    except OSError as exc:  # a read-only folder: said of the file asked for
         raise cannot_write(path, exc) from None
 
     def put(fh) -> None:
@@ -202,29 +215,25 @@ def write_new_bytes(path: str | os.PathLike, data: bytes | BinaryIO, mode: int =
         else:
             data.seek(0)
             shutil.copyfileobj(data, fh, 1 << 20)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            put(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
+    with _temporary(path) as (fd, tmp):
         try:
-            os.link(tmp, path)  # fails when the name is taken
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links: exclusive create
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
             with os.fdopen(fd, "wb") as fh:
                 put(fh)
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        raise cannot_write(path, exc) from None
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, mode)
+            try:
+                os.link(tmp, path)  # fails when the name is taken
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links: exclusive create
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+                with os.fdopen(fd, "wb") as fh:
+                    put(fh)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            raise cannot_write(path, exc) from None
 
 
 def create_text(path: str | os.PathLike, text: str) -> None:
