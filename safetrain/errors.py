@@ -49,6 +49,15 @@ class InternalError(SafetrainError):
         return shown(self.message(lang))
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) in the middle of work that writes many files, each whole: what had been
+    written by then, in both languages, for the command line to say after 已中断 / interrupted."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(zh)
+        self.zh, self.en = zh, en
+
+
 #: why the system refused a file, in Chinese (the English is the system's own words)
 _OS_REASONS_ZH = {
     "ENOENT": "文件或目录不存在", "EACCES": "没有权限", "EPERM": "不允许的操作", "ENOSPC": "磁盘空间不足",

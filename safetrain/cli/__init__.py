@@ -14,7 +14,8 @@ import sys
 import click
 
 from .. import __version__
-from ..errors import InternalError, SafetrainError, os_reason
+from ..controls import shown
+from ..errors import InternalError, Interrupted, SafetrainError, os_reason
 from ..lasting import until_exit
 from . import clickzh
 from .options import current_lang, remember_lang
@@ -134,8 +135,10 @@ class LazyGroup(click.Group):
         except SafetrainError as exc:
             click.echo(exc.line(current_lang(ctx)), err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted" if current_lang(ctx) == "en" else "已中断", err=True)
+        except KeyboardInterrupt as exc:
+            en = current_lang(ctx) == "en"
+            done = (f": {exc.en}" if en else f"：{exc.zh}") if isinstance(exc, Interrupted) else ""
+            click.echo(shown(("interrupted" if en else "已中断") + done), err=True)
             ctx.exit(130)
         except BrokenPipeError:
             ctx.exit(0)

@@ -391,3 +391,33 @@ def test_attendance_hours_may_say_xueshi_as_a_score_may_say_fen(with_session, tm
     assert result.exit_code == 1 and "第 4 行 学时（C列）" in result.output  # 小时 is not 学时 (45 minutes)
     text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
     assert '{ person = "E3", score = 85, hours = 4 }' in text and '{ person = "E5", score = 90, hours = 3.5 }' in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_roster_import_interrupted_says_what_it_wrote(archive, tmp_path, monkeypatch, lang):
+    """Ctrl-C in the middle of a roster: each person file written is whole, and the line after
+    已中断 says how many were written and that running the import again finishes it."""
+    from safetrain.archive.importing import roster
+
+    rows = [[f"E{200 + i}", name, None, "机电队", None, "电工", "合同工", "2023-07-01", None, None, None]
+            for i, name in enumerate(["王五", "赵六", "孙七"])]
+    path = xlsx(tmp_path / "花名册.xlsx", rows)
+    create = roster._create_row
+
+    def third_interrupts(ed, sheet, row, pid, values, report):
+        if len(report.created) == 2:
+            raise KeyboardInterrupt
+        return create(ed, sheet, row, pid, values, report)
+
+    monkeypatch.setattr(roster, "_create_row", third_interrupts)
+    before = snapshot(archive)
+    result = run("import", "roster", path, "-a", archive, "--lang", lang)
+    assert result.exit_code == 130
+    assert changed(before, snapshot(archive)) == ["people/E200.toml", "people/E201.toml"]
+    if lang == "zh":
+        assert "已中断：中断前已新建 2 人、更新 0 人的档案（表中第 2–3 行之间）" in result.output
+    else:
+        assert "interrupted: 2 person files were created and 0 updated before it (rows 2–3 of the sheet)" in result.output
+    monkeypatch.undo()
+    again = run("import", "roster", path, "-a", archive)
+    assert again.exit_code == 0 and "新建 E202 孙七" in again.output and "跳过 E200（第 2 行）" in again.output

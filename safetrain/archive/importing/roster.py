@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ...errors import SafetrainError
+from ...errors import Interrupted, SafetrainError
 from ..writing.edit import EditError, Editor, SetKey
 from ..writing.inputs import InputError, coerce, parse_id
 from .sheets import Column, Sheet, read_sheet
@@ -179,6 +179,29 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
         report.notes.append((f"花名册有工号列（{col.header}，{col.letter}列），--id-prefix 未使用",
                              f"the roster has an id column ({col.header}, column {col.letter}); --id-prefix is not used"))
     first_row: dict[str, int] = {}
+    try:
+        _rows(ed, sheet, report, made, first_row, update)
+    except KeyboardInterrupt:
+        raise _interrupted(ed, report) from None
+    _account(report)
+    return report
+
+
+def _interrupted(ed: Editor, report: ImportReport) -> Interrupted:
+    """What a roster import interrupted half-way had written: each person file is whole (written
+    atomically), the rows after it were not imported; running it again finishes the job."""
+    made, changed = len(report.created), len(report.updated)
+    if ed.dry_run or not (made or changed):
+        return Interrupted("未写入任何文件", "nothing was written")
+    rows = [r for r, _, _ in report.created + report.updated]
+    return Interrupted(f"中断前已新建 {made} 人、更新 {changed} 人的档案（表中第 {min(rows)}–{max(rows)} 行之间），"
+                       f"每个文件都完整；其余行未导入，再次运行同一导入即可补齐（已建档的人员会被跳过）",
+                       f"{made} person files were created and {changed} updated before it (rows {min(rows)}–"
+                       f"{max(rows)} of the sheet), each file whole; the rest were not imported: run the same "
+                       f"import again to finish (people already on file are skipped)")
+
+
+def _rows(ed: Editor, sheet: Sheet, report: ImportReport, made, first_row: dict[str, int], update: bool) -> None:
     for row, cells in sheet.rows:
         raw_id = cells.get("id")
         if isinstance(raw_id, str) and raw_id.strip() == EXAMPLE_ID:
@@ -213,8 +236,6 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
             _update_row(ed, sheet, row, pid, values, update, report)
         else:
             _create_row(ed, sheet, row, pid, values, report)
-    _account(report)
-    return report
 
 
 def _record_problems(sheet: Sheet, row: int, values: dict, errors: list[RowError]) -> list[RowError]:
