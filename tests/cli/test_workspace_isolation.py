@@ -297,6 +297,23 @@ def test_an_archive_linked_into_a_workspace_is_checked_once(workspace, tmp_path)
     assert [p.name for p in discover([workspace])] == ["a-good", "b-again", "c-good"]
 
 
+def test_a_link_above_the_workspace_does_not_reach_the_folders_beside_it(workspace, tmp_path):
+    """`ln -s .. ws/parent`: the folders beside the workspace are no part of what was named; `check`
+    and `fmt --yes` on the workspace never reach the archive beside it."""
+    import shutil
+
+    beside = tmp_path / "beside"
+    shutil.copytree(workspace / "a-good", beside)
+    (beside / "people" / "E1.toml").write_text((beside / "people" / "E1.toml").read_text("utf-8") + "\n\n\n", "utf-8")
+    before = (beside / "people" / "E1.toml").read_bytes()
+    (workspace / "parent").symlink_to("..", target_is_directory=True)
+    (workspace / "deeper").mkdir()
+    (workspace / "deeper" / "root").symlink_to(tmp_path.anchor, target_is_directory=True)
+    assert [p.name for p in discover([workspace])] == ["a-good", "b-bad", "c-good"]
+    r = run("fmt", "--yes", workspace)
+    assert "beside" not in r.output and (beside / "people" / "E1.toml").read_bytes() == before, r.output
+
+
 def test_an_archive_folder_named_with_a_control_character_is_escaped_on_the_terminal(workspace):
     """A folder name holding ESC would be a command to the terminal: every "== archive" line and
     every finding's location write it escaped, as messages do."""

@@ -67,7 +67,8 @@ def no_archive(path: str | os.PathLike, below: bool = False) -> SafetrainError:
 
 def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None) -> list[Path]:
     """The archives in the folders below `path`, in name order. A folder linked to (a client's
-    archive linked into a workspace) is gone into, each real folder once; a folder that cannot
+    archive linked into a workspace) is gone into, each real folder once, but never a link to
+    `path` itself or a folder above it (`ln -s .. loop`); a folder that cannot
     be read is a problem of its own in `problems` (never passed over in silence: it may hold an
     archive), or raises where there is no list to say it in."""
     found = []
@@ -84,11 +85,12 @@ def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None)
             raise problem
         problems.append((os.fspath(folder), problem))
 
+    top = Path(os.path.realpath(path))
     for folder, dirs, files in os.walk(path, onerror=unread, followlinks=True):
         real = os.path.realpath(folder)
-        if real in seen:  # a link back up, or a second link to one folder
-            dirs.clear()
-            continue
+        if real in seen or (real != str(top) and top.is_relative_to(real)):
+            dirs.clear()  # a second link to one folder, or a link back up (to the folder named or above
+            continue      # it: the folders beside it are no part of what was named)
         seen.add(real)
         if MARKER in files:
             found.append(Path(folder))
