@@ -55,14 +55,16 @@ def code_point(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
-#: the C0 controls a terminal line must not carry as they are (ESC starts a terminal command)
-_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: what a terminal line must not carry as it is: the C0 and C1 controls (ESC, and CSI U+009B,
+#: start a terminal command) and the bidirectional controls (U+202E makes a line read otherwise
+#: than it is written; LINE_CONTROL refuses them in values, a file name may still hold one)
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_line(text: str) -> str:
-    """`text` for a line of a terminal or a log: its C0 controls escaped as `shown` writes them
-    (\\x1b); a lone surrogate (a file name the file system gave undecoded) is left for the
-    writer, which gives its bytes back."""
+    """`text` for a line of a terminal or a log: its controls escaped as `shown` writes them
+    (\\x1b, \\u202e); a lone surrogate (a file name the file system gave undecoded) is left for
+    the writer, which gives its bytes back."""
     if not _TERMINAL_CONTROL.search(text):
         return text
     return _TERMINAL_CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)

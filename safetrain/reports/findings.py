@@ -195,7 +195,9 @@ def _repo_path(r: Result, f: Finding, cwd: str) -> str:
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Text for a workflow command: escaped as GitHub reads it, and on the log's terminal as
+    `terminal_line` writes it (a file named with an ESC in it)."""
+    return terminal_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _gh_prop(text: str) -> str:
@@ -226,17 +228,29 @@ def github_pieces(results: Sequence[Result], lang: str, cwd: str | None = None) 
     return _batched(lines())
 
 
+def _attr(text: str) -> str:
+    """An XML attribute's value, quoted; controls escaped as on a terminal (XML 1.0 cannot hold
+    an ESC: a file named with one made the report a file no CI could read)."""
+    from xml.sax.saxutils import quoteattr
+
+    return quoteattr(terminal_line(text))
+
+
+def _text(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(terminal_line(text))
+
+
 def junit_suite(r: Result, lang: str, cwd: str | None = None) -> str:
     """One archive's <testsuite>: one failing test case per finding, each of its own name (GitLab
     keeps one test case of a suite, class and name: a person's two C002 would be one), its `file`
     relative to the current folder (the repository's root in CI), as GitHub's annotations."""
-    from xml.sax.saxutils import escape, quoteattr
-
     cwd = cwd or os.getcwd()
     n = len(r.findings)
-    out = [f'  <testsuite name={quoteattr(r.archive.name)} tests="{n or 1}" failures="{n}" errors="0">']
+    out = [f'  <testsuite name={_attr(r.archive.name)} tests="{n or 1}" failures="{n}" errors="0">']
     if not r.findings:
-        out.append(f'    <testcase classname={quoteattr(r.archive.name)} name="safetrain check"/>')
+        out.append(f'    <testcase classname={_attr(r.archive.name)} name="safetrain check"/>')
     seen: dict[tuple[str, str], int] = {}
     for f in r.findings:
         name = f"{f.code} {f.subject}" + (f" {f.period}" if f.period else "")
@@ -244,11 +258,11 @@ def junit_suite(r: Result, lang: str, cwd: str | None = None) -> str:
         if k > 1:
             name += f" ({k})"
         loc = location(f)
-        out.append(f"    <testcase classname={quoteattr(f.file)} name={quoteattr(name)} "
-                   f"file={quoteattr(_repo_path(r, f, cwd))}"
+        out.append(f"    <testcase classname={_attr(f.file)} name={_attr(name)} "
+                   f"file={_attr(_repo_path(r, f, cwd))}"
                    + (f' line="{f.line}"' if f.line is not None else "") + ">")
         body = f"{loc}: {f.code} {f.message(lang)} [{f.citation}]"
-        out.append(f"      <failure type={quoteattr(f.severity)} message={quoteattr(f.message(lang))}>{escape(body)}</failure>")
+        out.append(f"      <failure type={_attr(f.severity)} message={_attr(f.message(lang))}>{_text(body)}</failure>")
         out.append("    </testcase>")
     out.append("  </testsuite>")
     return "\n".join(out) + "\n"
@@ -267,17 +281,15 @@ def unchecked(fmt: str, archive: str, as_of: str, message: str) -> str | None:
     """An archive that could not be checked (its one-line reason `message`), in a machine format:
     JSON's object for it (no findings, and `error`), a GitHub error annotation, a JUnit
     suite with one test case in error; None for text (the line on standard error says it)."""
-    from xml.sax.saxutils import escape, quoteattr
-
     if fmt == "json":  # the keys every archive's object has (RULES.md), and why there is nothing in them
         return json.dumps({"archive": archive, "as_of": as_of, "ruleset": None, "findings": [],
                            "summary": summarize([]), "error": message}, ensure_ascii=False) + "\n"
     if fmt == "github":
         return f"::error title={_gh_prop('safetrain check')}::{_gh_data(f'{archive}: {message}')}\n"
     if fmt == "junit":
-        return (f'  <testsuite name={quoteattr(archive)} tests="1" failures="0" errors="1">\n'
-                f'    <testcase classname={quoteattr(archive)} name="safetrain check">\n'
-                f"      <error message={quoteattr(message)}>{escape(message)}</error>\n"
+        return (f'  <testsuite name={_attr(archive)} tests="1" failures="0" errors="1">\n'
+                f'    <testcase classname={_attr(archive)} name="safetrain check">\n'
+                f"      <error message={_attr(message)}>{_text(message)}</error>\n"
                 "    </testcase>\n  </testsuite>\n")
     return None
 

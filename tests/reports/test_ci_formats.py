@@ -104,3 +104,22 @@ def test_clean_archive_gives_no_annotations_and_passing_junit(make_archive, tmp_
     assert check("--format", "github") == (0, "")
     code, out = check("--format", "junit")
     assert code == 0 and ET.fromstring(out).get("failures") == "0"
+
+
+def test_a_file_named_with_controls_reaches_no_log_raw(make_archive, monkeypatch):
+    """File names may hold what values may not: an ESC ... BEL (a terminal title command), a C1
+    CSI, a right-to-left override. Text, GitHub and JUnit output show them escaped, and JUnit
+    stays XML a CI can read."""
+    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()})
+    (root / "people" / "X\x1b]0;pwned\x07.toml").write_text(person(), "utf-8")
+    (root / "people" / "SS\u202e05.toml").write_text(person(), "utf-8")
+    (root / "people" / "C\x9b2J.toml").write_text(person(), "utf-8")
+    monkeypatch.chdir(root)
+    for fmt in ("text", "github", "junit"):
+        result = CliRunner().invoke(main, ["check", "--as-of", str(AS_OF), "--format", fmt, "--lang", "en"])
+        out = result.stdout
+        assert result.exit_code == 1, out
+        assert not any(c in out for c in "\x1b\x07\u202e\x9b"), (fmt, out)
+        assert "\\x1b]0;pwned\\x07" in out and "SS\\u202e05" in out and "C\\x9b2J" in out, (fmt, out)
+        if fmt == "junit":
+            ET.fromstring(out)
