@@ -302,6 +302,10 @@ def test_a008_missing_outside_hash_and_symlinks(make_archive, tmp_path):
     assert [(f.file, f.subject) for f in fs] == [
         ("people/E2.toml", "enterprise"), ("sessions/S1.toml", "S1"), ("sessions/S2.toml", "S2"),
         ("sessions/S3.toml", "S3"), ("sessions/S4.toml", "S4"), ("sessions/S4.toml", "S4")]
+    # the contract's findings cite the law that asks for the contract to be kept; a scan of
+    # anything else, or a record linked out of the archive, only the archive format
+    assert [f.citation for f in fs] == ["档案格式", "档案格式; 宁夏方案 二(九)", "档案格式; 宁夏方案 二(九)",
+                                        "档案格式", "档案格式", "档案格式"]
 
 
 def test_a008_passes_with_correct_hash(memory_archive):
