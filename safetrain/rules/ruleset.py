@@ -49,6 +49,8 @@ FIGURE_TYPES: Mapping[str, str] = MappingProxyType({
 })
 #: no figure of the law is larger (a hundred years of days): a larger one would run the calendar past its end
 MAX_FIGURE = 36_500
+#: figures that cannot be 0: a 学时 of no minutes would switch F002 off, a review every 0 years means nothing
+POSITIVE_FIGURES = frozenset({"minutes_per_hour", "special_operation_review_years"})
 GROUPS = ("high_risk", "key", "three_level", "drill_cadence", "mentorship", "rotation")
 #: the rules that judge the campaign window: enabled, they need the campaign_* figures
 CAMPAIGN_RULES = ("K001", "K002", "K003", "K004")
@@ -215,6 +217,13 @@ def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
 def _figure(raw: dict, name: str, fail, kind: str | None = None) -> Figure:
     kind = kind or FIGURE_TYPES[name]
     value = raw.get("value")
+    numeric = {"number": (int, float), "int": int}.get(kind)
+    if numeric and isinstance(value, numeric) and not isinstance(value, bool):  # the right type, out of range
+        figure = name.split(".")[1] if name.startswith("figures.") else name
+        if value < 0:
+            fail(f"{name}.value", f"的值 {value!r} 不能为负数", f"has a value {value!r}: it cannot be negative")
+        if value == 0 and figure in POSITIVE_FIGURES:
+            fail(f"{name}.value", "的值不能为 0", "has the value 0: it must be more than 0")
     ok = {
         "number": isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0,
         "int": isinstance(value, int) and not isinstance(value, bool) and value >= 0,

@@ -149,12 +149,23 @@ def test_a_figure_table_without_a_citation_cites_the_file_that_set_it(make_archi
     ('extends = "national"\n[rulez]\nP001 = { enabled = false }\n', "rulez"),
     # a moment where a day is meant: a clear error, not a comparison failing inside K001
     ('extends = "ningxia-2023"\n[figures.campaign_start]\nvalue = 2023-07-01T00:00:00\n', "2023-07-01T00:00:00"),
+    # a figure out of range says so, not "of the wrong type"; 0 minutes a 学时 would switch F002 off
+    ('extends = "national"\n[figures.minutes_per_hour]\nvalue = -45\ncitation = "x"\n', "-45"),
+    ('extends = "national"\n[figures.minutes_per_hour]\nvalue = 0\ncitation = "x"\n', "minutes_per_hour.value"),
+    ('extends = "national"\n[figures.special_operation_review_years]\nvalue = 0\ncitation = "x"\n', "review_years"),
+    ('extends = "national"\n[figures.annual_hours]\nvalue = 8\ncitation = "x"\n'
+     'tiers = [{ group = "high_risk", value = -1 }]\n', "tiers[0]"),
 ])
 def test_bad_archive_rule_set_is_one_clear_error(memory_archive, text, words):
     root = memory_archive({"rules/x.toml": text}, ruleset="rules/x.toml")
     with pytest.raises(SafetrainError) as exc:
         found(root)
     assert words in exc.value.zh and words in exc.value.en
+    assert "wrong type" not in exc.value.en or "value = -" not in text and "value = 0" not in text
+    if "value = -" in text:
+        assert "不能为负数" in exc.value.zh and "cannot be negative" in exc.value.en
+    elif "value = 0\n" in text:
+        assert "不能为 0" in exc.value.zh and "must be more than 0" in exc.value.en
 
 
 def test_rule_set_path_may_not_leave_the_archive(memory_archive, tmp_path):
