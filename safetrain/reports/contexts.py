@@ -273,10 +273,12 @@ def _blank_rows(after: int) -> list[dict]:
 
 
 def signin_context(f: Facts, sid: str) -> dict:
-    """The sign-in sheet: the attendees listed, then blank rows (kept on the page of the signatures)."""
+    """The sign-in sheet: the attendees listed, each person once (one signature a person: a
+    person listed twice, A004, is one line, as 应到 counts them), then blank rows (kept on the
+    page of the signatures)."""
     s = f.archive.sessions[sid]
     rows = [{"n": str(n), "id": a.person, "name": f.name_of(a.person),
-             "department": f.department_on(a.person, s.start.date())} for n, a in enumerate(s.attendees, 1)]
+             "department": f.department_on(a.person, s.start.date())} for n, a in enumerate(s.counted_attendees(), 1)]
     return {**base(f), "session": session_head(f, s), "attendees": rows, "blank": _blank_rows(len(rows)),
             "count": str(s.head_count()[0])}
 
