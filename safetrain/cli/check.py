@@ -13,7 +13,7 @@ import click
 
 from ..errors import SafetrainError
 from .common import Archives
-from .options import as_of_option, cache_option, force_option, format_option, jobs_option, lang_option, split_codes
+from .options import as_of_option, cache_option, force_option, format_option, jobs_option, lang_option, split_codes, PathType
 from .support import tell_replaced
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue", "path": None, "heading": None}
@@ -28,7 +28,7 @@ def _style(text: str, kind: str) -> str:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PathType())
 @as_of_option
 @format_option("text", "json", "github", "junit")
 @click.option("--select", multiple=True, metavar="CODES",
@@ -40,9 +40,9 @@ def _style(text: str, kind: str) -> str:
 @click.option("--strict", is_flag=True, help="有警告也以 1 退出 / exit 1 on warnings too")
 @click.option("--exit-zero", is_flag=True, help="有问题也以 0 退出（演示、报表）/ exit 0 even with findings")
 @click.option("--ruleset", default=None, metavar="NAME", help="使用此规则集代替档案指定的 / use this rule set instead of the archive's")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+@click.option("--baseline", "baseline_file", type=PathType(dir_okay=False), default=None, metavar="FILE",
               help="只报告基线中没有的问题 / report only findings not in this baseline")
-@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+@click.option("--write-baseline", "write_baseline", type=PathType(dir_okay=False), default=None, metavar="FILE",
               help="把当前问题保存为基线，以 0 退出 / save the findings as a baseline and exit 0")
 @force_option
 @jobs_option

@@ -12,7 +12,7 @@ import click
 
 from ..archive.reading.spec import FOLDERS, RECORD_KINDS
 from ..errors import SafetrainError
-from .options import archive_after, archive_option, lang_option, with_archive
+from .options import archive_after, archive_option, lang_option, with_archive, PathType
 from .support import echo, field_option, fill_required, say, typed_values, value_shown
 
 _NOT_OPTIONS = frozenset({"attendees"})  # added by `safetrain attend`
@@ -162,7 +162,7 @@ def attend(sid, pids, score, passed, hours, update, archive, lang):
 
 @click.command()
 @click.argument("record", metavar="RECORD")
-@click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.argument("file", metavar="FILE", type=PathType(dir_okay=False))
 @click.option("--kind", type=click.Choice(list(FOLDERS)), default=None,
               help="RECORD 只写编号时的记录种类 / the kind of record when RECORD is a bare id")
 @click.option("--as", "role", type=click.Choice(["attachment", "contract"]), default="attachment", show_default=True,

@@ -10,17 +10,17 @@ from datetime import date
 import click
 
 from .common import Archives, registered, terminal
-from .options import as_of_option, cache_option, force_option, format_option, jobs_option, lang_option
+from .options import as_of_option, cache_option, force_option, format_option, jobs_option, lang_option, PathType
 from .support import echo, tell_replaced, views_out
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PathType())
 @click.option("--within", type=click.IntRange(min=0, max=36500), default=None, metavar="DAYS",
               help="列出多少天内到期或复审的证书（缺省 60）/ days ahead to list (default 60)")
 @as_of_option
 @format_option("text", "json")
-@click.option("--ics", "ics_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+@click.option("--ics", "ics_file", type=PathType(dir_okay=False), default=None, metavar="FILE",
               help="写出日历提醒（iCalendar）/ write calendar reminders (iCalendar) to FILE")
 @force_option
 @jobs_option

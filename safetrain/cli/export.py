@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .common import Archives, found_roots
-from .options import as_of_option, cache_option, force_option, jobs_option, lang_option
+from .options import as_of_option, cache_option, force_option, jobs_option, lang_option, PathType
 from .support import tell_replaced
 
 #: every export: ID numbers as they are, when the user asks
@@ -26,8 +26,8 @@ def export():
 
 
 @export.command(short_help="导出为 SQLite 数据库 / Export to an SQLite database")
-@click.argument("out", metavar="OUT.db", type=click.Path(dir_okay=False))
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("out", metavar="OUT.db", type=PathType(dir_okay=False))
+@click.argument("paths", nargs=-1, type=PathType())
 @as_of_option
 @_unmasked
 @force_option
@@ -180,7 +180,7 @@ export did not write is replaced only with --force.
 
 @export.command(help=_POSTGRES, short_help="导出到 PostgreSQL / Export to PostgreSQL")
 @click.argument("dsn", metavar="DSN")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PathType())
 @as_of_option
 @click.option("--schema", default="safetrain", show_default=True, metavar="NAME",
               help="表所在的 schema / PostgreSQL schema of the tables")
@@ -198,8 +198,8 @@ def postgres(dsn, paths, as_of, schema, unmasked, jobs, no_cache, lang):
 
 
 @export.command(help=_PARQUET, short_help="导出为 Parquet 数据集 / Export to a Parquet dataset")
-@click.argument("out", metavar="DIR", type=click.Path(file_okay=False))
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("out", metavar="DIR", type=PathType(file_okay=False))
+@click.argument("paths", nargs=-1, type=PathType())
 @as_of_option
 @_unmasked
 @jobs_option

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .options import lang_option
+from .options import lang_option, PathType
 from .support import confirm, echo, is_terminal, say
 
 #: encoding -> (done zh, done en, to do zh, to do en)
@@ -26,7 +26,7 @@ def _line(result, check: bool, lang: str) -> str:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=PathType(exists=True))
 @click.option("--check", is_flag=True, help="只列出需要格式化的文件，有则以 1 退出（用于 CI）/ only list files that would change; exit 1 if any (for CI)")
 @click.option("-y", "--yes", is_flag=True, help="不询问，直接修改 / change the files without asking")
 @lang_option

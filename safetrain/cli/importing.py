@@ -8,7 +8,7 @@ import click
 
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..errors import SafetrainError
-from .options import archive_option, force_option, lang_option
+from .options import archive_option, force_option, lang_option, PathType
 from .support import confirm, echo, is_terminal, say, tell_replaced, value_shown
 
 _FILE_HELP = ".xlsx、.xls、.ods 或 .csv / an .xlsx, .xls, .ods or .csv file"
@@ -144,8 +144,8 @@ def _generated(report, lang: str) -> None:
 
 
 @import_.command(short_help="导入员工花名册 / Import a staff roster")
-@click.argument("file", metavar="FILE", required=False, type=click.Path(dir_okay=False))
-@click.option("--template", "template", default=None, metavar="FILE.xlsx", type=click.Path(dir_okay=False),
+@click.argument("file", metavar="FILE", required=False, type=PathType(dir_okay=False))
+@click.option("--template", "template", default=None, metavar="FILE.xlsx", type=PathType(dir_okay=False),
               help="写出空白花名册模板（含示例行和下拉列表）/ write a blank roster with an example row and drop-down lists")
 @click.option("--dry-run", is_flag=True, help="只显示将要做的，不写入 / show what would happen, write nothing")
 @click.option("--update", is_flag=True, help="已有人员只更新不同的字段 / change the fields that differ for people already there")
@@ -210,8 +210,8 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
 
 @import_.command(short_help="导入签到和成绩 / Import a session's attendance")
 @click.argument("sid", metavar="SID", required=False)
-@click.argument("file", metavar="FILE", required=False, type=click.Path(dir_okay=False))
-@click.option("--template", "template", default=None, metavar="FILE.xlsx", type=click.Path(dir_okay=False),
+@click.argument("file", metavar="FILE", required=False, type=PathType(dir_okay=False))
+@click.option("--template", "template", default=None, metavar="FILE.xlsx", type=PathType(dir_okay=False),
               help="写出空白签到及成绩表（含示例行和结果下拉列表）/ write a blank sign-in and score sheet")
 @click.option("--dry-run", is_flag=True, help="只显示将要做的，不写入 / show what would happen, write nothing")
 @click.option("--update", is_flag=True, help="已登记的人员改为表中的成绩/学时 / change the results of people already listed")

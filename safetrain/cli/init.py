@@ -6,7 +6,7 @@ import click
 
 from ..archive.reading.spec import ENTERPRISE
 from ..errors import SafetrainError
-from .options import lang_option
+from .options import lang_option, PathType
 from . import support
 from .support import echo, field_option, fill_required, say, typed_values
 
@@ -41,7 +41,7 @@ def _ruleset(given: str | None, facts: dict, lang: str) -> tuple[str, str, str]:
 
 
 @click.command(params=[field_option(k, ENTERPRISE.fields[k]) for k in _FACTS])
-@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False))
+@click.argument("directory", metavar="DIR", type=PathType(file_okay=False))
 @click.option("--ruleset", default=None, metavar="NAME",
               help="规则集（缺省：地区或统一社会信用代码在宁夏用 ningxia-2023，否则 national）/ rule set "
                    "(default: ningxia-2023 when the region or the credit code is in Ningxia, else national)")

@@ -58,6 +58,19 @@ DATE = DateType()
 EXPIRY = DateType(open_end=True)
 
 
+class PathType(click.Path):
+    """click.Path for every path a command takes, but an empty one: '' names no file or
+    folder (`-o ''` printed into the archive's printed/ as if no -o had been given, and a
+    ledger said " 是目录"), so it is refused by name."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            opt = "PATH" if param is None else param.human_readable_name if isinstance(param, click.Argument) \
+                else param.opts[0]
+            raise SafetrainError(f"{opt}：路径为空，请给出文件或文件夹", f"{opt}: the path is empty; name a file or folder")
+        return super().convert(value, param, ctx)
+
+
 _LANG_KEY = "safetrain.lang"
 
 
@@ -140,8 +153,8 @@ def archive_option(f: Callable) -> Callable:
         return f(*args, archive=one_archive(archive, archive_path), **kwargs)
 
     command = click.argument("archive_path", metavar="[ARCHIVE]", required=False,
-                             type=click.Path(file_okay=False))(command)
-    return click.option("-a", "--archive", "archive", type=click.Path(file_okay=False), default=None,
+                             type=PathType(file_okay=False))(command)
+    return click.option("-a", "--archive", "archive", type=PathType(file_okay=False), default=None,
                         help=ARCHIVE_HELP)(command)
 
 
@@ -155,8 +168,8 @@ def with_archive(command: click.Command, position: int = 1) -> click.Command:
 
     command.callback = run
     command.params.insert(position, click.Argument(["archive_path"], metavar="[ARCHIVE]", required=False,
-                                                   type=click.Path(file_okay=False)))
-    command.params.append(click.Option(["-a", "--archive", "archive"], type=click.Path(file_okay=False), default=None,
+                                                   type=PathType(file_okay=False)))
+    command.params.append(click.Option(["-a", "--archive", "archive"], type=PathType(file_okay=False), default=None,
                                        help=ARCHIVE_HELP))
     return command
 
@@ -174,7 +187,7 @@ def archive_after(f: Callable, variadic: str) -> Callable:
         kwargs[variadic] = items
         return f(*args, archive=one_archive(archive, positional), **kwargs)
 
-    return click.option("-a", "--archive", "archive", type=click.Path(file_okay=False), default=None,
+    return click.option("-a", "--archive", "archive", type=PathType(file_okay=False), default=None,
                         help=ARCHIVE_HELP)(command)
 
 

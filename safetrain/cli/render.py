@@ -13,7 +13,7 @@ from ..archive.reading.discover import archive_root
 from ..archive.reading.spec import PRINTED_FOLDER
 from ..errors import SafetrainError
 from ..reports.kinds import DOCUMENT_KINDS
-from .options import archive_after, archive_option, as_of_option, cache_option, force_option, lang_option
+from .options import archive_after, archive_option, as_of_option, cache_option, force_option, lang_option, PathType
 from .support import echo, tell_replaced
 
 DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
@@ -33,7 +33,7 @@ def _checked(archive: str, as_of: date | None, no_cache: bool = False, meanwhile
 @click.command()
 @click.argument("kind", type=click.Choice(DOCUMENT_KIND_NAMES))
 @click.argument("ids", nargs=-1, metavar="[ID]... [ARCHIVE]")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+@click.option("-o", "--output", "out_dir", type=PathType(file_okay=False), default=None,
               help="输出目录（缺省：档案中的 printed/）/ output folder (default: the archive's printed/)")
 @click.option("--all", "everything", is_flag=True,
               help="打印该种类截至评估日期已有的全部记录 / every record of that kind that began by --as-of")
@@ -180,7 +180,7 @@ class _progress:
 
 @click.command()
 @archive_option
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", "output", type=PathType(dir_okay=False), default=None,
               help="输出的 .xlsx 文件（缺省：当前目录下的 <企业名称>-台账-<日期>.xlsx）/ the .xlsx file to write "
                    "(default: <enterprise>-台账-<date>.xlsx in the current folder)")
 @as_of_option

@@ -9,7 +9,7 @@ from datetime import date
 import click
 
 from .common import Archives, found_roots
-from .options import as_of_option, cache_option, document_lang, jobs_option, lang_option
+from .options import as_of_option, cache_option, document_lang, jobs_option, lang_option, PathType
 from .support import echo
 
 
@@ -19,8 +19,8 @@ def report():
 
 
 @report.command("html", short_help="生成静态 HTML 网站 / Make a static HTML site")
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
+@click.argument("paths", nargs=-1, type=PathType())
+@click.option("-o", "--output", "out_dir", type=PathType(file_okay=False), required=True,
               help="网站目录（新建、空目录，或上次生成的网站）/ the site's folder (new, empty, or a site written before)")
 @as_of_option
 @jobs_option

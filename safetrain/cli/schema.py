@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 
 from ..archive.reading.spec import RECORD_KINDS
-from .options import force_option, lang_option
+from .options import force_option, lang_option, PathType
 from .support import tell_replaced
 
 
 @click.command()
-@click.option("-o", "--output", "out", default="schemas", show_default=True, type=click.Path(file_okay=False),
+@click.option("-o", "--output", "out", default="schemas", show_default=True, type=PathType(file_okay=False),
               help="写入目录 / folder to write to")
 @click.option("--taplo", is_flag=True, help="同时写出 .taplo.toml（在目录的上一级）/ also write a .taplo.toml next to the folder")
 @click.option("--print", "show", type=click.Choice(list(RECORD_KINDS)),

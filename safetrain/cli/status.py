@@ -10,11 +10,11 @@ import click
 
 from .support import views_out
 from .common import Archives, registered, terminal
-from .options import as_of_option, cache_option, format_option, jobs_option, lang_option
+from .options import as_of_option, cache_option, format_option, jobs_option, lang_option, PathType
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PathType())
 @as_of_option
 @format_option("text", "json")
 @jobs_option

@@ -238,3 +238,38 @@ def test_the_archive_an_output_would_land_in_is_named_as_every_line_names_it(mak
     r = CliRunner().invoke(main, ["ledger", "..", "-o", "x.xlsx", "--lang", "en"])
     assert r.exit_code == 2 and "x.xlsx is inside the people of the archive ..: not written to" in r.output, r.output
     assert str(root) not in r.output
+
+
+def snapshot_of(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_output_below_a_file_names_the_file_that_is_no_folder(root, tmp_path):
+    """-o afile/x.xlsx where afile is a file: the error says afile is no folder (it said the
+    system's "File exists", of the file that was to be written)."""
+    afile = tmp_path / "afile"
+    afile.write_text("mine")
+    for name, args in commands(root, afile / "sub" / "x").items():
+        r = run(*args)
+        assert r.exit_code == 2 and f"{afile} is not a folder" in r.output, (name, r.output)
+        assert "File exists" not in r.output and afile.read_text() == "mine"
+    zh = CliRunner().invoke(main, ["ledger", "-a", str(root), "-o", str(afile / "x.xlsx"), *AS_OF, "--lang", "zh"])
+    assert zh.exit_code == 2 and f"{afile} 不是目录" in zh.output, zh.output
+
+
+def test_an_empty_path_is_refused_by_name_and_nothing_is_written(root, tmp_path):
+    """`-o ''` printed into the archive's printed/ as if no -o had been given, and a ledger said
+    " is a folder" of nothing: every path a command takes refuses an empty one, naming the option."""
+    before = snapshot_of(root)
+    here = tmp_path / "here"
+    here.mkdir()
+    cases = [["render", "register", str(root), "-o", "", *AS_OF], ["ledger", "-a", str(root), "-o", "", *AS_OF],
+             ["report", "html", str(root), "-o", "", *AS_OF], ["export", "sqlite", "", str(root), *AS_OF],
+             ["expiring", str(root), "--ics", "", *AS_OF], ["check", ""]]
+    for args in cases:
+        r = run(*args, cwd=here)
+        assert r.exit_code == 2 and "the path is empty" in r.output, (args, r.output)
+        assert "Traceback" not in r.output
+    assert snapshot_of(root) == before and list(here.iterdir()) == []
+    zh = CliRunner().invoke(main, ["render", "register", str(root), "-o", "", "--lang", "zh"])
+    assert zh.exit_code == 2 and "-o：路径为空" in zh.output

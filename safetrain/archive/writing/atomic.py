@@ -119,6 +119,18 @@ def scratch(path: str | os.PathLike) -> Iterator[Path]:
         yield Path(name)
 
 
+def _parent_folder(path: Path) -> None:
+    """`path`'s folder exists (made where missing); a file standing where a folder is needed on
+    the way is said by name ("afile 不是目录", not the system's "File exists")."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocking = next((p for p in (path.parent, *path.parent.parents) if p.exists() and not p.is_dir()), path.parent)
+        raise SafetrainError(f"无法写入 {path}：{blocking} 不是目录", f"cannot write {path}: {blocking} is not a folder") from None
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+
+
 def cannot_write(path: str | os.PathLike, exc: OSError) -> SafetrainError:
     zh, en = os_reason(exc)
     return SafetrainError(f"无法写入 {path}：{zh}", f"cannot write {path}: {en}")
@@ -133,10 +145,7 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     For writers that need a file name rather than bytes (sqlite3, zip writers).
     """
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise cannot_write(path, exc) from None
+    _parent_folder(path)
     with _temporary(path) as (fd, name):
         os.close(fd)
         tmp = Path(name)
@@ -204,10 +213,7 @@ def write_new_bytes(path: str | os.PathLike, data: bytes | BinaryIO, mode: int =
     permissions `mode` from the start (a private scan stays private).
     """
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # a read-only folder: said of the file asked for
-        raise cannot_write(path, exc) from None
+    _parent_folder(path)  # a read-only folder: said of the file asked for
 
     def put(fh) -> None:
         if isinstance(data, bytes):
