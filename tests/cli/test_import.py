@@ -421,3 +421,19 @@ def test_roster_import_interrupted_says_what_it_wrote(archive, tmp_path, monkeyp
     monkeypatch.undo()
     again = run("import", "roster", path, "-a", archive)
     assert again.exit_code == 0 and "新建 E202 孙七" in again.output and "跳过 E200（第 2 行）" in again.output
+
+
+def test_roster_a_true_or_false_cell_is_no_text(archive, tmp_path):
+    """A 姓名 or 岗位 cell holding Excel's TRUE/FALSE was written as name = "true": the row is refused,
+    naming the row and column; a number in a text column (班组 3) is still its digits."""
+    rows = [["E300", True, None, "机电队", 3, "电工", "合同工", "2023-07-01", None, None, None],
+            ["E301", "赵六", None, "机电队", 3, False, "合同工", "2023-07-01", None, None, None],
+            ["E302", "孙七", None, "机电队", 3, "电工", "合同工", "2023-07-01", None, None, None]]
+    path = xlsx(tmp_path / "花名册.xlsx", rows)
+    before = snapshot(archive)
+    r = run("import", "roster", path, "-a", archive, "--lang", "en")
+    assert r.exit_code == 1
+    assert f"{path}: row 2, 姓名 (column B): the cell holds the logical value TRUE, not text" in r.output, r.output
+    assert f"{path}: row 3, 岗位 (column F): the cell holds the logical value FALSE, not text" in r.output, r.output
+    assert changed(before, snapshot(archive)) == ["people/E302.toml"]
+    assert tomllib.loads((archive / "people/E302.toml").read_text("utf-8"))["team"] == "3"

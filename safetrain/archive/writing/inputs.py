@@ -191,6 +191,9 @@ def coerce(fld: FieldSpec, value: Any) -> Any:
         return None
     kind = fld.kind
     if kind in ("str", "path"):
+        if isinstance(value, bool):  # a sheet's TRUE/FALSE cell: no name, post or path is a truth value
+            shown = "TRUE" if value else "FALSE"
+            raise InputError(f"单元格是逻辑值 {shown}，不是文字", f"the cell holds the logical value {shown}, not text")
         return _text(value)
     if kind == "id":
         return parse_id(value)
