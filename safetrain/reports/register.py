@@ -34,7 +34,7 @@ def share(part: int, whole: int, pct: float | None) -> str:
 
 
 def _before_the_post(shared: str) -> str:
-    return shared if shared == fmt.DASH else f"上岗前已培训 {shared}"
+    return shared if shared == fmt.DASH else f"上岗前完成岗前培训 {shared}"
 
 
 def numbers(s: dict) -> dict:
@@ -43,8 +43,8 @@ def numbers(s: dict) -> dict:
     return {
         "active": str(head["active"]), "managers": str(head["managers"]),
         "special_operators": str(head["special_operators"]),
-        # what is counted: passed pre-job training before the first day on the post (P001), as status
-        # says it; the hours and levels (P002, P003) are the findings' (a card says 三级安全教育未完成)
+        # what is counted: pre-job training complete before the first day on the post (P001-P003:
+        # passed, its hours and levels), as status says it
         "pre_job": _before_the_post(share(s["pre_job"]["covered"], s["pre_job"]["judged"], s["pre_job"]["percent"])),
         "campaign": share(camp["covered"], camp["judged"], camp["percent"]) if camp else "不适用",
         "hours_year": str(hours["year"]), "hours_met": share(hours["met"], hours["people"], hours["percent_met"]),

@@ -18,7 +18,6 @@ from ..rules.periods import period_label
 from ..rules.annual import year_hours
 from ..rules.campaign import campaign_in_window, campaign_so_far
 from ..rules.planstatus import STATES, year_plan
-from ..rules.prejob import passed_pre_job
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -26,8 +25,14 @@ def percent(part: int, whole: int) -> float | None:
 
 
 def pre_job_covered(ctx: Context, person: Person) -> bool:
-    """A passed pre_job session ended on or before the person's first day on the post (P001)."""
-    return bool(passed_pre_job(ctx, person))
+    """Pre-job training complete before the person's first day on the post: passed (P001), its
+    学时 (P002) and, where three-level training applies, every level (P003) — the matrix's cells,
+    so that status, the register and the dashboard never count as trained someone `check` finds
+    short (a passed company-level day of 24 of 72 学时 was counted)."""
+    from .matrix import CURRENT, LEVELS, MISSING, Requirements
+
+    cells = Requirements.of(ctx).pre_job(person)
+    return cells["pre_job"].state == CURRENT and all(cells[level].state != MISSING for level in LEVELS)
 
 
 def _campaign(ctx: Context) -> dict | None:

@@ -21,7 +21,7 @@ def test_one_archive_is_a_detailed_block(make_archive):
     assert lines[0].endswith("· 宁夏测试机械有限公司")
     assert lines[1] == "加工制造业 · 规则集 national · 截至 2024-06-30 · 档案自 2023-07-01"
     assert "在岗人员 3 人：正式工 2 · 合同工 1" in lines
-    assert "岗前培训 上岗前已培训 1/2 人（50%）" in lines
+    assert "岗前培训 上岗前完成岗前培训 0/2 人（0%）" in lines  # E1 passed 8 of 24 学时 (P002)
     assert "2024年学时 达标 1/2 人（50%）· 人均 6 学时，应 10" in lines
     assert "证书 有效 1 · 即将到期 1 · 待复审 0 · 复审逾期 0 · 已过期 1" in lines
     assert "应急演练 共 2 次；2023-H2 1 · 2024-H1 1（按半年）" in lines
@@ -40,7 +40,7 @@ def test_an_archive_without_this_years_plan(make_archive):
 
 def test_english_labels(make_archive):
     out = squeeze(status_text(status_document([check_path(small_archive(make_archive), AS_OF)]), "en"))
-    assert "Pre-job training 1 of 2 trained before starting on the post (50%)" in out
+    assert "Pre-job training 0 of 2 complete (hours, levels) before starting on the post (0%)" in out
     assert "Certificates valid 1 · expiring 1 · review due 0 · review overdue 0 · expired 1" in out
     assert "Plan 2024 1 of 3 items carried out (33.3%) · 4 in all, 1 not yet due" in out
     assert "manufacturing · rule set national · as of 2024-06-30 · records since 2023-07-01" in out
@@ -53,7 +53,7 @@ def test_workspace_table_fits_100_columns_with_a_total_row(make_archive, tmp_pat
         out = status_text(status_document(results), lang)
         assert max(_width(line) for line in out.splitlines()) <= 100
         total = [line for line in out.splitlines() if line.startswith("合计" if lang == "zh" else "Total")]
-        assert len(total) == 1 and total[0].split()[1:6] == ["6", "50%", "—", "50%", "2/2/2"]
+        assert len(total) == 1 and total[0].split()[1:6] == ["6", "0%", "—", "50%", "2/2/2"]
         assert total[0].split()[7] == "2/6"  # plans: carried out of the items due, both archives
 
 

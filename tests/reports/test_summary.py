@@ -33,8 +33,9 @@ def test_headline_numbers(make_archive):
     s = archive_summary(check_path(small_archive(make_archive), AS_OF))
     assert s["headcount"] == {"active": 3, "by_employment": {"formal": 2, "contract": 1},
                               "managers": 1, "special_operators": 1}
-    # E1 trained before the post, E2 not; the principal is judged by Y003/C005, not here
-    assert s["pre_job"] == {"judged": 2, "covered": 1, "percent": 50.0}
+    # E1 passed 8 of the 24 pre-job 学时 before the post (P002), E2 none: neither completed it; the
+    # principal is judged by Y003/C005, not here
+    assert s["pre_job"] == {"judged": 2, "covered": 0, "percent": 0.0}
     assert s["campaign"] is None  # national rule set: no campaign
     # this year's hours, of the people the Y rules judge for it (the matrix's): E1 and M1; E2, hired in
     # March, is not (n.a. in the matrix, no Y001 for 2024)
@@ -93,7 +94,7 @@ def test_workspace_total_adds_counts_and_recomputes_percentages(make_archive, tm
     assert t["archives"] == 2
     assert t["headcount"] == {"active": 4, "by_employment": {"formal": 2, "contract": 1, "dispatched": 1},
                               "managers": 1, "special_operators": 1}
-    assert t["pre_job"] == {"judged": 3, "covered": 2, "percent": 66.7}
+    assert t["pre_job"] == {"judged": 3, "covered": 0, "percent": 0.0}  # 8 of 24 学时 each (P002)
     assert t["campaign"] == {"judged": 1, "covered": 1, "percent": 100.0}
     assert t["hours"]["people"] == 3 and t["hours"]["met"] == 1 and t["hours"]["percent_met"] == 33.3
     assert t["certificates"] == {"valid": 1, "expiring": 1, "review_due": 0, "review_overdue": 0, "expired": 1}
@@ -125,7 +126,7 @@ def test_coverage_by_year(make_archive):
     # 2024 so far: E1 and M1 (employed since 1 January; E2 hired in March, E3 gone), E1 short
     assert s["by_year"] == [
         {"year": 2023, "hours_judged": 0, "hours_met": 0, "hours_percent": None,
-         "pre_job_judged": 2, "pre_job_covered": 1, "pre_job_percent": 50.0},  # E1 trained, E3 not
+         "pre_job_judged": 2, "pre_job_covered": 0, "pre_job_percent": 0.0},  # E1 8 of 24 学时, E3 none
         {"year": 2024, "hours_judged": 2, "hours_met": 1, "hours_percent": 50.0,
          "pre_job_judged": 1, "pre_job_covered": 0, "pre_job_percent": 0.0},  # E2
     ]
@@ -167,3 +168,23 @@ def test_the_views_take_the_campaign_the_rules_worked_out(monkeypatch):
     assert archive_summary(result)["campaign"] == fresh["campaign"] and fresh["campaign"] is not None
     kept = result.view_context()  # the rules' own Context: the campaign's people, each person's hours by year
     assert "campaign" in kept._memo and kept._yearly
+
+
+def test_pre_job_coverage_counts_only_training_check_finds_complete(make_archive):
+    """status's (and the register's, the dashboard's) pre-job figure counts a newcomer only when
+    P001-P003 all hold: E2 passed the company level (8 of 24 学时) and check reports P002/P003
+    for E2 alone; E1 has all three levels, 24 学时. It counted both (P001 only)."""
+    levels = {"company": "2023-07-03", "workshop": "2023-07-04", "team": "2023-07-05"}
+    files = {"people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06"),
+             "people/E2.toml": person("李梅", hired="2023-07-03", on_post="2023-07-06")}
+    for level, day in levels.items():
+        who = '{ person = "E1", score = 90 },\n  { person = "E2", score = 90 }' if level == "company" else \
+            '{ person = "E1", score = 90 }'
+        files[f"sessions/S-{level}.toml"] = session(who, level=f'"{level}"', start=f"{day}T08:30:00",
+                                                    end=f"{day}T17:30:00")
+    result = check_path(make_archive(files), AS_OF)
+    p = sorted((f.code, f.subject) for f in result.findings if f.code in ("P001", "P002", "P003"))
+    assert p == [("P002", "E2"), ("P003", "E2")]
+    s = archive_summary(result)
+    assert s["pre_job"] == {"judged": 2, "covered": 1, "percent": 50.0}
+    assert s["by_year"][0]["pre_job_covered"] == 1

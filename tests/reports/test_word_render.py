@@ -187,7 +187,7 @@ def test_register(printed, tmp_path):
                      "全国通用规定", "2024年6月30日", "新员工公司级安全教育", "车间火灾疏散演练"):
         assert expected in text, expected
     ctx = register_context(Facts(result))
-    assert ctx["n"]["active"] == "5" and ctx["n"]["pre_job"] == "上岗前已培训 2/2（100%）"  # what P001 counts (the hours and levels are P002/P003's)
+    assert ctx["n"]["active"] == "5" and ctx["n"]["pre_job"] == "上岗前完成岗前培训 1/2（50%）"  # P001-P003 all met: one of two
     # sessions started by as_of (S9 is planned for August)
     assert [s["id"] for s in ctx["sessions"]] == ["S1", "S2", "S3", "S4", "S5"]
     assert [(s["count"], s["passed"]) for s in ctx["sessions"]][2] == ("2", "1")

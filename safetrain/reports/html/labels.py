@@ -39,7 +39,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "overview": ("概况", "Overview"), "records_since": ("档案自 {since}", "records since {since}"),
     "active_people": ("在岗人员", "Active people"), "people_n": ("{n} 人", "{n}"),
     "managers": ("主要负责人/安全管理人员 {n} · 特种作业人员 {s}", "managers {n} · special operators {s}"),
-    "pre_job_card": ("上岗前已培训", "Trained before the post"), "hours_card": ("{year}年学时达标", "Hours {year} met"),
+    "pre_job_card": ("岗前培训完成", "Pre-job training complete"), "hours_card": ("{year}年学时达标", "Hours {year} met"),
     "campaign_card": ("全员安全培训覆盖", "Campaign coverage"), "of": ("{covered}/{judged} 人", "{covered} of {judged}"),
     "avg_hours": ("人均 {avg} 学时，应 {need}", "{avg} 学时 per person, {need} required"),
     "certificates": ("证书", "Certificates"), **STATE_LABELS, "upcoming": ("提前提示", "upcoming"),
