@@ -267,3 +267,22 @@ def test_no_record_is_written_through_a_folder_linked_out_of_the_archive(make_ar
             "--hired", "2024-01-01", "--employment", "formal")
     assert r.exit_code != 0 and "指向档案之外的符号链接" in r.output and "Traceback" not in r.output, r.output
     assert list(outside.iterdir()) == []
+
+
+def test_new_records_with_long_lists_are_already_formatted(make_archive):
+    """A file `new` writes passes `fmt --check` (a pre-commit hook runs it): a drill with a dozen
+    participants was written on one line past 100 columns, which `fmt` then laid out one a line."""
+    from helpers import person as a_person
+
+    ids = [f"E{i:03d}" for i in range(1, 13)]
+    archive = make_archive({f"people/{pid}.toml": a_person() for pid in ids})
+    r = run("new", "drill", "D1", "-a", archive, "--title", "消防演练", "--date", "2024-04-01", "--scale", "小练",
+            "--participants", ",".join(ids), "--scenario", "火灾")
+    assert r.exit_code == 0, r.output
+    text = (archive / "drills/2024/D1.toml").read_text("utf-8")
+    assert "participants = [\n" in text and max(len(line) for line in text.splitlines()) <= 100
+    short = run("new", "drill", "D2", "-a", archive, "--title", "消防演练", "--date", "2024-04-02", "--scale", "小练",
+                "--participants", "E001,E002", "--scenario", "火灾")
+    assert short.exit_code == 0 and 'participants = ["E001", "E002"]\n' in (archive / "drills/2024/D2.toml").read_text("utf-8")
+    r = run("fmt", "--check", archive)
+    assert r.exit_code == 0, r.output

@@ -159,7 +159,7 @@ def render_record(kind: str, data: dict, header: list[str] = ()) -> str:
         elif fld is not None and fld.kind == "tables" and key not in INLINE_ARRAYS and value:
             sections.extend(_section_text(f"[[{key}]]", v, fld.table) for v in value)
         else:
-            lines.append(f"{key_text(key)} = {value_text(value, fld, multiline=key in INLINE_ARRAYS)}")
+            lines.append(_kv_text(key, value, fld))
     text = "\n".join(lines)
     for s in sections:
         text += ("\n\n" if text else "") + s
@@ -168,8 +168,19 @@ def render_record(kind: str, data: dict, header: list[str] = ()) -> str:
 
 def _section_text(header: str, data: dict, table: TableSpec | None) -> str:
     sub = table.fields if table else {}
-    body = [f"{key_text(k)} = {value_text(data[k], sub.get(k))}" for k in ordered_keys(list(data), table)]
+    body = [_kv_text(k, data[k], sub.get(k)) for k in ordered_keys(list(data), table)]
     return "\n".join([header, *body])
+
+
+def _kv_text(key: str, value: Any, fld: FieldSpec | None) -> str:
+    """`key = value` as `fmt` lays it out: `attendees` one per line, another array of two or
+    more on one line unless that would pass WIDTH columns (what `new drill --participants` with
+    a dozen people wrote on one line, `fmt --check` then asked to format)."""
+    prefix = f"{key_text(key)} = "
+    one = value_text(value, fld, multiline=key in INLINE_ARRAYS)
+    if isinstance(value, (list, tuple)) and len(value) > 1 and "\n" not in one and len(prefix) + width(one) > WIDTH:
+        one = value_text(value, fld, multiline=True)
+    return prefix + one
 
 
 # -- the formatter ------------------------------------------------------------------------
