@@ -225,7 +225,9 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
     List the attendees of session SID from a sheet (FILE: .xlsx, .xls, .ods
     or .csv): 工号 or 姓名 (a name must match exactly one person), 成绩
     (考试成绩, 分数, 得分: 85 or 85分) or 结果 (合格, 不合格, 补考合格), 学时
-    (4 or 4学时), 备注. 缺考 rows are reported and not listed; a row without a score or
+    (4 or 4学时), 备注. 缺考 rows (in 成绩, 结果, or 备注 with neither) are reported
+    and not listed, and are an error for someone the session lists already (the
+    sheet and the record disagree); a row without a score or
     result is reported, never listed without one. Only people who already
     have a person file are listed (none is created). People already listed
     are skipped unless --update is given. `--template FILE.xlsx` writes a

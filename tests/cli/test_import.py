@@ -437,3 +437,24 @@ def test_roster_a_true_or_false_cell_is_no_text(archive, tmp_path):
     assert f"{path}: row 3, 岗位 (column F): the cell holds the logical value FALSE, not text" in r.output, r.output
     assert changed(before, snapshot(archive)) == ["people/E302.toml"]
     assert tomllib.loads((archive / "people/E302.toml").read_text("utf-8"))["team"] == "3"
+
+
+def test_attendance_absent_in_the_note_column_and_absent_for_someone_listed(with_session, tmp_path):
+    """缺考 written in 备注 with neither score nor result is an absence, as in the 成绩 column (it was
+    "no score or result"); 缺考 for someone the session lists already (E1) is an error naming the
+    row (it said 缺考，未登记 and left them passed), with or without --update."""
+    book = Workbook()
+    ws = book.active
+    ws.append(["工号", "姓名", "成绩", "备注"])
+    ws.append(["E2", None, None, "缺考"])
+    ws.append(["E1", None, "缺考", None])
+    path = tmp_path / "签到.xlsx"
+    book.save(path)
+    session_file = with_session / "sessions/2023/S1.toml"
+    before = session_file.read_bytes()
+    for update in ([], ["--update"]):
+        r = run("import", "attendance", "S1", path, "-a", with_session, *update, "--lang", "en")
+        assert session_file.read_bytes() == before
+        assert r.exit_code == 1 and "no score or result" not in r.output, r.output
+        assert f"{path}: row 3, 工号 (column A): E1 is absent in the sheet but listed in the session" in r.output, r.output
+        assert "row 2" in r.output and "E2" in r.output and r.output.count("is absent in the sheet") == 1, r.output

@@ -69,6 +69,7 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     _, _, data = ed.read("session", sid)
     is_assessed = assessed(data)
     pass_mark = pass_mark_of(ed, data)  # a session without its own takes the archive's
+    listed = {a.get("person") for a in (data or {}).get("attendees", []) if isinstance(a, dict)}
     entries: list[dict] = []
     rows: list[int] = []
     first_row: dict[str, int] = {}
@@ -77,6 +78,12 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
             continue
         errors, pid, entry = _read_row(ed, sheet, row, cells)
         who = "person" if not is_blank(cells.get("person")) else "name"
+        if entry is None and not errors and pid in listed:  # the sheet and the record disagree: say so
+            report.errors.append(row_error(
+                sheet, row, who, f"{pid} 在表中为缺考，但本期培训已登记此人：未改动；如确未参加，请从 attendees 中删除此人",
+                f"{pid} is absent in the sheet but listed in the session: left as it is; if they did not attend, "
+                "remove them from its attendees"))
+            continue
         if entry is None and not errors:
             report.absent.append((row, pid))
             continue
@@ -151,6 +158,8 @@ def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | Non
         value = cells.get(key)
         if is_blank(value) or (row, key) in sheet.formula_errors:
             continue
+        if key == "note" and str(value).strip().lower() in ABSENT and "score" not in entry and "passed" not in entry:
+            return errors, pid, None  # 缺考 written in 备注, no score or result: absent, as in the 成绩 column
         try:
             if key in ("score", "passed"):
                 result = _result(value)
