@@ -95,7 +95,10 @@ def arrow_table(table: ExportTable, data: list[tuple]):
     arrays = []
     for c, f in zip(file_columns(table), schema):
         values = [row[index[c.name]] for row in data]
-        if c.kind in (DATE, DATETIME):  # ISO text -> date32 / timestamp
+        if c.kind == DATETIME:  # ISO text -> timestamp[ms]; a time written to the microsecond (TOML
+            # allows 14:30:00.123456) is read as such, then cut to the millisecond
+            arrays.append(pa.array(values, pa.string()).cast(pa.timestamp("us")).cast(f.type, safe=False))
+        elif c.kind == DATE:  # ISO text -> date32
             arrays.append(pa.array(values, pa.string()).cast(f.type))
         elif c.kind == BOOL:  # 0/1 -> bool
             arrays.append(pa.array(values, pa.int8()).cast(f.type))

@@ -350,3 +350,21 @@ def test_a_foreign_file_in_the_exports_dataset_names_no_owner(tmp_path, export_w
     result = export_pq(out, export_workspace)
     assert result.exit_code == 0, result.output
     assert (out / "people" / f"credit_code={ACME_CODE}" / "part-0.parquet").is_file()  # acme exported, not set aside
+
+
+def test_a_time_written_to_the_microsecond_is_exported(tmp_path, make_archive):
+    """TOML allows 14:30:00.123456 and check accepts it; the Parquet export failed with an internal
+    error (the text was cast to milliseconds directly) and left the workspace half exported.
+    It is read to the microsecond and kept to the millisecond, as the column says."""
+    from helpers import session
+
+    root = make_archive({"people/E1.toml": person(),
+                         "sessions/S1.toml": session(start="2023-07-01T08:30:00.123456", end="2023-07-01T17:30:00.5")},
+                        root=tmp_path / "ws" / "a")
+    out = tmp_path / "pq"
+    r = export_pq(out, tmp_path / "ws")
+    assert r.exit_code == 0, r.output
+    con = duck(out)
+    assert con.execute("SELECT start, \"end\" FROM sessions WHERE id = 'S1'").fetchone() == (
+        datetime(2023, 7, 1, 8, 30, 0, 123000), datetime(2023, 7, 1, 17, 30, 0, 500000))
+    assert root.exists()
