@@ -161,11 +161,24 @@ def _secrets(dsn: str) -> list[str]:
     return sorted({s for s in found + words if s}, key=len, reverse=True)
 
 
+def _redacted(dsn: str) -> str:
+    """`dsn` with its password(s) written ***: `password=...` values and a URI's `user:...@`."""
+    dsn = re.sub(r"(password\s*=\s*)('(?:\\.|[^'\\])*'|[^\s&]+)", r"\1***", dsn, flags=re.I)
+    return re.sub(r"^([a-z][a-z0-9+.-]*://[^/?#@:]*:)[^/?#@]*@", r"\1***@", dsn, flags=re.I)
+
+
 def one_line(exc: BaseException, dsn: str) -> str:
-    """A psycopg error as one line without the DSN's password."""
+    """A psycopg error as one line without the DSN's password: the DSN quoted in it is written
+    with *** for the password; a password met elsewhere is *** too, and one of fewer than four
+    characters only where it stands alone (a password "p" must not turn "postgresql" into
+    "***ostgresql")."""
     text = " ".join(part.strip() for part in str(exc).splitlines() if part.strip()) or type(exc).__name__
+    text = text.replace(dsn, _redacted(dsn))
     for secret in _secrets(dsn):
-        text = text.replace(secret, "***")
+        if len(secret) >= 4:
+            text = text.replace(secret, "***")
+        else:
+            text = re.sub(rf"(?<![\w*]){re.escape(secret)}(?![\w*])", "***", text)
     return text
 
 

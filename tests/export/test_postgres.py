@@ -343,3 +343,18 @@ def test_an_archive_that_cannot_be_checked_is_reported_and_the_others_are_export
     with pg.connect() as con:
         assert con.execute("SELECT archive FROM enterprises ORDER BY archive").fetchall() == [("a-good",), ("e-good",)]
         assert [r[0] for r in con.execute("SELECT archive FROM exports ORDER BY archive")] == ["a-good", "e-good"]
+
+
+def test_a_short_password_is_hidden_without_garbling_the_message():
+    """A password of one letter replaced everywhere turned "postgresql" into "***ostgresql": the
+    DSN quoted in a message is written with *** for its password, and a short password met
+    elsewhere only where it stands alone."""
+    from safetrain.export.postgres import one_line
+
+    dsn = "postgresql://u:p@[::1/db"
+    assert one_line(Exception(f'invalid URI query parameter: "{dsn}"'), dsn) == \
+        'invalid URI query parameter: "postgresql://u:***@[::1/db"'
+    dsn = "host=h user=u password=pa dbname=pa_db"
+    assert one_line(Exception(f"bad: {dsn}; user pa; pass"), dsn) == "bad: host=h user=u password=*** dbname=pa_db; user ***; pass"
+    dsn = "postgresql://u:s3cret-pw@h/db"
+    assert "s3cret" not in one_line(Exception("password authentication failed: s3cret-pw"), dsn)
