@@ -31,7 +31,7 @@ from ..api import Result
 from ..archive.reading.codes import TABLES as CODE_TABLES
 from ..archive.reading.discover import root_names
 from ..archive.reading.fields import declared_keys
-from ..archive.reading.gbcodes import SHORTEST_ID, mask_id_number, mask_id_numbers_in, masked_value
+from ..archive.reading.gbcodes import SHORTEST_ID, mask_id_number, mask_id_numbers_in, masked_key, masked_value
 from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Introduction, Mentorship,
                                       Person, Plan, PlanItem, Session, Violation)
 from ..rules import RULES
@@ -387,6 +387,22 @@ class Source:
     masked: bool
 
     @cached_property
+    def keys(self) -> dict[str, str]:
+        """Where the export masks: each person id shaped like a 身份证号 (an enterprise that numbers
+        its people by them), and the files named by one, -> its masked key (gbcodes.masked_key),
+        the same in every table; empty for nearly every archive (nothing is looked at then)."""
+        if not self.masked:
+            return {}
+        out = {}
+        for pid in self.result.archive.people:
+            key = masked_key(pid)
+            if key is not pid:
+                out[pid] = key
+                for folder in ("people", "mentorships"):
+                    out[f"{folder}/{pid}.toml"] = f"{folder}/{key}.toml"
+        return out
+
+    @cached_property
     def people(self) -> list[Person]:
         """The archive's people in id order (sorted once for the six tables about them)."""
         return [self.result.archive.people[pid] for pid in sorted(self.result.archive.people)]
@@ -635,8 +651,18 @@ def rows(table: ExportTable, srcs: Iterable[Source]) -> Iterator[tuple]:
     (a session's content, a plan's audience, an address) is masked too (`_masked`)."""
     if table.name == "labels":
         return _checked(table, (label_rows(),))
-    return chain.from_iterable(_masked(table, s, _ROWS[table.name](s) if table.name in _TUPLES
-                                      else _checked(table, (_ROWS[table.name](s),))) for s in srcs)
+    return chain.from_iterable(_masked(table, s, _keyed(s, _ROWS[table.name](s) if table.name in _TUPLES
+                                                 else _checked(table, (_ROWS[table.name](s),)))) for s in srcs)
+
+
+def _keyed(src: Source, made: Iterable[tuple]) -> Iterable[tuple]:
+    """Rows with each person id shaped like a 身份证号 (and its file) as its masked key, in
+    whatever column it stands (Source.keys); the rows as they are where there is none."""
+    keys = src.keys
+    if not keys:
+        return made
+    get = keys.get
+    return (tuple(get(v, v) if type(v) is str else v for v in row) for row in made)
 
 
 #: the text columns a table's rows are made with masked already (_people, _attendance: the person's

@@ -538,3 +538,33 @@ def test_a_session_not_over_on_as_of_credits_nothing_yet(make_archive, tmp_path)
             rows = db.execute("SELECT session, passed, credited_hours FROM attendance ORDER BY session").fetchall()
         assert rows == [(sid, 1, hours) for sid, hours in credited.items()]
         assert sum(credited.values()) == result.context.credited("E1")
+
+
+def test_a_person_numbered_by_their_id_number_is_exported_under_a_masked_key(make_archive, tmp_path):
+    """An enterprise that numbers its people by their 身份证号: people.id, attendance.person, the
+    file and a finding's subject held the number whole in a masked export (only id_number was
+    masked). Each now holds the one masked key, joins hold, and --unmasked keeps the id."""
+    from helpers import ID_NUMBERS
+
+    pid = ID_NUMBERS[1]
+    root = make_archive({f"people/{pid}.toml": person(hired="2023-07-03"),
+                         "sessions/S1.toml": session(f'{{ person = "{pid}", score = 90 }}'),
+                         "people/E2.toml": person("李梅", hired="2023-07-03")})
+    result = check_path(root, AS_OF)
+    assert any(f.subject == pid for f in result.findings)
+    out = tmp_path / "masked.db"
+    write_database(out, [result])
+    key = pid[:6] + "********" + pid[-4:] + "~"
+    with sqlite3.connect(out) as db:
+        dump = "\n".join(db.iterdump())
+        assert pid not in dump
+        (people_id, file), = db.execute("SELECT id, file FROM people WHERE id LIKE ?", (key + "%",)).fetchall()
+        assert file == f"people/{people_id}.toml" and len(people_id) == len(key) + 6
+        assert db.execute("SELECT person FROM attendance").fetchall() == [(people_id,)]
+        assert db.execute("SELECT COUNT(*) FROM findings WHERE subject = ?", (people_id,)).fetchone()[0] >= 1
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert db.execute("SELECT id FROM people WHERE id = 'E2'").fetchone() == ("E2",)
+    plain = tmp_path / "unmasked.db"
+    write_database(plain, [result], unmasked=True)
+    with sqlite3.connect(plain) as db:
+        assert db.execute("SELECT person FROM attendance").fetchall() == [(pid,)]
