@@ -42,7 +42,7 @@ from jinja2.runtime import Macro, Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..batches import batched
-from ..controls import CONTROL, utf8_without_controls
+from ..controls import TEXT_CONTROL, utf8_without_controls
 from ..errors import SafetrainError
 from .fastoutput import DICT_ATTRIBUTES, OutputCodeGenerator
 
@@ -208,7 +208,7 @@ class LimitedTemplate(Template):
                     for batch in batched(chunks, 256):  # joined in C, checked every 256 chunks
                         piece = "".join(batch)
                         if clean and _control(piece):
-                            piece = CONTROL.sub("", piece)
+                            piece = TEXT_CONTROL.sub("", piece)
                         size += len(piece)
                         if size > limit:
                             raise TemplateLimit(f"模板输出超过 {limit:,} 个字符", f"the template writes more than {limit:,} characters")
@@ -284,7 +284,7 @@ def _limited_filter(name: str, func):
     return run
 
 
-_control = CONTROL.search
+_control = TEXT_CONTROL.search  # what XML cannot hold, and the bidi controls
 
 
 def _indent(s: Any, width: Any = 4, first: bool = False, blank: bool = False) -> Any:

@@ -27,14 +27,14 @@ from typing import Iterable, Iterator, Sequence
 
 from openpyxl.utils import get_column_letter
 
-from ..controls import CONTROL
+from ..controls import TEXT_CONTROL
 from .ooxml import XML_TEXT
 
 MAX_TEXT = 32767  # Excel holds at most 32,767 characters in a cell
 CHUNK = 20000  # cells joined and encoded at once
 
 #: what a text value must not hold as it is: markup, CR (an XML reader would turn it into LF), controls
-_SPECIAL = re.compile("[&<>\r" + CONTROL.pattern[1:])
+_SPECIAL = re.compile("[&<>\r" + TEXT_CONTROL.pattern[1:])  # controls, bidi controls too
 _ESCAPES = str.maketrans({**XML_TEXT, "\r": "&#13;"})  # a carriage return kept as one
 _EPOCH = datetime(1899, 12, 30)
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
@@ -55,7 +55,7 @@ def serial(value: date) -> float | int:
 def text_xml(value: str) -> str | None:
     """The inline-string body of a text cell (`<is><t>…</t></is>`); None when nothing is left."""
     if _SPECIAL.search(value):
-        value = CONTROL.sub("", value)[:MAX_TEXT].translate(_ESCAPES)
+        value = TEXT_CONTROL.sub("", value)[:MAX_TEXT].translate(_ESCAPES)
         if not value:
             return None
     elif len(value) > MAX_TEXT:

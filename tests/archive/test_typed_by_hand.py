@@ -129,6 +129,24 @@ def test_a_line_break_or_direction_control_in_a_name_is_an_a002(memory_archive):
     assert "\n" not in line and "甲⏎::error" in line
 
 
+def test_a_direction_control_in_any_text_is_an_a002(memory_archive):
+    """A U+202E in a session's title, an enterprise's name, a certificate's category or a note
+    reversed the dates printed beside it on the dashboard and was reported nowhere (only names,
+    departments and posts were looked at): every text says so; line breaks stay allowed there."""
+    from helpers import certificate, config
+
+    cert = certificate().replace('category = "低压电工作业"', 'category = "低压\\u202e电工"')
+    root = memory_archive({
+        "safetrain.toml": config().replace('name = "', 'name = "\\u2067', 1),
+        "people/E1.toml": person(extra=cert, note='"第一行\\n第二\\u202e行"'),
+        "sessions/S1.toml": session(title='"消防\\u202e培训"', content='"第一部分\\n第二部分"'),
+    })
+    got = {(s, k) for s, k, _ in a002(root)}
+    assert {("S1", ("title",)), ("E1", ("note",)), ("E1", ("certificates", 0, "category")),
+            ("enterprise", ("enterprise", "name"))} <= got, got
+    assert ("S1", ("content",)) not in got
+
+
 def test_a_nul_in_a_path_is_an_a008_end_to_end(make_archive):
     files = {
         "people/E1.toml": person(attachments='["attachments/a\\u0000b.pdf"]'),

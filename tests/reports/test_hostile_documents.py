@@ -23,7 +23,7 @@ from safetrain.reports.render import render_documents
 HOSTILE = r"\u000b\u0001\u001b[31m<w:p>&amp;]]>{{ x }}{% if %}'\"\u202e😀\u0000\u0008\u001f\ufffe\uffff"
 TEXT_KEYS = ("name", "title", "department", "post", "team", "content", "location", "instructor", "evaluation", "note",
              "category", "number", "region", "address")
-CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")  # and bidi controls
 
 
 def hostile(text: str) -> str:
@@ -98,3 +98,21 @@ def test_a_page_s_bytes_are_its_text_without_controls_in_utf8(text):
     from safetrain.controls import drop_controls, utf8_without_controls
 
     assert utf8_without_controls(text) == drop_controls(text).encode("utf-8")
+
+
+def test_a_folder_named_with_a_direction_control_reaches_no_page(make_archive, tmp_path):
+    """An archive folder named bidi<U+202E>abc reversed the as-of date and the rule set's name
+    beside it on the dashboard ("2024-06-30" read "03-60-4202"); no check sees a folder's name,
+    so every page drops the bidi controls, as it drops what XML cannot hold."""
+    from click.testing import CliRunner
+
+    from safetrain.cli import main
+
+    make_archive(FILES, root=tmp_path / "ws" / "bidi\u202eabc")
+    make_archive(FILES, root=tmp_path / "ws" / "plain")
+    r = CliRunner().invoke(main, ["report", "html", str(tmp_path / "ws"), "-o", str(tmp_path / "site"),
+                                  "--as-of", str(AS_OF)])
+    assert r.exit_code in (0, 1), r.output
+    pages = [p for p in (tmp_path / "site").rglob("*") if p.is_file() and p.suffix in (".html", ".svg", ".css", ".js")]
+    assert pages and not [p for p in pages if CONTROLS.search(p.read_text("utf-8"))]
+    assert any("bidiabc" in p.read_text("utf-8") for p in pages if p.name == "index.html")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Iterator
 
-from ...controls import CONTROL, LINE_CONTROL, code_point, first_control, shown
+from ...controls import CONTROL, LINE_CONTROL, TEXT_CONTROL, code_point, first_control, shown
 from ...dates import EARLIEST, LATEST, NO_EXPIRY, in_range
 from .codes import code_for
 from .fields import FieldSpec, TableSpec
@@ -129,10 +129,11 @@ _INFINITE = (float("inf"), float("-inf"))
 _FIRST_YEAR, _LAST_YEAR = EARLIEST.year, LATEST.year  # dates.in_range, inline in the hot tests below
 _CONTROL = CONTROL.search
 _LINE_CONTROL = LINE_CONTROL.search
+_TEXT_CONTROL = TEXT_CONTROL.search
 
 _VALID = {
     "str": lambda v, f: type(v) is str and not ((_LINE_CONTROL(v) or (f.required and not v.strip())) if f.one_line
-                                                else _CONTROL(v)),
+                                                else _TEXT_CONTROL(v)),
     "path": lambda v, f: type(v) is str and not _LINE_CONTROL(v.replace("\0", "")),  # a NUL is A008 (leaves_archive)
     "id": lambda v, f: type(v) is str and _ID.fullmatch(v) is not None,
     "code": lambda v, f: type(v) is str and v in f.codes,
@@ -194,6 +195,8 @@ def _check(key: KeyPath, value: Any, field: FieldSpec) -> Iterator[Problem]:
             yield _control(key, first_control(text))
         elif (kind == "path" or field.one_line) and _LINE_CONTROL(text):  # a file's name is one line too
             yield _line_break(key, _LINE_CONTROL(text).group(0))
+        elif _TEXT_CONTROL(text):  # a title, a note, an enterprise's name: no bidi control either
+            yield _line_break(key, _TEXT_CONTROL(text).group(0))
         elif kind == "str" and field.one_line and field.required and not value.strip():  # a name of nobody
             yield Problem(key, f"`{dotted(key)}` 为空", f"`{dotted(key)}` is empty")
     elif kind == "id":
