@@ -116,3 +116,21 @@ def test_a_folder_named_with_a_direction_control_reaches_no_page(make_archive, t
     pages = [p for p in (tmp_path / "site").rglob("*") if p.is_file() and p.suffix in (".html", ".svg", ".css", ".js")]
     assert pages and not [p for p in pages if CONTROLS.search(p.read_text("utf-8"))]
     assert any("bidiabc" in p.read_text("utf-8") for p in pages if p.name == "index.html")
+
+
+@pytest.mark.parametrize("name", ["a" * 252, "档" * 85])
+def test_an_archive_with_a_long_folder_name_is_published(make_archive, tmp_path, name):
+    """A folder name of 251-255 bytes is a valid archive; its page name (the slug and .html) was
+    too long to write and the archive was left out of the site. The slug is cut and kept apart
+    by a digest."""
+    from click.testing import CliRunner
+
+    from safetrain.cli import main
+
+    make_archive(FILES, root=tmp_path / "ws" / name)
+    make_archive(FILES, root=tmp_path / "ws" / (name[:-1] + "b"))
+    r = CliRunner().invoke(main, ["report", "html", str(tmp_path / "ws"), "-o", str(tmp_path / "site"),
+                                  "--as-of", str(AS_OF)])
+    assert r.exit_code in (0, 1), r.output
+    pages = sorted(p.name for p in (tmp_path / "site" / "a").glob("*.html"))
+    assert len(pages) == 2 and all(len(p.encode()) <= 130 for p in pages), pages

@@ -76,9 +76,20 @@ def href(page: str, target: str) -> str:
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 
+#: a slug's most bytes: a file system's name holds 255, and a page adds `.html`, `-2`, a further
+#: page's number (a folder of 252 letters, a valid archive, made a page name too long to write)
+MAX_SLUG_BYTES = 120
+
+
 def _slug(text: str) -> str:
-    s = _UNSAFE.sub("-", text).strip("-.")
-    return s or "archive"
+    s = _UNSAFE.sub("-", text).strip("-.") or "archive"
+    if len(s.encode("utf-8", "surrogateescape")) > MAX_SLUG_BYTES:  # cut, kept apart by a digest of the whole
+        import hashlib
+
+        digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+        cut = s.encode("utf-8", "surrogateescape")[:MAX_SLUG_BYTES - 9].decode("utf-8", "ignore").rstrip("-.")
+        s = f"{cut}-{digest}"
+    return s
 
 
 def archive_names(roots: Sequence[Path]) -> list[str]:
