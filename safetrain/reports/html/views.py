@@ -239,11 +239,17 @@ def drill_calendar(s: dict, findings: Sequence[Finding], lang: str) -> dict:
 
 
 def expiry_timeline(result: Result, lang: str) -> dict:
-    """Certificates due in each of the 12 months from as_of's, by expiry or review: `expiring`'s items."""
+    """Certificates due in the 12 months after as_of (to the same day a year on), by calendar month
+    and by expiry or review: `expiring`'s items. The first and last months are partial (as_of
+    2024-06-30: June 2024's last day to June 2025's 30th, 13 columns); a chart of 12 whole months
+    from as_of's month left out what falls due in the twelfth month after it."""
     as_of = result.as_of
     first = as_of.replace(day=1)
-    months = [add_months(first, i) for i in range(12)]
-    end = date.fromordinal(add_months(first, 12).toordinal() - 1)
+    end = add_months(as_of, 12)
+    months, month = [], first
+    while month <= end:
+        months.append(month)
+        month = add_months(month, 1)
     counts = {m.strftime("%Y-%m"): [0, 0] for m in months}
     lapsed = 0
     for _, st, state, _ in due_states(result, within=(end - as_of).days):
