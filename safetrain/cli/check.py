@@ -32,11 +32,11 @@ def _style(text: str, kind: str) -> str:
 @as_of_option
 @format_option("text", "json", "github", "junit")
 @click.option("--select", multiple=True, metavar="CODES",
-              help="只运行这些规则（代码或前缀，逗号分隔；A001 始终报告）/ only these rules (codes or prefixes; A001, a file "
-                   "that is no TOML, is always reported)")
+              help="只运行这些规则（代码或前缀，逗号分隔；A001、A002 始终报告）/ only these rules (codes or prefixes; "
+                   "A001 and A002, a file left out of every rule, are always reported)")
 @click.option("--ignore", multiple=True, metavar="CODES",
-              help="不运行这些规则（A001 始终报告）/ skip these rules (codes or prefixes; A001, a file that is no TOML, "
-                   "is always reported)")
+              help="不运行这些规则（A001、A002 始终报告）/ skip these rules (codes or prefixes; A001 and A002, a file "
+                   "left out of every rule, are always reported)")
 @click.option("--strict", is_flag=True, help="有警告也以 1 退出 / exit 1 on warnings too")
 @click.option("--exit-zero", is_flag=True, help="有问题也以 0 退出（演示、报表）/ exit 0 even with findings")
 @click.option("--ruleset", default=None, metavar="NAME", help="使用此规则集代替档案指定的 / use this rule set instead of the archive's")

@@ -19,16 +19,20 @@ from .ruleset import RuleSet
 _UNWAIVABLE = frozenset({"A001", "A002", "A010", "A011"})
 
 
-#: reported whatever --select/--ignore say: a file that is no TOML at all is left out of every rule,
-#: which must never pass silently (ruff reports a syntax error whatever its options select)
+#: reported whatever --select/--ignore say: a file that is no TOML at all, or whose values cannot
+#: be used, is left out of every rule, which must never pass silently (ruff reports a syntax error
+#: whatever its options select; ARCHIVE-FORMAT: a typo such as `departmnt` "must never pass silently")
 UNREAD = "A001"
+LEFT_OUT = frozenset({UNREAD, "A002"})
 
 
 def selected(code: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> bool:
     """Whether `--select`/`--ignore` let `code` run and be reported (family A included:
     "always on" is what no rule set can switch off, RuleSet.enabled; the options choose
-    what a run looks at, as ruff's do), A001 always."""
-    return code == UNREAD or ((not select or matches(code, select)) and not matches(code, ignore))
+    what a run looks at, as ruff's do), A001 and A002 always: a file they leave out of every
+    rule would otherwise drop out of `check --select C` without a word (`--ignore A002` in CI
+    passed a person file with a typo, and every problem of that person)."""
+    return code in LEFT_OUT or ((not select or matches(code, select)) and not matches(code, ignore))
 
 
 def check(archive: Archive, ruleset: RuleSet, as_of: date, *, select: Sequence[str] = (),
