@@ -31,9 +31,10 @@ def test_y001_enough_hours_of_any_type_but_pre_job(memory_archive):
         "people/E2.toml": person(hired="2022-05-01"),
         "sessions/S1.toml": trained("E1", "2023-03-01", hours="4", kind="all_staff"),
         "sessions/S2.toml": trained("E1", "2023-10-01", hours="4", kind="special_operation"),
-        "sessions/S3.toml": trained("E2", "2023-03-01", hours="8", kind="pre_job"),
+        "sessions/S3.toml": session('{ person = "E2", score = 90 }', type='"pre_job"', level='"company"',
+                                    start="2023-03-01T08:30:00", end="2023-03-01T17:30:00", hours="8"),
     }, records_since="2023-01-01")
-    assert found(root, select=["Y"]) == [("Y001", "E2", "2023")]
+    assert found(root, select=["Y"]) == [("Y001", "E2", "2023")]  # a valid pre-job session, not counted
 
 
 def test_y001_failed_and_partial_attendance(memory_archive):
