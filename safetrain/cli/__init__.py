@@ -140,8 +140,14 @@ class LazyGroup(click.Group):
             done = (f": {exc.en}" if en else f"：{exc.zh}") if isinstance(exc, Interrupted) else ""
             click.echo(shown(("interrupted" if en else "已中断") + done), err=True)
             ctx.exit(130)
-        except BrokenPipeError:
-            ctx.exit(0)
+        except BrokenPipeError:  # the reader went away (`| head`): not all was said, so not a success
+            # (exit 0 let `safetrain check | head` pass CI under pipefail with errors left unread);
+            # 141 is what a shell reports for a command SIGPIPE ended
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second failure at exit
+            except (OSError, ValueError):
+                pass
+            ctx.exit(141)
         except OSError as exc:  # a file the user named could not be read or written
             zh, en = os_reason(exc)
             if exc.filename:

@@ -153,3 +153,29 @@ def test_a_terminal_that_cannot_print_chinese_gets_utf8_not_a_crash(tmp_path, en
     shutil.copytree(sample / "yinchuan-bbq", archive)
     done = run_cli("check", str(archive), "--as-of", "2024-06-30", PYTHONUTF8="0")
     assert done.returncode == 1 and b"D001" in done.stdout, done.stderr
+
+
+def test_a_reader_going_away_is_no_success(tmp_path):
+    """`safetrain check | head` under `set -o pipefail` (GitHub's bash): the reader closing the pipe
+    ended the run with exit 0, so CI passed with errors left unread. It now ends as a command
+    SIGPIPE ended (141), with nothing on standard error."""
+    import importlib.util
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("bench_generate_pipe", root / "benchmarks" / "generate.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    archive = tmp_path / "big"
+    gen.generate(archive, people=300, sessions=60, attendance=1800, seed=3)
+    cmd = [sys.executable, "-m", "safetrain", "check", str(archive), "--as-of", "2026-06-30", "--format", "json",
+           "--no-cache"]
+    whole = subprocess.run(cmd, capture_output=True)
+    assert whole.returncode == 1 and len(whole.stdout) > 200_000  # more than a pipe holds
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.read(100)
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait() == 141 and err == b"", err
