@@ -448,3 +448,26 @@ def test_a_touched_file_read_by_the_copy_keeps_its_entry(archive, cache_dir, rea
     assert read_in_two == [True, True]
     parsed.clear()
     assert out(archive) == first and parsed == []
+
+
+def test_no_user_folder_means_no_cache_not_a_failure(make_archive, monkeypatch):
+    """A CI container run under a user id with no HOME and no passwd entry: `check` failed with
+    "internal error: RuntimeError: Could not determine home directory"; it now runs without
+    the cache, with the same output."""
+    import pwd
+
+    from safetrain.cli import main
+
+    root = make_archive({"people/E1.toml": person(), "sessions/S1.toml": session()})
+    expected = CliRunner().invoke(main, ["check", str(root), "--as-of", str(AS_OF), "--no-cache", "--format", "json"])
+    for name in ("HOME", "SAFETRAIN_CACHE_DIR", "XDG_CACHE_HOME", "LOCALAPPDATA"):
+        monkeypatch.delenv(name, raising=False)
+
+    def nobody(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(pwd, "getpwuid", nobody)
+    with pytest.raises(RuntimeError):
+        Path.home()
+    r = CliRunner().invoke(main, ["check", str(root), "--as-of", str(AS_OF), "--format", "json"])
+    assert r.exit_code == expected.exit_code and r.output == expected.output, r.output

@@ -268,8 +268,13 @@ class ArchiveCache:
     @classmethod
     def open(cls, root: Path, tool: str, folder: Path | None = None) -> "ArchiveCache | None":
         """The cache of the archive at `root`; None when the cache folder is inside
-        an archive (nothing is written there) or cannot be made."""
-        real = _usable(str(folder or cache_dir()))
+        an archive (nothing is written there), cannot be made, or there is no user's
+        folder to put it in."""
+        try:
+            where = folder or cache_dir()
+        except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry (a CI container run
+            return None                            # under an arbitrary user id): no cache, the same output
+        real = _usable(str(where))
         real_root = os.path.realpath(root)
         if real is None or real == real_root or real.startswith(real_root + os.sep):
             return None
