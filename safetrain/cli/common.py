@@ -28,7 +28,8 @@ class Archives:
                  no_cache: bool = False, jobs: int | None = None, on_failure: Callable | None = None, **options):
         self.failed = False
         self.on_failure = on_failure  # called with each archive's Outcome that failed (after its line is said)
-        self.roots = list(roots) if roots is not None else found_roots(paths or ["."], lang, on_failure)
+        self.roots = _Roots(roots, getattr(roots, "failed_paths", 0)) if roots is not None else \
+            found_roots(paths or ["."], lang, on_failure)
         if getattr(self.roots, "failed_paths", 0):
             self.failed = True  # a path that held no archive: said, and the exit code says it too
         self.as_of, self.lang, self.work = as_of, lang, work
@@ -95,14 +96,20 @@ def roots_of(archive: str, command: str) -> list:
     folder is in: outside any archive the command refuses, as `check` does
     (discover.named_paths), and never runs on, or writes into, archives below it unasked."""
     from ..archive.reading.discover import archives_at, named_paths, no_archive
-    from .options import Here
+    from .options import Here, current_lang
 
     if isinstance(archive, Here):
         named_paths((), command)  # the one refusal, naming the command
-    found = archives_at(archive)
+    problems: list = []
+    found = archives_at(archive, problems)  # a folder of the workspace that cannot be read: said, the others go on
     if not found:
+        if problems:
+            raise problems[-1][1]
         raise no_archive(archive, below=True)
-    return found
+    lang = current_lang()
+    for _, problem in problems:
+        click.echo(problem.line(lang), err=True)
+    return _Roots(found, len(problems))
 
 
 def each_root(roots, lang: str, work: Callable[[Any], Any], header: str = "err") -> bool:
@@ -113,7 +120,7 @@ def each_root(roots, lang: str, work: Callable[[Any], Any], header: str = "err")
     from ..archive.reading.discover import display_name
     from ..runner import attempt
 
-    failed = False
+    failed = bool(getattr(roots, "failed_paths", 0))  # a folder that could not be read: said already
     for root in roots:
         if header:
             click.echo(terminal_line(f"== {display_name(root)}"), err=header == "err")

@@ -47,6 +47,8 @@ def pair(archive, as_of, start, apprentices, fmt, write, lang):
     roots = roots_of(archive, "pair")
     if len(roots) == 1:
         _pair_one(roots[0], as_of, start, ids, fmt, write, lang)
+        if getattr(roots, "failed_paths", 0):  # the others of the workspace could not be read: said
+            sys.exit(2)
         return
     if ids:
         raise SafetrainError(f"{archive} 下有 {len(roots)} 个档案：--apprentice 只能对一个档案给出",

@@ -26,10 +26,14 @@ def _rulesets(archive, name) -> tuple[list[tuple], list[SafetrainError]]:
     if archive is None or isinstance(archive, Here):
         return [(None, *ruleset_at(archive, name))], []
     existing(archive)
-    found = archives_at(archive)
-    if len(found) <= 1:  # one archive, or a folder outside any with none below (the defaults)
+    unread: list = []
+    found = archives_at(archive, unread)  # a folder that cannot be read: said as a failure, the others go on
+    failed = [problem for _, problem in unread]
+    if not found and failed:
+        raise failed[-1]
+    if len(found) <= 1 and not failed:  # one archive, or a folder outside any with none below (the defaults)
         return [(None, *ruleset_at(found[0] if found else None, name))], []
-    sets, failed = [], []
+    sets = []
     for root in found:
         try:
             sets.append((display_name(root), *ruleset_at(root, name)))

@@ -270,3 +270,17 @@ def test_fmt_check_names_a_folder_it_cannot_read_and_fails(archive, monkeypatch)
     result = run("fmt", "--check", archive / "people", "--lang", "en")  # not under the folder named: not said
     assert result.exit_code == 0 and "locked" not in result.output, result.output
     assert "people/E7.toml" in result.output
+
+
+def test_an_archive_whose_safetrain_toml_cannot_be_read_is_left_alone(archive, make_archive):
+    """Its format version is unknown (it may say format = 2), so none of its files is laid out as
+    this format's: fmt reformatted its records while saying safetrain.toml itself was left alone.
+    The other archives of a workspace are still done; exit 2."""
+    (archive / "safetrain.toml").write_text('format = 2\n[enterprise\nname = "x"\n', "utf-8")
+    other = make_archive({"people/E2.toml": MESSY}, root=archive.parent / "other")
+    before = snapshot(archive)
+    r = run("fmt", "--yes", archive.parent, "--lang", "en")
+    assert r.exit_code == 2, r.output
+    assert "safetrain.toml cannot be read, so the archive's format version is unknown" in r.output
+    assert snapshot(archive) == before
+    assert (other / "people/E2.toml").read_text("utf-8") != MESSY  # the readable archive was formatted

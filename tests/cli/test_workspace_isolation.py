@@ -286,6 +286,33 @@ def test_a_folder_of_the_workspace_that_cannot_be_read_is_said_and_the_others_go
     assert r.exit_code == 2 and r.output.count("无法读取文件夹") == 1 and "没有档案" not in r.output, r.output
 
 
+@pytest.mark.parametrize("args", [["matrix"], ["rules"], ["explain", "K001"], ["templates", "list"], ["fmt", "--check"],
+                                  ["render", "register", "-o", "{out}"], ["ledger"], ["pair"]])
+def test_every_workspace_command_goes_on_past_a_folder_it_cannot_read(workspace, monkeypatch, tmp_path, args):
+    """matrix, pair, render, ledger, rules, explain, templates and fmt printed only the error for a
+    folder of the workspace that cannot be read (nothing else, no ledger): like check, they now
+    say it on one line, do the others, and exit 2."""
+    from helpers import unreadable_folder
+
+    (workspace / "b-bad").rename(workspace / "locked")
+    unreadable_folder(monkeypatch, "locked")
+    out = tmp_path / "out"
+    out.mkdir()
+    args = [a.format(out=out) for a in args]
+    if args[0] in ("matrix", "pair"):
+        args += ["--as-of", AS_OF.isoformat()]
+    if args[0] == "ledger":  # a workspace's ledgers go to the current folder
+        monkeypatch.chdir(out)
+        args += ["--as-of", AS_OF.isoformat()]
+    r = run(*args, str(workspace), "--lang", "en")
+    assert r.exit_code == 2, r.output
+    assert r.output.count("cannot read folder") == 1 and "locked" in r.output, r.output
+    if args[0] in ("rules", "explain", "templates"):
+        assert "a-good" in r.output and "c-good" in r.output, r.output
+    if args[0] in ("render", "ledger"):
+        assert list(out.iterdir()), r.output  # the readable archives were done
+
+
 def test_an_archive_linked_into_a_workspace_is_checked_once(workspace, tmp_path):
     """A client's archive kept elsewhere and linked into the workspace is one of its archives; a
     link back up the tree, or a second link to the same folder, neither loops nor checks twice."""

@@ -108,16 +108,17 @@ def existing(raw: str | os.PathLike) -> Path:
     return path
 
 
-def archives_at(raw: str | os.PathLike) -> list[Path]:
+def archives_at(raw: str | os.PathLike, problems: list[tuple[str, SafetrainError]] | None = None) -> list[Path]:
     """The archive at or above the path named; else, for a folder of archives (a workspace),
     every archive below it, which may be none (ARCHIVE-FORMAT: "every command that takes an
     archive path also accepts a folder of archives"). A path that does not exist and is in
-    no archive is an error."""
+    no archive is an error. A folder below that cannot be read is added to `problems` where
+    a list is given (the others go on), else raised."""
     root = find_root(Path(raw))
     if root is not None:
         return [root]
     path = existing(raw)
-    return [Path(os.path.abspath(r)) for r in _below(path)] if path.is_dir() else []
+    return [Path(os.path.abspath(r)) for r in _below(path, problems)] if path.is_dir() else []
 
 
 def one_or_none(raw: str | os.PathLike) -> Path | None:

@@ -21,7 +21,7 @@ from ...findings import Finding
 from .atomic import write_bytes
 from .canonical import Unsupported, format_text
 from ..reading.encodings import BOM, legacy_text
-from ..reading.discover import MARKER, discover, display_name, find_root
+from ..reading.discover import MARKER, discover_each, display_name, find_root
 from .lock import archive_lock
 from ..reading.files import LocalFiles, read_regular
 from ..reading.loader import load_config
@@ -53,7 +53,12 @@ def format_paths(paths: Iterable[str | os.PathLike], check: bool = False,
             if only is None or shown in only:
                 yield _single(path, check)
             continue
-        for root in discover([raw]):
+        roots, problems = discover_each([raw])
+        if not roots and problems:  # nothing to do here at all: the one error, as before
+            raise problems[-1][1]
+        for where, problem in problems:  # a folder of the workspace that cannot be read: said, the others done
+            yield Formatted(where, "failed", problem.zh, problem.en)
+        for root in roots:
             below = _below(root, path)
             try:  # one archive that cannot be formatted is said, and the others are done
                 yield from list(_archive(root, check, only, below))
@@ -75,8 +80,13 @@ def _below(root: Path, folder: Path) -> str:
 
 
 def _archive(root: Path, check: bool, only: Collection[str] | None = None, below: str = "") -> Iterator[Formatted]:
-    load_config(root)  # a newer format is refused, never laid out as this one
     shown = display_name(root)
+    if load_config(root)[1] is None:  # a newer format is refused (raised there), never laid out as this one;
+        # one whose safetrain.toml cannot be read could be of any format: its records are left alone too
+        where = f"{shown}/{MARKER}" if shown != "." else MARKER
+        raise SafetrainError(f"{where} 无法读取，档案的格式版本未知：先改好它，本档案的文件未格式化",
+                             f"{where} cannot be read, so the archive's format version is unknown: mend it "
+                             "first; no file of this archive was formatted")
     prefix = "" if shown == "." else shown.rstrip("/") + "/"
     files, problems = list_files(root)
     if below:
