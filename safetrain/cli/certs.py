@@ -61,19 +61,52 @@ def cert_list(archive, pid, as_of, fmt, lang):
     review, review overdue, expired, superseded by a newer one. ID numbers in
     certificate numbers are masked as in every output. A person file with
     errors (A001/A002) is named on standard error (with --person, it is the
-    error, exit 2).
+    error, exit 2). For a workspace (a folder of archives), each archive under
+    a "== archive" line (JSON: {"archives": [{"archive", "certificates"}]});
+    one that cannot be read is reported and the others listed (exit 2).
     """
-    from ..api import check_path
-    from ..reports.certlist import certificate_rows, certificate_text
-    from .common import terminal
+    import sys
 
+    from ..archive.reading.discover import root_names
+    from ..errors import SafetrainError
+    from .common import each_root, roots_of
+
+    roots = roots_of(archive, "cert list")
+    if len(roots) == 1 and not getattr(roots, "failed_paths", 0):
+        _cert_list_one(roots[0], pid, as_of, fmt, lang)
+        return
+    if pid is not None:
+        raise SafetrainError(f"{archive} 下有多个档案：--person 只能对一个档案给出",
+                             f"{archive} holds several archives: --person is of one archive")
+    names = dict(zip(roots, root_names(roots)))
+    docs: list = []
+    if fmt == "json":
+        failed = each_root(roots, lang, lambda root: docs.append(
+            {"archive": names[root], "certificates": _cert_rows(root, None, as_of, lang)}), header="")
+        click.echo(json.dumps({"archives": docs}, ensure_ascii=False, indent=2))
+    else:
+        failed = each_root(roots, lang, lambda root: _cert_list_one(root, None, as_of, fmt, lang), header="out")
+    sys.exit(2 if failed else 0)
+
+
+def _cert_rows(root, pid, as_of, lang) -> list:
+    from ..api import check_path
     from ..archive.reading.excluded import unread_people
+    from ..reports.certlist import certificate_rows
     from .common import say_unread
 
-    result = check_path(archive, as_of or date.today())
+    result = check_path(root, as_of or date.today())
     rows = certificate_rows(result, pid)
     if pid is None:
         say_unread(lang, unread_people(result.archive, result.findings))
+    return rows
+
+
+def _cert_list_one(root, pid, as_of, fmt, lang) -> None:
+    from ..reports.certlist import certificate_text
+    from .common import terminal
+
+    rows = _cert_rows(root, pid, as_of, lang)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

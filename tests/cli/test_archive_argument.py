@@ -113,7 +113,8 @@ def test_an_english_summary_is_not_cut_at_an_abbreviation():
 
 def test_a_workspace_named_to_a_command_of_one_archive_is_told_to_name_one(make_archive, tmp_path):
     """templates list/check run on each archive of a workspace; a command that writes into one
-    archive (new, person leave) is told which: "holds 2 archives", not "no archive here"."""
+    archive (new, person leave) is told it named a workspace, not "no archive here" (nor a count of
+    its archives: only two levels below are looked at, and a deeper workspace was miscounted)."""
     ws = tmp_path / "ws"
     make_archive({"people/E1.toml": person()}, root=ws / "a")
     make_archive({"people/E1.toml": person()}, root=ws / "b")
@@ -126,5 +127,29 @@ def test_a_workspace_named_to_a_command_of_one_archive_is_told_to_name_one(make_
     for args in (["new", "person", "E9", "--name", "王五", "--department", "机加车间", "--post", "车工",
                   "--hired", "2024-01-01", "-a", ws], ["person", "leave", "E1", "--date", "2024-01-01", "-a", ws]):
         r = run(*args)
-        assert r.exit_code == 2 and "不是档案，其下有 2 个档案" in r.output and "Traceback" not in r.output, (args, r.output)
+        assert r.exit_code == 2 and "不是档案，而是存放档案的文件夹（工作区）" in r.output and "Traceback" not in r.output, \
+            (args, r.output)
     assert sorted(p.relative_to(ws) for p in ws.rglob("*")) == before
+
+
+def test_cert_list_runs_on_each_archive_of_a_workspace(make_archive, tmp_path):
+    """cert list only reads: ARCHIVE-FORMAT's "every command that takes an archive path also
+    accepts a folder of archives and runs on each one found" holds for it (it refused a
+    workspace as the writing commands do); --person is of one archive."""
+    import json
+
+    from helpers import certificate
+
+    ws = tmp_path / "ws"
+    make_archive({"people/E1.toml": person(extra=certificate(number="T1"))}, root=ws / "a")
+    make_archive({"people/E1.toml": person(extra=certificate(number="T2"))}, root=ws / "b")
+    r = run("cert", "list", ws, "--as-of", "2024-06-30")
+    heads = [line for line in r.output.splitlines() if line.startswith("== ")]
+    assert r.exit_code == 0 and [h.endswith(("ws/a", "ws/b")) for h in heads] == [True, True], r.output
+    assert "T1" in r.output and "T2" in r.output
+    doc = json.loads(run("cert", "list", ws, "--as-of", "2024-06-30", "--format", "json").output)
+    assert [a["archive"] for a in doc["archives"]] == ["a", "b"]
+    alone = json.loads(run("cert", "list", ws / "a", "--as-of", "2024-06-30", "--format", "json").output)
+    assert doc["archives"][0]["certificates"] == alone
+    r = run("cert", "list", ws, "--person", "E1", "--lang", "en")
+    assert r.exit_code == 2 and "--person is of one archive" in r.output

@@ -29,11 +29,11 @@ def archive_root(path: str | os.PathLike) -> Path:
     given a workspace, is told to name one of its archives)."""
     root = find_root(Path(path))
     if root is None:
-        near = _archives_near(Path(path))
-        if near:
+        if _archives_near(Path(path)):  # a workspace: said so, without a count (only two levels are looked at)
             raise SafetrainError(
-                f"{path} 不是档案，其下有 {near} 个档案：本命令只处理一个档案，请指定其中一个",
-                f"{path} is not an archive but holds {near} archives: this command works on one archive, name one")
+                f"{path} 不是档案，而是存放档案的文件夹（工作区）：本命令只处理一个档案，请指定其中一个",
+                f"{path} is not an archive but a folder of archives (a workspace): this command works on one "
+                "archive, name one")
         raise no_archive(path)
     return root
 
