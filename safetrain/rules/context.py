@@ -143,6 +143,8 @@ class Context:
                 holders[p.id_number].append(p.id)
         status = a.files.status if a.files is not None else (lambda path, sha=None: "ok")
         known = frozenset(a.people).union(a.excluded.get("person", ())).__contains__  # a.known_person, at set speed
+        if "person" in a.unread:  # people/ could not be read: no reference is said to have no file (RULES.md A001)
+            known = a.known_person
         around = Surroundings(known, lambda number: holders.get(number, ()), status, self.as_of)
         out = []
         if a.config is not None:

@@ -633,3 +633,18 @@ def test_an_id_ending_in_a_line_break_is_no_id(memory_archive):
     got = [(f.code, f.file, f.message_en) for f in findings(root, select=["A002", "A003"])]
     assert [(code, file) for code, file, _ in got] == [("A002", "sessions/S1.toml")], got
     assert "attendees[0].person" in got[0][2]
+
+
+def test_an_unreadable_people_folder_is_one_a001_not_an_a003_for_every_reference(make_archive, monkeypatch):
+    """people/ could not be read: one A001, then an A003 for each of the 124 attendees and
+    mentors referring to people whose files may well be there (RULES.md A001: a reference to an
+    id it leaves out is not reported as unknown). A person folder that was read still gets A003."""
+    root = make_archive({
+        "people/E1.toml": person(),
+        "sessions/S1.toml": session('{ person = "E1", score = 90 },\n  { person = "E2", score = 90 }'),
+        "drills/D1.toml": drill(participants='"E1", "E3"'),
+    })
+    assert {(f.code, f.subject) for f in findings(root) if f.code == "A003"} == {("A003", "S1"), ("A003", "D1")}
+    unreadable_folder(monkeypatch, "people")
+    got = [(f.code, f.file) for f in findings(root) if f.code.startswith("A")]
+    assert ("A001", "people/") in got and not [c for c, _ in got if c == "A003"], got

@@ -506,10 +506,14 @@ _KIND_PROBLEMS = {"person": _person_problems, "session": _session_problems, "int
 
 def _build(store: FileStore, prepared: list[Prepared], findings: list[Finding], name: str) -> tuple[Archive, list[Finding]]:
     excluded: dict[str, set[str]] = {k: set() for k in RECORD_KINDS}
+    unread: set[str] = set()
     for f in findings:  # files that could not be listed
         kind = kind_of_path(f.file)
         if f.code in ("A001", "A002") and kind:
             excluded[kind].add(f.subject)
+        elif f.code == "A001" and f.file.endswith("/"):  # a folder that could not be read: its ids unknown
+            unread.update(k for k, spec in RECORD_KINDS.items()
+                          if spec.folder and f.file.split("/", 1)[0] == spec.folder)
     config = None
     tables: dict[str, dict] = {k: {} for k in FOLDERS}
     firsts: dict[tuple[str, str], str] = {}
@@ -550,6 +554,7 @@ def _build(store: FileStore, prepared: list[Prepared], findings: list[Finding], 
         introductions=MappingProxyType(tables["introduction"]),
         plans=MappingProxyType(tables["plan"]),
         excluded=MappingProxyType({k: frozenset(v) for k, v in excluded.items()}),
+        unread=frozenset(unread),
         root=store.root,
         files=store,
     )

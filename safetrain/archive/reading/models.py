@@ -422,6 +422,8 @@ class Archive:
     files: "FileStore | None" = None  # what rules may ask about the files records point to (files.py)
     introductions: Mapping[str, Introduction] = field(default_factory=dict)  # format v2: 四新
     plans: Mapping[str, Plan] = field(default_factory=dict)  # by year, as the file stem ("2024")
+    #: the kinds a folder of which could not be read (A001): any id of them may be there, unread
+    unread: frozenset[str] = frozenset()
 
     @property
     def masks_id_numbers(self) -> bool:
@@ -430,7 +432,8 @@ class Archive:
         return self.config.settings.mask_id_numbers if self.config is not None else True
 
     def known_person(self, pid: str) -> bool:
-        return pid in self.people or pid in self.excluded.get("person", ())
+        """A person file of that id exists, or may (people/ could not be read: never "no file")."""
+        return pid in self.people or pid in self.excluded.get("person", ()) or "person" in self.unread
 
     def named(self, kind: str) -> dict[str, "Person | Session | Drill | Mentorship | Introduction | Plan"]:
         """`records(kind)` without the duplicates of an id (A004): each id names one record, the first."""
