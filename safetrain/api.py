@@ -106,12 +106,16 @@ def require_register(archive: Archive, findings: Iterable[Finding] = ()) -> None
     if archive.config is not None:
         return
     where = f"{archive.root}/{MARKER}" if archive.root else MARKER
-    first = next((f for f in findings if f.file == MARKER and f.code in ("A001", "A002")), None)
+    raise unknown_register(where, next((f for f in findings if f.file == MARKER and f.code in ("A001", "A002")), None))
+
+
+def unknown_register(where: str, first: Finding | None = None) -> SafetrainError:
+    """The one error for an archive whose safetrain.toml cannot be used (`first`: its first problem)."""
     zh = f"：{first.message_zh}" if first else ""
     en = f": {first.message_en}" if first else ""
-    raise SafetrainError(f"{where} 有错误{zh}；企业和规则集无法确定，此档案未处理：请先修正（safetrain check）",
-                         f"{where} has errors{en}; the enterprise and its rule set are unknown, this archive was "
-                         "left out: fix it first (safetrain check)")
+    return SafetrainError(f"{where} 有错误{zh}；企业和规则集无法确定，此档案未处理：请先修正（safetrain check）",
+                          f"{where} has errors{en}; the enterprise and its rule set are unknown, this archive was "
+                          "left out: fix it first (safetrain check)")
 
 
 class _ConfigOnly(LocalFiles):
@@ -239,9 +243,12 @@ def check_paths(paths: Iterable[str | os.PathLike], as_of: date, **options) -> I
 
 def ruleset_at(path: str | os.PathLike | None, name: str | None = None):
     """(RuleSet, Enterprise or None) for the archive at or above `path`, without
-    loading its records; the named or national rule set when there is none."""
+    loading its records; the named or national rule set when there is none. An archive whose
+    safetrain.toml cannot be read (and no rule set named) is an error."""
     from .archive.reading.loader import load_config
 
     root, config = load_config(path) if path is not None else (None, None)
+    if root is not None and config is None and name is None:  # its own rule set is unknown: never the national
+        raise unknown_register(f"{root}/{MARKER}")             # one shown in its place as if it were the archive's
     return _configured(config, name, LocalFiles(root) if root is not None else None)[0], \
         (config.enterprise if config else None)

@@ -349,3 +349,18 @@ def test_an_archive_folder_named_with_a_control_character_is_escaped_on_the_term
                  ["templates", "list", workspace]):
         r = run(*args)
         assert "\x1b" not in r.output and "b\\x1b[2Jx" in r.output, (args, r.output)
+
+
+def test_rules_and_explain_never_show_the_national_set_for_an_archive_whose_own_is_unknown(workspace):
+    """An archive whose safetrain.toml cannot be read may be under ningxia-2023: rules and explain
+    showed the national figures as if they were its own (K001 "off"), exit 0. It is now the one
+    error views give such an archive; in a workspace the others are shown (exit 2), and with
+    --ruleset the set named is shown."""
+    (workspace / "b-bad" / "safetrain.toml").write_text('ruleset = "ningxia-2023"\n[enterprise\n', "utf-8")
+    for args in (["rules"], ["explain", "K001"]):
+        r = run(*args, workspace / "b-bad", "--lang", "en")
+        assert r.exit_code == 2 and "the enterprise and its rule set are unknown" in r.output, r.output
+        r = run(*args, workspace, "--lang", "en")
+        assert r.exit_code == 2 and "a-good" in r.output and "c-good" in r.output, r.output
+        assert r.output.count("the enterprise and its rule set are unknown") == 1, r.output
+        assert run(*args, workspace / "b-bad", "--ruleset", "ningxia-2023").exit_code == 0
