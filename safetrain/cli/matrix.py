@@ -33,7 +33,8 @@ def matrix(archive, as_of, fmt, department, no_cache, lang):
     a terminal. A workspace gets one matrix per archive (JSON: {"archives":
     [...]}); one that cannot be read is reported and the others shown. A
     person file with errors (A001/A002) is named on standard error. Exit
-    0, or 2 for an unknown department or no archive.
+    0, or 2 for an unknown department, no archive, or an archive (or a folder
+    of the workspace) that cannot be read (the others are shown).
     """
     from ..reports.matrix import matrix_document, matrix_text
 
