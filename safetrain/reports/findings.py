@@ -194,6 +194,19 @@ def _repo_path(r: Result, f: Finding, cwd: str) -> str:
     return os.path.relpath(os.path.join(root, f.file), cwd).replace(os.sep, "/")
 
 
+def _repository_root(cwd: str) -> str:
+    """Where CI paths are relative to: the repository the CI job checked out (GITHUB_WORKSPACE,
+    GitLab's CI_PROJECT_DIR) when the run is inside it (a step with `working-directory:`, an
+    archive in a sub-folder of a monorepo: annotations still land on the lines), else `cwd`."""
+    for name in ("GITHUB_WORKSPACE", "CI_PROJECT_DIR"):
+        top = os.environ.get(name)
+        if top and os.path.isabs(top):
+            real_top, real_cwd = os.path.realpath(top), os.path.realpath(cwd)
+            if real_cwd == real_top or real_cwd.startswith(real_top.rstrip(os.sep) + os.sep):
+                return top
+    return cwd
+
+
 def _gh_data(text: str) -> str:
     """Text for a workflow command: escaped as GitHub reads it, and on the log's terminal as
     `terminal_line` writes it (a file named with an ESC in it)."""
@@ -211,7 +224,7 @@ def as_github(results: Sequence[Result], lang: str, cwd: str | None = None) -> s
 
 def github_pieces(results: Sequence[Result], lang: str, cwd: str | None = None) -> Iterator[str]:
     """as_github piece by piece."""
-    cwd = cwd or os.getcwd()
+    cwd = _repository_root(cwd or os.getcwd())
     level = {"error": "error", "warning": "warning", "info": "notice"}
 
     def lines():
@@ -246,7 +259,7 @@ def junit_suite(r: Result, lang: str, cwd: str | None = None) -> str:
     """One archive's <testsuite>: one failing test case per finding, each of its own name (GitLab
     keeps one test case of a suite, class and name: a person's two C002 would be one), its `file`
     relative to the current folder (the repository's root in CI), as GitHub's annotations."""
-    cwd = cwd or os.getcwd()
+    cwd = _repository_root(cwd or os.getcwd())
     n = len(r.findings)
     out = [f'  <testsuite name={_attr(r.archive.name)} tests="{n or 1}" failures="{n}" errors="0">']
     if not r.findings:

@@ -65,6 +65,21 @@ def test_github_paths_from_inside_the_archive(repo, monkeypatch):
     assert annotation_files(check("--format", "github")[1]) == [("S1.toml", 13)]
 
 
+def test_ci_paths_are_from_the_checked_out_repository_in_ci(repo, monkeypatch):
+    """A CI step with `working-directory:` (or an archive in a sub-folder of a monorepo): GitHub
+    places annotations by paths from the repository's root, GITHUB_WORKSPACE; they were relative
+    to the step's folder and landed nowhere. GitLab's CI_PROJECT_DIR the same for JUnit."""
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo))
+    monkeypatch.chdir(repo / "archives" / "acme" / "sessions")
+    assert annotation_files(check("--format", "github")[1]) == [("archives/acme/sessions/S1.toml", 13)]
+    monkeypatch.delenv("GITHUB_WORKSPACE")
+    monkeypatch.setenv("CI_PROJECT_DIR", str(repo))
+    case = ET.fromstring(check("--format", "junit")[1]).find("testsuite/testcase")
+    assert case.get("file") == "archives/acme/sessions/S1.toml"
+    monkeypatch.setenv("CI_PROJECT_DIR", str(repo.parent / "elsewhere"))  # not the folder we are in: not used
+    assert annotation_files(check("--format", "github")[1]) == [("S1.toml", 13)]
+
+
 def test_github_paths_from_outside_the_repository(repo, monkeypatch):
     monkeypatch.chdir(repo.parent)
     assert annotation_files(check("--format", "github", "repo/archives/acme")[1]) == [
