@@ -90,12 +90,13 @@ def cert_list(archive, pid, as_of, fmt, lang):
 
 
 def _cert_rows(root, pid, as_of, lang) -> list:
-    from ..api import check_path
+    from ..api import check_path, require_register
     from ..archive.reading.excluded import unread_people
     from ..reports.certlist import certificate_rows
     from .common import say_unread
 
     result = check_path(root, as_of or date.today())
+    require_register(result.archive, result.findings)  # the one error of a view of an archive whose register is unknown
     rows = certificate_rows(result, pid)
     if pid is None:
         say_unread(lang, unread_people(result.archive, result.findings))

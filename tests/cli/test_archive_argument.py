@@ -153,3 +153,17 @@ def test_cert_list_runs_on_each_archive_of_a_workspace(make_archive, tmp_path):
     assert doc["archives"][0]["certificates"] == alone
     r = run("cert", "list", ws, "--person", "E1", "--lang", "en")
     assert r.exit_code == 2 and "--person is of one archive" in r.output
+
+
+def test_cert_list_of_an_archive_whose_safetrain_toml_is_broken_is_the_one_error(make_archive, tmp_path):
+    """It listed the certificates under an empty enterprise name, exit 0, where every view says
+    the enterprise and rule set are unknown and exits 2; in a workspace the others are listed."""
+    ws = tmp_path / "ws"
+    make_archive({"people/E1.toml": person()}, root=ws / "a")
+    bad = make_archive({"people/E1.toml": person()}, root=ws / "b")
+    (bad / "safetrain.toml").write_text("[enterprise\n", "utf-8")
+    r = run("cert", "list", bad, "--as-of", "2024-06-30", "--lang", "en")
+    assert r.exit_code == 2 and "the enterprise and its rule set are unknown" in r.output, r.output
+    r = run("cert", "list", ws, "--as-of", "2024-06-30", "--lang", "en")
+    assert r.exit_code == 2 and r.output.count("the enterprise and its rule set are unknown") == 1, r.output
+    assert "ws/a" in r.output
