@@ -132,7 +132,7 @@ def test_a_figure_table_without_a_citation_cites_the_file_that_set_it(make_archi
     ('extends = "national"\n[figures]\npre_job_hours = "many"\n', "pre_job_hours"),
     ('extends = "national"\n[figures]\nplan_due_days = 4000000\n', "4000000"),  # past the calendar's end
     ('extends = "national"\n[figures]\nretraining_away_months = 100000000\n', "retraining_away_months"),
-    ('extends = "nowhere"\n', "nowhere"),
+    ('extends = "nowhere"\n', "rules/x.toml"), ('extends = "nowhere"\n', "`extends`"),  # the file and the key
     ('extends = "national"\n[groups.key]\nindustries = ["mining"]\n', "mining"),
     ('extends = [1\n', "rules/x.toml"),
     # a table of the wrong type: a clear error, not an internal one

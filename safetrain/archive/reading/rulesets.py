@@ -90,7 +90,13 @@ def read_ruleset(name: str, store: "FileStore | None" = None, _seen: tuple = ())
         return data, [data.get("name", name)]
     if not isinstance(base, str):
         raise SafetrainError(f"规则集 {name} 的 extends 应为字符串", f"rule set {name}: `extends` must be a string")
-    parent, chain = read_ruleset(base, store, _seen + (name,))
+    try:
+        parent, chain = read_ruleset(base, store, _seen + (name,))
+    except RuleSetUnread as exc:
+        if getattr(exc, "name", None) != base:
+            raise
+        shown = _shown(store, name) if is_path(name) else name  # said of the file and key that name it
+        raise _unread(name, f"规则集 {shown}：`extends`：{exc.zh}", f"rule set {shown}: `extends`: {exc.en}") from None
     return merge(parent, data, name), chain + [data.get("name", name)]
 
 
