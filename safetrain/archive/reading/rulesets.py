@@ -96,7 +96,7 @@ def read_ruleset(name: str, store: "FileStore | None" = None, _seen: tuple = ())
         if getattr(exc, "name", None) != base:
             raise
         shown = _shown(store, name) if is_path(name) else name  # said of the file and key that name it
-        raise _unread(name, f"规则集 {shown}：`extends`：{exc.zh}", f"rule set {shown}: `extends`: {exc.en}") from None
+        raise _unread(base, f"规则集 {shown}：`extends`：{exc.zh}", f"rule set {shown}: `extends`: {exc.en}") from None
     return merge(parent, data, name), chain + [data.get("name", name)]
 
 
