@@ -468,3 +468,20 @@ def test_id_prefix_on_a_roster_with_ids_is_said_not_ignored_in_silence(archive, 
     r = run("import", "roster", path, archive, "--id-prefix", "N", "--dry-run")
     assert r.exit_code == 0 and f"注意：{path}：花名册有工号列（工号，A列），--id-prefix 未使用" in r.output
     assert "将新建 E7 王五" in r.output
+
+
+def test_a_damaged_workbook_is_explained_alike_in_both_languages(tmp_path, make_archive):
+    """English gave only the library's words ("invalid Zip archive: Could not find EOCD") where
+    Chinese says what it means to the user: damaged, encrypted or no workbook."""
+    from click.testing import CliRunner
+
+    from safetrain.cli import main
+
+    root = make_archive({})
+    bad = tmp_path / "garbage.xlsx"
+    bad.write_bytes(b"not a workbook at all")
+    zh = CliRunner().invoke(main, ["import", "roster", str(bad), "-a", str(root), "--lang", "zh"])
+    en = CliRunner().invoke(main, ["import", "roster", str(bad), "-a", str(root), "--lang", "en"])
+    assert zh.exit_code == en.exit_code == 2
+    assert "文件已损坏、加密，或不是 Excel/WPS 工作簿" in zh.output
+    assert "damaged, encrypted, or no Excel/WPS workbook" in en.output, en.output

@@ -234,7 +234,8 @@ def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict
         book = calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine's errors (in English): not a workbook, encrypted, damaged
         raise SafetrainError(f"{path}：无法读取工作簿（文件已损坏、加密，或不是 Excel/WPS 工作簿）",
-                             f"{path}: cannot read the workbook: {exc}") from None
+                             f"{path}: cannot read the workbook (damaged, encrypted, or no Excel/WPS workbook: "
+                             f"{exc})") from None
     try:
         sheets = [m for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
         hidden = [m.name for m in sheets if m.visible != calamine.SheetVisibleEnum.Visible]
