@@ -6,6 +6,13 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 SEVERITIES = ("error", "warning", "info")
+#: each severity's label (zh, en): the one list every output that names a severity in words uses
+SEVERITY_LABELS = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
+
+
+def severity_label(severity: str, lang: str = "zh") -> str:
+    zh, en = SEVERITY_LABELS.get(severity, (severity, severity))
+    return en if lang == "en" else zh
 
 
 @dataclass(frozen=True, slots=True)

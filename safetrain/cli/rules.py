@@ -8,6 +8,7 @@ import click
 
 from ..controls import terminal_line
 from ..errors import SafetrainError
+from ..findings import severity_label
 
 from .options import archive_option, format_option, lang_option
 
@@ -109,16 +110,19 @@ def _rules_text(rs, enterprise, lang) -> None:
     from rich.table import Column
 
     # a status column only while some rule is not stable (rules/catalog.py)
-    status = [Column("status", no_wrap=True)] if any(row["status"] != "stable" for row in table) else []
-    t = Table("code", "name", "标题" if lang == "zh" else "title", *status, "severity", "on", "citation")
+    en = lang == "en"
+    status = [Column("status" if en else "状态", no_wrap=True)] if any(row["status"] != "stable" for row in table) else []
+    t = Table(*(("code", "name", "title") if en else ("代码", "名称", "标题")), *status,
+              *(("severity", "on", "citation") if en else ("严重程度", "启用", "依据")))
     for row in table:
         shown = [status_note(row["status"], lang).strip(" （）()")] if status else []
-        t.add_row(row["code"], row["name"], rule_title(RULES[row["code"]], lang), *shown, row["severity"],
-                  "✓" if row["enabled"] else "–", row["citation"])
+        t.add_row(row["code"], row["name"], rule_title(RULES[row["code"]], lang), *shown,
+                  severity_label(row["severity"], lang), "✓" if row["enabled"] else "–", row["citation"])
     console.print(t)
     if removed := removed_line(lang):
         console.print(removed)
-    f = Table("figure", "value", "citation", title="现行参数 / figures in force")
+    f = Table(*(("figure", "value", "citation") if en else ("参数", "值", "依据")),
+              title="figures in force" if en else "现行参数")
     for fig in figures:
         tiers = "".join(f"\n  {x['when']}: {x['value']}" for x in fig["tiers"])
         f.add_row(fig["name"], fig["value"] + tiers, fig["citation"])

@@ -34,6 +34,7 @@ from ..archive.reading.fields import declared_keys
 from ..archive.reading.gbcodes import SHORTEST_ID, mask_id_number, mask_id_numbers_in, masked_key, masked_value
 from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Introduction, Mentorship,
                                       Person, Plan, PlanItem, Session, Violation)
+from ..findings import SEVERITY_LABELS
 from ..rules import RULES
 from ..rules.certstatus import certificate_state
 from ..rules.context import credits_by
@@ -371,7 +372,6 @@ SCHEMA: tuple[ExportTable, ...] = (
 
 TABLES = {t.name: t for t in SCHEMA}
 
-SEVERITY_LABELS = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -13,6 +13,7 @@ from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, 
                                      SESSION_TYPE, TOPIC, label)
 from ..archive.reading.gbcodes import mask_in_place
 from ..dates import NO_EXPIRY
+from ..findings import SEVERITY_LABELS
 from ..rules import RULES
 from ..rules import certstatus as cs
 from ..rules.planstatus import MISSED, OPEN, STATE_LABELS
@@ -210,7 +211,7 @@ def plans_sheet(f: Facts) -> Sheet:
 def findings_sheet(f: Facts) -> Sheet:
     sheet = Sheet("问题清单", [C("代码"), C("问题", wrap=True), C("级别"), C("对象"), C("期间"), C("说明", wrap=True),
                             C("依据", wrap=True), FILE, C("行", INT, printed=False)])
-    severity = {"error": "错误", "warning": "警告", "info": "提示"}
+    severity = {code: zh for code, (zh, _) in SEVERITY_LABELS.items()}
     findings = f.result.findings
 
     def rows():  # remade for each pass of the writer (Remade): the findings hold the values already

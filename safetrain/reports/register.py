@@ -9,6 +9,7 @@ from datetime import date
 
 from ..archive.reading.codes import DRILL_SCALE, DRILL_TYPE, LEVEL, SCENARIO, SESSION_TYPE, label
 from ..archive.reading.codes import EMPLOYMENT
+from ..findings import SEVERITY_LABELS
 from ..rules import RULES
 from . import fmt
 from .contexts import base, contract_of, provider_of
@@ -25,7 +26,7 @@ FAMILIES_EN = {
     "K": "2023 all-staff campaign", "C": "certificates", "D": "emergency drills", "M": "mentorship",
     "F": "signs of fake training",
 }
-SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY = {code: zh for code, (zh, _) in SEVERITY_LABELS.items()}
 
 
 def share(part: int, whole: int, pct: float | None) -> str:

@@ -7,6 +7,7 @@ from datetime import date
 from ..archive.reading.codes import INDUSTRY, SKILL_LEVEL, label
 from ..archive.reading.models import Enterprise
 from ..rules import RULES, Rule, RuleSet
+from ..findings import severity_label
 from ..rules.catalog import STABLE, STATUS_LABEL, removed_codes
 
 _HEADINGS = {
@@ -69,7 +70,7 @@ def rule_page(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None, l
     """The page `safetrain explain CODE` prints (Markdown-flavoured text)."""
     h = _HEADINGS[lang]
     lines = [f"# {r.code} {r.name}：{r.title}" if lang == "zh" else f"# {r.code} {r.name} ({r.title})", ""]
-    meta = f"{h['severity']}: {r.severity}"
+    meta = f"{h['severity']}: {severity_label(r.severity, lang)}"
     if r.status != STABLE:
         meta += f" · {h['status']}: {STATUS_LABEL[r.status][lang == 'en']}"
     if ruleset is not None:
@@ -157,7 +158,8 @@ def rules_markdown(ruleset: RuleSet, lang: str = "en") -> str:
     out.append("|---|---|---|---|---|")
     for row in rules_table(ruleset):
         title = row["title"] + status_note(row["status"], lang)
-        out.append(f"| [{row['code']}](#{row['code'].lower()}) | {row['name']} | {title} | {row['severity']} | {row['citation']} |")
+        out.append(f"| [{row['code']}](#{row['code'].lower()}) | {row['name']} | {title} | "
+                   f"{severity_label(row['severity'], lang)} | {row['citation']} |")
     out.append("")
     if removed := removed_line(lang):
         out += [removed, ""]

@@ -72,12 +72,13 @@ def test_a_table_code_without_a_rule_is_refused_unless_removed(monkeypatch):
 def test_rules_shows_a_status_that_is_not_stable(retired, tmp_path):
     r = run("rules", "-a", tmp_path, "--lang", "zh")
     assert r.exit_code == 0, r.output
-    assert "┃ status ┃" in r.output
+    assert "┃ 状态 ┃" in r.output and "┃ 严重程度 ┃" in r.output  # a Chinese run's headers are Chinese
     y001 = next(line for line in r.output.splitlines() if "Y001" in line)
     assert "│ 预览 " in y001
     assert "预览" not in next(line for line in r.output.splitlines() if "Y002" in line)
     assert "已移除的规则代码（不再检查，不再使用）：Y009" in r.output
     en = run("rules", "-a", tmp_path, "--lang", "en").output
+    assert "status" in en.split("Y001")[0] and "severity" in en.split("Y001")[0] and "│ error " in en
     assert "│ preview " in next(line for line in en.splitlines() if "Y001" in line)
     assert "Removed rule codes (no longer checked, never reused): Y009" in en
     doc = json.loads(run("rules", "-a", tmp_path, "--format", "json").output)
