@@ -263,3 +263,83 @@ def test_ctrl_c_during_a_write_leaves_no_temporary_file(tmp_path, monkeypatch, w
                 tmp.write_bytes(data)
     assert sorted(p.name for p in target.parent.iterdir()) == ["E1.toml"]
     assert target.read_bytes() == b"old"
+
+
+def test_a_long_file_name_has_a_temporary_name_that_fits(tmp_path):
+    """A valid name of 232-255 bytes (a scan named with 78 Chinese characters) could not be
+    written: its temporary name, the name and 24 more bytes, passed 255. The temporary name
+    takes at most 200 bytes of it."""
+    from safetrain.archive.writing import atomic
+
+    name = "签" * 78 + ".pdf"
+    assert 232 <= len(name.encode()) <= 255
+    atomic.write_new_bytes(tmp_path / name, b"%PDF scan")
+    atomic.write_bytes(tmp_path / ("档" * 83 + ".toml"), b"x = 1\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "档" * 83 + ".toml"])
+
+
+def test_without_hard_links_an_interrupted_new_file_leaves_nothing_under_its_name(tmp_path, monkeypatch):
+    """Where hard links fail (FAT, some network mounts) the new file is written under its name:
+    Ctrl-C or a full disk during that copy left half a file there, never removed."""
+    from safetrain.archive.writing import atomic
+
+    def no_link(*args):
+        raise PermissionError(1, "Operation not permitted")
+
+    calls = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == 2:  # the copy under its name, after the temporary one
+            raise KeyboardInterrupt
+        return real_fsync(fd)
+
+    monkeypatch.setattr(atomic.os, "link", no_link)
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    with pytest.raises(KeyboardInterrupt):
+        atomic.write_new_bytes(tmp_path / "scan.pdf", b"%PDF" * 1000)
+    assert list(tmp_path.iterdir()) == []
+    calls.clear()
+    monkeypatch.setattr(atomic.os, "fsync", real_fsync)
+    atomic.write_new_bytes(tmp_path / "scan.pdf", b"%PDF whole")
+    assert (tmp_path / "scan.pdf").read_bytes() == b"%PDF whole" and len(list(tmp_path.iterdir())) == 1
+
+
+def test_new_files_follow_the_umask(tmp_path):
+    """umask 077 and a new person file (it holds a 身份证号) was -rw-r--r-- all the same."""
+    from safetrain.archive.writing import atomic
+
+    old = os.umask(0o077)
+    try:
+        atomic.write_new_bytes(tmp_path / "a.toml", b"x = 1\n")
+        atomic.write_bytes(tmp_path / "b.toml", b"x = 1\n")
+        with atomic.replacing(tmp_path / "c.db") as tmp:
+            tmp.write_bytes(b"db")
+    finally:
+        os.umask(old)
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()} == {
+        "a.toml": 0o600, "b.toml": 0o600, "c.db": 0o600}
+    os.umask(0o022)
+    try:
+        atomic.write_new_bytes(tmp_path / "d.toml", b"x = 1\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "d.toml").stat().st_mode) == 0o644
+
+
+def test_a_record_that_is_a_symbolic_link_is_not_replaced_by_a_copy(make_archive, tmp_path):
+    """people/E1.toml -> ../shared/E1.toml (inside the archive, read by check): `person leave`
+    replaced the link with an edited copy, leaving the record twice with different contents;
+    fmt did the same. Both now leave it, saying which file to edit."""
+    root = make_archive({"people/E2.toml": person()})
+    shared = root / "x_shared"
+    shared.mkdir()
+    (shared / "E1.toml").write_text(person() + "\n\n", "utf-8")
+    (root / "people" / "E1.toml").symlink_to("../x_shared/E1.toml")
+    before = (shared / "E1.toml").read_bytes()
+    r = run("person", "leave", "E1", "--date", "2024-03-01", "-a", root, "--lang", "en")
+    assert r.exit_code == 2 and "is a symbolic link" in r.output, r.output
+    r = run("fmt", "--yes", root, "--lang", "en")
+    assert "is a symbolic link" in r.output, r.output
+    assert os.path.islink(root / "people" / "E1.toml") and (shared / "E1.toml").read_bytes() == before

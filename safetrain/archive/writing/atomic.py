@@ -79,6 +79,32 @@ def _open_new(name: str) -> int:
     return os.open(name, _NEW_FILE, 0o600)
 
 
+#: the most bytes of the target's name a temporary name takes: with the dot, the random part and
+#: TEMP_SUFFIX it stays within the 255 bytes of a file name (a scan named with 78 Chinese
+#: characters, a valid name, could not be written: its temporary name was too long)
+_TEMP_STEM_BYTES = 200
+
+
+def _temp_stem(name: str) -> str:
+    raw = name.encode("utf-8", "surrogateescape")
+    if len(raw) <= _TEMP_STEM_BYTES:
+        return name
+    return raw[:_TEMP_STEM_BYTES].decode("utf-8", "ignore")
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode(most: int = 0o666) -> int:
+    """The permissions of a file made new: `most` less the user's umask (umask 077 keeps a new
+    person file, which holds a 身份证号, private; it was 0644 whatever the umask)."""
+    return most & ~_umask()
+
+
 @contextmanager
 def _temporary(path: Path) -> Iterator[tuple[int, str]]:
     """A new temporary file next to `path` (after sweeping the folder once), open: (fd, name).
@@ -89,7 +115,7 @@ def _temporary(path: Path) -> Iterator[tuple[int, str]]:
     name = None
     try:
         for _ in range(100):
-            name = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+            name = os.path.join(path.parent, f".{_temp_stem(path.name)}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
             try:
                 fd = _open_new(name)
                 break
@@ -152,7 +178,7 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
         try:
             yield tmp
             fsync_file(tmp)
-            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else new_file_mode())
             os.replace(tmp, path)
         except OSError as exc:
             raise cannot_write(path, exc) from None
@@ -182,7 +208,7 @@ def write_bytes(path: str | os.PathLike, data: bytes, *, durable: bool = True) -
             try:
                 mode = os.stat(path).st_mode & 0o777  # a file replaced keeps its permissions
             except FileNotFoundError:
-                mode = 0o644
+                mode = new_file_mode()
             os.chmod(name, mode)
             os.replace(name, path)
         except OSError as exc:
@@ -203,7 +229,7 @@ def write_text(path: str | os.PathLike, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def write_new_bytes(path: str | os.PathLike, data: bytes | BinaryIO, mode: int = 0o644) -> None:
+def write_new_bytes(path: str | os.PathLike, data: bytes | BinaryIO, mode: int = 0o666) -> None:
     """Write a file that must not exist yet: FileExistsError rather than overwrite.
     `data`: the bytes, or a file open for reading whose content is copied a piece at a
     time (an attached scan of gigabytes is never held in memory).
@@ -227,15 +253,25 @@ def write_new_bytes(path: str | os.PathLike, data: bytes | BinaryIO, mode: int =
                 put(fh)
                 fh.flush()
                 os.fsync(fh.fileno())
+            mode = new_file_mode(mode)  # never more open than the umask allows
             os.chmod(tmp, mode)
             try:
                 os.link(tmp, path)  # fails when the name is taken
             except FileExistsError:
                 raise
-            except OSError:  # a file system without hard links: exclusive create
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-                with os.fdopen(fd, "wb") as fh:
-                    put(fh)
+            except OSError:  # a file system without hard links (FAT, some network mounts): exclusive create,
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)  # then ours to remove if unfinished
+                try:
+                    with os.fdopen(fd, "wb") as fh:
+                        put(fh)
+                        fh.flush()
+                        os.fsync(fh.fileno())
+                except BaseException:  # Ctrl-C, a full disk: no half a file under its name
+                    try:
+                        os.unlink(path)
+                    except OSError:
+                        pass
+                    raise
         except FileExistsError:
             raise
         except OSError as exc:
