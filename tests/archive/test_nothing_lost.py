@@ -343,3 +343,23 @@ def test_a_record_that_is_a_symbolic_link_is_not_replaced_by_a_copy(make_archive
     r = run("fmt", "--yes", root, "--lang", "en")
     assert "is a symbolic link" in r.output, r.output
     assert os.path.islink(root / "people" / "E1.toml") and (shared / "E1.toml").read_bytes() == before
+
+
+def test_an_edit_removes_what_a_killed_write_left_anywhere_in_the_archive(make_archive):
+    """A write killed in sessions/2023/ (a folder nothing writes into again) left a copy of a
+    record, ID numbers and all, for good: the next edit of the archive removes every such file
+    older than a minute, wherever it is; a fresh one (a write running now) stays."""
+    from safetrain.archive.writing import atomic
+
+    root = make_archive({"people/E1.toml": person(), "sessions/2023/S1.toml": session()})
+    old_one = root / "sessions" / "2023" / ".S1.toml.0a1b2c3d.safetrain.tmp"
+    fresh = root / "drills" / ".D1.toml.0a1b2c3e.safetrain.tmp"
+    fresh.parent.mkdir(exist_ok=True)
+    for p in (old_one, fresh):
+        p.write_bytes(b"half a record")
+    past = time.time() - atomic.STALE_SECONDS - 5
+    os.utime(old_one, (past, past))
+    atomic._swept.clear()
+    r = run("person", "leave", "E1", "--date", "2024-03-01", "-a", root)
+    assert r.exit_code == 0, r.output
+    assert not old_one.exists() and fresh.exists()

@@ -75,6 +75,18 @@ def sweep(folder: str | os.PathLike, force: bool = False) -> list[str]:
     return removed
 
 
+def sweep_archive(root: str | os.PathLike) -> list[str]:
+    """`sweep` every folder of the archive at `root` (not its hidden folders): a write killed in a
+    folder nothing writes into again (sessions/2023/) left a copy of a record, ID numbers and
+    all, for good. Returns the files removed, relative to `root`."""
+    removed = []
+    for folder, dirs, _ in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(folder, root)
+        removed += [name if rel == "." else f"{rel}/{name}" for name in sweep(folder)]
+    return removed
+
+
 def _open_new(name: str) -> int:
     return os.open(name, _NEW_FILE, 0o600)
 

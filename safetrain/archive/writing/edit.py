@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ...errors import SafetrainError
-from .atomic import write_bytes, write_new_bytes
+from .atomic import sweep_archive, write_bytes, write_new_bytes
 from .canonical import render_record
 from ..reading.discover import archive_root
 from ..reading.encodings import BOM
@@ -459,6 +459,7 @@ def editing(root: str | Path, dry_run: bool = False, timeout: float | None = Non
         yield Editor(root, dry_run, today)
         return
     with archive_lock(root, timeout):
+        sweep_archive(root)  # what a killed write left anywhere in the archive, once it is ours to write
         ed = Editor(root, dry_run, today)
         try:
             yield ed
