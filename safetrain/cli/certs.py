@@ -8,11 +8,12 @@ from datetime import date
 import click
 
 from ..archive.reading.spec import CERTIFICATE
-from .options import DATE, EXPIRY, archive_option, as_of_option, format_option, lang_option
+from .options import DATE, EXPIRY, archive_option, as_of_option, format_option, lang_option, group_lang_option
 from .support import echo, field_option, fill_required, typed_values
 
 
 @click.group()
+@group_lang_option
 def cert():
     """证书：登记、列出、复审、换证（特种作业操作证、安全管理人员合格证、健康证等）。
 

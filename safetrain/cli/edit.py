@@ -12,7 +12,7 @@ import click
 
 from ..archive.reading.spec import FOLDERS, RECORD_KINDS
 from ..errors import SafetrainError
-from .options import archive_after, archive_option, lang_option, with_archive, PathType
+from .options import archive_after, archive_option, lang_option, with_archive, PathType, group_lang_option
 from .support import echo, field_option, fill_required, say, typed_values, value_shown
 
 _NOT_OPTIONS = frozenset({"attendees"})  # added by `safetrain attend`
@@ -105,6 +105,7 @@ def _new_command(kind: str) -> click.Command:
 
 
 @click.group()
+@group_lang_option
 def new():
     """新建人员、培训、演练、师带徒、四新或年度培训计划记录。
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .common import Archives, found_roots
-from .options import as_of_option, cache_option, force_option, jobs_option, lang_option, PathType
+from .options import as_of_option, cache_option, force_option, jobs_option, lang_option, PathType, group_lang_option
 from .support import tell_replaced
 
 #: every export: ID numbers as they are, when the user asks
@@ -17,6 +17,7 @@ _unmasked = click.option("--unmasked", is_flag=True, help="导出完整身份证
 
 
 @click.group()
+@group_lang_option
 def export():
     """导出档案数据到数据库：SQLite、PostgreSQL、Parquet。
 

@@ -96,6 +96,18 @@ def lang_option(f: Callable) -> Callable:
                         help="消息语言 / message language (default: zh, en for an English locale)")(f)
 
 
+def group_lang_option(f: Callable) -> Callable:
+    """--lang zh|en on the program and on a group of commands (`safetrain --lang en cert --help`),
+    as every command takes it: the run's language from there on."""
+    def chosen(ctx: click.Context, param, value: str | None) -> None:
+        if value is not None:
+            remember_lang(ctx, value)
+
+    return click.option("--lang", type=click.Choice(["zh", "en"]), default=None, callback=chosen, is_eager=True,
+                        expose_value=False,
+                        help="消息语言 / message language (default: zh, en for an English locale)")(f)
+
+
 def document_lang(ctx: click.Context) -> str:
     """The language of a site made for others to read (the HTML report): --lang or SAFETRAIN_LANG
     when given, else Chinese, whatever the locale of the terminal or the CI runner it is made on

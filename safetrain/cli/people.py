@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from ..archive.reading.spec import PERSON
-from .options import DATE, archive_option, lang_option, with_archive
+from .options import DATE, archive_option, lang_option, with_archive, group_lang_option
 from .support import echo, field_option, typed_values
 
 _CHANGE = PERSON.fields["changes"].table
@@ -18,6 +18,7 @@ _CHANGE_FIELDS = {k: f for k, f in _CHANGE.fields.items() if k not in ("kind", "
 
 
 @click.group()
+@group_lang_option
 def person():
     """人员变动：离职、调岗、复岗。
 

@@ -13,7 +13,7 @@ from ..archive.reading.discover import archive_root
 from ..archive.reading.spec import PRINTED_FOLDER
 from ..errors import SafetrainError
 from ..reports.kinds import DOCUMENT_KINDS
-from .options import archive_after, archive_option, as_of_option, cache_option, force_option, lang_option, PathType
+from .options import archive_after, archive_option, as_of_option, cache_option, force_option, lang_option, PathType, group_lang_option
 from .support import echo, tell_replaced
 
 DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
@@ -241,6 +241,7 @@ def _ledger_one(root, output, as_of, force, no_cache, lang, taken: set | None = 
 
 
 @click.group()
+@group_lang_option
 def templates():
     """检查、列出、复制 Word 模板 / Check, list and copy the Word templates.
 

@@ -9,11 +9,12 @@ from datetime import date
 import click
 
 from .common import Archives, found_roots
-from .options import as_of_option, cache_option, document_lang, jobs_option, lang_option, PathType
+from .options import as_of_option, cache_option, document_lang, jobs_option, lang_option, PathType, group_lang_option
 from .support import echo
 
 
 @click.group()
+@group_lang_option
 def report():
     """工作区报告 / Reports of an archive or a workspace."""
 

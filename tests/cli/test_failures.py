@@ -179,3 +179,14 @@ def test_a_reader_going_away_is_no_success(tmp_path):
     p.stdout.close()
     err = p.stderr.read()
     assert p.wait() == 141 and err == b"", err
+
+
+@pytest.mark.parametrize("args", [["--lang", "en", "check", "NOWHERE"], ["--lang", "en", "cert", "list", "NOWHERE"],
+                                  ["cert", "--lang", "en", "list", "NOWHERE"]])
+def test_lang_is_taken_by_the_program_and_its_groups(tmp_path, monkeypatch, args):
+    """`safetrain --lang en ...` and `safetrain cert --lang en ...` were usage errors ("No such
+    option"): the language is taken wherever it is given, as every command takes it."""
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2 and "No such option" not in result.output, result.output
+    assert "error:" in result.output and "错误" not in result.output, result.output
