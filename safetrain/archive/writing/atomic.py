@@ -76,14 +76,32 @@ def sweep(folder: str | os.PathLike, force: bool = False) -> list[str]:
 
 
 def sweep_archive(root: str | os.PathLike) -> list[str]:
-    """`sweep` every folder of the archive at `root` (not its hidden folders): a write killed in a
-    folder nothing writes into again (sessions/2023/) left a copy of a record, ID numbers and
-    all, for good. Returns the files removed, relative to `root`."""
-    removed = []
-    for folder, dirs, _ in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = os.path.relpath(folder, root)
-        removed += [name if rel == "." else f"{rel}/{name}" for name in sweep(folder)]
+    """`sweep` every folder of the archive at `root` (not its hidden folders), in one pass over
+    each: a write killed in a folder nothing writes into again (sessions/2023/) left a copy of a
+    record, ID numbers and all, for good. Returns the files removed, relative to `root`."""
+    removed, now = [], time.time()
+    folders = [(os.fspath(root), "")]
+    while folders:
+        folder, rel = folders.pop()
+        _swept.update((folder, os.path.realpath(folder)))
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                try:
+                    if name[0] != ".":  # every temporary name begins with a dot: the rest cost no test
+                        if entry.is_dir(follow_symlinks=False):
+                            folders.append((entry.path, f"{rel}{name}/"))
+                    elif is_temporary_name(name):
+                        st = entry.stat(follow_symlinks=False)
+                        if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_SECONDS:
+                            os.unlink(entry.path)
+                            removed.append(rel + name)
+                except OSError:
+                    pass
     return removed
 
 
