@@ -56,8 +56,7 @@ def plan_pairs(archive: Archive, ruleset: RuleSet, as_of: date, *, apprentices: 
         if pid in archive.excluded.get("person", ()):
             raise broken_record("person", pid, findings)
         if pid not in archive.people:
-            raise not_found("person", [pid], findings) or SafetrainError(
-                f"没有编号为 {pid} 的人员（people/{pid}.toml）", f"no person with id {pid} (people/{pid}.toml)")
+            raise not_found("person", [pid], findings)
     problem = Builder(archive, ruleset).build([archive.people[pid] for pid in ids], start)
     from .solver import solve
 

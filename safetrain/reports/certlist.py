@@ -9,7 +9,6 @@ from ..archive.reading.excluded import broken_record, not_found
 from ..api import Result
 from ..archive.reading.codes import CERTIFICATE_KIND, label
 from ..archive.reading.gbcodes import masked_value
-from ..errors import SafetrainError
 from ..rules.certstatus import STATE_LABELS
 from . import fmt
 from .terminal import STATE_STYLES, table, text, to_text
@@ -29,7 +28,7 @@ def certificate_rows(result: Result, pid: str | None = None) -> dict:
     if pid is not None and pid in archive.excluded.get("person", ()):
         raise broken_record("person", pid, result.findings)
     if pid is not None and pid not in archive.people:
-        raise not_found("person", [pid], result.findings) or SafetrainError(f"没有编号为 {pid} 的人员", f"no person with id {pid}")
+        raise not_found("person", [pid], result.findings)
     config = archive.config
     mask = archive.masks_id_numbers
     enterprise = config.enterprise if config else None

@@ -94,8 +94,7 @@ def select_ids(result: Result, kind: DocumentKind, ids: Sequence[str], everythin
             raise broken_record(kind.record_kind, rid, result.findings)
     unknown = [rid for rid in ids if rid not in known]
     if unknown:
-        raise not_found(kind.record_kind, unknown, result.findings) or SafetrainError(f"档案中没有这些{kind.records.zh}编号：{'、'.join(unknown)}",
-                         f"no such {kind.records.en} id in the archive: {', '.join(unknown)}")
+        raise not_found(kind.record_kind, unknown, result.findings)
     return list(dict.fromkeys(ids))
 
 
@@ -225,7 +224,7 @@ def blank_signin_people(result: Result, department: str | None = None, people: S
     if people:
         unknown = [pid for pid in people if pid not in archive.people]
         if unknown:
-            raise not_found("person", unknown, result.findings) or SafetrainError(f"档案中没有这些人员：{'、'.join(unknown)}", f"no such people in the archive: {', '.join(unknown)}")
+            raise not_found("person", unknown, result.findings)
         return list(dict.fromkeys(people))
     active = sorted(p.id for p in archive.people.values() if p.employed_on(result.as_of)
                     and (department is None or p.post_on(result.as_of).department == department))

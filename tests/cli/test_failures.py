@@ -190,3 +190,19 @@ def test_lang_is_taken_by_the_program_and_its_groups(tmp_path, monkeypatch, args
     result = run(*args)
     assert result.exit_code == 2 and "No such option" not in result.output, result.output
     assert "error:" in result.output and "错误" not in result.output, result.output
+
+
+def test_a_person_id_not_in_the_archive_is_worded_once(make_archive, tmp_path):
+    """cert list, pair, render and the editing commands said "no such person" four ways; one now
+    (excluded.no_such), in both languages."""
+    from helpers import person
+
+    root = make_archive({"people/E1.toml": person()})
+    for args in (["cert", "list", str(root), "--person", "NOPE"], ["pair", str(root), "--apprentice", "NOPE"],
+                 ["render", "person", "NOPE", "-a", str(root)], ["person", "leave", "NOPE", "--date", "2024-01-01",
+                                                                 "-a", str(root)]):
+        en = run(*args, "--lang", "en")
+        zh = run(*args, "--lang", "zh")
+        assert en.exit_code == zh.exit_code == 2, (args, en.output)
+        assert "no person with id NOPE (people/)" in en.output, (args, en.output)
+        assert "没有编号为 NOPE 的人员记录（people/）" in zh.output, (args, zh.output)

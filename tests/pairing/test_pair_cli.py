@@ -218,8 +218,8 @@ def test_write_refuses_a_file_that_appeared_meanwhile(mine):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--apprentice", "ZZ"], "没有编号为 ZZ 的人员（people/ZZ.toml）"),
-    (["--apprentice", "ZZ", "--lang", "en"], "no person with id ZZ (people/ZZ.toml)"),
+    (["--apprentice", "ZZ"], "没有编号为 ZZ 的人员记录（people/）"),  # the one wording of every command (excluded.no_such)
+    (["--apprentice", "ZZ", "--lang", "en"], "no person with id ZZ (people/)"),
     (["--start", "2024-02-30"], "错误：--start：不是有效日期：2024-02-30（没有这一天）"),
     (["--as-of", "tomorrow"], "错误：--as-of：不是日期：tomorrow（应写成 2023-07-01、2023.7.1、2023/7/1 或 2023年7月1日）"),
 ])

@@ -50,11 +50,18 @@ def may_be_unread(kind: str, rids: list[str] | tuple[str, ...], folders: list[st
             f"cannot find {words.en} {', '.join(rids)}: {', '.join(folders)} cannot be read (A001) and may hold it")
 
 
-def not_found(kind: str, rids: list[str] | tuple[str, ...], findings: Iterable[Finding]) -> SafetrainError | None:
-    """The error for records of `kind` named but not in the archive, where a folder of the kind
-    could not be read (they may be there); None when there is no such folder."""
-    told = may_be_unread(kind, rids, unread_folders(findings, kind))
-    return SafetrainError(*told) if told else None
+def no_such(kind: str, rids: list[str] | tuple[str, ...]) -> tuple[str, str]:
+    """(zh, en): records of `kind` named that the archive does not hold (its folders all read):
+    the one wording of every command, naming the folder they would be in."""
+    words = RECORD_KINDS[kind]
+    return (f"没有编号为 {'、'.join(rids)} 的{words.zh}记录（{words.folder}/）",
+            f"no {words.en} with id {', '.join(rids)} ({words.folder}/)")
+
+
+def not_found(kind: str, rids: list[str] | tuple[str, ...], findings: Iterable[Finding]) -> SafetrainError:
+    """The error for records of `kind` named but not in the archive: `no_such`, or where a folder
+    of the kind could not be read, that they may be there."""
+    return SafetrainError(*(may_be_unread(kind, rids, unread_folders(findings, kind)) or no_such(kind, rids)))
 
 
 def unread_people(archive: Archive, findings: Iterable[Finding]) -> list[tuple[str, str, str, str]]:

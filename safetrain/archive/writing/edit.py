@@ -36,7 +36,7 @@ from ..reading.discover import archive_root
 from ..reading.encodings import BOM
 from ..reading.files import LocalFiles, read_regular
 from ..reading.build import build
-from ..reading.excluded import may_be_unread, unread_folders
+from ..reading.excluded import may_be_unread, no_such, unread_folders
 from ..reading.integrity import Surroundings, issues
 from ..reading.loader import _extra_problems
 from .lock import archive_lock
@@ -172,11 +172,7 @@ class Index:
     def missing(self, kind: str, rid: str) -> tuple[str, str]:
         """(zh, en) of a record `rid` that has no file: none when its folders were read, else
         that it may be in one that could not be (said, never "there is none")."""
-        told = may_be_unread(kind, [rid], self.unread.get(kind, []))
-        if told:
-            return told
-        zh, en = RECORD_KINDS[kind].zh, RECORD_KINDS[kind].en
-        return f"没有编号为 {rid} 的{zh}记录（{FOLDERS[kind]}/）", f"no {en} with id {rid} ({FOLDERS[kind]}/)"
+        return may_be_unread(kind, [rid], self.unread.get(kind, [])) or no_such(kind, [rid])
 
     def rel(self, kind: str, rid: str) -> str | None:
         rels = self.files[kind].get(rid)
