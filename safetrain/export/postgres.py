@@ -145,26 +145,28 @@ def schema_sql(schema: str) -> str:
 # --- errors -----------------------------------------------------------------
 
 
+#: where a DSN holds a password: a `password=` value (quoted or not), and a URI's `user:password@`
+_PASSWORD_KV = re.compile(r"(password\s*=\s*)('(?:\\.|[^'\\])*'|[^\s&]+)", re.I)
+_URI_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://[^/?#@:]*:)([^/?#@]*)@", re.I)
+
+
 def _secrets(dsn: str) -> list[str]:
     """The password(s) a DSN may carry, as written and decoded, longest first."""
     found = []
-    for m in re.finditer(r"password\s*=\s*('(?:\\.|[^'\\])*'|[^\s&]+)", dsn, re.I):
-        value = m.group(1)
+    for m in _PASSWORD_KV.finditer(dsn):
+        value = m.group(2)
         if value.startswith("'"):
             value = re.sub(r"\\(.)", r"\1", value[1:-1])
         found += [value, unquote(value)]
-    m = re.match(r"^[a-z][a-z0-9+.-]*://([^/?#@]*)@", dsn, re.I)
-    if m and ":" in m.group(1):
-        value = m.group(1).split(":", 1)[1]
-        found += [value, unquote(value)]
+    if m := _URI_USERINFO.match(dsn):
+        found += [m.group(2), unquote(m.group(2))]
     words = [w for s in found for w in re.split(r"\s+", s) if len(w) >= 3]  # fragments a parser may quote
     return sorted({s for s in found + words if s}, key=len, reverse=True)
 
 
 def _redacted(dsn: str) -> str:
     """`dsn` with its password(s) written ***: `password=...` values and a URI's `user:...@`."""
-    dsn = re.sub(r"(password\s*=\s*)('(?:\\.|[^'\\])*'|[^\s&]+)", r"\1***", dsn, flags=re.I)
-    return re.sub(r"^([a-z][a-z0-9+.-]*://[^/?#@:]*:)[^/?#@]*@", r"\1***@", dsn, flags=re.I)
+    return _URI_USERINFO.sub(r"\1***@", _PASSWORD_KV.sub(r"\1***", dsn))
 
 
 def one_line(exc: BaseException, dsn: str) -> str:

@@ -13,7 +13,7 @@ from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, DRILL_SCALE, 
                                      SESSION_TYPE, TOPIC, label)
 from ..archive.reading.gbcodes import mask_in_place
 from ..dates import NO_EXPIRY
-from ..findings import SEVERITY_LABELS
+from ..findings import severity_label
 from ..rules import RULES
 from ..rules import certstatus as cs
 from ..rules.planstatus import MISSED, OPEN, STATE_LABELS
@@ -211,13 +211,12 @@ def plans_sheet(f: Facts) -> Sheet:
 def findings_sheet(f: Facts) -> Sheet:
     sheet = Sheet("问题清单", [C("代码"), C("问题", wrap=True), C("级别"), C("对象"), C("期间"), C("说明", wrap=True),
                             C("依据", wrap=True), FILE, C("行", INT, printed=False)])
-    severity = {code: zh for code, (zh, _) in SEVERITY_LABELS.items()}
     findings = f.result.findings
 
     def rows():  # remade for each pass of the writer (Remade): the findings hold the values already
         for x in findings:
             rule = RULES.get(x.code)
-            yield [x.code, rule.title if rule else x.name, severity.get(x.severity, x.severity), x.subject,
+            yield [x.code, rule.title if rule else x.name, severity_label(x.severity), x.subject,
                    x.period, x.message_zh, x.citation, x.file, x.line]
 
     sheet.rows = Remade(rows, len(findings))

@@ -9,7 +9,7 @@ from datetime import date
 
 from ..archive.reading.codes import DRILL_SCALE, DRILL_TYPE, LEVEL, SCENARIO, SESSION_TYPE, label
 from ..archive.reading.codes import EMPLOYMENT
-from ..findings import SEVERITY_LABELS
+from ..findings import severity_label
 from ..rules import RULES
 from . import fmt
 from .contexts import base, contract_of, provider_of
@@ -26,7 +26,6 @@ FAMILIES_EN = {
     "K": "2023 all-staff campaign", "C": "certificates", "D": "emergency drills", "M": "mentorship",
     "F": "signs of fake training",
 }
-SEVERITY = {code: zh for code, (zh, _) in SEVERITY_LABELS.items()}
 
 
 def share(part: int, whole: int, pct: float | None) -> str:
@@ -103,7 +102,7 @@ def findings(f: Facts) -> tuple[list[dict], list[dict]]:
     for code, n in sorted(by_code.items(), key=lambda kv: (_order(kv[0]), kv[0])):
         rule = RULES.get(code)
         codes.append({"code": code, "title": rule.title if rule else code,
-                      "severity": SEVERITY.get(rule.severity, "") if rule else "", "count": str(n),
+                      "severity": severity_label(rule.severity) if rule else "", "count": str(n),
                       # what the findings cite (the figure each applied), as check and the ledger print them
                       "citation": "；".join(cited.get(code, ())) or (f.result.ruleset.citation(code) if rule else "")})
     return fams, codes

@@ -62,17 +62,22 @@ def sweep(folder: str | os.PathLike, force: bool = False) -> list[str]:
     except OSError:
         return removed
     with entries:
-        for entry in entries:
-            if not is_temporary_name(entry.name):
-                continue
-            try:
-                st = entry.stat(follow_symlinks=False)
-                if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_SECONDS:
-                    os.unlink(entry.path)
-                    removed.append(entry.name)
-            except OSError:
-                pass
+        removed += [entry.name for entry in entries if _removed_if_stale(entry, now)]
     return removed
+
+
+def _removed_if_stale(entry: os.DirEntry, now: float) -> bool:
+    """Remove `entry` when it is a temporary file of ours nobody touched for STALE_SECONDS."""
+    if not is_temporary_name(entry.name):
+        return False
+    try:
+        st = entry.stat(follow_symlinks=False)
+        if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_SECONDS:
+            os.unlink(entry.path)
+            return True
+    except OSError:
+        pass
+    return False
 
 
 def sweep_archive(root: str | os.PathLike) -> list[str]:
@@ -90,16 +95,13 @@ def sweep_archive(root: str | os.PathLike) -> list[str]:
             continue
         with entries:
             for entry in entries:
-                name = entry.name
+                if entry.name[0] == ".":  # every temporary name begins with a dot: the rest cost no test
+                    if _removed_if_stale(entry, now):
+                        removed.append(rel + entry.name)
+                    continue
                 try:
-                    if name[0] != ".":  # every temporary name begins with a dot: the rest cost no test
-                        if entry.is_dir(follow_symlinks=False):
-                            folders.append((entry.path, f"{rel}{name}/"))
-                    elif is_temporary_name(name):
-                        st = entry.stat(follow_symlinks=False)
-                        if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_SECONDS:
-                            os.unlink(entry.path)
-                            removed.append(rel + name)
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((entry.path, f"{rel}{entry.name}/"))
                 except OSError:
                     pass
     return removed
