@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from ..archive.reading.spec import CERTIFICATE
-from .options import DATE, EXPIRY, archive_option, as_of_option, format_option, lang_option, group_lang_option
+from .options import DATE, EXPIRY, archive_option, as_of_option, format_option, group_lang_option, lang_option
 from .support import echo, field_option, fill_required, typed_values
 
 

@@ -13,7 +13,7 @@ import click
 
 from ..errors import SafetrainError
 from .common import Archives
-from .options import as_of_option, cache_option, force_option, format_option, jobs_option, lang_option, split_codes, PathType
+from .options import (as_of_option, cache_option, force_option, format_option, jobs_option, lang_option, PathType, split_codes)
 from .support import tell_replaced
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue", "path": None, "heading": None}

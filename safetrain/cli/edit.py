@@ -12,7 +12,7 @@ import click
 
 from ..archive.reading.spec import FOLDERS, RECORD_KINDS
 from ..errors import SafetrainError
-from .options import archive_after, archive_option, lang_option, with_archive, PathType, group_lang_option
+from .options import archive_after, archive_option, group_lang_option, lang_option, PathType, with_archive
 from .support import echo, field_option, fill_required, say, typed_values, value_shown
 
 _NOT_OPTIONS = frozenset({"attendees"})  # added by `safetrain attend`

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .common import Archives, found_roots
-from .options import as_of_option, cache_option, force_option, jobs_option, lang_option, PathType, group_lang_option
+from .options import as_of_option, cache_option, force_option, group_lang_option, jobs_option, lang_option, PathType
 from .support import tell_replaced
 
 #: every export: ID numbers as they are, when the user asks

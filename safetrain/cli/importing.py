@@ -8,7 +8,7 @@ import click
 
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..errors import SafetrainError
-from .options import archive_option, force_option, lang_option, PathType, group_lang_option
+from .options import archive_option, force_option, group_lang_option, lang_option, PathType
 from .support import confirm, echo, is_terminal, say, tell_replaced, value_shown
 
 _FILE_HELP = ".xlsx、.xls、.ods 或 .csv / an .xlsx, .xls, .ods or .csv file"

@@ -90,10 +90,13 @@ def _chosen_lang(ctx: click.Context, param, value: str | None) -> str:
     return value
 
 
+_LANG_HELP = "消息语言 / message language (default: zh, en for an English locale)"
+
+
 def lang_option(f: Callable) -> Callable:
     """--lang zh|en; the command receives the language chosen (the locale's when not given)."""
     return click.option("--lang", type=click.Choice(["zh", "en"]), default=None, callback=_chosen_lang, is_eager=True,
-                        help="消息语言 / message language (default: zh, en for an English locale)")(f)
+                        help=_LANG_HELP)(f)
 
 
 def group_lang_option(f: Callable) -> Callable:
@@ -104,8 +107,7 @@ def group_lang_option(f: Callable) -> Callable:
             remember_lang(ctx, value)
 
     return click.option("--lang", type=click.Choice(["zh", "en"]), default=None, callback=chosen, is_eager=True,
-                        expose_value=False,
-                        help="消息语言 / message language (default: zh, en for an English locale)")(f)
+                        expose_value=False, help=_LANG_HELP)(f)
 
 
 def document_lang(ctx: click.Context) -> str:

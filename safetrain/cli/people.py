@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from ..archive.reading.spec import PERSON
-from .options import DATE, archive_option, lang_option, with_archive, group_lang_option
+from .options import DATE, archive_option, group_lang_option, lang_option, with_archive
 from .support import echo, field_option, typed_values
 
 _CHANGE = PERSON.fields["changes"].table

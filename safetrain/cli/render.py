@@ -13,7 +13,8 @@ from ..archive.reading.discover import archive_root
 from ..archive.reading.spec import PRINTED_FOLDER
 from ..errors import SafetrainError
 from ..reports.kinds import DOCUMENT_KINDS
-from .options import archive_after, archive_option, as_of_option, cache_option, force_option, lang_option, PathType, group_lang_option
+from .options import (archive_after, archive_option, as_of_option, cache_option, force_option, group_lang_option, lang_option,
+                     PathType)
 from .support import echo, tell_replaced
 
 DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)

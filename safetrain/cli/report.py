@@ -9,7 +9,7 @@ from datetime import date
 import click
 
 from .common import Archives, found_roots
-from .options import as_of_option, cache_option, document_lang, jobs_option, lang_option, PathType, group_lang_option
+from .options import as_of_option, cache_option, document_lang, group_lang_option, jobs_option, lang_option, PathType
 from .support import echo
 
 

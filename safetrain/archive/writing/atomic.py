@@ -189,6 +189,14 @@ def _parent_folder(path: Path) -> None:
         raise cannot_write(path, exc) from None
 
 
+def linked_record(rel: str) -> tuple[str, str]:
+    """(zh, en) for a record file that is a symbolic link: no write goes through it (os.replace
+    would put a copy where the link was: one record twice, the two differing)."""
+    return (f"{rel} 是符号链接：改写会把链接换成一份副本（同一记录两份，内容不同），未写入；请改写它指向的文件",
+            f"{rel} is a symbolic link: writing would replace the link with a copy (one record twice, the "
+            "two differing); not written: change the file it points to")
+
+
 def cannot_write(path: str | os.PathLike, exc: OSError) -> SafetrainError:
     zh, en = os_reason(exc)
     return SafetrainError(f"无法写入 {path}：{zh}", f"cannot write {path}: {en}")

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ...errors import SafetrainError
-from .atomic import sweep_archive, write_bytes, write_new_bytes
+from .atomic import linked_record, sweep_archive, write_bytes, write_new_bytes
 from .canonical import render_record
 from ..reading.discover import archive_root
 from ..reading.encodings import BOM
@@ -353,10 +353,8 @@ class Editor:
             raise EditError(f"{rel}：所在文件夹是指向档案之外的符号链接（A008，check 会跳过它），未写入",
                             f"{rel}: its folder is a symbolic link out of the archive (A008, which check skips); "
                             "not written", rel)
-        if os.path.islink(self.root / rel):  # a write replaces the link with a copy: two records, one stale
-            raise EditError(f"{rel} 是符号链接：改写会把链接换成一份副本（同一记录两份，内容不同），未写入；请编辑它指向的文件",
-                            f"{rel} is a symbolic link: writing would replace the link with a copy (one record "
-                            "twice, the two differing); not written: edit the file it points to", rel)
+        if os.path.islink(self.root / rel):
+            raise EditError(*linked_record(rel), rel)
 
     def create(self, kind: str, rid: str, data: dict, when: date | None = None, header: tuple = ()) -> str:
         """Write a new record file; refuses an id the archive already has."""

@@ -18,7 +18,7 @@ from typing import Collection, Iterable, Iterator
 
 from ...errors import SafetrainError, os_reason
 from ...findings import Finding
-from .atomic import write_bytes
+from .atomic import linked_record, write_bytes
 from .canonical import Unsupported, format_text
 from ..reading.encodings import BOM, legacy_text
 from ..reading.discover import MARKER, discover_each, display_name, find_root
@@ -194,9 +194,8 @@ def _format_file(path: Path, kind: str | None, shown: str, check: bool) -> Forma
         out = text  # the layout is left as it is; the encoding is still put right
     if out == text and not encoding:
         return Formatted(shown, "unchanged")
-    if os.path.islink(path):  # writing would replace the link with a copy: the file it points to is the one to format
-        return Formatted(shown, "skipped", "是符号链接：请格式化它指向的文件（改写会把链接换成一份副本）",
-                         "is a symbolic link: format the file it points to (writing would replace the link with a copy)")
+    if os.path.islink(path):
+        return Formatted(shown, "skipped", *linked_record(shown))
     if not check:
         write_bytes(path, out.encode("utf-8"))
     return Formatted(shown, "changed", encoding=encoding)
