@@ -130,16 +130,17 @@ class LazyGroup(click.Group):
         a bug is one line too (SAFETRAIN_DEBUG=1 shows the traceback)."""
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except click.exceptions.Abort as exc:
+            if not isinstance(exc.__context__, KeyboardInterrupt):
+                raise  # the end of input at a question: click's "Aborted!" (已取消。), exit 1
+            self._interrupted(ctx, exc.__context__)  # Ctrl-C at a question is Ctrl-C
+        except (click.exceptions.ClickException, click.exceptions.Exit):
             raise
         except SafetrainError as exc:
             click.echo(exc.line(current_lang(ctx)), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
-            en = current_lang(ctx) == "en"
-            done = (f": {exc.en}" if en else f"：{exc.zh}") if isinstance(exc, Interrupted) else ""
-            click.echo(shown(("interrupted" if en else "已中断") + done), err=True)
-            ctx.exit(130)
+            self._interrupted(ctx, exc)
         except BrokenPipeError:  # the reader went away (`| head`): not all was said, so not a success
             # (exit 0 let `safetrain check | head` pass CI under pipefail with errors left unread);
             # 141 is what a shell reports for a command SIGPIPE ended
@@ -161,6 +162,16 @@ class LazyGroup(click.Group):
                 raise
             click.echo(InternalError.of(exc).line(current_lang(ctx)), err=True)
             ctx.exit(2)
+
+
+    @staticmethod
+    def _interrupted(ctx, exc: KeyboardInterrupt):
+        """Ctrl-C: 已中断 (and what was done before it, if the command said), exit 130 as a shell
+        reports a command SIGINT ended."""
+        en = current_lang(ctx) == "en"
+        done = (f": {exc.en}" if en else f"：{exc.zh}") if isinstance(exc, Interrupted) else ""
+        click.echo(shown(("interrupted" if en else "已中断") + done), err=True)
+        ctx.exit(130)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

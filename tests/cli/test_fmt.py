@@ -284,3 +284,28 @@ def test_an_archive_whose_safetrain_toml_cannot_be_read_is_left_alone(archive, m
     assert "safetrain.toml cannot be read, so the archive's format version is unknown" in r.output
     assert snapshot(archive) == before
     assert (other / "people/E2.toml").read_text("utf-8") != MESSY  # the readable archive was formatted
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_ctrl_c_at_the_question_is_an_interruption(archive, monkeypatch, lang):
+    """Ctrl-C at "修改以上 2 个文件？" said click's "Aborted!" and exited 1, as if the user had
+    answered; it is 已中断 / interrupted and 130 like Ctrl-C anywhere else, and nothing is written.
+    The end of input at the question stays click's 已取消 (exit 1)."""
+    import click
+
+    from safetrain.cli import fmt as fmt_module
+
+    monkeypatch.setattr(fmt_module, "is_terminal", lambda: True)
+    before = snapshot(archive)
+
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(click.termui, "_readline_prompt", ctrl_c)
+    r = run("fmt", archive, "--lang", lang)
+    assert r.exit_code == 130 and r.output.splitlines()[-1] == {"zh": "已中断", "en": "interrupted"}[lang], r.output
+    assert snapshot(archive) == before
+    monkeypatch.undo()
+    monkeypatch.setattr(fmt_module, "is_terminal", lambda: True)
+    r = run("fmt", archive, input="")  # no answer at all: input ends
+    assert r.exit_code == 1 and "已取消" in r.output and snapshot(archive) == before
