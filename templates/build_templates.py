@@ -189,7 +189,7 @@ def register(doc):
         [L("特种作业人员"), "{{ n.special_operators }}", L("培训期数"), "{{ n.sessions }}"],
         [L("新上岗人员岗前培训"), "{{ n.pre_job }}", L("2023年全员培训覆盖"), "{{ n.campaign }}"],
         [L("{{ n.hours_year }}年度学时达标"), "{{ n.hours_met }}", L("人均计入学时"), "{{ n.hours_average }}"],
-        [L("应急演练（建档以来）"), "{{ n.drills }}", L("检查发现问题"), "{{ n.findings }}"],
+        [L("应急演练（建档以来）"), "{{ n.drills }}", L("{{ n.findings_label }}"), "{{ n.findings_shown }}"],
     ], w4)
     gap(doc, 6)
     listing(doc, ["用工形式", "在岗人数"], ["label", "count"], [8.0, 8.0], "employment", empty="（无在岗人员）")

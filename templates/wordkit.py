@@ -66,6 +66,10 @@ def new_document(title: str, landscape: bool = False):
     lang = rpr.find(qn("w:lang"))
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
+    # the theme's East Asian fonts are the Chinese ones, not python-docx's default template's Japanese
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
     _style(doc, "Normal", BODY_FONT, 10.5)
     _style(doc, "Title", HEAD_FONT, 18, bold=True, before=0, after=6, align=WD_ALIGN_PARAGRAPH.CENTER)
     _style(doc, "Subtitle", BODY_FONT, 12, after=10, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -15,6 +15,7 @@ from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, 
 from ..archive.reading.models import Attendance, Mentorship, Person, Session
 from ..rules import certstatus as cs
 from ..rules.annual import manager_initial
+from ..rules.context import credits_by
 from ..rules.mentorship import apprenticeship_minimum
 from ..rules.prejob import passed_pre_job
 from . import fmt
@@ -251,17 +252,22 @@ def session_head(f: Facts, s: Session) -> dict:
     }
 
 
-def _attendee(f: Facts, s: Session, a: Attendance, n: int, credit: float) -> dict:
+#: the 计入学时 of an attendee of a session still running on the documents' date (credits_by)
+NOT_ENDED = "未结束"
+
+
+def _attendee(f: Facts, s: Session, a: Attendance, n: int, credit: float | None) -> dict:
     return {"n": str(n), "id": a.person, "name": f.name_of(a.person),
             "department": f.department_on(a.person, s.start.date()), "score": fmt.num(a.score),
-            "result": result_of(s, a), "hours": fmt.num(credit)}
+            "result": result_of(s, a), "hours": NOT_ENDED if credit is None else fmt.num(credit)}
 
 
 def session_context(f: Facts, sid: str) -> dict:
     """The session record: every entry as the file lists it; the counts are of people (a person
     listed twice, A004, is one attendee, and the second entry credits nothing)."""
     s = f.archive.sessions[sid]
-    rows = [_attendee(f, s, a, n, credit) for n, (a, _, credit) in enumerate(s.entries(), 1)]
+    ended = credits_by(s, f.as_of)  # still running on the documents' date: nothing credited yet, as the person's file says
+    rows = [_attendee(f, s, a, n, credit if ended else None) for n, (a, _, credit) in enumerate(s.entries(), 1)]
     count, passed = s.head_count()
     results = [result_of(s, a) for a in s.counted_attendees()]
     return {**base(f), "session": session_head(f, s), "attendees": rows, "count": str(count),

@@ -16,6 +16,7 @@ from ..dates import NO_EXPIRY
 from ..findings import severity_label
 from ..rules import RULES
 from ..rules import certstatus as cs
+from ..rules.context import held_by
 from ..rules.planstatus import MISSED, OPEN, STATE_LABELS
 from . import fmt
 from .contexts import CERT_STATE, contract_of, provider_of
@@ -82,8 +83,8 @@ def sessions_sheet(f: Facts) -> Sheet:
                             C("结束", DATETIME), C("学时", NUMBER), C("地点", wrap=True), C("授课人"),
                             C("培训机构", wrap=True), C("服务合同", wrap=True), C("考核方式"), C("参加人数", INT),
                             C("合格人数", INT), C("培训主题", wrap=True), FILE])
-    # as of its date: the sessions begun by then, as the register counts them ("nothing dated after it counts")
-    for s in sorted((s for s in f.archive.sessions.values() if s.start.date() <= f.as_of), key=lambda s: (s.start, s.id)):
+    # as of its date: the sessions held by then, as the register lists them ("nothing dated after it counts")
+    for s in held_by(f.archive.sessions.values(), f.as_of):
         sheet.rows.append([
             s.id, s.title, label(SESSION_TYPE, s.type), label(LEVEL, s.level), s.start, s.end, s.hours,
             fmt.text(s.location), s.instructor, provider_of(s), contract_of(s), label(ASSESSMENT, s.assessment),

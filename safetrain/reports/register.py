@@ -11,6 +11,7 @@ from ..archive.reading.codes import DRILL_SCALE, DRILL_TYPE, LEVEL, SCENARIO, SE
 from ..archive.reading.codes import EMPLOYMENT
 from ..findings import severity_label
 from ..rules import RULES
+from ..rules.context import held_by
 from . import fmt
 from .contexts import base, contract_of, provider_of
 from .facts import Facts
@@ -67,9 +68,7 @@ def departments(f: Facts) -> list[dict]:
 
 def sessions(f: Facts) -> list[dict]:
     rows = []
-    for s in sorted(f.archive.sessions.values(), key=lambda s: (s.start, s.id)):
-        if s.start.date() > f.as_of:
-            continue
+    for s in held_by(f.archive.sessions.values(), f.as_of):
         count, passed = s.head_count()
         rows.append({"id": s.id, "date": fmt.days(s.start, s.end), "title": s.title,
                      "type": label(SESSION_TYPE, s.type), "level": label(LEVEL, s.level) or fmt.DASH,
@@ -151,6 +150,7 @@ def register_context(f: Facts, show_findings: bool = True) -> dict:
     s = archive_summary(f.result)
     e = f.enterprise
     fams, codes = findings(f)
+    n = numbers(s)
     return {
         **base(f),
         "e": {
@@ -160,7 +160,10 @@ def register_context(f: Facts, show_findings: bool = True) -> dict:
             "uses_gas": ("是" if e.uses_gas else "否") if e else "",
             "records_since": fmt.day(f.ctx.window_start), "note": fmt.text(e.note if e else ""),
         },
-        "ruleset": f.result.ruleset.title, "n": numbers(s),
+        "ruleset": f.result.ruleset.title,
+        # without the findings section, its count is not printed either (the cell pair is left blank)
+        "n": {**n, "findings_label": "检查发现问题" if show_findings else "",
+              "findings_shown": n["findings"] if show_findings else ""},
         "employment": [{"label": label(EMPLOYMENT, code), "count": str(n)}
                        for code, n in s["headcount"]["by_employment"].items()],
         "departments": departments(f), "sessions": sessions(f), "drills": drills(f),

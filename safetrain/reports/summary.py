@@ -12,7 +12,7 @@ from ..archive.reading.gbcodes import masked_value
 from ..archive.reading.models import Person
 from ..findings import summarize
 from ..rules.certstatus import SUPERSEDED
-from ..rules.context import Context
+from ..rules.context import Context, held_by
 from ..dates import add_months
 from ..rules.periods import period_label
 from ..rules.annual import year_hours
@@ -153,7 +153,7 @@ def archive_summary(result: Result) -> dict:
         "certificates": {k: certs.get(k, 0) for k in ("valid", "expiring", "review_due", "review_overdue", "expired")},
         "drills": _drills(ctx),
         "plan": plan_summary(result),
-        "sessions": sum(1 for s in a.sessions.values() if s.start.date() <= as_of),
+        "sessions": len(held_by(a.sessions.values(), as_of)),
         "findings": {**summarize(result.findings), "by_family": dict(sorted(fams.items())),
                      "by_family_severity": {fam: _severities(c) for fam, c in sorted(severities.items())}},
     }

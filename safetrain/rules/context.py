@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from functools import cached_property
 
@@ -24,6 +25,13 @@ def credits_by(session: Session, as_of: date) -> bool:
     """A session credits its 学时 once it has ended, on or before as_of ("nothing dated after
     it counts"): the rules' attendance and the export's `credited_hours` ask this."""
     return session.end.date() <= as_of
+
+
+def held_by(sessions: Iterable[Session], as_of: date) -> list[Session]:
+    """The sessions held by as_of, by start and id: those that ended on or before it (credits_by).
+    What the register, the ledger's 培训台账 and the summary's count list: a session still running
+    on as_of is not held yet, as the person's file and status do not credit it."""
+    return sorted((s for s in sessions if credits_by(s, as_of)), key=lambda s: (s.start, s.id))
 
 class Context:
     def __init__(self, archive: Archive, ruleset: RuleSet, as_of: date):

@@ -58,6 +58,8 @@ def test_the_register_can_leave_its_findings_out(archive, tmp_path):
     assert "七、问题汇总" in docx_text(tmp_path / "with" / "register.docx")
     without = docx_text(tmp_path / "without" / "register.docx")
     assert "七、问题汇总" not in without and "六、年度安全培训计划执行情况" in without and "填表人" in without
+    # nor its count in 一、基本情况 (it said 检查发现问题 with the section it counts left out)
+    assert "检查发现问题" in docx_text(tmp_path / "with" / "register.docx") and "检查发现问题" not in without
     r = run("render", "person", "E1", archive, "--no-findings", "-o", tmp_path)
     assert r.exit_code == 2 and "只用于 register" in r.output
 
@@ -183,3 +185,35 @@ def test_department_hours_are_counted_as_status_counts_them(name, as_of, tmp_pat
     assert {d: c for d, c in cells.items() if not c.endswith("/0")} == {d: f"{m}/{p}" for d, (m, p) in status.items()}
     met, people = summary["hours"]["met"], summary["hours"]["people"]
     assert f"{met}/{people}" in docx_text(tmp_path / "register.docx")
+
+
+def test_a_session_still_running_on_the_date_is_credited_nowhere(make_archive, tmp_path):
+    """A session from 06-29 to 07-02 printed as of 06-30: the session record credited its 8 学时
+    and the register and the ledger counted it held, while the person's own file (and status)
+    credit nothing yet. Now the record says 未结束 in 计入学时, and the register, the ledger's
+    培训台账 and the count of sessions list only the sessions held (ended) by the date."""
+    from openpyxl import load_workbook
+
+    archive = make_archive({
+        "people/E1.toml": person(hired="2023-07-03"),
+        "sessions/2023/S1.toml": session('{ person = "E1", score = 90 }'),
+        "sessions/2024/S2.toml": session('{ person = "E1", score = 95 }', title='"跨评估日的培训"', type='"refresher"',
+                                         level=None, start="2024-06-29T08:30:00", end="2024-07-02T17:30:00"),
+    })
+    render(archive, tmp_path, "session", "S2")
+    record = Document(str(tmp_path / "session-S2.docx")).tables[1]
+    assert [c.text for c in record.rows[1].cells][:7] == ["1", "E1", "张三", "机加车间", "95", "合格", "未结束"]
+    render(archive, tmp_path, "session", "S1")
+    assert [c.text for c in Document(str(tmp_path / "session-S1.docx")).tables[1].rows[1].cells][6] == "8"
+    render(archive, tmp_path, "register")
+    cells = [[c.text for c in row.cells] for table in Document(str(tmp_path / "register.docx")).tables
+             for row in table.rows]
+    assert [row[1] for row in cells if row[1].endswith(("S1", "S2"))] == ["新员工公司级安全教育\nS1"]
+    assert ["特种作业人员", "0", "培训期数", "1"] in cells
+    r = run("ledger", archive, "-o", tmp_path / "l.xlsx", "--as-of", AS_OF)
+    assert r.exit_code == 0, r.output
+    sheet = load_workbook(tmp_path / "l.xlsx")["培训台账"]
+    assert [row[0] for row in sheet.iter_rows(values_only=True) if row[0] in ("S1", "S2")] == ["S1"]
+    r = run("ledger", archive, "-o", tmp_path / "later.xlsx", "--as-of", "2024-07-02")  # ended: held, and counted
+    sheet = load_workbook(tmp_path / "later.xlsx")["培训台账"]
+    assert [row[0] for row in sheet.iter_rows(values_only=True) if row[0] in ("S1", "S2")] == ["S1", "S2"]

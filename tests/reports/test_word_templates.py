@@ -36,6 +36,8 @@ def test_builtin_template_fonts_and_page(kind):
         assert rfonts.get(qn("w:eastAsiaTheme")) is None  # a theme font would win over the explicit one
         fonts[name] = rfonts.get(qn("w:eastAsia"))
     assert fonts == {"Normal": "宋体", "Title": "黑体", "Heading 1": "黑体"}
+    # the theme's East Asian language is Chinese (python-docx's default template says ja-JP)
+    assert doc.settings.element.find(qn("w:themeFontLang")).get(qn("w:eastAsia")) == "zh-CN"
     section = doc.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) in ((21.0, 29.7), (29.7, 21.0))
     assert section.left_margin.cm >= 2 and section.top_margin.cm >= 2
