@@ -256,6 +256,35 @@ def test_what_runs_meanwhile_starts_after_a_first_run_writes_its_values(archive,
     check_path(archive, AS_OF, cache=True, meanwhile=lambda *a: said.append("meanwhile"))
     assert "meanwhile" not in said  # the result came from the cache: nothing to run beside
 
+def test_an_unreadable_file_whose_reason_changes_is_told_anew(archive, cache_dir):
+    """A person file a link to nothing, then a pipe: the same A001 of the same path with another
+    reason. Every unreadable file had one digest, so the cached result kept the first reason."""
+    (archive / "people/E9.toml").symlink_to("nothere.toml")
+    first = out(archive)
+    assert "No such file or directory" in first
+    (archive / "people/E9.toml").unlink()
+    os.mkfifo(archive / "people/E9.toml")
+    after = out(archive)
+    assert "not a regular file" in after and after == out(archive, cache=False)
+
+
+def test_a_foreign_database_that_says_schema_1_is_rebuilt(archive, cache_dir):
+    """Another program's SQLite file whose meta table happens to say schema 1: its tables are not
+    ours, so it was never written to (every query failed as busy) and the cache stayed off."""
+    cache_dir.mkdir()
+    with sqlite3.connect(cache_dir / cache_module.DATABASE) as con:
+        con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        con.execute("INSERT INTO meta VALUES ('schema', '1')")
+        con.execute("CREATE TABLE archives (id INTEGER PRIMARY KEY, root TEXT)")
+    con.close()
+    expected = out(archive, cache=False)
+    assert out(archive) == expected
+    cache_module._forget(str(cache_dir / cache_module.DATABASE))
+    with sqlite3.connect(cache_dir / cache_module.DATABASE) as con:
+        assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 4  # rebuilt, and used
+    con.close()
+    assert out(archive) == expected
+
 
 def _database(cache_dir: Path) -> Path:
     db = cache_dir / cache_module.DATABASE

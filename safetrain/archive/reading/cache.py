@@ -158,6 +158,21 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NO
            " chk BLOB NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (archive, key));")
 #: the database of every archive's entries, in the cache folder
 DATABASE = "cache.sqlite3"
+_TABLES_SQL = "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"
+
+
+@lru_cache(maxsize=None)
+def _tables() -> list[tuple[str, str]]:
+    """The tables _SCHEMA makes, as sqlite_master words them: a database that says schema 1 but
+    holds other tables (another program's file) is foreign, and rebuilt like an older one."""
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(_SCHEMA)
+        return db.execute(_TABLES_SQL).fetchall()
+    finally:
+        db.close()
 
 
 @lru_cache(maxsize=None)
@@ -206,7 +221,7 @@ def _connection(path: str):
                 if "no such table" not in str(exc):
                     raise
                 schema = None
-            if schema != (str(SCHEMA),):
+            if schema != (str(SCHEMA),) or db.execute(_TABLES_SQL).fetchall() != _tables():
                 db.execute("BEGIN IMMEDIATE")
                 for table in ("meta", "archives", "files", "results"):
                     db.execute(f"DROP TABLE IF EXISTS {table}")

@@ -381,7 +381,11 @@ def _read_changed(store: LocalFiles, kind: str, rel: str, entry, now: int, cache
     try:
         raw, size, st = store.read_stat(rel, MAX_FILE_BYTES)
     except OSError as exc:
-        return Prepared(kind, rel, stem_of(kind, rel), finding=unreadable(kind, rel, exc)), b"unreadable"
+        # the finding's words (the system's reason) are what the result is remembered by: a missing
+        # file turned into a pipe is told with the new reason, not the one a cached result held
+        finding = unreadable(kind, rel, exc)
+        why = f"unreadable\0{finding.message_zh}\0{finding.message_en}".encode("utf-8", "surrogateescape")
+        return Prepared(kind, rel, stem_of(kind, rel), finding=finding), why
     sig = signature(st, now)
     dig = digest(raw) + size.to_bytes(8, "little")
     if entry is not None and entry.digest == dig:
