@@ -43,7 +43,7 @@ def test_the_readme_walkthrough_runs_from_a_fresh_folder(tmp_path, monkeypatch):
     assert "规则集：ningxia-2023（所在地区“银川市兴庆区”含“银川”，属于宁夏）" in outputs["init 塞上人家"]
     assert "新建 8，更新 0，跳过 0，出错 0 行" in outputs["import roster"]
     assert sorted(p.stem for p in (archive / "people").glob("*.toml")) == [f"CY00{n}" for n in range(1, 9)]
-    assert "登记 7 人，更新 0，跳过 0，缺考 1，出错 0 行" in outputs["import attendance"]
+    assert "登记 7 人，更新 0，跳过 0，未参加 1，出错 0 行" in outputs["import attendance"]
     session = (archive / "sessions/2026/2026-11-18-gas.toml").read_text("utf-8")
     assert '{ person = "CY001", score = 92 }' in session and "CY006" not in session
     assert 'topics = ["gas", "fire", "emergency"]' in session

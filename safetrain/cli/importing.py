@@ -117,16 +117,16 @@ def _report(report, lang: str, dry_run: bool, labels: dict, source: str, attenda
     for row, pid in report.unchanged:
         echo(lang, f"{pid} 无变化", f"{pid} unchanged")
     for row, pid in report.absent:
-        echo(lang, f"第 {row} 行 {pid or ''}：缺考，未登记".replace("  ", " "),
-             f"row {row} {pid or ''}: absent, not listed".replace("  ", " "))
+        echo(lang, f"第 {row} 行 {pid or ''}：未参加，未登记".replace("  ", " "),
+             f"row {row} {pid or ''}: did not attend, not listed".replace("  ", " "))
     if report.ignored:
         echo(lang, f"忽略的列：{'、'.join(report.ignored)}", f"columns ignored: {', '.join(report.ignored)}")
     failed = report.failed_rows
     if attendance:
         summary_zh = (f"登记 {len(report.created)} 人，更新 {len(report.updated)}，跳过 {len(report.skipped)}，"
-                      f"缺考 {len(report.absent)}，出错 {failed} 行")
+                      f"未参加 {len(report.absent)}，出错 {failed} 行")
         summary_en = (f"{len(report.created)} listed, {len(report.updated)} updated, {len(report.skipped)} skipped, "
-                      f"{len(report.absent)} absent, {failed} row(s) failed")
+                      f"{len(report.absent)} did not attend, {failed} row(s) failed")
     else:
         summary_zh = f"新建 {len(report.created)}，更新 {len(report.updated)}，跳过 {len(report.skipped)}，出错 {failed} 行"
         summary_en = (f"{len(report.created)} created, {len(report.updated)} updated, {len(report.skipped)} skipped, "
@@ -226,9 +226,10 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
     List the attendees of session SID from a sheet (FILE: .xlsx, .xls, .ods
     or .csv): 工号 or 姓名 (a name must match exactly one person), 成绩
     (考试成绩, 分数, 得分: 85 or 85分) or 结果 (合格, 不合格, 补考合格), 学时
-    (4 or 4学时), 备注. 缺考 rows (in 成绩, 结果, or 备注 with neither) are reported
-    and not listed, and are an error for someone the session lists already (the
-    sheet and the record disagree); a row without a score or
+    (4 or 4学时), 备注. Rows of people who did not attend (缺考, 缺勤, 请假, 病假,
+    事假, 旷工 ... in 成绩, 结果 or 签字, or in 备注 with neither a score nor a
+    result) are reported and not listed, and are an error for someone the session
+    lists already (the sheet and the record disagree); a row without a score or
     result is reported, never listed without one. Only people who already
     have a person file are listed (none is created). People already listed
     are skipped unless --update is given. `--template FILE.xlsx` writes a

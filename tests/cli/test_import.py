@@ -216,7 +216,7 @@ def test_attendance_import(with_session, tmp_path):
         "已登记 E3 王五",
         "已登记 E5 赵六",
         "跳过 E1（第 10 行）：已在参加人员中；用 --update 更新",
-        "登记 2 人，更新 0，跳过 1，缺考 0，出错 7 行",
+        "登记 2 人，更新 0，跳过 1，未参加 0，出错 7 行",
     ]
     after = snapshot(with_session)
     assert changed(before, after) == ["sessions/2023/S1.toml"]
@@ -458,3 +458,70 @@ def test_attendance_absent_in_the_note_column_and_absent_for_someone_listed(with
         assert r.exit_code == 1 and "no score or result" not in r.output, r.output
         assert f"{path}: row 3, 工号 (column A): E1 is absent in the sheet but listed in the session" in r.output, r.output
         assert "row 2" in r.output and "E2" in r.output and r.output.count("is absent in the sheet") == 1, r.output
+
+
+def test_attendance_every_word_of_absence_is_an_absence(with_session, tmp_path):
+    """缺勤, 病假, 事假, 旷工 in 备注 (without a score) and 请假 in 签字 were listed as attendees,
+    credited the session's 学时 (缺勤 kept as a note): the people did not attend. 请假 in 签字 beside
+    a score is refused naming the cell; a name in 签字 is a signature and changes nothing."""
+    book = Workbook()
+    ws = book.active
+    ws.append(["工号", "姓名", "成绩", "备注", "签字"])
+    ws.append(["E2", None, None, "缺勤", None])
+    ws.append(["E3", None, None, "病 假", None])
+    ws.append(["E4", None, None, None, "请假"])
+    ws.append(["E5", None, 80, None, "请假"])
+    ws.append([None, "赵六", None, "旷工", None])
+    path = tmp_path / "签到.xlsx"
+    book.save(path)
+    before = snapshot(with_session)
+    r = run("import", "attendance", "S1", path, "-a", with_session)
+    assert r.exit_code == 1, r.output
+    assert snapshot(with_session) == before  # nobody listed
+    assert [line for line in r.output.splitlines() if "未参加，未登记" in line] == [
+        "第 2 行 E2：未参加，未登记", "第 3 行 E3：未参加，未登记", "第 4 行 E4：未参加，未登记", "第 6 行 E5：未参加，未登记"]
+    assert f"{path} 第 5 行 签字（E列）：签字栏写着“请假”，却有成绩：请核对，本行未登记" in r.output
+    assert "登记 0 人，更新 0，跳过 0，未参加 4，出错 1 行" in r.output
+    ws.delete_rows(2, 5)
+    ws.append(["E2", None, 85, "迟到", "李梅"])
+    book.save(path)
+    r = run("import", "attendance", "S1", path, "-a", with_session)
+    assert r.exit_code == 0 and "已登记 E2 李梅" in r.output, r.output
+    assert '{ person = "E2", score = 85, note = "迟到" }' in (with_session / "sessions/2023/S1.toml").read_text("utf-8")
+
+
+def test_attendance_a_name_spaced_out_is_the_name(with_session, tmp_path):
+    """Printed sign-in sheets and WPS pad two-character names (赵  六, 王　五): they were "nobody is
+    named 赵  六"."""
+    path = xlsx(tmp_path / "签到.xlsx", [[None, "赵  六", 90], [None, "王　五", 85]], headers=["工号", "姓名", "成绩"])
+    r = run("import", "attendance", "S1", path, "-a", with_session)
+    assert r.exit_code == 0 and "已登记 E5 赵六" in r.output and "已登记 E3 王五" in r.output, r.output
+
+
+def test_roster_names_and_id_numbers_are_read_as_written_by_hand(archive, tmp_path):
+    """A name padded with spaces (王  五) was written so and made someone twice on the next import;
+    an ID number with spaces inside, full-width digits or a tab kept a person's id only when
+    written plainly; a 15-digit number cell was said to have lost digits (it is a first-generation
+    number: say that); an 8-digit number cell 20230701 is the date it reads as."""
+    first = xlsx(tmp_path / "一.xlsx", [["E100", "王五", GOOD, "机电队", None, "电工", "合同工", "2023-07-01"]])
+    assert run("import", "roster", first, "-a", archive).exit_code == 0
+    spaced = GOOD[:6] + " " + GOOD[6:14] + "\t" + GOOD[14:]
+    wide = GOOD.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    rows = [[None, "王  五", spaced, "机电队", None, "电工", "合同工", "2023-07-01"],
+            [None, "周九", 640104900307003, "机电队", None, "电工", "合同工", 20230701],
+            [None, "孙八", GOOD2, "机电队", None, "电工", "合同工", 20230701]]
+    second = xlsx(tmp_path / "二.xlsx", rows, headers=[h for h in HEADERS[:8]])
+    wb = load_workbook(second)
+    wb.active.delete_cols(1)  # no 工号: ids made (--id-prefix), a person on file kept by the ID number
+    wb.save(second)
+    r = run("import", "roster", second, "-a", archive, "--id-prefix", "E")
+    assert "跳过 E100（第 2 行）" in r.output, r.output
+    assert "第 3 行 身份证号（B列）：身份证号无效：应为18位，实际为15位（15 位的一代身份证号，请换成现行的 18 位号码）（A006）" \
+        in r.output, r.output
+    created = tomllib.loads((archive / "people/E0102.toml").read_text("utf-8"))
+    assert created["name"] == "孙八" and created["hired"] == date(2023, 7, 1)
+    wb = load_workbook(second)
+    wb.active.cell(2, 2).value = wide
+    wb.save(second)
+    assert "跳过 E100（第 2 行）" in run("import", "roster", second, "-a", archive, "--id-prefix", "E").output
+    assert sorted(p.name for p in (archive / "people").iterdir()) == ["E0102.toml", "E1.toml", "E100.toml", "E2.toml"]

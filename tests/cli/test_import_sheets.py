@@ -175,8 +175,8 @@ def test_attendance_takes_the_usual_headers_and_values(with_session, tmp_path, h
         f"{path}：已跳过表尾（制表人、审核人、日期等）：第 8 行",
         f"{path} 第 6 行 {header}（D列）：没有成绩或结果（本期培训有考核）；填写后再导入，本行未登记",
         "已登记 E1 张三", "已登记 E3 王五", "已登记 E5 孙七",
-        "第 4 行 E2：缺考，未登记",
-        "登记 3 人，更新 0，跳过 0，缺考 1，出错 1 行",
+        "第 4 行 E2：未参加，未登记",
+        "登记 3 人，更新 0，跳过 0，未参加 1，出错 1 行",
     ]
     text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
     assert '{ person = "E1", score = 85 }' in text
@@ -236,7 +236,7 @@ def test_the_example_sign_in_sheet(make_archive, tmp_path):
                "--assessment", "written").exit_code == 0
     r = run("import", "attendance", "S1", EXAMPLES / "签到表.xlsx", root)
     assert r.exit_code == 0, r.output
-    assert "登记 7 人，更新 0，跳过 0，缺考 1，出错 0 行" in r.output and "第 9 行 CY006：缺考，未登记" in r.output
+    assert "登记 7 人，更新 0，跳过 0，未参加 1，出错 0 行" in r.output and "第 9 行 CY006：未参加，未登记" in r.output
 
 
 def test_a_csv_saved_by_chinese_excel_is_gbk(archive, tmp_path):

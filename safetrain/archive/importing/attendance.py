@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..writing.edit import Editor
-from ..writing.inputs import InputError, is_blank, parse_bool, parse_id, parse_number
+from ..writing.inputs import InputError, is_blank, name_text, parse_bool, parse_id, parse_number
 from ..writing.records import MAX_SCORE, assessed, attend, no_person_file, pass_mark_of, score_too_high
 from .roster import EXAMPLE_ID, ImportReport, row_error
 from .sheets import read_sheet
@@ -28,10 +28,20 @@ ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
     "passed": ("结果", "考核结果", "考试结果", "是否合格", "考核情况"),
     "hours": ("学时", "计入学时"),
     "note": ("备注",),
+    # read only for a word of absence written where the signature would be (请假 in 签字)
+    "signed": ("签字", "签名", "本人签名", "本人签字", "学员签名", "学员签字", "签到"),
 }
 #: expected columns that no field reads
-KNOWN_EXTRA = ("序号", "部门", "车间", "班组", "岗位", "工种", "签名", "本人签名", "签到时间", "签字", "身份证号")
-ABSENT = frozenset({"缺考", "缺席", "未参加", "未到", "请假", "absent"})
+KNOWN_EXTRA = ("序号", "部门", "车间", "班组", "岗位", "工种", "签到时间", "身份证号")
+#: the words a sign-in or score sheet says "did not attend" with (缺考, 请假, 病假 ...), in 成绩, 结果,
+#: 签字, or 备注 without a score or result
+ABSENT = frozenset({"缺考", "缺席", "缺勤", "缺课", "未参加", "未参训", "未参考", "未到", "未签到", "请假", "病假", "事假",
+                    "公假", "婚假", "产假", "丧假", "休假", "旷工", "旷课", "absent"})
+
+
+def is_absent(value: Any) -> bool:
+    """Whether a cell says the person did not attend (spaces aside: 请 假)."""
+    return isinstance(value, str) and "".join(value.split()).lower() in ABSENT
 #: results that pass after a retake, kept as the attendee's note
 _RETAKE = re.compile(r"^\s*补考\s*(合格|通过)\s*$")
 _SCORE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
@@ -47,7 +57,7 @@ def _result(value: Any) -> dict:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return {"score": parse_number(value)}
     text = str(value).strip()
-    if text.lower() in ABSENT:
+    if is_absent(text):
         raise Absent(f"{text}：未参加培训，未登记", f"{text} (absent): did not attend; not listed")
     if m := _SCORE.match(text):
         return {"score": parse_number(m.group(1))}
@@ -154,11 +164,21 @@ def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | Non
         pid = _person(ed, cells)
     except InputError as exc:
         errors.append(row_error(sheet, row, "person" if not is_blank(cells.get("person")) else "name", exc.zh, exc.en))
+    signed = cells.get("signed")
+    if is_absent(signed):  # 请假 where the signature would be: absent, unless the row records a result
+        given = [k for k in ("score", "passed") if not is_blank(cells.get(k))]
+        if not given:
+            return errors, pid, None
+        errors.append(row_error(sheet, row, "signed", f"签字栏写着“{str(signed).strip()}”，却有{'成绩' if given[0] == 'score' else '考核结果'}："
+                                                      "请核对，本行未登记",
+                                f"the signature cell says {str(signed).strip()} (absent) but the row has a "
+                                f"{'score' if given[0] == 'score' else 'result'}: check it; this row was not listed"))
+        return errors, pid, {}
     for key in ("score", "passed", "hours", "note"):
         value = cells.get(key)
         if is_blank(value) or (row, key) in sheet.formula_errors:
             continue
-        if key == "note" and str(value).strip().lower() in ABSENT and "score" not in entry and "passed" not in entry:
+        if key == "note" and is_absent(value) and "score" not in entry and "passed" not in entry:
             return errors, pid, None  # 缺考 written in 备注, no score or result: absent, as in the 成绩 column
         try:
             if key in ("score", "passed"):
@@ -180,14 +200,14 @@ def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | Non
 
 def _person(ed: Editor, cells: dict) -> str:
     raw_id, name = cells.get("person"), cells.get("name")
-    name = str(name).strip() if not is_blank(name) else None
+    name = name_text(str(name)) if not is_blank(name) else None
     if not is_blank(raw_id):
         pid = parse_id(raw_id)
         if not ed.index.has("person", pid):
             raise InputError(*no_person_file(pid, ed.index))
         if name is not None:
             actual = (ed.index.people().get(pid) or {}).get("name")
-            if actual is not None and actual != name:
+            if actual is not None and name_text(actual) != name:
                 raise InputError(f"工号 {pid} 的姓名是 {actual}，不是 {name}", f"person {pid} is {actual}, not {name}")
         return pid
     if name is None:

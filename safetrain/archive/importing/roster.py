@@ -24,7 +24,7 @@ from typing import Any
 
 from ...errors import Interrupted, SafetrainError
 from ..writing.edit import EditError, Editor, SetKey
-from ..writing.inputs import InputError, coerce, parse_id
+from ..writing.inputs import InputError, coerce, id_number_text, name_text, parse_id
 from .sheets import Column, Sheet, read_sheet
 from ..reading.gbcodes import id_number_problem
 from ..reading.spec import PERSON
@@ -124,13 +124,11 @@ def _cell_value(key: str, value: Any) -> Any:
         if len(value.strip()) > limit:
             raise InputError(f"内容过长（{len(value.strip())} 字，最多 {limit} 字）",
                              f"too long ({len(value.strip())} characters, at most {limit})")
-    if key == "id_number" and isinstance(value, float):
-        raise InputError("Excel 把身份证号存成了数字，后几位已丢失；请把该列设为“文本”后重新填写",
-                         "Excel stored the ID number as a number and lost its last digits; format the column as text and type it again")
-    if key == "id_number" and isinstance(value, int):
-        value = str(value)
+    if key == "id_number":
+        value = id_number_text(value)
+    elif key == "name":
+        value = name_text(value)
     if key == "id_number" and isinstance(value, str):
-        value = value.replace(" ", "").upper() if value.strip()[-1:] in "xX" else value.replace(" ", "")
         if len(value) == 18 and value.isdigit() and value.endswith("000") and id_number_problem(value):
             # the look of a number Excel cut to 15 digits, and not a valid one: say why (a valid one is
             # written, with a word: import_roster's `doubtful`)
@@ -273,14 +271,18 @@ class _IdMaker:
         self.next = max(numbers, default=0) + 1
 
     def id_for(self, row: int, cells: dict, report: ImportReport) -> str | None:
-        number, name = cells.get("id_number"), cells.get("name")
-        has_number = isinstance(number, str) and bool(number.strip())
+        name = cells.get("name")
+        try:
+            number = id_number_text(cells.get("id_number"))
+        except InputError:  # refused with the row's other cells, as _read_row reads them
+            number = None
+        has_number = isinstance(number, str) and bool(number)
         if has_number:
-            held = sorted(self.ed.index.holders(number.strip().upper()))
+            held = sorted(self.ed.index.holders(number))
             if held:
                 return held[0]
         if not has_number and isinstance(name, str) and name.strip():  # a number nobody holds: someone new
-            same = self.ed.index.by_name(name.strip())
+            same = self.ed.index.by_name(name)
             if len(same) == 1:
                 report.by_name.add(row)  # said with the row's outcome, and never a reason to change a record
                 return same[0]

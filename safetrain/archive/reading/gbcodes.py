@@ -36,6 +36,9 @@ def id_check_char(first17: str) -> str:
 
 def id_number_problem(value: str, today: date | None = None) -> tuple[str, str] | None:
     """None when `value` is a valid 身份证号, else (zh, en) saying what is wrong."""
+    if len(value) == 15 and value.isascii() and value.isdigit():  # the first-generation card's number
+        return ("应为18位，实际为15位（15 位的一代身份证号，请换成现行的 18 位号码）",
+                "must have 18 characters, not 15 (a first-generation 15-digit number: give the current 18-character one)")
     if len(value) != 18:
         return (f"应为18位，实际为{len(value)}位", f"must have 18 characters, not {len(value)}")
     body, check = value[:17], value[17]

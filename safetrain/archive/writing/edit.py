@@ -32,6 +32,7 @@ from typing import Any, Iterator
 from ...errors import SafetrainError
 from .atomic import linked_record, sweep_archive, write_bytes, write_new_bytes
 from .canonical import render_record
+from .inputs import name_text
 from ..reading.discover import archive_root
 from ..reading.encodings import BOM
 from ..reading.files import LocalFiles, read_regular
@@ -217,8 +218,10 @@ class Index:
         return self._number_map().get(number, set())
 
     def by_name(self, name: str) -> list[str]:
+        """The people of that name, the spaces padding Chinese characters aside (张  三 is 张三)."""
+        name = name_text(name)
         return sorted(pid for pid, data in self.people().items()
-                      if isinstance(data, dict) and data.get("name") == name)
+                      if isinstance(data, dict) and name_text(data.get("name")) == name)
 
     def record(self, kind: str, rid: str, rel: str, data: dict | None) -> None:
         """Note a record written by this command."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -70,6 +71,8 @@ def _parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and _COMPACT_DATE.match(_text(value)):  # 20230701 typed into a number cell,
+            return _parse_date(_text(value))  # read as the same text in a text cell is
         raise InputError(f"数字 {_text(value)} 不是日期（请把单元格设为日期格式，或写成 2023-07-01）",
                          f"the number {_text(value)} is not a date (format the cell as a date, or write 2023-07-01)")
     text = _text(value)
@@ -161,6 +164,38 @@ def split_list(value: Any, texts: bool = False) -> list[str]:
 
 #: a number cell this large holds more digits than Excel keeps (15 significant): its last ones are gone
 EXCEL_DIGITS_LOST = 10 ** 15
+
+
+def id_number_text(value: Any) -> Any:
+    """A 身份证号 as a cell gives it, as a person file holds it: full-width digits and Ｘ made
+    ASCII (NFKC), spaces of every kind (U+3000, tabs, 640104 19900307 0014) taken out, x upper-
+    cased; a number cell is its digits when Excel kept them all (below EXCEL_DIGITS_LOST: a
+    15-digit first-generation number), refused when it did not. Anything else is left as it is."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and (not value.is_integer() or abs(value) >= EXCEL_DIGITS_LOST):
+        raise InputError("Excel 把身份证号存成了数字，后几位已丢失；请把该列设为“文本”后重新填写",
+                         "Excel stored the ID number as a number and lost its last digits; format the column as text "
+                         "and type it again")
+    if isinstance(value, (int, float)):
+        return str(int(value))
+    if isinstance(value, str):
+        return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+    return value
+
+
+#: a Chinese character (or the dot between the parts of a name): the spaces between two of them are
+#: padding (张  三, 欧阳 明: printed sheets and WPS space out two-character names), never part of the name
+_HAN = "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff·•・"
+_PADDING = re.compile(f"(?<=[{_HAN}])\\s+(?=[{_HAN}])")
+
+
+def name_text(value: Any) -> Any:
+    """A person's name as a cell gives it: the spaces padding Chinese characters taken out (张  三 is
+    张三), other runs of spaces one space (Li  Ming is Li Ming), none at the ends."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(_PADDING.sub("", value).split())
 
 
 def parse_id(value: Any) -> str:
