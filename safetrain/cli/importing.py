@@ -55,6 +55,10 @@ def _sheet_notes(report, lang: str, source: str) -> None:
                    "要导入隐藏的表请用 --sheet 指明）",
              f"note: the workbook has hidden sheets {', '.join(report.hidden)}, not imported (read \"{report.sheet}\"; "
              "name a sheet with --sheet to import it)", err=True)
+    if report.hidden_rows:
+        echo(lang, f"注意：{source}：隐藏（或被筛选掉）的第 {_rows(report.hidden_rows)} 行未导入；要导入请先取消隐藏或筛选",
+             f"note: {source}: hidden (or filtered out) rows {_rows(report.hidden_rows, ', ')} not imported; "
+             "unhide them (or clear the filter) to import them", err=True)
     if report.footer:
         echo(lang, f"{source}：已跳过表尾（制表人、审核人、日期等）：第 {_rows(report.footer)} 行",
              f"{source}: footer rows left out (made by, checked by, date ...): {_rows(report.footer, ', ')}")

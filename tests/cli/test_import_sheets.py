@@ -1,6 +1,7 @@
 """What HR and trainers really hand over: .xls, .ods, merged titles, 序号 without 工号,
 footers, hidden sheets, numbers where text belongs; sign-in sheets with 85分 and 缺考."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -485,3 +486,55 @@ def test_a_damaged_workbook_is_explained_alike_in_both_languages(tmp_path, make_
     assert zh.exit_code == en.exit_code == 2
     assert "文件已损坏、加密，或不是 Excel/WPS 工作簿" in zh.output
     assert "damaged, encrypted, or no Excel/WPS workbook" in en.output, en.output
+
+
+def test_a_department_merged_down_over_its_people_is_theirs(tmp_path):
+    """部门 后厨 merged over three rows: the rows below the first said 缺少车间/部门 though Excel
+    shows 后厨 on each; a merge in the title above the header changes nothing."""
+    path = xlsx(tmp_path / "花名册.xlsx", [["E1", "张三", "后厨"], ["E2", "李四", None], ["E3", "王五", None],
+                                          ["E4", "赵六", "前厅"]], ["工号", "姓名", "部门"], title="2026年员工花名册")
+    book = load_workbook(path)
+    book.active.merge_cells("A1:C1")
+    book.active.merge_cells("C3:C5")
+    book.save(path)
+    sheet = read_sheet(path, ROSTER_HEADERS, ("id", "name"))
+    assert [(row, cells["department"]) for row, cells in sheet.rows] == [(3, "后厨"), (4, "后厨"), (5, "后厨"), (6, "前厅")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_hidden_and_filtered_rows_are_not_imported_and_said(with_session, tmp_path, lang):
+    """A row a filter hid (or hidden by hand) was imported without a word: a trainer who filters
+    out the absent before sending the sheet had them listed as attending."""
+    path = xlsx(tmp_path / "成绩.xlsx", [["E2", 90], ["E3", 80], ["E5", 70]], ["工号", "成绩"])
+    book = load_workbook(path)
+    book.active.row_dimensions[3].hidden = True
+    book.active.auto_filter.ref = "A1:B4"
+    book.save(path)
+    r = run("import", "attendance", "S1", path, "-a", with_session, "--lang", lang)
+    assert r.exit_code == 0, r.output
+    assert {"zh": f"注意：{path}：隐藏（或被筛选掉）的第 3 行未导入；要导入请先取消隐藏或筛选",
+            "en": f"note: {path}: hidden (or filtered out) rows 3 not imported; unhide them (or clear the filter) "
+                  "to import them"}[lang] in r.output
+    text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
+    assert '"E2"' in text and '"E5"' in text and '"E3"' not in text
+
+
+def test_a_formula_whose_result_is_an_error_says_so(archive, tmp_path):
+    """A VLOOKUP that found nothing (#N/A saved as its result) was "a formula without a saved result
+    (open and save it in Excel)", which opening and saving never mends."""
+    import zipfile
+
+    path = xlsx(tmp_path / "花名册.xlsx", [["E100", "王五", "=VLOOKUP(B2,身份证!A:B,2,FALSE)", "机电队", "电工", "合同工",
+                                          "2023-07-01"]], ["工号", "姓名", "身份证号", "部门", "岗位", "用工形式", "入职日期"])
+    with zipfile.ZipFile(path) as z:  # as Excel saves it: the formula with its error result
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r'<c r="C2"><f>(.*?)</f><v></v></c>',
+                                               r'<c r="C2" t="e"><f>\1</f><v>#N/A</v></c>', sheet).encode()
+    assert parts["xl/worksheets/sheet1.xml"].count(b"#N/A") == 1, sheet
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    r = run("import", "roster", path, "-a", archive)
+    assert r.exit_code == 1 and not (archive / "people/E100.toml").exists()
+    assert "第 2 行 身份证号（C列）：公式的结果是错误值 #N/A（如 #N/A 是查找没有找到对应的值），请在表中改正后再导入" in r.output, r.output

@@ -81,6 +81,7 @@ class ImportReport:
     doubtful: list[RowError] = field(default_factory=list)  # written, but worth a look (a valid ID ending in 000)
     absent: list[tuple[int, str | None]] = field(default_factory=list)  # attendance: 缺考 rows, not listed
     hidden: list[str] = field(default_factory=list)  # hidden sheets not read
+    hidden_rows: list[int] = field(default_factory=list)  # hidden (filtered out) rows not read
     footer: list[int] = field(default_factory=list)  # footer rows left out
     sheet: str = ""
     #: a required field without a column in the sheet -> the rows of new people it left out (said once)
@@ -170,7 +171,8 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
             f"{path}：花名册没有工号列。用 --id-from 序号 以序号作工号，或用 --id-prefix E 自动编号（E0001、E0002…，导入前列出）",
             f"{path}: the roster has no 工号 (id) column. Use --id-from 序号 to take the ids from a column, or "
             "--id-prefix E to number people E0001, E0002, ... (listed before anything is written)")
-    report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, footer=sheet.footer, sheet=sheet.name, rows=0)
+    report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, hidden_rows=sheet.hidden_rows, footer=sheet.footer,
+                          sheet=sheet.name, rows=0)
     made = _IdMaker(ed, id_prefix) if id_prefix and "id" not in sheet.columns else None
     if id_prefix and made is None:
         col = sheet.columns["id"]

@@ -52,6 +52,7 @@ class Sheet:
     ignored: list[str] = field(default_factory=list)  # headers that name no field
     formula_errors: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
     hidden: list[str] = field(default_factory=list)  # hidden sheets of the workbook, not read
+    hidden_rows: list[int] = field(default_factory=list)  # hidden (filtered out) rows below the header, not read
     footer: list[int] = field(default_factory=list)  # footer rows left out (制表人 ...)
     header_row: int = 1
 
@@ -80,10 +81,11 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
     if not path.is_file():
         raise SafetrainError(f"文件不存在：{path}", f"no such file: {path}")
     suffix = path.suffix.lower()
+    merged: list = []
     if suffix == ".csv":
         grid, formulas, name, hidden = _read_csv(path), {}, path.name, []
     elif suffix in WORKBOOKS:
-        grid, formulas, name, hidden = _read_workbook(path, sheet)
+        grid, formulas, name, hidden, merged = _read_workbook(path, sheet)
     else:
         raise SafetrainError(f"{path}：只能读取 .xlsx、.xls、.ods 或 .csv 文件",
                              f"{path}: only .xlsx, .xls, .ods and .csv files can be read")
@@ -103,9 +105,16 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
     if shown and suffix in (".xlsx", ".xlsm"):
         _as_shown(path, name, grid, first, shown)
     ignored = [h for h in ignored if normalise_header(h) not in quiet]
+    _fill_merged(grid, merged, first)
+    concealed = _hidden_rows(path, name) if suffix in (".xlsx", ".xlsm") else set()
     rows: list[tuple[int, dict[str, Any]]] = []
     footer: list[int] = []
+    hidden_rows: list[int] = []
     for r in range(first, len(grid)):
+        if r + 1 in concealed:  # filtered out or hidden: not what the sheet shows, so not read (and said)
+            if any(v is not None for v in grid[r]):
+                hidden_rows.append(r + 1)
+            continue
         if _is_footer(grid[r]):
             footer.append(r + 1)
             continue
@@ -114,7 +123,7 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
             continue
         rows.append((r + 1, cells))
     formula_errors = {(r + 1, index_of[c]): msg for (r, c), msg in formulas.items() if c in index_of}
-    return Sheet(name, columns, rows, ignored, formula_errors, hidden, footer, first)
+    return Sheet(name, columns, rows, ignored, formula_errors, hidden, hidden_rows, footer, first)
 
 
 def _header_row(grid: list[list[Any]], lookup: dict[str, str], anchors: tuple[str, ...]) -> int | None:
@@ -226,8 +235,59 @@ def _read_csv(path: Path) -> list[list[Any]]:
     return [[v if v != "" else None for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
 
 
-def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict, str, list[str]]:
-    """(grid from A1, formula cells without a saved result, sheet name, hidden sheet names)."""
+def _fill_merged(grid: list[list[Any]], merged: list, first: int) -> None:
+    """A cell merged down over rows below the header (部门 后厨 over three people's rows) holds its
+    value in its first row only; the rows below show it too, and are given it (its first column)."""
+    for (r0, c0), (r1, _) in merged:
+        if r0 < first or r1 <= r0 or r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        value = grid[r0][c0]
+        for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
+            if c0 < len(grid[r]) and grid[r][c0] is None:
+                grid[r][c0] = value
+
+
+def _hidden_rows(path: Path, name: str) -> set[int]:
+    """The row numbers of the sheet `name` hidden in an .xlsx (a filter's, or hidden by hand):
+    read from the sheet's XML (the reader gives values only)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rid = next((s.get(rel_ns) for s in book.iter() if s.tag.endswith("}sheet") and s.get("name") == name), None)
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
+            if target is None:
+                return set()
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            hidden: set[int] = set()
+            with z.open(part) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    text = tail + chunk
+                    cut = text.rfind(b"<")
+                    for m in _ROW_TAG.finditer(text, 0, cut if cut > 0 else len(text)):
+                        attrs = m.group(1)
+                        if _HIDDEN.search(attrs) and (number := _ROW_NUMBER.search(attrs)):
+                            hidden.add(int(number.group(1)))
+                    tail = text[cut:] if cut > 0 else b""
+            return hidden
+    except (KeyError, zipfile.BadZipFile, OSError, ET.ParseError, ValueError):
+        return set()
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
+_ROW_NUMBER = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
+
+
+def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict, str, list[str], list]:
+    """(grid from A1, formula cells without a saved result, sheet name, hidden sheet names, merged
+    ranges ((first row, first column), (last row, last column)), from 0)."""
     import python_calamine as calamine
 
     try:
@@ -249,12 +309,13 @@ def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict
         else:
             raise SafetrainError(f"{path}：没有名为 {sheet} 的工作表（有：{'、'.join(m.name for m in sheets)}）",
                                  f"{path}: no sheet named {sheet} (there are: {', '.join(m.name for m in sheets)})")
-        grid = [[None if v == "" else v for v in row]
-                for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+        data = book.get_sheet_by_name(name)
+        grid = [[None if v == "" else v for v in row] for row in data.to_python(skip_empty_area=False)]
+        merged = list(data.merged_cell_ranges or [])
     finally:
         book.close()
     formulas = _unsaved_formulas(path, name, grid) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
-    return grid, formulas, name, [h for h in hidden if h != name]
+    return grid, formulas, name, [h for h in hidden if h != name], merged
 
 
 _LITERAL = re.compile(r'"([^"]*)"|\\(.)')
@@ -321,7 +382,8 @@ def _literal_text(part: str) -> tuple[str, bool]:
 
 
 def _unsaved_formulas(path: Path, name: str, grid: list[list[Any]]) -> dict[tuple[int, int], tuple[str, str]]:
-    """Formula cells saved without their result (files written by programs, never opened in Excel)."""
+    """Formula cells saved without their result (files written by programs, never opened in Excel),
+    or with an error value for one (#N/A, #REF!: the reader reads both as blank)."""
     if not _holds_formulas(path):
         return {}
     from openpyxl import load_workbook
@@ -334,9 +396,21 @@ def _unsaved_formulas(path: Path, name: str, grid: list[list[Any]]) -> dict[tupl
                 if getattr(cell, "data_type", None) == "f" and (r >= len(grid) or c >= len(grid[r]) or grid[r][c] is None):
                     errors[(r, c)] = ("公式单元格没有保存的计算结果（请在 Excel 中打开并保存，或填入数值）",
                                       "a formula cell without a saved result (open and save the file in Excel, or type the value)")
-        return errors
     finally:
         book.close()
+    if errors:  # a result saved, but an error value (#N/A of a lookup that found nothing): say which
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            last = max(r for r, _ in errors)
+            for r, row in enumerate(book[name].iter_rows(max_row=last + 1)):
+                for c, cell in enumerate(row):
+                    if (r, c) in errors and getattr(cell, "data_type", None) == "e":
+                        errors[(r, c)] = (f"公式的结果是错误值 {cell.value}（如 #N/A 是查找没有找到对应的值），请在表中改正后再导入",
+                                          f"the formula's result is the error {cell.value} (#N/A: a lookup found "
+                                          "nothing); correct it in the sheet and import again")
+        finally:
+            book.close()
+    return errors
 
 
 def _holds_formulas(path: Path) -> bool:
