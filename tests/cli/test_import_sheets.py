@@ -538,3 +538,24 @@ def test_a_formula_whose_result_is_an_error_says_so(archive, tmp_path):
     r = run("import", "roster", path, "-a", archive)
     assert r.exit_code == 1 and not (archive / "people/E100.toml").exists()
     assert "第 2 行 身份证号（C列）：公式的结果是错误值 #N/A（如 #N/A 是查找没有找到对应的值），请在表中改正后再导入" in r.output, r.output
+
+
+def test_the_usual_headers_of_hr_systems_and_a_leaver_without_a_date(archive, tmp_path):
+    """证件号码 and 到岗日期 were ignored (everyone made without an ID number, exit 0); a 在职状态
+    column saying 离职 was ignored too, so a leaver was filed as someone at work: without a
+    离职日期 the row is refused, naming the column; with one it is written."""
+    from edit_helpers import id_number
+
+    number = id_number("640104", "19850512", "001")
+    path = xlsx(tmp_path / "花名册.xlsx", [
+        ["E100", "王五", number, "机电队", "电工", "合同工", "2023-07-01", "2023-07-05", "在职", None],
+        ["E101", "赵六", None, "机电队", "电工", "合同工", "2023-07-01", None, "离 职", None],
+        ["E102", "孙八", None, "机电队", "电工", "合同工", "2023-07-01", None, "离职", "2024-03-01"],
+    ], ["工号", "姓名", "证件号码", "部门", "岗位", "用工形式", "入职日期", "到岗日期", "在职状态", "离职日期"])
+    r = run("import", "roster", path, "-a", archive)
+    assert r.exit_code == 1 and "忽略的列" not in r.output, r.output
+    assert "第 3 行 在职状态（I列）：离职，但没有离职日期：填写离职日期后再导入（否则会作为在职人员建档）" in r.output
+    assert not (archive / "people/E101.toml").exists()
+    made = (archive / "people/E100.toml").read_text("utf-8")
+    assert f'id_number = "{number}"' in made and "on_post = 2023-07-05" in made
+    assert "left = 2024-03-01" in (archive / "people/E102.toml").read_text("utf-8")

@@ -34,19 +34,24 @@ from ..reading.validate import Problem, validate_table
 ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
     "id": ("工号", "人员编号", "员工编号", "编号", "职工号", "员工号", "职工编号", "工作证号"),
     "name": ("姓名", "员工姓名", "职工姓名", "人员姓名"),
-    "id_number": ("身份证号", "身份证号码", "居民身份证号", "居民身份证号码"),
+    "id_number": ("身份证号", "身份证号码", "居民身份证号", "居民身份证号码", "公民身份号码", "身份证件号码", "证件号码", "证件号"),
     "department": ("部门", "车间", "车间/部门", "所在部门", "部门名称", "所属部门", "科室"),
     "team": ("班组",),
     "post": ("岗位", "工种", "岗位/工种"),
     "employment": ("用工形式", "用工性质"),
     "hired": ("入职日期", "入职时间"),
-    "on_post": ("上岗日期", "上岗时间"),
+    "on_post": ("上岗日期", "上岗时间", "到岗日期", "到岗时间"),
     "left": ("离职日期", "离职时间"),
     "roles": ("人员类别",),
     "skill_level": ("技能等级",),
     "post_since": ("本岗位起始日期", "本岗位/工种起始日期"),
     "note": ("备注",),
 }
+#: a column saying whether someone still works there (在职/离职): no field of a person file (the day
+#: they left is), read so that a leaver without a 离职日期 is never written as someone at work
+STATUS_HEADERS = ("在职状态", "人员状态", "在岗状态", "员工状态", "在职情况", "状态")
+LEAVER_WORDS = frozenset({"离职", "已离职", "辞职", "自离", "辞退", "开除", "解聘", "解除合同", "解除劳动合同", "退休", "已退休",
+                          "调离", "离岗"})
 #: headers of columns that are no field but are expected on a roster (not reported as ignored)
 KNOWN_EXTRA = ("序号", "性别", "出生日期", "年龄", "学历", "联系电话", "手机号", "手机号码", "民族", "籍贯", "家庭住址")
 #: the longest text a cell may give a field (a longer one is a pasted paragraph, not a name)
@@ -143,12 +148,12 @@ def _cell_value(key: str, value: Any) -> Any:
 def roster_headers(id_from: str | None = None) -> dict[str, tuple[str, ...]]:
     """The headers read: the usual ones, or with `id_from` that column as the 工号."""
     if id_from is None:
-        return ROSTER_HEADERS
+        return {**ROSTER_HEADERS, "status": STATUS_HEADERS}
     from .sheets import normalise_header
 
     taken = normalise_header(id_from)
-    headers = {k: tuple(h for h in names if normalise_header(h) != taken) for k, names in ROSTER_HEADERS.items()
-               if k != "id"}
+    headers = {k: tuple(h for h in names if normalise_header(h) != taken)
+               for k, names in {**ROSTER_HEADERS, "status": STATUS_HEADERS}.items() if k != "id"}
     return {"id": (id_from,), **headers}
 
 
@@ -303,6 +308,7 @@ def _read_row(sheet: Sheet, row: int, cells: dict, made_ids: bool = False) -> tu
     errors: list[RowError] = []
     pid = None
     values: dict[str, Any] = {}
+    status = cells.pop("status", None)
     for key, value in cells.items():
         formula = sheet.formula_errors.get((row, key))
         if formula:
@@ -317,6 +323,11 @@ def _read_row(sheet: Sheet, row: int, cells: dict, made_ids: bool = False) -> tu
                     values[key] = typed
         except InputError as exc:
             errors.append(row_error(sheet, row, key, exc.zh, exc.en))
+    said = "".join(str(status).split()) if status is not None else ""
+    if said in LEAVER_WORDS and "left" not in values and not any(e.column.startswith(_label(sheet, "left")[0]) for e in errors):
+        errors.append(row_error(sheet, row, "status", f"{said}，但没有离职日期：填写离职日期后再导入（否则会作为在职人员建档）",
+                                f"{said} (left), but no 离职日期 (date left): give it and import again (else the person "
+                                "would be filed as working here)"))
     if pid is None and made_ids:
         if not any(e.column.startswith(_label(sheet, "name")[0]) for e in errors):
             name = PERSON.fields["name"]
