@@ -559,3 +559,53 @@ def test_the_usual_headers_of_hr_systems_and_a_leaver_without_a_date(archive, tm
     made = (archive / "people/E100.toml").read_text("utf-8")
     assert f'id_number = "{number}"' in made and "on_post = 2023-07-05" in made
     assert "left = 2024-03-01" in (archive / "people/E102.toml").read_text("utf-8")
+
+
+@pytest.fixture(scope="session")
+def converted_rosters(tmp_path_factory):
+    """A roster as HR keeps it (工号 numbers shown 000120 by their format, an ID number looked up
+    with VLOOKUP that finds nothing, row 5 hidden), saved by LibreOffice as .xls and .ods: what the
+    reader (calamine) gives of those formats alone loses the zeros, reads #N/A as blank and never
+    sees a hidden row."""
+    import os
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("SAFETRAIN_REQUIRE_OFFICE"):
+            raise RuntimeError("SAFETRAIN_REQUIRE_OFFICE is set but soffice is missing")
+        pytest.skip("needs LibreOffice (soffice) to save .xls and .ods files")
+    from edit_helpers import id_number
+
+    folder = tmp_path_factory.mktemp("converted")
+    book = Workbook()
+    ws = book.active
+    ws.title = "花名册"
+    ws.append(["工号", "姓名", "身份证号", "部门", "岗位", "用工形式", "入职日期"])
+    numbers = [id_number("640104", "19850512", f"00{n}") for n in range(1, 5)]
+    for n, (name, number) in enumerate(zip(["王五", "赵六", "孙八", "周九"], numbers)):
+        ws.append([120 + n, name, number, "机电队", "电工", "合同工", "2023-07-01"])
+        ws.cell(n + 2, 1).number_format = "000000"
+    ws["C3"] = "=VLOOKUP(B3,身份证!A:B,2,FALSE)"  # 赵六 is not on the other sheet: #N/A
+    ws.row_dimensions[5].hidden = True  # 周九
+    book.create_sheet("身份证").append(["王五", numbers[0]])
+    source = folder / "花名册.xlsx"
+    book.save(source)
+    for suffix in ("xls", "ods"):
+        subprocess.run([soffice, "--headless", "--convert-to", suffix, "--outdir", str(folder), str(source)],
+                       check=True, capture_output=True, timeout=120)
+    return folder
+
+
+@pytest.mark.parametrize("suffix", ["xls", "ods"])
+def test_xls_and_ods_show_what_excel_shows(converted_rosters, suffix):
+    """From an .xls or an .ods as from an .xlsx: 工号 000120 (it was 120: the ids differed by the
+    format of one file), the #N/A named (the row was made without its ID number, exit 0), the
+    hidden row not read and said."""
+    sheet = read_sheet(converted_rosters / f"花名册.{suffix}", ROSTER_HEADERS, ("id", "name"), as_shown=("id",))
+    assert [(row, cells["id"]) for row, cells in sheet.rows] == [(2, "000120"), (3, "000121"), (4, "000122")]
+    assert sheet.formula_errors == {(3, "id_number"): (
+        "公式的结果是错误值 #N/A（如 #N/A 是查找没有找到对应的值），请在表中改正后再导入",
+        "the formula's result is the error #N/A (#N/A: a lookup found nothing); correct it in the sheet and import again")}
+    assert sheet.hidden_rows == [5]

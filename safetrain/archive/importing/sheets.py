@@ -8,8 +8,11 @@ and column letter as the spreadsheet shows them.
 Workbooks are read with python-calamine (Rust; fast on large sheets): cells
 are values, a formula gives the result saved with it, and a text cell is
 text even when it looks like a formula (`=...`); nothing is ever evaluated.
-An .xlsx formula saved without its result is reported (openpyxl finds it,
-only for files that hold formulas at all). The first visible sheet is read
+What calamine gives values only of is read beside it, as Excel shows it: an
+.xlsx formula saved without its result, or with an error value (#N/A),
+is reported (openpyxl finds it, only for files that hold formulas at all);
+an id's number format (000120) is applied; hidden or filtered-out rows are
+left out and said; for an .xls with xlrd, for an .ods from its content.xml. The first visible sheet is read
 unless --sheet names one; hidden sheets are named so the user knows. The
 usual footer of a roster (制表人, 审核人, 制表日期, 合计 ...) is left out.
 """
@@ -102,11 +105,17 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
     header, first = _grouped_header(grid, header_at, lookup, frozenset(quiet))
     columns, index_of, ignored = _columns(path, header, lookup)
     shown = [c for c, key in index_of.items() if key in as_shown]
-    if shown and suffix in (".xlsx", ".xlsm"):
-        _as_shown(path, name, grid, first, shown)
+    concealed: set[int] = set()
+    if suffix in (".xlsx", ".xlsm"):
+        if shown:
+            _as_shown(path, name, grid, first, shown)
+        concealed = _hidden_rows(path, name)
+    elif suffix == ".ods":
+        formulas, concealed = _ods_cells(path, name, grid, first, shown)
+    elif suffix == ".xls":
+        formulas, concealed = _xls_cells(path, name, grid, first, shown)
     ignored = [h for h in ignored if normalise_header(h) not in quiet]
     _fill_merged(grid, merged, first)
-    concealed = _hidden_rows(path, name) if suffix in (".xlsx", ".xlsm") else set()
     rows: list[tuple[int, dict[str, Any]]] = []
     footer: list[int] = []
     hidden_rows: list[int] = []
@@ -319,6 +328,110 @@ def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict
 
 
 _LITERAL = re.compile(r'"([^"]*)"|\\(.)')
+_ODS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+        "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+        "calcext": "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
+        "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
+#: the text a number cell may show in place of its number: an id's (000120, E0045)
+_ID_SHOWN = re.compile(r"[A-Za-z\-_/]*\d+[A-Za-z\-_/]*")
+
+
+def _error_value(value: str) -> tuple[str, str]:
+    return (f"公式的结果是错误值 {value}（如 #N/A 是查找没有找到对应的值），请在表中改正后再导入",
+            f"the formula's result is the error {value} (#N/A: a lookup found nothing); correct it in the sheet "
+            "and import again")
+
+
+def _ods_cells(path: Path, name: str, grid: list[list[Any]], first: int,
+               columns: list[int]) -> tuple[dict[tuple[int, int], tuple[str, str]], set[int]]:
+    """What the reader does not give of an .ods sheet, from its content.xml: the cells whose formula
+    gave an error value (#N/A; read as blank), the text a number in `columns` shows (000120 for
+    120 in a 工号 column formatted 000000), put into `grid` from row index `first`, and the
+    numbers of the rows hidden or filtered out."""
+    import zipfile
+
+    from lxml import etree
+
+    t, o, x, p = (f"{{{_ODS[k]}}}" for k in ("table", "office", "calcext", "text"))
+    errors: dict[tuple[int, int], tuple[str, str]] = {}
+    hidden: set[int] = set()
+    wanted = set(columns)
+    try:
+        with zipfile.ZipFile(path) as z, z.open("content.xml") as fh:
+            inside, r, c = False, 0, 0
+            for event, el in etree.iterparse(fh, events=("start", "end"), resolve_entities=False, no_network=True,
+                                             huge_tree=False):
+                tag = el.tag
+                if tag == f"{t}table":
+                    if event == "start":
+                        inside, r = el.get(f"{t}name") == name, 0
+                    elif inside:
+                        break
+                    continue
+                if not inside:
+                    if event == "end" and tag in (f"{t}table-row", f"{t}table-cell"):
+                        el.clear()
+                    continue
+                if tag == f"{t}table-row":
+                    if event == "start":
+                        c = 0
+                        if el.get(f"{t}visibility") in ("collapse", "filter"):
+                            repeat = int(el.get(f"{t}number-rows-repeated", "1"))
+                            hidden.update(range(r + 1, min(r + repeat, len(grid)) + 1))
+                    else:
+                        r += int(el.get(f"{t}number-rows-repeated", "1"))
+                        el.clear()
+                        if r >= len(grid):
+                            break
+                elif tag in (f"{t}table-cell", f"{t}covered-table-cell") and event == "end":
+                    span = int(el.get(f"{t}number-columns-repeated", "1"))
+                    error = el.get(f"{x}value-type") == "error"
+                    if error or (c in wanted and r >= first and el.get(f"{o}value-type") == "float"):
+                        text = "\n".join("".join(q.itertext()) for q in el.iter(f"{p}p")).strip()
+                        if error:
+                            errors[(r, c)] = _error_value(text or "#N/A")
+                        elif r < len(grid) and c < len(grid[r]):
+                            number = grid[r][c]
+                            if isinstance(number, (int, float)) and float(number).is_integer() and \
+                                    text != str(int(number)) and _ID_SHOWN.fullmatch(text) and \
+                                    str(int(number)) in text:
+                                grid[r][c] = text
+                    c += span
+                    el.clear()
+    except (KeyError, zipfile.BadZipFile, OSError, etree.XMLSyntaxError, ValueError):
+        return errors, hidden
+    return errors, hidden
+
+
+def _xls_cells(path: Path, name: str, grid: list[list[Any]], first: int,
+               columns: list[int]) -> tuple[dict[tuple[int, int], tuple[str, str]], set[int]]:
+    """As _ods_cells, for an .xls (Excel 97–2003) read with xlrd: error values, the text a number in
+    `columns` shows by its number format (as _as_shown for an .xlsx), hidden rows."""
+    import xlrd
+
+    errors: dict[tuple[int, int], tuple[str, str]] = {}
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except Exception:  # xlrd's errors: what calamine read is kept as it is
+        return errors, set()
+    try:
+        sheet = book.sheet_by_name(name)
+        hidden = {r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden and r < len(grid)}
+        for r in range(min(sheet.nrows, len(grid))):
+            for c, cell in enumerate(sheet.row(r)):
+                if cell.ctype == xlrd.XL_CELL_ERROR:
+                    errors[(r, c)] = _error_value(xlrd.error_text_from_code.get(cell.value, "#N/A"))
+                elif c in columns and r >= first and cell.ctype == xlrd.XL_CELL_NUMBER and \
+                        float(cell.value).is_integer() and c < len(grid[r]) and abs(cell.value) < EXCEL_DIGITS_LOST:
+                    xf = book.xf_list[cell.xf_index]
+                    text = _formatted(int(cell.value), book.format_map[xf.format_key].format_str)
+                    if text is not None:
+                        grid[r][c] = text
+        return errors, hidden
+    except Exception:  # pragma: no cover - a file calamine read and xlrd cannot: read as calamine read it
+        return errors, set()
+    finally:
+        book.release_resources()
 
 
 def _as_shown(path: Path, name: str, grid: list[list[Any]], first: int, columns: list[int]) -> None:
@@ -405,9 +518,7 @@ def _unsaved_formulas(path: Path, name: str, grid: list[list[Any]]) -> dict[tupl
             for r, row in enumerate(book[name].iter_rows(max_row=last + 1)):
                 for c, cell in enumerate(row):
                     if (r, c) in errors and getattr(cell, "data_type", None) == "e":
-                        errors[(r, c)] = (f"公式的结果是错误值 {cell.value}（如 #N/A 是查找没有找到对应的值），请在表中改正后再导入",
-                                          f"the formula's result is the error {cell.value} (#N/A: a lookup found "
-                                          "nothing); correct it in the sheet and import again")
+                        errors[(r, c)] = _error_value(cell.value)
         finally:
             book.close()
     return errors
