@@ -196,7 +196,7 @@ def test_attendance_import(with_session, tmp_path):
         [None, "李梅", 70, None, None],
         [None, "不存在", 70, None, None],
         ["E2", "王五", 70, None, None],
-        ["E4", None, "优秀", None, None],
+        ["E4", None, "很好", None, None],
         ["E3", None, 60, None, None],
         ["E404", None, 60, None, None],
         ["E1", None, 50, None, None],
@@ -209,7 +209,7 @@ def test_attendance_import(with_session, tmp_path):
         f"{path} 第 4 行 姓名（B列）：姓名 李梅 对应 2 人（E2、E4），请填写工号",
         f"{path} 第 5 行 姓名（B列）：没有姓名为 不存在 的人员",
         f"{path} 第 6 行 工号（A列）：工号 E2 的姓名是 李梅，不是 王五",
-        f"{path} 第 7 行 成绩（C列）：应为分数（如 85 或 85分）、合格/不合格、补考合格 或 缺考：优秀",
+        f"{path} 第 7 行 成绩（C列）：应为分数（如 85 或 85分）、合格/不合格、优秀/良好/及格/不及格、补考合格 或 缺考：很好",
         f"{path} 第 8 行 工号（A列）：人员 E3 与第 2 行重复",
         f"{path} 第 9 行 工号（A列）：人员 E404 没有人员档案（people/E404.toml）",
         f"{path} 第 11 行 学时（E列）：学时 12 超过本期培训学时 8",
@@ -525,3 +525,14 @@ def test_roster_names_and_id_numbers_are_read_as_written_by_hand(archive, tmp_pa
     wb.save(second)
     assert "跳过 E100（第 2 行）" in run("import", "roster", second, "-a", archive, "--id-prefix", "E").output
     assert sorted(p.name for p in (archive / "people").iterdir()) == ["E0102.toml", "E1.toml", "E100.toml", "E2.toml"]
+
+
+def test_attendance_a_grade_is_a_result(with_session, tmp_path):
+    """优秀, 良好 and 及格 were refused ("must be a score or 合格/不合格"): they pass, the grade kept as
+    the note; 不及格 fails."""
+    path = xlsx(tmp_path / "成绩.xlsx", [["E2", "优秀"], ["E3", "及格"], ["E5", "不及格"]], headers=["工号", "结果"])
+    r = run("import", "attendance", "S1", path, "-a", with_session)
+    assert r.exit_code == 0, r.output
+    text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
+    assert '{ person = "E2", passed = true, note = "优秀" }' in text and '{ person = "E3", passed = true, note = "及格" }' in text
+    assert '{ person = "E5", passed = false }' in text

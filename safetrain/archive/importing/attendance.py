@@ -44,6 +44,8 @@ def is_absent(value: Any) -> bool:
     return isinstance(value, str) and "".join(value.split()).lower() in ABSENT
 #: results that pass after a retake, kept as the attendee's note
 _RETAKE = re.compile(r"^\s*补考\s*(合格|通过)\s*$")
+#: results given as a grade: a pass (the grade kept as the attendee's note), or a fail
+_GRADES = {"优秀": True, "良好": True, "中等": True, "及格": True, "不及格": False}
 _SCORE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 _HOURS = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*学时$")
 
@@ -63,12 +65,14 @@ def _result(value: Any) -> dict:
         return {"score": parse_number(m.group(1))}
     if _RETAKE.match(text):
         return {"passed": True, "note": text}
+    if text in _GRADES:
+        return {"passed": _GRADES[text], **({"note": text} if _GRADES[text] else {})}
     try:
         return {"passed": parse_bool(text)}
     except InputError:
-        raise InputError(f"应为分数（如 85 或 85分）、合格/不合格、补考合格 或 缺考：{text}",
-                         f"must be a score (85 or 85分), 合格/不合格 (pass/fail), 补考合格 (passed a retake) "
-                         f"or 缺考 (absent): {text}") from None
+        raise InputError(f"应为分数（如 85 或 85分）、合格/不合格、优秀/良好/及格/不及格、补考合格 或 缺考：{text}",
+                         f"must be a score (85 or 85分), 合格/不合格 (pass/fail), a grade (优秀, 良好, 及格, 不及格), "
+                         f"补考合格 (passed a retake) or 缺考 (absent): {text}") from None
 
 
 def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = False,
