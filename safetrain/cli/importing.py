@@ -101,9 +101,9 @@ def _report(report, lang: str, dry_run: bool, labels: dict, source: str, attenda
     written = getattr(report, "written", {})
     for row, pid, name in report.created:
         click.echo(f"{verb} {pid} {name}".rstrip())
-        if dry_run and row in written:  # what the new file will hold, as read from the sheet (codes from the words)
-            click.echo("  " + ("；" if lang != "en" else "; ").join(
-                _field_shown(k, v, labels, lang) for k, v in written[row].items() if k != "name"))
+        shown = [_field_shown(k, v, labels, lang) for k, v in written.get(row, {}).items() if k != "name"]
+        if dry_run and shown:  # what the new file will hold, as read from the sheet (codes from the words)
+            click.echo("  " + ("；" if lang != "en" else "; ").join(shown))
     verb = say(lang, "将更新" if dry_run else "更新", "would update" if dry_run else "updated")
     for row, pid, changes in report.updated:
         parts = [f"{labels.get(k, (k, k))[0 if lang != 'en' else 1]} {value_shown(old, k, lang)} → {value_shown(new, k, lang)}"

@@ -536,3 +536,13 @@ def test_attendance_a_grade_is_a_result(with_session, tmp_path):
     text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
     assert '{ person = "E2", passed = true, note = "优秀" }' in text and '{ person = "E3", passed = true, note = "及格" }' in text
     assert '{ person = "E5", passed = false }' in text
+
+
+def test_attendance_dry_run_of_people_with_nothing_more_shows_no_empty_line(make_archive, tmp_path):
+    """A session without assessment: a row with only the person has nothing more to show; the dry
+    run printed an empty indented line under each."""
+    archive = make_archive({"people/E1.toml": person(), "people/E2.toml": person("李梅"),
+                            "sessions/S1.toml": session('{ person = "E1" }', assessment='"none"')})
+    path = xlsx(tmp_path / "签到.xlsx", [["E2"]], headers=["工号"])
+    r = run("import", "attendance", "S1", path, "-a", archive, "--dry-run")
+    assert r.exit_code == 0 and r.output.splitlines()[:2] == ["将登记 E2 李梅", "登记 1 人，更新 0，跳过 0，未参加 0，出错 0 行（--dry-run：未写入任何文件）"], r.output
