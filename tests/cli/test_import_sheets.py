@@ -609,3 +609,17 @@ def test_xls_and_ods_show_what_excel_shows(converted_rosters, suffix):
         "公式的结果是错误值 #N/A（如 #N/A 是查找没有找到对应的值），请在表中改正后再导入",
         "the formula's result is the error #N/A (#N/A: a lookup found nothing); correct it in the sheet and import again")}
     assert sheet.hidden_rows == [5]
+
+
+def test_a_file_that_is_no_workbook_says_what_it_is(archive, tmp_path):
+    """Excel's lock file, an .xlsx named .xls and a web page named .xls all said "damaged,
+    encrypted, or no workbook": each says what it is and what to do."""
+    real = xlsx(tmp_path / "花名册.xlsx", [["E100", "王五"]], ["工号", "姓名"])
+    (tmp_path / "~$花名册.xlsx").write_bytes(b"\x0ctsafetrain" + bytes(150))
+    (tmp_path / "改名.xls").write_bytes(real.read_bytes())
+    (tmp_path / "导出.xls").write_text("<html><body><table><tr><td>工号</td></tr></table></body></html>", "utf-8")
+    said = {name: run("import", "roster", tmp_path / name, "-a", archive).output for name in ("~$花名册.xlsx", "改名.xls", "导出.xls")}
+    assert "这是 Excel/WPS 打开文件时生成的临时锁文件，不是表格；请导入 花名册.xlsx" in said["~$花名册.xlsx"]
+    assert "文件实为 .xlsx（或 .ods）格式，扩展名却是 .xls；请把扩展名改为 .xlsx 后再导入" in said["改名.xls"]
+    assert "文件实为网页（HTML/XML）格式" in said["导出.xls"]
+    assert sorted(p.name for p in (archive / "people").iterdir()) == ["E1.toml"]

@@ -302,9 +302,8 @@ def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine's errors (in English): not a workbook, encrypted, damaged
-        raise SafetrainError(f"{path}：无法读取工作簿（文件已损坏、加密，或不是 Excel/WPS 工作簿）",
-                             f"{path}: cannot read the workbook (damaged, encrypted, or no Excel/WPS workbook: "
-                             f"{exc})") from None
+        zh, en = _what_it_is(path)
+        raise SafetrainError(f"{path}：无法读取工作簿（{zh}）", f"{path}: cannot read the workbook ({en}: {exc})") from None
     try:
         sheets = [m for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
         hidden = [m.name for m in sheets if m.visible != calamine.SheetVisibleEnum.Visible]
@@ -325,6 +324,34 @@ def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict
         book.close()
     formulas = _unsaved_formulas(path, name, grid) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     return grid, formulas, name, [h for h in hidden if h != name], merged
+
+
+def _what_it_is(path: Path) -> tuple[str, str]:
+    """Why a file named as a workbook could not be read, as far as its name and first bytes tell:
+    Excel's lock file (~$花名册.xlsx), another format under the name (an .xlsx saved as .xls, a web
+    page a system exported as "Excel"), or else damaged or encrypted."""
+    if path.name.startswith("~$"):
+        return (f"这是 Excel/WPS 打开文件时生成的临时锁文件，不是表格；请导入 {path.name[2:]}",
+                f"this is the lock file Excel/WPS makes while a file is open, not a sheet; import {path.name[2:]}")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        head = b""
+    suffix = path.suffix.lower()
+    if head.startswith(b"PK\x03\x04") and suffix == ".xls":
+        return ("文件实为 .xlsx（或 .ods）格式，扩展名却是 .xls；请把扩展名改为 .xlsx 后再导入",
+                "the file is an .xlsx (or .ods) named .xls; rename it to .xlsx and import again")
+    if head.startswith(b"\xd0\xcf\x11\xe0") and suffix != ".xls":
+        return (f"工作簿设置了打开密码（加密），或实为 .xls（Excel 97–2003）格式而扩展名是 {suffix}："
+                "请在 Excel 或 WPS 中去掉密码后另存为 .xlsx，或把扩展名改为 .xls",
+                f"the workbook has a password to open it (encrypted), or is an .xls (Excel 97–2003) named {suffix}: "
+                "remove the password in Excel or WPS and save it as .xlsx, or rename it to .xls")
+    if re.match(rb"\s*(<!doctype html|<html|<\?xml|<table)", head.lstrip(b"\xef\xbb\xbf"), re.I):
+        return ("文件实为网页（HTML/XML）格式，是某些系统导出的“Excel”；请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入",
+                "the file is a web page (HTML/XML), as some systems export \"Excel\"; open it in Excel or WPS and "
+                "save it as .xlsx")
+    return "文件已损坏、加密，或不是 Excel/WPS 工作簿", "damaged, encrypted, or no Excel/WPS workbook"
 
 
 _LITERAL = re.compile(r'"([^"]*)"|\\(.)')
