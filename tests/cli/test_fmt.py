@@ -90,6 +90,21 @@ def test_fmt_leaves_dotted_keys_alone(make_archive):
     assert snapshot(root) == before
 
 
+@pytest.mark.parametrize("key", ["x_src.row = 3", '"x_q".r = 1'])
+def test_fmt_leaves_a_dotted_key_inside_an_inline_table_alone_and_goes_on(make_archive, key):
+    """{ person = "E1", x_src.row = 3 } is TOML 1.0: fmt wrote it as text that was no TOML and the
+    whole run failed with an internal error, no file formatted. Now that file is left as it is,
+    said, and the others are formatted."""
+    root = make_archive({"people/E1.toml": person(), "people/E2.toml": MESSY,
+                         "sessions/S1.toml": session(f'{{ person = "E1", score = 90, {key} }}')})
+    result = run("fmt", root, "--check")
+    assert result.exit_code == 1 and "内部错误" not in result.output, result.output
+    result = run("fmt", root, "--yes")
+    assert result.exit_code == 0 and "sessions/S1.toml" in result.output and "保留原样：使用了点分键" in result.output, result.output
+    assert f"{key} }}" in (root / "sessions/S1.toml").read_text("utf-8")
+    assert (root / "people/E2.toml").read_text("utf-8") != MESSY  # the others formatted
+
+
 def test_new_person_help_names_every_field():
     out = run("new", "person", "--help").output
     for option in ("--name", "--id-number", "--id_number", "--employment", "--on-post", "--skill-level", "--roles"):

@@ -234,8 +234,13 @@ def format_text(text: str, kind: str | None) -> str:
 
 
 def verify_same(before: str, after: str) -> None:
-    """Refuse a result whose data or comments differ from the original."""
-    if tomllib.loads(after) != tomllib.loads(before):
+    """Refuse a result whose data or comments differ from the original (or that is no TOML: never
+    written, and never a failure of the whole run)."""
+    try:
+        same = tomllib.loads(after) == tomllib.loads(before)
+    except tomllib.TOMLDecodeError:
+        raise Unsupported("格式化结果无法解析，已保留原样", "the formatted text would not parse; left as it is") from None
+    if not same:
         raise Unsupported("格式化会改变数据，已保留原样", "formatting would change the data; left as it is")
     if Counter(comments(after)) != Counter(comments(before)):
         raise Unsupported("格式化会丢失注释，已保留原样", "formatting would lose comments; left as it is")
@@ -390,6 +395,8 @@ class Formatter:
             return date.isoformat(item)
         if isinstance(item, InlineTable):
             table = element_table(fld) if fld else None
+            if any(k is not None and k.is_dotted() for k, _ in item.value.body):  # { a.b = 1 }
+                raise Unsupported("使用了点分键（a.b = ...），请改写为表", "uses dotted keys (a.b = ...); write a table instead")
             body = [(k.key, v) for k, v in item.value.body if k is not None]
             if not body:
                 return "{}"
