@@ -550,7 +550,14 @@ def test_a004_ids_that_differ_only_in_case(memory_archive):
                            "sessions/S1.toml": session('{ person = "SS01", score = 90 },\n  { person = "ss01", score = 90 }')})
     fs = findings(root, select=["A004"])
     assert [(f.file, f.subject) for f in fs] == [("people/ss01.toml", "ss01")]
-    assert "only in case" in fs[0].message_en
+    assert fs[0].message_en == "id ss01 differs from people/SS01.toml only in case (one file on a system that does " \
+                               "not tell case apart)"
+    # in two folders they are two files everywhere: the message said "one file" all the same
+    apart = memory_archive({"sessions/2023/X-1.toml": session(), "sessions/2024/x-1.toml": session(),
+                            "people/E1.toml": person()})
+    assert [(f.file, f.message_zh) for f in findings(apart, select=["A004"])] == [(
+        "sessions/2024/x-1.toml", "编号 x-1 与 sessions/2023/X-1.toml 只有大小写不同（同类记录的编号不能只差大小写：引用时无法区分，"
+        "放进同一文件夹时在不区分大小写的系统上会是同一个文件）")]
     # two ids here: both people are judged and named (no A003 for a file that exists)
     got = found(root, select=["A003", "P001", "P002"])
     assert ("A003", "S1", None) not in got and {s for c, s, _ in got if c == "P002"} == {"SS01", "ss01"}
@@ -623,6 +630,19 @@ def test_records_in_a_sub_folder_the_format_does_not_have_are_said_not_lost(memo
                            "introductions/b/I1.toml": introduction(), "sessions/2023/S1.toml": session()})
     got = [(f.code, f.file) for f in findings(root, select=["A002"])]
     assert got == [("A002", "introductions/b/"), ("A002", "people/sub/")]
+
+
+@pytest.mark.parametrize("where", ["memory", "disk"])
+def test_a_record_file_named_in_upper_case_is_said_not_lost(memory_archive, make_archive, where):
+    """sessions/2024/S2.TOML (saved so on a system that does not tell case apart) was passed over
+    in silence, as if deleted: an A002 names it and the name to give it. Hidden files, editor
+    backups and a .TOML where no record goes (people/sub/) say nothing more."""
+    files = {"people/E1.toml": person(), "sessions/2023/S1.toml": session(), "sessions/2024/S2.TOML": session(),
+             "people/E2.Toml": person("李梅"), "people/.E3.TOML": person(), "drills/D1.toml~": drill()}
+    root = memory_archive(files) if where == "memory" else make_archive(files)
+    got = [(f.code, f.file, f.message_zh) for f in findings(root, select=["A002"])]
+    assert got == [("A002", "people/E2.Toml", "扩展名应为小写的 .toml：people/E2.Toml 不会被读取，请改名为 E2.toml"),
+                   ("A002", "sessions/2024/S2.TOML", "扩展名应为小写的 .toml：sessions/2024/S2.TOML 不会被读取，请改名为 S2.toml")]
 
 
 def test_an_id_ending_in_a_line_break_is_no_id(memory_archive):

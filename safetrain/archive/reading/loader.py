@@ -543,10 +543,14 @@ def _build(store: FileStore, prepared: list[Prepared], findings: list[Finding], 
                     tables[p.kind][duplicate_key(p.id, p.rel)] = p.model  # no record can name it by its id
                     continue
                 # E1 and e1: two ids here, one file where case is not told apart (Windows, macOS)
-                findings.append(Finding("A004", p.rel, p.id,
-                                        f"编号 {p.id} 与 {first} 只有大小写不同（在不区分大小写的系统上是同一个文件）",
-                                        f"id {p.id} differs from {first} only in case (one file on a system that "
-                                        "does not tell case apart)"))
+                if first.rsplit("/", 1)[0] == p.rel.rsplit("/", 1)[0]:
+                    why = ("在不区分大小写的系统上是同一个文件", "one file on a system that does not tell case apart")
+                else:  # sessions/2023/X-1.toml and sessions/2024/x-1.toml: two files anywhere, one id
+                    why = ("同类记录的编号不能只差大小写：引用时无法区分，放进同一文件夹时在不区分大小写的系统上会是同一个文件",
+                           "ids of one kind must differ in more than case: a reference cannot tell them apart, and in "
+                           "one folder, on a system that does not tell case apart, they would be one file")
+                findings.append(Finding("A004", p.rel, p.id, f"编号 {p.id} 与 {first} 只有大小写不同（{why[0]}）",
+                                        f"id {p.id} differs from {first} only in case ({why[1]})"))
             tables[p.kind][p.id] = p.model
     archive = Archive(
         name=name,

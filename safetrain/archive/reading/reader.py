@@ -68,6 +68,8 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
                 continue
             if not is_dir and name.endswith(".toml") and not name.startswith("."):
                 found.append((kind, rel))
+            elif not is_dir and name.lower().endswith(".toml") and not name.startswith("."):
+                problems.append(_wrong_case(rel))  # S1.TOML: a record written, never read in silence
             elif is_dir and not RECORD_KINDS[kind].recursive and name.endswith(".toml") and not name.startswith("."):
                 problems.append(_a001(rel, stem_of(kind, rel), None, None, f"{name} 是文件夹，不是记录文件：无法读取",
                                       f"{name} is a folder, not a record file: it cannot be read"))
@@ -118,15 +120,28 @@ def _inside(real_root: str, path: Path) -> bool:
 
 def not_read_folders(rels) -> list[Finding]:
     """The sub-folders of people/, mentorships/, introductions/ and plans/ holding .toml files
-    (relative paths with "/"), each an A002: records a user wrote that are never read."""
+    (relative paths with "/"), each an A002, and the record files named .TOML: records a user
+    wrote that are never read (list_files says the same of an archive on disk)."""
     folders = {}
+    cased = []
     for rel in rels:
         parts = rel.split("/")
         kind = next((k for k, f in FOLDERS.items() if f == parts[0]), None)
         if kind and len(parts) > 2 and rel.endswith(".toml") and not RECORD_KINDS[kind].recursive \
                 and not parts[1].startswith("."):
             folders.setdefault(f"{parts[0]}/{parts[1]}", parts[0])
-    return [_not_read(folder, rel) for rel, folder in sorted(folders.items())]
+        elif kind and not rel.endswith(".toml") and rel.lower().endswith(".toml") and not parts[-1].startswith(".") \
+                and (len(parts) == 2 or RECORD_KINDS[kind].recursive):
+            cased.append(_wrong_case(rel))
+    return [_not_read(folder, rel) for rel, folder in sorted(folders.items())] + sorted(cased, key=lambda f: f.file)
+
+
+def _wrong_case(rel: str) -> Finding:
+    stem, suffix = rel.rsplit(".", 1)
+    name = stem.rsplit("/", 1)[-1]
+    return Finding("A002", rel, "enterprise",
+                   f"扩展名应为小写的 .toml：{rel} 不会被读取，请改名为 {name}.toml",
+                   f"the extension must be .toml in lower case: {rel} is not read; rename it to {name}.toml")
 
 
 def _not_read(folder: str, rel: str) -> Finding:
