@@ -315,6 +315,11 @@ def test_numbers_excel_has_changed_are_not_written_as_ids(make_archive, tmp_path
     r = run("import", "roster", csv, archive)
     assert r.exit_code == 0 and f"注意：{csv} 第 2 行" in r.output and "末三位为 000，号码校验通过" in r.output, r.output
     assert '"640104199001022000"' in (archive / "people/N082.toml").read_text("utf-8")
+    # the same number again for someone else: refused (A005), and only that is said (it was also "check it")
+    csv.write_text("工号,姓名,身份证号,部门,岗位,用工形式,入职日期\nN083,王十二,640104199001022000,装配车间,装配工,正式工,2024/6/3\n",
+                   encoding="utf-8-sig")
+    r = run("import", "roster", csv, archive)
+    assert r.exit_code == 1 and "A005" in r.output and "号码校验通过" not in r.output, r.output
 
 
 def test_no_header_names_the_sheet_read_and_sheet_option(archive, tmp_path):

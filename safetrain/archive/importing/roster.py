@@ -232,15 +232,17 @@ def _rows(ed: Editor, sheet: Sheet, report: ImportReport, made, first_row: dict[
         if errors:
             report.errors.extend(errors + _record_problems(sheet, row, values, errors))
             continue
-        number = values.get("id_number")
-        if isinstance(number, str) and number.endswith("000") and len(number) == 18:  # valid, yet as Excel cuts
-            report.doubtful.append(row_error(sheet, row, "id_number", "末三位为 000，号码校验通过；如表格经 Excel 转存过，请核对",
-                                             "ends in 000 and passes its check; if the sheet went through Excel, "
-                                             "check it against the original"))
+        failed = len(report.errors)
         if ed.index.has("person", pid):
             _update_row(ed, sheet, row, pid, values, update, report)
         else:
             _create_row(ed, sheet, row, pid, values, report)
+        number = values.get("id_number")
+        if isinstance(number, str) and number.endswith("000") and len(number) == 18 and len(report.errors) == failed:
+            # valid, yet as Excel cuts a number: a word with the row written (a row refused says why already)
+            report.doubtful.append(row_error(sheet, row, "id_number", "末三位为 000，号码校验通过；如表格经 Excel 转存过，请核对",
+                                             "ends in 000 and passes its check; if the sheet went through Excel, "
+                                             "check it against the original"))
 
 
 def _record_problems(sheet: Sheet, row: int, values: dict, errors: list[RowError]) -> list[RowError]:
