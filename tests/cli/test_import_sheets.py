@@ -628,3 +628,11 @@ def test_a_file_that_is_no_workbook_says_what_it_is(archive, tmp_path):
     assert "文件实为 .xlsx（或 .ods）格式，扩展名却是 .xls；请把扩展名改为 .xlsx 后再导入" in said["改名.xls"]
     assert "文件实为网页（HTML/XML）格式" in said["导出.xls"]
     assert sorted(p.name for p in (archive / "people").iterdir()) == ["E1.toml"]
+
+
+def test_a_sign_in_sheet_in_two_blocks_says_what_to_do(with_session, tmp_path):
+    """An A4 sign-in sheet in two blocks side by side (序号 姓名 签字 | 序号 姓名 签字): the column
+    named twice is refused, and the message says how to import it."""
+    path = xlsx(tmp_path / "签到.xlsx", [[1, "王五", None, 2, "赵六", None]], ["序号", "姓名", "签字", "序号", "姓名", "签字"])
+    r = run("import", "attendance", "S1", path, "-a", with_session)
+    assert r.exit_code == 2 and "姓名 列出现了两次（B 列和 E 列）；如是左右两栏排版的签到表，请把右栏的行移到左栏下方后再导入" in r.output, r.output

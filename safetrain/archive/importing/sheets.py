@@ -206,9 +206,12 @@ def _columns(path: Path, header: list[Any], lookup: dict[str, str]):
         if key is None:
             ignored.append(str(value).strip())
             continue
-        if key in columns:
-            raise SafetrainError(f"{path}：{columns[key].header} 列出现了两次（{columns[key].letter} 列和 {column_letter(c)} 列）",
-                                 f"{path}: the {key} column appears twice (columns {columns[key].letter} and {column_letter(c)})")
+        if key in columns:  # a sheet laid out in two blocks side by side (序号 姓名 签字 | 序号 姓名 签字) too
+            raise SafetrainError(f"{path}：{columns[key].header} 列出现了两次（{columns[key].letter} 列和 {column_letter(c)} 列）；"
+                                 "如是左右两栏排版的签到表，请把右栏的行移到左栏下方后再导入",
+                                 f"{path}: the {key} column appears twice (columns {columns[key].letter} and "
+                                 f"{column_letter(c)}); for a sheet laid out in two blocks side by side, move the right "
+                                 "block's rows below the left one's and import again")
         columns[key] = Column(key, str(value).strip(), column_letter(c))
         index_of[c] = key
     return columns, index_of, ignored
