@@ -15,8 +15,8 @@ from datetime import date
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from .archive.reading.discover import archive_root, discover, display_name
-from .archive.reading.files import LocalFiles
-from .archive.reading.loader import load, load_files, locate, snapshot
+from .archive.reading.files import LocalFiles, MemoryFiles
+from .archive.reading.loader import load, load_files, load_store, locate, snapshot
 from .archive.reading.models import Archive
 from .archive.reading.rulesets import RuleSetUnread, is_path, ruleset_tables
 from .archive.reading.spec import MARKER
@@ -149,13 +149,18 @@ def load_archive(path: str | os.PathLike) -> tuple[Archive, list[Finding]]:
     return load(path, rule_codes=RULES.keys(), removed_codes=removed_codes())
 
 
-def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, **options) -> Result:
+def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, staged: bool = False,
+               **options) -> Result:
     """Load and check one archive on disk. With `cache`, what each file gave and the
     result itself are kept in the user's cache folder (archive/reading/cache.py):
-    a re-run reads only the files that changed, and returns the same result.
-    `options`: select, ignore, ruleset, meanwhile (check_loaded; not called when the
-    result comes from the cache). A command-line run keeps the result until it ends (lasting.py)."""
+    a re-run reads only the files that changed, and returns the same result. With
+    `staged`, the archive's files as git's index holds them are checked (what the next
+    commit will hold; no cache). `options`: select, ignore, ruleset, meanwhile
+    (check_loaded; not called when the result comes from the cache). A command-line run
+    keeps the result until it ends (lasting.py)."""
     let_go()  # the archive checked before, if one was kept: one in memory at a time
+    if staged:
+        return kept(check_staged(path, as_of, **options))
     if not cache:
         return kept(check_loaded(*load(path, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options))
     from .archive.reading.cache import ArchiveCache, tool_fingerprint
@@ -210,6 +215,23 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
     rows = [tuple(getattr(f, n.name) for n in fields(Finding)) for f in result.findings]
     store.write((key, dumps((rows, tuple(asked)))))
     return result
+
+
+def check_staged(path: str | os.PathLike, as_of: date, **options) -> Result:
+    """Check the archive at or above `path` as git's index holds it (gitinfo.staged_files): what
+    a pre-commit hook judges, untracked files and unstaged changes left out."""
+    from .archive.reading.gitinfo import staged_files
+
+    root = archive_root(path)
+    files = staged_files(root)
+    if files is None:
+        raise SafetrainError(f"{root}：档案不在 git 暂存区中（{MARKER} 未加入 git），--staged 无可检查",
+                             f"{root}: the archive is not in git's index ({MARKER} is not added); --staged has "
+                             "nothing to check")
+    store = MemoryFiles(files)
+    store.root = root  # the archive's folder, as outputs name it (GitHub annotations, JUnit files)
+    archive, loaded = load_store(store, rule_codes=RULES.keys(), removed_codes=removed_codes(), name=display_name(root))
+    return check_loaded(archive, loaded, as_of, **options)
 
 
 def check_files(files: Mapping[str, str | bytes], as_of: date, **options) -> Result:

@@ -133,5 +133,72 @@ def test_hook_manifest_runs_once_on_the_whole_archive():
     yaml = pytest.importorskip("yaml")
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = {h["id"]: h for h in hooks}[HOOK_ID]
-    assert hook["entry"] == "safetrain check ." and hook["language"] == "python"
+    assert hook["entry"] == "safetrain check --staged ." and hook["language"] == "python"
     assert hook["pass_filenames"] is False and hook["always_run"] is True
+
+
+def _git_archive(tmp_path: Path, env: dict) -> Path:
+    work = tmp_path / "archives"
+    files = {"acme/safetrain.toml": config(), "acme/people/E1.toml": person(), "acme/plans/2024.toml": plan(),
+             "acme/sessions/S1.toml": session()}
+    for rel, text in files.items():
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        (work / rel).write_text(text, encoding="utf-8")
+    assert _run(["git", "init", "-q"], work, env).returncode == 0
+    assert _git_commit(work, env, "the archive").returncode == 0
+    return work
+
+
+def _staged(work: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
+    return _run([sys.executable, "-m", "safetrain", "check", "--staged", *args, "--as-of", "2024-06-30",
+                 "--select", "A,R", "--no-cache"], work, env)
+
+
+def test_staged_judges_what_the_commit_holds(tmp_path):
+    """The hook judged the working folder: a session naming a person whose file was never
+    `git add`ed passed, and the commit broke the archive. --staged reads git's index: the
+    untracked file is not there (A003), and once added the check passes; an unstaged edit that
+    would break a file is not judged either (the commit does not hold it)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    env = _env(tmp_path / "home")
+    work = _git_archive(tmp_path, env)
+    (work / "acme/sessions/S2.toml").write_text(session('{ person = "E2", score = 90 }'), encoding="utf-8")
+    (work / "acme/people/E2.toml").write_text(person("李梅"), encoding="utf-8")
+    _run(["git", "add", "acme/sessions/S2.toml"], work, env)  # E2's file left untracked
+    plain = _run([sys.executable, "-m", "safetrain", "check", "acme", "--as-of", "2024-06-30", "--select", "A,R",
+                  "--no-cache"], work, env)
+    assert plain.returncode == 0, plain.stdout + plain.stderr  # the working folder has the file
+    staged = _staged(work, env, "acme")
+    assert staged.returncode == 1 and "A003" in staged.stdout and "sessions/S2.toml" in staged.stdout, staged.stdout
+    _run(["git", "add", "acme/people/E2.toml"], work, env)
+    assert _staged(work, env, "acme").returncode == 0
+    (work / "acme/sessions/S3.toml").write_text(session(content=None), encoding="utf-8")  # an R001, added
+    _run(["git", "add", "acme/sessions/S3.toml"], work, env)
+    for fmt in ("github", "junit", "json", "text"):  # index and folder alike: the same output, paths and all
+        plain = _run([sys.executable, "-m", "safetrain", "check", ".", "--as-of", "2024-06-30", "--select", "A,R",
+                      "--no-cache", "--format", fmt], work, env)
+        assert "R001" in plain.stdout and _staged(work, env, ".", "--format", fmt).stdout == plain.stdout, fmt
+    _run(["git", "rm", "-q", "--cached", "acme/sessions/S3.toml"], work, env)
+    (work / "acme/sessions/S3.toml").unlink()
+    (work / "acme/people/E1.toml").write_text("name = \n", encoding="utf-8")  # broken, not added
+    assert _staged(work, env, ".").returncode == 0
+
+
+def test_staged_leaves_out_an_archive_git_does_not_hold_and_refuses_outside_git(tmp_path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    env = _env(tmp_path / "home")
+    work = _git_archive(tmp_path, env)
+    (work / "other/people").mkdir(parents=True)
+    (work / "other/safetrain.toml").write_text(config(), encoding="utf-8")
+    (work / "other/people/E1.toml").write_text("broken =", encoding="utf-8")
+    done = _staged(work, env, ".")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "note: other is not in git's index (its safetrain.toml is not added); not checked" in done.stderr
+    outside = tmp_path / "plain"
+    (outside / "people").mkdir(parents=True)
+    (outside / "safetrain.toml").write_text(config(), encoding="utf-8")
+    done = _staged(outside, env)
+    assert done.returncode == 2 and "--staged could not read git's index" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

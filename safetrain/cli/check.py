@@ -44,12 +44,15 @@ def _style(text: str, kind: str) -> str:
               help="只报告基线中没有的问题 / report only findings not in this baseline")
 @click.option("--write-baseline", "write_baseline", type=PathType(dir_okay=False), default=None, metavar="FILE",
               help="把当前问题保存为基线，以 0 退出 / save the findings as a baseline and exit 0")
+@click.option("--staged", is_flag=True,
+              help="检查 git 暂存区中的档案（下一次提交的内容；pre-commit 钩子用）/ check the archives as git's index holds "
+                   "them: what the next commit holds, untracked files and unstaged changes left out (the pre-commit hook)")
 @force_option
 @jobs_option
 @cache_option
 @lang_option
-def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baseline_file, write_baseline, force, jobs,
-          no_cache, lang):
+def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baseline_file, write_baseline, staged, force,
+          jobs, no_cache, lang):
     """检查档案：加载、校验并应用规则集。
 
     Check archives: load, validate and apply the rule set. PATHS may be an
@@ -105,8 +108,10 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
         else:
             click.echo(text, nl=False)
 
-    archives = Archives(paths, as_of or date.today(), lang, part, jobs=jobs, no_cache=no_cache, select=select,
-                        ignore=ignore, ruleset=ruleset, on_failure=None if write_baseline else failed)
+    roots = _staged_roots(paths, lang, failed) if staged else None
+    archives = Archives(paths, as_of or date.today(), lang, part, roots=roots, jobs=jobs, no_cache=no_cache,
+                        select=select, ignore=ignore, ruleset=ruleset, on_failure=None if write_baseline else failed,
+                        **({"staged": True} if staged else {}))
     if write_baseline:
         saved = baseline.merged(list(archives), base_dir)
         if archives.failed:
@@ -153,6 +158,23 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
         sys.exit(2)
     failed = any(s["errors"] for s in summaries) or (strict and any(s["warnings"] for s in summaries))
     sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _staged_roots(paths, lang: str, failed) -> list:
+    """The archives at `paths` that git's index holds (--staged); one it does not (an archive
+    folder not added to git) is said on standard error and left out: the commit holds none of it."""
+    from ..archive.reading.discover import display_name
+    from ..archive.reading.gitinfo import in_index
+    from .common import found_roots
+
+    roots = found_roots(paths, lang, failed)
+    staged = [root for root in roots if in_index(root)]
+    for root in roots:
+        if root not in staged:
+            shown = display_name(root)
+            click.echo(f"注意：{shown} 不在 git 暂存区中（safetrain.toml 未加入 git），未检查" if lang != "en" else
+                       f"note: {shown} is not in git's index (its safetrain.toml is not added); not checked", err=True)
+    return type(roots)(staged, roots.failed_paths)
 
 
 def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, ignore: tuple, cwd: str, result) -> Any:

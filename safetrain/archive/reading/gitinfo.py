@@ -91,3 +91,77 @@ def head_commit(root: str | os.PathLike) -> str | None:
         if value is not None:
             return value if _HASH.fullmatch(value) else None
     return _packed_ref(common, ref)
+
+
+def staged_files(root: str | os.PathLike) -> dict[str, bytes] | None:
+    """The files of the archive at `root` as git's index holds them (what the next commit will
+    hold: staged changes in, unstaged changes and untracked files out), relpath -> bytes; None
+    when no archive of this folder is in the index (its safetrain.toml is not). Symbolic links
+    and submodules are left out (a commit holds no file behind them). SafetrainError outside a
+    git work tree, without git, or when git fails."""
+    from ...errors import SafetrainError
+
+    git = shutil.which("git")
+    if git is None:
+        raise SafetrainError("--staged 需要 git，但找不到 git 命令", "--staged needs git, and no git command was found")
+    where = str(root)
+
+    def run(*args: str, data: bytes | None = None) -> bytes:
+        try:
+            done = subprocess.run([git, "-C", where, *args], input=data, capture_output=True, timeout=600)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise SafetrainError(f"{where}：无法运行 git：{exc}", f"{where}: cannot run git: {exc}") from None
+        if done.returncode != 0:
+            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise SafetrainError(f"{where}：--staged 读取 git 暂存区失败：{said[-1] if said else done.returncode}",
+                                 f"{where}: --staged could not read git's index: {said[-1] if said else done.returncode}")
+        return done.stdout
+
+    entries: list[tuple[str, str]] = []  # (relpath, blob)
+    conflicted: set[str] = set()
+    for line in run("ls-files", "-z", "--stage", "--", ".").split(b"\0"):
+        if not line:
+            continue
+        meta, _, path = line.partition(b"\t")
+        mode, blob, stage = meta.split(b" ")
+        rel = path.decode("utf-8", "surrogateescape")
+        if stage != b"0":
+            conflicted.add(rel)
+        elif mode in (b"100644", b"100755"):
+            entries.append((rel, blob.decode("ascii")))
+    if conflicted:
+        first = sorted(conflicted)[0]
+        raise SafetrainError(f"{where}：{first} 有未解决的合并冲突（共 {len(conflicted)} 个文件）：解决并 git add 后再检查",
+                             f"{where}: {first} has an unresolved merge conflict ({len(conflicted)} file(s)): resolve "
+                             "it and git add before checking")
+    if "safetrain.toml" not in {rel for rel, _ in entries}:
+        return None
+    out = run("cat-file", "--batch", data=b"".join(blob.encode("ascii") + b"\n" for _, blob in entries))
+    files: dict[str, bytes] = {}
+    at = 0
+    for rel, blob in entries:  # "<blob> blob <size>\n<bytes>\n", in the order asked
+        header_end = out.index(b"\n", at)
+        size = int(out[at:header_end].split(b" ")[2])
+        files[rel] = out[header_end + 1:header_end + 1 + size]
+        at = header_end + 1 + size + 1
+    return files
+
+
+def in_index(root: str | os.PathLike) -> bool:
+    """Whether the archive at `root` is in git's index (its safetrain.toml is added); the
+    errors of staged_files outside a work tree or without git."""
+    from ...errors import SafetrainError
+
+    git = shutil.which("git")
+    if git is None:
+        raise SafetrainError("--staged 需要 git，但找不到 git 命令", "--staged needs git, and no git command was found")
+    try:
+        done = subprocess.run([git, "-C", str(root), "ls-files", "-z", "--", "safetrain.toml"], capture_output=True,
+                              timeout=600)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SafetrainError(f"{root}：无法运行 git：{exc}", f"{root}: cannot run git: {exc}") from None
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SafetrainError(f"{root}：--staged 读取 git 暂存区失败：{said[-1] if said else done.returncode}",
+                             f"{root}: --staged could not read git's index: {said[-1] if said else done.returncode}")
+    return bool(done.stdout.strip(b"\0"))
