@@ -11,7 +11,8 @@ special operation certificates (第二十二条), 30 for the others (培训管�
 On the due day itself a certificate is still in force and a review not yet
 late: a certificate expiring on as_of is `expiring`, a review due on as_of is
 `review_due`. A certificate is `superseded` when another of its kind and
-category, issued by as_of, runs longer (C002: "with no valid one of the same
+category was issued after it, by as_of (the newer one replaced it; issued the
+same day, the one that runs longer) (C002: "with no valid one of the same
 kind and category"; of several lapsed ones only the latest is named); one
 still in force only when both name that category (an early renewal), so that
 certificates without a category do not hide each other's C003 and C004.
@@ -92,9 +93,11 @@ def last_review(cert: Certificate, as_of: date) -> date | None:
 
 
 def _superseded(person: Person, cert: Certificate, as_of: date) -> bool:
-    """Another certificate of the same kind and category, issued by as_of, runs longer:
-    it replaced this one, whether it is still in force (this one then does not matter)
-    or lapsed too (then it is the one to renew). For a lapsed certificate these are
+    """Another certificate of the same kind and category was issued after this one, by as_of
+    (the same day: it runs longer): it replaced this one, whether it is still in force (this
+    one then does not matter) or lapsed too (then it is the one to renew). By the day of
+    issue, not of expiry: a certificate issued in 2024 replaces one of 2018 even where the
+    old one says 长期有效 (9999-12-31), as `cert list` says "superseded by a newer one". For a lapsed certificate these are
     C002's words ("no valid one of the same kind and category"); one still in force is
     replaced early only by a renewal that shows itself as one, the same `category`
     named on both (what `cert renew` writes): a forklift licence expiring next week is
@@ -103,7 +106,7 @@ def _superseded(person: Person, cert: Certificate, as_of: date) -> bool:
         return False
     return any(
         other is not cert and other.kind == cert.kind and other.category == cert.category
-        and other.issued <= as_of and other.expires > cert.expires
+        and other.issued <= as_of and (other.issued, other.expires) > (cert.issued, cert.expires)
         for other in person.certificates
     )
 

@@ -73,6 +73,22 @@ def test_c002_not_when_renewed_and_only_the_latest_lapse(make_archive):
     assert states(root)["A"] == "superseded" and states(root)["OLD"] == "superseded"
 
 
+def test_the_newer_certificate_replaces_the_older_whatever_their_expiry(make_archive):
+    """A certificate issued in 2024 beside one of 2018 marked 长期有效 (9999-12-31): the new one was
+    labelled superseded (by expiry, the old one "ran longer") and the old one judged, review overdue
+    (C003), status counting 0 valid. The one issued later is the one in force; issued the same day,
+    the one that runs longer."""
+    root = make_archive({
+        "people/E1.toml": person(roles=OPERATOR, extra=certificate(number="OLD", issued="2018-04-22",
+                                                                  expires="9999-12-31")
+                                 + certificate(number="NEW", issued="2024-03-23", expires="2030-03-22")),
+        "people/E2.toml": person(roles=OPERATOR, extra=certificate(number="A", issued="2023-03-01", expires="2029-02-28")
+                                 + certificate(number="B", issued="2023-03-01", expires="2026-02-28")),
+    })
+    assert states(root, date(2024, 4, 23)) == {"OLD": "superseded", "NEW": "valid", "A": "valid", "B": "superseded"}
+    assert found(root, date(2024, 4, 23), select=["C"]) == []
+
+
 def test_c002_waived_in_the_person_file(memory_archive):
     root = memory_archive({"people/E1.toml": person(
         roles=OPERATOR, waivers='[{ rule = "C002", reason = "已调离特种作业岗位，证书不再需要" }]',
