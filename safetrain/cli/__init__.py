@@ -52,12 +52,17 @@ def _available(name: str) -> bool:
     return importlib.util.find_spec(COMMANDS[name][0]) is not None
 
 
+#: the signal that ended this run where it was not Ctrl-C (SIGTERM): its exit status is 128 + it
+_ENDED_BY: int | None = None
+
+
 def _end_on_sigterm() -> None:
     """A SIGTERM (`kill`, a CI job cancelled, `timeout`) ends the command as Ctrl-C does: what it
     was making is removed on the way out (a site's hidden folder, a document's temporary file)
-    instead of being left for a later run to sweep; exit 143 (128 + 15), as a shell reports a
-    process ended by the signal. A forked copy or worker dies of it as before; a second SIGTERM
-    ends this process at once."""
+    instead of being left for a later run to sweep, and it says 已中断 with what was done (an
+    export: the archives committed); exit 143 (128 + 15), as a shell reports a process ended by
+    the signal. A forked copy or worker dies of it as before; a second SIGTERM ends this process
+    at once."""
     import signal
 
     if not hasattr(signal, "SIGTERM") or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
@@ -69,7 +74,9 @@ def _end_on_sigterm() -> None:
         if os.getpid() != own:  # a copy or a worker: the default, as before
             os.kill(os.getpid(), signum)
             return
-        raise SystemExit(128 + signum)
+        global _ENDED_BY
+        _ENDED_BY = signum
+        raise KeyboardInterrupt  # the way Ctrl-C goes, every clean-up on it; _interrupted says 143
 
     try:
         signal.signal(signal.SIGTERM, ended)
@@ -167,11 +174,14 @@ class LazyGroup(click.Group):
     @staticmethod
     def _interrupted(ctx, exc: KeyboardInterrupt):
         """Ctrl-C: 已中断 (and what was done before it, if the command said), exit 130 as a shell
-        reports a command SIGINT ended."""
+        reports a command SIGINT ended; SIGTERM the same, exit 143."""
         en = current_lang(ctx) == "en"
         done = (f": {exc.en}" if en else f"：{exc.zh}") if isinstance(exc, Interrupted) else ""
-        click.echo(shown(("interrupted" if en else "已中断") + done), err=True)
-        ctx.exit(130)
+        signal_name = {15: "SIGTERM"}.get(_ENDED_BY or 0)
+        said = ("interrupted" if en else "已中断") + (f" ({signal_name})" if en and signal_name else
+                                                      f"（{signal_name}）" if signal_name else "")
+        click.echo(shown(said + done), err=True)
+        ctx.exit(128 + _ENDED_BY if _ENDED_BY else 130)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -26,11 +26,13 @@ import re
 from typing import Iterable
 from urllib.parse import unquote
 
-from ..errors import SafetrainError
+from ..errors import Interrupted, SafetrainError
 from .keyed import EXPORTS, PER_ARCHIVE, Keyed, Written, name_taken
 from .tables import BOOL, DATE, DATETIME, INTEGER, REAL, SCHEMA, TABLES, TEXT, Column, ExportTable, rows
 
 DEFAULT_SCHEMA = "safetrain"
+#: how long a statement waits for a lock another session holds before the export says so and stops
+LOCK_TIMEOUT_SECONDS = 300
 INSTALL = 'pip install "safetrain[postgres]"'
 
 #: (Column.type, Column.kind) -> (type in DDL, information_schema.columns.data_type)
@@ -146,7 +148,7 @@ def schema_sql(schema: str) -> str:
 
 
 #: where a DSN holds a password: a `password=` value (quoted or not), and a URI's `user:password@`
-_PASSWORD_KV = re.compile(r"(password\s*=\s*)('(?:\\.|[^'\\])*'|[^\s&]+)", re.I)
+_PASSWORD_KV = re.compile(r"(password\s*=\s*)('(?:\\.|[^'\\])*'|[^\s&]+(?:\s+(?![\w.-]+\s*=)\S+)*)", re.I)
 _URI_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://[^/?#@:]*:)([^/?#@]*)@", re.I)
 
 
@@ -160,7 +162,7 @@ def _secrets(dsn: str) -> list[str]:
         found += [value, unquote(value)]
     if m := _URI_USERINFO.match(dsn):
         found += [m.group(2), unquote(m.group(2))]
-    words = [w for s in found for w in re.split(r"\s+", s) if len(w) >= 3]  # fragments a parser may quote
+    words = [w for s in found for w in re.split(r"\s+", s) if len(w) >= 2]  # fragments a parser may quote
     return sorted({s for s in found + words if s}, key=len, reverse=True)
 
 
@@ -300,7 +302,11 @@ def export_archive(conn, schema: str, keyed: Keyed) -> dict[str, int]:
     data = keyed.rows
     exports = qualified(schema, EXPORTS.name)
     with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"safetrain {schema} {keyed.credit_code}",))
+        # the credit code's rows and the folder name are each one archive's: two runs at once that
+        # share either wait for each other (in one order, so never for ever), and the second sees
+        # the first's rows (a name another credit code took is then a warning, not a key error)
+        for lock in sorted({f"safetrain {schema} {keyed.credit_code}", f"safetrain {schema} name {keyed.name}"}):
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
         owner = conn.execute(f"SELECT credit_code FROM {exports} WHERE archive = %s AND credit_code <> %s",
                              (keyed.name, keyed.credit_code)).fetchone()
         if owner:
@@ -343,6 +349,10 @@ def write_postgres(dsn: str, archives: Iterable[Keyed], *, schema: str = DEFAULT
     conn = connect(dsn)
     current = None
     try:
+        # a table another session holds locked (an analyst's LOCK, a long ALTER) is waited for a
+        # while, then said, never for ever in a nightly job
+        conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'")
+        conn.commit()  # the session's setting; each archive's transaction begins after it
         ensure_schema(conn, schema)
         for keyed in archives:
             current = keyed
@@ -353,6 +363,19 @@ def write_postgres(dsn: str, archives: Iterable[Keyed], *, schema: str = DEFAULT
                 continue
             written.add(counts)
             current = None
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the connection closes, the archive in progress rolls back
+        during = f"；{current.name} 未完成，保持原有数据" if current else ""
+        during_en = f"; {current.name} was not finished and keeps its previous rows" if current else ""
+        raise Interrupted(f"已完成 {written.archives} 个档案的导出{during}",
+                          f"{written.archives} archive(s) were exported{during_en}") from None
+    except psycopg.errors.LockNotAvailable:
+        table = f"（{current.name}）" if current else ""
+        raise SafetrainError(
+            f"PostgreSQL 导出中断{table}：等待表锁超过 {LOCK_TIMEOUT_SECONDS} 秒（另一个会话锁住了 schema {schema} 的表）；"
+            f"已完成 {written.archives} 个档案，进行中的档案保持原有数据",
+            f"PostgreSQL export stopped{f' (while exporting {current.name})' if current else ''}: waited more than "
+            f"{LOCK_TIMEOUT_SECONDS} s for a lock another session holds on a table of the schema {schema}; "
+            f"{written.archives} archive(s) were exported") from None
     except psycopg.Error as exc:
         message = one_line(exc, dsn)
         during = f"（{current.name}）" if current else ""

@@ -53,6 +53,9 @@ def test_falls_back_to_this_process_when_the_pool_breaks(make_archive, tmp_path,
         def submit(self, fn, *args):
             raise BrokenProcessPool("a worker died")
 
+        def shutdown(self, wait=True, cancel_futures=False):
+            pass
+
     import concurrent.futures
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)  # what the runner starts

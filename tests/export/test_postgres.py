@@ -358,3 +358,155 @@ def test_a_short_password_is_hidden_without_garbling_the_message():
     assert one_line(Exception(f"bad: {dsn}; user pa; pass"), dsn) == "bad: host=h user=u password=*** dbname=pa_db; user ***; pass"
     dsn = "postgresql://u:s3cret-pw@h/db"
     assert "s3cret" not in one_line(Exception("password authentication failed: s3cret-pw"), dsn)
+
+
+def test_two_runs_at_once_with_one_folder_name_end_in_the_warning(pg, export_workspace, make_archive, tmp_path):
+    """Two exports at once of archives sharing a folder name (two credit codes): the second failed
+    with a key error on enterprises and stopped its whole run (exit 2), as only the credit code
+    was locked. The name is locked too: a run waits for the other's archive of that name, then
+    sees it (the warning of a name taken, exit 1; test_a_name_held_by_another_credit_code...)."""
+    import threading
+
+    import psycopg
+
+    assert export_pg(pg, export_workspace / "acme").exit_code == 0  # the schema, and acme under its code
+    with psycopg.connect(pg.dsn) as holder:  # another run in the middle of exporting an archive named "solo"
+        holder.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"safetrain {pg.schema} name solo",))
+        other = make_archive({"people/X1.toml": person()}, root=tmp_path / "later" / "solo", credit_code=credit_code(4))
+        results = []
+        second = threading.Thread(target=lambda: results.append(export_pg(pg, other)))
+        second.start()
+        second.join(1.5)
+        assert second.is_alive()  # waiting for the other run's archive of that name
+        holder.commit()  # its transaction done
+        second.join(60)
+    assert results[0].exit_code == 0, results[0].output
+
+
+def test_a_table_locked_by_another_session_is_said_not_waited_for_for_ever(pg, export_workspace, monkeypatch):
+    """An analyst's LOCK TABLE made the nightly export wait in silence for ever: after the lock
+    timeout the export stops with one line naming the wait, exit 2."""
+    import psycopg
+
+    from safetrain.export import postgres
+
+    assert export_pg(pg, export_workspace).exit_code == 0
+    monkeypatch.setattr(postgres, "LOCK_TIMEOUT_SECONDS", 1)
+    with psycopg.connect(pg.dsn) as analyst:
+        analyst.execute(f'LOCK TABLE "{pg.schema}"."people" IN ACCESS EXCLUSIVE MODE')
+        result = export_pg(pg, export_workspace)
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert "waited more than 1 s for a lock another session holds" in result.output
+
+
+def test_a_password_with_a_space_is_hidden_whole():
+    """password=Tr0ub4dor &3 (unquoted: a malformed DSN) printed its second half in the error."""
+    from safetrain.export.postgres import one_line
+
+    dsn = "host=127.0.0.1 port=5432 password=Tr0ub4dor &3 user=postgres"
+    said = one_line(Exception('missing "=" after "&3" in connection info string'), dsn)
+    assert "&3" not in said and "Tr0ub4dor" not in said
+
+
+def _slow_export(pg, root: Path, *extra: str) -> subprocess.Popen:
+    """`export postgres` of `root` in its own process group, each archive taking half a second
+    more (as a large one does), workers on for a workspace of 16 or more."""
+    code = ("import sys, time\nfrom safetrain.export import postgres\nreal = postgres.export_archive\n"
+            "def slow(*args, **kwargs):\n    time.sleep(0.5)\n    return real(*args, **kwargs)\n"
+            "postgres.export_archive = slow\nfrom safetrain.cli import main\n"
+            f"sys.argv = ['safetrain', 'export', 'postgres', {pg.dsn!r}, {str(root)!r}, '--schema', {pg.schema!r}, "
+            f"'--as-of', '2024-06-30', '--lang', 'en', '--no-cache', {', '.join(map(repr, extra))}]\nmain()\n")
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def _many(make_archive, tmp_path, n: int = 20) -> Path:
+    ws = tmp_path / "many"
+    for i in range(n):
+        make_archive({"people/E1.toml": person()}, root=ws / f"a{i:02d}", credit_code=credit_code(10 + i))
+    return ws
+
+
+def _sessions(pg) -> int:
+    import psycopg
+
+    with psycopg.connect(pg.dsn, autocommit=True) as con:
+        return con.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'safetrain export'"
+                           ).fetchone()[0]
+
+
+def _wait_for_exports(pg, count: int, proc: subprocess.Popen) -> None:
+    import time
+
+    import psycopg
+
+    deadline = time.monotonic() + 60
+    while True:
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        try:
+            if pg.one("SELECT count(*) FROM exports") >= count:
+                return
+        except psycopg.Error:
+            pass
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_an_export_interrupted_with_workers_says_what_it_committed_and_leaves_no_one_behind(
+        pg, make_archive, tmp_path, signal_name):
+    """Ctrl-C (to the whole process group, as a terminal sends it) during an export with workers:
+    a worker printed a traceback, or the run hung for ever (a worker blocked writing a result
+    nobody read); SIGTERM ended it without a word. Now: one line saying how many archives were
+    committed, exit 130 (143), no traceback, no process and no database session left."""
+    import os
+    import signal
+    import time
+
+    ws = _many(make_archive, tmp_path)
+    proc = _slow_export(pg, ws, "-j", "2")
+    try:
+        _wait_for_exports(pg, 2, proc)
+        os.killpg(proc.pid, getattr(signal, signal_name))
+        out, err = proc.communicate(timeout=60)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert proc.returncode == {"SIGINT": 130, "SIGTERM": 143}[signal_name], err
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    assert err.startswith("interrupted" + (" (SIGTERM)" if signal_name == "SIGTERM" else "") + ": "), err
+    assert " archive(s) were exported" in err
+    deadline = time.monotonic() + 10
+    while _sessions(pg) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _sessions(pg) == 0
+
+
+def test_an_export_killed_leaves_no_worker_holding_its_locks(pg, make_archive, tmp_path):
+    """kill -9 of an export with workers: the workers lived on (orphans) holding the connection they
+    inherited, its transaction open and its locks held, and the next night's export waited for
+    ever. They end with their parent; the next export runs."""
+    import os
+    import signal
+    import time
+
+    ws = _many(make_archive, tmp_path)
+    proc = _slow_export(pg, ws, "-j", "2")
+    try:
+        _wait_for_exports(pg, 2, proc)
+        proc.kill()
+        proc.communicate(timeout=60)
+        deadline = time.monotonic() + 10
+        while _sessions(pg) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _sessions(pg) == 0
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # what the test itself leaves, whatever happened
+        except ProcessLookupError:
+            pass
+    again = subprocess.run([sys.executable, "-m", "safetrain", "export", "postgres", pg.dsn, str(ws), "--schema",
+                            pg.schema, "--as-of", "2024-06-30", "--no-cache"], capture_output=True, text=True,
+                           timeout=120)
+    assert again.returncode == 0, again.stderr
