@@ -160,7 +160,7 @@ def test_roster_needs_a_file_and_a_header(archive, tmp_path):
     result = run("import", "roster", path, "-a", archive)
     assert result.exit_code == 2 and "前 10 行中找不到表头（需要 工号或姓名 列）" in result.output
     text = tmp_path / "r.xls"
-    text.write_bytes(b"old")
+    text.write_bytes(b"\x00\x13old\xff\xfe\x00")
     result = run("import", "roster", text, "-a", archive)
     assert result.exit_code == 2 and "无法读取工作簿（文件已损坏" in result.output
     assert result.output.rstrip().endswith("或不是 Excel/WPS 工作簿）")  # not calamine's English words
@@ -480,7 +480,7 @@ def test_attendance_every_word_of_absence_is_an_absence(with_session, tmp_path):
     assert snapshot(with_session) == before  # nobody listed
     assert [line for line in r.output.splitlines() if "未参加，未登记" in line] == [
         "第 2 行 E2：未参加，未登记", "第 3 行 E3：未参加，未登记", "第 4 行 E4：未参加，未登记", "第 6 行 E5：未参加，未登记"]
-    assert f"{path} 第 5 行 签字（E列）：签字栏写着“请假”，却有成绩：请核对，本行未登记" in r.output
+    assert f"{path} 第 5 行 签字（E列）：“请假”表示未参加，但本行有成绩：请核对，本行未登记" in r.output
     assert "登记 0 人，更新 0，跳过 0，未参加 4，出错 1 行" in r.output
     ws.delete_rows(2, 5)
     ws.append(["E2", None, 85, "迟到", "李梅"])
@@ -546,3 +546,54 @@ def test_attendance_dry_run_of_people_with_nothing_more_shows_no_empty_line(make
     path = xlsx(tmp_path / "签到.xlsx", [["E2"]], headers=["工号"])
     r = run("import", "attendance", "S1", path, "-a", archive, "--dry-run")
     assert r.exit_code == 0 and r.output.splitlines()[:2] == ["将登记 E2 李梅", "登记 1 人，更新 0，跳过 0，未参加 0，出错 0 行（--dry-run：未写入任何文件）"], r.output
+
+
+def test_attendance_absence_said_in_more_words_and_cells_that_disagree(with_session, tmp_path):
+    """旷考, 年假, 调休, 出差, 病假半天, 请假（病）, 因病请假, and × or 否 in 签字 were listed as
+    attending (only a cell of exactly one listed word was an absence). A row whose cells disagree
+    (85 beside 缺考, 缺考 beside 合格, 不及格 beside 合格, 优秀 beside 不合格) was settled by the
+    column read last, a failed grade written as passed: it is refused, naming the cells."""
+    rows = [["工号", "成绩", "结果", "备注", "签字"],
+            ["E2", None, None, "旷考", None], ["E3", None, None, "病假半天", None], ["E4", None, None, "因病请假", None],
+            ["E5", None, None, None, "×"], ["E1", None, None, None, "否"]]
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "签到.xlsx"
+    book.save(path)
+    before = snapshot(with_session)
+    r = run("import", "attendance", "S1", path, "-a", with_session)
+    assert snapshot(with_session) == before, r.output
+    assert "未参加 4" in r.output and "E1 在表中为缺考，但本期培训已登记此人" in r.output, r.output
+    book = Workbook()
+    for row in [["工号", "成绩", "结果"], ["E2", 85, "缺考"], ["E3", "缺考", "合格"], ["E4", "不及格", "合格"],
+                ["E5", "优秀", "不合格"]]:
+        book.active.append(row)
+    book.save(path)
+    r = run("import", "attendance", "S1", path, "-a", with_session)
+    assert r.exit_code == 1 and snapshot(with_session) == before, r.output
+    assert "第 2 行 结果（C列）：“缺考”表示未参加，但本行有成绩：请核对，本行未登记" in r.output
+    assert "第 3 行 成绩（B列）：“缺考”表示未参加，但本行有考核结果：请核对，本行未登记" in r.output
+    assert "第 4 行 结果（C列）：成绩栏“不及格”与结果栏“合格”不一致：请核对，本行未登记" in r.output
+    assert "第 5 行 结果（C列）：成绩栏“优秀”与结果栏“不合格”不一致：请核对，本行未登记" in r.output
+    assert "登记 0 人，更新 0，跳过 0，未参加 0，出错 4 行" in r.output
+
+
+def test_roster_leavers_in_other_words_and_a_name_on_file_with_a_space(make_archive, tmp_path):
+    """在职状态 已辞职, 已调离, 合同到期, 退休人员, 离职（2024.1）were filed as people at work (only
+    exact words counted), and 在职 beside a 离职日期 was filed as a leaver in silence. A name on
+    file written 欧阳 丽 is the sheet's 欧阳丽: no refusal for a new name, and no rename."""
+    archive = make_archive({"people/E1.toml": person("欧阳 丽")})
+    rows = [[f"N0{i}", "张三", "后厨", "厨师", "正式工", "2023-07-01", s, None]
+            for i, s in enumerate(["已辞职", "已调离", "合同到期", "退休人员", "离职（2024.1）"], 1)]
+    rows.append(["N09", "李四", "后厨", "厨师", "正式工", "2023-07-01", "在职", "2024-01-31"])
+    path = xlsx(tmp_path / "花名册.xlsx", rows,
+                headers=["工号", "姓名", "部门", "岗位", "用工形式", "入职日期", "在职状态", "离职日期"])
+    r = run("import", "roster", path, "-a", archive)
+    assert r.exit_code == 1 and "新建" not in r.output.replace("新建 0", ""), r.output
+    assert r.output.count("但没有离职日期") == 5 and "第 7 行 在职状态（G列）：在职，却有离职日期 2024-01-31：请核对，本行未导入" in r.output
+    same = xlsx(tmp_path / "改.xlsx", [["E1", "欧阳丽", "机加车间"]], headers=["工号", "姓名", "部门"])
+    before = (archive / "people/E1.toml").read_bytes()
+    r = run("import", "roster", same, "-a", archive, "--update")
+    assert r.exit_code == 0 and "E1 无变化" in r.output, r.output
+    assert (archive / "people/E1.toml").read_bytes() == before

@@ -485,7 +485,7 @@ def test_a_damaged_workbook_is_explained_alike_in_both_languages(tmp_path, make_
 
     root = make_archive({})
     bad = tmp_path / "garbage.xlsx"
-    bad.write_bytes(b"not a workbook at all")
+    bad.write_bytes(b"\x00\x07not a workbook at all\xff\xfe\x00")
     zh = CliRunner().invoke(main, ["import", "roster", str(bad), "-a", str(root), "--lang", "zh"])
     en = CliRunner().invoke(main, ["import", "roster", str(bad), "-a", str(root), "--lang", "en"])
     assert zh.exit_code == en.exit_code == 2
@@ -625,7 +625,7 @@ def test_a_file_that_is_no_workbook_says_what_it_is(archive, tmp_path):
     (tmp_path / "导出.xls").write_text("<html><body><table><tr><td>工号</td></tr></table></body></html>", "utf-8")
     said = {name: run("import", "roster", tmp_path / name, "-a", archive).output for name in ("~$花名册.xlsx", "改名.xls", "导出.xls")}
     assert "这是 Excel/WPS 打开文件时生成的临时锁文件，不是表格；请导入 花名册.xlsx" in said["~$花名册.xlsx"]
-    assert "文件实为 .xlsx（或 .ods）格式，扩展名却是 .xls；请把扩展名改为 .xlsx 后再导入" in said["改名.xls"]
+    assert "文件实为 .xlsx 格式，扩展名却是 .xls；请把扩展名改为 .xlsx 后再导入" in said["改名.xls"]
     assert "文件实为网页（HTML/XML）格式" in said["导出.xls"]
     assert sorted(p.name for p in (archive / "people").iterdir()) == ["E1.toml"]
 
@@ -636,3 +636,93 @@ def test_a_sign_in_sheet_in_two_blocks_says_what_to_do(with_session, tmp_path):
     path = xlsx(tmp_path / "签到.xlsx", [[1, "王五", None, 2, "赵六", None]], ["序号", "姓名", "签字", "序号", "姓名", "签字"])
     r = run("import", "attendance", "S1", path, "-a", with_session)
     assert r.exit_code == 2 and "姓名 列出现了两次（B 列和 E 列）；如是左右两栏排版的签到表，请把右栏的行移到左栏下方后再导入" in r.output, r.output
+
+
+def test_what_else_hr_systems_export_as_excel_is_named(archive, tmp_path):
+    """Tab-separated text, a web page in UTF-16 or opening with <meta>, an .ods named .xlsx, a
+    truncated sheet inside a good workbook: each said for what it is (the last was an internal
+    error)."""
+    import zipfile
+
+    (tmp_path / "tsv.xls").write_text("工号\t姓名\nN01\t张三\n", "utf-8")
+    (tmp_path / "utf16.xls").write_bytes("<html><table><tr><td>工号</td></tr></table></html>".encode("utf-16"))
+    (tmp_path / "meta.xls").write_text('<meta charset="utf-8"><table><tr><td>工号</td></tr></table>', "utf-8")
+    good = xlsx(tmp_path / "good.xlsx", [["E100", "王五"]], ["工号", "姓名"])
+    with zipfile.ZipFile(good) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    with zipfile.ZipFile(tmp_path / "cut.xlsx", "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data[: len(data) // 2] if name == "xl/worksheets/sheet1.xml" else data)
+    with zipfile.ZipFile(tmp_path / "ods.xlsx", "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<x/>")
+    said = {name: run("import", "roster", tmp_path / name, "-a", archive).output
+            for name in ("tsv.xls", "utf16.xls", "meta.xls", "cut.xlsx", "ods.xlsx")}
+    assert "文件实为以制表符分隔的文本" in said["tsv.xls"]
+    assert "文件实为网页（HTML/XML）格式" in said["utf16.xls"] and "文件实为网页（HTML/XML）格式" in said["meta.xls"]
+    assert "无法读取工作表“Sheet”（文件已损坏）" in said["cut.xlsx"] and "内部错误" not in said["cut.xlsx"]
+    assert "文件实为 .ods 格式，扩展名却是 .xlsx；请把扩展名改为 .ods 后再导入" in said["ods.xlsx"]
+
+
+def test_error_values_pasted_or_typed_and_a_formula_saved_empty(archive, tmp_path):
+    """#N/A pasted as a value (no formula) was read as a blank (班组 lost, exit 0) and #REF! typed
+    as text was written as the 班组; a formula whose saved result is "" (=IFERROR(…,"")) was
+    refused as having no saved result."""
+    import zipfile
+
+    path = xlsx(tmp_path / "花名册.xlsx", [["N01", "张三", "后厨", "一班", "厨师", "正式工", "2023-07-01"],
+                                          ["N02", "李四", "后厨", "#REF!", "厨师", "正式工", "2023-07-01"],
+                                          ["N03", "王五", "后厨", "x", "厨师", "正式工", "2023-07-01"]],
+                ["工号", "姓名", "部门", "班组", "岗位", "用工形式", "入职日期"])
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(r'<c r="D2" t="inlineStr"><is><t>[^<]*</t></is></c>', '<c r="D2" t="e"><v>#N/A</v></c>', sheet)
+    sheet = re.sub(r'<c r="D3" t="e"><v>#REF!</v></c>', '<c r="D3" t="inlineStr"><is><t>#REF!</t></is></c>', sheet)
+    sheet = re.sub(r'<c r="D4" t="inlineStr"><is><t>x</t></is></c>',
+                   '<c r="D4" t="str"><f>IFERROR(1/0,"")</f><v></v></c>', sheet)
+    assert sheet.count('t="e"') == 1 and sheet.count("IFERROR") == 1, sheet
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    r = run("import", "roster", path, "-a", archive)
+    assert "第 2 行 班组（D列）：公式的结果是错误值 #N/A" in r.output and "第 3 行 班组（D列）：公式的结果是错误值 #REF!" in r.output
+    assert "新建 N03 王五" in r.output and "team" not in (archive / "people/N03.toml").read_text("utf-8"), r.output
+    assert not (archive / "people/N01.toml").exists() and not (archive / "people/N02.toml").exists()
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "ods"])
+def test_merged_cells_in_every_format_and_never_over_spare_rows(archive, tmp_path, suffix, converted_rosters):
+    """A department merged down over its people in an .ods was lost (the reader gives no merged
+    cells of an .ods); a merge reaching over the spare numbered rows under the last person made
+    them rows of their own, each "缺少工号"."""
+    import shutil
+    import subprocess
+
+    path = xlsx(tmp_path / "花名册.xlsx", [[1, "N01", "张三", "后厨", "厨师", "正式工", "2023-07-01"],
+                                          [2, "N02", "李四", None, "厨师", "正式工", "2023-07-01"],
+                                          [3, None, None, None, None, None, None], [4, None, None, None, None, None, None]],
+                ["序号", "工号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
+    book = load_workbook(path)
+    book.active.merge_cells("D2:D5")
+    book.save(path)
+    if suffix == "ods":
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        subprocess.run([soffice, "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(path)],
+                       check=True, capture_output=True, timeout=120)
+        path = tmp_path / "花名册.ods"
+    r = run("import", "roster", path, "-a", archive)
+    assert r.exit_code == 0 and "新建 N02 李四" in r.output, r.output
+    assert 'department = "后厨"' in (archive / "people/N02.toml").read_text("utf-8")
+
+
+def test_two_names_of_one_field_read_the_first_listed_and_say_so(archive, tmp_path):
+    """上岗日期 beside 到岗日期 refused the whole roster ("到岗日期 列出现了两次", with a sign-in
+    sheet's advice): 上岗日期 is read, and the note says 到岗日期 was not."""
+    path = xlsx(tmp_path / "花名册.xlsx", [["N01", "张三", "后厨", "厨师", "正式工", "2023-07-01", "2023-07-01", "2023-07-10"]],
+                ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期", "到岗日期", "上岗日期"])
+    r = run("import", "roster", path, "-a", archive)
+    assert r.exit_code == 0, r.output
+    assert "G 列“到岗日期”与 H 列“上岗日期”是同一项，读取“上岗日期”，未读取“到岗日期”" in r.output
+    assert "on_post = 2023-07-10" in (archive / "people/N01.toml").read_text("utf-8")

@@ -33,15 +33,25 @@ ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
 }
 #: expected columns that no field reads
 KNOWN_EXTRA = ("序号", "部门", "车间", "班组", "岗位", "工种", "签到时间", "身份证号")
-#: the words a sign-in or score sheet says "did not attend" with (缺考, 请假, 病假 ...), in 成绩, 结果,
-#: 签字, or 备注 without a score or result
-ABSENT = frozenset({"缺考", "缺席", "缺勤", "缺课", "未参加", "未参训", "未参考", "未到", "未签到", "请假", "病假", "事假",
-                    "公假", "婚假", "产假", "丧假", "休假", "旷工", "旷课", "absent"})
+#: the words a sign-in or score sheet says "did not attend" with, in 成绩, 结果, 签字, or 备注 without
+#: a score or result: anywhere in the cell (病假半天, 请假（病）, 因病请假) ...
+ABSENT = ("缺考", "缺席", "缺勤", "缺课", "旷考", "旷工", "旷课", "未参加", "未参训", "未参考", "未签到", "未到场", "未出席",
+          "没来", "没到", "请假", "病假", "事假", "公假", "婚假", "产假", "丧假", "年假", "休假", "探亲假", "调休", "出差",
+          "absent")
+#: ... or as the whole cell (未到 inside a note may be 证书未到期); in 签字/签到, a cross or a no
+ABSENT_ALONE = frozenset({"未到", "缺"})
+NOT_SIGNED = frozenset({"×", "✗", "✘", "╳", "x", "否", "无", "未签"})
+_ABSENT = re.compile("|".join(ABSENT))
 
 
-def is_absent(value: Any) -> bool:
-    """Whether a cell says the person did not attend (spaces aside: 请 假)."""
-    return isinstance(value, str) and "".join(value.split()).lower() in ABSENT
+def is_absent(value: Any, signature: bool = False) -> bool:
+    """Whether a cell says the person did not attend (spaces aside: 请 假); `signature`: a 签字 or
+    签到 cell, where × and 否 say it too (a tick or a name is a signature)."""
+    if not isinstance(value, str):
+        return False
+    text = "".join(value.split()).lower()
+    return bool(text) and (_ABSENT.search(text) is not None or text in ABSENT_ALONE
+                           or (signature and text in NOT_SIGNED))
 #: results that pass after a retake, kept as the attendee's note
 _RETAKE = re.compile(r"^\s*补考\s*(合格|通过)\s*$")
 #: results given as a grade: a pass (the grade kept as the attendee's note), or a fail
@@ -80,7 +90,7 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     """Add the attendees of session `sid` listed in the sheet at `path`."""
     sheet = read_sheet(path, ATTENDANCE_HEADERS, ("person", "name"), sheet_name, known=KNOWN_EXTRA, as_shown=("person",))
     report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, hidden_rows=sheet.hidden_rows, footer=sheet.footer,
-                          sheet=sheet.name)
+                          sheet=sheet.name, notes=list(sheet.notes))
     _, _, data = ed.read("session", sid)
     is_assessed = assessed(data)
     pass_mark = pass_mark_of(ed, data)  # a session without its own takes the archive's
@@ -169,37 +179,54 @@ def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | Non
         pid = _person(ed, cells)
     except InputError as exc:
         errors.append(row_error(sheet, row, "person" if not is_blank(cells.get("person")) else "name", exc.zh, exc.en))
-    signed = cells.get("signed")
-    if is_absent(signed):  # 请假 where the signature would be: absent, unless the row records a result
-        given = [k for k in ("score", "passed") if not is_blank(cells.get(k))]
-        if not given:
-            return errors, pid, None
-        errors.append(row_error(sheet, row, "signed", f"签字栏写着“{str(signed).strip()}”，却有{'成绩' if given[0] == 'score' else '考核结果'}："
-                                                      "请核对，本行未登记",
-                                f"the signature cell says {str(signed).strip()} (absent) but the row has a "
-                                f"{'score' if given[0] == 'score' else 'result'}: check it; this row was not listed"))
-        return errors, pid, {}
-    for key in ("score", "passed", "hours", "note"):
+    results: dict[str, dict | None] = {}  # 成绩 and 结果 as read; None: the cell says absent
+    for key in ("score", "passed"):
         value = cells.get(key)
         if is_blank(value) or (row, key) in sheet.formula_errors:
             continue
-        if key == "note" and is_absent(value) and "score" not in entry and "passed" not in entry:
-            return errors, pid, None  # 缺考 written in 备注, no score or result: absent, as in the 成绩 column
         try:
-            if key in ("score", "passed"):
-                result = _result(value)
-                if "note" in result and not is_blank(cells.get("note")):
-                    result.pop("note")
-                entry.update(result)
-            elif key == "hours":  # 3 or 3学时, as a score may be 85分
-                m = _HOURS.match(str(value).strip()) if isinstance(value, str) else None
-                entry["hours"] = parse_number(m.group(1) if m else value)
-            else:
-                entry["note"] = str(value).strip()
+            results[key] = _result(value)
         except Absent:
-            return errors, pid, None
+            results[key] = None
         except InputError as exc:
             errors.append(row_error(sheet, row, key, exc.zh, exc.en))
+    given = [k for k, v in results.items() if v is not None]
+    said_absent = [(k, cells.get(k)) for k, v in results.items() if v is None]
+    if is_absent(cells.get("signed"), signature=True):  # 请假 or × where the signature would be
+        said_absent.append(("signed", cells.get("signed")))
+    if said_absent and given:  # one cell says absent, another gives a result: which is true is not ours to choose
+        where, word = said_absent[0]
+        other = "成绩" if given[0] == "score" else "考核结果"
+        errors.append(row_error(sheet, row, where, f"“{str(word).strip()}”表示未参加，但本行有{other}：请核对，本行未登记",
+                                f"\"{str(word).strip()}\" says the person did not attend, but the row has a "
+                                f"{'score' if given[0] == 'score' else 'result'}: check it; this row was not listed"))
+        return errors, pid, {}
+    if said_absent:
+        return errors, pid, None
+    verdicts = {k: results[k]["passed"] for k in given if "passed" in results[k]}
+    if len(set(verdicts.values())) > 1:  # 不及格 in 成绩, 合格 in 结果: never written as either
+        errors.append(row_error(sheet, row, "passed", f"成绩栏“{str(cells.get('score')).strip()}”与结果栏“"
+                                                      f"{str(cells.get('passed')).strip()}”不一致：请核对，本行未登记",
+                                f"the score cell \"{str(cells.get('score')).strip()}\" and the result cell "
+                                f"\"{str(cells.get('passed')).strip()}\" disagree: check it; this row was not listed"))
+        return errors, pid, {}
+    for key in given:
+        result = dict(results[key])
+        if "note" in result and (not is_blank(cells.get("note")) or "note" in entry):
+            result.pop("note")
+        entry.update(result)
+    note = cells.get("note")
+    if not is_blank(note) and (row, "note") not in sheet.formula_errors:
+        if is_absent(note) and not given:
+            return errors, pid, None  # 缺考 written in 备注, no score or result: absent, as in the 成绩 column
+        entry["note"] = str(note).strip()
+    hours = cells.get("hours")
+    if not is_blank(hours) and (row, "hours") not in sheet.formula_errors:
+        try:  # 3 or 3学时, as a score may be 85分
+            m = _HOURS.match(str(hours).strip()) if isinstance(hours, str) else None
+            entry["hours"] = parse_number(m.group(1) if m else hours)
+        except InputError as exc:
+            errors.append(row_error(sheet, row, "hours", exc.zh, exc.en))
     return errors, pid, entry
 
 

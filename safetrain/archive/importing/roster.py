@@ -50,8 +50,10 @@ ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
 #: a column saying whether someone still works there (在职/离职): no field of a person file (the day
 #: they left is), read so that a leaver without a 离职日期 is never written as someone at work
 STATUS_HEADERS = ("在职状态", "人员状态", "在岗状态", "员工状态", "在职情况", "状态")
-LEAVER_WORDS = frozenset({"离职", "已离职", "辞职", "自离", "辞退", "开除", "解聘", "解除合同", "解除劳动合同", "退休", "已退休",
-                          "调离", "离岗"})
+#: what such a column says of a leaver, anywhere in the cell (已辞职, 离职（2024.1）, 退休人员, 合同到期)
+_LEAVER = re.compile("离职|辞职|自离|辞退|开除|解聘|解除|退休|调离|离岗|合同到期|合同终止|死亡|去世")
+#: ... and of someone at work
+_AT_WORK = re.compile("^(在职|在岗|正常|试用|实习中|在册)")
 #: headers of columns that are no field but are expected on a roster (not reported as ignored)
 KNOWN_EXTRA = ("序号", "性别", "出生日期", "年龄", "学历", "联系电话", "手机号", "手机号码", "民族", "籍贯", "家庭住址")
 #: the longest text a cell may give a field (a longer one is a pasted paragraph, not a name)
@@ -177,7 +179,7 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
             f"{path}: the roster has no 工号 (id) column. Use --id-from 序号 to take the ids from a column, or "
             "--id-prefix E to number people E0001, E0002, ... (listed before anything is written)")
     report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, hidden_rows=sheet.hidden_rows, footer=sheet.footer,
-                          sheet=sheet.name, rows=0)
+                          sheet=sheet.name, rows=0, notes=list(sheet.notes))
     made = _IdMaker(ed, id_prefix) if id_prefix and "id" not in sheet.columns else None
     if id_prefix and made is None:
         col = sheet.columns["id"]
@@ -326,10 +328,15 @@ def _read_row(sheet: Sheet, row: int, cells: dict, made_ids: bool = False) -> tu
         except InputError as exc:
             errors.append(row_error(sheet, row, key, exc.zh, exc.en))
     said = "".join(str(status).split()) if status is not None else ""
-    if said in LEAVER_WORDS and "left" not in values and not any(e.column.startswith(_label(sheet, "left")[0]) for e in errors):
+    left_said = any(e.column.startswith(_label(sheet, "left")[0]) for e in errors)
+    if said and _LEAVER.search(said) and "left" not in values and not left_said:
         errors.append(row_error(sheet, row, "status", f"{said}，但没有离职日期：填写离职日期后再导入（否则会作为在职人员建档）",
                                 f"{said} (left), but no 离职日期 (date left): give it and import again (else the person "
                                 "would be filed as working here)"))
+    elif said and _AT_WORK.match(said) and not _LEAVER.search(said) and "left" in values:
+        errors.append(row_error(sheet, row, "status", f"{said}，却有离职日期 {values['left']}：请核对，本行未导入",
+                                f"{said} (at work), yet a 离职日期 (date left) {values['left']} is given: check it; this "
+                                "row was not imported"))
     if pid is None and made_ids:
         if not any(e.column.startswith(_label(sheet, "name")[0]) for e in errors):
             name = PERSON.fields["name"]
@@ -426,6 +433,9 @@ def _history_kept(ed: Editor, pid: str, data: dict, values: dict) -> tuple[str, 
         for k in named:
             del values[k]
     name = values.get("name")
+    if name is not None and name == name_text(data.get("name")):  # 欧阳 丽 on file is 欧阳丽 in the sheet: the same
+        del values["name"]
+        name = None
     if name is not None and name != data.get("name") and not (
             values.get("id_number") and values.get("id_number") == data.get("id_number")):
         return ("name", f"工号 {pid} 在档案中是 {data.get('name')}，表中是 {name}，未更新：如确为改名，请在表中填写其身份证号以便核对",

@@ -58,6 +58,7 @@ class Sheet:
     hidden_rows: list[int] = field(default_factory=list)  # hidden (filtered out) rows below the header, not read
     footer: list[int] = field(default_factory=list)  # footer rows left out (制表人 ...)
     header_row: int = 1
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) about the whole sheet
 
 
 def normalise_header(text: Any) -> str:
@@ -103,15 +104,15 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
                              f"(a column for {' or '.join(anchors)} is needed){which_en}")
     quiet = {normalise_header(k) for k in known}
     header, first = _grouped_header(grid, header_at, lookup, frozenset(quiet))
-    columns, index_of, ignored = _columns(path, header, lookup)
+    columns, index_of, ignored, notes = _columns(path, header, lookup, headers)
     shown = [c for c, key in index_of.items() if key in as_shown]
     concealed: set[int] = set()
     if suffix in (".xlsx", ".xlsm"):
         if shown:
             _as_shown(path, name, grid, first, shown)
         concealed = _hidden_rows(path, name)
-    elif suffix == ".ods":
-        formulas, concealed = _ods_cells(path, name, grid, first, shown)
+    elif suffix == ".ods":  # (the reader gives no merged cells of an .ods: they come from its content.xml too)
+        formulas, concealed, merged = _ods_cells(path, name, grid, first, shown)
     elif suffix == ".xls":
         formulas, concealed = _xls_cells(path, name, grid, first, shown)
     ignored = [h for h in ignored if normalise_header(h) not in quiet]
@@ -132,7 +133,11 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
             continue
         rows.append((r + 1, cells))
     formula_errors = {(r + 1, index_of[c]): msg for (r, c), msg in formulas.items() if c in index_of}
-    return Sheet(name, columns, rows, ignored, formula_errors, hidden, hidden_rows, footer, first)
+    for r, cells in rows:  # an error value pasted as text (#REF!, #N/A): no value of a field either
+        for key, value in cells.items():
+            if isinstance(value, str) and _ERROR_TEXT.fullmatch(value):
+                formula_errors.setdefault((r, key), _error_value(value))
+    return Sheet(name, columns, rows, ignored, formula_errors, hidden, hidden_rows, footer, first, notes)
 
 
 def _header_row(grid: list[list[Any]], lookup: dict[str, str], anchors: tuple[str, ...]) -> int | None:
@@ -195,26 +200,52 @@ def _grouped_header(grid: list[list[Any]], at: int, lookup: dict[str, str],
     return header, at + 1
 
 
-def _columns(path: Path, header: list[Any], lookup: dict[str, str]):
+def _columns(path: Path, header: list[Any], lookup: dict[str, str], headers: dict[str, tuple[str, ...]]):
+    """The columns read (key -> Column, index -> key), the headers naming no field, and notes. Two
+    columns of one field under different names (上岗日期 and 到岗日期, 部门 and 科室): the name
+    listed first in `headers` is read, the other said and left; under one name, refused."""
     columns: dict[str, Column] = {}
     index_of: dict[int, str] = {}
     ignored: list[str] = []
+    notes: list[tuple[str, str]] = []
+
+    def rank(key: str, text: str) -> int:
+        names = [normalise_header(h) for h in (*headers.get(key, ()), key)]
+        said = normalise_header(text)
+        return next((i for i, n in enumerate(names) if n == said or n == normalise_header(_HEADER_NOTE.sub("", text))),
+                    len(names))
+
     for c, value in enumerate(header):
         if value is None or not str(value).strip():
             continue
         key = _field(value, lookup)
+        text = str(value).strip()
         if key is None:
-            ignored.append(str(value).strip())
+            ignored.append(text)
             continue
-        if key in columns:  # a sheet laid out in two blocks side by side (序号 姓名 签字 | 序号 姓名 签字) too
-            raise SafetrainError(f"{path}：{columns[key].header} 列出现了两次（{columns[key].letter} 列和 {column_letter(c)} 列）；"
-                                 "如是左右两栏排版的签到表，请把右栏的行移到左栏下方后再导入",
-                                 f"{path}: the {key} column appears twice (columns {columns[key].letter} and "
-                                 f"{column_letter(c)}); for a sheet laid out in two blocks side by side, move the right "
-                                 "block's rows below the left one's and import again")
-        columns[key] = Column(key, str(value).strip(), column_letter(c))
+        if key in columns:
+            was = columns[key]
+            if normalise_header(was.header) == normalise_header(text):
+                # one header twice: a sheet laid out in two blocks side by side (序号 姓名 签字 | 序号 姓名 签字)
+                raise SafetrainError(f"{path}：{was.header} 列出现了两次（{was.letter} 列和 {column_letter(c)} 列）；"
+                                     "如是左右两栏排版的签到表，请把右栏的行移到左栏下方后再导入",
+                                     f"{path}: the {was.header} column appears twice (columns {was.letter} and "
+                                     f"{column_letter(c)}); for a sheet laid out in two blocks side by side, move the "
+                                     "right block's rows below the left one's and import again")
+            keep, drop = (was, Column(key, text, column_letter(c))) if rank(key, was.header) <= rank(key, text) \
+                else (Column(key, text, column_letter(c)), was)
+            notes.append((f"{drop.letter} 列“{drop.header}”与 {keep.letter} 列“{keep.header}”是同一项，读取“{keep.header}”，"
+                          f"未读取“{drop.header}”",
+                          f"column {drop.letter} \"{drop.header}\" and column {keep.letter} \"{keep.header}\" are one "
+                          f"field: \"{keep.header}\" is read, \"{drop.header}\" is not"))
+            if keep is not was:
+                columns[key] = keep
+                index_of = {i: k for i, k in index_of.items() if not (k == key)}
+                index_of[c] = key
+            continue
+        columns[key] = Column(key, text, column_letter(c))
         index_of[c] = key
-    return columns, index_of, ignored
+    return columns, index_of, ignored, notes
 
 
 def _is_footer(row: list[Any]) -> bool:
@@ -255,7 +286,9 @@ def _fill_merged(grid: list[list[Any]], merged: list, first: int) -> None:
             continue
         value = grid[r0][c0]
         for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
-            if c0 < len(grid[r]) and grid[r][c0] is None:
+            # a spare row under the merge (序号 alone, the rest blank) stays blank: no one's row
+            if c0 < len(grid[r]) and grid[r][c0] is None and any(
+                    v is not None for i, v in enumerate(grid[r]) if i != c0 and not isinstance(v, (int, float))):
                 grid[r][c0] = value
 
 
@@ -320,9 +353,13 @@ def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict
         else:
             raise SafetrainError(f"{path}：没有名为 {sheet} 的工作表（有：{'、'.join(m.name for m in sheets)}）",
                                  f"{path}: no sheet named {sheet} (there are: {', '.join(m.name for m in sheets)})")
-        data = book.get_sheet_by_name(name)
-        grid = [[None if v == "" else v for v in row] for row in data.to_python(skip_empty_area=False)]
-        merged = list(data.merged_cell_ranges or [])
+        try:
+            data = book.get_sheet_by_name(name)
+            grid = [[None if v == "" else v for v in row] for row in data.to_python(skip_empty_area=False)]
+            merged = list(data.merged_cell_ranges or [])
+        except Exception as exc:  # the sheet itself damaged (its XML cut short) in a workbook that opened
+            raise SafetrainError(f"{path}：无法读取工作表“{name}”（文件已损坏）",
+                                 f"{path}: cannot read the sheet \"{name}\" (the file is damaged: {exc})") from None
     finally:
         book.close()
     formulas = _unsaved_formulas(path, name, grid) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
@@ -342,19 +379,63 @@ def _what_it_is(path: Path) -> tuple[str, str]:
     except OSError:
         head = b""
     suffix = path.suffix.lower()
-    if head.startswith(b"PK\x03\x04") and suffix == ".xls":
-        return ("文件实为 .xlsx（或 .ods）格式，扩展名却是 .xls；请把扩展名改为 .xlsx 后再导入",
-                "the file is an .xlsx (or .ods) named .xls; rename it to .xlsx and import again")
+    if head.startswith(b"PK\x03\x04"):
+        real = _zip_kind(path)
+        if real is not None and real != suffix.lstrip("."):
+            return (f"文件实为 .{real} 格式，扩展名却是 {suffix}；请把扩展名改为 .{real} 后再导入",
+                    f"the file is an .{real} named {suffix}; rename it to .{real} and import again")
     if head.startswith(b"\xd0\xcf\x11\xe0") and suffix != ".xls":
         return (f"工作簿设置了打开密码（加密），或实为 .xls（Excel 97–2003）格式而扩展名是 {suffix}："
                 "请在 Excel 或 WPS 中去掉密码后另存为 .xlsx，或把扩展名改为 .xls",
                 f"the workbook has a password to open it (encrypted), or is an .xls (Excel 97–2003) named {suffix}: "
                 "remove the password in Excel or WPS and save it as .xlsx, or rename it to .xls")
-    if re.match(rb"\s*(<!doctype html|<html|<\?xml|<table)", head.lstrip(b"\xef\xbb\xbf"), re.I):
+    text = _text_of(head)
+    if text is not None and re.match(r"\s*<(!doctype|html|\?xml|table|meta|head|body|style|!--)", text, re.I):
         return ("文件实为网页（HTML/XML）格式，是某些系统导出的“Excel”；请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入",
                 "the file is a web page (HTML/XML), as some systems export \"Excel\"; open it in Excel or WPS and "
                 "save it as .xlsx")
+    if text is not None and "\t" in text:
+        return ("文件实为以制表符分隔的文本，是某些系统导出的“Excel”；请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入",
+                "the file is tab-separated text, as some systems export \"Excel\"; open it in Excel or WPS and save "
+                "it as .xlsx")
+    if text is not None:
+        return ("文件实为纯文本，不是工作簿；如是逗号分隔的表格，请把扩展名改为 .csv",
+                "the file is plain text, no workbook; if it is comma-separated, rename it to .csv")
     return "文件已损坏、加密，或不是 Excel/WPS 工作簿", "damaged, encrypted, or no Excel/WPS workbook"
+
+
+def _zip_kind(path: Path) -> str | None:
+    """xlsx or ods, by what a zip file holds (a workbook under another suffix); None for another zip."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if "mimetype" in names and z.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                return "ods"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    return None
+
+
+def _text_of(head: bytes) -> str | None:
+    """The first bytes of a file as text (UTF-8, or UTF-16 by its byte-order mark), or None for binary."""
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"\xef\xbb\xbf", "utf-8")):
+        if head.startswith(bom):
+            return head[len(bom):].decode(encoding, "ignore")
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of what was read
+            try:
+                text = head.decode("gb18030")
+            except UnicodeDecodeError:
+                return None
+        else:
+            text = head[:exc.start].decode("utf-8")
+    return text if text and all(ch.isprintable() or ch in "\t\r\n" for ch in text) else None
 
 
 _LITERAL = re.compile(r'"([^"]*)"|\\(.)')
@@ -366,6 +447,10 @@ _ODS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
 _ID_SHOWN = re.compile(r"[A-Za-z\-_/]*\d+[A-Za-z\-_/]*")
 
 
+#: Excel's error values, as a cell shows them
+_ERROR_TEXT = re.compile(r"#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)")
+
+
 def _error_value(value: str) -> tuple[str, str]:
     return (f"公式的结果是错误值 {value}（如 #N/A 是查找没有找到对应的值），请在表中改正后再导入",
             f"the formula's result is the error {value} (#N/A: a lookup found nothing); correct it in the sheet "
@@ -373,11 +458,11 @@ def _error_value(value: str) -> tuple[str, str]:
 
 
 def _ods_cells(path: Path, name: str, grid: list[list[Any]], first: int,
-               columns: list[int]) -> tuple[dict[tuple[int, int], tuple[str, str]], set[int]]:
+               columns: list[int]) -> tuple[dict[tuple[int, int], tuple[str, str]], set[int], list]:
     """What the reader does not give of an .ods sheet, from its content.xml: the cells whose formula
     gave an error value (#N/A; read as blank), the text a number in `columns` shows (000120 for
-    120 in a 工号 column formatted 000000), put into `grid` from row index `first`, and the
-    numbers of the rows hidden or filtered out."""
+    120 in a 工号 column formatted 000000), put into `grid` from row index `first`, the
+    numbers of the rows hidden or filtered out, and the merged cells (as calamine gives them)."""
     import zipfile
 
     from lxml import etree
@@ -385,6 +470,7 @@ def _ods_cells(path: Path, name: str, grid: list[list[Any]], first: int,
     t, o, x, p = (f"{{{_ODS[k]}}}" for k in ("table", "office", "calcext", "text"))
     errors: dict[tuple[int, int], tuple[str, str]] = {}
     hidden: set[int] = set()
+    merges: list = []
     wanted = set(columns)
     try:
         with zipfile.ZipFile(path) as z, z.open("content.xml") as fh:
@@ -415,6 +501,10 @@ def _ods_cells(path: Path, name: str, grid: list[list[Any]], first: int,
                             break
                 elif tag in (f"{t}table-cell", f"{t}covered-table-cell") and event == "end":
                     span = int(el.get(f"{t}number-columns-repeated", "1"))
+                    down = int(el.get(f"{t}number-rows-spanned", "1"))
+                    if down > 1:
+                        across = int(el.get(f"{t}number-columns-spanned", "1"))
+                        merges.append(((r, c), (r + down - 1, c + across - 1)))
                     error = el.get(f"{x}value-type") == "error"
                     if error or (c in wanted and r >= first and el.get(f"{o}value-type") == "float"):
                         text = "\n".join("".join(q.itertext()) for q in el.iter(f"{p}p")).strip()
@@ -429,8 +519,8 @@ def _ods_cells(path: Path, name: str, grid: list[list[Any]], first: int,
                     c += span
                     el.clear()
     except (KeyError, zipfile.BadZipFile, OSError, etree.XMLSyntaxError, ValueError):
-        return errors, hidden
-    return errors, hidden
+        return errors, hidden, merges
+    return errors, hidden, merges
 
 
 def _xls_cells(path: Path, name: str, grid: list[list[Any]], first: int,
@@ -536,9 +626,12 @@ def _unsaved_formulas(path: Path, name: str, grid: list[list[Any]]) -> dict[tupl
         errors = {}
         for r, row in enumerate(book[name].iter_rows()):
             for c, cell in enumerate(row):
-                if getattr(cell, "data_type", None) == "f" and (r >= len(grid) or c >= len(grid[r]) or grid[r][c] is None):
+                kind = getattr(cell, "data_type", None)
+                if kind == "f" and (r >= len(grid) or c >= len(grid[r]) or grid[r][c] is None):
                     errors[(r, c)] = ("公式单元格没有保存的计算结果（请在 Excel 中打开并保存，或填入数值）",
                                       "a formula cell without a saved result (open and save the file in Excel, or type the value)")
+                elif kind == "e":  # an error value pasted as a value (no formula): the reader gives a blank
+                    errors[(r, c)] = _error_value(str(cell.value))
     finally:
         book.close()
     if errors:  # a result saved, but an error value (#N/A of a lookup that found nothing): say which
@@ -549,6 +642,8 @@ def _unsaved_formulas(path: Path, name: str, grid: list[list[Any]]) -> dict[tupl
                 for c, cell in enumerate(row):
                     if (r, c) in errors and getattr(cell, "data_type", None) == "e":
                         errors[(r, c)] = _error_value(cell.value)
+                    elif (r, c) in errors and getattr(cell, "data_type", None) == "str":
+                        del errors[(r, c)]  # a text result saved empty (=IFERROR(…,"")): a blank cell
         finally:
             book.close()
     return errors
@@ -564,7 +659,7 @@ def _holds_formulas(path: Path) -> bool:
                     with z.open(info) as fh:
                         tail = b""
                         while chunk := fh.read(1 << 20):
-                            if re.search(rb"<(?:\w+:)?f[ >/]", tail + chunk):
+                            if re.search(rb"<(?:\w+:)?f[ >/]|\bt=\"e\"", tail + chunk):
                                 return True
                             tail = chunk[-8:]
     except (zipfile.BadZipFile, OSError):
