@@ -456,8 +456,9 @@ def test_attendance_absent_in_the_note_column_and_absent_for_someone_listed(with
         r = run("import", "attendance", "S1", path, "-a", with_session, *update, "--lang", "en")
         assert session_file.read_bytes() == before
         assert r.exit_code == 1 and "no score or result" not in r.output, r.output
-        assert f"{path}: row 3, 工号 (column A): E1 is absent in the sheet but listed in the session" in r.output, r.output
-        assert "row 2" in r.output and "E2" in r.output and r.output.count("is absent in the sheet") == 1, r.output
+        assert f"{path}: row 3, 成绩 (column C): E1 did not attend by the sheet (缺考) but is listed in the session" \
+            in r.output, r.output
+        assert "row 2" in r.output and "E2" in r.output and r.output.count("did not attend by the sheet") == 1, r.output
 
 
 def test_attendance_every_word_of_absence_is_an_absence(with_session, tmp_path):
@@ -471,7 +472,7 @@ def test_attendance_every_word_of_absence_is_an_absence(with_session, tmp_path):
     ws.append(["E3", None, None, "病 假", None])
     ws.append(["E4", None, None, None, "请假"])
     ws.append(["E5", None, 80, None, "请假"])
-    ws.append([None, "赵六", None, "旷工", None])
+    ws.append([None, "王五", None, "旷工", None])  # E3 again: a repeat, as a row giving a result would be
     path = tmp_path / "签到.xlsx"
     book.save(path)
     before = snapshot(with_session)
@@ -479,9 +480,10 @@ def test_attendance_every_word_of_absence_is_an_absence(with_session, tmp_path):
     assert r.exit_code == 1, r.output
     assert snapshot(with_session) == before  # nobody listed
     assert [line for line in r.output.splitlines() if "未参加，未登记" in line] == [
-        "第 2 行 E2：未参加，未登记", "第 3 行 E3：未参加，未登记", "第 4 行 E4：未参加，未登记", "第 6 行 E5：未参加，未登记"]
+        "第 2 行 E2：未参加，未登记", "第 3 行 E3：未参加，未登记", "第 4 行 E4：未参加，未登记"]
     assert f"{path} 第 5 行 签字（E列）：“请假”表示未参加，但本行有成绩：请核对，本行未登记" in r.output
-    assert "登记 0 人，更新 0，跳过 0，未参加 4，出错 1 行" in r.output
+    assert f"{path} 第 6 行 姓名（B列）：人员 E3 与第 3 行重复" in r.output
+    assert "登记 0 人，更新 0，跳过 0，未参加 3，出错 2 行" in r.output
     ws.delete_rows(2, 5)
     ws.append(["E2", None, 85, "迟到", "李梅"])
     book.save(path)
@@ -564,7 +566,7 @@ def test_attendance_absence_said_in_more_words_and_cells_that_disagree(with_sess
     before = snapshot(with_session)
     r = run("import", "attendance", "S1", path, "-a", with_session)
     assert snapshot(with_session) == before, r.output
-    assert "未参加 4" in r.output and "E1 在表中为缺考，但本期培训已登记此人" in r.output, r.output
+    assert "未参加 4" in r.output and "第 6 行 签字（E列）：E1 在表中为未参加（否），但本期培训已登记此人" in r.output, r.output
     book = Workbook()
     for row in [["工号", "成绩", "结果"], ["E2", 85, "缺考"], ["E3", "缺考", "合格"], ["E4", "不及格", "合格"],
                 ["E5", "优秀", "不合格"]]:
@@ -597,3 +599,64 @@ def test_roster_leavers_in_other_words_and_a_name_on_file_with_a_space(make_arch
     r = run("import", "roster", same, "-a", archive, "--update")
     assert r.exit_code == 0 and "E1 无变化" in r.output, r.output
     assert (archive / "people/E1.toml").read_bytes() == before
+
+
+def test_attendance_third_round_a_number_in_the_result_column_and_evidence_of_attendance(with_session, tmp_path):
+    """A 1/0 是否合格 column replaced the score (85 with 1 written as score = 1; 45 with 90分 as a
+    pass), exit 0: a result column reads 1/0 as yes/no and refuses a score. A note of 缺考 alone beside
+    a score was written as attendance; a note mentioning an absence beside a signature or 学时 made
+    the person absent; 合格（请假后补考） was an absence; 未签字 in 签名 a signature; one person
+    present in one row and absent in another was both."""
+    def sheet(rows):
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        path = tmp_path / f"s{len(list(tmp_path.iterdir()))}.xlsx"
+        book.save(path)
+        return path
+
+    before = snapshot(with_session)
+    r = run("import", "attendance", "S1", sheet([["工号", "成绩", "是否合格"], ["E2", 85, 1], ["E3", 45, "90分"],
+                                                 ["E5", 92, 0]]), "-a", with_session, "--dry-run")
+    assert "第 3 行 是否合格（C列）：结果栏应为 合格/不合格，不是分数 90分：分数请填在成绩栏" in r.output, r.output
+    assert "将登记 E2 王五" not in r.output  # (E2 is 李梅)
+    assert "成绩 85" in r.output and "成绩 1" not in r.output
+    assert "第 4 行 是否合格（C列）：成绩 92 达到合格线" in r.output
+    r = run("import", "attendance", "S1", sheet([["工号", "成绩", "结果", "备注"], ["E2", 0, None, "缺考"],
+                                                 ["E3", 85, "合格", "旷考"], ["E5", None, "合格（请假后补考）", None]]),
+            "-a", with_session, "--dry-run")
+    assert "第 2 行 备注（D列）：“缺考”表示未参加，但本行有成绩：请核对，本行未登记" in r.output, r.output
+    assert "第 3 行 备注（D列）：“旷考”表示未参加，但本行有成绩" in r.output
+    assert "将登记 E5 赵六" in r.output and "合格（请假后补考）" in r.output
+    r = run("import", "attendance", "S1", sheet([["工号", "成绩", "学时", "签字", "备注"], ["E2", 90, 0.5, "李梅", "请假半天"],
+                                                 ["E3", 80, None, "王五", "出差回来补训"], ["E5", None, None, "未签字", None],
+                                                 ["E4", 85, None, None, None], ["E4", "缺考", None, None, None]]),
+            "-a", with_session)
+    assert "已登记 E2 李梅" in r.output and "已登记 E3 王五" in r.output and "第 4 行 E5：未参加，未登记" in r.output, r.output
+    assert "第 6 行 工号（A列）：人员 E4 与第 5 行重复" in r.output
+    text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
+    assert 'note = "请假半天"' in text and '"E5"' not in text
+    assert snapshot(with_session) != before
+
+
+def test_attendance_update_never_makes_a_failing_score_a_pass(with_session, tmp_path):
+    """--update with 合格 over a score of 50 on file wrote passed = true beside it: a pass it is not."""
+    assert run("attend", "S1", "E2", "--score", "50", "-a", with_session).exit_code == 0
+    path = xlsx(tmp_path / "结果.xlsx", [["E2", "合格"]], headers=["工号", "结果"])
+    before = (with_session / "sessions/2023/S1.toml").read_bytes()
+    r = run("import", "attendance", "S1", path, "-a", with_session, "--update")
+    assert r.exit_code == 1 and "档案中成绩 50 低于合格线 60，表中却为合格" in r.output, r.output
+    assert (with_session / "sessions/2023/S1.toml").read_bytes() == before
+
+
+def test_roster_leavers_third_round(make_archive, tmp_path):
+    """辞工, 离厂, 劝退, 终止劳动合同, 除名, resigned were filed as at work; 退休返聘 and 未离职 (at work)
+    were told to give a date of leaving; a status saying neither is written and said."""
+    archive = make_archive({"people/E1.toml": person()})
+    rows = [[f"N{i}", f"新人{i}", "后厨", "厨师", "正式工", "2024-01-01", s]
+            for i, s in enumerate(["辞工", "离厂", "劝退", "终止劳动合同", "除名", "resigned", "退休返聘", "未离职", "长假"])]
+    path = xlsx(tmp_path / "花名册.xlsx", rows, headers=["工号", "姓名", "部门", "岗位", "用工形式", "入职日期", "在职状态"])
+    r = run("import", "roster", path, "-a", archive)
+    assert r.output.count("但没有离职日期") == 6, r.output
+    assert "新建 N6 新人6" in r.output and "新建 N7 新人7" in r.output and "新建 N8 新人8" in r.output
+    assert "“长假”看不出是否在职：已按在职导入（没有离职日期），请核对" in r.output

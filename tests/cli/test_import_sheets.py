@@ -687,7 +687,7 @@ def test_error_values_pasted_or_typed_and_a_formula_saved_empty(archive, tmp_pat
         for name, data in parts.items():
             z.writestr(name, data)
     r = run("import", "roster", path, "-a", archive)
-    assert "第 2 行 班组（D列）：公式的结果是错误值 #N/A" in r.output and "第 3 行 班组（D列）：公式的结果是错误值 #REF!" in r.output
+    assert "第 2 行 班组（D列）：公式的结果是错误值 #N/A" in r.output and "第 3 行 班组（D列）：单元格的内容是错误值 #REF!" in r.output
     assert "新建 N03 王五" in r.output and "team" not in (archive / "people/N03.toml").read_text("utf-8"), r.output
     assert not (archive / "people/N01.toml").exists() and not (archive / "people/N02.toml").exists()
 
@@ -719,10 +719,19 @@ def test_merged_cells_in_every_format_and_never_over_spare_rows(archive, tmp_pat
 
 def test_two_names_of_one_field_read_the_first_listed_and_say_so(archive, tmp_path):
     """上岗日期 beside 到岗日期 refused the whole roster ("到岗日期 列出现了两次", with a sign-in
-    sheet's advice): 上岗日期 is read, and the note says 到岗日期 was not."""
-    path = xlsx(tmp_path / "花名册.xlsx", [["N01", "张三", "后厨", "厨师", "正式工", "2023-07-01", "2023-07-01", "2023-07-10"]],
-                ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期", "到岗日期", "上岗日期"])
+    sheet's advice); then the one not read was lost where the one read was blank (a person made
+    without their ID number from 证件号码). 上岗日期 is read, 到岗日期 where it is blank, and a row
+    where they differ is refused; three names of one field are one note."""
+    path = xlsx(tmp_path / "花名册.xlsx", [
+        ["N01", "张三", "后厨", "厨师", "正式工", "2023-07-01", "2023-07-10", None, None],
+        ["N02", "李四", "后厨", "厨师", "正式工", "2023-07-01", "2023-07-01", "2023-07-10", None],
+        ["N03", "王五", None, "厨师", "正式工", "2023-07-01", None, None, "前厅"]],
+        ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期", "到岗日期", "上岗日期", "科室"])
     r = run("import", "roster", path, "-a", archive)
-    assert r.exit_code == 0, r.output
-    assert "G 列“到岗日期”与 H 列“上岗日期”是同一项，读取“上岗日期”，未读取“到岗日期”" in r.output
+    assert r.exit_code == 1, r.output
+    assert "G 列“到岗日期”与 H 列“上岗日期”是同一项：读取“上岗日期”，它空白时用前者；两者不同的行不导入" in r.output
+    assert "I 列“科室”与 C 列“部门”是同一项" in r.output
+    assert "第 3 行 上岗日期（H列）：为 2023-07-10，而到岗日期（G列）为 2023-07-01，两者不同：请核对，本行未导入" in r.output
     assert "on_post = 2023-07-10" in (archive / "people/N01.toml").read_text("utf-8")
+    assert 'department = "前厅"' in (archive / "people/N03.toml").read_text("utf-8")
+    assert not (archive / "people/N02.toml").exists()

@@ -12,6 +12,7 @@ as `safetrain attend`; people are only ever listed, never created.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,10 @@ ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
     "passed": ("结果", "考核结果", "考试结果", "是否合格", "考核情况"),
     "hours": ("学时", "计入学时"),
     "note": ("备注",),
-    # read only for a word of absence written where the signature would be (请假 in 签字)
-    "signed": ("签字", "签名", "本人签名", "本人签字", "学员签名", "学员签字", "签到"),
+    # read only for a word of absence written where the signature or the check-in mark would be
+    # (请假 in 签字, × in 签到); a sheet may have both
+    "signed": ("签字", "签名", "本人签名", "本人签字", "学员签名", "学员签字"),
+    "checked_in": ("签到", "签到情况", "出勤", "出勤情况", "到课情况", "考勤"),
 }
 #: expected columns that no field reads
 KNOWN_EXTRA = ("序号", "部门", "车间", "班组", "岗位", "工种", "签到时间", "身份证号")
@@ -40,18 +43,34 @@ ABSENT = ("缺考", "缺席", "缺勤", "缺课", "旷考", "旷工", "旷课", 
           "absent")
 #: ... or as the whole cell (未到 inside a note may be 证书未到期); in 签字/签到, a cross or a no
 ABSENT_ALONE = frozenset({"未到", "缺"})
-NOT_SIGNED = frozenset({"×", "✗", "✘", "╳", "x", "否", "无", "未签"})
+NOT_SIGNED = frozenset({"×", "✗", "✘", "╳", "x", "否", "无", "未签", "未签字", "未签名", "未签到", "没签", "没签字", "未到"})
 _ABSENT = re.compile("|".join(ABSENT))
 
 
-def is_absent(value: Any, signature: bool = False) -> bool:
-    """Whether a cell says the person did not attend (spaces aside: 请 假); `signature`: a 签字 or
-    签到 cell, where × and 否 say it too (a tick or a name is a signature)."""
+def _bare(value: Any) -> str:
+    return "".join(str(value).split()).lower() if value is not None else ""
+
+
+def is_absent(value: Any, signature: bool = False, anywhere: bool = True) -> bool:
+    """Whether a cell says the person did not attend (spaces aside: 请 假). `anywhere`: the word may
+    stand anywhere in it (a note: 因病请假, 病假半天); else it begins the cell (a result: 请假（病）,
+    where 合格（请假后补考） is a result). `signature`: a 签字 or 签到 cell, where ×, 否 and 未签字 say it too
+    (a tick or a name is a signature)."""
     if not isinstance(value, str):
         return False
-    text = "".join(value.split()).lower()
-    return bool(text) and (_ABSENT.search(text) is not None or text in ABSENT_ALONE
-                           or (signature and text in NOT_SIGNED))
+    text = _bare(value)
+    if not text:
+        return False
+    if text in ABSENT_ALONE or (signature and text in NOT_SIGNED):
+        return True
+    found = _ABSENT.search(text)
+    return found is not None and (anywhere or found.start() == 0)
+
+
+def only_absence(value: Any) -> bool:
+    """Whether a cell says nothing but absence (缺考, 旷考: not 请假半天，已补课)."""
+    text = _bare(value)
+    return text in ABSENT_ALONE or any(text == word for word in ABSENT)
 #: results that pass after a retake, kept as the attendee's note
 _RETAKE = re.compile(r"^\s*补考\s*(合格|通过)\s*$")
 #: results given as a grade: a pass (the grade kept as the attendee's note), or a fail
@@ -64,13 +83,41 @@ class Absent(InputError):
     """The sheet says the person did not attend (缺考)."""
 
 
-def _result(value: Any) -> dict:
-    """成绩 or 结果 cell -> {"score": n} or {"passed": bool} (+ a note for a retake)."""
+@dataclass(frozen=True)
+class Absence:
+    """A row saying the person did not attend: the column and the words."""
+
+    key: str
+    word: str
+
+
+_NOTED = re.compile(r"^([^（(]+)[（(](.*)[)）]$")  # 合格（请假后补考）: a result with a word in brackets
+
+
+def _result(value: Any, key: str = "score") -> dict:
+    """成绩 or 结果 cell -> {"score": n} or {"passed": bool} (+ a note for a retake or a grade). In the
+    结果 column (`key` passed) a number is yes or no (1/0 of a 是否合格 column), never a score."""
+    if key == "passed" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value in (0, 1):
+            return {"passed": bool(value)}
+        raise InputError(f"结果栏应为 合格/不合格（或 1/0），不是分数 {value:g}：分数请填在成绩栏",
+                         f"the result column takes 合格/不合格 (or 1/0), not the score {value:g}: put scores in the "
+                         "score column")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return {"score": parse_number(value)}
     text = str(value).strip()
-    if is_absent(text):
+    if is_absent(text, anywhere=False):
         raise Absent(f"{text}：未参加培训，未登记", f"{text} (absent): did not attend; not listed")
+    if key == "passed" and _SCORE.match(text):
+        raise InputError(f"结果栏应为 合格/不合格，不是分数 {text}：分数请填在成绩栏",
+                         f"the result column takes 合格/不合格, not the score {text}: put scores in the score column")
+    if (m := _NOTED.match(text)) and not _NOTED.match(m.group(1)):
+        try:
+            inner = _result(m.group(1).strip(), key)
+        except InputError:
+            inner = None
+        if inner is not None:
+            return {**inner, "note": text}
     if m := _SCORE.match(text):
         return {"score": parse_number(m.group(1))}
     if _RETAKE.match(text):
@@ -94,7 +141,8 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     _, _, data = ed.read("session", sid)
     is_assessed = assessed(data)
     pass_mark = pass_mark_of(ed, data)  # a session without its own takes the archive's
-    listed = {a.get("person") for a in (data or {}).get("attendees", []) if isinstance(a, dict)}
+    kept = {a.get("person"): a for a in (data or {}).get("attendees", []) if isinstance(a, dict)}
+    listed = set(kept)
     entries: list[dict] = []
     rows: list[int] = []
     first_row: dict[str, int] = {}
@@ -103,15 +151,23 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
             continue
         errors, pid, entry = _read_row(ed, sheet, row, cells)
         who = "person" if not is_blank(cells.get("person")) else "name"
-        if entry is None and not errors and pid in listed:  # the sheet and the record disagree: say so
+        if pid is not None and pid in first_row:  # present in one row and absent in another is a repeat too
+            errors.insert(0, row_error(sheet, row, who, f"人员 {pid} 与第 {first_row[pid]} 行重复",
+                                       f"person {pid} repeats row {first_row[pid]}"))
+        elif pid is not None:
+            first_row[pid] = row
+        if isinstance(entry, Absence) and not errors and pid in listed:  # the sheet and the record disagree: say so
             report.errors.append(row_error(
-                sheet, row, who, f"{pid} 在表中为缺考，但本期培训已登记此人：未改动；如确未参加，请从 attendees 中删除此人",
-                f"{pid} is absent in the sheet but listed in the session: left as it is; if they did not attend, "
-                "remove them from its attendees"))
+                sheet, row, entry.key, f"{pid} 在表中为未参加（{entry.word}），但本期培训已登记此人：未改动；"
+                                       "如确未参加，请从 attendees 中删除此人",
+                f"{pid} did not attend by the sheet ({entry.word}) but is listed in the session: left as it is; if "
+                "they did not attend, remove them from its attendees"))
             continue
-        if entry is None and not errors:
+        if isinstance(entry, Absence) and not errors:
             report.absent.append((row, pid))
             continue
+        if isinstance(entry, Absence):
+            entry = {}
         if not errors and is_assessed and "score" not in entry and "passed" not in entry:
             errors.append(row_error(sheet, row, next((k for k in ("score", "passed") if k in sheet.columns), None),
                                     "没有成绩或结果（本期培训有考核）；填写后再导入，本行未登记",
@@ -119,11 +175,15 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
                                     "this row was not listed"))
         if entry:
             errors += _implausible(sheet, row, entry, cells, pass_mark)
-        if pid is not None and pid in first_row:
-            errors.insert(0, row_error(sheet, row, who, f"人员 {pid} 与第 {first_row[pid]} 行重复",
-                                       f"person {pid} repeats row {first_row[pid]}"))
-        elif pid is not None:
-            first_row[pid] = row
+        retake = any(_RETAKE.match(str(cells.get(k) or "").strip()) for k in ("passed", "score"))
+        if not errors and update and pid in kept and entry.get("passed") is True and "score" not in entry and not retake:
+            score = kept[pid].get("score")  # 合格 over a failing score on file (kept by --update): a pass it is not
+            if isinstance(score, (int, float)) and not isinstance(score, bool) and score < pass_mark:
+                errors.append(row_error(sheet, row, "passed", f"档案中成绩 {score:g} 低于合格线 {pass_mark:g}，表中却为合格："
+                                                              "请核对（补考合格请写“补考合格”并填写补考成绩），本行未更新",
+                                        f"the score on file, {score:g}, is under the pass mark {pass_mark:g}, but the "
+                                        "sheet says passed: check it (a passed retake: write 补考合格 and its score); "
+                                        "this row was not updated"))
         if errors:
             report.errors.extend(errors)
             continue
@@ -185,24 +245,34 @@ def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | Non
         if is_blank(value) or (row, key) in sheet.formula_errors:
             continue
         try:
-            results[key] = _result(value)
+            results[key] = _result(value, key)
         except Absent:
             results[key] = None
         except InputError as exc:
             errors.append(row_error(sheet, row, key, exc.zh, exc.en))
     given = [k for k, v in results.items() if v is not None]
     said_absent = [(k, cells.get(k)) for k, v in results.items() if v is None]
-    if is_absent(cells.get("signed"), signature=True):  # 请假 or × where the signature would be
-        said_absent.append(("signed", cells.get("signed")))
-    if said_absent and given:  # one cell says absent, another gives a result: which is true is not ours to choose
+    signatures = [k for k in ("signed", "checked_in") if not is_blank(cells.get(k))]
+    for key in signatures:  # 请假 or × where the signature or the check-in mark would be
+        if is_absent(cells.get(key), signature=True, anywhere=False):
+            said_absent.append((key, cells.get(key)))
+    signed = [k for k in signatures if not is_absent(cells.get(k), signature=True, anywhere=False)]
+    hours_given = not is_blank(cells.get("hours"))
+    note = cells.get("note")
+    if not is_blank(note) and only_absence(note):  # 备注 缺考 alone: an absence, whatever else the row says
+        said_absent.append(("note", note))
+    # what says the person was there: a result, a signature, 学时 credited
+    evidence = [(k, "成绩" if k == "score" else "考核结果", "a score" if k == "score" else "a result") for k in given] + \
+        [(k, "签字", "a signature") for k in signed] + ([("hours", "学时", "学时 credited")] if hours_given else [])
+    if said_absent and evidence:  # one cell says absent, another that they were there: not ours to choose
         where, word = said_absent[0]
-        other = "成绩" if given[0] == "score" else "考核结果"
-        errors.append(row_error(sheet, row, where, f"“{str(word).strip()}”表示未参加，但本行有{other}：请核对，本行未登记",
-                                f"\"{str(word).strip()}\" says the person did not attend, but the row has a "
-                                f"{'score' if given[0] == 'score' else 'result'}: check it; this row was not listed"))
+        _, zh, en = evidence[0]
+        errors.append(row_error(sheet, row, where, f"“{str(word).strip()}”表示未参加，但本行有{zh}：请核对，本行未登记",
+                                f"\"{str(word).strip()}\" says the person did not attend, but the row has {en}: check "
+                                "it; this row was not listed"))
         return errors, pid, {}
     if said_absent:
-        return errors, pid, None
+        return errors, pid, Absence(*said_absent[0][:1], str(said_absent[0][1]).strip())
     verdicts = {k: results[k]["passed"] for k in given if "passed" in results[k]}
     if len(set(verdicts.values())) > 1:  # 不及格 in 成绩, 合格 in 结果: never written as either
         errors.append(row_error(sheet, row, "passed", f"成绩栏“{str(cells.get('score')).strip()}”与结果栏“"
@@ -215,10 +285,9 @@ def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | Non
         if "note" in result and (not is_blank(cells.get("note")) or "note" in entry):
             result.pop("note")
         entry.update(result)
-    note = cells.get("note")
     if not is_blank(note) and (row, "note") not in sheet.formula_errors:
-        if is_absent(note) and not given:
-            return errors, pid, None  # 缺考 written in 备注, no score or result: absent, as in the 成绩 column
+        if is_absent(note) and not evidence:  # 因病请假 in 备注, nothing saying they were there: absent
+            return errors, pid, Absence("note", str(note).strip())
         entry["note"] = str(note).strip()
     hours = cells.get("hours")
     if not is_blank(hours) and (row, "hours") not in sheet.formula_errors:

@@ -50,10 +50,11 @@ ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
 #: a column saying whether someone still works there (在职/离职): no field of a person file (the day
 #: they left is), read so that a leaver without a 离职日期 is never written as someone at work
 STATUS_HEADERS = ("在职状态", "人员状态", "在岗状态", "员工状态", "在职情况", "状态")
-#: what such a column says of a leaver, anywhere in the cell (已辞职, 离职（2024.1）, 退休人员, 合同到期)
-_LEAVER = re.compile("离职|辞职|自离|辞退|开除|解聘|解除|退休|调离|离岗|合同到期|合同终止|死亡|去世")
-#: ... and of someone at work
-_AT_WORK = re.compile("^(在职|在岗|正常|试用|实习中|在册)")
+#: what such a column says of someone at work (read first: 未离职, 退休返聘 are at work) ...
+_AT_WORK = re.compile("在职|在岗|未离职|返聘|正常|试用|实习|在册|active", re.I)
+#: ... and of a leaver, anywhere in the cell (已辞职, 离职（2024.1）, 退休人员, 终止劳动合同)
+_LEAVER = re.compile("离职|辞职|辞工|自离|辞退|劝退|开除|除名|解聘|解除|终止|退休|调离|离岗|离厂|离司|退工|合同到期|死亡|去世"
+                     "|resigned|left|retired|terminated", re.I)
 #: headers of columns that are no field but are expected on a roster (not reported as ignored)
 KNOWN_EXTRA = ("序号", "性别", "出生日期", "年龄", "学历", "联系电话", "手机号", "手机号码", "民族", "籍贯", "家庭住址")
 #: the longest text a cell may give a field (a longer one is a pasted paragraph, not a name)
@@ -216,7 +217,8 @@ def _rows(ed: Editor, sheet: Sheet, report: ImportReport, made, first_row: dict[
         report.rows += 1
         if made is not None:
             cells["id"] = made.id_for(row, cells, report)
-        errors, pid, values = _read_row(sheet, row, cells, made_ids=made is not None)
+        unclear: dict[int, str] = {}
+        errors, pid, values = _read_row(sheet, row, cells, made_ids=made is not None, unclear=unclear)
         if pid is not None and not errors and isinstance(raw_id, (int, float)) and not ed.index.has("person", pid):
             padded = sorted(i for i in ed.index.ids("person") if i != pid and i.isdigit() and i.lstrip("0") == pid)
             if padded:  # Excel took the 工号 for a number and dropped its leading zeros
@@ -239,6 +241,10 @@ def _rows(ed: Editor, sheet: Sheet, report: ImportReport, made, first_row: dict[
             _update_row(ed, sheet, row, pid, values, update, report)
         else:
             _create_row(ed, sheet, row, pid, values, report)
+        if row in unclear and len(report.errors) == failed:
+            report.doubtful.append(row_error(sheet, row, "status", f"“{unclear[row]}”看不出是否在职：已按在职导入（没有离职日期），请核对",
+                                             f"\"{unclear[row]}\" says neither at work nor left: imported as at work (no "
+                                             "date left); check it"))
         number = values.get("id_number")
         if isinstance(number, str) and number.endswith("000") and len(number) == 18 and len(report.errors) == failed:
             # valid, yet as Excel cuts a number: a word with the row written (a row refused says why already)
@@ -306,7 +312,8 @@ class _IdMaker:
         return pid
 
 
-def _read_row(sheet: Sheet, row: int, cells: dict, made_ids: bool = False) -> tuple[list[RowError], str | None, dict]:
+def _read_row(sheet: Sheet, row: int, cells: dict, made_ids: bool = False,
+              unclear: dict[int, str] | None = None) -> tuple[list[RowError], str | None, dict]:
     """The row's id, values and errors. `made_ids`: the ids are made from the names
     (--id-prefix), so a row without one lacks its name, not a 工号 the sheet has no column for."""
     errors: list[RowError] = []
@@ -329,14 +336,17 @@ def _read_row(sheet: Sheet, row: int, cells: dict, made_ids: bool = False) -> tu
             errors.append(row_error(sheet, row, key, exc.zh, exc.en))
     said = "".join(str(status).split()) if status is not None else ""
     left_said = any(e.column.startswith(_label(sheet, "left")[0]) for e in errors)
-    if said and _LEAVER.search(said) and "left" not in values and not left_said:
+    at_work = bool(said) and _AT_WORK.search(said) is not None
+    if said and not at_work and _LEAVER.search(said) and "left" not in values and not left_said:
         errors.append(row_error(sheet, row, "status", f"{said}，但没有离职日期：填写离职日期后再导入（否则会作为在职人员建档）",
                                 f"{said} (left), but no 离职日期 (date left): give it and import again (else the person "
                                 "would be filed as working here)"))
-    elif said and _AT_WORK.match(said) and not _LEAVER.search(said) and "left" in values:
+    elif at_work and "left" in values:
         errors.append(row_error(sheet, row, "status", f"{said}，却有离职日期 {values['left']}：请核对，本行未导入",
                                 f"{said} (at work), yet a 离职日期 (date left) {values['left']} is given: check it; this "
                                 "row was not imported"))
+    elif said and not at_work and "left" not in values and not left_said and unclear is not None:
+        unclear[row] = said  # neither word: written as at work (no day of leaving), and said
     if pid is None and made_ids:
         if not any(e.column.startswith(_label(sheet, "name")[0]) for e in errors):
             name = PERSON.fields["name"]

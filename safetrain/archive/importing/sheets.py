@@ -104,7 +104,7 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
                              f"(a column for {' or '.join(anchors)} is needed){which_en}")
     quiet = {normalise_header(k) for k in known}
     header, first = _grouped_header(grid, header_at, lookup, frozenset(quiet))
-    columns, index_of, ignored, notes = _columns(path, header, lookup, headers)
+    columns, index_of, ignored, notes, spare = _columns(path, header, lookup, headers)
     shown = [c for c, key in index_of.items() if key in as_shown]
     concealed: set[int] = set()
     if suffix in (".xlsx", ".xlsm"):
@@ -120,6 +120,7 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
     rows: list[tuple[int, dict[str, Any]]] = []
     footer: list[int] = []
     hidden_rows: list[int] = []
+    differ: dict[tuple[int, str], tuple[str, str]] = {}
     for r in range(first, len(grid)):
         if r + 1 in concealed:  # filtered out or hidden: not what the sheet shows, so not read (and said)
             if any(v is not None for v in grid[r]):
@@ -129,14 +130,30 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
             footer.append(r + 1)
             continue
         cells = {key: _clean(grid[r][c]) for c, key in index_of.items() if c < len(grid[r])}
+        for key, others in spare.items():  # the field's other columns: where the one read is blank
+            for i, text in others:
+                other = _clean(grid[r][i]) if i < len(grid[r]) else None
+                if other is None:
+                    continue
+                if cells.get(key) is None:
+                    cells[key] = other
+                elif cells[key] != other and (r + 1, key) not in differ:
+                    differ[(r + 1, key)] = (
+                        f"为 {cells[key]}，而{text}（{column_letter(i)}列）为 {other}，两者不同：请核对，本行未导入",
+                        f"says {cells[key]} where {text} (column {column_letter(i)}) says {other}: check it; this row "
+                        "was not imported")
         if all(v is None for v in cells.values()):
             continue
         rows.append((r + 1, cells))
     formula_errors = {(r + 1, index_of[c]): msg for (r, c), msg in formulas.items() if c in index_of}
+    formula_errors.update({k: v for k, v in differ.items() if k not in formula_errors})
     for r, cells in rows:  # an error value pasted as text (#REF!, #N/A): no value of a field either
         for key, value in cells.items():
             if isinstance(value, str) and _ERROR_TEXT.fullmatch(value):
-                formula_errors.setdefault((r, key), _error_value(value))
+                formula_errors.setdefault((r, key), (
+                    f"单元格的内容是错误值 {value}（多为复制公式结果时带出的），请在表中改正后再导入",
+                    f"the cell holds the error value {value} (copied from a formula's result, most often); correct "
+                    "it in the sheet and import again"))
     return Sheet(name, columns, rows, ignored, formula_errors, hidden, hidden_rows, footer, first, notes)
 
 
@@ -201,19 +218,18 @@ def _grouped_header(grid: list[list[Any]], at: int, lookup: dict[str, str],
 
 
 def _columns(path: Path, header: list[Any], lookup: dict[str, str], headers: dict[str, tuple[str, ...]]):
-    """The columns read (key -> Column, index -> key), the headers naming no field, and notes. Two
-    columns of one field under different names (上岗日期 and 到岗日期, 部门 and 科室): the name
-    listed first in `headers` is read, the other said and left; under one name, refused."""
-    columns: dict[str, Column] = {}
-    index_of: dict[int, str] = {}
+    """The columns read (key -> Column, index -> key), the headers naming no field, the other
+    columns of a field named twice (key -> their indexes), and notes. Two columns of one field
+    under different names (上岗日期 and 到岗日期, 部门 and 科室): the name listed first in `headers`
+    is read, the others fill in where it is blank (and a row where they differ is refused); the
+    same name twice is refused (a sheet in two blocks side by side)."""
+    named: dict[str, list[tuple[int, str]]] = {}  # key -> (index, header) of every column naming it
     ignored: list[str] = []
-    notes: list[tuple[str, str]] = []
 
     def rank(key: str, text: str) -> int:
         names = [normalise_header(h) for h in (*headers.get(key, ()), key)]
-        said = normalise_header(text)
-        return next((i for i, n in enumerate(names) if n == said or n == normalise_header(_HEADER_NOTE.sub("", text))),
-                    len(names))
+        said = {normalise_header(text), normalise_header(_HEADER_NOTE.sub("", text))}
+        return next((i for i, n in enumerate(names) if n in said), len(names))
 
     for c, value in enumerate(header):
         if value is None or not str(value).strip():
@@ -223,29 +239,32 @@ def _columns(path: Path, header: list[Any], lookup: dict[str, str], headers: dic
         if key is None:
             ignored.append(text)
             continue
-        if key in columns:
-            was = columns[key]
-            if normalise_header(was.header) == normalise_header(text):
+        for c0, was in named.get(key, ()):
+            if normalise_header(was) == normalise_header(text):
                 # one header twice: a sheet laid out in two blocks side by side (序号 姓名 签字 | 序号 姓名 签字)
-                raise SafetrainError(f"{path}：{was.header} 列出现了两次（{was.letter} 列和 {column_letter(c)} 列）；"
+                raise SafetrainError(f"{path}：{was} 列出现了两次（{column_letter(c0)} 列和 {column_letter(c)} 列）；"
                                      "如是左右两栏排版的签到表，请把右栏的行移到左栏下方后再导入",
-                                     f"{path}: the {was.header} column appears twice (columns {was.letter} and "
+                                     f"{path}: the {was} column appears twice (columns {column_letter(c0)} and "
                                      f"{column_letter(c)}); for a sheet laid out in two blocks side by side, move the "
                                      "right block's rows below the left one's and import again")
-            keep, drop = (was, Column(key, text, column_letter(c))) if rank(key, was.header) <= rank(key, text) \
-                else (Column(key, text, column_letter(c)), was)
-            notes.append((f"{drop.letter} 列“{drop.header}”与 {keep.letter} 列“{keep.header}”是同一项，读取“{keep.header}”，"
-                          f"未读取“{drop.header}”",
-                          f"column {drop.letter} \"{drop.header}\" and column {keep.letter} \"{keep.header}\" are one "
-                          f"field: \"{keep.header}\" is read, \"{drop.header}\" is not"))
-            if keep is not was:
-                columns[key] = keep
-                index_of = {i: k for i, k in index_of.items() if not (k == key)}
-                index_of[c] = key
-            continue
+        named.setdefault(key, []).append((c, text))
+    columns: dict[str, Column] = {}
+    index_of: dict[int, str] = {}
+    spare: dict[str, list[tuple[int, str]]] = {}
+    notes: list[tuple[str, str]] = []
+    for key, found in named.items():
+        c, text = min(found, key=lambda f: (rank(key, f[1]), f[0]))
         columns[key] = Column(key, text, column_letter(c))
         index_of[c] = key
-    return columns, index_of, ignored, notes
+        others = [(i, t) for i, t in found if i != c]
+        if others:
+            spare[key] = others
+            listed_zh = "、".join(f"{column_letter(i)} 列“{t}”" for i, t in others)
+            listed_en = ", ".join(f"column {column_letter(i)} \"{t}\"" for i, t in others)
+            notes.append((f"{listed_zh}与 {column_letter(c)} 列“{text}”是同一项：读取“{text}”，它空白时用前者；两者不同的行不导入",
+                          f"{listed_en} and column {column_letter(c)} \"{text}\" are one field: \"{text}\" is read, "
+                          "the other where it is blank; a row where they differ is not imported"))
+    return columns, dict(sorted(index_of.items())), ignored, notes, spare
 
 
 def _is_footer(row: list[Any]) -> bool:
