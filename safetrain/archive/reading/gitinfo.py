@@ -101,21 +101,10 @@ def staged_files(root: str | os.PathLike) -> dict[str, bytes] | None:
     git work tree, without git, or when git fails."""
     from ...errors import SafetrainError
 
-    git = shutil.which("git")
-    if git is None:
-        raise SafetrainError("--staged 需要 git，但找不到 git 命令", "--staged needs git, and no git command was found")
     where = str(root)
 
     def run(*args: str, data: bytes | None = None) -> bytes:
-        try:
-            done = subprocess.run([git, "-C", where, *args], input=data, capture_output=True, timeout=600)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise SafetrainError(f"{where}：无法运行 git：{exc}", f"{where}: cannot run git: {exc}") from None
-        if done.returncode != 0:
-            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise SafetrainError(f"{where}：--staged 读取 git 暂存区失败：{said[-1] if said else done.returncode}",
-                                 f"{where}: --staged could not read git's index: {said[-1] if said else done.returncode}")
-        return done.stdout
+        return _index_git(root, args, data)
 
     entries: list[tuple[str, str]] = []  # (relpath, blob)
     conflicted: set[str] = set()
@@ -150,18 +139,23 @@ def staged_files(root: str | os.PathLike) -> dict[str, bytes] | None:
 def in_index(root: str | os.PathLike) -> bool:
     """Whether the archive at `root` is in git's index (its safetrain.toml is added); the
     errors of staged_files outside a work tree or without git."""
+    return bool(_index_git(root, ("ls-files", "-z", "--", "safetrain.toml")).strip(b"\0"))
+
+
+def _index_git(root: str | os.PathLike, args, data: bytes | None = None) -> bytes:
+    """What `git -C root ARGS` prints (for --staged); SafetrainError without git, or when it fails."""
     from ...errors import SafetrainError
 
     git = shutil.which("git")
     if git is None:
         raise SafetrainError("--staged 需要 git，但找不到 git 命令", "--staged needs git, and no git command was found")
+    where = str(root)
     try:
-        done = subprocess.run([git, "-C", str(root), "ls-files", "-z", "--", "safetrain.toml"], capture_output=True,
-                              timeout=600)
+        done = subprocess.run([git, "-C", where, *args], input=data, capture_output=True, timeout=600)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise SafetrainError(f"{root}：无法运行 git：{exc}", f"{root}: cannot run git: {exc}") from None
+        raise SafetrainError(f"{where}：无法运行 git：{exc}", f"{where}: cannot run git: {exc}") from None
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SafetrainError(f"{root}：--staged 读取 git 暂存区失败：{said[-1] if said else done.returncode}",
-                             f"{root}: --staged could not read git's index: {said[-1] if said else done.returncode}")
-    return bool(done.stdout.strip(b"\0"))
+        raise SafetrainError(f"{where}：--staged 读取 git 暂存区失败：{said[-1] if said else done.returncode}",
+                             f"{where}: --staged could not read git's index: {said[-1] if said else done.returncode}")
+    return done.stdout
