@@ -133,56 +133,14 @@ AHEAD = 4  # archives checked ahead per process: what waits in memory, whatever 
 _JOB: tuple | None = None  # (as_of, work, cache, options) of a worker process
 
 
-def _start(job: tuple, parent: int | None = None) -> None:
-    """A worker's start: its job; Ctrl-C is the parent's to handle (it stops the workers: a worker
-    of its own printed a traceback and could leave another blocked on the pipe); and it ends with
-    the parent: killed (kill -9), the parent can stop no one, and a worker left behind holds what
-    the parent held when it forked (a PostgreSQL connection: its transaction open, its locks held,
-    the next night's export waiting on them for ever)."""
-    import signal
-
+def _start(job: tuple) -> None:
+    """A worker's start (after pools.worker_pool's guards: Ctrl-C is the parent's, and it ends
+    with the parent): its job."""
     from . import forked
 
     global _JOB
     _JOB = job
     forked.allowed = False  # the workers use the cores already: no copies of copies
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent(parent)
-
-
-def _die_with_parent(parent: int | None) -> None:
-    """Linux: this process gets SIGKILL when its parent ends (prctl PR_SET_PDEATHSIG); elsewhere
-    nothing. A parent gone before the call has already left this process to init: it ends now."""
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
-    except (OSError, AttributeError):
-        return
-    if parent is not None and os.getppid() != parent:
-        os._exit(1)
-
-
-def _stop(pool) -> None:
-    """The workers of `pool` stopped, not waited for: the run was interrupted (Ctrl-C, SIGTERM) or
-    its consumer stopped taking results, and a worker may be blocked writing one nobody reads."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        try:
-            process.kill()
-        except (OSError, AttributeError, ValueError):
-            pass
-    for process in processes:
-        try:
-            process.join(5)
-        except (OSError, AttributeError, ValueError, AssertionError):
-            pass
 
 
 def _work(root: Path) -> Outcome:
@@ -196,17 +154,16 @@ def _in_processes(roots: Sequence[Path], as_of: date, work, jobs: int, cache: bo
     Where processes cannot be started, or one dies, this process does the rest itself."""
     import multiprocessing as mp
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     from itertools import islice
 
+    from .pools import worker_pool
+
     done = 0
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    try:
-        pool = ProcessPoolExecutor(jobs, mp_context=mp.get_context(method), initializer=_start,
-                                   initargs=((as_of, work, cache, options), os.getpid()))
-        finished = False
-        try:
+    try:  # leaving early (interrupted, failed, the consumer stopped): the workers stopped, not waited for
+        with worker_pool(jobs, context=mp.get_context(method), initializer=_start,
+                         initargs=((as_of, work, cache, options),)) as pool:
             pending = iter(roots)
             window = deque(pool.submit(_work, root) for root in islice(pending, jobs * AHEAD))
             while window:
@@ -216,12 +173,6 @@ def _in_processes(roots: Sequence[Path], as_of: date, work, jobs: int, cache: bo
                     window.append(pool.submit(_work, following))
                 done += 1
                 yield outcome
-            finished = True
-        finally:
-            if finished:
-                pool.shutdown(wait=True)
-            else:  # interrupted, failed, or the consumer stopped early: the workers stopped, not waited for
-                _stop(pool)
     except (OSError, BrokenProcessPool):
         pass  # no processes here, or one died: the rest in this process
     for root in roots[done:]:

@@ -181,6 +181,9 @@ class LazyGroup(click.Group):
         said = ("interrupted" if en else "已中断") + (f" ({signal_name})" if en and signal_name else
                                                       f"（{signal_name}）" if signal_name else "")
         click.echo(shown(said + done), err=True)
+        from ..pools import stop_all
+
+        stop_all()  # workers of a run left suspended (a generator's pool): stopped, never waited on
         ctx.exit(128 + _ENDED_BY if _ENDED_BY else 130)
 
 

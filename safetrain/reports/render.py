@@ -264,14 +264,16 @@ def _render_forked(result: Result, kind: DocumentKind, options: dict | None, out
     archive and the compiled template already: each is sent ids only, makes its documents'
     contexts and sends their bytes back; this process writes the files, each atomically."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
+
+    from ..pools import worker_pool
 
     global _forked, _facts
     total, done = len(ids), 0
     chunk = max(1, min(CHUNK, -(-total // (workers * 4))))  # small enough to keep every worker busy
     _forked, _facts = (result, kind, options), None
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with worker_pool(workers, context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_render_ids, ids[i:i + chunk]) for i in range(0, total, chunk)]
             try:
                 for fut in as_completed(futures):
@@ -290,11 +292,13 @@ def _render_forked(result: Result, kind: DocumentKind, options: dict | None, out
 
 def _render_pool(data: bytes, name: str, out: str, as_of, jobs: list, workers: int,
                  progress: Callable[[int, int], None] | None, masks: bool = True) -> None:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
+
+    from ..pools import worker_pool
 
     total, done = len(jobs), 0
     chunk = max(1, min(CHUNK, -(-total // (workers * 4))))  # small enough to keep every worker busy
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(data, name, masks)) as pool:
+    with worker_pool(workers, initializer=_init_worker, initargs=(data, name, masks)) as pool:
         futures = [pool.submit(_render_chunk, out, as_of, jobs[i:i + chunk]) for i in range(0, total, chunk)]
         try:
             for fut in as_completed(futures):

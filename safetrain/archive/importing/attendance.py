@@ -231,8 +231,9 @@ def _implausible(sheet, row: int, entry: dict, cells: dict, pass_mark: float) ->
     return []
 
 
-def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | None, dict]:
-    """(errors, person id, attendee fields) of one row."""
+def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | None, "dict | Absence"]:
+    """(errors, person id, attendee fields) of one row; an Absence where the row says the person
+    did not attend."""
     errors = [row_error(sheet, row, key, *msg) for (r, key), msg in sheet.formula_errors.items() if r == row]
     pid, entry = None, {}
     try:
@@ -272,7 +273,8 @@ def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | Non
                                 "it; this row was not listed"))
         return errors, pid, {}
     if said_absent:
-        return errors, pid, Absence(*said_absent[0][:1], str(said_absent[0][1]).strip())
+        where, word = said_absent[0]
+        return errors, pid, Absence(where, str(word).strip())
     verdicts = {k: results[k]["passed"] for k in given if "passed" in results[k]}
     if len(set(verdicts.values())) > 1:  # 不及格 in 成绩, 合格 in 结果: never written as either
         errors.append(row_error(sheet, row, "passed", f"成绩栏“{str(cells.get('score')).strip()}”与结果栏“"
