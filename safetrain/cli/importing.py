@@ -177,7 +177,8 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
     skipped unless --update is given. With --update, a person whose file
     records a transfer keeps their history: a department or post other than
     today's is refused for that row (record it with `person transfer`, which
-    has the day); a new name is taken only with the ID number on file.
+    has the day); a new name is taken only with the ID number on file; a row saying 在职 for someone
+    who left on file is refused.
     `--template FILE.xlsx` writes a blank roster instead.
     """
     from ..archive.reading.spec import PERSON

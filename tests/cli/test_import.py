@@ -660,3 +660,22 @@ def test_roster_leavers_third_round(make_archive, tmp_path):
     assert r.output.count("但没有离职日期") == 6, r.output
     assert "新建 N6 新人6" in r.output and "新建 N7 新人7" in r.output and "新建 N8 新人8" in r.output
     assert "“长假”看不出是否在职：已按在职导入（没有离职日期），请核对" in r.output
+
+
+def test_roster_update_never_makes_a_leaver_on_file_at_work_in_silence(make_archive, tmp_path):
+    """A roster saying 在职 for a person who left on file was reported 无变化 (the leaving kept, the
+    sheet's word dropped); it is refused naming the day, and with a 离职日期 in the row it is written."""
+    archive = make_archive({"people/E1.toml": person(left="2024-05-01"), "people/E2.toml": person("李梅")})
+    path = xlsx(tmp_path / "花名册.xlsx", [["E1", "张三", "在职"], ["E2", "李梅", "在职"]],
+                headers=["工号", "姓名", "在职状态"])
+    before = snapshot(archive)
+    r = run("import", "roster", path, "-a", archive, "--update")
+    assert r.exit_code == 1, r.output
+    assert "第 2 行 在职状态（C列）：表中为在职，档案中 E1 已于 2024-05-01 离职，未更新" in r.output, r.output
+    assert "E2 无变化" in r.output and "E1 无变化" not in r.output
+    assert snapshot(archive) == before
+    r = run("--lang", "en", "import", "roster", path, "-a", archive, "--update")
+    assert "at work in the sheet, but E1 left on 2024-05-01 on file, not updated" in r.output, r.output
+    left = xlsx(tmp_path / "离职.xlsx", [["E1", "张三", "离职", "2024-06-01"]], headers=["工号", "姓名", "在职状态", "离职日期"])
+    r = run("import", "roster", left, "-a", archive, "--update")
+    assert r.exit_code == 0 and "left = 2024-06-01" in (archive / "people/E1.toml").read_text(), r.output

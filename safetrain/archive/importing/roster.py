@@ -217,8 +217,8 @@ def _rows(ed: Editor, sheet: Sheet, report: ImportReport, made, first_row: dict[
         report.rows += 1
         if made is not None:
             cells["id"] = made.id_for(row, cells, report)
-        unclear: dict[int, str] = {}
-        errors, pid, values = _read_row(sheet, row, cells, made_ids=made is not None, unclear=unclear)
+        status: dict[int, tuple[str, str]] = {}
+        errors, pid, values = _read_row(sheet, row, cells, made_ids=made is not None, said_status=status)
         if pid is not None and not errors and isinstance(raw_id, (int, float)) and not ed.index.has("person", pid):
             padded = sorted(i for i in ed.index.ids("person") if i != pid and i.isdigit() and i.lstrip("0") == pid)
             if padded:  # Excel took the 工号 for a number and dropped its leading zeros
@@ -238,12 +238,13 @@ def _rows(ed: Editor, sheet: Sheet, report: ImportReport, made, first_row: dict[
             continue
         failed = len(report.errors)
         if ed.index.has("person", pid):
-            _update_row(ed, sheet, row, pid, values, update, report)
+            _update_row(ed, sheet, row, pid, values, update, report, status.get(row, ("", ""))[0] == "at_work")
         else:
             _create_row(ed, sheet, row, pid, values, report)
-        if row in unclear and len(report.errors) == failed:
-            report.doubtful.append(row_error(sheet, row, "status", f"“{unclear[row]}”看不出是否在职：已按在职导入（没有离职日期），请核对",
-                                             f"\"{unclear[row]}\" says neither at work nor left: imported as at work (no "
+        if status.get(row, ("", ""))[0] == "unclear" and len(report.errors) == failed:
+            said = status[row][1]
+            report.doubtful.append(row_error(sheet, row, "status", f"“{said}”看不出是否在职：已按在职导入（没有离职日期），请核对",
+                                             f"\"{said}\" says neither at work nor left: imported as at work (no "
                                              "date left); check it"))
         number = values.get("id_number")
         if isinstance(number, str) and number.endswith("000") and len(number) == 18 and len(report.errors) == failed:
@@ -313,9 +314,10 @@ class _IdMaker:
 
 
 def _read_row(sheet: Sheet, row: int, cells: dict, made_ids: bool = False,
-              unclear: dict[int, str] | None = None) -> tuple[list[RowError], str | None, dict]:
+              said_status: dict[int, tuple[str, str]] | None = None) -> tuple[list[RowError], str | None, dict]:
     """The row's id, values and errors. `made_ids`: the ids are made from the names
-    (--id-prefix), so a row without one lacks its name, not a 工号 the sheet has no column for."""
+    (--id-prefix), so a row without one lacks its name, not a 工号 the sheet has no column for.
+    `said_status` gets the row's 状态 cell when it says at work ("at_work", text) or neither ("unclear", text)."""
     errors: list[RowError] = []
     pid = None
     values: dict[str, Any] = {}
@@ -345,8 +347,10 @@ def _read_row(sheet: Sheet, row: int, cells: dict, made_ids: bool = False,
         errors.append(row_error(sheet, row, "status", f"{said}，却有离职日期 {values['left']}：请核对，本行未导入",
                                 f"{said} (at work), yet a 离职日期 (date left) {values['left']} is given: check it; this "
                                 "row was not imported"))
-    elif said and not at_work and "left" not in values and not left_said and unclear is not None:
-        unclear[row] = said  # neither word: written as at work (no day of leaving), and said
+    elif said_status is not None and at_work:
+        said_status[row] = ("at_work", said)  # a person who left on file is not made at work by it
+    elif said and not at_work and "left" not in values and not left_said and said_status is not None:
+        said_status[row] = ("unclear", said)  # neither word: written as at work (no day of leaving), and said
     if pid is None and made_ids:
         if not any(e.column.startswith(_label(sheet, "name")[0]) for e in errors):
             name = PERSON.fields["name"]
@@ -376,7 +380,8 @@ def _create_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, repo
     report.files.append(rel)
 
 
-def _update_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, update: bool, report: ImportReport) -> None:
+def _update_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, update: bool, report: ImportReport,
+                at_work: bool = False) -> None:
     if not update:
         report.skipped.append((row, pid))
         return
@@ -390,6 +395,12 @@ def _update_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, upda
     try:
         _, _, data = ed.read("person", pid)
         refusal = _history_kept(ed, pid, data, values)
+        if refusal is None and at_work and data.get("left") is not None and "left" not in values:
+            refusal = ("status", f"表中为在职，档案中 {pid} 已于 {data['left']} 离职，未更新：如确已重新入职，请核对后"
+                                 f"直接编辑 people/{pid}.toml（重新入职须重新进行岗前培训）",
+                       f"at work in the sheet, but {pid} left on {data['left']} on file, not updated: if the person "
+                       f"was hired again, check it and edit people/{pid}.toml itself (a new hire needs pre-job "
+                       "training again)")
         if refusal is not None:
             report.errors.append(row_error(sheet, row, refusal[0], *refusal[1:]))
             return
