@@ -121,8 +121,9 @@ def _report(report, lang: str, dry_run: bool, labels: dict, source: str, attenda
     for row, pid in report.unchanged:
         echo(lang, f"{pid} 无变化", f"{pid} unchanged")
     for row, pid in report.absent:
-        echo(lang, f"第 {row} 行 {pid or ''}：未参加，未登记".replace("  ", " "),
-             f"row {row} {pid or ''}: did not attend, not listed".replace("  ", " "))
+        why = ("（签字栏空白）", " (no signature where others signed)") if row in getattr(report, "unsigned", ()) else ("", "")
+        echo(lang, f"第 {row} 行 {pid or ''}：未参加{why[0]}，未登记".replace("  ", " "),
+             f"row {row} {pid or ''}: did not attend{why[1]}, not listed".replace("  ", " "))
     if report.ignored:
         echo(lang, f"忽略的列：{'、'.join(report.ignored)}", f"columns ignored: {', '.join(report.ignored)}")
     failed = report.failed_rows
@@ -233,7 +234,8 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
     (考试成绩, 分数, 得分: 85 or 85分) or 结果 (合格, 不合格, 补考合格), 学时
     (4 or 4学时), 备注. Rows of people who did not attend (缺考, 缺勤, 请假, 病假,
     事假, 旷工 ... in 成绩, 结果 or 签字, or in 备注 with neither a score nor a
-    result) are reported and not listed, and are an error for someone the session
+    result; a blank 签字 or 签到 where others signed, with no score, result or
+    学时) are reported and not listed, and are an error for someone the session
     lists already (the sheet and the record disagree); a row without a score or
     result is reported, never listed without one. Only people who already
     have a person file are listed (none is created). People already listed

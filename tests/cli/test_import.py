@@ -679,3 +679,25 @@ def test_roster_update_never_makes_a_leaver_on_file_at_work_in_silence(make_arch
     left = xlsx(tmp_path / "离职.xlsx", [["E1", "张三", "离职", "2024-06-01"]], headers=["工号", "姓名", "在职状态", "离职日期"])
     r = run("import", "roster", left, "-a", archive, "--update")
     assert r.exit_code == 0 and "left = 2024-06-01" in (archive / "people/E1.toml").read_text(), r.output
+
+
+def test_attendance_a_blank_signature_where_others_signed_is_an_absence(with_session, tmp_path):
+    """A sign-in sheet signed by most, blank for one, was read as that one attending (credited
+    without a sign of it); a row with a score is there, and a column blank in every row (a typed
+    sheet whose signatures are on paper) says nothing."""
+    (with_session / "sessions/2023/S1.toml").write_text(
+        (with_session / "sessions/2023/S1.toml").read_text().replace('assessment = "written"\n', 'assessment = "none"\n'))
+    path = xlsx(tmp_path / "签到表.xlsx", [["E3", "王五", "王五"], ["E5", "赵六", None], ["E4", "李梅", None]],
+                headers=["工号", "姓名", "本人签名"])
+    r = run("import", "attendance", "S1", path, "-a", with_session)
+    assert r.exit_code == 0, r.output
+    assert "第 3 行 E5：未参加（签字栏空白），未登记" in r.output and "第 4 行 E4：未参加（签字栏空白），未登记" in r.output
+    assert "登记 1 人，更新 0，跳过 0，未参加 2，出错 0 行" in r.output, r.output
+    r = run("--lang", "en", "import", "attendance", "S1", path, "-a", with_session, "--dry-run")
+    assert "row 3 E5: did not attend (no signature where others signed), not listed" in r.output, r.output
+    scored = xlsx(tmp_path / "成绩.xlsx", [["E5", "赵六", None, 4]], headers=["工号", "姓名", "本人签名", "学时"])
+    r = run("import", "attendance", "S1", scored, "-a", with_session)
+    assert "已登记 E5 赵六" in r.output, r.output
+    typed = xlsx(tmp_path / "录入.xlsx", [["E4", "李梅", None]], headers=["工号", "姓名", "本人签名"])
+    r = run("import", "attendance", "S1", typed, "-a", with_session)
+    assert "已登记 E4 李梅" in r.output, r.output

@@ -146,10 +146,14 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     entries: list[dict] = []
     rows: list[int] = []
     first_row: dict[str, int] = {}
+    # a signature column signed in some rows: a row left blank there, with nothing else saying the
+    # person was there, did not attend (a column blank in every row was never filled in: no sign)
+    marked = [k for k in ("signed", "checked_in")
+              if any(not is_blank(c.get(k)) for r, c in sheet.rows if str(c.get("person") or "").strip() != EXAMPLE_ID)]
     for row, cells in sheet.rows:
         if str(cells.get("person") or "").strip() == EXAMPLE_ID:
             continue
-        errors, pid, entry = _read_row(ed, sheet, row, cells)
+        errors, pid, entry = _read_row(ed, sheet, row, cells, marked)
         who = "person" if not is_blank(cells.get("person")) else "name"
         if pid is not None and pid in first_row:  # present in one row and absent in another is a repeat too
             errors.insert(0, row_error(sheet, row, who, f"人员 {pid} 与第 {first_row[pid]} 行重复",
@@ -165,6 +169,8 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
             continue
         if isinstance(entry, Absence) and not errors:
             report.absent.append((row, pid))
+            if not entry.word:
+                report.unsigned.add(row)
             continue
         if isinstance(entry, Absence):
             entry = {}
@@ -231,9 +237,10 @@ def _implausible(sheet, row: int, entry: dict, cells: dict, pass_mark: float) ->
     return []
 
 
-def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | None, "dict | Absence"]:
+def _read_row(ed: Editor, sheet, row: int, cells: dict, marked: list[str] = ()) -> tuple[list, str | None, "dict | Absence"]:
     """(errors, person id, attendee fields) of one row; an Absence where the row says the person
-    did not attend."""
+    did not attend, or (its word "") where it is blank in a column of `marked` (signed in other
+    rows) and nothing else says the person was there."""
     errors = [row_error(sheet, row, key, *msg) for (r, key), msg in sheet.formula_errors.items() if r == row]
     pid, entry = None, {}
     try:
@@ -275,6 +282,9 @@ def _read_row(ed: Editor, sheet, row: int, cells: dict) -> tuple[list, str | Non
     if said_absent:
         where, word = said_absent[0]
         return errors, pid, Absence(where, str(word).strip())
+    unsigned = [k for k in marked if is_blank(cells.get(k))]
+    if unsigned and not evidence:
+        return errors, pid, Absence(unsigned[0], "")
     verdicts = {k: results[k]["passed"] for k in given if "passed" in results[k]}
     if len(set(verdicts.values())) > 1:  # 不及格 in 成绩, 合格 in 结果: never written as either
         errors.append(row_error(sheet, row, "passed", f"成绩栏“{str(cells.get('score')).strip()}”与结果栏“"

@@ -88,6 +88,7 @@ class ImportReport:
     written: dict[int, dict] = field(default_factory=dict)  # row -> what a new record holds (a dry run shows it)
     doubtful: list[RowError] = field(default_factory=list)  # written, but worth a look (a valid ID ending in 000)
     absent: list[tuple[int, str | None]] = field(default_factory=list)  # attendance: 缺考 rows, not listed
+    unsigned: set[int] = field(default_factory=set)  # attendance: absent rows whose only sign is a blank signature
     hidden: list[str] = field(default_factory=list)  # hidden sheets not read
     hidden_rows: list[int] = field(default_factory=list)  # hidden (filtered out) rows not read
     footer: list[int] = field(default_factory=list)  # footer rows left out
