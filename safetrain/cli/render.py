@@ -151,10 +151,11 @@ def _render_one(root, kind, ids, out_dir, everything, as_of, jobs, no_findings, 
 
 
 class _progress:
-    """A rich progress bar on stderr for --all runs; a no-op otherwise."""
+    """A rich progress bar on stderr for --all runs on a terminal; a no-op otherwise (rich
+    left a blank line on a stderr that is no terminal)."""
 
     def __init__(self, show: bool):
-        self.show, self.bar, self.task = show, None, None
+        self.show, self.bar, self.task = show and sys.stderr.isatty(), None, None
 
     def __enter__(self):
         if self.show:

@@ -11,6 +11,7 @@ span), `solver` finds the optimum exactly, `explain` says why. No click here.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
@@ -18,7 +19,7 @@ from typing import Sequence
 from ..archive.reading.excluded import broken_record, not_found
 from ..archive.reading.models import Archive
 from ..dates import whole_months
-from ..errors import SafetrainError
+from ..errors import Interrupted, SafetrainError
 from ..rules.ruleset import RuleSet
 from .explain import Pair, Unpaired, pairs_of, unpaired_of
 from .problem import Builder, PairingProblem
@@ -75,8 +76,8 @@ def write_plan(archive: Archive, plan: Plan) -> list[str]:
 
     if archive.root is None:
         raise SafetrainError("档案不在磁盘上，无法写入", "the archive is not on disk; nothing can be written")
-    written = []
-    with editing(archive.root) as ed:
+    written: list[str] = []
+    with editing(archive.root) as ed, _said_if_interrupted(written, len(plan.pairs)):
         for p in plan.pairs:
             header = (f"师带徒记录：徒弟 {p.apprentice.id} {p.apprentice.name}，师傅 {p.mentor.id} {p.mentor.name}，岗位 {p.post}",
                       f"由 safetrain pair 配对：{'；'.join(p.reasons('zh'))}",
@@ -85,3 +86,17 @@ def write_plan(archive: Archive, plan: Plan) -> list[str]:
             data = {"mentor": p.mentor.id, "post": p.post, "start": p.start, "end": p.end}
             written.append(ed.create("mentorship", p.apprentice.id, data, header=header))
     return written
+
+
+@contextmanager
+def _said_if_interrupted(written: list[str], total: int):
+    """A Ctrl-C during the writes says how many of the pairs were recorded (each file whole)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if not written:
+            raise Interrupted("未写入任何文件", "nothing was written") from None
+        raise Interrupted(f"中断前已写入 {len(written)} 对师带徒记录（共 {total} 对，每个文件都完整）；再次运行 "
+                          "safetrain pair --write 会为其余的徒弟重新配对",
+                          f"{len(written)} of {total} mentorships were written before it, each file whole; run "
+                          "safetrain pair --write again to pair the rest") from None

@@ -12,6 +12,7 @@ template once and renders and writes a chunk of documents per task.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -23,7 +24,7 @@ from ..archive.writing.outputs import Output, claim_outputs
 from ..archive.reading.templates import builtin_template, custom_template
 from ..cores import cpu_count
 from ..memory import copies_that_fit
-from ..errors import SafetrainError
+from ..errors import Interrupted, SafetrainError
 from . import fmt, ooxml
 from .facts import Facts
 from .kinds import DOCUMENT_KINDS, DocumentKind
@@ -187,17 +188,21 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     if progress:
         progress(0, total)
     _worker = compiled
-    if workers <= 1:
-        jobs = list(contexts(result, kind, chosen, options))
-        for i in range(0, total, CHUNK):
-            done += _render_chunk(str(out), result.as_of, jobs[i:i + CHUNK])
-            if progress:
-                progress(done, total)
-    elif "fork" in _start_methods():
-        _render_forked(result, kind, options, str(out), chosen, workers, progress)
-    else:  # pragma: no cover - no fork (Windows): contexts made here, the template compiled in each worker
-        jobs = list(contexts(result, kind, chosen, options))
-        _render_pool(compiled.data, str(src.path), str(out), result.as_of, jobs, workers, progress, compiled.masks)
+    started = time.time_ns() - 50_000_000  # a file's time comes from a coarser clock
+    try:
+        if workers <= 1:
+            jobs = list(contexts(result, kind, chosen, options))
+            for i in range(0, total, CHUNK):
+                done += _render_chunk(str(out), result.as_of, jobs[i:i + CHUNK])
+                if progress:
+                    progress(done, total)
+        elif "fork" in _start_methods():
+            _render_forked(result, kind, options, str(out), chosen, workers, progress)
+        else:  # pragma: no cover - no fork (Windows): contexts made here, the template compiled in each worker
+            jobs = list(contexts(result, kind, chosen, options))
+            _render_pool(compiled.data, str(src.path), str(out), result.as_of, jobs, workers, progress, compiled.masks)
+    except KeyboardInterrupt:
+        raise _interrupted(out, names, started) from None
     files = Rendered(out / name for name in names)
     files.outputs = claimed
     # --all: the records whose files could not be read (A001/A002) are not printed, and said so
@@ -209,6 +214,24 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
         files.ahead = [rid for rid in chosen if rid not in begun]
     atomic.flush(files)  # one flush for the run, not one per document
     return files
+
+
+def _interrupted(out: Path, names: list[str], started: int) -> Interrupted:
+    """What a render interrupted half-way had written: the documents of this run in `out`
+    (each whole: written atomically, and flushed now), found by their time."""
+    made = []
+    for name in names:
+        try:
+            if (out / name).stat().st_mtime_ns >= started:
+                made.append(out / name)
+        except OSError:
+            continue
+    if not made:
+        return Interrupted("未生成任何文件", "no document was written")
+    atomic.flush(made)
+    return Interrupted(f"中断前已生成 {len(made)} 个文件（共 {len(names)} 个，每个文件都完整）：{out}；再次运行同一命令即可补齐",
+                       f"{len(made)} of {len(names)} documents were written before it, each whole, in {out}; run the "
+                       "same command again to finish")
 
 
 def _start_methods() -> list[str]:

@@ -276,3 +276,30 @@ def test_a_second_run_pairs_no_one_the_first_could_have(make_archive):
     assert again.exit_code == 0, again.output
     assert json.loads(again.output)["pairs"] == []
     assert [f.code for f in findings(root, date(2024, 6, 30)) if f.code.startswith("M")] == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_write_interrupted_says_how_many_it_wrote(mine, monkeypatch, lang):
+    """Ctrl-C between two mentorship files said only 已中断: the line says how many were written
+    (each whole) and that running it again pairs the rest."""
+    from safetrain.archive.writing import edit
+
+    real = edit.Editor.create
+    made = []
+
+    def second_interrupts(self, kind, rid, *args, **kw):
+        if kind == "mentorship" and made:
+            raise KeyboardInterrupt
+        made.append(rid)
+        return real(self, kind, rid, *args, **kw)
+
+    monkeypatch.setattr(edit.Editor, "create", second_interrupts)
+    result = run("-a", str(mine), "--as-of", AS_OF, "--write", "--lang", lang)
+    assert result.exit_code == 130, result.output
+    assert sorted(p.name for p in (mine / "mentorships").iterdir()) == ["A1.toml"]
+    said = ("已中断：中断前已写入 1 对师带徒记录（共 3 对，每个文件都完整）" if lang == "zh" else
+            "interrupted: 1 of 3 mentorships were written before it, each file whole")
+    assert said in result.output, result.output
+    monkeypatch.undo()
+    again = run("-a", str(mine), "--as-of", AS_OF, "--write")
+    assert again.exit_code == 0 and "已写入 mentorships/A2.toml" in again.output, again.output

@@ -52,3 +52,32 @@ def test_the_same_bytes_as_a_durable_write(printed, tmp_path, monkeypatch):
     monkeypatch.setattr(render_module.atomic, "write_bytes", atomic.write_bytes)
     durable = render_documents(result, "person", out_dir=tmp_path / "b", everything=True, workers=1)
     assert [p.read_bytes() for p in quick] == [p.read_bytes() for p in durable]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_interrupted_render_says_how_many_documents_it_wrote(printed, tmp_path, monkeypatch, workers):
+    """Ctrl-C half-way said only 已中断: it says how many documents of the run were written (each
+    whole, flushed), counting none left from an earlier run."""
+    from safetrain.errors import Interrupted
+
+    result = checked(printed)
+    out = tmp_path / "out"
+    first = render_documents(result, "person", out_dir=out, everything=True, workers=1)
+    assert len(first) >= 3
+    os.utime(first[-1], ns=(0, 0))  # an earlier run's document: not counted as this run's
+    real_write = atomic.write_bytes
+    written = []
+
+    def third_interrupts(path, data, durable=True):
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        written.append(path)
+        return real_write(path, data, durable=durable)
+
+    monkeypatch.setattr(render_module.atomic, "write_bytes", third_interrupts)
+    monkeypatch.setattr(render_module, "POOL_THRESHOLD", 1)
+    with pytest.raises(Interrupted) as caught:
+        render_documents(result, "person", out_dir=out, everything=True, workers=workers, force=True)
+    assert caught.value.zh.startswith(f"中断前已生成 2 个文件（共 {len(first)} 个，每个文件都完整）"), caught.value.zh
+    assert caught.value.en.startswith(f"2 of {len(first)} documents were written before it, each whole")
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in first)  # no temporary file left
