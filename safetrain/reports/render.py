@@ -12,7 +12,6 @@ template once and renders and writes a chunk of documents per task.
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -188,7 +187,7 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     if progress:
         progress(0, total)
     _worker = compiled
-    started = time.time_ns() - 50_000_000  # a file's time comes from a coarser clock
+    before = _identities(out, names)  # what is there already: an interruption counts what changed
     try:
         if workers <= 1:
             jobs = list(contexts(result, kind, chosen, options))
@@ -202,7 +201,7 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
             jobs = list(contexts(result, kind, chosen, options))
             _render_pool(compiled.data, str(src.path), str(out), result.as_of, jobs, workers, progress, compiled.masks)
     except KeyboardInterrupt:
-        raise _interrupted(out, names, started) from None
+        raise _interrupted(out, names, before) from None
     files = Rendered(out / name for name in names)
     files.outputs = claimed
     # --all: the records whose files could not be read (A001/A002) are not printed, and said so
@@ -216,16 +215,23 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     return files
 
 
-def _interrupted(out: Path, names: list[str], started: int) -> Interrupted:
-    """What a render interrupted half-way had written: the documents of this run in `out`
-    (each whole: written atomically, and flushed now), found by their time."""
-    made = []
+def _identities(out: Path, names: list[str]) -> list[tuple[int, int] | None]:
+    """(device, inode) of each file of `names` in `out` as it is now; None where there is none
+    (each document is written under a new inode: written beside, then renamed)."""
+    found = []
     for name in names:
         try:
-            if (out / name).stat().st_mtime_ns >= started:
-                made.append(out / name)
+            st = (out / name).stat()
+            found.append((st.st_dev, st.st_ino))
         except OSError:
-            continue
+            found.append(None)
+    return found
+
+
+def _interrupted(out: Path, names: list[str], before: list) -> Interrupted:
+    """What a render interrupted half-way had written: the documents of this run in `out`
+    (each whole: written atomically, and flushed now), those whose file is another than before."""
+    made = [out / name for name, was, now in zip(names, before, _identities(out, names)) if now is not None and now != was]
     if not made:
         return Interrupted("未生成任何文件", "no document was written")
     atomic.flush(made)
