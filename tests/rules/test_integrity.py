@@ -154,6 +154,20 @@ def test_safetrain_toml_may_carry_a_note(memory_archive):
     assert [f for f in found(root) if f[0] == "A002"] == []
 
 
+def test_a_waiver_and_an_attachment_may_carry_a_note(memory_archive):
+    """"Every record may carry note": a waiver's entry and an attachment's table were A002
+    (unknown key); `note` and `x_` keys are theirs too, a typo still is not."""
+    files = {
+        "people/E1.toml": person(waivers='[{ rule = "P001", reason = "调入", note = "安全科批准", x_ref = "A-1" }]',
+                                 hired="2024-06-01"),
+        "sessions/2023/S1.toml": session(attachments='[{ path = "attachments/sign.pdf", note = "签到表扫描件" }]'),
+        "attachments/sign.pdf": PDF,
+    }
+    assert [c for c in found(memory_archive(files)) if c[0] in ("A001", "A002", "A008")] == []
+    files["people/E1.toml"] = files["people/E1.toml"].replace("note =", "nte =")
+    assert [c[0] for c in found(memory_archive(files), select=["A002"])] == ["A002"]
+
+
 def test_a002_missing_keys_wrong_types_everywhere(memory_archive):
     root = memory_archive({
         "safetrain.toml": 'format = 1\nruleset = "national"\n[enterprise]\nname = 1\n',

@@ -42,6 +42,7 @@ class Waiver:
     rule: str = key("str", "豁免的规则代码，如 Y001", "the code of the waived rule, e.g. Y001", required=True)
     reason: str = key("str", "豁免理由（检查人员可读）", "a reason an inspector can read", required=True)
     until: date | None = key("date", "豁免截止日期（可选）", "optional last day of the waiver")
+    note: str | None = key(*_NOTE)  # "Every record may carry note": a waiver's entry too
     index: int = 0  # position in the file's `waivers` list, for line look-up
 
 
@@ -51,6 +52,7 @@ class Attachment:
 
     path: str = key("path", "档案内的文件路径", "path inside the archive", required=True)
     sha256: str | None = key("str", "文件的 SHA-256 值（校验用）", "the file's SHA-256 (verified by check)")
+    note: str | None = key(*_NOTE)
 
 
 def _waivers():
