@@ -118,6 +118,11 @@ def document_lang(ctx: click.Context) -> str:
 
     if ctx.get_parameter_source("lang") is ParameterSource.COMMANDLINE:
         return ctx.params["lang"]
+    parent = ctx.parent
+    while parent is not None:  # `safetrain --lang en report html`: given one level up, as meant
+        if parent.get_parameter_source("lang") is ParameterSource.COMMANDLINE and ctx.meta.get(_LANG_KEY):
+            return ctx.meta[_LANG_KEY]
+        parent = parent.parent
     return asked_lang() or "zh"
 
 

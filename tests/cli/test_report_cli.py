@@ -406,6 +406,10 @@ def test_the_site_is_chinese_unless_lang_says_otherwise_whatever_the_locale(work
     assert r.exit_code == 0 and '<html lang="en">' in (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
     r = english.invoke(main, ["report", "html", str(workspace / "nowhere"), "-o", str(tmp_path / "c")])
     assert r.exit_code == 2 and r.output.startswith("error:")  # the message in the locale's language
+    for n, args in enumerate((["--lang", "en", "report", "html"], ["report", "--lang", "en", "html"])):
+        # --lang one level up: the messages were English, the site Chinese
+        r = CliRunner().invoke(main, [*args, str(workspace), "-o", str(tmp_path / f"up{n}"), "--as-of", "2024-06-30"])
+        assert r.exit_code == 0 and '<html lang="en">' in (tmp_path / f"up{n}" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_run_killed_while_carrying_the_user_s_files_gives_them_back(workspace, tmp_path):
