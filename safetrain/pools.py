@@ -111,6 +111,10 @@ def stop(pool) -> None:
     queue = getattr(pool, "_result_queue", None)  # (shutdown lets go of both)
     manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
+    pending = getattr(pool, "_pending_work_items", None)
+    for work_id, item in list((pending or {}).items()):  # Python 3.11's manager thread, finding a worker
+        if item.future.cancelled():  # killed, sets an exception on each: on one cancelled, a traceback
+            pending.pop(work_id, None)
     for worker in processes:
         try:
             worker.kill()
