@@ -182,7 +182,7 @@ def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, igno
     `fmt`, its summary, what the baseline hid; with --write-baseline, its findings' keys."""
     from .. import baseline
     from ..findings import summarize
-    from ..reports.findings import Written, github_pieces, json_pieces, junit_suite, text_pieces
+    from ..reports.findings import Written, github_pieces, json_pieces, junit_suite, shown_result, text_pieces
 
     if base_dir is not None:
         return baseline.from_results([result], base_dir)
@@ -190,6 +190,7 @@ def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, igno
     if known is not None:
         compared = baseline.compare([result], known, select=select, ignore=ignore)
         result, hidden, fixed = compared.results[0], compared.known, compared.fixed
+    result = shown_result(result)
     if fmt == "text":  # written to a scratch file as made (a str once sent from a worker process)
         text = Written(text_pieces, result, lang, _style)
     elif fmt == "json":

@@ -11,7 +11,7 @@ import click
 
 from .common import Archives, registered, terminal
 from .options import as_of_option, cache_option, force_option, format_option, jobs_option, lang_option, PathType
-from .support import echo, tell_replaced, views_out
+from .support import echo, tell_replaced, views_doc, views_out
 
 
 @click.command()
@@ -64,7 +64,7 @@ def expiring(paths, within, as_of, fmt, ics_file, force, jobs, no_cache, lang):
     if fmt == "json":
         click.echo(views_out(json.dumps(doc, ensure_ascii=False, indent=2), archives.roots))
     else:
-        click.echo(views_out(expiring_text(doc, lang, **terminal()), archives.roots), nl=False)
+        click.echo(views_out(expiring_text(views_doc(doc, archives.roots), lang, **terminal()), archives.roots), nl=False)
     if ics_file:
         write_text(ics_file, views_out(expiring_ics(doc, lang), archives.roots))
         n = len(doc["items"])

@@ -11,7 +11,7 @@ from datetime import date
 import click
 
 from ..errors import SafetrainError
-from .support import views_out
+from .support import views_doc, views_out
 from .common import Archives, registered, roots_of, terminal
 from .options import archive_option, as_of_option, cache_option, format_option, lang_option
 
@@ -52,7 +52,7 @@ def matrix(archive, as_of, fmt, department, no_cache, lang):
             if fmt == "json":
                 docs.append(doc)
             else:
-                click.echo(("\n" if docs else "") + views_out(matrix_text(doc, lang, **term), archives.roots), nl=False)
+                click.echo(("\n" if docs else "") + views_out(matrix_text(views_doc(doc, archives.roots), lang, **term), archives.roots), nl=False)
                 docs.append(None)
         if not docs and department is not None and not archives.failed:
             raise SafetrainError(f"工作区的在岗人员中没有部门“{department}”", f"no active person of the workspace is in "
@@ -64,7 +64,7 @@ def matrix(archive, as_of, fmt, department, no_cache, lang):
         if fmt == "json":
             click.echo(views_out(json.dumps(doc, ensure_ascii=False, indent=2), archives.roots))
             continue
-        out = views_out(matrix_text(doc, lang, **term), archives.roots)
+        out = views_out(matrix_text(views_doc(doc, archives.roots), lang, **term), archives.roots)
         if term["color"] and out.count("\n") > shutil.get_terminal_size().lines:
             click.echo_via_pager(out)
         else:

@@ -66,7 +66,7 @@ def _pair_one(archive, as_of, start, ids, fmt, write, lang, several: str = "") -
     document per line with its `archive`, as `check --format json` writes them)."""
     from ..api import load_archive, require_register, ruleset_for
     from ..pairing import plan_pairs, write_plan
-    from ..reports.pairing import plan_dict, print_plan
+    from ..reports.pairing import plan_dict, plan_shown, print_plan
 
     loaded, found = load_archive(archive)
     ruleset, day = ruleset_for(loaded), as_of or date.today()
@@ -74,7 +74,8 @@ def _pair_one(archive, as_of, start, ids, fmt, write, lang, several: str = "") -
     plan = plan_pairs(loaded, ruleset, day, apprentices=ids, start=start, findings=found)
     written = write_plan(loaded, plan) if write else []
     if fmt == "json":
-        data = plan_dict(plan, lang) | ({"written": written} if write else {})
+        mask = loaded.masks_id_numbers
+        data = plan_dict(plan, lang, mask) | ({"written": [plan_shown(rel, mask) for rel in written]} if write else {})
         if several:
             click.echo(json.dumps({"archive": several, **data}, ensure_ascii=False))
         else:
@@ -82,4 +83,4 @@ def _pair_one(archive, as_of, start, ids, fmt, write, lang, several: str = "") -
         return
     from rich.console import Console
 
-    print_plan(plan, lang, Console(highlight=False, soft_wrap=False), written)
+    print_plan(plan, lang, Console(highlight=False, soft_wrap=False), written, loaded.masks_id_numbers)

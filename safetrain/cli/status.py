@@ -8,7 +8,7 @@ from datetime import date
 
 import click
 
-from .support import views_out
+from .support import views_doc, views_out
 from .common import Archives, registered, terminal
 from .options import as_of_option, cache_option, format_option, jobs_option, lang_option, PathType
 
@@ -42,5 +42,5 @@ def status(paths, as_of, fmt, jobs, no_cache, lang):
     if fmt == "json":
         click.echo(views_out(json.dumps(doc, ensure_ascii=False, indent=2), archives.roots))
     else:
-        click.echo(views_out(status_text(doc, lang, **terminal()), archives.roots), nl=False)
+        click.echo(views_out(status_text(views_doc(doc, archives.roots), lang, **terminal()), archives.roots), nl=False)
     sys.exit(2 if broken else 0)

@@ -192,6 +192,43 @@ def views_out(text: str, roots=()) -> str:
     like a 身份证号 masked, whatever field it is in, unless every archive of `roots` says
     mask_id_numbers = false (the archives' own choice, as every output honours it)."""
     from ..archive.reading.gbcodes import mask_id_numbers_in
+
+    return mask_id_numbers_in(text) if _masking(roots) else text
+
+
+def views_doc(doc, roots=()):
+    """A view's document with every string value in it masked as views_out masks text, for a
+    table made from it: a value wrapped over two lines of a table is masked before it is cut
+    (views_out on the table's text saw two halves, neither shaped like a 身份证号)."""
+    from ..archive.reading.gbcodes import mask_id_numbers_in
+
+    if not _masking(roots):
+        return doc
+
+    def masked(value):
+        if isinstance(value, str):
+            return mask_id_numbers_in(value)
+        if isinstance(value, dict):
+            return {k: masked(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(masked(v) for v in value)
+        return value
+
+    return masked(doc)
+
+
+def _masking(roots) -> bool:
+    """False only where every archive of `roots` says mask_id_numbers = false (asked once a run:
+    a workspace's matrix asks it for each archive's table)."""
+    ctx = click.get_current_context(silent=True)
+    memo = ctx.meta.setdefault("safetrain.masking", {}) if ctx is not None else {}
+    key = tuple(str(r) for r in roots or ())
+    if key not in memo:
+        memo[key] = _masks_any(roots)
+    return memo[key]
+
+
+def _masks_any(roots) -> bool:
     from ..archive.reading.loader import load_config
 
     def masks(root) -> bool:
@@ -201,6 +238,4 @@ def views_out(text: str, roots=()) -> str:
             return True
         return config is None or config.settings.mask_id_numbers
 
-    if roots and not any(masks(root) for root in roots):
-        return text
-    return mask_id_numbers_in(text)
+    return not roots or any(masks(root) for root in roots)

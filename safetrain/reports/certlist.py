@@ -40,12 +40,13 @@ def certificate_rows(result: Result, pid: str | None = None) -> dict:
         states = ctx.certificates(p)
         for st in sorted(states, key=lambda st: (st.certificate.issued, st.certificate.index)):
             c, due = st.certificate, ctx.next_due(st)
-            rows.append({"person": p.id, "name": p.name, "kind": c.kind,
+            rows.append({"person": masked_value(p.id) if mask else p.id, "name": p.name, "kind": c.kind,
                          "category": masked_value(c.category) if mask else c.category,
                          "number": fmt.certificate_number(c.number, p.id_number, mask),
                          "issued": c.issued.isoformat(), "expires": c.expires.isoformat(),
                          "reviews": [d.isoformat() for d in ctx.reviews_by_then(c)], "state": st.state,
-                         "due": due.due.isoformat(), "days_left": due.days_shown, "file": p.file})
+                         "due": due.due.isoformat(), "days_left": due.days_shown,
+                         "file": masked_value(p.file) if mask else p.file})
     return {"as_of": result.as_of.isoformat(), "enterprise": enterprise.name if enterprise else "", "certificates": rows}
 
 

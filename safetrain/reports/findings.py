@@ -20,6 +20,26 @@ from ..findings import Finding, summarize
 Style = Callable[[str, str], str]
 
 
+def shown_result(r: Result) -> Result:
+    """The result as an output prints it: where the archive masks 身份证号 (its settings), a
+    finding's file and subject masked too where they hold one (people numbered by their
+    身份证号: people/640104********0013.toml, as the ledger and the documents print it); the
+    messages are masked already (rules.engine). The result itself is left as it is."""
+    from dataclasses import replace
+
+    from ..archive.reading.gbcodes import masked_value
+
+    if not r.archive.masks_id_numbers:
+        return r
+    changed, findings = False, []
+    for f in r.findings:
+        file, subject = masked_value(f.file), masked_value(f.subject)
+        if file != f.file or subject != f.subject:
+            f, changed = replace(f, file=file, subject=subject), True
+        findings.append(f)
+    return replace(r, findings=findings) if changed else r
+
+
 def _plain(text: str, _kind: str) -> str:
     return text
 

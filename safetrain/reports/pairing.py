@@ -24,18 +24,32 @@ _WORDS = {
 }
 
 
-def plan_dict(plan: Plan, lang: str = "zh") -> dict:
+def _shown(mask: bool):
+    """How an id or path is printed: a 身份证号 in it masked where the archive masks (people
+    numbered by their 身份证号), as every output prints them."""
+    from ..archive.reading.gbcodes import masked_value
+
+    return masked_value if mask else (lambda value: value)
+
+
+def plan_shown(value: str, mask: bool) -> str:
+    return _shown(mask)(value)
+
+
+def plan_dict(plan: Plan, lang: str = "zh", mask: bool = False) -> dict:
+    shown = _shown(mask)
     return {
-        "pairs": [{"apprentice": p.apprentice.id, "mentor": p.mentor.id, "post": p.post,
+        "pairs": [{"apprentice": shown(p.apprentice.id), "mentor": shown(p.mentor.id), "post": p.post,
                    "start": p.start.isoformat(), "cost": p.cost, "cost_words": p.cost_words(lang),
-                   "reasons": p.reasons(lang)} for p in plan.pairs],
-        "unpaired": [{"apprentice": u.apprentice.id, "reason": u.reason(lang)} for u in plan.unpaired],
+                   "reasons": [shown(r) for r in p.reasons(lang)]} for p in plan.pairs],
+        "unpaired": [{"apprentice": shown(u.apprentice.id), "reason": shown(u.reason(lang))} for u in plan.unpaired],
     }
 
 
-def print_plan(plan: Plan, lang: str, console, written: list[str] = ()) -> None:
+def print_plan(plan: Plan, lang: str, console, written: list[str] = (), mask: bool = False) -> None:
     from rich.table import Table
 
+    shown = _shown(mask)
     w = _WORDS[lang]
     if not plan.pairs and not plan.unpaired:
         console.print(w["none"])
@@ -49,19 +63,19 @@ def print_plan(plan: Plan, lang: str, console, written: list[str] = ()) -> None:
         t.add_column(w["cost"], overflow="fold")
         t.add_column(w["reasons"], overflow="fold", ratio=1)
         for p in plan.pairs:
-            t.add_row(f"{p.apprentice.id} {p.apprentice.name}", f"{p.mentor.id} {p.mentor.name}", p.post,
-                      f"{p.start.isoformat()}\n→ {p.end.isoformat()}", p.cost_words(lang), "\n".join(p.reasons(lang)))
+            t.add_row(f"{shown(p.apprentice.id)} {p.apprentice.name}", f"{shown(p.mentor.id)} {p.mentor.name}", p.post,
+                      f"{p.start.isoformat()}\n→ {p.end.isoformat()}", p.cost_words(lang), "\n".join(shown(r) for r in p.reasons(lang)))
         console.print(t)
     if plan.unpaired:
         t = Table(title=w["unpaired"])
         t.add_column(w["apprentice"], no_wrap=True)
         t.add_column(w["reason"], overflow="fold", ratio=1)
         for u in plan.unpaired:
-            t.add_row(f"{u.apprentice.id} {u.apprentice.name}", u.reason(lang))
+            t.add_row(f"{shown(u.apprentice.id)} {u.apprentice.name}", shown(u.reason(lang)))
         console.print(t)
     total = sum(p.cost for p in plan.pairs)
     console.print(w["summary"].format(p=len(plan.pairs), u=len(plan.unpaired), c=total))
     if plan.pairs:
         console.print(w["legend"])
     for rel in written:
-        console.print(f"{w['written']} {rel}")
+        console.print(f"{w['written']} {shown(rel)}")

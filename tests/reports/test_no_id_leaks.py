@@ -2,6 +2,7 @@
 inside a certificate number, not one with a typo (A006), in any output."""
 
 import json
+import re
 import sqlite3
 import zipfile
 
@@ -143,3 +144,36 @@ def test_people_numbered_by_their_id_numbers(make_archive, tmp_path):
     doc = Document(next((tmp_path / "docs").glob("*.docx")))
     text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
     assert masked in text and leaks(text) == []
+
+
+def test_people_numbered_by_their_id_numbers_in_the_terminal_and_every_format(make_archive):
+    """check (text, json, github, junit), cert list and pair printed such a 工号 whole (in the
+    finding's subject and file, the 工号 column, the pairs); expiring printed it whole where the
+    table wrapped it over two lines (masked after the wrap, each half shaped like no 身份证号)."""
+    expired = certificate(number=f"JK-{VALID}", kind="other", category="餐饮服务从业人员健康证明", issued="2020-01-01",
+                          expires="2024-01-01")
+    root = make_archive({
+        f"people/{VALID}.toml": person(id_number=f'"{VALID}"', department='"综合管理部后勤保障中心食堂"', extra=expired),
+        "sessions/S1.toml": session(f'{{ person = "{VALID}", score = 90 }}', hours="1"),
+    })
+    outputs = []
+    for fmt in ("text", "json", "github", "junit"):
+        r = run("check", root, "--format", fmt, *AS_OF)
+        assert r.exit_code == 1 and "********" in r.output, (fmt, r.output)
+        outputs.append(r.output)
+    for args in (["cert", "list", "-a", root], ["cert", "list", "-a", root, "--format", "json"],
+                 ["pair", "-a", root, "--apprentice", VALID], ["pair", "-a", root, "--apprentice", VALID,
+                                                               "--format", "json"]):
+        r = run(*args, *AS_OF)
+        outputs.append(r.output)
+    for columns in ("60", "80", "100", "120"):
+        r = CliRunner(env={"COLUMNS": columns}).invoke(main, ["--lang", "en", "expiring", str(root), "--within", "3650",
+                                                              *AS_OF])
+        assert r.exit_code == 0 and "JK-" in r.output, r.output
+        # the 工号 wrapped over two lines was masked in halves: 640104*****5120 / 013 (as a 15-digit number)
+        assert {run for run in re.findall(r"\*+", r.output)} == {"********"}, r.output
+        outputs.append(r.output.replace("\n", "").replace(" ", ""))
+        for view in (["status", str(root)], ["matrix", "-a", str(root)]):
+            outputs.append(CliRunner(env={"COLUMNS": columns}).invoke(main, [*view, *AS_OF]).output.replace(
+                "\n", "").replace(" ", ""))
+    assert [leaks(o) for o in outputs] == [[]] * len(outputs)
