@@ -322,6 +322,30 @@ def test_a008_missing_outside_hash_and_symlinks(make_archive, tmp_path):
                                         "档案格式", "档案格式", "档案格式"]
 
 
+def test_a008_a_register_linked_out_of_the_archive_is_not_read(make_archive, tmp_path):
+    """safetrain.toml a link to another enterprise's register was read in silence: the archive
+    judged under that name, industry and rule set. It is an A008 (as a record's link out), the
+    archive judged as one whose register cannot be read; a link inside the archive is read."""
+    from click.testing import CliRunner
+
+    from safetrain.cli import main
+
+    other = make_archive({}, root=tmp_path / "other", industry="coal_mine")
+    root = make_archive({"people/E1.toml": person()}, root=tmp_path / "mine")
+    (root / "safetrain.toml").unlink()
+    (root / "safetrain.toml").symlink_to(other / "safetrain.toml")
+    fs = findings(root)
+    assert [(f.code, f.file) for f in fs if f.code.startswith("A")] == [("A008", "safetrain.toml")]
+    for cache in ([], ["--no-cache"]):
+        r = CliRunner().invoke(main, ["status", str(root), *cache])
+        assert r.exit_code == 2 and "企业和规则集无法确定" in r.output, r.output
+    (root / "safetrain.toml").unlink()
+    (root / "config").mkdir()
+    (root / "config/real.toml").write_bytes((other / "safetrain.toml").read_bytes())
+    (root / "safetrain.toml").symlink_to(root / "config/real.toml")
+    assert [f.code for f in findings(root) if f.code == "A008"] == []
+
+
 def test_a008_passes_with_correct_hash(memory_archive):
     import hashlib
     digest = hashlib.sha256(PDF).hexdigest()

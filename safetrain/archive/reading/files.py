@@ -117,6 +117,8 @@ class LocalFiles(FileStore):
     def read_stat(self, rel: str, limit: int | None = None) -> tuple[bytes, int, os.stat_result]:
         """read_bytes, and the file's status as it was read (for the cache). Reads what
         the file holds (a buffer of `limit` for every small file costs more than the reading)."""
+        if rel == MARKER and os.path.islink(os.path.join(self.root, rel)) and self.resolve(rel) is None:
+            raise LeavesArchive(errno.EXDEV, "a link that leaves the archive", os.path.join(self.root, rel))
         fd, st = open_regular(os.path.join(self.root, rel))
         try:
             want = st.st_size + 1 if limit is None else min(st.st_size, limit) + 1
@@ -167,6 +169,12 @@ class LocalFiles(FileStore):
             if digest.hexdigest() != sha256.lower():
                 return "hash"
         return "ok"
+
+
+class LeavesArchive(OSError):
+    """safetrain.toml is a link to a file outside its archive (the record files' links are
+    found by the listing): never read, an A008 as a record's link out is (another enterprise's
+    register would be judged as this one's)."""
 
 
 class MemoryFiles(FileStore):

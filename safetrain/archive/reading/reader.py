@@ -189,6 +189,10 @@ def bad_name(kind: str, rel: str) -> Finding | None:
 
 
 def unreadable(kind: str, rel: str, exc: OSError) -> Finding:
+    from .files import LeavesArchive
+
+    if isinstance(exc, LeavesArchive):
+        return _outside(rel, rel)
     zh, en = os_reason(exc)
     return _a001(rel, stem_of(kind, rel) or "enterprise", None, None, f"无法读取文件：{zh}", f"cannot read the file: {en}")
 
