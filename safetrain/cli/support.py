@@ -197,17 +197,20 @@ def views_out(text: str, roots=()) -> str:
 
 
 def views_doc(doc, roots=()):
-    """A view's document with every string value in it masked as views_out masks text, for a
-    table made from it: a value wrapped over two lines of a table is masked before it is cut
-    (views_out on the table's text saw two halves, neither shaped like a 身份证号)."""
+    """A view's document as a table on a terminal is made from it: every string value with its
+    control characters escaped (a client's folder named with ESC ] 0 ; ... set the terminal's
+    title) and masked as views_out masks text (a value wrapped over two lines of a table is
+    masked before it is cut: views_out on the table's text saw two halves, neither shaped like a
+    身份证号)."""
     from ..archive.reading.gbcodes import mask_id_numbers_in
+    from ..controls import terminal_line
 
-    if not _masking(roots):
-        return doc
+    masking = _masking(roots)
 
     def masked(value):
         if isinstance(value, str):
-            return mask_id_numbers_in(value)
+            value = terminal_line(value)
+            return mask_id_numbers_in(value) if masking else value
         if isinstance(value, dict):
             return {k: masked(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):

@@ -349,6 +349,10 @@ def test_an_archive_folder_named_with_a_control_character_is_escaped_on_the_term
                  ["templates", "list", workspace]):
         r = run(*args)
         assert "\x1b" not in r.output and "b\\x1b[2Jx" in r.output, (args, r.output)
+    (workspace / "b\x1b[2Jx").rename(workspace / "b\x1b]0;PWNED\x1b\\y")  # a bare ESC: status and matrix kept it
+    for args in (["status", workspace], ["matrix", workspace], ["expiring", workspace, "--within", "3650"]):
+        r = run(*args, "--as-of", AS_OF.isoformat())
+        assert "\x1b" not in r.output, (args, r.output)
 
 
 def test_rules_and_explain_never_show_the_national_set_for_an_archive_whose_own_is_unknown(workspace):
