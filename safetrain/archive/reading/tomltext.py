@@ -175,6 +175,10 @@ def closing_insert_point(text: str) -> int:
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
+#: the dotted prefixes of a key a line is recorded for: deeper than any key a finding names
+_PREFIXES = 16
+
+
 class _Lines:
     """Walks a TOML document recording the line of every key path and array element."""
 
@@ -251,8 +255,10 @@ class _Lines:
     def keyval(self, base: tuple, i: int) -> int:
         start = i
         key, i = self.key(i)
-        for n in range(1, len(key) + 1):
+        for n in range(1, min(len(key), _PREFIXES) + 1):  # a.b.c = 1 defines a, a.b and a.b.c here
             self.record(base + key[:n], start)
+        if len(key) > _PREFIXES:  # 50,000 parts: every prefix kept took 10 GB; no key looked up is that deep
+            self.record(base + key, start)
         i = self.skip(i, False)
         if i < len(self.s) and self.s[i] == "=":
             i += 1
