@@ -701,3 +701,27 @@ def test_attendance_a_blank_signature_where_others_signed_is_an_absence(with_ses
     typed = xlsx(tmp_path / "录入.xlsx", [["E4", "李梅", None]], headers=["工号", "姓名", "本人签名"])
     r = run("import", "attendance", "S1", typed, "-a", with_session)
     assert "已登记 E4 李梅" in r.output, r.output
+
+
+def test_a_sheet_that_unpacks_to_gigabytes_or_is_no_file_is_refused_before_reading(archive, tmp_path, monkeypatch):
+    """A 2.6 MB .xlsx of a million long rows unpacked to a gigabyte (4.9 GB of memory, then an
+    internal error); a pipe or a folder was "no such file"."""
+    import os
+    import zipfile
+
+    from safetrain.archive.importing import sheets
+
+    monkeypatch.setattr(sheets, "MAX_SHEET_BYTES", 100_000)
+    bomb = tmp_path / "花名册.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"<row>" + b"0" * 1_000_000 + b"</row>")
+    assert bomb.stat().st_size < 100_000
+    r = run("import", "roster", bomb, "-a", archive, "--dry-run")
+    assert r.exit_code == 2 and f"{bomb}：文件解压后过大（1 MB，上限 0 MB），未读取" in r.output, r.output
+    r = run("--lang", "en", "import", "roster", bomb, "-a", archive, "--dry-run")
+    assert "the file is too large unpacked (1 MB" in r.output, r.output
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    (tmp_path / "folder.xlsx").mkdir()
+    for name, said in (("pipe.xlsx", "不是普通文件"), ("folder.xlsx", "是目录")):
+        r = run("import", "roster", tmp_path / name, "-a", archive)
+        assert r.exit_code == 2 and said in r.output, r.output

@@ -31,6 +31,9 @@ from ..writing.inputs import EXCEL_DIGITS_LOST
 
 HEADER_SEARCH_ROWS = 10
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
+#: the most a sheet may hold, as a file and (a zipped workbook) unpacked: a roster of 100,000 people
+#: is some 50 MB unpacked; a few MB zipped can unpack to gigabytes (a decompression bomb)
+MAX_SHEET_BYTES = 256 * 1024 * 1024
 _MARKS = re.compile(r"[\s*＊]|[（(]\s*(必填|选填|可选)\s*[)）]")
 #: the first filled cell of a footer row: who made and checked the sheet, when, totals
 FOOTER = re.compile(r"^\s*(制表人|制表|制表日期|制表时间|填表人|填表日期|填报人|填报日期|填报时间|审核人|审核|审批人|审批|"
@@ -83,8 +86,12 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
     format 000000, or E0045 as 45 with "E"0000), not as the bare number."""
     path = Path(path)
     if not path.is_file():
+        if path.exists():  # a folder, a pipe, a device: there, but nothing a sheet is read from
+            raise SafetrainError(f"{path} 不是普通文件（是文件夹、管道或设备），无法读取",
+                                 f"{path} is not a regular file (a folder, a pipe or a device): it cannot be read")
         raise SafetrainError(f"文件不存在：{path}", f"no such file: {path}")
     suffix = path.suffix.lower()
+    _not_too_large(path, suffix)
     merged: list = []
     if suffix == ".csv":
         grid, formulas, name, hidden = _read_csv(path), {}, path.name, []
@@ -347,6 +354,27 @@ def _hidden_rows(path: Path, name: str) -> set[int]:
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
 _ROW_NUMBER = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
+
+
+def _not_too_large(path: Path, suffix: str) -> None:
+    """Refuse, before reading, a file larger than MAX_SHEET_BYTES, or a zipped workbook that says
+    it unpacks to more (what its zip directory says of each part)."""
+    import zipfile
+
+    size = path.stat().st_size
+    unpacked = 0
+    if size <= MAX_SHEET_BYTES and suffix in (".xlsx", ".xlsm", ".ods"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                unpacked = sum(info.file_size for info in z.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return  # not a zip: the reader says what it is
+    if size > MAX_SHEET_BYTES or unpacked > MAX_SHEET_BYTES:
+        mb, limit = max(size, unpacked) / 1048576, MAX_SHEET_BYTES // 1048576
+        how = ("解压后" if unpacked > MAX_SHEET_BYTES else "", "unpacked " if unpacked > MAX_SHEET_BYTES else "")
+        raise SafetrainError(f"{path}：文件{how[0]}过大（{mb:.0f} MB，上限 {limit} MB），未读取：请只保留需要导入的工作表和行",
+                             f"{path}: the file is too large {how[1]}({mb:.0f} MB, the limit is {limit} MB); not read: "
+                             "keep only the sheet and rows to import")
 
 
 def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict, str, list[str], list]:
