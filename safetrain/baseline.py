@@ -179,10 +179,29 @@ def loads(text: str, source: str = "baseline", base_dir: Path = Path(".")) -> Ba
     return Baseline(counts, names, base_dir)
 
 
+#: the largest baseline read: some 100 bytes a finding, a hundred times a large archive's findings
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
+
+
+def _text(path: str | os.PathLike) -> str:
+    """The baseline file's text: a regular file (never a pipe waited on, a device read for ever)
+    of at most MAX_BASELINE_BYTES."""
+    from .archive.reading.files import open_regular
+
+    fd, _ = open_regular(path)
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(MAX_BASELINE_BYTES + 1)
+    if len(data) > MAX_BASELINE_BYTES:
+        raise SafetrainError(f"基线文件 {path} 过大（超过 {MAX_BASELINE_BYTES // 1048576} MB），不是 safetrain 写的基线",
+                             f"baseline file {path} is too large (over {MAX_BASELINE_BYTES // 1048576} MB): not a "
+                             "baseline safetrain wrote")
+    return data.decode("utf-8-sig")
+
+
 def written_by_safetrain(path: str | os.PathLike) -> bool:
     """A baseline file (which --write-baseline may replace)."""
     try:
-        loads(Path(path).read_text(encoding="utf-8-sig"))
+        loads(_text(path))
     except (SafetrainError, OSError, UnicodeDecodeError):
         return False
     return True
@@ -190,7 +209,7 @@ def written_by_safetrain(path: str | os.PathLike) -> bool:
 
 def read(path: str | os.PathLike) -> Baseline:
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = _text(path)
     except FileNotFoundError:
         raise SafetrainError(f"基线文件不存在：{path}（可用 --write-baseline 生成）",
                              f"no such baseline file: {path} (make one with --write-baseline)") from None

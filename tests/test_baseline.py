@@ -163,6 +163,23 @@ def test_bad_baseline_is_one_line_error_exit_2(make_archive, tmp_path):
     assert code == 2 and "不是 UTF-8 文本" in err and "codec" not in err
 
 
+def test_a_baseline_that_is_a_pipe_a_device_or_too_large_is_refused_unread(make_archive, tmp_path, monkeypatch):
+    """--baseline /dev/zero read until the memory ran out, a pipe waited for ever (a baseline in a
+    repository may be a link to either)."""
+    import os
+
+    root = make_archive(FILES)
+    os.mkfifo(tmp_path / "pipe.json")
+    for path in (tmp_path / "pipe.json", "/dev/zero"):
+        code, _, err = run(str(root), "--baseline", str(path))
+        assert code == 2 and "not a regular file" in err, err
+    good = tmp_path / "good.json"
+    assert run(str(root), "--write-baseline", str(good))[0] == 0
+    monkeypatch.setattr(baseline, "MAX_BASELINE_BYTES", 10)
+    code, _, err = run(str(root), "--baseline", str(good), lang="zh")
+    assert code == 2 and "过大" in err, err
+
+
 def test_a_baseline_nested_too_deep_is_one_line_error(make_archive, tmp_path):
     root = make_archive(FILES)
     deep = tmp_path / "deep.json"
