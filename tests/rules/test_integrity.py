@@ -346,6 +346,16 @@ def test_a008_a_register_linked_out_of_the_archive_is_not_read(make_archive, tmp
     assert [f.code for f in findings(root) if f.code == "A008"] == []
 
 
+def test_a008_an_attachment_that_is_a_folder_says_so(make_archive, memory_archive):
+    """A folder named as an attachment was "文件不存在" (it is there)."""
+    files = {"people/E1.toml": person(), "attachments/scans/a.pdf": PDF,
+             "sessions/S1.toml": session(attachments='["attachments/scans"]')}
+    for root in (make_archive(dict(files)), memory_archive(dict(files))):
+        fs = findings(root, select=["A008"])
+        assert [(f.code, f.message_zh, f.message_en) for f in fs] == [
+            ("A008", "attachments/scans：是文件夹，不是文件", "attachments/scans is a folder, not a file")], fs
+
+
 def test_a008_passes_with_correct_hash(memory_archive):
     import hashlib
     digest = hashlib.sha256(PDF).hexdigest()

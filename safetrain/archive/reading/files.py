@@ -80,7 +80,8 @@ class FileStore:
             return None
 
     def status(self, relpath: str, sha256: str | None = None) -> str:
-        """'ok', 'missing', 'outside' (leaves the archive) or 'hash' (sha256 differs)."""
+        """'ok', 'missing', 'folder', 'special' (a pipe, a device), 'outside' (leaves the archive),
+        'hash' (sha256 differs) or 'unreadable'."""
         raise NotImplementedError
 
 
@@ -157,7 +158,7 @@ class LocalFiles(FileStore):
         if path is None:
             return "outside"
         if not path.is_file():
-            return "special" if path.exists() and not path.is_dir() else "missing"
+            return "folder" if path.is_dir() else "special" if path.exists() else "missing"
         if sha256 is not None:
             digest = hashlib.sha256()
             try:
@@ -202,7 +203,8 @@ class MemoryFiles(FileStore):
             return "outside"
         data = self.files.get(relpath)
         if data is None:
-            return "missing"
+            inside = relpath.rstrip("/") + "/"
+            return "folder" if any(rel.startswith(inside) for rel in self.files) else "missing"
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256.lower():
             return "hash"
         return "ok"

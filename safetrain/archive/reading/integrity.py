@@ -127,6 +127,7 @@ def _people(what: str, refs: list[tuple[tuple, str]], around: Surroundings) -> I
 
 _STATUS = {
     "missing": ("文件不存在", "does not exist"),
+    "folder": ("是文件夹，不是文件", "is a folder, not a file"),
     "outside": ("路径指向档案之外", "leaves the archive"),
     "hash": ("文件的 sha256 与记录不符（文件已被改动）", "has a different sha256 than recorded (the file changed)"),
     "unreadable": ("无法读取，sha256 无法核对（权限不足等）", "cannot be read, so its sha256 cannot be verified (permissions?)"),
