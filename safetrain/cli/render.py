@@ -144,8 +144,8 @@ def _render_one(root, kind, ids, out_dir, everything, as_of, jobs, no_findings, 
              "(safetrain check)", err=True)
     if files.skipped:  # an incomplete printout is said, and exits 1
         shown = "、".join(files.skipped)
-        echo(lang, f"以下记录的文件有错误（A001/A002），未打印：{shown}；请先修正（safetrain check）",
-             f"not printed, their files have errors (A001/A002): {', '.join(files.skipped)}; fix them first "
+        echo(lang, f"以下记录的文件有错误（A001/A002/A008），未打印：{shown}；请先修正（safetrain check）",
+             f"not printed, their files have errors (A001/A002/A008): {', '.join(files.skipped)}; fix them first "
              "(safetrain check)", err=True)
     return not files.skipped and not files.unread
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from ..archive.reading.excluded import broken_record, not_found, unread_folders
+from ..archive.reading.excluded import broken_record, linked_out, not_found, unread_folders
 from ..api import Result
 from ..archive.writing import atomic
 from ..archive.writing.outputs import Output, claim_outputs
@@ -150,7 +150,7 @@ class Rendered(list):
     """The files written (paths, in order); `outputs` says which replaced an existing file."""
 
     outputs: list[Output]
-    skipped: list[str] = []  # with --all: ids of the kind whose files have A001/A002 (not printed); read only
+    skipped: list[str] = []  # with --all: ids of the kind whose files have A001/A002/A008 (not printed); read only
     unread: list[str] = []  # with --all: the kind's folders that could not be read (their records not printed)
     later: int = 0  # with --all: records of the kind that began after as_of (not printed: not yet there)
     ahead: list[str] = []  # ids named that begin after as_of (printed: a sign-in sheet is made before the session)
@@ -205,7 +205,8 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     files = Rendered(out / name for name in names)
     files.outputs = claimed
     # --all: the records whose files could not be read (A001/A002) are not printed, and said so
-    files.skipped = sorted(result.archive.excluded.get(kind.record_kind, ())) if everything and kind.record_kind else []
+    files.skipped = sorted({*result.archive.excluded.get(kind.record_kind, ()),
+                            *linked_out(result.findings, kind.record_kind)}) if everything and kind.record_kind else []
     files.unread = unread_folders(result.findings, kind.record_kind) if everything and kind.record_kind else []
     files.later = len(kind.ids(result.archive)) - len(chosen) if everything and kind.record_kind else 0
     if kind.record_kind and not everything:

@@ -66,8 +66,12 @@ def test_render_all_says_which_records_it_could_not_print(make_archive, tmp_path
     assert r.exit_code == 1 and "未打印：E3" in r.output and "Traceback" not in r.output, r.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["person-E1.docx", "person-E2.docx"]
     r = run("render", "card", "--all", "-a", str(root), "-o", str(tmp_path / "out"), *AS_OF, "--lang", "en")
-    assert r.exit_code == 1 and "not printed, their files have errors (A001/A002): E3" in r.output
+    assert r.exit_code == 1 and "not printed, their files have errors (A001/A002/A008): E3" in r.output
     assert run("render", "drill", "--all", "-a", str(root), "-o", str(tmp_path / "d"), *AS_OF).exit_code == 0
+    (tmp_path / "E4.toml").write_text('name = "赵六"\n', encoding="utf-8")
+    (root / "people" / "E4.toml").symlink_to(tmp_path / "E4.toml")  # A008: skipped unread, and was not named
+    r = run("render", "person", "--all", "-a", str(root), "-o", str(tmp_path / "out"), *AS_OF)
+    assert r.exit_code == 1 and "未打印：E3、E4" in r.output, r.output
 
 
 def test_unknown_id_exits_2(make_archive, tmp_path):
