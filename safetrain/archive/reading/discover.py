@@ -66,8 +66,8 @@ def no_archive(path: str | os.PathLike, below: bool = False) -> SafetrainError:
 
 
 def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None) -> list[Path]:
-    """The archives in the folders below `path`, in name order. A folder linked to (a client's
-    archive linked into a workspace) is gone into, each real folder once, but never a link to
+    """The archives in the folders below `path`, at any depth (`acme/branch/` too), in path order. A
+    folder linked to (a client's archive linked into a workspace) is gone into, each real folder once, but never a link to
     `path` itself or a folder above it (`ln -s .. loop`); a folder that cannot
     be read is a problem of its own in `problems` (never passed over in silence: it may hold an
     archive), or raises where there is no list to say it in."""
@@ -92,10 +92,8 @@ def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None)
             dirs.clear()  # a second link to one folder, or a link back up (to the folder named or above
             continue      # it: the folders beside it are no part of what was named)
         seen.add(real)
-        if MARKER in files:
-            found.append(Path(folder))
-            dirs.clear()  # an archive's own folders hold no archives
-            continue
+        if MARKER in files:  # and on into its folders: an archive kept inside another's is one of its own
+            found.append(Path(folder))  # (the outer one does not read its records: reader.list_files)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
     return found
 

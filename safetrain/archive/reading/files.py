@@ -187,9 +187,11 @@ class MemoryFiles(FileStore):
     def listing(self):
         from .reader import not_read_folders
 
-        records = [(kind_of_path(rel), rel) for rel in self.files if rel != MARKER]
+        inner = tuple(rel[: -len(MARKER)] for rel in self.files if rel.endswith("/" + MARKER))
+        rels = [rel for rel in self.files if rel != MARKER and not rel.startswith(inner)]  # another archive's: not ours
+        records = [(kind_of_path(rel), rel) for rel in rels]
         return ([("config", MARKER)] + sort_listing([(k, rel) for k, rel in records if k is not None]),
-                not_read_folders(self.files))
+                not_read_folders(rels))
 
     def read_bytes(self, rel: str, limit: int | None = None) -> tuple[bytes, int]:
         try:

@@ -74,6 +74,7 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
                 problems.append(_a001(rel, stem_of(kind, rel), None, None, f"{name} 是文件夹，不是记录文件：无法读取",
                                       f"{name} is a folder, not a record file: it cannot be read"))
             elif is_dir and not RECORD_KINDS[kind].recursive and not name.startswith(".") \
+                    and not _another_archive(root / rel) \
                     and any(p.suffix == ".toml" for p in Path(root / rel).rglob("*.toml")):
                 problems.append(_not_read(folder, rel))  # records a user wrote, never read in silence
     from .files import sort_listing
@@ -108,9 +109,16 @@ def _walk(base: Path, rel_base: str, problems: list[Finding]) -> Iterator[tuple[
         if entry.name.startswith("."):
             continue
         link, is_dir = entry.is_symlink(), _is_dir(entry)
+        if is_dir and _another_archive(Path(entry.path)):
+            continue  # an archive of its own (discover finds it): none of its files is a record of this one
         yield rel_base, entry.name, link, is_dir
         if is_dir and not link:
             yield from _walk(Path(entry.path), f"{rel_base}/{entry.name}", problems)
+
+
+def _another_archive(folder: Path) -> bool:
+    """Whether a folder inside an archive is the root of another archive (it holds safetrain.toml)."""
+    return os.path.isfile(os.path.join(folder, MARKER))
 
 
 def _inside(real_root: str, path: Path) -> bool:
