@@ -324,6 +324,16 @@ def test_an_archive_linked_into_a_workspace_is_checked_once(workspace, tmp_path)
     assert [p.name for p in discover([workspace])] == ["a-good", "b-again", "c-good"]
 
 
+def test_a_link_to_a_folder_of_the_workspace_does_not_take_its_name(workspace):
+    """`ln -s c-good aa-link`: the archive is c-good, its real folder's name, in every command, not the
+    link's name that comes first in the walk; nor is it checked twice."""
+    (workspace / "aa-link").symlink_to("c-good", target_is_directory=True)
+    (workspace / "a-good" / "zz-link").symlink_to("../b-bad", target_is_directory=True)
+    assert [p.name for p in discover([workspace])] == ["a-good", "b-bad", "c-good"]
+    r = run("status", workspace, "--as-of", AS_OF, "--format", "json")
+    assert [a["archive"].rsplit("/", 1)[-1] for a in json.loads(r.output)["archives"]] == ["a-good", "b-bad", "c-good"]
+
+
 def test_a_link_above_the_workspace_does_not_reach_the_folders_beside_it(workspace, tmp_path):
     """`ln -s .. ws/parent`: the folders beside the workspace are no part of what was named; `check`
     and `fmt --yes` on the workspace never reach the archive beside it."""

@@ -66,11 +66,14 @@ def no_archive(path: str | os.PathLike, below: bool = False) -> SafetrainError:
 
 
 def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None) -> list[Path]:
-    """The archives in the folders below `path`, at any depth (`acme/branch/` too), in path order. A
-    folder linked to (a client's archive linked into a workspace) is gone into, each real folder once, but never a link to
-    `path` itself or a folder above it (`ln -s .. loop`); a folder that cannot
-    be read is a problem of its own in `problems` (never passed over in silence: it may hold an
-    archive), or raises where there is no list to say it in."""
+    """The archives in the folders below `path`, at any depth (an archive kept inside another's
+    folder, `acme/branch/`, is an archive of its own: the outer one does not read its records,
+    reader.list_files), in path order. A folder linked to (a client's archive linked into a
+    workspace) is gone into, each real folder once and by its real path where the workspace holds
+    that too (`ln -s acme aa-link`: acme, not aa-link), but never a link to `path` itself or a
+    folder above it (`ln -s .. loop`); a folder that cannot be read is a problem of its own in
+    `problems` (never passed over in silence: it may hold an archive), or raises where there is
+    no list to say it in."""
     found = []
     seen: set[str] = set()
 
@@ -86,16 +89,20 @@ def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None)
         problems.append((os.fspath(folder), problem))
 
     top = Path(os.path.realpath(path))
-    for folder, dirs, files in os.walk(path, onerror=unread, followlinks=True):
-        real = os.path.realpath(folder)
-        if real in seen or (real != str(top) and top.is_relative_to(real)):
-            dirs.clear()  # a second link to one folder, or a link back up (to the folder named or above
-            continue      # it: the folders beside it are no part of what was named)
-        seen.add(real)
-        if MARKER in files:  # and on into its folders: an archive kept inside another's is one of its own
-            found.append(Path(folder))  # (the outer one does not read its records: reader.list_files)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-    return found
+    starts = [os.fspath(path)]  # the folder named, then each link met, once the real folders are all seen
+    while starts:
+        for folder, dirs, files in os.walk(starts.pop(0), onerror=unread):
+            real = os.path.realpath(folder)
+            if real in seen or (real != str(top) and top.is_relative_to(real)):
+                dirs.clear()  # a second path to one folder, or a link back up (to the folder named or above
+                continue      # it: the folders beside it are no part of what was named)
+            seen.add(real)
+            if MARKER in files:
+                found.append(Path(folder))
+            kept = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+            dirs[:] = [d for d in kept if not os.path.islink(os.path.join(folder, d))]
+            starts += [os.path.join(folder, d) for d in kept if d not in dirs]
+    return sorted(found, key=lambda f: f.parts)  # the order of a walk in name order, links at their place
 
 
 def existing(raw: str | os.PathLike) -> Path:
