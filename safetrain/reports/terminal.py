@@ -6,8 +6,6 @@ read it; without colour it holds no escape codes and no trailing blanks."""
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 from typing import Iterable
 
 #: states of the views -> rich style
@@ -85,11 +83,8 @@ def name_column(names: Iterable[str], most: int = 24) -> dict:
 
 def short_names(names: Iterable[str]) -> dict[str, str]:
     """Archive names (display_name's: relative to the current folder, `.` and `..` included, or
-    whole) for a narrow column: each folder's own name when those are all different, else each
-    relative to the folder holding them all (`clients/north/acme`), never `.` or `..`."""
-    from ..archive.reading.discover import root_names
+    whole) for a narrow column: discover.short_names of each (the HTML site's names too)."""
+    from ..archive.reading.discover import short_names as shortened
 
     names = list(dict.fromkeys(names))
-    folders = [Path(os.path.abspath(n)) for n in names]
-    short = [f.name or n for f, n in zip(folders, names)]
-    return dict(zip(names, short if len(set(short)) == len(short) else root_names(folders)))
+    return dict(zip(names, shortened(names)))

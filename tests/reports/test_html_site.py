@@ -255,7 +255,7 @@ def test_a_folder_named_like_a_page_cannot_take_an_archive_s_page(make_archive, 
     r = CliRunner().invoke(main, ["report", "html", str(tmp_path / "ws"), "-o", str(out), "--as-of", str(AS_OF)])
     assert r.exit_code == 0, r.output
     assert sorted(p.relative_to(out / "a").as_posix() for p in (out / "a").rglob("*.html")) == [
-        "q-html/z.html", "q.html", "ws/z.html"]
+        "q-html/z.html", "q.html", "z.html"]
     assert links_resolve(out) > 10
 
 
@@ -301,17 +301,29 @@ def test_href_is_relative_and_encoded():
 
 
 def test_archive_folders_are_unique_and_plain():
-    # each named by its last folders, as few as tell it from the others (any case)
-    assert site_mod.archive_slugs([Path("/w/a"), Path("/w/b c"), Path("/w/x/A")]) == ["w/a", "b-c", "x/A"]
-    assert site_mod.archive_names([Path("/tmp/ws/group-a/dup"), Path("/tmp/ws/group-b/dup"),
-                                   Path("/work/main/sample_archive/yinchuan-bbq")]) == [
-        "group-a/dup", "group-b/dup", "yinchuan-bbq"]  # no folder of this machine in the site
-    assert site_mod.archive_names([Path("/w/bbq#2"), Path("/w/bbq-2")]) == ["bbq#2", "bbq-2"]  # shown as they are
+    # each named as the terminal names it (discover.short_names), its page's file cleaned and unique (any case)
+    assert site_mod.archive_slugs([Path("/w/a"), Path("/w/b c"), Path("/w/x/A")]) == ["a", "b-c", "A-2"]
     assert site_mod.archive_slugs([Path("/w/bbq#2"), Path("/w/bbq-2")]) == ["bbq-2", "bbq-2-2"]  # folders: unique
     assert site_mod.archive_slugs([Path("/w/one/a"), Path("/w/two/a")]) == ["one/a", "two/a"]
     assert site_mod.archive_slugs([Path("/w/a")]) == ["a"]
-    assert site_mod.archive_slugs([Path("/w/A"), Path("/v/a")]) == ["w/A", "v/a"]
     assert site_mod.archive_slugs([Path("/w/x/a"), Path("/w/y/a"), Path("/w/x-a")]) == ["x/a", "y/a", "x-a"]
+
+
+def test_the_site_names_each_archive_as_the_terminal_does(make_archive, tmp_path):
+    """`c 2024/big/acme` and `b/acme`: status and the site's pages both say `c 2024/big/acme` (the
+    site said `big/acme`, the fewest last folders), and no folder of the machine."""
+    for where in ("c 2024/big/acme", "b/acme"):
+        make_archive({"people/E1.toml": person()}, root=tmp_path / "ws" / where)
+    r = CliRunner().invoke(main, ["status", str(tmp_path / "ws"), "--as-of", str(AS_OF)])
+    assert "c 2024/big/acme" in r.output and "b/acme" in r.output, r.output
+    out = tmp_path / "site"
+    assert CliRunner().invoke(main, ["report", "html", str(tmp_path / "ws"), "-o", str(out),
+                                     "--as-of", str(AS_OF)]).exit_code == 0
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a class="archive" href="[^"]*" title="([^"]*)">([^<]*)</a>', home) == [
+        ("b/acme", "b/acme"), ("c 2024/big/acme", "c 2024/big/acme")]
+    page = (out / "a" / "c-2024" / "big" / "acme.html").read_text(encoding="utf-8")
+    assert "<title>c 2024/big/acme · " in page and str(tmp_path) not in page
 
 
 def test_status_json_holds_the_new_view_figures():
@@ -383,35 +395,6 @@ def test_the_workspace_page_names_archives_as_their_folders_and_english_pages_ha
     assert sorted(shown) == ["bbq#2", "bbq-2"]
     people = next(out.glob("a/*.html")).read_text(encoding="utf-8")
     assert "2024-03-14 – 03-15" in people and "2024-03-14至" not in people
-
-
-def test_archive_names_agree_with_the_definition_on_many_workspaces():
-    """archive_names counts each depth's tails once; the definition, archive by archive: the fewest
-    last folders no other archive shares (any case; for twins by case, as written), or the whole path."""
-    import random
-
-    def by_definition(roots):
-        parts = [r.parts[1:] for r in roots]
-
-        def fewest(i, tail):
-            p = parts[i]
-            for k in range(1, len(p) + 1):
-                if not any(tail(p, k) == tail(q, k) for j, q in enumerate(parts) if j != i):
-                    return k
-            return None
-
-        out = []
-        for i, p in enumerate(parts):
-            k = fewest(i, lambda p, k: "/".join(p[-k:]).lower()) or fewest(i, lambda p, k: "/".join(p[-k:])) or len(p)
-            out.append("/".join(p[-k:]))
-        return out
-
-    rng = random.Random(7)
-    for _ in range(300):
-        roots = {Path("/" + "/".join(rng.choice("aAbc") for _ in range(rng.randint(1, 4))))
-                 for _ in range(rng.randint(1, 8))}
-        roots = sorted(roots)
-        assert site_mod.archive_names(roots) == by_definition(roots), roots
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

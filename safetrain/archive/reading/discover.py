@@ -193,6 +193,15 @@ def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
     return [path_text(root.relative_to(common).as_posix()) for root in roots]
 
 
+def short_names(roots: Sequence[str | os.PathLike]) -> list[str]:
+    """What the terminal's columns and the HTML site call the archives of one run: each folder's
+    own name when those are all different, else each relative to the folder holding them all
+    (root_names: `c 2024/big/acme`, `b/acme`); never `.`, `..` or a folder of the machine."""
+    folders = [Path(os.path.abspath(root)) for root in roots]
+    short = [f.name or os.fspath(root) for f, root in zip(folders, roots)]
+    return short if len(set(short)) == len(short) else root_names(folders)
+
+
 def path_text(path: str | os.PathLike) -> str:
     """A path as text that every store takes (SQLite, Arrow, PostgreSQL, the cache): a
     folder name that is no UTF-8 with its bytes written out (`coal\\xff`), not as the lone

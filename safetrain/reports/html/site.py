@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import lru_cache
@@ -32,6 +31,7 @@ from urllib.parse import quote
 
 from ... import __version__
 from ...api import Result
+from ...archive.reading.discover import short_names
 from ...archive.reading.templates import builtin_html_template, has_html_overrides, html_override, names_html_override
 from ...errors import SafetrainError
 from ...rules import RULES
@@ -92,38 +92,6 @@ def _slug(text: str) -> str:
     return s
 
 
-def archive_names(roots: Sequence[Path]) -> list[str]:
-    """What the site calls each archive: the last folders of its path, as few as tell all the
-    archives apart (the workspace's own folder names, however the paths were typed and wherever
-    the workspace lies: no folder of the machine in a page to be published). Two names must not
-    differ by case alone; for two archives whose paths differ only by case (Acme, acme) the
-    fewest folders that differ at all (archive_slugs then makes their files acme, acme-2)."""
-    parts = [Path(os.path.abspath(r)).parts[1:] or ("archive",) for r in roots]
-    depth = _depths(parts, lambda p, k: "/".join(p[-k:]).lower())
-    if None in depth:  # twins by case: told apart by case, or else the whole path
-        exact = _depths(parts, lambda p, k: "/".join(p[-k:]))
-        depth = [d if d is not None else exact[i] or len(parts[i]) for i, d in enumerate(depth)]
-    return ["/".join(p[-k:]) for p, k in zip(parts, depth)]
-
-
-def _depths(parts: list[tuple], tail) -> list[int | None]:
-    """Each path's fewest last folders whose `tail` no other path shares (the whole path where
-    even that is shared: None); the tails of k folders counted once for every path, a workspace
-    of 500 being 500 counts, not 250,000."""
-    depth: list[int | None] = [None] * len(parts)
-    open_, k = list(range(len(parts))), 1
-    while open_:
-        seen = Counter(tail(p, k) for p in parts)
-        left = []
-        for i in open_:
-            if seen[tail(parts[i], k)] == 1:
-                depth[i] = k
-            elif k < len(parts[i]):
-                left.append(i)
-        open_, k = left, k + 1
-    return depth
-
-
 def _part(slug: str) -> str:
     """A folder's part of a page's path: never ending in .html, the pages' own ending (a folder
     q.html beside an archive q would be the path of q's page, a/q.html)."""
@@ -131,10 +99,10 @@ def _part(slug: str) -> str:
 
 
 def archive_slugs(roots: Sequence[Path], names: Sequence[str] | None = None) -> list[str]:
-    """A file name for each archive's page (a/<slug>.html): its name (archive_names, or `names`
-    when worked out already), cleaned to letters, digits, `.`, `-`, `_`; unique (case-insensitively)."""
+    """A file name for each archive's page (a/<slug>.html): its name (discover.short_names, what the
+    terminal calls it, or `names` when worked out already), cleaned to letters, digits, `.`, `-`, `_`; unique (case-insensitively)."""
     out, seen = [], set()
-    for name in (archive_names(roots) if names is None else names):
+    for name in (short_names(roots) if names is None else names):
         base = "/".join(_part(_slug(x)) for x in name.split("/")) or "archive"
         slug, n = base, 1
         while slug.lower() in seen:
@@ -216,7 +184,7 @@ class Plan:
     as_of: str
     overrides: tuple[Path, ...]  # the template folders of the workspace and rule pages and site.css
     archives: tuple[tuple[str, tuple[Path, ...]], ...]  # per archive: (its slug, its overrides)
-    names: tuple[str, ...] = ()  # per archive: what the site calls it (archive_names: its last folders)
+    names: tuple[str, ...] = ()  # per archive: what the site calls it (discover.short_names: as the terminal)
     roots: tuple[Path, ...] = ()  # per archive: its folder
     #: the rule folders whose RuleSet this process has handed back with a part (written_part): each
     #: once per process, not with every archive (a forked worker fills its own copy)
@@ -235,11 +203,11 @@ def plan_of(roots: Sequence[Path], lang: str, as_of: str, workspaces: Sequence[P
     as they are: rule_folder)."""
     ws_overrides = tuple(w for w in workspaces if has_html_overrides(w))
     archives = []
-    names = archive_names(roots)
+    names = short_names(roots)
     for root, slug in zip(roots, archive_slugs(roots, names)):
         nearest = (root,) if has_html_overrides(root) else ()
         archives.append((slug, nearest + tuple(w for w in ws_overrides if _inside(root, w))))
-    # the site names each archive by its last folders (archive_names): not the path as typed (an
+    # the site names each archive as the terminal does (discover.short_names): not the path as typed (an
     # absolute path would put the machine's folders into a published site, and change its bytes)
     # the site's own pages and its one stylesheet: the workspaces' templates, and for a site of one
     # archive that archive's too (its site.css styles the whole site, as its base.html does its page)
