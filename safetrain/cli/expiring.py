@@ -40,7 +40,8 @@ def expiring(paths, within, as_of, fmt, ics_file, force, jobs, no_cache, lang):
     window, fewer than C004 names), and certificates outside their window
     but due within DAYS are listed as "upcoming". --ics FILE writes one
     all-day calendar event per due date with reminders 60, 30 and 7 days
-    before; it replaces a calendar this command wrote before (any other
+    before, naming its archive as the table does (in its title too when
+    there are several archives); it replaces a calendar this command wrote before (any other
     file only with --force), never a file of an archive's records. A person
     file with errors (A001/A002) is named on standard error, its people not
     listed. Exit 0, or 2 when a path holds no readable archive (the others

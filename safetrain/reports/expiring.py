@@ -64,9 +64,11 @@ _LABELS = {
              "upcoming: outside that window, due within {within} days."),
     "ics_expiry": ("证书到期：{name} {category}（{kind}）", "Certificate expires: {name}, {category} ({kind})"),
     "ics_review": ("证书复审：{name} {category}（{kind}）", "Certificate review due: {name}, {category} ({kind})"),
-    "ics_description": ("{enterprise}\n{name}（{person}）{department}\n证号 {number}\n有效期至 {expires}\n依据：{citation}",
-                        "{enterprise}\n{name} ({person}), {department}\nNumber {number}\nValid until {expires}\n"
-                        "Source: {citation}"),
+    "ics_description": ("{enterprise}\n档案：{archive}\n{name}（{person}）{department}\n证号 {number}\n有效期至 {expires}\n"
+                        "依据：{citation}",
+                        "{enterprise}\nArchive: {archive}\n{name} ({person}), {department}\nNumber {number}\n"
+                        "Valid until {expires}\nSource: {citation}"),
+    "ics_of_archive": ("[{archive}] {summary}", "[{archive}] {summary}"),
     "calendar": ("证书到期与复审提醒", "Certificate reminders"),
 }
 
@@ -211,13 +213,21 @@ def expiring_text(doc: dict, lang: str = "zh", *, width: int = 100, color: bool 
 
 def expiring_ics(doc: dict, lang: str = "zh") -> str:
     """One all-day event per listed due date, with alarms 60, 30 and 7 days before; only the
-    alarms still ahead of as_of (none for what has already expired or fallen due)."""
+    alarms still ahead of as_of (none for what has already expired or fallen due). Each names its
+    archive as the terminal does (short_names) in its description, and in its summary too when the
+    calendar covers several archives (two clients may share an enterprise's name)."""
     events = []
     as_of = date.fromisoformat(doc["as_of"]) if doc["as_of"] else None
+    names = short_names(a["archive"] for a in doc["archives"])
+    several = len(names) > 1
     for i in doc["items"]:
         kind = label(CERTIFICATE_KIND, i["kind"], lang)
+        archive = names.get(i["archive"], i["archive"])
         summary = _t(f"ics_{i['due_kind']}", lang, name=i["name"], category=i["category"], kind=kind)
-        description = _t("ics_description", lang, **{**i, "expires": fmt.day(date.fromisoformat(i["expires"]), lang)})
+        if several:
+            summary = _t("ics_of_archive", lang, archive=archive, summary=summary)
+        description = _t("ics_description", lang, **{**i, "archive": archive,
+                                                      "expires": fmt.day(date.fromisoformat(i["expires"]), lang)})
         due = date.fromisoformat(i["due"])
         alarms = tuple(d for d in ALARM_DAYS if as_of is None or (due - as_of).days >= d)
         events.append(ics.Event(i["uid"], due, summary, description, alarms))

@@ -289,3 +289,16 @@ def test_a_certificate_without_expiry_says_so_in_the_calendar(make_archive):
     for lang, words in (("zh", "有效期至 长期有效"), ("en", "Valid until no expiry")):
         text = str(parsed(expiring_ics(doc, lang)).walk("VEVENT")[0]["DESCRIPTION"])
         assert words in text and "9999" not in text, text
+
+
+def test_calendar_events_name_their_archive(make_archive, tmp_path):
+    """Two clients with the same enterprise name: each event says which archive it is of (the name the
+    terminal prints), in its description, and in its summary when the calendar covers several."""
+    one = {"people/E6.toml": PEOPLE["people/E6.toml"]}
+    roots = [make_archive(one, root=tmp_path / "ws" / name) for name in ("north", "south")]
+    for lang, said in (("zh", "档案：{}"), ("en", "Archive: {}")):
+        both = parsed(expiring_ics(expiring_document([check_path(r, AS_OF) for r in roots]), lang)).walk("VEVENT")
+        assert [str(e["SUMMARY"]).split("] ")[0] for e in both] == ["[north", "[south"]
+        assert [said.format(n) in str(e["DESCRIPTION"]) for e, n in zip(both, ("north", "south"))] == [True, True]
+        [alone] = parsed(expiring_ics(expiring_document([check_path(roots[1], AS_OF)]), lang)).walk("VEVENT")
+        assert said.format("south") in str(alone["DESCRIPTION"]) and "[" not in str(alone["SUMMARY"])
