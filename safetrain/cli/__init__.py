@@ -18,7 +18,7 @@ from ..controls import shown
 from ..errors import InternalError, Interrupted, SafetrainError, os_reason
 from ..lasting import until_exit
 from . import clickzh
-from .options import current_lang, group_lang_option, remember_lang
+from .options import current_lang, group_lang_option, remember_lang, version_option
 
 clickzh.install()  # click's own usage, help and error words in Chinese for a Chinese run
 
@@ -188,7 +188,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="safetrain", help="显示版本并退出 / Show the version and exit.")
+@version_option(__version__, "safetrain")
 @group_lang_option
 def main():
     """safetrain：安全生产培训档案的检查与打印。

@@ -110,6 +110,22 @@ def group_lang_option(f: Callable) -> Callable:
                         expose_value=False, help=_LANG_HELP)(f)
 
 
+def version_option(version: str, prog_name: str) -> Callable:
+    """--version, eager as click's, its line in the run's language wherever --lang stands
+    (`safetrain --version --lang en`): said when it runs, not when the program is built
+    (click's version_option fixes its words when the module is imported)."""
+    def show(ctx: click.Context, param, value: bool) -> None:
+        if not value or ctx.resilient_parsing:
+            return
+        from .clickzh import gettext  # click's words, as click's own option would look them up
+
+        click.echo(gettext("%(prog)s, version %(version)s") % {"prog": prog_name, "version": version})
+        ctx.exit()
+
+    return click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=show,
+                        help="显示版本并退出 / Show the version and exit.")
+
+
 def document_lang(ctx: click.Context) -> str:
     """The language of a site made for others to read (the HTML report): --lang or SAFETRAIN_LANG
     when given, else Chinese, whatever the locale of the terminal or the CI runner it is made on

@@ -192,3 +192,25 @@ def test_a_key_new_fills_in_is_not_marked_required():
     mark --post required (--start it does)."""
     out = " ".join(help_of("new mentorship").split())
     assert "--post TEXT 岗位/工种 / post --start" in out and "开始日期 / start [必填 / required]" in out
+
+
+@pytest.mark.parametrize("args, lang_env, line", [
+    (["--version"], "zh_CN.UTF-8", "safetrain，版本 "),
+    (["--version"], "en_US.UTF-8", "safetrain, version "),
+    (["--lang", "en", "--version"], "zh_CN.UTF-8", "safetrain, version "),
+    (["--version", "--lang", "en"], "zh_CN.UTF-8", "safetrain, version "),
+    (["--version", "--lang=en"], "zh_CN.UTF-8", "safetrain, version "),
+    (["--lang", "zh", "--version"], "en_US.UTF-8", "safetrain，版本 "),
+    (["--version", "--lang", "zh"], "en_US.UTF-8", "safetrain，版本 "),
+])
+def test_version_follows_the_language_wherever_lang_stands(args, lang_env, line):
+    """--version is eager, as --lang is: its line is in the run's language, --lang before or after it."""
+    from safetrain import __version__
+
+    for _ in range(2):  # the same process, one language after the other
+        for env in (lang_env, "en_US.UTF-8" if lang_env.startswith("zh") else "zh_CN.UTF-8"):
+            r = CliRunner().invoke(main, args, prog_name="safetrain",
+                                   env={"SAFETRAIN_LANG": None, "LANG": env, "LC_ALL": None, "LC_MESSAGES": None,
+                                        "LANGUAGE": None})
+            if "--lang" in " ".join(args) or env == lang_env:
+                assert r.exit_code == 0 and r.output == line + __version__ + "\n", (args, env, r.output)
