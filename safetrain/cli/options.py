@@ -211,7 +211,9 @@ def with_archive(command: click.Command, position: int = 1) -> click.Command:
 
 def archive_after(f: Callable, variadic: str) -> Callable:
     """For a command whose last argument is a list (`render KIND [ID]... [ARCHIVE]`): the
-    archive is -a/--archive, or the list's last item when that is an existing folder."""
+    archive is -a/--archive, or the list's last item when that is an existing folder. A list
+    that is required (`attend SID PID... [ARCHIVE]`) and held only the archive is missing:
+    click's usage error, as when nothing was given (`attend S1 archive` did nothing, exit 0)."""
 
     @functools.wraps(f)
     def command(*args, archive=None, **kwargs):
@@ -219,6 +221,10 @@ def archive_after(f: Callable, variadic: str) -> Callable:
         positional = None
         if items and os.path.isdir(items[-1]):
             positional, items = items[-1], items[:-1]
+            ctx = click.get_current_context()
+            param = next((p for p in ctx.command.params if p.name == variadic), None)
+            if not items and param is not None and param.required:
+                raise click.MissingParameter(ctx=ctx, param=param)
         kwargs[variadic] = items
         return f(*args, archive=one_archive(archive, positional), **kwargs)
 

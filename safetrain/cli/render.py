@@ -343,9 +343,9 @@ def templates_copy(kinds, archive, force, lang):
     from ..archive.reading.templates import builtin_template
 
     unknown = [k for k in kinds if k not in DOCUMENT_KIND_NAMES]
-    if unknown or not kinds:
-        raise SafetrainError(f"未知的文档种类：{'、'.join(unknown) or '（无）'}（可选：{'、'.join(DOCUMENT_KIND_NAMES)}）",
-                             f"unknown document kind: {', '.join(unknown) or '(none)'} "
+    if unknown:  # none at all is click's usage error (archive_after)
+        raise SafetrainError(f"未知的文档种类：{'、'.join(unknown)}（可选：{'、'.join(DOCUMENT_KIND_NAMES)}）",
+                             f"unknown document kind: {', '.join(unknown)} "
                              f"(one of: {', '.join(DOCUMENT_KIND_NAMES)})")
     root = archive_root(archive)
     for kind in kinds:

@@ -46,6 +46,20 @@ def test_editing_commands_take_the_archive_last(archive, tmp_path, monkeypatch):
     assert "E3" in (archive / "sessions/2023/S1.toml").read_text("utf-8")
 
 
+
+@pytest.mark.parametrize("args, missing", [(["attend", "S1"], "PID... [ARCHIVE]"),
+                                           (["templates", "copy"], "KIND... [ARCHIVE]")])
+def test_a_required_list_holding_only_the_archive_is_missing(archive, tmp_path, monkeypatch, args, missing):
+    """`attend S1 ARCHIVE` did nothing, exit 0; `templates copy ARCHIVE` said 未知的文档种类：（无）:
+    the archive is the last argument, so the list before it is empty and missing, as with -a."""
+    monkeypatch.chdir(tmp_path)
+    before = {p: p.read_bytes() for p in archive.rglob("*") if p.is_file()}
+    for lang, said in (("zh", f"错误：缺少参数 '{missing}'"), ("en", f"Error: Missing argument '{missing}'")):
+        for where in ([archive], ["-a", archive]):
+            r = run(*args, *where, "--lang", lang)
+            assert r.exit_code == 2 and said in r.output and "（无）" not in r.output, (lang, where, r.output)
+    assert {p: p.read_bytes() for p in archive.rglob("*") if p.is_file()} == before
+
 def test_the_archive_given_twice_differently_is_refused(archive, make_archive, tmp_path):
     other = make_archive({}, root=tmp_path / "other")
     r = run("matrix", archive, "-a", other)
