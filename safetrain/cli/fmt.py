@@ -42,8 +42,10 @@ def fmt(paths, check, yes, lang):
     whole archive at its root, the files under it in a folder inside). Files that are not valid TOML (A001) are reported and
     never touched, and a folder that cannot be read is reported as they are
     (exit 1: its files were not seen); an archive that cannot be formatted at all (a newer
-    format, a safetrain.toml that cannot be read, so of a format unknown, an unreadable
-    folder) is reported and the others are done (exit 2). On a terminal the files to change are listed and you are
+    format, a safetrain.toml that cannot be read or whose `format` is no version, so of a
+    format unknown, an unreadable folder) is reported and the others are done (exit 2); one
+    whose safetrain.toml states its format is formatted, that file too, whatever else in it
+    is wrong (an unknown industry code). On a terminal the files to change are listed and you are
     asked first (--yes does not ask). With --check nothing is written;
     exit 1 when a file would change.
     """

@@ -301,6 +301,30 @@ def test_an_archive_whose_safetrain_toml_cannot_be_read_is_left_alone(archive, m
     assert (other / "people/E2.toml").read_text("utf-8") != MESSY  # the readable archive was formatted
 
 
+
+def test_an_archive_whose_safetrain_toml_states_its_format_is_formatted_whatever_else_is_wrong(archive):
+    """format = 1 and a code of no meaning (industry = "bakery", an A002): the version is known,
+    so the archive is laid out, safetrain.toml too; fmt refused it as "cannot be read"."""
+    (archive / "safetrain.toml").write_text('ruleset="national"\nformat = 1\n\n[enterprise]\nindustry = "bakery"\n'
+                                            'name="某某烘焙"\ncredit_code = "91640100MA76A1B23X"\n', "utf-8")
+    r = run("fmt", "--yes", archive, "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert f"reformatted {archive.as_posix()}/people/E2.toml" in r.output
+    assert f"reformatted {archive.as_posix()}/safetrain.toml" in r.output
+    assert (archive / "safetrain.toml").read_text("utf-8").startswith('format = 1\nruleset = "national"\n')
+    assert 'industry = "bakery"' in (archive / "safetrain.toml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("stated", ['format = "1"\n', "format = 0\n", "format = true\n"])
+def test_an_archive_whose_safetrain_toml_states_no_format_version_is_left_alone(archive, stated):
+    """A readable safetrain.toml whose `format` is no version: of a format unknown, as one that
+    cannot be read (a missing `format` is the format's default, 1)."""
+    (archive / "safetrain.toml").write_text(config().replace("format = 1\n", stated), "utf-8")
+    before = snapshot(archive)
+    r = run("fmt", "--yes", archive, "--lang", "en")
+    assert r.exit_code == 2 and "safetrain.toml has a `format` that is no format version" in r.output, r.output
+    assert snapshot(archive) == before
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_ctrl_c_at_the_question_is_an_interruption(archive, monkeypatch, lang):
     """Ctrl-C at "修改以上 2 个文件？" said click's "Aborted!" and exited 1, as if the user had

@@ -588,6 +588,22 @@ def locate(archive: Archive, findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def format_version(root: Path) -> int | None:
+    """The format version the archive at `root` is of, as its safetrain.toml states it (the
+    format's default, 1, when it states none), whatever else that file holds (a code of no
+    meaning, a key missing: A002s, which fmt may lay out as any other file); None when the file
+    cannot be read (A001) or its `format` is no version (not a whole number from 1). A newer
+    version is refused, as `load_config` refuses it."""
+    raw = read_file(LocalFiles(root), "config", MARKER)
+    if isinstance(raw, Finding):
+        return None
+    version = raw.data.get("format", FORMAT_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        return None
+    _refuse_newer_format(Prepared("config", raw.rel, "", format=version), root)
+    return version
+
+
 def load_config(path: str | os.PathLike) -> tuple[Path | None, Config | None]:
     """Only safetrain.toml of the archive at or above `path`: (root, config), each
     None when there is no archive or the file is unusable. For commands that need

@@ -24,8 +24,8 @@ from ..reading.encodings import BOM, legacy_text
 from ..reading.discover import MARKER, discover_each, display_name, find_root
 from .lock import archive_lock
 from ..reading.files import LocalFiles, read_regular
-from ..reading.loader import load_config
-from ..reading.reader import list_files, parse_file, read_file
+from ..reading.loader import format_version, load_config
+from ..reading.reader import RawFile, list_files, parse_file, read_file
 from ..reading.spec import kind_of_path, kind_of_word
 
 
@@ -81,11 +81,14 @@ def _below(root: Path, folder: Path) -> str:
 
 def _archive(root: Path, check: bool, only: Collection[str] | None = None, below: str = "") -> Iterator[Formatted]:
     shown = display_name(root)
-    if load_config(root)[1] is None:  # a newer format is refused (raised there), never laid out as this one;
-        # one whose safetrain.toml cannot be read could be of any format: its records are left alone too
+    if format_version(root) is None:  # a newer format is refused (raised there), never laid out as this one;
+        # one whose safetrain.toml cannot be read, or states no version, could be of any format: its records
+        # are left alone too. A readable one stating its version is laid out, whatever A002 it has (a bad code).
         where = f"{shown}/{MARKER}" if shown != "." else MARKER
-        raise SafetrainError(f"{where} 无法读取，档案的格式版本未知：先改好它，本档案的文件未格式化",
-                             f"{where} cannot be read, so the archive's format version is unknown: mend it "
+        why_zh, why_en = ("的 `format` 不是格式版本", "has a `format` that is no format version") \
+            if isinstance(read_file(LocalFiles(root), "config", MARKER), RawFile) else ("无法读取", "cannot be read")
+        raise SafetrainError(f"{where} {why_zh}，档案的格式版本未知：先改好它，本档案的文件未格式化",
+                             f"{where} {why_en}, so the archive's format version is unknown: mend it "
                              "first; no file of this archive was formatted")
     prefix = "" if shown == "." else shown.rstrip("/") + "/"
     files, problems = list_files(root)
