@@ -29,12 +29,19 @@ class Finding:
     name: str = ""
     severity: str = ""
     citation: str = ""
+    #: the citation in English where the rule set gives one (rules.engine), else "" (the Chinese is printed)
+    citation_en: str = field(default="", compare=False)
     #: (message_zh, message_en) before 身份证号 in them were masked (rules.engine), for an export
     #: asked for them whole (--unmasked); None when masking changed nothing
     whole: tuple[str, str] | None = field(default=None, compare=False, repr=False)
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang == "en" else self.message_zh
+
+    def cited(self, lang: str = "zh") -> str:
+        """The citation as printed in `lang`: the law's names as written, the words around them in
+        English for en where the rule set says them in English."""
+        return (self.citation_en or self.citation) if lang == "en" else self.citation
 
     def sort_key(self) -> tuple:
         # RULES.md: sorted by file, line, code, subject, period.

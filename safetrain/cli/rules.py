@@ -97,7 +97,7 @@ def _rules_text(rs, enterprise, lang) -> None:
     from ..reports.rulebook import figures_in_force, removed_line, rule_title, rules_table, status_note
     from ..rules import RULES
 
-    table, figures = rules_table(rs), figures_in_force(rs, enterprise)
+    table, figures = rules_table(rs, lang), figures_in_force(rs, enterprise, lang=lang)
     from rich.console import Console
     from rich.table import Table
 

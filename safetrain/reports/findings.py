@@ -52,7 +52,7 @@ def text_line(f: Finding, lang: str, style: Style = _plain) -> str:
     """One finding as one line, whatever its message quotes: a line break in it is shown as ⏎
     (a second line could pass for a finding of its own, or a CI log's `::error` command)."""
     code = style(f.code, f.severity)
-    cite = f" [{f.citation}]" if f.citation else ""
+    cite = f" [{f.cited(lang)}]" if f.citation else ""
     return f"{style(_one_line(location(f)), 'path')}: {code} {_one_line(f.message(lang))}{cite}"
 
 
@@ -256,7 +256,7 @@ def github_pieces(results: Sequence[Result], lang: str, cwd: str | None = None) 
                     if f.column is not None:
                         props += f",col={f.column}"
                 props += f",title={_gh_prop(f'{f.code} {f.name}')}"
-                cite = f" [{f.citation}]" if f.citation else ""
+                cite = f" [{f.cited(lang)}]" if f.citation else ""
                 yield f"::{level[f.severity]} {props}::{_gh_data(f.message(lang) + cite)}"
     return _batched(lines())
 
@@ -294,7 +294,7 @@ def junit_suite(r: Result, lang: str, cwd: str | None = None) -> str:
         out.append(f"    <testcase classname={_attr(f.file)} name={_attr(name)} "
                    f"file={_attr(_repo_path(r, f, cwd))}"
                    + (f' line="{f.line}"' if f.line is not None else "") + ">")
-        body = f"{loc}: {f.code} {f.message(lang)} [{f.citation}]"
+        body = f"{loc}: {f.code} {f.message(lang)} [{f.cited(lang)}]"
         out.append(f"      <failure type={_attr(f.severity)} message={_attr(f.message(lang))}>{_text(body)}</failure>")
         out.append("    </testcase>")
     out.append("  </testsuite>")

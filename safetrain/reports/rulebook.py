@@ -47,8 +47,9 @@ def figure_text(value) -> str:
     return str(value)
 
 
-def figures_in_force(ruleset: RuleSet, enterprise: Enterprise | None, names=None) -> list[dict]:
-    """[{name, value, citation, tiers}] for the enterprise (or the defaults and tiers without one)."""
+def figures_in_force(ruleset: RuleSet, enterprise: Enterprise | None, names=None, lang: str = "zh") -> list[dict]:
+    """[{name, value, citation, tiers}] for the enterprise (or the defaults and tiers without one);
+    the citations in `lang` (the JSON of `rules` keeps the Chinese)."""
     out = []
     for name in names if names is not None else ruleset.figures:
         if name not in ruleset.figures:
@@ -58,10 +59,10 @@ def figures_in_force(ruleset: RuleSet, enterprise: Enterprise | None, names=None
         out.append({
             "name": name,
             "value": figure_text(fig.value),
-            "citation": fig.citation,
+            "citation": fig.cite(lang),
             "tiers": [] if enterprise else [
                 {"when": t.group or ", ".join(sorted(t.industries)), "value": figure_text(t.figure.value),
-                 "citation": t.figure.citation} for t in tiers],
+                 "citation": t.figure.cite(lang)} for t in tiers],
         })
     return out
 
@@ -76,7 +77,7 @@ def rule_page(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None, l
     if ruleset is not None:
         state = h["enabled"] if ruleset.enabled(r.code) else h["disabled"]
         meta += f" · {ruleset.name}: {state}"
-        cite = ruleset.citation(r.code)
+        cite = ruleset.citation(r.code, lang)
         if cite:
             meta += f" · {h['citation']}: {cite}"
     lines += [meta, ""]
@@ -94,7 +95,7 @@ def rule_page(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None, l
         text = r.section(section, lang)
         if text:
             lines += [f"## {h[section]}", "", text, ""]
-    figures = figures_in_force(ruleset, enterprise, r.figures) if ruleset is not None else []
+    figures = figures_in_force(ruleset, enterprise, r.figures, lang) if ruleset is not None else []
     if figures:  # a rule set without the rule's figures (K001 in `national`) has none to show
         lines += [f"## {h['figures']}" + (f"（{label(INDUSTRY, enterprise.industry, lang)}）" if enterprise else ""), ""]
         for fig in figures:
@@ -127,10 +128,11 @@ def rule_title(rule, lang: str) -> str:
     return rule.title_en if lang == "en" else rule.title
 
 
-def rules_table(ruleset: RuleSet) -> list[dict]:
+def rules_table(ruleset: RuleSet, lang: str = "zh") -> list[dict]:
+    """Every rule's row; its citation in `lang` (the JSON of `rules` keeps the Chinese)."""
     return [
         {"code": r.code, "name": r.name, "title": r.title, "title_en": r.title_en, "severity": r.severity, "status": r.status,
-         "enabled": ruleset.enabled(r.code), "citation": ruleset.citation(r.code), "summary": r.summary}
+         "enabled": ruleset.enabled(r.code), "citation": ruleset.citation(r.code, lang), "summary": r.summary}
         for r in sorted(RULES.values(), key=lambda r: (_family_order(r.code), r.code))
     ]
 
@@ -156,7 +158,7 @@ def rules_markdown(ruleset: RuleSet, lang: str = "en") -> str:
                "中文版：[rules-zh.md](rules-zh.md)", "",
                "| code | name | 标题 | severity | citation |"]
     out.append("|---|---|---|---|---|")
-    for row in rules_table(ruleset):
+    for row in rules_table(ruleset, lang):
         title = row["title"] + status_note(row["status"], lang)
         out.append(f"| [{row['code']}](#{row['code'].lower()}) | {row['name']} | {title} | "
                    f"{severity_label(row['severity'], lang)} | {row['citation']} |")

@@ -68,8 +68,9 @@ def _masked(f: Finding, archive: Archive) -> Finding:
 
 
 def _complete(f: Finding, rule: Rule, ruleset: RuleSet) -> Finding:
-    return replace(f, code=rule.code, name=rule.name, severity=rule.severity,
-                   citation=f.citation or ruleset.citation(rule.code))
+    citation = f.citation or ruleset.citation(rule.code)
+    return replace(f, code=rule.code, name=rule.name, severity=rule.severity, citation=citation,
+                   citation_en=ruleset.english(citation))
 
 
 def all_waivers(archive: Archive) -> list[tuple[str | None, str, str, Waiver]]:

@@ -6,7 +6,7 @@ archive that extends one); this module only knows their names and types.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -60,6 +60,18 @@ CAMPAIGN_RULES = ("K001", "K002", "K003", "K004")
 class Figure:
     value: Any
     citation: str
+    #: the citation in English (`citation_en` in the rule set file): the law's names as written, the
+    #: words around them in English; "" when the file gives none (the Chinese is printed)
+    citation_en: str = ""
+
+    def cite(self, lang: str = "zh") -> str:
+        return english_or(self.citation, self.citation_en, lang)
+
+
+def english_or(zh: str, en: str, lang: str) -> str:
+    """The citation in `lang`: the English one where there is one, else the Chinese (a rule set of
+    one's own without `citation_en`)."""
+    return (en or zh) if lang == "en" else zh
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +86,7 @@ class Group:
     industries: frozenset[str]
     crowded_place: bool
     citation: str
+    citation_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,12 +102,15 @@ class RuleSet:
     #: the document the rule set carries out beyond the national rules, as a training plan cites it
     #: (ningxia-2023: the Ningxia plan); "" for the national rules themselves
     document: str = ""
+    #: every citation of the file that has an English one -> that English one (`english`)
+    citations_en: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def __reduce__(self):
         """Pickled with its tables as plain dicts (a worker process hands its archive's rule set back
         to the one making the site's rule pages); read-only again once unpickled."""
         return (_unpickled, (self.name, self.title, self.title_en, self.chain, dict(self.sources), dict(self.groups),
-                             dict(self.figures), {code: dict(v) for code, v in self.rules.items()}, self.document))
+                             dict(self.figures), {code: dict(v) for code, v in self.rules.items()}, self.document,
+                             dict(self.citations_en)))
 
     def in_group(self, group: str, enterprise: Enterprise | None) -> bool:
         if enterprise is None:
@@ -121,14 +137,29 @@ class RuleSet:
         """Whether the rule set judges `code`; family A is always on (RULES.md), whatever it says."""
         return code.startswith(ALWAYS_ON) or bool(self.rules.get(code, {}).get("enabled", True))
 
-    def citation(self, code: str) -> str:
-        return str(self.rules.get(code, {}).get("citation", ""))
+    def citation(self, code: str, lang: str = "zh") -> str:
+        """The citation rule `code` prints when no figure's applies, in `lang`."""
+        entry = self.rules.get(code, {})
+        return english_or(str(entry.get("citation", "")), str(entry.get("citation_en", "")), lang)
+
+    def english(self, citation: str) -> str:
+        """The English of a citation a finding carries (a figure's, a rule's, or several joined by
+        "; "), each part as the rule set gives it in English; "" when no part has an English one."""
+        if not citation or not self.citations_en:
+            return ""
+        whole = self.citations_en.get(citation)
+        if whole is not None or "; " not in citation:
+            return whole or ""
+        parts = citation.split("; ")
+        if not any(p in self.citations_en for p in parts):
+            return ""
+        return "; ".join(self.citations_en.get(p, p) for p in parts)
 
 
-def _unpickled(name, title, title_en, chain, sources, groups, figures, rules, document) -> RuleSet:
+def _unpickled(name, title, title_en, chain, sources, groups, figures, rules, document, citations_en) -> RuleSet:
     return RuleSet(name, title, title_en, chain, MappingProxyType(sources), MappingProxyType(groups),
                    MappingProxyType(figures), MappingProxyType({c: MappingProxyType(v) for c, v in rules.items()}),
-                   document)
+                   document, MappingProxyType(citations_en))
 
 
 def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
@@ -150,7 +181,8 @@ def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
         unknown = [i for i in g["industries"] if i not in INDUSTRY]
         if unknown:
             fail(f"groups.{name}.industries", f"含未知行业代码 {unknown}", f"has unknown industry codes {unknown}")
-        groups[name] = Group(frozenset(g["industries"]), bool(g.get("crowded_place", False)), str(g.get("citation", "")))
+        groups[name] = Group(frozenset(g["industries"]), bool(g.get("crowded_place", False)), str(g.get("citation", "")),
+                             _english(g, f"groups.{name}", fail))
     for name in data.get("groups", {}):
         if name not in GROUPS:
             fail(f"groups.{name}", "不是已知的行业分组", "is not a known industry group")
@@ -189,10 +221,11 @@ def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
         for key, value in entry.items():
             if key == "enabled" and not isinstance(value, bool):
                 fail(f"rules.{code}.enabled", "应为 true 或 false", "must be true or false")
-            elif key == "citation" and not isinstance(value, str):
-                fail(f"rules.{code}.citation", "应为文字", "must be text")
-            elif key not in ("enabled", "citation"):
-                fail(f"rules.{code}.{key}", "不是规则的键（enabled、citation）", "is not a key of a rule (enabled, citation)")
+            elif key in ("citation", "citation_en") and not isinstance(value, str):
+                fail(f"rules.{code}.{key}", "应为文字", "must be text")
+            elif key not in ("enabled", "citation", "citation_en"):
+                fail(f"rules.{code}.{key}", "不是规则的键（enabled、citation、citation_en）",
+                     "is not a key of a rule (enabled, citation, citation_en)")
     rules = {code: MappingProxyType(dict(v)) for code, v in data.get("rules", {}).items() if isinstance(v, dict)}
     for code, entry in rules.items():
         if code.startswith(ALWAYS_ON) and entry.get("enabled", True) is not True:
@@ -201,6 +234,14 @@ def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
     for code in CAMPAIGN_RULES:
         if rules.get(code, {}).get("enabled", True) and not all(f"campaign_{k}" in figures for k in ("start", "end", "min_days")):
             fail("figures.campaign_*", f"启用 {code} 时必须给出", f"must be given when {code} is enabled")
+    pairs = [(f.citation, f.citation_en) for default, tiers in figures.values()
+             for f in (default, *(t.figure for t in tiers))]
+    pairs += [(g.citation, g.citation_en) for g in groups.values()]
+    pairs += [(str(e.get("citation", "")), str(e.get("citation_en", ""))) for e in rules.values()]
+    citations_en: dict[str, str] = {}
+    for zh, en in pairs:  # the first English given for a citation is its English
+        if zh and en and en != zh:
+            citations_en.setdefault(zh, en)
     return RuleSet(
         name=str(data.get("name", chain[-1])),
         title=str(data.get("title", data.get("name", ""))),
@@ -211,6 +252,7 @@ def build_ruleset(data: dict, chain: list[str], origin: str) -> RuleSet:
         figures=MappingProxyType(figures),
         rules=MappingProxyType(rules),
         document=str(data.get("document", "")),
+        citations_en=MappingProxyType(citations_en),
     )
 
 
@@ -237,4 +279,12 @@ def _figure(raw: dict, name: str, fail, kind: str | None = None) -> Figure:
         fail(f"{name}.value", f"的值 {shown} 类型不对（应为{kind_zh}）", f"has a value {shown} of the wrong type (expected {kind_en})")
     if kind in ("number", "int") and value > MAX_FIGURE:
         fail(f"{name}.value", f"的值 {value!r} 过大（上限 {MAX_FIGURE}）", f"has a value {value!r} above {MAX_FIGURE}")
-    return Figure(value, str(raw.get("citation", "")))
+    return Figure(value, str(raw.get("citation", "")), _english(raw, name, fail))
+
+
+def _english(raw: dict, name: str, fail) -> str:
+    """`citation_en` of a figure, tier or group: text, or "" when not given."""
+    en = raw.get("citation_en", "")
+    if not isinstance(en, str):
+        fail(f"{name}.citation_en", "应为文字", "must be text")
+    return en

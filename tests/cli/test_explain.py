@@ -36,3 +36,27 @@ def test_rules_markdown_follows_lang(tmp_path):
     zh, en = run(tmp_path, "rules", "--format", "markdown"), run(tmp_path, "rules", "--format", "markdown", "--lang", "en")
     assert zh.output.startswith("# 规则目录\n") and "### 检查内容" in zh.output
     assert en.output.startswith("# 规则目录 / Rule catalog\n") and "### What it checks" in en.output
+
+
+def test_the_notes_of_citations_are_english_in_english(tmp_path):
+    """The words a citation explains with (可配置, 为规则集选择, 无法规条文规定) are the rule set's
+    `citation_en` in English: explain, rules and check; the law's names stay as written."""
+    from pathlib import Path
+
+    r = run(tmp_path, "explain", "F002", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "[a training hour is 45 minutes (no national text sets it; configurable)]" in r.output
+    assert "宁夏方案 二(十一); archive integrity check" in r.output and "可配置" not in r.output
+    assert "学时按45分钟计（无全国统一文本，可配置）" in run(tmp_path, "explain", "F002").output
+    r = CliRunner().invoke(main, ["rules", "--lang", "en", "-a", str(tmp_path)], env={**NO_LOCALE, "COLUMNS": "300"})
+    assert r.exit_code == 0 and "安全生产法 第二十九条 (training before first use; the 90 days are the rule set's choice)" \
+        in r.output and "mentorship practice (configurable)" in r.output, r.output
+    assert not any(w in r.output for w in ("可配置", "规则集选择", "无法规条文规定", "实习"))
+    coal = Path(__file__).resolve().parents[2] / "sample_archive" / "hongshan-coal"
+    r = CliRunner().invoke(main, ["check", str(coal), "--as-of", "2024-06-30", "--lang", "en", "--no-cache"],
+                           env={**NO_LOCALE, "COLUMNS": "300"})
+    assert "[安全生产法 第二十九条 (training before first use; the 90 days are the rule set's choice)]" in r.output
+    assert "[煤矿培训规定 (underground workers: four full months of practice)]" in r.output
+    assert not any(w in r.output for w in ("规则集选择", "实习满四个月")), r.output
+    zh = CliRunner().invoke(main, ["check", str(coal), "--as-of", "2024-06-30", "--no-cache"], env=NO_LOCALE).output
+    assert "[安全生产法 第二十九条（培训须在投入使用前；90日为规则集选择）]" in zh

@@ -211,6 +211,19 @@ def test_english(tmp_path):
     assert "D001" in files["a/yinchuan-bbq.html"].decode()
 
 
+def test_english_citations_in_the_english_site():
+    """A citation's notes are in English in an English site (the rule set's citation_en), Chinese in a Chinese one."""
+    results = list(check_paths([SAMPLE / "hongshan-coal"], AS_OF))
+    en, zh = render_site(build_site(results, "en")), render_site(build_site(list(check_paths([SAMPLE / "hongshan-coal"],
+                                                                                              AS_OF)), "zh"))
+    rule = en["rules/ningxia-2023/F002.html"].decode()
+    assert "archive integrity check (a cap on hours a day, configurable; no article of law sets it)" in rule
+    assert "宁夏方案 二(十一); archive integrity check" in rule and "可配置" not in rule
+    archive = en["a/hongshan-coal.html"].decode()
+    assert "煤矿培训规定 (underground workers: four full months of practice)" in archive and "实习满四个月" not in archive
+    assert "档案完整性检查（每日学时上限，可配置；无法规条文规定）" in zh["rules/ningxia-2023/F002.html"].decode()
+
+
 def test_one_archive_is_a_workspace_of_one(make_archive, tmp_path):
     root = make_archive({"people/E1.toml": person(id_number=f'"{ID_NUMBERS[1]}"'), "sessions/S1.toml": session()})
     files = render_site(build_site([check_path(root, AS_OF)], "zh"))

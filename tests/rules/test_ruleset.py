@@ -195,3 +195,68 @@ def test_family_a_is_on_whatever_a_rule_set_says():
     assert "`rules.A009.enabled` cannot be switched off: family A (archive integrity) is always on" in exc.value.en
     data["rules"]["A009"] = {"enabled": True, "citation": "本企业制度"}
     assert build_ruleset(data, chain, "rules/x.toml").enabled("A009")
+
+
+def _words(text: str, sources) -> str:
+    """What of a citation is Chinese words, once the law's names and its article numbers are taken out."""
+    import re
+
+    for name in sorted(sources, key=len, reverse=True):
+        text = text.replace(name, "")
+    text = re.sub(r"第[一二三四五六七八九十百零、]+[条款]|[一二三四五六七八九十]+|[、()（）]", "", text)
+    return re.sub(r"[^\u4e00-\u9fff]", "", text)
+
+
+@pytest.mark.parametrize("name", ["national", "ningxia-2023"])
+def test_every_builtin_citation_said_in_words_has_its_english(name):
+    """A citation that explains in Chinese (可配置, 为规则集选择, 无法规条文规定) has `citation_en`,
+    and that says it in English, the law's names as written."""
+    rs = built(name)
+    cited = [(f"figures.{n}", f) for n, (d, tiers) in rs.figures.items() for f in (d, *(t.figure for t in tiers))]
+    cited += [(f"groups.{n}", g) for n, g in rs.groups.items()]
+    for where, x in cited:
+        if _words(x.citation, rs.sources):
+            assert x.citation_en and not _words(x.citation_en, rs.sources), (where, x)
+        assert rs.english(x.citation) == (x.citation_en if x.citation_en != x.citation else "")
+    for code in rs.rules:
+        if _words(rs.citation(code), rs.sources):
+            assert not _words(rs.citation(code, "en"), rs.sources), code
+    assert rs.figure("max_hours_per_day").cite("en").startswith("archive integrity check (")
+    assert rs.citation("F002", "en") == "宁夏方案 二(十一); archive integrity check"
+    # a finding's citation joins several: each part in English where it has one
+    assert rs.english("宁夏方案 二(十一); " + rs.figure("max_hours_per_day").citation) == \
+        "宁夏方案 二(十一); " + rs.figure("max_hours_per_day").citation_en
+    assert rs.english("安全生产法 第二十八条") == ""  # the law's name alone: printed as written
+
+
+def test_a_rule_set_of_ones_own_without_english_citations_prints_its_chinese(make_archive):
+    """`citation_en` is optional: without it English output prints the Chinese; a citation a file
+    changes without giving its English loses the English of the one it replaced."""
+    root = make_archive({
+        "rules/ours.toml": 'extends = "national"\nname = "ours"\n'
+                           '[figures]\nmentor_max_apprentices = 3\n'
+                           'max_hours_per_day = { value = 6, citation = "本矿制度 第5条（可配置）" }\n'
+                           '[figures.new_tech_training_days]\nvalue = 60\n'
+                           'citation_en = "our rule (60 days)"\n'
+                           '[rules]\nM003 = { citation = "本矿师带徒办法" }\n'
+                           'F002 = { enabled = true }\n',
+    }, ruleset="rules/ours.toml")
+    rs = ruleset_for(load(root)[0])
+    assert rs.figure("max_hours_per_day").cite("en") == "本矿制度 第5条（可配置）"
+    assert rs.english("本矿制度 第5条（可配置）") == ""
+    assert rs.figure("mentor_max_apprentices").cite("en") == "rules/ours.toml (the enterprise's own)"
+    assert rs.figure("new_tech_training_days").cite() == "rules/ours.toml（企业自定）"
+    assert rs.figure("new_tech_training_days").cite("en") == "our rule (60 days)"
+    assert rs.citation("M003", "en") == "本矿师带徒办法"  # not the English of 师带徒管理惯例（可配置）
+    assert rs.citation("F002", "en") == "宁夏方案 二(十一); archive integrity check"  # not changed: inherited
+
+
+def test_a_citation_en_that_is_not_text_is_refused():
+    data, chain = read_ruleset("national")
+    data["figures"] = {**data["figures"], "plan_due_days": {"value": 31, "citation": "x", "citation_en": 3}}
+    with pytest.raises(SafetrainError, match="plan_due_days.citation_en"):
+        build_ruleset(data, chain, "national")
+    data, chain = read_ruleset("national")
+    data["rules"] = {**data["rules"], "M003": {"citation": "x", "citation_en": ["y"]}}
+    with pytest.raises(SafetrainError, match="rules.M003.citation_en"):
+        build_ruleset(data, chain, "national")

@@ -106,22 +106,33 @@ def merge(parent: dict, child: dict, child_name: str) -> dict:
         if key in _MERGED_TABLES and isinstance(value, dict):
             table = dict(parent.get(key, {}))
             for k, v in value.items():
+                own, own_en = f"{child_name}（企业自定）", f"{child_name} (the enterprise's own)"
                 if key == "figures" and not isinstance(v, dict):
                     # a bare value changes the figure; the citation says whose figure it is
-                    v = {"value": v, "citation": f"{child_name}（企业自定）"}
+                    v = {"value": v, "citation": own, "citation_en": own_en}
                 elif key == "figures":  # a figure table of this file: what it gives without a citation is its own
-                    own = f"{child_name}（企业自定）"
-                    v = {**v, "citation": v.get("citation") or own}
+                    v = {**v, **_cited(v, own, own_en)}
                     if isinstance(v.get("tiers"), list):
-                        v["tiers"] = [{**t, "citation": t.get("citation") or v["citation"]} if isinstance(t, dict) else t
-                                      for t in v["tiers"]]  # a tier without one: its figure's
+                        v["tiers"] = [{**t, **_cited(t, v["citation"], v.get("citation_en", ""))}
+                                      if isinstance(t, dict) else t for t in v["tiers"]]  # a tier without one: its figure's
                 elif key == "rules" and isinstance(v, dict) and isinstance(table.get(k), dict):
-                    v = {**table[k], **v}
+                    inherited = dict(table[k])
+                    if "citation" in v and "citation_en" not in v:  # the English of another citation is none of its
+                        inherited.pop("citation_en", None)
+                    v = {**inherited, **v}
                 table[k] = v
             out[key] = table
         elif key != "extends":
             out[key] = value
     return out
+
+
+def _cited(table: dict, citation: str, citation_en: str) -> dict:
+    """A figure's or tier's citation and its English: as written, or when it gives no citation,
+    `citation` and `citation_en` (an English given without a citation is kept)."""
+    if table.get("citation"):
+        return {}
+    return {"citation": citation, **({"citation_en": citation_en} if citation_en and "citation_en" not in table else {})}
 
 
 def ruleset_tables(name: str, store: "FileStore | None") -> tuple[dict, list[str], str]:

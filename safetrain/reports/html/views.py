@@ -171,7 +171,7 @@ def finding_row(x: Finding, lang: str, links: Links, people) -> dict:
     return {"code": x.code, "severity": x.severity, "severity_text": t(x.severity, lang), "message": x.message(lang),
             "where": f"{x.file}:{x.line}" if x.line else x.file, "subject": x.subject,
             "subject_href": links.person(x.subject) if x.subject in people else None,
-            "period": x.period or "", "citation": x.citation, "rule_href": links.rule(x.code)}
+            "period": x.period or "", "citation": x.cited(lang), "rule_href": links.rule(x.code)}
 
 
 def finding_groups(findings: Sequence[Finding], lang: str, links: Links, people) -> list[dict]:
@@ -406,11 +406,11 @@ def rule_context(rule, ruleset, lang: str) -> dict:
     return {
         "code": rule.code, "name": rule.name, "title": rule_title(rule, lang), "severity": rule.severity,
         "severity_text": t(rule.severity, lang), "family": family_name(rule.family, lang),
-        "enabled": ruleset.enabled(rule.code), "citation": ruleset.citation(rule.code),
+        "enabled": ruleset.enabled(rule.code), "citation": ruleset.citation(rule.code, lang),
         "ruleset": ruleset.name,
         "sections": [{"key": k, "title": t(k, lang), "text": text} for k in ("what", "why", "example", "fix")
                      if (text := rule.section(k, lang))],
-        "figures": figures_in_force(ruleset, None, rule.figures),
+        "figures": figures_in_force(ruleset, None, rule.figures, lang),
     }
 
 
