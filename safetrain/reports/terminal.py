@@ -38,33 +38,48 @@ def to_text(*renderables, width: int = 100, color: bool = False) -> str:
 
 def _needed(console, table) -> int:
     """The narrowest width at which rich lays `table` out without cropping: the
-    unbreakable columns at their widest, 4 cells for each of the others, the gaps.
+    unbreakable columns at their widest; the others, which rich narrows together (the
+    widest first, down to one level), at the level where none is narrower than its
+    min_width (a header's longest word; 4 cells at least); padding and rules between.
     (rich crops cells, or drops columns, when its table does not fit.)"""
     from rich.measure import Measurement
 
     options = console.options.update_width(10_000)
-    total = 0
-    for column in table.columns:
+    total, wrapping = table._extra_width, []
+    for i, column in enumerate(table.columns):
+        pad = table._get_padding_width(i)
+        widest = max(Measurement.get(console, options, c).maximum for c in [column.header, *column.cells]) + pad
         if column.no_wrap:
-            cells = [column.header, *column.cells]
-            total += max(Measurement.get(console, options, c).maximum for c in cells)
+            total += widest
         else:
-            total += 4
-    return total + 2 * (len(table.columns) - 1)
+            wrapping.append((widest, max(4, column.min_width or 0) + pad))
+    level = max((least for _, least in wrapping), default=0)
+    return total + sum(min(widest, level) for widest, _ in wrapping)
 
 
 def table(*columns):
     """A plain table for the views: a rule under the header, no side borders.
     A column is a name, or (name, {rich Column options}); long cells wrap,
-    never truncated."""
+    never truncated, and a column is never narrower than its header's longest
+    word (a narrow terminal broke English headers inside words: "Departmen/t")."""
     from rich import box
     from rich.table import Table
 
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, header_style="bold", collapse_padding=True)
     for c in columns:
         name, opts = (c, {}) if isinstance(c, str) else c
-        t.add_column(name, **{"overflow": "fold", **opts})
+        t.add_column(name, **{"overflow": "fold", "min_width": longest_word(name) or None, **opts})
     return t
+
+
+def longest_word(header) -> int:
+    """The cells the longest word of a header takes (a Chinese header breaks anywhere: each
+    character is a word of its own)."""
+    from rich.cells import cell_len
+
+    plain = getattr(header, "plain", header)
+    words = [w for part in str(plain).split() for w in (list(part) if not part.isascii() else [part])]
+    return max((cell_len(w) for w in words), default=0)
 
 
 def text(value: str, style: str | None = None):
