@@ -265,7 +265,10 @@ def compare(results: Sequence[Result], baseline: Baseline, *, select: Sequence[s
 
 
 def describe(comparison: Comparison, lang: str) -> str:
-    """What the baseline did, for standard error: findings hidden, findings fixed."""
+    """What the baseline did, for standard error: findings hidden, findings fixed (their subjects
+    masked as check's output masks them; the baseline file, beside the archive's own files, keeps them)."""
+    from .archive.reading.gbcodes import masked_value
+
     out = []
     fixed = sum(n for _, n in comparison.fixed)
     if comparison.known:
@@ -278,5 +281,5 @@ def describe(comparison: Comparison, lang: str) -> str:
             where = key.file if key.archive == "." else f"{key.archive}/{key.file}"
             period = f" {key.period}" if key.period else ""
             times = f" ×{n}" if n > 1 else ""
-            out.append(f"  {where}: {key.code} {key.subject}{period}{times}")
+            out.append(f"  {where}: {key.code} {masked_value(key.subject)}{period}{times}")  # a 工号 that is a 身份证号
     return "".join(line + "\n" for line in out)

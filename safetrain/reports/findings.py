@@ -22,9 +22,10 @@ Style = Callable[[str, str], str]
 
 def shown_result(r: Result) -> Result:
     """The result as an output prints it: where the archive masks 身份证号 (its settings), a
-    finding's file and subject masked too where they hold one (people numbered by their
-    身份证号: people/640104********0013.toml, as the ledger and the documents print it); the
-    messages are masked already (rules.engine). The result itself is left as it is."""
+    finding's subject masked too where it is one (people numbered by their 身份证号:
+    640104********0013, as every view prints the 工号); the messages are masked already
+    (rules.engine). The file stays the path it is (RULES.md: the path relative to the archive
+    root; an annotation, an editor's jump to the line, need it). The result is left as it is."""
     from dataclasses import replace
 
     from ..archive.reading.gbcodes import masked_value
@@ -33,9 +34,9 @@ def shown_result(r: Result) -> Result:
         return r
     changed, findings = False, []
     for f in r.findings:
-        file, subject = masked_value(f.file), masked_value(f.subject)
-        if file != f.file or subject != f.subject:
-            f, changed = replace(f, file=file, subject=subject), True
+        subject = masked_value(f.subject)
+        if subject != f.subject:
+            f, changed = replace(f, subject=subject), True
         findings.append(f)
     return replace(r, findings=findings) if changed else r
 

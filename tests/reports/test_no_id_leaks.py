@@ -160,7 +160,15 @@ def test_people_numbered_by_their_id_numbers_in_the_terminal_and_every_format(ma
     for fmt in ("text", "json", "github", "junit"):
         r = run("check", root, "--format", fmt, *AS_OF)
         assert r.exit_code == 1 and "********" in r.output, (fmt, r.output)
-        outputs.append(r.output)
+        # the file is where the finding is (an annotation, an editor's jump need it): the path as it is
+        outputs.append(r.output.replace(f"people/{VALID}.toml", "people/(the file).toml"))
+        assert f"people/{VALID}.toml" in r.output
+    base = root.parent / "baseline.json"
+    assert run("check", root, "--write-baseline", base, *AS_OF).exit_code == 0
+    (root / "sessions/S1.toml").unlink()
+    r = CliRunner().invoke(main, ["check", str(root), "--baseline", str(base), *AS_OF])
+    assert "no longer present" in r.output or "已不再出现" in r.output, r.output
+    outputs.append(r.output.replace(f"people/{VALID}.toml", "people/(the file).toml"))
     for args in (["cert", "list", "-a", root], ["cert", "list", "-a", root, "--format", "json"],
                  ["pair", "-a", root, "--apprentice", VALID], ["pair", "-a", root, "--apprentice", VALID,
                                                                "--format", "json"]):
