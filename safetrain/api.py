@@ -220,9 +220,14 @@ def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore:
 def check_staged(path: str | os.PathLike, as_of: date, **options) -> Result:
     """Check the archive at or above `path` as git's index holds it (gitinfo.staged_files): what
     a pre-commit hook judges, untracked files and unstaged changes left out."""
-    from .archive.reading.gitinfo import staged_files
+    from .archive.reading.gitinfo import in_index, staged_files
 
-    root = archive_root(path)
+    try:
+        root = archive_root(path)
+    except SafetrainError:
+        if not in_index(path):
+            raise
+        root = Path(os.path.abspath(path))  # the index holds it, the working folder no longer does (unstaged)
     files = staged_files(root)
     if files is None:
         raise SafetrainError(f"{root}：档案不在 git 暂存区中（{MARKER} 未加入 git），--staged 无可检查",

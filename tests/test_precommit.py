@@ -202,3 +202,23 @@ def test_staged_leaves_out_an_archive_git_does_not_hold_and_refuses_outside_git(
     done = _staged(outside, env)
     assert done.returncode == 2 and "--staged could not read git's index" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_staged_checks_an_archive_the_index_holds_and_the_working_folder_no_longer_does(tmp_path):
+    """An archive whose safetrain.toml was deleted, or whose folder was moved away, neither
+    staged, was passed over (exit 0 in a workspace, "no archive here" for the archive): the next
+    commit holds it, so it is judged as the index holds it."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    env = _env(tmp_path / "home")
+    work = _git_archive(tmp_path, env)
+    (work / "acme/sessions/S3.toml").write_text(session(content=None), encoding="utf-8")  # an R001, added
+    _run(["git", "add", "acme/sessions/S3.toml"], work, env)
+    (work / "acme/safetrain.toml").unlink()
+    for where in (".", "acme"):
+        done = _staged(work, env, where)
+        assert done.returncode == 1 and "R001" in done.stdout, (where, done.stdout + done.stderr)
+    (work / "acme").rename(tmp_path / "away")
+    for where in (".", "acme"):
+        done = _staged(work, env, where)
+        assert done.returncode == 1 and "R001" in done.stdout, (where, done.stdout + done.stderr)

@@ -161,20 +161,35 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
 
 
 def _staged_roots(paths, lang: str, failed) -> list:
-    """The archives at `paths` that git's index holds (--staged); one it does not (an archive
-    folder not added to git) is said on standard error and left out: the commit holds none of it."""
-    from ..archive.reading.discover import display_name
-    from ..archive.reading.gitinfo import in_index
-    from .common import found_roots
+    """The archives at `paths` that git's index holds (--staged), whether or not the working
+    folder still has them (a safetrain.toml deleted, a folder moved away, unstaged: the commit
+    holds them). One found on disk that the index does not hold (an archive folder not added to
+    git) is said on standard error and left out: the commit holds none of it."""
+    from ..archive.reading.discover import discover_each, display_name
+    from ..archive.reading.gitinfo import in_index, index_roots
+    from .common import _Roots, found_roots
 
-    roots = found_roots(paths, lang, failed)
-    staged = [root for root in roots if in_index(root)]
-    for root in roots:
-        if root not in staged:
-            shown = display_name(root)
-            click.echo(f"注意：{shown} 不在 git 暂存区中（safetrain.toml 未加入 git），未检查" if lang != "en" else
-                       f"note: {shown} is not in git's index (its safetrain.toml is not added); not checked", err=True)
-    return type(roots)(staged, roots.failed_paths)
+    staged, seen, missing = [], set(), 0
+    for path in paths:
+        held = index_roots(path) if os.path.isdir(path) or not os.path.exists(path) else []
+        if held:  # the archives on disk besides them: not in the index, said
+            on_disk = discover_each([path])[0] if os.path.isdir(path) else []
+        else:  # inside an archive (its people/), or none in the index: the archives on disk, asked
+            on_disk = found_roots([path], lang, failed)
+            missing += on_disk.failed_paths
+            held = [root for root in on_disk if in_index(root)]
+        indexed = {os.path.abspath(root) for root in held}
+        for root in on_disk:
+            if os.path.abspath(root) not in indexed:
+                shown = display_name(root)
+                click.echo(f"注意：{shown} 不在 git 暂存区中（safetrain.toml 未加入 git），未检查" if lang != "en" else
+                           f"note: {shown} is not in git's index (its safetrain.toml is not added); not checked",
+                           err=True)
+        for root in held:
+            if os.path.abspath(root) not in seen:
+                seen.add(os.path.abspath(root))
+                staged.append(root)
+    return _Roots(staged, missing)
 
 
 def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, ignore: tuple, cwd: str, result) -> Any:

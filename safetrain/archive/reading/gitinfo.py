@@ -102,18 +102,20 @@ def staged_files(root: str | os.PathLike) -> dict[str, bytes] | None:
     from ...errors import SafetrainError
 
     where = str(root)
+    base, prefix = _on_disk(root)  # an archive the index holds, its folder moved away unstaged: asked from above
 
     def run(*args: str, data: bytes | None = None) -> bytes:
-        return _index_git(root, args, data)
+        return _index_git(base, args, data)
 
     entries: list[tuple[str, str]] = []  # (relpath, blob)
     conflicted: set[str] = set()
-    for line in run("ls-files", "-z", "--stage", "--", ".").split(b"\0"):
+    for line in run("ls-files", "-z", "--stage", "--", prefix or ".").split(b"\0"):
         if not line:
             continue
         meta, _, path = line.partition(b"\t")
         mode, blob, stage = meta.split(b" ")
         rel = path.decode("utf-8", "surrogateescape")
+        rel = rel[len(prefix) + 1:] if prefix else rel
         if stage != b"0":
             conflicted.add(rel)
         elif mode in (b"100644", b"100755"):
@@ -139,7 +141,30 @@ def staged_files(root: str | os.PathLike) -> dict[str, bytes] | None:
 def in_index(root: str | os.PathLike) -> bool:
     """Whether the archive at `root` is in git's index (its safetrain.toml is added); the
     errors of staged_files outside a work tree or without git."""
-    return bool(_index_git(root, ("ls-files", "-z", "--", "safetrain.toml")).strip(b"\0"))
+    base, prefix = _on_disk(root)
+    return bool(_index_git(base, ("ls-files", "-z", "--", f"{prefix}/safetrain.toml" if prefix else "safetrain.toml"))
+                .strip(b"\0"))
+
+
+def index_roots(path: str | os.PathLike) -> list[Path]:
+    """The archives at or below the folder `path` that git's index holds (each folder whose
+    safetrain.toml is added), in path order, whether or not the working folder still has them
+    (a safetrain.toml deleted, a folder moved away, neither staged: the next commit holds them)."""
+    base, prefix = _on_disk(path)
+    spec = f"{prefix}/" if prefix else ""
+    out = _index_git(base, ("ls-files", "-z", "--", f"{spec}safetrain.toml", f":(glob){spec}**/safetrain.toml"))
+    roots = {Path(base, rel.decode("utf-8", "surrogateescape")).parent for rel in out.split(b"\0") if rel}
+    return sorted(roots, key=lambda p: p.parts)
+
+
+def _on_disk(path: str | os.PathLike) -> tuple[Path, str]:
+    """(the nearest folder at or above `path` that exists, `path` relative to it with "/"; "" when
+    `path` exists): where git is asked from, and the pathspec of `path` there."""
+    path = Path(os.path.abspath(path))
+    base = path
+    while not base.is_dir() and base.parent != base:
+        base = base.parent
+    return base, path.relative_to(base).as_posix() if base != path else ""
 
 
 def _index_git(root: str | os.PathLike, args, data: bytes | None = None) -> bytes:
