@@ -264,6 +264,20 @@ def compare(results: Sequence[Result], baseline: Baseline, *, select: Sequence[s
     return Comparison(kept_results, known, fixed)
 
 
+def gone(baseline: Baseline, checked: set[str], *, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list:
+    """The entries of archives no longer there (no safetrain.toml where the baseline's key puts
+    them: deleted, or renamed and so keyed anew) and not checked: no longer present, listed once
+    for the run (compare lists those of the archives checked)."""
+    from .archive.reading.discover import MARKER
+
+    out: Counter = Counter()
+    for key, n in baseline.counts.items():
+        if key.archive not in checked and selected(key.code, select, ignore) \
+                and not (baseline.base_dir / key.archive / MARKER).exists():
+            out[key] += n
+    return sorted(out.items(), key=lambda kn: kn[0].sort_key())
+
+
 def describe(comparison: Comparison, lang: str) -> str:
     """What the baseline did, for standard error: findings hidden, findings fixed (their subjects
     masked as check's output masks them; the baseline file, beside the archive's own files, keeps them)."""

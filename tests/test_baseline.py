@@ -127,6 +127,21 @@ def test_workspace_archives_are_keyed_relative_to_the_baseline(make_archive, tmp
     assert code == 0 and "no longer present" not in err
 
 
+def test_an_archive_deleted_or_renamed_is_no_longer_present(make_archive, tmp_path, monkeypatch):
+    """The entries of an archive deleted, or renamed (keyed by its folder), stayed in the baseline
+    unsaid: they are listed as no longer present, once, whatever -j."""
+    ws = tmp_path / "ws"
+    make_archive(FILES, root=ws / "acme")
+    make_archive(FILES, root=ws / "beta")
+    monkeypatch.chdir(ws)
+    assert run(".", "--write-baseline", "b.json")[0] == 0
+    (ws / "beta").rename(ws / "gamma")
+    for jobs in ("1", "2"):
+        code, out, err = run(".", "--baseline", "b.json", "-j", jobs)
+        assert code == 1 and "no longer present (3 in the baseline" in err, err  # gamma's findings are new
+        assert err.count("beta/") == 2 and "beta/sessions/S2.toml: R002 S2 ×2" in err, err
+
+
 def test_select_does_not_call_other_rules_fixed(make_archive, tmp_path):
     root = make_archive(FILES)
     base = tmp_path / "baseline.json"

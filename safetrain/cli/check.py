@@ -122,7 +122,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
                    else f"{write_baseline}：已保存 {len(saved)} 个问题", err=True)
         return
     colour = None if fmt != "text" or not os.environ.get("NO_COLOR") else False
-    summaries, suites, hidden, fixed = [], [], 0, []
+    summaries, suites, hidden, fixed, checked = [], [], 0, [], set()
     for done in archives:
         if fmt == "junit":
             suites.extend(unchecked_parts)
@@ -141,6 +141,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
         summaries.append(done["summary"])
         hidden += done["known"]
         fixed += done["fixed"]
+        checked.add(done["archive"])
     if fmt == "text" and len(summaries) > 1:
         from ..reports.findings import total_line
 
@@ -152,6 +153,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
         click.echo(junit_document(suites, sum(s["total"] for s in summaries), len(errors),
                                   tests=sum(s["total"] or 1 for s in summaries) + len(errors)), nl=False)
     if known is not None:
+        fixed += baseline.gone(known, checked, select=select, ignore=ignore)  # archives deleted or renamed
         compared = baseline.Comparison([], hidden, sorted(fixed, key=lambda kn: kn[0].sort_key()))
         click.echo(baseline.describe(compared, lang), nl=False, err=True)
     if archives.failed:
@@ -201,10 +203,11 @@ def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, igno
 
     if base_dir is not None:
         return baseline.from_results([result], base_dir)
-    hidden, fixed = 0, []
+    hidden, fixed, keyed = 0, [], None
     if known is not None:
         compared = baseline.compare([result], known, select=select, ignore=ignore)
         result, hidden, fixed = compared.results[0], compared.known, compared.fixed
+        keyed = baseline.archive_key(result, known.base_dir)
     result = shown_result(result)
     if fmt == "text":  # written to a scratch file as made (a str once sent from a worker process)
         text = Written(text_pieces, result, lang, _style)
@@ -214,4 +217,4 @@ def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, igno
         text = Written(github_pieces, [result], lang, cwd)
     else:
         text = junit_suite(result, lang)
-    return {"text": text, "summary": summarize(result.findings), "known": hidden, "fixed": fixed}
+    return {"text": text, "summary": summarize(result.findings), "known": hidden, "fixed": fixed, "archive": keyed}
