@@ -118,6 +118,27 @@ def test_cert_review_and_renew(archive):
     assert "已换证" in shown and "有效" in shown and "T001" not in shown
 
 
+def test_cert_renew_twice_and_a_review_on_a_day_to_come_are_refused(archive):
+    """cert renew run twice added the same certificate twice (cert add refused it); a review
+    dated a year ahead was written, and would count for C003 once that day came."""
+    from datetime import date, timedelta
+
+    args = ("cert", "renew", "E3", "JK-9", "--issued", "2024-01-05", "--expires", "2025-01-04", "--new-number", "JK-10")
+    assert run(*args, archive).exit_code == 0
+    before = snapshot(archive)
+    again = run(*args, archive)
+    assert again.exit_code == 2 and "证书 JK-10（2024-01-05 发证）已登记" in again.output, again.output
+    assert snapshot(archive) == before
+    ahead = (date.today() + timedelta(days=1)).isoformat()
+    late = run("cert", "review", "E1", "T001", "--date", ahead, archive)
+    assert late.exit_code == 2 and f"复审日期 {ahead} 在今天" in late.output, late.output
+    added = run("cert", "add", "E2", "--kind", "special_operation", "--category", "焊接与热切割作业", "--number", "T7",
+                "--issued", "2024-01-01", "--expires", (date.today() + timedelta(days=900)).isoformat(),
+                "--review", ahead, archive)
+    assert added.exit_code == 2 and "在今天" in added.output, added.output
+    assert snapshot(archive) == before
+
+
 def test_certificates_written_inline_are_edited_in_place(make_archive):
     """`certificates = [{ ..., expires = 2026-01-01 }]` is TOML like any other: tomlkit wrote such a
     table back without the blank before `}` after a date, so every edit of the file was refused

@@ -105,18 +105,34 @@ def review(ed: Editor, pid: str, number: str, day: date) -> str:
     if day in cert.get("reviews", []):
         raise EditError(f"{rel}：`certificates[{i}].reviews` 已有 {day}", f"{rel}: `certificates[{i}].reviews` already "
                         f"holds {day}", rel)
-    refuse_review_outside(rel, i, cert, day)
+    refuse_review_outside(rel, i, cert, day, ed.today)
     ed.modify("person", pid, [AppendItems(("certificates", i), "reviews", (day,))])
     return rel
 
 
-def refuse_review_outside(rel: str, i: int, cert: dict, day: date) -> None:
-    """A review (复审) is passed while the certificate is in force: from its issue to its expiry."""
+def refuse_recorded(ed: Editor, pid: str, rel: str, data: dict, cert: dict) -> None:
+    """A certificate of the kind, number and issue date the person's file has already: refused
+    (`cert add` or `cert renew` run twice added the same certificate twice)."""
+    for old in data.get("certificates", []):
+        if isinstance(old, dict) and all(old.get(k) == cert.get(k) for k in ("kind", "number", "issued")):
+            number = ed.shown(cert.get("number"), pid)
+            raise EditError(f"{rel}：`certificates`：证书 {number}（{cert.get('issued')} 发证）已登记",
+                            f"{rel}: `certificates`: certificate {number} issued {cert.get('issued')} is already recorded", rel)
+
+
+def refuse_review_outside(rel: str, i: int, cert: dict, day: date, today: date | None = None) -> None:
+    """A review (复审) is passed while the certificate is in force: from its issue to its expiry;
+    and, `today` given, not on a day to come (a review typed a year ahead would count for C003
+    once that day came, hiding a review missed)."""
     issued, expires = cert.get("issued"), cert.get("expires")
     if isinstance(issued, date) and day < issued or isinstance(expires, date) and day > expires:
         raise EditError(f"{rel}：`certificates[{i}].reviews`：复审日期 {day} 不在证书有效期（{issued} 至 {expires}）内",
                         f"{rel}: `certificates[{i}].reviews`: {day} is outside the certificate's validity "
                         f"({issued} to {expires})", rel)
+    if today is not None and day > today:
+        raise EditError(f"{rel}：`certificates[{i}].reviews`：复审日期 {day} 在今天（{today}）之后：复审通过后再登记",
+                        f"{rel}: `certificates[{i}].reviews`: {day} is after today ({today}): record a review once "
+                        "it is passed", rel)
 
 
 def renew(ed: Editor, pid: str, number: str, issued: date, expires: date, new_number: str | None = None) -> str:
@@ -132,6 +148,7 @@ def renew(ed: Editor, pid: str, number: str, issued: date, expires: date, new_nu
     for k in ("review_every_years",):  # a format v2 key, carried over when the old certificate has it
         if k in cert:
             entry[k] = cert[k]
+    refuse_recorded(ed, pid, rel, ed.read("person", pid)[2], entry)
     ed.modify("person", pid, [AppendTable("certificates", entry)])
     return rel
 

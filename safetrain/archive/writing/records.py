@@ -15,7 +15,7 @@ from pathlib import Path
 from ...controls import LINE_CONTROL
 from .canonical import render_record
 from .edit import AppendItems, AppendTable, EditError, Editor, Index, ReplaceItem
-from .people import refuse_review_outside
+from .people import refuse_recorded, refuse_review_outside
 from ..reading.gbcodes import mask_id_numbers_in
 from ..reading.spec import ATTENDEE, FOLDERS, kind_of_path, kind_of_word
 from ..reading.validate import dotted, validate_table
@@ -195,14 +195,10 @@ def add_certificate(ed: Editor, pid: str, cert: dict) -> str:
     """Append a [[certificates]] table to people/<pid>.toml."""
     rel, _, data = ed.read("person", pid)
     cert = {k: v for k, v in cert.items() if v is not None and v != []}
-    for old in data.get("certificates", []):
-        if all(old.get(k) == cert.get(k) for k in ("kind", "number", "issued")):
-            number = ed.shown(cert.get("number"), pid)
-            raise EditError(f"{rel}：`certificates`：证书 {number}（{cert.get('issued')} 发证）已登记",
-                            f"{rel}: `certificates`: certificate {number} issued {cert.get('issued')} is already recorded", rel)
+    refuse_recorded(ed, pid, rel, data, cert)
     for day in cert.get("reviews", []):  # as `cert review` refuses them
         if isinstance(day, date):
-            refuse_review_outside(rel, len(data.get("certificates", [])), cert, day)
+            refuse_review_outside(rel, len(data.get("certificates", [])), cert, day, ed.today)
     ed.modify("person", pid, [AppendTable("certificates", cert)])
     return rel
 
