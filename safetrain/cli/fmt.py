@@ -64,11 +64,28 @@ def fmt(paths, check, yes, lang):
             if not confirm(lang, f"修改以上 {len(pending)} 个文件？", f"change these {len(pending)} file(s)?"):
                 echo(lang, "未修改任何文件", "nothing changed")
                 sys.exit(1)
-        written = {r.path: r for r in format_paths(paths, only={r.path for r in pending})} if pending else {}
+        try:
+            written = {r.path: r for r in format_paths(paths, only={r.path for r in pending})} if pending else {}
+        except KeyboardInterrupt:
+            raise _interrupted() from None
         results = [written.get(r.path, r) if r.status == "changed" else r for r in judged]
     else:
         results = format_paths(paths, check=check)
     counts = {"changed": 0, "unchanged": 0, "invalid": 0, "unreadable": 0, "skipped": 0, "failed": 0}
+    try:
+        _said(results, counts, check, lang)
+    except KeyboardInterrupt:
+        raise _interrupted() from None
+    done = "需要格式化" if check else "已格式化"
+    echo(lang, f"{counts['changed']} 个文件{done}，{counts['unchanged']} 个无需改动"
+               + (f"，{counts['invalid']} 个无效" if counts["invalid"] else ""),
+         f"{counts['changed']} file(s) {'would be reformatted' if check else 'reformatted'}, "
+         f"{counts['unchanged']} unchanged" + (f", {counts['invalid']} invalid" if counts["invalid"] else ""))
+    sys.exit(2 if counts["failed"] else 1 if counts["invalid"] or (check and counts["changed"]) else 0)
+
+
+def _said(results, counts: dict, check: bool, lang: str) -> None:
+    """Each result said as it comes, and counted."""
     for result in results:
         counts[result.status] += 1
         if result.status == "changed":
@@ -85,9 +102,16 @@ def fmt(paths, check, yes, lang):
             named = result.path in result.zh  # a file that could not be written names itself
             echo(lang, f"错误：{result.zh}" + ("" if named else f"；档案：{result.path}"),
                  f"error: {result.en}" + ("" if named else f"; archive: {result.path}"), err=True)
-    done = "需要格式化" if check else "已格式化"
-    echo(lang, f"{counts['changed']} 个文件{done}，{counts['unchanged']} 个无需改动"
-               + (f"，{counts['invalid']} 个无效" if counts["invalid"] else ""),
-         f"{counts['changed']} file(s) {'would be reformatted' if check else 'reformatted'}, "
-         f"{counts['unchanged']} unchanged" + (f", {counts['invalid']} invalid" if counts["invalid"] else ""))
-    sys.exit(2 if counts["failed"] else 1 if counts["invalid"] or (check and counts["changed"]) else 0)
+
+
+def _interrupted():
+    """What a run interrupted half-way had rewritten (each file whole: written atomically)."""
+    from ..archive.writing import formatting
+    from ..errors import Interrupted
+
+    rewritten = list(formatting.written)
+    if not rewritten:
+        return Interrupted("未修改任何文件", "no file was changed")
+    return Interrupted(f"中断前已格式化 {len(rewritten)} 个文件（每个文件都完整；最后一个：{rewritten[-1]}）；再次运行即可完成",
+                       f"{len(rewritten)} file(s) were reformatted before it (each whole; the last: {rewritten[-1]}); "
+                       "run it again to finish")

@@ -348,3 +348,26 @@ def test_ctrl_c_at_the_question_is_an_interruption(archive, monkeypatch, lang):
     monkeypatch.setattr(fmt_module, "is_terminal", lambda: True)
     r = run("fmt", archive, input="")  # no answer at all: input ends
     assert r.exit_code == 1 and "已取消" in r.output and snapshot(archive) == before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_ctrl_c_while_writing_says_how_many_files_were_reformatted(archive, monkeypatch, lang):
+    """fmt -y stopped half-way said only 已中断: it says how many files it had rewritten (each
+    whole) and the last of them."""
+    from safetrain.archive.writing import formatting
+
+    real = formatting.write_bytes
+    count = []
+
+    def second_interrupts(path, data, *args, **kwargs):
+        if count:
+            raise KeyboardInterrupt
+        count.append(path)
+        return real(path, data, *args, **kwargs)
+
+    monkeypatch.setattr(formatting, "write_bytes", second_interrupts)
+    r = run("fmt", "--yes", archive, "--lang", lang)
+    assert r.exit_code == 130, r.output
+    said = {"zh": "已中断：中断前已格式化 1 个文件（每个文件都完整；最后一个：",
+            "en": "interrupted: 1 file(s) were reformatted before it (each whole; the last: "}[lang]
+    assert said in r.output, r.output

@@ -45,7 +45,8 @@ def format_paths(paths: Iterable[str | os.PathLike], check: bool = False,
                  only: Collection[str] | None = None) -> Iterator[Formatted]:
     """Format (or with `check`, only judge) every record file under `paths`; with `only`,
     just the files of those names (as a Formatted's `path` shows them: the ones a user
-    agreed to after a first, judging pass)."""
+    agreed to after a first, judging pass). `written` lists the files rewritten as they are."""
+    written.clear()
     for raw in paths:
         path = Path(raw)
         if path.exists() and not path.is_dir():  # a file, or a pipe named: refused unread, as invalid
@@ -201,5 +202,11 @@ def _format_file(path: Path, kind: str | None, shown: str, check: bool) -> Forma
         return Formatted(shown, "skipped", *linked_record(shown))
     if not check:
         write_bytes(path, out.encode("utf-8"))
+        written.append(shown)
     return Formatted(shown, "changed", encoding=encoding)
+
+
+#: the files the run under way has rewritten so far, as shown (format_paths empties it): what an
+#: interruption says was done, each file whole (written atomically)
+written: list[str] = []
 
