@@ -61,6 +61,11 @@ def _records_after_leaving(root, pid: str, day, lang: str) -> None:
 
     try:
         result = check_path(root, date.today(), select=["F003"], cache=True)
+        archive = result.archive
+        latest = max([s.start.date() for s in archive.sessions.values()] + [d.date for d in archive.drills.values()],
+                     default=result.as_of)
+        if latest > result.as_of:  # a session planned after today lists them too: judged as of its day
+            result = check_path(root, latest, select=["F003"], cache=True)
     except SafetrainError:  # check itself will say what is wrong with the archive
         return
     archive = result.archive

@@ -231,6 +231,18 @@ def test_person_leave_says_what_check_finds_after_that_day(archive):
     assert english[1].startswith("note: drills/2023/D1.toml:") and " F003 王五 (E3), employed 2023-07-03 to 2023-07-05" in english[1]
 
 
+def test_person_leave_says_a_session_planned_after_today_too(archive):
+    """A session recorded ahead (next week's pre-job training) listing the person was not said:
+    the notice was judged as of today, and the archive of today has no such session."""
+    from datetime import date, timedelta
+
+    ahead = date.today() + timedelta(days=7)
+    (archive / "sessions/2023/S9.toml").write_text(session('{ person = "E2", score = 90 }', type='"refresher"',
+        start=f"{ahead}T08:30:00", end=f"{ahead}T17:30:00"), encoding="utf-8")
+    r = run("person", "leave", "E2", archive, "--date", date.today().isoformat())
+    assert r.exit_code == 0 and "注意：sessions/2023/S9.toml" in r.output and "F003" in r.output, r.output
+
+
 def test_a_second_change_on_the_same_day_is_refused(archive):
     """Two [[changes]] on one day would leave the day's post undecided ("the latest entry on or
     before that date"): refused, naming the entry already there; another day is fine."""
