@@ -326,3 +326,14 @@ def test_cert_commands_mask_the_persons_own_id_number_in_a_certificate_number(ma
     assert "640104********501X01" in outputs[0].output and "640104********501X02" in outputs[1].output
     text = (root / "people/E1.toml").read_text("utf-8")
     assert f'number = "{own}01"' in text and f'number = "{own}02"' in text and "reviews = [2026-06-01]" in text
+
+
+def test_editing_a_person_whose_file_links_out_of_the_archive_says_so(archive, tmp_path):
+    """person transfer of a person whose file is a link out of the archive said there is no such
+    person (the file is there): it says the file is a link out, neither read nor changed."""
+    outside = tmp_path / "E9.real"
+    outside.write_text(person("赵九"), encoding="utf-8")
+    (archive / "people/E9.toml").symlink_to(outside)
+    r = run("person", "transfer", "E9", archive, "--date", "2024-03-01", "--post", "配菜")
+    assert r.exit_code == 2 and "people/E9.toml 是指向档案之外的符号链接，不读取也不修改（A008）" in r.output, r.output
+    assert outside.read_text(encoding="utf-8") == person("赵九")

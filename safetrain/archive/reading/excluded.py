@@ -39,13 +39,14 @@ def unread_folders(findings: Iterable[Finding], kind: str) -> list[str]:
                    (f.file == folder or (f.file.startswith(folder + "/") and f.file.endswith("/")))})
 
 
-def linked_out(findings: Iterable[Finding], kind: str) -> list[str]:
-    """The ids of `kind` whose record files are links out of the archive (A008, skipped unread):
-    records a command that prints them all names as not printed."""
+def linked_out(findings: Iterable[Finding], kind: str) -> dict[str, str]:
+    """id -> file of the records of `kind` whose files are links out of the archive (A008, skipped
+    unread), by id: records a command that prints them all names as not printed, a command that
+    edits one says why it cannot."""
     from .spec import kind_of_path
 
-    return sorted(f.file.rsplit("/", 1)[-1][:-len(".toml")] for f in findings
-                  if f.code == "A008" and f.file.endswith(".toml") and kind_of_path(f.file) == kind)
+    return dict(sorted((f.file.rsplit("/", 1)[-1][:-len(".toml")], f.file) for f in findings
+                       if f.code == "A008" and f.file.endswith(".toml") and kind_of_path(f.file) == kind))
 
 
 def may_be_unread(kind: str, rids: list[str] | tuple[str, ...], folders: list[str]) -> tuple[str, str] | None:

@@ -37,7 +37,7 @@ from ..reading.discover import archive_root
 from ..reading.encodings import BOM
 from ..reading.files import LocalFiles, read_regular
 from ..reading.build import build
-from ..reading.excluded import may_be_unread, no_such, unread_folders
+from ..reading.excluded import linked_out, may_be_unread, no_such, unread_folders
 from ..reading.integrity import Surroundings, issues
 from ..reading.loader import _extra_problems
 from .lock import archive_lock
@@ -164,6 +164,8 @@ class Index:
         #: a record asked for may be there (a record file that is a folder holds no other record)
         self.unread: dict[str, list[str]] = {kind: unread for kind in FOLDERS
                                              if (unread := unread_folders(problems, kind))}
+        #: kind -> ids whose record files are links out of the archive (A008: never read, nor written)
+        self.linked: dict[str, dict[str, str]] = {kind: ids for kind in FOLDERS if (ids := linked_out(problems, kind))}
         for kind, rel in listed:
             if kind != "config":
                 self.files[kind].setdefault(rel.rsplit("/", 1)[-1][:-5], []).append(rel)
@@ -172,7 +174,12 @@ class Index:
 
     def missing(self, kind: str, rid: str) -> tuple[str, str]:
         """(zh, en) of a record `rid` that has no file: none when its folders were read, else
-        that it may be in one that could not be (said, never "there is none")."""
+        that it may be in one that could not be (said, never "there is none"), or that its file is
+        a link out of the archive (A008: the file is there, and is not read)."""
+        if rid in self.linked.get(kind, {}):
+            file = self.linked[kind][rid]
+            return (f"{file} 是指向档案之外的符号链接，不读取也不修改（A008）",
+                    f"{file} is a symbolic link that leaves the archive; neither read nor changed (A008)")
         return may_be_unread(kind, [rid], self.unread.get(kind, [])) or no_such(kind, [rid])
 
     def rel(self, kind: str, rid: str) -> str | None:
