@@ -19,9 +19,12 @@ _NOT_OPTIONS = frozenset({"attendees"})  # added by `safetrain attend`
 _NEW_HELP = {
     "person": ("新建人员档案 people/ID.toml（ID 通常为工号）",
                "Add people/ID.toml (ID is usually the employee number)"),
-    "session": ("新建培训记录 sessions/<年>/ID.toml；参加人员用 safetrain attend 登记",
-                "Add sessions/<year>/ID.toml; add attendees with safetrain attend"),
-    "drill": ("新建应急演练记录 drills/<年>/ID.toml", "Add drills/<year>/ID.toml"),
+    "session": ("新建培训记录 sessions/<年>/ID.toml（档案的培训记录都直接放在 sessions/ 中时，也放在那里）；"
+                "参加人员用 safetrain attend 登记",
+                "Add sessions/<year>/ID.toml (directly in sessions/ where the archive keeps them all so); add "
+                "attendees with safetrain attend"),
+    "drill": ("新建应急演练记录 drills/<年>/ID.toml（档案的演练记录都直接放在 drills/ 中时，也放在那里）",
+              "Add drills/<year>/ID.toml (directly in drills/ where the archive keeps them all so)"),
     "mentorship": ("新建师带徒记录 mentorships/ID.toml（ID 为徒弟的人员编号；不给 --post 时取徒弟的岗位）",
                    "Add mentorships/ID.toml (ID is the apprentice's person id; without --post, the apprentice's post "
                    "on the start day)"),
@@ -156,9 +159,9 @@ def attend(sid, pids, score, passed, hours, update, archive, lang):
              f"added {len(result.added)} to {result.rel}: {', '.join(result.added)}")
     for pid, changes in result.updated:
         shown = ", ".join(f"{k} {value_shown(old, k, lang)} → {value_shown(new, k, lang)}" for k, old, new in changes)
-        echo(lang, f"已更新 {pid}：{shown}", f"updated {pid}: {shown}")
+        echo(lang, f"已在 {result.rel} 更新 {pid}：{shown}", f"updated {pid} in {result.rel}: {shown}")
     for pid in result.unchanged:
-        echo(lang, f"{pid} 无变化", f"{pid} unchanged")
+        echo(lang, f"{pid} 无变化（{result.rel}）", f"{pid} unchanged ({result.rel})")
 
 
 @click.command()

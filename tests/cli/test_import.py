@@ -267,7 +267,7 @@ def test_roster_update_keeps_a_person_s_history(make_archive, tmp_path):
                                            ["E2", "李梅", None, "机修车间", None, "车工", "正式工", "2023-07-03"]])
     r = run("import", "roster", other, "--update", "-a", archive)
     assert r.exit_code == 1
-    assert f"{other} 第 2 行 部门（D列）：与档案中的现岗位（装配车间 装配工）不同，未更新：调岗请用 safetrain person transfer E1" in r.output
+    assert f"{other} 第 2 行 部门（D列）：与档案中的现岗位（装配车间 装配工）不同（岗位/工种也不同），未更新：调岗请用 safetrain person transfer E1" in r.output
     assert snapshot(archive)["people/E1.toml"] == before["people/E1.toml"]
     assert "更新 E2：部门 机加车间 → 机修车间" in r.output
     assert f"注意：{other} 第 3 行 部门（D列）：作为更正写入人员档案的岗位信息；如是调岗，请改用 safetrain person transfer" in r.output

@@ -447,9 +447,12 @@ def _history_kept(ed: Editor, pid: str, data: dict, values: dict) -> tuple[str, 
         if differ:
             was = " ".join(x for x in (now.department, now.team, now.post) if x)
             given = " ".join(str(values.get(k, getattr(now, k)) or "") for k in ("department", "team", "post")).split()
-            return (differ[0], f"与档案中的现岗位（{was}）不同，未更新：调岗请用 safetrain person transfer {pid} --date 日期"
+            also_zh = "、".join(PERSON.fields[k].zh for k in differ[1:])
+            also_en = ", ".join(PERSON.fields[k].en for k in differ[1:])
+            also = (f"（{also_zh}也不同）", f" ({also_en} too)") if differ[1:] else ("", "")
+            return (differ[0], f"与档案中的现岗位（{was}）不同{also[0]}，未更新：调岗请用 safetrain person transfer {pid} --date 日期"
                                f"（花名册没有调岗日期）；如是更正，请直接编辑 people/{pid}.toml",
-                    f"differs from the post on file ({was}), not updated: record a transfer with safetrain person "
+                    f"differs from the post on file ({was}){also[1]}, not updated: record a transfer with safetrain person "
                     f"transfer {pid} --date DATE (a roster has no day of change); correct a mistake in people/{pid}.toml"
                     f" itself (given: {' '.join(given)})")
         for k in named:
