@@ -1,6 +1,7 @@
-"""An archive kept inside another archive's folder (a branch copied into its head office, an
-archive dropped into sessions/) is an archive of its own: every workspace command runs on it, in
-path order, and none of its records counts for the archive around it."""
+"""An archive kept inside another archive's folder (a branch copied into its head office) is an
+archive of its own: every workspace command runs on it, in path order, and none of its records
+counts for the archive around it. One dropped into a record folder (sessions/) is the outer
+archive's A002, its files read as nobody's records; the workspace does not go into record folders."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def nested(make_archive, tmp_path):
     return ws
 
 
-NAMES = ["head", "head/branch", "head/sessions/2099/lost", "other"]
+NAMES = ["head", "head/branch", "other"]
 
 
 def test_every_archive_at_any_depth_is_found_in_path_order(nested):
@@ -52,18 +53,22 @@ def test_the_outer_archive_reads_none_of_the_inner_archives_records(nested):
              "sessions/x/safetrain.toml": config(), "sessions/x/people/E3.toml": person(),
              "people/x/safetrain.toml": config(), "people/x/people/E4.toml": person()}
     listing, problems = MemoryFiles(files).listing()
-    assert listing == [("config", "safetrain.toml"), ("person", "people/E1.toml")] and problems == []
+    assert listing == [("config", "safetrain.toml"), ("person", "people/E1.toml")]
+    assert [(p.code, p.file) for p in problems] == [("A002", "people/x/"), ("A002", "sessions/x/")]
+    _, found = load_archive(nested / "head")
+    said = [f for f in found if f.code == "A002"]
+    assert [f.file for f in said] == ["sessions/2099/lost/"] and "是另一个档案" in said[0].message_zh
 
 
 def test_check_and_status_run_on_each(nested):
     r = run("check", nested, *AS_OF, "--select", "A", "--format", "json")
     docs = [json.loads(line) for line in r.output.splitlines()]
     assert [d["archive"].replace(str(nested) + "/", "") for d in docs] == NAMES
-    assert [d["summary"]["errors"] for d in docs] == [0, 1, 1, 0]
+    assert [d["summary"]["errors"] for d in docs] == [1, 1, 0]  # head: the archive in its sessions/, A002
     assert r.exit_code == 1
     r = run("status", nested, *AS_OF, "--format", "json")
     doc = json.loads(r.output)
-    assert [a["headcount"]["active"] for a in doc["archives"]] == [1, 1, 1, 1]
+    assert [a["headcount"]["active"] for a in doc["archives"]] == [1, 1, 1]
 
 
 def test_fmt_export_and_the_site_take_each_once(nested, tmp_path):
@@ -73,7 +78,7 @@ def test_fmt_export_and_the_site_take_each_once(nested, tmp_path):
     r = run("export", "sqlite", tmp_path / "x.db", nested, *AS_OF)
     assert r.exit_code in (0, 1), r.output
     rows = sqlite3.connect(tmp_path / "x.db").execute("SELECT archive, id FROM people ORDER BY 1").fetchall()
-    assert rows == [("head", "E1"), ("head/branch", "E2"), ("head/sessions/2099/lost", "E3"), ("other", "E1")]
+    assert rows == [("head", "E1"), ("head/branch", "E2"), ("other", "E1")]
     r = run("report", "html", nested, *AS_OF, "-o", tmp_path / "site")
     assert r.exit_code in (0, 1), r.output
-    assert sorted(p.stem for p in (tmp_path / "site" / "a").rglob("*.html")) == ["branch", "head", "lost", "other"]
+    assert sorted(p.stem for p in (tmp_path / "site" / "a").rglob("*.html")) == ["branch", "head", "other"]

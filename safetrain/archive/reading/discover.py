@@ -68,7 +68,8 @@ def no_archive(path: str | os.PathLike, below: bool = False) -> SafetrainError:
 def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None) -> list[Path]:
     """The archives in the folders below `path`, at any depth (an archive kept inside another's
     folder, `acme/branch/`, is an archive of its own: the outer one does not read its records,
-    reader.list_files), in path order. A folder linked to (a client's archive linked into a
+    reader.list_files; an archive's record folders are not gone into: one put there is the outer
+    archive's A002), in path order. A folder linked to (a client's archive linked into a
     workspace) is gone into, each real folder once and by its real path where the workspace holds
     that too (`ln -s acme aa-link`: acme, not aa-link), but never a link to `path` itself or a
     folder above it (`ln -s .. loop`); a folder that cannot be read is a problem of its own in
@@ -88,6 +89,9 @@ def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None)
             raise problem
         problems.append((os.fspath(folder), problem))
 
+    from .spec import FOLDERS
+
+    records = frozenset(FOLDERS.values())
     top = Path(os.path.realpath(path))
     starts = [os.fspath(path)]  # the folder named, then each link met, once the real folders are all seen
     while starts:
@@ -97,9 +101,11 @@ def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None)
                 dirs.clear()  # a second path to one folder, or a link back up (to the folder named or above
                 continue      # it: the folders beside it are no part of what was named)
             seen.add(real)
+            skip = _SKIP_DIRS
             if MARKER in files:
                 found.append(Path(folder))
-            kept = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+                skip = skip | records  # its record folders hold its records, no archive (list_files says one there)
+            kept = sorted(d for d in dirs if not d.startswith(".") and d not in skip)
             dirs[:] = [d for d in kept if not os.path.islink(os.path.join(folder, d))]
             starts += [os.path.join(folder, d) for d in kept if d not in dirs]
     return sorted(found, key=lambda f: f.parts)  # the order of a walk in name order, links at their place

@@ -185,13 +185,16 @@ class MemoryFiles(FileStore):
         self.files = {rel: (v.encode("utf-8") if isinstance(v, str) else v) for rel, v in files.items()}
 
     def listing(self):
-        from .reader import not_read_folders
+        from .reader import archive_inside, not_read_folders
 
-        inner = tuple(rel[: -len(MARKER)] for rel in self.files if rel.endswith("/" + MARKER))
+        inner = tuple(sorted(rel[: -len(MARKER)] for rel in self.files if rel.endswith("/" + MARKER)))
         rels = [rel for rel in self.files if rel != MARKER and not rel.startswith(inner)]  # another archive's: not ours
         records = [(kind_of_path(rel), rel) for rel in rels]
+        folders = set(FOLDERS.values())
+        outermost = [p for p in inner if not any(p != q and p.startswith(q) for q in inner)]
+        placed = [archive_inside(p.split("/", 1)[0], p.rstrip("/")) for p in outermost if p.split("/", 1)[0] in folders]
         return ([("config", MARKER)] + sort_listing([(k, rel) for k, rel in records if k is not None]),
-                not_read_folders(rels))
+                sorted(not_read_folders(rels) + placed, key=lambda f: f.file))
 
     def read_bytes(self, rel: str, limit: int | None = None) -> tuple[bytes, int]:
         try:

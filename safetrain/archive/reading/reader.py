@@ -73,8 +73,9 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
             elif is_dir and not RECORD_KINDS[kind].recursive and name.endswith(".toml") and not name.startswith("."):
                 problems.append(_a001(rel, stem_of(kind, rel), None, None, f"{name} 是文件夹，不是记录文件：无法读取",
                                       f"{name} is a folder, not a record file: it cannot be read"))
+            elif is_dir and not RECORD_KINDS[kind].recursive and not name.startswith(".") and _another_archive(root / rel):
+                problems.append(archive_inside(folder, rel))
             elif is_dir and not RECORD_KINDS[kind].recursive and not name.startswith(".") \
-                    and not _another_archive(root / rel) \
                     and any(p.suffix == ".toml" for p in Path(root / rel).rglob("*.toml")):
                 problems.append(_not_read(folder, rel))  # records a user wrote, never read in silence
     from .files import sort_listing
@@ -109,11 +110,21 @@ def _walk(base: Path, rel_base: str, problems: list[Finding]) -> Iterator[tuple[
         if entry.name.startswith("."):
             continue
         link, is_dir = entry.is_symlink(), _is_dir(entry)
-        if is_dir and _another_archive(Path(entry.path)):
-            continue  # an archive of its own (discover finds it): none of its files is a record of this one
+        if is_dir and _another_archive(Path(entry.path)):  # another archive: none of its files is a record here
+            problems.append(archive_inside(rel_base.split("/", 1)[0], f"{rel_base}/{entry.name}"))
+            continue
         yield rel_base, entry.name, link, is_dir
         if is_dir and not link:
             yield from _walk(Path(entry.path), f"{rel_base}/{entry.name}", problems)
+
+
+def archive_inside(folder: str, rel: str) -> Finding:
+    return Finding("A002", rel + "/", "enterprise",
+                   f"{rel}/ 是另一个档案（有自己的 safetrain.toml），不能放在 {folder}/ 中：其中的文件不作为本档案的记录读取，"
+                   "工作区也不检查它；请移到档案的记录文件夹之外",
+                   f"{rel}/ is another archive (it has its own safetrain.toml) and cannot be kept in {folder}/: its "
+                   "files are not read as records of this one, nor is it checked as a workspace's archive; move it "
+                   "out of the record folders")
 
 
 def _another_archive(folder: Path) -> bool:
