@@ -222,12 +222,10 @@ def check_staged(path: str | os.PathLike, as_of: date, **options) -> Result:
     a pre-commit hook judges, untracked files and unstaged changes left out."""
     from .archive.reading.gitinfo import in_index, staged_files
 
-    try:
+    if in_index(path):  # its own safetrain.toml in the index, whatever the working folder has (a nested archive's
+        root = Path(os.path.abspath(path))  # deleted unstaged: the folder above is another archive)
+    else:
         root = archive_root(path)
-    except SafetrainError:
-        if not in_index(path):
-            raise
-        root = Path(os.path.abspath(path))  # the index holds it, the working folder no longer does (unstaged)
     files = staged_files(root)
     if files is None:
         raise SafetrainError(f"{root}：档案不在 git 暂存区中（{MARKER} 未加入 git），--staged 无可检查",

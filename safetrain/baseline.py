@@ -271,9 +271,13 @@ def gone(baseline: Baseline, checked: set[str], *, select: Sequence[str] = (), i
     from .archive.reading.discover import MARKER
 
     out: Counter = Counter()
+    there: dict[str, bool] = {}  # asked once an archive, not once an entry
     for key, n in baseline.counts.items():
-        if key.archive not in checked and selected(key.code, select, ignore) \
-                and not (baseline.base_dir / key.archive / MARKER).exists():
+        if key.archive in checked or not selected(key.code, select, ignore):
+            continue
+        if key.archive not in there:
+            there[key.archive] = (baseline.base_dir / key.archive / MARKER).exists()
+        if not there[key.archive]:
             out[key] += n
     return sorted(out.items(), key=lambda kn: kn[0].sort_key())
 

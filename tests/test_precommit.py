@@ -222,3 +222,28 @@ def test_staged_checks_an_archive_the_index_holds_and_the_working_folder_no_long
     for where in (".", "acme"):
         done = _staged(work, env, where)
         assert done.returncode == 1 and "R001" in done.stdout, (where, done.stdout + done.stderr)
+
+
+def test_staged_finds_the_archives_the_walk_finds_and_each_as_itself(tmp_path):
+    """--staged listed archives from the index with rules of its own: one in .hidden/, in
+    node_modules/ or in another archive's sessions/ was checked as an archive (the walk of the
+    folder finds none of them); and a nested archive whose safetrain.toml was deleted unstaged
+    was checked as the archive around it, twice, its own files never."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    env = _env(tmp_path / "home")
+    work = _git_archive(tmp_path, env)
+    for where in (".hidden/old", "node_modules/pkg", "acme/sessions/copy", "acme/branch"):
+        (work / where / "people").mkdir(parents=True)
+        (work / where / "safetrain.toml").write_text(config(), encoding="utf-8")
+        (work / where / "people/E1.toml").write_text(person(), encoding="utf-8")
+    (work / "acme/branch/people/B2.toml").write_text('name = "broken\n', encoding="utf-8")  # an A001
+    _run(["git", "add", "-A", "-f"], work, env)
+    plain = _run([sys.executable, "-m", "safetrain", "check", ".", "--as-of", "2024-06-30", "--select", "A,R",
+                  "--no-cache", "--format", "json"], work, env)
+    staged = _staged(work, env, ".", "--format", "json")
+    archives = [line.split('"archive": "')[1].split('"')[0] for line in staged.stdout.splitlines() if '"archive"' in line]
+    assert archives == ["acme", "acme/branch"] and staged.stdout == plain.stdout, staged.stdout + staged.stderr
+    (work / "acme/branch/safetrain.toml").unlink()  # unstaged: the commit still holds it
+    staged = _staged(work, env, ".", "--format", "json")
+    assert staged.stdout.count('"archive": "acme"') == 1 and "B2.toml" in staged.stdout, staged.stdout

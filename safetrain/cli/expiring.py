@@ -67,7 +67,8 @@ def expiring(paths, within, as_of, fmt, ics_file, force, jobs, no_cache, lang):
     else:
         click.echo(views_out(expiring_text(views_doc(doc, archives.roots), lang, **terminal()), archives.roots), nl=False)
     if ics_file:
-        write_text(ics_file, views_out(expiring_ics(doc, lang), archives.roots))
+        write_text(ics_file, views_out(expiring_ics(views_doc(doc, archives.roots), lang), archives.roots))  # masked
+        # before the calendar folds its lines at 75 octets (a 工号 cut by a fold was whole once unfolded)
         n = len(doc["items"])
         echo(lang, f"已写入 {n} 个提醒到 {ics_file}", f"Wrote {n} reminders to {ics_file}", err=True)
         tell_replaced(lang, [target])

@@ -725,3 +725,26 @@ def test_a_sheet_that_unpacks_to_gigabytes_or_is_no_file_is_refused_before_readi
     for name, said in (("pipe.xlsx", "不是普通文件"), ("folder.xlsx", "是目录")):
         r = run("import", "roster", tmp_path / name, "-a", archive)
         assert r.exit_code == 2 and said in r.output, r.output
+
+
+def test_attendance_a_signature_column_of_absences_only_signs_nobody(with_session, tmp_path):
+    """A 签字 column holding only 请假 (no signature at all) made every blank row absent: a word of
+    absence is no signature."""
+    (with_session / "sessions/2023/S1.toml").write_text(
+        (with_session / "sessions/2023/S1.toml").read_text().replace('assessment = "written"\n', 'assessment = "none"\n'))
+    path = xlsx(tmp_path / "签到表.xlsx", [["E3", "王五", None], ["E5", "赵六", "请假"], ["E4", "李梅", None]],
+                headers=["工号", "姓名", "本人签名"])
+    r = run("import", "attendance", "S1", path, "-a", with_session)
+    assert "已登记 E3 王五" in r.output and "已登记 E4 李梅" in r.output and "第 3 行 E5：未参加，未登记" in r.output, r.output
+
+
+def test_roster_update_a_leaving_day_still_ahead_is_no_leaver_yet(make_archive, tmp_path):
+    """A person whose leaving is recorded for a day to come is at work today: 在职 in the sheet was
+    refused as if they had left."""
+    from datetime import date, timedelta
+
+    ahead = (date.today() + timedelta(days=20)).isoformat()
+    archive = make_archive({"people/E1.toml": person(left=ahead)})
+    path = xlsx(tmp_path / "花名册.xlsx", [["E1", "张三", "在职"]], headers=["工号", "姓名", "在职状态"])
+    r = run("import", "roster", path, "-a", archive, "--update")
+    assert r.exit_code == 0 and "E1 无变化" in r.output, r.output

@@ -255,3 +255,13 @@ def test_a_templates_folder_that_is_a_link_is_not_the_archive_s(make_archive, tm
     (root / "templates").symlink_to(elsewhere)
     r = run("render", "person", "E1", str(root), "-o", str(tmp_path / "out"), *AS_OF)
     assert r.exit_code == 2 and "templates/person.docx 指向模板目录之外" in r.output
+
+
+def test_render_all_does_not_call_a_record_with_a_scan_missing_unprinted(make_archive, tmp_path):
+    """A session whose attachment is missing (its own A008) was listed as not printed, exit 1,
+    though its document was written: only a record file linked out of the archive is skipped."""
+    root = small(make_archive)
+    text = (root / "sessions").rglob("*.toml").__next__()
+    text.write_text(text.read_text("utf-8") + 'attachments = ["attachments/missing.pdf"]\n', encoding="utf-8")
+    r = run("render", "signin", "--all", "-a", str(root), "-o", str(tmp_path / "out"), *AS_OF)
+    assert "未打印" not in r.output and r.exit_code == 0, r.output

@@ -185,3 +185,18 @@ def test_people_numbered_by_their_id_numbers_in_the_terminal_and_every_format(ma
             outputs.append(CliRunner(env={"COLUMNS": columns}).invoke(main, [*view, *AS_OF]).output.replace(
                 "\n", "").replace(" ", ""))
     assert [leaks(o) for o in outputs] == [[]] * len(outputs)
+
+
+def test_a_calendar_masks_before_it_folds_its_lines(make_archive, tmp_path, monkeypatch):
+    """expiring --ics masked the calendar after folding it at 75 octets: a 工号 cut by a fold was
+    whole once the calendar was read (unfolded). Names of every length put the cut everywhere."""
+    due = certificate(number="JK-1", kind="other", category="餐饮服务从业人员健康证明", issued="2020-01-01",
+                      expires="2024-08-01")
+    monkeypatch.chdir(tmp_path)  # the archive's name in the calendar: a0, a1, ...
+    for n in range(12):
+        make_archive({f"people/{VALID}.toml": person("张" * (n + 1), id_number=f'"{VALID}"', extra=due)},
+                     root=tmp_path / f"a{n}")
+        r = run("expiring", f"a{n}", "--ics", tmp_path / f"c{n}.ics", "--within", "3650", *AS_OF)
+        assert r.exit_code == 0, r.output
+        unfolded = (tmp_path / f"c{n}.ics").read_bytes().decode("utf-8").replace("\r\n ", "")  # as read
+        assert "JK-1" in unfolded and leaks(unfolded) == [], n

@@ -148,8 +148,9 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
     first_row: dict[str, int] = {}
     # a signature column signed in some rows: a row left blank there, with nothing else saying the
     # person was there, did not attend (a column blank in every row was never filled in: no sign)
-    marked = [k for k in ("signed", "checked_in")
-              if any(not is_blank(c.get(k)) for r, c in sheet.rows if str(c.get("person") or "").strip() != EXAMPLE_ID)]
+    marked = [k for k in ("signed", "checked_in")  # signed: a mark that is no word of absence (请假 is none)
+              if any(not is_blank(c.get(k)) and not is_absent(c.get(k), signature=True, anywhere=False)
+                     for r, c in sheet.rows if str(c.get("person") or "").strip() != EXAMPLE_ID)]
     for row, cells in sheet.rows:
         if str(cells.get("person") or "").strip() == EXAMPLE_ID:
             continue

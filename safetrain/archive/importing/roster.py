@@ -396,7 +396,8 @@ def _update_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, upda
     try:
         _, _, data = ed.read("person", pid)
         refusal = _history_kept(ed, pid, data, values)
-        if refusal is None and at_work and data.get("left") is not None and "left" not in values:
+        left = data.get("left")
+        if refusal is None and at_work and isinstance(left, date) and left <= ed.today and "left" not in values:
             refusal = ("status", f"表中为在职，档案中 {pid} 已于 {data['left']} 离职，未更新：如确已重新入职，请核对后"
                                  f"直接编辑 people/{pid}.toml（重新入职须重新进行岗前培训）",
                        f"at work in the sheet, but {pid} left on {data['left']} on file, not updated: if the person "

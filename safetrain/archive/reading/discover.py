@@ -68,8 +68,8 @@ def no_archive(path: str | os.PathLike, below: bool = False) -> SafetrainError:
 def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None) -> list[Path]:
     """The archives in the folders below `path`, at any depth (an archive kept inside another's
     folder, `acme/branch/`, is an archive of its own: the outer one does not read its records,
-    reader.list_files; an archive's record folders are not gone into: one put there is the outer
-    archive's A002), in path order. A folder linked to (a client's archive linked into a
+    reader.list_files; an archive's own folders are not gone into, nor links in an archive: one put
+    there is the outer archive's A002), in path order. A folder linked to (a client's archive linked into a
     workspace) is gone into, each real folder once and by its real path where the workspace holds
     that too (`ln -s acme aa-link`: acme, not aa-link), but never a link to `path` itself or a
     folder above it (`ln -s .. loop`); a folder that cannot be read is a problem of its own in
@@ -89,10 +89,8 @@ def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None)
             raise problem
         problems.append((os.fspath(folder), problem))
 
-    from .spec import FOLDERS
-
-    records = frozenset(FOLDERS.values())
     top = Path(os.path.realpath(path))
+    inside: set[str] = set()  # folders in an archive (its root, and folders below it that are no archive's own)
     starts = [os.fspath(path)]  # the folder named, then each link met, once the real folders are all seen
     while starts:
         for folder, dirs, files in os.walk(starts.pop(0), onerror=unread):
@@ -101,14 +99,43 @@ def _below(path: Path, problems: list[tuple[str, SafetrainError]] | None = None)
                 dirs.clear()  # a second path to one folder, or a link back up (to the folder named or above
                 continue      # it: the folders beside it are no part of what was named)
             seen.add(real)
-            skip = _SKIP_DIRS
-            if MARKER in files:
+            root = MARKER in files
+            if root:
                 found.append(Path(folder))
-                skip = skip | records  # its record folders hold its records, no archive (list_files says one there)
-            kept = sorted(d for d in dirs if not d.startswith(".") and d not in skip)
+            in_archive = root or os.path.dirname(folder) in inside
+            if in_archive:
+                inside.add(folder)
+            kept = sorted(d for d in dirs if _gone_into(d, root))
             dirs[:] = [d for d in kept if not os.path.islink(os.path.join(folder, d))]
-            starts += [os.path.join(folder, d) for d in kept if d not in dirs]
+            if not in_archive:  # a link in the workspace (a client's archive linked in), once the real folders
+                starts += [os.path.join(folder, d) for d in kept if d not in dirs]  # are seen; never in an archive
     return sorted(found, key=lambda f: f.parts)  # the order of a walk in name order, links at their place
+
+
+def _gone_into(name: str, at_archive_root: bool) -> bool:
+    """Whether the walk for archives goes into a folder of this name: never a hidden one or a
+    tool's (node_modules), nor, in an archive, the folders the archive's own files go in (records,
+    attachments, contracts, templates: an archive put there is the archive's A002, list_files)."""
+    from .spec import ARCHIVE_FOLDERS
+
+    return not name.startswith(".") and name not in _SKIP_DIRS and not (at_archive_root and name in ARCHIVE_FOLDERS)
+
+
+def walked(path: str | os.PathLike, roots: Sequence[Path]) -> list[Path]:
+    """Of `roots` (archives below the folder `path`, as git's index lists them), those the walk
+    of _below would find: none in a hidden or a tool's folder, none in an archive's own folders."""
+    base = Path(os.path.abspath(path))
+    held = {Path(os.path.abspath(r)) for r in roots}
+    out = []
+    for root in roots:
+        rel = Path(os.path.abspath(root)).relative_to(base).parts
+        ok = all(_gone_into(part, False) for part in rel)
+        for i in range(len(rel)):  # an archive above it: the folder below that archive must be gone into
+            if ok and base.joinpath(*rel[:i]) in held and not _gone_into(rel[i], True):
+                ok = False
+        if ok:
+            out.append(root)
+    return out
 
 
 def existing(raw: str | os.PathLike) -> Path:

@@ -46,7 +46,9 @@ def linked_out(findings: Iterable[Finding], kind: str) -> dict[str, str]:
     from .spec import kind_of_path
 
     return dict(sorted((f.file.rsplit("/", 1)[-1][:-len(".toml")], f.file) for f in findings
-                       if f.code == "A008" and f.file.endswith(".toml") and kind_of_path(f.file) == kind))
+                       if f.code == "A008" and f.subject == "enterprise" and f.file.endswith(".toml")
+                       and kind_of_path(f.file) == kind))  # the listing's (reader._outside), not a record's
+                       # own A008 of a scan missing (its subject is the record)
 
 
 def may_be_unread(kind: str, rids: list[str] | tuple[str, ...], folders: list[str]) -> tuple[str, str] | None:

@@ -183,6 +183,7 @@ class MemoryFiles(FileStore):
 
     def __init__(self, files: Mapping[str, str | bytes]):
         self.files = {rel: (v.encode("utf-8") if isinstance(v, str) else v) for rel, v in files.items()}
+        self._folders: set[str] | None = None
 
     def listing(self):
         from .reader import archive_inside, not_read_folders
@@ -208,8 +209,9 @@ class MemoryFiles(FileStore):
             return "outside"
         data = self.files.get(relpath)
         if data is None:
-            inside = relpath.rstrip("/") + "/"
-            return "folder" if any(rel.startswith(inside) for rel in self.files) else "missing"
+            if self._folders is None:  # every folder holding a file, made once (a look per name was quadratic)
+                self._folders = {rel[:i] for rel in self.files for i in range(len(rel)) if rel[i] == "/"}
+            return "folder" if relpath.rstrip("/") in self._folders else "missing"
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256.lower():
             return "hash"
         return "ok"

@@ -153,8 +153,11 @@ def index_roots(path: str | os.PathLike) -> list[Path]:
     base, prefix = _on_disk(path)
     spec = f"{prefix}/" if prefix else ""
     out = _index_git(base, ("ls-files", "-z", "--", f"{spec}safetrain.toml", f":(glob){spec}**/safetrain.toml"))
-    roots = {Path(base, rel.decode("utf-8", "surrogateescape")).parent for rel in out.split(b"\0") if rel}
-    return sorted(roots, key=lambda p: p.parts)
+    from .discover import walked
+
+    roots = sorted({Path(base, rel.decode("utf-8", "surrogateescape")).parent for rel in out.split(b"\0") if rel},
+                   key=lambda p: p.parts)
+    return walked(path, roots)  # as the walk of the working folder finds archives (none in .hidden/, node_modules/)
 
 
 def _on_disk(path: str | os.PathLike) -> tuple[Path, str]:
