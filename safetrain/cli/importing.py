@@ -43,6 +43,19 @@ def _field_shown(key: str, value, labels: dict, lang: str) -> str:
     return f"{labels.get(key, (key, key))[0 if lang != 'en' else 1]} {shown}"
 
 
+def _worded(key: str, value, lang: str) -> str:
+    """A value of a person's field as a change shows it: a code by its words (劳务派遣工, not
+    dispatched), anything else as value_shown shows it."""
+    from ..archive.reading.codes import label
+    from ..archive.reading.spec import PERSON
+
+    field = PERSON.fields.get(key)
+    if field is None or field.codes is None or value is None:
+        return value_shown(value, key, lang)
+    codes = value if isinstance(value, (list, tuple)) else [value]
+    return ("、" if lang != "en" else ", ").join(label(field.codes, c, lang) for c in codes)
+
+
 def _rows(rows: list[int], sep: str = "、") -> str:
     return sep.join(str(r) for r in rows)
 
@@ -106,7 +119,7 @@ def _report(report, lang: str, dry_run: bool, labels: dict, source: str, attenda
             click.echo("  " + ("；" if lang != "en" else "; ").join(shown))
     verb = say(lang, "将更新" if dry_run else "更新", "would update" if dry_run else "updated")
     for row, pid, changes in report.updated:
-        parts = [f"{labels.get(k, (k, k))[0 if lang != 'en' else 1]} {value_shown(old, k, lang)} → {value_shown(new, k, lang)}"
+        parts = [f"{labels.get(k, (k, k))[0 if lang != 'en' else 1]} {_worded(k, old, lang)} → {_worded(k, new, lang)}"
                  for k, old, new in changes]
         line = f"{verb} {pid}：" + "；".join(parts) if lang != "en" else f"{verb} {pid}: " + "; ".join(parts)
         click.echo(mask_id_numbers_in(line))  # 身份证号 are masked on the terminal, as everywhere
@@ -258,7 +271,7 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
 
     with editing(archive, dry_run=dry_run) as ed:
         report = import_attendance(ed, sid, file, update=update, sheet_name=sheet)
-    labels = {"score": ("成绩", "score"), "passed": ("结果", "passed"), "hours": ("学时", "hours"), "note": ("备注", "note")}
+    labels = {"score": ("成绩", "score"), "passed": ("结果", "result"), "hours": ("学时", "hours"), "note": ("备注", "note")}
     _report(report, lang, dry_run, labels, file, attendance=True)
     sys.exit(1 if report.failed else 0)
 

@@ -129,11 +129,13 @@ def ask(fld, key: str, lang: str, default: str | None = None,
     `check` may refuse a value with a (zh, en) reason."""
     from ..archive.writing.inputs import InputError, coerce
 
-    label = say(lang, f"{fld.zh}（{key}）", f"{fld.en} ({key})")
+    same = fld.en.strip().lower() == key.replace("_", " ")  # "name (name)": the key said once
+    label = say(lang, f"{fld.zh}（{key}）", fld.en if same else f"{fld.en} ({key})")
     codes = list(fld.codes.items()) if fld.codes else []
     if codes:
         for i, (code, (zh, en)) in enumerate(codes, 1):
-            click.echo(f"  {i:>2}. {code} {say(lang, zh, en)}")
+            words = say(lang, zh, en)
+            click.echo(f"  {i:>2}. {code}" + ("" if words == code else f" {words}"))
 
     def convert(text: str) -> Any:
         text = text.strip()

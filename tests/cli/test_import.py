@@ -291,7 +291,7 @@ def test_roster_update_still_repairs_a_person_file_with_a_bad_value(make_archive
     archive = make_archive({"people/E1.toml": person(employment='"bogus"')})
     path = xlsx(tmp_path / "r.xlsx", [["E1", "张三", None, "机加车间", None, "车工", "正式工", "2023-07-03"]])
     r = run("import", "roster", path, "--update", "-a", archive)
-    assert r.exit_code == 0 and "更新 E1：用工形式 bogus → formal" in r.output, r.output
+    assert r.exit_code == 0 and "更新 E1：用工形式 bogus → 正式工" in r.output, r.output
 
 
 def test_roster_update_of_a_transferred_person_leaves_the_team_a_change_does_not_hold(make_archive, tmp_path):
@@ -305,7 +305,7 @@ def test_roster_update_of_a_transferred_person_leaves_the_team_a_change_does_not
                                                                    'department = "机加车间"\nteam = "一班"')})
     path = xlsx(tmp_path / "r.xlsx", [["E1", "张三", None, "装配车间", "一班", "装配工", "合同工", "2023-07-03"]])
     r = run("import", "roster", path, "--update", "-a", archive)
-    assert r.exit_code == 0 and "更新 E1：用工形式 formal → contract" in r.output, r.output
+    assert r.exit_code == 0 and "更新 E1：用工形式 正式工 → 合同工" in r.output, r.output
     text = (archive / "people/E1.toml").read_text("utf-8")
     assert 'employment = "contract"' in text and 'department = "机加车间"\nteam = "一班"' in text
     moved = '\n[[changes]]\ndate = 2024-03-01\nkind = "transfer"\npost = "钳工"\n'  # same department: team kept

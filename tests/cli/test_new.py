@@ -87,6 +87,17 @@ def test_new_asks_on_a_terminal(archive, monkeypatch):
     assert 'employment = "dispatched"' in (archive / "people/E9.toml").read_text("utf-8")
 
 
+def test_new_asks_in_english_without_saying_a_word_twice(archive, monkeypatch):
+    """English prompts copied the Chinese "label（key）": "name (name):", "2. contract contract"."""
+    monkeypatch.setattr(support, "is_terminal", lambda: True)
+    result = run("new", "person", "E9", "-a", archive, "--lang", "en",
+                 input="王五\n4\n机电队\n电工\n2023-07-03\n")
+    assert result.exit_code == 0, result.output
+    assert "name (name)" not in result.output and "contract contract" not in result.output, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "name: 王五" and "   2. contract" in lines and "department: 机电队" in lines, result.output
+
+
 def test_new_session_goes_into_its_year(archive):
     args = ["--title", "2024年新员工公司级安全教育", "--type", "岗前培训", "--level", "公司(厂矿)级",
             "--start", "2024-03-02 08:30", "--end", "2024-03-04T17:30", "--hours", "24",

@@ -249,7 +249,7 @@ def test_a_second_change_on_the_same_day_is_refused(archive):
     assert run("person", "transfer", "E2", archive, "--date", "2024-03-01", "--post", "车工").exit_code == 0
     before = snapshot(archive)
     again = run("person", "transfer", "E2", archive, "--date", "2024-03-01", "--post", "铣工")
-    assert again.exit_code == 2 and "2024-03-01 已有一条变动（transfer）" in again.output
+    assert again.exit_code == 2 and "2024-03-01 已有一条变动（调岗）" in again.output
     assert snapshot(archive) == before
     en = run("person", "return", "E2", archive, "--date", "2024-03-01", "--lang", "en")
     assert en.exit_code == 2 and "2024-03-01 has a change already (transfer)" in en.output

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..reading.build import build
+from ..reading.codes import CHANGE_KIND, label
 from ..reading.models import Person
 from ..reading.spec import PERSON
 from ..reading.validate import validate_table
@@ -60,8 +61,9 @@ def change_post(ed: Editor, pid: str, kind: str, values: dict) -> Moved:
                         f"employed on {day}", rel)
     same_day = [c for c in p.changes if c.date == day]
     if same_day:  # "the latest entry on or before that date": two on one day leave the day's post undecided
-        raise EditError(f"{rel}：`changes`：{day} 已有一条变动（{same_day[0].kind}），同一天两条变动无法确定当天的岗位；"
-                        f"请修改那一条", f"{rel}: `changes`: {day} has a change already ({same_day[0].kind}); two on one "
+        kind_zh, kind_en = label(CHANGE_KIND, same_day[0].kind), label(CHANGE_KIND, same_day[0].kind, "en")
+        raise EditError(f"{rel}：`changes`：{day} 已有一条变动（{kind_zh}），同一天两条变动无法确定当天的岗位；"
+                        f"请修改那一条", f"{rel}: `changes`: {day} has a change already ({kind_en}); two on one "
                         "day leave that day's post undecided: change that entry instead", rel)
     away = values.get("away_since")
     if away is not None and away < p.hired:
