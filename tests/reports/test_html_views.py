@@ -36,3 +36,22 @@ def test_the_expiry_timeline_covers_the_twelve_months_after_as_of(make_archive):
     rows = {r["month"]: r["expiry"] for r in t["rows"]}
     assert list(rows)[0] == "2024-06" and list(rows)[-1] == "2025-06" and len(rows) == 13
     assert rows["2024-07"] == 1 and rows["2025-06"] == 1 and sum(rows.values()) == 2
+
+
+def test_a_finding_about_the_whole_archive_names_it_in_the_page_s_language():
+    """The Chinese site's findings table said `enterprise` (the subject's code) for a finding of
+    the whole archive."""
+    from safetrain.findings import Finding
+    from safetrain.reports.html.views import finding_row
+
+    class NoLinks:
+        def person(self, pid):
+            return None
+
+        def rule(self, code):
+            return ""
+
+    f = Finding("R005", "safetrain.toml", "enterprise", "没有计划", "no plan", period="2024")
+    assert finding_row(f, "zh", NoLinks(), {})["subject"] == "企业"
+    assert finding_row(f, "en", NoLinks(), {})["subject"] == "Enterprise"
+    assert finding_row(Finding("P001", "people/E1.toml", "E1", "x", "x"), "zh", NoLinks(), {})["subject"] == "E1"
