@@ -51,7 +51,7 @@ def test_a_finding_about_the_whole_archive_names_it_in_the_page_s_language():
         def rule(self, code):
             return ""
 
-    f = Finding("R005", "safetrain.toml", "enterprise", "没有计划", "no plan", period="2024")
+    f = Finding("R005", "safetrain.toml", "enterprise", "没有计划", "no plan", period="2024", severity="error")
     assert finding_row(f, "zh", NoLinks(), {})["subject"] == "企业"
     assert finding_row(f, "en", NoLinks(), {})["subject"] == "Enterprise"
-    assert finding_row(Finding("P001", "people/E1.toml", "E1", "x", "x"), "zh", NoLinks(), {})["subject"] == "E1"
+    assert finding_row(Finding("P001", "people/E1.toml", "E1", "x", "x", severity="error"), "zh", NoLinks(), {})["subject"] == "E1"
