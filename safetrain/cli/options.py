@@ -93,10 +93,19 @@ def _chosen_lang(ctx: click.Context, param, value: str | None) -> str:
 _LANG_HELP = "消息语言 / message language (default: zh, en for an English locale)"
 
 
-def lang_option(f: Callable) -> Callable:
-    """--lang zh|en; the command receives the language chosen (the locale's when not given)."""
-    return click.option("--lang", type=click.Choice(["zh", "en"]), default=None, callback=_chosen_lang, is_eager=True,
-                        help=_LANG_HELP)(f)
+def lang_option(f: Callable | None = None, *, help: str = _LANG_HELP) -> Callable:
+    """--lang zh|en; the command receives the language chosen (the locale's when not given).
+    `help`: the option's own words where the language chooses more than the messages."""
+    def decorate(f: Callable) -> Callable:
+        return click.option("--lang", type=click.Choice(["zh", "en"]), default=None, callback=_chosen_lang,
+                            is_eager=True, help=help)(f)
+
+    return decorate(f) if f is not None else decorate
+
+
+#: report html's --lang: the messages as every command's, the site Chinese unless it says en
+SITE_LANG_HELP = ("消息语言（缺省中文，英文环境下为英文）；网站为中文，--lang en 时为英文 / message language (default: zh, "
+                  "en for an English locale); the site is Chinese unless --lang en is given")
 
 
 def group_lang_option(f: Callable) -> Callable:

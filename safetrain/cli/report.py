@@ -9,7 +9,8 @@ from datetime import date
 import click
 
 from .common import Archives, found_roots
-from .options import as_of_option, cache_option, document_lang, group_lang_option, jobs_option, lang_option, PathType
+from .options import (as_of_option, cache_option, document_lang, group_lang_option, jobs_option, lang_option,
+                      PathType, SITE_LANG_HELP)
 from .support import echo
 
 
@@ -26,7 +27,7 @@ def report():
 @as_of_option
 @jobs_option
 @cache_option
-@lang_option
+@lang_option(help=SITE_LANG_HELP)
 def html(paths, out_dir, as_of, jobs, no_cache, lang):
     """生成静态 HTML 网站：工作区总览、各档案、一人一档、规则说明。
 
