@@ -47,7 +47,7 @@ _LABELS = {
                "{industry} · rule set {ruleset} · as of {as_of} · records since {since}"),
     # the workspace table
     "archive": ("档案", "Archive"), "col_active": ("在岗", "Active"), "col_pre_job": ("岗前", "Pre-job"),
-    "col_campaign": ("专项", "Campaign"), "col_hours": ("学时\n达标", "Hours\nmet"),
+    "col_campaign": ("全员\n培训", "Campaign"), "col_hours": ("学时\n达标", "Hours\nmet"),
     "col_certificates": ("证书\n有效/将到期/过期", "Certificates\nok/soon/lapsed"),
     "col_drills": ("演练", "Drills"), "col_plan": ("计划\n已实施/应实施", "Plan\ndone/due"), "col_findings": ("问题\n错误/警告", "Findings\nerr/warn"),
     "col_families": ("按类", "By family"), "total": ("合计", "Total"),
