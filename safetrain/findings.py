@@ -60,6 +60,8 @@ class Finding:
             out["period"] = self.period
         out.update(message=self.message(lang), message_zh=self.message_zh, message_en=self.message_en,
                    citation=self.citation)
+        if self.citation_en and self.citation_en != self.citation:  # the words around the law's names in English
+            out["citation_en"] = self.citation_en
         return out
 
 

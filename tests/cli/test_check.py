@@ -296,3 +296,21 @@ def test_json_finding_keys_without_a_value_are_absent():
     assert not {"period", "line", "column"} & set(bare) and bare["message"] == "missing"
     assert list(bare) == ["code", "name", "severity", "file", "subject", "message", "message_zh", "message_en",
                           "citation"]
+
+
+def test_json_gives_a_citation_s_english_words_beside_it():
+    """The text in English printed a citation's explanation in English, the JSON only the
+    Chinese: `citation_en` is there where the rule set words it in English."""
+    import json
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from safetrain.cli import main
+
+    sample = Path(__file__).resolve().parents[2] / "sample_archive"
+    r = CliRunner().invoke(main, ["check", str(sample), "--as-of", "2024-06-30", "--format", "json", "--exit-zero"])
+    found = [f for line in r.output.splitlines() for f in json.loads(line)["findings"]]
+    p006 = next(f for f in found if f["code"] == "P006")
+    assert p006["citation"].startswith("安全生产法 第二十九条（") and "rule set's choice" in p006["citation_en"]
+    assert all("citation_en" not in f or f["citation_en"] != f["citation"] for f in found)
