@@ -134,6 +134,7 @@ def archive_summary(result: Result) -> dict:
         "enterprise": e.name if e else "",
         "industry": e.industry if e else "",
         "industry_label": label(INDUSTRY, e.industry) if e else "",
+        "industry_label_en": label(INDUSTRY, e.industry, "en") if e else "",
         "ruleset": result.ruleset.name,
         "as_of": as_of.isoformat(),
         "window_start": ctx.window_start.isoformat(),
