@@ -99,7 +99,7 @@ def _people(ctx: Context, managers: bool) -> Iterator[Person]:
 @rule("Y001", "annual-hours", title="年度再培训学时不足", figures=("annual_hours",))
 def annual_hours(ctx: Context):
     """
-    A person without a manager role was credited fewer 学时 in a judged year
+    A person without a manager role was credited fewer hours in a judged year
     than the annual figure, counting every session type except `pre_job`
     (refresher, all-staff, special operation, transfer, new technology, ...).
     The period is the year; the finding points at the person's file.
@@ -108,13 +108,13 @@ def annual_hours(ctx: Context):
 
     Why:
     培训规定 第十三条: workers of mines, hazardous chemicals, fireworks and metal
-    smelting get at least 20 学时 of re-training a year; 安委10号 asks the same of
-    construction and at least 8 学时 of every other worker. The figures are
+    smelting get at least 20 hours of re-training a year; 安委10号 asks the same of
+    construction and at least 8 hours of every other worker. The figures are
     `annual_hours` in the rule set.
 
     Example:
     A manufacturing worker employed all of 2023 whose 2023 sessions credit 6
-    学时 (a failed exam credits none; partial attendance its own `hours`).
+    hours (a failed exam credits none; partial attendance its own `hours`).
 
     Fix:
     Give and record the missing re-training. A person away for most of the
@@ -123,7 +123,7 @@ def annual_hours(ctx: Context):
     for p, y, hours, fig in _short_years(ctx, _people(ctx, managers=False)):
         yield hit(p.id, p.file,
                   f"{p.name}（{p.id}）{y} 年度安全再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
-                  f"{p.name} ({p.id}) had {hours:g} 学时 of re-training in {y}; {fig.value:g} are required",
+                  f"{p.name} ({p.id}) had {hours:g} hours of re-training in {y}; {fig.value:g} are required",
                   period=y, citation=fig.citation)
 
 
@@ -131,22 +131,22 @@ def annual_hours(ctx: Context):
       figures=("manager_annual_hours",))
 def manager_annual_hours(ctx: Context):
     """
-    A `principal` or `safety_manager` was credited fewer `management` 学时 in
+    A `principal` or `safety_manager` was credited fewer `management` hours in
     a judged year than the manager annual figure. The period is the year; the
     finding points at the person's file.
     A year is judged when it is before as_of's year, lies wholly in the
     window, and the person was employed all of it.
 
     Why:
-    培训规定 第九条: principals and safety managers get at least 12 学时 of
+    培训规定 第九条: principals and safety managers get at least 12 hours of
     re-training a year, 16 in mines, hazardous chemicals, fireworks and metal
     smelting. The figures are `manager_annual_hours` in the rule set. The
-    finding cites 培训规定 第九条 only: 宁夏方案 二(六) also names 12 学时, but
+    finding cites 培训规定 第九条 only: 宁夏方案 二(六) also names 12 hours, but
     as a duty of the authorities (organising the training), not of the
     enterprise.
 
     Example:
-    A safety manager employed all of 2023 with one 8-学时 `management` session in 2023.
+    A safety manager employed all of 2023 with one 8-hour `management` session in 2023.
 
     Fix:
     Record the manager's `management` sessions of that year (training by the
@@ -155,7 +155,7 @@ def manager_annual_hours(ctx: Context):
     for p, y, hours, fig in _short_years(ctx, _people(ctx, managers=True)):
         yield hit(p.id, p.file,
                   f"{p.name}（{p.id}）{y} 年度主要负责人/安全管理人员再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
-                  f"{p.name} ({p.id}) had {hours:g} 学时 of manager re-training in {y}; {fig.value:g} are required",
+                  f"{p.name} ({p.id}) had {hours:g} hours of manager re-training in {y}; {fig.value:g} are required",
                   period=y, citation=fig.citation)
 
 
@@ -165,20 +165,20 @@ def manager_initial_hours(ctx: Context):
     """
     A `principal` or `safety_manager` whose `on_post` is in the window and
     more than 6 calendar months (the figure `manager_initial_training_months`)
-    before as_of was credited fewer `management` 学时 by sessions that ended on or before
+    before as_of was credited fewer `management` hours by sessions that ended on or before
     `on_post` + 6 months than the manager initial figure. Sessions before `on_post` count. The finding
     points at the person's `on_post` (or `hired`).
 
     Why:
     培训规定 第九条: initial safety training of principals and safety managers
-    is at least 32 学时, 48 in mines, hazardous chemicals, fireworks and metal
+    is at least 32 hours, 48 in mines, hazardous chemicals, fireworks and metal
     smelting; 第二十四条: they are assessed within 6 months of taking the post.
     The figures are `manager_initial_hours` and `manager_initial_training_months`
     (the same 6 months in every industry; C005's assessment grace is another
     figure, 0 outside the high-risk industries).
 
     Example:
-    A safety manager on post since 2023-09-01 with 16 `management` 学时 by
+    A safety manager on post since 2023-09-01 with 16 `management` hours by
     2024-03-01, checked as of 2024-06-30.
 
     Fix:
@@ -194,6 +194,6 @@ def manager_initial_hours(ctx: Context):
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）{p.on_post} 任职，至 {deadline} 初次安全培训计 {hours:g} 学时，"
                       f"少于规定的 {fig.value:g} 学时",
-                      f"{p.name} ({p.id}) took the post on {p.on_post} and had {hours:g} 学时 of initial manager "
+                      f"{p.name} ({p.id}) took the post on {p.on_post} and had {hours:g} hours of initial manager "
                       f"training by {deadline}; {fig.value:g} are required",
                       key=on_post_key(p), citation=fig.citation)

@@ -60,7 +60,7 @@ def monthly_drill_missing(ctx: Context):
     """
     if ctx.in_group("drill_cadence"):
         yield from _enterprise_hits(ctx, "month", lambda d: True,
-                                    "没有应急演练（一月一小练）", "no emergency drill this month (一月一小练)")
+                                    "没有应急演练（一月一小练）", "no emergency drill this month (a small drill every month)")
 
 
 @rule("D002", "quarterly-large-drill-missing", title="未做到一季一大练")
@@ -82,7 +82,7 @@ def quarterly_large_drill_missing(ctx: Context):
     """
     if ctx.in_group("drill_cadence"):
         yield from _enterprise_hits(ctx, "quarter", lambda d: d.scale in ("large", "assessment"),
-                                    "没有大练或检验演练（一季一大练）", "no large or assessment drill this quarter (一季一大练)")
+                                    "没有大练或检验演练（一季一大练）", "no large or assessment drill this quarter (a large drill every quarter)")
 
 
 @rule("D003", "half-year-assessment-missing", title="未做到半年一检验")
@@ -104,7 +104,7 @@ def half_year_assessment_missing(ctx: Context):
     """
     if ctx.in_group("drill_cadence"):
         yield from _enterprise_hits(ctx, "half", lambda d: d.scale == "assessment",
-                                    "没有检验性演练（半年一检验）", "no assessment drill this half-year (半年一检验)")
+                                    "没有检验性演练（半年一检验）", "no assessment drill this half-year (an assessment every half-year)")
 
 
 @rule("D004", "half-year-drill-missing", title="每半年应急演练不足一次")

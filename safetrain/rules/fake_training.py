@@ -94,21 +94,21 @@ def overlapping_attendance(ctx: Context):
 def implausible_hours(ctx: Context):
     """
     A session's `hours` need more time than it lasted (hours × the minutes
-    of one 学时, 45, is more than end − start), or more than the daily
-    maximum (8 学时) times the calendar days it spans ([start, end): one
+    of one training hour (学时), 45, is more than end − start), or more than
+    the daily maximum (8 hours) times the calendar days it spans ([start, end): one
     ending at 00:00 does not span that day). About the session, at its
     `hours`.
 
     Why:
-    宁夏方案 二(十一) orders "严厉打击虚假培训"; 学时 that do not fit in the
-    session's time were not given. The figures are `minutes_per_hour` and
+    宁夏方案 二(十一) orders "严厉打击虚假培训" — a firm crackdown on fake
+    training; hours that do not fit in the session's time were not given. The figures are `minutes_per_hour` and
     `max_hours_per_day` in the rule set. No article sets a daily maximum:
     it is an integrity check of the archive (档案完整性检查), configurable, and
     a finding it decides cites no law. A session failing both cites both figures.
 
     Example:
     `start = 2023-07-01T08:30:00`, `end = 2023-07-01T12:00:00` (210 minutes)
-    and `hours = 8` (360 minutes); or 24 学时 in one day.
+    and `hours = 8` (360 minutes); or 24 training hours in one day.
 
     Fix:
     Correct `hours`, or `start` and `end` (a multi-day session ends on its
@@ -136,7 +136,7 @@ def implausible_hours(ctx: Context):
         if reasons:  # the citation of each figure it applied
             citation = "; ".join(dict.fromkeys(c for c in citations if c)) or None
             yield hit(s.id, s.file, f"培训 {s.id} 记 {s.hours:g} 学时：" + "；".join(zh for zh, _ in reasons),
-                      f"session {s.id} credits {s.hours:g} 学时: " + "; ".join(en for _, en in reasons),
+                      f"session {s.id} credits {s.hours:g} hours: " + "; ".join(en for _, en in reasons),
                       key=("hours",), citation=citation)
 
 

@@ -69,7 +69,7 @@ def untrained_on_post(ctx: Context):
 @rule("P002", "pre-job-hours", title="岗前安全培训学时不足", figures=("pre_job_hours",))
 def pre_job_hours(ctx: Context):
     """
-    The 学时 credited to a person without a manager role by passed `pre_job`
+    The hours credited to a person without a manager role by passed `pre_job`
     sessions that ended on or before `on_post` are below the pre-job figure
     of the industry. Partial attendance counts only its own `hours`. Not
     reported when P001 is (no pre-job training at all; where a rule set
@@ -79,13 +79,13 @@ def pre_job_hours(ctx: Context):
     window and on or before as_of.
 
     Why:
-    培训规定 第十三条: new workers get at least 24 学时 of pre-job training,
+    培训规定 第十三条: new workers get at least 24 hours of pre-job training,
     72 in mines, hazardous chemicals, fireworks and metal smelting; 安委10号:
     32 in construction. The figures are `pre_job_hours` in the rule set.
 
     Example:
     A manufacturing worker on post on 2023-07-20 whose pre-job sessions
-    credit 8 + 8 学时 (24 required).
+    credit 8 + 8 hours (24 required).
 
     Fix:
     Give (and record) the missing hours before the person works on the post;
@@ -101,7 +101,7 @@ def pre_job_hours(ctx: Context):
         if hours < need:
             yield hit(p.id, p.file,
                       f"{p.name}（{p.id}）{p.on_post} 上岗前岗前安全培训计 {hours:g} 学时，少于规定的 {need:g} 学时",
-                      f"{p.name} ({p.id}) had {hours:g} 学时 of pre-job training before starting on {p.on_post}; "
+                      f"{p.name} ({p.id}) had {hours:g} hours of pre-job training before starting on {p.on_post}; "
                       f"{need:g} are required",
                       key=on_post_key(p), citation=fig.citation)
 

@@ -426,3 +426,15 @@ def test_warm_compiles_every_template_an_archive_s_pages_load(monkeypatch, lang)
     for i, result in enumerate(results):
         for page in site_mod.archive_part(plan, i, result)[0]:
             assert site_mod._renderer().render(page)
+
+
+def test_english_site_counts_in_hours():
+    """学时 is no English word: the English labels say hours (the person page's column was headed 学时,
+    the charts' notes said "Bars: 学时 credited per person", the card "{avg} 学时 per person")."""
+    from safetrain.reports.html.labels import labels
+
+    assert [key for key, text in labels("en").items() if "学时" in text] == []
+    files = render_site(build_site(list(check_paths([SAMPLE / "hongshan-coal"], AS_OF)), "en"))
+    pages = {path: b.decode() for path, b in files.items() if path.endswith(".html") and not path.startswith("rules/")}
+    assert [path for path, page in pages.items() if "学时" in page] == []
+    assert "hours credited per person" in pages["a/hongshan-coal.html"]

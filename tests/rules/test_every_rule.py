@@ -15,6 +15,7 @@ behaviour of each rule is in the family's own test module next to this one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -368,3 +369,15 @@ def test_the_pair_differs_by_one_file(code):
     c = CASES[code]
     changed = {path for path in c.fail.keys() | c.fixed.keys() if c.fail.get(path) != c.fixed.get(path)}
     assert len(changed) == 1, changed
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_english_message_holds_no_chinese_but_the_archives(code, memory_archive):
+    """An English message says in English what it adds to the data: the Chinese in it is names, posts,
+    titles the archive wrote (D001 ended in "(一月一小练)", Y001 counted "16 学时")."""
+    c = CASES[code]
+    data = "\n".join(v for v in c.fail.values() if isinstance(v, str))
+    for f in check_files(memory_archive(c.fail), c.as_of).findings:
+        if f.code == code:
+            foreign = [w for w in re.findall(r"[\u4e00-\u9fff]+", f.message_en) if w not in data]
+            assert not foreign, f.message_en

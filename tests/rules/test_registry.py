@@ -86,3 +86,12 @@ def test_chinese_page_keeps_the_english_pages_facts(code):
         en, zh = _facts(rule.section(section, "en")), rule.section(section, "zh")
         missing = sorted(f for f in en if f not in zh)
         assert not missing, f"{code} {section}: the Chinese page lacks {missing}"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_english_page_counts_in_hours_not_xueshi(code):
+    """学时 is a Chinese word, not an English unit: the English pages say hours (F002 says once that a
+    training hour, 学时, is 45 minutes)."""
+    for section in SECTIONS:
+        text = re.sub(r"\s+", " ", RULES[code].section(section, "en"))
+        assert not re.search(r"[\d`a-z]+ 学时|学时 (of|in|by|that|credited)|\d-学时", text), f"{code} {section}"

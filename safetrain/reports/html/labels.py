@@ -41,7 +41,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "managers": ("主要负责人/安全管理人员 {n} · 特种作业人员 {s}", "managers {n} · special operators {s}"),
     "pre_job_card": ("岗前培训完成", "Pre-job training complete"), "hours_card": ("{year}年学时达标", "Hours {year} met"),
     "campaign_card": ("全员安全培训覆盖", "Campaign coverage"), "of": ("{covered}/{judged} 人", "{covered} of {judged}"),
-    "avg_hours": ("人均 {avg} 学时，应 {need}", "{avg} 学时 per person, {need} required"),
+    "avg_hours": ("人均 {avg} 学时，应 {need}", "{avg} hours per person, {need} required"),
     "certificates": ("证书", "Certificates"), **STATE_LABELS, "upcoming": ("提前提示", "upcoming"),
     "drills": ("应急演练", "Drills"), "drills_n": ("共 {n} 次", "{n} in all"), "last": ("最近 {day}", "last {day}"),
     "sessions": ("培训记录", "Sessions"), "findings": ("问题", "Findings"),
@@ -66,7 +66,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "charts": ("图表", "Charts"),
     "dept_hours": ("{year}年各部门人均学时与要求", "Hours {year} per person by department, against the requirement"),
     "dept_hours_note": ("实心条为人均已得学时，竖线为人均应得学时；条末数字为 已得/应得，括号内为达标人数。",
-                        "Bars: 学时 credited per person; tick: required per person; figures: credited/required "
+                        "Bars: hours credited per person; tick: required per person; figures: credited/required "
                         "(people meeting it)."),
     "department": ("部门", "Department"), "credited": ("已得学时", "Credited"), "required": ("应得学时", "Required"),
     "met": ("达标", "Met"),
@@ -83,7 +83,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "lapsed_now": ("已过期或复审逾期：{n}", "Lapsed or review overdue now: {n}"),
     "coverage_years": ("历年培训覆盖", "Coverage over the years"),
     "coverage_years_note": ("深色：年度学时达标率（规则 Y 判定的人员，当年至今）；浅色：岗前培训覆盖率（当年上岗的新员工）。",
-                            "Dark: yearly 学时 met (people the Y rules judge; this year so far); light: pre-job "
+                            "Dark: yearly hours met (people the Y rules judge; this year so far); light: pre-job "
                             "training before the post (newcomers of that year)."),
     "hours_met_pct": ("学时达标率", "Hours met"), "pre_job_pct": ("岗前覆盖率", "Pre-job"),
     "not_judged": ("未判定", "not judged"),
@@ -111,7 +111,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "post": ("岗位", "Post"), "team": ("班组", "Team"), "roles": ("角色", "Roles"), "hired": ("入职", "Hired"),
     "on_post": ("上岗", "On the post"), "left": ("离职", "Left"), "in_post": ("在岗", "still employed"),
     "trainings": ("培训经历", "Training history"), "date": ("日期", "Date"), "title": ("名称", "Title"),
-    "type": ("类型", "Type"), "level": ("级别", "Level"), "session_hours": ("学时", "学时"),
+    "type": ("类型", "Type"), "level": ("级别", "Level"), "session_hours": ("学时", "Hours"),
     "credited_hours": ("计入学时", "Credited"), "score": ("成绩", "Score"), "result": ("结果", "Result"),
     "no_trainings": ("没有培训记录。", "No training on record."),
     "yearly": ("年度学时", "Yearly hours"), "status": ("情况", "Status"),
