@@ -95,7 +95,8 @@ def campaign_uncovered(ctx: Context):
 
     Why:
     宁夏方案 一: from the second half of 2023, half a year of systematic
-    training for every worker of every business; 二(一): "一企不漏、一人不落".
+    training for every worker of every business; 二(一): "一企不漏、一人不落" —
+    no business left out, no person left behind.
 
     Example:
     A worker hired in 2021 whose only sessions in 2023 were in March, or who
@@ -127,7 +128,10 @@ def campaign_topics(ctx: Context):
 
     Why:
     宁夏方案 二(一): training "重点围绕安全生产规章制度和操作规程、必备的安全
-    生产知识、本岗位的安全操作技能、事故应急处理措施等内容".
+    生产知识、本岗位的安全操作技能、事故应急处理措施等内容" — centred on the
+    safety rules and operating procedures, the necessary safety knowledge,
+    the safe operating skills of one's own post, and the measures for
+    handling accidents and emergencies.
 
     Example:
     A worker whose only campaign session has `topics = ["rules", "knowledge"]`.
@@ -159,9 +163,11 @@ def campaign_rotation(ctx: Context):
     managers are judged too: the campaign trains every employee.
 
     Why:
-    宁夏方案 二(一): 加工、制造业等生产单位 carry out "三级"培训 (company,
-    workshop and team) and "对员工轮训一遍" — every employee goes through the
-    three levels once during the campaign, old hands as well as new ones.
+    宁夏方案 二(一): processing, manufacturing and other production units
+    (加工、制造业等生产单位) carry out three-level ("三级") training (company,
+    workshop and team) and "对员工轮训一遍" — train every employee once in
+    rotation: every employee goes through the three levels once during the
+    campaign, old hands as well as new ones.
 
     Example:
     A machinist employed since 2019 whose only campaign sessions are two

@@ -53,7 +53,10 @@ def uncertified_special_operator(ctx: Context):
 
     Why:
     安全生产法 第三十条: "特种作业人员必须按照国家有关规定经专门的安全作业培训，
-    取得相应资格，方可上岗作业"; 宁夏方案 二(三): "坚决杜绝无证上岗现象".
+    取得相应资格，方可上岗作业" — special operators must receive specialised
+    safety training as the state requires and obtain the corresponding
+    qualification before they may work; 宁夏方案 二(三): "坚决杜绝无证上岗现象"
+    — resolutely put an end to working without a certificate.
 
     Example:
     `roles = ["special_operator"]` and no `[[certificates]]` with
@@ -83,7 +86,7 @@ def certificate_expired(ctx: Context):
     Why:
     安全生产法 第三十条 (special operators) and 第二十七条 (principals and safety
     managers of key industries) require a valid qualification while working;
-    an expired certificate is "无证上岗".
+    an expired certificate is "无证上岗" — working without a certificate.
 
     Example:
     `expires = 2024-05-31` checked as of 2024-06-30, with no newer certificate
@@ -115,7 +118,8 @@ def review_overdue(ctx: Context):
     where the last review on file (up to as_of) came too early, it names it.
 
     Why:
-    特种作业规定 第二十一条: "特种作业操作证每3年复审1次"; where the holder has
+    特种作业规定 第二十一条: "特种作业操作证每3年复审1次" — a special operation
+    certificate is reviewed once every 3 years; where the holder has
     worked the trade 10 years or more without a violation, the issuing
     authority may extend the cycle to 6 years, and the certificate then
     records `review_every_years = 6`. A certificate not reviewed on time does
@@ -196,7 +200,9 @@ def manager_unassessed(ctx: Context):
     Why:
     安全生产法 第二十七条: principals and safety managers of mines, metal
     smelting, construction, road transport and dangerous goods "应当由主管的
-    负有安全生产监督管理职责的部门对其安全生产知识和管理能力考核合格";
+    负有安全生产监督管理职责的部门对其安全生产知识和管理能力考核合格" — must
+    be assessed and found competent in safety knowledge and management
+    ability by the authority in charge of their safety supervision;
     培训规定 第二十四条 gives the five high-risk industries 6 months from
     taking the post. Construction, road transport and dangerous goods have no
     such grace: the assessment comes before the post.
@@ -242,8 +248,10 @@ def special_operator_return_untested(ctx: Context):
 
     Why:
     特种作业规定: "离开特种作业岗位6个月以上的特种作业人员，应当重新进行实际
-    操作考试，经确认合格后方可上岗作业". A certificate alone does not show the
-    skill survived the time away.
+    操作考试，经确认合格后方可上岗作业" — a special operator who has left the
+    special operation post for 6 months or more must take the practical
+    operation exam again and may work only once confirmed as passed. A
+    certificate alone does not show the skill survived the time away.
 
     Example:
     An electrician away from 2023-08-01 who returns on 2024-03-01 (7 months)

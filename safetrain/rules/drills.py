@@ -47,7 +47,9 @@ def monthly_drill_missing(ctx: Context):
     Why:
     宁夏方案 二(四): mines, hazardous chemicals, road transport, construction,
     metal smelting, gas, and crowded places (hotels, restaurants, scenic
-    areas, commercial complexes) practise "一月一小练、一季一大练、半年一检验".
+    areas, commercial complexes) practise "一月一小练、一季一大练、半年一检验" —
+    a small drill every month, a large drill every quarter, an assessment
+    every half-year.
 
     Example:
     A restaurant (`ningxia-2023`, `catering`) whose window starts on
@@ -114,7 +116,8 @@ def half_year_drill_missing(ctx: Context):
     that ended before as_of has no drill of any scale.
 
     Why:
-    预案办法 第三十三条: "每半年至少组织一次现场处置方案演练".
+    预案办法 第三十三条: "每半年至少组织一次现场处置方案演练" — organise at
+    least one drill of the on-site response procedures every half-year.
 
     Example:
     A manufacturer (national rule set) whose last drill was in May 2023,
@@ -137,7 +140,8 @@ def drill_unevaluated(ctx: Context):
 
     Why:
     预案办法 第三十四条 asks for drills to be evaluated (演练效果评估); 宁夏方案
-    二(四) calls the half-yearly drill a "检验" — a test needs its result.
+    二(四) calls the half-yearly drill a "检验" — a test, and a test needs its
+    result.
 
     Example:
     `drills/2024-06-18.toml` with `scale = "assessment"` and no `evaluation`.
@@ -164,7 +168,9 @@ def yearly_plan_drill_missing(ctx: Context):
 
     Why:
     预案办法 第三十三条 第一款: "每年至少组织一次综合应急预案演练或者专项应急
-    预案演练"; the monthly and half-yearly drills of D001–D004 may all be
+    预案演练" — organise at least one drill of the comprehensive emergency plan
+    or of a special emergency plan every year; the monthly and half-yearly
+    drills of D001–D004 may all be
     on-site procedure drills, which do not exercise the plan itself.
 
     Example:

@@ -54,7 +54,8 @@ def overlapping_attendance(ctx: Context):
     count: being listed is being there.
 
     Why:
-    宁夏方案 二(十一) orders "严厉打击虚假培训"; a person signed in to two
+    宁夏方案 二(十一) orders "严厉打击虚假培训" — a firm crackdown on fake
+    training; a person signed in to two
     sessions at once was not at both, so at least one record is false.
 
     Example:
@@ -150,7 +151,8 @@ def outside_employment(ctx: Context):
 
     Why:
     宁夏方案 二(十一): a record of training before someone was hired or after
-    they left is a sign of names copied into a sign-in sheet ("虚假培训").
+    they left is a sign of fake training ("虚假培训"): names copied into a
+    sign-in sheet.
 
     Example:
     E0031 hired 2023-09-01 among the attendees of a session on 2023-08-15.

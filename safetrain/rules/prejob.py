@@ -45,7 +45,9 @@ def untrained_on_post(ctx: Context):
     window and on or before as_of.
 
     Why:
-    安全生产法 第二十八条: "未经安全生产教育和培训合格的从业人员，不得上岗作业";
+    安全生产法 第二十八条: "未经安全生产教育和培训合格的从业人员，不得上岗作业"
+    — a worker who has not passed safety education and training may not work
+    on the post;
     培训规定 第十一条 asks for pre-job training of every new worker, including
     temporary, contract and dispatched workers.
 
@@ -119,9 +121,10 @@ def three_level_missing(ctx: Context):
     window and on or before as_of.
 
     Why:
-    培训规定 第十二条: 加工、制造业等生产单位 give new workers company-level
-    (厂矿级), workshop-level (车间级) and team-level (班组级) training; 宁夏方案
-    二(一) repeats the "三级" method.
+    培训规定 第十二条: processing, manufacturing and other production units
+    (加工、制造业等生产单位) give new workers company-level (厂矿级),
+    workshop-level (车间级) and team-level (班组级) training; 宁夏方案 二(一)
+    repeats the three-level ("三级") method.
 
     Example:
     A manufacturing worker who passed the company-level session but whose
@@ -207,7 +210,10 @@ def retraining_after_change(ctx: Context):
 
     Why:
     培训规定 第十七条: "从业人员在本生产经营单位内调整工作岗位或离岗一年以上
-    重新上岗时，应当重新接受车间（工段、区队）和班组级的安全培训".
+    重新上岗时，应当重新接受车间（工段、区队）和班组级的安全培训" — a worker
+    who changes post within the business, or returns to work after a year or
+    more away, must again receive workshop-level (section, district team) and
+    team-level safety training.
 
     Example:
     `[[changes]] date = 2024-03-01, kind = "transfer"` with only a team-level
@@ -282,9 +288,13 @@ def new_tech_untrained(ctx: Context):
     Why:
     安全生产法 第二十九条: "生产经营单位采用新工艺、新技术、新材料或者使用新
     设备，必须了解、掌握其安全技术特性，采取有效的安全防护措施，并对从业人员
-    进行专门的安全生产教育和培训"; 培训规定 第十七条 says the same. The law
-    sets no window; training more than 90 days before is a rule-set choice of
-    what still counts as preparing for this introduction.
+    进行专门的安全生产教育和培训" — a business that adopts a new process,
+    technology or material, or uses new equipment, must understand and master
+    its safety characteristics, take effective protective measures, and give
+    its workers specialised safety education and training; 培训规定 第十七条
+    says the same. The law sets no window; training more than 90 days before
+    is a rule-set choice of what still counts as preparing for this
+    introduction.
 
     Example:
     introductions/laser.toml with `date = 2024-05-20` and `departments =

@@ -75,7 +75,9 @@ def missing_contract(ctx: Context):
     A session given by an external provider (not `internal`) names no `contract`.
 
     Why:
-    宁夏方案 二(九): "委托安全培训机构进行安全培训的，应保存服务合同档案".
+    宁夏方案 二(九): "委托安全培训机构进行安全培训的，应保存服务合同档案" —
+    where safety training is entrusted to a training institution, the service
+    contract is to be kept on file.
 
     Example:
     `provider = "宁夏某某安全培训中心"` without `contract`.
@@ -131,8 +133,10 @@ def training_plan_missing(ctx: Context):
 
     Why:
     安全生产法 第二十一条 (三): the principal "组织制定并实施本单位安全生产教育
-    和培训计划". The law gives no date; a plan not there by the end of January
-    is a rule-set choice of when the year's plan is overdue.
+    和培训计划" — organises the drawing up and carrying out of the unit's
+    safety education and training plan. The law gives no date; a plan not
+    there by the end of January is a rule-set choice of when the year's plan
+    is overdue.
 
     Example:
     An archive complete from 2023-07-01 with no plans/2024.toml, checked as

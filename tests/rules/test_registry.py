@@ -88,6 +88,27 @@ def test_chinese_page_keeps_the_english_pages_facts(code):
         assert not missing, f"{code} {section}: the Chinese page lacks {missing}"
 
 
+def _unglossed(text: str) -> list[str]:
+    """The Chinese quotations of an English page that no English rendering stands beside: one is glossed
+    by what follows it (`"一季一大练" — a large drill every quarter`) or by the English it is put in
+    brackets after (`fake training ("虚假培训")`); code spans are data, not quotations."""
+    text = re.sub(r"`[^`]*`", "``", re.sub(r"\s*\n\s*", " ", text))
+    out = []
+    for m in re.finditer(r'"[^"]*[\u4e00-\u9fff][^"]*"', text):
+        after, before = text[m.end():], text[:m.start()]
+        if not (re.match(r"\s*(—|\()\s*[A-Za-z]", after) or re.search(r"[A-Za-z]+ \($", before)):
+            out.append(m.group(0))
+    return out
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_english_page_renders_every_chinese_quotation(code):
+    """`explain CODE --lang en` and the English HTML rule page: a reader without Chinese learns what each
+    law quoted says (R003, D004, F001 quoted the law and left it untranslated)."""
+    for section in SECTIONS:
+        assert not _unglossed(RULES[code].section(section, "en")), f"{code} {section}"
+
+
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_english_page_counts_in_hours_not_xueshi(code):
     """学时 is a Chinese word, not an English unit: the English pages say hours (F002 says once that a
