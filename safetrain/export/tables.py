@@ -607,7 +607,7 @@ def _findings(src: Source) -> Iterator[dict]:
 def label_rows() -> Iterator[dict]:
     """Every code of the archive format, every rule code and every severity, with both labels."""
     rows = [(table, code, zh, en) for table, codes in CODE_TABLES.items() for code, (zh, en) in codes.items()]
-    rows += [("rule", r.code, r.title, r.name) for r in RULES.values()]
+    rows += [("rule", r.code, r.title, r.title_en) for r in RULES.values()]
     rows += [("severity", code, zh, en) for code, (zh, en) in SEVERITY_LABELS.items()]
     for table, code, zh, en in sorted(rows):
         yield {"code_table": table, "code": code, "zh": zh, "en": en}

@@ -65,14 +65,42 @@ class Rule:
 
     @property
     def title_en(self) -> str:
-        """A short English title, as the Chinese `title` is: the rule's name in words (overlapping-attendance:
+        """A short English title, as the Chinese `title` is (`rules`, `explain`, the HTML pages, the export's
+        labels): the one `_TITLES_EN` gives, else the rule's name in words (overlapping-attendance:
         Overlapping attendance)."""
+        if self.name in _TITLES_EN:
+            return _TITLES_EN[self.name]
         words = [_UPPER.get(w, w) for w in self.name.split("-")]
         return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
 #: words of rule names written in capitals in a title
 _UPPER = {"toml": "TOML", "id": "ID", "ids": "IDs"}
+
+#: the English titles of the rules whose names do not read as one when their hyphens become spaces
+#: (compounds: pre-job, three-level, half-year; abbreviations: new-tech; names too terse for a heading)
+_TITLES_EN = {
+    "duplicate-identity": "Duplicate ID number",
+    "date-order": "Dates out of order",
+    "special-operator-return-untested": "Special operator not retested on return",
+    "half-year-assessment-missing": "Half-year assessment missing",
+    "half-year-drill-missing": "Half-year drill missing",
+    "yearly-plan-drill-missing": "Yearly emergency plan drill missing",
+    "outside-employment": "Training outside employment",
+    "instructor-attends": "Instructor among the attendees",
+    "campaign-uncovered": "Not covered by the campaign",
+    "campaign-topics": "Campaign topics incomplete",
+    "campaign-rotation": "Campaign rotation incomplete",
+    "campaign-gas-training": "Campaign gas training missing",
+    "apprenticeship-short": "Apprenticeship too short",
+    "pre-job-hours": "Pre-job hours short",
+    "three-level-missing": "Three-level training missing",
+    "three-level-order": "Three-level training out of order",
+    "new-tech-untrained": "Untrained for new technology",
+    "annual-hours": "Annual hours short",
+    "manager-annual-hours": "Manager annual hours short",
+    "manager-initial-hours": "Manager initial hours short",
+}
 
 
 def _sections(doc: str) -> dict[str, str]:

@@ -174,6 +174,10 @@ def test_labels_map_every_code(db):
     assert db.execute("SELECT zh, en FROM labels WHERE code_table = 'industry' AND code = 'coal_mine'").fetchone() == (
         "煤矿", "coal mine")
     assert db.execute("SELECT zh FROM labels WHERE code_table = 'rule' AND code = 'A003'").fetchone() == ("引用的人员不存在",)
+    # a rule's English label is its English title, as everywhere else (it was its name: invalid-toml)
+    assert db.execute("SELECT zh, en FROM labels WHERE code_table = 'rule' AND code = 'A001'").fetchone() == (
+        "文件不是有效的 UTF-8 TOML", "Invalid TOML")
+    assert db.execute("SELECT en FROM labels WHERE code_table = 'rule' AND code = 'P002'").fetchone() == ("Pre-job hours short",)
     # every coded column's values have a label
     for t in tables.SCHEMA:
         for c in t.columns:

@@ -116,3 +116,21 @@ def test_english_page_counts_in_hours_not_xueshi(code):
     for section in SECTIONS:
         text = re.sub(r"\s+", " ", RULES[code].section(section, "en"))
         assert not re.search(r"[\d`a-z]+ 学时|学时 (of|in|by|that|credited)|\d-学时", text), f"{code} {section}"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_english_title_reads_as_english(code):
+    """The English title (rules --lang en, explain, the HTML pages, the export's labels) keeps the hyphens
+    of a compound (it said "Pre job hours", "Three level missing", "Half year drill missing") and spells
+    out what a name abbreviates ("New tech untrained")."""
+    title = RULES[code].title_en
+    assert title[:1].isupper() and not CJK.search(title), title
+    assert not re.search(r"\b(pre job|three level|half year|new tech)\b", title, re.I), title
+
+
+def test_english_titles_given_are_of_rules_that_exist():
+    from safetrain.rules.registry import _TITLES_EN
+
+    assert sorted(set(_TITLES_EN) - {r.name for r in RULES.values()}) == []
+    assert RULES["P002"].title_en == "Pre-job hours short" and RULES["P006"].title_en == "Untrained for new technology"
+    assert RULES["M001"].title_en == "Apprentice without mentor" and RULES["A001"].title_en == "Invalid TOML"
