@@ -39,6 +39,17 @@ def test_a_rule_page_is_in_the_language_asked_for():
     assert "## What it checks" in en and "review fell due" in en and "检查内容" not in en
 
 
+def test_an_english_page_and_catalog_give_the_english_title():
+    """explain A001 --lang en was headed "# A001 invalid-toml (文件不是有效的 UTF-8 TOML)", and the English
+    catalog's table had the Chinese titles in a 标题 column."""
+    assert rule_page(RULES["A001"], None, None, "en").splitlines()[0] == "# A001 invalid-toml (Invalid TOML)"
+    assert rule_page(RULES["A001"], None, None, "zh").splitlines()[0] == "# A001 invalid-toml：文件不是有效的 UTF-8 TOML"
+    en, zh = rules_markdown(ruleset_at(None)[0], "en"), rules_markdown(ruleset_at(None)[0], "zh")
+    assert "| code | name | title | severity | citation |" in en and "| invalid-toml | Invalid TOML |" in en
+    assert "## A001 invalid-toml (Invalid TOML)" in en and "文件不是有效的 UTF-8 TOML" not in en
+    assert "| invalid-toml | 文件不是有效的 UTF-8 TOML |" in zh
+
+
 def test_a_rule_page_omits_figures_its_rule_set_lacks():
     national, _ = ruleset_at(None, "national")
     ningxia, _ = ruleset_at(None, "ningxia-2023")

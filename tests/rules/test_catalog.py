@@ -85,7 +85,7 @@ def test_rules_shows_a_status_that_is_not_stable(retired, tmp_path):
     statuses = {row["code"]: row["status"] for row in doc["rules"]}
     assert statuses["Y001"] == "preview" and statuses["Y002"] == "stable" and doc["removed"] == ["Y009"]
     md = run("rules", "--format", "markdown", "--lang", "en").output
-    assert "| annual-hours | 年度再培训学时不足 (preview) |" in md and "Removed rule codes" in md
+    assert "| annual-hours | Annual hours short (preview) |" in md and "Removed rule codes" in md
 
 
 def test_rules_shows_nothing_more_while_every_rule_is_stable(tmp_path):
