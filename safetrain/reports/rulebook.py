@@ -9,6 +9,7 @@ from ..archive.reading.models import Enterprise
 from ..rules import RULES, Rule, RuleSet
 from ..findings import severity_label
 from ..rules.catalog import STABLE, STATUS_LABEL, removed_codes
+from ..rules.ruleset import GROUP_LABELS
 
 _HEADINGS = {
     "zh": {"what": "检查内容", "why": "为什么", "example": "示例", "fix": "如何改正",
@@ -37,14 +38,22 @@ def removed_line(lang: str = "zh") -> str | None:
         f"{_HEADINGS['zh']['removed']}：{'、'.join(codes)}"
 
 
-def figure_text(value) -> str:
+def figure_text(value, lang: str = "zh") -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str) and value in SKILL_LEVEL:
-        return f"{value}（{label(SKILL_LEVEL, value)}）"
+        return label(SKILL_LEVEL, value, lang)  # 中级工 / intermediate (it was intermediate（中级工） in both)
     return str(value)
+
+
+def tier_text(group: str | None, industries, lang: str = "zh") -> str:
+    """Where a tier of a figure applies, in words: its group (高危行业), or its industries (煤矿、建筑施工)."""
+    if group:
+        words = GROUP_LABELS.get(group)
+        return words[lang == "en"] if words else group
+    return ("、" if lang != "en" else ", ").join(label(INDUSTRY, i, lang) for i in sorted(industries))
 
 
 def figures_in_force(ruleset: RuleSet, enterprise: Enterprise | None, names=None, lang: str = "zh") -> list[dict]:
@@ -58,10 +67,10 @@ def figures_in_force(ruleset: RuleSet, enterprise: Enterprise | None, names=None
         fig = ruleset.figure(name, enterprise) if enterprise else default
         out.append({
             "name": name,
-            "value": figure_text(fig.value),
+            "value": figure_text(fig.value, lang),
             "citation": fig.cite(lang),
             "tiers": [] if enterprise else [
-                {"when": t.group or ", ".join(sorted(t.industries)), "value": figure_text(t.figure.value),
+                {"when": tier_text(t.group, t.industries, lang), "value": figure_text(t.figure.value, lang),
                  "citation": t.figure.cite(lang)} for t in tiers],
         })
     return out
@@ -97,7 +106,8 @@ def rule_page(r: Rule, ruleset: RuleSet | None, enterprise: Enterprise | None, l
             lines += [f"## {h[section]}", "", text, ""]
     figures = figures_in_force(ruleset, enterprise, r.figures, lang) if ruleset is not None else []
     if figures:  # a rule set without the rule's figures (K001 in `national`) has none to show
-        lines += [f"## {h['figures']}" + (f"（{label(INDUSTRY, enterprise.industry, lang)}）" if enterprise else ""), ""]
+        where = label(INDUSTRY, enterprise.industry, lang) if enterprise else ""
+        lines += [f"## {h['figures']}" + ((f" ({where})" if lang == "en" else f"（{where}）") if where else ""), ""]
         for fig in figures:
             lines.append(f"- `{fig['name']}` = {fig['value']}  [{fig['citation']}]")
             for t in fig["tiers"]:

@@ -52,6 +52,15 @@ MAX_FIGURE = 36_500
 #: figures that cannot be 0: a 学时 of no minutes would switch F002 off, a review every 0 years means nothing
 POSITIVE_FIGURES = frozenset({"minutes_per_hour", "special_operation_review_years"})
 GROUPS = ("high_risk", "key", "three_level", "drill_cadence", "mentorship", "rotation")
+#: each group in words (RULES.md's industry groups), as a figure's tier is shown
+GROUP_LABELS = MappingProxyType({
+    "high_risk": ("高危行业", "high-risk industries"),
+    "key": ("重点行业", "key industries"),
+    "three_level": ("实行三级安全教育的行业", "industries with three-level training"),
+    "drill_cadence": ("须“一月一小练”的行业", "industries with monthly drills"),
+    "mentorship": ("实行师带徒的行业", "industries with apprenticeships"),
+    "rotation": ("全员轮训的行业", "industries with a campaign rotation"),
+})
 #: the rules that judge the campaign window: enabled, they need the campaign_* figures
 CAMPAIGN_RULES = ("K001", "K002", "K003", "K004")
 

@@ -74,3 +74,18 @@ def test_a_rule_page_says_where_the_archives_figures_differ_from_the_text(memory
     assert "`apprenticeship_min_months` = 3 (national: 2)" in en
     national, _ = ruleset_at(None, "national")
     assert "national 为" not in rule_page(RULES["M004"], national, e, "zh")  # the text's own figures: no note
+
+
+def test_figures_are_shown_in_words_of_the_page_s_language():
+    """explain showed intermediate（中级工） in both languages, tiers by their codes (high_risk:
+    20, coal_mine: 4), and a Chinese bracket in an English heading (Figures in force（coal mine）)."""
+    from safetrain.api import load_archive, ruleset_for
+
+    national = ruleset_at(None)[0]
+    zh, en = rule_page(RULES["Y001"], national, None, "zh"), rule_page(RULES["Y001"], national, None, "en")
+    assert "  - 高危行业: 20" in zh and "  - 建筑施工: 20" in zh and "high_risk" not in zh
+    assert "  - high-risk industries: 20" in en and "  - construction: 20" in en
+    mine, _ = load_archive(Path(__file__).resolve().parents[2] / "sample_archive" / "hongshan-coal")
+    page = rule_page(RULES["M002"], ruleset_for(mine), mine.config.enterprise, "en")
+    assert "## Figures in force (coal mine)" in page and "= intermediate  [" in page, page
+    assert "= 中级工  [" in rule_page(RULES["M002"], ruleset_for(mine), mine.config.enterprise, "zh")
