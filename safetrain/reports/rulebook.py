@@ -142,7 +142,7 @@ def rules_table(ruleset: RuleSet, lang: str = "zh") -> list[dict]:
     """Every rule's row; its citation in `lang` (the JSON of `rules` keeps the Chinese)."""
     return [
         {"code": r.code, "name": r.name, "title": r.title, "title_en": r.title_en, "severity": r.severity, "status": r.status,
-         "enabled": ruleset.enabled(r.code), "citation": ruleset.citation(r.code, lang), "summary": r.summary}
+         "enabled": ruleset.enabled(r.code), "citation": ruleset.citation(r.code, lang), "summary": r.summary, "summary_zh": r.summary_in("zh")}
         for r in sorted(RULES.values(), key=lambda r: (_family_order(r.code), r.code))
     ]
 

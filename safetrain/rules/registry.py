@@ -63,6 +63,15 @@ class Rule:
         end = re.search(r"(?<!e\.g)(?<!i\.e)\.(\s|$)", first)  # not the stop of "e.g." or "i.e."
         return first[:end.start() + 1] if end else first
 
+    def summary_in(self, lang: str = "zh") -> str:
+        """The rule in one sentence in `lang`: the Chinese page's first sentence, else `summary`."""
+        if lang != "en":
+            what = " ".join(self.section("what", lang).split("\n\n", 1)[0].split())
+            if what:
+                end = what.find("。")
+                return what[:end + 1] if end >= 0 else what
+        return self.summary
+
     @property
     def title_en(self) -> str:
         """A short English title, as the Chinese `title` is (`rules`, `explain`, the HTML pages, the export's

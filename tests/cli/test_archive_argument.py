@@ -116,6 +116,7 @@ def test_rules_in_english_titles_every_rule_in_english(archive):
     assert rules["C001"]["summary"] == ("An active person with the role `special_operator` has no `special_operation` "
                                         "certificate at all (issued on or before as_of).")  # a whole sentence, not a line
     assert rules["M001"]["title_en"] == "Apprentice without mentor" and rules["A001"]["title_en"] == "Invalid TOML"
+    assert rules["A001"]["summary_zh"] == "文件不是 UTF-8 编码的 TOML 1.0 文件；问题中给出出错的行号和列号。"  # as title beside title_en
 
 
 def test_an_english_summary_is_not_cut_at_an_abbreviation():
