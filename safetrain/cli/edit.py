@@ -129,7 +129,7 @@ for _kind in FOLDERS:
 @click.argument("pids", metavar="PID... [ARCHIVE]", nargs=-1, required=True)
 @click.option("--score", default=None, metavar="N", help="考核成绩（每人相同）/ score (the same for each)")
 @click.option("--passed/--failed", "passed", default=None, help="考核合格/不合格（无分数时）/ passed or failed (no score)")
-@click.option("--hours", default=None, metavar="H", help="实际计入的学时（部分参加时）/ 学时 credited (partial attendance)")
+@click.option("--hours", default=None, metavar="H", help="实际计入的学时（部分参加时）/ training hours credited (partial attendance)")
 @click.option("--update", is_flag=True, help="已在名单中的人员改为给定的成绩/学时 / change the results of people already listed")
 @lang_option
 @functools.partial(archive_after, variadic="pids")

@@ -286,7 +286,7 @@ SCHEMA: tuple[ExportTable, ...] = (
         _POSITION,
         *_ATTENDANCE.columns(),
         _c("passed", INTEGER, "合格 / passed", required=True, kind=BOOL),
-        _c("credited_hours", REAL, "记入学时（不合格、同一人员的重复登记、在 as_of 之后才结束的培训为 0）/ 学时 credited as of as_of (0 unless passed, for a person's second entry, A004, and for a session ending after as_of)", required=True),
+        _c("credited_hours", REAL, "记入学时（不合格、同一人员的重复登记、在 as_of 之后才结束的培训为 0）/ training hours credited as of as_of (0 unless passed, for a person's second entry, A004, and for a session ending after as_of)", required=True),
     ), ("archive", "session", "position"),
         (ForeignKey(("archive", "session"), "sessions", ("archive", "id")), _to_person("person")),
         (("archive", "person"),), without_rowid=True),

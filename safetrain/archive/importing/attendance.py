@@ -272,7 +272,7 @@ def _read_row(ed: Editor, sheet, row: int, cells: dict, marked: list[str] = ()) 
         said_absent.append(("note", note))
     # what says the person was there: a result, a signature, 学时 credited
     evidence = [(k, "成绩" if k == "score" else "考核结果", "a score" if k == "score" else "a result") for k in given] + \
-        [(k, "签字", "a signature") for k in signed] + ([("hours", "学时", "学时 credited")] if hours_given else [])
+        [(k, "签字", "a signature") for k in signed] + ([("hours", "学时", "training hours credited")] if hours_given else [])
     if said_absent and evidence:  # one cell says absent, another that they were there: not ours to choose
         where, word = said_absent[0]
         _, zh, en = evidence[0]

@@ -221,7 +221,7 @@ class Attendance:
     person: str = key("id", "人员编号（工号）", "person id", required=True)
     score: float | None = key("number", "考核成绩", "score", minimum=0)
     passed: bool | None = key("bool", "考核合格（无分数时）", "passed (when there is no score)")
-    hours: float | None = key("number", "实际计入的学时（部分参加时）", "学时 credited (partial attendance)", minimum=0)
+    hours: float | None = key("number", "实际计入的学时（部分参加时）", "training hours credited (partial attendance)", minimum=0)
     note: str | None = key(*_NOTE)
     index: int = 0
 
@@ -243,7 +243,7 @@ class Session:
                             codes=codes.LEVEL)
     start: datetime = key("datetime", "开始时间", "start", required=True)
     end: datetime = key("datetime", "结束时间", "end", required=True)
-    hours: float = key("number", "学时（每学时45分钟）", "学时 credited to each attendee who passed", required=True,
+    hours: float = key("number", "学时（每学时45分钟）", "training hours (学时, 45 minutes each) credited to each attendee who passed", required=True,
                        minimum=0, exclusive_minimum=True)
     topics: tuple[str, ...] = key("codes", "培训内容类别", "topics", codes=codes.TOPIC)
     content: str | None = key("str", "培训内容", "what was taught")
@@ -378,7 +378,7 @@ class PlanItem:
     type: str = key("code", "培训类型", "session type", required=True, codes=codes.SESSION_TYPE)
     month: int = key("int", "计划月份（1–12）", "planned month, 1-12", required=True, minimum=1, maximum=12)
     audience: str | None = key("str", "培训对象", "who is trained")
-    hours: float | None = key("number", "计划学时（每人）", "planned 学时 per person", minimum=0, exclusive_minimum=True)
+    hours: float | None = key("number", "计划学时（每人）", "planned training hours per person", minimum=0, exclusive_minimum=True)
     note: str | None = key(*_NOTE)
     index: int = 0
 
