@@ -31,7 +31,7 @@ from ..api import Result
 from ..archive.reading.codes import TABLES as CODE_TABLES
 from ..archive.reading.discover import root_names
 from ..archive.reading.fields import declared_keys
-from ..archive.reading.gbcodes import SHORTEST_ID, mask_id_number, mask_id_numbers_in, masked_key, masked_value
+from ..archive.reading.gbcodes import SHORTEST_ID, mask_id_number, mask_id_numbers_in, masked_keys, masked_value
 from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Introduction, Mentorship,
                                       Person, Plan, PlanItem, Session, Violation)
 from ..findings import SEVERITY_LABELS
@@ -211,7 +211,7 @@ _CERTIFICATE = Declared(Certificate)
 _VIOLATION = Declared(Violation)
 _SESSION = Declared(Session, docs=(("end", "结束（学时按结束日期计入）/ end (hours count on the end's date)"),))
 _ATTENDANCE = Declared(Attendance, rename=(("hours", "partial_hours"),), skip=("passed",), docs=(
-    ("hours", "部分参加时记入的学时 / 学时 given for partial attendance"),))
+    ("hours", "部分参加时记入的学时 / training hours given for partial attendance"),))
 _DRILL = Declared(Drill)
 _MENTORSHIP = Declared(Mentorship)
 _INTRODUCTION = Declared(Introduction)
@@ -389,17 +389,15 @@ class Source:
     @cached_property
     def keys(self) -> dict[str, str]:
         """Where the export masks: each person id shaped like a 身份证号 (an enterprise that numbers
-        its people by them), and the files named by one, -> its masked key (gbcodes.masked_key),
+        its people by them), and the files named by one, -> its masked key (gbcodes.masked_keys),
         the same in every table; empty for nearly every archive (nothing is looked at then)."""
         if not self.masked:
             return {}
         out = {}
-        for pid in self.result.archive.people:
-            key = masked_key(pid)
-            if key is not pid:
-                out[pid] = key
-                for folder in ("people", "mentorships"):
-                    out[f"{folder}/{pid}.toml"] = f"{folder}/{key}.toml"
+        for pid, key in masked_keys(self.result.archive.people).items():
+            out[pid] = key
+            for folder in ("people", "mentorships"):
+                out[f"{folder}/{pid}.toml"] = f"{folder}/{key}.toml"
         return out
 
     @cached_property

@@ -107,16 +107,22 @@ def masked_value(value):
     return value
 
 
-def masked_key(value: str) -> str:
-    """An id (a 工号) shaped like a 身份证号, masked but still a key of its own where an output
-    joins on it (the exports): 640104********5201~3f9a1c. Two numbers that mask alike (one town,
-    the same last four characters: common among thousands of people) stay apart by the short
-    digest; the same id gives the same key in every table and every run. Any other id as it is."""
-    if type(value) is not str or _ID_RUN.fullmatch(value) is None:
-        return value
-    import hashlib
-
-    return f"{mask_id_number(value)}~{hashlib.sha256(value.encode('ascii')).hexdigest()[:6]}"
+def masked_keys(values) -> dict[str, str]:
+    """Each id (a 工号) of `values` shaped like a 身份证号 -> a key of its own where an output joins
+    on it (the exports): the number masked, 640104********5201; two numbers that mask alike (one
+    town, the same last four characters) ~1, ~2 after it, in the order of the numbers. Nothing of
+    the hidden digits is in a key (a digest of the number was: the eight digits of a birth date
+    are few enough to try them all). Any other id is not in the map."""
+    groups: dict[str, list[str]] = {}
+    for value in values:
+        if type(value) is str and _ID_RUN.fullmatch(value) is not None:
+            groups.setdefault(mask_id_number(value), []).append(value)
+    out = {}
+    for masked, ids in groups.items():
+        ids = sorted(set(ids))
+        for n, value in enumerate(ids, 1):
+            out[value] = masked if len(ids) == 1 else f"{masked}~{n}"
+    return out
 
 
 def mask_in_place(values: list) -> None:
