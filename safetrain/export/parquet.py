@@ -26,11 +26,10 @@ pyarrow: byte-identical files (zstd, no timestamps in the files).
 from __future__ import annotations
 
 import os
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterable
 
-from ..archive.writing.atomic import cannot_write, replacing
+from ..archive.writing.atomic import cannot_write, replacing, replacing_together
 from ..archive.writing.outputs import Output, claim_output, refuse_records
 from ..errors import SafetrainError
 from .keyed import EXPORTS, PER_ARCHIVE, Keyed, Written, name_taken
@@ -137,9 +136,12 @@ def export_archive(out: Path, keyed: Keyed, force: bool = False,
     claimed = claimed or {}
     outputs = [claimed.get(path) or claim_output(path, force=force, ours=written_by_safetrain)
                for _, path in targets]  # all, first
-    with ExitStack() as stack:  # every file renamed into place on leaving, all deleted on an error
-        for t, path in targets:
-            _write(pq, stack.enter_context(replacing(path)), arrow_table(t, data[t.name]))
+    with replacing_together([path for _, path in targets]) as temps:  # all renamed at once, or none
+        for (t, path), tmp in zip(targets, temps):
+            try:
+                _write(pq, tmp, arrow_table(t, data[t.name]))
+            except OSError as exc:  # said of the file it was for (a full disk)
+                raise cannot_write(path, exc) from None
     return counts, outputs
 
 

@@ -363,3 +363,48 @@ def test_an_edit_removes_what_a_killed_write_left_anywhere_in_the_archive(make_a
     r = run("person", "leave", "E1", "--date", "2024-03-01", "-a", root)
     assert r.exit_code == 0, r.output
     assert not old_one.exists() and fresh.exists()
+
+
+def test_files_replaced_together_are_all_or_none_whatever_a_ctrl_c_meets(tmp_path, monkeypatch):
+    """A Parquet partition's files: a Ctrl-C during the flush of one left those renamed before it
+    in place and the rest deleted (a partition of two exports). Now a Ctrl-C before the renames
+    leaves every old file, and one during them is acted on once all are renamed."""
+    import os
+    import signal
+
+    import pytest
+
+    from safetrain.archive.writing import atomic
+
+    paths = [tmp_path / f"{n}.parquet" for n in range(3)]
+    for p in paths:
+        p.write_text("old")
+    real_fsync = atomic.fsync_file
+    calls = []
+
+    def second_interrupted(path):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_fsync(path)
+
+    monkeypatch.setattr(atomic, "fsync_file", second_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        with atomic.replacing_together(paths) as temps:
+            for t in temps:
+                t.write_text("new")
+    assert [p.read_text() for p in paths] == ["old"] * 3 and sorted(os.listdir(tmp_path)) == sorted(p.name for p in paths)
+    monkeypatch.setattr(atomic, "fsync_file", real_fsync)
+    real_replace = os.replace
+
+    def interrupted_on_the_first(src, dst):
+        real_replace(src, dst)
+        if dst == str(paths[0]) or dst == paths[0]:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", interrupted_on_the_first)
+    with pytest.raises(KeyboardInterrupt):
+        with atomic.replacing_together(paths) as temps:
+            for t in temps:
+                t.write_text("new")
+    assert [p.read_text() for p in paths] == ["new"] * 3

@@ -224,6 +224,64 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
             raise cannot_write(path, exc) from None
 
 
+@contextmanager
+def replacing_together(paths: list) -> Iterator[list[Path]]:
+    """replacing() for files that belong together (a Parquet partition's datasets): a temporary
+    path for each; when the block ends without an exception, all are flushed to disk first, then
+    all moved over their names at once with Ctrl-C and SIGTERM held back until the last (one
+    landing during a flush had left some files renamed and the rest deleted: a partition of two
+    exports); else all deleted."""
+    from contextlib import ExitStack
+
+    paths = [Path(p) for p in paths]
+    with ExitStack() as stack:
+        temps = []
+        for path in paths:
+            _parent_folder(path)
+            fd, name = stack.enter_context(_temporary(path))
+            os.close(fd)
+            temps.append(Path(name))
+        yield temps
+        path = paths[0] if paths else Path(".")
+        try:
+            for tmp, path in zip(temps, paths):
+                fsync_file(tmp)
+                os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else new_file_mode())
+            with _signals_held():
+                for tmp, path in zip(temps, paths):
+                    os.replace(tmp, path)
+        except OSError as exc:
+            raise cannot_write(path, exc) from None
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM received inside the block are acted on when it ends (in the main
+    thread; elsewhere no signal is delivered to the block anyway)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got: list[int] = []
+    kinds = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+    before = {k: signal.getsignal(k) for k in kinds}
+    for k in kinds:
+        signal.signal(k, lambda signum, frame: got.append(signum))
+    try:
+        yield
+    finally:
+        for k, handler in before.items():
+            signal.signal(k, handler)
+        for signum in got[:1]:  # as it would have been acted on a moment earlier
+            handler = before[signum]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL and signum == signal.SIGINT:
+                raise KeyboardInterrupt
+
+
 def fsync_file(path: str | os.PathLike) -> None:
     """What has been written to the file at `path` is on disk."""
     fd = os.open(path, os.O_RDONLY)
