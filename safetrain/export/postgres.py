@@ -296,6 +296,19 @@ class NameTaken(Exception):
         self.owner = owner
 
 
+def _gone_client_checked(conn) -> None:
+    """PostgreSQL 14+: a query waiting on a lock notices within seconds that its client is gone
+    (`kill -9` of the export: its transaction and locks held until the wait ended, up to
+    lock_timeout); an older server has no such setting, and waits as before."""
+    import psycopg
+
+    try:
+        conn.execute("SET client_connection_check_interval = '2s'")
+        conn.commit()
+    except psycopg.Error:
+        conn.rollback()
+
+
 def export_archive(conn, schema: str, keyed: Keyed) -> dict[str, int]:
     """Replace the rows of `keyed`'s credit code, in one transaction; rows per table."""
     order = load_order(PER_ARCHIVE)
@@ -353,6 +366,7 @@ def write_postgres(dsn: str, archives: Iterable[Keyed], *, schema: str = DEFAULT
         # while, then said, never for ever in a nightly job
         conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'")
         conn.commit()  # the session's setting; each archive's transaction begins after it
+        _gone_client_checked(conn)
         ensure_schema(conn, schema)
         for keyed in archives:
             current = keyed

@@ -510,3 +510,16 @@ def test_an_export_killed_leaves_no_worker_holding_its_locks(pg, make_archive, t
                             pg.schema, "--as-of", "2024-06-30", "--no-cache"], capture_output=True, text=True,
                            timeout=120)
     assert again.returncode == 0, again.stderr
+
+
+def test_a_waiting_export_notices_its_client_gone(pg):
+    """After kill -9 of an export waiting on a lock, its connection held the transaction and its
+    locks until the wait ended (up to lock_timeout): the session asks the server to check on its
+    client every two seconds (PostgreSQL 14+)."""
+    import psycopg
+
+    from safetrain.export.postgres import _gone_client_checked
+
+    with psycopg.connect(pg.dsn) as conn:
+        _gone_client_checked(conn)
+        assert conn.execute("SHOW client_connection_check_interval").fetchone()[0] == "2s"
