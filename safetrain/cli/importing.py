@@ -248,7 +248,7 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
     (4 or 4学时), 备注. Rows of people who did not attend (缺考, 缺勤, 请假, 病假,
     事假, 旷工 ... in 成绩, 结果 or 签字, or in 备注 with neither a score nor a
     result; a blank 签字 or 签到 where others signed, with no score, result or
-    学时) are reported and not listed, and are an error for someone the session
+    hours) are reported and not listed, and are an error for someone the session
     lists already (the sheet and the record disagree); a row without a score or
     result is reported, never listed without one. Only people who already
     have a person file are listed (none is created). People already listed

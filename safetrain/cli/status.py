@@ -25,7 +25,7 @@ def status(paths, as_of, fmt, jobs, no_cache, lang):
 
     The dashboard of each archive under PATHS (default: the archive the current folder is in):
     headcount by employment form, pre-job and campaign coverage, this year's
-    学时 against the yearly figure, certificates valid / expiring / expired,
+    training hours against the yearly figure, certificates valid / expiring / expired,
     drills per period, findings by rule family. A workspace gets one row per
     archive and a total row; --format json gives one document
     {"archives": [...], "total": {...}}. Exit 0, or 2 when a path holds no

@@ -393,8 +393,16 @@ class Source:
         the same in every table; empty for nearly every archive (nothing is looked at then)."""
         if not self.masked:
             return {}
+        people = self.result.archive.people
+        ids = set(people)  # and the ids of person files not read (their findings name them), and files named by one
+        for f in self.result.findings:
+            ids.add(f.subject)
+            for folder in ("people/", "mentorships/"):
+                if f.file.startswith(folder) and f.file.endswith(".toml") and "/" not in f.file[len(folder):]:
+                    ids.add(f.file[len(folder):-len(".toml")])
+        hired = {pid: p.hired for pid, p in people.items()}
         out = {}
-        for pid, key in masked_keys(self.result.archive.people).items():
+        for pid, key in masked_keys(ids, order=lambda v: (v not in hired, hired.get(v) or date.min, v)).items():
             out[pid] = key
             for folder in ("people", "mentorships"):
                 out[f"{folder}/{pid}.toml"] = f"{folder}/{key}.toml"

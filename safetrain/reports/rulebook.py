@@ -48,6 +48,11 @@ def figure_text(value, lang: str = "zh") -> str:
     return str(value)
 
 
+def _raw(value):
+    """A figure's value as JSON holds it: a date as ISO text, anything else as the rule set has it."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def tier_text(group: str | None, industries, lang: str = "zh") -> str:
     """Where a tier of a figure applies, in words: its group (高危行业), or its industries (煤矿、建筑施工)."""
     if group:
@@ -68,10 +73,12 @@ def figures_in_force(ruleset: RuleSet, enterprise: Enterprise | None, names=None
         out.append({
             "name": name,
             "value": figure_text(fig.value, lang),
+            "raw": _raw(fig.value),  # as the rule set writes it (a skill level's code), for a program
             "citation": fig.cite(lang),
             "tiers": [] if enterprise else [
-                {"when": tier_text(t.group, t.industries, lang), "value": figure_text(t.figure.value, lang),
-                 "citation": t.figure.cite(lang)} for t in tiers],
+                {"when": tier_text(t.group, t.industries, lang), "group": t.group, "industries": sorted(t.industries),
+                 "value": figure_text(t.figure.value, lang), "raw": _raw(t.figure.value), "citation": t.figure.cite(lang)}
+                for t in tiers],
         })
     return out
 

@@ -28,7 +28,7 @@ _LABELS = {
     "campaign_value": ("{start}—{end}：{covered}/{judged} 人（{pct}）", "{start} to {end}: {covered} of {judged} ({pct})"),
     "hours": ("{year}年学时", "Hours {year}"),
     "hours_value": ("达标 {met}/{people} 人（{pct}）· 人均 {avg:g} 学时，应 {need:g}",
-                    "{met} of {people} met the yearly figure ({pct}) · {avg:g} 学时 per person, {need:g} required"),
+                    "{met} of {people} met the yearly figure ({pct}) · {avg:g} training hours per person, {need:g} required"),
     "certificates": ("证书", "Certificates"),
     **STATE_LABELS,
     "drills": ("应急演练", "Drills"),

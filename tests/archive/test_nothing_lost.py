@@ -408,3 +408,30 @@ def test_files_replaced_together_are_all_or_none_whatever_a_ctrl_c_meets(tmp_pat
             for t in temps:
                 t.write_text("new")
     assert [p.read_text() for p in paths] == ["new"] * 3
+
+
+def test_a_sigterm_held_back_still_ends_a_process_that_keeps_its_default(tmp_path):
+    """A SIGTERM during the renames was dropped where SIGTERM had its default action (the
+    process carried on, exit 0): it ends the process once the renames are done."""
+    import subprocess
+    import sys
+
+    script = f"""
+import os, signal
+from pathlib import Path
+from safetrain.archive.writing import atomic
+paths = [Path({str(tmp_path)!r}) / f"{{n}}.bin" for n in range(3)]
+with atomic.replacing_together(paths) as temps:
+    for t in temps:
+        t.write_bytes(b"new")
+    real = os.replace
+    def once(src, dst):
+        real(src, dst)
+        if str(dst).endswith("0.bin"):
+            os.kill(os.getpid(), signal.SIGTERM)
+    os.replace = once
+print("still running")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == -15 and "still running" not in done.stdout, (done.returncode, done.stdout, done.stderr)
+    assert [p.read_bytes() for p in sorted(tmp_path.glob("*.bin"))] == [b"new"] * 3

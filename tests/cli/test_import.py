@@ -754,8 +754,9 @@ def test_attendance_a_result_column_of_1_and_0_typed_as_text_is_yes_or_no(with_s
     """The guides say a result column reads 1/0 as 合格/不合格: in a .csv (or a cell of text) the
     1 was refused as a score in the result column."""
     path = tmp_path / "签到表.csv"
-    path.write_text("工号,姓名,结果\nE3,王五,1\nE5,赵六,0\n", encoding="utf-8")
+    path.write_text("工号,姓名,结果\nE3,王五,1\nE5,赵六,0\nE4,李梅,１.0\n", encoding="utf-8")  # and 1.0, full-width
     r = run("import", "attendance", "S1", path, "-a", with_session)
     assert r.exit_code == 0 and "已登记 E3 王五" in r.output and "已登记 E5 赵六" in r.output, r.output
     text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
     assert '{ person = "E3", passed = true }' in text and '{ person = "E5", passed = false }' in text
+    assert '{ person = "E4", passed = true }' in text

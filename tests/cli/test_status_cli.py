@@ -79,3 +79,16 @@ def test_a_workspace_table_names_each_archive_by_its_folder_from_any_folder(make
     out = squeeze(run("status", "../..", "--as-of", "2024-06-30").output)
     assert all(name in out for name in ("alpha", "beta", "north/acme", "south/acme")), out
     assert " . " not in out and " .. " not in out
+
+
+def test_status_in_english_says_training_hours():
+    """The English status line said "23.9 学时 per person"."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from safetrain.cli import main
+
+    sample = Path(__file__).resolve().parents[2] / "sample_archive" / "hongshan-coal"
+    r = CliRunner().invoke(main, ["status", str(sample), "--lang", "en", "--as-of", "2024-06-30"])
+    assert r.exit_code == 0 and "training hours per person" in r.output and "学时" not in r.output, r.output

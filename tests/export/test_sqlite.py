@@ -582,3 +582,23 @@ def test_masked_keys_hold_nothing_of_the_hidden_digits():
     a, b, c = "640104198505120013", "640104199001010013", "640104198505125201"
     assert masked_keys([c, b, a, "E1"]) == {a: "640104********0013~1", b: "640104********0013~2",
                                             c: "640104********5201"}
+
+
+def test_a_person_file_not_read_keeps_its_own_masked_key(make_archive, tmp_path):
+    """A person file with an A002 was in no key: its findings' subject masked to the same key as
+    a person read (one town, the same last four), and a join gave them to that person; its file's
+    name held the number whole."""
+    a, b = "640104198501090013", "640104199001020013"
+    root = make_archive({f"people/{a}.toml": person("甲", hired="2023-07-03"),
+                         f"people/{b}.toml": person("乙", hired="2023-07-03", employment='"bogus"')})
+    out = tmp_path / "x.db"
+    write_database(out, [check_path(root, AS_OF)])
+    with sqlite3.connect(out) as db:
+        dump = "\n".join(db.iterdump())
+        assert a not in dump and b not in dump
+        (key,), = db.execute("SELECT id FROM people").fetchall()
+        assert key == "640104********0013~1"
+        assert db.execute("SELECT COUNT(*) FROM findings WHERE subject = ?", (key,)).fetchone()[0] == 0 or all(
+            f == f"people/{key}.toml" for (f,) in db.execute("SELECT file FROM findings WHERE subject = ?", (key,)))
+        bad = db.execute("SELECT DISTINCT subject FROM findings WHERE code = 'A002'").fetchall()
+        assert bad == [("640104********0013~2",)], bad

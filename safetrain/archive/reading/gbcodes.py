@@ -107,19 +107,21 @@ def masked_value(value):
     return value
 
 
-def masked_keys(values) -> dict[str, str]:
+def masked_keys(values, order=None) -> dict[str, str]:
     """Each id (a 工号) of `values` shaped like a 身份证号 -> a key of its own where an output joins
-    on it (the exports): the number masked, 640104********5201; two numbers that mask alike (one
-    town, the same last four characters) ~1, ~2 after it, in the order of the numbers. Nothing of
-    the hidden digits is in a key (a digest of the number was: the eight digits of a birth date
-    are few enough to try them all). Any other id is not in the map."""
+    on it (the exports): the number masked, 640104********5201; numbers that mask alike (one town,
+    the same last four characters) ~1, ~2 after it, in the order `order(id)` gives (the exports:
+    by the day of hiring, so one hired later comes last). Nothing of the hidden digits is in a
+    key (a digest of the number was: the eight digits of a birth date are few enough to try them
+    all). A key is the same in every table; in the next export too, unless a number that masks
+    alike has come. Any other id is not in the map."""
     groups: dict[str, list[str]] = {}
     for value in values:
         if type(value) is str and _ID_RUN.fullmatch(value) is not None:
             groups.setdefault(mask_id_number(value), []).append(value)
     out = {}
     for masked, ids in groups.items():
-        ids = sorted(set(ids))
+        ids = sorted(set(ids), key=order or (lambda v: v))
         for n, value in enumerate(ids, 1):
             out[value] = masked if len(ids) == 1 else f"{masked}~{n}"
     return out

@@ -267,19 +267,23 @@ def _signals_held() -> Iterator[None]:
     got: list[int] = []
     kinds = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
     before = {k: signal.getsignal(k) for k in kinds}
+    kinds = [k for k in kinds if before[k] is not None]  # a handler set outside Python: left alone
     for k in kinds:
         signal.signal(k, lambda signum, frame: got.append(signum))
     try:
         yield
     finally:
-        for k, handler in before.items():
-            signal.signal(k, handler)
-        for signum in got[:1]:  # as it would have been acted on a moment earlier
+        for k in kinds:
+            signal.signal(k, before[k])
+        if got:  # as it would have been acted on a moment earlier; SIGTERM first (it ends the run)
+            signum = signal.SIGTERM if hasattr(signal, "SIGTERM") and signal.SIGTERM in got else got[0]
             handler = before[signum]
             if callable(handler):
                 handler(signum, None)
             elif handler == signal.SIG_DFL and signum == signal.SIGINT:
                 raise KeyboardInterrupt
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)  # its default action, now
 
 
 def fsync_file(path: str | os.PathLike) -> None:
