@@ -200,3 +200,24 @@ def test_a_calendar_masks_before_it_folds_its_lines(make_archive, tmp_path, monk
         assert r.exit_code == 0, r.output
         unfolded = (tmp_path / f"c{n}.ics").read_bytes().decode("utf-8").replace("\r\n ", "")  # as read
         assert "JK-1" in unfolded and leaks(unfolded) == [], n
+
+
+def test_an_id_number_written_in_groups_is_masked_too(make_archive, tmp_path):
+    """A note "曾用身份证 640104 19850512 0013" (the number as people type it, in groups) was printed
+    whole in the person's Word file: only an unbroken run of 15 or 18 characters was masked."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    grouped = f"{VALID[:6]} {VALID[6:14]} {VALID[14:]}"
+    root = make_archive({"people/E1.toml": person(note=f'"曾用身份证 {grouped}；又写作 {grouped.replace(" ", "-")}"')})
+    assert run("render", "person", "E1", "-a", root, "-o", tmp_path / "docs", *AS_OF).exit_code == 0
+    doc = Document(next((tmp_path / "docs").glob("*.docx")))
+    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    assert "曾用身份证" in text and VALID[6:14] not in text, text
+    assert run("ledger", "-a", root, "-o", tmp_path / "l.xlsx", *AS_OF).exit_code == 0
+    cells = "\n".join(str(c) for ws in load_workbook(tmp_path / "l.xlsx") for row in ws.iter_rows(values_only=True)
+                      for c in row if c is not None)
+    assert VALID[6:14] not in cells
+    assert run("export", "sqlite", tmp_path / "x.db", root, *AS_OF).exit_code in (0, 1)
+    with sqlite3.connect(tmp_path / "x.db") as db:
+        assert VALID[6:14] not in "\n".join(db.iterdump())

@@ -89,13 +89,16 @@ def mask_id_number(value: str | None) -> str:
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
-#: anything shaped like a 身份证号, valid or not: 17 digits and a check character (GB 11643) or
-#: the 15 digits of the first-generation card, not part of a longer number
-_ID_RUN = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
+#: anything shaped like a 身份证号, valid or not: 17 digits and a check character (GB 11643), the
+#: 15 digits of the first-generation card, or the 18 written in the groups people type them in
+#: (640104 19800925 1719, 640104-19800925-1719), not part of a longer number
+_ID_RUN = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15}|[0-9]{6}[ \-][0-9]{8}[ \-][0-9]{3}[0-9Xx])(?![0-9Xx])")
+_SEPARATORS = re.compile(r"[ \-]")
 
 
 SHORTEST_ID = 15  # the first-generation card's 15 digits
-_LONG_DIGITS = re.compile("[0-9]{%d}" % SHORTEST_ID).search  # the cheap test: most text holds no such run
+#: the cheap test: most text holds no run of 15 digits, nor six and eight digits apart
+_LONG_DIGITS = re.compile("[0-9]{%d}|[0-9]{6}[ \\-][0-9]{8}" % SHORTEST_ID).search
 
 
 def masked_value(value):
@@ -144,4 +147,4 @@ def mask_id_numbers_in(text: str, known: str | None = None) -> str:
         return text
     if known and len(known) > 10 and known in text:
         text = text.replace(known, mask_id_number(known))
-    return _ID_RUN.sub(lambda m: mask_id_number(m.group(0)), text)
+    return _ID_RUN.sub(lambda m: mask_id_number(_SEPARATORS.sub("", m.group(0))), text)
