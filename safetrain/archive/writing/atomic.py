@@ -210,24 +210,17 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
 
     For writers that need a file name rather than bytes (sqlite3, zip writers).
     """
-    path = Path(path)
-    _parent_folder(path)
-    with _temporary(path) as (fd, name):
-        os.close(fd)
-        tmp = Path(name)
+    with replacing_together([path]) as (tmp,):
         try:
             yield tmp
-            fsync_file(tmp)
-            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else new_file_mode())
-            os.replace(tmp, path)
-        except OSError as exc:
+        except OSError as exc:  # the writer's own failure (a full disk), said of the file it was for
             raise cannot_write(path, exc) from None
 
 
 @contextmanager
 def replacing_together(paths: list) -> Iterator[list[Path]]:
-    """replacing() for files that belong together (a Parquet partition's datasets): a temporary
-    path for each; when the block ends without an exception, all are flushed to disk first, then
+    """Temporary paths for files that belong together (a Parquet partition's datasets; replacing()
+    is one file's): a temporary path for each, next to it; when the block ends without an exception, all are flushed to disk first, then
     all moved over their names at once with Ctrl-C and SIGTERM held back until the last (one
     landing during a flush had left some files renamed and the rest deleted: a partition of two
     exports); else all deleted."""
