@@ -66,7 +66,7 @@ def _pair_one(archive, as_of, start, ids, fmt, write, lang, several: str = "") -
     document per line with its `archive`, as `check --format json` writes them)."""
     from ..api import load_archive, require_register, ruleset_for
     from ..pairing import plan_pairs, write_plan
-    from ..reports.pairing import plan_dict, plan_shown, print_plan
+    from ..reports.pairing import plan_dict, print_plan
 
     loaded, found = load_archive(archive)
     ruleset, day = ruleset_for(loaded), as_of or date.today()
@@ -74,8 +74,7 @@ def _pair_one(archive, as_of, start, ids, fmt, write, lang, several: str = "") -
     plan = plan_pairs(loaded, ruleset, day, apprentices=ids, start=start, findings=found)
     written = write_plan(loaded, plan) if write else []
     if fmt == "json":
-        mask = loaded.masks_id_numbers
-        data = plan_dict(plan, lang, mask) | ({"written": [plan_shown(rel, mask) for rel in written]} if write else {})
+        data = plan_dict(plan, lang, loaded.masks_id_numbers, written if write else None)
         if several:
             click.echo(json.dumps({"archive": several, **data}, ensure_ascii=False))
         else:

@@ -32,18 +32,15 @@ def _shown(mask: bool):
     return masked_value if mask else (lambda value: value)
 
 
-def plan_shown(value: str, mask: bool) -> str:
-    return _shown(mask)(value)
-
-
-def plan_dict(plan: Plan, lang: str = "zh", mask: bool = False) -> dict:
+def plan_dict(plan: Plan, lang: str = "zh", mask: bool = False, written: list[str] | None = None) -> dict:
+    """The plan as JSON shows it; `written` (pair --write): the files recorded."""
     shown = _shown(mask)
     return {
         "pairs": [{"apprentice": shown(p.apprentice.id), "mentor": shown(p.mentor.id), "post": p.post,
                    "start": p.start.isoformat(), "cost": p.cost, "cost_words": p.cost_words(lang),
                    "reasons": [shown(r) for r in p.reasons(lang)]} for p in plan.pairs],
         "unpaired": [{"apprentice": shown(u.apprentice.id), "reason": shown(u.reason(lang))} for u in plan.unpaired],
-    }
+    } | ({"written": [shown(rel) for rel in written]} if written is not None else {})
 
 
 def print_plan(plan: Plan, lang: str, console, written: list[str] = (), mask: bool = False) -> None:
