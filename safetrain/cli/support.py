@@ -204,7 +204,7 @@ def views_doc(doc, roots=()):
     title) and masked as views_out masks text (a value wrapped over two lines of a table is
     masked before it is cut: views_out on the table's text saw two halves, neither shaped like a
     身份证号)."""
-    from ..archive.reading.gbcodes import mask_id_numbers_in
+    from ..archive.reading.gbcodes import masked_value
     from ..controls import terminal_line
 
     masking = _masking(roots)
@@ -212,7 +212,7 @@ def views_doc(doc, roots=()):
     def masked(value):
         if isinstance(value, str):
             value = terminal_line(value)
-            return mask_id_numbers_in(value) if masking else value
+            return masked_value(value) if masking else value  # its cheap test first: a matrix has many cells
         if isinstance(value, dict):
             return {k: masked(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
