@@ -100,7 +100,7 @@ def certificate_expired(ctx: Context):
         p, c = cs.person, cs.certificate
         # the rule's citation names the special-operation and manager law; an `other` certificate
         # (a 健康证) is cited by the figure of its own warning window instead
-        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} 已于 {c.expires} 过期，且没有同类有效证书",
+        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)}已于 {c.expires} 过期，且没有同类有效证书",
                   f"certificate {_cert(c, 'en')} of {p.name} ({p.id}) expired on {c.expires} and none of the "
                   f"same kind and category is valid",
                   key=("certificates", c.index), citation=cs.citation if c.kind == "other" else None)
@@ -140,7 +140,7 @@ def review_overdue(ctx: Context):
         if last is not None:  # on file, but more than a year before the due date: it does not count
             zh = f"（最近一次复审 {last} 早于应复审日前一年，不算）"
             en = f"no review in the year before it (the last on file, {last}, was earlier)"
-        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} 应于 {cs.due} 复审，逾期 {-cs.days_left} 天未复审{zh}",
+        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)}应于 {cs.due} 复审，逾期 {-cs.days_left} 天未复审{zh}",
                   f"certificate {_cert(c, 'en')} of {p.name} ({p.id}) was due for review on {cs.due}; "
                   f"{en}, {-cs.days_left} days late",
                   key=("certificates", c.index), citation=cs.citation)
@@ -183,7 +183,7 @@ def certificate_expiring(ctx: Context):
             zh, en = f"应于 {due} 复审", f"is due for review on {due}"
         else:
             zh, en = f"将于 {due} 到期", f"expires on {due}"
-        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)} {zh}（还有 {days} 天）",
+        yield hit(p.id, p.file, f"{p.name}（{p.id}）的证书 {_cert(c)}{zh}（还有 {days} 天）",
                   f"certificate {_cert(c, 'en')} of {p.name} ({p.id}) {en} (in {days} days)",
                   key=("certificates", c.index), citation=citation)
 

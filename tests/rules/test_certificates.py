@@ -201,6 +201,8 @@ def test_c004_a_certificate_whose_review_is_overdue_still_warns_of_what_falls_du
                                                   ("C003", "E3")]
     c004 = fs[1]
     assert "将于 2024-08-15 到期（还有 46 天）" in c004.message_zh and "expires on 2024-08-15" in c004.message_en
+    # no space between a full-width bracket and the Chinese after it (C002–C004 alike)
+    assert "） " not in "".join(f.message_zh for f in fs) and "）将于" in c004.message_zh
     assert c004.citation == "特种作业规定 第二十二条" and c004.line == fs[0].line
     review = fs[3]
     assert "应于 2024-08-15 复审（还有 46 天）" in review.message_zh and "is due for review on 2024-08-15" \
