@@ -149,7 +149,8 @@ class RuleSet:
     def citation(self, code: str, lang: str = "zh") -> str:
         """The citation rule `code` prints when no figure's applies, in `lang`."""
         entry = self.rules.get(code, {})
-        return english_or(str(entry.get("citation", "")), str(entry.get("citation_en", "")), lang)
+        zh = str(entry.get("citation", ""))
+        return english_or(zh, str(entry.get("citation_en", "")) or self.english(zh), lang)
 
     def english(self, citation: str) -> str:
         """The English of a citation a finding carries (a figure's, a rule's, or several joined by

@@ -223,6 +223,9 @@ def test_every_builtin_citation_said_in_words_has_its_english(name):
             assert not _words(rs.citation(code, "en"), rs.sources), code
     assert rs.figure("max_hours_per_day").cite("en").startswith("archive integrity check (")
     assert rs.citation("F002", "en") == "宁夏方案 二(十一); archive integrity check"
+    # our own archive format is no law: said in English, for every A rule, by one English given once
+    assert {rs.citation(c, "en") for c in ("A002", "A003", "A004", "A008", "A009")} == {"archive format"}
+    assert rs.citation("A005", "en") == "archive format; GB 11643" and rs.citation("A006", "en") == "GB 11643"
     # a finding's citation joins several: each part in English where it has one
     assert rs.english("宁夏方案 二(十一); " + rs.figure("max_hours_per_day").citation) == \
         "宁夏方案 二(十一); " + rs.figure("max_hours_per_day").citation_en
