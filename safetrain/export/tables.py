@@ -361,6 +361,8 @@ SCHEMA: tuple[ExportTable, ...] = (
         _c("message_zh", TEXT, "说明（中文）/ message in Chinese", required=True),
         _c("message_en", TEXT, "说明（英文）/ message in English", required=True),
         _c("citation", TEXT, "依据 / citation"),
+        _c("citation_en", TEXT, "依据（英文输出所印，法规名称照原文）/ citation as English output prints it, "
+                                "the law's names as written"),
     ), ("archive", "position"), (_TO_ENTERPRISE,), (("archive", "code"), ("archive", "subject"))),
     ExportTable("labels", "代码的中英文名称 / the Chinese and English label of every code", (
         _c("code_table", TEXT, "代码表（列说明中标出）/ code table, as named in the columns' notes", required=True),
@@ -607,7 +609,8 @@ def _findings(src: Source) -> Iterator[dict]:
         zh, en = f.whole if f.whole is not None and not src.masked else (f.message_zh, f.message_en)
         yield {"archive": src.archive, "position": i, "code": f.code, "name": f.name, "severity": f.severity,
                "file": f.file, "line": f.line, "column": f.column, "subject": f.subject, "period": f.period,
-               "message_zh": zh, "message_en": en, "citation": f.citation or None}
+               "message_zh": zh, "message_en": en, "citation": f.citation or None,
+               "citation_en": f.cited("en") or None}
 
 
 def label_rows() -> Iterator[dict]:

@@ -162,9 +162,12 @@ def test_id_numbers_masked_unless_unmasked_or_settings_say_so(db, workspace, tmp
 def test_findings_are_those_of_check_as_of(db, workspace):
     for name in ("acme", "beta"):
         expected = check_path(workspace / name, AS_OF).findings
-        got = db.execute("SELECT code, file, line, subject, period, message_en FROM findings "
+        got = db.execute("SELECT code, file, line, subject, period, message_en, citation, citation_en FROM findings "
                          "WHERE archive = ? ORDER BY position", (name,)).fetchall()
-        assert got == [(f.code, f.file, f.line, f.subject, f.period, f.message_en) for f in expected]
+        assert got == [(f.code, f.file, f.line, f.subject, f.period, f.message_en, f.citation or None,
+                        f.cited("en") or None) for f in expected]
+    # the citation as English output prints it: the archive format in words, the law's names as written
+    assert ("A003", "档案格式", "archive format") in db.execute("SELECT code, citation, citation_en FROM findings")
     assert ("A003", "S3") in db.execute("SELECT code, subject FROM findings").fetchall()
     assert ("A002", "B2") in db.execute("SELECT code, subject FROM findings").fetchall()
 
