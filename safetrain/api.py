@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from .archive.reading.discover import archive_root, discover, display_name
 from .archive.reading.files import LocalFiles, MemoryFiles
+from .archive.reading.gbcodes import masked_keys
 from .archive.reading.loader import load, load_files, load_store, locate, snapshot
 from .archive.reading.models import Archive
 from .archive.reading.rulesets import RuleSetUnread, is_path, ruleset_tables
@@ -52,6 +53,23 @@ class Result:
         if self.context is None:
             object.__setattr__(self, "context", Context(self.archive, self.ruleset, self.as_of))
         return self.context
+
+    def person_keys(self) -> dict[str, str]:
+        """Each person id shaped like a 身份证号 (an enterprise that numbers its people by them)
+        -> the key an output that masks names that person by (gbcodes.masked_keys: the number
+        masked, ~1, ~2 by the day of hiring where two mask alike): the exports' rows and the file
+        names and titles of documents. The ids are the people read, and those named only by a
+        finding (a person file that could not be read: its subject, or its file name). Empty for
+        nearly every archive."""
+        people = self.archive.people
+        ids = set(people)
+        for f in self.findings:
+            ids.add(f.subject)
+            for folder in ("people/", "mentorships/"):
+                if f.file.startswith(folder) and f.file.endswith(".toml") and "/" not in f.file[len(folder):]:
+                    ids.add(f.file[len(folder):-len(".toml")])
+        hired = {pid: p.hired for pid, p in people.items()}
+        return masked_keys(ids, order=lambda v: (v not in hired, hired.get(v) or date.min, v))
 
 
 def ruleset_for(archive: Archive, name: str | None = None) -> RuleSet:

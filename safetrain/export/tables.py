@@ -31,7 +31,7 @@ from ..api import Result
 from ..archive.reading.codes import TABLES as CODE_TABLES
 from ..archive.reading.discover import root_names
 from ..archive.reading.fields import declared_keys
-from ..archive.reading.gbcodes import SHORTEST_ID, mask_id_number, mask_id_numbers_in, masked_keys, masked_value
+from ..archive.reading.gbcodes import SHORTEST_ID, mask_id_number, mask_id_numbers_in, masked_value
 from ..archive.reading.models import (Attendance, Certificate, Change, Drill, Enterprise, Introduction, Mentorship,
                                       Person, Plan, PlanItem, Session, Violation)
 from ..findings import SEVERITY_LABELS
@@ -395,16 +395,8 @@ class Source:
         the same in every table; empty for nearly every archive (nothing is looked at then)."""
         if not self.masked:
             return {}
-        people = self.result.archive.people
-        ids = set(people)  # and the ids of person files not read (their findings name them), and files named by one
-        for f in self.result.findings:
-            ids.add(f.subject)
-            for folder in ("people/", "mentorships/"):
-                if f.file.startswith(folder) and f.file.endswith(".toml") and "/" not in f.file[len(folder):]:
-                    ids.add(f.file[len(folder):-len(".toml")])
-        hired = {pid: p.hired for pid, p in people.items()}
         out = {}
-        for pid, key in masked_keys(ids, order=lambda v: (v not in hired, hired.get(v) or date.min, v)).items():
+        for pid, key in self.result.person_keys().items():
             out[pid] = key
             for folder in ("people", "mentorships"):
                 out[f"{folder}/{pid}.toml"] = f"{folder}/{key}.toml"

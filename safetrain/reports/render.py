@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from ..archive.reading.excluded import broken_record, linked_out, not_found, unread_folders
+from ..archive.reading.gbcodes import masked_keys
 from ..api import Result
 from ..archive.writing import atomic
 from ..archive.writing.outputs import Output, claim_outputs
@@ -102,14 +103,32 @@ def contexts(result: Result, kind: DocumentKind, ids: Sequence[str | None],
              options: dict | None = None) -> Iterator[tuple[str, str, dict]]:
     """(file name, document title, context) per record; `options` go to the kind's builder
     (register: show_findings)."""
-    yield from _contexts(Facts(result), kind, ids, options)
+    yield from _contexts(Facts(result), kind, ids, options, shown_ids(result, kind))
+
+
+def shown_ids(result: Result, kind: DocumentKind) -> dict[str, str]:
+    """Where the archive masks 身份证号: each id of the kind's records shaped like one (an
+    enterprise that numbers its people by them) -> the key that names it in a document's file
+    name and title (Result.person_keys: the number masked, ~1, ~2 where two mask alike, as the
+    exports name that person); empty for nearly every archive."""
+    if not kind.record_kind or not result.archive.masks_id_numbers:
+        return {}
+    if kind.record_kind == "person":
+        return result.person_keys()
+    return masked_keys(kind.ids(result.archive))
+
+
+def _file_name(kind: DocumentKind, rid: str | None, shown: Mapping[str, str]) -> str:
+    """The file of `rid`'s document: its id, or its shown key made fit for a file name (no *)."""
+    key = shown.get(rid) if rid else None
+    return kind.file_name(fmt.file_name_part(key, "") or rid if key else rid)
 
 
 def _contexts(facts: Facts, kind: DocumentKind, ids: Sequence[str | None],
-              options: dict | None) -> Iterator[tuple[str, str, dict]]:
+              options: dict | None, shown: Mapping[str, str]) -> Iterator[tuple[str, str, dict]]:
     for rid in ids:
-        title = f"{kind.title} {rid}" if rid else kind.title
-        yield kind.file_name(rid), title, kind.build(facts, rid or "", **(options or {}))
+        title = f"{kind.title} {shown.get(rid, rid)}" if rid else kind.title
+        yield _file_name(kind, rid, shown), title, kind.build(facts, rid or "", **(options or {}))
 
 
 # -- rendering ---------------------------------------------------------------------
@@ -139,11 +158,11 @@ def _render_ids(ids: list[str | None]) -> list[tuple[str, bytes]]:
     written by the parent, one process creating them all: processes creating files in one
     folder at once wait on each other in the file system."""
     global _facts
-    result, kind, options = _forked
+    result, kind, options, shown = _forked
     if _facts is None:
         _facts = Facts(result)
     return [(file_name, _worker.render(ctx, title, result.as_of))
-            for file_name, title, ctx in _contexts(_facts, kind, ids, options)]
+            for file_name, title, ctx in _contexts(_facts, kind, ids, options, shown)]
 
 
 class Rendered(list):
@@ -172,7 +191,8 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     chosen = select_ids(result, kind, ids, everything)
     src, compiled = load_template(result, kind, as_compiled=True)
     out = Path(out_dir)
-    names = [kind.file_name(rid) for rid in chosen]
+    shown = shown_ids(result, kind)
+    names = [_file_name(kind, rid, shown) for rid in chosen]
     claimed = claim_outputs(out, names, force=force, ours=ooxml.written_by_safetrain)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -190,15 +210,15 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     before = _identities(out, names)  # what is there already: an interruption counts what changed
     try:
         if workers <= 1:
-            jobs = list(contexts(result, kind, chosen, options))
+            jobs = list(_contexts(Facts(result), kind, chosen, options, shown))
             for i in range(0, total, CHUNK):
                 done += _render_chunk(str(out), result.as_of, jobs[i:i + CHUNK])
                 if progress:
                     progress(done, total)
         elif "fork" in _start_methods():
-            _render_forked(result, kind, options, str(out), chosen, workers, progress)
+            _render_forked(result, kind, options, str(out), chosen, workers, progress, shown)
         else:  # pragma: no cover - no fork (Windows): contexts made here, the template compiled in each worker
-            jobs = list(contexts(result, kind, chosen, options))
+            jobs = list(_contexts(Facts(result), kind, chosen, options, shown))
             _render_pool(compiled.data, str(src.path), str(out), result.as_of, jobs, workers, progress, compiled.masks)
     except KeyboardInterrupt:
         raise _interrupted(out, names, before) from None
@@ -289,7 +309,7 @@ def render_blank_signin(result: Result, out_dir: str | os.PathLike, department: 
 
 
 def _render_forked(result: Result, kind: DocumentKind, options: dict | None, out: str, ids: list, workers: int,
-                   progress: Callable[[int, int], None] | None) -> None:
+                   progress: Callable[[int, int], None] | None, shown: Mapping[str, str]) -> None:
     """The documents of `ids` rendered in `workers` forked processes, which have the checked
     archive and the compiled template already: each is sent ids only, makes its documents'
     contexts and sends their bytes back; this process writes the files, each atomically."""
@@ -301,7 +321,7 @@ def _render_forked(result: Result, kind: DocumentKind, options: dict | None, out
     global _forked, _facts
     total, done = len(ids), 0
     chunk = max(1, min(CHUNK, -(-total // (workers * 4))))  # small enough to keep every worker busy
-    _forked, _facts = (result, kind, options), None
+    _forked, _facts = (result, kind, options, shown), None
     try:
         with worker_pool(workers, context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_render_ids, ids[i:i + chunk]) for i in range(0, total, chunk)]

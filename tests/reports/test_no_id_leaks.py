@@ -146,6 +146,37 @@ def test_people_numbered_by_their_id_numbers(make_archive, tmp_path):
     assert masked in text and leaks(text) == []
 
 
+def test_documents_of_people_numbered_by_their_id_numbers_are_named_masked(make_archive, tmp_path):
+    """The file name and the title in a document's properties named such a 工号 whole; now its
+    masked key, as the exports name the person: two numbers that mask alike are ~1 and ~2 by
+    hiring day, so neither document replaces the other."""
+    alike = "640104197001190013"  # masks as VALID does: 640104********0013
+    root = make_archive({
+        f"people/{VALID}.toml": person(id_number=f'"{VALID}"', hired="2020-01-01"),
+        f"people/{alike}.toml": person("李梅", id_number=f'"{alike}"', hired="2019-01-01"),
+    })
+    r = run("render", "person", "--all", "-a", root, "-o", tmp_path / "docs", *AS_OF)
+    assert r.exit_code == 0 and leaks(r.output) == [] and alike not in r.output, r.output
+    docs = sorted(p.name for p in (tmp_path / "docs").iterdir())
+    assert docs == ["person-640104_0013~1.docx", "person-640104_0013~2.docx"], docs
+    titles = {}
+    for name in docs:
+        with zipfile.ZipFile(tmp_path / "docs" / name) as z:
+            core = z.read("docProps/core.xml").decode("utf-8")
+            titles[name] = re.search("<dc:title>([^<]*)", core).group(1)
+            text = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+            assert leaks(text) == [] and alike not in text, name
+    assert titles == {"person-640104_0013~1.docx": "员工安全教育培训档案 640104********0013~1",  # 李梅, hired first
+                      "person-640104_0013~2.docx": "员工安全教育培训档案 640104********0013~2"}
+    with zipfile.ZipFile(tmp_path / "docs" / docs[0]) as z:
+        assert "李梅" in z.read("word/document.xml").decode("utf-8")
+    # the archive's own choice: named whole
+    from helpers import config
+    (root / "safetrain.toml").write_text(config() + "\n[settings]\nmask_id_numbers = false\n", encoding="utf-8")
+    assert run("render", "person", VALID, "-a", root, "-o", tmp_path / "whole", *AS_OF).exit_code == 0
+    assert [p.name for p in (tmp_path / "whole").iterdir()] == [f"person-{VALID}.docx"]
+
+
 def test_people_numbered_by_their_id_numbers_in_the_terminal_and_every_format(make_archive):
     """check (text, json, github, junit), cert list and pair printed such a 工号 whole (in the
     finding's subject and file, the 工号 column, the pairs); expiring printed it whole where the
