@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Mapping
 
 from ..archive.reading.codes import Labels, label
 from ..dates import NO_EXPIRY, NO_EXPIRY_TEXT
+from ..rules.context import HOURS_PLACES
 from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
 
 DASH = "—"
@@ -59,7 +60,9 @@ def days(start: date | datetime, end: date | datetime, lang: str = "zh") -> str:
 
 
 def num(x: float | int | None) -> str:
-    """24.0 -> "24", 1.5 -> "1.5", 1.25 -> "1.25"; None -> ""."""
+    """24.0 -> "24", 1.5 -> "1.5", 1.25 -> "1.25"; None -> "". As the rules compare it (to six
+    places, HOURS_PLACES), never rounded to the next figure: a score of 59.996 beside a pass
+    mark of 60, or 23.996 hours beside 24 required, is printed so, not as "60" or "24"."""
     got = _NUMS.get(x)  # a report prints the same few hours and scores a million times
     if got is None:
         got = _num(x)
@@ -74,9 +77,10 @@ _NUMS: dict = {}
 def _num(x: float | int | None) -> str:
     if x is None:
         return ""
+    x = round(x, HOURS_PLACES)
     if float(x).is_integer():
         return str(int(x))
-    return f"{x:.2f}".rstrip("0").rstrip(".")
+    return f"{x:.{HOURS_PLACES}f}".rstrip("0").rstrip(".")
 
 
 def labels(table: Labels, codes: Iterable[str], sep: str = "、") -> str:

@@ -318,6 +318,17 @@ def test_a_card_lists_a_failed_session_and_its_retake_one_by_one(make_archive, t
     assert "三级安全教育完成，准予上岗" in text and "三级安全教育未完成" not in text
 
 
+def test_a_score_just_below_the_pass_mark_is_printed_as_it_is(make_archive, tmp_path):
+    """59.996 against a pass mark of 60 printed as "60 不合格" (two places, rounded): the score as
+    the rules compare it, so the printed score, pass mark and result agree."""
+    from helpers import person, session
+
+    root = make_archive({"people/E1.toml": person(),
+                         "sessions/S1.toml": session('{ person = "E1", score = 59.996 }')})
+    text = docx_text(one(checked(root, date(2024, 6, 30)), "session", "S1", tmp_path))
+    assert "59.996" in text and "不合格" in text and "| 60 |" not in text
+
+
 def test_a_person_file_of_a_past_day_shows_no_later_violation(printed, tmp_path):
     """A violation dated after --as-of had not happened on that day: not in the person file."""
     path = one(checked(printed), "person", "E0001", tmp_path / "now")
