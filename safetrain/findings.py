@@ -15,11 +15,16 @@ def severity_label(severity: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
+#: RULES.md: the subject of a finding about the enterprise (the archive) as a whole: its drills,
+#: its plan, its safetrain.toml, a file or folder no record can be read from
+ENTERPRISE = "enterprise"
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str
     file: str  # relative to the archive root, with "/"
-    subject: str  # a person, session, drill or mentorship id, or "enterprise"
+    subject: str  # a person, session, drill or mentorship id, or ENTERPRISE
     message_zh: str
     message_en: str
     period: str | None = None

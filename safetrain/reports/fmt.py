@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Mapping
 
 from ..archive.reading.codes import Labels, label
 from ..dates import NO_EXPIRY, NO_EXPIRY_TEXT
+from ..findings import ENTERPRISE
 from ..rules.context import HOURS_PLACES
 from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
 
@@ -81,6 +82,12 @@ def _num(x: float | int | None) -> str:
     if float(x).is_integer():
         return str(int(x))
     return f"{x:.{HOURS_PLACES}f}".rstrip("0").rstrip(".")
+
+
+def subject(value: str, lang: str = "zh") -> str:
+    """A finding's subject as a document or page prints it: a person's or record's id as it is,
+    the enterprise as a whole in words (企业), not the code `enterprise`."""
+    return ("Enterprise" if lang == "en" else "企业") if value == ENTERPRISE else value
 
 
 def labels(table: Labels, codes: Iterable[str], sep: str = "、") -> str:

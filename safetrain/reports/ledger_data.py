@@ -217,7 +217,7 @@ def findings_sheet(f: Facts) -> Sheet:
     def rows():  # remade for each pass of the writer (Remade): the findings hold the values already
         for x in findings:
             rule = RULES.get(x.code)
-            yield [x.code, rule.title if rule else x.name, severity_label(x.severity), x.subject,
+            yield [x.code, rule.title if rule else x.name, severity_label(x.severity), fmt.subject(x.subject),
                    x.period, x.message_zh, x.citation, x.file, x.line]
 
     sheet.rows = Remade(rows, len(findings))

@@ -11,6 +11,7 @@ from functools import cached_property
 from ..archive.reading.integrity import Issue, Surroundings, issues
 from ..archive.reading.models import Archive, Attendance, Change, Enterprise, Person, Session
 from ..archive.reading.spec import FOLDERS
+from ..findings import ENTERPRISE
 from ..dates import add_months
 from .ruleset import Figure, RuleSet
 
@@ -156,7 +157,7 @@ class Context:
         around = Surroundings(known, lambda number: holders.get(number, ()), status, self.as_of)
         out = []
         if a.config is not None:
-            out += [("enterprise", a.config.file, i) for i in issues("config", a.config, around)]
+            out += [(ENTERPRISE, a.config.file, i) for i in issues("config", a.config, around)]
         for kind in FOLDERS:
             for record in a.records(kind).values():
                 out += [(record.id, record.file, i) for i in issues(kind, record, around)]

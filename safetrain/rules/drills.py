@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..archive.reading.models import Drill
+from ..findings import ENTERPRISE
 
 #: drill types that exercise a plan, not only an on-site procedure (预案办法 第三十三条 第一款)
 PLAN_DRILL_TYPES = ("comprehensive", "special")
@@ -33,7 +34,7 @@ def _missing(ctx: Context, kind: str, counts: Callable[[Drill], bool]):
 
 def _enterprise_hits(ctx: Context, kind: str, counts: Callable[[Drill], bool], zh: str, en: str):
     for period in _missing(ctx, kind, counts):
-        yield hit("enterprise", ctx.archive.config.file, f"{period.label}（{period.start} 至 {period.end}）{zh}",
+        yield hit(ENTERPRISE, ctx.archive.config.file, f"{period.label}（{period.start} 至 {period.end}）{zh}",
                   f"{period.label} ({period.start} to {period.end}): {en}", period=period.label)
 
 

@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..archive.reading.models import Archive, Waiver
 from ..archive.reading.spec import FOLDERS, kind_of_path
-from ..findings import Finding
+from ..findings import ENTERPRISE, Finding
 from .context import Context
 from .registry import RULES, Rule, hit, matches
 from .ruleset import RuleSet
@@ -139,7 +139,7 @@ def apply_waivers(found: list[Finding], archive: Archive, ruleset: RuleSet, as_o
             kept.append(f)
     a010, a011 = RULES["A010"], RULES["A011"]
     for i, (subject, file, _, w) in enumerate(waivers):
-        who = subject or "enterprise"
+        who = subject or ENTERPRISE
         if w.until is not None and w.until < as_of:
             kept.append(_complete(hit(
                 who, file,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..findings import ENTERPRISE
 from .context import Context
 from .planstatus import approved_plan
 from .registry import hit, rule
@@ -152,7 +153,7 @@ def training_plan_missing(ctx: Context):
             plan = ctx.archive.plans.get(str(year))
             late = "" if plan is None else f"（plans/{year}.toml 批准日期 {plan.approved} 晚于检查日期）"
             late_en = "" if plan is None else f" (plans/{year}.toml is approved on {plan.approved}, after as_of)"
-            yield hit("enterprise", ctx.archive.config.file,
+            yield hit(ENTERPRISE, ctx.archive.config.file,
                       f"{year} 年没有经主要负责人批准的年度安全培训计划（plans/{year}.toml）{late}",
                       f"no safety-training plan for {year} approved by the principal (plans/{year}.toml){late_en}",
                       period=str(year), citation=fig.citation)

@@ -89,11 +89,26 @@ def test_mentorships_drills_findings_coverage(book):
     rows = {(r[0].value, r[3].value): r for r in found.iter_rows(min_row=3)}
     assert rows[("C002", "E0004")][0].fill.fgColor.rgb.endswith("FFC7CE")  # an error: red
     assert rows[("C004", "E0001")][2].value == "警告" and rows[("C004", "E0001")][0].fill.fgColor.rgb.endswith("FFD8A8")
+    # a finding about the enterprise as a whole names it in words, not by the code `enterprise`
     cov = book["部门覆盖"]
     assert values(cov)[0][3:5] == ["2024年学时达标", "2024年学时应达标"]
     assert values(cov)[1] == ["机加车间", 3, 2, 0, 3, pytest.approx(2 / 3)]
     assert cov["F3"].number_format == "0.0%"
     assert len(cov._charts) == 1
+
+
+def test_a_finding_about_the_enterprise_names_it_in_words(make_archive, tmp_path):
+    """D004 (no drill in a half year) is about the enterprise: its 对象 is 企业, not the code `enterprise`."""
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from helpers import person
+
+    path = tmp_path / "l.xlsx"
+    write_ledger(checked(make_archive({"people/E1.toml": person()}), date(2024, 6, 30)), path)
+    rows = values(load_workbook(path)["问题清单"])[1:]
+    assert {r[3] for r in rows if r[0] == "D004"} == {"企业"} and "enterprise" not in {r[3] for r in rows}
 
 
 def test_plan_sheet_is_the_plan_against_what_was_held(book, printed):

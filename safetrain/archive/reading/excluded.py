@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...errors import SafetrainError
-from ...findings import Finding
+from ...findings import ENTERPRISE, Finding
 from .discover import display_name
 from .models import Archive
 from .spec import RECORD_KINDS, kind_of_path
@@ -46,7 +46,7 @@ def linked_out(findings: Iterable[Finding], kind: str) -> dict[str, str]:
     from .spec import kind_of_path
 
     return dict(sorted((f.file.rsplit("/", 1)[-1][:-len(".toml")], f.file) for f in findings
-                       if f.code == "A008" and f.subject == "enterprise" and f.file.endswith(".toml")
+                       if f.code == "A008" and f.subject == ENTERPRISE and f.file.endswith(".toml")
                        and kind_of_path(f.file) == kind))  # the listing's (reader._outside), not a record's
                        # own A008 of a scan missing (its subject is the record)
 

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Collection, Mapping
 
 from ...errors import SafetrainError
-from ...findings import Finding
+from ...findings import ENTERPRISE, Finding
 from .build import build
 from .cache import Entry, loads as cache_loads, signature
 from .fastread import SHARED, packer, read, unpacker
@@ -527,7 +527,7 @@ def _build(store: FileStore, prepared: list[Prepared], findings: list[Finding], 
             if p.kind != "config":
                 excluded[p.kind].add(p.id)
         elif p.problems:
-            subject = p.id or "enterprise"
+            subject = p.id or ENTERPRISE
             excluded[p.kind].add(subject)
             findings.extend(Finding("A002", p.rel, subject, q.zh, q.en, key=q.key) for q in p.problems)
             if p.kind == "config":

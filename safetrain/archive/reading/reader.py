@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from ...findings import Finding
+from ...findings import ENTERPRISE, Finding
 from .discover import MARKER
 from .spec import FOLDERS, RECORD_KINDS
 from .encodings import BOM, legacy_text
@@ -48,10 +48,10 @@ def list_files(root: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
             if base.is_symlink() and not _inside(real_root, base):
                 problems.append(_outside(folder, folder + "/"))
             elif base.is_symlink():
-                problems.append(_a001(folder, "enterprise", None, None, f"{folder} 是链接，但不指向文件夹：其中的记录无法读取",
+                problems.append(_a001(folder, ENTERPRISE, None, None, f"{folder} 是链接，但不指向文件夹：其中的记录无法读取",
                                       f"{folder} is a link to no folder: no record of it can be read"))
             elif os.path.lexists(base):
-                problems.append(_a001(folder, "enterprise", None, None, f"{folder} 应为文件夹，实际是文件：其中的记录无法读取",
+                problems.append(_a001(folder, ENTERPRISE, None, None, f"{folder} 应为文件夹，实际是文件：其中的记录无法读取",
                                       f"{folder} is a file, not a folder: no record of it can be read"))
             continue
         if base.is_symlink() and not _inside(real_root, base):  # a folder of the root itself is inside it
@@ -92,7 +92,7 @@ def _scandir(path: Path, rel: str, problems: list[Finding]) -> list[os.DirEntry]
             return sorted(it, key=lambda e: e.name)
     except OSError as exc:
         zh, en = os_reason(exc)
-        problems.append(_a001(rel + "/", "enterprise", None, None, f"无法读取文件夹：{zh}", f"cannot read the folder: {en}"))
+        problems.append(_a001(rel + "/", ENTERPRISE, None, None, f"无法读取文件夹：{zh}", f"cannot read the folder: {en}"))
         return []
 
 
@@ -119,7 +119,7 @@ def _walk(base: Path, rel_base: str, problems: list[Finding]) -> Iterator[tuple[
 
 
 def archive_inside(folder: str, rel: str) -> Finding:
-    return Finding("A002", rel + "/", "enterprise",
+    return Finding("A002", rel + "/", ENTERPRISE,
                    f"{rel}/ 是另一个档案（有自己的 safetrain.toml），不能放在 {folder}/ 中：其中的文件不作为本档案的记录读取，"
                    "工作区也不检查它；请移到档案的记录文件夹之外",
                    f"{rel}/ is another archive (it has its own safetrain.toml) and cannot be kept in {folder}/: its "
@@ -158,13 +158,13 @@ def not_read_folders(rels) -> list[Finding]:
 def _wrong_case(rel: str) -> Finding:
     stem, suffix = rel.rsplit(".", 1)
     name = stem.rsplit("/", 1)[-1]
-    return Finding("A002", rel, "enterprise",
+    return Finding("A002", rel, ENTERPRISE,
                    f"扩展名应为小写的 .toml：{rel} 不会被读取，请改名为 {name}.toml",
                    f"the extension must be .toml in lower case: {rel} is not read; rename it to {name}.toml")
 
 
 def _not_read(folder: str, rel: str) -> Finding:
-    return Finding("A002", rel + "/", "enterprise",
+    return Finding("A002", rel + "/", ENTERPRISE,
                    f"{folder}/ 下不能有子文件夹：{rel}/ 中的 .toml 文件不会被读取，请移到 {folder}/ 中",
                    f"{folder}/ has no sub-folders: the .toml files in {rel}/ are not read; move them into {folder}/")
 
@@ -173,7 +173,7 @@ def _outside(rel: str, shown: str) -> Finding:
     return Finding(
         "A008",
         rel,
-        "enterprise",
+        ENTERPRISE,
         f"{shown} 是指向档案之外的符号链接，已跳过",
         f"{shown} is a symbolic link that leaves the archive; skipped",
     )
@@ -213,7 +213,7 @@ def unreadable(kind: str, rel: str, exc: OSError) -> Finding:
     if isinstance(exc, LeavesArchive):
         return _outside(rel, rel)
     zh, en = os_reason(exc)
-    return _a001(rel, stem_of(kind, rel) or "enterprise", None, None, f"无法读取文件：{zh}", f"cannot read the file: {en}")
+    return _a001(rel, stem_of(kind, rel) or ENTERPRISE, None, None, f"无法读取文件：{zh}", f"cannot read the file: {en}")
 
 
 def parse_file(kind: str, rel: str, raw: bytes, size: int,
@@ -222,7 +222,7 @@ def parse_file(kind: str, rel: str, raw: bytes, size: int,
     whole size: `raw` may stop after MAX_FILE_BYTES); an A001 when they are not
     UTF-8 TOML. `loads` is tomlparse.loader(), resolved once by the caller."""
     stem = stem_of(kind, rel)
-    subject = stem or "enterprise"
+    subject = stem or ENTERPRISE
     if size > MAX_FILE_BYTES:
         return _a001(rel, subject, 1, 1,
                      f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）",

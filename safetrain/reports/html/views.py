@@ -170,7 +170,7 @@ def plan_table(plan: dict, lang: str, name_of: Callable[[str], str]) -> dict:
 def finding_row(x: Finding, lang: str, links: Links, people) -> dict:
     return {"code": x.code, "severity": x.severity, "severity_text": t(x.severity, lang), "message": x.message(lang),
             "where": f"{x.file}:{x.line}" if x.line else x.file,
-            "subject": t("enterprise", lang) if x.subject == "enterprise" else x.subject,  # the whole archive
+            "subject": fmt.subject(x.subject, lang),
             "subject_href": links.person(x.subject) if x.subject in people else None,
             "period": x.period or "", "citation": x.cited(lang), "rule_href": links.rule(x.code)}
 
