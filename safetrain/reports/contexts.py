@@ -17,7 +17,7 @@ from ..rules import certstatus as cs
 from ..rules.annual import manager_initial
 from ..rules.context import credits_by
 from ..rules.mentorship import apprenticeship_minimum
-from ..rules.prejob import passed_pre_job
+from ..rules.prejob import before_post, passed_pre_job
 from . import fmt
 from .facts import Facts
 
@@ -99,9 +99,18 @@ def trainings(f: Facts, p: Person) -> list[dict]:
             "session": s.id, "date": fmt.days(s.start, s.end), "title": s.title,
             "type": label(SESSION_TYPE, s.type), "level": label(LEVEL, s.level) or fmt.DASH,
             "hours": fmt.num(s.hours), "credited": fmt.num(s.credited_hours(a)),
-            "score": fmt.num(a.score), "result": result_of(s, a),
+            "score": fmt.num(a.score), "result": result_of(s, a) + _after_post(s, p),
         })
     return rows
+
+
+#: a pre-job session that ended after the person's first day on the post, as the documents mark it
+AFTER_POST = "（上岗后，不计入岗前学时）"
+
+
+def _after_post(s: Session, p: Person) -> str:
+    """AFTER_POST for a pre-job session P001–P003 do not count (it ended after `on_post`), else ""."""
+    return AFTER_POST if s.type == "pre_job" and not before_post(s, p) else ""
 
 
 def yearly(f: Facts, p: Person) -> list[dict]:
@@ -152,7 +161,9 @@ def pre_job_phrase(f: Facts, p: Person, hours: float, need: float) -> str:
         got, initial, deadline = manager_initial(f.ctx, p)
         return (f"主要负责人/安全管理人员初次安全培训：至 {fmt.day(deadline)} 计入 {fmt.num(got)} 学时"
                 f"（要求不少于 {fmt.num(initial)} 学时）")
-    return f"计入 {fmt.num(hours)} 学时（要求不少于 {fmt.num(need)} 学时）"
+    later = round(f.ctx.credited(p.id, types={"pre_job"}) - hours, 6)
+    after = f"；{fmt.day(p.on_post)} 上岗后的岗前培训 {fmt.num(later)} 学时不计入" if later > 0 else ""
+    return f"计入 {fmt.num(hours)} 学时（要求不少于 {fmt.num(need)} 学时）{after}"
 
 
 def years_counted(p: Person) -> str:
@@ -181,18 +192,19 @@ def person_context(f: Facts, pid: str) -> dict:
 
 
 # -- the three-level card (三级安全教育卡) --------------------------------------
-def _level(f: Facts, pid: str, level: str, passed_all: list) -> dict:
+def _level(f: Facts, p: Person, level: str, passed_all: list) -> dict:
     """One level of the card: its sessions one by one (a failed one and its retake are two, each
     with its dates and its score and result), and the level's result as P003 judges it: passed
-    when one of them was passed by the first day on the post."""
-    rows = sorted(((s, a) for s, a in f.ctx.sessions_of(pid) if s.type == "pre_job" and s.level == level),
+    when one of them was passed by the first day on the post (one ended later is marked so)."""
+    rows = sorted(((s, a) for s, a in f.ctx.sessions_of(p.id) if s.type == "pre_job" and s.level == level),
                   key=lambda sa: (sa[0].start, sa[0].id))
     if not rows:
         return {"label": label(LEVEL, level), "dates": "", "hours": "", "content": "", "instructor": "",
                 "score": "", "result": "", "grade": ""}
     passed = [(s, a) for s, a in passed_all if s.level == level]
     score = "、".join(fmt.num(a.score) for _, a in rows if a.score is not None)
-    result = result_of(*passed[0]) if passed else "、".join(dict.fromkeys(result_of(s, a) for s, a in rows))
+    result = result_of(*passed[0]) if passed else \
+        "、".join(dict.fromkeys(result_of(s, a) + _after_post(s, p) for s, a in rows))
     return {
         "label": label(LEVEL, level),
         "dates": "；".join(fmt.days(s.start, s.end) for s, _ in rows),
@@ -201,7 +213,8 @@ def _level(f: Facts, pid: str, level: str, passed_all: list) -> dict:
         "instructor": "、".join(dict.fromkeys(s.instructor for s, _ in rows)),
         "score": score, "result": result,
         # 考核成绩: each session's score and result (the result alone where there is no score)
-        "grade": "；".join(" ".join(x for x in (fmt.num(a.score), result_of(s, a)) if x) for s, a in rows),
+        "grade": "；".join(" ".join(x for x in (fmt.num(a.score), result_of(s, a)) if x) + _after_post(s, p)
+                          for s, a in rows),
     }
 
 
@@ -214,7 +227,7 @@ def _content(s: Session) -> str:
 def card_context(f: Facts, pid: str) -> dict:
     p = f.archive.people[pid]
     passed_all = passed_pre_job(f.ctx, p)  # P003's: passed by the first day on the post
-    levels = {lv: _level(f, pid, lv, passed_all) for lv in LEVEL}
+    levels = {lv: _level(f, p, lv, passed_all) for lv in LEVEL}
     done = f.ctx.credited(pid, end=p.on_post, types={"pre_job"})  # P002's measure: ended by the first day on the post
     need = float(f.figure("pre_job_hours").value)
     three_level = f.ctx.in_group("three_level")  # P003: the levels are required in these industries only

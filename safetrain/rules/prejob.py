@@ -24,10 +24,16 @@ THREE_LEVELS = ("company", "workshop", "team")  # 培训规定 第十二条, in 
 TRANSFER_LEVELS = ("workshop", "team")  # 培训规定 第十七条: 重新进行车间（工段、区队）级和班组级的安全培训
 
 
+def before_post(s: Session, p: Person) -> bool:
+    """Whether session `s` ended on or before `p`'s first day on the post (that day included):
+    the pre-job training P001–P003 count; one ended later is after the start, and counts not."""
+    return s.end.date() <= p.on_post
+
+
 def passed_pre_job(ctx: Context, p: Person) -> list[tuple[Session, Attendance]]:
     """The person's passed pre_job sessions that ended on or before on_post (that day included)."""
     return [(s, a) for s, a in ctx.sessions_of(p.id)
-            if s.type == "pre_job" and s.end.date() <= p.on_post and s.passed(a)]
+            if s.type == "pre_job" and before_post(s, p) and s.passed(a)]
 
 
 def _levels(levels, lang: str = "zh") -> str:

@@ -318,6 +318,36 @@ def test_a_card_lists_a_failed_session_and_its_retake_one_by_one(make_archive, t
     assert "三级安全教育完成，准予上岗" in text and "三级安全教育未完成" not in text
 
 
+def test_a_level_taken_after_the_first_day_on_the_post_is_marked_so(make_archive, tmp_path):
+    """Three levels of 8 hours, each passed, the team level the day after on_post: the card and
+    the person file printed all three 合格 beside "计入 16 学时 … 未完成" with no word why; now the
+    late one is marked 上岗后 and the sum says its hours are not counted (P003 reports it)."""
+    from helpers import person, session
+
+    def level(lv, day):
+        return session('{ person = "E1", score = 80 }', level=f'"{lv}"', start=f"{day}T08:00:00",
+                       end=f"{day}T17:00:00")
+
+    root = make_archive({
+        "people/E1.toml": person(hired="2023-07-03", on_post="2023-07-05"),
+        "sessions/c.toml": level("company", "2023-07-03"), "sessions/w.toml": level("workshop", "2023-07-04"),
+        "sessions/t.toml": level("team", "2023-07-06"),
+    })
+    result = checked(root, date(2024, 6, 30))
+    assert "P003" in {f.code for f in result.findings}
+    card = docx_text(one(result, "card", "E1", tmp_path))
+    assert card.count("80 合格") == 3 and card.count("上岗后，不计入岗前学时") == 1
+    assert "计入 16 学时（要求不少于 24 学时）；2023-07-05 上岗后的岗前培训 8 学时不计入" in card
+    assert "三级安全教育未完成" in card
+    from docx import Document
+
+    path = one(result, "person", "E1", tmp_path)
+    rows = [[c.text for c in r.cells] for t in Document(path).tables for r in t.rows]
+    marked = [r for r in rows if any("上岗后，不计入岗前学时" in c for c in r)]
+    assert len(marked) == 1 and "2023-07-06" in " ".join(marked[0]), rows
+    assert "；2023-07-05 上岗后的岗前培训 8 学时不计入" in docx_text(path)
+
+
 def test_a_score_just_below_the_pass_mark_is_printed_as_it_is(make_archive, tmp_path):
     """59.996 against a pass mark of 60 printed as "60 不合格" (two places, rounded): the score as
     the rules compare it, so the printed score, pass mark and result agree."""
