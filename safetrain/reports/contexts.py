@@ -269,6 +269,18 @@ def session_head(f: Facts, s: Session) -> dict:
 NOT_ENDED = "未结束"
 
 
+def plan_session(row: dict, lang: str = "zh") -> str:
+    """The session that carried out a plan item (a row of summary.plan_summary) as the documents
+    name it: its id, marked 未结束 when it was still running on their date (the plan counts a
+    session from its start, ARCHIVE-FORMAT; the register's and the ledger's 培训台账 list it once
+    it has ended, so the mark says why it is not there yet)."""
+    if not row["session"]:
+        return ""
+    if row["ended"]:
+        return row["session"]
+    return f"{row['session']}（{NOT_ENDED}）" if lang != "en" else f"{row['session']} (not ended)"
+
+
 def _attendee(f: Facts, s: Session, a: Attendance, n: int, credit: float | None) -> dict:
     return {"n": str(n), "id": a.person, "name": f.name_of(a.person),
             "department": f.department_on(a.person, s.start.date()), "score": fmt.num(a.score),

@@ -19,7 +19,7 @@ from ..rules import certstatus as cs
 from ..rules.context import held_by
 from ..rules.planstatus import MISSED, OPEN, STATE_LABELS
 from . import fmt
-from .contexts import CERT_STATE, contract_of, provider_of
+from .contexts import CERT_STATE, contract_of, plan_session, provider_of
 from .facts import Facts
 
 #: column kinds: how the writer formats a cell
@@ -203,7 +203,7 @@ def plans_sheet(f: Facts) -> Sheet:
         approved = date.fromisoformat(plan["approved"])
         for r in plan["rows"]:
             sheet.rows.append([plan["year"], approved, r["n"], r["title"], label(SESSION_TYPE, r["type"]), r["month"],
-                               fmt.text(r["audience"]), r["hours"], STATE_LABELS[r["state"]][0], r["session"],
+                               fmt.text(r["audience"]), r["hours"], STATE_LABELS[r["state"]][0], plan_session(r) or None,
                                date.fromisoformat(r["held"]) if r["held"] else None])
             sheet.fills.append(RED if r["state"] == MISSED else ORANGE if r["state"] == OPEN else None)
     return sheet

@@ -13,7 +13,7 @@ from ..findings import severity_label
 from ..rules import RULES
 from ..rules.context import held_by
 from . import fmt
-from .contexts import base, contract_of, provider_of
+from .contexts import base, contract_of, plan_session, provider_of
 from .facts import Facts
 from .summary import archive_summary
 
@@ -119,7 +119,7 @@ def plan(f: Facts) -> dict:
     by = f"，批准人 {f.name_of(p['approved_by'])}（{p['approved_by']}）" if p["approved_by"] else ""
     rows = [{"n": str(r["n"]), "title": r["title"], "type": label(SESSION_TYPE, r["type"]), "month": f"{r['month']}月",
              "audience": fmt.text(r["audience"]) or fmt.DASH, "hours": fmt.num(r["hours"]) or fmt.DASH,
-             "state": STATE_LABELS[r["state"]][0], "session": r["session"] or "", "held": r["held"] or ""}
+             "state": STATE_LABELS[r["state"]][0], "session": plan_session(r), "held": r["held"] or ""}
             for r in p["rows"]]
     return {"caption": f"{p['year']} 年度计划于 {fmt.day_zh(date.fromisoformat(p['approved']))} 批准{by}；"
                        f"截至 {fmt.day_zh(f.as_of)}，到期的 {p['due']} 项中已实施 {p['done']} 项。", "rows": rows}

@@ -12,7 +12,7 @@ from ..archive.reading.gbcodes import masked_value
 from ..archive.reading.models import Person
 from ..findings import summarize
 from ..rules.certstatus import SUPERSEDED
-from ..rules.context import Context, held_by
+from ..rules.context import Context, credits_by, held_by
 from ..dates import add_months
 from ..rules.periods import period_label
 from ..rules.annual import year_hours
@@ -70,7 +70,9 @@ def plan_summary(result: Result, year: int | None = None) -> dict:
         s = it.session
         rows.append({"n": n, "title": shown(it.item.title), "type": it.item.type, "month": it.item.month,
                      "audience": shown(it.item.audience), "hours": it.item.hours, "state": it.state,
-                     "session": s.id if s else None, "held": s.start.date().isoformat() if s else None})
+                     "session": s.id if s else None, "held": s.start.date().isoformat() if s else None,
+                     # the plan counts a session from its start; one still running on as_of has not ended
+                     "ended": credits_by(s, as_of) if s else None})
     p = st.plan
     return {"year": year, "approved": p.approved.isoformat(), "approved_by": p.approved_by, "budget": p.budget,
             "items": len(st.items), "due": st.due, "done": st.done, "percent": percent(st.done, st.due),

@@ -133,6 +133,37 @@ def test_plan_sheet_is_the_plan_against_what_was_held(book, printed):
     assert (plan["items"], plan["due"], plan["done"], plan["percent"]) == (4, 3, 1, 33.3)
 
 
+def test_a_plan_item_carried_out_by_a_session_still_running_says_so(make_archive, tmp_path):
+    """ARCHIVE-FORMAT counts a session for the plan from its start; the 培训台账 of the ledger and
+    the register list it once it has ended: the plan's row marks it 未结束, so an inspector does
+    not look for it in vain."""
+    from datetime import date
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from helpers import person, plan, session
+    from safetrain.reports.render import render_documents
+
+    root = make_archive({
+        "people/E1.toml": person(hired="2023-01-03"),
+        "sessions/run.toml": session(type='"refresher"', level=None, start="2024-06-29T08:00:00",
+                                     end="2024-07-02T17:00:00", hours="16"),
+        "plans/2024.toml": plan(items=(("refresher", 6),)),
+    })
+    result = checked(root, date(2024, 6, 30))
+    path = write_ledger(result, tmp_path / "l.xlsx")
+    book = load_workbook(path)
+    assert [r[8:10] for r in values(book["培训计划"])[1:]] == [["已实施", "run（未结束）"]]
+    assert "run" not in [r[0] for r in values(book["培训台账"])[1:]]
+    [doc] = render_documents(result, "register", [], tmp_path)
+    cells = [c.text for t in Document(doc).tables for r in t.rows for c in r.cells]
+    assert "run（未结束）\n2024-06-29" in cells
+    ended = checked(root, date(2024, 7, 2))  # the day it ended: held, and named plainly
+    path = write_ledger(ended, tmp_path / "later.xlsx")
+    assert [r[8:10] for r in values(load_workbook(path)["培训计划"])[1:]] == [["已实施", "run"]]
+
+
 def test_plan_sheet_marks_items_not_held_in_a_past_year(make_archive, tmp_path):
     from openpyxl import load_workbook
     from printing import FILES

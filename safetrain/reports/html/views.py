@@ -23,7 +23,7 @@ from ...rules import certstatus as cs
 from ...rules.periods import period_label
 from ...rules.planstatus import STATE_LABELS
 from .. import fmt
-from ..contexts import result_of
+from ..contexts import plan_session, result_of
 from ..expiring import due_states
 from ..facts import Facts
 from ..matrix import CURRENT, EXPIRED, EXPIRING, MISSING, NA, Requirements, cell_shown, shown_columns
@@ -162,7 +162,7 @@ def plan_table(plan: dict, lang: str, name_of: Callable[[str], str]) -> dict:
     rows = [{"n": r["n"], "title": r["title"], "type": label(SESSION_TYPE, r["type"], lang), "month": r["month"],
              "audience": r["audience"] or "—", "hours": fmt.num(r["hours"]) if r["hours"] is not None else "—",
              "state": r["state"], "state_text": STATE_LABELS[r["state"]][1 if lang == "en" else 0],
-             "session": r["session"] or "", "held": r["held"] or ""} for r in plan["rows"]]
+             "session": plan_session(r, lang), "held": r["held"] or ""} for r in plan["rows"]]
     return {"caption": t("plan_approved", lang, year=plan["year"], approved=plan["approved"], by=by, budget=budget),
             "rows": rows}
 
