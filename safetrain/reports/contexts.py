@@ -50,7 +50,13 @@ def contract_of(s: Session) -> str:
 
 
 def cert_state_text(st: cs.CertState) -> str:
+    """The state as the person's file prints it, with the days left or past; a review's with the
+    day it falls or fell due (the table's 有效期至 column gives the expiry's)."""
     text = CERT_STATE[st.state]
+    if st.state == cs.REVIEW_DUE:
+        return f"{text}（应于 {fmt.day(st.due)} 复审，剩{st.days_left}天）"
+    if st.state == cs.REVIEW_OVERDUE:
+        return f"{text}（应于 {fmt.day(st.due)} 复审，逾期{-st.days_left}天）"
     if st.state in (cs.EXPIRING, cs.REVIEW_DUE):
         return f"{text}（剩{st.days_left}天）"
     if st.state in (cs.EXPIRED, cs.REVIEW_OVERDUE):

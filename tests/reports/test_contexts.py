@@ -87,6 +87,23 @@ def test_person_context(printed):
     assert ctx["enterprise"] == "宁夏测试机械有限公司" and ctx["printed"] == "2024年6月30日"
 
 
+def test_a_review_state_names_the_day_the_review_falls_due(make_archive):
+    """复审逾期 with the days alone left an inspector without the day it fell due (the ledger
+    has it): the person's file says it, for a review due soon too."""
+    from helpers import certificate, person
+
+    root = make_archive({
+        "people/E1.toml": person(roles='["special_operator"]', extra=certificate(issued="2018-03-01", expires="2024-07-15")),
+        "people/E2.toml": person("李梅", roles='["special_operator"]',
+                                 extra=certificate(number="T2", issued="2021-08-01", expires="2027-07-31")),
+    })
+    facts = Facts(checked(root, date(2024, 6, 30)))
+    [late] = person_context(facts, "E1")["certificates"]
+    assert late["state"] == "复审逾期（应于 2024-03-01 复审，逾期121天）", late
+    [soon] = person_context(facts, "E2")["certificates"]
+    assert soon["state"] == "待复审（应于 2024-08-01 复审，剩32天）", soon
+
+
 def test_id_numbers_unmasked_only_when_the_archive_says_so(make_archive):
     from printing import FILES
     from helpers import config
