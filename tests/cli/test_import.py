@@ -278,7 +278,10 @@ def test_roster_update_takes_a_new_name_only_with_the_id_number_on_file(make_arc
     path = xlsx(tmp_path / "r.xlsx", [["E1", "张冒名", None, "机加车间", None, "车工", "正式工", "2023-07-03"],
                                       ["E2", "李美", None, "机加车间", None, "车工", "正式工", "2023-07-03"]])
     r = run("import", "roster", path, "--update", "-a", archive)
-    assert r.exit_code == 1 and "工号 E1 在档案中是 张三，表中是 张冒名，未更新" in r.output and "工号 E2 在档案中是 李梅" in r.output
+    assert r.exit_code == 1, r.output
+    assert (f"{path} 第 2 行 工号（A列）：工号 E1 在档案中是 张三（身份证号 {mask_id_number(GOOD)}），表中姓名（B列）为 张冒名：不是同一人，"
+            "本行未导入；如此工号已另给他人，请换一个工号；如确为此人改名，请在表中填写其档案中的身份证号，再用 --update 导入") in r.output
+    assert "工号 E2 在档案中是 李梅，表中姓名（B列）为 李美：不是同一人" in r.output
     assert 'name = "张三"' in (archive / "people/E1.toml").read_text("utf-8")
     checked = xlsx(tmp_path / "c.xlsx", [["E1", "张珊", GOOD, "机加车间", None, "车工", "正式工", "2023-07-03"]])
     r = run("import", "roster", checked, "--update", "-a", archive)
@@ -760,3 +763,39 @@ def test_attendance_a_result_column_of_1_and_0_typed_as_text_is_yes_or_no(with_s
     text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
     assert '{ person = "E3", passed = true }' in text and '{ person = "E5", passed = false }' in text
     assert '{ person = "E4", passed = true }' in text
+
+
+def test_a_roster_id_that_is_someone_else_on_file_is_an_error_not_a_skip(make_archive, tmp_path):
+    """January's roster numbered 李四 2 by 序号; March's gives 序号 2 to 王五 (李四 left the list).
+    The row was 跳过 2：已存在 with exit 0, 王五 lost without a word: it is an error naming both,
+    the ID numbers masked, with or without --update, and nothing is written for it."""
+    li, wang, zhang = id_number("640104", "19850512", "002"), id_number("640104", "19920101", "003"), GOOD2
+    archive = make_archive({})
+    heads = ["序号", "姓名", "身份证号", "部门", "岗位", "入职日期", "用工形式"]
+    jan = xlsx(tmp_path / "jan.xlsx", [[1, "张三", zhang, "后厨", "厨师", "2024-03-05", "正式工"],
+                                       [2, "李四", li, "后厨", "厨师", "2024-03-05", "正式工"]], headers=heads)
+    assert run("import", "roster", jan, "-a", archive, "--id-from", "序号").exit_code == 0
+    mar = xlsx(tmp_path / "mar.xlsx", [[1, "张三", zhang, "后厨", "厨师", "2024-03-05", "正式工"],
+                                       [2, "王五", wang, "前厅", "服务员", "2024-04-01", "正式工"],
+                                       [3, "赵六", None, "前厅", "服务员", "2024-04-01", "正式工"]], headers=heads)
+    before = snapshot(archive)
+    for update in ((), ("--update",)):
+        r = run("import", "roster", mar, "-a", archive, "--id-from", "序号", *update)
+        assert r.exit_code == 1, r.output
+        assert (f"{mar} 第 3 行 序号（A列）：工号 2 在档案中是 李四（身份证号 {mask_id_number(li)}），表中姓名（B列）为 王五、"
+                f"身份证号（C列）为 {mask_id_number(wang)}：不是同一人，本行未导入") in r.output, r.output
+        assert "跳过 2" not in r.output and "出错 1 行" in r.output
+        assert wang not in r.output and li not in r.output
+        assert tomllib.loads((archive / "people/2.toml").read_text("utf-8"))["name"] == "李四"
+        assert tomllib.loads((archive / "people/3.toml").read_text("utf-8"))["name"] == "赵六"  # the other rows go on
+    assert changed(before, snapshot(archive)) == ["people/3.toml"]
+    english = run("import", "roster", mar, "-a", archive, "--id-from", "序号", "--lang", "en").output
+    assert (f"{mar}: row 3, 序号 (column A): id 2 is 李四 (ID number {mask_id_number(li)}) on file, but the sheet's "
+            f"姓名 (column B) says 王五 and 身份证号 (column C) says {mask_id_number(wang)}: not the same person") in english
+    # the same name with another ID number: someone else too (with --update, a correction of the number on file)
+    other = xlsx(tmp_path / "other.xlsx", [[2, "李四", wang, "后厨", "厨师", "2024-03-05", "正式工"]], headers=heads)
+    r = run("import", "roster", other, "-a", archive, "--id-from", "序号")
+    assert r.exit_code == 1 and "如档案中的身份证号有误，核对后用 --update 更正" in r.output, r.output
+    r = run("import", "roster", other, "-a", archive, "--id-from", "序号", "--update")
+    assert r.exit_code == 0, r.output
+    assert tomllib.loads((archive / "people/2.toml").read_text("utf-8"))["id_number"] == wang

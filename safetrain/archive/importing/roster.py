@@ -26,7 +26,7 @@ from ...errors import Interrupted, SafetrainError
 from ..writing.edit import EditError, Editor, SetKey
 from ..writing.inputs import InputError, coerce, id_number_text, name_text, parse_id
 from .sheets import Column, Sheet, read_sheet
-from ..reading.gbcodes import id_number_problem
+from ..reading.gbcodes import id_number_problem, mask_id_number
 from ..reading.spec import PERSON
 from ..reading.validate import Problem, validate_table
 
@@ -238,6 +238,12 @@ def _rows(ed: Editor, sheet: Sheet, report: ImportReport, made, first_row: dict[
             report.errors.extend(errors + _record_problems(sheet, row, values, errors))
             continue
         failed = len(report.errors)
+        if ed.index.has("person", pid) and not update:
+            data = ed.index.people().get(pid)
+            refusal = _someone_else(sheet, pid, data, values, update=False) if isinstance(data, dict) else None
+            if refusal is not None:
+                report.errors.append(row_error(sheet, row, *refusal))
+                continue
         if ed.index.has("person", pid):
             _update_row(ed, sheet, row, pid, values, update, report, status.get(row, ("", ""))[0] == "at_work")
         else:
@@ -395,7 +401,7 @@ def _update_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, upda
         return
     try:
         _, _, data = ed.read("person", pid)
-        refusal = _history_kept(ed, pid, data, values)
+        refusal = _history_kept(ed, sheet, pid, data, values)
         left = data.get("left")
         if refusal is None and at_work and isinstance(left, date) and left <= ed.today and "left" not in values:
             refusal = ("status", f"表中为在职，档案中 {pid} 已于 {data['left']} 离职，未更新：如确已重新入职，请核对后"
@@ -429,7 +435,7 @@ def _update_row(ed: Editor, sheet: Sheet, row: int, pid: str, values: dict, upda
 _POST_KEYS = ("department", "post", "team")
 
 
-def _history_kept(ed: Editor, pid: str, data: dict, values: dict) -> tuple[str, str, str] | None:
+def _history_kept(ed: Editor, sheet: Sheet, pid: str, data: dict, values: dict) -> tuple[str, str, str] | None:
     """A roster lists people as they are now, without the day anything changed. For a person
     with `changes` on file its department, post and team are compared with the post today (the
     latest entry): the same, nothing is written (the hiring post stays as it was); another, the
@@ -462,12 +468,37 @@ def _history_kept(ed: Editor, pid: str, data: dict, values: dict) -> tuple[str, 
     if name is not None and name == name_text(data.get("name")):  # 欧阳 丽 on file is 欧阳丽 in the sheet: the same
         del values["name"]
         name = None
-    if name is not None and name != data.get("name") and not (
-            values.get("id_number") and values.get("id_number") == data.get("id_number")):
-        return ("name", f"工号 {pid} 在档案中是 {data.get('name')}，表中是 {name}，未更新：如确为改名，请在表中填写其身份证号以便核对",
-                f"id {pid} is {data.get('name')} on file and {name} in the sheet, not updated: for a new name, give "
-                "the person's ID number in the sheet so it can be checked")
-    return None
+    return _someone_else(sheet, pid, data, values, update=True)
+
+
+def _someone_else(sheet: Sheet, pid: str, data: dict, values: dict, update: bool) -> tuple[str, str, str] | None:
+    """A row whose 工号 is a person on file with another name (and not the ID number on file to
+    show it is the same person renamed) or, without `update`, another ID number: the 工号 may
+    have been given to someone else (a 序号 of another month, a reused 工号), so the row is
+    refused, never taken for that person. (key, zh, en) of the refusal, or None. With `update`
+    a new ID number beside the name on file is a correction, written and listed."""
+    name, number = values.get("name"), values.get("id_number")
+    on_file, number_on_file = data.get("name"), data.get("id_number")
+    renamed = name is not None and name_text(name) != name_text(on_file) and not (number and number == number_on_file)
+    renumbered = not update and bool(number) and isinstance(number_on_file, str) and number != number_on_file
+    if not (renamed or renumbered):
+        return None
+    file_zh = f"{on_file}（身份证号 {mask_id_number(number_on_file)}）" if number_on_file else f"{on_file}"
+    file_en = f"{on_file} (ID number {mask_id_number(number_on_file)})" if number_on_file else f"{on_file}"
+    said = [(key, value if key == "name" else mask_id_number(value))
+            for key, value in (("name", name), ("id_number", number)) if value]
+    sheet_zh = "、".join(f"{_label(sheet, key)[0]}为 {value}" for key, value in said)
+    sheet_en = " and ".join(f"{_label(sheet, key)[1]} says {value}" for key, value in said)
+    if renamed:
+        advice = ("如确为此人改名，请在表中填写其档案中的身份证号，再用 --update 导入",
+                  "if the person changed their name, give the ID number on file in the sheet and import with --update")
+    else:
+        advice = ("如档案中的身份证号有误，核对后用 --update 更正", "if the ID number on file is wrong, check it and "
+                  "correct it with --update")
+    return ("id", f"工号 {pid} 在档案中是 {file_zh}，表中{sheet_zh}：不是同一人，本行未导入；如此工号已另给他人，"
+                  f"请换一个工号；{advice[0]}",
+            f"id {pid} is {file_en} on file, but the sheet's {sheet_en}: not the same person; this row was not "
+            f"imported; if the id was given to someone else, give them another; {advice[1]}")
 
 
 def _edit_failed(sheet: Sheet, row: int, exc: EditError, report: ImportReport) -> None:
