@@ -361,16 +361,17 @@ def test_attendance_an_id_number_in_the_id_column_is_masked(with_session, tmp_pa
 
 
 def test_roster_row_shows_every_error_at_once(archive, tmp_path):
-    """A row refused for its cells also says what its record would be refused for (a line break,
-    a direction mark), so one --dry-run shows every error of the row."""
+    """A row refused for its cells also says what its record would be refused for (a line break),
+    so one --dry-run shows every error of the row. (A direction mark, U+202E, shows nothing: the
+    sheet's reading takes it out, as every character that shows nothing.)"""
     path = tmp_path / "r.csv"
     path.write_text("工号,姓名,部门,班组,岗位,用工形式,入职日期\n"
                     'E9,王九,"后\n厨",\u202e一班,厨师,外包,2022-02-03\n', "utf-8")
     before = snapshot(archive)
     r = run("import", "roster", path, "--dry-run", "-a", archive)
     row2 = [line for line in r.output.splitlines() if "第 2 行" in line]
-    assert [line.split("：")[0].split(" 第 2 行 ")[1] for line in row2] == ["用工形式（F列）", "部门（C列）", "班组（D列）"], r.output
-    assert "含有换行" in row2[1] and "U+202E" in row2[2]
+    assert [line.split("：")[0].split(" 第 2 行 ")[1] for line in row2] == ["用工形式（F列）", "部门（C列）"], r.output
+    assert "含有换行" in row2[1]
     assert snapshot(archive) == before
 
 

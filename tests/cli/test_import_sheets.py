@@ -2,6 +2,7 @@
 footers, hidden sheets, numbers where text belongs; sign-in sheets with 85分 and 缺考."""
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -735,3 +736,35 @@ def test_two_names_of_one_field_read_the_first_listed_and_say_so(archive, tmp_pa
     assert "on_post = 2023-07-10" in (archive / "people/N01.toml").read_text("utf-8")
     assert 'department = "前厅"' in (archive / "people/N03.toml").read_text("utf-8")
     assert not (archive / "people/N02.toml").exists()
+
+
+def test_characters_that_show_nothing_are_no_part_of_a_cell_nor_of_a_name_matched(make_archive, tmp_path):
+    """王\\u200b五 (a zero-width space pasted from a chat) was written as the name and looked like 王五, and
+    attendance by name then found nobody: no cell keeps a character that shows nothing (ids, texts,
+    dates, headers), and a name on file written so by an older import matches the sheet's."""
+    import sys
+    import unicodedata
+
+    from safetrain.archive.importing.sheets import INVISIBLE
+
+    assert all(INVISIBLE.fullmatch(chr(c)) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf")
+    archive = make_archive({"people/E7.toml": person("赵\u200b六"), "sessions/2023/S1.toml": session("")})
+    roster = tmp_path / "r.csv"
+    roster.write_text("工号,姓\u200b名,部门,岗位,用工形式,入职日期\n"
+                      "E9\u200b,\u200e王\u200b五\u00ad\ufeff,机电\u2060队,电\u200c工\u200d,正式工,\u200f2024-01-02\u2060\n",
+                      "utf-8")
+    r = run("import", "roster", roster, archive)
+    assert r.exit_code == 0 and "新建 E9 王五" in r.output, r.output
+    text = (archive / "people/E9.toml").read_text("utf-8")
+    assert 'name = "王五"' in text and 'department = "机电队"' in text and 'post = "电工"' in text
+    assert "hired = 2024-01-02" in text and not INVISIBLE.search(text)
+    sheet = tmp_path / "a.csv"
+    sheet.write_text("姓名,成绩\n王五,90\n赵六,85\n", "utf-8")
+    r = run("import", "attendance", "S1", sheet, archive)
+    assert r.exit_code == 0 and "已登记 E9 王五" in r.output and "已登记 E7" in r.output, r.output
+    attendees = tomllib.loads((archive / "sessions/2023/S1.toml").read_text("utf-8"))["attendees"]
+    assert attendees == [{"person": "E9", "score": 90}, {"person": "E7", "score": 85}]
+    # a 工号 with its name: the name on file with the invisible character is the same name
+    sheet.write_text("工号,姓名,成绩\nE7,赵六,88\n", "utf-8")
+    r = run("import", "attendance", "S1", sheet, archive, "--update")
+    assert r.exit_code == 0 and "的姓名是" not in r.output, r.output

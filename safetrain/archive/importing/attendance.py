@@ -20,7 +20,7 @@ from typing import Any
 from ..writing.edit import Editor
 from ..writing.inputs import InputError, is_blank, name_text, parse_bool, parse_id, parse_number
 from ..writing.records import MAX_SCORE, assessed, attend, no_person_file, pass_mark_of, score_too_high
-from .roster import EXAMPLE_ID, ImportReport, row_error
+from .roster import EXAMPLE_ID, ImportReport, name_key, people_named, row_error
 from .sheets import read_sheet
 
 ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
@@ -325,12 +325,12 @@ def _person(ed: Editor, cells: dict) -> str:
             raise InputError(*no_person_file(pid, ed.index))
         if name is not None:
             actual = (ed.index.people().get(pid) or {}).get("name")
-            if actual is not None and name_text(actual) != name:
+            if actual is not None and name_key(actual) != name_key(name):
                 raise InputError(f"工号 {pid} 的姓名是 {actual}，不是 {name}", f"person {pid} is {actual}, not {name}")
         return pid
     if name is None:
         raise InputError("缺少工号和姓名", "neither an id nor a name is given")
-    found = ed.index.by_name(name)
+    found = people_named(ed, name)
     if not found:
         raise InputError(f"没有姓名为 {name} 的人员", f"nobody is named {name}")
     if len(found) > 1:

@@ -25,7 +25,7 @@ from typing import Any
 from ...errors import Interrupted, SafetrainError
 from ..writing.edit import EditError, Editor, SetKey
 from ..writing.inputs import InputError, coerce, id_number_text, name_text, parse_id
-from .sheets import Column, Sheet, read_sheet
+from .sheets import Column, Sheet, clean_text, read_sheet
 from ..reading.gbcodes import id_number_problem, mask_id_number
 from ..reading.spec import PERSON
 from ..reading.validate import Problem, validate_table
@@ -147,6 +147,19 @@ def _cell_value(key: str, value: Any) -> Any:
                              "the ID number ends in 000: Excel keeps 15 digits of a number and turns the last three "
                              "into 0; check the original, format the column as text and type it again")
     return coerce(PERSON.fields[key], value)
+
+
+def name_key(value: Any) -> Any:
+    """A name as the importers compare names: read as a cell is (clean_text: no invisible characters),
+    without the spaces padding Chinese characters (name_text); 王\u200b五 written by an older import is 王五."""
+    return name_text(clean_text(value))
+
+
+def people_named(ed: Editor, name: str) -> list[str]:
+    """The people of the archive named `name`, names on file and in the sheet compared by name_key."""
+    wanted = name_key(name)
+    return sorted(pid for pid, data in ed.index.people().items()
+                  if isinstance(data, dict) and isinstance(data.get("name"), str) and name_key(data["name"]) == wanted)
 
 
 def roster_headers(id_from: str | None = None) -> dict[str, tuple[str, ...]]:
@@ -307,7 +320,7 @@ class _IdMaker:
             if held:
                 return held[0]
         if not has_number and isinstance(name, str) and name.strip():  # a number nobody holds: someone new
-            same = self.ed.index.by_name(name)
+            same = people_named(self.ed, name)
             if len(same) == 1:
                 report.by_name.add(row)  # said with the row's outcome, and never a reason to change a record
                 return same[0]
@@ -479,7 +492,7 @@ def _someone_else(sheet: Sheet, pid: str, data: dict, values: dict, update: bool
     a new ID number beside the name on file is a correction, written and listed."""
     name, number = values.get("name"), values.get("id_number")
     on_file, number_on_file = data.get("name"), data.get("id_number")
-    renamed = name is not None and name_text(name) != name_text(on_file) and not (number and number == number_on_file)
+    renamed = name is not None and name_key(name) != name_key(on_file) and not (number and number == number_on_file)
     renumbered = not update and bool(number) and isinstance(number_on_file, str) and number != number_on_file
     if not (renamed or renumbered):
         return None

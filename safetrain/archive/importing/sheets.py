@@ -64,8 +64,30 @@ class Sheet:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) about the whole sheet
 
 
+#: characters that show nothing: Unicode's format characters (category Cf: the zero-width space U+200B,
+#: the BOM U+FEFF, the joiners U+200C/D, the word joiner U+2060, the marks LRM/RLM U+200E/F and the
+#: other direction controls, the soft hyphen U+00AD ...) and the blank letters (Hangul fillers,
+#: U+034F). Pasted from a web page or a chat with a name, they make 王\u200b五 look like 王五 and never
+#: match it: no cell of a sheet keeps them (tests/cli/test_import_sheets.py holds this to unicodedata's Cf)
+INVISIBLE = re.compile("[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
+                       "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+                       "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                       "\U000e0001\U000e0020-\U000e007f]")
+
+
+def clean_text(value: Any) -> Any:
+    """A cell as the importers read it: a text without the characters that show nothing (INVISIBLE)
+    and the spaces at its ends, None when nothing is left; any other value as it is. The one
+    cleanup of every cell (names, ids, dates, headers), and of names on file matched against a sheet's."""
+    if isinstance(value, str):
+        if not value.isascii():
+            value = INVISIBLE.sub("", value)
+        return value.strip() or None
+    return value
+
+
 def normalise_header(text: Any) -> str:
-    return _MARKS.sub("", str(text)).lower() if text is not None else ""
+    return _MARKS.sub("", clean_text(str(text)) or "").lower() if text is not None else ""
 
 
 def column_letter(index: int) -> str:
@@ -136,10 +158,10 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
         if _is_footer(grid[r]):
             footer.append(r + 1)
             continue
-        cells = {key: _clean(grid[r][c]) for c, key in index_of.items() if c < len(grid[r])}
+        cells = {key: clean_text(grid[r][c]) for c, key in index_of.items() if c < len(grid[r])}
         for key, others in spare.items():  # the field's other columns: where the one read is blank
             for i, text in others:
-                other = _clean(grid[r][i]) if i < len(grid[r]) else None
+                other = clean_text(grid[r][i]) if i < len(grid[r]) else None
                 if other is None:
                     continue
                 if cells.get(key) is None:
@@ -280,13 +302,6 @@ def _is_footer(row: list[Any]) -> bool:
         return False
     # (合 计: the word spaced out as some sheets write it)
     return FOOTER.match(first) is not None or FOOTER.match(re.sub(r"[ \u3000]", "", first)) is not None
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
