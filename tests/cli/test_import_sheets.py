@@ -3,6 +3,7 @@ footers, hidden sheets, numbers where text belongs; sign-in sheets with 85分 an
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -452,12 +453,12 @@ def test_a_required_column_the_sheet_lacks_is_said_once(archive, tmp_path):
     r = run("import", "roster", path, archive)
     assert r.exit_code == 1 and snapshot(archive) == before
     assert r.output.splitlines() == [
-        f"{path}：没有用工形式列（新建人员必填；表头可写作 用工形式、用工性质），8 行未导入：第 2、3、4、5、6… 行",
+        f"{path}：没有用工形式列（新建人员必填；表头可写作 用工形式、用工性质、用工类型、用工方式），8 行未导入：第 2、3、4、5、6… 行",
         "跳过 E1（第 10 行）：已存在；用 --update 更新",
         "新建 0，更新 0，跳过 1，出错 8 行"]
     en = run("import", "roster", path, archive, "--lang", "en").output.splitlines()
     assert en[0] == (f"{path}: no 用工形式 (form of employment) column (required for a new person; headed 用工形式, "
-                     "用工性质), 8 row(s) not imported: 2, 3, 4, 5, 6…")
+                     "用工性质, 用工类型, 用工方式), 8 row(s) not imported: 2, 3, 4, 5, 6…")
     assert read_sheet(xlsx(tmp_path / "k.xlsx", [], ["工号", "姓名", "科室"]), ROSTER_HEADERS, ("id", "name"),
                       known=KNOWN_EXTRA).columns["department"].header == "科室"
 
@@ -768,3 +769,20 @@ def test_characters_that_show_nothing_are_no_part_of_a_cell_nor_of_a_name_matche
     sheet.write_text("工号,姓名,成绩\nE7,赵六,88\n", "utf-8")
     r = run("import", "attendance", "S1", sheet, archive, "--update")
     assert r.exit_code == 0 and "的姓名是" not in r.output, r.output
+
+
+def test_the_header_words_hr_systems_use_are_read(archive, tmp_path, with_session):
+    """身份证 (an ID number column dropped with exit 0: 忽略的列：身份证), 员工工号, 所在班组, 岗位名称,
+    用工类型, 入厂日期 were not read."""
+    path = xlsx(tmp_path / "r.xlsx", [["E9", "王五", "640104199003070014", "后厨", "一班", "厨师", "正式工", "2024-03-05"]],
+                ["员工工号", "姓名", "身份证", "所属部门", "所在班组", "岗位名称", "用工类型", "入厂日期"])
+    r = run("import", "roster", path, archive)
+    assert r.exit_code == 0 and "忽略的列" not in r.output, r.output
+    assert tomllib.loads((archive / "people/E9.toml").read_text("utf-8")) == {
+        "name": "王五", "id_number": "640104199003070014", "employment": "formal", "department": "后厨", "team": "一班",
+        "post": "厨师", "hired": date(2024, 3, 5)}
+    for header in ("身份证号码", "证件号码", "公民身份号码", "入职时间", "到岗日期", "科室", "工种", "员工编号"):
+        assert any(header in names for names in ROSTER_HEADERS.values()), header
+    sign_in = xlsx(tmp_path / "a.xlsx", [["E1", "张三", "身份证不看", "一班", 90]], ["员工工号", "姓名", "身份证", "所在班组", "成绩"])
+    r = run("import", "attendance", "S1", sign_in, with_session, "--update")
+    assert r.exit_code == 0 and "忽略的列" not in r.output, r.output

@@ -20,12 +20,12 @@ from typing import Any
 from ..writing.edit import Editor
 from ..writing.inputs import InputError, is_blank, name_text, parse_bool, parse_id, parse_number
 from ..writing.records import MAX_SCORE, assessed, attend, no_person_file, pass_mark_of, score_too_high
-from .roster import EXAMPLE_ID, ImportReport, name_key, people_named, row_error
+from .roster import EXAMPLE_ID, ROSTER_HEADERS, ImportReport, name_key, people_named, row_error
 from .sheets import read_sheet
 
 ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
-    "person": ("工号", "人员编号", "员工编号", "编号", "职工号", "员工号", "职工编号", "工作证号"),
-    "name": ("姓名", "员工姓名", "职工姓名", "人员姓名"),
+    "person": ROSTER_HEADERS["id"],  # a person is found as the roster names them
+    "name": ROSTER_HEADERS["name"],
     "score": ("成绩", "考试成绩", "考核成绩", "分数", "得分", "考试分数"),
     "passed": ("结果", "考核结果", "考试结果", "是否合格", "考核情况"),
     "hours": ("学时", "计入学时"),
@@ -36,7 +36,7 @@ ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
     "checked_in": ("签到", "签到情况", "出勤", "出勤情况", "到课情况", "考勤"),
 }
 #: expected columns that no field reads
-KNOWN_EXTRA = ("序号", "部门", "车间", "班组", "岗位", "工种", "签到时间", "身份证号")
+KNOWN_EXTRA = ("序号", "签到时间", *(h for key in ("department", "team", "post", "id_number") for h in ROSTER_HEADERS[key]))
 #: the words a sign-in or score sheet says "did not attend" with, in 成绩, 结果, 签字, or 备注 without
 #: a score or result: anywhere in the cell (病假半天, 请假（病）, 因病请假) ...
 ABSENT = ("缺考", "缺席", "缺勤", "缺课", "旷考", "旷工", "旷课", "未参加", "未参训", "未参考", "未签到", "未到场", "未出席",
