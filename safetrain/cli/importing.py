@@ -60,24 +60,48 @@ def _rows(rows: list[int], sep: str = "、") -> str:
     return sep.join(str(r) for r in rows)
 
 
-def _sheet_notes(report, lang: str, source: str) -> None:
+class _Source:
+    """Where an import's messages point: the file, and the sheet read where the workbook has other
+    visible sheets (r14.xlsx「6月」, r14.xlsx, sheet 6月), so that a row number is never taken for a row
+    of another sheet. The one place locations are written: `zh`/`en` (for a line about the sheet),
+    `row(e)` (a row's problem: the row and the column, as the spreadsheet shows them)."""
+
+    def __init__(self, report, file: str):
+        sheet = getattr(report, "sheet", "") if getattr(report, "other_sheets", None) else ""
+        self.zh = f"{file}「{sheet}」" if sheet else f"{file}"
+        self.en = f"{file}, sheet {sheet}" if sheet else f"{file}"
+        self._en_row = f"{self.en}, " if sheet else f"{self.en}: "
+
+    def row(self, e) -> tuple[str, str]:
+        return (f"{self.zh} 第 {e.row} 行" + (f" {e.column}" if e.column else ""),
+                f"{self._en_row}row {e.row}" + (f", {e.column_en}" if e.column_en else ""))
+
+
+def _sheet_notes(report, lang: str, source: _Source) -> None:
+    others = getattr(report, "other_sheets", [])
+    if others and not getattr(report, "sheet_chosen", False):  # the first visible sheet, taken unasked: said
+        left_zh, left_en = "、".join(f"“{o}”" for o in others), ", ".join(f'"{o}"' for o in others)
+        echo(lang, f"注意：{source.zh}：工作簿有 {len(others) + 1} 张可见的工作表，读取的是“{report.sheet}”；"
+                   f"{left_zh}未读取（要导入请用 --sheet 指明）",
+             f"note: {source.en}: the workbook has {len(others) + 1} visible sheets; \"{report.sheet}\" was read, "
+             f"{left_en} not (name a sheet with --sheet to import it)", err=True)
     for zh, en in report.notes:
-        echo(lang, f"注意：{source}：{zh}", f"note: {source}: {en}", err=True)
+        echo(lang, f"注意：{source.zh}：{zh}", f"note: {source.en}: {en}", err=True)
     if report.hidden:
         echo(lang, f"注意：工作簿有隐藏的工作表 {'、'.join(report.hidden)}，未导入（已读取“{report.sheet}”；"
                    "要导入隐藏的表请用 --sheet 指明）",
              f"note: the workbook has hidden sheets {', '.join(report.hidden)}, not imported (read \"{report.sheet}\"; "
              "name a sheet with --sheet to import it)", err=True)
     if report.hidden_rows:
-        echo(lang, f"注意：{source}：隐藏（或被筛选掉）的第 {_rows(report.hidden_rows)} 行未导入；要导入请先取消隐藏或筛选",
-             f"note: {source}: hidden (or filtered out) rows {_rows(report.hidden_rows, ', ')} not imported; "
+        echo(lang, f"注意：{source.zh}：隐藏（或被筛选掉）的第 {_rows(report.hidden_rows)} 行未导入；要导入请先取消隐藏或筛选",
+             f"note: {source.en}: hidden (or filtered out) rows {_rows(report.hidden_rows, ', ')} not imported; "
              "unhide them (or clear the filter) to import them", err=True)
     if report.footer:
-        echo(lang, f"{source}：已跳过表尾（制表人、审核人、日期等）：第 {_rows(report.footer)} 行",
-             f"{source}: footer rows left out (made by, checked by, date ...): {_rows(report.footer, ', ')}")
+        echo(lang, f"{source.zh}：已跳过表尾（制表人、审核人、日期等）：第 {_rows(report.footer)} 行",
+             f"{source.en}: footer rows left out (made by, checked by, date ...): {_rows(report.footer, ', ')}")
 
 
-def _lacking(report, source: str, lang: str) -> None:
+def _lacking(report, source: _Source, lang: str) -> None:
     """A required field without a column: once for the sheet, with the headers that name it."""
     from ..archive.importing.roster import ROSTER_HEADERS
     from ..archive.reading.spec import PERSON
@@ -86,25 +110,20 @@ def _lacking(report, source: str, lang: str) -> None:
         names = ROSTER_HEADERS.get(key, (key,))
         more = "…" if len(rows) > 5 else ""
         field = PERSON.fields[key]
-        echo(lang, f"{source}：没有{names[0]}列（新建人员必填；表头可写作 {'、'.join(names[:5])}），"
+        echo(lang, f"{source.zh}：没有{names[0]}列（新建人员必填；表头可写作 {'、'.join(names[:5])}），"
                    f"{len(rows)} 行未导入：第 {_rows(rows[:5])}{more} 行",
-             f"{source}: no {names[0]} ({field.en}) column (required for a new person; headed "
+             f"{source.en}: no {names[0]} ({field.en}) column (required for a new person; headed "
              f"{', '.join(names[:5])}), {len(rows)} row(s) not imported: {_rows(rows[:5], ', ')}{more}")
 
 
-def _where(source: str, e) -> tuple[str, str]:
-    """Where a row's problem is: the file, the row and the column, as the spreadsheet shows them."""
-    return (f"{source} 第 {e.row} 行" + (f" {e.column}" if e.column else ""),
-            f"{source}: row {e.row}" + (f", {e.column_en}" if e.column_en else ""))
-
-
-def _report(report, lang: str, dry_run: bool, labels: dict, source: str, attendance: bool = False) -> None:
+def _report(report, lang: str, dry_run: bool, labels: dict, file: str, attendance: bool = False) -> None:
+    source = _Source(report, file)
     _sheet_notes(report, lang, source)
     for e in getattr(report, "doubtful", ()):  # written, but worth a look
-        where_zh, where_en = _where(source, e)
+        where_zh, where_en = source.row(e)
         echo(lang, f"注意：{where_zh}：{e.zh}", f"note: {where_en}: {e.en}")
     for e in report.errors:
-        where_zh, where_en = _where(source, e)
+        where_zh, where_en = source.row(e)
         echo(lang, f"{where_zh}：{e.zh}", f"{where_en}: {e.en}")
     _lacking(report, source, lang)
     if attendance:  # people are listed on the session, never created

@@ -786,3 +786,38 @@ def test_the_header_words_hr_systems_use_are_read(archive, tmp_path, with_sessio
     sign_in = xlsx(tmp_path / "a.xlsx", [["E1", "张三", "身份证不看", "一班", 90]], ["员工工号", "姓名", "身份证", "所在班组", "成绩"])
     r = run("import", "attendance", "S1", sign_in, with_session, "--update")
     assert r.exit_code == 0 and "忽略的列" not in r.output, r.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_workbook_of_several_visible_sheets_says_which_was_read_and_rows_name_it(archive, tmp_path, lang):
+    """A workbook with 5月 and 6月 (and a hidden 离职): 5月 was read in silence, and a row error said
+    `r14.xlsx 第 3 行`, even with --sheet 6月. The sheet read and the ones left out are said, and every
+    row's message names its sheet; a workbook of one visible sheet is told as before."""
+    heads = ["工号", "姓名", "身份证号", "部门", "岗位", "用工形式", "入职日期"]
+    book = Workbook()
+    for title, pid in (("5月", "E5"), ("6月", "E6")):
+        ws = book.active if title == "5月" else book.create_sheet(title)
+        ws.title = title
+        ws.append(heads)
+        ws.append([pid, "王五", None, "后厨", "厨师", "正式工", "2024-03-05"])
+        ws.append([pid + "1", "赵六", "123", "后厨", "厨师", "正式工", "2024-03-05"])
+    book.create_sheet("离职").sheet_state = "hidden"
+    path = tmp_path / "r14.xlsx"
+    book.save(path)
+    r = run("import", "roster", path, archive, "--lang", lang)
+    assert r.exit_code == 1
+    assert (f"注意：{path}「5月」：工作簿有 2 张可见的工作表，读取的是“5月”；“6月”未读取（要导入请用 --sheet 指明）" if lang == "zh" else
+            f'note: {path}, sheet 5月: the workbook has 2 visible sheets; "5月" was read, "6月" not (name a sheet with '
+            "--sheet to import it)") in r.output
+    assert (f"{path}「5月」 第 3 行 身份证号（C列）：" if lang == "zh" else
+            f"{path}, sheet 5月, row 3, 身份证号 (column C): ") in r.output
+    assert (archive / "people/E5.toml").is_file() and not (archive / "people/E51.toml").exists()
+    r = run("import", "roster", path, archive, "--sheet", "6月", "--lang", lang)
+    assert (f"{path}「6月」 第 3 行 身份证号（C列）：" if lang == "zh" else f"{path}, sheet 6月, row 3, 身份证号 (column C): ") \
+        in r.output
+    assert "未读取" not in r.output and "not (name a sheet" not in r.output  # named: nothing left out unasked
+    assert tomllib.loads((archive / "people/E6.toml").read_text("utf-8"))["name"] == "王五"
+    del book["6月"]
+    book.save(path)
+    r = run("import", "roster", path, archive, "--lang", lang, "--dry-run")
+    assert (f"{path} 第 3 行 身份证号（C列）：" if lang == "zh" else f"{path}: row 3, 身份证号 (column C): ") in r.output

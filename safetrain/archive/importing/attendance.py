@@ -140,8 +140,7 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
                       sheet_name: str | None = None) -> ImportReport:
     """Add the attendees of session `sid` listed in the sheet at `path`."""
     sheet = read_sheet(path, ATTENDANCE_HEADERS, ("person", "name"), sheet_name, known=KNOWN_EXTRA, as_shown=("person",))
-    report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, hidden_rows=sheet.hidden_rows, footer=sheet.footer,
-                          sheet=sheet.name, notes=list(sheet.notes))
+    report = ImportReport.of(sheet)
     _, _, data = ed.read("session", sid)
     is_assessed = assessed(data)
     pass_mark = pass_mark_of(ed, data)  # a session without its own takes the archive's

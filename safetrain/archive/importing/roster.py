@@ -94,9 +94,18 @@ class ImportReport:
     hidden_rows: list[int] = field(default_factory=list)  # hidden (filtered out) rows not read
     footer: list[int] = field(default_factory=list)  # footer rows left out
     sheet: str = ""
+    other_sheets: list[str] = field(default_factory=list)  # the workbook's other visible sheets, not read
+    sheet_chosen: bool = False  # the sheet was named (--sheet)
     #: a required field without a column in the sheet -> the rows of new people it left out (said once)
     lacking: dict[str, list[int]] = field(default_factory=dict)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) about the whole sheet
+
+    @classmethod
+    def of(cls, sheet: Sheet, **more: Any) -> "ImportReport":
+        """The report of an import of `sheet`: what the reading of the sheet says, before any row."""
+        return cls(ignored=sheet.ignored, hidden=sheet.hidden, hidden_rows=sheet.hidden_rows, footer=sheet.footer,
+                   sheet=sheet.name, notes=list(sheet.notes), other_sheets=sheet.others, sheet_chosen=sheet.chosen,
+                   **more)
 
     @property
     def failed(self) -> bool:
@@ -194,8 +203,7 @@ def import_roster(ed: Editor, path: str | Path, update: bool = False, sheet_name
             f"{path}：花名册没有工号列。用 --id-from 序号 以序号作工号，或用 --id-prefix E 自动编号（E0001、E0002…，导入前列出）",
             f"{path}: the roster has no 工号 (id) column. Use --id-from 序号 to take the ids from a column, or "
             "--id-prefix E to number people E0001, E0002, ... (listed before anything is written)")
-    report = ImportReport(ignored=sheet.ignored, hidden=sheet.hidden, hidden_rows=sheet.hidden_rows, footer=sheet.footer,
-                          sheet=sheet.name, rows=0, notes=list(sheet.notes))
+    report = ImportReport.of(sheet, rows=0)
     made = _IdMaker(ed, id_prefix) if id_prefix and "id" not in sheet.columns else None
     if id_prefix and made is None:
         col = sheet.columns["id"]

@@ -13,7 +13,7 @@ What calamine gives values only of is read beside it, as Excel shows it: an
 is reported (openpyxl finds it, only for files that hold formulas at all);
 an id's number format (000120) is applied; hidden or filtered-out rows are
 left out and said; for an .xls with xlrd, for an .ods from its content.xml. The first visible sheet is read
-unless --sheet names one; hidden sheets are named so the user knows. The
+unless --sheet names one; hidden sheets, and the other visible ones, are named so the user knows. The
 usual footer of a roster (制表人, 审核人, 制表日期, 合计 ...) is left out.
 """
 
@@ -62,6 +62,8 @@ class Sheet:
     footer: list[int] = field(default_factory=list)  # footer rows left out (制表人 ...)
     header_row: int = 1
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) about the whole sheet
+    others: list[str] = field(default_factory=list)  # the workbook's other visible sheets, not read
+    chosen: bool = False  # the sheet read was named (--sheet), not taken as the first visible one
 
 
 #: characters that show nothing: Unicode's format characters (category Cf: the zero-width space U+200B,
@@ -116,9 +118,9 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
     _not_too_large(path, suffix)
     merged: list = []
     if suffix == ".csv":
-        grid, formulas, name, hidden = _read_csv(path), {}, path.name, []
+        grid, formulas, name, hidden, others = _read_csv(path), {}, path.name, [], []
     elif suffix in WORKBOOKS:
-        grid, formulas, name, hidden, merged = _read_workbook(path, sheet)
+        grid, formulas, name, hidden, merged, others = _read_workbook(path, sheet, headers, anchors)
     else:
         raise SafetrainError(f"{path}：只能读取 .xlsx、.xls、.ods 或 .csv 文件",
                              f"{path}: only .xlsx, .xls, .ods and .csv files can be read")
@@ -183,7 +185,8 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
                     f"单元格的内容是错误值 {value}（多为复制公式结果时带出的），请在表中改正后再导入",
                     f"the cell holds the error value {value} (copied from a formula's result, most often); correct "
                     "it in the sheet and import again"))
-    return Sheet(name, columns, rows, ignored, formula_errors, hidden, hidden_rows, footer, first, notes)
+    return Sheet(name, columns, rows, ignored, formula_errors, hidden, hidden_rows, footer, first, notes, others,
+                 sheet is not None)
 
 
 def _header_row(grid: list[list[Any]], lookup: dict[str, str], anchors: tuple[str, ...]) -> int | None:
@@ -392,9 +395,12 @@ def _not_too_large(path: Path, suffix: str) -> None:
                              "keep only the sheet and rows to import")
 
 
-def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict, str, list[str], list]:
+def _read_workbook(path: Path, sheet: str | None, headers: dict[str, tuple[str, ...]],
+                   anchors: tuple[str, ...]) -> tuple[list[list[Any]], dict, str, list[str], list, list[str]]:
     """(grid from A1, formula cells without a saved result, sheet name, hidden sheet names, merged
-    ranges ((first row, first column), (last row, last column)), from 0)."""
+    ranges ((first row, first column), (last row, last column)), from 0), the other visible sheets
+    with a header row of `headers` naming one of `anchors`: records that were not read (a 说明 sheet beside
+    the roster is none)."""
     import python_calamine as calamine
 
     try:
@@ -405,8 +411,8 @@ def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict
     try:
         sheets = [m for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
         hidden = [m.name for m in sheets if m.visible != calamine.SheetVisibleEnum.Visible]
+        visible = [m.name for m in sheets if m.name not in hidden]
         if sheet is None:
-            visible = [m.name for m in sheets if m.name not in hidden]
             if not visible:
                 raise SafetrainError(f"{path}：没有可见的工作表", f"{path}: no visible sheet")
             name = visible[0]
@@ -422,10 +428,29 @@ def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[Any]], dict
         except Exception as exc:  # the sheet itself damaged (its XML cut short) in a workbook that opened
             raise SafetrainError(f"{path}：无法读取工作表“{name}”（文件已损坏）",
                                  f"{path}: cannot read the sheet \"{name}\" (the file is damaged: {exc})") from None
+        others = [v for v in visible if v != name and _has_header(book, v, headers, anchors)]
     finally:
         book.close()
     formulas = _unsaved_formulas(path, name, grid) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
-    return grid, formulas, name, [h for h in hidden if h != name], merged
+    return grid, formulas, name, [h for h in hidden if h != name], merged, others
+
+
+def _has_header(book, name: str, headers: dict[str, tuple[str, ...]], anchors: tuple[str, ...]) -> bool:
+    """Whether the sheet `name` of the open workbook has a header row of records: one naming an
+    anchor field and another (a 说明 sheet listing the headers one a row has none); a sheet that cannot
+    be read is said to have one (it may)."""
+    import itertools
+
+    lookup = {normalise_header(h): key for key, names in headers.items() for h in (key, *names)}
+    try:
+        rows = list(itertools.islice(book.get_sheet_by_name(name).iter_rows(), HEADER_SEARCH_ROWS))
+    except Exception:  # a damaged sheet beside the one read: not ours to read, but maybe records
+        return True
+    for row in rows:
+        named = {_field(v, lookup) for v in row if v != ""} - {None}
+        if len(named) > 1 and named & set(anchors):
+            return True
+    return False
 
 
 def _what_it_is(path: Path) -> tuple[str, str]:
