@@ -152,8 +152,10 @@ def _report(report, lang: str, dry_run: bool, labels: dict, file: str, attendanc
              f"skipped {pid} (row {row}): {already[1]}; use --update to change it")
     for row, pid in report.unchanged:
         echo(lang, f"{pid} 无变化", f"{pid} unchanged")
+    from ..archive.importing.attendance import UNSIGNED
+
     for row, pid in report.absent:
-        why = ("（签字栏空白）", " (no signature where others signed)") if row in getattr(report, "unsigned", ()) else ("", "")
+        why = (f"（{UNSIGNED[0]}）", f" ({UNSIGNED[1]})") if row in getattr(report, "unsigned", ()) else ("", "")
         echo(lang, f"第 {row} 行 {pid or ''}：未参加{why[0]}，未登记".replace("  ", " "),
              f"row {row} {pid or ''}: did not attend{why[1]}, not listed".replace("  ", " "))
     if report.ignored:

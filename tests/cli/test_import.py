@@ -800,3 +800,67 @@ def test_a_roster_id_that_is_someone_else_on_file_is_an_error_not_a_skip(make_ar
     r = run("import", "roster", other, "-a", archive, "--id-from", "序号", "--update")
     assert r.exit_code == 0, r.output
     assert tomllib.loads((archive / "people/2.toml").read_text("utf-8"))["id_number"] == wang
+
+
+def with_pictures(path, cells, ink=False):
+    """The workbook at `path` with a picture anchored on each of `cells` ((row, column), from 1), as
+    Excel and WPS save a signature pasted in as an image (Pillow, which openpyxl needs to add one, is
+    not at hand: the drawing part is written as Excel writes it); `ink`: as a pen's ink, in mc:AlternateContent."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+    anchors = "".join(
+        f'<xdr:twoCellAnchor><xdr:from><xdr:col>{c - 1}</xdr:col><xdr:colOff>9525</xdr:colOff><xdr:row>{r - 1}</xdr:row>'
+        f'<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>{c}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{r}'
+        '</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>'
+        + ('<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice '
+           'Requires="xdr14"><xdr14:contentPart xmlns:xdr14="http://schemas.microsoft.com/office/excel/2010/'
+           'spreadsheetDrawing" r:id="rId1"/></mc:Choice></mc:AlternateContent>' if ink else
+           f'<xdr:pic><xdr:nvPicPr><xdr:cNvPr id="{r * 100 + c}" name="签名 {r}"/><xdr:cNvPicPr/></xdr:nvPicPr>'
+           '<xdr:blipFill><a:blip r:embed="rId1"/></xdr:blipFill><xdr:spPr/></xdr:pic>')
+        + "<xdr:clientData/></xdr:twoCellAnchor>" for r, c in cells)
+    drawing = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><xdr:wsDr xmlns:xdr="{main}" '
+               'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+               f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{anchors}</xdr:wsDr>')
+    rel = '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}</Relationships>'
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        "</worksheet>", '<drawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+                        'r:id="rId9"/></worksheet>').encode()
+    parts["xl/worksheets/_rels/sheet1.xml.rels"] = rel.format(
+        '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" '
+        'Target="../drawings/drawing1.xml"/>').encode()
+    parts["xl/drawings/drawing1.xml"] = drawing.encode()
+    parts["xl/drawings/_rels/drawing1.xml.rels"] = rel.format(
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+        'Target="../media/image1.png"/>').encode()
+    parts["xl/media/image1.png"] = b"\x89PNG\r\n\x1a\n"
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Default Extension="png" ContentType="image/png"/><Override PartName="/xl/drawings/drawing1.xml" '
+                     b'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/></Types>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("ink", [False, True])
+def test_attendance_a_signature_pasted_in_as_a_picture_is_a_signature(with_session, tmp_path, ink):
+    """A handwritten signature photographed and anchored on the empty 签字 cell was read as a blank
+    signature: `第 3 行 E3：未参加（签字栏空白）`, exit 0, the person not listed. And for someone the
+    session lists already, the error read `未参加（）`: the reason is given."""
+    record = with_session / "sessions/2023/S1.toml"
+    record.write_text(record.read_text("utf-8").replace('assessment = "written"\n', 'assessment = "none"\n'), "utf-8")
+    path = with_pictures(xlsx(tmp_path / "签到表.xlsx", [["E2", "李梅", "李梅"], ["E3", "王五", None], ["E5", "赵六", None],
+                                                        ["E1", "张三", None]],
+                              headers=["工号", "姓名", "本人签名"]), [(3, 3)], ink=ink)
+    r = run("import", "attendance", "S1", path, "-a", with_session)
+    assert "已登记 E3 王五" in r.output and "E3：未参加" not in r.output, r.output
+    assert '{ person = "E3" }' in record.read_text("utf-8")
+    assert "第 4 行 E5：未参加（签字栏空白），未登记" in r.output
+    assert f"{path} 第 5 行 本人签名（C列）：E1 在表中为未参加（签字栏空白），但本期培训已登记此人" in r.output
+    en = run("import", "attendance", "S1", path, "-a", with_session, "--lang", "en", "--dry-run").output
+    assert "E1 did not attend by the sheet (no signature where others signed) but is listed" in en
+    assert "()" not in r.output + en and "（）" not in r.output

@@ -46,6 +46,8 @@ ABSENT = ("缺考", "缺席", "缺勤", "缺课", "旷考", "旷工", "旷课", 
 ABSENT_ALONE = frozenset({"未到", "缺"})
 NOT_SIGNED = frozenset({"×", "✗", "✘", "╳", "x", "否", "无", "未签", "未签字", "未签名", "未签到", "没签", "没签字", "未到"})
 _ABSENT = re.compile("|".join(ABSENT))
+#: why a row blank in a signature column others signed is an absence (zh, en)
+UNSIGNED = ("签字栏空白", "no signature where others signed")
 
 
 def _bare(value: Any) -> str:
@@ -139,7 +141,8 @@ def _result(value: Any, key: str = "score") -> dict:
 def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = False,
                       sheet_name: str | None = None) -> ImportReport:
     """Add the attendees of session `sid` listed in the sheet at `path`."""
-    sheet = read_sheet(path, ATTENDANCE_HEADERS, ("person", "name"), sheet_name, known=KNOWN_EXTRA, as_shown=("person",))
+    sheet = read_sheet(path, ATTENDANCE_HEADERS, ("person", "name"), sheet_name, known=KNOWN_EXTRA, as_shown=("person",),
+                       pictured=("signed", "checked_in"))  # a signature pasted in as a picture is one
     report = ImportReport.of(sheet)
     _, _, data = ed.read("session", sid)
     is_assessed = assessed(data)
@@ -165,10 +168,11 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
         elif pid is not None:
             first_row[pid] = row
         if isinstance(entry, Absence) and not errors and pid in listed:  # the sheet and the record disagree: say so
+            why = (entry.word, entry.word) if entry.word else UNSIGNED
             report.errors.append(row_error(
-                sheet, row, entry.key, f"{pid} 在表中为未参加（{entry.word}），但本期培训已登记此人：未改动；"
+                sheet, row, entry.key, f"{pid} 在表中为未参加（{why[0]}），但本期培训已登记此人：未改动；"
                                        "如确未参加，请从 attendees 中删除此人",
-                f"{pid} did not attend by the sheet ({entry.word}) but is listed in the session: left as it is; if "
+                f"{pid} did not attend by the sheet ({why[1]}) but is listed in the session: left as it is; if "
                 "they did not attend, remove them from its attendees"))
             continue
         if isinstance(entry, Absence) and not errors:

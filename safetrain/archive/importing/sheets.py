@@ -101,13 +101,20 @@ def column_letter(index: int) -> str:
     return letters
 
 
+#: the value of an empty cell with a picture anchored on it, in a field read with `pictured`
+PICTURE = "[图片]"
+
+
 def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: tuple[str, ...],
-               sheet: str | None = None, known: tuple[str, ...] = (), as_shown: tuple[str, ...] = ()) -> Sheet:
+               sheet: str | None = None, known: tuple[str, ...] = (), as_shown: tuple[str, ...] = (),
+               pictured: tuple[str, ...] = ()) -> Sheet:
     """The records of the sheet at `path`. `headers`: field key -> accepted headers (the key
     itself is always accepted); `anchors`: fields of which one marks the header row;
     `known`: headers of columns that are expected but read by no field (序号); `as_shown`:
     fields whose numbers are read as Excel shows them (a 工号 000123 stored as 123 with the
-    format 000000, or E0045 as 45 with "E"0000), not as the bare number."""
+    format 000000, or E0045 as 45 with "E"0000), not as the bare number; `pictured`: fields
+    whose empty cell with a picture anchored on it (a signature pasted in as an image, in an
+    .xlsx) holds PICTURE."""
     path = Path(path)
     if not path.is_file():
         if path.exists():  # a folder, a pipe, a device: there, but nothing a sheet is read from
@@ -142,6 +149,12 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
         if shown:
             _as_shown(path, name, grid, first, shown)
         concealed = _hidden_rows(path, name)
+        drawn = [c for c, key in index_of.items() if key in pictured]
+        for r, c in _pictures(path, name) if drawn else ():
+            if c in drawn and first <= r < len(grid):
+                grid[r].extend([None] * (c + 1 - len(grid[r])))
+                if grid[r][c] is None:
+                    grid[r][c] = PICTURE
     elif suffix == ".ods":  # (the reader gives no merged cells of an .ods: they come from its content.xml too)
         formulas, concealed, merged = _ods_cells(path, name, grid, first, shown)
     elif suffix == ".xls":
@@ -336,23 +349,76 @@ def _fill_merged(grid: list[list[Any]], merged: list, first: int) -> None:
                 grid[r][c0] = value
 
 
-def _hidden_rows(path: Path, name: str) -> set[int]:
-    """The row numbers of the sheet `name` hidden in an .xlsx (a filter's, or hidden by hand):
-    read from the sheet's XML (the reader gives values only)."""
+def _sheet_part(z, name: str, rid: str | None = None, rels_of: str = "xl/workbook.xml") -> str | None:
+    """The zip part of the sheet `name` of an open .xlsx (xl/worksheets/sheet1.xml), or with `rid`
+    the part that relationship of the part `rels_of` points to (a sheet's drawing)."""
     import posixpath
+    import xml.etree.ElementTree as ET
+
+    if rid is None:
+        rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+        book = ET.fromstring(z.read(rels_of))
+        rid = next((s.get(rel_ns) for s in book.iter() if s.tag.endswith("}sheet") and s.get("name") == name), None)
+    folder, file = posixpath.split(rels_of)
+    rels = ET.fromstring(z.read(posixpath.join(folder, "_rels", file + ".rels")))
+    target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+
+
+def _pictures(path: Path, name: str) -> set[tuple[int, int]]:
+    """The cells (row, column, from 0) of the .xlsx sheet `name` with a picture anchored on them (a
+    signature photographed or drawn and pasted in, or ink written with a pen): read from the
+    sheet's drawing (the reader gives values only; openpyxl needs Pillow to see pictures)."""
     import xml.etree.ElementTree as ET
     import zipfile
 
-    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    ns_r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     try:
         with zipfile.ZipFile(path) as z:
-            book = ET.fromstring(z.read("xl/workbook.xml"))
-            rid = next((s.get(rel_ns) for s in book.iter() if s.tag.endswith("}sheet") and s.get("name") == name), None)
-            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
-            if target is None:
+            part = _sheet_part(z, name)
+            if part is None:
                 return set()
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            with z.open(part) as fh:  # <drawing r:id="rId1"/> comes after the rows: the tail of the sheet
+                found = None
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    found = _DRAWING.search(tail + chunk) or found
+                    tail = chunk[-200:]
+            if found is None:
+                return set()
+            drawing = _sheet_part(z, name, found.group(1).decode(), part)
+            if drawing is None:
+                return set()
+            cells = set()
+            anchors = (e for e in ET.fromstring(z.read(drawing)).iter() if e.tag.endswith(("}twoCellAnchor", "}oneCellAnchor")))
+            for anchor in anchors:  # (inside mc:AlternateContent too: ink is written so)
+                start = next((e for e in anchor if e.tag.endswith("}from")), None)
+                shown = any(e.tag.endswith(("}pic", "}contentPart")) for e in anchor.iter())
+                if start is None or not shown:
+                    continue
+                at = {e.tag.rsplit("}", 1)[-1]: e.text for e in start}
+                cells.add((int(at["row"]), int(at["col"])))
+            return cells
+    except (KeyError, zipfile.BadZipFile, OSError, ET.ParseError, ValueError, TypeError):
+        return set()
+
+
+_DRAWING = re.compile(rb'<(?:\w+:)?drawing\b[^>]*\bid\s*=\s*["\']([^"\']+)["\']')
+
+
+def _hidden_rows(path: Path, name: str) -> set[int]:
+    """The row numbers of the sheet `name` hidden in an .xlsx (a filter's, or hidden by hand):
+    read from the sheet's XML (the reader gives values only)."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            part = _sheet_part(z, name)
+            if part is None:
+                return set()
             hidden: set[int] = set()
             with z.open(part) as fh:
                 tail = b""
