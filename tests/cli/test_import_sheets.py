@@ -821,3 +821,33 @@ def test_a_workbook_of_several_visible_sheets_says_which_was_read_and_rows_name_
     book.save(path)
     r = run("import", "roster", path, archive, "--lang", lang, "--dry-run")
     assert (f"{path} 第 3 行 身份证号（C列）：" if lang == "zh" else f"{path}: row 3, 身份证号 (column C): ") in r.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_two_namesakes_without_an_id_number_under_id_prefix_are_told_apart_by_nothing(make_archive, tmp_path, lang):
+    """Two 张伟 without 身份证号, --id-prefix E: the second was `n.csv 第 3 行 工号：工号 E0001 与第 2 行重复`
+    (the sheet has no 工号 column; in English `row 3, 工号: id E0001 repeats row 2`). It says the row was
+    taken by the name alone for the person of row 2 and asks for the ID number; English all English.
+    The same 身份证号 twice names that column."""
+    archive = make_archive({})
+    path = tmp_path / "n.csv"
+    path.write_text("姓名,部门,岗位,用工形式,入职日期\n张伟,后厨,厨师,正式工,2024-03-05\n张伟,前厅,服务员,正式工,2024-04-01\n",
+                    "utf-8")
+    for _ in range(2):  # E0001 made by the first row, then E0001 on file
+        r = run("import", "roster", path, archive, "--id-prefix", "E", "--lang", lang)
+        assert r.exit_code == 1
+        assert (f"{path} 第 3 行 姓名（A列）：没有身份证号，只凭姓名认定为第 2 行的同一人（E0001）：表中有不止一个张伟，无法区分；"
+                "请填写身份证号（或给花名册加上工号列），本行未导入" if lang == "zh" else
+                f"{path}: row 3, 姓名 (column A): no ID number, so taken by the name alone for the person of row 2 "
+                "(E0001): more than one row names 张伟 and nothing tells them apart; give the ID number (or add an id "
+                "column to the roster); this row was not imported") in r.output, r.output
+        assert "重复" not in r.output and "repeats" not in r.output
+    assert sorted(p.name for p in (archive / "people").iterdir()) == ["E0001.toml"]
+    assert tomllib.loads((archive / "people/E0001.toml").read_text("utf-8"))["department"] == "后厨"
+    twice = tmp_path / "t.csv"
+    twice.write_text("姓名,身份证号,部门,岗位,用工形式,入职日期\n李四,640104199201010039,后厨,厨师,正式工,2024-03-05\n"
+                     "李四,640104199201010039,前厅,服务员,正式工,2024-04-01\n", "utf-8")
+    r = run("import", "roster", twice, archive, "--id-prefix", "E", "--lang", lang)
+    assert (f"{twice} 第 3 行 身份证号（B列）：与第 2 行相同（同一人 E0002）：同一人列了两次？本行未导入" if lang == "zh" else
+            f"{twice}: row 3, 身份证号 (column B): the same as row 2's (one person, E0002): listed twice? this row was "
+            "not imported") in r.output, r.output

@@ -118,9 +118,9 @@ class ImportReport:
 
 def _label(sheet: Sheet, key: str) -> tuple[str, str]:
     col: Column | None = sheet.columns.get(key)
-    if col is None:
-        header = ROSTER_HEADERS.get(key, (key,))[0]
-        return header, header
+    if col is None:  # no such column (the 工号 --id-prefix makes): the field's name, English in English
+        field = PERSON.fields.get(key)
+        return ROSTER_HEADERS.get(key, (key,))[0], field.en if field is not None else key
     return f"{col.header}（{col.letter}列）", f"{col.header} (column {col.letter})"
 
 
@@ -252,8 +252,8 @@ def _rows(ed: Editor, sheet: Sheet, report: ImportReport, made, first_row: dict[
                                         "type it again"))
         if pid is not None:
             if pid in first_row:
-                errors.insert(0, row_error(sheet, row, "id", f"工号 {pid} 与第 {first_row[pid]} 行重复",
-                                           f"id {pid} repeats row {first_row[pid]}"))
+                errors.insert(0, _repeated(sheet, row, first_row[pid], pid, cells, made is not None and "id" not in
+                                           sheet.columns, row in report.by_name))
             else:
                 first_row[pid] = row
         if errors:
@@ -281,6 +281,23 @@ def _rows(ed: Editor, sheet: Sheet, report: ImportReport, made, first_row: dict[
             report.doubtful.append(row_error(sheet, row, "id_number", "末三位为 000，号码校验通过；如表格经 Excel 转存过，请核对",
                                              "ends in 000 and passes its check; if the sheet went through Excel, "
                                              "check it against the original"))
+
+
+def _repeated(sheet: Sheet, row: int, first: int, pid: str, cells: dict, made: bool, by_name: bool) -> RowError:
+    """A row whose id is the id of an earlier row. With ids made (--id-prefix) the sheet has no 工号: the
+    row was taken for the person of the earlier row by its 身份证号 (the same number twice) or, without
+    one, by its name alone (two namesakes nothing tells apart)."""
+    if made and by_name:
+        name = name_key(cells.get("name"))
+        return row_error(sheet, row, "name", f"没有身份证号，只凭姓名认定为第 {first} 行的同一人（{pid}）：表中有不止一个{name}，"
+                                             "无法区分；请填写身份证号（或给花名册加上工号列），本行未导入",
+                         f"no ID number, so taken by the name alone for the person of row {first} ({pid}): more "
+                         f"than one row names {name} and nothing tells them apart; give the ID number (or add an id "
+                         "column to the roster); this row was not imported")
+    if made:
+        return row_error(sheet, row, "id_number", f"与第 {first} 行相同（同一人 {pid}）：同一人列了两次？本行未导入",
+                         f"the same as row {first}'s (one person, {pid}): listed twice? this row was not imported")
+    return row_error(sheet, row, "id", f"工号 {pid} 与第 {first} 行重复", f"id {pid} repeats row {first}")
 
 
 def _record_problems(sheet: Sheet, row: int, values: dict, errors: list[RowError]) -> list[RowError]:
