@@ -851,3 +851,30 @@ def test_two_namesakes_without_an_id_number_under_id_prefix_are_told_apart_by_no
     assert (f"{twice} 第 3 行 身份证号（B列）：与第 2 行相同（同一人 E0002）：同一人列了两次？本行未导入" if lang == "zh" else
             f"{twice}: row 3, 身份证号 (column B): the same as row 2's (one person, E0002): listed twice? this row was "
             "not imported") in r.output, r.output
+
+
+def test_full_width_forms_and_the_ways_hr_systems_keep_excel_from_numbers(make_archive, tmp_path):
+    """Full-width ID numbers were read, full-width dates (２０２４／３／５, ２０２４－０３－０５) and ids (Ｅ０２０)
+    refused; a CSV's ="0012" and '640104… were read with the = and quotes, the apostrophe; 6.40104E+17 as a
+    CSV's text was no number Excel had cut. Dates and ids are read as ID numbers are (NFKC), the CSV's marks
+    of text are dropped, and the exponent is refused as a number cell's is."""
+    archive = make_archive({"sessions/2023/S1.toml": session("", assessment='"none"')})
+    path = tmp_path / "fw.csv"
+    path.write_text("工号,姓名,身份证号,部门,岗位,用工形式,入职日期,上岗日期\n"
+                    "Ｅ０２０,甲,=\"640104199003070014\",后厨,厨师,正式工,２０２４／３／５,２０２４－０３－０５\n"
+                    "=\"0012\",乙,'640104198505120021,后厨,厨师,正式工,'2024-03-05,\n"
+                    "E030,丙,6.40104E+17,后厨,厨师,正式工,2024-03-05,\n", "utf-8")
+    r = run("import", "roster", path, archive)
+    assert r.exit_code == 1
+    assert (f"{path} 第 4 行 身份证号（C列）：Excel 把身份证号存成了数字，后几位已丢失；请把该列设为“文本”后重新填写"
+            in r.output), r.output
+    assert "新建 E020 甲" in r.output and "新建 0012 乙" in r.output and "新建 2，更新 0，跳过 0，出错 1 行" in r.output
+    first = tomllib.loads((archive / "people/E020.toml").read_text("utf-8"))
+    assert first["id_number"] == "640104199003070014" and first["hired"] == first["on_post"] == date(2024, 3, 5)
+    second = tomllib.loads((archive / "people/0012.toml").read_text("utf-8"))
+    assert second["id_number"] == "640104198505120021" and second["hired"] == date(2024, 3, 5)
+    assert not (archive / "people/E030.toml").exists()
+    sign_in = tmp_path / "a.csv"
+    sign_in.write_text("工号,姓名,签到\nＥ０２０,甲,√\n=\"0012\",乙,√\n", "utf-8")
+    r = run("import", "attendance", "S1", sign_in, archive)
+    assert r.exit_code == 0 and "已登记 E020 甲" in r.output and "已登记 0012 乙" in r.output, r.output

@@ -21,7 +21,7 @@ from ..writing.edit import Editor
 from ..writing.inputs import InputError, is_blank, name_text, parse_bool, parse_id, parse_number
 from ..writing.records import MAX_SCORE, assessed, attend, no_person_file, pass_mark_of, score_too_high
 from .roster import EXAMPLE_ID, ROSTER_HEADERS, ImportReport, name_key, people_named, row_error
-from .sheets import read_sheet
+from .sheets import narrow, read_sheet
 
 ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
     "person": ROSTER_HEADERS["id"],  # a person is found as the roster names them
@@ -323,7 +323,7 @@ def _person(ed: Editor, cells: dict) -> str:
     raw_id, name = cells.get("person"), cells.get("name")
     name = name_text(str(name)) if not is_blank(name) else None
     if not is_blank(raw_id):
-        pid = parse_id(raw_id)
+        pid = parse_id(narrow(raw_id))
         if not ed.index.has("person", pid):
             raise InputError(*no_person_file(pid, ed.index))
         if name is not None:

@@ -16,6 +16,7 @@ so importing the same roster twice never makes anyone twice.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +26,7 @@ from typing import Any
 from ...errors import Interrupted, SafetrainError
 from ..writing.edit import EditError, Editor, SetKey
 from ..writing.inputs import InputError, coerce, id_number_text, name_text, parse_id
-from .sheets import Column, Sheet, clean_text, read_sheet
+from .sheets import EXPONENT, Column, Sheet, clean_text, narrow, read_sheet
 from ..reading.gbcodes import id_number_problem, mask_id_number
 from ..reading.spec import PERSON
 from ..reading.validate import Problem, validate_table
@@ -144,6 +145,10 @@ def _cell_value(key: str, value: Any) -> Any:
         if len(value.strip()) > limit:
             raise InputError(f"内容过长（{len(value.strip())} 字，最多 {limit} 字）",
                              f"too long ({len(value.strip())} characters, at most {limit})")
+    if PERSON.fields[key].kind in ("date", "dates", "id", "ids"):
+        value = narrow(value)
+    if key == "id_number" and isinstance(value, str) and EXPONENT.fullmatch(narrow(value)):
+        value = math.inf  # 6.40104E+17, a number Excel wrote into a CSV: its digits are gone, as a number cell's
     if key == "id_number":
         value = id_number_text(value)
     elif key == "name":
@@ -375,7 +380,7 @@ def _read_row(sheet: Sheet, row: int, cells: dict, made_ids: bool = False,
             continue
         try:
             if key == "id":
-                pid = parse_id(value) if value is not None else None
+                pid = parse_id(narrow(value)) if value is not None else None
             else:
                 typed = _cell_value(key, value)
                 if typed is not None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,17 @@ def clean_text(value: Any) -> Any:
             value = INVISIBLE.sub("", value)
         return value.strip() or None
     return value
+
+
+def narrow(value: Any) -> Any:
+    """A text cell of an id or a date with its full-width forms made ASCII (NFKC, as id_number_text
+    reads a 身份证号: ２０２４／３／５ is 2024/3/5, Ｅ０２０ is E020); any other value as it is."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) and not value.isascii() else value
+
+
+#: a number as Excel shows one too long for its column (6.40104E+17): saved so as the text of a CSV,
+#: its digits are gone
+EXPONENT = re.compile(r"\s*[+-]?\d+(?:\.\d+)?[eE][+-]?\d+\s*")
 
 
 def normalise_header(text: Any) -> str:
@@ -332,7 +344,22 @@ def _read_csv(path: Path) -> list[list[Any]]:
         raise SafetrainError(f"{path}：无法识别 CSV 的编码（请存为“CSV UTF-8”或 .xlsx）",
                              f"{path}: the CSV file's encoding is unknown (save as \"CSV UTF-8\" or .xlsx)")
     # csv reads the lines itself (newline=""): a line break inside a quoted cell stays in the cell
-    return [[v if v != "" else None for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    return [[_csv_cell(v) for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
+
+
+#: how HR systems keep Excel from making a number of a CSV cell: ="0012" (a formula giving the text),
+#: '640104198505120021 (Excel's mark of a text typed in)
+_CSV_TEXT = re.compile(r'\s*="(.*)"\s*', re.S)
+_CSV_QUOTED = re.compile(r"\s*'([0-9A-Za-z][0-9A-Za-z.\-/:]*)\s*")
+
+
+def _csv_cell(value: str) -> str | None:
+    """A CSV cell as the text it stands for: ="0012" is 0012, '0012 is 0012; empty is None."""
+    if value == "":
+        return None
+    if m := _CSV_TEXT.fullmatch(value) or _CSV_QUOTED.fullmatch(value):
+        return m.group(1).replace('""', '"')
+    return value
 
 
 def _fill_merged(grid: list[list[Any]], merged: list, first: int) -> None:
