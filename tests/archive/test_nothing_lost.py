@@ -56,7 +56,7 @@ def test_every_row_read_has_an_outcome(make_archive, tmp_path):
     from safetrain.archive.importing.roster import import_roster
     from safetrain.archive.writing.edit import editing
 
-    root = make_archive({"people/R00.toml": person()})
+    root = make_archive({"people/R00.toml": person("员工0")})  # the same person: skipped (another name is an error)
     stale_roster(tmp_path / "roster.xlsx", 4, "A1:F2")
     with editing(root) as ed:
         report = import_roster(ed, tmp_path / "roster.xlsx")
