@@ -320,3 +320,48 @@ def test_attend_takes_a_score_above_100_where_the_pass_mark_is_on_another_scale(
     r = run("attend", "S2", "E3", "--score", "150", "-a", root)
     assert r.exit_code == 0, r.output
     assert '{ person = "E3", score = 150 }' in (root / "sessions/S2.toml").read_text("utf-8")
+
+
+def _read_only(monkeypatch, *names):
+    """The files named are ones this process may not write (as chmod 444 makes them for a user; a test
+    running as root, which may write any file, cannot make one so)."""
+    from safetrain.archive.writing import atomic
+
+    real = atomic.may_write
+    monkeypatch.setattr(atomic, "may_write", lambda path: os.path.basename(path) not in names and real(path))
+
+
+@pytest.mark.parametrize("args, target", [
+    (["attend", "S1", "E3", "--score", "85", "-a"], "sessions/2023/S1.toml"),
+    (["cert", "add", "E2", "--kind", "other", "--number", "X1", "--issued", "2021-03-01", "--expires", "2027-02-28",
+      "-a"], "people/E2.toml"),
+    (["fmt", "--yes"], "sessions/2023/S1.toml"),
+])
+def test_a_record_its_user_made_read_only_is_not_rewritten(archive, monkeypatch, args, target):
+    """os.replace needs only the folder's permission: a chmod 444 record was silently replaced."""
+    (archive / "sessions/2023/S1.toml").write_text("# 第一期\n" + SESSION.replace(" = ", "=", 1), "utf-8")  # fmt has work
+    _read_only(monkeypatch, os.path.basename(target))
+    before = snapshot(archive)
+    result = run(*args, archive)
+    assert result.exit_code == 2, result.output
+    assert f"错误：无法写入 {archive / target}：没有权限" in result.output
+    assert snapshot(archive) == before
+    assert not [p for p in archive.rglob("*.tmp")]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write a read-only file")
+def test_a_read_only_record_is_refused_for_real(archive):
+    path = archive / "sessions/2023/S1.toml"
+    path.chmod(0o444)
+    before = snapshot(archive)
+    result = run("attend", "S1", "E3", "--score", "85", "--lang", "en", "-a", archive)
+    assert result.exit_code == 2, result.output
+    assert f"error: cannot write {path}: Permission denied" in result.output
+    assert snapshot(archive) == before and path.stat().st_mode & 0o777 == 0o444
+
+
+def test_a_replaced_record_keeps_its_mode(archive):
+    path = archive / "sessions/2023/S1.toml"
+    path.chmod(0o640)
+    assert run("attend", "S1", "E3", "--score", "85", "-a", archive).exit_code == 0
+    assert path.stat().st_mode & 0o777 == 0o640

@@ -14,6 +14,7 @@ files of that exact shape: a user's `.thesis.20240101.tmp` is not ours), and
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -197,6 +198,19 @@ def linked_record(rel: str) -> tuple[str, str]:
             "two differing); not written: change the file it points to")
 
 
+def may_write(path: str | os.PathLike) -> bool:
+    """Whether this process may write the file at `path` (root may write any: Unix's own answer)."""
+    return os.access(path, os.W_OK)
+
+
+def _refuse_read_only(path: Path) -> None:
+    """An existing file this process may not write (chmod 444) is `cannot_write`, never replaced:
+    os.replace asks only the folder's permission, so a record its user made read-only was
+    silently rewritten."""
+    if os.path.isfile(path) and not may_write(path):
+        raise cannot_write(path, PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+
+
 def cannot_write(path: str | os.PathLike, exc: OSError) -> SafetrainError:
     zh, en = os_reason(exc)
     return SafetrainError(f"无法写入 {path}：{zh}", f"cannot write {path}: {en}")
@@ -229,6 +243,8 @@ def replacing_together(paths: list) -> Iterator[list[Path]]:
     paths = [Path(p) for p in paths]
     with ExitStack() as stack:
         temps = []
+        for path in paths:
+            _refuse_read_only(path)
         for path in paths:
             _parent_folder(path)
             fd, name = stack.enter_context(_temporary(path))
@@ -296,6 +312,7 @@ def write_bytes(path: str | os.PathLike, data: bytes, *, durable: bool = True) -
             tmp.write_bytes(data)
         return
     path = Path(path)
+    _refuse_read_only(path)
     with _temporary(path) as (fd, name):
         try:
             with os.fdopen(fd, "wb") as fh:
