@@ -80,6 +80,6 @@ def _pair_one(archive, as_of, start, ids, fmt, write, lang, several: str = "") -
         else:
             click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    from rich.console import Console
+    from ..reports.terminal import console
 
-    print_plan(plan, lang, Console(highlight=False, soft_wrap=False), written, loaded.masks_id_numbers)
+    print_plan(plan, lang, console(highlight=False, soft_wrap=False), written, loaded.masks_id_numbers)

@@ -98,10 +98,11 @@ def _rules_text(rs, enterprise, lang) -> None:
     from ..rules import RULES
 
     table, figures = rules_table(rs, lang), figures_in_force(rs, enterprise, lang=lang)
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    from ..reports.terminal import console as stdout_console
+
+    console = stdout_console(highlight=False)
     title = rs.title_en if lang == "en" else rs.title
     where = f" · {label(INDUSTRY, enterprise.industry, lang)}" if enterprise else ""
     chain = " → ".join(rs.chain)

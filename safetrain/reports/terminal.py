@@ -5,7 +5,9 @@ read it; without colour it holds no escape codes and no trailing blanks."""
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 from typing import Iterable
 
 #: states of the views -> rich style
@@ -34,6 +36,22 @@ def to_text(*renderables, width: int = 100, color: bool = False) -> str:
     for r in renderables:
         console.print(r)
     return "".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
+
+
+def console(**options):
+    """A rich Console printing to standard output (`rules`, `pair`), `options` as rich takes them.
+    Its reader going away (`| head`) is a BrokenPipeError, as for every other output, so the
+    command line exits 141 (cli/__init__.py): rich's own handling exits 1 and says nothing, a
+    plain failure under `set -o pipefail`, and it ended a workspace's run without the command
+    line knowing why."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True  # nothing more is written to a pipe nobody reads
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    return _Console(**options)
 
 
 def _needed(console, table) -> int:

@@ -4,6 +4,7 @@ one line on standard error in the chosen language, with exit status 2."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -179,6 +180,70 @@ def test_a_reader_going_away_is_no_success(tmp_path):
     p.stdout.close()
     err = p.stderr.read()
     assert p.wait() == 141 and err == b"", err
+
+
+def _to_a_closed_pipe(*args):
+    """`safetrain ARGS | true`: the reader gone before the first line (a pipe whose reading end is
+    closed, so every write fails at once): (exit status, standard error)."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "safetrain", *map(str, args)], stdout=write,
+                              stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "100"})
+    finally:
+        os.close(write)
+    return done.returncode, done.stderr.decode("utf-8", "replace")
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_archive" / "hongshan-coal"
+
+
+@pytest.mark.parametrize("args", [
+    ["rules"], ["rules", "--format", "markdown"], ["explain", "C001"], ["schema", "--print", "person"],
+    ["check", SAMPLE, "--as-of", "2024-06-30"], ["status", SAMPLE, "--as-of", "2024-06-30"],
+    ["matrix", SAMPLE, "--as-of", "2024-06-30"], ["expiring", SAMPLE, "--as-of", "2024-06-30", "--within", "3650"],
+    ["cert", "list", SAMPLE, "--as-of", "2024-06-30"], ["pair", SAMPLE, "--as-of", "2024-06-30"],
+    ["pair", SAMPLE, "--as-of", "2024-06-30", "--format", "json"],
+])
+def test_every_command_exits_141_when_its_reader_went_away(args):
+    """`safetrain rules | head -1` and `safetrain pair … | head -1` exited 1 with nothing said (rich's own
+    handling of a broken pipe); as check they exit 141 now, and say nothing."""
+    assert _to_a_closed_pipe(*args) == (141, "")
+
+
+def test_pair_write_whose_reader_went_away_leaves_every_file_whole(make_archive, tmp_path):
+    """`safetrain pair WS --write | head -1`: the run ends at the first archive's table (141: the rest was
+    never said, the second archive never paired), and what it wrote is whole records, nothing half-made."""
+    import subprocess
+    import sys
+    import tomllib
+
+    from helpers import person
+
+    def worker(name, hired):
+        return person(name, hired=hired, department='"综采一队"', post='"采煤机司机"', employment='"contract"',
+                      underground="true")
+
+    files = {"people/M1.toml": person("李师傅", hired="2010-03-01", department='"综采一队"', post='"采煤机司机"',
+                                      post_since="2012-01-01", skill_level='"senior"'),
+             "people/A1.toml": worker("王徒弟", "2024-03-01"), "people/A2.toml": worker("孙徒弟", "2024-03-05")}
+    ws = tmp_path / "ws"
+    for name in ("a1", "b2"):
+        make_archive(dict(files), root=ws / name, industry="coal_mine")
+    p = subprocess.Popen([sys.executable, "-m", "safetrain", "pair", str(ws), "--as-of", "2024-06-30", "--write"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout.readline() == f"== {ws / 'a1'}\n".encode()
+    p.stdout.close()  # `| head -1`: gone while a1 is paired (its table, printed after its files are written, fails)
+    assert (p.wait(), p.stderr.read()) == (141, b"")
+    written = sorted(ws.rglob("mentorships/*"))
+    assert [p.relative_to(ws).as_posix() for p in written][:2] == ["a1/mentorships/A1.toml", "a1/mentorships/A2.toml"]
+    for path in written:
+        assert tomllib.loads(path.read_text("utf-8"))["mentor"] == "M1"
+    assert not [p for p in ws.rglob("*") if p.name.endswith(".tmp")]
 
 
 @pytest.mark.parametrize("args", [["--lang", "en", "check", "NOWHERE"], ["--lang", "en", "cert", "list", "NOWHERE"],
