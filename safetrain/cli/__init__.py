@@ -84,6 +84,14 @@ def _end_on_sigterm() -> None:
         pass
 
 
+def _no_current_folder() -> SafetrainError | None:
+    """The error of a run that needed the current folder (no path given, a relative one) when it
+    no longer exists; None while it does."""
+    from ..archive.reading.discover import current_folder, no_current_folder
+
+    return no_current_folder() if current_folder() is None else None
+
+
 class LazyGroup(click.Group):
     def main(self, args=None, *rest, **options):
         """The command line itself (a test passes its own `args`): a stream whose encoding cannot
@@ -158,7 +166,9 @@ class LazyGroup(click.Group):
             ctx.exit(141)
         except OSError as exc:  # a file the user named could not be read or written
             zh, en = os_reason(exc)
-            if exc.filename:
+            if isinstance(exc, FileNotFoundError) and not exc.filename and _no_current_folder():
+                err = _no_current_folder()  # os.getcwd() of a folder deleted under the shell: not the output's fault
+            elif exc.filename:
                 err = SafetrainError(f"无法读写 {exc.filename}：{zh}", f"cannot read or write {exc.filename}: {en}")
             else:  # no file named: the output itself (> /dev/full, a closed terminal)
                 err = SafetrainError(f"无法写出输出：{zh}", f"cannot write the output: {en}")

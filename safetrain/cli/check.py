@@ -67,7 +67,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
     files that changed; --no-cache reads them all.
     """
     from .. import baseline
-    from ..archive.reading.discover import named_paths
+    from ..archive.reading.discover import current_folder, named_paths
     from ..rules import RULES
     from ..rules.catalog import removed_codes
 
@@ -91,7 +91,7 @@ def check(paths, as_of, fmt, select, ignore, strict, exit_zero, ruleset, baselin
 
         target = claim_output(write_baseline, force=force, ours=baseline.written_by_safetrain)
     base_dir = Path(write_baseline).absolute().parent if write_baseline else None
-    part = functools.partial(_part, fmt, lang, known, base_dir, tuple(select), tuple(ignore), os.getcwd())
+    part = functools.partial(_part, fmt, lang, known, base_dir, tuple(select), tuple(ignore), current_folder())
     unchecked_parts: list[str] = []  # machine formats: an archive that could not be checked is in them too
     errors: list = []  # JUnit: those archives, counted as errors
 
@@ -194,7 +194,8 @@ def _staged_roots(paths, lang: str, failed) -> list:
     return _Roots(staged, missing)
 
 
-def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, ignore: tuple, cwd: str, result) -> Any:
+def _part(fmt: str, lang: str, known, base_dir: Path | None, select: tuple, ignore: tuple, cwd: str | None,
+          result) -> Any:
     """What `check` prints of one archive (in a worker process with -j): its text in
     `fmt`, its summary, what the baseline hid; with --write-baseline, its findings' keys."""
     from .. import baseline

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..api import Result
+from ..archive.reading.discover import current_folder
 from ..batches import batched
 from ..controls import terminal_line
 from ..findings import Finding, summarize
@@ -201,27 +202,29 @@ def json_pieces(results: Sequence[Result], lang: str) -> Iterator[str]:
         yield whole[cut:] + "\n"
 
 
-def _repo_path(r: Result, f: Finding, cwd: str) -> str:
+def _repo_path(r: Result, f: Finding, cwd: str | None) -> str:
     """A finding's file as the user's folder sees it: relative to `cwd` where the archive is named
-    so (discover.display_name), else its whole path."""
+    so (discover.display_name), else (or with no current folder: None) its whole path."""
     from ..archive.reading.discover import display_name
 
     root = r.archive.root
     if root is None:
         return f.file
+    if cwd is None:
+        return f"{Path(os.path.abspath(root)).as_posix()}/{f.file}"
     shown = display_name(Path(root), Path(cwd))
     if os.path.isabs(shown):
         return f"{shown}/{f.file}"
     return os.path.relpath(os.path.join(root, f.file), cwd).replace(os.sep, "/")
 
 
-def _repository_root(cwd: str) -> str:
+def _repository_root(cwd: str | None) -> str | None:
     """Where CI paths are relative to: the repository the CI job checked out (GITHUB_WORKSPACE,
     GitLab's CI_PROJECT_DIR) when the run is inside it (a step with `working-directory:`, an
     archive in a sub-folder of a monorepo: annotations still land on the lines), else `cwd`."""
     for name in ("GITHUB_WORKSPACE", "CI_PROJECT_DIR"):
         top = os.environ.get(name)
-        if top and os.path.isabs(top):
+        if top and os.path.isabs(top) and cwd is not None:
             real_top, real_cwd = os.path.realpath(top), os.path.realpath(cwd)
             if real_cwd == real_top or real_cwd.startswith(real_top.rstrip(os.sep) + os.sep):
                 return top
@@ -245,7 +248,7 @@ def as_github(results: Sequence[Result], lang: str, cwd: str | None = None) -> s
 
 def github_pieces(results: Sequence[Result], lang: str, cwd: str | None = None) -> Iterator[str]:
     """as_github piece by piece."""
-    cwd = _repository_root(cwd or os.getcwd())
+    cwd = _repository_root(cwd or current_folder())
     level = {"error": "error", "warning": "warning", "info": "notice"}
 
     def lines():
@@ -280,7 +283,7 @@ def junit_suite(r: Result, lang: str, cwd: str | None = None) -> str:
     """One archive's <testsuite>: one failing test case per finding, each of its own name (GitLab
     keeps one test case of a suite, class and name: a person's two C002 would be one), its `file`
     relative to the current folder (the repository's root in CI), as GitHub's annotations."""
-    cwd = _repository_root(cwd or os.getcwd())
+    cwd = _repository_root(cwd or current_folder())
     n = len(r.findings)
     out = [f'  <testsuite name={_attr(r.archive.name)} tests="{n or 1}" failures="{n}" errors="0">']
     if not r.findings:

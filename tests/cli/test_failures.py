@@ -246,6 +246,49 @@ def test_pair_write_whose_reader_went_away_leaves_every_file_whole(make_archive,
     assert not [p for p in ws.rglob("*") if p.name.endswith(".tmp")]
 
 
+def _in_a_deleted_folder(tmp_path, *args):
+    """`safetrain ARGS` run in a folder deleted under the shell (`mkdir gone && cd gone && rmdir ../gone`):
+    (exit status, standard output, standard error)."""
+    import subprocess
+    import sys
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    done = subprocess.run(["sh", "-c", 'cd "$1" && rmdir "$1" && shift && exec "$@"', "sh", str(gone),
+                           sys.executable, "-m", "safetrain", *map(str, args)], capture_output=True)
+    return done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "ARCHIVE", "--as-of", "2024-06-30"], ["check", "ARCHIVE", "--as-of", "2024-06-30", "--format", "github"],
+    ["check", "ARCHIVE", "--as-of", "2024-06-30", "--format", "junit"], ["status", "ARCHIVE", "--as-of", "2024-06-30"],
+    ["fmt", "--check", "ARCHIVE"], ["rules", "ARCHIVE"], ["explain", "C001", "ARCHIVE"],
+    ["ledger", "ARCHIVE", "-o", "OUT/台账.xlsx", "--as-of", "2024-06-30"],
+    ["render", "register", "-a", "ARCHIVE", "-o", "OUT/docs", "--as-of", "2024-06-30"],
+])
+def test_whole_paths_need_no_current_folder(tmp_path, args):
+    """A command given whole paths in a folder deleted under the shell said "cannot write the output:
+    No such file or directory" (an os.getcwd() it did not need, read as an output failure)."""
+    import shutil
+
+    archive = tmp_path / "archive"
+    shutil.copytree(SAMPLE, archive)
+    (tmp_path / "out").mkdir()
+    args = [str(archive) if a == "ARCHIVE" else a.replace("OUT", str(tmp_path / "out")) for a in args]
+    code, out, err = _in_a_deleted_folder(tmp_path, *args)
+    assert code in (0, 1) and err.count("错误") == 0 and out, (code, err)
+    if "github" in args:  # the files by their whole paths: there is no folder to be relative to
+        assert f"file={archive}/people/" in out
+
+
+@pytest.mark.parametrize("args", [["check", "--as-of", "2024-06-30"], ["status"], ["fmt"], ["rules"], ["schema"],
+                                  ["status", "."]])
+def test_a_command_that_needs_the_deleted_current_folder_says_so(tmp_path, args):
+    assert _in_a_deleted_folder(tmp_path, *args) == (2, "", "错误：当前文件夹已不存在：请切换到一个存在的文件夹，或写出完整路径\n")
+    assert _in_a_deleted_folder(tmp_path, *args, "--lang", "en") == (
+        2, "", "error: the current folder no longer exists: change to a folder that exists, or give whole paths\n")
+
+
 @pytest.mark.parametrize("args", [["--lang", "en", "check", "NOWHERE"], ["--lang", "en", "cert", "list", "NOWHERE"],
                                   ["cert", "--lang", "en", "list", "NOWHERE"]])
 def test_lang_is_taken_by_the_program_and_its_groups(tmp_path, monkeypatch, args):

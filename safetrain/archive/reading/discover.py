@@ -13,6 +13,23 @@ MARKER = "safetrain.toml"
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 
 
+def current_folder() -> str | None:
+    """The current folder, or None when it no longer exists (deleted under the shell: `rmdir` of
+    the folder a terminal is in). A command given whole paths needs none; where one is needed,
+    `no_current_folder()` says why it cannot go on."""
+    try:
+        return os.getcwd()
+    except FileNotFoundError:
+        return None
+
+
+def no_current_folder() -> SafetrainError:
+    """The one error of a command that needs the current folder (no path given, a relative one)
+    when it no longer exists (the system's "No such file or directory" read as an output failure)."""
+    return SafetrainError("当前文件夹已不存在：请切换到一个存在的文件夹，或写出完整路径",
+                          "the current folder no longer exists: change to a folder that exists, or give whole paths")
+
+
 def find_root(path: Path) -> Path | None:
     """The archive that contains `path` (itself or an ancestor holding safetrain.toml); `..` in
     the path is gone up, as the shell does (`../b` from inside archive a is not inside a)."""
@@ -247,7 +264,9 @@ def display_name(root: Path, cwd: Path | None = None) -> str:
     it, when cwd is inside the archive (`..` from its people/), or inside the folder holding it
     (`../../beta` from a sibling archive of a workspace): the same words on every machine a
     repository is checked out on; else the whole path."""
-    cwd = os.path.abspath(cwd or Path.cwd())
+    cwd = os.path.abspath(cwd) if cwd else current_folder()
+    if cwd is None:  # deleted under the shell: no folder to be relative to
+        return Path(root).as_posix()
     whole = os.path.abspath(root)
     try:
         common = os.path.commonpath([whole, cwd])
@@ -277,7 +296,10 @@ def named_paths(paths: Iterable[str | os.PathLike], command: str = "check") -> l
     paths = list(paths)
     if paths:
         return paths
-    if find_root(Path.cwd()) is not None:
+    here = current_folder()
+    if here is None:
+        raise no_current_folder()
+    if find_root(Path(here)) is not None:
         return ["."]
     raise SafetrainError(
         f"当前目录不在档案内：请写出要处理的档案或工作区目录，例如 safetrain {command} .（本目录下的全部档案）"
