@@ -214,6 +214,22 @@ def test_a_failed_swap_leaves_the_previous_site_and_the_user_ssnapshot(tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging or old folder left
 
 
+def test_a_full_disk_at_the_first_file_leaves_no_hidden_folder(workspace, tmp_path, monkeypatch):
+    """The hidden folder was made, its writer's mark could not be written (a full disk): the folder,
+    made before the context manager that removes it existed, was left behind (.site.new-XXXXXXXX)."""
+    real = Path.write_text
+
+    def write_text(self, *args, **kwargs):
+        if self.name == ".safetrain-writer":
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+    r = run(workspace, "-o", tmp_path / "site")
+    assert r.exit_code == 2 and f"错误：无法写入 {tmp_path / 'site'}：磁盘空间不足" in r.output, r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]
+
+
 def test_an_archive_that_fails_halfway_leaves_no_page_behind(workspace, tmp_path, monkeypatch):
     """Its pages written before the failure are not in the site: nothing outside the site's list."""
     from safetrain.reports.html import site as html_site

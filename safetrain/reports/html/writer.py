@@ -84,9 +84,15 @@ class SiteFolder:
             out.parent.mkdir(parents=True, exist_ok=True)
             _sweep(out)
             self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-            (self.folder / _WRITER).write_text(_writer(), encoding="utf-8")  # not a page: gone at finish
         except OSError as exc:
             raise cannot_write(out, exc) from None
+        try:
+            (self.folder / _WRITER).write_text(_writer(), encoding="utf-8")  # not a page: gone at finish
+        except BaseException as exc:  # a full disk, Ctrl-C: before the context manager exists, so removed here
+            shutil.rmtree(self.folder, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise cannot_write(out, exc) from None
+            raise
         self.done = False
 
     def __enter__(self) -> "SiteFolder":
