@@ -133,3 +133,50 @@ def test_init_a_sibling_named_with_dotdot_from_inside_an_archive(tmp_path, monke
     assert (tmp_path / "b" / "safetrain.toml").is_file()
     inside = run("init", "../a/people/c", *FACTS)
     assert inside.exit_code == 2 and "档案不能套在另一个档案里" in inside.output
+
+
+def _full_disk_at(monkeypatch, name):
+    """Writing a file named `name` fails as on a full disk (the folders and files before it are made)."""
+    from safetrain.archive.writing import skeleton
+
+    real = skeleton.write_new_bytes
+
+    def write_new_bytes(path, data, *args, **kwargs):
+        if path.name == name:
+            raise skeleton.cannot_write(path, OSError(28, "No space left on device"))
+        return real(path, data, *args, **kwargs)
+
+    monkeypatch.setattr(skeleton, "write_new_bytes", write_new_bytes)
+
+
+@pytest.mark.parametrize("last", ["safetrain.toml", ".gitkeep"])
+def test_init_on_a_full_disk_leaves_nothing(tmp_path, monkeypatch, last):
+    """A full disk at safetrain.toml left eight folders, .gitkeep files and a .gitignore but no archive
+    (then `check` said there was none). Now nothing of it is left, and the message says so."""
+    _full_disk_at(monkeypatch, last)
+    target = tmp_path / "new" / "acme"
+    result = run("init", target, *FACTS)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"错误：无法写入 {target}/")
+    assert result.output.endswith("：磁盘空间不足；档案未建成，没有留下任何文件\n"), result.output
+    assert list(tmp_path.iterdir()) == []
+    english = run("init", target, *FACTS, "--lang", "en")
+    assert english.output.endswith(": No space left on device; no archive was made; nothing of it was left\n")
+    monkeypatch.undo()
+    assert run("init", target, *FACTS).exit_code == 0  # and it can be made after
+
+
+def test_init_on_a_full_disk_in_an_existing_folder_keeps_what_was_there(tmp_path, monkeypatch):
+    """In a folder that existed (a repository's), only what init made goes: its folders and files,
+    the lines it added to the user's .gitignore; the folder and the user's files stay as they were."""
+    target = tmp_path / "acme"
+    (target / "people").mkdir(parents=True)
+    (target / "people/名单.txt").write_text("mine\n", "utf-8")
+    (target / ".gitignore").write_text("*.bak", "utf-8")  # no newline at its end
+    (target / "README.md").write_text("# 档案\n", "utf-8")
+    before = {p.relative_to(target).as_posix(): (p.read_bytes() if p.is_file() else None) for p in target.rglob("*")}
+    _full_disk_at(monkeypatch, "safetrain.toml")
+    result = run("init", target, *FACTS)
+    assert result.exit_code == 2 and "档案未建成，没有留下任何文件" in result.output, result.output
+    after = {p.relative_to(target).as_posix(): (p.read_bytes() if p.is_file() else None) for p in target.rglob("*")}
+    assert after == before

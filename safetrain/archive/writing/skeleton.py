@@ -6,6 +6,9 @@ key), so they say what the checker checks.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +22,8 @@ from ..reading.rulesets import builtin_names
 from ..reading.spec import CONFIG, ENTERPRISE, FILE_FOLDERS, PRINTED_FOLDER, SETTINGS
 from ..reading.spec import FOLDERS as RECORD_FOLDERS
 from ..reading.validate import validate_table
-from .atomic import TEMP_PATTERN, write_bytes, write_new_bytes
+from ...errors import SafetrainError
+from .atomic import TEMP_PATTERN, cannot_write, new_file_mode, write_bytes, write_new_bytes
 from .canonical import key_text, value_text
 from .edit import EditError, issue_problem, refused
 from .lock import LOCK_NAME
@@ -118,21 +122,100 @@ def init_archive(target: str | Path, enterprise: dict, ruleset: str | None = Non
         raise refused(MARKER, problems)
     text = config_text(data)
     assert tomllib.loads(text) == data, "safetrain.toml text does not match its data"
+    made = _Made()
+    try:
+        if target.is_dir():  # the user's folder (empty, or a repository's): filled in place, undone on failure
+            written = _fill(target, text, made)
+        else:  # made whole in a hidden folder beside it, then named: a killed run leaves no half archive
+            made.folders_up_to(target.parent)
+            build = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=target.parent))
+            made.builds.append(build)
+            os.chmod(build, new_file_mode(0o777))  # a folder as mkdir makes it (mkdtemp's is private)
+            written = _fill(build, text, _Made())
+            os.rename(build, target)  # an empty folder made meanwhile is replaced; a full one refuses
+    except BaseException as exc:
+        left = made.undo()
+        if isinstance(exc, FileExistsError):  # a file made meanwhile by somebody else: theirs, kept
+            taken = Path(exc.filename2 or exc.filename or target / MARKER)
+            raise EditError(f"{taken} 已存在，未覆盖", f"{taken} already exists; not overwritten") from None
+        if not isinstance(exc, (OSError, SafetrainError)):
+            raise  # Ctrl-C, a bug: what it made is gone all the same
+        err = exc if isinstance(exc, SafetrainError) else cannot_write(target, exc)
+        for build in made.builds:  # a file of the hidden folder said by the name it was to have
+            err = SafetrainError(err.zh.replace(str(build), str(target)), err.en.replace(str(build), str(target)))
+        kept_zh, kept_en = (("，没有留下任何文件", "; nothing of it was left") if not left else
+                            (f"；未能删除：{'、'.join(map(str, left))}", f"; could not remove: {', '.join(map(str, left))}"))
+        raise SafetrainError(f"{err.zh}；档案未建成{kept_zh}", f"{err.en}; no archive was made{kept_en}") from None
+    return Created(target, tuple(written))
+
+
+class _Made:
+    """What init made (new folders and files, the old length of a .gitignore it added lines to,
+    the hidden folder it built the archive in), undone in reverse when it fails: nothing of the
+    user's is touched."""
+
+    def __init__(self) -> None:
+        self.folders: list[Path] = []
+        self.files: list[Path] = []
+        self.grown: list[tuple[Path, int]] = []
+        self.builds: list[Path] = []
+
+    def folders_up_to(self, folder: Path) -> None:
+        """Make `folder` and the folders above it that are missing, each noted."""
+        missing = [f for f in (folder, *folder.parents) if not f.exists()]
+        for f in reversed(missing):
+            try:
+                f.mkdir()
+            except FileExistsError:  # made meanwhile by somebody else: theirs
+                continue
+            self.folders.append(f)
+
+    def undo(self) -> list[Path]:
+        """Remove what was made (a folder of a hidden build whole); what could not be removed."""
+        left = []
+        for path, length in reversed(self.grown):  # the lines added come off the end: no room needed
+            try:
+                os.truncate(path, length)
+            except OSError:
+                left.append(path)
+        for path in reversed(self.files):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                left.append(path)
+        for build in self.builds:  # all of it ours
+            shutil.rmtree(build, ignore_errors=True)
+            if build.exists():
+                left.append(build)
+        for folder in reversed(self.folders):
+            try:
+                folder.rmdir()
+            except FileNotFoundError:
+                pass
+            except OSError:  # not empty: somebody put a file in it meanwhile
+                left.append(folder)
+        return left
+
+
+def _fill(target: Path, text: str, made: _Made) -> list[str]:
+    """The folders, .gitkeep files, .gitignore and (last: it makes the folder an archive)
+    safetrain.toml of a new archive at `target`; each thing made noted in `made`. Their paths."""
     written: list[str] = []
     for folder in FOLDERS:
         path = target / folder
-        path.mkdir(parents=True, exist_ok=True)
+        made.folders_up_to(path)
         if not any(path.iterdir()):
-            write_bytes(path / ".gitkeep", b"")
+            write_new_bytes(path / ".gitkeep", b"")  # (noted once written: one that appeared meanwhile is not ours)
+            made.files.append(path / ".gitkeep")
             written.append(f"{folder}/.gitkeep")
-    if _add_gitignore(target):
+    if _add_gitignore(target, made):
         written.append(".gitignore")
-    try:
-        write_new_bytes(target / MARKER, text.encode("utf-8"))  # last: it makes the folder an archive
-    except FileExistsError:
-        raise EditError(f"{target / MARKER} 已存在，未覆盖", f"{target / MARKER} already exists; not overwritten") from None
+    write_new_bytes(target / MARKER, text.encode("utf-8"))
+    made.files.append(target / MARKER)
     written.append(MARKER)
-    return Created(target, tuple(written))
+    return written
 
 
 #: what an archive's git repository should not hold: (pattern, comment)
@@ -144,17 +227,23 @@ IGNORED = (
 )
 
 
-def _add_gitignore(target: Path) -> bool:
+def _add_gitignore(target: Path, made: _Made) -> bool:
     """Add to the archive's .gitignore each pattern of IGNORED it lacks; False when none was missing."""
     path = target / ".gitignore"
-    old = path.read_text("utf-8") if path.is_file() else ""
-    have = {line.strip() for line in old.splitlines()}
+    existed = path.is_file()
+    old = path.read_bytes() if existed else b""
+    have = {line.strip() for line in old.decode("utf-8", "replace").splitlines()}
     missing = [(pattern, note) for pattern, note in IGNORED if pattern not in have]
     if not missing:
         return False
-    sep = "" if not old or old.endswith("\n") else "\n"
-    added = "".join(f"# {note}\n{pattern}\n" for pattern, note in missing)
-    write_bytes(path, (old + sep + added).encode("utf-8"))
+    sep = b"" if not old or old.endswith(b"\n") else b"\n"
+    added = "".join(f"# {note}\n{pattern}\n" for pattern, note in missing).encode("utf-8")
+    if existed:
+        write_bytes(path, old + sep + added)
+        made.grown.append((path, len(old)))
+    else:
+        write_new_bytes(path, added)
+        made.files.append(path)
     return True
 
 
