@@ -8,7 +8,6 @@ import click
 
 from ..controls import terminal_line
 from ..errors import SafetrainError
-from ..findings import severity_label
 
 from .options import archive_option, format_option, lang_option
 
@@ -93,41 +92,10 @@ def rules(archive, ruleset, fmt, lang):
 
 
 def _rules_text(rs, enterprise, lang) -> None:
-    from ..archive.reading.codes import INDUSTRY, label
-    from ..reports.rulebook import figures_in_force, removed_line, rule_title, rules_table, status_note
-    from ..rules import RULES
+    from ..reports.rulebook import rules_text
+    from .common import terminal
 
-    table, figures = rules_table(rs, lang), figures_in_force(rs, enterprise, lang=lang)
-    from rich.table import Table
-
-    from ..reports.terminal import console as stdout_console
-
-    console = stdout_console(highlight=False)
-    title = rs.title_en if lang == "en" else rs.title
-    where = f" · {label(INDUSTRY, enterprise.industry, lang)}" if enterprise else ""
-    chain = " → ".join(rs.chain)
-    console.print(f"[bold]{rs.name}[/bold]: {title} ({chain}){where}" if lang == "en"
-                  else f"[bold]{rs.name}[/bold]：{title}（{chain}）{where}")
-    from rich.table import Column
-
-    # a status column only while some rule is not stable (rules/catalog.py)
-    en = lang == "en"
-    status = [Column("status" if en else "状态", no_wrap=True)] if any(row["status"] != "stable" for row in table) else []
-    t = Table(*(("code", "name", "title") if en else ("代码", "名称", "标题")), *status,
-              *(("severity", "on", "citation") if en else ("严重程度", "启用", "依据")))
-    for row in table:
-        shown = [status_note(row["status"], lang).strip(" （）()")] if status else []
-        t.add_row(row["code"], row["name"], rule_title(RULES[row["code"]], lang), *shown,
-                  severity_label(row["severity"], lang), "✓" if row["enabled"] else "–", row["citation"])
-    console.print(t)
-    if removed := removed_line(lang):
-        console.print(removed)
-    f = Table(*(("figure", "value", "citation") if en else ("参数", "值", "依据")),
-              title="figures in force" if en else "现行参数")
-    for fig in figures:
-        tiers = "".join(f"\n  {x['when']}: {x['value']}" for x in fig["tiers"])
-        f.add_row(fig["name"], fig["value"] + tiers, fig["citation"])
-    console.print(f)
+    click.echo(rules_text(rs, enterprise, lang, **terminal()), nl=False)
 
 
 @click.command()

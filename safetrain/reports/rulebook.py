@@ -145,6 +145,41 @@ def rule_title(rule, lang: str) -> str:
     return rule.title_en if lang == "en" else rule.title
 
 
+def rules_text(ruleset: RuleSet, enterprise: Enterprise | None, lang: str = "zh", width: int = 100,
+               color: bool = False) -> str:
+    """What `safetrain rules` prints: the rule set's line, its rules and the figures in force, as
+    tables `width` columns wide where they fit (terminal.to_text: else as wide as they need). Cells
+    wrap, never cut: a title or a citation is read whole, at any width (a narrow terminal showed
+    rows of empty cells, a piped one titles ending in …)."""
+    from rich import box
+    from rich.text import Text
+
+    from .terminal import table, to_text
+
+    rows, en = rules_table(ruleset, lang), lang == "en"
+    title = ruleset.title_en if en else ruleset.title
+    where = f" · {label(INDUSTRY, enterprise.industry, lang)}" if enterprise else ""
+    chain = " → ".join(ruleset.chain)
+    heading = Text.assemble((ruleset.name, "bold"), f": {title} ({chain}){where}" if en else f"：{title}（{chain}）{where}")
+    framed = {"box": box.HEAVY_HEAD, "pad_edge": True, "show_edge": True, "collapse_padding": False}
+    kept = {"no_wrap": True}
+    # a status column only while some rule is not stable (rules/catalog.py)
+    status = [("status" if en else "状态", kept)] if any(row["status"] != STABLE for row in rows) else []
+    t = table(("code" if en else "代码", kept), ("name" if en else "名称", kept), "title" if en else "标题", *status,
+              "severity" if en else "严重程度", "on" if en else "启用", "citation" if en else "依据", **framed)
+    for row in rows:
+        shown = [status_note(row["status"], lang).strip(" （）()")] if status else []
+        t.add_row(row["code"], row["name"], rule_title(RULES[row["code"]], lang), *shown,
+                  severity_label(row["severity"], lang), "✓" if row["enabled"] else "–", row["citation"])
+    f = table(("figure" if en else "参数", kept), *(("value", "citation") if en else ("值", "依据")),
+              title="figures in force" if en else "现行参数", **framed)
+    for fig in figures_in_force(ruleset, enterprise, lang=lang):
+        tiers = "".join(f"\n  {x['when']}: {x['value']}" for x in fig["tiers"])
+        f.add_row(fig["name"], fig["value"] + tiers, fig["citation"])
+    removed = removed_line(lang)
+    return to_text(heading, t, *([removed] if removed else []), f, width=width, color=color)
+
+
 def rules_table(ruleset: RuleSet, lang: str = "zh") -> list[dict]:
     """Every rule's row; its citation in `lang` (the JSON of `rules` keeps the Chinese)."""
     return [

@@ -75,15 +75,16 @@ def _needed(console, table) -> int:
     return total + sum(min(widest, level) for widest, _ in wrapping)
 
 
-def table(*columns):
-    """A plain table for the views: a rule under the header, no side borders.
-    A column is a name, or (name, {rich Column options}); long cells wrap,
-    never truncated, and a column is never narrower than its header's longest
+def table(*columns, **options):
+    """A plain table for the views: a rule under the header, no side borders (or as rich
+    Table `options` say). A column is a name, or (name, {rich Column options}); long cells
+    wrap, never truncated, and a column is never narrower than its header's longest
     word (a narrow terminal broke English headers inside words: "Departmen/t")."""
     from rich import box
     from rich.table import Table
 
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, header_style="bold", collapse_padding=True)
+    t = Table(**{"box": box.SIMPLE_HEAD, "pad_edge": False, "show_edge": False, "header_style": "bold",
+                 "collapse_padding": True, **options})
     for c in columns:
         name, opts = (c, {}) if isinstance(c, str) else c
         t.add_column(name, **{"overflow": "fold", "min_width": longest_word(name) or None, **opts})

@@ -89,3 +89,43 @@ def test_figures_are_shown_in_words_of_the_page_s_language():
     page = rule_page(RULES["M002"], ruleset_for(mine), mine.config.enterprise, "en")
     assert "## Figures in force (coal mine)" in page and "= intermediate  [" in page, page
     assert "= 中级工  [" in rule_page(RULES["M002"], ruleset_for(mine), mine.config.enterprise, "zh")
+
+
+def _rule_rows(text: str) -> dict[str, list[str]]:
+    """The rules table of `safetrain rules` read back: code -> its cells, each cell's wrapped lines
+    joined (with no white space: a wrap at a space drops it)."""
+    rows: dict[str, list[list[str]]] = {}
+    code = None
+    for line in text.split("现行参数")[0].split("figures in force")[0].splitlines():
+        if not line.startswith("│"):
+            continue
+        cells = [c.strip() for c in line.strip("│").split("│")]
+        code = cells[0] or code
+        rows.setdefault(code, []).append(cells)
+    return {code: ["".join("".join(part[i].split()) for part in parts) for i in range(len(parts[0]))]
+            for code, parts in rows.items()}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [20, 80])
+def test_rules_are_read_whole_at_any_width(lang, width):
+    """COLUMNS=20 printed rows of empty cells (no code to be seen), a piped run titles cut with …:
+    every cell now wraps, and the table is as wide as its codes and names need."""
+    from safetrain.findings import severity_label
+    from safetrain.reports.rulebook import rule_title, rules_table, rules_text
+
+    ruleset = ruleset_at(None)[0]
+    rows = _rule_rows(rules_text(ruleset, None, lang, width=width))
+    expected = {row["code"]: [row["code"], row["name"], rule_title(RULES[row["code"]], lang),
+                              severity_label(row["severity"], lang), "✓" if row["enabled"] else "–", row["citation"]]
+                for row in rules_table(ruleset, lang)}
+    assert rows == {code: ["".join(cell.split()) for cell in cells] for code, cells in expected.items()}
+
+
+def test_rules_at_twenty_columns_from_the_command_line():
+    from click.testing import CliRunner
+
+    from safetrain.cli import main
+
+    out = CliRunner().invoke(main, ["rules"], env={"COLUMNS": "20"}).output
+    assert "│ A001 │ invalid-toml" in out and "…" not in out
