@@ -365,3 +365,20 @@ def test_a_replaced_record_keeps_its_mode(archive):
     path.chmod(0o640)
     assert run("attend", "S1", "E3", "--score", "85", "-a", archive).exit_code == 0
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("stem", ["a" * 251, "a" + "汉" * 83], ids=["latin", "chinese"])
+def test_a_second_scan_of_a_name_as_long_as_a_name_can_be_is_numbered_within_it(archive, tmp_path, stem):
+    """A 255-byte name taken by a different file: `…-2.pdf` was 257 bytes, "文件名过长", exit 2. The
+    stem is shortened now, in bytes (a Chinese character is 3, never cut in two), the suffix kept."""
+    first, second = tmp_path / "1" / f"{stem}.pdf", tmp_path / "2" / f"{stem}.pdf"
+    for path, data in ((first, b"%PDF first"), (second, b"%PDF second")):
+        path.parent.mkdir()
+        path.write_bytes(data)
+        assert run("attach", "E1", path, "-a", archive).exit_code == 0
+    names = sorted(p.name for p in (archive / "attachments").iterdir())
+    numbered = next(n for n in names if n != first.name)
+    assert numbered.endswith("-2.pdf") and len(numbered.encode("utf-8")) <= 255
+    assert stem.startswith(numbered.removesuffix("-2.pdf")) and len(numbered.encode("utf-8")) >= 253
+    assert (archive / "attachments" / numbered).read_bytes() == b"%PDF second"
+    assert a_family(archive) == []

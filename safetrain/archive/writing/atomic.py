@@ -112,17 +112,24 @@ def _open_new(name: str) -> int:
     return os.open(name, _NEW_FILE, 0o600)
 
 
+#: the most bytes of a file name (ext4, XFS, btrfs, APFS, NTFS in UTF-8: 255); a Chinese character takes 3
+NAME_BYTES = 255
 #: the most bytes of the target's name a temporary name takes: with the dot, the random part and
-#: TEMP_SUFFIX it stays within the 255 bytes of a file name (a scan named with 78 Chinese
+#: TEMP_SUFFIX it stays within the NAME_BYTES of a file name (a scan named with 78 Chinese
 #: characters, a valid name, could not be written: its temporary name was too long)
 _TEMP_STEM_BYTES = 200
 
 
+def shortened(text: str, most: int) -> str:
+    """`text` cut to at most `most` bytes of UTF-8 (a file name's measure), never inside a character."""
+    raw = text.encode("utf-8", "surrogateescape")
+    if len(raw) <= most:
+        return text
+    return raw[:max(most, 0)].decode("utf-8", "ignore")
+
+
 def _temp_stem(name: str) -> str:
-    raw = name.encode("utf-8", "surrogateescape")
-    if len(raw) <= _TEMP_STEM_BYTES:
-        return name
-    return raw[:_TEMP_STEM_BYTES].decode("utf-8", "ignore")
+    return shortened(name, _TEMP_STEM_BYTES)
 
 
 def _umask() -> int:

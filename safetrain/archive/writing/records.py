@@ -363,12 +363,17 @@ class _Hashing:
 
 
 def _free_name(root: Path, name: str, digest: str, folder: str) -> str:
-    """<folder>/<name>, or <stem>-2<suffix>, ... when a different file has that name;
+    """<folder>/<name>, or <stem>-2<suffix>, ... when a different file has that name (the stem
+    shortened to keep the name within NAME_BYTES: a name of 255 bytes had no room for -2);
     the same name when that file holds the same bytes."""
+    from .atomic import NAME_BYTES, shortened
+
     stem, suffix = os.path.splitext(name)
     n = 1
     while True:
-        candidate = f"{folder}/{name}" if n == 1 else f"{folder}/{stem}-{n}{suffix}"
+        tail = f"-{n}{suffix}"
+        numbered = shortened(stem, NAME_BYTES - len(tail.encode("utf-8", "surrogateescape"))) + tail
+        candidate = f"{folder}/{name}" if n == 1 else f"{folder}/{numbered}"
         path = root / candidate
         if not path.exists() or (path.is_file() and sha256_of(path) == digest):
             return candidate
