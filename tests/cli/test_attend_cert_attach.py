@@ -349,15 +349,55 @@ def test_a_record_its_user_made_read_only_is_not_rewritten(archive, monkeypatch,
     assert not [p for p in archive.rglob("*.tmp")]
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write a read-only file")
-def test_a_read_only_record_is_refused_for_real(archive):
+def test_a_read_only_record_is_refused_for_real(archive, tmp_path):
+    """The file's own chmod 444, the folder writable: run as a user who is not root (root may write
+    any file: as root, the test drops to `nobody` in a forked copy, as CI runs as root)."""
+    import shutil
+    import tempfile
+
     path = archive / "sessions/2023/S1.toml"
-    path.chmod(0o444)
-    before = snapshot(archive)
-    result = run("attend", "S1", "E3", "--score", "85", "--lang", "en", "-a", archive)
-    assert result.exit_code == 2, result.output
-    assert f"error: cannot write {path}: Permission denied" in result.output
-    assert snapshot(archive) == before and path.stat().st_mode & 0o777 == 0o444
+    where = None
+    if os.geteuid() == 0:  # a folder `nobody` may enter, owned by it, holding a copy of the archive
+        warm = tmp_path / "warm"  # the same command run here first: every module it needs is loaded
+        shutil.copytree(archive, warm)  # (the copy may read none of the tool's or Python's own files)
+        assert run("attend", "S1", "E3", "--score", "85", "--lang", "en", "-a", warm).exit_code == 0
+        where = tempfile.mkdtemp(prefix="st-ro-")
+        os.chmod(where, 0o755)
+        shutil.copytree(archive, os.path.join(where, "a"))
+        archive = __import__("pathlib").Path(where) / "a"
+        path = archive / "sessions/2023/S1.toml"
+        for folder, _, files in os.walk(archive):
+            for name in [folder, *(os.path.join(folder, f) for f in files)]:
+                os.chown(name, 65534, 65534)
+    try:
+        path.chmod(0o444)
+        before = snapshot(archive)
+        child = os.fork() if where else 0
+        if child == 0:
+            code = 1
+            try:
+                if where:
+                    os.setgroups([])
+                    os.setgid(65534)
+                    os.setuid(65534)
+                result = run("attend", "S1", "E3", "--score", "85", "--lang", "en", "-a", archive)
+                assert result.exit_code == 2, result.output
+                assert f"error: cannot write {path}: Permission denied" in result.output, result.output
+                code = 0
+            except BaseException as exc:  # said where the parent's report shows it
+                os.write(2, f"as nobody: {exc!r}\n".encode())
+                if not where:
+                    raise
+            finally:
+                if where:
+                    os._exit(code)
+        else:
+            _, status = os.waitpid(child, 0)
+            assert os.waitstatus_to_exitcode(status) == 0, "the run as nobody failed (see its output above)"
+        assert snapshot(archive) == before and path.stat().st_mode & 0o777 == 0o444
+    finally:
+        if where:
+            shutil.rmtree(where, ignore_errors=True)
 
 
 def test_a_replaced_record_keeps_its_mode(archive):
