@@ -137,7 +137,21 @@ class LazyGroup(click.Group):
             value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
             if value in ("zh", "en"):
                 remember_lang(ctx, value)
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)  # --help and --version print here
+        except BrokenPipeError:
+            self._reader_gone(ctx)
+
+    @staticmethod
+    def _reader_gone(ctx):
+        """The reader went away (`| head`): not all was said, so not a success (exit 0 let
+        `safetrain check | head` pass CI under pipefail with errors left unread); 141 is what a
+        shell reports for a command SIGPIPE ended."""
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second failure at exit
+        except (OSError, ValueError):
+            pass
+        ctx.exit(141)
 
     def invoke(self, ctx):
         """The one place failures are printed: a SafetrainError (or a file the
@@ -156,14 +170,8 @@ class LazyGroup(click.Group):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
             self._interrupted(ctx, exc)
-        except BrokenPipeError:  # the reader went away (`| head`): not all was said, so not a success
-            # (exit 0 let `safetrain check | head` pass CI under pipefail with errors left unread);
-            # 141 is what a shell reports for a command SIGPIPE ended
-            try:
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second failure at exit
-            except (OSError, ValueError):
-                pass
-            ctx.exit(141)
+        except BrokenPipeError:
+            self._reader_gone(ctx)
         except OSError as exc:  # a file the user named could not be read or written
             zh, en = os_reason(exc)
             if isinstance(exc, FileNotFoundError) and not exc.filename and _no_current_folder():
