@@ -171,3 +171,16 @@ def test_identity_checked_against_the_archive(archive):
         ed.modify("person", "E1", [SetKey((), "id_number", number)])
         with pytest.raises(EditError, match=r"`id_number` 身份证号与 E1 相同（A005）"):
             ed.modify("person", "E2", [SetKey((), "id_number", number)])
+
+
+def test_people_are_found_by_name_as_the_command_writes_them(archive):
+    """Index.by_name is a look-up kept current by every write (an import matches 2,000 rows by name
+    against 2,000 people; a scan per row took 14 s at 4,000): a rename moves a person, a new person is
+    found, and names compare as inputs.name_key does (padding spaces and invisible characters aside)."""
+    with editing(archive) as ed:
+        assert ed.index.by_name("张 三") == ["E1"] and ed.index.by_name("李\u200b梅") == ["E2"]
+        ed.modify("person", "E2", [SetKey((), "name", "王五")])
+        assert ed.index.by_name("李梅") == [] and ed.index.by_name("王五") == ["E2"]
+        ed.create("person", "E3", {"name": "王 五", "employment": "formal", "department": "机加车间", "post": "车工",
+                                   "hired": tomllib.loads("d = 2024-01-02")["d"]})
+        assert ed.index.by_name("王五") == ["E2", "E3"] and ed.index.by_name("") == []

@@ -746,7 +746,7 @@ def test_characters_that_show_nothing_are_no_part_of_a_cell_nor_of_a_name_matche
     import sys
     import unicodedata
 
-    from safetrain.archive.importing.sheets import INVISIBLE
+    from safetrain.archive.writing.inputs import INVISIBLE
 
     assert all(INVISIBLE.fullmatch(chr(c)) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf")
     archive = make_archive({"people/E7.toml": person("赵\u200b六"), "sessions/2023/S1.toml": session("")})

@@ -25,8 +25,8 @@ from typing import Any
 
 from ...errors import Interrupted, SafetrainError
 from ..writing.edit import EditError, Editor, SetKey
-from ..writing.inputs import InputError, coerce, id_number_text, name_text, parse_id
-from .sheets import EXPONENT, Column, Sheet, clean_text, narrow, read_sheet
+from ..writing.inputs import InputError, coerce, id_number_text, name_key, name_text, parse_id
+from .sheets import EXPONENT, Column, Sheet, narrow, read_sheet
 from ..reading.gbcodes import id_number_problem, mask_id_number
 from ..reading.spec import PERSON
 from ..reading.validate import Problem, validate_table
@@ -164,17 +164,9 @@ def _cell_value(key: str, value: Any) -> Any:
     return coerce(PERSON.fields[key], value)
 
 
-def name_key(value: Any) -> Any:
-    """A name as the importers compare names: read as a cell is (clean_text: no invisible characters),
-    without the spaces padding Chinese characters (name_text); 王\u200b五 written by an older import is 王五."""
-    return name_text(clean_text(value))
-
-
 def people_named(ed: Editor, name: str) -> list[str]:
-    """The people of the archive named `name`, names on file and in the sheet compared by name_key."""
-    wanted = name_key(name)
-    return sorted(pid for pid, data in ed.index.people().items()
-                  if isinstance(data, dict) and isinstance(data.get("name"), str) and name_key(data["name"]) == wanted)
+    """The people of the archive named `name` (Index.by_name: names compared by inputs.name_key)."""
+    return ed.index.by_name(name)
 
 
 def roster_headers(id_from: str | None = None) -> dict[str, tuple[str, ...]]:

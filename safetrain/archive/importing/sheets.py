@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import SafetrainError
-from ..writing.inputs import EXCEL_DIGITS_LOST
+from ..writing.inputs import EXCEL_DIGITS_LOST, INVISIBLE
 
 HEADER_SEARCH_ROWS = 10
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -65,17 +65,6 @@ class Sheet:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) about the whole sheet
     others: list[str] = field(default_factory=list)  # the workbook's other visible sheets, not read
     chosen: bool = False  # the sheet read was named (--sheet), not taken as the first visible one
-
-
-#: characters that show nothing: Unicode's format characters (category Cf: the zero-width space U+200B,
-#: the BOM U+FEFF, the joiners U+200C/D, the word joiner U+2060, the marks LRM/RLM U+200E/F and the
-#: other direction controls, the soft hyphen U+00AD ...) and the blank letters (Hangul fillers,
-#: U+034F). Pasted from a web page or a chat with a name, they make 王\u200b五 look like 王五 and never
-#: match it: no cell of a sheet keeps them (tests/cli/test_import_sheets.py holds this to unicodedata's Cf)
-INVISIBLE = re.compile("[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
-                       "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
-                       "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-                       "\U000e0001\U000e0020-\U000e007f]")
 
 
 def clean_text(value: Any) -> Any:
@@ -401,7 +390,6 @@ def _pictures(path: Path, name: str) -> set[tuple[int, int]]:
     import xml.etree.ElementTree as ET
     import zipfile
 
-    ns_r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     try:
         with zipfile.ZipFile(path) as z:
             part = _sheet_part(z, name)

@@ -32,7 +32,7 @@ from typing import Any, Iterator
 from ...errors import SafetrainError
 from .atomic import linked_record, sweep_archive, write_bytes, write_new_bytes
 from .canonical import render_record
-from .inputs import name_text
+from .inputs import name_key
 from ..reading.discover import archive_root
 from ..reading.encodings import BOM
 from ..reading.files import LocalFiles, read_regular
@@ -171,6 +171,7 @@ class Index:
                 self.files[kind].setdefault(rel.rsplit("/", 1)[-1][:-5], []).append(rel)
         self._people: dict[str, dict | None] | None = None
         self._numbers: dict[str, set[str]] | None = None
+        self._names: dict[str, set[str]] | None = None
 
     def missing(self, kind: str, rid: str) -> tuple[str, str]:
         """(zh, en) of a record `rid` that has no file: none when its folders were read, else
@@ -224,11 +225,19 @@ class Index:
         """The ids of the people whose files give this ID number."""
         return self._number_map().get(number, set())
 
+    def _name_map(self) -> dict[str, set[str]]:
+        if self._names is None:
+            self._names = {}
+            for pid, data in self.people().items():
+                key = name_key(data.get("name")) if isinstance(data, dict) else None
+                if isinstance(key, str):
+                    self._names.setdefault(key, set()).add(pid)
+        return self._names
+
     def by_name(self, name: str) -> list[str]:
-        """The people of that name, the spaces padding Chinese characters aside (张  三 is 张三)."""
-        name = name_text(name)
-        return sorted(pid for pid, data in self.people().items()
-                      if isinstance(data, dict) and name_text(data.get("name")) == name)
+        """The people of that name, names compared by inputs.name_key (张  三 is 张三, 王\u200b五 is
+        王五); looked up, not searched: an import matches 2,000 rows by name against 2,000 people."""
+        return sorted(self._name_map().get(name_key(name), ()))
 
     def record(self, kind: str, rid: str, rel: str, data: dict | None) -> None:
         """Note a record written by this command."""
@@ -237,11 +246,17 @@ class Index:
             rels.append(rel)
         if kind == "person" and self._people is not None:
             old = self._people.get(rid)
-            if self._numbers is not None:
-                if isinstance(old, dict) and isinstance(old.get("id_number"), str):
-                    self._numbers.get(old["id_number"], set()).discard(rid)
-                if data and isinstance(data.get("id_number"), str):
-                    self._numbers.setdefault(data["id_number"], set()).add(rid)
+            for index, key in ((self._numbers, "id_number"), (self._names, "name")):  # the look-ups kept current
+                if index is None:
+                    continue
+                before = old.get(key) if isinstance(old, dict) else None
+                after = data.get(key) if isinstance(data, dict) else None
+                if key == "name":
+                    before, after = name_key(before), name_key(after)
+                if isinstance(before, str):
+                    index.get(before, set()).discard(rid)
+                if isinstance(after, str):
+                    index.setdefault(after, set()).add(rid)
             self._people[rid] = data
 
 

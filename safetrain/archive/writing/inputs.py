@@ -198,6 +198,26 @@ def name_text(value: Any) -> Any:
     return " ".join(_PADDING.sub("", value).split())
 
 
+#: characters that show nothing: Unicode's format characters (category Cf: the zero-width space U+200B,
+#: the BOM U+FEFF, the joiners U+200C/D, the word joiner U+2060, the marks LRM/RLM U+200E/F and the
+#: other direction controls, the soft hyphen U+00AD ...) and the blank letters (Hangul fillers,
+#: U+034F). Pasted from a web page or a chat with a name, they make 王\u200b五 look like 王五 and never
+#: match it: no cell of a sheet keeps them (tests/cli/test_import_sheets.py holds this to unicodedata's Cf)
+INVISIBLE = re.compile("[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
+                       "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+                       "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                       "\U000e0001\U000e0020-\U000e007f]")
+
+
+def name_key(value: Any) -> Any:
+    """A name as names are compared (a sheet's with the archive's, a roster's with itself): without
+    the characters that show nothing (INVISIBLE) and the spaces padding Chinese characters
+    (name_text); 王\u200b五 written by an older import is 王五."""
+    if isinstance(value, str) and not value.isascii():
+        value = INVISIBLE.sub("", value)
+    return name_text(value) or None if isinstance(value, str) else value
+
+
 def parse_id(value: Any) -> str:
     """An id as typed or read from a cell: a whole number cell (1001) is the text "1001";
     TRUE/FALSE and decimals (1001.5) are refused (a column Excel turned into numbers)."""

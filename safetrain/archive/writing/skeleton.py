@@ -185,10 +185,10 @@ class _Made:
                 pass
             except OSError:
                 left.append(path)
-        for build in self.builds:  # all of it ours
-            shutil.rmtree(build, ignore_errors=True)
-            if build.exists():
-                left.append(build)
+        for made in self.builds:  # all of it ours
+            shutil.rmtree(made, ignore_errors=True)
+            if made.exists():
+                left.append(made)
         for folder in reversed(self.folders):
             try:
                 folder.rmdir()
