@@ -121,13 +121,23 @@ def test_append_attendees(text, expected):
 
 
 def test_replace_one_attendee_keeps_its_comment():
-    out = edited(SESSION, lambda d: d.replace_in_array((), "attendees", 1, {"person": "E2", "passed": True}, spec.SESSION))
+    out = edited(SESSION, lambda d: d.replace_in_array((), "attendees", {1: {"person": "E2", "passed": True}}, spec.SESSION))
     assert out == SESSION.replace('{ person = "E2" }', '{ person = "E2", passed = true }')
+
+
+def test_replace_several_attendees_at_once_keeps_every_comment():
+    """One splice of the array's text for all of them (attend --update of 674 attendees parsed the
+    array 674 times): elements of other lengths before and after each other stay right."""
+    out = edited(SESSION, lambda d: d.replace_in_array(
+        (), "attendees", {0: {"person": "E1", "score": 95.5, "hours": 4}, 1: {"person": "E2", "passed": False}},
+        spec.SESSION))
+    assert out == SESSION.replace('{ person = "E1", score = 90 }', '{ person = "E1", score = 95.5, hours = 4 }') \
+        .replace('{ person = "E2" }', '{ person = "E2", passed = false }')
 
 
 def test_attendees_written_as_tables():
     text = 'title = "t"\n\n[[attendees]]\nperson = "E1"  # 张三\nscore = 90\n'
     out = edited(text, lambda d: d.append_to_array((), "attendees", [{"person": "E2", "passed": True}], spec.SESSION),
-                 lambda d: d.replace_in_array((), "attendees", 0, {"person": "E1", "score": 95}, spec.SESSION))
+                 lambda d: d.replace_in_array((), "attendees", {0: {"person": "E1", "score": 95}}, spec.SESSION))
     assert out == ('title = "t"\n\n[[attendees]]\nperson = "E1"  # 张三\nscore = 95\n\n'
                    '[[attendees]]\nperson = "E2"\npassed = true\n')

@@ -125,17 +125,19 @@ class AppendItems:
 
 
 @dataclass(frozen=True)
-class ReplaceItem:
+class ReplaceItems:
+    """Elements of an array replaced: `values` is ((index, new value), ...), all in one edit."""
     path: tuple
     key: str
-    index: int
-    value: Any
+    values: tuple[tuple[int, Any], ...]
 
     def on_doc(self, doc: TomlDoc, kind: str) -> None:
-        doc.replace_in_array(self.path, self.key, self.index, self.value, table_at(kind, self.path))
+        doc.replace_in_array(self.path, self.key, dict(self.values), table_at(kind, self.path))
 
     def on_data(self, data: dict) -> None:
-        _node(data, self.path)[self.key][self.index] = self.value
+        array = _node(data, self.path)[self.key]
+        for index, value in self.values:
+            array[index] = value
 
 
 @dataclass(frozen=True)

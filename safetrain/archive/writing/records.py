@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ...controls import LINE_CONTROL
 from .canonical import render_record
-from .edit import AppendItems, AppendTable, EditError, Editor, Index, ReplaceItem
+from .edit import AppendItems, AppendTable, EditError, Editor, Index, ReplaceItems
 from .people import refuse_recorded, refuse_review_outside
 from ..reading.gbcodes import mask_id_numbers_in
 from ..reading.spec import ATTENDEE, FOLDERS, kind_of_path, kind_of_word
@@ -69,7 +69,7 @@ def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, stri
     current = data.get("attendees", [])
     at = {a.get("person"): i for i, a in enumerate(current) if isinstance(a, dict)}
     hours, mark = data.get("hours"), pass_mark_of(ed, data)
-    edits: list = []
+    replaced: list[tuple[int, dict]] = []
     new: list[dict] = []
     seen: set[str] = set()
     for n, entry in enumerate(entries):
@@ -99,7 +99,7 @@ def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, stri
             elif not changed:
                 result.unchanged.append(pid)
             else:
-                edits.append(ReplaceItem((), "attendees", at[pid], merged))
+                replaced.append((at[pid], merged))
                 result.updated.append((pid, changed))
         elif assessed(data) and "score" not in entry and "passed" not in entry:
             result.failed.append((n, "score", "没有成绩或结果（本期培训有考核）：请给出 --score 或 --passed/--failed",
@@ -109,6 +109,7 @@ def attend(ed: Editor, sid: str, entries: list[dict], update: bool = False, stri
             result.added.append(pid)
     if strict and (result.failed or result.skipped):
         raise _attend_refused(rel, result, entries)
+    edits: list = [ReplaceItems((), "attendees", tuple(replaced))] if replaced else []
     if new:
         edits.append(AppendItems((), "attendees", tuple(new)))
     if edits:

@@ -181,19 +181,25 @@ class TomlDoc:
                 new = layout_array(key, existing + texts, len(key_text(key)) + 3)
         container[key] = _item(new)
 
-    def replace_in_array(self, path: tuple, key: str, index: int, value: Any, table: TableSpec | None) -> None:
-        """Replace element `index` of array `key`, keeping the rest of its text."""
+    def replace_in_array(self, path: tuple, key: str, values: dict[int, Any], table: TableSpec | None) -> None:
+        """Replace the elements of array `key` at the indexes of `values` (index -> new value),
+        keeping the rest of its text; the array's text is parsed once for all of them (one parse
+        per element made `attend --update` of 674 attendees 51 s)."""
         from tomlkit.items import AoT
 
         container = self.container(path)
         fld = table.fields.get(key) if table else None
         if isinstance(container.item(key), AoT) and fld is not None and fld.table is not None:
-            for k, v in value.items():  # written as [[key]] tables: set the keys of that one
-                self.set(path + (key, index), k, v, fld.table)
+            for index, value in values.items():  # written as [[key]] tables: set the keys of each
+                for k, v in value.items():
+                    self.set(path + (key, index), k, v, fld.table)
             return
         text = container.item(key).as_string()
-        e = split_array(text).elements[index]
-        container[key] = _item(text[: e.start] + value_text(value, fld) + text[e.end:])
+        elements = split_array(text).elements
+        for index in sorted(values, reverse=True):  # from the last: the earlier ones' offsets stay true
+            e = elements[index]
+            text = text[: e.start] + value_text(values[index], fld) + text[e.end:]
+        container[key] = _item(text)
 
     def append_table(self, key: str, data: dict, table: TableSpec, order: list[str]) -> None:
         """Append `data` as a new `[[key]]` table at the root, after the existing ones, or
