@@ -113,15 +113,16 @@ def shown_ids(result: Result, kind: DocumentKind) -> dict[str, str]:
     exports name that person); empty for nearly every archive."""
     if not kind.record_kind or not result.archive.masks_id_numbers:
         return {}
-    if kind.record_kind == "person":
+    if kind.record_kind in ("person", "mentorship"):  # a mentorship is named by its apprentice's id
         return result.person_keys()
     return masked_keys(kind.ids(result.archive))
 
 
 def _file_name(kind: DocumentKind, rid: str | None, shown: Mapping[str, str]) -> str:
-    """The file of `rid`'s document: its id, or its shown key made fit for a file name (no *)."""
+    """The file of `rid`'s document: its id, or its shown key made fit for a file name (x for each
+    masked digit: * is no character of a Windows file name)."""
     key = shown.get(rid) if rid else None
-    return kind.file_name(fmt.file_name_part(key, "") or rid if key else rid)
+    return kind.file_name(fmt.file_name_part(key.replace("*", "x"), "") or rid if key else rid)
 
 
 def _contexts(facts: Facts, kind: DocumentKind, ids: Sequence[str | None],
@@ -193,6 +194,11 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     out = Path(out_dir)
     shown = shown_ids(result, kind)
     names = [_file_name(kind, rid, shown) for rid in chosen]
+    if len(set(names)) < len(names):  # a masked key's file name that is another record's own id
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise SafetrainError(f"两条记录的文件名相同（{'、'.join(twice)}），未打印：请改用不同的编号",
+                             f"two records would be printed to the same file ({', '.join(twice)}); nothing printed: "
+                             "give them different ids")
     claimed = claim_outputs(out, names, force=force, ours=ooxml.written_by_safetrain)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -225,13 +231,14 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     files = Rendered(out / name for name in names)
     files.outputs = claimed
     # --all: the records whose files could not be read (A001/A002) are not printed, and said so
-    files.skipped = sorted({*result.archive.excluded.get(kind.record_kind, ()),
-                            *linked_out(result.findings, kind.record_kind)}) if everything and kind.record_kind else []
+    files.skipped = sorted({shown.get(x, x) for x in (*result.archive.excluded.get(kind.record_kind, ()),
+                                                      *linked_out(result.findings, kind.record_kind))}) \
+        if everything and kind.record_kind else []  # (named as the documents are: masked)
     files.unread = unread_folders(result.findings, kind.record_kind) if everything and kind.record_kind else []
     files.later = len(kind.ids(result.archive)) - len(chosen) if everything and kind.record_kind else 0
     if kind.record_kind and not everything:
         begun = set(kind.ids(result.archive, result.as_of))
-        files.ahead = [rid for rid in chosen if rid not in begun]
+        files.ahead = [shown.get(rid, rid) for rid in chosen if rid not in begun]
     atomic.flush(files)  # one flush for the run, not one per document
     return files
 

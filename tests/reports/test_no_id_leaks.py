@@ -158,7 +158,7 @@ def test_documents_of_people_numbered_by_their_id_numbers_are_named_masked(make_
     r = run("render", "person", "--all", "-a", root, "-o", tmp_path / "docs", *AS_OF)
     assert r.exit_code == 0 and leaks(r.output) == [] and alike not in r.output, r.output
     docs = sorted(p.name for p in (tmp_path / "docs").iterdir())
-    assert docs == ["person-640104_0013~1.docx", "person-640104_0013~2.docx"], docs
+    assert docs == ["person-640104xxxxxxxx0013~1.docx", "person-640104xxxxxxxx0013~2.docx"], docs
     titles = {}
     for name in docs:
         with zipfile.ZipFile(tmp_path / "docs" / name) as z:
@@ -166,10 +166,28 @@ def test_documents_of_people_numbered_by_their_id_numbers_are_named_masked(make_
             titles[name] = re.search("<dc:title>([^<]*)", core).group(1)
             text = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
             assert leaks(text) == [] and alike not in text, name
-    assert titles == {"person-640104_0013~1.docx": "员工安全教育培训档案 640104********0013~1",  # 李梅, hired first
-                      "person-640104_0013~2.docx": "员工安全教育培训档案 640104********0013~2"}
+    assert titles == {"person-640104xxxxxxxx0013~1.docx": "员工安全教育培训档案 640104********0013~1",  # 李梅, hired first
+                      "person-640104xxxxxxxx0013~2.docx": "员工安全教育培训档案 640104********0013~2"}
     with zipfile.ZipFile(tmp_path / "docs" / docs[0]) as z:
         assert "李梅" in z.read("word/document.xml").decode("utf-8")
+    # a mentorship is named by its apprentice, as that person's documents and the exports name them
+    from helpers import mentorship
+    (root / "people/M1.toml").write_text(person("赵师傅", hired="2010-01-01", post_since="2010-01-01"), "utf-8")
+    (root / "mentorships").mkdir(exist_ok=True)
+    (root / f"mentorships/{VALID}.toml").write_text(mentorship(start="2024-01-02"), "utf-8")
+    r = run("render", "mentorship", "--all", "-a", root, "-o", tmp_path / "m", *AS_OF)
+    assert r.exit_code == 0 and [p.name for p in (tmp_path / "m").iterdir()] == ["mentorship-640104xxxxxxxx0013~2.docx"]
+    # a record skipped for its errors is named so too
+    (root / f"people/{alike}.toml").write_text(person("李梅", id_number=f'"{alike}"', hired="2019-01-01") + "x = 1\n",
+                                               "utf-8")
+    r = run("render", "person", "--all", "-a", root, "-o", tmp_path / "s", *AS_OF)
+    assert "未打印：640104********0013~2" in r.output and alike not in r.output, r.output  # (unread: no hiring day)
+    # a masked name that is another record's own id: refused, not one document over the other
+    clash = make_archive({f"people/{VALID}.toml": person(id_number=f'"{VALID}"'),
+                          "people/640104xxxxxxxx0013.toml": person("王五")}, root=tmp_path / "clash")
+    r = run("render", "person", "--all", "-a", clash, "-o", tmp_path / "c", *AS_OF)
+    assert r.exit_code == 2 and "文件名相同" in r.output and not (tmp_path / "c").exists(), r.output
+    (root / f"people/{alike}.toml").write_text(person("李梅", id_number=f'"{alike}"', hired="2019-01-01"), "utf-8")
     # the archive's own choice: named whole
     from helpers import config
     (root / "safetrain.toml").write_text(config() + "\n[settings]\nmask_id_numbers = false\n", encoding="utf-8")
