@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Mapping
 from ..archive.reading.codes import Labels, label
 from ..dates import NO_EXPIRY, NO_EXPIRY_TEXT
 from ..findings import ENTERPRISE
-from ..rules.context import HOURS_PLACES
+from ..numbers import number_text
 from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
 
 DASH = "—"
@@ -76,12 +76,7 @@ _NUMS: dict = {}
 
 
 def _num(x: float | int | None) -> str:
-    if x is None:
-        return ""
-    x = round(x, HOURS_PLACES)
-    if float(x).is_integer():
-        return str(int(x))
-    return f"{x:.{HOURS_PLACES}f}".rstrip("0").rstrip(".")
+    return number_text(x)
 
 
 def subject(value: str, lang: str = "zh") -> str:

@@ -45,6 +45,7 @@ from ..rules.mentorship import apprentices_without_mentor, earliest_sign_off, un
 from ..rules.prejob import THREE_LEVELS as LEVELS, passed_pre_job
 from .fmt import phrases
 from .terminal import STATE_STYLES, table, text, to_text
+from ..numbers import number_text
 
 CURRENT, EXPIRING, EXPIRED, MISSING, NA = "current", "expiring", "expired", "missing", "n.a."
 STATES = (CURRENT, EXPIRING, EXPIRED, MISSING, NA)
@@ -94,7 +95,7 @@ class Requirements:
             return {k: NOT_APPLICABLE for k in ("pre_job", *LEVELS)}
         passed = passed_pre_job(ctx, p)
         hours, need = ctx.credited(p.id, end=p.on_post, types={"pre_job"}), ctx.value("pre_job_hours")
-        cells = {"pre_job": Cell(CURRENT if passed and hours >= need else MISSING, f"{hours:g}/{need:g}")}
+        cells = {"pre_job": Cell(CURRENT if passed and hours >= need else MISSING, f"{number_text(hours)}/{number_text(need)}")}
         for level in LEVELS:
             ends = [s.end.date() for s, _ in passed if s.level == level]
             cells[level] = (NOT_APPLICABLE if not ctx.in_group("three_level")
@@ -114,9 +115,9 @@ class Requirements:
         why = not_judged(ctx, p, year)
         got, need = year_hours(ctx, p, year)
         if why not in (None, NOT_OVER):
-            return Cell(NA, f"{got:g}") if p.employed_on(min(date(year, 12, 31), ctx.as_of)) else NOT_APPLICABLE
+            return Cell(NA, f"{number_text(got)}") if p.employed_on(min(date(year, 12, 31), ctx.as_of)) else NOT_APPLICABLE
         short = EXPIRING if why == NOT_OVER else MISSING
-        return Cell(CURRENT if got >= need else short, f"{got:g}/{need:g}")
+        return Cell(CURRENT if got >= need else short, f"{number_text(got)}/{number_text(need)}")
 
     def certificate(self, p: Person) -> Cell:
         ctx = self.ctx

@@ -15,6 +15,7 @@ from ..archive.reading.models import Person
 from .context import Context, on_post_key
 from ..dates import add_months
 from .registry import hit, rule
+from ..numbers import number_text
 
 #: Why a year is not judged for a person (see not_judged).
 NOT_OVER = "not_over"            # as_of's year or later; judged once over if nothing else stands in the way
@@ -122,8 +123,8 @@ def annual_hours(ctx: Context):
     """
     for p, y, hours, fig in _short_years(ctx, _people(ctx, managers=False)):
         yield hit(p.id, p.file,
-                  f"{p.name}（{p.id}）{y} 年度安全再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
-                  f"{p.name} ({p.id}) had {hours:g} hours of re-training in {y}; {fig.value:g} are required",
+                  f"{p.name}（{p.id}）{y} 年度安全再培训计 {number_text(hours)} 学时，少于规定的 {number_text(fig.value)} 学时",
+                  f"{p.name} ({p.id}) had {number_text(hours)} hours of re-training in {y}; {number_text(fig.value)} are required",
                   period=y, citation=fig.citation)
 
 
@@ -154,8 +155,8 @@ def manager_annual_hours(ctx: Context):
     """
     for p, y, hours, fig in _short_years(ctx, _people(ctx, managers=True)):
         yield hit(p.id, p.file,
-                  f"{p.name}（{p.id}）{y} 年度主要负责人/安全管理人员再培训计 {hours:g} 学时，少于规定的 {fig.value:g} 学时",
-                  f"{p.name} ({p.id}) had {hours:g} hours of manager re-training in {y}; {fig.value:g} are required",
+                  f"{p.name}（{p.id}）{y} 年度主要负责人/安全管理人员再培训计 {number_text(hours)} 学时，少于规定的 {number_text(fig.value)} 学时",
+                  f"{p.name} ({p.id}) had {number_text(hours)} hours of manager re-training in {y}; {number_text(fig.value)} are required",
                   period=y, citation=fig.citation)
 
 
@@ -192,8 +193,8 @@ def manager_initial_hours(ctx: Context):
             continue
         if hours < fig.value:
             yield hit(p.id, p.file,
-                      f"{p.name}（{p.id}）{p.on_post} 任职，至 {deadline} 初次安全培训计 {hours:g} 学时，"
-                      f"少于规定的 {fig.value:g} 学时",
-                      f"{p.name} ({p.id}) took the post on {p.on_post} and had {hours:g} hours of initial manager "
-                      f"training by {deadline}; {fig.value:g} are required",
+                      f"{p.name}（{p.id}）{p.on_post} 任职，至 {deadline} 初次安全培训计 {number_text(hours)} 学时，"
+                      f"少于规定的 {number_text(fig.value)} 学时",
+                      f"{p.name} ({p.id}) took the post on {p.on_post} and had {number_text(hours)} hours of initial manager "
+                      f"training by {deadline}; {number_text(fig.value)} are required",
                       key=on_post_key(p), citation=fig.citation)

@@ -13,12 +13,9 @@ from ..archive.reading.models import Archive, Attendance, Change, Enterprise, Pe
 from ..archive.reading.spec import FOLDERS
 from ..findings import ENTERPRISE
 from ..dates import add_months
+from ..numbers import HOURS_PLACES
 from .ruleset import Figure, RuleSet
 
-#: 学时 are written with a decimal or two (0.5, 1.5, 0.1), which binary floats hold only nearly: summed,
-#: 0.1 + 4.1 + 3.8 gives 7.999999999999999, short of 8 by one part in 10**16. A total is rounded to
-#: this many places, so that hours written to meet a figure meet it whatever order they are added in.
-HOURS_PLACES = 6
 
 
 

@@ -19,6 +19,7 @@ from ..archive.reading.codes import CHANGE_KIND, INTRODUCTION_KIND, LEVEL, label
 from ..archive.reading.models import Attendance, Change, Introduction, Person, Session
 from .context import Context, away_at_least, on_post_key, previous_change
 from .registry import hit, rule
+from ..numbers import number_text
 
 THREE_LEVELS = ("company", "workshop", "team")  # 培训规定 第十二条, in the order they are given
 TRANSFER_LEVELS = ("workshop", "team")  # 培训规定 第十七条: 重新进行车间（工段、区队）级和班组级的安全培训
@@ -108,9 +109,9 @@ def pre_job_hours(ctx: Context):
         hours = ctx.credited(p.id, end=p.on_post, types={"pre_job"})
         if hours < need:
             yield hit(p.id, p.file,
-                      f"{p.name}（{p.id}）{p.on_post} 上岗前岗前安全培训计 {hours:g} 学时，少于规定的 {need:g} 学时",
-                      f"{p.name} ({p.id}) had {hours:g} hours of pre-job training before starting on {p.on_post}; "
-                      f"{need:g} are required",
+                      f"{p.name}（{p.id}）{p.on_post} 上岗前岗前安全培训计 {number_text(hours)} 学时，少于规定的 {number_text(need)} 学时",
+                      f"{p.name} ({p.id}) had {number_text(hours)} hours of pre-job training before starting on {p.on_post}; "
+                      f"{number_text(need)} are required",
                       key=on_post_key(p), citation=fig.citation)
 
 

@@ -266,3 +266,16 @@ def test_a_certificate_that_never_expires_is_met_not_blank():
     assert cell_shown("certificate", {"state": "current", "value": ""}) == "✓"
     assert cell_shown("certificate", {"state": "current", "value": "2027-01-01"}) == "2027-01-01"
     assert cell_shown("certificate", {"state": "n.a.", "value": ""}) == "—"
+
+
+def test_hours_just_short_are_printed_short(make_archive):
+    """23.99999 of 24 pre-job hours: ✗, and the cell said "24/24" (six significant digits)."""
+    from helpers import person, session
+
+    files = {"people/E1.toml": person(hired="2024-03-01", on_post="2024-03-05")}
+    for lv, day, hours in (("company", "2024-03-01", "15.99999"), ("workshop", "2024-03-02", "4"),
+                           ("team", "2024-03-03", "4")):
+        files[f"sessions/{lv}.toml"] = session(level=f'"{lv}"', start=f"{day}T08:00:00", end=f"{day}T17:00:00",
+                                               hours=hours)
+    c = cells(matrix_document(check_path(make_archive(files, records_since="2023-01-01"), AS_OF)))
+    assert c["E1"]["pre_job"] == ("missing", "23.99999/24")

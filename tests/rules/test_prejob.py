@@ -370,3 +370,15 @@ def test_p002_hours_that_add_up_to_the_figure_meet_it(memory_archive):
     files["sessions/E1-team.toml"] = pre_job("E1", "team", "2023-07-05", hours="7.6")
     fs = findings(memory_archive(files), select=["P002"])
     assert [f.code for f in fs] == ["P002"] and "23.9 学时" in fs[0].message_zh
+
+
+def test_p002_hours_just_short_are_printed_short(memory_archive):
+    """15.99999 + 8: 23.99999 hours against 24 is a shortfall, and the message said "计 24 学时，少于规定的
+    24 学时" (six significant digits); printed as compared now (numbers.number_text), as the documents
+    and the matrix print it."""
+    files = {"people/E1.toml": person(hired="2023-07-03", on_post="2023-07-06")}
+    for lv, day, hours in (("company", "2023-07-03", "15.99999"), ("workshop", "2023-07-04", "4"),
+                           ("team", "2023-07-05", "4")):
+        files[f"sessions/E1-{lv}.toml"] = pre_job("E1", lv, day, hours=hours)
+    [f] = findings(memory_archive(files), select=["P002"])
+    assert "计 23.99999 学时，少于规定的 24 学时" in f.message_zh and "had 23.99999 hours" in f.message_en
