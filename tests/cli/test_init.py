@@ -180,3 +180,39 @@ def test_init_on_a_full_disk_in_an_existing_folder_keeps_what_was_there(tmp_path
     assert result.exit_code == 2 and "档案未建成，没有留下任何文件" in result.output, result.output
     after = {p.relative_to(target).as_posix(): (p.read_bytes() if p.is_file() else None) for p in target.rglob("*")}
     assert after == before
+
+
+def test_init_names_the_file_in_the_way(tmp_path):
+    """`sessions` is a file in the folder given: the error names it, not the folder (which is one)."""
+    target = tmp_path / "acme"
+    target.mkdir()
+    (target / "sessions").write_text("x", encoding="utf-8")
+    r = run("init", target, *FACTS)
+    assert r.exit_code == 2 and f"{target / 'sessions'}" in r.output and "档案未建成" in r.output, r.output
+    assert sorted(p.name for p in target.iterdir()) == ["sessions"]
+
+
+def test_init_a_folder_whose_name_is_as_long_as_a_name_can_be(tmp_path):
+    """84 Chinese characters (252 bytes) is a valid folder name; the hidden folder it is built in added
+    14 bytes to it (文件名过长)."""
+    target = tmp_path / ("档" * 84)
+    r = run("init", target, *FACTS)
+    assert r.exit_code == 0, r.output
+    assert (target / "safetrain.toml").is_file() and [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_init_removes_what_a_killed_init_left_beside_it(tmp_path):
+    """A run killed while building leaves `.acme.init-xxxxxxxx`; the next init of acme removes one
+    nobody touched for a minute (a run of its own is over in a second), and no other folder."""
+    import os
+    import time
+
+    stale, fresh, other = (tmp_path / ".acme.init-abcd1234", tmp_path / ".acme.init-wxyz5678",
+                           tmp_path / ".beta.init-abcd1234")
+    for folder in (stale, fresh, other):
+        (folder / "people").mkdir(parents=True)
+    old = time.time() - 120
+    for folder in (stale, other):
+        os.utime(folder, (old, old))
+    assert run("init", tmp_path / "acme", *FACTS).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".acme.init-wxyz5678", ".beta.init-abcd1234", "acme"]

@@ -23,7 +23,8 @@ from ..reading.spec import CONFIG, ENTERPRISE, FILE_FOLDERS, PRINTED_FOLDER, SET
 from ..reading.spec import FOLDERS as RECORD_FOLDERS
 from ..reading.validate import validate_table
 from ...errors import SafetrainError
-from .atomic import TEMP_PATTERN, cannot_write, new_file_mode, write_bytes, write_new_bytes
+from .atomic import (NAME_BYTES, STALE_SECONDS, TEMP_PATTERN, cannot_write, new_file_mode, shortened, write_bytes,
+                     write_new_bytes)
 from .canonical import key_text, value_text
 from .edit import EditError, issue_problem, refused
 from .lock import LOCK_NAME
@@ -128,7 +129,8 @@ def init_archive(target: str | Path, enterprise: dict, ruleset: str | None = Non
             written = _fill(target, text, made)
         else:  # made whole in a hidden folder beside it, then named: a killed run leaves no half archive
             made.folders_up_to(target.parent)
-            build = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=target.parent))
+            _sweep_builds(target)
+            build = Path(tempfile.mkdtemp(prefix=_build_prefix(target), dir=target.parent))
             made.builds.append(build)
             os.chmod(build, new_file_mode(0o777))  # a folder as mkdir makes it (mkdtemp's is private)
             written = _fill(build, text, _Made())
@@ -140,13 +142,40 @@ def init_archive(target: str | Path, enterprise: dict, ruleset: str | None = Non
             raise EditError(f"{taken} 已存在，未覆盖", f"{taken} already exists; not overwritten") from None
         if not isinstance(exc, (OSError, SafetrainError)):
             raise  # Ctrl-C, a bug: what it made is gone all the same
-        err = exc if isinstance(exc, SafetrainError) else cannot_write(target, exc)
+        err = exc if isinstance(exc, SafetrainError) else cannot_write(exc.filename or target, exc)  # the culprit
         for build in made.builds:  # a file of the hidden folder said by the name it was to have
             err = SafetrainError(err.zh.replace(str(build), str(target)), err.en.replace(str(build), str(target)))
         kept_zh, kept_en = (("，没有留下任何文件", "; nothing of it was left") if not left else
                             (f"；未能删除：{'、'.join(map(str, left))}", f"; could not remove: {', '.join(map(str, left))}"))
         raise SafetrainError(f"{err.zh}；档案未建成{kept_zh}", f"{err.en}; no archive was made{kept_en}") from None
     return Created(target, tuple(written))
+
+
+def _build_prefix(target: Path) -> str:
+    """`.NAME.init-` of the hidden folder an archive is built in beside `target` (NAME cut to fit:
+    a folder name of 255 bytes, a valid one, must still be made)."""
+    return f".{shortened(target.name, NAME_BYTES - 15)}.init-"
+
+
+def _sweep_builds(target: Path) -> None:
+    """Remove the hidden folders a killed `init` of `target` left beside it (`.NAME.init-xxxxxxxx`,
+    untouched for STALE_SECONDS: a run of its own is over in a second)."""
+    import re
+    import time
+
+    pattern = re.compile(re.escape(_build_prefix(target)) + "[a-z0-9_]{8}")
+    now = time.time()
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False) \
+                    and now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS:
+                shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            continue
 
 
 class _Made:
