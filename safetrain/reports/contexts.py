@@ -57,9 +57,9 @@ def cert_state_text(st: cs.CertState) -> str:
         return f"{text}（应于 {fmt.day(st.due)} 复审，剩{st.days_left}天）"
     if st.state == cs.REVIEW_OVERDUE:
         return f"{text}（应于 {fmt.day(st.due)} 复审，逾期{-st.days_left}天）"
-    if st.state in (cs.EXPIRING, cs.REVIEW_DUE):
+    if st.state == cs.EXPIRING:
         return f"{text}（剩{st.days_left}天）"
-    if st.state in (cs.EXPIRED, cs.REVIEW_OVERDUE):
+    if st.state == cs.EXPIRED:
         return f"{text}（{-st.days_left}天）"
     return text
 
@@ -272,7 +272,7 @@ def session_head(f: Facts, s: Session) -> dict:
 
 
 #: the 计入学时 of an attendee of a session still running on the documents' date (credits_by)
-NOT_ENDED = "未结束"
+NOT_ENDED, NOT_ENDED_EN = "未结束", "not ended"
 
 
 def plan_session(row: dict, lang: str = "zh") -> str:
@@ -284,7 +284,7 @@ def plan_session(row: dict, lang: str = "zh") -> str:
         return ""
     if row["ended"]:
         return row["session"]
-    return f"{row['session']}（{NOT_ENDED}）" if lang != "en" else f"{row['session']} (not ended)"
+    return f"{row['session']}（{NOT_ENDED}）" if lang != "en" else f"{row['session']} ({NOT_ENDED_EN})"
 
 
 def _attendee(f: Facts, s: Session, a: Attendance, n: int, credit: float | None) -> dict:
