@@ -181,10 +181,10 @@ def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, sta
         return kept(check_staged(path, as_of, **options))
     if not cache:
         return kept(check_loaded(*load(path, rule_codes=RULES.keys(), removed_codes=removed_codes()), as_of, **options))
-    from .archive.reading.cache import ArchiveCache, tool_fingerprint
+    from .archive.reading.cache import ArchiveCache
 
     root = archive_root(path)
-    store = ArchiveCache.open(root, tool_fingerprint(RULES.keys(), removed_codes()))
+    store = ArchiveCache.open(root, cache_tool())
     if store is None:  # no usable cache folder (or one inside an archive)
         return check_path(root, as_of, **options)
     try:
@@ -193,6 +193,14 @@ def check_path(path: str | os.PathLike, as_of: date, *, cache: bool = False, sta
         return kept(_remembered(snap, store, as_of, **options))  # writes the cache
     finally:
         store.close()
+
+
+def cache_tool() -> str:
+    """This program's fingerprint in the cache (its version, source, parser and rule codes): every
+    entry made under another is not used, and an archive's row made by another is emptied."""
+    from .archive.reading.cache import tool_fingerprint
+
+    return tool_fingerprint(RULES.keys(), removed_codes())
 
 
 def _remembered(snap, store, as_of: date, *, select: Sequence[str] = (), ignore: Sequence[str] = (),

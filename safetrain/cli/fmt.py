@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .options import lang_option, PathType
+from .options import cache_option, lang_option, PathType
 from .support import confirm, echo, is_terminal, say
 
 #: encoding -> (done zh, done en, to do zh, to do en)
@@ -29,8 +29,9 @@ def _line(result, check: bool, lang: str) -> str:
 @click.argument("paths", nargs=-1, type=PathType(exists=True))
 @click.option("--check", is_flag=True, help="只列出需要格式化的文件，有则以 1 退出（用于 CI）/ only list files that would change; exit 1 if any (for CI)")
 @click.option("-y", "--yes", is_flag=True, help="不询问，直接修改 / change the files without asking")
+@cache_option
 @lang_option
-def fmt(paths, check, yes, lang):
+def fmt(paths, check, yes, no_cache, lang):
     """规范档案文件的格式，使 git diff 保持简洁。
 
     Lay out every record file the same way: keys in the format's order
@@ -47,11 +48,16 @@ def fmt(paths, check, yes, lang):
     whose safetrain.toml states its format is formatted, that file too, whatever else in it
     is wrong (an unknown industry code). On a terminal the files to change are listed and you are
     asked first (--yes does not ask). With --check nothing is written;
-    exit 1 when a file would change.
+    exit 1 when a file would change. The cache remembers the files found in the layout, by
+    their bytes: a second run judges only the files changed since (--no-cache: every file).
     """
-    from ..archive.reading.discover import named_paths
-    from ..archive.writing.formatting import format_paths
+    from functools import partial
 
+    from ..api import cache_tool
+    from ..archive.reading.discover import named_paths
+    from ..archive.writing import formatting
+
+    format_paths = partial(formatting.format_paths, tool=None if no_cache else cache_tool())
     paths = named_paths(paths, "fmt")
     if not check and not yes and is_terminal():  # judged once, listed, asked; then only those files written
         judged = list(format_paths(paths, check=True))

@@ -371,3 +371,30 @@ def test_ctrl_c_while_writing_says_how_many_files_were_reformatted(archive, monk
     said = {"zh": "已中断：中断前已格式化 1 个文件（每个文件都完整；最后一个：",
             "en": "interrupted: 1 file(s) were reformatted before it (each whole; the last: "}[lang]
     assert said in r.output, r.output
+
+
+def test_the_files_found_in_the_layout_are_remembered_by_their_bytes(archive, monkeypatch):
+    """A second `fmt --check` judges only the files changed since (the cache remembers each file found in
+    the layout by a digest of its kind and bytes): the same answer, an edited file judged anew, and
+    --no-cache judging every file."""
+    from safetrain.archive.writing import canonical
+
+    assert run("fmt", "--yes", archive).exit_code == 0
+    judged = []
+    real = canonical.format_text
+    monkeypatch.setattr(canonical, "format_text", lambda text, kind: judged.append(kind) or real(text, kind))
+    from safetrain.archive.writing import formatting
+    monkeypatch.setattr(formatting, "format_text", canonical.format_text)
+    first = run("fmt", "--check", archive)
+    assert first.exit_code == 0 and "0 个文件需要格式化，4 个无需改动" in first.output, first.output
+    assert judged == []  # every file remembered from the run that formatted them
+    path = archive / "people/E1.toml"
+    path.write_text(path.read_text("utf-8").replace("hired = ", "hired= "), "utf-8")  # out of the layout
+    again = run("fmt", "--check", archive)
+    assert again.exit_code == 1 and f"需要格式化 {archive.as_posix()}/people/E1.toml" in again.output
+    assert judged == ["person"]
+    judged.clear()
+    assert run("fmt", "--check", "--no-cache", archive).exit_code == 1 and len(judged) == 4
+    judged.clear()
+    assert run("fmt", "--yes", archive).exit_code == 0 and judged == ["person"]  # the one edited file
+    assert run("fmt", "--check", archive).exit_code == 0 and judged == ["person"]  # as written: remembered
