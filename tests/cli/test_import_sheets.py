@@ -823,6 +823,30 @@ def test_a_workbook_of_several_visible_sheets_says_which_was_read_and_rows_name_
     assert (f"{path} 第 3 行 身份证号（C列）：" if lang == "zh" else f"{path}: row 3, 身份证号 (column C): ") in r.output
 
 
+
+def test_a_field_named_by_two_columns_is_no_other_sheet(archive, tmp_path):
+    """部门 beside 科室 in a CSV printed `note: two.csv, sheet two.csv: the workbook has 2 visible sheets;
+    "two.csv" was read, "(3, '科室')" not`: the spare columns were taken for the workbook's other sheets.
+    A CSV has no other sheet; a workbook's note names its real other sheets."""
+    heads = ["工号", "姓名", "部门", "科室", "岗位", "用工形式", "入职日期"]
+    path = tmp_path / "two.csv"
+    path.write_text(",".join(heads) + "\nN5,王五,后厨,后厨,厨师,正式工,2024-03-05\n", "utf-8")
+    r = run("import", "roster", path, archive, "--dry-run", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "visible sheets" not in r.output and "sheet two.csv" not in r.output and "科室')" not in r.output
+    assert 'column D "科室" and column C "部门" are one field' in r.output
+    book = Workbook()
+    for title in ("5月", "6月"):
+        ws = book.active if title == "5月" else book.create_sheet(title)
+        ws.title = title
+        ws.append(heads)
+        ws.append(["N5", "王五", "后厨", "后厨", "厨师", "正式工", "2024-03-05"])
+    book.save(tmp_path / "two.xlsx")
+    r = run("import", "roster", tmp_path / "two.xlsx", archive, "--dry-run", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert '"5月" was read, "6月" not' in r.output and "科室')" not in r.output, r.output
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_two_namesakes_without_an_id_number_under_id_prefix_are_told_apart_by_nothing(make_archive, tmp_path, lang):
     """Two 张伟 without 身份证号, --id-prefix E: the second was `n.csv 第 3 行 工号：工号 E0001 与第 2 行重复`

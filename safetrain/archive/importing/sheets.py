@@ -175,8 +175,8 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
             footer.append(r + 1)
             continue
         cells = {key: clean_text(grid[r][c]) for c, key in index_of.items() if c < len(grid[r])}
-        for key, others in spare.items():  # the field's other columns: where the one read is blank
-            for i, text in others:
+        for key, spares in spare.items():  # the field's other columns: where the one read is blank
+            for i, text in spares:
                 other = clean_text(grid[r][i]) if i < len(grid[r]) else None
                 if other is None:
                     continue
@@ -302,11 +302,11 @@ def _columns(path: Path, header: list[Any], lookup: dict[str, str], headers: dic
         c, text = min(found, key=lambda f: (rank(key, f[1]), f[0]))
         columns[key] = Column(key, text, column_letter(c))
         index_of[c] = key
-        others = [(i, t) for i, t in found if i != c]
-        if others:
-            spare[key] = others
-            listed_zh = "、".join(f"{column_letter(i)} 列“{t}”" for i, t in others)
-            listed_en = ", ".join(f"column {column_letter(i)} \"{t}\"" for i, t in others)
+        spares = [(i, t) for i, t in found if i != c]
+        if spares:
+            spare[key] = spares
+            listed_zh = "、".join(f"{column_letter(i)} 列“{t}”" for i, t in spares)
+            listed_en = ", ".join(f"column {column_letter(i)} \"{t}\"" for i, t in spares)
             notes.append((f"{listed_zh}与 {column_letter(c)} 列“{text}”是同一项：读取“{text}”，它空白时用前者；两者不同的行不导入",
                           f"{listed_en} and column {column_letter(c)} \"{text}\" are one field: \"{text}\" is read, "
                           "the other where it is blank; a row where they differ is not imported"))
