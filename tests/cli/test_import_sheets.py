@@ -280,6 +280,41 @@ def test_headers_with_a_note_and_the_usual_footers_of_hr_sheets(archive, tmp_pat
     assert "hired = 2024-01-02" in (archive / "people/E2.toml").read_text("utf-8")
 
 
+
+def test_a_note_in_brackets_that_says_which_thing_the_column_holds_is_no_field(archive, tmp_path):
+    """身份证（复印件） (有/无/√), 身份证（有效期）, 身份证（正反面） were read as the ID-number column
+    (身份证 with its note dropped): every row refused, where the columns had been ignored. A note is
+    dropped only when it says how the values are written (18位, 年月日) or names the field again
+    (部门（车间））; a note saying which thing the column holds makes it no column of the field."""
+    from safetrain.archive.importing.roster import roster_headers
+    from safetrain.archive.importing.sheets import _field, normalise_header
+
+    lookup = {normalise_header(h): k for k, names in roster_headers().items() for h in (k, *names)}
+    for header in ("身份证（复印件）", "身份证（有效期）", "身份证（正反面）", "身份证(照片)", "身份证（扫描件）", "身份证号（附件）",
+                   "身份证（地址）", "姓名（拼音）"):
+        assert _field(header, lookup) is None, header
+    for header, key in (("身份证号（18位）", "id_number"), ("身份证号码", "id_number"), ("身份证(18位数字)", "id_number"),
+                        ("入职日期(yyyy-mm-dd)", "hired"), ("入职日期（如：2024.1.1）", "hired"), ("部门（车间）", "department"),
+                        ("姓名（中文）", "name")):
+        assert _field(header, lookup) == key, header
+    number = "640104199003070014"
+    heads = ["工号", "姓名", "身份证号（18位）", "身份证（复印件）", "身份证（有效期）", "身份证（正反面）", "部门", "岗位", "用工形式",
+             "入职日期"]
+    path = xlsx(tmp_path / "r.xlsx", [["E9", "王五", number, "有", "2030-01-01", "√", "后厨", "厨师", "正式工", "2024-03-05"],
+                                      ["E8", "赵六", None, "无", None, None, "后厨", "厨师", "正式工", "2024-03-05"]], heads)
+    r = run("import", "roster", path, archive)
+    assert r.exit_code == 0, r.output
+    assert "忽略的列：身份证（复印件）、身份证（有效期）、身份证（正反面）" in r.output and "新建 2" in r.output
+    assert tomllib.loads((archive / "people/E9.toml").read_text("utf-8"))["id_number"] == number
+    assert "id_number" not in tomllib.loads((archive / "people/E8.toml").read_text("utf-8"))
+    alone = xlsx(tmp_path / "a.xlsx", [["E7", "孙七", "有", number.replace("0014", "0022"), "后厨", "厨师", "正式工",
+                                        "2024-03-05"]],
+                 ["工号", "姓名", "身份证（复印件）", "身份证号码", "部门", "岗位", "用工形式", "入职日期"])
+    r = run("import", "roster", alone, archive)
+    assert r.exit_code == 0, r.output
+    assert tomllib.loads((archive / "people/E7.toml").read_text("utf-8"))["id_number"] == number.replace("0014", "0022")
+
+
 def test_a_score_that_cannot_be_is_not_written(with_session, tmp_path):
     """850 (85 with a 0 too many), 合格 beside 55 and 不合格 beside 75 (a score at the pass mark is a
     pass: the record would say the opposite of the sheet) are row errors, never written; 补考合格

@@ -40,8 +40,14 @@ _MARKS = re.compile(r"[\s*＊]|[（(]\s*(必填|选填|可选)\s*[)）]")
 FOOTER = re.compile(r"^\s*(制表人|制表|制表日期|制表时间|填表人|填表日期|填报人|填报日期|填报时间|审核人|审核|审批人|审批|"
                     r"负责人|单位负责人|经办人|授课人|授课教师|培训教师|讲师|记录人|监考人|"
                     r"盖章|单位（盖章）|单位\(盖章\)|日期|合计|总计|共计|小计|备注说明|注|说明)\s*([:：]|\s|$)")
-#: a header's note in brackets at its end (入职日期（年月日）, 身份证号(18位)): read without it when it names no field
-_HEADER_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
+#: a header's words and its note in brackets at its end (入职日期（年月日）, 身份证号(18位), 身份证（复印件）)
+_HEADER_NOTE = re.compile(r"(.*?)\s*[（(]([^（）()]*)[）)]")
+#: a note that says only how a column's values are written: their length, layout, unit, script or hand
+#: (18位, 年月日, yyyy-mm-dd, 如2024.1.1, 百分制, 小时, 中文, 本人签字). Dropped, the header's words
+#: name the field; any other note says which thing the column holds (身份证（复印件）: whether a copy is
+#: on file; 身份证（有效期）: a date; 姓名（拼音）), and the header names no field
+_FORM_NOTE = re.compile(r"(?:[\sA-Za-z0-9.\-/:~_,;+*、，；：～]|位|号码|数字|文本|格式|年|月|日|分|小时|学时|百分制|满分|"
+                        r"中文|汉字|大写|小写|例|如|填写|本人|签字|签名|手写|正楷)*")
 
 
 @dataclass(frozen=True)
@@ -210,13 +216,29 @@ def _header_row(grid: list[list[Any]], lookup: dict[str, str], anchors: tuple[st
     return None
 
 
+def _named(text: str, lookup: dict[str, str]) -> str:
+    """The words of a header that name its field: the header without the note in brackets at its end
+    when the note says only how the values are written (_FORM_NOTE: 身份证号（18位）, 入职日期（年月日）)
+    or names the same field again (部门（车间）); else the header as it is (身份证（复印件） is no
+    身份证 column). The one reading of a header's note."""
+    text = text.strip()
+    m = _HEADER_NOTE.fullmatch(text)
+    if m is None or normalise_header(text) in lookup:
+        return text
+    words, note = m.group(1), m.group(2)
+    key = lookup.get(normalise_header(words))
+    if key is not None and (_FORM_NOTE.fullmatch(unicodedata.normalize("NFKC", note))
+                            or lookup.get(normalise_header(note)) == key):
+        return words
+    return text
+
+
 def _field(value: Any, lookup: dict[str, str]) -> str | None:
-    """The field a header names (with or without a note in brackets at its end), or None."""
+    """The field a header names (with a note in brackets at its end that says how values are
+    written: _named), or None."""
     if value is None or not str(value).strip():
         return None
-    key = lookup.get(normalise_header(value))
-    if key is None:
-        key = lookup.get(normalise_header(_HEADER_NOTE.sub("", str(value).strip())))
+    key = lookup.get(normalise_header(_named(str(value), lookup)))
     if key is None and _ALTERNATIVES.search(str(value)):  # 部门/车间, 岗位、工种: read when the words name one field
         named = {lookup.get(normalise_header(part)) for part in _ALTERNATIVES.split(str(value)) if part.strip()}
         if len(named) == 1:
@@ -274,7 +296,7 @@ def _columns(path: Path, header: list[Any], lookup: dict[str, str], headers: dic
 
     def rank(key: str, text: str) -> int:
         names = [normalise_header(h) for h in (*headers.get(key, ()), key)]
-        said = {normalise_header(text), normalise_header(_HEADER_NOTE.sub("", text))}
+        said = {normalise_header(text), normalise_header(_named(text, lookup))}
         return next((i for i, n in enumerate(names) if n in said), len(names))
 
     for c, value in enumerate(header):
