@@ -157,7 +157,10 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
             _as_shown(path, name, grid, first, shown)
         concealed = _hidden_rows(path, name)
         drawn = [c for c, key in index_of.items() if key in pictured]
-        for r, c in _pictures(path, name) if drawn else ():
+        pictures, unread = _pictures(path, name) if drawn else (set(), None)
+        if unread is not None:
+            notes.append(unread)
+        for r, c in sorted(pictures):
             if c in drawn and first <= r < len(grid):
                 grid[r].extend([None] * (c + 1 - len(grid[r])))
                 if grid[r][c] is None:
@@ -389,26 +392,96 @@ def _fill_merged(grid: list[list[Any]], merged: list, first: int) -> None:
 
 def _sheet_part(z, name: str, rid: str | None = None, rels_of: str = "xl/workbook.xml") -> str | None:
     """The zip part of the sheet `name` of an open .xlsx (xl/worksheets/sheet1.xml), or with `rid`
-    the part that relationship of the part `rels_of` points to (a sheet's drawing)."""
+    the part that relationship of the part `rels_of` points to (a sheet's drawing). A workbook or
+    relationships part larger than MAX_DRAWING_BYTES (a few KB in any real workbook) is none (None)."""
     import posixpath
     import xml.etree.ElementTree as ET
 
+    def small(part: str) -> bytes | None:
+        return z.read(part) if z.getinfo(part).file_size <= MAX_DRAWING_BYTES else None
+
     if rid is None:
         rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-        book = ET.fromstring(z.read(rels_of))
+        if (text := small(rels_of)) is None:
+            return None
+        book = ET.fromstring(text)
         rid = next((s.get(rel_ns) for s in book.iter() if s.tag.endswith("}sheet") and s.get("name") == name), None)
     folder, file = posixpath.split(rels_of)
-    rels = ET.fromstring(z.read(posixpath.join(folder, "_rels", file + ".rels")))
+    if (text := small(posixpath.join(folder, "_rels", file + ".rels"))) is None:
+        return None
+    rels = ET.fromstring(text)
     target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
     if target is None:
         return None
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
 
 
-def _pictures(path: Path, name: str) -> set[tuple[int, int]]:
+#: the most a sheet's drawing part may unpack to for its pictures to be read: some 600 bytes an
+#: anchored picture, so a sign-in sheet of thousands of signatures is well within it; a larger one
+#: is no sign-in sheet's (a decompression bomb: 100 MB of <a/> zips to 100 KB), and is not parsed
+MAX_DRAWING_BYTES = 4 * 1024 * 1024
+
+
+class _NotADrawing(Exception):
+    """The part a sheet's drawing relationship points to is no drawing (the sheet itself, say)."""
+
+
+class _Anchors:
+    """The cells of a drawing's pictures as its XML streams through the parser (a parser target:
+    no tree is built, nothing but the anchor being read is kept): each anchor's `from` row and
+    column, and whether a picture or ink (mc:AlternateContent's contentPart) is inside it. An
+    anchor whose row or column is no whole number is skipped, the others read."""
+
+    def __init__(self) -> None:
+        self.cells: set[tuple[int, int]] = set()
+        self.depth = 0
+        self.anchor = 0  # the depth of the anchor being read, 0 outside one
+        self.at: dict[str, str] = {}
+        self.place = self.field = ""  # "from" while inside the anchor's from; "row"/"col" inside those
+        self.text: list[str] = []
+        self.shown = False
+
+    def start(self, tag: str, attrs: dict) -> None:
+        local = tag.rsplit("}", 1)[-1]
+        self.depth += 1
+        if self.depth == 1 and local != "wsDr":
+            raise _NotADrawing(local)
+        if not self.anchor:
+            if local in ("twoCellAnchor", "oneCellAnchor"):
+                self.anchor, self.at, self.shown, self.place = self.depth, {}, False, ""
+        elif local == "from" and self.depth == self.anchor + 1 and not self.at:
+            self.place, self.at = "from", {"from": ""}
+        elif self.place == "from" and local in ("row", "col") and self.depth == self.anchor + 2:
+            self.field, self.text = local, []
+        elif local in ("pic", "contentPart"):
+            self.shown = True
+
+    def data(self, text: str) -> None:
+        if self.field and sum(map(len, self.text)) < 32:  # a row or column is a few digits
+            self.text.append(text)
+
+    def end(self, tag: str) -> None:
+        if self.field and self.depth == self.anchor + 2:
+            self.at[self.field], self.field = "".join(self.text).strip(), ""
+        elif self.place == "from" and self.depth == self.anchor + 1:
+            self.place = ""
+        elif self.anchor and self.depth == self.anchor:
+            row, col = self.at.get("row", ""), self.at.get("col", "")
+            if self.shown and row.isdigit() and col.isdigit() and len(row) < 8 and len(col) < 6:
+                self.cells.add((int(row), int(col)))
+            self.anchor = 0
+        self.depth -= 1
+
+    def close(self) -> set[tuple[int, int]]:
+        return self.cells
+
+
+def _pictures(path: Path, name: str) -> tuple[set[tuple[int, int]], tuple[str, str] | None]:
     """The cells (row, column, from 0) of the .xlsx sheet `name` with a picture anchored on them (a
-    signature photographed or drawn and pasted in, or ink written with a pen): read from the
-    sheet's drawing (the reader gives values only; openpyxl needs Pillow to see pictures)."""
+    signature photographed or drawn and pasted in, or ink written with a pen), read from the
+    sheet's drawing (the reader gives values only; openpyxl needs Pillow to see pictures), and a
+    note (zh, en) when the sheet has a drawing whose pictures could not be read: larger than
+    MAX_DRAWING_BYTES, or damaged (a signature only pictured is then a blank cell)."""
     import xml.etree.ElementTree as ET
     import zipfile
 
@@ -416,7 +489,7 @@ def _pictures(path: Path, name: str) -> set[tuple[int, int]]:
         with zipfile.ZipFile(path) as z:
             part = _sheet_part(z, name)
             if part is None:
-                return set()
+                return set(), None
             with z.open(part) as fh:  # <drawing r:id="rId1"/> comes after the rows: the tail of the sheet
                 found = None
                 tail = b""
@@ -424,22 +497,31 @@ def _pictures(path: Path, name: str) -> set[tuple[int, int]]:
                     found = _DRAWING.search(tail + chunk) or found
                     tail = chunk[-200:]
             if found is None:
-                return set()
+                return set(), None
             drawing = _sheet_part(z, name, found.group(1).decode(), part)
-            if drawing is None:
-                return set()
-            cells = set()
-            anchors = (e for e in ET.fromstring(z.read(drawing)).iter() if e.tag.endswith(("}twoCellAnchor", "}oneCellAnchor")))
-            for anchor in anchors:  # (inside mc:AlternateContent too: ink is written so)
-                start = next((e for e in anchor if e.tag.endswith("}from")), None)
-                shown = any(e.tag.endswith(("}pic", "}contentPart")) for e in anchor.iter())
-                if start is None or not shown:
-                    continue
-                at = {e.tag.rsplit("}", 1)[-1]: e.text for e in start}
-                cells.add((int(at["row"]), int(at["col"])))
-            return cells
-    except (KeyError, zipfile.BadZipFile, OSError, ET.ParseError, ValueError, TypeError):
-        return set()
+            if drawing is None or drawing == part:  # (a relationship pointing at the sheet itself is no drawing)
+                return set(), None
+            size = z.getinfo(drawing).file_size
+            if size > MAX_DRAWING_BYTES:
+                return set(), (
+                    f"工作表的绘图部分过大（解压后 {size / 1048576:.0f} MB，上限 {MAX_DRAWING_BYTES // 1048576} MB），"
+                    "其中的图片（贴入的签名）未读取：只有签名图片的签字栏按空白处理",
+                    f"the sheet's drawing is too large ({size / 1048576:.0f} MB unpacked, the limit is "
+                    f"{MAX_DRAWING_BYTES // 1048576} MB): its pictures (signatures pasted in) were not read, so a "
+                    "signature cell holding only a picture is read as blank")
+            parser = ET.XMLParser(target=_Anchors())
+            with z.open(drawing) as fh:
+                while chunk := fh.read(1 << 16):
+                    parser.feed(chunk)
+            return parser.close(), None
+    except _NotADrawing:
+        return set(), None
+    except ET.ParseError:
+        return set(), ("工作表的绘图部分已损坏，其中的图片（贴入的签名）未读取：只有签名图片的签字栏按空白处理",
+                       "the sheet's drawing is damaged: its pictures (signatures pasted in) were not read, so a "
+                       "signature cell holding only a picture is read as blank")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, TypeError):
+        return set(), None
 
 
 _DRAWING = re.compile(rb'<(?:\w+:)?drawing\b[^>]*\bid\s*=\s*["\']([^"\']+)["\']')
