@@ -80,11 +80,14 @@ class _Source:
 def _sheet_notes(report, lang: str, source: _Source) -> None:
     others = getattr(report, "other_sheets", [])
     if others and not getattr(report, "sheet_chosen", False):  # the first visible sheet, taken unasked: said
+        # the other visible sheets are counted; those with records too are named (a 说明 sheet has none)
         left_zh, left_en = "、".join(f"“{o}”" for o in others), ", ".join(f'"{o}"' for o in others)
-        echo(lang, f"注意：{source.zh}：工作簿有 {len(others) + 1} 张可见的工作表，读取的是“{report.sheet}”；"
-                   f"{left_zh}未读取（要导入请用 --sheet 指明）",
-             f"note: {source.en}: the workbook has {len(others) + 1} visible sheets; \"{report.sheet}\" was read, "
-             f"{left_en} not (name a sheet with --sheet to import it)", err=True)
+        count = report.visible_sheets
+        also = ("同样是记录的", "of the others with records ") if count > len(others) + 1 else ("", "")
+        echo(lang, f"注意：{source.zh}：工作簿有 {count} 张可见的工作表，读取的是“{report.sheet}”；"
+                   f"{also[0]}{left_zh}未读取（要导入请用 --sheet 指明）",
+             f"note: {source.en}: the workbook has {count} visible sheets; \"{report.sheet}\" was read, "
+             f"{also[1]}{left_en} not (name a sheet with --sheet to import it)", err=True)
     for zh, en in report.notes:
         echo(lang, f"注意：{source.zh}：{zh}", f"note: {source.en}: {en}", err=True)
     if report.hidden:

@@ -882,6 +882,26 @@ def test_a_field_named_by_two_columns_is_no_other_sheet(archive, tmp_path):
     assert '"5月" was read, "6月" not' in r.output and "科室')" not in r.output, r.output
 
 
+
+def test_the_visible_sheets_are_counted_and_those_with_records_named(archive, tmp_path):
+    """5月, 说明 and 6月 said `工作簿有 2 张可见的工作表`: the count was of the sheets with records
+    (and the one read). Every visible sheet is counted; the others with records are named."""
+    heads = ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期"]
+    book = Workbook()
+    book.active.title = "5月"
+    book.active.append(heads)
+    book.active.append(["N5", "王五", "后厨", "厨师", "正式工", "2024-03-05"])
+    book.create_sheet("说明").append(["填表说明"])
+    book.create_sheet("6月").append(heads)
+    path = tmp_path / "three.xlsx"
+    book.save(path)
+    zh = run("import", "roster", path, archive, "--dry-run").output
+    assert f"注意：{path}「5月」：工作簿有 3 张可见的工作表，读取的是“5月”；同样是记录的“6月”未读取（要导入请用 --sheet 指明）" in zh, zh
+    en = run("import", "roster", path, archive, "--dry-run", "--lang", "en").output
+    assert (f'note: {path}, sheet 5月: the workbook has 3 visible sheets; "5月" was read, of the others with records '
+            '"6月" not (name a sheet with --sheet to import it)') in en, en
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_two_namesakes_without_an_id_number_under_id_prefix_are_told_apart_by_nothing(make_archive, tmp_path, lang):
     """Two 张伟 without 身份证号, --id-prefix E: the second was `n.csv 第 3 行 工号：工号 E0001 与第 2 行重复`

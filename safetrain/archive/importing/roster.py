@@ -95,7 +95,8 @@ class ImportReport:
     hidden_rows: list[int] = field(default_factory=list)  # hidden (filtered out) rows not read
     footer: list[int] = field(default_factory=list)  # footer rows left out
     sheet: str = ""
-    other_sheets: list[str] = field(default_factory=list)  # the workbook's other visible sheets, not read
+    other_sheets: list[str] = field(default_factory=list)  # the workbook's other visible sheets of records, not read
+    visible_sheets: int = 1  # the workbook's visible sheets (the one read among them)
     sheet_chosen: bool = False  # the sheet was named (--sheet)
     #: a required field without a column in the sheet -> the rows of new people it left out (said once)
     lacking: dict[str, list[int]] = field(default_factory=dict)
@@ -106,6 +107,7 @@ class ImportReport:
         """The report of an import of `sheet`: what the reading of the sheet says, before any row."""
         return cls(ignored=sheet.ignored, hidden=sheet.hidden, hidden_rows=sheet.hidden_rows, footer=sheet.footer,
                    sheet=sheet.name, notes=list(sheet.notes), other_sheets=sheet.others, sheet_chosen=sheet.chosen,
+                   visible_sheets=sheet.visible,
                    **more)
 
     @property
