@@ -932,6 +932,26 @@ def test_two_namesakes_without_an_id_number_under_id_prefix_are_told_apart_by_no
             "not imported") in r.output, r.output
 
 
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_id_prefix_a_number_on_file_after_a_row_taken_by_the_name_says_so(make_archive, tmp_path, lang):
+    """马国栋 without 身份证号 (taken for SS01 by the name), then 马国栋 with SS01's number: the second row said
+    `身份证号（B列）：与第 2 行相同（同一人 SS01）`, though row 2 has no ID number. It says how each row was
+    taken for SS01."""
+    number = "640104198009251719"
+    archive = make_archive({"people/SS01.toml": person("马国栋", id_number=f'"{number}"')})
+    path = tmp_path / "pre.csv"
+    path.write_text(f"姓名,身份证号,部门,岗位,用工形式,入职日期\n马国栋,,店务,店长,正式工,2019-04-01\n"
+                    f"马国栋,{number},店务,店长,正式工,2019-04-01\n", "utf-8")
+    r = run("import", "roster", path, archive, "--id-prefix", "E", "--dry-run", "--lang", lang)
+    assert r.exit_code == 1
+    assert (f"{path} 第 3 行 身份证号（B列）：是档案中 SS01 的身份证号，而第 2 行（没有身份证号）已只凭姓名认定为 SS01："
+            "同一人列了两次？请核对两行，本行未导入" if lang == "zh" else
+            f"{path}: row 3, 身份证号 (column B): the ID number of SS01 on file, and row 2 (without an ID number) was "
+            "already taken for SS01 by the name alone: listed twice? check both rows") in r.output, r.output
+    assert "相同" not in r.output and "the same as row" not in r.output
+
+
 def test_full_width_forms_and_the_ways_hr_systems_keep_excel_from_numbers(make_archive, tmp_path):
     """Full-width ID numbers were read, full-width dates (２０２４／３／５, ２０２４－０３－０５) and ids (Ｅ０２０)
     refused; a CSV's ="0012" and '640104… were read with the = and quotes, the apostrophe; 6.40104E+17 as a

@@ -252,7 +252,7 @@ def _rows(ed: Editor, sheet: Sheet, report: ImportReport, made, first_row: dict[
         if pid is not None:
             if pid in first_row:
                 errors.insert(0, _repeated(sheet, row, first_row[pid], pid, cells, made is not None and "id" not in
-                                           sheet.columns, row in report.by_name))
+                                           sheet.columns, row in report.by_name, first_row[pid] in report.by_name))
             else:
                 first_row[pid] = row
         if errors:
@@ -282,10 +282,12 @@ def _rows(ed: Editor, sheet: Sheet, report: ImportReport, made, first_row: dict[
                                              "check it against the original"))
 
 
-def _repeated(sheet: Sheet, row: int, first: int, pid: str, cells: dict, made: bool, by_name: bool) -> RowError:
+def _repeated(sheet: Sheet, row: int, first: int, pid: str, cells: dict, made: bool, by_name: bool,
+              first_by_name: bool = False) -> RowError:
     """A row whose id is the id of an earlier row. With ids made (--id-prefix) the sheet has no 工号: the
-    row was taken for the person of the earlier row by its 身份证号 (the same number twice) or, without
-    one, by its name alone (two namesakes nothing tells apart)."""
+    row was taken for the person of the earlier row by its 身份证号 (the same number twice, or the
+    number on file of the person the earlier row, without one, was taken for by the name:
+    `first_by_name`) or, without one, by its name alone (two namesakes nothing tells apart)."""
     if made and by_name:
         name = name_key(cells.get("name"))
         return row_error(sheet, row, "name", f"没有身份证号，只凭姓名认定为第 {first} 行的同一人（{pid}）：表中有不止一个{name}，"
@@ -293,6 +295,11 @@ def _repeated(sheet: Sheet, row: int, first: int, pid: str, cells: dict, made: b
                          f"no ID number, so taken by the name alone for the person of row {first} ({pid}): more "
                          f"than one row names {name} and nothing tells them apart; give the ID number (or add an id "
                          "column to the roster); this row was not imported")
+    if made and first_by_name:
+        return row_error(sheet, row, "id_number", f"是档案中 {pid} 的身份证号，而第 {first} 行（没有身份证号）已只凭姓名认定为 {pid}："
+                                                  "同一人列了两次？请核对两行，本行未导入",
+                         f"the ID number of {pid} on file, and row {first} (without an ID number) was already taken "
+                         f"for {pid} by the name alone: listed twice? check both rows; this row was not imported")
     if made:
         return row_error(sheet, row, "id_number", f"与第 {first} 行相同（同一人 {pid}）：同一人列了两次？本行未导入",
                          f"the same as row {first}'s (one person, {pid}): listed twice? this row was not imported")
