@@ -62,18 +62,24 @@ def _rows(rows: list[int], sep: str = "、") -> str:
 
 class _Source:
     """Where an import's messages point: the file, and the sheet read where the workbook has other
-    visible sheets (r14.xlsx「6月」, r14.xlsx, sheet 6月), so that a row number is never taken for a row
-    of another sheet. The one place locations are written: `zh`/`en` (for a line about the sheet),
-    `row(e)` (a row's problem: the row and the column, as the spreadsheet shows them)."""
+    visible sheets of records (r14.xlsx「6月」, r14.xlsx, sheet 6月), so that a row number is never taken
+    for a row of another sheet. The one place locations are written: `zh`/`en` (for a line about the
+    sheet), `at(row)` (a row: r14.xlsx「6月」第 3 行, with no space after 」 as Chinese is set;
+    r14.xlsx 第 3 行 without a sheet), `row(e)` (a row's problem: the row and the column, as the
+    spreadsheet shows them)."""
 
     def __init__(self, report, file: str):
         sheet = getattr(report, "sheet", "") if getattr(report, "other_sheets", None) else ""
         self.zh = f"{file}「{sheet}」" if sheet else f"{file}"
         self.en = f"{file}, sheet {sheet}" if sheet else f"{file}"
+        self._zh_row = self.zh if sheet else f"{self.zh} "
         self._en_row = f"{self.en}, " if sheet else f"{self.en}: "
 
+    def at(self, row: int) -> tuple[str, str]:
+        return f"{self._zh_row}第 {row} 行", f"{self.en}, row {row}"
+
     def row(self, e) -> tuple[str, str]:
-        return (f"{self.zh} 第 {e.row} 行" + (f" {e.column}" if e.column else ""),
+        return (self.at(e.row)[0] + (f" {e.column}" if e.column else ""),
                 f"{self._en_row}row {e.row}" + (f", {e.column_en}" if e.column_en else ""))
 
 
@@ -151,16 +157,18 @@ def _report(report, lang: str, dry_run: bool, labels: dict, file: str, attendanc
         if row in by_name:  # a namesake may be someone new: said, so the officer can tell
             already = ("已存在（只凭姓名认定：表中没有工号和身份证号，同名者可能是另一个人）",
                        "already there (taken by the name alone: no id and no ID number; a namesake may be someone else)")
-        echo(lang, f"跳过 {pid}（第 {row} 行）：{already[0]}；用 --update 更新",
-             f"skipped {pid} (row {row}): {already[1]}; use --update to change it")
+        at_zh, at_en = source.at(row)
+        echo(lang, f"跳过 {pid}（{at_zh}）：{already[0]}；用 --update 更新",
+             f"skipped {pid} ({at_en}): {already[1]}; use --update to change it")
     for row, pid in report.unchanged:
         echo(lang, f"{pid} 无变化", f"{pid} unchanged")
     from ..archive.importing.attendance import UNSIGNED
 
     for row, pid in report.absent:
         why = (f"（{UNSIGNED[0]}）", f" ({UNSIGNED[1]})") if row in getattr(report, "unsigned", ()) else ("", "")
-        echo(lang, f"第 {row} 行 {pid or ''}：未参加{why[0]}，未登记".replace("  ", " "),
-             f"row {row} {pid or ''}: did not attend{why[1]}, not listed".replace("  ", " "))
+        at_zh, at_en = source.at(row)
+        echo(lang, f"{at_zh}{f' {pid}' if pid else ''}：未参加{why[0]}，未登记",
+             f"{at_en}{f', {pid}' if pid else ''}: did not attend{why[1]}, not listed")
     if report.ignored:
         echo(lang, f"忽略的列：{'、'.join(report.ignored)}", f"columns ignored: {', '.join(report.ignored)}")
     failed = report.failed_rows
@@ -179,11 +187,13 @@ def _report(report, lang: str, dry_run: bool, labels: dict, file: str, attendanc
     echo(lang, summary_zh, summary_en)
 
 
-def _generated(report, lang: str) -> None:
+def _generated(report, lang: str, file: str) -> None:
+    source = _Source(report, file)
     echo(lang, f"花名册没有工号，将按 --id-prefix 编号 {len(report.generated)} 人：",
          f"the roster has no ids; --id-prefix numbers {len(report.generated)} people:")
     for row, pid, name in report.generated:
-        echo(lang, f"  第 {row} 行 {name} → {pid}", f"  row {row} {name} -> {pid}")
+        at_zh, at_en = source.at(row)
+        echo(lang, f"  {at_zh} {name} → {pid}", f"  {at_en}: {name} -> {pid}")
 
 
 @import_.command(short_help="导入员工花名册 / Import a staff roster")
@@ -239,14 +249,14 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
         with editing(archive, dry_run=True) as ed:
             preview = import_roster(ed, file, **options)
         if preview.generated:
-            _generated(preview, lang)
+            _generated(preview, lang, file)
             if is_terminal() and not confirm(lang, "按以上编号导入？", "import with these ids?", default=True):
                 echo(lang, "未写入任何文件", "nothing written")
                 sys.exit(1)
     with editing(archive, dry_run=dry_run) as ed:
         report = import_roster(ed, file, **options)
     if dry_run and report.generated:
-        _generated(report, lang)
+        _generated(report, lang, file)
     labels = {k: (ROSTER_HEADERS[k][0], k) for k in PERSON.fields if k in ROSTER_HEADERS}
     _report(report, lang, dry_run, labels, file)
     sys.exit(1 if report.failed else 0)

@@ -61,7 +61,7 @@ def test_roster_import_reports_bad_rows_and_writes_good_ones(archive, tmp_path):
     lines = result.output.splitlines()
     assert lines[:5] == [f"{path} {line}" for line in ERRORS]  # the file, the row, the column
     assert "新建 E100 王五" in lines and "新建 E105 周九" in lines
-    assert "跳过 E1（第 10 行）：已存在；用 --update 更新" in lines
+    assert f"跳过 E1（{path} 第 10 行）：已存在；用 --update 更新" in lines
     assert lines[-1] == "新建 2，更新 0，跳过 1，出错 5 行"
     assert changed(before, snapshot(archive)) == ["people/E100.toml", "people/E105.toml"]
     assert tomllib.loads((archive / "people/E100.toml").read_text("utf-8")) == {
@@ -215,7 +215,7 @@ def test_attendance_import(with_session, tmp_path):
         f"{path} 第 11 行 学时（E列）：学时 12 超过本期培训学时 8",
         "已登记 E3 王五",
         "已登记 E5 赵六",
-        "跳过 E1（第 10 行）：已在参加人员中；用 --update 更新",
+        f"跳过 E1（{path} 第 10 行）：已在参加人员中；用 --update 更新",
         "登记 2 人，更新 0，跳过 1，未参加 0，出错 7 行",
     ]
     after = snapshot(with_session)
@@ -424,7 +424,7 @@ def test_roster_import_interrupted_says_what_it_wrote(archive, tmp_path, monkeyp
         assert "interrupted: 2 person files were created and 0 updated before it (rows 2–3 of the sheet)" in result.output
     monkeypatch.undo()
     again = run("import", "roster", path, "-a", archive)
-    assert again.exit_code == 0 and "新建 E202 孙七" in again.output and "跳过 E200（第 2 行）" in again.output
+    assert again.exit_code == 0 and "新建 E202 孙七" in again.output and f"跳过 E200（{path} 第 2 行）" in again.output
 
 
 def test_roster_a_true_or_false_cell_is_no_text(archive, tmp_path):
@@ -484,7 +484,7 @@ def test_attendance_every_word_of_absence_is_an_absence(with_session, tmp_path):
     assert r.exit_code == 1, r.output
     assert snapshot(with_session) == before  # nobody listed
     assert [line for line in r.output.splitlines() if "未参加，未登记" in line] == [
-        "第 2 行 E2：未参加，未登记", "第 3 行 E3：未参加，未登记", "第 4 行 E4：未参加，未登记"]
+        f"{path} 第 2 行 E2：未参加，未登记", f"{path} 第 3 行 E3：未参加，未登记", f"{path} 第 4 行 E4：未参加，未登记"]
     assert f"{path} 第 5 行 签字（E列）：“请假”表示未参加，但本行有成绩：请核对，本行未登记" in r.output
     assert f"{path} 第 6 行 姓名（B列）：人员 E3 与第 3 行重复" in r.output
     assert "登记 0 人，更新 0，跳过 0，未参加 3，出错 2 行" in r.output
@@ -521,7 +521,7 @@ def test_roster_names_and_id_numbers_are_read_as_written_by_hand(archive, tmp_pa
     wb.active.delete_cols(1)  # no 工号: ids made (--id-prefix), a person on file kept by the ID number
     wb.save(second)
     r = run("import", "roster", second, "-a", archive, "--id-prefix", "E")
-    assert "跳过 E100（第 2 行）" in r.output, r.output
+    assert f"跳过 E100（{second} 第 2 行）" in r.output, r.output
     assert "第 3 行 身份证号（B列）：身份证号无效：应为18位，实际为15位（15 位的一代身份证号，请换成现行的 18 位号码）（A006）" \
         in r.output, r.output
     created = tomllib.loads((archive / "people/E0102.toml").read_text("utf-8"))
@@ -529,7 +529,7 @@ def test_roster_names_and_id_numbers_are_read_as_written_by_hand(archive, tmp_pa
     wb = load_workbook(second)
     wb.active.cell(2, 2).value = wide
     wb.save(second)
-    assert "跳过 E100（第 2 行）" in run("import", "roster", second, "-a", archive, "--id-prefix", "E").output
+    assert f"跳过 E100（{second} 第 2 行）" in run("import", "roster", second, "-a", archive, "--id-prefix", "E").output
     assert sorted(p.name for p in (archive / "people").iterdir()) == ["E0102.toml", "E1.toml", "E100.toml", "E2.toml"]
 
 
@@ -698,7 +698,7 @@ def test_attendance_a_blank_signature_where_others_signed_is_an_absence(with_ses
     assert "第 3 行 E5：未参加（签字栏空白），未登记" in r.output and "第 4 行 E4：未参加（签字栏空白），未登记" in r.output
     assert "登记 1 人，更新 0，跳过 0，未参加 2，出错 0 行" in r.output, r.output
     r = run("--lang", "en", "import", "attendance", "S1", path, "-a", with_session, "--dry-run")
-    assert "row 3 E5: did not attend (no signature where others signed), not listed" in r.output, r.output
+    assert f"{path}, row 3, E5: did not attend (no signature where others signed), not listed" in r.output, r.output
     scored = xlsx(tmp_path / "成绩.xlsx", [["E5", "赵六", None, 4]], headers=["工号", "姓名", "本人签名", "学时"])
     r = run("import", "attendance", "S1", scored, "-a", with_session)
     assert "已登记 E5 赵六" in r.output, r.output

@@ -141,7 +141,7 @@ def test_a_row_matched_by_name_alone_is_said_and_never_overwrites(make_archive, 
     path = xlsx(tmp_path / "r.xlsx", rows, ["序号", "姓名", "部门", "岗位", "用工形式", "入职日期"])
     before = (archive / "people/XQ7.toml").read_bytes()
     r = run("import", "roster", path, archive, "--id-prefix", "E")
-    assert r.exit_code == 0 and "跳过 XQ7（第 2 行）：已存在（只凭姓名认定" in r.output, r.output
+    assert r.exit_code == 0 and f"跳过 XQ7（{path} 第 2 行）：已存在（只凭姓名认定" in r.output, r.output
     r = run("import", "roster", path, archive, "--id-prefix", "E", "--update", "--lang", "en")
     assert r.exit_code == 1 and "taken for XQ7 by the name alone" in r.output, r.output
     assert (archive / "people/XQ7.toml").read_bytes() == before
@@ -178,7 +178,7 @@ def test_attendance_takes_the_usual_headers_and_values(with_session, tmp_path, h
         f"{path}：已跳过表尾（制表人、审核人、日期等）：第 8 行",
         f"{path} 第 6 行 {header}（D列）：没有成绩或结果（本期培训有考核）；填写后再导入，本行未登记",
         "已登记 E1 张三", "已登记 E3 王五", "已登记 E5 孙七",
-        "第 4 行 E2：未参加，未登记",
+        f"{path} 第 4 行 E2：未参加，未登记",
         "登记 3 人，更新 0，跳过 0，未参加 1，出错 1 行",
     ]
     text = (with_session / "sessions/2023/S1.toml").read_text("utf-8")
@@ -489,7 +489,7 @@ def test_a_required_column_the_sheet_lacks_is_said_once(archive, tmp_path):
     assert r.exit_code == 1 and snapshot(archive) == before
     assert r.output.splitlines() == [
         f"{path}：没有用工形式列（新建人员必填；表头可写作 用工形式、用工性质、用工类型、用工方式），8 行未导入：第 2、3、4、5、6… 行",
-        "跳过 E1（第 10 行）：已存在；用 --update 更新",
+        f"跳过 E1（{path} 第 10 行）：已存在；用 --update 更新",
         "新建 0，更新 0，跳过 1，出错 8 行"]
     en = run("import", "roster", path, archive, "--lang", "en").output.splitlines()
     assert en[0] == (f"{path}: no 用工形式 (form of employment) column (required for a new person; headed 用工形式, "
@@ -844,11 +844,11 @@ def test_a_workbook_of_several_visible_sheets_says_which_was_read_and_rows_name_
     assert (f"注意：{path}「5月」：工作簿有 2 张可见的工作表，读取的是“5月”；“6月”未读取（要导入请用 --sheet 指明）" if lang == "zh" else
             f'note: {path}, sheet 5月: the workbook has 2 visible sheets; "5月" was read, "6月" not (name a sheet with '
             "--sheet to import it)") in r.output
-    assert (f"{path}「5月」 第 3 行 身份证号（C列）：" if lang == "zh" else
+    assert (f"{path}「5月」第 3 行 身份证号（C列）：" if lang == "zh" else
             f"{path}, sheet 5月, row 3, 身份证号 (column C): ") in r.output
     assert (archive / "people/E5.toml").is_file() and not (archive / "people/E51.toml").exists()
     r = run("import", "roster", path, archive, "--sheet", "6月", "--lang", lang)
-    assert (f"{path}「6月」 第 3 行 身份证号（C列）：" if lang == "zh" else f"{path}, sheet 6月, row 3, 身份证号 (column C): ") \
+    assert (f"{path}「6月」第 3 行 身份证号（C列）：" if lang == "zh" else f"{path}, sheet 6月, row 3, 身份证号 (column C): ") \
         in r.output
     assert "未读取" not in r.output and "not (name a sheet" not in r.output  # named: nothing left out unasked
     assert tomllib.loads((archive / "people/E6.toml").read_text("utf-8"))["name"] == "王五"
@@ -900,6 +900,35 @@ def test_the_visible_sheets_are_counted_and_those_with_records_named(archive, tm
     en = run("import", "roster", path, archive, "--dry-run", "--lang", "en").output
     assert (f'note: {path}, sheet 5月: the workbook has 3 visible sheets; "5月" was read, of the others with records '
             '"6月" not (name a sheet with --sheet to import it)') in en, en
+
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_line_about_a_row_names_the_file_and_the_sheet(with_session, tmp_path, lang):
+    """In a workbook of 5月 and 6月, errors named 「5月」, but `跳过 E1（第 2 行）`, `第 3 行 E2：未参加` and the
+    ids --id-prefix made (`第 2 行 王五 → E0001`) named a bare row: of which sheet? Every line about a row
+    is written by the one location writer (cli/importing._Source), 「5月」第 2 行 with no space after 」."""
+    book = Workbook()
+    for title in ("5月", "6月"):
+        ws = book.active if title == "5月" else book.create_sheet(title)
+        ws.title = title
+        ws.append(["姓名", "部门", "岗位", "用工形式", "入职日期", "成绩"])
+        ws.append(["张三", "机加车间", "车工", "正式工", "2023-07-03", 90])
+        ws.append(["周九", "后厨", "厨师", "正式工", "2024-03-05", None])
+        ws.append(["李梅", "机加车间", "车工", "正式工", "2023-07-03", "缺考"])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    r = run("import", "roster", path, with_session, "--id-prefix", "N", "--dry-run", "--lang", lang)
+    assert (f"  {path}「5月」第 3 行 周九 → N0001" if lang == "zh" else f"  {path}, sheet 5月, row 3: 周九 -> N0001") \
+        in r.output, r.output
+    assert (f"跳过 E1（{path}「5月」第 2 行）：已存在" if lang == "zh" else
+            f"skipped E1 ({path}, sheet 5月, row 2): already there") in r.output, r.output
+    r = run("import", "attendance", "S1", path, with_session, "--dry-run", "--lang", lang)
+    assert (f"{path}「5月」第 3 行 姓名（A列）：" if lang == "zh" else f"{path}, sheet 5月, row 3, 姓名 (column A): ") \
+        in r.output, r.output
+    assert (f"{path}「5月」第 4 行 E2：未参加，未登记" if lang == "zh" else
+            f"{path}, sheet 5月, row 4, E2: did not attend, not listed") in r.output, r.output
+    assert "」 第" not in r.output
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
