@@ -19,14 +19,16 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: the invisible bidirectional controls that make a text read otherwise than it is written (U+202E
 #: turns "2024-06-30" beside it into "03-60-4202"): no text field holds them (A002), no writer keeps them
 _BIDI_CHARS = "".join(map(chr, (*range(0x202A, 0x202F), *range(0x2066, 0x206A))))
-_BIDI = _BIDI_CHARS[0] + "-" + _BIDI_CHARS[4] + _BIDI_CHARS[5] + "-" + _BIDI_CHARS[-1]  # a character class's part
+#: the bidi controls as a part of a regular expression's character class (also a part of
+#: writing/inputs.INVISIBLE, the characters an import takes out of every cell)
+BIDI = _BIDI_CHARS[0] + "-" + _BIDI_CHARS[4] + _BIDI_CHARS[5] + "-" + _BIDI_CHARS[-1]
 
 #: what a one-line text (a name, a title, a department) must not hold besides CONTROL: line breaks
 #: (a name spread over lines reads as two records, and as two lines of a CI log) and the bidi controls
-LINE_CONTROL = re.compile(CONTROL.pattern[:-1] + "\n\r\x85\u2028\u2029" + _BIDI + "]")
+LINE_CONTROL = re.compile(CONTROL.pattern[:-1] + "\n\r\x85\u2028\u2029" + BIDI + "]")
 
 #: what any text must not hold: CONTROL and the bidi controls (a multi-line note may break lines)
-TEXT_CONTROL = re.compile(CONTROL.pattern[:-1] + _BIDI + "]")
+TEXT_CONTROL = re.compile(CONTROL.pattern[:-1] + BIDI + "]")
 #: the bidi controls as UTF-8 writes them (three bytes each)
 _BIDI_BYTES = re.compile(b"|".join(re.escape(ch.encode("utf-8")) for ch in _BIDI_CHARS))
 
@@ -70,7 +72,7 @@ def code_point(ch: str) -> str:
 #: what a terminal line must not carry as it is: the C0 and C1 controls (ESC, and CSI U+009B,
 #: start a terminal command) and the bidirectional controls (U+202E makes a line read otherwise
 #: than it is written; LINE_CONTROL refuses them in values, a file name may still hold one)
-_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "]")
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + BIDI + "]")
 
 
 def terminal_line(text: str) -> str:

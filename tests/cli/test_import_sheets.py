@@ -287,9 +287,9 @@ def test_a_note_in_brackets_that_says_which_thing_the_column_holds_is_no_field(a
     dropped only when it says how the values are written (18位, 年月日) or names the field again
     (部门（车间））; a note saying which thing the column holds makes it no column of the field."""
     from safetrain.archive.importing.roster import roster_headers
-    from safetrain.archive.importing.sheets import _field, normalise_header
+    from safetrain.archive.importing.sheets import _field, header_lookup
 
-    lookup = {normalise_header(h): k for k, names in roster_headers().items() for h in (k, *names)}
+    lookup = header_lookup(roster_headers())
     for header in ("身份证（复印件）", "身份证（有效期）", "身份证（正反面）", "身份证(照片)", "身份证（扫描件）", "身份证号（附件）",
                    "身份证（地址）", "姓名（拼音）"):
         assert _field(header, lookup) is None, header
@@ -804,6 +804,20 @@ def test_characters_that_show_nothing_are_no_part_of_a_cell_nor_of_a_name_matche
     sheet.write_text("工号,姓名,成绩\nE7,赵六,88\n", "utf-8")
     r = run("import", "attendance", "S1", sheet, archive, "--update")
     assert r.exit_code == 0 and "的姓名是" not in r.output, r.output
+
+
+
+def test_a_name_on_file_with_a_character_that_shows_nothing_is_not_updated_to_itself(make_archive, tmp_path):
+    """王\u200b五 on file (written by an older import) and 王五 in the sheet: --update said `更新 E9：姓名 王五 → 王五`
+    and rewrote the file: names are compared as everywhere else (inputs.name_key)."""
+    archive = make_archive({"people/E9.toml": person("王\u200b五", department='"后厨"', post='"厨师"',
+                                                     hired="2024-03-05")})
+    before = (archive / "people/E9.toml").read_bytes()
+    path = tmp_path / "r.csv"
+    path.write_text("工号,姓名,部门,岗位,用工形式,入职日期\nE9,王五,后厨,厨师,正式工,2024-03-05\n", "utf-8")
+    r = run("import", "roster", path, archive, "--update")
+    assert r.exit_code == 0 and "E9 无变化" in r.output and "更新 E9" not in r.output, r.output
+    assert (archive / "people/E9.toml").read_bytes() == before
 
 
 def test_the_header_words_hr_systems_use_are_read(archive, tmp_path, with_session):

@@ -25,8 +25,8 @@ from typing import Any
 
 from ...errors import Interrupted, SafetrainError
 from ..writing.edit import EditError, Editor, SetKey
-from ..writing.inputs import InputError, coerce, id_number_text, name_key, name_text, parse_id
-from .sheets import EXPONENT, Column, Sheet, narrow, read_sheet
+from ..writing.inputs import InputError, coerce, id_number_text, name_key, name_text, narrow, parse_id
+from .sheets import EXPONENT, Column, Sheet, read_sheet
 from ..reading.gbcodes import id_number_problem, mask_id_number
 from ..reading.spec import PERSON
 from ..reading.validate import Problem, validate_table
@@ -510,7 +510,7 @@ def _history_kept(ed: Editor, sheet: Sheet, pid: str, data: dict, values: dict) 
         for k in named:
             del values[k]
     name = values.get("name")
-    if name is not None and name == name_text(data.get("name")):  # 欧阳 丽 on file is 欧阳丽 in the sheet: the same
+    if name is not None and name_key(name) == name_key(data.get("name")):  # 欧阳 丽, 王\u200b五 on file: the sheet's
         del values["name"]
         name = None
     return _someone_else(sheet, pid, data, values, update=True)

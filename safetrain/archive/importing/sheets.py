@@ -22,13 +22,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...errors import SafetrainError
-from ..writing.inputs import EXCEL_DIGITS_LOST, INVISIBLE
+from ..writing.inputs import EXCEL_DIGITS_LOST, INVISIBLE, narrow
 
 HEADER_SEARCH_ROWS = 10
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -85,12 +84,6 @@ def clean_text(value: Any) -> Any:
     return value
 
 
-def narrow(value: Any) -> Any:
-    """A text cell of an id or a date with its full-width forms made ASCII (NFKC, as id_number_text
-    reads a 身份证号: ２０２４／３／５ is 2024/3/5, Ｅ０２０ is E020); any other value as it is."""
-    return unicodedata.normalize("NFKC", value) if isinstance(value, str) and not value.isascii() else value
-
-
 #: a number as Excel shows one too long for its column (6.40104E+17): saved so as the text of a CSV,
 #: its digits are gone
 EXPONENT = re.compile(r"\s*[+-]?\d+(?:\.\d+)?[eE][+-]?\d+\s*")
@@ -98,6 +91,11 @@ EXPONENT = re.compile(r"\s*[+-]?\d+(?:\.\d+)?[eE][+-]?\d+\s*")
 
 def normalise_header(text: Any) -> str:
     return _MARKS.sub("", clean_text(str(text)) or "").lower() if text is not None else ""
+
+
+def header_lookup(headers: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each accepted header as normalise_header gives it (and each field's key) -> its field."""
+    return {normalise_header(h): key for key, names in headers.items() for h in (key, *names)}
 
 
 def column_letter(index: int) -> str:
@@ -139,7 +137,7 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
     else:
         raise SafetrainError(f"{path}：只能读取 .xlsx、.xls、.ods 或 .csv 文件",
                              f"{path}: only .xlsx, .xls, .ods and .csv files can be read")
-    lookup = {normalise_header(h): key for key, names in headers.items() for h in (key, *names)}
+    lookup = header_lookup(headers)
     header_at = _header_row(grid, lookup, anchors)
     if header_at is None:
         wanted = "或".join(headers[a][0] for a in anchors)
@@ -231,7 +229,7 @@ def _named(text: str, lookup: dict[str, str]) -> str:
         return text
     words, note = m.group(1), m.group(2)
     key = lookup.get(normalise_header(words))
-    if key is not None and (_FORM_NOTE.fullmatch(unicodedata.normalize("NFKC", note))
+    if key is not None and (_FORM_NOTE.fullmatch(narrow(note))
                             or lookup.get(normalise_header(note)) == key):
         return words
     return text
@@ -629,7 +627,7 @@ def _has_header(book, name: str, headers: dict[str, tuple[str, ...]], anchors: t
     only limit what is converted): some 0.03 s for each other sheet of 5,000 rows."""
     import itertools
 
-    lookup = {normalise_header(h): key for key, names in headers.items() for h in (key, *names)}
+    lookup = header_lookup(headers)
     try:
         rows = list(itertools.islice(book.get_sheet_by_name(name).iter_rows(), HEADER_SEARCH_ROWS))
     except Exception:  # a damaged sheet beside the one read: not ours to read, but maybe records

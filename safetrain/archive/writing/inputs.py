@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from ...controls import BIDI
 from ...dates import EARLIEST, LATEST, NO_EXPIRY, in_range
 from ...errors import SafetrainError
 from ..reading.codes import Labels, code_for
@@ -166,6 +167,12 @@ def split_list(value: Any, texts: bool = False) -> list[str]:
 EXCEL_DIGITS_LOST = 10 ** 15
 
 
+def narrow(value: Any) -> Any:
+    """A text with its full-width forms made ASCII (NFKC: ２０２４／３／５ is 2024/3/5, Ｅ０２０ is E020,
+    the Ｘ of a 身份证号 X); any other value as it is. The one such cleanup: of ids, dates and ID numbers."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) and not value.isascii() else value
+
+
 def id_number_text(value: Any) -> Any:
     """A 身份证号 as a cell gives it, as a person file holds it: full-width digits and Ｘ made
     ASCII (NFKC), spaces of every kind (U+3000, tabs, 640104 19900307 0014) taken out, x upper-
@@ -180,7 +187,7 @@ def id_number_text(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return str(int(value))
     if isinstance(value, str):
-        return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+        return "".join(narrow(value).split()).upper()
     return value
 
 
@@ -200,11 +207,11 @@ def name_text(value: Any) -> Any:
 
 #: characters that show nothing: Unicode's format characters (category Cf: the zero-width space U+200B,
 #: the BOM U+FEFF, the joiners U+200C/D, the word joiner U+2060, the marks LRM/RLM U+200E/F and the
-#: other direction controls, the soft hyphen U+00AD ...) and the blank letters (Hangul fillers,
+#: other direction controls (controls.BIDI), the soft hyphen U+00AD ...) and the blank letters (Hangul fillers,
 #: U+034F). Pasted from a web page or a chat with a name, they make 王\u200b五 look like 王五 and never
 #: match it: no cell of a sheet keeps them (tests/cli/test_import_sheets.py holds this to unicodedata's Cf)
 INVISIBLE = re.compile("[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
-                       "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+                       "\u180e\u200b-\u200f\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb" + BIDI +
                        "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
                        "\U000e0001\U000e0020-\U000e007f]")
 
