@@ -295,8 +295,14 @@ def test_a_note_in_brackets_that_says_which_thing_the_column_holds_is_no_field(a
         assert _field(header, lookup) is None, header
     for header, key in (("身份证号（18位）", "id_number"), ("身份证号码", "id_number"), ("身份证(18位数字)", "id_number"),
                         ("入职日期(yyyy-mm-dd)", "hired"), ("入职日期（如：2024.1.1）", "hired"), ("部门（车间）", "department"),
-                        ("姓名（中文）", "name")):
+                        ("姓名（中文）", "name"), ("用工形式（正式/劳务派遣）", "employment"), ("备注（离职原因）", "note")):
         assert _field(header, lookup) == key, header
+    for header in ("姓名（English）", "姓名（pinyin）", "身份证（copy）"):  # another thing, in English too
+        assert _field(header, lookup) is None, header
+    from safetrain.archive.importing.attendance import ATTENDANCE_HEADERS
+    attendance = header_lookup(ATTENDANCE_HEADERS)  # a note listing the values was read past, as it always was
+    for header in ("考核结果（合格/不合格）", "是否合格（是/否）", "结果（√/×）", "考核结果（合格/不合格/补考合格）"):
+        assert _field(header, attendance) == "passed", header
     number = "640104199003070014"
     heads = ["工号", "姓名", "身份证号（18位）", "身份证（复印件）", "身份证（有效期）", "身份证（正反面）", "部门", "岗位", "用工形式",
              "入职日期"]

@@ -41,12 +41,13 @@ FOOTER = re.compile(r"^\s*(制表人|制表|制表日期|制表时间|填表人|
                     r"盖章|单位（盖章）|单位\(盖章\)|日期|合计|总计|共计|小计|备注说明|注|说明)\s*([:：]|\s|$)")
 #: a header's words and its note in brackets at its end (入职日期（年月日）, 身份证号(18位), 身份证（复印件）)
 _HEADER_NOTE = re.compile(r"(.*?)\s*[（(]([^（）()]*)[）)]")
-#: a note that says only how a column's values are written: their length, layout, unit, script or hand
-#: (18位, 年月日, yyyy-mm-dd, 如2024.1.1, 百分制, 小时, 中文, 本人签字). Dropped, the header's words
-#: name the field; any other note says which thing the column holds (身份证（复印件）: whether a copy is
-#: on file; 身份证（有效期）: a date; 姓名（拼音）), and the header names no field
-_FORM_NOTE = re.compile(r"(?:[\sA-Za-z0-9.\-/:~_,;+*、，；：～]|位|号码|数字|文本|格式|年|月|日|分|小时|学时|百分制|满分|"
-                        r"中文|汉字|大写|小写|例|如|填写|本人|签字|签名|手写|正楷)*")
+#: a note that says the column holds another thing than the field its words name: a copy of the
+#: document, its term of validity, its sides, a photo or scan, an address, the name in pinyin or in
+#: English (身份证（复印件）: whether a copy is on file; 身份证（有效期）: a date; 姓名（拼音）). Any other
+#: note says how the values are written or which values there are (身份证号（18位）, 入职日期（年月日）,
+#: 考核结果（合格/不合格）, 用工形式（正式/劳务派遣）, 学时（课时）) and is read past, as it always was
+_OTHER_THING = re.compile(r"复印|影印|有效期|有效日期|期限|正反面|正面|反面|照片|相片|扫描|附件|图片|地址|住址|户籍|"
+                          r"签发|发证|拼音|英文|外文|english|pinyin|copy|photo|scan|address|expir", re.I)
 
 
 @dataclass(frozen=True)
@@ -219,18 +220,17 @@ def _header_row(grid: list[list[Any]], lookup: dict[str, str], anchors: tuple[st
 
 
 def _named(text: str, lookup: dict[str, str]) -> str:
-    """The words of a header that name its field: the header without the note in brackets at its end
-    when the note says only how the values are written (_FORM_NOTE: 身份证号（18位）, 入职日期（年月日）)
-    or names the same field again (部门（车间）); else the header as it is (身份证（复印件） is no
-    身份证 column). The one reading of a header's note."""
+    """The words of a header that name its field: the header without the note in brackets at its end,
+    unless the note says the column holds another thing (_OTHER_THING: 身份证（复印件） is no 身份证
+    column, 姓名（English） no 姓名 one) and names no field of its own alike; else the header as it
+    is. The one reading of a header's note."""
     text = text.strip()
     m = _HEADER_NOTE.fullmatch(text)
     if m is None or normalise_header(text) in lookup:
         return text
     words, note = m.group(1), m.group(2)
     key = lookup.get(normalise_header(words))
-    if key is not None and (_FORM_NOTE.fullmatch(narrow(note))
-                            or lookup.get(normalise_header(note)) == key):
+    if key is not None and (_OTHER_THING.search(narrow(note)) is None or lookup.get(normalise_header(note)) == key):
         return words
     return text
 
@@ -425,6 +425,10 @@ class _NotADrawing(Exception):
     """The part a sheet's drawing relationship points to is no drawing (the sheet itself, say)."""
 
 
+#: a row or column number of an anchor: ASCII digits only ("²".isdigit() is true, and int() refuses it)
+_DIGITS = re.compile("[0-9]+")
+
+
 class _Anchors:
     """The cells of a drawing's pictures as its XML streams through the parser (a parser target:
     no tree is built, nothing but the anchor being read is kept): each anchor's `from` row and
@@ -466,7 +470,7 @@ class _Anchors:
             self.place = ""
         elif self.anchor and self.depth == self.anchor:
             row, col = self.at.get("row", ""), self.at.get("col", "")
-            if self.shown and row.isdigit() and col.isdigit() and len(row) < 8 and len(col) < 6:
+            if self.shown and _DIGITS.fullmatch(row) and _DIGITS.fullmatch(col) and len(row) < 8 and len(col) < 6:
                 self.cells.add((int(row), int(col)))
             self.anchor = 0
         self.depth -= 1
