@@ -176,9 +176,9 @@ def test_fmt_on_a_terminal_formats_each_file_once(archive, monkeypatch):
 
     monkeypatch.setattr(fmt_module, "is_terminal", lambda: True)
     calls = []
-    real = formatting._format_file
-    monkeypatch.setattr(formatting, "_format_file", lambda path, kind, shown, check: calls.append((path.name, check))
-                        or real(path, kind, shown, check))
+    real = formatting._laid_out
+    monkeypatch.setattr(formatting, "_laid_out", lambda path, kind, shown, check, data=None:
+                        calls.append((path.name, check)) or real(path, kind, shown, check, data))
     r = run("fmt", archive, input="是\n")
     assert r.exit_code == 0 and "2 个文件已格式化，2 个无需改动" in r.output, r.output
     assert sorted(name for name, check in calls if not check) == ["E2.toml", "S1.toml"]  # written: the two listed
@@ -398,3 +398,20 @@ def test_the_files_found_in_the_layout_are_remembered_by_their_bytes(archive, mo
     judged.clear()
     assert run("fmt", "--yes", archive).exit_code == 0 and judged == ["person"]  # the one edited file
     assert run("fmt", "--check", archive).exit_code == 0 and judged == ["person"]  # as written: remembered
+
+
+def test_the_memo_of_files_in_the_layout_trusts_nothing_it_did_not_judge(archive):
+    """A file that cannot be read was taken for the empty file remembered (the digest of nothing read),
+    and a file whose layout fmt cannot make, only re-encoded (a GBK file with a dotted key), was
+    remembered as laid out: both said now as without the cache."""
+    (archive / "people/EMPTY.toml").write_text("", "utf-8")
+    assert run("fmt", "--yes", archive).exit_code == 0
+    (archive / "people/P9.toml").symlink_to("nowhere.toml")
+    r = run("fmt", "--check", archive)
+    assert r.exit_code == 1 and "P9.toml" in r.output and "1 个无效" in r.output, r.output
+    (archive / "people/P9.toml").unlink()
+    (archive / "people/G1.toml").write_bytes('name = "张三"\nx.y = 1\n'.encode("gb18030"))
+    assert run("fmt", "--yes", archive).exit_code == 0
+    for cache in ((), ("--no-cache",)):
+        r = run("fmt", "--check", *cache, archive)
+        assert "G1.toml" in r.output and "点分键" in r.output, (cache, r.output)

@@ -25,7 +25,7 @@ from ..reading.discover import MARKER, discover_each, display_name, find_root
 from .lock import archive_lock
 from ..reading.files import LocalFiles, read_regular
 from ..reading.loader import format_version, load_config
-from ..reading.reader import RawFile, list_files, parse_file, read_file
+from ..reading.reader import MAX_FILE_BYTES, RawFile, bad_name, list_files, parse_file, read_file
 from ..reading.spec import kind_of_path, kind_of_word
 
 
@@ -126,13 +126,16 @@ class Canonical:
     parse (2,378 files of a 2,000-person archive: 3.5 s to judge, formatting each). Never trusted
     further than its bytes: an edited file has another digest and is judged anew."""
 
-    KEY = "fmt-canonical"
+    KEY = "fmt-canonical"  # and the version of tomlkit, which reads the layout (its own release may read it otherwise)
 
     def __init__(self, store, whole: bool):
         from ..reading.cache import loads
 
         self.store, self.whole = store, whole
-        blob = store.result(self.KEY)
+        from importlib.metadata import version
+
+        self.key = f"{self.KEY} tomlkit {version('tomlkit')}"
+        blob = store.result(self.key)
         try:
             self.known: set[bytes] = set(loads(blob)) if blob else set()
         except Exception:  # a cache of another shape: empty
@@ -159,7 +162,7 @@ class Canonical:
 
         keep = self.now if self.whole else self.known | self.now
         if keep != self.known:
-            self.store.write(result=(self.KEY, dumps(sorted(keep))))
+            self.store.write(result=(self.key, dumps(sorted(keep))))
         self.store.close()
 
 
@@ -182,22 +185,28 @@ def _one(root: Path, kind: str, rel: str, shown: str, check: bool, memo: Canonic
 
 
 def _one_file(root: Path, kind: str, rel: str, shown: str, check: bool, memo: Canonical | None = None) -> Formatted:
+    data = None
+    if memo is not None:  # the bytes judged are the bytes read once here, and remembered by their digest
+        try:
+            data, size = LocalFiles(root).read_bytes(rel, MAX_FILE_BYTES)
+        except OSError:  # said below, as without the cache (never the digest of nothing read)
+            memo = None
+        else:
+            if size > len(data):
+                memo, data = None, None
     if memo is not None:
-        data = _bytes(root / rel)
         digest = memo.digest(kind, data)
         if digest in memo.known:  # these very bytes were in the layout: they still are
             memo.now.add(digest)
             return Formatted(shown, "unchanged")
-        done = _one_file(root, kind, rel, shown, check)
-        if done.status == "unchanged":
-            memo.now.add(digest)
-        elif done.status == "changed" and not check:
-            memo.now.add(memo.digest(kind, _bytes(root / rel)))  # as written
-        return done
-    raw = read_file(LocalFiles(root), kind, rel)
-    if isinstance(raw, Finding) and raw.code == "A001" and legacy_text(_bytes(root / rel)) is None:
+    raw = read_file(LocalFiles(root), kind, rel) if data is None else \
+        (bad_name(kind, rel) or parse_file(kind, rel, data, len(data)))
+    if isinstance(raw, Finding) and raw.code == "A001" and legacy_text(_bytes(root / rel) if data is None else data) is None:
         return Formatted(shown, "invalid", raw.message_zh, raw.message_en)
-    return _format_file(root / rel, kind, shown, check)
+    done, laid_out = _laid_out(root / rel, kind, shown, check, data)
+    if memo is not None and laid_out is not None:  # a text in the layout (not one only re-encoded)
+        memo.now.add(memo.digest(kind, laid_out))
+    return done
 
 
 def _shown_single(path: Path) -> str:
@@ -247,7 +256,15 @@ def _bytes(path: Path) -> bytes:
 
 
 def _format_file(path: Path, kind: str | None, shown: str, check: bool) -> Formatted:
-    data = read_regular(path)
+    return _laid_out(path, kind, shown, check)[0]
+
+
+def _laid_out(path: Path, kind: str | None, shown: str, check: bool,
+              data: bytes | None = None) -> tuple[Formatted, bytes | None]:
+    """The file formatted (or judged), and the bytes of it in the layout (as they were, or as
+    written; None when the layout could not be made: a file only re-encoded, or left as it is)."""
+    if data is None:
+        data = read_regular(path)
     encoding = "bom" if data.startswith(BOM) else ""
     legacy = legacy_text(data)
     if legacy is not None:
@@ -258,16 +275,17 @@ def _format_file(path: Path, kind: str | None, shown: str, check: bool) -> Forma
         out = format_text(text, kind)
     except Unsupported as exc:
         if not encoding:
-            return Formatted(shown, "skipped", exc.zh, exc.en)
-        out = text  # the layout is left as it is; the encoding is still put right
+            return Formatted(shown, "skipped", exc.zh, exc.en), None
+        out = None  # the layout is left as it is; the encoding is still put right
     if out == text and not encoding:
-        return Formatted(shown, "unchanged")
+        return Formatted(shown, "unchanged"), data
     if os.path.islink(path):
-        return Formatted(shown, "skipped", *linked_record(shown))
+        return Formatted(shown, "skipped", *linked_record(shown)), None
+    new = (text if out is None else out).encode("utf-8")
     if not check:
-        write_bytes(path, out.encode("utf-8"))
+        write_bytes(path, new)
         written.append(shown)
-    return Formatted(shown, "changed", encoding=encoding)
+    return Formatted(shown, "changed", encoding=encoding), new if out is not None else None
 
 
 #: the files the run under way has rewritten so far, as shown (format_paths empties it): what an
