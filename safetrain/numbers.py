@@ -10,11 +10,15 @@ from __future__ import annotations
 HOURS_PLACES = 6
 
 
-def number_text(x: float | int | None) -> str:
+def number_text(x: float | int | None, exact: bool = False) -> str:
     """24.0 -> "24", 1.5 -> "1.5", 59.996 -> "59.996", 0.1 + 0.2 -> "0.3"; None -> "". The value as
-    the rules compare it (HOURS_PLACES), never rounded to the next figure."""
+    the rules compare it, never rounded to the next figure: hours summed to HOURS_PLACES; with
+    `exact`, a value compared as it is (a score against its pass mark, one attendee's hours against
+    the session's), in the fewest digits that give it back (69.9999999 is not 70)."""
     if x is None:
         return ""
+    if exact:
+        return str(int(x)) if float(x).is_integer() else repr(float(x))
     x = round(x, HOURS_PLACES)
     if float(x).is_integer():
         return str(int(x))

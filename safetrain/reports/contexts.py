@@ -15,6 +15,7 @@ from ..archive.reading.codes import (ASSESSMENT, CERTIFICATE_KIND, CHANGE_KIND, 
 from ..archive.reading.models import Attendance, Mentorship, Person, Session
 from ..rules import certstatus as cs
 from ..rules.annual import manager_initial
+from ..numbers import HOURS_PLACES
 from ..rules.context import credits_by
 from ..rules.mentorship import apprenticeship_minimum
 from ..rules.prejob import before_post, passed_pre_job
@@ -105,7 +106,7 @@ def trainings(f: Facts, p: Person) -> list[dict]:
             "session": s.id, "date": fmt.days(s.start, s.end), "title": s.title,
             "type": label(SESSION_TYPE, s.type), "level": label(LEVEL, s.level) or fmt.DASH,
             "hours": fmt.num(s.hours), "credited": fmt.num(s.credited_hours(a)),
-            "score": fmt.num(a.score), "result": result_of(s, a) + _after_post(s, p),
+            "score": fmt.score(a.score), "result": result_of(s, a) + _after_post(s, p),
         })
     return rows
 
@@ -167,7 +168,7 @@ def pre_job_phrase(f: Facts, p: Person, hours: float, need: float) -> str:
         got, initial, deadline = manager_initial(f.ctx, p)
         return (f"主要负责人/安全管理人员初次安全培训：至 {fmt.day(deadline)} 计入 {fmt.num(got)} 学时"
                 f"（要求不少于 {fmt.num(initial)} 学时）")
-    later = round(f.ctx.credited(p.id, types={"pre_job"}) - hours, 6)
+    later = round(f.ctx.credited(p.id, types={"pre_job"}) - hours, HOURS_PLACES)
     after = f"；{fmt.day(p.on_post)} 上岗后的岗前培训 {fmt.num(later)} 学时不计入" if later > 0 else ""
     return f"计入 {fmt.num(hours)} 学时（要求不少于 {fmt.num(need)} 学时）{after}"
 
@@ -208,7 +209,7 @@ def _level(f: Facts, p: Person, level: str, passed_all: list) -> dict:
         return {"label": label(LEVEL, level), "dates": "", "hours": "", "content": "", "instructor": "",
                 "score": "", "result": "", "grade": ""}
     passed = [(s, a) for s, a in passed_all if s.level == level]
-    score = "、".join(fmt.num(a.score) for _, a in rows if a.score is not None)
+    score = "、".join(fmt.score(a.score) for _, a in rows if a.score is not None)
     result = result_of(*passed[0]) if passed else \
         "、".join(dict.fromkeys(result_of(s, a) + _after_post(s, p) for s, a in rows))
     return {
@@ -219,7 +220,7 @@ def _level(f: Facts, p: Person, level: str, passed_all: list) -> dict:
         "instructor": "、".join(dict.fromkeys(s.instructor for s, _ in rows)),
         "score": score, "result": result,
         # 考核成绩: each session's score and result (the result alone where there is no score)
-        "grade": "；".join(" ".join(x for x in (fmt.num(a.score), result_of(s, a)) if x) + _after_post(s, p)
+        "grade": "；".join(" ".join(x for x in (fmt.score(a.score), result_of(s, a)) if x) + _after_post(s, p)
                           for s, a in rows),
     }
 
@@ -264,9 +265,9 @@ def session_head(f: Facts, s: Session) -> dict:
         "contract": contract_of(s),
         "hours": fmt.num(s.hours), "topics": fmt.labels(TOPIC, s.topics), "content": fmt.text(s.content),
         "methods": fmt.labels(METHOD, s.methods) or fmt.DASH,
-        "assessment": label(ASSESSMENT, s.assessment) or fmt.DASH, "pass_mark": fmt.num(s.pass_mark),
+        "assessment": label(ASSESSMENT, s.assessment) or fmt.DASH, "pass_mark": fmt.score(s.pass_mark),
         # the pass mark as the record prints it: none where there is no assessment (everyone passes)
-        "pass_mark_note": "" if s.assessment == "none" else f"（合格线 {fmt.num(s.pass_mark)}）",
+        "pass_mark_note": "" if s.assessment == "none" else f"（合格线 {fmt.score(s.pass_mark)}）",
         "attachments": "、".join(a.path for a in s.attachments) or fmt.DASH, "note": fmt.text(s.note),
     }
 
@@ -289,7 +290,7 @@ def plan_session(row: dict, lang: str = "zh") -> str:
 
 def _attendee(f: Facts, s: Session, a: Attendance, n: int, credit: float | None) -> dict:
     return {"n": str(n), "id": a.person, "name": f.name_of(a.person),
-            "department": f.department_on(a.person, s.start.date()), "score": fmt.num(a.score),
+            "department": f.department_on(a.person, s.start.date()), "score": fmt.score(a.score),
             "result": result_of(s, a), "hours": NOT_ENDED if credit is None else fmt.num(credit)}
 
 

@@ -75,6 +75,11 @@ def num(x: float | int | None) -> str:
 _NUMS: dict = {}
 
 
+def score(x: float | int | None) -> str:
+    """A score or a pass mark, as compared: exactly (numbers.number_text, exact)."""
+    return number_text(x, exact=True)
+
+
 def _num(x: float | int | None) -> str:
     return number_text(x)
 

@@ -13,7 +13,8 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from ..archive.reading.models import Session
-from .context import HOURS_PLACES, Context
+from ..numbers import HOURS_PLACES, number_text
+from .context import Context
 from .registry import hit, rule
 
 _NAME_SEPARATORS = re.compile(r"[、,，;；/]+")
@@ -125,19 +126,19 @@ def implausible_hours(ctx: Context):
         days = (last - s.start.date()).days + 1
         reasons, citations = [], []
         if round(s.hours * per_hour.value, HOURS_PLACES) > minutes:  # 1.1 学时 x 45 is 49.50000000000001
-            reasons.append((f"按每学时 {per_hour.value:g} 分钟需 {s.hours * per_hour.value:g} 分钟，"
-                            f"但 {_when(s)} 只有 {minutes:g} 分钟",
-                            f"at {per_hour.value:g} minutes each they need {s.hours * per_hour.value:g} minutes, "
-                            f"but {_when(s)} lasts {minutes:g}"))
+            reasons.append((f"按每学时 {number_text(per_hour.value)} 分钟需 {number_text(s.hours * per_hour.value)} 分钟，"
+                            f"但 {_when(s)} 只有 {number_text(minutes)} 分钟",
+                            f"at {number_text(per_hour.value)} minutes each they need {number_text(s.hours * per_hour.value)} minutes, "
+                            f"but {_when(s)} lasts {number_text(minutes)}"))
             citations.append(per_hour.citation)
         if s.hours > per_day.value * days:
-            reasons.append((f"超过 {days} 个日历日每日最多 {per_day.value:g} 学时的上限",
-                            f"more than {per_day.value:g} a day over {days} calendar day(s)"))
+            reasons.append((f"超过 {days} 个日历日每日最多 {number_text(per_day.value)} 学时的上限",
+                            f"more than {number_text(per_day.value)} a day over {days} calendar day(s)"))
             citations.append(per_day.citation)
         if reasons:  # the citation of each figure it applied
             citation = "; ".join(dict.fromkeys(c for c in citations if c)) or None
-            yield hit(s.id, s.file, f"培训 {s.id} 记 {s.hours:g} 学时：" + "；".join(zh for zh, _ in reasons),
-                      f"session {s.id} credits {s.hours:g} hours: " + "; ".join(en for _, en in reasons),
+            yield hit(s.id, s.file, f"培训 {s.id} 记 {number_text(s.hours, exact=True)} 学时：" + "；".join(zh for zh, _ in reasons),
+                      f"session {s.id} credits {number_text(s.hours, exact=True)} hours: " + "; ".join(en for _, en in reasons),
                       key=("hours",), citation=citation)
 
 

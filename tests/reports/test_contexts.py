@@ -43,6 +43,7 @@ def test_fmt():
     assert fmt.num(24.0) == "24" and fmt.num(1.5) == "1.5" and fmt.num(None) == ""
     # printed as the rules compare it, never rounded across a figure: 59.996 is not the pass mark 60
     assert fmt.num(59.996) == "59.996" and fmt.num(23.996) == "23.996" and fmt.num(0.1 + 0.2) == "0.3"
+    assert fmt.score(69.9999999) == "69.9999999" and fmt.score(90.0) == "90" and fmt.score(None) == ""
     assert fmt.day_zh(date(2023, 7, 5)) == "2023年7月5日"
     assert fmt.span(datetime(2023, 7, 4, 8, 30), datetime(2023, 7, 4, 17, 30)) == "2023-07-04 08:30—17:30"
     assert fmt.days(datetime(2023, 7, 4), datetime(2023, 7, 5)) == "2023-07-04至07-05"

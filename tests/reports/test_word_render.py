@@ -354,9 +354,13 @@ def test_a_score_just_below_the_pass_mark_is_printed_as_it_is(make_archive, tmp_
     from helpers import person, session
 
     root = make_archive({"people/E1.toml": person(),
-                         "sessions/S1.toml": session('{ person = "E1", score = 59.996 }')})
+                         "sessions/S1.toml": session('{ person = "E1", score = 59.996 }'),
+                         "sessions/S2.toml": session('{ person = "E1", score = 69.9999999 }', pass_mark="70")})
     text = docx_text(one(checked(root, date(2024, 6, 30)), "session", "S1", tmp_path))
     assert "59.996" in text and "不合格" in text and "| 60 |" not in text
+    # a score is compared as it is, so printed as it is (hours are summed and compared to six places)
+    text = docx_text(one(checked(root, date(2024, 6, 30)), "session", "S2", tmp_path))
+    assert "69.9999999" in text and "不合格" in text
 
 
 def test_a_person_file_of_a_past_day_shows_no_later_violation(printed, tmp_path):

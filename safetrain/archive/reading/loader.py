@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Collection, Mapping
 
 from ...errors import SafetrainError
 from ...findings import ENTERPRISE, Finding
+from ...numbers import number_text
 from .build import build
 from .cache import Entry, loads as cache_loads, signature
 from .fastread import SHARED, packer, read, unpacker
@@ -450,8 +451,9 @@ def _extra_problems(raw: RawFile, rule_codes: tuple[frozenset, frozenset] | None
             part = a.get("hours") if isinstance(a, dict) else None
             if isinstance(part, (int, float)) and isinstance(hours, (int, float)) and part > hours:
                 key = ("attendees", i, "hours")
-                out.append(Problem(key, f"`{dotted(key)}` = {part:g} 超过本期培训学时 {hours:g}",
-                                   f"`{dotted(key)}` = {part:g} is more than the session's {hours:g} 学时"))
+                part_text, hours_text = number_text(part, exact=True), number_text(hours, exact=True)
+                out.append(Problem(key, f"`{dotted(key)}` = {part_text} 超过本期培训学时 {hours_text}",
+                                   f"`{dotted(key)}` = {part_text} is more than the session's {hours_text} hours"))
     return out
 
 

@@ -369,7 +369,7 @@ def person_context(facts: Facts, pid: str, cells: Sequence[dict] | None, columns
         common = sessions.get(s.file)  # by file: two files of one id (A004) are two sessions
         if common is None:
             common = sessions[s.file] = session_cells(s, lang)
-        trainings.append({**common, "credited": fmt.num(s.credited_hours(a)), "score": fmt.num(a.score),
+        trainings.append({**common, "credited": fmt.num(s.credited_hours(a)), "score": fmt.score(a.score),
                           "result": t(result_of(s, a), lang), "passed": s.passed(a)})
     years = []
     requirements = Requirements.of(facts.ctx)
