@@ -289,9 +289,14 @@ def plan_session(row: dict, lang: str = "zh") -> str:
 
 
 def _attendee(f: Facts, s: Session, a: Attendance, n: int, credit: float | None) -> dict:
+    """One entry of the session record; its `note` (ARCHIVE-FORMAT: "printed") after its result,
+    and as `note` for a template of one's own."""
+    person = f.archive.people.get(a.person)
+    note = fmt.about(a.note, person.id_number if person else None, f.mask)
     return {"n": str(n), "id": a.person, "name": f.name_of(a.person),
             "department": f.department_on(a.person, s.start.date()), "score": fmt.score(a.score),
-            "result": result_of(s, a), "hours": NOT_ENDED if credit is None else fmt.num(credit)}
+            "result": result_of(s, a) + (f"（{note}）" if note else ""), "note": note,
+            "hours": NOT_ENDED if credit is None else fmt.num(credit)}
 
 
 def session_context(f: Facts, sid: str) -> dict:

@@ -348,6 +348,17 @@ def test_a_level_taken_after_the_first_day_on_the_post_is_marked_so(make_archive
     assert "；2023-07-05 上岗后的岗前培训 8 学时不计入" in docx_text(path)
 
 
+def test_an_attendees_note_is_printed_on_the_session_record(make_archive, tmp_path):
+    """ARCHIVE-FORMAT: an attendee's `note` is "printed"; no document printed it (import attendance writes
+    the 备注 column there). After the result, masked as any text about a person."""
+    from helpers import ID_NUMBERS, person, session
+
+    root = make_archive({"people/E1.toml": person(id_number=f'"{ID_NUMBERS[1]}"'),
+                         "sessions/S1.toml": session(f'{{ person = "E1", score = 85, note = "复核改分 {ID_NUMBERS[1]}" }}')})
+    text = docx_text(one(checked(root, date(2024, 6, 30)), "session", "S1", tmp_path))
+    assert f"合格（复核改分 {ID_NUMBERS[1][:6]}********{ID_NUMBERS[1][-4:]}）" in text and ID_NUMBERS[1] not in text
+
+
 def test_a_score_just_below_the_pass_mark_is_printed_as_it_is(make_archive, tmp_path):
     """59.996 against a pass mark of 60 printed as "60 不合格" (two places, rounded): the score as
     the rules compare it, so the printed score, pass mark and result agree."""
