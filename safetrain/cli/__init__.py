@@ -19,6 +19,7 @@ from ..errors import InternalError, Interrupted, SafetrainError, os_reason
 from ..lasting import until_exit
 from . import clickzh
 from .options import current_lang, group_lang_option, remember_lang, version_option
+from .support import masked_line, masking_output
 
 clickzh.install()  # click's own usage, help and error words in Chinese for a Chinese run
 
@@ -133,6 +134,7 @@ class LazyGroup(click.Group):
         (an unknown option, a missing argument) are in it too."""
         if ctx.parent is None:
             remember_lang(None, None)  # a new run
+            masking_output(False)
         for i, arg in enumerate(args):
             value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
             if value in ("zh", "en"):
@@ -166,7 +168,7 @@ class LazyGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit):
             raise
         except SafetrainError as exc:
-            click.echo(exc.line(current_lang(ctx)), err=True)
+            click.echo(masked_line(exc.line(current_lang(ctx))), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
             self._interrupted(ctx, exc)

@@ -37,7 +37,7 @@ def cert_add(pid, archive, lang, **given):
     --kind --category --number --issued --expires, and --review DATE for each
     review (复审) passed.
     """
-    from ..archive.writing.edit import editing
+    from .support import editing
     from ..archive.writing.records import add_certificate
 
     values = typed_values(_CERT_FIELDS, given, _CERT_NAMES)
@@ -127,7 +127,7 @@ def cert_review(pid, number, day, archive, lang):
     Record a review (复审) passed on --date: the date is added to the
     `reviews` of PID's certificate NUMBER (the latest one of that number).
     """
-    from ..archive.writing.edit import editing
+    from .support import editing
     from ..archive.writing.people import review
 
     with editing(archive) as ed:
@@ -153,7 +153,7 @@ def cert_renew(pid, number, issued, expires, new_number, archive, lang):
     valid until --expires (with --new-number when the number changed). The
     old entry stays as the record of the earlier years.
     """
-    from ..archive.writing.edit import editing
+    from .support import editing
     from ..archive.writing.people import renew
 
     with editing(archive) as ed:

@@ -66,7 +66,7 @@ def _new_command(kind: str) -> click.Command:
     zh, en = _NEW_HELP[kind]
 
     def run(rid, archive, lang, dry_run, item=(), **given):
-        from ..archive.writing.edit import editing
+        from .support import editing
         from ..archive.writing.records import new_record
 
         values = typed_values(fields, given)
@@ -142,7 +142,7 @@ def attend(sid, pids, score, passed, hours, update, archive, lang):
     then nothing is written. On a session with an assessment a new attendee
     needs --score or --passed/--failed (a score or a result is required).
     """
-    from ..archive.writing.edit import editing
+    from .support import editing
     from ..archive.writing.records import attend as add_attendees
     from ..archive.reading.spec import ATTENDEE
 
@@ -184,7 +184,7 @@ def attach(record, file, kind, role, archive, lang):
     not copied. RECORD is sessions/S1, people/E1, drills/D1, mentorships/E1,
     or a bare id (with --kind when it is ambiguous).
     """
-    from ..archive.writing.edit import editing
+    from .support import editing
     from ..archive.writing.records import attach as attach_file, resolve_record
 
     with editing(archive) as ed:

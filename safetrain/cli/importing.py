@@ -9,7 +9,7 @@ import click
 from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..errors import SafetrainError
 from .options import archive_option, force_option, group_lang_option, lang_option, PathType
-from .support import confirm, echo, is_terminal, say, tell_replaced, value_shown
+from .support import confirm, echo, is_terminal, masked_line, say, tell_replaced, value_shown
 
 _FILE_HELP = ".xlsx、.xls、.ods 或 .csv / an .xlsx, .xls, .ods or .csv file"
 
@@ -141,7 +141,7 @@ def _report(report, lang: str, dry_run: bool, labels: dict, file: str, attendanc
         verb = say(lang, "将新建" if dry_run else "新建", "would create" if dry_run else "created")
     written = getattr(report, "written", {})
     for row, pid, name in report.created:
-        click.echo(f"{verb} {pid} {name}".rstrip())
+        click.echo(masked_line(f"{verb} {pid} {name}".rstrip()))
         shown = [_field_shown(k, v, labels, lang) for k, v in written.get(row, {}).items() if k != "name"]
         if dry_run and shown:  # what the new file will hold, as read from the sheet (codes from the words)
             click.echo("  " + ("；" if lang != "en" else "; ").join(shown))
@@ -242,7 +242,7 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
     if not file:
         raise SafetrainError("需要花名册文件 FILE（或 --template FILE.xlsx）", "FILE is needed (or --template FILE.xlsx)")
     from ..archive.importing.roster import ROSTER_HEADERS, import_roster
-    from ..archive.writing.edit import editing
+    from .support import editing
 
     options = {"update": update, "sheet_name": sheet, "id_from": id_from, "id_prefix": id_prefix}
     if id_prefix and not dry_run:  # the ids made are told before anything is written
@@ -301,7 +301,7 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
         raise SafetrainError("需要培训编号 SID 和签到表文件 FILE（或 --template FILE.xlsx）",
                              "SID and FILE are needed (or --template FILE.xlsx)")
     from ..archive.importing.attendance import import_attendance
-    from ..archive.writing.edit import editing
+    from .support import editing
 
     with editing(archive, dry_run=dry_run) as ed:
         report = import_attendance(ed, sid, file, update=update, sheet_name=sheet)

@@ -40,7 +40,7 @@ def leave(pid, day, archive, lang):
     Sessions and drills after that day that list the person are said
     (check's F003), so a copied sign-in sheet or a mistyped day is seen.
     """
-    from ..archive.writing.edit import editing
+    from .support import editing
     from ..archive.writing.people import leave as record_leave
 
     with editing(archive) as ed:
@@ -81,7 +81,7 @@ def _change_command(kind: str, zh: str, en: str, doc: str) -> click.Command:
     fields = {k: f for k, f in _CHANGE_FIELDS.items() if kind == "return" or k != "away_since"}
 
     def run(pid, day, archive, lang, **given):
-        from ..archive.writing.edit import editing
+        from .support import editing
         from ..archive.writing.people import change_post
 
         values = {"date": day, **typed_values(fields, given)}

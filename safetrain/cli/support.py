@@ -4,17 +4,49 @@ spec.py, and prompts that only ever appear on a terminal."""
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any, Callable
 
 import click
 
-from ..archive.reading.gbcodes import mask_id_number
+from ..archive.reading.gbcodes import mask_id_number, masked_value
 from ..errors import SafetrainError
 
 
+#: whether what an editing command prints is masked (the archive's settings.mask_id_numbers): set by
+#: `editing` for the rest of the command's run (its report is printed after the editor is closed),
+#: cleared when a run begins (the command group): a 工号 that is a 身份证号 was printed whole by the
+#: writing commands, as views and exports never print it
+_MASKING: ContextVar[bool] = ContextVar("masking", default=False)
+
+
+def masking_output(on: bool | None = None) -> bool:
+    """Whether this run's output is masked; `on` sets it (the command group clears it per run)."""
+    if on is not None:
+        _MASKING.set(on)
+    return _MASKING.get()
+
+
+def masked_line(text: str) -> str:
+    """A line as this run prints it: 身份证号 in it masked where the archive masks them."""
+    return masked_value(text) if _MASKING.get() else text
+
+
 def say(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
+    return masked_line(en if lang == "en" else zh)
+
+
+@contextmanager
+def editing(archive, **options):
+    """archive.writing.edit.editing, for a command: the rest of the run's output masked as the
+    archive says (Editor.masks), as every view and export is; errors too (the command group)."""
+    from ..archive.writing.edit import editing as opened
+
+    with opened(archive, **options) as ed:
+        masking_output(ed.masks)
+        yield ed
 
 
 def echo(lang: str, zh: str, en: str, err: bool = False) -> None:

@@ -271,3 +271,27 @@ def test_an_id_number_written_in_groups_is_masked_too(make_archive, tmp_path):
     assert run("export", "sqlite", tmp_path / "x.db", root, *AS_OF).exit_code in (0, 1)
     with sqlite3.connect(tmp_path / "x.db") as db:
         assert VALID[6:14] not in "\n".join(db.iterdump())
+
+
+def test_the_writing_commands_print_a_工号_that_is_a_身份证号_masked(make_archive, tmp_path):
+    """import roster, attend (and its refusal), cert add and person leave printed such a 工号 whole (in
+    an id, a path, an error), beside the same number masked; as every view, masked now, unless the
+    archive says mask_id_numbers = false."""
+    from helpers import config
+
+    root = make_archive({"sessions/S1.toml": session(None, type='"all_staff"', level=None)})
+    sheet = tmp_path / "r.csv"
+    sheet.write_text(f"工号,姓名,身份证号,部门,岗位,用工形式,入职日期\n{VALID},马强,{VALID},车间,操作工,正式工,2023-07-03\n",
+                     encoding="utf-8")
+    runs = [run("import", "roster", sheet, "-a", root, "--dry-run"), run("import", "roster", sheet, "-a", root),
+            run("attend", "S1", VALID, "--score", "80", "-a", root),
+            run("attend", "S1", VALID, "--score", "80", "-a", root),  # refused: already listed
+            run("cert", "add", VALID, "--kind", "other", "--category", "叉车", "--number", "X1", "--issued",
+                "2023-08-01", "--expires", "2026-08-01", "-a", root),
+            run("person", "leave", VALID, "--date", "2024-05-01", "-a", root, "--lang", "en")]
+    assert [r.exit_code for r in runs] == [0, 0, 0, 2, 0, 0], [r.output for r in runs]
+    assert all(leaks(r.output) == [] and VALID[:6] + "********" + VALID[-4:] in r.output for r in runs), \
+        [r.output for r in runs]
+    (root / "safetrain.toml").write_text(config() + "\n[settings]\nmask_id_numbers = false\n", encoding="utf-8")
+    r = run("attend", "S1", VALID, "--score", "80", "-a", root)
+    assert r.exit_code == 2 and VALID in r.output, r.output  # the archive's own choice
