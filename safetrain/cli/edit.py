@@ -152,13 +152,18 @@ def attend(sid, pids, score, passed, hours, update, archive, lang):
     entries = [{"person": pid, **extra} for pid in dict.fromkeys(pids)]
     if len(entries) < len(pids):
         raise SafetrainError("同一人员在命令中出现了两次", "a person is listed twice in the command")
+    from ..archive.importing.attendance import ATTENDEE_LABELS
+
     with editing(archive) as ed:
         result = add_attendees(ed, sid, entries, update=update)
     if result.added:
         echo(lang, f"已在 {result.rel} 登记 {len(result.added)} 人：{'、'.join(result.added)}",
              f"added {len(result.added)} to {result.rel}: {', '.join(result.added)}")
     for pid, changes in result.updated:
-        shown = ", ".join(f"{k} {value_shown(old, k, lang)} → {value_shown(new, k, lang)}" for k, old, new in changes)
+        label = 0 if lang != "en" else 1  # the key's word: 成绩, score
+        shown = ("；" if lang != "en" else "; ").join(
+            f"{ATTENDEE_LABELS.get(k, (k, k))[label]} {value_shown(old, k, lang)} → {value_shown(new, k, lang)}"
+            for k, old, new in changes)
         echo(lang, f"已在 {result.rel} 更新 {pid}：{shown}", f"updated {pid} in {result.rel}: {shown}")
     for pid in result.unchanged:
         echo(lang, f"{pid} 无变化（{result.rel}）", f"{pid} unchanged ({result.rel})")

@@ -300,12 +300,12 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
     if not sid or not file:
         raise SafetrainError("需要培训编号 SID 和签到表文件 FILE（或 --template FILE.xlsx）",
                              "SID and FILE are needed (or --template FILE.xlsx)")
-    from ..archive.importing.attendance import import_attendance
+    from ..archive.importing.attendance import ATTENDEE_LABELS, import_attendance
     from .support import editing
 
     with editing(archive, dry_run=dry_run) as ed:
         report = import_attendance(ed, sid, file, update=update, sheet_name=sheet)
-    labels = {"score": ("成绩", "score"), "passed": ("结果", "result"), "hours": ("学时", "hours"), "note": ("备注", "note")}
+    labels = ATTENDEE_LABELS
     _report(report, lang, dry_run, labels, file, attendance=True)
     sys.exit(1 if report.failed else 0)
 

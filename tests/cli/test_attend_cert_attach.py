@@ -84,7 +84,7 @@ def test_a_session_in_a_folder_that_cannot_be_read_is_not_said_to_be_missing(arc
 
 def test_attend_update_changes_a_result(archive):
     result = run("attend", "S1", "E1", "--score", "55", "--update", "-a", archive)
-    assert result.exit_code == 0 and "已在 sessions/2023/S1.toml 更新 E1：score 90 → 55" in result.output
+    assert result.exit_code == 0 and "已在 sessions/2023/S1.toml 更新 E1：成绩 90 → 55" in result.output
     text = (archive / "sessions/2023/S1.toml").read_text("utf-8")
     assert '{ person = "E1", score = 55 },  # 张三\n  # 补训人员\n' in text
 

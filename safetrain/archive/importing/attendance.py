@@ -36,6 +36,9 @@ ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
     "signed": ("签字", "签名", "本人签名", "本人签字", "学员签名", "学员签字"),
     "checked_in": ("签到", "签到情况", "出勤", "出勤情况", "到课情况", "考勤"),
 }
+#: an attendee's keys as a change to them is said (Chinese: the sheet's own word for the column)
+ATTENDEE_LABELS = {key: (ATTENDANCE_HEADERS[key][0], en) for key, en in
+                   (("score", "score"), ("passed", "result"), ("hours", "hours"), ("note", "note"))}
 #: expected columns that no field reads
 KNOWN_EXTRA = ("序号", "签到时间", *(h for key in ("department", "team", "post", "id_number") for h in ROSTER_HEADERS[key]))
 #: the words a sign-in or score sheet says "did not attend" with, in 成绩, 结果, 签字, or 备注 without
