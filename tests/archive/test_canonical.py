@@ -282,3 +282,14 @@ def test_new_strings_read_back_exactly(value):
     from safetrain.archive.writing.canonical import string_text
 
     assert tomllib.loads(f"v = {string_text(value)}")["v"] == value
+
+
+def test_an_array_whose_elements_do_not_match_its_text_is_laid_out_from_its_text(monkeypatch):
+    """Formatter.array takes the elements tomlkit parsed with the document; where their count differs from
+    the text's (never seen), each element's text is parsed on its own: the same layout either way."""
+    from safetrain.archive.writing import canonical
+
+    text = 'name = "张三"\ntopics = ["a", # 一\n  "b", [1, 2], { x = 2023-01-01 } ]\nhired = 2023-07-03\n'
+    expected = canonical.format_text(text, None)
+    monkeypatch.setattr(canonical, "_elements", lambda array: [])
+    assert canonical.format_text(text, None) == expected

@@ -26,7 +26,10 @@ When an entry is used (never served stale):
   a file renamed is a new path; a file gone drops its entry;
 - a result: keyed by the SHA-256 of every file's path and content, the
   rule set's tables, as_of and the options; the files records point to
-  (attachments, contracts) are asked again and must answer as before.
+  (attachments, contracts) are asked again and must answer as before;
+  one result more is `fmt`'s (writing/formatting.Canonical): the digests
+  of the files it found in the layout, among the KEEP_RESULTS an archive
+  keeps (pushed out by checks of other days, it is made again).
 
 Safe when runs overlap or die: SQLite's transactions and locks; a run
 that cannot take the lock within a moment does not write. Every value
