@@ -43,6 +43,14 @@ def plan_dict(plan: Plan, lang: str = "zh", mask: bool = False, written: list[st
     } | ({"written": [shown(rel) for rel in written]} if written is not None else {})
 
 
+def _print_table(console, table) -> None:
+    """A table as the views print theirs (terminal.to_text): cells wrap, and one that cannot fit the
+    terminal is printed as wide as it needs, never squeezed to columns a character wide."""
+    from .terminal import to_text
+
+    console.out(to_text(table, width=console.width), end="", highlight=False)
+
+
 def print_plan(plan: Plan, lang: str, console, written: list[str] = (), mask: bool = False) -> None:
     from rich.table import Table
 
@@ -55,21 +63,21 @@ def print_plan(plan: Plan, lang: str, console, written: list[str] = (), mask: bo
         t = Table(title=w["pairs"])
         for name in ("apprentice", "mentor"):
             t.add_column(w[name], no_wrap=True)
-        t.add_column(w["post"], overflow="fold")
-        t.add_column(w["period"], no_wrap=True)
-        t.add_column(w["cost"], overflow="fold")
-        t.add_column(w["reasons"], overflow="fold", ratio=1)
+        t.add_column(w["post"], overflow="fold", min_width=6)  # (never a column a character wide: 工号 that are
+        t.add_column(w["period"], no_wrap=True)              # 身份证号 took the width, and the table is then
+        t.add_column(w["cost"], overflow="fold", min_width=6)  # printed wider than the terminal, as status's)
+        t.add_column(w["reasons"], overflow="fold", ratio=1, min_width=24)
         for p in plan.pairs:
             t.add_row(f"{shown(p.apprentice.id)} {p.apprentice.name}", f"{shown(p.mentor.id)} {p.mentor.name}", p.post,
                       f"{p.start.isoformat()}\n→ {p.end.isoformat()}", p.cost_words(lang), "\n".join(shown(r) for r in p.reasons(lang)))
-        console.print(t)
+        _print_table(console, t)
     if plan.unpaired:
         t = Table(title=w["unpaired"])
         t.add_column(w["apprentice"], no_wrap=True)
         t.add_column(w["reason"], overflow="fold", ratio=1)
         for u in plan.unpaired:
             t.add_row(f"{shown(u.apprentice.id)} {u.apprentice.name}", shown(u.reason(lang)))
-        console.print(t)
+        _print_table(console, t)
     total = sum(p.cost for p in plan.pairs)
     console.print(w["summary"].format(p=len(plan.pairs), u=len(plan.unpaired), c=total))
     if plan.pairs:

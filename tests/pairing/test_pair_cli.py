@@ -303,3 +303,17 @@ def test_write_interrupted_says_how_many_it_wrote(mine, monkeypatch, lang):
     monkeypatch.undo()
     again = run("-a", str(mine), "--as-of", AS_OF, "--write")
     assert again.exit_code == 0 and "已写入 mentorships/A2.toml" in again.output, again.output
+
+
+def test_text_at_80_columns_with_ids_that_are_身份证号(make_archive):
+    """Masked 工号 of 18 characters took the width: 岗位 blank, 代价 and 理由 one character wide, a pair
+    over thirty lines. The table wraps as the views' do, printed wider than the terminal if it must."""
+    files = {"people/640121197811230028.toml": MINE["people/M1.toml"],
+             "people/640104198505120013.toml": MINE["people/A1.toml"]}
+    root = make_archive(files, industry="coal_mine")
+    result = CliRunner().invoke(main, ["pair", "-a", str(root), "--as-of", AS_OF], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) < 15 and "640104********0013 王徒弟" in result.output, result.output
+    assert "岗位" in result.output and "同一班组（综采一队一班）" in result.output.replace(" ", "").replace("│", ""), \
+        result.output
