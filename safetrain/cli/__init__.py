@@ -182,12 +182,12 @@ class LazyGroup(click.Group):
                 err = SafetrainError(f"无法读写 {exc.filename}：{zh}", f"cannot read or write {exc.filename}: {en}")
             else:  # no file named: the output itself (> /dev/full, a closed terminal)
                 err = SafetrainError(f"无法写出输出：{zh}", f"cannot write the output: {en}")
-            click.echo(err.line(current_lang(ctx)), err=True)
+            click.echo(masked_line(err.line(current_lang(ctx))), err=True)
             ctx.exit(2)
         except Exception as exc:  # a bug: say so on one line; SAFETRAIN_DEBUG=1 shows where
             if os.environ.get("SAFETRAIN_DEBUG"):
                 raise
-            click.echo(InternalError.of(exc).line(current_lang(ctx)), err=True)
+            click.echo(masked_line(InternalError.of(exc).line(current_lang(ctx))), err=True)
             ctx.exit(2)
 
 
@@ -200,7 +200,7 @@ class LazyGroup(click.Group):
         signal_name = {15: "SIGTERM"}.get(_ENDED_BY or 0)
         said = ("interrupted" if en else "已中断") + (f" ({signal_name})" if en and signal_name else
                                                       f"（{signal_name}）" if signal_name else "")
-        click.echo(shown(said + done), err=True)
+        click.echo(masked_line(shown(said + done)), err=True)
         from ..pools import stop_all
 
         stop_all()  # workers of a run left suspended (a generator's pool): stopped, never waited on

@@ -6,7 +6,6 @@ import sys
 
 import click
 
-from ..archive.reading.gbcodes import mask_id_numbers_in
 from ..errors import SafetrainError
 from .options import archive_option, force_option, group_lang_option, lang_option, PathType
 from .support import confirm, echo, is_terminal, masked_line, say, tell_replaced, value_shown
@@ -144,13 +143,13 @@ def _report(report, lang: str, dry_run: bool, labels: dict, file: str, attendanc
         click.echo(masked_line(f"{verb} {pid} {name}".rstrip()))
         shown = [_field_shown(k, v, labels, lang) for k, v in written.get(row, {}).items() if k != "name"]
         if dry_run and shown:  # what the new file will hold, as read from the sheet (codes from the words)
-            click.echo("  " + ("；" if lang != "en" else "; ").join(shown))
+            click.echo(masked_line("  " + ("；" if lang != "en" else "; ").join(shown)))
     verb = say(lang, "将更新" if dry_run else "更新", "would update" if dry_run else "updated")
     for row, pid, changes in report.updated:
         parts = [f"{labels.get(k, (k, k))[0 if lang != 'en' else 1]} {_worded(k, old, lang)} → {_worded(k, new, lang)}"
                  for k, old, new in changes]
         line = f"{verb} {pid}：" + "；".join(parts) if lang != "en" else f"{verb} {pid}: " + "; ".join(parts)
-        click.echo(mask_id_numbers_in(line))  # 身份证号 are masked on the terminal, as everywhere
+        click.echo(masked_line(line))  # 身份证号 masked as the archive says, as everywhere
     by_name = getattr(report, "by_name", set())
     for row, pid in report.skipped:
         already = ("已在参加人员中" if attendance else "已存在", "already listed" if attendance else "already there")

@@ -48,7 +48,7 @@ def _print_table(console, table) -> None:
     terminal is printed as wide as it needs, never squeezed to columns a character wide."""
     from .terminal import to_text
 
-    console.out(to_text(table, width=console.width), end="", highlight=False)
+    console.out(to_text(table, width=console.width, color=console.color_system is not None), end="", highlight=False)
 
 
 def print_plan(plan: Plan, lang: str, console, written: list[str] = (), mask: bool = False) -> None:
@@ -63,10 +63,10 @@ def print_plan(plan: Plan, lang: str, console, written: list[str] = (), mask: bo
         t = Table(title=w["pairs"])
         for name in ("apprentice", "mentor"):
             t.add_column(w[name], no_wrap=True)
-        t.add_column(w["post"], overflow="fold", min_width=6)  # (never a column a character wide: 工号 that are
+        t.add_column(w["post"], overflow="fold", min_width=4)  # (never a column a character wide: 工号 that are
         t.add_column(w["period"], no_wrap=True)              # 身份证号 took the width, and the table is then
-        t.add_column(w["cost"], overflow="fold", min_width=6)  # printed wider than the terminal, as status's)
-        t.add_column(w["reasons"], overflow="fold", ratio=1, min_width=24)
+        t.add_column(w["cost"], overflow="fold", min_width=8)  # printed wider than the terminal, as status's)
+        t.add_column(w["reasons"], overflow="fold", ratio=1, min_width=10)
         for p in plan.pairs:
             t.add_row(f"{shown(p.apprentice.id)} {p.apprentice.name}", f"{shown(p.mentor.id)} {p.mentor.name}", p.post,
                       f"{p.start.isoformat()}\n→ {p.end.isoformat()}", p.cost_words(lang), "\n".join(shown(r) for r in p.reasons(lang)))

@@ -295,9 +295,11 @@ def test_a_note_in_brackets_that_says_which_thing_the_column_holds_is_no_field(a
         assert _field(header, lookup) is None, header
     for header, key in (("身份证号（18位）", "id_number"), ("身份证号码", "id_number"), ("身份证(18位数字)", "id_number"),
                         ("入职日期(yyyy-mm-dd)", "hired"), ("入职日期（如：2024.1.1）", "hired"), ("部门（车间）", "department"),
-                        ("姓名（中文）", "name"), ("用工形式（正式/劳务派遣）", "employment"), ("备注（离职原因）", "note")):
+                        ("姓名（中文）", "name"), ("用工形式（正式/劳务派遣）", "employment"), ("备注（离职原因）", "note"),
+                        ("用工形式（固定期限/无固定期限）", "employment")):
         assert _field(header, lookup) == key, header
-    for header in ("姓名（English）", "姓名（pinyin）", "身份证（copy）"):  # another thing, in English too
+    for header in ("姓名（English）", "姓名（pinyin）", "身份证（copy）", "身份证（国徽面）", "身份证（人像面）", "身份证（背面）",
+                   "身份证（原件）", "姓名（曾用名）", "姓名（全拼）", "姓名（紧急联系人）", "身份证号（监护人）", "离职日期（预计）"):
         assert _field(header, lookup) is None, header
     from safetrain.archive.importing.attendance import ATTENDANCE_HEADERS
     attendance = header_lookup(ATTENDANCE_HEADERS)  # a note listing the values was read past, as it always was

@@ -281,8 +281,8 @@ def test_the_writing_commands_print_a_工号_that_is_a_身份证号_masked(make_
 
     root = make_archive({"sessions/S1.toml": session(None, type='"all_staff"', level=None)})
     sheet = tmp_path / "r.csv"
-    sheet.write_text(f"工号,姓名,身份证号,部门,岗位,用工形式,入职日期\n{VALID},马强,{VALID},车间,操作工,正式工,2023-07-03\n",
-                     encoding="utf-8")
+    sheet.write_text(f"工号,姓名,身份证号,部门,岗位,用工形式,入职日期,备注\n{VALID},马强,{VALID},车间,操作工,正式工,2023-07-03,"
+                     f"原工号 {VALID}\n", encoding="utf-8")  # (a note holding it: the --dry-run preview printed it whole)
     runs = [run("import", "roster", sheet, "-a", root, "--dry-run"), run("import", "roster", sheet, "-a", root),
             run("attend", "S1", VALID, "--score", "80", "-a", root),
             run("attend", "S1", VALID, "--score", "80", "-a", root),  # refused: already listed

@@ -46,8 +46,9 @@ _HEADER_NOTE = re.compile(r"(.*?)\s*[（(]([^（）()]*)[）)]")
 #: English (身份证（复印件）: whether a copy is on file; 身份证（有效期）: a date; 姓名（拼音）). Any other
 #: note says how the values are written or which values there are (身份证号（18位）, 入职日期（年月日）,
 #: 考核结果（合格/不合格）, 用工形式（正式/劳务派遣）, 学时（课时）) and is read past, as it always was
-_OTHER_THING = re.compile(r"复印|影印|有效期|有效日期|期限|正反面|正面|反面|照片|相片|扫描|附件|图片|地址|住址|户籍|"
-                          r"签发|发证|拼音|英文|外文|english|pinyin|copy|photo|scan|address|expir", re.I)
+_OTHER_THING = re.compile(r"复印|影印|原件|有效期|有效日期|正反面|正面|反面|背面|国徽|人像|照片|相片|扫描|附件|图片|"
+                          r"地址|住址|户籍|签发|发证|拼音|全拼|英文|外文|曾用名|联系人|监护人|家属|预计|计划|拟|"
+                          r"english|pinyin|copy|photo|scan|address|expir", re.I)
 
 
 @dataclass(frozen=True)
