@@ -256,7 +256,7 @@ def roster(file, template, dry_run, update, sheet, id_from, id_prefix, archive, 
         report = import_roster(ed, file, **options)
     if dry_run and report.generated:
         _generated(report, lang, file)
-    labels = {k: (ROSTER_HEADERS[k][0], k) for k in PERSON.fields if k in ROSTER_HEADERS}
+    labels = {k: (ROSTER_HEADERS[k][0], k.replace("_", " ")) for k in PERSON.fields if k in ROSTER_HEADERS}
     _report(report, lang, dry_run, labels, file)
     sys.exit(1 if report.failed else 0)
 

@@ -197,7 +197,8 @@ def render_documents(result: Result, kind_name: str, ids: Sequence[str] = (), ou
     folded = [n.casefold() for n in names]  # (Windows and macOS take E1 and e1 for one file)
     if len(set(folded)) < len(folded):  # a masked key's file name that is another record's own id
         twice = sorted({n for n, f in zip(names, folded) if folded.count(f) > 1})
-        raise SafetrainError(f"两条记录的文件名相同（{'、'.join(twice)}），未打印：请改用不同的编号",
+        raise SafetrainError(f"两条记录的文件名相同或仅大小写不同（{'、'.join(twice)}，在 Windows 和 macOS 上是同一个文件），"
+                             "未打印：请改用不同的编号",
                              f"two records would be printed to the same file ({', '.join(twice)}); nothing printed: "
                              "give them different ids")
     claimed = claim_outputs(out, names, force=force, ours=ooxml.written_by_safetrain)

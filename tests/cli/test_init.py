@@ -190,6 +190,9 @@ def test_init_names_the_file_in_the_way(tmp_path):
     r = run("init", target, *FACTS)
     assert r.exit_code == 2 and f"{target / 'sessions'}" in r.output and "档案未建成" in r.output, r.output
     assert sorted(p.name for p in target.iterdir()) == ["sessions"]
+    (tmp_path / "i2").write_text("x", encoding="utf-8")  # a parent that is a file: named, not the hidden build
+    r = run("init", tmp_path / "i2" / "sub", *FACTS)
+    assert r.exit_code == 2 and f"无法写入 {tmp_path / 'i2'}：" in r.output and ".init-" not in r.output, r.output
 
 
 def test_init_a_folder_whose_name_is_as_long_as_a_name_can_be(tmp_path):

@@ -142,13 +142,26 @@ def init_archive(target: str | Path, enterprise: dict, ruleset: str | None = Non
             raise EditError(f"{taken} 已存在，未覆盖", f"{taken} already exists; not overwritten") from None
         if not isinstance(exc, (OSError, SafetrainError)):
             raise  # Ctrl-C, a bug: what it made is gone all the same
-        err = exc if isinstance(exc, SafetrainError) else cannot_write(exc.filename or target, exc)  # the culprit
+        err = exc if isinstance(exc, SafetrainError) else cannot_write(_in_the_way(target, exc), exc)
         for build in made.builds:  # a file of the hidden folder said by the name it was to have
             err = SafetrainError(err.zh.replace(str(build), str(target)), err.en.replace(str(build), str(target)))
         kept_zh, kept_en = (("，没有留下任何文件", "; nothing of it was left") if not left else
                             (f"；未能删除：{'、'.join(map(str, left))}", f"; could not remove: {', '.join(map(str, left))}"))
         raise SafetrainError(f"{err.zh}；档案未建成{kept_zh}", f"{err.en}; no archive was made{kept_en}") from None
     return Created(target, tuple(written))
+
+
+def _in_the_way(target: Path, exc: OSError) -> Path:
+    """What a failure of init is said of: the file where a folder must be (a parent of the target that
+    is a file), else the file the system names, else the target; never the hidden folder it builds in."""
+    if isinstance(exc, NotADirectoryError):
+        for folder in reversed((target, *target.parents)):
+            if folder.exists() and not folder.is_dir():
+                return folder
+    named = Path(exc.filename) if exc.filename else None
+    if named is None or named.name.startswith(_build_prefix(target)):
+        return target
+    return named
 
 
 def _build_prefix(target: Path) -> str:
