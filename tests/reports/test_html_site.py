@@ -438,3 +438,17 @@ def test_english_site_counts_in_hours():
     pages = {path: b.decode() for path, b in files.items() if path.endswith(".html") and not path.startswith("rules/")}
     assert [path for path, page in pages.items() if "学时" in page] == []
     assert "hours credited per person" in pages["a/hongshan-coal.html"]
+
+
+def test_archives_from_trees_of_their_own_are_named_without_the_machine_s_folders():
+    """Relative to the folder holding them all, archives named from two trees were named from the
+    file system's root (`tmp/ws/group-a/dup`): a published site carried the machine's folders. There,
+    the fewest last folders that tell them apart."""
+    from pathlib import Path
+
+    from safetrain.archive.reading.discover import short_names
+
+    assert short_names([Path("/tmp/ws/group-a/dup"), Path("/tmp/ws/group-b/dup"), Path("/srv/x/yinchuan-bbq")]) == [
+        "group-a/dup", "group-b/dup", "yinchuan-bbq"]
+    assert short_names([Path("/srv/one/Acme"), Path("/home/two/acme")]) == ["Acme", "acme"]
+    assert short_names([Path("/ws/c 2024/big/acme"), Path("/ws/b/acme")]) == ["c 2024/big/acme", "b/acme"]

@@ -246,10 +246,46 @@ def root_names(roots: Sequence[str | os.PathLike]) -> list[str]:
 def short_names(roots: Sequence[str | os.PathLike]) -> list[str]:
     """What the terminal's columns and the HTML site call the archives of one run: each folder's
     own name when those are all different, else each relative to the folder holding them all
-    (root_names: `c 2024/big/acme`, `b/acme`); never `.`, `..` or a folder of the machine."""
+    (root_names: `c 2024/big/acme`, `b/acme`); where that folder is the file system's root (archives
+    named from trees of their own: /tmp/ws/a/dup and /srv/x/b/dup), the last folders of each path,
+    as few as tell them apart (`a/dup`, `b/dup`): never `.`, `..` or the folders of the machine a
+    published site would carry (/tmp/ws, /srv)."""
     folders = [Path(os.path.abspath(root)) for root in roots]
     short = [f.name or os.fspath(root) for f, root in zip(folders, roots)]
-    return short if len(set(short)) == len(short) else root_names(folders)
+    if len(set(short)) == len(short):
+        return short
+    try:
+        common = Path(os.path.commonpath(folders))
+    except ValueError:  # other drives
+        common = None
+    if common is not None and common != Path(common.anchor):
+        return root_names(folders)
+    parts = [tuple(path_text(p) for p in f.parts[1:]) or ("archive",) for f in folders]
+    depth = _depths(parts, lambda p, k: "/".join(p[-k:]).lower())
+    if None in depth:  # twins by case: told apart by case, or else the whole path
+        exact = _depths(parts, lambda p, k: "/".join(p[-k:]))
+        depth = [d if d is not None else exact[i] or len(parts[i]) for i, d in enumerate(depth)]
+    return ["/".join(p[-k:]) for p, k in zip(parts, depth)]
+
+
+def _depths(parts: list[tuple], tail) -> list[int | None]:
+    """Each path's fewest last folders whose `tail` no other path shares (None where even the whole
+    path is shared); the tails of k folders counted once for every path, a workspace of 500 being
+    500 counts, not 250,000."""
+    from collections import Counter
+
+    depth: list[int | None] = [None] * len(parts)
+    open_, k = list(range(len(parts))), 1
+    while open_:
+        seen = Counter(tail(p, k) for p in parts)
+        left = []
+        for i in open_:
+            if seen[tail(parts[i], k)] == 1:
+                depth[i] = k
+            elif k < len(parts[i]):
+                left.append(i)
+        open_, k = left, k + 1
+    return depth
 
 
 def path_text(path: str | os.PathLike) -> str:
