@@ -20,6 +20,12 @@ def severity_label(severity: str, lang: str = "zh") -> str:
 ENTERPRISE = "enterprise"
 
 
+def english_or(zh: str, en: str, lang: str) -> str:
+    """A citation in `lang`: the English one where there is one, else the Chinese (a rule set of
+    one's own without `citation_en`)."""
+    return (en or zh) if lang == "en" else zh
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str
@@ -46,7 +52,7 @@ class Finding:
     def cited(self, lang: str = "zh") -> str:
         """The citation as printed in `lang`: the law's names as written, the words around them in
         English for en where the rule set says them in English."""
-        return (self.citation_en or self.citation) if lang == "en" else self.citation
+        return english_or(self.citation, self.citation_en, lang)
 
     def sort_key(self) -> tuple:
         # RULES.md: sorted by file, line, code, subject, period.

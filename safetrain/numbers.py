@@ -23,3 +23,8 @@ def number_text(x: float | int | None, exact: bool = False) -> str:
     if float(x).is_integer():
         return str(int(x))
     return f"{x:.{HOURS_PLACES}f}".rstrip("0").rstrip(".")
+
+
+def score_text(x: float | int | None) -> str:
+    """A score, a pass mark or one attendee's hours, compared as they are: number_text, exact."""
+    return number_text(x, exact=True)

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Mapping
 from ..archive.reading.codes import Labels, label
 from ..dates import NO_EXPIRY, NO_EXPIRY_TEXT
 from ..findings import ENTERPRISE
-from ..numbers import number_text
+from ..numbers import number_text, score_text
 from ..archive.reading.gbcodes import mask_id_number, mask_id_numbers_in
 
 DASH = "—"
@@ -75,9 +75,8 @@ def num(x: float | int | None) -> str:
 _NUMS: dict = {}
 
 
-def score(x: float | int | None) -> str:
-    """A score or a pass mark, as compared: exactly (numbers.number_text, exact)."""
-    return number_text(x, exact=True)
+#: a score or a pass mark, as compared: exactly
+score = score_text
 
 
 def _num(x: float | int | None) -> str:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from ..archive.reading.models import Session
-from ..numbers import HOURS_PLACES, number_text
+from ..numbers import HOURS_PLACES, number_text, score_text
 from .context import Context
 from .registry import hit, rule
 
@@ -137,8 +137,8 @@ def implausible_hours(ctx: Context):
             citations.append(per_day.citation)
         if reasons:  # the citation of each figure it applied
             citation = "; ".join(dict.fromkeys(c for c in citations if c)) or None
-            yield hit(s.id, s.file, f"培训 {s.id} 记 {number_text(s.hours, exact=True)} 学时：" + "；".join(zh for zh, _ in reasons),
-                      f"session {s.id} credits {number_text(s.hours, exact=True)} hours: " + "; ".join(en for _, en in reasons),
+            yield hit(s.id, s.file, f"培训 {s.id} 记 {score_text(s.hours)} 学时：" + "；".join(zh for zh, _ in reasons),
+                      f"session {s.id} credits {score_text(s.hours)} hours: " + "; ".join(en for _, en in reasons),
                       key=("hours",), citation=citation)
 
 

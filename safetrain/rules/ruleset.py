@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from ..archive.reading.codes import INDUSTRY, SKILL_LEVEL
 from ..archive.reading.models import Enterprise
 from ..errors import SafetrainError
+from ..findings import english_or
 from .catalog import removed_codes
 from .registry import ALWAYS_ON, RULES
 
@@ -75,12 +76,6 @@ class Figure:
 
     def cite(self, lang: str = "zh") -> str:
         return english_or(self.citation, self.citation_en, lang)
-
-
-def english_or(zh: str, en: str, lang: str) -> str:
-    """The citation in `lang`: the English one where there is one, else the Chinese (a rule set of
-    one's own without `citation_en`)."""
-    return (en or zh) if lang == "en" else zh
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,9 +20,9 @@ from typing import Any
 from ..writing.edit import Editor
 from ..writing.inputs import InputError, is_blank, name_text, parse_bool, parse_id, parse_number
 from ..writing.records import MAX_SCORE, assessed, attend, no_person_file, pass_mark_of, score_too_high
-from .roster import EXAMPLE_ID, ROSTER_HEADERS, ImportReport, name_key, people_named, row_error
+from .roster import EXAMPLE_ID, ROSTER_HEADERS, ImportReport, name_key, row_error
 from .sheets import narrow, read_sheet
-from ...numbers import number_text
+from ...numbers import score_text
 
 ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
     "person": ROSTER_HEADERS["id"],  # a person is found as the roster names them
@@ -110,8 +110,8 @@ def _result(value: Any, key: str = "score") -> dict:
     if key == "passed" and isinstance(value, (int, float)) and not isinstance(value, bool):
         if value in (0, 1):
             return {"passed": bool(value)}
-        raise InputError(f"结果栏应为 合格/不合格（或 1/0），不是分数 {number_text(value, exact=True)}：分数请填在成绩栏",
-                         f"the result column takes 合格/不合格 (or 1/0), not the score {number_text(value, exact=True)}: put scores in the "
+        raise InputError(f"结果栏应为 合格/不合格（或 1/0），不是分数 {score_text(value)}：分数请填在成绩栏",
+                         f"the result column takes 合格/不合格 (or 1/0), not the score {score_text(value)}: put scores in the "
                          "score column")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return {"score": parse_number(value)}
@@ -197,9 +197,9 @@ def import_attendance(ed: Editor, sid: str, path: str | Path, update: bool = Fal
         if not errors and update and pid in kept and entry.get("passed") is True and "score" not in entry and not retake:
             score = kept[pid].get("score")  # 合格 over a failing score on file (kept by --update): a pass it is not
             if isinstance(score, (int, float)) and not isinstance(score, bool) and score < pass_mark:
-                errors.append(row_error(sheet, row, "passed", f"档案中成绩 {number_text(score, exact=True)} 低于合格线 {number_text(pass_mark, exact=True)}，表中却为合格："
+                errors.append(row_error(sheet, row, "passed", f"档案中成绩 {score_text(score)} 低于合格线 {score_text(pass_mark)}，表中却为合格："
                                                               "请核对（补考合格请写“补考合格”并填写补考成绩），本行未更新",
-                                        f"the score on file, {number_text(score, exact=True)}, is under the pass mark {number_text(pass_mark, exact=True)}, but the "
+                                        f"the score on file, {score_text(score)}, is under the pass mark {score_text(pass_mark)}, but the "
                                         "sheet says passed: check it (a passed retake: write 补考合格 and its score); "
                                         "this row was not updated"))
         if errors:
@@ -233,18 +233,18 @@ def _implausible(sheet, row: int, entry: dict, cells: dict, pass_mark: float) ->
     if score is None:
         return []
     if score_too_high(score, pass_mark):  # as `attend` refuses it
-        return [row_error(sheet, row, "score", f"成绩 {number_text(score, exact=True)} 超过 {MAX_SCORE} 分：请核对（是否多打了一位？），本行未登记",
-                          f"score {number_text(score, exact=True)} is above {MAX_SCORE}: check it (a digit too many?); this row was not listed")]
+        return [row_error(sheet, row, "score", f"成绩 {score_text(score)} 超过 {MAX_SCORE} 分：请核对（是否多打了一位？），本行未登记",
+                          f"score {score_text(score)} is above {MAX_SCORE}: check it (a digit too many?); this row was not listed")]
     retake = any(_RETAKE.match(str(cells.get(k) or "").strip()) for k in ("passed", "score"))
     if entry.get("passed") is True and not retake and score < pass_mark:
-        return [row_error(sheet, row, "passed", f"成绩 {number_text(score, exact=True)} 低于合格线 {number_text(pass_mark, exact=True)}，结果却为合格：请核对"
+        return [row_error(sheet, row, "passed", f"成绩 {score_text(score)} 低于合格线 {score_text(pass_mark)}，结果却为合格：请核对"
                                                 "（补考合格请写“补考合格”），本行未登记",
-                          f"score {number_text(score, exact=True)} is under the pass mark {number_text(pass_mark, exact=True)} but the result says passed: check "
+                          f"score {score_text(score)} is under the pass mark {score_text(pass_mark)} but the result says passed: check "
                           "it (a passed retake is 补考合格); this row was not listed")]
     if entry.get("passed") is False and score >= pass_mark:
-        return [row_error(sheet, row, "passed", f"成绩 {number_text(score, exact=True)} 达到合格线 {number_text(pass_mark, exact=True)}，结果却为不合格：请核对，本行未登记"
+        return [row_error(sheet, row, "passed", f"成绩 {score_text(score)} 达到合格线 {score_text(pass_mark)}，结果却为不合格：请核对，本行未登记"
                                                 "（按档案格式，成绩达到合格线即为合格）",
-                          f"score {number_text(score, exact=True)} reaches the pass mark {number_text(pass_mark, exact=True)} but the result says failed: check it; "
+                          f"score {score_text(score)} reaches the pass mark {score_text(pass_mark)} but the result says failed: check it; "
                           "this row was not listed (in the archive format a score at the pass mark is a pass)")]
     return []
 
@@ -337,7 +337,7 @@ def _person(ed: Editor, cells: dict) -> str:
         return pid
     if name is None:
         raise InputError("缺少工号和姓名", "neither an id nor a name is given")
-    found = people_named(ed, name)
+    found = ed.index.by_name(name)
     if not found:
         raise InputError(f"没有姓名为 {name} 的人员", f"nobody is named {name}")
     if len(found) > 1:

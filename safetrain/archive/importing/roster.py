@@ -166,11 +166,6 @@ def _cell_value(key: str, value: Any) -> Any:
     return coerce(PERSON.fields[key], value)
 
 
-def people_named(ed: Editor, name: str) -> list[str]:
-    """The people of the archive named `name` (Index.by_name: names compared by inputs.name_key)."""
-    return ed.index.by_name(name)
-
-
 def roster_headers(id_from: str | None = None) -> dict[str, tuple[str, ...]]:
     """The headers read: the usual ones, or with `id_from` that column as the 工号."""
     if id_from is None:
@@ -352,7 +347,7 @@ class _IdMaker:
             if held:
                 return held[0]
         if not has_number and isinstance(name, str) and name.strip():  # a number nobody holds: someone new
-            same = people_named(self.ed, name)
+            same = self.ed.index.by_name(name)
             if len(same) == 1:
                 report.by_name.add(row)  # said with the row's outcome, and never a reason to change a record
                 return same[0]

@@ -43,8 +43,6 @@ def linked_out(findings: Iterable[Finding], kind: str) -> dict[str, str]:
     """id -> file of the records of `kind` whose files are links out of the archive (A008, skipped
     unread), by id: records a command that prints them all names as not printed, a command that
     edits one says why it cannot."""
-    from .spec import kind_of_path
-
     return dict(sorted((f.file.rsplit("/", 1)[-1][:-len(".toml")], f.file) for f in findings
                        if f.code == "A008" and f.subject == ENTERPRISE and f.file.endswith(".toml")
                        and kind_of_path(f.file) == kind))  # the listing's (reader._outside), not a record's

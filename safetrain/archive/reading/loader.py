@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Collection, Mapping
 
 from ...errors import SafetrainError
 from ...findings import ENTERPRISE, Finding
-from ...numbers import number_text
+from ...numbers import score_text
 from .build import build
 from .cache import Entry, loads as cache_loads, signature
 from .fastread import SHARED, packer, read, unpacker
@@ -451,7 +451,7 @@ def _extra_problems(raw: RawFile, rule_codes: tuple[frozenset, frozenset] | None
             part = a.get("hours") if isinstance(a, dict) else None
             if isinstance(part, (int, float)) and isinstance(hours, (int, float)) and part > hours:
                 key = ("attendees", i, "hours")
-                part_text, hours_text = number_text(part, exact=True), number_text(hours, exact=True)
+                part_text, hours_text = score_text(part), score_text(hours)
                 out.append(Problem(key, f"`{dotted(key)}` = {part_text} 超过本期培训学时 {hours_text}",
                                    f"`{dotted(key)}` = {part_text} is more than the session's {hours_text} hours"))
     return out

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ...controls import LINE_CONTROL
-from ...numbers import number_text
+from ...numbers import score_text
 from .canonical import render_record
 from .edit import AppendItems, AppendTable, EditError, Editor, Index, ReplaceItems
 from .people import refuse_recorded, refuse_review_outside
@@ -128,8 +128,8 @@ def _result_against_score(ed: Editor, session: dict, old: dict, entry: dict) -> 
     score = old["score"]
     if score < mark:
         return None
-    return (f"人员 {entry['person']} 已有成绩 {number_text(score, exact=True)}（达到合格线 {number_text(mark, exact=True)}），与“不合格”矛盾：请给出新的成绩",
-            f"person {entry['person']} has a score of {number_text(score, exact=True)} (at or above the pass mark {number_text(mark, exact=True)}), which "
+    return (f"人员 {entry['person']} 已有成绩 {score_text(score)}（达到合格线 {score_text(mark)}），与“不合格”矛盾：请给出新的成绩",
+            f"person {entry['person']} has a score of {score_text(score)} (at or above the pass mark {score_text(mark)}), which "
             "contradicts \"failed\": give the new score")
 
 
@@ -168,11 +168,11 @@ def _attendee_problem(ed: Editor, entry: dict, hours, pass_mark: float) -> tuple
         return ("person", *no_person_file(pid, ed.index))
     if score_too_high(entry.get("score"), pass_mark):
         score = entry["score"]
-        return ("score", f"成绩 {number_text(score, exact=True)} 超过 {MAX_SCORE} 分：请核对（是否多打了一位？）",
-                f"score {number_text(score, exact=True)} is above {MAX_SCORE}: check it (a digit too many?)")
+        return ("score", f"成绩 {score_text(score)} 超过 {MAX_SCORE} 分：请核对（是否多打了一位？）",
+                f"score {score_text(score)} is above {MAX_SCORE}: check it (a digit too many?)")
     part = entry.get("hours")
     if part is not None and isinstance(hours, (int, float)) and part > hours:
-        part_text, hours_text = number_text(part, exact=True), number_text(hours, exact=True)
+        part_text, hours_text = score_text(part), score_text(hours)
         return ("hours", f"学时 {part_text} 超过本期培训学时 {hours_text}",
                 f"{part_text} hours are more than the session's {hours_text}")
     return None
