@@ -176,8 +176,9 @@ class LazyGroup(click.Group):
             self._reader_gone(ctx)
         except OSError as exc:  # a file the user named could not be read or written
             zh, en = os_reason(exc)
-            if isinstance(exc, FileNotFoundError) and not exc.filename and _no_current_folder():
-                err = _no_current_folder()  # os.getcwd() of a folder deleted under the shell: not the output's fault
+            gone = _no_current_folder() if isinstance(exc, FileNotFoundError) and not exc.filename else None
+            if gone is not None:
+                err = gone  # os.getcwd() of a folder deleted under the shell: not the output's fault
             elif exc.filename:
                 err = SafetrainError(f"无法读写 {exc.filename}：{zh}", f"cannot read or write {exc.filename}: {en}")
             else:  # no file named: the output itself (> /dev/full, a closed terminal)

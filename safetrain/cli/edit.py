@@ -152,7 +152,7 @@ def attend(sid, pids, score, passed, hours, update, archive, lang):
     entries = [{"person": pid, **extra} for pid in dict.fromkeys(pids)]
     if len(entries) < len(pids):
         raise SafetrainError("同一人员在命令中出现了两次", "a person is listed twice in the command")
-    from ..archive.importing.attendance import ATTENDEE_LABELS
+    from ..archive.writing.records import ATTENDEE_LABELS
 
     with editing(archive) as ed:
         result = add_attendees(ed, sid, entries, update=update)

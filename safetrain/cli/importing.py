@@ -299,7 +299,8 @@ def attendance(sid, file, template, dry_run, update, sheet, archive, force, lang
     if not sid or not file:
         raise SafetrainError("需要培训编号 SID 和签到表文件 FILE（或 --template FILE.xlsx）",
                              "SID and FILE are needed (or --template FILE.xlsx)")
-    from ..archive.importing.attendance import ATTENDEE_LABELS, import_attendance
+    from ..archive.importing.attendance import import_attendance
+    from ..archive.writing.records import ATTENDEE_LABELS
     from .support import editing
 
     with editing(archive, dry_run=dry_run) as ed:

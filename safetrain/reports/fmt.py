@@ -73,14 +73,12 @@ def num(x: float | int | None) -> str:
 
 
 _NUMS: dict = {}
+_num = number_text  # what num remembers the answers of
 
 
 #: a score or a pass mark, as compared: exactly
 score = score_text
 
-
-def _num(x: float | int | None) -> str:
-    return number_text(x)
 
 
 def subject(value: str, lang: str = "zh") -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..writing.edit import Editor
 from ..writing.inputs import InputError, is_blank, name_text, parse_bool, parse_id, parse_number
-from ..writing.records import MAX_SCORE, assessed, attend, no_person_file, pass_mark_of, score_too_high
+from ..writing.records import ATTENDEE_LABELS, MAX_SCORE, assessed, attend, no_person_file, pass_mark_of, score_too_high
 from .roster import EXAMPLE_ID, ROSTER_HEADERS, ImportReport, name_key, row_error
 from .sheets import narrow, read_sheet
 from ...numbers import score_text
@@ -27,18 +27,16 @@ from ...numbers import score_text
 ATTENDANCE_HEADERS: dict[str, tuple[str, ...]] = {
     "person": ROSTER_HEADERS["id"],  # a person is found as the roster names them
     "name": ROSTER_HEADERS["name"],
-    "score": ("成绩", "考试成绩", "考核成绩", "分数", "得分", "考试分数"),
-    "passed": ("结果", "考核结果", "考试结果", "是否合格", "考核情况"),
-    "hours": ("学时", "计入学时"),
-    "note": ("备注",),
+    # (the first of each: the word a change to it is said by, records.ATTENDEE_LABELS)
+    "score": (ATTENDEE_LABELS["score"][0], "考试成绩", "考核成绩", "分数", "得分", "考试分数"),
+    "passed": (ATTENDEE_LABELS["passed"][0], "考核结果", "考试结果", "是否合格", "考核情况"),
+    "hours": (ATTENDEE_LABELS["hours"][0], "计入学时"),
+    "note": (ATTENDEE_LABELS["note"][0],),
     # read only for a word of absence written where the signature or the check-in mark would be
     # (请假 in 签字, × in 签到); a sheet may have both
     "signed": ("签字", "签名", "本人签名", "本人签字", "学员签名", "学员签字"),
     "checked_in": ("签到", "签到情况", "出勤", "出勤情况", "到课情况", "考勤"),
 }
-#: an attendee's keys as a change to them is said (Chinese: the sheet's own word for the column)
-ATTENDEE_LABELS = {key: (ATTENDANCE_HEADERS[key][0], en) for key, en in
-                   (("score", "score"), ("passed", "result"), ("hours", "hours"), ("note", "note"))}
 #: expected columns that no field reads
 KNOWN_EXTRA = ("序号", "签到时间", *(h for key in ("department", "team", "post", "id_number") for h in ROSTER_HEADERS[key]))
 #: the words a sign-in or score sheet says "did not attend" with, in 成绩, 结果, 签字, or 备注 without

@@ -42,6 +42,12 @@ def new_record(ed: Editor, kind: str, rid: str, values: dict) -> tuple[str, str]
 
 # -- attendees ----------------------------------------------------------------------------
 
+#: an attendee's keys in words, as a change to them is said (Chinese: a sign-in sheet's own word for the
+#: column, the first header import attendance reads for it)
+ATTENDEE_LABELS = {"score": ("成绩", "score"), "passed": ("结果", "result"), "hours": ("学时", "hours"),
+                   "note": ("备注", "note")}
+
+
 @dataclass
 class AttendResult:
     rel: str
