@@ -23,10 +23,10 @@ def to_text(*renderables, width: int = 100, color: bool = False, fast: bool = Tr
     """The renderables as text `width` columns wide; ANSI colours when `color`.
     A table that cannot fit (its unbreakable cells need more) is printed as
     wide as it needs: rich would otherwise crop cells or drop whole columns.
-    A table of `table()` whose rows fit on one line each is laid out here
-    (`_one_line_rows`), as rich lays it out, at a tenth of rich's cost (a matrix of
-    2,000 people took 3.9 s); `fast=False` has rich lay out every table (what
-    the tests compare it with)."""
+    The tables of `table()` are laid out here (`_laid_out`), as rich lays them
+    out, at a tenth of rich's cost (a matrix of 2,000 people took 3.9 s); rich
+    lays out what this does not know. `fast=False` has rich lay out every table
+    (what the tests compare it with)."""
     from rich.console import Console
 
     def console(cols: int) -> Console:
@@ -34,19 +34,24 @@ def to_text(*renderables, width: int = 100, color: bool = False, fast: bool = Tr
                        force_terminal=color, no_color=not color, highlight=False, emoji=False,
                        markup=False, legacy_windows=False, soft_wrap=False)
 
+    tables = [i for i, r in enumerate(renderables) if hasattr(r, "columns")]
     done: dict[int, str] = {}
-    if fast:
-        for i, r in enumerate(renderables):
-            if hasattr(r, "columns"):
-                laid = _one_line_rows(r, width, color)
-                if laid is None:  # rich lays out every table (one that needs more width widens them all)
-                    done = {}
-                    break
-                done[i] = laid
-    if len(done) < sum(hasattr(r, "columns") for r in renderables):
-        probe = console(width)
-        width = max([width] + [_needed(probe, r) for r in renderables if hasattr(r, "columns")])
+    cells = {i: _cells(renderables[i]) for i in tables} if fast else {}
+    if fast and all(c is not None for c in cells.values()):
+        wide = max([width] + [_needed_by(renderables[i], cells[i]) for i in tables])
+        probe = console(wide)
+        for i in tables:
+            laid = _laid_out(renderables[i], cells[i], wide, color, probe)
+            if laid is None:  # rich lays out every table
+                done = {}
+                break
+            done[i] = laid
+        else:
+            width = wide
+    if len(done) < len(tables):
         done = {}
+        probe = console(width)
+        width = max([width] + [_needed(probe, renderables[i]) for i in tables])
     console = console(width)
     for i, r in enumerate(renderables):
         if i in done:
@@ -56,14 +61,11 @@ def to_text(*renderables, width: int = 100, color: bool = False, fast: bool = Tr
     return "".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
 
 
-def _one_line_rows(table, width: int, color: bool) -> str | None:
-    """`table` (made by `table()`) as rich prints it when every cell fits on one line within
-    `width`: each column as wide as its widest cell and padding (or its header's longest
-    word), the cells justified in it, a space between columns and a rule under the header.
-    None where rich must lay it out: the table would be wider than `width` (cells wrap), a
-    cell holds a line break, a tab, a control character or blanks at its ends (rich strips
-    them), or the table uses something `table()` does not set. With `color`, each cell's
-    text in its style (rich colours the blanks around it too: the same on a terminal)."""
+def _cells(table) -> list[list[tuple[str, str, int]]] | None:
+    """Each column's cells, its header first, as (text, style, width in cells), for `_laid_out`;
+    None where rich must lay the table out: a cell holds a line break, a tab, a control
+    character or blanks at its ends (rich strips them), or the table uses something `table()`
+    does not set."""
     from rich import box
     from rich.cells import cell_len
 
@@ -73,51 +75,109 @@ def _one_line_rows(table, width: int, color: bool) -> str | None:
             or table.width is not None or table.min_width is not None or table.leading
             or any(row.style or row.end_section for row in table.rows)):
         return None
-    columns = table.columns
-    if not columns or any(c.width is not None or c.max_width is not None or c.ratio is not None
-                          or c.justify not in ("left", "center") or c.style or c.header_style
-                          for c in columns):
+    if not table.columns or any(c.width is not None or c.max_width is not None or c.ratio is not None
+                                or c.justify not in ("left", "center") or c.overflow != "fold" or c.style
+                                or c.header_style or c.vertical != "top" for c in table.columns):
         return None
-    last = len(columns) - 1
-    grid: list[list] = []  # per column: (text, style) of the header, then of each row
-    widths = []
-    for i, c in enumerate(columns):
-        cells = [c.header, *c.cells]
+    columns = []
+    for c in table.columns:
         shown = []
-        widest = 0
-        for cell in cells:
+        for cell in (c.header, *c.cells):
             if type(cell) is str:
                 plain, style = cell, ""
-            elif hasattr(cell, "plain") and not cell.spans and cell.justify is None:  # a Text of `text()`
+            elif hasattr(cell, "plain") and not cell.spans and cell.justify is None and cell.overflow is None \
+                    and cell.no_wrap is None:  # a Text of `text()`
                 plain, style = cell.plain, str(cell.style or "")
             else:
                 return None
             if plain and (not plain.isprintable() or plain[0] == " " or plain[-1] == " "):
-                return None  # a line break, a tab, a control character, or blanks rich would strip
-            w = cell_len(plain)
-            widest = max(widest, w)
-            shown.append((plain, style, w))
-        pad = 0 if i == last else 1  # each cell's right padding (pad_edge off: none after the last)
-        # a header's longest word and the padding rich counts with it (its versions count it apart)
-        least = c.min_width + table._get_padding_width(i) if c.min_width is not None else 0
-        widths.append(max(widest + pad, least) or 1)
-        grid.append(shown)
-    if sum(widths) + last > width:  # rich would wrap cells to fit
-        return None
+                return None
+            shown.append((plain, style, cell_len(plain)))
+        columns.append(shown)
+    return columns
+
+
+def _needed_by(table, cells) -> int:
+    """`_needed` worked out from `_cells` (rich measures each cell again, at a tenth of the speed)."""
+    total, wrapping = table._extra_width, []
+    for i, column in enumerate(table.columns):
+        pad = table._get_padding_width(i)
+        widest = max(w for _, _, w in cells[i]) + pad
+        if column.no_wrap:
+            total += widest
+        else:
+            wrapping.append((widest, max(4, column.min_width or 0) + pad))
+    level = max((least for _, least in wrapping), default=0)
+    return total + sum(min(widest, level) for widest, _ in wrapping)
+
+
+def _laid_out(table, cells, width: int, color: bool, console) -> str | None:
+    """`table` (made by `table()`, its `_cells`) as rich prints it `width` columns wide: the
+    columns as wide as rich makes them (each its widest cell and padding, or its header's
+    longest word; narrowed as rich narrows them where the table would be too wide), a cell
+    that does not fit its column wrapped as rich wraps it, the header's cells aligned to the
+    bottom and the others' to the top, a space between columns and a rule under the header.
+    None where rich would crop a cell. With `color`, each cell's text in its style (rich
+    colours the blanks around it too: the same on a terminal)."""
+    from rich.cells import set_cell_size
+    from rich.text import Text
+
+    columns = table.columns
+    last = len(columns) - 1
+    pads = [0 if i == last else 1 for i in range(len(columns))]  # each cell's right padding (none after the last)
+    widest = [max(w for _, _, w in column) for column in cells]
+    least = [c.min_width + table._get_padding_width(i) if c.min_width is not None else None
+             for i, c in enumerate(columns)]
+
+    def measured(i: int, most: int) -> int:
+        """rich's measure of column i within `most` cells (Table._measure_column)."""
+        if most < 1:
+            return 0
+        if most - pads[i] < 1:
+            best = most
+        else:
+            inner = min(widest[i], most - pads[i])
+            best = min((inner if inner >= 1 else 0) + pads[i], most)
+        return max(best, least[i]) if least[i] is not None else best
+
+    room = width - table._extra_width
+    widths = [measured(i, room) or 1 for i in range(len(columns))]
+    if sum(widths) > room:
+        widths = table._collapse_widths(widths, [not c.no_wrap for c in columns], room)
+        if sum(widths) > room:  # rich would narrow every column, cropping some
+            return None
+        widths = [measured(i, w) or 0 for i, w in enumerate(widths)]
     codes = _AnsiCodes() if color else None
+    header_style = str(table.header_style or "")
     lines = []
-    for r in range(len(grid[0])):
-        parts = []
+    for r in range(len(cells[0])):
+        shown = []
         for i, c in enumerate(columns):
-            plain, style, w = grid[i][r]
-            room = widths[i] - (0 if i == last else 1)  # the cell's text area: its width less its padding
-            excess = room - w
-            before = excess // 2 if c.justify == "center" else 0
+            plain, style, w = cells[i][r]
+            room_i = widths[i] - pads[i]  # the cell's text area
+            if room_i < 1:
+                return None
+            if w <= room_i:
+                before = (room_i - w) // 2 if c.justify == "center" else 0
+                parts = [(" " * before, plain, " " * (room_i - w - before))]
+            elif c.no_wrap:
+                return None  # rich crops it
+            else:
+                parts = []
+                for line in Text(plain).wrap(console, room_i, justify=c.justify, overflow="fold"):
+                    text = set_cell_size(line.plain, room_i)
+                    core = text.strip(" ")
+                    at = text.find(core) if core else 0
+                    parts.append((text[:at], core, text[at + len(core):]))
             if codes is not None:
-                style = str(table.header_style or "") if r == 0 else style  # the header row
-                plain = codes.styled(plain, style)
-            parts.append(" " * before + plain + " " * (excess - before) + ("" if i == last else " "))
-        lines.append(" ".join(parts).rstrip() + "\n")
+                style = header_style if r == 0 else style
+                parts = [(a, codes.styled(b, style), z) for a, b, z in parts]
+            shown.append([a + b + z + " " * pads[i] for a, b, z in parts])
+        height = max(len(p) for p in shown)
+        for i, p in enumerate(shown):
+            blank = [" " * widths[i]] * (height - len(p))
+            shown[i] = blank + p if r == 0 else p + blank  # the header aligned to the bottom, rows to the top
+        lines.extend(" ".join(row).rstrip() + "\n" for row in zip(*shown))
         if r == 0:
             lines.append("─" * (sum(widths) + last) + "\n")
     return "".join(lines)

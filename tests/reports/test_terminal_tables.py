@@ -60,10 +60,11 @@ def test_a_narrow_table_is_as_wide_as_its_header_words_need():
     assert "T640181********3614" in to_text(t, width=20)
 
 
-# --- the one-line layout (terminal._one_line_rows) against rich's own ---------------------------
+# --- terminal.py's own layout (terminal._laid_out) against rich's ---------------------------------
 
 _WORDS = ["E1", "E10000", "张三", "欧阳明月", "仓储物流部", "4/8 !", "—", "", "2024-06-30", "a b", "合格",
-          "Department", "x", "12/24", "已过期", "即将到期", "Löwe", "ｆｕｌｌ", "a  b", "e\u0301", "😀", "[red]markup[/red]"]
+          "Department", "x", "12/24", "已过期", "即将到期", "Löwe", "ｆｕｌｌ", "a  b", "e\u0301", "😀", "[red]markup[/red]",
+          "Three-level training missing for this person", "安全生产管理人员年度再培训学时不足", "a-very-long-unbreakable-word"]
 _ODD = [" lead", "trail ", "tab\there", "two\nlines", "\u3000全角空格"]  # what rich changes: left to it
 _STYLES = ["", "bold", "green", "bold red", "yellow", "dim", "cyan"]
 
@@ -91,23 +92,29 @@ def _random_table(rng):
 
 
 def test_tables_laid_out_without_rich_are_rich_s_own_layout():
-    """A table whose rows fit on one line is laid out by terminal.py itself (rich took 3.9 s for a
-    matrix of 2,000 people): for 600 random tables of CJK, wide, combining and empty cells, centred
-    and no-wrap columns, at widths from 20 to 200, the text is rich's, character for character,
-    and with colour the same once the colour codes are taken out; a table that would wrap, or a
-    cell rich would change (a tab, a line break, blanks at its ends), is left to rich."""
+    """The views' tables are laid out by terminal.py itself (rich took 3.9 s for a matrix of 2,000
+    people): for 1,500 random tables of CJK, wide, combining and empty cells, long words and
+    sentences, centred and no-wrap columns, at widths from 10 to 200 (so that cells wrap, headers
+    wrap and columns are narrowed), the text is rich's, character for character, and with colour
+    the same once the colour codes are taken out; a table rich would crop, or a cell rich would
+    change (a tab, a line break, blanks at its ends), is left to rich."""
+    import io
     import random
+
+    from rich.console import Console
 
     from safetrain.reports import terminal
     from safetrain.reports.terminal import text
 
     rng = random.Random(20261203)
-    laid = left = 0
-    for _ in range(600):
-        width = rng.choice([20, 40, 60, 80, 100, 200])
+    laid = wrapped = left = 0
+    for _ in range(1500):
+        width = rng.choice([10, 20, 30, 40, 60, 80, 100, 200])
         t = _random_table(rng)
         title = text(rng.choice(["标题", "A title that is rather long for a narrow terminal " * 2]), "bold")
-        mine = terminal._one_line_rows(t, width, False)
+        cells = terminal._cells(t)
+        wide = cells and max(width, terminal._needed_by(t, cells))
+        mine = cells and terminal._laid_out(t, cells, wide, False, Console(file=io.StringIO(), width=wide))
         if mine is None:
             left += 1
         else:
@@ -116,7 +123,8 @@ def test_tables_laid_out_without_rich_are_rich_s_own_layout():
         if mine is not None:  # (a title wrapped in colour keeps a blank inside its codes: rich's, not the table's)
             coloured = to_text(t, width=width, color=True)
             assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == to_text(t, width=width)
-    assert laid > 150 and left > 150  # both ways were tried (199 and 401)
+            wrapped += mine.count("\n") > len(t.rows) + 2  # a cell or a header took more than one line
+    assert laid > 500 and left > 100 and wrapped > 100  # every way was tried
 
 
 def test_a_large_matrix_is_laid_out_without_rich(monkeypatch):
