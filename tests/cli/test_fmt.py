@@ -400,6 +400,31 @@ def test_the_files_found_in_the_layout_are_remembered_by_their_bytes(archive, mo
     assert run("fmt", "--check", archive).exit_code == 0 and judged == ["person"]  # as written: remembered
 
 
+def test_fmt_reads_each_file_once_with_or_without_the_cache(archive, tmp_path, monkeypatch):
+    """Without the cache each record file was read twice (once to judge it TOML, once to lay it out),
+    and a single file outside an archive too; now once, whatever the run does with it."""
+    from collections import Counter
+
+    from safetrain.archive.reading import files
+
+    opened = Counter()
+    real = files.open_regular
+    monkeypatch.setattr(files, "open_regular", lambda path: opened.update([str(path)]) or real(path))
+    records = {str(p) for folder in ("people", "sessions") for p in (archive / folder).rglob("*.toml")}
+    for args, code, said in ((("--check", "--no-cache"), 1, "2 个文件需要格式化"), (("--check",), 1, "2 个文件需要格式化"),
+                             (("--yes", "--no-cache"), 0, "2 个文件已格式化"), (("--check", "--no-cache"), 0, "0 个文件需要格式化")):
+        opened.clear()
+        r = run("fmt", *args, archive)
+        assert r.exit_code == code and said in r.output, (args, r.output)
+        assert {p: opened[p] for p in records} == dict.fromkeys(records, 1), args
+    outside = tmp_path / "loose" / "people" / "E9.toml"
+    outside.parent.mkdir(parents=True)
+    outside.write_text(MESSY, "utf-8")
+    opened.clear()
+    assert run("fmt", "--yes", "--no-cache", outside).exit_code == 0 and opened[str(outside)] == 1
+    assert outside.read_text("utf-8").startswith('name = "张三"')
+
+
 def test_the_memo_of_files_in_the_layout_trusts_nothing_it_did_not_judge(archive):
     """A file that cannot be read was taken for the empty file remembered (the digest of nothing read),
     and a file whose layout fmt cannot make, only re-encoded (a GBK file with a dotted key), was

@@ -186,14 +186,13 @@ def _one(root: Path, kind: str, rel: str, shown: str, check: bool, memo: Canonic
 
 def _one_file(root: Path, kind: str, rel: str, shown: str, check: bool, memo: Canonical | None = None) -> Formatted:
     data = None
-    if memo is not None:  # the bytes judged are the bytes read once here, and remembered by their digest
-        try:
-            data, size = LocalFiles(root).read_bytes(rel, MAX_FILE_BYTES)
-        except OSError:  # said below, as without the cache (never the digest of nothing read)
-            memo = None
-        else:
-            if size > len(data):
-                memo, data = None, None
+    try:  # the bytes judged, remembered by their digest and laid out are the bytes read once here
+        data, size = LocalFiles(root).read_bytes(rel, MAX_FILE_BYTES)
+    except OSError:  # said below, by read_file as check says it (never the digest of nothing read)
+        memo = None
+    else:
+        if size > len(data):  # too large: read_file's A001
+            memo, data = None, None
     if memo is not None:
         digest = memo.digest(kind, data)
         if digest in memo.known:  # these very bytes were in the layout: they still are
@@ -223,10 +222,15 @@ def _single(path: Path, check: bool) -> Formatted:
         if kind is not None:
             return _one(root, kind, rel, shown, check) if check else _locked(root, kind, rel, shown)
     kind = "config" if path.name == MARKER else kind_of_word(path.parent.name)
-    problem = _a001(path, kind)
+    try:
+        data = read_regular(path)  # read once: judged, then laid out
+    except OSError as exc:
+        zh, en = os_reason(exc)
+        return Formatted(shown, "invalid", f"无法读取文件：{zh}", f"cannot read the file: {en}")
+    problem = _a001(path, kind, data)
     if problem:
         return Formatted(shown, "invalid", *problem)
-    return _format_file(path, kind, shown, check)
+    return _laid_out(path, kind, shown, check, data)[0]
 
 
 def _locked(root: Path, kind: str, rel: str, shown: str) -> Formatted:
@@ -234,14 +238,9 @@ def _locked(root: Path, kind: str, rel: str, shown: str) -> Formatted:
         return _one(root, kind, rel, shown, False)
 
 
-def _a001(path: Path, kind: str | None) -> tuple[str, str] | None:
-    """A file outside an archive, judged as `check` judges one inside (reader.parse_file):
-    its A001 message, or None (a GBK/GB18030 file too: fmt converts it)."""
-    try:
-        data = read_regular(path)
-    except OSError as exc:
-        zh, en = os_reason(exc)
-        return (f"无法读取文件：{zh}", f"cannot read the file: {en}")
+def _a001(path: Path, kind: str | None, data: bytes) -> tuple[str, str] | None:
+    """A file outside an archive (its bytes `data`), judged as `check` judges one inside
+    (reader.parse_file): its A001 message, or None (a GBK/GB18030 file too: fmt converts it)."""
     if legacy_text(data) is not None:
         return None
     raw = parse_file(kind or "config", path.name, data, len(data))
@@ -253,10 +252,6 @@ def _bytes(path: Path) -> bytes:
         return read_regular(path)
     except OSError:
         return b""
-
-
-def _format_file(path: Path, kind: str | None, shown: str, check: bool) -> Formatted:
-    return _laid_out(path, kind, shown, check)[0]
 
 
 def _laid_out(path: Path, kind: str | None, shown: str, check: bool,
