@@ -128,6 +128,67 @@ def test_english_title_reads_as_english(code):
     assert not re.search(r"\b(pre job|three level|half year|new tech)\b", title, re.I), title
 
 
+#: every rule's English title, as `rules --lang en`, `explain`, the HTML pages and the export's labels print it
+ENGLISH_TITLES = {
+    "A001": "Invalid TOML",
+    "A002": "Invalid field",
+    "A003": "Unknown reference",
+    "A004": "Duplicate ID",
+    "A005": "Duplicate ID number",
+    "A006": "Invalid ID number",
+    "A007": "Invalid credit code",
+    "A008": "Missing file",
+    "A009": "Dates out of order",
+    "A010": "Waiver expired",
+    "A011": "Waiver unused",
+    "C001": "Uncertified special operator",
+    "C002": "Certificate expired",
+    "C003": "Review overdue",
+    "C004": "Certificate expiring",
+    "C005": "Manager unassessed",
+    "C006": "Special operator not retested on return",
+    "D001": "Monthly drill missing",
+    "D002": "Quarterly large drill missing",
+    "D003": "Half-year assessment missing",
+    "D004": "Half-year drill missing",
+    "D005": "Drill unevaluated",
+    "D006": "Yearly emergency plan drill missing",
+    "F001": "Overlapping attendance",
+    "F002": "Implausible hours",
+    "F003": "Training outside employment",
+    "F004": "Instructor among the attendees",
+    "K001": "Not covered by the campaign",
+    "K002": "Campaign topics incomplete",
+    "K003": "Campaign rotation incomplete",
+    "K004": "Campaign gas training missing",
+    "M001": "Apprentice without mentor",
+    "M002": "Mentor unqualified",
+    "M003": "Mentor overloaded",
+    "M004": "Apprenticeship too short",
+    "M005": "Mentor post mismatch",
+    "P001": "Untrained on post",
+    "P002": "Pre-job hours short",
+    "P003": "Three-level training missing",
+    "P004": "Three-level training out of order",
+    "P005": "Retraining after change",
+    "P006": "Untrained for new technology",
+    "R001": "Missing content",
+    "R002": "Missing result",
+    "R003": "Missing contract",
+    "R004": "Empty session",
+    "R005": "Training plan missing",
+    "Y001": "Annual hours short",
+    "Y002": "Manager annual hours short",
+    "Y003": "Manager initial hours short",
+}
+
+
+def test_every_rule_has_its_english_title():
+    """Given on the rule's registration (`title_en=`) where its name in words reads as no title, else its
+    name in words (overlapping-attendance: Overlapping attendance; toml, id in capitals)."""
+    assert {code: rule.title_en for code, rule in RULES.items()} == ENGLISH_TITLES
+
+
 def test_english_titles_given_are_of_rules_that_exist():
     from safetrain.rules.registry import _TITLES_EN
 
