@@ -97,7 +97,7 @@ def _people(ctx: Context, managers: bool) -> Iterator[Person]:
             yield p
 
 
-@rule("Y001", "annual-hours", title="年度再培训学时不足", figures=("annual_hours",))
+@rule("Y001", "annual-hours", title="年度再培训学时不足", title_en="Annual hours short", figures=("annual_hours",))
 def annual_hours(ctx: Context):
     """
     A person without a manager role was credited fewer hours in a judged year
@@ -128,7 +128,7 @@ def annual_hours(ctx: Context):
                   period=y, citation=fig.citation)
 
 
-@rule("Y002", "manager-annual-hours", title="主要负责人、安全管理人员年度再培训学时不足",
+@rule("Y002", "manager-annual-hours", title="主要负责人、安全管理人员年度再培训学时不足", title_en="Manager annual hours short",
       figures=("manager_annual_hours",))
 def manager_annual_hours(ctx: Context):
     """
@@ -160,7 +160,7 @@ def manager_annual_hours(ctx: Context):
                   period=y, citation=fig.citation)
 
 
-@rule("Y003", "manager-initial-hours", title="主要负责人、安全管理人员初次培训学时不足",
+@rule("Y003", "manager-initial-hours", title="主要负责人、安全管理人员初次培训学时不足", title_en="Manager initial hours short",
       figures=("manager_initial_hours", "manager_initial_training_months"))
 def manager_initial_hours(ctx: Context):
     """

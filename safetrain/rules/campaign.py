@@ -82,7 +82,7 @@ def _employed(ctx: Context, until: date) -> Iterator[tuple[Person, list[Session]
             yield p, passed.get(pid, []), start, end
 
 
-@rule("K001", "campaign-uncovered", title="全员安全培训未覆盖",
+@rule("K001", "campaign-uncovered", title="全员安全培训未覆盖", title_en="Not covered by the campaign",
       figures=("campaign_start", "campaign_end", "campaign_min_days"))
 def campaign_uncovered(ctx: Context):
     """
@@ -116,7 +116,7 @@ def campaign_uncovered(ctx: Context):
                       citation=cite)
 
 
-@rule("K002", "campaign-topics", "warning", title="全员安全培训内容不全",
+@rule("K002", "campaign-topics", "warning", title="全员安全培训内容不全", title_en="Campaign topics incomplete",
       figures=("campaign_start", "campaign_end", "campaign_min_days"))
 def campaign_topics(ctx: Context):
     """
@@ -151,7 +151,7 @@ def campaign_topics(ctx: Context):
                       + ", ".join(label(TOPIC, t, "en") for t in missing))
 
 
-@rule("K003", "campaign-rotation", title="全员安全培训未按三级轮训一遍",
+@rule("K003", "campaign-rotation", title="全员安全培训未按三级轮训一遍", title_en="Campaign rotation incomplete",
       figures=("campaign_start", "campaign_end", "campaign_min_days"))
 def campaign_rotation(ctx: Context):
     """
@@ -190,7 +190,7 @@ def campaign_rotation(ctx: Context):
                       f"training during the campaign ({start} to {end}) (the three-level rotation)")
 
 
-@rule("K004", "campaign-gas-training", "warning", title="使用燃气单位全员安全培训未涉及燃气安全",
+@rule("K004", "campaign-gas-training", "warning", title="使用燃气单位全员安全培训未涉及燃气安全", title_en="Campaign gas training missing",
       figures=("campaign_start", "campaign_end", "campaign_min_days"))
 def campaign_gas_training(ctx: Context):
     """

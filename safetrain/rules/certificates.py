@@ -234,7 +234,7 @@ def manager_unassessed(ctx: Context):
 
 
 @rule("C006", "special-operator-return-untested", title="特种作业人员离岗后复岗未重新进行实际操作考试",
-      figures=("special_operator_retest_months",))
+      title_en="Special operator not retested on return", figures=("special_operator_retest_months",))
 def special_operator_return_untested(ctx: Context):
     """
     An active `special_operator` has a `return` in `changes`, dated in the

@@ -88,7 +88,7 @@ def quarterly_large_drill_missing(ctx: Context):
                                     "没有大练或检验演练（一季一大练）", "no large or assessment drill this quarter (a large drill every quarter)")
 
 
-@rule("D003", "half-year-assessment-missing", title="未做到半年一检验")
+@rule("D003", "half-year-assessment-missing", title="未做到半年一检验", title_en="Half-year assessment missing")
 def half_year_assessment_missing(ctx: Context):
     """
     In a `drill_cadence` archive, a whole half-year in the window that ended
@@ -110,7 +110,7 @@ def half_year_assessment_missing(ctx: Context):
                                     "没有检验性演练（半年一检验）", "no assessment drill this half-year (an assessment every half-year)")
 
 
-@rule("D004", "half-year-drill-missing", title="每半年应急演练不足一次")
+@rule("D004", "half-year-drill-missing", title="每半年应急演练不足一次", title_en="Half-year drill missing")
 def half_year_drill_missing(ctx: Context):
     """
     In an archive outside `drill_cadence`, a whole half-year in the window
@@ -158,7 +158,7 @@ def drill_unevaluated(ctx: Context):
                       f"assessment drill \"{d.title}\" ({d.date}) has no evaluation", key=("scale",))
 
 
-@rule("D006", "yearly-plan-drill-missing", title="每年未组织综合或专项应急预案演练")
+@rule("D006", "yearly-plan-drill-missing", title="每年未组织综合或专项应急预案演练", title_en="Yearly emergency plan drill missing")
 def yearly_plan_drill_missing(ctx: Context):
     """
     In every archive, a whole calendar year in the window that ended before

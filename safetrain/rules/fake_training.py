@@ -142,8 +142,8 @@ def implausible_hours(ctx: Context):
                       key=("hours",), citation=citation)
 
 
-@rule("F003", "outside-employment", title="在职期间以外参加培训或演练", needs_enterprise=False,
-      person_elsewhere=True)
+@rule("F003", "outside-employment", title="在职期间以外参加培训或演练",
+      title_en="Training outside employment", needs_enterprise=False, person_elsewhere=True)
 def outside_employment(ctx: Context):
     """
     A person attends a session or drill that ends before their `hired` date
@@ -199,7 +199,8 @@ def _outside(p, record_id: str, file: str, key: tuple, when: str):
                f"{p.name} ({p.id}), employed {span_en}, is recorded in {record_id} ({when})", key=key)
 
 
-@rule("F004", "instructor-attends", "warning", title="授课人同时是参训人员", needs_enterprise=False)
+@rule("F004", "instructor-attends", "warning", title="授课人同时是参训人员",
+      title_en="Instructor among the attendees", needs_enterprise=False)
 def instructor_attends(ctx: Context):
     """
     The session's `instructor` (or one of several names separated by 、 , ;

@@ -119,7 +119,7 @@ def duplicate_id(ctx: Context):
     yield from _issues(ctx, "A004")
 
 
-@rule("A005", "duplicate-identity", needs_enterprise=False, title="身份证号重复")
+@rule("A005", "duplicate-identity", needs_enterprise=False, title="身份证号重复", title_en="Duplicate ID number")
 def duplicate_identity(ctx: Context):
     """
     Two person files carry the same `id_number`; each of them is reported.
@@ -200,7 +200,7 @@ def missing_file(ctx: Context):
                       citation=contract if issue.key[:1] == ("contract",) else None)
 
 
-@rule("A009", "date-order", needs_enterprise=False, title="日期先后顺序错误")
+@rule("A009", "date-order", needs_enterprise=False, title="日期先后顺序错误", title_en="Dates out of order")
 def date_order(ctx: Context):
     """
     Dates in the wrong order: a session or mentorship ending before it starts,

@@ -356,7 +356,7 @@ def busiest_day(ms: list[Mentorship], as_of: date) -> tuple[date, list[Mentorshi
     return day, [m for m in ms if m.start <= day <= _until(m, as_of)]
 
 
-@rule("M004", "apprenticeship-short", title="带徒期限不足",
+@rule("M004", "apprenticeship-short", title="带徒期限不足", title_en="Apprenticeship too short",
       figures=("apprenticeship_min_months", "apprenticeship_min_months_underground"))
 def apprenticeship_short(ctx: Context):
     """

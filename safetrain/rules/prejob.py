@@ -75,7 +75,7 @@ def untrained_on_post(ctx: Context):
                       key=on_post_key(p))
 
 
-@rule("P002", "pre-job-hours", title="岗前安全培训学时不足", figures=("pre_job_hours",))
+@rule("P002", "pre-job-hours", title="岗前安全培训学时不足", title_en="Pre-job hours short", figures=("pre_job_hours",))
 def pre_job_hours(ctx: Context):
     """
     The hours credited to a person without a manager role by passed `pre_job`
@@ -115,7 +115,7 @@ def pre_job_hours(ctx: Context):
                       key=on_post_key(p), citation=fig.citation)
 
 
-@rule("P003", "three-level-missing", title="三级安全教育不全")
+@rule("P003", "three-level-missing", title="三级安全教育不全", title_en="Three-level training missing")
 def three_level_missing(ctx: Context):
     """
     In `three_level` industries, a person without a manager role has no passed
@@ -156,7 +156,7 @@ def three_level_missing(ctx: Context):
                       key=on_post_key(p))
 
 
-@rule("P004", "three-level-order", "warning", title="三级安全教育顺序颠倒")
+@rule("P004", "three-level-order", "warning", title="三级安全教育顺序颠倒", title_en="Three-level training out of order")
 def three_level_order(ctx: Context):
     """
     In `three_level` industries, the levels of a person's pre-job training did
@@ -280,8 +280,8 @@ def new_tech_trained(ctx: Context, intro: Introduction) -> list[tuple[Person, bo
     return out
 
 
-@rule("P006", "new-tech-untrained", title="四新投入使用前未进行专门培训", figures=("new_tech_training_days",),
-      person_elsewhere=True)
+@rule("P006", "new-tech-untrained", title="四新投入使用前未进行专门培训",
+      title_en="Untrained for new technology", figures=("new_tech_training_days",), person_elsewhere=True)
 def new_tech_untrained(ctx: Context):
     """
     For each record of introductions/ dated in the window and on or before

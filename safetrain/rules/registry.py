@@ -37,6 +37,13 @@ class Rule:
     #: its findings are about a person but filed on another record's file (P006 on the introduction,
     #: F001 on a session, F003 on a session or drill, M003 on a mentorship): the person's waivers
     person_elsewhere: bool = False
+    #: a short English title, as the Chinese `title` is (`rules`, `explain`, the HTML pages, the export's
+    #: labels): the one registered, else the rule's name in words (overlapping-attendance: Overlapping attendance)
+    title_en: str = ""
+
+    def __post_init__(self):
+        if not self.title_en:
+            object.__setattr__(self, "title_en", _in_words(self.name))
 
     @property
     def family(self) -> str:
@@ -72,44 +79,15 @@ class Rule:
                 return what[:end + 1] if end >= 0 else what
         return self.summary
 
-    @property
-    def title_en(self) -> str:
-        """A short English title, as the Chinese `title` is (`rules`, `explain`, the HTML pages, the export's
-        labels): the one `_TITLES_EN` gives, else the rule's name in words (overlapping-attendance:
-        Overlapping attendance)."""
-        if self.name in _TITLES_EN:
-            return _TITLES_EN[self.name]
-        words = [_UPPER.get(w, w) for w in self.name.split("-")]
-        return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+def _in_words(name: str) -> str:
+    """A rule's name as an English title: overlapping-attendance is Overlapping attendance."""
+    words = [_UPPER.get(w, w) for w in name.split("-")]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
 #: words of rule names written in capitals in a title
 _UPPER = {"toml": "TOML", "id": "ID", "ids": "IDs"}
-
-#: the English titles of the rules whose names do not read as one when their hyphens become spaces
-#: (compounds: pre-job, three-level, half-year; abbreviations: new-tech; names too terse for a heading)
-_TITLES_EN = {
-    "duplicate-identity": "Duplicate ID number",
-    "date-order": "Dates out of order",
-    "special-operator-return-untested": "Special operator not retested on return",
-    "half-year-assessment-missing": "Half-year assessment missing",
-    "half-year-drill-missing": "Half-year drill missing",
-    "yearly-plan-drill-missing": "Yearly emergency plan drill missing",
-    "outside-employment": "Training outside employment",
-    "instructor-attends": "Instructor among the attendees",
-    "campaign-uncovered": "Not covered by the campaign",
-    "campaign-topics": "Campaign topics incomplete",
-    "campaign-rotation": "Campaign rotation incomplete",
-    "campaign-gas-training": "Campaign gas training missing",
-    "apprenticeship-short": "Apprenticeship too short",
-    "pre-job-hours": "Pre-job hours short",
-    "three-level-missing": "Three-level training missing",
-    "three-level-order": "Three-level training out of order",
-    "new-tech-untrained": "Untrained for new technology",
-    "annual-hours": "Annual hours short",
-    "manager-annual-hours": "Manager annual hours short",
-    "manager-initial-hours": "Manager initial hours short",
-}
 
 
 def _sections(doc: str) -> dict[str, str]:
@@ -130,17 +108,20 @@ _registry: dict[str, Rule] = {}
 RULES: Mapping[str, Rule] = MappingProxyType(_registry)
 
 
-def rule(code: str, name: str, severity: str = "error", *, title: str, figures: tuple[str, ...] = (),
-         needs_enterprise: bool = True, person_elsewhere: bool = False):
+def rule(code: str, name: str, severity: str = "error", *, title: str, title_en: str = "",
+         figures: tuple[str, ...] = (), needs_enterprise: bool = True, person_elsewhere: bool = False):
     """Register a rule.
 
-    title: its Chinese title; figures: the rule set figures it reads (shown by
+    title: its Chinese title; title_en: its English one, where the name in words reads as none (compounds:
+    pre-job, three-level, half-year; abbreviations: new-tech; names too terse for a heading), else that
+    name in words; figures: the rule set figures it reads (shown by
     `explain`); needs_enterprise: skip it when safetrain.toml is unusable;
     person_elsewhere: its findings are about a person, filed on another record's file
     (the waivers that silence them are the person's, or those of the file they are filed on).
     """
     if not _CODE.match(code) or code in _registry or severity not in ("error", "warning", "info") or not title:
         raise ValueError(f"bad rule registration {code} {name}")
+    _given_title(code, name, title_en)
     registrable(code)
 
     def register(func: Callable[..., Iterable[Finding]]):
@@ -148,18 +129,27 @@ def rule(code: str, name: str, severity: str = "error", *, title: str, figures: 
         missing = [s for s in _SECTIONS[1:] if not _sections(doc).get(s)]
         if missing:
             raise ValueError(f"rule {code} docstring lacks sections {missing}")
-        _registry[code] = Rule(code, name, severity, func, doc, title, tuple(figures), needs_enterprise, person_elsewhere)
+        _registry[code] = Rule(code, name, severity, func, doc, title, tuple(figures), needs_enterprise, person_elsewhere,
+                               title_en)
         return func
 
     return register
 
 
-def declare(code: str, name: str, severity: str, doc: str, *, title: str) -> None:
-    """A rule applied elsewhere (the loader's A001/A002, the waiver stage's A010/A011)."""
+def declare(code: str, name: str, severity: str, doc: str, *, title: str, title_en: str = "") -> None:
+    """A rule applied elsewhere (the loader's A001/A002, the waiver stage's A010/A011); title and
+    title_en as for `rule`."""
     if code in _registry:
         raise ValueError(f"rule {code} registered twice")
+    _given_title(code, name, title_en)
     registrable(code)
-    _registry[code] = Rule(code, name, severity, None, inspect.cleandoc(doc), title, (), False)
+    _registry[code] = Rule(code, name, severity, None, inspect.cleandoc(doc), title, (), False, title_en=title_en)
+
+
+def _given_title(code: str, name: str, title_en: str) -> None:
+    """An English title is given only where the name in words is none: one that is, is refused."""
+    if title_en and title_en == _in_words(name):
+        raise ValueError(f"rule {code}: title_en {title_en!r} is its name in words: leave it out")
 
 
 def hit(subject: str, file: str, zh: str, en: str, *, key: tuple = (), period: str | None = None,

@@ -189,9 +189,13 @@ def test_every_rule_has_its_english_title():
     assert {code: rule.title_en for code, rule in RULES.items()} == ENGLISH_TITLES
 
 
-def test_english_titles_given_are_of_rules_that_exist():
-    from safetrain.rules.registry import _TITLES_EN
+def test_an_english_title_given_is_one_the_name_in_words_is_not():
+    """`title_en=` on a registration is for the rules whose names do not read as a title: one that
+    repeats the name in words is refused (by rule and declare alike), before anything is registered."""
+    from safetrain.rules.registry import declare, rule
 
-    assert sorted(set(_TITLES_EN) - {r.name for r in RULES.values()}) == []
-    assert RULES["P002"].title_en == "Pre-job hours short" and RULES["P006"].title_en == "Untrained for new technology"
-    assert RULES["M001"].title_en == "Apprentice without mentor" and RULES["A001"].title_en == "Invalid TOML"
+    with pytest.raises(ValueError, match="name in words"):
+        rule("Z998", "overlapping-attendance", title="重复", title_en="Overlapping attendance")
+    with pytest.raises(ValueError, match="name in words"):
+        declare("Z999", "invalid-toml", "error", "What.", title="无效", title_en="Invalid TOML")
+    assert "Z998" not in RULES and "Z999" not in RULES
