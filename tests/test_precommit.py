@@ -204,6 +204,31 @@ def test_staged_leaves_out_an_archive_git_does_not_hold_and_refuses_outside_git(
     assert "Traceback" not in done.stderr
 
 
+def test_staged_outside_git_names_the_path_given(tmp_path, monkeypatch):
+    """Outside a git work tree the error named the folder git was asked in, made absolute (a file's
+    or a missing path's parent, the archive a file is in), not the path given; now that path, in
+    both languages. With no path, the current folder by its full name, as before."""
+    from edit_helpers import run
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # never the repository of a folder above
+    (tmp_path / "plain/people").mkdir(parents=True)
+    (tmp_path / "plain/safetrain.toml").write_text(config(), encoding="utf-8")
+    (tmp_path / "plain/people/E1.toml").write_text(person(), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for given in ("plain", "plain/people/E1.toml", "plain/safetrain.toml", "plain/people/E9", "plain/people"):
+        zh = run("check", "--staged", given)
+        assert zh.exit_code == 2 and zh.output.startswith(f"错误：{given}：--staged 读取 git 暂存区失败："), zh.output
+        en = run("check", "--staged", given, "--lang", "en")
+        assert en.exit_code == 2 and en.output.startswith(f"error: {given}: --staged could not read git's index: "), en.output
+    monkeypatch.chdir(tmp_path / "plain/people")
+    here = run("check", "--staged")
+    assert here.exit_code == 2 and here.output.startswith(f"错误：{tmp_path / 'plain/people'}：--staged"), here.output
+
+
 def test_staged_checks_an_archive_the_index_holds_and_the_working_folder_no_longer_does(tmp_path):
     """An archive whose safetrain.toml was deleted, or whose folder was moved away, neither
     staged, was passed over (exit 0 in a workspace, "no archive here" for the archive): the next

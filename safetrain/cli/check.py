@@ -173,13 +173,14 @@ def _staged_roots(paths, lang: str, failed) -> list:
 
     staged, seen, missing = [], set(), 0
     for path in paths:
-        held = index_roots(path) if os.path.isdir(path) or not os.path.exists(path) else []
+        shown = None if os.path.normpath(path) == "." else str(path)  # git's errors name the path given (else the
+        held = index_roots(path, shown) if os.path.isdir(path) or not os.path.exists(path) else []  # folder, whole)
         if held:  # the archives on disk besides them: not in the index, said
             on_disk = discover_each([path])[0] if os.path.isdir(path) else []
         else:  # inside an archive (its people/), or none in the index: the archives on disk, asked
             on_disk = found_roots([path], lang, failed)
             missing += on_disk.failed_paths
-            held = [root for root in on_disk if in_index(root)]
+            held = [root for root in on_disk if in_index(root, shown)]
         indexed = {os.path.abspath(root) for root in held}
         for root in on_disk:
             if os.path.abspath(root) not in indexed:

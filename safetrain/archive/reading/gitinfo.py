@@ -138,21 +138,22 @@ def staged_files(root: str | os.PathLike) -> dict[str, bytes] | None:
     return files
 
 
-def in_index(root: str | os.PathLike) -> bool:
+def in_index(root: str | os.PathLike, shown: str | None = None) -> bool:
     """Whether the archive at `root` is in git's index (its safetrain.toml is added); the
-    errors of staged_files outside a work tree or without git."""
+    errors of staged_files outside a work tree or without git (naming `shown`: _index_git)."""
     base, prefix = _on_disk(root)
-    return bool(_index_git(base, ("ls-files", "-z", "--", f"{prefix}/safetrain.toml" if prefix else "safetrain.toml"))
-                .strip(b"\0"))
+    return bool(_index_git(base, ("ls-files", "-z", "--", f"{prefix}/safetrain.toml" if prefix else "safetrain.toml"),
+                           shown=shown).strip(b"\0"))
 
 
-def index_roots(path: str | os.PathLike) -> list[Path]:
+def index_roots(path: str | os.PathLike, shown: str | None = None) -> list[Path]:
     """The archives at or below the folder `path` that git's index holds (each folder whose
     safetrain.toml is added), in path order, whether or not the working folder still has them
     (a safetrain.toml deleted, a folder moved away, neither staged: the next commit holds them)."""
     base, prefix = _on_disk(path)
     spec = f"{prefix}/" if prefix else ""
-    out = _index_git(base, ("ls-files", "-z", "--", f"{spec}safetrain.toml", f":(glob){spec}**/safetrain.toml"))
+    out = _index_git(base, ("ls-files", "-z", "--", f"{spec}safetrain.toml", f":(glob){spec}**/safetrain.toml"),
+                     shown=shown)
     from .discover import walked
 
     roots = sorted({Path(base, rel.decode("utf-8", "surrogateescape")).parent for rel in out.split(b"\0") if rel},
@@ -170,16 +171,17 @@ def _on_disk(path: str | os.PathLike) -> tuple[Path, str]:
     return base, path.relative_to(base).as_posix() if base != path else ""
 
 
-def _index_git(root: str | os.PathLike, args, data: bytes | None = None) -> bytes:
-    """What `git -C root ARGS` prints (for --staged); SafetrainError without git, or when it fails."""
+def _index_git(root: str | os.PathLike, args, data: bytes | None = None, shown: str | None = None) -> bytes:
+    """What `git -C root ARGS` prints (for --staged); SafetrainError without git, or when it fails,
+    naming `shown` (the path the user gave) or else `root` (the folder git was asked in)."""
     from ...errors import SafetrainError
 
     git = shutil.which("git")
     if git is None:
         raise SafetrainError("--staged 需要 git，但找不到 git 命令", "--staged needs git, and no git command was found")
-    where = str(root)
+    where = str(shown or root)
     try:
-        done = subprocess.run([git, "-C", where, *args], input=data, capture_output=True, timeout=600)
+        done = subprocess.run([git, "-C", str(root), *args], input=data, capture_output=True, timeout=600)
     except (OSError, subprocess.SubprocessError) as exc:
         raise SafetrainError(f"{where}：无法运行 git：{exc}", f"{where}: cannot run git: {exc}") from None
     if done.returncode != 0:
