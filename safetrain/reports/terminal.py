@@ -170,7 +170,7 @@ def _laid_out(table, cells, width: int, color: bool, console) -> str | None:
                     at = text.find(core) if core else 0
                     parts.append((text[:at], core, text[at + len(core):]))
             if codes is not None:
-                style = header_style if r == 0 else style
+                style = f"{header_style} {style}".strip() if r == 0 else style  # the header: its style and its own
                 parts = [(a, codes.styled(b, style), z) for a, b, z in parts]
             shown.append([a + b + z + " " * pads[i] for a, b, z in parts])
         height = max(len(p) for p in shown)
