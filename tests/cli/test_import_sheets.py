@@ -323,6 +323,31 @@ def test_a_note_in_brackets_that_says_which_thing_the_column_holds_is_no_field(a
     assert tomllib.loads((archive / "people/E7.toml").read_text("utf-8"))["id_number"] == number.replace("0014", "0022")
 
 
+def test_headers_with_two_notes_are_read_note_by_note(archive, tmp_path):
+    """HR rosters write 入职日期（年月日）（必填）, 身份证号码(18位)(必填), 姓名【必填】: every note at the end is
+    read past as one note is (the header row found by them too), and one naming another thing still
+    keeps the column from the field: 身份证号（复印件）（必填） is no 身份证号 column."""
+    from safetrain.archive.importing.roster import roster_headers
+    from safetrain.archive.importing.sheets import _field, header_lookup
+
+    lookup = header_lookup(roster_headers())
+    for header, key in (("入职日期（年月日）（必填）", "hired"), ("身份证号码(18位)(必填)", "id_number"), ("姓名【必填】", "name"),
+                        ("身份证号[18位]【必填】", "id_number"), ("部门（车间）（必填）", "department"),
+                        ("工号（8位）（必填）", "id")):
+        assert _field(header, lookup) == key, header
+    for header in ("身份证号（复印件）（必填）", "身份证（必填）（复印件）", "姓名（English）【必填】", "身份证号（18位）（复印件）"):
+        assert _field(header, lookup) is None, header
+    number = "640104199003070014"
+    heads = ["工号（8位）（必填）", "姓名（中文）【必填】", "身份证号码(18位)(必填)", "身份证号（复印件）（必填）", "部门【车间】（必填）",
+             "岗位", "用工形式（正式/劳务派遣）（必填）", "入职日期（年月日）（必填）"]
+    path = xlsx(tmp_path / "r.xlsx", [["E9", "王五", number, "有", "后厨", "厨师", "正式工", "2024-03-05"]], heads)
+    r = run("import", "roster", path, archive)
+    assert r.exit_code == 0, r.output
+    assert "忽略的列：身份证号（复印件）（必填）" in r.output and "新建 1" in r.output
+    made = tomllib.loads((archive / "people/E9.toml").read_text("utf-8"))
+    assert (made["name"], made["id_number"], made["department"], str(made["hired"])) == ("王五", number, "后厨", "2024-03-05")
+
+
 def test_a_score_that_cannot_be_is_not_written(with_session, tmp_path):
     """850 (85 with a 0 too many), 合格 beside 55 and 不合格 beside 75 (a score at the pass mark is a
     pass: the record would say the opposite of the sheet) are row errors, never written; 补考合格

@@ -34,13 +34,16 @@ WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 #: the most a sheet may hold, as a file and (a zipped workbook) unpacked: a roster of 100,000 people
 #: is some 50 MB unpacked; a few MB zipped can unpack to gigabytes (a decompression bomb)
 MAX_SHEET_BYTES = 256 * 1024 * 1024
-_MARKS = re.compile(r"[\s*＊]|[（(]\s*(必填|选填|可选)\s*[)）]")
+#: the brackets a header's note is written in: full- and half-width (), （）, 【】, []
+_OPEN, _CLOSE = "（(【[", "）)】]"
+_MARKS = re.compile(rf"[\s*＊]|[{re.escape(_OPEN)}]\s*(必填|选填|可选)\s*[{re.escape(_CLOSE)}]")
 #: the first filled cell of a footer row: who made and checked the sheet, when, totals
 FOOTER = re.compile(r"^\s*(制表人|制表|制表日期|制表时间|填表人|填表日期|填报人|填报日期|填报时间|审核人|审核|审批人|审批|"
                     r"负责人|单位负责人|经办人|授课人|授课教师|培训教师|讲师|记录人|监考人|"
                     r"盖章|单位（盖章）|单位\(盖章\)|日期|合计|总计|共计|小计|备注说明|注|说明)\s*([:：]|\s|$)")
-#: a header's words and its note in brackets at its end (入职日期（年月日）, 身份证号(18位), 身份证（复印件）)
-_HEADER_NOTE = re.compile(r"(.*?)\s*[（(]([^（）()]*)[）)]")
+#: a header's words and the last of its notes in brackets at its end (入职日期（年月日）, 身份证号(18位),
+#: 身份证（复印件）, 姓名【必填】; 身份证号码(18位)(必填) has two: the words are read by peeling them one by one)
+_HEADER_NOTE = re.compile(rf"(.*?)\s*[{re.escape(_OPEN)}]([^{re.escape(_OPEN + _CLOSE)}]*)[{re.escape(_CLOSE)}]")
 #: a note that says the column holds another thing than the field its words name: a copy of the
 #: document, its term of validity, its sides, a photo or scan, an address, the name in pinyin or in
 #: English (身份证（复印件）: whether a copy is on file; 身份证（有效期）: a date; 姓名（拼音）). Any other
@@ -215,24 +218,30 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
 
 def _header_row(grid: list[list[Any]], lookup: dict[str, str], anchors: tuple[str, ...]) -> int | None:
     for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        if any(lookup.get(normalise_header(v)) in anchors for v in row if v is not None):
+        if any(_field(v, lookup) in anchors for v in row):  # (工号（8位）（必填） too: read as every header is)
             return r
     return None
 
 
 def _named(text: str, lookup: dict[str, str]) -> str:
-    """The words of a header that name its field: the header without the note in brackets at its end,
-    unless the note says the column holds another thing (_OTHER_THING: 身份证（复印件） is no 身份证
-    column, 姓名（English） no 姓名 one) and names no field of its own alike; else the header as it
-    is. The one reading of a header's note."""
+    """The words of a header that name its field: the header without the notes in brackets at its
+    end (入职日期（年月日）（必填）: each peeled off until the words left name a field), unless a
+    note says the column holds another thing (_OTHER_THING: 身份证（复印件） is no 身份证 column,
+    nor is 身份证号（复印件）（必填）, 姓名（English） no 姓名 one) and names no field of its own alike;
+    else the header as it is. The one reading of a header's notes."""
     text = text.strip()
-    m = _HEADER_NOTE.fullmatch(text)
-    if m is None or normalise_header(text) in lookup:
+    if normalise_header(text) in lookup:
         return text
-    words, note = m.group(1), m.group(2)
-    key = lookup.get(normalise_header(words))
-    if key is not None and (_OTHER_THING.search(narrow(note)) is None or lookup.get(normalise_header(note)) == key):
-        return words
+    words, notes = text, []
+    while (m := _HEADER_NOTE.fullmatch(words)) is not None:
+        words = m.group(1)
+        notes.append(m.group(2))
+        key = lookup.get(normalise_header(words))
+        if key is not None:
+            if all(_OTHER_THING.search(narrow(note)) is None or lookup.get(normalise_header(note)) == key
+                   for note in notes):
+                return words
+            return text
     return text
 
 
