@@ -206,9 +206,10 @@ def fill_required(table_fields: dict, required: list[str], values: dict, lang: s
 
 
 def value_shown(value, key: str = "", lang: str = "zh") -> str:
-    """A value of a record as a message shows it: never Python's None/True/False."""
+    """A value of a record as a message shows it: never Python's None/True/False; a 身份证号
+    masked as the rest of the run's output is (masking_output: the archive's mask_id_numbers)."""
     if key == "id_number" and isinstance(value, str):
-        return mask_id_number(value)  # whatever its shape: a typo must not print it whole
+        return mask_id_number(value) if _MASKING.get() else value  # masked whatever its shape: a typo too
     if isinstance(value, (list, tuple)):
         return ("、" if lang != "en" else ", ").join(str(v) for v in value)
     if isinstance(value, date):

@@ -104,6 +104,27 @@ def test_roster_update_changes_only_what_differs(archive, tmp_path):
     assert "E1 unchanged" in english.output and english.output.splitlines()[-1].startswith("0 created, 0 updated")
 
 
+def test_roster_update_and_dry_run_show_the_id_number_as_the_archive_masks_them(make_archive, tmp_path):
+    """The lines of --update and the --dry-run preview print a 身份证号 masked by default and whole
+    where the archive says mask_id_numbers = false, as every writing command's output is."""
+    from helpers import config
+
+    path = xlsx(tmp_path / "r.xlsx", [["E1", "张三", GOOD, "机加车间", None, "车工", "正式工", "2023-07-03"],
+                                      ["E9", "王五", GOOD2, "机加车间", None, "车工", "正式工", "2023-07-03"]])
+    for settings, masked in (("", True), ("\n[settings]\nmask_id_numbers = false\n", False)):
+        archive = make_archive({"safetrain.toml": config() + settings, "people/E1.toml": person()},
+                               root=tmp_path / f"a{int(masked)}")
+        shown = mask_id_number if masked else str
+        r = run("import", "roster", path, "--update", "--dry-run", "-a", archive)
+        assert r.exit_code == 0, r.output
+        assert f"将更新 E1：身份证号 （空） → {shown(GOOD)}" in r.output, r.output
+        assert f"身份证号 {shown(GOOD2)}" in r.output.split("将新建 E9 王五\n")[1].splitlines()[0], r.output
+        assert (GOOD in r.output, GOOD2 in r.output) == (not masked, not masked)
+        r = run("import", "roster", path, "--update", "-a", archive, "--lang", "en")
+        assert f"updated E1: id number (none) → {shown(GOOD)}" in r.output, r.output
+        assert (GOOD in r.output) == (not masked)
+
+
 def test_roster_id_numbers_checked_across_rows_and_archive(archive, tmp_path):
     path = xlsx(tmp_path / "r.xlsx", [["E7", "甲", GOOD, "d", None, "p", "正式工", "2023-07-03"],
                                       ["E8", "乙", GOOD, "d", None, "p", "正式工", "2023-07-03"],
