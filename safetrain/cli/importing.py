@@ -29,22 +29,20 @@ def import_():
 
 
 def _field_shown(key: str, value, labels: dict, lang: str) -> str:
-    """One field of a record to be made, as a dry run shows it: its label, the value (a code with its label)."""
-    from ..archive.reading.codes import label
-    from ..archive.reading.spec import PERSON
-
-    field = PERSON.fields.get(key)
-    shown = value_shown(value, key, lang)
-    if field is not None and field.codes is not None:
-        codes = value if isinstance(value, (list, tuple)) else [value]
-        shown = ("、".join(f"{label(field.codes, c, lang)}（{c}）" for c in codes) if lang != "en"
-                 else ", ".join(label(field.codes, c, lang) for c in codes))  # English labels are the codes' words
-    return f"{labels.get(key, (key, key))[0 if lang != 'en' else 1]} {shown}"
+    """One field of a record to be made, as a dry run shows it: its label and the value worded
+    (_worded), a code with the code after its words in Chinese (合同工（contract）): what the file will hold."""
+    return f"{_labelled(key, labels, lang)} {_worded(key, value, lang, coded=True)}"
 
 
-def _worded(key: str, value, lang: str) -> str:
-    """A value of a person's field as a change shows it: a code by its words (劳务派遣工, not
-    dispatched), anything else as value_shown shows it."""
+def _labelled(key: str, labels: dict, lang: str) -> str:
+    """A field's label in `lang` (用工形式, employment), its key where it has none."""
+    return labels.get(key, (key, key))[0 if lang != "en" else 1]
+
+
+def _worded(key: str, value, lang: str, coded: bool = False) -> str:
+    """A value of a person's field as a message shows it: a code by its words (劳务派遣工, not
+    dispatched; `coded`: with the code after them in Chinese, 劳务派遣工（dispatched）), anything else,
+    and no value, as value_shown shows it. The one wording of a person's field value."""
     from ..archive.reading.codes import label
     from ..archive.reading.spec import PERSON
 
@@ -52,7 +50,9 @@ def _worded(key: str, value, lang: str) -> str:
     if field is None or field.codes is None or value is None:
         return value_shown(value, key, lang)
     codes = value if isinstance(value, (list, tuple)) else [value]
-    return ("、" if lang != "en" else ", ").join(label(field.codes, c, lang) for c in codes)
+    if lang == "en":  # English labels are the codes' words
+        return ", ".join(label(field.codes, c, lang) for c in codes)
+    return "、".join(f"{label(field.codes, c, lang)}（{c}）" if coded else label(field.codes, c, lang) for c in codes)
 
 
 def _rows(rows: list[int], sep: str = "、") -> str:
@@ -146,7 +146,7 @@ def _report(report, lang: str, dry_run: bool, labels: dict, file: str, attendanc
             click.echo(masked_line("  " + ("；" if lang != "en" else "; ").join(shown)))
     verb = say(lang, "将更新" if dry_run else "更新", "would update" if dry_run else "updated")
     for row, pid, changes in report.updated:
-        parts = [f"{labels.get(k, (k, k))[0 if lang != 'en' else 1]} {_worded(k, old, lang)} → {_worded(k, new, lang)}"
+        parts = [f"{_labelled(k, labels, lang)} {_worded(k, old, lang)} → {_worded(k, new, lang)}"
                  for k, old, new in changes]
         line = f"{verb} {pid}：" + "；".join(parts) if lang != "en" else f"{verb} {pid}: " + "; ".join(parts)
         click.echo(masked_line(line))  # 身份证号 masked as the archive says, as everywhere

@@ -348,6 +348,24 @@ def test_headers_with_two_notes_are_read_note_by_note(archive, tmp_path):
     assert (made["name"], made["id_number"], made["department"], str(made["hired"])) == ("王五", number, "后厨", "2024-03-05")
 
 
+def test_a_person_field_value_is_worded_one_way(archive, tmp_path):
+    """The dry run's preview of a new file and the update lines word a value alike (a code by its
+    words, in the preview with the code after them in Chinese: what the file will hold); a code field
+    without a value is （空） in both, where the preview printed （None）."""
+    from safetrain.archive.importing.roster import ROSTER_HEADERS
+
+    labels = {k: (ROSTER_HEADERS[k][0], k.replace("_", " ")) for k in ROSTER_HEADERS}
+    assert importing._field_shown("employment", "dispatched", labels, "zh") == "用工形式 劳务派遣工（dispatched）"
+    assert importing._worded("employment", "dispatched", "zh") == "劳务派遣工"
+    roles = ["special_operator", "safety_manager"]
+    assert importing._field_shown("roles", roles, labels, "en") == f"roles {importing._worded('roles', roles, 'en')}"
+    assert importing._worded("roles", roles, "zh").count("、") == 1 and "（" not in importing._worded("roles", roles, "zh")
+    assert importing._field_shown("hired", date(2024, 3, 5), labels, "zh") == "入职日期 2024-03-05"
+    assert importing._field_shown("employment", None, labels, "zh") == "用工形式 （空）"
+    assert importing._field_shown("employment", None, labels, "en") == "employment (none)"
+    assert importing._worded("employment", None, "en") == "(none)"
+
+
 def test_a_score_that_cannot_be_is_not_written(with_session, tmp_path):
     """850 (85 with a 0 too many), 合格 beside 55 and 不合格 beside 75 (a score at the pass mark is a
     pass: the record would say the opposite of the sheet) are row errors, never written; 补考合格
