@@ -10,9 +10,10 @@ are values, a formula gives the result saved with it, and a text cell is
 text even when it looks like a formula (`=...`); nothing is ever evaluated.
 What calamine gives values only of is read beside it, as Excel shows it: an
 .xlsx formula saved without its result, or with an error value (#N/A),
-is reported (openpyxl finds it, only for files that hold formulas at all);
-an id's number format (000120) is applied; hidden or filtered-out rows are
-left out and said; for an .xls with xlrd, for an .ods from its content.xml. The first visible sheet is read
+is reported; an id's number format (000120) is applied; hidden or
+filtered-out rows are left out and said; signatures pasted in as pictures are
+read: for an .xlsx in one streamed pass over the sheet's XML (and its drawing),
+for an .xls with xlrd, for an .ods from its content.xml. The first visible sheet is read
 unless --sheet names one; hidden sheets, and the other visible ones, are named so the user knows. The
 usual footer of a roster (制表人, 审核人, 制表日期, 合计 ...) is left out.
 """
@@ -20,6 +21,7 @@ usual footer of a roster (制表人, 审核人, 制表日期, 合计 ...) is lef
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -135,10 +137,11 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
     suffix = path.suffix.lower()
     _not_too_large(path, suffix)
     merged: list = []
+    formulas: dict[tuple[int, int], tuple[str, str]] = {}
     if suffix == ".csv":
-        grid, formulas, name, hidden, others, visible = _read_csv(path), {}, path.name, [], [], 1
+        grid, name, hidden, others, visible = _read_csv(path), path.name, [], [], 1
     elif suffix in WORKBOOKS:
-        grid, formulas, name, hidden, merged, others, visible = _read_workbook(path, sheet, headers, anchors)
+        grid, name, hidden, merged, others, visible = _read_workbook(path, sheet, headers, anchors)
     else:
         raise SafetrainError(f"{path}：只能读取 .xlsx、.xls、.ods 或 .csv 文件",
                              f"{path}: only .xlsx, .xls, .ods and .csv files can be read")
@@ -157,11 +160,8 @@ def read_sheet(path: str | Path, headers: dict[str, tuple[str, ...]], anchors: t
     shown = [c for c, key in index_of.items() if key in as_shown]
     concealed: set[int] = set()
     if suffix in (".xlsx", ".xlsm"):
-        if shown:
-            _as_shown(path, name, grid, first, shown)
-        concealed = _hidden_rows(path, name)
         drawn = [c for c, key in index_of.items() if key in pictured]
-        pictures, unread = _pictures(path, name) if drawn else (set(), None)
+        formulas, concealed, pictures, unread = _xlsx_cells(path, name, grid, first, shown, pictured=bool(drawn))
         if unread is not None:
             notes.append(unread)
         for r, c in sorted(pictures):
@@ -489,44 +489,33 @@ class _Anchors:
         return self.cells
 
 
-def _pictures(path: Path, name: str) -> tuple[set[tuple[int, int]], tuple[str, str] | None]:
-    """The cells (row, column, from 0) of the .xlsx sheet `name` with a picture anchored on them (a
-    signature photographed or drawn and pasted in, or ink written with a pen), read from the
-    sheet's drawing (the reader gives values only; openpyxl needs Pillow to see pictures), and a
-    note (zh, en) when the sheet has a drawing whose pictures could not be read: larger than
-    MAX_DRAWING_BYTES, or damaged (a signature only pictured is then a blank cell)."""
+def _drawn_cells(z, part: str, rid: str) -> tuple[set[tuple[int, int]], tuple[str, str] | None]:
+    """The cells (row, column, from 0) with a picture anchored on them (a signature photographed or
+    drawn and pasted in, or ink written with a pen), read from the drawing that the relationship
+    `rid` of the sheet part `part` of the open .xlsx `z` points to (the reader gives values only;
+    openpyxl needs Pillow to see pictures), and a note (zh, en) when the drawing's pictures could
+    not be read: larger than MAX_DRAWING_BYTES, or damaged (a signature only pictured is then a
+    blank cell)."""
     import xml.etree.ElementTree as ET
     import zipfile
 
     try:
-        with zipfile.ZipFile(path) as z:
-            part = _sheet_part(z, name)
-            if part is None:
-                return set(), None
-            with z.open(part) as fh:  # <drawing r:id="rId1"/> comes after the rows: the tail of the sheet
-                found = None
-                tail = b""
-                while chunk := fh.read(1 << 20):
-                    found = _DRAWING.search(tail + chunk) or found
-                    tail = chunk[-200:]
-            if found is None:
-                return set(), None
-            drawing = _sheet_part(z, name, found.group(1).decode(), part)
-            if drawing is None or drawing == part:  # (a relationship pointing at the sheet itself is no drawing)
-                return set(), None
-            size = z.getinfo(drawing).file_size
-            if size > MAX_DRAWING_BYTES:
-                return set(), (
-                    f"工作表的绘图部分过大（解压后 {size / 1048576:.0f} MB，上限 {MAX_DRAWING_BYTES // 1048576} MB），"
-                    "其中的图片（贴入的签名）未读取：只有签名图片的签字栏按空白处理",
-                    f"the sheet's drawing is too large ({size / 1048576:.0f} MB unpacked, the limit is "
-                    f"{MAX_DRAWING_BYTES // 1048576} MB): its pictures (signatures pasted in) were not read, so a "
-                    "signature cell holding only a picture is read as blank")
-            parser = ET.XMLParser(target=_Anchors())
-            with z.open(drawing) as fh:
-                while chunk := fh.read(1 << 16):
-                    parser.feed(chunk)
-            return parser.close(), None
+        drawing = _sheet_part(z, "", rid, part)
+        if drawing is None or drawing == part:  # (a relationship pointing at the sheet itself is no drawing)
+            return set(), None
+        size = z.getinfo(drawing).file_size
+        if size > MAX_DRAWING_BYTES:
+            return set(), (
+                f"工作表的绘图部分过大（解压后 {size / 1048576:.0f} MB，上限 {MAX_DRAWING_BYTES // 1048576} MB），"
+                "其中的图片（贴入的签名）未读取：只有签名图片的签字栏按空白处理",
+                f"the sheet's drawing is too large ({size / 1048576:.0f} MB unpacked, the limit is "
+                f"{MAX_DRAWING_BYTES // 1048576} MB): its pictures (signatures pasted in) were not read, so a "
+                "signature cell holding only a picture is read as blank")
+        parser = ET.XMLParser(target=_Anchors())
+        with z.open(drawing) as fh:
+            while chunk := fh.read(1 << 16):
+                parser.feed(chunk)
+        return parser.close(), None
     except _NotADrawing:
         return set(), None
     except ET.ParseError:
@@ -537,39 +526,126 @@ def _pictures(path: Path, name: str) -> tuple[set[tuple[int, int]], tuple[str, s
         return set(), None
 
 
-_DRAWING = re.compile(rb'<(?:\w+:)?drawing\b[^>]*\bid\s*=\s*["\']([^"\']+)["\']')
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+_UNSAVED = ("公式单元格没有保存的计算结果（请在 Excel 中打开并保存，或填入数值）",
+            "a formula cell without a saved result (open and save the file in Excel, or type the value)")
 
 
-def _hidden_rows(path: Path, name: str) -> set[int]:
-    """The row numbers of the sheet `name` hidden in an .xlsx (a filter's, or hidden by hand):
-    read from the sheet's XML (the reader gives values only)."""
-    import xml.etree.ElementTree as ET
+def _xlsx_cells(path: Path, name: str, grid: list[list[Any]], first: int, columns: list[int],
+                pictured: bool) -> tuple[dict[tuple[int, int], tuple[str, str]], set[int],
+                                         set[tuple[int, int]], tuple[str, str] | None]:
+    """What the reader does not give of the .xlsx sheet `name`, in one streamed pass over its XML
+    (as _ods_cells for an .ods): the formula cells saved without their result (files written by
+    programs, never opened in Excel) or with an error value (#N/A, #REF!: the reader reads both as
+    blank; a text result saved empty, =IFERROR(…,""), is a blank cell) and error values pasted as
+    values; the text a number in `columns` shows by its number format (as _formatted reads one: 000120
+    for 120 in a 工号 column formatted 000000), put into `grid` from row index `first`; the numbers of
+    the rows hidden or filtered out; and, when `pictured`, the cells with a picture anchored on them
+    and a note when they could not be read (_drawn_cells). Nothing but the row being read is held."""
     import zipfile
 
+    from lxml import etree
+
+    errors: dict[tuple[int, int], tuple[str, str]] = {}
+    hidden: set[int] = set()
+    rid = None
+    wanted = set(columns)
     try:
         with zipfile.ZipFile(path) as z:
             part = _sheet_part(z, name)
             if part is None:
-                return set()
-            hidden: set[int] = set()
+                return errors, hidden, set(), None
+            formats = _id_formats(z) if wanted else {}
             with z.open(part) as fh:
-                tail = b""
-                while chunk := fh.read(1 << 20):
-                    text = tail + chunk
-                    cut = text.rfind(b"<")
-                    for m in _ROW_TAG.finditer(text, 0, cut if cut > 0 else len(text)):
-                        attrs = m.group(1)
-                        if _HIDDEN.search(attrs) and (number := _ROW_NUMBER.search(attrs)):
-                            hidden.add(int(number.group(1)))
-                    tail = text[cut:] if cut > 0 else b""
-            return hidden
-    except (KeyError, zipfile.BadZipFile, OSError, ET.ParseError, ValueError):
-        return set()
+                row_el, last, r, c, ns = None, 0, -1, -1, ""  # (last: the number of the last row read, from 1)
+                for _, el in etree.iterparse(fh, events=("end",), tag=("{*}c", "{*}row", "{*}drawing"),
+                                             resolve_entities=False, no_network=True, huge_tree=False):
+                    local = el.tag.rsplit("}", 1)[-1]
+                    if local == "c":
+                        if (parent := el.getparent()) is not row_el:  # a row's first cell: the row's number
+                            row_el, r, c = parent, _row_number(parent, last + 1) - 1, -1
+                            ns = el.tag[:el.tag.rfind("}") + 1]
+                        m = _CELL_REF.fullmatch(el.get("r") or "")  # (a cell may not say where it is: the next)
+                        r, c = (int(m.group(2)) - 1, _column_index(m.group(1))) if m else (r, c + 1)
+                        # (most cells are none of these: looked into only when they may be)
+                        if el.get("t") == "e" or (el.get("s") or "0") in formats or el.find(f"{ns}f") is not None:
+                            _xlsx_cell(el, ns, r, c, grid, first, wanted, formats, errors)
+                        el.clear()
+                    elif local == "row":
+                        last, row_el = _row_number(el, last + 1), None
+                        if (el.get("hidden") or "").strip() in ("1", "true"):
+                            hidden.add(last)
+                        el.clear()
+                        while el.getprevious() is not None:  # the rows read: gone, so a long sheet stays small
+                            del el.getparent()[0]
+                    else:  # <drawing r:id="rId1"/>, after the rows
+                        rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), rid)
+            pictures, unread = _drawn_cells(z, part, rid) if pictured and rid else (set(), None)
+            return errors, hidden, pictures, unread
+    except (KeyError, zipfile.BadZipFile, OSError, etree.XMLSyntaxError, ValueError):
+        return errors, hidden, set(), None
 
 
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
-_HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
-_ROW_NUMBER = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
+def _row_number(el, otherwise: int) -> int:
+    """A <row>'s number as its r says it (from 1), or `otherwise` where it says none."""
+    text = el.get("r")
+    return int(text) if text is not None and text.strip().isascii() and text.strip().isdigit() else otherwise
+
+
+def _column_index(letters: str) -> int:
+    """A, B, ..., Z, AA ... as a column index from 0 (the reverse of column_letter)."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def _xlsx_cell(el, ns: str, r: int, c: int, grid: list[list[Any]], first: int, wanted: set[int],
+               formats: dict[str, str], errors: dict[tuple[int, int], tuple[str, str]]) -> None:
+    """One <c> of _xlsx_cells (`ns`: its namespace, {…}): a formula without its result, an error
+    value, an id shown by its format."""
+    kind = el.get("t", "n")
+    value = el.findtext(f"{ns}v") or None
+    formula = el.find(f"{ns}f") is not None
+    blank = r >= len(grid) or c >= len(grid[r]) or grid[r][c] is None
+    if kind == "e" and (blank or not formula):  # an error value (of a formula, or pasted as a value)
+        errors[(r, c)] = _error_value(value or "#N/A")
+    elif formula and blank and not (kind == "str" and value is None):  # (a text result saved empty: blank)
+        errors[(r, c)] = _UNSAVED
+    elif c in wanted and r >= first and not blank and (code := formats.get(el.get("s") or "0")) is not None:
+        number = grid[r][c]
+        if isinstance(number, (int, float)) and not isinstance(number, bool) and float(number).is_integer() and \
+                abs(number) < EXCEL_DIGITS_LOST:  # digits lost: refused
+            text = _formatted(int(number), code)
+            if text is not None:
+                grid[r][c] = text
+
+
+def _id_formats(z) -> dict[str, str]:
+    """The cell styles (their index in cellXfs) of the open .xlsx `z` whose number format pads with
+    zeros or adds letters (000000, "E"0000: custom formats, listed in its styles; no built-in one
+    does) -> that format; streamed, the part may be large."""
+    from lxml import etree
+
+    codes: dict[str, str] = {}
+    out: dict[str, str] = {}
+    index = 0
+    try:
+        with z.open("xl/styles.xml") as fh:
+            for _, el in etree.iterparse(fh, events=("end",), tag=("{*}numFmt", "{*}xf"), resolve_entities=False,
+                                         no_network=True, huge_tree=False):
+                if el.tag.endswith("numFmt"):
+                    code = el.get("formatCode") or ""
+                    if _formatted(1, code) is not None:
+                        codes[el.get("numFmtId") or ""] = code
+                elif el.getparent() is not None and el.getparent().tag.endswith("cellXfs"):
+                    if (code := codes.get(el.get("numFmtId") or "0")) is not None:
+                        out[str(index)] = code
+                    index += 1
+                el.clear()
+    except (KeyError, etree.XMLSyntaxError, OSError, ValueError):
+        return out
+    return out
 
 
 def _not_too_large(path: Path, suffix: str) -> None:
@@ -594,8 +670,8 @@ def _not_too_large(path: Path, suffix: str) -> None:
 
 
 def _read_workbook(path: Path, sheet: str | None, headers: dict[str, tuple[str, ...]],
-                   anchors: tuple[str, ...]) -> tuple[list[list[Any]], dict, str, list[str], list, list[str], int]:
-    """(grid from A1, formula cells without a saved result, sheet name, hidden sheet names, merged
+                   anchors: tuple[str, ...]) -> tuple[list[list[Any]], str, list[str], list, list[str], int]:
+    """(grid from A1, sheet name, hidden sheet names, merged
     ranges ((first row, first column), (last row, last column)), from 0), the other visible sheets
     with a header row of `headers` naming one of `anchors`: records that were not read (a 说明 sheet beside
     the roster is none), and how many sheets are visible."""
@@ -629,8 +705,7 @@ def _read_workbook(path: Path, sheet: str | None, headers: dict[str, tuple[str, 
         others = [v for v in visible if v != name and _has_header(book, v, headers, anchors)]
     finally:
         book.close()
-    formulas = _unsaved_formulas(path, name, grid) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
-    return grid, formulas, name, [h for h in hidden if h != name], merged, others, len(visible)
+    return grid, name, [h for h in hidden if h != name], merged, others, len(visible)
 
 
 def _has_header(book, name: str, headers: dict[str, tuple[str, ...]], anchors: tuple[str, ...]) -> bool:
@@ -841,46 +916,20 @@ def _xls_cells(path: Path, name: str, grid: list[list[Any]], first: int,
         book.release_resources()
 
 
-def _as_shown(path: Path, name: str, grid: list[list[Any]], first: int, columns: list[int]) -> None:
-    """Numbers in `columns` (from row index `first`) replaced by their text as the cell's number
-    format shows it, where that format pads with zeros or adds letters (000000, "E"0000, E0000)."""
-    numeric = {(r, c) for r in range(first, len(grid)) for c in columns
-               if c < len(grid[r]) and isinstance(grid[r][c], (int, float)) and not isinstance(grid[r][c], bool)
-               and float(grid[r][c]).is_integer() and abs(grid[r][c]) < EXCEL_DIGITS_LOST}  # digits lost: refused
-    if not numeric or not _has_id_formats(path):  # no such format in the workbook: nothing to read again
-        return
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        last = max(c for _, c in numeric) + 1
-        for r, row in enumerate(book[name].iter_rows(min_row=first + 1, max_col=last), start=first):
-            for c in columns:
-                if (r, c) in numeric and c < len(row):
-                    text = _formatted(int(grid[r][c]), getattr(row[c], "number_format", "General") or "General")
-                    if text is not None:
-                        grid[r][c] = text
-    finally:
-        book.close()
-
-
-def _has_id_formats(path: Path) -> bool:
-    """Whether the workbook defines a number format that pads with zeros or adds letters (they are
-    custom formats, listed in its styles): only then are its cells' formats worth reading."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            styles = z.read("xl/styles.xml").decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return False
-    codes = re.findall(r'formatCode="([^"]*)"', styles)
-    return any(_formatted(1, code.replace("&quot;", '"').replace("&amp;", "&")) is not None for code in codes)
-
-
 def _formatted(n: int, number_format: str) -> str | None:
     """`n` as the number format shows it when the format is zeros with literal text around them
     ("000000", '"E"0000', "E0000"); None for any other format (the number is then read as is)."""
+    parts = _id_format(number_format)
+    if parts is None or n < 0:
+        return None
+    prefix, width, suffix = parts
+    return f"{prefix}{str(n).zfill(width)}{suffix}"
+
+
+@functools.lru_cache(maxsize=256)
+def _id_format(number_format: str) -> tuple[str, int, str] | None:
+    """(the text before the zeros, how many, the text after) of an id's number format, None for
+    any other (read once a format: a sheet's ids share a few)."""
     fmt = number_format.split(";")[0]
     if fmt in ("General", "0", "@") or "0" not in fmt:
         return None
@@ -888,9 +937,9 @@ def _formatted(n: int, number_format: str) -> str | None:
     digits = re.match(r"0+", fmt[len(head):]).group(0)
     prefix, rest = _literal_text(head)
     suffix, rest2 = _literal_text(fmt[len(head) + len(digits):])
-    if rest or rest2 or n < 0:
+    if rest or rest2:
         return None  # thousands separators, decimals, colours...: not an id's format
-    return f"{prefix}{str(n).zfill(len(digits))}{suffix}"
+    return prefix, len(digits), suffix
 
 
 def _literal_text(part: str) -> tuple[str, bool]:
@@ -899,56 +948,3 @@ def _literal_text(part: str) -> tuple[str, bool]:
     left = _LITERAL.sub("", part)
     plain = re.fullmatch(r"[A-Za-z\-_/]*", left) is not None
     return text + (left if plain else ""), not plain
-
-
-def _unsaved_formulas(path: Path, name: str, grid: list[list[Any]]) -> dict[tuple[int, int], tuple[str, str]]:
-    """Formula cells saved without their result (files written by programs, never opened in Excel),
-    or with an error value for one (#N/A, #REF!: the reader reads both as blank)."""
-    if not _holds_formulas(path):
-        return {}
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=False)
-    try:
-        errors = {}
-        for r, row in enumerate(book[name].iter_rows()):
-            for c, cell in enumerate(row):
-                kind = getattr(cell, "data_type", None)
-                if kind == "f" and (r >= len(grid) or c >= len(grid[r]) or grid[r][c] is None):
-                    errors[(r, c)] = ("公式单元格没有保存的计算结果（请在 Excel 中打开并保存，或填入数值）",
-                                      "a formula cell without a saved result (open and save the file in Excel, or type the value)")
-                elif kind == "e":  # an error value pasted as a value (no formula): the reader gives a blank
-                    errors[(r, c)] = _error_value(str(cell.value))
-    finally:
-        book.close()
-    if errors:  # a result saved, but an error value (#N/A of a lookup that found nothing): say which
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            last = max(r for r, _ in errors)
-            for r, row in enumerate(book[name].iter_rows(max_row=last + 1)):
-                for c, cell in enumerate(row):
-                    if (r, c) in errors and getattr(cell, "data_type", None) == "e":
-                        errors[(r, c)] = _error_value(cell.value)
-                    elif (r, c) in errors and getattr(cell, "data_type", None) == "str":
-                        del errors[(r, c)]  # a text result saved empty (=IFERROR(…,"")): a blank cell
-        finally:
-            book.close()
-    return errors
-
-
-def _holds_formulas(path: Path) -> bool:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            for info in z.infolist():
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    with z.open(info) as fh:
-                        tail = b""
-                        while chunk := fh.read(1 << 20):
-                            if re.search(rb"<(?:\w+:)?f[ >/]|\bt=\"e\"", tail + chunk):
-                                return True
-                            tail = chunk[-8:]
-    except (zipfile.BadZipFile, OSError):
-        return False
-    return False
