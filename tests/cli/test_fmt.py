@@ -440,3 +440,35 @@ def test_the_memo_of_files_in_the_layout_trusts_nothing_it_did_not_judge(archive
     for cache in ((), ("--no-cache",)):
         r = run("fmt", "--check", *cache, archive)
         assert "G1.toml" in r.output and "点分键" in r.output, (cache, r.output)
+
+
+def test_fmt_check_judges_in_two_processes_as_in_one(archive, monkeypatch):
+    """`fmt --check` of many files judges every other one in a forked copy (tomlkit took 5 s for a
+    2,000-person archive on one core): the same lines, counts and exit code as judged in one
+    process, with or without the cache, and what the copy found in the layout is remembered (a
+    second run with the cache lays out only the files that are not)."""
+    from safetrain import forked
+    from safetrain.archive.writing import canonical, formatting
+
+    for i in range(12):
+        (archive / f"people/P{i:02d}.toml").write_text(person(f"P{i:02d}") if i % 3 else MESSY, "utf-8")
+    copies = []
+    start = forked.Forked.start.__func__
+    monkeypatch.setattr(forked.Forked, "start", classmethod(lambda cls, *a: copies.append(start(cls, *a)) or copies[-1]))
+    outputs = {}
+    for threshold in (10**9, 2):
+        monkeypatch.setattr(formatting, "JUDGE_IN_TWO_FROM", threshold)
+        for args in (("--check", "--no-cache"), ("--check",), ("--check",)):
+            r = run("fmt", *args, archive)
+            outputs.setdefault(args, set()).add((r.exit_code, r.output))
+    assert all(len(seen) == 1 for seen in outputs.values()), outputs
+    code, said = next(iter(outputs[("--check",)]))
+    assert code == 1 and "需要格式化" in said
+    if not any(copies):
+        pytest.skip("no forked copy can be made here (one core, or no fork)")
+    laid = []
+    monkeypatch.setattr(formatting, "JUDGE_IN_TWO_FROM", 10**9)  # this run in one process: its layouts counted here
+    real = canonical.format_text
+    monkeypatch.setattr(formatting, "format_text", lambda text, kind: laid.append(kind) or real(text, kind))
+    assert run("fmt", "--check", archive).exit_code == 1
+    assert len(laid) == said.count("需要格式化 ")  # the files in the layout known: judged by their hash alone

@@ -108,8 +108,7 @@ def _archive(root: Path, check: bool, only: Collection[str] | None = None, below
     memo = Canonical.open(root, tool, whole=not below and only is None)
     try:
         if check:
-            for kind, rel in files:
-                yield _one(root, kind, rel, prefix + rel, check, memo)
+            yield from _judged(root, files, prefix, memo)
             return
         with archive_lock(root):
             results = [_one(root, kind, rel, prefix + rel, check, memo) for kind, rel in files]
@@ -117,6 +116,52 @@ def _archive(root: Path, check: bool, only: Collection[str] | None = None, below
     finally:
         if memo is not None:
             memo.save()
+
+
+#: files to judge (not known to be in the layout) from which a forked copy of this process judges
+#: every other one (on two cores or more): tomlkit reads 2,378 files of a 2,000-person archive in 5 s
+JUDGE_IN_TWO_FROM = 200
+
+
+def _judged(root: Path, files: list[tuple[str, str]], prefix: str, memo: "Canonical | None") -> list[Formatted]:
+    """`fmt --check` of `files`, in their order; every other one judged in a forked copy of this
+    process where many are to be laid out by tomlkit (not known to be in the layout by their
+    hash): the same results, each file being judged alone."""
+    from ...forked import Forked
+
+    known = memo.known if memo is not None else None
+    new = len(files) - (len(known) if known is not None else 0)  # about as many as tomlkit reads
+    theirs = files[1::2]
+    job = Forked.start(_judge_part, root, theirs, prefix, known) if new >= JUDGE_IN_TWO_FROM else None
+    try:
+        mine = [_one(root, kind, rel, prefix + rel, True, memo) for kind, rel in (files[0::2] if job else files)]
+        part = job.result() if job is not None else None
+    finally:
+        if job is not None:
+            job.cancel()  # (nothing to do once it gave its result)
+    if job is None:
+        return mine
+    if part is None or len(part) != len(theirs):  # the copy failed: its files are judged here
+        part = [(_one(root, kind, rel, prefix + rel, True, memo), ()) for kind, rel in theirs]
+    done: list = [None] * len(files)
+    done[0::2] = mine
+    for j, (formatted, laid_out) in enumerate(part):
+        done[2 * j + 1] = formatted
+        if memo is not None:
+            memo.now.update(laid_out)
+    return done
+
+
+def _judge_part(root: Path, part: list[tuple[str, str]], prefix: str,
+                known: set[bytes] | None) -> list[tuple[Formatted, tuple[bytes, ...]]]:
+    """In the forked copy: each file of `part` judged (`known`: the digests of texts known to be in
+    the layout, or None without a cache), with the digest of its text in the layout, for the
+    parent's Canonical to remember."""
+    out = []
+    for kind, rel in part:
+        seen = Canonical.detached(known) if known is not None else None
+        out.append((_one(root, kind, rel, prefix + rel, True, seen), tuple(seen.now) if seen is not None else ()))
+    return out
 
 
 class Canonical:
@@ -141,6 +186,13 @@ class Canonical:
         except Exception:  # a cache of another shape: empty
             self.known = set()
         self.now: set[bytes] = set()
+
+    @classmethod
+    def detached(cls, known: set[bytes]) -> "Canonical":
+        """One kept nowhere, knowing `known`: what a forked copy judging part of the files finds."""
+        self = cls.__new__(cls)
+        self.store, self.whole, self.key, self.known, self.now = None, False, cls.KEY, known, set()
+        return self
 
     @classmethod
     def open(cls, root: Path, tool: str | None, whole: bool) -> "Canonical | None":
