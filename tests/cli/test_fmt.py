@@ -472,3 +472,24 @@ def test_fmt_check_judges_in_two_processes_as_in_one(archive, monkeypatch):
     monkeypatch.setattr(formatting, "format_text", lambda text, kind: laid.append(kind) or real(text, kind))
     assert run("fmt", "--check", archive).exit_code == 1
     assert len(laid) == said.count("需要格式化 ")  # the files in the layout known: judged by their hash alone
+
+
+def test_fmt_formats_in_two_processes_as_in_one(archive, tmp_path, monkeypatch):
+    """`fmt --yes` of many files has a forked copy judge every other one and formats those it
+    finds to change here: the same lines, the same files, byte for byte, as in one process."""
+    import shutil
+
+    from safetrain.archive.writing import formatting
+
+    for i in range(12):
+        (archive / f"people/P{i:02d}.toml").write_text(person(f"P{i:02d}") if i % 3 else MESSY, "utf-8")
+    made = {}
+    for threshold in (10**9, 2):
+        copy = tmp_path / f"copy{threshold}" / "archive"
+        shutil.copytree(archive, copy)
+        monkeypatch.setattr(formatting, "JUDGE_IN_TWO_FROM", threshold)
+        r = run("fmt", "--yes", "--no-cache", copy)
+        made[threshold] = (r.exit_code, r.output.replace(str(copy), "ARCHIVE"),
+                           {p.relative_to(copy).as_posix(): p.read_bytes() for p in copy.rglob("*.toml")})
+    assert made[2] == made[10**9]
+    assert made[2][0] == 0 and "6 个文件已格式化" in made[2][1]

@@ -108,10 +108,10 @@ def _archive(root: Path, check: bool, only: Collection[str] | None = None, below
     memo = Canonical.open(root, tool, whole=not below and only is None)
     try:
         if check:
-            yield from _judged(root, files, prefix, memo)
+            yield from _judged(root, files, prefix, memo, check=True)
             return
         with archive_lock(root):
-            results = [_one(root, kind, rel, prefix + rel, check, memo) for kind, rel in files]
+            results = _judged(root, files, prefix, memo, check=False)
         yield from results
     finally:
         if memo is not None:
@@ -123,10 +123,12 @@ def _archive(root: Path, check: bool, only: Collection[str] | None = None, below
 JUDGE_IN_TWO_FROM = 200
 
 
-def _judged(root: Path, files: list[tuple[str, str]], prefix: str, memo: "Canonical | None") -> list[Formatted]:
-    """`fmt --check` of `files`, in their order; every other one judged in a forked copy of this
-    process where many are to be laid out by tomlkit (not known to be in the layout by their
-    hash): the same results, each file being judged alone."""
+def _judged(root: Path, files: list[tuple[str, str]], prefix: str, memo: "Canonical | None",
+            check: bool) -> list[Formatted]:
+    """`files` formatted (or with `check` judged), in their order. Where many are to be laid out by
+    tomlkit (not known to be in the layout by their hash), every other one is judged in a forked
+    copy of this process meanwhile, and of those this process formats the ones to change: the
+    same results, each file being judged alone."""
     from ...forked import Forked
 
     known = memo.known if memo is not None else None
@@ -134,15 +136,18 @@ def _judged(root: Path, files: list[tuple[str, str]], prefix: str, memo: "Canoni
     theirs = files[1::2]
     job = Forked.start(_judge_part, root, theirs, prefix, known) if new >= JUDGE_IN_TWO_FROM else None
     try:
-        mine = [_one(root, kind, rel, prefix + rel, True, memo) for kind, rel in (files[0::2] if job else files)]
+        mine = [_one(root, kind, rel, prefix + rel, check, memo) for kind, rel in (files[0::2] if job else files)]
         part = job.result() if job is not None else None
     finally:
         if job is not None:
             job.cancel()  # (nothing to do once it gave its result)
     if job is None:
         return mine
-    if part is None or len(part) != len(theirs):  # the copy failed: its files are judged here
-        part = [(_one(root, kind, rel, prefix + rel, True, memo), ()) for kind, rel in theirs]
+    if part is None or len(part) != len(theirs):  # the copy failed: its files are done here
+        part = [(_one(root, kind, rel, prefix + rel, check, memo), ()) for kind, rel in theirs]
+    elif not check:  # the copy judged them: those to change are formatted here
+        part = [(_one(root, kind, rel, prefix + rel, False, memo), ()) if judged.status == "changed" else
+                (judged, laid_out) for (kind, rel), (judged, laid_out) in zip(theirs, part)]
     done: list = [None] * len(files)
     done[0::2] = mine
     for j, (formatted, laid_out) in enumerate(part):
