@@ -404,25 +404,42 @@ def _sheet_part(z, name: str, rid: str | None = None, rels_of: str = "xl/workboo
     the part that relationship of the part `rels_of` points to (a sheet's drawing). A workbook or
     relationships part larger than MAX_DRAWING_BYTES (a few KB in any real workbook) is none (None)."""
     import posixpath
-    import xml.etree.ElementTree as ET
 
     def small(part: str) -> bytes | None:
         return z.read(part) if z.getinfo(part).file_size <= MAX_DRAWING_BYTES else None
 
+
     if rid is None:
-        rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
         if (text := small(rels_of)) is None:
             return None
-        book = ET.fromstring(text)
-        rid = next((s.get(rel_ns) for s in book.iter() if s.tag.endswith("}sheet") and s.get("name") == name), None)
+        book = _xml_root(text)
+        rid = next((v for s in book.iter() if _local(s.tag) == "sheet" and s.get("name") == name
+                    for k, v in s.attrib.items() if k.endswith("}id")), None)  # (Strict OOXML: another namespace)
     folder, file = posixpath.split(rels_of)
     if (text := small(posixpath.join(folder, "_rels", file + ".rels"))) is None:
         return None
-    rels = ET.fromstring(text)
+    rels = _xml_root(text)
     target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
     if target is None:
         return None
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+    if part not in z.NameToInfo:  # a target written in another case than the part (Excel reads it)
+        part = next((n for n in z.namelist() if n.lower() == part.lower()), part)
+    return part
+
+
+def _xml_root(text: bytes):
+    """A small part's XML (a workbook's, its relationships'), read past what XML forbids as calamine
+    reads it (an undeclared prefix, a control character); ValueError when nothing can be read."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(text, etree.XMLParser(recover=True, resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(str(exc)) from None
+    if root is None:
+        raise ValueError("no XML")
+    return root
 
 
 #: the most a sheet's drawing part may unpack to for its pictures to be read: some 600 bytes an
@@ -542,6 +559,7 @@ def _xlsx_cells(path: Path, name: str, grid: list[list[Any]], first: int, column
     for 120 in a 工号 column formatted 000000), put into `grid` from row index `first`; the numbers of
     the rows hidden or filtered out; and, when `pictured`, the cells with a picture anchored on them
     and a note when they could not be read (_drawn_cells). Nothing but the row being read is held."""
+    import xml.etree.ElementTree as ET
     import zipfile
 
     from lxml import etree
@@ -554,36 +572,106 @@ def _xlsx_cells(path: Path, name: str, grid: list[list[Any]], first: int, column
         with zipfile.ZipFile(path) as z:
             part = _sheet_part(z, name)
             if part is None:
-                return errors, hidden, set(), None
+                return errors, hidden, set(), _UNREAD_SHEET
             formats = _id_formats(z) if wanted else {}
             with z.open(part) as fh:
-                row_el, last, r, c, ns = None, 0, -1, -1, ""  # (last: the number of the last row read, from 1)
-                for _, el in etree.iterparse(fh, events=("end",), tag=("{*}c", "{*}row", "{*}drawing"),
-                                             resolve_entities=False, no_network=True, huge_tree=False):
-                    local = el.tag.rsplit("}", 1)[-1]
-                    if local == "c":
-                        if (parent := el.getparent()) is not row_el:  # a row's first cell: the row's number
-                            row_el, r, c = parent, _row_number(parent, last + 1) - 1, -1
-                            ns = el.tag[:el.tag.rfind("}") + 1]
-                        m = _CELL_REF.fullmatch(el.get("r") or "")  # (a cell may not say where it is: the next)
-                        r, c = (int(m.group(2)) - 1, _column_index(m.group(1))) if m else (r, c + 1)
-                        # (most cells are none of these: looked into only when they may be)
-                        if el.get("t") == "e" or (el.get("s") or "0") in formats or el.find(f"{ns}f") is not None:
-                            _xlsx_cell(el, ns, r, c, grid, first, wanted, formats, errors)
-                        el.clear()
-                    elif local == "row":
-                        last, row_el = _row_number(el, last + 1), None
-                        if (el.get("hidden") or "").strip() in ("1", "true"):
-                            hidden.add(last)
-                        el.clear()
-                        while el.getprevious() is not None:  # the rows read: gone, so a long sheet stays small
-                            del el.getparent()[0]
-                    else:  # <drawing r:id="rId1"/>, after the rows
-                        rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), rid)
+                row_el, last, r, c, ns, root = None, 0, -1, -1, "", None  # (last: the last row's number, from 1)
+                # recovering past what XML forbids (a control character calamine reads) rather than stopping
+                # there with the rows after it unread
+                parser = etree.XMLPullParser(events=("start", "end"), tag=("{*}worksheet", "{*}c", "{*}row",
+                                                                              "{*}drawing"),
+                                             resolve_entities=False, no_network=True, huge_tree=False, recover=True)
+                more = True
+                while more:
+                    chunk = fh.read(1 << 20)
+                    if chunk:
+                        parser.feed(chunk)
+                    else:
+                        parser.close()
+                        more = False
+                    for event, el in parser.read_events():
+                        if event == "start":
+                            root = root if root is not None else el.getroottree().getroot()
+                            continue
+                        local = _local(el.tag)
+                        if local == "c":
+                            parent = el.getparent()
+                            if parent is not row_el:  # a row's first cell: the row's number
+                                row_el, r, c = parent, _row_number(parent, last + 1) - 1, -1
+                                ns = el.tag[:el.tag.rfind("}") + 1]
+                            m = _CELL_REF.fullmatch(el.get("r") or "")  # (a cell may not say where it is: the next)
+                            r, c = (int(m.group(2)) - 1, _column_index(m.group(1))) if m else (r, c + 1)
+                            # (most cells are none of these: looked into only when they may be)
+                            if el.get("t") == "e" or (el.get("s") or "0").strip() in formats or el.find(f"{ns}f") is not None:
+                                _xlsx_cell(el, ns, r, c, grid, first, wanted, formats, errors)
+                            el.clear()
+                        elif local == "row":
+                            last, row_el = _row_number(el, last + 1), None
+                            if (el.get("hidden") or "").strip() in ("1", "true"):
+                                hidden.add(last)
+                            el.clear()
+                        elif local == "drawing":  # <drawing r:id="rId1"/>, after the rows
+                            rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), rid)
+                    _let_go(root)  # what was read is let go: nothing but the row being read is held
             pictures, unread = _drawn_cells(z, part, rid) if pictured and rid else (set(), None)
+            # damage read past (the parser stopped short of rows the reader gives, or said so): the rows
+            # after it may have lost what they say; said, and their hidden rows looked for in the text too
+            if any(any(v not in (None, "") for v in row) for row in grid[last:]) or \
+                    any(e.level >= etree.ErrorLevels.ERROR for e in parser.error_log):
+                hidden |= _hidden_rows(z, part)
+                unread = _UNREAD_SHEET
             return errors, hidden, pictures, unread
-    except (KeyError, zipfile.BadZipFile, OSError, etree.XMLSyntaxError, ValueError):
-        return errors, hidden, set(), None
+    except (KeyError, zipfile.BadZipFile, OSError, etree.XMLSyntaxError, ET.ParseError, ValueError):
+        return errors, hidden, set(), _UNREAD_SHEET
+
+
+#: said when the XML of an .xlsx sheet (or of the workbook naming it) cannot be read beside the reader
+_UNREAD_SHEET = ("工作表的 XML 无法完整读取：隐藏（或被筛选掉）的行、无结果或出错的公式、编号的显示格式和贴入的签名图片可能未识别，请核对导入结果",
+                 "the sheet's XML could not be read whole: hidden (or filtered-out) rows, formulas without a "
+                 "result or with an error, the number formats of ids and signatures pasted as pictures may not "
+                 "have been found; check what was imported")
+
+
+def _hidden_rows(z, part: str) -> set[int]:
+    """The numbers of the rows of the sheet part `part` of the open .xlsx `z` marked hidden, found in
+    its text (<row r="5" hidden="1">) where its XML is damaged and the parser may have lost them."""
+    hidden: set[int] = set()
+    with z.open(part) as fh:
+        tail = b""
+        while chunk := fh.read(1 << 20):
+            text = tail + chunk
+            cut = text.rfind(b"<")
+            for m in _ROW_TAG.finditer(text, 0, cut if cut > 0 else len(text)):
+                attrs = m.group(1)
+                if _HIDDEN.search(attrs) and (number := _ROW_NUMBER.search(attrs)):
+                    hidden.add(int(number.group(1)))
+            tail = text[cut:] if cut > 0 else b""
+    return hidden
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
+_ROW_NUMBER = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
+
+
+def _let_go(root) -> None:
+    """Of the tree a pull parser has built so far under `root`, every element read whole dropped
+    (each but the last child along the open path; of an open cell, all but its <f> and <v>): what
+    a tag filter skips is built all the same, and 30 million empty elements in 120 MB of a
+    sheet's XML took 3.8 GB."""
+    node = root
+    while node is not None and len(node):
+        if _local(node.tag) == "c":
+            for child in [ch for ch in node[:-1] if _local(ch.tag) not in ("f", "v")]:
+                node.remove(child)
+        else:
+            del node[:-1]
+        node = node[-1]
+
+
+def _local(tag) -> str:
+    """An element's name without its namespace ("" for a comment's or a processing instruction's)."""
+    return tag[tag.rfind("}") + 1:] if isinstance(tag, str) else ""
 
 
 def _row_number(el, otherwise: int) -> int:
@@ -612,7 +700,7 @@ def _xlsx_cell(el, ns: str, r: int, c: int, grid: list[list[Any]], first: int, w
         errors[(r, c)] = _error_value(value or "#N/A")
     elif formula and blank and not (kind == "str" and value is None):  # (a text result saved empty: blank)
         errors[(r, c)] = _UNSAVED
-    elif c in wanted and r >= first and not blank and (code := formats.get(el.get("s") or "0")) is not None:
+    elif c in wanted and r >= first and not blank and (code := formats.get((el.get("s") or "0").strip())) is not None:
         number = grid[r][c]
         if isinstance(number, (int, float)) and not isinstance(number, bool) and float(number).is_integer() and \
                 abs(number) < EXCEL_DIGITS_LOST:  # digits lost: refused
@@ -635,6 +723,9 @@ def _id_formats(z) -> dict[str, str]:
             for _, el in etree.iterparse(fh, events=("end",), tag=("{*}numFmt", "{*}xf"), resolve_entities=False,
                                          no_network=True, huge_tree=False):
                 if el.tag.endswith("numFmt"):
+                    if el.getparent() is None or not el.getparent().tag.endswith("numFmts"):
+                        el.clear()  # a conditional format's (dxfs) is no cell's
+                        continue
                     code = el.get("formatCode") or ""
                     if _formatted(1, code) is not None:
                         codes[el.get("numFmtId") or ""] = code
