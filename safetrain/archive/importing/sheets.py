@@ -712,31 +712,53 @@ def _xlsx_cell(el, ns: str, r: int, c: int, grid: list[list[Any]], first: int, w
 def _id_formats(z) -> dict[str, str]:
     """The cell styles (their index in cellXfs) of the open .xlsx `z` whose number format pads with
     zeros or adds letters (000000, "E"0000: custom formats, listed in its styles; no built-in one
-    does) -> that format; streamed, the part may be large."""
+    does) -> that format; streamed through a parser target (no tree: the part may be large, or
+    millions of empty elements), read past damage as the reader reads it."""
     from lxml import etree
 
-    codes: dict[str, str] = {}
-    out: dict[str, str] = {}
-    index = 0
+    target = _Formats()
+    parser = etree.XMLParser(target=target, recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
         with z.open("xl/styles.xml") as fh:
-            for _, el in etree.iterparse(fh, events=("end",), tag=("{*}numFmt", "{*}xf"), resolve_entities=False,
-                                         no_network=True, huge_tree=False):
-                if el.tag.endswith("numFmt"):
-                    if el.getparent() is None or not el.getparent().tag.endswith("numFmts"):
-                        el.clear()  # a conditional format's (dxfs) is no cell's
-                        continue
-                    code = el.get("formatCode") or ""
-                    if _formatted(1, code) is not None:
-                        codes[el.get("numFmtId") or ""] = code
-                elif el.getparent() is not None and el.getparent().tag.endswith("cellXfs"):
-                    if (code := codes.get(el.get("numFmtId") or "0")) is not None:
-                        out[str(index)] = code
-                    index += 1
-                el.clear()
+            while chunk := fh.read(1 << 16):
+                parser.feed(chunk)
+        parser.close()
     except (KeyError, etree.XMLSyntaxError, OSError, ValueError):
-        return out
-    return out
+        pass
+    return target.out
+
+
+class _Formats:
+    """_id_formats' parser target: the custom number formats of <numFmts> (a conditional format's,
+    in <dxfs>, is no cell's), and the styles of <cellXfs> that use one of those that show an id."""
+
+    def __init__(self):
+        self.open: list[str] = []  # the names of the elements open, outermost first
+        self.codes: dict[str, str] = {}
+        self.out: dict[str, str] = {}
+        self.index = 0
+
+    def start(self, tag, attrib) -> None:
+        local, parent = _local(tag), self.open[-1] if self.open else ""
+        if local == "numFmt" and parent == "numFmts":
+            code = attrib.get("formatCode") or ""
+            if _formatted(1, code) is not None:
+                self.codes[attrib.get("numFmtId") or ""] = code
+        elif local == "xf" and parent == "cellXfs":
+            if (code := self.codes.get(attrib.get("numFmtId") or "0")) is not None:
+                self.out[str(self.index)] = code
+            self.index += 1
+        self.open.append(local)
+
+    def end(self, tag) -> None:
+        if self.open:
+            self.open.pop()
+
+    def data(self, data) -> None:
+        pass
+
+    def close(self) -> dict[str, str]:
+        return self.out
 
 
 def _not_too_large(path: Path, suffix: str) -> None:
