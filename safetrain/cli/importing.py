@@ -168,8 +168,9 @@ def _report(report, lang: str, dry_run: bool, labels: dict, file: str, attendanc
         at_zh, at_en = source.at(row)
         echo(lang, f"{at_zh}{f' {pid}' if pid else ''}：未参加{why[0]}，未登记",
              f"{at_en}{f', {pid}' if pid else ''}: did not attend{why[1]}, not listed")
-    if report.ignored:
-        echo(lang, f"忽略的列：{'、'.join(report.ignored)}", f"columns ignored: {', '.join(report.ignored)}")
+    if report.ignored:  # (a header written over two lines shown on one)
+        shown = [" ".join(str(h).split()) for h in report.ignored]
+        echo(lang, f"忽略的列：{'、'.join(shown)}", f"columns ignored: {', '.join(shown)}")
     failed = report.failed_rows
     if attendance:
         summary_zh = (f"登记 {len(report.created)} 人，更新 {len(report.updated)}，跳过 {len(report.skipped)}，"

@@ -1078,3 +1078,28 @@ def test_full_width_forms_and_the_ways_hr_systems_keep_excel_from_numbers(make_a
     sign_in.write_text("工号,姓名,签到\nＥ０２０,甲,√\n=\"0012\",乙,√\n", "utf-8")
     r = run("import", "attendance", "S1", sign_in, archive)
     assert r.exit_code == 0 and "已登记 E020 甲" in r.output and "已登记 0012 乙" in r.output, r.output
+
+
+@pytest.mark.parametrize("header, field", [
+    # another person's, an earlier value's, a certificate's: not the person's own (were read as it, in silence)
+    ("姓名（配偶）", None), ("身份证号（父亲）", None), ("岗位（原岗位）", None), ("部门（调整前）", None), ("工号（原）", None),
+    ("身份证号码（旧）", None), ("编号（证书）", None), ("编号（特种作业证）", None), ("入职日期（试用期满）", None),
+    # a note telling how to fill the column in, whatever it names (the roster lost its 姓名 column)
+    ("姓名（与身份证原件一致）", "name"), ("身份证号码（以身份证原件为准）", "id_number"),
+    ("身份证号码（按身份证正面填写）", "id_number"), ("身份证号（须与身份证复印件一致）", "id_number"),
+    ("备注（如有曾用名请注明）", "note"), ("备注（离职原因）", "note"),
+    ("人员类别（主要负责人/安全管理人员/特种作业人员）", "roles"),
+    # a line break in the words, a bilingual header, marks and a colon, HR's other words
+    ("身份证\n号码（18位）", "id_number"), ("入职\n日期（年月日）", "hired"), ("姓名\nName", "name"),
+    ("工号\nEmployee No.", "id"), ("身份证号\nID No.", "id_number"), ("入职日期\nDate of Entry", "hired"),
+    ("姓名 Name", "name"), ("★姓名", "name"), ("姓名※", "name"), ("姓名：", "name"), ("姓名（必填）：", "name"),
+    ("入司时间", "hired"), ("进厂日期", "hired"), ("进厂时间", "hired"), ("本岗位起始时间", "post_since"),
+    # as before
+    ("身份证（复印件）", None), ("姓名（拼音）", None), ("身份证号码（18位）（必填）", "id_number"),
+])
+def test_a_roster_header_is_read_as_an_officer_reads_it(header, field):
+    """Headers of real HR rosters (an audit of 230): each read as the field a safety officer would
+    take it for, or as none; never as the person's own field where it is someone else's."""
+    from safetrain.archive.importing.sheets import _field, header_lookup
+
+    assert _field(header, header_lookup(ROSTER_HEADERS)) == field

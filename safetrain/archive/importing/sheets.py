@@ -38,21 +38,25 @@ WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_SHEET_BYTES = 256 * 1024 * 1024
 #: the brackets a header's note is written in: full- and half-width (), （）, 【】, []
 _OPEN, _CLOSE = "（(【[", "）)】]"
-_MARKS = re.compile(rf"[\s*＊]|[{re.escape(_OPEN)}]\s*(必填|选填|可选)\s*[{re.escape(_CLOSE)}]")
+_MARKS = re.compile(rf"[\s*＊★☆※▲△●◆■]|[:：]$|[{re.escape(_OPEN)}]\s*(必填|选填|可选)\s*[{re.escape(_CLOSE)}]")
 #: the first filled cell of a footer row: who made and checked the sheet, when, totals
 FOOTER = re.compile(r"^\s*(制表人|制表|制表日期|制表时间|填表人|填表日期|填报人|填报日期|填报时间|审核人|审核|审批人|审批|"
                     r"负责人|单位负责人|经办人|授课人|授课教师|培训教师|讲师|记录人|监考人|"
                     r"盖章|单位（盖章）|单位\(盖章\)|日期|合计|总计|共计|小计|备注说明|注|说明)\s*([:：]|\s|$)")
 #: a header's words and the last of its notes in brackets at its end (入职日期（年月日）, 身份证号(18位),
 #: 身份证（复印件）, 姓名【必填】; 身份证号码(18位)(必填) has two: the words are read by peeling them one by one)
-_HEADER_NOTE = re.compile(rf"(.*?)\s*[{re.escape(_OPEN)}]([^{re.escape(_OPEN + _CLOSE)}]*)[{re.escape(_CLOSE)}]")
+_HEADER_NOTE = re.compile(rf"(.*?)\s*[{re.escape(_OPEN)}]([^{re.escape(_OPEN + _CLOSE)}]*)[{re.escape(_CLOSE)}]",
+                          re.S)  # (身份证⏎号码（18位）: a line break in the words)
 #: a note that says the column holds another thing than the field its words name: a copy of the
 #: document, its term of validity, its sides, a photo or scan, an address, the name in pinyin or in
-#: English (身份证（复印件）: whether a copy is on file; 身份证（有效期）: a date; 姓名（拼音）). Any other
+#: English, another person's, an earlier value, a certificate's (身份证（复印件）: whether a copy is on file;
+#: 身份证（有效期）: a date; 姓名（拼音）; 姓名（配偶）; 岗位（原岗位）; 编号（证书）). Any other
 #: note says how the values are written or which values there are (身份证号（18位）, 入职日期（年月日）,
 #: 考核结果（合格/不合格）, 用工形式（正式/劳务派遣）, 学时（课时）) and is read past, as it always was
 _OTHER_THING = re.compile(r"复印|影印|原件|有效期|有效日期|正反面|正面|反面|背面|国徽|人像|照片|相片|扫描|附件|图片|"
                           r"地址|住址|户籍|签发|发证|拼音|全拼|英文|外文|曾用名|联系人|监护人|家属|预计|计划|拟|"
+                          r"配偶|亲属|父亲|母亲|父母|子女|丈夫|妻子|原(?!因)|旧|调整前|变更前|调动前|之前|以前|上一|证书|"
+                          r"特种作业证|操作证|试用期|转正|"
                           r"english|pinyin|copy|photo|scan|address|expir", re.I)
 
 
@@ -223,6 +227,11 @@ def _header_row(grid: list[list[Any]], lookup: dict[str, str], anchors: tuple[st
     return None
 
 
+#: a note that tells how to fill the column in, whatever it names (姓名（与身份证原件一致）, 身份证号码（按身份证
+#:正面填写）, 备注（如有曾用名请注明）): read past, as a note of how values are written
+_INSTRUCTION = re.compile(r"一致|为准|填写|填入|请|须|务必|如有|注明|参照|按照")
+
+
 def _named(text: str, lookup: dict[str, str]) -> str:
     """The words of a header that name its field: the header without the notes in brackets at its
     end (入职日期（年月日）（必填）: each peeled off until the words left name a field), unless a
@@ -238,8 +247,8 @@ def _named(text: str, lookup: dict[str, str]) -> str:
         notes.append(m.group(2))
         key = lookup.get(normalise_header(words))
         if key is not None:
-            if all(_OTHER_THING.search(narrow(note)) is None or lookup.get(normalise_header(note)) == key
-                   for note in notes):
+            if all(_OTHER_THING.search(narrow(note)) is None or _INSTRUCTION.search(narrow(note)) is not None
+                   or lookup.get(normalise_header(note)) == key for note in notes):
                 return words
             return text
     return text
@@ -251,12 +260,17 @@ def _field(value: Any, lookup: dict[str, str]) -> str | None:
     if value is None or not str(value).strip():
         return None
     key = lookup.get(normalise_header(_named(str(value), lookup)))
+    if key is None and (m := _ENGLISH_AFTER.fullmatch(str(value).strip())) is not None:  # 姓名⏎Name, 工号 Employee No.
+        key = lookup.get(normalise_header(_named(m.group(1), lookup)))
     if key is None and _ALTERNATIVES.search(str(value)):  # 部门/车间, 岗位、工种: read when the words name one field
         named = {lookup.get(normalise_header(part)) for part in _ALTERNATIVES.split(str(value)) if part.strip()}
         if len(named) == 1:
             key = named.pop()
     return key
 
+
+#: a bilingual header: the Chinese words (and their notes), then the same in English after a blank or a line break
+_ENGLISH_AFTER = re.compile(r"(.*[^\x00-\x7f][）)】\]]?)\s+[A-Za-z][A-Za-z0-9 .'/&()\-]*", re.S)
 
 #: what separates the words of a header naming one thing twice (部门/车间, 岗位（工种） is a note)
 _ALTERNATIVES = re.compile(r"[/／、|]")
