@@ -40,6 +40,7 @@ class Forked:
         if not allowed or not hasattr(os, "fork") or cpu_count() < 2 or not room_for_a_copy():
             return None
         read, write = os.pipe()
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:
@@ -49,6 +50,9 @@ class Forked:
         if pid == 0:  # the copy
             code = 1
             try:
+                from .pools import die_with_parent
+
+                die_with_parent(parent)  # (a parent killed with -9 left it running, holding what it held: a lock)
                 os.close(read)
                 data = pickle.dumps(work(*args), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as pipe:
@@ -70,6 +74,12 @@ class Forked:
                 if not data:
                     break
                 chunks.append(data)
+        except BaseException:  # interrupted (Ctrl-C, SIGTERM) while it works: stopped, not waited for
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:  # pragma: no cover - gone already
+                pass
+            raise
         finally:
             os.close(self.fd)
             _, status = os.waitpid(self.pid, 0)

@@ -47,6 +47,55 @@ def test_a_copy_stopped_early_is_gone():
         os.waitpid(pid, os.WNOHANG)
 
 
+def test_an_interruption_while_waiting_stops_the_copy(monkeypatch):
+    """Ctrl-C or SIGTERM while this process waits for the copy's value: the copy was waited for
+    to the end of its work (`kill PID` of `fmt` took 15 s to end it); now stopped at once."""
+    import time
+
+    job = forked.Forked.start(time.sleep, 60)
+    assert job is not None
+    pid = job.pid
+
+    def interrupted(fd, size):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(forked.os, "read", interrupted)
+    began = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        job.result()
+    assert time.monotonic() - began < 10
+    with pytest.raises(ChildProcessError):  # reaped: nothing left to wait for
+        os.waitpid(pid, os.WNOHANG)
+
+
+@pytest.mark.skipif(not os.sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_copy_ends_with_its_parent_killed(tmp_path):
+    """`kill -9` of the process: its copy ran on to the end of its work (a full core, and the
+    archive's lock `fmt --yes` forks under); now it ends with it."""
+    import subprocess
+    import sys
+    import time
+
+    marker = tmp_path / "copy.pid"
+    code = ("import os, signal, time, sys; from safetrain import forked; "
+            f"job = forked.Forked.start(lambda: (open({str(marker)!r}, 'w').write(str(os.getpid())), time.sleep(60))); "
+            f"[time.sleep(0.05) for _ in range(200) if not os.path.exists({str(marker)!r})]; "
+            "time.sleep(0.2); os.kill(os.getpid(), signal.SIGKILL)")
+    subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], timeout=60)
+    pid = int(marker.read_text())
+    for _ in range(100):
+        try:
+            state = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            break
+        if "\nState:\tZ" in state:  # dead, not yet reaped by the init of this container
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        pytest.fail("the copy outlived its parent")
+
+
 def test_one_core_means_no_copy(monkeypatch):
     monkeypatch.setattr(forked, "cpu_count", lambda: 1)
     assert forked.Forked.start(len, []) is None

@@ -483,6 +483,8 @@ def test_fmt_formats_in_two_processes_as_in_one(archive, tmp_path, monkeypatch):
 
     for i in range(12):
         (archive / f"people/P{i:02d}.toml").write_text(person(f"P{i:02d}") if i % 3 else MESSY, "utf-8")
+    for n, i in enumerate((0, 3, 6, 9)):  # records linked to messy ones, listed after them (some in the other half)
+        (archive / f"people/Z{n}.toml").symlink_to(f"P{i:02d}.toml")
     made = {}
     for threshold in (10**9, 2):
         copy = tmp_path / f"copy{threshold}" / "archive"
@@ -492,4 +494,4 @@ def test_fmt_formats_in_two_processes_as_in_one(archive, tmp_path, monkeypatch):
         made[threshold] = (r.exit_code, r.output.replace(str(copy), "ARCHIVE"),
                            {p.relative_to(copy).as_posix(): p.read_bytes() for p in copy.rglob("*.toml")})
     assert made[2] == made[10**9]
-    assert made[2][0] == 0 and "6 个文件已格式化" in made[2][1]
+    assert made[2][0] == 0 and "10 个文件已格式化" in made[2][1]  # (a linked record's too: it is its target's)
