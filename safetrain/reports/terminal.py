@@ -99,16 +99,7 @@ def _cells(table) -> list[list[tuple[str, str, int]]] | None:
 
 def _needed_by(table, cells) -> int:
     """`_needed` worked out from `_cells` (rich measures each cell again, at a tenth of the speed)."""
-    total, wrapping = table._extra_width, []
-    for i, column in enumerate(table.columns):
-        pad = table._get_padding_width(i)
-        widest = max(w for _, _, w in cells[i]) + pad
-        if column.no_wrap:
-            total += widest
-        else:
-            wrapping.append((widest, max(4, column.min_width or 0) + pad))
-    level = max((least for _, least in wrapping), default=0)
-    return total + sum(min(widest, level) for widest, _ in wrapping)
+    return _needed_for(table, [max(w for _, _, w in column) for column in cells])
 
 
 def _laid_out(table, cells, width: int, color: bool, console) -> str | None:
@@ -227,16 +218,21 @@ def _needed(console, table) -> int:
     from rich.measure import Measurement
 
     options = console.options.update_width(10_000)
+    return _needed_for(table, [max(Measurement.get(console, options, c).maximum for c in [column.header, *column.cells])
+                               for column in table.columns])
+
+
+def _needed_for(table, widest: list[int]) -> int:
+    """_needed from each column's widest cell (without padding)."""
     total, wrapping = table._extra_width, []
     for i, column in enumerate(table.columns):
         pad = table._get_padding_width(i)
-        widest = max(Measurement.get(console, options, c).maximum for c in [column.header, *column.cells]) + pad
         if column.no_wrap:
-            total += widest
+            total += widest[i] + pad
         else:
-            wrapping.append((widest, max(4, column.min_width or 0) + pad))
+            wrapping.append((widest[i] + pad, max(4, column.min_width or 0) + pad))
     level = max((least for _, least in wrapping), default=0)
-    return total + sum(min(widest, level) for widest, _ in wrapping)
+    return total + sum(min(w, level) for w, _ in wrapping)
 
 
 def table(*columns, **options):
