@@ -35,20 +35,10 @@ def to_text(*renderables, width: int = 100, color: bool = False, fast: bool = Tr
                        markup=False, legacy_windows=False, soft_wrap=False)
 
     tables = [i for i, r in enumerate(renderables) if hasattr(r, "columns")]
-    done: dict[int, str] = {}
-    cells = {i: _cells(renderables[i]) for i in tables} if fast else {}
-    if fast and all(c is not None for c in cells.values()):
-        wide = max([width] + [_needed_by(renderables[i], cells[i]) for i in tables])
-        probe = console(wide)
-        for i in tables:
-            laid = _laid_out(renderables[i], cells[i], wide, color, probe)
-            if laid is None:  # rich lays out every table
-                done = {}
-                break
-            done[i] = laid
-        else:
-            width = wide
-    if len(done) < len(tables):
+    laid = _all_laid_out(renderables, tables, width, color, console) if fast else None
+    if laid is not None:
+        width, done = laid
+    else:  # rich lays out every table, as wide as the widest needs
         done = {}
         probe = console(width)
         width = max([width] + [_needed(probe, renderables[i]) for i in tables])
@@ -59,6 +49,23 @@ def to_text(*renderables, width: int = 100, color: bool = False, fast: bool = Tr
         else:
             console.print(r)
     return "".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
+
+
+def _all_laid_out(renderables, tables: list[int], width: int, color: bool, console) -> tuple[int, dict] | None:
+    """(the width every table needs, at least `width`; index -> its text) where each table of
+    `renderables` is laid out here (`_laid_out`); None where one of them must be rich's."""
+    cells = [_cells(renderables[i]) for i in tables]
+    if any(c is None for c in cells):
+        return None
+    wide = max([width] + [_needed_by(renderables[i], c) for i, c in zip(tables, cells)])
+    probe = console(wide)
+    done = {}
+    for i, c in zip(tables, cells):
+        text = _laid_out(renderables[i], c, wide, color, probe)
+        if text is None:
+            return None
+        done[i] = text
+    return wide, done
 
 
 def _cells(table) -> list[list[tuple[str, str, int]]] | None:

@@ -437,8 +437,9 @@ def _sheet_part(z, name: str, rid: str | None = None, rels_of: str = "xl/workboo
     if target is None:
         return None
     part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-    if part not in z.NameToInfo:  # a target written in another case than the part (Excel reads it)
-        part = next((n for n in z.namelist() if n.lower() == part.lower()), part)
+    names = z.namelist()
+    if part not in names:  # a target written in another case than the part (Excel reads it)
+        part = next((n for n in names if n.lower() == part.lower()), part)
     return part
 
 
