@@ -30,8 +30,12 @@ def masking_output(on: bool | None = None) -> bool:
 
 
 def masked_line(text: str) -> str:
-    """A line as this run prints it: 身份证号 in it masked where the archive masks them."""
-    return masked_value(text) if _MASKING.get() else text
+    """A line as this run prints it: 身份证号 in it masked where the archive masks them, and the
+    controls a sheet's cell or header may hold escaped (a header holding ESC ] 0 ; … set the
+    terminal's title: controls.terminal_line, as the views escape theirs)."""
+    from ..controls import terminal_line
+
+    return terminal_line(masked_value(text) if _MASKING.get() else text)
 
 
 def say(lang: str, zh: str, en: str) -> str:

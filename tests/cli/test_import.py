@@ -970,3 +970,13 @@ def test_a_sign_in_sheet_is_streamed_once(tmp_path, monkeypatch):
     assert sheet.formula_errors[(3, "score")][1].startswith("a formula cell without a saved result")
     assert sheet.formula_errors[(2, "score")][1].startswith("the formula's result is the error #REF!")
     assert opened.count("xl/worksheets/sheet1.xml") == 1 and opened.count("xl/drawings/drawing1.xml") == 1, opened
+
+
+def test_a_header_holding_a_terminal_command_is_printed_escaped(archive, tmp_path):
+    """A roster header holding ESC ] 0 ; … BEL (a terminal's set-title command) was printed as it is
+    in 忽略的列; the writing commands' lines escape controls as the views do (\\x1b)."""
+    path = tmp_path / "r.csv"
+    path.write_text("工号,姓名,入职日期,怪\x1b]0;x\x07列\nE7,张三,2024-01-02,x\n", "utf-8")
+    for lang in ("zh", "en"):
+        out = run("import", "roster", path, "-a", archive, "--dry-run", "--lang", lang).output
+        assert "\x1b" not in out and "\x07" not in out and "\\x1b]0;x\\x07" in out, out
