@@ -11,7 +11,6 @@ from typing import Any, Callable
 
 import click
 
-from ..archive.reading.gbcodes import mask_id_number, masked_value
 from ..errors import SafetrainError
 
 
@@ -35,7 +34,11 @@ def masked_line(text: str) -> str:
     terminal's title: controls.terminal_line, as the views escape theirs)."""
     from ..controls import terminal_line
 
-    return terminal_line(masked_value(text) if _MASKING.get() else text)
+    if _MASKING.get():
+        from ..archive.reading.gbcodes import masked_value  # (not on the way to --help)
+
+        text = masked_value(text)
+    return terminal_line(text)
 
 
 def say(lang: str, zh: str, en: str) -> str:
@@ -213,7 +216,11 @@ def value_shown(value, key: str = "", lang: str = "zh") -> str:
     """A value of a record as a message shows it: never Python's None/True/False; a 身份证号
     masked as the rest of the run's output is (masking_output: the archive's mask_id_numbers)."""
     if key == "id_number" and isinstance(value, str):
-        return mask_id_number(value) if _MASKING.get() else value  # masked whatever its shape: a typo too
+        if not _MASKING.get():
+            return value
+        from ..archive.reading.gbcodes import mask_id_number
+
+        return mask_id_number(value)  # masked whatever its shape: a typo too
     if isinstance(value, (list, tuple)):
         return ("、" if lang != "en" else ", ").join(str(v) for v in value)
     if isinstance(value, date):

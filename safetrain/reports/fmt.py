@@ -66,14 +66,13 @@ def num(x: float | int | None) -> str:
     mark of 60, or 23.996 hours beside 24 required, is printed so, not as "60" or "24"."""
     got = _NUMS.get(x)  # a report prints the same few hours and scores a million times
     if got is None:
-        got = _num(x)
+        got = number_text(x)
         if len(_NUMS) < 4096:
             _NUMS[x] = got
     return got
 
 
-_NUMS: dict = {}
-_num = number_text  # what num remembers the answers of
+_NUMS: dict = {}  # what num remembers of number_text's answers
 
 
 #: a score or a pass mark, as compared: exactly

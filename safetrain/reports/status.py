@@ -13,6 +13,7 @@ from ..api import Result
 from ..archive.reading.codes import EMPLOYMENT, INDUSTRY, label
 from ..rules.certstatus import STATE_LABELS
 from .summary import archive_summary, workspace_total
+from ..numbers import number_text
 from .fmt import phrases
 from .terminal import name_column, short_names, table, text, to_text
 
@@ -27,8 +28,8 @@ _LABELS = {
     "campaign": ("全员安全培训", "Campaign"),
     "campaign_value": ("{start}—{end}：{covered}/{judged} 人（{pct}）", "{start} to {end}: {covered} of {judged} ({pct})"),
     "hours": ("{year}年学时", "Hours {year}"),
-    "hours_value": ("达标 {met}/{people} 人（{pct}）· 人均 {avg:g} 学时，应 {need:g}",
-                    "{met} of {people} met the yearly figure ({pct}) · {avg:g} training hours per person, {need:g} required"),
+    "hours_value": ("达标 {met}/{people} 人（{pct}）· 人均 {avg} 学时，应 {need}",
+                    "{met} of {people} met the yearly figure ({pct}) · {avg} training hours per person, {need} required"),
     "certificates": ("证书", "Certificates"),
     **STATE_LABELS,
     "drills": ("应急演练", "Drills"),
@@ -125,8 +126,8 @@ def _detail(s: dict, lang: str):
     hrs = s["hours"]
     rows += [
         (_t("hours", lang, year=hrs["year"]), _t("hours_value", lang, met=hrs["met"], people=hrs["people"],
-                                                 pct=_pct(hrs["percent_met"]), avg=hrs["average"],
-                                                 need=hrs["average_required"])),
+                                                 pct=_pct(hrs["percent_met"]), avg=number_text(hrs["average"]),
+                                                 need=number_text(hrs["average_required"]))),
         (_t("certificates", lang), _certificates(s["certificates"], lang)),
         (_t("drills", lang), _drills(s["drills"], lang)),
         (_t("plan", lang, year=s["plan"]["year"]), _plan(s["plan"], lang)),

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from printing import HYPERLINK, checked, write_printed
 
+from safetrain.numbers import number_text
 from safetrain.reports import fmt
 from safetrain.reports.contexts import (card_context, drill_context, mentorship_context, person_context,
                                         session_context, signin_context)
@@ -29,7 +30,7 @@ def test_num_remembers_its_answers_without_changing_them():
     """fmt.num keeps the texts it made (a report prints the same hours a million times): the
     same text as worked out afresh for ints, floats and None, and a bounded memo."""
     values = [0, 1, 1.0, True, 24.0, 1.5, 1.25, 1.005, 2.675, -0.0, 7.999, None, 10 ** 20, float("nan")]
-    fresh = [fmt._num(v) for v in values]
+    fresh = [number_text(v) for v in values]  # worked out afresh
     assert [fmt.num(v) for v in values] == fresh == [fmt.num(v) for v in values]
     assert fresh[:7] == ["0", "1", "1", "1", "24", "1.5", "1.25"]
     for i in range(10_000):
