@@ -12,7 +12,6 @@ as `safetrain attend`; people are only ever listed, never created.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,8 +102,8 @@ def _result(value: Any, key: str = "score") -> dict:
     """成绩 or 结果 cell -> {"score": n} or {"passed": bool} (+ a note for a retake or a grade). In the
     结果 column (`key` passed) a number is yes or no (1/0 of a 是否合格 column), never a score."""
     if key == "passed" and isinstance(value, str) and \
-            unicodedata.normalize("NFKC", value).strip() in ("0", "1", "0.0", "1.0"):  # 1/0 as text (a .csv, １)
-        value = int(float(unicodedata.normalize("NFKC", value).strip()))
+            (digit := narrow(value).strip()) in ("0", "1", "0.0", "1.0"):  # 1/0 as text (a .csv, １)
+        value = int(float(digit))
     if key == "passed" and isinstance(value, (int, float)) and not isinstance(value, bool):
         if value in (0, 1):
             return {"passed": bool(value)}

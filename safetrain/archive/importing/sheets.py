@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import SafetrainError
-from ..writing.inputs import EXCEL_DIGITS_LOST, INVISIBLE, narrow
+from ..writing.inputs import EXCEL_DIGITS_LOST, narrow, visible
 
 HEADER_SEARCH_ROWS = 10
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -89,9 +89,7 @@ def clean_text(value: Any) -> Any:
     and the spaces at its ends, None when nothing is left; any other value as it is. The one
     cleanup of every cell (names, ids, dates, headers), and of names on file matched against a sheet's."""
     if isinstance(value, str):
-        if not value.isascii():
-            value = INVISIBLE.sub("", value)
-        return value.strip() or None
+        return visible(value).strip() or None
     return value
 
 

@@ -216,12 +216,16 @@ INVISIBLE = re.compile("[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891
                        "\U000e0001\U000e0020-\U000e007f]")
 
 
+def visible(value: Any) -> Any:
+    """A text without the characters that show nothing (INVISIBLE); any other value as it is."""
+    return INVISIBLE.sub("", value) if isinstance(value, str) and not value.isascii() else value
+
+
 def name_key(value: Any) -> Any:
     """A name as names are compared (a sheet's with the archive's, a roster's with itself): without
-    the characters that show nothing (INVISIBLE) and the spaces padding Chinese characters
+    the characters that show nothing (visible) and the spaces padding Chinese characters
     (name_text); 王\u200b五 written by an older import is 王五."""
-    if isinstance(value, str) and not value.isascii():
-        value = INVISIBLE.sub("", value)
+    value = visible(value)
     return name_text(value) or None if isinstance(value, str) else value
 
 
